@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { route, settings, slice } from '../../test/support/fixtures.ts';
+import { shortTempDir } from '../../test/support/workdir.ts';
+import { checkConfig } from '../haproxy/check-config.ts';
+import { buildConfigModel } from './build-model.ts';
+import { EMBEDDED_ASSETS } from './embedded-assets.ts';
+import { createRenderer } from './render.ts';
+
+const dir = shortTempDir();
+afterAll(() => dir.remove());
+
+const model = buildConfigModel({
+  routes: [route({ name: 'a', host: 'a.example.com' }), route({ name: 'b', host: 'a.example.com', path: '/b' })],
+  slices: [slice('a', ['10.0.0.1', '10.0.0.2']), slice('b', ['fd00::1'])],
+  settings: settings({ threads: 2, hardStopAfterMs: 15000, adminSocketPath: join(dir.path, 'admin.sock') }),
+  allowAddress: () => true,
+});
+const files = createRenderer(EMBEDDED_ASSETS)(model);
+
+describe('render', () => {
+  test('writes the config, both maps and both error pages', () => {
+    expect([...files.keys()].sort()).toEqual(['error-page-404.http', 'error-page-503.http', 'haproxy.config', 'os_http_be.map', 'os_http_be_prefix.map']);
+  });
+
+  test('map files are "key value" lines', () => {
+    expect(files.get('os_http_be.map')).toBe('a.example.com/b be_http:default:b\n');
+    expect(files.get('os_http_be_prefix.map')).toBe('a.example.com/ be_http:default:a\na.example.com/b/ be_http:default:b\n');
+  });
+
+  test('the config carries settings and one server line per endpoint', () => {
+    const cfg = files.get('haproxy.config') ?? '';
+    expect(cfg).toContain('  nbthread 2\n');
+    expect(cfg).toContain('  hard-stop-after 15000ms\n');
+    expect(cfg).toContain('  bind 127.0.0.1:10080\n');
+    expect(cfg).toContain('backend be_http:default:a\n');
+    expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 check inter 5000ms\n');
+    expect(cfg).toContain('  server ept:b:http:fd00::1:8080 [fd00::1]:8080 weight 1\n');
+    // eta's defaults would escape "&" and join lines; neither may happen.
+    expect(cfg).not.toContain('&amp;');
+    expect(cfg).toContain('defaults\n  mode http\n  maxconn 1000\n');
+  });
+
+  test('haproxy accepts the rendered files', async () => {
+    for (const [name, text] of files) await Bun.write(join(dir.path, name), text);
+    const result = await checkConfig('haproxy', join(dir.path, 'haproxy.config'));
+    expect(result.output).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+import { Eta } from 'eta';
+import type { ConfigModel, MapEntry } from './model.ts';
+import { serverLine } from './server-line.ts';
+
+/** File name -> contents, relative to the configuration directory. */
+export type RenderedFiles = Map<string, string>;
+
+export interface RendererAssets {
+  /** The Eta template for haproxy.config (embedded, or --template). */
+  template: string;
+  errorPage503: string;
+  errorPage404: string;
+  version: string;
+}
+
+export type Renderer = (model: ConfigModel) => RenderedFiles;
+
+function mapText(entries: readonly MapEntry[]): string {
+  let text = '';
+  for (const e of entries) text += `${e.key} ${e.value}\n`;
+  return text;
+}
+
+/**
+ * Compiles the template once. eta's defaults would XML-escape every value and
+ * swallow the newline after each tag, which corrupts a config file, so both
+ * are turned off; the model is the template's only input.
+ */
+export function createRenderer(assets: RendererAssets): Renderer {
+  const eta = new Eta({ autoEscape: false, autoTrim: false });
+  eta.loadTemplate('@haproxy.config', assets.template);
+  return (model) => {
+    const files: RenderedFiles = new Map();
+    files.set('haproxy.config', eta.render('@haproxy.config', { model, serverLine, version: assets.version }));
+    for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
+    files.set('error-page-503.http', assets.errorPage503);
+    files.set('error-page-404.http', assets.errorPage404);
+    return files;
+  };
+}

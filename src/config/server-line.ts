@@ -1,0 +1,21 @@
+import type { BackendModel, ServerModel } from './model.ts';
+
+/** haproxy takes IPv6 addresses in brackets so the port separator is unambiguous. */
+export function serverAddress(s: Pick<ServerModel, 'ip' | 'port'>): string {
+  return s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
+}
+
+/**
+ * The options after `server <name> <addr>`. Built in one place so the config
+ * file and the runtime `add server` command can never disagree.
+ */
+export function serverOptions(backend: Pick<BackendModel, 'checkIntervalMs'>, s: ServerModel): string {
+  const parts = [`weight ${s.weight}`];
+  if (s.check) parts.push(`check inter ${backend.checkIntervalMs}ms`);
+  return parts.join(' ');
+}
+
+/** `<name> <addr> <options>`: the text after the `server` keyword. */
+export function serverLine(backend: Pick<BackendModel, 'checkIntervalMs'>, s: ServerModel): string {
+  return `${s.name} ${serverAddress(s)} ${serverOptions(backend, s)}`;
+}

@@ -1,0 +1,29 @@
+import type { EndpointSlice, Service } from './endpoints.ts';
+import type { Route } from './route.ts';
+
+/**
+ * What a source tells the router. Sources normalise objects before emitting
+ * and drop updates whose normalised value did not change, so every event
+ * here is a real change.
+ */
+export type ResourceEvent =
+  | { kind: 'Route'; type: 'upsert'; object: Route }
+  | { kind: 'Route'; type: 'delete'; object: Route }
+  | { kind: 'EndpointSlice'; type: 'upsert'; object: EndpointSlice }
+  | { kind: 'EndpointSlice'; type: 'delete'; object: EndpointSlice }
+  | { kind: 'Service'; type: 'upsert'; object: Service }
+  | { kind: 'Service'; type: 'delete'; object: Service };
+
+export interface SourceSink {
+  /** Applies a batch of changes; a batch is one observation of the world (a file rescan, an event). */
+  apply(events: readonly ResourceEvent[]): void;
+  /** Called once, after the source delivered its complete initial state. */
+  synced(): void;
+}
+
+/** A source of Routes and endpoints (a manifest directory, the Kubernetes API). */
+export interface Source {
+  /** Starts delivering events to `sink`; resolves once the initial state is delivered and synced() called. */
+  start(sink: SourceSink): Promise<void>;
+  stop(): Promise<void>;
+}

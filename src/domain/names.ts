@@ -1,0 +1,43 @@
+/**
+ * Naming rules in one place. Every name that reaches haproxy.config, a map
+ * or a file name is built here from parts that admission has already checked
+ * against these patterns, so no user text can smuggle in whitespace, quotes
+ * or haproxy syntax.
+ */
+
+/** Kubernetes DNS-1123 label: namespaces, Service names, port names' superset. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes DNS-1123 subdomain: object names (Routes, Pods, slices). */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** IANA service name as used by EndpointSlice port names (may be empty). */
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function isDns1123Label(s: string): boolean {
+  return s.length <= 63 && DNS1123_LABEL.test(s);
+}
+
+export function isDns1123Subdomain(s: string): boolean {
+  return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+}
+
+export function isSafePortName(s: string): boolean {
+  return s === '' || (s.length <= 63 && PORT_NAME.test(s));
+}
+
+export type BackendPrefix = 'be_http' | 'be_edge_http' | 'be_secure' | 'be_tcp';
+
+/** openshift-router's backend naming, so operators recognise `be_http:<namespace>:<name>`. */
+export function backendName(prefix: BackendPrefix, namespace: string, name: string): string {
+  return `${prefix}:${namespace}:${name}`;
+}
+
+/**
+ * openshift-router's endpoint ID (`pod:<pod>:<service>:<port>:<ip>:<port>` or
+ * `ept:...` without a pod), used as the haproxy server name so a server keeps
+ * its identity across commits and runtime updates. Only characters haproxy
+ * accepts in names appear: IPv6 colons are fine, brackets are not.
+ */
+export function serverName(e: { podName: string; serviceName: string; portName: string; ip: string; port: number }): string {
+  const tail = `${e.serviceName}:${e.portName}:${e.ip}:${e.port}`;
+  return e.podName ? `pod:${e.podName}:${tail}` : `ept:${tail}`;
+}

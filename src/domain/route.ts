@@ -1,0 +1,55 @@
+/**
+ * The router's own view of an OpenShift Route (route.openshift.io/v1).
+ *
+ * Sources convert API objects into this shape at the edge so the core never
+ * sees managedFields, unknown fields or optional-vs-empty ambiguity. Every
+ * string here is still untrusted user input: admission validates it before
+ * anything reaches haproxy.config, a map or a file name.
+ */
+export type Termination = 'edge' | 'passthrough' | 'reencrypt';
+export type InsecureEdgeTerminationPolicy = 'None' | 'Allow' | 'Redirect';
+
+export interface RouteTarget {
+  /** Always "Service" for admitted routes; kept so admission can reject others. */
+  kind: string;
+  name: string;
+  /** As written; `undefined` means unset (treated as 1 by weight calculation, as upstream). */
+  weight: number | undefined;
+}
+
+export interface RouteTLS {
+  termination: string;
+  insecureEdgeTerminationPolicy: string;
+  certificate: string;
+  key: string;
+  caCertificate: string;
+  destinationCACertificate: string;
+}
+
+export interface Route {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** RFC 3339, used with uid to process routes oldest first. */
+  creationTimestamp: string;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  /** spec.host as written (may be empty). */
+  host: string;
+  subdomain: string;
+  /** spec.path as written ("" when unset). */
+  path: string;
+  to: RouteTarget;
+  alternateBackends: readonly RouteTarget[];
+  /** spec.port.targetPort: a port number or a port name; undefined selects every port. */
+  targetPort: number | string | undefined;
+  tls: RouteTLS | undefined;
+  wildcardPolicy: string;
+}
+
+/** `namespace/name`, the key every map in the router uses for namespaced objects. */
+export type ObjectKeyString = string;
+
+export function objectKey(o: { namespace: string; name: string }): ObjectKeyString {
+  return `${o.namespace}/${o.name}`;
+}

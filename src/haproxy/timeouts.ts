@@ -1,0 +1,23 @@
+/**
+ * Every time budget of the haproxy edge in one place, so an operator reading
+ * a shutdown or restart log can find what bounded it.
+ */
+
+/** How long `haproxy -c` may take; 10k routes check in under a second, 60k servers in about two. */
+export const CONFIG_CHECK_TIMEOUT_MS = 60_000;
+/** From spawn (or reload) until the master lists a new worker. */
+export const START_TIMEOUT_MS = 30_000;
+export const RELOAD_TIMEOUT_MS = 30_000;
+/** Poll period while waiting for the master to report a new worker. */
+export const PROC_POLL_INTERVAL_MS = 20;
+/** One command on the master or admin socket. */
+export const SOCKET_COMMAND_TIMEOUT_MS = 10_000;
+/** Graceful stop: after SIGUSR1 workers finish their connections for at most this long... */
+export const STOP_DRAIN_TIMEOUT_MS = 30_000;
+/** ...then SIGTERM, and SIGKILL if the master is still there after this. */
+export const STOP_TERM_TIMEOUT_MS = 5_000;
+/** Restart backoff after haproxy dies: doubles from the initial delay up to the cap. */
+export const RESTART_BACKOFF_INITIAL_MS = 250;
+export const RESTART_BACKOFF_MAX_MS = 30_000;
+/** A master that ran this long without dying resets the backoff. */
+export const RESTART_BACKOFF_RESET_AFTER_MS = 60_000;

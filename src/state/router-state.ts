@@ -1,0 +1,36 @@
+import type { EndpointSlice, Service } from '../domain/endpoints.ts';
+import type { ResourceEvent } from '../domain/events.ts';
+import { objectKey, type Route } from '../domain/route.ts';
+
+/**
+ * Everything the sources have told the router, keyed by `namespace/name`.
+ * Admission and the config model are computed from it on each commit, so it
+ * holds facts only, never derived state.
+ */
+export class RouterState {
+  readonly routes = new Map<string, Route>();
+  readonly slices = new Map<string, EndpointSlice>();
+  readonly services = new Map<string, Service>();
+
+  /** Applies a batch; returns whether anything changed (sources already drop no-op updates). */
+  apply(events: readonly ResourceEvent[]): boolean {
+    for (const event of events) {
+      const key = objectKey(event.object);
+      switch (event.kind) {
+        case 'Route':
+          if (event.type === 'upsert') this.routes.set(key, event.object);
+          else this.routes.delete(key);
+          break;
+        case 'EndpointSlice':
+          if (event.type === 'upsert') this.slices.set(key, event.object);
+          else this.slices.delete(key);
+          break;
+        case 'Service':
+          if (event.type === 'upsert') this.services.set(key, event.object);
+          else this.services.delete(key);
+          break;
+      }
+    }
+    return events.length > 0;
+  }
+}

@@ -1,0 +1,8 @@
+declare module '*.eta' {
+  const text: string;
+  export default text;
+}
+declare module '*.http' {
+  const text: string;
+  export default text;
+}
