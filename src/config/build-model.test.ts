@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
 
-const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress = () => true) =>
+const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: (ip: string) => boolean = () => true) =>
   buildConfigModel({ routes, slices, settings: settings(), allowAddress });
 
 describe('buildConfigModel', () => {

@@ -1,0 +1,147 @@
+/**
+ * Manifest files to domain objects, without touching the file system:
+ * `parseManifestFile` turns one file's text into API objects and
+ * `classify` converts the kinds the router reads.
+ */
+import { extname } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { EndpointSlice, Service } from '../../domain/endpoints.ts';
+import type { Route } from '../../domain/route.ts';
+import { toEndpointSlices, toRoute, toService, type Conversion, type ConvertOptions } from '../convert.ts';
+import { isObject } from '../fields.ts';
+
+/** The API objects of one file, or why it could not be parsed (prefixed with its path). */
+export type ParsedFile = { ok: true; objects: unknown[] } | { ok: false; error: string };
+
+/** The objects of one manifest file that the router uses, normalised. */
+export interface ManifestObjects {
+  routes: Route[];
+  services: Service[];
+  /** EndpointSlices and the records converted from core/v1 Endpoints. */
+  endpointSlices: EndpointSlice[];
+}
+
+/** What `classify` made of one file's objects. */
+export interface Classified {
+  objects: ManifestObjects;
+  /** Objects skipped on purpose (other kinds), one line each, prefixed with the file path. */
+  warnings: string[];
+  /** Objects that could not be converted, one line each, prefixed with the file path. */
+  errors: string[];
+}
+
+/**
+ * Whether a directory entry is a manifest: `.yaml`, `.yml` or `.json`, and
+ * not a dotfile. Editor leftovers (`x.yaml~`, `.#x.yaml`, `.x.yaml.swp`)
+ * fail one test or the other, and so do the `..data` links of a mounted
+ * ConfigMap.
+ */
+export function isManifestFileName(name: string): boolean {
+  return !name.startsWith('.') && /\.(ya?ml|json)$/i.test(name);
+}
+
+/**
+ * Parses a `.yaml`/`.yml` (multi-document; empty documents skipped) or
+ * `.json` file into API objects, flattening `List` and `*List` kinds into
+ * their items. Errors name the path and carry the parser's message (with
+ * line and column for YAML).
+ */
+export function parseManifestFile(path: string, text: string): ParsedFile {
+  const ext = extname(path).toLowerCase();
+  let docs: unknown[];
+  if (ext === '.json') {
+    try {
+      docs = [JSON.parse(text)];
+    } catch (e) {
+      return { ok: false, error: `${path}: invalid JSON: ${errorMessage(e)}` };
+    }
+  } else if (ext === '.yaml' || ext === '.yml') {
+    const parsed = parseYaml(text);
+    if (!parsed.ok) return { ok: false, error: `${path}: ${parsed.error}` };
+    docs = parsed.objects;
+  } else {
+    return { ok: false, error: `${path}: not a .yaml, .yml or .json file` };
+  }
+  const flat = flattenLists(docs);
+  return flat.ok ? flat : { ok: false, error: `${path}: ${flat.error}` };
+}
+
+/**
+ * Converts the Routes, Services, EndpointSlices and Endpoints among
+ * `objects`; other kinds become warnings, conversion failures errors.
+ * Objects without a namespace get `defaultNamespace`, as with kubectl.
+ */
+export function classify(path: string, objects: readonly unknown[], defaultNamespace: string): Classified {
+  const out: Classified = { objects: { routes: [], services: [], endpointSlices: [] }, warnings: [], errors: [] };
+  const opts: ConvertOptions = { defaultNamespace };
+  const collect = <T>(c: Conversion<T>, into: (value: T) => void): void => {
+    if (c.ok) into(c.value);
+    else out.errors.push(`${path}: ${c.error}`);
+  };
+  for (const obj of objects) {
+    const o = isObject(obj) ? obj : {};
+    switch (`${String(o.apiVersion)} ${String(o.kind)}`) {
+      case 'route.openshift.io/v1 Route':
+        collect(toRoute(obj, opts), (r) => out.objects.routes.push(r));
+        break;
+      case 'v1 Service':
+        collect(toService(obj, opts), (s) => out.objects.services.push(s));
+        break;
+      case 'discovery.k8s.io/v1 EndpointSlice':
+        collect(toEndpointSlices(obj, 'EndpointSlice', opts), (s) => out.objects.endpointSlices.push(...s));
+        break;
+      case 'v1 Endpoints':
+        collect(toEndpointSlices(obj, 'Endpoints', opts), (s) => out.objects.endpointSlices.push(...s));
+        break;
+      default:
+        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, v1 Service, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints`);
+    }
+  }
+  return out;
+}
+
+function parseYaml(text: string): ParsedFile {
+  const objects: unknown[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const [err] = doc.errors;
+    // The message's first line carries "at line L, column C"; the rest is a multi-line excerpt.
+    if (err) return { ok: false, error: (err.message.split('\n')[0] ?? '').replace(/:$/, '') };
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      return { ok: false, error: errorMessage(e) };
+    }
+    if (value !== null && value !== undefined) objects.push(value);
+  }
+  return { ok: true, objects };
+}
+
+function flattenLists(docs: readonly unknown[]): ParsedFile {
+  const objects: unknown[] = [];
+  for (const [i, doc] of docs.entries()) {
+    if (!isObject(doc)) return { ok: false, error: `document ${i + 1} is not a mapping` };
+    if (typeof doc.kind !== 'string' || !doc.kind.endsWith('List')) {
+      objects.push(doc);
+      continue;
+    }
+    const items = doc.items ?? [];
+    if (!Array.isArray(items)) return { ok: false, error: `document ${i + 1}: ${doc.kind} items must be a list` };
+    const bad = items.findIndex((item) => !isObject(item));
+    if (bad >= 0) return { ok: false, error: `document ${i + 1}: ${doc.kind} items[${bad}] is not a mapping` };
+    objects.push(...items);
+  }
+  return { ok: true, objects };
+}
+
+function describe(o: Readonly<Record<string, unknown>>): string {
+  const meta = isObject(o.metadata) ? o.metadata : {};
+  const name = typeof meta.name === 'string' ? ` ${meta.name}` : '';
+  const kind = typeof o.kind === 'string' ? o.kind : 'object without kind';
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : 'no apiVersion';
+  return `${kind}${name} (${apiVersion})`;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
