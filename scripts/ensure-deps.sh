@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what router needs to build and run when it is missing: bun (from
+# npm), haproxy >= 2.6 (from apt) and the locked node_modules. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v bun >/dev/null 2>&1 || ! bun --version >/dev/null 2>&1; then
+  echo "==> installing bun from npm"
+  as_root npm install -g bun >/dev/null
+  # With install scripts disabled npm leaves a placeholder; its installer needs no network.
+  if ! bun --version >/dev/null 2>&1; then as_root node "$(npm root -g)/bun/install.js"; fi
+fi
+
+if ! command -v haproxy >/dev/null 2>&1; then
+  echo "==> installing haproxy from apt"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+fi
+version=$(haproxy -v | head -1 | grep -Eo '[0-9]+\.[0-9]+' | head -1)
+if [ "$(printf '%s\n2.6\n' "$version" | sort -V | head -1)" != "2.6" ]; then
+  echo "haproxy $version is too old: router needs 2.6 or newer" >&2
+  exit 1
+fi
+
+if [ ! -d node_modules ] || [ bun.lock -nt node_modules ]; then
+  echo "==> installing dependencies"
+  bun install --frozen-lockfile
+  touch node_modules
+fi

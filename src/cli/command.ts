@@ -1,0 +1,57 @@
+/**
+ * The `router` command: help, version, or parse and hand the options to the
+ * runner. It returns an exit code instead of exiting so main and tests decide
+ * what to do with it.
+ */
+import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
+
+/** What the command needs from its surroundings. */
+export interface CliDeps {
+  /** Runs the router; resolves to the process exit code. */
+  run(options: RouterOptions): Promise<number>;
+  version: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Usage errors exit with 2, like pflag-based commands. */
+export const USAGE_EXIT_CODE = 2;
+
+/**
+ * Handles `--help`/`-h`, `--version` and the `version` subcommand, otherwise
+ * parses argv (without the executable) and env and runs the router.
+ */
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  deps: CliDeps,
+): Promise<number> {
+  const request = metaRequest(argv);
+  if (request === 'help') {
+    deps.stdout(helpText());
+    return 0;
+  }
+  if (request === 'version') {
+    deps.stdout(`router ${deps.version}\n`);
+    return 0;
+  }
+  const parsed = parseOptions(argv, env);
+  if (!parsed.ok) {
+    for (const error of parsed.errors) deps.stderr(`router: ${error}\n`);
+    deps.stderr("Run 'router --help' for usage.\n");
+    return USAGE_EXIT_CODE;
+  }
+  return deps.run(parsed.options);
+}
+
+/**
+ * Help and version win over everything else on the line (unlike citty, whose
+ * --version only works alone), but not after `--`, where nothing is a flag.
+ */
+function metaRequest(argv: readonly string[]): 'help' | 'version' | undefined {
+  if (argv.length === 1 && argv[0] === 'version') return 'version';
+  const end = argv.indexOf('--');
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  if (flags.some((arg) => arg === '-h' || arg === '--help')) return 'help';
+  return flags.includes('--version') ? 'version' : undefined;
+}

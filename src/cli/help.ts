@@ -1,0 +1,76 @@
+/**
+ * `router --help`, generated from the tables so it cannot drift from what the
+ * parser accepts.
+ */
+import { ENV_SETTINGS, FLAGS, HELP_GROUPS, type EnvSpec, type FlagSpec, type Support, type ValueType } from './flags.ts';
+
+const INDENT = '  ';
+const DETAIL_INDENT = '        ';
+
+const TYPE_PLACEHOLDER: Readonly<Record<Exclude<ValueType, 'boolean' | 'enum'>, string>> = {
+  string: 'string',
+  int: 'int',
+  duration: 'duration',
+  time: 'time',
+  list: 'strings',
+};
+
+const HEADER = `router: an OpenShift-compatible HAProxy router
+
+Usage:
+  router [flags]
+  router --help | --version | version
+
+Flags accept --flag=value and --flag value; booleans are --flag or --flag=false.
+Precedence: command line, then environment, then default. Durations use Go
+syntax (300ms, 1m30s); "time" values use HAProxy syntax (5s, 5000ms, 1h).
+Settings marked "not implemented yet" are accepted by openshift-router; giving
+one (even through its environment variable) is an error until its issue lands.`;
+
+/** The full --help text: every flag and environment variable, grouped, with env fallbacks, defaults and status. */
+export function helpText(): string {
+  const sections = HELP_GROUPS.map((group) => {
+    const flags = FLAGS.filter((flag) => flag.group === group).flatMap(describeFlag);
+    const vars = ENV_SETTINGS.filter((setting) => setting.group === group).flatMap(describeEnvSetting);
+    const envPart = vars.length > 0 ? ['', `${INDENT}Environment variables:`, ...vars] : [];
+    return [`${group}:`, ...flags, ...envPart].join('\n');
+  });
+  return [HEADER, ...sections].join('\n\n') + '\n';
+}
+
+function describeFlag(flag: FlagSpec): string[] {
+  const aliases = flag.aliases ?? [];
+  const shorts = aliases.filter((alias) => !alias.startsWith('--'));
+  const longs = aliases.filter((alias) => alias.startsWith('--'));
+  const spellings = [...shorts, flag.name, ...longs].join(', ');
+  const placeholder = placeholderOf(flag);
+  const facts = [flag.env?.length ? `env ${flag.env.join(', ')}` : undefined, ...commonFacts(flag)];
+  return [`${INDENT}${spellings}${placeholder ? ` ${placeholder}` : ''}`, ...details(flag.help, facts)];
+}
+
+function describeEnvSetting(setting: EnvSpec): string[] {
+  return [`${INDENT}${setting.name}=${placeholderOf(setting) ?? 'bool'}`, ...details(setting.help, commonFacts(setting))];
+}
+
+function placeholderOf(spec: FlagSpec | EnvSpec): string | undefined {
+  if (spec.metavar) return spec.metavar;
+  if (spec.type === 'boolean') return undefined;
+  if (spec.type === 'enum') return spec.choices?.join('|');
+  return TYPE_PLACEHOLDER[spec.type];
+}
+
+function commonFacts(spec: FlagSpec | EnvSpec): (string | undefined)[] {
+  return [spec.default === undefined ? undefined : `default ${spec.default}`, statusOf(spec)];
+}
+
+function statusOf(support: Support): string | undefined {
+  if (!support.implemented) return `not implemented yet (issue #${support.issue})`;
+  if ('ignored' in support) return `accepted and ignored: ${support.ignored}`;
+  if ('rejected' in support) return `refused: ${support.rejected}`;
+  return undefined;
+}
+
+function details(help: string, facts: readonly (string | undefined)[]): string[] {
+  const known = facts.filter((fact) => fact !== undefined);
+  return [`${DETAIL_INDENT}${help}`, ...(known.length > 0 ? [`${DETAIL_INDENT}${known.join('; ')}`] : [])];
+}

@@ -1,0 +1,83 @@
+import { lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RenderedFiles } from '../config/render.ts';
+
+/**
+ * The configuration on disk as numbered generations:
+ *   <working-dir>/generations/<n>/{haproxy.config, *.map, error pages}
+ *   <working-dir>/conf -> generations/<n>
+ * A candidate is written to a fresh generation and checked there (relative
+ * paths resolve against the config's own directory), then `conf` is swapped
+ * with one rename, so haproxy never sees a half-written set of files and a
+ * rejected candidate never touches what is running.
+ */
+export class ConfigStore {
+  readonly confLink: string;
+  readonly configPath: string;
+  private readonly generationsDir: string;
+  private next = 1;
+  private current: number | undefined;
+  private previous: number | undefined;
+
+  constructor(readonly workingDir: string) {
+    this.confLink = join(workingDir, 'conf');
+    this.configPath = join(this.confLink, 'haproxy.config');
+    this.generationsDir = join(workingDir, 'generations');
+  }
+
+  /** Prepares the directories and forgets generations a previous run left behind. */
+  async init(): Promise<void> {
+    await mkdir(this.generationsDir, { recursive: true, mode: 0o755 });
+    const link = await lstat(this.confLink).catch(() => undefined);
+    if (link && !link.isSymbolicLink()) {
+      throw new Error(`${this.confLink} exists and is not a symlink managed by router; move it away or pick another --working-dir`);
+    }
+    const existing = (await readdir(this.generationsDir)).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    this.next = Math.max(0, ...existing) + 1;
+    const target = link ? await readlink(this.confLink) : undefined;
+    for (const n of existing) if (target !== join('generations', String(n))) await this.remove(n);
+  }
+
+  generationDir(n: number): string {
+    return join(this.generationsDir, String(n));
+  }
+
+  /** Writes a candidate generation and returns its number and config path. */
+  async stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
+    const generation = this.next++;
+    const dir = this.generationDir(generation);
+    await mkdir(dir, { mode: 0o755 });
+    await Promise.all([...files].map(([name, text]) => writeFile(join(dir, name), text, { mode: 0o644 })));
+    return { generation, configPath: join(dir, 'haproxy.config') };
+  }
+
+  /** Points `conf` at a checked generation in one atomic rename. */
+  async activate(generation: number): Promise<void> {
+    const tmp = `${this.confLink}.tmp`;
+    await rm(tmp, { force: true });
+    await symlink(join('generations', String(generation)), tmp);
+    await rename(tmp, this.confLink);
+    if (this.previous !== undefined && this.previous !== generation) await this.remove(this.previous);
+    this.previous = this.current;
+    this.current = generation;
+  }
+
+  /** Goes back to the generation before the last activate (after haproxy refused to load it). */
+  async rollback(): Promise<void> {
+    const failed = this.current;
+    if (this.previous === undefined || failed === undefined) return;
+    const back = this.previous;
+    this.current = undefined;
+    this.previous = undefined;
+    await this.activate(back);
+    await this.remove(failed);
+  }
+
+  async discard(generation: number): Promise<void> {
+    await this.remove(generation);
+  }
+
+  private async remove(generation: number): Promise<void> {
+    await rm(this.generationDir(generation), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+import { startBackend, type TestBackend } from '../support/backend.ts';
+import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { freePort, get } from '../support/net.ts';
+import { shortTempDir } from '../support/workdir.ts';
+
+const root = resolve(import.meta.dir, '../..');
+const binary = join(root, 'dist/router');
+
+/** The compiled executable, as shipped; scripts/test.sh builds it first, a bare `bun test` builds it here. */
+beforeAll(() => {
+  if (existsSync(binary)) return;
+  const build = Bun.spawnSync(['bun', 'run', 'build'], { cwd: root, stderr: 'pipe' });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+});
+
+const dir = shortTempDir();
+afterAll(() => dir.remove());
+
+function run(args: string[]) {
+  // From an empty directory: the binary must need nothing beside it.
+  const p = Bun.spawnSync([binary, ...args], { cwd: dir.path, env: {}, stdout: 'pipe', stderr: 'pipe' });
+  return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+}
+
+describe('dist/router', () => {
+  test('--version prints the version', () => {
+    const r = run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(pkg.version);
+  });
+
+  test('--help lists the flags with their defaults', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--manifests', '--master', '--strict-sni', '--interval', '--working-dir', '--haproxy-binary']) expect(r.stdout).toContain(flag);
+  });
+
+  test('an unknown flag is an error naming it', () => {
+    const r = run(['--no-such-flag']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--no-such-flag');
+  });
+
+  describe('serving', () => {
+    let backend: TestBackend;
+    beforeAll(() => {
+      backend = startBackend('bin');
+    });
+    afterAll(async () => {
+      await backend.stop();
+    });
+
+    test('serves a manifest through haproxy, then stops on SIGTERM leaving no process behind', async () => {
+      const manifests = join(dir.path, 'm');
+      const workingDir = join(dir.path, 'w');
+      Bun.spawnSync(['mkdir', '-p', manifests]);
+      writeFileSync(join(manifests, 'app.yaml'), routeYaml({ name: 'app', host: 'app.example.com' }) + '---\n' + sliceYaml({ service: 'app', ports: [backend.port] }));
+      const [httpPort, httpsPort] = [await freePort(), await freePort()];
+      const proc = Bun.spawn(
+        [binary, `--manifests=${manifests}`, `--working-dir=${workingDir}`, '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, '--log-format=json', '--interval=100ms'],
+        { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin' }, stdout: 'pipe', stderr: 'pipe' },
+      );
+      try {
+        const lines: string[] = [];
+        const reader = proc.stdout.getReader();
+        const decoder = new TextDecoder();
+        let buffered = '';
+        while (!lines.some((l) => l.includes('router ready'))) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`router exited before ready: ${await new Response(proc.stderr).text()}`);
+          buffered += decoder.decode(value, { stream: true });
+          const parts = buffered.split('\n');
+          buffered = parts.pop() ?? '';
+          lines.push(...parts);
+        }
+        reader.releaseLock();
+        // Every line is JSON with --log-format=json.
+        for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
+
+        const res = await get(httpPort, 'app.example.com', '/hello');
+        expect(res.status).toBe(200);
+        expect(res.body).toBe('bin /hello\n');
+
+        const masterPid = Number(readFileSync(join(workingDir, 'run/haproxy.pid'), 'utf8').trim());
+        const children = haproxyPidsUsing(join(workingDir, 'run'));
+        expect(children).toContain(masterPid);
+
+        proc.kill('SIGTERM');
+        expect(await proc.exited).toBe(0);
+        expect(haproxyPidsUsing(join(workingDir, 'run'))).toEqual([]);
+      } finally {
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+    });
+  });
+});
+
+/** PIDs of haproxy processes whose command line names our run dir (master and workers alike). */
+function haproxyPidsUsing(runDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes('haproxy') && cmdline.includes(runDir)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}

@@ -1,0 +1,18 @@
+/** A real HTTP backend on loopback that says who it is, so tests can see where haproxy sent a request. */
+export interface TestBackend {
+  name: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function startBackend(name: string): TestBackend {
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch(req) {
+      const url = new URL(req.url);
+      return new Response(`${name} ${url.pathname}\n`, { headers: { 'x-backend': name } });
+    },
+  });
+  return { name, port: server.port as number, stop: () => server.stop(true) };
+}

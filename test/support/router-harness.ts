@@ -1,0 +1,102 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseOptions } from '../../src/cli/parse-options.ts';
+import { createLogger } from '../../src/log.ts';
+import { startRouter, type RunningRouter } from '../../src/router.ts';
+import { ManifestSource } from '../../src/sources/manifest/manifest-source.ts';
+import { freePort, get, type HttpAnswer } from './net.ts';
+import { shortTempDir } from './workdir.ts';
+
+export interface LogRecord {
+  level: string;
+  tag?: string;
+  msg: string;
+}
+
+/** A router running in this process on a manifest dir, with a real haproxy on loopback ports. */
+export interface TestRouter {
+  router: RunningRouter;
+  source: ManifestSource;
+  httpPort: number;
+  manifestsDir: string;
+  workingDir: string;
+  logs: LogRecord[];
+  /** Writes (or overwrites) a manifest file and waits until the change is committed. */
+  write(file: string, text: string): Promise<void>;
+  remove(file: string): Promise<void>;
+  get(host: string, path?: string): Promise<HttpAnswer>;
+  /** Resolves with the first log record (already logged or future) that matches. */
+  waitForLog(match: (r: LogRecord) => boolean): Promise<LogRecord>;
+  stop(): Promise<void>;
+}
+
+export async function startTestRouter(opts: { manifests?: Record<string, string>; args?: string[] } = {}): Promise<TestRouter> {
+  const tmp = shortTempDir();
+  const manifestsDir = join(tmp.path, 'm');
+  const workingDir = join(tmp.path, 'w');
+  await Bun.write(join(manifestsDir, '.keep'), '');
+  for (const [file, text] of Object.entries(opts.manifests ?? {})) writeFileSync(join(manifestsDir, file), text);
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const parsed = parseOptions(
+    [
+      `--manifests=${manifestsDir}`,
+      `--working-dir=${workingDir}`,
+      '--bind-address=127.0.0.1',
+      `--http-port=${httpPort}`,
+      `--https-port=${httpsPort}`,
+      '--interval=0s',
+      ...(opts.args ?? []),
+    ],
+    {},
+  );
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  const logs: LogRecord[] = [];
+  const waiters: { match: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
+  const logger = createLogger({
+    format: 'json',
+    level: 'debug',
+    write(line) {
+      const record = JSON.parse(line) as LogRecord;
+      logs.push(record);
+      if (process.env.ROUTER_TEST_LOGS) process.stderr.write(line);
+      for (const w of waiters.filter((w) => w.match(record))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(record);
+      }
+    },
+  });
+  const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests') });
+  const router = await startRouter(parsed.options, { logger, source });
+
+  /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
+  const settle = async () => {
+    await source.rescan();
+    await router.flush();
+  };
+  return {
+    router,
+    source,
+    httpPort,
+    manifestsDir,
+    workingDir,
+    logs,
+    async write(file, text) {
+      writeFileSync(join(manifestsDir, file), text);
+      await settle();
+    },
+    async remove(file) {
+      rmSync(join(manifestsDir, file), { force: true });
+      await settle();
+    },
+    get: (host, path) => get(httpPort, host, path),
+    waitForLog(match) {
+      const found = logs.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
+    async stop() {
+      await router.stop();
+      tmp.remove();
+    },
+  };
+}
