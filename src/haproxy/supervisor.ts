@@ -79,7 +79,8 @@ export class HaproxySupervisor {
     const alerts: string[] = [];
     const proc = Bun.spawn(
       [this.opts.haproxyBinary, '-W', '-S', `${this.opts.masterSocketPath},mode,600`, '-f', this.opts.configPath, '-p', this.opts.pidFile],
-      { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
+      // Its own process group: a Ctrl-C meant for the router must not kill haproxy mid-request; the router drains it.
+      { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true },
     );
     this.proc = proc;
     this.startedAt = Date.now();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { startBackend, type TestBackend } from '../support/backend.ts';
@@ -54,46 +54,76 @@ describe('dist/router', () => {
       await backend.stop();
     });
 
-    test('serves a manifest through haproxy, then stops on SIGTERM leaving no process behind', async () => {
-      const manifests = join(dir.path, 'm');
-      const workingDir = join(dir.path, 'w');
-      Bun.spawnSync(['mkdir', '-p', manifests]);
+    /** Starts dist/router on one manifest and resolves once it logs that it is ready. */
+    async function startBinary(opts: { detached: boolean }) {
+      const run = shortTempDir();
+      const manifests = join(run.path, 'm');
+      const workingDir = join(run.path, 'w');
+      mkdirSync(manifests);
       writeFileSync(join(manifests, 'app.yaml'), routeYaml({ name: 'app', host: 'app.example.com' }) + '---\n' + sliceYaml({ service: 'app', ports: [backend.port] }));
       const [httpPort, httpsPort] = [await freePort(), await freePort()];
       const proc = Bun.spawn(
         [binary, `--manifests=${manifests}`, `--working-dir=${workingDir}`, '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, '--log-format=json', '--interval=100ms'],
-        { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin' }, stdout: 'pipe', stderr: 'pipe' },
+        { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin' }, stdout: 'pipe', stderr: 'pipe', detached: opts.detached },
       );
-      try {
-        const lines: string[] = [];
-        const reader = proc.stdout.getReader();
-        const decoder = new TextDecoder();
-        let buffered = '';
-        while (!lines.some((l) => l.includes('router ready'))) {
+      const lines: string[] = [];
+      const reader = proc.stdout.getReader();
+      const decoder = new TextDecoder();
+      let buffered = '';
+      const readLines = async (until: (l: string) => boolean) => {
+        while (!lines.some(until)) {
           const { value, done } = await reader.read();
-          if (done) throw new Error(`router exited before ready: ${await new Response(proc.stderr).text()}`);
+          if (done) return;
           buffered += decoder.decode(value, { stream: true });
           const parts = buffered.split('\n');
           buffered = parts.pop() ?? '';
           lines.push(...parts);
         }
-        reader.releaseLock();
-        // Every line is JSON with --log-format=json.
-        for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
+      };
+      await readLines((l) => l.includes('router ready'));
+      if (!lines.some((l) => l.includes('router ready'))) {
+        throw new Error(`router exited before ready: ${await new Response(proc.stderr).text()}`);
+      }
+      const cleanup = () => {
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+        for (const pid of haproxyPidsUsing(join(workingDir, 'run'))) process.kill(pid, 'SIGKILL');
+        run.remove();
+      };
+      return { proc, lines, readLines, httpPort, runDir: join(workingDir, 'run'), cleanup };
+    }
 
-        const res = await get(httpPort, 'app.example.com', '/hello');
+    test('serves a manifest through haproxy, then stops on SIGTERM leaving no process behind', async () => {
+      const r = await startBinary({ detached: false });
+      try {
+        // Every line is JSON with --log-format=json.
+        for (const l of r.lines) expect(() => JSON.parse(l)).not.toThrow();
+        const res = await get(r.httpPort, 'app.example.com', '/hello');
         expect(res.status).toBe(200);
         expect(res.body).toBe('bin /hello\n');
 
-        const masterPid = Number(readFileSync(join(workingDir, 'run/haproxy.pid'), 'utf8').trim());
-        const children = haproxyPidsUsing(join(workingDir, 'run'));
-        expect(children).toContain(masterPid);
+        const masterPid = Number(readFileSync(join(r.runDir, 'haproxy.pid'), 'utf8').trim());
+        expect(haproxyPidsUsing(r.runDir)).toContain(masterPid);
 
-        proc.kill('SIGTERM');
-        expect(await proc.exited).toBe(0);
-        expect(haproxyPidsUsing(join(workingDir, 'run'))).toEqual([]);
+        r.proc.kill('SIGTERM');
+        expect(await r.proc.exited).toBe(0);
+        expect(haproxyPidsUsing(r.runDir)).toEqual([]);
       } finally {
-        if (proc.exitCode === null) proc.kill('SIGKILL');
+        r.cleanup();
+      }
+    });
+
+    test('Ctrl-C (SIGINT to the whole process group) drains haproxy through the router', async () => {
+      const r = await startBinary({ detached: true });
+      try {
+        process.kill(-r.proc.pid, 'SIGINT');
+        expect(await r.proc.exited).toBe(0);
+        await r.readLines(() => false);
+        expect(r.lines.some((l) => l.includes('draining connections'))).toBe(true);
+        // haproxy stopped because the router asked it to, not because the terminal's SIGINT reached it.
+        expect(r.lines.some((l) => l.includes('(Interrupt)'))).toBe(false);
+        expect(haproxyPidsUsing(r.runDir)).toEqual([]);
+      } finally {
+        r.cleanup();
       }
     });
   });
