@@ -48,7 +48,7 @@ describe('runCli', () => {
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
         '--strict-sni is not implemented yet (issue #4)',
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #7)',
+        'ROUTER_SYSLOG_ADDRESS is not implemented yet',
       ],
     ],
   ])('%s is a usage error', async (_name, argv, env, errors) => {

@@ -30,10 +30,13 @@ export type PlannedIssue =
   | 4
   /** Dynamic configuration manager. */
   | 5
-  /** Metrics, stats and health. */
-  | 6
-  /** Everything else. */
-  | 7;
+  /** Metrics, stats, health and everything else: no issue is filed for these yet. */
+  | 'unscheduled';
+
+/** How an error or --help refers to the work that will implement a setting. */
+export function plannedText(issue: PlannedIssue): string {
+  return issue === 'unscheduled' ? 'not implemented yet' : `not implemented yet (issue #${issue})`;
+}
 
 export const HELP_GROUPS = [
   'Routing sources',
@@ -432,7 +435,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'Leave frontends out of the configuration until routes are first synchronised.',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--haproxy-config-manager',
@@ -503,7 +506,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'Request headers to capture in access logs.',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--capture-http-response-headers',
@@ -513,7 +516,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'Response headers to capture in access logs.',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--capture-http-cookie',
@@ -523,7 +526,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'Cookie to capture in access logs (trailing = means exact name).',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--http-header-name-case-adjustments',
@@ -533,7 +536,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'HTTP/1 header names to re-case (h1-case-adjust).',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--set-delete-http-response-header',
@@ -543,7 +546,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'Response headers to set or delete on every route.',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--set-delete-http-request-header',
@@ -553,7 +556,7 @@ const HAPROXY: readonly FlagSpec[] = [
     group: 'haproxy',
     help: 'Request headers to set or delete on every route.',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
 ];
 
@@ -641,7 +644,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'Serve Prometheus metrics and health checks on the stats port.',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
   {
     name: '--listen-addr',
@@ -651,7 +654,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'Address of the health and metrics server; its port overrides --stats-port.',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
   {
     name: '--stats-port',
@@ -660,7 +663,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'Port of the stats page, health checks and metrics.',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
   {
     name: '--stats-user',
@@ -669,7 +672,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'Basic-auth user for stats and metrics.',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
   {
     name: '--stats-password',
@@ -678,7 +681,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'Basic-auth password for stats and metrics.',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
   {
     name: '--stats-user-file',
@@ -688,7 +691,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'File holding the stats user (with --stats-password-file, overrides both above).',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
   {
     name: '--stats-password-file',
@@ -698,7 +701,7 @@ const STATS: readonly FlagSpec[] = [
     group: 'Stats & metrics',
     help: 'File holding the stats password.',
     implemented: false,
-    issue: 6,
+    issue: 'unscheduled',
   },
 ];
 
@@ -742,7 +745,7 @@ const LOGGING: readonly FlagSpec[] = [
     group: 'Logging',
     help: 'klog per-file verbosity.',
     implemented: false,
-    issue: 7,
+    issue: 'unscheduled',
   },
   {
     name: '--logtostderr',
@@ -925,7 +928,7 @@ export const ENV_SETTINGS: readonly EnvSpec[] = [
     ['ROUTER_MUTUAL_TLS_AUTH_FILTER', 'string', 'Regular expression client certificate subjects must match.'],
     ['ROUTER_MUTUAL_TLS_HEADER_FILTER', 'boolean', 'Strip incoming X-SSL* headers (upstream default true).'],
   ]),
-  ...planned(6, 'Stats & metrics', [
+  ...planned('unscheduled', 'Stats & metrics', [
     ['ROUTER_BIND_PORTS_BEFORE_SYNC', 'boolean', 'Omit the admin-socket liveness check.'],
     ['ROUTER_METRICS_HAPROXY_SCRAPE_URI', 'string', 'Where metrics read haproxy stats.'],
     ['ROUTER_METRICS_HAPROXY_TIMEOUT', 'duration', 'Stats scrape timeout.'],
@@ -941,7 +944,7 @@ export const ENV_SETTINGS: readonly EnvSpec[] = [
     ['ROUTER_METRICS_TLS_CURVES', 'string', 'TLS curves of the metrics server.'],
     ['OPENSHIFT_PROFILE', 'string', 'Go profiling (cpu, mem, web).'],
   ]),
-  ...planned(7, 'Logging', [
+  ...planned('unscheduled', 'Logging', [
     ['ROUTER_SYSLOG_ADDRESS', 'string', 'Syslog target of haproxy access logs (none: no access logs).'],
     ['ROUTER_SYSLOG_FORMAT', 'string', 'log-format of access logs.'],
     ['ROUTER_LOG_MAX_LENGTH', 'int', 'Maximum syslog line length.'],
@@ -953,7 +956,7 @@ export const ENV_SETTINGS: readonly EnvSpec[] = [
     ['ROUTER_UNIQUE_ID_HEADER_NAME', 'string', 'unique-id-header'],
     ['OPENSHIFT_ON_PANIC', 'string', 'Go panic behaviour.'],
   ]),
-  ...planned(7, 'haproxy', [
+  ...planned('unscheduled', 'haproxy', [
     ['ROUTER_HAPROXY_ADMIN_UNIX_SOCKET', 'string', 'Sidecar mode: drive an haproxy running in another container.'],
     ['ROUTER_GRACEFUL_SHUTDOWN_DELAY', 'duration', 'Delay between failing readiness and stopping haproxy.'],
     ['MAX_RELOAD_WAIT_TIME', 'int', 'Seconds a reload waits for the new process to answer.'],

@@ -2,7 +2,7 @@
  * `router --help`, generated from the tables so it cannot drift from what the
  * parser accepts.
  */
-import { ENV_SETTINGS, FLAGS, HELP_GROUPS, type EnvSpec, type FlagSpec, type Support, type ValueType } from './flags.ts';
+import { ENV_SETTINGS, FLAGS, HELP_GROUPS, plannedText, type EnvSpec, type FlagSpec, type Support, type ValueType } from './flags.ts';
 
 const INDENT = '  ';
 const DETAIL_INDENT = '        ';
@@ -64,7 +64,7 @@ function commonFacts(spec: FlagSpec | EnvSpec): (string | undefined)[] {
 }
 
 function statusOf(support: Support): string | undefined {
-  if (!support.implemented) return `not implemented yet (issue #${support.issue})`;
+  if (!support.implemented) return plannedText(support.issue);
   if ('ignored' in support) return `accepted and ignored: ${support.ignored}`;
   if ('rejected' in support) return `refused: ${support.rejected}`;
   return undefined;

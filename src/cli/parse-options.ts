@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { LOG_LEVEL_NAMES, type LogFormat, type LogLevelName } from '../log.ts';
 import {
+  plannedText,
   ENV_SETTINGS,
   FLAGS,
   LOAD_BALANCE_ALGORITHMS,
@@ -201,7 +202,7 @@ function evaluate(spec: FlagSpec | EnvSpec, raw: RawSetting | undefined, errors:
   const given = raw.origin.kind !== 'default';
   const subject = describeOrigin(spec.name, raw.origin);
   if (!spec.implemented) {
-    if (given) errors.push(`${subject} is not implemented yet (issue #${spec.issue})${ambientHint(spec, raw.origin)}`);
+    if (given) errors.push(`${subject} is ${plannedText(spec.issue)}${ambientHint(spec, raw.origin)}`);
     return undefined;
   }
   if ('rejected' in spec) {
