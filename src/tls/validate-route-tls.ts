@@ -1,0 +1,161 @@
+import type { RouteTLS } from '../domain/route.ts';
+import { safeMessage } from './invalid-data.ts';
+import { decodePem, encodePem, type PemBlock } from './pem.ts';
+import { keyPairError, normalisePrivateKey, type PrivateKey } from './private-key.ts';
+import { verifyLeaf } from './verify-leaf.ts';
+import { isSelfSigned, parseCertificate, type Certificate } from './x509.ts';
+
+/**
+ * The certificate half of upstream's ExtendedValidator
+ * (`routeapihelpers.ExtendedValidateRoute`): the PEM fields of `spec.tls` must
+ * parse, chain and pair up, and only their canonical re-encoding is kept.
+ * Which fields a termination may set is checked elsewhere.
+ */
+export type RouteTlsValidation =
+  | { ok: true; tls: RouteTLS }
+  /** `errors` are upstream-style field errors; `message` is their aggregate, as route status shows it. */
+  | { ok: false; message: string; errors: readonly string[] };
+
+type PemField = 'certificate' | 'key' | 'caCertificate' | 'destinationCACertificate';
+
+/** Upstream never echoes PEM fields in errors; it names them with these placeholders. */
+const REDACTED: Readonly<Record<PemField, string>> = {
+  certificate: 'redacted certificate data',
+  key: 'redacted key data',
+  caCertificate: 'redacted ca certificate data',
+  destinationCACertificate: 'redacted destination ca certificate data',
+};
+
+const NO_CERTIFICATES = 'data does not contain any valid RSA or ECDSA certificates';
+const MALFORMED = 'malformed PEM data';
+
+/** Joins messages the way Go's `errors.NewAggregate` prints: one as is, several as `[a, b]`, duplicates once. */
+function aggregate(messages: readonly string[]): string | undefined {
+  const unique = [...new Set(messages)];
+  if (unique.length <= 1) return unique[0];
+  return `[${unique.join(', ')}]`;
+}
+
+class FieldErrors {
+  readonly list: string[] = [];
+
+  add(field: PemField, detail: string, value = REDACTED[field]): void {
+    this.list.push(`spec.tls.${field}: Invalid value: ${JSON.stringify(value)}: ${detail}`);
+  }
+}
+
+interface Contents {
+  certs: Certificate[];
+  keys: PrivateKey[];
+}
+
+function readContents(text: string): Contents {
+  const contents: Contents = { certs: [], keys: [] };
+  for (const block of decodePem(text)) {
+    if (block.type === 'CERTIFICATE') contents.certs.push(parseCertificate(block.der));
+    else contents.keys.push(normalisePrivateKey(block));
+  }
+  return contents;
+}
+
+/** haproxy refuses to start on CA-signed certificates with these digests; self-signed roots are never checked by OpenSSL. */
+function weakSignatureError(certs: readonly Certificate[]): string | undefined {
+  return aggregate(
+    certs.flatMap((c) => (c.signature.weakDigest !== undefined && !isSelfSigned(c) ? [`router does not support CA-signed certs using ${c.signature.weakDigest}`] : [])),
+  );
+}
+
+function certificateBlocks(certs: readonly Certificate[]): PemBlock[] {
+  return certs.map((c) => ({ type: 'CERTIFICATE', der: c.der }));
+}
+
+/** caCertificate / destinationCACertificate: certificates only. */
+function readBundle(errors: FieldErrors, field: PemField, text: string, what: string): Certificate[] {
+  let contents: Contents;
+  try {
+    contents = readContents(text);
+  } catch (err) {
+    errors.add(field, `failed to parse ${what}: ${safeMessage(err, MALFORMED)}`);
+    return [];
+  }
+  // Upstream keeps keys found here and writes them into the CA file; a key has no business there.
+  if (contents.keys.length > 0) errors.add(field, `failed to parse ${what}: a CA bundle must not contain private keys`);
+  else if (contents.certs.length === 0) errors.add(field, `failed to parse ${what}: ${NO_CERTIFICATES}`);
+  const weak = weakSignatureError(contents.certs);
+  if (weak !== undefined) errors.add(field, weak);
+  return contents.certs;
+}
+
+/** The certificate field: leaf first, then any chain, with keys allowed in between. */
+function readServing(errors: FieldErrors, text: string, anchors: readonly Certificate[] | undefined): (Contents & { leaf: Certificate }) | undefined {
+  let contents: Contents;
+  try {
+    contents = readContents(text);
+  } catch (err) {
+    errors.add('certificate', safeMessage(err, MALFORMED));
+    return undefined;
+  }
+  const [leaf] = contents.certs;
+  if (leaf === undefined) {
+    errors.add('certificate', NO_CERTIFICATES);
+    return undefined;
+  }
+  const problem = weakSignatureError(contents.certs) ?? withPrefix('error verifying certificate: ', anchors && verifyLeaf(leaf, anchors));
+  if (problem !== undefined) errors.add('certificate', problem);
+  // Still returned so the key is checked too: one status update then names every problem, as upstream's update does.
+  return { ...contents, leaf };
+}
+
+function withPrefix(prefix: string, message: string | undefined): string | undefined {
+  return message === undefined ? undefined : prefix + message;
+}
+
+function readKeys(errors: FieldErrors, text: string): PrivateKey[] | undefined {
+  try {
+    const contents = readContents(text);
+    if (contents.certs.length === 0) return contents.keys;
+    errors.add('key', 'tls: found a certificate rather than a key in the PEM for the private key');
+  } catch (err) {
+    errors.add('key', safeMessage(err, MALFORMED));
+  }
+  return undefined;
+}
+
+/**
+ * Validates and sanitises the PEM fields of `tls` (upstream's extended
+ * validation). On success the returned copy holds only canonical PEM:
+ * `certificate` the certificate chain, `key` the single key that matches its
+ * leaf (keys may arrive in either field; like Go's `tls.X509KeyPair` the first
+ * one found is the one used), the CA fields their certificates. Error
+ * messages never contain certificate or key data.
+ */
+export function validateRouteTls(tls: RouteTLS): RouteTlsValidation {
+  const errors = new FieldErrors();
+  const out: RouteTLS = { ...tls };
+  let anchors: Certificate[] | undefined;
+  if (tls.caCertificate !== '') {
+    anchors = readBundle(errors, 'caCertificate', tls.caCertificate, 'CA certificate');
+    out.caCertificate = encodePem(certificateBlocks(anchors));
+  }
+  const serving = tls.certificate === '' ? undefined : readServing(errors, tls.certificate, anchors);
+  const keys = tls.key === '' ? [] : readKeys(errors, tls.key);
+  if (keys !== undefined) out.key = encodePem(keys.map((k) => k.block));
+  if (serving !== undefined && keys !== undefined) {
+    const key = [...serving.keys, ...keys][0];
+    const problem = key === undefined ? undefined : keyPairError(serving.leaf, key);
+    if (key === undefined) {
+      errors.add('key', 'no key specified', '');
+    } else if (problem !== undefined) {
+      errors.add('key', problem);
+    } else {
+      out.certificate = encodePem(certificateBlocks(serving.certs));
+      out.key = encodePem([key.block]);
+    }
+  }
+  if (tls.destinationCACertificate !== '') {
+    const certs = readBundle(errors, 'destinationCACertificate', tls.destinationCACertificate, 'destination CA certificate');
+    out.destinationCACertificate = encodePem(certificateBlocks(certs));
+  }
+  const message = aggregate(errors.list);
+  return message === undefined ? { ok: true, tls: out } : { ok: false, message, errors: errors.list };
+}
