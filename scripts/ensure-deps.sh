@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what router needs to build and run when it is missing: bun (from
-# npm), haproxy >= 2.6 (from apt) and the locked node_modules. Idempotent.
+# npm), haproxy >= 2.6 and openssl (from apt) and the locked node_modules. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +13,14 @@ if ! command -v bun >/dev/null 2>&1 || ! bun --version >/dev/null 2>&1; then
   if ! bun --version >/dev/null 2>&1; then as_root node "$(npm root -g)/bun/install.js"; fi
 fi
 
-if ! command -v haproxy >/dev/null 2>&1; then
-  echo "==> installing haproxy from apt"
+# openssl: the tests make their certificates with it.
+missing=()
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing ${missing[*]} from apt"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 version=$(haproxy -v | head -1 | grep -Eo '[0-9]+\.[0-9]+' | head -1)
 if [ "$(printf '%s\n2.6\n' "$version" | sort -V | head -1)" != "2.6" ]; then

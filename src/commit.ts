@@ -1,10 +1,13 @@
 import { admitRoutes } from './admission/admit-routes.ts';
+import type { AdmissionSettings } from './admission/settings.ts';
+import type { CachedTlsValidator } from './admission/tls-cache.ts';
 import type { Rejection } from './admission/rejection.ts';
 import { buildConfigModel } from './config/build-model.ts';
 import type { RenderedFiles, Renderer } from './config/render.ts';
 import type { AddressFilter } from './config/route-servers.ts';
 import type { ConfigSettings } from './config/settings.ts';
 import { checkConfig } from './haproxy/check-config.ts';
+import type { CertStore } from './haproxy/cert-store.ts';
 import type { ConfigStore } from './haproxy/config-store.ts';
 import { sizeMaxConnections } from './haproxy/fd-limit.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
@@ -13,12 +16,16 @@ import type { RouterState } from './state/router-state.ts';
 
 export interface CommitDeps {
   state: RouterState;
+  admission: AdmissionSettings;
+  /** Certificate checks (--extended-validation); undefined skips them. */
+  tlsValidator: CachedTlsValidator | undefined;
   render: Renderer;
   /** Settings with the operator's maxconn; the committer lowers it to the fd limit. */
   settings: ConfigSettings;
   fdLimit: number | undefined;
   allowAddress: AddressFilter;
   store: ConfigStore;
+  certs: CertStore;
   supervisor: HaproxySupervisor;
   haproxyBinary: string;
   logger: Logger;
@@ -43,6 +50,7 @@ function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
 export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> {
   const log = deps.logger.withTag('commit');
   let applied: RenderedFiles | undefined;
+  let appliedCerts = new Set<string>();
   let lastRejected: RenderedFiles | undefined;
   let reported = new Map<string, Rejection>();
   let warnedMaxConn: number | undefined;
@@ -72,12 +80,22 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
   }
 
   return async function commit(): Promise<CommitOutcome> {
-    const { admitted, rejected } = admitRoutes(deps.state.routes.values());
+    const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
+    deps.tlsValidator?.endPass();
     reportRejections(rejected);
     const draft = buildConfigModel({ routes: admitted, slices: deps.state.slices.values(), settings: deps.settings, allowAddress: deps.allowAddress });
     const checked = draft.backends.reduce((n, b) => n + b.servers.filter((s) => s.check).length, 0);
-    const files = deps.render({ ...draft, settings: settingsFor(checked) });
+    const model = { ...draft, settings: settingsFor(checked) };
+    const files = deps.render(model);
     if (sameFiles(applied, files) || sameFiles(lastRejected, files)) return { result: 'unchanged', rejections: rejected };
+    await deps.certs.write(model.certificates);
+    const certNames = new Set(model.certificates.map((c) => c.name));
+    // The previous generation stays loadable (rollback), so its certificates stay too.
+    const markApplied = async () => {
+      applied = files;
+      await deps.certs.prune(new Set([...certNames, ...appliedCerts]));
+      appliedCerts = certNames;
+    };
 
     const candidate = await deps.store.stage(files);
     const check = await checkConfig(deps.haproxyBinary, candidate.configPath);
@@ -91,12 +109,12 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
     lastRejected = undefined;
     if (!deps.supervisor.supervising) {
       await deps.supervisor.start();
-      applied = files;
+      await markApplied();
       return { result: 'started', rejections: rejected };
     }
     if (!deps.supervisor.running) {
       // The pending restart loads `conf`, which now points at this generation.
-      applied = files;
+      await markApplied();
       log.info(`haproxy is restarting; it will load generation ${candidate.generation}`);
       return { result: 'reloaded', rejections: rejected };
     }
@@ -106,7 +124,7 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
       await deps.store.rollback();
       return { result: 'reload-failed', rejections: rejected };
     }
-    applied = files;
+    await markApplied();
     log.info(`configuration reloaded (generation ${candidate.generation}, worker pid ${reload.workerPid})`);
     return { result: 'reloaded', rejections: rejected };
   };

@@ -1,17 +1,22 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { cachedTlsValidator } from './admission/tls-cache.ts';
 import type { RouterOptions } from './cli/parse-options.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
 import type { ConfigSettings } from './config/settings.ts';
 import { createCommitter, type CommitOutcome } from './commit.ts';
 import type { Source } from './domain/events.ts';
+import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
+import { prepareDefaultCertificate } from './haproxy/default-certificate.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
 import { ManifestSource } from './sources/manifest/manifest-source.ts';
 import { CommitScheduler } from './state/commit-scheduler.ts';
+import { validateRouteTls } from './tls/validate-route-tls.ts';
 import { RouterState } from './state/router-state.ts';
 
 export interface RunningRouter {
@@ -40,12 +45,24 @@ export function workingPaths(workingDir: string) {
     run,
     masterSocket: join(run, 'master.sock'),
     adminSocket: join(run, 'haproxy.sock'),
+    sniSocket: join(run, 'haproxy-sni.sock'),
+    noSniSocket: join(run, 'haproxy-no-sni.sock'),
     pidFile: join(run, 'haproxy.pid'),
+    certDir: join(wd, 'certs'),
   };
 }
 
-export function settingsFromOptions(options: RouterOptions, adminSocketPath: string): ConfigSettings {
+export type WorkingPaths = ReturnType<typeof workingPaths>;
+
+/** Files the operator points at, resolved once at start: the config model only sees their paths. */
+export interface ResolvedFiles {
+  defaultCertificatePath: string;
+  defaultDestinationCaPath: string | undefined;
+}
+
+export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles): ConfigSettings {
   const h = options.haproxy;
+  const tls = options.tls;
   return {
     bindAddress: options.bindAddress,
     httpPort: options.httpPort,
@@ -55,7 +72,10 @@ export function settingsFromOptions(options: RouterOptions, adminSocketPath: str
     hardStopAfterMs: h.hardStopAfterMs,
     bufSize: h.bufSize,
     maxRewrite: h.maxRewrite,
-    adminSocketPath,
+    adminSocketPath: paths.adminSocket,
+    certDir: paths.certDir,
+    sniSocketPath: paths.sniSocket,
+    noSniSocketPath: paths.noSniSocket,
     timeouts: {
       connectMs: h.connectTimeoutMs,
       clientMs: h.clientTimeoutMs,
@@ -69,7 +89,26 @@ export function settingsFromOptions(options: RouterOptions, adminSocketPath: str
     },
     loadBalanceAlgorithm: h.loadBalanceAlgorithm,
     checkIntervalMs: h.checkIntervalMs,
+    tls: {
+      defaultCertificatePath: files.defaultCertificatePath,
+      strictSni: tls.strictSni,
+      ciphers: tls.ciphers,
+      ciphersuites: tls.ciphersuites,
+      minVersion: tls.minVersion,
+      maxVersion: tls.maxVersion,
+      dhParamBits: tls.dhParamBits,
+      http2: tls.http2,
+      defaultDestinationCaPath: files.defaultDestinationCaPath,
+    },
   };
+}
+
+/** upstream silently disables the default destination CA when its (default) path is missing; a path the operator named must exist. */
+function resolveDestinationCa(options: RouterOptions): string | undefined {
+  const { defaultDestinationCaPath: path, defaultDestinationCaExplicit: explicit } = options.tls;
+  if (existsSync(path)) return path;
+  if (explicit) throw new Error(`--default-destination-ca-path: ${path} does not exist`);
+  return undefined;
 }
 
 function createSource(options: RouterOptions, logger: Logger): Source {
@@ -89,6 +128,12 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
   const store = new ConfigStore(paths.workingDir);
   await store.init();
+  const certs = new CertStore(paths.certDir);
+  await certs.init();
+  const files: ResolvedFiles = {
+    defaultCertificatePath: await prepareDefaultCertificate(options.tls.defaultCertificate, paths.certDir, log),
+    defaultDestinationCaPath: resolveDestinationCa(options),
+  };
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -99,8 +144,11 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const state = new RouterState();
   const commit = createCommitter({
     state,
+    admission: options.admission,
+    tlsValidator: options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined,
     render,
-    settings: settingsFromOptions(options, paths.adminSocket),
+    settings: settingsFromOptions(options, paths, files),
+    certs,
     fdLimit: readOpenFileLimit(),
     allowAddress: () => true,
     store,

@@ -1,79 +1,209 @@
 import { describe, expect, test } from 'bun:test';
-import { route } from '../../test/support/fixtures.ts';
-import { admitRoutes } from './admit-routes.ts';
-import { validateRoute } from './validate-route.ts';
+import { objectKey, type Route } from '../domain/route.ts';
+import { admitRoutes, type TlsValidator } from './admit-routes.ts';
+import type { AdmissionSettings } from './settings.ts';
+import { admissionSettings, createRoute, expectAdmitted, expectRejected, tlsFields } from './testing.ts';
 
-describe('validateRoute', () => {
-  const cases: [string, Parameters<typeof route>[0], string | undefined][] = [
-    ['plain route', { name: 'a' }, undefined],
-    ['empty host', { name: 'a', host: '' }, 'NoHostValue'],
-    ['upper-case host', { name: 'a', host: 'A.example.com' }, 'InvalidHost'],
-    ['host with space', { name: 'a', host: 'a b.example.com' }, 'InvalidHost'],
-    ['host with quote', { name: 'a', host: 'a".example.com' }, 'InvalidHost'],
-    ['host with newline', { name: 'a', host: 'a.example.com\nbind :1' }, 'InvalidHost'],
-    ['host with #', { name: 'a', host: 'a#.example.com' }, 'InvalidHost'],
-    ['host label too long', { name: 'a', host: `${'x'.repeat(64)}.example.com` }, 'InvalidHost'],
-    ['path without slash', { name: 'a', path: 'foo' }, 'ExtendedValidationFailed'],
-    ['path with space', { name: 'a', path: '/a b' }, 'ExtendedValidationFailed'],
-    ['path with newline', { name: 'a', path: '/a\nb' }, 'ExtendedValidationFailed'],
-    ['path with #', { name: 'a', path: '/a#b' }, 'ExtendedValidationFailed'],
-    ['path with percent is served as written', { name: 'a', path: '/a%20b' }, undefined],
-    ['bad namespace', { name: 'a', namespace: 'Bad_NS' }, 'ExtendedValidationFailed'],
-    ['bad service name', { name: 'a', to: { kind: 'Service', name: 'x y', weight: 1 } }, 'ExtendedValidationFailed'],
-    ['non-service target', { name: 'a', to: { kind: 'Pod', name: 'x', weight: 1 } }, 'ExtendedValidationFailed'],
-    ['wildcard policy', { name: 'a', wildcardPolicy: 'Subdomain' }, 'RouteNotAdmitted'],
-    ['unknown wildcard policy', { name: 'a', wildcardPolicy: 'All' }, 'RouteNotAdmitted'],
-  ];
-  for (const [name, overrides, reason] of cases) {
-    test(name, () => {
-      const verdict = validateRoute(route(overrides));
-      if (reason === undefined) expect(verdict).toEqual({ ok: true });
-      else expect(verdict).toMatchObject({ ok: false, reason });
-    });
-  }
+function admit(routes: Route[], settings: Partial<AdmissionSettings> = {}, validateTls?: TlsValidator) {
+  return admitRoutes(routes, admissionSettings(settings), validateTls);
+}
 
-  test('messages quote the offending value on one line', () => {
-    const verdict = validateRoute(route({ name: 'a', host: 'evil\n  bind :1' }));
-    expect(verdict.ok).toBe(false);
-    if (!verdict.ok) expect(verdict.message).not.toContain('\n');
-  });
-});
+function deleteRoute(routes: Route[], key: string): Route[] {
+  return routes.filter((r) => objectKey(r) !== key);
+}
 
-describe('admitRoutes', () => {
-  test('the oldest route keeps a host+path; the newer one is rejected', () => {
-    const old = route({ name: 'old', host: 'x.example.com', creationTimestamp: '2026-01-01T00:00:00Z' });
-    const young = route({ name: 'young', host: 'x.example.com', creationTimestamp: '2026-02-01T00:00:00Z' });
-    const { admitted, rejected } = admitRoutes([young, old]);
-    expect(admitted.map((r) => r.name)).toEqual(['old']);
-    expect(rejected.get('default/young')).toEqual({
-      reason: 'HostAlreadyClaimed',
-      message: 'route old already exposes x.example.com and is older',
-    });
+describe('admitRoutes: ownership and ordering', () => {
+  test('admitted routes come oldest first whatever the input order', () => {
+    const routes = [createRoute('c', { age: 3 }), createRoute('a', { age: 1 }), createRoute('b', { age: 2 })];
+    expectAdmitted(admit(routes), 'default/a', 'default/b', 'default/c');
   });
 
-  test('same host with different paths are both admitted, oldest first', () => {
-    const a = route({ name: 'a', host: 'x.example.com', creationTimestamp: '2026-01-02T00:00:00Z' });
-    const b = route({ name: 'b', host: 'x.example.com', path: '/b', creationTimestamp: '2026-01-01T00:00:00Z' });
-    expect(admitRoutes([a, b]).admitted.map((r) => r.name)).toEqual(['b', 'a']);
+  test('the oldest namespace owns a host; deleting its routes promotes the next-oldest namespace', () => {
+    const host = 'shop.example.com';
+    const routes = [
+      createRoute('a/r1', { host, age: 1 }),
+      createRoute('a/r2', { host, age: 2, path: '/cart' }),
+      createRoute('b/r3', { host, age: 3, path: '/other' }),
+      createRoute('c/r4', { host, age: 4 }),
+    ];
+    const before = admit(routes);
+    expectAdmitted(before, 'a/r1', 'a/r2');
+    expectRejected(before, 'b/r3', 'HostAlreadyClaimed', `a route in another namespace holds ${host} and is older than r3`);
+    expectRejected(before, 'c/r4', 'HostAlreadyClaimed');
+
+    const ownerGone = deleteRoute(deleteRoute(routes, 'a/r1'), 'a/r2');
+    const after = admit(ownerGone);
+    expectAdmitted(after, 'b/r3');
+    expectRejected(after, 'c/r4', 'HostAlreadyClaimed', `a route in another namespace holds ${host} and is older than r4`);
+    expect(after.rejected.size).toBe(1);
   });
 
-  test('"/" and no path claim the same slot', () => {
-    const a = route({ name: 'a', host: 'x.example.com', path: '/' });
-    const b = route({ name: 'b', host: 'x.example.com', uid: 'z' });
-    expect(admitRoutes([a, b]).rejected.has('default/b')).toBe(true);
+  test('deleting the holder of a host+path promotes the next-oldest route of that namespace', () => {
+    const routes = [createRoute('a/old', { host: 'x.example.com', age: 1 }), createRoute('a/young', { host: 'x.example.com', age: 2 })];
+    expectRejected(admit(routes), 'a/young', 'HostAlreadyClaimed', 'route old already exposes x.example.com and is older');
+    expectAdmitted(admit(deleteRoute(routes, 'a/old')), 'a/young');
   });
 
   test('equal timestamps fall back to uid', () => {
-    const a = route({ name: 'a', host: 'x.example.com', uid: '2' });
-    const b = route({ name: 'b', host: 'x.example.com', uid: '1' });
-    expect(admitRoutes([a, b]).admitted.map((r) => r.name)).toEqual(['b']);
+    const a = createRoute('a', { host: 'x.example.com', uid: '2' });
+    const b = createRoute('b', { host: 'x.example.com', uid: '1' });
+    expectAdmitted(admit([a, b]), 'default/b');
+  });
+
+  test('a route without a timestamp is younger than any route with one', () => {
+    const a = createRoute('a', { host: 'x.example.com', creationTimestamp: '' });
+    const b = createRoute('b', { host: 'x.example.com', age: 99 });
+    expectAdmitted(admit([a, b]), 'default/b');
+  });
+
+  test('same namespace shares a host across paths', () => {
+    const host = 'x.example.com';
+    const result = admit([createRoute('a', { host, age: 1 }), createRoute('b', { host, path: '/b', age: 2 }), createRoute('c', { host, path: '/b', age: 3 })]);
+    expectAdmitted(result, 'default/a', 'default/b');
+    expectRejected(result, 'default/c', 'HostAlreadyClaimed', `route b already exposes ${host} and is older`);
+  });
+
+  test('a passthrough route and TLS routes on its host exclude each other, older wins', () => {
+    const host = 'x.example.com';
+    const edgeFirst = admit([createRoute('e', { host, tls: 'edge', path: '/e', age: 1 }), createRoute('p', { host, tls: 'passthrough', age: 2 })]);
+    expectAdmitted(edgeFirst, 'default/e');
+    expectRejected(edgeFirst, 'default/p', 'HostAlreadyClaimed', `route e already exposes ${host} and is older`);
+    const passthroughFirst = admit([createRoute('e', { host, tls: 'edge', path: '/e', age: 2 }), createRoute('p', { host, tls: 'passthrough', age: 1 })]);
+    expectAdmitted(passthroughFirst, 'default/p');
+    const withHttp = admit([createRoute('p', { host, tls: 'passthrough', age: 1 }), createRoute('h', { host, path: '/h', age: 2 })]);
+    expectAdmitted(withHttp, 'default/p', 'default/h');
+  });
+
+  test('disableNamespaceOwnershipCheck: any namespace adds paths, each host+path goes to its oldest route', () => {
+    const host = 'x.example.com';
+    const routes = [createRoute('a/r1', { host, age: 1 }), createRoute('b/r2', { host, path: '/b', age: 2 }), createRoute('c/r3', { host, path: '/b', age: 3 })];
+    const result = admit(routes, { disableNamespaceOwnershipCheck: true });
+    expectAdmitted(result, 'a/r1', 'b/r2');
+    expectRejected(result, 'c/r3', 'HostAlreadyClaimed', `a route in another namespace holds ${host} and is older than r3`);
+    expectAdmitted(admit(deleteRoute(routes, 'b/r2'), { disableNamespaceOwnershipCheck: true }), 'a/r1', 'c/r3');
+  });
+});
+
+describe('admitRoutes: wildcard routes', () => {
+  const wildcard = (key: string, age: number) => createRoute(key, { host: 'www.acme.test', wildcardPolicy: 'Subdomain', age });
+  const on = { allowWildcardRoutes: true };
+
+  test('an older wildcard blocks plain hosts of other namespaces; deleting it frees them', () => {
+    const routes = [wildcard('a/w', 1), createRoute('a/mine', { host: 'api.acme.test', age: 2 }), createRoute('b/theirs', { host: 'shop.acme.test', age: 3 })];
+    const result = admit(routes, on);
+    expectAdmitted(result, 'a/w', 'a/mine');
+    expectRejected(result, 'b/theirs', 'HostAlreadyClaimed', 'a route in another namespace holds host shop.acme.test');
+    expectAdmitted(admit(deleteRoute(routes, 'a/w'), on), 'a/mine', 'b/theirs');
+  });
+
+  test('an older plain host blocks a wildcard of another namespace', () => {
+    const result = admit([createRoute('b/theirs', { host: 'shop.acme.test', age: 1 }), wildcard('a/w', 2)], on);
+    expectAdmitted(result, 'b/theirs');
+    expectRejected(result, 'a/w', 'HostAlreadyClaimed', 'a route in another namespace holds host www.acme.test');
+  });
+
+  test('wildcards are refused when not allowed', () => {
+    expectRejected(admit([wildcard('a/w', 1)]), 'a/w', 'RouteNotAdmitted', 'wildcard routes are not allowed');
+  });
+
+  test('with the ownership check off, wildcards and plain hosts of any namespace coexist', () => {
+    const routes = [wildcard('a/w', 1), createRoute('b/theirs', { host: 'shop.acme.test', age: 2 })];
+    expectAdmitted(admit(routes, { ...on, disableNamespaceOwnershipCheck: true }), 'a/w', 'b/theirs');
+  });
+});
+
+describe('admitRoutes: settings and chain order', () => {
+  test('denied domains win over allowed ones', () => {
+    const routes = [createRoute('ok', { host: 'a.apps.example.com' }), createRoute('denied', { host: 'a.internal.apps.example.com' }), createRoute('outside', { host: 'a.example.org' })];
+    const result = admit(routes, { allowedDomains: ['apps.example.com'], deniedDomains: ['internal.apps.example.com'] });
+    expectAdmitted(result, 'default/ok');
+    expectRejected(result, 'default/denied', 'RouteNotAdmitted', 'host in list of denied domains');
+    expectRejected(result, 'default/outside', 'RouteNotAdmitted', 'host not in the allowed list of domains');
+  });
+
+  test('admitted routes carry the resolved host, and ownership uses it', () => {
+    const settings = { routerDomain: 'apps.example.com', hostnameTemplate: '${name}-${namespace}.apps.example.com' };
+    const routes = [
+      createRoute('a/sub', { host: '', subdomain: 'shop', age: 1 }),
+      createRoute('b/shop', { host: 'shop.apps.example.com', age: 2 }),
+      createRoute('c/web', { host: '', age: 3 }),
+    ];
+    const result = admit(routes, settings);
+    expect(result.admitted.map((r) => r.host)).toEqual(['shop.apps.example.com', 'web-c.apps.example.com']);
+    expectRejected(result, 'b/shop', 'HostAlreadyClaimed');
+  });
+
+  test('a route without any host is rejected with NoHostValue', () => {
+    expectRejected(admit([createRoute('web', { host: '' })]), 'default/web', 'NoHostValue', 'no host value was defined for the route');
+  });
+
+  test('stages report in plugin-chain order', () => {
+    const result = admit([
+      createRoute('denied-and-invalid', { host: 'A.bad.example.com', path: 'x' }),
+      createRoute('invalid-and-bad-path', { host: 'A.example.com', path: 'x' }),
+      createRoute('bad-path', { path: 'x' }),
+    ], { deniedDomains: ['bad.example.com'] });
+    expectRejected(result, 'default/denied-and-invalid', 'RouteNotAdmitted');
+    expectRejected(result, 'default/invalid-and-bad-path', 'InvalidHost');
+    expectRejected(result, 'default/bad-path', 'ExtendedValidationFailed');
   });
 
   test('a rejected route does not claim its host', () => {
-    const bad = route({ name: 'bad', host: 'x.example.com', path: '/a b', creationTimestamp: '2025-01-01T00:00:00Z' });
-    const good = route({ name: 'good', host: 'x.example.com', path: '/a b'.replace(' ', '') });
-    const { admitted, rejected } = admitRoutes([bad, good]);
-    expect(admitted.map((r) => r.name)).toEqual(['good']);
-    expect(rejected.get('default/bad')?.reason).toBe('ExtendedValidationFailed');
+    const bad = createRoute('bad', { host: 'x.example.com', path: '/a b', age: 1 });
+    const good = createRoute('good', { host: 'x.example.com', path: '/ab', age: 2 });
+    expectAdmitted(admit([bad, good]), 'default/good');
+  });
+});
+
+describe('admitRoutes: certificate validator', () => {
+  const host = 'x.example.com';
+  const sanitised = tlsFields({ termination: 'edge', certificate: 'CLEAN CERT', key: 'CLEAN KEY' });
+
+  test('runs only for TLS routes that passed every other stage, and its sanitised TLS is served', () => {
+    const seen: string[] = [];
+    const validateTls: TlsValidator = (route) => {
+      seen.push(objectKey(route));
+      return { ok: true, tls: sanitised };
+    };
+    const routes = [
+      createRoute('edge', { host, tls: tlsFields({ termination: 'edge', certificate: 'RAW' }), age: 1 }),
+      createRoute('blocked', { host, tls: 'edge', age: 2 }),
+      createRoute('structural', { host: 'y.example.com', tls: tlsFields({ termination: 'edge', destinationCACertificate: 'x' }), age: 3 }),
+      createRoute('plain', { host: 'z.example.com', age: 4 }),
+    ];
+    const result = admit(routes, {}, validateTls);
+    expect(seen).toEqual(['default/edge']);
+    expectAdmitted(result, 'default/edge', 'default/plain');
+    expect(result.admitted[0]?.tls).toEqual(sanitised);
+    expectRejected(result, 'default/structural', 'ExtendedValidationFailed');
+  });
+
+  test('a failed validation rejects on one line and hands the host to the next-oldest route', () => {
+    const validateTls: TlsValidator = (route) => (route.name === 'broken' ? { ok: false, message: 'spec.tls.key: bad\nkey' } : { ok: true });
+    const result = admit([createRoute('broken', { host, tls: 'edge', age: 1 }), createRoute('next', { host, tls: 'edge', age: 2 })], {}, validateTls);
+    expectAdmitted(result, 'default/next');
+    expectRejected(result, 'default/broken', 'ExtendedValidationFailed', 'spec.tls.key: bad key');
+    expect(result.admitted[0]?.tls?.termination).toBe('edge');
+  });
+});
+
+describe('admitRoutes at scale', () => {
+  test('10,000 routes over shared hosts resolve like the small cases', () => {
+    const routes: Route[] = [];
+    for (let i = 0; i < 2_500; i++) {
+      // Each host is wanted by three namespaces; ns-0 is oldest and keeps two paths.
+      const host = `h${i}.apps.example.com`;
+      routes.push(
+        createRoute(`ns-0/root${i}`, { host, age: 0 }),
+        createRoute(`ns-0/one${i}`, { host, path: '/one', age: 1 }),
+        createRoute(`ns-1/dup${i}`, { host, path: '/one', age: 2 }),
+        createRoute(`ns-2/other${i}`, { host, path: '/two', age: 3 }),
+      );
+    }
+    const result = admit(routes.reverse());
+    expect(result.admitted).toHaveLength(5_000);
+    expect(result.rejected.size).toBe(5_000);
+    expect(result.admitted.every((r) => r.namespace === 'ns-0')).toBe(true);
+    expect([...result.rejected.values()].every((r) => r.reason === 'HostAlreadyClaimed')).toBe(true);
   });
 });

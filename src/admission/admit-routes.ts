@@ -1,58 +1,99 @@
-import { objectKey, type Route } from '../domain/route.ts';
-import type { Rejection } from './rejection.ts';
-import { validateRoute } from './validate-route.ts';
+import { objectKey, type Route, type RouteTLS } from '../domain/route.ts';
+import { admitHost } from './host-admitter.ts';
+import { HostOwnership, validateHost } from './host-ownership.ts';
+import { toOneLine, type Rejection, type Verdict } from './rejection.ts';
+import { resolveHost } from './resolve-host.ts';
+import { sortOldestFirst } from './route-age.ts';
+import type { AdmissionSettings } from './settings.ts';
+import { validateRouteFields } from './validate-route.ts';
+import { WildcardClaims } from './wildcard-claims.ts';
 
+/**
+ * What the certificate validator (the crypto half of upstream's extended
+ * validation) says about a route: `tls`, when given, replaces the route's
+ * TLS with its sanitised PEM.
+ */
+export type TlsVerdict = { ok: true; tls?: RouteTLS } | { ok: false; message: string };
+
+/** Checks and sanitises a TLS route's certificates; expensive, so it only sees routes that passed everything else. */
+export type TlsValidator = (route: Route) => TlsVerdict;
+
+/**
+ * A route as it is served: `host` is the resolved host (subdomain, hostname
+ * template) and `tls` the sanitised TLS when the validator returned one.
+ * Everything else is the route as written.
+ */
+export type AdmittedRoute = Route;
+
+/** One commit's admission decision for every route it was given. */
 export interface AdmissionResult {
   /** Admitted routes, oldest first. */
-  admitted: Route[];
+  admitted: AdmittedRoute[];
   /** Rejections by `namespace/name`. */
   rejected: Map<string, Rejection>;
 }
 
-/**
- * Oldest first (creationTimestamp, then uid) as openshift-router does, so the
- * same set of routes is admitted the same way after every restart.
- */
-export function compareRouteAge(a: Route, b: Route): number {
-  if (a.creationTimestamp !== b.creationTimestamp) {
-    // Missing timestamps sort last: a route without one cannot prove it is older.
-    if (a.creationTimestamp === '') return 1;
-    if (b.creationTimestamp === '') return -1;
-    return Date.parse(a.creationTimestamp) - Date.parse(b.creationTimestamp) || (a.creationTimestamp < b.creationTimestamp ? -1 : 1);
+function withResolvedHost(route: Route, settings: AdmissionSettings): Route {
+  const host = resolveHost(route, settings);
+  // Unchanged routes keep their identity: most routes set spec.host and need no copy.
+  return host === route.host ? route : { ...route, host };
+}
+
+type Outcome = { served: Route } | { rejection: Rejection };
+
+function firstRejection(route: Route, chain: readonly ((route: Route) => Verdict)[]): { rejection: Rejection } | undefined {
+  for (const check of chain) {
+    const verdict = check(route);
+    if (!verdict.ok) return { rejection: { reason: verdict.reason, message: verdict.message } };
   }
-  if (a.uid !== b.uid) return a.uid < b.uid ? -1 : 1;
-  return objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0;
+  return undefined;
 }
 
-/** `/` and no path select the same requests, so they claim the same slot. */
-function claimKey(route: Route): string {
-  return `${route.host}${route.path === '/' ? '' : route.path}`;
+function checkCertificates(route: Route, validateTls: TlsValidator | undefined): Outcome {
+  // Upstream's extended validation has nothing to check on a route without TLS.
+  if (validateTls === undefined || route.tls === undefined) return { served: route };
+  const result = validateTls(route);
+  if (!result.ok) return { rejection: { reason: 'ExtendedValidationFailed', message: toOneLine(result.message) } };
+  return { served: result.tls === undefined ? route : { ...route, tls: result.tls } };
 }
 
 /**
- * Decides which routes are served: each route must pass the per-route checks,
- * and each host+path is served by the oldest route that claims it.
+ * Decides which routes are served, recomputed from the whole set on every
+ * commit. Routes are taken oldest first through upstream's plugin chain:
+ * host resolution, host admitter (domain lists, wildcard policy, wildcard
+ * claims), unique host (host validity, namespace ownership, host+path
+ * uniqueness), then the field checks and finally the certificate validator.
+ * The first failing stage rejects the route. Only admitted routes hold
+ * claims, so a broken or displaced route never blocks a younger one, and
+ * deleting a holder hands its host to the next-oldest route on the next
+ * commit. Every holder is older than the route being checked, so nothing is
+ * ever displaced after the fact and one pass suffices.
+ *
+ * @param validateTls the certificate validator; without it only the
+ *   structural TLS checks run
  */
-export function admitRoutes(routes: Iterable<Route>): AdmissionResult {
-  const admitted: Route[] = [];
+export function admitRoutes(routes: Iterable<Route>, settings: AdmissionSettings, validateTls?: TlsValidator): AdmissionResult {
+  const wildcards = new WildcardClaims(settings);
+  const hosts = new HostOwnership(settings);
+  const chain: readonly ((route: Route) => Verdict)[] = [
+    (route) => admitHost(route, settings),
+    (route) => wildcards.check(route),
+    (route) => validateHost(route.host),
+    (route) => hosts.check(route),
+    validateRouteFields,
+  ];
+  const admitted: AdmittedRoute[] = [];
   const rejected = new Map<string, Rejection>();
-  const claims = new Map<string, Route>();
-  for (const route of [...routes].sort(compareRouteAge)) {
-    const verdict = validateRoute(route);
-    if (!verdict.ok) {
-      rejected.set(objectKey(route), { reason: verdict.reason, message: verdict.message });
+  for (const original of sortOldestFirst(routes)) {
+    const route = withResolvedHost(original, settings);
+    const outcome = firstRejection(route, chain) ?? checkCertificates(route, validateTls);
+    if ('rejection' in outcome) {
+      rejected.set(objectKey(route), outcome.rejection);
       continue;
     }
-    const holder = claims.get(claimKey(route));
-    if (holder) {
-      rejected.set(objectKey(route), {
-        reason: 'HostAlreadyClaimed',
-        message: `route ${holder.name} already exposes ${route.host} and is older`,
-      });
-      continue;
-    }
-    claims.set(claimKey(route), route);
-    admitted.push(route);
+    wildcards.claim(outcome.served);
+    hosts.claim(outcome.served);
+    admitted.push(outcome.served);
   }
   return { admitted, rejected };
 }

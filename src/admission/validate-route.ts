@@ -1,6 +1,7 @@
 import { isDns1123Label, isDns1123Subdomain } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
-import { ADMITTED, reject, type Verdict } from './rejection.ts';
+import { ADMITTED, aggregateFieldErrors, quoteForMessage, reject, type Verdict } from './rejection.ts';
+import { validateTlsFields } from './tls-fields.ts';
 
 /**
  * A path becomes part of a map key (`host/path value`), where whitespace
@@ -9,33 +10,18 @@ import { ADMITTED, reject, type Verdict } from './rejection.ts';
  * byte-for-byte against the raw request path.
  */
 const UNSAFE_PATH_CHAR = /[\s\x00-\x1f\x7f#"'\\]/;
+const MAX_PATH = 2048;
 
-/** Quotes user text for a message without letting it span lines or grow unbounded. */
-export function quoteForMessage(s: string): string {
-  const clipped = s.length > 80 ? `${s.slice(0, 80)}...` : s;
-  return JSON.stringify(clipped);
-}
-
-export function validateHost(host: string): Verdict {
-  if (host === '') return reject('NoHostValue', 'no host value was defined for the route');
-  if (!isDns1123Subdomain(host) || !host.split('.').every(isDns1123Label)) {
-    return reject(
-      'InvalidHost',
-      `host name validation errors: spec.host: Invalid value: ${quoteForMessage(host)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-    );
-  }
-  return ADMITTED;
-}
-
+/** `spec.path`: empty, or an absolute path that is safe inside a map line. */
 export function validatePath(path: string): Verdict {
   if (path === '') return ADMITTED;
   if (!path.startsWith('/')) {
     return reject('ExtendedValidationFailed', `spec.path: Invalid value: ${quoteForMessage(path)}: path must begin with /`);
   }
-  if (UNSAFE_PATH_CHAR.test(path) || path.length > 2048) {
+  if (UNSAFE_PATH_CHAR.test(path) || path.length > MAX_PATH) {
     return reject(
       'ExtendedValidationFailed',
-      `spec.path: Invalid value: ${quoteForMessage(path)}: must not contain whitespace, control characters, quotes, backslashes or '#', and must be at most 2048 characters`,
+      `spec.path: Invalid value: ${quoteForMessage(path)}: must not contain whitespace, control characters, quotes, backslashes or '#', and must be at most ${MAX_PATH} characters`,
     );
   }
   return ADMITTED;
@@ -46,36 +32,24 @@ export function validateNames(route: Route): Verdict {
   const bad: string[] = [];
   if (!isDns1123Label(route.namespace)) bad.push(`metadata.namespace: Invalid value: ${quoteForMessage(route.namespace)}`);
   if (!isDns1123Subdomain(route.name)) bad.push(`metadata.name: Invalid value: ${quoteForMessage(route.name)}`);
-  for (const [field, target] of [['spec.to', route.to], ...route.alternateBackends.map((b, i) => [`spec.alternateBackends[${i}]`, b] as const)] as const) {
+  const targets = [['spec.to', route.to] as const, ...route.alternateBackends.map((b, i) => [`spec.alternateBackends[${i}]`, b] as const)];
+  for (const [field, target] of targets) {
     if (target.kind !== 'Service') bad.push(`${field}.kind: Unsupported value: ${quoteForMessage(target.kind)}: supported values: "Service"`);
     if (!isDns1123Label(target.name)) bad.push(`${field}.name: Invalid value: ${quoteForMessage(target.name)}`);
   }
-  return bad.length === 0 ? ADMITTED : reject('ExtendedValidationFailed', bad.join(', '));
+  return bad.length === 0 ? ADMITTED : reject('ExtendedValidationFailed', aggregateFieldErrors(bad));
 }
 
-/** Routes with TLS arrive with issue #4; until then they are rejected rather than served wrongly. */
-export function validateTermination(route: Route): Verdict {
-  if (route.tls === undefined) return ADMITTED;
-  return reject('RouteNotAdmitted', `spec.tls: termination ${quoteForMessage(route.tls.termination)} is not supported yet by this router`);
-}
+const FIELD_CHECKS: readonly ((route: Route) => Verdict)[] = [validateNames, (route) => validatePath(route.path), validateTlsFields];
 
-export function validateWildcardPolicy(route: Route): Verdict {
-  if (route.wildcardPolicy === '' || route.wildcardPolicy === 'None') return ADMITTED;
-  if (route.wildcardPolicy === 'Subdomain') return reject('RouteNotAdmitted', 'wildcard routes are not allowed');
-  return reject('RouteNotAdmitted', `unsupported wildcard policy ${quoteForMessage(route.wildcardPolicy)}`);
-}
-
-const CHECKS: readonly ((r: Route) => Verdict)[] = [
-  validateNames,
-  (r) => validateHost(r.host),
-  (r) => validatePath(r.path),
-  validateWildcardPolicy,
-  validateTermination,
-];
-
-/** Runs every per-route check in order and returns the first rejection. */
-export function validateRoute(route: Route): Verdict {
-  for (const check of CHECKS) {
+/**
+ * The per-route field checks that run in the extended validator's place in
+ * the chain. Unlike upstream's `--extended-validation`, they cannot be turned
+ * off: names and paths are spliced into haproxy.config and map files, and a
+ * TLS shape haproxy cannot serve must not reach the config either.
+ */
+export function validateRouteFields(route: Route): Verdict {
+  for (const check of FIELD_CHECKS) {
     const verdict = check(route);
     if (!verdict.ok) return verdict;
   }

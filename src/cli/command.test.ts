@@ -43,11 +43,11 @@ describe('runCli', () => {
     ['--help after --', ['--', '--help'], {}, ['unexpected argument "--help": router takes flags only']],
     [
       'several errors from argv and env',
-      ['--strict-sni', '--http-port=0'],
+      ['--allow-external-certificates', '--http-port=0'],
       { ROUTER_SYSLOG_ADDRESS: '/dev/log' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
-        '--strict-sni is not implemented yet (issue #4)',
+        '--allow-external-certificates is not implemented yet (issue #4)',
         'ROUTER_SYSLOG_ADDRESS is not implemented yet',
       ],
     ],

@@ -93,6 +93,7 @@ export type EnvSpec = SettingBase & Support & { readonly name: string };
 export const LOG_FORMATS = ['pretty', 'json'] as const satisfies readonly LogFormat[];
 export const LOAD_BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'source', 'random'] as const;
 export const DEFAULT_MANIFESTS_DIR = '/etc/router/manifests';
+export const TLS_VERSIONS = ['TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
 const PORT = { type: 'int', min: 1, max: 65535 } as const;
 
@@ -230,8 +231,7 @@ const SELECTION: readonly FlagSpec[] = [
     env: ['ROUTER_SUBDOMAIN'],
     group: 'Selection & admission',
     help: 'Host for routes without spec.host, e.g. ${name}-${namespace}.apps.example.com.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--router-domain',
@@ -239,8 +239,7 @@ const SELECTION: readonly FlagSpec[] = [
     env: ['ROUTER_DOMAIN'],
     group: 'Selection & admission',
     help: 'Domain appended to spec.subdomain when spec.host is empty.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--override-hostname',
@@ -249,8 +248,7 @@ const SELECTION: readonly FlagSpec[] = [
     default: 'false',
     group: 'Selection & admission',
     help: 'Apply --hostname-template even when spec.host is set.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--override-domains',
@@ -258,8 +256,7 @@ const SELECTION: readonly FlagSpec[] = [
     env: ['ROUTER_OVERRIDE_DOMAINS'],
     group: 'Selection & admission',
     help: 'Hosts in these domains are rewritten with --hostname-template.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--denied-domains',
@@ -267,8 +264,7 @@ const SELECTION: readonly FlagSpec[] = [
     env: ['ROUTER_DENIED_DOMAINS'],
     group: 'Selection & admission',
     help: 'Reject hosts in these domains (wins over --allowed-domains).',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--allowed-domains',
@@ -276,8 +272,7 @@ const SELECTION: readonly FlagSpec[] = [
     env: ['ROUTER_ALLOWED_DOMAINS'],
     group: 'Selection & admission',
     help: 'If set, only admit hosts in these domains.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--allow-wildcard-routes',
@@ -286,8 +281,7 @@ const SELECTION: readonly FlagSpec[] = [
     default: 'false',
     group: 'Selection & admission',
     help: 'Admit routes with wildcardPolicy: Subdomain.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--disable-namespace-ownership-check',
@@ -296,8 +290,7 @@ const SELECTION: readonly FlagSpec[] = [
     default: 'false',
     group: 'Selection & admission',
     help: 'Let namespaces share a host (oldest host+path wins instead of oldest namespace).',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--extended-validation',
@@ -306,8 +299,7 @@ const SELECTION: readonly FlagSpec[] = [
     default: 'true',
     group: 'Selection & admission',
     help: 'Validate route certificates and keys and sanitise their PEM.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--upgrade-validation',
@@ -568,8 +560,7 @@ const TLS: readonly FlagSpec[] = [
     metavar: 'PEM',
     group: 'TLS',
     help: 'Default certificate and key (PEM contents) for routes without their own.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--default-certificate-path',
@@ -578,8 +569,7 @@ const TLS: readonly FlagSpec[] = [
     metavar: 'PATH',
     group: 'TLS',
     help: 'PEM file with the default certificate and key.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--default-certificate-dir',
@@ -588,8 +578,7 @@ const TLS: readonly FlagSpec[] = [
     metavar: 'DIR',
     group: 'TLS',
     help: 'Directory with tls.crt (and tls.key) for the default certificate; watched for changes.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--default-destination-ca-path',
@@ -599,8 +588,7 @@ const TLS: readonly FlagSpec[] = [
     default: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
     group: 'TLS',
     help: 'CA bundle for reencrypt routes without destinationCACertificate.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--ciphers',
@@ -610,8 +598,7 @@ const TLS: readonly FlagSpec[] = [
     metavar: 'modern|intermediate|old|LIST',
     group: 'TLS',
     help: 'TLS cipher set, or an explicit colon-separated list.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--strict-sni',
@@ -620,8 +607,7 @@ const TLS: readonly FlagSpec[] = [
     default: 'false',
     group: 'TLS',
     help: 'Refuse TLS handshakes whose SNI matches no certificate instead of using the default one.',
-    implemented: false,
-    issue: 4,
+    implemented: true,
   },
   {
     name: '--allow-external-certificates',
@@ -916,12 +902,20 @@ export const ENV_SETTINGS: readonly EnvSpec[] = [
     implemented: true,
     ignored: 'upstream sets it for its reload script, which router does not use',
   },
+  {
+    name: 'SSL_MIN_VERSION',
+    type: 'enum',
+    choices: TLS_VERSIONS,
+    default: 'TLSv1.2',
+    group: 'TLS',
+    help: 'ssl-min-ver of the TLS binds.',
+    implemented: true,
+  },
+  { name: 'SSL_MAX_VERSION', type: 'enum', choices: TLS_VERSIONS, group: 'TLS', help: 'ssl-max-ver of the TLS binds.', implemented: true },
+  { name: 'ROUTER_CIPHERSUITES', type: 'string', group: 'TLS', help: 'TLS 1.3 cipher suites (ssl-default-bind-ciphersuites).', implemented: true },
+  { name: 'ROUTER_DISABLE_HTTP2', type: 'boolean', default: 'false', group: 'TLS', help: 'Do not offer HTTP/2 by ALPN.', implemented: true },
   ...planned(4, 'TLS', [
-    ['SSL_MIN_VERSION', 'string', 'ssl-min-ver of binds (upstream default TLSv1.2).'],
-    ['SSL_MAX_VERSION', 'string', 'ssl-max-ver of binds.'],
-    ['ROUTER_CIPHERSUITES', 'string', 'TLS 1.3 cipher suites.'],
     ['ROUTER_CURVES', 'string', 'TLS curves.'],
-    ['ROUTER_DISABLE_HTTP2', 'boolean', 'Do not offer h2 by ALPN.'],
     ['ROUTER_MUTUAL_TLS_AUTH', 'string', 'Client certificate verification: none, optional or required.'],
     ['ROUTER_MUTUAL_TLS_AUTH_CA', 'string', 'CA bundle for client certificates (CRLs fetched from it).'],
     ['ROUTER_MUTUAL_TLS_AUTH_CRL', 'string', 'Explicit CRL file for client certificates.'],

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { DEFAULT_MANIFESTS_DIR, ENV_SETTINGS, FLAGS, plannedText, type FlagSpec } from './flags.ts';
+import { resolveCiphers } from '../config/ciphers.ts';
 import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
 
 type Env = Record<string, string | undefined>;
@@ -46,7 +47,43 @@ const DEFAULTS: RouterOptions = {
     loadBalanceAlgorithm: 'random',
     checkIntervalMs: 5000,
   },
+  tls: {
+    defaultCertificate: { kind: 'generate' },
+    defaultDestinationCaPath: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
+    defaultDestinationCaExplicit: false,
+    ciphers: resolveCiphersOrThrow('intermediate'),
+    dhParamBits: 2048,
+    ciphersuites: undefined,
+    minVersion: 'TLSv1.2',
+    maxVersion: undefined,
+    strictSni: false,
+    http2: true,
+  },
+  admission: {
+    allowedDomains: [],
+    deniedDomains: [],
+    allowWildcardRoutes: false,
+    disableNamespaceOwnershipCheck: false,
+    hostnameTemplate: undefined,
+    overrideHostname: false,
+    overrideDomains: [],
+    routerDomain: undefined,
+  },
+  extendedValidation: true,
 };
+
+const withAdmission = (overrides: Partial<RouterOptions['admission']>): RouterOptions => ({
+  ...DEFAULTS,
+  admission: { ...DEFAULTS.admission, ...overrides },
+});
+
+function resolveCiphersOrThrow(name: string): string {
+  const r = resolveCiphers(name);
+  if (!r.ok) throw new Error(r.error);
+  return r.ciphers;
+}
+
+const withTls = (overrides: Partial<RouterOptions['tls']>): RouterOptions => ({ ...DEFAULTS, tls: { ...DEFAULTS.tls, ...overrides } });
 
 const withDefaults = (overrides: Partial<RouterOptions>): RouterOptions => ({ ...DEFAULTS, ...overrides });
 const withHaproxy = (overrides: Partial<RouterOptions['haproxy']>): RouterOptions => ({
@@ -91,6 +128,34 @@ describe('implemented flags', () => {
     ['--loglevel', ['--loglevel=debug'], withDefaults({ logLevel: 'debug' })],
     ['--loglevel silent', ['--loglevel', 'silent'], withDefaults({ logLevel: 'silent' })],
     ['the last of a repeated flag wins', ['--http-port=81', '--http-port', '82'], withDefaults({ httpPort: 82 })],
+    ['--strict-sni', ['--strict-sni'], withTls({ strictSni: true })],
+    ['--allowed-domains', ['--allowed-domains=a.com, b.com'], withAdmission({ allowedDomains: ['a.com', 'b.com'] })],
+    ['--denied-domains repeated', ['--denied-domains=a.com', '--denied-domains', 'b.com'], withAdmission({ deniedDomains: ['a.com', 'b.com'] })],
+    ['--allow-wildcard-routes', ['--allow-wildcard-routes'], withAdmission({ allowWildcardRoutes: true })],
+    ['--disable-namespace-ownership-check', ['--disable-namespace-ownership-check'], withAdmission({ disableNamespaceOwnershipCheck: true })],
+    ['--router-domain', ['--router-domain=apps.example.com'], withAdmission({ routerDomain: 'apps.example.com' })],
+    [
+      '--hostname-template with overrides',
+      ['--hostname-template=${name}.apps.com', '--override-hostname', '--override-domains=old.com'],
+      withAdmission({ hostnameTemplate: '${name}.apps.com', overrideHostname: true, overrideDomains: ['old.com'] }),
+    ],
+    ['--extended-validation=false', ['--extended-validation=false'], withDefaults({ extendedValidation: false })],
+    ['--ciphers modern', ['--ciphers=modern'], withTls({ ciphers: resolveCiphersOrThrow('modern') })],
+    ['--ciphers old lowers the DH size', ['--ciphers=old'], withTls({ ciphers: resolveCiphersOrThrow('old'), dhParamBits: 1024 })],
+    ['--ciphers LIST', ['--ciphers=ECDHE-RSA-AES128-GCM-SHA256:!aNULL'], withTls({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:!aNULL' })],
+    ['--default-certificate', ['--default-certificate=PEMTEXT'], withTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } })],
+    ['--default-certificate-path', ['--default-certificate-path=/c.pem'], withTls({ defaultCertificate: { kind: 'file', path: '/c.pem' } })],
+    ['--default-certificate-dir', ['--default-certificate-dir=/d'], withTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
+    [
+      'certificate contents win over path and dir',
+      ['--default-certificate-dir=/d', '--default-certificate-path=/c.pem', '--default-certificate=X'],
+      withTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }),
+    ],
+    [
+      '--default-destination-ca-path',
+      ['--default-destination-ca-path=/ca.pem'],
+      withTls({ defaultDestinationCaPath: '/ca.pem', defaultDestinationCaExplicit: true }),
+    ],
   ])('%s', (_name, argv, expected) => {
     expect(options(argv)).toEqual(expected);
   });
@@ -147,6 +212,13 @@ describe('environment fallbacks', () => {
     ['ROUTER_MAX_REWRITE_SIZE', '16384', withHaproxy({ maxRewrite: 16384 })],
     ['ROUTER_LOAD_BALANCE_ALGORITHM', 'leastconn', withHaproxy({ loadBalanceAlgorithm: 'leastconn' })],
     ['ROUTER_BACKEND_CHECK_INTERVAL', '10s', withHaproxy({ checkIntervalMs: 10_000 })],
+    ['ROUTER_STRICT_SNI', 'true', withTls({ strictSni: true })],
+    ['ROUTER_CIPHERS', 'modern', withTls({ ciphers: resolveCiphersOrThrow('modern') })],
+    ['SSL_MIN_VERSION', 'TLSv1.3', withTls({ minVersion: 'TLSv1.3' })],
+    ['SSL_MAX_VERSION', 'TLSv1.2', withTls({ maxVersion: 'TLSv1.2' })],
+    ['ROUTER_CIPHERSUITES', 'TLS_AES_128_GCM_SHA256', withTls({ ciphersuites: 'TLS_AES_128_GCM_SHA256' })],
+    ['ROUTER_DISABLE_HTTP2', 'true', withTls({ http2: false })],
+    ['DEFAULT_CERTIFICATE_DIR', '/d', withTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
   ])('%s=%s', (variable, value, expected) => {
     expect(options([], { [variable]: value })).toEqual(expected);
   });
@@ -230,11 +302,15 @@ describe('validation errors', () => {
     ['after --', ['--', '--http-port=1'], {}, ['unexpected argument "--http-port=1": router takes flags only']],
     ['--reload', ['--reload', '/var/lib/haproxy/reload-haproxy'], {}, ['--reload is not used: router embeds its reload logic']],
     ['RELOAD_SCRIPT', [], { RELOAD_SCRIPT: '/x' }, ['--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic']],
-    ['unimplemented boolean', ['--strict-sni'], {}, ['--strict-sni is not implemented yet (issue #4)']],
-    ['unimplemented flag set to false', ['--strict-sni=false'], {}, ['--strict-sni is not implemented yet (issue #4)']],
+    ['unimplemented boolean', ['--allow-external-certificates'], {}, ['--allow-external-certificates is not implemented yet (issue #4)']],
+    ['unimplemented flag set to false', ['--allow-external-certificates=false'], {}, ['--allow-external-certificates is not implemented yet (issue #4)']],
     ['unimplemented shorthand', ['-n', 'apps'], {}, ['-n is not implemented yet (issue #3)']],
     ['unimplemented alias', ['--master=https://api:6443'], {}, ['--master is not implemented yet (issue #3)']],
-    ['unimplemented via env', [], { ROUTER_STRICT_SNI: 'true' }, ['--strict-sni (from env ROUTER_STRICT_SNI) is not implemented yet (issue #4)']],
+    ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #4)']],
+    ['--override-hostname without a template', ['--override-hostname'], {}, ['--override-hostname requires --hostname-template']],
+    ['bad cipher list', ['--ciphers=ALL;bind :1'], {}, ['--ciphers: invalid value "ALL;bind :1" (want modern, intermediate, old or an OpenSSL cipher list)']],
+    ['bad TLS version', [], { SSL_MIN_VERSION: 'SSLv3' }, ['SSL_MIN_VERSION: invalid value "SSLv3" (want one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)']],
+    ['bad cipher suites', [], { ROUTER_CIPHERSUITES: 'TLS_AES_128_GCM_SHA256 x' }, ['ROUTER_CIPHERSUITES: invalid value "TLS_AES_128_GCM_SHA256 x" (want a colon-separated list of TLS 1.3 cipher suites)']],
     ['unimplemented env-only variable', [], { ROUTER_SYSLOG_ADDRESS: '/dev/log' }, ['ROUTER_SYSLOG_ADDRESS is not implemented yet']],
     [
       'KUBECONFIG without --manifests',
@@ -248,7 +324,7 @@ describe('validation errors', () => {
   });
 
   test('every error is reported, not just the first', () => {
-    const all = errors(['--bogus', '--http-port=0', '--strict-sni', 'extra'], {
+    const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates', 'extra'], {
       ROUTER_DEFAULT_CONNECT_TIMEOUT: 'x',
       ROUTER_SYSLOG_ADDRESS: '/dev/log',
     });
@@ -258,7 +334,7 @@ describe('validation errors', () => {
         'unknown flag --bogus',
         'unexpected argument "extra": router takes flags only',
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
-        '--strict-sni is not implemented yet (issue #4)',
+        '--allow-external-certificates is not implemented yet (issue #4)',
         expect.stringContaining('ROUTER_DEFAULT_CONNECT_TIMEOUT: invalid time "x"'),
         'ROUTER_SYSLOG_ADDRESS is not implemented yet',
       ]),
@@ -303,7 +379,7 @@ describe('tables', () => {
       // 1a
       '--name', '--router-canonical-hostname', '--update-status', '--resync-interval', '--hostname-template', '--router-domain',
       '--override-hostname', '--override-domains', '--labels', '--fields', '--project-labels', '--namespace-labels', '-n',
-      '--namespace', '--include-udp-endpoints', '--denied-domains', '--allowed-domains', '--allow-wildcard-routes',
+      '--namespace', '--include-udp-endpoints', '--denied-domains', '--allowed-domains', '--allow-external-certificates',
       '--disable-namespace-ownership-check', '--extended-validation', '--upgrade-validation',
       '--debug-upgrade-validation-force-add-condition', '--debug-upgrade-validation-force-remove-condition', '--enable-ingress',
       '--listen-addr', '--watch-endpoints', '--allow-external-certificates',
@@ -333,7 +409,7 @@ describe('tables', () => {
       'ROUTER_METRICS_HAPROXY_SERVER_THRESHOLD', 'ROUTER_METRICS_HAPROXY_EXPORTED', 'ROUTER_METRICS_HAPROXY_PID_FILE',
       'ROUTER_METRICS_READY_HTTP_URL', 'ROUTER_METRICS_TLS_CERT_FILE', 'ROUTER_METRICS_TLS_KEY_FILE', 'ROUTER_METRICS_TLS_CIPHERS',
       'ROUTER_METRICS_TLS_MIN_VERSION', 'ROUTER_METRICS_TLS_CURVES', 'ROUTER_USE_PROXY_PROTOCOL', 'ROUTER_MUTUAL_TLS_AUTH_CA',
-      'ROUTER_DISABLE_HTTP2', 'ROUTER_BACKEND_CHECK_INTERVAL', 'ROUTER_ALLOW_WILDCARD_ROUTES',
+      'ROUTER_DISABLE_HTTP2', 'ROUTER_BACKEND_CHECK_INTERVAL', 'ROUTER_ENABLE_EXTERNAL_CERTIFICATE',
       // 2b
       'ROUTER_HARD_STOP_AFTER', 'ROUTER_MAX_CONNECTIONS', 'ROUTER_THREADS', 'ROUTER_SYSLOG_ADDRESS', 'ROUTER_LOG_MAX_LENGTH',
       'ROUTER_LOG_FACILITY', 'ROUTER_LOG_LEVEL', 'ROUTER_SYSLOG_FORMAT', 'ROUTER_MAX_REWRITE_SIZE', 'ROUTER_BUF_SIZE',

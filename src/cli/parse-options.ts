@@ -5,6 +5,8 @@
  * router with defaults.
  */
 import { isIP } from 'node:net';
+import type { AdmissionSettings } from '../admission/settings.ts';
+import { resolveCiphers } from '../config/ciphers.ts';
 import { LOG_LEVEL_NAMES, type LogFormat, type LogLevelName } from '../log.ts';
 import {
   plannedText,
@@ -12,6 +14,7 @@ import {
   FLAGS,
   LOAD_BALANCE_ALGORITHMS,
   LOG_FORMATS,
+  TLS_VERSIONS,
   type EnvSpec,
   type FlagSpec,
 } from './flags.ts';
@@ -47,6 +50,29 @@ export interface HaproxyTuning {
   readonly checkIntervalMs: number;
 }
 
+/** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
+export type DefaultCertificateSource =
+  | { readonly kind: 'pem'; readonly pem: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'dir'; readonly dir: string }
+  | { readonly kind: 'generate' };
+
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+export interface TlsOptions {
+  readonly defaultCertificate: DefaultCertificateSource;
+  readonly defaultDestinationCaPath: string;
+  /** A CA path the operator named must exist; the built-in default is used only when present (as upstream). */
+  readonly defaultDestinationCaExplicit: boolean;
+  readonly ciphers: string;
+  readonly dhParamBits: number;
+  readonly ciphersuites: string | undefined;
+  readonly minVersion: TlsVersion;
+  readonly maxVersion: TlsVersion | undefined;
+  readonly strictSni: boolean;
+  readonly http2: boolean;
+}
+
 /** Everything the router process needs from its command line and environment. */
 export interface RouterOptions {
   readonly source: RoutingSource;
@@ -66,6 +92,10 @@ export interface RouterOptions {
   /** Router name for route status (`--name`). */
   readonly routerName: string;
   readonly haproxy: HaproxyTuning;
+  readonly tls: TlsOptions;
+  readonly admission: AdmissionSettings;
+  /** Parse and check route certificates and keys (--extended-validation). */
+  readonly extendedValidation: boolean;
 }
 
 export type ParseResult = { ok: true; options: RouterOptions } | { ok: false; errors: string[] };
@@ -273,6 +303,20 @@ class ResolvedSettings {
     return typeof value === 'string' ? value : undefined;
   }
 
+  optionalBoolean(name: string): boolean | undefined {
+    const value = this.values.get(name)?.value;
+    return typeof value === 'boolean' ? value : undefined;
+  }
+
+  boolean(name: string): boolean {
+    return this.optionalBoolean(name) ?? missing(name);
+  }
+
+  list(name: string): string[] {
+    const value = this.values.get(name)?.value;
+    return Array.isArray(value) ? value.map((v) => v.trim()).filter((v) => v !== '') : [];
+  }
+
   optionalNumber(name: string): number | undefined {
     const value = this.values.get(name)?.value;
     return typeof value === 'number' ? value : undefined;
@@ -307,7 +351,46 @@ function crossCheck(settings: ResolvedSettings): string[] {
   if (bindAddress !== undefined && isIP(bindAddress) === 0) {
     errors.push(`--bind-address: invalid value "${bindAddress}" (want an IPv4 or IPv6 address)`);
   }
+  for (const flag of ['--override-hostname', '--override-domains'] as const) {
+    const used = flag === '--override-hostname' ? settings.optionalBoolean(flag) === true : settings.list(flag).length > 0;
+    if (used && settings.optionalString('--hostname-template') === undefined) errors.push(`${flag} requires --hostname-template`);
+  }
+  const ciphers = settings.optionalString('--ciphers');
+  const resolved = ciphers === undefined ? undefined : resolveCiphers(ciphers);
+  if (resolved && !resolved.ok) errors.push(`--ciphers: ${resolved.error}`);
+  const suites = settings.optionalString('ROUTER_CIPHERSUITES');
+  if (suites !== undefined && !/^[A-Za-z0-9_:]+$/.test(suites)) {
+    errors.push(`ROUTER_CIPHERSUITES: invalid value "${suites}" (want a colon-separated list of TLS 1.3 cipher suites)`);
+  }
   return errors;
+}
+
+function defaultCertificate(s: ResolvedSettings): DefaultCertificateSource {
+  const pem = s.optionalString('--default-certificate');
+  if (pem !== undefined) return { kind: 'pem', pem };
+  const path = s.optionalString('--default-certificate-path');
+  if (path !== undefined) return { kind: 'file', path };
+  const dir = s.optionalString('--default-certificate-dir');
+  if (dir !== undefined) return { kind: 'dir', dir };
+  return { kind: 'generate' };
+}
+
+function tlsOptions(s: ResolvedSettings): TlsOptions {
+  const ciphers = resolveCiphers(s.string('--ciphers'));
+  if (!ciphers.ok) return missing('--ciphers');
+  const maxVersion = s.optionalString('SSL_MAX_VERSION');
+  return {
+    defaultCertificate: defaultCertificate(s),
+    defaultDestinationCaPath: s.string('--default-destination-ca-path'),
+    defaultDestinationCaExplicit: s.given('--default-destination-ca-path'),
+    ciphers: ciphers.ciphers,
+    dhParamBits: ciphers.dhParamBits,
+    ciphersuites: s.optionalString('ROUTER_CIPHERSUITES'),
+    minVersion: s.oneOf('SSL_MIN_VERSION', TLS_VERSIONS),
+    maxVersion: maxVersion === undefined ? undefined : s.oneOf('SSL_MAX_VERSION', TLS_VERSIONS),
+    strictSni: s.boolean('--strict-sni'),
+    http2: !s.boolean('ROUTER_DISABLE_HTTP2'),
+  };
 }
 
 /** klog verbosity as openshift-router deployments pass it (`--v=2` is the image default). */
@@ -352,5 +435,17 @@ function assemble(s: ResolvedSettings): RouterOptions {
       loadBalanceAlgorithm: s.oneOf('ROUTER_LOAD_BALANCE_ALGORITHM', LOAD_BALANCE_ALGORITHMS),
       checkIntervalMs: s.number('ROUTER_BACKEND_CHECK_INTERVAL'),
     },
+    tls: tlsOptions(s),
+    admission: {
+      allowedDomains: s.list('--allowed-domains'),
+      deniedDomains: s.list('--denied-domains'),
+      allowWildcardRoutes: s.boolean('--allow-wildcard-routes'),
+      disableNamespaceOwnershipCheck: s.boolean('--disable-namespace-ownership-check'),
+      hostnameTemplate: s.optionalString('--hostname-template'),
+      overrideHostname: s.boolean('--override-hostname'),
+      overrideDomains: s.list('--override-domains'),
+      routerDomain: s.optionalString('--router-domain'),
+    },
+    extendedValidation: s.boolean('--extended-validation'),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
+import { REDIRECT_TO_HTTPS } from './model.ts';
 
 const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: (ip: string) => boolean = () => true) =>
   buildConfigModel({ routes, slices, settings: settings(), allowAddress });
@@ -68,5 +69,79 @@ describe('buildConfigModel', () => {
       { key: 'h.com/', value: 'be_http:default:z' },
       { key: 'h.com/api/', value: 'be_http:default:a' },
     ]);
+  });
+});
+
+describe('TLS terminations', () => {
+  const tls = (termination: string, more: Partial<NonNullable<ReturnType<typeof route>['tls']>> = {}) => ({
+    termination,
+    insecureEdgeTerminationPolicy: '',
+    certificate: '',
+    key: '',
+    caCertificate: '',
+    destinationCACertificate: '',
+    ...more,
+  });
+  const one = (r: ReturnType<typeof route>, s = settings()) =>
+    buildConfigModel({ routes: [r], slices: [slice(r.to.name, ['10.0.0.1'])], settings: s, allowAddress: () => true });
+
+  test('edge: be_edge_http, served by the TLS frontends only', () => {
+    const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge') }));
+    expect(m.backends[0]?.name).toBe('be_edge_http:default:e');
+    expect(m.maps['os_edge_reencrypt_be_prefix.map']).toEqual([{ key: 'e.com/', value: 'be_edge_http:default:e' }]);
+    expect(m.maps['os_http_be_prefix.map']).toEqual([]);
+  });
+
+  test('edge with Allow is also served on port 80; with Redirect port 80 redirects', () => {
+    expect(one(route({ name: 'e', host: 'e.com', tls: tls('edge', { insecureEdgeTerminationPolicy: 'Allow' }) })).maps['os_http_be_prefix.map']).toEqual([
+      { key: 'e.com/', value: 'be_edge_http:default:e' },
+    ]);
+    expect(one(route({ name: 'e', host: 'e.com', tls: tls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }) })).maps['os_http_be_prefix.map']).toEqual([
+      { key: 'e.com/', value: REDIRECT_TO_HTTPS },
+    ]);
+  });
+
+  test('a route certificate becomes a content-named file and a crt-list line with h2', () => {
+    const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge', { certificate: 'CERT', key: 'KEY' }) }));
+    expect(m.certificates).toHaveLength(1);
+    expect(m.certificates[0]?.name).toMatch(/^cert-default:e-[0-9a-f]{16}\.pem$/);
+    expect(m.certificates[0]?.pem).toBe('KEY\nCERT\n');
+    expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true }]);
+  });
+
+  test('a certificate shared by two routes gets no h2 (connection coalescing)', () => {
+    const t = tls('edge', { certificate: 'CERT', key: 'KEY' });
+    const m = buildConfigModel({
+      routes: [route({ name: 'a', host: 'a.com', tls: t }), route({ name: 'b', host: 'b.com', tls: t })],
+      slices: [],
+      settings: settings(),
+      allowAddress: () => true,
+    });
+    expect(m.crtList.map((e) => e.alpn)).toEqual([false, false]);
+  });
+
+  test('reencrypt verifies with the route CA, else the default CA and the service name, else not at all', () => {
+    const withCa = one(route({ name: 'r', tls: tls('reencrypt', { destinationCACertificate: 'CA' }) }));
+    expect(withCa.backends[0]?.name).toBe('be_secure:default:r');
+    expect(withCa.backends[0]?.serverTls).toEqual({ verify: 'required', caFile: `/tmp/router-test/certs/${withCa.certificates[0]?.name}`, verifyHost: undefined, alpn: true });
+    const s = settings();
+    const defaultCa = one(route({ name: 'r', tls: tls('reencrypt') }), { ...s, tls: { ...s.tls, defaultDestinationCaPath: '/ca.pem' } });
+    expect(defaultCa.backends[0]?.serverTls).toEqual({ verify: 'required', caFile: '/ca.pem', verifyHost: 'r.default.svc', alpn: true });
+    expect(one(route({ name: 'r', tls: tls('reencrypt') })).backends[0]?.serverTls).toEqual({ verify: 'none', alpn: true });
+  });
+
+  test('passthrough: be_tcp by SNI, balance source, no HTTP map entry unless Redirect', () => {
+    const m = one(route({ name: 'p', host: 'p.com', tls: tls('passthrough') }));
+    expect(m.backends[0]).toMatchObject({ name: 'be_tcp:default:p', mode: 'tcp', balance: 'source' });
+    expect(m.maps['os_sni_passthrough.map']).toEqual([{ key: 'p.com', value: 'be_tcp:default:p' }]);
+    expect(m.maps['os_http_be_prefix.map']).toEqual([]);
+    const r = one(route({ name: 'p', host: 'p.com', tls: tls('passthrough', { insecureEdgeTerminationPolicy: 'Redirect' }) }));
+    expect(r.maps['os_http_be_prefix.map']).toEqual([{ key: 'p.com/', value: REDIRECT_TO_HTTPS }]);
+  });
+
+  test('wildcard routes are keyed on the parent domain with a leading dot', () => {
+    const m = one(route({ name: 'w', host: 'www.example.com', wildcardPolicy: 'Subdomain', tls: tls('edge', { certificate: 'C', key: 'K' }) }));
+    expect(m.maps['os_edge_reencrypt_be_prefix.map']).toEqual([{ key: '.example.com/', value: 'be_edge_http:default:w' }]);
+    expect(m.crtList[0]?.sni).toBe('*.example.com');
   });
 });

@@ -1,75 +1,113 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
-import { backendName } from '../domain/names.ts';
-import { objectKey, type Route } from '../domain/route.ts';
+import type { Route } from '../domain/route.ts';
+import { buildBackend, slicesByService } from './build-backend.ts';
+import { certificateFile, certificatePath, servingPem } from './certificates.ts';
 import { mergeMapEntries, routeMapEntries, type RouteMapEntries } from './map-entries.ts';
-import type { BackendModel, ConfigModel, ServerModel } from './model.ts';
-import { selectEndpoints, type AddressFilter } from './route-servers.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
+import type { AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
-import { clampServiceWeight, serverWeights } from './weights.ts';
 
 export interface ModelInput {
-  /** Admitted routes, oldest first (map key conflicts go to the oldest). */
+  /** Admitted routes (host resolved, TLS sanitised), oldest first: map key conflicts go to the oldest. */
   routes: readonly Route[];
   slices: Iterable<EndpointSlice>;
   settings: ConfigSettings;
   allowAddress: AddressFilter;
 }
 
-function slicesByService(slices: Iterable<EndpointSlice>): Map<string, EndpointSlice[]> {
-  const index = new Map<string, EndpointSlice[]>();
-  for (const slice of slices) {
-    const key = `${slice.namespace}/${slice.serviceName}`;
-    const group = index.get(key);
-    if (group) group.push(slice);
-    else index.set(key, [slice]);
-  }
-  return index;
+/** Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`: keyed on `.example.com`. */
+export function routeKeyHost(route: Route): string {
+  return route.wildcardPolicy === 'Subdomain' ? route.host.slice(route.host.indexOf('.')) : route.host;
 }
 
-function buildBackend(route: Route, index: Map<string, EndpointSlice[]>, input: ModelInput): BackendModel {
-  const targets = [route.to, ...route.alternateBackends];
-  const perService = targets.map((t) => ({
-    weight: clampServiceWeight(t.weight),
-    endpoints: selectEndpoints(route, t.name, index.get(`${route.namespace}/${t.name}`) ?? [], input.allowAddress),
-  }));
-  const weights = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
-  const activeServices = perService.filter((s) => s.weight > 0 && s.endpoints.length > 0).length;
-  const seen = new Set<string>();
-  const servers: ServerModel[] = [];
-  perService.forEach((service, i) => {
-    for (const e of service.endpoints) {
-      // A route may name the same service twice (to and an alternate); its servers appear once.
-      if (seen.has(e.name)) continue;
-      seen.add(e.name);
-      servers.push({ name: e.name, ip: e.ip, port: e.port, weight: weights[i] ?? 0, check: false });
-    }
-  });
-  const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
-  return {
-    name: backendName('be_http', route.namespace, route.name),
-    routeKey: objectKey(route),
-    mode: 'http',
-    balance: activeServices > 1 ? 'roundrobin' : input.settings.loadBalanceAlgorithm,
-    checkIntervalMs: input.settings.checkIntervalMs,
-    servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
-  };
+function sniOf(route: Route): string {
+  return route.wildcardPolicy === 'Subdomain' ? `*${routeKeyHost(route)}` : route.host;
 }
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The pure heart of a commit: admitted routes and endpoints in, the whole configuration as data out. */
 export function buildConfigModel(input: ModelInput): ConfigModel {
-  const index = slicesByService(input.slices);
+  const { settings } = input;
+  const slices = slicesByService(input.slices);
   const backends: BackendModel[] = [];
-  const entries: RouteMapEntries[] = [];
+  const http: RouteMapEntries[] = [];
+  const terminated: RouteMapEntries[] = [];
+  const passthrough: MapEntry[] = [];
+  const certificates = new Map<string, CertificateFile>();
+  const servingCerts: { route: Route; file: CertificateFile }[] = [];
+
   for (const route of input.routes) {
-    const backend = buildBackend(route, index, input);
+    const tls = route.tls;
+    let destinationCaFile: string | undefined;
+    if (tls?.termination === 'reencrypt' && tls.destinationCACertificate.trim() !== '') {
+      const file = certificateFile('destca', route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`);
+      certificates.set(file.name, file);
+      destinationCaFile = certificatePath(settings.certDir, file);
+    }
+    const backend = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, destinationCaFile });
     backends.push(backend);
-    entries.push(routeMapEntries(route.host, route.path, backend.name));
+    const keyHost = routeKeyHost(route);
+    const policy = tls?.insecureEdgeTerminationPolicy ?? '';
+    switch (backend.termination) {
+      case 'http':
+        http.push(routeMapEntries(keyHost, route.path, backend.name));
+        break;
+      case 'edge':
+      case 'reencrypt':
+        terminated.push(routeMapEntries(keyHost, route.path, backend.name));
+        if (policy === 'Allow') http.push(routeMapEntries(keyHost, route.path, backend.name));
+        if (policy === 'Redirect') http.push(routeMapEntries(keyHost, route.path, REDIRECT_TO_HTTPS));
+        if (tls && tls.certificate.trim() !== '') {
+          const file = certificateFile('cert', route.namespace, route.name, servingPem(tls));
+          certificates.set(file.name, file);
+          servingCerts.push({ route, file });
+        }
+        break;
+      case 'passthrough':
+        passthrough.push({ key: keyHost, value: backend.name });
+        if (policy === 'Redirect') http.push(routeMapEntries(keyHost, '', REDIRECT_TO_HTTPS));
+        break;
+    }
   }
-  const maps = mergeMapEntries(entries);
-  backends.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const httpMaps = mergeMapEntries(http);
+  const terminatedMaps = mergeMapEntries(terminated);
   return {
-    settings: input.settings,
-    backends,
-    maps: { 'os_http_be.map': maps.exact, 'os_http_be_prefix.map': maps.prefix },
+    settings,
+    backends: backends.sort(byName),
+    maps: {
+      'os_http_be.map': httpMaps.exact,
+      'os_http_be_prefix.map': httpMaps.prefix,
+      'os_edge_reencrypt_be.map': terminatedMaps.exact,
+      'os_edge_reencrypt_be_prefix.map': terminatedMaps.prefix,
+      'os_sni_passthrough.map': dedupeByKey(passthrough),
+    },
+    crtList: crtList(servingCerts, settings),
+    certificates: [...certificates.values()].sort(byName),
   };
+}
+
+function dedupeByKey(entries: MapEntry[]): MapEntry[] {
+  const seen = new Map<string, MapEntry>();
+  for (const e of entries) if (!seen.has(e.key)) seen.set(e.key, e);
+  return [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * HTTP/2 is offered per certificate only when no other route serves the same
+ * certificate: browsers coalesce h2 connections across hosts a certificate
+ * covers, which would send one route's requests down another's connection
+ * (openshift-router's rule).
+ */
+function crtList(serving: { route: Route; file: CertificateFile }[], settings: ConfigSettings): CrtListEntry[] {
+  const uses = new Map<string, number>();
+  for (const s of serving) uses.set(s.file.pem, (uses.get(s.file.pem) ?? 0) + 1);
+  return serving
+    .map(({ route, file }) => ({
+      certFile: certificatePath(settings.certDir, file),
+      sni: sniOf(route),
+      alpn: settings.tls.http2 && uses.get(file.pem) === 1,
+    }))
+    .sort((a, b) => (a.sni < b.sni ? -1 : a.sni > b.sni ? 1 : a.certFile < b.certFile ? -1 : 1));
 }

@@ -10,13 +10,23 @@ export interface ServerModel {
   check: boolean;
 }
 
+/** How a reencrypt backend talks TLS to its pods. */
+export type ServerTls =
+  | { verify: 'none'; alpn: boolean }
+  | { verify: 'required'; caFile: string; verifyHost: string | undefined; alpn: boolean };
+
+export type BackendTermination = 'http' | 'edge' | 'reencrypt' | 'passthrough';
+
 export interface BackendModel {
   name: string;
   /** `namespace/name` of the route this backend serves. */
   routeKey: string;
-  mode: 'http';
+  termination: BackendTermination;
+  mode: 'http' | 'tcp';
   balance: string;
   checkIntervalMs: number;
+  /** Only for reencrypt. */
+  serverTls: ServerTls | undefined;
   servers: ServerModel[];
 }
 
@@ -25,15 +35,41 @@ export interface MapEntry {
   value: string;
 }
 
-/** Map files by file name; each is looked up by the frontend named in the template. */
+/**
+ * Map files by name. HTTP maps are keyed on `host+path` (`map` exact, then
+ * `map_beg` longest prefix); wildcard routes use the parent domain with a
+ * leading dot (`.example.com/path`), which no exact host can start with, and
+ * are only consulted after the exact host missed. Values are backend names,
+ * or REDIRECT_TO_HTTPS on port 80.
+ */
 export interface MapFiles {
-  /** `map` (exact) on `host+path`. */
+  /** Port 80: routes without TLS, and edge/reencrypt routes with insecure policy Allow or Redirect. */
   'os_http_be.map': MapEntry[];
-  /** `map_beg` (longest prefix) on `host+path`. */
   'os_http_be_prefix.map': MapEntry[];
+  /** TLS terminated here: edge and reencrypt routes. */
+  'os_edge_reencrypt_be.map': MapEntry[];
+  'os_edge_reencrypt_be_prefix.map': MapEntry[];
+  /** Passthrough by SNI (exact host, or `.parent` for wildcards) to be_tcp backends. */
+  'os_sni_passthrough.map': MapEntry[];
 }
 
 export type MapFileName = keyof MapFiles;
+
+/** The value an HTTP map entry has when the route wants plain HTTP redirected to HTTPS. */
+export const REDIRECT_TO_HTTPS = '_redirect_to_https';
+
+/** A certificate file haproxy loads; `name` is content-addressed so a file never changes once written. */
+export interface CertificateFile {
+  name: string;
+  pem: string;
+}
+
+/** One line of the crt-list (`cert_config.map`): which certificate answers which SNI. */
+export interface CrtListEntry {
+  certFile: string;
+  sni: string;
+  alpn: boolean;
+}
 
 /** The whole generated configuration as data, before any text. */
 export interface ConfigModel {
@@ -41,4 +77,7 @@ export interface ConfigModel {
   /** Sorted by name so the rendered file is stable. */
   backends: BackendModel[];
   maps: MapFiles;
+  crtList: CrtListEntry[];
+  /** Route certificates and destination CAs the config refers to (by absolute path via certDir). */
+  certificates: CertificateFile[];
 }

@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RouteTLS } from '../domain/route.ts';
+import { makeSelfSignedLeaf } from '../../test/support/certs.ts';
 import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { checkConfig } from '../haproxy/check-config.ts';
@@ -10,22 +13,64 @@ import { createRenderer } from './render.ts';
 const dir = shortTempDir();
 afterAll(() => dir.remove());
 
+const serving = makeSelfSignedLeaf({ dnsNames: ['e.example.com'] });
+const defaultCertificatePath = join(dir.path, 'default.pem');
+writeFileSync(defaultCertificatePath, `${serving.key}${serving.cert}`);
+const tls = (termination: string, more: Partial<RouteTLS> = {}): RouteTLS => ({
+  termination,
+  insecureEdgeTerminationPolicy: '',
+  certificate: '',
+  key: '',
+  caCertificate: '',
+  destinationCACertificate: '',
+  ...more,
+});
+const base = settings();
 const model = buildConfigModel({
-  routes: [route({ name: 'a', host: 'a.example.com' }), route({ name: 'b', host: 'a.example.com', path: '/b' })],
-  slices: [slice('a', ['10.0.0.1', '10.0.0.2']), slice('b', ['fd00::1'])],
-  settings: settings({ threads: 2, hardStopAfterMs: 15000, adminSocketPath: join(dir.path, 'admin.sock') }),
+  routes: [
+    route({ name: 'a', host: 'a.example.com' }),
+    route({ name: 'b', host: 'a.example.com', path: '/b' }),
+    route({ name: 'e', host: 'e.example.com', tls: tls('edge', { certificate: serving.cert, key: serving.key, insecureEdgeTerminationPolicy: 'Redirect' }) }),
+    route({ name: 'r', host: 'r.example.com', tls: tls('reencrypt', { destinationCACertificate: serving.cert }) }),
+    route({ name: 'p', host: 'www.p.example.com', wildcardPolicy: 'Subdomain', tls: tls('passthrough') }),
+  ],
+  slices: [slice('a', ['10.0.0.1', '10.0.0.2']), slice('b', ['fd00::1']), slice('r', ['10.0.0.3']), slice('p', ['10.0.0.4'])],
+  settings: settings({
+    threads: 2,
+    hardStopAfterMs: 15000,
+    adminSocketPath: join(dir.path, 'admin.sock'),
+    certDir: dir.path,
+    tls: { ...base.tls, defaultCertificatePath, strictSni: true },
+  }),
   allowAddress: () => true,
 });
 const files = createRenderer(EMBEDDED_ASSETS)(model);
 
 describe('render', () => {
   test('writes the config, both maps and both error pages', () => {
-    expect([...files.keys()].sort()).toEqual(['error-page-404.http', 'error-page-503.http', 'haproxy.config', 'os_http_be.map', 'os_http_be_prefix.map']);
+    expect([...files.keys()].sort()).toEqual([
+      'cert_config.map',
+      'error-page-404.http',
+      'error-page-503.http',
+      'haproxy.config',
+      'os_edge_reencrypt_be.map',
+      'os_edge_reencrypt_be_prefix.map',
+      'os_http_be.map',
+      'os_http_be_prefix.map',
+      'os_sni_passthrough.map',
+    ]);
+  });
+
+  test('the crt-list names each route certificate and the SNI it answers', () => {
+    const name = model.certificates.find((c) => c.name.startsWith('cert-'))?.name;
+    expect(files.get('cert_config.map')).toBe(`${join(dir.path, name ?? '')} [alpn h2,http/1.1] e.example.com\n`);
+    expect(files.get('os_sni_passthrough.map')).toBe('.p.example.com be_tcp:default:p\n');
+    expect(files.get('haproxy.config')).toContain(' strict-sni\n');
   });
 
   test('map files are "key value" lines', () => {
     expect(files.get('os_http_be.map')).toBe('a.example.com/b be_http:default:b\n');
-    expect(files.get('os_http_be_prefix.map')).toBe('a.example.com/ be_http:default:a\na.example.com/b/ be_http:default:b\n');
+    expect(files.get('os_http_be_prefix.map')).toBe('a.example.com/ be_http:default:a\na.example.com/b/ be_http:default:b\ne.example.com/ _redirect_to_https\n');
   });
 
   test('the config carries settings and one server line per endpoint', () => {
@@ -43,6 +88,7 @@ describe('render', () => {
 
   test('haproxy accepts the rendered files', async () => {
     for (const [name, text] of files) await Bun.write(join(dir.path, name), text);
+    for (const cert of model.certificates) await Bun.write(join(dir.path, cert.name), cert.pem);
     const result = await checkConfig('haproxy', join(dir.path, 'haproxy.config'));
     expect(result.output).toEqual([]);
     expect(result.ok).toBe(true);

@@ -1,5 +1,5 @@
 import { Eta } from 'eta';
-import type { ConfigModel, MapEntry } from './model.ts';
+import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
 import { serverLine } from './server-line.ts';
 
 /** File name -> contents, relative to the configuration directory. */
@@ -21,6 +21,13 @@ function mapText(entries: readonly MapEntry[]): string {
   return text;
 }
 
+/** haproxy's crt-list format: `<cert file> [ssl options] <sni filter>`. */
+function crtListText(entries: readonly CrtListEntry[]): string {
+  let text = '';
+  for (const e of entries) text += `${e.certFile}${e.alpn ? ' [alpn h2,http/1.1]' : ''} ${e.sni}\n`;
+  return text;
+}
+
 /**
  * Compiles the template once. eta's defaults would XML-escape every value and
  * swallow the newline after each tag, which corrupts a config file, so both
@@ -31,8 +38,12 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   return (model) => {
     const files: RenderedFiles = new Map();
-    files.set('haproxy.config', eta.render('@haproxy.config', { model, serverLine, version: assets.version }));
+    files.set(
+      'haproxy.config',
+      eta.render('@haproxy.config', { model, serverLine, version: assets.version, redirectToHttps: REDIRECT_TO_HTTPS }),
+    );
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
+    files.set('cert_config.map', crtListText(model.crtList));
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
     return files;

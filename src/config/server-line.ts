@@ -5,17 +5,27 @@ export function serverAddress(s: Pick<ServerModel, 'ip' | 'port'>): string {
   return s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
 }
 
+function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
+  const tls = backend.serverTls;
+  if (!tls) return [];
+  const parts = ['ssl'];
+  if (tls.alpn) parts.push('alpn h2,http/1.1');
+  if (tls.verify === 'none') return [...parts, 'verify none'];
+  if (tls.verifyHost) parts.push(`verifyhost ${tls.verifyHost}`);
+  return [...parts, 'verify required', `ca-file ${tls.caFile}`];
+}
+
 /**
  * The options after `server <name> <addr>`. Built in one place so the config
  * file and the runtime `add server` command can never disagree.
  */
-export function serverOptions(backend: Pick<BackendModel, 'checkIntervalMs'>, s: ServerModel): string {
-  const parts = [`weight ${s.weight}`];
+export function serverOptions(backend: Pick<BackendModel, 'checkIntervalMs' | 'serverTls'>, s: ServerModel): string {
+  const parts = [`weight ${s.weight}`, ...tlsOptions(backend)];
   if (s.check) parts.push(`check inter ${backend.checkIntervalMs}ms`);
   return parts.join(' ');
 }
 
 /** `<name> <addr> <options>`: the text after the `server` keyword. */
-export function serverLine(backend: Pick<BackendModel, 'checkIntervalMs'>, s: ServerModel): string {
+export function serverLine(backend: Pick<BackendModel, 'checkIntervalMs' | 'serverTls'>, s: ServerModel): string {
   return `${s.name} ${serverAddress(s)} ${serverOptions(backend, s)}`;
 }

@@ -3,6 +3,25 @@
  * rather than from routes. Settings enter once, typed, from RouterOptions; the
  * template reads only these and the model, never the environment.
  */
+export interface TlsSettings {
+  /** PEM (certificate + key) served when no route certificate matches, and to clients without SNI. */
+  defaultCertificatePath: string;
+  /** Refuse handshakes whose SNI matches no certificate instead of answering with the default one. */
+  strictSni: boolean;
+  /** `ssl-default-bind-ciphers` (TLS <= 1.2), already resolved from modern/intermediate/old. */
+  ciphers: string;
+  /** `ssl-default-bind-ciphersuites` (TLS 1.3); undefined keeps OpenSSL's. */
+  ciphersuites: string | undefined;
+  minVersion: string;
+  maxVersion: string | undefined;
+  /** `tune.ssl.default-dh-param`: 1024 for the "old" profile, else 2048. */
+  dhParamBits: number;
+  /** Offer HTTP/2 by ALPN (ROUTER_DISABLE_HTTP2 turns it off). */
+  http2: boolean;
+  /** CA bundle for reencrypt routes without destinationCACertificate (enables verifyhost). */
+  defaultDestinationCaPath: string | undefined;
+}
+
 export interface ConfigSettings {
   /** Address the public frontends bind to; "" binds every address as openshift-router does. */
   bindAddress: string;
@@ -16,6 +35,11 @@ export interface ConfigSettings {
   maxRewrite: number;
   /** Absolute path of the worker's admin socket (runtime API). */
   adminSocketPath: string;
+  /** Where route certificates and destination CAs are written (content-addressed files). */
+  certDir: string;
+  /** Unix sockets that chain the TLS-inspecting frontend into the terminating ones. */
+  sniSocketPath: string;
+  noSniSocketPath: string;
   timeouts: {
     connectMs: number;
     clientMs: number;
@@ -27,7 +51,8 @@ export interface ConfigSettings {
     tunnelMs: number;
     inspectDelayMs: number;
   };
-  /** Balance for backends with at most one active service (ROUTER_LOAD_BALANCE_ALGORITHM). */
+  /** Balance for HTTP backends with at most one active service (ROUTER_LOAD_BALANCE_ALGORITHM). */
   loadBalanceAlgorithm: string;
   checkIntervalMs: number;
+  tls: TlsSettings;
 }

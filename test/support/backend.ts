@@ -16,3 +16,17 @@ export function startBackend(name: string): TestBackend {
   });
   return { name, port: server.port as number, stop: () => server.stop(true) };
 }
+
+/** A real HTTPS backend on loopback (for passthrough and reencrypt routes). */
+export function startTlsBackend(name: string, tls: { cert: string; key: string }): TestBackend {
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    tls,
+    fetch(req) {
+      const url = new URL(req.url);
+      return new Response(`${name} ${url.pathname}\n`, { headers: { 'x-backend': name } });
+    },
+  });
+  return { name, port: server.port as number, stop: () => server.stop(true) };
+}

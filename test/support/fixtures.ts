@@ -51,6 +51,9 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     bufSize: 32768,
     maxRewrite: 8192,
     adminSocketPath: '/tmp/router-test/haproxy.sock',
+    certDir: '/tmp/router-test/certs',
+    sniSocketPath: '/tmp/router-test/sni.sock',
+    noSniSocketPath: '/tmp/router-test/no-sni.sock',
     timeouts: {
       connectMs: 5000,
       clientMs: 30000,
@@ -64,6 +67,17 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     },
     loadBalanceAlgorithm: 'random',
     checkIntervalMs: 5000,
+    tls: {
+      defaultCertificatePath: '/tmp/router-test/certs/default.pem',
+      strictSni: false,
+      ciphers: 'ECDHE-RSA-AES128-GCM-SHA256',
+      ciphersuites: undefined,
+      minVersion: 'TLSv1.2',
+      maxVersion: undefined,
+      dhParamBits: 2048,
+      http2: true,
+      defaultDestinationCaPath: undefined,
+    },
     ...overrides,
   };
 }

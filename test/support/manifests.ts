@@ -35,3 +35,37 @@ export function sliceYaml(s: { service: string; ports: number[]; namespace?: str
     '',
   ].join('\n');
 }
+
+export interface RouteTlsSpec {
+  termination: 'edge' | 'passthrough' | 'reencrypt';
+  insecureEdgeTerminationPolicy?: 'None' | 'Allow' | 'Redirect';
+  certificate?: string;
+  key?: string;
+  caCertificate?: string;
+  destinationCACertificate?: string;
+}
+
+/** A Route as JSON (YAML's superset), for routes with TLS material that YAML quoting would obscure. */
+export function routeJson(r: {
+  name: string;
+  host: string;
+  path?: string;
+  service?: string;
+  namespace?: string;
+  wildcardPolicy?: 'None' | 'Subdomain';
+  tls?: RouteTlsSpec;
+  creationTimestamp?: string;
+}): string {
+  return JSON.stringify({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name: r.name, namespace: r.namespace ?? 'default', ...(r.creationTimestamp ? { creationTimestamp: r.creationTimestamp } : {}) },
+    spec: {
+      host: r.host,
+      ...(r.path !== undefined ? { path: r.path } : {}),
+      to: { kind: 'Service', name: r.service ?? r.name },
+      ...(r.wildcardPolicy ? { wildcardPolicy: r.wildcardPolicy } : {}),
+      ...(r.tls ? { tls: r.tls } : {}),
+    },
+  });
+}

@@ -18,6 +18,7 @@ export interface TestRouter {
   router: RunningRouter;
   source: ManifestSource;
   httpPort: number;
+  httpsPort: number;
   manifestsDir: string;
   workingDir: string;
   logs: LogRecord[];
@@ -77,6 +78,7 @@ export async function startTestRouter(opts: { manifests?: Record<string, string>
     router,
     source,
     httpPort,
+    httpsPort,
     manifestsDir,
     workingDir,
     logs,

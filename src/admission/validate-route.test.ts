@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'bun:test';
+import type { RejectionReason } from './rejection.ts';
+import { createRoute, expectVerdict, type RouteSpec } from './testing.ts';
+import { validatePath, validateRouteFields } from './validate-route.ts';
+
+describe('validatePath', () => {
+  const cases: [string, string, RejectionReason | undefined][] = [
+    ['no path', '', undefined],
+    ['root', '/', undefined],
+    ['nested', '/a/b/', undefined],
+    ['percent is served as written', '/a%20b', undefined],
+    ['without slash', 'foo', 'ExtendedValidationFailed'],
+    ['space', '/a b', 'ExtendedValidationFailed'],
+    ['newline', '/a\nb', 'ExtendedValidationFailed'],
+    ['#', '/a#b', 'ExtendedValidationFailed'],
+    ['quote', "/a'b", 'ExtendedValidationFailed'],
+    ['backslash', '/a\\b', 'ExtendedValidationFailed'],
+    ['too long', `/${'a'.repeat(2048)}`, 'ExtendedValidationFailed'],
+  ];
+  for (const [name, path, reason] of cases) test(name, () => expectVerdict(validatePath(path), reason));
+});
+
+describe('validateRouteFields', () => {
+  const cases: [string, RouteSpec, string | undefined][] = [
+    ['plain route', {}, undefined],
+    ['bad namespace', { namespace: 'Bad_NS' }, 'metadata.namespace: Invalid value: "Bad_NS"'],
+    ['bad name', { name: 'a b', to: { kind: 'Service', name: 'web', weight: undefined } }, 'metadata.name: Invalid value: "a b"'],
+    ['bad service name', { to: { kind: 'Service', name: 'x y', weight: 1 } }, 'spec.to.name: Invalid value: "x y"'],
+    ['non-service target', { to: { kind: 'Pod', name: 'x', weight: 1 } }, 'spec.to.kind: Unsupported value: "Pod": supported values: "Service"'],
+    [
+      'several name errors are aggregated',
+      { alternateBackends: [{ kind: 'Pod', name: 'X', weight: 1 }] },
+      '[spec.alternateBackends[0].kind: Unsupported value: "Pod": supported values: "Service", spec.alternateBackends[0].name: Invalid value: "X"]',
+    ],
+    ['path is checked', { path: 'foo' }, 'spec.path: Invalid value: "foo": path must begin with /'],
+    ['TLS fields are checked', { tls: 'none' }, 'spec.tls.termination: Unsupported value: "none": supported values: "edge", "passthrough", "reencrypt"'],
+    ['names come first', { namespace: 'Bad_NS', path: 'foo' }, 'metadata.namespace: Invalid value: "Bad_NS"'],
+  ];
+  for (const [name, spec, message] of cases) {
+    test(name, () => expectVerdict(validateRouteFields(createRoute('web', spec)), message === undefined ? undefined : 'ExtendedValidationFailed', message));
+  }
+
+  test('messages quote user text on one bounded line', () => {
+    const verdict = validateRouteFields(createRoute('web', { path: `/a\n${'b'.repeat(500)}` }));
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.message).not.toContain('\n');
+      expect(verdict.message.length).toBeLessThan(300);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import type { EndpointSlice } from '../domain/endpoints.ts';
+import { backendName, type BackendPrefix } from '../domain/names.ts';
+import { objectKey, type Route } from '../domain/route.ts';
+import type { BackendModel, BackendTermination, ServerModel, ServerTls } from './model.ts';
+import { selectEndpoints, type AddressFilter } from './route-servers.ts';
+import type { ConfigSettings } from './settings.ts';
+import { clampServiceWeight, serverWeights } from './weights.ts';
+
+const PREFIX: Record<BackendTermination, BackendPrefix> = {
+  http: 'be_http',
+  edge: 'be_edge_http',
+  reencrypt: 'be_secure',
+  passthrough: 'be_tcp',
+};
+
+export function terminationOf(route: Route): BackendTermination {
+  const t = route.tls?.termination;
+  return t === 'edge' || t === 'reencrypt' || t === 'passthrough' ? t : 'http';
+}
+
+/** Slices of each service, keyed `namespace/service`, so each route finds its endpoints without a scan. */
+export function slicesByService(slices: Iterable<EndpointSlice>): Map<string, EndpointSlice[]> {
+  const index = new Map<string, EndpointSlice[]>();
+  for (const slice of slices) {
+    const key = `${slice.namespace}/${slice.serviceName}`;
+    const group = index.get(key);
+    if (group) group.push(slice);
+    else index.set(key, [slice]);
+  }
+  return index;
+}
+
+/**
+ * Reencrypt verification as openshift-router: the route's own destination
+ * CA; else the operator's default CA with the service's cluster DNS name as
+ * the expected host; else no verification.
+ */
+function serverTlsFor(route: Route, destinationCaFile: string | undefined, settings: ConfigSettings): ServerTls {
+  const alpn = settings.tls.http2;
+  if (destinationCaFile) return { verify: 'required', caFile: destinationCaFile, verifyHost: undefined, alpn };
+  const defaultCa = settings.tls.defaultDestinationCaPath;
+  if (defaultCa) return { verify: 'required', caFile: defaultCa, verifyHost: `${route.to.name}.${route.namespace}.svc`, alpn };
+  return { verify: 'none', alpn };
+}
+
+export interface BackendInput {
+  route: Route;
+  slices: Map<string, EndpointSlice[]>;
+  settings: ConfigSettings;
+  allowAddress: AddressFilter;
+  /** Absolute path of the route's destination CA file, when it has one. */
+  destinationCaFile: string | undefined;
+}
+
+/** One route's backend: its services' ready endpoints as servers, with upstream's weights and balance. */
+export function buildBackend({ route, slices, settings, allowAddress, destinationCaFile }: BackendInput): BackendModel {
+  const termination = terminationOf(route);
+  const tcp = termination === 'passthrough';
+  const perService = [route.to, ...route.alternateBackends].map((t) => ({
+    weight: clampServiceWeight(t.weight),
+    endpoints: selectEndpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? [], allowAddress),
+  }));
+  const weights = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
+  const activeServices = perService.filter((s) => s.weight > 0 && s.endpoints.length > 0).length;
+  const seen = new Set<string>();
+  const servers: ServerModel[] = [];
+  perService.forEach((service, i) => {
+    const weight = weights[i] ?? 0;
+    // HTTP keeps weight-0 servers so sticky sessions survive; TCP has no use for them.
+    if (tcp && weight === 0) return;
+    for (const e of service.endpoints) {
+      // A route may name the same service twice (to and an alternate); its servers appear once.
+      if (seen.has(e.name)) continue;
+      seen.add(e.name);
+      servers.push({ name: e.name, ip: e.ip, port: e.port, weight, check: false });
+    }
+  });
+  const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
+  const balance = activeServices > 1 ? 'roundrobin' : tcp ? 'source' : settings.loadBalanceAlgorithm;
+  return {
+    name: backendName(PREFIX[termination], route.namespace, route.name),
+    routeKey: objectKey(route),
+    termination,
+    mode: tcp ? 'tcp' : 'http',
+    balance,
+    checkIntervalMs: settings.checkIntervalMs,
+    serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCaFile, settings) : undefined,
+    servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
+  };
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
+import { makeCA, makeLeaf, type Authority, type Issued } from '../support/certs.ts';
+import { routeJson, sliceYaml } from '../support/manifests.ts';
+import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
+import { tlsGet } from '../support/tls-client.ts';
+
+let ca: Authority;
+let otherCa: Authority;
+let edgeCert: Issued;
+let podCert: Issued;
+let plain: TestBackend;
+let secure: TestBackend;
+let t: TestRouter;
+
+const eps = (service: string, b: TestBackend) => sliceYaml({ service, ports: [b.port] });
+
+beforeAll(async () => {
+  ca = makeCA('route-ca');
+  otherCa = makeCA('other-ca');
+  edgeCert = makeLeaf(ca, { dnsNames: ['edge.example.com'] });
+  podCert = makeLeaf(ca, { dnsNames: ['secure.default.svc', 'localhost'] });
+  plain = startBackend('plain');
+  secure = startTlsBackend('secure', podCert);
+  const manifests: Record<string, string> = {
+    'edge.json': routeJson({ name: 'edge', host: 'edge.example.com', tls: { termination: 'edge', certificate: edgeCert.cert, key: edgeCert.key } }),
+    'edge-default.json': routeJson({ name: 'edge-default', host: 'nocert.example.com', service: 'edge', tls: { termination: 'edge' } }),
+    'allow.json': routeJson({ name: 'allow', host: 'allow.example.com', service: 'edge', tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Allow' } }),
+    'redirect.json': routeJson({ name: 'redirect', host: 'redirect.example.com', service: 'edge', tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' } }),
+    'redirect-api.json': routeJson({ name: 'redirect-api', host: 'redirect.example.com', path: '/api', service: 'edge' }),
+    'reencrypt.json': routeJson({
+      name: 'reencrypt',
+      host: 'reencrypt.example.com',
+      service: 'secure',
+      tls: { termination: 'reencrypt', destinationCACertificate: ca.cert },
+    }),
+    'reencrypt-wrong.json': routeJson({
+      name: 'reencrypt-wrong',
+      host: 'wrong-ca.example.com',
+      service: 'secure',
+      tls: { termination: 'reencrypt', destinationCACertificate: otherCa.cert },
+    }),
+    'passthrough.json': routeJson({ name: 'passthrough', host: 'pass.example.com', service: 'secure', tls: { termination: 'passthrough' } }),
+    'wild.json': routeJson({ name: 'wild', host: 'www.wild.example.com', service: 'edge', wildcardPolicy: 'Subdomain', tls: { termination: 'edge' } }),
+    'exact.json': routeJson({ name: 'exact', host: 'exact.wild.example.com', service: 'secure', tls: { termination: 'passthrough' } }),
+    'eps.yaml': `${eps('edge', plain)}---\n${eps('secure', secure)}`,
+  };
+  t = await startTestRouter({ manifests, args: ['--allow-wildcard-routes'] });
+});
+
+afterAll(async () => {
+  await t?.stop();
+  await plain?.stop();
+  await secure?.stop();
+});
+
+describe('edge', () => {
+  test('terminates TLS with the route certificate (by SNI) and sends plain HTTP to the pod', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com', path: '/x' });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('plain /x\n');
+    expect(res.peerSAN).toContain('edge.example.com');
+    expect(res.headers['x-backend']).toBe('plain');
+  });
+
+  test('offers HTTP/2 by ALPN for a route with its own certificate', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com', alpn: ['h2', 'http/1.1'] });
+    expect(res.alpn).toBe('h2');
+  });
+
+  test('a route without a certificate is served with the default certificate', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'nocert.example.com', host: 'nocert.example.com' });
+    expect(res.status).toBe(200);
+    expect(res.peerCN).toBe('router-default');
+  });
+
+  test('a client without SNI gets the default certificate and is routed by Host', async () => {
+    const res = await tlsGet(t.httpsPort, { host: 'edge.example.com' });
+    expect(res.peerCN).toBe('router-default');
+    expect(res.status).toBe(200);
+  });
+
+  test('insecure policy None: nothing on port 80', async () => {
+    expect((await t.get('edge.example.com')).status).toBe(503);
+  });
+
+  test('insecure policy Allow: served on port 80 too', async () => {
+    const res = await t.get('allow.example.com', '/a');
+    expect(res.status).toBe(200);
+    expect(res.backend).toBe('plain');
+  });
+
+  test('insecure policy Redirect: 302 to https without the port; a more specific plain path still serves', async () => {
+    const res = await t.get('redirect.example.com:8080', '/page?q=1');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://redirect.example.com/page?q=1');
+    expect((await t.get('redirect.example.com', '/api/v1')).status).toBe(200);
+  });
+});
+
+describe('reencrypt', () => {
+  test('verifies the pod with the destination CA and serves', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'reencrypt.example.com', host: 'reencrypt.example.com', path: '/r' });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('secure /r\n');
+  });
+
+  test('a wrong destination CA fails verification: 503', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'wrong-ca.example.com', host: 'wrong-ca.example.com' });
+    expect(res.status).toBe(503);
+  });
+});
+
+describe('passthrough', () => {
+  test('TLS goes straight to the pod, which presents its own certificate', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'pass.example.com', host: 'pass.example.com', path: '/p' });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('secure /p\n');
+    expect(res.peerSAN).toContain('secure.default.svc');
+  });
+});
+
+describe('wildcard routes', () => {
+  test('serve any name under the parent domain', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'anything.wild.example.com', host: 'anything.wild.example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body).toStartWith('plain');
+  });
+
+  test('never shadow an exact host', async () => {
+    const res = await tlsGet(t.httpsPort, { servername: 'exact.wild.example.com', host: 'exact.wild.example.com' });
+    expect(res.body).toStartWith('secure');
+    expect(res.peerSAN).toContain('secure.default.svc');
+  });
+});
+
+describe('strict SNI', () => {
+  test('refuses a handshake for an unknown name, still serves known names', async () => {
+    const strict = await startTestRouter({
+      manifests: { 'edge.json': routeJson({ name: 'edge', host: 'edge.example.com', tls: { termination: 'edge', certificate: edgeCert.cert, key: edgeCert.key } }), 'eps.yaml': eps('edge', plain) },
+      args: ['--strict-sni'],
+    });
+    try {
+      const unknown = await tlsGet(strict.httpsPort, { servername: 'unknown.example.com', host: 'unknown.example.com' });
+      expect(unknown.status).toBeUndefined();
+      const known = await tlsGet(strict.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com' });
+      expect(known.status).toBe(200);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
