@@ -1,0 +1,53 @@
+/**
+ * The stall switch: while closed, new requests wait and watch streams queue
+ * their events, as when an API server hangs without dropping connections.
+ */
+export class StallGate {
+  #stalled = false;
+  #waiters: (() => void)[] = [];
+  readonly #onRelease: () => void;
+
+  /** `onRelease` runs synchronously on reopening, before any waiting request resumes, so queued events go out first. */
+  constructor(onRelease: () => void) {
+    this.#onRelease = onRelease;
+  }
+
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  /** Stalls or releases; releasing flushes queued watch events, then resumes waiting requests. */
+  set(on: boolean): void {
+    if (on === this.#stalled) return;
+    this.#stalled = on;
+    if (on) return;
+    this.#onRelease();
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resume of waiters) resume();
+  }
+
+  /** Resolves at once when open, otherwise when the stall ends. */
+  wait(): Promise<void> {
+    return this.#stalled ? new Promise((resolve) => this.#waiters.push(resolve)) : Promise.resolve();
+  }
+}
+
+/** Counts down injected failures: the next `n` requests answer `status`. */
+export class FailureBudget {
+  #remaining = 0;
+  #status = 500;
+
+  /** Replaces any failures still pending. */
+  arm(n: number, status: number): void {
+    this.#remaining = n;
+    this.#status = status;
+  }
+
+  /** The status to fail this request with, or undefined to serve it. */
+  take(): number | undefined {
+    if (this.#remaining <= 0) return undefined;
+    this.#remaining--;
+    return this.#status;
+  }
+}

@@ -1,0 +1,101 @@
+import { isRecord } from './json.ts';
+import type { KubeObject, StoredKind } from './types.ts';
+
+/** One served resource, with what discovery advertises about it and where its objects live. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: readonly string[];
+  /** Subresources served (and advertised) under `<plural>/<name>/<sub>`. */
+  subresources: readonly string[];
+  /** The stored kind whose objects back this resource. */
+  storedKind: StoredKind;
+  /** Field selector labels beyond metadata.name/metadata.namespace, with how to read each. */
+  fields: Readonly<Record<string, (obj: KubeObject) => string>>;
+  /** Turns a stored object into what this resource serves (identity except for derived resources). */
+  present(obj: KubeObject): KubeObject;
+}
+
+const readWrite = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+function specString(obj: KubeObject, ...path: string[]): string {
+  let cur: unknown = obj.spec;
+  for (const key of path) cur = isRecord(cur) ? cur[key] : undefined;
+  return typeof cur === 'string' ? cur : '';
+}
+
+const identity = (obj: KubeObject): KubeObject => obj;
+
+/** OpenShift serves a Project for every Namespace the user can see; the fake shows all of them. */
+function projectOf(ns: KubeObject): KubeObject {
+  return { kind: 'Project', apiVersion: 'project.openshift.io/v1', metadata: ns.metadata, spec: ns.spec, status: ns.status };
+}
+
+/** Every resource the fake serves, in discovery order. */
+export const RESOURCES: readonly ResourceType[] = [
+  {
+    group: 'route.openshift.io', version: 'v1', plural: 'routes', singular: 'route', kind: 'Route', namespaced: true,
+    verbs: readWrite, subresources: ['status'], storedKind: 'Route', present: identity,
+    // OpenShift's route field label conversion accepts exactly these.
+    fields: {
+      'spec.host': (o) => specString(o, 'host'),
+      'spec.path': (o) => specString(o, 'path'),
+      'spec.to.name': (o) => specString(o, 'to', 'name'),
+    },
+  },
+  {
+    group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice',
+    namespaced: true, verbs: readWrite, subresources: [], storedKind: 'EndpointSlice', present: identity, fields: {},
+  },
+  {
+    group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true,
+    verbs: readWrite, subresources: [], storedKind: 'Endpoints', present: identity, fields: {},
+  },
+  {
+    group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true,
+    verbs: readWrite, subresources: ['status'], storedKind: 'Service', present: identity, fields: {},
+  },
+  {
+    group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false,
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'], storedKind: 'Namespace',
+    present: identity, fields: {},
+  },
+  {
+    group: 'project.openshift.io', version: 'v1', plural: 'projects', singular: 'project', kind: 'Project', namespaced: false,
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: [], storedKind: 'Namespace',
+    present: projectOf, fields: {},
+  },
+];
+
+/** Where each stored kind lives in the API, for stamping apiVersion on created objects. */
+export const STORED_API_VERSION: Readonly<Record<StoredKind, string>> = {
+  Route: 'route.openshift.io/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  Endpoints: 'v1',
+  Service: 'v1',
+  Namespace: 'v1',
+};
+
+/** Which stored kinds are namespaced. */
+export const STORED_NAMESPACED: Readonly<Record<StoredKind, boolean>> = {
+  Route: true, EndpointSlice: true, Endpoints: true, Service: true, Namespace: false,
+};
+
+/** `group/version`, or bare `version` for the core group, as in apiVersion. */
+export function groupVersion(r: { group: string; version: string }): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** `plural.group` (bare plural for core), the form API error messages use. */
+export function qualifiedName(r: ResourceType): string {
+  return r.group ? `${r.plural}.${r.group}` : r.plural;
+}
+
+/** Whether a kind can be created (Projects cannot: they are derived). */
+export function isStoredKind(kind: string): kind is StoredKind {
+  return Object.hasOwn(STORED_API_VERSION, kind);
+}
