@@ -139,11 +139,11 @@ describe('admitRoutes: settings and chain order', () => {
 
   test('stages report in plugin-chain order', () => {
     const result = admit([
-      createRoute('denied-and-invalid', { host: 'A.bad.example.com', path: 'x' }),
+      createRoute('denied-and-bad-path', { host: 'a.bad.example.com', path: 'x' }),
       createRoute('invalid-and-bad-path', { host: 'A.example.com', path: 'x' }),
       createRoute('bad-path', { path: 'x' }),
     ], { deniedDomains: ['bad.example.com'] });
-    expectRejected(result, 'default/denied-and-invalid', 'RouteNotAdmitted');
+    expectRejected(result, 'default/denied-and-bad-path', 'RouteNotAdmitted');
     expectRejected(result, 'default/invalid-and-bad-path', 'InvalidHost');
     expectRejected(result, 'default/bad-path', 'ExtendedValidationFailed');
   });

@@ -5,7 +5,7 @@ import { toOneLine, type Rejection, type Verdict } from './rejection.ts';
 import { resolveHost } from './resolve-host.ts';
 import { sortOldestFirst } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
-import { validateRouteFields } from './validate-route.ts';
+import { validateNames, validateRouteFields } from './validate-route.ts';
 import { WildcardClaims } from './wildcard-claims.ts';
 
 /**
@@ -76,9 +76,11 @@ export function admitRoutes(routes: Iterable<Route>, settings: AdmissionSettings
   const wildcards = new WildcardClaims(settings);
   const hosts = new HostOwnership(settings);
   const chain: readonly ((route: Route) => Verdict)[] = [
+    // Names and host syntax first: every later stage puts them in its messages and keys.
+    validateNames,
+    (route) => validateHost(route.host),
     (route) => admitHost(route, settings),
     (route) => wildcards.check(route),
-    (route) => validateHost(route.host),
     (route) => hosts.check(route),
     validateRouteFields,
   ];

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { RejectionReason } from './rejection.ts';
 import { createRoute, expectVerdict, type RouteSpec } from './testing.ts';
-import { validatePath, validateRouteFields } from './validate-route.ts';
+import { validateNames, validatePath, validateRouteFields } from './validate-route.ts';
 
 describe('validatePath', () => {
   const cases: [string, string, RejectionReason | undefined][] = [
@@ -13,6 +13,8 @@ describe('validatePath', () => {
     ['space', '/a b', 'ExtendedValidationFailed'],
     ['newline', '/a\nb', 'ExtendedValidationFailed'],
     ['#', '/a#b', 'ExtendedValidationFailed'],
+    ['query mark (the path haproxy matches ends before it)', '/a?b', 'ExtendedValidationFailed'],
+    ['regex metacharacters are served as written', '/a.b(c)[d]{e}*+^$|', undefined],
     ['quote', "/a'b", 'ExtendedValidationFailed'],
     ['backslash', '/a\\b', 'ExtendedValidationFailed'],
     ['too long', `/${'a'.repeat(2048)}`, 'ExtendedValidationFailed'],
@@ -36,8 +38,13 @@ describe('validateRouteFields', () => {
     ['TLS fields are checked', { tls: 'none' }, 'spec.tls.termination: Unsupported value: "none": supported values: "edge", "passthrough", "reencrypt"'],
     ['names come first', { namespace: 'Bad_NS', path: 'foo' }, 'metadata.namespace: Invalid value: "Bad_NS"'],
   ];
+  // As the admission chain runs them: names, then the other fields.
+  const checkFields = (route: ReturnType<typeof createRoute>) => {
+    const names = validateNames(route);
+    return names.ok ? validateRouteFields(route) : names;
+  };
   for (const [name, spec, message] of cases) {
-    test(name, () => expectVerdict(validateRouteFields(createRoute('web', spec)), message === undefined ? undefined : 'ExtendedValidationFailed', message));
+    test(name, () => expectVerdict(checkFields(createRoute('web', spec)), message === undefined ? undefined : 'ExtendedValidationFailed', message));
   }
 
   test('messages quote user text on one bounded line', () => {

@@ -5,11 +5,12 @@ import { validateTlsFields } from './tls-fields.ts';
 
 /**
  * A path becomes part of a map key (`host/path value`), where whitespace
- * separates fields and control characters end lines; `#` can never match
- * because clients do not send fragments. Everything else is matched
+ * separates fields and control characters end lines; `#` and `?` can never
+ * match because the path haproxy sees ends before a query and clients do not
+ * send fragments. Everything else is matched
  * byte-for-byte against the raw request path.
  */
-const UNSAFE_PATH_CHAR = /[\s\x00-\x1f\x7f#"'\\]/;
+const UNSAFE_PATH_CHAR = /[\s\x00-\x1f\x7f#?"'\\]/;
 const MAX_PATH = 2048;
 
 /** `spec.path`: empty, or an absolute path that is safe inside a map line. */
@@ -21,7 +22,7 @@ export function validatePath(path: string): Verdict {
   if (UNSAFE_PATH_CHAR.test(path) || path.length > MAX_PATH) {
     return reject(
       'ExtendedValidationFailed',
-      `spec.path: Invalid value: ${quoteForMessage(path)}: must not contain whitespace, control characters, quotes, backslashes or '#', and must be at most ${MAX_PATH} characters`,
+      `spec.path: Invalid value: ${quoteForMessage(path)}: must not contain whitespace, control characters, quotes, backslashes, '?' or '#', and must be at most ${MAX_PATH} characters`,
     );
   }
   return ADMITTED;
@@ -40,11 +41,11 @@ export function validateNames(route: Route): Verdict {
   return bad.length === 0 ? ADMITTED : reject('ExtendedValidationFailed', aggregateFieldErrors(bad));
 }
 
-const FIELD_CHECKS: readonly ((route: Route) => Verdict)[] = [validateNames, (route) => validatePath(route.path), validateTlsFields];
+const FIELD_CHECKS: readonly ((route: Route) => Verdict)[] = [(route) => validatePath(route.path), validateTlsFields];
 
 /**
  * The per-route field checks that run in the extended validator's place in
- * the chain. Unlike upstream's `--extended-validation`, they cannot be turned
+ * the chain (names are checked first of all, by validateNames). Unlike upstream's `--extended-validation`, they cannot be turned
  * off: names and paths are spliced into haproxy.config and map files, and a
  * TLS shape haproxy cannot serve must not reach the config either.
  */
