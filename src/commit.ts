@@ -11,6 +11,7 @@ import type { CertStore } from './haproxy/cert-store.ts';
 import type { ConfigStore } from './haproxy/config-store.ts';
 import { sizeMaxConnections } from './haproxy/fd-limit.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
+import type { Route } from './domain/route.ts';
 import type { Logger } from './log.ts';
 import type { RouterState } from './state/router-state.ts';
 
@@ -24,6 +25,7 @@ export interface CommitDeps {
   settings: ConfigSettings;
   fdLimit: number | undefined;
   allowAddress: AddressFilter;
+  includeUdpEndpoints: boolean;
   store: ConfigStore;
   certs: CertStore;
   supervisor: HaproxySupervisor;
@@ -33,6 +35,8 @@ export interface CommitDeps {
 
 export interface CommitOutcome {
   result: 'unchanged' | 'rejected-by-haproxy' | 'started' | 'reloaded' | 'reload-failed';
+  /** Served routes as admitted (resolved host), oldest first. */
+  admitted: readonly Route[];
   rejections: ReadonlyMap<string, Rejection>;
 }
 
@@ -83,11 +87,17 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
     const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
     deps.tlsValidator?.endPass();
     reportRejections(rejected);
-    const draft = buildConfigModel({ routes: admitted, slices: deps.state.slices.values(), settings: deps.settings, allowAddress: deps.allowAddress });
+    const draft = buildConfigModel({
+      routes: admitted,
+      slices: deps.state.slices.values(),
+      settings: deps.settings,
+      allowAddress: deps.allowAddress,
+      includeUdpEndpoints: deps.includeUdpEndpoints,
+    });
     const checked = draft.backends.reduce((n, b) => n + b.servers.filter((s) => s.check).length, 0);
     const model = { ...draft, settings: settingsFor(checked) };
     const files = deps.render(model);
-    if (sameFiles(applied, files) || sameFiles(lastRejected, files)) return { result: 'unchanged', rejections: rejected };
+    if (sameFiles(applied, files) || sameFiles(lastRejected, files)) return { result: 'unchanged', admitted, rejections: rejected };
     await deps.certs.write(model.certificates);
     const certNames = new Set(model.certificates.map((c) => c.name));
     // The previous generation stays loadable (rollback), so its certificates stay too.
@@ -103,29 +113,29 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
       log.error(`haproxy rejected the new configuration; keeping the running one:\n${check.output.join('\n')}`);
       await deps.store.discard(candidate.generation);
       lastRejected = files;
-      return { result: 'rejected-by-haproxy', rejections: rejected };
+      return { result: 'rejected-by-haproxy', admitted, rejections: rejected };
     }
     await deps.store.activate(candidate.generation);
     lastRejected = undefined;
     if (!deps.supervisor.supervising) {
       await deps.supervisor.start();
       await markApplied();
-      return { result: 'started', rejections: rejected };
+      return { result: 'started', admitted, rejections: rejected };
     }
     if (!deps.supervisor.running) {
       // The pending restart loads `conf`, which now points at this generation.
       await markApplied();
       log.info(`haproxy is restarting; it will load generation ${candidate.generation}`);
-      return { result: 'reloaded', rejections: rejected };
+      return { result: 'reloaded', admitted, rejections: rejected };
     }
     const reload = await deps.supervisor.reload();
     if (!reload.ok) {
       log.error(`haproxy reload failed (${reload.message}); restoring the previous configuration on disk`);
       await deps.store.rollback();
-      return { result: 'reload-failed', rejections: rejected };
+      return { result: 'reload-failed', admitted, rejections: rejected };
     }
     await markApplied();
     log.info(`configuration reloaded (generation ${candidate.generation}, worker pid ${reload.workerPid})`);
-    return { result: 'reloaded', rejections: rejected };
+    return { result: 'reloaded', admitted, rejections: rejected };
   };
 }

@@ -4,6 +4,9 @@ import type { RouterOptions } from './cli/parse-options.ts';
 import { createLogger } from './log.ts';
 import { startRouter } from './router.ts';
 
+/** How long a stop signal that arrives during startup waits for a haproxy start in progress. */
+const STARTING_GRACE_MS = 5000;
+
 /** Resolves with the first of SIGTERM/SIGINT: systemd stops us with TERM, a terminal with INT. */
 function nextStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -15,13 +18,21 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
 async function run(options: RouterOptions): Promise<number> {
   const logger = createLogger({ format: options.logFormat, level: options.logLevel });
   const stopSignal = nextStopSignal();
-  let router;
-  try {
-    router = await startRouter(options, { logger });
-  } catch (err) {
-    logger.error((err as Error).message);
+  const starting = startRouter(options, { logger });
+  // Starting waits for the API to sync, which may take long when it is down: a stop signal must still work then.
+  const first = await Promise.race([starting.then((router) => ({ router }), (err: Error) => ({ err })), stopSignal.then((signal) => ({ signal }))]);
+  if ('err' in first) {
+    logger.error(first.err.message);
     return 1;
   }
+  if ('signal' in first) {
+    logger.info(`${first.signal} received before the router was ready: stopping`);
+    // If haproxy was already being started, let that finish and stop it; a start still waiting for the API has nothing to stop.
+    const late = await Promise.race([starting.then((router) => router, () => undefined), Bun.sleep(STARTING_GRACE_MS).then(() => undefined)]);
+    await late?.stop();
+    return 0;
+  }
+  const { router } = first;
   const signal = await stopSignal;
   logger.info(`${signal} received: stopping`);
   await router.stop();

@@ -14,7 +14,11 @@ import { prepareDefaultCertificate } from './haproxy/default-certificate.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
+import { apiEndpointFilter } from './config/endpoint-address.ts';
+import { objectKey, type Route } from './domain/route.ts';
+import { connectKube } from './sources/kube/connect.ts';
 import { ManifestSource } from './sources/manifest/manifest-source.ts';
+import { StatusWriter, type RouteVerdict } from './status/status-writer.ts';
 import { CommitScheduler } from './state/commit-scheduler.ts';
 import { validateRouteTls } from './tls/validate-route-tls.ts';
 import { RouterState } from './state/router-state.ts';
@@ -25,6 +29,8 @@ export interface RunningRouter {
   stop(): Promise<void>;
   readonly supervisor: HaproxySupervisor;
   readonly store: ConfigStore;
+  /** The route status writer, when routes come from the API and --update-status is on. */
+  readonly status: StatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
   /** Resolves after the next commit completes (whatever its outcome). */
   nextCommit(): Promise<CommitOutcome | undefined>;
@@ -34,6 +40,8 @@ export interface RouterDeps {
   logger: Logger;
   /** Overrides the source chosen by the options (tests). */
   source?: Source;
+  /** Environment for kubeconfig loading (KUBECONFIG, in-cluster variables); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Paths inside the working dir; sockets live in run/ so their paths stay short. */
@@ -111,8 +119,37 @@ function resolveDestinationCa(options: RouterOptions): string | undefined {
   return undefined;
 }
 
-function createSource(options: RouterOptions, logger: Logger): Source {
-  return new ManifestSource({ dir: options.source.dir, logger: logger.withTag('manifests') });
+/** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
+function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['env']) {
+  const src = options.source;
+  if (src.kind === 'manifests') {
+    // The manifest directory is written by the host's admin: its endpoints are trusted, loopback included.
+    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: () => true, status: undefined };
+  }
+  if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
+  let status: StatusWriter | undefined;
+  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key));
+  if (options.status.update) {
+    status = new StatusWriter({
+      api: kube.api.customObjects,
+      records: kube.source,
+      identity: { routerName: options.routerName, canonicalHostname: options.status.canonicalHostname },
+      contentionWindowMs: options.status.contentionWindowMs,
+      logger,
+    });
+  }
+  return { source: kube.source as Source, allowAddress: apiEndpointFilter({ allowLoopback: src.allowLoopbackEndpoints }), status };
+}
+
+/** Each known route's verdict, for its status entry: admitted routes with their resolved host. */
+function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome): Map<string, RouteVerdict> {
+  const admitted = new Map(outcome.admitted.map((r) => [objectKey(r), r]));
+  const verdicts = new Map<string, RouteVerdict>();
+  for (const [key, route] of routes) {
+    const served = admitted.get(key);
+    verdicts.set(key, { host: (served ?? route).host, wildcardPolicy: route.wildcardPolicy, rejection: outcome.rejections.get(key) });
+  }
+  return verdicts;
 }
 
 /**
@@ -142,6 +179,9 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     logger: deps.logger,
   });
   const state = new RouterState();
+  const wiring = deps.source
+    ? { source: deps.source, allowAddress: () => true, status: undefined }
+    : createSource(options, deps.logger, deps.env);
   const commit = createCommitter({
     state,
     admission: options.admission,
@@ -150,7 +190,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     settings: settingsFromOptions(options, paths, files),
     certs,
     fdLimit: readOpenFileLimit(),
-    allowAddress: () => true,
+    allowAddress: wiring.allowAddress,
+    includeUdpEndpoints: options.includeUdpEndpoints,
     store,
     supervisor,
     haproxyBinary: options.haproxyBinary,
@@ -168,7 +209,9 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const scheduler = new CommitScheduler(
     async () => {
       try {
-        notifyCommit(await commit());
+        const outcome = await commit();
+        wiring.status?.update(verdictsOf(state.routes, outcome));
+        notifyCommit(outcome);
       } catch (err) {
         notifyCommit(undefined);
         throw err;
@@ -180,7 +223,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
       log.error(`commit failed: ${(err as Error).message ?? err}`);
     },
   );
-  const source = deps.source ?? createSource(options, deps.logger);
+  const source = wiring.source;
   await source.start({
     apply(events) {
       if (state.apply(events)) scheduler.request();
@@ -208,6 +251,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     stop,
     supervisor,
     store,
+    status: wiring.status,
     lastCommit: () => last,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),
   };

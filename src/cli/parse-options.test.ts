@@ -70,7 +70,30 @@ const DEFAULTS: RouterOptions = {
     routerDomain: undefined,
   },
   extendedValidation: true,
+  status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
+  includeUdpEndpoints: false,
 };
+
+const KUBE_SOURCE = {
+  kind: 'kubernetes',
+  connection: {
+    server: 'https://api.example:6443',
+    token: undefined,
+    kubeconfig: undefined,
+    context: undefined,
+    certificateAuthority: undefined,
+    clientCertificate: undefined,
+    clientKey: undefined,
+    insecureSkipTlsVerify: false,
+  },
+  namespace: undefined,
+  routeLabels: undefined,
+  routeFields: undefined,
+  namespaceLabels: undefined,
+  projectLabels: undefined,
+  watchEndpoints: false,
+  allowLoopbackEndpoints: false,
+} as const;
 
 const withAdmission = (overrides: Partial<RouterOptions['admission']>): RouterOptions => ({
   ...DEFAULTS,
@@ -140,6 +163,26 @@ describe('implemented flags', () => {
       withAdmission({ hostnameTemplate: '${name}.apps.com', overrideHostname: true, overrideDomains: ['old.com'] }),
     ],
     ['--extended-validation=false', ['--extended-validation=false'], withDefaults({ extendedValidation: false })],
+    ['--master selects the Kubernetes source', ['--master=https://api.example:6443'], withDefaults({ source: KUBE_SOURCE })],
+    [
+      'connection and selection flags',
+      ['--server=https://api.example:6443', '--token=t', '--certificate-authority=/ca', '--request-timeout=30s', '-n', 'apps', '--labels=a=b', '--fields=spec.host=x', '--watch-endpoints', '--allow-loopback-endpoints'],
+      withDefaults({
+        source: {
+          ...KUBE_SOURCE,
+          connection: { ...KUBE_SOURCE.connection, token: 't', certificateAuthority: '/ca', requestTimeoutMs: 30_000 },
+          namespace: 'apps',
+          routeLabels: 'a=b',
+          routeFields: 'spec.host=x',
+          watchEndpoints: true,
+          allowLoopbackEndpoints: true,
+        },
+      }),
+    ],
+    ['-n shorthand', ['--server=https://api.example:6443', '-n', 'apps'], withDefaults({ source: { ...KUBE_SOURCE, namespace: 'apps' } })],
+    ['--update-status=false', ['--update-status=false'], withDefaults({ status: { ...DEFAULTS.status, update: false } })],
+    ['--router-canonical-hostname', ['--router-canonical-hostname=router.example.com'], withDefaults({ status: { ...DEFAULTS.status, canonicalHostname: 'router.example.com' } })],
+    ['--resync-interval', ['--resync-interval=10m'], withDefaults({ status: { ...DEFAULTS.status, contentionWindowMs: 60_000 } })],
     ['--ciphers modern', ['--ciphers=modern'], withTls({ ciphers: resolveCiphersOrThrow('modern') })],
     ['--ciphers old lowers the DH size', ['--ciphers=old'], withTls({ ciphers: resolveCiphersOrThrow('old'), dhParamBits: 1024 })],
     ['--ciphers LIST', ['--ciphers=ECDHE-RSA-AES128-GCM-SHA256:!aNULL'], withTls({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:!aNULL' })],
@@ -241,6 +284,13 @@ describe('environment fallbacks', () => {
     expect(options(['--manifests=/m'], env).source).toEqual({ kind: 'manifests', dir: '/m' });
     expect(options([], { ...env, ROUTER_MANIFESTS_DIR: '/m' }).source).toEqual({ kind: 'manifests', dir: '/m' });
   });
+
+  test('without --manifests, KUBECONFIG selects the Kubernetes source', () => {
+    expect(options([], { KUBECONFIG: '/home/me/.kube/config' }).source).toEqual({
+      ...KUBE_SOURCE,
+      connection: { ...KUBE_SOURCE.connection, server: undefined, kubeconfig: '/home/me/.kube/config' },
+    });
+  });
 });
 
 describe('validation errors', () => {
@@ -304,21 +354,18 @@ describe('validation errors', () => {
     ['RELOAD_SCRIPT', [], { RELOAD_SCRIPT: '/x' }, ['--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic']],
     ['unimplemented boolean', ['--allow-external-certificates'], {}, ['--allow-external-certificates is not implemented yet (issue #4)']],
     ['unimplemented flag set to false', ['--allow-external-certificates=false'], {}, ['--allow-external-certificates is not implemented yet (issue #4)']],
-    ['unimplemented shorthand', ['-n', 'apps'], {}, ['-n is not implemented yet (issue #3)']],
-    ['unimplemented alias', ['--master=https://api:6443'], {}, ['--master is not implemented yet (issue #3)']],
+    ['unimplemented connection flag', ['--as=bob'], {}, ['--as is not implemented yet']],
     ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #4)']],
     ['--override-hostname without a template', ['--override-hostname'], {}, ['--override-hostname requires --hostname-template']],
+    ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
+    ['selection without a connection', ['--namespace=a'], {}, ['--namespace needs a Kubernetes connection (--server or --config)']],
+    ['namespace labels with a namespace', ['--server=https://a:6443', '--namespace=a', '--namespace-labels=x=y'], {}, ['--namespace-labels excludes --namespace']],
+    ['canonical hostname that is an IP', ['--router-canonical-hostname=10.0.0.1'], {}, ['--router-canonical-hostname: invalid value "10.0.0.1" (want a DNS-1123 host name, not an IP address)']],
     ['bad cipher list', ['--ciphers=ALL;bind :1'], {}, ['--ciphers: invalid value "ALL;bind :1" (want modern, intermediate, old or an OpenSSL cipher list)']],
     ['bad TLS version', [], { SSL_MIN_VERSION: 'SSLv3' }, ['SSL_MIN_VERSION: invalid value "SSLv3" (want one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)']],
     ['bad cipher suites', [], { ROUTER_CIPHERSUITES: 'TLS_AES_128_GCM_SHA256 x' }, ['ROUTER_CIPHERSUITES: invalid value "TLS_AES_128_GCM_SHA256 x" (want a colon-separated list of TLS 1.3 cipher suites)']],
     ['unimplemented env-only variable', [], { ROUTER_SYSLOG_ADDRESS: '/dev/log' }, ['ROUTER_SYSLOG_ADDRESS is not implemented yet']],
-    [
-      'KUBECONFIG without --manifests',
-      [],
-      { KUBECONFIG: '/home/me/.kube/config' },
-      ['--config (from env KUBECONFIG) is not implemented yet (issue #3); pass --manifests DIR to serve manifests instead'],
-    ],
-    ['Kubernetes flags with --manifests', ['--manifests=/m', '--config=/k'], {}, ['--config is not implemented yet (issue #3)']],
+    ['Kubernetes flags with --manifests', ['--manifests=/m', '--config=/k'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
   ])('%s', (_name, argv, env, expected) => {
     expect(errors(argv, env)).toEqual(expected);
   });

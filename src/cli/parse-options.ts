@@ -7,6 +7,8 @@
 import { isIP } from 'node:net';
 import type { AdmissionSettings } from '../admission/settings.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
+import { isDns1123Subdomain } from '../domain/names.ts';
+import type { KubeConnection } from '../kube/kube-config.ts';
 import { LOG_LEVEL_NAMES, type LogFormat, type LogLevelName } from '../log.ts';
 import {
   plannedText,
@@ -22,8 +24,33 @@ import { parseGoBool, parseGoDuration, parseHaproxyTime, parseInteger, type Pars
 
 export { helpText } from './help.ts';
 
-/** Where routes and endpoints come from; Kubernetes joins this union with issue #3. */
-export type RoutingSource = { readonly kind: 'manifests'; readonly dir: string };
+/** How to reach the API server; undefined fields fall back to the kubeconfig, then in-cluster settings. */
+export type KubeConnectionOptions = KubeConnection;
+
+/** Where routes and endpoints come from. */
+export type RoutingSource =
+  | { readonly kind: 'manifests'; readonly dir: string }
+  | {
+      readonly kind: 'kubernetes';
+      readonly connection: KubeConnectionOptions;
+      /** undefined: every namespace. */
+      readonly namespace: string | undefined;
+      readonly routeLabels: string | undefined;
+      readonly routeFields: string | undefined;
+      readonly namespaceLabels: string | undefined;
+      /** `*` selects every project the router can see. */
+      readonly projectLabels: string | undefined;
+      readonly watchEndpoints: boolean;
+      readonly allowLoopbackEndpoints: boolean;
+    };
+
+/** Route status writing (--update-status, --name, --router-canonical-hostname). */
+export interface StatusOptions {
+  readonly update: boolean;
+  readonly canonicalHostname: string | undefined;
+  /** Window of the contention tracker: upstream uses resync-interval / 10. */
+  readonly contentionWindowMs: number;
+}
 
 export type LoadBalanceAlgorithm = (typeof LOAD_BALANCE_ALGORITHMS)[number];
 
@@ -94,6 +121,9 @@ export interface RouterOptions {
   readonly haproxy: HaproxyTuning;
   readonly tls: TlsOptions;
   readonly admission: AdmissionSettings;
+  readonly status: StatusOptions;
+  /** Let UDP endpoint ports become servers (--include-udp-endpoints). */
+  readonly includeUdpEndpoints: boolean;
   /** Parse and check route certificates and keys (--extended-validation). */
   readonly extendedValidation: boolean;
 }
@@ -351,6 +381,11 @@ function crossCheck(settings: ResolvedSettings): string[] {
   if (bindAddress !== undefined && isIP(bindAddress) === 0) {
     errors.push(`--bind-address: invalid value "${bindAddress}" (want an IPv4 or IPv6 address)`);
   }
+  errors.push(...sourceConflicts(settings));
+  const canonical = settings.optionalString('--router-canonical-hostname');
+  if (canonical !== undefined && (isIP(canonical) !== 0 || !isDns1123Subdomain(canonical))) {
+    errors.push(`--router-canonical-hostname: invalid value "${canonical}" (want a DNS-1123 host name, not an IP address)`);
+  }
   for (const flag of ['--override-hostname', '--override-domains'] as const) {
     const used = flag === '--override-hostname' ? settings.optionalBoolean(flag) === true : settings.list(flag).length > 0;
     if (used && settings.optionalString('--hostname-template') === undefined) errors.push(`${flag} requires --hostname-template`);
@@ -363,6 +398,55 @@ function crossCheck(settings: ResolvedSettings): string[] {
     errors.push(`ROUTER_CIPHERSUITES: invalid value "${suites}" (want a colon-separated list of TLS 1.3 cipher suites)`);
   }
   return errors;
+}
+
+/** Flags that only mean something with a Kubernetes connection. */
+const KUBE_CONNECTION_FLAGS = ['--config', '--server', '--context', '--token', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify'] as const;
+const SELECTION_FLAGS = ['--namespace', '--labels', '--fields', '--namespace-labels', '--project-labels'] as const;
+
+function kubernetesChosen(s: ResolvedSettings): boolean {
+  return KUBE_CONNECTION_FLAGS.some((flag) => s.given(flag));
+}
+
+function sourceConflicts(s: ResolvedSettings): string[] {
+  const errors: string[] = [];
+  const kube = kubernetesChosen(s);
+  if (kube && s.given('--manifests')) errors.push('--manifests and a Kubernetes connection (--server, --config, ...) exclude each other');
+  if (!kube) {
+    for (const flag of SELECTION_FLAGS) if (s.given(flag)) errors.push(`${flag} needs a Kubernetes connection (--server or --config)`);
+  }
+  if (s.given('--project-labels') && (s.given('--namespace') || s.given('--namespace-labels'))) {
+    errors.push('--project-labels excludes --namespace and --namespace-labels');
+  }
+  if (s.given('--namespace-labels') && s.given('--namespace')) errors.push('--namespace-labels excludes --namespace');
+  return errors;
+}
+
+function routingSource(s: ResolvedSettings): RoutingSource {
+  if (!kubernetesChosen(s)) return { kind: 'manifests', dir: s.string('--manifests') };
+  const timeout = s.number('--request-timeout');
+  const connection: KubeConnection = {
+    server: s.optionalString('--server'),
+    token: s.optionalString('--token'),
+    kubeconfig: s.optionalString('--config'),
+    context: s.optionalString('--context'),
+    certificateAuthority: s.optionalString('--certificate-authority'),
+    clientCertificate: s.optionalString('--client-certificate'),
+    clientKey: s.optionalString('--client-key'),
+    insecureSkipTlsVerify: s.boolean('--insecure-skip-tls-verify'),
+    ...(timeout > 0 ? { requestTimeoutMs: timeout } : {}),
+  };
+  return {
+    kind: 'kubernetes',
+    connection,
+    namespace: s.optionalString('--namespace'),
+    routeLabels: s.optionalString('--labels'),
+    routeFields: s.optionalString('--fields'),
+    namespaceLabels: s.optionalString('--namespace-labels'),
+    projectLabels: s.optionalString('--project-labels'),
+    watchEndpoints: s.boolean('--watch-endpoints'),
+    allowLoopbackEndpoints: s.boolean('--allow-loopback-endpoints'),
+  };
 }
 
 function defaultCertificate(s: ResolvedSettings): DefaultCertificateSource {
@@ -406,7 +490,7 @@ function logLevel(settings: ResolvedSettings): LogLevelName {
 
 function assemble(s: ResolvedSettings): RouterOptions {
   return {
-    source: { kind: 'manifests', dir: s.string('--manifests') },
+    source: routingSource(s),
     bindAddress: s.optionalString('--bind-address') ?? '',
     httpPort: s.number('--http-port'),
     httpsPort: s.number('--https-port'),
@@ -447,5 +531,11 @@ function assemble(s: ResolvedSettings): RouterOptions {
       routerDomain: s.optionalString('--router-domain'),
     },
     extendedValidation: s.boolean('--extended-validation'),
+    status: {
+      update: s.boolean('--update-status'),
+      canonicalHostname: s.optionalString('--router-canonical-hostname'),
+      contentionWindowMs: s.number('--resync-interval') / 10,
+    },
+    includeUdpEndpoints: s.boolean('--include-udp-endpoints'),
   };
 }

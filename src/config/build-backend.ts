@@ -48,17 +48,19 @@ export interface BackendInput {
   slices: Map<string, EndpointSlice[]>;
   settings: ConfigSettings;
   allowAddress: AddressFilter;
+  /** --include-udp-endpoints, as upstream (haproxy itself only proxies TCP). */
+  includeUdp: boolean;
   /** Absolute path of the route's destination CA file, when it has one. */
   destinationCaFile: string | undefined;
 }
 
 /** One route's backend: its services' ready endpoints as servers, with upstream's weights and balance. */
-export function buildBackend({ route, slices, settings, allowAddress, destinationCaFile }: BackendInput): BackendModel {
+export function buildBackend({ route, slices, settings, allowAddress, includeUdp, destinationCaFile }: BackendInput): BackendModel {
   const termination = terminationOf(route);
   const tcp = termination === 'passthrough';
   const perService = [route.to, ...route.alternateBackends].map((t) => ({
     weight: clampServiceWeight(t.weight),
-    endpoints: selectEndpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? [], allowAddress),
+    endpoints: selectEndpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? [], allowAddress, includeUdp),
   }));
   const weights = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
   const activeServices = perService.filter((s) => s.weight > 0 && s.endpoints.length > 0).length;

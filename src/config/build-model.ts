@@ -13,6 +13,7 @@ export interface ModelInput {
   slices: Iterable<EndpointSlice>;
   settings: ConfigSettings;
   allowAddress: AddressFilter;
+  includeUdpEndpoints?: boolean;
 }
 
 /** Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`: keyed on `.example.com`. */
@@ -45,7 +46,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
       certificates.set(file.name, file);
       destinationCaFile = certificatePath(settings.certDir, file);
     }
-    const backend = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, destinationCaFile });
+    const backend = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, includeUdp: input.includeUdpEndpoints ?? false, destinationCaFile });
     backends.push(backend);
     const keyHost = routeKeyHost(route);
     const policy = tls?.insecureEdgeTerminationPolicy ?? '';

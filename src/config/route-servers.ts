@@ -31,13 +31,14 @@ export function selectEndpoints(
   serviceName: string,
   slices: readonly EndpointSlice[],
   allowAddress: AddressFilter,
+  includeUdp = false,
 ): SelectedEndpoint[] {
   const seen = new Set<string>();
   const out: SelectedEndpoint[] = [];
   const ordered = [...slices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const slice of ordered) {
     for (const port of slice.ports) {
-      if (port.protocol !== 'TCP' || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535) continue;
+      if ((port.protocol !== 'TCP' && !(includeUdp && port.protocol === 'UDP')) || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535) continue;
       if (!isSafePortName(port.name) || !portMatches(route.targetPort, port)) continue;
       for (const address of slice.addresses) {
         if (!address.ready || isIP(address.ip) === 0 || !allowAddress(address.ip)) continue;

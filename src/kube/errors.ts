@@ -1,0 +1,96 @@
+/**
+ * Errors from talking to the API server, and the one-line descriptions the
+ * router logs for them. Every failure an operator sees goes through
+ * `describeKubeError`, so a 401, an unknown CA and a refused connection all
+ * read the same way whether they came from a list (client-node's generated
+ * API) or from our watch.
+ */
+import { STATUS_CODES } from 'node:http';
+
+/** An API server's refusal: a non-2xx response, or a watch `ERROR` event carrying a Status. */
+export class KubeStatusError extends Error {
+  /** client-node's ListWatch relists when `statusCode` or `code` is 410, so both carry the status. */
+  readonly statusCode: number;
+  readonly code: number;
+  /** The Status `reason` (`Expired`, `Unauthorized`, ...) when the server sent one. */
+  readonly reason: string | undefined;
+
+  constructor(statusCode: number, detail?: string, reason?: string) {
+    const text = STATUS_CODES[statusCode] ?? 'Unknown Status';
+    super(detail && detail !== text ? `${statusCode} ${text}: ${detail}` : `${statusCode} ${text}`);
+    this.name = 'KubeStatusError';
+    this.statusCode = statusCode;
+    this.code = statusCode;
+    this.reason = reason;
+  }
+}
+
+interface StatusLike {
+  code?: unknown;
+  message?: unknown;
+  reason?: unknown;
+}
+
+function asStatus(body: unknown): StatusLike | undefined {
+  if (typeof body === 'string') {
+    try {
+      return asStatus(JSON.parse(body));
+    } catch {
+      return undefined;
+    }
+  }
+  return body !== null && typeof body === 'object' ? (body as StatusLike) : undefined;
+}
+
+/** The error for a Status object (a watch `ERROR` event, or an error response's body) with `fallbackCode` when it names none. */
+export function statusError(body: unknown, fallbackCode: number): KubeStatusError {
+  const status = asStatus(body);
+  const code = typeof status?.code === 'number' ? status.code : fallbackCode;
+  const message = typeof status?.message === 'string' ? status.message : undefined;
+  const reason = typeof status?.reason === 'string' ? status.reason : undefined;
+  return new KubeStatusError(code, message, reason);
+}
+
+/** Reads a non-2xx response's body (a Status, usually) into an error. */
+export async function statusErrorFromResponse(res: Response): Promise<KubeStatusError> {
+  const body = await res.text().catch(() => '');
+  return statusError(body, res.status);
+}
+
+/** The HTTP status an error carries, from our errors or client-node's `ApiException`. */
+export function statusCodeOf(err: unknown): number | undefined {
+  if (err instanceof KubeStatusError) return err.statusCode;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Certificate verification failures, where the fix is nearly always the CA configuration. */
+const TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * One line saying why a request failed, for logs. client-node's
+ * `ApiException` message spans several lines and embeds all response
+ * headers, so it is rebuilt from its code and body instead.
+ */
+export function describeKubeError(err: unknown): string {
+  if (err instanceof KubeStatusError) return err.message;
+  if (!(err instanceof Error)) return String(err);
+  const { code, body } = err as Error & { code?: unknown; body?: unknown };
+  if (typeof code === 'number') return statusError(body, code).message;
+  // Bun appends advice about its fetch `verbose` option, which means nothing to an operator.
+  let text = err.message.replace(/\.?\s*For more information, pass `verbose: true`.*$/s, '').replace(/\s*\n\s*/g, ' ');
+  if (typeof code === 'string' && !text.includes(code)) text = `${code}: ${text}`;
+  if (typeof code === 'string' && TLS_VERIFY_CODES.has(code)) {
+    text += ' (check the certificate authority: --certificate-authority or the kubeconfig)';
+  }
+  return text;
+}

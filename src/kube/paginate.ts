@@ -1,0 +1,51 @@
+/**
+ * Lists a whole collection in pages, as client-go's pager does, so a large
+ * cluster's routes never arrive in one multi-megabyte response.
+ */
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { statusCodeOf } from './errors.ts';
+
+/** client-go's page size. */
+export const DEFAULT_PAGE_SIZE = 500;
+
+/** The paging parameters, named as client-node's list methods take them, so they can be spread into a call. */
+export interface PageParams {
+  limit?: number;
+  _continue?: string;
+}
+
+/** Lists one page, e.g. `(p) => api.customObjects.listClusterCustomObject({ group, version, plural, ...p })`. */
+export type ListPageFn<T extends KubernetesObject> = (params: PageParams) => Promise<KubernetesListObject<T>>;
+
+/**
+ * The continue token. Typed lists (DiscoveryV1Api) are deserialized into
+ * `_continue`; CustomObjectsApi returns the raw JSON, where it is `continue`.
+ */
+function continueToken(list: KubernetesListObject<KubernetesObject>): string | undefined {
+  const meta = list.metadata as { _continue?: string; continue?: string } | undefined;
+  return meta?._continue || meta?.continue || undefined;
+}
+
+/**
+ * Fetches every page and returns them as one list, carrying the last page's
+ * metadata (all pages share the snapshot's resourceVersion). When a continue
+ * token has expired (410, after etcd compaction) it lists everything in one
+ * request instead, as client-go's pager does.
+ */
+export async function listAllPages<T extends KubernetesObject>(
+  list: ListPageFn<T>,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Promise<KubernetesListObject<T>> {
+  let page = await list({ limit: pageSize });
+  const items = [...(page.items ?? [])];
+  for (let token = continueToken(page); token; token = continueToken(page)) {
+    try {
+      page = await list({ limit: pageSize, _continue: token });
+    } catch (err) {
+      if (statusCodeOf(err) !== 410) throw err;
+      return list({});
+    }
+    items.push(...(page.items ?? []));
+  }
+  return { ...page, items };
+}

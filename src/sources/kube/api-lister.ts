@@ -1,0 +1,51 @@
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { statusErrorFromResponse } from '../../kube/errors.ts';
+import type { ListPageFn } from '../../kube/paginate.ts';
+import type { Watcher } from '../../kube/watch.ts';
+import type { KubeTransport } from '../../kube/transport.ts';
+
+/** A collection to list and watch, with the selectors the router applies server-side. */
+export interface Collection {
+  /** e.g. `/apis/route.openshift.io/v1/namespaces/apps/routes`. */
+  path: string;
+  /** As kubectl names it, for log lines: `routes.route.openshift.io`. */
+  resourceName: string;
+  labelSelector: string | undefined;
+  fieldSelector: string | undefined;
+}
+
+function selectors(c: Collection): Record<string, string> {
+  return {
+    ...(c.labelSelector ? { labelSelector: c.labelSelector } : {}),
+    ...(c.fieldSelector ? { fieldSelector: c.fieldSelector } : {}),
+  };
+}
+
+/**
+ * Lists one page as raw JSON. The typed clients would turn timestamps into
+ * Dates and drop unknown fields; the source converts objects itself, so the
+ * same converter serves lists, watch events and manifests.
+ */
+export function rawLister(transport: KubeTransport, c: Collection): ListPageFn<KubernetesObject> {
+  return async ({ limit, _continue }) => {
+    const url = new URL(`${transport.server}${c.path}`);
+    for (const [k, v] of Object.entries(selectors(c))) url.searchParams.set(k, v);
+    if (limit !== undefined) url.searchParams.set('limit', String(limit));
+    if (_continue) url.searchParams.set('continue', _continue);
+    const res = await transport.kubeFetch(url);
+    if (!res.ok) throw await statusErrorFromResponse(res);
+    return (await res.json()) as KubernetesListObject<KubernetesObject>;
+  };
+}
+
+/** The same selectors on every watch request (ListWatch passes only resourceVersion and bookmarks). */
+export function selectingWatcher(watch: Watcher, c: Collection): Watcher {
+  const extra = selectors(c);
+  return { watch: (path, query, callback, done) => watch.watch(path, { ...query, ...extra }, callback, done) };
+}
+
+/** `/api/v1` or `/apis/<group>/<version>`, scoped to a namespace when given. */
+export function collectionPath(groupVersion: string, plural: string, namespace: string | undefined): string {
+  const base = groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`;
+  return namespace ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
+}

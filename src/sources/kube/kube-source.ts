@@ -1,0 +1,250 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { EndpointSlice, Service } from '../../domain/endpoints.ts';
+import type { ResourceEvent, Source, SourceSink } from '../../domain/events.ts';
+import type { Route } from '../../domain/route.ts';
+import { startInformer, type Informer } from '../../kube/list-watch.ts';
+import type { KubeTransport } from '../../kube/transport.ts';
+import type { Watcher } from '../../kube/watch.ts';
+import type { Logger } from '../../log.ts';
+import type { RouteIngress } from '../../status/ingress-status.ts';
+import { toEndpointSlices, toRoute, toService } from '../convert.ts';
+import { stableStringify } from '../stable-json.ts';
+import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
+
+type Kind = ResourceEvent['kind'];
+type DomainObject = Route | EndpointSlice | Service;
+
+export interface KubeSourceOptions {
+  transport: KubeTransport;
+  watch: Watcher;
+  logger: Logger;
+  /** Scope every watch to one namespace. */
+  namespace: string | undefined;
+  routeLabels: string | undefined;
+  routeFields: string | undefined;
+  /** Serve only namespaces matching this selector (watched: changes replay or purge their routes). */
+  namespaceLabels: string | undefined;
+  /** As namespaceLabels, on OpenShift projects ("*" = all); namespaces stand in where the project API is absent. */
+  projectLabels: string | undefined;
+  watchEndpoints: boolean;
+  /** Informer restart backoff (tests shorten it). */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** Called whenever a route object changes on the server, status included (the status writer rechecks it). */
+  onRouteChanged?: (key: string) => void;
+}
+
+/** What the status writer needs of a route as the API server last showed it. */
+export interface RouteRecord {
+  raw: KubernetesObject & { status?: { ingress?: RouteIngress[] } };
+  resourceVersion: string;
+}
+
+const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
+
+/**
+ * Routes, endpoints and services from the Kubernetes API, through
+ * client-node's informer machinery on our Bun transport. Objects are
+ * converted at the edge, deduplicated by their normalised JSON (resyncs and
+ * relists cost nothing), held back while their namespace is not selected,
+ * and delivered only after every informer has synced.
+ */
+export class KubeSource implements Source {
+  private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map(), Service: new Map() };
+  private readonly emitted = new Map<string, string>();
+  /** Endpoints objects can become several slice records; remember which, to delete them together. */
+  private readonly slicesOf = new Map<string, string[]>();
+  private readonly routeRecords = new Map<string, RouteRecord>();
+  private readonly badObjects = new Set<string>();
+  /** undefined: every namespace is served. */
+  private allowed: Set<string> | undefined;
+  private informers: Informer[] = [];
+  private sink: SourceSink | undefined;
+  private synced = false;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: KubeSourceOptions) {
+    this.log = opts.logger.withTag('kube');
+  }
+
+  /** The route as last seen from the API, for status writes. */
+  routeRecord(key: string): RouteRecord | undefined {
+    return this.routeRecords.get(key);
+  }
+
+  /** Records a route object returned by a status write, so the next write starts from it. */
+  rememberRoute(raw: RouteRecord['raw']): void {
+    this.routeRecords.set(keyOf(raw), { raw, resourceVersion: raw.metadata?.resourceVersion ?? '' });
+  }
+
+  async start(sink: SourceSink): Promise<void> {
+    this.sink = sink;
+    const o = this.opts;
+    const ns = o.namespace;
+    this.informers.push(
+      this.inform(
+        { path: collectionPath('route.openshift.io/v1', 'routes', ns), resourceName: 'routes.route.openshift.io', labelSelector: o.routeLabels, fieldSelector: o.routeFields },
+        (obj) => this.onRoute(obj),
+        (obj) => this.remove('Route', [keyOf(obj)], obj),
+      ),
+      o.watchEndpoints
+        ? this.inform(
+            { path: collectionPath('v1', 'endpoints', ns), resourceName: 'endpoints', labelSelector: undefined, fieldSelector: undefined },
+            (obj) => this.onEndpoints(obj, 'Endpoints'),
+            (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
+          )
+        : this.inform(
+            { path: collectionPath('discovery.k8s.io/v1', 'endpointslices', ns), resourceName: 'endpointslices.discovery.k8s.io', labelSelector: undefined, fieldSelector: undefined },
+            (obj) => this.onEndpoints(obj, 'EndpointSlice'),
+            (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
+          ),
+      this.inform(
+        { path: collectionPath('v1', 'services', ns), resourceName: 'services', labelSelector: undefined, fieldSelector: undefined },
+        (obj) => this.onService(obj),
+        (obj) => this.remove('Service', [keyOf(obj)], obj),
+      ),
+    );
+    const namespaces = await this.namespaceCollection();
+    if (namespaces) {
+      this.allowed = new Set();
+      this.informers.push(
+        this.inform(
+          namespaces,
+          (obj) => this.setNamespace(obj.metadata?.name ?? '', true),
+          (obj) => this.setNamespace(obj.metadata?.name ?? '', false),
+        ),
+      );
+    }
+    await Promise.all(this.informers.map((i) => i.synced));
+    this.synced = true;
+    const initial = this.reconcile(this.allKeys());
+    if (initial.length > 0) sink.apply(initial);
+    sink.synced();
+  }
+
+  async stop(): Promise<void> {
+    for (const informer of this.informers) informer.stop();
+    this.informers = [];
+  }
+
+  /** The namespace (or project) collection to watch for selection, or undefined when every namespace is served. */
+  private async namespaceCollection(): Promise<Collection | undefined> {
+    const { namespaceLabels, projectLabels } = this.opts;
+    if (namespaceLabels !== undefined) {
+      return { path: '/api/v1/namespaces', resourceName: 'namespaces', labelSelector: namespaceLabels, fieldSelector: undefined };
+    }
+    if (projectLabels === undefined) return undefined;
+    const selector = projectLabels === '*' ? undefined : projectLabels;
+    const res = await this.opts.transport.kubeFetch(`${this.opts.transport.server}/apis/project.openshift.io/v1`).catch(() => undefined);
+    if (res?.ok) return { path: '/apis/project.openshift.io/v1/projects', resourceName: 'projects.project.openshift.io', labelSelector: selector, fieldSelector: undefined };
+    this.log.info('the project API is not available; selecting namespaces with --project-labels instead');
+    return { path: '/api/v1/namespaces', resourceName: 'namespaces', labelSelector: selector, fieldSelector: undefined };
+  }
+
+  private inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void): Informer {
+    const informer = startInformer<KubernetesObject>({
+      list: rawLister(this.opts.transport, c),
+      path: c.path,
+      watch: selectingWatcher(this.opts.watch, c),
+      logger: this.log,
+      resourceName: c.resourceName,
+      server: this.opts.transport.server,
+      onAdd: onUpsert,
+      onUpdate: onUpsert,
+      onDelete,
+      ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
+    });
+    // A source stopped before its first sync must not leave an unhandled rejection behind.
+    informer.synced.catch(() => {});
+    return informer;
+  }
+
+  private onRoute(obj: KubernetesObject): void {
+    const key = keyOf(obj);
+    this.routeRecords.set(key, { raw: obj, resourceVersion: obj.metadata?.resourceVersion ?? '' });
+    const route = toRoute(obj);
+    this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
+    if (this.synced) this.opts.onRouteChanged?.(key);
+  }
+
+  private onService(obj: KubernetesObject): void {
+    const service = toService(obj);
+    this.upsert('Service', keyOf(obj), service.ok ? service.value : undefined, service.ok ? undefined : service.error);
+  }
+
+  private onEndpoints(obj: KubernetesObject, kind: 'EndpointSlice' | 'Endpoints'): void {
+    const key = keyOf(obj);
+    const converted = toEndpointSlices(obj, kind);
+    const slices = converted.ok ? converted.value : [];
+    const keys = slices.map((s) => `${s.namespace}/${s.name}`);
+    const gone = (this.slicesOf.get(key) ?? []).filter((k) => !keys.includes(k));
+    for (const k of gone) this.tracked.EndpointSlice.delete(k);
+    slices.forEach((s, i) => this.tracked.EndpointSlice.set(keys[i] ?? '', s));
+    this.slicesOf.set(key, keys);
+    this.reportConversion(key, converted.ok ? undefined : converted.error);
+    this.deliver([...gone, ...keys].map((k) => ['EndpointSlice', k] as const));
+  }
+
+  private upsert(kind: Kind, key: string, value: DomainObject | undefined, error: string | undefined): void {
+    if (value) this.tracked[kind].set(key, value);
+    else this.tracked[kind].delete(key);
+    this.reportConversion(key, error);
+    this.deliver([[kind, key]]);
+  }
+
+  private remove(kind: Kind, keys: readonly string[], obj: KubernetesObject): void {
+    for (const key of keys) this.tracked[kind].delete(key);
+    if (kind === 'Route') this.routeRecords.delete(keyOf(obj));
+    if (kind === 'EndpointSlice') this.slicesOf.delete(keyOf(obj));
+    this.deliver(keys.map((k) => [kind, k] as const));
+  }
+
+  /** A malformed object is reported once (and again only after it was fixed and broke anew), and not served. */
+  private reportConversion(key: string, error: string | undefined): void {
+    if (error === undefined) this.badObjects.delete(key);
+    else if (!this.badObjects.has(key)) {
+      this.badObjects.add(key);
+      this.log.warn(`ignoring ${key}: ${error}`);
+    }
+  }
+
+  private setNamespace(name: string, selected: boolean): void {
+    if (!this.allowed) return;
+    if (selected === this.allowed.has(name)) return;
+    if (selected) this.allowed.add(name);
+    else this.allowed.delete(name);
+    this.log.info(`namespace ${name} ${selected ? 'selected: serving its routes' : 'no longer selected: removing its routes'}`);
+    this.deliver(this.allKeys().filter(([, key]) => namespaceOf(key) === name));
+  }
+
+  private allKeys(): (readonly [Kind, string])[] {
+    return (Object.keys(this.tracked) as Kind[]).flatMap((kind) => [...this.tracked[kind].keys()].map((key) => [kind, key] as const));
+  }
+
+  private deliver(keys: readonly (readonly [Kind, string])[]): void {
+    if (!this.synced || !this.sink) return;
+    const events = this.reconcile(keys);
+    if (events.length > 0) this.sink.apply(events);
+  }
+
+  /** Events that bring what was delivered in line with what is tracked and selected, for the given keys only. */
+  private reconcile(keys: readonly (readonly [Kind, string])[]): ResourceEvent[] {
+    const events: ResourceEvent[] = [];
+    for (const [kind, key] of keys) {
+      const id = `${kind} ${key}`;
+      const object = this.tracked[kind].get(key);
+      const wanted = object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
+      const json = wanted ? stableStringify(wanted) : undefined;
+      const before = this.emitted.get(id);
+      if (json === before) continue;
+      if (wanted && json) {
+        this.emitted.set(id, json);
+        events.push({ kind, type: 'upsert', object: wanted } as ResourceEvent);
+      } else if (before !== undefined) {
+        this.emitted.delete(id);
+        events.push({ kind, type: 'delete', object: JSON.parse(before) } as ResourceEvent);
+      }
+    }
+    return events;
+  }
+}

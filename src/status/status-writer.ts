@@ -1,0 +1,138 @@
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { Rejection } from '../admission/rejection.ts';
+import { describeKubeError, statusCodeOf } from '../kube/errors.ts';
+import type { Logger } from '../log.ts';
+import type { RouteRecord } from '../sources/kube/kube-source.ts';
+import { ContentionTracker } from './contention.ts';
+import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
+
+/** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
+export interface RouteRecords {
+  routeRecord(key: string): RouteRecord | undefined;
+  rememberRoute(raw: RouteRecord['raw']): void;
+}
+
+/** This router's verdict on one route. */
+export interface RouteVerdict {
+  host: string;
+  wildcardPolicy: string;
+  rejection: Rejection | undefined;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } as const;
+
+/**
+ * Writes this router's `status.ingress[]` entry (Admitted True, or False with
+ * the reason) through the status subresource. It writes only when the entry
+ * differs from what the route carries, retries conflicts on the fresh object,
+ * and stops fighting over a route that another router with the same name
+ * keeps changing (contention tracking, as upstream). Writes run one at a time
+ * in the background and never hold up a commit.
+ */
+export class StatusWriter {
+  private readonly verdicts = new Map<string, RouteVerdict>();
+  private readonly lastWritten = new Map<string, RouteIngress>();
+  private readonly queue = new Set<string>();
+  private readonly contention: ContentionTracker;
+  private readonly warnedContended = new Set<string>();
+  private running: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly opts: {
+      api: CustomObjectsApi;
+      records: RouteRecords;
+      identity: StatusIdentity;
+      contentionWindowMs: number;
+      logger: Logger;
+      now?: () => Date;
+    },
+  ) {
+    this.contention = new ContentionTracker(opts.contentionWindowMs);
+    this.log = opts.logger.withTag('status');
+  }
+
+  /** Records the verdicts of a commit and writes whatever changed. Routes absent from `verdicts` are forgotten. */
+  update(verdicts: ReadonlyMap<string, RouteVerdict>): void {
+    for (const key of this.verdicts.keys()) if (!verdicts.has(key)) this.forget(key);
+    for (const [key, verdict] of verdicts) {
+      const before = this.verdicts.get(key);
+      this.verdicts.set(key, verdict);
+      if (!before || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.wildcardPolicy !== verdict.wildcardPolicy) {
+        this.queue.add(key);
+      }
+    }
+    this.kick();
+  }
+
+  /** A route object changed on the server (perhaps its status, by someone else): check our entry again. */
+  recheck(key: string): void {
+    if (!this.verdicts.has(key)) return;
+    this.queue.add(key);
+    this.kick();
+  }
+
+  /** Resolves once every queued write is done (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private forget(key: string): void {
+    this.verdicts.delete(key);
+    this.lastWritten.delete(key);
+    this.queue.delete(key);
+  }
+
+  private kick(): void {
+    if (this.running || this.queue.size === 0) return;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (const key of this.queue) {
+      this.queue.delete(key);
+      await this.write(key).catch((err) => this.log.warn(`cannot write the status of route ${key}: ${describeKubeError(err)}`));
+    }
+  }
+
+  private async write(key: string): Promise<void> {
+    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+      const verdict = this.verdicts.get(key);
+      const record = this.opts.records.routeRecord(key);
+      if (!verdict || !record) return;
+      const desired = desiredIngress(verdict, verdict.rejection, this.opts.identity, (this.opts.now ?? (() => new Date()))());
+      const current = record.raw.status?.ingress ?? [];
+      const next = updatedIngressList(current, desired);
+      if (!next) return;
+      const written = this.lastWritten.get(key);
+      const mine = current.find((e) => e.routerName === desired.routerName);
+      // Our entry was right once and has been changed since, while our verdict stayed the same: someone else wrote it.
+      if (written && mine && sameIngress(written, desired) && !sameIngress(written, mine)) this.contention.contended(key);
+      if (this.contention.isContended(key)) {
+        if (!this.warnedContended.has(key)) {
+          this.warnedContended.add(key);
+          this.log.warn(`route ${key}: another router named ${desired.routerName} keeps changing its status; not writing it for now`);
+        }
+        return;
+      }
+      this.warnedContended.delete(key);
+      const [namespace = '', name = ''] = key.split('/');
+      try {
+        const body = { ...record.raw, status: { ...record.raw.status, ingress: next } };
+        const saved = await this.opts.api.replaceNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body });
+        this.opts.records.rememberRoute(saved as RouteRecord['raw']);
+        this.lastWritten.set(key, desired);
+        return;
+      } catch (err) {
+        if (statusCodeOf(err) === 404) return;
+        if (statusCodeOf(err) !== 409 || attempt === MAX_CONFLICT_RETRIES) throw err;
+        const fresh = await this.opts.api.getNamespacedCustomObject({ ...ROUTE, namespace, name });
+        this.opts.records.rememberRoute(fresh as RouteRecord['raw']);
+      }
+    }
+  }
+}
