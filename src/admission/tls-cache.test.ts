@@ -1,16 +1,9 @@
 import { expect, test } from 'bun:test';
-import { route } from '../../test/support/fixtures.ts';
+import { route, routeTls } from '../../test/support/fixtures.ts';
 import type { RouteTLS } from '../domain/route.ts';
 import { cachedTlsValidator } from './tls-cache.ts';
 
-const tls = (certificate: string, termination = 'edge'): RouteTLS => ({
-  termination,
-  insecureEdgeTerminationPolicy: '',
-  certificate,
-  key: 'K',
-  caCertificate: '',
-  destinationCACertificate: '',
-});
+const tls = (certificate: string, termination = 'edge'): RouteTLS => routeTls(termination, { certificate, key: 'K' });
 
 test('checks each distinct certificate once while it stays in use, and forgets unused ones', () => {
   const checked: string[] = [];

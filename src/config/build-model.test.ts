@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { route, settings, slice } from '../../test/support/fixtures.ts';
+import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
 import { REDIRECT_TO_HTTPS } from './model.ts';
 
@@ -73,15 +73,7 @@ describe('buildConfigModel', () => {
 });
 
 describe('TLS terminations', () => {
-  const tls = (termination: string, more: Partial<NonNullable<ReturnType<typeof route>['tls']>> = {}) => ({
-    termination,
-    insecureEdgeTerminationPolicy: '',
-    certificate: '',
-    key: '',
-    caCertificate: '',
-    destinationCACertificate: '',
-    ...more,
-  });
+  const tls = routeTls;
   const one = (r: ReturnType<typeof route>, s = settings()) =>
     buildConfigModel({ routes: [r], slices: [slice(r.to.name, ['10.0.0.1'])], settings: s, allowAddress: () => true });
 

@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RouteTLS } from '../domain/route.ts';
 import { makeSelfSignedLeaf } from '../../test/support/certs.ts';
-import { route, settings, slice } from '../../test/support/fixtures.ts';
+import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { checkConfig } from '../haproxy/check-config.ts';
 import { buildConfigModel } from './build-model.ts';
@@ -16,15 +15,7 @@ afterAll(() => dir.remove());
 const serving = makeSelfSignedLeaf({ dnsNames: ['e.example.com'] });
 const defaultCertificatePath = join(dir.path, 'default.pem');
 writeFileSync(defaultCertificatePath, `${serving.key}${serving.cert}`);
-const tls = (termination: string, more: Partial<RouteTLS> = {}): RouteTLS => ({
-  termination,
-  insecureEdgeTerminationPolicy: '',
-  certificate: '',
-  key: '',
-  caCertificate: '',
-  destinationCACertificate: '',
-  ...more,
-});
+const tls = routeTls;
 const base = settings();
 const model = buildConfigModel({
   routes: [

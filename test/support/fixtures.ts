@@ -1,5 +1,5 @@
 import type { EndpointSlice } from '../../src/domain/endpoints.ts';
-import type { Route } from '../../src/domain/route.ts';
+import type { Route, RouteTLS } from '../../src/domain/route.ts';
 import type { ConfigSettings } from '../../src/config/settings.ts';
 
 /** A plain HTTP route with every field defaulted; override what a test is about. */
@@ -19,6 +19,19 @@ export function route(overrides: Partial<Route> & { name: string }): Route {
     tls: undefined,
     wildcardPolicy: 'None',
     ...overrides,
+  };
+}
+
+/** A route's `spec.tls` with every PEM field empty; override what a test is about. */
+export function routeTls(termination: string, more: Partial<RouteTLS> = {}): RouteTLS {
+  return {
+    termination,
+    insecureEdgeTerminationPolicy: '',
+    certificate: '',
+    key: '',
+    caCertificate: '',
+    destinationCACertificate: '',
+    ...more,
   };
 }
 
