@@ -11,6 +11,7 @@ import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { prepareDefaultCertificate } from './haproxy/default-certificate.ts';
+import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
@@ -66,6 +67,7 @@ export type WorkingPaths = ReturnType<typeof workingPaths>;
 export interface ResolvedFiles {
   defaultCertificatePath: string;
   defaultDestinationCaPath: string | undefined;
+  ticketKeysPath: string;
 }
 
 export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles): ConfigSettings {
@@ -107,6 +109,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
       dhParamBits: tls.dhParamBits,
       http2: tls.http2,
       defaultDestinationCaPath: files.defaultDestinationCaPath,
+      ticketKeysPath: files.ticketKeysPath,
     },
   };
 }
@@ -170,6 +173,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const files: ResolvedFiles = {
     defaultCertificatePath: await prepareDefaultCertificate(options.tls.defaultCertificate, paths.certDir, log),
     defaultDestinationCaPath: resolveDestinationCa(options),
+    ticketKeysPath: await writeTicketKeys(paths.certDir),
   };
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,

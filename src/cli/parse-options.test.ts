@@ -40,7 +40,7 @@ const DEFAULTS: RouterOptions = {
     httpKeepAliveTimeoutMs: 300_000,
     tunnelTimeoutMs: 3_600_000,
     inspectDelayMs: 5000,
-    hardStopAfterMs: undefined,
+    hardStopAfterMs: 3_600_000,
     threads: undefined,
     bufSize: 32768,
     maxRewrite: 8192,

@@ -5,6 +5,7 @@ import { makeSelfSignedLeaf } from '../../test/support/certs.ts';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { checkConfig } from '../haproxy/check-config.ts';
+import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import { buildConfigModel } from './build-model.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { createRenderer } from './render.ts';
@@ -15,6 +16,7 @@ afterAll(() => dir.remove());
 const serving = makeSelfSignedLeaf({ dnsNames: ['e.example.com'] });
 const defaultCertificatePath = join(dir.path, 'default.pem');
 writeFileSync(defaultCertificatePath, `${serving.key}${serving.cert}`);
+const ticketKeysPath = await writeTicketKeys(dir.path);
 const tls = routeTls;
 const base = settings();
 const model = buildConfigModel({
@@ -31,7 +33,7 @@ const model = buildConfigModel({
     hardStopAfterMs: 15000,
     adminSocketPath: join(dir.path, 'admin.sock'),
     certDir: dir.path,
-    tls: { ...base.tls, defaultCertificatePath, strictSni: true },
+    tls: { ...base.tls, defaultCertificatePath, ticketKeysPath, strictSni: true },
   }),
   allowAddress: () => true,
 });

@@ -20,6 +20,8 @@ export interface TlsSettings {
   http2: boolean;
   /** CA bundle for reencrypt routes without destinationCACertificate (enables verifyhost). */
   defaultDestinationCaPath: string | undefined;
+  /** Session-ticket keys shared by every generation, so TLS resumption survives reloads. */
+  ticketKeysPath: string;
 }
 
 export interface ConfigSettings {

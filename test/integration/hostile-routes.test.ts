@@ -11,6 +11,7 @@ import { createRenderer } from '../../src/config/render.ts';
 import { clampServiceWeight } from '../../src/config/weights.ts';
 import { objectKey, type Route } from '../../src/domain/route.ts';
 import { checkConfig } from '../../src/haproxy/check-config.ts';
+import { writeTicketKeys } from '../../src/haproxy/ticket-keys.ts';
 import { validateRouteTls } from '../../src/tls/validate-route-tls.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { makeSelfSignedLeaf } from '../support/certs.ts';
@@ -39,6 +40,7 @@ afterAll(() => dir.remove());
 const serving = makeSelfSignedLeaf({ dnsNames: ['default.example.com'] });
 const defaultCertificatePath = join(dir.path, 'default.pem');
 writeFileSync(defaultCertificatePath, `${serving.key}${serving.cert}`);
+const ticketKeysPath = await writeTicketKeys(dir.path);
 
 describe('thousands of hostile routes', () => {
   test.each([1, 2, 3, 4])('seed %i: each route is admitted as written or rejected with a reason, and haproxy accepts the config', async (seed) => {
@@ -56,7 +58,7 @@ describe('thousands of hostile routes', () => {
     const model = buildConfigModel({
       routes: admitted,
       slices: [slice('hostile', ['10.0.0.1', '10.0.0.2'], { namespace: 'ns1' }), slice('good-a', ['10.0.0.3'], { namespace: 'good' })],
-      settings: settings({ adminSocketPath: join(dir.path, 'admin.sock'), certDir: dir.path, tls: { ...base.tls, defaultCertificatePath } }),
+      settings: settings({ adminSocketPath: join(dir.path, 'admin.sock'), certDir: dir.path, tls: { ...base.tls, defaultCertificatePath, ticketKeysPath } }),
       allowAddress: () => true,
     });
     // Served as written: every admitted HTTP route's host+path is a map key pointing at its backend.

@@ -3,7 +3,7 @@ import { startBackend, startTlsBackend, type TestBackend } from '../support/back
 import { makeCA, makeLeaf, type Authority, type Issued } from '../support/certs.ts';
 import { routeJson, sliceYaml } from '../support/manifests.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
-import { tlsGet } from '../support/tls-client.ts';
+import { tlsGet, tlsResumes, tlsSession } from '../support/tls-client.ts';
 
 let ca: Authority;
 let otherCa: Authority;
@@ -131,6 +131,17 @@ describe('wildcard routes', () => {
     const res = await tlsGet(t.httpsPort, { servername: 'exact.wild.example.com', host: 'exact.wild.example.com' });
     expect(res.body).toStartWith('secure');
     expect(res.peerSAN).toContain('secure.default.svc');
+  });
+});
+
+describe('reloads', () => {
+  test('TLS sessions resume across a reload (ticket keys are shared by every generation)', async () => {
+    const session = await tlsSession(t.httpsPort, 'edge.example.com');
+    const before = (await t.router.supervisor.procState())?.workerPids;
+    await t.write('later.json', routeJson({ name: 'later', host: 'later.example.com', service: 'edge', tls: { termination: 'edge' } }));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect((await t.router.supervisor.procState())?.workerPids).not.toEqual(before);
+    expect(await tlsResumes(t.httpsPort, 'edge.example.com', session)).toBe(true);
   });
 });
 

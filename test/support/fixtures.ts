@@ -90,6 +90,7 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       dhParamBits: 2048,
       http2: true,
       defaultDestinationCaPath: undefined,
+      ticketKeysPath: '/tmp/router-test/certs/tls-ticket-keys',
     },
     ...overrides,
   };

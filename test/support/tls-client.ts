@@ -59,3 +59,27 @@ export function tlsGet(
     });
   });
 }
+
+/** Completes a handshake and returns the session ticket the server issued (TLS 1.3 sends it after the handshake). */
+export function tlsSession(port: number, servername: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
+    socket.once('session', (session: Buffer) => {
+      resolve(session);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Whether a new connection presenting `session` is resumed rather than fully handshaken. */
+export function tlsResumes(port: number, servername: string, session: Buffer): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, servername, session, rejectUnauthorized: false });
+    socket.once('secureConnect', () => {
+      resolve(socket.isSessionReused());
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
