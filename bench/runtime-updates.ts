@@ -10,6 +10,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { socketCommand } from '../src/haproxy/socket-command.ts';
 import { startFakeApiServer, type FakeApiServer } from '../test/support/fake-api/fake-api-server.ts';
 import { freePort } from '../test/support/net.ts';
 
@@ -115,8 +116,8 @@ function haproxyProcesses(runDir: string): number {
 /** The master's reload counter; the socket is briefly gone while the master re-executes, so retry. */
 async function masterReloads(runDir: string): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const p = Bun.spawnSync(['sh', '-c', `echo 'show proc' | socat -t 2 - ${join(runDir, 'master.sock')}`]);
-    const n = Number(/master\s+(\d+)/.exec(p.stdout.toString())?.[1]);
+    const reply = await socketCommand(join(runDir, 'master.sock'), 'show proc', 2000).catch(() => '');
+    const n = Number(/master\s+(\d+)/.exec(reply)?.[1]);
     if (Number.isFinite(n)) return n;
     await Bun.sleep(100);
   }

@@ -1,15 +1,18 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { Rejection } from '../admission/rejection.ts';
+import { Backoff } from '../kube/backoff.ts';
 import { describeKubeError, statusCodeOf } from '../kube/errors.ts';
 import type { Logger } from '../log.ts';
 import type { RouteRecord } from '../sources/kube/kube-source.ts';
 import { ContentionTracker } from './contention.ts';
 import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
 
-/** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
+/** What the writer needs from the source: the route as last seen, a way to record the API's answer, and when the source stops. */
 export interface RouteRecords {
   routeRecord(key: string): RouteRecord | undefined;
   rememberRoute(raw: RouteRecord['raw']): void;
+  /** Runs `listener` once the source stops: its records are no longer kept current, so nothing may be written from them. */
+  onStop(listener: () => void): void;
 }
 
 /** This router's verdict on one route. */
@@ -20,6 +23,9 @@ export interface RouteVerdict {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+/** Backoff of a route whose write failed, as the informers restart: 1 s doubling to 30 s. */
+const RETRY_INITIAL_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } as const;
 
 /**
@@ -27,8 +33,12 @@ const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } a
  * the reason) through the status subresource. It writes only when the entry
  * differs from what the route carries, retries conflicts on the fresh object,
  * and stops fighting over a route that another router with the same name
- * keeps changing (contention tracking, as upstream). Writes run one at a time
- * in the background and never hold up a commit.
+ * keeps changing (contention tracking, as upstream). A write that fails
+ * (API unreachable, 5xx, conflicts that keep coming) is tried again with
+ * backoff, as upstream's writer lease does: while the verdict stays the same,
+ * nothing else would bring the route back to the writer. Writes run one at a
+ * time in the background and never hold up a commit; they end when the
+ * source stops.
  */
 export class StatusWriter {
   private readonly verdicts = new Map<string, RouteVerdict>();
@@ -36,7 +46,9 @@ export class StatusWriter {
   private readonly queue = new Set<string>();
   private readonly contention: ContentionTracker;
   private readonly warnedContended = new Set<string>();
+  private readonly retries = new Map<string, { backoff: Backoff; timer: ReturnType<typeof setTimeout> | undefined }>();
   private running: Promise<void> | undefined;
+  private stopped = false;
   private readonly log: Logger;
 
   constructor(
@@ -51,6 +63,7 @@ export class StatusWriter {
   ) {
     this.contention = new ContentionTracker(opts.contentionWindowMs);
     this.log = opts.logger.withTag('status');
+    opts.records.onStop(() => this.stop());
   }
 
   /** Records the verdicts of a commit and writes whatever changed. Routes absent from `verdicts` are forgotten. */
@@ -73,19 +86,27 @@ export class StatusWriter {
     this.kick();
   }
 
-  /** Resolves once every queued write is done (tests). */
+  /** Resolves once every queued write is done (tests); retries scheduled for later are not waited for. */
   async idle(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Writes nothing more: queued writes and pending retries are dropped; a write in flight completes. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.clear();
+    for (const key of [...this.retries.keys()]) this.cancelRetry(key);
   }
 
   private forget(key: string): void {
     this.verdicts.delete(key);
     this.lastWritten.delete(key);
     this.queue.delete(key);
+    this.cancelRetry(key);
   }
 
   private kick(): void {
-    if (this.running || this.queue.size === 0) return;
+    if (this.stopped || this.running || this.queue.size === 0) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
       this.kick();
@@ -95,8 +116,33 @@ export class StatusWriter {
   private async drain(): Promise<void> {
     for (const key of this.queue) {
       this.queue.delete(key);
-      await this.write(key).catch((err) => this.log.warn(`cannot write the status of route ${key}: ${describeKubeError(err)}`));
+      try {
+        await this.write(key);
+        this.cancelRetry(key);
+      } catch (err) {
+        this.retryLater(key, err);
+      }
     }
+  }
+
+  private retryLater(key: string, err: unknown): void {
+    if (this.stopped || !this.verdicts.has(key)) return;
+    const retry = this.retries.get(key) ?? { backoff: new Backoff(RETRY_INITIAL_MS, RETRY_MAX_MS), timer: undefined };
+    this.retries.set(key, retry);
+    clearTimeout(retry.timer);
+    const delayMs = retry.backoff.next();
+    this.log.warn(`cannot write the status of route ${key}: ${describeKubeError(err)}; retrying in ${delayMs / 1000}s`);
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.queue.add(key);
+      this.kick();
+    }, delayMs);
+  }
+
+  /** Forgets a route's retry (its write succeeded, or it is gone) so a later failure starts the backoff afresh. */
+  private cancelRetry(key: string): void {
+    clearTimeout(this.retries.get(key)?.timer);
+    this.retries.delete(key);
   }
 
   private async write(key: string): Promise<void> {

@@ -59,6 +59,7 @@ export class KubeSource implements Source {
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
   private informers: Informer[] = [];
+  private stopListeners: (() => void)[] = [];
   private sink: SourceSink | undefined;
   private synced = false;
   private readonly log: Logger;
@@ -75,6 +76,11 @@ export class KubeSource implements Source {
   /** Records a route object returned by a status write, so the next write starts from it. */
   rememberRoute(raw: RouteRecord['raw']): void {
     this.routeRecords.set(keyOf(raw), { raw, resourceVersion: raw.metadata?.resourceVersion ?? '' });
+  }
+
+  /** Runs `listener` when the source stops (the status writer ends with it). */
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -125,6 +131,9 @@ export class KubeSource implements Source {
   async stop(): Promise<void> {
     for (const informer of this.informers) informer.stop();
     this.informers = [];
+    const listeners = this.stopListeners;
+    this.stopListeners = [];
+    for (const listener of listeners) listener();
   }
 
   /** The namespace (or project) collection to watch for selection, or undefined when every namespace is served. */
