@@ -1,18 +1,24 @@
 import { admitRoutes } from './admission/admit-routes.ts';
+import type { Rejection } from './admission/rejection.ts';
 import type { AdmissionSettings } from './admission/settings.ts';
 import type { CachedTlsValidator } from './admission/tls-cache.ts';
-import type { Rejection } from './admission/rejection.ts';
 import { buildConfigModel } from './config/build-model.ts';
+import type { ConfigModel } from './config/model.ts';
 import type { RenderedFiles, Renderer } from './config/render.ts';
 import type { AddressFilter } from './config/route-servers.ts';
 import type { ConfigSettings } from './config/settings.ts';
-import { checkConfig } from './haproxy/check-config.ts';
+import type { Route } from './domain/route.ts';
 import type { CertStore } from './haproxy/cert-store.ts';
+import { checkConfig } from './haproxy/check-config.ts';
 import type { ConfigStore } from './haproxy/config-store.ts';
 import { sizeMaxConnections } from './haproxy/fd-limit.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
-import type { Route } from './domain/route.ts';
 import type { Logger } from './log.ts';
+import { DeleteRetries } from './runtime/delete-retries.ts';
+import { planAfterLoad, planUpdate, type UpdatePlan } from './runtime/plan.ts';
+import { describeReasons, type ReloadReason } from './runtime/reload-reasons.ts';
+import type { RuntimeClient } from './runtime/runtime-client.ts';
+import type { CommitResult } from './state/commit-scheduler.ts';
 import type { RouterState } from './state/router-state.ts';
 
 export interface CommitDeps {
@@ -29,15 +35,33 @@ export interface CommitDeps {
   store: ConfigStore;
   certs: CertStore;
   supervisor: HaproxySupervisor;
+  runtime: RuntimeClient;
+  /** false: reload for every change, as openshift-router does by default (--runtime-updates=false). */
+  runtimeUpdates: boolean;
+  /** Minimum time between two reload starts (--interval); runtime updates are never held back. */
+  reloadIntervalMs: number;
   haproxyBinary: string;
   logger: Logger;
+  now?: () => number;
 }
 
-export interface CommitOutcome {
-  result: 'unchanged' | 'rejected-by-haproxy' | 'started' | 'reloaded' | 'reload-failed';
+export type CommitKind = 'unchanged' | 'written' | 'runtime' | 'deferred' | 'rejected-by-haproxy' | 'started' | 'reloaded' | 'reload-failed';
+
+export interface CommitOutcome extends CommitResult {
+  result: CommitKind;
   /** Served routes as admitted (resolved host), oldest first. */
   admitted: readonly Route[];
   rejections: ReadonlyMap<string, Rejection>;
+  /** Why this commit reloaded, when it did. */
+  reloadReasons?: readonly ReloadReason[];
+}
+
+export interface Committer {
+  commit(): Promise<CommitOutcome>;
+  /** Brings a freshly (re)started worker in line with the applied model (health checks off where they should be). */
+  afterLoad(): Promise<void>;
+  /** Reloads so far, by reason code. */
+  readonly reloadCounts: ReadonlyMap<string, number>;
 }
 
 function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
@@ -46,16 +70,24 @@ function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
   return true;
 }
 
+/** Servers reserve a descriptor each for health checks; counted in steps so a few more pods do not change maxconn (and force a reload). */
+const SERVER_FD_STEP = 1024;
+
 /**
- * Builds the commit step: state -> admission -> model -> files -> checked
- * generation -> running haproxy. A candidate haproxy rejects is logged with
- * haproxy's own lines and dropped; the running config stays.
+ * One commit: state -> admission -> model -> plan -> running haproxy. Server
+ * changes inside unchanged backends go through the runtime API (disk is
+ * updated too, so a restart reproduces them); anything else reloads, at most
+ * once per --interval, after `haproxy -c` accepted the candidate. A
+ * candidate haproxy rejects is logged with haproxy's own lines and dropped.
  */
-export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> {
+export function createCommitter(deps: CommitDeps): Committer {
   const log = deps.logger.withTag('commit');
-  let applied: RenderedFiles | undefined;
-  let appliedCerts = new Set<string>();
+  const now = deps.now ?? Date.now;
+  const reloadCounts = new Map<string, number>();
+  const deletes = new DeleteRetries(() => deps.runtime, log);
+  let applied: { files: RenderedFiles; model: ConfigModel; certNames: Set<string> } | undefined;
   let lastRejected: RenderedFiles | undefined;
+  let lastReloadAt = Number.NEGATIVE_INFINITY;
   let reported = new Map<string, Rejection>();
   let warnedMaxConn: number | undefined;
 
@@ -72,8 +104,9 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
     reported = current;
   }
 
-  function settingsFor(checkedServers: number): ConfigSettings {
-    const maxConnections = sizeMaxConnections(deps.settings.maxConnections, deps.fdLimit, checkedServers);
+  function settingsFor(servers: number): ConfigSettings {
+    const budgeted = Math.max(1, Math.ceil(servers / SERVER_FD_STEP)) * SERVER_FD_STEP;
+    const maxConnections = sizeMaxConnections(deps.settings.maxConnections, deps.fdLimit, budgeted);
     if (maxConnections < deps.settings.maxConnections && warnedMaxConn !== maxConnections) {
       warnedMaxConn = maxConnections;
       log.warn(
@@ -83,10 +116,7 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
     return { ...deps.settings, maxConnections };
   }
 
-  return async function commit(): Promise<CommitOutcome> {
-    const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
-    deps.tlsValidator?.endPass();
-    reportRejections(rejected);
+  function buildModel(admitted: Route[]): ConfigModel {
     const draft = buildConfigModel({
       routes: admitted,
       slices: deps.state.slices.values(),
@@ -94,48 +124,120 @@ export function createCommitter(deps: CommitDeps): () => Promise<CommitOutcome> 
       allowAddress: deps.allowAddress,
       includeUdpEndpoints: deps.includeUdpEndpoints,
     });
-    const checked = draft.backends.reduce((n, b) => n + b.servers.filter((s) => s.check).length, 0);
-    const model = { ...draft, settings: settingsFor(checked) };
-    const files = deps.render(model);
-    if (sameFiles(applied, files) || sameFiles(lastRejected, files)) return { result: 'unchanged', admitted, rejections: rejected };
-    await deps.certs.write(model.certificates);
+    return { ...draft, settings: settingsFor(draft.backends.reduce((n, b) => n + b.servers.length, 0)) };
+  }
+
+  async function markApplied(files: RenderedFiles, model: ConfigModel): Promise<void> {
     const certNames = new Set(model.certificates.map((c) => c.name));
     // The previous generation stays loadable (rollback), so its certificates stay too.
-    const markApplied = async () => {
-      applied = files;
-      await deps.certs.prune(new Set([...certNames, ...appliedCerts]));
-      appliedCerts = certNames;
-    };
+    await deps.certs.prune(new Set([...certNames, ...(applied?.certNames ?? [])]));
+    applied = { files, model, certNames };
+  }
 
+  async function afterLoad(): Promise<void> {
+    deletes.clear();
+    if (!applied) return;
+    const result = await deps.runtime.apply(planAfterLoad(applied.model)).catch((err: Error) => ({ failed: [{ reply: err.message }] }));
+    if (result.failed.length > 0) log.warn(`could not switch off ${result.failed.length} health checks after loading: ${result.failed[0]?.reply.trim()}`);
+  }
+
+  function plan(model: ConfigModel): UpdatePlan {
+    if (!applied || !deps.supervisor.running) return { kind: 'reload', reasons: [{ code: 'initial-load', backend: undefined }] };
+    const p = planUpdate(applied.model, model);
+    if (p.kind === 'runtime' && !deps.runtimeUpdates) return { kind: 'reload', reasons: [{ code: 'runtime-updates-disabled', backend: undefined }] };
+    return p;
+  }
+
+  /** Runtime path: disk first (a reload or restart at any moment must bring up what the worker holds), then the commands. */
+  async function applyRuntime(files: RenderedFiles, model: ConfigModel, commands: UpdatePlan & { kind: 'runtime' }): Promise<boolean> {
+    // No haproxy -c: only server lines changed, built by the function whose output the running config already accepted.
+    const gen = await deps.store.stage(files);
+    await deps.store.activate(gen.generation);
+    try {
+      const result = await deps.runtime.apply(commands.commands);
+      if (result.failed.length > 0) {
+        const f = result.failed[0];
+        log.warn(`runtime update refused (${f?.text}: ${f?.reply.trim()}); reloading instead`);
+        return false;
+      }
+      deletes.add(result.busy.map((b) => b.command));
+    } catch (err) {
+      log.warn(`runtime update failed (${(err as Error).message}); reloading instead`);
+      return false;
+    }
+    await markApplied(files, model);
+    return true;
+  }
+
+  async function commit(): Promise<CommitOutcome> {
+    const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
+    deps.tlsValidator?.endPass();
+    reportRejections(rejected);
+    const outcome = (result: CommitKind, more: Partial<CommitOutcome> = {}): CommitOutcome => ({ result, admitted, rejections: rejected, ...more });
+    const model = buildModel(admitted);
+    const files = deps.render(model);
+    if (sameFiles(applied?.files, files) || sameFiles(lastRejected, files)) return outcome('unchanged');
+    await deps.certs.write(model.certificates);
+
+    let p = plan(model);
+    if (p.kind === 'none') {
+      // Nothing the worker needs to know (e.g. server order): keep disk in step.
+      const gen = await deps.store.stage(files);
+      await deps.store.activate(gen.generation);
+      await markApplied(files, model);
+      return outcome('written');
+    }
+    if (p.kind === 'runtime') {
+      if (await applyRuntime(files, model, p)) return outcome('runtime');
+      p = { kind: 'reload', reasons: [{ code: 'runtime-update-failed', backend: undefined }] };
+    }
+    const wait = lastReloadAt + deps.reloadIntervalMs - now();
+    if (deps.supervisor.supervising && wait > 0) return outcome('deferred', { retryAfterMs: wait });
+    return reload(files, model, p.reasons, outcome);
+  }
+
+  async function reload(
+    files: RenderedFiles,
+    model: ConfigModel,
+    reasons: readonly ReloadReason[],
+    outcome: (result: CommitKind, more?: Partial<CommitOutcome>) => CommitOutcome,
+  ): Promise<CommitOutcome> {
     const candidate = await deps.store.stage(files);
     const check = await checkConfig(deps.haproxyBinary, candidate.configPath);
     if (!check.ok) {
       log.error(`haproxy rejected the new configuration; keeping the running one:\n${check.output.join('\n')}`);
       await deps.store.discard(candidate.generation);
       lastRejected = files;
-      return { result: 'rejected-by-haproxy', admitted, rejections: rejected };
+      return outcome('rejected-by-haproxy');
     }
     await deps.store.activate(candidate.generation);
     lastRejected = undefined;
     if (!deps.supervisor.supervising) {
       await deps.supervisor.start();
-      await markApplied();
-      return { result: 'started', admitted, rejections: rejected };
+      lastReloadAt = now();
+      await markApplied(files, model);
+      await afterLoad();
+      return outcome('started');
     }
     if (!deps.supervisor.running) {
       // The pending restart loads `conf`, which now points at this generation.
-      await markApplied();
+      await markApplied(files, model);
       log.info(`haproxy is restarting; it will load generation ${candidate.generation}`);
-      return { result: 'reloaded', admitted, rejections: rejected };
+      return outcome('reloaded', { reloadReasons: reasons });
     }
-    const reload = await deps.supervisor.reload();
-    if (!reload.ok) {
-      log.error(`haproxy reload failed (${reload.message}); restoring the previous configuration on disk`);
+    for (const r of reasons) reloadCounts.set(r.code, (reloadCounts.get(r.code) ?? 0) + 1);
+    lastReloadAt = now();
+    const result = await deps.supervisor.reload();
+    if (!result.ok) {
+      log.error(`haproxy reload failed (${result.message}); restoring the previous configuration on disk`);
       await deps.store.rollback();
-      return { result: 'reload-failed', admitted, rejections: rejected };
+      return outcome('reload-failed', { reloadReasons: reasons });
     }
-    await markApplied();
-    log.info(`configuration reloaded (generation ${candidate.generation}, worker pid ${reload.workerPid})`);
-    return { result: 'reloaded', admitted, rejections: rejected };
-  };
+    await markApplied(files, model);
+    await afterLoad();
+    log.info(`haproxy reloaded (generation ${candidate.generation}, worker pid ${result.workerPid}): ${describeReasons(reasons)}`);
+    return outcome('reloaded', { reloadReasons: reasons });
+  }
+
+  return { commit, afterLoad, reloadCounts };
 }

@@ -20,6 +20,7 @@ import { objectKey, type Route } from './domain/route.ts';
 import { connectKube } from './sources/kube/connect.ts';
 import { ManifestSource } from './sources/manifest/manifest-source.ts';
 import { StatusWriter, type RouteVerdict } from './status/status-writer.ts';
+import { createRuntimeClient, type RuntimeClient } from './runtime/runtime-client.ts';
 import { CommitScheduler } from './state/commit-scheduler.ts';
 import { validateRouteTls } from './tls/validate-route-tls.ts';
 import { RouterState } from './state/router-state.ts';
@@ -35,6 +36,8 @@ export interface RunningRouter {
   lastCommit(): CommitOutcome | undefined;
   /** Resolves after the next commit completes (whatever its outcome). */
   nextCommit(): Promise<CommitOutcome | undefined>;
+  /** Reloads so far by reason (what the logs say, counted). */
+  readonly reloadCounts: ReadonlyMap<string, number>;
 }
 
 export interface RouterDeps {
@@ -43,6 +46,8 @@ export interface RouterDeps {
   source?: Source;
   /** Environment for kubeconfig loading (KUBECONFIG, in-cluster variables); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Wraps the runtime API client (tests inject failures into it). */
+  wrapRuntime?: (client: RuntimeClient) => RuntimeClient;
 }
 
 /** Paths inside the working dir; sockets live in run/ so their paths stay short. */
@@ -186,7 +191,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const wiring = deps.source
     ? { source: deps.source, allowAddress: () => true, status: undefined }
     : createSource(options, deps.logger, deps.env);
-  const commit = createCommitter({
+  const committer = createCommitter({
     state,
     admission: options.admission,
     tlsValidator: options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined,
@@ -198,9 +203,20 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     includeUdpEndpoints: options.includeUdpEndpoints,
     store,
     supervisor,
+    runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket)),
+    runtimeUpdates: options.runtimeUpdates,
+    reloadIntervalMs: options.intervalMs,
     haproxyBinary: options.haproxyBinary,
     logger: deps.logger,
   });
+  // Every (re)started worker gets the runtime fix-ups the applied model needs (initial start included).
+  const watchRestarts = (): void => {
+    void supervisor.nextReady().then(async () => {
+      await committer.afterLoad();
+      watchRestarts();
+    });
+  };
+  watchRestarts();
   let last: CommitOutcome | undefined;
   let firstError: unknown;
   let commitListeners: ((o: CommitOutcome | undefined) => void)[] = [];
@@ -213,15 +229,15 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const scheduler = new CommitScheduler(
     async () => {
       try {
-        const outcome = await commit();
+        const outcome = await committer.commit();
         wiring.status?.update(verdictsOf(state.routes, outcome));
         notifyCommit(outcome);
+        return outcome;
       } catch (err) {
         notifyCommit(undefined);
         throw err;
       }
     },
-    options.intervalMs,
     (err) => {
       firstError ??= err;
       log.error(`commit failed: ${(err as Error).message ?? err}`);
@@ -257,6 +273,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     store,
     status: wiring.status,
     lastCommit: () => last,
+    reloadCounts: committer.reloadCounts,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),
   };
 }

@@ -419,6 +419,15 @@ const HAPROXY: readonly FlagSpec[] = [
     implemented: true,
   },
   {
+    name: '--runtime-updates',
+    type: 'boolean',
+    env: ['ROUTER_RUNTIME_UPDATES'],
+    default: 'true',
+    group: 'haproxy',
+    help: 'Apply endpoint changes through the haproxy runtime API without reloading; false reloads for every change, as openshift-router does by default.',
+    implemented: true,
+  },
+  {
     name: '--bind-ports-after-sync',
     type: 'boolean',
     env: ['ROUTER_BIND_PORTS_AFTER_SYNC'],

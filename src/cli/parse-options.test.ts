@@ -28,6 +28,7 @@ const DEFAULTS: RouterOptions = {
   logLevel: 'info',
   templatePath: undefined,
   intervalMs: 5000,
+  runtimeUpdates: true,
   maxConnections: 50000,
   routerName: 'public',
   haproxy: {

@@ -113,8 +113,10 @@ export interface RouterOptions {
   readonly logLevel: LogLevelName;
   /** `undefined`: use the embedded template. */
   readonly templatePath: string | undefined;
-  /** Minimum time between reload starts; 0 reloads as soon as a change arrives. */
+  /** Minimum time between reload starts; 0 reloads as soon as a change arrives. Runtime updates never wait. */
   readonly intervalMs: number;
+  /** Endpoint changes through the runtime API (--runtime-updates). */
+  readonly runtimeUpdates: boolean;
   readonly maxConnections: number;
   /** Router name for route status (`--name`). */
   readonly routerName: string;
@@ -500,6 +502,7 @@ function assemble(s: ResolvedSettings): RouterOptions {
     logLevel: logLevel(s),
     templatePath: s.optionalString('--template'),
     intervalMs: s.number('--interval'),
+    runtimeUpdates: s.boolean('--runtime-updates'),
     maxConnections: s.number('--max-connections'),
     routerName: s.string('--name'),
     haproxy: {

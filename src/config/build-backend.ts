@@ -63,7 +63,8 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     endpoints: selectEndpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? [], allowAddress, includeUdp),
   }));
   const weights = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
-  const activeServices = perService.filter((s) => s.weight > 0 && s.endpoints.length > 0).length;
+  // Counted from the route, not from endpoints: a service gaining its first pod must not change the backend (and force a reload).
+  const weightedServices = perService.filter((s) => s.weight > 0).length;
   const seen = new Set<string>();
   const servers: ServerModel[] = [];
   perService.forEach((service, i) => {
@@ -78,7 +79,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     }
   });
   const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
-  const balance = activeServices > 1 ? 'roundrobin' : tcp ? 'source' : settings.loadBalanceAlgorithm;
+  const balance = weightedServices > 1 ? 'roundrobin' : tcp ? 'source' : settings.loadBalanceAlgorithm;
   return {
     name: backendName(PREFIX[termination], route.namespace, route.name),
     routeKey: objectKey(route),

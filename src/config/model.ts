@@ -6,7 +6,11 @@ export interface ServerModel {
   ip: string;
   port: number;
   weight: number;
-  /** Health checks only pay off when there is another server to fail over to. */
+  /**
+   * Whether the health check runs. Every server line declares `check`; it only
+   * pays off with another server to fail over to, so lone servers have it
+   * switched off through the runtime API after each load.
+   */
   check: boolean;
 }
 

@@ -72,8 +72,9 @@ describe('render', () => {
     expect(cfg).toContain('  hard-stop-after 15000ms\n');
     expect(cfg).toContain('  bind 127.0.0.1:10080\n');
     expect(cfg).toContain('backend be_http:default:a\n');
-    expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 check inter 5000ms\n');
-    expect(cfg).toContain('  server ept:b:http:fd00::1:8080 [fd00::1]:8080 weight 1\n');
+    expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 check inter 5000ms pool-max-conn -1 pool-purge-delay 5s\n');
+    expect(cfg).toContain('  server ept:b:http:fd00::1:8080 [fd00::1]:8080 weight 1 check inter 5000ms pool-max-conn -1 pool-purge-delay 5s\n');
+    expect(cfg).toMatch(/ {2}server ept:r:http:10\.0\.0\.3:8080 10\.0\.0\.3:8080 weight 1 ssl alpn h2,http\/1\.1 verify required ca-file \S+ check inter 5000ms check-ssl /);
     // eta's defaults would escape "&" and join lines; neither may happen.
     expect(cfg).not.toContain('&amp;');
     expect(cfg).toContain('defaults\n  mode http\n  maxconn 1000\n');

@@ -19,9 +19,14 @@ function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
  * The options after `server <name> <addr>`. Built in one place so the config
  * file and the runtime `add server` command can never disagree.
  */
-export function serverOptions(backend: Pick<BackendModel, 'checkIntervalMs' | 'serverTls'>, s: ServerModel): string {
-  const parts = [`weight ${s.weight}`, ...tlsOptions(backend)];
-  if (s.check) parts.push(`check inter ${backend.checkIntervalMs}ms`);
+export function serverOptions(backend: Pick<BackendModel, 'checkIntervalMs' | 'serverTls'>, s: Pick<ServerModel, 'weight'>): string {
+  // Every server declares its check, so it can be switched on live when the backend gains a second server
+  // (haproxy cannot enable a check that was never declared); lone servers get it switched off after each load.
+  const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `check inter ${backend.checkIntervalMs}ms`];
+  // A server added at runtime does not infer a TLS check from `ssl`.
+  if (backend.serverTls) parts.push('check-ssl');
+  // haproxy 2.6 gives servers added at runtime no idle connection pool; config servers default to these.
+  parts.push('pool-max-conn -1', 'pool-purge-delay 5s');
   return parts.join(' ');
 }
 

@@ -7,10 +7,14 @@ function deferred() {
   return { promise, resolve };
 }
 
+const fail = (e: unknown) => {
+  throw e;
+};
+
 describe('CommitScheduler', () => {
   test('commits nothing before enable(), then once for everything pending', async () => {
     let commits = 0;
-    const s = new CommitScheduler(async () => void commits++, 0, (e) => { throw e; });
+    const s = new CommitScheduler(async () => void commits++, fail);
     s.request();
     s.request();
     await Promise.resolve();
@@ -24,14 +28,10 @@ describe('CommitScheduler', () => {
     const gates = [deferred(), deferred()];
     const started = deferred();
     let commits = 0;
-    const s = new CommitScheduler(
-      async () => {
-        started.resolve();
-        await gates[commits++]?.promise;
-      },
-      0,
-      (e) => { throw e; },
-    );
+    const s = new CommitScheduler(async () => {
+      started.resolve();
+      await gates[commits++]?.promise;
+    }, fail);
     s.enable();
     s.request();
     const first = s.flush();
@@ -46,23 +46,21 @@ describe('CommitScheduler', () => {
     expect(commits).toBe(2);
   });
 
-  test('commit starts are at least the interval apart', async () => {
-    let clock = 1000;
-    const starts: number[] = [];
-    const s = new CommitScheduler(async () => void starts.push(clock), 50, (e) => { throw e; }, () => clock);
+  test('a commit that asks to be retried runs again, and flush waits for the one that finishes', async () => {
+    const results = [{ retryAfterMs: 5 }, {}];
+    let commits = 0;
+    const s = new CommitScheduler(async () => results[commits++], fail);
     s.enable();
     s.request();
     await s.flush();
-    s.request();
-    const done = s.flush();
-    clock += 50;
-    await done;
-    expect(starts).toEqual([1000, 1050]);
+    expect(commits).toBe(2);
   });
 
   test('a failing commit is reported and flush still resolves', async () => {
     const errors: unknown[] = [];
-    const s = new CommitScheduler(async () => { throw new Error('boom'); }, 0, (e) => errors.push(e));
+    const s = new CommitScheduler(async () => {
+      throw new Error('boom');
+    }, (e) => errors.push(e));
     s.enable();
     s.request();
     await s.flush();
@@ -70,7 +68,7 @@ describe('CommitScheduler', () => {
   });
 
   test('flush with nothing pending resolves at once', async () => {
-    const s = new CommitScheduler(async () => {}, 0, () => {});
+    const s = new CommitScheduler(async () => {}, () => {});
     await s.flush();
   });
 });

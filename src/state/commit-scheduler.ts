@@ -1,8 +1,15 @@
+/** What a commit may ask of the scheduler: to be run again later because it could not finish now. */
+export interface CommitResult {
+  /** The commit held back (e.g. a reload within --interval of the last one): run again after this long. */
+  retryAfterMs?: number;
+}
+
 /**
- * Coalesces changes into commits: at most one commit runs at a time, commit
- * starts are at least `intervalMs` apart (the first is immediate), changes
- * that arrive during a commit cause exactly one more, and nothing is
- * committed before `enable()` (i.e. before every source has synced).
+ * Runs commits: at most one at a time, as soon as changes arrive (changes
+ * that arrive during a commit cause exactly one more), and nothing before
+ * `enable()` (i.e. before every source has synced). Rate limits belong to the
+ * commit itself, which reports them as `retryAfterMs`: runtime updates must
+ * not wait for the reload interval.
  */
 export class CommitScheduler {
   private requested = 0;
@@ -11,26 +18,23 @@ export class CommitScheduler {
   private stopped = false;
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastStart = Number.NEGATIVE_INFINITY;
   private waiters: { seq: number; resolve: () => void }[] = [];
 
   constructor(
-    private readonly commit: () => Promise<void>,
-    private readonly intervalMs: number,
+    private readonly commit: () => Promise<CommitResult | void>,
     private readonly onError: (err: unknown) => void,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Records that the state changed and a commit is due. */
   request(): void {
     this.requested++;
-    this.schedule();
+    this.schedule(0);
   }
 
   /** Allows commits from now on (called once the sources have synced). */
   enable(): void {
     this.enabled = true;
-    this.schedule();
+    this.schedule(0);
   }
 
   /** Resolves once every change requested before this call is committed: the barrier tests await. */
@@ -47,23 +51,28 @@ export class CommitScheduler {
     await this.running;
   }
 
-  private schedule(): void {
+  private schedule(delayMs: number): void {
     if (!this.enabled || this.stopped || this.running || this.timer || this.committed >= this.requested) return;
-    const wait = Math.max(0, this.lastStart + this.intervalMs - this.now());
-    this.timer = setTimeout(() => void this.run(), wait);
+    this.timer = setTimeout(() => void this.run(), delayMs);
   }
 
   private async run(): Promise<void> {
     this.timer = undefined;
     const seq = this.requested;
-    this.lastStart = this.now();
-    this.running = this.commit().catch(this.onError);
+    let retryAfterMs: number | undefined;
+    this.running = this.commit().then(
+      (result) => {
+        retryAfterMs = result?.retryAfterMs;
+      },
+      this.onError,
+    );
     await this.running;
     this.running = undefined;
+    if (retryAfterMs !== undefined) return this.schedule(retryAfterMs);
     this.committed = seq;
     const done = this.waiters.filter((w) => w.seq <= seq);
     this.waiters = this.waiters.filter((w) => w.seq > seq);
     for (const w of done) w.resolve();
-    this.schedule();
+    this.schedule(0);
   }
 }

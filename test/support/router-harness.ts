@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptions } from '../../src/cli/parse-options.ts';
 import { createLogger } from '../../src/log.ts';
-import { startRouter, type RunningRouter } from '../../src/router.ts';
+import { startRouter, type RouterDeps, type RunningRouter } from '../../src/router.ts';
 import { ManifestSource } from '../../src/sources/manifest/manifest-source.ts';
 import { freePort, get, type HttpAnswer } from './net.ts';
 import { shortTempDir } from './workdir.ts';
@@ -31,7 +31,9 @@ export interface TestRouter {
   stop(): Promise<void>;
 }
 
-export async function startTestRouter(opts: { manifests?: Record<string, string>; args?: string[] } = {}): Promise<TestRouter> {
+export async function startTestRouter(
+  opts: { manifests?: Record<string, string>; args?: string[]; wrapRuntime?: RouterDeps['wrapRuntime'] } = {},
+): Promise<TestRouter> {
   const tmp = shortTempDir();
   const manifestsDir = join(tmp.path, 'm');
   const workingDir = join(tmp.path, 'w');
@@ -67,7 +69,7 @@ export async function startTestRouter(opts: { manifests?: Record<string, string>
     },
   });
   const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests') });
-  const router = await startRouter(parsed.options, { logger, source });
+  const router = await startRouter(parsed.options, { logger, source, ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}) });
 
   /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
   const settle = async () => {

@@ -1,0 +1,87 @@
+import type { BackendModel, ServerModel } from '../config/model.ts';
+import { serverAddress, serverOptions } from '../config/server-line.ts';
+import type { RuntimeCommand } from './commands.ts';
+import type { ReloadReason } from './reload-reasons.ts';
+
+/** What it takes to turn one running backend into its next version. */
+export interface BackendPlan {
+  commands: RuntimeCommand[];
+  /** Non-empty when the runtime API cannot do it. */
+  reasons: ReloadReason[];
+}
+
+/**
+ * haproxy adds servers to, and reweighs servers of, backends whose algorithm
+ * is dynamic. Only static-rr is not: the hash-based ones (source, uri, hdr,
+ * url_param, rdp-cookie) are dynamic under `hash-type consistent`, which
+ * every backend is rendered with; were one not, haproxy would refuse the
+ * command and the caller would reload, so this errs only toward a reload.
+ */
+function isDynamicBalance(balance: string): boolean {
+  const algorithm = balance.trim().split(/[\s(]/)[0];
+  return algorithm !== 'static-rr';
+}
+
+/** Everything haproxy renders for a backend apart from its servers; a difference here needs the config re-read. */
+function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
+  const { servers: _a, ...restA } = a;
+  const { servers: _b, ...restB } = b;
+  return Bun.deepEquals(restA, restB);
+}
+
+function addCommands(backend: BackendModel, s: ServerModel): RuntimeCommand[] {
+  const ref = { backend: backend.name, server: s.name };
+  const commands: RuntimeCommand[] = [
+    // serverOptions is the builder the config file uses, so a server added now matches the one the next reload loads.
+    { kind: 'add-server', ...ref, address: serverAddress(s), options: serverOptions(backend, s) },
+  ];
+  // Checks go on before the server leaves maintenance so it is never serving unchecked in a checked backend.
+  if (s.check) commands.push({ kind: 'enable-health', ...ref });
+  commands.push({ kind: 'enable-server', ...ref });
+  return commands;
+}
+
+/**
+ * Diffs one backend's servers by name (a server's name is its endpoint's
+ * identity). New servers come first and leaving ones last, so a backend
+ * whose pods are replaced always has a server to send traffic to.
+ */
+export function planBackend(applied: BackendModel, next: BackendModel): BackendPlan {
+  const backend = next.name;
+  if (!sameBackendLines(applied, next)) return { commands: [], reasons: [{ code: 'backend-changed', backend }] };
+
+  const before = new Map(applied.servers.map((s) => [s.name, s]));
+  const after = new Set(next.servers.map((s) => s.name));
+  const reasons: ReloadReason[] = [];
+  const adds: RuntimeCommand[] = [];
+  const updates: RuntimeCommand[] = [];
+  const removals: RuntimeCommand[] = [];
+  let reweighs = false;
+
+  for (const s of next.servers) {
+    const old = before.get(s.name);
+    if (!old) {
+      adds.push(...addCommands(next, s));
+      continue;
+    }
+    const ref = { backend, server: s.name };
+    if (old.ip !== s.ip || old.port !== s.port) reasons.push({ code: 'server-address-changed', backend });
+    if (old.weight !== s.weight) {
+      reweighs = true;
+      updates.push({ kind: 'set-weight', ...ref, weight: s.weight });
+    }
+    if (old.check !== s.check) updates.push({ kind: s.check ? 'enable-health' : 'disable-health', ...ref });
+  }
+  for (const s of applied.servers) {
+    if (after.has(s.name)) continue;
+    const ref = { backend, server: s.name };
+    removals.push({ kind: 'set-maint', ...ref }, { kind: 'del-server', ...ref });
+  }
+
+  if ((adds.length > 0 || reweighs) && !isDynamicBalance(next.balance)) reasons.push({ code: 'balance-not-dynamic', backend });
+  if (adds.length > 0 && applied.servers.length === 0 && next.serverTls?.verify === 'required') {
+    reasons.push({ code: 'ca-file-not-loaded', backend });
+  }
+  if (reasons.length > 0) return { commands: [], reasons };
+  return { commands: [...adds, ...updates, ...removals], reasons };
+}

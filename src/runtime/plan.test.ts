@@ -1,0 +1,263 @@
+import { describe, expect, test } from 'bun:test';
+import { settings } from '../../test/support/fixtures.ts';
+import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
+import { serverOptions } from '../config/server-line.ts';
+import type { RuntimeCommand } from './commands.ts';
+import { planAfterLoad, planDeleteRetry, planUpdate, type UpdatePlan } from './plan.ts';
+import type { ReloadReasonCode } from './reload-reasons.ts';
+
+const server = (name: string, more: Partial<ServerModel> = {}): ServerModel => ({ name, ip: '10.0.0.1', port: 8080, weight: 1, check: false, ...more });
+
+const backend = (name: string, servers: ServerModel[], more: Partial<BackendModel> = {}): BackendModel => ({
+  name,
+  routeKey: `ns/${name}`,
+  termination: 'http',
+  mode: 'http',
+  balance: 'random',
+  checkIntervalMs: 5000,
+  serverTls: undefined,
+  servers,
+  ...more,
+});
+
+const model = (backends: BackendModel[], more: Partial<ConfigModel> = {}): ConfigModel => ({
+  settings: settings(),
+  backends,
+  maps: {
+    'os_http_be.map': [{ key: 'a.example.com', value: 'be_http:ns:a' }],
+    'os_http_be_prefix.map': [],
+    'os_edge_reencrypt_be.map': [],
+    'os_edge_reencrypt_be_prefix.map': [],
+    'os_sni_passthrough.map': [],
+  },
+  crtList: [],
+  certificates: [],
+  ...more,
+});
+
+const A = 'be_http:ns:a';
+const s1 = server('s1');
+const s2 = server('s2', { ip: '10.0.0.2' });
+const checked = (s: ServerModel) => ({ ...s, check: true });
+const ref = (name: string, backendName = A) => ({ backend: backendName, server: name });
+/** The add-server command the config builder implies for `s` in `b`. */
+const add = (b: BackendModel, s: ServerModel, address = `${s.ip}:${s.port}`): RuntimeCommand => ({
+  kind: 'add-server',
+  ...ref(s.name, b.name),
+  address,
+  options: serverOptions(b, s),
+});
+const reencrypt = (servers: ServerModel[], verify: 'none' | 'required') =>
+  backend(A, servers, {
+    termination: 'reencrypt',
+    serverTls: verify === 'none' ? { verify, alpn: true } : { verify, caFile: '/certs/ca.pem', verifyHost: undefined, alpn: true },
+  });
+
+interface Case {
+  name: string;
+  applied: ConfigModel;
+  next: ConfigModel;
+  plan: UpdatePlan;
+}
+
+const base = model([backend(A, [s1])]);
+const cases: Case[] = [
+  { name: 'nothing changed', applied: base, next: model([backend(A, [s1])]), plan: { kind: 'none' } },
+  {
+    name: 'only the order of servers changed',
+    applied: model([backend(A, [s1, s2])]),
+    next: model([backend(A, [s2, s1])]),
+    plan: { kind: 'none' },
+  },
+  {
+    name: 'a server added',
+    applied: base,
+    next: model([backend(A, [s1, s2])]),
+    plan: { kind: 'runtime', commands: [add(backend(A, []), s2), { kind: 'enable-server', ...ref('s2') }] },
+  },
+  {
+    name: 'an IPv6 server added: its address is bracketed',
+    applied: base,
+    next: model([backend(A, [s1, server('v6', { ip: 'fd00::1' })])]),
+    plan: {
+      kind: 'runtime',
+      commands: [add(backend(A, []), server('v6', { ip: 'fd00::1' }), '[fd00::1]:8080'), { kind: 'enable-server', ...ref('v6') }],
+    },
+  },
+  {
+    name: 'a server removed',
+    applied: model([backend(A, [s1, s2])]),
+    next: base,
+    plan: { kind: 'runtime', commands: [{ kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }] },
+  },
+  {
+    name: 'a weight changed',
+    applied: base,
+    next: model([backend(A, [{ ...s1, weight: 200 }])]),
+    plan: { kind: 'runtime', commands: [{ kind: 'set-weight', ...ref('s1'), weight: 200 }] },
+  },
+  {
+    name: 'a second server: both get health checks, the new one before it is enabled',
+    applied: base,
+    next: model([backend(A, [checked(s1), checked(s2)])]),
+    plan: {
+      kind: 'runtime',
+      commands: [
+        add(backend(A, []), checked(s2)),
+        { kind: 'enable-health', ...ref('s2') },
+        { kind: 'enable-server', ...ref('s2') },
+        { kind: 'enable-health', ...ref('s1') },
+      ],
+    },
+  },
+  {
+    name: 'down to one server: its health check goes off',
+    applied: model([backend(A, [checked(s1), checked(s2)])]),
+    next: base,
+    plan: {
+      kind: 'runtime',
+      commands: [{ kind: 'disable-health', ...ref('s1') }, { kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }],
+    },
+  },
+  {
+    name: 'a pod replaced: the new server is in before the old one leaves',
+    applied: base,
+    next: model([backend(A, [s2])]),
+    plan: {
+      kind: 'runtime',
+      commands: [add(backend(A, []), s2), { kind: 'enable-server', ...ref('s2') }, { kind: 'set-maint', ...ref('s1') }, { kind: 'del-server', ...ref('s1') }],
+    },
+  },
+  {
+    name: 'deletions come last across backends',
+    applied: model([backend(A, [s1, s2]), backend('be_http:ns:b', [s1])]),
+    next: model([backend(A, [s1]), backend('be_http:ns:b', [s1, s2])]),
+    plan: {
+      kind: 'runtime',
+      commands: [
+        { kind: 'set-maint', ...ref('s2') },
+        add(backend('be_http:ns:b', []), s2),
+        { kind: 'enable-server', ...ref('s2', 'be_http:ns:b') },
+        { kind: 'del-server', ...ref('s2') },
+      ],
+    },
+  },
+  {
+    name: 'hash-based balance takes servers (backends hash consistently)',
+    applied: model([backend(A, [s1], { balance: 'source' })]),
+    next: model([backend(A, [s1, s2], { balance: 'source' })]),
+    plan: { kind: 'runtime', commands: [add(backend(A, [], { balance: 'source' }), s2), { kind: 'enable-server', ...ref('s2') }] },
+  },
+  {
+    name: 'static-rr: servers can still be removed',
+    applied: model([backend(A, [s1, s2], { balance: 'static-rr' })]),
+    next: model([backend(A, [s1], { balance: 'static-rr' })]),
+    plan: { kind: 'runtime', commands: [{ kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }] },
+  },
+  {
+    name: 'reencrypt without verification takes a first server',
+    applied: model([reencrypt([], 'none')]),
+    next: model([reencrypt([s1], 'none')]),
+    plan: { kind: 'runtime', commands: [add(reencrypt([], 'none'), s1), { kind: 'enable-server', ...ref('s1') }] },
+  },
+  {
+    name: 'reencrypt with a CA takes more servers once it has one',
+    applied: model([reencrypt([s1], 'required')]),
+    next: model([reencrypt([s1, s2], 'required')]),
+    plan: { kind: 'runtime', commands: [add(reencrypt([], 'required'), s2), { kind: 'enable-server', ...ref('s2') }] },
+  },
+];
+
+const reload = (...reasons: [ReloadReasonCode, string | undefined][]): UpdatePlan => ({
+  kind: 'reload',
+  reasons: reasons.map(([code, b]) => ({ code, backend: b })),
+});
+
+const reloadCases: Case[] = [
+  { name: 'settings changed', applied: base, next: { ...base, settings: settings({ httpPort: 80 }) }, plan: reload(['settings-changed', undefined]) },
+  {
+    name: 'a map changed',
+    applied: base,
+    next: { ...base, maps: { ...base.maps, 'os_http_be.map': [] } },
+    plan: reload(['maps-changed', undefined]),
+  },
+  {
+    name: 'the crt-list changed',
+    applied: base,
+    next: { ...base, crtList: [{ certFile: '/c/a.pem', sni: 'a.example.com', alpn: true }] },
+    plan: reload(['crt-list-changed', undefined]),
+  },
+  {
+    name: 'certificates changed',
+    applied: base,
+    next: { ...base, certificates: [{ name: 'cert-a', pem: 'x' }] },
+    plan: reload(['certificates-changed', undefined]),
+  },
+  {
+    name: 'a backend added and one removed',
+    applied: base,
+    next: model([backend('be_http:ns:b', [s1])]),
+    plan: reload(['backend-added', 'be_http:ns:b'], ['backend-removed', A]),
+  },
+  {
+    name: 'a backend line changed',
+    applied: base,
+    next: model([backend(A, [s1], { balance: 'roundrobin' })]),
+    plan: reload(['backend-changed', A]),
+  },
+  {
+    name: 'static-rr cannot take a server',
+    applied: model([backend(A, [s1], { balance: 'static-rr' })]),
+    next: model([backend(A, [s1, s2], { balance: 'static-rr' })]),
+    plan: reload(['balance-not-dynamic', A]),
+  },
+  {
+    name: 'static-rr cannot reweigh',
+    applied: model([backend(A, [s1], { balance: 'static-rr' })]),
+    next: model([backend(A, [{ ...s1, weight: 3 }], { balance: 'static-rr' })]),
+    plan: reload(['balance-not-dynamic', A]),
+  },
+  {
+    name: 'a server kept its name but moved',
+    applied: base,
+    next: model([backend(A, [{ ...s1, port: 9090 }])]),
+    plan: reload(['server-address-changed', A]),
+  },
+  {
+    name: 'a first server for a backend whose CA haproxy may not have loaded',
+    applied: model([reencrypt([], 'required')]),
+    next: model([reencrypt([s1], 'required')]),
+    plan: reload(['ca-file-not-loaded', A]),
+  },
+  {
+    name: 'a runtime-capable change next to a reload reason: only the reason counts',
+    applied: model([backend(A, [s1]), backend('be_http:ns:b', [s1])]),
+    next: model([backend(A, [s1, s2]), backend('be_http:ns:b', [s1], { mode: 'tcp' })]),
+    plan: reload(['backend-changed', 'be_http:ns:b']),
+  },
+];
+
+describe('planUpdate', () => {
+  for (const c of [...cases, ...reloadCases]) {
+    test(c.name, () => {
+      expect(planUpdate(c.applied, c.next)).toEqual(c.plan);
+    });
+  }
+});
+
+describe('planAfterLoad', () => {
+  test('switches off the health check of every server that should run unchecked', () => {
+    const m = model([backend(A, [s1]), backend('be_http:ns:b', [checked(s1), checked(s2)])]);
+    expect(planAfterLoad(m)).toEqual([{ kind: 'disable-health', ...ref('s1') }]);
+  });
+});
+
+describe('planDeleteRetry', () => {
+  test('passes through drain so maintenance closes idle connections again, then deletes', () => {
+    expect(planDeleteRetry(ref('s1'))).toEqual([
+      { kind: 'set-drain', ...ref('s1') },
+      { kind: 'set-maint', ...ref('s1') },
+      { kind: 'del-server', ...ref('s1') },
+    ]);
+  });
+});

@@ -1,0 +1,86 @@
+import type { ConfigModel } from '../config/model.ts';
+import { planBackend } from './backend-plan.ts';
+import type { RuntimeCommand } from './commands.ts';
+import type { ReloadReason } from './reload-reasons.ts';
+
+/** How to get a running haproxy from `applied` to `next`. */
+export type UpdatePlan =
+  | { kind: 'none' }
+  /** Send these, in order, to the worker's admin socket; no reload. */
+  | { kind: 'runtime'; commands: RuntimeCommand[] }
+  | { kind: 'reload'; reasons: ReloadReason[] };
+
+/**
+ * The router's one decision between the runtime API and a reload. Pure:
+ * `applied` is what the running worker holds (the last loaded model with
+ * every runtime update since), `next` what it should hold. Only server
+ * changes inside an unchanged backend go through the runtime API; anything
+ * else, or any server change haproxy 2.6 cannot make live, reloads, and the
+ * plan says why.
+ */
+export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan {
+  const reasons: ReloadReason[] = [];
+  const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
+  if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
+  if (!Bun.deepEquals(applied.maps, next.maps)) global('maps-changed');
+  if (!Bun.deepEquals(applied.crtList, next.crtList)) global('crt-list-changed');
+  if (!Bun.deepEquals(applied.certificates, next.certificates)) global('certificates-changed');
+
+  const before = new Map(applied.backends.map((b) => [b.name, b]));
+  const after = new Set(next.backends.map((b) => b.name));
+  const commands: RuntimeCommand[] = [];
+  for (const b of next.backends) {
+    const old = before.get(b.name);
+    if (!old) {
+      reasons.push({ code: 'backend-added', backend: b.name });
+      continue;
+    }
+    // Most backends are unchanged; one native comparison settles those.
+    if (old === b || Bun.deepEquals(old, b)) continue;
+    const plan = planBackend(old, b);
+    reasons.push(...plan.reasons);
+    commands.push(...plan.commands);
+  }
+  for (const b of applied.backends) if (!after.has(b.name)) reasons.push({ code: 'backend-removed', backend: b.name });
+
+  if (reasons.length > 0) return { kind: 'reload', reasons };
+  if (commands.length === 0) return { kind: 'none' };
+  // Entering maintenance closes a server's idle connections, but those owned
+  // by other threads close a moment later; deleting last gives them that moment.
+  const deletes = commands.filter((c) => c.kind === 'del-server');
+  return { kind: 'runtime', commands: [...commands.filter((c) => c.kind !== 'del-server'), ...deletes] };
+}
+
+/**
+ * What a freshly (re)loaded worker needs before it matches `model`: a
+ * server's health check is declared in the config so it can be switched on
+ * live when its backend gains a second server, and starts switched on, so
+ * servers that should run unchecked have it switched off here. Harmless on
+ * a server declared without `check`: haproxy answers `disable health` on it
+ * with the same empty reply.
+ */
+export function planAfterLoad(model: ConfigModel): RuntimeCommand[] {
+  const commands: RuntimeCommand[] = [];
+  for (const b of model.backends) {
+    for (const s of b.servers) if (!s.check) commands.push({ kind: 'disable-health', backend: b.name, server: s.name });
+  }
+  return commands;
+}
+
+/**
+ * Retries a `del-server` that was busy; the caller retries again, later,
+ * for as long as it stays busy. Entering maintenance closes the server's
+ * idle connections (those of other threads a moment later), but requests
+ * in flight then leave theirs idle afterwards, and a server already in
+ * maintenance does not close them again: passing through drain (still no
+ * new traffic) makes the second maint close them. Busy after that means
+ * requests are still running, or other threads are still closing.
+ */
+export function planDeleteRetry(server: { backend: string; server: string }): RuntimeCommand[] {
+  const ref = { backend: server.backend, server: server.server };
+  return [
+    { kind: 'set-drain', ...ref },
+    { kind: 'set-maint', ...ref },
+    { kind: 'del-server', ...ref },
+  ];
+}

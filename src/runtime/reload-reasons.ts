@@ -1,0 +1,60 @@
+/** Why a change could not be applied through the runtime API and needs haproxy to reload. */
+export type ReloadReasonCode =
+  /** No worker holds a configuration the runtime API could change (first start, or after a failed one). */
+  | 'initial-load'
+  /** --runtime-updates=false: every change reloads, as openshift-router does by default. */
+  | 'runtime-updates-disabled'
+  /** The runtime API refused or failed a command; a reload brings the worker to the model instead. */
+  | 'runtime-update-failed'
+  /** Anything in ConfigSettings: it shapes global, defaults and frontends. */
+  | 'settings-changed'
+  | 'backend-added'
+  | 'backend-removed'
+  /** A backend's own lines (balance, mode, TLS to servers, check interval...) differ. */
+  | 'backend-changed'
+  | 'maps-changed'
+  | 'crt-list-changed'
+  | 'certificates-changed'
+  /** Servers change in a backend whose algorithm haproxy cannot add servers to or reweigh (static-rr). */
+  | 'balance-not-dynamic'
+  /** A server kept its name but not its address; names embed the address, so this means a naming change. */
+  | 'server-address-changed'
+  /**
+   * A server would be added to a backend that had none, with a CA file to
+   * verify it by: haproxy loads CA files only with the configuration, so the
+   * file may not be in its store.
+   */
+  | 'ca-file-not-loaded';
+
+export interface ReloadReason {
+  code: ReloadReasonCode;
+  /** The backend the reason is about, when it is about one. */
+  backend: string | undefined;
+}
+
+/** How many backends each reason names in a log line before it only counts the rest. */
+const NAMED_PER_REASON = 3;
+
+/**
+ * One log line for a reload: each reason once, in first-seen order, with
+ * the first few backends it concerns (`backend-added: be_http:ns:a, be_http:ns:b (+8 more)`).
+ */
+export function describeReasons(reasons: readonly ReloadReason[]): string {
+  const byCode = new Map<ReloadReasonCode, Set<string>>();
+  for (const r of reasons) {
+    const backends = byCode.get(r.code) ?? new Set<string>();
+    if (r.backend !== undefined) backends.add(r.backend);
+    byCode.set(r.code, backends);
+  }
+  const parts: string[] = [];
+  for (const [code, backends] of byCode) {
+    if (backends.size === 0) {
+      parts.push(code);
+      continue;
+    }
+    const named = [...backends].slice(0, NAMED_PER_REASON).join(', ');
+    const more = backends.size - NAMED_PER_REASON;
+    parts.push(`${code}: ${named}${more > 0 ? ` (+${more} more)` : ''}`);
+  }
+  return parts.join('; ');
+}

@@ -1,0 +1,129 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
+import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
+import { startBackend, type TestBackend } from '../support/backend.ts';
+import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
+
+let a: TestBackend;
+let b: TestBackend;
+let t: TestRouter | undefined;
+
+beforeAll(() => {
+  a = startBackend('a');
+  b = startBackend('b');
+});
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+afterAll(async () => {
+  await a.stop();
+  await b.stop();
+});
+
+const workerPids = async (tr: TestRouter) => (await tr.router.supervisor.procState())?.workerPids;
+
+/** Which backends answer `requests` requests for a host (new connection each, so balancing is visible). */
+async function spread(tr: TestRouter, host: string, requests = 30): Promise<Record<string, number>> {
+  const seen: Record<string, number> = {};
+  for (let i = 0; i < requests; i++) {
+    const res = await tr.get(host);
+    const key = res.backend ?? String(res.status);
+    seen[key] = (seen[key] ?? 0) + 1;
+  }
+  return seen;
+}
+
+function weightedRoute(wa: number, wb: number): string {
+  return JSON.stringify({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name: 'w', namespace: 'default' },
+    spec: { host: 'w.example.com', to: { kind: 'Service', name: 'sa', weight: wa }, alternateBackends: [{ kind: 'Service', name: 'sb', weight: wb }] },
+  });
+}
+
+describe('endpoint changes go through the runtime API', () => {
+  test('scale up and down: traffic follows, the worker is never replaced', async () => {
+    t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    const pids = await workerPids(t);
+    expect(await spread(t, 'r.example.com')).toEqual({ a: 30 });
+
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port, b.port] }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(Object.keys(await spread(t, 'r.example.com')).sort()).toEqual(['a', 'b']);
+
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [b.port] }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await spread(t, 'r.example.com')).toEqual({ b: 30 });
+
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [] }));
+    expect((await t.get('r.example.com')).status).toBe(503);
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port] }));
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ a: 5 });
+
+    expect(await workerPids(t)).toEqual(pids);
+    expect(t.router.reloadCounts.size).toBe(0);
+  });
+
+  test('weight changes between a route\'s services apply live', async () => {
+    t = await startTestRouter({
+      manifests: {
+        'w.json': weightedRoute(3, 1),
+        'eps.yaml': `${sliceYaml({ service: 'sa', ports: [a.port] })}---\n${sliceYaml({ service: 'sb', ports: [b.port] })}`,
+      },
+    });
+    const pids = await workerPids(t);
+    const before = await spread(t, 'w.example.com', 40);
+    expect(before.a).toBeGreaterThan(before.b ?? 0);
+
+    await t.write('w.json', weightedRoute(1, 3));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    const after = await spread(t, 'w.example.com', 40);
+    expect(after.b).toBeGreaterThan(after.a ?? 0);
+    expect(await workerPids(t)).toEqual(pids);
+  });
+
+  test('a refused runtime command falls back to a reload and converges', async () => {
+    let failNext = true;
+    const wrapRuntime = (client: RuntimeClient): RuntimeClient => ({
+      ...client,
+      async apply(commands) {
+        const result = await client.apply(commands);
+        if (!failNext || !commands.some((c) => c.kind === 'add-server')) return result;
+        failNext = false;
+        const refused = { ...result.results[0]!, status: 'failed' as const, reply: 'injected failure' };
+        return { ...result, failed: [refused] };
+      },
+    });
+    t = await startTestRouter({ wrapRuntime, manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    const pids = await workerPids(t);
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port, b.port] }));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(t.router.lastCommit()?.reloadReasons?.map((r) => r.code)).toEqual(['runtime-update-failed']);
+    expect(await workerPids(t)).not.toEqual(pids);
+    expect(Object.keys(await spread(t, 'r.example.com')).sort()).toEqual(['a', 'b']);
+  });
+
+  test('the config on disk after runtime changes brings back the same servers when haproxy restarts', async () => {
+    t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port, b.port] }));
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [b.port] }));
+    expect(t.router.reloadCounts.size).toBe(0);
+    const ready = t.router.supervisor.nextReady();
+    process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
+    await ready;
+    expect(await spread(t, 'r.example.com', 10)).toEqual({ b: 10 });
+  });
+
+  test('--runtime-updates=false reloads for every change, naming the reason', async () => {
+    t = await startTestRouter({
+      args: ['--runtime-updates=false'],
+      manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
+    });
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [b.port] }));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(t.router.reloadCounts.get('runtime-updates-disabled')).toBe(1);
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
+  });
+});

@@ -1,0 +1,343 @@
+import { rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A stand-in for a haproxy 2.6 worker's admin socket that understands the
+ * commands the router sends and answers with haproxy's exact texts and
+ * framing (captured from haproxy 2.6.12): in interactive mode every reply
+ * is followed by the prompt `\n> `, and some messages carry their own
+ * trailing newline while others do not.
+ */
+
+export interface FakeServerSpec {
+  name: string;
+  addr: string;
+  port: number;
+  weight: number;
+  /** The server line has `check` (health check configured, and enabled at load). */
+  checkDeclared: boolean;
+}
+
+export interface FakeBackendSpec {
+  name: string;
+  /** Whether haproxy could add servers to it (its algorithm is dynamic). */
+  dynamic: boolean;
+  servers: FakeServerSpec[];
+}
+
+interface FakeServer {
+  id: number;
+  name: string;
+  addr: string;
+  port: number;
+  weight: number;
+  initialWeight: number;
+  maint: boolean;
+  health: 'none' | 'disabled' | 'enabled';
+  connections: number;
+}
+
+interface FakeBackend {
+  id: number;
+  name: string;
+  dynamic: boolean;
+  servers: Map<string, FakeServer>;
+  nextServerId: number;
+}
+
+/** A reply: its text, and whether haproxy ends that text with a newline of its own before the prompt. */
+interface Reply {
+  text: string;
+  newline: boolean;
+}
+
+const EMPTY: Reply = { text: '', newline: false };
+const msg = (text: string): Reply => ({ text, newline: true });
+const bare = (text: string): Reply => ({ text, newline: false });
+
+const PROMPT = '\n> ';
+const STATE_HEADER =
+  '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port';
+/** haproxy's server-name alphabet (invalid_char in tools.c). */
+const NAME_CHAR = /^[A-Za-z0-9_.:-]$/;
+/** The `add server` keywords the router uses, and how many arguments each takes. */
+const KEYWORD_ARGS: Record<string, number> = {
+  weight: 1,
+  check: 0,
+  inter: 1,
+  ssl: 0,
+  'check-ssl': 0,
+  alpn: 1,
+  verify: 1,
+  verifyhost: 1,
+  'ca-file': 1,
+  'pool-max-conn': 1,
+  'pool-purge-delay': 1,
+};
+
+/** Algorithms haproxy can add servers to whatever the hash type; static-rr never, the hash-based ones only when hashing consistently. */
+const DYNAMIC_ALGORITHMS = new Set(['roundrobin', 'leastconn', 'first', 'random']);
+
+/**
+ * The backends a haproxy.config declares, read from its text the way
+ * haproxy would take them: so the fake follows the template, whatever it
+ * renders (hash type, `check` on server lines).
+ */
+export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
+  const specs: FakeBackendSpec[] = [];
+  for (const block of config.split(/^backend /m).slice(1)) {
+    const [name = '', ...lines] = block.split('\n').map((l) => l.trim());
+    const balance = lines.find((l) => l.startsWith('balance '))?.split(/\s+/)[1] ?? 'roundrobin';
+    const algorithm = balance.split('(')[0] ?? '';
+    const consistent = lines.includes('hash-type consistent');
+    const servers: FakeServerSpec[] = [];
+    for (const line of lines) {
+      const [keyword, serverName = '', addressText = '', ...options] = line.split(/\s+/);
+      if (keyword !== 'server') continue;
+      const address = parseAddress(addressText) ?? { addr: addressText, port: 0 };
+      const weightAt = options.indexOf('weight');
+      const weight = weightAt === -1 ? 1 : Number(options[weightAt + 1]);
+      servers.push({ name: serverName, ...address, weight, checkDeclared: options.includes('check') });
+    }
+    specs.push({ name, dynamic: algorithm !== 'static-rr' && (DYNAMIC_ALGORITHMS.has(algorithm) || consistent), servers });
+  }
+  return specs;
+}
+
+function parseAddress(text: string): { addr: string; port: number } | undefined {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  return m?.[1] && m[2] ? { addr: m[1], port: Number(m[2]) } : undefined;
+}
+
+export class FakeRuntimeSocket {
+  /** Every command line received, in order (without `prompt`/`quit`). */
+  readonly received: string[] = [];
+  /** Connections accepted so far. */
+  connections = 0;
+  private readonly backends = new Map<string, FakeBackend>();
+  private readonly clients = new Set<Socket>();
+
+  private constructor(
+    readonly path: string,
+    private readonly server: Server,
+    specs: readonly FakeBackendSpec[],
+  ) {
+    specs.forEach((spec, i) => {
+      const backend: FakeBackend = { id: i + 1, name: spec.name, dynamic: spec.dynamic, servers: new Map(), nextServerId: 1 };
+      for (const s of spec.servers) {
+        backend.servers.set(s.name, {
+          id: backend.nextServerId++,
+          name: s.name,
+          addr: s.addr,
+          port: s.port,
+          weight: s.weight,
+          initialWeight: s.weight,
+          maint: false,
+          health: s.checkDeclared ? 'enabled' : 'none',
+          connections: 0,
+        });
+      }
+      this.backends.set(spec.name, backend);
+    });
+  }
+
+  /** Listens on `path` (removed first if a previous run left it). */
+  static async start(path: string, specs: readonly FakeBackendSpec[]): Promise<FakeRuntimeSocket> {
+    rmSync(path, { force: true });
+    let fake: FakeRuntimeSocket | undefined;
+    const server = createServer((socket) => fake?.serve(socket));
+    fake = new FakeRuntimeSocket(path, server, specs);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, resolve);
+    });
+    return fake;
+  }
+
+  /** Counts a request in flight on the server (as haproxy's cur_sess) until the returned function is called. */
+  holdConnection(backend: string, server: string): () => void {
+    const s = this.backends.get(backend)?.servers.get(server);
+    if (!s) throw new Error(`fake runtime socket: no server ${backend}/${server}`);
+    s.connections++;
+    let released = false;
+    return () => {
+      if (!released) s.connections--;
+      released = true;
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    rmSync(this.path, { force: true });
+  }
+
+  private serve(socket: Socket): void {
+    this.connections++;
+    this.clients.add(socket);
+    socket.on('close', () => this.clients.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.setEncoding('utf8');
+    let interactive = false;
+    let input = '';
+    socket.on('data', (data: string) => {
+      input += data;
+      let nl: number;
+      while ((nl = input.indexOf('\n')) !== -1) {
+        const line = input.slice(0, nl).trim();
+        input = input.slice(nl + 1);
+        if (line === 'quit') {
+          socket.end();
+          return;
+        }
+        let reply = EMPTY;
+        if (line === 'prompt') interactive = !interactive;
+        else {
+          this.received.push(line);
+          reply = this.execute(line);
+        }
+        const body = reply.text + (reply.newline ? '\n' : '');
+        if (interactive) {
+          socket.write(body + PROMPT);
+          continue;
+        }
+        // Outside interactive mode haproxy answers one command and closes.
+        socket.end(`${body}\n`);
+        return;
+      }
+    });
+  }
+
+  private execute(line: string): Reply {
+    const words = line.split(/\s+/);
+    const [verb, noun, target, ...rest] = words;
+    const head = `${verb} ${noun}`;
+    if (head === 'show servers' && target === 'state') return this.showServersState(rest[0]);
+    if (target === undefined) return this.unknown();
+    switch (head) {
+      case 'add server':
+        return this.addServer(target, rest);
+      case 'del server':
+        return this.delServer(target);
+      case 'set server':
+        return this.setServer(target, rest);
+      case 'enable server':
+      case 'disable server':
+        return this.withServer(target, (s) => {
+          s.maint = verb === 'disable';
+          return EMPTY;
+        });
+      case 'enable health':
+        return this.withServer(target, (s) => {
+          if (s.health === 'none') return msg('Health check was not configured on this server, cannot enable.');
+          s.health = 'enabled';
+          return EMPTY;
+        });
+      case 'disable health':
+        return this.withServer(target, (s) => {
+          if (s.health !== 'none') s.health = 'disabled';
+          return EMPTY;
+        });
+      default:
+        return this.unknown();
+    }
+  }
+
+  private unknown(): Reply {
+    return msg(
+      'Unknown command, but maybe one of the following ones is a better match:\n  help [<command>]                        : list matching or all commands\n  prompt                                  : toggle interactive mode with prompt\n  quit                                    : disconnect\n',
+    );
+  }
+
+  private lookup(target: string): { backend?: FakeBackend; server?: FakeServer; name: string } {
+    const slash = target.indexOf('/');
+    const backend = this.backends.get(slash === -1 ? target : target.slice(0, slash));
+    const name = slash === -1 ? '' : target.slice(slash + 1);
+    return { backend, server: backend?.servers.get(name), name };
+  }
+
+  private withServer(target: string, change: (s: FakeServer, b: FakeBackend) => Reply): Reply {
+    const { backend, server } = this.lookup(target);
+    if (!backend) return msg('No such backend.');
+    if (!server) return msg('No such server.');
+    return change(server, backend);
+  }
+
+  private addServer(target: string, args: string[]): Reply {
+    const { backend, server, name } = this.lookup(target);
+    if (!backend) return bare('No such backend.');
+    if (!backend.dynamic) return bare('Backend must use a dynamic load balancing to support dynamic servers.');
+    const bad = [...name].find((c) => !NAME_CHAR.test(c));
+    if (bad !== undefined) return msg(`character '${bad}' is not permitted in server name '${name}'.`);
+    const [addressText, ...options] = args;
+    const address = parseAddress(addressText ?? '');
+    if (!address) return msg(`invalid address: '${addressText ?? ''}' in 'server ${name}'`);
+    let weight = 1;
+    let check = false;
+    for (let i = 0; i < options.length; i++) {
+      const keyword = options[i] ?? '';
+      if (keyword === 'cookie') return msg("'cookie' option is not accepted for dynamic server");
+      const argCount = KEYWORD_ARGS[keyword];
+      if (argCount === undefined) return msg(`unknown keyword '${keyword}'.`);
+      if (keyword === 'weight') weight = Number(options[i + 1]);
+      if (keyword === 'check') check = true;
+      i += argCount;
+    }
+    if (server) return msg('Already exists a server with the same name in backend.');
+    backend.servers.set(name, {
+      id: backend.nextServerId++,
+      name,
+      ...address,
+      weight,
+      initialWeight: weight,
+      maint: true,
+      // Dynamic servers start with their check switched off.
+      health: check ? 'disabled' : 'none',
+      connections: 0,
+    });
+    return msg('New server registered.');
+  }
+
+  private delServer(target: string): Reply {
+    const { backend, server, name } = this.lookup(target);
+    if (!backend) return bare('No such backend.');
+    if (!server) return bare('No such server.');
+    if (!server.maint) return bare('Only servers in maintenance mode can be deleted.');
+    if (server.connections > 0) return bare('Server still has connections attached to it, cannot remove it.');
+    backend.servers.delete(name);
+    return bare('Server deleted.');
+  }
+
+  private setServer(target: string, args: string[]): Reply {
+    const [field, value] = args;
+    return this.withServer(target, (s, b) => {
+      if (field === 'weight') {
+        if (!b.dynamic) return msg("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.");
+        s.weight = Number(value);
+        return EMPTY;
+      }
+      if (field === 'state' && (value === 'ready' || value === 'maint' || value === 'drain')) {
+        s.maint = value === 'maint';
+        return EMPTY;
+      }
+      if (field === 'state') return msg("'set server <srv> state' expects 'ready', 'drain' and 'maint'.");
+      return msg("'set server <srv>' only supports 'agent', 'health', 'state', 'weight', 'addr', 'fqdn', 'check-addr' and 'check-port'.");
+    });
+  }
+
+  private showServersState(name: string | undefined): Reply {
+    const backends = name === undefined ? [...this.backends.values()] : [this.backends.get(name)];
+    if (backends.some((b) => b === undefined)) return msg("Can't find backend.");
+    const rows: string[] = ['1', STATE_HEADER];
+    for (const b of backends) {
+      if (!b) continue;
+      for (const s of b.servers.values()) {
+        const checkState = s.health === 'none' ? 0 : s.health === 'disabled' ? 2 : 6;
+        rows.push(
+          [b.id, b.name, s.id, s.name, s.addr, s.maint ? 0 : 2, s.maint ? 1 : 0, s.weight, s.initialWeight, 0, 1, 0, 0, checkState, 0, 0, 0, '-', s.port, '-', 0, 0, '-', '-', 0].join(' '),
+        );
+      }
+    }
+    return msg(rows.join('\n'));
+  }
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { EMBEDDED_ASSETS } from '../../../src/config/embedded-assets.ts';
+import { createRenderer } from '../../../src/config/render.ts';
+import { settings } from '../fixtures.ts';
+import { shortTempDir } from '../workdir.ts';
+import type { RuntimeTarget, TargetKind } from './contract.ts';
+import { FakeRuntimeSocket, fakeBackendsFromConfig } from './fake-runtime-socket.ts';
+
+/** The contract's target backed by FakeRuntimeSocket: no haproxy, no data plane. */
+export const fakeTarget: TargetKind = { start: startFakeTarget, dataPlane: false };
+
+async function startFakeTarget(): Promise<RuntimeTarget> {
+  const dir = shortTempDir('rtf');
+  const adminSocketPath = join(dir.path, 'admin.sock');
+  let fake: FakeRuntimeSocket | undefined;
+  const loaded = (): FakeRuntimeSocket => {
+    if (!fake) throw new Error('fake target: nothing loaded');
+    return fake;
+  };
+  return {
+    settings: settings({ adminSocketPath }),
+    async load(model) {
+      const config = createRenderer(EMBEDDED_ASSETS)(model).get('haproxy.config') ?? '';
+      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(config));
+    },
+    // The fake runs in this process and never restarts.
+    workerPid: async () => process.pid,
+    request: () => Promise.reject(new Error('the fake admin socket proxies no traffic')),
+    async holdRequest({ backend, server }) {
+      const release = loaded().holdConnection(backend, server);
+      return async () => release();
+    },
+    async stop() {
+      await fake?.stop();
+      dir.remove();
+    },
+  };
+}
