@@ -70,6 +70,9 @@ function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
   return true;
 }
 
+/** How long a commit that failed for a reason that may pass (a reload, a check that could not run) waits before trying again. */
+const RETRY_AFTER_FAILURE_MS = 2000;
+
 /** Servers reserve a descriptor each for health checks; counted in steps so a few more pods do not change maxconn (and force a reload). */
 const SERVER_FD_STEP = 1024;
 
@@ -153,16 +156,19 @@ export function createCommitter(deps: CommitDeps): Committer {
     // No haproxy -c: only server lines changed, built by the function whose output the running config already accepted.
     const gen = await deps.store.stage(files);
     await deps.store.activate(gen.generation);
+    let failure: string | undefined;
     try {
       const result = await deps.runtime.apply(commands.commands);
-      if (result.failed.length > 0) {
-        const f = result.failed[0];
-        log.warn(`runtime update refused (${f?.text}: ${f?.reply.trim()}); reloading instead`);
-        return false;
-      }
-      deletes.add(result.busy.map((b) => b.command));
+      const f = result.failed[0];
+      if (f) failure = `${f.text}: ${f.reply.trim()}`;
+      else deletes.add(result.busy.map((b) => b.command));
     } catch (err) {
-      log.warn(`runtime update failed (${(err as Error).message}); reloading instead`);
+      failure = (err as Error).message;
+    }
+    if (failure !== undefined) {
+      // The unchecked generation must not stay on disk: the reload below checks its own candidate.
+      await deps.store.rollback();
+      log.warn(`runtime update failed (${failure}); reloading instead`);
       return false;
     }
     await markApplied(files, model);
@@ -205,8 +211,13 @@ export function createCommitter(deps: CommitDeps): Committer {
     const candidate = await deps.store.stage(files);
     const check = await checkConfig(deps.haproxyBinary, candidate.configPath);
     if (!check.ok) {
-      log.error(`haproxy rejected the new configuration; keeping the running one:\n${check.output.join('\n')}`);
       await deps.store.discard(candidate.generation);
+      // Only haproxy's own verdict is final; a check that could not run (timeout, spawn failure) is retried.
+      if (!check.output.some((line) => line.startsWith('[ALERT]'))) {
+        log.warn(`could not check the new configuration (${check.output.join('; ') || 'no output'}); retrying`);
+        return outcome('deferred', { retryAfterMs: RETRY_AFTER_FAILURE_MS });
+      }
+      log.error(`haproxy rejected the new configuration; keeping the running one:\n${check.output.join('\n')}`);
       lastRejected = files;
       return outcome('rejected-by-haproxy');
     }
@@ -229,9 +240,15 @@ export function createCommitter(deps: CommitDeps): Committer {
     lastReloadAt = now();
     const result = await deps.supervisor.reload();
     if (!result.ok) {
-      log.error(`haproxy reload failed (${result.message}); restoring the previous configuration on disk`);
+      if (!deps.supervisor.running) {
+        // The master died during the reload; its restart loads `conf`, which is this generation.
+        await markApplied(files, model);
+        log.warn(`haproxy stopped during the reload (${result.message}); its restart loads generation ${candidate.generation}`);
+        return outcome('reloaded', { reloadReasons: reasons });
+      }
+      log.error(`haproxy reload failed (${result.message}); restoring the previous configuration on disk and retrying`);
       await deps.store.rollback();
-      return outcome('reload-failed', { reloadReasons: reasons });
+      return outcome('reload-failed', { reloadReasons: reasons, retryAfterMs: RETRY_AFTER_FAILURE_MS });
     }
     await markApplied(files, model);
     await afterLoad();

@@ -68,6 +68,20 @@ export function workingPaths(workingDir: string) {
 
 export type WorkingPaths = ReturnType<typeof workingPaths>;
 
+/** Delay before a commit that threw is tried again. */
+const COMMIT_RETRY_MS = 2000;
+
+/** haproxy refuses unix socket paths longer than this ("too long (max 97)"), with an error that does not say which. */
+export const MAX_SOCKET_PATH_BYTES = 97;
+
+function checkSocketPaths(paths: WorkingPaths): void {
+  for (const socket of [paths.masterSocket, paths.adminSocket, paths.sniSocket, paths.noSniSocket]) {
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
+      throw new Error(`socket path ${socket} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes haproxy accepts; use a shorter --working-dir`);
+    }
+  }
+}
+
 /** Files the operator points at, resolved once at start: the config model only sees their paths. */
 export interface ResolvedFiles {
   defaultCertificatePath: string;
@@ -121,7 +135,9 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
 
 /** upstream silently disables the default destination CA when its (default) path is missing; a path the operator named must exist. */
 function resolveDestinationCa(options: RouterOptions): string | undefined {
-  const { defaultDestinationCaPath: path, defaultDestinationCaExplicit: explicit } = options.tls;
+  const { defaultDestinationCaPath, defaultDestinationCaExplicit: explicit } = options.tls;
+  // haproxy resolves relative paths against the configuration's own directory, not ours.
+  const path = resolve(defaultDestinationCaPath);
   if (existsSync(path)) return path;
   if (explicit) throw new Error(`--default-destination-ca-path: ${path} does not exist`);
   return undefined;
@@ -168,6 +184,7 @@ function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome):
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   const paths = workingPaths(options.workingDir);
+  checkSocketPaths(paths);
   await mkdir(paths.run, { recursive: true, mode: 0o750 });
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
@@ -240,7 +257,9 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     },
     (err) => {
       firstError ??= err;
-      log.error(`commit failed: ${(err as Error).message ?? err}`);
+      log.error(`commit failed: ${err instanceof Error ? err.message : String(err)}`);
+      // Once haproxy runs, a failed commit (a full disk, a busy socket) is tried again rather than forgotten.
+      if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
     },
   );
   const source = wiring.source;
@@ -257,6 +276,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await scheduler.flush();
 
   const stop = async () => {
+    wiring.status?.stop();
     await source.stop();
     await scheduler.stop();
     await supervisor.stop();

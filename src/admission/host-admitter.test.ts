@@ -38,6 +38,7 @@ describe('admitHost', () => {
     ['unknown policy', { wildcardPolicy: 'All' }, { allowWildcardRoutes: true }, 'RouteNotAdmitted', 'unknown wildcard policy "All"'],
     ['unknown policy is quoted on one line', { wildcardPolicy: 'x\ny' }, {}, 'RouteNotAdmitted', 'unknown wildcard policy "x\\ny"'],
     ['domain lists come before the wildcard policy', { host: 'x.example.org', wildcardPolicy: 'Subdomain' }, lists, 'RouteNotAdmitted', 'host not in the allowed list of domains'],
+    ['Subdomain on a host without a parent domain', { host: 'localhost', wildcardPolicy: 'Subdomain' }, { allowWildcardRoutes: true }, 'RouteNotAdmitted', 'wildcard routes need a host with a parent domain'],
     ['Subdomain without host still needs permission', { host: '', wildcardPolicy: 'Subdomain' }, {}, 'RouteNotAdmitted', 'wildcard routes are not allowed'],
   ];
   for (const [name, spec, settings, reason, message] of cases) {

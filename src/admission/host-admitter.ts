@@ -41,5 +41,10 @@ export function admitHost(route: Route, settings: AdmissionSettings): Verdict {
       return reject('RouteNotAdmitted', 'host not in the allowed list of domains');
     }
   }
-  return validateWildcardPolicy(route.wildcardPolicy, settings.allowWildcardRoutes);
+  const policy = validateWildcardPolicy(route.wildcardPolicy, settings.allowWildcardRoutes);
+  // A wildcard serves the host's parent domain; a host without one would claim every dot-less name.
+  if (policy.ok && route.wildcardPolicy === 'Subdomain' && !route.host.includes('.')) {
+    return reject('RouteNotAdmitted', 'wildcard routes need a host with a parent domain');
+  }
+  return policy;
 }

@@ -358,6 +358,7 @@ describe('validation errors', () => {
     ['unimplemented connection flag', ['--as=bob'], {}, ['--as is not implemented yet']],
     ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #4)']],
     ['--override-hostname without a template', ['--override-hostname'], {}, ['--override-hostname requires --hostname-template']],
+    ['a working dir haproxy.config could not quote', ['--working-dir=/var/lib/my router'], {}, ['--working-dir: "/var/lib/my router" must not contain whitespace, quotes, backslashes or \'#\'']],
     ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
     ['selection without a connection', ['--namespace=a'], {}, ['--namespace needs a Kubernetes connection (--server or --config)']],
     ['namespace labels with a namespace', ['--server=https://a:6443', '--namespace=a', '--namespace-labels=x=y'], {}, ['--namespace-labels excludes --namespace']],

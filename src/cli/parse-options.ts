@@ -384,6 +384,11 @@ function crossCheck(settings: ResolvedSettings): string[] {
     errors.push(`--bind-address: invalid value "${bindAddress}" (want an IPv4 or IPv6 address)`);
   }
   errors.push(...sourceConflicts(settings));
+  // These paths are written into haproxy.config, where whitespace and '#' would split or end a line.
+  for (const flag of ['--working-dir', '--default-certificate-path', '--default-certificate-dir', '--default-destination-ca-path'] as const) {
+    const path = settings.optionalString(flag);
+    if (path !== undefined && /[\s#"'\\]/.test(path)) errors.push(`${flag}: "${path}" must not contain whitespace, quotes, backslashes or '#'`);
+  }
   const canonical = settings.optionalString('--router-canonical-hostname');
   if (canonical !== undefined && (isIP(canonical) !== 0 || !isDns1123Subdomain(canonical))) {
     errors.push(`--router-canonical-hostname: invalid value "${canonical}" (want a DNS-1123 host name, not an IP address)`);

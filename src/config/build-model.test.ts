@@ -39,7 +39,7 @@ describe('buildConfigModel', () => {
       [
         slice('a', ['10.0.0.1'], { namespace: 'other' }),
         slice('a', ['10.0.0.2'], { name: 'udp', protocol: 'UDP' }),
-        slice('a', ['not-an-ip', '10.0.0.3 check', '10.0.0.4'], { name: 'mixed' }),
+        slice('a', ['not-an-ip', '10.0.0.3 check', 'fe80::1%eth0', '10.0.0.4'], { name: 'mixed' }),
       ],
     );
     expect(m.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.4']);

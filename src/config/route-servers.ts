@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import type { EndpointSlice } from '../domain/endpoints.ts';
+import { ipBytes } from '../sources/order.ts';
 import { isDns1123Subdomain, isSafePortName, serverName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
 
@@ -22,8 +22,8 @@ function portMatches(targetPort: Route['targetPort'], port: { name: string; port
 /**
  * The ready endpoints of one service (given its slices) that a route sends traffic to, in
  * openshift-router's order: slices by name, then ports, then addresses (the
- * source already sorted those). Addresses that are not literal IPs of the
- * slice's family, ports out of range and names haproxy would not accept are
+ * source already sorted those). Addresses that are not plain literal IPs,
+ * ports out of range and names haproxy would not accept are
  * dropped here, so nothing malformed reaches a `server` line.
  */
 export function selectEndpoints(
@@ -41,7 +41,8 @@ export function selectEndpoints(
       if ((port.protocol !== 'TCP' && !(includeUdp && port.protocol === 'UDP')) || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535) continue;
       if (!isSafePortName(port.name) || !portMatches(route.targetPort, port)) continue;
       for (const address of slice.addresses) {
-        if (!address.ready || isIP(address.ip) === 0 || !allowAddress(address.ip)) continue;
+        // ipBytes is strict: no zone IDs (fe80::1%eth0), which haproxy refuses in a server name.
+        if (!address.ready || !ipBytes(address.ip) || !allowAddress(address.ip)) continue;
         const podName = isDns1123Subdomain(address.podName) ? address.podName : '';
         const name = serverName({ podName, serviceName, portName: port.name, ip: address.ip, port: port.port });
         if (seen.has(name)) continue;

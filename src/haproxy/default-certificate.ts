@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DefaultCertificateSource } from '../cli/parse-options.ts';
 import type { Logger } from '../log.ts';
 import { generateSelfSignedCertificate } from '../tls/self-signed.ts';
@@ -27,7 +27,8 @@ export async function prepareDefaultCertificate(source: DefaultCertificateSource
   switch (source.kind) {
     case 'file': {
       requirePem(await readFile(source.path, 'utf8'), source.path);
-      return source.path;
+      // haproxy resolves relative paths against the configuration's own directory, not ours.
+      return resolve(source.path);
     }
     case 'pem': {
       requirePem(source.pem, '--default-certificate');

@@ -28,9 +28,6 @@ export type ReloadResult = { ok: true; workerPid: number } | { ok: false; messag
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Unix socket paths longer than sun_path are refused by haproxy with an obscure error; say it plainly. */
-export const MAX_SOCKET_PATH_BYTES = 100;
-
 /**
  * Runs haproxy as the router's own child in master-worker mode and keeps it
  * running: reloads through the master CLI, restarts with backoff when the
@@ -40,6 +37,8 @@ export class HaproxySupervisor {
   private proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'> | undefined;
   /** The master that reached ready; only its death triggers a restart (a failed start is the caller's to handle). */
   private readyProc: Bun.Subprocess | undefined;
+  /** The start in flight, if any (settled, never rejecting): stop() waits for it. */
+  private starting: Promise<void> | undefined;
   private stopping = false;
   private backoffMs = RESTART_BACKOFF_INITIAL_MS;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,15 +51,11 @@ export class HaproxySupervisor {
   constructor(private readonly opts: SupervisorOptions) {
     this.log = opts.logger.withTag('supervisor');
     this.haproxyLog = opts.logger.withTag('haproxy');
-    if (Buffer.byteLength(opts.masterSocketPath) > MAX_SOCKET_PATH_BYTES) {
-      throw new Error(
-        `master socket path ${opts.masterSocketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, which unix sockets do not allow; use a shorter --working-dir`,
-      );
-    }
   }
 
+  /** The master that reached ready and is still alive; a master still starting does not count. */
   get masterPid(): number | undefined {
-    return this.proc?.exitCode === null ? this.proc.pid : undefined;
+    return this.readyProc?.exitCode === null ? this.readyProc.pid : undefined;
   }
 
   get running(): boolean {
@@ -73,9 +68,16 @@ export class HaproxySupervisor {
   }
 
   /** Starts haproxy and resolves once its first worker is up; rejects with haproxy's own alerts if it cannot start. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    const starting = this.spawnAndWait();
+    this.starting = starting.catch(() => {});
+    return starting;
+  }
+
+  private async spawnAndWait(): Promise<void> {
     await this.killStale();
-    this.stopping = false;
+    // stop() is final: a start (or crash restart) that raced it must not bring haproxy back.
+    if (this.stopping) throw new Error('haproxy supervisor is stopped');
     const alerts: string[] = [];
     const proc = Bun.spawn(
       [this.opts.haproxyBinary, '-W', '-S', `${this.opts.masterSocketPath},mode,600`, '-f', this.opts.configPath, '-p', this.opts.pidFile],
@@ -91,6 +93,11 @@ export class HaproxySupervisor {
     void pipeLines(proc.stderr, this.haproxyLog, collect);
     void proc.exited.then((code) => this.onExit(proc, code));
     const state = await this.waitFor((s) => s.workerPids.length > 0, START_TIMEOUT_MS, proc);
+    if (this.stopping) {
+      proc.kill('SIGKILL');
+      await proc.exited;
+      throw new Error('haproxy supervisor stopped while haproxy was starting');
+    }
     if (!state) {
       const detail = alerts.length > 0 ? alerts.join('; ') : `no worker within ${START_TIMEOUT_MS} ms`;
       if (proc.exitCode === null) proc.kill('SIGKILL');
@@ -109,7 +116,7 @@ export class HaproxySupervisor {
    * counter moved and the failed counter did not.
    */
   async reload(): Promise<ReloadResult> {
-    const proc = this.proc;
+    const proc = this.readyProc;
     if (!proc || proc.exitCode !== null) return { ok: false, message: 'haproxy is not running' };
     const before = await this.procState();
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
@@ -127,6 +134,7 @@ export class HaproxySupervisor {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
+    await this.starting;
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
     this.log.info(`stopping haproxy (master pid ${proc.pid}): draining connections`);

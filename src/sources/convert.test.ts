@@ -298,15 +298,15 @@ describe('toEndpointSlices: Endpoints', () => {
     });
   });
 
-  test('several subsets become records <name>-<i>, in subset order', () => {
+  test('several subsets become records <name>/<i>, in subset order', () => {
     const obj = endpoints([
       { addresses: [{ ip: 'fd00::1' }], ports: [{ name: 'http', port: 80 }] },
       { addresses: [{ ip: '10.0.0.1' }], ports: [{ name: 'https', port: 443 }] },
     ]);
     const records = value(toEndpointSlices(obj, 'Endpoints'));
     expect(records.map((r) => [r.name, r.serviceName, r.addressType])).toEqual([
-      ['web-0', 'web', 'IPv6'],
-      ['web-1', 'web', 'IPv4'],
+      ['web/0', 'web', 'IPv6'],
+      ['web/1', 'web', 'IPv4'],
     ]);
   });
 

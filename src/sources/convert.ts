@@ -72,7 +72,7 @@ export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Rou
 /**
  * Converts a discovery.k8s.io/v1 EndpointSlice (to one record, or none for
  * an FQDN slice, which the router cannot dial) or a core/v1 Endpoints (to
- * one record per subset, named `<name>` or `<name>-<i>` when there are
+ * one record per subset, named `<name>` or `<name>/<i>` when there are
  * several). Addresses are sorted by IP then pod name, ports by port,
  * protocol and name, which fixes the server order in haproxy.config.
  */
@@ -189,7 +189,8 @@ function fromEndpoints(o: JsonObject, _meta: JsonObject, id: ObjectId): Endpoint
     ];
     return {
       namespace: id.namespace,
-      name: subsets.length === 1 ? id.name : `${id.name}-${i}`,
+      // "/" cannot appear in an object name, so a subset record never collides with another Endpoints object (e.g. `web-0`).
+      name: subsets.length === 1 ? id.name : `${id.name}/${i}`,
       serviceName: id.name,
       // Endpoints carry one address family (the Service's primary one).
       addressType: addresses.length > 0 && addresses.every((a) => a.ip.includes(':')) ? 'IPv6' : 'IPv4',

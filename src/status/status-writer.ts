@@ -7,12 +7,10 @@ import type { RouteRecord } from '../sources/kube/kube-source.ts';
 import { ContentionTracker } from './contention.ts';
 import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
 
-/** What the writer needs from the source: the route as last seen, a way to record the API's answer, and when the source stops. */
+/** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
 export interface RouteRecords {
   routeRecord(key: string): RouteRecord | undefined;
   rememberRoute(raw: RouteRecord['raw']): void;
-  /** Runs `listener` once the source stops: its records are no longer kept current, so nothing may be written from them. */
-  onStop(listener: () => void): void;
 }
 
 /** This router's verdict on one route. */
@@ -63,7 +61,6 @@ export class StatusWriter {
   ) {
     this.contention = new ContentionTracker(opts.contentionWindowMs);
     this.log = opts.logger.withTag('status');
-    opts.records.onStop(() => this.stop());
   }
 
   /** Records the verdicts of a commit and writes whatever changed. Routes absent from `verdicts` are forgotten. */

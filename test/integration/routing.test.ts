@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { rawGet } from '../support/net.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 
 let backends: Record<string, TestBackend>;
@@ -74,6 +75,11 @@ describe('path routing', () => {
   test('a path with a trailing slash serves only what is below it', async () => {
     expect((await t.get('slash.example.com', '/dir/x')).backend).toBe('slash');
     expect((await t.get('slash.example.com', '/dir')).status).toBe(503);
+  });
+
+  test('a Host header carrying a path cannot shift the path boundary', async () => {
+    const res = await rawGet(t.httpPort, 'shop.example.com/foo', '/x');
+    expect(res.status).toBe(503);
   });
 
   test('path matching is case-sensitive, host matching is not', async () => {

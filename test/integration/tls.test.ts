@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
 import { makeCA, makeLeaf, type Authority, type Issued } from '../support/certs.ts';
 import { routeJson, sliceYaml } from '../support/manifests.ts';
+import { rawGet } from '../support/net.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 import { tlsGet, tlsResumes, tlsSession } from '../support/tls-client.ts';
 
@@ -95,6 +96,12 @@ describe('edge', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://redirect.example.com/page?q=1');
     expect((await t.get('redirect.example.com', '/api/v1')).status).toBe(200);
+  });
+
+  test('a Redirect answers absolute-form requests with a well-formed Location', async () => {
+    const res = await rawGet(t.httpPort, 'redirect.example.com', 'http://redirect.example.com/page?q=1');
+    expect(res.status).toBe(302);
+    expect(res.location).toBe('https://redirect.example.com/page?q=1');
   });
 });
 

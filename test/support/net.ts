@@ -26,7 +26,7 @@ export async function get(port: number, host: string, path = '/'): Promise<HttpA
 }
 
 /** One HTTP/1.1 request whose request line carries `path` byte for byte (fetch would re-encode it). */
-export function rawGet(port: number, host: string, path: string): Promise<{ status: number; backend: string | undefined }> {
+export function rawGet(port: number, host: string, path: string): Promise<{ status: number; backend: string | undefined; location: string | undefined }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = createConnection({ host: '127.0.0.1', port }, () => {
@@ -37,8 +37,8 @@ export function rawGet(port: number, host: string, path: string): Promise<{ stat
     socket.once('end', () => {
       const text = Buffer.concat(chunks).toString('latin1');
       const status = Number(text.split(' ')[1]);
-      const backend = /\r\nx-backend: ([^\r]*)\r\n/i.exec(text)?.[1];
-      resolve({ status, backend });
+      const header = (name: string) => new RegExp(`\r\n${name}: ([^\r]*)\r\n`, 'i').exec(text)?.[1];
+      resolve({ status, backend: header('x-backend'), location: header('location') });
     });
   });
 }

@@ -59,7 +59,6 @@ export class KubeSource implements Source {
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
   private informers: Informer[] = [];
-  private stopListeners: (() => void)[] = [];
   private sink: SourceSink | undefined;
   private synced = false;
   private readonly log: Logger;
@@ -76,11 +75,6 @@ export class KubeSource implements Source {
   /** Records a route object returned by a status write, so the next write starts from it. */
   rememberRoute(raw: RouteRecord['raw']): void {
     this.routeRecords.set(keyOf(raw), { raw, resourceVersion: raw.metadata?.resourceVersion ?? '' });
-  }
-
-  /** Runs `listener` when the source stops (the status writer ends with it). */
-  onStop(listener: () => void): void {
-    this.stopListeners.push(listener);
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -131,9 +125,6 @@ export class KubeSource implements Source {
   async stop(): Promise<void> {
     for (const informer of this.informers) informer.stop();
     this.informers = [];
-    const listeners = this.stopListeners;
-    this.stopListeners = [];
-    for (const listener of listeners) listener();
   }
 
   /** The namespace (or project) collection to watch for selection, or undefined when every namespace is served. */

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import {
+  KubeTestbed,
+  backendServers,
+  backendsReached,
+  createApp,
+  modify,
+  routeObject,
+  serviceObject,
+  sliceObject,
+} from '../../support/kube-harness.ts';
+
+setDefaultTimeout(15_000);
+
+let bed = new KubeTestbed();
+afterEach(async () => {
+  await bed.teardown();
+  bed = new KubeTestbed();
+});
+
+describe('routes and endpoints from the API', () => {
+  test('a route and its slice appear, change and disappear, and traffic follows', async () => {
+    const api = await bed.startApi();
+    const [a, b] = [bed.startBackend('a'), bed.startBackend('b')];
+    const t = await bed.startRouter(api);
+    expect((await t.get('web.example.com')).status).toBe(503);
+
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: a.port });
+    await t.untilServed('web.example.com', 'a');
+
+    // The slice moves to another port: the same route now reaches the other backend.
+    modify(api.server, 'EndpointSlice', 'default', 'web-abcde', (s) => {
+      s.ports = [{ name: 'http', port: b.port, protocol: 'TCP' }];
+    });
+    await t.untilServed('web.example.com', 'b');
+
+    // The route's host changes: the old host stops being served, the new one is.
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      (r.spec as { host: string }).host = 'www.example.com';
+    });
+    await t.untilServed('www.example.com', 'b');
+    expect((await t.get('web.example.com')).status).toBe(503);
+
+    api.server.remove('EndpointSlice', 'default', 'web-abcde');
+    await t.until('the backend has no servers left', () => backendServers(t.config(), 'be_http:default:web')?.length === 0);
+    expect((await t.get('www.example.com')).status).toBe(503);
+
+    api.server.remove('Route', 'default', 'web');
+    await t.until('the backend is gone', () => backendServers(t.config(), 'be_http:default:web') === undefined);
+    expect((await t.get('www.example.com')).status).toBe(503);
+  });
+
+  test('scaling a service up and down: both endpoints get traffic, then only the one left', async () => {
+    const api = await bed.startApi();
+    const first = bed.startBackend('first', '127.0.0.1');
+    // Same port on another loopback address: one slice port, two endpoints, as a scaled Deployment looks.
+    const second = bed.startBackend('second', '127.0.0.2', first.port);
+    api.server.create(serviceObject('app'));
+    api.server.create(sliceObject({ service: 'app', port: first.port, addresses: ['127.0.0.1'] }));
+    api.server.create(routeObject({ name: 'app', host: 'app.example.com' }));
+    const t = await bed.startRouter(api);
+    expect(await backendsReached(t, 'app.example.com', ['first', 'second'])).toEqual(new Set(['first']));
+
+    modify(api.server, 'EndpointSlice', 'default', 'app-abcde', (s) => {
+      s.endpoints = ['127.0.0.1', '127.0.0.2'].map((ip) => ({ addresses: [ip], conditions: { ready: true } }));
+    });
+    await t.until('two servers', () => backendServers(t.config(), 'be_http:default:app')?.length === 2);
+    expect(await backendsReached(t, 'app.example.com', ['first', 'second'])).toEqual(new Set(['first', 'second']));
+
+    modify(api.server, 'EndpointSlice', 'default', 'app-abcde', (s) => {
+      s.endpoints = [{ addresses: ['127.0.0.2'], conditions: { ready: true } }];
+    });
+    await t.until('one server', () => backendServers(t.config(), 'be_http:default:app')?.length === 1);
+    for (let i = 0; i < 10; i++) expect((await t.get('app.example.com')).backend).toBe('second');
+  });
+});
+
+describe('restricted endpoint addresses', () => {
+  /** Routes whose only endpoint is a restricted address, next to one whose endpoint is an ordinary one. */
+  function createRestricted(api: Awaited<ReturnType<KubeTestbed['startApi']>>, loopbackPort: number): void {
+    api.server.create(sliceObject({ service: 'metadata', port: 80, addresses: ['169.254.169.254'] }));
+    api.server.create(routeObject({ name: 'metadata', host: 'metadata.example.com' }));
+    api.server.create(sliceObject({ service: 'mapped', port: loopbackPort, addresses: ['::ffff:127.0.0.1'], addressType: 'IPv6' }));
+    api.server.create(routeObject({ name: 'mapped', host: 'mapped.example.com' }));
+    api.server.create(sliceObject({ service: 'loop', port: loopbackPort, addresses: ['127.0.0.1'] }));
+    api.server.create(routeObject({ name: 'loop', host: 'loop.example.com' }));
+    // TEST-NET-1: routable in principle, so it must stay a server (nothing connects to it in this test).
+    api.server.create(sliceObject({ service: 'remote', port: 8080, addresses: ['192.0.2.10'] }));
+    api.server.create(routeObject({ name: 'remote', host: 'remote.example.com' }));
+  }
+
+  test('without --allow-loopback-endpoints, loopback and metadata addresses never become servers', async () => {
+    const api = await bed.startApi();
+    const local = bed.startBackend('local');
+    createRestricted(api, local.port);
+    const t = await bed.startRouter(api, { allowLoopback: false });
+    const config = t.config();
+    expect(backendServers(config, 'be_http:default:metadata')).toEqual([]);
+    expect(backendServers(config, 'be_http:default:loop')).toEqual([]);
+    expect(backendServers(config, 'be_http:default:mapped')).toEqual([]);
+    expect(backendServers(config, 'be_http:default:remote')).toEqual(['192.0.2.10:8080']);
+    // The loopback backend is listening: only the filter keeps haproxy from it.
+    expect((await t.get('loop.example.com')).status).toBe(503);
+    expect((await t.get('mapped.example.com')).status).toBe(503);
+    expect((await t.get('metadata.example.com')).status).toBe(503);
+  });
+
+  test('--allow-loopback-endpoints lets loopback through, never the metadata service', async () => {
+    const api = await bed.startApi();
+    const local = bed.startBackend('local');
+    createRestricted(api, local.port);
+    const t = await bed.startRouter(api);
+    expect(t.logs.some((r) => r.level === 'warn' && r.msg.includes('--allow-loopback-endpoints'))).toBe(true);
+    const config = t.config();
+    expect(backendServers(config, 'be_http:default:metadata')).toEqual([]);
+    expect(backendServers(config, 'be_http:default:loop')).toEqual([`127.0.0.1:${local.port}`]);
+    // So the mapped spelling was dropped above by the loopback rule, not for being IPv6.
+    expect(backendServers(config, 'be_http:default:mapped')).toEqual([`[::ffff:127.0.0.1]:${local.port}`]);
+    expect((await t.get('loop.example.com')).backend).toBe('local');
+    expect((await t.get('metadata.example.com')).status).toBe(503);
+  });
+});

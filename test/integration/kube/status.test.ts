@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import type { RouteIngress } from '../../../src/status/ingress-status.ts';
+import { KubeTestbed, createApp, modify, routeObject, serviceObject, sliceObject, statusWrites, storedIngress } from '../../support/kube-harness.ts';
+
+setDefaultTimeout(15_000);
+
+let bed = new KubeTestbed();
+afterEach(async () => {
+  await bed.teardown();
+  bed = new KubeTestbed();
+});
+
+const entryOf = (ingress: RouteIngress[], routerName: string) => ingress.find((e) => e.routerName === routerName);
+const admitted = (entry: RouteIngress | undefined) => entry?.conditions.find((c) => c.type === 'Admitted');
+const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+describe('route status', () => {
+  test('an admitted route gets Admitted=True once; an unrelated change writes nothing', async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const t = await bed.startRouter(api);
+    await t.untilStatus('default', 'web', 'admitted by public', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+
+    const [entry] = storedIngress(api.server, 'default', 'web');
+    expect(entry).toEqual({
+      host: 'web.example.com',
+      routerName: 'public',
+      wildcardPolicy: 'None',
+      conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: expect.stringMatching(RFC3339_SECONDS) }],
+    });
+    expect(statusWrites(api.server, 'default', 'web')).toHaveLength(1);
+
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      r.metadata.labels = { team: 'blue' };
+    });
+    await t.until('the label change is committed', () => t.router.lastCommit()?.admitted.find((r) => r.name === 'web')?.labels.team === 'blue');
+    await t.router.status?.idle();
+    expect(statusWrites(api.server, 'default', 'web')).toHaveLength(1);
+    expect(storedIngress(api.server, 'default', 'web')).toEqual([entry as RouteIngress]);
+  });
+
+  test('a route that loses a host claim gets Admitted=False HostAlreadyClaimed, and True once the claim is free', async () => {
+    const api = await bed.startApi();
+    const [old, young] = [bed.startBackend('old'), bed.startBackend('young')];
+    createApp(api.server, { name: 'young', host: 'shared.example.com', port: young.port });
+    modify(api.server, 'Route', 'default', 'young', (r) => {
+      r.metadata.creationTimestamp = '2024-06-01T00:00:00Z';
+    });
+    api.server.create(serviceObject('old'));
+    api.server.create(sliceObject({ service: 'old', port: old.port }));
+    api.server.create(routeObject({ name: 'old', host: 'shared.example.com', creationTimestamp: '2020-01-01T00:00:00Z' }));
+    const t = await bed.startRouter(api);
+
+    await t.untilStatus('default', 'young', 'rejected', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'False');
+    expect(admitted(entryOf(storedIngress(api.server, 'default', 'young'), 'public'))).toEqual({
+      type: 'Admitted',
+      status: 'False',
+      reason: 'HostAlreadyClaimed',
+      message: 'route old already exposes shared.example.com and is older',
+      lastTransitionTime: expect.stringMatching(RFC3339_SECONDS),
+    });
+    await t.untilStatus('default', 'old', 'admitted', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+    expect((await t.get('shared.example.com')).backend).toBe('old');
+
+    api.server.remove('Route', 'default', 'old');
+    await t.untilStatus('default', 'young', 'admitted after the older route left', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+    await t.untilServed('shared.example.com', 'young');
+  });
+
+  test('--name and --router-canonical-hostname are written into the entry', async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const t = await bed.startRouter(api, { args: ['--name=edge', '--router-canonical-hostname=router-edge.apps.example.com'] });
+    await t.untilStatus('default', 'web', 'admitted by edge', (ingress) => admitted(entryOf(ingress, 'edge'))?.status === 'True');
+    expect(storedIngress(api.server, 'default', 'web')).toEqual([
+      expect.objectContaining({ routerName: 'edge', routerCanonicalHostname: 'router-edge.apps.example.com', host: 'web.example.com' }),
+    ]);
+  });
+
+  test('a write that conflicts (the route changed after the router read it) is retried on the fresh object', async () => {
+    const api = await bed.startApi();
+    const backend = bed.startBackend('web');
+    api.server.create(serviceObject('web'));
+    api.server.create(sliceObject({ service: 'web', port: backend.port }));
+    const t = await bed.startRouter(api);
+
+    api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+    // The commit that admits the route has already handed the writer its verdict, and the writer has built its
+    // request from the route as the router last saw it; the request reaches the server only on a later I/O turn.
+    for (let commits = 0; commits < 5; commits++) {
+      const outcome = await t.router.nextCommit();
+      if (outcome?.admitted.some((r) => r.name === 'web')) break;
+    }
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      r.metadata.labels = { team: 'blue' };
+    });
+
+    await t.untilStatus('default', 'web', 'admitted', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+    // The first write got 409; the writer read the route again and wrote once more on top of it.
+    const onRoute = api.server.requests.filter((r) => r.path.startsWith('/apis/route.openshift.io/v1/namespaces/default/routes/web'));
+    expect(onRoute.map((r) => `${r.method} ${r.path.endsWith('/status') ? 'status' : 'route'}`)).toEqual(['PUT status', 'GET route', 'PUT status']);
+    expect(api.server.get('Route', 'default', 'web')?.metadata.labels).toEqual({ team: 'blue' });
+    expect(t.logs.filter((r) => r.msg.includes('cannot write the status'))).toEqual([]);
+  });
+
+  test('a status write the API fails is retried until it lands', async () => {
+    const api = await bed.startApi();
+    const backend = bed.startBackend('web');
+    api.server.create(serviceObject('web'));
+    api.server.create(sliceObject({ service: 'web', port: backend.port }));
+    const t = await bed.startRouter(api);
+    // With every watch open, the next request the router sends is the status write for the route created below.
+    await api.server.waitForWatchers(3);
+    api.server.failNext(1, 503);
+    api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+
+    const failed = await t.waitForLog((r) => r.msg.startsWith('cannot write the status of route default/web'));
+    expect(failed.msg).toContain('503 Service Unavailable');
+    await t.untilStatus('default', 'web', 'admitted', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+    expect(statusWrites(api.server, 'default', 'web')).toHaveLength(2);
+  });
+
+  test('two routers with different --name each keep their own entry', async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const alpha = await bed.startRouter(api, { args: ['--name=alpha'] });
+    const beta = await bed.startRouter(api, { args: ['--name=beta'] });
+    const both = (host: string) => (ingress: RouteIngress[]) =>
+      ['alpha', 'beta'].every((name) => {
+        const entry = entryOf(ingress, name);
+        return entry?.host === host && admitted(entry)?.status === 'True';
+      });
+    await alpha.untilStatus('default', 'web', 'entries of alpha and beta', both('web.example.com'));
+
+    // A change both routers act on: each rewrites its own entry and leaves the other's alone.
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      (r.spec as { host: string }).host = 'www.example.com';
+    });
+    await alpha.untilStatus('default', 'web', 'both entries on the new host', both('www.example.com'));
+    await beta.router.status?.idle();
+    expect(storedIngress(api.server, 'default', 'web').map((e) => e.routerName).sort()).toEqual(['alpha', 'beta']);
+    for (const t of [alpha, beta]) expect(t.logs.filter((r) => r.msg.includes('keeps changing its status'))).toEqual([]);
+  });
+
+  test('--update-status=false writes no status at all, rejections are only logged', async () => {
+    const api = await bed.startApi();
+    const backend = bed.startBackend('web');
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: backend.port });
+    api.server.create(routeObject({ name: 'copy', host: 'web.example.com', service: 'web', creationTimestamp: '2099-01-01T00:00:00Z' }));
+    const t = await bed.startRouter(api, { args: ['--update-status=false'] });
+    expect(t.router.status).toBeUndefined();
+    expect((await t.get('web.example.com')).backend).toBe('web');
+    await t.waitForLog((r) => r.msg.includes('route default/copy rejected: HostAlreadyClaimed'));
+    expect(api.server.requests.filter((r) => r.path.endsWith('/status'))).toEqual([]);
+    expect(storedIngress(api.server, 'default', 'web')).toEqual([]);
+    expect(storedIngress(api.server, 'default', 'copy')).toEqual([]);
+  });
+});
