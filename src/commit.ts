@@ -153,10 +153,12 @@ export function createCommitter(deps: CommitDeps): Committer {
 
   /** Runtime path: disk first (a reload or restart at any moment must bring up what the worker holds), then the commands. */
   async function applyRuntime(files: RenderedFiles, model: ConfigModel, commands: UpdatePlan & { kind: 'runtime' }): Promise<boolean> {
-    // No haproxy -c: only server lines changed, built by the function whose output the running config already accepted.
+    // No haproxy -c: only server lines (built by the function the running config already accepted) and crt-list
+    // lines changed; a certificate haproxy cannot parse fails `set ssl cert`, and the swap is rolled back below.
     const gen = await deps.store.stage(files);
     await deps.store.activate(gen.generation);
     let failure: string | undefined;
+    deletes.cancel(commands.commands.filter((c) => c.kind === 'add-server'));
     try {
       const result = await deps.runtime.apply(commands.commands);
       const f = result.failed[0];
@@ -238,6 +240,8 @@ export function createCommitter(deps: CommitDeps): Committer {
     }
     for (const r of reasons) reloadCounts.set(r.code, (reloadCounts.get(r.code) ?? 0) + 1);
     lastReloadAt = now();
+    // Pending deletions belong to the worker being replaced; none may reach the new one.
+    deletes.clear();
     const result = await deps.supervisor.reload();
     if (!result.ok) {
       if (!deps.supervisor.running) {

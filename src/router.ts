@@ -220,7 +220,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     includeUdpEndpoints: options.includeUdpEndpoints,
     store,
     supervisor,
-    runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket)),
+    runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize })),
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
     haproxyBinary: options.haproxyBinary,

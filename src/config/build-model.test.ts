@@ -96,7 +96,7 @@ describe('TLS terminations', () => {
   test('a route certificate becomes a content-named file and a crt-list line with h2', () => {
     const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge', { certificate: 'CERT', key: 'KEY' }) }));
     expect(m.certificates).toHaveLength(1);
-    expect(m.certificates[0]?.name).toMatch(/^cert-default:e-[0-9a-f]{16}\.pem$/);
+    expect(m.certificates[0]?.name).toMatch(/^cert-default_e-[0-9a-f]{16}\.pem$/);
     expect(m.certificates[0]?.pem).toBe('KEY\nCERT\n');
     expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true }]);
   });

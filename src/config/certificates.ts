@@ -10,7 +10,8 @@ import type { CertificateFile } from './model.ts';
  */
 export function certificateFile(kind: 'cert' | 'destca', namespace: string, name: string, pem: string): CertificateFile {
   const digest = createHash('sha256').update(pem).digest('hex').slice(0, 16);
-  return { name: `${kind}-${namespace}:${name}-${digest}.pem`, pem };
+  // No ':' (haproxy's `del ssl crt-list` reads it as a line number); '_' never occurs in DNS-1123 names, so this stays unambiguous.
+  return { name: `${kind}-${namespace}_${name}-${digest}.pem`, pem };
 }
 
 /** haproxy wants the key, then the certificate, then the chain, in one file. */

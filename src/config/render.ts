@@ -1,5 +1,6 @@
 import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
+import { CRT_LIST_FILE, crtListLine } from '../runtime/crt-list.ts';
 import { serverLine } from './server-line.ts';
 
 /** File name -> contents, relative to the configuration directory. */
@@ -21,10 +22,10 @@ function mapText(entries: readonly MapEntry[]): string {
   return text;
 }
 
-/** haproxy's crt-list format: `<cert file> [ssl options] <sni filter>`. */
+/** The crt-list file; each line is built by the same function the runtime `add ssl crt-list` uses. */
 function crtListText(entries: readonly CrtListEntry[]): string {
   let text = '';
-  for (const e of entries) text += `${e.certFile}${e.alpn ? ' [alpn h2,http/1.1]' : ''} ${e.sni}\n`;
+  for (const e of entries) text += `${crtListLine(e)}\n`;
   return text;
 }
 
@@ -43,7 +44,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       eta.render('@haproxy.config', { model, serverLine, version: assets.version, redirectToHttps: REDIRECT_TO_HTTPS }),
     );
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
-    files.set('cert_config.map', crtListText(model.crtList));
+    files.set(CRT_LIST_FILE, crtListText(model.crtList));
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
     return files;

@@ -6,40 +6,105 @@ import { createConnection } from 'node:net';
  * texts run together, and commands that succeed say nothing.
  */
 const PROMPT = '\n> ';
+/**
+ * In interactive mode haproxy answers the `<<` line and each payload line
+ * with this continuation prompt, ahead of the command's reply.
+ */
+const PAYLOAD_PROMPT = '+ ';
+const PAYLOAD_MARK = ' <<';
+
+/** One command as sent: its line and, for a command that takes one, its payload. */
+export interface CliRequest {
+  line: string;
+  /**
+   * Sent as `<line> <<`, these lines, then an empty line that ends the
+   * payload; so no line of it may be empty, or haproxy would end the payload
+   * there and run the rest as commands.
+   */
+  payload?: readonly string[];
+}
 
 export interface CliSessionOptions {
   /** Give up when haproxy has been silent this long while replies are still owed. */
   idleTimeoutMs: number;
   /**
-   * Most bytes of commands sent but not yet answered. haproxy reads commands
-   * into one buffer (tune.bufsize, 16 KiB by default) and a line must fit in
-   * it; keeping well under that keeps each write whole in haproxy's buffer.
+   * Most bytes of requests sent but not yet answered; a larger request is
+   * sent alone. haproxy reads requests into one buffer (tune.bufsize) and a
+   * request must fit in it (fitsCliBuffer); keeping well under that keeps
+   * each write whole in haproxy's buffer.
    */
   windowBytes: number;
+  /** The worker's tune.bufsize: the largest request it takes is one byte less (see fitsCliBuffer). */
+  bufSize: number;
+}
+
+function requestText(r: CliRequest): string {
+  if (r.payload === undefined) return `${r.line}\n`;
+  let text = `${r.line}${PAYLOAD_MARK}\n`;
+  for (const l of r.payload) text += `${l}\n`;
+  return `${text}\n`;
+}
+
+/** The request's first line as sent: what a log may show, as a payload can hold a private key. */
+export function requestHead(r: CliRequest): string {
+  return r.payload === undefined ? r.line : `${r.line}${PAYLOAD_MARK}`;
 }
 
 /**
- * Sends `lines` over one connection to a haproxy CLI socket in interactive
- * mode, pipelined up to `windowBytes` ahead of the replies, and resolves
- * with one trimmed reply per line, in order. Rejects when the socket fails,
- * closes early, or goes silent; the lines answered so far have then been
- * applied, the rest may or may not have been.
+ * Whether haproxy 2.6 can take the request. It gathers a command and its
+ * whole payload in one tune.bufsize buffer and keeps a byte for a
+ * terminating NUL, so requests of up to bufsize - 1 bytes go through
+ * (verified on 2.6.12 at 32768, whatever the line lengths). One byte more
+ * and the worker spins on its full buffer until the watchdog kills it, with
+ * every connection it holds: so this is checked before anything is sent.
  */
-export async function runCliSession(socketPath: string, lines: readonly string[], opts: CliSessionOptions): Promise<string[]> {
-  for (const line of lines) {
-    if (line.includes('\n')) throw new Error(`haproxy CLI: a command cannot span lines: ${JSON.stringify(line)}`);
-    if (Buffer.byteLength(line) + 1 > opts.windowBytes) {
-      throw new Error(`haproxy CLI: command of ${Buffer.byteLength(line)} bytes exceeds the ${opts.windowBytes}-byte window`);
-    }
+export function fitsCliBuffer(r: CliRequest, bufSize: number): boolean {
+  return Buffer.byteLength(requestText(r)) <= bufSize - 1;
+}
+
+/** Throws on a request that could not be framed as exactly one command. */
+function checkFraming(r: CliRequest): void {
+  if (r.line.includes('\n')) throw new Error(`haproxy CLI: a command cannot span lines: ${JSON.stringify(r.line)}`);
+  if (r.payload === undefined) {
+    // haproxy would take the lines after it as its payload.
+    if (r.line.trimEnd().endsWith('<<')) throw new Error(`haproxy CLI: a command without payload cannot end with <<: ${JSON.stringify(r.line)}`);
+    return;
   }
-  if (lines.length === 0) return [];
+  for (const l of r.payload) {
+    // haproxy drops a trailing \r before looking for the empty line, and a NUL would cut the command short.
+    if (l === '' || /[\r\n\0]/.test(l)) throw new Error(`haproxy CLI: payload line ${JSON.stringify(l)} of ${JSON.stringify(r.line)} would end or break the payload`);
+  }
+}
+
+/**
+ * Sends `requests` over one connection to a haproxy CLI socket in
+ * interactive mode, pipelined up to `windowBytes` ahead of the replies, and
+ * resolves with one trimmed reply per request, in order (without the
+ * continuation prompts a payload draws). Refuses, before connecting, any
+ * request haproxy could mistake for more or fewer commands or could not
+ * hold. Rejects when the socket fails, closes early, or goes silent; the
+ * requests answered so far have then been applied, the rest may or may not
+ * have been.
+ */
+export async function runCliSession(socketPath: string, requests: readonly CliRequest[], opts: CliSessionOptions): Promise<string[]> {
+  const texts = requests.map((r) => {
+    checkFraming(r);
+    const text = requestText(r);
+    const size = Buffer.byteLength(text);
+    if (size > opts.bufSize - 1) {
+      throw new Error(`haproxy CLI: ${JSON.stringify(requestHead(r))} takes ${size} bytes, more than haproxy's ${opts.bufSize}-byte buffer holds`);
+    }
+    // The `<<` line and every payload line each draw one continuation prompt.
+    return { text, size, echo: r.payload === undefined ? '' : PAYLOAD_PROMPT.repeat(r.payload.length + 1) };
+  });
+  if (texts.length === 0) return [];
 
   return new Promise((resolve, reject) => {
     const replies: string[] = [];
-    /** Byte size (with newline) of each command sent and not yet answered, oldest first. */
-    const inFlight: number[] = [];
+    /** Size and continuation prompts of each request sent and not yet answered, oldest first. */
+    const inFlight: { size: number; echo: string }[] = [];
     let inFlightBytes = 0;
-    let nextLine = 0;
+    let next = 0;
     /** The reply to `prompt` itself comes first and is dropped. */
     let promptAcknowledged = false;
     let pending = '';
@@ -60,7 +125,7 @@ export async function runCliSession(socketPath: string, lines: readonly string[]
       }
     };
     const fail = (message: string, cause?: Error) =>
-      finish(new Error(`haproxy CLI ${socketPath}: ${message} (${replies.length} of ${lines.length} commands answered)`, { cause }));
+      finish(new Error(`haproxy CLI ${socketPath}: ${message} (${replies.length} of ${texts.length} commands answered)`, { cause }));
 
     let timer = setTimeout(() => fail(`no reply within ${opts.idleTimeoutMs} ms`), opts.idleTimeoutMs);
     const touch = () => {
@@ -70,14 +135,13 @@ export async function runCliSession(socketPath: string, lines: readonly string[]
 
     const sendMore = () => {
       let chunk = '';
-      while (nextLine < lines.length) {
-        const text = `${lines[nextLine]}\n`;
-        const size = Buffer.byteLength(text);
-        if (inFlight.length > 0 && inFlightBytes + size > opts.windowBytes) break;
-        inFlight.push(size);
-        inFlightBytes += size;
-        chunk += text;
-        nextLine++;
+      while (next < texts.length) {
+        const t = texts[next];
+        if (t === undefined || (inFlight.length > 0 && inFlightBytes + t.size > opts.windowBytes)) break;
+        inFlight.push(t);
+        inFlightBytes += t.size;
+        chunk += t.text;
+        next++;
       }
       if (chunk !== '') socket.write(chunk);
     };
@@ -92,18 +156,20 @@ export async function runCliSession(socketPath: string, lines: readonly string[]
       pending += data;
       let end: number;
       while ((end = pending.indexOf(PROMPT, searchFrom)) !== -1) {
-        const reply = pending.slice(0, end).trim();
+        const raw = pending.slice(0, end);
         pending = pending.slice(end + PROMPT.length);
         searchFrom = 0;
         if (!promptAcknowledged) {
           promptAcknowledged = true;
           continue;
         }
-        replies.push(reply);
-        inFlightBytes -= inFlight.shift() ?? 0;
+        const answered = inFlight.shift();
+        const echo = answered?.echo ?? '';
+        replies.push((echo !== '' && raw.startsWith(echo) ? raw.slice(echo.length) : raw).trim());
+        inFlightBytes -= answered?.size ?? 0;
       }
       searchFrom = Math.max(0, pending.length - PROMPT.length + 1);
-      if (replies.length === lines.length) finish(undefined);
+      if (replies.length === texts.length) finish(undefined);
       else sendMore();
     });
     socket.on('error', (err) => fail(err.message, err));

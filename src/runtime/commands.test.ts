@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test';
-import { classifyReply, commandText, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
+import { classifyReply, commandRequest, setSslCertRequest, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
 
 const ref = { backend: 'be_http:ns:a', server: 'pod:a-1:a:http:10.0.0.1:8080' };
 
-describe('commandText', () => {
+describe('commandRequest', () => {
   const cases: [RuntimeCommand, string][] = [
     [
       { kind: 'add-server', ...ref, address: '10.0.0.1:8080', options: 'weight 1 ssl alpn h2,http/1.1 verify none check inter 5000ms' },
@@ -19,8 +19,48 @@ describe('commandText', () => {
     [{ kind: 'del-server', ...ref }, 'del server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
   ];
   for (const [command, text] of cases) {
-    test(command.kind, () => expect(commandText(command)).toBe(text));
+    test(command.kind, () => expect(commandRequest(command)).toEqual({ line: text }));
   }
+
+  const file = '/var/lib/router/certs/cert-ns_a-0123456789abcdef.pem';
+  const pem = '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n';
+  const certificateCases: [RuntimeCommand, { line: string; payload?: string[] }][] = [
+    [{ kind: 'new-ssl-cert', certFile: file }, { line: `new ssl cert ${file}` }],
+    [
+      { kind: 'set-ssl-cert', certFile: file, pem },
+      { line: `set ssl cert ${file}`, payload: ['-----BEGIN PRIVATE KEY-----', 'KEY', '-----END PRIVATE KEY-----', '-----BEGIN CERTIFICATE-----', 'CERT', '-----END CERTIFICATE-----'] },
+    ],
+    [{ kind: 'commit-ssl-cert', certFile: file }, { line: `commit ssl cert ${file}` }],
+    [
+      { kind: 'add-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: 'a.example.com', alpn: true } },
+      { line: 'add ssl crt-list cert_config.map', payload: [`${file} [alpn h2,http/1.1] a.example.com`] },
+    ],
+    [
+      { kind: 'add-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: '*.example.com', alpn: false } },
+      { line: 'add ssl crt-list cert_config.map', payload: [`${file} *.example.com`] },
+    ],
+    [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, { line: `del ssl crt-list cert_config.map ${file}` }],
+    [{ kind: 'del-ssl-cert', certFile: file }, { line: `del ssl cert ${file}` }],
+  ];
+  for (const [command, request] of certificateCases) {
+    test(`${command.kind}${command.kind === 'add-crt-list' && command.entry.alpn ? ' with ALPN' : ''}`, () => expect(commandRequest(command)).toEqual(request));
+  }
+
+  test('a PEM loses its blank lines and carriage returns, which would end the payload early', () => {
+    const crlf = '\r\n-----BEGIN CERTIFICATE-----\r\nA\r\n-----END CERTIFICATE-----\r\n\r\n  \n-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n\n';
+    expect(commandRequest({ kind: 'set-ssl-cert', certFile: file, pem: crlf }).payload).toEqual([
+      '-----BEGIN CERTIFICATE-----',
+      'A',
+      '-----END CERTIFICATE-----',
+      '-----BEGIN CERTIFICATE-----',
+      'B',
+      '-----END CERTIFICATE-----',
+    ]);
+  });
+
+  test('setSslCertRequest is the set-ssl-cert request, for sizing before the name is checked', () => {
+    expect(setSslCertRequest(file, pem)).toEqual(commandRequest({ kind: 'set-ssl-cert', certFile: file, pem }));
+  });
 
   const refused: [string, RuntimeCommand][] = [
     ['a space in a backend', { kind: 'enable-server', backend: 'be a', server: 's' }],
@@ -33,9 +73,15 @@ describe('commandText', () => {
     ['a newline in the options', { kind: 'add-server', backend: 'b', server: 's', address: '10.0.0.1:80', options: 'weight 1\ndel server b/t' }],
     ['a weight above 256', { kind: 'set-weight', backend: 'b', server: 's', weight: 257 }],
     ['a fractional weight', { kind: 'set-weight', backend: 'b', server: 's', weight: 1.5 }],
+    ['a space in a certificate file', { kind: 'new-ssl-cert', certFile: '/c/a b.pem' }],
+    ['a semicolon in a certificate file', { kind: 'del-ssl-cert', certFile: '/c/a.pem;shutdown sessions server b/s' }],
+    ['a colon in a certificate file to delete from a crt-list', { kind: 'del-crt-list', crtList: 'l', certFile: '/c/cert-ns:a.pem' }],
+    ['a space in a crt-list name', { kind: 'del-crt-list', crtList: 'a b', certFile: '/c/a.pem' }],
+    ['a space in an SNI', { kind: 'add-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a.example.com b.example.com', alpn: false } }],
+    ['a newline in an SNI', { kind: 'add-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a.example.com\n', alpn: false } }],
   ];
   for (const [what, command] of refused) {
-    test(`refuses ${what}`, () => expect(() => commandText(command)).toThrow('runtime command:'));
+    test(`refuses ${what}`, () => expect(() => commandRequest(command)).toThrow('runtime command:'));
   }
 
   test('show servers state, of all backends or one', () => {
@@ -63,5 +109,31 @@ describe('classifyReply', () => {
       const command = (kind === 'set-weight' ? { kind, ...ref, weight: 1 } : kind === 'add-server' ? { kind, ...ref, address: 'a:1', options: '' } : { kind, ...ref }) as RuntimeCommand;
       expect(classifyReply(command, reply)).toBe(status);
     });
+  }
+});
+
+describe('classifyReply for certificate commands (haproxy 2.6.12 texts)', () => {
+  const file = '/c/cert-ns_a-0123456789abcdef.pem';
+  const other = '/c/cert-ns_b-fedcba9876543210.pem';
+  const entry = { certFile: file, sni: 'a.example.com', alpn: true };
+  const cases: [RuntimeCommand, string, ReplyStatus][] = [
+    [{ kind: 'new-ssl-cert', certFile: file }, `New empty certificate store '${file}'!`, 'ok'],
+    [{ kind: 'new-ssl-cert', certFile: file }, `Certificate '${file}' already exists!`, 'failed'],
+    [{ kind: 'set-ssl-cert', certFile: file, pem: 'x' }, `Transaction created for certificate ${file}!`, 'ok'],
+    // Another certificate's transaction was still open: haproxy 2.6 put this payload into that one.
+    [{ kind: 'set-ssl-cert', certFile: file, pem: 'x' }, `Transaction updated for certificate ${other}!`, 'failed'],
+    [{ kind: 'set-ssl-cert', certFile: file, pem: 'x' }, `unable to load certificate from file '${file}'.\nCan't load the payload\nCan't update ${file}!`, 'failed'],
+    [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}\nSuccess!`, 'ok'],
+    [{ kind: 'commit-ssl-cert', certFile: file }, `No ongoing transaction! !\nCan't commit ${file}!`, 'failed'],
+    [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Inserting certificate '${file}' in crt-list 'cert_config.map'.\nSuccess!`, 'ok'],
+    [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Can't edit the crt-list: certificate '${file}' is empty!`, 'failed'],
+    [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, `Entry '${file}' deleted in crtlist 'cert_config.map'!`, 'ok'],
+    [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, `Can't delete the entry: certificate '${file}' can't be found in crt-list 'cert_config.map'!`, 'failed'],
+    [{ kind: 'del-ssl-cert', certFile: file }, `Certificate '${file}' deleted!`, 'ok'],
+    [{ kind: 'del-ssl-cert', certFile: file }, `Can't remove the certificate: certificate '${file}' in use, can't be deleted!`, 'failed'],
+    [{ kind: 'del-ssl-cert', certFile: file }, `Certificate '${other}' deleted!`, 'failed'],
+  ];
+  for (const [command, reply, status] of cases) {
+    test(`${command.kind}: ${JSON.stringify(reply.replaceAll(file, '<file>'))} is ${status}`, () => expect(classifyReply(command, reply)).toBe(status));
   }
 });

@@ -1,16 +1,19 @@
 /**
  * The runtime-API commands the router sends to a haproxy worker, as data,
- * and the one place that turns them into CLI text and judges haproxy's
+ * and the one place that turns them into CLI requests and judges haproxy's
  * replies (texts verified against haproxy 2.6.12).
  */
+import type { CrtListEntry } from '../config/model.ts';
+import type { CliRequest } from './cli-session.ts';
+import { crtListLine } from './crt-list.ts';
 
 interface ServerRef {
   backend: string;
   server: string;
 }
 
-/** A command that changes one server of a running backend; see commandText for its haproxy form. */
-export type RuntimeCommand =
+/** A command that changes one server of a running backend. */
+export type ServerCommand =
   /** Registers a server in maintenance, with health checks off, whatever its options say. */
   | (ServerRef & { kind: 'add-server'; address: string; options: string })
   | (ServerRef & { kind: 'enable-server' })
@@ -22,6 +25,29 @@ export type RuntimeCommand =
   /** Out of load balancing but not in maintenance: the way out of maint that makes entering it again close idle connections. */
   | (ServerRef & { kind: 'set-drain' })
   | (ServerRef & { kind: 'del-server' });
+
+/**
+ * A command that changes which certificates the TLS frontend serves.
+ * `certFile`, the file's absolute path, is the certificate's name in
+ * haproxy, as the crt-list line gives it. haproxy 2.6 holds one certificate
+ * transaction at a time, so a certificate is created, set and committed in
+ * a row before the next one.
+ */
+export type CertificateCommand =
+  /** Registers an empty certificate under the name. */
+  | { kind: 'new-ssl-cert'; certFile: string }
+  /** Opens the transaction that fills it; `pem` is key, certificate and chain, as the file holds them. */
+  | { kind: 'set-ssl-cert'; certFile: string; pem: string }
+  | { kind: 'commit-ssl-cert'; certFile: string }
+  /** Appends the entry's line to the crt-list: from then on its SNI is served with that certificate. */
+  | { kind: 'add-crt-list'; crtList: string; entry: CrtListEntry }
+  /** Removes the certificate's line: its SNI falls back to the default certificate. */
+  | { kind: 'del-crt-list'; crtList: string; certFile: string }
+  /** Forgets a certificate no crt-list line uses any more. */
+  | { kind: 'del-ssl-cert'; certFile: string };
+
+/** A command for a running worker; see commandRequest for its haproxy form. */
+export type RuntimeCommand = ServerCommand | CertificateCommand;
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -69,27 +95,69 @@ function weight(value: number): string {
   return String(value);
 }
 
-/** The command's CLI line (without newline). Throws when an argument could break out of its place. */
-export function commandText(c: RuntimeCommand): string {
+/**
+ * A PEM as payload lines. haproxy ends a payload at the first empty line
+ * (a lone \r counts as empty), so blank lines, which PEM readers skip
+ * between blocks anyway, are left out and line ends lose their \r.
+ */
+function pemLines(pem: string): string[] {
+  return pem.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+}
+
+/**
+ * The `set ssl cert` request, its name unchecked: commandRequest checks it
+ * first; the planner sizes the request (fitsCliBuffer) to reload rather than
+ * send a certificate haproxy could not hold.
+ */
+export function setSslCertRequest(certFile: string, pem: string): CliRequest {
+  return { line: `set ssl cert ${certFile}`, payload: pemLines(pem) };
+}
+
+/** `del ssl crt-list` takes what follows the first `:` of the file name as a line number. */
+function crtListCertFile(certFile: string): string {
+  if (certFile.includes(':')) throw new Error(`runtime command: certificate file ${JSON.stringify(certFile)} has a ':', which del ssl crt-list reads as a line number`);
+  return arg(certFile, 'certificate file');
+}
+
+function crtListEntryLine(entry: CrtListEntry): string {
+  arg(entry.certFile, 'certificate file');
+  arg(entry.sni, 'SNI');
+  return crtListLine(entry);
+}
+
+/** The command as a CLI request. Throws when an argument could break out of its place. */
+export function commandRequest(c: RuntimeCommand): CliRequest {
   switch (c.kind) {
     case 'add-server': {
       const opts = options(c.options);
-      return `add server ${serverRef(c)} ${arg(c.address, 'address')}${opts === '' ? '' : ` ${opts}`}`;
+      return { line: `add server ${serverRef(c)} ${arg(c.address, 'address')}${opts === '' ? '' : ` ${opts}`}` };
     }
     case 'enable-server':
-      return `enable server ${serverRef(c)}`;
+      return { line: `enable server ${serverRef(c)}` };
     case 'enable-health':
-      return `enable health ${serverRef(c)}`;
+      return { line: `enable health ${serverRef(c)}` };
     case 'disable-health':
-      return `disable health ${serverRef(c)}`;
+      return { line: `disable health ${serverRef(c)}` };
     case 'set-weight':
-      return `set server ${serverRef(c)} weight ${weight(c.weight)}`;
+      return { line: `set server ${serverRef(c)} weight ${weight(c.weight)}` };
     case 'set-maint':
-      return `set server ${serverRef(c)} state maint`;
+      return { line: `set server ${serverRef(c)} state maint` };
     case 'set-drain':
-      return `set server ${serverRef(c)} state drain`;
+      return { line: `set server ${serverRef(c)} state drain` };
     case 'del-server':
-      return `del server ${serverRef(c)}`;
+      return { line: `del server ${serverRef(c)}` };
+    case 'new-ssl-cert':
+      return { line: `new ssl cert ${arg(c.certFile, 'certificate file')}` };
+    case 'set-ssl-cert':
+      return setSslCertRequest(arg(c.certFile, 'certificate file'), c.pem);
+    case 'commit-ssl-cert':
+      return { line: `commit ssl cert ${arg(c.certFile, 'certificate file')}` };
+    case 'add-crt-list':
+      return { line: `add ssl crt-list ${arg(c.crtList, 'crt-list')}`, payload: [crtListEntryLine(c.entry)] };
+    case 'del-crt-list':
+      return { line: `del ssl crt-list ${arg(c.crtList, 'crt-list')} ${crtListCertFile(c.certFile)}` };
+    case 'del-ssl-cert':
+      return { line: `del ssl cert ${arg(c.certFile, 'certificate file')}` };
   }
 }
 
@@ -98,7 +166,13 @@ export function showServersStateText(backend?: string): string {
   return backend === undefined ? 'show servers state' : `show servers state ${arg(backend, 'backend')}`;
 }
 
-/** Judges haproxy's reply (already trimmed) to a command: anything but the exact expected text is a failure. */
+/**
+ * Judges haproxy's reply (already trimmed, continuation prompts removed) to
+ * a command: anything but the exact expected text is a failure. The
+ * certificate replies name the certificate, so a reply about another one
+ * fails too: `set ssl cert` while a transaction on another certificate is
+ * still open answers `Transaction updated for certificate <other>!`.
+ */
 export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
   switch (c.kind) {
     case 'add-server':
@@ -106,6 +180,18 @@ export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
     case 'del-server':
       if (reply === SERVER_DELETED_REPLY) return 'ok';
       return reply === SERVER_BUSY_REPLY ? 'busy' : 'failed';
+    case 'new-ssl-cert':
+      return reply === `New empty certificate store '${c.certFile}'!` ? 'ok' : 'failed';
+    case 'set-ssl-cert':
+      return reply === `Transaction created for certificate ${c.certFile}!` ? 'ok' : 'failed';
+    case 'commit-ssl-cert':
+      return reply === `Committing ${c.certFile}\nSuccess!` ? 'ok' : 'failed';
+    case 'add-crt-list':
+      return reply === `Inserting certificate '${c.entry.certFile}' in crt-list '${c.crtList}'.\nSuccess!` ? 'ok' : 'failed';
+    case 'del-crt-list':
+      return reply === `Entry '${c.certFile}' deleted in crtlist '${c.crtList}'!` ? 'ok' : 'failed';
+    case 'del-ssl-cert':
+      return reply === `Certificate '${c.certFile}' deleted!` ? 'ok' : 'failed';
     default:
       return reply === '' ? 'ok' : 'failed';
   }

@@ -1,5 +1,4 @@
 import type { Logger } from '../log.ts';
-import type { RuntimeCommand } from './commands.ts';
 import { planDeleteRetry } from './plan.ts';
 import type { RuntimeClient } from './runtime-client.ts';
 
@@ -13,23 +12,37 @@ const refKey = (r: ServerRef) => `${r.backend}/${r.server}`;
  * Servers whose deletion haproxy refused because requests were still in
  * flight. They are already in maintenance (no new traffic), so retrying the
  * delete later loses nothing; a reload makes them moot (the new worker never
- * had them), so `clear()` forgets them all.
+ * had them), so `clear()` forgets them all, including a retry already in
+ * flight: it must never reach a new worker that serves a server of that name.
  */
 export class DeleteRetries {
   private readonly pending = new Map<string, { ref: ServerRef; attempt: number; timer: ReturnType<typeof setTimeout> }>();
+  /** Bumped by clear(): a retry that started before it drops its outcome. */
+  private epoch = 0;
 
   constructor(
     private readonly client: () => RuntimeClient,
     private readonly logger: Logger,
   ) {}
 
-  add(commands: readonly RuntimeCommand[]): void {
-    for (const c of commands) this.schedule({ backend: c.backend, server: c.server }, 0);
+  /** Schedules the deletion of each server (the `del-server` commands of ApplyResult.busy). */
+  add(servers: readonly ServerRef[]): void {
+    for (const s of servers) this.schedule({ backend: s.backend, server: s.server }, 0);
   }
 
   clear(): void {
+    this.epoch++;
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
+  }
+
+  /** Forgets pending deletions of servers the model wants again (their re-adding decides what happens). */
+  cancel(servers: readonly ServerRef[]): void {
+    for (const s of servers) {
+      const key = refKey(s);
+      clearTimeout(this.pending.get(key)?.timer);
+      this.pending.delete(key);
+    }
   }
 
   get size(): number {
@@ -46,14 +59,17 @@ export class DeleteRetries {
 
   private async retry(ref: ServerRef, attempt: number): Promise<void> {
     const key = refKey(ref);
+    const epoch = this.epoch;
     if (!this.pending.has(key)) return;
     try {
       const result = await this.client().apply(planDeleteRetry(ref));
+      if (epoch !== this.epoch || !this.pending.has(key)) return;
       const del = result.results.at(-1);
       if (del?.status === 'busy') return this.schedule(ref, attempt + 1);
       this.pending.delete(key);
       if (del?.status === 'failed') this.logger.warn(`could not delete server ${key}: ${del.reply.trim()}`);
     } catch (err) {
+      if (epoch !== this.epoch || !this.pending.has(key)) return;
       this.schedule(ref, attempt + 1);
       this.logger.debug(`retrying delete of ${key}: ${(err as Error).message}`);
     }

@@ -182,18 +182,6 @@ const reloadCases: Case[] = [
     plan: reload(['maps-changed', undefined]),
   },
   {
-    name: 'the crt-list changed',
-    applied: base,
-    next: { ...base, crtList: [{ certFile: '/c/a.pem', sni: 'a.example.com', alpn: true }] },
-    plan: reload(['crt-list-changed', undefined]),
-  },
-  {
-    name: 'certificates changed',
-    applied: base,
-    next: { ...base, certificates: [{ name: 'cert-a', pem: 'x' }] },
-    plan: reload(['certificates-changed', undefined]),
-  },
-  {
     name: 'a backend added and one removed',
     applied: base,
     next: model([backend('be_http:ns:b', [s1])]),

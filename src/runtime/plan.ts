@@ -1,5 +1,6 @@
 import type { ConfigModel } from '../config/model.ts';
 import { planBackend } from './backend-plan.ts';
+import { planCertificates } from './certificate-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
@@ -13,18 +14,18 @@ export type UpdatePlan =
 /**
  * The router's one decision between the runtime API and a reload. Pure:
  * `applied` is what the running worker holds (the last loaded model with
- * every runtime update since), `next` what it should hold. Only server
- * changes inside an unchanged backend go through the runtime API; anything
- * else, or any server change haproxy 2.6 cannot make live, reloads, and the
- * plan says why.
+ * every runtime update since), `next` what it should hold. Server changes
+ * inside an unchanged backend and route certificates served by SNI (added,
+ * rotated, removed) go through the runtime API; anything else, or any such
+ * change haproxy 2.6 cannot make live, reloads, and the plan says why.
  */
 export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan {
   const reasons: ReloadReason[] = [];
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
   if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
   if (!Bun.deepEquals(applied.maps, next.maps)) global('maps-changed');
-  if (!Bun.deepEquals(applied.crtList, next.crtList)) global('crt-list-changed');
-  if (!Bun.deepEquals(applied.certificates, next.certificates)) global('certificates-changed');
+  const certificates = planCertificates(applied, next);
+  reasons.push(...certificates.reasons);
 
   const before = new Map(applied.backends.map((b) => [b.name, b]));
   const after = new Set(next.backends.map((b) => b.name));
@@ -44,11 +45,11 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   for (const b of applied.backends) if (!after.has(b.name)) reasons.push({ code: 'backend-removed', backend: b.name });
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
-  if (commands.length === 0) return { kind: 'none' };
+  if (commands.length === 0 && certificates.commands.length === 0) return { kind: 'none' };
   // Entering maintenance closes a server's idle connections, but those owned
   // by other threads close a moment later; deleting last gives them that moment.
   const deletes = commands.filter((c) => c.kind === 'del-server');
-  return { kind: 'runtime', commands: [...commands.filter((c) => c.kind !== 'del-server'), ...deletes] };
+  return { kind: 'runtime', commands: [...certificates.commands, ...commands.filter((c) => c.kind !== 'del-server'), ...deletes] };
 }
 
 /**

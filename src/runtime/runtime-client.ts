@@ -1,15 +1,20 @@
 import { SOCKET_COMMAND_TIMEOUT_MS } from '../haproxy/timeouts.ts';
-import { runCliSession } from './cli-session.ts';
-import { classifyReply, commandText, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
+import { requestHead, runCliSession, type CliSessionOptions } from './cli-session.ts';
+import { classifyReply, commandRequest, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
 import { parseServersState, type ServerRuntimeState } from './servers-state.ts';
 
 /** One command of a batch with haproxy's exact (trimmed) reply. */
 export interface CommandResult {
   command: RuntimeCommand;
-  /** The line sent. */
+  /** The line sent, without any payload (which can hold a private key), so it can be logged. */
   text: string;
   reply: string;
   status: ReplyStatus;
+}
+
+/** A `del-server` haproxy refused because requests are still in flight. */
+export interface BusyResult extends CommandResult {
+  command: Extract<RuntimeCommand, { kind: 'del-server' }>;
 }
 
 export interface ApplyResult {
@@ -17,8 +22,8 @@ export interface ApplyResult {
   results: CommandResult[];
   /** Anything but busy or ok: the worker no longer matches the plan, so the caller reloads. */
   failed: CommandResult[];
-  /** `del-server` refused because requests are still in flight; the server is in maintenance, retry the delete later. */
-  busy: CommandResult[];
+  /** The server is in maintenance; retry the delete later. */
+  busy: BusyResult[];
 }
 
 export interface RuntimeClientOptions {
@@ -26,45 +31,55 @@ export interface RuntimeClientOptions {
   idleTimeoutMs?: number;
   /** Bytes of commands sent ahead of their replies; see CliSessionOptions.windowBytes. */
   windowBytes?: number;
+  /** The worker's tune.bufsize (ConfigSettings.bufSize): a command that would not fit is refused before anything is sent. */
+  bufSize?: number;
 }
 
 /** Half of haproxy's default 16 KiB buffer: room for every command we send, and for several in flight. */
 const DEFAULT_WINDOW_BYTES = 8192;
+/** haproxy's own default tune.bufsize. */
+const DEFAULT_BUF_SIZE = 16384;
 
 export interface RuntimeClient {
   /**
    * Sends the commands in order over one connection and judges each reply.
-   * Rejects only when the socket fails (refused, closed, silent), in which
-   * case how much was applied is unknown.
+   * Rejects before connecting when a command would not fit haproxy's buffer
+   * (or an argument is unsafe), so nothing is applied; otherwise only when
+   * the socket fails (refused, closed, silent), in which case how much was
+   * applied is unknown.
    */
   apply(commands: readonly RuntimeCommand[]): Promise<ApplyResult>;
   /** The running servers, of one backend or all; rejects with haproxy's text if the backend does not exist. */
   showServersState(backend?: string): Promise<ServerRuntimeState[]>;
 }
 
+const isBusy = (r: CommandResult): r is BusyResult => r.status === 'busy' && r.command.kind === 'del-server';
+
 /** A client for a haproxy worker's admin socket (`stats socket ... level admin`, ConfigSettings.adminSocketPath). */
 export function createRuntimeClient(socketPath: string, opts: RuntimeClientOptions = {}): RuntimeClient {
-  const session = {
+  const session: CliSessionOptions = {
     idleTimeoutMs: opts.idleTimeoutMs ?? SOCKET_COMMAND_TIMEOUT_MS,
     windowBytes: opts.windowBytes ?? DEFAULT_WINDOW_BYTES,
+    bufSize: opts.bufSize ?? DEFAULT_BUF_SIZE,
   };
   return {
     async apply(commands) {
       // Built before connecting, so an unsafe argument sends nothing at all.
-      const texts = commands.map(commandText);
-      const replies = await runCliSession(socketPath, texts, session);
+      const requests = commands.map(commandRequest);
+      const replies = await runCliSession(socketPath, requests, session);
       const results = commands.map((command, i): CommandResult => {
         const reply = replies[i] ?? '';
-        return { command, text: texts[i] ?? '', reply, status: classifyReply(command, reply) };
+        const request = requests[i];
+        return { command, text: request ? requestHead(request) : '', reply, status: classifyReply(command, reply) };
       });
       return {
         results,
         failed: results.filter((r) => r.status === 'failed'),
-        busy: results.filter((r) => r.status === 'busy'),
+        busy: results.filter(isBusy),
       };
     },
     async showServersState(backend) {
-      const [reply] = await runCliSession(socketPath, [showServersStateText(backend)], session);
+      const [reply] = await runCliSession(socketPath, [{ line: showServersStateText(backend) }], session);
       return parseServersState(reply ?? '');
     },
   };

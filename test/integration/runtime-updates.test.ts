@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
-import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { makeCA, makeLeaf } from '../support/certs.ts';
+import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
+import { tlsGet } from '../support/tls-client.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 
 let a: TestBackend;
@@ -114,6 +116,31 @@ describe('endpoint changes go through the runtime API', () => {
     process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
     await ready;
     expect(await spread(t, 'r.example.com', 10)).toEqual({ b: 10 });
+  });
+
+  test('route certificates are added, rotated and removed live', async () => {
+    const ca = makeCA('rotation-ca');
+    const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    const v2 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v2.example.com'] });
+    const edge = (cert?: { cert: string; key: string }) =>
+      routeJson({ name: 'e', host: 'e.example.com', service: 'r', tls: { termination: 'edge', ...(cert ? { certificate: cert.cert, key: cert.key } : {}) } });
+    t = await startTestRouter({ manifests: { 'e.json': edge(), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    const pids = await workerPids(t);
+    const served = async () => (await tlsGet(t!.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).peerSAN ?? '';
+    expect(await served()).toContain('router-default');
+
+    await t.write('e.json', edge(v1));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await served()).toBe('DNS:e.example.com');
+
+    await t.write('e.json', edge(v2));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await served()).toContain('DNS:v2.example.com');
+
+    await t.write('e.json', edge());
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await served()).toContain('router-default');
+    expect(await workerPids(t)).toEqual(pids);
   });
 
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {

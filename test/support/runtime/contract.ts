@@ -49,7 +49,7 @@ const INITIAL: Layout = {
 const CHECK_INTERVAL_MS = 100;
 
 const backendName = (routeName: string) => `be_http:default:${routeName}`;
-const kinds = (commands: readonly RuntimeCommand[]) => commands.map((c) => `${c.kind} ${c.server}`);
+const kinds = (commands: readonly RuntimeCommand[]) => commands.map((c) => ('server' in c ? `${c.kind} ${c.server}` : c.kind));
 
 /**
  * The runtime API behaviour the router relies on, written once and run

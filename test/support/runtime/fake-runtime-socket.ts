@@ -1,12 +1,16 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { bare, EMPTY, msg, type Reply } from './fake-reply.ts';
+import { FakeSslStore, type FakeSslSpec } from './fake-ssl-store.ts';
 
 /**
  * A stand-in for a haproxy 2.6 worker's admin socket that understands the
  * commands the router sends and answers with haproxy's exact texts and
  * framing (captured from haproxy 2.6.12): in interactive mode every reply
  * is followed by the prompt `\n> `, and some messages carry their own
- * trailing newline while others do not.
+ * trailing newline while others do not. A line ending in `<<` starts a
+ * payload that an empty line ends, and in interactive mode haproxy answers
+ * that line and each payload line with `+ `.
  */
 
 export interface FakeServerSpec {
@@ -45,17 +49,9 @@ interface FakeBackend {
   nextServerId: number;
 }
 
-/** A reply: its text, and whether haproxy ends that text with a newline of its own before the prompt. */
-interface Reply {
-  text: string;
-  newline: boolean;
-}
-
-const EMPTY: Reply = { text: '', newline: false };
-const msg = (text: string): Reply => ({ text, newline: true });
-const bare = (text: string): Reply => ({ text, newline: false });
-
 const PROMPT = '\n> ';
+const PAYLOAD_PROMPT = '+ ';
+const PAYLOAD_MARK = '<<';
 const STATE_HEADER =
   '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port';
 /** haproxy's server-name alphabet (invalid_char in tools.c). */
@@ -116,12 +112,15 @@ export class FakeRuntimeSocket {
   connections = 0;
   private readonly backends = new Map<string, FakeBackend>();
   private readonly clients = new Set<Socket>();
+  private readonly ssl: FakeSslStore;
 
   private constructor(
     readonly path: string,
     private readonly server: Server,
     specs: readonly FakeBackendSpec[],
+    ssl: FakeSslSpec,
   ) {
+    this.ssl = new FakeSslStore(ssl);
     specs.forEach((spec, i) => {
       const backend: FakeBackend = { id: i + 1, name: spec.name, dynamic: spec.dynamic, servers: new Map(), nextServerId: 1 };
       for (const s of spec.servers) {
@@ -141,12 +140,12 @@ export class FakeRuntimeSocket {
     });
   }
 
-  /** Listens on `path` (removed first if a previous run left it). */
-  static async start(path: string, specs: readonly FakeBackendSpec[]): Promise<FakeRuntimeSocket> {
+  /** Listens on `path` (removed first if a previous run left it); without `ssl`, no certificates and no crt-list. */
+  static async start(path: string, specs: readonly FakeBackendSpec[], ssl: FakeSslSpec = { bindCertificates: [], crtLists: {} }): Promise<FakeRuntimeSocket> {
     rmSync(path, { force: true });
     let fake: FakeRuntimeSocket | undefined;
     const server = createServer((socket) => fake?.serve(socket));
-    fake = new FakeRuntimeSocket(path, server, specs);
+    fake = new FakeRuntimeSocket(path, server, specs, ssl);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, resolve);
@@ -180,21 +179,42 @@ export class FakeRuntimeSocket {
     socket.setEncoding('utf8');
     let interactive = false;
     let input = '';
+    /** The `<<` command whose payload is being gathered, and its lines so far. */
+    let gathering: { line: string; payload: string[] } | undefined;
     socket.on('data', (data: string) => {
       input += data;
       let nl: number;
       while ((nl = input.indexOf('\n')) !== -1) {
-        const line = input.slice(0, nl).trim();
+        // haproxy drops a trailing \r, so a lone \r is an empty line too.
+        const raw = input.slice(0, nl).replace(/\r$/, '');
         input = input.slice(nl + 1);
-        if (line === 'quit') {
-          socket.end();
-          return;
-        }
-        let reply = EMPTY;
-        if (line === 'prompt') interactive = !interactive;
-        else {
-          this.received.push(line);
-          reply = this.execute(line);
+        let reply: Reply;
+        if (gathering) {
+          if (raw !== '') {
+            gathering.payload.push(raw);
+            if (interactive) socket.write(PAYLOAD_PROMPT);
+            continue;
+          }
+          reply = this.execute(gathering.line, gathering.payload);
+          gathering = undefined;
+        } else {
+          const line = raw.trim();
+          if (line === 'quit') {
+            socket.end();
+            return;
+          }
+          if (line.endsWith(PAYLOAD_MARK)) {
+            this.received.push(line);
+            gathering = { line: line.slice(0, -PAYLOAD_MARK.length).trim(), payload: [] };
+            if (interactive) socket.write(PAYLOAD_PROMPT);
+            continue;
+          }
+          reply = EMPTY;
+          if (line === 'prompt') interactive = !interactive;
+          else {
+            this.received.push(line);
+            reply = this.execute(line, undefined);
+          }
         }
         const body = reply.text + (reply.newline ? '\n' : '');
         if (interactive) {
@@ -208,9 +228,10 @@ export class FakeRuntimeSocket {
     });
   }
 
-  private execute(line: string): Reply {
+  private execute(line: string, payload: readonly string[] | undefined): Reply {
     const words = line.split(/\s+/);
     const [verb, noun, target, ...rest] = words;
+    if (noun === 'ssl' && verb !== undefined) return this.ssl.execute(verb, words.slice(2), payload) ?? this.unknown();
     const head = `${verb} ${noun}`;
     if (head === 'show servers' && target === 'state') return this.showServersState(rest[0]);
     if (target === undefined) return this.unknown();

@@ -5,6 +5,7 @@ import { settings } from '../fixtures.ts';
 import { shortTempDir } from '../workdir.ts';
 import type { RuntimeTarget, TargetKind } from './contract.ts';
 import { FakeRuntimeSocket, fakeBackendsFromConfig } from './fake-runtime-socket.ts';
+import { fakeSslFromRendered } from './fake-ssl-store.ts';
 
 /** The contract's target backed by FakeRuntimeSocket: no haproxy, no data plane. */
 export const fakeTarget: TargetKind = { start: startFakeTarget, dataPlane: false };
@@ -20,8 +21,8 @@ async function startFakeTarget(): Promise<RuntimeTarget> {
   return {
     settings: settings({ adminSocketPath }),
     async load(model) {
-      const config = createRenderer(EMBEDDED_ASSETS)(model).get('haproxy.config') ?? '';
-      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(config));
+      const files = createRenderer(EMBEDDED_ASSETS)(model);
+      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files));
     },
     // The fake runs in this process and never restarts.
     workerPid: async () => process.pid,

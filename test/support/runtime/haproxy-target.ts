@@ -62,6 +62,8 @@ async function startHaproxyTarget(): Promise<RuntimeTarget> {
     settings: targetSettings,
     async load(model) {
       for (const [name, text] of createRenderer(EMBEDDED_ASSETS)(model)) writeFileSync(join(dir.path, name), text);
+      // As CertStore.write does before every commit; certificates changed live travel in the command instead.
+      for (const c of model.certificates) writeFileSync(join(certDir, c.name), c.pem, { mode: 0o600 });
       await supervisor.start();
       const master = supervisor.masterPid;
       if (master !== undefined) pids.add(master);

@@ -1,0 +1,278 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { buildConfigModel } from '../../../src/config/build-model.ts';
+import { certificatePath, servingPem } from '../../../src/config/certificates.ts';
+import type { CertificateFile, ConfigModel, CrtListEntry } from '../../../src/config/model.ts';
+import { fitsCliBuffer, runCliSession } from '../../../src/runtime/cli-session.ts';
+import { setSslCertRequest, type CertificateCommand, type RuntimeCommand } from '../../../src/runtime/commands.ts';
+import { CRT_LIST_FILE } from '../../../src/runtime/crt-list.ts';
+import { planUpdate } from '../../../src/runtime/plan.ts';
+import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/runtime/runtime-client.ts';
+import { makeCA, makeLeaf, type Issued } from '../certs.ts';
+import { route, routeTls } from '../fixtures.ts';
+import type { RuntimeTarget, TargetKind } from './contract.ts';
+import { fingerprintOf, servedCertificate, type Served } from './tls-handshake.ts';
+
+/** The route whose certificate comes and goes, and one whose certificate stays throughout. */
+const HOST = 'secure.example.com';
+const STEADY_HOST = 'steady.example.com';
+/** The CN of the default certificate the targets serve (see haproxy-target.ts). */
+const DEFAULT_CN = 'localhost';
+
+/** What a served certificate is, in the words of the assertions. */
+type Seen = 'v1' | 'v2' | 'steady' | 'default' | `other: ${string}`;
+
+/**
+ * The certificate behaviour the router relies on, run against every
+ * target: each scenario plans a route certificate change with planUpdate,
+ * applies it with the runtime client, reads the crt-list back with
+ * `show ssl crt-list`, and, on targets with a data plane, checks which
+ * certificate a TLS handshake for the route's SNI gets.
+ */
+export function certificateContract(name: string, kind: TargetKind): void {
+  describe(`certificate runtime API contract: ${name}`, () => {
+    let target: RuntimeTarget;
+    let client: RuntimeClient;
+    let applied: ConfigModel;
+    let loadedPid: number;
+    let certs: { v1: Issued; v2: Issued; steady: Issued };
+
+    /** A route certificate file and its crt-list line, named without a `:`, which `del ssl crt-list` cannot take (the colon scenario below). */
+    function serving(label: string, host: string, c: Issued): { file: CertificateFile; entry: CrtListEntry } {
+      const file = { name: `cert-contract_${label}.pem`, pem: servingPem({ certificate: c.chain, key: c.key, caCertificate: '' }) };
+      return { file, entry: { certFile: certificatePath(target.settings.certDir, file), sni: host, alpn: target.settings.tls.http2 } };
+    }
+
+    /** The two edge routes, `secure` serving `version` of its certificate (or none, the default one). */
+    function modelOf(version: 'v1' | 'v2' | undefined): ConfigModel {
+      const routes = [route({ name: 'secure', host: HOST, tls: routeTls('edge') }), route({ name: 'steady', host: STEADY_HOST, tls: routeTls('edge') })];
+      const base = buildConfigModel({ routes, slices: [], settings: target.settings, allowAddress: () => true });
+      const served = [serving('steady', STEADY_HOST, certs.steady), ...(version ? [serving(version, HOST, certs[version])] : [])];
+      return {
+        ...base,
+        crtList: served.map((s) => s.entry).sort((a, b) => (a.sni < b.sni ? -1 : 1)),
+        certificates: served.map((s) => s.file).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      };
+    }
+
+    const entryOf = (model: ConfigModel, host = HOST): CrtListEntry | undefined => model.crtList.find((e) => e.sni === host);
+
+    /** Plans the move to `version`, which must need no reload. */
+    function planTo(version: 'v1' | 'v2' | undefined): { next: ConfigModel; commands: RuntimeCommand[] } {
+      const next = modelOf(version);
+      const plan = planUpdate(applied, next);
+      if (plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(plan)}`);
+      return { next, commands: plan.commands };
+    }
+
+    async function seen(host = HOST): Promise<Seen> {
+      const served: Served = await servedCertificate(target.settings.httpsPort, host);
+      if ('error' in served) return `other: ${served.error}`;
+      const known: [Seen, string][] = [
+        ['v1', fingerprintOf(certs.v1.cert)],
+        ['v2', fingerprintOf(certs.v2.cert)],
+        ['steady', fingerprintOf(certs.steady.cert)],
+      ];
+      const match = known.find(([, fp]) => fp === served.fingerprint256);
+      if (match) return match[0];
+      return served.cn === DEFAULT_CN ? 'default' : `other: ${served.cn}`;
+    }
+
+    /** The crt-list as the worker holds it: certificate file and SNI of each line. */
+    async function crtList(): Promise<{ certFile: string; sni: string }[]> {
+      const session = { idleTimeoutMs: 5000, windowBytes: 8192, bufSize: target.settings.bufSize };
+      const [reply = ''] = await runCliSession(target.settings.adminSocketPath, [{ line: `show ssl crt-list ${CRT_LIST_FILE}` }], session);
+      const [header, ...lines] = reply.split('\n');
+      expect(header).toBe(`# ${CRT_LIST_FILE}`);
+      return lines.map((l) => {
+        const words = l.split(' ');
+        return { certFile: words[0] ?? '', sni: words.at(-1) ?? '' };
+      });
+    }
+
+    const replies = (result: ApplyResult) => result.results.map((r) => [r.command.kind, r.status, r.reply]);
+
+    beforeAll(async () => {
+      const ca = makeCA('contract-ca');
+      certs = {
+        v1: makeLeaf(ca, { dnsNames: [HOST] }),
+        v2: makeLeaf(ca, { dnsNames: [HOST] }),
+        steady: makeLeaf(ca, { dnsNames: [STEADY_HOST] }),
+      };
+      target = await kind.start();
+      applied = modelOf(undefined);
+      await target.load(applied);
+      client = createRuntimeClient(target.settings.adminSocketPath, { bufSize: target.settings.bufSize });
+      loadedPid = await target.workerPid();
+    });
+
+    afterAll(async () => {
+      await target?.stop();
+    });
+
+    test('the loaded crt-list is known to the runtime API by the name the planner uses', async () => {
+      const steady = entryOf(applied, STEADY_HOST);
+      expect(await crtList()).toEqual([{ certFile: steady?.certFile ?? '', sni: STEADY_HOST }]);
+    });
+
+    test('a certificate for a new SNI is added and served', async () => {
+      if (kind.dataPlane) expect(await seen()).toBe('default');
+      const { next, commands } = planTo('v1');
+      const file = entryOf(next)?.certFile ?? '';
+      const result = await client.apply(commands);
+      expect(replies(result)).toEqual([
+        ['new-ssl-cert', 'ok', `New empty certificate store '${file}'!`],
+        ['set-ssl-cert', 'ok', `Transaction created for certificate ${file}!`],
+        ['commit-ssl-cert', 'ok', `Committing ${file}\nSuccess!`],
+        ['add-crt-list', 'ok', `Inserting certificate '${file}' in crt-list '${CRT_LIST_FILE}'.\nSuccess!`],
+      ]);
+      applied = next;
+      expect(await crtList()).toContainEqual({ certFile: file, sni: HOST });
+      if (kind.dataPlane) expect(await seen()).toBe('v1');
+    });
+
+    test('a rotated certificate replaces the old one, and every handshake in between gets one of the two', async () => {
+      const oldFile = entryOf(applied)?.certFile ?? '';
+      const { next, commands } = planTo('v2');
+      const newFile = entryOf(next)?.certFile ?? '';
+      expect(newFile).not.toBe(oldFile);
+      // One command at a time, with a handshake after each: haproxy runs each atomically, so these are all the states a client can meet.
+      const during: Seen[] = [];
+      const results: ApplyResult[] = [];
+      for (const c of commands) {
+        results.push(await client.apply([c]));
+        if (kind.dataPlane) during.push(await seen());
+      }
+      expect(results.flatMap(replies)).toEqual([
+        ['new-ssl-cert', 'ok', `New empty certificate store '${newFile}'!`],
+        ['set-ssl-cert', 'ok', `Transaction created for certificate ${newFile}!`],
+        ['commit-ssl-cert', 'ok', `Committing ${newFile}\nSuccess!`],
+        ['add-crt-list', 'ok', `Inserting certificate '${newFile}' in crt-list '${CRT_LIST_FILE}'.\nSuccess!`],
+        ['del-crt-list', 'ok', `Entry '${oldFile}' deleted in crtlist '${CRT_LIST_FILE}'!`],
+        ['del-ssl-cert', 'ok', `Certificate '${oldFile}' deleted!`],
+      ]);
+      applied = next;
+      // While both lines exist the older one answers; the new one from the moment the old line goes.
+      if (kind.dataPlane) expect(during).toEqual(['v1', 'v1', 'v1', 'v1', 'v2', 'v2']);
+      const lines = await crtList();
+      expect(lines).toContainEqual({ certFile: newFile, sni: HOST });
+      expect(lines.map((l) => l.certFile)).not.toContain(oldFile);
+    });
+
+    test('rotations under a stream of handshakes: every handshake gets the old or the new certificate', async () => {
+      let rotating = true;
+      const during: Seen[] = [];
+      const handshakes = kind.dataPlane
+        ? (async () => {
+            while (rotating) during.push(await seen());
+          })()
+        : Promise.resolve();
+      for (const version of ['v1', 'v2', 'v1', 'v2', 'v1', 'v2', 'v1', 'v2'] as const) {
+        const { next, commands } = planTo(version);
+        const result = await client.apply(commands);
+        expect(result.failed).toEqual([]);
+        applied = next;
+      }
+      rotating = false;
+      await handshakes;
+      expect(during.filter((x) => x !== 'v1' && x !== 'v2')).toEqual([]);
+      if (kind.dataPlane) expect(await seen()).toBe('v2');
+    });
+
+    test('a removed certificate leaves its SNI to the default certificate', async () => {
+      const file = entryOf(applied)?.certFile ?? '';
+      const { next, commands } = planTo(undefined);
+      const result = await client.apply(commands);
+      expect(replies(result)).toEqual([
+        ['del-crt-list', 'ok', `Entry '${file}' deleted in crtlist '${CRT_LIST_FILE}'!`],
+        ['del-ssl-cert', 'ok', `Certificate '${file}' deleted!`],
+      ]);
+      applied = next;
+      expect((await crtList()).map((l) => l.sni)).toEqual([STEADY_HOST]);
+      if (kind.dataPlane) {
+        expect(await seen()).toBe('default');
+        expect(await seen(STEADY_HOST)).toBe('steady');
+      }
+    });
+
+    test('the largest certificate request the buffer holds goes through; one byte more is refused before sending', async () => {
+      const file = join(target.settings.certDir, 'cert-contract:largest.pem');
+      const base = `${certs.v1.key}${certs.v1.chain}`;
+      // Text outside PEM blocks is skipped by PEM readers, so filler lines pad the request to an exact size.
+      const padded = (requestBytes: number) => {
+        let pem = base;
+        const missing = () => requestBytes - Buffer.byteLength(`set ssl cert ${file} <<\n${pem}\n`);
+        while (missing() > 66) pem += `${'x'.repeat(64)}\n`;
+        // The last line takes the 2 to 66 bytes left; never an empty one, which would end the payload.
+        return `${pem}${'y'.repeat(missing() - 1)}\n`;
+      };
+      const largest = padded(target.settings.bufSize - 1);
+      expect(fitsCliBuffer(setSslCertRequest(file, largest), target.settings.bufSize)).toBe(true);
+      const commands: CertificateCommand[] = [
+        { kind: 'new-ssl-cert', certFile: file },
+        { kind: 'set-ssl-cert', certFile: file, pem: largest },
+        { kind: 'commit-ssl-cert', certFile: file },
+        { kind: 'del-ssl-cert', certFile: file },
+      ];
+      const result = await client.apply(commands);
+      expect(result.results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+
+      const tooLarge = padded(target.settings.bufSize);
+      expect(fitsCliBuffer(setSslCertRequest(file, tooLarge), target.settings.bufSize)).toBe(false);
+      await expect(client.apply([{ kind: 'new-ssl-cert', certFile: file }, { kind: 'set-ssl-cert', certFile: file, pem: tooLarge }])).rejects.toThrow(
+        `takes ${target.settings.bufSize} bytes, more than haproxy's ${target.settings.bufSize}-byte buffer holds`,
+      );
+    });
+
+    test("any other reply is a failure carrying haproxy's text, and does not stop the batch", async () => {
+      const steady = entryOf(applied, STEADY_HOST)?.certFile ?? '';
+      const file = join(target.settings.certDir, 'cert-contract:broken.pem');
+      const result = await client.apply([
+        { kind: 'new-ssl-cert', certFile: steady },
+        { kind: 'new-ssl-cert', certFile: file },
+        { kind: 'set-ssl-cert', certFile: file, pem: 'not a certificate\n' },
+        { kind: 'commit-ssl-cert', certFile: file },
+        { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry: { certFile: file, sni: 'broken.example.com', alpn: false } },
+        { kind: 'del-ssl-cert', certFile: steady },
+        { kind: 'del-crt-list', crtList: 'missing.map', certFile: steady },
+        { kind: 'del-ssl-cert', certFile: file },
+      ]);
+      expect(replies(result)).toEqual([
+        ['new-ssl-cert', 'failed', `Certificate '${steady}' already exists!`],
+        ['new-ssl-cert', 'ok', `New empty certificate store '${file}'!`],
+        ['set-ssl-cert', 'failed', `unable to load certificate from file '${file}'.\nCan't load the payload\nCan't update ${file}!`],
+        ['commit-ssl-cert', 'failed', `No ongoing transaction! !\nCan't commit ${file}!`],
+        ['add-crt-list', 'failed', `Can't edit the crt-list: certificate '${file}' is empty!`],
+        ['del-ssl-cert', 'failed', `Can't remove the certificate: certificate '${steady}' in use, can't be deleted!`],
+        ['del-crt-list', 'failed', "Can't delete the entry: crt-list 'missing.map' does not exist!"],
+        ['del-ssl-cert', 'ok', `Certificate '${file}' deleted!`],
+      ]);
+      if (kind.dataPlane) expect(await seen(STEADY_HOST)).toBe('steady');
+    });
+
+    test('a certificate whose file name has a colon is added, but its line cannot be deleted, so the planner reloads', async () => {
+      const name = 'cert-contract:colon.pem';
+      const file = join(target.settings.certDir, name);
+      const pem = servingPem({ certificate: certs.v1.chain, key: certs.v1.key, caCertificate: '' });
+      const entry = { certFile: file, sni: 'colon.example.com', alpn: false };
+      const added = await client.apply([
+        { kind: 'new-ssl-cert', certFile: file },
+        { kind: 'set-ssl-cert', certFile: file, pem },
+        { kind: 'commit-ssl-cert', certFile: file },
+        { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry },
+      ]);
+      expect(added.failed).toEqual([]);
+      if (kind.dataPlane) expect(await seen('colon.example.com')).toBe('v1');
+      const session = { idleTimeoutMs: 5000, windowBytes: 8192, bufSize: target.settings.bufSize };
+      expect(await runCliSession(target.settings.adminSocketPath, [{ line: `del ssl crt-list ${CRT_LIST_FILE} ${file}` }], session)).toEqual([
+        `Can't delete the entry: wrong line number after colons in '${file}'!`,
+      ]);
+      const withColon = { ...applied, crtList: [...applied.crtList, entry], certificates: [...applied.certificates, { name, pem }] };
+      expect(planUpdate(withColon, applied)).toEqual({ kind: 'reload', reasons: [{ code: 'crt-list-line-undeletable', backend: undefined }] });
+    });
+
+    test('none of it reloaded haproxy: the same worker answers', async () => {
+      expect(await target.workerPid()).toBe(loadedPid);
+    });
+  });
+}

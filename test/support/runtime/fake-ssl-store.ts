@@ -1,0 +1,166 @@
+import type { RenderedFiles } from '../../../src/config/render.ts';
+import { msg, type Reply } from './fake-reply.ts';
+
+/** What a loaded configuration gives haproxy's certificate store: the certificate files and each crt-list's lines. */
+export interface FakeSslSpec {
+  /** Files loaded by `crt` on bind lines; they stay in use. */
+  bindCertificates: string[];
+  /** crt-list name as the bind line gives it -> its lines. */
+  crtLists: Record<string, string[]>;
+}
+
+interface CrtListLine {
+  certFile: string;
+  /** Options and SNI filters, as written after the file name. */
+  rest: string;
+}
+
+/**
+ * The certificate store of a config: every `crt <file>` and `crt-list <name>`
+ * of its bind lines, crt-lists read from the rendered files as haproxy reads
+ * them relative to the config (`default-path config`).
+ */
+export function fakeSslFromRendered(files: RenderedFiles): FakeSslSpec {
+  const config = files.get('haproxy.config') ?? '';
+  const spec: FakeSslSpec = { bindCertificates: [], crtLists: {} };
+  for (const line of config.split('\n')) {
+    const words = line.trim().split(/\s+/);
+    if (words[0] !== 'bind') continue;
+    words.forEach((w, i) => {
+      const value = words[i + 1];
+      if (value === undefined) return;
+      if (w === 'crt') spec.bindCertificates.push(value);
+      if (w === 'crt-list') spec.crtLists[value] = (files.get(value) ?? '').split('\n').filter((l) => l.trim() !== '');
+    });
+  }
+  return spec;
+}
+
+function parseLine(line: string): CrtListLine {
+  const at = line.indexOf(' ');
+  return at === -1 ? { certFile: line, rest: '' } : { certFile: line.slice(0, at), rest: line.slice(at + 1) };
+}
+
+/**
+ * haproxy 2.6's certificate commands (`new/set/commit/del ssl cert`,
+ * `add/del/show ssl crt-list`) with its exact texts (captured from 2.6.12),
+ * including its quirks: one transaction at a time, and `set ssl cert` on
+ * another certificate while one is open answers about (and fills) the open
+ * one.
+ */
+export class FakeSslStore {
+  /** Certificate name -> whether it holds a certificate yet (`new ssl cert` makes an empty one). */
+  private readonly certificates = new Map<string, 'empty' | 'loaded'>();
+  private readonly bindCertificates: Set<string>;
+  private readonly crtLists = new Map<string, CrtListLine[]>();
+  /** The one certificate haproxy 2.6 has an open transaction for. */
+  private transaction: string | undefined;
+
+  constructor(spec: FakeSslSpec) {
+    this.bindCertificates = new Set(spec.bindCertificates);
+    for (const c of spec.bindCertificates) this.certificates.set(c, 'loaded');
+    for (const [name, lines] of Object.entries(spec.crtLists)) {
+      const parsed = lines.map(parseLine);
+      this.crtLists.set(name, parsed);
+      for (const l of parsed) this.certificates.set(l.certFile, 'loaded');
+    }
+  }
+
+  /** Runs `<verb> ssl <args>` (payload lines for `<<` commands); undefined for a command it does not know. */
+  execute(verb: string, args: readonly string[], payload: readonly string[] | undefined): Reply | undefined {
+    const [object, first = '', second = ''] = args;
+    switch (`${verb} ${object}`) {
+      case 'new cert':
+        return this.newCert(first);
+      case 'set cert':
+        return payload ? this.setCert(first, payload) : undefined;
+      case 'commit cert':
+        return this.commitCert(first);
+      case 'del cert':
+        return this.delCert(first);
+      case 'add crt-list':
+        return payload ? this.addCrtList(first, payload[0] ?? '') : undefined;
+      case 'del crt-list':
+        return this.delCrtList(first, second);
+      case 'show crt-list':
+        return this.showCrtList(first);
+      default:
+        return undefined;
+    }
+  }
+
+  private newCert(certFile: string): Reply {
+    if (this.certificates.has(certFile)) return msg(`Certificate '${certFile}' already exists!`);
+    this.certificates.set(certFile, 'empty');
+    return msg(`New empty certificate store '${certFile}'!`);
+  }
+
+  private setCert(certFile: string, payload: readonly string[]): Reply {
+    if (!this.certificates.has(certFile)) return msg(`Can't replace a certificate which is not referenced by the configuration!\nCan't update ${certFile}!`);
+    const pem = payload.join('\n');
+    if (!pem.includes('-----BEGIN ') || !pem.includes('-----END ')) {
+      return msg(`unable to load certificate from file '${certFile}'.\nCan't load the payload\nCan't update ${certFile}!`);
+    }
+    if (this.transaction !== undefined) return msg(`Transaction updated for certificate ${this.transaction}!`);
+    this.transaction = certFile;
+    return msg(`Transaction created for certificate ${certFile}!`);
+  }
+
+  private commitCert(certFile: string): Reply {
+    const open = this.transaction;
+    if (open === undefined) return msg(`No ongoing transaction! !\nCan't commit ${certFile}!`);
+    if (open !== certFile) return msg(`The ongoing transaction is about '${open}' but you are trying to set '${certFile}'\nCan't commit ${certFile}!`);
+    this.certificates.set(certFile, 'loaded');
+    this.transaction = undefined;
+    return msg(`Committing ${certFile}\nSuccess!`);
+  }
+
+  private inUse(certFile: string): boolean {
+    if (this.bindCertificates.has(certFile)) return true;
+    return [...this.crtLists.values()].some((lines) => lines.some((l) => l.certFile === certFile));
+  }
+
+  private delCert(certFile: string): Reply {
+    if (!this.certificates.has(certFile)) return msg(`Can't remove the certificate: certificate '${certFile}' doesn't exist!\n`);
+    if (this.inUse(certFile)) return msg(`Can't remove the certificate: certificate '${certFile}' in use, can't be deleted!\n`);
+    this.certificates.delete(certFile);
+    return msg(`Certificate '${certFile}' deleted!`);
+  }
+
+  private addCrtList(name: string, line: string): Reply {
+    const list = this.crtLists.get(name);
+    const entry = parseLine(line);
+    if (!list) return msg(`Can't edit the crt-list: crt-list '${name}' does not exist!`);
+    if (!this.certificates.has(entry.certFile)) return msg(`Can't edit the crt-list: certificate '${entry.certFile}' does not exist!`);
+    if (this.certificates.get(entry.certFile) === 'empty') return msg(`Can't edit the crt-list: certificate '${entry.certFile}' is empty!`);
+    list.push(entry);
+    return msg(`Inserting certificate '${entry.certFile}' in crt-list '${name}'.\nSuccess!`);
+  }
+
+  private delCrtList(name: string, argument: string): Reply {
+    // haproxy splits `<cert>[:<line>]` at the first colon, even one that belongs to the file name.
+    const colon = argument.indexOf(':');
+    const certFile = colon === -1 ? argument : argument.slice(0, colon);
+    const lineNumber = colon === -1 ? undefined : argument.slice(colon + 1);
+    if (lineNumber !== undefined && !/^\d+$/.test(lineNumber)) return msg(`Can't delete the entry: wrong line number after colons in '${argument}'!`);
+    const list = this.crtLists.get(name);
+    if (!list) return msg(`Can't delete the entry: crt-list '${name}' does not exist!`);
+    if (!this.certificates.has(certFile)) return msg(`Can't delete the entry: certificate '${certFile}' does not exist!`);
+    if (this.certificates.get(certFile) === 'empty') return msg(`Can't delete the entry: certificate '${certFile}' is empty!`);
+    const lineNumbers = list.flatMap((l, i) => (l.certFile === certFile && (lineNumber === undefined || Number(lineNumber) === i + 1) ? [i + 1] : []));
+    if (lineNumbers.length === 0) return msg(`Can't delete the entry: certificate '${certFile}' can't be found in crt-list '${name}'!`);
+    if (lineNumbers.length > 1) {
+      return msg(`Can't delete the entry: found the certificate '${certFile}' in several entries, please specify a line number preceded by colons (${lineNumbers.join(', ')})!`);
+    }
+    list.splice((lineNumbers[0] ?? 1) - 1, 1);
+    return msg(`Entry '${certFile}' deleted in crtlist '${name}'!`);
+  }
+
+  private showCrtList(name: string): Reply | undefined {
+    const list = this.crtLists.get(name);
+    if (!list) return undefined;
+    // haproxy 2.6 prints the ALPN option with a NUL before its closing bracket.
+    const lines = list.map((l) => `${l.certFile}${l.rest === '' ? '' : ` ${l.rest.replace(/\[alpn ([^\]]*)\]/, '[alpn $1\0]')}`}`);
+    return msg([`# ${name}`, ...lines].join('\n'));
+  }
+}
