@@ -585,7 +585,7 @@ const TLS: readonly FlagSpec[] = [
     env: ['DEFAULT_CERTIFICATE_DIR'],
     metavar: 'DIR',
     group: 'TLS',
-    help: 'Directory with tls.crt (and tls.key) for the default certificate; watched for changes.',
+    help: 'Directory with tls.crt (and tls.key) for the default certificate, read at start (changes need a router restart).',
     implemented: true,
   },
   {
