@@ -15,7 +15,7 @@ import { sizeMaxConnections } from './haproxy/fd-limit.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
 import { DeleteRetries } from './runtime/delete-retries.ts';
-import { planAfterLoad, planUpdate, type UpdatePlan } from './runtime/plan.ts';
+import { planAfterLoad, planUpdate, runtimeSubset, type UpdatePlan } from './runtime/plan.ts';
 import { describeReasons, type ReloadReason } from './runtime/reload-reasons.ts';
 import type { RuntimeClient } from './runtime/runtime-client.ts';
 import type { CommitResult } from './state/commit-scheduler.ts';
@@ -177,6 +177,14 @@ export function createCommitter(deps: CommitDeps): Committer {
     return true;
   }
 
+  async function applyRuntimeSubset(next: ConfigModel): Promise<void> {
+    if (!applied || !deps.runtimeUpdates || !deps.supervisor.running) return;
+    const partial = runtimeSubset(applied.model, next);
+    if (partial === applied.model) return;
+    const partialPlan = planUpdate(applied.model, partial);
+    if (partialPlan.kind === 'runtime') await applyRuntime(deps.render(partial), partial, partialPlan);
+  }
+
   async function commit(): Promise<CommitOutcome> {
     const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
     deps.tlsValidator?.endPass();
@@ -195,12 +203,18 @@ export function createCommitter(deps: CommitDeps): Committer {
       await markApplied(files, model);
       return outcome('written');
     }
+    let runtimeFailed = false;
     if (p.kind === 'runtime') {
       if (await applyRuntime(files, model, p)) return outcome('runtime');
       p = { kind: 'reload', reasons: [{ code: 'runtime-update-failed', backend: undefined }] };
+      runtimeFailed = true;
     }
     const wait = lastReloadAt + deps.reloadIntervalMs - now();
-    if (deps.supervisor.supervising && wait > 0) return outcome('deferred', { retryAfterMs: wait });
+    if (deps.supervisor.supervising && wait > 0) {
+      // The reload waits for --interval; endpoint changes in backends it does not touch go live now.
+      if (!runtimeFailed) await applyRuntimeSubset(model);
+      return outcome('deferred', { retryAfterMs: wait });
+    }
     return reload(files, model, p.reasons, outcome);
   }
 

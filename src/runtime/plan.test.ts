@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'bun:test';
-import { settings } from '../../test/support/fixtures.ts';
+import { route, settings, slice } from '../../test/support/fixtures.ts';
+import { buildConfigModel } from '../config/build-model.ts';
 import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
 import { serverOptions } from '../config/server-line.ts';
 import type { RuntimeCommand } from './commands.ts';
-import { planAfterLoad, planDeleteRetry, planUpdate, type UpdatePlan } from './plan.ts';
+import { planAfterLoad, planDeleteRetry, planUpdate, runtimeSubset, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 
 const server = (name: string, more: Partial<ServerModel> = {}): ServerModel => ({ name, ip: '10.0.0.1', port: 8080, weight: 1, check: false, ...more });
@@ -247,5 +248,28 @@ describe('planDeleteRetry', () => {
       { kind: 'set-maint', ...ref('s1') },
       { kind: 'del-server', ...ref('s1') },
     ]);
+  });
+});
+
+describe('runtimeSubset', () => {
+  test('takes the server changes of unchanged backends and leaves everything else as applied', () => {
+    const applied = buildConfigModel({
+      routes: [route({ name: 'a' }), route({ name: 'b' })],
+      slices: [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])],
+      settings: settings(),
+      allowAddress: () => true,
+    });
+    const next = buildConfigModel({
+      routes: [route({ name: 'a' }), route({ name: 'b', path: '/moved' }), route({ name: 'c' })],
+      slices: [slice('a', ['10.0.0.1', '10.0.0.9']), slice('b', ['10.0.0.2']), slice('c', ['10.0.0.3'])],
+      settings: settings(),
+      allowAddress: () => true,
+    });
+    const partial = runtimeSubset(applied, next);
+    expect(partial.maps).toEqual(applied.maps);
+    expect(partial.backends.map((b) => b.name)).toEqual(applied.backends.map((b) => b.name));
+    expect(partial.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.1', '10.0.0.9']);
+    expect(planUpdate(applied, partial).kind).toBe('runtime');
+    expect(planUpdate(partial, next).kind).toBe('reload');
   });
 });

@@ -85,3 +85,22 @@ export function planDeleteRetry(server: { backend: string; server: string }): Ru
     { kind: 'del-server', ...ref },
   ];
 }
+
+/**
+ * The part of `next` the runtime API can apply to `applied` on its own: every
+ * backend of `applied` whose next version differs only in runtime-capable
+ * ways takes that version; everything else (maps, certificates, new or
+ * changed backends) stays as applied. Used while a reload waits for
+ * --interval, so endpoint changes elsewhere never wait behind it.
+ */
+export function runtimeSubset(applied: ConfigModel, next: ConfigModel): ConfigModel {
+  const upcoming = new Map(next.backends.map((b) => [b.name, b]));
+  let changed = false;
+  const backends = applied.backends.map((b) => {
+    const n = upcoming.get(b.name);
+    if (!n || n === b || Bun.deepEquals(n, b) || planBackend(b, n).reasons.length > 0) return b;
+    changed = true;
+    return n;
+  });
+  return changed ? { ...applied, backends } : applied;
+}

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { makeCA, makeLeaf } from '../support/certs.ts';
@@ -141,6 +143,22 @@ describe('endpoint changes go through the runtime API', () => {
     expect(t.router.lastCommit()?.result).toBe('runtime');
     expect(await served()).toContain('router-default');
     expect(await workerPids(t)).toEqual(pids);
+  });
+
+  test('while a reload waits for --interval, endpoint changes elsewhere go live at once', async () => {
+    t = await startTestRouter({
+      args: ['--interval=2s'],
+      manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
+    });
+    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
+    writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
+    const committed = t.router.nextCommit();
+    await t.source.rescan();
+    expect((await committed)?.result).toBe('deferred');
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
+    expect((await t.get('new.example.com')).status).toBe(503);
+    await t.router.flush();
+    expect((await t.get('new.example.com')).backend).toBe('b');
   });
 
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
