@@ -42,6 +42,8 @@ export interface CommitDeps {
   reloadIntervalMs: number;
   haproxyBinary: string;
   logger: Logger;
+  /** Asks for a commit outside any source change (the worker was found out of step). */
+  requestCommit: () => void;
   now?: () => number;
 }
 
@@ -90,6 +92,8 @@ export function createCommitter(deps: CommitDeps): Committer {
   const deletes = new DeleteRetries(() => deps.runtime, log);
   let applied: { files: RenderedFiles; model: ConfigModel; certNames: Set<string> } | undefined;
   let lastRejected: RenderedFiles | undefined;
+  /** Set when the worker was found not to hold what the applied model says; cleared by the next load. */
+  let outOfStep = false;
   let lastReloadAt = Number.NEGATIVE_INFINITY;
   let reported = new Map<string, Rejection>();
   let warnedMaxConn: number | undefined;
@@ -139,13 +143,34 @@ export function createCommitter(deps: CommitDeps): Committer {
 
   async function afterLoad(): Promise<void> {
     deletes.clear();
+    outOfStep = false;
     if (!applied) return;
     const result = await deps.runtime.apply(planAfterLoad(applied.model)).catch((err: Error) => ({ failed: [{ reply: err.message }] }));
     if (result.failed.length > 0) log.warn(`could not switch off ${result.failed.length} health checks after loading: ${result.failed[0]?.reply.trim()}`);
+    await reconcile(applied.model);
+  }
+
+  /**
+   * After a load the worker should hold exactly the model's servers; runtime
+   * commands are only planned against what it holds, so a difference (disk
+   * out of step with the model) makes the next commit reload from the model.
+   */
+  async function reconcile(model: ConfigModel): Promise<void> {
+    const running = await deps.runtime.showServersState().catch(() => undefined);
+    if (!running) return;
+    const want = new Set(model.backends.flatMap((b) => b.servers.map((s) => `${b.name}/${s.name}`)));
+    const have = new Set(running.filter((s) => s.backend.startsWith('be_') && s.backend !== 'be_sni' && s.backend !== 'be_no_sni').map((s) => `${s.backend}/${s.server}`));
+    const missing = [...want].filter((k) => !have.has(k));
+    const extra = [...have].filter((k) => !want.has(k));
+    if (missing.length === 0 && extra.length === 0) return;
+    log.error(`the running worker does not hold the expected servers (missing: ${missing.slice(0, 3).join(', ') || 'none'}; unexpected: ${extra.slice(0, 3).join(', ') || 'none'}); reloading from the model`);
+    outOfStep = true;
+    deps.requestCommit();
   }
 
   function plan(model: ConfigModel): UpdatePlan {
     if (!applied || !deps.supervisor.running) return { kind: 'reload', reasons: [{ code: 'initial-load', backend: undefined }] };
+    if (outOfStep) return { kind: 'reload', reasons: [{ code: 'worker-out-of-step', backend: undefined }] };
     const p = planUpdate(applied.model, model);
     if (p.kind === 'runtime' && !deps.runtimeUpdates) return { kind: 'reload', reasons: [{ code: 'runtime-updates-disabled', backend: undefined }] };
     return p;
@@ -192,7 +217,7 @@ export function createCommitter(deps: CommitDeps): Committer {
     const outcome = (result: CommitKind, more: Partial<CommitOutcome> = {}): CommitOutcome => ({ result, admitted, rejections: rejected, ...more });
     const model = buildModel(admitted);
     const files = deps.render(model);
-    if (sameFiles(applied?.files, files) || sameFiles(lastRejected, files)) return outcome('unchanged');
+    if (!outOfStep && (sameFiles(applied?.files, files) || sameFiles(lastRejected, files))) return outcome('unchanged');
     await deps.certs.write(model.certificates);
 
     let p = plan(model);

@@ -225,6 +225,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     reloadIntervalMs: options.intervalMs,
     haproxyBinary: options.haproxyBinary,
     logger: deps.logger,
+    requestCommit: () => scheduler.request(),
   });
   // Every (re)started worker gets the runtime fix-ups the applied model needs (initial start included).
   const watchRestarts = (): void => {

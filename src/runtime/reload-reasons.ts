@@ -6,6 +6,8 @@ export type ReloadReasonCode =
   | 'runtime-updates-disabled'
   /** The runtime API refused or failed a command; a reload brings the worker to the model instead. */
   | 'runtime-update-failed'
+  /** After a load, the worker's servers differed from the model's (see commit.ts reconcile). */
+  | 'worker-out-of-step'
   /** Anything in ConfigSettings: it shapes global, defaults and frontends. */
   | 'settings-changed'
   | 'backend-added'

@@ -109,6 +109,27 @@ describe('endpoint changes go through the runtime API', () => {
     expect(Object.keys(await spread(t, 'r.example.com')).sort()).toEqual(['a', 'b']);
   });
 
+  test('a worker found not to hold the expected servers after a load is reloaded from the model', async () => {
+    let lie = false;
+    const wrapRuntime = (client: RuntimeClient): RuntimeClient => ({
+      ...client,
+      async showServersState(backend) {
+        const state = await client.showServersState(backend);
+        if (!lie) return state;
+        lie = false;
+        return state.filter((s) => !s.backend.startsWith('be_http:'));
+      },
+    });
+    t = await startTestRouter({ wrapRuntime, manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    lie = true;
+    const reloaded = t.router.nextCommit();
+    const ready = t.router.supervisor.nextReady();
+    process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
+    await ready;
+    expect((await reloaded)?.reloadReasons?.map((r) => r.code)).toEqual(['worker-out-of-step']);
+    expect(await spread(t, 'r.example.com', 3)).toEqual({ a: 3 });
+  });
+
   test('the config on disk after runtime changes brings back the same servers when haproxy restarts', async () => {
     t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
     await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port, b.port] }));
