@@ -72,6 +72,9 @@ function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
   return true;
 }
 
+/** Below this, haproxy would technically run but not serve anyone; refusing is clearer. */
+const MIN_MAX_CONNECTIONS = 100;
+
 /** How long a commit that failed for a reason that may pass (a reload, a check that could not run) waits before trying again. */
 const RETRY_AFTER_FAILURE_MS = 2000;
 
@@ -114,6 +117,9 @@ export function createCommitter(deps: CommitDeps): Committer {
   function settingsFor(servers: number): ConfigSettings {
     const budgeted = Math.max(1, Math.ceil(servers / SERVER_FD_STEP)) * SERVER_FD_STEP;
     const maxConnections = sizeMaxConnections(deps.settings.maxConnections, deps.fdLimit, budgeted);
+    if (maxConnections < MIN_MAX_CONNECTIONS) {
+      throw new Error(`the open-file limit (${deps.fdLimit}) leaves room for only ${maxConnections} connections; raise LimitNOFILE`);
+    }
     if (maxConnections < deps.settings.maxConnections && warnedMaxConn !== maxConnections) {
       warnedMaxConn = maxConnections;
       log.warn(

@@ -21,6 +21,7 @@ describe('restrictedAddress', () => {
     ['169.254.169.254', 'cloud metadata'],
     ['::ffff:169.254.169.254', 'cloud metadata'],
     ['168.63.129.16', 'cloud metadata'],
+    ['100.100.100.200', 'cloud metadata'],
     ['::ffff:a83f:8110', 'cloud metadata'],
     ['fd00:ec2::254', 'cloud metadata'],
     ['localhost', 'not an IP address'],

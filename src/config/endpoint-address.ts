@@ -1,10 +1,12 @@
-import { ipBytes } from '../sources/order.ts';
+import { ipBytes } from '../domain/ip.ts';
 import type { AddressFilter } from './route-servers.ts';
 
 /** Cloud metadata and platform endpoints that must never be reachable through a route. */
 const METADATA_V4: readonly (readonly number[])[] = [
   [169, 254, 169, 254],
   [168, 63, 129, 16],
+  // Alibaba Cloud's metadata service.
+  [100, 100, 100, 200],
 ];
 const METADATA_V6 = ipBytes('fd00:ec2::254');
 

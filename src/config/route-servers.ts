@@ -1,5 +1,5 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
-import { ipBytes } from '../sources/order.ts';
+import { ipBytes } from '../domain/ip.ts';
 import { isDns1123Subdomain, isSafePortName, serverName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
 

@@ -6,9 +6,6 @@
  * string here is still untrusted user input: admission validates it before
  * anything reaches haproxy.config, a map or a file name.
  */
-export type Termination = 'edge' | 'passthrough' | 'reencrypt';
-export type InsecureEdgeTerminationPolicy = 'None' | 'Allow' | 'Redirect';
-
 export interface RouteTarget {
   /** Always "Service" for admitted routes; kept so admission can reject others. */
   kind: string;
@@ -48,8 +45,6 @@ export interface Route {
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */
-export type ObjectKeyString = string;
-
-export function objectKey(o: { namespace: string; name: string }): ObjectKeyString {
+export function objectKey(o: { namespace: string; name: string }): string {
   return `${o.namespace}/${o.name}`;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFile } from '../config/model.ts';
 
@@ -14,6 +14,8 @@ export class CertStore {
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // mkdir leaves an existing directory's mode alone; keys live here.
+    await chmod(this.dir, 0o700);
   }
 
   /** Writes the files that are not there yet; keys are readable by the owner only. */

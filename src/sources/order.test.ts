@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { compareIPs, compareText, ipBytes } from './order.ts';
+import { ipBytes } from '../domain/ip.ts';
+import { compareIPs, compareText } from './order.ts';
 
 const hex = (b: Uint8Array | undefined): string | undefined => (b ? Buffer.from(b).toString('hex') : undefined);
 

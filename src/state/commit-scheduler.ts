@@ -49,6 +49,9 @@ export class CommitScheduler {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    // Nothing more will be committed: release whoever waits rather than leave them hanging.
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
   }
 
   private schedule(delayMs: number): void {

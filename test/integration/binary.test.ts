@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtRouter, haproxyPidsUsing } from '../support/processes.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
 import { freePort, get } from '../support/net.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
-const root = resolve(import.meta.dir, '../..');
-const binary = join(root, 'dist/router');
-
-/** The compiled executable, as shipped; scripts/test.sh builds it first, a bare `bun test` builds it here. */
+let binary = '';
 beforeAll(() => {
-  if (existsSync(binary)) return;
-  const build = Bun.spawnSync(['bun', 'run', 'build'], { cwd: root, stderr: 'pipe' });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  binary = builtRouter();
 });
 
 const dir = shortTempDir();
@@ -128,18 +124,3 @@ describe('dist/router', () => {
     });
   });
 });
-
-/** PIDs of haproxy processes whose command line names our run dir (master and workers alike). */
-function haproxyPidsUsing(runDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes('haproxy') && cmdline.includes(runDir)) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}

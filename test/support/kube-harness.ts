@@ -9,17 +9,18 @@
  * the router and each request the fake receives, up to a deadline, so tests
  * never sleep for a guessed time.
  */
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptions } from '../../src/cli/parse-options.ts';
-import { createLogger, type Logger } from '../../src/log.ts';
+import type { Logger } from '../../src/log.ts';
 import { startRouter, type RunningRouter } from '../../src/router.ts';
 import type { RouteIngress } from '../../src/status/ingress-status.ts';
 import type { TestBackend } from './backend.ts';
 import { generateTestCerts, type TestCerts } from './fake-api/certs.ts';
 import { startFakeApiServer, type FakeApiServer, type KubeObject, type RecordedRequest } from './fake-api/fake-api-server.ts';
 import { freePort, get, type HttpAnswer } from './net.ts';
-import type { LogRecord } from './router-harness.ts';
+import { captureLogs, type LogCapture, type LogRecord } from './log-capture.ts';
+import { haproxyPidsUsing } from './processes.ts';
 import { shortTempDir } from './workdir.ts';
 
 /** The token the fake accepts unless a test asks for another. */
@@ -54,12 +55,6 @@ export interface KubeRouterOptions {
   allowLoopback?: boolean;
 }
 
-/** Captured JSON log records of one router. */
-export interface LogCapture {
-  readonly logs: LogRecord[];
-  /** The first record (already logged or future) that matches. */
-  waitForLog(match: (r: LogRecord) => boolean): Promise<LogRecord>;
-}
 
 /** A router whose start was not awaited (it resolves only after the API has synced). */
 export interface LaunchedRouter extends LogCapture {
@@ -233,34 +228,6 @@ export class KubeTestbed {
   }
 }
 
-/** A JSON logger whose records the test can read and wait for; ROUTER_TEST_LOGS=1 echoes them to stderr. */
-function captureLogs(): LogCapture & { logger: Logger } {
-  const logs: LogRecord[] = [];
-  let waiters: { match: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
-  const logger = createLogger({
-    format: 'json',
-    level: 'debug',
-    write(line) {
-      const record = JSON.parse(line) as LogRecord;
-      logs.push(record);
-      if (process.env.ROUTER_TEST_LOGS) process.stderr.write(line);
-      waiters = waiters.filter((w) => {
-        if (!w.match(record)) return true;
-        w.resolve(record);
-        return false;
-      });
-    },
-  });
-  return {
-    logger,
-    logs,
-    waitForLog(match) {
-      const found = logs.find(match);
-      return found ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ match, resolve }));
-    },
-  };
-}
-
 async function waitUntil(
   router: RunningRouter,
   server: FakeApiServer,
@@ -396,17 +363,3 @@ export async function backendsReached(t: KubeTestRouter, host: string, want: rea
   return seen;
 }
 
-/** PIDs of haproxy processes whose command line names `runDir` (master and workers alike). */
-export function haproxyPidsUsing(runDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes('haproxy') && cmdline.includes(runDir)) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}

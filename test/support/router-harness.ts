@@ -1,17 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptions } from '../../src/cli/parse-options.ts';
-import { createLogger } from '../../src/log.ts';
+import { captureLogs, type LogRecord } from './log-capture.ts';
 import { startRouter, type RouterDeps, type RunningRouter } from '../../src/router.ts';
 import { ManifestSource } from '../../src/sources/manifest/manifest-source.ts';
 import { freePort, get, type HttpAnswer } from './net.ts';
 import { shortTempDir } from './workdir.ts';
 
-export interface LogRecord {
-  level: string;
-  tag?: string;
-  msg: string;
-}
 
 /** A router running in this process on a manifest dir, with a real haproxy on loopback ports. */
 export interface TestRouter {
@@ -53,21 +48,7 @@ export async function startTestRouter(
     {},
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const logs: LogRecord[] = [];
-  const waiters: { match: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
-  const logger = createLogger({
-    format: 'json',
-    level: 'debug',
-    write(line) {
-      const record = JSON.parse(line) as LogRecord;
-      logs.push(record);
-      if (process.env.ROUTER_TEST_LOGS) process.stderr.write(line);
-      for (const w of waiters.filter((w) => w.match(record))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(record);
-      }
-    },
-  });
+  const { logger, logs, waitForLog } = captureLogs();
   const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests') });
   const router = await startRouter(parsed.options, { logger, source, ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}) });
 
@@ -93,11 +74,7 @@ export async function startTestRouter(
       await settle();
     },
     get: (host, path) => get(httpPort, host, path),
-    waitForLog(match) {
-      const found = logs.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
+    waitForLog,
     async stop() {
       await router.stop();
       tmp.remove();

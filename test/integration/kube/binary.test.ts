@@ -1,20 +1,16 @@
 import { afterEach, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { KubeTestbed, createApp, haproxyPidsUsing } from '../../support/kube-harness.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeTestbed, createApp } from '../../support/kube-harness.ts';
+import { builtRouter, haproxyPidsUsing } from '../../support/processes.ts';
 import { freePort, get } from '../../support/net.ts';
 import { shortTempDir } from '../../support/workdir.ts';
 
 setDefaultTimeout(30_000);
 
-const root = resolve(import.meta.dir, '../../..');
-const binary = join(root, 'dist/router');
-
-/** The compiled executable, as shipped; scripts/test.sh builds it first, a bare `bun test` builds it here. */
+let binary = '';
 beforeAll(() => {
-  if (existsSync(binary)) return;
-  const build = Bun.spawnSync(['bun', 'run', 'build'], { cwd: root, stderr: 'pipe' });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  binary = builtRouter();
 });
 
 let bed = new KubeTestbed();
