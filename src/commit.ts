@@ -15,6 +15,7 @@ import { sizeMaxConnections } from './haproxy/fd-limit.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
 import { DeleteRetries } from './runtime/delete-retries.ts';
+import { fitToRunning } from './runtime/fit-to-running.ts';
 import { planAfterLoad, planUpdate, runtimeSubset, type UpdatePlan } from './runtime/plan.ts';
 import { describeReasons, type ReloadReason } from './runtime/reload-reasons.ts';
 import type { RuntimeClient } from './runtime/runtime-client.ts';
@@ -221,32 +222,36 @@ export function createCommitter(deps: CommitDeps): Committer {
     deps.tlsValidator?.endPass();
     reportRejections(rejected);
     const outcome = (result: CommitKind, more: Partial<CommitOutcome> = {}): CommitOutcome => ({ result, admitted, rejections: rejected, ...more });
+    // `model` is what a fresh load would run; `fitted` says the same in terms of what the worker runs now
+    // (routes on the backends they have, new ones on spares), which is what runtime updates can reach.
     const model = buildModel(admitted);
-    const files = deps.render(model);
+    const fitted = applied && deps.runtimeUpdates && deps.supervisor.running ? fitToRunning(applied.model, model) : model;
+    const files = deps.render(fitted);
     if (!outOfStep && (sameFiles(applied?.files, files) || sameFiles(lastRejected, files))) return outcome('unchanged');
     await deps.certs.write(model.certificates);
 
-    let p = plan(model);
+    let p = plan(fitted);
     if (p.kind === 'none') {
       // Nothing the worker needs to know (e.g. server order): keep disk in step.
       const gen = await deps.store.stage(files);
       await deps.store.activate(gen.generation);
-      await markApplied(files, model);
+      await markApplied(files, fitted);
       return outcome('written');
     }
     let runtimeFailed = false;
     if (p.kind === 'runtime') {
-      if (await applyRuntime(files, model, p)) return outcome('runtime');
+      if (await applyRuntime(files, fitted, p)) return outcome('runtime');
       p = { kind: 'reload', reasons: [{ code: 'runtime-update-failed', backend: undefined }] };
       runtimeFailed = true;
     }
     const wait = lastReloadAt + deps.reloadIntervalMs - now();
     if (deps.supervisor.supervising && wait > 0) {
       // The reload waits for --interval; endpoint changes in backends it does not touch go live now.
-      if (!runtimeFailed) await applyRuntimeSubset(model);
+      if (!runtimeFailed) await applyRuntimeSubset(fitted);
       return outcome('deferred', { retryAfterMs: wait });
     }
-    return reload(files, model, p.reasons, outcome);
+    // A reload starts clean: every route on its own backend, the spare pool full again.
+    return reload(fitted === model ? files : deps.render(model), model, p.reasons, outcome);
   }
 
   async function reload(

@@ -479,13 +479,12 @@ const HAPROXY: readonly FlagSpec[] = [
   {
     name: '--blueprint-route-pool-size',
     type: 'int',
-    min: 1,
+    min: 0,
     env: ['ROUTER_BLUEPRINT_ROUTE_POOL_SIZE'],
     default: '10',
     group: 'haproxy',
-    help: 'Pre-allocated backends per blueprint route.',
-    implemented: false,
-    issue: 5,
+    help: 'Spare backends per route shape (http, edge, passthrough) that new routes take over without a reload; refilled at the next reload.',
+    implemented: true,
   },
   {
     name: '--max-dynamic-servers',

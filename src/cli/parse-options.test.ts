@@ -29,6 +29,7 @@ const DEFAULTS: RouterOptions = {
   templatePath: undefined,
   intervalMs: 5000,
   runtimeUpdates: true,
+  sparesPerShape: 10,
   maxConnections: 50000,
   routerName: 'public',
   haproxy: {

@@ -117,6 +117,8 @@ export interface RouterOptions {
   readonly intervalMs: number;
   /** Endpoint changes through the runtime API (--runtime-updates). */
   readonly runtimeUpdates: boolean;
+  /** Spare backends per route shape (--blueprint-route-pool-size). */
+  readonly sparesPerShape: number;
   readonly maxConnections: number;
   /** Router name for route status (`--name`). */
   readonly routerName: string;
@@ -508,6 +510,7 @@ function assemble(s: ResolvedSettings): RouterOptions {
     templatePath: s.optionalString('--template'),
     intervalMs: s.number('--interval'),
     runtimeUpdates: s.boolean('--runtime-updates'),
+    sparesPerShape: s.number('--blueprint-route-pool-size'),
     maxConnections: s.number('--max-connections'),
     routerName: s.string('--name'),
     haproxy: {

@@ -2,6 +2,7 @@ import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { Route } from '../domain/route.ts';
 import { buildBackend, slicesByService } from './build-backend.ts';
 import { certificateFile, certificatePath, servingPem } from './certificates.ts';
+import { spareBackends } from './spares.ts';
 import { mergeMapEntries, routeMapEntries, type RouteMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
@@ -76,7 +77,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
   const terminatedMaps = mergeMapEntries(terminated);
   return {
     settings,
-    backends: backends.sort(byName),
+    backends: [...backends, ...spareBackends(settings)].sort(byName),
     maps: {
       'os_http_be.map': httpMaps.exact,
       'os_http_be_prefix.map': httpMaps.prefix,

@@ -56,5 +56,7 @@ export interface ConfigSettings {
   /** Balance for HTTP backends with at most one active service (ROUTER_LOAD_BALANCE_ALGORITHM). */
   loadBalanceAlgorithm: string;
   checkIntervalMs: number;
+  /** Spare backends of each shape (http, edge, passthrough) that new routes take over without a reload. */
+  sparesPerShape: number;
   tls: TlsSettings;
 }

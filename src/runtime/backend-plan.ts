@@ -22,10 +22,14 @@ function isDynamicBalance(balance: string): boolean {
   return algorithm !== 'static-rr';
 }
 
-/** Everything haproxy renders for a backend apart from its servers; a difference here needs the config re-read. */
-function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: _a, ...restA } = a;
-  const { servers: _b, ...restB } = b;
+/**
+ * Everything haproxy renders for a backend apart from its servers; a
+ * difference here needs the config re-read. The route it serves is not
+ * rendered, so a spare backend taken over by a route still compares equal.
+ */
+export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
+  const { servers: _a, routeKey: _ra, ...restA } = a;
+  const { servers: _b, routeKey: _rb, ...restB } = b;
   return Bun.deepEquals(restA, restB);
 }
 

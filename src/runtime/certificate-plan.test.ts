@@ -158,11 +158,6 @@ describe('planUpdate: route certificates', () => {
     expect(planUpdate(model([a1]), model([tooBig]))).toEqual(reload('certificate-too-large'));
   });
 
-  test('map changes still reload, whatever happens to certificates', () => {
-    const next = model([a2]);
-    expect(planUpdate(model([a1]), { ...next, maps: { ...next.maps, 'os_edge_reencrypt_be.map': [] } })).toEqual(reload('maps-changed'));
-  });
-
   test('a crt-list line without its certificate is a broken model', () => {
     expect(() => planUpdate(model([]), { ...model([]), crtList: [a1.entry] })).toThrow('is not among the model');
   });

@@ -46,8 +46,18 @@ export type CertificateCommand =
   /** Forgets a certificate no crt-list line uses any more. */
   | { kind: 'del-ssl-cert'; certFile: string };
 
+/**
+ * A command that changes one entry of a routing map (`map` / `map_beg`
+ * lookups see it at once). Each is atomic on its own; planners order them so
+ * that no request finds an entry missing that both maps should have.
+ */
+export type MapCommand =
+  | { kind: 'add-map'; map: string; key: string; value: string }
+  | { kind: 'set-map'; map: string; key: string; value: string }
+  | { kind: 'del-map'; map: string; key: string };
+
 /** A command for a running worker; see commandRequest for its haproxy form. */
-export type RuntimeCommand = ServerCommand | CertificateCommand;
+export type RuntimeCommand = ServerCommand | CertificateCommand | MapCommand;
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -158,6 +168,12 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return { line: `del ssl crt-list ${arg(c.crtList, 'crt-list')} ${crtListCertFile(c.certFile)}` };
     case 'del-ssl-cert':
       return { line: `del ssl cert ${arg(c.certFile, 'certificate file')}` };
+    case 'add-map':
+      return { line: `add map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${arg(c.value, 'map value')}` };
+    case 'set-map':
+      return { line: `set map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${arg(c.value, 'map value')}` };
+    case 'del-map':
+      return { line: `del map ${arg(c.map, 'map')} ${arg(c.key, 'map key')}` };
   }
 }
 

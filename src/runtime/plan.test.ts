@@ -177,12 +177,6 @@ const reload = (...reasons: [ReloadReasonCode, string | undefined][]): UpdatePla
 const reloadCases: Case[] = [
   { name: 'settings changed', applied: base, next: { ...base, settings: settings({ httpPort: 80 }) }, plan: reload(['settings-changed', undefined]) },
   {
-    name: 'a map changed',
-    applied: base,
-    next: { ...base, maps: { ...base.maps, 'os_http_be.map': [] } },
-    plan: reload(['maps-changed', undefined]),
-  },
-  {
     name: 'a backend added and one removed',
     applied: base,
     next: model([backend('be_http:ns:b', [s1])]),
@@ -271,5 +265,24 @@ describe('runtimeSubset', () => {
     expect(partial.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.1', '10.0.0.9']);
     expect(planUpdate(applied, partial).kind).toBe('runtime');
     expect(planUpdate(partial, next).kind).toBe('reload');
+  });
+});
+
+describe('map changes', () => {
+  test('are entry commands: additions and new values first, removals after, servers before the entries that use them', () => {
+    const applied: ConfigModel = {
+      ...base,
+      maps: { ...base.maps, 'os_http_be.map': [{ key: 'h.com/a', value: A }, { key: 'h.com/b', value: A }] },
+    };
+    const withServer = model([backend(A, [s1, server('pod:new', { ip: '10.0.0.9' })])]);
+    const next: ConfigModel = {
+      ...withServer,
+      maps: { ...base.maps, 'os_http_be.map': [{ key: 'h.com/b', value: 'be_http:ns:other' }, { key: 'h.com/c', value: A }] },
+    };
+    const plan = planUpdate(applied, next);
+    expect(plan.kind).toBe('runtime');
+    if (plan.kind !== 'runtime') return;
+    const kinds = plan.commands.map((c) => ('map' in c ? `${c.kind} ${c.key}` : c.kind));
+    expect(kinds).toEqual(['add-server', 'enable-server', 'set-map h.com/b', 'add-map h.com/c', 'del-map h.com/a']);
   });
 });

@@ -1,6 +1,7 @@
 import type { ConfigModel } from '../config/model.ts';
 import { planBackend } from './backend-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
+import { planMaps } from './map-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
@@ -23,7 +24,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   const reasons: ReloadReason[] = [];
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
   if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
-  if (!Bun.deepEquals(applied.maps, next.maps)) global('maps-changed');
+  const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
   const certificates = planCertificates(applied, next);
   reasons.push(...certificates.reasons);
 
@@ -45,11 +46,16 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   for (const b of applied.backends) if (!after.has(b.name)) reasons.push({ code: 'backend-removed', backend: b.name });
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
-  if (commands.length === 0 && certificates.commands.length === 0) return { kind: 'none' };
-  // Entering maintenance closes a server's idle connections, but those owned
-  // by other threads close a moment later; deleting last gives them that moment.
+  const all = [...certificates.commands, ...commands, ...maps.upserts, ...maps.removals];
+  if (all.length === 0) return { kind: 'none' };
+  // Servers come before the map entries that send traffic to them, entries leave before their servers, and
+  // deletions go last: entering maintenance closes a server's idle connections, but those owned by other
+  // threads close a moment later, and deleting last gives them that moment.
   const deletes = commands.filter((c) => c.kind === 'del-server');
-  return { kind: 'runtime', commands: [...certificates.commands, ...commands.filter((c) => c.kind !== 'del-server'), ...deletes] };
+  return {
+    kind: 'runtime',
+    commands: [...certificates.commands, ...commands.filter((c) => c.kind !== 'del-server'), ...maps.upserts, ...maps.removals, ...deletes],
+  };
 }
 
 /**

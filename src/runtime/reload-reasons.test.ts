@@ -6,12 +6,12 @@ describe('describeReasons', () => {
     const reasons: ReloadReason[] = [
       { code: 'settings-changed', backend: undefined },
       ...['a', 'b', 'a', 'c', 'd', 'e'].map((n): ReloadReason => ({ code: 'backend-added', backend: `be_http:ns:${n}` })),
-      { code: 'maps-changed', backend: undefined },
+      { code: 'worker-out-of-step', backend: undefined },
       { code: 'settings-changed', backend: undefined },
       { code: 'backend-changed', backend: 'be_tcp:ns:p' },
     ];
     expect(describeReasons(reasons)).toBe(
-      'settings-changed; backend-added: be_http:ns:a, be_http:ns:b, be_http:ns:c (+2 more); maps-changed; backend-changed: be_tcp:ns:p',
+      'settings-changed; backend-added: be_http:ns:a, be_http:ns:b, be_http:ns:c (+2 more); worker-out-of-step; backend-changed: be_tcp:ns:p',
     );
   });
 });

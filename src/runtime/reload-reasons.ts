@@ -14,7 +14,6 @@ export type ReloadReasonCode =
   | 'backend-removed'
   /** A backend's own lines (balance, mode, TLS to servers, check interval...) differ. */
   | 'backend-changed'
-  | 'maps-changed'
   /**
    * A certificate file kept its name but not its crt-list line (its ALPN
    * changes when the certificate becomes or stops being shared), or a file

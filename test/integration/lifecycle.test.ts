@@ -99,7 +99,8 @@ describe('haproxy supervision', () => {
     writeFileSync(templatePath, template);
     try {
       t = await startTestRouter({
-        args: [`--template=${templatePath}`],
+        // No spares: the new route's backend must go through a reload, and so through haproxy -c.
+        args: [`--template=${templatePath}`, '--blueprint-route-pool-size=0'],
         manifests: { 'good.yaml': routeYaml({ name: 'good', host: 'good.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [a.port] }) },
       });
       const before = generation(t);

@@ -168,7 +168,8 @@ describe('endpoint changes go through the runtime API', () => {
 
   test('while a reload waits for --interval, endpoint changes elsewhere go live at once', async () => {
     t = await startTestRouter({
-      args: ['--interval=2s'],
+      // No spares: the new route needs a reload, which --interval holds back.
+      args: ['--interval=2s', '--blueprint-route-pool-size=0'],
       manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
     });
     writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
@@ -191,5 +192,55 @@ describe('endpoint changes go through the runtime API', () => {
     expect(t.router.lastCommit()?.result).toBe('reloaded');
     expect(t.router.reloadCounts.get('runtime-updates-disabled')).toBe(1);
     expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
+  });
+});
+
+describe('route changes go through the runtime API', () => {
+  const eps = () => `${sliceYaml({ service: 'r', ports: [a.port] })}---\n${sliceYaml({ service: 's', ports: [b.port] })}`;
+
+  test('routes added, moved and removed take over spare backends: no reload, traffic follows', async () => {
+    t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': eps() } });
+    const pids = await workerPids(t);
+
+    await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com' }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await spread(t, 's.example.com', 5)).toEqual({ b: 5 });
+
+    await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com', path: '/api' }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect((await t.get('s.example.com', '/api/x')).backend).toBe('b');
+    expect((await t.get('s.example.com', '/')).status).toBe(503);
+
+    await t.remove('s.yaml');
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect((await t.get('s.example.com', '/api/x')).status).toBe(503);
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ a: 5 });
+
+    await t.write('e.json', routeJson({ name: 'e', host: 'e.example.com', service: 's', tls: { termination: 'edge' } }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect((await tlsGet(t.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).status).toBe(200);
+
+    expect(await workerPids(t)).toEqual(pids);
+    expect(t.router.reloadCounts.size).toBe(0);
+
+    // What the worker runs is on disk: a restart serves the same routes.
+    const ready = t.router.supervisor.nextReady();
+    process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
+    await ready;
+    expect((await tlsGet(t.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).status).toBe(200);
+    expect((await t.get('s.example.com', '/api/x')).status).toBe(503);
+  });
+
+  test('when the spares of a shape run out, the next route reloads and the pool refills', async () => {
+    t = await startTestRouter({ args: ['--blueprint-route-pool-size=1'], manifests: { 'eps.yaml': eps() } });
+    await t.write('r.yaml', routeYaml({ name: 'r', host: 'r.example.com' }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com' }));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(t.router.lastCommit()?.reloadReasons?.map((r) => r.code)).toContain('backend-added');
+    await t.write('u.yaml', routeYaml({ name: 'u', host: 'u.example.com', service: 'r' }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect((await t.get('u.example.com')).backend).toBe('a');
+    expect((await t.get('s.example.com')).backend).toBe('b');
   });
 });

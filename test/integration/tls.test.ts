@@ -145,7 +145,8 @@ describe('reloads', () => {
   test('TLS sessions resume across a reload (ticket keys are shared by every generation)', async () => {
     const session = await tlsSession(t.httpsPort, 'edge.example.com');
     const before = (await t.router.supervisor.procState())?.workerPids;
-    await t.write('later.json', routeJson({ name: 'later', host: 'later.example.com', service: 'edge', tls: { termination: 'edge' } }));
+    // A reencrypt route with its own CA has no spare backend to take over: it reloads.
+    await t.write('later.json', routeJson({ name: 'later', host: 'later.example.com', service: 'secure', tls: { termination: 'reencrypt', destinationCACertificate: ca.cert } }));
     expect(t.router.lastCommit()?.result).toBe('reloaded');
     expect((await t.router.supervisor.procState())?.workerPids).not.toEqual(before);
     expect(await tlsResumes(t.httpsPort, 'edge.example.com', session)).toBe(true);

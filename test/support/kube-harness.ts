@@ -69,6 +69,8 @@ export interface KubeTestRouter extends LogCapture {
   get(host: string, path?: string): Promise<HttpAnswer>;
   /** The haproxy.config currently active (`<working-dir>/conf/haproxy.config`). */
   config(): string;
+  /** The backend the prefix map sends `key` (e.g. `host/`) to, or undefined. Routes added live run on spare backends. */
+  mappedBackend(key: string): string | undefined;
   /** The generation `conf` points at, e.g. `generations/1`. */
   generation(): string;
   /** Resolves once `check` holds, re-checking after every commit and every API request; throws naming `what` after the deadline. */
@@ -199,6 +201,11 @@ export class KubeTestbed {
       waitForLog: capture.waitForLog,
       get: (host, path) => get(httpPort, host, path),
       config: () => readFileSync(join(workingDir, 'conf', 'haproxy.config'), 'utf8'),
+      mappedBackend: (key) =>
+        readFileSync(join(workingDir, 'conf', 'os_http_be_prefix.map'), 'utf8')
+          .split('\n')
+          .find((line) => line.startsWith(`${key} `))
+          ?.split(' ')[1],
       generation: () => readlinkSync(join(workingDir, 'conf')),
       until,
       async untilServed(host, want) {

@@ -41,12 +41,13 @@ describe('routes and endpoints from the API', () => {
     await t.untilServed('www.example.com', 'b');
     expect((await t.get('web.example.com')).status).toBe(503);
 
+    const backend = t.mappedBackend('www.example.com/') ?? '';
     api.server.remove('EndpointSlice', 'default', 'web-abcde');
-    await t.until('the backend has no servers left', () => backendServers(t.config(), 'be_http:default:web')?.length === 0);
+    await t.until('the backend has no servers left', () => backendServers(t.config(), backend)?.length === 0);
     expect((await t.get('www.example.com')).status).toBe(503);
 
     api.server.remove('Route', 'default', 'web');
-    await t.until('the backend is gone', () => backendServers(t.config(), 'be_http:default:web') === undefined);
+    await t.until('the route is no longer mapped', () => t.mappedBackend('www.example.com/') === undefined);
     expect((await t.get('www.example.com')).status).toBe(503);
   });
 

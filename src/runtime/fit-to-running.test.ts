@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'bun:test';
+import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
+import { buildConfigModel } from '../config/build-model.ts';
+import type { Route } from '../domain/route.ts';
+import { fitToRunning } from './fit-to-running.ts';
+import { planUpdate } from './plan.ts';
+
+const model = (routes: Route[], spares = 2) =>
+  buildConfigModel({
+    routes,
+    slices: [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])],
+    settings: settings({ sparesPerShape: spares }),
+    allowAddress: () => true,
+  });
+const names = (m: ReturnType<typeof model>) => m.backends.map((b) => `${b.name}=${b.routeKey}`);
+
+describe('fitToRunning', () => {
+  const a = route({ name: 'a', host: 'a.com' });
+  const b = route({ name: 'b', host: 'b.com', to: { kind: 'Service', name: 'b', weight: undefined } });
+
+  test('a new route takes a free spare of its shape, and its map entries point there', () => {
+    const applied = model([a]);
+    const fitted = fitToRunning(applied, model([a, b]));
+    expect(names(fitted)).toContain('be_http:_spare:1=default/b');
+    expect(fitted.maps['os_http_be_prefix.map']).toContainEqual({ key: 'b.com/', value: 'be_http:_spare:1' });
+    expect(planUpdate(applied, fitted).kind).toBe('runtime');
+  });
+
+  test('a route keeps the spare it runs on at the next commit', () => {
+    const applied = fitToRunning(model([a]), model([a, b]));
+    const again = fitToRunning(applied, model([a, b]));
+    expect(names(again)).toEqual(names(applied));
+    expect(planUpdate(applied, again).kind).toBe('none');
+  });
+
+  test('a removed route leaves its backend in place, unreferenced, and that needs no reload', () => {
+    const applied = model([a, b]);
+    const fitted = fitToRunning(applied, model([a]));
+    expect(names(fitted)).toContain('be_http:default:b=default/b');
+    expect(fitted.maps['os_http_be_prefix.map'].map((e) => e.key)).toEqual(['a.com/']);
+    expect(planUpdate(applied, fitted).kind).toBe('runtime');
+  });
+
+  test('without a spare of the shape the route keeps its own name, and the plan reloads', () => {
+    const applied = model([a], 0);
+    const edge = route({ name: 'e', host: 'e.com', tls: routeTls('edge') });
+    const fitted = fitToRunning(applied, model([a, edge], 0));
+    expect(names(fitted)).toContain('be_edge_http:default:e=default/e');
+    expect(planUpdate(applied, fitted)).toMatchObject({ kind: 'reload', reasons: [{ code: 'backend-added' }] });
+  });
+
+  test('spares are shaped exactly like a single-service route of their termination', () => {
+    const applied = model([], 1);
+    for (const r of [a, route({ name: 'e', host: 'e.com', tls: routeTls('edge') }), route({ name: 'p', host: 'p.com', tls: routeTls('passthrough') })]) {
+      expect(planUpdate(applied, fitToRunning(applied, model([r], 1))).kind).toBe('runtime');
+    }
+  });
+});

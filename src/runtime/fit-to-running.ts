@@ -1,0 +1,49 @@
+import type { BackendModel, ConfigModel, MapEntry, MapFiles } from '../config/model.ts';
+import { isSpare } from '../config/spares.ts';
+import { sameBackendLines } from './backend-plan.ts';
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Re-expresses `next` in terms of what the worker runs (`applied`), so that
+ * route changes can go through the runtime API:
+ * - a route keeps the backend it runs on (its own, or a spare it took over),
+ *   as long as the backend's shape did not change;
+ * - a new route takes a free spare of its shape;
+ * - a removed route's backend stays, unreferenced, until the next reload;
+ * - the remaining spares stay free; map entries point at the kept names.
+ * What cannot be fitted (a new shape, no spare left) keeps its own name, and
+ * planUpdate then reloads, with the plain `next` (fresh names, full pool).
+ */
+export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigModel {
+  const running = new Map(applied.backends.filter((b) => !isSpare(b)).map((b) => [b.routeKey, b]));
+  const free = applied.backends.filter(isSpare);
+  const taken = new Set<string>();
+  const rename = new Map<string, string>();
+  const backends: BackendModel[] = [];
+  const routes = new Set<string>();
+  for (const b of next.backends) {
+    if (isSpare(b)) continue;
+    routes.add(b.routeKey);
+    const current = running.get(b.routeKey);
+    let target: string | undefined;
+    if (current && sameBackendLines(current, { ...b, name: current.name })) target = current.name;
+    else if (!current) target = free.find((s) => !taken.has(s.name) && sameBackendLines(s, { ...b, name: s.name }))?.name;
+    if (target !== undefined) {
+      taken.add(target);
+      rename.set(b.name, target);
+      backends.push({ ...b, name: target });
+    } else {
+      backends.push(b);
+    }
+  }
+  for (const b of applied.backends) {
+    if (!isSpare(b) && !routes.has(b.routeKey)) backends.push(b);
+    else if (isSpare(b) && !taken.has(b.name)) backends.push(b);
+  }
+  const renamed = (entries: readonly MapEntry[]) => entries.map((e) => ({ key: e.key, value: rename.get(e.value) ?? e.value }));
+  const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
+  return { ...next, backends: backends.sort(byName), maps };
+}
