@@ -3,7 +3,8 @@
  * router's default mode and in reload-for-everything mode (what
  * openshift-router does by default), side by side:
  *   bun run build && bun run bench:updates
- * Environment: CHANGES (default 100), MIXED (default 1000), RELOAD_INTERVAL
+ * Environment: CHANGES (default 100), MIXED (default 1000), SPARES (spare
+ * backends per shape for the default-mode router; default 10), RELOAD_INTERVAL
  * for the reload-mode router (default 5s, upstream's default), RELOAD_CHANGES
  * (default 20: each waits for a reload).
  * Prints Markdown for BENCHMARKS.md. Loopback only; every process is stopped.
@@ -29,7 +30,7 @@ interface Mode {
 }
 
 const modes: Mode[] = [
-  { name: 'router (default)', env: {}, interval: '0s', changes: Number(process.env.CHANGES ?? 100), mixed: Number(process.env.MIXED ?? 1000) },
+  { name: 'router (default)', env: process.env.SPARES ? { ROUTER_BLUEPRINT_ROUTE_POOL_SIZE: process.env.SPARES } : {}, interval: '0s', changes: Number(process.env.CHANGES ?? 100), mixed: Number(process.env.MIXED ?? 1000) },
   {
     name: 'reload for everything',
     env: { ROUTER_RUNTIME_UPDATES: 'false' },
@@ -213,7 +214,9 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   router.kill('SIGTERM');
   await router.exited;
   rmSync(dir, { recursive: true, force: true });
-  const reloadLines = routerOut.lines.filter((l) => l.includes('reload')).length;
+  const reloadWarnings = routerOut.lines.filter((l) => l.includes('reload'));
+  for (const l of reloadWarnings) console.error(`[${mode.name}] ${l}`);
+  const reloadLines = reloadWarnings.length;
   const [, requests = '0', failures = '0'] = (total ?? 'total 0 0').split(' ');
   return {
     endpointLatency,

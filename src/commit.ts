@@ -18,6 +18,7 @@ import { DeleteRetries } from './runtime/delete-retries.ts';
 import { fitToRunning } from './runtime/fit-to-running.ts';
 import { planAfterLoad, planUpdate, runtimeSubset, type UpdatePlan } from './runtime/plan.ts';
 import { describeReasons, type ReloadReason } from './runtime/reload-reasons.ts';
+import type { RuntimeCommand } from './runtime/commands.ts';
 import type { RuntimeClient } from './runtime/runtime-client.ts';
 import type { CommitResult } from './state/commit-scheduler.ts';
 import type { RouterState } from './state/router-state.ts';
@@ -190,9 +191,10 @@ export function createCommitter(deps: CommitDeps): Committer {
     const gen = await deps.store.stage(files);
     await deps.store.activate(gen.generation);
     let failure: string | undefined;
+    const sent = reviveInsteadOfAdding(commands.commands);
     deletes.cancel(commands.commands.filter((c) => c.kind === 'add-server'));
     try {
-      const result = await deps.runtime.apply(commands.commands);
+      const result = await deps.runtime.apply(sent);
       const f = result.failed[0];
       if (f) failure = `${f.text}: ${f.reply.trim()}`;
       else deletes.add(result.busy.map((b) => b.command));
@@ -207,6 +209,20 @@ export function createCommitter(deps: CommitDeps): Committer {
     }
     await markApplied(files, model);
     return true;
+  }
+
+  /**
+   * A pod that comes back while its server still waits to be deleted (requests
+   * were in flight) is still in the worker, in maintenance: `add server` would
+   * refuse the name, so it is reweighed instead, and the plan's
+   * `enable server` that follows brings it back.
+   */
+  function reviveInsteadOfAdding(commands: readonly RuntimeCommand[]): RuntimeCommand[] {
+    return commands.map((c) => {
+      if (c.kind !== 'add-server' || !deletes.has(c)) return c;
+      const weight = Number(/\bweight (\d+)/.exec(c.options)?.[1] ?? 1);
+      return { kind: 'set-weight', backend: c.backend, server: c.server, weight };
+    });
   }
 
   async function applyRuntimeSubset(next: ConfigModel): Promise<void> {

@@ -45,6 +45,11 @@ export class DeleteRetries {
     }
   }
 
+  /** Whether the server is still waiting to be deleted (so it still exists, in maintenance). */
+  has(server: ServerRef): boolean {
+    return this.pending.has(refKey(server));
+  }
+
   get size(): number {
     return this.pending.size;
   }

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
+import { startHeldBackend } from '../support/runtime/held-backend.ts';
 import { makeCA, makeLeaf } from '../support/certs.ts';
 import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { tlsGet } from '../support/tls-client.ts';
@@ -68,6 +69,26 @@ describe('endpoint changes go through the runtime API', () => {
 
     expect(await workerPids(t)).toEqual(pids);
     expect(t.router.reloadCounts.size).toBe(0);
+  });
+
+  test('a pod that comes back while its server still waits to be deleted is revived, not reloaded', async () => {
+    const held = startHeldBackend('held');
+    try {
+      t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [held.port] }) } });
+      const inFlight = t.get('r.example.com', '/hold');
+      const release = await held.nextHold();
+      // The pod leaves while a request is open on it: its deletion has to wait.
+      await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port] }));
+      expect(t.router.lastCommit()?.result).toBe('runtime');
+      await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [held.port] }));
+      expect(t.router.lastCommit()?.result).toBe('runtime');
+      release();
+      expect((await inFlight).status).toBe(200);
+      expect(await spread(t, 'r.example.com', 5)).toEqual({ held: 5 });
+      expect(t.router.reloadCounts.size).toBe(0);
+    } finally {
+      await held.stop();
+    }
   });
 
   test('weight changes between a route\'s services apply live', async () => {
