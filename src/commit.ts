@@ -193,11 +193,20 @@ export function createCommitter(deps: CommitDeps): Committer {
     let failure: string | undefined;
     const sent = reviveInsteadOfAdding(commands.commands);
     deletes.cancel(commands.commands.filter((c) => c.kind === 'add-server'));
+    // haproxy runs every command of a batch even after one fails. Servers and certificates go first, on their
+    // own: only if all of them are in place do map entries start (or stop) sending traffic, and servers leave.
+    const redirecting = (c: RuntimeCommand) => c.kind === 'add-map' || c.kind === 'set-map' || c.kind === 'del-map' || c.kind === 'del-server';
     try {
-      const result = await deps.runtime.apply(sent);
-      const f = result.failed[0];
-      if (f) failure = `${f.text}: ${f.reply.trim()}`;
-      else deletes.add(result.busy.map((b) => b.command));
+      for (const phase of [sent.filter((c) => !redirecting(c)), sent.filter(redirecting)]) {
+        if (phase.length === 0) continue;
+        const result = await deps.runtime.apply(phase);
+        const f = result.failed[0];
+        if (f) {
+          failure = `${f.text}: ${f.reply.trim()}`;
+          break;
+        }
+        deletes.add(result.busy.map((b) => b.command));
+      }
     } catch (err) {
       failure = (err as Error).message;
     }
