@@ -191,6 +191,7 @@ export function createCommitter(deps: CommitDeps): Committer {
     const gen = await deps.store.stage(files);
     await deps.store.activate(gen.generation);
     let failure: string | undefined;
+    await deletes.settle(commands.commands.filter((c) => c.kind === 'add-server'));
     const sent = reviveInsteadOfAdding(commands.commands);
     deletes.cancel(commands.commands.filter((c) => c.kind === 'add-server'));
     // haproxy runs every command of a batch even after one fails. Servers and certificates go first, on their

@@ -19,6 +19,8 @@ export class DeleteRetries {
   private readonly pending = new Map<string, { ref: ServerRef; attempt: number; timer: ReturnType<typeof setTimeout> }>();
   /** Bumped by clear(): a retry that started before it drops its outcome. */
   private epoch = 0;
+  /** Retries talking to haproxy right now: until they answer, nobody knows whether the server still exists. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: () => RuntimeClient,
@@ -45,9 +47,14 @@ export class DeleteRetries {
     }
   }
 
-  /** Whether the server is still waiting to be deleted (so it still exists, in maintenance). */
+  /** Whether the server is still waiting to be deleted (so it still exists, in maintenance); ask after settle(). */
   has(server: ServerRef): boolean {
     return this.pending.has(refKey(server));
+  }
+
+  /** Waits for retries in flight on these servers, so has() tells whether each still exists. */
+  async settle(servers: readonly ServerRef[]): Promise<void> {
+    await Promise.all(servers.map((s) => this.inFlight.get(refKey(s))));
   }
 
   get size(): number {
@@ -58,7 +65,10 @@ export class DeleteRetries {
     const key = refKey(ref);
     clearTimeout(this.pending.get(key)?.timer);
     const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)] ?? 5000;
-    const timer = setTimeout(() => void this.retry(ref, attempt), delay);
+    const timer = setTimeout(() => {
+      const running = this.retry(ref, attempt).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
+    }, delay);
     this.pending.set(key, { ref, attempt, timer });
   }
 
