@@ -214,6 +214,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   router.kill('SIGTERM');
   await router.exited;
   rmSync(dir, { recursive: true, force: true });
+  for (const l of loadOut.lines.filter((l) => l.startsWith('fail ')).slice(0, 10)) console.error(`[${mode.name}] load: ${l}`);
   const reloadWarnings = routerOut.lines.filter((l) => l.includes('reload'));
   for (const l of reloadWarnings) console.error(`[${mode.name}] ${l}`);
   const reloadLines = reloadWarnings.length;
