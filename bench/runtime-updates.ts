@@ -215,6 +215,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   await router.exited;
   rmSync(dir, { recursive: true, force: true });
   for (const l of loadOut.lines.filter((l) => l.startsWith('fail ')).slice(0, 10)) console.error(`[${mode.name}] load: ${l}`);
+  for (const l of routerOut.lines.filter((l) => /exited|ALERT|restart/.test(l)).slice(0, 10)) console.error(`[${mode.name}] router: ${l}`);
   const reloadWarnings = routerOut.lines.filter((l) => l.includes('reload'));
   for (const l of reloadWarnings) console.error(`[${mode.name}] ${l}`);
   const reloadLines = reloadWarnings.length;
