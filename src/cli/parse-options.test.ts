@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { DEFAULT_MANIFESTS_DIR, ENV_SETTINGS, FLAGS, plannedText, type FlagSpec } from './flags.ts';
+import { admissionSettings } from '../admission/testing.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
 import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
 
@@ -61,16 +62,7 @@ const DEFAULTS: RouterOptions = {
     strictSni: false,
     http2: true,
   },
-  admission: {
-    allowedDomains: [],
-    deniedDomains: [],
-    allowWildcardRoutes: false,
-    disableNamespaceOwnershipCheck: false,
-    hostnameTemplate: undefined,
-    overrideHostname: false,
-    overrideDomains: [],
-    routerDomain: undefined,
-  },
+  admission: admissionSettings(),
   extendedValidation: true,
   status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
   includeUdpEndpoints: false,

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { admitRoutes } from '../../src/admission/admit-routes.ts';
 import type { AdmissionSettings } from '../../src/admission/settings.ts';
+import { admissionSettings } from '../../src/admission/testing.ts';
 import { cachedTlsValidator } from '../../src/admission/tls-cache.ts';
 import { buildConfigModel, routeKeyHost } from '../../src/config/build-model.ts';
 import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';
@@ -22,16 +23,7 @@ import { rawGet } from '../support/net.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
-const ADMISSION: AdmissionSettings = {
-  allowedDomains: [],
-  deniedDomains: [],
-  allowWildcardRoutes: true,
-  disableNamespaceOwnershipCheck: false,
-  hostnameTemplate: undefined,
-  overrideHostname: false,
-  overrideDomains: [],
-  routerDomain: undefined,
-};
+const ADMISSION: AdmissionSettings = admissionSettings({ allowWildcardRoutes: true });
 const REASONS = ['InvalidHost', 'NoHostValue', 'HostAlreadyClaimed', 'RouteNotAdmitted', 'ExtendedValidationFailed'];
 const GOOD = [route({ name: 'good-a', namespace: 'good', host: 'good-a.example.com', creationTimestamp: '2020-01-01T00:00:00Z' }), route({ name: 'good-b', namespace: 'good', host: 'good-b.example.com', path: '/api', creationTimestamp: '2020-01-01T00:00:00Z' })];
 
