@@ -118,6 +118,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     },
     loadBalanceAlgorithm: h.loadBalanceAlgorithm,
     checkIntervalMs: h.checkIntervalMs,
+    cookieName: h.cookieName,
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     tls: {
       defaultCertificatePath: files.defaultCertificatePath,

@@ -894,6 +894,14 @@ export const ENV_SETTINGS: readonly EnvSpec[] = [
     implemented: true,
   },
   {
+    name: 'ROUTER_COOKIE_NAME',
+    type: 'string',
+    metavar: 'name',
+    group: 'haproxy',
+    help: 'Sticky-session cookie name of every route ([a-zA-Z0-9_-]+; default: a hash of the route).',
+    implemented: true,
+  },
+  {
     name: 'ROUTER_SERVICE_NAMESPACE',
     type: 'string',
     group: 'Selection & admission',
@@ -974,7 +982,6 @@ export const ENV_SETTINGS: readonly EnvSpec[] = [
     ['ROUTER_IDLE_CLOSE_ON_RESPONSE', 'boolean', 'option idle-close-on-response'],
     ['ROUTER_SET_FORWARDED_HEADERS', 'string', 'Default of the set-forwarded-headers annotation (append, replace, if-none, never).'],
     ['ROUTER_TCP_BALANCE_SCHEME', 'string', 'balance of passthrough backends.'],
-    ['ROUTER_COOKIE_NAME', 'string', 'Sticky-session cookie name.'],
     ['ROUTER_BACKEND_PROCESS_ENDPOINTS', 'string', '"shuffle" randomises server order.'],
   ]),
 ];

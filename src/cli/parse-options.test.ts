@@ -49,6 +49,7 @@ const DEFAULTS: RouterOptions = {
     maxRewrite: 8192,
     loadBalanceAlgorithm: 'random',
     checkIntervalMs: 5000,
+    cookieName: undefined,
   },
   tls: {
     defaultCertificate: { kind: 'generate' },
@@ -249,6 +250,7 @@ describe('environment fallbacks', () => {
     ['ROUTER_MAX_REWRITE_SIZE', '16384', withHaproxy({ maxRewrite: 16384 })],
     ['ROUTER_LOAD_BALANCE_ALGORITHM', 'leastconn', withHaproxy({ loadBalanceAlgorithm: 'leastconn' })],
     ['ROUTER_BACKEND_CHECK_INTERVAL', '10s', withHaproxy({ checkIntervalMs: 10_000 })],
+    ['ROUTER_COOKIE_NAME', 'my_sticky-1', withHaproxy({ cookieName: 'my_sticky-1' })],
     ['ROUTER_STRICT_SNI', 'true', withTls({ strictSni: true })],
     ['ROUTER_CIPHERS', 'modern', withTls({ ciphers: resolveCiphersOrThrow('modern') })],
     ['SSL_MIN_VERSION', 'TLSv1.3', withTls({ minVersion: 'TLSv1.3' })],
@@ -321,6 +323,12 @@ describe('validation errors', () => {
       [],
       { ROUTER_LOAD_BALANCE_ALGORITHM: 'first' },
       ['ROUTER_LOAD_BALANCE_ALGORITHM: invalid value "first" (want one of roundrobin, leastconn, source, random)'],
+    ],
+    [
+      'a cookie name that would break the cookie line',
+      [],
+      { ROUTER_COOKIE_NAME: 'a b;c' },
+      [`ROUTER_COOKIE_NAME: invalid value "a b;c" (want letters, digits, '_' and '-' only)`],
     ],
     ['unknown log format', ['--log-format=xml'], {}, ['--log-format: invalid value "xml" (want one of pretty, json)']],
     [

@@ -75,6 +75,8 @@ export interface HaproxyTuning {
   readonly maxRewrite: number;
   readonly loadBalanceAlgorithm: LoadBalanceAlgorithm;
   readonly checkIntervalMs: number;
+  /** ROUTER_COOKIE_NAME; `undefined`: each route's cookie is named after the route. */
+  readonly cookieName: string | undefined;
 }
 
 /** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
@@ -406,6 +408,10 @@ function crossCheck(settings: ResolvedSettings): string[] {
   if (suites !== undefined && !/^[A-Za-z0-9_:]+$/.test(suites)) {
     errors.push(`ROUTER_CIPHERSUITES: invalid value "${suites}" (want a colon-separated list of TLS 1.3 cipher suites)`);
   }
+  const cookieName = settings.optionalString('ROUTER_COOKIE_NAME');
+  if (cookieName !== undefined && !/^[a-zA-Z0-9_-]+$/.test(cookieName)) {
+    errors.push(`ROUTER_COOKIE_NAME: invalid value "${cookieName}" (want letters, digits, '_' and '-' only)`);
+  }
   return errors;
 }
 
@@ -529,6 +535,7 @@ function assemble(s: ResolvedSettings): RouterOptions {
       maxRewrite: s.number('ROUTER_MAX_REWRITE_SIZE'),
       loadBalanceAlgorithm: s.oneOf('ROUTER_LOAD_BALANCE_ALGORITHM', LOAD_BALANCE_ALGORITHMS),
       checkIntervalMs: s.number('ROUTER_BACKEND_CHECK_INTERVAL'),
+      cookieName: s.optionalString('ROUTER_COOKIE_NAME'),
     },
     tls: tlsOptions(s),
     admission: {

@@ -1,7 +1,7 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
-import { backendName, type BackendPrefix } from '../domain/names.ts';
+import { backendName, routingKeyName, type BackendPrefix } from '../domain/names.ts';
 import { objectKey, type Route } from '../domain/route.ts';
-import type { BackendModel, BackendTermination, ServerModel, ServerTls } from './model.ts';
+import type { BackendCookie, BackendModel, BackendTermination, ServerModel, ServerTls } from './model.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 import { clampServiceWeight, serverWeights } from './weights.ts';
@@ -41,6 +41,22 @@ function serverTlsFor(route: Route, destinationCaFile: string | undefined, setti
   const defaultCa = settings.tls.defaultDestinationCaPath;
   if (defaultCa) return { verify: 'required', caFile: defaultCa, verifyHost: `${route.to.name}.${route.namespace}.svc`, alpn };
   return { verify: 'none', alpn };
+}
+
+/**
+ * A route's sticky cookie, as openshift-router names it. A cookie marked
+ * `secure` would never come back over plain HTTP, so routes that also serve
+ * plain HTTP (policy Allow) go without.
+ */
+export function cookieFor(
+  termination: BackendTermination,
+  insecurePolicy: string,
+  key: string,
+  settings: Pick<ConfigSettings, 'cookieName'>,
+): BackendCookie | undefined {
+  if (termination === 'passthrough') return undefined;
+  const secure = termination !== 'http' && insecurePolicy !== 'Allow';
+  return { name: settings.cookieName ?? key, key, secure };
 }
 
 export interface BackendInput {
@@ -88,6 +104,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     balance,
     checkIntervalMs: settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCaFile, settings) : undefined,
+    cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
     servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
   };
 }

@@ -17,6 +17,19 @@ describe('buildConfigModel', () => {
     ]);
   });
 
+  test("sticky cookies as openshift-router names them; secure only where the route never serves plain HTTP", () => {
+    const cookie = (tls?: ReturnType<typeof routeTls>, cookieName?: string) =>
+      buildConfigModel({ routes: [route({ name: 'a', tls })], slices: [], settings: settings({ cookieName }), allowAddress: () => true }).backends[0]?.cookie;
+    const key = '89888650a983ff7697b0f0cac7613e13'; // md5 of " default:a"
+    expect(cookie()).toEqual({ name: key, key, secure: false });
+    expect(cookie(routeTls('edge'))).toEqual({ name: key, key, secure: true });
+    expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true });
+    expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false });
+    expect(cookie(routeTls('reencrypt'))).toEqual({ name: key, key, secure: true });
+    expect(cookie(routeTls('passthrough'))).toBeUndefined();
+    expect(cookie(undefined, 'SESSION')).toEqual({ name: 'SESSION', key, secure: false });
+  });
+
   test('one server gets no health check', () => {
     const m = build([route({ name: 'a' })], [slice('a', ['10.0.0.1'])]);
     expect(m.backends[0]?.servers[0]?.check).toBe(false);

@@ -21,6 +21,22 @@ export type ServerTls =
 
 export type BackendTermination = 'http' | 'edge' | 'reencrypt' | 'passthrough';
 
+/**
+ * Sticky sessions: `cookie <name> insert indirect nocache httponly dynamic`.
+ * Server cookies are derived by haproxy from `key` and each server's address
+ * (dynamic cookies), never written on the server lines: haproxy 2.6 refuses
+ * `cookie` on `add server`, and derived values come out the same for a
+ * server loaded from the file and one added at runtime, before and after
+ * any reload.
+ */
+export interface BackendCookie {
+  name: string;
+  /** `dynamic-cookie-key`; the runtime API can change it (`set dynamic-cookie-key`), so a spare can take a route's. */
+  key: string;
+  /** `secure attr SameSite=None`: TLS routes whose plain-HTTP policy is not Allow, as openshift-router. */
+  secure: boolean;
+}
+
 export interface BackendModel {
   name: string;
   /** `namespace/name` of the route this backend serves. */
@@ -31,6 +47,8 @@ export interface BackendModel {
   checkIntervalMs: number;
   /** Only for reencrypt. */
   serverTls: ServerTls | undefined;
+  /** Every HTTP backend; passthrough (TCP) has no cookies. */
+  cookie: BackendCookie | undefined;
   servers: ServerModel[];
 }
 

@@ -56,6 +56,8 @@ export interface ConfigSettings {
   /** Balance for HTTP backends with at most one active service (ROUTER_LOAD_BALANCE_ALGORITHM). */
   loadBalanceAlgorithm: string;
   checkIntervalMs: number;
+  /** ROUTER_COOKIE_NAME: one sticky-cookie name for every route; else each route's routing key name. */
+  cookieName: string | undefined;
   /** Spare backends of each shape (http, edge, passthrough) that new routes take over without a reload. */
   sparesPerShape: number;
   tls: TlsSettings;

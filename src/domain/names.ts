@@ -4,6 +4,7 @@
  * against these patterns, so no user text can smuggle in whitespace, quotes
  * or haproxy syntax.
  */
+import { createHash } from 'node:crypto';
 
 /** Kubernetes DNS-1123 label: namespaces, Service names, port names' superset. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -29,6 +30,16 @@ export type BackendPrefix = 'be_http' | 'be_edge_http' | 'be_secure' | 'be_tcp';
 /** openshift-router's backend naming, so operators recognise `be_http:<namespace>:<name>`. */
 export function backendName(prefix: BackendPrefix, namespace: string, name: string): string {
   return `${prefix}:${namespace}:${name}`;
+}
+
+/**
+ * openshift-router's RoutingKeyName: md5 hex of `" <namespace>:<name>"` (the
+ * termination it is built with is still empty at that point upstream). It
+ * names a route's sticky cookie and keys its dynamic cookies, so clients
+ * keep their sessions when they move from an openshift-router to this one.
+ */
+export function routingKeyName(namespace: string, name: string): string {
+  return createHash('md5').update(` ${namespace}:${name}`).digest('hex');
 }
 
 /**

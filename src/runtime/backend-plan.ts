@@ -25,24 +25,35 @@ function isDynamicBalance(balance: string): boolean {
 /**
  * Everything haproxy renders for a backend apart from its servers; a
  * difference here needs the config re-read. The route it serves is not
- * rendered, so a spare backend taken over by a route still compares equal.
+ * rendered, and the dynamic-cookie key can be set live, so a spare backend
+ * taken over by a route still compares equal.
  */
 export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: _a, routeKey: _ra, ...restA } = a;
-  const { servers: _b, routeKey: _rb, ...restB } = b;
-  return Bun.deepEquals(restA, restB);
+  const { servers: _a, routeKey: _ra, cookie: ca, ...restA } = a;
+  const { servers: _b, routeKey: _rb, cookie: cb, ...restB } = b;
+  return Bun.deepEquals(restA, restB) && ca?.name === cb?.name && ca?.secure === cb?.secure;
 }
 
-function addCommands(backend: BackendModel, s: ServerModel): RuntimeCommand[] {
+function addCommand(backend: BackendModel, s: ServerModel): RuntimeCommand {
+  // serverOptions is the builder the config file uses, so a server added now matches the one the next reload loads.
+  return { kind: 'add-server', backend: backend.name, server: s.name, address: serverAddress(s), options: serverOptions(backend, s) };
+}
+
+function startCommands(backend: BackendModel, s: ServerModel): RuntimeCommand[] {
   const ref = { backend: backend.name, server: s.name };
-  const commands: RuntimeCommand[] = [
-    // serverOptions is the builder the config file uses, so a server added now matches the one the next reload loads.
-    { kind: 'add-server', ...ref, address: serverAddress(s), options: serverOptions(backend, s) },
-  ];
   // Checks go on before the server leaves maintenance so it is never serving unchecked in a checked backend.
-  if (s.check) commands.push({ kind: 'enable-health', ...ref });
-  commands.push({ kind: 'enable-server', ...ref });
-  return commands;
+  return s.check ? [{ kind: 'enable-health', ...ref }, { kind: 'enable-server', ...ref }] : [{ kind: 'enable-server', ...ref }];
+}
+
+/**
+ * Between adding servers and letting them serve: a new key (a spare taken
+ * over by a route) or new servers need every server's cookie computed, or a
+ * new server would answer its first clients with an empty cookie.
+ */
+function cookieCommands(applied: BackendModel, next: BackendModel, added: boolean): RuntimeCommand[] {
+  if (!next.cookie) return [];
+  if (applied.cookie?.key !== next.cookie.key) return [{ kind: 'set-dynamic-cookie-key', backend: next.name, key: next.cookie.key }];
+  return added ? [{ kind: 'enable-dynamic-cookie', backend: next.name }] : [];
 }
 
 /**
@@ -57,7 +68,7 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
   const before = new Map(applied.servers.map((s) => [s.name, s]));
   const after = new Set(next.servers.map((s) => s.name));
   const reasons: ReloadReason[] = [];
-  const adds: RuntimeCommand[] = [];
+  const adds: ServerModel[] = [];
   const updates: RuntimeCommand[] = [];
   const removals: RuntimeCommand[] = [];
   let reweighs = false;
@@ -65,7 +76,7 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
   for (const s of next.servers) {
     const old = before.get(s.name);
     if (!old) {
-      adds.push(...addCommands(next, s));
+      adds.push(s);
       continue;
     }
     const ref = { backend, server: s.name };
@@ -87,5 +98,14 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
     reasons.push({ code: 'ca-file-not-loaded', backend });
   }
   if (reasons.length > 0) return { commands: [], reasons };
-  return { commands: [...adds, ...updates, ...removals], reasons };
+  return {
+    commands: [
+      ...adds.map((s) => addCommand(next, s)),
+      ...cookieCommands(applied, next, adds.length > 0),
+      ...adds.flatMap((s) => startCommands(next, s)),
+      ...updates,
+      ...removals,
+    ],
+    reasons,
+  };
 }

@@ -18,6 +18,7 @@ const edge = (name: string): BackendModel => ({
   balance: 'random',
   checkIntervalMs: 5000,
   serverTls: undefined,
+  cookie: undefined,
   servers: [{ name: 's1', ip: '10.0.0.1', port: 8080, weight: 1, check: false }],
 });
 

@@ -27,6 +27,15 @@ export type ServerCommand =
   | (ServerRef & { kind: 'del-server' });
 
 /**
+ * A command on a running backend's sticky cookies. Either one recomputes the
+ * dynamic cookie of every server in the backend; `add server` computes none
+ * (2.6), so one follows the servers it adds, before they leave maintenance.
+ */
+export type CookieCommand =
+  | { kind: 'set-dynamic-cookie-key'; backend: string; key: string }
+  | { kind: 'enable-dynamic-cookie'; backend: string };
+
+/**
  * A command that changes which certificates the TLS frontend serves.
  * `certFile`, the file's absolute path, is the certificate's name in
  * haproxy, as the crt-list line gives it. haproxy 2.6 holds one certificate
@@ -57,7 +66,7 @@ export type MapCommand =
   | { kind: 'del-map'; map: string; key: string };
 
 /** A command for a running worker; see commandRequest for its haproxy form. */
-export type RuntimeCommand = ServerCommand | CertificateCommand | MapCommand;
+export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | MapCommand;
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -156,6 +165,10 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return { line: `set server ${serverRef(c)} state drain` };
     case 'del-server':
       return { line: `del server ${serverRef(c)}` };
+    case 'set-dynamic-cookie-key':
+      return { line: `set dynamic-cookie-key backend ${arg(c.backend, 'backend')} ${arg(c.key, 'cookie key')}` };
+    case 'enable-dynamic-cookie':
+      return { line: `enable dynamic-cookie backend ${arg(c.backend, 'backend')}` };
     case 'new-ssl-cert':
       return { line: `new ssl cert ${arg(c.certFile, 'certificate file')}` };
     case 'set-ssl-cert':

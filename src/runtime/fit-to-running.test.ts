@@ -26,6 +26,24 @@ describe('fitToRunning', () => {
     expect(planUpdate(applied, fitted).kind).toBe('runtime');
   });
 
+  test("a route on a spare keeps the spare's cookie name and takes its own dynamic-cookie key", () => {
+    const applied = model([a]);
+    const fitted = fitToRunning(applied, model([a, b]));
+    const spare = applied.backends.find((x) => x.name === 'be_http:_spare:1');
+    const own = model([a, b]).backends.find((x) => x.routeKey === 'default/b');
+    const held = fitted.backends.find((x) => x.routeKey === 'default/b');
+    expect(held?.cookie).toEqual({ name: spare?.cookie?.name ?? '', key: own?.cookie?.key ?? '', secure: false });
+    expect(held?.cookie?.key).not.toBe(spare?.cookie?.key);
+  });
+
+  test('an edge route that allows plain HTTP takes a spare whose cookie is not secure', () => {
+    const applied = model([]);
+    const allow = route({ name: 'e', host: 'e.com', tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }) });
+    const fitted = fitToRunning(applied, model([allow]));
+    expect(names(fitted)).toContain('be_edge_http:_spare_allow:1=default/e');
+    expect(planUpdate(applied, fitted).kind).toBe('runtime');
+  });
+
   test('a route keeps the spare it runs on at the next commit', () => {
     const applied = fitToRunning(model([a]), model([a, b]));
     const again = fitToRunning(applied, model([a, b]));

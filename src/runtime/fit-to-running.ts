@@ -7,6 +7,15 @@ function byName(a: { name: string }, b: { name: string }): number {
 }
 
 /**
+ * `b` as it runs in `holder`: under the holder's name, and with the holder's
+ * cookie name, which haproxy cannot change live (the key it can).
+ */
+function held(holder: BackendModel, b: BackendModel): BackendModel {
+  const cookie = holder.cookie && b.cookie ? { ...b.cookie, name: holder.cookie.name } : b.cookie;
+  return { ...b, name: holder.name, cookie };
+}
+
+/**
  * Re-expresses `next` in terms of what the worker runs (`applied`), so that
  * route changes can go through the runtime API:
  * - a route keeps the backend it runs on (its own, or a spare it took over),
@@ -28,13 +37,13 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
     if (isSpare(b)) continue;
     routes.add(b.routeKey);
     const current = running.get(b.routeKey);
-    let target: string | undefined;
-    if (current && sameBackendLines(current, { ...b, name: current.name })) target = current.name;
-    else if (!current) target = free.find((s) => !taken.has(s.name) && sameBackendLines(s, { ...b, name: s.name }))?.name;
+    let target: BackendModel | undefined;
+    if (current && sameBackendLines(current, held(current, b))) target = current;
+    else if (!current) target = free.find((s) => !taken.has(s.name) && sameBackendLines(s, held(s, b)));
     if (target !== undefined) {
-      taken.add(target);
-      rename.set(b.name, target);
-      backends.push({ ...b, name: target });
+      taken.add(target.name);
+      rename.set(b.name, target.name);
+      backends.push(held(target, b));
     } else {
       backends.push(b);
     }

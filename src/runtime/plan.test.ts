@@ -17,6 +17,7 @@ const backend = (name: string, servers: ServerModel[], more: Partial<BackendMode
   balance: 'random',
   checkIntervalMs: 5000,
   serverTls: undefined,
+  cookie: undefined,
   servers,
   ...more,
 });
@@ -53,6 +54,9 @@ const reencrypt = (servers: ServerModel[], verify: 'none' | 'required') =>
     termination: 'reencrypt',
     serverTls: verify === 'none' ? { verify, alpn: true } : { verify, caFile: '/certs/ca.pem', verifyHost: undefined, alpn: true },
   });
+
+const sticky = (servers: ServerModel[], key = 'route-key', cookieName = 'c') =>
+  backend(A, servers, { cookie: { name: cookieName, key, secure: false } });
 
 interface Case {
   name: string;
@@ -167,6 +171,30 @@ const cases: Case[] = [
     next: model([reencrypt([s1, s2], 'required')]),
     plan: { kind: 'runtime', commands: [add(reencrypt([], 'required'), s2), { kind: 'enable-server', ...ref('s2') }] },
   },
+  {
+    name: 'a server added to a backend with sticky cookies: cookies computed before it serves',
+    applied: model([sticky([s1])]),
+    next: model([sticky([s1, s2])]),
+    plan: {
+      kind: 'runtime',
+      commands: [add(sticky([]), s2), { kind: 'enable-dynamic-cookie', backend: A }, { kind: 'enable-server', ...ref('s2') }],
+    },
+  },
+  {
+    name: 'a server removed from a backend with sticky cookies: the others keep theirs',
+    applied: model([sticky([s1, s2])]),
+    next: model([sticky([s1])]),
+    plan: { kind: 'runtime', commands: [{ kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }] },
+  },
+  {
+    name: 'a new dynamic-cookie key (a spare taken over) is set after the servers are added, before they serve',
+    applied: model([sticky([], 'spare-key')]),
+    next: model([sticky([s1])]),
+    plan: {
+      kind: 'runtime',
+      commands: [add(sticky([]), s1), { kind: 'set-dynamic-cookie-key', backend: A, key: 'route-key' }, { kind: 'enable-server', ...ref('s1') }],
+    },
+  },
 ];
 
 const reload = (...reasons: [ReloadReasonCode, string | undefined][]): UpdatePlan => ({
@@ -211,6 +239,18 @@ const reloadCases: Case[] = [
     applied: model([reencrypt([], 'required')]),
     next: model([reencrypt([s1], 'required')]),
     plan: reload(['ca-file-not-loaded', A]),
+  },
+  {
+    name: 'a cookie name cannot change live',
+    applied: model([sticky([s1])]),
+    next: model([sticky([s1], 'route-key', 'other')]),
+    plan: reload(['backend-changed', A]),
+  },
+  {
+    name: 'cookies switched on',
+    applied: base,
+    next: model([sticky([s1])]),
+    plan: reload(['backend-changed', A]),
   },
   {
     name: 'a runtime-capable change next to a reload reason: only the reason counts',

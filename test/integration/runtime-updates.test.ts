@@ -216,6 +216,70 @@ describe('endpoint changes go through the runtime API', () => {
   });
 });
 
+/** The sticky cookie a response sets, as `name=value`. */
+function stickyCookie(res: { headers: Headers }): string {
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error('no sticky cookie set');
+  return cookie;
+}
+
+/** A new client's first request until one lands on `backend`: the cookie that pins it there. */
+async function cookieFor(tr: TestRouter, host: string, backend: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const res = await tr.get(host);
+    if (res.backend === backend) return stickyCookie(res);
+  }
+  throw new Error(`no request landed on ${backend}`);
+}
+
+/** Backends that answer requests carrying `cookie`. */
+async function stuckTo(tr: TestRouter, host: string, cookie: string, requests = 10): Promise<string[]> {
+  const seen = new Set<string>();
+  for (let i = 0; i < requests; i++) seen.add((await tr.get(host, '/', { Cookie: cookie })).backend ?? 'none');
+  return [...seen];
+}
+
+describe('sticky sessions', () => {
+  test('a server added at runtime gets its cookie at once, and every cookie keeps its server across a reload', async () => {
+    t = await startTestRouter({
+      args: ['--blueprint-route-pool-size=0'],
+      manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
+    });
+    const pids = await workerPids(t);
+    const toA = await cookieFor(t, 'r.example.com', 'a');
+
+    await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port, b.port] }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    const toB = await cookieFor(t, 'r.example.com', 'b');
+    expect(toB).toMatch(/^[0-9a-f]{32}=[0-9a-f]{16}$/);
+    expect(toB).not.toBe(toA);
+    expect(await stuckTo(t, 'r.example.com', toA)).toEqual(['a']);
+    expect(await stuckTo(t, 'r.example.com', toB)).toEqual(['b']);
+    expect(await workerPids(t)).toEqual(pids);
+
+    await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com' }));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(await stuckTo(t, 'r.example.com', toA)).toEqual(['a']);
+    expect(await stuckTo(t, 'r.example.com', toB)).toEqual(['b']);
+    expect(await cookieFor(t, 'r.example.com', 'b')).toBe(toB);
+  });
+
+  test("a route on a spare is sticky under the spare's cookie name; its servers keep their cookie values when it gets its own backend", async () => {
+    t = await startTestRouter({ args: ['--blueprint-route-pool-size=1'], manifests: { 'eps.yaml': sliceYaml({ service: 's', ports: [a.port, b.port] }) } });
+    await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com' }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    const onSpare = await cookieFor(t, 's.example.com', 'b');
+    expect(await stuckTo(t, 's.example.com', onSpare)).toEqual(['b']);
+
+    await t.write('u.yaml', routeYaml({ name: 'u', host: 'u.example.com', service: 's' }));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    const own = await cookieFor(t, 's.example.com', 'b');
+    expect(own.split('=')[0]).not.toBe(onSpare.split('=')[0]);
+    expect(own.split('=')[1]).toBe(onSpare.split('=')[1] ?? '');
+    expect(await stuckTo(t, 's.example.com', own)).toEqual(['b']);
+  });
+});
+
 describe('route changes go through the runtime API', () => {
   const eps = () => `${sliceYaml({ service: 'r', ports: [a.port] })}---\n${sliceYaml({ service: 's', ports: [b.port] })}`;
 

@@ -80,6 +80,7 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     },
     loadBalanceAlgorithm: 'random',
     checkIntervalMs: 5000,
+    cookieName: undefined,
     sparesPerShape: 0,
     tls: {
       defaultCertificatePath: '/tmp/router-test/certs/default.pem',

@@ -20,8 +20,8 @@ export interface HttpAnswer {
 }
 
 /** One request through haproxy with an explicit Host header; no connection reuse, so every request sees the current config. */
-export async function get(port: number, host: string, path = '/'): Promise<HttpAnswer> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { Host: host, Connection: 'close' }, redirect: 'manual' });
+export async function get(port: number, host: string, path = '/', headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { ...headers, Host: host, Connection: 'close' }, redirect: 'manual' });
   return { status: res.status, body: await res.text(), backend: res.headers.get('x-backend'), headers: res.headers };
 }
 

@@ -20,7 +20,7 @@ export interface TestRouter {
   /** Writes (or overwrites) a manifest file and waits until the change is committed. */
   write(file: string, text: string): Promise<void>;
   remove(file: string): Promise<void>;
-  get(host: string, path?: string): Promise<HttpAnswer>;
+  get(host: string, path?: string, headers?: Record<string, string>): Promise<HttpAnswer>;
   /** Resolves with the first log record (already logged or future) that matches. */
   waitForLog(match: (r: LogRecord) => boolean): Promise<LogRecord>;
   stop(): Promise<void>;
@@ -73,7 +73,7 @@ export async function startTestRouter(
       rmSync(join(manifestsDir, file), { force: true });
       await settle();
     },
-    get: (host, path) => get(httpPort, host, path),
+    get: (host, path, headers) => get(httpPort, host, path, headers),
     waitForLog,
     async stop() {
       await router.stop();

@@ -175,9 +175,16 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const old = serverOf('swap', 'swap1');
       const { commands, result } = await moveTo(withServices({ swap: ['swap2'] }));
       const added = serverOf('swap', 'swap2');
-      expect(kinds(commands)).toEqual([`add-server ${added.name}`, `enable-server ${added.name}`, `set-maint ${old.name}`, `del-server ${old.name}`]);
+      expect(kinds(commands)).toEqual([
+        `add-server ${added.name}`,
+        'enable-dynamic-cookie',
+        `enable-server ${added.name}`,
+        `set-maint ${old.name}`,
+        `del-server ${old.name}`,
+      ]);
       expect(result.results.map((r) => [r.status, r.reply])).toEqual([
         ['ok', 'New server registered.'],
+        ['ok', ''],
         ['ok', ''],
         ['ok', ''],
         ['ok', 'Server deleted.'],
@@ -211,7 +218,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       expect((await client.showServersState(backendName('scale'))).map((r) => [r.server, r.healthCheck])).toEqual([[sc1, 'disabled']]);
 
       const up = await moveTo(withServices({ scale: ['sc1', 'sc2'] }));
-      expect(kinds(up.commands)).toEqual([`add-server ${sc2}`, `enable-health ${sc2}`, `enable-server ${sc2}`, `enable-health ${sc1}`]);
+      expect(kinds(up.commands)).toEqual([`add-server ${sc2}`, 'enable-dynamic-cookie', `enable-health ${sc2}`, `enable-server ${sc2}`, `enable-health ${sc1}`]);
       expect(up.result.failed).toEqual([]);
       const rows = await client.showServersState(backendName('scale'));
       expect(rows.map((r) => [r.server, r.healthCheck, r.adminState])).toEqual([

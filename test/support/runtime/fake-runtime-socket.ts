@@ -235,6 +235,10 @@ export class FakeRuntimeSocket {
     const head = `${verb} ${noun}`;
     if (head === 'show servers' && target === 'state') return this.showServersState(rest[0]);
     if (target === undefined) return this.unknown();
+    // Cookie values are not modelled (the fake proxies nothing); the commands only need their backend.
+    if ((head === 'enable dynamic-cookie' && rest.length === 1) || (head === 'set dynamic-cookie-key' && rest.length === 2)) {
+      return target === 'backend' && this.backends.has(rest[0] ?? '') ? EMPTY : msg('No such backend.');
+    }
     switch (head) {
       case 'add server':
         return this.addServer(target, rest);
