@@ -22,8 +22,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-version=$(haproxy -v | head -1 | grep -Eo '[0-9]+\.[0-9]+' | head -1)
-if [ "$(printf '%s\n2.6\n' "$version" | sort -V | head -1)" != "2.6" ]; then
+# No `| head` on haproxy's output: with pipefail, haproxy dying of SIGPIPE after head exits would fail the script.
+haproxy_banner=$(haproxy -v)
+if [[ ! $haproxy_banner =~ ([0-9]+)\.([0-9]+) ]]; then
+  echo "cannot read haproxy's version from: $haproxy_banner" >&2
+  exit 1
+fi
+version="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
+if (( BASH_REMATCH[1] < 2 || (BASH_REMATCH[1] == 2 && BASH_REMATCH[2] < 6) )); then
   echo "haproxy $version is too old: router needs 2.6 or newer" >&2
   exit 1
 fi
