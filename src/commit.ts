@@ -46,6 +46,8 @@ export interface CommitDeps {
   logger: Logger;
   /** Asks for a commit outside any source change (the worker was found out of step). */
   requestCommit: () => void;
+  /** The default certificate's PEM as of now (it is followed while the router runs). */
+  defaultCertificate: () => string;
   now?: () => number;
 }
 
@@ -138,6 +140,7 @@ export function createCommitter(deps: CommitDeps): Committer {
       settings: deps.settings,
       allowAddress: deps.allowAddress,
       includeUdpEndpoints: deps.includeUdpEndpoints,
+      defaultCertificate: deps.defaultCertificate(),
     });
     return { ...draft, settings: settingsFor(draft.backends.reduce((n, b) => n + b.servers.length, 0)) };
   }

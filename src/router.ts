@@ -10,7 +10,8 @@ import { createCommitter, type CommitOutcome } from './commit.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
-import { prepareDefaultCertificate } from './haproxy/default-certificate.ts';
+import { loadDefaultCertificate } from './haproxy/default-certificate.ts';
+import { watchDefaultCertificate } from './haproxy/default-certificate-watcher.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
@@ -84,7 +85,6 @@ function checkSocketPaths(paths: WorkingPaths): void {
 
 /** Files the operator points at, resolved once at start: the config model only sees their paths. */
 export interface ResolvedFiles {
-  defaultCertificatePath: string;
   defaultDestinationCaPath: string | undefined;
   ticketKeysPath: string;
 }
@@ -121,7 +121,6 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     cookieName: h.cookieName,
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     tls: {
-      defaultCertificatePath: files.defaultCertificatePath,
       strictSni: tls.strictSni,
       ciphers: tls.ciphers,
       ciphersuites: tls.ciphersuites,
@@ -195,10 +194,10 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const certs = new CertStore(paths.certDir);
   await certs.init();
   const files: ResolvedFiles = {
-    defaultCertificatePath: await prepareDefaultCertificate(options.tls.defaultCertificate, paths.certDir, log),
     defaultDestinationCaPath: resolveDestinationCa(options),
     ticketKeysPath: await writeTicketKeys(paths.certDir),
   };
+  let defaultCertificate = await loadDefaultCertificate(options.tls.defaultCertificate, paths.certDir, log);
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -228,6 +227,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     haproxyBinary: options.haproxyBinary,
     logger: deps.logger,
     requestCommit: () => scheduler.request(),
+    defaultCertificate: () => defaultCertificate,
   });
   // Every (re)started worker gets the runtime fix-ups the applied model needs (initial start included).
   const watchRestarts = (): void => {
@@ -265,6 +265,20 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
       if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
     },
   );
+  const certificateSource = options.tls.defaultCertificate;
+  const stopCertificateWatch =
+    certificateSource.kind === 'file' || certificateSource.kind === 'dir'
+      ? watchDefaultCertificate({
+          source: certificateSource,
+          current: defaultCertificate,
+          logger: log,
+          onChange(pem) {
+            log.info('the default certificate changed; loading it');
+            defaultCertificate = pem;
+            scheduler.request();
+          },
+        })
+      : () => {};
   const source = wiring.source;
   await source.start({
     apply(events) {
@@ -279,6 +293,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await scheduler.flush();
 
   const stop = async () => {
+    stopCertificateWatch();
     wiring.status?.stop();
     await source.stop();
     await scheduler.stop();

@@ -4,7 +4,7 @@ import { buildConfigModel } from './build-model.ts';
 import { REDIRECT_TO_HTTPS } from './model.ts';
 
 const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: (ip: string) => boolean = () => true) =>
-  buildConfigModel({ routes, slices, settings: settings(), allowAddress });
+  buildConfigModel({ routes, slices, settings: settings(), allowAddress, defaultCertificate: '' });
 
 describe('buildConfigModel', () => {
   test('a route becomes a be_http backend with its ready endpoints as servers', () => {
@@ -19,7 +19,7 @@ describe('buildConfigModel', () => {
 
   test("sticky cookies as openshift-router names them; secure only where the route never serves plain HTTP", () => {
     const cookie = (tls?: ReturnType<typeof routeTls>, cookieName?: string) =>
-      buildConfigModel({ routes: [route({ name: 'a', tls })], slices: [], settings: settings({ cookieName }), allowAddress: () => true }).backends[0]?.cookie;
+      buildConfigModel({ routes: [route({ name: 'a', tls })], slices: [], settings: settings({ cookieName }), allowAddress: () => true, defaultCertificate: '' }).backends[0]?.cookie;
     const key = '89888650a983ff7697b0f0cac7613e13'; // md5 of " default:a"
     expect(cookie()).toEqual({ name: key, key, secure: false });
     expect(cookie(routeTls('edge'))).toEqual({ name: key, key, secure: true });
@@ -88,7 +88,7 @@ describe('buildConfigModel', () => {
 describe('TLS terminations', () => {
   const tls = routeTls;
   const one = (r: ReturnType<typeof route>, s = settings()) =>
-    buildConfigModel({ routes: [r], slices: [slice(r.to.name, ['10.0.0.1'])], settings: s, allowAddress: () => true });
+    buildConfigModel({ routes: [r], slices: [slice(r.to.name, ['10.0.0.1'])], settings: s, allowAddress: () => true, defaultCertificate: '' });
 
   test('edge: be_edge_http, served by the TLS frontends only', () => {
     const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge') }));
@@ -121,6 +121,7 @@ describe('TLS terminations', () => {
       slices: [],
       settings: settings(),
       allowAddress: () => true,
+      defaultCertificate: '',
     });
     expect(m.crtList.map((e) => e.alpn)).toEqual([false, false]);
   });

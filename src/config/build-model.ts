@@ -15,6 +15,8 @@ export interface ModelInput {
   settings: ConfigSettings;
   allowAddress: AddressFilter;
   includeUdpEndpoints?: boolean;
+  /** PEM of the certificate served when no route's matches (key first). */
+  defaultCertificate: string;
 }
 
 /** Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`: keyed on `.example.com`. */
@@ -87,6 +89,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
     },
     crtList: crtList(servingCerts, settings),
     certificates: [...certificates.values()].sort(byName),
+    defaultCertificate: input.defaultCertificate,
   };
 }
 

@@ -20,6 +20,9 @@ export function servingPem(tls: { certificate: string; key: string; caCertificat
   return `${parts.join('\n')}\n`;
 }
 
+/** The default certificate's file in each generation, and its name in haproxy's certificate store. */
+export const DEFAULT_CERTIFICATE_FILE = 'default.pem';
+
 export function certificatePath(certDir: string, file: CertificateFile): string {
   return join(certDir, file.name);
 }

@@ -102,4 +102,11 @@ export interface ConfigModel {
   crtList: CrtListEntry[];
   /** Route certificates and destination CAs the config refers to (by absolute path via certDir). */
   certificates: CertificateFile[];
+  /**
+   * PEM (key, certificate, chain) of the certificate served when no route's
+   * matches, and to clients without SNI. Every generation holds it as
+   * DEFAULT_CERTIFICATE_FILE, one name for every generation, so a new one
+   * goes live with `set ssl cert` and the next load reads the same.
+   */
+  defaultCertificate: string;
 }

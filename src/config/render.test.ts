@@ -14,8 +14,6 @@ const dir = shortTempDir();
 afterAll(() => dir.remove());
 
 const serving = makeSelfSignedLeaf({ dnsNames: ['e.example.com'] });
-const defaultCertificatePath = join(dir.path, 'default.pem');
-writeFileSync(defaultCertificatePath, `${serving.key}${serving.cert}`);
 const ticketKeysPath = await writeTicketKeys(dir.path);
 const tls = routeTls;
 const base = settings();
@@ -33,16 +31,18 @@ const model = buildConfigModel({
     hardStopAfterMs: 15000,
     adminSocketPath: join(dir.path, 'admin.sock'),
     certDir: dir.path,
-    tls: { ...base.tls, defaultCertificatePath, ticketKeysPath, strictSni: true },
+    tls: { ...base.tls, ticketKeysPath, strictSni: true },
   }),
   allowAddress: () => true,
+  defaultCertificate: `${serving.key}${serving.cert}`,
 });
 const files = createRenderer(EMBEDDED_ASSETS)(model);
 
 describe('render', () => {
-  test('writes the config, both maps and both error pages', () => {
+  test('writes the config, the maps, the default certificate and both error pages', () => {
     expect([...files.keys()].sort()).toEqual([
       'cert_config.map',
+      'default.pem',
       'error-page-404.http',
       'error-page-503.http',
       'haproxy.config',

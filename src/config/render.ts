@@ -1,6 +1,7 @@
 import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from '../runtime/crt-list.ts';
+import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { serverLine } from './server-line.ts';
 
 /** File name -> contents, relative to the configuration directory. */
@@ -41,10 +42,17 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const files: RenderedFiles = new Map();
     files.set(
       'haproxy.config',
-      eta.render('@haproxy.config', { model, serverLine, version: assets.version, redirectToHttps: REDIRECT_TO_HTTPS }),
+      eta.render('@haproxy.config', {
+        model,
+        serverLine,
+        version: assets.version,
+        redirectToHttps: REDIRECT_TO_HTTPS,
+        defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
+      }),
     );
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
+    files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
     return files;

@@ -4,8 +4,6 @@
  * template reads only these and the model, never the environment.
  */
 export interface TlsSettings {
-  /** PEM (certificate + key) served when no route certificate matches, and to clients without SNI. */
-  defaultCertificatePath: string;
   /** Refuse handshakes whose SNI matches no certificate instead of answering with the default one. */
   strictSni: boolean;
   /** `ssl-default-bind-ciphers` (TLS <= 1.2), already resolved from modern/intermediate/old. */

@@ -47,7 +47,8 @@ export class ConfigStore {
     const generation = this.next++;
     const dir = this.generationDir(generation);
     await mkdir(dir, { mode: 0o755 });
-    await Promise.all([...files].map(([name, text]) => writeFile(join(dir, name), text, { mode: 0o644 })));
+    // Keys are readable by the owner only.
+    await Promise.all([...files].map(([name, text]) => writeFile(join(dir, name), text, { mode: name.endsWith('.pem') ? 0o600 : 0o644 })));
     return { generation, configPath: join(dir, 'haproxy.config') };
   }
 

@@ -5,50 +5,63 @@ import { join } from 'node:path';
 import { createConsola } from 'consola';
 import { makeSelfSignedLeaf } from '../../test/support/certs.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
-import { prepareDefaultCertificate } from './default-certificate.ts';
+import { loadDefaultCertificate, readOperatorCertificate } from './default-certificate.ts';
 
 const dir = shortTempDir();
 afterAll(() => dir.remove());
 const logger = createConsola({ level: -999 });
 const leaf = makeSelfSignedLeaf({ dnsNames: ['default.example.com'] });
+const other = makeSelfSignedLeaf({ dnsNames: ['other.example.com'] });
+const certOf = (pem: string) => new X509Certificate(pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----')));
 
-describe('prepareDefaultCertificate', () => {
-  test('PEM contents are written 0600 where haproxy loads them', async () => {
-    const certDir = join(dir.path, 'pem');
-    mkdirSync(certDir);
-    const path = await prepareDefaultCertificate({ kind: 'pem', pem: `${leaf.key}${leaf.cert}` }, certDir, logger);
-    expect(readFileSync(path, 'utf8')).toContain(leaf.cert.trim());
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+describe('loadDefaultCertificate', () => {
+  test('PEM contents come back as key, then certificate', async () => {
+    const pem = await loadDefaultCertificate({ kind: 'pem', pem: `${leaf.cert}${leaf.key}` }, dir.path, logger);
+    expect(pem.indexOf('PRIVATE KEY')).toBeLessThan(pem.indexOf('BEGIN CERTIFICATE'));
+    expect(certOf(pem).subjectAltName).toContain('default.example.com');
   });
 
-  test('a file is used where it is, as an absolute path', async () => {
-    const file = join(dir.path, 'given.pem');
-    writeFileSync(file, `${leaf.key}${leaf.cert}`);
-    expect(await prepareDefaultCertificate({ kind: 'file', path: file }, dir.path, logger)).toBe(file);
-  });
-
-  test('a directory contributes tls.key then tls.crt', async () => {
+  test('a directory contributes tls.key and tls.crt', async () => {
     const src = join(dir.path, 'secret');
     mkdirSync(src);
     writeFileSync(join(src, 'tls.crt'), leaf.cert);
     writeFileSync(join(src, 'tls.key'), leaf.key);
-    const certDir = join(dir.path, 'fromdir');
-    mkdirSync(certDir);
-    const text = readFileSync(await prepareDefaultCertificate({ kind: 'dir', dir: src }, certDir, logger), 'utf8');
-    expect(text.indexOf('PRIVATE KEY')).toBeLessThan(text.indexOf('BEGIN CERTIFICATE'));
+    const pem = await loadDefaultCertificate({ kind: 'dir', dir: src }, dir.path, logger);
+    expect(pem.indexOf('PRIVATE KEY')).toBeLessThan(pem.indexOf('BEGIN CERTIFICATE'));
   });
 
-  test('without one, a self-signed certificate is generated once and kept', async () => {
+  test('without one, a self-signed certificate is generated once, kept 0600, and reused', async () => {
     const certDir = join(dir.path, 'gen');
     mkdirSync(certDir);
-    const first = await prepareDefaultCertificate({ kind: 'generate' }, certDir, logger);
-    const pem = readFileSync(first, 'utf8');
-    expect(new X509Certificate(pem).subject).toContain('router-default');
-    const second = await prepareDefaultCertificate({ kind: 'generate' }, certDir, logger);
-    expect(readFileSync(second, 'utf8')).toBe(pem);
+    const first = await loadDefaultCertificate({ kind: 'generate' }, certDir, logger);
+    expect(certOf(first).subject).toContain('router-default');
+    expect(statSync(join(certDir, 'default-generated.pem')).mode & 0o777).toBe(0o600);
+    expect(await loadDefaultCertificate({ kind: 'generate' }, certDir, logger)).toBe(first);
   });
 
-  test('text without a certificate and a key is refused with its origin', async () => {
-    await expect(prepareDefaultCertificate({ kind: 'pem', pem: 'bind :1' }, dir.path, logger)).rejects.toThrow('--default-certificate');
+  test('text without a certificate and its key is refused, naming where it came from', async () => {
+    await expect(loadDefaultCertificate({ kind: 'pem', pem: 'bind :1' }, dir.path, logger)).rejects.toThrow('default certificate from --default-certificate');
+  });
+});
+
+describe('readOperatorCertificate', () => {
+  test('a key that does not match the certificate is refused without showing either', async () => {
+    const file = join(dir.path, 'mismatch.pem');
+    writeFileSync(file, `${other.key}${leaf.cert}`);
+    const reading = await readOperatorCertificate({ kind: 'file', path: file });
+    expect(reading).toEqual({ ok: false, message: `default certificate from ${file}: key: Invalid value: "redacted key data": tls: private key does not match public key` });
+  });
+
+  test('a missing file is reported by its error code', async () => {
+    const file = join(dir.path, 'missing.pem');
+    expect(await readOperatorCertificate({ kind: 'file', path: file })).toEqual({ ok: false, message: `default certificate from ${file}: ENOENT` });
+  });
+
+  test('a file holding key and certificate reads as the same PEM whatever their order', async () => {
+    const file = join(dir.path, 'both.pem');
+    writeFileSync(file, `${leaf.cert}${leaf.key}`);
+    const reading = await readOperatorCertificate({ kind: 'file', path: file });
+    expect(reading).toEqual({ ok: true, pem: await loadDefaultCertificate({ kind: 'pem', pem: `${leaf.key}${leaf.cert}` }, dir.path, logger) });
+    expect(readFileSync(file, 'utf8')).toBe(`${leaf.cert}${leaf.key}`);
   });
 });

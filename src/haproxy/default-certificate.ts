@@ -1,58 +1,83 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { DefaultCertificateSource } from '../cli/parse-options.ts';
 import type { Logger } from '../log.ts';
 import { generateSelfSignedCertificate } from '../tls/self-signed.ts';
+import { validateRouteTls } from '../tls/validate-route-tls.ts';
 
 const GENERATED_VALIDITY_DAYS = 730;
+const GENERATED_FILE = 'default-generated.pem';
+
+/** The operator's certificate sources, which can change while the router runs. */
+export type OperatorCertificateSource = Exclude<DefaultCertificateSource, { kind: 'generate' }>;
+
+export type CertificateReading = { ok: true; pem: string } | { ok: false; message: string };
 
 async function writePrivate(path: string, pem: string): Promise<void> {
-  await writeFile(`${path}.tmp`, pem.endsWith('\n') ? pem : `${pem}\n`, { mode: 0o600 });
+  await writeFile(`${path}.tmp`, pem, { mode: 0o600 });
   await rename(`${path}.tmp`, path);
 }
 
-function requirePem(pem: string, origin: string): void {
-  if (!/-----BEGIN CERTIFICATE-----/.test(pem) || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-    throw new Error(`default certificate from ${origin} must contain a PEM certificate and its private key`);
+function origin(source: OperatorCertificateSource): string {
+  switch (source.kind) {
+    case 'pem':
+      return '--default-certificate';
+    case 'file':
+      return source.path;
+    case 'dir':
+      return source.dir;
+  }
+}
+
+async function readSource(source: OperatorCertificateSource): Promise<{ certificate: string; key: string }> {
+  switch (source.kind) {
+    case 'pem':
+      return { certificate: source.pem, key: '' };
+    case 'file':
+      return { certificate: await readFile(source.path, 'utf8'), key: '' };
+    case 'dir': {
+      const keyPath = join(source.dir, 'tls.key');
+      return { certificate: await readFile(join(source.dir, 'tls.crt'), 'utf8'), key: existsSync(keyPath) ? await readFile(keyPath, 'utf8') : '' };
+    }
   }
 }
 
 /**
- * Puts the default certificate where haproxy loads it and returns that path.
- * Without one from the operator, a self-signed certificate is generated once
- * and kept, so clients that pinned it keep working across restarts.
+ * Reads and checks the operator's default certificate: it is loaded into
+ * haproxy as it changes, so a half-written or mismatched one must be
+ * refused here rather than break the next reload. Returns canonical PEM
+ * (key, then the certificate chain); messages never contain key material.
  */
-export async function prepareDefaultCertificate(source: DefaultCertificateSource, certDir: string, logger: Logger): Promise<string> {
-  switch (source.kind) {
-    case 'file': {
-      requirePem(await readFile(source.path, 'utf8'), source.path);
-      // haproxy resolves relative paths against the configuration's own directory, not ours.
-      return resolve(source.path);
-    }
-    case 'pem': {
-      requirePem(source.pem, '--default-certificate');
-      const path = join(certDir, 'default.pem');
-      await writePrivate(path, source.pem);
-      return path;
-    }
-    case 'dir': {
-      const crt = await readFile(join(source.dir, 'tls.crt'), 'utf8');
-      const keyPath = join(source.dir, 'tls.key');
-      const key = existsSync(keyPath) ? await readFile(keyPath, 'utf8') : '';
-      const pem = `${key.trim()}\n${crt.trim()}\n`;
-      requirePem(pem, source.dir);
-      const path = join(certDir, 'default.pem');
-      await writePrivate(path, pem);
-      return path;
-    }
-    case 'generate': {
-      const path = join(certDir, 'default-generated.pem');
-      if (existsSync(path)) return path;
-      const { certPem, keyPem } = generateSelfSignedCertificate({ commonName: 'router-default', dnsNames: ['router-default'], days: GENERATED_VALIDITY_DAYS });
-      await writePrivate(path, `${keyPem.trim()}\n${certPem.trim()}\n`);
-      logger.info(`generated a self-signed default certificate (${path}); pass --default-certificate-path to use your own`);
-      return path;
-    }
+export async function readOperatorCertificate(source: OperatorCertificateSource): Promise<CertificateReading> {
+  let parts: { certificate: string; key: string };
+  try {
+    parts = await readSource(source);
+  } catch (err) {
+    return { ok: false, message: `default certificate from ${origin(source)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}` };
   }
+  const checked = validateRouteTls({ termination: 'edge', insecureEdgeTerminationPolicy: '', caCertificate: '', destinationCACertificate: '', ...parts });
+  // The checks speak of a route's fields; the operator's certificate has only a key and a certificate.
+  if (!checked.ok) return { ok: false, message: `default certificate from ${origin(source)}: ${checked.message.replaceAll('spec.tls.', '')}` };
+  return { ok: true, pem: `${checked.tls.key.trim()}\n${checked.tls.certificate.trim()}\n` };
+}
+
+/**
+ * The default certificate's PEM at start: the operator's, or a self-signed
+ * one generated once and kept in `certDir`, so clients that pinned it keep
+ * working across restarts.
+ */
+export async function loadDefaultCertificate(source: DefaultCertificateSource, certDir: string, logger: Logger): Promise<string> {
+  if (source.kind !== 'generate') {
+    const reading = await readOperatorCertificate(source);
+    if (!reading.ok) throw new Error(reading.message);
+    return reading.pem;
+  }
+  const path = join(certDir, GENERATED_FILE);
+  if (existsSync(path)) return readFile(path, 'utf8');
+  const { certPem, keyPem } = generateSelfSignedCertificate({ commonName: 'router-default', dnsNames: ['router-default'], days: GENERATED_VALIDITY_DAYS });
+  const pem = `${keyPem.trim()}\n${certPem.trim()}\n`;
+  await writePrivate(path, pem);
+  logger.info(`generated a self-signed default certificate (${path}); pass --default-certificate-path to use your own`);
+  return pem;
 }

@@ -39,7 +39,7 @@ function serving(route: string, pem: string, more: Partial<CrtListEntry> = {}): 
 }
 
 /** A model as buildConfigModel would make it: certificates sorted by name, crt-list by SNI. */
-function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?: BackendModel[] } = {}): ConfigModel {
+function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?: BackendModel[]; defaultCertificate?: string } = {}): ConfigModel {
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
   return {
     settings: s,
@@ -53,6 +53,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
     },
     crtList: certs.map((c) => c.entry).sort((a, b) => (a.sni < b.sni ? -1 : a.sni > b.sni ? 1 : a.certFile < b.certFile ? -1 : 1)),
     certificates: [...certs.map((c) => c.file), ...(more.caFiles ?? [])].sort(byName),
+    defaultCertificate: more.defaultCertificate ?? 'default v1',
   };
 }
 
@@ -157,6 +158,16 @@ describe('planUpdate: route certificates', () => {
     expect(fitsCliBuffer(setSslCertRequest(fits.entry.certFile, fits.file.pem), s.bufSize)).toBe(true);
     expect(planUpdate(model([a1]), model([fits]))).toEqual({ kind: 'runtime', commands: [...addOf(fits), ...removalOf(a1)] });
     expect(planUpdate(model([a1]), model([tooBig]))).toEqual(reload('certificate-too-large'));
+  });
+
+  test('a new default certificate replaces the old one under its name, before any route certificate changes', () => {
+    const next = model([a1, b1], { defaultCertificate: 'default v2' });
+    expect(planUpdate(model([a1]), next)).toEqual({
+      kind: 'runtime',
+      commands: [{ kind: 'set-ssl-cert', certFile: 'default.pem', pem: 'default v2' }, { kind: 'commit-ssl-cert', certFile: 'default.pem' }, ...addOf(b1)],
+    });
+    const huge = model([a1], { defaultCertificate: `${'x'.repeat(s.bufSize)}\n` });
+    expect(planUpdate(model([a1]), huge)).toEqual(reload('certificate-too-large'));
   });
 
   test('a crt-list line without its certificate is a broken model', () => {

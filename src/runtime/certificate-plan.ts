@@ -1,4 +1,4 @@
-import { certificatePath } from '../config/certificates.ts';
+import { certificatePath, DEFAULT_CERTIFICATE_FILE } from '../config/certificates.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { fitsCliBuffer } from './cli-session.ts';
 import { setSslCertRequest, type CertificateCommand } from './commands.ts';
@@ -47,6 +47,7 @@ function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
  * and haproxy swaps a crt-list line under a lock handshakes also take, so
  * every handshake gets the old certificate or the new one, never the
  * default (checked against haproxy 2.6 by the certificate contract).
+ * The default certificate, when it changed, is replaced first.
  * Assumes `settings` are equal (otherwise the caller reloads anyway).
  */
 export function planCertificates(applied: ConfigModel, next: ConfigModel): CertificatePlan {
@@ -85,6 +86,24 @@ export function planCertificates(applied: ConfigModel, next: ConfigModel): Certi
     removals.push({ kind: 'del-crt-list', crtList: CRT_LIST_FILE, certFile: file }, { kind: 'del-ssl-cert', certFile: file });
   }
 
+  const rotation = defaultCertificateRotation(applied, next);
+  if (rotation === 'too-large') reason('certificate-too-large');
   if (reasons.length > 0) return { commands: [], reasons };
-  return { commands: [...adds, ...removals], reasons };
+  return { commands: [...(rotation === 'too-large' ? [] : rotation), ...adds, ...removals], reasons };
+}
+
+/**
+ * A new default certificate replaces the old one in place, under the same
+ * name: both TLS frontends load it by that name, and haproxy swaps it for
+ * every handshake that starts after the commit.
+ */
+function defaultCertificateRotation(applied: ConfigModel, next: ConfigModel): CertificateCommand[] | 'too-large' {
+  const pem = next.defaultCertificate;
+  if (pem === applied.defaultCertificate) return [];
+  const certFile = DEFAULT_CERTIFICATE_FILE;
+  if (!fitsCliBuffer(setSslCertRequest(certFile, pem), next.settings.bufSize)) return 'too-large';
+  return [
+    { kind: 'set-ssl-cert', certFile, pem },
+    { kind: 'commit-ssl-cert', certFile },
+  ];
 }

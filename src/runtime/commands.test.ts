@@ -124,6 +124,10 @@ describe('classifyReply for certificate commands (haproxy 2.6.12 texts)', () => 
     [{ kind: 'set-ssl-cert', certFile: file, pem: 'x' }, `Transaction updated for certificate ${other}!`, 'failed'],
     [{ kind: 'set-ssl-cert', certFile: file, pem: 'x' }, `unable to load certificate from file '${file}'.\nCan't load the payload\nCan't update ${file}!`, 'failed'],
     [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}\nSuccess!`, 'ok'],
+    // A certificate two binds load (the default one): a dot for each.
+    [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}..\nSuccess!`, 'ok'],
+    [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}.x\nSuccess!`, 'failed'],
+    [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}-other\nSuccess!`, 'failed'],
     [{ kind: 'commit-ssl-cert', certFile: file }, `No ongoing transaction! !\nCan't commit ${file}!`, 'failed'],
     [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Inserting certificate '${file}' in crt-list 'cert_config.map'.\nSuccess!`, 'ok'],
     [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Can't edit the crt-list: certificate '${file}' is empty!`, 'failed'],

@@ -214,7 +214,8 @@ export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
     case 'set-ssl-cert':
       return reply === `Transaction created for certificate ${c.certFile}!` ? 'ok' : 'failed';
     case 'commit-ssl-cert':
-      return reply === `Committing ${c.certFile}\nSuccess!` ? 'ok' : 'failed';
+      // One dot per bind or crt-list line that serves the certificate: none for a new one, two for the default.
+      return reply.startsWith(`Committing ${c.certFile}`) && /^\.*\nSuccess!$/.test(reply.slice(`Committing ${c.certFile}`.length)) ? 'ok' : 'failed';
     case 'add-crt-list':
       return reply === `Inserting certificate '${c.entry.certFile}' in crt-list '${c.crtList}'.\nSuccess!` ? 'ok' : 'failed';
     case 'del-crt-list':

@@ -22,6 +22,7 @@ describe('crtListLine', () => {
       maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_sni_passthrough.map': [] },
       crtList: entries,
       certificates: [],
+      defaultCertificate: '',
     };
     const files = createRenderer(EMBEDDED_ASSETS)(model);
     expect(files.get(CRT_LIST_FILE)).toBe(entries.map((e) => `${crtListLine(e)}\n`).join(''));

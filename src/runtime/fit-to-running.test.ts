@@ -11,6 +11,7 @@ const model = (routes: Route[], spares = 2) =>
     slices: [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])],
     settings: settings({ sparesPerShape: spares }),
     allowAddress: () => true,
+    defaultCertificate: '',
   });
 const names = (m: ReturnType<typeof model>) => m.backends.map((b) => `${b.name}=${b.routeKey}`);
 

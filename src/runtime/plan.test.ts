@@ -34,6 +34,7 @@ const model = (backends: BackendModel[], more: Partial<ConfigModel> = {}): Confi
   },
   crtList: [],
   certificates: [],
+  defaultCertificate: '',
   ...more,
 });
 
@@ -292,12 +293,14 @@ describe('runtimeSubset', () => {
       slices: [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])],
       settings: settings(),
       allowAddress: () => true,
+      defaultCertificate: '',
     });
     const next = buildConfigModel({
       routes: [route({ name: 'a' }), route({ name: 'b', path: '/moved' }), route({ name: 'c' })],
       slices: [slice('a', ['10.0.0.1', '10.0.0.9']), slice('b', ['10.0.0.2']), slice('c', ['10.0.0.3'])],
       settings: settings(),
       allowAddress: () => true,
+      defaultCertificate: '',
     });
     const partial = runtimeSubset(applied, next);
     expect(partial.maps).toEqual(applied.maps);

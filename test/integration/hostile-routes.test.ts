@@ -30,8 +30,6 @@ const GOOD = [route({ name: 'good-a', namespace: 'good', host: 'good-a.example.c
 const dir = shortTempDir();
 afterAll(() => dir.remove());
 const serving = makeSelfSignedLeaf({ dnsNames: ['default.example.com'] });
-const defaultCertificatePath = join(dir.path, 'default.pem');
-writeFileSync(defaultCertificatePath, `${serving.key}${serving.cert}`);
 const ticketKeysPath = await writeTicketKeys(dir.path);
 
 describe('thousands of hostile routes', () => {
@@ -50,8 +48,9 @@ describe('thousands of hostile routes', () => {
     const model = buildConfigModel({
       routes: admitted,
       slices: [slice('hostile', ['10.0.0.1', '10.0.0.2'], { namespace: 'ns1' }), slice('good-a', ['10.0.0.3'], { namespace: 'good' })],
-      settings: settings({ adminSocketPath: join(dir.path, 'admin.sock'), certDir: dir.path, tls: { ...base.tls, defaultCertificatePath, ticketKeysPath } }),
+      settings: settings({ adminSocketPath: join(dir.path, 'admin.sock'), certDir: dir.path, tls: { ...base.tls, ticketKeysPath } }),
       allowAddress: () => true,
+      defaultCertificate: `${serving.key}${serving.cert}`,
     });
     // Served as written: every admitted HTTP route's host+path is a map key pointing at its backend.
     const keys = new Map([...model.maps['os_http_be.map'], ...model.maps['os_http_be_prefix.map']].map((e) => [e.key, e.value]));

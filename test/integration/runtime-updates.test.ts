@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { startHeldBackend } from '../support/runtime/held-backend.ts';
-import { makeCA, makeLeaf } from '../support/certs.ts';
+import { makeCA, makeLeaf, makeSelfSignedLeaf } from '../support/certs.ts';
 import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { tlsGet } from '../support/tls-client.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
+import { shortTempDir } from '../support/workdir.ts';
 
 let a: TestBackend;
 let b: TestBackend;
@@ -185,6 +186,41 @@ describe('endpoint changes go through the runtime API', () => {
     expect(t.router.lastCommit()?.result).toBe('runtime');
     expect(await served()).toContain('router-default');
     expect(await workerPids(t)).toEqual(pids);
+  });
+
+  test('a new default certificate goes live without a reload; one whose key does not match is refused and the last good one stays', async () => {
+    const secret = shortTempDir('dc');
+    try {
+      const [v1, v2, v3] = ['v1', 'v2', 'v3'].map((v) => makeSelfSignedLeaf({ dnsNames: [`${v}.default.example.com`] }));
+      const install = (c: { cert: string; key: string } | undefined, key = c?.key) => {
+        if (key !== undefined) writeFileSync(join(secret.path, 'tls.key'), key);
+        if (c) writeFileSync(join(secret.path, 'tls.crt'), c.cert);
+      };
+      const served = async () => (await tlsGet(t?.httpsPort ?? 0, { host: 'any.example.com' })).peerSAN;
+      install(v1);
+      t = await startTestRouter({ args: [`--default-certificate-dir=${secret.path}`] });
+      const pids = await workerPids(t);
+      expect(await served()).toContain('v1.default.example.com');
+
+      const rotated = t.router.nextCommit();
+      install(v2);
+      expect((await rotated)?.result).toBe('runtime');
+      expect(await served()).toContain('v2.default.example.com');
+
+      install(v3, v2?.key);
+      await t.waitForLog((r) => r.level === 'error' && r.msg.includes('tls: private key does not match public key'));
+      expect(await served()).toContain('v2.default.example.com');
+      expect(await workerPids(t)).toEqual(pids);
+      expect(t.router.reloadCounts.size).toBe(0);
+
+      // The generation on disk holds the certificate the worker serves: a restart serves it too.
+      const ready = t.router.supervisor.nextReady();
+      process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
+      await ready;
+      expect(await served()).toContain('v2.default.example.com');
+    } finally {
+      secret.remove();
+    }
   });
 
   test('while a reload waits for --interval, endpoint changes elsewhere go live at once', async () => {

@@ -83,7 +83,6 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     cookieName: undefined,
     sparesPerShape: 0,
     tls: {
-      defaultCertificatePath: '/tmp/router-test/certs/default.pem',
       strictSni: false,
       ciphers: 'ECDHE-RSA-AES128-GCM-SHA256',
       ciphersuites: undefined,

@@ -46,7 +46,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
     /** The two edge routes, `secure` serving `version` of its certificate (or none, the default one). */
     function modelOf(version: 'v1' | 'v2' | undefined): ConfigModel {
       const routes = [route({ name: 'secure', host: HOST, tls: routeTls('edge') }), route({ name: 'steady', host: STEADY_HOST, tls: routeTls('edge') })];
-      const base = buildConfigModel({ routes, slices: [], settings: target.settings, allowAddress: () => true });
+      const base = buildConfigModel({ routes, slices: [], settings: target.settings, allowAddress: () => true, defaultCertificate: target.defaultCertificate });
       const served = [serving('steady', STEADY_HOST, certs.steady), ...(version ? [serving(version, HOST, certs[version])] : [])];
       return {
         ...base,
@@ -193,6 +193,27 @@ export function certificateContract(name: string, kind: TargetKind): void {
         expect(await seen()).toBe('default');
         expect(await seen(STEADY_HOST)).toBe('steady');
       }
+    });
+
+    test('a new default certificate replaces the old one in both TLS frontends, under its name', async () => {
+      if (kind.dataPlane) expect(await seen('unknown.example.com')).toBe('default');
+      const next = { ...applied, defaultCertificate: servingPem({ certificate: certs.v2.chain, key: certs.v2.key, caCertificate: '' }) };
+      const plan = planUpdate(applied, next);
+      if (plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(plan)}`);
+      const result = await client.apply(plan.commands);
+      expect(replies(result)).toEqual([
+        ['set-ssl-cert', 'ok', 'Transaction created for certificate default.pem!'],
+        // A dot for each bind that loads it: the SNI and the no-SNI frontend.
+        ['commit-ssl-cert', 'ok', 'Committing default.pem..\nSuccess!'],
+      ]);
+      if (kind.dataPlane) {
+        expect(await seen('unknown.example.com')).toBe('v2');
+        expect(await seen(STEADY_HOST)).toBe('steady');
+      }
+      const back = planUpdate(next, applied);
+      if (back.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(back)}`);
+      expect((await client.apply(back.commands)).failed).toEqual([]);
+      if (kind.dataPlane) expect(await seen('unknown.example.com')).toBe('default');
     });
 
     test('the largest certificate request the buffer holds goes through; one byte more is refused before sending', async () => {

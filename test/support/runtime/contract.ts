@@ -16,6 +16,8 @@ import { startHeldBackend, type HeldBackend } from './held-backend.ts';
 export interface RuntimeTarget {
   /** Settings models are built with: the target's socket paths and ports. */
   settings: ConfigSettings;
+  /** The PEM models are built with: a real haproxy loads it. */
+  defaultCertificate: string;
   /** Starts serving `model`: haproxy loads its rendered config, the fake is seeded from it. */
   load(model: ConfigModel): Promise<void>;
   /** The pid of the process answering the admin socket. */
@@ -91,7 +93,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
         names.map((u) => slice(service, [{ ip: '127.0.0.1', podName: u }], { name: u, port: upstream(u).port })),
       );
       const settings = { ...target.settings, checkIntervalMs: CHECK_INTERVAL_MS };
-      return buildConfigModel({ routes, slices, settings, allowAddress: () => true });
+      return buildConfigModel({ routes, slices, settings, allowAddress: () => true, defaultCertificate: target.defaultCertificate });
     }
 
     function backendOf(model: ConfigModel, routeName: string): BackendModel {

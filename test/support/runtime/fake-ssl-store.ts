@@ -51,13 +51,14 @@ function parseLine(line: string): CrtListLine {
 export class FakeSslStore {
   /** Certificate name -> whether it holds a certificate yet (`new ssl cert` makes an empty one). */
   private readonly certificates = new Map<string, 'empty' | 'loaded'>();
-  private readonly bindCertificates: Set<string>;
+  /** Certificates bind lines load with `crt`, once per bind. */
+  private readonly bindCertificates: string[];
   private readonly crtLists = new Map<string, CrtListLine[]>();
   /** The one certificate haproxy 2.6 has an open transaction for. */
   private transaction: string | undefined;
 
   constructor(spec: FakeSslSpec) {
-    this.bindCertificates = new Set(spec.bindCertificates);
+    this.bindCertificates = [...spec.bindCertificates];
     for (const c of spec.bindCertificates) this.certificates.set(c, 'loaded');
     for (const [name, lines] of Object.entries(spec.crtLists)) {
       const parsed = lines.map(parseLine);
@@ -112,12 +113,17 @@ export class FakeSslStore {
     if (open !== certFile) return msg(`The ongoing transaction is about '${open}' but you are trying to set '${certFile}'\nCan't commit ${certFile}!`);
     this.certificates.set(certFile, 'loaded');
     this.transaction = undefined;
-    return msg(`Committing ${certFile}\nSuccess!`);
+    // haproxy prints a dot for each bind or crt-list line it updates.
+    return msg(`Committing ${certFile}${'.'.repeat(this.instances(certFile))}\nSuccess!`);
+  }
+
+  private instances(certFile: string): number {
+    const binds = this.bindCertificates.filter((c) => c === certFile).length;
+    return binds + [...this.crtLists.values()].reduce((n, lines) => n + lines.filter((l) => l.certFile === certFile).length, 0);
   }
 
   private inUse(certFile: string): boolean {
-    if (this.bindCertificates.has(certFile)) return true;
-    return [...this.crtLists.values()].some((lines) => lines.some((l) => l.certFile === certFile));
+    return this.instances(certFile) > 0;
   }
 
   private delCert(certFile: string): Reply {

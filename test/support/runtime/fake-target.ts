@@ -20,6 +20,8 @@ async function startFakeTarget(): Promise<RuntimeTarget> {
   };
   return {
     settings: settings({ adminSocketPath }),
+    // The fake only checks that a certificate payload has PEM armour.
+    defaultCertificate: '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n',
     async load(model) {
       const files = createRenderer(EMBEDDED_ASSETS)(model);
       fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files));

@@ -34,8 +34,6 @@ async function startHaproxyTarget(): Promise<RuntimeTarget> {
   const dir = shortTempDir('rtc');
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const leaf = makeSelfSignedLeaf({ dnsNames: ['localhost'] });
-  const defaultCertificatePath = join(dir.path, 'default.pem');
-  writeFileSync(defaultCertificatePath, `${leaf.key}${leaf.cert}`);
   const certDir = join(dir.path, 'certs');
   mkdirSync(certDir);
   const ticketKeysPath = await writeTicketKeys(certDir);
@@ -47,7 +45,7 @@ async function startHaproxyTarget(): Promise<RuntimeTarget> {
     sniSocketPath: join(dir.path, 'sni.sock'),
     noSniSocketPath: join(dir.path, 'nosni.sock'),
     certDir,
-    tls: { ...base.tls, defaultCertificatePath, ticketKeysPath },
+    tls: { ...base.tls, ticketKeysPath },
   });
   const supervisor = new HaproxySupervisor({
     haproxyBinary: HAPROXY,
@@ -60,6 +58,7 @@ async function startHaproxyTarget(): Promise<RuntimeTarget> {
 
   return {
     settings: targetSettings,
+    defaultCertificate: `${leaf.key}${leaf.cert}`,
     async load(model) {
       for (const [name, text] of createRenderer(EMBEDDED_ASSETS)(model)) writeFileSync(join(dir.path, name), text);
       // As CertStore.write does before every commit; certificates changed live travel in the command instead.
