@@ -6,7 +6,8 @@
  * Environment: CHANGES (default 100), MIXED (default 1000), SPARES (spare
  * backends per shape for the default-mode router; default 10), RELOAD_INTERVAL
  * for the reload-mode router (default 5s, upstream's default), RELOAD_CHANGES
- * (default 20: each waits for a reload).
+ * (default 20: each waits for a reload), ONLY=default or ONLY=reload to run
+ * one mode (e.g. to repeat the default-mode churn).
  * Prints Markdown for BENCHMARKS.md. Loopback only; every process is stopped.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -29,9 +30,17 @@ interface Mode {
   mixed: number;
 }
 
-const modes: Mode[] = [
-  { name: 'router (default)', env: process.env.SPARES ? { ROUTER_BLUEPRINT_ROUTE_POOL_SIZE: process.env.SPARES } : {}, interval: '0s', changes: Number(process.env.CHANGES ?? 100), mixed: Number(process.env.MIXED ?? 1000) },
+const allModes: (Mode & { key: string })[] = [
   {
+    key: 'default',
+    name: 'router (default)',
+    env: process.env.SPARES ? { ROUTER_BLUEPRINT_ROUTE_POOL_SIZE: process.env.SPARES } : {},
+    interval: '0s',
+    changes: Number(process.env.CHANGES ?? 100),
+    mixed: Number(process.env.MIXED ?? 1000),
+  },
+  {
+    key: 'reload',
     name: 'reload for everything',
     env: { ROUTER_RUNTIME_UPDATES: 'false' },
     interval: process.env.RELOAD_INTERVAL ?? '5s',
@@ -39,6 +48,7 @@ const modes: Mode[] = [
     mixed: Number(process.env.RELOAD_MIXED ?? 100),
   },
 ];
+const modes: Mode[] = allModes.filter((m) => process.env.ONLY === undefined || m.key === process.env.ONLY);
 
 function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);

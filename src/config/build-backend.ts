@@ -59,6 +59,12 @@ export function cookieFor(
   return { name: settings.cookieName ?? key, key, secure };
 }
 
+/** openshift-router's balance: roundrobin between weighted services, else the configured algorithm (source for passthrough). */
+export function balanceFor(termination: BackendTermination, weightedServices: number, settings: Pick<ConfigSettings, 'loadBalanceAlgorithm'>): string {
+  if (weightedServices > 1) return 'roundrobin';
+  return termination === 'passthrough' ? 'source' : settings.loadBalanceAlgorithm;
+}
+
 export interface BackendInput {
   route: Route;
   slices: Map<string, EndpointSlice[]>;
@@ -95,13 +101,12 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     }
   });
   const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
-  const balance = weightedServices > 1 ? 'roundrobin' : tcp ? 'source' : settings.loadBalanceAlgorithm;
   return {
     name: backendName(PREFIX[termination], route.namespace, route.name),
     routeKey: objectKey(route),
     termination,
     mode: tcp ? 'tcp' : 'http',
-    balance,
+    balance: balanceFor(termination, weightedServices, settings),
     checkIntervalMs: settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCaFile, settings) : undefined,
     cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),

@@ -1,21 +1,23 @@
 import { backendName, routingKeyName } from '../domain/names.ts';
-import { cookieFor } from './build-backend.ts';
+import { balanceFor, cookieFor } from './build-backend.ts';
 import type { BackendModel, BackendTermination } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
  * Spare backends let a new route go live without a reload: each is rendered
- * exactly as a single-service route of its termination would be, without
- * servers or map entries, and a route of that shape takes one over through
- * the runtime API. `_spare` cannot be a namespace (DNS-1123 has no `_`), so
- * the names never collide with a route's. The pool refills on the next
- * reload that happens anyway.
+ * exactly as a route of its shape would be, without servers or map
+ * entries, and a route of that shape takes one over through the runtime
+ * API. `_spare` cannot be a namespace (DNS-1123 has no `_`), so the names
+ * never collide with a route's. The pool refills on the next reload that
+ * happens anyway.
  *
+ * Shapes: termination; for edge, whether plain HTTP is allowed (the sticky
+ * cookie is `secure` only when it is not); and the balance a route with one
+ * service gets, or roundrobin, which routes with alternate backends get.
  * A spare's sticky cookie keeps the spare's name (haproxy cannot rename a
  * cookie live) and takes the route's dynamic-cookie key, so server cookies
  * keep their values at the reload that gives the route its own backend;
- * only the name changes, and clients re-stick once. Edge routes that serve
- * plain HTTP too (Allow) have a cookie without `secure`: their own shape.
+ * only the name changes, and clients re-stick once.
  */
 const SPARE_SHAPES: readonly {
   termination: BackendTermination;
@@ -29,24 +31,31 @@ const SPARE_SHAPES: readonly {
   { termination: 'passthrough', insecurePolicy: '', prefix: 'be_tcp', group: '_spare' },
 ];
 
+/** Weighted services of the routes each pool is for: one, and several (alternate backends). */
+const SERVICE_COUNTS = [1, 2] as const;
+
 export function spareBackends(settings: ConfigSettings): BackendModel[] {
-  return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, prefix, group }) =>
-    Array.from({ length: settings.sparesPerShape }, (_, i) => {
-      const tcp = termination === 'passthrough';
-      const name = backendName(prefix, group, String(i + 1));
-      return {
-        name,
-        routeKey: '',
-        termination,
-        mode: tcp ? ('tcp' as const) : ('http' as const),
-        balance: tcp ? 'source' : settings.loadBalanceAlgorithm,
-        checkIntervalMs: settings.checkIntervalMs,
-        serverTls: undefined,
-        cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
-        servers: [],
-      };
-    }),
-  );
+  return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, prefix, group }) => {
+    const single = balanceFor(termination, 1, settings);
+    // When both balances are the same (ROUTER_LOAD_BALANCE_ALGORITHM=roundrobin), one pool serves both.
+    const balances = [...new Set(SERVICE_COUNTS.map((n) => balanceFor(termination, n, settings)))];
+    return balances.flatMap((balance) =>
+      Array.from({ length: settings.sparesPerShape }, (_, i) => {
+        const name = backendName(prefix, balance === single ? group : `${group}_rr`, String(i + 1));
+        return {
+          name,
+          routeKey: '',
+          termination,
+          mode: termination === 'passthrough' ? ('tcp' as const) : ('http' as const),
+          balance,
+          checkIntervalMs: settings.checkIntervalMs,
+          serverTls: undefined,
+          cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
+          servers: [],
+        };
+      }),
+    );
+  });
 }
 
 /** A backend no route uses: a spare, as rendered. */

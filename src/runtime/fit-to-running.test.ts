@@ -68,10 +68,24 @@ describe('fitToRunning', () => {
     expect(planUpdate(applied, fitted)).toMatchObject({ kind: 'reload', reasons: [{ code: 'backend-added' }] });
   });
 
-  test('spares are shaped exactly like a single-service route of their termination', () => {
+  test('spares are shaped exactly like routes of their termination, with one service or alternate backends', () => {
     const applied = model([], 1);
-    for (const r of [a, route({ name: 'e', host: 'e.com', tls: routeTls('edge') }), route({ name: 'p', host: 'p.com', tls: routeTls('passthrough') })]) {
-      expect(planUpdate(applied, fitToRunning(applied, model([r], 1))).kind).toBe('runtime');
-    }
+    const alternates = { to: { kind: 'Service', name: 'a', weight: 3 }, alternateBackends: [{ kind: 'Service', name: 'b', weight: 1 }] };
+    const shapes = [
+      a,
+      route({ name: 'e', host: 'e.com', tls: routeTls('edge') }),
+      route({ name: 'p', host: 'p.com', tls: routeTls('passthrough') }),
+      route({ name: 'ab', host: 'ab.com', ...alternates }),
+      route({ name: 'eab', host: 'eab.com', tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }), ...alternates }),
+      route({ name: 'pab', host: 'pab.com', tls: routeTls('passthrough'), ...alternates }),
+    ];
+    for (const r of shapes) expect(planUpdate(applied, fitToRunning(applied, model([r], 1))).kind).toBe('runtime');
+    expect(names(fitToRunning(applied, model([shapes[3] as Route], 1)))).toContain('be_http:_spare_rr:1=default/ab');
+  });
+
+  test('with roundrobin as the configured balance, routes with one service and with alternates share one pool', () => {
+    const rr = (routes: Route[]) =>
+      buildConfigModel({ routes, slices: [], settings: settings({ sparesPerShape: 1, loadBalanceAlgorithm: 'roundrobin' }), allowAddress: () => true, defaultCertificate: '' });
+    expect(rr([]).backends.filter((b) => b.name.startsWith('be_http:')).map((b) => b.name)).toEqual(['be_http:_spare:1']);
   });
 });

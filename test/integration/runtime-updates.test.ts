@@ -40,12 +40,12 @@ async function spread(tr: TestRouter, host: string, requests = 30): Promise<Reco
   return seen;
 }
 
-function weightedRoute(wa: number, wb: number): string {
+function weightedRoute(wa: number, wb: number, name = 'w'): string {
   return JSON.stringify({
     apiVersion: 'route.openshift.io/v1',
     kind: 'Route',
-    metadata: { name: 'w', namespace: 'default' },
-    spec: { host: 'w.example.com', to: { kind: 'Service', name: 'sa', weight: wa }, alternateBackends: [{ kind: 'Service', name: 'sb', weight: wb }] },
+    metadata: { name, namespace: 'default' },
+    spec: { host: `${name}.example.com`, to: { kind: 'Service', name: 'sa', weight: wa }, alternateBackends: [{ kind: 'Service', name: 'sb', weight: wb }] },
   });
 }
 
@@ -107,6 +107,13 @@ describe('endpoint changes go through the runtime API', () => {
     expect(t.router.lastCommit()?.result).toBe('runtime');
     const after = await spread(t, 'w.example.com', 40);
     expect(after.b).toBeGreaterThan(after.a ?? 0);
+    expect(await workerPids(t)).toEqual(pids);
+
+    // A route with alternate backends added while running takes a roundrobin spare.
+    await t.write('v.json', weightedRoute(1, 3, 'v'));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    const added = await spread(t, 'v.example.com', 40);
+    expect(added.b).toBeGreaterThan(added.a ?? 0);
     expect(await workerPids(t)).toEqual(pids);
   });
 
