@@ -83,9 +83,10 @@ function checkSocketPaths(paths: WorkingPaths): void {
   }
 }
 
-/** Files the operator points at, resolved once at start: the config model only sees their paths. */
+/** What the operator's files hold, read once at start. */
 export interface ResolvedFiles {
-  defaultDestinationCaPath: string | undefined;
+  /** PEM of the default destination CA, when there is one. */
+  defaultDestinationCa: string | undefined;
   ticketKeysPath: string;
 }
 
@@ -128,20 +129,23 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
       maxVersion: tls.maxVersion,
       dhParamBits: tls.dhParamBits,
       http2: tls.http2,
-      defaultDestinationCaPath: files.defaultDestinationCaPath,
+      defaultDestinationCa: files.defaultDestinationCa,
       ticketKeysPath: files.ticketKeysPath,
     },
   };
 }
 
 /** upstream silently disables the default destination CA when its (default) path is missing; a path the operator named must exist. */
-function resolveDestinationCa(options: RouterOptions): string | undefined {
+async function readDestinationCa(options: RouterOptions): Promise<string | undefined> {
   const { defaultDestinationCaPath, defaultDestinationCaExplicit: explicit } = options.tls;
-  // haproxy resolves relative paths against the configuration's own directory, not ours.
   const path = resolve(defaultDestinationCaPath);
-  if (existsSync(path)) return path;
-  if (explicit) throw new Error(`--default-destination-ca-path: ${path} does not exist`);
-  return undefined;
+  if (!existsSync(path)) {
+    if (explicit) throw new Error(`--default-destination-ca-path: ${path} does not exist`);
+    return undefined;
+  }
+  const pem = await readFile(path, 'utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--default-destination-ca-path: ${path} holds no PEM certificate`);
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
 /** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
@@ -194,7 +198,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const certs = new CertStore(paths.certDir);
   await certs.init();
   const files: ResolvedFiles = {
-    defaultDestinationCaPath: resolveDestinationCa(options),
+    defaultDestinationCa: await readDestinationCa(options),
     ticketKeysPath: await writeTicketKeys(paths.certDir),
   };
   let defaultCertificate = await loadDefaultCertificate(options.tls.defaultCertificate, paths.certDir, log);

@@ -35,12 +35,11 @@ export function slicesByService(slices: Iterable<EndpointSlice>): Map<string, En
  * CA; else the operator's default CA with the service's cluster DNS name as
  * the expected host; else no verification.
  */
-function serverTlsFor(route: Route, destinationCaFile: string | undefined, settings: ConfigSettings): ServerTls {
+function serverTlsFor(route: Route, destinationCa: BackendInput['destinationCa'], settings: ConfigSettings): ServerTls {
   const alpn = settings.tls.http2;
-  if (destinationCaFile) return { verify: 'required', caFile: destinationCaFile, verifyHost: undefined, alpn };
-  const defaultCa = settings.tls.defaultDestinationCaPath;
-  if (defaultCa) return { verify: 'required', caFile: defaultCa, verifyHost: `${route.to.name}.${route.namespace}.svc`, alpn };
-  return { verify: 'none', alpn };
+  if (!destinationCa) return { verify: 'none', alpn };
+  const verifyHost = destinationCa.own ? undefined : `${route.to.name}.${route.namespace}.svc`;
+  return { verify: 'required', caFile: destinationCa.file, verifyHost, alpn };
 }
 
 /**
@@ -72,12 +71,12 @@ export interface BackendInput {
   allowAddress: AddressFilter;
   /** --include-udp-endpoints, as upstream (haproxy itself only proxies TCP). */
   includeUdp: boolean;
-  /** Absolute path of the route's destination CA file, when it has one. */
-  destinationCaFile: string | undefined;
+  /** Absolute path of the CA file a reencrypt route's pods are verified by: the route's own, or the default one. */
+  destinationCa: { file: string; own: boolean } | undefined;
 }
 
 /** One route's backend: its services' ready endpoints as servers, with upstream's weights and balance. */
-export function buildBackend({ route, slices, settings, allowAddress, includeUdp, destinationCaFile }: BackendInput): BackendModel {
+export function buildBackend({ route, slices, settings, allowAddress, includeUdp, destinationCa }: BackendInput): BackendModel {
   const termination = terminationOf(route);
   const tcp = termination === 'passthrough';
   const perService = [route.to, ...route.alternateBackends].map((t) => ({
@@ -108,7 +107,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     mode: tcp ? 'tcp' : 'http',
     balance: balanceFor(termination, weightedServices, settings),
     checkIntervalMs: settings.checkIntervalMs,
-    serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCaFile, settings) : undefined,
+    serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
     cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
     servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
   };

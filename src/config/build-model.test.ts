@@ -131,8 +131,14 @@ describe('TLS terminations', () => {
     expect(withCa.backends[0]?.name).toBe('be_secure:default:r');
     expect(withCa.backends[0]?.serverTls).toEqual({ verify: 'required', caFile: `/tmp/router-test/certs/${withCa.certificates[0]?.name}`, verifyHost: undefined, alpn: true });
     const s = settings();
-    const defaultCa = one(route({ name: 'r', tls: tls('reencrypt') }), { ...s, tls: { ...s.tls, defaultDestinationCaPath: '/ca.pem' } });
-    expect(defaultCa.backends[0]?.serverTls).toEqual({ verify: 'required', caFile: '/ca.pem', verifyHost: 'r.default.svc', alpn: true });
+    const defaultCa = one(route({ name: 'r', tls: tls('reencrypt') }), { ...s, tls: { ...s.tls, defaultDestinationCa: 'DEFAULT CA\n' } });
+    expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([['destca-_default_ca-81ba7bb9477f15d7.pem', 'DEFAULT CA\n']]);
+    expect(defaultCa.backends[0]?.serverTls).toEqual({
+      verify: 'required',
+      caFile: '/tmp/router-test/certs/destca-_default_ca-81ba7bb9477f15d7.pem',
+      verifyHost: 'r.default.svc',
+      alpn: true,
+    });
     expect(one(route({ name: 'r', tls: tls('reencrypt') })).backends[0]?.serverTls).toEqual({ verify: 'none', alpn: true });
   });
 

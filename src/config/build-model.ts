@@ -41,15 +41,21 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
   const certificates = new Map<string, CertificateFile>();
   const servingCerts: { route: Route; file: CertificateFile }[] = [];
 
+  // `_default` is no namespace (DNS-1123 has no `_`): the name cannot be a route's.
+  const defaultCa = settings.tls.defaultDestinationCa === undefined ? undefined : certificateFile('destca', '_default', 'ca', settings.tls.defaultDestinationCa);
+
   for (const route of input.routes) {
     const tls = route.tls;
-    let destinationCaFile: string | undefined;
-    if (tls?.termination === 'reencrypt' && tls.destinationCACertificate.trim() !== '') {
-      const file = certificateFile('destca', route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`);
-      certificates.set(file.name, file);
-      destinationCaFile = certificatePath(settings.certDir, file);
+    let destinationCa: { file: string; own: boolean } | undefined;
+    if (tls?.termination === 'reencrypt') {
+      const own = tls.destinationCACertificate.trim() !== '';
+      const file = own ? certificateFile('destca', route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`) : defaultCa;
+      if (file) {
+        certificates.set(file.name, file);
+        destinationCa = { file: certificatePath(settings.certDir, file), own };
+      }
     }
-    const backend = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, includeUdp: input.includeUdpEndpoints ?? false, destinationCaFile });
+    const backend = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, includeUdp: input.includeUdpEndpoints ?? false, destinationCa });
     backends.push(backend);
     const keyHost = routeKeyHost(route);
     const policy = tls?.insecureEdgeTerminationPolicy ?? '';

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSelfSignedLeaf } from '../../test/support/certs.ts';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';

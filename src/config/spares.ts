@@ -11,9 +11,12 @@ import type { ConfigSettings } from './settings.ts';
  * never collide with a route's. The pool refills on the next reload that
  * happens anyway.
  *
- * Shapes: termination; for edge, whether plain HTTP is allowed (the sticky
- * cookie is `secure` only when it is not); and the balance a route with one
- * service gets, or roundrobin, which routes with alternate backends get.
+ * Shapes: termination; for edge and reencrypt, whether plain HTTP is
+ * allowed (the sticky cookie is `secure` only when it is not); and the
+ * balance a route with one service gets, or roundrobin, which routes with
+ * alternate backends get. How a reencrypt route verifies its pods is
+ * written on server lines only, so a spare, without servers, takes any
+ * (its CA is loaded live first, see ca-file-plan.ts).
  * A spare's sticky cookie keeps the spare's name (haproxy cannot rename a
  * cookie live) and takes the route's dynamic-cookie key, so server cookies
  * keep their values at the reload that gives the route its own backend;
@@ -22,12 +25,14 @@ import type { ConfigSettings } from './settings.ts';
 const SPARE_SHAPES: readonly {
   termination: BackendTermination;
   insecurePolicy: string;
-  prefix: 'be_http' | 'be_edge_http' | 'be_tcp';
+  prefix: 'be_http' | 'be_edge_http' | 'be_secure' | 'be_tcp';
   group: string;
 }[] = [
   { termination: 'http', insecurePolicy: '', prefix: 'be_http', group: '_spare' },
   { termination: 'edge', insecurePolicy: 'None', prefix: 'be_edge_http', group: '_spare' },
   { termination: 'edge', insecurePolicy: 'Allow', prefix: 'be_edge_http', group: '_spare_allow' },
+  { termination: 'reencrypt', insecurePolicy: 'None', prefix: 'be_secure', group: '_spare' },
+  { termination: 'reencrypt', insecurePolicy: 'Allow', prefix: 'be_secure', group: '_spare_allow' },
   { termination: 'passthrough', insecurePolicy: '', prefix: 'be_tcp', group: '_spare' },
 ];
 
@@ -49,7 +54,7 @@ export function spareBackends(settings: ConfigSettings): BackendModel[] {
           mode: termination === 'passthrough' ? ('tcp' as const) : ('http' as const),
           balance,
           checkIntervalMs: settings.checkIntervalMs,
-          serverTls: undefined,
+          serverTls: termination === 'reencrypt' ? { verify: 'none' as const, alpn: settings.tls.http2 } : undefined,
           cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
           servers: [],
         };

@@ -25,13 +25,16 @@ function isDynamicBalance(balance: string): boolean {
 /**
  * Everything haproxy renders for a backend apart from its servers; a
  * difference here needs the config re-read. The route it serves is not
- * rendered, and the dynamic-cookie key can be set live, so a spare backend
- * taken over by a route still compares equal.
+ * rendered, the dynamic-cookie key can be set live, and how haproxy talks
+ * TLS to servers is written on server lines only, so it matters only while
+ * both sides have servers: a spare backend taken over by a route still
+ * compares equal.
  */
 export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: _a, routeKey: _ra, cookie: ca, ...restA } = a;
-  const { servers: _b, routeKey: _rb, cookie: cb, ...restB } = b;
-  return Bun.deepEquals(restA, restB) && ca?.name === cb?.name && ca?.secure === cb?.secure;
+  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, ...restA } = a;
+  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, ...restB } = b;
+  const tlsMatters = sa.length > 0 && sb.length > 0;
+  return Bun.deepEquals(restA, restB) && ca?.name === cb?.name && ca?.secure === cb?.secure && (!tlsMatters || Bun.deepEquals(ta, tb));
 }
 
 function addCommand(backend: BackendModel, s: ServerModel): RuntimeCommand {
@@ -94,9 +97,6 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
   }
 
   if ((adds.length > 0 || reweighs) && !isDynamicBalance(next.balance)) reasons.push({ code: 'balance-not-dynamic', backend });
-  if (adds.length > 0 && applied.servers.length === 0 && next.serverTls?.verify === 'required') {
-    reasons.push({ code: 'ca-file-not-loaded', backend });
-  }
   if (reasons.length > 0) return { commands: [], reasons };
   return {
     commands: [

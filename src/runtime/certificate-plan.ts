@@ -1,5 +1,5 @@
 import { certificatePath, DEFAULT_CERTIFICATE_FILE } from '../config/certificates.ts';
-import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
+import type { ConfigModel, CrtListEntry } from '../config/model.ts';
 import { fitsCliBuffer } from './cli-session.ts';
 import { setSslCertRequest, type CertificateCommand } from './commands.ts';
 import { CRT_LIST_FILE } from './crt-list.ts';
@@ -20,12 +20,6 @@ function byCertFile(entries: readonly CrtListEntry[]): Map<string, CrtListEntry>
     files.set(e.certFile, e);
   }
   return files;
-}
-
-/** Certificate files no crt-list line serves: the destination CAs reencrypt server lines name as `ca-file`. */
-function caFiles(model: ConfigModel): CertificateFile[] {
-  const served = new Set(model.crtList.map((e) => e.certFile));
-  return model.certificates.filter((c) => !served.has(certificatePath(model.settings.certDir, c)));
 }
 
 function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
@@ -53,7 +47,6 @@ function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
 export function planCertificates(applied: ConfigModel, next: ConfigModel): CertificatePlan {
   const reasons: ReloadReason[] = [];
   const reason = (code: ReloadReasonCode) => reasons.push({ code, backend: undefined });
-  if (!Bun.deepEquals(caFiles(applied), caFiles(next))) reason('destination-ca-changed');
 
   const before = byCertFile(applied.crtList);
   const after = byCertFile(next.crtList);

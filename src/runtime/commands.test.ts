@@ -129,6 +129,13 @@ describe('classifyReply for certificate commands (haproxy 2.6.12 texts)', () => 
     [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}.x\nSuccess!`, 'failed'],
     [{ kind: 'commit-ssl-cert', certFile: file }, `Committing ${file}-other\nSuccess!`, 'failed'],
     [{ kind: 'commit-ssl-cert', certFile: file }, `No ongoing transaction! !\nCan't commit ${file}!`, 'failed'],
+    [{ kind: 'new-ssl-ca-file', caFile: file }, `New CA file created '${file}'!`, 'ok'],
+    // Loading a CA file again is how the planner makes sure it is there.
+    [{ kind: 'new-ssl-ca-file', caFile: file }, `CA file '${file}' already exists!`, 'ok'],
+    [{ kind: 'set-ssl-ca-file', caFile: file, pem: 'x' }, `transaction created for CA ${file}!`, 'ok'],
+    [{ kind: 'set-ssl-ca-file', caFile: file, pem: 'x' }, `Invalid payload\nCan't update ${file}!`, 'failed'],
+    [{ kind: 'commit-ssl-ca-file', caFile: file }, `Committing ${file}\nSuccess!`, 'ok'],
+    [{ kind: 'commit-ssl-ca-file', caFile: file }, `No ongoing transaction! !\nCan't commit ${file}!`, 'failed'],
     [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Inserting certificate '${file}' in crt-list 'cert_config.map'.\nSuccess!`, 'ok'],
     [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Can't edit the crt-list: certificate '${file}' is empty!`, 'failed'],
     [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, `Entry '${file}' deleted in crtlist 'cert_config.map'!`, 'ok'],

@@ -65,8 +65,20 @@ export type MapCommand =
   | { kind: 'set-map'; map: string; key: string; value: string }
   | { kind: 'del-map'; map: string; key: string };
 
+/**
+ * Loads a CA file into haproxy's store under its path: haproxy reads a CA
+ * file only when a server line of the configuration names it, and `add
+ * server ... ca-file` cannot read one from disk. Created, set and committed
+ * in a row, as certificates are (one transaction at a time).
+ */
+export type CaFileCommand =
+  /** Registers an empty CA file; one already there is fine (the set and commit that follow replace its contents). */
+  | { kind: 'new-ssl-ca-file'; caFile: string }
+  | { kind: 'set-ssl-ca-file'; caFile: string; pem: string }
+  | { kind: 'commit-ssl-ca-file'; caFile: string };
+
 /** A command for a running worker; see commandRequest for its haproxy form. */
-export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | MapCommand;
+export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | CaFileCommand | MapCommand;
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -123,6 +135,11 @@ function pemLines(pem: string): string[] {
   return pem.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
 }
 
+/** The `set ssl ca-file` request, its name unchecked (see setSslCertRequest). */
+export function setSslCaFileRequest(caFile: string, pem: string): CliRequest {
+  return { line: `set ssl ca-file ${caFile}`, payload: pemLines(pem) };
+}
+
 /**
  * The `set ssl cert` request, its name unchecked: commandRequest checks it
  * first; the planner sizes the request (fitsCliBuffer) to reload rather than
@@ -175,6 +192,12 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return setSslCertRequest(arg(c.certFile, 'certificate file'), c.pem);
     case 'commit-ssl-cert':
       return { line: `commit ssl cert ${arg(c.certFile, 'certificate file')}` };
+    case 'new-ssl-ca-file':
+      return { line: `new ssl ca-file ${arg(c.caFile, 'CA file')}` };
+    case 'set-ssl-ca-file':
+      return setSslCaFileRequest(arg(c.caFile, 'CA file'), c.pem);
+    case 'commit-ssl-ca-file':
+      return { line: `commit ssl ca-file ${arg(c.caFile, 'CA file')}` };
     case 'add-crt-list':
       return { line: `add ssl crt-list ${arg(c.crtList, 'crt-list')}`, payload: [crtListEntryLine(c.entry)] };
     case 'del-crt-list':
@@ -193,6 +216,12 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
 /** `show servers state`, of one backend or of all. */
 export function showServersStateText(backend?: string): string {
   return backend === undefined ? 'show servers state' : `show servers state ${arg(backend, 'backend')}`;
+}
+
+/** `commit ssl cert|ca-file` succeeded: one dot per bind or crt-list line it updated (none for a new certificate, two for the default one). */
+function isCommitted(reply: string, file: string): boolean {
+  const head = `Committing ${file}`;
+  return reply.startsWith(head) && /^\.*\nSuccess!$/.test(reply.slice(head.length));
 }
 
 /**
@@ -214,8 +243,13 @@ export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
     case 'set-ssl-cert':
       return reply === `Transaction created for certificate ${c.certFile}!` ? 'ok' : 'failed';
     case 'commit-ssl-cert':
-      // One dot per bind or crt-list line that serves the certificate: none for a new one, two for the default.
-      return reply.startsWith(`Committing ${c.certFile}`) && /^\.*\nSuccess!$/.test(reply.slice(`Committing ${c.certFile}`.length)) ? 'ok' : 'failed';
+      return isCommitted(reply, c.certFile) ? 'ok' : 'failed';
+    case 'new-ssl-ca-file':
+      return reply === `New CA file created '${c.caFile}'!` || reply === `CA file '${c.caFile}' already exists!` ? 'ok' : 'failed';
+    case 'set-ssl-ca-file':
+      return reply === `transaction created for CA ${c.caFile}!` ? 'ok' : 'failed';
+    case 'commit-ssl-ca-file':
+      return isCommitted(reply, c.caFile) ? 'ok' : 'failed';
     case 'add-crt-list':
       return reply === `Inserting certificate '${c.entry.certFile}' in crt-list '${c.crtList}'.\nSuccess!` ? 'ok' : 'failed';
     case 'del-crt-list':

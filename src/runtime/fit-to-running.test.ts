@@ -60,6 +60,17 @@ describe('fitToRunning', () => {
     expect(planUpdate(applied, fitted).kind).toBe('runtime');
   });
 
+  test("a removed reencrypt route's backend keeps the destination CA its server lines name", () => {
+    const r = route({ name: 'r', host: 'r.com', to: { kind: 'Service', name: 'a', weight: undefined }, tls: routeTls('reencrypt', { destinationCACertificate: 'CA PEM' }) });
+    const applied = model([a, r]);
+    const fitted = fitToRunning(applied, model([a]));
+    const caFile = fitted.backends.find((b) => b.routeKey === 'default/r')?.serverTls;
+    expect(caFile).toMatchObject({ verify: 'required' });
+    const named = caFile?.verify === 'required' ? caFile.caFile : '';
+    expect(fitted.certificates.map((c) => `${settings().certDir}/${c.name}`)).toContain(named);
+    expect(planUpdate(applied, fitted).kind).toBe('runtime');
+  });
+
   test('without a spare of the shape the route keeps its own name, and the plan reloads', () => {
     const applied = model([a], 0);
     const edge = route({ name: 'e', host: 'e.com', tls: routeTls('edge') });
@@ -81,6 +92,17 @@ describe('fitToRunning', () => {
     ];
     for (const r of shapes) expect(planUpdate(applied, fitToRunning(applied, model([r], 1))).kind).toBe('runtime');
     expect(names(fitToRunning(applied, model([shapes[3] as Route], 1)))).toContain('be_http:_spare_rr:1=default/ab');
+  });
+
+  test('reencrypt routes take reencrypt spares, whatever verifies their pods; a CA of their own is loaded first', () => {
+    const applied = model([], 1);
+    const ownCa = route({ name: 'ro', host: 'ro.com', to: { kind: 'Service', name: 'a', weight: undefined }, tls: routeTls('reencrypt', { destinationCACertificate: 'CA PEM' }) });
+    const fitted = fitToRunning(applied, model([ownCa], 1));
+    expect(names(fitted)).toContain('be_secure:_spare:1=default/ro');
+    const plan = planUpdate(applied, fitted);
+    expect(plan.kind === 'runtime' ? plan.commands.slice(0, 3).map((c) => c.kind) : plan).toEqual(['new-ssl-ca-file', 'set-ssl-ca-file', 'commit-ssl-ca-file']);
+    const noCa = route({ name: 'rn', host: 'rn.com', tls: routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Allow' }) });
+    expect(names(fitToRunning(applied, model([noCa], 1)))).toContain('be_secure:_spare_allow:1=default/rn');
   });
 
   test('with roundrobin as the configured balance, routes with one service and with alternates share one pool', () => {

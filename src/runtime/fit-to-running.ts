@@ -1,4 +1,5 @@
-import type { BackendModel, ConfigModel, MapEntry, MapFiles } from '../config/model.ts';
+import { certificatePath } from '../config/certificates.ts';
+import type { BackendModel, CertificateFile, ConfigModel, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
 import { sameBackendLines } from './backend-plan.ts';
 
@@ -54,5 +55,17 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
   }
   const renamed = (entries: readonly MapEntry[]) => entries.map((e) => ({ key: e.key, value: rename.get(e.value) ?? e.value }));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
-  return { ...next, backends: backends.sort(byName), maps };
+  return { ...next, backends: backends.sort(byName), maps, certificates: certificatesInUse(applied, next, backends) };
+}
+
+/**
+ * `next`'s certificates, and the destination CAs that backends kept from
+ * `applied` still name: their server lines are in the file a restart loads,
+ * so the CA files must stay on disk until the reload that drops them.
+ */
+function certificatesInUse(applied: ConfigModel, next: ConfigModel, backends: readonly BackendModel[]): CertificateFile[] {
+  const named = new Set(backends.flatMap((b) => (b.serverTls?.verify === 'required' ? [b.serverTls.caFile] : [])));
+  const have = new Set(next.certificates.map((c) => c.name));
+  const kept = applied.certificates.filter((c) => !have.has(c.name) && named.has(certificatePath(applied.settings.certDir, c)));
+  return kept.length === 0 ? next.certificates : [...next.certificates, ...kept].sort(byName);
 }

@@ -173,6 +173,27 @@ const cases: Case[] = [
     plan: { kind: 'runtime', commands: [add(reencrypt([], 'required'), s2), { kind: 'enable-server', ...ref('s2') }] },
   },
   {
+    name: 'how a backend without servers verifies TLS is written nowhere: it changes freely',
+    applied: model([reencrypt([], 'none')]),
+    next: model([reencrypt([], 'required')]),
+    plan: { kind: 'none' },
+  },
+  {
+    name: "a reencrypt backend's first server: its route's CA is loaded first",
+    applied: model([reencrypt([], 'required')], { certificates: [{ name: 'ca.pem', pem: 'CA PEM' }], settings: settings({ certDir: '/certs' }) }),
+    next: model([reencrypt([s1], 'required')], { certificates: [{ name: 'ca.pem', pem: 'CA PEM' }], settings: settings({ certDir: '/certs' }) }),
+    plan: {
+      kind: 'runtime',
+      commands: [
+        { kind: 'new-ssl-ca-file', caFile: '/certs/ca.pem' },
+        { kind: 'set-ssl-ca-file', caFile: '/certs/ca.pem', pem: 'CA PEM' },
+        { kind: 'commit-ssl-ca-file', caFile: '/certs/ca.pem' },
+        add(reencrypt([], 'required'), s1),
+        { kind: 'enable-server', ...ref('s1') },
+      ],
+    },
+  },
+  {
     name: 'a server added to a backend with sticky cookies: cookies computed before it serves',
     applied: model([sticky([s1])]),
     next: model([sticky([s1, s2])]),
@@ -236,10 +257,16 @@ const reloadCases: Case[] = [
     plan: reload(['server-address-changed', A]),
   },
   {
-    name: 'a first server for a backend whose CA haproxy may not have loaded',
+    name: 'a first server for a backend whose CA is not among the model files (the default destination CA)',
     applied: model([reencrypt([], 'required')]),
     next: model([reencrypt([s1], 'required')]),
     plan: reload(['ca-file-not-loaded', A]),
+  },
+  {
+    name: 'a reencrypt backend with servers changes how it verifies them',
+    applied: model([reencrypt([s1], 'none')]),
+    next: model([reencrypt([s1], 'required')]),
+    plan: reload(['backend-changed', A]),
   },
   {
     name: 'a cookie name cannot change live',

@@ -1,5 +1,6 @@
 import type { ConfigModel } from '../config/model.ts';
 import { planBackend } from './backend-plan.ts';
+import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planMaps } from './map-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
@@ -27,6 +28,8 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
   const certificates = planCertificates(applied, next);
   reasons.push(...certificates.reasons);
+  const caFiles = planCaFileLoads(applied, next);
+  reasons.push(...caFiles.reasons);
 
   const before = new Map(applied.backends.map((b) => [b.name, b]));
   const after = new Set(next.backends.map((b) => b.name));
@@ -46,7 +49,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   for (const b of applied.backends) if (!after.has(b.name)) reasons.push({ code: 'backend-removed', backend: b.name });
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
-  const all = [...certificates.commands, ...commands, ...maps.upserts, ...maps.removals];
+  const all = [...certificates.commands, ...caFiles.commands, ...commands, ...maps.upserts, ...maps.removals];
   if (all.length === 0) return { kind: 'none' };
   // Servers come before the map entries that send traffic to them, entries leave before their servers, and
   // deletions go last: entering maintenance closes a server's idle connections, but those owned by other
@@ -54,7 +57,14 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   const deletes = commands.filter((c) => c.kind === 'del-server');
   return {
     kind: 'runtime',
-    commands: [...certificates.commands, ...commands.filter((c) => c.kind !== 'del-server'), ...maps.upserts, ...maps.removals, ...deletes],
+    commands: [
+      ...certificates.commands,
+      ...caFiles.commands,
+      ...commands.filter((c) => c.kind !== 'del-server'),
+      ...maps.upserts,
+      ...maps.removals,
+      ...deletes,
+    ],
   };
 }
 

@@ -37,16 +37,15 @@ export type ReloadReasonCode =
   | 'crt-list-line-undeletable'
   /** A certificate too large for haproxy's CLI buffer (tune.bufsize); a reload reads it from its file instead. */
   | 'certificate-too-large'
-  /** A destination CA (reencrypt `ca-file`) changed: haproxy reads CA files only with the configuration. */
-  | 'destination-ca-changed'
   /** Servers change in a backend whose algorithm haproxy cannot add servers to or reweigh (static-rr). */
   | 'balance-not-dynamic'
   /** A server kept its name but not its address; names embed the address, so this means a naming change. */
   | 'server-address-changed'
   /**
    * A server would be added to a backend that had none, with a CA file to
-   * verify it by: haproxy loads CA files only with the configuration, so the
-   * file may not be in its store.
+   * verify it by that haproxy may not have read (it reads CA files with the
+   * configuration) and that cannot be loaded live: one too large for the
+   * CLI buffer, or one the model does not hold. See ca-file-plan.ts.
    */
   | 'ca-file-not-loaded';
 

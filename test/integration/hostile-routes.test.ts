@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { admitRoutes } from '../../src/admission/admit-routes.ts';
 import type { AdmissionSettings } from '../../src/admission/settings.ts';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
-import { startBackend, type TestBackend } from '../support/backend.ts';
+import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
 import { startHeldBackend } from '../support/runtime/held-backend.ts';
 import { makeCA, makeLeaf, makeSelfSignedLeaf } from '../support/certs.ts';
 import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
@@ -195,6 +195,39 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await workerPids(t)).toEqual(pids);
   });
 
+  test.each([
+    ['its own destination CA', 'own'],
+    ["the operator's default destination CA (verifying the service name)", 'default'],
+  ] as const)("a reencrypt route's first pod goes live without a reload: %s is loaded first", async (_, which) => {
+    const ca = makeCA('pods-ca');
+    const pod = startTlsBackend('pod', makeLeaf(ca, { dnsNames: ['secure.default.svc'] }));
+    const caDir = shortTempDir('ca');
+    writeFileSync(join(caDir.path, 'service-ca.crt'), ca.cert);
+    try {
+      t = await startTestRouter({
+        args: which === 'default' ? [`--default-destination-ca-path=${join(caDir.path, 'service-ca.crt')}`] : [],
+        manifests: {
+          'r.json': routeJson({
+            name: 're',
+            host: 're.example.com',
+            service: 'secure',
+            tls: { termination: 'reencrypt', ...(which === 'own' ? { destinationCACertificate: ca.cert } : {}) },
+          }),
+          'eps.yaml': sliceYaml({ service: 'secure', ports: [] }),
+        },
+      });
+      const pids = await workerPids(t);
+      expect(await reencrypted(t)).toEqual([503, undefined]);
+      await t.write('eps.yaml', sliceYaml({ service: 'secure', ports: [pod.port] }));
+      expect(t.router.lastCommit()?.result).toBe('runtime');
+      expect(await reencrypted(t)).toEqual([200, 'pod']);
+      expect(await workerPids(t)).toEqual(pids);
+    } finally {
+      await pod.stop();
+      caDir.remove();
+    }
+  });
+
   test('a new default certificate goes live without a reload; one whose key does not match is refused and the last good one stays', async () => {
     const secret = shortTempDir('dc');
     try {
@@ -258,6 +291,12 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
   });
 });
+
+/** Status and answering pod of a request for the reencrypt route `re.example.com`. */
+async function reencrypted(tr: TestRouter): Promise<[number | undefined, string | undefined]> {
+  const res = await tlsGet(tr.httpsPort, { servername: 're.example.com', host: 're.example.com' });
+  return [res.status, res.headers['x-backend']];
+}
 
 /** The sticky cookie a response sets, as `name=value`. */
 function stickyCookie(res: { headers: Headers }): string {
@@ -357,6 +396,21 @@ describe('route changes go through the runtime API', () => {
     await ready;
     expect((await tlsGet(t.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).status).toBe(200);
     expect((await t.get('s.example.com', '/api/x')).status).toBe(503);
+  });
+
+  test('a reencrypt route added while running takes a spare; its destination CA is loaded live', async () => {
+    const ca = makeCA('pods-ca');
+    const pod = startTlsBackend('pod', makeLeaf(ca, { dnsNames: ['localhost'] }));
+    try {
+      t = await startTestRouter({ manifests: { 'eps.yaml': sliceYaml({ service: 'secure', ports: [pod.port] }) } });
+      const pids = await workerPids(t);
+      await t.write('r.json', routeJson({ name: 're', host: 're.example.com', service: 'secure', tls: { termination: 'reencrypt', destinationCACertificate: ca.cert } }));
+      expect(t.router.lastCommit()?.result).toBe('runtime');
+      expect(await reencrypted(t)).toEqual([200, 'pod']);
+      expect(await workerPids(t)).toEqual(pids);
+    } finally {
+      await pod.stop();
+    }
   });
 
   test('when the spares of a shape run out, the next route reloads and the pool refills', async () => {

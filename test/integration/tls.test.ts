@@ -145,8 +145,11 @@ describe('reloads', () => {
   test('TLS sessions resume across a reload (ticket keys are shared by every generation)', async () => {
     const session = await tlsSession(t.httpsPort, 'edge.example.com');
     const before = (await t.router.supervisor.procState())?.workerPids;
-    // A reencrypt route with its own CA has no spare backend to take over: it reloads.
-    await t.write('later.json', routeJson({ name: 'later', host: 'later.example.com', service: 'secure', tls: { termination: 'reencrypt', destinationCACertificate: ca.cert } }));
+    // A route that stops allowing plain HTTP gets a `secure` cookie line: its backend changes, which reloads.
+    const later = (insecureEdgeTerminationPolicy: 'Allow' | 'None') =>
+      routeJson({ name: 'later', host: 'later.example.com', service: 'edge', tls: { termination: 'edge', insecureEdgeTerminationPolicy } });
+    await t.write('later.json', later('Allow'));
+    await t.write('later.json', later('None'));
     expect(t.router.lastCommit()?.result).toBe('reloaded');
     expect((await t.router.supervisor.procState())?.workerPids).not.toEqual(before);
     expect(await tlsResumes(t.httpsPort, 'edge.example.com', session)).toBe(true);

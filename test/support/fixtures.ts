@@ -90,7 +90,7 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       maxVersion: undefined,
       dhParamBits: 2048,
       http2: true,
-      defaultDestinationCaPath: undefined,
+      defaultDestinationCa: undefined,
       ticketKeysPath: '/tmp/router-test/certs/tls-ticket-keys',
     },
     ...overrides,

@@ -19,7 +19,7 @@ import type { TestBackend } from './backend.ts';
 import { generateTestCerts, type TestCerts } from './fake-api/certs.ts';
 import { startFakeApiServer, type FakeApiServer, type KubeObject, type RecordedRequest } from './fake-api/fake-api-server.ts';
 import { freePort, get, type HttpAnswer } from './net.ts';
-import { captureLogs, type LogCapture, type LogRecord } from './log-capture.ts';
+import { captureLogs, type LogCapture } from './log-capture.ts';
 import { haproxyPidsUsing } from './processes.ts';
 import { shortTempDir } from './workdir.ts';
 

@@ -55,7 +55,7 @@ describe('routes and endpoints from the API', () => {
     const api = await bed.startApi();
     const first = bed.startBackend('first', '127.0.0.1');
     // Same port on another loopback address: one slice port, two endpoints, as a scaled Deployment looks.
-    const second = bed.startBackend('second', '127.0.0.2', first.port);
+    bed.startBackend('second', '127.0.0.2', first.port);
     api.server.create(serviceObject('app'));
     api.server.create(sliceObject({ service: 'app', port: first.port, addresses: ['127.0.0.1'] }));
     api.server.create(routeObject({ name: 'app', host: 'app.example.com' }));

@@ -216,6 +216,27 @@ export function certificateContract(name: string, kind: TargetKind): void {
       if (kind.dataPlane) expect(await seen('unknown.example.com')).toBe('default');
     });
 
+    test('a CA file is loaded live, and only then can a server verified by it be added', async () => {
+      const caFile = join(target.settings.certDir, 'destca-contract_live.pem');
+      const ref = { backend: 'be_edge_http:default:secure', server: 'ca-probe' };
+      const add: RuntimeCommand = { kind: 'add-server', ...ref, address: '127.0.0.1:9', options: `ssl verify required ca-file ${caFile} verifyhost probe.default.svc` };
+      expect(replies(await client.apply([add]))).toEqual([['add-server', 'failed', `'ca-file' : unable to load ${caFile}.`]]);
+      const load: RuntimeCommand[] = [
+        { kind: 'new-ssl-ca-file', caFile },
+        { kind: 'set-ssl-ca-file', caFile, pem: certs.v1.chain },
+        { kind: 'commit-ssl-ca-file', caFile },
+      ];
+      expect(replies(await client.apply([...load, add]))).toEqual([
+        ['new-ssl-ca-file', 'ok', `New CA file created '${caFile}'!`],
+        ['set-ssl-ca-file', 'ok', `transaction created for CA ${caFile}!`],
+        ['commit-ssl-ca-file', 'ok', `Committing ${caFile}\nSuccess!`],
+        ['add-server', 'ok', 'New server registered.'],
+      ]);
+      // Loading again is harmless: the planner does not track what a worker has read.
+      expect(replies(await client.apply(load)).map(([, status]) => status)).toEqual(['ok', 'ok', 'ok']);
+      expect((await client.apply([{ kind: 'set-maint', ...ref }, { kind: 'del-server', ...ref }])).failed).toEqual([]);
+    });
+
     test('the largest certificate request the buffer holds goes through; one byte more is refused before sending', async () => {
       const file = join(target.settings.certDir, 'cert-contract:largest.pem');
       const base = `${certs.v1.key}${certs.v1.chain}`;

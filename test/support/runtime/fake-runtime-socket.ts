@@ -305,6 +305,8 @@ export class FakeRuntimeSocket {
       const argCount = KEYWORD_ARGS[keyword];
       if (argCount === undefined) return msg(`unknown keyword '${keyword}'.`);
       if (keyword === 'weight') weight = Number(options[i + 1]);
+      // haproxy cannot read a CA file from disk at runtime: it has to be in the store.
+      if (keyword === 'ca-file' && !this.ssl.hasCaFile(options[i + 1] ?? '')) return msg(`'ca-file' : unable to load ${options[i + 1] ?? ''}.`);
       if (keyword === 'check') check = true;
       i += argCount;
     }

@@ -7,6 +7,8 @@ export interface FakeSslSpec {
   bindCertificates: string[];
   /** crt-list name as the bind line gives it -> its lines. */
   crtLists: Record<string, string[]>;
+  /** CA files server lines name with `ca-file`: haproxy reads those with the configuration. */
+  caFiles?: string[];
 }
 
 interface CrtListLine {
@@ -18,13 +20,18 @@ interface CrtListLine {
 /**
  * The certificate store of a config: every `crt <file>` and `crt-list <name>`
  * of its bind lines, crt-lists read from the rendered files as haproxy reads
- * them relative to the config (`default-path config`).
+ * them relative to the config (`default-path config`), and the CA files
+ * of its server lines.
  */
 export function fakeSslFromRendered(files: RenderedFiles): FakeSslSpec {
   const config = files.get('haproxy.config') ?? '';
-  const spec: FakeSslSpec = { bindCertificates: [], crtLists: {} };
+  const spec: FakeSslSpec = { bindCertificates: [], crtLists: {}, caFiles: [] };
   for (const line of config.split('\n')) {
     const words = line.trim().split(/\s+/);
+    if (words[0] === 'server') {
+      const at = words.indexOf('ca-file');
+      if (at !== -1 && words[at + 1]) spec.caFiles?.push(words[at + 1] ?? '');
+    }
     if (words[0] !== 'bind') continue;
     words.forEach((w, i) => {
       const value = words[i + 1];
@@ -56,10 +63,14 @@ export class FakeSslStore {
   private readonly crtLists = new Map<string, CrtListLine[]>();
   /** The one certificate haproxy 2.6 has an open transaction for. */
   private transaction: string | undefined;
+  /** CA file name -> whether it holds certificates yet; CA files have their own transaction. */
+  private readonly caFiles = new Map<string, 'empty' | 'loaded'>();
+  private caTransaction: string | undefined;
 
   constructor(spec: FakeSslSpec) {
     this.bindCertificates = [...spec.bindCertificates];
     for (const c of spec.bindCertificates) this.certificates.set(c, 'loaded');
+    for (const c of spec.caFiles ?? []) this.caFiles.set(c, 'loaded');
     for (const [name, lines] of Object.entries(spec.crtLists)) {
       const parsed = lines.map(parseLine);
       this.crtLists.set(name, parsed);
@@ -79,6 +90,12 @@ export class FakeSslStore {
         return this.commitCert(first);
       case 'del cert':
         return this.delCert(first);
+      case 'new ca-file':
+        return this.newCaFile(first);
+      case 'set ca-file':
+        return payload ? this.setCaFile(first, payload) : undefined;
+      case 'commit ca-file':
+        return this.commitCaFile(first);
       case 'add crt-list':
         return payload ? this.addCrtList(first, payload[0] ?? '') : undefined;
       case 'del crt-list':
@@ -120,6 +137,32 @@ export class FakeSslStore {
   private instances(certFile: string): number {
     const binds = this.bindCertificates.filter((c) => c === certFile).length;
     return binds + [...this.crtLists.values()].reduce((n, lines) => n + lines.filter((l) => l.certFile === certFile).length, 0);
+  }
+
+  /** A CA file `add server ... ca-file` can use: loaded with the configuration or committed since. */
+  hasCaFile(caFile: string): boolean {
+    return this.caFiles.get(caFile) === 'loaded';
+  }
+
+  private newCaFile(caFile: string): Reply {
+    if (this.caFiles.has(caFile)) return msg(`CA file '${caFile}' already exists!`);
+    this.caFiles.set(caFile, 'empty');
+    return msg(`New CA file created '${caFile}'!`);
+  }
+
+  private setCaFile(caFile: string, payload: readonly string[]): Reply {
+    if (!this.caFiles.has(caFile)) return msg(`Can't replace a CA file which is not referenced by the configuration!\nCan't update ${caFile}!`);
+    const pem = payload.join('\n');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) return msg(`Invalid payload\nCan't update ${caFile}!`);
+    this.caTransaction = caFile;
+    return msg(`transaction created for CA ${caFile}!`);
+  }
+
+  private commitCaFile(caFile: string): Reply {
+    if (this.caTransaction !== caFile) return msg(`No ongoing transaction! !\nCan't commit ${caFile}!`);
+    this.caFiles.set(caFile, 'loaded');
+    this.caTransaction = undefined;
+    return msg(`Committing ${caFile}\nSuccess!`);
   }
 
   private inUse(certFile: string): boolean {

@@ -1,0 +1,37 @@
+import { certificatePath } from '../config/certificates.ts';
+import type { ConfigModel } from '../config/model.ts';
+import { fitsCliBuffer } from './cli-session.ts';
+import { setSslCaFileRequest, type CaFileCommand } from './commands.ts';
+import type { ReloadReason } from './reload-reasons.ts';
+
+/**
+ * haproxy loads a destination CA when a server line of the configuration
+ * names it, so a reencrypt backend that had no servers at the last load may
+ * have a CA file haproxy never read, and `add server ... ca-file` cannot
+ * read it then. Before such a backend takes its first servers, its CA is
+ * loaded through the runtime API (idempotent: an already loaded CA is
+ * replaced by the same contents). A backend that has servers loaded it
+ * with them. A CA too large for the CLI buffer (tune.bufsize) reloads.
+ */
+export function planCaFileLoads(applied: ConfigModel, next: ConfigModel): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
+  const before = new Map(applied.backends.map((b) => [b.name, b]));
+  const pems = new Map(next.certificates.map((c) => [certificatePath(next.settings.certDir, c), c.pem]));
+  const commands: CaFileCommand[] = [];
+  const reasons: ReloadReason[] = [];
+  const loading = new Set<string>();
+  for (const b of next.backends) {
+    if (b.serverTls?.verify !== 'required' || b.servers.length === 0) continue;
+    const old = before.get(b.name);
+    if (!old || old.servers.length > 0) continue;
+    const caFile = b.serverTls.caFile;
+    if (loading.has(caFile)) continue;
+    const pem = pems.get(caFile);
+    if (pem === undefined || !fitsCliBuffer(setSslCaFileRequest(caFile, pem), next.settings.bufSize)) {
+      reasons.push({ code: 'ca-file-not-loaded', backend: b.name });
+      continue;
+    }
+    loading.add(caFile);
+    commands.push({ kind: 'new-ssl-ca-file', caFile }, { kind: 'set-ssl-ca-file', caFile, pem }, { kind: 'commit-ssl-ca-file', caFile });
+  }
+  return { commands, reasons };
+}
