@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuntimeClient } from '../../src/runtime/runtime-client.ts';
+import { socketCommand } from '../../src/haproxy/socket-command.ts';
+import { createRuntimeClient, type RuntimeClient } from '../../src/runtime/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
 import { startHeldBackend } from '../support/runtime/held-backend.ts';
 import { makeCA, makeLeaf, makeSelfSignedLeaf } from '../support/certs.ts';
@@ -168,6 +169,43 @@ describe('endpoint changes go through the runtime API', () => {
     process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
     await ready;
     expect(await spread(t, 'r.example.com', 10)).toEqual({ b: 10 });
+  });
+
+  test('after a series of runtime changes, haproxy restarted from disk holds exactly what the worker held', async () => {
+    const ca = makeCA('disk-ca');
+    const cert = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    const eps = (r: number[], s: number[]) => `${sliceYaml({ service: 'r', ports: r })}---\n${sliceYaml({ service: 's', ports: s })}`;
+    t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 's.yaml': routeYaml({ name: 's', host: 's.example.com' }), 'eps.yaml': eps([a.port], [b.port]) } });
+    const changes: [string, string | undefined][] = [
+      ['eps.yaml', eps([a.port, b.port], [b.port])],
+      ['u.yaml', routeYaml({ name: 'u', host: 'u.example.com', service: 's' })],
+      ['s.yaml', routeYaml({ name: 's', host: 's.example.com', path: '/api' })],
+      ['e.json', routeJson({ name: 'e', host: 'e.example.com', service: 'r', tls: { termination: 'edge', certificate: cert.cert, key: cert.key } })],
+      ['u.yaml', undefined],
+      ['eps.yaml', eps([b.port], [a.port, b.port])],
+    ];
+    for (const [file, text] of changes) {
+      if (text === undefined) await t.remove(file);
+      else await t.write(file, text);
+      expect([file, t.router.lastCommit()?.result]).toEqual([file, 'runtime']);
+    }
+    const socket = join(t.workingDir, 'run', 'haproxy.sock');
+    const snapshot = async () => {
+      const servers = (await createRuntimeClient(socket).showServersState()).map((s) => [s.backend, s.server, s.addr, s.port, s.weight, s.adminState].join(' '));
+      const maps: string[] = [];
+      for (const map of ['os_http_be.map', 'os_http_be_prefix.map', 'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_sni_passthrough.map']) {
+        // `show map` lines are `<pointer> <key> <value>`; the pointer differs between processes.
+        for (const line of (await socketCommand(socket, `show map ${map}`)).split('\n')) if (line.trim() !== '') maps.push(`${map} ${line.split(' ').slice(1).join(' ')}`);
+      }
+      const crtList = (await socketCommand(socket, 'show ssl crt-list cert_config.map')).split('\n').filter((l) => l.trim() !== '');
+      return { servers: servers.sort(), maps: maps.sort(), crtList };
+    };
+    const live = await snapshot();
+    expect(live.maps).toContainEqual('os_edge_reencrypt_be_prefix.map e.example.com/ be_edge_http:_spare:1');
+    const ready = t.router.supervisor.nextReady();
+    process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
+    await ready;
+    expect(await snapshot()).toEqual(live);
   });
 
   test('route certificates are added, rotated and removed live', async () => {
