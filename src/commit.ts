@@ -64,8 +64,13 @@ export interface CommitOutcome extends CommitResult {
 
 export interface Committer {
   commit(): Promise<CommitOutcome>;
-  /** Brings a freshly (re)started worker in line with the applied model (health checks off where they should be). */
-  afterLoad(): Promise<void>;
+  /**
+   * Notes that haproxy restarted on its own (the supervisor brought it back):
+   * the next commit first brings the new worker in line with the applied
+   * model, in turn with other commits, so its checks never interleave with
+   * runtime commands. The caller then asks for a commit.
+   */
+  workerRestarted(): void;
   /** Reloads so far, by reason code. */
   readonly reloadCounts: ReadonlyMap<string, number>;
 }
@@ -101,6 +106,8 @@ export function createCommitter(deps: CommitDeps): Committer {
   let lastRejected: RenderedFiles | undefined;
   /** Set when the worker was found not to hold what the applied model says; cleared by the next load. */
   let outOfStep = false;
+  /** A worker the supervisor restarted has not had afterLoad yet. */
+  let restarted = false;
   let lastReloadAt = Number.NEGATIVE_INFINITY;
   let reported = new Map<string, Rejection>();
   let warnedMaxConn: number | undefined;
@@ -153,6 +160,7 @@ export function createCommitter(deps: CommitDeps): Committer {
   }
 
   async function afterLoad(): Promise<void> {
+    restarted = false;
     deletes.clear();
     outOfStep = false;
     if (!applied) return;
@@ -247,6 +255,7 @@ export function createCommitter(deps: CommitDeps): Committer {
   }
 
   async function commit(): Promise<CommitOutcome> {
+    if (restarted && deps.supervisor.running) await afterLoad();
     const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
     deps.tlsValidator?.endPass();
     reportRejections(rejected);
@@ -339,5 +348,11 @@ export function createCommitter(deps: CommitDeps): Committer {
     return outcome('reloaded', { reloadReasons: reasons });
   }
 
-  return { commit, afterLoad, reloadCounts };
+  return {
+    commit,
+    workerRestarted() {
+      restarted = true;
+    },
+    reloadCounts,
+  };
 }

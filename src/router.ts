@@ -208,6 +208,12 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     masterSocketPath: paths.masterSocket,
     pidFile: paths.pidFile,
     logger: deps.logger,
+    // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
+    // (a start or reload by a commit has had them already).
+    onRestarted: () => {
+      committer.workerRestarted();
+      scheduler.request();
+    },
   });
   const state = new RouterState();
   const wiring = deps.source
@@ -233,14 +239,6 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     requestCommit: () => scheduler.request(),
     defaultCertificate: () => defaultCertificate,
   });
-  // Every (re)started worker gets the runtime fix-ups the applied model needs (initial start included).
-  const watchRestarts = (): void => {
-    void supervisor.nextReady().then(async () => {
-      await committer.afterLoad();
-      watchRestarts();
-    });
-  };
-  watchRestarts();
   let last: CommitOutcome | undefined;
   let firstError: unknown;
   let commitListeners: ((o: CommitOutcome | undefined) => void)[] = [];

@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   masterSocketPath: string;
   pidFile: string;
   logger: Logger;
+  /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
+  onRestarted?: () => void;
 }
 
 export type ReloadResult = { ok: true; workerPid: number } | { ok: false; message: string };
@@ -202,7 +204,10 @@ export class HaproxySupervisor {
     this.backoffMs = Math.min(this.backoffMs * 2, RESTART_BACKOFF_MAX_MS);
     this.log.error(`${reason}; restarting in ${wait} ms`);
     this.restartTimer = setTimeout(() => {
-      this.start().catch((err: Error) => this.scheduleRestart(err.message));
+      this.start().then(
+        () => this.opts.onRestarted?.(),
+        (err: Error) => this.scheduleRestart(err.message),
+      );
     }, wait);
   }
 

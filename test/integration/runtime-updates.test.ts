@@ -191,7 +191,7 @@ describe('endpoint changes go through the runtime API', () => {
     }
     const socket = join(t.workingDir, 'run', 'haproxy.sock');
     const snapshot = async () => {
-      const servers = (await createRuntimeClient(socket).showServersState()).map((s) => [s.backend, s.server, s.addr, s.port, s.weight, s.adminState].join(' '));
+      const servers = (await createRuntimeClient(socket).showServersState()).map((s) => [s.backend, s.server, s.addr, s.port, s.weight, s.adminState, s.healthCheck].join(' '));
       const maps: string[] = [];
       for (const map of ['os_http_be.map', 'os_http_be_prefix.map', 'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_sni_passthrough.map']) {
         // `show map` lines are `<pointer> <key> <value>`; the pointer differs between processes.
@@ -202,7 +202,8 @@ describe('endpoint changes go through the runtime API', () => {
     };
     const live = await snapshot();
     expect(live.maps).toContainEqual('os_edge_reencrypt_be_prefix.map e.example.com/ be_edge_http:_spare:1');
-    const ready = t.router.supervisor.nextReady();
+    // The restarted worker's health checks are set by the commit that follows its start.
+    const ready = t.router.supervisor.nextReady().then(() => t?.router.nextCommit());
     process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
     await ready;
     expect(await snapshot()).toEqual(live);
