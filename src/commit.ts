@@ -42,6 +42,8 @@ export interface CommitDeps {
   runtimeUpdates: boolean;
   /** Minimum time between two reload starts (--interval); runtime updates are never held back. */
   reloadIntervalMs: number;
+  /** Longest time routes run on spare backends (or removed routes' backends stay) before a reload (--commit-interval). */
+  commitIntervalMs: number;
   haproxyBinary: string;
   logger: Logger;
   /** Asks for a commit outside any source change (the worker was found out of step). */
@@ -108,6 +110,9 @@ export function createCommitter(deps: CommitDeps): Committer {
   let outOfStep = false;
   /** A worker the supervisor restarted has not had afterLoad yet. */
   let restarted = false;
+  /** Since when the worker runs a model a fresh load would not (routes on spares); a reload ends it. */
+  let heldSince: number | undefined;
+  let heldTimer: ReturnType<typeof setTimeout> | undefined;
   let lastReloadAt = Number.NEGATIVE_INFINITY;
   let reported = new Map<string, Rejection>();
   let warnedMaxConn: number | undefined;
@@ -157,6 +162,26 @@ export function createCommitter(deps: CommitDeps): Committer {
     // The previous generation stays loadable (rollback), so its certificates stay too.
     await deps.certs.prune(new Set([...certNames, ...(applied?.certNames ?? [])]));
     applied = { files, model, certNames };
+  }
+
+  /**
+   * Notes whether what the worker runs (`running`) is what a fresh load of
+   * `plain` would give. Routes on spares keep the spares' names and cookie
+   * names, removed routes' backends stay, and the pools do not refill until
+   * a reload; --commit-interval bounds how long that lasts.
+   */
+  function noteHeld(plain: ConfigModel, running: ConfigModel): void {
+    const same = running === plain || (running.backends.length === plain.backends.length && running.backends.every((b, i) => b.name === plain.backends[i]?.name));
+    if (same) {
+      heldSince = undefined;
+      clearTimeout(heldTimer);
+      return;
+    }
+    if (heldSince !== undefined) return;
+    heldSince = now();
+    heldTimer = setTimeout(deps.requestCommit, deps.commitIntervalMs);
+    // A pending flush must not keep a stopping router alive.
+    heldTimer.unref();
   }
 
   async function afterLoad(): Promise<void> {
@@ -265,20 +290,25 @@ export function createCommitter(deps: CommitDeps): Committer {
     const model = buildModel(admitted);
     const fitted = applied && deps.runtimeUpdates && deps.supervisor.running ? fitToRunning(applied.model, model) : model;
     const files = deps.render(fitted);
-    if (!outOfStep && (sameFiles(applied?.files, files) || sameFiles(lastRejected, files))) return outcome('unchanged');
+    const flush = heldSince !== undefined && now() - heldSince >= deps.commitIntervalMs && deps.supervisor.running;
+    if (!flush && !outOfStep && (sameFiles(applied?.files, files) || sameFiles(lastRejected, files))) return outcome('unchanged');
     await deps.certs.write(model.certificates);
 
-    let p = plan(fitted);
+    let p: UpdatePlan = flush ? { kind: 'reload', reasons: [{ code: 'commit-interval', backend: undefined }] } : plan(fitted);
     if (p.kind === 'none') {
       // Nothing the worker needs to know (e.g. server order): keep disk in step.
       const gen = await deps.store.stage(files);
       await deps.store.activate(gen.generation);
       await markApplied(files, fitted);
+      noteHeld(model, fitted);
       return outcome('written');
     }
     let runtimeFailed = false;
     if (p.kind === 'runtime') {
-      if (await applyRuntime(files, fitted, p)) return outcome('runtime');
+      if (await applyRuntime(files, fitted, p)) {
+        noteHeld(model, fitted);
+        return outcome('runtime');
+      }
       p = { kind: 'reload', reasons: [{ code: 'runtime-update-failed', backend: undefined }] };
       runtimeFailed = true;
     }
@@ -317,12 +347,14 @@ export function createCommitter(deps: CommitDeps): Committer {
       await deps.supervisor.start();
       lastReloadAt = now();
       await markApplied(files, model);
+      noteHeld(model, model);
       await afterLoad();
       return outcome('started');
     }
     if (!deps.supervisor.running) {
       // The pending restart loads `conf`, which now points at this generation.
       await markApplied(files, model);
+      noteHeld(model, model);
       log.info(`haproxy is restarting; it will load generation ${candidate.generation}`);
       return outcome('reloaded', { reloadReasons: reasons });
     }
@@ -335,6 +367,7 @@ export function createCommitter(deps: CommitDeps): Committer {
       if (!deps.supervisor.running) {
         // The master died during the reload; its restart loads `conf`, which is this generation.
         await markApplied(files, model);
+        noteHeld(model, model);
         log.warn(`haproxy stopped during the reload (${result.message}); its restart loads generation ${candidate.generation}`);
         return outcome('reloaded', { reloadReasons: reasons });
       }
@@ -343,6 +376,7 @@ export function createCommitter(deps: CommitDeps): Committer {
       return outcome('reload-failed', { reloadReasons: reasons, retryAfterMs: RETRY_AFTER_FAILURE_MS });
     }
     await markApplied(files, model);
+    noteHeld(model, model);
     await afterLoad();
     log.info(`haproxy reloaded (generation ${candidate.generation}, worker pid ${result.workerPid}): ${describeReasons(reasons)}`);
     return outcome('reloaded', { reloadReasons: reasons });

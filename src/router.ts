@@ -234,6 +234,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize })),
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
+    commitIntervalMs: options.commitIntervalMs,
     haproxyBinary: options.haproxyBinary,
     logger: deps.logger,
     requestCommit: () => scheduler.request(),

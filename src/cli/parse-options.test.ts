@@ -30,6 +30,7 @@ const DEFAULTS: RouterOptions = {
   templatePath: undefined,
   intervalMs: 5000,
   runtimeUpdates: true,
+  commitIntervalMs: 3_600_000,
   sparesPerShape: 10,
   maxConnections: 50000,
   routerName: 'public',
@@ -138,6 +139,9 @@ describe('implemented flags', () => {
     ['--haproxy-binary', ['--haproxy-binary=/usr/sbin/haproxy'], withDefaults({ haproxyBinary: '/usr/sbin/haproxy' })],
     ['--template', ['--template', '/etc/router/custom.eta'], withDefaults({ templatePath: '/etc/router/custom.eta' })],
     ['--interval 100ms', ['--interval', '100ms'], withDefaults({ intervalMs: 100 })],
+    ['--commit-interval', ['--commit-interval=10m'], withDefaults({ commitIntervalMs: 600_000 })],
+    ["upstream's --haproxy-config-manager sets --runtime-updates", ['--haproxy-config-manager=false'], withDefaults({ runtimeUpdates: false })],
+    ['the two switches agreeing', ['--haproxy-config-manager', '--runtime-updates=true'], withDefaults({ runtimeUpdates: true })],
     ['--interval=1m30s', ['--interval=1m30s'], withDefaults({ intervalMs: 90_000 })],
     ['--interval=0', ['--interval=0'], withDefaults({ intervalMs: 0 })],
     ['--max-connections', ['--max-connections', '20000'], withDefaults({ maxConnections: 20000 })],
@@ -292,6 +296,13 @@ describe('environment fallbacks', () => {
 describe('validation errors', () => {
   test.each<[string, readonly string[], Env, string[]]>([
     ['port 0', ['--http-port=0'], {}, ['--http-port: invalid value "0" (want an integer from 1 to 65535)']],
+    [
+      'the two runtime-update switches disagreeing',
+      ['--runtime-updates=false'],
+      { ROUTER_HAPROXY_CONFIG_MANAGER: 'true' },
+      ['--haproxy-config-manager and --runtime-updates are the same switch and disagree'],
+    ],
+    ['a commit interval under a second', ['--commit-interval=500ms'], {}, ['--commit-interval: invalid duration "500ms" (want at least 1000ms)']],
     ['port too big', ['--https-port', '65536'], {}, ['--https-port: invalid value "65536" (want an integer from 1 to 65535)']],
     [
       'port from env',

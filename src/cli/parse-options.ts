@@ -117,8 +117,10 @@ export interface RouterOptions {
   readonly templatePath: string | undefined;
   /** Minimum time between reload starts; 0 reloads as soon as a change arrives. Runtime updates never wait. */
   readonly intervalMs: number;
-  /** Endpoint changes through the runtime API (--runtime-updates). */
+  /** Endpoint changes through the runtime API (--runtime-updates, or upstream's --haproxy-config-manager). */
   readonly runtimeUpdates: boolean;
+  /** Longest time routes run on spare backends before a reload gives them their own (--commit-interval). */
+  readonly commitIntervalMs: number;
   /** Spare backends per route shape (--blueprint-route-pool-size). */
   readonly sparesPerShape: number;
   readonly maxConnections: number;
@@ -408,6 +410,10 @@ function crossCheck(settings: ResolvedSettings): string[] {
   if (suites !== undefined && !/^[A-Za-z0-9_:]+$/.test(suites)) {
     errors.push(`ROUTER_CIPHERSUITES: invalid value "${suites}" (want a colon-separated list of TLS 1.3 cipher suites)`);
   }
+  const manager = settings.optionalBoolean('--haproxy-config-manager');
+  if (manager !== undefined && settings.given('--runtime-updates') && manager !== settings.optionalBoolean('--runtime-updates')) {
+    errors.push('--haproxy-config-manager and --runtime-updates are the same switch and disagree');
+  }
   const cookieName = settings.optionalString('ROUTER_COOKIE_NAME');
   if (cookieName !== undefined && !/^[a-zA-Z0-9_-]+$/.test(cookieName)) {
     errors.push(`ROUTER_COOKIE_NAME: invalid value "${cookieName}" (want letters, digits, '_' and '-' only)`);
@@ -515,7 +521,8 @@ function assemble(s: ResolvedSettings): RouterOptions {
     logLevel: logLevel(s),
     templatePath: s.optionalString('--template'),
     intervalMs: s.number('--interval'),
-    runtimeUpdates: s.boolean('--runtime-updates'),
+    runtimeUpdates: s.optionalBoolean('--haproxy-config-manager') ?? s.boolean('--runtime-updates'),
+    commitIntervalMs: s.number('--commit-interval'),
     sparesPerShape: s.number('--blueprint-route-pool-size'),
     maxConnections: s.number('--max-connections'),
     routerName: s.string('--name'),

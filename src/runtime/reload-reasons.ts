@@ -8,6 +8,8 @@ export type ReloadReasonCode =
   | 'runtime-update-failed'
   /** After a load, the worker's servers differed from the model's (see commit.ts reconcile). */
   | 'worker-out-of-step'
+  /** Routes have run on spare backends for --commit-interval: a reload gives them their own and refills the pools. */
+  | 'commit-interval'
   /** Anything in ConfigSettings: it shapes global, defaults and frontends. */
   | 'settings-changed'
   | 'backend-added'

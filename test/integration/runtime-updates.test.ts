@@ -452,6 +452,19 @@ describe('route changes go through the runtime API', () => {
     }
   });
 
+  test('--commit-interval after a route took a spare, a reload gives it its own backend', async () => {
+    t = await startTestRouter({ args: ['--commit-interval=1s'], manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': eps() } });
+    const socket = join(t.workingDir, 'run', 'haproxy.sock');
+    const served = async () => (await socketCommand(socket, 'show map os_http_be_prefix.map')).split('\n').map((l) => l.split(' ').slice(1).join(' '));
+    const flushed = t.router.nextCommit().then(() => t?.router.nextCommit());
+    await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com' }));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await served()).toContain('s.example.com/ be_http:_spare:1');
+    expect((await flushed)?.reloadReasons?.map((r) => r.code)).toEqual(['commit-interval']);
+    expect(await served()).toContain('s.example.com/ be_http:default:s');
+    expect((await t.get('s.example.com')).backend).toBe('b');
+  });
+
   test('when the spares of a shape run out, the next route reloads and the pool refills', async () => {
     t = await startTestRouter({ args: ['--blueprint-route-pool-size=1'], manifests: { 'eps.yaml': eps() } });
     await t.write('r.yaml', routeYaml({ name: 'r', host: 'r.example.com' }));
