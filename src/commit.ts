@@ -11,6 +11,7 @@ import type { Route } from './domain/route.ts';
 import type { CertStore } from './haproxy/cert-store.ts';
 import { checkConfig } from './haproxy/check-config.ts';
 import type { ConfigStore } from './haproxy/config-store.ts';
+import { serverOptions } from './config/server-line.ts';
 import { sizeMaxConnections } from './haproxy/fd-limit.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
@@ -50,6 +51,8 @@ export interface CommitDeps {
   requestCommit: () => void;
   /** The default certificate's PEM as of now (it is followed while the router runs). */
   defaultCertificate: () => string;
+  /** The default destination CA's PEM as of now, if there is one (followed too). */
+  defaultDestinationCa: () => string | undefined;
   now?: () => number;
 }
 
@@ -83,6 +86,8 @@ function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
   return true;
 }
 
+const withoutWeight = (options: string) => options.replace(/^weight \d+ ?/, '');
+
 /** Below this, haproxy would technically run but not serve anyone; refusing is clearer. */
 const MIN_MAX_CONNECTIONS = 100;
 
@@ -104,6 +109,8 @@ export function createCommitter(deps: CommitDeps): Committer {
   const now = deps.now ?? Date.now;
   const reloadCounts = new Map<string, number>();
   const deletes = new DeleteRetries(() => deps.runtime, log);
+  /** The options (weight aside) each server waiting in `deletes` was created with: it may only be revived with the same. */
+  const busyOptions = new Map<string, string | undefined>();
   let applied: { files: RenderedFiles; model: ConfigModel; certNames: Set<string> } | undefined;
   let lastRejected: RenderedFiles | undefined;
   /** Set when the worker was found not to hold what the applied model says; cleared by the next load. */
@@ -153,6 +160,7 @@ export function createCommitter(deps: CommitDeps): Committer {
       allowAddress: deps.allowAddress,
       includeUdpEndpoints: deps.includeUdpEndpoints,
       defaultCertificate: deps.defaultCertificate(),
+      defaultDestinationCa: deps.defaultDestinationCa(),
     });
     return { ...draft, settings: settingsFor(draft.backends.reduce((n, b) => n + b.servers.length, 0)) };
   }
@@ -187,6 +195,7 @@ export function createCommitter(deps: CommitDeps): Committer {
   async function afterLoad(): Promise<void> {
     restarted = false;
     deletes.clear();
+    busyOptions.clear();
     outOfStep = false;
     if (!applied) return;
     const result = await deps.runtime.apply(planAfterLoad(applied.model)).catch((err: Error) => ({ failed: [{ reply: err.message }] }));
@@ -229,6 +238,11 @@ export function createCommitter(deps: CommitDeps): Committer {
     let failure: string | undefined;
     await deletes.settle(commands.commands.filter((c) => c.kind === 'add-server'));
     const sent = reviveInsteadOfAdding(commands.commands);
+    if (!sent) {
+      await deps.store.rollback();
+      log.warn('a server still being deleted would come back with other TLS options; reloading instead');
+      return false;
+    }
     deletes.cancel(commands.commands.filter((c) => c.kind === 'add-server'));
     // haproxy runs every command of a batch even after one fails. Servers and certificates go first, on their
     // own: only if all of them are in place do map entries start (or stop) sending traffic, and servers leave.
@@ -242,6 +256,7 @@ export function createCommitter(deps: CommitDeps): Committer {
           failure = `${f.text}: ${f.reply.trim()}`;
           break;
         }
+        for (const b of result.busy) busyOptions.set(`${b.command.backend}/${b.command.server}`, optionsIn(applied?.model, b.command));
         deletes.add(result.busy.map((b) => b.command));
       }
     } catch (err) {
@@ -257,18 +272,35 @@ export function createCommitter(deps: CommitDeps): Committer {
     return true;
   }
 
+  /** A server's options as the applied model renders them, weight left out (reviving reweighs). */
+  function optionsIn(model: ConfigModel | undefined, ref: { backend: string; server: string }): string | undefined {
+    const backend = model?.backends.find((b) => b.name === ref.backend);
+    const server = backend?.servers.find((s) => s.name === ref.server);
+    return backend && server ? withoutWeight(serverOptions(backend, server)) : undefined;
+  }
+
   /**
    * A pod that comes back while its server still waits to be deleted (requests
    * were in flight) is still in the worker, in maintenance: `add server` would
    * refuse the name, so it is reweighed instead, and the plan's
-   * `enable server` that follows brings it back.
+   * `enable server` that follows brings it back. Only if it was created with
+   * the options it would be added with now (the same TLS to the pod): else
+   * undefined, and the caller reloads.
    */
-  function reviveInsteadOfAdding(commands: readonly RuntimeCommand[]): RuntimeCommand[] {
-    return commands.map((c) => {
-      if (c.kind !== 'add-server' || !deletes.has(c)) return c;
+  function reviveInsteadOfAdding(commands: readonly RuntimeCommand[]): RuntimeCommand[] | undefined {
+    const revived: RuntimeCommand[] = [];
+    for (const c of commands) {
+      if (c.kind !== 'add-server' || !deletes.has(c)) {
+        revived.push(c);
+        continue;
+      }
+      const key = `${c.backend}/${c.server}`;
+      if (busyOptions.get(key) !== withoutWeight(c.options)) return undefined;
+      busyOptions.delete(key);
       const weight = Number(/\bweight (\d+)/.exec(c.options)?.[1] ?? 1);
-      return { kind: 'set-weight', backend: c.backend, server: c.server, weight };
-    });
+      revived.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight });
+    }
+    return revived;
   }
 
   async function applyRuntimeSubset(next: ConfigModel): Promise<void> {

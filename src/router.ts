@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
@@ -10,8 +9,7 @@ import { createCommitter, type CommitOutcome } from './commit.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
-import { loadDefaultCertificate } from './haproxy/default-certificate.ts';
-import { watchDefaultCertificate } from './haproxy/default-certificate-watcher.ts';
+import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
@@ -83,10 +81,8 @@ function checkSocketPaths(paths: WorkingPaths): void {
   }
 }
 
-/** What the operator's files hold, read once at start. */
+/** Files the router writes once at start and the config names. */
 export interface ResolvedFiles {
-  /** PEM of the default destination CA, when there is one. */
-  defaultDestinationCa: string | undefined;
   ticketKeysPath: string;
 }
 
@@ -129,23 +125,9 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
       maxVersion: tls.maxVersion,
       dhParamBits: tls.dhParamBits,
       http2: tls.http2,
-      defaultDestinationCa: files.defaultDestinationCa,
       ticketKeysPath: files.ticketKeysPath,
     },
   };
-}
-
-/** upstream silently disables the default destination CA when its (default) path is missing; a path the operator named must exist. */
-async function readDestinationCa(options: RouterOptions): Promise<string | undefined> {
-  const { defaultDestinationCaPath, defaultDestinationCaExplicit: explicit } = options.tls;
-  const path = resolve(defaultDestinationCaPath);
-  if (!existsSync(path)) {
-    if (explicit) throw new Error(`--default-destination-ca-path: ${path} does not exist`);
-    return undefined;
-  }
-  const pem = await readFile(path, 'utf8');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--default-destination-ca-path: ${path} holds no PEM certificate`);
-  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
 /** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
@@ -197,11 +179,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await store.init();
   const certs = new CertStore(paths.certDir);
   await certs.init();
-  const files: ResolvedFiles = {
-    defaultDestinationCa: await readDestinationCa(options),
-    ticketKeysPath: await writeTicketKeys(paths.certDir),
-  };
-  let defaultCertificate = await loadDefaultCertificate(options.tls.defaultCertificate, paths.certDir, log);
+  const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
+  const operatorFiles = await followOperatorFiles(options.tls, paths.certDir, log, () => scheduler.request());
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -212,7 +191,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     // (a start or reload by a commit has had them already).
     onRestarted: () => {
       committer.workerRestarted();
-      scheduler.request();
+      scheduler.requestNow();
     },
   });
   const state = new RouterState();
@@ -238,7 +217,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     haproxyBinary: options.haproxyBinary,
     logger: deps.logger,
     requestCommit: () => scheduler.request(),
-    defaultCertificate: () => defaultCertificate,
+    defaultCertificate: operatorFiles.defaultCertificate,
+    defaultDestinationCa: operatorFiles.defaultDestinationCa,
   });
   let last: CommitOutcome | undefined;
   let firstError: unknown;
@@ -268,20 +248,6 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
       if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
     },
   );
-  const certificateSource = options.tls.defaultCertificate;
-  const stopCertificateWatch =
-    certificateSource.kind === 'file' || certificateSource.kind === 'dir'
-      ? watchDefaultCertificate({
-          source: certificateSource,
-          current: defaultCertificate,
-          logger: log,
-          onChange(pem) {
-            log.info('the default certificate changed; loading it');
-            defaultCertificate = pem;
-            scheduler.request();
-          },
-        })
-      : () => {};
   const source = wiring.source;
   await source.start({
     apply(events) {
@@ -296,7 +262,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await scheduler.flush();
 
   const stop = async () => {
-    stopCertificateWatch();
+    operatorFiles.stop();
     wiring.status?.stop();
     await source.stop();
     await scheduler.stop();

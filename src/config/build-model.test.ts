@@ -26,6 +26,8 @@ describe('buildConfigModel', () => {
     expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true });
     expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false });
     expect(cookie(routeTls('reencrypt'))).toEqual({ name: key, key, secure: true });
+    expect(cookie(routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true });
+    expect(cookie(routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false });
     expect(cookie(routeTls('passthrough'))).toBeUndefined();
     expect(cookie(undefined, 'SESSION')).toEqual({ name: 'SESSION', key, secure: false });
   });
@@ -131,7 +133,14 @@ describe('TLS terminations', () => {
     expect(withCa.backends[0]?.name).toBe('be_secure:default:r');
     expect(withCa.backends[0]?.serverTls).toEqual({ verify: 'required', caFile: `/tmp/router-test/certs/${withCa.certificates[0]?.name}`, verifyHost: undefined, alpn: true });
     const s = settings();
-    const defaultCa = one(route({ name: 'r', tls: tls('reencrypt') }), { ...s, tls: { ...s.tls, defaultDestinationCa: 'DEFAULT CA\n' } });
+    const defaultCa = buildConfigModel({
+      routes: [route({ name: 'r', tls: tls('reencrypt') })],
+      slices: [],
+      settings: s,
+      allowAddress: () => true,
+      defaultCertificate: '',
+      defaultDestinationCa: 'DEFAULT CA\n',
+    });
     expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([['destca-_default_ca-81ba7bb9477f15d7.pem', 'DEFAULT CA\n']]);
     expect(defaultCa.backends[0]?.serverTls).toEqual({
       verify: 'required',

@@ -17,6 +17,12 @@ export interface ModelInput {
   includeUdpEndpoints?: boolean;
   /** PEM of the certificate served when no route's matches (key first). */
   defaultCertificate: string;
+  /**
+   * PEM of the CA bundle reencrypt routes without destinationCACertificate
+   * verify their pods by (with verifyhost). Kept with the route CAs as a
+   * model file, so it is loaded live like them; a new one is a new file.
+   */
+  defaultDestinationCa?: string | undefined;
 }
 
 /** Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`: keyed on `.example.com`. */
@@ -42,7 +48,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
   const servingCerts: { route: Route; file: CertificateFile }[] = [];
 
   // `_default` is no namespace (DNS-1123 has no `_`): the name cannot be a route's.
-  const defaultCa = settings.tls.defaultDestinationCa === undefined ? undefined : certificateFile('destca', '_default', 'ca', settings.tls.defaultDestinationCa);
+  const defaultCa = input.defaultDestinationCa === undefined ? undefined : certificateFile('destca', '_default', 'ca', input.defaultDestinationCa);
 
   for (const route of input.routes) {
     const tls = route.tls;

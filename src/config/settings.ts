@@ -16,12 +16,6 @@ export interface TlsSettings {
   dhParamBits: number;
   /** Offer HTTP/2 by ALPN (ROUTER_DISABLE_HTTP2 turns it off). */
   http2: boolean;
-  /**
-   * CA bundle (PEM, read at start) for reencrypt routes without
-   * destinationCACertificate (enables verifyhost). Written next to route CAs
-   * as a model file, so it can be loaded live like them.
-   */
-  defaultDestinationCa: string | undefined;
   /** Session-ticket keys shared by every generation, so TLS resumption survives reloads. */
   ticketKeysPath: string;
 }

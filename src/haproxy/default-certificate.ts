@@ -5,6 +5,7 @@ import type { DefaultCertificateSource } from '../cli/parse-options.ts';
 import type { Logger } from '../log.ts';
 import { generateSelfSignedCertificate } from '../tls/self-signed.ts';
 import { validateRouteTls } from '../tls/validate-route-tls.ts';
+import type { FileReading } from './operator-file-watcher.ts';
 
 const GENERATED_VALIDITY_DAYS = 730;
 const GENERATED_FILE = 'default-generated.pem';
@@ -12,7 +13,6 @@ const GENERATED_FILE = 'default-generated.pem';
 /** The operator's certificate sources, which can change while the router runs. */
 export type OperatorCertificateSource = Exclude<DefaultCertificateSource, { kind: 'generate' }>;
 
-export type CertificateReading = { ok: true; pem: string } | { ok: false; message: string };
 
 async function writePrivate(path: string, pem: string): Promise<void> {
   await writeFile(`${path}.tmp`, pem, { mode: 0o600 });
@@ -49,7 +49,7 @@ async function readSource(source: OperatorCertificateSource): Promise<{ certific
  * refused here rather than break the next reload. Returns canonical PEM
  * (key, then the certificate chain); messages never contain key material.
  */
-export async function readOperatorCertificate(source: OperatorCertificateSource): Promise<CertificateReading> {
+export async function readOperatorCertificate(source: OperatorCertificateSource): Promise<FileReading> {
   let parts: { certificate: string; key: string };
   try {
     parts = await readSource(source);

@@ -49,6 +49,8 @@ export class HaproxySupervisor {
   private readonly haproxyLog: Logger;
   /** Resolves whenever a (re)started haproxy is serving; tests and the router await it. */
   private readyListeners: (() => void)[] = [];
+  /** The start in progress is a restart after haproxy died (see onRestarted). */
+  private restarting = false;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.log = opts.logger.withTag('supervisor');
@@ -105,6 +107,11 @@ export class HaproxySupervisor {
       if (proc.exitCode === null) proc.kill('SIGKILL');
       await proc.exited;
       throw new Error(`haproxy failed to start: ${detail}`);
+    }
+    if (this.restarting) {
+      this.restarting = false;
+      // Before `running` turns true: nothing may talk to the new worker before the caller knows it is new.
+      this.opts.onRestarted?.();
     }
     this.readyProc = proc;
     this.restartTimer = undefined;
@@ -204,10 +211,8 @@ export class HaproxySupervisor {
     this.backoffMs = Math.min(this.backoffMs * 2, RESTART_BACKOFF_MAX_MS);
     this.log.error(`${reason}; restarting in ${wait} ms`);
     this.restartTimer = setTimeout(() => {
-      this.start().then(
-        () => this.opts.onRestarted?.(),
-        (err: Error) => this.scheduleRestart(err.message),
-      );
+      this.restarting = true;
+      this.start().catch((err: Error) => this.scheduleRestart(err.message));
     }, wait);
   }
 

@@ -17,10 +17,18 @@ describe('commandRequest', () => {
     [{ kind: 'set-maint', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state maint'],
     [{ kind: 'set-drain', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state drain'],
     [{ kind: 'del-server', ...ref }, 'del server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
+    [{ kind: 'set-dynamic-cookie-key', backend: 'be_http:ns:a', key: '0123abcd' }, 'set dynamic-cookie-key backend be_http:ns:a 0123abcd'],
+    [{ kind: 'enable-dynamic-cookie', backend: 'be_http:ns:a' }, 'enable dynamic-cookie backend be_http:ns:a'],
+    [{ kind: 'new-ssl-ca-file', caFile: '/c/destca-ns_a-0123456789abcdef.pem' }, 'new ssl ca-file /c/destca-ns_a-0123456789abcdef.pem'],
+    [{ kind: 'commit-ssl-ca-file', caFile: '/c/destca-ns_a-0123456789abcdef.pem' }, 'commit ssl ca-file /c/destca-ns_a-0123456789abcdef.pem'],
   ];
   for (const [command, text] of cases) {
     test(command.kind, () => expect(commandRequest(command)).toEqual({ line: text }));
   }
+
+  test('a cookie key that would split the command is refused', () => {
+    expect(() => commandRequest({ kind: 'set-dynamic-cookie-key', backend: 'be_http:ns:a', key: 'a b' })).toThrow('runtime command: unsafe cookie key');
+  });
 
   const file = '/var/lib/router/certs/cert-ns_a-0123456789abcdef.pem';
   const pem = '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n';
@@ -103,10 +111,21 @@ describe('classifyReply', () => {
     ['set-weight', 'No such server.', 'failed'],
     ['enable-health', 'Health check was not configured on this server, cannot enable.', 'failed'],
     ['set-maint', '', 'ok'],
+    ['enable-dynamic-cookie', '', 'ok'],
+    ['enable-dynamic-cookie', 'No such backend.', 'failed'],
+    ['set-dynamic-cookie-key', '', 'ok'],
   ];
   for (const [kind, reply, status] of cases) {
     test(`${kind}: ${JSON.stringify(reply)} is ${status}`, () => {
-      const command = (kind === 'set-weight' ? { kind, ...ref, weight: 1 } : kind === 'add-server' ? { kind, ...ref, address: 'a:1', options: '' } : { kind, ...ref }) as RuntimeCommand;
+      const command = (
+        kind === 'set-weight'
+          ? { kind, ...ref, weight: 1 }
+          : kind === 'add-server'
+            ? { kind, ...ref, address: 'a:1', options: '' }
+            : kind === 'set-dynamic-cookie-key'
+              ? { kind, backend: ref.backend, key: 'k' }
+              : { kind, ...ref }
+      ) as RuntimeCommand;
       expect(classifyReply(command, reply)).toBe(status);
     });
   }

@@ -56,6 +56,28 @@ describe('CommitScheduler', () => {
     expect(commits).toBe(2);
   });
 
+  test('requestNow runs a commit held back for a retry at once; request waits for the retry time', async () => {
+    const results = [{ retryAfterMs: 60_000 }, {}, {}];
+    let commits = 0;
+    const first = deferred();
+    const s = new CommitScheduler(async () => {
+      commits++;
+      first.resolve();
+      return results[commits - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    await first.promise;
+    await Promise.resolve();
+    s.request();
+    await Bun.sleep(0);
+    expect(commits).toBe(1);
+    s.requestNow();
+    await s.flush();
+    expect(commits).toBe(2);
+    await s.stop();
+  });
+
   test('a failing commit is reported and flush still resolves', async () => {
     const errors: unknown[] = [];
     const s = new CommitScheduler(async () => {

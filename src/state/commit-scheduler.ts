@@ -31,6 +31,20 @@ export class CommitScheduler {
     this.schedule(0);
   }
 
+  /**
+   * As request(), but a commit held back until a retry time runs now
+   * instead (it holds itself back again if it must): for what cannot wait,
+   * such as bringing a restarted haproxy in line.
+   */
+  requestNow(): void {
+    this.requested++;
+    if (this.timer && !this.running) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.schedule(0);
+  }
+
   /** Allows commits from now on (called once the sources have synced). */
   enable(): void {
     this.enabled = true;

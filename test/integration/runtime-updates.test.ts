@@ -93,6 +93,28 @@ describe('endpoint changes go through the runtime API', () => {
     }
   });
 
+  test('a pod that comes back while still being deleted, after its route changed CA, is added anew: a reload, not a revival with the old CA', async () => {
+    const [oldCa, newCa] = [makeCA('old-ca'), makeCA('new-ca')];
+    const held = startHeldBackend('held', makeLeaf(oldCa, { dnsNames: ['localhost'] }));
+    const route = (ca: string) => routeJson({ name: 're', host: 're.example.com', service: 'secure', tls: { termination: 'reencrypt', destinationCACertificate: ca } });
+    try {
+      t = await startTestRouter({ manifests: { 'r.json': route(oldCa.cert), 'eps.yaml': sliceYaml({ service: 'secure', ports: [held.port] }) } });
+      const inFlight = tlsGet(t.httpsPort, { servername: 're.example.com', host: 're.example.com', path: '/hold' });
+      const release = await held.nextHold();
+      await t.write('eps.yaml', sliceYaml({ service: 'secure', ports: [] }));
+      await t.write('r.json', route(newCa.cert));
+      await t.write('eps.yaml', sliceYaml({ service: 'secure', ports: [held.port] }));
+      expect(t.router.lastCommit()?.result).toBe('reloaded');
+      // The pod's certificate is not signed by the route's new CA: verification fails, as the config on disk says.
+      expect((await reencrypted(t))[0]).toBe(503);
+      release();
+      expect((await inFlight).status).toBe(200);
+    } finally {
+      await held.stop();
+    }
+    // haproxy retries a server whose certificate it refuses for about 3 s before answering 503.
+  }, 15_000);
+
   test('weight changes between a route\'s services apply live', async () => {
     t = await startTestRouter({
       manifests: {
@@ -263,6 +285,41 @@ describe('endpoint changes go through the runtime API', () => {
       expect(await workerPids(t)).toEqual(pids);
     } finally {
       await pod.stop();
+      caDir.remove();
+    }
+  });
+
+  test('a rotated default destination CA is followed: pods with certificates from the new CA verify', async () => {
+    const [oldCa, newCa] = [makeCA('service-ca-1'), makeCA('service-ca-2')];
+    const oldPod = startTlsBackend('old-pod', makeLeaf(oldCa, { dnsNames: ['secure.default.svc'] }));
+    const newPod = startTlsBackend('new-pod', makeLeaf(newCa, { dnsNames: ['secure.default.svc'] }));
+    const caDir = shortTempDir('ca');
+    const caFile = join(caDir.path, 'service-ca.crt');
+    writeFileSync(caFile, oldCa.cert);
+    try {
+      t = await startTestRouter({
+        args: [`--default-destination-ca-path=${caFile}`],
+        manifests: {
+          'r.json': routeJson({ name: 're', host: 're.example.com', service: 'secure', tls: { termination: 'reencrypt' } }),
+          'eps.yaml': sliceYaml({ service: 'secure', ports: [oldPod.port] }),
+        },
+      });
+      expect(await reencrypted(t)).toEqual([200, 'old-pod']);
+
+      // During a rotation the bundle holds both CAs; its servers' CA file changes, which reloads.
+      const rotated = t.router.nextCommit();
+      writeFileSync(caFile, `${oldCa.cert}${newCa.cert}`);
+      expect((await rotated)?.result).toBe('reloaded');
+      expect(await reencrypted(t)).toEqual([200, 'old-pod']);
+      await t.write('eps.yaml', sliceYaml({ service: 'secure', ports: [newPod.port] }));
+      expect(await reencrypted(t)).toEqual([200, 'new-pod']);
+
+      writeFileSync(caFile, 'not a certificate\n');
+      await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith(`default destination CA ${caFile}`));
+      expect(await reencrypted(t)).toEqual([200, 'new-pod']);
+    } finally {
+      await oldPod.stop();
+      await newPod.stop();
       caDir.remove();
     }
   });

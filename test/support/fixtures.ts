@@ -90,7 +90,6 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       maxVersion: undefined,
       dhParamBits: 2048,
       http2: true,
-      defaultDestinationCa: undefined,
       ticketKeysPath: '/tmp/router-test/certs/tls-ticket-keys',
     },
     ...overrides,

@@ -12,12 +12,14 @@ export interface HeldBackend {
   stop(): Promise<void>;
 }
 
-export function startHeldBackend(name: string): HeldBackend {
+/** `tls`: serve HTTPS with this certificate and key (a reencrypt route's pod). */
+export function startHeldBackend(name: string, tls?: { cert: string; key: string }): HeldBackend {
   const arrivals: ((release: () => void) => void)[] = [];
   const early: (() => void)[] = [];
   const server = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,
+    ...(tls ? { tls } : {}),
     async fetch(req) {
       if (new URL(req.url).pathname === '/hold') {
         const { promise, resolve } = Promise.withResolvers<void>();
