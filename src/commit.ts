@@ -18,7 +18,7 @@ import type { Logger } from './log.ts';
 import { DeleteRetries } from './runtime/delete-retries.ts';
 import { fitToRunning } from './runtime/fit-to-running.ts';
 import { planAfterLoad, planUpdate, runtimeSubset, type UpdatePlan } from './runtime/plan.ts';
-import { describeReasons, type ReloadReason } from './runtime/reload-reasons.ts';
+import { describeCounts, describeReasons, reasonCodes, type ReloadReason } from './runtime/reload-reasons.ts';
 import type { RuntimeCommand } from './runtime/commands.ts';
 import type { RuntimeClient } from './runtime/runtime-client.ts';
 import type { CommitResult } from './state/commit-scheduler.ts';
@@ -390,7 +390,7 @@ export function createCommitter(deps: CommitDeps): Committer {
       log.info(`haproxy is restarting; it will load generation ${candidate.generation}`);
       return outcome('reloaded', { reloadReasons: reasons });
     }
-    for (const r of reasons) reloadCounts.set(r.code, (reloadCounts.get(r.code) ?? 0) + 1);
+    for (const code of reasonCodes(reasons)) reloadCounts.set(code, (reloadCounts.get(code) ?? 0) + 1);
     lastReloadAt = now();
     // Pending deletions belong to the worker being replaced; none may reach the new one.
     deletes.clear();
@@ -410,7 +410,9 @@ export function createCommitter(deps: CommitDeps): Committer {
     await markApplied(files, model);
     noteHeld(model, model);
     await afterLoad();
-    log.info(`haproxy reloaded (generation ${candidate.generation}, worker pid ${result.workerPid}): ${describeReasons(reasons)}`);
+    log.info(
+      `haproxy reloaded (generation ${candidate.generation}, worker pid ${result.workerPid}): ${describeReasons(reasons)} (reloads so far: ${describeCounts(reloadCounts)})`,
+    );
     return outcome('reloaded', { reloadReasons: reasons });
   }
 

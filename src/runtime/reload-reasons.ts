@@ -83,3 +83,16 @@ export function describeReasons(reasons: readonly ReloadReason[]): string {
   }
   return parts.join('; ');
 }
+
+/** The reason codes of one reload, each once: a reload is counted once per reason, however many backends it names. */
+export function reasonCodes(reasons: readonly ReloadReason[]): ReloadReasonCode[] {
+  return [...new Set(reasons.map((r) => r.code))];
+}
+
+/** Reloads so far per reason, for the log line of each reload (`backend-added 3, settings-changed 1`), most frequent first. */
+export function describeCounts(counts: ReadonlyMap<string, number>): string {
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+}
