@@ -23,6 +23,7 @@ const underSha1Root = makeLeaf(sha1Root, { dnsNames });
 const underSha1Intermediate = makeLeaf(sha1Intermediate, { dnsNames });
 const sha1Leaf = makeLeaf(root, { dnsNames, sigAlg: 'sha1' });
 const md5Leaf = makeLeaf(root, { dnsNames, sigAlg: 'md5' });
+const rsa1024Leaf = makeLeaf(root, { dnsNames, keyType: 'rsa', rsaBits: 1024 });
 const sha1SelfSigned = makeSelfSignedLeaf({ dnsNames, sigAlg: 'sha1' });
 const clientAuthOnly = makeLeaf(root, { dnsNames, extendedKeyUsage: 'clientAuth' });
 const foreign = makeLeaf(otherRoot, { dnsNames });
@@ -117,6 +118,8 @@ const rejections = [
   ['an unknown block in the certificate field', tls({ certificate: `${ecLeaf.cert}-----BEGIN X509 CRL-----\nAAEC\n-----END X509 CRL-----\n`, key: ecLeaf.key }), `${F.cert}unrecognized PEM block "X509 CRL"`],
   ['a SHA1-signed leaf', tls({ certificate: sha1Leaf.cert, key: sha1Leaf.key }), `${F.cert}router does not support CA-signed certs using SHA1`],
   ['an MD5-signed leaf', tls({ certificate: md5Leaf.cert, key: md5Leaf.key }), `${F.cert}router does not support CA-signed certs using MD5`],
+  // Go accepts it; haproxy's OpenSSL (security level 2) refuses to load it.
+  ['a 1024-bit RSA leaf', tls({ certificate: rsa1024Leaf.cert, key: rsa1024Leaf.key }), `${F.cert}RSA key of 1024 bits is too small (at least 2048 bits)`],
   ['a SHA1-signed intermediate in caCertificate', tls({ certificate: underSha1Intermediate.cert, key: underSha1Intermediate.key, caCertificate: sha1Intermediate.cert + root.cert }), `${F.ca}router does not support CA-signed certs using SHA1`],
   ['a leaf from another CA', tls({ certificate: foreign.cert, key: foreign.key, caCertificate: root.cert }), `${F.cert}error verifying certificate: x509: certificate signed by unknown authority`],
   // Upstream verifies against caCertificate only; the chain in the certificate field does not count.

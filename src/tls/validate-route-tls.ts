@@ -65,6 +65,36 @@ function weakSignatureError(certs: readonly Certificate[]): string | undefined {
   );
 }
 
+/**
+ * OpenSSL at security level 2 (Debian's default, which haproxy inherits)
+ * refuses to load a certificate, or a chain certificate, whose RSA key is
+ * under 2048 bits or whose EC key is under 224 bits. Go accepts them, so
+ * upstream admits such a route and its reload fails; here the route is
+ * refused instead.
+ */
+const MIN_KEY_BITS: Readonly<Record<string, number>> = { rsa: 2048, ec: 224 };
+
+function keyBits(cert: Certificate): { type: string; bits: number } | undefined {
+  const key = cert.x509.publicKey;
+  const type = key.asymmetricKeyType ?? '';
+  const details = key.asymmetricKeyDetails;
+  if (type === 'rsa' && details?.modulusLength !== undefined) return { type, bits: details.modulusLength };
+  const curveBits: Readonly<Record<string, number>> = { 'P-224': 224, secp224r1: 224, 'P-256': 256, prime256v1: 256, 'P-384': 384, secp384r1: 384, 'P-521': 521, secp521r1: 521 };
+  const curve = details?.namedCurve;
+  if (type === 'ec' && curve !== undefined) return { type, bits: curveBits[curve] ?? 0 };
+  return undefined;
+}
+
+function weakKeyError(certs: readonly Certificate[]): string | undefined {
+  return aggregate(
+    certs.flatMap((c) => {
+      const key = keyBits(c);
+      const min = key && MIN_KEY_BITS[key.type];
+      return key && min !== undefined && key.bits < min ? [`${key.type.toUpperCase()} key of ${key.bits} bits is too small (at least ${min} bits)`] : [];
+    }),
+  );
+}
+
 function certificateBlocks(certs: readonly Certificate[]): PemBlock[] {
   return certs.map((c) => ({ type: 'CERTIFICATE', der: c.der }));
 }
@@ -100,7 +130,7 @@ function readServing(errors: FieldErrors, text: string, anchors: readonly Certif
     errors.add('certificate', NO_CERTIFICATES);
     return undefined;
   }
-  const problem = weakSignatureError(contents.certs) ?? withPrefix('error verifying certificate: ', anchors && verifyLeaf(leaf, anchors));
+  const problem = weakSignatureError(contents.certs) ?? weakKeyError(contents.certs) ?? withPrefix('error verifying certificate: ', anchors && verifyLeaf(leaf, anchors));
   if (problem !== undefined) errors.add('certificate', problem);
   // Still returned so the key is checked too: one status update then names every problem, as upstream's update does.
   return { ...contents, leaf };

@@ -27,6 +27,8 @@ export interface KeyOptions {
   sigAlg?: SigAlg;
   /** Default ec (fast); md5 needs rsa. */
   keyType?: KeyType;
+  /** RSA modulus size; default 2048. */
+  rsaBits?: number;
   /** Default pkcs8, what `openssl genpkey` writes. */
   keyFormat?: KeyFormat;
 }
@@ -74,7 +76,7 @@ function make(cn: string, extensions: 'ca' | 'leaf', issuer: Issued | undefined,
   try {
     const sig = `-${opts.sigAlg ?? 'sha256'}`;
     writeFileSync(join(dir.path, 'openssl.cnf'), config(cn, opts.dnsNames ?? [], opts.extendedKeyUsage ?? 'serverAuth'));
-    const keyGen = (opts.keyType ?? 'ec') === 'rsa' ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    const keyGen = (opts.keyType ?? 'ec') === 'rsa' ? ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${opts.rsaBits ?? 2048}`] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
     openssl(dir.path, ['genpkey', ...keyGen, '-out', 'pkcs8.pem']);
     openssl(dir.path, ['pkey', '-in', 'pkcs8.pem', ...(opts.keyFormat === 'traditional' ? ['-traditional'] : []), '-out', 'key.pem']);
     const common = ['-days', '365', sig, '-out', 'cert.pem'];
