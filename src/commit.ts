@@ -7,12 +7,13 @@ import type { ConfigModel } from './config/model.ts';
 import type { RenderedFiles, Renderer } from './config/render.ts';
 import type { AddressFilter } from './config/route-servers.ts';
 import type { ConfigSettings } from './config/settings.ts';
-import type { Route } from './domain/route.ts';
+import { objectKey, type Route } from './domain/route.ts';
 import type { CertStore } from './haproxy/cert-store.ts';
 import { checkConfig } from './haproxy/check-config.ts';
 import type { ConfigStore } from './haproxy/config-store.ts';
 import { serverOptions } from './config/server-line.ts';
 import { sizeMaxConnections } from './haproxy/fd-limit.ts';
+import { refusedRoutes } from './haproxy/refused-files.ts';
 import type { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
 import { DeleteRetries } from './runtime/delete-retries.ts';
@@ -117,6 +118,12 @@ export function createCommitter(deps: CommitDeps): Committer {
   let outOfStep = false;
   /** A worker the supervisor restarted has not had afterLoad yet. */
   let restarted = false;
+  /**
+   * Routes whose certificate or CA haproxy refused to load, with the TLS they
+   * had then: kept out (and rejected with haproxy's words) until it changes,
+   * so one bad route cannot keep every later configuration from loading.
+   */
+  const quarantine = new Map<string, { tls: string; rejection: Rejection }>();
   /** Since when the worker runs a model a fresh load would not (routes on spares); a reload ends it. */
   let heldSince: number | undefined;
   let heldTimer: ReturnType<typeof setTimeout> | undefined;
@@ -192,6 +199,35 @@ export function createCommitter(deps: CommitDeps): Committer {
     heldTimer.unref();
   }
 
+  function withoutQuarantined(routes: Iterable<Route>): { candidates: Route[]; quarantined: Map<string, Rejection> } {
+    const candidates: Route[] = [];
+    const quarantined = new Map<string, Rejection>();
+    for (const route of routes) {
+      const key = objectKey(route);
+      const held = quarantine.get(key);
+      if (held && held.tls === JSON.stringify(route.tls)) {
+        quarantined.set(key, held.rejection);
+        continue;
+      }
+      quarantine.delete(key);
+      candidates.push(route);
+    }
+    for (const key of quarantine.keys()) if (!deps.state.routes.has(key)) quarantine.delete(key);
+    return { candidates, quarantined };
+  }
+
+  /** Quarantines the routes whose files haproxy named as refused; true when there is one more to try without. */
+  function quarantineRefused(output: readonly string[]): boolean {
+    let added = false;
+    for (const [key, said] of refusedRoutes(output)) {
+      const route = deps.state.routes.get(key);
+      if (!route || quarantine.has(key)) continue;
+      quarantine.set(key, { tls: JSON.stringify(route.tls), rejection: { reason: 'ExtendedValidationFailed', message: `haproxy refused the route's certificate or CA: ${said}` } });
+      added = true;
+    }
+    return added;
+  }
+
   async function afterLoad(): Promise<void> {
     restarted = false;
     deletes.clear();
@@ -265,6 +301,8 @@ export function createCommitter(deps: CommitDeps): Committer {
     if (failure !== undefined) {
       // The unchecked generation must not stay on disk: the reload below checks its own candidate.
       await deps.store.rollback();
+      // Commands before the failure took effect: until a reload, the worker matches neither model.
+      outOfStep = true;
       log.warn(`runtime update failed (${failure}); reloading instead`);
       return false;
     }
@@ -313,7 +351,9 @@ export function createCommitter(deps: CommitDeps): Committer {
 
   async function commit(): Promise<CommitOutcome> {
     if (restarted && deps.supervisor.running) await afterLoad();
-    const { admitted, rejected } = admitRoutes(deps.state.routes.values(), deps.admission, deps.tlsValidator?.validate);
+    const { candidates, quarantined } = withoutQuarantined(deps.state.routes.values());
+    const { admitted, rejected } = admitRoutes(candidates, deps.admission, deps.tlsValidator?.validate);
+    for (const [key, rejection] of quarantined) rejected.set(key, rejection);
     deps.tlsValidator?.endPass();
     reportRejections(rejected);
     const outcome = (result: CommitKind, more: Partial<CommitOutcome> = {}): CommitOutcome => ({ result, admitted, rejections: rejected, ...more });
@@ -368,6 +408,10 @@ export function createCommitter(deps: CommitDeps): Committer {
       if (!check.output.some((line) => line.startsWith('[ALERT]'))) {
         log.warn(`could not check the new configuration (${check.output.join('; ') || 'no output'}); retrying`);
         return outcome('deferred', { retryAfterMs: RETRY_AFTER_FAILURE_MS });
+      }
+      if (quarantineRefused(check.output)) {
+        log.warn(`haproxy refused route files; trying again without those routes:\n${check.output.join('\n')}`);
+        return outcome('rejected-by-haproxy', { retryAfterMs: 0 });
       }
       log.error(`haproxy rejected the new configuration; keeping the running one:\n${check.output.join('\n')}`);
       lastRejected = files;

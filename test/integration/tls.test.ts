@@ -156,6 +156,34 @@ describe('reloads', () => {
   });
 });
 
+describe('a certificate haproxy refuses, with extended validation off', () => {
+  test('rejects its route alone, with the reason, and later changes still load', async () => {
+    const weak = makeLeaf(ca, { dnsNames: ['weak.example.com'], keyType: 'rsa', rsaBits: 1024 });
+    const r = await startTestRouter({
+      args: ['--extended-validation=false'],
+      manifests: { 'edge.json': routeJson({ name: 'edge', host: 'edge.example.com', tls: { termination: 'edge', certificate: edgeCert.cert, key: edgeCert.key } }), 'eps.yaml': eps('edge', plain) },
+    });
+    try {
+      await r.write('weak.json', routeJson({ name: 'weak', host: 'weak.example.com', service: 'edge', tls: { termination: 'edge', certificate: weak.cert, key: weak.key } }));
+      expect(r.router.lastCommit()?.rejections.get('default/weak')).toEqual({
+        reason: 'ExtendedValidationFailed',
+        message: "haproxy refused the route's certificate or CA: unable to load SSL certificate into SSL Context",
+      });
+      expect((await tlsGet(r.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com' })).status).toBe(200);
+      await r.write('later.json', routeJson({ name: 'later', host: 'later.example.com', service: 'edge' }));
+      expect((await r.get('later.example.com')).backend).toBe('plain');
+
+      // A fixed certificate lets the route in.
+      const fixed = makeLeaf(ca, { dnsNames: ['weak.example.com'] });
+      await r.write('weak.json', routeJson({ name: 'weak', host: 'weak.example.com', service: 'edge', tls: { termination: 'edge', certificate: fixed.cert, key: fixed.key } }));
+      expect(r.router.lastCommit()?.rejections.has('default/weak')).toBe(false);
+      expect((await tlsGet(r.httpsPort, { servername: 'weak.example.com', host: 'weak.example.com' })).status).toBe(200);
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
 describe('strict SNI', () => {
   test('refuses a handshake for an unknown name, still serves known names', async () => {
     const strict = await startTestRouter({
