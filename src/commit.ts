@@ -124,6 +124,8 @@ export function createCommitter(deps: CommitDeps): Committer {
    * so one bad route cannot keep every later configuration from loading.
    */
   const quarantine = new Map<string, { tls: string; rejection: Rejection }>();
+  /** The routes the commit in progress admitted, as it read them: the state may change while haproxy checks. */
+  let committing = new Map<string, Route>();
   /** Since when the worker runs a model a fresh load would not (routes on spares); a reload ends it. */
   let heldSince: number | undefined;
   let heldTimer: ReturnType<typeof setTimeout> | undefined;
@@ -220,7 +222,7 @@ export function createCommitter(deps: CommitDeps): Committer {
   function quarantineRefused(output: readonly string[]): boolean {
     let added = false;
     for (const [key, said] of refusedRoutes(output)) {
-      const route = deps.state.routes.get(key);
+      const route = committing.get(key);
       if (!route || quarantine.has(key)) continue;
       quarantine.set(key, { tls: JSON.stringify(route.tls), rejection: { reason: 'ExtendedValidationFailed', message: `haproxy refused the route's certificate or CA: ${said}` } });
       added = true;
@@ -336,13 +338,15 @@ export function createCommitter(deps: CommitDeps): Committer {
       if (busyOptions.get(key) !== withoutWeight(c.options)) return undefined;
       busyOptions.delete(key);
       const weight = Number(/\bweight (\d+)/.exec(c.options)?.[1] ?? 1);
-      revived.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight });
+      // As `add server` leaves it: checks off; the plan's `enable health` follows when the server should have them.
+      revived.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight }, { kind: 'disable-health', backend: c.backend, server: c.server });
     }
     return revived;
   }
 
   async function applyRuntimeSubset(next: ConfigModel): Promise<void> {
-    if (!applied || !deps.runtimeUpdates || !deps.supervisor.running) return;
+    // Commands planned against a model the worker does not hold could fail or half apply.
+    if (!applied || !deps.runtimeUpdates || !deps.supervisor.running || outOfStep) return;
     const partial = runtimeSubset(applied.model, next);
     if (partial === applied.model) return;
     const partialPlan = planUpdate(applied.model, partial);
@@ -353,6 +357,7 @@ export function createCommitter(deps: CommitDeps): Committer {
     if (restarted && deps.supervisor.running) await afterLoad();
     const { candidates, quarantined } = withoutQuarantined(deps.state.routes.values());
     const { admitted, rejected } = admitRoutes(candidates, deps.admission, deps.tlsValidator?.validate);
+    committing = new Map(candidates.map((r) => [objectKey(r), r]));
     for (const [key, rejection] of quarantined) rejected.set(key, rejection);
     deps.tlsValidator?.endPass();
     reportRejections(rejected);

@@ -65,6 +65,8 @@ export function watchOperatorFile(opts: OperatorFileWatch): () => void {
     return () => {};
   }
   watcher.on('error', (err) => logger.error(`watching ${opts.dir} for changes to ${opts.what} failed: ${err.message}`));
+  // The caller read the file before the watch began: a change in between is caught by this first read.
+  schedule();
   return () => {
     stopped = true;
     clearTimeout(timer);

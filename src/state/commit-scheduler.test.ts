@@ -78,6 +78,29 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
+    const gate = deferred();
+    const started = deferred();
+    const results = [{ retryAfterMs: 60_000 }, {}];
+    let commits = 0;
+    const s = new CommitScheduler(async () => {
+      commits++;
+      if (commits === 1) {
+        started.resolve();
+        await gate.promise;
+      }
+      return results[commits - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    await started.promise;
+    s.requestNow();
+    gate.resolve();
+    await s.flush();
+    expect(commits).toBe(2);
+    await s.stop();
+  });
+
   test('a failing commit is reported and flush still resolves', async () => {
     const errors: unknown[] = [];
     const s = new CommitScheduler(async () => {

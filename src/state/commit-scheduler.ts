@@ -19,6 +19,8 @@ export class CommitScheduler {
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private waiters: { seq: number; resolve: () => void }[] = [];
+  /** requestNow() came while a commit ran: if that commit asks for a retry, the retry runs at once. */
+  private urgent = false;
 
   constructor(
     private readonly commit: () => Promise<CommitResult | void>,
@@ -38,6 +40,7 @@ export class CommitScheduler {
    */
   requestNow(): void {
     this.requested++;
+    if (this.running) this.urgent = true;
     if (this.timer && !this.running) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -75,6 +78,7 @@ export class CommitScheduler {
 
   private async run(): Promise<void> {
     this.timer = undefined;
+    this.urgent = false;
     const seq = this.requested;
     let retryAfterMs: number | undefined;
     this.running = this.commit().then(
@@ -85,7 +89,7 @@ export class CommitScheduler {
     );
     await this.running;
     this.running = undefined;
-    if (retryAfterMs !== undefined) return this.schedule(retryAfterMs);
+    if (retryAfterMs !== undefined) return this.schedule(this.urgent ? 0 : retryAfterMs);
     this.committed = seq;
     const done = this.waiters.filter((w) => w.seq <= seq);
     this.waiters = this.waiters.filter((w) => w.seq > seq);

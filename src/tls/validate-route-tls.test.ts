@@ -24,6 +24,10 @@ const underSha1Intermediate = makeLeaf(sha1Intermediate, { dnsNames });
 const sha1Leaf = makeLeaf(root, { dnsNames, sigAlg: 'sha1' });
 const md5Leaf = makeLeaf(root, { dnsNames, sigAlg: 'md5' });
 const rsa1024Leaf = makeLeaf(root, { dnsNames, keyType: 'rsa', rsaBits: 1024 });
+const rsa1024Root = makeCA('weak-root', { keyType: 'rsa', rsaBits: 1024 });
+const underRsa1024Root = makeLeaf(rsa1024Root, { dnsNames });
+/** BoringSSL cannot decode an RSA-PSS public key; haproxy loads such a certificate. */
+const rsaPssCert = makeSelfSignedLeaf({ dnsNames: ['pss.example.com'], keyType: 'rsa-pss' });
 const sha1SelfSigned = makeSelfSignedLeaf({ dnsNames, sigAlg: 'sha1' });
 const clientAuthOnly = makeLeaf(root, { dnsNames, extendedKeyUsage: 'clientAuth' });
 const foreign = makeLeaf(otherRoot, { dnsNames });
@@ -90,6 +94,17 @@ describe('validateRouteTls accepts', () => {
     for (const field of [result.tls.certificate, result.tls.key, result.tls.caCertificate]) expect(encodePem(decodePem(field))).toBe(field);
   });
 
+  test('a chain certificate whose key BoringSSL cannot decode (RSA-PSS) is kept, as haproxy loads it', () => {
+    const result = validateRouteTls(tls({ certificate: ecLeaf.cert + rsaPssCert.cert, key: ecLeaf.key }));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.tls.certificate).toBe(ecLeaf.cert + rsaPssCert.cert);
+  });
+
+  test('a destination CA with a small key is kept: haproxy verifies with it', () => {
+    const input = tls({ termination: 'reencrypt', destinationCACertificate: rsa1024Root.cert });
+    expect(validateRouteTls(input)).toEqual({ ok: true, tls: input });
+  });
+
   test('CA fields are re-encoded and the rest is untouched', () => {
     const input = tls({ termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect', caCertificate: `# roots\n${root.cert.replaceAll('\n', '\r\n')}`, destinationCACertificate: `x\n${root.cert}y` });
     expect(validateRouteTls(input)).toEqual({ ok: true, tls: { ...input, caCertificate: root.cert, destinationCACertificate: root.cert } });
@@ -120,6 +135,7 @@ const rejections = [
   ['an MD5-signed leaf', tls({ certificate: md5Leaf.cert, key: md5Leaf.key }), `${F.cert}router does not support CA-signed certs using MD5`],
   // Go accepts it; haproxy's OpenSSL (security level 2) refuses to load it.
   ['a 1024-bit RSA leaf', tls({ certificate: rsa1024Leaf.cert, key: rsa1024Leaf.key }), `${F.cert}RSA key of 1024 bits is too small (at least 2048 bits)`],
+  ['a 1024-bit RSA CA served as the chain', tls({ certificate: underRsa1024Root.cert, key: underRsa1024Root.key, caCertificate: rsa1024Root.cert }), `${F.ca}RSA key of 1024 bits is too small (at least 2048 bits)`],
   ['a SHA1-signed intermediate in caCertificate', tls({ certificate: underSha1Intermediate.cert, key: underSha1Intermediate.key, caCertificate: sha1Intermediate.cert + root.cert }), `${F.ca}router does not support CA-signed certs using SHA1`],
   ['a leaf from another CA', tls({ certificate: foreign.cert, key: foreign.key, caCertificate: root.cert }), `${F.cert}error verifying certificate: x509: certificate signed by unknown authority`],
   // Upstream verifies against caCertificate only; the chain in the certificate field does not count.

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { RouteTLS } from '../domain/route.ts';
 import { safeMessage } from './invalid-data.ts';
 import { decodePem, encodePem, type PemBlock } from './pem.ts';
@@ -75,7 +76,13 @@ function weakSignatureError(certs: readonly Certificate[]): string | undefined {
 const MIN_KEY_BITS: Readonly<Record<string, number>> = { rsa: 2048, ec: 224 };
 
 function keyBits(cert: Certificate): { type: string; bits: number } | undefined {
-  const key = cert.x509.publicKey;
+  let key: KeyObject;
+  try {
+    key = cert.x509.publicKey;
+  } catch {
+    // Keys BoringSSL cannot decode (RSA-PSS, brainpool, secp256k1...): haproxy loads them; nothing to check here.
+    return undefined;
+  }
   const type = key.asymmetricKeyType ?? '';
   const details = key.asymmetricKeyDetails;
   if (type === 'rsa' && details?.modulusLength !== undefined) return { type, bits: details.modulusLength };
@@ -165,6 +172,9 @@ export function validateRouteTls(tls: RouteTLS): RouteTlsValidation {
   let anchors: Certificate[] | undefined;
   if (tls.caCertificate !== '') {
     anchors = readBundle(errors, 'caCertificate', tls.caCertificate, 'CA certificate');
+    // Served as the chain: haproxy refuses to load a chain certificate with a key OpenSSL finds too small.
+    const weak = weakKeyError(anchors);
+    if (weak !== undefined) errors.add('caCertificate', weak);
     out.caCertificate = encodePem(certificateBlocks(anchors));
   }
   const serving = tls.certificate === '' ? undefined : readServing(errors, tls.certificate, anchors);

@@ -93,6 +93,27 @@ describe('endpoint changes go through the runtime API', () => {
     }
   });
 
+  test('a pod revived alone gets its health check switched off, as a lone server added would', async () => {
+    const held = startHeldBackend('held');
+    try {
+      t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [held.port] }) } });
+      await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [held.port, a.port] }));
+      const toHeld = await cookieFor(t, 'r.example.com', 'held');
+      const inFlight = t.get('r.example.com', '/hold', { Cookie: toHeld });
+      const release = await held.nextHold();
+      await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port] }));
+      await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [held.port] }));
+      expect(t.router.lastCommit()?.result).toBe('runtime');
+      const state = await createRuntimeClient(join(t.workingDir, 'run', 'haproxy.sock')).showServersState('be_http:default:r');
+      expect(state.map((s) => [s.server.split(':')[0], s.port, s.healthCheck])).toEqual([['ept', held.port, 'disabled']]);
+      release();
+      expect((await inFlight).status).toBe(200);
+      expect(t.router.reloadCounts.size).toBe(0);
+    } finally {
+      await held.stop();
+    }
+  });
+
   test('a pod that comes back while still being deleted, after its route changed CA, is added anew: a reload, not a revival with the old CA', async () => {
     const [oldCa, newCa] = [makeCA('old-ca'), makeCA('new-ca')];
     const held = startHeldBackend('held', makeLeaf(oldCa, { dnsNames: ['localhost'] }));
