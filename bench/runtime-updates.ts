@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { socketCommand } from '../src/haproxy/socket-command.ts';
 import { startFakeApiServer, type FakeApiServer } from '../test/support/fake-api/fake-api-server.ts';
-import { freePort } from '../test/support/net.ts';
+import { freePortPair } from '../test/support/net.ts';
 
 const root = resolve(import.meta.dir, '..');
 const binary = join(root, 'dist/router');
@@ -137,9 +137,9 @@ async function masterReloads(runDir: string): Promise<number> {
 
 async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<typeof startBackends>) {
   const dir = mkdtempSync('/tmp/rbu-');
-  const httpPort = await freePort();
+  const [httpPort, httpsPort] = await freePortPair();
   const router = Bun.spawn(
-    [binary, `--master=${api.url}`, '--allow-loopback-endpoints', '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${await freePort()}`, `--working-dir=${dir}`, `--interval=${mode.interval}`, '--log-format=json', '--loglevel=warn'],
+    [binary, `--master=${api.url}`, '--allow-loopback-endpoints', '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, `--working-dir=${dir}`, `--interval=${mode.interval}`, '--log-format=json', '--loglevel=warn'],
     { env: { PATH: process.env.PATH ?? '', ...mode.env }, stdout: 'pipe', stderr: 'inherit' },
   );
   // Warnings and errors only (--loglevel=warn): kept to count reload failures, if any.

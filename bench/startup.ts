@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort } from '../test/support/net.ts';
+import { freePortPair } from '../test/support/net.ts';
 
 const root = resolve(import.meta.dir, '..');
 const binary = join(root, 'dist/router');
@@ -32,10 +32,10 @@ async function versionOnce(): Promise<number> {
 /** Spawn -> first 503/200 answered by haproxy on the HTTP port (the router is serving). */
 async function readyOnce(): Promise<{ ready: number; firstAnswer: number }> {
   const dir = mkdtempSync('/tmp/rb-');
-  const port = await freePort();
+  const [port, httpsPort] = await freePortPair();
   const start = performance.now();
   const proc = Bun.spawn(
-    [binary, '--manifests', join(root, 'examples/manifests'), '--working-dir', dir, '--bind-address', '127.0.0.1', '--http-port', String(port), '--https-port', String(await freePort()), '--log-format', 'json'],
+    [binary, '--manifests', join(root, 'examples/manifests'), '--working-dir', dir, '--bind-address', '127.0.0.1', '--http-port', String(port), '--https-port', String(httpsPort), '--log-format', 'json'],
     { stdout: 'pipe', stderr: 'ignore' },
   );
   try {

@@ -5,7 +5,7 @@ import { builtRouter, haproxyPidsUsing } from '../support/processes.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
-import { freePort, get } from '../support/net.ts';
+import { freePortPair, get } from '../support/net.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
 let binary = '';
@@ -57,7 +57,7 @@ describe('dist/router', () => {
       const workingDir = join(run.path, 'w');
       mkdirSync(manifests);
       writeFileSync(join(manifests, 'app.yaml'), routeYaml({ name: 'app', host: 'app.example.com' }) + '---\n' + sliceYaml({ service: 'app', ports: [backend.port] }));
-      const [httpPort, httpsPort] = [await freePort(), await freePort()];
+      const [httpPort, httpsPort] = await freePortPair();
       const proc = Bun.spawn(
         [binary, `--manifests=${manifests}`, `--working-dir=${workingDir}`, '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, '--log-format=json', '--interval=100ms'],
         { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin' }, stdout: 'pipe', stderr: 'pipe', detached: opts.detached },

@@ -18,7 +18,7 @@ import type { RouteIngress } from '../../src/status/ingress-status.ts';
 import type { TestBackend } from './backend.ts';
 import { generateTestCerts, type TestCerts } from './fake-api/certs.ts';
 import { startFakeApiServer, type FakeApiServer, type KubeObject, type RecordedRequest } from './fake-api/fake-api-server.ts';
-import { freePort, get, type HttpAnswer } from './net.ts';
+import { freePortPair, get, type HttpAnswer } from './net.ts';
 import { captureLogs, type LogCapture } from './log-capture.ts';
 import { haproxyPidsUsing } from './processes.ts';
 import { shortTempDir } from './workdir.ts';
@@ -172,7 +172,7 @@ export class KubeTestbed {
       for (const pid of haproxyPidsUsing(join(workingDir, 'run'))) process.kill(pid, 'SIGKILL');
       tmp.remove();
     });
-    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const [httpPort, httpsPort] = await freePortPair();
     const parsed = parseOptions(
       [
         `--server=${api.server.url}`,

@@ -1,14 +1,45 @@
-import { createConnection, createServer } from 'node:net';
+import { type AddressInfo, createConnection, createServer, type Server } from 'node:net';
 
-/** A loopback port that was free a moment ago (the kernel picks it). */
-export function freePort(): Promise<number> {
+/**
+ * `count` distinct loopback ports that were free a moment ago. All are held open together until the last is found, so
+ * two calls in a row can never hand out the same port (the kernel may reuse a port the moment it is closed). They are
+ * drawn below the kernel's ephemeral range, so an outgoing connection cannot take one before haproxy binds it.
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const held: Server[] = [];
+  try {
+    while (held.length < count) {
+      const port = FIRST_PORT + Math.floor(Math.random() * (EPHEMERAL_START - FIRST_PORT));
+      const srv = await listenOn(port);
+      if (srv) held.push(srv);
+    }
+    return held.map((srv) => (srv.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(held.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  }
+}
+
+/** One free loopback port; see freePorts. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
+}
+
+/** Two distinct free loopback ports (HTTP and HTTPS); see freePorts. */
+export async function freePortPair(): Promise<[number, number]> {
+  const [a, b] = await freePorts(2);
+  return [a!, b!];
+}
+
+const FIRST_PORT = 20000;
+/** Linux's default ip_local_port_range starts here. */
+const EPHEMERAL_START = 32768;
+
+function listenOn(port: number): Promise<Server | undefined> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
+    srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(undefined) : reject(err)));
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
   });
 }
 

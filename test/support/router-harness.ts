@@ -4,7 +4,7 @@ import { parseOptions } from '../../src/cli/parse-options.ts';
 import { captureLogs, type LogRecord } from './log-capture.ts';
 import { startRouter, type RouterDeps, type RunningRouter } from '../../src/router.ts';
 import { ManifestSource } from '../../src/sources/manifest/manifest-source.ts';
-import { freePort, get, type HttpAnswer } from './net.ts';
+import { freePortPair, get, type HttpAnswer } from './net.ts';
 import { shortTempDir } from './workdir.ts';
 
 
@@ -34,7 +34,7 @@ export async function startTestRouter(
   const workingDir = join(tmp.path, 'w');
   await Bun.write(join(manifestsDir, '.keep'), '');
   for (const [file, text] of Object.entries(opts.manifests ?? {})) writeFileSync(join(manifestsDir, file), text);
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const [httpPort, httpsPort] = await freePortPair();
   const parsed = parseOptions(
     [
       `--manifests=${manifestsDir}`,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeTestbed, createApp } from '../../support/kube-harness.ts';
 import { builtRouter, haproxyPidsUsing } from '../../support/processes.ts';
-import { freePort, get } from '../../support/net.ts';
+import { freePortPair, get } from '../../support/net.ts';
 import { shortTempDir } from '../../support/workdir.ts';
 
 setDefaultTimeout(30_000);
@@ -45,7 +45,7 @@ test('dist/router with --master serves a route from the API, writes its status, 
   createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('bin').port });
   const dir = shortTempDir();
   const runDir = join(dir.path, 'w', 'run');
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const [httpPort, httpsPort] = await freePortPair();
   const proc = Bun.spawn(
     [
       binary,

@@ -7,7 +7,7 @@ import { writeTicketKeys } from '../../../src/haproxy/ticket-keys.ts';
 import { createLogger } from '../../../src/log.ts';
 import { makeSelfSignedLeaf } from '../certs.ts';
 import { settings } from '../fixtures.ts';
-import { freePort, get, rawGet } from '../net.ts';
+import { freePortPair, get, rawGet } from '../net.ts';
 import { shortTempDir } from '../workdir.ts';
 import type { RuntimeTarget, TargetKind } from './contract.ts';
 
@@ -32,7 +32,7 @@ export const haproxyTarget: TargetKind = { start: startHaproxyTarget, dataPlane:
  */
 async function startHaproxyTarget(): Promise<RuntimeTarget> {
   const dir = shortTempDir('rtc');
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const [httpPort, httpsPort] = await freePortPair();
   const leaf = makeSelfSignedLeaf({ dnsNames: ['localhost'] });
   const certDir = join(dir.path, 'certs');
   mkdirSync(certDir);
