@@ -5,6 +5,7 @@
  * to it as to a cluster, while tests change objects and inject faults
  * through the methods below.
  */
+import { freePort } from '../net.ts';
 import { FailureBudget, StallGate } from './faults.ts';
 import { createRequestHandler } from './http-handlers.ts';
 import { RESOURCES } from './kinds.ts';
@@ -25,7 +26,7 @@ export interface FakeApiServerOptions {
   tls?: ServerTls;
   /** Require `Authorization: Bearer <token>` on every request (401 otherwise). */
   token?: string;
-  /** Listen on this port, e.g. one a stopped instance used; default: any free port. */
+  /** Listen on this port, e.g. one a stopped instance used; default: a free one below the ephemeral range. */
   port?: number;
   /** API groups to leave out entirely (discovery and paths 404), e.g. `['project.openshift.io']`. */
   disabledGroups?: string[];
@@ -184,7 +185,8 @@ class FakeApi implements FakeApiServer {
   }
 
   async start(): Promise<void> {
-    this.#port = await this.#listener.listen(this.#port);
+    // Not an ephemeral port: while the server is stopped, a client reconnecting could be given it as its own source port.
+    this.#port = await this.#listener.listen(this.#port || (await freePort()));
   }
 
   async stop(): Promise<void> {
