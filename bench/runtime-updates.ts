@@ -12,7 +12,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { socketCommand } from '../src/haproxy/socket-command.ts';
+import { socketCommand } from '../src/haproxy/runtime-api/socket-command.ts';
 import { startFakeApiServer, type FakeApiServer } from '../test/support/fake-api/fake-api-server.ts';
 import { freePortPair } from '../test/support/net.ts';
 

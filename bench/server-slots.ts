@@ -10,7 +10,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { socketCommand } from '../src/haproxy/socket-command.ts';
+import { socketCommand } from '../src/haproxy/runtime-api/socket-command.ts';
 import { freePort } from '../test/support/net.ts';
 
 const BACKENDS = Number(process.env.BACKENDS ?? 2000);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { objectKey, type Route } from '../domain/route.ts';
 import { admitRoutes, type TlsValidator } from './admit-routes.ts';
 import type { AdmissionSettings } from './settings.ts';
-import { admissionSettings, createRoute, expectAdmitted, expectRejected, tlsFields } from './testing.ts';
+import { admissionSettings, createRoute, expectAdmitted, expectRejected, tlsFields } from '../../test/support/admission.ts';
 
 function admit(routes: Route[], settings: Partial<AdmissionSettings> = {}, validateTls?: TlsValidator) {
   return admitRoutes(routes, admissionSettings(settings), validateTls);

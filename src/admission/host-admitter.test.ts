@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { admitHost } from './host-admitter.ts';
 import type { RejectionReason } from './rejection.ts';
 import { hostInDomainList, type AdmissionSettings } from './settings.ts';
-import { admissionSettings, createRoute, expectVerdict, type RouteSpec } from './testing.ts';
+import { admissionSettings, createRoute, expectVerdict, type RouteSpec } from '../../test/support/admission.ts';
 
 describe('hostInDomainList', () => {
   const cases: [string, string[], boolean][] = [

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { Route } from '../domain/route.ts';
 import { HostOwnership, pathKey, validateHost } from './host-ownership.ts';
 import type { RejectionReason } from './rejection.ts';
-import { createRoute, expectVerdict, type RouteSpec } from './testing.ts';
+import { createRoute, expectVerdict, type RouteSpec } from '../../test/support/admission.ts';
 
 describe('validateHost', () => {
   const cases: [string, string, RejectionReason | undefined][] = [

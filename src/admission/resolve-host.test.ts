@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { expandHostnameTemplate, resolveHost } from './resolve-host.ts';
 import type { AdmissionSettings } from './settings.ts';
-import { admissionSettings, createRoute, type RouteSpec } from './testing.ts';
+import { admissionSettings, createRoute, type RouteSpec } from '../../test/support/admission.ts';
 
 describe('expandHostnameTemplate', () => {
   const route = { name: 'web', namespace: 'shop' };

@@ -1,6 +1,6 @@
 import { describe, test } from 'bun:test';
 import type { RouteTLS } from '../domain/route.ts';
-import { createRoute, expectVerdict } from './testing.ts';
+import { createRoute, expectVerdict } from '../../test/support/admission.ts';
 import { validateTlsFields } from './tls-fields.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

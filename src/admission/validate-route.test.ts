@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { RejectionReason } from './rejection.ts';
-import { createRoute, expectVerdict, type RouteSpec } from './testing.ts';
+import { createRoute, expectVerdict, type RouteSpec } from '../../test/support/admission.ts';
 import { validateNames, validatePath, validateRouteFields } from './validate-route.ts';
 
 describe('validatePath', () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { Route } from '../domain/route.ts';
 import type { RejectionReason } from './rejection.ts';
 import type { AdmissionSettings } from './settings.ts';
-import { admissionSettings, createRoute, expectVerdict } from './testing.ts';
+import { admissionSettings, createRoute, expectVerdict } from '../../test/support/admission.ts';
 import { domainForHost, WildcardClaims } from './wildcard-claims.ts';
 
 describe('domainForHost', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { DEFAULT_MANIFESTS_DIR, ENV_SETTINGS, FLAGS, plannedText, type FlagSpec } from './flags.ts';
-import { admissionSettings } from '../admission/testing.ts';
+import { admissionSettings } from '../../test/support/admission.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
 import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
 

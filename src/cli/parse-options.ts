@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import type { AdmissionSettings } from '../admission/settings.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
 import { isDns1123Subdomain } from '../domain/names.ts';
-import type { KubeConnection } from '../kube/kube-config.ts';
+import type { KubeConnection } from '../kube-client/kube-config.ts';
 import { LOG_LEVEL_NAMES, type LogFormat, type LogLevelName } from '../log.ts';
 import {
   plannedText,

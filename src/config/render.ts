@@ -1,6 +1,6 @@
 import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
-import { CRT_LIST_FILE, crtListLine } from '../runtime/crt-list.ts';
+import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { serverLine } from './server-line.ts';
 

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from '../log.ts';
 import { pipeLines } from './log-lines.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
-import { socketCommand } from './socket-command.ts';
+import { socketCommand } from './runtime-api/socket-command.ts';
 import {
   PROC_POLL_INTERVAL_MS,
   RELOAD_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { Rejection } from '../admission/rejection.ts';
-import { Backoff } from '../kube/backoff.ts';
-import { describeKubeError, statusCodeOf } from '../kube/errors.ts';
+import { Backoff } from '../kube-client/backoff.ts';
+import { describeKubeError, statusCodeOf } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
 import type { RouteRecord } from '../sources/kube/kube-source.ts';
 import { ContentionTracker } from './contention.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { admitRoutes } from '../../src/admission/admit-routes.ts';
 import type { AdmissionSettings } from '../../src/admission/settings.ts';
-import { admissionSettings } from '../../src/admission/testing.ts';
+import { admissionSettings } from '../support/admission.ts';
 import { cachedTlsValidator } from '../../src/admission/tls-cache.ts';
 import { buildConfigModel, routeKeyHost } from '../../src/config/build-model.ts';
 import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';

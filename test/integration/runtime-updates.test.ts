@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { socketCommand } from '../../src/haproxy/socket-command.ts';
-import { createRuntimeClient, type RuntimeClient } from '../../src/runtime/runtime-client.ts';
+import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
+import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
 import { startHeldBackend } from '../support/runtime/held-backend.ts';
 import { makeCA, makeLeaf, makeSelfSignedLeaf } from '../support/certs.ts';

@@ -1,8 +1,8 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { statusErrorFromResponse } from '../../kube/errors.ts';
-import type { ListPageFn } from '../../kube/paginate.ts';
-import type { Watcher } from '../../kube/watch.ts';
-import type { KubeTransport } from '../../kube/transport.ts';
+import { statusErrorFromResponse } from '../../kube-client/errors.ts';
+import type { ListPageFn } from '../../kube-client/paginate.ts';
+import type { Watcher } from '../../kube-client/watch.ts';
+import type { KubeTransport } from '../../kube-client/transport.ts';
 
 /** A collection to list and watch, with the selectors the router applies server-side. */
 export interface Collection {

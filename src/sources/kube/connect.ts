@@ -1,7 +1,7 @@
-import { createKubeApi, type KubeApi } from '../../kube/api.ts';
-import { buildKubeConfig, describeServer } from '../../kube/kube-config.ts';
-import { createTransport } from '../../kube/transport.ts';
-import { KubeWatch } from '../../kube/watch.ts';
+import { createKubeApi, type KubeApi } from '../../kube-client/api.ts';
+import { buildKubeConfig, describeServer } from '../../kube-client/kube-config.ts';
+import { createTransport } from '../../kube-client/transport.ts';
+import { KubeWatch } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
 import type { RoutingSource } from '../../cli/parse-options.ts';
 import { KubeSource } from './kube-source.ts';

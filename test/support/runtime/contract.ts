@@ -5,10 +5,10 @@ import { serverOptions } from '../../../src/config/server-line.ts';
 import type { ConfigSettings } from '../../../src/config/settings.ts';
 import type { EndpointSlice } from '../../../src/domain/endpoints.ts';
 import type { Route } from '../../../src/domain/route.ts';
-import { SERVER_BUSY_REPLY, type RuntimeCommand } from '../../../src/runtime/commands.ts';
-import { planDeleteRetry, planUpdate } from '../../../src/runtime/plan.ts';
-import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/runtime/runtime-client.ts';
-import { ADMIN_FORCED_MAINT } from '../../../src/runtime/servers-state.ts';
+import { SERVER_BUSY_REPLY, type RuntimeCommand } from '../../../src/haproxy/runtime-api/commands.ts';
+import { planDeleteRetry, planUpdate } from '../../../src/plan/plan.ts';
+import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
+import { ADMIN_FORCED_MAINT } from '../../../src/haproxy/runtime-api/servers-state.ts';
 import { route, slice } from '../fixtures.ts';
 import { startHeldBackend, type HeldBackend } from './held-backend.ts';
 

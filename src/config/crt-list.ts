@@ -1,4 +1,4 @@
-import type { CrtListEntry } from '../config/model.ts';
+import type { CrtListEntry } from './model.ts';
 
 /**
  * The crt-list file name as the `fe_sni` bind line gives it. haproxy's

@@ -4,7 +4,7 @@ import { createKubeApi } from './api.ts';
 import { describeKubeError } from './errors.ts';
 import { buildKubeConfig, type KubeConnection } from './kube-config.ts';
 import { listAllPages } from './paginate.ts';
-import { makePki, obj, removeDir, status, type Pki } from './test-support.ts';
+import { makePki, obj, removeDir, status, type Pki } from '../../test/support/kube-client.ts';
 import { createTransport } from './transport.ts';
 
 let pki: Pki;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsola, LogLevels } from 'consola';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../../src/log.ts';
 
 /** Values pushed by callbacks, awaited one at a time by the test. */
 export class Channel<T> {

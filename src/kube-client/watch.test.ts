@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KubeStatusError } from './errors.ts';
 import { buildKubeConfig } from './kube-config.ts';
-import { Channel, eventLine, makePki, obj, openStream, removeDir, sendJson, startNodeServer, status, type NodeServer } from './test-support.ts';
+import { Channel, eventLine, makePki, obj, openStream, removeDir, sendJson, startNodeServer, status, type NodeServer } from '../../test/support/kube-client.ts';
 import { createTransport, type KubeTransport } from './transport.ts';
 import { KubeWatch, WatchDecodeError, type KubeWatchOptions, type WatchQuery } from './watch.ts';
 

@@ -6,7 +6,7 @@ export type ReloadReasonCode =
   | 'runtime-updates-disabled'
   /** The runtime API refused or failed a command; a reload brings the worker to the model instead. */
   | 'runtime-update-failed'
-  /** After a load, the worker's servers differed from the model's (see commit.ts reconcile). */
+  /** After a load, the worker's servers differed from the model's (see commit/committer.ts reconcile). */
   | 'worker-out-of-step'
   /** Routes have run on spare backends for --commit-interval: a reload gives them their own and refills the pools. */
   | 'commit-interval'

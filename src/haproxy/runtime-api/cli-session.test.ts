@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { FakeRuntimeSocket } from '../../test/support/runtime/fake-runtime-socket.ts';
-import { shortTempDir } from '../../test/support/workdir.ts';
+import { FakeRuntimeSocket } from '../../../test/support/runtime/fake-runtime-socket.ts';
+import { shortTempDir } from '../../../test/support/workdir.ts';
 import { fitsCliBuffer, requestHead, runCliSession, type CliRequest } from './cli-session.ts';
 
 const dir = shortTempDir('cli');

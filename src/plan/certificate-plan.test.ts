@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { settings } from '../../test/support/fixtures.ts';
 import { certificateFile, certificatePath } from '../config/certificates.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
-import { fitsCliBuffer } from './cli-session.ts';
-import { setSslCertRequest, type RuntimeCommand } from './commands.ts';
-import { CRT_LIST_FILE } from './crt-list.ts';
+import { fitsCliBuffer } from '../haproxy/runtime-api/cli-session.ts';
+import { setSslCertRequest, type RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import { CRT_LIST_FILE } from '../config/crt-list.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 

@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import { SOCKET_COMMAND_TIMEOUT_MS } from './timeouts.ts';
+import { SOCKET_COMMAND_TIMEOUT_MS } from '../timeouts.ts';
 
 /**
  * Sends one command line to a haproxy CLI socket (master or worker) and

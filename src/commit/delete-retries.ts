@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
-import { planDeleteRetry } from './plan.ts';
-import type { RuntimeClient } from './runtime-client.ts';
+import { planDeleteRetry } from '../plan/plan.ts';
+import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 
 /** After a busy `del server`: retry soon (other threads close idle connections within ~1 ms), then back off. */
 const RETRY_DELAYS_MS = [10, 100, 1000, 5000];

@@ -3,9 +3,9 @@
  * and the one place that turns them into CLI requests and judges haproxy's
  * replies (texts verified against haproxy 2.6.12).
  */
-import type { CrtListEntry } from '../config/model.ts';
+import type { CrtListEntry } from '../../config/model.ts';
 import type { CliRequest } from './cli-session.ts';
-import { crtListLine } from './crt-list.ts';
+import { crtListLine } from '../../config/crt-list.ts';
 
 interface ServerRef {
   backend: string;

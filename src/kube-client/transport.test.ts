@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import { describeKubeError } from './errors.ts';
 import { buildKubeConfig, type KubeConnection } from './kube-config.ts';
 import { createTransport } from './transport.ts';
-import { makePki, removeDir, startNodeServer, writeKubeconfig, type Pki } from './test-support.ts';
+import { makePki, removeDir, startNodeServer, writeKubeconfig, type Pki } from '../../test/support/kube-client.ts';
 
 let pki: Pki;
 let tlsServer: ReturnType<typeof Bun.serve>;

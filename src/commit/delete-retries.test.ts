@@ -1,8 +1,8 @@
 import { expect, test } from 'bun:test';
 import { createConsola } from 'consola';
-import type { RuntimeCommand } from './commands.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import { DeleteRetries } from './delete-retries.ts';
-import type { ApplyResult, RuntimeClient } from './runtime-client.ts';
+import type { ApplyResult, RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 
 const logger = createConsola({ level: -999 });
 const ref = { backend: 'be_http:ns:a', server: 'ept:a:http:10.0.0.1:80' };

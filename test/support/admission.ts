@@ -1,9 +1,9 @@
 import { expect } from 'bun:test';
-import { route } from '../../test/support/fixtures.ts';
-import type { Route, RouteTLS } from '../domain/route.ts';
-import type { AdmissionResult } from './admit-routes.ts';
-import type { RejectionReason, Verdict } from './rejection.ts';
-import type { AdmissionSettings } from './settings.ts';
+import { route } from './fixtures.ts';
+import type { Route, RouteTLS } from '../../src/domain/route.ts';
+import type { AdmissionResult } from '../../src/admission/admit-routes.ts';
+import type { RejectionReason, Verdict } from '../../src/admission/rejection.ts';
+import type { AdmissionSettings } from '../../src/admission/settings.ts';
 
 /**
  * Builders shared by the admission tests: scenarios read as "who is older,

@@ -4,7 +4,7 @@ import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-
 import { createKubeApi } from './api.ts';
 import { buildKubeConfig } from './kube-config.ts';
 import { startInformer, type Informer, type Scheduler } from './list-watch.ts';
-import { Channel, eventLine, obj, openStream, recordingLogger, sendJson, startNodeServer, status, type NodeServer } from './test-support.ts';
+import { Channel, eventLine, obj, openStream, recordingLogger, sendJson, startNodeServer, status, type NodeServer } from '../../test/support/kube-client.ts';
 import { createTransport } from './transport.ts';
 import { KubeWatch } from './watch.ts';
 

@@ -1,6 +1,6 @@
 import type { BackendModel, ServerModel } from '../config/model.ts';
 import { serverAddress, serverOptions } from '../config/server-line.ts';
-import type { RuntimeCommand } from './commands.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
 /** What it takes to turn one running backend into its next version. */

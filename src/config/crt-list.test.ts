@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
-import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
-import type { ConfigModel, CrtListEntry } from '../config/model.ts';
-import { createRenderer } from '../config/render.ts';
+import { EMBEDDED_ASSETS } from './embedded-assets.ts';
+import type { ConfigModel, CrtListEntry } from './model.ts';
+import { createRenderer } from './render.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 
 const entries: CrtListEntry[] = [

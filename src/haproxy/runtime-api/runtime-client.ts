@@ -1,4 +1,4 @@
-import { SOCKET_COMMAND_TIMEOUT_MS } from '../haproxy/timeouts.ts';
+import { SOCKET_COMMAND_TIMEOUT_MS } from '../timeouts.ts';
 import { requestHead, runCliSession, type CliSessionOptions } from './cli-session.ts';
 import { classifyReply, commandRequest, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
 import { parseServersState, type ServerRuntimeState } from './servers-state.ts';

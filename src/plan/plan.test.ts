@@ -3,7 +3,7 @@ import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
 import { serverOptions } from '../config/server-line.ts';
-import type { RuntimeCommand } from './commands.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import { planAfterLoad, planDeleteRetry, planUpdate, runtimeSubset, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 

@@ -1,7 +1,7 @@
 import { certificatePath } from '../config/certificates.ts';
 import type { ConfigModel } from '../config/model.ts';
-import { fitsCliBuffer } from './cli-session.ts';
-import { setSslCaFileRequest, type CaFileCommand } from './commands.ts';
+import { fitsCliBuffer } from '../haproxy/runtime-api/cli-session.ts';
+import { setSslCaFileRequest, type CaFileCommand } from '../haproxy/runtime-api/commands.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
 /**

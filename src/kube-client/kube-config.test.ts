@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildKubeConfig, describeServer } from './kube-config.ts';
-import { removeDir, writeKubeconfig } from './test-support.ts';
+import { removeDir, writeKubeconfig } from '../../test/support/kube-client.ts';
 
 let dir: string;
 const noServiceAccount = '/nonexistent/serviceaccount';
