@@ -5,7 +5,11 @@ import type { RouterOptions } from './cli/parse-options.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
 import type { ConfigSettings } from './config/settings.ts';
-import { createCommitter, type CommitOutcome } from './commit/committer.ts';
+import { createCommitter } from './commit/committer.ts';
+import { logObserver, reloadCounter } from './commit/log-observer.ts';
+import type { CommitOutcome } from './commit/outcome.ts';
+import { diskWriter, haproxyChecker } from './commit/ports.ts';
+import { desiredConfig } from './plan/desired-config.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
@@ -198,27 +202,43 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const wiring = deps.source
     ? { source: deps.source, allowAddress: () => true, status: undefined }
     : createSource(options, deps.logger, deps.env);
+  const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
+  const settings = settingsFromOptions(options, paths, files);
+  const fdLimit = readOpenFileLimit();
+  const reloads = reloadCounter();
   const committer = createCommitter({
-    state,
-    admission: options.admission,
-    tlsValidator: options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined,
+    routes: () => state.routes,
+    desired(routes) {
+      const desired = desiredConfig({
+        routes,
+        slices: state.slices.values(),
+        admission: options.admission,
+        validateTls: tlsValidator?.validate,
+        settings,
+        fdLimit,
+        allowAddress: wiring.allowAddress,
+        includeUdpEndpoints: options.includeUdpEndpoints,
+        defaultCertificate: operatorFiles.defaultCertificate(),
+        defaultDestinationCa: operatorFiles.defaultDestinationCa(),
+      });
+      tlsValidator?.endPass();
+      return desired;
+    },
     render,
-    settings: settingsFromOptions(options, paths, files),
-    certs,
-    fdLimit: readOpenFileLimit(),
-    allowAddress: wiring.allowAddress,
-    includeUdpEndpoints: options.includeUdpEndpoints,
-    store,
-    supervisor,
+    writer: diskWriter(store, certs),
+    checker: haproxyChecker(options.haproxyBinary),
+    haproxy: supervisor,
     runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize })),
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
     commitIntervalMs: options.commitIntervalMs,
-    haproxyBinary: options.haproxyBinary,
-    logger: deps.logger,
     requestCommit: () => scheduler.request(),
-    defaultCertificate: operatorFiles.defaultCertificate,
-    defaultDestinationCa: operatorFiles.defaultDestinationCa,
+    observers: [
+      reloads.observe,
+      logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
+      (outcome) => wiring.status?.update(verdictsOf(state.routes, outcome)),
+    ],
+    logger: deps.logger,
   });
   let last: CommitOutcome | undefined;
   let firstError: unknown;
@@ -233,7 +253,6 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     async () => {
       try {
         const outcome = await committer.commit();
-        wiring.status?.update(verdictsOf(state.routes, outcome));
         notifyCommit(outcome);
         return outcome;
       } catch (err) {
@@ -266,6 +285,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     wiring.status?.stop();
     await source.stop();
     await scheduler.stop();
+    committer.stop();
     await supervisor.stop();
   };
   if (!supervisor.supervising) {
@@ -280,7 +300,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     store,
     status: wiring.status,
     lastCommit: () => last,
-    reloadCounts: committer.reloadCounts,
+    reloadCounts: reloads.counts,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),
   };
 }

@@ -69,22 +69,6 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
 }
 
 /**
- * What a freshly (re)loaded worker needs before it matches `model`: a
- * server's health check is declared in the config so it can be switched on
- * live when its backend gains a second server, and starts switched on, so
- * servers that should run unchecked have it switched off here. Harmless on
- * a server declared without `check`: haproxy answers `disable health` on it
- * with the same empty reply.
- */
-export function planAfterLoad(model: ConfigModel): RuntimeCommand[] {
-  const commands: RuntimeCommand[] = [];
-  for (const b of model.backends) {
-    for (const s of b.servers) if (!s.check) commands.push({ kind: 'disable-health', backend: b.name, server: s.name });
-  }
-  return commands;
-}
-
-/**
  * Retries a `del-server` that was busy; the caller retries again, later,
  * for as long as it stays busy. Entering maintenance closes the server's
  * idle connections (those of other threads a moment later), but requests
