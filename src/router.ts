@@ -208,9 +208,10 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const reloads = reloadCounter();
   const committer = createCommitter({
     routes: () => state.routes,
-    desired(routes) {
+    desired(routes, held) {
       const desired = desiredConfig({
         routes,
+        held,
         slices: state.slices.values(),
         admission: options.admission,
         validateTls: tlsValidator?.validate,

@@ -7,6 +7,7 @@ import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
 import { createRenderer } from '../config/render.ts';
+import type { Rejection } from '../admission/rejection.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
@@ -47,9 +48,10 @@ function put(r: Route, s?: EndpointSlice): void {
   if (s) slices.set(`${s.namespace}/${s.name}`, s);
 }
 
-function desiredInput(candidates: Route[]): DesiredInput {
+function desiredInput(candidates: Iterable<Route>, held: ReadonlyMap<string, Rejection> = new Map()): DesiredInput {
   return {
     routes: candidates,
+    held,
     slices: slices.values(),
     admission: admissionSettings(),
     validateTls: undefined,
@@ -66,7 +68,7 @@ function committer(more: Partial<CommitterDeps> = {}): Committer {
   const runtime = createRuntimeClient(join(dir.path, 'admin.sock'));
   return createCommitter({
     routes: () => routes,
-    desired: (candidates) => desiredConfig(desiredInput(candidates)),
+    desired: (candidates, held) => desiredConfig(desiredInput(candidates, held)),
     render,
     writer,
     checker,

@@ -1,6 +1,7 @@
 import type { RenderedFiles, Renderer } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
-import { objectKey, type Route } from '../domain/route.ts';
+import type { Rejection } from '../admission/rejection.ts';
+import type { Route } from '../domain/route.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { Logger } from '../log.ts';
@@ -26,8 +27,8 @@ import { checkLoadedWorker } from './worker-check.ts';
 export interface CommitterDeps {
   /** The routes the sources know now (admitted or not). */
   routes(): ReadonlyMap<string, Route>;
-  /** The configuration the router wants from these routes (admission and model). */
-  desired(routes: Route[]): DesiredConfig;
+  /** The configuration the router wants from the routes (admission and model); `held` are kept out, still holding their hosts. */
+  desired(routes: Iterable<Route>, held: ReadonlyMap<string, Rejection>): DesiredConfig;
   render: Renderer;
   writer: ConfigWriter;
   checker: ConfigChecker;
@@ -201,13 +202,13 @@ export function createCommitter(deps: CommitterDeps): Committer {
     async commit() {
       const startedAt = now();
       if (restarted && deps.haproxy.running) await afterLoad();
-      const q = applyQuarantine(state.quarantine, deps.routes().values());
+      const routes = deps.routes();
+      const q = applyQuarantine(state.quarantine, routes.values());
       state = { ...state, quarantine: q.quarantine };
-      const desired = deps.desired(q.candidates);
-      const rejections = new Map([...desired.rejected, ...q.quarantined]);
-      const candidates = new Map(q.candidates.map((r) => [objectKey(r), r]));
+      const desired = deps.desired(routes.values(), q.held);
+      const rejections = desired.rejected;
       const plan = planCommit(state, input(desired.model), deps.render);
-      const result = await carryOut(plan, desired.model, candidates);
+      const result = await carryOut(plan, desired.model, routes);
       syncHoldTimer();
       const outcome: CommitOutcome = {
         ...result,

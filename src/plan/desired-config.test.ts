@@ -5,6 +5,7 @@ import { DescriptorLimitError, desiredConfig, type DesiredInput } from './desire
 
 const input = (more: Partial<DesiredInput> = {}): DesiredInput => ({
   routes: [route({ name: 'a' }), route({ name: 'copy', namespace: 'other', host: 'a.example.com', creationTimestamp: '2026-02-01T00:00:00Z' })],
+  held: new Map(),
   slices: [slice('a', ['10.0.0.1'])],
   admission: admissionSettings(),
   validateTls: undefined,

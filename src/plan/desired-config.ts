@@ -11,8 +11,9 @@ import { sizeMaxConnections } from '../haproxy/fd-limit.ts';
 
 /** Everything the desired configuration is computed from. */
 export interface DesiredInput {
-  /** Routes admission may consider (quarantined ones left out). */
   routes: Iterable<Route>;
+  /** Routes kept out (quarantined) with their rejections: they still hold their hosts. */
+  held: ReadonlyMap<string, Rejection>;
   slices: Iterable<EndpointSlice>;
   admission: AdmissionSettings;
   /** Certificate checks (--extended-validation); undefined skips them. */
@@ -48,7 +49,7 @@ export class DescriptorLimitError extends Error {}
  * admission, then the model, with maxconn sized to the open-file limit.
  */
 export function desiredConfig(input: DesiredInput): DesiredConfig {
-  const { admitted, rejected } = admitRoutes(input.routes, input.admission, input.validateTls);
+  const { admitted, rejected } = admitRoutes(input.routes, input.admission, input.validateTls, input.held);
   const draft = buildConfigModel({
     routes: admitted,
     slices: input.slices,

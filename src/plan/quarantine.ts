@@ -8,28 +8,22 @@ export type Quarantine = ReadonlyMap<string, QuarantineEntry>;
 const tlsOf = (route: Route) => JSON.stringify(route.tls);
 
 /**
- * Splits the routes into those admission may consider and those still
- * quarantined (their TLS unchanged since haproxy refused it), and forgets
- * entries whose route changed its TLS or is gone.
+ * The routes still quarantined (their TLS unchanged since haproxy refused
+ * it), with their rejections: admission keeps them out but lets them hold
+ * their hosts. Entries whose route changed its TLS or is gone are
+ * forgotten, so that route is tried again.
  */
-export function applyQuarantine(
-  quarantine: Quarantine,
-  routes: Iterable<Route>,
-): { candidates: Route[]; quarantined: Map<string, Rejection>; quarantine: Quarantine } {
-  const candidates: Route[] = [];
-  const quarantined = new Map<string, Rejection>();
+export function applyQuarantine(quarantine: Quarantine, routes: Iterable<Route>): { held: Map<string, Rejection>; quarantine: Quarantine } {
+  const held = new Map<string, Rejection>();
   const kept = new Map<string, QuarantineEntry>();
   for (const route of routes) {
     const key = objectKey(route);
-    const held = quarantine.get(key);
-    if (held && held.tls === tlsOf(route)) {
-      quarantined.set(key, held.rejection);
-      kept.set(key, held);
-      continue;
-    }
-    candidates.push(route);
+    const entry = quarantine.get(key);
+    if (!entry || entry.tls !== tlsOf(route)) continue;
+    held.set(key, entry.rejection);
+    kept.set(key, entry);
   }
-  return { candidates, quarantined, quarantine: kept.size === quarantine.size ? quarantine : kept };
+  return { held, quarantine: kept.size === quarantine.size ? quarantine : kept };
 }
 
 /**
