@@ -260,6 +260,21 @@ describe('committer', () => {
     expect((await c.commit()).result).toBe('reloaded');
   });
 
+  test('a runtime-written generation that fails its background check is replaced by a checked reload', async () => {
+    put(a, onePod);
+    const c = committer();
+    await c.commit();
+    checker.answers.push({ ok: false, output: ["[ALERT] (1) : config : could not resolve address '08.0.0.1'"] });
+    put(a, twoPods);
+    expect((await c.commit()).result).toBe('runtime');
+    await c.checksDone();
+    expect(requested).toBe(1);
+    const outcome = await c.commit();
+    expect(outcome.result).toBe('reloaded');
+    expect(reasonsOf(outcome)).toEqual(['config-check-failed']);
+    c.stop();
+  });
+
   test('an observer that throws does not undo the commit', async () => {
     put(a, onePod);
     const c = committer({

@@ -22,6 +22,7 @@ import { loadConfiguration, type LoadedResult, type LoadTimings } from './loader
 import type { CommitKind, CommitObserver, CommitOutcome } from './outcome.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
+import { BackgroundCheck } from './background-check.ts';
 import { checkLoadedWorker } from './worker-check.ts';
 
 export interface CommitterDeps {
@@ -56,8 +57,10 @@ export interface Committer {
    * runtime commands. The caller then asks for a commit.
    */
   workerRestarted(): void;
-  /** Stops the timer that bounds how long routes stay on spares. */
+  /** Stops the timer that bounds how long routes stay on spares, and the background checks. */
   stop(): void;
+  /** Resolves once the background checks of runtime-written generations are done. */
+  checksDone(): Promise<void>;
 }
 
 /** How long a commit that failed for a reason that may pass (a reload, a check that could not run) waits before trying again. */
@@ -78,6 +81,14 @@ export function createCommitter(deps: CommitterDeps): Committer {
   let state: AppliedState = INITIAL_STATE;
   let restarted = false;
   let holdTimer: ReturnType<typeof setTimeout> | undefined;
+  const background = new BackgroundCheck({
+    checker: deps.checker,
+    onRefused() {
+      state = workerOutOfStep(state, 'config-check-failed');
+      deps.requestCommit();
+    },
+    logger: log,
+  });
 
   const input = (model: ConfigModel): CommitInput => ({
     model,
@@ -90,9 +101,10 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function applied(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined): Promise<void> {
     const next = markApplied(state, { files, model, plain: plain ?? model }, now());
-    await deps.writer.pruneCertificates(next.keepCertificates);
+    // Before any await: a background check may mark the state meanwhile, and that mark must stay.
     // A partial update (while a reload waits) leaves the hold as it was.
     state = plain ? next.state : { ...next.state, heldSince: state.heldSince };
+    await deps.writer.pruneCertificates(next.keepCertificates);
   }
 
   async function afterLoad(): Promise<void> {
@@ -118,6 +130,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       state = workerOutOfStep(state, 'runtime-update-failed');
       return result;
     }
+    background.written(gen.generation, gen.configPath);
     await applied(files, model, plain);
     return result;
   }
@@ -147,7 +160,10 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return { result: 'rejected-by-haproxy', refusal: result.output };
     }
     state = candidateAccepted(state);
-    if (result.kind !== 'failed') await applied(plan.files, plan.model, plan.plain);
+    if (result.kind !== 'failed') {
+      background.checked(result.generation);
+      await applied(plan.files, plan.model, plan.plain);
+    }
     if (result.kind === 'started' || result.kind === 'reloaded') await afterLoad();
     return loadOutcome(result, timings, plan);
   }
@@ -158,6 +174,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (plan.kind === 'write') {
       const gen = await deps.writer.stage(plan.files);
       await deps.writer.activate(gen.generation);
+      background.written(gen.generation, gen.configPath);
       await applied(plan.files, plan.model, plan.plain);
       return { result: 'written' };
     }
@@ -233,7 +250,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
     stop() {
       clearTimeout(holdTimer);
       holdTimer = undefined;
+      background.stop();
     },
+    checksDone: () => background.idle(),
   };
 }
 

@@ -26,11 +26,12 @@ export interface AppliedState {
   /** The last candidate `haproxy -c` refused: the same files are not tried again. */
   readonly refused: RenderedFiles | undefined;
   /**
-   * Set when the worker no longer matches `model` (a runtime batch failed
-   * half way, or a check after a load found other servers): the next commit
-   * reloads from the model, for this reason. A load clears it.
+   * Set when the worker or the disk no longer matches `model` (a runtime
+   * batch failed half way, a check after a load found other servers, the
+   * files on disk failed `haproxy -c`): the next commit reloads from the
+   * model, for this reason. A load clears it.
    */
-  readonly outOfStep: Extract<ReloadReasonCode, 'runtime-update-failed' | 'worker-out-of-step'> | undefined;
+  readonly outOfStep: Extract<ReloadReasonCode, 'runtime-update-failed' | 'worker-out-of-step' | 'config-check-failed'> | undefined;
   /** Since when the worker runs a model a fresh load would not (routes on spares, removed routes' backends); a reload ends it. */
   readonly heldSince: number | undefined;
   /** When the last reload (or start) began; reloads are at least --interval apart. */

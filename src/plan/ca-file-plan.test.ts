@@ -34,7 +34,7 @@ describe('planCaFileLoads', () => {
     const routes = [reencrypt('big', `${'x'.repeat(s.bufSize)}\n`)];
     expect(planCaFileLoads(model(routes, []), model(routes, ['big']))).toEqual({
       commands: [],
-      reasons: [{ code: 'ca-file-not-loaded', backend: 'be_secure:default:big' }],
+      reasons: [{ code: 'ca-file-not-loaded', backend: 'be_secure:default:big', route: 'default/big' }],
     });
   });
 });

@@ -189,9 +189,10 @@ const cases: Case[] = [
   },
 ];
 
+/** Reasons about a backend name the route it serves (the model builder's backends serve `ns/<backend name>`). */
 const reload = (...reasons: [ReloadReasonCode, string | undefined][]): UpdatePlan => ({
   kind: 'reload',
-  reasons: reasons.map(([code, b]) => ({ code, backend: b })),
+  reasons: reasons.map(([code, b]) => (b === undefined ? { code, backend: b } : { code, backend: b, route: `ns/${b}` })),
 });
 
 const reloadCases: Case[] = [
