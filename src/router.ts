@@ -18,9 +18,10 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
-import { apiEndpointFilter } from './config/endpoint-address.ts';
+import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
 import { connectKube } from './sources/kube/connect.ts';
+import { followHostAddresses } from './sources/host-addresses.ts';
 import { ManifestSource } from './sources/manifest/manifest-source.ts';
 import { StatusWriter, type RouteVerdict } from './status/status-writer.ts';
 import { createRuntimeClient, type RuntimeClient } from './haproxy/runtime-api/runtime-client.ts';
@@ -135,13 +136,15 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
 }
 
 /** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
-function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['env']) {
+function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['env'], requestCommit: () => void) {
   const src = options.source;
+  const endpointLog = logger.withTag('endpoints');
   if (src.kind === 'manifests') {
-    // The manifest directory is written by the host's admin: its endpoints are trusted, loopback included.
-    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: () => true, status: undefined };
+    // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
+    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, hostAddresses: undefined };
   }
   if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
+  if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
   let status: StatusWriter | undefined;
   const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key));
   if (options.status.update) {
@@ -153,7 +156,13 @@ function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['e
       logger,
     });
   }
-  return { source: kube.source as Source, allowAddress: apiEndpointFilter({ allowLoopback: src.allowLoopbackEndpoints }), status };
+  const hostAddresses = src.allowHostEndpoints ? undefined : followHostAddresses({ logger: endpointLog, onChange: requestCommit });
+  const allowAddress = apiEndpointFilter({
+    policy: { allowLoopback: src.allowLoopbackEndpoints, allowHost: src.allowHostEndpoints, cidrs: src.endpointCidrs },
+    host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
+    logger: endpointLog,
+  });
+  return { source: kube.source as Source, allowAddress, status, hostAddresses };
 }
 
 /** Each known route's verdict, for its status entry: admitted routes with their resolved host. */
@@ -200,8 +209,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   });
   const state = new RouterState();
   const wiring = deps.source
-    ? { source: deps.source, allowAddress: () => true, status: undefined }
-    : createSource(options, deps.logger, deps.env);
+    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, hostAddresses: undefined }
+    : createSource(options, deps.logger, deps.env, () => scheduler.request());
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
   const settings = settingsFromOptions(options, paths, files);
   const fdLimit = readOpenFileLimit();
@@ -284,6 +293,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const stop = async () => {
     operatorFiles.stop();
     wiring.status?.stop();
+    wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
     committer.stop();

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { DEFAULT_MANIFESTS_DIR, ENV_SETTINGS, FLAGS, plannedText, type FlagSpec } from './flags.ts';
 import { admissionSettings } from '../../test/support/admission.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
+import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
 
 type Env = Record<string, string | undefined>;
@@ -89,12 +90,20 @@ const KUBE_SOURCE = {
   projectLabels: undefined,
   watchEndpoints: false,
   allowLoopbackEndpoints: false,
+  allowHostEndpoints: false,
+  endpointCidrs: [],
 } as const;
 
 const withAdmission = (overrides: Partial<RouterOptions['admission']>): RouterOptions => ({
   ...DEFAULTS,
   admission: { ...DEFAULTS.admission, ...overrides },
 });
+
+function cidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.cidr;
+}
 
 function resolveCiphersOrThrow(name: string): string {
   const r = resolveCiphers(name);
@@ -179,6 +188,11 @@ describe('implemented flags', () => {
       }),
     ],
     ['-n shorthand', ['--server=https://api.example:6443', '-n', 'apps'], withDefaults({ source: { ...KUBE_SOURCE, namespace: 'apps' } })],
+    [
+      'endpoint rules',
+      ['--server=https://api.example:6443', '--allow-host-endpoints', '--endpoint-cidrs=10.128.0.0/14, fd00:10::/48', '--endpoint-cidrs=192.168.7.0/24'],
+      withDefaults({ source: { ...KUBE_SOURCE, allowHostEndpoints: true, endpointCidrs: ['10.128.0.0/14', 'fd00:10::/48', '192.168.7.0/24'].map(cidr) } }),
+    ],
     ['--update-status=false', ['--update-status=false'], withDefaults({ status: { ...DEFAULTS.status, update: false } })],
     ['--router-canonical-hostname', ['--router-canonical-hostname=router.example.com'], withDefaults({ status: { ...DEFAULTS.status, canonicalHostname: 'router.example.com' } })],
     ['--resync-interval', ['--resync-interval=10m'], withDefaults({ status: { ...DEFAULTS.status, contentionWindowMs: 60_000 } })],
@@ -373,6 +387,28 @@ describe('validation errors', () => {
     ['a working dir haproxy.config could not quote', ['--working-dir=/var/lib/my router'], {}, ['--working-dir: "/var/lib/my router" must not contain whitespace, quotes, backslashes or \'#\'']],
     ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
     ['selection without a connection', ['--namespace=a'], {}, ['--namespace needs a Kubernetes connection (--server or --config)']],
+    [
+      'bad endpoint CIDRs',
+      ['--server=https://a:6443', '--endpoint-cidrs=010.0.0.0/8,10.0.0.1/8,fd00::/129,::ffff:10.0.0.0/104,10.0.0.0'],
+      {},
+      [
+        '--endpoint-cidrs: invalid CIDR "010.0.0.0/8" (want e.g. 10.128.0.0/14 or fd00::/48)',
+        '--endpoint-cidrs: "10.0.0.1/8" has bits set past its prefix (did you mean 10.0.0.0/8?)',
+        '--endpoint-cidrs: "fd00::/129": the prefix length is at most 128',
+        '--endpoint-cidrs: "::ffff:10.0.0.0/104": write IPv4-mapped ranges as IPv4 CIDRs',
+        '--endpoint-cidrs: invalid CIDR "10.0.0.0" (want e.g. 10.128.0.0/14 or fd00::/48)',
+      ],
+    ],
+    ['bad endpoint CIDRs in the environment', ['--server=https://a:6443'], { ROUTER_ENDPOINT_CIDRS: '10.0.0.0/33' }, ['--endpoint-cidrs: "10.0.0.0/33": the prefix length is at most 32']],
+    [
+      'endpoint rules without a connection',
+      ['--allow-host-endpoints=false', '--endpoint-cidrs=10.0.0.0/8'],
+      {},
+      [
+        "--allow-host-endpoints applies to endpoints from the API; the manifest directory's are trusted",
+        "--endpoint-cidrs applies to endpoints from the API; the manifest directory's are trusted",
+      ],
+    ],
     ['namespace labels with a namespace', ['--server=https://a:6443', '--namespace=a', '--namespace-labels=x=y'], {}, ['--namespace-labels excludes --namespace']],
     ['canonical hostname that is an IP', ['--router-canonical-hostname=10.0.0.1'], {}, ['--router-canonical-hostname: invalid value "10.0.0.1" (want a DNS-1123 host name, not an IP address)']],
     ['bad cipher list', ['--ciphers=ALL;bind :1'], {}, ['--ciphers: invalid value "ALL;bind :1" (want modern, intermediate, old or an OpenSSL cipher list)']],

@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import type { AdmissionSettings } from '../admission/settings.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
+import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import { isDns1123Subdomain } from '../domain/names.ts';
 import type { KubeConnection } from '../kube-client/kube-config.ts';
 import { LOG_LEVEL_NAMES, type LogFormat, type LogLevelName } from '../log.ts';
@@ -42,6 +43,9 @@ export type RoutingSource =
       readonly projectLabels: string | undefined;
       readonly watchEndpoints: boolean;
       readonly allowLoopbackEndpoints: boolean;
+      readonly allowHostEndpoints: boolean;
+      /** Empty: no restriction. */
+      readonly endpointCidrs: readonly Cidr[];
     };
 
 /** Route status writing (--update-status, --name, --router-canonical-hostname). */
@@ -395,6 +399,10 @@ function crossCheck(settings: ResolvedSettings): string[] {
     const path = settings.optionalString(flag);
     if (path !== undefined && /[\s#"'\\]/.test(path)) errors.push(`${flag}: "${path}" must not contain whitespace, quotes, backslashes or '#'`);
   }
+  for (const text of settings.list('--endpoint-cidrs')) {
+    const cidr = parseCidr(text);
+    if (!cidr.ok) errors.push(`--endpoint-cidrs: ${cidr.error}`);
+  }
   const canonical = settings.optionalString('--router-canonical-hostname');
   if (canonical !== undefined && (isIP(canonical) !== 0 || !isDns1123Subdomain(canonical))) {
     errors.push(`--router-canonical-hostname: invalid value "${canonical}" (want a DNS-1123 host name, not an IP address)`);
@@ -424,6 +432,8 @@ function crossCheck(settings: ResolvedSettings): string[] {
 /** Flags that only mean something with a Kubernetes connection. */
 const KUBE_CONNECTION_FLAGS = ['--config', '--server', '--context', '--token', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify'] as const;
 const SELECTION_FLAGS = ['--namespace', '--labels', '--fields', '--namespace-labels', '--project-labels'] as const;
+/** Rules for endpoints from the API; the manifest directory is written by the host's admin and trusted. */
+const API_ENDPOINT_FLAGS = ['--allow-host-endpoints', '--endpoint-cidrs'] as const;
 
 function kubernetesChosen(s: ResolvedSettings): boolean {
   return KUBE_CONNECTION_FLAGS.some((flag) => s.given(flag));
@@ -435,6 +445,7 @@ function sourceConflicts(s: ResolvedSettings): string[] {
   if (kube && s.given('--manifests')) errors.push('--manifests and a Kubernetes connection (--server, --config, ...) exclude each other');
   if (!kube) {
     for (const flag of SELECTION_FLAGS) if (s.given(flag)) errors.push(`${flag} needs a Kubernetes connection (--server or --config)`);
+    for (const flag of API_ENDPOINT_FLAGS) if (s.given(flag)) errors.push(`${flag} applies to endpoints from the API; the manifest directory's are trusted`);
   }
   if (s.given('--project-labels') && (s.given('--namespace') || s.given('--namespace-labels'))) {
     errors.push('--project-labels excludes --namespace and --namespace-labels');
@@ -467,6 +478,11 @@ function routingSource(s: ResolvedSettings): RoutingSource {
     projectLabels: s.optionalString('--project-labels'),
     watchEndpoints: s.boolean('--watch-endpoints'),
     allowLoopbackEndpoints: s.boolean('--allow-loopback-endpoints'),
+    allowHostEndpoints: s.boolean('--allow-host-endpoints'),
+    endpointCidrs: s.list('--endpoint-cidrs').map((text) => {
+      const cidr = parseCidr(text);
+      return cidr.ok ? cidr.cidr : missing('--endpoint-cidrs');
+    }),
   };
 }
 

@@ -2,8 +2,9 @@ import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
 import { REDIRECT_TO_HTTPS } from './model.ts';
+import type { AddressFilter } from './route-servers.ts';
 
-const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: (ip: string) => boolean = () => true) =>
+const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: AddressFilter = () => true) =>
   buildConfigModel({ routes, slices, settings: settings(), allowAddress, defaultCertificate: '' });
 
 describe('buildConfigModel', () => {
@@ -60,9 +61,23 @@ describe('buildConfigModel', () => {
     expect(m.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.4']);
   });
 
-  test('the address filter drops endpoints', () => {
-    const m = build([route({ name: 'a' })], [slice('a', ['127.0.0.1', '10.0.0.1'])], (ip: string) => !ip.startsWith('127.'));
-    expect(m.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.1']);
+  test('the address filter drops endpoints, and is asked once per address of a slice with the slice', () => {
+    const asked: string[] = [];
+    const s = { ...slice('a', ['127.0.0.1', '10.0.0.1', { ip: '10.0.0.2', ready: false }]), ports: [80, 81].map((port) => ({ name: `p${port}`, port, protocol: 'TCP', appProtocol: '' })) };
+    const m = build([route({ name: 'a' })], [s], (ip, from) => (asked.push(`${from.name} ${ip}`), !ip.startsWith('127.')));
+    expect(m.backends[0]?.servers.map((s) => `${s.ip}:${s.port}`)).toEqual(['10.0.0.1:80', '10.0.0.1:81']);
+    expect(asked).toEqual(['a-abc 127.0.0.1', 'a-abc 10.0.0.1']);
+  });
+
+  test('servers are written with the canonical address, in their line and their name; leading-zero IPv4 never becomes one', () => {
+    const addresses = ['FD00:0:0::A', '::FFFF:0A00:0001', '2001:DB8:0:0:1:0:0:1', '010.0.0.1', '08.0.0.1', '::ffff:01.2.3.4', '127.1', '0x7f.0.0.1', '2130706433', '10.0.0.5'];
+    const m = build([route({ name: 'a' })], [slice('a', addresses)]);
+    expect(m.backends[0]?.servers.map((s) => [s.name, s.ip])).toEqual([
+      ['ept:a:http:fd00::a:8080', 'fd00::a'],
+      ['ept:a:http:::ffff:10.0.0.1:8080', '::ffff:10.0.0.1'],
+      ['ept:a:http:2001:db8::1:0:0:1:8080', '2001:db8::1:0:0:1'],
+      ['ept:a:http:10.0.0.5:8080', '10.0.0.5'],
+    ]);
   });
 
   test('alternate backends split weights and switch to roundrobin', () => {
