@@ -13,7 +13,7 @@ import { checkConfig } from '../haproxy/check-config.ts';
 import type { ConfigStore } from '../haproxy/config-store.ts';
 import { serverOptions } from '../config/server-line.ts';
 import { sizeMaxConnections } from '../haproxy/fd-limit.ts';
-import { refusedRoutes } from '../haproxy/refused-files.ts';
+import { refusedRoutes, withoutPaths } from '../haproxy/refused-files.ts';
 import type { HaproxySupervisor } from '../haproxy/supervisor.ts';
 import type { Logger } from '../log.ts';
 import { DeleteRetries } from './delete-retries.ts';
@@ -221,10 +221,10 @@ export function createCommitter(deps: CommitDeps): Committer {
   /** Quarantines the routes whose files haproxy named as refused; true when there is one more to try without. */
   function quarantineRefused(output: readonly string[]): boolean {
     let added = false;
-    for (const [key, said] of refusedRoutes(output)) {
+    for (const [key, said] of refusedRoutes(output, committing.keys())) {
       const route = committing.get(key);
       if (!route || quarantine.has(key)) continue;
-      quarantine.set(key, { tls: JSON.stringify(route.tls), rejection: { reason: 'ExtendedValidationFailed', message: `haproxy refused the route's certificate or CA: ${said}` } });
+      quarantine.set(key, { tls: JSON.stringify(route.tls), rejection: { reason: 'ExtendedValidationFailed', message: withoutPaths(`haproxy refused the route's certificate or CA: ${said}`) } });
       added = true;
     }
     return added;
