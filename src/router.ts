@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import type { RouterOptions } from './cli/parse-options.ts';
@@ -13,6 +13,7 @@ import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
+import { prepareWorkingDir } from './haproxy/working-dir.ts';
 import type { Logger } from './log.ts';
 import { apiEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
@@ -172,7 +173,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const log = deps.logger.withTag('router');
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
-  await mkdir(paths.run, { recursive: true, mode: 0o750 });
+  await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
   const store = new ConfigStore(paths.workingDir);
