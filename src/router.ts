@@ -12,6 +12,7 @@ import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
+import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import { prepareWorkingDir } from './haproxy/working-dir.ts';
 import type { Logger } from './log.ts';
@@ -173,6 +174,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const log = deps.logger.withTag('router');
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
+  const haproxy = await checkHaproxyBinary(options.haproxyBinary);
+  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
   await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
