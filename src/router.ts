@@ -172,6 +172,7 @@ function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome):
  */
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
+  for (const warning of options.warnings) log.warn(warning);
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);

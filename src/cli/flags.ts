@@ -774,7 +774,16 @@ const KUBERNETES: readonly FlagSpec[] = [
   { name: '--context', type: 'string', group: 'Kubernetes connection', help: 'kubeconfig context to use.', implemented: true },
   { name: '--cluster', type: 'string', group: 'Kubernetes connection', help: 'kubeconfig cluster to use.', implemented: false, issue: 'unscheduled' },
   { name: '--user', type: 'string', group: 'Kubernetes connection', help: 'kubeconfig user to use.', implemented: false, issue: 'unscheduled' },
-  { name: '--token', type: 'string', group: 'Kubernetes connection', help: 'Bearer token for the API server.', implemented: true },
+  { name: '--token', type: 'string', group: 'Kubernetes connection', help: 'Bearer token for the API server (visible in the process list: prefer --token-file).', implemented: true },
+  {
+    name: '--token-file',
+    type: 'string',
+    metavar: 'PATH',
+    env: ['ROUTER_TOKEN_FILE'],
+    group: 'Kubernetes connection',
+    help: 'File holding the bearer token for the API server, re-read every minute so rotated tokens keep working.',
+    implemented: true,
+  },
   {
     name: '--certificate-authority',
     type: 'string',

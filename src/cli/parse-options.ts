@@ -134,6 +134,8 @@ export interface RouterOptions {
   readonly includeUdpEndpoints: boolean;
   /** Parse and check route certificates and keys (--extended-validation). */
   readonly extendedValidation: boolean;
+  /** What the operator should hear at start about how they passed the settings (secrets on the command line). */
+  readonly warnings: readonly string[];
 }
 
 export type ParseResult = { ok: true; options: RouterOptions } | { ok: false; errors: string[] };
@@ -336,6 +338,10 @@ class ResolvedSettings {
     return origin === 'cli' || origin === 'env';
   }
 
+  onCommandLine(name: string): boolean {
+    return this.values.get(name)?.origin.kind === 'cli';
+  }
+
   optionalString(name: string): string | undefined {
     const value = this.values.get(name)?.value;
     return typeof value === 'string' ? value : undefined;
@@ -422,7 +428,7 @@ function crossCheck(settings: ResolvedSettings): string[] {
 }
 
 /** Flags that only mean something with a Kubernetes connection. */
-const KUBE_CONNECTION_FLAGS = ['--config', '--server', '--context', '--token', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify'] as const;
+const KUBE_CONNECTION_FLAGS = ['--config', '--server', '--context', '--token', '--token-file', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify'] as const;
 const SELECTION_FLAGS = ['--namespace', '--labels', '--fields', '--namespace-labels', '--project-labels'] as const;
 
 function kubernetesChosen(s: ResolvedSettings): boolean {
@@ -440,7 +446,20 @@ function sourceConflicts(s: ResolvedSettings): string[] {
     errors.push('--project-labels excludes --namespace and --namespace-labels');
   }
   if (s.given('--namespace-labels') && s.given('--namespace')) errors.push('--namespace-labels excludes --namespace');
+  if (s.given('--token') && s.given('--token-file')) errors.push('--token and --token-file (ROUTER_TOKEN_FILE) exclude each other');
   return errors;
+}
+
+/** Secrets in argv are readable by every user of the host (ps, /proc/<pid>/cmdline); the environment and files are not. */
+const SECRETS_ON_COMMAND_LINE: readonly [string, string][] = [
+  ['--token', 'use --token-file (ROUTER_TOKEN_FILE) or a kubeconfig'],
+  ['--default-certificate', 'its private key too; use --default-certificate-path, --default-certificate-dir or DEFAULT_CERTIFICATE'],
+];
+
+function secretWarnings(s: ResolvedSettings): string[] {
+  return SECRETS_ON_COMMAND_LINE.filter(([flag]) => s.onCommandLine(flag)).map(
+    ([flag, instead]) => `${flag} is on the command line, where every user of this host can read it (ps): ${instead}`,
+  );
 }
 
 function routingSource(s: ResolvedSettings): RoutingSource {
@@ -449,6 +468,7 @@ function routingSource(s: ResolvedSettings): RoutingSource {
   const connection: KubeConnection = {
     server: s.optionalString('--server'),
     token: s.optionalString('--token'),
+    tokenFile: s.optionalString('--token-file'),
     kubeconfig: s.optionalString('--config'),
     context: s.optionalString('--context'),
     certificateAuthority: s.optionalString('--certificate-authority'),
@@ -562,5 +582,6 @@ function assemble(s: ResolvedSettings): RouterOptions {
       contentionWindowMs: s.number('--resync-interval') / 10,
     },
     includeUdpEndpoints: s.boolean('--include-udp-endpoints'),
+    warnings: secretWarnings(s),
   };
 }
