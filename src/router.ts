@@ -10,6 +10,7 @@ import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
+import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
@@ -266,7 +267,9 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   scheduler.request();
   await scheduler.flush();
 
+  let ticketKeys: TicketKeyRotation | undefined;
   const stop = async () => {
+    ticketKeys?.stop();
     operatorFiles.stop();
     wiring.status?.stop();
     await source.stop();
@@ -277,6 +280,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     await stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
+  ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.tls.ticketKeyIntervalMs, logger: deps.logger });
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.httpPort}`);
   return {
     flush: () => scheduler.flush(),

@@ -615,6 +615,16 @@ const TLS: readonly FlagSpec[] = [
     implemented: true,
   },
   {
+    name: '--tls-ticket-key-interval',
+    type: 'duration',
+    env: ['ROUTER_TLS_TICKET_KEY_INTERVAL'],
+    default: '1h',
+    min: 1000,
+    group: 'TLS',
+    help: 'How often TLS session-ticket keys are rotated while running; a ticket resumes for one to two intervals.',
+    implemented: true,
+  },
+  {
     name: '--allow-external-certificates',
     type: 'boolean',
     env: ['ROUTER_ENABLE_EXTERNAL_CERTIFICATE'],

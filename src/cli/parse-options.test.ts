@@ -63,6 +63,7 @@ const DEFAULTS: RouterOptions = {
     maxVersion: undefined,
     strictSni: false,
     http2: true,
+    ticketKeyIntervalMs: 3_600_000,
   },
   admission: admissionSettings(),
   extendedValidation: true,
@@ -197,6 +198,7 @@ describe('implemented flags', () => {
     ['--ciphers old lowers the DH size', ['--ciphers=old'], withTls({ ciphers: resolveCiphersOrThrow('old'), dhParamBits: 1024 })],
     ['--ciphers LIST', ['--ciphers=ECDHE-RSA-AES128-GCM-SHA256:!aNULL'], withTls({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:!aNULL' })],
     ['--default-certificate', ['--default-certificate=PEMTEXT'], { ...withTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } }), warnings: [DEFAULT_CERTIFICATE_WARNING] }],
+    ['--tls-ticket-key-interval', ['--tls-ticket-key-interval=15m'], withTls({ ticketKeyIntervalMs: 900_000 })],
     ['--default-certificate-path', ['--default-certificate-path=/c.pem'], withTls({ defaultCertificate: { kind: 'file', path: '/c.pem' } })],
     ['--default-certificate-dir', ['--default-certificate-dir=/d'], withTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
     [
@@ -330,6 +332,7 @@ describe('validation errors', () => {
       ['--haproxy-config-manager and --runtime-updates are the same switch and disagree'],
     ],
     ['a commit interval under a second', ['--commit-interval=500ms'], {}, ['--commit-interval: invalid duration "500ms" (want at least 1000ms)']],
+    ['a ticket key interval under a second', [], { ROUTER_TLS_TICKET_KEY_INTERVAL: '10ms' }, ['--tls-ticket-key-interval (from env ROUTER_TLS_TICKET_KEY_INTERVAL): invalid duration "10ms" (want at least 1000ms)']],
     ['port too big', ['--https-port', '65536'], {}, ['--https-port: invalid value "65536" (want an integer from 1 to 65535)']],
     [
       'port from env',
@@ -483,7 +486,7 @@ describe('tables', () => {
       '--kubernetes', '--server', '--token', '--context', '--certificate-authority', '--client-certificate', '--client-key',
       '--insecure-skip-tls-verify', '--request-timeout', '--v', '--vmodule', '--logtostderr',
       // ours
-      '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel', '--token-file',
+      '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel', '--token-file', '--tls-ticket-key-interval',
     ]; // prettier-ignore
     expect(required.filter((spelling) => !spellings.has(spelling))).toEqual([]);
   });

@@ -100,6 +100,8 @@ export interface TlsOptions {
   readonly maxVersion: TlsVersion | undefined;
   readonly strictSni: boolean;
   readonly http2: boolean;
+  /** How often the TLS session-ticket keys are rotated (--tls-ticket-key-interval). */
+  readonly ticketKeyIntervalMs: number;
 }
 
 /** Everything the router process needs from its command line and environment. */
@@ -515,6 +517,7 @@ function tlsOptions(s: ResolvedSettings): TlsOptions {
     maxVersion: maxVersion === undefined ? undefined : s.oneOf('SSL_MAX_VERSION', TLS_VERSIONS),
     strictSni: s.boolean('--strict-sni'),
     http2: !s.boolean('ROUTER_DISABLE_HTTP2'),
+    ticketKeyIntervalMs: s.number('--tls-ticket-key-interval'),
   };
 }
 
