@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import type { RouterOptions } from './cli/parse-options.ts';
@@ -14,9 +14,12 @@ import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
+import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
+import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
+import { prepareWorkingDir } from './haproxy/working-dir.ts';
 import type { Logger } from './log.ts';
 import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
@@ -183,9 +186,12 @@ function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome):
  */
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
+  for (const warning of options.warnings) log.warn(warning);
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
-  await mkdir(paths.run, { recursive: true, mode: 0o750 });
+  const haproxy = await checkHaproxyBinary(options.haproxyBinary);
+  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
+  await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
   const store = new ConfigStore(paths.workingDir);
@@ -290,7 +296,9 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   scheduler.request();
   await scheduler.flush();
 
+  let ticketKeys: TicketKeyRotation | undefined;
   const stop = async () => {
+    ticketKeys?.stop();
     operatorFiles.stop();
     wiring.status?.stop();
     wiring.hostAddresses?.stop();
@@ -303,6 +311,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     await stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
+  ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.tls.ticketKeyIntervalMs, logger: deps.logger });
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.httpPort}`);
   return {
     flush: () => scheduler.flush(),

@@ -64,11 +64,13 @@ const DEFAULTS: RouterOptions = {
     maxVersion: undefined,
     strictSni: false,
     http2: true,
+    ticketKeyIntervalMs: 3_600_000,
   },
   admission: admissionSettings(),
   extendedValidation: true,
   status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
   includeUdpEndpoints: false,
+  warnings: [],
 };
 
 const KUBE_SOURCE = {
@@ -76,6 +78,7 @@ const KUBE_SOURCE = {
   connection: {
     server: 'https://api.example:6443',
     token: undefined,
+    tokenFile: undefined,
     kubeconfig: undefined,
     context: undefined,
     certificateAuthority: undefined,
@@ -93,6 +96,9 @@ const KUBE_SOURCE = {
   allowHostEndpoints: false,
   endpointCidrs: [],
 } as const;
+
+const DEFAULT_CERTIFICATE_WARNING =
+  '--default-certificate is on the command line, where every user of this host can read it (ps): its private key too; use --default-certificate-path, --default-certificate-dir or DEFAULT_CERTIFICATE';
 
 const withAdmission = (overrides: Partial<RouterOptions['admission']>): RouterOptions => ({
   ...DEFAULTS,
@@ -185,7 +191,13 @@ describe('implemented flags', () => {
           watchEndpoints: true,
           allowLoopbackEndpoints: true,
         },
+        warnings: ['--token is on the command line, where every user of this host can read it (ps): use --token-file (ROUTER_TOKEN_FILE) or a kubeconfig'],
       }),
+    ],
+    [
+      '--token-file',
+      ['--server=https://api.example:6443', '--token-file=/run/secrets/token'],
+      withDefaults({ source: { ...KUBE_SOURCE, connection: { ...KUBE_SOURCE.connection, tokenFile: '/run/secrets/token' } } }),
     ],
     ['-n shorthand', ['--server=https://api.example:6443', '-n', 'apps'], withDefaults({ source: { ...KUBE_SOURCE, namespace: 'apps' } })],
     [
@@ -199,13 +211,14 @@ describe('implemented flags', () => {
     ['--ciphers modern', ['--ciphers=modern'], withTls({ ciphers: resolveCiphersOrThrow('modern') })],
     ['--ciphers old lowers the DH size', ['--ciphers=old'], withTls({ ciphers: resolveCiphersOrThrow('old'), dhParamBits: 1024 })],
     ['--ciphers LIST', ['--ciphers=ECDHE-RSA-AES128-GCM-SHA256:!aNULL'], withTls({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:!aNULL' })],
-    ['--default-certificate', ['--default-certificate=PEMTEXT'], withTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } })],
+    ['--default-certificate', ['--default-certificate=PEMTEXT'], { ...withTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } }), warnings: [DEFAULT_CERTIFICATE_WARNING] }],
+    ['--tls-ticket-key-interval', ['--tls-ticket-key-interval=15m'], withTls({ ticketKeyIntervalMs: 900_000 })],
     ['--default-certificate-path', ['--default-certificate-path=/c.pem'], withTls({ defaultCertificate: { kind: 'file', path: '/c.pem' } })],
     ['--default-certificate-dir', ['--default-certificate-dir=/d'], withTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
     [
       'certificate contents win over path and dir',
       ['--default-certificate-dir=/d', '--default-certificate-path=/c.pem', '--default-certificate=X'],
-      withTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }),
+      { ...withTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }), warnings: [DEFAULT_CERTIFICATE_WARNING] },
     ],
     [
       '--default-destination-ca-path',
@@ -299,6 +312,20 @@ describe('environment fallbacks', () => {
     expect(options([], { ...env, ROUTER_MANIFESTS_DIR: '/m' }).source).toEqual({ kind: 'manifests', dir: '/m' });
   });
 
+  test('ROUTER_TOKEN_FILE names the token file, and selects the Kubernetes source as --token-file does', () => {
+    expect(options(['--server=https://api.example:6443'], { ROUTER_TOKEN_FILE: '/t' }).source).toEqual({
+      ...KUBE_SOURCE,
+      connection: { ...KUBE_SOURCE.connection, tokenFile: '/t' },
+    });
+  });
+
+  test('secrets from the environment raise no warning; the same on the command line do', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----';
+    expect(options(['--server=https://api.example:6443'], { DEFAULT_CERTIFICATE: pem }).warnings).toEqual([]);
+    expect(options(['--server=https://api.example:6443', `--default-certificate=${pem}`]).warnings).toEqual([DEFAULT_CERTIFICATE_WARNING]);
+    expect(options(['--server=https://api.example:6443', '--token-file=/t']).warnings).toEqual([]);
+  });
+
   test('without --manifests, KUBECONFIG selects the Kubernetes source', () => {
     expect(options([], { KUBECONFIG: '/home/me/.kube/config' }).source).toEqual({
       ...KUBE_SOURCE,
@@ -309,6 +336,8 @@ describe('environment fallbacks', () => {
 
 describe('validation errors', () => {
   test.each<[string, readonly string[], Env, string[]]>([
+    ['--token beside --token-file', ['--server=https://a:6443', '--token=t', '--token-file=/t'], {}, ['--token and --token-file (ROUTER_TOKEN_FILE) exclude each other']],
+    ['--token beside ROUTER_TOKEN_FILE', ['--server=https://a:6443', '--token=t'], { ROUTER_TOKEN_FILE: '/t' }, ['--token and --token-file (ROUTER_TOKEN_FILE) exclude each other']],
     ['port 0', ['--http-port=0'], {}, ['--http-port: invalid value "0" (want an integer from 1 to 65535)']],
     [
       'the two runtime-update switches disagreeing',
@@ -317,6 +346,7 @@ describe('validation errors', () => {
       ['--haproxy-config-manager and --runtime-updates are the same switch and disagree'],
     ],
     ['a commit interval under a second', ['--commit-interval=500ms'], {}, ['--commit-interval: invalid duration "500ms" (want at least 1000ms)']],
+    ['a ticket key interval under a second', [], { ROUTER_TLS_TICKET_KEY_INTERVAL: '10ms' }, ['--tls-ticket-key-interval (from env ROUTER_TLS_TICKET_KEY_INTERVAL): invalid duration "10ms" (want at least 1000ms)']],
     ['port too big', ['--https-port', '65536'], {}, ['--https-port: invalid value "65536" (want an integer from 1 to 65535)']],
     [
       'port from env',
@@ -492,7 +522,7 @@ describe('tables', () => {
       '--kubernetes', '--server', '--token', '--context', '--certificate-authority', '--client-certificate', '--client-key',
       '--insecure-skip-tls-verify', '--request-timeout', '--v', '--vmodule', '--logtostderr',
       // ours
-      '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel',
+      '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel', '--token-file', '--tls-ticket-key-interval',
     ]; // prettier-ignore
     expect(required.filter((spelling) => !spellings.has(spelling))).toEqual([]);
   });

@@ -104,6 +104,8 @@ export interface TlsOptions {
   readonly maxVersion: TlsVersion | undefined;
   readonly strictSni: boolean;
   readonly http2: boolean;
+  /** How often the TLS session-ticket keys are rotated (--tls-ticket-key-interval). */
+  readonly ticketKeyIntervalMs: number;
 }
 
 /** Everything the router process needs from its command line and environment. */
@@ -138,6 +140,8 @@ export interface RouterOptions {
   readonly includeUdpEndpoints: boolean;
   /** Parse and check route certificates and keys (--extended-validation). */
   readonly extendedValidation: boolean;
+  /** What the operator should hear at start about how they passed the settings (secrets on the command line). */
+  readonly warnings: readonly string[];
 }
 
 export type ParseResult = { ok: true; options: RouterOptions } | { ok: false; errors: string[] };
@@ -340,6 +344,10 @@ class ResolvedSettings {
     return origin === 'cli' || origin === 'env';
   }
 
+  onCommandLine(name: string): boolean {
+    return this.values.get(name)?.origin.kind === 'cli';
+  }
+
   optionalString(name: string): string | undefined {
     const value = this.values.get(name)?.value;
     return typeof value === 'string' ? value : undefined;
@@ -430,7 +438,7 @@ function crossCheck(settings: ResolvedSettings): string[] {
 }
 
 /** Flags that only mean something with a Kubernetes connection. */
-const KUBE_CONNECTION_FLAGS = ['--config', '--server', '--context', '--token', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify'] as const;
+const KUBE_CONNECTION_FLAGS = ['--config', '--server', '--context', '--token', '--token-file', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify'] as const;
 const SELECTION_FLAGS = ['--namespace', '--labels', '--fields', '--namespace-labels', '--project-labels'] as const;
 /** Rules for endpoints from the API; the manifest directory is written by the host's admin and trusted. */
 const API_ENDPOINT_FLAGS = ['--allow-host-endpoints', '--endpoint-cidrs'] as const;
@@ -451,7 +459,20 @@ function sourceConflicts(s: ResolvedSettings): string[] {
     errors.push('--project-labels excludes --namespace and --namespace-labels');
   }
   if (s.given('--namespace-labels') && s.given('--namespace')) errors.push('--namespace-labels excludes --namespace');
+  if (s.given('--token') && s.given('--token-file')) errors.push('--token and --token-file (ROUTER_TOKEN_FILE) exclude each other');
   return errors;
+}
+
+/** Secrets in argv are readable by every user of the host (ps, /proc/<pid>/cmdline); the environment and files are not. */
+const SECRETS_ON_COMMAND_LINE: readonly [string, string][] = [
+  ['--token', 'use --token-file (ROUTER_TOKEN_FILE) or a kubeconfig'],
+  ['--default-certificate', 'its private key too; use --default-certificate-path, --default-certificate-dir or DEFAULT_CERTIFICATE'],
+];
+
+function secretWarnings(s: ResolvedSettings): string[] {
+  return SECRETS_ON_COMMAND_LINE.filter(([flag]) => s.onCommandLine(flag)).map(
+    ([flag, instead]) => `${flag} is on the command line, where every user of this host can read it (ps): ${instead}`,
+  );
 }
 
 function routingSource(s: ResolvedSettings): RoutingSource {
@@ -460,6 +481,7 @@ function routingSource(s: ResolvedSettings): RoutingSource {
   const connection: KubeConnection = {
     server: s.optionalString('--server'),
     token: s.optionalString('--token'),
+    tokenFile: s.optionalString('--token-file'),
     kubeconfig: s.optionalString('--config'),
     context: s.optionalString('--context'),
     certificateAuthority: s.optionalString('--certificate-authority'),
@@ -511,6 +533,7 @@ function tlsOptions(s: ResolvedSettings): TlsOptions {
     maxVersion: maxVersion === undefined ? undefined : s.oneOf('SSL_MAX_VERSION', TLS_VERSIONS),
     strictSni: s.boolean('--strict-sni'),
     http2: !s.boolean('ROUTER_DISABLE_HTTP2'),
+    ticketKeyIntervalMs: s.number('--tls-ticket-key-interval'),
   };
 }
 
@@ -578,5 +601,6 @@ function assemble(s: ResolvedSettings): RouterOptions {
       contentionWindowMs: s.number('--resync-interval') / 10,
     },
     includeUdpEndpoints: s.boolean('--include-udp-endpoints'),
+    warnings: secretWarnings(s),
   };
 }

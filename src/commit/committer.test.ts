@@ -5,6 +5,7 @@ import { FakeChecker, FakeHaproxy, MemoryWriter } from '../../test/support/commi
 import { captureLogs } from '../../test/support/log-capture.ts';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
+import { certificateFile } from '../config/certificates.ts';
 import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
 import { createRenderer } from '../config/render.ts';
 import type { Rejection } from '../admission/rejection.ts';
@@ -180,7 +181,7 @@ describe('committer', () => {
     const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
     put(a, onePod);
     put(edge, slice('e', ['10.0.0.9']));
-    checker.answers.push({ ok: false, output: ["[ALERT]    (1) : config : unable to load certificate '/w/certs/cert-default_e-0123456789abcdef.pem'"] });
+    checker.answers.push({ ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] });
     const c = committer({ runtimeUpdates: false });
     const refused = await c.commit();
     expect(refused.result).toBe('rejected-by-haproxy');

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
+import { certificateFile } from './certificates.ts';
 import { REDIRECT_TO_HTTPS } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
 
@@ -126,7 +127,7 @@ describe('TLS terminations', () => {
   test('a route certificate becomes a content-named file and a crt-list line with h2', () => {
     const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge', { certificate: 'CERT', key: 'KEY' }) }));
     expect(m.certificates).toHaveLength(1);
-    expect(m.certificates[0]?.name).toMatch(/^cert-default_e-[0-9a-f]{16}\.pem$/);
+    expect(m.certificates[0]?.name).toMatch(/^cert-default_e-[0-9a-f]{16}-[0-9a-f]{16}\.pem$/);
     expect(m.certificates[0]?.pem).toBe('KEY\nCERT\n');
     expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true }]);
   });
@@ -156,10 +157,11 @@ describe('TLS terminations', () => {
       defaultCertificate: '',
       defaultDestinationCa: 'DEFAULT CA\n',
     });
-    expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([['destca-_default_ca-81ba7bb9477f15d7.pem', 'DEFAULT CA\n']]);
+    const defaultCaFile = certificateFile('destca', '_default', 'ca', 'DEFAULT CA\n').name;
+    expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([[defaultCaFile, 'DEFAULT CA\n']]);
     expect(defaultCa.backends[0]?.serverTls).toEqual({
       verify: 'required',
-      caFile: '/tmp/router-test/certs/destca-_default_ca-81ba7bb9477f15d7.pem',
+      caFile: `/tmp/router-test/certs/${defaultCaFile}`,
       verifyHost: 'r.default.svc',
       alpn: true,
     });

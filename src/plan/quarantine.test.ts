@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls } from '../../test/support/fixtures.ts';
+import { certificateFile } from '../config/certificates.ts';
 import { applyQuarantine, quarantineRefused } from './quarantine.ts';
 
 const good = route({ name: 'good', tls: routeTls('edge', { certificate: 'A' }) });
 const bad = route({ name: 'bad', tls: routeTls('edge', { certificate: 'B' }) });
 const alert = (file: string) => `[ALERT]    (1) : config : parsing [/w/conf/cert_config.map:1] : 'ssl' : unable to load certificate '/w/certs/${file}'.`;
-const refusedBad = [alert('cert-default_bad-0123456789abcdef.pem')];
+const refusedBad = [alert(certificateFile('cert', 'default', 'bad', 'B').name)];
 
 describe('quarantine', () => {
   test('a route haproxy refused is kept out with haproxy\'s words, without the router\'s paths', () => {

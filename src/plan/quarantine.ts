@@ -1,6 +1,6 @@
 import type { Rejection } from '../admission/rejection.ts';
 import { objectKey, type Route } from '../domain/route.ts';
-import { refusedRoutes } from '../haproxy/refused-files.ts';
+import { refusedRoutes, withoutPaths } from '../haproxy/refused-files.ts';
 import type { QuarantineEntry } from './applied-state.ts';
 
 export type Quarantine = ReadonlyMap<string, QuarantineEntry>;
@@ -39,10 +39,10 @@ export function quarantineRefused(
 ): { quarantine: Quarantine; added: string[] } {
   const next = new Map(quarantine);
   const added: string[] = [];
-  for (const [key, said] of refusedRoutes(output)) {
+  for (const [key, said] of refusedRoutes(output, candidates.keys())) {
     const route = candidates.get(key);
     if (!route || next.has(key)) continue;
-    next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: `haproxy refused the route's certificate or CA: ${said}` } });
+    next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: withoutPaths(`haproxy refused the route's certificate or CA: ${said}`) } });
     added.push(key);
   }
   return { quarantine: added.length > 0 ? next : quarantine, added };
