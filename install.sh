@@ -190,7 +190,7 @@ ensure_haproxy() {
   step='checking haproxy'
   haproxy_version_ok && return 0
   if have haproxy; then
-    die "haproxy $(haproxy -v 2>/dev/null | sed -n 1p) is older than $HAPROXY_MIN_MAJOR.$HAPROXY_MIN_MINOR; install a newer one (e.g. from your distribution's backports) and re-run"
+    die "$(haproxy -v 2>/dev/null | sed -n 1p) is older than $HAPROXY_MIN_MAJOR.$HAPROXY_MIN_MINOR; install a newer one (e.g. from your distribution's backports) and re-run"
   fi
   step='installing haproxy with the package manager'
   say "$step"
@@ -206,7 +206,7 @@ ensure_haproxy() {
   else
     die "haproxy is missing and there is no apt-get, dnf, yum or zypper to install it with"
   fi
-  haproxy_version_ok || die "the package manager installed haproxy $(haproxy -v 2>/dev/null | sed -n 1p), older than $HAPROXY_MIN_MAJOR.$HAPROXY_MIN_MINOR"
+  haproxy_version_ok || die "the package manager installed $(haproxy -v 2>/dev/null | sed -n 1p), older than $HAPROXY_MIN_MAJOR.$HAPROXY_MIN_MINOR"
   # The router runs its own haproxy; the distribution's service would only hold ports and memory.
   systemctl disable --now haproxy.service >/dev/null 2>&1 || true
 }

@@ -2,17 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test
 import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
+import { runInstaller } from '../support/installer.ts';
 import { builtRouter } from '../support/processes.ts';
-import { serveRelease } from '../support/release-server.ts';
+import { ASSET as asset, fakeRouterBinary as fakeBinary, serveRelease, sha256, writeRelease } from '../support/release-server.ts';
 import { listTree } from '../support/tree.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
 const repo = resolve(import.meta.dir, '../..');
-const installer = join(repo, 'install.sh');
 const packagedUnit = readFileSync(join(repo, 'packaging/router.service'), 'utf8');
 const exampleEnv = readFileSync(join(repo, 'deploy/router.env.example'), 'utf8');
-const asset = process.arch === 'arm64' ? 'router-linux-arm64' : 'router-linux-amd64';
-const otherAsset = asset === 'router-linux-amd64' ? 'router-linux-arm64' : 'router-linux-amd64';
 
 const tmp = shortTempDir('inst');
 afterAll(() => tmp.remove());
@@ -23,19 +21,7 @@ function freshDir(name: string): string {
   return dir;
 }
 
-const sha256 = (data: string | Uint8Array) => new Bun.CryptoHasher('sha256').update(data).digest('hex');
-/** A stand-in release binary: all install.sh runs of it is `--version`. */
-const fakeBinary = (version: string, exitCode = 0) => `#!/bin/sh\necho "router ${version}"\nexit ${exitCode}\n`;
-
-/** A release directory as build:release lays it out; `sums` rewrites SHA256SUMS to break it. */
-function release(binary: string | Uint8Array, sums: (lines: string) => string = (l) => l): string {
-  const dir = freshDir('release');
-  writeFileSync(join(dir, asset), binary);
-  writeFileSync(join(dir, otherAsset), 'a binary for the other architecture\n');
-  const lines = [asset, otherAsset].map((name) => `${sha256(readFileSync(join(dir, name)))}  ${name}\n`).join('');
-  writeFileSync(join(dir, 'SHA256SUMS'), sums(lines));
-  return dir;
-}
+const release = (binary: string, sums?: (lines: string) => string) => writeRelease(freshDir('release'), binary, sums);
 
 /** Tools that must never run with --root: each records its call in the log. */
 const tattletales = freshDir('tattle');
@@ -48,28 +34,9 @@ for (const tool of ['systemctl', 'useradd', 'userdel', 'getent', 'chown', 'apt-g
 const failingMv = freshDir('failmv');
 writeFileSync(join(failingMv, 'mv'), '#!/bin/sh\ncase "$2" in */.router.install-new) echo "mv: simulated failure" >&2; exit 1 ;; esac\nexec /bin/mv "$@"\n', { mode: 0o755 });
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** The run's own working directory, TMPDIR and HOME, fresh and empty when it started. */
-  scratch: string[];
-}
-
-/** Runs install.sh with dash (Debian's sh) from an empty directory, with its own TMPDIR and HOME. */
-async function install(args: string[], opts: { env?: Record<string, string>; pathFirst?: string; wrap?: (cmd: string[]) => string[] } = {}): Promise<RunResult> {
-  const [cwd, tmpdir, home] = [freshDir('cwd'), freshDir('tmpdir'), freshDir('home')];
-  const path = [opts.pathFirst, tattletales, process.env.PATH ?? '/usr/bin:/bin'].filter(Boolean).join(':');
-  const cmd = ['sh', installer, ...args];
-  const proc = Bun.spawn(opts.wrap ? opts.wrap(cmd) : cmd, {
-    cwd,
-    env: { PATH: path, TMPDIR: tmpdir, HOME: home, ...opts.env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr, scratch: [cwd, tmpdir, home] };
-}
+/** install.sh with --root, where no tattletale may ever be called. */
+const install = (args: string[], opts: { env?: Record<string, string>; pathFirst?: string; wrap?: (cmd: string[]) => string[] } = {}) =>
+  runInstaller(args, { scratchParent: tmp.path, env: opts.env, wrap: opts.wrap, pathFirst: [...(opts.pathFirst ? [opts.pathFirst] : []), tattletales] });
 
 const FRESH_INSTALL = [
   'd 0755 etc',
