@@ -282,8 +282,10 @@ StartLimitIntervalSec=0
 # so only the main process needs to be heard.
 Type=notify
 NotifyAccess=main
+# Set here so that an env file without ROUTER_ARGS starts the router without a warning.
+Environment=ROUTER_ARGS=
 EnvironmentFile=/etc/router/router.env
-# $ROUTER_ARGS (unbraced) splits into words, and into none when unset.
+# $ROUTER_ARGS (unbraced) splits into words, and into none when empty.
 ExecStart=/usr/local/bin/router --working-dir=/var/lib/router $ROUTER_ARGS
 WorkingDirectory=/var/lib/router
 User=router
@@ -470,7 +472,7 @@ main() {
   manifests_dir=$conf_dir/manifests
   state_dir=$root/var/lib/router
 
-  # Kept beside the files it installs, so that with --root nothing is written outside it.
+  # Scratch space (downloads, backups, the undo journal); inside the root with --root, so nothing is written outside it.
   if [ "$system" = yes ]; then
     work=$(mktemp -d "${TMPDIR:-/tmp}/router-install.XXXXXX")
   else
