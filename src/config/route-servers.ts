@@ -1,3 +1,4 @@
+import { byName } from '../domain/compare.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { ipBytes } from '../domain/ip.ts';
 import { isDns1123Subdomain, isSafePortName, serverName } from '../domain/names.ts';
@@ -35,7 +36,7 @@ export function selectEndpoints(
 ): SelectedEndpoint[] {
   const seen = new Set<string>();
   const out: SelectedEndpoint[] = [];
-  const ordered = [...slices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const ordered = [...slices].sort(byName);
   for (const slice of ordered) {
     for (const port of slice.ports) {
       if ((port.protocol !== 'TCP' && !(includeUdp && port.protocol === 'UDP')) || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535) continue;

@@ -4,6 +4,7 @@
  * required fields only: host syntax, termination values and the like are
  * admission's job, which must see a bad route to reject it with a reason.
  */
+import { compareText } from '../domain/compare.ts';
 import type { EndpointAddress, EndpointPort, EndpointSlice } from '../domain/endpoints.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
@@ -19,7 +20,7 @@ import {
   reqString,
   type JsonObject,
 } from './fields.ts';
-import { compareIPs, compareText } from './order.ts';
+import { compareIPs } from './order.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
 export type Conversion<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -2,10 +2,10 @@
  * The merged view of a manifest directory and the events between two views.
  * Pure, so the source only does I/O and bookkeeping.
  */
+import { compareText } from '../../domain/compare.ts';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { ResourceEvent } from '../../domain/events.ts';
 import { objectKey, type Route } from '../../domain/route.ts';
-import { compareText } from '../order.ts';
 import { stableStringify } from '../stable-json.ts';
 import type { ManifestObjects } from './parse-manifests.ts';
 
