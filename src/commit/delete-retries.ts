@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { planDeleteRetry } from '../plan/plan.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
@@ -86,7 +87,7 @@ export class DeleteRetries {
     } catch (err) {
       if (epoch !== this.epoch || !this.pending.has(key)) return;
       this.schedule(ref, attempt + 1);
-      this.logger.debug(`retrying delete of ${key}: ${(err as Error).message}`);
+      this.logger.debug(`retrying delete of ${key}: ${errorMessage(err)}`);
     }
   }
 }

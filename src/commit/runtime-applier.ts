@@ -1,4 +1,5 @@
 import type { ConfigModel } from '../config/model.ts';
+import { errorMessage } from '../errors.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { Logger } from '../log.ts';
@@ -49,7 +50,7 @@ export class RuntimeApplier {
         this.deletes.add(result.busy.map((b) => b.command));
       }
     } catch (err) {
-      return { ok: false, failure: (err as Error).message, partial: true };
+      return { ok: false, failure: errorMessage(err), partial: true };
     }
     return { ok: true };
   }

@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { Route } from '../../domain/route.ts';
+import { errorMessage } from '../../errors.ts';
 import { toEndpointSlices, toRoute, type Conversion, type ConvertOptions } from '../convert.ts';
 import { isObject } from '../fields.ts';
 
@@ -141,8 +142,4 @@ function describe(o: Readonly<Record<string, unknown>>): string {
   const kind = typeof o.kind === 'string' ? o.kind : 'object without kind';
   const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : 'no apiVersion';
   return `${kind}${name} (${apiVersion})`;
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
