@@ -42,6 +42,17 @@ export function routingKeyName(namespace: string, name: string): string {
   return createHash('md5').update(` ${namespace}:${name}`).digest('hex');
 }
 
+/** One server of one backend, as the runtime API addresses it. */
+export interface ServerRef {
+  backend: string;
+  server: string;
+}
+
+/** `backend/server`: how a server is named on haproxy's CLI, and the key of every per-server record. */
+export function serverKey(ref: ServerRef): string {
+  return `${ref.backend}/${ref.server}`;
+}
+
 /**
  * openshift-router's endpoint ID (`pod:<pod>:<service>:<port>:<ip>:<port>` or
  * `ept:...` without a pod), used as the haproxy server name so a server keeps

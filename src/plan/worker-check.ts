@@ -1,7 +1,7 @@
 import type { ConfigModel } from '../config/model.ts';
+import { serverKey } from '../domain/names.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { ServerRuntimeState } from '../haproxy/runtime-api/servers-state.ts';
-import { serverKey } from './revive.ts';
 
 /** Route backends, as opposed to the frontends' helper backends (be_sni, be_no_sni) that hold the TLS hand-off. */
 const isRouteBackend = (name: string) => name.startsWith('be_') && name !== 'be_sni' && name !== 'be_no_sni';

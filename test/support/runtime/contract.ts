@@ -4,6 +4,7 @@ import type { BackendModel, ConfigModel, ServerModel } from '../../../src/config
 import { serverOptions } from '../../../src/config/server-line.ts';
 import type { ConfigSettings } from '../../../src/config/settings.ts';
 import type { EndpointSlice } from '../../../src/domain/endpoints.ts';
+import { serverKey } from '../../../src/domain/names.ts';
 import type { Route } from '../../../src/domain/route.ts';
 import { SERVER_BUSY_REPLY, type RuntimeCommand } from '../../../src/haproxy/runtime-api/commands.ts';
 import { planDeleteRetry, planUpdate } from '../../../src/plan/plan.ts';
@@ -133,7 +134,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
         if (result.busy.length === 0) return attempts;
         await Bun.sleep(10);
       }
-      throw new Error(`${ref.backend}/${ref.server} still busy after ${attempts.length} attempts`);
+      throw new Error(`${serverKey(ref)} still busy after ${attempts.length} attempts`);
     }
 
     const withServices = (services: Record<string, readonly string[]>): Layout => ({ ...layout, services: { ...layout.services, ...services } });
