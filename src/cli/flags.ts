@@ -105,7 +105,7 @@ const ROUTING: readonly FlagSpec[] = [
     env: ['ROUTER_MANIFESTS_DIR'],
     default: DEFAULT_MANIFESTS_DIR,
     group: 'Routing sources',
-    help: 'Directory of Route, Service and EndpointSlice manifests (YAML or JSON) to serve; the source used when no Kubernetes connection is configured.',
+    help: 'Directory of Route and EndpointSlice manifests (YAML or JSON) to serve; the source used when no Kubernetes connection is configured.',
     implemented: true,
   },
   {
