@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import type { RouterOptions } from './cli/parse-options.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
@@ -22,12 +21,11 @@ import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import { prepareWorkingDir } from './haproxy/working-dir.ts';
 import type { Logger } from './log.ts';
-import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from './config/endpoint-address.ts';
-import { objectKey, type Route } from './domain/route.ts';
-import { connectKube } from './sources/kube/connect.ts';
-import { followHostAddresses } from './sources/host-addresses.ts';
-import { ManifestSource } from './sources/manifest/manifest-source.ts';
-import { StatusWriter, type RouteVerdict } from './status/status-writer.ts';
+import { trustedEndpointFilter } from './config/endpoint-address.ts';
+import { createSource } from './sources/create-source.ts';
+import type { StatusWriter } from './status/status-writer.ts';
+import { verdictsOf } from './status/verdicts.ts';
+import { checkSocketPaths, workingPaths, type WorkingPaths } from './working-paths.ts';
 import { createRuntimeClient, type RuntimeClient } from './haproxy/runtime-api/runtime-client.ts';
 import { CommitScheduler } from './state/commit-scheduler.ts';
 import { validateRouteTls } from './tls/validate-route-tls.ts';
@@ -58,37 +56,8 @@ export interface RouterDeps {
   wrapRuntime?: (client: RuntimeClient) => RuntimeClient;
 }
 
-/** Paths inside the working dir; sockets live in run/ so their paths stay short. */
-export function workingPaths(workingDir: string) {
-  const wd = resolve(workingDir);
-  const run = join(wd, 'run');
-  return {
-    workingDir: wd,
-    run,
-    masterSocket: join(run, 'master.sock'),
-    adminSocket: join(run, 'haproxy.sock'),
-    sniSocket: join(run, 'haproxy-sni.sock'),
-    noSniSocket: join(run, 'haproxy-no-sni.sock'),
-    pidFile: join(run, 'haproxy.pid'),
-    certDir: join(wd, 'certs'),
-  };
-}
-
-export type WorkingPaths = ReturnType<typeof workingPaths>;
-
 /** Delay before a commit that threw is tried again. */
 const COMMIT_RETRY_MS = 2000;
-
-/** haproxy refuses unix socket paths longer than this ("too long (max 97)"), with an error that does not say which. */
-export const MAX_SOCKET_PATH_BYTES = 97;
-
-function checkSocketPaths(paths: WorkingPaths): void {
-  for (const socket of [paths.masterSocket, paths.adminSocket, paths.sniSocket, paths.noSniSocket]) {
-    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
-      throw new Error(`socket path ${socket} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes haproxy accepts; use a shorter --working-dir`);
-    }
-  }
-}
 
 /** Files the router writes once at start and the config names. */
 export interface ResolvedFiles {
@@ -137,47 +106,6 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
       ticketKeysPath: files.ticketKeysPath,
     },
   };
-}
-
-/** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
-function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['env'], requestCommit: () => void) {
-  const src = options.source;
-  const endpointLog = logger.withTag('endpoints');
-  if (src.kind === 'manifests') {
-    // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
-    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, hostAddresses: undefined };
-  }
-  if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
-  if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
-  let status: StatusWriter | undefined;
-  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key));
-  if (options.status.update) {
-    status = new StatusWriter({
-      api: kube.api.customObjects,
-      records: kube.source,
-      identity: { routerName: options.routerName, canonicalHostname: options.status.canonicalHostname },
-      contentionWindowMs: options.status.contentionWindowMs,
-      logger,
-    });
-  }
-  const hostAddresses = src.allowHostEndpoints ? undefined : followHostAddresses({ logger: endpointLog, onChange: requestCommit });
-  const allowAddress = apiEndpointFilter({
-    policy: { allowLoopback: src.allowLoopbackEndpoints, allowHost: src.allowHostEndpoints, cidrs: src.endpointCidrs },
-    host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
-    logger: endpointLog,
-  });
-  return { source: kube.source as Source, allowAddress, status, hostAddresses };
-}
-
-/** Each known route's verdict, for its status entry: admitted routes with their resolved host. */
-function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome): Map<string, RouteVerdict> {
-  const admitted = new Map(outcome.admitted.map((r) => [objectKey(r), r]));
-  const verdicts = new Map<string, RouteVerdict>();
-  for (const [key, route] of routes) {
-    const served = admitted.get(key);
-    verdicts.set(key, { host: (served ?? route).host, wildcardPolicy: route.wildcardPolicy, rejection: outcome.rejections.get(key), notice: outcome.notices.get(key) });
-  }
-  return verdicts;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 } from '../plan/applied-state.ts';
 import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-step.ts';
 import type { DesiredConfig } from '../plan/desired-config.ts';
-import { applyQuarantine, quarantineRefused } from '../plan/quarantine.ts';
+import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
 import { loadConfiguration, type LoadedResult, type LoadTimings } from './loader.ts';
 import type { CommitKind, CommitObserver, CommitOutcome } from './outcome.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
@@ -171,7 +171,14 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function carryOut(plan: CommitPlan, model: ConfigModel, candidates: ReadonlyMap<string, Route>): Promise<Result> {
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
-    await deps.writer.writeCertificates(plan.certificates);
+    const unwritten = await deps.writer.writeCertificates(plan.certificates);
+    if (unwritten.length > 0) {
+      const q = quarantineUnwritten(state.quarantine, unwritten, candidates);
+      if (q.unknown.length > 0) throw new Error(`could not write ${q.unknown.map((f) => `${f.name} (${f.code})`).join(', ')}`);
+      state = { ...state, quarantine: q.quarantine };
+      // The same commit again, without those routes: they hold their hosts, and nobody else waits.
+      return { result: 'deferred', retryAfterMs: 0, quarantined: q.added };
+    }
     if (plan.kind === 'write') {
       const gen = await deps.writer.stage(plan.files);
       await deps.writer.activate(gen.generation);

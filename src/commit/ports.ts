@@ -1,6 +1,6 @@
 import type { CertificateFile } from '../config/model.ts';
 import type { RenderedFiles } from '../config/render.ts';
-import type { CertStore } from '../haproxy/cert-store.ts';
+import type { CertStore, UnwrittenFile } from '../haproxy/cert-store.ts';
 import { checkConfig, type CheckResult } from '../haproxy/check-config.ts';
 import type { ConfigStore } from '../haproxy/config-store.ts';
 import type { ReloadResult } from '../haproxy/supervisor.ts';
@@ -27,8 +27,8 @@ export interface ConfigWriter {
   rollback(): Promise<void>;
   /** Removes a generation that was never activated. */
   discard(generation: number): Promise<void>;
-  /** Writes certificate files not on disk yet (named by content). */
-  writeCertificates(files: readonly CertificateFile[]): Promise<void>;
+  /** Writes certificate files not on disk yet (named by content); returns those refused for something about themselves. */
+  writeCertificates(files: readonly CertificateFile[]): Promise<UnwrittenFile[]>;
   /** Removes certificate files whose names are not in `keep`. */
   pruneCertificates(keep: ReadonlySet<string>): Promise<void>;
 }

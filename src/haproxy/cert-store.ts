@@ -4,6 +4,21 @@ import { join } from 'node:path';
 import type { CertificateFile } from '../config/model.ts';
 
 /**
+ * Errors that concern one file's name or contents, not the directory or the
+ * disk: the route that file belongs to is kept out, and everyone else's
+ * files are still written. Anything else (a full disk, a read-only file
+ * system, permissions) fails the whole write, to be retried.
+ */
+const PER_FILE_ERRORS = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EISDIR', 'ENOTDIR']);
+
+/** A certificate file that could not be written because of something about that file. */
+export interface UnwrittenFile {
+  name: string;
+  /** The error code (e.g. ENAMETOOLONG), without the path. */
+  code: string;
+}
+
+/**
  * Route certificates and destination CAs on disk. Files are named by content
  * (see config/certificates.ts), so writing is idempotent and a file the
  * running haproxy uses is never rewritten; old files are pruned once no
@@ -18,15 +33,28 @@ export class CertStore {
     await chmod(this.dir, 0o700);
   }
 
-  /** Writes the files that are not there yet; keys are readable by the owner only. */
-  async write(files: readonly CertificateFile[]): Promise<void> {
+  /**
+   * Writes the files that are not there yet; keys are readable by the owner
+   * only. Returns the files refused for something about themselves; throws
+   * when the directory or the disk fails.
+   */
+  async write(files: readonly CertificateFile[]): Promise<UnwrittenFile[]> {
+    const unwritten: UnwrittenFile[] = [];
     for (const file of files) {
       const path = join(this.dir, file.name);
       if (existsSync(path)) continue;
       const tmp = `${path}.tmp`;
-      await writeFile(tmp, file.pem, { mode: 0o600 });
-      await rename(tmp, path);
+      try {
+        await writeFile(tmp, file.pem, { mode: 0o600 });
+        await rename(tmp, path);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!PER_FILE_ERRORS.has(code)) throw err;
+        await rm(tmp, { force: true }).catch(() => {});
+        unwritten.push({ name: file.name, code });
+      }
     }
+    return unwritten;
   }
 
   /** Removes route certificate files that no kept generation refers to. */

@@ -24,6 +24,11 @@ export function withoutPaths(text: string): string {
   return text.replace(ABSOLUTE_PATH, '$1');
 }
 
+/** The route tag in a route certificate or destination CA file name (see config/certificates.ts), if it is one. */
+export function routeTagOf(text: string): string | undefined {
+  return ROUTE_FILE.exec(text)?.[1];
+}
+
 /**
  * Route key (`namespace/name`) -> what haproxy said about its file, as one
  * short line (still with any paths: see withoutPaths). `routeKeys` are the

@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'bun:test';
-import { route, settings, slice } from '../../test/support/fixtures.ts';
-import { buildConfigModel } from '../config/build-model.ts';
+import { settings } from '../../test/support/fixtures.ts';
 import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
 import { backend, model, server } from '../../test/support/models.ts';
 import { allowlistFile } from '../config/allowlists.ts';
 import { serverOptions } from '../config/server-line.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
-import { planDeleteRetry, planUpdate, runtimeSubset, type UpdatePlan } from './plan.ts';
+import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 
 const A = 'be_http:ns:a';
@@ -284,58 +283,4 @@ describe('planUpdate', () => {
       expect(planUpdate(c.applied, c.next)).toEqual(c.plan);
     });
   }
-});
-
-describe('planDeleteRetry', () => {
-  test('passes through drain so maintenance closes idle connections again, then deletes', () => {
-    expect(planDeleteRetry(ref('s1'))).toEqual([
-      { kind: 'set-drain', ...ref('s1') },
-      { kind: 'set-maint', ...ref('s1') },
-      { kind: 'del-server', ...ref('s1') },
-    ]);
-  });
-});
-
-describe('runtimeSubset', () => {
-  test('takes the server changes of unchanged backends and leaves everything else as applied', () => {
-    const applied = buildConfigModel({
-      routes: [route({ name: 'a' }), route({ name: 'b' })],
-      slices: [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])],
-      settings: settings(),
-      allowAddress: () => true,
-      defaultCertificate: '',
-    });
-    const next = buildConfigModel({
-      routes: [route({ name: 'a' }), route({ name: 'b', path: '/moved' }), route({ name: 'c' })],
-      slices: [slice('a', ['10.0.0.1', '10.0.0.9']), slice('b', ['10.0.0.2']), slice('c', ['10.0.0.3'])],
-      settings: settings(),
-      allowAddress: () => true,
-      defaultCertificate: '',
-    });
-    const partial = runtimeSubset(applied, next);
-    expect(partial.maps).toEqual(applied.maps);
-    expect(partial.backends.map((b) => b.name)).toEqual(applied.backends.map((b) => b.name));
-    expect(partial.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.1', '10.0.0.9']);
-    expect(planUpdate(applied, partial).kind).toBe('runtime');
-    expect(planUpdate(partial, next).kind).toBe('reload');
-  });
-});
-
-describe('map changes', () => {
-  test('are entry commands: additions and new values first, removals after, servers before the entries that use them', () => {
-    const applied: ConfigModel = {
-      ...base,
-      maps: { ...base.maps, 'os_http_be.map': [{ key: 'h.com/a', value: A }, { key: 'h.com/b', value: A }] },
-    };
-    const withServer = model([backend(A, [s1, server('pod:new', { ip: '10.0.0.9' })])]);
-    const next: ConfigModel = {
-      ...withServer,
-      maps: { ...base.maps, 'os_http_be.map': [{ key: 'h.com/b', value: 'be_http:ns:other' }, { key: 'h.com/c', value: A }] },
-    };
-    const plan = planUpdate(applied, next);
-    expect(plan.kind).toBe('runtime');
-    if (plan.kind !== 'runtime') return;
-    const kinds = plan.commands.map((c) => ('map' in c ? `${c.kind} ${c.key}` : c.kind));
-    expect(kinds).toEqual(['add-server', 'enable-server', 'set-map h.com/b', 'add-map h.com/c', 'del-map h.com/a']);
-  });
 });

@@ -1,6 +1,8 @@
 import type { Rejection } from '../admission/rejection.ts';
 import { objectKey, type Route } from '../domain/route.ts';
-import { refusedRoutes, withoutPaths } from '../haproxy/refused-files.ts';
+import { routeFileTag } from '../config/certificates.ts';
+import type { UnwrittenFile } from '../haproxy/cert-store.ts';
+import { refusedRoutes, routeTagOf, withoutPaths } from '../haproxy/refused-files.ts';
 import type { QuarantineEntry } from './applied-state.ts';
 
 export type Quarantine = ReadonlyMap<string, QuarantineEntry>;
@@ -24,6 +26,35 @@ export function applyQuarantine(quarantine: Quarantine, routes: Iterable<Route>)
     kept.set(key, entry);
   }
   return { held, quarantine: kept.size === quarantine.size ? quarantine : kept };
+}
+
+/**
+ * Quarantines the routes whose certificate files could not be written for
+ * something about the file itself: the route is kept out alone, with the
+ * error (no path), and everyone else's files are written and served.
+ */
+export function quarantineUnwritten(
+  quarantine: Quarantine,
+  unwritten: readonly UnwrittenFile[],
+  candidates: ReadonlyMap<string, Route>,
+): { quarantine: Quarantine; added: string[]; unknown: UnwrittenFile[] } {
+  const byTag = new Map([...candidates.keys()].map((key) => [routeFileTag(key), key]));
+  const next = new Map(quarantine);
+  const added: string[] = [];
+  const unknown: UnwrittenFile[] = [];
+  for (const file of unwritten) {
+    const tag = routeTagOf(file.name);
+    const key = tag === undefined ? undefined : byTag.get(tag);
+    const route = key === undefined ? undefined : candidates.get(key);
+    if (key === undefined || !route) {
+      unknown.push(file);
+      continue;
+    }
+    if (next.has(key)) continue;
+    next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: `the route's certificate file could not be written (${file.code})` } });
+    added.push(key);
+  }
+  return { quarantine: added.length > 0 ? next : quarantine, added, unknown };
 }
 
 /**

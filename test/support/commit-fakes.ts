@@ -1,6 +1,7 @@
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from '../../src/commit/ports.ts';
 import type { CertificateFile } from '../../src/config/model.ts';
 import type { RenderedFiles } from '../../src/config/render.ts';
+import type { UnwrittenFile } from '../../src/haproxy/cert-store.ts';
 import type { CheckResult } from '../../src/haproxy/check-config.ts';
 import type { ReloadResult } from '../../src/haproxy/supervisor.ts';
 import { fakeAclsFromRendered, fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';
@@ -36,8 +37,16 @@ export class MemoryWriter implements ConfigWriter {
     this.generations.delete(generation);
   }
 
+  /** Certificate names the "disk" refuses, as a name it cannot hold. */
+  readonly unwritable = new Set<string>();
+
   async writeCertificates(files: readonly CertificateFile[]) {
-    for (const f of files) this.certificates.set(f.name, f.pem);
+    const unwritten: UnwrittenFile[] = [];
+    for (const f of files) {
+      if (this.unwritable.has(f.name)) unwritten.push({ name: f.name, code: 'ENAMETOOLONG' });
+      else this.certificates.set(f.name, f.pem);
+    }
+    return unwritten;
   }
 
   async pruneCertificates(keep: ReadonlySet<string>) {

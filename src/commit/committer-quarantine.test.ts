@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { committerHarness, type CommitterHarness } from '../../test/support/committer-harness.ts';
+import { route, routeTls, slice } from '../../test/support/fixtures.ts';
+import { certificateFile } from '../config/certificates.ts';
+import { desiredConfig } from '../plan/desired-config.ts';
+
+let h: CommitterHarness;
+
+beforeEach(() => {
+  h = committerHarness();
+});
+
+afterEach(async () => {
+  await h.stop();
+});
+
+const a = route({ name: 'a' });
+const onePod = slice('a', ['10.0.0.1']);
+const twoPods = slice('a', ['10.0.0.1', '10.0.0.2']);
+
+describe('committer: what haproxy or the disk refuses', () => {
+  test('a route whose file haproxy refuses is quarantined alone, until its TLS changes', async () => {
+    const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
+    h.put(a, onePod);
+    h.put(edge, slice('e', ['10.0.0.9']));
+    h.checker.answers.push({ ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] });
+    const c = h.committer({ runtimeUpdates: false });
+    const refused = await c.commit();
+    expect(refused.result).toBe('rejected-by-haproxy');
+    expect(refused.retryAfterMs).toBe(0);
+    expect(refused.quarantined).toEqual(['default/e']);
+    const retried = await c.commit();
+    expect(retried.result).toBe('started');
+    expect(retried.admitted.map((r) => r.name)).toEqual(['a']);
+    expect(retried.rejections.get('default/e')?.reason).toBe('ExtendedValidationFailed');
+    h.put({ ...edge, tls: routeTls('edge', { certificate: 'CERT2', key: 'KEY' }) });
+    expect((await c.commit()).admitted.map((r) => r.name)).toEqual(['a', 'e']);
+  });
+
+  test('a route whose certificate file cannot be written is kept out alone, holding its host', async () => {
+    const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
+    const intruder = route({ name: 'e2', namespace: 'other', host: edge.host, creationTimestamp: '2026-06-01T00:00:00Z' });
+    h.put(a, onePod);
+    h.put(edge, slice('e', ['10.0.0.9']));
+    h.put(intruder, slice('e2', ['10.0.0.8'], { namespace: 'other' }));
+    const c = h.committer();
+    const file = desiredConfig(h.desiredInput(h.routes.values())).model.certificates[0]?.name ?? '';
+    h.writer.unwritable.add(file);
+    const first = await c.commit();
+    expect(first.result).toBe('deferred');
+    expect(first.retryAfterMs).toBe(0);
+    expect(first.quarantined).toEqual(['default/e']);
+    const second = await c.commit();
+    expect(second.result).toBe('started');
+    expect(second.rejections.get('default/e')?.message).toBe("the route's certificate file could not be written (ENAMETOOLONG)");
+    expect(second.rejections.get('other/e2')?.reason).toBe('HostAlreadyClaimed');
+    expect(second.admitted.map((r) => r.name)).toEqual(['a']);
+  });
+
+  test('a candidate haproxy refuses as a whole is not tried again until the files change', async () => {
+    h.put(a, onePod);
+    const c = h.committer();
+    await c.commit();
+    h.put(a, twoPods);
+    h.checker.answers.push({ ok: false, output: ['[ALERT] (1) : config : something global'] });
+    const c2 = h.committer({ runtimeUpdates: false });
+    // A second committer on the same haproxy: its first load is a reload, which haproxy refuses.
+    expect((await c2.commit()).result).toBe('rejected-by-haproxy');
+    expect((await c2.commit()).result).toBe('unchanged');
+    expect(h.checker.checked).toHaveLength(2);
+  });
+
+  test('a check that could not run is retried later, not taken as a verdict', async () => {
+    h.put(a, onePod);
+    h.checker.answers.push({ ok: false, output: ['cannot run haproxy: timeout'] });
+    const c = h.committer();
+    const outcome = await c.commit();
+    expect(outcome.result).toBe('deferred');
+    expect(outcome.retryAfterMs).toBe(2000);
+    expect((await c.commit()).result).toBe('started');
+  });
+});

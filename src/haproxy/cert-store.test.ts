@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { shortTempDir } from '../../test/support/workdir.ts';
+import { CertStore } from './cert-store.ts';
+
+let dir: ReturnType<typeof shortTempDir>;
+let store: CertStore;
+
+beforeEach(async () => {
+  dir = shortTempDir('certs');
+  store = new CertStore(join(dir.path, 'certs'));
+  await store.init();
+});
+
+afterEach(() => dir.remove());
+
+describe('CertStore.write', () => {
+  test('a file whose name the file system refuses is reported alone; the others are written', async () => {
+    const unwritten = await store.write([
+      { name: `cert-${'x'.repeat(300)}.pem`, pem: 'A' },
+      { name: 'cert-ok.pem', pem: 'B' },
+    ]);
+    expect(unwritten).toEqual([{ name: `cert-${'x'.repeat(300)}.pem`, code: 'ENAMETOOLONG' }]);
+    expect(await Bun.file(join(store.dir, 'cert-ok.pem')).text()).toBe('B');
+  });
+
+  test('a failure of the directory itself fails the whole write', async () => {
+    rmSync(store.dir, { recursive: true });
+    await expect(store.write([{ name: 'cert-ok.pem', pem: 'B' }])).rejects.toThrow();
+  });
+
+  test('files already there are left alone (names are content-addressed)', async () => {
+    await store.write([{ name: 'cert-ok.pem', pem: 'B' }]);
+    expect(await store.write([{ name: 'cert-ok.pem', pem: 'changed' }])).toEqual([]);
+    expect(await Bun.file(join(store.dir, 'cert-ok.pem')).text()).toBe('B');
+    expect(existsSync(join(store.dir, 'cert-ok.pem.tmp'))).toBe(false);
+  });
+});

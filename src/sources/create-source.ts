@@ -1,0 +1,39 @@
+import type { RouterOptions } from '../cli/parse-options.ts';
+import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from '../config/endpoint-address.ts';
+import type { Source } from '../domain/events.ts';
+import type { Logger } from '../log.ts';
+import { StatusWriter } from '../status/status-writer.ts';
+import { followHostAddresses } from './host-addresses.ts';
+import { connectKube } from './kube/connect.ts';
+import { ManifestSource } from './manifest/manifest-source.ts';
+
+/** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
+export function createSource(options: RouterOptions, logger: Logger, env: Readonly<Record<string, string | undefined>> | undefined, requestCommit: () => void) {
+  const src = options.source;
+  const endpointLog = logger.withTag('endpoints');
+  if (src.kind === 'manifests') {
+    // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
+    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, hostAddresses: undefined };
+  }
+  if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
+  if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
+  let status: StatusWriter | undefined;
+  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key));
+  if (options.status.update) {
+    status = new StatusWriter({
+      api: kube.api.customObjects,
+      records: kube.source,
+      identity: { routerName: options.routerName, canonicalHostname: options.status.canonicalHostname },
+      contentionWindowMs: options.status.contentionWindowMs,
+      logger,
+    });
+  }
+  const hostAddresses = src.allowHostEndpoints ? undefined : followHostAddresses({ logger: endpointLog, onChange: requestCommit });
+  const allowAddress = apiEndpointFilter({
+    policy: { allowLoopback: src.allowLoopbackEndpoints, allowHost: src.allowHostEndpoints, cidrs: src.endpointCidrs },
+    host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
+    logger: endpointLog,
+  });
+  return { source: kube.source as Source, allowAddress, status, hostAddresses };
+}
+
