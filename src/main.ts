@@ -1,7 +1,7 @@
 import pkg from '../package.json' with { type: 'json' };
 import { runCli } from './cli/command.ts';
-import type { RouterOptions } from './cli/parse-options.ts';
 import { createLogger } from './log.ts';
+import type { RouterOptions } from './options.ts';
 import { startRouter } from './router.ts';
 
 /** How long a stop signal that arrives during startup waits for a haproxy start in progress. */

@@ -1,7 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
-import type { RouterOptions } from './cli/parse-options.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
 import type { ConfigSettings } from './config/settings.ts';
@@ -14,6 +13,7 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
+import type { RouterOptions } from './options.ts';
 import { apiEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
 import { connectKube } from './sources/kube/connect.ts';
@@ -87,46 +87,17 @@ export interface ResolvedFiles {
 }
 
 export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles): ConfigSettings {
-  const h = options.haproxy;
-  const tls = options.tls;
   return {
-    bindAddress: options.bindAddress,
-    httpPort: options.httpPort,
-    httpsPort: options.httpsPort,
-    maxConnections: options.maxConnections,
-    threads: h.threads,
-    hardStopAfterMs: h.hardStopAfterMs,
-    bufSize: h.bufSize,
-    maxRewrite: h.maxRewrite,
+    ...options.listen,
+    ...options.haproxy,
+    timeouts: options.timeouts,
+    tls: { ...options.tls, ticketKeysPath: files.ticketKeysPath },
+    // Spares are only ever taken over through the runtime API.
+    sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,
     certDir: paths.certDir,
     sniSocketPath: paths.sniSocket,
     noSniSocketPath: paths.noSniSocket,
-    timeouts: {
-      connectMs: h.connectTimeoutMs,
-      clientMs: h.clientTimeoutMs,
-      clientFinMs: h.clientFinTimeoutMs,
-      serverMs: h.serverTimeoutMs,
-      serverFinMs: h.serverFinTimeoutMs,
-      httpRequestMs: h.httpRequestTimeoutMs,
-      httpKeepAliveMs: h.httpKeepAliveTimeoutMs,
-      tunnelMs: h.tunnelTimeoutMs,
-      inspectDelayMs: h.inspectDelayMs,
-    },
-    loadBalanceAlgorithm: h.loadBalanceAlgorithm,
-    checkIntervalMs: h.checkIntervalMs,
-    cookieName: h.cookieName,
-    sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
-    tls: {
-      strictSni: tls.strictSni,
-      ciphers: tls.ciphers,
-      ciphersuites: tls.ciphersuites,
-      minVersion: tls.minVersion,
-      maxVersion: tls.maxVersion,
-      dhParamBits: tls.dhParamBits,
-      http2: tls.http2,
-      ticketKeysPath: files.ticketKeysPath,
-    },
   };
 }
 
@@ -180,7 +151,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const certs = new CertStore(paths.certDir);
   await certs.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
-  const operatorFiles = await followOperatorFiles(options.tls, paths.certDir, log, () => scheduler.request());
+  const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -272,7 +243,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     await stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
-  log.info(`router ready: serving ${state.routes.size} routes on port ${options.httpPort}`);
+  log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),
     stop,

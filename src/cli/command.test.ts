@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { runCli, USAGE_EXIT_CODE } from './command.ts';
-import { helpText, type RouterOptions } from './parse-options.ts';
+import type { RouterOptions } from '../options.ts';
+import { helpText } from './parse-options.ts';
 
 /** Runs the command with recording writers and a runner that exits with `runExit`. */
 async function cli(argv: readonly string[], env: Record<string, string> = {}, runExit = 0) {
@@ -65,6 +66,6 @@ describe('runCli', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('');
     expect(result.runs).toHaveLength(1);
-    expect(result.runs[0]).toMatchObject({ source: { kind: 'manifests', dir: '/m' }, intervalMs: 100, httpPort: 8080 });
+    expect(result.runs[0]).toMatchObject({ source: { kind: 'manifests', dir: '/m' }, intervalMs: 100, listen: { httpPort: 8080 } });
   });
 });

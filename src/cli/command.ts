@@ -3,7 +3,8 @@
  * runner. It returns an exit code instead of exiting so main and tests decide
  * what to do with it.
  */
-import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
+import type { RouterOptions } from '../options.ts';
+import { helpText, parseOptions } from './parse-options.ts';
 
 /** What the command needs from its surroundings. */
 export interface CliDeps {

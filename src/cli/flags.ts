@@ -7,6 +7,7 @@
  * tables.
  */
 import { LOG_LEVEL_NAMES, type LogFormat } from '../log.ts';
+import { LOAD_BALANCE_ALGORITHMS, TLS_VERSIONS } from '../options.ts';
 
 export type ValueType =
   /** Any non-empty string. */
@@ -91,9 +92,7 @@ export type FlagSpec = SettingBase &
 export type EnvSpec = SettingBase & Support & { readonly name: string };
 
 export const LOG_FORMATS = ['pretty', 'json'] as const satisfies readonly LogFormat[];
-export const LOAD_BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'source', 'random'] as const;
 export const DEFAULT_MANIFESTS_DIR = '/etc/router/manifests';
-export const TLS_VERSIONS = ['TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
 const PORT = { type: 'int', min: 1, max: 65535 } as const;
 

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import { DEFAULT_MANIFESTS_DIR, ENV_SETTINGS, FLAGS, plannedText, type FlagSpec } from './flags.ts';
 import { admissionSettings } from '../../test/support/admission.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
-import { helpText, parseOptions, type RouterOptions } from './parse-options.ts';
+import type { RouterOptions } from '../options.ts';
+import { helpText, parseOptions } from './parse-options.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,9 +21,42 @@ function errors(argv: readonly string[], env: Env = {}): string[] {
 
 const DEFAULTS: RouterOptions = {
   source: { kind: 'manifests', dir: DEFAULT_MANIFESTS_DIR },
-  bindAddress: '',
-  httpPort: 80,
-  httpsPort: 443,
+  listen: { bindAddress: '', httpPort: 80, httpsPort: 443 },
+  haproxy: {
+    maxConnections: 50000,
+    threads: undefined,
+    hardStopAfterMs: 3_600_000,
+    bufSize: 32768,
+    maxRewrite: 8192,
+    loadBalanceAlgorithm: 'random',
+    checkIntervalMs: 5000,
+    cookieName: undefined,
+  },
+  timeouts: {
+    connectMs: 5000,
+    clientMs: 30_000,
+    clientFinMs: 1000,
+    serverMs: 30_000,
+    serverFinMs: 1000,
+    httpRequestMs: 10_000,
+    httpKeepAliveMs: 300_000,
+    tunnelMs: 3_600_000,
+    inspectDelayMs: 5000,
+  },
+  tls: {
+    strictSni: false,
+    ciphers: resolveCiphersOrThrow('intermediate'),
+    ciphersuites: undefined,
+    minVersion: 'TLSv1.2',
+    maxVersion: undefined,
+    dhParamBits: 2048,
+    http2: true,
+  },
+  operatorTls: {
+    defaultCertificate: { kind: 'generate' },
+    defaultDestinationCaPath: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
+    defaultDestinationCaExplicit: false,
+  },
   workingDir: '/var/lib/router',
   haproxyBinary: 'haproxy',
   logFormat: 'pretty',
@@ -32,42 +66,11 @@ const DEFAULTS: RouterOptions = {
   runtimeUpdates: true,
   commitIntervalMs: 3_600_000,
   sparesPerShape: 10,
-  maxConnections: 50000,
   routerName: 'public',
-  haproxy: {
-    connectTimeoutMs: 5000,
-    clientTimeoutMs: 30_000,
-    clientFinTimeoutMs: 1000,
-    serverTimeoutMs: 30_000,
-    serverFinTimeoutMs: 1000,
-    httpRequestTimeoutMs: 10_000,
-    httpKeepAliveTimeoutMs: 300_000,
-    tunnelTimeoutMs: 3_600_000,
-    inspectDelayMs: 5000,
-    hardStopAfterMs: 3_600_000,
-    threads: undefined,
-    bufSize: 32768,
-    maxRewrite: 8192,
-    loadBalanceAlgorithm: 'random',
-    checkIntervalMs: 5000,
-    cookieName: undefined,
-  },
-  tls: {
-    defaultCertificate: { kind: 'generate' },
-    defaultDestinationCaPath: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
-    defaultDestinationCaExplicit: false,
-    ciphers: resolveCiphersOrThrow('intermediate'),
-    dhParamBits: 2048,
-    ciphersuites: undefined,
-    minVersion: 'TLSv1.2',
-    maxVersion: undefined,
-    strictSni: false,
-    http2: true,
-  },
   admission: admissionSettings(),
-  extendedValidation: true,
   status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
   includeUdpEndpoints: false,
+  extendedValidation: true,
 };
 
 const KUBE_SOURCE = {
@@ -105,9 +108,18 @@ function resolveCiphersOrThrow(name: string): string {
 const withTls = (overrides: Partial<RouterOptions['tls']>): RouterOptions => ({ ...DEFAULTS, tls: { ...DEFAULTS.tls, ...overrides } });
 
 const withDefaults = (overrides: Partial<RouterOptions>): RouterOptions => ({ ...DEFAULTS, ...overrides });
+const withListen = (overrides: Partial<RouterOptions['listen']>): RouterOptions => ({ ...DEFAULTS, listen: { ...DEFAULTS.listen, ...overrides } });
 const withHaproxy = (overrides: Partial<RouterOptions['haproxy']>): RouterOptions => ({
   ...DEFAULTS,
   haproxy: { ...DEFAULTS.haproxy, ...overrides },
+});
+const withTimeouts = (overrides: Partial<RouterOptions['timeouts']>): RouterOptions => ({
+  ...DEFAULTS,
+  timeouts: { ...DEFAULTS.timeouts, ...overrides },
+});
+const withOperatorTls = (overrides: Partial<RouterOptions['operatorTls']>): RouterOptions => ({
+  ...DEFAULTS,
+  operatorTls: { ...DEFAULTS.operatorTls, ...overrides },
 });
 
 /** A value each flag type accepts, for flags whose value does not matter to the test. */
@@ -130,11 +142,11 @@ describe('implemented flags', () => {
   test.each<[string, readonly string[], RouterOptions]>([
     ['--manifests DIR', ['--manifests', '/srv/routes'], withDefaults({ source: { kind: 'manifests', dir: '/srv/routes' } })],
     ['--manifests=DIR', ['--manifests=/srv/routes'], withDefaults({ source: { kind: 'manifests', dir: '/srv/routes' } })],
-    ['--http-port', ['--http-port', '8080'], withDefaults({ httpPort: 8080 })],
-    ['--https-port=', ['--https-port=8443'], withDefaults({ httpsPort: 8443 })],
-    ['ports at the bounds', ['--http-port=1', '--https-port=65535'], withDefaults({ httpPort: 1, httpsPort: 65535 })],
-    ['--bind-address v4', ['--bind-address', '127.0.0.1'], withDefaults({ bindAddress: '127.0.0.1' })],
-    ['--bind-address v6', ['--bind-address=::1'], withDefaults({ bindAddress: '::1' })],
+    ['--http-port', ['--http-port', '8080'], withListen({ httpPort: 8080 })],
+    ['--https-port=', ['--https-port=8443'], withListen({ httpsPort: 8443 })],
+    ['ports at the bounds', ['--http-port=1', '--https-port=65535'], withListen({ httpPort: 1, httpsPort: 65535 })],
+    ['--bind-address v4', ['--bind-address', '127.0.0.1'], withListen({ bindAddress: '127.0.0.1' })],
+    ['--bind-address v6', ['--bind-address=::1'], withListen({ bindAddress: '::1' })],
     ['--working-dir', ['--working-dir', '/tmp/wd'], withDefaults({ workingDir: '/tmp/wd' })],
     ['--haproxy-binary', ['--haproxy-binary=/usr/sbin/haproxy'], withDefaults({ haproxyBinary: '/usr/sbin/haproxy' })],
     ['--template', ['--template', '/etc/router/custom.eta'], withDefaults({ templatePath: '/etc/router/custom.eta' })],
@@ -144,12 +156,12 @@ describe('implemented flags', () => {
     ['the two switches agreeing', ['--haproxy-config-manager', '--runtime-updates=true'], withDefaults({ runtimeUpdates: true })],
     ['--interval=1m30s', ['--interval=1m30s'], withDefaults({ intervalMs: 90_000 })],
     ['--interval=0', ['--interval=0'], withDefaults({ intervalMs: 0 })],
-    ['--max-connections', ['--max-connections', '20000'], withDefaults({ maxConnections: 20000 })],
+    ['--max-connections', ['--max-connections', '20000'], withHaproxy({ maxConnections: 20000 })],
     ['--name', ['--name', 'internal'], withDefaults({ routerName: 'internal' })],
     ['--log-format', ['--log-format', 'json'], withDefaults({ logFormat: 'json' })],
     ['--loglevel', ['--loglevel=debug'], withDefaults({ logLevel: 'debug' })],
     ['--loglevel silent', ['--loglevel', 'silent'], withDefaults({ logLevel: 'silent' })],
-    ['the last of a repeated flag wins', ['--http-port=81', '--http-port', '82'], withDefaults({ httpPort: 82 })],
+    ['the last of a repeated flag wins', ['--http-port=81', '--http-port', '82'], withListen({ httpPort: 82 })],
     ['--strict-sni', ['--strict-sni'], withTls({ strictSni: true })],
     ['--allowed-domains', ['--allowed-domains=a.com, b.com'], withAdmission({ allowedDomains: ['a.com', 'b.com'] })],
     ['--denied-domains repeated', ['--denied-domains=a.com', '--denied-domains', 'b.com'], withAdmission({ deniedDomains: ['a.com', 'b.com'] })],
@@ -185,18 +197,18 @@ describe('implemented flags', () => {
     ['--ciphers modern', ['--ciphers=modern'], withTls({ ciphers: resolveCiphersOrThrow('modern') })],
     ['--ciphers old lowers the DH size', ['--ciphers=old'], withTls({ ciphers: resolveCiphersOrThrow('old'), dhParamBits: 1024 })],
     ['--ciphers LIST', ['--ciphers=ECDHE-RSA-AES128-GCM-SHA256:!aNULL'], withTls({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:!aNULL' })],
-    ['--default-certificate', ['--default-certificate=PEMTEXT'], withTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } })],
-    ['--default-certificate-path', ['--default-certificate-path=/c.pem'], withTls({ defaultCertificate: { kind: 'file', path: '/c.pem' } })],
-    ['--default-certificate-dir', ['--default-certificate-dir=/d'], withTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
+    ['--default-certificate', ['--default-certificate=PEMTEXT'], withOperatorTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } })],
+    ['--default-certificate-path', ['--default-certificate-path=/c.pem'], withOperatorTls({ defaultCertificate: { kind: 'file', path: '/c.pem' } })],
+    ['--default-certificate-dir', ['--default-certificate-dir=/d'], withOperatorTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
     [
       'certificate contents win over path and dir',
       ['--default-certificate-dir=/d', '--default-certificate-path=/c.pem', '--default-certificate=X'],
-      withTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }),
+      withOperatorTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }),
     ],
     [
       '--default-destination-ca-path',
       ['--default-destination-ca-path=/ca.pem'],
-      withTls({ defaultDestinationCaPath: '/ca.pem', defaultDestinationCaExplicit: true }),
+      withOperatorTls({ defaultDestinationCaPath: '/ca.pem', defaultDestinationCaExplicit: true }),
     ],
   ])('%s', (_name, argv, expected) => {
     expect(options(argv)).toEqual(expected);
@@ -229,25 +241,25 @@ describe('implemented flags', () => {
 describe('environment fallbacks', () => {
   test.each<[string, string, RouterOptions]>([
     ['ROUTER_MANIFESTS_DIR', '/srv/m', withDefaults({ source: { kind: 'manifests', dir: '/srv/m' } })],
-    ['ROUTER_SERVICE_HTTP_PORT', '10080', withDefaults({ httpPort: 10080 })],
-    ['ROUTER_SERVICE_HTTPS_PORT', '10443', withDefaults({ httpsPort: 10443 })],
-    ['ROUTER_BIND_ADDRESS', '127.0.0.1', withDefaults({ bindAddress: '127.0.0.1' })],
+    ['ROUTER_SERVICE_HTTP_PORT', '10080', withListen({ httpPort: 10080 })],
+    ['ROUTER_SERVICE_HTTPS_PORT', '10443', withListen({ httpsPort: 10443 })],
+    ['ROUTER_BIND_ADDRESS', '127.0.0.1', withListen({ bindAddress: '127.0.0.1' })],
     ['ROUTER_HAPROXY_BINARY', '/opt/haproxy', withDefaults({ haproxyBinary: '/opt/haproxy' })],
     ['TEMPLATE_FILE', '/t.eta', withDefaults({ templatePath: '/t.eta' })],
     ['RELOAD_INTERVAL', '250ms', withDefaults({ intervalMs: 250 })],
-    ['ROUTER_MAX_CONNECTIONS', '1000', withDefaults({ maxConnections: 1000 })],
+    ['ROUTER_MAX_CONNECTIONS', '1000', withHaproxy({ maxConnections: 1000 })],
     ['ROUTER_SERVICE_NAME', 'sharded', withDefaults({ routerName: 'sharded' })],
     ['ROUTER_LOG_FORMAT', 'json', withDefaults({ logFormat: 'json' })],
     ['ROUTER_LOGLEVEL', 'trace', withDefaults({ logLevel: 'trace' })],
-    ['ROUTER_DEFAULT_CONNECT_TIMEOUT', '2s', withHaproxy({ connectTimeoutMs: 2000 })],
-    ['ROUTER_DEFAULT_CLIENT_TIMEOUT', '1m', withHaproxy({ clientTimeoutMs: 60_000 })],
-    ['ROUTER_CLIENT_FIN_TIMEOUT', '500ms', withHaproxy({ clientFinTimeoutMs: 500 })],
-    ['ROUTER_DEFAULT_SERVER_TIMEOUT', '45s', withHaproxy({ serverTimeoutMs: 45_000 })],
-    ['ROUTER_DEFAULT_SERVER_FIN_TIMEOUT', '2000', withHaproxy({ serverFinTimeoutMs: 2000 })],
-    ['ROUTER_SLOWLORIS_TIMEOUT', '20s', withHaproxy({ httpRequestTimeoutMs: 20_000 })],
-    ['ROUTER_SLOWLORIS_HTTP_KEEPALIVE', '60s', withHaproxy({ httpKeepAliveTimeoutMs: 60_000 })],
-    ['ROUTER_DEFAULT_TUNNEL_TIMEOUT', '2h', withHaproxy({ tunnelTimeoutMs: 7_200_000 })],
-    ['ROUTER_INSPECT_DELAY', '1s', withHaproxy({ inspectDelayMs: 1000 })],
+    ['ROUTER_DEFAULT_CONNECT_TIMEOUT', '2s', withTimeouts({ connectMs: 2000 })],
+    ['ROUTER_DEFAULT_CLIENT_TIMEOUT', '1m', withTimeouts({ clientMs: 60_000 })],
+    ['ROUTER_CLIENT_FIN_TIMEOUT', '500ms', withTimeouts({ clientFinMs: 500 })],
+    ['ROUTER_DEFAULT_SERVER_TIMEOUT', '45s', withTimeouts({ serverMs: 45_000 })],
+    ['ROUTER_DEFAULT_SERVER_FIN_TIMEOUT', '2000', withTimeouts({ serverFinMs: 2000 })],
+    ['ROUTER_SLOWLORIS_TIMEOUT', '20s', withTimeouts({ httpRequestMs: 20_000 })],
+    ['ROUTER_SLOWLORIS_HTTP_KEEPALIVE', '60s', withTimeouts({ httpKeepAliveMs: 60_000 })],
+    ['ROUTER_DEFAULT_TUNNEL_TIMEOUT', '2h', withTimeouts({ tunnelMs: 7_200_000 })],
+    ['ROUTER_INSPECT_DELAY', '1s', withTimeouts({ inspectDelayMs: 1000 })],
     ['ROUTER_HARD_STOP_AFTER', '1d', withHaproxy({ hardStopAfterMs: 86_400_000 })],
     ['ROUTER_THREADS', '4', withHaproxy({ threads: 4 })],
     ['ROUTER_BUF_SIZE', '65536', withHaproxy({ bufSize: 65536 })],
@@ -261,18 +273,18 @@ describe('environment fallbacks', () => {
     ['SSL_MAX_VERSION', 'TLSv1.2', withTls({ maxVersion: 'TLSv1.2' })],
     ['ROUTER_CIPHERSUITES', 'TLS_AES_128_GCM_SHA256', withTls({ ciphersuites: 'TLS_AES_128_GCM_SHA256' })],
     ['ROUTER_DISABLE_HTTP2', 'true', withTls({ http2: false })],
-    ['DEFAULT_CERTIFICATE_DIR', '/d', withTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
+    ['DEFAULT_CERTIFICATE_DIR', '/d', withOperatorTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
   ])('%s=%s', (variable, value, expected) => {
     expect(options([], { [variable]: value })).toEqual(expected);
   });
 
-  test.each<[string, readonly string[], Env, Partial<RouterOptions>]>([
-    ['command line beats env (space form)', ['--http-port', '81'], { ROUTER_SERVICE_HTTP_PORT: '82' }, { httpPort: 81 }],
-    ['command line beats env (= form)', ['--interval=1s'], { RELOAD_INTERVAL: '9s' }, { intervalMs: 1000 }],
-    ['env beats default', [], { ROUTER_SERVICE_NAME: 'x' }, { routerName: 'x' }],
-    ['an invalid env value is irrelevant when the flag is given', ['--http-port=81'], { ROUTER_SERVICE_HTTP_PORT: 'nope' }, { httpPort: 81 }],
+  test.each<[string, readonly string[], Env, RouterOptions]>([
+    ['command line beats env (space form)', ['--http-port', '81'], { ROUTER_SERVICE_HTTP_PORT: '82' }, withListen({ httpPort: 81 })],
+    ['command line beats env (= form)', ['--interval=1s'], { RELOAD_INTERVAL: '9s' }, withDefaults({ intervalMs: 1000 })],
+    ['env beats default', [], { ROUTER_SERVICE_NAME: 'x' }, withDefaults({ routerName: 'x' })],
+    ['an invalid env value is irrelevant when the flag is given', ['--http-port=81'], { ROUTER_SERVICE_HTTP_PORT: 'nope' }, withListen({ httpPort: 81 })],
   ])('%s', (_name, argv, env, expected) => {
-    expect(options(argv, env)).toEqual(withDefaults(expected));
+    expect(options(argv, env)).toEqual(expected);
   });
 
   test.each(['1', 't', 'TRUE', 'False', '0'])('booleans from env use Go syntax: ROUTER_SHUTDOWN=%s', (value) => {

@@ -5,136 +5,22 @@
  * router with defaults.
  */
 import { isIP } from 'node:net';
-import type { AdmissionSettings } from '../admission/settings.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
 import { isDns1123Subdomain } from '../domain/names.ts';
 import type { KubeConnection } from '../kube-client/kube-config.ts';
-import { LOG_LEVEL_NAMES, type LogFormat, type LogLevelName } from '../log.ts';
+import { LOG_LEVEL_NAMES, type LogLevelName } from '../log.ts';
+import { LOAD_BALANCE_ALGORITHMS, TLS_VERSIONS, type DefaultCertificateSource, type RouterOptions, type RoutingSource, type TlsOptions } from '../options.ts';
 import {
   plannedText,
   ENV_SETTINGS,
   FLAGS,
-  LOAD_BALANCE_ALGORITHMS,
   LOG_FORMATS,
-  TLS_VERSIONS,
   type EnvSpec,
   type FlagSpec,
 } from './flags.ts';
 import { parseGoBool, parseGoDuration, parseHaproxyTime, parseInteger, type Parsed } from './values.ts';
 
 export { helpText } from './help.ts';
-
-/** How to reach the API server; undefined fields fall back to the kubeconfig, then in-cluster settings. */
-export type KubeConnectionOptions = KubeConnection;
-
-/** Where routes and endpoints come from. */
-export type RoutingSource =
-  | { readonly kind: 'manifests'; readonly dir: string }
-  | {
-      readonly kind: 'kubernetes';
-      readonly connection: KubeConnectionOptions;
-      /** undefined: every namespace. */
-      readonly namespace: string | undefined;
-      readonly routeLabels: string | undefined;
-      readonly routeFields: string | undefined;
-      readonly namespaceLabels: string | undefined;
-      /** `*` selects every project the router can see. */
-      readonly projectLabels: string | undefined;
-      readonly watchEndpoints: boolean;
-      readonly allowLoopbackEndpoints: boolean;
-    };
-
-/** Route status writing (--update-status, --name, --router-canonical-hostname). */
-export interface StatusOptions {
-  readonly update: boolean;
-  readonly canonicalHostname: string | undefined;
-  /** Window of the contention tracker: upstream uses resync-interval / 10. */
-  readonly contentionWindowMs: number;
-}
-
-export type LoadBalanceAlgorithm = (typeof LOAD_BALANCE_ALGORITHMS)[number];
-
-/** haproxy tuning read from upstream's template variables; times in milliseconds. */
-export interface HaproxyTuning {
-  readonly connectTimeoutMs: number;
-  readonly clientTimeoutMs: number;
-  readonly clientFinTimeoutMs: number;
-  readonly serverTimeoutMs: number;
-  readonly serverFinTimeoutMs: number;
-  /** `timeout http-request` (ROUTER_SLOWLORIS_TIMEOUT). */
-  readonly httpRequestTimeoutMs: number;
-  /** `timeout http-keep-alive` (ROUTER_SLOWLORIS_HTTP_KEEPALIVE). */
-  readonly httpKeepAliveTimeoutMs: number;
-  readonly tunnelTimeoutMs: number;
-  readonly inspectDelayMs: number;
-  /** `undefined`: no hard-stop-after, old processes drain for as long as their connections last. */
-  readonly hardStopAfterMs: number | undefined;
-  /** `undefined`: haproxy picks the thread count. */
-  readonly threads: number | undefined;
-  readonly bufSize: number;
-  readonly maxRewrite: number;
-  readonly loadBalanceAlgorithm: LoadBalanceAlgorithm;
-  readonly checkIntervalMs: number;
-  /** ROUTER_COOKIE_NAME; `undefined`: each route's cookie is named after the route. */
-  readonly cookieName: string | undefined;
-}
-
-/** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
-export type DefaultCertificateSource =
-  | { readonly kind: 'pem'; readonly pem: string }
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'dir'; readonly dir: string }
-  | { readonly kind: 'generate' };
-
-export type TlsVersion = (typeof TLS_VERSIONS)[number];
-
-export interface TlsOptions {
-  readonly defaultCertificate: DefaultCertificateSource;
-  readonly defaultDestinationCaPath: string;
-  /** A CA path the operator named must exist; the built-in default is used only when present (as upstream). */
-  readonly defaultDestinationCaExplicit: boolean;
-  readonly ciphers: string;
-  readonly dhParamBits: number;
-  readonly ciphersuites: string | undefined;
-  readonly minVersion: TlsVersion;
-  readonly maxVersion: TlsVersion | undefined;
-  readonly strictSni: boolean;
-  readonly http2: boolean;
-}
-
-/** Everything the router process needs from its command line and environment. */
-export interface RouterOptions {
-  readonly source: RoutingSource;
-  /** "" binds every address, as openshift-router does. */
-  readonly bindAddress: string;
-  readonly httpPort: number;
-  readonly httpsPort: number;
-  readonly workingDir: string;
-  readonly haproxyBinary: string;
-  readonly logFormat: LogFormat;
-  readonly logLevel: LogLevelName;
-  /** `undefined`: use the embedded template. */
-  readonly templatePath: string | undefined;
-  /** Minimum time between reload starts; 0 reloads as soon as a change arrives. Runtime updates never wait. */
-  readonly intervalMs: number;
-  /** Endpoint changes through the runtime API (--runtime-updates, or upstream's --haproxy-config-manager). */
-  readonly runtimeUpdates: boolean;
-  /** Longest time routes run on spare backends before a reload gives them their own (--commit-interval). */
-  readonly commitIntervalMs: number;
-  /** Spare backends per route shape (--blueprint-route-pool-size). */
-  readonly sparesPerShape: number;
-  readonly maxConnections: number;
-  /** Router name for route status (`--name`). */
-  readonly routerName: string;
-  readonly haproxy: HaproxyTuning;
-  readonly tls: TlsOptions;
-  readonly admission: AdmissionSettings;
-  readonly status: StatusOptions;
-  /** Let UDP endpoint ports become servers (--include-udp-endpoints). */
-  readonly includeUdpEndpoints: boolean;
-  /** Parse and check route certificates and keys (--extended-validation). */
-  readonly extendedValidation: boolean;
-}
 
 export type ParseResult = { ok: true; options: RouterOptions } | { ok: false; errors: string[] };
 
@@ -485,15 +371,12 @@ function tlsOptions(s: ResolvedSettings): TlsOptions {
   if (!ciphers.ok) return missing('--ciphers');
   const maxVersion = s.optionalString('SSL_MAX_VERSION');
   return {
-    defaultCertificate: defaultCertificate(s),
-    defaultDestinationCaPath: s.string('--default-destination-ca-path'),
-    defaultDestinationCaExplicit: s.given('--default-destination-ca-path'),
+    strictSni: s.boolean('--strict-sni'),
     ciphers: ciphers.ciphers,
-    dhParamBits: ciphers.dhParamBits,
     ciphersuites: s.optionalString('ROUTER_CIPHERSUITES'),
     minVersion: s.oneOf('SSL_MIN_VERSION', TLS_VERSIONS),
     maxVersion: maxVersion === undefined ? undefined : s.oneOf('SSL_MAX_VERSION', TLS_VERSIONS),
-    strictSni: s.boolean('--strict-sni'),
+    dhParamBits: ciphers.dhParamBits,
     http2: !s.boolean('ROUTER_DISABLE_HTTP2'),
   };
 }
@@ -512,9 +395,38 @@ function logLevel(settings: ResolvedSettings): LogLevelName {
 function assemble(s: ResolvedSettings): RouterOptions {
   return {
     source: routingSource(s),
-    bindAddress: s.optionalString('--bind-address') ?? '',
-    httpPort: s.number('--http-port'),
-    httpsPort: s.number('--https-port'),
+    listen: {
+      bindAddress: s.optionalString('--bind-address') ?? '',
+      httpPort: s.number('--http-port'),
+      httpsPort: s.number('--https-port'),
+    },
+    haproxy: {
+      maxConnections: s.number('--max-connections'),
+      threads: s.optionalNumber('ROUTER_THREADS'),
+      hardStopAfterMs: s.optionalNumber('ROUTER_HARD_STOP_AFTER'),
+      bufSize: s.number('ROUTER_BUF_SIZE'),
+      maxRewrite: s.number('ROUTER_MAX_REWRITE_SIZE'),
+      loadBalanceAlgorithm: s.oneOf('ROUTER_LOAD_BALANCE_ALGORITHM', LOAD_BALANCE_ALGORITHMS),
+      checkIntervalMs: s.number('ROUTER_BACKEND_CHECK_INTERVAL'),
+      cookieName: s.optionalString('ROUTER_COOKIE_NAME'),
+    },
+    timeouts: {
+      connectMs: s.number('ROUTER_DEFAULT_CONNECT_TIMEOUT'),
+      clientMs: s.number('ROUTER_DEFAULT_CLIENT_TIMEOUT'),
+      clientFinMs: s.number('ROUTER_CLIENT_FIN_TIMEOUT'),
+      serverMs: s.number('ROUTER_DEFAULT_SERVER_TIMEOUT'),
+      serverFinMs: s.number('ROUTER_DEFAULT_SERVER_FIN_TIMEOUT'),
+      httpRequestMs: s.number('ROUTER_SLOWLORIS_TIMEOUT'),
+      httpKeepAliveMs: s.number('ROUTER_SLOWLORIS_HTTP_KEEPALIVE'),
+      tunnelMs: s.number('ROUTER_DEFAULT_TUNNEL_TIMEOUT'),
+      inspectDelayMs: s.number('ROUTER_INSPECT_DELAY'),
+    },
+    tls: tlsOptions(s),
+    operatorTls: {
+      defaultCertificate: defaultCertificate(s),
+      defaultDestinationCaPath: s.string('--default-destination-ca-path'),
+      defaultDestinationCaExplicit: s.given('--default-destination-ca-path'),
+    },
     workingDir: s.string('--working-dir'),
     haproxyBinary: s.string('--haproxy-binary'),
     logFormat: s.oneOf('--log-format', LOG_FORMATS),
@@ -524,27 +436,7 @@ function assemble(s: ResolvedSettings): RouterOptions {
     runtimeUpdates: s.optionalBoolean('--haproxy-config-manager') ?? s.boolean('--runtime-updates'),
     commitIntervalMs: s.number('--commit-interval'),
     sparesPerShape: s.number('--blueprint-route-pool-size'),
-    maxConnections: s.number('--max-connections'),
     routerName: s.string('--name'),
-    haproxy: {
-      connectTimeoutMs: s.number('ROUTER_DEFAULT_CONNECT_TIMEOUT'),
-      clientTimeoutMs: s.number('ROUTER_DEFAULT_CLIENT_TIMEOUT'),
-      clientFinTimeoutMs: s.number('ROUTER_CLIENT_FIN_TIMEOUT'),
-      serverTimeoutMs: s.number('ROUTER_DEFAULT_SERVER_TIMEOUT'),
-      serverFinTimeoutMs: s.number('ROUTER_DEFAULT_SERVER_FIN_TIMEOUT'),
-      httpRequestTimeoutMs: s.number('ROUTER_SLOWLORIS_TIMEOUT'),
-      httpKeepAliveTimeoutMs: s.number('ROUTER_SLOWLORIS_HTTP_KEEPALIVE'),
-      tunnelTimeoutMs: s.number('ROUTER_DEFAULT_TUNNEL_TIMEOUT'),
-      inspectDelayMs: s.number('ROUTER_INSPECT_DELAY'),
-      hardStopAfterMs: s.optionalNumber('ROUTER_HARD_STOP_AFTER'),
-      threads: s.optionalNumber('ROUTER_THREADS'),
-      bufSize: s.number('ROUTER_BUF_SIZE'),
-      maxRewrite: s.number('ROUTER_MAX_REWRITE_SIZE'),
-      loadBalanceAlgorithm: s.oneOf('ROUTER_LOAD_BALANCE_ALGORITHM', LOAD_BALANCE_ALGORITHMS),
-      checkIntervalMs: s.number('ROUTER_BACKEND_CHECK_INTERVAL'),
-      cookieName: s.optionalString('ROUTER_COOKIE_NAME'),
-    },
-    tls: tlsOptions(s),
     admission: {
       allowedDomains: s.list('--allowed-domains'),
       deniedDomains: s.list('--denied-domains'),
@@ -555,12 +447,12 @@ function assemble(s: ResolvedSettings): RouterOptions {
       overrideDomains: s.list('--override-domains'),
       routerDomain: s.optionalString('--router-domain'),
     },
-    extendedValidation: s.boolean('--extended-validation'),
     status: {
       update: s.boolean('--update-status'),
       canonicalHostname: s.optionalString('--router-canonical-hostname'),
       contentionWindowMs: s.number('--resync-interval') / 10,
     },
     includeUdpEndpoints: s.boolean('--include-udp-endpoints'),
+    extendedValidation: s.boolean('--extended-validation'),
   };
 }
