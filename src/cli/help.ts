@@ -2,7 +2,8 @@
  * `router --help`, generated from the tables so it cannot drift from what the
  * parser accepts.
  */
-import { ENV_SETTINGS, FLAGS, HELP_GROUPS, plannedText, type EnvSpec, type FlagSpec, type Support, type ValueType } from './flags.ts';
+import { ENV_ENTRIES, FLAG_ENTRIES } from './flags.ts';
+import { HELP_GROUPS, plannedText, type EnvSpec, type FlagSpec, type Support, type ValueType } from './table/spec.ts';
 
 const INDENT = '  ';
 const DETAIL_INDENT = '        ';
@@ -30,26 +31,26 @@ one (even through its environment variable) is an error until its issue lands.`;
 /** The full --help text: every flag and environment variable, grouped, with env fallbacks, defaults and status. */
 export function helpText(): string {
   const sections = HELP_GROUPS.map((group) => {
-    const flags = FLAGS.filter((flag) => flag.group === group).flatMap(describeFlag);
-    const vars = ENV_SETTINGS.filter((setting) => setting.group === group).flatMap(describeEnvSetting);
+    const flags = FLAG_ENTRIES.filter(([, flag]) => flag.group === group).flatMap(([name, flag]) => describeFlag(name, flag));
+    const vars = ENV_ENTRIES.filter(([, setting]) => setting.group === group).flatMap(([name, setting]) => describeEnvSetting(name, setting));
     const envPart = vars.length > 0 ? ['', `${INDENT}Environment variables:`, ...vars] : [];
     return [`${group}:`, ...flags, ...envPart].join('\n');
   });
   return [HEADER, ...sections].join('\n\n') + '\n';
 }
 
-function describeFlag(flag: FlagSpec): string[] {
+function describeFlag(name: string, flag: FlagSpec): string[] {
   const aliases = flag.aliases ?? [];
   const shorts = aliases.filter((alias) => !alias.startsWith('--'));
   const longs = aliases.filter((alias) => alias.startsWith('--'));
-  const spellings = [...shorts, flag.name, ...longs].join(', ');
+  const spellings = [...shorts, name, ...longs].join(', ');
   const placeholder = placeholderOf(flag);
   const facts = [flag.env?.length ? `env ${flag.env.join(', ')}` : undefined, ...commonFacts(flag)];
   return [`${INDENT}${spellings}${placeholder ? ` ${placeholder}` : ''}`, ...details(flag.help, facts)];
 }
 
-function describeEnvSetting(setting: EnvSpec): string[] {
-  return [`${INDENT}${setting.name}=${placeholderOf(setting) ?? 'bool'}`, ...details(setting.help, commonFacts(setting))];
+function describeEnvSetting(name: string, setting: EnvSpec): string[] {
+  return [`${INDENT}${name}=${placeholderOf(setting) ?? 'bool'}`, ...details(setting.help, commonFacts(setting))];
 }
 
 function placeholderOf(spec: FlagSpec | EnvSpec): string | undefined {
@@ -64,9 +65,9 @@ function commonFacts(spec: FlagSpec | EnvSpec): (string | undefined)[] {
 }
 
 function statusOf(support: Support): string | undefined {
-  if (!support.implemented) return plannedText(support.issue);
-  if ('ignored' in support) return `accepted and ignored: ${support.ignored}`;
-  if ('rejected' in support) return `refused: ${support.rejected}`;
+  if (support.issue !== undefined) return plannedText(support.issue);
+  if (support.ignored !== undefined) return `accepted and ignored: ${support.ignored}`;
+  if (support.rejected !== undefined) return `refused: ${support.rejected}`;
   return undefined;
 }
 
