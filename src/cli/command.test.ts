@@ -48,8 +48,8 @@ describe('runCli', () => {
       { ROUTER_SYSLOG_ADDRESS: '/dev/log' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
-        '--allow-external-certificates is not implemented yet (issue #4)',
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet',
+        '--allow-external-certificates is not implemented yet (issue #13)',
+        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)',
       ],
     ],
   ])('%s is a usage error', async (_name, argv, env, errors) => {

@@ -26,7 +26,8 @@ Flags accept --flag=value and --flag value; booleans are --flag or --flag=false.
 Precedence: command line, then environment, then default. Durations use Go
 syntax (300ms, 1m30s); "time" values use HAProxy syntax (5s, 5000ms, 1h).
 Settings marked "not implemented yet" are accepted by openshift-router; giving
-one (even through its environment variable) is an error until its issue lands.`;
+one (even through its environment variable) is an error until the issue named
+beside it lands ("left for later" ones have no issue yet).`;
 
 /** The full --help text: every flag and environment variable, grouped, with env fallbacks, defaults and status. */
 export function helpText(): string {

@@ -41,7 +41,7 @@ export const ROUTING_FLAGS = {
     default: 'false',
     group: 'Routing sources',
     help: 'Deprecated upstream.',
-    ignored: 'Ingress objects are converted to Routes by route-controller-manager, not by the router',
+    ignored: 'Ingress objects are converted to Routes by route-controller-manager, not by the router (an Ingress controller of its own is issue #14)',
   },
   '--name': {
     type: 'string',

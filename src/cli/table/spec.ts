@@ -28,20 +28,17 @@ export interface ValueOfType {
   enum: string;
 }
 
-/** The tracker issues that will implement what is still missing. */
+/** The open issue that will implement a missing setting, or "later" when upstream has it and no issue plans it yet. */
 export type PlannedIssue =
-  /** Kubernetes connection, selection and route status. */
-  | 3
-  /** Admission, TLS, certificates and domains. */
-  | 4
-  /** Dynamic configuration manager. */
-  | 5
-  /** Metrics, stats, health and everything else: no issue is filed for these yet. */
-  | 'unscheduled';
+  /** Operations: health, stats and metrics endpoints, access logs, shutdown timing, the environment upstream deployments set. */
+  | 11
+  /** Per-route annotations and the global haproxy settings (compression, forwarded headers, PROXY protocol, error pages, mutual TLS, header capture, ...). */
+  | 13
+  | 'later';
 
 /** How an error or --help refers to the work that will implement a setting. */
 export function plannedText(issue: PlannedIssue): string {
-  return issue === 'unscheduled' ? 'not implemented yet' : `not implemented yet (issue #${issue})`;
+  return issue === 'later' ? 'not implemented yet (left for later, no issue planned)' : `not implemented yet (issue #${issue})`;
 }
 
 export const HELP_GROUPS = [

@@ -22,7 +22,7 @@ export const TLS_FLAGS = {
     metavar: 'DIR',
     env: ['DEFAULT_CERTIFICATE_DIR'],
     group: 'TLS',
-    help: 'Directory with tls.crt (and tls.key) for the default certificate, read at start (changes need a router restart).',
+    help: 'Directory with tls.crt (and tls.key) for the default certificate, followed while the router runs.',
   },
   '--default-destination-ca-path': {
     type: 'string',
