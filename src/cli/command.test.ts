@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { runCli, USAGE_EXIT_CODE } from './command.ts';
 import type { RouterOptions } from '../options.ts';
-import { helpText } from './parse-options.ts';
+import { helpText } from './help.ts';
 
 /** Runs the command with recording writers and a runner that exits with `runExit`. */
 async function cli(argv: readonly string[], env: Record<string, string> = {}, runExit = 0) {

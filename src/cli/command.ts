@@ -4,7 +4,9 @@
  * what to do with it.
  */
 import type { RouterOptions } from '../options.ts';
-import { helpText, parseOptions } from './parse-options.ts';
+import { helpText } from './help.ts';
+import { parseOptions } from './parse-options.ts';
+import type { Env } from './resolve.ts';
 
 /** What the command needs from its surroundings. */
 export interface CliDeps {
@@ -22,11 +24,7 @@ export const USAGE_EXIT_CODE = 2;
  * Handles `--help`/`-h`, `--version` and the `version` subcommand, otherwise
  * parses argv (without the executable) and env and runs the router.
  */
-export async function runCli(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  deps: CliDeps,
-): Promise<number> {
+export async function runCli(argv: readonly string[], env: Env, deps: CliDeps): Promise<number> {
   const request = metaRequest(argv);
   if (request === 'help') {
     deps.stdout(helpText());
@@ -36,13 +34,20 @@ export async function runCli(
     deps.stdout(`router ${deps.version}\n`);
     return 0;
   }
+  return withOptions(argv, env, deps, deps.run);
+}
+
+/**
+ * Parses the flags and environment and hands the options on, or reports every
+ * usage error. Subcommands that take router's flags (issue #11's `render` and
+ * `check`) go through here with their own `use`.
+ */
+async function withOptions(argv: readonly string[], env: Env, deps: CliDeps, use: (options: RouterOptions) => Promise<number>): Promise<number> {
   const parsed = parseOptions(argv, env);
-  if (!parsed.ok) {
-    for (const error of parsed.errors) deps.stderr(`router: ${error}\n`);
-    deps.stderr("Run 'router --help' for usage.\n");
-    return USAGE_EXIT_CODE;
-  }
-  return deps.run(parsed.options);
+  if (parsed.ok) return use(parsed.options);
+  for (const error of parsed.errors) deps.stderr(`router: ${error}\n`);
+  deps.stderr("Run 'router --help' for usage.\n");
+  return USAGE_EXIT_CODE;
 }
 
 /**

@@ -8,8 +8,6 @@ import { readArgv } from './argv.ts';
 import { crossCheck } from './cross-check.ts';
 import { resolveSettings, type Env } from './resolve.ts';
 
-export { helpText } from './help.ts';
-
 export type ParseResult = { ok: true; options: RouterOptions } | { ok: false; errors: string[] };
 
 /** Precedence: command line > environment > default. */

@@ -32,7 +32,10 @@ export interface ValueOfType {
 export type PlannedIssue =
   /** Operations: health, stats and metrics endpoints, access logs, shutdown timing, the environment upstream deployments set. */
   | 11
-  /** Per-route annotations and the global haproxy settings (compression, forwarded headers, PROXY protocol, error pages, mutual TLS, header capture, ...). */
+  /**
+   * Per-route annotations and the global haproxy settings: compression, forwarded
+   * headers, PROXY protocol, error pages, mutual TLS, header capture, ...
+   */
   | 13
   | 'later';
 
