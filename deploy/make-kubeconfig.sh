@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes a kubeconfig for a router host from the token created by rbac.yaml.
 # Run where kubectl talks to the cluster:  deploy/make-kubeconfig.sh > router.kubeconfig
-# then copy it to the host as /etc/router/kubeconfig (mode 0600) and start
-#   router --config=/etc/router/kubeconfig --strict-sni
+# then copy it to the host as /etc/router/kubeconfig, readable by the router
+# user and no one else (chown root:router, chmod 0640), and set in /etc/router/router.env
+#   KUBECONFIG=/etc/router/kubeconfig
 set -euo pipefail
 ns=router-system
 server=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what router needs to build and run when it is missing: bun (from
-# npm), haproxy >= 2.6 and openssl (from apt) and the locked node_modules. Idempotent.
+# Installs what router needs to build, run and test when it is missing: bun
+# (from npm), haproxy >= 2.6, openssl and the test tools (from apt) and the
+# locked node_modules. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +14,15 @@ if ! command -v bun >/dev/null 2>&1 || ! bun --version >/dev/null 2>&1; then
   if ! bun --version >/dev/null 2>&1; then as_root node "$(npm root -g)/bun/install.js"; fi
 fi
 
-# openssl: the tests make their certificates with it.
+# openssl: the tests make their certificates with it. python3 binds the datagram socket that stands in for
+# systemd's in the readiness tests; systemd-analyze verifies the unit, shellcheck install.sh, which downloads with curl.
 missing=()
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "==> installing ${missing[*]} from apt"
   as_root apt-get update -qq

@@ -3,6 +3,7 @@ import { runCli } from './cli/command.ts';
 import { createLogger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { startRouter } from './router.ts';
+import { systemdNotifier } from './systemd/notify.ts';
 
 /** How long a stop signal that arrives during startup waits for a haproxy start in progress. */
 const STARTING_GRACE_MS = 5000;
@@ -17,6 +18,7 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
 
 async function run(options: RouterOptions): Promise<number> {
   const logger = createLogger({ format: options.logFormat, level: options.logLevel });
+  const systemd = systemdNotifier(process.env, logger);
   const stopSignal = nextStopSignal();
   const starting = startRouter(options, { logger });
   // Starting waits for the API to sync, which may take long when it is down: a stop signal must still work then.
@@ -33,7 +35,9 @@ async function run(options: RouterOptions): Promise<number> {
     return 0;
   }
   const { router } = first;
+  systemd.ready();
   const signal = await stopSignal;
+  systemd.stopping();
   logger.info(`${signal} received: stopping`);
   await router.stop();
   return 0;

@@ -6,6 +6,7 @@
  * working paths, not a copy made field by field.
  */
 import type { AdmissionSettings } from './admission/settings.ts';
+import type { Cidr } from './domain/cidr.ts';
 import type { KubeConnection } from './kube-client/kube-config.ts';
 import type { LogFormat, LogLevelName } from './log.ts';
 
@@ -31,6 +32,9 @@ export type RoutingSource =
       readonly projectLabels: string | undefined;
       readonly watchEndpoints: boolean;
       readonly allowLoopbackEndpoints: boolean;
+      readonly allowHostEndpoints: boolean;
+      /** Empty: no restriction. */
+      readonly endpointCidrs: readonly Cidr[];
     };
 
 /** Route status writing (--update-status, --name, --router-canonical-hostname). */
@@ -133,6 +137,8 @@ export interface RouterOptions {
   readonly runtimeUpdates: boolean;
   /** Longest time routes run on spare backends before a reload gives them their own (--commit-interval). */
   readonly commitIntervalMs: number;
+  /** How often the TLS session-ticket keys are rotated while running (--tls-ticket-key-interval); the config only names their file. */
+  readonly ticketKeyIntervalMs: number;
   /** Spare backends per route shape (--blueprint-route-pool-size). */
   readonly sparesPerShape: number;
   /** Router name for route status (`--name`). */
@@ -143,4 +149,6 @@ export interface RouterOptions {
   readonly includeUdpEndpoints: boolean;
   /** Parse and check route certificates and keys (--extended-validation). */
   readonly extendedValidation: boolean;
+  /** What the operator should hear at start about how they passed the settings (secrets on the command line). */
+  readonly warnings: readonly string[];
 }

@@ -1,22 +1,30 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
 import type { ConfigSettings } from './config/settings.ts';
-import { createCommitter, type CommitOutcome } from './commit/committer.ts';
+import { createCommitter } from './commit/committer.ts';
+import { logObserver, reloadCounter } from './commit/log-observer.ts';
+import type { CommitOutcome } from './commit/outcome.ts';
+import { diskWriter, haproxyChecker } from './commit/ports.ts';
+import { desiredConfig } from './plan/desired-config.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
+import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
+import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
+import { prepareWorkingDir } from './haproxy/working-dir.ts';
 import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
-import { apiEndpointFilter } from './config/endpoint-address.ts';
+import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
 import { connectKube } from './sources/kube/connect.ts';
+import { followHostAddresses } from './sources/host-addresses.ts';
 import { ManifestSource } from './sources/manifest/manifest-source.ts';
 import { StatusWriter, type RouteVerdict } from './status/status-writer.ts';
 import { createRuntimeClient, type RuntimeClient } from './haproxy/runtime-api/runtime-client.ts';
@@ -102,13 +110,15 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
 }
 
 /** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
-function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['env']) {
+function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['env'], requestCommit: () => void) {
   const src = options.source;
+  const endpointLog = logger.withTag('endpoints');
   if (src.kind === 'manifests') {
-    // The manifest directory is written by the host's admin: its endpoints are trusted, loopback included.
-    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: () => true, status: undefined };
+    // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
+    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, hostAddresses: undefined };
   }
   if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
+  if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
   let status: StatusWriter | undefined;
   const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key));
   if (options.status.update) {
@@ -120,7 +130,13 @@ function createSource(options: RouterOptions, logger: Logger, env: RouterDeps['e
       logger,
     });
   }
-  return { source: kube.source as Source, allowAddress: apiEndpointFilter({ allowLoopback: src.allowLoopbackEndpoints }), status };
+  const hostAddresses = src.allowHostEndpoints ? undefined : followHostAddresses({ logger: endpointLog, onChange: requestCommit });
+  const allowAddress = apiEndpointFilter({
+    policy: { allowLoopback: src.allowLoopbackEndpoints, allowHost: src.allowHostEndpoints, cidrs: src.endpointCidrs },
+    host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
+    logger: endpointLog,
+  });
+  return { source: kube.source as Source, allowAddress, status, hostAddresses };
 }
 
 /** Each known route's verdict, for its status entry: admitted routes with their resolved host. */
@@ -141,9 +157,12 @@ function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome):
  */
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
+  for (const warning of options.warnings) log.warn(warning);
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
-  await mkdir(paths.run, { recursive: true, mode: 0o750 });
+  const haproxy = await checkHaproxyBinary(options.haproxyBinary);
+  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
+  await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
   const store = new ConfigStore(paths.workingDir);
@@ -167,29 +186,46 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   });
   const state = new RouterState();
   const wiring = deps.source
-    ? { source: deps.source, allowAddress: () => true, status: undefined }
-    : createSource(options, deps.logger, deps.env);
+    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, hostAddresses: undefined }
+    : createSource(options, deps.logger, deps.env, () => scheduler.request());
+  const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
+  const settings = settingsFromOptions(options, paths, files);
+  const fdLimit = readOpenFileLimit();
+  const reloads = reloadCounter();
   const committer = createCommitter({
-    state,
-    admission: options.admission,
-    tlsValidator: options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined,
+    routes: () => state.routes,
+    desired(routes, held) {
+      const desired = desiredConfig({
+        routes,
+        held,
+        slices: state.slices.values(),
+        admission: options.admission,
+        validateTls: tlsValidator?.validate,
+        settings,
+        fdLimit,
+        allowAddress: wiring.allowAddress,
+        includeUdpEndpoints: options.includeUdpEndpoints,
+        defaultCertificate: operatorFiles.defaultCertificate(),
+        defaultDestinationCa: operatorFiles.defaultDestinationCa(),
+      });
+      tlsValidator?.endPass();
+      return desired;
+    },
     render,
-    settings: settingsFromOptions(options, paths, files),
-    certs,
-    fdLimit: readOpenFileLimit(),
-    allowAddress: wiring.allowAddress,
-    includeUdpEndpoints: options.includeUdpEndpoints,
-    store,
-    supervisor,
+    writer: diskWriter(store, certs),
+    checker: haproxyChecker(options.haproxyBinary),
+    haproxy: supervisor,
     runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize })),
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
     commitIntervalMs: options.commitIntervalMs,
-    haproxyBinary: options.haproxyBinary,
-    logger: deps.logger,
     requestCommit: () => scheduler.request(),
-    defaultCertificate: operatorFiles.defaultCertificate,
-    defaultDestinationCa: operatorFiles.defaultDestinationCa,
+    observers: [
+      reloads.observe,
+      logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
+      (outcome) => wiring.status?.update(verdictsOf(state.routes, outcome)),
+    ],
+    logger: deps.logger,
   });
   let last: CommitOutcome | undefined;
   let firstError: unknown;
@@ -204,7 +240,6 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     async () => {
       try {
         const outcome = await committer.commit();
-        wiring.status?.update(verdictsOf(state.routes, outcome));
         notifyCommit(outcome);
         return outcome;
       } catch (err) {
@@ -232,17 +267,22 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   scheduler.request();
   await scheduler.flush();
 
+  let ticketKeys: TicketKeyRotation | undefined;
   const stop = async () => {
+    ticketKeys?.stop();
     operatorFiles.stop();
     wiring.status?.stop();
+    wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
+    committer.stop();
     await supervisor.stop();
   };
   if (!supervisor.supervising) {
     await stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
+  ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),
@@ -251,7 +291,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     store,
     status: wiring.status,
     lastCommit: () => last,
-    reloadCounts: committer.reloadCounts,
+    reloadCounts: reloads.counts,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),
   };
 }

@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { objectKey, type Route } from '../domain/route.ts';
 import { admitRoutes, type TlsValidator } from './admit-routes.ts';
+import type { Rejection } from './rejection.ts';
 import type { AdmissionSettings } from './settings.ts';
 import { admissionSettings, createRoute, expectAdmitted, expectRejected, tlsFields } from '../../test/support/admission.ts';
 
-function admit(routes: Route[], settings: Partial<AdmissionSettings> = {}, validateTls?: TlsValidator) {
-  return admitRoutes(routes, admissionSettings(settings), validateTls);
+function admit(routes: Route[], settings: Partial<AdmissionSettings> = {}, validateTls?: TlsValidator, held?: ReadonlyMap<string, Rejection>) {
+  return admitRoutes(routes, admissionSettings(settings), validateTls, held);
 }
 
 function deleteRoute(routes: Route[], key: string): Route[] {
@@ -178,12 +179,46 @@ describe('admitRoutes: certificate validator', () => {
     expectRejected(result, 'default/structural', 'ExtendedValidationFailed');
   });
 
-  test('a failed validation rejects on one line and hands the host to the next-oldest route', () => {
+  test('a failed validation rejects on one line and keeps the host claimed, as upstream', () => {
     const validateTls: TlsValidator = (route) => (route.name === 'broken' ? { ok: false, message: 'spec.tls.key: bad\nkey' } : { ok: true });
-    const result = admit([createRoute('broken', { host, tls: 'edge', age: 1 }), createRoute('next', { host, tls: 'edge', age: 2 })], {}, validateTls);
-    expectAdmitted(result, 'default/next');
+    const result = admit([createRoute('broken', { host, tls: 'edge', age: 1 }), createRoute('other/next', { host, tls: 'edge', age: 2 })], {}, validateTls);
     expectRejected(result, 'default/broken', 'ExtendedValidationFailed', 'spec.tls.key: bad key');
-    expect(result.admitted[0]?.tls?.termination).toBe('edge');
+    expectRejected(result, 'other/next', 'HostAlreadyClaimed');
+    expect(result.admitted).toEqual([]);
+  });
+});
+
+describe('admitRoutes: claims of rejected routes', () => {
+  const host = 'x.example.com';
+  const owner = (more: Parameters<typeof createRoute>[1] = {}) => createRoute('a/owner', { host, age: 1, ...more });
+  const intruder = createRoute('b/intruder', { host, age: 2 });
+
+  test.each([
+    ['a path that can never match', { path: '/a?b' }],
+    ['a TLS shape haproxy cannot serve', { tls: { termination: 'edge', destinationCACertificate: 'x' } }],
+  ] as const)('an owner rejected for %s keeps its host from another namespace', (_name, more) => {
+    const result = admit([owner(more), intruder]);
+    expect(result.rejected.get('a/owner')?.reason).toBe('ExtendedValidationFailed');
+    expectRejected(result, 'b/intruder', 'HostAlreadyClaimed');
+  });
+
+  test('a route held back by the caller keeps its claim and its rejection; its host stays unserved', () => {
+    const quarantined = { reason: 'ExtendedValidationFailed' as const, message: 'haproxy refused the route\'s certificate or CA: bad' };
+    const result = admit([owner({ tls: 'edge' }), intruder], {}, undefined, new Map([['a/owner', quarantined]]));
+    expect(result.rejected.get('a/owner')).toEqual(quarantined);
+    expectRejected(result, 'b/intruder', 'HostAlreadyClaimed');
+  });
+
+  test('a held route that no longer passes the host stages is rejected for that instead', () => {
+    const older = createRoute('c/older', { host, age: 0 });
+    const result = admit([owner(), older], {}, undefined, new Map([['a/owner', { reason: 'ExtendedValidationFailed', message: 'held' }]]));
+    expectRejected(result, 'a/owner', 'HostAlreadyClaimed');
+    expectAdmitted(result, 'c/older');
+  });
+
+  test('a route rejected before the host stages (its name) claims nothing', () => {
+    const result = admit([createRoute('a/' + 'x'.repeat(300), { host, age: 1 }), intruder]);
+    expectAdmitted(result, 'b/intruder');
   });
 });
 

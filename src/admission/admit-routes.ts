@@ -62,40 +62,53 @@ function checkCertificates(route: Route, validateTls: TlsValidator | undefined):
  * commit. Routes are taken oldest first through upstream's plugin chain:
  * host resolution, host admitter (domain lists, wildcard policy, wildcard
  * claims), unique host (host validity, namespace ownership, host+path
- * uniqueness), then the field checks and finally the certificate validator.
- * The first failing stage rejects the route. Only admitted routes hold
- * claims, so a broken or displaced route never blocks a younger one, and
- * deleting a holder hands its host to the next-oldest route on the next
- * commit. Every holder is older than the route being checked, so nothing is
- * ever displaced after the fact and one pass suffices.
+ * uniqueness), then the field checks, routes held back by the caller
+ * (`held`: haproxy refused their files) and finally the certificate
+ * validator. The first failing stage rejects the route.
+ *
+ * A route that passed the host stages holds its host even when a later
+ * stage rejects it, as upstream's UniqueHost does: a tenant whose route
+ * breaks (a rotation with a mismatched key, a bad path, a certificate
+ * haproxy refuses) keeps its host unserved rather than handing it to
+ * another namespace. Every holder is older than the route being checked,
+ * so nothing is ever displaced after the fact and one pass suffices.
  *
  * @param validateTls the certificate validator; without it only the
  *   structural TLS checks run
+ * @param held routes kept out with a rejection of the caller's, by key
  */
-export function admitRoutes(routes: Iterable<Route>, settings: AdmissionSettings, validateTls?: TlsValidator): AdmissionResult {
+export function admitRoutes(
+  routes: Iterable<Route>,
+  settings: AdmissionSettings,
+  validateTls?: TlsValidator,
+  held: ReadonlyMap<string, Rejection> = new Map(),
+): AdmissionResult {
   const wildcards = new WildcardClaims(settings);
   const hosts = new HostOwnership(settings);
-  const chain: readonly ((route: Route) => Verdict)[] = [
+  const hostStages: readonly ((route: Route) => Verdict)[] = [
     // Names and host syntax first: every later stage puts them in its messages and keys.
     validateNames,
     (route) => validateHost(route.host),
     (route) => admitHost(route, settings),
     (route) => wildcards.check(route),
     (route) => hosts.check(route),
-    validateRouteFields,
   ];
   const admitted: AdmittedRoute[] = [];
   const rejected = new Map<string, Rejection>();
   for (const original of sortOldestFirst(routes)) {
     const route = withResolvedHost(original, settings);
-    const outcome = firstRejection(route, chain) ?? checkCertificates(route, validateTls);
-    if ('rejection' in outcome) {
-      rejected.set(objectKey(route), outcome.rejection);
+    const key = objectKey(route);
+    const hostRejection = firstRejection(route, hostStages);
+    if (hostRejection) {
+      rejected.set(key, hostRejection.rejection);
       continue;
     }
-    wildcards.claim(outcome.served);
-    hosts.claim(outcome.served);
-    admitted.push(outcome.served);
+    wildcards.claim(route);
+    hosts.claim(route);
+    const heldBack = held.get(key);
+    const outcome = firstRejection(route, [validateRouteFields]) ?? (heldBack ? { rejection: heldBack } : checkCertificates(route, validateTls));
+    if ('rejection' in outcome) rejected.set(key, outcome.rejection);
+    else admitted.push(outcome.served);
   }
   return { admitted, rejected };
 }

@@ -1,4 +1,5 @@
 import type { Route, RouteTLS } from '../domain/route.ts';
+import { chainLimitErrors } from '../tls/chain-limits.ts';
 import { ADMITTED, aggregateFieldErrors, quoteForMessage, reject, type Verdict } from './rejection.ts';
 
 const PASSTHROUGH_FORBIDDEN: readonly [keyof RouteTLS, string][] = [
@@ -54,7 +55,8 @@ function insecurePolicyError(tls: RouteTLS): string | undefined {
 /**
  * The structural part of upstream's extended validation (`validateTLS` in
  * routeapihelpers, plus library-go's passthrough-path rule): which TLS fields
- * each termination may carry and which insecure policies it supports. Needs
+ * each termination may carry, which insecure policies it supports, and how
+ * much certificate material it may carry (tls/chain-limits.ts). Needs
  * no crypto, so it runs for every route; certificate contents are the
  * `validateTls` hook's business. All errors are reported at once, in
  * Kubernetes' aggregate style, with certificate data redacted.
@@ -65,5 +67,6 @@ export function validateTlsFields(route: Route): Verdict {
   const errors = terminationErrors(route, tls);
   const policyError = insecurePolicyError(tls);
   if (policyError !== undefined) errors.push(policyError);
+  errors.push(...chainLimitErrors(tls));
   return errors.length === 0 ? ADMITTED : reject('ExtendedValidationFailed', aggregateFieldErrors(errors));
 }

@@ -17,6 +17,15 @@ describe('validatePath', () => {
     ['regex metacharacters are served as written', '/a.b(c)[d]{e}*+^$|', undefined],
     ['quote', "/a'b", 'ExtendedValidationFailed'],
     ['backslash', '/a\\b', 'ExtendedValidationFailed'],
+    ['tab', '/a\tb', 'ExtendedValidationFailed'],
+    ['DEL', '/a\x7fb', 'ExtendedValidationFailed'],
+    ['non-ASCII letter (clients send it percent-encoded)', '/caf\u00e9', 'ExtendedValidationFailed'],
+    ['C1 control NEL', '/a\u0085b', 'ExtendedValidationFailed'],
+    ['no-break space', '/a\u00a0b', 'ExtendedValidationFailed'],
+    ['line separator', '/a\u2028b', 'ExtendedValidationFailed'],
+    ['emoji', '/\u{1f600}', 'ExtendedValidationFailed'],
+    ['the percent-encoded form is served', '/caf%C3%A9', undefined],
+    ['every visible ASCII character but the refused ones', `/${Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)).join('').replace(/[#?"'\\]/g, '')}`, undefined],
     ['too long', `/${'a'.repeat(2048)}`, 'ExtendedValidationFailed'],
   ];
   for (const [name, path, reason] of cases) test(name, () => expectVerdict(validatePath(path), reason));

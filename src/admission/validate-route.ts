@@ -5,12 +5,15 @@ import { validateTlsFields } from './tls-fields.ts';
 
 /**
  * A path becomes part of a map key (`host/path value`), where whitespace
- * separates fields and control characters end lines; `#` and `?` can never
- * match because the path haproxy sees ends before a query and clients do not
- * send fragments. Everything else is matched
- * byte-for-byte against the raw request path.
+ * separates fields and control characters end lines. It is matched
+ * byte-for-byte against the raw request path, which is visible ASCII: a URI
+ * has nothing else (clients percent-encode `é` as `%C3%A9`), haproxy answers
+ * an HTTP/1.1 request line with anything else with 400, so a path with a
+ * non-ASCII or C1 character (U+0085) could only ever match a malformed
+ * HTTP/2 request. `#` and `?` can never match because the path haproxy sees
+ * ends before a query and clients do not send fragments.
  */
-const UNSAFE_PATH_CHAR = /[\s\x00-\x1f\x7f#?"'\\]/;
+const UNSAFE_PATH_CHAR = /[^\x21-\x7e]|[#?"'\\]/;
 const MAX_PATH = 2048;
 
 /** `spec.path`: empty, or an absolute path that is safe inside a map line. */
@@ -22,7 +25,7 @@ export function validatePath(path: string): Verdict {
   if (UNSAFE_PATH_CHAR.test(path) || path.length > MAX_PATH) {
     return reject(
       'ExtendedValidationFailed',
-      `spec.path: Invalid value: ${quoteForMessage(path)}: must not contain whitespace, control characters, quotes, backslashes, '?' or '#', and must be at most ${MAX_PATH} characters`,
+      `spec.path: Invalid value: ${quoteForMessage(path)}: must be visible ASCII (percent-encode anything else) without quotes, backslashes, '?' or '#', and at most ${MAX_PATH} characters`,
     );
   }
   return ADMITTED;

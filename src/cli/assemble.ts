@@ -1,9 +1,11 @@
 /** Builds RouterOptions from settings that all parsed and passed the cross-checks. */
 import { resolveCiphers } from '../config/ciphers.ts';
+import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import type { LogLevelName } from '../log.ts';
 import type { DefaultCertificateSource, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
 import { kubernetesChosen } from './cross-check.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
+import { settingWarnings } from './warnings.ts';
 
 export function assembleOptions(s: ResolvedSettings): RouterOptions {
   return {
@@ -44,6 +46,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     intervalMs: s.value('--interval'),
     runtimeUpdates: s.get('--haproxy-config-manager') ?? s.value('--runtime-updates'),
     commitIntervalMs: s.value('--commit-interval'),
+    ticketKeyIntervalMs: s.value('--tls-ticket-key-interval'),
     sparesPerShape: s.value('--blueprint-route-pool-size'),
     routerName: s.value('--name'),
     admission: {
@@ -63,6 +66,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     },
     includeUdpEndpoints: s.value('--include-udp-endpoints'),
     extendedValidation: s.value('--extended-validation'),
+    warnings: settingWarnings(s),
   };
 }
 
@@ -74,6 +78,7 @@ function routingSource(s: ResolvedSettings): RoutingSource {
     connection: {
       server: s.get('--server'),
       token: s.get('--token'),
+      tokenFile: s.get('--token-file'),
       kubeconfig: s.get('--config'),
       context: s.get('--context'),
       certificateAuthority: s.get('--certificate-authority'),
@@ -89,7 +94,15 @@ function routingSource(s: ResolvedSettings): RoutingSource {
     projectLabels: s.get('--project-labels'),
     watchEndpoints: s.value('--watch-endpoints'),
     allowLoopbackEndpoints: s.value('--allow-loopback-endpoints'),
+    allowHostEndpoints: s.value('--allow-host-endpoints'),
+    endpointCidrs: (s.get('--endpoint-cidrs') ?? []).map(cidrOf),
   };
+}
+
+function cidrOf(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) throw new Error(`internal error: --endpoint-cidrs passed the cross-checks but "${text}" does not parse: ${parsed.error}`);
+  return parsed.cidr;
 }
 
 function defaultCertificate(s: ResolvedSettings): DefaultCertificateSource {

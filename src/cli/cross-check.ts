@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { resolveCiphers } from '../config/ciphers.ts';
+import { parseCidr } from '../domain/cidr.ts';
 import { isDns1123Subdomain } from '../domain/names.ts';
 import type { ReadableName } from './flags.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
@@ -14,12 +15,15 @@ const KUBE_CONNECTION_FLAGS = [
   '--server',
   '--context',
   '--token',
+  '--token-file',
   '--certificate-authority',
   '--client-certificate',
   '--client-key',
   '--insecure-skip-tls-verify',
 ] as const satisfies readonly ReadableName[];
 const SELECTION_FLAGS = ['--namespace', '--labels', '--fields', '--namespace-labels', '--project-labels'] as const satisfies readonly ReadableName[];
+/** Rules for endpoints from the API; the manifest directory is written by the host's admin and trusted. */
+const API_ENDPOINT_FLAGS = ['--allow-host-endpoints', '--endpoint-cidrs'] as const satisfies readonly ReadableName[];
 /** These paths are written into haproxy.config, where whitespace and '#' would split or end a line. */
 const CONFIG_PATH_FLAGS = [
   '--working-dir',
@@ -44,6 +48,10 @@ export function crossCheck(s: ResolvedSettings): string[] {
   for (const flag of CONFIG_PATH_FLAGS) {
     const path = s.get(flag);
     if (path !== undefined && /[\s#"'\\]/.test(path)) errors.push(`${flag}: "${path}" must not contain whitespace, quotes, backslashes or '#'`);
+  }
+  for (const text of s.get('--endpoint-cidrs') ?? []) {
+    const cidr = parseCidr(text);
+    if (!cidr.ok) errors.push(`--endpoint-cidrs: ${cidr.error}`);
   }
   const canonical = s.get('--router-canonical-hostname');
   if (canonical !== undefined && (isIP(canonical) !== 0 || !isDns1123Subdomain(canonical))) {
@@ -80,10 +88,12 @@ function sourceConflicts(s: ResolvedSettings): string[] {
   if (kube && s.given('--manifests')) errors.push('--manifests and a Kubernetes connection (--server, --config, ...) exclude each other');
   if (!kube) {
     for (const flag of SELECTION_FLAGS) if (s.given(flag)) errors.push(`${flag} needs a Kubernetes connection (--server or --config)`);
+    for (const flag of API_ENDPOINT_FLAGS) if (s.given(flag)) errors.push(`${flag} applies to endpoints from the API; the manifest directory's are trusted`);
   }
   if (s.given('--project-labels') && (s.given('--namespace') || s.given('--namespace-labels'))) {
     errors.push('--project-labels excludes --namespace and --namespace-labels');
   }
   if (s.given('--namespace-labels') && s.given('--namespace')) errors.push('--namespace-labels excludes --namespace');
+  if (s.given('--token') && s.given('--token-file')) errors.push('--token and --token-file (ROUTER_TOKEN_FILE) exclude each other');
   return errors;
 }

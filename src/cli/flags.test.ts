@@ -55,7 +55,8 @@ describe('tables', () => {
       '--kubernetes', '--server', '--token', '--context', '--certificate-authority', '--client-certificate', '--client-key',
       '--insecure-skip-tls-verify', '--request-timeout', '--v', '--vmodule', '--logtostderr',
       // ours
-      '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel',
+      '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel', '--token-file', '--tls-ticket-key-interval',
+      '--allow-host-endpoints', '--endpoint-cidrs',
     ]; // prettier-ignore
     expect(required.filter((spelling) => !spellings.has(spelling))).toEqual([]);
   });

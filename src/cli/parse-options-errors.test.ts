@@ -18,6 +18,8 @@ function sampleArgv(name: string, flag: FlagSpec): string[] {
 
 describe('validation errors', () => {
   test.each<[string, readonly string[], Env, string[]]>([
+    ['--token beside --token-file', ['--server=https://a:6443', '--token=t', '--token-file=/t'], {}, ['--token and --token-file (ROUTER_TOKEN_FILE) exclude each other']],
+    ['--token beside ROUTER_TOKEN_FILE', ['--server=https://a:6443', '--token=t'], { ROUTER_TOKEN_FILE: '/t' }, ['--token and --token-file (ROUTER_TOKEN_FILE) exclude each other']],
     ['port 0', ['--http-port=0'], {}, ['--http-port: invalid value "0" (want an integer from 1 to 65535)']],
     [
       'the two runtime-update switches disagreeing',
@@ -26,6 +28,12 @@ describe('validation errors', () => {
       ['--haproxy-config-manager and --runtime-updates are the same switch and disagree'],
     ],
     ['a commit interval under a second', ['--commit-interval=500ms'], {}, ['--commit-interval: invalid duration "500ms" (want at least 1000ms)']],
+    [
+      'a ticket key interval under a second',
+      [],
+      { ROUTER_TLS_TICKET_KEY_INTERVAL: '10ms' },
+      ['--tls-ticket-key-interval (from env ROUTER_TLS_TICKET_KEY_INTERVAL): invalid duration "10ms" (want at least 1000ms)'],
+    ],
     ['port too big', ['--https-port', '65536'], {}, ['--https-port: invalid value "65536" (want an integer from 1 to 65535)']],
     [
       'port from env',
@@ -96,6 +104,28 @@ describe('validation errors', () => {
     ['a working dir haproxy.config could not quote', ['--working-dir=/var/lib/my router'], {}, ['--working-dir: "/var/lib/my router" must not contain whitespace, quotes, backslashes or \'#\'']],
     ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
     ['selection without a connection', ['--namespace=a'], {}, ['--namespace needs a Kubernetes connection (--server or --config)']],
+    [
+      'bad endpoint CIDRs',
+      ['--server=https://a:6443', '--endpoint-cidrs=010.0.0.0/8,10.0.0.1/8,fd00::/129,::ffff:10.0.0.0/104,10.0.0.0'],
+      {},
+      [
+        '--endpoint-cidrs: invalid CIDR "010.0.0.0/8" (want e.g. 10.128.0.0/14 or fd00::/48)',
+        '--endpoint-cidrs: "10.0.0.1/8" has bits set past its prefix (did you mean 10.0.0.0/8?)',
+        '--endpoint-cidrs: "fd00::/129": the prefix length is at most 128',
+        '--endpoint-cidrs: "::ffff:10.0.0.0/104": write IPv4-mapped ranges as IPv4 CIDRs',
+        '--endpoint-cidrs: invalid CIDR "10.0.0.0" (want e.g. 10.128.0.0/14 or fd00::/48)',
+      ],
+    ],
+    ['bad endpoint CIDRs in the environment', ['--server=https://a:6443'], { ROUTER_ENDPOINT_CIDRS: '10.0.0.0/33' }, ['--endpoint-cidrs: "10.0.0.0/33": the prefix length is at most 32']],
+    [
+      'endpoint rules without a connection',
+      ['--allow-host-endpoints=false', '--endpoint-cidrs=10.0.0.0/8'],
+      {},
+      [
+        "--allow-host-endpoints applies to endpoints from the API; the manifest directory's are trusted",
+        "--endpoint-cidrs applies to endpoints from the API; the manifest directory's are trusted",
+      ],
+    ],
     ['namespace labels with a namespace', ['--server=https://a:6443', '--namespace=a', '--namespace-labels=x=y'], {}, ['--namespace-labels excludes --namespace']],
     ['canonical hostname that is an IP', ['--router-canonical-hostname=10.0.0.1'], {}, ['--router-canonical-hostname: invalid value "10.0.0.1" (want a DNS-1123 host name, not an IP address)']],
     ['bad cipher list', ['--ciphers=ALL;bind :1'], {}, ['--ciphers: invalid value "ALL;bind :1" (want modern, intermediate, old or an OpenSSL cipher list)']],

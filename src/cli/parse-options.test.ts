@@ -11,11 +11,21 @@ import {
   withTimeouts,
   withTls,
 } from '../../test/support/router-options.ts';
+import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import type { RouterOptions } from '../options.ts';
 import { ENV_ENTRIES, FLAG_ENTRIES } from './flags.ts';
 import { parseOptions } from './parse-options.ts';
 
 type Env = Record<string, string | undefined>;
+
+const DEFAULT_CERTIFICATE_WARNING =
+  '--default-certificate is on the command line, where every user of this host can read it (ps): its private key too; use --default-certificate-path, --default-certificate-dir or DEFAULT_CERTIFICATE';
+
+function cidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.cidr;
+}
 
 function options(argv: readonly string[], env: Env = {}): RouterOptions {
   const result = parseOptions(argv, env);
@@ -84,22 +94,38 @@ describe('implemented flags', () => {
           watchEndpoints: true,
           allowLoopbackEndpoints: true,
         },
+        warnings: ['--token is on the command line, where every user of this host can read it (ps): use --token-file (ROUTER_TOKEN_FILE) or a kubeconfig'],
       }),
     ],
+    [
+      '--token-file',
+      ['--server=https://api.example:6443', '--token-file=/run/secrets/token'],
+      withDefaults({ source: { ...KUBE_SOURCE, connection: { ...KUBE_SOURCE.connection, tokenFile: '/run/secrets/token' } } }),
+    ],
     ['-n shorthand', ['--server=https://api.example:6443', '-n', 'apps'], withDefaults({ source: { ...KUBE_SOURCE, namespace: 'apps' } })],
+    [
+      'endpoint rules',
+      ['--server=https://api.example:6443', '--allow-host-endpoints', '--endpoint-cidrs=10.128.0.0/14, fd00:10::/48', '--endpoint-cidrs=192.168.7.0/24'],
+      withDefaults({ source: { ...KUBE_SOURCE, allowHostEndpoints: true, endpointCidrs: ['10.128.0.0/14', 'fd00:10::/48', '192.168.7.0/24'].map(cidr) } }),
+    ],
     ['--update-status=false', ['--update-status=false'], withDefaults({ status: { ...DEFAULTS.status, update: false } })],
     ['--router-canonical-hostname', ['--router-canonical-hostname=router.example.com'], withDefaults({ status: { ...DEFAULTS.status, canonicalHostname: 'router.example.com' } })],
     ['--resync-interval', ['--resync-interval=10m'], withDefaults({ status: { ...DEFAULTS.status, contentionWindowMs: 60_000 } })],
     ['--ciphers modern', ['--ciphers=modern'], withTls({ ciphers: resolveCiphersOrThrow('modern') })],
     ['--ciphers old lowers the DH size', ['--ciphers=old'], withTls({ ciphers: resolveCiphersOrThrow('old'), dhParamBits: 1024 })],
     ['--ciphers LIST', ['--ciphers=ECDHE-RSA-AES128-GCM-SHA256:!aNULL'], withTls({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:!aNULL' })],
-    ['--default-certificate', ['--default-certificate=PEMTEXT'], withOperatorTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } })],
+    [
+      '--default-certificate',
+      ['--default-certificate=PEMTEXT'],
+      { ...withOperatorTls({ defaultCertificate: { kind: 'pem', pem: 'PEMTEXT' } }), warnings: [DEFAULT_CERTIFICATE_WARNING] },
+    ],
+    ['--tls-ticket-key-interval', ['--tls-ticket-key-interval=15m'], withDefaults({ ticketKeyIntervalMs: 900_000 })],
     ['--default-certificate-path', ['--default-certificate-path=/c.pem'], withOperatorTls({ defaultCertificate: { kind: 'file', path: '/c.pem' } })],
     ['--default-certificate-dir', ['--default-certificate-dir=/d'], withOperatorTls({ defaultCertificate: { kind: 'dir', dir: '/d' } })],
     [
       'certificate contents win over path and dir',
       ['--default-certificate-dir=/d', '--default-certificate-path=/c.pem', '--default-certificate=X'],
-      withOperatorTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }),
+      { ...withOperatorTls({ defaultCertificate: { kind: 'pem', pem: 'X' } }), warnings: [DEFAULT_CERTIFICATE_WARNING] },
     ],
     [
       '--default-destination-ca-path',
@@ -191,6 +217,24 @@ describe('environment fallbacks', () => {
     const env = { KUBECONFIG: '/home/me/.kube/config', KUBERNETES_MASTER: 'https://api:6443' };
     expect(options(['--manifests=/m'], env).source).toEqual({ kind: 'manifests', dir: '/m' });
     expect(options([], { ...env, ROUTER_MANIFESTS_DIR: '/m' }).source).toEqual({ kind: 'manifests', dir: '/m' });
+  });
+
+  test('ROUTER_TOKEN_FILE names the token file, and selects the Kubernetes source as --token-file does', () => {
+    expect(options(['--server=https://api.example:6443'], { ROUTER_TOKEN_FILE: '/t' }).source).toEqual({
+      ...KUBE_SOURCE,
+      connection: { ...KUBE_SOURCE.connection, tokenFile: '/t' },
+    });
+    expect(options([], { ROUTER_TOKEN_FILE: '/t' }).source).toEqual({
+      ...KUBE_SOURCE,
+      connection: { ...KUBE_SOURCE.connection, server: undefined, tokenFile: '/t' },
+    });
+  });
+
+  test('secrets from the environment raise no warning; the same on the command line do', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----';
+    expect(options(['--server=https://api.example:6443'], { DEFAULT_CERTIFICATE: pem }).warnings).toEqual([]);
+    expect(options(['--server=https://api.example:6443', `--default-certificate=${pem}`]).warnings).toEqual([DEFAULT_CERTIFICATE_WARNING]);
+    expect(options(['--server=https://api.example:6443', '--token-file=/t']).warnings).toEqual([]);
   });
 
   test('without --manifests, KUBECONFIG selects the Kubernetes source', () => {

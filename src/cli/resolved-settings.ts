@@ -22,6 +22,11 @@ export class ResolvedSettings {
     return origin === 'cli' || origin === 'env';
   }
 
+  /** Set on the command line itself, where every user of the host can read it. */
+  onCommandLine(name: ReadableName): boolean {
+    return this.values.get(name)?.origin.kind === 'cli';
+  }
+
   /** The value, or `undefined` when the setting is unset (no default) or its text did not parse. */
   get<Name extends ReadableName>(name: Name): ValueOf<Name> | undefined {
     // The resolver parsed this value by the type its table entry declares.

@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
+import { certificateFile } from './certificates.ts';
 import { REDIRECT_TO_HTTPS } from './model.ts';
+import type { AddressFilter } from './route-servers.ts';
 
-const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: (ip: string) => boolean = () => true) =>
+const build = (routes: ReturnType<typeof route>[], slices: ReturnType<typeof slice>[], allowAddress: AddressFilter = () => true) =>
   buildConfigModel({ routes, slices, settings: settings(), allowAddress, defaultCertificate: '' });
 
 describe('buildConfigModel', () => {
@@ -60,9 +62,23 @@ describe('buildConfigModel', () => {
     expect(m.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.4']);
   });
 
-  test('the address filter drops endpoints', () => {
-    const m = build([route({ name: 'a' })], [slice('a', ['127.0.0.1', '10.0.0.1'])], (ip: string) => !ip.startsWith('127.'));
-    expect(m.backends[0]?.servers.map((s) => s.ip)).toEqual(['10.0.0.1']);
+  test('the address filter drops endpoints, and is asked once per address of a slice with the slice', () => {
+    const asked: string[] = [];
+    const s = { ...slice('a', ['127.0.0.1', '10.0.0.1', { ip: '10.0.0.2', ready: false }]), ports: [80, 81].map((port) => ({ name: `p${port}`, port, protocol: 'TCP', appProtocol: '' })) };
+    const m = build([route({ name: 'a' })], [s], (ip, from) => (asked.push(`${from.name} ${ip}`), !ip.startsWith('127.')));
+    expect(m.backends[0]?.servers.map((s) => `${s.ip}:${s.port}`)).toEqual(['10.0.0.1:80', '10.0.0.1:81']);
+    expect(asked).toEqual(['a-abc 127.0.0.1', 'a-abc 10.0.0.1']);
+  });
+
+  test('servers are written with the canonical address, in their line and their name; leading-zero IPv4 never becomes one', () => {
+    const addresses = ['FD00:0:0::A', '::FFFF:0A00:0001', '2001:DB8:0:0:1:0:0:1', '010.0.0.1', '08.0.0.1', '::ffff:01.2.3.4', '127.1', '0x7f.0.0.1', '2130706433', '10.0.0.5'];
+    const m = build([route({ name: 'a' })], [slice('a', addresses)]);
+    expect(m.backends[0]?.servers.map((s) => [s.name, s.ip])).toEqual([
+      ['ept:a:http:fd00::a:8080', 'fd00::a'],
+      ['ept:a:http:::ffff:10.0.0.1:8080', '::ffff:10.0.0.1'],
+      ['ept:a:http:2001:db8::1:0:0:1:8080', '2001:db8::1:0:0:1'],
+      ['ept:a:http:10.0.0.5:8080', '10.0.0.5'],
+    ]);
   });
 
   test('alternate backends split weights and switch to roundrobin', () => {
@@ -111,7 +127,7 @@ describe('TLS terminations', () => {
   test('a route certificate becomes a content-named file and a crt-list line with h2', () => {
     const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge', { certificate: 'CERT', key: 'KEY' }) }));
     expect(m.certificates).toHaveLength(1);
-    expect(m.certificates[0]?.name).toMatch(/^cert-default_e-[0-9a-f]{16}\.pem$/);
+    expect(m.certificates[0]?.name).toMatch(/^cert-default_e-[0-9a-f]{16}-[0-9a-f]{16}\.pem$/);
     expect(m.certificates[0]?.pem).toBe('KEY\nCERT\n');
     expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true }]);
   });
@@ -141,10 +157,11 @@ describe('TLS terminations', () => {
       defaultCertificate: '',
       defaultDestinationCa: 'DEFAULT CA\n',
     });
-    expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([['destca-_default_ca-81ba7bb9477f15d7.pem', 'DEFAULT CA\n']]);
+    const defaultCaFile = certificateFile('destca', '_default', 'ca', 'DEFAULT CA\n').name;
+    expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([[defaultCaFile, 'DEFAULT CA\n']]);
     expect(defaultCa.backends[0]?.serverTls).toEqual({
       verify: 'required',
-      caFile: '/tmp/router-test/certs/destca-_default_ca-81ba7bb9477f15d7.pem',
+      caFile: `/tmp/router-test/certs/${defaultCaFile}`,
       verifyHost: 'r.default.svc',
       alpn: true,
     });

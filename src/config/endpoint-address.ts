@@ -1,4 +1,7 @@
-import { ipBytes } from '../domain/ip.ts';
+import { cidrContains, type Cidr } from '../domain/cidr.ts';
+import type { EndpointSlice } from '../domain/endpoints.ts';
+import { ipBytes, parseIp, reachedIPv4, reachedText, type IpAddress } from '../domain/ip.ts';
+import type { Logger } from '../log.ts';
 import type { AddressFilter } from './route-servers.ts';
 
 /** Cloud metadata and platform endpoints that must never be reachable through a route. */
@@ -10,18 +13,10 @@ const METADATA_V4: readonly (readonly number[])[] = [
 ];
 const METADATA_V6 = ipBytes('fd00:ec2::254');
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) IPv6 address. */
-function embeddedV4(b: Uint8Array): number[] | undefined {
-  const prefixZero = b.slice(0, 10).every((x) => x === 0);
-  if (!prefixZero) return undefined;
-  const mapped = b[10] === 0xff && b[11] === 0xff;
-  const compatible = b[10] === 0 && b[11] === 0 && !(b[12] === 0 && b[13] === 0 && b[14] === 0);
-  return mapped || compatible ? [...b.slice(12)] : undefined;
-}
-
 function v4Restriction(a: readonly number[]): string | undefined {
   const [o1 = 0, o2 = 0] = a;
-  if (a.every((x) => x === 0)) return 'unspecified';
+  // Linux connects 0.0.0.0 to the host itself; the rest of 0/8 ("this network") is no pod's.
+  if (o1 === 0) return 'unspecified';
   if (o1 === 127) return 'loopback';
   if (METADATA_V4.some((m) => m.every((x, i) => x === a[i]))) return 'cloud metadata';
   if (o1 === 169 && o2 === 254) return 'link-local';
@@ -30,31 +25,109 @@ function v4Restriction(a: readonly number[]): string | undefined {
 }
 
 function v6Restriction(b: Uint8Array): string | undefined {
-  if (b.every((x) => x === 0)) return 'unspecified';
-  if (b.slice(0, 15).every((x) => x === 0) && b[15] === 1) return 'loopback';
+  if (b.slice(0, 12).every((x) => x === 0)) {
+    const last = b.slice(12);
+    if (last.every((x) => x === 0)) return 'unspecified';
+    if (last.slice(0, 3).every((x) => x === 0) && last[3] === 1) return 'loopback';
+    // IPv4-compatible (::a.b.c.d) is deprecated, and with the sit module loaded Linux tunnels it to the IPv4 address.
+    return 'IPv4-compatible';
+  }
   if (METADATA_V6 && b.every((x, i) => x === METADATA_V6[i])) return 'cloud metadata';
   if (b[0] === 0xfe && ((b[1] ?? 0) & 0xc0) === 0x80) return 'link-local';
   if (b[0] === 0xff) return 'multicast';
   return undefined;
 }
 
+/** What kind of address no endpoint from the API may use (loopback, metadata, ...), checked as the IPv4 address an IPv4-mapped one reaches. */
+export function restriction(ip: IpAddress): string | undefined {
+  const v4 = reachedIPv4(ip);
+  return v4 ? v4Restriction(v4) : v6Restriction(ip.bytes);
+}
+
+/** Why haproxy would read `text` differently from the router, or undefined when it is an address both read alike. */
+export function syntaxRefusal(text: string): string | undefined {
+  return parseIp(text) ? undefined : 'not an IP address as haproxy reads it (IPv4: four decimal octets without leading zeros; no zone IDs or spaces)';
+}
+
+/** The host's own addresses, as `reachedText` writes them, and its local ranges (`ip route add local ...`). */
+export interface HostAddresses {
+  readonly addresses: ReadonlySet<string>;
+  readonly ranges: readonly Cidr[];
+}
+
+export const NO_HOST_ADDRESSES: HostAddresses = { addresses: new Set(), ranges: [] };
+
+/** What the operator lets endpoints from the API reach. */
+export interface EndpointPolicy {
+  /** --allow-loopback-endpoints: loopback is then allowed whatever the other rules say. */
+  readonly allowLoopback: boolean;
+  /** --allow-host-endpoints. */
+  readonly allowHost: boolean;
+  /** --endpoint-cidrs; empty: no restriction. */
+  readonly cidrs: readonly Cidr[];
+}
+
 /**
  * Why an endpoint address from the API must not become a server, or
  * undefined when it may. A user who can write EndpointSlices must not make
- * the router connect to its own host's ports or to metadata services, in
+ * the router connect to its host's services or to metadata services, in
  * any spelling of those addresses (IPv4-mapped IPv6 included).
  */
-export function restrictedAddress(ip: string): string | undefined {
-  const b = ipBytes(ip);
-  if (!b) return 'not an IP address';
-  const v4 = embeddedV4(b);
-  return v4 ? v4Restriction(v4) : v6Restriction(b);
+export function apiRefusal(text: string, host: HostAddresses, policy: EndpointPolicy): string | undefined {
+  const ip = parseIp(text);
+  if (!ip) return syntaxRefusal(text);
+  const kind = restriction(ip);
+  if (kind === 'loopback' && policy.allowLoopback) return undefined;
+  if (kind === 'loopback') return 'loopback address (--allow-loopback-endpoints allows it)';
+  if (kind) return `${kind} address`;
+  if (!policy.allowHost && (host.addresses.has(reachedText(ip)) || host.ranges.some((r) => cidrContains(r, ip)))) {
+    return 'an address of this host (--allow-host-endpoints allows it)';
+  }
+  if (policy.cidrs.length > 0 && !policy.cidrs.some((c) => cidrContains(c, ip))) return `outside --endpoint-cidrs ${policy.cidrs.map((c) => c.text).join(',')}`;
+  return undefined;
 }
 
-/** The filter for endpoints from the API; loopback only when the operator allowed it (tests, single-host setups). */
-export function apiEndpointFilter(opts: { allowLoopback: boolean }): AddressFilter {
-  return (ip) => {
-    const reason = restrictedAddress(ip);
-    return reason === undefined || (opts.allowLoopback && reason === 'loopback');
+/** How many slices' logged refusals are remembered; past it the oldest are forgotten (and logged again should they recur). */
+const REMEMBERED_SLICES = 10_000;
+
+/** A tenant's text in a log line: quoted, escaped, and short. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}...` : text);
+}
+
+/**
+ * An AddressFilter that logs each refused address once, naming its slice,
+ * when it is first refused (again after it was let through in between), not
+ * at every commit that leaves it out.
+ */
+export function loggingFilter(refusal: (ip: string) => string | undefined, logger: Logger): AddressFilter {
+  const logged = new Map<string, Map<string, string>>();
+  return (ip: string, slice: EndpointSlice) => {
+    const key = `${slice.namespace}/${slice.name}`;
+    const reason = refusal(ip);
+    const seen = logged.get(key);
+    if (reason === undefined) {
+      seen?.delete(ip);
+      if (seen?.size === 0) logged.delete(key);
+      return true;
+    }
+    if (seen?.get(ip) !== reason) {
+      logger.warn(`endpoint address ${quoted(ip)} of slice ${key} (service ${slice.serviceName}) refused: ${reason}`);
+    }
+    // Re-inserted so the map's order is least recently refused first.
+    logged.delete(key);
+    logged.set(key, (seen ?? new Map()).set(ip, reason));
+    if (logged.size > REMEMBERED_SLICES) logged.delete(logged.keys().next().value as string);
+    return false;
   };
+}
+
+/** The filter for endpoints from the API; the host's addresses are read at each call of `host` (see host-addresses.ts). */
+export function apiEndpointFilter(opts: { policy: EndpointPolicy; host: () => HostAddresses; logger: Logger }): AddressFilter {
+  return loggingFilter((ip) => apiRefusal(ip, opts.host(), opts.policy), opts.logger);
+}
+
+/** The filter for the manifest directory, written by the host's admin: any address haproxy reads as the router does. */
+export function trustedEndpointFilter(logger: Logger): AddressFilter {
+  return loggingFilter(syntaxRefusal, logger);
 }

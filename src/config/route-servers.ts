@@ -1,5 +1,5 @@
-import type { EndpointSlice } from '../domain/endpoints.ts';
-import { ipBytes } from '../domain/ip.ts';
+import type { EndpointAddress, EndpointSlice } from '../domain/endpoints.ts';
+import { canonicalIp } from '../domain/ip.ts';
 import { isDns1123Subdomain, isSafePortName, serverName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
 
@@ -10,8 +10,8 @@ export interface SelectedEndpoint {
   port: number;
 }
 
-/** Decides whether an endpoint address may become a server (e.g. no loopback from an untrusted API). */
-export type AddressFilter = (ip: string) => boolean;
+/** Decides whether an endpoint address of a slice may become a server (e.g. no loopback from an untrusted API). */
+export type AddressFilter = (ip: string, slice: EndpointSlice) => boolean;
 
 function portMatches(targetPort: Route['targetPort'], port: { name: string; port: number }): boolean {
   if (targetPort === undefined) return true;
@@ -20,11 +20,25 @@ function portMatches(targetPort: Route['targetPort'], port: { name: string; port
 }
 
 /**
+ * The ready addresses of a slice that may become servers, in canonical text:
+ * the one spelling server lines, server names and runtime commands use.
+ * The strict parse refuses what haproxy would read differently (leading
+ * zeros, zone IDs) even when the filter lets everything through.
+ */
+function usableAddresses(slice: EndpointSlice, allowAddress: AddressFilter): EndpointAddress[] {
+  return slice.addresses.flatMap((address) => {
+    if (!address.ready || !allowAddress(address.ip, slice)) return [];
+    const ip = canonicalIp(address.ip);
+    return ip === undefined ? [] : [{ ...address, ip }];
+  });
+}
+
+/**
  * The ready endpoints of one service (given its slices) that a route sends traffic to, in
  * openshift-router's order: slices by name, then ports, then addresses (the
- * source already sorted those). Addresses that are not plain literal IPs,
- * ports out of range and names haproxy would not accept are
- * dropped here, so nothing malformed reaches a `server` line.
+ * source already sorted those). Addresses the filter refuses, ports out of
+ * range and names haproxy would not accept are dropped here, so nothing
+ * malformed reaches a `server` line.
  */
 export function selectEndpoints(
   route: Route,
@@ -37,12 +51,19 @@ export function selectEndpoints(
   const out: SelectedEndpoint[] = [];
   const ordered = [...slices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const slice of ordered) {
-    for (const port of slice.ports) {
-      if ((port.protocol !== 'TCP' && !(includeUdp && port.protocol === 'UDP')) || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535) continue;
-      if (!isSafePortName(port.name) || !portMatches(route.targetPort, port)) continue;
-      for (const address of slice.addresses) {
-        // ipBytes is strict: no zone IDs (fe80::1%eth0), which haproxy refuses in a server name.
-        if (!address.ready || !ipBytes(address.ip) || !allowAddress(address.ip)) continue;
+    const ports = slice.ports.filter(
+      (port) =>
+        (port.protocol === 'TCP' || (includeUdp && port.protocol === 'UDP')) &&
+        Number.isInteger(port.port) &&
+        port.port >= 1 &&
+        port.port <= 65535 &&
+        isSafePortName(port.name) &&
+        portMatches(route.targetPort, port),
+    );
+    if (ports.length === 0) continue;
+    const addresses = usableAddresses(slice, allowAddress);
+    for (const port of ports) {
+      for (const address of addresses) {
         const podName = isDns1123Subdomain(address.podName) ? address.podName : '';
         const name = serverName({ podName, serviceName, portName: port.name, ip: address.ip, port: port.port });
         if (seen.has(name)) continue;

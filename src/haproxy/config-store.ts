@@ -1,6 +1,15 @@
-import { lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RenderedFiles } from '../config/render.ts';
+
+/**
+ * Generations hold every route's hosts, paths and backends: the router's
+ * user writes them, its group (an operator, a log shipper) may read them,
+ * nobody else. Keys are the owner's alone.
+ */
+const GENERATION_DIR_MODE = 0o750;
+const GENERATION_FILE_MODE = 0o640;
+const KEY_FILE_MODE = 0o600;
 
 /**
  * The configuration on disk as numbered generations:
@@ -27,7 +36,9 @@ export class ConfigStore {
 
   /** Prepares the directories and forgets generations a previous run left behind. */
   async init(): Promise<void> {
-    await mkdir(this.generationsDir, { recursive: true, mode: 0o755 });
+    await mkdir(this.generationsDir, { recursive: true, mode: GENERATION_DIR_MODE });
+    // mkdir leaves an existing directory's mode alone.
+    await chmod(this.generationsDir, GENERATION_DIR_MODE);
     const link = await lstat(this.confLink).catch(() => undefined);
     if (link && !link.isSymbolicLink()) {
       throw new Error(`${this.confLink} exists and is not a symlink managed by router; move it away or pick another --working-dir`);
@@ -46,9 +57,8 @@ export class ConfigStore {
   async stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
     const generation = this.next++;
     const dir = this.generationDir(generation);
-    await mkdir(dir, { mode: 0o755 });
-    // Keys are readable by the owner only.
-    await Promise.all([...files].map(([name, text]) => writeFile(join(dir, name), text, { mode: name.endsWith('.pem') ? 0o600 : 0o644 })));
+    await mkdir(dir, { mode: GENERATION_DIR_MODE });
+    await Promise.all([...files].map(([name, text]) => writeFile(join(dir, name), text, { mode: name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE })));
     return { generation, configPath: join(dir, 'haproxy.config') };
   }
 

@@ -1,23 +1,52 @@
 import { describe, expect, test } from 'bun:test';
-import { refusedRoutes } from './refused-files.ts';
+import { certificateFile } from '../config/certificates.ts';
+import { refusedRoutes, withoutPaths } from './refused-files.ts';
+
+const longName = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+const shop = certificateFile('cert', 'team-a', 'shop.v2', 'PEM A\n').name;
+const api = certificateFile('destca', 'team-b', 'api', 'PEM B\n').name;
+const long = certificateFile('cert', 'n'.repeat(63), longName, 'PEM C\n').name;
+const defaultCa = certificateFile('destca', '_default', 'ca', 'PEM D\n').name;
+const KEYS = ['team-a/shop.v2', 'team-b/api', `${'n'.repeat(63)}/${longName}`];
 
 describe('refusedRoutes', () => {
-  test("names the routes whose certificate or CA haproxy could not load, with haproxy's words minus paths", () => {
+  test("names the routes whose certificate or CA haproxy could not load, with haproxy's words", () => {
     const output = [
       '[NOTICE]   (1) : haproxy version is 2.6.12-1+deb12u4',
-      "[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:107] : 'bind unix@/w/run/sni.sock' in section 'frontend' : 'crt-list' : error processing line 1 in file '/w/generations/3/cert_config.map' : unable to load SSL certificate into SSL Context '/w/certs/cert-team-a_shop.v2-0123456789abcdef.pem'.",
-      "[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:140] : 'server pod:x' : unable to load /w/certs/destca-team-b_api-fedcba9876543210.pem.",
+      `[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:107] : 'bind unix@/w/run/sni.sock' in section 'frontend' : 'crt-list' : error processing line 1 in file '/w/generations/3/cert_config.map' : unable to load SSL certificate into SSL Context '/w/certs/${shop}'.`,
+      `[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:140] : 'server pod:x' : unable to load /w/certs/${api}.`,
+      `[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:150] : unable to load '/w/certs/${long}'.`,
       '[ALERT]    (1) : config : Error(s) found in configuration file : /w/generations/3/haproxy.config',
     ];
-    expect(refusedRoutes(output)).toEqual(
+    expect(refusedRoutes(output, KEYS)).toEqual(
       new Map([
         ['team-a/shop.v2', 'unable to load SSL certificate into SSL Context'],
-        ['team-b/api', 'unable to load destca-team-b_api-fedcba9876543210.pem'],
+        ['team-b/api', `unable to load /w/certs/${api}`],
+        [KEYS[2]!, 'unable to load'],
       ]),
     );
   });
 
-  test('lines that name no route file, and warnings, name nothing', () => {
-    expect(refusedRoutes(['[WARNING]  (1) : cert-a_b-0123456789abcdef.pem is odd', '[ALERT]    (1) : config : missing timeouts'])).toEqual(new Map());
+  test('lines that name no route file of the candidate, and warnings, name nothing', () => {
+    const output = [
+      `[WARNING]  (1) : ${shop} is odd`,
+      '[ALERT]    (1) : config : missing timeouts',
+      `[ALERT]    (1) : config : unable to load /w/certs/${defaultCa}`,
+      `[ALERT]    (1) : config : unable to load /w/certs/${shop}`,
+    ];
+    expect(refusedRoutes(output, ['team-b/api'])).toEqual(new Map());
+  });
+});
+
+describe('withoutPaths', () => {
+  test.each([
+    ['unable to load /var/lib/router/certs/cert-a-1-2.pem.', 'unable to load cert-a-1-2.pem.'],
+    ["parsing [/w/generations/3/haproxy.config:107] : 'bind unix@/w/run/sni.sock'", "parsing [haproxy.config:107] : 'bind unix@sni.sock'"],
+    ['in file "/etc/ssl/x.pem" (/tmp/a/b)', 'in file "x.pem" (b)'],
+    ['ca-file=/srv/ca.pem,crt=/srv/c.pem', 'ca-file=ca.pem,crt=c.pem'],
+    ['no paths here: a/b and 1/2 stay', 'no paths here: a/b and 1/2 stay'],
+    ['/', ''],
+  ])('%j -> %j', (text, want) => {
+    expect(withoutPaths(text)).toBe(want);
   });
 });

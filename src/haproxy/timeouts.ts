@@ -3,6 +3,8 @@
  * a shutdown or restart log can find what bounded it.
  */
 
+/** How long `haproxy -v` may take at start before the binary is declared unusable. */
+export const VERSION_CHECK_TIMEOUT_MS = 10_000;
 /** How long `haproxy -c` may take; 10k routes check in under a second, 60k servers in about two. */
 export const CONFIG_CHECK_TIMEOUT_MS = 60_000;
 /** From spawn (or reload) until the master lists a new worker. */

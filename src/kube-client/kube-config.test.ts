@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { buildKubeConfig, describeServer } from './kube-config.ts';
 import { removeDir, writeKubeconfig } from '../../test/support/kube-client.ts';
 
@@ -120,6 +120,27 @@ describe('flag overrides', () => {
     expect(user?.exec).toBeUndefined();
     expect(user?.username).toBeUndefined();
     expect(user?.certFile).toBe(join(dir, 'c.crt'));
+  });
+
+  test('--token-file replaces the kubeconfig token with a re-read token source (absolute path), keeping client certificates', () => {
+    const tokenFile = join(dir, 'router.token');
+    writeFileSync(tokenFile, 'from-file\n');
+    const path = writeKubeconfig(dir, 'tokfile', config({ cluster: 'c', server: 'https://c:6443', current: 'c-ctx', user: { token: 'inline', 'client-certificate': 'c.crt' } }));
+    const user = buildKubeConfig({ kubeconfig: path, tokenFile: relative(process.cwd(), tokenFile) }, {}, noServiceAccount).getCurrentUser();
+    expect(user?.token).toBeUndefined();
+    expect(user?.authProvider).toEqual({ name: 'tokenFile', config: { tokenFile } });
+    expect(user?.certFile).toBe(join(dir, 'c.crt'));
+  });
+
+  test.each([
+    ['missing', undefined, /cannot read the token file .*absent.token/],
+    ['empty', ' \n', /the token file .*absent.token is empty/],
+    ['holding two tokens', 'one\ntwo\n', /holds more than one token/],
+  ])('a --token-file %s is an error at start', (_what, text, error) => {
+    const tokenFile = join(dir, 'absent.token');
+    rmSync(tokenFile, { force: true });
+    if (text !== undefined) writeFileSync(tokenFile, text);
+    expect(() => buildKubeConfig({ server: 'https://c:6443', tokenFile }, {}, noServiceAccount)).toThrow(error);
   });
 
   test('--certificate-authority replaces CA data and insecure; --insecure-skip-tls-verify clears the CA; both at once is refused', () => {

@@ -8,7 +8,7 @@
  *    `~/.kube/config` if it exists;
  * 2. the context: `--context`, else the merged current-context;
  * 3. nothing selected and no `--server`: the in-cluster service account;
- * 4. the flag overrides on top (`--server`, `--token`,
+ * 4. the flag overrides on top (`--server`, `--token` or `--token-file`,
  *    `--certificate-authority`, `--client-certificate`/`--client-key`,
  *    `--insecure-skip-tls-verify`).
  *
@@ -25,6 +25,8 @@ import { parse as parseYaml } from 'yaml';
 export interface KubeConnection {
   server?: string;
   token?: string;
+  /** A file holding the token, re-read every minute (`--token-file`, ours: client-go has no such flag). */
+  tokenFile?: string;
   kubeconfig?: string;
   context?: string;
   certificateAuthority?: string;
@@ -222,12 +224,30 @@ function overrideCluster(base: Cluster | undefined, conn: KubeConnection): Clust
   return cluster;
 }
 
+/** Reads the token file once at start so a wrong path or an empty file is a start-up error, not a stream of 401s. */
+function checkTokenFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the token file ${path}: ${errorText(err)}`);
+  }
+  const token = text.trim();
+  if (token === '') throw new Error(`the token file ${path} is empty`);
+  if (/[\s\x00-\x1f\x7f]/.test(token)) throw new Error(`the token file ${path} holds more than one token (whitespace or control characters inside)`);
+  return path;
+}
+
 function overrideUser(base: User | undefined, conn: KubeConnection): User {
   let user: User = base ?? { name: OWN_NAME };
-  if (conn.token) {
-    // As client-go: an explicit token is the credential, so exec plugins, auth
-    // providers (token files included) and basic auth no longer run.
-    user = { ...user, token: conn.token, authProvider: undefined, exec: undefined, username: undefined, password: undefined };
+  // As client-go: an explicit token is the credential, so exec plugins, auth
+  // providers (token files included) and basic auth no longer run.
+  const onlyCredential = { token: undefined, authProvider: undefined, exec: undefined, username: undefined, password: undefined };
+  if (conn.token) user = { ...user, ...onlyCredential, token: conn.token };
+  if (conn.tokenFile) {
+    // client-node's FileAuth re-reads it every minute, like client-go's cached token source.
+    const tokenFile = checkTokenFile(resolve(conn.tokenFile));
+    user = { ...user, ...onlyCredential, authProvider: { name: 'tokenFile', config: { tokenFile } } };
   }
   if (conn.clientCertificate) user = { ...user, certFile: resolve(conn.clientCertificate), certData: undefined };
   if (conn.clientKey) user = { ...user, keyFile: resolve(conn.clientKey), keyData: undefined };

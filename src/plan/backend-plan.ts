@@ -1,7 +1,7 @@
 import type { BackendModel, ServerModel } from '../config/model.ts';
 import { serverAddress, serverOptions } from '../config/server-line.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
-import type { ReloadReason } from './reload-reasons.ts';
+import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /** What it takes to turn one running backend into its next version. */
 export interface BackendPlan {
@@ -66,7 +66,7 @@ function cookieCommands(applied: BackendModel, next: BackendModel, added: boolea
  */
 export function planBackend(applied: BackendModel, next: BackendModel): BackendPlan {
   const backend = next.name;
-  if (!sameBackendLines(applied, next)) return { commands: [], reasons: [{ code: 'backend-changed', backend }] };
+  if (!sameBackendLines(applied, next)) return { commands: [], reasons: [backendReason('backend-changed', next)] };
 
   const before = new Map(applied.servers.map((s) => [s.name, s]));
   const after = new Set(next.servers.map((s) => s.name));
@@ -83,7 +83,7 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
       continue;
     }
     const ref = { backend, server: s.name };
-    if (old.ip !== s.ip || old.port !== s.port) reasons.push({ code: 'server-address-changed', backend });
+    if (old.ip !== s.ip || old.port !== s.port) reasons.push(backendReason('server-address-changed', next));
     if (old.weight !== s.weight) {
       reweighs = true;
       updates.push({ kind: 'set-weight', ...ref, weight: s.weight });
@@ -96,7 +96,7 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
     removals.push({ kind: 'set-maint', ...ref }, { kind: 'del-server', ...ref });
   }
 
-  if ((adds.length > 0 || reweighs) && !isDynamicBalance(next.balance)) reasons.push({ code: 'balance-not-dynamic', backend });
+  if ((adds.length > 0 || reweighs) && !isDynamicBalance(next.balance)) reasons.push(backendReason('balance-not-dynamic', next));
   if (reasons.length > 0) return { commands: [], reasons };
   return {
     commands: [

@@ -15,7 +15,7 @@ describe('planCaFileLoads', () => {
     const routes = [reencrypt('a'), reencrypt('b'), reencrypt('own', 'OWN CA')];
     const plan = planCaFileLoads(model(routes, [], 'DEFAULT CA\n'), model(routes, ['a', 'b', 'own'], 'DEFAULT CA\n'));
     expect(plan.reasons).toEqual([]);
-    expect(plan.commands.map((c) => `${c.kind} ${c.caFile.replace(/-[0-9a-f]{16}\.pem$/, '')}`)).toEqual([
+    expect(plan.commands.map((c) => `${c.kind} ${c.caFile.replace(/-[0-9a-f]{16}-[0-9a-f]{16}\.pem$/, '')}`)).toEqual([
       'new-ssl-ca-file /certs/destca-_default_ca',
       'set-ssl-ca-file /certs/destca-_default_ca',
       'commit-ssl-ca-file /certs/destca-_default_ca',
@@ -34,7 +34,7 @@ describe('planCaFileLoads', () => {
     const routes = [reencrypt('big', `${'x'.repeat(s.bufSize)}\n`)];
     expect(planCaFileLoads(model(routes, []), model(routes, ['big']))).toEqual({
       commands: [],
-      reasons: [{ code: 'ca-file-not-loaded', backend: 'be_secure:default:big' }],
+      reasons: [{ code: 'ca-file-not-loaded', backend: 'be_secure:default:big', route: 'default/big' }],
     });
   });
 });

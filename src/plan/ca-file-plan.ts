@@ -2,7 +2,7 @@ import { certificatePath } from '../config/certificates.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { fitsCliBuffer } from '../haproxy/runtime-api/cli-session.ts';
 import { setSslCaFileRequest, type CaFileCommand } from '../haproxy/runtime-api/commands.ts';
-import type { ReloadReason } from './reload-reasons.ts';
+import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /**
  * haproxy loads a destination CA when a server line of the configuration
@@ -27,7 +27,7 @@ export function planCaFileLoads(applied: ConfigModel, next: ConfigModel): { comm
     if (loading.has(caFile)) continue;
     const pem = pems.get(caFile);
     if (pem === undefined || !fitsCliBuffer(setSslCaFileRequest(caFile, pem), next.settings.bufSize)) {
-      reasons.push({ code: 'ca-file-not-loaded', backend: b.name });
+      reasons.push(backendReason('ca-file-not-loaded', b));
       continue;
     }
     loading.add(caFile);

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'bun:test';
-import { createHash } from 'node:crypto';
 import { settings } from '../../test/support/fixtures.ts';
 import { certificateFile, certificatePath } from '../config/certificates.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
@@ -32,10 +31,9 @@ function servingFile(file: CertificateFile, route: string, more: Partial<CrtList
   return { file, entry: { certFile: certificatePath(s.certDir, file), sni: `${route}.example.com`, alpn: true, ...more } };
 }
 
-/** Named by route and content, without a `:` (which `del ssl crt-list` cannot take). */
+/** Named by route and content, as buildConfigModel names them (without a `:`, which `del ssl crt-list` cannot take). */
 function serving(route: string, pem: string, more: Partial<CrtListEntry> = {}): Serving {
-  const digest = createHash('sha256').update(pem).digest('hex').slice(0, 16);
-  return servingFile({ name: `cert-ns_${route}-${digest}.pem`, pem }, route, more);
+  return servingFile(certificateFile('cert', 'ns', route, pem), route, more);
 }
 
 /** A model as buildConfigModel would make it: certificates sorted by name, crt-list by SNI. */

@@ -2,41 +2,11 @@ import { describe, expect, test } from 'bun:test';
 import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
+import { backend, model, server } from '../../test/support/models.ts';
 import { serverOptions } from '../config/server-line.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
-import { planAfterLoad, planDeleteRetry, planUpdate, runtimeSubset, type UpdatePlan } from './plan.ts';
+import { planDeleteRetry, planUpdate, runtimeSubset, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
-
-const server = (name: string, more: Partial<ServerModel> = {}): ServerModel => ({ name, ip: '10.0.0.1', port: 8080, weight: 1, check: false, ...more });
-
-const backend = (name: string, servers: ServerModel[], more: Partial<BackendModel> = {}): BackendModel => ({
-  name,
-  routeKey: `ns/${name}`,
-  termination: 'http',
-  mode: 'http',
-  balance: 'random',
-  checkIntervalMs: 5000,
-  serverTls: undefined,
-  cookie: undefined,
-  servers,
-  ...more,
-});
-
-const model = (backends: BackendModel[], more: Partial<ConfigModel> = {}): ConfigModel => ({
-  settings: settings(),
-  backends,
-  maps: {
-    'os_http_be.map': [{ key: 'a.example.com', value: 'be_http:ns:a' }],
-    'os_http_be_prefix.map': [],
-    'os_edge_reencrypt_be.map': [],
-    'os_edge_reencrypt_be_prefix.map': [],
-    'os_sni_passthrough.map': [],
-  },
-  crtList: [],
-  certificates: [],
-  defaultCertificate: '',
-  ...more,
-});
 
 const A = 'be_http:ns:a';
 const s1 = server('s1');
@@ -219,9 +189,10 @@ const cases: Case[] = [
   },
 ];
 
+/** Reasons about a backend name the route it serves (the model builder's backends serve `ns/<backend name>`). */
 const reload = (...reasons: [ReloadReasonCode, string | undefined][]): UpdatePlan => ({
   kind: 'reload',
-  reasons: reasons.map(([code, b]) => ({ code, backend: b })),
+  reasons: reasons.map(([code, b]) => (b === undefined ? { code, backend: b } : { code, backend: b, route: `ns/${b}` })),
 });
 
 const reloadCases: Case[] = [
@@ -294,13 +265,6 @@ describe('planUpdate', () => {
       expect(planUpdate(c.applied, c.next)).toEqual(c.plan);
     });
   }
-});
-
-describe('planAfterLoad', () => {
-  test('switches off the health check of every server that should run unchecked', () => {
-    const m = model([backend(A, [s1]), backend('be_http:ns:b', [checked(s1), checked(s2)])]);
-    expect(planAfterLoad(m)).toEqual([{ kind: 'disable-health', ...ref('s1') }]);
-  });
 });
 
 describe('planDeleteRetry', () => {

@@ -4,7 +4,7 @@ import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planMaps } from './map-plan.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
-import type { ReloadReason } from './reload-reasons.ts';
+import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /** How to get a running haproxy from `applied` to `next`. */
 export type UpdatePlan =
@@ -37,7 +37,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   for (const b of next.backends) {
     const old = before.get(b.name);
     if (!old) {
-      reasons.push({ code: 'backend-added', backend: b.name });
+      reasons.push(backendReason('backend-added', b));
       continue;
     }
     // Most backends are unchanged; one native comparison settles those.
@@ -46,7 +46,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
     reasons.push(...plan.reasons);
     commands.push(...plan.commands);
   }
-  for (const b of applied.backends) if (!after.has(b.name)) reasons.push({ code: 'backend-removed', backend: b.name });
+  for (const b of applied.backends) if (!after.has(b.name)) reasons.push(backendReason('backend-removed', b));
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
   const all = [...certificates.commands, ...caFiles.commands, ...commands, ...maps.upserts, ...maps.removals];
@@ -66,22 +66,6 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
       ...deletes,
     ],
   };
-}
-
-/**
- * What a freshly (re)loaded worker needs before it matches `model`: a
- * server's health check is declared in the config so it can be switched on
- * live when its backend gains a second server, and starts switched on, so
- * servers that should run unchecked have it switched off here. Harmless on
- * a server declared without `check`: haproxy answers `disable health` on it
- * with the same empty reply.
- */
-export function planAfterLoad(model: ConfigModel): RuntimeCommand[] {
-  const commands: RuntimeCommand[] = [];
-  for (const b of model.backends) {
-    for (const s of b.servers) if (!s.check) commands.push({ kind: 'disable-health', backend: b.name, server: s.name });
-  }
-  return commands;
 }
 
 /**

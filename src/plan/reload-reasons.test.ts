@@ -2,6 +2,12 @@ import { describe, expect, test } from 'bun:test';
 import { describeCounts, describeReasons, reasonCodes, type ReloadReason } from './reload-reasons.ts';
 
 describe('describeReasons', () => {
+  test('the route a backend serves is named rather than the backend', () => {
+    expect(describeReasons([{ code: 'backend-changed', backend: 'be_http:_spare:3', route: 'shop/cart' }, { code: 'backend-changed', backend: 'be_tcp:_spare:1' }])).toBe(
+      'backend-changed: shop/cart, be_tcp:_spare:1',
+    );
+  });
+
   test('one line: each reason once, in order, naming a few backends and counting the rest', () => {
     const reasons: ReloadReason[] = [
       { code: 'settings-changed', backend: undefined },

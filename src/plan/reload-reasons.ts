@@ -6,8 +6,10 @@ export type ReloadReasonCode =
   | 'runtime-updates-disabled'
   /** The runtime API refused or failed a command; a reload brings the worker to the model instead. */
   | 'runtime-update-failed'
-  /** After a load, the worker's servers differed from the model's (see commit/committer.ts reconcile). */
+  /** After a load, the worker's servers differed from the model's (see commit/worker-check.ts). */
   | 'worker-out-of-step'
+  /** A generation the runtime path wrote failed its background `haproxy -c` (see commit/background-check.ts): a restart would not load it. */
+  | 'config-check-failed'
   /** Routes have run on spare backends for --commit-interval: a reload gives them their own and refills the pools. */
   | 'commit-interval'
   /** Anything in ConfigSettings: it shapes global, defaults and frontends. */
@@ -55,20 +57,29 @@ export interface ReloadReason {
   code: ReloadReasonCode;
   /** The backend the reason is about, when it is about one. */
   backend: string | undefined;
+  /** The route (`namespace/name`) that backend serves, when it serves one: whose change caused the reload. */
+  route?: string;
 }
 
-/** How many backends each reason names in a log line before it only counts the rest. */
+/** A reason about a backend, naming the route it serves (spares serve none). */
+export function backendReason(code: ReloadReasonCode, backend: { name: string; routeKey: string }): ReloadReason {
+  return backend.routeKey === '' ? { code, backend: backend.name } : { code, backend: backend.name, route: backend.routeKey };
+}
+
+/** How many routes or backends each reason names in a log line before it only counts the rest. */
 const NAMED_PER_REASON = 3;
 
 /**
  * One log line for a reload: each reason once, in first-seen order, with
- * the first few backends it concerns (`backend-added: be_http:ns:a, be_http:ns:b (+8 more)`).
+ * the first few routes it concerns, or backends where no route is known
+ * (`backend-added: ns/a, ns/b (+8 more)`): which tenants' changes reloaded.
  */
 export function describeReasons(reasons: readonly ReloadReason[]): string {
   const byCode = new Map<ReloadReasonCode, Set<string>>();
   for (const r of reasons) {
     const backends = byCode.get(r.code) ?? new Set<string>();
-    if (r.backend !== undefined) backends.add(r.backend);
+    const subject = r.route ?? r.backend;
+    if (subject !== undefined) backends.add(subject);
     byCode.set(r.code, backends);
   }
   const parts: string[] = [];

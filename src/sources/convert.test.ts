@@ -253,6 +253,13 @@ describe('toEndpointSlices: EndpointSlice', () => {
     ]);
   });
 
+  test('addresses enter in canonical text; one haproxy would read otherwise stays as written, for the filter to refuse and name', () => {
+    const obj = slice({ addressType: 'IPv6', endpoints: [{ addresses: ['FD00:0:0::0001', '::FFFF:0A00:0001', '010.0.0.1', 'fe80::1%eth0'] }] });
+    expect(value(toEndpointSlices(obj, 'EndpointSlice'))[0]?.addresses.map((a) => a.ip)).toEqual(['010.0.0.1', 'fe80::1%eth0', '::ffff:10.0.0.1', 'fd00::1']);
+    const core = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'shop' }, subsets: [{ addresses: [{ ip: '2001:DB8::A' }], ports: [{ port: 80 }] }] };
+    expect(value(toEndpointSlices(core, 'Endpoints'))[0]?.addresses.map((a) => a.ip)).toEqual(['2001:db8::a']);
+  });
+
   test.each([
     ['address not a string', slice({ endpoints: [{ addresses: [10] }] }), 'EndpointSlice shop/web-abc12: endpoints[0].addresses[0] must be a string'],
     ['endpoint not an object', slice({ endpoints: ['10.0.0.1'] }), 'EndpointSlice shop/web-abc12: endpoints[0] must be an object'],

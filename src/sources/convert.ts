@@ -5,6 +5,7 @@
  * admission's job, which must see a bad route to reject it with a reason.
  */
 import type { EndpointAddress, EndpointPort, EndpointSlice, Service } from '../domain/endpoints.ts';
+import { canonicalIp } from '../domain/ip.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
   FieldError,
@@ -163,7 +164,7 @@ function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): Endpo
     const ready = optBool(conditions?.ready, `${path}.conditions.ready`) !== false;
     const podName = podNameOf(ep.targetRef, `${path}.targetRef`);
     return optArray(ep.addresses, `${path}.addresses`).map(
-      (a, j): EndpointAddress => ({ ip: reqString(a, `${path}.addresses[${j}]`), ready, podName }),
+      (a, j): EndpointAddress => ({ ip: enteredIp(reqString(a, `${path}.addresses[${j}]`)), ready, podName }),
     );
   });
   const labels = optStringMap(meta.labels, 'metadata.labels');
@@ -204,11 +205,21 @@ function coreAddresses(v: unknown, path: string, ready: boolean): EndpointAddres
   return optArray(v, path).map((a, i) => {
     const o = reqObject(a, `${path}[${i}]`);
     return {
-      ip: reqString(o.ip, `${path}[${i}].ip`),
+      ip: enteredIp(reqString(o.ip, `${path}[${i}].ip`)),
       ready,
       podName: podNameOf(o.targetRef, `${path}[${i}].targetRef`),
     };
   });
+}
+
+/**
+ * Addresses are kept in canonical text from here on (`FD00::A` becomes
+ * `fd00::a`). Text that is no address haproxy reads as written stays as it
+ * came: the endpoint filter refuses it, naming its slice, and the rest of
+ * the slice still serves.
+ */
+function enteredIp(text: string): string {
+  return canonicalIp(text) ?? text;
 }
 
 function podNameOf(v: unknown, path: string): string {

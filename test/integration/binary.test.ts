@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtRouter, haproxyPidsUsing } from '../support/processes.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -39,6 +39,44 @@ describe('dist/router', () => {
     const r = run(['--no-such-flag']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--no-such-flag');
+  });
+
+  describe('a haproxy it cannot use', () => {
+    /** Runs dist/router on an empty manifest dir with `--haproxy-binary`; resolves with its exit and its JSON log. */
+    async function runWith(haproxyBinary: string) {
+      const run = shortTempDir();
+      try {
+        mkdirSync(join(run.path, 'm'));
+        const started = Date.now();
+        const proc = Bun.spawn(
+          [binary, `--manifests=${join(run.path, 'm')}`, `--working-dir=${join(run.path, 'w')}`, '--bind-address=127.0.0.1', '--log-format=json', `--haproxy-binary=${haproxyBinary}`],
+          { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdout: 'pipe', stderr: 'pipe' },
+        );
+        const [code, stdout] = await Promise.all([proc.exited, new Response(proc.stdout).text()]);
+        const errors = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { level: string; msg: string }).filter((r) => r.level === 'error');
+        return { code, errors: errors.map((r) => r.msg), ms: Date.now() - started };
+      } finally {
+        run.remove();
+      }
+    }
+
+    test('a missing one fails the start at once, saying what to install', async () => {
+      const r = await runWith('/nonexistent/haproxy');
+      expect(r.code).toBe(1);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatch(/^cannot run haproxy "\/nonexistent\/haproxy" .*: install haproxy 2\.6 or newer or point --haproxy-binary/);
+      expect(r.ms).toBeLessThan(5000);
+    });
+
+    test('a too-old one fails the start at once, naming its version', async () => {
+      const fake = join(dir.path, 'haproxy-2.4');
+      writeFileSync(fake, '#!/bin/sh\necho "HAProxy version 2.4.22-0ubuntu0.22.04.3 2023/08/14 - https://haproxy.org/"\n');
+      chmodSync(fake, 0o755);
+      const r = await runWith(fake);
+      expect(r.code).toBe(1);
+      expect(r.errors).toEqual([`haproxy 2.4.22-0ubuntu0.22.04.3 ("${fake}") is too old: router needs haproxy 2.6 or newer`]);
+      expect(r.ms).toBeLessThan(5000);
+    });
   });
 
   describe('serving', () => {

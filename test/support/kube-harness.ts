@@ -51,6 +51,8 @@ export interface KubeRouterOptions {
   args?: string[];
   /** The bearer token to present; default the one the API accepts. */
   token?: string;
+  /** Present the token in this file (--token-file) instead of --token. */
+  tokenFile?: string;
   /** Pass --allow-loopback-endpoints; default true, since the test backends listen on loopback. */
   allowLoopback?: boolean;
 }
@@ -176,7 +178,7 @@ export class KubeTestbed {
     const parsed = parseOptions(
       [
         `--server=${api.server.url}`,
-        `--token=${opts.token ?? api.token}`,
+        opts.tokenFile !== undefined ? `--token-file=${opts.tokenFile}` : `--token=${opts.token ?? api.token}`,
         `--certificate-authority=${api.caFile}`,
         ...(opts.allowLoopback === false ? [] : ['--allow-loopback-endpoints']),
         '--bind-address=127.0.0.1',

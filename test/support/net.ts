@@ -73,3 +73,20 @@ export function rawGet(port: number, host: string, path: string): Promise<{ stat
     });
   });
 }
+
+/** One HTTP/1.1 request on a fresh connection whose header lines are exactly `headerLines` (duplicates and all). */
+export function rawRequest(port: number, path: string, headerLines: readonly string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.write(`GET ${path} HTTP/1.1\r\n${headerLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`);
+    });
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.once('error', reject);
+    socket.once('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      resolve({ status: Number(text.split(' ')[1]), body: split < 0 ? '' : text.slice(split + 4) });
+    });
+  });
+}

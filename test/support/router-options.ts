@@ -50,12 +50,14 @@ export const DEFAULT_OPTIONS: RouterOptions = {
   intervalMs: 5000,
   runtimeUpdates: true,
   commitIntervalMs: 3_600_000,
+  ticketKeyIntervalMs: 3_600_000,
   sparesPerShape: 10,
   routerName: 'public',
   admission: admissionSettings(),
   status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
   includeUdpEndpoints: false,
   extendedValidation: true,
+  warnings: [],
 };
 
 export const KUBE_SOURCE = {
@@ -63,6 +65,7 @@ export const KUBE_SOURCE = {
   connection: {
     server: 'https://api.example:6443',
     token: undefined,
+    tokenFile: undefined,
     kubeconfig: undefined,
     context: undefined,
     certificateAuthority: undefined,
@@ -77,6 +80,8 @@ export const KUBE_SOURCE = {
   projectLabels: undefined,
   watchEndpoints: false,
   allowLoopbackEndpoints: false,
+  allowHostEndpoints: false,
+  endpointCidrs: [],
 } as const;
 
 export function resolveCiphersOrThrow(name: string): string {

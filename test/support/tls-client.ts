@@ -24,7 +24,7 @@ function cnOf(peer: PeerCertificate | undefined): string | undefined {
  */
 export function tlsGet(
   port: number,
-  opts: { servername?: string; host: string; path?: string; alpn?: string[] },
+  opts: { servername?: string; host: string; path?: string; alpn?: string[]; headers?: Record<string, string> },
 ): Promise<TlsAnswer> {
   return new Promise((resolve) => {
     let peer: PeerCertificate | undefined;
@@ -42,7 +42,8 @@ export function tlsGet(
     socket.once('secureConnect', () => {
       peer = socket.getPeerCertificate();
       alpn = socket.alpnProtocol ?? undefined;
-      socket.write(`GET ${opts.path ?? '/'} HTTP/1.1\r\nHost: ${opts.host}\r\nConnection: close\r\n\r\n`);
+      const more = Object.entries(opts.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      socket.write(`GET ${opts.path ?? '/'} HTTP/1.1\r\nHost: ${opts.host}\r\n${more}Connection: close\r\n\r\n`);
     });
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.once('error', fail);

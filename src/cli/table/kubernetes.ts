@@ -20,7 +20,14 @@ export const KUBERNETES_FLAGS = {
     help: 'Address of the Kubernetes API server.',
   },
   '--context': { type: 'string', group: 'Kubernetes connection', help: 'kubeconfig context to use.' },
-  '--token': { type: 'string', group: 'Kubernetes connection', help: 'Bearer token for the API server.' },
+  '--token': { type: 'string', group: 'Kubernetes connection', help: 'Bearer token for the API server (visible in the process list: prefer --token-file).' },
+  '--token-file': {
+    type: 'string',
+    metavar: 'PATH',
+    env: ['ROUTER_TOKEN_FILE'],
+    group: 'Kubernetes connection',
+    help: 'File holding the bearer token for the API server, re-read every minute so rotated tokens keep working.',
+  },
   '--certificate-authority': {
     type: 'string',
     metavar: 'PATH',

@@ -36,6 +36,20 @@ export const ROUTING_FLAGS = {
     group: 'Routing sources',
     help: 'Let loopback endpoint addresses from the API become servers (tests and single-host setups; logged as a warning).',
   },
+  '--allow-host-endpoints': {
+    type: 'boolean',
+    env: ['ROUTER_ALLOW_HOST_ENDPOINTS'],
+    default: 'false',
+    group: 'Routing sources',
+    help: "Let endpoint addresses from the API that are this host's own (any interface's, lo's included; loopback aside) become servers.",
+  },
+  '--endpoint-cidrs': {
+    type: 'list',
+    metavar: 'CIDRS',
+    env: ['ROUTER_ENDPOINT_CIDRS'],
+    group: 'Routing sources',
+    help: 'Comma-separated IPv4 and IPv6 CIDRs (e.g. the pod network) endpoint addresses from the API must be in to become servers; empty: no restriction.',
+  },
   '--enable-ingress': {
     type: 'boolean',
     default: 'false',

@@ -47,6 +47,14 @@ export const TLS_FLAGS = {
     group: 'TLS',
     help: 'Refuse TLS handshakes whose SNI matches no certificate instead of using the default one.',
   },
+  '--tls-ticket-key-interval': {
+    type: 'duration',
+    env: ['ROUTER_TLS_TICKET_KEY_INTERVAL'],
+    default: '1h',
+    min: 1000,
+    group: 'TLS',
+    help: 'How often TLS session-ticket keys are rotated while running; a ticket resumes for one to two intervals.',
+  },
 } as const satisfies FlagTable;
 
 export const TLS_ENV = {

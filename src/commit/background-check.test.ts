@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'bun:test';
+import { captureLogs } from '../../test/support/log-capture.ts';
+import type { CheckResult } from '../haproxy/check-config.ts';
+import { BackgroundCheck, MIN_CHECK_INTERVAL_MS } from './background-check.ts';
+import type { ConfigChecker } from './ports.ts';
+
+/** A checker whose checks end when the test says, with the answer it gives. */
+function heldChecker() {
+  const calls: { path: string; finish: (r: CheckResult) => void }[] = [];
+  const checker: ConfigChecker = { check: (path) => new Promise((resolve) => calls.push({ path, finish: resolve })) };
+  return { checker, calls };
+}
+
+const refused: CheckResult = { ok: false, output: ["[ALERT] (1) : config : parsing [haproxy.config:40] : 'server x' : could not resolve address '08.0.0.1'."] };
+
+function setup(now = () => 0) {
+  const { checker, calls } = heldChecker();
+  const refusals: (readonly string[])[] = [];
+  const logs = captureLogs();
+  const check = new BackgroundCheck({ checker, onRefused: (o) => refusals.push(o), logger: logs.logger, now });
+  return { check, calls, refusals, logs };
+}
+
+describe('BackgroundCheck', () => {
+  test('a generation written without a check that haproxy refuses is reported, with haproxy\'s words in the log', async () => {
+    const { check, calls, refusals, logs } = setup();
+    check.written(3, '/g/3/haproxy.config');
+    expect(calls.map((c) => c.path)).toEqual(['/g/3/haproxy.config']);
+    calls[0]?.finish(refused);
+    await check.idle();
+    expect(refusals).toHaveLength(1);
+    expect(logs.logs.some((r) => r.level === 'error' && r.msg.includes('generation 3') && r.msg.includes('08.0.0.1'))).toBe(true);
+  });
+
+  test('one check at a time, and only the newest generation is checked next', async () => {
+    let clock = 0;
+    const { check, calls, refusals } = setup(() => clock);
+    check.written(1, '/g/1');
+    check.written(2, '/g/2');
+    check.written(3, '/g/3');
+    expect(calls).toHaveLength(1);
+    clock = MIN_CHECK_INTERVAL_MS;
+    // Generation 1 is no longer in use: its verdict does not count.
+    calls[0]?.finish(refused);
+    await Bun.sleep(0);
+    expect(calls.map((c) => c.path)).toEqual(['/g/1', '/g/3']);
+    calls[1]?.finish({ ok: true, output: [] });
+    await check.idle();
+    expect(refusals).toEqual([]);
+  });
+
+  test('a generation a load checked replaces what was pending', async () => {
+    let clock = 0;
+    const { check, calls, refusals } = setup(() => clock);
+    check.written(1, '/g/1');
+    check.written(2, '/g/2');
+    check.checked(3);
+    clock = MIN_CHECK_INTERVAL_MS;
+    calls[0]?.finish(refused);
+    await check.idle();
+    expect(calls).toHaveLength(1);
+    expect(refusals).toEqual([]);
+  });
+
+  test('a check that could not run (no alert) is not a verdict', async () => {
+    const { check, calls, refusals } = setup();
+    check.written(1, '/g/1');
+    calls[0]?.finish({ ok: false, output: ['cannot run haproxy: timeout'] });
+    await check.idle();
+    expect(refusals).toEqual([]);
+  });
+
+  test('checks are at least MIN_CHECK_INTERVAL_MS apart; stop() ends what is due', async () => {
+    let clock = 0;
+    const { check, calls } = setup(() => clock);
+    check.written(1, '/g/1');
+    calls[0]?.finish({ ok: true, output: [] });
+    await Bun.sleep(0);
+    check.written(2, '/g/2');
+    expect(calls).toHaveLength(1);
+    check.stop();
+    await check.idle();
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,104 @@
+import type { Logger } from '../log.ts';
+import type { ConfigChecker } from './ports.ts';
+
+/** Checks no closer together than this: under steady churn, `haproxy -c` (≈0.4 s at 10,000 routes) takes at most part of a core. */
+export const MIN_CHECK_INTERVAL_MS = 1000;
+
+/**
+ * `haproxy -c` of the generations the runtime path writes, in the
+ * background. Those are not checked before they go live (a check would hold
+ * every runtime update up), yet a restart loads them: a generation haproxy
+ * would refuse is found here, and the caller reloads from the model (a
+ * reload checks its candidate first). Checks are coalesced: one at a time,
+ * only the newest generation, and a generation that is no longer the active
+ * one by the time its check ends is not judged.
+ */
+export class BackgroundCheck {
+  private pending: { generation: number; configPath: string } | undefined;
+  /** The generation on disk now; a load that checked its own candidate clears what is pending. */
+  private active: number | undefined;
+  private running: Promise<void> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private stopped = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly deps: {
+      checker: ConfigChecker;
+      /** A generation on disk failed its check: the worker's files would not load again. */
+      onRefused(output: readonly string[]): void;
+      logger: Logger;
+      now?: () => number;
+    },
+  ) {}
+
+  /** A generation written without a check is now the active one. */
+  written(generation: number, configPath: string): void {
+    this.active = generation;
+    this.pending = { generation, configPath };
+    this.kick();
+  }
+
+  /** A generation that passed `haproxy -c` is now the active one. */
+  checked(generation: number): void {
+    this.active = generation;
+    this.pending = undefined;
+  }
+
+  /** Resolves once no check is running or due. */
+  idle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pending = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.running) this.settle();
+  }
+
+  private busy(): boolean {
+    return this.running !== undefined || this.timer !== undefined || (this.pending !== undefined && !this.stopped);
+  }
+
+  private settle(): void {
+    if (this.busy()) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private kick(): void {
+    if (this.running || this.timer) return;
+    if (this.stopped || !this.pending) return this.settle();
+    const now = this.deps.now ?? Date.now;
+    const wait = this.lastStart + MIN_CHECK_INTERVAL_MS - now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.kick();
+      }, wait);
+      // A check due later must not keep a stopping router alive.
+      this.timer.unref();
+      return;
+    }
+    const target = this.pending;
+    this.pending = undefined;
+    this.lastStart = now();
+    this.running = this.run(target).finally(() => {
+      this.running = undefined;
+      this.kick();
+    });
+  }
+
+  private async run(target: { generation: number; configPath: string }): Promise<void> {
+    const result = await this.deps.checker.check(target.configPath);
+    // Only haproxy's own verdict on the generation still in use counts (a newer one may have replaced and removed it).
+    if (result.ok || this.stopped || this.active !== target.generation || !result.output.some((l) => l.startsWith('[ALERT]'))) return;
+    this.deps.logger.error(`the configuration on disk (generation ${target.generation}) does not pass haproxy -c; reloading from the model:\n${result.output.join('\n')}`);
+    this.deps.onRefused(result.output);
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'bun:test';
+import { route } from '../../test/support/fixtures.ts';
+import { captureLogs } from '../../test/support/log-capture.ts';
+import { logObserver, reloadCounter } from './log-observer.ts';
+import type { CommitOutcome } from './outcome.ts';
+
+const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', admitted: [], rejections: new Map(), durationMs: 1, ...more });
+const reload = (kind: 'reloaded' | 'pending', codes: string[]): CommitOutcome =>
+  outcome({
+    result: 'reloaded',
+    reloadReasons: codes.map((code) => ({ code: code as 'backend-added', backend: undefined })),
+    load: kind === 'reloaded' ? { kind, generation: 7, workerPid: 42, checkMs: 1, loadMs: 1 } : { kind, generation: 7, checkMs: 1, loadMs: 1 },
+  });
+
+describe('reloadCounter', () => {
+  test('counts reloads of a running haproxy once per reason; starts and pending restarts are not reloads', () => {
+    const counter = reloadCounter();
+    counter.observe(reload('reloaded', ['backend-added', 'backend-added', 'settings-changed']));
+    counter.observe(reload('pending', ['backend-added']));
+    counter.observe(outcome({ result: 'started', load: { kind: 'started', generation: 1, checkMs: 1, loadMs: 1 } }));
+    expect([...counter.counts]).toEqual([
+      ['backend-added', 1],
+      ['settings-changed', 1],
+    ]);
+  });
+});
+
+describe('logObserver', () => {
+  const setup = () => {
+    const logs = captureLogs();
+    const counter = reloadCounter();
+    const observe = logObserver({ logger: logs.logger, reloadCounts: counter.counts, maxConnections: 50000, fdLimit: 20000 });
+    return { logs, observe: (o: CommitOutcome) => (counter.observe(o), observe(o)) };
+  };
+
+  test('a rejection is logged once while it lasts, and the admission that ends it once', () => {
+    const { logs, observe } = setup();
+    const rejected = outcome({ rejections: new Map([['ns/r', { reason: 'HostAlreadyClaimed', message: 'taken' }]]) });
+    observe(rejected);
+    observe(rejected);
+    observe(outcome({ admitted: [route({ name: 'r', namespace: 'ns' })] }));
+    expect(logs.logs.map((r) => r.msg)).toEqual(['route ns/r rejected: HostAlreadyClaimed: taken', 'route ns/r admitted']);
+  });
+
+  test('each reload line names its reasons and the counts so far; a lowered maxconn is said once', () => {
+    const { logs, observe } = setup();
+    observe({ ...reload('reloaded', ['backend-added']), maxConnections: 9000 });
+    observe({ ...outcome({}), maxConnections: 9000 });
+    expect(logs.logs.map((r) => r.msg)).toEqual([
+      'maxconn lowered from 50000 to 9000: the open-file limit is 20000 (raise LimitNOFILE to allow more)',
+      'haproxy reloaded (generation 7, worker pid 42): backend-added (reloads so far: backend-added 1)',
+    ]);
+  });
+
+  test('a refused candidate is an error unless routes were quarantined for it', () => {
+    const { logs, observe } = setup();
+    observe(outcome({ result: 'rejected-by-haproxy', refusal: ['[ALERT] x'], quarantined: ['ns/r'] }));
+    observe(outcome({ result: 'rejected-by-haproxy', refusal: ['[ALERT] y'] }));
+    expect(logs.logs.map((r) => r.level)).toEqual(['warn', 'error']);
+  });
+});

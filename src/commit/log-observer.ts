@@ -1,0 +1,81 @@
+import type { Rejection } from '../admission/rejection.ts';
+import { objectKey } from '../domain/route.ts';
+import type { Logger } from '../log.ts';
+import { describeCounts, describeReasons, reasonCodes } from '../plan/reload-reasons.ts';
+import type { CommitObserver, CommitOutcome } from './outcome.ts';
+
+/** Reloads of a running haproxy so far, by reason code: a reload is counted once per reason, however many backends it names. */
+export function reloadCounter(): { counts: ReadonlyMap<string, number>; observe: CommitObserver } {
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    observe(outcome) {
+      const kind = outcome.load?.kind;
+      if (kind !== 'reloaded' && kind !== 'died' && kind !== 'failed') return;
+      for (const code of reasonCodes(outcome.reloadReasons ?? [])) counts.set(code, (counts.get(code) ?? 0) + 1);
+    },
+  };
+}
+
+export interface LogObserverOptions {
+  logger: Logger;
+  /** The reload counts the reload lines report. */
+  reloadCounts: ReadonlyMap<string, number>;
+  /** The operator's maxconn and the open-file limit, to say when and why it was lowered. */
+  maxConnections: number;
+  fdLimit: number | undefined;
+}
+
+/** One log line per thing that happened in a commit, and per route whose verdict changed. */
+export function logObserver(opts: LogObserverOptions): CommitObserver {
+  const log = opts.logger.withTag('commit');
+  let reported = new Map<string, Rejection>();
+  let warnedMaxConnections: number | undefined;
+
+  function rejections(outcome: CommitOutcome): void {
+    for (const [key, r] of outcome.rejections) {
+      const before = reported.get(key);
+      if (!before || before.reason !== r.reason || before.message !== r.message) log.warn(`route ${key} rejected: ${r.reason}: ${r.message}`);
+    }
+    const admitted = new Set(outcome.admitted.map(objectKey));
+    for (const key of reported.keys()) if (!outcome.rejections.has(key) && admitted.has(key)) log.info(`route ${key} admitted`);
+    reported = new Map(outcome.rejections);
+  }
+
+  function maxConnections(outcome: CommitOutcome): void {
+    const sized = outcome.maxConnections;
+    if (sized === undefined || sized >= opts.maxConnections || sized === warnedMaxConnections) return;
+    warnedMaxConnections = sized;
+    log.warn(`maxconn lowered from ${opts.maxConnections} to ${sized}: the open-file limit is ${opts.fdLimit} (raise LimitNOFILE to allow more)`);
+  }
+
+  function haproxy(outcome: CommitOutcome): void {
+    if (outcome.runtime?.failure !== undefined) log.warn(`runtime update failed (${outcome.runtime.failure}); reloading instead`);
+    const refusal = outcome.refusal ?? [];
+    if (outcome.result === 'deferred' && outcome.refusal) log.warn(`could not check the new configuration (${refusal.join('; ') || 'no output'}); retrying`);
+    if (outcome.result === 'rejected-by-haproxy') {
+      if (outcome.quarantined?.length) log.warn(`haproxy refused route files; trying again without those routes:\n${refusal.join('\n')}`);
+      else log.error(`haproxy rejected the new configuration; keeping the running one:\n${refusal.join('\n')}`);
+    }
+    const load = outcome.load;
+    const reasons = describeReasons(outcome.reloadReasons ?? []);
+    switch (load?.kind) {
+      case 'pending':
+        return log.info(`haproxy is restarting; it will load generation ${load.generation}`);
+      case 'died':
+        return log.warn(`haproxy stopped during the reload (${load.message}); its restart loads generation ${load.generation}`);
+      case 'failed':
+        return log.error(`haproxy reload failed (${load.message}); restoring the previous configuration on disk and retrying`);
+      case 'reloaded':
+        return log.info(
+          `haproxy reloaded (generation ${load.generation}, worker pid ${load.workerPid}): ${reasons} (reloads so far: ${describeCounts(opts.reloadCounts)})`,
+        );
+    }
+  }
+
+  return (outcome) => {
+    rejections(outcome);
+    maxConnections(outcome);
+    haproxy(outcome);
+  };
+}

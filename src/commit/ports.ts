@@ -1,0 +1,55 @@
+import type { CertificateFile } from '../config/model.ts';
+import type { RenderedFiles } from '../config/render.ts';
+import type { CertStore } from '../haproxy/cert-store.ts';
+import { checkConfig, type CheckResult } from '../haproxy/check-config.ts';
+import type { ConfigStore } from '../haproxy/config-store.ts';
+import type { ReloadResult } from '../haproxy/supervisor.ts';
+
+/** The supervised haproxy, as the commit path sees it. */
+export interface HaproxyProcess {
+  /** haproxy was started and is ours to keep alive, even while it restarts. */
+  readonly supervising: boolean;
+  /** A master is up right now. */
+  readonly running: boolean;
+  /** Starts haproxy on the active configuration; rejects with haproxy's alerts if it cannot. */
+  start(): Promise<void>;
+  /** Reloads the active configuration. */
+  reload(): Promise<ReloadResult>;
+}
+
+/** Configuration generations and certificate files on disk. */
+export interface ConfigWriter {
+  /** Writes a candidate generation (not active yet). */
+  stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }>;
+  /** Makes a generation the one haproxy loads, atomically. */
+  activate(generation: number): Promise<void>;
+  /** Goes back to the generation active before the last activate. */
+  rollback(): Promise<void>;
+  /** Removes a generation that was never activated. */
+  discard(generation: number): Promise<void>;
+  /** Writes certificate files not on disk yet (named by content). */
+  writeCertificates(files: readonly CertificateFile[]): Promise<void>;
+  /** Removes certificate files whose names are not in `keep`. */
+  pruneCertificates(keep: ReadonlySet<string>): Promise<void>;
+}
+
+/** `haproxy -c` on a candidate. */
+export interface ConfigChecker {
+  check(configPath: string): Promise<CheckResult>;
+}
+
+/** The working dir's generations and certificate directory as one ConfigWriter. */
+export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
+  return {
+    stage: (files) => store.stage(files),
+    activate: (generation) => store.activate(generation),
+    rollback: () => store.rollback(),
+    discard: (generation) => store.discard(generation),
+    writeCertificates: (files) => certs.write(files),
+    pruneCertificates: (keep) => certs.prune(keep),
+  };
+}
+
+export function haproxyChecker(haproxyBinary: string): ConfigChecker {
+  return { check: (configPath) => checkConfig(haproxyBinary, configPath) };
+}

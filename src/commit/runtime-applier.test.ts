@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { captureLogs } from '../../test/support/log-capture.ts';
+import { FakeRuntimeSocket } from '../../test/support/runtime/fake-runtime-socket.ts';
+import { shortTempDir } from '../../test/support/workdir.ts';
+import { backend, model, server } from '../../test/support/models.ts';
+import { serverOptions } from '../config/server-line.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
+import { RuntimeApplier } from './runtime-applier.ts';
+
+const B = 'be_http:ns:a';
+const s1 = server('s1');
+const s2 = server('s2', { ip: '10.0.0.2' });
+const applied = model([backend(B, [s1, s2])]);
+const ref = (name: string) => ({ backend: B, server: name });
+const add = (s: typeof s1): RuntimeCommand => ({ kind: 'add-server', ...ref(s.name), address: `${s.ip}:${s.port}`, options: serverOptions(applied.backends[0]!, s) });
+const remove = (name: string): RuntimeCommand[] => [{ kind: 'set-maint', ...ref(name) }, { kind: 'del-server', ...ref(name) }];
+
+let dir: ReturnType<typeof shortTempDir>;
+let socket: FakeRuntimeSocket;
+let applier: RuntimeApplier;
+
+beforeEach(async () => {
+  dir = shortTempDir('apply');
+  const path = join(dir.path, 'admin.sock');
+  socket = await FakeRuntimeSocket.start(path, [
+    { name: B, dynamic: true, servers: [s1, s2].map((s) => ({ name: s.name, addr: s.ip, port: s.port, weight: 1, checkDeclared: true })) },
+  ]);
+  applier = new RuntimeApplier(createRuntimeClient(path), captureLogs().logger);
+});
+
+afterEach(async () => {
+  applier.forgetWorker();
+  await socket.stop();
+  dir.remove();
+});
+
+describe('RuntimeApplier', () => {
+  test('a server with requests in flight stays, in maintenance, and comes back by reweighing when its pod returns', async () => {
+    const release = socket.holdConnection(B, 's2');
+    expect(await applier.apply(remove('s2'), applied)).toEqual({ ok: true });
+    expect(await applier.apply([add(s2), { kind: 'enable-server', ...ref('s2') }], model([backend(B, [s1])]))).toEqual({ ok: true });
+    release();
+    expect(socket.received).toContain(`set server ${B}/s2 weight 1`);
+    expect(socket.received.filter((l) => l.startsWith(`add server ${B}/s2`))).toEqual([]);
+  });
+
+  test('a server waiting for deletion cannot come back with other options: nothing is sent, the caller reloads', async () => {
+    const release = socket.holdConnection(B, 's2');
+    await applier.apply(remove('s2'), applied);
+    const sentBefore = socket.received.length;
+    const tls = { ...add(s2), options: 'weight 1 ssl verify none check inter 5000ms' } as RuntimeCommand;
+    expect(await applier.apply([tls], model([backend(B, [s1])]))).toEqual({ ok: false, failure: expect.stringContaining('other TLS options'), partial: false });
+    expect(socket.received.length).toBe(sentBefore);
+    release();
+  });
+
+  test('a failure in the first phase keeps map entries and removals from being sent', async () => {
+    const result = await applier.apply(
+      [{ kind: 'add-server', backend: 'be_http:ns:nope', server: 'x', address: '10.0.0.9:80', options: 'weight 1' }, { kind: 'del-map', map: 'os_http_be.map', key: 'k' }, ...remove('s1')],
+      applied,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.partial).toBe(true);
+    expect(socket.received.some((l) => l.startsWith('del map') || l.startsWith('del server'))).toBe(false);
+  });
+
+  test('a new worker never gets the retries of the old one', async () => {
+    const release = socket.holdConnection(B, 's2');
+    await applier.apply(remove('s2'), applied);
+    applier.forgetWorker();
+    release();
+    // The pod returning now is a plain add (the new worker does not have it): nothing to revive.
+    await applier.apply([add(s2)], model([backend(B, [s1])]));
+    expect(socket.received.filter((l) => l.startsWith(`add server ${B}/s2`))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,106 @@
+import type { Rejection } from '../admission/rejection.ts';
+import type { ConfigModel } from '../config/model.ts';
+import type { RenderedFiles } from '../config/render.ts';
+import type { ReloadReasonCode } from './reload-reasons.ts';
+
+/** A route kept out of the configuration because haproxy refused its files, until its TLS changes. */
+export interface QuarantineEntry {
+  /** The route's TLS (as JSON) when haproxy refused it; any change lets it be tried again. */
+  tls: string;
+  rejection: Rejection;
+}
+
+/**
+ * What the running haproxy holds, and what the commit path remembers about
+ * it, as plain values: everything a commit decides from, apart from the
+ * desired configuration and the moment. The commit shell keeps one and
+ * replaces it with what the pure transitions return.
+ */
+export interface AppliedState {
+  /** What the worker runs: the last loaded model with every runtime update since; undefined before the first load. */
+  readonly model: ConfigModel | undefined;
+  /** The files on disk for `model`. */
+  readonly files: RenderedFiles | undefined;
+  /** Certificate file names `model` refers to: a pruning must keep them (and the previous ones, for a rollback). */
+  readonly certNames: ReadonlySet<string>;
+  /** The last candidate `haproxy -c` refused: the same files are not tried again. */
+  readonly refused: RenderedFiles | undefined;
+  /**
+   * Set when the worker or the disk no longer matches `model` (a runtime
+   * batch failed half way, a check after a load found other servers, the
+   * files on disk failed `haproxy -c`): the next commit reloads from the
+   * model, for this reason. A load clears it.
+   */
+  readonly outOfStep: Extract<ReloadReasonCode, 'runtime-update-failed' | 'worker-out-of-step' | 'config-check-failed'> | undefined;
+  /** Since when the worker runs a model a fresh load would not (routes on spares, removed routes' backends); a reload ends it. */
+  readonly heldSince: number | undefined;
+  /** When the last reload (or start) began; reloads are at least --interval apart. */
+  readonly lastReloadAt: number;
+  /** Routes whose certificate or CA haproxy refused to load, by route key. */
+  readonly quarantine: ReadonlyMap<string, QuarantineEntry>;
+}
+
+export const INITIAL_STATE: AppliedState = {
+  model: undefined,
+  files: undefined,
+  certNames: new Set(),
+  refused: undefined,
+  outOfStep: undefined,
+  heldSince: undefined,
+  lastReloadAt: Number.NEGATIVE_INFINITY,
+  quarantine: new Map(),
+};
+
+/**
+ * Whether `running` is what a fresh load of `plain` would run: routes on
+ * spares keep the spares' names, removed routes' backends stay, and the
+ * pools do not refill until a reload.
+ */
+function sameBackendNames(plain: ConfigModel, running: ConfigModel): boolean {
+  return running === plain || (running.backends.length === plain.backends.length && running.backends.every((b, i) => b.name === plain.backends[i]?.name));
+}
+
+/**
+ * The state once the worker holds `model` (fitted to what it ran before),
+ * written as `files`; `plain` is what a fresh load would run, so the hold
+ * starts (or goes on, or ends) here. Returns the certificate files a
+ * pruning must keep: this model's and the previous one's, which stays
+ * loadable for a rollback.
+ */
+export function markApplied(
+  state: AppliedState,
+  applied: { files: RenderedFiles; model: ConfigModel; plain: ConfigModel },
+  now: number,
+): { state: AppliedState; keepCertificates: ReadonlySet<string> } {
+  const certNames = new Set(applied.model.certificates.map((c) => c.name));
+  const held = !sameBackendNames(applied.plain, applied.model);
+  return {
+    state: { ...state, files: applied.files, model: applied.model, certNames, heldSince: held ? (state.heldSince ?? now) : undefined },
+    keepCertificates: new Set([...certNames, ...state.certNames]),
+  };
+}
+
+/** A reload (or the first start) begins now. */
+export function reloadStarted(state: AppliedState, now: number): AppliedState {
+  return { ...state, lastReloadAt: now };
+}
+
+/** A freshly loaded worker holds the model on disk: nothing is out of step any more. */
+export function workerLoaded(state: AppliedState): AppliedState {
+  return state.outOfStep === undefined ? state : { ...state, outOfStep: undefined };
+}
+
+/** The worker was found not to match the applied model; `reason` says how. */
+export function workerOutOfStep(state: AppliedState, reason: NonNullable<AppliedState['outOfStep']>): AppliedState {
+  return { ...state, outOfStep: reason };
+}
+
+/** haproxy refused these files as a whole (no route to blame): they are not tried again until they change. */
+export function candidateRefused(state: AppliedState, files: RenderedFiles): AppliedState {
+  return { ...state, refused: files };
+}
+
+/** A candidate passed `haproxy -c`. */
+export function candidateAccepted(state: AppliedState): AppliedState {
+  return state.refused === undefined ? state : { ...state, refused: undefined };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'bun:test';
+import { route, settings, slice } from '../../test/support/fixtures.ts';
+import { buildConfigModel } from '../config/build-model.ts';
+import type { ConfigModel } from '../config/model.ts';
+import type { Renderer } from '../config/render.ts';
+import type { Route } from '../domain/route.ts';
+import type { EndpointSlice } from '../domain/endpoints.ts';
+import { INITIAL_STATE, markApplied, type AppliedState } from './applied-state.ts';
+import { planCommit, type CommitInput, type CommitPlan } from './commit-step.ts';
+
+/** The step only compares files: any faithful text of the model will do. */
+const render: Renderer = (m) => new Map([['model.json', JSON.stringify(m)]]);
+
+const build = (routes: Route[], slices: EndpointSlice[], spares = 2): ConfigModel =>
+  buildConfigModel({ routes, slices, settings: settings({ sparesPerShape: spares }), allowAddress: () => true, defaultCertificate: '' });
+
+const a = route({ name: 'a' });
+const b = route({ name: 'b' });
+const base = build([a], [slice('a', ['10.0.0.1'])]);
+const withPod = build([a], [slice('a', ['10.0.0.1', '10.0.0.2'])]);
+const withRoute = build([a, b], [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.3'])]);
+/** Without spares, any new route needs a reload. */
+const bare = build([a], [slice('a', ['10.0.0.1'])], 0);
+const bareWithRoute = build([a, b], [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.3'])], 0);
+
+const T0 = 1_000_000;
+const RUNNING = { supervising: true, running: true };
+
+/** The state after `m` was loaded at `at` (a plain load: not held). */
+function loaded(m: ConfigModel, at = T0 - 60_000, more: Partial<AppliedState> = {}): AppliedState {
+  const state = markApplied({ ...INITIAL_STATE, lastReloadAt: at }, { files: render(m), model: m, plain: m }, at).state;
+  return { ...state, ...more };
+}
+
+function step(state: AppliedState, model: ConfigModel, more: Partial<CommitInput> = {}): CommitPlan {
+  return planCommit(state, { model, now: T0, haproxy: RUNNING, runtimeUpdates: true, reloadIntervalMs: 5000, commitIntervalMs: 3_600_000, ...more }, render);
+}
+
+const reasons = (p: CommitPlan): string[] => ('reasons' in p ? p.reasons.map((r) => r.code) : []);
+
+describe('planCommit', () => {
+  const cases: { name: string; state: AppliedState; model: ConfigModel; input?: Partial<CommitInput>; kind: CommitPlan['kind']; reasons?: string[] }[] = [
+    { name: 'first commit starts haproxy', state: INITIAL_STATE, model: base, input: { haproxy: { supervising: false, running: false } }, kind: 'reload', reasons: ['initial-load'] },
+    { name: 'the same files again change nothing', state: loaded(base), model: base, kind: 'unchanged' },
+    { name: 'files haproxy refused last time are not tried again', state: loaded(base, undefined, { refused: render(withRoute) }), model: withRoute, input: { runtimeUpdates: false }, kind: 'unchanged' },
+    { name: 'a new pod goes through the runtime API', state: loaded(base), model: withPod, kind: 'runtime' },
+    { name: 'a new route takes a spare through the runtime API', state: loaded(base), model: withRoute, kind: 'runtime' },
+    { name: 'with runtime updates off, a new pod reloads', state: loaded(base), model: withPod, input: { runtimeUpdates: false }, kind: 'reload', reasons: ['runtime-updates-disabled'] },
+    { name: 'a route without a spare to take reloads', state: loaded(bare), model: bareWithRoute, kind: 'reload', reasons: ['backend-added'] },
+    { name: 'haproxy restarting after a death reloads (it loads the files)', state: loaded(base), model: withPod, input: { haproxy: { supervising: true, running: false } }, kind: 'reload', reasons: ['initial-load'] },
+    { name: 'a worker found out of step reloads, even with the same files', state: loaded(base, undefined, { outOfStep: 'worker-out-of-step' }), model: base, kind: 'reload', reasons: ['worker-out-of-step'] },
+    { name: 'after a failed runtime batch the reload says so', state: loaded(base, undefined, { outOfStep: 'runtime-update-failed' }), model: withPod, kind: 'reload', reasons: ['runtime-update-failed'] },
+    { name: 'a reload within --interval of the last one is deferred', state: loaded(bare, T0 - 1000), model: bareWithRoute, kind: 'defer', reasons: ['backend-added'] },
+    { name: 'the first start is never deferred', state: { ...INITIAL_STATE, lastReloadAt: T0 - 1000 }, model: base, input: { haproxy: { supervising: false, running: false } }, kind: 'reload', reasons: ['initial-load'] },
+    { name: 'a hold older than --commit-interval reloads with nothing else to do', state: loaded(base, undefined, { heldSince: T0 - 3_600_000 }), model: base, kind: 'reload', reasons: ['commit-interval'] },
+    { name: 'a younger hold waits', state: loaded(base, undefined, { heldSince: T0 - 1000 }), model: base, kind: 'unchanged' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const plan = step(c.state, c.model, c.input);
+      expect(plan.kind).toBe(c.kind);
+      if (c.reasons) expect(reasons(plan)).toEqual(c.reasons);
+    });
+  }
+
+  test('a reload runs the plain model (every route on its own backend), a runtime update the fitted one', () => {
+    const runtime = step(loaded(base), withRoute);
+    if (runtime.kind !== 'runtime') throw new Error(runtime.kind);
+    expect(runtime.model.backends.map((x) => x.name)).toContain('be_http:_spare:1');
+    expect(runtime.model.backends.map((x) => x.name)).not.toContain('be_http:default:b');
+    expect(runtime.plain).toBe(withRoute);
+    const reload = step(loaded(base), withRoute, { runtimeUpdates: false });
+    if (reload.kind !== 'reload') throw new Error(reload.kind);
+    expect(reload.model).toBe(withRoute);
+    expect(reload.files).toEqual(render(withRoute));
+  });
+
+  test('a deferred reload sends meanwhile the endpoint changes of backends it does not need', () => {
+    const grown = build([a, b], [slice('a', ['10.0.0.1', '10.0.0.2']), slice('b', ['10.0.0.3'])], 0);
+    const plan = step(loaded(bare, T0 - 1000), grown);
+    if (plan.kind !== 'defer') throw new Error(plan.kind);
+    expect(plan.retryAfterMs).toBe(4000);
+    expect(plan.subset?.commands.some((c) => c.kind === 'add-server' && c.backend === 'be_http:default:a')).toBe(true);
+    expect(plan.subset?.model.backends.map((x) => x.name)).not.toContain('be_http:default:b');
+  });
+
+  test('no runtime subset is sent to a worker out of step', () => {
+    const plan = step(loaded(base, T0 - 1000, { outOfStep: 'runtime-update-failed' }), withPod);
+    expect(plan.kind).toBe('defer');
+    expect(plan.kind === 'defer' && plan.subset).toBeUndefined();
+  });
+
+  test('every plan but unchanged carries the certificates to write first', () => {
+    const plan = step(INITIAL_STATE, base, { haproxy: { supervising: false, running: false } });
+    expect(plan.kind !== 'unchanged' && plan.certificates).toBe(base.certificates);
+  });
+});

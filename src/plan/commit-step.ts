@@ -1,0 +1,116 @@
+import type { CertificateFile, ConfigModel } from '../config/model.ts';
+import type { RenderedFiles, Renderer } from '../config/render.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { AppliedState } from './applied-state.ts';
+import { fitToRunning } from './fit-to-running.ts';
+import { planUpdate, runtimeSubset } from './plan.ts';
+import type { ReloadReason } from './reload-reasons.ts';
+
+/** What a commit knows besides the applied state: the desired configuration, haproxy's condition and the settings. */
+export interface CommitInput {
+  /** What a fresh load would run: every admitted route on its own backend, full spare pools. */
+  model: ConfigModel;
+  now: number;
+  /** `supervising`: haproxy was started and is ours to keep alive; `running`: a master is up right now. */
+  haproxy: { supervising: boolean; running: boolean };
+  /** false: reload for every change (--runtime-updates=false). */
+  runtimeUpdates: boolean;
+  /** Minimum time between two reload starts (--interval). */
+  reloadIntervalMs: number;
+  /** Longest time the worker may run on spares before a reload (--commit-interval). */
+  commitIntervalMs: number;
+}
+
+/** A configuration to put on disk: `model` as the worker will hold it, `plain` as a fresh load would run it. */
+export interface Target {
+  files: RenderedFiles;
+  model: ConfigModel;
+  plain: ConfigModel;
+}
+
+/**
+ * What the shell does for one commit. Every kind but `unchanged` first
+ * writes `certificates` (files are named by content, so this is
+ * idempotent).
+ */
+export type CommitPlan =
+  /** The files would be the ones applied, or the ones haproxy refused last. */
+  | { kind: 'unchanged' }
+  /** Nothing the worker needs to know (e.g. server order): keep the disk in step. */
+  | ({ kind: 'write'; certificates: CertificateFile[] } & Target)
+  /** Write the files, then send the commands; if any fails, the worker is out of step and a reload follows. */
+  | ({ kind: 'runtime'; certificates: CertificateFile[]; commands: RuntimeCommand[] } & Target)
+  /**
+   * A reload is due but --interval has not passed: try again after
+   * `retryAfterMs`; meanwhile `subset` (endpoint changes in backends the
+   * reload does not need) goes live through the runtime API.
+   */
+  | {
+      kind: 'defer';
+      certificates: CertificateFile[];
+      retryAfterMs: number;
+      reasons: ReloadReason[];
+      subset: { files: RenderedFiles; model: ConfigModel; commands: RuntimeCommand[] } | undefined;
+    }
+  /** Check the files, then start haproxy on them (`start`) or reload it. */
+  | ({ kind: 'reload'; certificates: CertificateFile[]; reasons: ReloadReason[]; start: boolean } & Target);
+
+function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
+  if (!a || a.size !== b.size) return false;
+  for (const [name, text] of b) if (a.get(name) !== text) return false;
+  return true;
+}
+
+const reason = (code: ReloadReason['code']): ReloadReason[] => [{ code, backend: undefined }];
+
+/**
+ * The commit path's one decision, pure: from what haproxy holds (`state`)
+ * and what it should hold (`input.model`), what to do now.
+ *
+ * While haproxy runs and runtime updates are on, the desired model is first
+ * re-expressed in terms of what the worker runs (fitToRunning: routes keep
+ * their backends, new ones take spares), which is what the runtime API can
+ * reach. Changes planUpdate can make live go through the runtime API;
+ * anything else reloads, at most once per --interval, from the plain model
+ * (every route on its own backend, pools full). A worker out of step, or
+ * on spares for longer than --commit-interval, reloads too.
+ */
+export function planCommit(state: AppliedState, input: CommitInput, render: Renderer): CommitPlan {
+  const { model, haproxy } = input;
+  const live = state.model !== undefined && haproxy.running;
+  const fitted = state.model && input.runtimeUpdates && haproxy.running ? fitToRunning(state.model, model) : model;
+  const files = render(fitted);
+  const flush = state.heldSince !== undefined && input.now - state.heldSince >= input.commitIntervalMs && haproxy.running;
+  if (!flush && state.outOfStep === undefined && (sameFiles(state.files, files) || sameFiles(state.refused, files))) return { kind: 'unchanged' };
+
+  const certificates = model.certificates;
+  const target: Target = { files, model: fitted, plain: model };
+  let reasons: ReloadReason[];
+  if (flush) reasons = reason('commit-interval');
+  else if (!live || !state.model) reasons = reason('initial-load');
+  else if (state.outOfStep !== undefined) reasons = reason(state.outOfStep);
+  else {
+    const update = planUpdate(state.model, fitted);
+    if (update.kind === 'none') return { kind: 'write', certificates, ...target };
+    if (update.kind === 'runtime' && input.runtimeUpdates) return { kind: 'runtime', certificates, commands: update.commands, ...target };
+    reasons = update.kind === 'runtime' ? reason('runtime-updates-disabled') : update.reasons;
+  }
+
+  const wait = state.lastReloadAt + input.reloadIntervalMs - input.now;
+  if (haproxy.supervising && wait > 0) return { kind: 'defer', certificates, retryAfterMs: wait, reasons, subset: deferredSubset(state, input, fitted, render) };
+  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: fitted === model ? files : render(model), model, plain: model };
+}
+
+/**
+ * While a reload waits for --interval, the backends that only changed in
+ * ways the runtime API can apply take their new version now; commands
+ * planned against a worker that does not hold the applied model could fail
+ * or half apply, so there are none then.
+ */
+function deferredSubset(state: AppliedState, input: CommitInput, fitted: ConfigModel, render: Renderer): Extract<CommitPlan, { kind: 'defer' }>['subset'] {
+  if (!state.model || !input.runtimeUpdates || !input.haproxy.running || state.outOfStep !== undefined) return undefined;
+  const partial = runtimeSubset(state.model, fitted);
+  if (partial === state.model) return undefined;
+  const update = planUpdate(state.model, partial);
+  return update.kind === 'runtime' ? { files: render(partial), model: partial, commands: update.commands } : undefined;
+}

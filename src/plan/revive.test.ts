@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'bun:test';
+import { backend, model, server } from '../../test/support/models.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import { creationOptions, reviveWaitingServers, runtimePhases } from './revive.ts';
+
+const ref = { backend: 'be_http:ns:a', server: 's1' };
+const add = (options: string): RuntimeCommand => ({ kind: 'add-server', ...ref, address: '10.0.0.1:8080', options });
+const enable: RuntimeCommand = { kind: 'enable-server', ...ref };
+
+describe('reviveWaitingServers', () => {
+  test('servers not waiting for deletion are added as planned', () => {
+    const commands = [add('weight 3 check'), enable];
+    expect(reviveWaitingServers(commands, new Map())).toEqual(commands);
+  });
+
+  test('a server waiting for deletion with the same options is reweighed, checks off, and the plan\'s enable follows', () => {
+    expect(reviveWaitingServers([add('weight 3 check inter 5000ms'), enable], new Map([['be_http:ns:a/s1', 'check inter 5000ms']]))).toEqual([
+      { kind: 'set-weight', ...ref, weight: 3 },
+      { kind: 'disable-health', ...ref },
+      enable,
+    ]);
+  });
+
+  test('other options (another TLS to the pod), or unknown ones, cannot be revived: the caller reloads', () => {
+    expect(reviveWaitingServers([add('weight 1 ssl verify none')], new Map([['be_http:ns:a/s1', 'check']]))).toBeUndefined();
+    expect(reviveWaitingServers([add('weight 1 check')], new Map([['be_http:ns:a/s1', undefined]]))).toBeUndefined();
+  });
+});
+
+describe('creationOptions', () => {
+  test('the options the model renders for the server, weight left out; undefined for an unknown server', () => {
+    const m = model([backend('be_http:ns:a', [server('s1', { weight: 7 })])]);
+    const options = creationOptions(m, ref);
+    expect(options).toStartWith('check inter 5000ms');
+    expect(options).not.toContain('weight');
+    expect(creationOptions(m, { ...ref, server: 'nope' })).toBeUndefined();
+  });
+});
+
+describe('runtimePhases', () => {
+  test('servers and certificates first; map entries and server removals only in the second phase', () => {
+    const commands: RuntimeCommand[] = [
+      add('weight 1'),
+      { kind: 'del-map', map: 'os_http_be.map', key: 'x' },
+      enable,
+      { kind: 'del-server', ...ref },
+      { kind: 'add-map', map: 'os_http_be.map', key: 'y', value: 'be' },
+    ];
+    expect(runtimePhases(commands).map((p) => p.map((c) => c.kind))).toEqual([
+      ['add-server', 'enable-server'],
+      ['del-map', 'del-server', 'add-map'],
+    ]);
+  });
+
+  test('empty phases are left out', () => {
+    expect(runtimePhases([enable])).toEqual([[enable]]);
+    expect(runtimePhases([])).toEqual([]);
+  });
+});

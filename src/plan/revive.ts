@@ -1,0 +1,54 @@
+import type { ConfigModel } from '../config/model.ts';
+import { serverOptions } from '../config/server-line.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+
+type ServerRef = { backend: string; server: string };
+
+/** `backend/server`: how a server is named on haproxy's CLI, and the key of every per-server record. */
+export const serverKey = (ref: ServerRef): string => `${ref.backend}/${ref.server}`;
+
+const withoutWeight = (options: string) => options.replace(/^weight \d+ ?/, '');
+
+/** A server's options as `model` renders them, weight left out (reviving reweighs): what it was created with. */
+export function creationOptions(model: ConfigModel | undefined, ref: ServerRef): string | undefined {
+  const backend = model?.backends.find((b) => b.name === ref.backend);
+  const server = backend?.servers.find((s) => s.name === ref.server);
+  return backend && server ? withoutWeight(serverOptions(backend, server)) : undefined;
+}
+
+/**
+ * A pod that comes back while its server still waits to be deleted
+ * (requests were in flight) is still in the worker, in maintenance:
+ * `add server` would refuse the name, so it is reweighed instead, and the
+ * plan's `enable server` that follows brings it back. Only if it was
+ * created with the options it would be added with now (the same TLS to the
+ * pod): else undefined, and the caller reloads.
+ *
+ * @param waiting the creation options of each server still waiting for its
+ *   deletion, by serverKey
+ */
+export function reviveWaitingServers(commands: readonly RuntimeCommand[], waiting: ReadonlyMap<string, string | undefined>): RuntimeCommand[] | undefined {
+  const out: RuntimeCommand[] = [];
+  for (const c of commands) {
+    if (c.kind !== 'add-server' || !waiting.has(serverKey(c))) {
+      out.push(c);
+      continue;
+    }
+    if (waiting.get(serverKey(c)) !== withoutWeight(c.options)) return undefined;
+    const weight = Number(/\bweight (\d+)/.exec(c.options)?.[1] ?? 1);
+    // As `add server` leaves it: checks off; the plan's `enable health` follows when the server should have them.
+    out.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight }, { kind: 'disable-health', backend: c.backend, server: c.server });
+  }
+  return out;
+}
+
+const redirecting = (c: RuntimeCommand) => c.kind === 'add-map' || c.kind === 'set-map' || c.kind === 'del-map' || c.kind === 'del-server';
+
+/**
+ * haproxy runs every command of a batch even after one fails. Servers and
+ * certificates go first, on their own: only if all of them are in place do
+ * map entries start (or stop) sending traffic, and servers leave.
+ */
+export function runtimePhases(commands: readonly RuntimeCommand[]): RuntimeCommand[][] {
+  return [commands.filter((c) => !redirecting(c)), commands.filter(redirecting)].filter((phase) => phase.length > 0);
+}

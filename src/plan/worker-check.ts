@@ -1,0 +1,35 @@
+import type { ConfigModel } from '../config/model.ts';
+import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { ServerRuntimeState } from '../haproxy/runtime-api/servers-state.ts';
+import { serverKey } from './revive.ts';
+
+/** Route backends, as opposed to the frontends' helper backends (be_sni, be_no_sni) that hold the TLS hand-off. */
+const isRouteBackend = (name: string) => name.startsWith('be_') && name !== 'be_sni' && name !== 'be_no_sni';
+
+/**
+ * How the servers a worker reports differ from the ones `model` declares.
+ * Runtime commands are planned against the model, so any difference (the
+ * disk out of step with the model) means the worker must be reloaded from
+ * the model.
+ */
+export function serverDifferences(model: ConfigModel, running: readonly ServerRuntimeState[]): { missing: string[]; unexpected: string[] } {
+  const want = new Set(model.backends.flatMap((b) => b.servers.map((s) => serverKey({ backend: b.name, server: s.name }))));
+  const have = new Set(running.filter((s) => isRouteBackend(s.backend)).map((s) => serverKey({ backend: s.backend, server: s.server })));
+  return { missing: [...want].filter((k) => !have.has(k)), unexpected: [...have].filter((k) => !want.has(k)) };
+}
+
+/**
+ * What a freshly (re)loaded worker needs before it matches `model`: a
+ * server's health check is declared in the config so it can be switched on
+ * live when its backend gains a second server, and starts switched on, so
+ * servers that should run unchecked have it switched off here. Harmless on
+ * a server declared without `check`: haproxy answers `disable health` on it
+ * with the same empty reply.
+ */
+export function planAfterLoad(model: ConfigModel): RuntimeCommand[] {
+  const commands: RuntimeCommand[] = [];
+  for (const b of model.backends) {
+    for (const s of b.servers) if (!s.check) commands.push({ kind: 'disable-health', backend: b.name, server: s.name });
+  }
+  return commands;
+}

@@ -1,0 +1,116 @@
+import type { ConfigChecker, ConfigWriter, HaproxyProcess } from '../../src/commit/ports.ts';
+import type { CertificateFile } from '../../src/config/model.ts';
+import type { RenderedFiles } from '../../src/config/render.ts';
+import type { CheckResult } from '../../src/haproxy/check-config.ts';
+import type { ReloadResult } from '../../src/haproxy/supervisor.ts';
+import { fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';
+import { fakeSslFromRendered } from './runtime/fake-ssl-store.ts';
+
+/** Generations and certificates in memory, with the same activate/rollback rules as the disk store. */
+export class MemoryWriter implements ConfigWriter {
+  readonly generations = new Map<number, RenderedFiles>();
+  readonly certificates = new Map<string, string>();
+  active: number | undefined;
+  private previous: number | undefined;
+  private next = 1;
+
+  async stage(files: RenderedFiles) {
+    const generation = this.next++;
+    this.generations.set(generation, files);
+    return { generation, configPath: `/memory/${generation}/haproxy.config` };
+  }
+
+  async activate(generation: number) {
+    this.previous = this.active;
+    this.active = generation;
+  }
+
+  async rollback() {
+    if (this.previous === undefined) return;
+    if (this.active !== undefined) this.generations.delete(this.active);
+    this.active = this.previous;
+    this.previous = undefined;
+  }
+
+  async discard(generation: number) {
+    this.generations.delete(generation);
+  }
+
+  async writeCertificates(files: readonly CertificateFile[]) {
+    for (const f of files) this.certificates.set(f.name, f.pem);
+  }
+
+  async pruneCertificates(keep: ReadonlySet<string>) {
+    for (const name of this.certificates.keys()) if (!keep.has(name)) this.certificates.delete(name);
+  }
+
+  /** The files haproxy would load now. */
+  activeFiles(): RenderedFiles {
+    const files = this.active === undefined ? undefined : this.generations.get(this.active);
+    if (!files) throw new Error('no active generation');
+    return files;
+  }
+}
+
+/** A `haproxy -c` that answers what the test says, and records what it was asked. */
+export class FakeChecker implements ConfigChecker {
+  readonly checked: string[] = [];
+  /** Answers, in order; once used up, every check passes. */
+  readonly answers: CheckResult[] = [];
+
+  async check(configPath: string): Promise<CheckResult> {
+    this.checked.push(configPath);
+    return this.answers.shift() ?? { ok: true, output: [] };
+  }
+}
+
+/**
+ * haproxy as the commit path sees it: each load (start or reload) puts the
+ * active generation's backends and certificates into a fresh fake runtime
+ * socket at `socketPath`, as a new worker would hold them.
+ */
+export class FakeHaproxy implements HaproxyProcess {
+  supervising = false;
+  running = false;
+  socket: FakeRuntimeSocket | undefined;
+  starts = 0;
+  reloads = 0;
+  /** Answers for the next reloads, in order; once used up, reloads succeed. */
+  readonly reloadAnswers: ReloadResult[] = [];
+  private pid = 100;
+
+  constructor(
+    private readonly writer: MemoryWriter,
+    private readonly socketPath: string,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.load();
+    this.starts++;
+    this.supervising = true;
+    this.running = true;
+  }
+
+  async reload(): Promise<ReloadResult> {
+    this.reloads++;
+    const answer = this.reloadAnswers.shift();
+    if (answer) return answer;
+    await this.load();
+    return { ok: true, workerPid: ++this.pid };
+  }
+
+  /** As the supervisor after a death: the restarted worker loads what is active now. */
+  async restart(): Promise<void> {
+    await this.load();
+  }
+
+  async stop(): Promise<void> {
+    await this.socket?.stop();
+  }
+
+  private async load(): Promise<void> {
+    await this.socket?.stop();
+    const files = this.writer.activeFiles();
+    this.socket = await FakeRuntimeSocket.start(this.socketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files));
+  }
+}

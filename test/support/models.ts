@@ -1,0 +1,34 @@
+import type { BackendModel, ConfigModel, ServerModel } from '../../src/config/model.ts';
+import { settings } from './fixtures.ts';
+
+/** Config-model builders for planner tests: every field defaulted, override what a test is about. */
+export const server = (name: string, more: Partial<ServerModel> = {}): ServerModel => ({ name, ip: '10.0.0.1', port: 8080, weight: 1, check: false, ...more });
+
+export const backend = (name: string, servers: ServerModel[], more: Partial<BackendModel> = {}): BackendModel => ({
+  name,
+  routeKey: `ns/${name}`,
+  termination: 'http',
+  mode: 'http',
+  balance: 'random',
+  checkIntervalMs: 5000,
+  serverTls: undefined,
+  cookie: undefined,
+  servers,
+  ...more,
+});
+
+export const model = (backends: BackendModel[], more: Partial<ConfigModel> = {}): ConfigModel => ({
+  settings: settings(),
+  backends,
+  maps: {
+    'os_http_be.map': [{ key: 'a.example.com', value: 'be_http:ns:a' }],
+    'os_http_be_prefix.map': [],
+    'os_edge_reencrypt_be.map': [],
+    'os_edge_reencrypt_be_prefix.map': [],
+    'os_sni_passthrough.map': [],
+  },
+  crtList: [],
+  certificates: [],
+  defaultCertificate: '',
+  ...more,
+});
