@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { runCli, USAGE_EXIT_CODE } from './command.ts';
+import { USAGE_EXIT_CODE } from './actions.ts';
+import { runCli } from './command.ts';
 import type { RouterOptions } from '../options.ts';
 import { helpText } from './help.ts';
 
@@ -21,7 +22,7 @@ async function cli(argv: readonly string[], env: Record<string, string> = {}, ru
 }
 
 describe('runCli', () => {
-  test.each([[['--help']], [['-h']], [['--http-port=1', '--help']], [['--bogus', '-h']], [['--help', '--version']]])(
+  test.each([[['--help']], [['-h']], [['--http-port=1', '--help']], [['--bogus', '-h']], [['--help', '--version']], [['version', '--help']], [['run', '-h']]])(
     '%p prints the help and does not run',
     async (argv) => {
       const result = await cli(argv);
@@ -29,7 +30,7 @@ describe('runCli', () => {
     },
   );
 
-  test.each([[['--version']], [['version']], [['--http-port=1', '--version']]])('%p prints the version', async (argv) => {
+  test.each([[['--version']], [['version']], [['--http-port=1', '--version']], [['run', '--version']], [['version', '--version']]])('%p prints the version', async (argv) => {
     expect(await cli(argv)).toEqual({ code: 0, stdout: 'router 1.2.3\n', stderr: '', runs: [] });
   });
 
@@ -42,6 +43,11 @@ describe('runCli', () => {
       ['unexpected argument "version": router takes flags only', 'unexpected argument "now": router takes flags only'],
     ],
     ['--help after --', ['--', '--help'], {}, ['unexpected argument "--help": router takes flags only']],
+    ['a word that names no command', ['serve', '--http-port=8080'], {}, ['unexpected argument "serve": router takes flags only']],
+    ["a name from Object's prototype", ['constructor'], {}, ['unexpected argument "constructor": router takes flags only']],
+    ['a boolean given a separate value', ['--strict-sni', 'true'], {}, ['unexpected argument "true": router takes flags only']],
+    ['a command word after flags', ['--http-port=1', 'version'], {}, ['unexpected argument "version": router takes flags only']],
+    ['a command word after the command', ['run', 'version'], {}, ['unexpected argument "version": router takes flags only']],
     [
       'several errors from argv and env',
       ['--allow-external-certificates', '--http-port=0'],
@@ -60,12 +66,15 @@ describe('runCli', () => {
     expect(result.stderr).toBe([...errors.map((e) => `router: ${e}`), "Run 'router --help' for usage.", ''].join('\n'));
   });
 
-  test('valid options are handed to run, whose exit code is returned', async () => {
-    const result = await cli(['--manifests', '/m', '--interval=100ms'], { ROUTER_SERVICE_HTTP_PORT: '8080' }, 3);
-    expect(result.code).toBe(3);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('');
-    expect(result.runs).toHaveLength(1);
-    expect(result.runs[0]).toMatchObject({ source: { kind: 'manifests', dir: '/m' }, intervalMs: 100, listen: { httpPort: 8080 } });
-  });
+  test.each([[['--manifests', '/m', '--interval=100ms']], [['run', '--manifests', '/m', '--interval', '100ms']]])(
+    '%p: valid options are handed to run, whose exit code is returned',
+    async (argv) => {
+      const result = await cli(argv, { ROUTER_SERVICE_HTTP_PORT: '8080' }, 3);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe('');
+      expect(result.runs).toHaveLength(1);
+      expect(result.runs[0]).toMatchObject({ source: { kind: 'manifests', dir: '/m' }, intervalMs: 100, listen: { httpPort: 8080 } });
+    },
+  );
 });

@@ -2,6 +2,7 @@
  * `router --help`, generated from the tables so it cannot drift from what the
  * parser accepts.
  */
+import { COMMAND_ENTRIES, ROUTER_DESCRIPTION } from './commands.ts';
 import { ENV_ENTRIES, FLAG_ENTRIES } from './flags.ts';
 import { HELP_GROUPS, plannedText, type EnvSpec, type FlagSpec, type Support, type ValueType } from './table/spec.ts';
 
@@ -16,18 +17,24 @@ const TYPE_PLACEHOLDER: Readonly<Record<Exclude<ValueType, 'boolean' | 'enum'>, 
   list: 'strings',
 };
 
-const HEADER = `router: an OpenShift-compatible HAProxy router
+const USAGE: readonly (readonly [string, string])[] = [
+  ...COMMAND_ENTRIES.map(([, command]) => [command.usage, command.description] as const),
+  ['router --help | --version', ''],
+];
+const USAGE_WIDTH = Math.max(...USAGE.map(([usage]) => usage.length));
+
+const HEADER = `router: ${ROUTER_DESCRIPTION}
 
 Usage:
-  router [flags]
-  router --help | --version | version
+${USAGE.map(([usage, description]) => `${INDENT}${usage.padEnd(USAGE_WIDTH)}  ${description}`.trimEnd()).join('\n')}
 
-Flags accept --flag=value and --flag value; booleans are --flag or --flag=false.
-Precedence: command line, then environment, then default. Durations use Go
-syntax (300ms, 1m30s); "time" values use HAProxy syntax (5s, 5000ms, 1h).
-Settings marked "not implemented yet" are accepted by openshift-router; giving
-one (even through its environment variable) is an error until the issue named
-beside it lands ("left for later" ones have no issue yet).`;
+The flags below are the run command's. They accept --flag=value and
+--flag value; booleans are --flag or --flag=false. Precedence: command line,
+then environment, then default. Durations use Go syntax (300ms, 1m30s);
+"time" values use HAProxy syntax (5s, 5000ms, 1h). Settings marked "not
+implemented yet" are accepted by openshift-router; giving one (even through
+its environment variable) is an error until the issue named beside it lands
+("left for later" ones have no issue yet).`;
 
 /** The full --help text: every flag and environment variable, grouped, with env fallbacks, defaults and status. */
 export function helpText(): string {
