@@ -1,5 +1,6 @@
 import pkg from '../package.json' with { type: 'json' };
 import { runCli } from './cli/command.ts';
+import { errorMessage } from './errors.ts';
 import { createLogger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { startRouter } from './router.ts';
@@ -22,9 +23,9 @@ async function run(options: RouterOptions): Promise<number> {
   const stopSignal = nextStopSignal();
   const starting = startRouter(options, { logger });
   // Starting waits for the API to sync, which may take long when it is down: a stop signal must still work then.
-  const first = await Promise.race([starting.then((router) => ({ router }), (err: Error) => ({ err })), stopSignal.then((signal) => ({ signal }))]);
+  const first = await Promise.race([starting.then((router) => ({ router }), (err: unknown) => ({ err })), stopSignal.then((signal) => ({ signal }))]);
   if ('err' in first) {
-    logger.error(first.err.message);
+    logger.error(errorMessage(first.err));
     return 1;
   }
   if ('signal' in first) {

@@ -10,6 +10,7 @@ import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './commit/ports.ts';
 import { desiredConfig } from './plan/desired-config.ts';
 import type { Source } from './domain/events.ts';
+import { errorMessage } from './errors.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
@@ -249,7 +250,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     },
     (err) => {
       firstError ??= err;
-      log.error(`commit failed: ${err instanceof Error ? err.message : String(err)}`);
+      log.error(`commit failed: ${errorMessage(err)}`);
       // Once haproxy runs, a failed commit (a full disk, a busy socket) is tried again rather than forgotten.
       if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
     },

@@ -1,3 +1,4 @@
+import { compareText } from '../domain/compare.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 
 /**
@@ -27,10 +28,9 @@ function compareRouteAges(a: RouteAge, b: RouteAge): number {
     if (a.timestamp === '') return 1;
     if (b.timestamp === '') return -1;
     // Same instant written differently (offsets, fractions) falls back to the text for a stable order.
-    return a.millis - b.millis || (a.timestamp < b.timestamp ? -1 : 1);
+    return a.millis - b.millis || compareText(a.timestamp, b.timestamp);
   }
-  if (a.uid !== b.uid) return a.uid < b.uid ? -1 : 1;
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareText(a.uid, b.uid) || compareText(a.key, b.key);
 }
 
 /** `compareRouteAges` for two routes; negative when `a` is older. */

@@ -2,6 +2,7 @@ import type { RenderedFiles, Renderer } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import type { Route } from '../domain/route.ts';
+import { errorMessage } from '../errors.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { Logger } from '../log.ts';
@@ -239,7 +240,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
           observe(outcome);
         } catch (err) {
           // What watches commits must not undo one: the commit happened.
-          log.error(`a commit observer failed: ${(err as Error).message}`);
+          log.error(`a commit observer failed: ${errorMessage(err)}`);
         }
       }
       return outcome;

@@ -1,12 +1,11 @@
+import { serverKey, type ServerRef } from '../domain/names.ts';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { planDeleteRetry } from '../plan/plan.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 
 /** After a busy `del server`: retry soon (other threads close idle connections within ~1 ms), then back off. */
 const RETRY_DELAYS_MS = [10, 100, 1000, 5000];
-
-type ServerRef = { backend: string; server: string };
-const refKey = (r: ServerRef) => `${r.backend}/${r.server}`;
 
 /**
  * Servers whose deletion haproxy refused because requests were still in
@@ -41,7 +40,7 @@ export class DeleteRetries {
   /** Forgets pending deletions of servers the model wants again (their re-adding decides what happens). */
   cancel(servers: readonly ServerRef[]): void {
     for (const s of servers) {
-      const key = refKey(s);
+      const key = serverKey(s);
       clearTimeout(this.pending.get(key)?.timer);
       this.pending.delete(key);
     }
@@ -49,12 +48,12 @@ export class DeleteRetries {
 
   /** Whether the server is still waiting to be deleted (so it still exists, in maintenance); ask after settle(). */
   has(server: ServerRef): boolean {
-    return this.pending.has(refKey(server));
+    return this.pending.has(serverKey(server));
   }
 
   /** Waits for retries in flight on these servers, so has() tells whether each still exists. */
   async settle(servers: readonly ServerRef[]): Promise<void> {
-    await Promise.all(servers.map((s) => this.inFlight.get(refKey(s))));
+    await Promise.all(servers.map((s) => this.inFlight.get(serverKey(s))));
   }
 
   get size(): number {
@@ -62,7 +61,7 @@ export class DeleteRetries {
   }
 
   private schedule(ref: ServerRef, attempt: number): void {
-    const key = refKey(ref);
+    const key = serverKey(ref);
     clearTimeout(this.pending.get(key)?.timer);
     const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)] ?? 5000;
     const timer = setTimeout(() => {
@@ -73,7 +72,7 @@ export class DeleteRetries {
   }
 
   private async retry(ref: ServerRef, attempt: number): Promise<void> {
-    const key = refKey(ref);
+    const key = serverKey(ref);
     const epoch = this.epoch;
     if (!this.pending.has(key)) return;
     try {
@@ -86,7 +85,7 @@ export class DeleteRetries {
     } catch (err) {
       if (epoch !== this.epoch || !this.pending.has(key)) return;
       this.schedule(ref, attempt + 1);
-      this.logger.debug(`retrying delete of ${key}: ${(err as Error).message}`);
+      this.logger.debug(`retrying delete of ${key}: ${errorMessage(err)}`);
     }
   }
 }

@@ -1,8 +1,10 @@
 import type { ConfigModel } from '../config/model.ts';
+import { serverKey } from '../domain/names.ts';
+import { errorMessage } from '../errors.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { Logger } from '../log.ts';
-import { creationOptions, reviveWaitingServers, runtimePhases, serverKey } from '../plan/revive.ts';
+import { creationOptions, reviveWaitingServers, runtimePhases } from '../plan/revive.ts';
 import { DeleteRetries } from './delete-retries.ts';
 
 export type RuntimeApplyResult =
@@ -49,7 +51,7 @@ export class RuntimeApplier {
         this.deletes.add(result.busy.map((b) => b.command));
       }
     } catch (err) {
-      return { ok: false, failure: (err as Error).message, partial: true };
+      return { ok: false, failure: errorMessage(err), partial: true };
     }
     return { ok: true };
   }

@@ -1,4 +1,5 @@
 import type { ConfigModel } from '../config/model.ts';
+import { errorMessage } from '../errors.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { Logger } from '../log.ts';
 import { planAfterLoad, serverDifferences } from '../plan/worker-check.ts';
@@ -13,7 +14,7 @@ const NAMED = 3;
  * model. A socket that does not answer proves nothing either way.
  */
 export async function checkLoadedWorker(runtime: RuntimeClient, model: ConfigModel, log: Logger): Promise<boolean> {
-  const result = await runtime.apply(planAfterLoad(model)).catch((err: Error) => ({ failed: [{ reply: err.message }] }));
+  const result = await runtime.apply(planAfterLoad(model)).catch((err: unknown) => ({ failed: [{ reply: errorMessage(err) }] }));
   if (result.failed.length > 0) log.warn(`could not switch off ${result.failed.length} health checks after loading: ${result.failed[0]?.reply.trim()}`);
   const running = await runtime.showServersState().catch(() => undefined);
   if (!running) return true;

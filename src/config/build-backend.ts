@@ -1,17 +1,10 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
-import { backendName, routingKeyName, type BackendPrefix } from '../domain/names.ts';
+import { backendName, routingKeyName, type BackendTermination } from '../domain/names.ts';
 import { objectKey, type Route } from '../domain/route.ts';
-import type { BackendCookie, BackendModel, BackendTermination, ServerModel, ServerTls } from './model.ts';
+import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 import { clampServiceWeight, serverWeights } from './weights.ts';
-
-const PREFIX: Record<BackendTermination, BackendPrefix> = {
-  http: 'be_http',
-  edge: 'be_edge_http',
-  reencrypt: 'be_secure',
-  passthrough: 'be_tcp',
-};
 
 export function terminationOf(route: Route): BackendTermination {
   const t = route.tls?.termination;
@@ -101,7 +94,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
   });
   const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
   return {
-    name: backendName(PREFIX[termination], route.namespace, route.name),
+    name: backendName(termination, route.namespace, route.name),
     routeKey: objectKey(route),
     termination,
     mode: tcp ? 'tcp' : 'http',

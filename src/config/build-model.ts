@@ -1,3 +1,4 @@
+import { byName, compareText } from '../domain/compare.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { Route } from '../domain/route.ts';
 import { buildBackend, slicesByService } from './build-backend.ts';
@@ -34,7 +35,6 @@ function sniOf(route: Route): string {
   return route.wildcardPolicy === 'Subdomain' ? `*${routeKeyHost(route)}` : route.host;
 }
 
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The pure heart of a commit: admitted routes and endpoints in, the whole configuration as data out. */
 export function buildConfigModel(input: ModelInput): ConfigModel {
@@ -108,7 +108,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
 function dedupeByKey(entries: MapEntry[]): MapEntry[] {
   const seen = new Map<string, MapEntry>();
   for (const e of entries) if (!seen.has(e.key)) seen.set(e.key, e);
-  return [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...seen.values()].sort((a, b) => compareText(a.key, b.key));
 }
 
 /**
@@ -126,5 +126,5 @@ function crtList(serving: { route: Route; file: CertificateFile }[], settings: C
       sni: sniOf(route),
       alpn: settings.tls.http2 && uses.get(file.pem) === 1,
     }))
-    .sort((a, b) => (a.sni < b.sni ? -1 : a.sni > b.sni ? 1 : a.certFile < b.certFile ? -1 : 1));
+    .sort((a, b) => compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile));
 }

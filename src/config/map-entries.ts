@@ -1,3 +1,4 @@
+import { compareText } from '../domain/compare.ts';
 import type { MapEntry } from './model.ts';
 
 /**
@@ -28,7 +29,7 @@ export function routeMapEntries(host: string, path: string, backend: string): Ro
 }
 
 function byKey(a: MapEntry, b: MapEntry): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareText(a.key, b.key);
 }
 
 /**

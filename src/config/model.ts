@@ -1,3 +1,4 @@
+import type { BackendTermination } from '../domain/names.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /** One haproxy `server` line's worth of data; see server-line.ts for its text. */
@@ -18,8 +19,6 @@ export interface ServerModel {
 export type ServerTls =
   | { verify: 'none'; alpn: boolean }
   | { verify: 'required'; caFile: string; verifyHost: string | undefined; alpn: boolean };
-
-export type BackendTermination = 'http' | 'edge' | 'reencrypt' | 'passthrough';
 
 /**
  * Sticky sessions: `cookie <name> insert indirect nocache httponly dynamic`.

@@ -1,3 +1,4 @@
+import { byName } from '../domain/compare.ts';
 import type { EndpointAddress, EndpointSlice } from '../domain/endpoints.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import { isDns1123Subdomain, isSafePortName, serverName } from '../domain/names.ts';
@@ -49,7 +50,7 @@ export function selectEndpoints(
 ): SelectedEndpoint[] {
   const seen = new Set<string>();
   const out: SelectedEndpoint[] = [];
-  const ordered = [...slices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const ordered = [...slices].sort(byName);
   for (const slice of ordered) {
     const ports = slice.ports.filter(
       (port) =>

@@ -1,6 +1,6 @@
-import { backendName, routingKeyName } from '../domain/names.ts';
+import { backendName, routingKeyName, type BackendTermination } from '../domain/names.ts';
 import { balanceFor, cookieFor } from './build-backend.ts';
-import type { BackendModel, BackendTermination } from './model.ts';
+import type { BackendModel } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -22,31 +22,26 @@ import type { ConfigSettings } from './settings.ts';
  * keep their values at the reload that gives the route its own backend;
  * only the name changes, and clients re-stick once.
  */
-const SPARE_SHAPES: readonly {
-  termination: BackendTermination;
-  insecurePolicy: string;
-  prefix: 'be_http' | 'be_edge_http' | 'be_secure' | 'be_tcp';
-  group: string;
-}[] = [
-  { termination: 'http', insecurePolicy: '', prefix: 'be_http', group: '_spare' },
-  { termination: 'edge', insecurePolicy: 'None', prefix: 'be_edge_http', group: '_spare' },
-  { termination: 'edge', insecurePolicy: 'Allow', prefix: 'be_edge_http', group: '_spare_allow' },
-  { termination: 'reencrypt', insecurePolicy: 'None', prefix: 'be_secure', group: '_spare' },
-  { termination: 'reencrypt', insecurePolicy: 'Allow', prefix: 'be_secure', group: '_spare_allow' },
-  { termination: 'passthrough', insecurePolicy: '', prefix: 'be_tcp', group: '_spare' },
+const SPARE_SHAPES: readonly { termination: BackendTermination; insecurePolicy: string; group: string }[] = [
+  { termination: 'http', insecurePolicy: '', group: '_spare' },
+  { termination: 'edge', insecurePolicy: 'None', group: '_spare' },
+  { termination: 'edge', insecurePolicy: 'Allow', group: '_spare_allow' },
+  { termination: 'reencrypt', insecurePolicy: 'None', group: '_spare' },
+  { termination: 'reencrypt', insecurePolicy: 'Allow', group: '_spare_allow' },
+  { termination: 'passthrough', insecurePolicy: '', group: '_spare' },
 ];
 
 /** Weighted services of the routes each pool is for: one, and several (alternate backends). */
 const SERVICE_COUNTS = [1, 2] as const;
 
 export function spareBackends(settings: ConfigSettings): BackendModel[] {
-  return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, prefix, group }) => {
+  return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, group }) => {
     const single = balanceFor(termination, 1, settings);
     // When both balances are the same (ROUTER_LOAD_BALANCE_ALGORITHM=roundrobin), one pool serves both.
     const balances = [...new Set(SERVICE_COUNTS.map((n) => balanceFor(termination, n, settings)))];
     return balances.flatMap((balance) =>
       Array.from({ length: settings.sparesPerShape }, (_, i) => {
-        const name = backendName(prefix, balance === single ? group : `${group}_rr`, String(i + 1));
+        const name = backendName(termination, balance === single ? group : `${group}_rr`, String(i + 1));
         return {
           name,
           routeKey: '',

@@ -30,9 +30,3 @@ export interface EndpointSlice {
   addresses: readonly EndpointAddress[];
   ports: readonly EndpointPort[];
 }
-
-export interface Service {
-  namespace: string;
-  name: string;
-  annotations: Readonly<Record<string, string>>;
-}

@@ -1,4 +1,4 @@
-import type { EndpointSlice, Service } from './endpoints.ts';
+import type { EndpointSlice } from './endpoints.ts';
 import type { Route } from './route.ts';
 
 /**
@@ -10,9 +10,7 @@ export type ResourceEvent =
   | { kind: 'Route'; type: 'upsert'; object: Route }
   | { kind: 'Route'; type: 'delete'; object: Route }
   | { kind: 'EndpointSlice'; type: 'upsert'; object: EndpointSlice }
-  | { kind: 'EndpointSlice'; type: 'delete'; object: EndpointSlice }
-  | { kind: 'Service'; type: 'upsert'; object: Service }
-  | { kind: 'Service'; type: 'delete'; object: Service };
+  | { kind: 'EndpointSlice'; type: 'delete'; object: EndpointSlice };
 
 export interface SourceSink {
   /** Applies a batch of changes; a batch is one observation of the world (a file rescan, an event). */

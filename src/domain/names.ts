@@ -25,11 +25,22 @@ export function isSafePortName(s: string): boolean {
   return s === '' || (s.length <= 63 && PORT_NAME.test(s));
 }
 
-export type BackendPrefix = 'be_http' | 'be_edge_http' | 'be_secure' | 'be_tcp';
+/** openshift-router's backend name prefix for each way a route terminates TLS. */
+const BACKEND_PREFIX = { http: 'be_http', edge: 'be_edge_http', reencrypt: 'be_secure', passthrough: 'be_tcp' } as const;
+const BACKEND_PREFIXES: ReadonlySet<string> = new Set(Object.values(BACKEND_PREFIX));
+
+/** Where a route's TLS ends: `http` for none, the route's termination otherwise. Its backend is named and rendered by it. */
+export type BackendTermination = keyof typeof BACKEND_PREFIX;
 
 /** openshift-router's backend naming, so operators recognise `be_http:<namespace>:<name>`. */
-export function backendName(prefix: BackendPrefix, namespace: string, name: string): string {
-  return `${prefix}:${namespace}:${name}`;
+export function backendName(termination: BackendTermination, namespace: string, name: string): string {
+  return `${BACKEND_PREFIX[termination]}:${namespace}:${name}`;
+}
+
+/** Whether a backend haproxy reports is one `backendName` names (a route's or a spare), not one of the frontends' own. */
+export function isRouteBackendName(name: string): boolean {
+  const parts = name.split(':');
+  return parts.length === 3 && BACKEND_PREFIXES.has(parts[0] ?? '');
 }
 
 /**
@@ -40,6 +51,17 @@ export function backendName(prefix: BackendPrefix, namespace: string, name: stri
  */
 export function routingKeyName(namespace: string, name: string): string {
   return createHash('md5').update(` ${namespace}:${name}`).digest('hex');
+}
+
+/** One server of one backend, as the runtime API addresses it. */
+export interface ServerRef {
+  backend: string;
+  server: string;
+}
+
+/** `backend/server`: how a server is named on haproxy's CLI, and the key of every per-server record. */
+export function serverKey(ref: ServerRef): string {
+  return `${ref.backend}/${ref.server}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import { CONFIG_CHECK_TIMEOUT_MS } from './timeouts.ts';
 
 export interface CheckResult {
@@ -17,7 +18,7 @@ export async function checkConfig(haproxyBinary: string, configPath: string): Pr
       timeout: CONFIG_CHECK_TIMEOUT_MS,
     });
   } catch (err) {
-    return { ok: false, output: [`cannot run ${haproxyBinary}: ${(err as Error).message}`] };
+    return { ok: false, output: [`cannot run ${haproxyBinary}: ${errorMessage(err)}`] };
   }
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const output = `${stderr}\n${stdout}`

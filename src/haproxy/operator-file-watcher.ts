@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /** A file's checked contents, or why they are refused. */
@@ -53,7 +54,7 @@ export function watchOperatorFile(opts: OperatorFileWatch): () => void {
     clearTimeout(timer);
     timer = setTimeout(() => {
       // One failed read must not end the chain: later changes still get read.
-      reading = reading.then(read).catch((err: unknown) => logger.error(`reading ${opts.what} failed: ${(err as Error).message}`));
+      reading = reading.then(read).catch((err: unknown) => logger.error(`reading ${opts.what} failed: ${errorMessage(err)}`));
     }, opts.debounceMs ?? 100);
   };
 
@@ -61,7 +62,7 @@ export function watchOperatorFile(opts: OperatorFileWatch): () => void {
   try {
     watcher = watch(opts.dir, schedule);
   } catch (err) {
-    logger.error(`cannot watch ${opts.dir} for changes to ${opts.what} (${(err as Error).message}); it is read at start only`);
+    logger.error(`cannot watch ${opts.dir} for changes to ${opts.what} (${errorMessage(err)}); it is read at start only`);
     return () => {};
   }
   watcher.on('error', (err) => logger.error(`watching ${opts.dir} for changes to ${opts.what} failed: ${err.message}`));

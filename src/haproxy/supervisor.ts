@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { pipeLines } from './log-lines.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
@@ -212,7 +213,7 @@ export class HaproxySupervisor {
     this.log.error(`${reason}; restarting in ${wait} ms`);
     this.restartTimer = setTimeout(() => {
       this.restarting = true;
-      this.start().catch((err: Error) => this.scheduleRestart(err.message));
+      this.start().catch((err: unknown) => this.scheduleRestart(errorMessage(err)));
     }, wait);
   }
 

@@ -20,6 +20,7 @@ import { isIPv6 } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
+import { errorMessage } from '../errors.ts';
 
 /** The connection flags, as `openshift-router` names them (`--master` is `server`). */
 export interface KubeConnection {
@@ -55,10 +56,6 @@ interface Merged {
   currentContext: string | undefined;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Makes `token-file` paths absolute (client-go resolves them against the
  * kubeconfig's directory; client-node would read them relative to the CWD)
@@ -89,13 +86,13 @@ function loadFile(path: string, required: boolean): KubeConfig | undefined {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read kubeconfig ${path}: ${errorText(err)}`);
+    throw new Error(`cannot read kubeconfig ${path}: ${errorMessage(err)}`);
   }
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new Error(`kubeconfig ${path} is not valid YAML: ${errorText(err)}`);
+    throw new Error(`kubeconfig ${path} is not valid YAML: ${errorMessage(err)}`);
   }
   const kc = new KubeConfig();
   // An empty file is an empty config to client-go, not an error.
@@ -107,7 +104,7 @@ function loadFile(path: string, required: boolean): KubeConfig | undefined {
     // JSON is YAML: client-node parses it back with its own loader and validation.
     kc.loadFromString(JSON.stringify(raw));
   } catch (err) {
-    throw new Error(`kubeconfig ${path} is invalid: ${errorText(err)}`);
+    throw new Error(`kubeconfig ${path} is invalid: ${errorMessage(err)}`);
   }
   kc.makePathsAbsolute(dir);
   return kc;
@@ -230,7 +227,7 @@ function checkTokenFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the token file ${path}: ${errorText(err)}`);
+    throw new Error(`cannot read the token file ${path}: ${errorMessage(err)}`);
   }
   const token = text.trim();
   if (token === '') throw new Error(`the token file ${path} is empty`);

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { KubeConfig, RequestContext, type Cluster, type HttpMethod, type User } from '@kubernetes/client-node';
+import { errorMessage } from '../errors.ts';
 import type { KubeConnection } from './kube-config.ts';
 
 /** Non-watch requests that take longer than this fail, so a hung API server cannot stall a relist forever. */
@@ -43,7 +44,7 @@ function readPem(what: string, file: string | undefined, data: string | undefine
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`cannot read ${what} ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cannot read ${what} ${file}: ${errorMessage(err)}`);
     }
   } else if (data) {
     pem = Buffer.from(data, 'base64').toString('utf8');

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
 import { certificateFile, certificatePath } from '../config/certificates.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
+import { byName, compareText } from '../domain/compare.ts';
 import { fitsCliBuffer } from '../haproxy/runtime-api/cli-session.ts';
 import { setSslCertRequest, type RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import { CRT_LIST_FILE } from '../config/crt-list.ts';
@@ -38,7 +39,6 @@ function serving(route: string, pem: string, more: Partial<CrtListEntry> = {}): 
 
 /** A model as buildConfigModel would make it: certificates sorted by name, crt-list by SNI. */
 function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?: BackendModel[]; defaultCertificate?: string } = {}): ConfigModel {
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
   return {
     settings: s,
     backends: more.backends ?? [edge('a'), edge('b')],
@@ -49,7 +49,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
       'os_edge_reencrypt_be_prefix.map': [],
       'os_sni_passthrough.map': [],
     },
-    crtList: certs.map((c) => c.entry).sort((a, b) => (a.sni < b.sni ? -1 : a.sni > b.sni ? 1 : a.certFile < b.certFile ? -1 : 1)),
+    crtList: certs.map((c) => c.entry).sort((a, b) => compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile)),
     certificates: [...certs.map((c) => c.file), ...(more.caFiles ?? [])].sort(byName),
     defaultCertificate: more.defaultCertificate ?? 'default v1',
   };

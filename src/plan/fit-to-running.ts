@@ -1,11 +1,8 @@
 import { certificatePath } from '../config/certificates.ts';
 import type { BackendModel, CertificateFile, ConfigModel, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
+import { byName } from '../domain/compare.ts';
 import { sameBackendLines } from './backend-plan.ts';
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
 
 /**
  * `b` as it runs in `holder`: under the holder's name, and with the holder's

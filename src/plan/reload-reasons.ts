@@ -1,3 +1,5 @@
+import { compareText } from '../domain/compare.ts';
+
 /** Why a change could not be applied through the runtime API and needs haproxy to reload. */
 export type ReloadReasonCode =
   /** No worker holds a configuration the runtime API could change (first start, or after a failed one). */
@@ -103,7 +105,7 @@ export function reasonCodes(reasons: readonly ReloadReason[]): ReloadReasonCode[
 /** Reloads so far per reason, for the log line of each reload (`backend-added 3, settings-changed 1`), most frequent first. */
 export function describeCounts(counts: ReadonlyMap<string, number>): string {
   return [...counts]
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .sort(([a, x], [b, y]) => y - x || compareText(a, b))
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
 }

@@ -1,11 +1,7 @@
 import type { ConfigModel } from '../config/model.ts';
 import { serverOptions } from '../config/server-line.ts';
+import { serverKey, type ServerRef } from '../domain/names.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
-
-type ServerRef = { backend: string; server: string };
-
-/** `backend/server`: how a server is named on haproxy's CLI, and the key of every per-server record. */
-export const serverKey = (ref: ServerRef): string => `${ref.backend}/${ref.server}`;
 
 const withoutWeight = (options: string) => options.replace(/^weight \d+ ?/, '');
 

@@ -1,10 +1,7 @@
 import type { ConfigModel } from '../config/model.ts';
+import { isRouteBackendName, serverKey } from '../domain/names.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import type { ServerRuntimeState } from '../haproxy/runtime-api/servers-state.ts';
-import { serverKey } from './revive.ts';
-
-/** Route backends, as opposed to the frontends' helper backends (be_sni, be_no_sni) that hold the TLS hand-off. */
-const isRouteBackend = (name: string) => name.startsWith('be_') && name !== 'be_sni' && name !== 'be_no_sni';
 
 /**
  * How the servers a worker reports differ from the ones `model` declares.
@@ -14,7 +11,7 @@ const isRouteBackend = (name: string) => name.startsWith('be_') && name !== 'be_
  */
 export function serverDifferences(model: ConfigModel, running: readonly ServerRuntimeState[]): { missing: string[]; unexpected: string[] } {
   const want = new Set(model.backends.flatMap((b) => b.servers.map((s) => serverKey({ backend: b.name, server: s.name }))));
-  const have = new Set(running.filter((s) => isRouteBackend(s.backend)).map((s) => serverKey({ backend: s.backend, server: s.server })));
+  const have = new Set(running.filter((s) => isRouteBackendName(s.backend)).map((s) => serverKey({ backend: s.backend, server: s.server })));
   return { missing: [...want].filter((k) => !have.has(k)), unexpected: [...have].filter((k) => !want.has(k)) };
 }
 

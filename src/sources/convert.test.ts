@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { Route } from '../domain/route.ts';
-import { toEndpointSlices, toRoute, toService, type Conversion } from './convert.ts';
+import { toEndpointSlices, toRoute, type Conversion } from './convert.ts';
 
 const minimalRoute = {
   apiVersion: 'route.openshift.io/v1',
@@ -328,28 +328,6 @@ describe('toEndpointSlices: Endpoints', () => {
     expect(toEndpointSlices(endpoints([{ notReadyAddresses: [{ hostname: 'x' }] }]), 'Endpoints')).toEqual({
       ok: false,
       error: 'Endpoints shop/web: subsets[0].notReadyAddresses[0].ip must be a non-empty string',
-    });
-  });
-});
-
-describe('toService', () => {
-  test('keeps identity and annotations only', () => {
-    const obj = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'web', annotations: { 'idling.alpha.openshift.io/idled-at': 'now' }, labels: { a: 'b' } },
-      spec: { ports: [{ port: 80 }] },
-    };
-    expect(toService(obj, { defaultNamespace: 'default' })).toEqual({
-      ok: true,
-      value: { namespace: 'default', name: 'web', annotations: { 'idling.alpha.openshift.io/idled-at': 'now' } },
-    });
-  });
-
-  test('annotations of the wrong type are an error', () => {
-    expect(toService({ metadata: { name: 'web', namespace: 'a', annotations: 'x' } })).toEqual({
-      ok: false,
-      error: 'Service a/web: metadata.annotations must be an object',
     });
   });
 });

@@ -4,7 +4,8 @@
  * required fields only: host syntax, termination values and the like are
  * admission's job, which must see a bad route to reject it with a reason.
  */
-import type { EndpointAddress, EndpointPort, EndpointSlice, Service } from '../domain/endpoints.ts';
+import { compareText } from '../domain/compare.ts';
+import type { EndpointAddress, EndpointPort, EndpointSlice } from '../domain/endpoints.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
@@ -20,7 +21,7 @@ import {
   reqString,
   type JsonObject,
 } from './fields.ts';
-import { compareIPs, compareText } from './order.ts';
+import { compareIPs } from './order.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
 export type Conversion<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -83,14 +84,6 @@ export function toEndpointSlices(
   opts: ConvertOptions = {},
 ): Conversion<EndpointSlice[]> {
   return convert(kind, obj, opts, kind === 'EndpointSlice' ? fromEndpointSlice : fromEndpoints);
-}
-
-/** Converts a core/v1 Service; the router only reads its annotations (idling). */
-export function toService(obj: unknown, opts: ConvertOptions = {}): Conversion<Service> {
-  return convert('Service', obj, opts, (_o, meta, id) => ({
-    ...id,
-    annotations: optStringMap(meta.annotations, 'metadata.annotations'),
-  }));
 }
 
 /** Reads the identity every object needs, then `body`; turns field errors into a Conversion naming the object. */

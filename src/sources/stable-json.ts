@@ -1,4 +1,4 @@
-import { compareText } from './order.ts';
+import { compareText } from '../domain/compare.ts';
 
 /**
  * JSON with object keys sorted at every level, so two structurally equal

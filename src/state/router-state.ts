@@ -1,4 +1,4 @@
-import type { EndpointSlice, Service } from '../domain/endpoints.ts';
+import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { ResourceEvent } from '../domain/events.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 
@@ -10,7 +10,6 @@ import { objectKey, type Route } from '../domain/route.ts';
 export class RouterState {
   readonly routes = new Map<string, Route>();
   readonly slices = new Map<string, EndpointSlice>();
-  readonly services = new Map<string, Service>();
 
   /** Applies a batch; returns whether anything changed (sources already drop no-op updates). */
   apply(events: readonly ResourceEvent[]): boolean {
@@ -24,10 +23,6 @@ export class RouterState {
         case 'EndpointSlice':
           if (event.type === 'upsert') this.slices.set(key, event.object);
           else this.slices.delete(key);
-          break;
-        case 'Service':
-          if (event.type === 'upsert') this.services.set(key, event.object);
-          else this.services.delete(key);
           break;
       }
     }

@@ -9,6 +9,7 @@ import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';
 import { normalisePath } from '../../src/config/map-entries.ts';
 import { createRenderer } from '../../src/config/render.ts';
 import { clampServiceWeight } from '../../src/config/weights.ts';
+import { backendName } from '../../src/domain/names.ts';
 import { objectKey, type Route } from '../../src/domain/route.ts';
 import { checkConfig } from '../../src/haproxy/check-config.ts';
 import { writeTicketKeys } from '../../src/haproxy/ticket-keys.ts';
@@ -56,7 +57,7 @@ describe('thousands of hostile routes', () => {
     for (const r of admitted.filter((r) => r.tls === undefined)) {
       const p = normalisePath(r.path);
       const key = p === '' ? `${routeKeyHost(r)}/` : p.endsWith('/') ? `${routeKeyHost(r)}${p}` : `${routeKeyHost(r)}${p}`;
-      expect(keys.get(key)).toBe(`be_http:${r.namespace}:${r.name}`);
+      expect(keys.get(key)).toBe(backendName('http', r.namespace, r.name));
     }
     const files = createRenderer(EMBEDDED_ASSETS)(model);
     const genDir = join(dir.path, `seed-${seed}`);

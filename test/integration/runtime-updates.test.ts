@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRouteBackendName } from '../../src/domain/names.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
@@ -190,7 +191,7 @@ describe('endpoint changes go through the runtime API', () => {
         const state = await client.showServersState(backend);
         if (!lie) return state;
         lie = false;
-        return state.filter((s) => !s.backend.startsWith('be_http:'));
+        return state.filter((s) => !isRouteBackendName(s.backend));
       },
     });
     t = await startTestRouter({ wrapRuntime, manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });

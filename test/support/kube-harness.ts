@@ -94,11 +94,16 @@ export class KubeTestbed {
   readonly #cleanups: (() => unknown)[] = [];
   readonly #routers: KubeTestRouter[] = [];
 
-  /** A fake API server over TLS that demands a bearer token (`API_TOKEN` unless given); `port` reuses a port. */
-  async startApi(opts: { token?: string; port?: number } = {}): Promise<KubeApi> {
+  /** A fake API server over TLS that demands a bearer token (`API_TOKEN` unless given); `port` reuses a port; `forbidden` resources get 403. */
+  async startApi(opts: { token?: string; port?: number; forbidden?: string[] } = {}): Promise<KubeApi> {
     const certs = await testPki();
     const token = opts.token ?? API_TOKEN;
-    const server = await startFakeApiServer({ tls: { cert: certs.serverCert, key: certs.serverKey }, token, ...(opts.port ? { port: opts.port } : {}) });
+    const server = await startFakeApiServer({
+      tls: { cert: certs.serverCert, key: certs.serverKey },
+      token,
+      ...(opts.port ? { port: opts.port } : {}),
+      ...(opts.forbidden ? { forbidden: opts.forbidden } : {}),
+    });
     this.#cleanups.push(() => server.stop());
     const dir = shortTempDir('kapi');
     this.#cleanups.push(() => dir.remove());

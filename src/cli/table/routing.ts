@@ -13,7 +13,7 @@ export const ROUTING_FLAGS = {
     env: ['ROUTER_MANIFESTS_DIR'],
     default: DEFAULT_MANIFESTS_DIR,
     group: 'Routing sources',
-    help: 'Directory of Route, Service and EndpointSlice manifests (YAML or JSON) to serve; the source used when no Kubernetes connection is configured.',
+    help: 'Directory of Route and EndpointSlice manifests (YAML or JSON) to serve; the source used when no Kubernetes connection is configured.',
   },
   '--resync-interval': {
     type: 'duration',

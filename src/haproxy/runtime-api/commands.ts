@@ -4,13 +4,9 @@
  * replies (texts verified against haproxy 2.6.12).
  */
 import type { CrtListEntry } from '../../config/model.ts';
+import { serverKey, type ServerRef } from '../../domain/names.ts';
 import type { CliRequest } from './cli-session.ts';
 import { crtListLine } from '../../config/crt-list.ts';
-
-interface ServerRef {
-  backend: string;
-  server: string;
-}
 
 /** A command that changes one server of a running backend. */
 export type ServerCommand =
@@ -111,8 +107,8 @@ function arg(value: string, what: string): string {
 
 function serverRef(c: ServerRef): string {
   // `<backend>/<server>` is split at the slash, so neither half may contain one.
-  if (c.backend.includes('/') || c.server.includes('/')) throw new Error(`runtime command: unsafe server ${JSON.stringify(`${c.backend}/${c.server}`)}`);
-  return `${arg(c.backend, 'backend')}/${arg(c.server, 'server')}`;
+  if (c.backend.includes('/') || c.server.includes('/')) throw new Error(`runtime command: unsafe server ${JSON.stringify(serverKey(c))}`);
+  return serverKey({ backend: arg(c.backend, 'backend'), server: arg(c.server, 'server') });
 }
 
 /** serverOptions() output is several words, so only command separators and control characters are refused. */

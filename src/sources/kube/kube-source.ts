@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EndpointSlice, Service } from '../../domain/endpoints.ts';
+import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { ResourceEvent, Source, SourceSink } from '../../domain/events.ts';
 import type { Route } from '../../domain/route.ts';
 import { startInformer, type Informer } from '../../kube-client/list-watch.ts';
@@ -7,12 +7,12 @@ import type { KubeTransport } from '../../kube-client/transport.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
 import type { RouteIngress } from '../../status/ingress-status.ts';
-import { toEndpointSlices, toRoute, toService } from '../convert.ts';
+import { toEndpointSlices, toRoute } from '../convert.ts';
 import { stableStringify } from '../stable-json.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
 
 type Kind = ResourceEvent['kind'];
-type DomainObject = Route | EndpointSlice | Service;
+type DomainObject = Route | EndpointSlice;
 
 export interface KubeSourceOptions {
   transport: KubeTransport;
@@ -43,14 +43,14 @@ const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.
 const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 
 /**
- * Routes, endpoints and services from the Kubernetes API, through
+ * Routes and endpoints from the Kubernetes API, through
  * client-node's informer machinery on our Bun transport. Objects are
  * converted at the edge, deduplicated by their normalised JSON (resyncs and
  * relists cost nothing), held back while their namespace is not selected,
  * and delivered only after every informer has synced.
  */
 export class KubeSource implements Source {
-  private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map(), Service: new Map() };
+  private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map() };
   private readonly emitted = new Map<string, string>();
   /** Endpoints objects can become several slice records; remember which, to delete them together. */
   private readonly slicesOf = new Map<string, string[]>();
@@ -98,11 +98,6 @@ export class KubeSource implements Source {
             (obj) => this.onEndpoints(obj, 'EndpointSlice'),
             (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
           ),
-      this.inform(
-        { path: collectionPath('v1', 'services', ns), resourceName: 'services', labelSelector: undefined, fieldSelector: undefined },
-        (obj) => this.onService(obj),
-        (obj) => this.remove('Service', [keyOf(obj)], obj),
-      ),
     );
     const namespaces = await this.namespaceCollection();
     if (namespaces) {
@@ -165,11 +160,6 @@ export class KubeSource implements Source {
     const route = toRoute(obj);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
     if (this.synced) this.opts.onRouteChanged?.(key);
-  }
-
-  private onService(obj: KubernetesObject): void {
-    const service = toService(obj);
-    this.upsert('Service', keyOf(obj), service.ok ? service.value : undefined, service.ok ? undefined : service.error);
   }
 
   private onEndpoints(obj: KubernetesObject, kind: 'EndpointSlice' | 'Endpoints'): void {

@@ -105,13 +105,8 @@ describe('start', () => {
     await h.source.start(h.sink);
 
     expect(h.calls).toEqual(['apply', 'synced']);
-    expect(summary(h.batches[0] ?? [])).toEqual([
-      'upsert Service default/web',
-      'upsert EndpointSlice shop/web',
-      'upsert Route default/web',
-      'upsert Route shop/api',
-    ]);
-    expect(h.errors()).toEqual([]);
+    expect(summary(h.batches[0] ?? [])).toEqual(['upsert EndpointSlice shop/web', 'upsert Route default/web', 'upsert Route shop/api']);
+    expect([h.errors(), h.warnings()]).toEqual([[], []]);
   });
 
   test('an empty directory only calls synced', async () => {
@@ -140,7 +135,7 @@ describe('rescan', () => {
 
     h.write('b.yaml', routeYaml('api', 'api.test') + '---\n' + serviceYaml('api'));
     await h.source.rescan();
-    expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Service default/api', 'upsert Route default/api']);
+    expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Route default/api']);
 
     h.write('a.yaml', routeYaml('web', 'www.test'));
     await h.source.rescan();
@@ -155,7 +150,7 @@ describe('rescan', () => {
 
     unlinkSync(join(h.dir, 'b.yaml'));
     await h.source.rescan();
-    expect(summary(h.batches.at(-1) ?? [])).toEqual(['delete Service default/api', 'delete Route default/api']);
+    expect(summary(h.batches.at(-1) ?? [])).toEqual(['delete Route default/api']);
     expect(h.calls.filter((c) => c === 'synced')).toHaveLength(1);
   });
 

@@ -12,6 +12,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Source, SourceSink } from '../../domain/events.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { buildSnapshot, diffSnapshots, type Snapshot } from './snapshot.ts';
 import { classify, isManifestFileName, parseManifestFile, type ManifestObjects } from './parse-manifests.ts';
@@ -203,8 +204,4 @@ export class ManifestSource implements Source {
 
 function isNotFound(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

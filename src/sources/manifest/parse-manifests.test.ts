@@ -69,7 +69,7 @@ describe('parseManifestFile', () => {
 });
 
 describe('classify', () => {
-  test('converts the kinds the router reads, defaulting the namespace', () => {
+  test('converts the kinds the router reads, defaulting the namespace, and skips Services without a warning', () => {
     const objects = [
       route('web'),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' } },
@@ -85,7 +85,6 @@ describe('classify', () => {
     const { objects: out, warnings, errors } = classify('/m/a.yaml', objects, 'default');
     expect([warnings, errors]).toEqual([[], []]);
     expect(out.routes.map((r) => `${r.namespace}/${r.name}`)).toEqual(['default/web']);
-    expect(out.services.map((s) => `${s.namespace}/${s.name}`)).toEqual(['shop/web']);
     expect(out.endpointSlices.map((s) => `${s.namespace}/${s.name}:${s.serviceName}`)).toEqual([
       'default/web-x:web',
       'default/db:db',

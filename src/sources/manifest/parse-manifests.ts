@@ -5,9 +5,10 @@
  */
 import { extname } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { EndpointSlice, Service } from '../../domain/endpoints.ts';
+import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { Route } from '../../domain/route.ts';
-import { toEndpointSlices, toRoute, toService, type Conversion, type ConvertOptions } from '../convert.ts';
+import { errorMessage } from '../../errors.ts';
+import { toEndpointSlices, toRoute, type Conversion, type ConvertOptions } from '../convert.ts';
 import { isObject } from '../fields.ts';
 
 /** The API objects of one file, or why it could not be parsed (prefixed with its path). */
@@ -16,7 +17,6 @@ export type ParsedFile = { ok: true; objects: unknown[] } | { ok: false; error: 
 /** The objects of one manifest file that the router uses, normalised. */
 export interface ManifestObjects {
   routes: Route[];
-  services: Service[];
   /** EndpointSlices and the records converted from core/v1 Endpoints. */
   endpointSlices: EndpointSlice[];
 }
@@ -67,12 +67,13 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
 }
 
 /**
- * Converts the Routes, Services, EndpointSlices and Endpoints among
- * `objects`; other kinds become warnings, conversion failures errors.
- * Objects without a namespace get `defaultNamespace`, as with kubectl.
+ * Converts the Routes, EndpointSlices and Endpoints among `objects`;
+ * Services are skipped quietly, other kinds become warnings, conversion
+ * failures errors. Objects without a namespace get `defaultNamespace`, as
+ * with kubectl.
  */
 export function classify(path: string, objects: readonly unknown[], defaultNamespace: string): Classified {
-  const out: Classified = { objects: { routes: [], services: [], endpointSlices: [] }, warnings: [], errors: [] };
+  const out: Classified = { objects: { routes: [], endpointSlices: [] }, warnings: [], errors: [] };
   const opts: ConvertOptions = { defaultNamespace };
   const collect = <T>(c: Conversion<T>, into: (value: T) => void): void => {
     if (c.ok) into(c.value);
@@ -85,7 +86,8 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
         collect(toRoute(obj, opts), (r) => out.objects.routes.push(r));
         break;
       case 'v1 Service':
-        collect(toService(obj, opts), (s) => out.objects.services.push(s));
+        // A Service usually sits beside its EndpointSlices (as in examples/manifests). The router dials the
+        // pods the slices list, never a Service IP, so it has no use for one, and skipping it is no mistake to warn about.
         break;
       case 'discovery.k8s.io/v1 EndpointSlice':
         collect(toEndpointSlices(obj, 'EndpointSlice', opts), (s) => out.objects.endpointSlices.push(...s));
@@ -94,7 +96,7 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
         collect(toEndpointSlices(obj, 'Endpoints', opts), (s) => out.objects.endpointSlices.push(...s));
         break;
       default:
-        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, v1 Service, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints`);
+        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints`);
     }
   }
   return out;
@@ -140,8 +142,4 @@ function describe(o: Readonly<Record<string, unknown>>): string {
   const kind = typeof o.kind === 'string' ? o.kind : 'object without kind';
   const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : 'no apiVersion';
   return `${kind}${name} (${apiVersion})`;
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

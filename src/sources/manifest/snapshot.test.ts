@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import type { EndpointSlice, Service } from '../../domain/endpoints.ts';
+import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { Route } from '../../domain/route.ts';
 import { buildSnapshot, diffSnapshots } from './snapshot.ts';
 import type { ManifestObjects } from './parse-manifests.ts';
@@ -23,7 +23,6 @@ function route(name: string, host = `${name}.test`): Route {
   };
 }
 
-const service = (name: string): Service => ({ namespace: 'ns', name, annotations: {} });
 const slice = (name: string): EndpointSlice => ({
   namespace: 'ns',
   name,
@@ -37,7 +36,7 @@ function files(entries: Record<string, Partial<ManifestObjects>>): Map<string, M
   return new Map(
     Object.entries(entries).map(([file, o]) => [
       file,
-      { routes: o.routes ?? [], services: o.services ?? [], endpointSlices: o.endpointSlices ?? [] },
+      { routes: o.routes ?? [], endpointSlices: o.endpointSlices ?? [] },
     ]),
   );
 }
@@ -55,14 +54,14 @@ describe('buildSnapshot', () => {
   });
 
   test('twice in one file: the last definition wins', () => {
-    const { snapshot, warnings } = buildSnapshot(files({ 'a.yaml': { services: [service('x'), { ...service('x'), annotations: { v: '2' } }] } }));
-    expect([...snapshot.values()].map((e) => e.object)).toEqual([{ namespace: 'ns', name: 'x', annotations: { v: '2' } }]);
-    expect(warnings).toEqual(['Service ns/x is defined more than once in a.yaml; using the last definition']);
+    const { snapshot, warnings } = buildSnapshot(files({ 'a.yaml': { endpointSlices: [slice('x'), { ...slice('x'), addressType: 'IPv6' }] } }));
+    expect([...snapshot.values()].map((e) => e.object)).toEqual([{ ...slice('x'), addressType: 'IPv6' }]);
+    expect(warnings).toEqual(['EndpointSlice ns/x is defined more than once in a.yaml; using the last definition']);
   });
 
   test('kinds have separate key spaces', () => {
-    const { snapshot, warnings } = buildSnapshot(files({ 'a.yaml': { routes: [route('x')], services: [service('x')], endpointSlices: [slice('x')] } }));
-    expect(snapshot.size).toBe(3);
+    const { snapshot, warnings } = buildSnapshot(files({ 'a.yaml': { routes: [route('x')], endpointSlices: [slice('x')] } }));
+    expect(snapshot.size).toBe(2);
     expect(warnings).toEqual([]);
   });
 });
@@ -71,14 +70,14 @@ describe('diffSnapshots', () => {
   const snap = (objects: Partial<ManifestObjects>) => buildSnapshot(files({ 'a.yaml': objects })).snapshot;
 
   test('upserts new and changed objects, deletes vanished ones, in kind then key order', () => {
-    const before = snap({ routes: [route('b'), route('gone'), route('same')], services: [service('old')] });
+    const before = snap({ routes: [route('b'), route('gone'), route('same')], endpointSlices: [slice('old')] });
     const after = snap({
       routes: [route('same'), route('b', 'changed.test'), route('a')],
       endpointSlices: [slice('a')],
     });
     expect(diffSnapshots(before, after).map((e) => `${e.type} ${e.kind} ${e.object.name}`)).toEqual([
-      'delete Service old',
       'upsert EndpointSlice a',
+      'delete EndpointSlice old',
       'upsert Route a',
       'upsert Route b',
       'delete Route gone',

@@ -2,16 +2,15 @@
  * The merged view of a manifest directory and the events between two views.
  * Pure, so the source only does I/O and bookkeeping.
  */
-import type { EndpointSlice, Service } from '../../domain/endpoints.ts';
+import { compareText } from '../../domain/compare.ts';
+import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { ResourceEvent } from '../../domain/events.ts';
 import { objectKey, type Route } from '../../domain/route.ts';
-import { compareText } from '../order.ts';
 import { stableStringify } from '../stable-json.ts';
 import type { ManifestObjects } from './parse-manifests.ts';
 
 type ResourceKind = ResourceEvent['kind'];
 interface ObjectOf {
-  Service: Service;
   EndpointSlice: EndpointSlice;
   Route: Route;
 }
@@ -25,7 +24,7 @@ export type SnapshotEntry = {
 export type Snapshot = ReadonlyMap<string, SnapshotEntry>;
 
 /** Events come out grouped by kind in this order, then by key, so logs and tests see a stable order. */
-const KIND_ORDER: readonly ResourceKind[] = ['Service', 'EndpointSlice', 'Route'];
+const KIND_ORDER: readonly ResourceKind[] = ['EndpointSlice', 'Route'];
 
 /**
  * Merges per-file objects into one view. An object defined more than once
@@ -46,7 +45,6 @@ export function buildSnapshot(files: ReadonlyMap<string, ManifestObjects>): { sn
     snapshot.set(id, entry);
   };
   for (const [file, objects] of [...files].sort(([a], [b]) => compareText(a, b))) {
-    for (const object of objects.services) add({ kind: 'Service', object, file, json: stableStringify(object) });
     for (const object of objects.endpointSlices) add({ kind: 'EndpointSlice', object, file, json: stableStringify(object) });
     for (const object of objects.routes) add({ kind: 'Route', object, file, json: stableStringify(object) });
   }
@@ -71,8 +69,6 @@ function compareEntries(a: SnapshotEntry, b: SnapshotEntry): number {
 
 function toEvent(type: 'upsert' | 'delete', entry: SnapshotEntry): ResourceEvent {
   switch (entry.kind) {
-    case 'Service':
-      return { kind: 'Service', type, object: entry.object };
     case 'EndpointSlice':
       return { kind: 'EndpointSlice', type, object: entry.object };
     case 'Route':

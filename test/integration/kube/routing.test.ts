@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { RESOURCES } from '../../support/fake-api/kinds.ts';
 import {
   KubeTestbed,
   backendServers,
@@ -17,6 +21,13 @@ afterEach(async () => {
   await bed.teardown();
   bed = new KubeTestbed();
 });
+
+/** The RBAC resource names (`routes`, `routes/status`) the ClusterRole in deploy/rbac.yaml grants. */
+function grantedByDeployRbac(): Set<string> {
+  const docs = parseAllDocuments(readFileSync(join(import.meta.dir, '../../../deploy/rbac.yaml'), 'utf8')).map((d) => d.toJS());
+  const role = docs.find((d) => d?.kind === 'ClusterRole') as { rules: { resources: string[] }[] };
+  return new Set(role.rules.flatMap((r) => r.resources));
+}
 
 describe('routes and endpoints from the API', () => {
   test('a route and its slice appear, change and disappear, and traffic follows', async () => {
@@ -49,6 +60,18 @@ describe('routes and endpoints from the API', () => {
     api.server.remove('Route', 'default', 'web');
     await t.until('the route is no longer mapped', () => t.mappedBackend('www.example.com/') === undefined);
     expect((await t.get('www.example.com')).status).toBe(503);
+  });
+
+  test('the ClusterRole of deploy/rbac.yaml is enough: with every other resource forbidden, a route is served and admitted', async () => {
+    const forbidden = RESOURCES.flatMap((r) => [r.plural, ...r.subresources.map((s) => `${r.plural}/${s}`)]).filter((r) => !grantedByDeployRbac().has(r));
+    expect(forbidden).toContain('services');
+    const api = await bed.startApi({ forbidden });
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const launched = bed.launchRouter(api);
+    const refused = launched.waitForLog((r) => r.msg.includes(' 403 Forbidden')).then((r) => Promise.reject(new Error(r.msg)));
+    const t = await Promise.race([launched.ready, refused]);
+    expect((await t.get('web.example.com')).backend).toBe('web');
+    await t.untilStatus('default', 'web', 'admitted', (ingress) => ingress.some((e) => e.routerName === 'public' && e.conditions[0]?.status === 'True'));
   });
 
   test('scaling a service up and down: both endpoints get traffic, then only the one left', async () => {

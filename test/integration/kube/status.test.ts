@@ -110,7 +110,7 @@ describe('route status', () => {
     api.server.create(sliceObject({ service: 'web', port: backend.port }));
     const t = await bed.startRouter(api);
     // With every watch open, the next request the router sends is the status write for the route created below.
-    await api.server.waitForWatchers(3);
+    await api.server.waitForWatchers(2);
     api.server.failNext(1, 503);
     api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
 

@@ -26,8 +26,8 @@ describe('initial sync', () => {
       api.server.create(sliceObject({ service: r.name, port: backends[r.name]?.port ?? 0 }));
       api.server.create(routeObject({ name: r.name, host: HOST, creationTimestamp: r.creationTimestamp }));
     }
-    // One of the three initial lists fails, so that informer syncs a retry later than the others:
-    // nothing may be committed from the collections that did sync in the meantime.
+    // One of the two initial lists fails, so that informer syncs a retry later than the other:
+    // nothing may be committed from the collection that did sync in the meantime.
     api.server.failNext(1, 500);
     const t = await bed.startRouter(api);
     expect(t.logs.some((r) => r.level === 'warn' && /cannot list \S+ on https:\/\/127\.0\.0\.1:\d+: 500 /.test(r.msg))).toBe(true);

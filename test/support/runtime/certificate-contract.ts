@@ -6,6 +6,8 @@ import type { CertificateFile, ConfigModel, CrtListEntry } from '../../../src/co
 import { fitsCliBuffer, runCliSession } from '../../../src/haproxy/runtime-api/cli-session.ts';
 import { setSslCertRequest, type CertificateCommand, type RuntimeCommand } from '../../../src/haproxy/runtime-api/commands.ts';
 import { CRT_LIST_FILE } from '../../../src/config/crt-list.ts';
+import { byName, compareText } from '../../../src/domain/compare.ts';
+import { backendName } from '../../../src/domain/names.ts';
 import { planUpdate } from '../../../src/plan/plan.ts';
 import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
 import { makeCA, makeLeaf, type Issued } from '../certs.ts';
@@ -50,8 +52,8 @@ export function certificateContract(name: string, kind: TargetKind): void {
       const served = [serving('steady', STEADY_HOST, certs.steady), ...(version ? [serving(version, HOST, certs[version])] : [])];
       return {
         ...base,
-        crtList: served.map((s) => s.entry).sort((a, b) => (a.sni < b.sni ? -1 : 1)),
-        certificates: served.map((s) => s.file).sort((a, b) => (a.name < b.name ? -1 : 1)),
+        crtList: served.map((s) => s.entry).sort((a, b) => compareText(a.sni, b.sni)),
+        certificates: served.map((s) => s.file).sort(byName),
       };
     }
 
@@ -218,7 +220,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
 
     test('a CA file is loaded live, and only then can a server verified by it be added', async () => {
       const caFile = join(target.settings.certDir, 'destca-contract_live.pem');
-      const ref = { backend: 'be_edge_http:default:secure', server: 'ca-probe' };
+      const ref = { backend: backendName('edge', 'default', 'secure'), server: 'ca-probe' };
       const add: RuntimeCommand = { kind: 'add-server', ...ref, address: '127.0.0.1:9', options: `ssl verify required ca-file ${caFile} verifyhost probe.default.svc` };
       expect(replies(await client.apply([add]))).toEqual([['add-server', 'failed', `'ca-file' : unable to load ${caFile}.`]]);
       const load: RuntimeCommand[] = [

@@ -4,6 +4,7 @@ import type { BackendModel, ConfigModel, ServerModel } from '../../../src/config
 import { serverOptions } from '../../../src/config/server-line.ts';
 import type { ConfigSettings } from '../../../src/config/settings.ts';
 import type { EndpointSlice } from '../../../src/domain/endpoints.ts';
+import { backendName, serverKey } from '../../../src/domain/names.ts';
 import type { Route } from '../../../src/domain/route.ts';
 import { SERVER_BUSY_REPLY, type RuntimeCommand } from '../../../src/haproxy/runtime-api/commands.ts';
 import { planDeleteRetry, planUpdate } from '../../../src/plan/plan.ts';
@@ -50,7 +51,7 @@ const INITIAL: Layout = {
 /** Short, so a real haproxy marks a dead server down within a test. */
 const CHECK_INTERVAL_MS = 100;
 
-const backendName = (routeName: string) => `be_http:default:${routeName}`;
+const backendNameOf = (routeName: string) => backendName('http', 'default', routeName);
 const kinds = (commands: readonly RuntimeCommand[]) => commands.map((c) => ('server' in c ? `${c.kind} ${c.server}` : c.kind));
 
 /**
@@ -97,7 +98,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
     }
 
     function backendOf(model: ConfigModel, routeName: string): BackendModel {
-      const b = model.backends.find((x) => x.name === backendName(routeName));
+      const b = model.backends.find((x) => x.name === backendNameOf(routeName));
       if (!b) throw new Error(`no backend for ${routeName}`);
       return b;
     }
@@ -133,7 +134,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
         if (result.busy.length === 0) return attempts;
         await Bun.sleep(10);
       }
-      throw new Error(`${ref.backend}/${ref.server} still busy after ${attempts.length} attempts`);
+      throw new Error(`${serverKey(ref)} still busy after ${attempts.length} attempts`);
     }
 
     const withServices = (services: Record<string, readonly string[]>): Layout => ({ ...layout, services: { ...layout.services, ...services } });
@@ -169,8 +170,8 @@ export function runtimeContract(name: string, kind: TargetKind): void {
           });
         }
       }
-      expect((await client.showServersState(backendName('scale'))).map((r) => r.server)).toEqual(backendOf(applied, 'scale').servers.map((s) => s.name));
-      await expect(client.showServersState('be_http:default:missing')).rejects.toThrow("Can't find backend.");
+      expect((await client.showServersState(backendNameOf('scale'))).map((r) => r.server)).toEqual(backendOf(applied, 'scale').servers.map((s) => s.name));
+      await expect(client.showServersState(backendNameOf('missing'))).rejects.toThrow("Can't find backend.");
     });
 
     test('a replaced server is added and enabled before the old one is deleted, and takes the traffic', async () => {
@@ -191,7 +192,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
         ['ok', ''],
         ['ok', 'Server deleted.'],
       ]);
-      expect((await client.showServersState(backendName('swap'))).map((r) => [r.server, r.adminState])).toEqual([[added.name, 0]]);
+      expect((await client.showServersState(backendNameOf('swap'))).map((r) => [r.server, r.adminState])).toEqual([[added.name, 0]]);
       if (kind.dataPlane) {
         for (let i = 0; i < 4; i++) expect(await target.request('swap.example.com')).toEqual({ status: 200, backend: 'swap2' });
       }
@@ -202,9 +203,9 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const wa = serverOf('weighted', 'wa1');
       const wb = serverOf('weighted', 'wb1');
       expect([wa.weight, wb.weight]).toEqual([85, 256]);
-      expect(commands).toEqual([{ kind: 'set-weight', backend: backendName('weighted'), server: wa.name, weight: 85 }]);
+      expect(commands).toEqual([{ kind: 'set-weight', backend: backendNameOf('weighted'), server: wa.name, weight: 85 }]);
       expect(result.failed).toEqual([]);
-      const rows = await client.showServersState(backendName('weighted'));
+      const rows = await client.showServersState(backendNameOf('weighted'));
       expect(rows.map((r) => [r.server, r.weight])).toEqual([
         [wa.name, 85],
         [wb.name, 256],
@@ -217,12 +218,12 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const down = await moveTo(withServices({ scale: ['sc1'] }));
       expect(kinds(down.commands)).toEqual([`disable-health ${sc1}`, `set-maint ${sc2}`, `del-server ${sc2}`]);
       expect(down.result.failed).toEqual([]);
-      expect((await client.showServersState(backendName('scale'))).map((r) => [r.server, r.healthCheck])).toEqual([[sc1, 'disabled']]);
+      expect((await client.showServersState(backendNameOf('scale'))).map((r) => [r.server, r.healthCheck])).toEqual([[sc1, 'disabled']]);
 
       const up = await moveTo(withServices({ scale: ['sc1', 'sc2'] }));
       expect(kinds(up.commands)).toEqual([`add-server ${sc2}`, 'enable-dynamic-cookie', `enable-health ${sc2}`, `enable-server ${sc2}`, `enable-health ${sc1}`]);
       expect(up.result.failed).toEqual([]);
-      const rows = await client.showServersState(backendName('scale'));
+      const rows = await client.showServersState(backendNameOf('scale'));
       expect(rows.map((r) => [r.server, r.healthCheck, r.adminState])).toEqual([
         [sc1, 'enabled', 0],
         [sc2, 'enabled', 0],
@@ -247,7 +248,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const result = await client.apply([
         { kind: 'add-server', ...ref, address: `127.0.0.1:${existing.port}`, options: serverOptions(bulk, existing) },
         { kind: 'set-weight', backend: bulk.name, server: 'nope', weight: 2 },
-        { kind: 'add-server', backend: backendName('missing'), server: 'x', address: '127.0.0.1:1', options: 'weight 1' },
+        { kind: 'add-server', backend: backendNameOf('missing'), server: 'x', address: '127.0.0.1:1', options: 'weight 1' },
         { kind: 'add-server', backend: bulk.name, server: 'cookie', address: '127.0.0.1:1', options: 'weight 1 cookie abc' },
         { kind: 'enable-server', ...ref },
       ]);
@@ -264,7 +265,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
     for (const windowBytes of [undefined, 160]) {
       test(`500 commands go in one batch with every reply matched to its command (window ${windowBytes ?? 'default'})`, async () => {
         const batchClient = windowBytes === undefined ? client : createRuntimeClient(target.settings.adminSocketPath, { windowBytes });
-        const bulk = backendName('bulk');
+        const bulk = backendNameOf('bulk');
         const server = serverOf('bulk', 'bk1').name;
         const commands: RuntimeCommand[] = Array.from({ length: 500 }, (_, i) =>
           i % 50 === 49 ? { kind: 'set-weight', backend: bulk, server: 'nope', weight: 1 } : { kind: 'set-weight', backend: bulk, server, weight: (i % 200) + 1 },
@@ -280,7 +281,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
 
     test('a server with a request in flight stays in maintenance until it can be deleted', async () => {
       const old = serverOf('busy', 'bz1');
-      const backend = backendName('busy');
+      const backend = backendNameOf('busy');
       const finish = await target.holdRequest({ host: 'busy.example.com', backend, server: old.name, upstream: upstream('bz1') });
       const { result } = await moveTo(withServices({ busy: ['bz2'] }));
       expect(result.failed).toEqual([]);
@@ -300,7 +301,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       await dead.stop();
       const { result } = await moveTo(withServices({ checked: ['ck1', 'ck2', 'dead'] }));
       expect(result.failed).toEqual([]);
-      const backend = backendName('checked');
+      const backend = backendNameOf('checked');
       const name = serverOf('checked', 'dead').name;
       // Checks run on haproxy's clock and report nothing, so this polls; fall 3 x inter 100 ms takes ~300 ms.
       let row = (await client.showServersState(backend)).find((r) => r.server === name);
