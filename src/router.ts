@@ -146,7 +146,7 @@ function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome):
   const verdicts = new Map<string, RouteVerdict>();
   for (const [key, route] of routes) {
     const served = admitted.get(key);
-    verdicts.set(key, { host: (served ?? route).host, wildcardPolicy: route.wildcardPolicy, rejection: outcome.rejections.get(key) });
+    verdicts.set(key, { host: (served ?? route).host, wildcardPolicy: route.wildcardPolicy, rejection: outcome.rejections.get(key), notice: outcome.notices.get(key) });
   }
   return verdicts;
 }

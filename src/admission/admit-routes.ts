@@ -1,8 +1,10 @@
 import { objectKey, type Route, type RouteTLS } from '../domain/route.ts';
+import { NO_OPTIONS, type AdmittedRoute } from '../domain/route-options.ts';
 import { admitHost } from './host-admitter.ts';
 import { HostOwnership, validateHost } from './host-ownership.ts';
 import { toOneLine, type Rejection, type Verdict } from './rejection.ts';
 import { resolveHost } from './resolve-host.ts';
+import { checkRefusedAnnotations, parseRouteOptions } from './route-options.ts';
 import { sortOldestFirst } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
 import { validateNames, validateRouteFields } from './validate-route.ts';
@@ -18,12 +20,7 @@ export type TlsVerdict = { ok: true; tls?: RouteTLS } | { ok: false; message: st
 /** Checks and sanitises a TLS route's certificates; expensive, so it only sees routes that passed everything else. */
 export type TlsValidator = (route: Route) => TlsVerdict;
 
-/**
- * A route as it is served: `host` is the resolved host (subdomain, hostname
- * template) and `tls` the sanitised TLS when the validator returned one.
- * Everything else is the route as written.
- */
-export type AdmittedRoute = Route;
+export type { AdmittedRoute };
 
 /** One commit's admission decision for every route it was given. */
 export interface AdmissionResult {
@@ -31,6 +28,8 @@ export interface AdmissionResult {
   admitted: AdmittedRoute[];
   /** Rejections by `namespace/name`. */
   rejected: Map<string, Rejection>;
+  /** Admitted routes with annotations the router could not honour, by `namespace/name`: what it says about them. */
+  notices: Map<string, string>;
 }
 
 function withResolvedHost(route: Route, settings: AdmissionSettings): Route {
@@ -62,7 +61,8 @@ function checkCertificates(route: Route, validateTls: TlsValidator | undefined):
  * commit. Routes are taken oldest first through upstream's plugin chain:
  * host resolution, host admitter (domain lists, wildcard policy, wildcard
  * claims), unique host (host validity, namespace ownership, host+path
- * uniqueness), then the field checks, routes held back by the caller
+ * uniqueness), then the field checks and annotations the router refuses
+ * to serve without (rate limits, until implemented), routes held back by the caller
  * (`held`: haproxy refused their files) and finally the certificate
  * validator. The first failing stage rejects the route.
  *
@@ -93,8 +93,10 @@ export function admitRoutes(
     (route) => wildcards.check(route),
     (route) => hosts.check(route),
   ];
+  const laterStages: readonly ((route: Route) => Verdict)[] = [validateRouteFields, checkRefusedAnnotations];
   const admitted: AdmittedRoute[] = [];
   const rejected = new Map<string, Rejection>();
+  const notices = new Map<string, string>();
   for (const original of sortOldestFirst(routes)) {
     const route = withResolvedHost(original, settings);
     const key = objectKey(route);
@@ -106,9 +108,14 @@ export function admitRoutes(
     wildcards.claim(route);
     hosts.claim(route);
     const heldBack = held.get(key);
-    const outcome = firstRejection(route, [validateRouteFields]) ?? (heldBack ? { rejection: heldBack } : checkCertificates(route, validateTls));
-    if ('rejection' in outcome) rejected.set(key, outcome.rejection);
-    else admitted.push(outcome.served);
+    const outcome = firstRejection(route, laterStages) ?? (heldBack ? { rejection: heldBack } : checkCertificates(route, validateTls));
+    if ('rejection' in outcome) {
+      rejected.set(key, outcome.rejection);
+      continue;
+    }
+    const { options, notice } = parseRouteOptions(route);
+    if (notice !== undefined) notices.set(key, notice);
+    admitted.push(options === NO_OPTIONS ? outcome.served : { ...outcome.served, options });
   }
-  return { admitted, rejected };
+  return { admitted, rejected, notices };
 }

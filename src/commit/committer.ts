@@ -67,7 +67,7 @@ export interface Committer {
 /** How long a commit that failed for a reason that may pass (a reload, a check that could not run) waits before trying again. */
 const RETRY_AFTER_FAILURE_MS = 2000;
 
-type Result = Omit<CommitOutcome, 'admitted' | 'rejections' | 'durationMs'>;
+type Result = Omit<CommitOutcome, 'admitted' | 'rejections' | 'notices' | 'durationMs'>;
 
 /**
  * The commit shell: reads the desired configuration, asks the pure step
@@ -232,6 +232,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         ...result,
         admitted: desired.admitted,
         rejections,
+        notices: desired.notices,
         maxConnections: desired.model.settings.maxConnections,
         durationMs: now() - startedAt,
       };

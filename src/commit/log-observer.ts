@@ -30,6 +30,7 @@ export interface LogObserverOptions {
 export function logObserver(opts: LogObserverOptions): CommitObserver {
   const log = opts.logger.withTag('commit');
   let reported = new Map<string, Rejection>();
+  let noted = new Map<string, string>();
   let warnedMaxConnections: number | undefined;
 
   function rejections(outcome: CommitOutcome): void {
@@ -40,6 +41,11 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
     const admitted = new Set(outcome.admitted.map(objectKey));
     for (const key of reported.keys()) if (!outcome.rejections.has(key) && admitted.has(key)) log.info(`route ${key} admitted`);
     reported = new Map(outcome.rejections);
+  }
+
+  function notices(outcome: CommitOutcome): void {
+    for (const [key, notice] of outcome.notices) if (noted.get(key) !== notice) log.warn(`route ${key} admitted, but ${notice}`);
+    noted = new Map(outcome.notices);
   }
 
   function maxConnections(outcome: CommitOutcome): void {
@@ -75,6 +81,7 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
 
   return (outcome) => {
     rejections(outcome);
+    notices(outcome);
     maxConnections(outcome);
     haproxy(outcome);
   };

@@ -12,6 +12,8 @@ export interface CommitOutcome extends CommitResult {
   /** Served routes as admitted (resolved host), oldest first. */
   admitted: readonly AdmittedRoute[];
   rejections: ReadonlyMap<string, Rejection>;
+  /** Admitted routes with annotations the router could not honour: what it says about them. */
+  notices: ReadonlyMap<string, string>;
   /** Why this commit reloaded (or wanted to), when it did. */
   reloadReasons?: readonly ReloadReason[];
   /** Runtime commands sent, and the failure that turned them into a reload. */

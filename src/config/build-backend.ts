@@ -1,6 +1,7 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { backendName, routingKeyName, type BackendTermination } from '../domain/names.ts';
 import { objectKey, type Route } from '../domain/route.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
 import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
@@ -58,7 +59,7 @@ export function balanceFor(termination: BackendTermination, weightedServices: nu
 }
 
 export interface BackendInput {
-  route: Route;
+  route: AdmittedRoute;
   slices: Map<string, EndpointSlice[]>;
   settings: ConfigSettings;
   allowAddress: AddressFilter;
@@ -102,6 +103,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     checkIntervalMs: settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
     cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
+    allowlist: route.options?.allowlist,
     servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
   };
 }

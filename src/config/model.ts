@@ -48,6 +48,13 @@ export interface BackendModel {
   serverTls: ServerTls | undefined;
   /** Every HTTP backend; passthrough (TCP) has no cookies. */
   cookie: BackendCookie | undefined;
+  /**
+   * Client addresses and ranges the backend answers (the route's
+   * ip_allowlist), kept in an ACL file named after the backend (see
+   * config/allowlists.ts) so the runtime API can change its entries;
+   * undefined answers everyone.
+   */
+  allowlist: readonly string[] | undefined;
   servers: ServerModel[];
 }
 

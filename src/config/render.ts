@@ -2,6 +2,7 @@ import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
+import { allowlistFile, allowlistText } from './allowlists.ts';
 import { serverLine } from './server-line.ts';
 
 /** File name -> contents, relative to the configuration directory. */
@@ -45,6 +46,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       eta.render('@haproxy.config', {
         model,
         serverLine,
+        allowlistFile,
         version: assets.version,
         redirectToHttps: REDIRECT_TO_HTTPS,
         defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
@@ -52,6 +54,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     );
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
+    for (const b of model.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);

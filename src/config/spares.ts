@@ -51,6 +51,7 @@ export function spareBackends(settings: ConfigSettings): BackendModel[] {
           checkIntervalMs: settings.checkIntervalMs,
           serverTls: termination === 'reencrypt' ? { verify: 'none' as const, alpn: settings.tls.http2 } : undefined,
           cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
+          allowlist: undefined,
           servers: [],
         };
       }),

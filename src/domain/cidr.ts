@@ -17,7 +17,12 @@ export interface Cidr {
 
 const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
 
-export function parseCidr(text: string): { ok: true; cidr: Cidr } | { ok: false; error: string } {
+/**
+ * @param hostBits what to do with bits set past the prefix: refuse them
+ *   (an operator's range, where they are a typo), or mask them off as Go's
+ *   ParseCIDR and haproxy do (a tenant's allowlist, read as upstream reads it)
+ */
+export function parseCidr(text: string, hostBits: 'refuse' | 'mask' = 'refuse'): { ok: true; cidr: Cidr } | { ok: false; error: string } {
   const slash = text.indexOf('/');
   const ip = slash < 0 ? undefined : parseIp(text.slice(0, slash));
   const prefix = text.slice(slash + 1);
@@ -28,10 +33,10 @@ export function parseCidr(text: string): { ok: true; cidr: Cidr } | { ok: false;
   const bits = Number(prefix);
   if (bits > bytes.length * 8) return { ok: false, error: `"${text}": the prefix length is at most ${bytes.length * 8}` };
   const network = masked(bytes, bits);
-  if (!network.every((b, i) => b === bytes[i])) {
+  if (hostBits === 'refuse' && !network.every((b, i) => b === bytes[i])) {
     return { ok: false, error: `"${text}" has bits set past its prefix (did you mean ${cidrText(network, bits)}?)` };
   }
-  return { ok: true, cidr: { text: cidrText(bytes, bits), family: v4 ? 4 : 6, bytes, bits } };
+  return { ok: true, cidr: { text: cidrText(network, bits), family: v4 ? 4 : 6, bytes: network, bits } };
 }
 
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {

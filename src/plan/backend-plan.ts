@@ -1,6 +1,7 @@
 import type { BackendModel, ServerModel } from '../config/model.ts';
 import { serverAddress, serverOptions } from '../config/server-line.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import { allowlistFile } from '../config/allowlists.ts';
+import type { AclCommand, RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /** What it takes to turn one running backend into its next version. */
@@ -31,10 +32,29 @@ function isDynamicBalance(balance: string): boolean {
  * compares equal.
  */
 export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, ...restA } = a;
-  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, ...restB } = b;
+  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: la, ...restA } = a;
+  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: lb, ...restB } = b;
   const tlsMatters = sa.length > 0 && sb.length > 0;
-  return Bun.deepEquals(restA, restB) && ca?.name === cb?.name && ca?.secure === cb?.secure && (!tlsMatters || Bun.deepEquals(ta, tb));
+  return (
+    Bun.deepEquals(restA, restB) &&
+    ca?.name === cb?.name &&
+    ca?.secure === cb?.secure &&
+    (!tlsMatters || Bun.deepEquals(ta, tb)) &&
+    // The ACL line is the same for every allowlist of a backend; its entries are data in its file.
+    (la === undefined) === (lb === undefined)
+  );
+}
+
+/** The entries that turn one allowlist into the other: additions, then removals. */
+function allowlistCommands(applied: BackendModel, next: BackendModel): AclCommand[] {
+  if (!applied.allowlist || !next.allowlist) return [];
+  const acl = allowlistFile(next.name);
+  const before = new Set(applied.allowlist);
+  const after = new Set(next.allowlist);
+  return [
+    ...next.allowlist.filter((e) => !before.has(e)).map((value): AclCommand => ({ kind: 'add-acl', acl, value })),
+    ...applied.allowlist.filter((e) => !after.has(e)).map((value): AclCommand => ({ kind: 'del-acl', acl, value })),
+  ];
 }
 
 function addCommand(backend: BackendModel, s: ServerModel): RuntimeCommand {
@@ -104,6 +124,7 @@ export function planBackend(applied: BackendModel, next: BackendModel): BackendP
       ...cookieCommands(applied, next, adds.length > 0),
       ...adds.flatMap((s) => startCommands(next, s)),
       ...updates,
+      ...allowlistCommands(applied, next),
       ...removals,
     ],
     reasons,

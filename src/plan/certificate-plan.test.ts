@@ -19,6 +19,7 @@ const edge = (name: string): BackendModel => ({
   checkIntervalMs: 5000,
   serverTls: undefined,
   cookie: undefined,
+  allowlist: undefined,
   servers: [{ name: 's1', ip: '10.0.0.1', port: 8080, weight: 1, check: false }],
 });
 

@@ -31,6 +31,8 @@ export interface DesiredConfig {
   /** Served routes as admitted (resolved host), oldest first. */
   admitted: AdmittedRoute[];
   rejected: Map<string, Rejection>;
+  /** What the router says about admitted routes' annotations it could not honour. */
+  notices: Map<string, string>;
   /** What a fresh load would run. */
   model: ConfigModel;
 }
@@ -49,7 +51,7 @@ export class DescriptorLimitError extends Error {}
  * admission, then the model, with maxconn sized to the open-file limit.
  */
 export function desiredConfig(input: DesiredInput): DesiredConfig {
-  const { admitted, rejected } = admitRoutes(input.routes, input.admission, input.validateTls, input.held);
+  const { admitted, rejected, notices } = admitRoutes(input.routes, input.admission, input.validateTls, input.held);
   const draft = buildConfigModel({
     routes: admitted,
     slices: input.slices,
@@ -65,5 +67,5 @@ export function desiredConfig(input: DesiredInput): DesiredConfig {
   if (maxConnections < MIN_MAX_CONNECTIONS) {
     throw new DescriptorLimitError(`the open-file limit (${input.fdLimit}) leaves room for only ${maxConnections} connections; raise LimitNOFILE`);
   }
-  return { admitted, rejected, model: { ...draft, settings: { ...input.settings, maxConnections } } };
+  return { admitted, rejected, notices, model: { ...draft, settings: { ...input.settings, maxConnections } } };
 }

@@ -3,6 +3,7 @@ import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
 import { backend, model, server } from '../../test/support/models.ts';
+import { allowlistFile } from '../config/allowlists.ts';
 import { serverOptions } from '../config/server-line.ts';
 import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
 import { planDeleteRetry, planUpdate, runtimeSubset, type UpdatePlan } from './plan.ts';
@@ -58,6 +59,18 @@ const cases: Case[] = [
     plan: {
       kind: 'runtime',
       commands: [add(backend(A, []), server('v6', { ip: 'fd00::1' }), '[fd00::1]:8080'), { kind: 'enable-server', ...ref('v6') }],
+    },
+  },
+  {
+    name: 'an allowlist changes entry by entry: new ones first, leaving ones after',
+    applied: model([backend(A, [s1], { allowlist: ['10.0.0.0/8', '192.168.1.1'] })]),
+    next: model([backend(A, [s1], { allowlist: ['192.168.1.1', '172.16.0.0/12'] })]),
+    plan: {
+      kind: 'runtime',
+      commands: [
+        { kind: 'add-acl', acl: allowlistFile(A), value: '172.16.0.0/12' },
+        { kind: 'del-acl', acl: allowlistFile(A), value: '10.0.0.0/8' },
+      ],
     },
   },
   {
@@ -202,6 +215,12 @@ const reloadCases: Case[] = [
     applied: base,
     next: model([backend('be_http:ns:b', [s1])]),
     plan: reload(['backend-added', 'be_http:ns:b'], ['backend-removed', A]),
+  },
+  {
+    name: 'an allowlist added to a backend that had none changes its lines',
+    applied: base,
+    next: model([backend(A, [s1], { allowlist: ['10.0.0.1'] })]),
+    plan: reload(['backend-changed', A]),
   },
   {
     name: 'a backend line changed',

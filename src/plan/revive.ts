@@ -38,12 +38,13 @@ export function reviveWaitingServers(commands: readonly RuntimeCommand[], waitin
   return out;
 }
 
-const redirecting = (c: RuntimeCommand) => c.kind === 'add-map' || c.kind === 'set-map' || c.kind === 'del-map' || c.kind === 'del-server';
+const redirecting = (c: RuntimeCommand) => c.kind === 'add-map' || c.kind === 'set-map' || c.kind === 'del-map' || c.kind === 'del-server' || c.kind === 'del-acl';
 
 /**
- * haproxy runs every command of a batch even after one fails. Servers and
- * certificates go first, on their own: only if all of them are in place do
- * map entries start (or stop) sending traffic, and servers leave.
+ * haproxy runs every command of a batch even after one fails. Servers,
+ * certificates and new allowlist entries go first, on their own: only if
+ * all of them are in place do map entries start (or stop) sending traffic,
+ * servers leave and allowlist entries go.
  */
 export function runtimePhases(commands: readonly RuntimeCommand[]): RuntimeCommand[][] {
   return [commands.filter((c) => !redirecting(c)), commands.filter(redirecting)].filter((phase) => phase.length > 0);

@@ -27,16 +27,21 @@ export function statusTime(now: Date): string {
   return `${now.toISOString().slice(0, 19)}Z`;
 }
 
-/** The entry this router wants on a route, given the admission verdict. */
+/**
+ * The entry this router wants on a route, given the admission verdict; an
+ * admitted route's `notice` (what the router could not honour) is the
+ * Admitted condition's message, so its owner sees it without router logs.
+ */
 export function desiredIngress(
   route: { host: string; wildcardPolicy: string },
   verdict: Rejection | undefined,
   identity: StatusIdentity,
   now: Date,
+  notice?: string,
 ): RouteIngress {
   const condition: IngressCondition = verdict
     ? { type: 'Admitted', status: 'False', reason: verdict.reason, message: verdict.message, lastTransitionTime: statusTime(now) }
-    : { type: 'Admitted', status: 'True', lastTransitionTime: statusTime(now) };
+    : { type: 'Admitted', status: 'True', ...(notice ? { message: notice } : {}), lastTransitionTime: statusTime(now) };
   return {
     host: route.host,
     routerName: identity.routerName,

@@ -18,6 +18,8 @@ export interface RouteVerdict {
   host: string;
   wildcardPolicy: string;
   rejection: Rejection | undefined;
+  /** For an admitted route: what the router could not honour (annotations not implemented yet). */
+  notice?: string | undefined;
 }
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -69,7 +71,7 @@ export class StatusWriter {
     for (const [key, verdict] of verdicts) {
       const before = this.verdicts.get(key);
       this.verdicts.set(key, verdict);
-      if (!before || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.wildcardPolicy !== verdict.wildcardPolicy) {
+      if (!before || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.notice !== verdict.notice || before.wildcardPolicy !== verdict.wildcardPolicy) {
         this.queue.add(key);
       }
     }
@@ -147,7 +149,7 @@ export class StatusWriter {
       const verdict = this.verdicts.get(key);
       const record = this.opts.records.routeRecord(key);
       if (!verdict || !record) return;
-      const desired = desiredIngress(verdict, verdict.rejection, this.opts.identity, (this.opts.now ?? (() => new Date()))());
+      const desired = desiredIngress(verdict, verdict.rejection, this.opts.identity, (this.opts.now ?? (() => new Date()))(), verdict.notice);
       const current = record.raw.status?.ingress ?? [];
       const next = updatedIngressList(current, desired);
       if (!next) return;

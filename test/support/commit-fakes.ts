@@ -3,7 +3,7 @@ import type { CertificateFile } from '../../src/config/model.ts';
 import type { RenderedFiles } from '../../src/config/render.ts';
 import type { CheckResult } from '../../src/haproxy/check-config.ts';
 import type { ReloadResult } from '../../src/haproxy/supervisor.ts';
-import { fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';
+import { fakeAclsFromRendered, fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';
 import { fakeSslFromRendered } from './runtime/fake-ssl-store.ts';
 
 /** Generations and certificates in memory, with the same activate/rollback rules as the disk store. */
@@ -111,6 +111,11 @@ export class FakeHaproxy implements HaproxyProcess {
   private async load(): Promise<void> {
     await this.socket?.stop();
     const files = this.writer.activeFiles();
-    this.socket = await FakeRuntimeSocket.start(this.socketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files));
+    this.socket = await FakeRuntimeSocket.start(
+      this.socketPath,
+      fakeBackendsFromConfig(files.get('haproxy.config') ?? ''),
+      fakeSslFromRendered(files),
+      fakeAclsFromRendered(files),
+    );
   }
 }

@@ -13,6 +13,7 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   checkIntervalMs: 5000,
   serverTls: undefined,
   cookie: undefined,
+  allowlist: undefined,
   servers,
   ...more,
 });

@@ -90,3 +90,24 @@ export function rawRequest(port: number, path: string, headerLines: readonly str
     });
   });
 }
+
+/**
+ * One HTTP/1.1 request from `localAddress` (any 127.0.0.0/8 address works
+ * on Linux loopback): `undefined` when the connection is closed without an
+ * answer, as haproxy's `tcp-request content reject` does.
+ */
+export function getFrom(localAddress: string, port: number, host: string): Promise<{ status: number; backend: string | undefined } | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = createConnection({ host: '127.0.0.1', port, localAddress }, () => {
+      socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.once('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve(undefined) : reject(err)));
+    socket.once('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      if (text === '') return resolve(undefined);
+      resolve({ status: Number(text.split(' ')[1]), backend: new RegExp('\r\nx-backend: ([^\r]*)\r\n', 'i').exec(text)?.[1] });
+    });
+  });
+}

@@ -73,8 +73,15 @@ export type CaFileCommand =
   | { kind: 'set-ssl-ca-file'; caFile: string; pem: string }
   | { kind: 'commit-ssl-ca-file'; caFile: string };
 
+/**
+ * A command that changes one entry of an ACL file a backend matches clients
+ * against (an allowlist). Entries are added before the ones that leave are
+ * deleted, so a client allowed both before and after is never refused.
+ */
+export type AclCommand = { kind: 'add-acl'; acl: string; value: string } | { kind: 'del-acl'; acl: string; value: string };
+
 /** A command for a running worker; see commandRequest for its haproxy form. */
-export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | CaFileCommand | MapCommand;
+export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | CaFileCommand | MapCommand | AclCommand;
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -206,6 +213,10 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return { line: `set map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${arg(c.value, 'map value')}` };
     case 'del-map':
       return { line: `del map ${arg(c.map, 'map')} ${arg(c.key, 'map key')}` };
+    case 'add-acl':
+      return { line: `add acl ${arg(c.acl, 'ACL file')} ${arg(c.value, 'ACL entry')}` };
+    case 'del-acl':
+      return { line: `del acl ${arg(c.acl, 'ACL file')} ${arg(c.value, 'ACL entry')}` };
   }
 }
 

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { buildConfigModel } from '../../../src/config/build-model.ts';
 import type { BackendModel, ConfigModel, ServerModel } from '../../../src/config/model.ts';
+import { allowlistFile } from '../../../src/config/allowlists.ts';
 import { serverOptions } from '../../../src/config/server-line.ts';
+import { runCliSession } from '../../../src/haproxy/runtime-api/cli-session.ts';
 import type { ConfigSettings } from '../../../src/config/settings.ts';
 import type { EndpointSlice } from '../../../src/domain/endpoints.ts';
 import { backendName, serverKey } from '../../../src/domain/names.ts';
-import type { Route } from '../../../src/domain/route.ts';
+import type { AdmittedRoute } from '../../../src/domain/route-options.ts';
 import { SERVER_BUSY_REPLY, type RuntimeCommand } from '../../../src/haproxy/runtime-api/commands.ts';
 import { planDeleteRetry, planUpdate } from '../../../src/plan/plan.ts';
 import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
@@ -41,12 +43,15 @@ export interface TargetKind {
 interface Layout {
   services: Record<string, readonly string[]>;
   alternateWeight: number;
+  /** The `guarded` route's ip_allowlist. */
+  allowlist: readonly string[];
 }
 
-const UPSTREAMS = ['swap1', 'swap2', 'wa1', 'wb1', 'sc1', 'sc2', 'so1', 'so2', 'bk1', 'bz1', 'bz2', 'ck1', 'ck2', 'dead'];
+const UPSTREAMS = ['gd1', 'swap1', 'swap2', 'wa1', 'wb1', 'sc1', 'sc2', 'so1', 'so2', 'bk1', 'bz1', 'bz2', 'ck1', 'ck2', 'dead'];
 const INITIAL: Layout = {
-  services: { swap: ['swap1'], wa: ['wa1'], wb: ['wb1'], scale: ['sc1', 'sc2'], solo: ['so1'], bulk: ['bk1'], busy: ['bz1'], checked: ['ck1', 'ck2'] },
+  services: { guarded: ['gd1'], swap: ['swap1'], wa: ['wa1'], wb: ['wb1'], scale: ['sc1', 'sc2'], solo: ['so1'], bulk: ['bk1'], busy: ['bz1'], checked: ['ck1', 'ck2'] },
   alternateWeight: 1,
+  allowlist: ['10.0.0.0/8', '192.168.1.1'],
 };
 /** Short, so a real haproxy marks a dead server down within a test. */
 const CHECK_INTERVAL_MS = 100;
@@ -77,7 +82,8 @@ export function runtimeContract(name: string, kind: TargetKind): void {
     };
 
     function modelOf(l: Layout): ConfigModel {
-      const routes: Route[] = [
+      const routes: AdmittedRoute[] = [
+        { ...route({ name: 'guarded' }), options: { allowlist: l.allowlist } },
         route({ name: 'swap' }),
         route({
           name: 'weighted',
@@ -311,6 +317,26 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       }
       expect(row && [row.healthCheck, row.adminState, row.operState]).toEqual(['enabled', 0, 0]);
       for (let i = 0; i < 4; i++) expect((await target.request('checked.example.com')).status).toBe(200);
+    });
+
+    test('an allowlist changes entry by entry, as haproxy reads its file', async () => {
+      const acl = allowlistFile(backendNameOf('guarded'));
+      const { commands, result } = await moveTo({ ...layout, allowlist: ['192.168.1.1', '127.0.0.0/8', 'fd00::1'] });
+      expect(commands).toEqual([
+        { kind: 'add-acl', acl, value: '127.0.0.0/8' },
+        { kind: 'add-acl', acl, value: 'fd00::1' },
+        { kind: 'del-acl', acl, value: '10.0.0.0/8' },
+      ]);
+      expect(result.results.map((r) => [r.status, r.reply])).toEqual([
+        ['ok', ''],
+        ['ok', ''],
+        ['ok', ''],
+      ]);
+      const [shown] = await runCliSession(target.settings.adminSocketPath, [{ line: `show acl ${acl}` }], { idleTimeoutMs: 5000, windowBytes: 8192, bufSize: 16384 });
+      expect((shown ?? '').trim().split('\n').map((l) => l.split(' ')[1])).toEqual(['192.168.1.1', '127.0.0.0/8', 'fd00::1']);
+      if (kind.dataPlane) expect((await target.request('guarded.example.com')).status).toBe(200);
+      const gone = await client.apply([{ kind: 'del-acl', acl, value: '10.0.0.0/8' }]);
+      expect(gone.results.map((r) => [r.status, r.reply])).toEqual([['failed', 'Key not found.']]);
     });
 
     test('none of it reloaded haproxy: the same worker answers', async () => {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { bare, EMPTY, msg, type Reply } from './fake-reply.ts';
+import type { RenderedFiles } from '../../../src/config/render.ts';
 import { FakeSslStore, type FakeSslSpec } from './fake-ssl-store.ts';
 
 /**
@@ -100,6 +101,16 @@ export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
   return specs;
 }
 
+/** The ACL files a config loads (`-f <file>`, relative to the config as `default-path config` reads it), with their entries. */
+export function fakeAclsFromRendered(files: RenderedFiles): Record<string, string[]> {
+  const acls: Record<string, string[]> = {};
+  for (const m of (files.get('haproxy.config') ?? '').matchAll(/ -f (\S+)/g)) {
+    const file = m[1] ?? '';
+    acls[file] = (files.get(file) ?? '').split('\n').filter((l) => l.trim() !== '');
+  }
+  return acls;
+}
+
 function parseAddress(text: string): { addr: string; port: number } | undefined {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
   return m?.[1] && m[2] ? { addr: m[1], port: Number(m[2]) } : undefined;
@@ -113,14 +124,18 @@ export class FakeRuntimeSocket {
   private readonly backends = new Map<string, FakeBackend>();
   private readonly clients = new Set<Socket>();
   private readonly ssl: FakeSslStore;
+  /** ACL file (as the config names it) -> its entries. */
+  private readonly acls: Map<string, string[]>;
 
   private constructor(
     readonly path: string,
     private readonly server: Server,
     specs: readonly FakeBackendSpec[],
     ssl: FakeSslSpec,
+    acls: Readonly<Record<string, readonly string[]>>,
   ) {
     this.ssl = new FakeSslStore(ssl);
+    this.acls = new Map(Object.entries(acls).map(([file, entries]) => [file, [...entries]]));
     specs.forEach((spec, i) => {
       const backend: FakeBackend = { id: i + 1, name: spec.name, dynamic: spec.dynamic, servers: new Map(), nextServerId: 1 };
       for (const s of spec.servers) {
@@ -140,12 +155,21 @@ export class FakeRuntimeSocket {
     });
   }
 
-  /** Listens on `path` (removed first if a previous run left it); without `ssl`, no certificates and no crt-list. */
-  static async start(path: string, specs: readonly FakeBackendSpec[], ssl: FakeSslSpec = { bindCertificates: [], crtLists: {} }): Promise<FakeRuntimeSocket> {
+  /**
+   * Listens on `path` (removed first if a previous run left it); without
+   * `ssl`, no certificates and no crt-list; `acls` are the ACL files the
+   * config loads (`-f <file>`), with their entries.
+   */
+  static async start(
+    path: string,
+    specs: readonly FakeBackendSpec[],
+    ssl: FakeSslSpec = { bindCertificates: [], crtLists: {} },
+    acls: Readonly<Record<string, readonly string[]>> = {},
+  ): Promise<FakeRuntimeSocket> {
     rmSync(path, { force: true });
     let fake: FakeRuntimeSocket | undefined;
     const server = createServer((socket) => fake?.serve(socket));
-    fake = new FakeRuntimeSocket(path, server, specs, ssl);
+    fake = new FakeRuntimeSocket(path, server, specs, ssl, acls);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, resolve);
@@ -240,6 +264,12 @@ export class FakeRuntimeSocket {
       return target === 'backend' && this.backends.has(rest[0] ?? '') ? EMPTY : msg('No such backend.');
     }
     switch (head) {
+      case 'add acl':
+        return this.addAcl(target, rest);
+      case 'del acl':
+        return this.delAcl(target, rest);
+      case 'show acl':
+        return this.showAcl(target);
       case 'add server':
         return this.addServer(target, rest);
       case 'del server':
@@ -350,6 +380,32 @@ export class FakeRuntimeSocket {
       if (field === 'state') return msg("'set server <srv> state' expects 'ready', 'drain' and 'maint'.");
       return msg("'set server <srv>' only supports 'agent', 'health', 'state', 'weight', 'addr', 'fqdn', 'check-addr' and 'check-port'.");
     });
+  }
+
+  /** haproxy keeps duplicates on add, and `del acl` removes every entry with the value. */
+  private addAcl(file: string, args: string[]): Reply {
+    const entries = this.acls.get(file);
+    if (!entries) return msg('Unknown ACL identifier. Please use #<id> or <file>.');
+    const [value] = args;
+    if (value === undefined || args.length !== 1) return msg("'add acl' expects two parameters: ACL identifier and pattern.");
+    entries.push(value);
+    return EMPTY;
+  }
+
+  private delAcl(file: string, args: string[]): Reply {
+    const entries = this.acls.get(file);
+    // haproxy 2.6 says "map" here, for an ACL.
+    if (!entries) return msg('Unknown map identifier. Please use #<id> or <file>.');
+    const [value] = args;
+    if (value === undefined || !entries.includes(value)) return msg('Key not found.');
+    this.acls.set(file, entries.filter((e) => e !== value));
+    return EMPTY;
+  }
+
+  private showAcl(file: string): Reply {
+    const entries = this.acls.get(file);
+    if (!entries) return msg('Unknown ACL identifier. Please use #<id> or <file>.');
+    return msg(entries.map((e, i) => `0x${(i + 1).toString(16).padStart(12, '0')} ${e}`).join('\n'));
   }
 
   private showServersState(name: string | undefined): Reply {

@@ -4,7 +4,7 @@ import { createRenderer } from '../../../src/config/render.ts';
 import { settings } from '../fixtures.ts';
 import { shortTempDir } from '../workdir.ts';
 import type { RuntimeTarget, TargetKind } from './contract.ts';
-import { FakeRuntimeSocket, fakeBackendsFromConfig } from './fake-runtime-socket.ts';
+import { FakeRuntimeSocket, fakeAclsFromRendered, fakeBackendsFromConfig } from './fake-runtime-socket.ts';
 import { fakeSslFromRendered } from './fake-ssl-store.ts';
 
 /** The contract's target backed by FakeRuntimeSocket: no haproxy, no data plane. */
@@ -24,7 +24,7 @@ async function startFakeTarget(): Promise<RuntimeTarget> {
     defaultCertificate: '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n',
     async load(model) {
       const files = createRenderer(EMBEDDED_ASSETS)(model);
-      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files));
+      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files), fakeAclsFromRendered(files));
     },
     // The fake runs in this process and never restarts.
     workerPid: async () => process.pid,

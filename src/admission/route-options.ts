@@ -1,0 +1,97 @@
+import { parseCidr } from '../domain/cidr.ts';
+import { canonicalIp } from '../domain/ip.ts';
+import type { Route } from '../domain/route.ts';
+import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
+import { quoteForMessage, reject, type Verdict } from './rejection.ts';
+
+const PREFIX = 'haproxy.router.openshift.io/';
+const ALLOWLIST = `${PREFIX}ip_allowlist`;
+const LEGACY_ALLOWLIST = `${PREFIX}ip_whitelist`;
+
+/**
+ * Served without these, a route would lose a protection its owner asked
+ * for: until they are implemented (issue #13) such a route is not admitted.
+ */
+const REFUSED = [
+  `${PREFIX}rate-limit-connections`,
+  `${PREFIX}rate-limit-connections.concurrent-tcp`,
+  `${PREFIX}rate-limit-connections.rate-tcp`,
+  `${PREFIX}rate-limit-connections.rate-http`,
+];
+
+/** Upstream honours these; the route is served without them until issue #13, and its status says so. */
+const NOT_YET = [
+  `${PREFIX}timeout`,
+  `${PREFIX}timeout-tunnel`,
+  `${PREFIX}balance`,
+  `${PREFIX}disable_cookies`,
+  'router.openshift.io/cookie_name',
+  'router.openshift.io/cookie-same-site',
+  `${PREFIX}hsts_header`,
+  `${PREFIX}set-forwarded-headers`,
+  `${PREFIX}rewrite-target`,
+  `${PREFIX}pod-concurrent-connections`,
+  'router.openshift.io/haproxy.health.check.interval',
+  `${PREFIX}h1-adjust-case`,
+  'router.openshift.io/pool-size',
+];
+
+/** A route's options, and what the router says about the annotations it could not honour. */
+export interface ParsedOptions {
+  options: RouteOptions;
+  /** One line for the log and the route's Admitted condition; undefined when every annotation was honoured. */
+  notice: string | undefined;
+}
+
+/** Rate limits are refused: a route must not be served without the limits its owner set. */
+export function checkRefusedAnnotations(route: Route): Verdict {
+  const given = REFUSED.filter((name) => route.annotations[name] !== undefined);
+  if (given.length === 0) return { ok: true };
+  return reject('RouteNotAdmitted', `${given.join(', ')}: not implemented yet (issue #13); the route is not served rather than served without its limits`);
+}
+
+/**
+ * An allowlist entry as haproxy should read it: an address, or a range
+ * written as its network (Go's ParseCIDR, which upstream uses, accepts host
+ * bits past the prefix and so does haproxy, which masks them; writing the
+ * network keeps the text the runtime API deletes by stable).
+ */
+function allowlistEntry(text: string): string | undefined {
+  if (!text.includes('/')) return canonicalIp(text);
+  const parsed = parseCidr(text, 'mask');
+  return parsed.ok ? parsed.cidr.text : undefined;
+}
+
+/**
+ * upstream's parseIPList: space-separated addresses and CIDRs (IPv4 and
+ * IPv6); leading or trailing whitespace voids the whole value, invalid
+ * entries are dropped, and nothing valid means no allowlist.
+ */
+function parseAllowlist(value: string): { entries: string[] | undefined; problem: string | undefined } {
+  if (value.trim() !== value) return { entries: undefined, problem: 'leading or trailing whitespace: ignored, as upstream' };
+  const entries: string[] = [];
+  const invalid: string[] = [];
+  for (const word of value.split(/\s+/)) {
+    const entry = allowlistEntry(word);
+    if (entry === undefined) invalid.push(word);
+    else if (!entries.includes(entry)) entries.push(entry);
+  }
+  const dropped = invalid.length === 0 ? undefined : `invalid entries dropped: ${invalid.slice(0, 3).map(quoteForMessage).join(', ')}${invalid.length > 3 ? ` (+${invalid.length - 3} more)` : ''}`;
+  if (entries.length === 0) return { entries: undefined, problem: `${dropped ?? 'no entries'}; no valid address left, so no allowlist applies` };
+  return { entries, problem: dropped };
+}
+
+/** Reads the annotations the router implements into RouteOptions, and names those it does not honour. */
+export function parseRouteOptions(route: Route): ParsedOptions {
+  const notes: string[] = [];
+  const allowlistName = route.annotations[ALLOWLIST] ? ALLOWLIST : route.annotations[LEGACY_ALLOWLIST] ? LEGACY_ALLOWLIST : undefined;
+  let allowlist: string[] | undefined;
+  if (allowlistName !== undefined) {
+    const parsed = parseAllowlist(route.annotations[allowlistName] ?? '');
+    allowlist = parsed.entries;
+    if (parsed.problem) notes.push(`${allowlistName}: ${parsed.problem}`);
+  }
+  const ignored = NOT_YET.filter((name) => route.annotations[name] !== undefined);
+  if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
+  return { options: allowlist === undefined ? NO_OPTIONS : { allowlist }, notice: notes.length === 0 ? undefined : notes.join('; ') };
+}
