@@ -1,8 +1,8 @@
 import pkg from '../package.json' with { type: 'json' };
 import { runCli } from './cli/command.ts';
-import type { RouterOptions } from './cli/parse-options.ts';
 import { errorMessage } from './errors.ts';
 import { createLogger } from './log.ts';
+import type { RouterOptions } from './options.ts';
 import { startRouter } from './router.ts';
 import { systemdNotifier } from './systemd/notify.ts';
 

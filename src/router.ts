@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
-import type { RouterOptions } from './cli/parse-options.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
 import type { ConfigSettings } from './config/settings.ts';
@@ -21,6 +20,7 @@ import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor } from './haproxy/supervisor.ts';
 import { prepareWorkingDir } from './haproxy/working-dir.ts';
 import type { Logger } from './log.ts';
+import type { RouterOptions } from './options.ts';
 import { trustedEndpointFilter } from './config/endpoint-address.ts';
 import { createSource } from './sources/create-source.ts';
 import type { StatusWriter } from './status/status-writer.ts';
@@ -65,46 +65,17 @@ export interface ResolvedFiles {
 }
 
 export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles): ConfigSettings {
-  const h = options.haproxy;
-  const tls = options.tls;
   return {
-    bindAddress: options.bindAddress,
-    httpPort: options.httpPort,
-    httpsPort: options.httpsPort,
-    maxConnections: options.maxConnections,
-    threads: h.threads,
-    hardStopAfterMs: h.hardStopAfterMs,
-    bufSize: h.bufSize,
-    maxRewrite: h.maxRewrite,
+    ...options.listen,
+    ...options.haproxy,
+    timeouts: options.timeouts,
+    tls: { ...options.tls, ticketKeysPath: files.ticketKeysPath },
+    // Spares are only ever taken over through the runtime API.
+    sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,
     certDir: paths.certDir,
     sniSocketPath: paths.sniSocket,
     noSniSocketPath: paths.noSniSocket,
-    timeouts: {
-      connectMs: h.connectTimeoutMs,
-      clientMs: h.clientTimeoutMs,
-      clientFinMs: h.clientFinTimeoutMs,
-      serverMs: h.serverTimeoutMs,
-      serverFinMs: h.serverFinTimeoutMs,
-      httpRequestMs: h.httpRequestTimeoutMs,
-      httpKeepAliveMs: h.httpKeepAliveTimeoutMs,
-      tunnelMs: h.tunnelTimeoutMs,
-      inspectDelayMs: h.inspectDelayMs,
-    },
-    loadBalanceAlgorithm: h.loadBalanceAlgorithm,
-    checkIntervalMs: h.checkIntervalMs,
-    cookieName: h.cookieName,
-    sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
-    tls: {
-      strictSni: tls.strictSni,
-      ciphers: tls.ciphers,
-      ciphersuites: tls.ciphersuites,
-      minVersion: tls.minVersion,
-      maxVersion: tls.maxVersion,
-      dhParamBits: tls.dhParamBits,
-      http2: tls.http2,
-      ticketKeysPath: files.ticketKeysPath,
-    },
   };
 }
 
@@ -128,7 +99,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const certs = new CertStore(paths.certDir);
   await certs.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
-  const operatorFiles = await followOperatorFiles(options.tls, paths.certDir, log, () => scheduler.request());
+  const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -240,8 +211,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     await stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
-  ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.tls.ticketKeyIntervalMs, logger: deps.logger });
-  log.info(`router ready: serving ${state.routes.size} routes on port ${options.httpPort}`);
+  ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
+  log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),
     stop,

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'bun:test';
-import { runCli, USAGE_EXIT_CODE } from './command.ts';
-import { helpText, type RouterOptions } from './parse-options.ts';
+import { USAGE_EXIT_CODE } from './actions.ts';
+import { runCli } from './command.ts';
+import type { RouterOptions } from '../options.ts';
+import { helpText } from './help.ts';
 
 /** Runs the command with recording writers and a runner that exits with `runExit`. */
 async function cli(argv: readonly string[], env: Record<string, string> = {}, runExit = 0) {
@@ -20,7 +22,7 @@ async function cli(argv: readonly string[], env: Record<string, string> = {}, ru
 }
 
 describe('runCli', () => {
-  test.each([[['--help']], [['-h']], [['--http-port=1', '--help']], [['--bogus', '-h']], [['--help', '--version']]])(
+  test.each([[['--help']], [['-h']], [['--http-port=1', '--help']], [['--bogus', '-h']], [['--help', '--version']], [['version', '--help']], [['run', '-h']]])(
     '%p prints the help and does not run',
     async (argv) => {
       const result = await cli(argv);
@@ -28,7 +30,7 @@ describe('runCli', () => {
     },
   );
 
-  test.each([[['--version']], [['version']], [['--http-port=1', '--version']]])('%p prints the version', async (argv) => {
+  test.each([[['--version']], [['version']], [['--http-port=1', '--version']], [['run', '--version']], [['version', '--version']]])('%p prints the version', async (argv) => {
     expect(await cli(argv)).toEqual({ code: 0, stdout: 'router 1.2.3\n', stderr: '', runs: [] });
   });
 
@@ -41,14 +43,19 @@ describe('runCli', () => {
       ['unexpected argument "version": router takes flags only', 'unexpected argument "now": router takes flags only'],
     ],
     ['--help after --', ['--', '--help'], {}, ['unexpected argument "--help": router takes flags only']],
+    ['a word that names no command', ['serve', '--http-port=8080'], {}, ['unexpected argument "serve": router takes flags only']],
+    ["a name from Object's prototype", ['constructor'], {}, ['unexpected argument "constructor": router takes flags only']],
+    ['a boolean given a separate value', ['--strict-sni', 'true'], {}, ['unexpected argument "true": router takes flags only']],
+    ['a command word after flags', ['--http-port=1', 'version'], {}, ['unexpected argument "version": router takes flags only']],
+    ['a command word after the command', ['run', 'version'], {}, ['unexpected argument "version": router takes flags only']],
     [
       'several errors from argv and env',
       ['--allow-external-certificates', '--http-port=0'],
       { ROUTER_SYSLOG_ADDRESS: '/dev/log' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
-        '--allow-external-certificates is not implemented yet (issue #4)',
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet',
+        '--allow-external-certificates is not implemented yet (issue #13)',
+        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)',
       ],
     ],
   ])('%s is a usage error', async (_name, argv, env, errors) => {
@@ -59,12 +66,15 @@ describe('runCli', () => {
     expect(result.stderr).toBe([...errors.map((e) => `router: ${e}`), "Run 'router --help' for usage.", ''].join('\n'));
   });
 
-  test('valid options are handed to run, whose exit code is returned', async () => {
-    const result = await cli(['--manifests', '/m', '--interval=100ms'], { ROUTER_SERVICE_HTTP_PORT: '8080' }, 3);
-    expect(result.code).toBe(3);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('');
-    expect(result.runs).toHaveLength(1);
-    expect(result.runs[0]).toMatchObject({ source: { kind: 'manifests', dir: '/m' }, intervalMs: 100, httpPort: 8080 });
-  });
+  test.each([[['--manifests', '/m', '--interval=100ms']], [['run', '--manifests', '/m', '--interval', '100ms']]])(
+    '%p: valid options are handed to run, whose exit code is returned',
+    async (argv) => {
+      const result = await cli(argv, { ROUTER_SERVICE_HTTP_PORT: '8080' }, 3);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe('');
+      expect(result.runs).toHaveLength(1);
+      expect(result.runs[0]).toMatchObject({ source: { kind: 'manifests', dir: '/m' }, intervalMs: 100, listen: { httpPort: 8080 } });
+    },
+  );
 });

@@ -2,7 +2,9 @@
  * `router --help`, generated from the tables so it cannot drift from what the
  * parser accepts.
  */
-import { ENV_SETTINGS, FLAGS, HELP_GROUPS, plannedText, type EnvSpec, type FlagSpec, type Support, type ValueType } from './flags.ts';
+import { COMMAND_ENTRIES, ROUTER_DESCRIPTION } from './commands.ts';
+import { ENV_ENTRIES, FLAG_ENTRIES } from './flags.ts';
+import { HELP_GROUPS, plannedText, type EnvSpec, type FlagSpec, type Support, type ValueType } from './table/spec.ts';
 
 const INDENT = '  ';
 const DETAIL_INDENT = '        ';
@@ -15,41 +17,48 @@ const TYPE_PLACEHOLDER: Readonly<Record<Exclude<ValueType, 'boolean' | 'enum'>, 
   list: 'strings',
 };
 
-const HEADER = `router: an OpenShift-compatible HAProxy router
+const USAGE: readonly (readonly [string, string])[] = [
+  ...COMMAND_ENTRIES.map(([, command]) => [command.usage, command.description] as const),
+  ['router --help | --version', ''],
+];
+const USAGE_WIDTH = Math.max(...USAGE.map(([usage]) => usage.length));
+
+const HEADER = `router: ${ROUTER_DESCRIPTION}
 
 Usage:
-  router [flags]
-  router --help | --version | version
+${USAGE.map(([usage, description]) => `${INDENT}${usage.padEnd(USAGE_WIDTH)}  ${description}`.trimEnd()).join('\n')}
 
-Flags accept --flag=value and --flag value; booleans are --flag or --flag=false.
-Precedence: command line, then environment, then default. Durations use Go
-syntax (300ms, 1m30s); "time" values use HAProxy syntax (5s, 5000ms, 1h).
-Settings marked "not implemented yet" are accepted by openshift-router; giving
-one (even through its environment variable) is an error until its issue lands.`;
+The flags below are the run command's. They accept --flag=value and
+--flag value; booleans are --flag or --flag=false. Precedence: command line,
+then environment, then default. Durations use Go syntax (300ms, 1m30s);
+"time" values use HAProxy syntax (5s, 5000ms, 1h). Settings marked "not
+implemented yet" are accepted by openshift-router; giving one (even through
+its environment variable) is an error until the issue named beside it lands
+("left for later" ones have no issue yet).`;
 
 /** The full --help text: every flag and environment variable, grouped, with env fallbacks, defaults and status. */
 export function helpText(): string {
   const sections = HELP_GROUPS.map((group) => {
-    const flags = FLAGS.filter((flag) => flag.group === group).flatMap(describeFlag);
-    const vars = ENV_SETTINGS.filter((setting) => setting.group === group).flatMap(describeEnvSetting);
+    const flags = FLAG_ENTRIES.filter(([, flag]) => flag.group === group).flatMap(([name, flag]) => describeFlag(name, flag));
+    const vars = ENV_ENTRIES.filter(([, setting]) => setting.group === group).flatMap(([name, setting]) => describeEnvSetting(name, setting));
     const envPart = vars.length > 0 ? ['', `${INDENT}Environment variables:`, ...vars] : [];
     return [`${group}:`, ...flags, ...envPart].join('\n');
   });
   return [HEADER, ...sections].join('\n\n') + '\n';
 }
 
-function describeFlag(flag: FlagSpec): string[] {
+function describeFlag(name: string, flag: FlagSpec): string[] {
   const aliases = flag.aliases ?? [];
   const shorts = aliases.filter((alias) => !alias.startsWith('--'));
   const longs = aliases.filter((alias) => alias.startsWith('--'));
-  const spellings = [...shorts, flag.name, ...longs].join(', ');
+  const spellings = [...shorts, name, ...longs].join(', ');
   const placeholder = placeholderOf(flag);
   const facts = [flag.env?.length ? `env ${flag.env.join(', ')}` : undefined, ...commonFacts(flag)];
   return [`${INDENT}${spellings}${placeholder ? ` ${placeholder}` : ''}`, ...details(flag.help, facts)];
 }
 
-function describeEnvSetting(setting: EnvSpec): string[] {
-  return [`${INDENT}${setting.name}=${placeholderOf(setting) ?? 'bool'}`, ...details(setting.help, commonFacts(setting))];
+function describeEnvSetting(name: string, setting: EnvSpec): string[] {
+  return [`${INDENT}${name}=${placeholderOf(setting) ?? 'bool'}`, ...details(setting.help, commonFacts(setting))];
 }
 
 function placeholderOf(spec: FlagSpec | EnvSpec): string | undefined {
@@ -64,9 +73,9 @@ function commonFacts(spec: FlagSpec | EnvSpec): (string | undefined)[] {
 }
 
 function statusOf(support: Support): string | undefined {
-  if (!support.implemented) return plannedText(support.issue);
-  if ('ignored' in support) return `accepted and ignored: ${support.ignored}`;
-  if ('rejected' in support) return `refused: ${support.rejected}`;
+  if (support.issue !== undefined) return plannedText(support.issue);
+  if (support.ignored !== undefined) return `accepted and ignored: ${support.ignored}`;
+  if (support.rejected !== undefined) return `refused: ${support.rejected}`;
   return undefined;
 }
 

@@ -1,60 +1,26 @@
 /**
  * Everything about the generated configuration that comes from the operator
- * rather than from routes. Settings enter once, typed, from RouterOptions; the
- * template reads only these and the model, never the environment.
+ * rather than from routes: the option groups of RouterOptions (src/options.ts)
+ * as they are, plus the paths the router chose. The template reads only these
+ * and the model, never the environment.
  */
-export interface TlsSettings {
-  /** Refuse handshakes whose SNI matches no certificate instead of answering with the default one. */
-  strictSni: boolean;
-  /** `ssl-default-bind-ciphers` (TLS <= 1.2), already resolved from modern/intermediate/old. */
-  ciphers: string;
-  /** `ssl-default-bind-ciphersuites` (TLS 1.3); undefined keeps OpenSSL's. */
-  ciphersuites: string | undefined;
-  minVersion: string;
-  maxVersion: string | undefined;
-  /** `tune.ssl.default-dh-param`: 1024 for the "old" profile, else 2048. */
-  dhParamBits: number;
-  /** Offer HTTP/2 by ALPN (ROUTER_DISABLE_HTTP2 turns it off). */
-  http2: boolean;
+import type { HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
+
+export interface TlsSettings extends TlsOptions {
   /** Session-ticket keys shared by every generation, so TLS resumption survives reloads. */
-  ticketKeysPath: string;
+  readonly ticketKeysPath: string;
 }
 
-export interface ConfigSettings {
-  /** Address the public frontends bind to; "" binds every address as openshift-router does. */
-  bindAddress: string;
-  httpPort: number;
-  httpsPort: number;
-  /** Already sized to the open-file limit (see haproxy/fd-limit.ts). */
-  maxConnections: number;
-  threads: number | undefined;
-  hardStopAfterMs: number | undefined;
-  bufSize: number;
-  maxRewrite: number;
+export interface ConfigSettings extends ListenOptions, HaproxyOptions {
   /** Absolute path of the worker's admin socket (runtime API). */
-  adminSocketPath: string;
+  readonly adminSocketPath: string;
   /** Where route certificates and destination CAs are written (content-addressed files). */
-  certDir: string;
+  readonly certDir: string;
   /** Unix sockets that chain the TLS-inspecting frontend into the terminating ones. */
-  sniSocketPath: string;
-  noSniSocketPath: string;
-  timeouts: {
-    connectMs: number;
-    clientMs: number;
-    clientFinMs: number;
-    serverMs: number;
-    serverFinMs: number;
-    httpRequestMs: number;
-    httpKeepAliveMs: number;
-    tunnelMs: number;
-    inspectDelayMs: number;
-  };
-  /** Balance for HTTP backends with at most one active service (ROUTER_LOAD_BALANCE_ALGORITHM). */
-  loadBalanceAlgorithm: string;
-  checkIntervalMs: number;
-  /** ROUTER_COOKIE_NAME: one sticky-cookie name for every route; else each route's routing key name. */
-  cookieName: string | undefined;
+  readonly sniSocketPath: string;
+  readonly noSniSocketPath: string;
+  readonly timeouts: Timeouts;
   /** Spare backends of each shape (http, edge, passthrough) that new routes take over without a reload. */
-  sparesPerShape: number;
-  tls: TlsSettings;
+  readonly sparesPerShape: number;
+  readonly tls: TlsSettings;
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DefaultCertificateSource } from '../cli/parse-options.ts';
 import type { Logger } from '../log.ts';
+import type { DefaultCertificateSource } from '../options.ts';
 import { generateSelfSignedCertificate } from '../tls/self-signed.ts';
 import { validateRouteTls } from '../tls/validate-route-tls.ts';
 import type { FileReading } from './operator-file-watcher.ts';

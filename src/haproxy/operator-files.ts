@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { TlsOptions } from '../cli/parse-options.ts';
 import type { Logger } from '../log.ts';
+import type { OperatorTlsOptions } from '../options.ts';
 import { loadDefaultCertificate, readOperatorCertificate } from './default-certificate.ts';
 import { readDefaultDestinationCa } from './default-destination-ca.ts';
 import { watchOperatorFile } from './operator-file-watcher.ts';
@@ -20,7 +20,7 @@ export interface OperatorFiles {
  * pick it up. upstream silently goes without the default destination CA
  * when its (default) path is missing; a path the operator named must exist.
  */
-export async function followOperatorFiles(tls: TlsOptions, certDir: string, logger: Logger, changed: () => void): Promise<OperatorFiles> {
+export async function followOperatorFiles(tls: OperatorTlsOptions, certDir: string, logger: Logger, changed: () => void): Promise<OperatorFiles> {
   let certificate = await loadDefaultCertificate(tls.defaultCertificate, certDir, logger);
   const stops: (() => void)[] = [];
   const source = tls.defaultCertificate;

@@ -1,4 +1,4 @@
-import type { RouterOptions } from '../cli/parse-options.ts';
+import type { RouterOptions } from '../options.ts';
 import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from '../config/endpoint-address.ts';
 import type { Source } from '../domain/events.ts';
 import type { Logger } from '../log.ts';

@@ -3,7 +3,7 @@ import { buildKubeConfig, describeServer } from '../../kube-client/kube-config.t
 import { createTransport } from '../../kube-client/transport.ts';
 import { KubeWatch } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
-import type { RoutingSource } from '../../cli/parse-options.ts';
+import type { RoutingSource } from '../../options.ts';
 import { KubeSource } from './kube-source.ts';
 
 export interface KubeConnectionHandles {

@@ -1,0 +1,141 @@
+/** Builds RouterOptions from settings that all parsed and passed the cross-checks. */
+import { resolveCiphers } from '../config/ciphers.ts';
+import { parseCidr, type Cidr } from '../domain/cidr.ts';
+import type { LogLevelName } from '../log.ts';
+import type { DefaultCertificateSource, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
+import { kubernetesChosen } from './cross-check.ts';
+import type { ResolvedSettings } from './resolved-settings.ts';
+import { settingWarnings } from './warnings.ts';
+
+export function assembleOptions(s: ResolvedSettings): RouterOptions {
+  return {
+    source: routingSource(s),
+    listen: { bindAddress: s.get('--bind-address') ?? '', httpPort: s.value('--http-port'), httpsPort: s.value('--https-port') },
+    haproxy: {
+      maxConnections: s.value('--max-connections'),
+      threads: s.get('ROUTER_THREADS'),
+      hardStopAfterMs: s.get('ROUTER_HARD_STOP_AFTER'),
+      bufSize: s.value('ROUTER_BUF_SIZE'),
+      maxRewrite: s.value('ROUTER_MAX_REWRITE_SIZE'),
+      loadBalanceAlgorithm: s.value('ROUTER_LOAD_BALANCE_ALGORITHM'),
+      checkIntervalMs: s.value('ROUTER_BACKEND_CHECK_INTERVAL'),
+      cookieName: s.get('ROUTER_COOKIE_NAME'),
+    },
+    timeouts: {
+      connectMs: s.value('ROUTER_DEFAULT_CONNECT_TIMEOUT'),
+      clientMs: s.value('ROUTER_DEFAULT_CLIENT_TIMEOUT'),
+      clientFinMs: s.value('ROUTER_CLIENT_FIN_TIMEOUT'),
+      serverMs: s.value('ROUTER_DEFAULT_SERVER_TIMEOUT'),
+      serverFinMs: s.value('ROUTER_DEFAULT_SERVER_FIN_TIMEOUT'),
+      httpRequestMs: s.value('ROUTER_SLOWLORIS_TIMEOUT'),
+      httpKeepAliveMs: s.value('ROUTER_SLOWLORIS_HTTP_KEEPALIVE'),
+      tunnelMs: s.value('ROUTER_DEFAULT_TUNNEL_TIMEOUT'),
+      inspectDelayMs: s.value('ROUTER_INSPECT_DELAY'),
+    },
+    tls: tlsOptions(s),
+    operatorTls: {
+      defaultCertificate: defaultCertificate(s),
+      defaultDestinationCaPath: s.value('--default-destination-ca-path'),
+      defaultDestinationCaExplicit: s.given('--default-destination-ca-path'),
+    },
+    workingDir: s.value('--working-dir'),
+    haproxyBinary: s.value('--haproxy-binary'),
+    logFormat: s.value('--log-format'),
+    logLevel: logLevel(s),
+    templatePath: s.get('--template'),
+    intervalMs: s.value('--interval'),
+    runtimeUpdates: s.get('--haproxy-config-manager') ?? s.value('--runtime-updates'),
+    commitIntervalMs: s.value('--commit-interval'),
+    ticketKeyIntervalMs: s.value('--tls-ticket-key-interval'),
+    sparesPerShape: s.value('--blueprint-route-pool-size'),
+    routerName: s.value('--name'),
+    admission: {
+      allowedDomains: s.get('--allowed-domains') ?? [],
+      deniedDomains: s.get('--denied-domains') ?? [],
+      allowWildcardRoutes: s.value('--allow-wildcard-routes'),
+      disableNamespaceOwnershipCheck: s.value('--disable-namespace-ownership-check'),
+      hostnameTemplate: s.get('--hostname-template'),
+      overrideHostname: s.value('--override-hostname'),
+      overrideDomains: s.get('--override-domains') ?? [],
+      routerDomain: s.get('--router-domain'),
+    },
+    status: {
+      update: s.value('--update-status'),
+      canonicalHostname: s.get('--router-canonical-hostname'),
+      contentionWindowMs: s.value('--resync-interval') / 10,
+    },
+    includeUdpEndpoints: s.value('--include-udp-endpoints'),
+    extendedValidation: s.value('--extended-validation'),
+    warnings: settingWarnings(s),
+  };
+}
+
+function routingSource(s: ResolvedSettings): RoutingSource {
+  if (!kubernetesChosen(s)) return { kind: 'manifests', dir: s.value('--manifests') };
+  const timeout = s.value('--request-timeout');
+  return {
+    kind: 'kubernetes',
+    connection: {
+      server: s.get('--server'),
+      token: s.get('--token'),
+      tokenFile: s.get('--token-file'),
+      kubeconfig: s.get('--config'),
+      context: s.get('--context'),
+      certificateAuthority: s.get('--certificate-authority'),
+      clientCertificate: s.get('--client-certificate'),
+      clientKey: s.get('--client-key'),
+      insecureSkipTlsVerify: s.value('--insecure-skip-tls-verify'),
+      ...(timeout > 0 ? { requestTimeoutMs: timeout } : {}),
+    },
+    namespace: s.get('--namespace'),
+    routeLabels: s.get('--labels'),
+    routeFields: s.get('--fields'),
+    namespaceLabels: s.get('--namespace-labels'),
+    projectLabels: s.get('--project-labels'),
+    watchEndpoints: s.value('--watch-endpoints'),
+    allowLoopbackEndpoints: s.value('--allow-loopback-endpoints'),
+    allowHostEndpoints: s.value('--allow-host-endpoints'),
+    endpointCidrs: (s.get('--endpoint-cidrs') ?? []).map(cidrOf),
+  };
+}
+
+function cidrOf(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) throw new Error(`internal error: --endpoint-cidrs passed the cross-checks but "${text}" does not parse: ${parsed.error}`);
+  return parsed.cidr;
+}
+
+function defaultCertificate(s: ResolvedSettings): DefaultCertificateSource {
+  const pem = s.get('--default-certificate');
+  if (pem !== undefined) return { kind: 'pem', pem };
+  const path = s.get('--default-certificate-path');
+  if (path !== undefined) return { kind: 'file', path };
+  const dir = s.get('--default-certificate-dir');
+  if (dir !== undefined) return { kind: 'dir', dir };
+  return { kind: 'generate' };
+}
+
+function tlsOptions(s: ResolvedSettings): TlsOptions {
+  const ciphers = resolveCiphers(s.value('--ciphers'));
+  if (!ciphers.ok) throw new Error(`internal error: --ciphers passed the cross-checks but does not resolve: ${ciphers.error}`);
+  return {
+    strictSni: s.value('--strict-sni'),
+    ciphers: ciphers.ciphers,
+    ciphersuites: s.get('ROUTER_CIPHERSUITES'),
+    minVersion: s.value('SSL_MIN_VERSION'),
+    maxVersion: s.get('SSL_MAX_VERSION'),
+    dhParamBits: ciphers.dhParamBits,
+    http2: !s.value('ROUTER_DISABLE_HTTP2'),
+  };
+}
+
+/** klog verbosity as openshift-router deployments pass it (`--v=2` is the image default). */
+function levelFromKlog(verbosity: number): LogLevelName {
+  if (verbosity >= 5) return 'trace';
+  return verbosity >= 3 ? 'debug' : 'info';
+}
+
+function logLevel(s: ResolvedSettings): LogLevelName {
+  if (!s.given('--loglevel') && s.given('--v')) return levelFromKlog(s.value('--v'));
+  return s.value('--loglevel');
+}

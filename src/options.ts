@@ -1,0 +1,154 @@
+/**
+ * What the router is told by its operator, typed once. The CLI builds a
+ * RouterOptions from flags and environment; everyone else reads these types
+ * from here. Groups the generated configuration uses carry the config's own
+ * names, so ConfigSettings (config/settings.ts) is these groups spread plus the
+ * working paths, not a copy made field by field.
+ */
+import type { AdmissionSettings } from './admission/settings.ts';
+import type { Cidr } from './domain/cidr.ts';
+import type { KubeConnection } from './kube-client/kube-config.ts';
+import type { LogFormat, LogLevelName } from './log.ts';
+
+export const LOAD_BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'source', 'random'] as const;
+export type LoadBalanceAlgorithm = (typeof LOAD_BALANCE_ALGORITHMS)[number];
+
+export const TLS_VERSIONS = ['TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/** Where routes and endpoints come from. */
+export type RoutingSource =
+  | { readonly kind: 'manifests'; readonly dir: string }
+  | {
+      readonly kind: 'kubernetes';
+      /** undefined fields fall back to the kubeconfig, then to in-cluster settings. */
+      readonly connection: KubeConnection;
+      /** undefined: every namespace. */
+      readonly namespace: string | undefined;
+      readonly routeLabels: string | undefined;
+      readonly routeFields: string | undefined;
+      readonly namespaceLabels: string | undefined;
+      /** `*` selects every project the router can see. */
+      readonly projectLabels: string | undefined;
+      readonly watchEndpoints: boolean;
+      readonly allowLoopbackEndpoints: boolean;
+      readonly allowHostEndpoints: boolean;
+      /** Empty: no restriction. */
+      readonly endpointCidrs: readonly Cidr[];
+    };
+
+/** Route status writing (--update-status, --name, --router-canonical-hostname). */
+export interface StatusOptions {
+  readonly update: boolean;
+  readonly canonicalHostname: string | undefined;
+  /** Window of the contention tracker: upstream uses resync-interval / 10. */
+  readonly contentionWindowMs: number;
+}
+
+/** The public frontends. */
+export interface ListenOptions {
+  /** "" binds every address, as openshift-router does. */
+  readonly bindAddress: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+}
+
+/** haproxy's global and backend tuning (upstream's template variables); times in milliseconds. */
+export interface HaproxyOptions {
+  /** `maxconn`; the configuration lowers it to what the open-file limit allows (haproxy/fd-limit.ts). */
+  readonly maxConnections: number;
+  /** `nbthread`; undefined: haproxy picks the thread count. */
+  readonly threads: number | undefined;
+  /** undefined: no hard-stop-after, old processes drain for as long as their connections last. */
+  readonly hardStopAfterMs: number | undefined;
+  readonly bufSize: number;
+  readonly maxRewrite: number;
+  /** Balance for HTTP backends with at most one active service. */
+  readonly loadBalanceAlgorithm: LoadBalanceAlgorithm;
+  readonly checkIntervalMs: number;
+  /** One sticky-cookie name for every route; undefined: each route's cookie is named after the route. */
+  readonly cookieName: string | undefined;
+}
+
+/** haproxy's `timeout` lines (ROUTER_*_TIMEOUT and friends), in milliseconds. */
+export interface Timeouts {
+  readonly connectMs: number;
+  readonly clientMs: number;
+  readonly clientFinMs: number;
+  readonly serverMs: number;
+  readonly serverFinMs: number;
+  /** `timeout http-request` (ROUTER_SLOWLORIS_TIMEOUT). */
+  readonly httpRequestMs: number;
+  /** `timeout http-keep-alive` (ROUTER_SLOWLORIS_HTTP_KEEPALIVE). */
+  readonly httpKeepAliveMs: number;
+  readonly tunnelMs: number;
+  /** `tcp-request inspect-delay` of the TLS frontend. */
+  readonly inspectDelayMs: number;
+}
+
+/** How the TLS binds negotiate. */
+export interface TlsOptions {
+  /** Refuse handshakes whose SNI matches no certificate instead of answering with the default one. */
+  readonly strictSni: boolean;
+  /** `ssl-default-bind-ciphers` (TLS <= 1.2), already resolved from modern/intermediate/old. */
+  readonly ciphers: string;
+  /** `ssl-default-bind-ciphersuites` (TLS 1.3); undefined keeps OpenSSL's. */
+  readonly ciphersuites: string | undefined;
+  readonly minVersion: TlsVersion;
+  readonly maxVersion: TlsVersion | undefined;
+  /** `tune.ssl.default-dh-param`: 1024 for the "old" profile, else 2048. */
+  readonly dhParamBits: number;
+  /** Offer HTTP/2 by ALPN (ROUTER_DISABLE_HTTP2 turns it off). */
+  readonly http2: boolean;
+}
+
+/** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
+export type DefaultCertificateSource =
+  | { readonly kind: 'pem'; readonly pem: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'dir'; readonly dir: string }
+  | { readonly kind: 'generate' };
+
+/** The operator's TLS files, read at start and followed while the router runs. */
+export interface OperatorTlsOptions {
+  readonly defaultCertificate: DefaultCertificateSource;
+  readonly defaultDestinationCaPath: string;
+  /** A CA path the operator named must exist; the built-in default is used only when present (as upstream). */
+  readonly defaultDestinationCaExplicit: boolean;
+}
+
+/** Everything the router process needs from its command line and environment. */
+export interface RouterOptions {
+  readonly source: RoutingSource;
+  readonly listen: ListenOptions;
+  readonly haproxy: HaproxyOptions;
+  readonly timeouts: Timeouts;
+  readonly tls: TlsOptions;
+  readonly operatorTls: OperatorTlsOptions;
+  readonly workingDir: string;
+  readonly haproxyBinary: string;
+  readonly logFormat: LogFormat;
+  readonly logLevel: LogLevelName;
+  /** undefined: use the embedded template. */
+  readonly templatePath: string | undefined;
+  /** Minimum time between reload starts; 0 reloads as soon as a change arrives. Runtime updates never wait. */
+  readonly intervalMs: number;
+  /** Endpoint changes through the runtime API (--runtime-updates, or upstream's --haproxy-config-manager). */
+  readonly runtimeUpdates: boolean;
+  /** Longest time routes run on spare backends before a reload gives them their own (--commit-interval). */
+  readonly commitIntervalMs: number;
+  /** How often the TLS session-ticket keys are rotated while running (--tls-ticket-key-interval); the config only names their file. */
+  readonly ticketKeyIntervalMs: number;
+  /** Spare backends per route shape (--blueprint-route-pool-size). */
+  readonly sparesPerShape: number;
+  /** Router name for route status (`--name`). */
+  readonly routerName: string;
+  readonly admission: AdmissionSettings;
+  readonly status: StatusOptions;
+  /** Let UDP endpoint ports become servers (--include-udp-endpoints). */
+  readonly includeUdpEndpoints: boolean;
+  /** Parse and check route certificates and keys (--extended-validation). */
+  readonly extendedValidation: boolean;
+  /** What the operator should hear at start about how they passed the settings (secrets on the command line). */
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,106 @@
+import { resolveCiphers } from '../../src/config/ciphers.ts';
+import { DEFAULT_MANIFESTS_DIR } from '../../src/cli/table/routing.ts';
+import type { RouterOptions } from '../../src/options.ts';
+import { admissionSettings } from './admission.ts';
+
+/** The options router runs with when given no flags and an empty environment. */
+export const DEFAULT_OPTIONS: RouterOptions = {
+  source: { kind: 'manifests', dir: DEFAULT_MANIFESTS_DIR },
+  listen: { bindAddress: '', httpPort: 80, httpsPort: 443 },
+  haproxy: {
+    maxConnections: 50000,
+    threads: undefined,
+    hardStopAfterMs: 3_600_000,
+    bufSize: 32768,
+    maxRewrite: 8192,
+    loadBalanceAlgorithm: 'random',
+    checkIntervalMs: 5000,
+    cookieName: undefined,
+  },
+  timeouts: {
+    connectMs: 5000,
+    clientMs: 30_000,
+    clientFinMs: 1000,
+    serverMs: 30_000,
+    serverFinMs: 1000,
+    httpRequestMs: 10_000,
+    httpKeepAliveMs: 300_000,
+    tunnelMs: 3_600_000,
+    inspectDelayMs: 5000,
+  },
+  tls: {
+    strictSni: false,
+    ciphers: resolveCiphersOrThrow('intermediate'),
+    ciphersuites: undefined,
+    minVersion: 'TLSv1.2',
+    maxVersion: undefined,
+    dhParamBits: 2048,
+    http2: true,
+  },
+  operatorTls: {
+    defaultCertificate: { kind: 'generate' },
+    defaultDestinationCaPath: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
+    defaultDestinationCaExplicit: false,
+  },
+  workingDir: '/var/lib/router',
+  haproxyBinary: 'haproxy',
+  logFormat: 'pretty',
+  logLevel: 'info',
+  templatePath: undefined,
+  intervalMs: 5000,
+  runtimeUpdates: true,
+  commitIntervalMs: 3_600_000,
+  ticketKeyIntervalMs: 3_600_000,
+  sparesPerShape: 10,
+  routerName: 'public',
+  admission: admissionSettings(),
+  status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
+  includeUdpEndpoints: false,
+  extendedValidation: true,
+  warnings: [],
+};
+
+export const KUBE_SOURCE = {
+  kind: 'kubernetes',
+  connection: {
+    server: 'https://api.example:6443',
+    token: undefined,
+    tokenFile: undefined,
+    kubeconfig: undefined,
+    context: undefined,
+    certificateAuthority: undefined,
+    clientCertificate: undefined,
+    clientKey: undefined,
+    insecureSkipTlsVerify: false,
+  },
+  namespace: undefined,
+  routeLabels: undefined,
+  routeFields: undefined,
+  namespaceLabels: undefined,
+  projectLabels: undefined,
+  watchEndpoints: false,
+  allowLoopbackEndpoints: false,
+  allowHostEndpoints: false,
+  endpointCidrs: [],
+} as const;
+
+export function resolveCiphersOrThrow(name: string): string {
+  const r = resolveCiphers(name);
+  if (!r.ok) throw new Error(r.error);
+  return r.ciphers;
+}
+
+type Group = 'listen' | 'haproxy' | 'timeouts' | 'tls' | 'operatorTls' | 'admission';
+
+/** The defaults with some fields of one option group replaced. */
+function withGroup<G extends Group>(group: G) {
+  return (overrides: Partial<RouterOptions[G]>): RouterOptions => ({ ...DEFAULT_OPTIONS, [group]: { ...DEFAULT_OPTIONS[group], ...overrides } });
+}
+
+export const withDefaults = (overrides: Partial<RouterOptions>): RouterOptions => ({ ...DEFAULT_OPTIONS, ...overrides });
+export const withListen = withGroup('listen');
+export const withHaproxy = withGroup('haproxy');
+export const withTimeouts = withGroup('timeouts');
+export const withTls = withGroup('tls');
+export const withOperatorTls = withGroup('operatorTls');
+export const withAdmission = withGroup('admission');
