@@ -4,7 +4,7 @@ import type { Rejection } from '../admission/rejection.ts';
 import type { Route } from '../domain/route.ts';
 import { errorMessage } from '../errors.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from '../plan/commands.ts';
 import type { Logger } from '../log.ts';
 import {
   INITIAL_STATE,

@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test';
 import { createConsola } from 'consola';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from '../plan/commands.ts';
 import { DeleteRetries } from './delete-retries.ts';
 import type { ApplyResult, RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 

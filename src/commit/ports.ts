@@ -1,6 +1,7 @@
 import type { CertificateFile } from '../config/model.ts';
 import type { RenderedFiles } from '../config/render.ts';
-import type { CertStore, UnwrittenFile } from '../haproxy/cert-store.ts';
+import type { CertStore } from '../haproxy/cert-store.ts';
+import type { UnwrittenFile } from '../plan/quarantine.ts';
 import { checkConfig, type CheckResult } from '../haproxy/check-config.ts';
 import type { ConfigStore } from '../haproxy/config-store.ts';
 import type { ReloadResult } from '../haproxy/supervisor.ts';

@@ -5,7 +5,7 @@ import { FakeRuntimeSocket } from '../../test/support/runtime/fake-runtime-socke
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { backend, model, server } from '../../test/support/models.ts';
 import { serverOptions } from '../config/server-line.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from '../plan/commands.ts';
 import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { RuntimeApplier } from './runtime-applier.ts';
 

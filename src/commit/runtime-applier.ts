@@ -1,7 +1,7 @@
 import type { ConfigModel } from '../config/model.ts';
 import { serverKey } from '../domain/names.ts';
 import { errorMessage } from '../errors.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from '../plan/commands.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { Logger } from '../log.ts';
 import { creationOptions, reviveWaitingServers, runtimePhases } from '../plan/revive.ts';

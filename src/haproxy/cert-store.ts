@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFile } from '../config/model.ts';
+import type { UnwrittenFile } from '../plan/quarantine.ts';
 
 /**
  * Errors that concern one file's name or contents, not the directory or the
@@ -11,12 +12,6 @@ import type { CertificateFile } from '../config/model.ts';
  */
 const PER_FILE_ERRORS = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EISDIR', 'ENOTDIR']);
 
-/** A certificate file that could not be written because of something about that file. */
-export interface UnwrittenFile {
-  name: string;
-  /** The error code (e.g. ENAMETOOLONG), without the path. */
-  code: string;
-}
 
 /**
  * Route certificates and destination CAs on disk. Files are named by content

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { FD_RESERVE, parseOpenFileLimit, sizeMaxConnections } from './fd-limit.ts';
+import { parseOpenFileLimit } from './fd-limit.ts';
 
 test('reads the hard open-files limit from /proc/self/limits', () => {
   const text = `Limit                     Soft Limit           Hard Limit           Units
@@ -9,13 +9,4 @@ Max open files            1024                 20000                files
   expect(parseOpenFileLimit(text)).toBe(20000);
   expect(parseOpenFileLimit(text.replace('20000', 'unlimited'))).toBe(Number.POSITIVE_INFINITY);
   expect(parseOpenFileLimit('nothing here')).toBeUndefined();
-});
-
-test.each([
-  ['fits', 1000, 20000, 0, 1000],
-  ['upstream default on a 20000-file host', 50000, 20000, 0, (20000 - FD_RESERVE) / 2],
-  ['checked servers take descriptors too', 50000, 20000, 1000, (20000 - FD_RESERVE - 1000) / 2],
-  ['unknown limit keeps the request', 50000, undefined, 0, 50000],
-])('%s', (_name, requested, limit, checked, want) => {
-  expect(sizeMaxConnections(requested, limit, checked)).toBe(want);
 });

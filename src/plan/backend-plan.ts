@@ -1,7 +1,7 @@
 import type { BackendModel, ServerModel } from '../config/model.ts';
 import { serverAddress, serverOptions } from '../config/server-line.ts';
 import { allowlistFile } from '../config/allowlists.ts';
-import type { AclCommand, RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { AclCommand, RuntimeCommand } from './commands.ts';
 import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /** What it takes to turn one running backend into its next version. */

@@ -1,7 +1,8 @@
 import { certificatePath } from '../config/certificates.ts';
 import type { ConfigModel } from '../config/model.ts';
-import { fitsCliBuffer } from '../haproxy/runtime-api/cli-session.ts';
-import { setSslCaFileRequest, type CaFileCommand } from '../haproxy/runtime-api/commands.ts';
+import { fitsCliBuffer } from './cli-requests.ts';
+import { setSslCaFileRequest } from './cli-requests.ts';
+import type { CaFileCommand } from './commands.ts';
 import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /**

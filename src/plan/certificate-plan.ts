@@ -1,7 +1,8 @@
 import { certificatePath, DEFAULT_CERTIFICATE_FILE } from '../config/certificates.ts';
 import type { ConfigModel, CrtListEntry } from '../config/model.ts';
-import { fitsCliBuffer } from '../haproxy/runtime-api/cli-session.ts';
-import { setSslCertRequest, type CertificateCommand } from '../haproxy/runtime-api/commands.ts';
+import { fitsCliBuffer } from './cli-requests.ts';
+import { setSslCertRequest } from './cli-requests.ts';
+import type { CertificateCommand } from './commands.ts';
 import { CRT_LIST_FILE } from '../config/crt-list.ts';
 import type { ReloadReason, ReloadReasonCode } from './reload-reasons.ts';
 

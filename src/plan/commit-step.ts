@@ -1,6 +1,6 @@
 import type { CertificateFile, ConfigModel } from '../config/model.ts';
 import type { RenderedFiles, Renderer } from '../config/render.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from './commands.ts';
 import type { AppliedState } from './applied-state.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { planUpdate, runtimeSubset } from './plan.ts';

@@ -7,7 +7,7 @@ import type { AddressFilter } from '../config/route-servers.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { Route } from '../domain/route.ts';
-import { sizeMaxConnections } from '../haproxy/fd-limit.ts';
+import { sizeMaxConnections } from './max-connections.ts';
 
 /** Everything the desired configuration is computed from. */
 export interface DesiredInput {

@@ -1,5 +1,5 @@
 import type { MapEntry, MapFiles } from '../config/model.ts';
-import type { MapCommand } from '../haproxy/runtime-api/commands.ts';
+import type { MapCommand } from './commands.ts';
 
 /**
  * Entry-by-entry changes that turn the running maps into the next ones:

@@ -4,7 +4,7 @@ import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts'
 import { backend, model, server } from '../../test/support/models.ts';
 import { allowlistFile } from '../config/allowlists.ts';
 import { serverOptions } from '../config/server-line.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from './commands.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 

@@ -3,7 +3,7 @@ import { planBackend } from './backend-plan.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planMaps } from './map-plan.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from './commands.ts';
 import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /** How to get a running haproxy from `applied` to `next`. */

@@ -1,11 +1,17 @@
 import type { Rejection } from '../admission/rejection.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 import { routeFileTag } from '../config/certificates.ts';
-import type { UnwrittenFile } from '../haproxy/cert-store.ts';
-import { refusedRoutes, routeTagOf, withoutPaths } from '../haproxy/refused-files.ts';
+import { refusedRoutes, routeTagOf, withoutPaths } from './refused-files.ts';
 import type { QuarantineEntry } from './applied-state.ts';
 
 export type Quarantine = ReadonlyMap<string, QuarantineEntry>;
+
+/** A certificate file that could not be written because of something about that file. */
+export interface UnwrittenFile {
+  name: string;
+  /** The error code (e.g. ENAMETOOLONG), without the path. */
+  code: string;
+}
 
 const tlsOf = (route: Route) => JSON.stringify(route.tls);
 

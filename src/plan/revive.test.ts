@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { backend, model, server } from '../../test/support/models.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from './commands.ts';
 import { creationOptions, reviveWaitingServers, runtimePhases } from './revive.ts';
 
 const ref = { backend: 'be_http:ns:a', server: 's1' };

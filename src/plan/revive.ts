@@ -1,7 +1,7 @@
 import type { ConfigModel } from '../config/model.ts';
 import { serverOptions } from '../config/server-line.ts';
 import { serverKey, type ServerRef } from '../domain/names.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from './commands.ts';
 
 const withoutWeight = (options: string) => options.replace(/^weight \d+ ?/, '');
 

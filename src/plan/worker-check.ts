@@ -1,7 +1,6 @@
 import type { ConfigModel } from '../config/model.ts';
-import { isRouteBackendName, serverKey } from '../domain/names.ts';
-import type { RuntimeCommand } from '../haproxy/runtime-api/commands.ts';
-import type { ServerRuntimeState } from '../haproxy/runtime-api/servers-state.ts';
+import { isRouteBackendName, serverKey, type ServerRef } from '../domain/names.ts';
+import type { RuntimeCommand } from './commands.ts';
 
 /**
  * How the servers a worker reports differ from the ones `model` declares.
@@ -9,7 +8,7 @@ import type { ServerRuntimeState } from '../haproxy/runtime-api/servers-state.ts
  * disk out of step with the model) means the worker must be reloaded from
  * the model.
  */
-export function serverDifferences(model: ConfigModel, running: readonly ServerRuntimeState[]): { missing: string[]; unexpected: string[] } {
+export function serverDifferences(model: ConfigModel, running: readonly ServerRef[]): { missing: string[]; unexpected: string[] } {
   const want = new Set(model.backends.flatMap((b) => b.servers.map((s) => serverKey({ backend: b.name, server: s.name }))));
   const have = new Set(running.filter((s) => isRouteBackendName(s.backend)).map((s) => serverKey({ backend: s.backend, server: s.server })));
   return { missing: [...want].filter((k) => !have.has(k)), unexpected: [...have].filter((k) => !want.has(k)) };

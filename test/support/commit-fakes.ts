@@ -1,7 +1,7 @@
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from '../../src/commit/ports.ts';
 import type { CertificateFile } from '../../src/config/model.ts';
 import type { RenderedFiles } from '../../src/config/render.ts';
-import type { UnwrittenFile } from '../../src/haproxy/cert-store.ts';
+import type { UnwrittenFile } from '../../src/plan/quarantine.ts';
 import type { CheckResult } from '../../src/haproxy/check-config.ts';
 import type { ReloadResult } from '../../src/haproxy/supervisor.ts';
 import { fakeAclsFromRendered, fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';

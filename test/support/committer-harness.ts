@@ -6,7 +6,7 @@ import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';
 import { createRenderer } from '../../src/config/render.ts';
 import type { EndpointSlice } from '../../src/domain/endpoints.ts';
 import { objectKey, type Route } from '../../src/domain/route.ts';
-import type { RuntimeCommand } from '../../src/haproxy/runtime-api/commands.ts';
+import type { RuntimeCommand } from '../../src/plan/commands.ts';
 import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { desiredConfig, type DesiredInput } from '../../src/plan/desired-config.ts';
 import { admissionSettings } from './admission.ts';

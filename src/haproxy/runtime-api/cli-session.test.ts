@@ -3,7 +3,8 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { FakeRuntimeSocket } from '../../../test/support/runtime/fake-runtime-socket.ts';
 import { shortTempDir } from '../../../test/support/workdir.ts';
-import { fitsCliBuffer, requestHead, runCliSession, type CliRequest } from './cli-session.ts';
+import { fitsCliBuffer, requestHead, type CliRequest } from '../../plan/cli-requests.ts';
+import { runCliSession } from './cli-session.ts';
 
 const dir = shortTempDir('cli');
 afterAll(() => dir.remove());

@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net';
+import { requestHead, requestText, type CliRequest } from '../../plan/cli-requests.ts';
 
 /**
  * In interactive mode haproxy ends every reply with a prompt. Splitting on it
@@ -11,18 +12,6 @@ const PROMPT = '\n> ';
  * with this continuation prompt, ahead of the command's reply.
  */
 const PAYLOAD_PROMPT = '+ ';
-const PAYLOAD_MARK = ' <<';
-
-/** One command as sent: its line and, for a command that takes one, its payload. */
-export interface CliRequest {
-  line: string;
-  /**
-   * Sent as `<line> <<`, these lines, then an empty line that ends the
-   * payload; so no line of it may be empty, or haproxy would end the payload
-   * there and run the rest as commands.
-   */
-  payload?: readonly string[];
-}
 
 export interface CliSessionOptions {
   /** Give up when haproxy has been silent this long while replies are still owed. */
@@ -36,30 +25,6 @@ export interface CliSessionOptions {
   windowBytes: number;
   /** The worker's tune.bufsize: the largest request it takes is one byte less (see fitsCliBuffer). */
   bufSize: number;
-}
-
-function requestText(r: CliRequest): string {
-  if (r.payload === undefined) return `${r.line}\n`;
-  let text = `${r.line}${PAYLOAD_MARK}\n`;
-  for (const l of r.payload) text += `${l}\n`;
-  return `${text}\n`;
-}
-
-/** The request's first line as sent: what a log may show, as a payload can hold a private key. */
-export function requestHead(r: CliRequest): string {
-  return r.payload === undefined ? r.line : `${r.line}${PAYLOAD_MARK}`;
-}
-
-/**
- * Whether haproxy 2.6 can take the request. It gathers a command and its
- * whole payload in one tune.bufsize buffer and keeps a byte for a
- * terminating NUL, so requests of up to bufsize - 1 bytes go through
- * (verified on 2.6.12 at 32768, whatever the line lengths). One byte more
- * and the worker spins on its full buffer until the watchdog kills it, with
- * every connection it holds: so this is checked before anything is sent.
- */
-export function fitsCliBuffer(r: CliRequest, bufSize: number): boolean {
-  return Buffer.byteLength(requestText(r)) <= bufSize - 1;
 }
 
 /** Throws on a request that could not be framed as exactly one command. */

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import { classifyReply, commandRequest, setSslCertRequest, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
+import { classifyReply, commandRequest, showServersStateText, type ReplyStatus } from './commands.ts';
+import { setSslCertRequest } from '../../plan/cli-requests.ts';
+import type { RuntimeCommand } from '../../plan/commands.ts';
 
 const ref = { backend: 'be_http:ns:a', server: 'pod:a-1:a:http:10.0.0.1:8080' };
 

@@ -1,87 +1,13 @@
 /**
- * The runtime-API commands the router sends to a haproxy worker, as data,
- * and the one place that turns them into CLI requests and judges haproxy's
- * replies (texts verified against haproxy 2.6.12).
+ * The one place that turns runtime commands (plan/commands.ts) into CLI
+ * requests and judges haproxy's replies (texts verified against haproxy
+ * 2.6.12).
  */
 import type { CrtListEntry } from '../../config/model.ts';
 import { serverKey, type ServerRef } from '../../domain/names.ts';
-import type { CliRequest } from './cli-session.ts';
+import { setSslCaFileRequest, setSslCertRequest, type CliRequest } from '../../plan/cli-requests.ts';
+import type { RuntimeCommand } from '../../plan/commands.ts';
 import { crtListLine } from '../../config/crt-list.ts';
-
-/** A command that changes one server of a running backend. */
-export type ServerCommand =
-  /** Registers a server in maintenance, with health checks off, whatever its options say. */
-  | (ServerRef & { kind: 'add-server'; address: string; options: string })
-  | (ServerRef & { kind: 'enable-server' })
-  | (ServerRef & { kind: 'enable-health' })
-  | (ServerRef & { kind: 'disable-health' })
-  | (ServerRef & { kind: 'set-weight'; weight: number })
-  /** No new traffic; requests in flight finish. `del-server` accepts only servers in this state. */
-  | (ServerRef & { kind: 'set-maint' })
-  /** Out of load balancing but not in maintenance: the way out of maint that makes entering it again close idle connections. */
-  | (ServerRef & { kind: 'set-drain' })
-  | (ServerRef & { kind: 'del-server' });
-
-/**
- * A command on a running backend's sticky cookies. Either one recomputes the
- * dynamic cookie of every server in the backend; `add server` computes none
- * (2.6), so one follows the servers it adds, before they leave maintenance.
- */
-export type CookieCommand =
-  | { kind: 'set-dynamic-cookie-key'; backend: string; key: string }
-  | { kind: 'enable-dynamic-cookie'; backend: string };
-
-/**
- * A command that changes which certificates the TLS frontend serves.
- * `certFile`, the file's absolute path, is the certificate's name in
- * haproxy, as the crt-list line gives it. haproxy 2.6 holds one certificate
- * transaction at a time, so a certificate is created, set and committed in
- * a row before the next one.
- */
-export type CertificateCommand =
-  /** Registers an empty certificate under the name. */
-  | { kind: 'new-ssl-cert'; certFile: string }
-  /** Opens the transaction that fills it; `pem` is key, certificate and chain, as the file holds them. */
-  | { kind: 'set-ssl-cert'; certFile: string; pem: string }
-  | { kind: 'commit-ssl-cert'; certFile: string }
-  /** Appends the entry's line to the crt-list: from then on its SNI is served with that certificate. */
-  | { kind: 'add-crt-list'; crtList: string; entry: CrtListEntry }
-  /** Removes the certificate's line: its SNI falls back to the default certificate. */
-  | { kind: 'del-crt-list'; crtList: string; certFile: string }
-  /** Forgets a certificate no crt-list line uses any more. */
-  | { kind: 'del-ssl-cert'; certFile: string };
-
-/**
- * A command that changes one entry of a routing map (`map` / `map_beg`
- * lookups see it at once). Each is atomic on its own; planners order them so
- * that no request finds an entry missing that both maps should have.
- */
-export type MapCommand =
-  | { kind: 'add-map'; map: string; key: string; value: string }
-  | { kind: 'set-map'; map: string; key: string; value: string }
-  | { kind: 'del-map'; map: string; key: string };
-
-/**
- * Loads a CA file into haproxy's store under its path: haproxy reads a CA
- * file only when a server line of the configuration names it, and `add
- * server ... ca-file` cannot read one from disk. Created, set and committed
- * in a row, as certificates are (one transaction at a time).
- */
-export type CaFileCommand =
-  /** Registers an empty CA file; one already there is fine (the set and commit that follow replace its contents). */
-  | { kind: 'new-ssl-ca-file'; caFile: string }
-  | { kind: 'set-ssl-ca-file'; caFile: string; pem: string }
-  | { kind: 'commit-ssl-ca-file'; caFile: string };
-
-/**
- * A command that changes one entry of an ACL file a backend matches clients
- * against (an allowlist). Entries are added before the ones that leave are
- * deleted, so a client allowed both before and after is never refused.
- */
-export type AclCommand = { kind: 'add-acl'; acl: string; value: string } | { kind: 'del-acl'; acl: string; value: string };
-
-/** A command for a running worker; see commandRequest for its haproxy form. */
-export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | CaFileCommand | MapCommand | AclCommand;
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -127,29 +53,6 @@ function options(value: string): string {
 function weight(value: number): string {
   if (!Number.isInteger(value) || value < 0 || value > MAX_WEIGHT) throw new Error(`runtime command: weight ${value} is not an integer in 0-${MAX_WEIGHT}`);
   return String(value);
-}
-
-/**
- * A PEM as payload lines. haproxy ends a payload at the first empty line
- * (a lone \r counts as empty), so blank lines, which PEM readers skip
- * between blocks anyway, are left out and line ends lose their \r.
- */
-function pemLines(pem: string): string[] {
-  return pem.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-}
-
-/** The `set ssl ca-file` request, its name unchecked (see setSslCertRequest). */
-export function setSslCaFileRequest(caFile: string, pem: string): CliRequest {
-  return { line: `set ssl ca-file ${caFile}`, payload: pemLines(pem) };
-}
-
-/**
- * The `set ssl cert` request, its name unchecked: commandRequest checks it
- * first; the planner sizes the request (fitsCliBuffer) to reload rather than
- * send a certificate haproxy could not hold.
- */
-export function setSslCertRequest(certFile: string, pem: string): CliRequest {
-  return { line: `set ssl cert ${certFile}`, payload: pemLines(pem) };
 }
 
 /** `del ssl crt-list` takes what follows the first `:` of the file name as a line number. */

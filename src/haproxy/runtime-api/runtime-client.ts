@@ -1,6 +1,8 @@
 import { SOCKET_COMMAND_TIMEOUT_MS } from '../timeouts.ts';
-import { requestHead, runCliSession, type CliSessionOptions } from './cli-session.ts';
-import { classifyReply, commandRequest, showServersStateText, type ReplyStatus, type RuntimeCommand } from './commands.ts';
+import { requestHead } from '../../plan/cli-requests.ts';
+import { runCliSession, type CliSessionOptions } from './cli-session.ts';
+import { classifyReply, commandRequest, showServersStateText, type ReplyStatus } from './commands.ts';
+import type { RuntimeCommand } from '../../plan/commands.ts';
 import { parseServersState, type ServerRuntimeState } from './servers-state.ts';
 
 /** One command of a batch with haproxy's exact (trimmed) reply. */
