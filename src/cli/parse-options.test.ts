@@ -52,6 +52,7 @@ const DEFAULTS: RouterOptions = {
     checkIntervalMs: 5000,
     cookieName: undefined,
   },
+  shutdown: { gracefulDelayMs: 45_000, drainTimeoutMs: 30_000 },
   tls: {
     defaultCertificate: { kind: 'generate' },
     defaultDestinationCaPath: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
@@ -255,6 +256,10 @@ describe('environment fallbacks', () => {
     ['ROUTER_LOAD_BALANCE_ALGORITHM', 'leastconn', withHaproxy({ loadBalanceAlgorithm: 'leastconn' })],
     ['ROUTER_BACKEND_CHECK_INTERVAL', '10s', withHaproxy({ checkIntervalMs: 10_000 })],
     ['ROUTER_COOKIE_NAME', 'my_sticky-1', withHaproxy({ cookieName: 'my_sticky-1' })],
+    ['ROUTER_GRACEFUL_SHUTDOWN_DELAY', '0s', withDefaults({ shutdown: { ...DEFAULTS.shutdown, gracefulDelayMs: 0 } })],
+    ['ROUTER_GRACEFUL_SHUTDOWN_DELAY', '1m30s', withDefaults({ shutdown: { ...DEFAULTS.shutdown, gracefulDelayMs: 90_000 } })],
+    ['ROUTER_MAX_SHUTDOWN_TIMEOUT', '5', withDefaults({ shutdown: { ...DEFAULTS.shutdown, drainTimeoutMs: 5000 } })],
+    ['ROUTER_MAX_SHUTDOWN_TIMEOUT', '0', withDefaults({ shutdown: { ...DEFAULTS.shutdown, drainTimeoutMs: 0 } })],
     ['ROUTER_STRICT_SNI', 'true', withTls({ strictSni: true })],
     ['ROUTER_CIPHERS', 'modern', withTls({ ciphers: resolveCiphersOrThrow('modern') })],
     ['SSL_MIN_VERSION', 'TLSv1.3', withTls({ minVersion: 'TLSv1.3' })],
@@ -327,6 +332,8 @@ describe('validation errors', () => {
       { ROUTER_HARD_STOP_AFTER: '1m30s' },
       ['ROUTER_HARD_STOP_AFTER: invalid time "1m30s" (want HAProxy time syntax [1-9][0-9]*(us|ms|s|m|h|d)?, e.g. 5s)'],
     ],
+    ['shutdown timeout with a unit (upstream: whole seconds)', [], { ROUTER_MAX_SHUTDOWN_TIMEOUT: '30s' }, ['ROUTER_MAX_SHUTDOWN_TIMEOUT: invalid value "30s" (want an integer >= 0)']],
+    ['negative graceful delay', [], { ROUTER_GRACEFUL_SHUTDOWN_DELAY: '-1s' }, ['ROUTER_GRACEFUL_SHUTDOWN_DELAY: invalid duration "-1s" (want at least 0ms)']],
     ['threads 0', [], { ROUTER_THREADS: '0' }, ['ROUTER_THREADS: invalid value "0" (want an integer >= 1)']],
     ['buffer size not an integer', [], { ROUTER_BUF_SIZE: '32k' }, ['ROUTER_BUF_SIZE: invalid value "32k" (want an integer >= 1)']],
     [

@@ -79,6 +79,14 @@ export interface HaproxyTuning {
   readonly cookieName: string | undefined;
 }
 
+/** How the router stops (upstream's shutdown variables); milliseconds. */
+export interface ShutdownOptions {
+  /** ROUTER_GRACEFUL_SHUTDOWN_DELAY: haproxy serves on this long after SIGTERM/SIGINT, readiness failing. */
+  readonly gracefulDelayMs: number;
+  /** ROUTER_MAX_SHUTDOWN_TIMEOUT: how long haproxy drains its connections before SIGTERM. */
+  readonly drainTimeoutMs: number;
+}
+
 /** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
 export type DefaultCertificateSource =
   | { readonly kind: 'pem'; readonly pem: string }
@@ -127,6 +135,7 @@ export interface RouterOptions {
   /** Router name for route status (`--name`). */
   readonly routerName: string;
   readonly haproxy: HaproxyTuning;
+  readonly shutdown: ShutdownOptions;
   readonly tls: TlsOptions;
   readonly admission: AdmissionSettings;
   readonly status: StatusOptions;
@@ -543,6 +552,10 @@ function assemble(s: ResolvedSettings): RouterOptions {
       loadBalanceAlgorithm: s.oneOf('ROUTER_LOAD_BALANCE_ALGORITHM', LOAD_BALANCE_ALGORITHMS),
       checkIntervalMs: s.number('ROUTER_BACKEND_CHECK_INTERVAL'),
       cookieName: s.optionalString('ROUTER_COOKIE_NAME'),
+    },
+    shutdown: {
+      gracefulDelayMs: s.number('ROUTER_GRACEFUL_SHUTDOWN_DELAY'),
+      drainTimeoutMs: s.number('ROUTER_MAX_SHUTDOWN_TIMEOUT') * 1000,
     },
     tls: tlsOptions(s),
     admission: {
