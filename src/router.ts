@@ -12,7 +12,7 @@ import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
-import { HaproxySupervisor } from './haproxy/supervisor.ts';
+import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
 import type { Logger } from './log.ts';
 import { apiEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
@@ -47,6 +47,7 @@ export interface RouterDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Wraps the runtime API client (tests inject failures into it). */
   wrapRuntime?: (client: RuntimeClient) => RuntimeClient;
+  supervisorHooks?: SupervisorHooks;
 }
 
 /** Paths inside the working dir; sockets live in run/ so their paths stay short. */
@@ -185,8 +186,11 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
     masterSocketPath: paths.masterSocket,
+    adminSocketPath: paths.adminSocket,
     pidFile: paths.pidFile,
+    drainTimeoutMs: options.shutdown.drainTimeoutMs,
     logger: deps.logger,
+    hooks: deps.supervisorHooks,
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
     onRestarted: () => {
