@@ -1,5 +1,4 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import type { RouterOptions } from './cli/parse-options.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
@@ -13,6 +12,7 @@ import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
+import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import type { Logger } from './log.ts';
 import { apiEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
@@ -23,6 +23,7 @@ import { createRuntimeClient, type RuntimeClient } from './haproxy/runtime-api/r
 import { CommitScheduler } from './state/commit-scheduler.ts';
 import { validateRouteTls } from './tls/validate-route-tls.ts';
 import { RouterState } from './state/router-state.ts';
+import { checkSocketPaths, workingPaths, type WorkingPaths } from './working-paths.ts';
 
 export interface RunningRouter {
   /** Resolves once every change seen so far is committed (tests await it). */
@@ -50,37 +51,8 @@ export interface RouterDeps {
   supervisorHooks?: SupervisorHooks;
 }
 
-/** Paths inside the working dir; sockets live in run/ so their paths stay short. */
-export function workingPaths(workingDir: string) {
-  const wd = resolve(workingDir);
-  const run = join(wd, 'run');
-  return {
-    workingDir: wd,
-    run,
-    masterSocket: join(run, 'master.sock'),
-    adminSocket: join(run, 'haproxy.sock'),
-    sniSocket: join(run, 'haproxy-sni.sock'),
-    noSniSocket: join(run, 'haproxy-no-sni.sock'),
-    pidFile: join(run, 'haproxy.pid'),
-    certDir: join(wd, 'certs'),
-  };
-}
-
-export type WorkingPaths = ReturnType<typeof workingPaths>;
-
 /** Delay before a commit that threw is tried again. */
 const COMMIT_RETRY_MS = 2000;
-
-/** haproxy refuses unix socket paths longer than this ("too long (max 97)"), with an error that does not say which. */
-export const MAX_SOCKET_PATH_BYTES = 97;
-
-function checkSocketPaths(paths: WorkingPaths): void {
-  for (const socket of [paths.masterSocket, paths.adminSocket, paths.sniSocket, paths.noSniSocket]) {
-    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
-      throw new Error(`socket path ${socket} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes haproxy accepts; use a shorter --working-dir`);
-    }
-  }
-}
 
 /** Files the router writes once at start and the config names. */
 export interface ResolvedFiles {
@@ -170,9 +142,19 @@ function verdictsOf(routes: ReadonlyMap<string, Route>, outcome: CommitOutcome):
  * when that first configuration cannot be served.
  */
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
-  const log = deps.logger.withTag('router');
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
+  await mkdir(paths.workingDir, { recursive: true });
+  // Before anything in the working dir changes: a second router there would take the first one's sockets.
+  const lock = lockWorkingDir(paths.workingDir);
+  return startLocked(options, deps, paths, lock.release).catch((err: unknown) => {
+    lock.release();
+    throw err;
+  });
+}
+
+async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, releaseWorkingDir: () => void): Promise<RunningRouter> {
+  const log = deps.logger.withTag('router');
   await mkdir(paths.run, { recursive: true, mode: 0o750 });
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
@@ -271,6 +253,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     await source.stop();
     await scheduler.stop();
     await supervisor.stop();
+    releaseWorkingDir();
   };
   if (!supervisor.supervising) {
     await stop();
