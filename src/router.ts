@@ -13,6 +13,7 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
+import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
 import type { Logger } from './log.ts';
 import { apiEndpointFilter } from './config/endpoint-address.ts';
 import { objectKey, type Route } from './domain/route.ts';
@@ -28,7 +29,13 @@ import { checkSocketPaths, workingPaths, type WorkingPaths } from './working-pat
 export interface RunningRouter {
   /** Resolves once every change seen so far is committed (tests await it). */
   flush(): Promise<void>;
+  /** Graceful stop (SIGTERM): readiness fails at once, haproxy serves for the graceful delay, then drains and stops. */
   stop(): Promise<void>;
+  /** Stops haproxy without waiting (a second signal); also cuts short a stop or hand-over in progress. */
+  stopNow(): Promise<void>;
+  /** Stops the router and leaves haproxy serving, for the next router on this working dir to take over (SIGUSR2). */
+  handOver(): Promise<void>;
+  readonly shutdown: ShutdownState;
   readonly supervisor: HaproxySupervisor;
   readonly store: ConfigStore;
   /** The route status writer, when routes come from the API and --update-status is on. */
@@ -247,22 +254,25 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   scheduler.request();
   await scheduler.flush();
 
-  const stop = async () => {
+  const stopIntake = async () => {
     operatorFiles.stop();
     wiring.status?.stop();
     await source.stop();
     await scheduler.stop();
-    await supervisor.stop();
-    releaseWorkingDir();
   };
   if (!supervisor.supervising) {
-    await stop();
+    await stopIntake();
+    await supervisor.stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
+  const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, supervisor, releaseWorkingDir, log });
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.httpPort}`);
   return {
     flush: () => scheduler.flush(),
-    stop,
+    stop: () => shutdown.stop(),
+    stopNow: () => shutdown.stopNow(),
+    handOver: () => shutdown.handOver(),
+    shutdown,
     supervisor,
     store,
     status: wiring.status,
