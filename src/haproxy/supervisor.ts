@@ -180,7 +180,7 @@ export class HaproxySupervisor {
     this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
     const after = await this.waitFor((s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc);
-    if (!after) return { ok: false, message: `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
+    if (!after) return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
     if (worker === undefined) return { ok: false, message: 'reload left no new worker' };
