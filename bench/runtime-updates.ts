@@ -140,7 +140,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   const [httpPort, httpsPort] = await freePortPair();
   const router = Bun.spawn(
     [binary, `--master=${api.url}`, '--allow-loopback-endpoints', '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, `--working-dir=${dir}`, `--interval=${mode.interval}`, '--log-format=json', '--loglevel=warn'],
-    { env: { PATH: process.env.PATH ?? '', ...mode.env }, stdout: 'pipe', stderr: 'inherit' },
+    { env: { PATH: process.env.PATH ?? '', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s', ...mode.env }, stdout: 'pipe', stderr: 'inherit' },
   );
   // Warnings and errors only (--loglevel=warn): kept to count reload failures, if any.
   const routerOut = lineReader(router.stdout);

@@ -36,7 +36,8 @@ async function readyOnce(): Promise<{ ready: number; firstAnswer: number }> {
   const start = performance.now();
   const proc = Bun.spawn(
     [binary, '--manifests', join(root, 'examples/manifests'), '--working-dir', dir, '--bind-address', '127.0.0.1', '--http-port', String(port), '--https-port', String(httpsPort), '--log-format', 'json'],
-    { stdout: 'pipe', stderr: 'ignore' },
+    // Stopped right after each run: no graceful delay to sit through.
+    { stdout: 'pipe', stderr: 'ignore', env: { ...process.env, ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' } },
   );
   try {
     const reader = proc.stdout.getReader();

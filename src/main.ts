@@ -1,47 +1,76 @@
 import pkg from '../package.json' with { type: 'json' };
 import { runCli } from './cli/command.ts';
 import { errorMessage } from './errors.ts';
-import { createLogger } from './log.ts';
+import { HANDLED_SIGNALS, reactTo, type Action, type Phase } from './lifecycle/signals.ts';
+import { createLogger, type Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
-import { startRouter } from './router.ts';
-import { systemdNotifier } from './systemd/notify.ts';
+import { startRouter, type RunningRouter } from './router.ts';
+import { systemdNotifier, type SystemdNotifier } from './systemd/notify.ts';
 
-/** How long a stop signal that arrives during startup waits for a haproxy start in progress. */
+/** How long a signal that arrives during startup waits for a haproxy start in progress. */
 const STARTING_GRACE_MS = 5000;
 
-/** Resolves with the first of SIGTERM/SIGINT: systemd stops us with TERM, a terminal with INT. */
-function nextStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+type Request = Exclude<Action, 'ignore'>;
+
+/**
+ * Installs the signal handlers for the life of the process (a signal left to
+ * its default action would end the router and orphan haproxy) and returns
+ * the actions they ask for, in order.
+ */
+function listenForSignals(logger: Logger): () => Promise<Request> {
+  let phase: Phase = 'running';
+  const queued: Request[] = [];
+  let wake: (() => void) | undefined;
+  for (const signal of HANDLED_SIGNALS) {
+    process.on(signal, () => {
+      const reaction = reactTo(signal, phase);
+      phase = reaction.phase;
+      logger[reaction.action === 'ignore' ? 'warn' : 'info'](`${signal} received: ${reaction.message}`);
+      if (reaction.action === 'ignore') return;
+      queued.push(reaction.action);
+      wake?.();
+    });
+  }
+  return async () => {
+    while (queued.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    return queued.shift() as Request;
+  };
+}
+
+function perform(router: RunningRouter, action: Request, systemd: SystemdNotifier): Promise<void> {
+  // A hand-over is not a stop: systemd starts the next router, which takes haproxy over.
+  if (action === 'hand-over') return router.handOver();
+  systemd.stopping();
+  return action === 'stop' ? router.stop() : router.stopNow();
 }
 
 async function run(options: RouterOptions): Promise<number> {
   const logger = createLogger({ format: options.logFormat, level: options.logLevel });
   const systemd = systemdNotifier(process.env, logger);
-  const stopSignal = nextStopSignal();
+  const nextAction = listenForSignals(logger);
   const starting = startRouter(options, { logger });
-  // Starting waits for the API to sync, which may take long when it is down: a stop signal must still work then.
-  const first = await Promise.race([starting.then((router) => ({ router }), (err: unknown) => ({ err })), stopSignal.then((signal) => ({ signal }))]);
+  // Starting waits for the API to sync, which may take long when it is down: a signal must still work then.
+  const first = await Promise.race([starting.then((router) => ({ router }), (err: unknown) => ({ err })), nextAction().then((action) => ({ action }))]);
   if ('err' in first) {
     logger.error(errorMessage(first.err));
     return 1;
   }
-  if ('signal' in first) {
-    logger.info(`${first.signal} received before the router was ready: stopping`);
-    // If haproxy was already being started, let that finish and stop it; a start still waiting for the API has nothing to stop.
-    const late = await Promise.race([starting.then((router) => router, () => undefined), Bun.sleep(STARTING_GRACE_MS).then(() => undefined)]);
-    await late?.stop();
+  if ('action' in first) {
+    // Not ready, so nothing to wait for on the way out. A start still waiting for the API has no haproxy yet; one
+    // still starting haproxy is given a moment, and if it runs out, the supervisor ends that haproxy as the process exits.
+    const failed = (err: unknown) => void logger.error(errorMessage(err));
+    const late = await Promise.race([starting.catch(failed), Bun.sleep(STARTING_GRACE_MS).then(() => undefined), nextAction().then(() => undefined)]);
+    await (first.action === 'hand-over' ? late?.handOver() : late?.stopNow());
     return 0;
   }
   const { router } = first;
   systemd.ready();
-  const signal = await stopSignal;
-  systemd.stopping();
-  logger.info(`${signal} received: stopping`);
-  await router.stop();
-  return 0;
+  let done: Promise<void> | undefined;
+  for (;;) {
+    const next = await Promise.race([nextAction(), ...(done ? [done.then(() => 'done' as const)] : [])]);
+    if (next === 'done') return 0;
+    done = perform(router, next, systemd);
+  }
 }
 
 const code = await runCli(process.argv.slice(2), process.env, {

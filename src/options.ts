@@ -102,6 +102,14 @@ export interface TlsOptions {
   readonly http2: boolean;
 }
 
+/** How the router stops (upstream's shutdown variables); milliseconds. */
+export interface ShutdownOptions {
+  /** ROUTER_GRACEFUL_SHUTDOWN_DELAY: haproxy serves on this long after SIGTERM/SIGINT, readiness failing. */
+  readonly gracefulDelayMs: number;
+  /** ROUTER_MAX_SHUTDOWN_TIMEOUT: how long haproxy drains its connections before SIGTERM. */
+  readonly drainTimeoutMs: number;
+}
+
 /** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
 export type DefaultCertificateSource =
   | { readonly kind: 'pem'; readonly pem: string }
@@ -122,6 +130,7 @@ export interface RouterOptions {
   readonly source: RoutingSource;
   readonly listen: ListenOptions;
   readonly haproxy: HaproxyOptions;
+  readonly shutdown: ShutdownOptions;
   readonly timeouts: Timeouts;
   readonly tls: TlsOptions;
   readonly operatorTls: OperatorTlsOptions;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
@@ -17,8 +17,10 @@ import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
-import { HaproxySupervisor } from './haproxy/supervisor.ts';
-import { prepareWorkingDir } from './haproxy/working-dir.ts';
+import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
+import { prepareWorkingDir, PRIVATE_DIR_MODE } from './haproxy/working-dir.ts';
+import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
+import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
 import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { trustedEndpointFilter } from './config/endpoint-address.ts';
@@ -34,7 +36,13 @@ import { RouterState } from './state/router-state.ts';
 export interface RunningRouter {
   /** Resolves once every change seen so far is committed (tests await it). */
   flush(): Promise<void>;
+  /** Graceful stop (SIGTERM): readiness fails at once, haproxy serves for the graceful delay, then drains and stops. */
   stop(): Promise<void>;
+  /** Stops haproxy without waiting (a second signal); also cuts short a stop or hand-over in progress. */
+  stopNow(): Promise<void>;
+  /** Stops the router and leaves haproxy serving, for the next router on this working dir to take over (SIGUSR2). */
+  handOver(): Promise<void>;
+  readonly shutdown: ShutdownState;
   readonly supervisor: HaproxySupervisor;
   readonly store: ConfigStore;
   /** The route status writer, when routes come from the API and --update-status is on. */
@@ -54,6 +62,7 @@ export interface RouterDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Wraps the runtime API client (tests inject failures into it). */
   wrapRuntime?: (client: RuntimeClient) => RuntimeClient;
+  supervisorHooks?: SupervisorHooks;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -91,6 +100,17 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);
   log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
+  await mkdir(paths.workingDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // Before anything in the working dir changes: a second router there would take the first one's sockets.
+  const lock = lockWorkingDir(paths.workingDir);
+  return startLocked(options, deps, paths, lock.release).catch((err: unknown) => {
+    lock.release();
+    throw err;
+  });
+}
+
+async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, releaseWorkingDir: () => void): Promise<RunningRouter> {
+  const log = deps.logger.withTag('router');
   await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
@@ -104,8 +124,11 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
     masterSocketPath: paths.masterSocket,
+    adminSocketPath: paths.adminSocket,
     pidFile: paths.pidFile,
+    drainTimeoutMs: options.shutdown.drainTimeoutMs,
     logger: deps.logger,
+    hooks: deps.supervisorHooks,
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
     onRestarted: () => {
@@ -197,7 +220,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await scheduler.flush();
 
   let ticketKeys: TicketKeyRotation | undefined;
-  const stop = async () => {
+  const stopIntake = async () => {
     ticketKeys?.stop();
     operatorFiles.stop();
     wiring.status?.stop();
@@ -205,17 +228,21 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     await source.stop();
     await scheduler.stop();
     committer.stop();
-    await supervisor.stop();
   };
   if (!supervisor.supervising) {
-    await stop();
+    await stopIntake();
+    await supervisor.stop();
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
   ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
+  const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, supervisor, releaseWorkingDir, log });
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),
-    stop,
+    stop: () => shutdown.stop(),
+    stopNow: () => shutdown.stopNow(),
+    handOver: () => shutdown.handOver(),
+    shutdown,
     supervisor,
     store,
     status: wiring.status,

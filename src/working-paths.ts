@@ -28,4 +28,3 @@ export function checkSocketPaths(paths: WorkingPaths): void {
     }
   }
 }
-

@@ -21,6 +21,10 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
       checkIntervalMs: s.value('ROUTER_BACKEND_CHECK_INTERVAL'),
       cookieName: s.get('ROUTER_COOKIE_NAME'),
     },
+    shutdown: {
+      gracefulDelayMs: s.value('ROUTER_GRACEFUL_SHUTDOWN_DELAY'),
+      drainTimeoutMs: s.value('ROUTER_MAX_SHUTDOWN_TIMEOUT') * 1000,
+    },
     timeouts: {
       connectMs: s.value('ROUTER_DEFAULT_CONNECT_TIMEOUT'),
       clientMs: s.value('ROUTER_DEFAULT_CLIENT_TIMEOUT'),

@@ -183,9 +183,7 @@ function planned<Name extends string>(issue: PlannedIssue, group: HelpGroup, ent
 
 export const NOT_IMPLEMENTED_ENV = {
   ...planned(11, 'haproxy', {
-    ROUTER_GRACEFUL_SHUTDOWN_DELAY: ['duration', 'Delay between failing readiness and stopping haproxy.'],
     MAX_RELOAD_WAIT_TIME: ['int', 'Seconds a reload waits for the new process to answer.'],
-    ROUTER_MAX_SHUTDOWN_TIMEOUT: ['int', 'Seconds old processes get on shutdown before SIGTERM.'],
   }),
   ...planned(11, 'Stats & metrics', {
     ROUTER_BIND_PORTS_BEFORE_SYNC: ['boolean', 'Omit the admin-socket liveness check.'],

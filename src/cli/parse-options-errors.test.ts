@@ -58,6 +58,8 @@ describe('validation errors', () => {
       { ROUTER_HARD_STOP_AFTER: '1m30s' },
       ['ROUTER_HARD_STOP_AFTER: invalid time "1m30s" (want HAProxy time syntax [1-9][0-9]*(us|ms|s|m|h|d)?, e.g. 5s)'],
     ],
+    ['shutdown timeout with a unit (upstream: whole seconds)', [], { ROUTER_MAX_SHUTDOWN_TIMEOUT: '30s' }, ['ROUTER_MAX_SHUTDOWN_TIMEOUT: invalid value "30s" (want an integer >= 0)']],
+    ['negative graceful delay', [], { ROUTER_GRACEFUL_SHUTDOWN_DELAY: '-1s' }, ['ROUTER_GRACEFUL_SHUTDOWN_DELAY: invalid duration "-1s" (want at least 0ms)']],
     ['threads 0', [], { ROUTER_THREADS: '0' }, ['ROUTER_THREADS: invalid value "0" (want an integer >= 1)']],
     ['buffer size not an integer', [], { ROUTER_BUF_SIZE: '32k' }, ['ROUTER_BUF_SIZE: invalid value "32k" (want an integer >= 1)']],
     [

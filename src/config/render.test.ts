@@ -69,6 +69,9 @@ describe('render', () => {
     const cfg = files.get('haproxy.config') ?? '';
     expect(cfg).toContain('  nbthread 2\n');
     expect(cfg).toContain('  hard-stop-after 15000ms\n');
+    // Old workers are bounded by time, never by a reload count a tenant can drive.
+    expect(cfg).not.toContain('mworker-max-reloads');
+    expect(cfg).toContain('  noreuseport\n');
     expect(cfg).toContain('  bind 127.0.0.1:10080\n');
     expect(cfg).toContain('backend be_http:default:a\n');
     expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 check inter 5000ms pool-max-conn -1 pool-purge-delay 5s\n');

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import { VERSION_CHECK_TIMEOUT_MS } from './timeouts.ts';
 
 /**
@@ -37,7 +38,7 @@ export async function checkHaproxyBinary(binary: string): Promise<HaproxyVersion
   try {
     proc = Bun.spawn([binary, '-v'], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', timeout: VERSION_CHECK_TIMEOUT_MS });
   } catch (err) {
-    throw new Error(`cannot run haproxy "${binary}" (${(err as Error).message}): install haproxy ${NEEDED} or point --haproxy-binary (ROUTER_HAPROXY_BINARY) at it`);
+    throw new Error(`cannot run haproxy "${binary}" (${errorMessage(err)}): install haproxy ${NEEDED} or point --haproxy-binary (ROUTER_HAPROXY_BINARY) at it`);
   }
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const version = parseHaproxyVersion(stdout);

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { errorMessage } from '../errors.ts';
 import { pipeLines } from './log-lines.ts';
+import { masterCommand, startFailure } from './master-command.ts';
+import { findPredecessor, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
+import { stopMaster, type StopMode } from './stop-master.ts';
+import { hasExited } from './subprocess.ts';
 import {
   PROC_POLL_INTERVAL_MS,
   RELOAD_TIMEOUT_MS,
@@ -12,46 +14,75 @@ import {
   RESTART_BACKOFF_MAX_MS,
   RESTART_BACKOFF_RESET_AFTER_MS,
   START_TIMEOUT_MS,
-  STOP_DRAIN_TIMEOUT_MS,
-  STOP_TERM_TIMEOUT_MS,
 } from './timeouts.ts';
+
+/** What a test may do between a new master listing its first worker and the supervisor counting it as started. */
+export interface SupervisorHooks {
+  beforeConfirm?: (started: { masterPid: number; workerPids: number[]; exited: Promise<number> }) => Promise<void>;
+}
 
 export interface SupervisorOptions {
   haproxyBinary: string;
   /** The stable path (through the `conf` symlink) haproxy loads on start and on every reload. */
   configPath: string;
   masterSocketPath: string;
+  /** The worker's admin socket, declared with `expose-fd listeners`: a takeover fetches the listening sockets through it. */
+  adminSocketPath: string;
   pidFile: string;
+  /** How long a graceful stop lets workers finish their connections before SIGTERM (ROUTER_MAX_SHUTDOWN_TIMEOUT). */
+  drainTimeoutMs: number;
   logger: Logger;
   /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
   onRestarted?: () => void;
+  /** Tests only. */
+  hooks?: SupervisorHooks;
 }
 
 export type ReloadResult = { ok: true; workerPid: number } | { ok: false; message: string };
 
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** One master we spawned; `confirmed` once it served, `exitSeen` if it died before that was noted. */
+interface Master {
+  proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  confirmed: boolean;
+  exitSeen: boolean;
+}
 
 /**
  * Runs haproxy as the router's own child in master-worker mode and keeps it
- * running: reloads through the master CLI, restarts with backoff when the
- * master dies, and stops it gracefully (drain, TERM, KILL).
+ * running: takes over from a master a previous router left serving, reloads
+ * through the master CLI, restarts with backoff whenever the master dies,
+ * and stops it (drain, TERM, KILL) or leaves it serving on a hand-over.
+ * While it is ours, haproxy does not outlive the router process: an exit
+ * through any other path sends it SIGTERM.
  */
 export class HaproxySupervisor {
-  private proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'> | undefined;
+  private current: Master | undefined;
   /** The master that reached ready; only its death triggers a restart (a failed start is the caller's to handle). */
-  private readyProc: Bun.Subprocess | undefined;
+  private ready: Master | undefined;
   /** The start in flight, if any (settled, never rejecting): stop() waits for it. */
   private starting: Promise<void> | undefined;
+  /** Set by stop(), stopNow() and release(): nothing starts or restarts after it. */
   private stopping = false;
+  private stopMode: StopMode = { now: false };
+  private stopped: Promise<void> | undefined;
   private backoffMs = RESTART_BACKOFF_INITIAL_MS;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private startedAt = 0;
   private readonly log: Logger;
   private readonly haproxyLog: Logger;
-  /** Resolves whenever a (re)started haproxy is serving; tests and the router await it. */
   private readyListeners: (() => void)[] = [];
   /** The start in progress is a restart after haproxy died (see onRestarted). */
   private restarting = false;
+  private readonly onProcessExit = () => {
+    const proc = this.current?.proc;
+    if (!proc || hasExited(proc)) return;
+    try {
+      // The whole group (haproxy is spawned detached): a master re-executing itself for a reload can miss a signal.
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {
+      proc.kill('SIGTERM');
+    }
+  };
 
   constructor(private readonly opts: SupervisorOptions) {
     this.log = opts.logger.withTag('supervisor');
@@ -60,7 +91,7 @@ export class HaproxySupervisor {
 
   /** The master that reached ready and is still alive; a master still starting does not count. */
   get masterPid(): number | undefined {
-    return this.readyProc?.exitCode === null ? this.readyProc.pid : undefined;
+    return this.ready && !hasExited(this.ready.proc) ? this.ready.proc.pid : undefined;
   }
 
   get running(): boolean {
@@ -69,54 +100,71 @@ export class HaproxySupervisor {
 
   /** True from the first successful start until stop(): haproxy is ours to keep alive, even while it restarts. */
   get supervising(): boolean {
-    return this.readyProc !== undefined || this.restartTimer !== undefined;
+    return this.ready !== undefined || this.restartTimer !== undefined;
   }
 
-  /** Starts haproxy and resolves once its first worker is up; rejects with haproxy's own alerts if it cannot start. */
+  /**
+   * Starts haproxy and resolves once its first worker is up; rejects with
+   * haproxy's own alerts if it cannot start. A master a previous router of
+   * this working dir left serving is taken over, not stopped.
+   */
   start(): Promise<void> {
-    const starting = this.spawnAndWait();
+    const predecessor = this.stopping ? undefined : findPredecessor(this.opts.pidFile, this.opts.masterSocketPath);
+    const starting = takeOverOrStart(predecessor, this.opts.adminSocketPath, (from) => this.launch(from), () => this.stopping, this.log);
     this.starting = starting.catch(() => {});
     return starting;
   }
 
-  private async spawnAndWait(): Promise<void> {
-    await this.killStale();
+  private async launch(takeOverFrom?: number): Promise<void> {
     // stop() is final: a start (or crash restart) that raced it must not bring haproxy back.
     if (this.stopping) throw new Error('haproxy supervisor is stopped');
     const alerts: string[] = [];
-    const proc = Bun.spawn(
-      [this.opts.haproxyBinary, '-W', '-S', `${this.opts.masterSocketPath},mode,600`, '-f', this.opts.configPath, '-p', this.opts.pidFile],
+    const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
       // Its own process group: a Ctrl-C meant for the router must not kill haproxy mid-request; the router drains it.
-      { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true },
-    );
-    this.proc = proc;
+      detached: true,
+    });
+    const master: Master = { proc, confirmed: false, exitSeen: false };
+    this.current = master;
+    process.off('exit', this.onProcessExit);
+    process.on('exit', this.onProcessExit);
     this.startedAt = Date.now();
     const collect = (line: string) => {
       if (/^\[ALERT\]/.test(line)) alerts.push(line);
     };
     void pipeLines(proc.stdout, this.haproxyLog, collect);
     void pipeLines(proc.stderr, this.haproxyLog, collect);
-    void proc.exited.then((code) => this.onExit(proc, code));
-    const state = await this.waitFor((s) => s.workerPids.length > 0, START_TIMEOUT_MS, proc);
+    void proc.exited.then((code) => this.onExit(master, code));
+    // Until the new master binds the master socket, a predecessor's may still answer there: only our master's word counts.
+    const state = await this.waitFor((s) => s.masterPid === proc.pid && s.workerPids.length > 0, START_TIMEOUT_MS, proc, () => this.stopping);
     if (this.stopping) {
       proc.kill('SIGKILL');
       await proc.exited;
       throw new Error('haproxy supervisor stopped while haproxy was starting');
     }
     if (!state) {
-      const detail = alerts.length > 0 ? alerts.join('; ') : `no worker within ${START_TIMEOUT_MS} ms`;
-      if (proc.exitCode === null) proc.kill('SIGKILL');
+      if (!hasExited(proc)) proc.kill('SIGKILL');
       await proc.exited;
-      throw new Error(`haproxy failed to start: ${detail}`);
+      throw new Error(startFailure(alerts, START_TIMEOUT_MS));
     }
+    await this.opts.hooks?.beforeConfirm?.({ masterPid: proc.pid, workerPids: state.workerPids, exited: proc.exited });
+    this.confirm(master, state);
+  }
+
+  /** From here the master is ours to keep alive: its death, even one that already happened, leads to a restart. */
+  private confirm(master: Master, state: ProcState): void {
+    master.confirmed = true;
+    this.ready = master;
+    if (master.exitSeen) return this.lost(master, 'right after it started');
+    this.restartTimer = undefined;
     if (this.restarting) {
       this.restarting = false;
-      // Before `running` turns true: nothing may talk to the new worker before the caller knows it is new.
+      // Before `running` is read as true by anyone else: nothing may talk to the new worker before the caller knows it is new.
       this.opts.onRestarted?.();
     }
-    this.readyProc = proc;
-    this.restartTimer = undefined;
-    this.log.info(`haproxy started (master pid ${proc.pid}, worker pid ${state.workerPids.join(',')})`);
+    this.log.info(`haproxy started (master pid ${master.proc.pid}, worker pid ${state.workerPids.join(',')})`);
     this.notifyReady();
   }
 
@@ -126,36 +174,52 @@ export class HaproxySupervisor {
    * counter moved and the failed counter did not.
    */
   async reload(): Promise<ReloadResult> {
-    const proc = this.readyProc;
-    if (!proc || proc.exitCode !== null) return { ok: false, message: 'haproxy is not running' };
+    const proc = this.ready?.proc;
+    if (!proc || hasExited(proc)) return { ok: false, message: 'haproxy is not running' };
     const before = await this.procState();
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
+    this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
     const after = await this.waitFor((s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc);
-    if (!after) return { ok: false, message: `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
+    if (!after) return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
     if (worker === undefined) return { ok: false, message: 'reload left no new worker' };
     return { ok: true, workerPid: worker };
   }
 
-  /** Graceful stop: workers finish their connections (SIGUSR1), then TERM, then KILL. */
-  async stop(): Promise<void> {
+  /** Graceful stop: workers finish their connections (SIGUSR1) for up to drainTimeoutMs, then TERM, then KILL. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopSequence();
+    return this.stopped;
+  }
+
+  /** Stops haproxy without (or without any more) draining: SIGTERM now, KILL if it lingers. Also hurries a stop() in progress. */
+  stopNow(): Promise<void> {
+    this.stopMode.now = true;
+    this.stopMode.hurry?.();
+    return this.stop();
+  }
+
+  /**
+   * Hand-over: stops supervising and leaves haproxy serving, for the next
+   * router on this working dir to take over. Resolves with the master left running.
+   */
+  async release(): Promise<number | undefined> {
     this.stopping = true;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = undefined;
+    this.cancelRestart();
     await this.starting;
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    this.log.info(`stopping haproxy (master pid ${proc.pid}): draining connections`);
-    proc.kill('SIGUSR1');
-    if (await this.exitsWithin(proc, STOP_DRAIN_TIMEOUT_MS)) return;
-    this.log.warn(`haproxy still running after ${STOP_DRAIN_TIMEOUT_MS} ms of draining; sending SIGTERM`);
-    proc.kill('SIGTERM');
-    if (await this.exitsWithin(proc, STOP_TERM_TIMEOUT_MS)) return;
-    this.log.warn(`haproxy still running ${STOP_TERM_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
-    proc.kill('SIGKILL');
-    await proc.exited;
+    process.off('exit', this.onProcessExit);
+    return this.masterPid;
+  }
+
+  private async stopSequence(): Promise<void> {
+    this.stopping = true;
+    this.cancelRestart();
+    await this.starting;
+    const proc = this.current?.proc;
+    if (proc && !hasExited(proc)) await stopMaster(proc, this.opts.drainTimeoutMs, this.stopMode, this.log);
+    process.off('exit', this.onProcessExit);
   }
 
   /** Resolves the next time haproxy becomes ready (after a start or a restart). */
@@ -181,29 +245,28 @@ export class HaproxySupervisor {
     done: (s: ProcState) => boolean,
     timeoutMs: number,
     proc: Bun.Subprocess,
+    abort: () => boolean = () => false,
   ): Promise<ProcState | undefined> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && proc.exitCode === null) {
+    while (Date.now() < deadline && !hasExited(proc) && !abort()) {
       const state = await this.procState();
       if (state && done(state)) return state;
-      await delay(PROC_POLL_INTERVAL_MS);
+      await Bun.sleep(PROC_POLL_INTERVAL_MS);
     }
     return undefined;
   }
 
-  private async exitsWithin(proc: Bun.Subprocess, ms: number): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-    const exited = await Promise.race([proc.exited.then(() => true as const), timeout]);
-    clearTimeout(timer);
-    return exited;
+  private onExit(master: Master, code: number | null): void {
+    if (this.stopping) return;
+    // A master still starting: the start sees the exit, or (if it already saw a worker) confirm() does.
+    if (!master.confirmed) master.exitSeen = true;
+    else if (master === this.ready) this.lost(master, `unexpectedly (${master.proc.signalCode ?? `code ${code}`})`);
   }
 
-  private onExit(proc: Bun.Subprocess, code: number | null): void {
-    if (proc !== this.readyProc || this.stopping) return;
-    this.readyProc = undefined;
+  private lost(master: Master, how: string): void {
+    this.ready = undefined;
     if (Date.now() - this.startedAt > RESTART_BACKOFF_RESET_AFTER_MS) this.backoffMs = RESTART_BACKOFF_INITIAL_MS;
-    this.scheduleRestart(`haproxy master (pid ${proc.pid}) exited unexpectedly (${proc.signalCode ?? `code ${code}`})`);
+    this.scheduleRestart(`haproxy master (pid ${master.proc.pid}) exited ${how}`);
   }
 
   private scheduleRestart(reason: string): void {
@@ -217,38 +280,8 @@ export class HaproxySupervisor {
     }, wait);
   }
 
-  /**
-   * A router killed with SIGKILL leaves its haproxy master running and holding
-   * the ports; the pid file and our master socket in its command line
-   * identify it, so it is stopped before a new one starts.
-   */
-  private async killStale(): Promise<void> {
-    let pid: number;
-    try {
-      pid = Number(readFileSync(this.opts.pidFile, 'utf8').trim());
-    } catch {
-      return;
-    }
-    if (!Number.isInteger(pid) || pid <= 1 || pid === this.proc?.pid) return;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      await rm(this.opts.pidFile, { force: true });
-      return;
-    }
-    if (!cmdline.includes(this.opts.masterSocketPath)) return;
-    this.log.warn(`stopping haproxy left behind by a previous router (pid ${pid})`);
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + STOP_TERM_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
-      await delay(PROC_POLL_INTERVAL_MS);
-    }
-    process.kill(pid, 'SIGKILL');
+  private cancelRestart(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
   }
 }

@@ -14,10 +14,17 @@ export const RELOAD_TIMEOUT_MS = 30_000;
 export const PROC_POLL_INTERVAL_MS = 20;
 /** One command on the master or admin socket. */
 export const SOCKET_COMMAND_TIMEOUT_MS = 10_000;
-/** Graceful stop: after SIGUSR1 workers finish their connections for at most this long... */
-export const STOP_DRAIN_TIMEOUT_MS = 30_000;
-/** ...then SIGTERM, and SIGKILL if the master is still there after this. */
+/*
+ * Graceful stop: ROUTER_GRACEFUL_SHUTDOWN_DELAY of serving on, then SIGUSR1 and
+ * ROUTER_MAX_SHUTDOWN_TIMEOUT for workers to finish their connections (both
+ * settings, see cli/flags.ts), then SIGTERM...
+ */
+/** ...and SIGKILL if the master is still there after this. Also the bound on a stop that skips the drain (a second signal). */
 export const STOP_TERM_TIMEOUT_MS = 5_000;
+/** SIGTERM is sent again this often until then: a master re-executing itself for a reload can lose it. */
+export const STOP_TERM_RETRY_MS = 250;
+/** A master left by a previous router must answer on its admin socket within this to be taken over. */
+export const TAKEOVER_PROBE_TIMEOUT_MS = 2_000;
 /** Restart backoff after haproxy dies: doubles from the initial delay up to the cap. */
 export const RESTART_BACKOFF_INITIAL_MS = 250;
 export const RESTART_BACKOFF_MAX_MS = 30_000;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 
 /**
@@ -26,7 +27,7 @@ export async function prepareWorkingDir(dirs: { workingDir: string; run: string 
     try {
       await chmod(dir, PRIVATE_DIR_MODE);
     } catch (err) {
-      throw new Error(`cannot make ${dir} private (mode 0750): ${(err as Error).message}; it must belong to the user the router runs as`);
+      throw new Error(`cannot make ${dir} private (mode 0750): ${errorMessage(err)}; it must belong to the user the router runs as`);
     }
   }
 }

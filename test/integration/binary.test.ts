@@ -98,7 +98,14 @@ describe('dist/router', () => {
       const [httpPort, httpsPort] = await freePortPair();
       const proc = Bun.spawn(
         [binary, `--manifests=${manifests}`, `--working-dir=${workingDir}`, '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, '--log-format=json', '--interval=100ms'],
-        { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin' }, stdout: 'pipe', stderr: 'pipe', detached: opts.detached },
+        {
+          cwd: dir.path,
+          // No load balancer in front to wait for: stop without the graceful delay.
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' },
+          stdout: 'pipe',
+          stderr: 'pipe',
+          detached: opts.detached,
+        },
       );
       const lines: string[] = [];
       const reader = proc.stdout.getReader();

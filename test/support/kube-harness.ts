@@ -193,7 +193,8 @@ export class KubeTestbed {
         `--working-dir=${workingDir}`,
         ...(opts.args ?? []),
       ],
-      {},
+      // A test router stops at once: nothing stands in front of it that needs the graceful delay.
+      { ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' },
     );
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
     // env {}: a developer's KUBECONFIG or ~/.kube/config must never decide which cluster a test talks to.

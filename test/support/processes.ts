@@ -26,3 +26,18 @@ export function haproxyPidsUsing(runDir: string): number[] {
   }
   return pids;
 }
+
+/** The haproxy masters among haproxyPidsUsing(runDir): those whose parent is not one of them. */
+export function haproxyMastersUsing(runDir: string): number[] {
+  const pids = haproxyPidsUsing(runDir);
+  return pids.filter((pid) => !pids.includes(parentOf(pid)));
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}

@@ -27,14 +27,23 @@ export interface TestRouter {
 }
 
 export async function startTestRouter(
-  opts: { manifests?: Record<string, string>; args?: string[]; wrapRuntime?: RouterDeps['wrapRuntime'] } = {},
+  opts: {
+    manifests?: Record<string, string>;
+    args?: string[];
+    /** Environment settings; ROUTER_GRACEFUL_SHUTDOWN_DELAY is 0 unless given, so stopping a test router is quick. */
+    env?: Record<string, string>;
+    wrapRuntime?: RouterDeps['wrapRuntime'];
+    supervisorHooks?: RouterDeps['supervisorHooks'];
+    /** HTTP and HTTPS ports, when the test must know them before the router starts. */
+    ports?: [number, number];
+  } = {},
 ): Promise<TestRouter> {
   const tmp = shortTempDir();
   const manifestsDir = join(tmp.path, 'm');
   const workingDir = join(tmp.path, 'w');
   await Bun.write(join(manifestsDir, '.keep'), '');
   for (const [file, text] of Object.entries(opts.manifests ?? {})) writeFileSync(join(manifestsDir, file), text);
-  const [httpPort, httpsPort] = await freePortPair();
+  const [httpPort, httpsPort] = opts.ports ?? (await freePortPair());
   const parsed = parseOptions(
     [
       `--manifests=${manifestsDir}`,
@@ -45,12 +54,17 @@ export async function startTestRouter(
       '--interval=0s',
       ...(opts.args ?? []),
     ],
-    {},
+    { ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s', ...opts.env },
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const { logger, logs, waitForLog } = captureLogs();
   const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests') });
-  const router = await startRouter(parsed.options, { logger, source, ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}) });
+  const router = await startRouter(parsed.options, {
+    logger,
+    source,
+    ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}),
+    ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
+  });
 
   /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
   const settle = async () => {

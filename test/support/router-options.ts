@@ -17,6 +17,7 @@ export const DEFAULT_OPTIONS: RouterOptions = {
     checkIntervalMs: 5000,
     cookieName: undefined,
   },
+  shutdown: { gracefulDelayMs: 45_000, drainTimeoutMs: 30_000 },
   timeouts: {
     connectMs: 5000,
     clientMs: 30_000,

@@ -60,8 +60,13 @@ test('dist/router with --master serves a route from the API, writes its status, 
       '--log-format=json',
       '--interval=0s',
     ],
-    // Only PATH (for haproxy): no KUBECONFIG or HOME, so nothing but the flags says where the API is.
-    { cwd: dir.path, env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin' }, stdout: 'pipe', stderr: 'pipe' },
+    // Only PATH (for haproxy) and no graceful delay on stop: no KUBECONFIG or HOME, so nothing but the flags says where the API is.
+    {
+      cwd: dir.path,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
   );
   bed.onTeardown(() => {
     if (proc.exitCode === null) proc.kill('SIGKILL');

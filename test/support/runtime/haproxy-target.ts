@@ -51,7 +51,9 @@ async function startHaproxyTarget(): Promise<RuntimeTarget> {
     haproxyBinary: HAPROXY,
     configPath: join(dir.path, 'haproxy.config'),
     masterSocketPath: join(dir.path, 'master.sock'),
+    adminSocketPath: join(dir.path, 'admin.sock'),
     pidFile: join(dir.path, 'haproxy.pid'),
+    drainTimeoutMs: 30_000,
     logger: createLogger({ format: 'json', level: 'silent' }),
   });
   const pids = new Set<number>();

@@ -1,0 +1,117 @@
+import { errorMessage } from '../errors.ts';
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../log.ts';
+import { socketCommand } from './runtime-api/socket-command.ts';
+import { PROC_POLL_INTERVAL_MS, STOP_TERM_TIMEOUT_MS, TAKEOVER_PROBE_TIMEOUT_MS } from './timeouts.ts';
+
+/**
+ * Whether a command line (/proc/<pid>/cmdline, NUL-separated) is an haproxy
+ * master whose master socket (`-S <path>[,options]`) is exactly `masterSocketPath`:
+ * only a master started for this working dir names it.
+ */
+export function isMasterOn(cmdline: string, masterSocketPath: string): boolean {
+  const args = cmdline.split('\0');
+  return args.some((arg, i) => i > 0 && args[i - 1] === '-S' && arg.split(',')[0] === masterSocketPath);
+}
+
+/** Running, as opposed to gone or a zombie nobody has reaped yet (whose ports are already closed). */
+export function isRunning(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // The state follows the command name, which is in parentheses and may itself contain them.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
+}
+
+/**
+ * The haproxy master a previous router of this working dir left running
+ * (after a hand-over, or when that router was killed): the pid file names
+ * it, and its command line must name our master socket, so a recycled pid
+ * is never mistaken for it.
+ */
+export function findPredecessor(pidFile: string, masterSocketPath: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || !isRunning(pid)) return undefined;
+  try {
+    return isMasterOn(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), masterSocketPath) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the worker's admin socket answers: `-x` fetches the listening sockets through it. */
+export async function adminSocketAnswers(adminSocketPath: string): Promise<boolean> {
+  try {
+    return (await socketCommand(adminSocketPath, 'show info', TAKEOVER_PROBE_TIMEOUT_MS)).includes('Pid:');
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves true once `pid` is no longer running, false if it still is after `ms`. Not our child: there is no exit event to await. */
+export async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isRunning(pid)) {
+    if (Date.now() >= deadline) return false;
+    await Bun.sleep(PROC_POLL_INTERVAL_MS);
+  }
+  return true;
+}
+
+/** Hard-stops a master that is not our child (SIGTERM, then SIGKILL), so its ports are free for a fresh start. */
+export async function stopPredecessor(pid: number, log: Logger): Promise<void> {
+  signal(pid, 'SIGTERM');
+  if (await goneWithin(pid, STOP_TERM_TIMEOUT_MS)) return;
+  log.warn(`haproxy master pid ${pid} still running ${STOP_TERM_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
+  signal(pid, 'SIGKILL');
+  await goneWithin(pid, STOP_TERM_TIMEOUT_MS);
+}
+
+/** A process that ended meanwhile is what we wanted anyway. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // ESRCH: already gone.
+  }
+}
+
+/**
+ * Starts haproxy through `launch`, taking over from `predecessor` when there
+ * is one: its listening sockets pass to the new master, which soft-stops it.
+ * One whose admin socket does not answer, or whose takeover fails, is
+ * stopped first instead, and the log says so: its connections are cut.
+ */
+export async function takeOverOrStart(
+  predecessor: number | undefined,
+  adminSocketPath: string,
+  launch: (takeOverFrom?: number) => Promise<void>,
+  stopping: () => boolean,
+  log: Logger,
+): Promise<void> {
+  if (predecessor === undefined) return launch();
+  const replaced = `haproxy master pid ${predecessor}, left serving by a previous router of this working dir`;
+  if (!(await adminSocketAnswers(adminSocketPath))) {
+    log.warn(`${replaced}, does not answer on ${adminSocketPath}: stopping it and starting afresh (its connections are cut)`);
+    await stopPredecessor(predecessor, log);
+    return launch();
+  }
+  log.info(`taking over from ${replaced}: the new master receives its listening sockets, and it finishes its connections`);
+  try {
+    await launch(predecessor);
+  } catch (err) {
+    if (stopping() || !isRunning(predecessor)) throw err;
+    log.warn(`taking over from ${replaced} failed (${errorMessage(err)}): stopping it and starting afresh (its connections are cut)`);
+    await stopPredecessor(predecessor, log);
+    await launch();
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * haproxy is never left unsupervised and never cut short by what a tenant
+ * does: any death leads to a restart, a stop is bounded, and old workers
+ * outlive reloads for as long as their connections last.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { isRunning } from '../../src/haproxy/predecessor.ts';
+import type { SupervisorHooks } from '../../src/haproxy/supervisor.ts';
+import { startBackend, type TestBackend } from '../support/backend.ts';
+import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { freePortPair, get, rawGet } from '../support/net.ts';
+import { haproxyMastersUsing, haproxyPidsUsing } from '../support/processes.ts';
+import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
+import { startHeldBackend, type HeldBackend } from '../support/runtime/held-backend.ts';
+
+let a: TestBackend;
+let held: HeldBackend;
+let t: TestRouter | undefined;
+beforeAll(() => {
+  a = startBackend('a');
+  held = startHeldBackend('long');
+});
+afterEach(async () => {
+  const runDir = t && join(t.workingDir, 'run');
+  await t?.stop();
+  t = undefined;
+  // Whatever a failed test left: no haproxy outlives it.
+  for (const pid of runDir ? haproxyPidsUsing(runDir) : []) process.kill(pid, 'SIGKILL');
+});
+afterAll(async () => {
+  await a.stop();
+  await held.stop();
+});
+
+const app = () => routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [a.port] });
+const runDir = (tr: TestRouter) => join(tr.workingDir, 'run');
+const started = (notMaster: number) => (r: { msg: string }) => r.msg.startsWith('haproxy started') && !r.msg.includes(`master pid ${notMaster},`) && !r.msg.includes(`master pid ${notMaster})`);
+
+/**
+ * A hook that, the first time it runs (once the new master lists a worker, before the supervisor counts it as
+ * started), has a request answered through it, then SIGKILLs master and worker: the moment haproxy first serves.
+ */
+function killAtFirstAnswer(httpPort: number, awaitExit: boolean) {
+  const seen: { master?: number; firstAnswer?: number } = {};
+  let armed = true;
+  const hooks: SupervisorHooks = {
+    async beforeConfirm({ masterPid, workerPids, exited }) {
+      if (!armed) return;
+      armed = false;
+      seen.master = masterPid;
+      seen.firstAnswer = (await get(httpPort, 'app.example.com')).status;
+      for (const pid of [...workerPids, masterPid]) process.kill(pid, 'SIGKILL');
+      if (awaitExit) await exited;
+    },
+  };
+  return { hooks, seen, arm: () => (armed = true) };
+}
+
+describe('haproxy dying at any moment', () => {
+  test.each([
+    ['its death is seen before the supervisor confirms the start', true],
+    ['its death is seen just after', false],
+  ])('killed the moment it first answers, on the first start (%s): restarted, serving, one master', async (_when, awaitExit) => {
+    const [httpPort, httpsPort] = await freePortPair();
+    const kill = killAtFirstAnswer(httpPort, awaitExit);
+    t = await startTestRouter({ manifests: { 'app.yaml': app() }, ports: [httpPort, httpsPort], supervisorHooks: kill.hooks });
+    const killed = kill.seen.master as number;
+    expect(kill.seen.firstAnswer).toBe(200);
+    await t.waitForLog((r) => r.msg.includes(`haproxy master (pid ${killed}) exited`));
+    await t.waitForLog(started(killed));
+    expect((await t.get('app.example.com')).backend).toBe('a');
+    expect(isRunning(killed)).toBe(false);
+    expect(haproxyMastersUsing(runDir(t))).toEqual([t.router.supervisor.masterPid as number]);
+  });
+
+  test('killed the moment it first answers after a restart: restarted again, serving, one master', async () => {
+    const [httpPort, httpsPort] = await freePortPair();
+    const kill = killAtFirstAnswer(httpPort, true);
+    t = await startTestRouter({ manifests: { 'app.yaml': app() }, ports: [httpPort, httpsPort], supervisorHooks: kill.hooks });
+    const first = kill.seen.master as number;
+    await t.waitForLog(started(first));
+    const crashed = t.router.supervisor.masterPid as number;
+    kill.arm();
+    process.kill(crashed, 'SIGKILL');
+    await t.waitForLog((r) => r.msg.includes(`haproxy master (pid ${crashed}) exited unexpectedly`));
+    // The restart is killed the moment it first answers, then restarted once more.
+    await t.waitForLog((r) => kill.seen.master !== first && r.msg.includes(`haproxy master (pid ${kill.seen.master}) exited right after it started`));
+    const killedRestart = kill.seen.master as number;
+    await t.waitForLog((r) => started(killedRestart)(r) && started(crashed)(r) && started(first)(r));
+    expect((await t.get('app.example.com')).backend).toBe('a');
+    expect(haproxyMastersUsing(runDir(t))).toEqual([t.router.supervisor.masterPid as number]);
+  });
+});
+
+describe('old workers', () => {
+  test("a long request survives another tenant's burst of reload-forcing changes", async () => {
+    // No spare backends: each new route of the other tenant's needs a reload.
+    t = await startTestRouter({
+      args: ['--blueprint-route-pool-size=0'],
+      manifests: { 'long.yaml': routeYaml({ name: 'long', namespace: 'quiet', host: 'long.example.com' }) + '---\n' + sliceYaml({ service: 'long', namespace: 'quiet', ports: [held.port] }) },
+    });
+    const inFlight = rawGet(t.httpPort, 'long.example.com', '/hold');
+    const release = await held.nextHold();
+    const before = (await t.router.supervisor.procState())?.reloads ?? 0;
+    for (let i = 0; i < 8; i++) {
+      await t.write(`busy-${i}.yaml`, routeYaml({ name: `busy-${i}`, namespace: 'busy', host: `busy-${i}.example.com` }));
+      expect(t.router.lastCommit()?.result).toBe('reloaded');
+    }
+    expect(((await t.router.supervisor.procState())?.reloads ?? 0) - before).toBe(8);
+    release();
+    expect(await inFlight).toMatchObject({ status: 200, backend: 'long' });
+  });
+});
+
+describe('stopping', () => {
+  test('shutting down is visible at once, and haproxy serves through the graceful delay until stopped now', async () => {
+    t = await startTestRouter({ manifests: { 'app.yaml': app() }, env: { ROUTER_GRACEFUL_SHUTDOWN_DELAY: '1h' } });
+    let told = 0;
+    t.router.shutdown.onShuttingDown(() => told++);
+    expect(t.router.shutdown.shuttingDown).toBe(false);
+    const stopping = t.router.stop();
+    expect(t.router.shutdown.shuttingDown).toBe(true);
+    expect(told).toBe(1);
+    expect((await t.get('app.example.com')).backend).toBe('a');
+    await t.router.stopNow();
+    await stopping;
+    expect(haproxyPidsUsing(runDir(t))).toEqual([]);
+  });
+
+  test('the drain is bounded by ROUTER_MAX_SHUTDOWN_TIMEOUT: a request still open then is cut', async () => {
+    t = await startTestRouter({
+      env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '1' },
+      manifests: { 'long.yaml': routeYaml({ name: 'long', host: 'long.example.com' }) + '---\n' + sliceYaml({ service: 'long', ports: [held.port] }) },
+    });
+    const inFlight = rawGet(t.httpPort, 'long.example.com', '/hold').catch((err: Error) => ({ status: Number.NaN, error: err.message }));
+    const release = await held.nextHold();
+    await t.router.stop();
+    expect(t.logs.some((r) => r.msg === 'haproxy still running after 1000 ms of draining')).toBe(true);
+    expect((await inFlight).status).not.toBe(200);
+    expect(haproxyPidsUsing(runDir(t))).toEqual([]);
+    release();
+  });
+});

@@ -1,0 +1,124 @@
+import { createConnection, type Socket } from 'node:net';
+import { rawGet } from './net.ts';
+
+/** What a load run saw: every request counted, every failure described (when, which client, what). */
+export interface LoadResult {
+  ok: number;
+  failures: string[];
+}
+
+export interface Load {
+  /** Resolves once both clients have completed at least `n` more requests each: proof that traffic flows now. */
+  progressed(n?: number): Promise<void>;
+  stop(): Promise<LoadResult>;
+}
+
+/**
+ * Steady traffic for `host` through haproxy on 127.0.0.1:`port` until
+ * stopped, from two clients: one keeps a single HTTP/1.1 connection alive
+ * across requests (reconnecting only when haproxy says `Connection: close`),
+ * one opens a connection per request. Raw sockets, so nothing retries behind
+ * the test's back: a request that is refused, reset, not answered 200 or
+ * answered by another backend than `backend` is a failure.
+ */
+export function startLoad(port: number, host: string, backend: string): Load {
+  let stopped = false;
+  const result: LoadResult = { ok: 0, failures: [] };
+  const counts = [0, 0];
+  let listeners: (() => void)[] = [];
+  const count = (client: number) => {
+    counts[client]!++;
+    for (const l of listeners.splice(0)) l();
+  };
+  const fail = (client: string, what: string) => result.failures.push(`${new Date().toISOString()} ${client}: ${what}`);
+  const closing = (async () => {
+    while (!stopped) {
+      try {
+        const answer = await rawGet(port, host, '/');
+        if (answer.status === 200 && answer.backend === backend) result.ok++;
+        else fail('new connection per request', `status ${answer.status} from ${answer.backend}`);
+      } catch (err) {
+        fail('new connection per request', (err as Error).message);
+      }
+      count(0);
+    }
+  })();
+  const keeping = (async () => {
+    let socket: Socket | undefined;
+    while (!stopped) {
+      try {
+        // A connection haproxy closed while it was idle carried no request: a client opens another, as this one does.
+        if (socket && socket.readyState !== 'open') {
+          socket.destroy();
+          socket = undefined;
+        }
+        socket ??= await connect(port);
+        const answer = await exchange(socket, `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+        if (answer.status === 200 && answer.backend === backend) result.ok++;
+        else fail('keep-alive', `status ${answer.status} from ${answer.backend}`);
+        if (answer.close) {
+          socket.destroy();
+          socket = undefined;
+        }
+      } catch (err) {
+        fail('keep-alive', (err as Error).message);
+        socket?.destroy();
+        socket = undefined;
+      }
+      count(1);
+    }
+    socket?.destroy();
+  })();
+  return {
+    async progressed(n = 5) {
+      const target = counts.map((c) => c + n);
+      while (counts.some((c, i) => c < target[i]!)) await new Promise<void>((resolve) => listeners.push(resolve));
+    },
+    async stop() {
+      stopped = true;
+      await Promise.all([closing, keeping]);
+      return result;
+    },
+  };
+}
+
+function connect(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Sends one request on an open connection and reads one response (Content-Length bodies, as haproxy and Bun send here). */
+function exchange(socket: Socket, request: string): Promise<{ status: number; backend: string | undefined; close: boolean }> {
+  return new Promise((resolve, reject) => {
+    let buffer = Buffer.alloc(0);
+    const done = (err?: Error, answer?: { status: number; backend: string | undefined; close: boolean }) => {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      if (err) reject(err);
+      else resolve(answer!);
+    };
+    const onData = (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buffer.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? Number.NaN);
+      if (Number.isNaN(length)) return done(new Error(`response without Content-Length: ${head.split('\r\n')[0]}`));
+      if (buffer.length < end + 4 + length) return;
+      const backend = /\r\nx-backend: *([^\r]*)/i.exec(head)?.[1];
+      done(undefined, { status: Number(head.split(' ')[1]), backend, close: /\r\nconnection: *close/i.test(head) });
+    };
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(new Error('connection closed before a complete response'));
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    socket.write(request);
+  });
+}
