@@ -7,23 +7,8 @@
 import { describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { runInNetns } from '../support/netns.ts';
+import type { TenantPropertyResult as Result } from './netns/tenant-property.scenario.ts';
 
-interface Result {
-  seed: number;
-  hostileObjects: number;
-  errors: string[];
-  observations: {
-    batch: string;
-    plain: string | null;
-    api: string | null;
-    secure: { status: number | undefined; backend: string | undefined; cn: string | undefined };
-    configLoads: boolean;
-    checkOutput: string[];
-    goodRejected: string[];
-    hostileAdmitted: number;
-    hostileRejected: Record<string, number>;
-  }[];
-}
 
 const scenario = join(import.meta.dir, 'netns', 'tenant-property.scenario.ts');
 

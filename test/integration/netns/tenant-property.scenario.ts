@@ -7,7 +7,6 @@
  * good tenant's change must still go live, and haproxy restarted from disk
  * must serve the good tenants.
  */
-import { join } from 'node:path';
 import { checkConfig } from '../../../src/haproxy/check-config.ts';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
 import { prng } from '../../support/hostile-routes.ts';
@@ -48,7 +47,15 @@ async function observe(t: KubeTestRouter, batch: string): Promise<Observation> {
   };
 }
 
-export default async function tenantProperty() {
+/** What a seed's run reports back to the test. */
+export interface TenantPropertyResult {
+  seed: number;
+  hostileObjects: number;
+  observations: Observation[];
+  errors: string[];
+}
+
+export default async function tenantProperty(): Promise<TenantPropertyResult> {
   const seed = Number(process.env.ROUTER_TEST_SEED ?? '1');
   const rand = prng(seed);
   const bed = new KubeTestbed();
@@ -132,7 +139,7 @@ export default async function tenantProperty() {
     observations.push(await observe(t, 'restarted'));
     // haproxy's own alerts (a hostile backend left without servers) and the restart after the SIGKILL above are expected.
     const errors = t.logs.filter((r) => r.level === 'error' && r.tag !== 'haproxy' && r.tag !== 'supervisor').map((r) => `${r.tag}: ${r.msg}`);
-    return { seed, hostileObjects: hostile.initial.length, observations, errors, workingDir: join(t.router.store.configPath, '..') };
+    return { seed, hostileObjects: hostile.initial.length, observations, errors };
   } finally {
     await bed.teardown();
   }
