@@ -146,6 +146,8 @@ export interface RouterOptions {
   readonly runtimeUpdates: boolean;
   /** Longest time routes run on spare backends before a reload gives them their own (--commit-interval). */
   readonly commitIntervalMs: number;
+  /** How many reloads one namespace may cause (--namespace-reload-burst, --namespace-reload-refill). */
+  readonly reloadBudget: { readonly burst: number; readonly refillMs: number };
   /** How often the TLS session-ticket keys are rotated while running (--tls-ticket-key-interval); the config only names their file. */
   readonly ticketKeyIntervalMs: number;
   /** Spare backends per route shape (--blueprint-route-pool-size). */

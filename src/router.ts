@@ -10,7 +10,6 @@ import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './commit/ports.ts';
 import { desiredConfig } from './plan/desired-config.ts';
 import type { Source } from './domain/events.ts';
-import { errorMessage } from './errors.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
@@ -177,11 +176,13 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
     commitIntervalMs: options.commitIntervalMs,
+    reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
     observers: [
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
-      (outcome) => wiring.status?.update(verdictsOf(state.routes, outcome)),
+      // A failed commit decided nothing: every route keeps the status it has.
+      (outcome) => outcome.result !== 'failed' && wiring.status?.update(verdictsOf(outcome)),
     ],
     logger: deps.logger,
   });
@@ -207,7 +208,6 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     },
     (err) => {
       firstError ??= err;
-      log.error(`commit failed: ${errorMessage(err)}`);
       // Once haproxy runs, a failed commit (a full disk, a busy socket) is tried again rather than forgotten.
       if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
     },

@@ -50,6 +50,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     intervalMs: s.value('--interval'),
     runtimeUpdates: s.get('--haproxy-config-manager') ?? s.value('--runtime-updates'),
     commitIntervalMs: s.value('--commit-interval'),
+    reloadBudget: { burst: s.value('--namespace-reload-burst'), refillMs: s.value('--namespace-reload-refill') },
     ticketKeyIntervalMs: s.value('--tls-ticket-key-interval'),
     sparesPerShape: s.value('--blueprint-route-pool-size'),
     routerName: s.value('--name'),

@@ -1,14 +1,20 @@
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
 import type { Rejection } from '../admission/rejection.ts';
+import type { Route } from '../domain/route.ts';
 import type { ReloadReason } from '../plan/reload-reasons.ts';
 import type { LoadedResult, LoadTimings } from './loader.ts';
 import type { CommitResult } from '../state/commit-scheduler.ts';
 
-export type CommitKind = 'unchanged' | 'written' | 'runtime' | 'deferred' | 'rejected-by-haproxy' | 'started' | 'reloaded' | 'reload-failed';
+export type CommitKind = 'unchanged' | 'written' | 'runtime' | 'deferred' | 'rejected-by-haproxy' | 'started' | 'reloaded' | 'reload-failed' | 'failed';
+
+/** How long a commit that failed for a reason that may pass (a reload, a check that could not run) waits before trying again. */
+export const RETRY_AFTER_FAILURE_MS = 2000;
 
 /** What one commit did, for the scheduler, the route status, logs and metrics. */
 export interface CommitOutcome extends CommitResult {
   result: CommitKind;
+  /** The routes this commit decided on, as written: the status of a route that arrived since waits for the next one. */
+  routes: ReadonlyMap<string, Route>;
   /** Served routes as admitted (resolved host), oldest first. */
   admitted: readonly AdmittedRoute[];
   rejections: ReadonlyMap<string, Rejection>;
@@ -26,8 +32,27 @@ export interface CommitOutcome extends CommitResult {
   refusal?: readonly string[];
   /** maxconn as sized to the open-file limit. */
   maxConnections?: number;
+  /** A reload waits for the namespaces that asked for it to have reload budget again. */
+  overBudget?: boolean;
+  /** Why the commit failed (result `failed`): the scheduler tries again. */
+  error?: string;
   /** From the start of the commit to its end. */
   durationMs: number;
+}
+
+/** What the commit path makes of a load haproxy accepted. */
+export function loadedOutcome(
+  result: LoadedResult,
+  timings: LoadTimings,
+  reasons: readonly ReloadReason[],
+): Pick<CommitOutcome, 'result' | 'load' | 'reloadReasons' | 'retryAfterMs'> {
+  const kinds: Record<LoadedResult['kind'], CommitKind> = { started: 'started', pending: 'reloaded', reloaded: 'reloaded', died: 'reloaded', failed: 'reload-failed' };
+  return {
+    result: kinds[result.kind],
+    load: { ...result, ...timings },
+    ...(result.kind === 'started' ? {} : { reloadReasons: reasons }),
+    ...(result.kind === 'failed' ? { retryAfterMs: RETRY_AFTER_FAILURE_MS } : {}),
+  };
 }
 
 /** Sees every commit's outcome: logs, route status and metrics hang here, outside the commit path. */

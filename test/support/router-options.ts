@@ -18,6 +18,7 @@ export const DEFAULT_OPTIONS: RouterOptions = {
     cookieName: undefined,
   },
   shutdown: { gracefulDelayMs: 45_000, drainTimeoutMs: 30_000 },
+  reloadBudget: { burst: 5, refillMs: 120_000 },
   timeouts: {
     connectMs: 5000,
     clientMs: 30_000,
