@@ -20,7 +20,7 @@ import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-st
 import type { DesiredConfig } from '../plan/desired-config.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
 import { loadConfiguration, type LoadedResult, type LoadTimings } from './loader.ts';
-import type { CommitKind, CommitObserver, CommitOutcome } from './outcome.ts';
+import { commandKinds, type CommitKind, type CommitObserver, type CommitOutcome } from './outcome.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
 import { BackgroundCheck } from './background-check.ts';
@@ -44,6 +44,8 @@ export interface CommitterDeps {
   commitIntervalMs: number;
   /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
   requestCommit(): void;
+  /** Takes the arrival time of the oldest source event not yet taken by a commit (router-state.ts). */
+  takeEventsReceivedAt?(): number | undefined;
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;
@@ -189,7 +191,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     let runtime: Result['runtime'];
     if (plan.kind === 'runtime') {
       const result = await applyRuntime(plan.files, plan.model, plan.plain, plan.commands);
-      runtime = { commands: plan.commands.length, ...(result.ok ? {} : { failure: result.failure }) };
+      runtime = { commands: plan.commands.length, kinds: commandKinds(plan.commands), ...(result.ok ? {} : { failure: result.failure }) };
       if (result.ok) return { result: 'runtime', runtime };
       // Out of step now: the step plans the reload (or its deferral) from there.
       plan = planCommit(state, input(model), deps.render);
@@ -197,7 +199,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (plan.kind === 'defer') {
       if (plan.subset) {
         const result = await applyRuntime(plan.subset.files, plan.subset.model, undefined, plan.subset.commands);
-        runtime = { commands: plan.subset.commands.length, ...(result.ok ? {} : { failure: result.failure }) };
+        runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
       return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, ...(runtime ? { runtime } : {}) };
     }
@@ -227,6 +229,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
     async commit() {
       const startedAt = now();
       if (restarted && deps.haproxy.running) await afterLoad();
+      // With no await in between, the events taken here are exactly those the routes and slices read next hold.
+      const eventsReceivedAt = deps.takeEventsReceivedAt?.();
       const routes = deps.routes();
       const q = applyQuarantine(state.quarantine, routes.values());
       state = { ...state, quarantine: q.quarantine };
@@ -242,6 +246,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
         notices: desired.notices,
         maxConnections: desired.model.settings.maxConnections,
         durationMs: now() - startedAt,
+        ...(eventsReceivedAt === undefined ? {} : { eventsReceivedAt }),
+        ...(state.model ? { running: state.model } : {}),
       };
       for (const observe of deps.observers) {
         try {

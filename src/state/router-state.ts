@@ -10,9 +10,12 @@ import { objectKey, type Route } from '../domain/route.ts';
 export class RouterState {
   readonly routes = new Map<string, Route>();
   readonly slices = new Map<string, EndpointSlice>();
+  /** When the oldest event no commit has taken yet arrived: what commit latency is measured from. */
+  private oldestUntaken: number | undefined;
 
-  /** Applies a batch; returns whether anything changed (sources already drop no-op updates). */
-  apply(events: readonly ResourceEvent[]): boolean {
+  /** Applies a batch received at `receivedAt`; returns whether anything changed (sources already drop no-op updates). */
+  apply(events: readonly ResourceEvent[], receivedAt = Date.now()): boolean {
+    if (events.length > 0) this.oldestUntaken ??= receivedAt;
     for (const event of events) {
       const key = objectKey(event.object);
       switch (event.kind) {
@@ -27,5 +30,12 @@ export class RouterState {
       }
     }
     return events.length > 0;
+  }
+
+  /** Hands the arrival time of the oldest event not yet taken to the commit about to read the state, which takes them all. */
+  takeReceivedAt(): number | undefined {
+    const at = this.oldestUntaken;
+    this.oldestUntaken = undefined;
+    return at;
   }
 }
