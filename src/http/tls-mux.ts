@@ -22,6 +22,8 @@ export interface ServerOptions {
   port: number;
   fetch: Handler;
   logger: Logger;
+  /** How often the certificate files are read again; upstream's 30 s unless a test says otherwise. */
+  reloadEveryMs?: number;
 }
 
 export interface ListeningServer {
@@ -67,7 +69,7 @@ export async function listenPlainAndTls(opts: ServerOptions, tls: Tls, socketDir
       opts.logger.info(`reloaded the metrics certificate (${tls.certFile})`);
       await previous.stop(false);
     })().catch((err: unknown) => opts.logger.error(`cannot reload the metrics certificate, keeping the previous one: ${errorMessage(err)}`));
-  }, RELOAD_EVERY_MS);
+  }, opts.reloadEveryMs ?? RELOAD_EVERY_MS);
   reload.unref();
 
   const open = new Set<Socket>();
