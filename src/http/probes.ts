@@ -32,7 +32,8 @@ export function publicHealthUrl(listen: ListenOptions): string {
 /** `backend-http`: haproxy answers `url` (its public frontend's monitor URI by default) with 2xx or 3xx. */
 export function httpBackendCheck(url: string): HealthCheck {
   return shared('backend-http', async () => {
-    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), tls: { rejectUnauthorized: false } });
+    // A connection per probe, as upstream's: a kept-alive one would hold on to the worker that served it across reloads.
+    const res = await fetch(url, { headers: { Connection: 'close' }, redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), tls: { rejectUnauthorized: false } });
     await res.body?.cancel();
     return res.status >= 200 && res.status < 400 ? undefined : `${url} answered ${res.status}`;
   });

@@ -31,6 +31,8 @@ export interface ListeningServer {
 }
 
 const RELOAD_EVERY_MS = 30_000;
+/** Bun.serve's own idle timeout: the front must not hold silent connections longer than the servers behind it would. */
+const IDLE_MS = 10_000;
 const TLS_HANDSHAKE = 0x16;
 
 type Tls = NonNullable<StatsOptions['tls']>;
@@ -76,6 +78,7 @@ export async function listenPlainAndTls(opts: ServerOptions, tls: Tls, socketDir
   const front: Server = createServer((client) => {
     open.add(client);
     client.once('close', () => open.delete(client));
+    client.setTimeout(IDLE_MS, () => client.destroy());
     client.once('data', (first: Buffer) => {
       const upstream = connect({ path: socketPath(first[0] === TLS_HANDSHAKE ? `tls-${generation}` : 'http') });
       const close = () => {

@@ -25,9 +25,15 @@ export function formatValue(value: number): string {
   return value === -Infinity ? '-Inf' : String(value);
 }
 
-function labelText(labels: Labels): string {
+/** `{name="value",...}` (or nothing), escaped: a row's labels are written once and shared by all its samples. */
+export function labelText(labels: Labels): string {
   const pairs = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
+}
+
+/** `text` (from labelText) with one more label, whose value needs no escaping. */
+export function withLabel(text: string, name: string, value: string): string {
+  return text === '' ? `{${name}="${value}"}` : `${text.slice(0, -1)},${name}="${value}"}`;
 }
 
 interface Family {
@@ -46,9 +52,14 @@ export class Exposition {
   }
 
   sample(name: string, labels: Labels, value: number): void {
+    this.sampleWith(name, labelText(labels), value);
+  }
+
+  /** A sample whose labels are already written (labelText). */
+  sampleWith(name: string, labels: string, value: number): void {
     const family = this.families.get(name);
     if (!family) throw new Error(`metric family ${name} was not declared`);
-    family.lines.push(`${name}${labelText(labels)} ${formatValue(value)}`);
+    family.lines.push(`${name}${labels} ${formatValue(value)}`);
   }
 
   text(): string {

@@ -6,15 +6,21 @@
  * interval); scrapes in between get the last reading's text.
  */
 import { errorMessage } from '../../errors.ts';
-import type { ShowStat } from '../../haproxy/runtime-api/show-stat.ts';
+import { parseStatLine, showStatLines } from '../../haproxy/runtime-api/show-stat.ts';
 import type { Logger } from '../../log.ts';
 import type { StatsScrapeOptions } from '../../options.ts';
 import { Exposition } from './exposition.ts';
 import type { RouteOfBackend } from './stat-labels.ts';
-import { statMetrics, type StatMetrics } from './stat-metrics.ts';
+import { StatMetricsBuilder, type StatMetrics } from './stat-metrics.ts';
+
+/** Rows turned into metrics between two turns of the event loop: a large reading must not hold commits up. */
+const ROWS_PER_SLICE = 1000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface HaproxyStatsDeps {
-  read(): Promise<ShowStat>;
+  /** The text of `show stat`. */
+  read(): Promise<string>;
   scrape: StatsScrapeOptions;
   /** The running model's view of which route each backend serves, as of now. */
   routeOf(): RouteOfBackend;
@@ -51,9 +57,16 @@ export class HaproxyStats {
     this.lastRead = this.now();
     this.scrapes++;
     try {
-      const stat = await this.deps.read();
-      this.last = statMetrics(stat.rows, { columns: this.columns, serverThreshold: this.deps.scrape.serverThreshold, routeOf: this.deps.routeOf() });
-      this.parseFailures += stat.malformed + this.last.parseFailures;
+      const lines = showStatLines(await this.deps.read());
+      const builder = new StatMetricsBuilder({ columns: this.columns, serverThreshold: this.deps.scrape.serverThreshold, routeOf: this.deps.routeOf() });
+      for (let i = 0; i < lines.length; i++) {
+        if (i > 0 && i % ROWS_PER_SLICE === 0) await nextTurn();
+        const row = parseStatLine(lines[i] ?? '');
+        if (row) builder.add(row);
+        else this.parseFailures++;
+      }
+      this.last = builder.result();
+      this.parseFailures += this.last.parseFailures;
       this.intervalMs = Math.round((this.last.rows / 1000 + 1) * this.deps.scrape.baseIntervalMs);
       this.up = true;
     } catch (err) {

@@ -1,6 +1,6 @@
 /** haproxy's `show stat` rows as openshift-router's haproxy_frontend_*, haproxy_backend_* and haproxy_server_* metrics. */
 import { STAT_COLUMN, STAT_TYPE, type StatRow } from '../../haproxy/runtime-api/show-stat.ts';
-import { Exposition, type Labels } from './exposition.ts';
+import { Exposition, labelText, withLabel, type Labels } from './exposition.ts';
 import { BACKEND_COLUMNS, FRONTEND_COLUMNS, SERVER_COLUMNS, statusValue, type ColumnMetric } from './stat-columns.ts';
 import { backendLabels, serverLabels, type RouteOfBackend } from './stat-labels.ts';
 
@@ -44,50 +44,64 @@ function selected(section: Section, columns: ReadonlySet<number>): Selected[] {
     .filter((c) => columns.has(c.column));
 }
 
-export function statMetrics(rows: readonly StatRow[], opts: StatMetricsOptions): StatMetrics {
-  const exported = { frontend: selected('frontend', opts.columns), backend: selected('backend', opts.columns), server: selected('server', opts.columns) };
-  const proxies = new Exposition();
-  const servers = new Exposition();
-  let parseFailures = 0;
-  let counted = 0;
-  let serverCount = 0;
-  let maxConnections: number | undefined;
-  const write = (e: Exposition, section: Section, row: StatRow, labels: Labels) => {
-    counted++;
-    for (const { column, name, metric } of exported[section]) {
-      const text = row[column];
-      if (text === undefined || text === '') continue;
-      const value = column === STAT_COLUMN.status ? statusValue(text) : /^-?[0-9]+$/.test(text) ? Number(text) : undefined;
-      if (value === undefined) {
-        parseFailures++;
-        continue;
-      }
-      e.declare(name, metric.type, metric.help);
-      e.sample(name, metric.code === undefined ? labels : { ...labels, code: metric.code }, value);
-    }
-  };
-  for (const row of rows) {
+/** Takes rows one at a time, so a large reading can be turned into metrics in slices, between which commits run. */
+export class StatMetricsBuilder {
+  private readonly exported: Readonly<Record<Section, Selected[]>>;
+  private readonly proxies = new Exposition();
+  private readonly servers = new Exposition();
+  private rows = 0;
+  private serverCount = 0;
+  private parseFailures = 0;
+  private maxConnections: number | undefined;
+
+  constructor(private readonly opts: StatMetricsOptions) {
+    this.exported = { frontend: selected('frontend', opts.columns), backend: selected('backend', opts.columns), server: selected('server', opts.columns) };
+  }
+
+  add(row: StatRow): void {
     const proxy = row[STAT_COLUMN.proxy] ?? '';
     switch (row[STAT_COLUMN.type]) {
       case STAT_TYPE.frontend: {
         const limit = Number(row[6]);
-        if (proxy === 'public' && row[6] !== '' && Number.isInteger(limit)) maxConnections = limit;
-        write(proxies, 'frontend', row, { frontend: proxy });
-        break;
+        if (proxy === 'public' && row[6] !== '' && Number.isInteger(limit)) this.maxConnections = limit;
+        return this.write(this.proxies, 'frontend', row, { frontend: proxy });
       }
       case STAT_TYPE.backend: {
-        const labels = backendLabels(proxy, opts.routeOf);
-        if (labels) write(proxies, 'backend', row, labels);
-        break;
+        const labels = backendLabels(proxy, this.opts.routeOf);
+        return labels && this.write(this.proxies, 'backend', row, labels);
       }
       case STAT_TYPE.server: {
-        serverCount++;
-        const backend = backendLabels(proxy, opts.routeOf);
-        if (backend && serverCount <= opts.serverThreshold) write(servers, 'server', row, serverLabels(row[STAT_COLUMN.service] ?? '', backend));
-        break;
+        this.serverCount++;
+        const backend = backendLabels(proxy, this.opts.routeOf);
+        if (backend && this.serverCount <= this.opts.serverThreshold) this.write(this.servers, 'server', row, serverLabels(row[STAT_COLUMN.service] ?? '', backend));
       }
     }
   }
-  const text = proxies.text() + (serverCount > opts.serverThreshold ? '' : servers.text());
-  return { text, rows: counted, servers: serverCount, parseFailures, maxConnections };
+
+  result(): StatMetrics {
+    const text = this.proxies.text() + (this.serverCount > this.opts.serverThreshold ? '' : this.servers.text());
+    return { text, rows: this.rows, servers: this.serverCount, parseFailures: this.parseFailures, maxConnections: this.maxConnections };
+  }
+
+  private write(e: Exposition, section: Section, row: StatRow, labels: Labels): void {
+    this.rows++;
+    const text = labelText(labels);
+    for (const { column, name, metric } of this.exported[section]) {
+      const field = row[column];
+      if (field === undefined || field === '') continue;
+      const value = column === STAT_COLUMN.status ? statusValue(field) : Number(field);
+      if (!Number.isInteger(value)) {
+        this.parseFailures++;
+        continue;
+      }
+      e.declare(name, metric.type, metric.help);
+      e.sampleWith(name, metric.code === undefined ? text : withLabel(text, 'code', metric.code), value);
+    }
+  }
+}
+
+export function statMetrics(rows: readonly StatRow[], opts: StatMetricsOptions): StatMetrics {
+  const builder = new StatMetricsBuilder(opts);
+  for (const row of rows) builder.add(row);
+  return builder.result();
 }
