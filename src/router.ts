@@ -3,7 +3,8 @@ import { AdmissionIndex } from './admission/admission-index.ts';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
-import type { ConfigSettings } from './config/settings.ts';
+import { INTERNAL_HEALTH_PATH, type ConfigSettings } from './config/settings.ts';
+import { statsPageSettings, type StatsAuth } from './config/stats-page.ts';
 import { createCommitter } from './commit/committer.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
@@ -18,6 +19,8 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
+import { readStatsCredentials } from './http/credentials.ts';
+import { startObservability } from './http/observability.ts';
 import { prepareWorkingDir, PRIVATE_DIR_MODE } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
@@ -73,7 +76,7 @@ export interface ResolvedFiles {
   ticketKeysPath: string;
 }
 
-export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles): ConfigSettings {
+export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles, statsAuth?: StatsAuth): ConfigSettings {
   return {
     ...options.listen,
     ...options.haproxy,
@@ -85,6 +88,8 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     certDir: paths.certDir,
     sniSocketPath: paths.sniSocket,
     noSniSocketPath: paths.noSniSocket,
+    monitorUri: options.stats.listen && options.stats.server === 'router' ? INTERNAL_HEALTH_PATH : undefined,
+    statsPage: statsPageSettings(options.stats, statsAuth),
   };
 }
 
@@ -119,6 +124,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const certs = new CertStore(paths.certDir);
   await certs.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
+  const statsAuth = await readStatsCredentials(options.stats);
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
@@ -136,6 +142,15 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       scheduler.requestNow();
     },
   });
+  const observability = await startObservability({
+    stats: options.stats,
+    publicListen: options.listen,
+    auth: statsAuth,
+    adminSocket: paths.adminSocket,
+    socketDir: paths.run,
+    haproxyStarted: () => supervisor.supervising,
+    logger: deps.logger,
+  });
   const state = new RouterState();
   const wiring = deps.source
     ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, hostAddresses: undefined }
@@ -143,7 +158,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
   const admission = new AdmissionIndex(options.admission, tlsValidator?.validate);
-  const settings = settingsFromOptions(options, paths, files);
+  const settings = settingsFromOptions(options, paths, files, statsAuth);
   const fdLimit = readOpenFileLimit();
   const reloads = reloadCounter();
   const committer = createCommitter({
@@ -178,7 +193,9 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     commitIntervalMs: options.commitIntervalMs,
     reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
+    takeEventsReceivedAt: () => state.takeReceivedAt(),
     observers: [
+      observability.observe,
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
       // A failed commit decided nothing: every route keeps the status it has.
@@ -213,14 +230,19 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     },
   );
   const source = wiring.source;
-  await source.start({
-    apply(events) {
-      if (state.apply(events)) scheduler.request();
-    },
-    synced() {
-      scheduler.enable();
-    },
-  });
+  await source
+    .start({
+      apply(events) {
+        if (state.apply(events)) scheduler.request();
+      },
+      synced() {
+        scheduler.enable();
+      },
+    })
+    .catch(async (err: unknown) => {
+      await observability.stop();
+      throw err;
+    });
   // An empty source still gets a serving haproxy (every host answers 503).
   scheduler.request();
   await scheduler.flush();
@@ -234,6 +256,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     await source.stop();
     await scheduler.stop();
     committer.stop();
+    await observability.stop();
   };
   if (!supervisor.supervising) {
     await stopIntake();
@@ -242,6 +265,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   }
   ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
   const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, supervisor, releaseWorkingDir, log });
+  observability.serving(shutdown);
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),

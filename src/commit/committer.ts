@@ -23,7 +23,7 @@ import { DEFAULT_RELOAD_BUDGET, type ReloadBudget } from '../plan/reload-budget.
 import type { DesiredConfig } from '../plan/desired-config.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
 import { loadConfiguration } from './loader.ts';
-import { loadedOutcome, RETRY_AFTER_FAILURE_MS, type CommitObserver, type CommitOutcome } from './outcome.ts';
+import { commandKinds, loadedOutcome, RETRY_AFTER_FAILURE_MS, type CommitObserver, type CommitOutcome } from './outcome.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
 import { BackgroundCheck } from './background-check.ts';
@@ -50,6 +50,8 @@ export interface CommitterDeps {
   reloadBudget?: ReloadBudget;
   /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
   requestCommit(): void;
+  /** Takes the arrival time of the oldest source event not yet taken by a commit (router-state.ts). */
+  takeEventsReceivedAt?(): number | undefined;
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;
@@ -212,7 +214,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     let runtime: Result['runtime'];
     if (plan.kind === 'runtime') {
       const result = await applyRuntime(plan.files, plan.model, plan.plain, plan.commands);
-      runtime = { commands: plan.commands.length, ...(result.ok ? {} : { failure: result.failure }) };
+      runtime = { commands: plan.commands.length, kinds: commandKinds(plan.commands), ...(result.ok ? {} : { failure: result.failure }) };
       if (result.ok) return { result: 'runtime', runtime };
       // Out of step now: the step plans the reload (or its deferral) from there.
       plan = planCommit(state, input(model), deps.render);
@@ -220,7 +222,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (plan.kind === 'defer') {
       if (plan.subset) {
         const result = await applyRuntime(plan.subset.files, plan.subset.model, undefined, plan.subset.commands);
-        runtime = { commands: plan.subset.commands.length, ...(result.ok ? {} : { failure: result.failure }) };
+        runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
       return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, overBudget: plan.overBudget, ...(runtime ? { runtime } : {}) };
     }
@@ -242,6 +244,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
   async function commit(): Promise<CommitOutcome> {
     const startedAt = now();
     if (restarted && deps.haproxy.running) await afterLoad();
+    // With no await in between, the events taken here are exactly those the routes and slices read next hold.
+    const eventsReceivedAt = deps.takeEventsReceivedAt?.();
     const q = applyQuarantine(state.quarantine, deps.routes().values());
     state = quarantined(state, q.quarantine);
     const desired = deps.desired(deps.routes().values(), q.held);
@@ -257,6 +261,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
       notices: desired.notices,
       maxConnections: desired.model.settings.maxConnections,
       durationMs: now() - startedAt,
+      ...(eventsReceivedAt === undefined ? {} : { eventsReceivedAt }),
+      ...(state.model ? { running: state.model } : {}),
     };
   }
 

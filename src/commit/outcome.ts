@@ -1,6 +1,8 @@
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import type { Route } from '../domain/route.ts';
+import type { ConfigModel } from '../config/model.ts';
+import type { RuntimeCommand } from '../plan/commands.ts';
 import type { ReloadReason } from '../plan/reload-reasons.ts';
 import type { LoadedResult, LoadTimings } from './loader.ts';
 import type { CommitResult } from '../state/commit-scheduler.ts';
@@ -22,8 +24,8 @@ export interface CommitOutcome extends CommitResult {
   notices: ReadonlyMap<string, string>;
   /** Why this commit reloaded (or wanted to), when it did. */
   reloadReasons?: readonly ReloadReason[];
-  /** Runtime commands sent, and the failure that turned them into a reload. */
-  runtime?: { commands: number; failure?: string };
+  /** Runtime commands sent (by kind), and the failure that turned them into a reload. */
+  runtime?: { commands: number; kinds: ReadonlyMap<RuntimeCommand['kind'], number>; failure?: string };
   /** Routes haproxy refused this time (by key), now kept out until their TLS changes. */
   quarantined?: readonly string[];
   /** A generation haproxy accepted and what became of loading it. */
@@ -38,6 +40,17 @@ export interface CommitOutcome extends CommitResult {
   error?: string;
   /** From the start of the commit to its end. */
   durationMs: number;
+  /** When the oldest source event this commit took in was received (ms since the epoch); undefined: none. */
+  eventsReceivedAt?: number;
+  /** What haproxy's worker runs after this commit, e.g. which route each backend (spares included) serves; none before the first load. */
+  running?: ConfigModel;
+}
+
+/** How many commands of each kind a runtime update sends. */
+export function commandKinds(commands: readonly RuntimeCommand[]): ReadonlyMap<RuntimeCommand['kind'], number> {
+  const kinds = new Map<RuntimeCommand['kind'], number>();
+  for (const c of commands) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+  return kinds;
 }
 
 /** What the commit path makes of a load haproxy accepted. */
