@@ -8,7 +8,7 @@ import type { Watcher } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
 import type { RouteIngress } from '../../status/ingress-status.ts';
 import { toEndpointSlices, toRoute } from '../convert.ts';
-import { stableStringify } from '../stable-json.ts';
+import { sameValue } from '../same-value.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
 
 type Kind = ResourceEvent['kind'];
@@ -51,7 +51,8 @@ const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
  */
 export class KubeSource implements Source {
   private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map() };
-  private readonly emitted = new Map<string, string>();
+  /** What the sink holds, by `kind key`. */
+  private readonly emitted = new Map<string, DomainObject>();
   /** Endpoints objects can become several slice records; remember which, to delete them together. */
   private readonly slicesOf = new Map<string, string[]>();
   private readonly routeRecords = new Map<string, RouteRecord>();
@@ -224,15 +225,14 @@ export class KubeSource implements Source {
       const id = `${kind} ${key}`;
       const object = this.tracked[kind].get(key);
       const wanted = object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
-      const json = wanted ? stableStringify(wanted) : undefined;
       const before = this.emitted.get(id);
-      if (json === before) continue;
-      if (wanted && json) {
-        this.emitted.set(id, json);
+      if (wanted) {
+        if (sameValue(wanted, before)) continue;
+        this.emitted.set(id, wanted);
         events.push({ kind, type: 'upsert', object: wanted } as ResourceEvent);
-      } else if (before !== undefined) {
+      } else if (before) {
         this.emitted.delete(id);
-        events.push({ kind, type: 'delete', object: JSON.parse(before) } as ResourceEvent);
+        events.push({ kind, type: 'delete', object: before } as ResourceEvent);
       }
     }
     return events;
