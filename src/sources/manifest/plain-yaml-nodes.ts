@@ -8,11 +8,7 @@
 
 /** First characters that make a plain scalar something else (or a form left to `yaml`). */
 const INDICATORS = new Set('-?:,[]{}#&*!|>\'"%@`');
-/** Plain keys that resolve to strings in every parser; `true`, `null`, `1`, `~` and the like are left to `yaml`. */
-const STRING_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const NON_STRING_KEYS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
-/** Signed hex and octal: `yaml` keeps them as strings, Bun reads numbers. */
-const SIGNED_RADIX = /^[-+]0[xXoO]/;
 /** Double-quoted escapes both parsers decode the same way. */
 const ESCAPES = new Set('\\"/bfnrtux0');
 
@@ -30,10 +26,32 @@ export interface ScannedKey {
 
 const isBlank = (c: string | undefined) => c === ' ' || c === undefined;
 
+/**
+ * A plain key that resolves to a string in every parser (`[A-Za-z_][A-Za-z0-9_./-]*`);
+ * `true`, `null`, `1`, `~` and the like are left to `yaml`. Hand-written: this runs for every line.
+ */
+function isStringKey(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let j = 0; j < key.length; j++) {
+    const c = key.charCodeAt(j);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) continue;
+    if (j > 0 && ((c >= 48 && c <= 57) || c === 46 || c === 47 || c === 45)) continue;
+    return false;
+  }
+  return !NON_STRING_KEYS.has(key);
+}
+
+/** Signed hex and octal (`+0x1F`): `yaml` keeps them as strings, Bun reads numbers. */
+function isSignedRadix(s: string, i: number): boolean {
+  const sign = s[i];
+  return (sign === '+' || sign === '-') && s[i + 1] === '0' && 'xXoO'.includes(s[i + 2] ?? '-');
+}
+
 /** `# ...` after whitespace, or nothing: what may follow a complete node on its line. */
 export function restIsEmpty(s: string, i: number): boolean {
-  const rest = s.slice(i).trimStart();
-  return rest === '' || (rest.startsWith('#') && rest.length < s.length - i);
+  let j = i;
+  while (s.charCodeAt(j) === 32) j++;
+  return j === s.length || (s[j] === '#' && j > i);
 }
 
 /** A quoted scalar starting at `i`, ending on this line; for keys, no escapes (their decoded text must be exact). */
@@ -70,8 +88,10 @@ export function scanKey(s: string, i: number): ScannedKey | undefined {
   let colon = s.indexOf(': ', i);
   if (colon < 0 && s.endsWith(':')) colon = s.length - 1;
   if (colon < 0) return undefined;
-  const key = s.slice(i, colon).trimEnd();
-  return STRING_KEY.test(key) && !NON_STRING_KEYS.has(key) ? { end: colon + 1, key } : undefined;
+  let keyEnd = colon;
+  while (keyEnd > i && s.charCodeAt(keyEnd - 1) === 32) keyEnd--;
+  const key = s.slice(i, keyEnd);
+  return isStringKey(key) ? { end: colon + 1, key } : undefined;
 }
 
 /** Whether `s` from `i` starts with a `key:` (as opposed to a scalar) in the accepted forms. */
@@ -81,13 +101,15 @@ export function startsWithKey(s: string, i: number): boolean {
 
 /** A plain scalar in block context from `i` to the end of the line (or a comment). */
 function scanBlockPlain(s: string, i: number): Scanned | undefined {
-  if (INDICATORS.has(s[i] ?? '') || SIGNED_RADIX.test(s.slice(i))) return undefined;
+  if (INDICATORS.has(s[i] ?? '') || isSignedRadix(s, i)) return undefined;
   const comment = s.indexOf(' #', i);
   const end = comment < 0 ? s.length : comment;
-  const text = s.slice(i, end).trimEnd();
-  // `a: b: c` is an error in `yaml` and a string in Bun.
-  if (text.includes(': ') || text.endsWith(':')) return undefined;
-  return { end };
+  // `a: b: c` and `a: b:` are errors in `yaml` and strings in Bun.
+  const colon = s.indexOf(': ', i);
+  if (colon >= 0 && colon < end) return undefined;
+  let last = end - 1;
+  while (s.charCodeAt(last) === 32) last--;
+  return s[last] === ':' ? undefined : { end };
 }
 
 /**
@@ -122,7 +144,7 @@ function scanFlowPlain(s: string, i: number, asKey: boolean): Scanned | undefine
     j++;
   }
   const text = s.slice(i, j).trimEnd();
-  if (asKey ? !STRING_KEY.test(text) || NON_STRING_KEYS.has(text) : text === '' || SIGNED_RADIX.test(text)) return undefined;
+  if (asKey ? !isStringKey(text) : text === '' || isSignedRadix(text, 0)) return undefined;
   return { end: i + text.length, text };
 }
 

@@ -104,12 +104,13 @@ class Recogniser {
       if (indent !== 0 || dash) notPlain();
       this.stack.push({ indent: 0, keys: new Set() });
     }
-    while ((this.stack.at(-1)?.indent ?? -1) > indent) this.stack.pop();
-    let top = this.stack.at(-1);
+    const stack = this.stack;
+    while (stack.length > 0 && (stack[stack.length - 1] as Container).indent > indent) stack.pop();
+    let top = stack[stack.length - 1];
     // A key after a sequence that sat at its key's indentation closes the sequence.
-    if (top && !top.keys && !dash && top.indent === indent && this.stack.at(-2)?.indent === indent) {
-      this.stack.pop();
-      top = this.stack.at(-1);
+    if (top && !top.keys && !dash && top.indent === indent && stack[stack.length - 2]?.indent === indent) {
+      stack.pop();
+      top = stack[stack.length - 1];
     }
     if (!top || top.indent !== indent || !top.keys !== dash) notPlain();
     if (dash) this.entry(line, indent);
