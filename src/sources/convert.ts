@@ -22,6 +22,7 @@ import {
   type JsonObject,
 } from './fields.ts';
 import { compareIPs } from './order.ts';
+import { shared } from './shared-strings.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
 export type Conversion<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -54,19 +55,19 @@ export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Rou
     return {
       ...id,
       uid: optString(meta.uid, 'metadata.uid'),
-      creationTimestamp: timestamp(meta.creationTimestamp, 'metadata.creationTimestamp'),
+      creationTimestamp: shared(timestamp(meta.creationTimestamp, 'metadata.creationTimestamp')),
       labels: optStringMap(meta.labels, 'metadata.labels'),
       annotations: optStringMap(meta.annotations, 'metadata.annotations'),
       host: optString(spec.host, 'spec.host'),
       subdomain: optString(spec.subdomain, 'spec.subdomain'),
-      path: optString(spec.path, 'spec.path'),
+      path: shared(optString(spec.path, 'spec.path')),
       to: routeTarget(spec.to, 'spec.to'),
       alternateBackends: optArray(spec.alternateBackends, 'spec.alternateBackends').map((t, i) =>
         routeTarget(t, `spec.alternateBackends[${i}]`),
       ),
       targetPort: targetPort(optObject(spec.port, 'spec.port')?.targetPort, 'spec.port.targetPort'),
       tls: routeTLS(spec.tls, 'spec.tls'),
-      wildcardPolicy: optString(spec.wildcardPolicy, 'spec.wildcardPolicy') || 'None',
+      wildcardPolicy: shared(optString(spec.wildcardPolicy, 'spec.wildcardPolicy')) || 'None',
     };
   });
 }
@@ -99,7 +100,7 @@ function convert<T>(
     const meta = reqObject(obj.metadata, 'metadata');
     const name = reqString(meta.name, 'metadata.name');
     label = `${kind} ${name}`;
-    const namespace = optString(meta.namespace, 'metadata.namespace') || opts.defaultNamespace || '';
+    const namespace = shared(optString(meta.namespace, 'metadata.namespace')) || opts.defaultNamespace || '';
     if (namespace === '') throw new FieldError('metadata.namespace must be a non-empty string');
     label = `${kind} ${namespace}/${name}`;
     return { ok: true, value: body(obj, meta, { namespace, name }) };
@@ -119,8 +120,8 @@ function timestamp(v: unknown, path: string): string {
 function routeTarget(v: unknown, path: string): RouteTarget {
   const o = reqObject(v, path);
   return {
-    kind: optString(o.kind, `${path}.kind`) || 'Service',
-    name: reqString(o.name, `${path}.name`),
+    kind: shared(optString(o.kind, `${path}.kind`)) || 'Service',
+    name: shared(reqString(o.name, `${path}.name`)),
     weight: optInt(o.weight, `${path}.weight`),
   };
 }
@@ -128,7 +129,7 @@ function routeTarget(v: unknown, path: string): RouteTarget {
 /** An empty string selects every port, like an unset one (upstream checks the length of the port text). */
 function targetPort(v: unknown, path: string): number | string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return shared(v);
   if (Number.isSafeInteger(v)) return v as number;
   throw new FieldError(`${path} must be an integer or a string`);
 }
@@ -137,8 +138,8 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
   const o = optObject(v, path);
   if (o === undefined) return undefined;
   return {
-    termination: optString(o.termination, `${path}.termination`),
-    insecureEdgeTerminationPolicy: optString(o.insecureEdgeTerminationPolicy, `${path}.insecureEdgeTerminationPolicy`),
+    termination: shared(optString(o.termination, `${path}.termination`)),
+    insecureEdgeTerminationPolicy: shared(optString(o.insecureEdgeTerminationPolicy, `${path}.insecureEdgeTerminationPolicy`)),
     certificate: optString(o.certificate, `${path}.certificate`),
     key: optString(o.key, `${path}.key`),
     caCertificate: optString(o.caCertificate, `${path}.caCertificate`),
@@ -147,7 +148,7 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
 }
 
 function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): EndpointSlice[] {
-  const addressType = optString(o.addressType, 'addressType');
+  const addressType = shared(optString(o.addressType, 'addressType'));
   if (addressType === 'FQDN') return [];
   const addresses = optArray(o.endpoints, 'endpoints').flatMap((v, i) => {
     const path = `endpoints[${i}]`;
@@ -230,10 +231,10 @@ function endpointPorts(v: unknown, path: string): EndpointPort[] {
       if (port === undefined) return [];
       return [
         {
-          name: optString(o.name, `${pp}.name`),
+          name: shared(optString(o.name, `${pp}.name`)),
           port,
-          protocol: optString(o.protocol, `${pp}.protocol`) || 'TCP',
-          appProtocol: optString(o.appProtocol, `${pp}.appProtocol`),
+          protocol: shared(optString(o.protocol, `${pp}.protocol`)) || 'TCP',
+          appProtocol: shared(optString(o.appProtocol, `${pp}.appProtocol`)),
         },
       ];
     })
