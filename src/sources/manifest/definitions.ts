@@ -31,6 +31,10 @@ interface Entry {
 /** Events come out grouped by kind in this order, then by key, so logs and tests see a stable order. */
 const KIND_ORDER: readonly Kind[] = ['EndpointSlice', 'Route'];
 
+function compareEntries(a: Entry, b: Entry): number {
+  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compareText(a.key, b.key);
+}
+
 function* objectsOf(objects: ManifestObjects | undefined): Generator<[Kind, DomainObject]> {
   if (!objects) return;
   for (const object of objects.endpointSlices) yield ['EndpointSlice', object];
@@ -39,31 +43,30 @@ function* objectsOf(objects: ManifestObjects | undefined): Generator<[Kind, Doma
 
 /** The objects of every file, merged: see `replace`, `pending` and `commit`. */
 export class Definitions {
-  private readonly entries = new Map<string, Entry>();
+  /** By kind, then `namespace/name`. */
+  private readonly entries: Record<Kind, Map<string, Entry>> = { EndpointSlice: new Map(), Route: new Map() };
   /** Entries changed since the last commit. */
-  private readonly dirty = new Set<string>();
+  private readonly dirty = new Set<Entry>();
   /** Entries defined more than once, for the warnings. */
-  private readonly repeated = new Set<string>();
+  private readonly repeated = new Set<Entry>();
 
   /** Records that `file` now defines `after` (nothing, when it is gone) instead of `before`. */
   replace(file: string, before: ManifestObjects | undefined, after: ManifestObjects | undefined): void {
     for (const [kind, object] of objectsOf(before)) {
-      const id = `${kind} ${objectKey(object)}`;
-      const entry = this.entries.get(id);
+      const entry = this.entries[kind].get(objectKey(object));
       if (!entry) continue;
       entry.definitions = entry.definitions.filter((d) => d.file !== file);
-      this.touch(id, entry);
+      this.touch(entry);
     }
     for (const [kind, object] of objectsOf(after)) {
       const key = objectKey(object);
-      const id = `${kind} ${key}`;
-      let entry = this.entries.get(id);
-      if (!entry) this.entries.set(id, (entry = { kind, key, definitions: [], emitted: undefined }));
+      let entry = this.entries[kind].get(key);
+      if (!entry) this.entries[kind].set(key, (entry = { kind, key, definitions: [], emitted: undefined }));
       const defs = entry.definitions;
       let at = defs.length;
       while (at > 0 && compareText((defs[at - 1] as Definition).file, file) > 0) at--;
       defs.splice(at, 0, { file, object });
-      this.touch(id, entry);
+      this.touch(entry);
     }
   }
 
@@ -73,26 +76,21 @@ export class Definitions {
    * built in another key order, or moved to another file, are no change.
    */
   pending(): ResourceEvent[] {
-    const events: ResourceEvent[] = [];
-    for (const id of this.dirty) {
-      const entry = this.entries.get(id);
-      if (!entry) continue;
+    const changed: { entry: Entry; event: ResourceEvent }[] = [];
+    for (const entry of this.dirty) {
       const winner = entry.definitions.at(-1)?.object;
-      if (winner && !sameValue(winner, entry.emitted)) events.push({ kind: entry.kind, type: 'upsert', object: winner } as ResourceEvent);
-      else if (!winner && entry.emitted) events.push({ kind: entry.kind, type: 'delete', object: entry.emitted } as ResourceEvent);
+      const kind = entry.kind;
+      if (winner && !sameValue(winner, entry.emitted)) changed.push({ entry, event: { kind, type: 'upsert', object: winner } as ResourceEvent });
+      else if (!winner && entry.emitted) changed.push({ entry, event: { kind, type: 'delete', object: entry.emitted } as ResourceEvent });
     }
-    return events.sort(
-      (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compareText(objectKey(a.object), objectKey(b.object)),
-    );
+    return changed.sort((a, b) => compareEntries(a.entry, b.entry)).map((c) => c.event);
   }
 
   /** The sink applied `pending()`: it now holds every object's winning definition. */
   commit(): void {
-    for (const id of this.dirty) {
-      const entry = this.entries.get(id);
-      if (!entry) continue;
+    for (const entry of this.dirty) {
       entry.emitted = entry.definitions.at(-1)?.object;
-      if (!entry.emitted) this.entries.delete(id);
+      if (!entry.emitted) this.entries[entry.kind].delete(entry.key);
     }
     this.dirty.clear();
   }
@@ -100,8 +98,9 @@ export class Definitions {
   /** One warning per overridden definition, naming both places. */
   warnings(): string[] {
     const warnings: string[] = [];
-    for (const id of [...this.repeated].sort(compareText)) {
-      const defs = this.entries.get(id)?.definitions ?? [];
+    for (const entry of [...this.repeated].sort(compareEntries)) {
+      const id = `${entry.kind} ${entry.key}`;
+      const defs = entry.definitions;
       for (let i = 1; i < defs.length; i++) {
         const [previous, current] = [defs[i - 1]?.file, defs[i]?.file];
         warnings.push(
@@ -114,9 +113,9 @@ export class Definitions {
     return warnings;
   }
 
-  private touch(id: string, entry: Entry): void {
-    this.dirty.add(id);
-    if (entry.definitions.length > 1) this.repeated.add(id);
-    else this.repeated.delete(id);
+  private touch(entry: Entry): void {
+    this.dirty.add(entry);
+    if (entry.definitions.length > 1) this.repeated.add(entry);
+    else this.repeated.delete(entry);
   }
 }
