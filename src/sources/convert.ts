@@ -6,7 +6,7 @@
  */
 import { compareText } from '../domain/compare.ts';
 import type { EndpointAddress, EndpointPort, EndpointSlice } from '../domain/endpoints.ts';
-import { canonicalIp } from '../domain/ip.ts';
+import { formatIp, parseIp } from '../domain/ip.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
   FieldError,
@@ -21,7 +21,7 @@ import {
   reqString,
   type JsonObject,
 } from './fields.ts';
-import { compareIPs } from './order.ts';
+import { compareParsedIPs } from './order.ts';
 import { shared } from './shared-strings.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
@@ -157,9 +157,7 @@ function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): Endpo
     // Unset readiness counts as ready, as in Kubernetes.
     const ready = optBool(conditions?.ready, `${path}.conditions.ready`) !== false;
     const podName = podNameOf(ep.targetRef, `${path}.targetRef`);
-    return optArray(ep.addresses, `${path}.addresses`).map(
-      (a, j): EndpointAddress => ({ ip: enteredIp(reqString(a, `${path}.addresses[${j}]`)), ready, podName }),
-    );
+    return optArray(ep.addresses, `${path}.addresses`).map((a, j) => entered(reqString(a, `${path}.addresses[${j}]`), ready, podName));
   });
   const labels = optStringMap(meta.labels, 'metadata.labels');
   return [
@@ -167,7 +165,7 @@ function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): Endpo
       ...id,
       serviceName: labels[SERVICE_NAME_LABEL] ?? '',
       addressType,
-      addresses: addresses.sort(compareAddresses),
+      addresses: sorted(addresses),
       ports: endpointPorts(o.ports, 'ports'),
     },
   ];
@@ -188,22 +186,24 @@ function fromEndpoints(o: JsonObject, _meta: JsonObject, id: ObjectId): Endpoint
       name: subsets.length === 1 ? id.name : `${id.name}/${i}`,
       serviceName: id.name,
       // Endpoints carry one address family (the Service's primary one).
-      addressType: addresses.length > 0 && addresses.every((a) => a.ip.includes(':')) ? 'IPv6' : 'IPv4',
-      addresses: addresses.sort(compareAddresses),
+      addressType: addresses.length > 0 && addresses.every((a) => a.address.ip.includes(':')) ? 'IPv6' : 'IPv4',
+      addresses: sorted(addresses),
       ports: endpointPorts(s.ports, `${path}.ports`),
     };
   });
 }
 
-function coreAddresses(v: unknown, path: string, ready: boolean): EndpointAddress[] {
+function coreAddresses(v: unknown, path: string, ready: boolean): Entered[] {
   return optArray(v, path).map((a, i) => {
     const o = reqObject(a, `${path}[${i}]`);
-    return {
-      ip: enteredIp(reqString(o.ip, `${path}[${i}].ip`)),
-      ready,
-      podName: podNameOf(o.targetRef, `${path}[${i}].targetRef`),
-    };
+    return entered(reqString(o.ip, `${path}[${i}].ip`), ready, podNameOf(o.targetRef, `${path}[${i}].targetRef`));
   });
+}
+
+/** An address as entered, with its 16-byte form for sorting (undefined when it is no address). */
+interface Entered {
+  address: EndpointAddress;
+  bytes: Uint8Array | undefined;
 }
 
 /**
@@ -212,8 +212,17 @@ function coreAddresses(v: unknown, path: string, ready: boolean): EndpointAddres
  * came: the endpoint filter refuses it, naming its slice, and the rest of
  * the slice still serves.
  */
-function enteredIp(text: string): string {
-  return canonicalIp(text) ?? text;
+function entered(text: string, ready: boolean, podName: string): Entered {
+  const ip = parseIp(text);
+  return { address: { ip: ip ? formatIp(ip) : text, ready, podName }, bytes: ip?.bytes };
+}
+
+/** By IP then pod name; each address is parsed once, not once per comparison. */
+function sorted(entries: Entered[]): EndpointAddress[] {
+  if (entries.length > 1) {
+    entries.sort((a, b) => compareParsedIPs(a.bytes, a.address.ip, b.bytes, b.address.ip) || compareText(a.address.podName, b.address.podName));
+  }
+  return entries.map((e) => e.address);
 }
 
 function podNameOf(v: unknown, path: string): string {
@@ -239,10 +248,6 @@ function endpointPorts(v: unknown, path: string): EndpointPort[] {
       ];
     })
     .sort(comparePorts);
-}
-
-function compareAddresses(a: EndpointAddress, b: EndpointAddress): number {
-  return compareIPs(a.ip, b.ip) || compareText(a.podName, b.podName);
 }
 
 function comparePorts(a: EndpointPort, b: EndpointPort): number {
