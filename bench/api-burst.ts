@@ -82,9 +82,12 @@ if (!router) await observed.start({ apply: (events) => void state.apply(events),
 const syncMs = performance.now() - started;
 
 const rows: string[] = [];
+let firstBefore = 0;
+let lastAfter = 0;
 for (let round = 1; round <= BURSTS; round++) {
   await sleep(2000);
   const before = status('VmRSS');
+  firstBefore ||= before;
   progress.round = round;
   progress.moved = new Set();
   progress.batches = 0;
@@ -92,10 +95,13 @@ for (let round = 1; round <= BURSTS; round++) {
   const commitsBefore = router?.commits() ?? 0;
   resetPeak();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   api.stdin.write(`burst ${round}\n`);
   api.stdin.flush();
   await applied;
   const appliedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   await router?.flush();
   const committedMs = performance.now() - t0;
   const peak = status('VmHWM');
@@ -105,13 +111,15 @@ for (let round = 1; round <= BURSTS; round++) {
     after.push(status('VmRSS'));
   }
   const commits = router ? String(router.commits() - commitsBefore) : '-';
-  rows.push(`| ${round} | ${appliedMs.toFixed(0)} | ${router ? committedMs.toFixed(0) : '-'} | ${progress.batches} | ${commits} | ${before} | ${peak} | ${after.join(' / ')} | ${(((after[2] ?? 0) - before) / before * 100).toFixed(1)}% |`);
+  lastAfter = after[2] ?? 0;
+  rows.push(`| ${round} | ${appliedMs.toFixed(0)} (${cpuMs.toFixed(0)}) | ${router ? committedMs.toFixed(0) : '-'} | ${progress.batches} | ${commits} | ${before} | ${peak} | ${after.join(' / ')} | ${(((after[2] ?? 0) - before) / before * 100).toFixed(1)}% |`);
 }
 
 console.log(`${ROUTES} routes and slices; ${WITH_ROUTER ? 'whole router (haproxy on loopback)' : 'API source into RouterState'}; synced in ${syncMs.toFixed(0)} ms\n`);
-console.log('| burst | all applied, ms | committed, ms | sink batches | commits | RSS before, MiB | peak during | 1 s / 5 s / 10 s after | after 10 s vs before |');
+console.log('| burst | all applied, ms (this process\'s CPU ms) | committed, ms | sink batches | commits | RSS before, MiB | peak during | 1 s / 5 s / 10 s after | after 10 s vs before |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+console.log(`\nRSS 10 s after the last burst: ${lastAfter} MiB, ${(((lastAfter - firstBefore) / firstBefore) * 100).toFixed(1)}% over the ${firstBefore} MiB before the first.`);
 await router?.stop();
 await observed.stop();
 api.kill();

@@ -94,11 +94,6 @@ export function scanKey(s: string, i: number): ScannedKey | undefined {
   return isStringKey(key) ? { end: colon + 1, key } : undefined;
 }
 
-/** Whether `s` from `i` starts with a `key:` (as opposed to a scalar) in the accepted forms. */
-export function startsWithKey(s: string, i: number): boolean {
-  return scanKey(s, i) !== undefined;
-}
-
 /** A plain scalar in block context from `i` to the end of the line (or a comment). */
 function scanBlockPlain(s: string, i: number): Scanned | undefined {
   if (INDICATORS.has(s[i] ?? '') || isSignedRadix(s, i)) return undefined;

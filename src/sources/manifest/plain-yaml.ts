@@ -16,7 +16,7 @@
  * blank lines. No tabs, CRs, anchors, aliases, tags, directives, `...`,
  * complex keys or multi-line plain, quoted or flow scalars.
  */
-import { restIsEmpty, scanInlineValue, scanKey, startsWithKey } from './plain-yaml-nodes.ts';
+import { restIsEmpty, scanInlineValue, scanKey } from './plain-yaml-nodes.ts';
 
 interface Container {
   indent: number;
@@ -124,7 +124,7 @@ class Recogniser {
       this.pending = { indent, fromKey: false };
     } else if (isDash(line, col)) {
       notPlain();
-    } else if (startsWithKey(line, col)) {
+    } else if (scanKey(line, col)) {
       const keys = new Set<string>();
       this.stack.push({ indent: col, keys });
       this.keyValue(line, col, keys);
