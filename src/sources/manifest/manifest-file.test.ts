@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifestFile, SETTLED_NS, unchangedSince, type FileRecord, type FileSignature } from './manifest-file.ts';
@@ -63,6 +63,18 @@ describe('readManifestFile', () => {
     writeFileSync(path, route('a.test'));
     const first = aged((await read()) as FileRecord);
     writeFileSync(path, route('b.test'));
+    expect((await read(first))?.objects?.routes.map((r) => r.host)).toEqual(['b.test']);
+  });
+
+  test('a same-size rewrite whose mtime was put back (cp -p, touch -d) is still seen, by its ctime', async () => {
+    // Whole seconds, so that putting the mtime back restores it to the nanosecond.
+    const putBack = () => utimesSync(path, 1_700_000_000, 1_700_000_000);
+    writeFileSync(path, route('a.test'));
+    putBack();
+    const first = aged((await read()) as FileRecord);
+    writeFileSync(path, route('b.test'));
+    putBack();
+    expect(statSync(path, { bigint: true }).mtimeNs).toBe(first.signature?.mtimeNs ?? 0n);
     expect((await read(first))?.objects?.routes.map((r) => r.host)).toEqual(['b.test']);
   });
 
