@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { AdmissionIndex } from './admission/admission-index.ts';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
@@ -8,7 +8,7 @@ import { statsPageSettings, type StatsAuth } from './config/stats-page.ts';
 import { createCommitter } from './commit/committer.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
-import { diskWriter, haproxyChecker } from './commit/ports.ts';
+import { diskWriter, haproxyChecker } from './haproxy/commit-ports.ts';
 import { desiredConfig } from './plan/desired-config.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
@@ -21,7 +21,7 @@ import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
 import { readStatsCredentials } from './http/credentials.ts';
 import { startObservability } from './http/observability.ts';
-import { prepareWorkingDir, PRIVATE_DIR_MODE } from './haproxy/working-dir.ts';
+import { checkWorkingDir, prepareWorkingDir } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
 import type { Logger } from './log.ts';
@@ -105,7 +105,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);
   log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
-  await mkdir(paths.workingDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await checkWorkingDir(paths.workingDir);
   // Before anything in the working dir changes: a second router there would take the first one's sockets.
   const lock = lockWorkingDir(paths.workingDir);
   return startLocked(options, deps, paths, lock.release).catch((err: unknown) => {

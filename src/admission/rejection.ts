@@ -26,17 +26,10 @@ export function reject(reason: RejectionReason, message: string): Verdict {
   return { ok: false, reason, message };
 }
 
-const MAX_QUOTED = 80;
 const MAX_FOREIGN_MESSAGE = 1024;
-/** JSON.stringify escapes C0 controls but leaves these line breaks alone. */
-const UNICODE_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
 const CONTROL_RUNS = /[\x00-\x1f\x7f\u0085\u2028\u2029]+/g;
 
-/** Quotes user text for a message without letting it span lines or grow unbounded. */
-export function quoteForMessage(s: string): string {
-  const clipped = s.length > MAX_QUOTED ? `${s.slice(0, MAX_QUOTED)}...` : s;
-  return JSON.stringify(clipped).replace(UNICODE_LINE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { quoteForMessage } from '../domain/quote.ts';
 
 /**
  * Joins field errors the way Kubernetes' `ErrorList.ToAggregate().Error()`

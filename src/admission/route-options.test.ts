@@ -38,9 +38,17 @@ describe('annotations not implemented yet', () => {
 
   test('rate limits refuse the route, naming each one given', () => {
     expect(checkRefusedAnnotations(withAnnotations({}))).toEqual({ ok: true });
+    // As upstream, the limits apply only when the switch reads true.
+    expect(checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'false', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }))).toEqual({ ok: true });
+    expect(checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }))).toEqual({ ok: true });
     const verdict = checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'true', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }));
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.reason).toBe('RouteNotAdmitted');
     expect(!verdict.ok && verdict.message).toStartWith('haproxy.router.openshift.io/rate-limit-connections, haproxy.router.openshift.io/rate-limit-connections.rate-http: not implemented yet (issue #13)');
   });
+});
+
+test('rate limits not switched on are named in the notice, as annotations the route is served without', () => {
+  const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'false', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }));
+  expect(parsed.notice).toContain('haproxy.router.openshift.io/rate-limit-connections.rate-http');
 });

@@ -12,8 +12,9 @@ const LEGACY_ALLOWLIST = `${PREFIX}ip_whitelist`;
  * Served without these, a route would lose a protection its owner asked
  * for: until they are implemented (issue #13) such a route is not admitted.
  */
+const RATE_LIMITS = `${PREFIX}rate-limit-connections`;
 const REFUSED = [
-  `${PREFIX}rate-limit-connections`,
+  RATE_LIMITS,
   `${PREFIX}rate-limit-connections.concurrent-tcp`,
   `${PREFIX}rate-limit-connections.rate-tcp`,
   `${PREFIX}rate-limit-connections.rate-http`,
@@ -43,10 +44,19 @@ export interface ParsedOptions {
   notice: string | undefined;
 }
 
-/** Rate limits are refused: a route must not be served without the limits its owner set. */
+/** Go's strconv.ParseBool, which upstream reads the switch with. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
+const rateLimitsOn = (route: Route) => GO_TRUE.has(route.annotations[RATE_LIMITS] ?? '');
+
+/**
+ * Rate limits switched on are refused: a route must not be served without
+ * the limits its owner set. As upstream, they are on only when
+ * `rate-limit-connections` reads as true; the limits alone do nothing.
+ */
 export function checkRefusedAnnotations(route: Route): Verdict {
+  if (!rateLimitsOn(route)) return { ok: true };
   const given = REFUSED.filter((name) => route.annotations[name] !== undefined);
-  if (given.length === 0) return { ok: true };
   return reject('RouteNotAdmitted', `${given.join(', ')}: not implemented yet (issue #13); the route is not served rather than served without its limits`);
 }
 
@@ -76,7 +86,7 @@ function parseAllowlist(value: string): { entries: string[] | undefined; problem
     if (entry === undefined) invalid.push(word);
     else if (!entries.includes(entry)) entries.push(entry);
   }
-  const dropped = invalid.length === 0 ? undefined : `invalid entries dropped: ${invalid.slice(0, 3).map(quoteForMessage).join(', ')}${invalid.length > 3 ? ` (+${invalid.length - 3} more)` : ''}`;
+  const dropped = invalid.length === 0 ? undefined : `invalid entries dropped: ${invalid.slice(0, 3).map((t) => quoteForMessage(t)).join(', ')}${invalid.length > 3 ? ` (+${invalid.length - 3} more)` : ''}`;
   if (entries.length === 0) return { entries: undefined, problem: `${dropped ?? 'no entries'}; no valid address left, so no allowlist applies` };
   return { entries, problem: dropped };
 }
@@ -91,7 +101,8 @@ export function parseRouteOptions(route: Route): ParsedOptions {
     allowlist = parsed.entries;
     if (parsed.problem) notes.push(`${allowlistName}: ${parsed.problem}`);
   }
-  const ignored = NOT_YET.filter((name) => route.annotations[name] !== undefined);
+  // Not switched on, rate limits change nothing upstream either: said, not refused.
+  const ignored = [...NOT_YET, ...(rateLimitsOn(route) ? [] : REFUSED)].filter((name) => route.annotations[name] !== undefined);
   if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
   return { options: allowlist === undefined ? NO_OPTIONS : { allowlist }, notice: notes.length === 0 ? undefined : notes.join('; ') };
 }

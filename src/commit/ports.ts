@@ -1,9 +1,7 @@
 import type { CertificateFile } from '../config/model.ts';
 import type { RenderedFiles } from '../config/render.ts';
-import type { CertStore } from '../haproxy/cert-store.ts';
 import type { UnwrittenFile } from '../plan/quarantine.ts';
-import { checkConfig, type CheckResult } from '../haproxy/check-config.ts';
-import type { ConfigStore } from '../haproxy/config-store.ts';
+import type { CheckResult } from '../haproxy/check-config.ts';
 import type { ReloadResult } from '../haproxy/supervisor.ts';
 
 /** The supervised haproxy, as the commit path sees it. */
@@ -37,20 +35,4 @@ export interface ConfigWriter {
 /** `haproxy -c` on a candidate. */
 export interface ConfigChecker {
   check(configPath: string): Promise<CheckResult>;
-}
-
-/** The working dir's generations and certificate directory as one ConfigWriter. */
-export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
-  return {
-    stage: (files) => store.stage(files),
-    activate: (generation) => store.activate(generation),
-    rollback: () => store.rollback(),
-    discard: (generation) => store.discard(generation),
-    writeCertificates: (files) => certs.write(files),
-    pruneCertificates: (keep) => certs.prune(keep),
-  };
-}
-
-export function haproxyChecker(haproxyBinary: string): ConfigChecker {
-  return { check: (configPath) => checkConfig(haproxyBinary, configPath) };
 }

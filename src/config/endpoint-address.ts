@@ -1,3 +1,4 @@
+import { quoteForMessage } from '../domain/quote.ts';
 import { cidrContains, type Cidr } from '../domain/cidr.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { ipBytes, parseIp, reachedIPv4, reachedText, type IpAddress } from '../domain/ip.ts';
@@ -91,9 +92,7 @@ export function apiRefusal(text: string, host: HostAddresses, policy: EndpointPo
 const REMEMBERED_SLICES = 10_000;
 
 /** A tenant's text in a log line: quoted, escaped, and short. */
-function quoted(text: string): string {
-  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}...` : text);
-}
+const quoted = (text: string) => quoteForMessage(text, 64);
 
 /**
  * An AddressFilter that logs each refused address once, naming its slice,

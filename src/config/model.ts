@@ -81,8 +81,6 @@ export interface MapFiles {
   'os_sni_passthrough.map': MapEntry[];
 }
 
-export type MapFileName = keyof MapFiles;
-
 /** The value an HTTP map entry has when the route wants plain HTTP redirected to HTTPS. */
 export const REDIRECT_TO_HTTPS = '_redirect_to_https';
 

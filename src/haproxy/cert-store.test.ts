@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { CertStore } from './cert-store.ts';
@@ -35,5 +35,22 @@ describe('CertStore.write', () => {
     expect(await store.write([{ name: 'cert-ok.pem', pem: 'changed' }])).toEqual([]);
     expect(await Bun.file(join(store.dir, 'cert-ok.pem')).text()).toBe('B');
     expect(existsSync(join(store.dir, 'cert-ok.pem.tmp'))).toBe(false);
+  });
+});
+
+describe('files found in place', () => {
+  test('a file with the right name but other contents (planted, or left by a crash) is replaced, not served', async () => {
+    await Bun.write(join(store.dir, 'cert-ok.pem'), 'PLANTED');
+    expect(await store.write([{ name: 'cert-ok.pem', pem: 'B' }])).toEqual([]);
+    expect(await Bun.file(join(store.dir, 'cert-ok.pem')).text()).toBe('B');
+  });
+
+  test('a symlink in place of a certificate is replaced by a file; its target is left alone', async () => {
+    const target = join(dir.path, 'elsewhere');
+    await Bun.write(target, 'B');
+    symlinkSync(target, join(store.dir, 'cert-ok.pem'));
+    await store.write([{ name: 'cert-ok.pem', pem: 'B' }]);
+    expect(lstatSync(join(store.dir, 'cert-ok.pem')).isSymbolicLink()).toBe(false);
+    expect(await Bun.file(target).text()).toBe('B');
   });
 });

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFile } from '../config/model.ts';
 import type { UnwrittenFile } from '../plan/quarantine.ts';
@@ -13,6 +12,13 @@ import type { UnwrittenFile } from '../plan/quarantine.ts';
 const PER_FILE_ERRORS = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EISDIR', 'ENOTDIR']);
 
 
+/** Whether `path` is a regular file (not a link) holding exactly `contents`. */
+async function holds(path: string, contents: string): Promise<boolean> {
+  const found = await lstat(path).catch(() => undefined);
+  if (!found?.isFile() || found.size !== Buffer.byteLength(contents)) return false;
+  return (await readFile(path, 'utf8')) === contents;
+}
+
 /**
  * Route certificates and destination CAs on disk. Files are named by content
  * (see config/certificates.ts), so writing is idempotent and a file the
@@ -20,6 +26,13 @@ const PER_FILE_ERRORS = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EISDIR', '
  * generation that might be loaded refers to them.
  */
 export class CertStore {
+  /**
+   * Files this process wrote, or found in place with the right contents: a
+   * file left by an earlier run (or planted) under a name that should hold
+   * other contents is never served on the strength of its name alone.
+   */
+  private readonly known = new Set<string>();
+
   constructor(readonly dir: string) {}
 
   async init(): Promise<void> {
@@ -37,11 +50,16 @@ export class CertStore {
     const unwritten: UnwrittenFile[] = [];
     for (const file of files) {
       const path = join(this.dir, file.name);
-      if (existsSync(path)) continue;
+      if (this.known.has(file.name) || (await holds(path, file.pem))) {
+        this.known.add(file.name);
+        continue;
+      }
       const tmp = `${path}.tmp`;
       try {
         await writeFile(tmp, file.pem, { mode: 0o600 });
+        // rename replaces whatever entry was there, a symlink included, never its target.
         await rename(tmp, path);
+        this.known.add(file.name);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
         if (!PER_FILE_ERRORS.has(code)) throw err;
@@ -56,6 +74,7 @@ export class CertStore {
   async prune(keep: ReadonlySet<string>): Promise<void> {
     for (const name of await readdir(this.dir)) {
       if ((name.startsWith('cert-') || name.startsWith('destca-')) && !keep.has(name)) {
+        this.known.delete(name);
         await rm(join(this.dir, name), { force: true });
       }
     }

@@ -1,13 +1,8 @@
 import { describe, expect, test } from 'bun:test';
+import { MASTER_PATHS } from '../../test/support/master-paths.ts';
 import { masterCommand, startFailure } from './master-command.ts';
 
-const paths = {
-  haproxyBinary: '/usr/sbin/haproxy',
-  masterSocketPath: '/w/run/master.sock',
-  configPath: '/w/conf/haproxy.config',
-  pidFile: '/w/run/haproxy.pid',
-  adminSocketPath: '/w/run/haproxy.sock',
-};
+const paths = MASTER_PATHS;
 
 describe('masterCommand', () => {
   test('a fresh master', () => {

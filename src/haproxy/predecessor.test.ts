@@ -1,17 +1,12 @@
 import { afterAll, describe, expect, test } from 'bun:test';
+import { MASTER_PATHS } from '../../test/support/master-paths.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { masterCommand } from './master-command.ts';
 import { findPredecessor, isMasterOn, isRunning } from './predecessor.ts';
 
-const paths = {
-  haproxyBinary: '/usr/sbin/haproxy',
-  masterSocketPath: '/w/run/master.sock',
-  configPath: '/w/conf/haproxy.config',
-  pidFile: '/w/run/haproxy.pid',
-  adminSocketPath: '/w/run/haproxy.sock',
-};
+const paths = MASTER_PATHS;
 
 describe('isMasterOn', () => {
   const cmdline = (args: string[]) => args.join('\0') + '\0';

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { freshTicketKey, loadTicketKeys, rotatedKeys, saveTicketKeys } from './ticket-keys.ts';
@@ -74,7 +75,7 @@ export function startTicketKeyRotation(opts: { path: string; adminSocket: string
         if (outcome === 'worker-out-of-step') log.warn('the running haproxy did not take the new TLS ticket keys; it loads them from the file at its next reload');
         else log.info(`TLS ticket keys rotated (${outcome === 'worker-unreachable' ? 'haproxy loads them when it starts' : 'live'})`);
       },
-      (err: unknown) => log.error(`rotating the TLS ticket keys failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => log.error(`rotating the TLS ticket keys failed: ${errorMessage(err)}`),
     );
   }, opts.intervalMs);
   // A pending rotation must not keep a stopping router alive.

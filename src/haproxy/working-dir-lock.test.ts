@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { lockWorkingDir, type WorkingDirLock } from './working-dir-lock.ts';
 
@@ -43,5 +43,17 @@ test('children do not inherit the lock: one still running after the router relea
     held.push(lockWorkingDir(dir.path));
   } finally {
     child.kill('SIGKILL');
+  }
+});
+
+test('a symlink planted as the lock file is refused, and what it points at is left alone', () => {
+  const planted = shortTempDir('lock-planted');
+  try {
+    writeFileSync(`${planted.path}/victim`, 'precious');
+    symlinkSync(`${planted.path}/victim`, `${planted.path}/router.lock`);
+    expect(() => lockWorkingDir(planted.path)).toThrow();
+    expect(readFileSync(`${planted.path}/victim`, 'utf8')).toBe('precious');
+  } finally {
+    planted.remove();
   }
 });

@@ -1,5 +1,5 @@
 import { dlopen, FFIType } from 'bun:ffi';
-import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LOCK_EX = 2;
@@ -30,7 +30,12 @@ export interface WorkingDirLock {
  */
 export function lockWorkingDir(workingDir: string): WorkingDirLock {
   const path = join(workingDir, 'router.lock');
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
+  // O_NOFOLLOW: a symlink planted as the lock file must not make the router write its pid through it (as root).
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${path} is not a regular file; remove it or use another --working-dir`);
+  }
   if (flock(fd, LOCK_EX | LOCK_NB) !== 0) {
     const holder = readFileSync(path, 'utf8').trim();
     closeSync(fd);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { notifySocketAddress } from './notify-address.ts';
 import { sendUnixDatagram, type DatagramSender } from './unix-datagram.ts';
@@ -27,7 +28,7 @@ export function systemdNotifier(env: Readonly<Record<string, string | undefined>
       send(target.address, state);
       log.debug(`told systemd ${state}`);
     } catch (err) {
-      log.warn(`could not tell systemd ${state} on ${socket}: ${err instanceof Error ? err.message : String(err)}`);
+      log.warn(`could not tell systemd ${state} on ${socket}: ${errorMessage(err)}`);
     }
   };
   return {

@@ -1,3 +1,4 @@
+import { quoteForMessage } from '../domain/quote.ts';
 import { InvalidTlsData } from './invalid-data.ts';
 
 /**
@@ -30,7 +31,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** A block type for an error message: types are user text, so clip them. */
 export function quotePemType(type: string): string {
-  return JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}...` : type);
+  return quoteForMessage(type, 40);
 }
 
 /**

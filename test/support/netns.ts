@@ -38,12 +38,12 @@ function processesIn(ns: string): number[] {
  * running in the namespace (a haproxy it did not stop) is killed by PID
  * before this returns, and so is the scenario itself after `timeoutMs`.
  */
-export async function runInNetns<T>(scenario: string, timeoutMs = 45_000): Promise<T> {
+export async function runInNetns<T>(scenario: string, timeoutMs = 45_000, env: Readonly<Record<string, string>> = {}): Promise<T> {
   const proc = Bun.spawn(['unshare', '--net', '--', process.execPath, RUNNER, resolve(scenario)], {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { ...process.env, [PARENT_NETNS_VAR]: readlinkSync('/proc/self/ns/net') },
+    env: { ...process.env, ...env, [PARENT_NETNS_VAR]: readlinkSync('/proc/self/ns/net') },
   });
   let ns: string | undefined;
   const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);

@@ -114,7 +114,9 @@ export default async function tenantProperty(): Promise<TenantPropertyResult> {
     await settled();
 
     const observations: Observation[] = [];
-    const hostile = hostileApiObjects(rand, { count: 60, goodHosts: [GOOD_HOST, SECURE_HOST], victimPorts: [g1.port, g2.port] });
+    // Hostile slices may reach g1 (a pod is reachable, under the hostile tenant's own hosts) and their own h1.
+    const h1 = bed.startBackend('h1');
+    const hostile = hostileApiObjects(rand, { count: 60, goodHosts: [GOOD_HOST, SECURE_HOST], victimPorts: [g1.port, h1.port] });
     // Batch 1: everything created; batch 2: half of it rewritten; batch 3: a third deleted.
     for (const obj of hostile.initial) api.server.create(obj);
     await settled();
@@ -125,6 +127,18 @@ export default async function tenantProperty(): Promise<TenantPropertyResult> {
     for (const ref of hostile.deleted) api.server.remove(ref.kind, ref.namespace, ref.name);
     await settled();
     observations.push(await observe(t, 'deleted'));
+
+    // The secure tenant's rotation goes wrong (a key that does not match): its host stays unserved, nobody else's.
+    const secureTls = (certificate: string, key: string) =>
+      modify(api.server, 'Route', 'good', 'secure', (r) => {
+        (r.spec as { tls: Record<string, string> }).tls = { termination: 'edge', certificate, key };
+      });
+    const rotated = makeLeaf(ca, { dnsNames: [SECURE_HOST] });
+    secureTls(rotated.cert, goodCert.key);
+    await settled();
+    observations.push(await observe(t, 'owner-broke'));
+    secureTls(goodCert.cert, goodCert.key);
+    await settled();
 
     // A later change of a good tenant still goes live.
     modify(api.server, 'EndpointSlice', 'good', 'plain-abcde', (s) => {

@@ -1,0 +1,20 @@
+import type { ConfigChecker, ConfigWriter } from '../commit/ports.ts';
+import type { CertStore } from './cert-store.ts';
+import { checkConfig } from './check-config.ts';
+import type { ConfigStore } from './config-store.ts';
+
+/** The working dir's generations and certificate directory as one ConfigWriter. */
+export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
+  return {
+    stage: (files) => store.stage(files),
+    activate: (generation) => store.activate(generation),
+    rollback: () => store.rollback(),
+    discard: (generation) => store.discard(generation),
+    writeCertificates: (files) => certs.write(files),
+    pruneCertificates: (keep) => certs.prune(keep),
+  };
+}
+
+export function haproxyChecker(haproxyBinary: string): ConfigChecker {
+  return { check: (configPath) => checkConfig(haproxyBinary, configPath) };
+}
