@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { RESOURCES } from '../../support/fake-api/kinds.ts';
+import { runInNetns } from '../../support/netns.ts';
+import type { RestrictedResult } from '../netns/restricted-addresses.scenario.ts';
 import {
   KubeTestbed,
   backendServers,
@@ -100,47 +102,17 @@ describe('routes and endpoints from the API', () => {
 });
 
 describe('restricted endpoint addresses', () => {
-  /** Routes whose only endpoint is a restricted address, next to one whose endpoint is an ordinary one. */
-  function createRestricted(api: Awaited<ReturnType<KubeTestbed['startApi']>>, loopbackPort: number): void {
-    api.server.create(sliceObject({ service: 'metadata', port: 80, addresses: ['169.254.169.254'] }));
-    api.server.create(routeObject({ name: 'metadata', host: 'metadata.example.com' }));
-    api.server.create(sliceObject({ service: 'mapped', port: loopbackPort, addresses: ['::ffff:127.0.0.1'], addressType: 'IPv6' }));
-    api.server.create(routeObject({ name: 'mapped', host: 'mapped.example.com' }));
-    api.server.create(sliceObject({ service: 'loop', port: loopbackPort, addresses: ['127.0.0.1'] }));
-    api.server.create(routeObject({ name: 'loop', host: 'loop.example.com' }));
-    // TEST-NET-1: routable in principle, so it must stay a server (nothing connects to it in this test).
-    api.server.create(sliceObject({ service: 'remote', port: 8080, addresses: ['192.0.2.10'] }));
-    api.server.create(routeObject({ name: 'remote', host: 'remote.example.com' }));
-  }
-
-  test('without --allow-loopback-endpoints, loopback and metadata addresses never become servers', async () => {
-    const api = await bed.startApi();
-    const local = bed.startBackend('local');
-    createRestricted(api, local.port);
-    const t = await bed.startRouter(api, { allowLoopback: false });
-    const config = t.config();
-    expect(backendServers(config, 'be_http:default:metadata')).toEqual([]);
-    expect(backendServers(config, 'be_http:default:loop')).toEqual([]);
-    expect(backendServers(config, 'be_http:default:mapped')).toEqual([]);
-    expect(backendServers(config, 'be_http:default:remote')).toEqual(['192.0.2.10:8080']);
+  // The metadata and TEST-NET addresses must reach nothing even if the router got them wrong: in a namespace of their own.
+  test('loopback and metadata addresses never become servers; --allow-loopback-endpoints lets loopback through, never metadata', async () => {
+    const [strict, loose] = await runInNetns<RestrictedResult[]>(join(import.meta.dir, '..', 'netns', 'restricted-addresses.scenario.ts'), 90_000);
+    expect(strict?.servers).toEqual({ metadata: [], loop: [], mapped: [], remote: ['192.0.2.10:8080'] });
     // The loopback backend is listening: only the filter keeps haproxy from it.
-    expect((await t.get('loop.example.com')).status).toBe(503);
-    expect((await t.get('mapped.example.com')).status).toBe(503);
-    expect((await t.get('metadata.example.com')).status).toBe(503);
-  });
-
-  test('--allow-loopback-endpoints lets loopback through, never the metadata service', async () => {
-    const api = await bed.startApi();
-    const local = bed.startBackend('local');
-    createRestricted(api, local.port);
-    const t = await bed.startRouter(api);
-    expect(t.logs.some((r) => r.level === 'warn' && r.msg.includes('--allow-loopback-endpoints'))).toBe(true);
-    const config = t.config();
-    expect(backendServers(config, 'be_http:default:metadata')).toEqual([]);
-    expect(backendServers(config, 'be_http:default:loop')).toEqual([`127.0.0.1:${local.port}`]);
+    expect(strict?.answers).toEqual({ metadata: '503', loop: '503', mapped: '503' });
+    expect(loose?.warnedLoopback).toBe(true);
+    expect(loose?.servers.metadata).toEqual([]);
     // So the mapped spelling was dropped above by the loopback rule, not for being IPv6.
-    expect(backendServers(config, 'be_http:default:mapped')).toEqual([`[::ffff:127.0.0.1]:${local.port}`]);
-    expect((await t.get('loop.example.com')).backend).toBe('local');
-    expect((await t.get('metadata.example.com')).status).toBe(503);
+    expect(loose?.servers.loop).toEqual([expect.stringMatching(/^127\.0\.0\.1:\d+$/)]);
+    expect(loose?.servers.mapped).toEqual([expect.stringMatching(/^\[::ffff:127\.0\.0\.1\]:\d+$/)]);
+    expect(loose?.answers).toEqual({ metadata: '503', loop: 'local', mapped: 'local' });
   });
 });
