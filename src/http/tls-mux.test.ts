@@ -28,7 +28,8 @@ describe('listenPlainAndTls', () => {
       dir.path,
     );
     try {
-      const trusting = (ca: typeof first) => ({ tls: { ca: ca.cert, checkServerIdentity: () => undefined } });
+      // A fresh connection each time: a pooled one from before the reload would be the old server's, and closed under it.
+      const trusting = (ca: typeof first) => ({ keepalive: false, headers: { connection: 'close' }, tls: { ca: ca.cert, checkServerIdentity: () => undefined } });
       expect(await (await fetch(`http://127.0.0.1:${port}/plain`)).text()).toBe('hello /plain');
       expect(await (await fetch(`https://127.0.0.1:${port}/secure`, trusting(first))).text()).toBe('hello /secure');
       write(second);
