@@ -85,7 +85,7 @@ describe('buildConfigModel', () => {
     const r = route({ name: 'a', to: { kind: 'Service', name: 'a', weight: 3 }, alternateBackends: [{ kind: 'Service', name: 'b', weight: 1 }] });
     const m = build([r], [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])]);
     expect(m.backends[0]?.balance).toBe('roundrobin');
-    expect(m.backends[0]?.servers.map((s) => s.weight)).toEqual([256, 85]);
+    expect(m.backends[0]?.servers.map((s) => s.weight)).toEqual([3, 1]);
   });
 
   test('a single service uses the configured algorithm', () => {

@@ -17,8 +17,14 @@ describe('serverWeights', () => {
     ['one active service: every server weighs 1', [{ weight: 100, servers: 3 }], [1]],
     ['weight-0 service next to an active one', [{ weight: 100, servers: 2 }, { weight: 0, servers: 2 }], [1, 0]],
     ['service without endpoints does not count', [{ weight: 100, servers: 2 }, { weight: 50, servers: 0 }], [1, 0]],
-    ['two services scale the largest share to 256', [{ weight: 100, servers: 1 }, { weight: 50, servers: 2 }], [256, 64]],
-    ['tiny share never rounds to 0', [{ weight: 256, servers: 1 }, { weight: 1, servers: 100 }], [256, 1]],
+    ['shares in lowest terms: 100/1 against 50/2 is 4:1', [{ weight: 100, servers: 1 }, { weight: 50, servers: 2 }], [4, 1]],
+    ['equal shares weigh 1 each, however large the route weights', [{ weight: 256, servers: 1 }, { weight: 256, servers: 1 }], [1, 1]],
+    ['exact where upstream truncates (upstream: 170 and 256)', [{ weight: 50, servers: 3 }, { weight: 50, servers: 2 }], [2, 3]],
+    ['three services', [{ weight: 30, servers: 2 }, { weight: 20, servers: 1 }, { weight: 10, servers: 1 }], [3, 4, 2]],
+    ['a ratio that needs more than 256: upstream scaling, never 0', [{ weight: 256, servers: 1 }, { weight: 1, servers: 100 }], [256, 1]],
+    ['a ratio that needs more than 256 (300:101): upstream scaling (256:86) in lowest terms', [{ weight: 100, servers: 1 }, { weight: 101, servers: 3 }], [128, 43]],
+    ['coprime weights near the top stay as they are', [{ weight: 255, servers: 1 }, { weight: 256, servers: 1 }], [255, 256]],
     ['all weights 0', [{ weight: 0, servers: 1 }, { weight: 0, servers: 1 }], [0, 0]],
+    ['pod counts whose common multiple is huge fall back to scaling', [{ weight: 7, servers: 65521 }, { weight: 5, servers: 65519 }, { weight: 3, servers: 65497 }], [256, 182, 109]],
   ] as const)('%s', (_name, services, want) => expect(serverWeights(services)).toEqual([...want]));
 });

@@ -209,13 +209,13 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const { commands, result } = await moveTo({ ...layout, alternateWeight: 3 });
       const wa = serverOf('weighted', 'wa1');
       const wb = serverOf('weighted', 'wb1');
-      expect([wa.weight, wb.weight]).toEqual([85, 256]);
-      expect(commands).toEqual([{ kind: 'set-weight', backend: backendNameOf('weighted'), server: wa.name, weight: 85 }]);
+      expect([wa.weight, wb.weight]).toEqual([1, 3]);
+      expect(commands).toEqual([{ kind: 'set-weight', backend: backendNameOf('weighted'), server: wb.name, weight: 3 }]);
       expect(result.failed).toEqual([]);
       const rows = await client.showServersState(backendNameOf('weighted'));
       expect(rows.map((r) => [r.server, r.weight])).toEqual([
-        [wa.name, 85],
-        [wb.name, 256],
+        [wa.name, 1],
+        [wb.name, 3],
       ]);
     });
 
