@@ -90,10 +90,9 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
       // A route may name the same service twice (to and an alternate); its servers appear once.
       if (seen.has(e.name)) continue;
       seen.add(e.name);
-      servers.push({ name: e.name, ip: e.ip, port: e.port, weight, check: false });
+      servers.push({ name: e.name, ip: e.ip, port: e.port, weight });
     }
   });
-  const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
   return {
     name: backendName(termination, route.namespace, route.name),
     routeKey: objectKey(route),
@@ -104,6 +103,6 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
     cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
     allowlist: route.options?.allowlist,
-    servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
+    servers,
   };
 }

@@ -1,9 +1,11 @@
 import { Eta } from 'eta';
-import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { allowlistFile, allowlistText } from './allowlists.ts';
-import { serverLine } from './server-line.ts';
+import { checkServerLine, serverLine } from './server-line.ts';
+import { trackOf } from './check-servers.ts';
+import { CHECK_BACKEND } from '../domain/names.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -41,11 +43,14 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   return (model) => {
     const files: RenderedFiles = new Map();
+    const track = trackOf(model.checks);
     files.set(
       'haproxy.config',
       eta.render('@haproxy.config', {
         model,
-        serverLine,
+        serverLine: (b: BackendModel, s: ServerModel) => serverLine(b, s, track(b, s)),
+        checkBackend: CHECK_BACKEND,
+        checkServerLine,
         allowlistFile,
         version: assets.version,
         redirectToHttps: REDIRECT_TO_HTTPS,

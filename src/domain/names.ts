@@ -53,6 +53,19 @@ export function routingKeyName(namespace: string, name: string): string {
   return createHash('md5').update(` ${namespace}:${name}`).digest('hex');
 }
 
+/**
+ * The backend that holds the health checks route servers follow (`track`):
+ * one checked server per endpoint, whatever number of routes send traffic
+ * to it. No frontend ever routes to it; its name has no `:`, so no route's
+ * backend name can be it.
+ */
+export const CHECK_BACKEND = 'be_checks';
+
+/** The name of the n-th server of CHECK_BACKEND: a slot, which any endpoint may take over live (`set server addr`). */
+export function checkServerName(n: number): string {
+  return `chk${n}`;
+}
+
 /** One server of one backend, as the runtime API addresses it. */
 export interface ServerRef {
   backend: string;
