@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { clampServiceWeight, serverWeights } from './weights.ts';
+import { clampServiceWeight, hashableWeights, isHashedBalance, serverWeights } from './weights.ts';
 
 describe('clampServiceWeight', () => {
   test.each([
@@ -27,4 +27,28 @@ describe('serverWeights', () => {
     ['all weights 0', [{ weight: 0, servers: 1 }, { weight: 0, servers: 1 }], [0, 0]],
     ['pod counts whose common multiple is huge fall back to scaling', [{ weight: 7, servers: 65521 }, { weight: 5, servers: 65519 }, { weight: 3, servers: 65497 }], [256, 182, 109]],
   ] as const)('%s', (_name, services, want) => expect(serverWeights(services)).toEqual([...want]));
+});
+
+describe('isHashedBalance', () => {
+  test.each([
+    ['random', true],
+    ['random(2)', true],
+    ['source', true],
+    ['hdr(host)', true],
+    ['uri whole', true],
+    ['roundrobin', false],
+    ['static-rr', false],
+    ['leastconn', false],
+    ['first', false],
+  ] as const)('%s: %p', (balance, want) => expect(isHashedBalance(balance)).toBe(want));
+});
+
+describe('hashableWeights', () => {
+  test.each([
+    ['16 and below stay as they are', [16, 15, 0], [16, 15, 0]],
+    ['larger ones become the nearest ratio with 16 at the top', [256, 170], [16, 11]],
+    ['in lowest terms', [256, 128, 64], [4, 2, 1]],
+    ['a small non-zero share never becomes 0', [256, 1, 0], [16, 1, 0]],
+    ['the coprime worst case', [256, 255], [1, 1]],
+  ] as const)('%s', (_name, weights, want) => expect(hashableWeights(weights)).toEqual([...want]));
 });

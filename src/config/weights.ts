@@ -1,5 +1,14 @@
 /** haproxy's largest server weight, and the largest a route's service may have. */
 const MAX_WEIGHT = 256;
+/**
+ * The largest weight a server of a hash-based balance gets. haproxy builds
+ * 16 tree nodes per unit of weight for each such server: 256 against 255
+ * over 10,000 backends takes 80 s and 4 GB to check (BENCHMARKS.md), 16
+ * against 15 a few seconds.
+ */
+const MAX_HASHED_WEIGHT = 16;
+/** Balance algorithms haproxy runs without a hash tree sized by weights. */
+const UNHASHED = new Set(['roundrobin', 'static-rr', 'leastconn', 'first']);
 /** Past this common multiple of pod counts the exact ratio cannot fit in MAX_WEIGHT anyway (and products stay exact doubles). */
 const MAX_COMMON_MULTIPLE = 2 ** 32;
 
@@ -53,4 +62,23 @@ export function serverWeights(services: readonly { weight: number; servers: numb
   const shares = services.map((s) => (s.servers > 0 ? s.weight / s.servers : 0));
   const max = Math.max(0, ...shares);
   return lowestTerms(shares.map((share) => (share === 0 ? 0 : Math.max(1, Math.trunc((share * MAX_WEIGHT) / max)))));
+}
+
+/** Whether haproxy balances by a hash (random, source, uri, hdr...): its tree grows with every server's weight. */
+export function isHashedBalance(balance: string): boolean {
+  return !UNHASHED.has(balance.trim().split(/[\s(]/)[0] ?? '');
+}
+
+/**
+ * Weights a hash-based balance can afford, whoever chose it: the same
+ * weights when the largest is at most 16, else the nearest ratio whose
+ * largest is 16 (each weight within half a unit of 16ths of the largest,
+ * never 0 for a non-zero one), in lowest terms. Today's routes never get
+ * there (several weighted services balance roundrobin); a balance a tenant
+ * picks (issue #13) cannot make a load explode.
+ */
+export function hashableWeights(weights: readonly number[]): number[] {
+  const max = Math.max(0, ...weights);
+  if (max <= MAX_HASHED_WEIGHT) return [...weights];
+  return lowestTerms(weights.map((w) => (w === 0 ? 0 : Math.max(1, Math.round((w * MAX_HASHED_WEIGHT) / max)))));
 }
