@@ -6,9 +6,11 @@ import { FakeRuntimeSocket, fakeBackendsFromConfig } from '../../test/support/ru
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
 import { createRenderer } from '../config/render.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
 import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { checkLoadedWorker } from './worker-check.ts';
+
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
 
 const B = 'be_http:ns:a';
 /** A lone server: its pod's check slot (chk1) must not run. */

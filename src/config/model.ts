@@ -14,7 +14,7 @@ export interface ServerModel {
 }
 
 /**
- * One server of CHECK_BACKEND: the one health check of an endpoint, which
+ * A check slot (see checkServerRef): the one health check of an endpoint, which
  * every route server sending traffic to that endpoint the same way tracks.
  * haproxy lets a server added at runtime track only a server of the
  * configuration, and never deletes a server the configuration tracks, so
@@ -131,7 +131,7 @@ export interface ConfigModel {
   settings: ConfigSettings;
   /** Sorted by name so the rendered file is stable. */
   backends: BackendModel[];
-  /** The servers of CHECK_BACKEND, by slot number. */
+  /** The check slots, by slot number. */
   checks: CheckServerModel[];
   maps: MapFiles;
   crtList: CrtListEntry[];

@@ -1,11 +1,11 @@
 import { Eta } from 'eta';
-import { REDIRECT_TO_HTTPS, type BackendModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { allowlistFile, allowlistText } from './allowlists.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf } from './check-servers.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
+import { checkServerRef } from '../domain/names.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -33,6 +33,18 @@ function crtListText(entries: readonly CrtListEntry[]): string {
   return text;
 }
 
+/** The check slots grouped into the backends that hold them, in slot order. */
+function checkBackends(checks: readonly CheckServerModel[]): { name: string; servers: CheckServerModel[] }[] {
+  const backends: { name: string; servers: CheckServerModel[] }[] = [];
+  for (const c of checks) {
+    const name = checkServerRef(c.name).backend;
+    const last = backends.at(-1);
+    if (last?.name === name) last.servers.push(c);
+    else backends.push({ name, servers: [c] });
+  }
+  return backends;
+}
+
 /**
  * Compiles the template once. eta's defaults would XML-escape every value and
  * swallow the newline after each tag, which corrupts a config file, so both
@@ -49,7 +61,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       eta.render('@haproxy.config', {
         model,
         serverLine: (b: BackendModel, s: ServerModel) => serverLine(b, s, track(b, s)),
-        checkBackend: CHECK_BACKEND,
+        checkBackends: checkBackends(model.checks),
         checkServerLine,
         allowlistFile,
         version: assets.version,

@@ -1,4 +1,4 @@
-import { CHECK_BACKEND } from '../domain/names.ts';
+import { checkServerRef, serverKey } from '../domain/names.ts';
 import type { BackendModel, CheckServerModel, ServerModel } from './model.ts';
 
 /** haproxy takes IPv6 addresses in brackets so the port separator is unambiguous. */
@@ -19,11 +19,11 @@ function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
 /**
  * The options after `server <name> <addr>`. Built in one place so the config
  * file and the runtime `add server` command can never disagree. `track` is
- * the check server (of CHECK_BACKEND) the server follows: it runs no check
+ * the check slot the server follows: it runs no check
  * of its own, so one check per endpoint serves every route that uses it.
  */
 export function serverOptions(backend: Pick<BackendModel, 'serverTls'>, s: Pick<ServerModel, 'weight'>, track: string): string {
-  const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `track ${CHECK_BACKEND}/${track}`];
+  const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `track ${serverKey(checkServerRef(track))}`];
   // haproxy 2.6 gives servers added at runtime no idle connection pool; config servers default to these.
   parts.push('pool-max-conn -1', 'pool-purge-delay 5s');
   return parts.join(' ');

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import type { CheckServerModel } from '../config/model.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
 import { planChecks, type CheckPlan } from './check-plan.ts';
+
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
 
 const slot = (name: string, more: Partial<CheckServerModel> = {}): CheckServerModel => ({ name, target: undefined, tls: false, intervalMs: 5000, active: false, ...more });
 const at = (ip: string, port = 8080) => ({ target: { ip, port } });

@@ -1,5 +1,5 @@
 import type { CheckServerModel } from '../config/model.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
+import { checkServerRef } from '../domain/names.ts';
 import type { RuntimeCommand } from './commands.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
@@ -14,7 +14,7 @@ export interface CheckPlan {
   reasons: ReloadReason[];
 }
 
-const reason = (code: ReloadReason['code']): ReloadReason => ({ code, backend: CHECK_BACKEND });
+const reason = (code: ReloadReason['code'], slot: string): ReloadReason => ({ code, backend: checkServerRef(slot).backend });
 
 /**
  * A check switched off leaves its server in the state its last result gave
@@ -35,7 +35,7 @@ export function switchOff(ref: { backend: string; server: string }): RuntimeComm
  * when switched on later.
  */
 function take(c: CheckServerModel & { target: { ip: string; port: number } }): RuntimeCommand[] {
-  const ref = { backend: CHECK_BACKEND, server: c.name };
+  const ref = checkServerRef(c.name);
   return [
     { kind: 'set-addr', ...ref, ip: c.target.ip, port: c.target.port },
     { kind: 'enable-health', ...ref },
@@ -52,7 +52,7 @@ function take(c: CheckServerModel & { target: { ip: string; port: number } }): R
  * maintenance would keep it from ever leaving maintenance to re-enter it.
  */
 function giveBack(c: CheckServerModel): RuntimeCommand[] {
-  return switchOff({ backend: CHECK_BACKEND, server: c.name });
+  return switchOff(checkServerRef(c.name));
 }
 
 /**
@@ -68,19 +68,19 @@ export function planChecks(applied: readonly CheckServerModel[], next: readonly 
   for (const c of next) {
     const old = before.get(c.name);
     if (!old) {
-      plan.reasons.push(reason('check-slots-exhausted'));
+      plan.reasons.push(reason('check-slots-exhausted', c.name));
       continue;
     }
     if (old.tls !== c.tls || old.intervalMs !== c.intervalMs) {
-      plan.reasons.push(reason('check-server-changed'));
+      plan.reasons.push(reason('check-server-changed', c.name));
       continue;
     }
-    const ref = { backend: CHECK_BACKEND, server: c.name };
+    const ref = checkServerRef(c.name);
     if (!old.target && c.target) plan.start.push(...take({ ...c, target: c.target }));
     else if (old.target && !c.target) plan.stop.push(...giveBack(c));
-    else if (old.target && c.target && (old.target.ip !== c.target.ip || old.target.port !== c.target.port)) plan.reasons.push(reason('check-server-changed'));
+    else if (old.target && c.target && (old.target.ip !== c.target.ip || old.target.port !== c.target.port)) plan.reasons.push(reason('check-server-changed', c.name));
     else if (c.target && old.active !== c.active) plan.start.push(...(c.active ? [{ kind: 'enable-health' as const, ...ref }] : switchOff(ref)));
   }
-  if (applied.some((c) => !after.has(c.name))) plan.reasons.push(reason('check-server-changed'));
+  for (const c of applied) if (!after.has(c.name)) plan.reasons.push(reason('check-server-changed', c.name));
   return plan;
 }

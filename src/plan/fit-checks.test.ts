@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'bun:test';
 import { backend, model, server } from '../../test/support/models.ts';
 import type { CheckServerModel } from '../config/model.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
 import { fitChecks, unplacedKeys } from './fit-checks.ts';
 import { planUpdate } from './plan.ts';
+
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
 
 const slot = (name: string, more: Partial<CheckServerModel> = {}): CheckServerModel => ({ name, target: undefined, tls: false, intervalMs: 5000, active: false, ...more });
 const at = (ip: string) => ({ target: { ip, port: 8080 } });

@@ -4,11 +4,13 @@ import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts'
 import { backend, model, server } from '../../test/support/models.ts';
 import { allowlistFile } from '../config/allowlists.ts';
 import { serverOptions } from '../config/server-line.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
 import { fitChecks } from './fit-checks.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
+
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
 
 const A = 'be_http:ns:a';
 const s1 = server('s1');

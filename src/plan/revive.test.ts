@@ -31,7 +31,7 @@ describe('creationOptions', () => {
   test('the options the model renders for the server, weight left out; undefined for an unknown server', () => {
     const m = model([backend('be_http:ns:a', [server('s1', { weight: 7 })])]);
     const options = creationOptions(m, ref);
-    expect(options).toStartWith('track be_checks/chk1 ');
+    expect(options).toStartWith('track be_checks_0/chk1 ');
     expect(options).not.toContain('weight');
     expect(creationOptions(m, { ...ref, server: 'nope' })).toBeUndefined();
   });

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'bun:test';
 import { backend, model, server } from '../../test/support/models.ts';
 import type { ServerRuntimeState } from '../haproxy/runtime-api/servers-state.ts';
-import { CHECK_BACKEND } from '../domain/names.ts';
 import { planAfterLoad, serverDifferences } from './worker-check.ts';
+
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
 
 const running = (backendName: string, serverName: string): ServerRuntimeState => ({
   backend: backendName,

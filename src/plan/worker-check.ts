@@ -1,5 +1,5 @@
 import type { ConfigModel } from '../config/model.ts';
-import { CHECK_BACKEND, isRouteBackendName, serverKey, type ServerRef } from '../domain/names.ts';
+import { checkServerRef, isCheckBackendName, isRouteBackendName, serverKey, type ServerRef } from '../domain/names.ts';
 import { switchOff } from './check-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
 
@@ -19,11 +19,11 @@ export interface RunningServer extends ServerRef {
 export function serverDifferences(model: ConfigModel, running: readonly RunningServer[]): { missing: string[]; unexpected: string[] } {
   const want = new Set(model.backends.flatMap((b) => b.servers.map((s) => serverKey({ backend: b.name, server: s.name }))));
   const checks = new Map(model.checks.map((c) => [c.name, c]));
-  for (const c of model.checks) want.add(serverKey({ backend: CHECK_BACKEND, server: c.name }));
+  for (const c of model.checks) want.add(serverKey(checkServerRef(c.name)));
   const have = new Set<string>();
   for (const s of running) {
     if (isRouteBackendName(s.backend)) have.add(serverKey(s));
-    if (s.backend !== CHECK_BACKEND) continue;
+    if (!isCheckBackendName(s.backend)) continue;
     const target = checks.get(s.server)?.target;
     // A free slot points wherever its last endpoint was.
     if (!target || (target.ip === s.addr && target.port === s.port)) have.add(serverKey(s));
@@ -39,5 +39,5 @@ export function serverDifferences(model: ConfigModel, running: readonly RunningS
  * paused.
  */
 export function planAfterLoad(model: ConfigModel): RuntimeCommand[] {
-  return model.checks.flatMap((c) => (c.target && !c.active ? switchOff({ backend: CHECK_BACKEND, server: c.name }) : []));
+  return model.checks.flatMap((c) => (c.target && !c.active ? switchOff(checkServerRef(c.name)) : []));
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECK_BACKEND } from '../../src/domain/names.ts';
+import { isCheckBackendName } from '../../src/domain/names.ts';
 import { createRuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
@@ -68,7 +68,8 @@ describe('health checks under a lowered open-file limit', () => {
     await router.waitForLine(logSays('the open-file limit is 8192'));
 
     const socket = join(router.runDir, 'haproxy.sock');
-    const checks = (await createRuntimeClient(socket).showServersState(CHECK_BACKEND)).filter((s) => s.healthCheck === 'enabled' && s.adminState === 0);
+    const checkRows = async () => (await createRuntimeClient(socket).showServersState()).filter((s) => isCheckBackendName(s.backend));
+    const checks = (await checkRows()).filter((s) => s.healthCheck === 'enabled' && s.adminState === 0);
     expect(checks.map((s) => s.port).sort()).toEqual(pods.map((p) => p.port).sort());
     const maxsock = Number(/^Maxsock: (\d+)$/m.exec(await socketCommand(socket, 'show info'))?.[1]);
     expect(maxsock).toBeLessThanOrEqual(8192);
@@ -81,7 +82,7 @@ describe('health checks under a lowered open-file limit', () => {
     }
 
     await pods[0]?.stop();
-    await until("pod a's check to fail", async () => (await createRuntimeClient(socket).showServersState(CHECK_BACKEND)).some((s) => s.port === pods[0]?.port && s.operState === 0));
+    await until("pod a's check to fail", async () => (await checkRows()).some((s) => s.port === pods[0]?.port && s.operState === 0));
     for (const i of [0, 17, 4242, 9999]) {
       for (let k = 0; k < 4; k++) expect((await get(httpPort, `r${i}.example.com`)).backend).toBe('b');
     }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { CHECK_BACKEND } from '../../src/domain/names.ts';
+import { isCheckBackendName } from '../../src/domain/names.ts';
 import { createRuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import type { ServerRuntimeState } from '../../src/haproxy/runtime-api/servers-state.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
@@ -32,9 +32,13 @@ async function servers(tr: TestRouter, backend: string): Promise<ServerRuntimeSt
   return createRuntimeClient(join(tr.workingDir, 'run', 'haproxy.sock')).showServersState(backend);
 }
 
+async function checkSlots(tr: TestRouter): Promise<ServerRuntimeState[]> {
+  return (await createRuntimeClient(join(tr.workingDir, 'run', 'haproxy.sock')).showServersState()).filter((s) => isCheckBackendName(s.backend));
+}
+
 /** The check slots pointing at `port` (a slot given back keeps its last address, with its check off). */
 async function checksOf(tr: TestRouter, port: number): Promise<ServerRuntimeState[]> {
-  return (await servers(tr, CHECK_BACKEND)).filter((s) => s.port === port && s.healthCheck === 'enabled');
+  return (await checkSlots(tr)).filter((s) => s.port === port && s.healthCheck === 'enabled');
 }
 
 /** Checks run on haproxy's clock and report nothing: this polls until `cond` holds. */
@@ -68,7 +72,7 @@ describe('one health check per pod', () => {
     expect((await checksOf(t, a.port)).length).toBe(1);
     for (const port of [b.port, c.port]) expect((await checksOf(t, port)).length).toBe(1);
     // A pod only a one-endpoint route uses is not checked (upstream's rule): never marked down.
-    const alone = (await servers(t, CHECK_BACKEND)).filter((s) => s.port === deadPort);
+    const alone = (await checkSlots(t)).filter((s) => s.port === deadPort);
     expect(alone.map((s) => [s.healthCheck, s.operState])).toEqual([['disabled', 2]]);
     expect(Object.keys(await spread(t, 'one.example.com')).sort()).toEqual(['a', 'b']);
 

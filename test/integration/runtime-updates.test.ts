@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECK_BACKEND, isRouteBackendName } from '../../src/domain/names.ts';
+import { isCheckBackendName, isRouteBackendName } from '../../src/domain/names.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
@@ -108,7 +108,7 @@ describe('endpoint changes go through the runtime API', () => {
       const client = createRuntimeClient(join(t.workingDir, 'run', 'haproxy.sock'));
       const state = await client.showServersState('be_http:default:r');
       expect(state.map((s) => [s.server.split(':')[0], s.port, s.healthCheck])).toEqual([['ept', held.port, 'none']]);
-      const checks = (await client.showServersState(CHECK_BACKEND)).filter((s) => s.port === held.port);
+      const checks = (await client.showServersState()).filter((s) => isCheckBackendName(s.backend) && s.port === held.port);
       expect(checks.map((s) => [s.healthCheck, s.operState])).toEqual([['disabled', 2]]);
       release();
       expect((await inFlight).status).toBe(200);

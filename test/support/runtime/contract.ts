@@ -6,7 +6,7 @@ import { serverOptions } from '../../../src/config/server-line.ts';
 import { runCliSession } from '../../../src/haproxy/runtime-api/cli-session.ts';
 import type { ConfigSettings } from '../../../src/config/settings.ts';
 import type { EndpointSlice } from '../../../src/domain/endpoints.ts';
-import { backendName, CHECK_BACKEND, serverKey } from '../../../src/domain/names.ts';
+import { backendName, checkServerRef, isCheckBackendName, serverKey } from '../../../src/domain/names.ts';
 import type { AdmittedRoute } from '../../../src/domain/route-options.ts';
 import { SERVER_BUSY_REPLY } from '../../../src/haproxy/runtime-api/commands.ts';
 import type { RuntimeCommand } from '../../../src/plan/commands.ts';
@@ -153,7 +153,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       if (!c) throw new Error(`no check slot for ${u}`);
       return c.name;
     };
-    const checkRows = async () => new Map((await client.showServersState(CHECK_BACKEND)).map((r) => [r.server, r]));
+    const checkRows = async () => new Map((await client.showServersState()).filter((r) => isCheckBackendName(r.backend)).map((r) => [r.server, r]));
 
     beforeAll(async () => {
       for (const u of UPSTREAMS) upstreams.set(u, startHeldBackend(u));
@@ -187,7 +187,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       }
       // Check slots: taken ones check their endpoint; free ones are in maintenance, declared `disabled`.
       for (const c of applied.checks) {
-        const row = rows.find((r) => r.backend === CHECK_BACKEND && r.server === c.name);
+        const row = rows.find((r) => r.backend === checkServerRef(c.name).backend && r.server === c.name);
         expect(row && [row.addr, row.port, row.adminState, row.healthCheck]).toEqual(c.target ? ['127.0.0.1', c.target.port, 0, 'enabled'] : ['0.0.0.0', 0, 5, 'enabled']);
       }
       expect((await client.showServersState(backendNameOf('scale'))).map((r) => r.server)).toEqual(backendOf(applied, 'scale').servers.map((s) => s.name));
@@ -272,6 +272,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
     test('a server added at runtime tracks only a server of the configuration, which can then never be deleted', async () => {
       const bulk = backendNameOf('bulk');
       const slot = checkOf('bk1');
+      const CHECK_BACKEND = checkServerRef(slot).backend;
       const result = await client.apply([
         { kind: 'add-server', backend: CHECK_BACKEND, server: 'dyn', address: '127.0.0.1:1', options: 'check' },
         { kind: 'add-server', backend: bulk, server: 'x', address: '127.0.0.1:1', options: `weight 1 track ${CHECK_BACKEND}/dyn` },
