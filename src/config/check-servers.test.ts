@@ -30,9 +30,9 @@ describe('checkServers', () => {
   test('slots numbered in key order, then free slots for plain and TLS checks, more as endpoints grow', () => {
     const checks = checkServers([backend('be_http:ns:b', [s2, s1])], { checkIntervalMs: 2000 });
     expect(checks.slice(0, 3)).toEqual([
-      { name: 'chk1', target: { ip: '10.0.0.1', port: 8080 }, tls: false, intervalMs: 5000, active: true },
-      { name: 'chk2', target: { ip: '10.0.0.2', port: 8080 }, tls: false, intervalMs: 5000, active: true },
-      { name: 'chk3', target: undefined, tls: false, intervalMs: 2000, active: false },
+      { name: 'chk1', target: { ip: '10.0.0.1', port: 8080 }, lastTarget: undefined, tls: false, intervalMs: 5000, active: true },
+      { name: 'chk2', target: { ip: '10.0.0.2', port: 8080 }, lastTarget: undefined, tls: false, intervalMs: 5000, active: true },
+      { name: 'chk3', target: undefined, lastTarget: undefined, tls: false, intervalMs: 2000, active: false },
     ]);
     expect(checks.filter((c) => !c.target).map((c) => c.tls)).toEqual([...Array(8).fill(false), ...Array(8).fill(true)]);
     expect([freeSlots(0), freeSlots(64), freeSlots(65), freeSlots(5000)]).toEqual([8, 8, 9, 625]);

@@ -90,11 +90,11 @@ export function checkServers(backends: readonly BackendModel[], settings: Pick<C
   const needed = neededChecks(backends);
   const checks: CheckServerModel[] = [...needed.keys()].sort(compareText).map((key, i) => {
     const n = needed.get(key) as NeededCheck;
-    return { name: checkServerName(i + 1), target: n.target, ...n.profile, active: n.active };
+    return { name: checkServerName(i + 1), target: n.target, lastTarget: undefined, ...n.profile, active: n.active };
   });
   for (const profile of slotProfiles(settings)) {
     const count = freeSlots(checks.filter((c) => sameProfile(c, profile)).length);
-    for (let i = 0; i < count; i++) checks.push({ name: checkServerName(checks.length + 1), target: undefined, ...profile, active: false });
+    for (let i = 0; i < count; i++) checks.push({ name: checkServerName(checks.length + 1), target: undefined, lastTarget: undefined, ...profile, active: false });
   }
   return checks;
 }

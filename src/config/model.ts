@@ -27,6 +27,13 @@ export interface CheckServerModel {
   /** The endpoint checked; undefined for a free slot. */
   target: { ip: string; port: number } | undefined;
   /**
+   * For a slot given back while running: the endpoint it still points at,
+   * which takes it back before any other free slot, so a pod returning while
+   * its servers wait for their deletion finds them following the same slot
+   * (and can be revived).
+   */
+  lastTarget: { ip: string; port: number } | undefined;
+  /**
    * A TLS handshake (reencrypt pods) rather than a TCP connect. It does not
    * verify the pod's certificate (traffic does): one check per pod, whatever
    * CA each route verifies it by.

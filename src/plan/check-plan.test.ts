@@ -5,7 +5,7 @@ import { planChecks, type CheckPlan } from './check-plan.ts';
 /** Where check slots 1-64 live. */
 const CHECK_BACKEND = 'be_checks_0';
 
-const slot = (name: string, more: Partial<CheckServerModel> = {}): CheckServerModel => ({ name, target: undefined, tls: false, intervalMs: 5000, active: false, ...more });
+const slot = (name: string, more: Partial<CheckServerModel> = {}): CheckServerModel => ({ name, target: undefined, lastTarget: undefined, tls: false, intervalMs: 5000, active: false, ...more });
 const at = (ip: string, port = 8080) => ({ target: { ip, port } });
 const ref = (server: string) => ({ backend: CHECK_BACKEND, server });
 const none: CheckPlan = { start: [], stop: [], reasons: [] };

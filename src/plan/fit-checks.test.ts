@@ -7,7 +7,7 @@ import { planUpdate } from './plan.ts';
 /** Where check slots 1-64 live. */
 const CHECK_BACKEND = 'be_checks_0';
 
-const slot = (name: string, more: Partial<CheckServerModel> = {}): CheckServerModel => ({ name, target: undefined, tls: false, intervalMs: 5000, active: false, ...more });
+const slot = (name: string, more: Partial<CheckServerModel> = {}): CheckServerModel => ({ name, target: undefined, lastTarget: undefined, tls: false, intervalMs: 5000, active: false, ...more });
 const at = (ip: string) => ({ target: { ip, port: 8080 } });
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
@@ -20,10 +20,20 @@ describe('fitChecks', () => {
     const fitted = fitChecks(applied, [backend('be_http:ns:a', [s1, s3]), tlsBackend('be_secure:ns:b', [s2])]);
     expect(fitted).toEqual([
       slot('chk1', { ...at('10.0.0.1'), active: true }),
-      slot('chk2'),
+      slot('chk2', { lastTarget: { ip: '10.0.0.2', port: 8080 } }),
       slot('chk3', { ...at('10.0.0.2'), tls: true }),
       slot('chk4', { ...at('10.0.0.3'), active: true }),
       slot('chk5'),
+    ]);
+  });
+
+  test('an endpoint that comes back takes the slot it gave back, whichever is lowest, so its waiting servers can be revived', () => {
+    const applied = [slot('chk1'), slot('chk2', { lastTarget: { ip: '10.0.0.3', port: 8080 } }), slot('chk3', { lastTarget: { ip: '10.0.0.2', port: 8080 } })];
+    const fitted = fitChecks(applied, [backend('be_http:ns:a', [s2, s3])]);
+    expect(fitted.map((c) => [c.name, c.target?.ip])).toEqual([
+      ['chk1', undefined],
+      ['chk2', '10.0.0.3'],
+      ['chk3', '10.0.0.2'],
     ]);
   });
 

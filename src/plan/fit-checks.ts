@@ -1,4 +1,4 @@
-import { keyOfCheck, neededChecks, sameProfile } from '../config/check-servers.ts';
+import { checkKey, keyOfCheck, neededChecks, sameProfile } from '../config/check-servers.ts';
 import type { BackendModel, CheckServerModel } from '../config/model.ts';
 import { compareText } from '../domain/compare.ts';
 import { checkServerName } from '../domain/names.ts';
@@ -10,9 +10,9 @@ const slotNumber = (c: CheckServerModel) => Number(c.name.replace(/^\D+/, ''));
  * slots it has (`applied`):
  * - an endpoint keeps the slot that checks it (its trackers name it);
  * - a slot no backend needs any more is given back (free);
- * - a new endpoint takes a free slot of its kind, lowest first, but only one
- *   free in `applied`: a slot given back in the same step may still have
- *   trackers waiting for their deletion;
+ * - a new endpoint takes the free slot that last checked it, else a free
+ *   slot of its kind, lowest first; only one free in `applied`: a slot given
+ *   back in the same step may still have trackers waiting for their deletion;
  * - a new endpoint for which no slot is left gets a slot the worker does not
  *   have, so the plan reloads (a fresh load renders a slot per endpoint).
  * Whether each check runs follows the backends.
@@ -29,16 +29,18 @@ export function fitChecks(applied: readonly CheckServerModel[], backends: readon
       return c;
     }
     unplaced.delete(key);
-    return need ? (need.active === c.active ? c : { ...c, active: need.active }) : { ...c, target: undefined, active: false };
+    return need ? (need.active === c.active ? c : { ...c, active: need.active }) : { ...c, target: undefined, lastTarget: c.target, active: false };
   });
   const taken = new Map<string, CheckServerModel>();
-  let fresh = Math.max(0, ...applied.map(slotNumber));
+  const returning = new Map(free.flatMap((c) => (c.lastTarget ? [[checkKey(c, c.lastTarget), c] as const] : [])));
+  let fresh = applied.reduce((n, c) => Math.max(n, slotNumber(c)), 0);
   for (const key of [...unplaced.keys()].sort(compareText)) {
     const need = unplaced.get(key);
     if (!need) continue;
-    const slot = free.find((c) => !taken.has(c.name) && sameProfile(c, need.profile));
+    const own = returning.get(key);
+    const slot = own && !taken.has(own.name) ? own : free.find((c) => !taken.has(c.name) && sameProfile(c, need.profile));
     const name = slot?.name ?? checkServerName(++fresh);
-    taken.set(name, { name, target: need.target, ...need.profile, active: need.active });
+    taken.set(name, { name, target: need.target, lastTarget: undefined, ...need.profile, active: need.active });
   }
   const result = fitted.map((c) => taken.get(c.name) ?? c);
   const have = new Set(applied.map((c) => c.name));

@@ -47,7 +47,7 @@ describe('runtimeSubset', () => {
   test('a backend whose new endpoint finds no free check slot stays as applied; the others take their changes', () => {
     const a = backend(A, [server('s1')]);
     const b = backend('be_http:ns:b', [server('s2', { ip: '10.0.0.2' })]);
-    const slot = (name: string, ip: string | undefined) => ({ name, target: ip ? { ip, port: 8080 } : undefined, tls: false, intervalMs: 5000, active: false });
+    const slot = (name: string, ip: string | undefined) => ({ name, target: ip ? { ip, port: 8080 } : undefined, lastTarget: undefined, tls: false, intervalMs: 5000, active: false });
     const applied = model([a, b], { checks: [slot('chk1', '10.0.0.1'), slot('chk2', '10.0.0.2'), slot('chk3', undefined)] });
     const next = model([backend(A, [server('s1'), server('s8', { ip: '10.0.0.8' })]), backend('be_http:ns:b', [server('s2', { ip: '10.0.0.2' }), server('s9', { ip: '10.0.0.9' })])]);
     const partial = runtimeSubset(applied, next);

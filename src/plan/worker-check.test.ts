@@ -20,8 +20,8 @@ const running = (backendName: string, serverName: string): ServerRuntimeState =>
 describe('serverDifferences', () => {
   const m = model([backend('be_http:ns:a', [server('s1'), server('s2')])], {
     checks: [
-      { name: 'chk1', target: { ip: '10.0.0.1', port: 8080 }, tls: false, intervalMs: 5000, active: true },
-      { name: 'chk2', target: undefined, tls: false, intervalMs: 5000, active: false },
+      { name: 'chk1', target: { ip: '10.0.0.1', port: 8080 }, lastTarget: undefined, tls: false, intervalMs: 5000, active: true },
+      { name: 'chk2', target: undefined, lastTarget: undefined, tls: false, intervalMs: 5000, active: false },
     ],
   });
   const checks = [running(CHECK_BACKEND, 'chk1'), { ...running(CHECK_BACKEND, 'chk2'), addr: '10.9.9.9' }];
