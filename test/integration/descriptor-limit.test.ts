@@ -11,7 +11,8 @@ import { freePortPair, get } from '../support/net.ts';
 import { builtRouter, haproxyPidsUsing } from '../support/processes.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
-setDefaultTimeout(45_000);
+// About 10 s on an idle 2-core host; starting 10,000 routes takes several times that when the host is busy.
+setDefaultTimeout(90_000);
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 /** Checks run on haproxy's clock and report nothing: this polls until `cond` holds. */
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   for (const started = Date.now(); Date.now() - started < timeoutMs; await Bun.sleep(50)) if (await cond()) return;
   throw new Error(`timed out waiting for ${what}`);
 }
