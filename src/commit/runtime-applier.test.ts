@@ -4,6 +4,7 @@ import { captureLogs } from '../../test/support/log-capture.ts';
 import { FakeRuntimeSocket } from '../../test/support/runtime/fake-runtime-socket.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { backend, model, server } from '../../test/support/models.ts';
+import { trackOf } from '../config/check-servers.ts';
 import { serverOptions } from '../config/server-line.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
@@ -14,7 +15,7 @@ const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
 const applied = model([backend(B, [s1, s2])]);
 const ref = (name: string) => ({ backend: B, server: name });
-const add = (s: typeof s1): RuntimeCommand => ({ kind: 'add-server', ...ref(s.name), address: `${s.ip}:${s.port}`, options: serverOptions(applied.backends[0]!, s) });
+const add = (s: typeof s1): RuntimeCommand => ({ kind: 'add-server', ...ref(s.name), address: `${s.ip}:${s.port}`, options: serverOptions(applied.backends[0]!, s, trackOf(applied.checks)(applied.backends[0]!, s)) });
 const remove = (name: string): RuntimeCommand[] => [{ kind: 'set-maint', ...ref(name) }, { kind: 'del-server', ...ref(name) }];
 
 let dir: ReturnType<typeof shortTempDir>;
@@ -50,8 +51,8 @@ describe('RuntimeApplier', () => {
     const release = socket.holdConnection(B, 's2');
     await applier.apply(remove('s2'), applied);
     const sentBefore = socket.received.length;
-    const tls = { ...add(s2), options: 'weight 1 ssl verify none check inter 5000ms' } as RuntimeCommand;
-    expect(await applier.apply([tls], model([backend(B, [s1])]))).toEqual({ ok: false, failure: expect.stringContaining('other TLS options'), partial: false });
+    const tls = { ...add(s2), options: 'weight 1 ssl verify none track be_checks/chk2' } as RuntimeCommand;
+    expect(await applier.apply([tls], model([backend(B, [s1])]))).toEqual({ ok: false, failure: expect.stringContaining('other options'), partial: false });
     expect(socket.received.length).toBe(sentBefore);
     release();
   });

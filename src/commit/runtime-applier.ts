@@ -39,7 +39,7 @@ export class RuntimeApplier {
     await this.deletes.settle(adds);
     const waiting = new Map(adds.filter((c) => this.deletes.has(c)).map((c) => [serverKey(c), this.waiting.get(serverKey(c))]));
     const sent = reviveWaitingServers(commands, waiting);
-    if (!sent) return { ok: false, failure: 'a server still being deleted would come back with other TLS options', partial: false };
+    if (!sent) return { ok: false, failure: 'a server still being deleted would come back with other options (TLS to the pod, or check to follow)', partial: false };
     this.deletes.cancel(adds);
     for (const c of adds) this.waiting.delete(serverKey(c));
     try {

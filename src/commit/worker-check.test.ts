@@ -2,20 +2,26 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { captureLogs } from '../../test/support/log-capture.ts';
 import { backend, model, server } from '../../test/support/models.ts';
-import { FakeRuntimeSocket } from '../../test/support/runtime/fake-runtime-socket.ts';
+import { FakeRuntimeSocket, fakeBackendsFromConfig } from '../../test/support/runtime/fake-runtime-socket.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
+import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
+import { createRenderer } from '../config/render.ts';
 import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { checkLoadedWorker } from './worker-check.ts';
 
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
+
 const B = 'be_http:ns:a';
+/** A lone server: its pod's check slot (chk1) must not run. */
+const loaded = model([backend(B, [server('s1')])]);
 let dir: ReturnType<typeof shortTempDir>;
 let socket: FakeRuntimeSocket;
 
 beforeEach(async () => {
   dir = shortTempDir('wcheck');
-  socket = await FakeRuntimeSocket.start(join(dir.path, 'admin.sock'), [
-    { name: B, dynamic: true, servers: [{ name: 's1', addr: '10.0.0.1', port: 8080, weight: 1, checkDeclared: true }] },
-  ]);
+  const config = createRenderer(EMBEDDED_ASSETS)(loaded).get('haproxy.config') ?? '';
+  socket = await FakeRuntimeSocket.start(join(dir.path, 'admin.sock'), fakeBackendsFromConfig(config));
 });
 
 afterEach(async () => {
@@ -24,10 +30,11 @@ afterEach(async () => {
 });
 
 describe('checkLoadedWorker', () => {
-  test('a worker holding the model\'s servers passes, with the checks of lone servers switched off', async () => {
+  test("a worker holding the model's servers passes, with the checks that should not run switched off", async () => {
     const logs = captureLogs();
-    expect(await checkLoadedWorker(createRuntimeClient(socket.path), model([backend(B, [server('s1')])]), logs.logger)).toBe(true);
-    expect(socket.received).toContain(`disable health ${B}/s1`);
+    expect(await checkLoadedWorker(createRuntimeClient(socket.path), loaded, logs.logger)).toBe(true);
+    expect(socket.received).toContain(`disable health ${CHECK_BACKEND}/chk1`);
+    expect(socket.received).toContain(`set server ${CHECK_BACKEND}/chk1 health up`);
   });
 
   test('a worker with other servers fails, and the log names them', async () => {

@@ -5,7 +5,7 @@ import type { AdmittedRoute } from '../domain/route-options.ts';
 import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
-import { clampServiceWeight, serverWeights } from './weights.ts';
+import { clampServiceWeight, hashableWeights, isHashedBalance, serverWeights } from './weights.ts';
 
 export function terminationOf(route: Route): BackendTermination {
   const t = route.tls?.termination;
@@ -77,9 +77,11 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     weight: clampServiceWeight(t.weight),
     endpoints: selectEndpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? [], allowAddress, includeUdp),
   }));
-  const weights = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
   // Counted from the route, not from endpoints: a service gaining its first pod must not change the backend (and force a reload).
   const weightedServices = perService.filter((s) => s.weight > 0).length;
+  const balance = balanceFor(termination, weightedServices, settings);
+  const exact = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
+  const weights = isHashedBalance(balance) ? hashableWeights(exact) : exact;
   const seen = new Set<string>();
   const servers: ServerModel[] = [];
   perService.forEach((service, i) => {
@@ -90,20 +92,19 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
       // A route may name the same service twice (to and an alternate); its servers appear once.
       if (seen.has(e.name)) continue;
       seen.add(e.name);
-      servers.push({ name: e.name, ip: e.ip, port: e.port, weight, check: false });
+      servers.push({ name: e.name, ip: e.ip, port: e.port, weight });
     }
   });
-  const withHealthChecks = servers.filter((s) => s.weight > 0).length > 1;
   return {
     name: backendName(termination, route.namespace, route.name),
     routeKey: objectKey(route),
     termination,
     mode: tcp ? 'tcp' : 'http',
-    balance: balanceFor(termination, weightedServices, settings),
+    balance,
     checkIntervalMs: settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
     cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
     allowlist: route.options?.allowlist,
-    servers: withHealthChecks ? servers.map((s) => ({ ...s, check: true })) : servers,
+    servers,
   };
 }

@@ -13,9 +13,13 @@ describe('buildConfigModel', () => {
     const m = build([route({ name: 'a' })], [slice('a', ['10.0.0.2', { ip: '10.0.0.3', ready: false }, { ip: '10.0.0.1', podName: 'a-1' }])]);
     expect(m.backends).toHaveLength(1);
     expect(m.backends[0]?.name).toBe('be_http:default:a');
-    expect(m.backends[0]?.servers.map((s) => [s.name, s.ip, s.port, s.check])).toEqual([
-      ['ept:a:http:10.0.0.2:8080', '10.0.0.2', 8080, true],
-      ['pod:a-1:a:http:10.0.0.1:8080', '10.0.0.1', 8080, true],
+    expect(m.backends[0]?.servers.map((s) => [s.name, s.ip, s.port])).toEqual([
+      ['ept:a:http:10.0.0.2:8080', '10.0.0.2', 8080],
+      ['pod:a-1:a:http:10.0.0.1:8080', '10.0.0.1', 8080],
+    ]);
+    expect(m.checks.filter((c) => c.target).map((c) => [c.name, c.target, c.active])).toEqual([
+      ['chk1', { ip: '10.0.0.1', port: 8080 }, true],
+      ['chk2', { ip: '10.0.0.2', port: 8080 }, true],
     ]);
   });
 
@@ -34,9 +38,24 @@ describe('buildConfigModel', () => {
     expect(cookie(undefined, 'SESSION')).toEqual({ name: 'SESSION', key, secure: false });
   });
 
-  test('one server gets no health check', () => {
+  test("one server: its endpoint's check does not run", () => {
     const m = build([route({ name: 'a' })], [slice('a', ['10.0.0.1'])]);
-    expect(m.backends[0]?.servers[0]?.check).toBe(false);
+    expect(m.checks.filter((c) => c.target).map((c) => [c.target, c.active])).toEqual([[{ ip: '10.0.0.1', port: 8080 }, false]]);
+  });
+
+  test('routes sharing pods share one check per endpoint and kind, which runs when any of them can fail over', () => {
+    const reencrypt = route({ name: 'r', to: { kind: 'Service', name: 'a', weight: undefined }, tls: routeTls('reencrypt') });
+    const routes = [route({ name: 'a' }), route({ name: 'b', to: { kind: 'Service', name: 'a', weight: undefined } }), route({ name: 'c' }), reencrypt];
+    const m = build(routes, [slice('a', ['10.0.0.1', '10.0.0.2']), slice('c', ['10.0.0.1'])]);
+    expect(m.checks.filter((c) => c.target).map((c) => [c.target?.ip, c.tls, c.active])).toEqual([
+      ['10.0.0.1', false, true],
+      ['10.0.0.2', false, true],
+      ['10.0.0.1', true, true],
+      ['10.0.0.2', true, true],
+    ]);
+    const free = m.checks.filter((c) => !c.target);
+    expect([free.filter((c) => !c.tls).length, free.filter((c) => c.tls).length]).toEqual([8, 8]);
+    expect(m.checks.map((c) => c.name)).toEqual(Array.from({ length: 20 }, (_, i) => `chk${i + 1}`));
   });
 
   test('targetPort selects endpoint ports by name or number', () => {
@@ -81,11 +100,11 @@ describe('buildConfigModel', () => {
     ]);
   });
 
-  test('alternate backends split weights and switch to roundrobin', () => {
+  test('alternate backends split weights, in lowest terms, and switch to roundrobin', () => {
     const r = route({ name: 'a', to: { kind: 'Service', name: 'a', weight: 3 }, alternateBackends: [{ kind: 'Service', name: 'b', weight: 1 }] });
     const m = build([r], [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2'])]);
     expect(m.backends[0]?.balance).toBe('roundrobin');
-    expect(m.backends[0]?.servers.map((s) => s.weight)).toEqual([256, 85]);
+    expect(m.backends[0]?.servers.map((s) => s.weight)).toEqual([3, 1]);
   });
 
   test('a single service uses the configured algorithm', () => {

@@ -2,6 +2,7 @@ import { byName, compareText } from '../domain/compare.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { Route } from '../domain/route.ts';
 import { buildBackend, slicesByService } from './build-backend.ts';
+import { checkServers } from './check-servers.ts';
 import { certificateFile, certificatePath, servingPem } from './certificates.ts';
 import { spareBackends } from './spares.ts';
 import { mergeMapEntries, routeMapEntries, type RouteMapEntries } from './map-entries.ts';
@@ -34,7 +35,6 @@ export function routeKeyHost(route: Route): string {
 function sniOf(route: Route): string {
   return route.wildcardPolicy === 'Subdomain' ? `*${routeKeyHost(route)}` : route.host;
 }
-
 
 /** The pure heart of a commit: admitted routes and endpoints in, the whole configuration as data out. */
 export function buildConfigModel(input: ModelInput): ConfigModel {
@@ -92,6 +92,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
   return {
     settings,
     backends: [...backends, ...spareBackends(settings)].sort(byName),
+    checks: checkServers(backends, settings),
     maps: {
       'os_http_be.map': httpMaps.exact,
       'os_http_be_prefix.map': httpMaps.prefix,

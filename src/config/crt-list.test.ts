@@ -19,6 +19,7 @@ describe('crtListLine', () => {
     const model: ConfigModel = {
       settings: settings(),
       backends: [],
+      checks: [],
       maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_sni_passthrough.map': [] },
       crtList: entries,
       certificates: [],

@@ -1,18 +1,52 @@
 import type { BackendTermination } from '../domain/names.ts';
 import type { ConfigSettings } from './settings.ts';
 
-/** One haproxy `server` line's worth of data; see server-line.ts for its text. */
+/**
+ * One haproxy `server` line's worth of data; see server-line.ts for its text.
+ * A route server runs no health check of its own: it follows (`track`) the
+ * check server of its endpoint (see check-servers.ts), found by checkKey.
+ */
 export interface ServerModel {
   name: string;
   ip: string;
   port: number;
   weight: number;
+}
+
+/**
+ * A check slot (see checkServerRef): the one health check of an endpoint, which
+ * every route server sending traffic to that endpoint the same way tracks.
+ * haproxy lets a server added at runtime track only a server of the
+ * configuration, and never deletes a server the configuration tracks, so
+ * check servers are slots: rendered in the configuration (free ones in
+ * maintenance), taken over live by a new endpoint with `set server addr`,
+ * and given back when its last tracker leaves.
+ */
+export interface CheckServerModel {
+  name: string;
+  /** The endpoint checked; undefined for a free slot. */
+  target: { ip: string; port: number } | undefined;
   /**
-   * Whether the health check runs. Every server line declares `check`; it only
-   * pays off with another server to fail over to, so lone servers have it
-   * switched off through the runtime API after each load.
+   * For a slot given back while running: the endpoint it still points at,
+   * which takes it back before any other free slot, so a pod returning while
+   * its servers wait for their deletion finds them following the same slot
+   * (and can be revived).
    */
-  check: boolean;
+  lastTarget: { ip: string; port: number } | undefined;
+  /**
+   * A TLS handshake (reencrypt pods) rather than a TCP connect. It does not
+   * verify the pod's certificate (traffic does): one check per pod, whatever
+   * CA each route verifies it by.
+   */
+  tls: boolean;
+  intervalMs: number;
+  /**
+   * Whether the check runs: only when a backend tracking it has another
+   * weighted server to fail over to, as openshift-router declares checks
+   * only for routes with more than one endpoint. Otherwise it is switched
+   * off and its trackers count as up.
+   */
+  active: boolean;
 }
 
 /** How a reencrypt backend talks TLS to its pods. */
@@ -102,6 +136,8 @@ export interface ConfigModel {
   settings: ConfigSettings;
   /** Sorted by name so the rendered file is stable. */
   backends: BackendModel[];
+  /** The check slots, by slot number. */
+  checks: CheckServerModel[];
   maps: MapFiles;
   crtList: CrtListEntry[];
   /** Route certificates and destination CAs the config refers to (by absolute path via certDir). */

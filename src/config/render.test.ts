@@ -74,12 +74,30 @@ describe('render', () => {
     expect(cfg).toContain('  noreuseport\n');
     expect(cfg).toContain('  bind 127.0.0.1:10080\n');
     expect(cfg).toContain('backend be_http:default:a\n');
-    expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 check inter 5000ms pool-max-conn -1 pool-purge-delay 5s\n');
-    expect(cfg).toContain('  server ept:b:http:fd00::1:8080 [fd00::1]:8080 weight 1 check inter 5000ms pool-max-conn -1 pool-purge-delay 5s\n');
-    expect(cfg).toMatch(/ {2}server ept:r:http:10\.0\.0\.3:8080 10\.0\.0\.3:8080 weight 1 ssl alpn h2,http\/1\.1 verify required ca-file \S+ check inter 5000ms check-ssl /);
+    expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 track be_checks_0/chk1 pool-max-conn -1 pool-purge-delay 5s\n');
+    expect(cfg).toContain('  server ept:b:http:fd00::1:8080 [fd00::1]:8080 weight 1 track be_checks_0/chk4 pool-max-conn -1 pool-purge-delay 5s\n');
+    expect(cfg).toMatch(/ {2}server ept:r:http:10\.0\.0\.3:8080 10\.0\.0\.3:8080 weight 1 ssl alpn h2,http\/1\.1 verify required ca-file \S+ track be_checks_0\/chk5 /);
+    // One check per endpoint and kind, then free slots (in maintenance) for endpoints that come while running.
+    expect(cfg).toContain('backend be_checks_0\n  mode tcp\n  timeout check 5000ms\n  server chk1 10.0.0.1:8080 check inter 5000ms\n');
+    expect(cfg).toContain('  server chk4 [fd00::1]:8080 check inter 5000ms\n  server chk5 10.0.0.3:8080 check inter 5000ms check-ssl verify none\n');
+    expect(cfg).toContain('  server chk6 0.0.0.0:0 check inter 5000ms disabled\n');
+    expect(cfg).toContain('  server chk21 0.0.0.0:0 check inter 5000ms check-ssl verify none disabled\n');
     // eta's defaults would escape "&" and join lines; neither may happen.
     expect(cfg).not.toContain('&amp;');
     expect(cfg).toContain('defaults\n  mode http\n  maxconn 1000\n');
+  });
+
+  test('check slots are rendered 64 to a backend', () => {
+    const many = buildConfigModel({
+      routes: [route({ name: 'a' })],
+      slices: [slice('a', Array.from({ length: 70 }, (_, i) => `10.0.1.${i + 1}`))],
+      settings: settings(),
+      allowAddress: () => true,
+      defaultCertificate: '',
+    });
+    const cfg = createRenderer(EMBEDDED_ASSETS)(many).get('haproxy.config') ?? '';
+    expect(cfg).toMatch(/\n {2}server chk64 \S+ check inter 5000ms\n\nbackend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
+    expect(cfg).toContain(' track be_checks_1/chk65 ');
   });
 
   test('haproxy accepts the rendered files', async () => {

@@ -1,9 +1,11 @@
 import { Eta } from 'eta';
-import { REDIRECT_TO_HTTPS, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { allowlistFile, allowlistText } from './allowlists.ts';
-import { serverLine } from './server-line.ts';
+import { checkServerLine, serverLine } from './server-line.ts';
+import { trackOf } from './check-servers.ts';
+import { checkServerRef } from '../domain/names.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -31,6 +33,18 @@ function crtListText(entries: readonly CrtListEntry[]): string {
   return text;
 }
 
+/** The check slots grouped into the backends that hold them, in slot order. */
+function checkBackends(checks: readonly CheckServerModel[]): { name: string; servers: CheckServerModel[] }[] {
+  const backends: { name: string; servers: CheckServerModel[] }[] = [];
+  for (const c of checks) {
+    const name = checkServerRef(c.name).backend;
+    const last = backends.at(-1);
+    if (last?.name === name) last.servers.push(c);
+    else backends.push({ name, servers: [c] });
+  }
+  return backends;
+}
+
 /**
  * Compiles the template once. eta's defaults would XML-escape every value and
  * swallow the newline after each tag, which corrupts a config file, so both
@@ -41,11 +55,14 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   return (model) => {
     const files: RenderedFiles = new Map();
+    const track = trackOf(model.checks);
     files.set(
       'haproxy.config',
       eta.render('@haproxy.config', {
         model,
-        serverLine,
+        serverLine: (b: BackendModel, s: ServerModel) => serverLine(b, s, track(b, s)),
+        checkBackends: checkBackends(model.checks),
+        checkServerLine,
         allowlistFile,
         version: assets.version,
         redirectToHttps: REDIRECT_TO_HTTPS,

@@ -1,4 +1,5 @@
-import type { BackendModel, ServerModel } from './model.ts';
+import { checkServerRef, serverKey } from '../domain/names.ts';
+import type { BackendModel, CheckServerModel, ServerModel } from './model.ts';
 
 /** haproxy takes IPv6 addresses in brackets so the port separator is unambiguous. */
 export function serverAddress(s: Pick<ServerModel, 'ip' | 'port'>): string {
@@ -17,20 +18,35 @@ function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
 
 /**
  * The options after `server <name> <addr>`. Built in one place so the config
- * file and the runtime `add server` command can never disagree.
+ * file and the runtime `add server` command can never disagree. `track` is
+ * the check slot the server follows: it runs no check
+ * of its own, so one check per endpoint serves every route that uses it.
  */
-export function serverOptions(backend: Pick<BackendModel, 'checkIntervalMs' | 'serverTls'>, s: Pick<ServerModel, 'weight'>): string {
-  // Every server declares its check, so it can be switched on live when the backend gains a second server
-  // (haproxy cannot enable a check that was never declared); lone servers get it switched off after each load.
-  const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `check inter ${backend.checkIntervalMs}ms`];
-  // A server added at runtime does not infer a TLS check from `ssl`.
-  if (backend.serverTls) parts.push('check-ssl');
+export function serverOptions(backend: Pick<BackendModel, 'serverTls'>, s: Pick<ServerModel, 'weight'>, track: string): string {
+  const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `track ${serverKey(checkServerRef(track))}`];
   // haproxy 2.6 gives servers added at runtime no idle connection pool; config servers default to these.
   parts.push('pool-max-conn -1', 'pool-purge-delay 5s');
   return parts.join(' ');
 }
 
 /** `<name> <addr> <options>`: the text after the `server` keyword. */
-export function serverLine(backend: Pick<BackendModel, 'checkIntervalMs' | 'serverTls'>, s: ServerModel): string {
-  return `${s.name} ${serverAddress(s)} ${serverOptions(backend, s)}`;
+export function serverLine(backend: Pick<BackendModel, 'serverTls'>, s: ServerModel, track: string): string {
+  return `${s.name} ${serverAddress(s)} ${serverOptions(backend, s, track)}`;
+}
+
+/** Where a free check slot points until an endpoint takes it over: nowhere, and it is in maintenance. */
+const FREE_SLOT_ADDRESS = '0.0.0.0:0';
+
+/**
+ * A check server's line. Checks are a TCP connect, or for pods that talk
+ * TLS a handshake that does not verify the pod's certificate. A free slot
+ * is `disabled` (maintenance): its check does not run until an endpoint
+ * takes it. Inactive checks are switched off after the load (see
+ * plan/worker-check.ts).
+ */
+export function checkServerLine(c: CheckServerModel): string {
+  const parts = [c.name, c.target === undefined ? FREE_SLOT_ADDRESS : serverAddress(c.target), `check inter ${c.intervalMs}ms`];
+  if (c.tls) parts.push('check-ssl verify none');
+  if (c.target === undefined) parts.push('disabled');
+  return parts.join(' ');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { backendName, isRouteBackendName, serverKey } from './names.ts';
+import { backendName, checkServerName, checkServerRef, isCheckBackendName, isRouteBackendName, serverKey } from './names.ts';
 
 describe('backendName', () => {
   test.each([
@@ -27,4 +27,21 @@ describe('isRouteBackendName', () => {
 
 test('serverKey names a server as the CLI does', () => {
   expect(serverKey({ backend: 'be_http:shop:web', server: 'pod:web-1:web:http:10.0.0.1:8080' })).toBe('be_http:shop:web/pod:web-1:web:http:10.0.0.1:8080');
+});
+
+describe('check slots', () => {
+  test.each([
+    [1, 'be_checks_0'],
+    [64, 'be_checks_0'],
+    [65, 'be_checks_1'],
+    [5000, 'be_checks_78'],
+  ])('slot %p lives in %s, 64 a backend', (n, backend) => expect(checkServerRef(checkServerName(n))).toEqual({ backend, server: `chk${n}` }));
+
+  test.each([
+    ['be_checks_0', true],
+    ['be_checks_78', true],
+    ['be_checks_', false],
+    ['be_checks_1x', false],
+    ['be_http:shop:web', false],
+  ])('%s is a check backend: %p', (name, want) => expect([isCheckBackendName(name), isRouteBackendName(name) && want]).toEqual([want, false]));
 });

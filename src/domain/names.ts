@@ -53,6 +53,31 @@ export function routingKeyName(namespace: string, name: string): string {
   return createHash('md5').update(` ${namespace}:${name}`).digest('hex');
 }
 
+/** The backends that hold the health checks route servers follow (`track`); see checkServerRef. */
+const CHECK_BACKEND_PREFIX = 'be_checks_';
+/**
+ * Check slots per check backend. haproxy resolves each `track` by walking
+ * the servers of the backend named (backends it finds through a tree): 100,000
+ * trackers of 5,000 slots in one backend take three times as long to load
+ * as in backends of 64.
+ */
+const CHECK_SLOTS_PER_BACKEND = 64;
+
+/** The name of the n-th check slot, which any endpoint may take over live (`set server addr`). */
+export function checkServerName(n: number): string {
+  return `chk${n}`;
+}
+
+/** Where a check slot lives: `be_checks_<k>`, 64 slots each, in slot order. No frontend routes there, and no route's backend name can be one (they hold `:`). */
+export function checkServerRef(slot: string): ServerRef {
+  const n = Number(slot.slice(3));
+  return { backend: `${CHECK_BACKEND_PREFIX}${Math.floor((n - 1) / CHECK_SLOTS_PER_BACKEND)}`, server: slot };
+}
+
+export function isCheckBackendName(name: string): boolean {
+  return name.startsWith(CHECK_BACKEND_PREFIX) && /^\d+$/.test(name.slice(CHECK_BACKEND_PREFIX.length));
+}
+
 /** One server of one backend, as the runtime API addresses it. */
 export interface ServerRef {
   backend: string;

@@ -1,6 +1,7 @@
 import type { BackendModel, ServerModel } from '../config/model.ts';
 import { serverAddress, serverOptions } from '../config/server-line.ts';
 import { allowlistFile } from '../config/allowlists.ts';
+import type { TrackOf } from '../config/check-servers.ts';
 import type { AclCommand, RuntimeCommand } from './commands.ts';
 import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
@@ -57,15 +58,9 @@ function allowlistCommands(applied: BackendModel, next: BackendModel): AclComman
   ];
 }
 
-function addCommand(backend: BackendModel, s: ServerModel): RuntimeCommand {
+function addCommand(backend: BackendModel, s: ServerModel, track: TrackOf): RuntimeCommand {
   // serverOptions is the builder the config file uses, so a server added now matches the one the next reload loads.
-  return { kind: 'add-server', backend: backend.name, server: s.name, address: serverAddress(s), options: serverOptions(backend, s) };
-}
-
-function startCommands(backend: BackendModel, s: ServerModel): RuntimeCommand[] {
-  const ref = { backend: backend.name, server: s.name };
-  // Checks go on before the server leaves maintenance so it is never serving unchecked in a checked backend.
-  return s.check ? [{ kind: 'enable-health', ...ref }, { kind: 'enable-server', ...ref }] : [{ kind: 'enable-server', ...ref }];
+  return { kind: 'add-server', backend: backend.name, server: s.name, address: serverAddress(s), options: serverOptions(backend, s, track(backend, s)) };
 }
 
 /**
@@ -79,50 +74,52 @@ function cookieCommands(applied: BackendModel, next: BackendModel, added: boolea
   return added ? [{ kind: 'enable-dynamic-cookie', backend: next.name }] : [];
 }
 
+/** Why the runtime API cannot turn `applied` into `next`; empty when it can. */
+export function backendReasons(applied: BackendModel, next: BackendModel): ReloadReason[] {
+  if (!sameBackendLines(applied, next)) return [backendReason('backend-changed', next)];
+  const before = new Map(applied.servers.map((s) => [s.name, s]));
+  const reasons: ReloadReason[] = [];
+  let changesServers = false;
+  for (const s of next.servers) {
+    const old = before.get(s.name);
+    if (!old || old.weight !== s.weight) changesServers = true;
+    if (old && (old.ip !== s.ip || old.port !== s.port)) reasons.push(backendReason('server-address-changed', next));
+  }
+  if (changesServers && !isDynamicBalance(next.balance)) reasons.push(backendReason('balance-not-dynamic', next));
+  return reasons;
+}
+
 /**
  * Diffs one backend's servers by name (a server's name is its endpoint's
  * identity). New servers come first and leaving ones last, so a backend
- * whose pods are replaced always has a server to send traffic to.
+ * whose pods are replaced always has a server to send traffic to. `track`
+ * names the check server each new server follows: planUpdate starts it
+ * before these commands run.
  */
-export function planBackend(applied: BackendModel, next: BackendModel): BackendPlan {
+export function planBackend(applied: BackendModel, next: BackendModel, track: TrackOf): BackendPlan {
+  const reasons = backendReasons(applied, next);
+  if (reasons.length > 0) return { commands: [], reasons };
   const backend = next.name;
-  if (!sameBackendLines(applied, next)) return { commands: [], reasons: [backendReason('backend-changed', next)] };
-
   const before = new Map(applied.servers.map((s) => [s.name, s]));
   const after = new Set(next.servers.map((s) => s.name));
-  const reasons: ReloadReason[] = [];
   const adds: ServerModel[] = [];
   const updates: RuntimeCommand[] = [];
   const removals: RuntimeCommand[] = [];
-  let reweighs = false;
-
   for (const s of next.servers) {
     const old = before.get(s.name);
-    if (!old) {
-      adds.push(s);
-      continue;
-    }
-    const ref = { backend, server: s.name };
-    if (old.ip !== s.ip || old.port !== s.port) reasons.push(backendReason('server-address-changed', next));
-    if (old.weight !== s.weight) {
-      reweighs = true;
-      updates.push({ kind: 'set-weight', ...ref, weight: s.weight });
-    }
-    if (old.check !== s.check) updates.push({ kind: s.check ? 'enable-health' : 'disable-health', ...ref });
+    if (!old) adds.push(s);
+    else if (old.weight !== s.weight) updates.push({ kind: 'set-weight', backend, server: s.name, weight: s.weight });
   }
   for (const s of applied.servers) {
     if (after.has(s.name)) continue;
     const ref = { backend, server: s.name };
     removals.push({ kind: 'set-maint', ...ref }, { kind: 'del-server', ...ref });
   }
-
-  if ((adds.length > 0 || reweighs) && !isDynamicBalance(next.balance)) reasons.push(backendReason('balance-not-dynamic', next));
-  if (reasons.length > 0) return { commands: [], reasons };
   return {
     commands: [
-      ...adds.map((s) => addCommand(next, s)),
+      ...adds.map((s) => addCommand(next, s, track)),
       ...cookieCommands(applied, next, adds.length > 0),
-      ...adds.flatMap((s) => startCommands(next, s)),
+      ...adds.map((s): RuntimeCommand => ({ kind: 'enable-server', backend, server: s.name })),
       ...updates,
       ...allowlistCommands(applied, next),
       ...removals,

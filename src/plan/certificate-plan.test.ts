@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
 import { certificateFile, certificatePath } from '../config/certificates.ts';
+import { checkServers } from '../config/check-servers.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { byName, compareText } from '../domain/compare.ts';
 import { fitsCliBuffer } from './cli-requests.ts';
@@ -8,6 +9,7 @@ import { setSslCertRequest } from './cli-requests.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { backend, server } from '../../test/support/models.ts';
 import { CRT_LIST_FILE } from '../config/crt-list.ts';
+import { fitChecks } from './fit-checks.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 
@@ -34,6 +36,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
   return {
     settings: s,
     backends: more.backends ?? [edge('a'), edge('b')],
+    checks: checkServers(more.backends ?? [edge('a'), edge('b')], s),
     maps: {
       'os_http_be.map': [],
       'os_http_be_prefix.map': [],
@@ -119,8 +122,10 @@ describe('planUpdate: route certificates', () => {
   }
 
   test('certificates go first, then server changes, server deletions last', () => {
-    const grown = { ...edge('b'), servers: [...edge('b').servers, { name: 's2', ip: '10.0.0.2', port: 8080, weight: 1, check: false }] };
-    const plan = planUpdate(model([a1], { backends: [edge('a'), grown] }), model([a2], { backends: [edge('a'), edge('b')] }));
+    const grown = { ...edge('b'), servers: [...edge('b').servers, { name: 's2', ip: '10.0.0.2', port: 8080, weight: 1 }] };
+    const applied = model([a1], { backends: [edge('a'), grown] });
+    const next = model([a2], { backends: [edge('a'), edge('b')] });
+    const plan = planUpdate(applied, { ...next, checks: fitChecks(applied.checks, next.backends) });
     expect(plan.kind === 'runtime' && plan.commands.map((c) => c.kind)).toEqual([
       'new-ssl-cert',
       'set-ssl-cert',
@@ -128,7 +133,11 @@ describe('planUpdate: route certificates', () => {
       'add-crt-list',
       'del-crt-list',
       'del-ssl-cert',
+      'disable-health',
+      'set-health-up',
       'set-maint',
+      'disable-health',
+      'set-health-up',
       'del-server',
     ]);
   });

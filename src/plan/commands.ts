@@ -12,7 +12,12 @@ export type ServerCommand =
   | (ServerRef & { kind: 'add-server'; address: string; options: string })
   | (ServerRef & { kind: 'enable-server' })
   | (ServerRef & { kind: 'enable-health' })
+  /** Stops the check; the server keeps the state its last result gave it (down stays down): see set-health-up. */
   | (ServerRef & { kind: 'disable-health' })
+  /** Marks a server up, and every server tracking it; for a server whose check is off, that is where it stays. */
+  | (ServerRef & { kind: 'set-health-up' })
+  /** Points a server (a check slot) at another endpoint. */
+  | (ServerRef & { kind: 'set-addr'; ip: string; port: number })
   | (ServerRef & { kind: 'set-weight'; weight: number })
   /** No new traffic; requests in flight finish. `del-server` accepts only servers in this state. */
   | (ServerRef & { kind: 'set-maint' })

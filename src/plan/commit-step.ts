@@ -95,7 +95,8 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   else if (!live || !state.model) reasons = reason('initial-load');
   else if (state.outOfStep !== undefined) reasons = reason(state.outOfStep);
   else {
-    const update = planUpdate(state.model, fitted);
+    // Fitted even when every change reloads, so the reasons name what changed rather than how check slots are numbered.
+    const update = planUpdate(state.model, fitted === model ? fitToRunning(state.model, model) : fitted);
     if (update.kind === 'none') return { kind: 'write', certificates, ...target };
     if (update.kind === 'runtime' && input.runtimeUpdates) return { kind: 'runtime', certificates, commands: update.commands, ...target };
     reasons = update.kind === 'runtime' ? reason('runtime-updates-disabled') : update.reasons;

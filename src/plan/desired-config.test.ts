@@ -31,7 +31,21 @@ describe('desiredConfig', () => {
     expect(desiredConfig(input({ fdLimit: 20000 })).model.settings.maxConnections).toBeLessThan(10000);
   });
 
-  test('an open-file limit that leaves no room is an error, not a configuration that serves no one', () => {
-    expect(() => desiredConfig(input({ fdLimit: 1500 }))).toThrow(DescriptorLimitError);
+  test("when the open-file limit leaves too few descriptors for every route's checks, the newest routes are refused, with a reason", () => {
+    const routes = ['a', 'b', 'c'].map((name, i) => route({ name, creationTimestamp: `2026-01-0${i + 1}T00:00:00Z` }));
+    const slices = [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.2']), slice('c', ['10.0.0.3'])];
+    // 1000 reserved, 2 x 100 connections, 16 free check slots: room for two endpoints' checks.
+    const d = desiredConfig(input({ routes, slices, fdLimit: 1000 + 200 + 16 + 2 }));
+    expect(d.admitted.map((r) => r.name)).toEqual(['a', 'b']);
+    expect(d.model.backends.map((b) => b.name)).toEqual(['be_http:default:a', 'be_http:default:b']);
+    expect(d.rejected.get('default/c')).toEqual({ reason: 'RouteNotAdmitted', message: expect.stringContaining('open-file limit (1218)') });
+    expect(d.model.settings.maxConnections).toBe(100);
+    // With room to spare, everyone is served.
+    expect(desiredConfig(input({ routes, slices, fdLimit: 20000 })).admitted).toHaveLength(3);
+  });
+
+  test('an open-file limit that leaves no room even without routes is an error, not a configuration that serves no one', () => {
+    expect(desiredConfig(input({ fdLimit: 1500 })).model.settings.maxConnections).toBe(100);
+    expect(() => desiredConfig(input({ fdLimit: 1200 }))).toThrow(DescriptorLimitError);
   });
 });

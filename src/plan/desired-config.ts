@@ -6,8 +6,9 @@ import type { ConfigModel } from '../config/model.ts';
 import type { AddressFilter } from '../config/route-servers.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
-import type { Route } from '../domain/route.ts';
+import { objectKey, type Route } from '../domain/route.ts';
 import { sizeMaxConnections } from './max-connections.ts';
+import { budgetedChecks, checkRoom, descriptorRejection, MIN_MAX_CONNECTIONS, routesOverRoom } from './descriptor-budget.ts';
 
 /** Everything the desired configuration is computed from. */
 export interface DesiredInput {
@@ -41,35 +42,45 @@ export interface DesiredConfig {
   model: ConfigModel;
 }
 
-/** Below this, haproxy would technically run but not serve anyone; refusing is clearer. */
-export const MIN_MAX_CONNECTIONS = 100;
-
-/** Servers reserve a descriptor each for health checks; counted in steps so a few more pods do not change maxconn (and force a reload). */
-const SERVER_FD_STEP = 1024;
-
-/** Thrown when the open-file limit leaves too little room: no configuration can serve. */
+/** Thrown when the open-file limit leaves too little room even without routes: no configuration can serve. */
 export class DescriptorLimitError extends Error {}
 
 /**
  * The configuration the router wants haproxy to run, from the facts alone:
  * admission, then the model, with maxconn sized to the open-file limit.
+ * When the health checks of every admitted route's endpoints would not fit
+ * in what the limit leaves, the newest routes are refused (with a reason in
+ * their status and the log) and everyone else is served.
  */
 export function desiredConfig(input: DesiredInput): DesiredConfig {
   const { admitted, rejected, notices, considered } = input.decided ?? admitRoutes(input.routes, input.admission, input.validateTls, input.held);
-  const draft = buildConfigModel({
-    routes: admitted,
-    slices: input.slices,
-    settings: input.settings,
-    allowAddress: input.allowAddress,
-    includeUdpEndpoints: input.includeUdpEndpoints,
-    defaultCertificate: input.defaultCertificate,
-    defaultDestinationCa: input.defaultDestinationCa,
-  });
-  const servers = draft.backends.reduce((n, b) => n + b.servers.length, 0);
-  const budgeted = Math.max(1, Math.ceil(servers / SERVER_FD_STEP)) * SERVER_FD_STEP;
-  const maxConnections = sizeMaxConnections(input.settings.maxConnections, input.fdLimit, budgeted);
+  // Read twice when routes are refused: the caller may hand over a one-pass iterator.
+  const slices = [...input.slices];
+  const build = (routes: readonly AdmittedRoute[]) =>
+    buildConfigModel({
+      routes,
+      slices,
+      settings: input.settings,
+      allowAddress: input.allowAddress,
+      includeUdpEndpoints: input.includeUdpEndpoints,
+      defaultCertificate: input.defaultCertificate,
+      defaultDestinationCa: input.defaultDestinationCa,
+    });
+  let served = admitted;
+  let draft = build(admitted);
+  const room = checkRoom(input.fdLimit);
+  if (room !== undefined && input.fdLimit !== undefined && draft.checks.length > room) {
+    const refused = routesOverRoom(admitted, draft.backends, room, input.settings);
+    served = admitted.filter((r) => !refused.has(objectKey(r)));
+    for (const key of refused) {
+      rejected.set(key, descriptorRejection(input.fdLimit, room));
+      notices.delete(key);
+    }
+    draft = build(served);
+  }
+  const maxConnections = sizeMaxConnections(input.settings.maxConnections, input.fdLimit, budgetedChecks(draft.checks.length, room));
   if (maxConnections < MIN_MAX_CONNECTIONS) {
     throw new DescriptorLimitError(`the open-file limit (${input.fdLimit}) leaves room for only ${maxConnections} connections; raise LimitNOFILE`);
   }
-  return { admitted, rejected, notices, considered, model: { ...draft, settings: { ...input.settings, maxConnections } } };
+  return { admitted: served, rejected, notices, considered, model: { ...draft, settings: { ...input.settings, maxConnections } } };
 }

@@ -3,6 +3,7 @@ import type { BackendModel, CertificateFile, ConfigModel, MapEntry, MapFiles } f
 import { isSpare } from '../config/spares.ts';
 import { byName } from '../domain/compare.ts';
 import { sameBackendLines } from './backend-plan.ts';
+import { fitChecks } from './fit-checks.ts';
 
 /**
  * `b` as it runs in `holder`: under the holder's name, and with the holder's
@@ -20,7 +21,8 @@ function held(holder: BackendModel, b: BackendModel): BackendModel {
  *   as long as the backend's shape did not change;
  * - a new route takes a free spare of its shape;
  * - a removed route's backend stays, unreferenced, until the next reload;
- * - the remaining spares stay free; map entries point at the kept names.
+ * - the remaining spares stay free; map entries point at the kept names;
+ * - endpoints keep their check slots, new ones take free slots (fitChecks).
  * What cannot be fitted (a new shape, no spare left) keeps its own name, and
  * planUpdate then reloads, with the plain `next` (fresh names, full pool).
  */
@@ -52,7 +54,7 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
   }
   const renamed = (entries: readonly MapEntry[]) => entries.map((e) => ({ key: e.key, value: rename.get(e.value) ?? e.value }));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
-  return { ...next, backends: backends.sort(byName), maps, certificates: certificatesInUse(applied, next, backends) };
+  return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends), maps, certificates: certificatesInUse(applied, next, backends) };
 }
 
 /**

@@ -4,22 +4,39 @@ import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts'
 import { backend, model, server } from '../../test/support/models.ts';
 import { allowlistFile } from '../config/allowlists.ts';
 import { serverOptions } from '../config/server-line.ts';
+import { fitChecks } from './fit-checks.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 
+/** Where check slots 1-64 live. */
+const CHECK_BACKEND = 'be_checks_0';
+
 const A = 'be_http:ns:a';
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
-const checked = (s: ServerModel) => ({ ...s, check: true });
 const ref = (name: string, backendName = A) => ({ backend: backendName, server: name });
-/** The add-server command the config builder implies for `s` in `b`. */
-const add = (b: BackendModel, s: ServerModel, address = `${s.ip}:${s.port}`): RuntimeCommand => ({
+/** The add-server command the config builder implies for `s` in `b`, tracking check slot `track`. */
+const add = (b: BackendModel, s: ServerModel, track: string, address = `${s.ip}:${s.port}`): RuntimeCommand => ({
   kind: 'add-server',
   ...ref(s.name, b.name),
   address,
-  options: serverOptions(b, s),
+  options: serverOptions(b, s, track),
 });
+const chk = (name: string) => ({ backend: CHECK_BACKEND, server: name });
+/** A free check slot taken by an endpoint (see check-plan.test.ts), its check running or not. */
+const take = (slot: string, ip: string, active = true): RuntimeCommand[] => [
+  { kind: 'set-addr', ...chk(slot), ip, port: 8080 },
+  { kind: 'enable-health', ...chk(slot) },
+  { kind: 'enable-server', ...chk(slot) },
+  ...(active ? [] : [{ kind: 'disable-health', ...chk(slot) } as const, { kind: 'set-health-up', ...chk(slot) } as const]),
+];
+const checkOn = (slot: string): RuntimeCommand => ({ kind: 'enable-health', ...chk(slot) });
+const checkOff = (slot: string): RuntimeCommand[] => [
+  { kind: 'disable-health', ...chk(slot) },
+  { kind: 'set-health-up', ...chk(slot) },
+];
+const giveBack = checkOff;
 const reencrypt = (servers: ServerModel[], verify: 'none' | 'required') =>
   backend(A, servers, {
     termination: 'reencrypt',
@@ -49,7 +66,13 @@ const cases: Case[] = [
     name: 'a server added',
     applied: base,
     next: model([backend(A, [s1, s2])]),
-    plan: { kind: 'runtime', commands: [add(backend(A, []), s2), { kind: 'enable-server', ...ref('s2') }] },
+    plan: { kind: 'runtime', commands: [checkOn('chk1'), ...take('chk2', '10.0.0.2'), add(backend(A, []), s2, 'chk2'), { kind: 'enable-server', ...ref('s2') }] },
+  },
+  {
+    name: 'a pod already checked for another route: the new server tracks that check, which now runs',
+    applied: model([backend(A, [s1]), backend('be_http:ns:b', [s2])]),
+    next: model([backend(A, [s1, s2]), backend('be_http:ns:b', [s2])]),
+    plan: { kind: 'runtime', commands: [checkOn('chk1'), checkOn('chk2'), add(backend(A, []), s2, 'chk2'), { kind: 'enable-server', ...ref('s2') }] },
   },
   {
     name: 'an IPv6 server added: its address is bracketed',
@@ -57,7 +80,7 @@ const cases: Case[] = [
     next: model([backend(A, [s1, server('v6', { ip: 'fd00::1' })])]),
     plan: {
       kind: 'runtime',
-      commands: [add(backend(A, []), server('v6', { ip: 'fd00::1' }), '[fd00::1]:8080'), { kind: 'enable-server', ...ref('v6') }],
+      commands: [checkOn('chk1'), ...take('chk2', 'fd00::1'), add(backend(A, []), server('v6', { ip: 'fd00::1' }), 'chk2', '[fd00::1]:8080'), { kind: 'enable-server', ...ref('v6') }],
     },
   },
   {
@@ -73,10 +96,10 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'a server removed',
+    name: 'a server removed: the lone one left stops being checked, the slot of the other is given back once it is in maintenance',
     applied: model([backend(A, [s1, s2])]),
     next: base,
-    plan: { kind: 'runtime', commands: [{ kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }] },
+    plan: { kind: 'runtime', commands: [...checkOff('chk1'), { kind: 'set-maint', ...ref('s2') }, ...giveBack('chk2'), { kind: 'del-server', ...ref('s2') }] },
   },
   {
     name: 'a weight changed',
@@ -85,35 +108,19 @@ const cases: Case[] = [
     plan: { kind: 'runtime', commands: [{ kind: 'set-weight', ...ref('s1'), weight: 200 }] },
   },
   {
-    name: 'a second server: both get health checks, the new one before it is enabled',
-    applied: base,
-    next: model([backend(A, [checked(s1), checked(s2)])]),
-    plan: {
-      kind: 'runtime',
-      commands: [
-        add(backend(A, []), checked(s2)),
-        { kind: 'enable-health', ...ref('s2') },
-        { kind: 'enable-server', ...ref('s2') },
-        { kind: 'enable-health', ...ref('s1') },
-      ],
-    },
-  },
-  {
-    name: 'down to one server: its health check goes off',
-    applied: model([backend(A, [checked(s1), checked(s2)])]),
-    next: base,
-    plan: {
-      kind: 'runtime',
-      commands: [{ kind: 'disable-health', ...ref('s1') }, { kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }],
-    },
-  },
-  {
     name: 'a pod replaced: the new server is in before the old one leaves',
     applied: base,
     next: model([backend(A, [s2])]),
     plan: {
       kind: 'runtime',
-      commands: [add(backend(A, []), s2), { kind: 'enable-server', ...ref('s2') }, { kind: 'set-maint', ...ref('s1') }, { kind: 'del-server', ...ref('s1') }],
+      commands: [
+        ...take('chk2', '10.0.0.2', false),
+        add(backend(A, []), s2, 'chk2'),
+        { kind: 'enable-server', ...ref('s2') },
+        { kind: 'set-maint', ...ref('s1') },
+        ...giveBack('chk1'),
+        { kind: 'del-server', ...ref('s1') },
+      ],
     },
   },
   {
@@ -124,7 +131,7 @@ const cases: Case[] = [
       kind: 'runtime',
       commands: [
         { kind: 'set-maint', ...ref('s2') },
-        add(backend('be_http:ns:b', []), s2),
+        add(backend('be_http:ns:b', []), s2, 'chk2'),
         { kind: 'enable-server', ...ref('s2', 'be_http:ns:b') },
         { kind: 'del-server', ...ref('s2') },
       ],
@@ -134,25 +141,25 @@ const cases: Case[] = [
     name: 'hash-based balance takes servers (backends hash consistently)',
     applied: model([backend(A, [s1], { balance: 'source' })]),
     next: model([backend(A, [s1, s2], { balance: 'source' })]),
-    plan: { kind: 'runtime', commands: [add(backend(A, [], { balance: 'source' }), s2), { kind: 'enable-server', ...ref('s2') }] },
+    plan: { kind: 'runtime', commands: [checkOn('chk1'), ...take('chk2', '10.0.0.2'), add(backend(A, [], { balance: 'source' }), s2, 'chk2'), { kind: 'enable-server', ...ref('s2') }] },
   },
   {
     name: 'static-rr: servers can still be removed',
     applied: model([backend(A, [s1, s2], { balance: 'static-rr' })]),
     next: model([backend(A, [s1], { balance: 'static-rr' })]),
-    plan: { kind: 'runtime', commands: [{ kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }] },
+    plan: { kind: 'runtime', commands: [...checkOff('chk1'), { kind: 'set-maint', ...ref('s2') }, ...giveBack('chk2'), { kind: 'del-server', ...ref('s2') }] },
   },
   {
-    name: 'reencrypt without verification takes a first server',
+    name: 'reencrypt without verification takes a first server, and a free TLS check slot',
     applied: model([reencrypt([], 'none')]),
     next: model([reencrypt([s1], 'none')]),
-    plan: { kind: 'runtime', commands: [add(reencrypt([], 'none'), s1), { kind: 'enable-server', ...ref('s1') }] },
+    plan: { kind: 'runtime', commands: [...take('chk9', '10.0.0.1', false), add(reencrypt([], 'none'), s1, 'chk9'), { kind: 'enable-server', ...ref('s1') }] },
   },
   {
     name: 'reencrypt with a CA takes more servers once it has one',
     applied: model([reencrypt([s1], 'required')]),
     next: model([reencrypt([s1, s2], 'required')]),
-    plan: { kind: 'runtime', commands: [add(reencrypt([], 'required'), s2), { kind: 'enable-server', ...ref('s2') }] },
+    plan: { kind: 'runtime', commands: [checkOn('chk1'), ...take('chk10', '10.0.0.2'), add(reencrypt([], 'required'), s2, 'chk10'), { kind: 'enable-server', ...ref('s2') }] },
   },
   {
     name: 'how a backend without servers verifies TLS is written nowhere: it changes freely',
@@ -170,7 +177,8 @@ const cases: Case[] = [
         { kind: 'new-ssl-ca-file', caFile: '/certs/ca.pem' },
         { kind: 'set-ssl-ca-file', caFile: '/certs/ca.pem', pem: 'CA PEM' },
         { kind: 'commit-ssl-ca-file', caFile: '/certs/ca.pem' },
-        add(reencrypt([], 'required'), s1),
+        ...take('chk9', '10.0.0.1', false),
+        add(reencrypt([], 'required'), s1, 'chk9'),
         { kind: 'enable-server', ...ref('s1') },
       ],
     },
@@ -181,14 +189,14 @@ const cases: Case[] = [
     next: model([sticky([s1, s2])]),
     plan: {
       kind: 'runtime',
-      commands: [add(sticky([]), s2), { kind: 'enable-dynamic-cookie', backend: A }, { kind: 'enable-server', ...ref('s2') }],
+      commands: [checkOn('chk1'), ...take('chk2', '10.0.0.2'), add(sticky([]), s2, 'chk2'), { kind: 'enable-dynamic-cookie', backend: A }, { kind: 'enable-server', ...ref('s2') }],
     },
   },
   {
     name: 'a server removed from a backend with sticky cookies: the others keep theirs',
     applied: model([sticky([s1, s2])]),
     next: model([sticky([s1])]),
-    plan: { kind: 'runtime', commands: [{ kind: 'set-maint', ...ref('s2') }, { kind: 'del-server', ...ref('s2') }] },
+    plan: { kind: 'runtime', commands: [...checkOff('chk1'), { kind: 'set-maint', ...ref('s2') }, ...giveBack('chk2'), { kind: 'del-server', ...ref('s2') }] },
   },
   {
     name: 'a new dynamic-cookie key (a spare taken over) is set after the servers are added, before they serve',
@@ -196,7 +204,7 @@ const cases: Case[] = [
     next: model([sticky([s1])]),
     plan: {
       kind: 'runtime',
-      commands: [add(sticky([]), s1), { kind: 'set-dynamic-cookie-key', backend: A, key: 'route-key' }, { kind: 'enable-server', ...ref('s1') }],
+      commands: [...take('chk1', '10.0.0.1', false), add(sticky([]), s1, 'chk1'), { kind: 'set-dynamic-cookie-key', backend: A, key: 'route-key' }, { kind: 'enable-server', ...ref('s1') }],
     },
   },
 ];
@@ -280,7 +288,8 @@ const reloadCases: Case[] = [
 describe('planUpdate', () => {
   for (const c of [...cases, ...reloadCases]) {
     test(c.name, () => {
-      expect(planUpdate(c.applied, c.next)).toEqual(c.plan);
+      // As the router plans: the next check servers fitted to the slots the worker has.
+      expect(planUpdate(c.applied, { ...c.next, checks: fitChecks(c.applied.checks, c.next.backends) })).toEqual(c.plan);
     });
   }
 });

@@ -1,5 +1,8 @@
-import type { ConfigModel } from '../config/model.ts';
-import { planBackend } from './backend-plan.ts';
+import type { BackendModel, ConfigModel } from '../config/model.ts';
+import { backendReasons, planBackend } from './backend-plan.ts';
+import { planChecks } from './check-plan.ts';
+import { fitChecks, unplacedKeys } from './fit-checks.ts';
+import { serverCheckKey, trackOf } from '../config/check-servers.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planMaps } from './map-plan.ts';
@@ -30,9 +33,12 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   reasons.push(...certificates.reasons);
   const caFiles = planCaFileLoads(applied, next);
   reasons.push(...caFiles.reasons);
+  const checks = applied.checks === next.checks ? { start: [], stop: [], reasons: [] } : planChecks(applied.checks, next.checks);
+  reasons.push(...checks.reasons);
 
   const before = new Map(applied.backends.map((b) => [b.name, b]));
   const after = new Set(next.backends.map((b) => b.name));
+  const track = trackOf(next.checks);
   const commands: RuntimeCommand[] = [];
   for (const b of next.backends) {
     const old = before.get(b.name);
@@ -42,17 +48,18 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
     }
     // Most backends are unchanged; one native comparison settles those.
     if (old === b || Bun.deepEquals(old, b)) continue;
-    const plan = planBackend(old, b);
+    const plan = planBackend(old, b, track);
     reasons.push(...plan.reasons);
     commands.push(...plan.commands);
   }
   for (const b of applied.backends) if (!after.has(b.name)) reasons.push(backendReason('backend-removed', b));
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
-  const all = [...certificates.commands, ...caFiles.commands, ...commands, ...maps.upserts, ...maps.removals];
+  const all = [...certificates.commands, ...caFiles.commands, ...checks.start, ...commands, ...maps.upserts, ...maps.removals, ...checks.stop];
   if (all.length === 0) return { kind: 'none' };
-  // Servers come before the map entries that send traffic to them, entries leave before their servers, and
-  // deletions go last: entering maintenance closes a server's idle connections, but those owned by other
+  // Check servers are taken before the servers that track them are added, and given back once those are in
+  // maintenance. Servers come before the map entries that send traffic to them, entries leave before their servers,
+  // and deletions go last: entering maintenance closes a server's idle connections, but those owned by other
   // threads close a moment later, and deleting last gives them that moment.
   const deletes = commands.filter((c) => c.kind === 'del-server');
   return {
@@ -60,7 +67,9 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
     commands: [
       ...certificates.commands,
       ...caFiles.commands,
+      ...checks.start,
       ...commands.filter((c) => c.kind !== 'del-server'),
+      ...checks.stop,
       ...maps.upserts,
       ...maps.removals,
       ...deletes,
@@ -89,18 +98,28 @@ export function planDeleteRetry(server: { backend: string; server: string }): Ru
 /**
  * The part of `next` the runtime API can apply to `applied` on its own: every
  * backend of `applied` whose next version differs only in runtime-capable
- * ways takes that version; everything else (maps, certificates, new or
- * changed backends) stays as applied. Used while a reload waits for
- * --interval, so endpoint changes elsewhere never wait behind it.
+ * ways takes that version, unless one of its new endpoints finds no free
+ * check slot; everything else (maps, certificates, new or changed backends)
+ * stays as applied, and the check slots follow the backends taken. Used
+ * while a reload waits for --interval, so endpoint changes elsewhere never
+ * wait behind it.
  */
 export function runtimeSubset(applied: ConfigModel, next: ConfigModel): ConfigModel {
   const upcoming = new Map(next.backends.map((b) => [b.name, b]));
-  let changed = false;
-  const backends = applied.backends.map((b) => {
+  const taken = new Set<string>();
+  const candidates = applied.backends.map((b) => {
     const n = upcoming.get(b.name);
-    if (!n || n === b || Bun.deepEquals(n, b) || planBackend(b, n).reasons.length > 0) return b;
-    changed = true;
+    if (!n || n === b || Bun.deepEquals(n, b) || backendReasons(b, n).length > 0) return b;
+    taken.add(b.name);
     return n;
   });
-  return changed ? { ...applied, backends } : applied;
+  if (taken.size === 0) return applied;
+  // Slots go to new endpoints in key order, so leaving out the backends that need an unplaced one leaves the
+  // others' endpoints placed.
+  const unplaced = unplacedKeys(applied.checks, fitChecks(applied.checks, candidates));
+  const backends = candidates.map((b, i) => {
+    const kept = applied.backends[i] as BackendModel;
+    return taken.has(b.name) && b.servers.some((s) => unplaced.has(serverCheckKey(b, s))) ? kept : b;
+  });
+  return { ...applied, backends, checks: fitChecks(applied.checks, backends) };
 }

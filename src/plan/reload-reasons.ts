@@ -48,6 +48,14 @@ export type ReloadReasonCode =
   /** A server kept its name but not its address; names embed the address, so this means a naming change. */
   | 'server-address-changed'
   /**
+   * A new endpoint needs a health check and no free check slot of its kind
+   * is left (haproxy lets servers added at runtime track only servers of the
+   * configuration): a reload renders one for it and refills the slots.
+   */
+  | 'check-slots-exhausted'
+  /** A check server would change in a way the runtime API cannot make (its kind, or from one endpoint straight to another). */
+  | 'check-server-changed'
+  /**
    * A server would be added to a backend that had none, with a CA file to
    * verify it by that haproxy may not have read (it reads CA files with the
    * configuration) and that cannot be loaded live: one too large for the

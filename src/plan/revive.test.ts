@@ -9,21 +9,21 @@ const enable: RuntimeCommand = { kind: 'enable-server', ...ref };
 
 describe('reviveWaitingServers', () => {
   test('servers not waiting for deletion are added as planned', () => {
-    const commands = [add('weight 3 check'), enable];
+    const commands = [add('weight 3 track be_checks/chk1'), enable];
     expect(reviveWaitingServers(commands, new Map())).toEqual(commands);
   });
 
-  test('a server waiting for deletion with the same options is reweighed, checks off, and the plan\'s enable follows', () => {
-    expect(reviveWaitingServers([add('weight 3 check inter 5000ms'), enable], new Map([['be_http:ns:a/s1', 'check inter 5000ms']]))).toEqual([
+  test("a server waiting for deletion with the same options is reweighed, and the plan's enable follows", () => {
+    expect(reviveWaitingServers([add('weight 3 track be_checks/chk1'), enable], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toEqual([
       { kind: 'set-weight', ...ref, weight: 3 },
-      { kind: 'disable-health', ...ref },
       enable,
     ]);
   });
 
-  test('other options (another TLS to the pod), or unknown ones, cannot be revived: the caller reloads', () => {
-    expect(reviveWaitingServers([add('weight 1 ssl verify none')], new Map([['be_http:ns:a/s1', 'check']]))).toBeUndefined();
-    expect(reviveWaitingServers([add('weight 1 check')], new Map([['be_http:ns:a/s1', undefined]]))).toBeUndefined();
+  test('other options (another TLS to the pod, another check slot to follow), or unknown ones, cannot be revived: the caller reloads', () => {
+    expect(reviveWaitingServers([add('weight 1 ssl verify none track be_checks/chk1')], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toBeUndefined();
+    expect(reviveWaitingServers([add('weight 1 track be_checks/chk2')], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toBeUndefined();
+    expect(reviveWaitingServers([add('weight 1 track be_checks/chk1')], new Map([['be_http:ns:a/s1', undefined]]))).toBeUndefined();
   });
 });
 
@@ -31,7 +31,7 @@ describe('creationOptions', () => {
   test('the options the model renders for the server, weight left out; undefined for an unknown server', () => {
     const m = model([backend('be_http:ns:a', [server('s1', { weight: 7 })])]);
     const options = creationOptions(m, ref);
-    expect(options).toStartWith('check inter 5000ms');
+    expect(options).toStartWith('track be_checks_0/chk1 ');
     expect(options).not.toContain('weight');
     expect(creationOptions(m, { ...ref, server: 'nope' })).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import type { ConfigModel } from '../config/model.ts';
+import { trackOf } from '../config/check-servers.ts';
 import { serverOptions } from '../config/server-line.ts';
 import { serverKey, type ServerRef } from '../domain/names.ts';
 import type { RuntimeCommand } from './commands.ts';
@@ -9,7 +10,8 @@ const withoutWeight = (options: string) => options.replace(/^weight \d+ ?/, '');
 export function creationOptions(model: ConfigModel | undefined, ref: ServerRef): string | undefined {
   const backend = model?.backends.find((b) => b.name === ref.backend);
   const server = backend?.servers.find((s) => s.name === ref.server);
-  return backend && server ? withoutWeight(serverOptions(backend, server)) : undefined;
+  if (!model || !backend || !server) return undefined;
+  return withoutWeight(serverOptions(backend, server, trackOf(model.checks)(backend, server)));
 }
 
 /**
@@ -18,7 +20,8 @@ export function creationOptions(model: ConfigModel | undefined, ref: ServerRef):
  * `add server` would refuse the name, so it is reweighed instead, and the
  * plan's `enable server` that follows brings it back. Only if it was
  * created with the options it would be added with now (the same TLS to the
- * pod): else undefined, and the caller reloads.
+ * pod, the same check slot to follow): else undefined, and the caller
+ * reloads.
  *
  * @param waiting the creation options of each server still waiting for its
  *   deletion, by serverKey
@@ -32,8 +35,7 @@ export function reviveWaitingServers(commands: readonly RuntimeCommand[], waitin
     }
     if (waiting.get(serverKey(c)) !== withoutWeight(c.options)) return undefined;
     const weight = Number(/\bweight (\d+)/.exec(c.options)?.[1] ?? 1);
-    // As `add server` leaves it: checks off; the plan's `enable health` follows when the server should have them.
-    out.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight }, { kind: 'disable-health', backend: c.backend, server: c.server });
+    out.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight });
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { backend, model, server } from '../../test/support/models.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel } from '../config/model.ts';
+import { fitChecks } from './fit-checks.ts';
 import { planDeleteRetry, planUpdate, runtimeSubset } from './plan.ts';
 
 const A = 'be_http:ns:a';
@@ -42,6 +43,22 @@ describe('runtimeSubset', () => {
     expect(planUpdate(applied, partial).kind).toBe('runtime');
     expect(planUpdate(partial, next).kind).toBe('reload');
   });
+
+  test('a backend whose new endpoint finds no free check slot stays as applied; the others take their changes', () => {
+    const a = backend(A, [server('s1')]);
+    const b = backend('be_http:ns:b', [server('s2', { ip: '10.0.0.2' })]);
+    const slot = (name: string, ip: string | undefined) => ({ name, target: ip ? { ip, port: 8080 } : undefined, lastTarget: undefined, tls: false, intervalMs: 5000, active: false });
+    const applied = model([a, b], { checks: [slot('chk1', '10.0.0.1'), slot('chk2', '10.0.0.2'), slot('chk3', undefined)] });
+    const next = model([backend(A, [server('s1'), server('s8', { ip: '10.0.0.8' })]), backend('be_http:ns:b', [server('s2', { ip: '10.0.0.2' }), server('s9', { ip: '10.0.0.9' })])]);
+    const partial = runtimeSubset(applied, next);
+    expect(partial.backends.map((x) => x.servers.map((s) => s.name))).toEqual([['s1', 's8'], ['s2']]);
+    expect(partial.checks.map((c) => [c.name, c.target?.ip, c.active])).toEqual([
+      ['chk1', '10.0.0.1', true],
+      ['chk2', '10.0.0.2', false],
+      ['chk3', '10.0.0.8', true],
+    ]);
+    expect(planUpdate(applied, partial).kind).toBe('runtime');
+  });
 });
 
 describe('map changes', () => {
@@ -55,10 +72,20 @@ describe('map changes', () => {
       ...withServer,
       maps: { ...base.maps, 'os_http_be.map': [{ key: 'h.com/b', value: 'be_http:ns:other' }, { key: 'h.com/c', value: A }] },
     };
-    const plan = planUpdate(applied, next);
+    const plan = planUpdate(applied, { ...next, checks: fitChecks(applied.checks, next.backends) });
     expect(plan.kind).toBe('runtime');
     if (plan.kind !== 'runtime') return;
     const kinds = plan.commands.map((c) => ('map' in c ? `${c.kind} ${c.key}` : c.kind));
-    expect(kinds).toEqual(['add-server', 'enable-server', 'set-map h.com/b', 'add-map h.com/c', 'del-map h.com/a']);
+    expect(kinds).toEqual([
+      'enable-health',
+      'set-addr',
+      'enable-health',
+      'enable-server',
+      'add-server',
+      'enable-server',
+      'set-map h.com/b',
+      'add-map h.com/c',
+      'del-map h.com/a',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRouteBackendName } from '../../src/domain/names.ts';
+import { isCheckBackendName, isRouteBackendName } from '../../src/domain/names.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
@@ -94,7 +94,7 @@ describe('endpoint changes go through the runtime API', () => {
     }
   });
 
-  test('a pod revived alone gets its health check switched off, as a lone server added would', async () => {
+  test("a pod revived alone follows its pod's check, which stops running, as for a lone server added", async () => {
     const held = startHeldBackend('held');
     try {
       t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [held.port] }) } });
@@ -105,8 +105,11 @@ describe('endpoint changes go through the runtime API', () => {
       await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port] }));
       await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [held.port] }));
       expect(t.router.lastCommit()?.result).toBe('runtime');
-      const state = await createRuntimeClient(join(t.workingDir, 'run', 'haproxy.sock')).showServersState('be_http:default:r');
-      expect(state.map((s) => [s.server.split(':')[0], s.port, s.healthCheck])).toEqual([['ept', held.port, 'disabled']]);
+      const client = createRuntimeClient(join(t.workingDir, 'run', 'haproxy.sock'));
+      const state = await client.showServersState('be_http:default:r');
+      expect(state.map((s) => [s.server.split(':')[0], s.port, s.healthCheck])).toEqual([['ept', held.port, 'none']]);
+      const checks = (await client.showServersState()).filter((s) => isCheckBackendName(s.backend) && s.port === held.port);
+      expect(checks.map((s) => [s.healthCheck, s.operState])).toEqual([['disabled', 2]]);
       release();
       expect((await inFlight).status).toBe(200);
       expect(t.router.reloadCounts.size).toBe(0);

@@ -27,12 +27,16 @@ export interface BinaryRouterOptions {
   env?: Record<string, string>;
   /** Its own process group, as from a shell: a group-wide signal then reaches the router only. */
   detached?: boolean;
+  /** Started under this open-file limit (soft and hard, with prlimit, which execs it: the pid stays the router's). */
+  openFileLimit?: number;
 }
 
 /** Starts dist/router without waiting for it; stop it with killBinaryRouter. */
 export function spawnBinaryRouter(opts: BinaryRouterOptions): BinaryRouter {
+  const limit = opts.openFileLimit === undefined ? [] : ['prlimit', `--nofile=${opts.openFileLimit}:${opts.openFileLimit}`, '--'];
   const proc = Bun.spawn(
     [
+      ...limit,
       builtRouter(),
       `--manifests=${opts.manifestsDir}`,
       `--working-dir=${opts.workingDir}`,

@@ -15,6 +15,8 @@ describe('commandRequest', () => {
     [{ kind: 'enable-server', ...ref }, 'enable server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
     [{ kind: 'enable-health', ...ref }, 'enable health be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
     [{ kind: 'disable-health', ...ref }, 'disable health be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
+    [{ kind: 'set-health-up', backend: 'be_checks', server: 'chk1' }, 'set server be_checks/chk1 health up'],
+    [{ kind: 'set-addr', backend: 'be_checks', server: 'chk1', ip: 'fd00::1', port: 8443 }, 'set server be_checks/chk1 addr fd00::1 port 8443'],
     [{ kind: 'set-weight', ...ref, weight: 256 }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 weight 256'],
     [{ kind: 'set-maint', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state maint'],
     [{ kind: 'set-drain', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state drain'],
@@ -83,6 +85,8 @@ describe('commandRequest', () => {
     ['a newline in the options', { kind: 'add-server', backend: 'b', server: 's', address: '10.0.0.1:80', options: 'weight 1\ndel server b/t' }],
     ['a weight above 256', { kind: 'set-weight', backend: 'b', server: 's', weight: 257 }],
     ['a fractional weight', { kind: 'set-weight', backend: 'b', server: 's', weight: 1.5 }],
+    ['port 0', { kind: 'set-addr', backend: 'b', server: 's', ip: '10.0.0.1', port: 0 }],
+    ['a space in an address', { kind: 'set-addr', backend: 'b', server: 's', ip: '10.0.0.1 port 1', port: 80 }],
     ['a space in a certificate file', { kind: 'new-ssl-cert', certFile: '/c/a b.pem' }],
     ['a semicolon in a certificate file', { kind: 'del-ssl-cert', certFile: '/c/a.pem;shutdown sessions server b/s' }],
     ['a colon in a certificate file to delete from a crt-list', { kind: 'del-crt-list', crtList: 'l', certFile: '/c/cert-ns:a.pem' }],
@@ -131,6 +135,20 @@ describe('classifyReply', () => {
       expect(classifyReply(command, reply)).toBe(status);
     });
   }
+});
+
+describe('classifyReply for set-addr (haproxy 2.6.12 texts)', () => {
+  const to = (ip: string, port: number): RuntimeCommand => ({ kind: 'set-addr', backend: 'be_checks', server: 'chk1', ip, port });
+  test.each<[RuntimeCommand, string, ReplyStatus]>([
+    [to('127.0.0.1', 18102), "IP changed from '0.0.0.0' to '127.0.0.1', port changed from '+0' to '18102' by 'stats socket command'", 'ok'],
+    [to('::1', 18102), "IP changed from '127.0.0.1' to '::1', port changed from '1' to '18102' by 'stats socket command'", 'ok'],
+    [to('127.0.0.1', 18101), "no need to change the addr, port changed from '18102' to '18101' by 'stats socket command'", 'ok'],
+    [to('127.0.0.1', 18102), "no need to change the addr, no need to change the port by 'stats socket command'", 'ok'],
+    [to('127.0.0.1', 18102), "IP changed from '0.0.0.0' to '10.9.9.9', port changed from '+0' to '18102' by 'stats socket command'", 'failed'],
+    [to('127.0.0.1', 18102), "IP changed from '0.0.0.0' to '127.0.0.1' by 'stats socket command'", 'failed'],
+    [to('127.0.0.1', 18102), "Invalid addr '127.0.0.1' by 'stats socket command'", 'failed'],
+    [to('127.0.0.1', 18102), 'No such server.', 'failed'],
+  ])('%j: %s', (command, reply, status) => expect(classifyReply(command, reply)).toBe(status));
 });
 
 describe('classifyReply for certificate commands (haproxy 2.6.12 texts)', () => {

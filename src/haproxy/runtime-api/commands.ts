@@ -55,6 +55,11 @@ function weight(value: number): string {
   return String(value);
 }
 
+function port(value: number): string {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`runtime command: port ${value} is not an integer in 1-65535`);
+  return String(value);
+}
+
 /** `del ssl crt-list` takes what follows the first `:` of the file name as a line number. */
 function crtListCertFile(certFile: string): string {
   if (certFile.includes(':')) throw new Error(`runtime command: certificate file ${JSON.stringify(certFile)} has a ':', which del ssl crt-list reads as a line number`);
@@ -80,6 +85,10 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return { line: `enable health ${serverRef(c)}` };
     case 'disable-health':
       return { line: `disable health ${serverRef(c)}` };
+    case 'set-health-up':
+      return { line: `set server ${serverRef(c)} health up` };
+    case 'set-addr':
+      return { line: `set server ${serverRef(c)} addr ${arg(c.ip, 'address')} port ${port(c.port)}` };
     case 'set-weight':
       return { line: `set server ${serverRef(c)} weight ${weight(c.weight)}` };
     case 'set-maint':
@@ -134,6 +143,15 @@ function isCommitted(reply: string, file: string): boolean {
   return reply.startsWith(head) && /^\.*\nSuccess!$/.test(reply.slice(head.length));
 }
 
+/** `set server ... addr` reports each of address and port as changed (to what was asked) or as already so. */
+function isAddressSet(reply: string, ip: string, port: number): boolean {
+  const [address, rest] = reply.split(', ', 2);
+  const portPart = rest?.replace(/ by 'stats socket command'$/, '');
+  const addressOk = address === 'no need to change the addr' || (address?.startsWith('IP changed from ') === true && address.endsWith(` to '${ip}'`));
+  const portOk = portPart === 'no need to change the port' || (portPart?.startsWith('port changed from ') === true && portPart.endsWith(` to '${port}'`));
+  return addressOk && portOk && rest !== portPart;
+}
+
 /**
  * Judges haproxy's reply (already trimmed, continuation prompts removed) to
  * a command: anything but the exact expected text is a failure. The
@@ -148,6 +166,8 @@ export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
     case 'del-server':
       if (reply === SERVER_DELETED_REPLY) return 'ok';
       return reply === SERVER_BUSY_REPLY ? 'busy' : 'failed';
+    case 'set-addr':
+      return isAddressSet(reply, c.ip, c.port) ? 'ok' : 'failed';
     case 'new-ssl-cert':
       return reply === `New empty certificate store '${c.certFile}'!` ? 'ok' : 'failed';
     case 'set-ssl-cert':

@@ -6,7 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkConfig } from '../../../src/haproxy/check-config.ts';
+import { isCheckBackendName } from '../../../src/domain/names.ts';
 import { createRuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
+import { ADMIN_FORCED_MAINT } from '../../../src/haproxy/runtime-api/servers-state.ts';
 import { backendServers, createApp, KubeTestbed, modify, routeObject, serviceObject, sliceObject } from '../../support/kube-harness.ts';
 import { ip } from '../../support/netns.ts';
 import { ODD } from '../../support/odd-addresses.ts';
@@ -71,7 +73,8 @@ export default async function oddAddresses() {
       serverLines: config.split('\n').filter((l) => l.trimStart().startsWith('server ')),
       hostileServers: backendServers(config, 'be_http:default:hostile'),
       v6Servers: backendServers(config, 'be_http:default:v6'),
-      runningAddresses: running.map((s) => s.addr),
+      // Free check slots, in maintenance, point nowhere (0.0.0.0) until an endpoint takes one.
+      runningAddresses: running.filter((s) => !isCheckBackendName(s.backend) || (s.adminState & ADMIN_FORCED_MAINT) === 0).map((s) => s.addr),
       afterRestart,
       planted: { lines: readFileSync(planted, 'utf8').split('\n').filter((l) => l.includes('planted')), check: plantedCheck },
     };

@@ -6,11 +6,12 @@ import { serverOptions } from '../../../src/config/server-line.ts';
 import { runCliSession } from '../../../src/haproxy/runtime-api/cli-session.ts';
 import type { ConfigSettings } from '../../../src/config/settings.ts';
 import type { EndpointSlice } from '../../../src/domain/endpoints.ts';
-import { backendName, serverKey } from '../../../src/domain/names.ts';
+import { backendName, checkServerRef, isCheckBackendName, serverKey } from '../../../src/domain/names.ts';
 import type { AdmittedRoute } from '../../../src/domain/route-options.ts';
 import { SERVER_BUSY_REPLY } from '../../../src/haproxy/runtime-api/commands.ts';
 import type { RuntimeCommand } from '../../../src/plan/commands.ts';
 import { planDeleteRetry, planUpdate } from '../../../src/plan/plan.ts';
+import { fitToRunning } from '../../../src/plan/fit-to-running.ts';
 import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
 import { ADMIN_FORCED_MAINT } from '../../../src/haproxy/runtime-api/servers-state.ts';
 import { route, slice } from '../fixtures.ts';
@@ -119,7 +120,8 @@ export function runtimeContract(name: string, kind: TargetKind): void {
 
     /** Plans the move to `next`, which must need no reload, and applies it. */
     async function moveTo(next: Layout): Promise<{ commands: RuntimeCommand[]; result: ApplyResult }> {
-      const nextModel = modelOf(next);
+      // As the router plans it: the fresh model fitted to what the worker runs (check slots, above all).
+      const nextModel = fitToRunning(applied, modelOf(next));
       const plan = planUpdate(applied, nextModel);
       if (plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(plan)}`);
       const result = await client.apply(plan.commands);
@@ -145,7 +147,13 @@ export function runtimeContract(name: string, kind: TargetKind): void {
     }
 
     const withServices = (services: Record<string, readonly string[]>): Layout => ({ ...layout, services: { ...layout.services, ...services } });
-    const declaresCheck = (b: BackendModel, s: ServerModel) => serverOptions(b, s).split(' ').includes('check');
+    /** The check slot that checks an upstream in `model`. */
+    const checkOf = (u: string, model = applied): string => {
+      const c = model.checks.find((x) => x.target?.port === upstream(u).port);
+      if (!c) throw new Error(`no check slot for ${u}`);
+      return c.name;
+    };
+    const checkRows = async () => new Map((await client.showServersState()).filter((r) => isCheckBackendName(r.backend)).map((r) => [r.server, r]));
 
     beforeAll(async () => {
       for (const u of UPSTREAMS) upstreams.set(u, startHeldBackend(u));
@@ -173,9 +181,14 @@ export function runtimeContract(name: string, kind: TargetKind): void {
             adminState: 0,
             operState: 2,
             weight: s.weight,
-            healthCheck: declaresCheck(b, s) ? 'enabled' : 'none',
+            healthCheck: 'none',
           });
         }
+      }
+      // Check slots: taken ones check their endpoint; free ones are in maintenance, declared `disabled`.
+      for (const c of applied.checks) {
+        const row = rows.find((r) => r.backend === checkServerRef(c.name).backend && r.server === c.name);
+        expect(row && [row.addr, row.port, row.adminState, row.healthCheck]).toEqual(c.target ? ['127.0.0.1', c.target.port, 0, 'enabled'] : ['0.0.0.0', 0, 5, 'enabled']);
       }
       expect((await client.showServersState(backendNameOf('scale'))).map((r) => r.server)).toEqual(backendOf(applied, 'scale').servers.map((s) => s.name));
       await expect(client.showServersState(backendNameOf('missing'))).rejects.toThrow("Can't find backend.");
@@ -183,23 +196,37 @@ export function runtimeContract(name: string, kind: TargetKind): void {
 
     test('a replaced server is added and enabled before the old one is deleted, and takes the traffic', async () => {
       const old = serverOf('swap', 'swap1');
+      const oldCheck = checkOf('swap1');
       const { commands, result } = await moveTo(withServices({ swap: ['swap2'] }));
       const added = serverOf('swap', 'swap2');
+      const check = checkOf('swap2');
       expect(kinds(commands)).toEqual([
+        `set-addr ${check}`,
+        `enable-health ${check}`,
+        `enable-server ${check}`,
+        `disable-health ${check}`,
+        `set-health-up ${check}`,
         `add-server ${added.name}`,
         'enable-dynamic-cookie',
         `enable-server ${added.name}`,
         `set-maint ${old.name}`,
+        `disable-health ${oldCheck}`,
+        `set-health-up ${oldCheck}`,
         `del-server ${old.name}`,
       ]);
       expect(result.results.map((r) => [r.status, r.reply])).toEqual([
+        ['ok', `IP changed from '0.0.0.0' to '127.0.0.1', port changed from '+0' to '${upstream('swap2').port}' by 'stats socket command'`],
+        ...Array.from({ length: 4 }, () => ['ok', '']),
         ['ok', 'New server registered.'],
-        ['ok', ''],
-        ['ok', ''],
-        ['ok', ''],
+        ...Array.from({ length: 5 }, () => ['ok', '']),
         ['ok', 'Server deleted.'],
       ]);
       expect((await client.showServersState(backendNameOf('swap'))).map((r) => [r.server, r.adminState])).toEqual([[added.name, 0]]);
+      const checks = await checkRows();
+      expect([check, oldCheck].map((c) => [checks.get(c)?.port, checks.get(c)?.healthCheck])).toEqual([
+        [upstream('swap2').port, 'disabled'],
+        [upstream('swap1').port, 'disabled'],
+      ]);
       if (kind.dataPlane) {
         for (let i = 0; i < 4; i++) expect(await target.request('swap.example.com')).toEqual({ status: 200, backend: 'swap2' });
       }
@@ -209,43 +236,72 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const { commands, result } = await moveTo({ ...layout, alternateWeight: 3 });
       const wa = serverOf('weighted', 'wa1');
       const wb = serverOf('weighted', 'wb1');
-      expect([wa.weight, wb.weight]).toEqual([85, 256]);
-      expect(commands).toEqual([{ kind: 'set-weight', backend: backendNameOf('weighted'), server: wa.name, weight: 85 }]);
+      expect([wa.weight, wb.weight]).toEqual([1, 3]);
+      expect(commands).toEqual([{ kind: 'set-weight', backend: backendNameOf('weighted'), server: wb.name, weight: 3 }]);
       expect(result.failed).toEqual([]);
       const rows = await client.showServersState(backendNameOf('weighted'));
       expect(rows.map((r) => [r.server, r.weight])).toEqual([
-        [wa.name, 85],
-        [wb.name, 256],
+        [wa.name, 1],
+        [wb.name, 3],
       ]);
     });
 
-    test('a backend down to one server loses its health checks and gets them back with a second', async () => {
-      const sc1 = serverOf('scale', 'sc1').name;
-      const sc2 = serverOf('scale', 'sc2').name;
+    test("a backend down to one server stops its pod's check, and starts it again with a second", async () => {
+      const [sc1, sc2] = [checkOf('sc1'), checkOf('sc2')];
       const down = await moveTo(withServices({ scale: ['sc1'] }));
-      expect(kinds(down.commands)).toEqual([`disable-health ${sc1}`, `set-maint ${sc2}`, `del-server ${sc2}`]);
+      const gone = serverOf('scale', 'sc2', modelOf(withServices({ scale: ['sc1', 'sc2'] }))).name;
+      expect(kinds(down.commands)).toEqual([`disable-health ${sc1}`, `set-health-up ${sc1}`, `set-maint ${gone}`, `disable-health ${sc2}`, `set-health-up ${sc2}`, `del-server ${gone}`]);
       expect(down.result.failed).toEqual([]);
-      expect((await client.showServersState(backendNameOf('scale'))).map((r) => [r.server, r.healthCheck])).toEqual([[sc1, 'disabled']]);
+      const rowsDown = await checkRows();
+      expect([rowsDown.get(sc1)?.healthCheck, rowsDown.get(sc2)?.healthCheck]).toEqual(['disabled', 'disabled']);
 
       const up = await moveTo(withServices({ scale: ['sc1', 'sc2'] }));
-      expect(kinds(up.commands)).toEqual([`add-server ${sc2}`, 'enable-dynamic-cookie', `enable-health ${sc2}`, `enable-server ${sc2}`, `enable-health ${sc1}`]);
+      const again = checkOf('sc2');
+      // Check slots in slot order, then the server that tracks one.
+      const taking = [`set-addr ${again}`, `enable-health ${again}`, `enable-server ${again}`];
+      const slots = Number(again.slice(3)) < Number(sc1.slice(3)) ? [...taking, `enable-health ${sc1}`] : [`enable-health ${sc1}`, ...taking];
+      expect(kinds(up.commands)).toEqual([...slots, `add-server ${gone}`, 'enable-dynamic-cookie', `enable-server ${gone}`]);
       expect(up.result.failed).toEqual([]);
-      const rows = await client.showServersState(backendNameOf('scale'));
-      expect(rows.map((r) => [r.server, r.healthCheck, r.adminState])).toEqual([
-        [sc1, 'enabled', 0],
-        [sc2, 'enabled', 0],
+      const rows = await checkRows();
+      expect([sc1, again].map((c) => [rows.get(c)?.healthCheck, (rows.get(c)?.adminState ?? 0) & ADMIN_FORCED_MAINT])).toEqual([
+        ['enabled', 0],
+        ['enabled', 0],
       ]);
     });
 
-    test('a lone server can have its check switched on only if its server line declared one', async () => {
-      const lone = serverOf('solo', 'so1');
-      const declared = declaresCheck(backendOf(applied, 'solo'), lone);
-      const { commands, result } = await moveTo(withServices({ solo: ['so1', 'so2'] }));
-      const enable = result.results.find((r) => r.command.kind === 'enable-health' && r.command.server === lone.name);
-      expect(kinds(commands)).toContain(`enable-health ${lone.name}`);
-      expect(enable && [enable.status, enable.reply]).toEqual(
-        declared ? ['ok', ''] : ['failed', 'Health check was not configured on this server, cannot enable.'],
-      );
+    test('a server added at runtime tracks only a server of the configuration, which can then never be deleted', async () => {
+      const bulk = backendNameOf('bulk');
+      const slot = checkOf('bk1');
+      const CHECK_BACKEND = checkServerRef(slot).backend;
+      const result = await client.apply([
+        { kind: 'add-server', backend: CHECK_BACKEND, server: 'dyn', address: '127.0.0.1:1', options: 'check' },
+        { kind: 'add-server', backend: bulk, server: 'x', address: '127.0.0.1:1', options: `weight 1 track ${CHECK_BACKEND}/dyn` },
+        { kind: 'add-server', backend: bulk, server: 'y', address: '127.0.0.1:1', options: `weight 1 track ${CHECK_BACKEND}/${slot}` },
+        { kind: 'set-health-up', backend: bulk, server: 'y' },
+        { kind: 'set-maint', backend: CHECK_BACKEND, server: slot },
+        { kind: 'del-server', backend: CHECK_BACKEND, server: slot },
+        { kind: 'set-maint', backend: bulk, server: 'y' },
+        { kind: 'del-server', backend: bulk, server: 'y' },
+        { kind: 'del-server', backend: CHECK_BACKEND, server: slot },
+        { kind: 'enable-server', backend: CHECK_BACKEND, server: slot },
+        { kind: 'set-maint', backend: CHECK_BACKEND, server: 'dyn' },
+        { kind: 'del-server', backend: CHECK_BACKEND, server: 'dyn' },
+      ]);
+      const pinned = 'This server cannot be removed at runtime due to other configuration elements pointing to it.';
+      expect(result.results.map((r) => [r.status, r.reply])).toEqual([
+        ['ok', 'New server registered.'],
+        ['failed', `unable to use ${CHECK_BACKEND}/dyn for tracking as it is a dynamic server.`],
+        ['ok', 'New server registered.'],
+        ['failed', 'cannot change health on a tracking server.'],
+        ['ok', ''],
+        ['failed', pinned],
+        ['ok', ''],
+        ['ok', 'Server deleted.'],
+        ['failed', pinned],
+        ['ok', ''],
+        ['ok', ''],
+        ['ok', 'Server deleted.'],
+      ]);
     });
 
     test('any other reply is a failure carrying haproxy text, and does not stop the batch', async () => {
@@ -253,7 +309,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       const existing = serverOf('bulk', 'bk1');
       const ref = { backend: bulk.name, server: existing.name };
       const result = await client.apply([
-        { kind: 'add-server', ...ref, address: `127.0.0.1:${existing.port}`, options: serverOptions(bulk, existing) },
+        { kind: 'add-server', ...ref, address: `127.0.0.1:${existing.port}`, options: serverOptions(bulk, existing, checkOf('bk1')) },
         { kind: 'set-weight', backend: bulk.name, server: 'nope', weight: 2 },
         { kind: 'add-server', backend: backendNameOf('missing'), server: 'x', address: '127.0.0.1:1', options: 'weight 1' },
         { kind: 'add-server', backend: bulk.name, server: 'cookie', address: '127.0.0.1:1', options: 'weight 1 cookie abc' },
@@ -303,7 +359,7 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       expect((await client.showServersState(backend)).map((r) => r.server)).toEqual([serverOf('busy', 'bz2').name]);
     });
 
-    test.if(kind.dataPlane)('a server added at runtime is health-checked: a dead one goes down', async () => {
+    test.if(kind.dataPlane)("a server added at runtime follows its pod's check, taken live: a dead pod goes down", async () => {
       const dead = upstream('dead');
       await dead.stop();
       const { result } = await moveTo(withServices({ checked: ['ck1', 'ck2', 'dead'] }));
@@ -316,7 +372,9 @@ export function runtimeContract(name: string, kind: TargetKind): void {
         await Bun.sleep(20);
         row = (await client.showServersState(backend)).find((r) => r.server === name);
       }
-      expect(row && [row.healthCheck, row.adminState, row.operState]).toEqual(['enabled', 0, 0]);
+      expect(row && [row.healthCheck, row.adminState, row.operState]).toEqual(['none', 0, 0]);
+      const check = (await checkRows()).get(checkOf('dead'));
+      expect(check && [check.healthCheck, check.operState]).toEqual(['enabled', 0]);
       for (let i = 0; i < 4; i++) expect((await target.request('checked.example.com')).status).toBe(200);
     });
 

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { bare, EMPTY, msg, type Reply } from './fake-reply.ts';
 import type { RenderedFiles } from '../../../src/config/render.ts';
 import { FakeSslStore, type FakeSslSpec } from './fake-ssl-store.ts';
@@ -21,6 +21,10 @@ export interface FakeServerSpec {
   weight: number;
   /** The server line has `check` (health check configured, and enabled at load). */
   checkDeclared: boolean;
+  /** `<backend>/<server>` the server line tracks. */
+  track?: string;
+  /** The server line has `disabled`: in maintenance at load. */
+  disabled?: boolean;
 }
 
 export interface FakeBackendSpec {
@@ -38,8 +42,16 @@ interface FakeServer {
   weight: number;
   initialWeight: number;
   maint: boolean;
+  /** Declared `disabled`: haproxy keeps that admin bit whatever happens next. */
+  configDisabled: boolean;
   health: 'none' | 'disabled' | 'enabled';
   connections: number;
+  /** `<backend>/<server>` it tracks. */
+  track: string | undefined;
+  /** Added with `add server`: haproxy lets no server track it. */
+  dynamic: boolean;
+  /** Once tracked by any server, haproxy never deletes it at runtime. */
+  pinned: boolean;
 }
 
 interface FakeBackend {
@@ -70,6 +82,7 @@ const KEYWORD_ARGS: Record<string, number> = {
   'ca-file': 1,
   'pool-max-conn': 1,
   'pool-purge-delay': 1,
+  track: 1,
 };
 
 /** Algorithms haproxy can add servers to whatever the hash type; static-rr never, the hash-based ones only when hashing consistently. */
@@ -94,7 +107,9 @@ export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
       const address = parseAddress(addressText) ?? { addr: addressText, port: 0 };
       const weightAt = options.indexOf('weight');
       const weight = weightAt === -1 ? 1 : Number(options[weightAt + 1]);
-      servers.push({ name: serverName, ...address, weight, checkDeclared: options.includes('check') });
+      const trackAt = options.indexOf('track');
+      const track = trackAt === -1 ? undefined : options[trackAt + 1];
+      servers.push({ name: serverName, ...address, weight, checkDeclared: options.includes('check'), track, disabled: options.includes('disabled') });
     }
     specs.push({ name, dynamic: algorithm !== 'static-rr' && (DYNAMIC_ALGORITHMS.has(algorithm) || consistent), servers });
   }
@@ -146,13 +161,23 @@ export class FakeRuntimeSocket {
           port: s.port,
           weight: s.weight,
           initialWeight: s.weight,
-          maint: false,
+          maint: s.disabled === true,
+          configDisabled: s.disabled === true,
           health: s.checkDeclared ? 'enabled' : 'none',
           connections: 0,
+          track: s.track,
+          dynamic: false,
+          pinned: false,
         });
       }
       this.backends.set(spec.name, backend);
     });
+    for (const b of this.backends.values()) {
+      for (const s of b.servers.values()) {
+        const tracked = s.track === undefined ? undefined : this.lookup(s.track).server;
+        if (tracked) tracked.pinned = true;
+      }
+    }
   }
 
   /**
@@ -329,6 +354,7 @@ export class FakeRuntimeSocket {
     if (!address) return msg(`invalid address: '${addressText ?? ''}' in 'server ${name}'`);
     let weight = 1;
     let check = false;
+    let track: string | undefined;
     for (let i = 0; i < options.length; i++) {
       const keyword = options[i] ?? '';
       if (keyword === 'cookie') return msg("'cookie' option is not accepted for dynamic server");
@@ -338,9 +364,12 @@ export class FakeRuntimeSocket {
       // haproxy cannot read a CA file from disk at runtime: it has to be in the store.
       if (keyword === 'ca-file' && !this.ssl.hasCaFile(options[i + 1] ?? '')) return msg(`'ca-file' : unable to load ${options[i + 1] ?? ''}.`);
       if (keyword === 'check') check = true;
+      if (keyword === 'track') track = options[i + 1] ?? '';
       i += argCount;
     }
     if (server) return msg('Already exists a server with the same name in backend.');
+    const tracked = track === undefined ? undefined : this.trackable(track);
+    if (typeof tracked === 'object' && 'text' in tracked) return tracked;
     backend.servers.set(name, {
       id: backend.nextServerId++,
       name,
@@ -348,11 +377,29 @@ export class FakeRuntimeSocket {
       weight,
       initialWeight: weight,
       maint: true,
+      configDisabled: false,
       // Dynamic servers start with their check switched off.
       health: check ? 'disabled' : 'none',
       connections: 0,
+      track,
+      dynamic: true,
+      pinned: false,
     });
+    if (tracked) tracked.pinned = true;
     return msg('New server registered.');
+  }
+
+  /** The server `track <backend>/<server>` may follow, or haproxy's refusal. */
+  private trackable(target: string): FakeServer | Reply {
+    const slash = target.indexOf('/');
+    const [backendName, serverName] = slash === -1 ? ['', target] : [target.slice(0, slash), target.slice(slash + 1)];
+    const backend = this.backends.get(backendName);
+    if (!backend) return msg(`unable to find required proxy '${backendName}' for tracking.`);
+    const server = backend.servers.get(serverName);
+    if (!server) return msg(`unable to find required server '${serverName}' for tracking.`);
+    if (server.dynamic) return msg(`unable to use ${target} for tracking as it is a dynamic server.`);
+    if (server.health === 'none') return msg(`unable to use ${target} for tracking as it does not have any check nor agent enabled.`);
+    return server;
   }
 
   private delServer(target: string): Reply {
@@ -360,6 +407,7 @@ export class FakeRuntimeSocket {
     if (!backend) return bare('No such backend.');
     if (!server) return bare('No such server.');
     if (!server.maint) return bare('Only servers in maintenance mode can be deleted.');
+    if (server.pinned) return bare('This server cannot be removed at runtime due to other configuration elements pointing to it.');
     if (server.connections > 0) return bare('Server still has connections attached to it, cannot remove it.');
     backend.servers.delete(name);
     return bare('Server deleted.');
@@ -373,6 +421,10 @@ export class FakeRuntimeSocket {
         s.weight = Number(value);
         return EMPTY;
       }
+      if (field === 'addr') return this.setAddress(s, args.slice(1));
+      if (field === 'health' && (value === 'up' || value === 'stopping' || value === 'down')) {
+        return s.track === undefined ? EMPTY : msg('cannot change health on a tracking server.');
+      }
       if (field === 'state' && (value === 'ready' || value === 'maint' || value === 'drain')) {
         s.maint = value === 'maint';
         return EMPTY;
@@ -380,6 +432,20 @@ export class FakeRuntimeSocket {
       if (field === 'state') return msg("'set server <srv> state' expects 'ready', 'drain' and 'maint'.");
       return msg("'set server <srv>' only supports 'agent', 'health', 'state', 'weight', 'addr', 'fqdn', 'check-addr' and 'check-port'.");
     });
+  }
+
+  /** `set server ... addr <ip> [port <port>]`, answered as haproxy words each part. */
+  private setAddress(s: FakeServer, args: string[]): Reply {
+    const [ip = '', portKeyword, portText] = args;
+    if (isIP(ip) === 0) return msg(`Invalid addr '${ip}' by 'stats socket command'`);
+    const parts = [s.addr === ip ? 'no need to change the addr' : `IP changed from '${s.addr}' to '${ip}'`];
+    if (portKeyword === 'port') {
+      const port = Number(portText);
+      parts.push(s.port === port ? 'no need to change the port' : `port changed from '${s.port === 0 ? '+0' : s.port}' to '${port}'`);
+      s.port = port;
+    }
+    s.addr = ip;
+    return msg(`${parts.join(', ')} by 'stats socket command'`);
   }
 
   /** haproxy keeps duplicates on add, and `del acl` removes every entry with the value. */
@@ -417,7 +483,7 @@ export class FakeRuntimeSocket {
       for (const s of b.servers.values()) {
         const checkState = s.health === 'none' ? 0 : s.health === 'disabled' ? 2 : 6;
         rows.push(
-          [b.id, b.name, s.id, s.name, s.addr, s.maint ? 0 : 2, s.maint ? 1 : 0, s.weight, s.initialWeight, 0, 1, 0, 0, checkState, 0, 0, 0, '-', s.port, '-', 0, 0, '-', '-', 0].join(' '),
+          [b.id, b.name, s.id, s.name, s.addr, s.maint ? 0 : 2, (s.maint ? 1 : 0) | (s.configDisabled ? 4 : 0), s.weight, s.initialWeight, 0, 1, 0, 0, checkState, 0, 0, 0, '-', s.port, '-', 0, 0, '-', '-', 0].join(' '),
         );
       }
     }

@@ -1,0 +1,47 @@
+import { describe, expect, test } from 'bun:test';
+import { backend, server } from '../../test/support/models.ts';
+import { checkServers, checksRun, freeSlots, neededChecks, trackOf } from './check-servers.ts';
+
+const s1 = server('s1');
+const s2 = server('s2', { ip: '10.0.0.2' });
+const reencrypt = (name: string, servers: ReturnType<typeof server>[]) => backend(name, servers, { termination: 'reencrypt', serverTls: { verify: 'none', alpn: true } });
+
+describe('checksRun', () => {
+  test.each([
+    ['no servers', [], false],
+    ['one server', [s1], false],
+    ['two weighted servers', [s1, s2], true],
+    ['a weighted server and a weight-0 one (kept for sticky sessions)', [s1, { ...s2, weight: 0 }], false],
+  ] as const)('%s: %p', (_name, servers, want) => expect(checksRun({ servers: [...servers] })).toBe(want));
+});
+
+describe('neededChecks', () => {
+  test('one per endpoint and kind of check, running when any backend that sends to it can fail over', () => {
+    const needed = neededChecks([backend('be_http:ns:a', [s1]), backend('be_http:ns:b', [s1, s2]), reencrypt('be_secure:ns:c', [s1])]);
+    expect([...needed].map(([key, n]) => [key, n.active])).toEqual([
+      ['tcp 5000 10.0.0.1 8080', true],
+      ['tcp 5000 10.0.0.2 8080', true],
+      ['tls 5000 10.0.0.1 8080', false],
+    ]);
+  });
+});
+
+describe('checkServers', () => {
+  test('slots numbered in key order, then free slots for plain and TLS checks, more as endpoints grow', () => {
+    const checks = checkServers([backend('be_http:ns:b', [s2, s1])], { checkIntervalMs: 2000 });
+    expect(checks.slice(0, 3)).toEqual([
+      { name: 'chk1', target: { ip: '10.0.0.1', port: 8080 }, lastTarget: undefined, tls: false, intervalMs: 5000, active: true },
+      { name: 'chk2', target: { ip: '10.0.0.2', port: 8080 }, lastTarget: undefined, tls: false, intervalMs: 5000, active: true },
+      { name: 'chk3', target: undefined, lastTarget: undefined, tls: false, intervalMs: 2000, active: false },
+    ]);
+    expect(checks.filter((c) => !c.target).map((c) => c.tls)).toEqual([...Array(8).fill(false), ...Array(8).fill(true)]);
+    expect([freeSlots(0), freeSlots(64), freeSlots(65), freeSlots(5000)]).toEqual([8, 8, 9, 625]);
+  });
+
+  test('each route server finds the slot it tracks; a model without one for it is a bug, not a config', () => {
+    const b = backend('be_http:ns:a', [s1, s2]);
+    const track = trackOf(checkServers([b], { checkIntervalMs: 5000 }));
+    expect([track(b, s1), track(b, s2)]).toEqual(['chk1', 'chk2']);
+    expect(() => track(reencrypt('be_secure:ns:c', [s1]), s1)).toThrow('no check server for be_secure:ns:c/s1');
+  });
+});

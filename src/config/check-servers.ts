@@ -1,0 +1,122 @@
+import { compareText } from '../domain/compare.ts';
+import { checkServerName } from '../domain/names.ts';
+import type { BackendModel, CheckServerModel, ServerModel } from './model.ts';
+import type { ConfigSettings } from './settings.ts';
+
+/** How an endpoint is checked. Route servers that share an endpoint and a profile share one check. */
+export interface CheckProfile {
+  tls: boolean;
+  intervalMs: number;
+}
+
+/** An endpoint some route backend sends traffic to, and how its check must run. */
+export interface NeededCheck {
+  profile: CheckProfile;
+  target: { ip: string; port: number };
+  /** Some backend tracking it has another weighted server to fail over to. */
+  active: boolean;
+}
+
+/** The fewest free slots of each of the operator's profiles a load renders. */
+const MIN_FREE_SLOTS = 8;
+/** And one more per this many endpoints checked, so a rollout across many deployments still goes live without a reload. */
+const ENDPOINTS_PER_FREE_SLOT = 8;
+
+export function profileOf(backend: Pick<BackendModel, 'serverTls' | 'checkIntervalMs'>): CheckProfile {
+  return { tls: backend.serverTls !== undefined, intervalMs: backend.checkIntervalMs };
+}
+
+export function sameProfile(a: CheckProfile, b: CheckProfile): boolean {
+  return a.tls === b.tls && a.intervalMs === b.intervalMs;
+}
+
+/** The profiles free slots are rendered for: plain and TLS, at the operator's interval. */
+export function slotProfiles(settings: Pick<ConfigSettings, 'checkIntervalMs'>): CheckProfile[] {
+  return [
+    { tls: false, intervalMs: settings.checkIntervalMs },
+    { tls: true, intervalMs: settings.checkIntervalMs },
+  ];
+}
+
+/** Free slots a load renders for a profile with `checked` endpoints. */
+export function freeSlots(checked: number): number {
+  return Math.max(MIN_FREE_SLOTS, Math.ceil(checked / ENDPOINTS_PER_FREE_SLOT));
+}
+
+/** What a check is found by: its profile and its endpoint (spaces never occur in an address). */
+export function checkKey(profile: CheckProfile, target: { ip: string; port: number }): string {
+  return `${profile.tls ? 'tls' : 'tcp'} ${profile.intervalMs} ${target.ip} ${target.port}`;
+}
+
+/** The key of the check a route server of `backend` tracks. */
+export function serverCheckKey(backend: Pick<BackendModel, 'serverTls' | 'checkIntervalMs'>, server: Pick<ServerModel, 'ip' | 'port'>): string {
+  return checkKey(profileOf(backend), server);
+}
+
+/** The key of the endpoint a check server checks; undefined for a free slot. */
+export function keyOfCheck(c: CheckServerModel): string | undefined {
+  return c.target === undefined ? undefined : checkKey(c, c.target);
+}
+
+/** Whether a backend's checks run: upstream declares them only for routes with more than one weighted endpoint. */
+export function checksRun(backend: Pick<BackendModel, 'servers'>): boolean {
+  let weighted = 0;
+  for (const s of backend.servers) if (s.weight > 0) weighted++;
+  return weighted > 1;
+}
+
+/** Every endpoint the backends send traffic to, by check key. */
+export function neededChecks(backends: readonly BackendModel[]): Map<string, NeededCheck> {
+  const needed = new Map<string, NeededCheck>();
+  for (const b of backends) {
+    if (b.servers.length === 0) continue;
+    const profile = profileOf(b);
+    const active = checksRun(b);
+    for (const s of b.servers) {
+      const key = checkKey(profile, s);
+      const found = needed.get(key);
+      if (found) found.active ||= active;
+      else needed.set(key, { profile, target: { ip: s.ip, port: s.port }, active });
+    }
+  }
+  return needed;
+}
+
+/**
+ * The check servers a fresh load renders for `backends`: one per endpoint
+ * and profile, in key order, then free slots of the operator's profiles.
+ */
+export function checkServers(backends: readonly BackendModel[], settings: Pick<ConfigSettings, 'checkIntervalMs'>): CheckServerModel[] {
+  const needed = neededChecks(backends);
+  const checks: CheckServerModel[] = [...needed.keys()].sort(compareText).map((key, i) => {
+    const n = needed.get(key) as NeededCheck;
+    return { name: checkServerName(i + 1), target: n.target, lastTarget: undefined, ...n.profile, active: n.active };
+  });
+  for (const profile of slotProfiles(settings)) {
+    const count = freeSlots(checks.filter((c) => sameProfile(c, profile)).length);
+    for (let i = 0; i < count; i++) checks.push({ name: checkServerName(checks.length + 1), target: undefined, lastTarget: undefined, ...profile, active: false });
+  }
+  return checks;
+}
+
+/** Check server names by the key of the endpoint each checks. */
+export function trackNames(checks: readonly CheckServerModel[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const c of checks) {
+    const key = keyOfCheck(c);
+    if (key !== undefined) names.set(key, c.name);
+  }
+  return names;
+}
+
+/** Which check server a route server follows; every model holds one for each of its route servers. */
+export type TrackOf = (backend: Pick<BackendModel, 'name' | 'serverTls' | 'checkIntervalMs'>, server: ServerModel) => string;
+
+export function trackOf(checks: readonly CheckServerModel[]): TrackOf {
+  const names = trackNames(checks);
+  return (backend, server) => {
+    const name = names.get(serverCheckKey(backend, server));
+    if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
+    return name;
+  };
+}
