@@ -1,0 +1,113 @@
+import type { EndpointSlice } from '../domain/endpoints.ts';
+import { objectKey } from '../domain/route.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
+import { buildBackend } from './build-backend.ts';
+import { certificateFile, certificatePath, servingPem } from './certificates.ts';
+import { routeMapEntries } from './map-entries.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
+import type { AddressFilter } from './route-servers.ts';
+import type { ConfigSettings } from './settings.ts';
+
+export type MapFileName = keyof MapFiles;
+
+/**
+ * One map entry a route asks for. Two routes may ask for the same key (`/foo`
+ * and `/foo/` both want the prefix `host/foo/`): the route that wrote the
+ * trailing slash (`explicit`) wins, as in openshift-router's regex order,
+ * then the oldest.
+ */
+export interface MapWish {
+  file: MapFileName;
+  key: string;
+  value: string;
+  explicit: boolean;
+}
+
+/** Everything one admitted route adds to the configuration. */
+export interface RouteContribution {
+  key: string;
+  route: AdmittedRoute;
+  backend: BackendModel;
+  maps: MapWish[];
+  /** Files the configuration refers to for this route: its serving certificate, its destination CA (or the default one). */
+  certificates: CertificateFile[];
+  /** The certificate it serves its SNI with (edge and reencrypt routes with one). */
+  serving: { file: CertificateFile; sni: string } | undefined;
+}
+
+/** What contributions are computed with, besides the route and its endpoints. */
+export interface ContributionContext {
+  settings: ConfigSettings;
+  allowAddress: AddressFilter;
+  includeUdp: boolean;
+  /** The default destination CA as a model file, when the operator gave one. */
+  defaultCa: CertificateFile | undefined;
+}
+
+/** Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`: keyed on `.example.com`. */
+export function routeKeyHost(route: AdmittedRoute): string {
+  return route.wildcardPolicy === 'Subdomain' ? route.host.slice(route.host.indexOf('.')) : route.host;
+}
+
+function sniOf(route: AdmittedRoute): string {
+  return route.wildcardPolicy === 'Subdomain' ? `*${routeKeyHost(route)}` : route.host;
+}
+
+/** The default destination CA as the model file it becomes; `_default` is no namespace (DNS-1123 has no `_`), so no route's. */
+export function defaultCaFile(pem: string | undefined): CertificateFile | undefined {
+  return pem === undefined ? undefined : certificateFile('destca', '_default', 'ca', pem);
+}
+
+function wishes(file: MapFileName, prefixFile: MapFileName, host: string, path: string, value: string): MapWish[] {
+  const entries = routeMapEntries(host, path, value);
+  return [
+    ...entries.exact.map((e) => ({ file, key: e.key, value: e.value, explicit: false })),
+    ...entries.prefix.map((e) => ({ file: prefixFile, key: e.key, value: e.value, explicit: e.explicit })),
+  ];
+}
+
+/**
+ * One route's part of the configuration, from the route and the slices of
+ * its services alone: a full build and an incremental one share it, so they
+ * cannot disagree.
+ */
+export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<string, EndpointSlice[]>, ctx: ContributionContext): RouteContribution {
+  const { settings } = ctx;
+  const tls = route.tls;
+  const certificates: CertificateFile[] = [];
+  let destinationCa: { file: string; own: boolean } | undefined;
+  if (tls?.termination === 'reencrypt') {
+    const own = tls.destinationCACertificate.trim() !== '';
+    const file = own ? certificateFile('destca', route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`) : ctx.defaultCa;
+    if (file) {
+      certificates.push(file);
+      destinationCa = { file: certificatePath(settings.certDir, file), own };
+    }
+  }
+  const backend = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, allowAddress: ctx.allowAddress, includeUdp: ctx.includeUdp, destinationCa });
+  const keyHost = routeKeyHost(route);
+  const policy = tls?.insecureEdgeTerminationPolicy ?? '';
+  const maps: MapWish[] = [];
+  let serving: RouteContribution['serving'];
+  switch (backend.termination) {
+    case 'http':
+      maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name));
+      break;
+    case 'edge':
+    case 'reencrypt':
+      maps.push(...wishes('os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', keyHost, route.path, backend.name));
+      if (policy === 'Allow') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name));
+      if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS));
+      if (tls && tls.certificate.trim() !== '') {
+        const file = certificateFile('cert', route.namespace, route.name, servingPem(tls));
+        certificates.push(file);
+        serving = { file, sni: sniOf(route) };
+      }
+      break;
+    case 'passthrough':
+      maps.push({ file: 'os_sni_passthrough.map', key: keyHost, value: backend.name, explicit: false });
+      if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, '', REDIRECT_TO_HTTPS));
+      break;
+  }
+  return { key: objectKey(route), route, backend, maps, certificates, serving };
+}
