@@ -6,7 +6,7 @@ import { checkServers } from './check-servers.ts';
 import { certificatePath } from './certificates.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
-import { defaultCaFile, routeContribution, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
+import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
 import type { AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 
@@ -31,22 +31,33 @@ export { routeKeyHost } from './route-contribution.ts';
 
 /** The pure heart of a commit: admitted routes and endpoints in, the whole configuration as data out. */
 export function buildConfigModel(input: ModelInput): ConfigModel {
-  const { settings } = input;
   const slices = slicesByService(input.slices);
-  const ctx: ContributionContext = { settings, allowAddress: input.allowAddress, includeUdp: input.includeUdpEndpoints ?? false, defaultCa: defaultCaFile(input.defaultDestinationCa) };
-  const contributions = input.routes.map((route) => routeContribution(route, slices, ctx));
+  const ctx: ContributionContext = {
+    settings: input.settings,
+    allowAddress: input.allowAddress,
+    includeUdp: input.includeUdpEndpoints ?? false,
+    defaultCa: defaultCaFile(input.defaultDestinationCa),
+  };
+  return modelFromContributions(
+    input.routes.map((route) => routeContribution(route, slices, ctx)),
+    input.settings,
+    input.defaultCertificate,
+  );
+}
+
+/** The configuration from every admitted route's contribution, routes oldest first (map key conflicts go to the oldest). */
+export function modelFromContributions(contributions: readonly RouteContribution[], settings: ConfigSettings, defaultCertificate: string): ConfigModel {
   const backends = contributions.map((c) => c.backend);
   const certificates = new Map<string, CertificateFile>();
   for (const c of contributions) for (const f of c.certificates) certificates.set(f.name, f);
-  const maps = mergeWishes(contributions);
   return {
     settings,
     backends: [...backends, ...spareBackends(settings)].sort(byName),
     checks: checkServers(backends, settings),
-    maps,
+    maps: mergeWishes(contributions),
     crtList: crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings),
     certificates: [...certificates.values()].sort(byName),
-    defaultCertificate: input.defaultCertificate,
+    defaultCertificate,
   };
 }
 
@@ -56,8 +67,7 @@ function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
   for (const c of contributions) {
     for (const w of c.maps) {
       const id = `${w.file}\u0000${w.key}`;
-      const held = winners.get(id);
-      if (!held || (w.explicit && !held.explicit)) winners.set(id, w);
+      if (takesOver(w, winners.get(id))) winners.set(id, w);
     }
   }
   const maps: MapFiles = { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_sni_passthrough.map': [] };
@@ -75,11 +85,15 @@ function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
 export function crtList(serving: readonly { file: CertificateFile; sni: string }[], settings: ConfigSettings): CrtListEntry[] {
   const uses = new Map<string, number>();
   for (const s of serving) uses.set(s.file.pem, (uses.get(s.file.pem) ?? 0) + 1);
-  return serving
-    .map(({ file, sni }) => ({
-      certFile: certificatePath(settings.certDir, file),
-      sni,
-      alpn: settings.tls.http2 && uses.get(file.pem) === 1,
-    }))
-    .sort((a, b) => compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile));
+  return serving.map((s) => crtListEntry(s, uses.get(s.file.pem) === 1, settings)).sort(compareCrtListEntries);
+}
+
+/** One route's crt-list line; `alone`: no other route serves the same certificate. */
+export function crtListEntry({ file, sni }: { file: CertificateFile; sni: string }, alone: boolean, settings: ConfigSettings): CrtListEntry {
+  return { certFile: certificatePath(settings.certDir, file), sni, alpn: settings.tls.http2 && alone };
+}
+
+/** crt-list order: by SNI, then file. */
+export function compareCrtListEntries(a: CrtListEntry, b: CrtListEntry): number {
+  return compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile);
 }

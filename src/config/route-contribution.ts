@@ -23,6 +23,11 @@ export interface MapWish {
   explicit: boolean;
 }
 
+/** Whether `wish` takes a map key from the wish holding it, wishes coming oldest route first. */
+export function takesOver(wish: MapWish, held: MapWish | undefined): boolean {
+  return held === undefined || (wish.explicit && !held.explicit);
+}
+
 /** Everything one admitted route adds to the configuration. */
 export interface RouteContribution {
   key: string;

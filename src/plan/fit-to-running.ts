@@ -9,7 +9,7 @@ import { fitChecks } from './fit-checks.ts';
  * `b` as it runs in `holder`: under the holder's name, and with the holder's
  * cookie name, which haproxy cannot change live (the key it can).
  */
-function held(holder: BackendModel, b: BackendModel): BackendModel {
+export function held(holder: BackendModel, b: BackendModel): BackendModel {
   const cookie = holder.cookie && b.cookie ? { ...b.cookie, name: holder.cookie.name } : b.cookie;
   return { ...b, name: holder.name, cookie };
 }

@@ -1,0 +1,259 @@
+import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
+import { crtListEntry, modelFromContributions } from '../config/build-model.ts';
+import { freeSlots, profileOf, serverCheckKey, slotProfiles } from '../config/check-servers.ts';
+import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
+import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
+import type { EndpointSlice } from '../domain/endpoints.ts';
+import { objectKey } from '../domain/route.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
+
+/** One route whose part of the configuration changed: before (undefined: it was not served) and after. */
+export interface ContributionChange {
+  before: RouteContribution | undefined;
+  after: RouteContribution | undefined;
+}
+
+/** What one update changed in the desired configuration. */
+export interface DesiredChange {
+  routes: Map<string, ContributionChange>;
+  /** Map keys (`file\0key`, see mapId) whose winner may differ. */
+  mapIds: Set<string>;
+  /** SNIs whose crt-list lines may differ. */
+  snis: Set<string>;
+}
+
+/** A map key across files. */
+export function mapId(wish: Pick<MapWish, 'file' | 'key'>): string {
+  return `${wish.file}\u0000${wish.key}`;
+}
+
+/** Which route's wish holds a map key. */
+export interface MapWinner {
+  routeKey: string;
+  wish: MapWish;
+}
+
+/** One route's desired crt-list line. */
+export interface DesiredCrtLine {
+  routeKey: string;
+  entry: CrtListEntry;
+}
+
+function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+}
+
+function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
+}
+
+const profileId = (p: { tls: boolean; intervalMs: number }) => `${p.tls} ${p.intervalMs}`;
+
+/**
+ * The desired configuration kept one route at a time: every admitted
+ * route's contribution (routeContribution, as a full build computes it),
+ * and what contributions share, indexed so a change finds what it touches:
+ * routes by the services they send traffic to, map keys by the routes
+ * that want them, crt-list lines by SNI and certificate, check endpoints
+ * by use. `model()` gives what buildConfigModel gives for the same routes.
+ */
+export class DesiredIndex {
+  private readonly contributions = new Map<string, RouteContribution>();
+  private readonly routesByService = new Map<string, Set<string>>();
+  private readonly slices = new Map<string, Map<string, EndpointSlice>>();
+  private readonly slicesByService = new Map<string, EndpointSlice[]>();
+  private readonly serviceOfSlice = new Map<string, string>();
+  private readonly wishers = new Map<string, Set<string>>();
+  private readonly servingBySni = new Map<string, Set<string>>();
+  private readonly servingByPem = new Map<string, Set<string>>();
+  private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
+  private readonly checkUses = new Map<string, number>();
+  private readonly checksPerProfile = new Map<string, number>();
+
+  constructor(private ctx: ContributionContext) {}
+
+  get context(): ContributionContext {
+    return this.ctx;
+  }
+
+  /**
+   * Applies new verdicts (`routes`: the admitted route, or undefined when
+   * it is not served) and slice changes (by slice key; undefined: gone),
+   * and recomputes the contributions they touch.
+   */
+  update(routes: ReadonlyMap<string, AdmittedRoute | undefined>, slices: ReadonlyMap<string, EndpointSlice | undefined>): DesiredChange {
+    const dirty = new Set<string>();
+    for (const [key, slice] of slices) {
+      for (const service of this.setSlice(key, slice)) for (const routeKey of this.routesByService.get(service) ?? []) dirty.add(routeKey);
+    }
+    const change: DesiredChange = { routes: new Map(), mapIds: new Set(), snis: new Set() };
+    const next = new Map<string, AdmittedRoute | undefined>();
+    for (const key of dirty) next.set(key, this.contributions.get(key)?.route);
+    for (const [key, route] of routes) next.set(key, route);
+    for (const [key, route] of next) this.replace(key, route && routeContribution(route, this.slicesByService, this.ctx), change);
+    return change;
+  }
+
+  /** Recomputes every contribution with a new context (settings, default CA, address filter); returns the change. */
+  setContext(ctx: ContributionContext): DesiredChange {
+    this.ctx = ctx;
+    const change: DesiredChange = { routes: new Map(), mapIds: new Set(), snis: new Set() };
+    for (const [key, c] of [...this.contributions]) this.replace(key, routeContribution(c.route, this.slicesByService, ctx), change);
+    return change;
+  }
+
+  contribution(key: string): RouteContribution | undefined {
+    return this.contributions.get(key);
+  }
+
+  get size(): number {
+    return this.contributions.size;
+  }
+
+  /** The wish that holds a map key, as mergeWishes picks it: the oldest explicit wish, else the oldest. */
+  mapWinner(id: string): MapWinner | undefined {
+    const keys = this.wishers.get(id);
+    if (!keys) return undefined;
+    const candidates = [...keys].map((k) => this.contributions.get(k) as RouteContribution);
+    if (candidates.length > 1) candidates.sort((a, b) => compareRouteAge(a.route, b.route));
+    let winner: MapWinner | undefined;
+    for (const c of candidates) for (const w of c.maps) if (mapId(w) === id && takesOver(w, winner?.wish)) winner = { routeKey: c.key, wish: w };
+    return winner;
+  }
+
+  /** A certificate file some admitted route refers to, by name. */
+  certificate(name: string): CertificateFile | undefined {
+    return this.certificateUses.get(name)?.file;
+  }
+
+  /** The crt-list lines wanted for an SNI. */
+  crtLines(sni: string): DesiredCrtLine[] {
+    const lines: DesiredCrtLine[] = [];
+    for (const key of this.servingBySni.get(sni) ?? []) {
+      const serving = this.contributions.get(key)?.serving;
+      if (serving) lines.push({ routeKey: key, entry: crtListEntry(serving, this.servingByPem.get(serving.file.pem)?.size === 1, this.ctx.settings) });
+    }
+    return lines;
+  }
+
+  /** How many check servers a fresh load renders: one per endpoint and profile, and the free slots. */
+  checkServerCount(): number {
+    let count = this.checkUses.size;
+    for (const profile of slotProfiles(this.ctx.settings)) count += freeSlots(this.checksPerProfile.get(profileId(profile)) ?? 0);
+    return count;
+  }
+
+  /** The whole configuration, as buildConfigModel gives it for the same routes and slices. */
+  model(defaultCertificate: string): ConfigModel {
+    const oldestFirst = sortOldestFirst([...this.contributions.values()].map((c) => c.route));
+    return modelFromContributions(
+      oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution),
+      this.ctx.settings,
+      defaultCertificate,
+    );
+  }
+
+  /** Files a slice under its service; returns the services whose endpoints changed. */
+  private setSlice(key: string, slice: EndpointSlice | undefined): string[] {
+    const services: string[] = [];
+    const before = this.serviceOfSlice.get(key);
+    if (before !== undefined) {
+      this.slices.get(before)?.delete(key);
+      this.serviceOfSlice.delete(key);
+      services.push(before);
+    }
+    if (slice) {
+      const service = `${slice.namespace}/${slice.serviceName}`;
+      const group = this.slices.get(service) ?? new Map<string, EndpointSlice>();
+      group.set(key, slice);
+      this.slices.set(service, group);
+      this.serviceOfSlice.set(key, service);
+      if (service !== before) services.push(service);
+    }
+    for (const service of services) {
+      const group = this.slices.get(service);
+      if (group && group.size > 0) this.slicesByService.set(service, [...group.values()]);
+      else {
+        this.slices.delete(service);
+        this.slicesByService.delete(service);
+      }
+    }
+    return services;
+  }
+
+  private replace(key: string, next: RouteContribution | undefined, change: DesiredChange): void {
+    const before = this.contributions.get(key);
+    if (before === undefined && next === undefined) return;
+    if (before) this.unindex(before, change);
+    if (next) {
+      this.contributions.set(key, next);
+      this.index(next, change);
+    } else this.contributions.delete(key);
+    const earlier = change.routes.get(key);
+    change.routes.set(key, { before: earlier ? earlier.before : before, after: next });
+  }
+
+  private index(c: RouteContribution, change: DesiredChange): void {
+    const { route } = c;
+    for (const target of [route.to, ...route.alternateBackends]) addTo(this.routesByService, `${route.namespace}/${target.name}`, c.key);
+    for (const w of c.maps) {
+      addTo(this.wishers, mapId(w), c.key);
+      change.mapIds.add(mapId(w));
+    }
+    if (c.serving) this.serve(c.key, c.serving, +1, change);
+    for (const file of c.certificates) {
+      const held = this.certificateUses.get(file.name);
+      if (held) held.uses++;
+      else this.certificateUses.set(file.name, { file, uses: 1 });
+    }
+    this.countChecks(c, +1);
+  }
+
+  private unindex(c: RouteContribution, change: DesiredChange): void {
+    const { route } = c;
+    for (const target of [route.to, ...route.alternateBackends]) removeFrom(this.routesByService, `${route.namespace}/${target.name}`, c.key);
+    for (const w of c.maps) {
+      removeFrom(this.wishers, mapId(w), c.key);
+      change.mapIds.add(mapId(w));
+    }
+    if (c.serving) this.serve(c.key, c.serving, -1, change);
+    for (const file of c.certificates) {
+      const held = this.certificateUses.get(file.name);
+      if (held && --held.uses === 0) this.certificateUses.delete(file.name);
+    }
+    this.countChecks(c, -1);
+  }
+
+  /** A serving certificate comes or goes; whether its other users offer HTTP/2 may flip with it. */
+  private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange): void {
+    const pem = serving.file.pem;
+    if (delta > 0) {
+      addTo(this.servingBySni, serving.sni, key);
+      addTo(this.servingByPem, pem, key);
+    } else {
+      removeFrom(this.servingBySni, serving.sni, key);
+      removeFrom(this.servingByPem, pem, key);
+    }
+    change.snis.add(serving.sni);
+    for (const other of this.servingByPem.get(pem) ?? []) {
+      const sni = this.contributions.get(other)?.serving?.sni;
+      if (sni !== undefined) change.snis.add(sni);
+    }
+  }
+
+  private countChecks(c: RouteContribution, delta: 1 | -1): void {
+    const { backend } = c;
+    const profile = profileId(profileOf(backend));
+    for (const key of new Set(backend.servers.map((s) => serverCheckKey(backend, s)))) {
+      const uses = (this.checkUses.get(key) ?? 0) + delta;
+      if (uses > 0) this.checkUses.set(key, uses);
+      else this.checkUses.delete(key);
+      if ((delta > 0 && uses === 1) || (delta < 0 && uses === 0)) this.checksPerProfile.set(profile, (this.checksPerProfile.get(profile) ?? 0) + delta);
+    }
+  }
+}

@@ -1,0 +1,294 @@
+import { basename, join } from 'node:path';
+import { sameBackendLines, planBackend } from './backend-plan.ts';
+import { planCaFileLoads } from './ca-file-plan.ts';
+import { planCertificates } from './certificate-plan.ts';
+import { planChecks } from './check-plan.ts';
+import type { MapCommand, RuntimeCommand } from './commands.ts';
+import type { DesiredChange, DesiredIndex } from './desired-index.ts';
+import { held } from './fit-to-running.ts';
+import type { RunningIndex, RunningPatch } from './running-index.ts';
+import { certificatePath } from '../config/certificates.ts';
+import { checkKey, checksRun, profileOf, sameProfile, serverCheckKey, type CheckProfile, type TrackOf } from '../config/check-servers.ts';
+import { compareCrtListEntries } from '../config/build-model.ts';
+import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry } from '../config/model.ts';
+import type { MapFileName } from '../config/route-contribution.ts';
+import type { ConfigSettings } from '../config/settings.ts';
+import { byName, compareText } from '../domain/compare.ts';
+
+/**
+ * What the incremental planner makes of a change: nothing the worker needs
+ * (`write`: the files only), runtime commands with the patch they bring the
+ * running model to, or `full` when the change is beyond it (a backend of a
+ * new shape, no spare or check slot left, a certificate line haproxy cannot
+ * swap, new settings): the full commit step then decides, reload included.
+ */
+export type IncrementalPlan =
+  | { kind: 'write'; patch: RunningPatch }
+  | { kind: 'runtime'; commands: RuntimeCommand[]; patch: RunningPatch }
+  | { kind: 'full'; why: string };
+
+const MAP_FILES: readonly MapFileName[] = ['os_http_be.map', 'os_http_be_prefix.map', 'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_sni_passthrough.map'];
+
+/** A backend as it runs before and after the change. */
+interface Fit {
+  routeKey: string;
+  before: BackendModel;
+  after: BackendModel;
+}
+
+const full = (why: string): IncrementalPlan => ({ kind: 'full', why });
+
+/**
+ * The commit step for a change, in time proportional to what it touches:
+ * the same decisions fitToRunning and planUpdate make over the whole
+ * model, made only for the routes, map keys, SNIs and endpoints the change
+ * names. Whenever a decision could come out differently from the full
+ * step's, or ask for a reload, it hands over to the full step instead.
+ */
+export function planIncremental(running: RunningIndex, desired: DesiredIndex, change: DesiredChange, settings: ConfigSettings, defaultCertificate: string): IncrementalPlan {
+  const applied = running.model;
+  if (!Bun.deepEquals(applied.settings, settings)) return full('settings changed');
+  if (applied.defaultCertificate !== defaultCertificate) return full('default certificate changed');
+
+  const placed = fitRoutes(running, change);
+  if (!Array.isArray(placed)) return full(placed.why);
+  // Commands go in the order of the backends as they run, as planUpdate sends them.
+  const fits = placed.sort((a, b) => byName(a.after, b.after));
+  const checks = fitSlots(running, fits);
+  if (!Array.isArray(checks.slots)) return full(checks.slots.why);
+  const track: TrackOf = (backend, server) => {
+    const key = serverCheckKey(backend, server);
+    const name = checks.byKey.get(key) ?? running.slotFor(key)?.name;
+    if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
+    return name;
+  };
+
+  const backendCommands: RuntimeCommand[] = [];
+  for (const fit of fits) {
+    const plan = planBackend(fit.before, fit.after, track);
+    if (plan.reasons.length > 0) return full(`${fit.after.name}: ${plan.reasons[0]?.code}`);
+    backendCommands.push(...plan.commands);
+  }
+  const pems = [...change.routes.values()].flatMap((c) => c.after?.certificates ?? []);
+  const caFiles = planCaFileLoads(subModel(applied, { backends: fits.map((f) => f.before) }), subModel(applied, { backends: fits.map((f) => f.after), certificates: pems }));
+  if (caFiles.reasons.length > 0) return full(`CA file: ${caFiles.reasons[0]?.code}`);
+  const checkPlan = planChecks(checks.before, checks.slots);
+  if (checkPlan.reasons.length > 0) return full(`check slots: ${checkPlan.reasons[0]?.code}`);
+
+  const maps = mapChanges(running, desired, change, fits);
+  const crt = crtChanges(running, desired, change);
+  const certificatePlan = planCertificates(subModel(applied, { crtList: crt.before }), subModel(applied, { crtList: crt.after, certificates: crtCertificates(crt.after, desired, applied.settings) }));
+  if (certificatePlan.reasons.length > 0) return full(`certificates: ${certificatePlan.reasons[0]?.code}`);
+
+  const patch: RunningPatch = {
+    backends: fits.map((f) => f.after),
+    assigned: new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name])),
+    checks: checks.slots,
+    maps: maps.patch,
+    crtRemoved: crt.before.map((e) => e.certFile),
+    crtAdded: crt.after,
+    ...certificateChanges(running, desired, change, fits, applied.settings),
+  };
+  const deletes = backendCommands.filter((c) => c.kind === 'del-server');
+  const commands: RuntimeCommand[] = [
+    ...certificatePlan.commands,
+    ...caFiles.commands,
+    ...checkPlan.start,
+    ...backendCommands.filter((c) => c.kind !== 'del-server'),
+    ...checkPlan.stop,
+    ...maps.upserts,
+    ...maps.removals,
+    ...deletes,
+  ];
+  return commands.length === 0 ? { kind: 'write', patch } : { kind: 'runtime', commands, patch };
+}
+
+/** `applied` with some parts replaced and the rest emptied: what the per-part planners read of a scope. */
+function subModel(applied: ConfigModel, parts: Partial<Pick<ConfigModel, 'backends' | 'crtList' | 'certificates'>>): ConfigModel {
+  return { ...applied, backends: [], checks: [], crtList: [], certificates: [], ...parts };
+}
+
+/**
+ * Where each changed route runs, as fitToRunning places it: on the backend
+ * it runs on when the shape is the same, else (a new route) on the first
+ * free spare of its shape, in backend name order. A removed route's backend
+ * stays as it is until a reload.
+ */
+function fitRoutes(running: RunningIndex, change: DesiredChange): Fit[] | { why: string } {
+  const wanted = [...change.routes].flatMap(([routeKey, c]) => (c.after ? [{ routeKey, backend: c.after.backend }] : []));
+  wanted.sort((a, b) => byName(a.backend, b.backend));
+  const taken = new Set<string>();
+  let spares: BackendModel[] | undefined;
+  const fits: Fit[] = [];
+  for (const { routeKey, backend } of wanted) {
+    const current = running.routeBackend(routeKey);
+    let target: BackendModel | undefined;
+    if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
+    else {
+      spares ??= running.freeSpares();
+      target = spares.find((s) => !taken.has(s.name) && sameBackendLines(s, held(s, backend)));
+    }
+    if (!target) return { why: current ? `${routeKey}: its backend's shape changed` : `${routeKey}: no free spare of its shape` };
+    taken.add(target.name);
+    const after = held(target, backend);
+    fits.push({ routeKey, before: target, after: Bun.deepEquals(after, target) ? target : after });
+  }
+  return fits;
+}
+
+/**
+ * The check slots after the change, as fitChecks decides them, for the
+ * endpoints whose use changed only: a slot nobody uses any more is given
+ * back, one whose users now do (or no longer) run checks switches, and a
+ * new endpoint takes the free slot that last checked it, else the lowest
+ * free slot of its kind.
+ */
+function fitSlots(running: RunningIndex, fits: readonly Fit[]): { before: CheckServerModel[]; slots: CheckServerModel[] | { why: string }; byKey: Map<string, string> } {
+  const delta = new Map<string, { uses: number; active: number; profile: CheckProfile; target: { ip: string; port: number } }>();
+  const count = (b: BackendModel, sign: 1 | -1) => {
+    if (b.servers.length === 0) return;
+    const active = checksRun(b) ? sign : 0;
+    const profile = profileOf(b);
+    const seen = new Set<string>();
+    for (const s of b.servers) {
+      const key = checkKey(profile, s);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const d = delta.get(key) ?? { uses: 0, active: 0, profile, target: { ip: s.ip, port: s.port } };
+      d.uses += sign;
+      d.active += active;
+      delta.set(key, d);
+    }
+  };
+  for (const f of fits) {
+    if (f.before === f.after) continue;
+    count(f.before, -1);
+    count(f.after, +1);
+  }
+  const before: CheckServerModel[] = [];
+  const after = new Map<string, CheckServerModel>();
+  const byKey = new Map<string, string>();
+  const unplaced: string[] = [];
+  for (const [key, d] of delta) {
+    if (d.uses === 0 && d.active === 0) continue;
+    const use = running.checkUse(key) ?? { uses: 0, active: 0 };
+    const uses = use.uses + d.uses;
+    const active = use.active + d.active > 0;
+    const slot = running.slotFor(key);
+    if (!slot) {
+      if (uses > 0) unplaced.push(key);
+      continue;
+    }
+    if (uses === 0) after.set(slot.name, { ...slot, target: undefined, lastTarget: slot.target, active: false });
+    else if (slot.active !== active) after.set(slot.name, { ...slot, active });
+  }
+  if (unplaced.length > 0) {
+    const free = running.freeSlots();
+    const returning = new Map(free.flatMap((c) => (c.lastTarget ? [[checkKey(c, c.lastTarget), c] as const] : [])));
+    const taken = new Set<string>();
+    for (const key of unplaced.sort(compareText)) {
+      const d = delta.get(key) as NonNullable<ReturnType<typeof delta.get>>;
+      const own = returning.get(key);
+      const slot = own && !taken.has(own.name) ? own : free.find((c) => !taken.has(c.name) && sameProfile(c, d.profile));
+      if (!slot) return { before, slots: { why: `no free check slot for ${key}` }, byKey };
+      taken.add(slot.name);
+      const use = running.checkUse(key) ?? { uses: 0, active: 0 };
+      after.set(slot.name, { name: slot.name, target: d.target, lastTarget: undefined, ...d.profile, active: use.active + d.active > 0 });
+      byKey.set(key, slot.name);
+    }
+  }
+  const slots = [...after.values()].sort((a, b) => running.slotPosition(a.name) - running.slotPosition(b.name));
+  for (const c of slots) before.push(running.slot(c.name) as CheckServerModel);
+  return { before, slots, byKey };
+}
+
+/** The backend name a map entry should send traffic to: what the route's desired backend runs as. */
+function runningValue(running: RunningIndex, desired: DesiredIndex, fits: ReadonlyMap<string, string>, routeKey: string, value: string): string {
+  const own = desired.contribution(routeKey)?.backend.name;
+  if (value !== own) return value;
+  return fits.get(routeKey) ?? running.routeBackend(routeKey)?.name ?? value;
+}
+
+/** Map entries for the keys the change touched: the desired winner's value, in terms of running backends. */
+function mapChanges(running: RunningIndex, desired: DesiredIndex, change: DesiredChange, fits: readonly Fit[]) {
+  const fitted = new Map(fits.map((f) => [f.routeKey, f.after.name]));
+  const patch = new Map<MapFileName, Map<string, string | undefined>>();
+  const upserts: MapCommand[] = [];
+  const removals: MapCommand[] = [];
+  const ids = [...change.mapIds].map((id) => {
+    const at = id.indexOf('\u0000');
+    return { id, file: id.slice(0, at) as MapFileName, key: id.slice(at + 1) };
+  });
+  ids.sort((a, b) => MAP_FILES.indexOf(a.file) - MAP_FILES.indexOf(b.file) || compareText(a.key, b.key));
+  for (const { id, file, key } of ids) {
+    const winner = desired.mapWinner(id);
+    const value = winner && runningValue(running, desired, fitted, winner.routeKey, winner.wish.value);
+    const old = running.mapValue(file, key);
+    if (value === old) continue;
+    const changes = patch.get(file) ?? new Map<string, string | undefined>();
+    changes.set(key, value);
+    patch.set(file, changes);
+    const map = file;
+    if (value === undefined) removals.push({ kind: 'del-map', map, key });
+    else upserts.push(old === undefined ? { kind: 'add-map', map, key, value } : { kind: 'set-map', map, key, value });
+  }
+  return { patch, upserts, removals };
+}
+
+/** The crt-list lines of the SNIs the change touched, as they run and as they should. */
+function crtChanges(running: RunningIndex, desired: DesiredIndex, change: DesiredChange): { before: CrtListEntry[]; after: CrtListEntry[] } {
+  const snis = [...change.snis].sort(compareText);
+  const before = snis.flatMap((sni) => running.crtLines(sni));
+  const after = snis.flatMap((sni) => desired.crtLines(sni).map((l) => l.entry));
+  after.sort(compareCrtListEntries);
+  return { before, after };
+}
+
+/** The certificate files the new crt-list lines name. */
+function crtCertificates(lines: readonly CrtListEntry[], desired: DesiredIndex, settings: ConfigSettings): CertificateFile[] {
+  const files: CertificateFile[] = [];
+  for (const e of lines) {
+    const name = basename(e.certFile);
+    const file = desired.certificate(name);
+    if (file && certificatePath(settings.certDir, file) === e.certFile) files.push(file);
+  }
+  return files;
+}
+
+/**
+ * The running model's certificate files after the change, as
+ * certificatesInUse keeps them: every file an admitted route refers to,
+ * and the CAs backends still on the worker verify by. Only files the
+ * changed routes and backends name can come or go.
+ */
+function certificateChanges(
+  running: RunningIndex,
+  desired: DesiredIndex,
+  change: DesiredChange,
+  fits: readonly Fit[],
+  settings: ConfigSettings,
+): Pick<RunningPatch, 'certificatesAdded' | 'certificatesRemoved'> {
+  const names = new Set<string>();
+  for (const c of change.routes.values()) for (const f of [...(c.before?.certificates ?? []), ...(c.after?.certificates ?? [])]) names.add(f.name);
+  const caDelta = new Map<string, number>();
+  const countCa = (b: BackendModel, sign: 1 | -1) => {
+    if (b.serverTls?.verify !== 'required') return;
+    caDelta.set(b.serverTls.caFile, (caDelta.get(b.serverTls.caFile) ?? 0) + sign);
+    names.add(basename(b.serverTls.caFile));
+  };
+  for (const f of fits) {
+    countCa(f.before, -1);
+    countCa(f.after, +1);
+  }
+  const certificatesAdded: CertificateFile[] = [];
+  const certificatesRemoved: string[] = [];
+  for (const name of [...names].sort(compareText)) {
+    const file = desired.certificate(name);
+    const has = running.hasCertificate(name);
+    const path = join(settings.certDir, name);
+    const wanted = file !== undefined || (has && running.caUse(path) + (caDelta.get(path) ?? 0) > 0);
+    if (file && !has) certificatesAdded.push(file);
+    else if (!wanted && has) certificatesRemoved.push(name);
+  }
+  return { certificatesAdded, certificatesRemoved };
+}

@@ -1,0 +1,247 @@
+import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
+import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
+import { isSpare } from '../config/spares.ts';
+import { compareCrtListEntries } from '../config/build-model.ts';
+import type { MapFileName } from '../config/route-contribution.ts';
+import { byName, compareText } from '../domain/compare.ts';
+
+/** How many running backends send traffic to an endpoint (by check key), and how many of them run checks. */
+export interface CheckUse {
+  uses: number;
+  active: number;
+}
+
+/** What one commit changes in the running model, element by element; see RunningIndex.apply. */
+export interface RunningPatch {
+  /** Backends by name, replacing the running one of the same name. */
+  backends: BackendModel[];
+  /** Route keys now served by a backend they did not run on (a spare they took over). */
+  assigned: Map<string, string>;
+  /** Check slots by name, replacing the running one of the same name. */
+  checks: CheckServerModel[];
+  /** Per map file: key -> value, undefined to remove. */
+  maps: Map<MapFileName, Map<string, string | undefined>>;
+  /** crt-list lines leaving (by certificate file) and arriving. */
+  crtRemoved: string[];
+  crtAdded: CrtListEntry[];
+  /** Certificate files arriving, and leaving (by name). */
+  certificatesAdded: CertificateFile[];
+  certificatesRemoved: string[];
+}
+
+function lowerBound<T>(items: readonly T[], probe: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(items[mid] as T, probe) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `items` (sorted by `compare`) with `removed` taken out and `added` put in their places. */
+function patchSorted<T>(items: readonly T[], removed: readonly T[], added: readonly T[], compare: (a: T, b: T) => number): T[] {
+  const next = items.slice();
+  for (const item of removed) {
+    const at = lowerBound(next, item, compare);
+    if (at < next.length && compare(next[at] as T, item) === 0) next.splice(at, 1);
+  }
+  for (const item of added) next.splice(lowerBound(next, item, compare), 0, item);
+  return next;
+}
+
+const byKey = (a: MapEntry, b: MapEntry) => compareText(a.key, b.key);
+
+/**
+ * The model the worker runs, indexed for the incremental planner: which
+ * backend each route runs on, the free spares, the check slots by endpoint
+ * and how many backends use each, map values, crt-list lines by SNI,
+ * certificates, and how many backends verify by each CA. Built once per
+ * load (in time proportional to the model) and then kept in step patch by
+ * patch, each in time proportional to the patch.
+ */
+export class RunningIndex {
+  private readonly backends = new Map<string, BackendModel>();
+  private readonly routeBackends = new Map<string, string>();
+  private readonly spares = new Set<string>();
+  private readonly slotIndex = new Map<string, number>();
+  private readonly slotByKey = new Map<string, number>();
+  private readonly freeSlotSet = new Set<number>();
+  private readonly checkUses = new Map<string, CheckUse>();
+  private readonly mapValues = new Map<MapFileName, Map<string, string>>();
+  private readonly crtByFile = new Map<string, CrtListEntry>();
+  private readonly crtBySni = new Map<string, Set<string>>();
+  private readonly certificateNames = new Set<string>();
+  private readonly caUses = new Map<string, number>();
+
+  constructor(public model: ConfigModel) {
+    for (const b of model.backends) {
+      this.backends.set(b.name, b);
+      if (isSpare(b)) this.spares.add(b.name);
+      else this.routeBackends.set(b.routeKey, b.name);
+      this.countBackend(b, +1);
+    }
+    model.checks.forEach((c, i) => this.indexSlot(c, i));
+    for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapValues.set(file, new Map(entries.map((e) => [e.key, e.value])));
+    for (const e of model.crtList) this.indexCrt(e);
+    for (const c of model.certificates) this.certificateNames.add(c.name);
+  }
+
+  backend(name: string): BackendModel | undefined {
+    return this.backends.get(name);
+  }
+
+  /** The backend a route runs on (its own, a spare it took over, or the one it left behind when removed). */
+  routeBackend(routeKey: string): BackendModel | undefined {
+    const name = this.routeBackends.get(routeKey);
+    return name === undefined ? undefined : this.backends.get(name);
+  }
+
+  /** Free spares in name order, as fitToRunning offers them. */
+  freeSpares(): BackendModel[] {
+    return [...this.spares].sort(compareText).map((name) => this.backends.get(name) as BackendModel);
+  }
+
+  slot(name: string): CheckServerModel | undefined {
+    const at = this.slotIndex.get(name);
+    return at === undefined ? undefined : this.model.checks[at];
+  }
+
+  slotPosition(name: string): number {
+    return this.slotIndex.get(name) ?? -1;
+  }
+
+  /** The slot checking an endpoint (by check key). */
+  slotFor(key: string): CheckServerModel | undefined {
+    const at = this.slotByKey.get(key);
+    return at === undefined ? undefined : this.model.checks[at];
+  }
+
+  /** Free slots in slot order. */
+  freeSlots(): CheckServerModel[] {
+    return [...this.freeSlotSet].sort((a, b) => a - b).map((i) => this.model.checks[i] as CheckServerModel);
+  }
+
+  checkUse(key: string): CheckUse | undefined {
+    return this.checkUses.get(key);
+  }
+
+  mapValue(file: MapFileName, key: string): string | undefined {
+    return this.mapValues.get(file)?.get(key);
+  }
+
+  /** The crt-list lines for an SNI, in crt-list order. */
+  crtLines(sni: string): CrtListEntry[] {
+    return [...(this.crtBySni.get(sni) ?? [])].map((f) => this.crtByFile.get(f) as CrtListEntry).sort(compareCrtListEntries);
+  }
+
+  hasCertificate(name: string): boolean {
+    return this.certificateNames.has(name);
+  }
+
+  /** How many running backends verify their pods by the CA at `path`. */
+  caUse(path: string): number {
+    return this.caUses.get(path) ?? 0;
+  }
+
+  /** Applies a patch the worker now runs; returns the new model (the old one is left as it was). */
+  apply(patch: RunningPatch): ConfigModel {
+    const old = this.model;
+    const backends = old.backends.slice();
+    for (const b of patch.backends) {
+      const at = lowerBound(backends, b, byName);
+      const before = backends[at];
+      if (before?.name !== b.name) throw new Error(`running index: no backend ${b.name} to replace`);
+      backends[at] = b;
+      this.countBackend(before, -1);
+      this.countBackend(b, +1);
+      this.backends.set(b.name, b);
+    }
+    for (const [routeKey, name] of patch.assigned) {
+      this.routeBackends.set(routeKey, name);
+      this.spares.delete(name);
+    }
+    const checks = old.checks.slice();
+    for (const c of patch.checks) {
+      const at = this.slotIndex.get(c.name);
+      if (at === undefined) throw new Error(`running index: no check slot ${c.name}`);
+      const key = keyOfCheck(checks[at] as CheckServerModel);
+      if (key !== undefined) this.slotByKey.delete(key);
+      checks[at] = c;
+      this.indexSlot(c, at);
+    }
+    const maps = { ...old.maps };
+    for (const [file, changes] of patch.maps) {
+      const values = this.mapValues.get(file) as Map<string, string>;
+      const removed: MapEntry[] = [];
+      const added: MapEntry[] = [];
+      for (const [key, value] of changes) {
+        if (values.has(key)) removed.push({ key, value: '' });
+        if (value === undefined) values.delete(key);
+        else {
+          values.set(key, value);
+          added.push({ key, value });
+        }
+      }
+      maps[file] = patchSorted(old.maps[file], removed, added, byKey);
+    }
+    const crtRemoved = patch.crtRemoved.map((f) => this.crtByFile.get(f)).filter((e): e is CrtListEntry => e !== undefined);
+    for (const e of crtRemoved) {
+      this.crtByFile.delete(e.certFile);
+      const files = this.crtBySni.get(e.sni);
+      files?.delete(e.certFile);
+      if (files?.size === 0) this.crtBySni.delete(e.sni);
+    }
+    for (const e of patch.crtAdded) this.indexCrt(e);
+    const gone = new Set(patch.certificatesRemoved);
+    for (const name of gone) this.certificateNames.delete(name);
+    for (const c of patch.certificatesAdded) this.certificateNames.add(c.name);
+    const certificates = patchSorted(
+      old.certificates.filter((c) => !gone.has(c.name)),
+      [],
+      patch.certificatesAdded,
+      byName,
+    );
+    this.model = {
+      ...old,
+      backends,
+      checks,
+      maps: maps as MapFiles,
+      crtList: patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries),
+      certificates,
+    };
+    return this.model;
+  }
+
+  private countBackend(b: BackendModel, delta: 1 | -1): void {
+    if (b.serverTls?.verify === 'required') this.caUses.set(b.serverTls.caFile, (this.caUses.get(b.serverTls.caFile) ?? 0) + delta);
+    if (b.servers.length === 0) return;
+    const active = checksRun(b) ? delta : 0;
+    for (const key of new Set(b.servers.map((s) => serverCheckKey(b, s)))) {
+      const use = this.checkUses.get(key) ?? { uses: 0, active: 0 };
+      use.uses += delta;
+      use.active += active;
+      if (use.uses > 0) this.checkUses.set(key, use);
+      else this.checkUses.delete(key);
+    }
+  }
+
+  private indexSlot(c: CheckServerModel, at: number): void {
+    this.slotIndex.set(c.name, at);
+    const key = keyOfCheck(c);
+    if (key === undefined) this.freeSlotSet.add(at);
+    else {
+      this.freeSlotSet.delete(at);
+      this.slotByKey.set(key, at);
+    }
+  }
+
+  private indexCrt(e: CrtListEntry): void {
+    this.crtByFile.set(e.certFile, e);
+    const files = this.crtBySni.get(e.sni) ?? new Set<string>();
+    files.add(e.certFile);
+    this.crtBySni.set(e.sni, files);
+  }
+}
+
