@@ -54,3 +54,12 @@ describe('escapeLogText', () => {
     expect(escapeLogText(text)).toBe(want);
   });
 });
+
+describe('createLogger', () => {
+  test('identical records are each written, at once (consola would fold them into "repeated N times")', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', level: 'info', write: (line) => lines.push(line) });
+    for (let i = 0; i < 20; i++) logger.withTag('access').info('127.0.0.1:4000 GET / 200');
+    expect(lines).toHaveLength(20);
+  });
+});

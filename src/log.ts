@@ -55,6 +55,9 @@ export function createLogger(opts: LoggerOptions): Logger {
   const format = opts.format === 'json' ? jsonLine : (o: LogObject) => prettyLine(o, style);
   return createConsola({
     level: CONSOLA_LEVEL[opts.level],
+    // consola folds repeated identical records into "(repeated N times)" a second later: access logs repeat,
+    // and every one of them counts.
+    throttle: 0,
     reporters: [{ log: (o) => (o.level <= LogLevels.warn ? err : out)(format(o)) }],
   });
 }

@@ -18,6 +18,7 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
+import { AccessLog } from './haproxy/access-log.ts';
 import { prepareWorkingDir, PRIVATE_DIR_MODE } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
@@ -79,6 +80,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     ...options.haproxy,
     timeouts: options.timeouts,
     tls: { ...options.tls, ticketKeysPath: files.ticketKeysPath },
+    logging: options.haproxyLog,
     // Spares are only ever taken over through the runtime API.
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,
@@ -120,6 +122,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   await certs.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
+  const haproxyLog = deps.logger.withTag('haproxy');
+  const accessLog = new AccessLog(deps.logger.withTag('access'), (line) => haproxyLog.debug(line));
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -128,6 +132,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     pidFile: paths.pidFile,
     drainTimeoutMs: options.shutdown.drainTimeoutMs,
     logger: deps.logger,
+    onLogLine: accessLog.line,
     hooks: deps.supervisorHooks,
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
@@ -176,6 +181,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
       (outcome) => wiring.status?.update(verdictsOf(state.routes, outcome)),
+      (outcome) => outcome.backendRoutes && accessLog.serve(outcome.backendRoutes),
     ],
     logger: deps.logger,
   });

@@ -51,11 +51,11 @@ describe('runCli', () => {
     [
       'several errors from argv and env',
       ['--allow-external-certificates', '--http-port=0'],
-      { ROUTER_SYSLOG_ADDRESS: '/dev/log' },
+      { ROUTER_ENABLE_COMPRESSION: 'true' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
         '--allow-external-certificates is not implemented yet (issue #13)',
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)',
+        'ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)',
       ],
     ],
   ])('%s is a usage error', async (_name, argv, env, errors) => {

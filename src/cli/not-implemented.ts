@@ -200,15 +200,6 @@ export const NOT_IMPLEMENTED_ENV = {
     ROUTER_METRICS_TLS_MIN_VERSION: ['string', 'Minimum TLS version of the metrics server.'],
     ROUTER_METRICS_TLS_CURVES: ['string', 'TLS curves of the metrics server.'],
   }),
-  ...planned(11, 'Logging', {
-    ROUTER_SYSLOG_ADDRESS: ['string', 'Syslog target of haproxy access logs (none: no access logs).'],
-    ROUTER_SYSLOG_FORMAT: ['string', 'log-format of access logs.'],
-    ROUTER_LOG_MAX_LENGTH: ['int', 'Maximum syslog line length.'],
-    ROUTER_LOG_FACILITY: ['string', 'Syslog facility.'],
-    ROUTER_LOG_LEVEL: ['string', 'Syslog level of haproxy logs (router itself: ROUTER_LOGLEVEL).'],
-    ROUTER_DONT_LOG_NULL: ['boolean', 'option dontlognull'],
-    ROUTER_HTTP_IGNORE_PROBES: ['boolean', 'option http-ignore-probes'],
-  }),
   ...planned(13, 'haproxy', {
     ROUTER_USE_PROXY_PROTOCOL: ['boolean', 'accept-proxy on the public binds.'],
     ROUTER_IP_V4_V6_MODE: ['string', 'v4, v6 or v4v6 binds.'],
@@ -230,10 +221,6 @@ export const NOT_IMPLEMENTED_ENV = {
     ROUTER_MUTUAL_TLS_AUTH_CRL: ['string', 'Explicit CRL file for client certificates.'],
     ROUTER_MUTUAL_TLS_AUTH_FILTER: ['string', 'Regular expression client certificate subjects must match.'],
     ROUTER_MUTUAL_TLS_HEADER_FILTER: ['boolean', 'Strip incoming X-SSL* headers (upstream default true).'],
-  }),
-  ...planned(13, 'Logging', {
-    ROUTER_UNIQUE_ID_FORMAT: ['string', 'unique-id-format'],
-    ROUTER_UNIQUE_ID_HEADER_NAME: ['string', 'unique-id-header'],
   }),
   ...planned('later', 'haproxy', {
     ROUTER_HAPROXY_ADMIN_UNIX_SOCKET: ['string', 'Sidecar mode: drive an haproxy running in another container.'],

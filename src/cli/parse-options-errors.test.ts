@@ -133,7 +133,7 @@ describe('validation errors', () => {
     ['bad cipher list', ['--ciphers=ALL;bind :1'], {}, ['--ciphers: invalid value "ALL;bind :1" (want modern, intermediate, old or an OpenSSL cipher list)']],
     ['bad TLS version', [], { SSL_MIN_VERSION: 'SSLv3' }, ['SSL_MIN_VERSION: invalid value "SSLv3" (want one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)']],
     ['bad cipher suites', [], { ROUTER_CIPHERSUITES: 'TLS_AES_128_GCM_SHA256 x' }, ['ROUTER_CIPHERSUITES: invalid value "TLS_AES_128_GCM_SHA256 x" (want a colon-separated list of TLS 1.3 cipher suites)']],
-    ['unimplemented env-only variable', [], { ROUTER_SYSLOG_ADDRESS: '/dev/log' }, ['ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)']],
+    ['unimplemented env-only variable', [], { ROUTER_ENABLE_COMPRESSION: 'true' }, ['ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)']],
     ['Kubernetes flags with --manifests', ['--manifests=/m', '--config=/k'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
   ])('%s', (_name, argv, env, expected) => {
     expect(errors(argv, env)).toEqual(expected);
@@ -142,7 +142,7 @@ describe('validation errors', () => {
   test('every error is reported, not just the first', () => {
     const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates', 'extra'], {
       ROUTER_DEFAULT_CONNECT_TIMEOUT: 'x',
-      ROUTER_SYSLOG_ADDRESS: '/dev/log',
+      ROUTER_ENABLE_COMPRESSION: 'true',
     });
     expect(all).toHaveLength(6);
     expect(all).toEqual(
@@ -152,7 +152,7 @@ describe('validation errors', () => {
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
         '--allow-external-certificates is not implemented yet (issue #13)',
         expect.stringContaining('ROUTER_DEFAULT_CONNECT_TIMEOUT: invalid time "x"'),
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)',
+        'ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)',
       ]),
     );
   });

@@ -20,7 +20,7 @@ import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-st
 import type { DesiredConfig } from '../plan/desired-config.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
 import { loadConfiguration, type LoadedResult, type LoadTimings } from './loader.ts';
-import type { CommitKind, CommitObserver, CommitOutcome } from './outcome.ts';
+import { backendRoutes, type CommitKind, type CommitObserver, type CommitOutcome } from './outcome.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
 import { BackgroundCheck } from './background-check.ts';
@@ -241,6 +241,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         rejections,
         notices: desired.notices,
         maxConnections: desired.model.settings.maxConnections,
+        backendRoutes: backendRoutes(state.model),
         durationMs: now() - startedAt,
       };
       for (const observe of deps.observers) {

@@ -1,4 +1,5 @@
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
+import type { ConfigModel } from '../config/model.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import type { ReloadReason } from '../plan/reload-reasons.ts';
 import type { LoadedResult, LoadTimings } from './loader.ts';
@@ -24,6 +25,8 @@ export interface CommitOutcome extends CommitResult {
   load?: LoadedResult & LoadTimings;
   /** haproxy's lines when `haproxy -c` refused a candidate (or could not run: result `deferred`). */
   refusal?: readonly string[];
+  /** `namespace/name` of the route each backend the worker runs serves, by backend name (spares a route took over too). */
+  backendRoutes?: ReadonlyMap<string, string>;
   /** maxconn as sized to the open-file limit. */
   maxConnections?: number;
   /** From the start of the commit to its end. */
@@ -32,3 +35,10 @@ export interface CommitOutcome extends CommitResult {
 
 /** Sees every commit's outcome: logs, route status and metrics hang here, outside the commit path. */
 export type CommitObserver = (outcome: CommitOutcome) => void;
+
+/** Which route each backend serves; spares no route took (no route key) are left out. */
+export function backendRoutes(model: ConfigModel | undefined): ReadonlyMap<string, string> {
+  const routes = new Map<string, string>();
+  for (const b of model?.backends ?? []) if (b.routeKey !== '') routes.set(b.name, b.routeKey);
+  return routes;
+}

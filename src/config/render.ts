@@ -4,6 +4,7 @@ import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { allowlistFile, allowlistText } from './allowlists.ts';
 import { serverLine } from './server-line.ts';
+import { logConfig } from './log-config.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -47,6 +48,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
         model,
         serverLine,
         allowlistFile,
+        log: logConfig(model.settings.logging),
         version: assets.version,
         redirectToHttps: REDIRECT_TO_HTTPS,
         defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,

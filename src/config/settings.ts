@@ -4,7 +4,7 @@
  * as they are, plus the paths the router chose. The template reads only these
  * and the model, never the environment.
  */
-import type { HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
+import type { HaproxyLogOptions, HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
 
 export interface TlsSettings extends TlsOptions {
   /** Session-ticket keys shared by every generation, so TLS resumption survives reloads. */
@@ -23,4 +23,5 @@ export interface ConfigSettings extends ListenOptions, HaproxyOptions {
   /** Spare backends of each shape (http, edge, passthrough) that new routes take over without a reload. */
   readonly sparesPerShape: number;
   readonly tls: TlsSettings;
+  readonly logging: HaproxyLogOptions;
 }

@@ -92,6 +92,16 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       http2: true,
       ticketKeysPath: '/tmp/router-test/certs/tls-ticket-keys',
     },
+    logging: {
+      target: { kind: 'none' },
+      facility: 'local1',
+      level: 'warning',
+      maxLength: 1024,
+      format: undefined,
+      dontLogNull: false,
+      httpIgnoreProbes: false,
+      uniqueId: undefined,
+    },
     ...overrides,
   };
 }

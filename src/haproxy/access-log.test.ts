@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'bun:test';
+import { captureLogs } from '../../test/support/log-capture.ts';
+import { AccessLog, readAccessLine, type AccessLine } from './access-log.ts';
+
+describe('readAccessLine', () => {
+  test.each<[string, AccessLine | undefined]>([
+    ['@access be_http:demo:hello 127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"', { backend: 'be_http:demo:hello', text: '127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"' }],
+    ['@access public 127.0.0.1:4000 [x] public/1: SSL handshake failure', { backend: 'public', text: '127.0.0.1:4000 [x] public/1: SSL handshake failure' }],
+    ['Proxy public stopped (cumulated conns: FE: 1, BE: 0).', undefined],
+    ['@accessory be x', undefined],
+    ['@access be_only', undefined],
+  ])('%s', (line, want) => {
+    expect(readAccessLine(line)).toEqual(want);
+  });
+});
+
+describe('AccessLog', () => {
+  test('names the route a backend serves, spares a route took over included; other lines go elsewhere', () => {
+    const logs = captureLogs();
+    const other: string[] = [];
+    const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
+    access.line('@access be_http:demo:hello a');
+    access.serve(new Map([['be_http:demo:hello', 'demo/hello'], ['be_edge_http:_spare:3', 'shop/cart']]));
+    access.line('@access be_http:demo:hello b');
+    access.line('@access be_edge_http:_spare:3 c');
+    access.line('@access openshift_default d');
+    access.line('Server be_http:demo:hello/ept is DOWN');
+    expect(logs.logs).toEqual([
+      { level: 'info', tag: 'access', msg: 'a' },
+      { level: 'info', tag: 'access', msg: 'b', namespace: 'demo', route: 'hello' },
+      { level: 'info', tag: 'access', msg: 'c', namespace: 'shop', route: 'cart' },
+      { level: 'info', tag: 'access', msg: 'd' },
+    ].map((r) => expect.objectContaining(r)));
+    expect(other).toEqual(['Server be_http:demo:hello/ept is DOWN']);
+  });
+});
