@@ -17,7 +17,12 @@ describe('readHaproxyLine', () => {
     ['[WARNING]  (12) : Exiting Master process...', { level: 'debug', pid: 12, text: 'Exiting Master process...' }],
     ['[WARNING]  (12) : Former worker (13) exited with code 0 (Exit)', { level: 'debug', pid: 12, text: 'Former worker (13) exited with code 0 (Exit)' }],
     ['[NOTICE]   (12) : something new', { level: 'info', pid: 12, text: 'something new' }],
-    ['[WARNING]  (12) : config : something odd', { level: 'warn', pid: 12, text: 'config : something odd' }],
+    ['[WARNING]  (13) : CLI : Proxy be_tcp:_spare_rr:9 stopped (cumulated conns: FE: 0, BE: 0).', { level: 'debug', pid: 13, text: 'Proxy be_tcp:_spare_rr:9 stopped (cumulated conns: FE: 0, BE: 0).' }],
+    ["[NOTICE]   (13) : CLI : 'server be_http:_spare:1/ept:web:http:127.0.0.1:80' : New server registered.", { level: 'debug', pid: 13, text: 'New server registered.' }],
+    ["[NOTICE]   (13) : 'server be/x' : Server deleted.", { level: 'debug', pid: 13, text: 'Server deleted.' }],
+    ['[WARNING]  (13) : CLI : Server be_http:_spare:1/ept is UP/READY (leaving forced maintenance).', { level: 'debug', pid: 13, text: 'Server be_http:_spare:1/ept is UP/READY (leaving forced maintenance).' }],
+    ['[WARNING]  (13) : CLI : Server be_http:a:b/ept is DOWN, reason: Layer4 timeout.', { level: 'warn', pid: 13, text: 'Server be_http:a:b/ept is DOWN, reason: Layer4 timeout.' }],
+    ['[WARNING]  (12) : config : parsing [/x/haproxy.config:9] : something odd', { level: 'warn', pid: 12, text: 'parsing [/x/haproxy.config:9] : something odd' }],
     ['Cannot get a server socket.', { level: 'info', text: 'Cannot get a server socket.' }],
   ])('%s', (line, want) => {
     expect(readHaproxyLine(line)).toEqual(want);

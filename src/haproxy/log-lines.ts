@@ -5,7 +5,7 @@ export type HaproxyLevel = 'error' | 'warn' | 'info' | 'debug';
 /** One line of haproxy's stderr, as the router logs it. */
 export interface HaproxyMessage {
   level: HaproxyLevel;
-  /** haproxy's words, without its `[WARNING]  (pid) : ` prefix. */
+  /** haproxy's words, without its `[WARNING]  (pid) : ` prefix and context. */
   text: string;
   /** The master or worker that said it. */
   pid?: number;
@@ -30,8 +30,9 @@ const SEVERITY: Readonly<Record<string, HaproxyLevel>> = {
  * worker ends, which the router caused (a stop, a reload); workers and
  * masters starting, reloading and exiting are what the supervisor and the
  * commit log report once, in their own words; a route without a serving
- * pod is the route's trouble, not the router's; servers going to
- * maintenance are the router's own runtime commands.
+ * pod is the route's trouble, not the router's; servers added, removed,
+ * or taken into and out of maintenance are the router's own runtime
+ * commands.
  */
 const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
   [/^Proxy \S+ stopped \(cumulated conns: /, 'debug'],
@@ -40,15 +41,24 @@ const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
   [/^(Loading success\.|Reexecuting Master process|Reloading HAProxy|Exiting Master process\.\.\.|All workers exited\.)/, 'debug'],
   [/^(haproxy version is|path to executable is) /, 'debug'],
   [/^(backend|proxy) '?\S+?'? has no server available!$/, 'warn'],
-  [/^Server \S+ is going DOWN for maintenance/, 'debug'],
-  [/^Server \S+ is UP\b/, 'info'],
+  [/^(Backup )?Server \S+ (was DOWN and now enters maintenance|is going DOWN for maintenance|is \S+ \(leaving (forced )?(maintenance|drain)\)|is leaving forced|remains in forced|enters drain state)/, 'debug'],
+  [/^(New server registered|Server deleted)\.$/, 'debug'],
+  [/^(Backup )?Server \S+ is UP\b/, 'info'],
 ];
+
+/**
+ * What haproxy puts before a message to say where it came from: `config : `,
+ * `CLI : ` (which workers keep putting on their messages once they have
+ * answered a runtime command), `'server be/srv' : `.
+ */
+const CONTEXT = /^(?:(?:CLI|config|'[^']*') : )+/;
 
 /** Reads one line of haproxy's stderr: its level as the router sees it, and its words. */
 export function readHaproxyLine(line: string): HaproxyMessage {
   const match = PREFIX.exec(line);
   if (!match) return { level: 'info', text: line };
-  const [, severity = '', pid, text = ''] = match;
+  const [, severity = '', pid, said = ''] = match;
+  const text = said.replace(CONTEXT, '');
   const relevel = RELEVELS.find(([pattern]) => pattern.test(text));
   return { level: relevel?.[1] ?? SEVERITY[severity] ?? 'info', text, pid: Number(pid) };
 }
