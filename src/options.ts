@@ -194,4 +194,6 @@ export interface RouterOptions {
   readonly extendedValidation: boolean;
   /** What the operator should hear at start about how they passed the settings (secrets on the command line). */
   readonly warnings: readonly string[];
+  /** Settings accepted without effect (openshift-router's own values, ignored settings): said once at start, at info level. */
+  readonly notes: readonly string[];
 }

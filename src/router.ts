@@ -98,6 +98,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   for (const warning of options.warnings) log.warn(warning);
+  for (const note of options.notes) log.info(note);
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);

@@ -5,7 +5,7 @@ import type { LogLevelName } from '../log.ts';
 import type { DefaultCertificateSource, HaproxyLogOptions, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
 import { kubernetesChosen } from './cross-check.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
-import { settingWarnings } from './warnings.ts';
+import { settingNotes, settingWarnings } from './warnings.ts';
 
 export function assembleOptions(s: ResolvedSettings): RouterOptions {
   return {
@@ -72,6 +72,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     includeUdpEndpoints: s.value('--include-udp-endpoints'),
     extendedValidation: s.value('--extended-validation'),
     warnings: settingWarnings(s),
+    notes: [...s.notes, ...settingNotes(s)],
   };
 }
 

@@ -50,7 +50,7 @@ describe('runCli', () => {
     ['a command word after the command', ['run', 'version'], {}, ['unexpected argument "version": router takes flags only']],
     [
       'several errors from argv and env',
-      ['--allow-external-certificates', '--http-port=0'],
+      ['--allow-external-certificates=false', '--http-port=0'],
       { ROUTER_ENABLE_COMPRESSION: 'true' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',

@@ -51,4 +51,9 @@ describe("haproxy's log settings (upstream's variables)", () => {
   ])('%s', (_what, env, want) => {
     expect(parse(env)).toEqual(want);
   });
+
+  test('one request ID variable without the other is noted', () => {
+    const result = parseOptions([], { ROUTER_UNIQUE_ID_HEADER_NAME: 'X-Request-ID' });
+    expect(result.ok && result.options.notes).toEqual(['ROUTER_UNIQUE_ID_HEADER_NAME has no effect without ROUTER_UNIQUE_ID_FORMAT (as in openshift-router)']);
+  });
 });

@@ -11,9 +11,10 @@ function errors(argv: readonly string[], env: Env = {}): string[] {
   return result.errors;
 }
 
-/** A value each flag type accepts, for flags whose value does not matter to the test. */
+/** A value each flag type accepts, for flags whose value does not matter to the test (but not openshift-router's own). */
 function sampleArgv(name: string, flag: FlagSpec): string[] {
-  return flag.type === 'boolean' ? [name] : [name, flag.type === 'int' ? '1' : 'x'];
+  if (flag.type === 'boolean') return flag.upstream?.values.includes('true') ? [`${name}=false`] : [name];
+  return [name, flag.type === 'int' ? '1' : 'x'];
 }
 
 describe('validation errors', () => {
@@ -96,12 +97,12 @@ describe('validation errors', () => {
     ['positional', ['serve'], {}, ['unexpected argument "serve": router takes flags only']],
     ['boolean does not take the next argument', ['--enable-ingress', 'false'], {}, ['unexpected argument "false": router takes flags only']],
     ['after --', ['--', '--http-port=1'], {}, ['unexpected argument "--http-port=1": router takes flags only']],
-    ['--reload', ['--reload', '/var/lib/haproxy/reload-haproxy'], {}, ['--reload is not used: router embeds its reload logic']],
+    ['--reload', ['--reload', '/usr/local/bin/reload-haproxy'], {}, ['--reload is not used: router embeds its reload logic']],
     ['RELOAD_SCRIPT', [], { RELOAD_SCRIPT: '/x' }, ['--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic']],
-    ['unimplemented boolean', ['--allow-external-certificates'], {}, ['--allow-external-certificates is not implemented yet (issue #13)']],
+    ['unimplemented boolean', ['--debug-upgrade-validation-force-add-condition'], {}, ['--debug-upgrade-validation-force-add-condition is not implemented yet (issue #11)']],
     ['unimplemented flag set to false', ['--allow-external-certificates=false'], {}, ['--allow-external-certificates is not implemented yet (issue #13)']],
     ['unimplemented connection flag', ['--as=bob'], {}, ['--as is not implemented yet (left for later, no issue planned)']],
-    ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #13)']],
+    ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'false' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #13)']],
     ['--override-hostname without a template', ['--override-hostname'], {}, ['--override-hostname requires --hostname-template']],
     ['a working dir haproxy.config could not quote', ['--working-dir=/var/lib/my router'], {}, ['--working-dir: "/var/lib/my router" must not contain whitespace, quotes, backslashes or \'#\'']],
     ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
@@ -140,7 +141,7 @@ describe('validation errors', () => {
   });
 
   test('every error is reported, not just the first', () => {
-    const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates', 'extra'], {
+    const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates=false', 'extra'], {
       ROUTER_DEFAULT_CONNECT_TIMEOUT: 'x',
       ROUTER_ENABLE_COMPRESSION: 'true',
     });

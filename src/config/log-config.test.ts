@@ -8,7 +8,7 @@ import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import type { HaproxyLogOptions } from '../options.ts';
 import { buildConfigModel } from './build-model.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
-import { HTTP_LOG_FORMAT, logConfig, TCP_LOG_FORMAT, type LogConfig } from './log-config.ts';
+import { haproxyWord, HTTP_LOG_FORMAT, logConfig, TCP_LOG_FORMAT, type LogConfig } from './log-config.ts';
 import { createRenderer } from './render.ts';
 
 const NONE: HaproxyLogOptions = settings().logging;
@@ -60,6 +60,18 @@ describe('logConfig', () => {
   });
 });
 
+describe('haproxyWord', () => {
+  test.each([
+    ['%ci %b %ST', '"%ci %b %ST"'],
+    ['"%ci %b \\"%r\\""', '"%ci %b \\"%r\\""'],
+    ["'%ci %b'", "'%ci %b'"],
+    ['%ci\\ %b', '%ci\\ %b'],
+    ['%ci', '"%ci"'],
+  ])('%s -> %s', (text, want) => {
+    expect(haproxyWord(text)).toBe(want);
+  });
+});
+
 describe('haproxy accepts the log configuration', () => {
   const dir = shortTempDir();
   afterAll(() => dir.remove());
@@ -69,6 +81,7 @@ describe('haproxy accepts the log configuration', () => {
     ['syslog', { ...SYSLOG, format: QUOTED, dontLogNull: true, httpIgnoreProbes: true }],
     ['output', { ...OUTPUT, uniqueId: { format: '"%{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid"', header: 'X-Request-ID' } }],
     ["output with the operator's format", { ...OUTPUT, format: QUOTED }],
+    ['a format and a request ID written without quotes', { ...OUTPUT, format: '%ci:%cp %b %ST %{+Q}r', uniqueId: { format: '%{+X}o %ci:%cp_%Ts', header: 'X-Request-ID' } }],
   ])('%s', async (name, logging) => {
     const sub = join(dir.path, name.replaceAll(' ', '-').replaceAll("'", ''));
     const base = settings();

@@ -26,18 +26,29 @@ export interface LogConfig {
 const marked = (format: string) => `"${ACCESS_LOG_MARK} %b ${format}"`;
 
 /**
+ * The operator's format as one haproxy word. The ingress operator quotes it
+ * (Go's %q), and then it is taken as written; but an EnvironmentFile strips
+ * one level of quotes, and a format written by hand often has none: with no
+ * quote and no backslash in it, its spaces cannot be meant as word breaks, so
+ * it is quoted here.
+ */
+export function haproxyWord(text: string): string {
+  return /["'\\]/.test(text) ? text : `"${text}"`;
+}
+
+/**
  * As upstream with a syslog target (`log <address> len <n> <facility>
  * <level>`, httplog or the operator's format, tcplog for passthrough);
  * without one, to haproxy's stdout, which the router reads, in the same
- * formats behind a mark. The operator's format is one haproxy word (the
- * ingress operator quotes it), appended as it is written, as upstream does.
+ * formats behind a mark. The operator's format is one haproxy word (see
+ * haproxyWord).
  */
 export function logConfig(log: HaproxyLogOptions): LogConfig {
   const options = log.dontLogNull ? ['option dontlognull'] : [];
   // In the HTTP frontends rather than defaults (as upstream has it), where haproxy warns that the TCP one ignores it.
   const httpFrontend = [
     ...(log.httpIgnoreProbes ? ['option http-ignore-probes'] : []),
-    ...(log.uniqueId ? [`unique-id-format ${log.uniqueId.format}`, `unique-id-header ${log.uniqueId.header}`] : []),
+    ...(log.uniqueId ? [`unique-id-format ${haproxyWord(log.uniqueId.format)}`, `unique-id-header ${log.uniqueId.header}`] : []),
   ];
   const target = log.target;
   switch (target.kind) {
@@ -46,7 +57,7 @@ export function logConfig(log: HaproxyLogOptions): LogConfig {
     case 'syslog':
       return {
         global: [`log ${target.address} len ${log.maxLength} ${log.facility} ${log.level}`, 'log-send-hostname'],
-        defaults: [log.format === undefined ? 'option httplog' : `log-format ${log.format}`, ...options],
+        defaults: [log.format === undefined ? 'option httplog' : `log-format ${haproxyWord(log.format)}`, ...options],
         tlsFrontend: ['option tcplog'],
         httpFrontend,
       };
@@ -55,7 +66,7 @@ export function logConfig(log: HaproxyLogOptions): LogConfig {
         // Non-blocking writes: haproxy drops a line rather than wait when the router falls behind.
         global: [`log stdout len ${log.maxLength} format raw ${log.facility} ${log.level}`],
         defaults: [
-          `log-format ${log.format === undefined ? marked(HTTP_LOG_FORMAT) : `"${ACCESS_LOG_MARK} %b "${log.format}`}`,
+          `log-format ${log.format === undefined ? marked(HTTP_LOG_FORMAT) : `"${ACCESS_LOG_MARK} %b "${haproxyWord(log.format)}`}`,
           `error-log-format ${marked(CONNECTION_ERROR_FORMAT)}`,
           ...options,
         ],

@@ -68,6 +68,7 @@ export const DEFAULT_OPTIONS: RouterOptions = {
   status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
   includeUdpEndpoints: false,
   extendedValidation: true,
+  notes: [],
   warnings: [],
 };
 
