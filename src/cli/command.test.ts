@@ -17,6 +17,8 @@ async function cli(argv: readonly string[], env: Record<string, string> = {}, ru
       runs.push(options);
       return runExit;
     },
+    render: () => Promise.reject(new Error('not a render')),
+    check: () => Promise.reject(new Error('not a check')),
   });
   return { code, stdout: out.join(''), stderr: err.join(''), runs };
 }

@@ -28,9 +28,9 @@ const HEADER = `router: ${ROUTER_DESCRIPTION}
 Usage:
 ${USAGE.map(([usage, description]) => `${INDENT}${usage.padEnd(USAGE_WIDTH)}  ${description}`.trimEnd()).join('\n')}
 
-The flags below are the run command's. They accept --flag=value and
---flag value; booleans are --flag or --flag=false. Precedence: command line,
-then environment, then default. Durations use Go syntax (300ms, 1m30s);
+The flags below are those of run, render and check. They accept
+--flag=value and --flag value; booleans are --flag or --flag=false.
+Precedence: command line, then environment, then default. Durations use Go syntax (300ms, 1m30s);
 "time" values use HAProxy syntax (5s, 5000ms, 1h). Settings marked "not
 implemented yet" are accepted by openshift-router; giving one (even through
 its environment variable) is an error until the issue named beside it lands
