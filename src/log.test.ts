@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { createLogger, escapeLogText, type LogFormat } from './log.ts';
+import { createLogger, directInfo, escapeLogText, type LogFormat } from './log.ts';
 
 /** Raw characters that must never reach a log line from a message (tab and newline aside). */
 const RAW_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -61,5 +61,19 @@ describe('createLogger', () => {
     const logger = createLogger({ format: 'json', level: 'info', write: (line) => lines.push(line) });
     for (let i = 0; i < 20; i++) logger.withTag('access').info('127.0.0.1:4000 GET / 200');
     expect(lines).toHaveLength(20);
+  });
+});
+
+describe('directInfo', () => {
+  test.each<LogFormat>(['json', 'pretty'])('%s: the same line as info(), below the same level filter', (format) => {
+    const lines: string[] = [];
+    const logger = createLogger({ format, level: 'info', write: (line) => lines.push(line.replace(/^\S+ |"ts":"[^"]*"/, '')) }).withTag('access');
+    logger.info('GET / 200', { namespace: 'demo', route: 'hello' });
+    directInfo(logger)('GET / 200', { namespace: 'demo', route: 'hello' });
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe(lines[0]);
+    const quiet = createLogger({ format, level: 'warn', write: (line) => lines.push(line) }).withTag('access');
+    directInfo(quiet)('GET / 200');
+    expect(lines).toHaveLength(2);
   });
 });

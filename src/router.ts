@@ -18,7 +18,7 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
-import { AccessLog } from './haproxy/access-log.ts';
+import { openLogChannel, type LogChannel } from './haproxy/log-channel.ts';
 import { prepareWorkingDir, PRIVATE_DIR_MODE } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
@@ -106,15 +106,30 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await mkdir(paths.workingDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   // Before anything in the working dir changes: a second router there would take the first one's sockets.
   const lock = lockWorkingDir(paths.workingDir);
-  return startLocked(options, deps, paths, lock.release).catch((err: unknown) => {
+  let logs: LogChannel | undefined;
+  const release = () => {
+    logs?.close();
     lock.release();
+  };
+  const start = async () => {
+    await prepareWorkingDir(paths);
+    logs = openLogChannel(deps.logger, paths.logFifo);
+    return startLocked(options, deps, paths, logs, release);
+  };
+  return start().catch((err: unknown) => {
+    release();
     throw err;
   });
 }
 
-async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, releaseWorkingDir: () => void): Promise<RunningRouter> {
+async function startLocked(
+  options: RouterOptions,
+  deps: RouterDeps,
+  paths: WorkingPaths,
+  logs: LogChannel,
+  releaseWorkingDir: () => void,
+): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
-  await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
   const store = new ConfigStore(paths.workingDir);
@@ -123,8 +138,6 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   await certs.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
-  const haproxyLog = deps.logger.withTag('haproxy');
-  const accessLog = new AccessLog(deps.logger.withTag('access'), (line) => haproxyLog.debug(line));
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -133,7 +146,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     pidFile: paths.pidFile,
     drainTimeoutMs: options.shutdown.drainTimeoutMs,
     logger: deps.logger,
-    onLogLine: accessLog.line,
+    logFd: logs.fd,
     hooks: deps.supervisorHooks,
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
@@ -182,7 +195,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
       (outcome) => wiring.status?.update(verdictsOf(state.routes, outcome)),
-      (outcome) => outcome.backendRoutes && accessLog.serve(outcome.backendRoutes),
+      (outcome) => outcome.backendRoutes && logs.serve(outcome.backendRoutes),
     ],
     logger: deps.logger,
   });

@@ -1,5 +1,5 @@
 import { ACCESS_LOG_MARK } from '../config/log-config.ts';
-import type { Logger } from '../log.ts';
+import { directInfo, type Logger } from '../log.ts';
 
 /** An access-log line as haproxy writes it to the router: the backend that served, then the format's text. */
 export interface AccessLine {
@@ -17,10 +17,7 @@ export function readAccessLine(line: string): AccessLine | undefined {
   return { backend: line.slice(PREFIX.length, end), text: line.slice(end + 1) };
 }
 
-interface RouteName {
-  namespace: string;
-  route: string;
-}
+type RouteName = Record<'namespace' | 'route', string>;
 
 /**
  * Relays haproxy's log channel: access-log lines become records of the
@@ -31,11 +28,14 @@ interface RouteName {
 export class AccessLog {
   private routes = new Map<string, RouteName>();
   private served: ReadonlyMap<string, string> | undefined;
+  private readonly record: ReturnType<typeof directInfo>;
 
   constructor(
-    private readonly log: Logger,
+    log: Logger,
     private readonly other: (line: string) => void,
-  ) {}
+  ) {
+    this.record = directInfo(log);
+  }
 
   /** Backend name -> `namespace/name`, as the last commit left the worker. */
   serve(backendRoutes: ReadonlyMap<string, string>): void {
@@ -52,8 +52,6 @@ export class AccessLog {
   readonly line = (line: string): void => {
     const access = readAccessLine(line);
     if (!access) return this.other(line);
-    const route = this.routes.get(access.backend);
-    if (route) this.log.info(access.text, route);
-    else this.log.info(access.text);
+    this.record(access.text, this.routes.get(access.backend));
   };
 }

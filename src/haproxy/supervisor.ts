@@ -33,11 +33,12 @@ export interface SupervisorOptions {
   drainTimeoutMs: number;
   logger: Logger;
   /**
-   * Receives each line haproxy writes to stdout, its log channel (`log
-   * stdout`: access logs); without it they are logged at debug level.
-   * stderr carries haproxy's own messages, which are logged here.
+   * Where haproxy's stdout goes, its log channel (`log stdout`: access
+   * logs): a file descriptor the caller reads (log-fifo.ts); without it,
+   * what haproxy writes there is logged at debug level. stderr carries
+   * haproxy's own messages, which are logged here.
    */
-  onLogLine?: (line: string) => void;
+  logFd?: number;
   /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
   onRestarted?: () => void;
   /** Tests only. */
@@ -48,7 +49,7 @@ export type ReloadResult = { ok: true; workerPid: number } | { ok: false; messag
 
 /** One master we spawned; `confirmed` once it served, `exitSeen` if it died before that was noted. */
 interface Master {
-  proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  proc: Bun.Subprocess<'ignore', 'pipe' | number, 'pipe'>;
   confirmed: boolean;
   exitSeen: boolean;
 }
@@ -76,7 +77,7 @@ export class HaproxySupervisor {
   private startedAt = 0;
   private readonly log: Logger;
   private readonly haproxyMessage: (line: string) => void;
-  private readonly logLine: (line: string) => void;
+  private readonly haproxyDebug: (line: string) => void;
   private readyListeners: (() => void)[] = [];
   /** The start in progress is a restart after haproxy died (see onRestarted). */
   private restarting = false;
@@ -95,7 +96,7 @@ export class HaproxySupervisor {
     this.log = opts.logger.withTag('supervisor');
     const haproxyLog = opts.logger.withTag('haproxy');
     this.haproxyMessage = haproxyMessages(haproxyLog);
-    this.logLine = opts.onLogLine ?? ((line) => haproxyLog.debug(line));
+    this.haproxyDebug = (line) => haproxyLog.debug(line);
   }
 
   /** The master that reached ready and is still alive; a master still starting does not count. */
@@ -131,7 +132,7 @@ export class HaproxySupervisor {
     let alerts: string[] | undefined = [];
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
       stdin: 'ignore',
-      stdout: 'pipe',
+      stdout: this.opts.logFd ?? 'pipe',
       stderr: 'pipe',
       // Its own process group: a Ctrl-C meant for the router must not kill haproxy mid-request; the router drains it.
       detached: true,
@@ -141,7 +142,7 @@ export class HaproxySupervisor {
     process.off('exit', this.onProcessExit);
     process.on('exit', this.onProcessExit);
     this.startedAt = Date.now();
-    void pipeLines(proc.stdout, this.logLine);
+    if (proc.stdout instanceof ReadableStream) void pipeLines(proc.stdout, this.haproxyDebug);
     void pipeLines(proc.stderr, (line) => {
       if (alerts && /^\[ALERT\]/.test(line)) alerts.push(line);
       else this.haproxyMessage(line);

@@ -30,3 +30,6 @@ export const RESTART_BACKOFF_INITIAL_MS = 250;
 export const RESTART_BACKOFF_MAX_MS = 30_000;
 /** A master that ran this long without dying resets the backoff. */
 export const RESTART_BACKOFF_RESET_AFTER_MS = 60_000;
+/** How often haproxy's log channel is read while lines come (see log-fifo.ts), and at the least while none do. */
+export const LOG_FIFO_READ_MS = 3;
+export const LOG_FIFO_IDLE_READ_MS = 20;
