@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { jsonLine, prettyLine, type LogRecordInput, type PrettyStyle } from './log-format.ts';
+import { escapeLogText, jsonLine, prettyLine, type LogRecordInput, type PrettyStyle } from './log-format.ts';
 
 const at = new Date('2025-03-04T05:06:07.089Z');
 const record = (type: string, level: number, ...args: unknown[]): LogRecordInput => ({ date: at, type, level, tag: 'commit', args });
@@ -46,6 +46,16 @@ describe('jsonLine', () => {
       namespace: 'demo',
       uri: '/a\\u2028b',
     });
+  });
+
+  test.each([
+    ['quotes and backslashes', 'GET "/a\\b" HTTP/1.1'],
+    ['a tab and a line break', 'a\tb\nc'],
+    ['non-ASCII', 'é 日本 \u{1f600}'],
+    ['controls, escaped for the log', 'a\x1b[2Kb\u2028c'],
+  ])('%s: the line parses back to the message, escaped for the log and nothing else', (_what, text) => {
+    const parsed = JSON.parse(jsonLine(record('info', 3, text, { field: text }))) as { msg: string; field: string };
+    expect([parsed.msg, parsed.field]).toEqual([escapeLogText(text), escapeLogText(text)]);
   });
 
   test('an error argument gives its message and stack', () => {

@@ -57,6 +57,31 @@ function messageOf(parts: readonly unknown[]): string {
   return parts.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
 }
 
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/**
+ * A string as JSON. Access-log lines come by the thousand a second, and
+ * Bun's JSON.stringify (or a regex replace) takes microseconds on each;
+ * one pass that only has quotes and backslashes to escape is several
+ * times cheaper. Control characters (a line break, a tab) go the slow way.
+ */
+function jsonString(text: string): string {
+  let out = '"';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) return JSON.stringify(text);
+    if (c === QUOTE || c === BACKSLASH) {
+      out += `${text.slice(from, i)}\\`;
+      from = i;
+    }
+  }
+  return `${out}${text.slice(from)}"`;
+}
+
+const jsonValue = (value: unknown) => (typeof value === 'string' ? jsonString(escapeLogText(value)) : JSON.stringify(value));
+
 /** The record's own keys; fields of the same names do not replace them. */
 const RECORD_KEYS = new Set(['ts', 'level', 'tag', 'msg', 'stack']);
 
@@ -67,13 +92,13 @@ const RECORD_KEYS = new Set(['ts', 'level', 'tag', 'msg', 'stack']);
  */
 export function jsonLine(o: LogRecordInput, isoDate = o.date.toISOString()): string {
   const { parts, fields } = split(o.args);
-  let line = `{"ts":"${isoDate}","level":${JSON.stringify(o.type)}`;
-  if (o.tag) line += `,"tag":${JSON.stringify(o.tag)}`;
-  line += `,"msg":${JSON.stringify(escapeLogText(messageOf(parts)))}`;
+  let line = `{"ts":"${isoDate}","level":${jsonString(o.type)}`;
+  if (o.tag) line += `,"tag":${jsonString(o.tag)}`;
+  line += `,"msg":${jsonValue(messageOf(parts))}`;
   for (const key in fields) {
     const value = fields[key];
     if (value === undefined || RECORD_KEYS.has(key)) continue;
-    line += `,${JSON.stringify(key)}:${JSON.stringify(typeof value === 'string' ? escapeLogText(value) : value)}`;
+    line += `,${jsonString(key)}:${jsonValue(value)}`;
   }
   for (const arg of o.args) if (arg instanceof Error && arg.stack) return `${line},"stack":${JSON.stringify(arg.stack)}}\n`;
   return `${line}}\n`;
