@@ -1,4 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import { AdmissionIndex } from './admission/admission-index.ts';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
@@ -159,14 +160,19 @@ async function startLocked(
   const wiring = deps.source
     ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, hostAddresses: undefined }
     : createSource(options, deps.logger, deps.env, () => scheduler.request());
+  // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
+  const admission = new AdmissionIndex(options.admission, tlsValidator?.validate);
   const settings = settingsFromOptions(options, paths, files);
   const fdLimit = readOpenFileLimit();
   const reloads = reloadCounter();
   const committer = createCommitter({
     routes: () => state.routes,
     desired(routes, held) {
+      const changes = state.takeRouteChanges();
+      admission.update(changes.upserts, changes.removals, held);
       const desired = desiredConfig({
+        decided: admission.result(),
         routes,
         held,
         slices: state.slices.values(),

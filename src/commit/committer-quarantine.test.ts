@@ -1,27 +1,19 @@
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { committerHarness, type CommitterHarness } from '../../test/support/committer-harness.ts';
+import { beforeEach, describe, expect, test } from 'bun:test';
+import { A, ONE_POD, TWO_PODS, useCommitterHarness, type CommitterHarness } from '../../test/support/committer-harness.ts';
 import { route, routeTls, slice } from '../../test/support/fixtures.ts';
 import { certificateFile } from '../config/certificates.ts';
 import { desiredConfig } from '../plan/desired-config.ts';
 
+const harness = useCommitterHarness();
 let h: CommitterHarness;
-
 beforeEach(() => {
-  h = committerHarness();
+  h = harness();
 });
-
-afterEach(async () => {
-  await h.stop();
-});
-
-const a = route({ name: 'a' });
-const onePod = slice('a', ['10.0.0.1']);
-const twoPods = slice('a', ['10.0.0.1', '10.0.0.2']);
 
 describe('committer: what haproxy or the disk refuses', () => {
   test('a route whose file haproxy refuses is quarantined alone, until its TLS changes', async () => {
     const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     h.put(edge, slice('e', ['10.0.0.9']));
     h.checker.answers.push({ ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] });
     const c = h.committer({ runtimeUpdates: false });
@@ -40,7 +32,7 @@ describe('committer: what haproxy or the disk refuses', () => {
   test('a route whose certificate file cannot be written is kept out alone, holding its host', async () => {
     const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
     const intruder = route({ name: 'e2', namespace: 'other', host: edge.host, creationTimestamp: '2026-06-01T00:00:00Z' });
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     h.put(edge, slice('e', ['10.0.0.9']));
     h.put(intruder, slice('e2', ['10.0.0.8'], { namespace: 'other' }));
     const c = h.committer();
@@ -58,10 +50,10 @@ describe('committer: what haproxy or the disk refuses', () => {
   });
 
   test('a candidate haproxy refuses as a whole is not tried again until the files change', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer();
     await c.commit();
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     h.checker.answers.push({ ok: false, output: ['[ALERT] (1) : config : something global'] });
     const c2 = h.committer({ runtimeUpdates: false });
     // A second committer on the same haproxy: its first load is a reload, which haproxy refuses.
@@ -71,7 +63,7 @@ describe('committer: what haproxy or the disk refuses', () => {
   });
 
   test('a check that could not run is retried later, not taken as a verdict', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     h.checker.answers.push({ ok: false, output: ['cannot run haproxy: timeout'] });
     const c = h.committer();
     const outcome = await c.commit();

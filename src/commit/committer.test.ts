@@ -1,30 +1,22 @@
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { committerHarness, reasonsOf, render, withMaps, type CommitterHarness } from '../../test/support/committer-harness.ts';
+import { beforeEach, describe, expect, test } from 'bun:test';
+import { A, ONE_POD, reasonsOf, render, TWO_PODS, useCommitterHarness, withMaps, type CommitterHarness } from '../../test/support/committer-harness.ts';
 import { route, routeTls, slice } from '../../test/support/fixtures.ts';
 import { createRuntimeClient, type RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { desiredConfig } from '../plan/desired-config.ts';
 
+const harness = useCommitterHarness();
 let h: CommitterHarness;
-
 beforeEach(() => {
-  h = committerHarness();
+  h = harness();
 });
-
-afterEach(async () => {
-  await h.stop();
-});
-
-const a = route({ name: 'a' });
-const onePod = slice('a', ['10.0.0.1']);
-const twoPods = slice('a', ['10.0.0.1', '10.0.0.2']);
 
 describe('committer', () => {
   test('starts haproxy, then sends a new pod through the runtime API without a reload', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer();
     expect((await c.commit()).result).toBe('started');
     expect(h.haproxy.starts).toBe(1);
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     const outcome = await c.commit();
     expect(outcome.result).toBe('runtime');
     expect(outcome.runtime?.commands).toBeGreaterThan(0);
@@ -37,7 +29,7 @@ describe('committer', () => {
   });
 
   test('a refused runtime command rolls the disk back and reloads, saying why', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     let fail = false;
     const real = createRuntimeClient(h.socketPath);
     const runtime: RuntimeClient = {
@@ -51,7 +43,7 @@ describe('committer', () => {
     };
     const c = h.committer({ runtime });
     await c.commit();
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     fail = true;
     const outcome = await c.commit();
     expect(outcome.result).toBe('reloaded');
@@ -62,7 +54,7 @@ describe('committer', () => {
   });
 
   test('a restarted worker that does not hold the model\'s servers is reloaded from the model', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer();
     await c.commit();
     // The restarted worker loads an older generation than the model (a disk out of step).
@@ -77,13 +69,13 @@ describe('committer', () => {
   });
 
   test('a pod that comes back while its server waits for deletion is revived, not re-added', async () => {
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     const c = h.committer();
     await c.commit();
     const release = h.haproxy.socket!.holdConnection('be_http:default:a', 'ept:a:http:10.0.0.2:8080');
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     expect((await c.commit()).result).toBe('runtime');
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     const outcome = await c.commit();
     release();
     expect(outcome.result).toBe('runtime');
@@ -93,10 +85,10 @@ describe('committer', () => {
   });
 
   test('a reload within --interval is deferred while endpoint changes elsewhere go live', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer({ reloadIntervalMs: 60_000, commitIntervalMs: 3_600_000 });
     await c.commit();
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     h.put(route({ name: 'p', tls: routeTls('passthrough') }), slice('p', ['10.0.0.5']));
     h.put(route({ name: 'q', tls: routeTls('passthrough') }), slice('q', ['10.0.0.6']));
     const outcome = await c.commit();
@@ -107,7 +99,7 @@ describe('committer', () => {
   });
 
   test('routes on spares ask for a commit when --commit-interval runs out, and it reloads', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     let wake: () => void = () => {};
     const woken = new Promise<void>((resolve) => (wake = resolve));
     const c = h.committer({ commitIntervalMs: 30, requestCommit: () => wake(), runtime: withMaps(createRuntimeClient(h.socketPath)) });
@@ -122,11 +114,11 @@ describe('committer', () => {
   });
 
   test('a failed reload restores the previous generation and asks to be retried', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer({ runtimeUpdates: false });
     await c.commit();
     const before = h.writer.active;
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     h.haproxy.reloadAnswers.push({ ok: false, message: 'no reload observed' });
     const outcome = await c.commit();
     expect(outcome.result).toBe('reload-failed');
@@ -136,11 +128,11 @@ describe('committer', () => {
   });
 
   test('a runtime-written generation that fails its background check is replaced by a checked reload', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer();
     await c.commit();
     h.checker.answers.push({ ok: false, output: ["[ALERT] (1) : config : could not resolve address '08.0.0.1'"] });
-    h.put(a, twoPods);
+    h.put(A, TWO_PODS);
     expect((await c.commit()).result).toBe('runtime');
     await c.checksDone();
     expect(h.requested).toBe(1);
@@ -151,7 +143,7 @@ describe('committer', () => {
   });
 
   test('an observer that throws does not undo the commit', async () => {
-    h.put(a, onePod);
+    h.put(A, ONE_POD);
     const c = h.committer({
       observers: [
         () => {

@@ -6,23 +6,13 @@ import { byName, compareText } from '../domain/compare.ts';
 import { fitsCliBuffer } from './cli-requests.ts';
 import { setSslCertRequest } from './cli-requests.ts';
 import type { RuntimeCommand } from './commands.ts';
+import { backend, server } from '../../test/support/models.ts';
 import { CRT_LIST_FILE } from '../config/crt-list.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 
 const s = settings();
-const edge = (name: string): BackendModel => ({
-  name: `be_edge_http:ns:${name}`,
-  routeKey: `ns/${name}`,
-  termination: 'edge',
-  mode: 'http',
-  balance: 'random',
-  checkIntervalMs: 5000,
-  serverTls: undefined,
-  cookie: undefined,
-  allowlist: undefined,
-  servers: [{ name: 's1', ip: '10.0.0.1', port: 8080, weight: 1, check: false }],
-});
+const edge = (name: string): BackendModel => ({ ...backend(`be_edge_http:ns:${name}`, [server('s1')], { termination: 'edge' }), routeKey: `ns/${name}` });
 
 /** A route's serving certificate: its content-addressed file and its crt-list line. */
 interface Serving {

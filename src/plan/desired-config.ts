@@ -1,4 +1,4 @@
-import { admitRoutes, type AdmittedRoute, type TlsValidator } from '../admission/admit-routes.ts';
+import { admitRoutes, type AdmissionResult, type AdmittedRoute, type TlsValidator } from '../admission/admit-routes.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import type { AdmissionSettings } from '../admission/settings.ts';
 import { buildConfigModel } from '../config/build-model.ts';
@@ -11,6 +11,8 @@ import { sizeMaxConnections } from './max-connections.ts';
 
 /** Everything the desired configuration is computed from. */
 export interface DesiredInput {
+  /** Admission already decided (the router keeps an AdmissionIndex); without it, `routes` are admitted here. */
+  decided?: AdmissionResult;
   routes: Iterable<Route>;
   /** Routes kept out (quarantined) with their rejections: they still hold their hosts. */
   held: ReadonlyMap<string, Rejection>;
@@ -51,7 +53,7 @@ export class DescriptorLimitError extends Error {}
  * admission, then the model, with maxconn sized to the open-file limit.
  */
 export function desiredConfig(input: DesiredInput): DesiredConfig {
-  const { admitted, rejected, notices } = admitRoutes(input.routes, input.admission, input.validateTls, input.held);
+  const { admitted, rejected, notices } = input.decided ?? admitRoutes(input.routes, input.admission, input.validateTls, input.held);
   const draft = buildConfigModel({
     routes: admitted,
     slices: input.slices,

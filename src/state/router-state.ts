@@ -10,6 +10,8 @@ import { objectKey, type Route } from '../domain/route.ts';
 export class RouterState {
   readonly routes = new Map<string, Route>();
   readonly slices = new Map<string, EndpointSlice>();
+  /** Routes changed since the last takeRouteChanges(): admission re-decides only what they touch. */
+  private readonly changedRoutes = new Set<string>();
 
   /** Applies a batch; returns whether anything changed (sources already drop no-op updates). */
   apply(events: readonly ResourceEvent[]): boolean {
@@ -19,6 +21,7 @@ export class RouterState {
         case 'Route':
           if (event.type === 'upsert') this.routes.set(key, event.object);
           else this.routes.delete(key);
+          this.changedRoutes.add(key);
           break;
         case 'EndpointSlice':
           if (event.type === 'upsert') this.slices.set(key, event.object);
@@ -27,5 +30,18 @@ export class RouterState {
       }
     }
     return events.length > 0;
+  }
+
+  /** The routes changed since the last call: those present now, and the keys of those gone. */
+  takeRouteChanges(): { upserts: Route[]; removals: string[] } {
+    const upserts: Route[] = [];
+    const removals: string[] = [];
+    for (const key of this.changedRoutes) {
+      const route = this.routes.get(key);
+      if (route) upserts.push(route);
+      else removals.push(key);
+    }
+    this.changedRoutes.clear();
+    return { upserts, removals };
   }
 }

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import type { CheckResult } from '../../src/haproxy/check-config.ts';
 import { runInNetns } from '../support/netns.ts';
-import { ODD } from './netns/odd-addresses.scenario.ts';
+import { ODD } from '../support/odd-addresses.ts';
 
 const scenario = (name: string) => join(import.meta.dir, 'netns', `${name}.scenario.ts`);
 

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'bun:test';
 import { join } from 'node:path';
 import type { Rejection } from '../../src/admission/rejection.ts';
 import { createCommitter, type Committer, type CommitterDeps } from '../../src/commit/committer.ts';
@@ -11,7 +12,7 @@ import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runti
 import { desiredConfig, type DesiredInput } from '../../src/plan/desired-config.ts';
 import { admissionSettings } from './admission.ts';
 import { FakeChecker, FakeHaproxy, MemoryWriter } from './commit-fakes.ts';
-import { settings } from './fixtures.ts';
+import { route, settings, slice } from './fixtures.ts';
 import { captureLogs } from './log-capture.ts';
 import { shortTempDir } from './workdir.ts';
 
@@ -114,3 +115,23 @@ export function withMaps(client: RuntimeClient): RuntimeClient {
 }
 
 export const reasonsOf = (o: CommitOutcome) => o.reloadReasons?.map((r) => r.code);
+
+/** A fresh harness for each test of the calling file, stopped after it. */
+export function useCommitterHarness(): () => CommitterHarness {
+  let h: CommitterHarness | undefined;
+  beforeEach(() => {
+    h = committerHarness();
+  });
+  afterEach(async () => {
+    await h?.stop();
+  });
+  return () => {
+    if (!h) throw new Error('the committer harness is only there during a test');
+    return h;
+  };
+}
+
+/** Route `a` with one pod, then two: the changes most committer tests are about. */
+export const A = route({ name: 'a' });
+export const ONE_POD = slice('a', ['10.0.0.1']);
+export const TWO_PODS = slice('a', ['10.0.0.1', '10.0.0.2']);

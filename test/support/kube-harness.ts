@@ -69,6 +69,8 @@ export interface KubeTestRouter extends LogCapture {
   readonly api: KubeApi;
   /** One request through haproxy with this Host header. */
   get(host: string, path?: string): Promise<HttpAnswer>;
+  /** haproxy's public HTTPS port. */
+  readonly httpsPort: number;
   /** The haproxy.config currently active (`<working-dir>/conf/haproxy.config`). */
   config(): string;
   /** The backend the prefix map sends `key` (e.g. `host/`) to, or undefined. Routes added live run on spare backends. */
@@ -208,6 +210,7 @@ export class KubeTestbed {
       logs: capture.logs,
       waitForLog: capture.waitForLog,
       get: (host, path) => get(httpPort, host, path),
+      httpsPort,
       config: () => readFileSync(join(workingDir, 'conf', 'haproxy.config'), 'utf8'),
       mappedBackend: (key) =>
         readFileSync(join(workingDir, 'conf', 'os_http_be_prefix.map'), 'utf8')

@@ -9,13 +9,7 @@ import { checkConfig } from '../../../src/haproxy/check-config.ts';
 import { createRuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
 import { backendServers, createApp, KubeTestbed, modify, routeObject, serviceObject, sliceObject } from '../../support/kube-harness.ts';
 import { ip } from '../../support/netns.ts';
-
-/**
- * Spellings haproxy reads otherwise than as written: octal, DNS, inet_aton
- * shorthand, zones, spaces. (An empty address makes the whole slice invalid
- * at conversion, as any missing required field does.)
- */
-export const ODD = ['08.0.0.1', '010.0.0.1', '127.1', '0x7f.0.0.1', '2130706433', '0177.0.0.1', '::ffff:01.2.3.4', '::ffff:127.0.0.01', 'fe80::1%lo', ' 127.0.0.1', '127.0.0.1 ', 'localhost'];
+import { ODD } from '../../support/odd-addresses.ts';
 
 export default async function oddAddresses() {
   const bed = new KubeTestbed();

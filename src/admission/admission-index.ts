@@ -1,0 +1,193 @@
+import type { RouteTLS } from '../domain/route.ts';
+import { objectKey, type Route } from '../domain/route.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
+import { admitRoutes, type AdmissionResult, type TlsValidator, type TlsVerdict } from './admit-routes.ts';
+import { isWildcardRoute } from './host-admitter.ts';
+import type { Rejection } from './rejection.ts';
+import { resolveHost } from './resolve-host.ts';
+import { sortOldestFirst } from './route-age.ts';
+import type { AdmissionSettings } from './settings.ts';
+import { domainForHost } from './wildcard-claims.ts';
+
+/** This router's verdict on one route. */
+export type RouteVerdict = { admitted: AdmittedRoute; notice: string | undefined } | { rejected: Rejection };
+
+/** What changed in one update: routes whose verdict is new, different, or gone. */
+export interface AdmissionChanges {
+  changed: Set<string>;
+}
+
+const sameRejection = (a: Rejection | undefined, b: Rejection | undefined) => a?.reason === b?.reason && a?.message === b?.message;
+
+function sameVerdict(a: RouteVerdict | undefined, b: RouteVerdict | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if ('rejected' in a || 'rejected' in b) return 'rejected' in a && 'rejected' in b && sameRejection(a.rejected, b.rejected);
+  return a.admitted === b.admitted && a.notice === b.notice;
+}
+
+/**
+ * Admission kept up to date one change at a time, with the verdicts
+ * admitRoutes would give the whole set. Routes only compete with routes of
+ * the same host (ownership, host+path uniqueness), except when wildcard
+ * routes are allowed and a domain holds one: then a wildcard and the plain
+ * hosts of its domain compete across hosts. So a change re-admits only its
+ * host's routes, or its whole domain's when the domain has a wildcard route
+ * (before or after the change), in age order as admitRoutes does; every
+ * other verdict stands. Unchanged routes keep their admitted object, so the
+ * model can tell what it must rebuild by identity.
+ */
+export class AdmissionIndex {
+  private readonly routes = new Map<string, Route>();
+  /** Resolved host of each route (subdomain, hostname template). */
+  private readonly hostOf = new Map<string, string>();
+  private readonly byHost = new Map<string, Set<string>>();
+  private readonly hostsByDomain = new Map<string, Set<string>>();
+  /** Routes asking to be wildcards, per domain: only they make a domain one group. */
+  private readonly wildcards = new Map<string, number>();
+  private readonly verdicts = new Map<string, RouteVerdict>();
+  private held: ReadonlyMap<string, Rejection> = new Map();
+  /** The last certificate verdict of each route, with the TLS it was for: re-admitting a group does no crypto twice. */
+  private readonly tlsVerdicts = new Map<string, { tls: RouteTLS; verdict: TlsVerdict }>();
+
+  constructor(
+    private readonly settings: AdmissionSettings,
+    private readonly validateTls: TlsValidator | undefined,
+  ) {}
+
+  /**
+   * Applies routes added or changed (`upserts`), gone (`removals`, by key)
+   * and the routes held back now (`held`), and re-admits what they touch.
+   */
+  update(upserts: readonly Route[], removals: readonly string[], held: ReadonlyMap<string, Rejection>): AdmissionChanges {
+    const hosts = new Set<string>();
+    const domains = new Set<string>();
+    const touch = (key: string) => {
+      const host = this.hostOf.get(key);
+      if (host === undefined) return;
+      const domain = domainForHost(host);
+      if ((this.wildcards.get(domain) ?? 0) > 0) domains.add(domain);
+      else hosts.add(host);
+    };
+    const touched = new Set<string>();
+    for (const key of removals) {
+      touch(key);
+      this.unindex(key);
+      touched.add(key);
+    }
+    for (const route of upserts) {
+      const key = objectKey(route);
+      touch(key);
+      this.unindex(key);
+      this.index(key, route);
+      touch(key);
+      touched.add(key);
+    }
+    for (const key of new Set([...this.held.keys(), ...held.keys()])) {
+      if (!sameRejection(this.held.get(key), held.get(key))) touch(key);
+    }
+    this.held = held;
+    const keys = this.groupKeys(hosts, domains);
+    return { changed: this.readmit(keys, touched) };
+  }
+
+  verdict(key: string): RouteVerdict | undefined {
+    return this.verdicts.get(key);
+  }
+
+  /** Every verdict as admitRoutes gives it: admitted routes oldest first. */
+  result(): AdmissionResult {
+    const admitted: AdmittedRoute[] = [];
+    const rejected = new Map<string, Rejection>();
+    const notices = new Map<string, string>();
+    for (const [key, v] of this.verdicts) {
+      if ('rejected' in v) rejected.set(key, v.rejected);
+      else {
+        admitted.push(v.admitted);
+        if (v.notice !== undefined) notices.set(key, v.notice);
+      }
+    }
+    return { admitted: sortOldestFirst(admitted) as AdmittedRoute[], rejected, notices };
+  }
+
+  private index(key: string, route: Route): void {
+    const host = resolveHost(route, this.settings);
+    this.routes.set(key, route);
+    this.hostOf.set(key, host);
+    const onHost = this.byHost.get(host) ?? new Set<string>();
+    onHost.add(key);
+    this.byHost.set(host, onHost);
+    const domain = domainForHost(host);
+    const inDomain = this.hostsByDomain.get(domain) ?? new Set<string>();
+    inDomain.add(host);
+    this.hostsByDomain.set(domain, inDomain);
+    if (this.settings.allowWildcardRoutes && isWildcardRoute(route)) this.wildcards.set(domain, (this.wildcards.get(domain) ?? 0) + 1);
+  }
+
+  private unindex(key: string): void {
+    const route = this.routes.get(key);
+    const host = this.hostOf.get(key);
+    if (route === undefined || host === undefined) return;
+    this.routes.delete(key);
+    this.hostOf.delete(key);
+    const onHost = this.byHost.get(host);
+    onHost?.delete(key);
+    const domain = domainForHost(host);
+    if (onHost?.size === 0) {
+      this.byHost.delete(host);
+      const inDomain = this.hostsByDomain.get(domain);
+      inDomain?.delete(host);
+      if (inDomain?.size === 0) this.hostsByDomain.delete(domain);
+    }
+    if (this.settings.allowWildcardRoutes && isWildcardRoute(route)) {
+      const left = (this.wildcards.get(domain) ?? 1) - 1;
+      if (left > 0) this.wildcards.set(domain, left);
+      else this.wildcards.delete(domain);
+    }
+  }
+
+  private groupKeys(hosts: ReadonlySet<string>, domains: ReadonlySet<string>): string[] {
+    const keys: string[] = [];
+    for (const domain of domains) for (const host of this.hostsByDomain.get(domain) ?? []) keys.push(...(this.byHost.get(host) ?? []));
+    for (const host of hosts) if (!domains.has(domainForHost(host))) keys.push(...(this.byHost.get(host) ?? []));
+    return keys;
+  }
+
+  /** Re-admits `keys` together and records what changed; `touched` routes changed or left whatever their verdict. */
+  private readmit(keys: readonly string[], touched: ReadonlySet<string>): Set<string> {
+    const changed = new Set<string>();
+    for (const key of touched) {
+      if (!this.routes.has(key)) {
+        if (this.verdicts.delete(key)) changed.add(key);
+        this.tlsVerdicts.delete(key);
+      }
+    }
+    const group = keys.map((key) => this.routes.get(key)).filter((r): r is Route => r !== undefined);
+    const { admitted, rejected, notices } = admitRoutes(group, this.settings, this.validateTls && this.rememberedTls(this.validateTls), this.held);
+    const next = new Map<string, RouteVerdict>();
+    for (const route of admitted) {
+      const key = objectKey(route);
+      const before = this.verdicts.get(key);
+      // An unchanged outcome keeps its object: the model rebuilds by identity.
+      const kept = before && 'admitted' in before && Bun.deepEquals(before.admitted, route) ? before.admitted : route;
+      next.set(key, { admitted: kept, notice: notices.get(key) });
+    }
+    for (const [key, rejection] of rejected) next.set(key, { rejected: rejection });
+    for (const [key, verdict] of next) {
+      if (sameVerdict(this.verdicts.get(key), verdict)) continue;
+      changed.add(key);
+      this.verdicts.set(key, verdict);
+    }
+    return changed;
+  }
+
+  private rememberedTls(validate: TlsValidator): TlsValidator {
+    return (route) => {
+      const key = objectKey(route);
+      const memo = this.tlsVerdicts.get(key);
+      if (memo && route.tls && Bun.deepEquals(memo.tls, route.tls)) return memo.verdict;
+      const verdict = validate(route);
+      if (route.tls) this.tlsVerdicts.set(key, { tls: route.tls, verdict });
+      return verdict;
+    };
+  }
+}
