@@ -31,6 +31,9 @@ interface Round {
   requestsPerSecond: number;
   requests: number;
   accessRecords: number;
+  /** CPU seconds the router and haproxy (master and workers) used while wrk ran. */
+  routerCpu: number;
+  haproxyCpu: number;
 }
 
 async function round(logs: boolean, n: number): Promise<Round> {
@@ -53,17 +56,18 @@ async function round(logs: boolean, n: number): Promise<Round> {
     }
     // Not spawnSync: the backend answers from this process's event loop.
     const wrk = Bun.spawn(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, '-H', 'Host: web.example.com', `http://127.0.0.1:${port}/`], { stdout: 'pipe' });
-    const cpuBefore = cpuSeconds([proc.pid, ...haproxyPids(run)]);
+    const pids = [proc.pid, ...haproxyPidsUsing(join(run, 'w', 'run'))];
+    const cpuBefore = cpuSeconds(pids);
     const out = await new Response(wrk.stdout).text();
-    const cpuAfter = cpuSeconds([proc.pid, ...haproxyPids(run)]);
-    console.error(logs ? 'on ' : 'off', 'router cpu', (cpuAfter[0]! - cpuBefore[0]!).toFixed(2), 'haproxy cpu', cpuAfter.slice(1).map((c, i) => (c - (cpuBefore[i + 1] ?? 0)).toFixed(2)).join(','));
+    const cpuAfter = cpuSeconds(pids);
+    const [routerCpu = 0, ...haproxyCpu] = cpuAfter.map((after, i) => after - (cpuBefore[i] ?? 0));
     const requestsPerSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
     if (!requestsPerSecond || !requests) throw new Error(`cannot read wrk's output:\n${out}`);
     proc.kill('SIGTERM');
     await proc.exited;
     const accessRecords = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"tag":"access"')).length;
-    return { requestsPerSecond, requests, accessRecords };
+    return { requestsPerSecond, requests, accessRecords, routerCpu, haproxyCpu: haproxyCpu.reduce((a, b) => a + b, 0) };
   } finally {
     if (proc.exitCode === null) proc.kill('SIGKILL');
   }
@@ -80,9 +84,6 @@ function cpuSeconds(pids: number[]): number[] {
     }
   });
 }
-function haproxyPids(run: string): number[] {
-  return haproxyPidsUsing(join(run, 'w', 'run'));
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -94,12 +95,17 @@ try {
     on.push(await round(true, n));
   }
   const rps = (rounds: Round[]) => median(rounds.map((r) => r.requestsPerSecond));
-  const logged = (rounds: Round[]) => rounds.map((r) => `${r.accessRecords} / ${r.requests}`).join(', ');
-  console.log(`| access logs | rounds | requests/s (median) | requests/s per round | access records / requests |`);
-  console.log('|---|---|---|---|---|');
-  console.log(`| off (ROUTER_LOG_LEVEL=warning) | ${ROUNDS} | ${rps(off).toFixed(0)} | ${off.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')} | ${logged(off)} |`);
-  console.log(`| on (ROUTER_LOG_LEVEL=info, JSON) | ${ROUNDS} | ${rps(on).toFixed(0)} | ${on.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')} | ${logged(on)} |`);
-  console.log(`\non / off: ${(rps(on) / rps(off)).toFixed(3)}`);
+  const perRound = (rounds: Round[], f: (r: Round) => string) => rounds.map(f).join(', ');
+  /** CPU microseconds per request, the rounds together. */
+  const perRequest = (rounds: Round[], cpu: (r: Round) => number) =>
+    ((rounds.reduce((a, r) => a + cpu(r), 0) / rounds.reduce((a, r) => a + r.requests, 0)) * 1e6).toFixed(1);
+  const row = (name: string, rounds: Round[]) =>
+    `| ${name} | ${rps(rounds).toFixed(0)} | ${perRound(rounds, (r) => r.requestsPerSecond.toFixed(0))} | ${perRequest(rounds, (r) => r.routerCpu)} | ${perRequest(rounds, (r) => r.haproxyCpu)} | ${perRound(rounds, (r) => `${r.accessRecords}/${r.requests}`)} |`;
+  console.log('| access logs | requests/s, median | requests/s by round | router CPU µs/request | haproxy CPU µs/request | access records / requests by round |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(row('off (ROUTER_LOG_LEVEL=warning)', off));
+  console.log(row('on (ROUTER_LOG_LEVEL=info, --log-format=json)', on));
+  console.log(`\non / off, median requests/s: ${(rps(on) / rps(off)).toFixed(3)} (${ROUNDS} rounds of wrk -t1 -c${CONNECTIONS} -d${DURATION} each, alternating)`);
 } finally {
   await backend.stop(true);
   rmSync(dir, { recursive: true, force: true });

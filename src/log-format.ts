@@ -57,27 +57,17 @@ function messageOf(parts: readonly unknown[]): string {
   return parts.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
 }
 
-const QUOTE = 34;
-const BACKSLASH = 92;
+const JSON_CONTROL = /[\x00-\x1f]/;
 
 /**
  * A string as JSON. Access-log lines come by the thousand a second, and
  * Bun's JSON.stringify (or a regex replace) takes microseconds on each;
- * one pass that only has quotes and backslashes to escape is several
- * times cheaper. Control characters (a line break, a tab) go the slow way.
+ * native searches and a split on quotes, the one thing haproxy's lines
+ * need escaped, are several times cheaper. Anything else goes the slow way.
  */
 function jsonString(text: string): string {
-  let out = '"';
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20) return JSON.stringify(text);
-    if (c === QUOTE || c === BACKSLASH) {
-      out += `${text.slice(from, i)}\\`;
-      from = i;
-    }
-  }
-  return `${out}${text.slice(from)}"`;
+  if (text.includes('\\') || JSON_CONTROL.test(text)) return JSON.stringify(text);
+  return `"${text.includes('"') ? text.split('"').join('\\"') : text}"`;
 }
 
 const jsonValue = (value: unknown) => (typeof value === 'string' ? jsonString(escapeLogText(value)) : JSON.stringify(value));
@@ -116,7 +106,8 @@ const LEVEL_COLOUR: Readonly<Record<string, string>> = { error: '\x1b[31m', warn
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
 
-function localTime(date: Date): string {
+/** A terminal's time of a record: local, to the millisecond. */
+export function localTime(date: Date): string {
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { createLogger, directInfo, escapeLogText, type LogFormat } from './log.ts';
+import { createLogger, escapeLogText, recordOutput, type LogFormat } from './log.ts';
 
 /** Raw characters that must never reach a log line from a message (tab and newline aside). */
 const RAW_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -64,16 +64,14 @@ describe('createLogger', () => {
   });
 });
 
-describe('directInfo', () => {
-  test.each<LogFormat>(['json', 'pretty'])('%s: the same line as info(), below the same level filter', (format) => {
+describe('recordOutput', () => {
+  test("a tagged logger's output is its root's; none below info", () => {
     const lines: string[] = [];
-    const logger = createLogger({ format, level: 'info', write: (line) => lines.push(line.replace(/^\S+ |"ts":"[^"]*"/, '')) }).withTag('access');
-    logger.info('GET / 200', { namespace: 'demo', route: 'hello' });
-    directInfo(logger)('GET / 200', { namespace: 'demo', route: 'hello' });
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe(lines[0]);
-    const quiet = createLogger({ format, level: 'warn', write: (line) => lines.push(line) }).withTag('access');
-    directInfo(quiet)('GET / 200');
-    expect(lines).toHaveLength(2);
+    const logger = createLogger({ format: 'json', level: 'info', write: (line) => lines.push(line) });
+    const output = recordOutput(logger.withTag('access'));
+    output?.write(Buffer.from('{"a":1}\n{"b":2}\n'));
+    expect(lines).toEqual(['{"a":1}\n', '{"b":2}\n']);
+    expect(output?.json).toBe(true);
+    expect(recordOutput(createLogger({ format: 'json', level: 'warn', write: () => {} }))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { fstatSync } from 'node:fs';
-import { createConsola, LogLevels, type ConsolaInstance, type LogObject } from 'consola';
+import { createConsola, LogLevels, type ConsolaInstance, type ConsolaReporter, type LogObject } from 'consola';
 import { jsonLine, prettyLine, type PrettyStyle } from './log-format.ts';
+import { batchedWriter, lineWriter, type LogWriter } from './log-output.ts';
 
 export { escapeLogText } from './log-format.ts';
 
@@ -48,26 +49,6 @@ export interface LoggerOptions {
   style?: PrettyStyle;
 }
 
-/**
- * Lines written together at the end of the current turn of the event loop:
- * a burst (hundreds of access-log lines read at once from haproxy) costs
- * one write, not one each. Whatever is pending is written before the
- * process exits.
- */
-function batched(stream: NodeJS.WriteStream): (line: string) => void {
-  let pending: string[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    stream.write(text);
-  };
-  process.on('exit', flush);
-  return (line) => {
-    if (pending.push(line) === 1) queueMicrotask(flush);
-  };
-}
-
 /** ISO time of a date, formatted once per millisecond: records come in bursts. */
 function isoDates(): (date: Date) => string {
   let last = Number.NaN;
@@ -79,32 +60,38 @@ function isoDates(): (date: Date) => string {
   };
 }
 
+/** How a logger writes its info records: what a writer of records that bypasses consola (the access log) needs. */
+export interface RecordOutput {
+  /** The logger's own line for a record. */
+  format(record: LogObject): string;
+  /** Whether lines are JSON, where a message's quotes and backslashes are escaped. */
+  json: boolean;
+  /** Takes whole lines formatted as the logger formats them, in order with the logger's own. */
+  write: LogWriter;
+}
+
+/** Each logger's output, by its reporter (which the tagged loggers derived from it share). */
+const outputs = new WeakMap<ConsolaReporter, RecordOutput>();
+
 export function createLogger(opts: LoggerOptions): Logger {
   const style = opts.style ?? (opts.write ? 'plain' : defaultStyle());
-  const out = opts.write ?? batched(process.stdout);
-  const err = opts.write ?? (opts.format === 'json' ? out : batched(process.stderr));
+  const out = opts.write ? lineWriter(opts.write) : batchedWriter(process.stdout);
+  const err = opts.write || opts.format === 'json' ? out : batchedWriter(process.stderr);
   const iso = isoDates();
   const format = opts.format === 'json' ? (o: LogObject) => jsonLine(o, iso(o.date)) : (o: LogObject) => prettyLine(o, style, style === 'plain' ? iso(o.date) : undefined);
+  const reporter: ConsolaReporter = { log: (o) => (o.level <= LogLevels.warn ? err : out)(format(o)) };
+  outputs.set(reporter, { format, json: opts.format === 'json', write: out });
   return createConsola({
     level: CONSOLA_LEVEL[opts.level],
     // consola folds repeated identical records into "(repeated N times)" a second later: access logs repeat,
     // and every one of them counts.
     throttle: 0,
-    reporters: [{ log: (o) => (o.level <= LogLevels.warn ? err : out)(format(o)) }],
+    reporters: [reporter],
   });
 }
 
-/**
- * Logs at info level straight through the logger's reporters, without
- * consola's per-call work (merging defaults, normalising arguments): for
- * access logs, which come by the thousand a second. Same records, same
- * output, same level filter.
- */
-export function directInfo(logger: Logger): (message: string, fields?: Record<string, string>) => void {
-  const tag = logger.options.defaults.tag ?? '';
-  return (message, fields) => {
-    if (logger.level < LogLevels.info) return;
-    const record = { date: new Date(), type: 'info', level: LogLevels.info, tag, args: fields ? [message, fields] : [message] } as LogObject;
-    for (const reporter of logger.options.reporters) reporter.log(record, { options: logger.options });
-  };
+/** Where `logger` writes its info records, or undefined when it logs no info records (or was not made here). */
+export function recordOutput(logger: Logger): RecordOutput | undefined {
+  const [reporter] = logger.options.reporters;
+  return logger.level >= LogLevels.info && reporter ? outputs.get(reporter) : undefined;
 }

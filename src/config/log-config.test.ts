@@ -35,7 +35,7 @@ describe('logConfig', () => {
       OUTPUT,
       {
         global: ['log stdout len 1024 format raw local1 info'],
-        defaults: [`log-format "@access %b ${HTTP_LOG_FORMAT}"`, 'error-log-format "@access %b %ci:%cp [%t] %ft/%fp: %[fc_err_str]"'],
+        defaults: [`log-format "@access %b ${HTTP_LOG_FORMAT}"`],
         tlsFrontend: [`log-format "@access %b ${TCP_LOG_FORMAT}"`],
         httpFrontend: [],
       },
@@ -43,7 +43,7 @@ describe('logConfig', () => {
     [
       "the router's output with the operator's format",
       { ...OUTPUT, format: QUOTED },
-      expect.objectContaining({ defaults: [`log-format "@access %b "${QUOTED}`, expect.stringMatching(/^error-log-format /)] }) as unknown as LogConfig,
+      expect.objectContaining({ defaults: [`log-format "@access %b "${QUOTED}`] }) as unknown as LogConfig,
     ],
     [
       'options and a request ID',

@@ -10,8 +10,6 @@ export const ACCESS_LOG_MARK = '@access';
 /** haproxy's own `option httplog` and `option tcplog` formats, written out. */
 export const HTTP_LOG_FORMAT = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r';
 export const TCP_LOG_FORMAT = '%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq';
-/** What haproxy logs for a connection that failed before a request (a TLS handshake, a PROXY header), with a mark. */
-const CONNECTION_ERROR_FORMAT = '%ci:%cp [%t] %ft/%fp: %[fc_err_str]';
 
 /** Configuration lines for haproxy's log, by the section they belong to. */
 export interface LogConfig {
@@ -65,11 +63,8 @@ export function logConfig(log: HaproxyLogOptions): LogConfig {
       return {
         // Non-blocking writes: haproxy drops a line rather than wait when the router falls behind.
         global: [`log stdout len ${log.maxLength} format raw ${log.facility} ${log.level}`],
-        defaults: [
-          `log-format ${log.format === undefined ? marked(HTTP_LOG_FORMAT) : `"${ACCESS_LOG_MARK} %b "${haproxyWord(log.format)}`}`,
-          `error-log-format ${marked(CONNECTION_ERROR_FORMAT)}`,
-          ...options,
-        ],
+        // No error-log-format: with one, haproxy 2.6 also logs a line ("Success") for many connections that simply end.
+        defaults: [`log-format ${log.format === undefined ? marked(HTTP_LOG_FORMAT) : `"${ACCESS_LOG_MARK} %b "${haproxyWord(log.format)}`}`, ...options],
         tlsFrontend: [`log-format ${marked(TCP_LOG_FORMAT)}`],
         httpFrontend,
       };

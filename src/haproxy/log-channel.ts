@@ -16,7 +16,7 @@ export interface LogChannel {
 export function openLogChannel(logger: Logger, path: string): LogChannel {
   const haproxyLog = logger.withTag('haproxy');
   const access = new AccessLog(logger.withTag('access'), (line) => haproxyLog.debug(line));
-  const fifo = LogFifo.open(path, access.line);
+  const fifo = LogFifo.open(path, access.lines);
   fifo.start();
   return { fd: fifo.writeFd, serve: (routes) => access.serve(routes), close: () => fifo.close() };
 }

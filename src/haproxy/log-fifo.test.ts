@@ -11,8 +11,9 @@ afterAll(() => dir.remove());
 function openCollecting(path: string) {
   const lines: string[] = [];
   let waiting: { n: number; resolve: () => void } | undefined;
-  const fifo = LogFifo.open(path, (line) => {
-    lines.push(line);
+  const fifo = LogFifo.open(path, (bytes) => {
+    expect(bytes.at(-1)).toBe(0x0a);
+    lines.push(...bytes.toString('utf8').split('\n').filter((line) => line !== ''));
     if (waiting && lines.length >= waiting.n) waiting.resolve();
   });
   const until = (n: number) => (lines.length >= n ? Promise.resolve() : new Promise<void>((resolve) => (waiting = { n, resolve })));
@@ -20,7 +21,7 @@ function openCollecting(path: string) {
 }
 
 describe('LogFifo', () => {
-  test('lines written by another process come whole, in order, without blank lines; close takes what is left', async () => {
+  test('lines written by another process come whole, in order; close takes what is left', async () => {
     const path = join(dir.path, 'a.fifo');
     const { fifo, lines, until } = openCollecting(path);
     fifo.start();
@@ -43,6 +44,17 @@ describe('LogFifo', () => {
     expect(lines).toEqual(['half', 'whole']);
   });
 
+  test('a character split across reads is whole', async () => {
+    const { fifo, lines, until } = openCollecting(join(dir.path, 'e.fifo'));
+    fifo.start();
+    writeSync(fifo.writeFd, Buffer.from([0x78, 0x0a, 0xc3]));
+    await until(1);
+    writeSync(fifo.writeFd, Buffer.from([0xa9, 0x0a]));
+    await until(2);
+    fifo.close();
+    expect(lines).toEqual(['x', 'é']);
+  });
+
   test('the pipe outlives a reader: what is written while nobody reads reaches the next one', async () => {
     const path = join(dir.path, 'c.fifo');
     const first = openCollecting(path);
@@ -58,6 +70,15 @@ describe('LogFifo', () => {
     await second.until(1);
     second.fifo.close();
     expect([first.lines, second.lines]).toEqual([['before'], ['after']]);
+  });
+
+  test('the pipe holds 1 MiB: a writer puts 512 KiB in before anyone reads', async () => {
+    const { fifo, lines } = openCollecting(join(dir.path, 'f.fifo'));
+    // With the system's default 64 KiB the writer would block until killed.
+    const writer = Bun.spawn(['sh', '-c', 'head -c 524288 /dev/zero | tr "\\0" "x"; echo'], { stdout: fifo.writeFd, timeout: 10_000 });
+    expect(await writer.exited).toBe(0);
+    fifo.close();
+    expect(lines.map((line) => line.length)).toEqual([524288]);
   });
 
   test('a file in its place is replaced by a pipe', () => {

@@ -1,15 +1,22 @@
 import { dlopen, FFIType, read } from 'bun:ffi';
 import { closeSync, constants, lstatSync, openSync, readSync, rmSync } from 'node:fs';
-import { LOG_FIFO_IDLE_READ_MS, LOG_FIFO_READ_MS } from './timeouts.ts';
+import { LOG_FIFO_IDLE_READ_MS, LOG_FIFO_READ_MS, LOG_FIFO_SMALL_READ_MS } from './timeouts.ts';
 
 function openLibc() {
   return dlopen('libc.so.6', {
     mkfifo: { args: [FFIType.cstring, FFIType.u32], returns: FFIType.i32 },
+    fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
   }).symbols;
 }
 
+const F_SETPIPE_SZ = 1031;
+/** What an unprivileged process may ask for (/proc/sys/fs/pipe-max-size): seconds of lines at any rate served here. */
+const PIPE_SIZE = 1 << 20;
+
 const READ_SIZE = 1 << 16;
+const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * haproxy's stdout, its log channel (`log stdout`: access logs), as a named
@@ -17,10 +24,12 @@ const READ_SIZE = 1 << 16;
  *
  * haproxy writes each log line on its own, as it happens; a stream that
  * wakes the router for each costs it more CPU per line than haproxy spends
- * logging it. Here nothing wakes the router: every few milliseconds it
- * takes what piled up in one read (backing off while nothing comes). The
- * pipe holds 64 KiB, tens of milliseconds of lines at any rate served
- * here; haproxy drops a line it cannot write rather than wait.
+ * logging it. Here nothing wakes the router: every few tens of
+ * milliseconds it takes what piled up in one read (backing off while
+ * nothing comes). The pipe is grown to 1 MiB, a second of lines at the
+ * rates served here (with the default 64 KiB, where the system refuses,
+ * it is read more often); haproxy drops a line it cannot write rather than
+ * wait.
  *
  * A named pipe outlives the router: haproxy, left serving by a hand-over or
  * a killed router, keeps writing to it, and the next router on the working
@@ -29,8 +38,8 @@ const READ_SIZE = 1 << 16;
  */
 export class LogFifo {
   private readonly buffer = Buffer.alloc(READ_SIZE);
-  private readonly decoder = new TextDecoder();
-  private pending = '';
+  /** Bytes of a line not finished by the last read, kept as bytes: a read may end inside a UTF-8 sequence. */
+  private partial: Buffer = EMPTY;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -38,15 +47,18 @@ export class LogFifo {
     private readonly readFd: number,
     /** The write end, for haproxy's stdout. */
     readonly writeFd: number,
-    private readonly onLine: (line: string) => void,
+    private readonly onLines: (lines: Buffer) => void,
+    /** How often to read while lines come: the pipe must not fill up in between. */
+    private readonly readMs: number,
   ) {}
 
   /**
    * Opens the pipe at `path`, making it first when there is none (anything
-   * else there is replaced); each line read (without its line end, blank
-   * lines dropped) goes to `onLine`.
+   * else there is replaced). What is read goes to `onLines` as bytes, whole
+   * lines only (separated and ended by line feeds), without copying: they
+   * must be used before it returns.
    */
-  static open(path: string, onLine: (line: string) => void): LogFifo {
+  static open(path: string, onLines: (lines: Buffer) => void): LogFifo {
     let isFifo = false;
     try {
       isFifo = lstatSync(path).isFIFO();
@@ -60,16 +72,17 @@ export class LogFifo {
     }
     // The read end first, non-blocking: opening the write end then neither blocks nor fails.
     const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    return new LogFifo(readFd, openSync(path, constants.O_WRONLY), onLine);
+    const large = openLibc().fcntl(readFd, F_SETPIPE_SZ, PIPE_SIZE) >= PIPE_SIZE;
+    return new LogFifo(readFd, openSync(path, constants.O_WRONLY), onLines, large ? LOG_FIFO_READ_MS : LOG_FIFO_SMALL_READ_MS);
   }
 
   /** Reads from now until close(). */
   start(): void {
-    let delay = LOG_FIFO_READ_MS;
+    let delay = this.readMs;
     const tick = () => {
       const bytes = this.drain();
       // Back off while idle, so a quiet router costs nothing; the first lines bring the pace back.
-      delay = bytes > 0 ? LOG_FIFO_READ_MS : Math.min(delay * 2, LOG_FIFO_IDLE_READ_MS);
+      delay = bytes > 0 ? this.readMs : Math.min(delay * 2, Math.max(this.readMs, LOG_FIFO_IDLE_READ_MS));
       if (!this.closed) this.timer = setTimeout(tick, delay).unref();
     };
     this.timer = setTimeout(tick, delay).unref();
@@ -88,16 +101,22 @@ export class LogFifo {
       }
       if (read <= 0) break;
       total += read;
-      this.pending += this.decoder.decode(this.buffer.subarray(0, read), { stream: true });
-      const lines = this.pending.split('\n');
-      this.pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const text = line.trimEnd();
-        if (text !== '') this.onLine(text);
-      }
+      this.take(this.buffer.subarray(0, read));
       if (read < READ_SIZE) break;
     }
     return total;
+  }
+
+  /** Hands on the complete lines of `bytes` (a line feed never falls inside a UTF-8 sequence), keeping the rest. */
+  private take(bytes: Buffer): void {
+    const end = bytes.lastIndexOf(NEWLINE) + 1;
+    if (end === 0) {
+      this.partial = Buffer.concat([this.partial, bytes]);
+      return;
+    }
+    const complete = this.partial.length > 0 ? Buffer.concat([this.partial, bytes.subarray(0, end)]) : bytes.subarray(0, end);
+    this.partial = end < bytes.length ? Buffer.from(bytes.subarray(end)) : EMPTY;
+    this.onLines(complete);
   }
 
   /** Takes the lines still in the pipe and closes both ends (the pipe stays, for the next router). */
