@@ -75,10 +75,6 @@ export class AccessRecords {
    * ASCII and must go through the logger.
    */
   add(src: Buffer, start: number, end: number, fields: Fields | undefined): boolean {
-    for (let i = start; i < end; i++) {
-      const c = src[i] as number;
-      if (c < 0x20 || c > 0x7e) return false;
-    }
     const now = Date.now();
     if (now !== this.prefixAt && this.time) {
       this.prefixAt = now;
@@ -87,16 +83,21 @@ export class AccessRecords {
     const suffix = this.suffix(fields);
     // At worst every byte is escaped.
     this.reserve(this.prefix.length + 2 * (end - start) + suffix.length);
+    const began = this.length;
     this.length += this.prefix.copy(this.out, this.length);
+    const escape = this.output.json;
     let from = start;
-    if (this.output.json) {
-      for (let i = start; i < end; i++) {
-        const c = src[i];
-        if (c !== QUOTE && c !== BACKSLASH) continue;
-        this.length += src.copy(this.out, this.length, from, i);
-        this.out[this.length++] = BACKSLASH;
-        from = i;
+    // One pass: check every byte, escaping as it goes; a byte the logger must see undoes the record.
+    for (let i = start; i < end; i++) {
+      const c = src[i] as number;
+      if (c < 0x20 || c > 0x7e) {
+        this.length = began;
+        return false;
       }
+      if (!escape || (c !== QUOTE && c !== BACKSLASH)) continue;
+      this.length += src.copy(this.out, this.length, from, i);
+      this.out[this.length++] = BACKSLASH;
+      from = i;
     }
     this.length += src.copy(this.out, this.length, from, end);
     this.length += suffix.copy(this.out, this.length);
