@@ -143,6 +143,39 @@ export interface ShutdownOptions {
   readonly drainTimeoutMs: number;
 }
 
+/** Basic-auth credentials of /metrics and the stats page: values, or files read at start (both files override both values, as upstream). */
+export type StatsCredentials =
+  | { readonly kind: 'values'; readonly user: string; readonly password: string }
+  | { readonly kind: 'files'; readonly userFile: string; readonly passwordFile: string };
+
+/** How the metrics read haproxy's `show stat` (ROUTER_METRICS_HAPROXY_*). */
+export interface StatsScrapeOptions {
+  readonly timeoutMs: number;
+  /** A reading serves every scrape for this long per 1000 rows, plus one. */
+  readonly baseIntervalMs: number;
+  /** Above this many servers, per-server metrics are left out. */
+  readonly serverThreshold: number;
+  /** The CSV columns exported. */
+  readonly columns: readonly number[];
+}
+
+/** The health and metrics endpoints (upstream's --listen-addr, --stats-port, --metrics-type and stats credentials). */
+export interface StatsOptions {
+  /** undefined: nothing listens. `host` "" is every address. */
+  readonly listen: { readonly host: string; readonly port: number } | undefined;
+  /** router: its own server (health, readiness, /metrics; --metrics-type=haproxy); haproxy: haproxy's stats page and /healthz. */
+  readonly server: 'router' | 'haproxy';
+  /** undefined: the protected paths need none, which the cross-checks allow on loopback addresses only. */
+  readonly credentials: StatsCredentials | undefined;
+  /** TLS beside plain HTTP on the router's server (ROUTER_METRICS_TLS_*). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string; readonly minVersion: TlsVersion } | undefined;
+  /** What readiness asks to find haproxy serving (ROUTER_METRICS_READY_HTTP_URL); undefined: the public frontend's health URI. */
+  readonly readyUrl: string | undefined;
+  /** Liveness asks haproxy's admin socket (ROUTER_BIND_PORTS_BEFORE_SYNC turns it off, as upstream). */
+  readonly adminSocketCheck: boolean;
+  readonly scrape: StatsScrapeOptions;
+}
+
 /** Where the default certificate comes from; upstream's precedence: contents, then file, then directory. */
 export type DefaultCertificateSource =
   | { readonly kind: 'pem'; readonly pem: string }
@@ -164,6 +197,7 @@ export interface RouterOptions {
   readonly listen: ListenOptions;
   readonly haproxy: HaproxyOptions;
   readonly shutdown: ShutdownOptions;
+  readonly stats: StatsOptions;
   readonly timeouts: Timeouts;
   readonly tls: TlsOptions;
   readonly operatorTls: OperatorTlsOptions;
@@ -180,6 +214,8 @@ export interface RouterOptions {
   readonly runtimeUpdates: boolean;
   /** Longest time routes run on spare backends before a reload gives them their own (--commit-interval). */
   readonly commitIntervalMs: number;
+  /** How many reloads one namespace may cause (--namespace-reload-burst, --namespace-reload-refill). */
+  readonly reloadBudget: { readonly burst: number; readonly refillMs: number };
   /** How often the TLS session-ticket keys are rotated while running (--tls-ticket-key-interval); the config only names their file. */
   readonly ticketKeyIntervalMs: number;
   /** Spare backends per route shape (--blueprint-route-pool-size). */

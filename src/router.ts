@@ -3,14 +3,14 @@ import { AdmissionIndex } from './admission/admission-index.ts';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
-import type { ConfigSettings } from './config/settings.ts';
+import { INTERNAL_HEALTH_PATH, type ConfigSettings } from './config/settings.ts';
+import { statsPageSettings, type StatsAuth } from './config/stats-page.ts';
 import { createCommitter } from './commit/committer.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './commit/ports.ts';
 import { desiredConfig } from './plan/desired-config.ts';
 import type { Source } from './domain/events.ts';
-import { errorMessage } from './errors.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
@@ -20,6 +20,8 @@ import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
 import { openLogChannel, type LogChannel } from './haproxy/log-channel.ts';
+import { readStatsCredentials } from './http/credentials.ts';
+import { startObservability } from './http/observability.ts';
 import { prepareWorkingDir, PRIVATE_DIR_MODE } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
@@ -75,7 +77,7 @@ export interface ResolvedFiles {
   ticketKeysPath: string;
 }
 
-export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles): ConfigSettings {
+export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles, statsAuth?: StatsAuth): ConfigSettings {
   return {
     ...options.listen,
     ...options.haproxy,
@@ -88,6 +90,8 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     certDir: paths.certDir,
     sniSocketPath: paths.sniSocket,
     noSniSocketPath: paths.noSniSocket,
+    monitorUri: options.stats.listen && options.stats.server === 'router' ? INTERNAL_HEALTH_PATH : undefined,
+    statsPage: statsPageSettings(options.stats, statsAuth),
   };
 }
 
@@ -112,24 +116,15 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     logs?.close();
     lock.release();
   };
-  const start = async () => {
-    await prepareWorkingDir(paths);
-    logs = openLogChannel(deps.logger, paths.logFifo);
-    return startLocked(options, deps, paths, logs, release);
-  };
-  return start().catch((err: unknown) => {
-    release();
-    throw err;
-  });
+  return prepareWorkingDir(paths)
+    .then(() => startLocked(options, deps, paths, (logs = openLogChannel(deps.logger, paths.logFifo)), release))
+    .catch((err: unknown) => {
+      release();
+      throw err;
+    });
 }
 
-async function startLocked(
-  options: RouterOptions,
-  deps: RouterDeps,
-  paths: WorkingPaths,
-  logs: LogChannel,
-  releaseWorkingDir: () => void,
-): Promise<RunningRouter> {
+async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
@@ -138,6 +133,7 @@ async function startLocked(
   const certs = new CertStore(paths.certDir);
   await certs.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
+  const statsAuth = await readStatsCredentials(options.stats);
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
@@ -156,6 +152,15 @@ async function startLocked(
       scheduler.requestNow();
     },
   });
+  const observability = await startObservability({
+    stats: options.stats,
+    publicListen: options.listen,
+    auth: statsAuth,
+    adminSocket: paths.adminSocket,
+    socketDir: paths.run,
+    haproxyStarted: () => supervisor.supervising,
+    logger: deps.logger,
+  });
   const state = new RouterState();
   const wiring = deps.source
     ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, hostAddresses: undefined }
@@ -163,7 +168,7 @@ async function startLocked(
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
   const admission = new AdmissionIndex(options.admission, tlsValidator?.validate);
-  const settings = settingsFromOptions(options, paths, files);
+  const settings = settingsFromOptions(options, paths, files, statsAuth);
   const fdLimit = readOpenFileLimit();
   const reloads = reloadCounter();
   const committer = createCommitter({
@@ -196,12 +201,16 @@ async function startLocked(
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
     commitIntervalMs: options.commitIntervalMs,
+    reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
+    takeEventsReceivedAt: () => state.takeReceivedAt(),
     observers: [
+      observability.observe,
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
-      (outcome) => wiring.status?.update(verdictsOf(state.routes, outcome)),
-      (outcome) => outcome.backendRoutes && logs.serve(outcome.backendRoutes),
+      // A failed commit decided nothing: every route keeps the status it has.
+      (outcome) => outcome.result !== 'failed' && wiring.status?.update(verdictsOf(outcome)),
+      (outcome) => outcome.running && logs.serve(outcome.running),
     ],
     logger: deps.logger,
   });
@@ -227,20 +236,24 @@ async function startLocked(
     },
     (err) => {
       firstError ??= err;
-      log.error(`commit failed: ${errorMessage(err)}`);
       // Once haproxy runs, a failed commit (a full disk, a busy socket) is tried again rather than forgotten.
       if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
     },
   );
   const source = wiring.source;
-  await source.start({
-    apply(events) {
-      if (state.apply(events)) scheduler.request();
-    },
-    synced() {
-      scheduler.enable();
-    },
-  });
+  await source
+    .start({
+      apply(events) {
+        if (state.apply(events)) scheduler.request();
+      },
+      synced() {
+        scheduler.enable();
+      },
+    })
+    .catch(async (err: unknown) => {
+      await observability.stop();
+      throw err;
+    });
   // An empty source still gets a serving haproxy (every host answers 503).
   scheduler.request();
   await scheduler.flush();
@@ -254,6 +267,7 @@ async function startLocked(
     await source.stop();
     await scheduler.stop();
     committer.stop();
+    await observability.stop();
   };
   if (!supervisor.supervising) {
     await stopIntake();
@@ -262,6 +276,7 @@ async function startLocked(
   }
   ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
   const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, supervisor, releaseWorkingDir, log });
+  observability.serving(shutdown);
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),

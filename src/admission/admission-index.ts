@@ -106,7 +106,7 @@ export class AdmissionIndex {
         if (v.notice !== undefined) notices.set(key, v.notice);
       }
     }
-    return { admitted: sortOldestFirst(admitted) as AdmittedRoute[], rejected, notices };
+    return { admitted: sortOldestFirst(admitted) as AdmittedRoute[], rejected, notices, considered: this.routes };
   }
 
   private index(key: string, route: Route): void {

@@ -30,6 +30,11 @@ export interface AdmissionResult {
   rejected: Map<string, Rejection>;
   /** Admitted routes with annotations the router could not honour, by `namespace/name`: what it says about them. */
   notices: Map<string, string>;
+  /**
+   * The routes decided on, as written, by `namespace/name`: what a later step
+   * of the same commit must read them as (the source may have moved on).
+   */
+  considered: ReadonlyMap<string, Route>;
 }
 
 function withResolvedHost(route: Route, settings: AdmissionSettings): Route {
@@ -97,7 +102,9 @@ export function admitRoutes(
   const admitted: AdmittedRoute[] = [];
   const rejected = new Map<string, Rejection>();
   const notices = new Map<string, string>();
+  const considered = new Map<string, Route>();
   for (const original of sortOldestFirst(routes)) {
+    considered.set(objectKey(original), original);
     const route = withResolvedHost(original, settings);
     const key = objectKey(route);
     const hostRejection = firstRejection(route, hostStages);
@@ -117,5 +124,5 @@ export function admitRoutes(
     if (notice !== undefined) notices.set(key, notice);
     admitted.push(options === NO_OPTIONS ? outcome.served : { ...outcome.served, options });
   }
-  return { admitted, rejected, notices };
+  return { admitted, rejected, notices, considered };
 }

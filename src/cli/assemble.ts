@@ -3,6 +3,7 @@ import { resolveCiphers } from '../config/ciphers.ts';
 import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import type { LogLevelName } from '../log.ts';
 import type { DefaultCertificateSource, HaproxyLogOptions, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
+import { statsOptions } from './assemble-stats.ts';
 import { kubernetesChosen } from './cross-check.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
 import { settingNotes, settingWarnings } from './warnings.ts';
@@ -25,6 +26,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
       gracefulDelayMs: s.value('ROUTER_GRACEFUL_SHUTDOWN_DELAY'),
       drainTimeoutMs: s.value('ROUTER_MAX_SHUTDOWN_TIMEOUT') * 1000,
     },
+    stats: statsOptions(s),
     timeouts: {
       connectMs: s.value('ROUTER_DEFAULT_CONNECT_TIMEOUT'),
       clientMs: s.value('ROUTER_DEFAULT_CLIENT_TIMEOUT'),
@@ -51,6 +53,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     intervalMs: s.value('--interval'),
     runtimeUpdates: s.get('--haproxy-config-manager') ?? s.value('--runtime-updates'),
     commitIntervalMs: s.value('--commit-interval'),
+    reloadBudget: { burst: s.value('--namespace-reload-burst'), refillMs: s.value('--namespace-reload-refill') },
     ticketKeyIntervalMs: s.value('--tls-ticket-key-interval'),
     sparesPerShape: s.value('--blueprint-route-pool-size'),
     routerName: s.value('--name'),

@@ -11,6 +11,7 @@ import { HAPROXY_ENV, HAPROXY_FLAGS } from './table/haproxy.ts';
 import { KUBERNETES_FLAGS } from './table/kubernetes.ts';
 import { LOGGING_ENV, LOGGING_FLAGS } from './table/logging.ts';
 import { ROUTING_ENV, ROUTING_FLAGS } from './table/routing.ts';
+import { STATS_ENV, STATS_FLAGS } from './table/stats.ts';
 import type { EnvSpec, EnvTable, FlagSpec, FlagTable, PlannedIssue, ValueOfType } from './table/spec.ts';
 import { TLS_ENV, TLS_FLAGS } from './table/tls.ts';
 
@@ -19,13 +20,14 @@ export const FLAGS = {
   ...ROUTING_FLAGS,
   ...HAPROXY_FLAGS,
   ...TLS_FLAGS,
+  ...STATS_FLAGS,
   ...LOGGING_FLAGS,
   ...KUBERNETES_FLAGS,
   ...NOT_IMPLEMENTED_FLAGS,
 } as const satisfies FlagTable;
 
 /** Every environment variable read without a flag, implemented or not. */
-export const ENV_SETTINGS = { ...ROUTING_ENV, ...HAPROXY_ENV, ...TLS_ENV, ...LOGGING_ENV, ...NOT_IMPLEMENTED_ENV } as const satisfies EnvTable;
+export const ENV_SETTINGS = { ...ROUTING_ENV, ...HAPROXY_ENV, ...TLS_ENV, ...STATS_ENV, ...LOGGING_ENV, ...NOT_IMPLEMENTED_ENV } as const satisfies EnvTable;
 
 export type FlagName = keyof typeof FLAGS;
 export type EnvName = keyof typeof ENV_SETTINGS;

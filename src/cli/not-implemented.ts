@@ -4,10 +4,10 @@
  * one (even through its environment variable) is an error that says so;
  * implementing one moves its entry into the table of its group (table/).
  */
-import { PORT, type EnvSpec, type FlagTable, type HelpGroup, type PlannedIssue, type ValueType } from './table/spec.ts';
+import type { EnvSpec, FlagTable, HelpGroup, PlannedIssue, ValueType } from './table/spec.ts';
 
 export const NOT_IMPLEMENTED_FLAGS = {
-  // Issue #11, operations: health, stats and metrics endpoints, access logs, shutdown, what upstream deployments set.
+  // Issue #11, operations: what upstream deployments carry that is not implemented yet.
   '--upgrade-validation': {
     type: 'boolean',
     env: ['UPGRADE_VALIDATION'],
@@ -34,47 +34,6 @@ export const NOT_IMPLEMENTED_FLAGS = {
     help: 'Test only: always remove the UnservableInFutureVersions condition.',
     issue: 11,
     upstream: { values: ['false'], means: 'nothing to force' },
-  },
-  '--metrics-type': {
-    type: 'enum',
-    choices: ['haproxy'],
-    env: ['ROUTER_METRICS_TYPE'],
-    group: 'Stats & metrics',
-    help: 'Serve Prometheus metrics and health checks on the stats port.',
-    issue: 11,
-  },
-  '--listen-addr': {
-    type: 'string',
-    metavar: 'HOST:PORT',
-    env: ['ROUTER_LISTEN_ADDR'],
-    group: 'Stats & metrics',
-    help: 'Address of the health and metrics server; its port overrides --stats-port.',
-    issue: 11,
-  },
-  '--stats-port': { ...PORT, env: ['STATS_PORT'], group: 'Stats & metrics', help: 'Port of the stats page, health checks and metrics.', issue: 11 },
-  '--stats-user': { type: 'string', env: ['STATS_USERNAME'], group: 'Stats & metrics', help: 'Basic-auth user for stats and metrics.', issue: 11 },
-  '--stats-password': {
-    type: 'string',
-    env: ['STATS_PASSWORD'],
-    group: 'Stats & metrics',
-    help: 'Basic-auth password for stats and metrics.',
-    issue: 11,
-  },
-  '--stats-user-file': {
-    type: 'string',
-    metavar: 'PATH',
-    env: ['STATS_USERNAME_FILE'],
-    group: 'Stats & metrics',
-    help: 'File holding the stats user (with --stats-password-file, overrides both above).',
-    issue: 11,
-  },
-  '--stats-password-file': {
-    type: 'string',
-    metavar: 'PATH',
-    env: ['STATS_PASSWORD_FILE'],
-    group: 'Stats & metrics',
-    help: 'File holding the stats password.',
-    issue: 11,
   },
   // Issue #13, per-route annotations and the global haproxy settings upstream's template reads.
   '--capture-http-request-headers': {
@@ -193,21 +152,6 @@ function planned<Name extends string>(issue: PlannedIssue, group: HelpGroup, ent
 const same = (value: string, means: string): Upstream => ({ values: [value], means });
 
 export const NOT_IMPLEMENTED_ENV = {
-  ...planned(11, 'Stats & metrics', {
-    ROUTER_BIND_PORTS_BEFORE_SYNC: ['boolean', 'Omit the admin-socket liveness check.'],
-    ROUTER_METRICS_HAPROXY_SCRAPE_URI: ['string', 'Where metrics read haproxy stats.'],
-    ROUTER_METRICS_HAPROXY_TIMEOUT: ['duration', 'Stats scrape timeout.'],
-    ROUTER_METRICS_HAPROXY_BASE_SCRAPE_INTERVAL: ['duration', 'Minimum scrape interval per 1000 stats rows.'],
-    ROUTER_METRICS_HAPROXY_SERVER_THRESHOLD: ['int', 'Server count above which per-server metrics are dropped.'],
-    ROUTER_METRICS_HAPROXY_EXPORTED: ['list', 'Stats CSV columns to export.'],
-    ROUTER_METRICS_HAPROXY_PID_FILE: ['string', 'PID file for haproxy process metrics.'],
-    ROUTER_METRICS_READY_HTTP_URL: ['string', 'URL the readiness check probes.'],
-    ROUTER_METRICS_TLS_CERT_FILE: ['string', 'Certificate to serve metrics over TLS.'],
-    ROUTER_METRICS_TLS_KEY_FILE: ['string', 'Key to serve metrics over TLS.'],
-    ROUTER_METRICS_TLS_CIPHERS: ['string', 'TLS ciphers of the metrics server.'],
-    ROUTER_METRICS_TLS_MIN_VERSION: ['string', 'Minimum TLS version of the metrics server.'],
-    ROUTER_METRICS_TLS_CURVES: ['string', 'TLS curves of the metrics server.'],
-  }),
   ...planned(13, 'haproxy', {
     ROUTER_USE_PROXY_PROTOCOL: ['boolean', 'accept-proxy on the public binds.', same('false', 'the public ports take connections without a PROXY header')],
     ROUTER_IP_V4_V6_MODE: ['string', 'v4, v6 or v4v6 binds.', same('v4', 'the public ports listen on IPv4 (--bind-address picks another address)')],
@@ -245,6 +189,10 @@ export const NOT_IMPLEMENTED_ENV = {
   }),
   ...planned('later', 'Stats & metrics', {
     OPENSHIFT_PROFILE: ['string', 'Go profiling (cpu, mem, web).'],
+    ROUTER_METRICS_HAPROXY_SCRAPE_URI: ['string', 'Where metrics read haproxy stats (router reads its own admin socket).'],
+    ROUTER_METRICS_HAPROXY_PID_FILE: ['string', 'PID file for haproxy_process_* metrics.'],
+    ROUTER_METRICS_TLS_CIPHERS: ['string', 'TLS ciphers of the metrics server (Go names).'],
+    ROUTER_METRICS_TLS_CURVES: ['string', 'TLS curves of the metrics server.'],
   }),
   ...planned('later', 'Logging', {
     OPENSHIFT_ON_PANIC: ['string', 'Go panic behaviour.'],

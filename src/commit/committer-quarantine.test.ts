@@ -49,6 +49,25 @@ describe('committer: what haproxy or the disk refuses', () => {
     expect(second.admitted.map((r) => r.name)).toEqual(['a']);
   });
 
+  test('a certificate fixed while haproxy -c runs on the broken one is tried, not quarantined as refused', async () => {
+    const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
+    h.put(A, ONE_POD);
+    h.put(edge, slice('e', ['10.0.0.9']));
+    const fixed = { ...edge, tls: routeTls('edge', { certificate: 'FIXED', key: 'KEY' }) };
+    const refusal = { ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] };
+    const check = h.checker.check.bind(h.checker);
+    h.checker.check = async (path) => {
+      if (h.checker.checked.length > 0) return check(path);
+      await check(path);
+      // The owner fixes its certificate while haproxy checks the broken one.
+      h.put(fixed);
+      return refusal;
+    };
+    const c = h.committer({ runtimeUpdates: false });
+    expect((await c.commit()).quarantined).toEqual(['default/e']);
+    expect((await c.commit()).admitted.map((r) => r.name)).toEqual(['a', 'e']);
+  });
+
   test('a candidate haproxy refuses as a whole is not tried again until the files change', async () => {
     h.put(A, ONE_POD);
     const c = h.committer();

@@ -142,6 +142,34 @@ describe('committer', () => {
     c.stop();
   });
 
+  test('a restart that read the configuration before a pending load activated the next one is reloaded, not trusted', async () => {
+    h.put(A, ONE_POD);
+    const c = h.committer();
+    expect((await c.commit()).result).toBe('started');
+    // haproxy died; its restart reads `conf` (the first generation) now...
+    h.haproxy.running = false;
+    await h.haproxy.restart();
+    // ...while a commit changes only the route's path (the same servers, other map entries).
+    h.put({ ...A, path: '/shop' });
+    expect((await c.commit()).load?.kind).toBe('pending');
+    h.haproxy.running = true;
+    c.workerRestarted();
+    const after = await c.commit();
+    expect(after.result).toBe('reloaded');
+    expect(reasonsOf(after)).toEqual(['worker-out-of-step']);
+  });
+
+  test('a commit that throws reaches the observers as failed', async () => {
+    h.put(A, ONE_POD);
+    const c = h.committer({
+      desired: () => {
+        throw new Error('no room');
+      },
+    });
+    await expect(c.commit()).rejects.toThrow('no room');
+    expect(h.outcomes.map((o) => [o.result, o.error])).toEqual([['failed', 'no room']]);
+  });
+
   test('an observer that throws does not undo the commit', async () => {
     h.put(A, ONE_POD);
     const c = h.committer({

@@ -11,19 +11,23 @@ import {
   candidateAccepted,
   candidateRefused,
   markApplied,
+  quarantined,
+  reloadCharged,
   reloadStarted,
   workerLoaded,
   workerOutOfStep,
   type AppliedState,
 } from '../plan/applied-state.ts';
 import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-step.ts';
+import { DEFAULT_RELOAD_BUDGET, type ReloadBudget } from '../plan/reload-budget.ts';
 import type { DesiredConfig } from '../plan/desired-config.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
-import { loadConfiguration, type LoadedResult, type LoadTimings } from './loader.ts';
-import { backendRoutes, type CommitKind, type CommitObserver, type CommitOutcome } from './outcome.ts';
+import { loadConfiguration } from './loader.ts';
+import { commandKinds, loadedOutcome, RETRY_AFTER_FAILURE_MS, type CommitObserver, type CommitOutcome } from './outcome.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
 import { BackgroundCheck } from './background-check.ts';
+import { HoldTimer } from './hold-timer.ts';
 import { checkLoadedWorker } from './worker-check.ts';
 
 export interface CommitterDeps {
@@ -42,8 +46,12 @@ export interface CommitterDeps {
   reloadIntervalMs: number;
   /** Longest time routes run on spare backends before a reload (--commit-interval). */
   commitIntervalMs: number;
+  /** How many reloads one namespace may cause; default DEFAULT_RELOAD_BUDGET. */
+  reloadBudget?: ReloadBudget;
   /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
   requestCommit(): void;
+  /** Takes the arrival time of the oldest source event not yet taken by a commit (router-state.ts). */
+  takeEventsReceivedAt?(): number | undefined;
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;
@@ -64,10 +72,7 @@ export interface Committer {
   checksDone(): Promise<void>;
 }
 
-/** How long a commit that failed for a reason that may pass (a reload, a check that could not run) waits before trying again. */
-const RETRY_AFTER_FAILURE_MS = 2000;
-
-type Result = Omit<CommitOutcome, 'admitted' | 'rejections' | 'notices' | 'durationMs'>;
+type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'durationMs'>;
 
 /**
  * The commit shell: reads the desired configuration, asks the pure step
@@ -81,7 +86,14 @@ export function createCommitter(deps: CommitterDeps): Committer {
   const applier = new RuntimeApplier(deps.runtime, log);
   let state: AppliedState = INITIAL_STATE;
   let restarted = false;
-  let holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * A load went `pending` while haproxy restarted: the restarted master may
+   * have read the generation before it, so its servers matching the model
+   * proves nothing about its maps; it is reloaded instead.
+   */
+  let loadedDuringRestart = false;
+  const budget = deps.reloadBudget ?? DEFAULT_RELOAD_BUDGET;
+  const hold = new HoldTimer(deps.commitIntervalMs, () => deps.requestCommit(), now);
   const background = new BackgroundCheck({
     checker: deps.checker,
     onRefused() {
@@ -98,6 +110,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     runtimeUpdates: deps.runtimeUpdates,
     reloadIntervalMs: deps.reloadIntervalMs,
     commitIntervalMs: deps.commitIntervalMs,
+    reloadBudget: budget,
   });
 
   async function applied(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined): Promise<void> {
@@ -109,9 +122,16 @@ export function createCommitter(deps: CommitterDeps): Committer {
   }
 
   async function afterLoad(): Promise<void> {
+    const stale = restarted && loadedDuringRestart;
     restarted = false;
+    loadedDuringRestart = false;
     applier.forgetWorker();
     state = workerLoaded(state);
+    if (stale) {
+      state = workerOutOfStep(state, 'worker-out-of-step');
+      deps.requestCommit();
+      return;
+    }
     if (state.model && !(await checkLoadedWorker(deps.runtime, state.model, log))) {
       state = workerOutOfStep(state, 'worker-out-of-step');
       deps.requestCommit();
@@ -144,7 +164,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         haproxy: deps.haproxy,
         loadStarting: () => {
           state = reloadStarted(state, now());
-          applier.forgetWorker();
+          applier.pauseRetries();
         },
         now,
       },
@@ -154,19 +174,24 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (result.kind === 'refused') {
       const q = quarantineRefused(state.quarantine, result.output, candidates);
       if (q.added.length > 0) {
-        state = { ...state, quarantine: q.quarantine };
+        state = quarantined(state, q.quarantine);
         return { result: 'rejected-by-haproxy', retryAfterMs: 0, quarantined: q.added, refusal: result.output };
       }
       state = candidateRefused(state, plan.files);
       return { result: 'rejected-by-haproxy', refusal: result.output };
     }
     state = candidateAccepted(state);
-    if (result.kind !== 'failed') {
+    if (result.kind === 'failed') applier.resumeRetries();
+    else {
+      // A new worker (or the restart to come) never had the old one's servers waiting for deletion.
+      applier.forgetWorker();
       background.checked(result.generation);
       await applied(plan.files, plan.model, plan.plain);
     }
+    if (result.kind !== 'started' && result.kind !== 'pending') state = reloadCharged(state, plan.reasons, now(), budget);
+    if (result.kind === 'pending') loadedDuringRestart = true;
     if (result.kind === 'started' || result.kind === 'reloaded') await afterLoad();
-    return loadOutcome(result, timings, plan);
+    return loadedOutcome(result, timings, plan.reasons);
   }
 
   async function carryOut(plan: CommitPlan, model: ConfigModel, candidates: ReadonlyMap<string, Route>): Promise<Result> {
@@ -175,7 +200,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (unwritten.length > 0) {
       const q = quarantineUnwritten(state.quarantine, unwritten, candidates);
       if (q.unknown.length > 0) throw new Error(`could not write ${q.unknown.map((f) => `${f.name} (${f.code})`).join(', ')}`);
-      state = { ...state, quarantine: q.quarantine };
+      state = quarantined(state, q.quarantine);
       // The same commit again, without those routes: they hold their hosts, and nobody else waits.
       return { result: 'deferred', retryAfterMs: 0, quarantined: q.added };
     }
@@ -189,7 +214,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     let runtime: Result['runtime'];
     if (plan.kind === 'runtime') {
       const result = await applyRuntime(plan.files, plan.model, plan.plain, plan.commands);
-      runtime = { commands: plan.commands.length, ...(result.ok ? {} : { failure: result.failure }) };
+      runtime = { commands: plan.commands.length, kinds: commandKinds(plan.commands), ...(result.ok ? {} : { failure: result.failure }) };
       if (result.ok) return { result: 'runtime', runtime };
       // Out of step now: the step plans the reload (or its deferral) from there.
       plan = planCommit(state, input(model), deps.render);
@@ -197,88 +222,70 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (plan.kind === 'defer') {
       if (plan.subset) {
         const result = await applyRuntime(plan.subset.files, plan.subset.model, undefined, plan.subset.commands);
-        runtime = { commands: plan.subset.commands.length, ...(result.ok ? {} : { failure: result.failure }) };
+        runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
-      return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, ...(runtime ? { runtime } : {}) };
+      return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, overBudget: plan.overBudget, ...(runtime ? { runtime } : {}) };
     }
     if (plan.kind !== 'reload') throw new Error(`commit step planned ${plan.kind} for a worker out of step`);
     return { ...(await load(plan, candidates)), ...(runtime ? { runtime } : {}) };
   }
 
-  /** Routes on spares must get their own backends within --commit-interval: a commit is due when the hold runs out. */
-  function syncHoldTimer(): void {
-    if (state.heldSince === undefined) {
-      clearTimeout(holdTimer);
-      holdTimer = undefined;
-    } else if (holdTimer === undefined) {
-      holdTimer = setTimeout(
-        () => {
-          holdTimer = undefined;
-          deps.requestCommit();
-        },
-        Math.max(0, state.heldSince + deps.commitIntervalMs - now()),
-      );
-      // A pending flush must not keep a stopping router alive.
-      holdTimer.unref();
+  function notify(outcome: CommitOutcome): void {
+    for (const observe of deps.observers) {
+      try {
+        observe(outcome);
+      } catch (err) {
+        // What watches commits must not undo one: the commit happened.
+        log.error(`a commit observer failed: ${errorMessage(err)}`);
+      }
     }
+  }
+
+  async function commit(): Promise<CommitOutcome> {
+    const startedAt = now();
+    if (restarted && deps.haproxy.running) await afterLoad();
+    // With no await in between, the events taken here are exactly those the routes and slices read next hold.
+    const eventsReceivedAt = deps.takeEventsReceivedAt?.();
+    const q = applyQuarantine(state.quarantine, deps.routes().values());
+    state = quarantined(state, q.quarantine);
+    const desired = deps.desired(deps.routes().values(), q.held);
+    // From here on the routes are read as this commit decided on them: the source may move on meanwhile.
+    const plan = planCommit(state, input(desired.model), deps.render);
+    const result = await carryOut(plan, desired.model, desired.considered);
+    hold.sync(state.heldSince);
+    return {
+      ...result,
+      routes: desired.considered,
+      admitted: desired.admitted,
+      rejections: desired.rejected,
+      notices: desired.notices,
+      maxConnections: desired.model.settings.maxConnections,
+      durationMs: now() - startedAt,
+      ...(eventsReceivedAt === undefined ? {} : { eventsReceivedAt }),
+      ...(state.model ? { running: state.model } : {}),
+    };
   }
 
   return {
     async commit() {
       const startedAt = now();
-      if (restarted && deps.haproxy.running) await afterLoad();
-      const routes = deps.routes();
-      const q = applyQuarantine(state.quarantine, routes.values());
-      state = { ...state, quarantine: q.quarantine };
-      const desired = deps.desired(routes.values(), q.held);
-      const rejections = desired.rejected;
-      const plan = planCommit(state, input(desired.model), deps.render);
-      const result = await carryOut(plan, desired.model, routes);
-      syncHoldTimer();
-      const outcome: CommitOutcome = {
-        ...result,
-        admitted: desired.admitted,
-        rejections,
-        notices: desired.notices,
-        maxConnections: desired.model.settings.maxConnections,
-        backendRoutes: backendRoutes(state.model),
-        durationMs: now() - startedAt,
-      };
-      for (const observe of deps.observers) {
-        try {
-          observe(outcome);
-        } catch (err) {
-          // What watches commits must not undo one: the commit happened.
-          log.error(`a commit observer failed: ${errorMessage(err)}`);
-        }
+      try {
+        const outcome = await commit();
+        notify(outcome);
+        return outcome;
+      } catch (err) {
+        // Metrics and logs see a failed commit too; the scheduler tries again.
+        notify({ result: 'failed', error: errorMessage(err), routes: new Map(), admitted: [], rejections: new Map(), notices: new Map(), durationMs: now() - startedAt });
+        throw err;
       }
-      return outcome;
     },
     workerRestarted() {
       restarted = true;
     },
     stop() {
-      clearTimeout(holdTimer);
-      holdTimer = undefined;
+      hold.stop();
       background.stop();
     },
     checksDone: () => background.idle(),
-  };
-}
-
-const LOAD_KINDS: Record<LoadedResult['kind'], CommitKind> = {
-  started: 'started',
-  pending: 'reloaded',
-  reloaded: 'reloaded',
-  died: 'reloaded',
-  failed: 'reload-failed',
-};
-
-function loadOutcome(result: LoadedResult, timings: LoadTimings, plan: Extract<CommitPlan, { kind: 'reload' }>): Result {
-  return {
-    result: LOAD_KINDS[result.kind],
-    load: { ...result, ...timings },
-    ...(result.kind === 'started' ? {} : { reloadReasons: plan.reasons }),
-    ...(result.kind === 'failed' ? { retryAfterMs: RETRY_AFTER_FAILURE_MS } : {}),
   };
 }

@@ -58,3 +58,22 @@ test('a busy delete stays pending until cancelled', async () => {
   retries.cancel([ref]);
   expect(retries.size).toBe(0);
 });
+
+test('paused for a reload that then fails, the retries carry on against the old worker', async () => {
+  const c = gatedClient();
+  const retries = new DeleteRetries(() => c.client, logger);
+  retries.add([ref]);
+  await c.started();
+  retries.pause();
+  c.release();
+  await Bun.sleep(0);
+  // The answer to the retry in flight is dropped, but the server stays on record.
+  expect(retries.has(ref)).toBe(true);
+  const before = c.calls.length;
+  retries.resume();
+  await c.started();
+  while (c.calls.length === before) await Bun.sleep(1);
+  expect(c.calls.at(-1)?.map((cmd) => cmd.kind)).toEqual(['set-drain', 'set-maint', 'del-server']);
+  retries.clear();
+  c.release();
+});

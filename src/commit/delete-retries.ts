@@ -32,9 +32,23 @@ export class DeleteRetries {
   }
 
   clear(): void {
+    this.pause();
+    this.pending.clear();
+  }
+
+  /**
+   * Stops every retry, keeping the servers on record: while haproxy
+   * reloads, a retry could reach the new worker, which may serve a server
+   * of that name. resume() retries them again (the reload failed, the old
+   * worker still holds them); clear() forgets them (a new worker serves).
+   */
+  pause(): void {
     this.epoch++;
     for (const p of this.pending.values()) clearTimeout(p.timer);
-    this.pending.clear();
+  }
+
+  resume(): void {
+    for (const p of [...this.pending.values()]) this.schedule(p.ref, p.attempt);
   }
 
   /** Forgets pending deletions of servers the model wants again (their re-adding decides what happens). */

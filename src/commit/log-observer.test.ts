@@ -4,7 +4,7 @@ import { captureLogs } from '../../test/support/log-capture.ts';
 import { logObserver, reloadCounter } from './log-observer.ts';
 import type { CommitOutcome } from './outcome.ts';
 
-const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', admitted: [], rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
+const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: [], rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
 const reload = (kind: 'reloaded' | 'pending', codes: string[]): CommitOutcome =>
   outcome({
     result: 'reloaded',

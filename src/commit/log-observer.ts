@@ -75,6 +75,10 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
   }
 
   function haproxy(outcome: CommitOutcome): void {
+    if (outcome.result === 'failed') log.error(`commit failed: ${outcome.error}`);
+    if (outcome.overBudget) {
+      log.warn(`reload held back: the namespaces that need it used up their reload budget (${describeReasons(outcome.reloadReasons ?? [])}); retrying in ${outcome.retryAfterMs} ms`);
+    }
     if (outcome.runtime?.failure !== undefined) log.warn(`runtime update failed (${outcome.runtime.failure}); reloading instead`);
     const refusal = outcome.refusal ?? [];
     if (outcome.result === 'deferred' && outcome.refusal) log.warn(`could not check the new configuration (${refusal.join('; ') || 'no output'}); retrying`);
@@ -99,9 +103,11 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
   }
 
   return (outcome) => {
-    rejections(outcome);
-    routes(outcome);
-    notices(outcome);
+    if (outcome.result !== 'failed') {
+      rejections(outcome);
+      routes(outcome);
+      notices(outcome);
+    }
     maxConnections(outcome);
     haproxy(outcome);
   };

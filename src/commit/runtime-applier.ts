@@ -61,4 +61,14 @@ export class RuntimeApplier {
     this.deletes.clear();
     this.waiting.clear();
   }
+
+  /** While a reload is in flight: no retry may reach whichever worker answers. */
+  pauseRetries(): void {
+    this.deletes.pause();
+  }
+
+  /** The reload failed: the old worker still waits for its deletions. */
+  resumeRetries(): void {
+    this.deletes.resume();
+  }
 }

@@ -6,6 +6,22 @@
  */
 import type { HaproxyLogOptions, HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
 
+/**
+ * What the public frontend answers by itself when the router's readiness
+ * asks whether haproxy serves (openshift-router's path, so probes written
+ * for it work).
+ */
+export const INTERNAL_HEALTH_PATH = '/_______internal_router_healthz';
+
+/** haproxy's own stats page (`listen stats`), served when --metrics-type does not name the router's server. */
+export interface StatsPageSettings {
+  /** An IP literal; "" binds every address. */
+  readonly host: string;
+  readonly port: number;
+  /** `stats auth`; undefined: no page, only /healthz, as openshift-router. */
+  readonly auth: { readonly user: string; readonly password: string } | undefined;
+}
+
 export interface TlsSettings extends TlsOptions {
   /** Session-ticket keys shared by every generation, so TLS resumption survives reloads. */
   readonly ticketKeysPath: string;
@@ -23,5 +39,8 @@ export interface ConfigSettings extends ListenOptions, HaproxyOptions {
   /** Spare backends of each shape (http, edge, passthrough) that new routes take over without a reload. */
   readonly sparesPerShape: number;
   readonly tls: TlsSettings;
+  /** A path the public frontend answers by itself (`monitor-uri`): INTERNAL_HEALTH_PATH when the router's health server runs. */
+  readonly monitorUri: string | undefined;
+  readonly statsPage: StatsPageSettings | undefined;
   readonly logging: HaproxyLogOptions;
 }

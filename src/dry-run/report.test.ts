@@ -4,6 +4,7 @@ import type { DesiredConfig } from '../plan/desired-config.ts';
 import { checkReport } from './report.ts';
 
 const desired = (more: Partial<DesiredConfig>): DesiredConfig => ({
+  considered: new Map(),
   admitted: [],
   rejected: new Map(),
   notices: new Map(),

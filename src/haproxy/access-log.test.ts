@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { captureLogs } from '../../test/support/log-capture.ts';
+import { backend, model } from '../../test/support/models.ts';
 import { AccessLog, readAccessLine, type AccessLine } from './access-log.ts';
 
 describe('readAccessLine', () => {
@@ -21,16 +22,18 @@ describe('AccessLog', () => {
     const other: string[] = [];
     const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
     access.line('@access be_http:demo:hello a');
-    access.serve(new Map([['be_http:demo:hello', 'demo/hello'], ['be_edge_http:_spare:3', 'shop/cart']]));
+    access.serve(model([backend('be_http:demo:hello', [], { routeKey: 'demo/hello' }), backend('be_edge_http:_spare:3', [], { routeKey: 'shop/cart' }), backend('be_tcp:_spare:1', [], { routeKey: '' })]));
     access.line('@access be_http:demo:hello b');
     access.line('@access be_edge_http:_spare:3 c');
     access.line('@access openshift_default d');
+    access.line('@access be_tcp:_spare:1 e');
     access.line('Server be_http:demo:hello/ept is DOWN');
     expect(logs.logs).toEqual([
       { level: 'info', tag: 'access', msg: 'a' },
       { level: 'info', tag: 'access', msg: 'b', namespace: 'demo', route: 'hello' },
       { level: 'info', tag: 'access', msg: 'c', namespace: 'shop', route: 'cart' },
       { level: 'info', tag: 'access', msg: 'd' },
+      { level: 'info', tag: 'access', msg: 'e' },
     ].map((r) => expect.objectContaining(r)));
     expect(other).toEqual(['Server be_http:demo:hello/ept is DOWN']);
   });
@@ -41,7 +44,7 @@ describe('AccessLog.lines', () => {
     const logs = captureLogs();
     const other: string[] = [];
     const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
-    access.serve(new Map([['be_http:demo:hello', 'demo/hello']]));
+    access.serve(model([backend('be_http:demo:hello', [], { routeKey: 'demo/hello' })]));
     access.lines(Buffer.from('@access be_http:demo:hello a  \n\n@access be_http:demo:hello é\r\nProxy x stopped.\n@access openshift_default c\n'));
     expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
       ['a', 'demo'],

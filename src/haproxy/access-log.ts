@@ -1,4 +1,5 @@
 import { ACCESS_LOG_MARK } from '../config/log-config.ts';
+import type { ConfigModel } from '../config/model.ts';
 import { LogLevels } from 'consola';
 import { recordOutput, type Logger } from '../log.ts';
 import { AccessRecords, type Fields } from './access-records.ts';
@@ -40,7 +41,7 @@ export function readAccessLine(line: string): AccessLine | undefined {
  */
 export class AccessLog {
   private routes = new Map<string, Fields>();
-  private served: ReadonlyMap<string, string> | undefined;
+  private served: ConfigModel | undefined;
   private lastBackend: { name: Buffer; fields: Fields | undefined; routes: Map<string, Fields> } | undefined;
   /** The way for lines of printable ASCII, almost all of them; undefined when the log takes no info records. */
   private readonly records: AccessRecords | undefined;
@@ -53,14 +54,14 @@ export class AccessLog {
     this.records = output && new AccessRecords(output, log.options.defaults.tag ?? '');
   }
 
-  /** Backend name -> `namespace/name`, as the last commit left the worker. */
-  serve(backendRoutes: ReadonlyMap<string, string>): void {
-    if (backendRoutes === this.served) return;
-    this.served = backendRoutes;
+  /** The route each backend of what the worker runs serves (spares a route took included; other spares, none). */
+  serve(running: ConfigModel): void {
+    if (running === this.served) return;
+    this.served = running;
     const routes = new Map<string, Fields>();
-    for (const [backend, key] of backendRoutes) {
-      const slash = key.indexOf('/');
-      routes.set(backend, { namespace: key.slice(0, slash), route: key.slice(slash + 1) });
+    for (const { name, routeKey } of running.backends) {
+      const slash = routeKey.indexOf('/');
+      if (slash > 0) routes.set(name, { namespace: routeKey.slice(0, slash), route: routeKey.slice(slash + 1) });
     }
     this.routes = routes;
   }

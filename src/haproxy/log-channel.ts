@@ -1,3 +1,4 @@
+import type { ConfigModel } from '../config/model.ts';
 import type { Logger } from '../log.ts';
 import { AccessLog } from './access-log.ts';
 import { LogFifo } from './log-fifo.ts';
@@ -6,8 +7,8 @@ import { LogFifo } from './log-fifo.ts';
 export interface LogChannel {
   /** For haproxy's stdout. */
   readonly fd: number;
-  /** The route each backend serves, as the last commit left the worker. */
-  serve(backendRoutes: ReadonlyMap<string, string>): void;
+  /** What the worker runs after the last commit: which route each backend serves. */
+  serve(running: ConfigModel): void;
   /** Takes what is left in the channel and stops reading it. */
   close(): void;
 }

@@ -32,12 +32,7 @@ export interface SupervisorOptions {
   /** How long a graceful stop lets workers finish their connections before SIGTERM (ROUTER_MAX_SHUTDOWN_TIMEOUT). */
   drainTimeoutMs: number;
   logger: Logger;
-  /**
-   * Where haproxy's stdout goes, its log channel (`log stdout`: access
-   * logs): a file descriptor the caller reads (log-fifo.ts); without it,
-   * what haproxy writes there is logged at debug level. stderr carries
-   * haproxy's own messages, which are logged here.
-   */
+  /** haproxy's stdout, its access log, which the caller reads (log-fifo.ts); without it, logged here at debug level. */
   logFd?: number;
   /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
   onRestarted?: () => void;
@@ -76,8 +71,9 @@ export class HaproxySupervisor {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private startedAt = 0;
   private readonly log: Logger;
+  private readonly haproxyLog: Logger;
+  /** haproxy's stderr: its own messages. */
   private readonly haproxyMessage: (line: string) => void;
-  private readonly haproxyDebug: (line: string) => void;
   private readyListeners: (() => void)[] = [];
   /** The start in progress is a restart after haproxy died (see onRestarted). */
   private restarting = false;
@@ -94,9 +90,8 @@ export class HaproxySupervisor {
 
   constructor(private readonly opts: SupervisorOptions) {
     this.log = opts.logger.withTag('supervisor');
-    const haproxyLog = opts.logger.withTag('haproxy');
-    this.haproxyMessage = haproxyMessages(haproxyLog);
-    this.haproxyDebug = (line) => haproxyLog.debug(line);
+    this.haproxyLog = opts.logger.withTag('haproxy');
+    this.haproxyMessage = haproxyMessages(this.haproxyLog);
   }
 
   /** The master that reached ready and is still alive; a master still starting does not count. */
@@ -142,7 +137,7 @@ export class HaproxySupervisor {
     process.off('exit', this.onProcessExit);
     process.on('exit', this.onProcessExit);
     this.startedAt = Date.now();
-    if (proc.stdout instanceof ReadableStream) void pipeLines(proc.stdout, this.haproxyDebug);
+    if (proc.stdout instanceof ReadableStream) void pipeLines(proc.stdout, (line) => this.haproxyLog.debug(line));
     void pipeLines(proc.stderr, (line) => {
       if (alerts && /^\[ALERT\]/.test(line)) alerts.push(line);
       else this.haproxyMessage(line);

@@ -1,7 +1,8 @@
 import type { Rejection } from '../admission/rejection.ts';
 import type { ConfigModel } from '../config/model.ts';
 import type { RenderedFiles } from '../config/render.ts';
-import type { ReloadReasonCode } from './reload-reasons.ts';
+import { chargeReload, type BudgetState, type ReloadBudget } from './reload-budget.ts';
+import type { ReloadReason, ReloadReasonCode } from './reload-reasons.ts';
 
 /** A route kept out of the configuration because haproxy refused its files, until its TLS changes. */
 export interface QuarantineEntry {
@@ -38,6 +39,8 @@ export interface AppliedState {
   readonly lastReloadAt: number;
   /** Routes whose certificate or CA haproxy refused to load, by route key. */
   readonly quarantine: ReadonlyMap<string, QuarantineEntry>;
+  /** What is left of each namespace's reload budget (see reload-budget.ts). */
+  readonly reloadBudget: BudgetState;
 }
 
 export const INITIAL_STATE: AppliedState = {
@@ -49,6 +52,7 @@ export const INITIAL_STATE: AppliedState = {
   heldSince: undefined,
   lastReloadAt: Number.NEGATIVE_INFINITY,
   quarantine: new Map(),
+  reloadBudget: new Map(),
 };
 
 /**
@@ -98,6 +102,16 @@ export function workerOutOfStep(state: AppliedState, reason: NonNullable<Applied
 /** haproxy refused these files as a whole (no route to blame): they are not tried again until they change. */
 export function candidateRefused(state: AppliedState, files: RenderedFiles): AppliedState {
   return { ...state, refused: files };
+}
+
+/** The routes kept out now. */
+export function quarantined(state: AppliedState, quarantine: ReadonlyMap<string, QuarantineEntry>): AppliedState {
+  return quarantine === state.quarantine ? state : { ...state, quarantine };
+}
+
+/** A reload with these reasons happened: the namespaces that caused it pay for it. */
+export function reloadCharged(state: AppliedState, reasons: readonly ReloadReason[], now: number, budget: ReloadBudget): AppliedState {
+  return { ...state, reloadBudget: chargeReload(state.reloadBudget, reasons, now, budget) };
 }
 
 /** A candidate passed `haproxy -c`. */

@@ -7,6 +7,7 @@ import type { Route } from '../domain/route.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { INITIAL_STATE, markApplied, type AppliedState } from './applied-state.ts';
 import { planCommit, type CommitInput, type CommitPlan } from './commit-step.ts';
+import { DEFAULT_RELOAD_BUDGET } from './reload-budget.ts';
 
 /** The step only compares files: any faithful text of the model will do. */
 const render: Renderer = (m) => new Map([['model.json', JSON.stringify(m)]]);
@@ -33,7 +34,7 @@ function loaded(m: ConfigModel, at = T0 - 60_000, more: Partial<AppliedState> = 
 }
 
 function step(state: AppliedState, model: ConfigModel, more: Partial<CommitInput> = {}): CommitPlan {
-  return planCommit(state, { model, now: T0, haproxy: RUNNING, runtimeUpdates: true, reloadIntervalMs: 5000, commitIntervalMs: 3_600_000, ...more }, render);
+  return planCommit(state, { model, now: T0, haproxy: RUNNING, runtimeUpdates: true, reloadIntervalMs: 5000, commitIntervalMs: 3_600_000, reloadBudget: DEFAULT_RELOAD_BUDGET, ...more }, render);
 }
 
 const reasons = (p: CommitPlan): string[] => ('reasons' in p ? p.reasons.map((r) => r.code) : []);
@@ -52,6 +53,13 @@ describe('planCommit', () => {
     { name: 'after a failed runtime batch the reload says so', state: loaded(base, undefined, { outOfStep: 'runtime-update-failed' }), model: withPod, kind: 'reload', reasons: ['runtime-update-failed'] },
     { name: 'a reload within --interval of the last one is deferred', state: loaded(bare, T0 - 1000), model: bareWithRoute, kind: 'defer', reasons: ['backend-added'] },
     { name: 'the first start is never deferred', state: { ...INITIAL_STATE, lastReloadAt: T0 - 1000 }, model: base, input: { haproxy: { supervising: false, running: false } }, kind: 'reload', reasons: ['initial-load'] },
+    {
+      name: 'a reload only namespaces over their reload budget need waits for their budget',
+      state: loaded(bare, undefined, { reloadBudget: new Map([['default', { tokens: 0, at: T0 }]]) }),
+      model: bareWithRoute,
+      kind: 'defer',
+      reasons: ['backend-added'],
+    },
     { name: 'a hold older than --commit-interval reloads with nothing else to do', state: loaded(base, undefined, { heldSince: T0 - 3_600_000 }), model: base, kind: 'reload', reasons: ['commit-interval'] },
     { name: 'a younger hold waits', state: loaded(base, undefined, { heldSince: T0 - 1000 }), model: base, kind: 'unchanged' },
   ];

@@ -4,6 +4,7 @@ import type { RuntimeCommand } from './commands.ts';
 import type { AppliedState } from './applied-state.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { planUpdate, runtimeSubset } from './plan.ts';
+import { budgetWait, type ReloadBudget } from './reload-budget.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
 /** What a commit knows besides the applied state: the desired configuration, haproxy's condition and the settings. */
@@ -19,6 +20,8 @@ export interface CommitInput {
   reloadIntervalMs: number;
   /** Longest time the worker may run on spares before a reload (--commit-interval). */
   commitIntervalMs: number;
+  /** How many reloads one namespace may cause. */
+  reloadBudget: ReloadBudget;
 }
 
 /** A configuration to put on disk: `model` as the worker will hold it, `plain` as a fresh load would run it. */
@@ -50,6 +53,8 @@ export type CommitPlan =
       certificates: CertificateFile[];
       retryAfterMs: number;
       reasons: ReloadReason[];
+      /** The reload waits for these namespaces' reload budget, not (only) for --interval. */
+      overBudget: boolean;
       subset: { files: RenderedFiles; model: ConfigModel; commands: RuntimeCommand[] } | undefined;
     }
   /** Check the files, then start haproxy on them (`start`) or reload it. */
@@ -96,8 +101,13 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
     reasons = update.kind === 'runtime' ? reason('runtime-updates-disabled') : update.reasons;
   }
 
-  const wait = state.lastReloadAt + input.reloadIntervalMs - input.now;
-  if (haproxy.supervising && wait > 0) return { kind: 'defer', certificates, retryAfterMs: wait, reasons, subset: deferredSubset(state, input, fitted, render) };
+  const interval = state.lastReloadAt + input.reloadIntervalMs - input.now;
+  // A reload only namespaces over their budget ask for waits for them; one anybody else (or nobody) needs goes.
+  const budget = haproxy.supervising ? budgetWait(state.reloadBudget, reasons, input.now, input.reloadBudget) : undefined;
+  if (haproxy.supervising && (interval > 0 || budget !== undefined)) {
+    const retryAfterMs = Math.max(interval, budget ?? 0);
+    return { kind: 'defer', certificates, retryAfterMs, reasons, overBudget: budget !== undefined, subset: deferredSubset(state, input, fitted, render) };
+  }
   return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: fitted === model ? files : render(model), model, plain: model };
 }
 

@@ -35,6 +35,8 @@ export interface DesiredConfig {
   rejected: Map<string, Rejection>;
   /** What the router says about admitted routes' annotations it could not honour. */
   notices: Map<string, string>;
+  /** The routes decided on, as written: what the rest of the commit reads them as. */
+  considered: ReadonlyMap<string, Route>;
   /** What a fresh load would run. */
   model: ConfigModel;
 }
@@ -53,7 +55,7 @@ export class DescriptorLimitError extends Error {}
  * admission, then the model, with maxconn sized to the open-file limit.
  */
 export function desiredConfig(input: DesiredInput): DesiredConfig {
-  const { admitted, rejected, notices } = input.decided ?? admitRoutes(input.routes, input.admission, input.validateTls, input.held);
+  const { admitted, rejected, notices, considered } = input.decided ?? admitRoutes(input.routes, input.admission, input.validateTls, input.held);
   const draft = buildConfigModel({
     routes: admitted,
     slices: input.slices,
@@ -69,5 +71,5 @@ export function desiredConfig(input: DesiredInput): DesiredConfig {
   if (maxConnections < MIN_MAX_CONNECTIONS) {
     throw new DescriptorLimitError(`the open-file limit (${input.fdLimit}) leaves room for only ${maxConnections} connections; raise LimitNOFILE`);
   }
-  return { admitted, rejected, notices, model: { ...draft, settings: { ...input.settings, maxConnections } } };
+  return { admitted, rejected, notices, considered, model: { ...draft, settings: { ...input.settings, maxConnections } } };
 }

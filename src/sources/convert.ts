@@ -6,7 +6,7 @@
  */
 import { compareText } from '../domain/compare.ts';
 import type { EndpointAddress, EndpointPort, EndpointSlice } from '../domain/endpoints.ts';
-import { canonicalIp } from '../domain/ip.ts';
+import { formatIp, parseIp } from '../domain/ip.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
   FieldError,
@@ -21,7 +21,8 @@ import {
   reqString,
   type JsonObject,
 } from './fields.ts';
-import { compareIPs } from './order.ts';
+import { compareParsedIPs } from './order.ts';
+import { shared } from './shared-strings.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
 export type Conversion<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -54,19 +55,19 @@ export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Rou
     return {
       ...id,
       uid: optString(meta.uid, 'metadata.uid'),
-      creationTimestamp: timestamp(meta.creationTimestamp, 'metadata.creationTimestamp'),
+      creationTimestamp: shared(timestamp(meta.creationTimestamp, 'metadata.creationTimestamp')),
       labels: optStringMap(meta.labels, 'metadata.labels'),
       annotations: optStringMap(meta.annotations, 'metadata.annotations'),
       host: optString(spec.host, 'spec.host'),
       subdomain: optString(spec.subdomain, 'spec.subdomain'),
-      path: optString(spec.path, 'spec.path'),
+      path: shared(optString(spec.path, 'spec.path')),
       to: routeTarget(spec.to, 'spec.to'),
       alternateBackends: optArray(spec.alternateBackends, 'spec.alternateBackends').map((t, i) =>
         routeTarget(t, `spec.alternateBackends[${i}]`),
       ),
       targetPort: targetPort(optObject(spec.port, 'spec.port')?.targetPort, 'spec.port.targetPort'),
       tls: routeTLS(spec.tls, 'spec.tls'),
-      wildcardPolicy: optString(spec.wildcardPolicy, 'spec.wildcardPolicy') || 'None',
+      wildcardPolicy: shared(optString(spec.wildcardPolicy, 'spec.wildcardPolicy')) || 'None',
     };
   });
 }
@@ -99,7 +100,7 @@ function convert<T>(
     const meta = reqObject(obj.metadata, 'metadata');
     const name = reqString(meta.name, 'metadata.name');
     label = `${kind} ${name}`;
-    const namespace = optString(meta.namespace, 'metadata.namespace') || opts.defaultNamespace || '';
+    const namespace = shared(optString(meta.namespace, 'metadata.namespace')) || opts.defaultNamespace || '';
     if (namespace === '') throw new FieldError('metadata.namespace must be a non-empty string');
     label = `${kind} ${namespace}/${name}`;
     return { ok: true, value: body(obj, meta, { namespace, name }) };
@@ -119,8 +120,8 @@ function timestamp(v: unknown, path: string): string {
 function routeTarget(v: unknown, path: string): RouteTarget {
   const o = reqObject(v, path);
   return {
-    kind: optString(o.kind, `${path}.kind`) || 'Service',
-    name: reqString(o.name, `${path}.name`),
+    kind: shared(optString(o.kind, `${path}.kind`)) || 'Service',
+    name: shared(reqString(o.name, `${path}.name`)),
     weight: optInt(o.weight, `${path}.weight`),
   };
 }
@@ -128,7 +129,7 @@ function routeTarget(v: unknown, path: string): RouteTarget {
 /** An empty string selects every port, like an unset one (upstream checks the length of the port text). */
 function targetPort(v: unknown, path: string): number | string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return shared(v);
   if (Number.isSafeInteger(v)) return v as number;
   throw new FieldError(`${path} must be an integer or a string`);
 }
@@ -137,8 +138,8 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
   const o = optObject(v, path);
   if (o === undefined) return undefined;
   return {
-    termination: optString(o.termination, `${path}.termination`),
-    insecureEdgeTerminationPolicy: optString(o.insecureEdgeTerminationPolicy, `${path}.insecureEdgeTerminationPolicy`),
+    termination: shared(optString(o.termination, `${path}.termination`)),
+    insecureEdgeTerminationPolicy: shared(optString(o.insecureEdgeTerminationPolicy, `${path}.insecureEdgeTerminationPolicy`)),
     certificate: optString(o.certificate, `${path}.certificate`),
     key: optString(o.key, `${path}.key`),
     caCertificate: optString(o.caCertificate, `${path}.caCertificate`),
@@ -147,7 +148,7 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
 }
 
 function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): EndpointSlice[] {
-  const addressType = optString(o.addressType, 'addressType');
+  const addressType = shared(optString(o.addressType, 'addressType'));
   if (addressType === 'FQDN') return [];
   const addresses = optArray(o.endpoints, 'endpoints').flatMap((v, i) => {
     const path = `endpoints[${i}]`;
@@ -156,9 +157,7 @@ function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): Endpo
     // Unset readiness counts as ready, as in Kubernetes.
     const ready = optBool(conditions?.ready, `${path}.conditions.ready`) !== false;
     const podName = podNameOf(ep.targetRef, `${path}.targetRef`);
-    return optArray(ep.addresses, `${path}.addresses`).map(
-      (a, j): EndpointAddress => ({ ip: enteredIp(reqString(a, `${path}.addresses[${j}]`)), ready, podName }),
-    );
+    return optArray(ep.addresses, `${path}.addresses`).map((a, j) => entered(reqString(a, `${path}.addresses[${j}]`), ready, podName));
   });
   const labels = optStringMap(meta.labels, 'metadata.labels');
   return [
@@ -166,7 +165,7 @@ function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): Endpo
       ...id,
       serviceName: labels[SERVICE_NAME_LABEL] ?? '',
       addressType,
-      addresses: addresses.sort(compareAddresses),
+      addresses: sorted(addresses),
       ports: endpointPorts(o.ports, 'ports'),
     },
   ];
@@ -187,22 +186,24 @@ function fromEndpoints(o: JsonObject, _meta: JsonObject, id: ObjectId): Endpoint
       name: subsets.length === 1 ? id.name : `${id.name}/${i}`,
       serviceName: id.name,
       // Endpoints carry one address family (the Service's primary one).
-      addressType: addresses.length > 0 && addresses.every((a) => a.ip.includes(':')) ? 'IPv6' : 'IPv4',
-      addresses: addresses.sort(compareAddresses),
+      addressType: addresses.length > 0 && addresses.every((a) => a.address.ip.includes(':')) ? 'IPv6' : 'IPv4',
+      addresses: sorted(addresses),
       ports: endpointPorts(s.ports, `${path}.ports`),
     };
   });
 }
 
-function coreAddresses(v: unknown, path: string, ready: boolean): EndpointAddress[] {
+function coreAddresses(v: unknown, path: string, ready: boolean): Entered[] {
   return optArray(v, path).map((a, i) => {
     const o = reqObject(a, `${path}[${i}]`);
-    return {
-      ip: enteredIp(reqString(o.ip, `${path}[${i}].ip`)),
-      ready,
-      podName: podNameOf(o.targetRef, `${path}[${i}].targetRef`),
-    };
+    return entered(reqString(o.ip, `${path}[${i}].ip`), ready, podNameOf(o.targetRef, `${path}[${i}].targetRef`));
   });
+}
+
+/** An address as entered, with its 16-byte form for sorting (undefined when it is no address). */
+interface Entered {
+  address: EndpointAddress;
+  bytes: Uint8Array | undefined;
 }
 
 /**
@@ -211,8 +212,17 @@ function coreAddresses(v: unknown, path: string, ready: boolean): EndpointAddres
  * came: the endpoint filter refuses it, naming its slice, and the rest of
  * the slice still serves.
  */
-function enteredIp(text: string): string {
-  return canonicalIp(text) ?? text;
+function entered(text: string, ready: boolean, podName: string): Entered {
+  const ip = parseIp(text);
+  return { address: { ip: ip ? formatIp(ip) : text, ready, podName }, bytes: ip?.bytes };
+}
+
+/** By IP then pod name; each address is parsed once, not once per comparison. */
+function sorted(entries: Entered[]): EndpointAddress[] {
+  if (entries.length > 1) {
+    entries.sort((a, b) => compareParsedIPs(a.bytes, a.address.ip, b.bytes, b.address.ip) || compareText(a.address.podName, b.address.podName));
+  }
+  return entries.map((e) => e.address);
 }
 
 function podNameOf(v: unknown, path: string): string {
@@ -230,18 +240,14 @@ function endpointPorts(v: unknown, path: string): EndpointPort[] {
       if (port === undefined) return [];
       return [
         {
-          name: optString(o.name, `${pp}.name`),
+          name: shared(optString(o.name, `${pp}.name`)),
           port,
-          protocol: optString(o.protocol, `${pp}.protocol`) || 'TCP',
-          appProtocol: optString(o.appProtocol, `${pp}.appProtocol`),
+          protocol: shared(optString(o.protocol, `${pp}.protocol`)) || 'TCP',
+          appProtocol: shared(optString(o.appProtocol, `${pp}.appProtocol`)),
         },
       ];
     })
     .sort(comparePorts);
-}
-
-function compareAddresses(a: EndpointAddress, b: EndpointAddress): number {
-  return compareIPs(a.ip, b.ip) || compareText(a.podName, b.podName);
 }
 
 function comparePorts(a: EndpointPort, b: EndpointPort): number {

@@ -5,6 +5,7 @@
  * the wrong type throws a FieldError naming its path, which the converters
  * turn into a conversion error at their boundary.
  */
+import { shared } from './shared-strings.ts';
 
 /** A field had the wrong type; `message` starts with the field's path. */
 export class FieldError extends Error {
@@ -72,13 +73,13 @@ export function optArray(v: unknown, path: string): readonly unknown[] {
   throw new FieldError(`${path} must be a list`);
 }
 
-/** Labels and annotations: every value must be a string, as in the API. */
+/** Labels and annotations: every value must be a string, as in the API; values are shared (`shared-strings.ts`). */
 export function optStringMap(v: unknown, path: string): Record<string, string> {
   const o = optObject(v, path) ?? {};
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(o)) {
     if (typeof val !== 'string') throw new FieldError(`${path}[${JSON.stringify(k)}] must be a string`);
-    out[k] = val;
+    out[k] = shared(val);
   }
   return out;
 }

@@ -9,8 +9,11 @@ import { ipBytes } from '../domain/ip.ts';
 
 /** Negative, zero or positive like a sort comparator; unparsable addresses sort first, then by text. */
 export function compareIPs(a: string, b: string): number {
-  const ba = ipBytes(a);
-  const bb = ipBytes(b);
+  return compareParsedIPs(ipBytes(a), a, ipBytes(b), b);
+}
+
+/** compareIPs on addresses already parsed (`ba`, `bb`: their 16-byte forms, undefined when unparsable). */
+export function compareParsedIPs(ba: Uint8Array | undefined, a: string, bb: Uint8Array | undefined, b: string): number {
   if (ba && bb) {
     for (let i = 0; i < 16; i++) {
       const d = (ba[i] ?? 0) - (bb[i] ?? 0);

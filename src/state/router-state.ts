@@ -12,9 +12,12 @@ export class RouterState {
   readonly slices = new Map<string, EndpointSlice>();
   /** Routes changed since the last takeRouteChanges(): admission re-decides only what they touch. */
   private readonly changedRoutes = new Set<string>();
+  /** When the oldest event no commit has taken yet arrived: what commit latency is measured from. */
+  private oldestUntaken: number | undefined;
 
-  /** Applies a batch; returns whether anything changed (sources already drop no-op updates). */
-  apply(events: readonly ResourceEvent[]): boolean {
+  /** Applies a batch received at `receivedAt`; returns whether anything changed (sources already drop no-op updates). */
+  apply(events: readonly ResourceEvent[], receivedAt = Date.now()): boolean {
+    if (events.length > 0) this.oldestUntaken ??= receivedAt;
     for (const event of events) {
       const key = objectKey(event.object);
       switch (event.kind) {
@@ -43,5 +46,12 @@ export class RouterState {
     }
     this.changedRoutes.clear();
     return { upserts, removals };
+  }
+
+  /** Hands the arrival time of the oldest event not yet taken to the commit about to read the state, which takes them all. */
+  takeReceivedAt(): number | undefined {
+    const at = this.oldestUntaken;
+    this.oldestUntaken = undefined;
+    return at;
   }
 }

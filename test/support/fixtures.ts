@@ -92,6 +92,8 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       http2: true,
       ticketKeysPath: '/tmp/router-test/certs/tls-ticket-keys',
     },
+    monitorUri: undefined,
+    statsPage: undefined,
     logging: {
       target: { kind: 'none' },
       facility: 'local1',

@@ -18,6 +18,16 @@ export const DEFAULT_OPTIONS: RouterOptions = {
     cookieName: undefined,
   },
   shutdown: { gracefulDelayMs: 45_000, drainTimeoutMs: 30_000 },
+  reloadBudget: { burst: 5, refillMs: 120_000 },
+  stats: {
+    listen: undefined,
+    server: 'haproxy',
+    credentials: undefined,
+    tls: undefined,
+    readyUrl: undefined,
+    adminSocketCheck: true,
+    scrape: { timeoutMs: 5000, baseIntervalMs: 5000, serverThreshold: 500, columns: [2, 4, 5, 7, 8, 9, 13, 14, 17, 21, 24, 33, 35, 39, 40, 41, 42, 43, 44, 58, 59, 60, 79, 85] },
+  },
   timeouts: {
     connectMs: 5000,
     clientMs: 30_000,

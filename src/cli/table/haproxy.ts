@@ -95,6 +95,22 @@ export const HAPROXY_FLAGS = {
     group: 'haproxy',
     help: 'Longest time routes stay on spare backends before a reload gives them their own and refills the pools.',
   },
+  '--namespace-reload-burst': {
+    type: 'int',
+    min: 1,
+    env: ['ROUTER_NAMESPACE_RELOAD_BURST'],
+    default: '5',
+    group: 'haproxy',
+    help: "Reloads one namespace's route changes may cause in a row; past them its reloads wait for --namespace-reload-refill (other tenants' changes are not held back).",
+  },
+  '--namespace-reload-refill': {
+    type: 'duration',
+    min: 1000,
+    env: ['ROUTER_NAMESPACE_RELOAD_REFILL'],
+    default: '2m',
+    group: 'haproxy',
+    help: 'How often a namespace regains one reload of its --namespace-reload-burst.',
+  },
   '--blueprint-route-pool-size': {
     type: 'int',
     min: 0,

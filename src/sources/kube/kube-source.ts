@@ -1,18 +1,13 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EndpointSlice } from '../../domain/endpoints.ts';
-import type { ResourceEvent, Source, SourceSink } from '../../domain/events.ts';
-import type { Route } from '../../domain/route.ts';
+import type { Source, SourceSink } from '../../domain/events.ts';
 import { startInformer, type Informer } from '../../kube-client/list-watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
 import type { RouteIngress } from '../../status/ingress-status.ts';
 import { toEndpointSlices, toRoute } from '../convert.ts';
-import { stableStringify } from '../stable-json.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
-
-type Kind = ResourceEvent['kind'];
-type DomainObject = Route | EndpointSlice;
+import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
 
 export interface KubeSourceOptions {
   transport: KubeTransport;
@@ -45,13 +40,13 @@ const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 /**
  * Routes and endpoints from the Kubernetes API, through
  * client-node's informer machinery on our Bun transport. Objects are
- * converted at the edge, deduplicated by their normalised JSON (resyncs and
- * relists cost nothing), held back while their namespace is not selected,
- * and delivered only after every informer has synced.
+ * converted at the edge, held back while their namespace is not selected,
+ * and delivered only after every informer has synced, in batches that drop
+ * what changes nothing (`delivery.ts`: resyncs, relists and bursts cost
+ * little).
  */
 export class KubeSource implements Source {
   private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map() };
-  private readonly emitted = new Map<string, string>();
   /** Endpoints objects can become several slice records; remember which, to delete them together. */
   private readonly slicesOf = new Map<string, string[]>();
   private readonly routeRecords = new Map<string, RouteRecord>();
@@ -59,8 +54,8 @@ export class KubeSource implements Source {
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
   private informers: Informer[] = [];
-  private sink: SourceSink | undefined;
-  private synced = false;
+  /** Set once every informer has synced: nothing is delivered before. */
+  private delivery: Delivery | undefined;
   private readonly log: Logger;
 
   constructor(private readonly opts: KubeSourceOptions) {
@@ -78,7 +73,6 @@ export class KubeSource implements Source {
   }
 
   async start(sink: SourceSink): Promise<void> {
-    this.sink = sink;
     const o = this.opts;
     const ns = o.namespace;
     this.informers.push(
@@ -111,15 +105,17 @@ export class KubeSource implements Source {
       );
     }
     await Promise.all(this.informers.map((i) => i.synced));
-    this.synced = true;
-    const initial = this.reconcile(this.allKeys());
-    if (initial.length > 0) sink.apply(initial);
+    const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
+    this.delivery = delivery;
+    for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
+    delivery.flush();
     sink.synced();
   }
 
   async stop(): Promise<void> {
     for (const informer of this.informers) informer.stop();
     this.informers = [];
+    this.delivery?.stop();
   }
 
   /** The namespace (or project) collection to watch for selection, or undefined when every namespace is served. */
@@ -159,7 +155,7 @@ export class KubeSource implements Source {
     this.routeRecords.set(key, { raw: obj, resourceVersion: obj.metadata?.resourceVersion ?? '' });
     const route = toRoute(obj);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
-    if (this.synced) this.opts.onRouteChanged?.(key);
+    if (this.delivery) this.opts.onRouteChanged?.(key);
   }
 
   private onEndpoints(obj: KubernetesObject, kind: 'EndpointSlice' | 'Endpoints'): void {
@@ -172,21 +168,21 @@ export class KubeSource implements Source {
     slices.forEach((s, i) => this.tracked.EndpointSlice.set(keys[i] ?? '', s));
     this.slicesOf.set(key, keys);
     this.reportConversion(key, converted.ok ? undefined : converted.error);
-    this.deliver([...gone, ...keys].map((k) => ['EndpointSlice', k] as const));
+    this.deliver('EndpointSlice', [...gone, ...keys]);
   }
 
   private upsert(kind: Kind, key: string, value: DomainObject | undefined, error: string | undefined): void {
     if (value) this.tracked[kind].set(key, value);
     else this.tracked[kind].delete(key);
     this.reportConversion(key, error);
-    this.deliver([[kind, key]]);
+    this.deliver(kind, [key]);
   }
 
   private remove(kind: Kind, keys: readonly string[], obj: KubernetesObject): void {
     for (const key of keys) this.tracked[kind].delete(key);
     if (kind === 'Route') this.routeRecords.delete(keyOf(obj));
     if (kind === 'EndpointSlice') this.slicesOf.delete(keyOf(obj));
-    this.deliver(keys.map((k) => [kind, k] as const));
+    this.deliver(kind, keys);
   }
 
   /** A malformed object is reported once (and again only after it was fixed and broke anew), and not served. */
@@ -204,37 +200,16 @@ export class KubeSource implements Source {
     if (selected) this.allowed.add(name);
     else this.allowed.delete(name);
     this.log.info(`namespace ${name} ${selected ? 'selected: serving its routes' : 'no longer selected: removing its routes'}`);
-    this.deliver(this.allKeys().filter(([, key]) => namespaceOf(key) === name));
+    for (const kind of KINDS) this.deliver(kind, [...this.tracked[kind].keys()].filter((key) => namespaceOf(key) === name));
   }
 
-  private allKeys(): (readonly [Kind, string])[] {
-    return (Object.keys(this.tracked) as Kind[]).flatMap((kind) => [...this.tracked[kind].keys()].map((key) => [kind, key] as const));
+  private deliver(kind: Kind, keys: Iterable<string>): void {
+    this.delivery?.mark(kind, keys);
   }
 
-  private deliver(keys: readonly (readonly [Kind, string])[]): void {
-    if (!this.synced || !this.sink) return;
-    const events = this.reconcile(keys);
-    if (events.length > 0) this.sink.apply(events);
-  }
-
-  /** Events that bring what was delivered in line with what is tracked and selected, for the given keys only. */
-  private reconcile(keys: readonly (readonly [Kind, string])[]): ResourceEvent[] {
-    const events: ResourceEvent[] = [];
-    for (const [kind, key] of keys) {
-      const id = `${kind} ${key}`;
-      const object = this.tracked[kind].get(key);
-      const wanted = object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
-      const json = wanted ? stableStringify(wanted) : undefined;
-      const before = this.emitted.get(id);
-      if (json === before) continue;
-      if (wanted && json) {
-        this.emitted.set(id, json);
-        events.push({ kind, type: 'upsert', object: wanted } as ResourceEvent);
-      } else if (before !== undefined) {
-        this.emitted.delete(id);
-        events.push({ kind, type: 'delete', object: JSON.parse(before) } as ResourceEvent);
-      }
-    }
-    return events;
+  /** The object the sink should hold: the tracked one, while its namespace is selected. */
+  private wanted(kind: Kind, key: string): DomainObject | undefined {
+    const object = this.tracked[kind].get(key);
+    return object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
   }
 }

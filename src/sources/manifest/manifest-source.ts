@@ -2,20 +2,23 @@
  * A Source that serves the Routes, Services and endpoints defined by the
  * manifest files of one directory, and follows changes to them.
  *
- * Every change rescans the whole directory and diffs the merged result
- * against the previous one: simpler than tracking per-file events, and
- * correct for ConfigMap mounts, whose files change by swapping a symlink.
- * A file that cannot be read, parsed or converted keeps the objects it last
- * defined, so a half-written file never takes routes down.
+ * Every change rescans the directory listing rather than trusting per-file
+ * events, which is correct for ConfigMap mounts, whose files change by
+ * swapping a symlink; but only files whose signature changed are read again,
+ * only those whose bytes changed are parsed again, and only their objects
+ * are compared (`manifest-file.ts`, `definitions.ts`). A file that cannot be
+ * read, parsed or converted keeps the objects it last defined, so a
+ * half-written file never takes routes down.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Source, SourceSink } from '../../domain/events.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { buildSnapshot, diffSnapshots, type Snapshot } from './snapshot.ts';
-import { classify, isManifestFileName, parseManifestFile, type ManifestObjects } from './parse-manifests.ts';
+import { Definitions } from './definitions.ts';
+import { isNotFound, readManifestFile, type FileRecord, type Problem } from './manifest-file.ts';
+import { isManifestFileName } from './parse-manifests.ts';
 
 export interface ManifestSourceOptions {
   /** Directory whose `*.yaml`, `*.yml` and `*.json` files are read (not recursively). */
@@ -25,11 +28,6 @@ export interface ManifestSourceOptions {
   debounceMs?: number;
   /** Namespace of objects that name none, as kubectl would apply them. Default "default". */
   defaultNamespace?: string;
-}
-
-interface Problem {
-  level: 'error' | 'warn';
-  message: string;
 }
 
 /** Serves the objects of a manifest directory; see the module comment for the rules. */
@@ -42,10 +40,10 @@ export class ManifestSource implements Source {
   private watcher: FSWatcher | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  /** The objects each file last defined successfully, by path. */
-  private files = new Map<string, ManifestObjects>();
-  /** What the sink has been told. */
-  private snapshot: Snapshot = new Map();
+  /** Each manifest file as last read, by path. */
+  private readonly files = new Map<string, FileRecord>();
+  /** The objects of every file, merged, and what the sink has been told. */
+  private readonly definitions = new Definitions();
   /** Problems the previous scan logged: each is logged once for as long as it lasts. */
   private reported = new Set<string>();
   /** The latest scan in the queue: scans run one at a time, in order. */
@@ -126,19 +124,18 @@ export class ManifestSource implements Source {
     if (!sink || this.stopped) return;
     const problems: Problem[] = [];
     try {
-      const files = await this.readFiles(problems);
-      if (files) {
-        this.files = files;
-        const { snapshot, warnings } = buildSnapshot(files);
-        problems.push(...warnings.map((message) => ({ level: 'warn' as const, message })));
-        const events = diffSnapshots(this.snapshot, snapshot);
+      const parsed = await this.readFiles(problems);
+      if (parsed !== undefined) {
+        for (const record of this.files.values()) problems.push(...record.problems);
+        problems.push(...this.definitions.warnings().map((message) => ({ level: 'warn' as const, message })));
+        const events = this.definitions.pending();
         if (this.stopped) return;
-        if (events.length > 0) {
-          sink.apply(events);
-          this.logger.debug(`manifest directory ${this.dir}: applied ${events.length} change(s)`);
+        if (events.length > 0) sink.apply(events);
+        if (parsed > 0 || events.length > 0) {
+          this.logger.debug(`manifest directory ${this.dir}: parsed ${parsed} of ${this.files.size} file(s), applied ${events.length} change(s)`);
         }
         // Only after apply succeeded: should it throw, the next scan offers the same changes again.
-        this.snapshot = snapshot;
+        this.definitions.commit();
       }
     } catch (e) {
       problems.push({ level: 'error', message: `rescanning manifest directory ${this.dir} failed: ${errorMessage(e)}` });
@@ -146,8 +143,13 @@ export class ManifestSource implements Source {
     this.report(problems);
   }
 
-  /** The objects of every manifest file by path, or undefined when the directory cannot be listed. */
-  private async readFiles(problems: Problem[]): Promise<Map<string, ManifestObjects> | undefined> {
+  /**
+   * Brings every file's record up to date (one file at a time, so a large
+   * directory is never in memory as text at once) and hands what changed to
+   * the definitions. Returns how many files were parsed, or undefined when
+   * the directory cannot be listed.
+   */
+  private async readFiles(problems: Problem[]): Promise<number | undefined> {
     let names: string[];
     try {
       names = (await readdir(this.dir)).filter(isManifestFileName);
@@ -158,37 +160,25 @@ export class ManifestSource implements Source {
       });
       return undefined;
     }
-    const files = new Map<string, ManifestObjects>();
+    let parsed = 0;
+    // Records and definitions change together, file by file, so that a scan cut short leaves them consistent.
+    const seen = new Set<string>();
     for (const name of names) {
       const path = join(this.dir, name);
-      const objects = await this.readManifest(path, problems);
-      if (objects) files.set(path, objects);
+      seen.add(path);
+      const previous = this.files.get(path);
+      const record = await readManifestFile(path, previous, this.defaultNamespace);
+      if (record?.hash !== undefined && record.hash !== previous?.hash) parsed++;
+      if (record?.objects !== previous?.objects) this.definitions.replace(path, previous?.objects, record?.objects);
+      if (record) this.files.set(path, record);
+      else this.files.delete(path);
     }
-    return files;
-  }
-
-  /** A file's objects; its previous objects when it is broken; undefined when it is gone or not a regular file. */
-  private async readManifest(path: string, problems: Problem[]): Promise<ManifestObjects | undefined> {
-    let text: string;
-    try {
-      // stat follows symlinks, which is how a mounted ConfigMap presents its files.
-      if (!(await stat(path)).isFile()) return undefined;
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      // Deleted since the listing (or a dangling link): the file is gone.
-      if (isNotFound(e)) return undefined;
-      return this.keepPrevious(path, [`cannot read ${path}: ${errorMessage(e)}`], problems);
+    for (const [path, previous] of this.files) {
+      if (seen.has(path)) continue;
+      this.definitions.replace(path, previous.objects, undefined);
+      this.files.delete(path);
     }
-    const parsed = parseManifestFile(path, text);
-    if (!parsed.ok) return this.keepPrevious(path, [parsed.error], problems);
-    const { objects, warnings, errors } = classify(path, parsed.objects, this.defaultNamespace);
-    problems.push(...warnings.map((message) => ({ level: 'warn' as const, message })));
-    return errors.length > 0 ? this.keepPrevious(path, errors, problems) : objects;
-  }
-
-  private keepPrevious(path: string, errors: readonly string[], problems: Problem[]): ManifestObjects | undefined {
-    for (const error of errors) problems.push({ level: 'error', message: `${error} (keeping the objects it last defined)` });
-    return this.files.get(path);
+    return parsed;
   }
 
   private report(problems: readonly Problem[]): void {
@@ -200,8 +190,4 @@ export class ManifestSource implements Source {
     }
     this.reported = current;
   }
-}
-
-function isNotFound(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
 }

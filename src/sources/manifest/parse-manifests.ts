@@ -10,6 +10,7 @@ import type { Route } from '../../domain/route.ts';
 import { errorMessage } from '../../errors.ts';
 import { toEndpointSlices, toRoute, type Conversion, type ConvertOptions } from '../convert.ts';
 import { isObject } from '../fields.ts';
+import { splitPlainYaml } from './plain-yaml.ts';
 
 /** The API objects of one file, or why it could not be parsed (prefixed with its path). */
 export type ParsedFile = { ok: true; objects: unknown[] } | { ok: false; error: string };
@@ -102,7 +103,25 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
   return out;
 }
 
+/**
+ * Plain YAML (nearly every manifest) goes through Bun's parser, the rest
+ * and every file Bun refuses through `yaml`, which names errors with line
+ * and column; `plain-yaml.ts` says why both are needed.
+ */
 function parseYaml(text: string): ParsedFile {
+  const docs = splitPlainYaml(text);
+  if (docs) {
+    try {
+      return { ok: true, objects: docs.map((doc) => Bun.YAML.parse(doc)).filter((value) => value !== null && value !== undefined) };
+    } catch {
+      // Not YAML after all: `yaml` says where.
+    }
+  }
+  return parseYamlExactly(text);
+}
+
+/** `yaml` (YAML 1.2, unique keys), which parses and reports exactly but slowly. */
+export function parseYamlExactly(text: string): ParsedFile {
   const objects: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
     const [err] = doc.errors;

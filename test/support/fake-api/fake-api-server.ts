@@ -53,6 +53,9 @@ export interface FakeApiServer {
   get(kind: StoredKind, namespace: string | undefined, name: string): KubeObject | undefined;
   list(kind: StoredKind): KubeObject[];
 
+  /** Runs `fn` (creates, updates, removes) and sends the events it causes to each open watch in one write: a burst. */
+  batch<T>(fn: () => T): T;
+
   /** Resets every open watch connection without a clean end, as an API server restart does. */
   dropWatches(): void;
   /** Ends every open watch cleanly (terminating chunk). */
@@ -145,6 +148,10 @@ class FakeApi implements FakeApiServer {
 
   list(kind: StoredKind): KubeObject[] {
     return structuredClone(this.#store.list(kind));
+  }
+
+  batch<T>(fn: () => T): T {
+    return this.#hub.batch(fn);
   }
 
   dropWatches(): void {

@@ -44,6 +44,8 @@ function visibleEvent(spec: WatchSpec, ev: StoreEvent): { type: WatchEventType; 
 class WatchStream {
   #pending: (string | typeof END)[] = [];
   #closed = false;
+  /** Lines held back during a batch, to go out as one write. */
+  #batch: string[] | undefined;
 
   constructor(
     readonly spec: WatchSpec,
@@ -78,6 +80,17 @@ class WatchStream {
     this.#push(END);
   }
 
+  /** Holds lines back until `endBatch`, which writes them as one chunk. */
+  startBatch(): void {
+    this.#batch ??= [];
+  }
+
+  endBatch(): void {
+    const lines = this.#batch;
+    this.#batch = undefined;
+    if (lines && lines.length > 0) this.#push(lines.join(''));
+  }
+
   drop(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -97,6 +110,11 @@ class WatchStream {
 
   #push(item: string | typeof END): void {
     if (this.#closed) return;
+    if (this.#batch && item !== END) {
+      this.#batch.push(item);
+      return;
+    }
+    if (item === END) this.endBatch();
     if (this.gate.stalled || this.#pending.length > 0) this.#pending.push(item);
     else this.#deliver(item);
   }
@@ -161,6 +179,21 @@ export class WatchHub {
     let n = 0;
     for (const s of this.#streams) if (!s.closed && (path === undefined || s.spec.path === path)) n++;
     return n;
+  }
+
+  /**
+   * Runs `fn` (store changes) and sends every event it causes to each watch
+   * as one write, as an API server under load sends a burst: clients read
+   * thousands of events from a few chunks.
+   */
+  batch<T>(fn: () => T): T {
+    const streams = [...this.#streams];
+    for (const s of streams) s.startBatch();
+    try {
+      return fn();
+    } finally {
+      for (const s of streams) s.endBatch();
+    }
   }
 
   /** Resolves once at least `n` watches (on `path`, when given) are open. */

@@ -1,0 +1,23 @@
+/**
+ * One copy of the strings that many objects repeat. In a cluster's 100,000
+ * routes and slices most fields hold a handful of distinct values
+ * (namespaces, "Service", "TCP", "http", label and annotation values), yet
+ * every parsed object brings its own copies, a few million strings in all.
+ * The table is bounded: when full it starts over, which costs sharing, never
+ * correctness, and never keeps more than MAX_ENTRIES strings alive.
+ */
+const MAX_ENTRIES = 10_000;
+/** Longer strings are rarely repeated (certificates, hosts) and would only churn the table. */
+const MAX_LENGTH = 64;
+
+let table = new Map<string, string>();
+
+/** `s`, or an equal string seen before. */
+export function shared(s: string): string {
+  if (s.length === 0 || s.length > MAX_LENGTH) return s;
+  const known = table.get(s);
+  if (known !== undefined) return known;
+  if (table.size >= MAX_ENTRIES) table = new Map();
+  table.set(s, s);
+  return s;
+}
