@@ -148,6 +148,12 @@ function planned<Name extends string>(issue: PlannedIssue, group: HelpGroup, ent
   return Object.fromEntries(specs) as Record<Name, { type: ValueType; help: string; group: HelpGroup; issue: PlannedIssue; upstream?: Upstream }>;
 }
 
+const TLS13_SUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+const ECDHE_AEAD_SUITES = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+].join(':'); // prettier-ignore
+
 /** openshift-router's value of a setting that does what router does without it. */
 const same = (value: string, means: string): Upstream => ({ values: [value], means });
 
@@ -189,9 +195,25 @@ export const NOT_IMPLEMENTED_ENV = {
   }),
   ...planned('later', 'Stats & metrics', {
     OPENSHIFT_PROFILE: ['string', 'Go profiling (cpu, mem, web).'],
-    ROUTER_METRICS_HAPROXY_SCRAPE_URI: ['string', 'Where metrics read haproxy stats (router reads its own admin socket).'],
-    ROUTER_METRICS_HAPROXY_PID_FILE: ['string', 'PID file for haproxy_process_* metrics.'],
-    ROUTER_METRICS_TLS_CIPHERS: ['string', 'TLS ciphers of the metrics server (Go names).'],
+    ROUTER_METRICS_HAPROXY_SCRAPE_URI: [
+      'string',
+      'Where metrics read haproxy stats (router reads its own admin socket).',
+      same('unix:///var/lib/haproxy/run/haproxy.sock', "metrics read the working dir's admin socket"),
+    ],
+    ROUTER_METRICS_HAPROXY_PID_FILE: [
+      'string',
+      'PID file for haproxy_process_* metrics.',
+      same('/var/lib/haproxy/run/haproxy.pid', "haproxy's pid comes from the working dir"),
+    ],
+    ROUTER_METRICS_TLS_CIPHERS: [
+      'string',
+      'TLS ciphers of the metrics server (Go names).',
+      // What the ingress operator writes for the Intermediate and Modern TLS profiles (IANA names, as Go takes them).
+      {
+        values: [`${TLS13_SUITES}:${ECDHE_AEAD_SUITES}`, TLS13_SUITES],
+        means: "the metrics server offers its TLS library's default suites, these among them (and a few CBC ones besides)",
+      },
+    ],
     ROUTER_METRICS_TLS_CURVES: ['string', 'TLS curves of the metrics server.'],
   }),
   ...planned('later', 'Logging', {
