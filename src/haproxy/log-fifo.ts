@@ -59,6 +59,7 @@ export class LogFifo {
    * must be used before it returns.
    */
   static open(path: string, onLines: (lines: Buffer) => void): LogFifo {
+    const libc = openLibc();
     let isFifo = false;
     try {
       isFifo = lstatSync(path).isFIFO();
@@ -67,12 +68,11 @@ export class LogFifo {
     }
     if (!isFifo) {
       rmSync(path, { force: true, recursive: true });
-      const libc = openLibc();
       if (libc.mkfifo(Buffer.from(`${path}\0`), 0o600) !== 0) throw new Error(`cannot make the log pipe ${path} (errno ${read.i32(libc.__errno_location()!)})`);
     }
     // The read end first, non-blocking: opening the write end then neither blocks nor fails.
     const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const large = openLibc().fcntl(readFd, F_SETPIPE_SZ, PIPE_SIZE) >= PIPE_SIZE;
+    const large = libc.fcntl(readFd, F_SETPIPE_SZ, PIPE_SIZE) >= PIPE_SIZE;
     return new LogFifo(readFd, openSync(path, constants.O_WRONLY), onLines, large ? LOG_FIFO_READ_MS : LOG_FIFO_SMALL_READ_MS);
   }
 
