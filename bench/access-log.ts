@@ -69,7 +69,9 @@ async function round(logs: boolean, n: number): Promise<Round> {
     const accessRecords = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"tag":"access"')).length;
     return { requestsPerSecond, requests, accessRecords, routerCpu, haproxyCpu: haproxyCpu.reduce((a, b) => a + b, 0) };
   } finally {
+    // A router killed leaves its haproxy serving (by design): that goes too.
     if (proc.exitCode === null) proc.kill('SIGKILL');
+    for (const pid of haproxyPidsUsing(join(run, 'w', 'run'))) process.kill(pid, 'SIGKILL');
   }
 }
 
