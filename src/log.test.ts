@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { createLogger, escapeLogText, type LogFormat } from './log.ts';
+import { createLogger, escapeLogText, recordOutput, type LogFormat } from './log.ts';
 
 /** Raw characters that must never reach a log line from a message (tab and newline aside). */
 const RAW_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -52,5 +52,26 @@ describe('escapeLogText', () => {
     ['é and 日本 stay', 'é and 日本 stay'],
   ])('%j -> %j', (text, want) => {
     expect(escapeLogText(text)).toBe(want);
+  });
+});
+
+describe('createLogger', () => {
+  test('identical records are each written, at once (consola would fold them into "repeated N times")', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', level: 'info', write: (line) => lines.push(line) });
+    for (let i = 0; i < 20; i++) logger.withTag('access').info('127.0.0.1:4000 GET / 200');
+    expect(lines).toHaveLength(20);
+  });
+});
+
+describe('recordOutput', () => {
+  test("a tagged logger's output is its root's; none below info", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', level: 'info', write: (line) => lines.push(line) });
+    const output = recordOutput(logger.withTag('access'));
+    output?.write(Buffer.from('{"a":1}\n{"b":2}\n'));
+    expect(lines).toEqual(['{"a":1}\n', '{"b":2}\n']);
+    expect(output?.json).toBe(true);
+    expect(recordOutput(createLogger({ format: 'json', level: 'warn', write: () => {} }))).toBeUndefined();
   });
 });

@@ -1,4 +1,9 @@
+import { fstatSync } from 'node:fs';
 import { createConsola, LogLevels, type ConsolaInstance, type ConsolaReporter, type LogObject } from 'consola';
+import { jsonLine, prettyLine, type PrettyStyle } from './log-format.ts';
+import { batchedWriter, lineWriter, type LogWriter } from './log-output.ts';
+
+export { escapeLogText } from './log-format.ts';
 
 export type Logger = ConsolaInstance;
 export type LogFormat = 'pretty' | 'json';
@@ -15,70 +20,78 @@ const CONSOLA_LEVEL: Record<LogLevelName, number> = {
 };
 
 /**
- * Characters that could forge, hide or reorder log lines when outside text
- * (a tenant's object name, a manifest's contents, haproxy's words) is
- * logged: C0 controls but tab and newline (ESC starts terminal escapes, CR
- * overwrites a line), DEL, C1 controls (U+0085 breaks lines in some
- * viewers), Unicode line and paragraph separators, and bidirectional
- * controls. JSON.stringify escapes only C0.
+ * systemd hands a service whose output goes to the journal the device and
+ * inode of that stream in JOURNAL_STREAM; stdout is the journal only when
+ * they match (a child whose output was redirected inherits the variable).
  */
-const UNSAFE_IN_LOGS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Every message is escaped the same way, whatever part of it came from outside: names cannot end or forge a line. */
-export function escapeLogText(text: string): string {
-  return text.replace(UNSAFE_IN_LOGS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function stdoutIsJournal(env: Readonly<Record<string, string | undefined>>): boolean {
+  const stream = env.JOURNAL_STREAM;
+  if (!stream) return false;
+  try {
+    const { dev, ino } = fstatSync(1);
+    return stream === `${dev}:${ino}`;
+  } catch {
+    return false;
+  }
 }
 
-/**
- * Pretty output is read line by line (journald stores each line as a
- * record): lines after the first of a message are indented, so no text in a
- * message can pass for a record of its own.
- */
-const CONTINUATION = '\n    ';
-
-function escapingReporter(inner: ConsolaReporter): ConsolaReporter {
-  const escape = (arg: unknown) => (typeof arg === 'string' ? escapeLogText(arg).replace(/\n/g, CONTINUATION) : arg);
-  return { log: (o, ctx) => inner.log({ ...o, args: o.args.map(escape) }, ctx) };
+function defaultStyle(): PrettyStyle {
+  if (stdoutIsJournal(process.env)) return 'journal';
+  return process.stdout.isTTY ? 'tty' : 'plain';
 }
 
-/**
- * One JSON object per line so journald/log shippers can parse router and
- * haproxy lines alike; consola has no JSON reporter of its own.
- */
-function jsonReporter(write: (line: string) => void) {
-  return {
-    log(o: LogObject) {
-      const [first, ...rest] = o.args;
-      const fields =
-        rest.length === 1 && rest[0] !== null && typeof rest[0] === 'object' && !(rest[0] instanceof Error)
-          ? (rest[0] as Record<string, unknown>)
-          : undefined;
-      const msgParts = fields ? [first] : o.args;
-      const err = o.args.find((a) => a instanceof Error) as Error | undefined;
-      write(
-        JSON.stringify({
-          ts: o.date.toISOString(),
-          level: o.type,
-          tag: o.tag || undefined,
-          msg: escapeLogText(msgParts.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
-          ...fields,
-          ...(err?.stack ? { stack: err.stack } : {}),
-        }) + '\n',
-      );
-    },
+export interface LoggerOptions {
+  format: LogFormat;
+  level: LogLevelName;
+  /** Receives every line (both formats); without it lines go to stdout (and, pretty, warnings and errors to stderr). */
+  write?: (line: string) => void;
+  /** Pretty only: detected from stdout when not given (plain when `write` is). */
+  style?: PrettyStyle;
+}
+
+/** ISO time of a date, formatted once per millisecond: records come in bursts. */
+function isoDates(): (date: Date) => string {
+  let last = Number.NaN;
+  let text = '';
+  return (date) => {
+    const ms = date.getTime();
+    if (ms !== last) [last, text] = [ms, date.toISOString()];
+    return text;
   };
 }
 
-/** `write` receives every line (both formats); without it they go to stdout (and, pretty, warnings and errors to stderr). */
-export function createLogger(opts: { format: LogFormat; level: LogLevelName; write?: (line: string) => void }): Logger {
-  const level = CONSOLA_LEVEL[opts.level];
-  if (opts.format === 'json') {
-    const write = opts.write ?? ((line: string) => process.stdout.write(line));
-    return createConsola({ level, reporters: [jsonReporter(write)] });
-  }
-  const write = opts.write;
-  const stream = write && ({ write: (text: string) => write(text) } as unknown as NodeJS.WriteStream);
-  const logger = createConsola({ level, formatOptions: { date: true }, ...(stream ? { stdout: stream, stderr: stream } : {}) });
-  logger.setReporters(logger.options.reporters.map(escapingReporter));
-  return logger;
+/** How a logger writes its info records: what a writer of records that bypasses consola (the access log) needs. */
+export interface RecordOutput {
+  /** The logger's own line for a record. */
+  format(record: LogObject): string;
+  /** Whether lines are JSON, where a message's quotes and backslashes are escaped. */
+  json: boolean;
+  /** Takes whole lines formatted as the logger formats them, in order with the logger's own. */
+  write: LogWriter;
+}
+
+/** Each logger's output, by its reporter (which the tagged loggers derived from it share). */
+const outputs = new WeakMap<ConsolaReporter, RecordOutput>();
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const style = opts.style ?? (opts.write ? 'plain' : defaultStyle());
+  const out = opts.write ? lineWriter(opts.write) : batchedWriter(process.stdout);
+  const err = opts.write || opts.format === 'json' ? out : batchedWriter(process.stderr);
+  const iso = isoDates();
+  const format = opts.format === 'json' ? (o: LogObject) => jsonLine(o, iso(o.date)) : (o: LogObject) => prettyLine(o, style, style === 'plain' ? iso(o.date) : undefined);
+  const reporter: ConsolaReporter = { log: (o) => (o.level <= LogLevels.warn ? err : out)(format(o)) };
+  outputs.set(reporter, { format, json: opts.format === 'json', write: out });
+  return createConsola({
+    level: CONSOLA_LEVEL[opts.level],
+    // consola folds repeated identical records into "(repeated N times)" a second later: access logs repeat,
+    // and every one of them counts.
+    throttle: 0,
+    reporters: [reporter],
+  });
+}
+
+/** Where `logger` writes its info records, or undefined when it logs no info records (or was not made here). */
+export function recordOutput(logger: Logger): RecordOutput | undefined {
+  const [reporter] = logger.options.reporters;
+  return logger.level >= LogLevels.info && reporter ? outputs.get(reporter) : undefined;
 }

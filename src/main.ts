@@ -2,6 +2,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { runCli } from './cli/command.ts';
 import { errorMessage } from './errors.ts';
 import { HANDLED_SIGNALS, reactTo, type Action, type Phase } from './lifecycle/signals.ts';
+import { checkCommand, renderCommand } from './dry-run/dry-run.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { startRouter, type RunningRouter } from './router.ts';
@@ -73,10 +74,12 @@ async function run(options: RouterOptions): Promise<number> {
   }
 }
 
+const io = { stdout: (s: string) => void process.stdout.write(s), stderr: (s: string) => void process.stderr.write(s) };
 const code = await runCli(process.argv.slice(2), process.env, {
   version: pkg.version,
   run,
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  render: (options, outDir) => renderCommand(options, outDir, io),
+  check: (options) => checkCommand(options, io),
+  ...io,
 });
 process.exit(code);

@@ -102,6 +102,39 @@ export interface TlsOptions {
   readonly http2: boolean;
 }
 
+export const SYSLOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
+export type SyslogLevel = (typeof SYSLOG_LEVELS)[number];
+
+export const SYSLOG_FACILITIES = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'auth2', 'ftp', 'ntp', 'audit', 'alert', 'cron2',
+  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+] as const; // prettier-ignore
+export type SyslogFacility = (typeof SYSLOG_FACILITIES)[number];
+
+/** haproxy's own log, access logs above all (upstream's ROUTER_SYSLOG_* and ROUTER_LOG_* variables). */
+export interface HaproxyLogOptions {
+  /**
+   * Where haproxy logs: upstream's syslog target (ROUTER_SYSLOG_ADDRESS), the
+   * router's own output (stdout, journald), or nowhere. Access logs are at
+   * `info`, so they reach the router's output when ROUTER_LOG_LEVEL lets
+   * them through; at upstream's default, `warning`, there are none.
+   */
+  readonly target: { readonly kind: 'syslog'; readonly address: string } | { readonly kind: 'output' } | { readonly kind: 'none' };
+  readonly facility: SyslogFacility;
+  /** The least severe messages logged. */
+  readonly level: SyslogLevel;
+  /** Longer lines are truncated (`len`). */
+  readonly maxLength: number;
+  /** `log-format` of access logs as the operator wrote it; undefined: haproxy's httplog format. */
+  readonly format: string | undefined;
+  /** `option dontlognull`: connections that sent nothing are not logged. */
+  readonly dontLogNull: boolean;
+  /** `option http-ignore-probes`: neither logged nor counted, connections that sent no request. */
+  readonly httpIgnoreProbes: boolean;
+  /** `unique-id-format` and `unique-id-header`: a request ID for every request, when both are set (as upstream). */
+  readonly uniqueId: { readonly format: string; readonly header: string } | undefined;
+}
+
 /** How the router stops (upstream's shutdown variables); milliseconds. */
 export interface ShutdownOptions {
   /** ROUTER_GRACEFUL_SHUTDOWN_DELAY: haproxy serves on this long after SIGTERM/SIGINT, readiness failing. */
@@ -171,6 +204,7 @@ export interface RouterOptions {
   readonly workingDir: string;
   readonly haproxyBinary: string;
   readonly logFormat: LogFormat;
+  readonly haproxyLog: HaproxyLogOptions;
   readonly logLevel: LogLevelName;
   /** undefined: use the embedded template. */
   readonly templatePath: string | undefined;
@@ -196,4 +230,6 @@ export interface RouterOptions {
   readonly extendedValidation: boolean;
   /** What the operator should hear at start about how they passed the settings (secrets on the command line). */
   readonly warnings: readonly string[];
+  /** Settings accepted without effect (openshift-router's own values, ignored settings): said once at start, at info level. */
+  readonly notes: readonly string[];
 }

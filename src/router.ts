@@ -19,6 +19,7 @@ import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
+import { openLogChannel, type LogChannel } from './haproxy/log-channel.ts';
 import { readStatsCredentials } from './http/credentials.ts';
 import { startObservability } from './http/observability.ts';
 import { checkWorkingDir, prepareWorkingDir } from './haproxy/working-dir.ts';
@@ -82,6 +83,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     ...options.haproxy,
     timeouts: options.timeouts,
     tls: { ...options.tls, ticketKeysPath: files.ticketKeysPath },
+    logging: options.haproxyLog,
     // Spares are only ever taken over through the runtime API.
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,
@@ -101,6 +103,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
 export async function startRouter(options: RouterOptions, deps: RouterDeps): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   for (const warning of options.warnings) log.warn(warning);
+  for (const note of options.notes) log.info(note);
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);
@@ -108,15 +111,21 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   await checkWorkingDir(paths.workingDir);
   // Before anything in the working dir changes: a second router there would take the first one's sockets.
   const lock = lockWorkingDir(paths.workingDir);
-  return startLocked(options, deps, paths, lock.release).catch((err: unknown) => {
+  let logs: LogChannel | undefined;
+  const release = () => {
+    logs?.close();
     lock.release();
-    throw err;
-  });
+  };
+  return prepareWorkingDir(paths)
+    .then(() => startLocked(options, deps, paths, (logs = openLogChannel(deps.logger, paths.logFifo)), release))
+    .catch((err: unknown) => {
+      release();
+      throw err;
+    });
 }
 
-async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, releaseWorkingDir: () => void): Promise<RunningRouter> {
+async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
-  await prepareWorkingDir(paths);
   const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const render = createRenderer({ ...EMBEDDED_ASSETS, template });
   const store = new ConfigStore(paths.workingDir);
@@ -134,6 +143,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     pidFile: paths.pidFile,
     drainTimeoutMs: options.shutdown.drainTimeoutMs,
     logger: deps.logger,
+    logFd: logs.fd,
     hooks: deps.supervisorHooks,
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
@@ -200,6 +210,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
       // A failed commit decided nothing: every route keeps the status it has.
       (outcome) => outcome.result !== 'failed' && wiring.status?.update(verdictsOf(outcome)),
+      (outcome) => outcome.running && logs.serve(outcome.running),
     ],
     logger: deps.logger,
   });

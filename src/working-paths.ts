@@ -12,6 +12,8 @@ export function workingPaths(workingDir: string) {
     sniSocket: join(run, 'haproxy-sni.sock'),
     noSniSocket: join(run, 'haproxy-no-sni.sock'),
     pidFile: join(run, 'haproxy.pid'),
+    /** haproxy's stdout, its log channel (a named pipe, see haproxy/log-fifo.ts). */
+    logFifo: join(run, 'haproxy-log.fifo'),
     certDir: join(wd, 'certs'),
   };
 }

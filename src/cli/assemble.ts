@@ -2,11 +2,11 @@
 import { resolveCiphers } from '../config/ciphers.ts';
 import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import type { LogLevelName } from '../log.ts';
-import type { DefaultCertificateSource, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
+import type { DefaultCertificateSource, HaproxyLogOptions, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
 import { statsOptions } from './assemble-stats.ts';
 import { kubernetesChosen } from './cross-check.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
-import { settingWarnings } from './warnings.ts';
+import { settingNotes, settingWarnings } from './warnings.ts';
 
 export function assembleOptions(s: ResolvedSettings): RouterOptions {
   return {
@@ -47,6 +47,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     workingDir: s.value('--working-dir'),
     haproxyBinary: s.value('--haproxy-binary'),
     logFormat: s.value('--log-format'),
+    haproxyLog: haproxyLog(s),
     logLevel: logLevel(s),
     templatePath: s.get('--template'),
     intervalMs: s.value('--interval'),
@@ -74,6 +75,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     includeUdpEndpoints: s.value('--include-udp-endpoints'),
     extendedValidation: s.value('--extended-validation'),
     warnings: settingWarnings(s),
+    notes: [...s.notes, ...settingNotes(s)],
   };
 }
 
@@ -133,6 +135,26 @@ function tlsOptions(s: ResolvedSettings): TlsOptions {
     maxVersion: s.get('SSL_MAX_VERSION'),
     dhParamBits: ciphers.dhParamBits,
     http2: !s.value('ROUTER_DISABLE_HTTP2'),
+  };
+}
+
+/** Access logs are `info`: to the router's output only at a level that lets them through, as upstream to syslog. */
+const ACCESS_LOG_LEVELS: readonly string[] = ['info', 'debug'];
+
+function haproxyLog(s: ResolvedSettings): HaproxyLogOptions {
+  const address = s.get('ROUTER_SYSLOG_ADDRESS');
+  const level = s.value('ROUTER_LOG_LEVEL');
+  const format = s.get('ROUTER_UNIQUE_ID_FORMAT');
+  const header = s.get('ROUTER_UNIQUE_ID_HEADER_NAME');
+  return {
+    target: address !== undefined ? { kind: 'syslog', address } : ACCESS_LOG_LEVELS.includes(level) ? { kind: 'output' } : { kind: 'none' },
+    facility: s.value('ROUTER_LOG_FACILITY'),
+    level,
+    maxLength: s.value('ROUTER_LOG_MAX_LENGTH'),
+    format: s.get('ROUTER_SYSLOG_FORMAT'),
+    dontLogNull: s.value('ROUTER_DONT_LOG_NULL'),
+    httpIgnoreProbes: s.value('ROUTER_HTTP_IGNORE_PROBES'),
+    uniqueId: format !== undefined && header !== undefined ? { format, header } : undefined,
   };
 }
 

@@ -17,6 +17,8 @@ async function cli(argv: readonly string[], env: Record<string, string> = {}, ru
       runs.push(options);
       return runExit;
     },
+    render: () => Promise.reject(new Error('not a render')),
+    check: () => Promise.reject(new Error('not a check')),
   });
   return { code, stdout: out.join(''), stderr: err.join(''), runs };
 }
@@ -50,12 +52,12 @@ describe('runCli', () => {
     ['a command word after the command', ['run', 'version'], {}, ['unexpected argument "version": router takes flags only']],
     [
       'several errors from argv and env',
-      ['--allow-external-certificates', '--http-port=0'],
-      { ROUTER_SYSLOG_ADDRESS: '/dev/log' },
+      ['--allow-external-certificates=false', '--http-port=0'],
+      { ROUTER_ENABLE_COMPRESSION: 'true' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
         '--allow-external-certificates is not implemented yet (issue #13)',
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)',
+        'ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)',
       ],
     ],
   ])('%s is a usage error', async (_name, argv, env, errors) => {

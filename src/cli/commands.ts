@@ -1,8 +1,7 @@
 /**
  * router's commands, as data: `router` alone runs the router; a command word
  * comes first on the line. help.ts prints these and command.ts hands them to
- * citty, so adding a command (issue #11's `render` and `check`) is an entry
- * here and an action in actions.ts.
+ * citty, so adding a command is an entry here and an action in actions.ts.
  */
 
 export const ROUTER_DESCRIPTION = 'an OpenShift-compatible HAProxy router';
@@ -17,6 +16,16 @@ export interface CommandSpec {
 
 export const COMMANDS = {
   run: { usage: 'router [run] [flags]', description: 'Run the router (the command when none is named).', takesFlags: true },
+  render: {
+    usage: 'router render [flags] --out DIR',
+    description: 'Write the configuration, maps and certificates the router would serve into DIR (empty or new), and exit.',
+    takesFlags: true,
+  },
+  check: {
+    usage: 'router check [flags]',
+    description: "Print each route's admission and each unreadable file, run haproxy -c on the result; exit 1 on any problem.",
+    takesFlags: true,
+  },
   version: { usage: 'router version', description: 'Print the version, as --version does.', takesFlags: false },
 } as const satisfies Readonly<Record<string, CommandSpec>>;
 

@@ -76,9 +76,30 @@ export function crossCheck(s: ResolvedSettings): string[] {
   if (manager !== undefined && s.given('--runtime-updates') && manager !== s.get('--runtime-updates')) {
     errors.push('--haproxy-config-manager and --runtime-updates are the same switch and disagree');
   }
+  errors.push(...logChecks(s));
   const cookieName = s.get('ROUTER_COOKIE_NAME');
   if (cookieName !== undefined && !/^[a-zA-Z0-9_-]+$/.test(cookieName)) {
     errors.push(`ROUTER_COOKIE_NAME: invalid value "${cookieName}" (want letters, digits, '_' and '-' only)`);
+  }
+  return errors;
+}
+
+/** These values are written into haproxy.config as they are: a line break would add lines of the writer's choosing. */
+const HAPROXY_WORDS = ['ROUTER_SYSLOG_FORMAT', 'ROUTER_UNIQUE_ID_FORMAT'] as const satisfies readonly ReadableName[];
+
+function logChecks(s: ResolvedSettings): string[] {
+  const errors: string[] = [];
+  const address = s.get('ROUTER_SYSLOG_ADDRESS');
+  if (address !== undefined && !/^[A-Za-z0-9@:/._\[\]-]+$/.test(address)) {
+    errors.push(`ROUTER_SYSLOG_ADDRESS: invalid value "${address}" (want an haproxy log target: host:port, [ipv6]:port, udp@..., /dev/log, ...)`);
+  }
+  for (const name of HAPROXY_WORDS) {
+    const value = s.get(name);
+    if (value !== undefined && /[\x00-\x1f\x7f]/.test(value)) errors.push(`${name} must not contain line breaks or other control characters`);
+  }
+  const header = s.get('ROUTER_UNIQUE_ID_HEADER_NAME');
+  if (header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+    errors.push(`ROUTER_UNIQUE_ID_HEADER_NAME: invalid value "${header}" (want an HTTP header name)`);
   }
   return errors;
 }

@@ -3,7 +3,7 @@ import { ENV_ENTRIES, ENV_SETTINGS, FLAG_ENTRIES, FLAGS } from './flags.ts';
 import { NOT_IMPLEMENTED_ENV, NOT_IMPLEMENTED_FLAGS } from './not-implemented.ts';
 import { HAPROXY_ENV, HAPROXY_FLAGS } from './table/haproxy.ts';
 import { KUBERNETES_FLAGS } from './table/kubernetes.ts';
-import { LOGGING_FLAGS } from './table/logging.ts';
+import { LOGGING_ENV, LOGGING_FLAGS } from './table/logging.ts';
 import { ROUTING_ENV, ROUTING_FLAGS } from './table/routing.ts';
 import { STATS_ENV, STATS_FLAGS } from './table/stats.ts';
 import { TLS_ENV, TLS_FLAGS } from './table/tls.ts';
@@ -11,7 +11,7 @@ import { TLS_ENV, TLS_FLAGS } from './table/tls.ts';
 describe('tables', () => {
   test('no setting is in two group tables', () => {
     const flagTables = [ROUTING_FLAGS, HAPROXY_FLAGS, TLS_FLAGS, STATS_FLAGS, LOGGING_FLAGS, KUBERNETES_FLAGS, NOT_IMPLEMENTED_FLAGS];
-    const envTables = [ROUTING_ENV, HAPROXY_ENV, TLS_ENV, STATS_ENV, NOT_IMPLEMENTED_ENV];
+    const envTables = [ROUTING_ENV, HAPROXY_ENV, TLS_ENV, STATS_ENV, LOGGING_ENV, NOT_IMPLEMENTED_ENV];
     expect(flagTables.reduce((n, table) => n + Object.keys(table).length, 0)).toBe(Object.keys(FLAGS).length);
     expect(envTables.reduce((n, table) => n + Object.keys(table).length, 0)).toBe(Object.keys(ENV_SETTINGS).length);
   });

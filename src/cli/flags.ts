@@ -9,7 +9,7 @@
 import { NOT_IMPLEMENTED_ENV, NOT_IMPLEMENTED_FLAGS } from './not-implemented.ts';
 import { HAPROXY_ENV, HAPROXY_FLAGS } from './table/haproxy.ts';
 import { KUBERNETES_FLAGS } from './table/kubernetes.ts';
-import { LOGGING_FLAGS } from './table/logging.ts';
+import { LOGGING_ENV, LOGGING_FLAGS } from './table/logging.ts';
 import { ROUTING_ENV, ROUTING_FLAGS } from './table/routing.ts';
 import { STATS_ENV, STATS_FLAGS } from './table/stats.ts';
 import type { EnvSpec, EnvTable, FlagSpec, FlagTable, PlannedIssue, ValueOfType } from './table/spec.ts';
@@ -27,7 +27,7 @@ export const FLAGS = {
 } as const satisfies FlagTable;
 
 /** Every environment variable read without a flag, implemented or not. */
-export const ENV_SETTINGS = { ...ROUTING_ENV, ...HAPROXY_ENV, ...TLS_ENV, ...STATS_ENV, ...NOT_IMPLEMENTED_ENV } as const satisfies EnvTable;
+export const ENV_SETTINGS = { ...ROUTING_ENV, ...HAPROXY_ENV, ...TLS_ENV, ...STATS_ENV, ...LOGGING_ENV, ...NOT_IMPLEMENTED_ENV } as const satisfies EnvTable;
 
 export type FlagName = keyof typeof FLAGS;
 export type EnvName = keyof typeof ENV_SETTINGS;

@@ -28,13 +28,15 @@ const HEADER = `router: ${ROUTER_DESCRIPTION}
 Usage:
 ${USAGE.map(([usage, description]) => `${INDENT}${usage.padEnd(USAGE_WIDTH)}  ${description}`.trimEnd()).join('\n')}
 
-The flags below are the run command's. They accept --flag=value and
---flag value; booleans are --flag or --flag=false. Precedence: command line,
-then environment, then default. Durations use Go syntax (300ms, 1m30s);
+The flags below are those of run, render and check. They accept
+--flag=value and --flag value; booleans are --flag or --flag=false.
+Precedence: command line, then environment, then default. Durations use Go syntax (300ms, 1m30s);
 "time" values use HAProxy syntax (5s, 5000ms, 1h). Settings marked "not
 implemented yet" are accepted by openshift-router; giving one (even through
 its environment variable) is an error until the issue named beside it lands
-("left for later" ones have no issue yet).`;
+("left for later" ones have no issue yet), except with the openshift-router
+value named beside it, which an environment copied from its deployment
+carries: that is accepted and noted at start.`;
 
 /** The full --help text: every flag and environment variable, grouped, with env fallbacks, defaults and status. */
 export function helpText(): string {
@@ -69,7 +71,8 @@ function placeholderOf(spec: FlagSpec | EnvSpec): string | undefined {
 }
 
 function commonFacts(spec: FlagSpec | EnvSpec): (string | undefined)[] {
-  return [spec.default === undefined ? undefined : `default ${spec.default}`, statusOf(spec)];
+  const upstream = spec.upstream && `openshift-router's ${spec.upstream.values.join(' or ')} accepted: ${spec.upstream.means}`;
+  return [spec.default === undefined ? undefined : `default ${spec.default}`, statusOf(spec), upstream];
 }
 
 function statusOf(support: Support): string | undefined {

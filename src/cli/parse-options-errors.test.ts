@@ -11,9 +11,10 @@ function errors(argv: readonly string[], env: Env = {}): string[] {
   return result.errors;
 }
 
-/** A value each flag type accepts, for flags whose value does not matter to the test. */
+/** A value each flag type accepts, for flags whose value does not matter to the test (but not openshift-router's own). */
 function sampleArgv(name: string, flag: FlagSpec): string[] {
-  return flag.type === 'boolean' ? [name] : [name, flag.type === 'int' ? '1' : 'x'];
+  if (flag.type === 'boolean') return flag.upstream?.values.includes('true') ? [`${name}=false`] : [name];
+  return [name, flag.type === 'int' ? '1' : 'x'];
 }
 
 describe('validation errors', () => {
@@ -96,12 +97,12 @@ describe('validation errors', () => {
     ['positional', ['serve'], {}, ['unexpected argument "serve": router takes flags only']],
     ['boolean does not take the next argument', ['--enable-ingress', 'false'], {}, ['unexpected argument "false": router takes flags only']],
     ['after --', ['--', '--http-port=1'], {}, ['unexpected argument "--http-port=1": router takes flags only']],
-    ['--reload', ['--reload', '/var/lib/haproxy/reload-haproxy'], {}, ['--reload is not used: router embeds its reload logic']],
+    ['--reload', ['--reload', '/usr/local/bin/reload-haproxy'], {}, ['--reload is not used: router embeds its reload logic']],
     ['RELOAD_SCRIPT', [], { RELOAD_SCRIPT: '/x' }, ['--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic']],
-    ['unimplemented boolean', ['--allow-external-certificates'], {}, ['--allow-external-certificates is not implemented yet (issue #13)']],
+    ['unimplemented boolean', ['--debug-upgrade-validation-force-add-condition'], {}, ['--debug-upgrade-validation-force-add-condition is not implemented yet (issue #11)']],
     ['unimplemented flag set to false', ['--allow-external-certificates=false'], {}, ['--allow-external-certificates is not implemented yet (issue #13)']],
     ['unimplemented connection flag', ['--as=bob'], {}, ['--as is not implemented yet (left for later, no issue planned)']],
-    ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #13)']],
+    ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'false' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #13)']],
     ['--override-hostname without a template', ['--override-hostname'], {}, ['--override-hostname requires --hostname-template']],
     ['a working dir haproxy.config could not quote', ['--working-dir=/var/lib/my router'], {}, ['--working-dir: "/var/lib/my router" must not contain whitespace, quotes, backslashes or \'#\'']],
     ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
@@ -133,16 +134,16 @@ describe('validation errors', () => {
     ['bad cipher list', ['--ciphers=ALL;bind :1'], {}, ['--ciphers: invalid value "ALL;bind :1" (want modern, intermediate, old or an OpenSSL cipher list)']],
     ['bad TLS version', [], { SSL_MIN_VERSION: 'SSLv3' }, ['SSL_MIN_VERSION: invalid value "SSLv3" (want one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)']],
     ['bad cipher suites', [], { ROUTER_CIPHERSUITES: 'TLS_AES_128_GCM_SHA256 x' }, ['ROUTER_CIPHERSUITES: invalid value "TLS_AES_128_GCM_SHA256 x" (want a colon-separated list of TLS 1.3 cipher suites)']],
-    ['unimplemented env-only variable', [], { ROUTER_SYSLOG_ADDRESS: '/dev/log' }, ['ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)']],
+    ['unimplemented env-only variable', [], { ROUTER_ENABLE_COMPRESSION: 'true' }, ['ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)']],
     ['Kubernetes flags with --manifests', ['--manifests=/m', '--config=/k'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
   ])('%s', (_name, argv, env, expected) => {
     expect(errors(argv, env)).toEqual(expected);
   });
 
   test('every error is reported, not just the first', () => {
-    const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates', 'extra'], {
+    const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates=false', 'extra'], {
       ROUTER_DEFAULT_CONNECT_TIMEOUT: 'x',
-      ROUTER_SYSLOG_ADDRESS: '/dev/log',
+      ROUTER_ENABLE_COMPRESSION: 'true',
     });
     expect(all).toHaveLength(6);
     expect(all).toEqual(
@@ -152,7 +153,7 @@ describe('validation errors', () => {
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
         '--allow-external-certificates is not implemented yet (issue #13)',
         expect.stringContaining('ROUTER_DEFAULT_CONNECT_TIMEOUT: invalid time "x"'),
-        'ROUTER_SYSLOG_ADDRESS is not implemented yet (issue #11)',
+        'ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)',
       ]),
     );
   });

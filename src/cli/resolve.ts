@@ -25,15 +25,35 @@ type Value = ResolvedValue['value'];
 
 export function resolveSettings(given: ReadonlyMap<FlagName, readonly Occurrence[]>, env: Env): { settings: ResolvedSettings; errors: string[] } {
   const errors: string[] = [];
+  const notes: string[] = [];
   const values = new Map<SettingName, ResolvedValue>();
-  const keep = (name: SettingName, spec: FlagSpec | EnvSpec, raw: RawSetting | undefined) => {
-    const value = raw && evaluate(name, spec, raw, errors);
+  const keep = (name: SettingName, spec: FlagSpec | EnvSpec, written: RawSetting | undefined) => {
+    const raw = written && upstreamValue(name, spec, written, notes);
+    const value = raw && evaluate(name, spec, raw, errors, notes);
     if (raw && value !== undefined) values.set(name, { value, origin: raw.origin });
   };
   const ambientAllowed = !manifestsChosen(given, env);
   for (const [name, flag] of FLAG_ENTRIES) keep(name, flag, rawFlag(flag, given.get(name) ?? [], env, ambientAllowed));
   for (const [name, setting] of ENV_ENTRIES) keep(name, setting, firstNonEmpty([name], env) ?? withDefault(setting));
-  return { settings: new ResolvedSettings(values), errors };
+  return { settings: new ResolvedSettings(values, notes), errors };
+}
+
+/**
+ * A value openshift-router deployments carry that router does not take as
+ * it is (spec.upstream) stands for the setting's default here, with a note;
+ * any other value is evaluated as written.
+ */
+function upstreamValue(name: SettingName, spec: FlagSpec | EnvSpec, raw: RawSetting, notes: string[]): RawSetting | undefined {
+  if (raw.origin.kind === 'default' || !spec.upstream?.values.some((value) => sameValue(spec, value, raw.raw))) return raw;
+  const written = raw.origin.kind === 'env' ? `${raw.origin.variable}=${raw.raw}${raw.origin.variable === name ? '' : ` (${name})`}` : `${describeOrigin(name, raw.origin)}=${raw.raw}`;
+  notes.push(`${written} is accepted from openshift-router: ${spec.upstream.means}`);
+  return withDefault(spec);
+}
+
+/** Equal as the setting reads them (`True` and `true`, `1s` and `1000ms`). */
+function sameValue(spec: FlagSpec | EnvSpec, a: string, b: string): boolean {
+  const [pa, pb] = [parseSetting(spec, a), parseSetting(spec, b)];
+  return pa.ok && pb.ok ? JSON.stringify(pa.value) === JSON.stringify(pb.value) : a === b;
 }
 
 /** An explicit --manifests (flag or env) makes the user's ambient kubectl variables irrelevant. */
@@ -64,7 +84,7 @@ function withDefault(spec: FlagSpec | EnvSpec): RawSetting | undefined {
 }
 
 /** Applies the setting's support status; the value, or `undefined` when refused, ignored or invalid. */
-function evaluate(name: SettingName, spec: FlagSpec | EnvSpec, raw: RawSetting, errors: string[]): Value | undefined {
+function evaluate(name: SettingName, spec: FlagSpec | EnvSpec, raw: RawSetting, errors: string[], notes: string[]): Value | undefined {
   const given = raw.origin.kind !== 'default';
   const subject = describeOrigin(name, raw.origin);
   if (spec.issue !== undefined) {
@@ -80,7 +100,9 @@ function evaluate(name: SettingName, spec: FlagSpec | EnvSpec, raw: RawSetting, 
     errors.push(`${subject}: ${parsed.error}`);
     return undefined;
   }
-  return spec.ignored === undefined ? parsed.value : undefined;
+  if (spec.ignored === undefined) return parsed.value;
+  if (given) notes.push(`${subject} is ignored: ${spec.ignored}`);
+  return undefined;
 }
 
 /** A kubeconfig in the user's shell should not leave them guessing how to run router without one. */

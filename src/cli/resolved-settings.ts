@@ -14,7 +14,14 @@ export interface ResolvedValue {
 }
 
 export class ResolvedSettings {
-  constructor(private readonly values: ReadonlyMap<SettingName, ResolvedValue>) {}
+  /**
+   * @param notes what the operator should hear once at start about settings
+   *   accepted without effect (openshift-router's values, ignored settings)
+   */
+  constructor(
+    private readonly values: ReadonlyMap<SettingName, ResolvedValue>,
+    readonly notes: readonly string[] = [],
+  ) {}
 
   /** Set on the command line or through the environment, rather than defaulted. */
   given(name: ReadableName): boolean {

@@ -16,3 +16,12 @@ export function settingWarnings(s: ResolvedSettings): string[] {
   );
   return [...secrets, ...statsWarnings(s)];
 }
+
+/** Settings that do nothing as given, as upstream: the operator hears it once, at info level. */
+export function settingNotes(s: ResolvedSettings): string[] {
+  const pair = ['ROUTER_UNIQUE_ID_FORMAT', 'ROUTER_UNIQUE_ID_HEADER_NAME'] as const;
+  const [format, header] = pair.map((name) => s.given(name));
+  if (format === header) return [];
+  const [given, missing] = format ? pair : [pair[1], pair[0]];
+  return [`${given} has no effect without ${missing} (as in openshift-router)`];
+}

@@ -39,7 +39,30 @@ describe('logObserver', () => {
     observe(rejected);
     observe(rejected);
     observe(outcome({ admitted: [route({ name: 'r', namespace: 'ns' })] }));
-    expect(logs.logs.map((r) => r.msg)).toEqual(['route ns/r rejected: HostAlreadyClaimed: taken', 'route ns/r admitted']);
+    expect(logs.logs.map((r) => r.msg)).toEqual(['route ns/r rejected: HostAlreadyClaimed: taken', 'route ns/r admitted: r.example.com/ -> http -> service r']);
+  });
+
+  test('routes served at start are described at debug level; later ones as they come, change and go, once each', () => {
+    const { logs, observe } = setup();
+    const a = route({ name: 'a', namespace: 'ns', host: 'a.example.com' });
+    const b = route({ name: 'b', namespace: 'ns', host: 'b.example.com', path: '/shop' });
+    const c = route({ name: 'c', namespace: 'ns', host: 'c.example.com' });
+    observe(outcome({ result: 'started', admitted: [a] }));
+    observe(outcome({ result: 'runtime', admitted: [a, b] }));
+    observe(outcome({ result: 'runtime', admitted: [a, b] }));
+    // Not served yet while the reload waits: said when it is.
+    observe(outcome({ result: 'deferred', admitted: [a, b, c] }));
+    observe(outcome({ result: 'reloaded', admitted: [a, b, c] }));
+    observe(outcome({ result: 'runtime', admitted: [{ ...a, to: { kind: 'Service', name: 'a2', weight: 1 } }, c] }));
+    observe(outcome({ result: 'runtime', admitted: [c], rejections: new Map([['ns/a', { reason: 'HostAlreadyClaimed', message: 'taken' }]]) }));
+    expect(logs.logs.map((r) => [r.level, r.msg])).toEqual([
+      ['debug', 'route ns/a admitted: a.example.com/ -> http -> service a'],
+      ['info', 'route ns/b admitted: b.example.com/shop -> http -> service b'],
+      ['info', 'route ns/c admitted: c.example.com/ -> http -> service c'],
+      ['info', 'route ns/a updated: a.example.com/ -> http -> service a2'],
+      ['info', 'route ns/b removed'],
+      ['warn', 'route ns/a rejected: HostAlreadyClaimed: taken'],
+    ]);
   });
 
   test('each reload line names its reasons and the counts so far; a lowered maxconn is said once', () => {

@@ -1,8 +1,8 @@
 import type { Rejection } from '../admission/rejection.ts';
-import { objectKey } from '../domain/route.ts';
 import type { Logger } from '../log.ts';
 import { describeCounts, describeReasons, reasonCodes } from '../plan/reload-reasons.ts';
 import type { CommitObserver, CommitOutcome } from './outcome.ts';
+import { routeChanges, servedRoutes } from './route-changes.ts';
 
 /** Reloads of a running haproxy so far, by reason code: a reload is counted once per reason, however many backends it names. */
 export function reloadCounter(): { counts: ReadonlyMap<string, number>; observe: CommitObserver } {
@@ -26,10 +26,16 @@ export interface LogObserverOptions {
   fdLimit: number | undefined;
 }
 
-/** One log line per thing that happened in a commit, and per route whose verdict changed. */
+/**
+ * One log line per thing that happened in a commit, and per route that came,
+ * changed, went or was rejected. The routes of the first commit are what
+ * the router starts with ("router ready: serving N routes"): each is
+ * described at debug level only.
+ */
 export function logObserver(opts: LogObserverOptions): CommitObserver {
   const log = opts.logger.withTag('commit');
   let reported = new Map<string, Rejection>();
+  let served: ReadonlyMap<string, string> | undefined;
   let noted = new Map<string, string>();
   let warnedMaxConnections: number | undefined;
 
@@ -38,9 +44,22 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
       const before = reported.get(key);
       if (!before || before.reason !== r.reason || before.message !== r.message) log.warn(`route ${key} rejected: ${r.reason}: ${r.message}`);
     }
-    const admitted = new Set(outcome.admitted.map(objectKey));
-    for (const key of reported.keys()) if (!outcome.rejections.has(key) && admitted.has(key)) log.info(`route ${key} admitted`);
     reported = new Map(outcome.rejections);
+  }
+
+  /** Commits that changed nothing haproxy serves: their routes are logged once a later commit serves them. */
+  const NOT_SERVED = new Set(['deferred', 'rejected-by-haproxy', 'reload-failed']);
+
+  function routes(outcome: CommitOutcome): void {
+    if (NOT_SERVED.has(outcome.result)) return;
+    const now = servedRoutes(outcome.admitted);
+    const changes = routeChanges(served ?? new Map(), now);
+    const level = served === undefined ? 'debug' : 'info';
+    for (const [key, description] of changes.added) log[level](`route ${key} admitted: ${description}`);
+    for (const [key, description] of changes.updated) log.info(`route ${key} updated: ${description}`);
+    // A route that went because it was rejected has its rejection said.
+    for (const key of changes.removed) if (!outcome.rejections.has(key)) log.info(`route ${key} removed`);
+    served = now;
   }
 
   function notices(outcome: CommitOutcome): void {
@@ -86,6 +105,7 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
   return (outcome) => {
     if (outcome.result !== 'failed') {
       rejections(outcome);
+      routes(outcome);
       notices(outcome);
     }
     maxConnections(outcome);

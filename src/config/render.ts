@@ -6,6 +6,7 @@ import { allowlistFile, allowlistText } from './allowlists.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf } from './check-servers.ts';
 import { checkServerRef } from '../domain/names.ts';
+import { logConfig } from './log-config.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -64,6 +65,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
         checkBackends: checkBackends(model.checks),
         checkServerLine,
         allowlistFile,
+        log: logConfig(model.settings.logging),
         version: assets.version,
         redirectToHttps: REDIRECT_TO_HTTPS,
         defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,

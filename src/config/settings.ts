@@ -4,7 +4,7 @@
  * as they are, plus the paths the router chose. The template reads only these
  * and the model, never the environment.
  */
-import type { HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
+import type { HaproxyLogOptions, HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
 
 /**
  * What the public frontend answers by itself when the router's readiness
@@ -42,4 +42,5 @@ export interface ConfigSettings extends ListenOptions, HaproxyOptions {
   /** A path the public frontend answers by itself (`monitor-uri`): INTERNAL_HEALTH_PATH when the router's health server runs. */
   readonly monitorUri: string | undefined;
   readonly statsPage: StatsPageSettings | undefined;
+  readonly logging: HaproxyLogOptions;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
-import { pipeLines } from './log-lines.ts';
+import { haproxyMessages, pipeLines } from './log-lines.ts';
 import { masterCommand, startFailure } from './master-command.ts';
 import { findPredecessor, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
@@ -32,6 +32,8 @@ export interface SupervisorOptions {
   /** How long a graceful stop lets workers finish their connections before SIGTERM (ROUTER_MAX_SHUTDOWN_TIMEOUT). */
   drainTimeoutMs: number;
   logger: Logger;
+  /** haproxy's stdout, its access log, which the caller reads (log-fifo.ts); without it, logged here at debug level. */
+  logFd?: number;
   /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
   onRestarted?: () => void;
   /** Tests only. */
@@ -42,7 +44,7 @@ export type ReloadResult = { ok: true; workerPid: number } | { ok: false; messag
 
 /** One master we spawned; `confirmed` once it served, `exitSeen` if it died before that was noted. */
 interface Master {
-  proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  proc: Bun.Subprocess<'ignore', 'pipe' | number, 'pipe'>;
   confirmed: boolean;
   exitSeen: boolean;
 }
@@ -70,6 +72,8 @@ export class HaproxySupervisor {
   private startedAt = 0;
   private readonly log: Logger;
   private readonly haproxyLog: Logger;
+  /** haproxy's stderr: its own messages. */
+  private readonly haproxyMessage: (line: string) => void;
   private readyListeners: (() => void)[] = [];
   /** The start in progress is a restart after haproxy died (see onRestarted). */
   private restarting = false;
@@ -87,6 +91,7 @@ export class HaproxySupervisor {
   constructor(private readonly opts: SupervisorOptions) {
     this.log = opts.logger.withTag('supervisor');
     this.haproxyLog = opts.logger.withTag('haproxy');
+    this.haproxyMessage = haproxyMessages(this.haproxyLog);
   }
 
   /** The master that reached ready and is still alive; a master still starting does not count. */
@@ -118,10 +123,11 @@ export class HaproxySupervisor {
   private async launch(takeOverFrom?: number): Promise<void> {
     // stop() is final: a start (or crash restart) that raced it must not bring haproxy back.
     if (this.stopping) throw new Error('haproxy supervisor is stopped');
-    const alerts: string[] = [];
+    // A start's alerts are what its failure says; they are logged on their own only if it succeeds anyway.
+    let alerts: string[] | undefined = [];
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
       stdin: 'ignore',
-      stdout: 'pipe',
+      stdout: this.opts.logFd ?? 'pipe',
       stderr: 'pipe',
       // Its own process group: a Ctrl-C meant for the router must not kill haproxy mid-request; the router drains it.
       detached: true,
@@ -131,11 +137,11 @@ export class HaproxySupervisor {
     process.off('exit', this.onProcessExit);
     process.on('exit', this.onProcessExit);
     this.startedAt = Date.now();
-    const collect = (line: string) => {
-      if (/^\[ALERT\]/.test(line)) alerts.push(line);
-    };
-    void pipeLines(proc.stdout, this.haproxyLog, collect);
-    void pipeLines(proc.stderr, this.haproxyLog, collect);
+    if (proc.stdout instanceof ReadableStream) void pipeLines(proc.stdout, (line) => this.haproxyLog.debug(line));
+    void pipeLines(proc.stderr, (line) => {
+      if (alerts && /^\[ALERT\]/.test(line)) alerts.push(line);
+      else this.haproxyMessage(line);
+    });
     void proc.exited.then((code) => this.onExit(master, code));
     // Until the new master binds the master socket, a predecessor's may still answer there: only our master's word counts.
     const state = await this.waitFor((s) => s.masterPid === proc.pid && s.workerPids.length > 0, START_TIMEOUT_MS, proc, () => this.stopping);
@@ -147,8 +153,10 @@ export class HaproxySupervisor {
     if (!state) {
       if (!hasExited(proc)) proc.kill('SIGKILL');
       await proc.exited;
-      throw new Error(startFailure(alerts, START_TIMEOUT_MS));
+      throw new Error(startFailure(alerts ?? [], START_TIMEOUT_MS));
     }
+    for (const alert of alerts ?? []) this.haproxyMessage(alert);
+    alerts = undefined;
     await this.opts.hooks?.beforeConfirm?.({ masterPid: proc.pid, workerPids: state.workerPids, exited: proc.exited });
     this.confirm(master, state);
   }
@@ -218,7 +226,10 @@ export class HaproxySupervisor {
     this.cancelRestart();
     await this.starting;
     const proc = this.current?.proc;
-    if (proc && !hasExited(proc)) await stopMaster(proc, this.opts.drainTimeoutMs, this.stopMode, this.log);
+    if (proc && !hasExited(proc)) {
+      await stopMaster(proc, this.opts.drainTimeoutMs, this.stopMode, this.log);
+      this.log.info(`haproxy stopped (master pid ${proc.pid})`);
+    }
     process.off('exit', this.onProcessExit);
   }
 

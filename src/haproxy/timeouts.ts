@@ -30,3 +30,11 @@ export const RESTART_BACKOFF_INITIAL_MS = 250;
 export const RESTART_BACKOFF_MAX_MS = 30_000;
 /** A master that ran this long without dying resets the backoff. */
 export const RESTART_BACKOFF_RESET_AFTER_MS = 60_000;
+/**
+ * How often haproxy's log channel is read while lines come (see
+ * log-fifo.ts): with the pipe grown to 1 MiB, and when it could not be
+ * grown from 64 KiB; and at the least while none come.
+ */
+export const LOG_FIFO_READ_MS = 20;
+export const LOG_FIFO_SMALL_READ_MS = 3;
+export const LOG_FIFO_IDLE_READ_MS = 50;

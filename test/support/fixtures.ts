@@ -94,6 +94,16 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     },
     monitorUri: undefined,
     statsPage: undefined,
+    logging: {
+      target: { kind: 'none' },
+      facility: 'local1',
+      level: 'warning',
+      maxLength: 1024,
+      format: undefined,
+      dontLogNull: false,
+      httpIgnoreProbes: false,
+      uniqueId: undefined,
+    },
     ...overrides,
   };
 }

@@ -56,6 +56,16 @@ export const DEFAULT_OPTIONS: RouterOptions = {
   workingDir: '/var/lib/router',
   haproxyBinary: 'haproxy',
   logFormat: 'pretty',
+  haproxyLog: {
+    target: { kind: 'none' },
+    facility: 'local1',
+    level: 'warning',
+    maxLength: 1024,
+    format: undefined,
+    dontLogNull: false,
+    httpIgnoreProbes: false,
+    uniqueId: undefined,
+  },
   logLevel: 'info',
   templatePath: undefined,
   intervalMs: 5000,
@@ -68,6 +78,7 @@ export const DEFAULT_OPTIONS: RouterOptions = {
   status: { update: true, canonicalHostname: undefined, contentionWindowMs: 180_000 },
   includeUdpEndpoints: false,
   extendedValidation: true,
+  notes: [],
   warnings: [],
 };
 

@@ -39,6 +39,7 @@ export const HAPROXY_FLAGS = {
     env: ['TEMPLATE_FILE'],
     group: 'haproxy',
     help: 'Eta template for haproxy.config, replacing the embedded one.',
+    upstream: { values: ['/var/lib/haproxy/conf/haproxy-config.template'], means: 'that is its image\'s Go template; router uses its embedded one' },
   },
   '--reload': {
     type: 'string',
@@ -47,6 +48,7 @@ export const HAPROXY_FLAGS = {
     group: 'haproxy',
     help: "Upstream's reload script.",
     rejected: 'router embeds its reload logic',
+    upstream: { values: ['/var/lib/haproxy/reload-haproxy'], means: 'router embeds its reload logic' },
   },
   '--interval': {
     type: 'duration',
@@ -180,6 +182,14 @@ export const HAPROXY_ENV = {
     metavar: 'name',
     group: 'haproxy',
     help: 'Sticky-session cookie name of every route ([a-zA-Z0-9_-]+; default: a hash of the route).',
+  },
+  MAX_RELOAD_WAIT_TIME: {
+    type: 'int',
+    min: 0,
+    metavar: 'seconds',
+    group: 'haproxy',
+    help: "How long upstream's reload script waits for the new process to answer.",
+    ignored: "upstream's reload script reads it; router embeds its reload logic, which waits up to 30 s",
   },
   ROUTER_SHUTDOWN: {
     type: 'boolean',

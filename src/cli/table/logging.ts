@@ -1,6 +1,7 @@
-/** router's own log output, and the klog flags openshift-router command lines carry. */
+/** router's own log output, haproxy's log (access logs), and the klog flags openshift-router command lines carry. */
 import { LOG_LEVEL_NAMES, type LogFormat } from '../../log.ts';
-import type { FlagTable } from './spec.ts';
+import { SYSLOG_FACILITIES, SYSLOG_LEVELS } from '../../options.ts';
+import type { EnvTable, FlagTable } from './spec.ts';
 
 export const LOG_FORMATS = ['pretty', 'json'] as const satisfies readonly LogFormat[];
 
@@ -11,7 +12,7 @@ export const LOGGING_FLAGS = {
     env: ['ROUTER_LOG_FORMAT'],
     default: 'pretty',
     group: 'Logging',
-    help: 'Log line format of router itself.',
+    help: 'Log line format of router itself and of the access logs it relays.',
   },
   '--loglevel': {
     type: 'enum',
@@ -38,3 +39,41 @@ export const LOGGING_FLAGS = {
     ignored: 'router always logs to stdout and stderr',
   },
 } as const satisfies FlagTable;
+
+export const LOGGING_ENV = {
+  ROUTER_LOG_LEVEL: {
+    type: 'enum',
+    choices: SYSLOG_LEVELS,
+    default: 'warning',
+    group: 'Logging',
+    help: "haproxy's log level; access logs are info, so info turns them on (router's own level is ROUTER_LOGLEVEL).",
+  },
+  ROUTER_SYSLOG_ADDRESS: {
+    type: 'string',
+    metavar: 'ADDRESS',
+    group: 'Logging',
+    help: "Syslog target of haproxy's log (host:port, /dev/log, ...), as upstream; unset: router's own output.",
+  },
+  ROUTER_LOG_FACILITY: { type: 'enum', choices: SYSLOG_FACILITIES, default: 'local1', group: 'Logging', help: 'Syslog facility of haproxy\'s log.' },
+  ROUTER_LOG_MAX_LENGTH: { type: 'int', min: 80, max: 65535, default: '1024', group: 'Logging', help: 'Longest haproxy log line; longer ones are truncated.' },
+  ROUTER_SYSLOG_FORMAT: {
+    type: 'string',
+    metavar: 'LOG-FORMAT',
+    group: 'Logging',
+    help: 'log-format of access logs, one haproxy word (quoted, as the ingress operator writes it); default: httplog.',
+  },
+  ROUTER_DONT_LOG_NULL: { type: 'boolean', default: 'false', group: 'Logging', help: 'option dontlognull: do not log connections that sent nothing.' },
+  ROUTER_HTTP_IGNORE_PROBES: {
+    type: 'boolean',
+    default: 'false',
+    group: 'Logging',
+    help: 'option http-ignore-probes: neither log nor count connections that sent no request.',
+  },
+  ROUTER_UNIQUE_ID_FORMAT: {
+    type: 'string',
+    metavar: 'LOG-FORMAT',
+    group: 'Logging',
+    help: 'unique-id-format of a request ID (with ROUTER_UNIQUE_ID_HEADER_NAME), one haproxy word.',
+  },
+  ROUTER_UNIQUE_ID_HEADER_NAME: { type: 'string', metavar: 'NAME', group: 'Logging', help: 'unique-id-header: request header carrying the request ID.' },
+} as const satisfies EnvTable;

@@ -68,6 +68,14 @@ interface SettingBase {
   readonly max?: number;
   /** Placeholder shown in --help instead of the type name. */
   readonly metavar?: string;
+  /**
+   * openshift-router's own values for a setting that router does not take
+   * as they are (not implemented, refused, or meaning something else here):
+   * an environment copied from an openshift-router deployment carries them,
+   * so they are accepted, router goes on as without the setting, and says
+   * once at start what `means` says it does instead.
+   */
+  readonly upstream?: { readonly values: readonly string[]; readonly means: string };
 }
 
 /** What router does when the setting is given (on the command line or through the environment). */

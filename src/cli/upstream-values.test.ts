@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'bun:test';
+import { DEFAULT_OPTIONS } from '../../test/support/router-options.ts';
+import { ENV_ENTRIES, FLAG_ENTRIES } from './flags.ts';
+import { parseOptions } from './parse-options.ts';
+
+type Env = Record<string, string>;
+
+/** Every variable whose openshift-router values router accepts, with each such value. */
+const UPSTREAM_VALUES = [
+  ...FLAG_ENTRIES.flatMap(([name, f]) => (f.env ?? []).flatMap((variable) => (f.upstream?.values ?? []).map((value) => [variable, value, name] as const))),
+  ...ENV_ENTRIES.flatMap(([name, s]) => (s.upstream?.values ?? []).map((value) => [name, value, name] as const)),
+];
+
+describe("openshift-router's own values (an environment copied from its deployment)", () => {
+  test.each(UPSTREAM_VALUES)('%s=%s is accepted, goes on as without it, and is noted once', (variable, value, setting) => {
+    const result = parseOptions([], { [variable]: value });
+    const options: unknown = result.ok ? { ...result.options, notes: [] } : result.errors;
+    expect(options).toEqual(DEFAULT_OPTIONS);
+    const written = `${variable}=${value}${setting === variable ? '' : ` (${setting})`}`;
+    expect(result.ok && result.options.notes).toEqual([expect.stringMatching(new RegExp(`^${RegExp.escape(written)} is accepted from openshift-router: `))]);
+  });
+
+  test.each<[string, Env]>([
+    ['a boolean spelt another way', { ROUTER_USE_PROXY_PROTOCOL: 'False' }],
+    ['an IPv4 mode', { ROUTER_IP_V4_V6_MODE: 'v4' }],
+    ['the image default of the Go template', { TEMPLATE_FILE: '/var/lib/haproxy/conf/haproxy-config.template' }],
+    ['the image default of the reload script', { RELOAD_SCRIPT: '/var/lib/haproxy/reload-haproxy' }],
+    ['the ingress operator always sets these', { ROUTER_TCP_BALANCE_SCHEME: 'source', ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true', ROUTER_SET_FORWARDED_HEADERS: 'append' }],
+  ])('%s', (_what, env) => {
+    const result = parseOptions([], env);
+    expect(result.ok && result.options.templatePath).toBeUndefined();
+    expect(result.ok && result.options.notes.length).toBe(Object.keys(env).length);
+  });
+
+  test.each<[string, Env, string]>([
+    ['PROXY protocol on', { ROUTER_USE_PROXY_PROTOCOL: 'true' }, 'ROUTER_USE_PROXY_PROTOCOL is not implemented yet (issue #13)'],
+    ['another passthrough balance', { ROUTER_TCP_BALANCE_SCHEME: 'roundrobin' }, 'ROUTER_TCP_BALANCE_SCHEME is not implemented yet (issue #13)'],
+    ['dual-stack binds', { ROUTER_IP_V4_V6_MODE: 'v4v6' }, 'ROUTER_IP_V4_V6_MODE is not implemented yet (issue #13)'],
+    ['a custom 503 page', { ROUTER_ERRORFILE_503: '/etc/router/503.http' }, 'ROUTER_ERRORFILE_503 is not implemented yet (issue #13)'],
+    // Set at all, even to its default path, it makes unknown hosts answer 404 upstream.
+    ['the 404 page', { ROUTER_ERRORFILE_404: '/var/lib/haproxy/conf/error-page-404.http' }, 'ROUTER_ERRORFILE_404 is not implemented yet (issue #13)'],
+    ['another reload script', { RELOAD_SCRIPT: '/usr/local/bin/reload' }, '--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic'],
+  ])('a value that would change what router does is refused, naming the variable: %s', (_what, env, error) => {
+    expect(parseOptions([], env)).toEqual({ ok: false, errors: [error] });
+  });
+
+  test('a template of router\'s own is taken, without a note', () => {
+    const result = parseOptions([], { TEMPLATE_FILE: '/etc/router/haproxy.eta' });
+    expect(result.ok && [result.options.templatePath, result.options.notes]).toEqual(['/etc/router/haproxy.eta', []]);
+  });
+
+  test('on the command line too', () => {
+    const result = parseOptions(['--upgrade-validation=true', '--allow-external-certificates'], {});
+    expect(result.ok && result.options.notes).toEqual([
+      expect.stringMatching(/^--upgrade-validation=true is accepted from openshift-router: /),
+      expect.stringMatching(/^--allow-external-certificates=true is accepted from openshift-router: /),
+    ]);
+  });
+});

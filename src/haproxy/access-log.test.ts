@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'bun:test';
+import { captureLogs } from '../../test/support/log-capture.ts';
+import { backend, model } from '../../test/support/models.ts';
+import { AccessLog, readAccessLine, type AccessLine } from './access-log.ts';
+
+describe('readAccessLine', () => {
+  test.each<[string, AccessLine | undefined]>([
+    ['@access be_http:demo:hello 127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"', { backend: 'be_http:demo:hello', text: '127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"' }],
+    ['127.0.0.1:4000 [05/Dec/2026:10:16:59.564] fe_sni/1: SSL handshake failure', { backend: '', text: '127.0.0.1:4000 [05/Dec/2026:10:16:59.564] fe_sni/1: SSL handshake failure' }],
+    ['[::1]:4000 [05/Dec/2026:10:16:59.564] public_ssl/port: Timeout during SSL handshake', { backend: '', text: '[::1]:4000 [05/Dec/2026:10:16:59.564] public_ssl/port: Timeout during SSL handshake' }],
+    ['Proxy public stopped (cumulated conns: FE: 1, BE: 0).', undefined],
+    ['@accessory be x', undefined],
+    ['@access be_only', undefined],
+  ])('%s', (line, want) => {
+    expect(readAccessLine(line)).toEqual(want);
+  });
+});
+
+describe('AccessLog', () => {
+  test('names the route a backend serves, spares a route took over included; other lines go elsewhere', () => {
+    const logs = captureLogs();
+    const other: string[] = [];
+    const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
+    access.line('@access be_http:demo:hello a');
+    access.serve(model([backend('be_http:demo:hello', [], { routeKey: 'demo/hello' }), backend('be_edge_http:_spare:3', [], { routeKey: 'shop/cart' }), backend('be_tcp:_spare:1', [], { routeKey: '' })]));
+    access.line('@access be_http:demo:hello b');
+    access.line('@access be_edge_http:_spare:3 c');
+    access.line('@access openshift_default d');
+    access.line('@access be_tcp:_spare:1 e');
+    access.line('Server be_http:demo:hello/ept is DOWN');
+    expect(logs.logs).toEqual([
+      { level: 'info', tag: 'access', msg: 'a' },
+      { level: 'info', tag: 'access', msg: 'b', namespace: 'demo', route: 'hello' },
+      { level: 'info', tag: 'access', msg: 'c', namespace: 'shop', route: 'cart' },
+      { level: 'info', tag: 'access', msg: 'd' },
+      { level: 'info', tag: 'access', msg: 'e' },
+    ].map((r) => expect.objectContaining(r)));
+    expect(other).toEqual(['Server be_http:demo:hello/ept is DOWN']);
+  });
+});
+
+describe('AccessLog.lines', () => {
+  test('bytes as read: records in order whichever way they go, other lines elsewhere, blank lines and trailing spaces dropped', () => {
+    const logs = captureLogs();
+    const other: string[] = [];
+    const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
+    access.serve(model([backend('be_http:demo:hello', [], { routeKey: 'demo/hello' })]));
+    access.lines(Buffer.from('@access be_http:demo:hello a  \n\n@access be_http:demo:hello é\r\nProxy x stopped.\n@access openshift_default c\n'));
+    expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
+      ['a', 'demo'],
+      ['é', 'demo'],
+      ['c', undefined],
+    ]);
+    expect(other).toEqual(['Proxy x stopped.']);
+  });
+});

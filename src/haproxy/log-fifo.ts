@@ -1,0 +1,131 @@
+import { dlopen, FFIType, read } from 'bun:ffi';
+import { closeSync, constants, lstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { LOG_FIFO_IDLE_READ_MS, LOG_FIFO_READ_MS, LOG_FIFO_SMALL_READ_MS } from './timeouts.ts';
+
+function openLibc() {
+  return dlopen('libc.so.6', {
+    mkfifo: { args: [FFIType.cstring, FFIType.u32], returns: FFIType.i32 },
+    fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+    __errno_location: { args: [], returns: FFIType.ptr },
+  }).symbols;
+}
+
+const F_SETPIPE_SZ = 1031;
+/** What an unprivileged process may ask for (/proc/sys/fs/pipe-max-size): seconds of lines at any rate served here. */
+const PIPE_SIZE = 1 << 20;
+
+const READ_SIZE = 1 << 16;
+const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * haproxy's stdout, its log channel (`log stdout`: access logs), as a named
+ * pipe in the run dir, read on a timer rather than as it comes.
+ *
+ * haproxy writes each log line on its own, as it happens; a stream that
+ * wakes the router for each costs it more CPU per line than haproxy spends
+ * logging it. Here nothing wakes the router: every few tens of
+ * milliseconds it takes what piled up in one read (backing off while
+ * nothing comes). The pipe is grown to 1 MiB, a second of lines at the
+ * rates served here (with the default 64 KiB, where the system refuses,
+ * it is read more often); haproxy drops a line it cannot write rather than
+ * wait.
+ *
+ * A named pipe outlives the router: haproxy, left serving by a hand-over or
+ * a killed router, keeps writing to it, and the next router on the working
+ * dir reads on from it. The router holds a write end too, so the pipe never
+ * reads as closed while no haproxy is writing.
+ */
+export class LogFifo {
+  private readonly buffer = Buffer.alloc(READ_SIZE);
+  /** Bytes of a line not finished by the last read, kept as bytes: a read may end inside a UTF-8 sequence. */
+  private partial: Buffer = EMPTY;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly readFd: number,
+    /** The write end, for haproxy's stdout. */
+    readonly writeFd: number,
+    private readonly onLines: (lines: Buffer) => void,
+    /** How often to read while lines come: the pipe must not fill up in between. */
+    private readonly readMs: number,
+  ) {}
+
+  /**
+   * Opens the pipe at `path`, making it first when there is none (anything
+   * else there is replaced). What is read goes to `onLines` as bytes, whole
+   * lines only (separated and ended by line feeds), without copying: they
+   * must be used before it returns.
+   */
+  static open(path: string, onLines: (lines: Buffer) => void): LogFifo {
+    const libc = openLibc();
+    let isFifo = false;
+    try {
+      isFifo = lstatSync(path).isFIFO();
+    } catch {
+      // Absent: made below.
+    }
+    if (!isFifo) {
+      rmSync(path, { force: true, recursive: true });
+      if (libc.mkfifo(Buffer.from(`${path}\0`), 0o600) !== 0) throw new Error(`cannot make the log pipe ${path} (errno ${read.i32(libc.__errno_location()!)})`);
+    }
+    // The read end first, non-blocking: opening the write end then neither blocks nor fails.
+    const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const large = libc.fcntl(readFd, F_SETPIPE_SZ, PIPE_SIZE) >= PIPE_SIZE;
+    return new LogFifo(readFd, openSync(path, constants.O_WRONLY), onLines, large ? LOG_FIFO_READ_MS : LOG_FIFO_SMALL_READ_MS);
+  }
+
+  /** Reads from now until close(). */
+  start(): void {
+    let delay = this.readMs;
+    const tick = () => {
+      const bytes = this.drain();
+      // Back off while idle, so a quiet router costs nothing; the first lines bring the pace back.
+      delay = bytes > 0 ? this.readMs : Math.min(delay * 2, Math.max(this.readMs, LOG_FIFO_IDLE_READ_MS));
+      if (!this.closed) this.timer = setTimeout(tick, delay).unref();
+    };
+    this.timer = setTimeout(tick, delay).unref();
+  }
+
+  /** Reads what is there now; returns the bytes read. */
+  private drain(): number {
+    let total = 0;
+    for (;;) {
+      let read = 0;
+      try {
+        read = readSync(this.readFd, this.buffer, 0, READ_SIZE, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;
+        throw err;
+      }
+      if (read <= 0) break;
+      total += read;
+      this.take(this.buffer.subarray(0, read));
+      if (read < READ_SIZE) break;
+    }
+    return total;
+  }
+
+  /** Hands on the complete lines of `bytes` (a line feed never falls inside a UTF-8 sequence), keeping the rest. */
+  private take(bytes: Buffer): void {
+    const end = bytes.lastIndexOf(NEWLINE) + 1;
+    if (end === 0) {
+      this.partial = Buffer.concat([this.partial, bytes]);
+      return;
+    }
+    const complete = this.partial.length > 0 ? Buffer.concat([this.partial, bytes.subarray(0, end)]) : bytes.subarray(0, end);
+    this.partial = end < bytes.length ? Buffer.from(bytes.subarray(end)) : EMPTY;
+    this.onLines(complete);
+  }
+
+  /** Takes the lines still in the pipe and closes both ends (the pipe stays, for the next router). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.drain();
+    closeSync(this.readFd);
+    closeSync(this.writeFd);
+  }
+}
