@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { AdmissionIndex } from './admission/admission-index.ts';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
@@ -9,7 +8,7 @@ import { createCommitter } from './commit/committer.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './haproxy/commit-ports.ts';
-import { desiredConfig } from './plan/desired-config.ts';
+import { DesiredState } from './plan/desired-state.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
@@ -167,31 +166,32 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     : createSource(options, deps.logger, deps.env, () => scheduler.request());
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
-  const admission = new AdmissionIndex(options.admission, tlsValidator?.validate);
   const settings = settingsFromOptions(options, paths, files, statsAuth);
   const fdLimit = readOpenFileLimit();
   const reloads = reloadCounter();
+  const desired = new DesiredState({
+    admission: options.admission,
+    validateTls: tlsValidator?.validate,
+    settings,
+    fdLimit,
+    allowAddress: wiring.allowAddress,
+    includeUdpEndpoints: options.includeUdpEndpoints,
+    defaultCertificate: () => operatorFiles.defaultCertificate(),
+    defaultDestinationCa: () => operatorFiles.defaultDestinationCa(),
+    addressesVersion: () => wiring.hostAddresses?.current(),
+  });
   const committer = createCommitter({
     routes: () => state.routes,
-    desired(routes, held) {
-      const changes = state.takeRouteChanges();
-      admission.update(changes.upserts, changes.removals, held);
-      const desired = desiredConfig({
-        decided: admission.result(),
-        routes,
-        held,
-        slices: state.slices.values(),
-        admission: options.admission,
-        validateTls: tlsValidator?.validate,
-        settings,
-        fdLimit,
-        allowAddress: wiring.allowAddress,
-        includeUdpEndpoints: options.includeUdpEndpoints,
-        defaultCertificate: operatorFiles.defaultCertificate(),
-        defaultDestinationCa: operatorFiles.defaultDestinationCa(),
-      });
-      tlsValidator?.endPass();
-      return desired;
+    // Every commit first takes its changes in (incremental.update): the full step reads the indexes as they stand.
+    desired: (_routes, held) => desired.full(held),
+    incremental: {
+      update(held) {
+        const step = desired.update({ routes: state.takeRouteChanges(), slices: state.takeSliceChanges(), held });
+        tlsValidator?.endPass();
+        return step;
+      },
+      index: desired.index,
+      views: desired.views,
     },
     render,
     writer: diskWriter(store, certs),
@@ -209,7 +209,11 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
       // A failed commit decided nothing: every route keeps the status it has.
-      (outcome) => outcome.result !== 'failed' && wiring.status?.update(verdictsOf(outcome)),
+      (outcome) => {
+        if (outcome.result === 'failed' || !wiring.status) return;
+        const { verdicts, changed } = verdictsOf(outcome);
+        wiring.status.update(verdicts, changed);
+      },
       (outcome) => outcome.running && logs.serve(outcome.running),
     ],
     logger: deps.logger,

@@ -67,6 +67,11 @@ function scenario(seed: number, settings: AdmissionSettings, steps: number): voi
     expect({ step, admitted: incremental.admitted.map(objectKey) }).toEqual({ step, admitted: full.admitted.map(objectKey) });
     expect({ step, rejected: [...incremental.rejected].sort() }).toEqual({ step, rejected: [...full.rejected].sort() });
     expect({ step, notices: [...incremental.notices].sort() }).toEqual({ step, notices: [...full.notices].sort() });
+    // The live views say the same.
+    const views = index.views;
+    expect([...views.admitted.keys()].sort()).toEqual(full.admitted.map(objectKey).sort());
+    expect([...views.rejected].sort()).toEqual([...full.rejected].sort());
+    expect([...views.notices].sort()).toEqual([...full.notices].sort());
   }
 }
 

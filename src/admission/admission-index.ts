@@ -12,6 +12,14 @@ import { domainForHost } from './wildcard-claims.ts';
 /** This router's verdict on one route. */
 export type RouteVerdict = { admitted: AdmittedRoute; notice: string | undefined } | { rejected: Rejection };
 
+/** Every route the index knows, and its verdict by kind; live maps, changed by every update. */
+export interface AdmissionViews {
+  routes: ReadonlyMap<string, Route>;
+  admitted: ReadonlyMap<string, AdmittedRoute>;
+  rejected: ReadonlyMap<string, Rejection>;
+  notices: ReadonlyMap<string, string>;
+}
+
 /** What changed in one update: routes whose verdict is new, different, or gone. */
 export interface AdmissionChanges {
   changed: Set<string>;
@@ -46,6 +54,7 @@ export class AdmissionIndex {
   private readonly wildcards = new Map<string, number>();
   private readonly verdicts = new Map<string, RouteVerdict>();
   private held: ReadonlyMap<string, Rejection> = new Map();
+  private readonly live = { routes: this.routes, admitted: new Map<string, AdmittedRoute>(), rejected: new Map<string, Rejection>(), notices: new Map<string, string>() };
   /** The last certificate verdict of each route, with the TLS it was for: re-admitting a group does no crypto twice. */
   private readonly tlsVerdicts = new Map<string, { tls: RouteTLS; verdict: TlsVerdict }>();
 
@@ -109,6 +118,27 @@ export class AdmissionIndex {
     return { admitted: sortOldestFirst(admitted) as AdmittedRoute[], rejected, notices, considered: this.routes };
   }
 
+  /**
+   * The verdicts as they stand, kept by kind as they change: what a commit
+   * reports without copying them (read them before the next update).
+   */
+  get views(): AdmissionViews {
+    return this.live;
+  }
+
+  private record(key: string, verdict: RouteVerdict | undefined): void {
+    const { admitted, rejected, notices } = this.live;
+    admitted.delete(key);
+    rejected.delete(key);
+    notices.delete(key);
+    if (verdict === undefined) return;
+    if ('rejected' in verdict) rejected.set(key, verdict.rejected);
+    else {
+      admitted.set(key, verdict.admitted);
+      if (verdict.notice !== undefined) notices.set(key, verdict.notice);
+    }
+  }
+
   private index(key: string, route: Route): void {
     const host = resolveHost(route, this.settings);
     this.routes.set(key, route);
@@ -158,6 +188,7 @@ export class AdmissionIndex {
     for (const key of touched) {
       if (!this.routes.has(key)) {
         if (this.verdicts.delete(key)) changed.add(key);
+        this.record(key, undefined);
         this.tlsVerdicts.delete(key);
       }
     }
@@ -176,6 +207,7 @@ export class AdmissionIndex {
       if (sameVerdict(this.verdicts.get(key), verdict)) continue;
       changed.add(key);
       this.verdicts.set(key, verdict);
+      this.record(key, verdict);
     }
     return changed;
   }

@@ -23,10 +23,10 @@ describe('committer: what haproxy or the disk refuses', () => {
     expect(refused.quarantined).toEqual(['default/e']);
     const retried = await c.commit();
     expect(retried.result).toBe('started');
-    expect(retried.admitted.map((r) => r.name)).toEqual(['a']);
+    expect([...retried.admitted.values()].map((r) => r.name)).toEqual(['a']);
     expect(retried.rejections.get('default/e')?.reason).toBe('ExtendedValidationFailed');
     h.put({ ...edge, tls: routeTls('edge', { certificate: 'CERT2', key: 'KEY' }) });
-    expect((await c.commit()).admitted.map((r) => r.name)).toEqual(['a', 'e']);
+    expect([...(await c.commit()).admitted.values()].map((r) => r.name)).toEqual(['a', 'e']);
   });
 
   test('a route whose certificate file cannot be written is kept out alone, holding its host', async () => {
@@ -46,7 +46,7 @@ describe('committer: what haproxy or the disk refuses', () => {
     expect(second.result).toBe('started');
     expect(second.rejections.get('default/e')?.message).toBe("the route's certificate file could not be written (ENAMETOOLONG)");
     expect(second.rejections.get('other/e2')?.reason).toBe('HostAlreadyClaimed');
-    expect(second.admitted.map((r) => r.name)).toEqual(['a']);
+    expect([...second.admitted.values()].map((r) => r.name)).toEqual(['a']);
   });
 
   test('a certificate fixed while haproxy -c runs on the broken one is tried, not quarantined as refused', async () => {
@@ -65,7 +65,7 @@ describe('committer: what haproxy or the disk refuses', () => {
     };
     const c = h.committer({ runtimeUpdates: false });
     expect((await c.commit()).quarantined).toEqual(['default/e']);
-    expect((await c.commit()).admitted.map((r) => r.name)).toEqual(['a', 'e']);
+    expect([...(await c.commit()).admitted.values()].map((r) => r.name)).toEqual(['a', 'e']);
   });
 
   test('a candidate haproxy refuses as a whole is not tried again until the files change', async () => {

@@ -3,6 +3,7 @@ import { A, ONE_POD, reasonsOf, render, TWO_PODS, useCommitterHarness, withMaps,
 import { route, routeTls, slice } from '../../test/support/fixtures.ts';
 import { createRuntimeClient, type RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { desiredConfig } from '../plan/desired-config.ts';
+import { configText } from '../config/config-files.ts';
 
 const harness = useCommitterHarness();
 let h: CommitterHarness;
@@ -23,7 +24,7 @@ describe('committer', () => {
     expect(h.haproxy.reloads).toBe(0);
     expect(h.haproxy.socket?.received.some((l) => l.startsWith('add server be_http:default:a/'))).toBe(true);
     // The disk holds what the worker holds: a restart from it would bring the new pod back.
-    expect(h.writer.activeFiles().get('haproxy.config')).toContain('10.0.0.2:8080');
+    expect(configText(h.writer.activeFiles())).toContain('10.0.0.2:8080');
     expect((await c.commit()).result).toBe('unchanged');
     expect(h.outcomes.map((o) => o.result)).toEqual(['started', 'runtime', 'unchanged']);
   });

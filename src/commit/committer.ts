@@ -1,16 +1,14 @@
-import type { RenderedFiles, Renderer } from '../config/render.ts';
+import type { RenderedFiles } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
-import type { Rejection } from '../admission/rejection.ts';
-import type { Route } from '../domain/route.ts';
+import { objectKey, type Route } from '../domain/route.ts';
 import { errorMessage } from '../errors.ts';
-import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
-import type { Logger } from '../log.ts';
 import {
   INITIAL_STATE,
   candidateAccepted,
   candidateRefused,
   markApplied,
+  markPatched,
   quarantined,
   reloadCharged,
   reloadStarted,
@@ -19,43 +17,19 @@ import {
   type AppliedState,
 } from '../plan/applied-state.ts';
 import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-step.ts';
-import { DEFAULT_RELOAD_BUDGET, type ReloadBudget } from '../plan/reload-budget.ts';
-import type { DesiredConfig } from '../plan/desired-config.ts';
+import { DEFAULT_RELOAD_BUDGET } from '../plan/reload-budget.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
+import type { Rejection } from '../admission/rejection.ts';
+import { IncrementalCommits } from './incremental-commits.ts';
 import { loadConfiguration } from './loader.ts';
-import { commandKinds, loadedOutcome, RETRY_AFTER_FAILURE_MS, type CommitObserver, type CommitOutcome } from './outcome.ts';
-import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
+import { commandKinds, loadedOutcome, notifyObservers, RETRY_AFTER_FAILURE_MS, type CommitOutcome } from './outcome.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
 import { BackgroundCheck } from './background-check.ts';
 import { HoldTimer } from './hold-timer.ts';
 import { checkLoadedWorker } from './worker-check.ts';
+import type { CommitterDeps } from './committer-deps.ts';
 
-export interface CommitterDeps {
-  /** The routes the sources know now (admitted or not). */
-  routes(): ReadonlyMap<string, Route>;
-  /** The configuration the router wants from the routes (admission and model); `held` are kept out, still holding their hosts. */
-  desired(routes: Iterable<Route>, held: ReadonlyMap<string, Rejection>): DesiredConfig;
-  render: Renderer;
-  writer: ConfigWriter;
-  checker: ConfigChecker;
-  haproxy: HaproxyProcess;
-  runtime: RuntimeClient;
-  /** false: reload for every change, as openshift-router does by default (--runtime-updates=false). */
-  runtimeUpdates: boolean;
-  /** Minimum time between two reload starts (--interval); runtime updates are never held back. */
-  reloadIntervalMs: number;
-  /** Longest time routes run on spare backends before a reload (--commit-interval). */
-  commitIntervalMs: number;
-  /** How many reloads one namespace may cause; default DEFAULT_RELOAD_BUDGET. */
-  reloadBudget?: ReloadBudget;
-  /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
-  requestCommit(): void;
-  /** Takes the arrival time of the oldest source event not yet taken by a commit (router-state.ts). */
-  takeEventsReceivedAt?(): number | undefined;
-  observers: readonly CommitObserver[];
-  logger: Logger;
-  now?: () => number;
-}
+export type { CommitterDeps, IncrementalDesired } from './committer-deps.ts';
 
 export interface Committer {
   commit(): Promise<CommitOutcome>;
@@ -72,7 +46,8 @@ export interface Committer {
   checksDone(): Promise<void>;
 }
 
-type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'durationMs'>;
+type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed' | 'durationMs'>;
+
 
 /**
  * The commit shell: reads the desired configuration, asks the pure step
@@ -92,6 +67,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
    * proves nothing about its maps; it is reloaded instead.
    */
   let loadedDuringRestart = false;
+  const fast = deps.incremental && new IncrementalCommits(deps.incremental);
   const budget = deps.reloadBudget ?? DEFAULT_RELOAD_BUDGET;
   const hold = new HoldTimer(deps.commitIntervalMs, () => deps.requestCommit(), now);
   const background = new BackgroundCheck({
@@ -138,8 +114,15 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
   }
 
+  /** Files only server lines, map entries and crt-list lines changed in: live at once, checked in the background. */
+  async function writeUnchecked(files: RenderedFiles): Promise<void> {
+    const gen = await deps.writer.stage(files);
+    await deps.writer.activate(gen.generation);
+    background.written(gen.generation, gen.configPath);
+  }
+
   /** Runtime path: disk first (a reload or restart at any moment must bring up what the worker holds), then the commands. */
-  async function applyRuntime(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined, commands: RuntimeCommand[]): Promise<RuntimeApplyResult> {
+  async function applyRuntime(files: RenderedFiles, commands: readonly RuntimeCommand[], record: () => Promise<void>): Promise<RuntimeApplyResult> {
     // No haproxy -c: only server lines (built by the function the running config already accepted), map entries and
     // crt-list lines changed; a certificate haproxy cannot parse fails `set ssl cert`, and the swap is rolled back.
     const gen = await deps.writer.stage(files);
@@ -152,7 +135,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return result;
     }
     background.written(gen.generation, gen.configPath);
-    await applied(files, model, plain);
+    await record();
     return result;
   }
 
@@ -205,15 +188,14 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return { result: 'deferred', retryAfterMs: 0, quarantined: q.added };
     }
     if (plan.kind === 'write') {
-      const gen = await deps.writer.stage(plan.files);
-      await deps.writer.activate(gen.generation);
-      background.written(gen.generation, gen.configPath);
+      await writeUnchecked(plan.files);
       await applied(plan.files, plan.model, plan.plain);
       return { result: 'written' };
     }
     let runtime: Result['runtime'];
     if (plan.kind === 'runtime') {
-      const result = await applyRuntime(plan.files, plan.model, plan.plain, plan.commands);
+      const { files, model: fitted, plain } = plan;
+      const result = await applyRuntime(plan.files, plan.commands, () => applied(files, fitted, plain));
       runtime = { commands: plan.commands.length, kinds: commandKinds(plan.commands), ...(result.ok ? {} : { failure: result.failure }) };
       if (result.ok) return { result: 'runtime', runtime };
       // Out of step now: the step plans the reload (or its deferral) from there.
@@ -221,7 +203,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
     if (plan.kind === 'defer') {
       if (plan.subset) {
-        const result = await applyRuntime(plan.subset.files, plan.subset.model, undefined, plan.subset.commands);
+        const subset = plan.subset;
+        const result = await applyRuntime(subset.files, subset.commands, () => applied(subset.files, subset.model, undefined));
         runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
       return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, overBudget: plan.overBudget, ...(runtime ? { runtime } : {}) };
@@ -230,15 +213,32 @@ export function createCommitter(deps: CommitterDeps): Committer {
     return { ...(await load(plan, candidates)), ...(runtime ? { runtime } : {}) };
   }
 
-  function notify(outcome: CommitOutcome): void {
-    for (const observe of deps.observers) {
-      try {
-        observe(outcome);
-      } catch (err) {
-        // What watches commits must not undo one: the commit happened.
-        log.error(`a commit observer failed: ${errorMessage(err)}`);
-      }
+  /**
+   * A change planned from itself, or undefined when the full step must
+   * decide. Certificates first (what cannot be written goes to the full
+   * step, which quarantines its routes), then files and commands as a
+   * runtime commit.
+   */
+  async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>): Promise<Result | undefined> {
+    const plan = fast.plan(state, held, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs });
+    if (plan.kind === 'full') {
+      log.debug(`full commit: ${plan.why}`);
+      return undefined;
     }
+    if (plan.kind === 'unchanged') return { result: 'unchanged' };
+    if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
+    const model = fast.patched(plan.patch);
+    const files = state.files ? fast.files(deps.render, state.files, model, plan.patch) : deps.render(model);
+    const record = async () => {
+      state = markPatched(state, { files, model, certificatesAdded: plan.patch.certificatesAdded.map((c) => c.name), holds: plan.patch.holds }, now());
+    };
+    if (plan.kind === 'write') {
+      await writeUnchecked(files);
+      await record();
+      return { result: 'written' };
+    }
+    const result = await applyRuntime(files, plan.commands, record);
+    return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) } } : undefined;
   }
 
   async function commit(): Promise<CommitOutcome> {
@@ -246,23 +246,30 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
     const eventsReceivedAt = deps.takeEventsReceivedAt?.();
-    const q = applyQuarantine(state.quarantine, deps.routes().values());
+    const q = applyQuarantine(state.quarantine, deps.routes());
     state = quarantined(state, q.quarantine);
+    const done = (result: Result, verdicts: Pick<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed'>): CommitOutcome => {
+      hold.sync(state.heldSince);
+      return {
+        ...result,
+        ...verdicts,
+        maxConnections: state.model?.settings.maxConnections,
+        durationMs: now() - startedAt,
+        ...(eventsReceivedAt === undefined ? {} : { eventsReceivedAt }),
+        ...(state.model ? { running: state.model } : {}),
+      };
+    };
+    const result = fast && (await commitIncrementally(fast, q.held));
+    if (fast && result) return done(result, fast.applied());
     const desired = deps.desired(deps.routes().values(), q.held);
     // From here on the routes are read as this commit decided on them: the source may move on meanwhile.
     const plan = planCommit(state, input(desired.model), deps.render);
-    const result = await carryOut(plan, desired.model, desired.considered);
-    hold.sync(state.heldSince);
+    const refusedBefore = state.refused;
+    const carried = await carryOut(plan, desired.model, desired.considered);
+    fast?.fullDone(carried.result, desired.complete, refusedBefore);
     return {
-      ...result,
-      routes: desired.considered,
-      admitted: desired.admitted,
-      rejections: desired.rejected,
-      notices: desired.notices,
+      ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,
-      durationMs: now() - startedAt,
-      ...(eventsReceivedAt === undefined ? {} : { eventsReceivedAt }),
-      ...(state.model ? { running: state.model } : {}),
     };
   }
 
@@ -271,11 +278,12 @@ export function createCommitter(deps: CommitterDeps): Committer {
       const startedAt = now();
       try {
         const outcome = await commit();
-        notify(outcome);
+        notifyObservers(deps.observers, outcome, log);
         return outcome;
       } catch (err) {
         // Metrics and logs see a failed commit too; the scheduler tries again.
-        notify({ result: 'failed', error: errorMessage(err), routes: new Map(), admitted: [], rejections: new Map(), notices: new Map(), durationMs: now() - startedAt });
+        fast?.failed();
+        notifyObservers(deps.observers, { result: 'failed', error: errorMessage(err), routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: now() - startedAt }, log);
         throw err;
       }
     },

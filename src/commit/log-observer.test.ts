@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'bun:test';
-import { route } from '../../test/support/fixtures.ts';
+import { route, routeMap } from '../../test/support/fixtures.ts';
 import { captureLogs } from '../../test/support/log-capture.ts';
 import { logObserver, reloadCounter } from './log-observer.ts';
 import type { CommitOutcome } from './outcome.ts';
 
-const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: [], rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
+const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
 const reload = (kind: 'reloaded' | 'pending', codes: string[]): CommitOutcome =>
   outcome({
     result: 'reloaded',
@@ -38,7 +38,7 @@ describe('logObserver', () => {
     const rejected = outcome({ rejections: new Map([['ns/r', { reason: 'HostAlreadyClaimed', message: 'taken' }]]) });
     observe(rejected);
     observe(rejected);
-    observe(outcome({ admitted: [route({ name: 'r', namespace: 'ns' })] }));
+    observe(outcome({ admitted: routeMap(route({ name: 'r', namespace: 'ns' })) }));
     expect(logs.logs.map((r) => r.msg)).toEqual(['route ns/r rejected: HostAlreadyClaimed: taken', 'route ns/r admitted: r.example.com/ -> http -> service r']);
   });
 
@@ -47,14 +47,14 @@ describe('logObserver', () => {
     const a = route({ name: 'a', namespace: 'ns', host: 'a.example.com' });
     const b = route({ name: 'b', namespace: 'ns', host: 'b.example.com', path: '/shop' });
     const c = route({ name: 'c', namespace: 'ns', host: 'c.example.com' });
-    observe(outcome({ result: 'started', admitted: [a] }));
-    observe(outcome({ result: 'runtime', admitted: [a, b] }));
-    observe(outcome({ result: 'runtime', admitted: [a, b] }));
+    observe(outcome({ result: 'started', admitted: routeMap(a) }));
+    observe(outcome({ result: 'runtime', admitted: routeMap(a, b) }));
+    observe(outcome({ result: 'runtime', admitted: routeMap(a, b) }));
     // Not served yet while the reload waits: said when it is.
-    observe(outcome({ result: 'deferred', admitted: [a, b, c] }));
-    observe(outcome({ result: 'reloaded', admitted: [a, b, c] }));
-    observe(outcome({ result: 'runtime', admitted: [{ ...a, to: { kind: 'Service', name: 'a2', weight: 1 } }, c] }));
-    observe(outcome({ result: 'runtime', admitted: [c], rejections: new Map([['ns/a', { reason: 'HostAlreadyClaimed', message: 'taken' }]]) }));
+    observe(outcome({ result: 'deferred', admitted: routeMap(a, b, c) }));
+    observe(outcome({ result: 'reloaded', admitted: routeMap(a, b, c) }));
+    observe(outcome({ result: 'runtime', admitted: routeMap({ ...a, to: { kind: 'Service', name: 'a2', weight: 1 } }, c) }));
+    observe(outcome({ result: 'runtime', admitted: routeMap(c), rejections: new Map([['ns/a', { reason: 'HostAlreadyClaimed', message: 'taken' }]]) }));
     expect(logs.logs.map((r) => [r.level, r.msg])).toEqual([
       ['debug', 'route ns/a admitted: a.example.com/ -> http -> service a'],
       ['info', 'route ns/b admitted: b.example.com/shop -> http -> service b'],

@@ -2,7 +2,7 @@ import type { Rejection } from '../admission/rejection.ts';
 import type { Logger } from '../log.ts';
 import { describeCounts, describeReasons, reasonCodes } from '../plan/reload-reasons.ts';
 import type { CommitObserver, CommitOutcome } from './outcome.ts';
-import { routeChanges, servedRoutes } from './route-changes.ts';
+import { takeRouteChanges } from './route-changes.ts';
 
 /** Reloads of a running haproxy so far, by reason code: a reload is counted once per reason, however many backends it names. */
 export function reloadCounter(): { counts: ReadonlyMap<string, number>; observe: CommitObserver } {
@@ -34,37 +34,54 @@ export interface LogObserverOptions {
  */
 export function logObserver(opts: LogObserverOptions): CommitObserver {
   const log = opts.logger.withTag('commit');
-  let reported = new Map<string, Rejection>();
-  let served: ReadonlyMap<string, string> | undefined;
-  let noted = new Map<string, string>();
+  const reported = new Map<string, Rejection>();
+  const served = new Map<string, string>();
+  /** Nothing served yet: the first commit's routes are logged at debug. */
+  let started = false;
+  /** A commit that served nothing was skipped: the next one looks at every route. */
+  let skipped = false;
+  const noted = new Map<string, string>();
   let warnedMaxConnections: number | undefined;
 
+  /** The routes whose verdict to look at: those the outcome says changed, or every route either side knows. */
+  const keysOf = (outcome: CommitOutcome, known: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): Iterable<string> =>
+    outcome.changed ?? new Set([...known.keys(), ...now.keys()]);
+
   function rejections(outcome: CommitOutcome): void {
-    for (const [key, r] of outcome.rejections) {
+    for (const key of keysOf(outcome, reported, outcome.rejections)) {
+      const r = outcome.rejections.get(key);
       const before = reported.get(key);
-      if (!before || before.reason !== r.reason || before.message !== r.message) log.warn(`route ${key} rejected: ${r.reason}: ${r.message}`);
+      if (r && (!before || before.reason !== r.reason || before.message !== r.message)) log.warn(`route ${key} rejected: ${r.reason}: ${r.message}`);
+      if (r) reported.set(key, r);
+      else reported.delete(key);
     }
-    reported = new Map(outcome.rejections);
   }
 
   /** Commits that changed nothing haproxy serves: their routes are logged once a later commit serves them. */
   const NOT_SERVED = new Set(['deferred', 'rejected-by-haproxy', 'reload-failed']);
 
   function routes(outcome: CommitOutcome): void {
-    if (NOT_SERVED.has(outcome.result)) return;
-    const now = servedRoutes(outcome.admitted);
-    const changes = routeChanges(served ?? new Map(), now);
-    const level = served === undefined ? 'debug' : 'info';
+    if (NOT_SERVED.has(outcome.result)) {
+      skipped = true;
+      return;
+    }
+    const changes = takeRouteChanges(served, outcome.admitted, skipped ? undefined : outcome.changed);
+    skipped = false;
+    const level = started ? 'info' : 'debug';
+    started = true;
     for (const [key, description] of changes.added) log[level](`route ${key} admitted: ${description}`);
     for (const [key, description] of changes.updated) log.info(`route ${key} updated: ${description}`);
     // A route that went because it was rejected has its rejection said.
     for (const key of changes.removed) if (!outcome.rejections.has(key)) log.info(`route ${key} removed`);
-    served = now;
   }
 
   function notices(outcome: CommitOutcome): void {
-    for (const [key, notice] of outcome.notices) if (noted.get(key) !== notice) log.warn(`route ${key} admitted, but ${notice}`);
-    noted = new Map(outcome.notices);
+    for (const key of keysOf(outcome, noted, outcome.notices)) {
+      const notice = outcome.notices.get(key);
+      if (notice !== undefined && noted.get(key) !== notice) log.warn(`route ${key} admitted, but ${notice}`);
+      if (notice === undefined) noted.delete(key);
+      else noted.set(key, notice);
+    }
   }
 
   function maxConnections(outcome: CommitOutcome): void {

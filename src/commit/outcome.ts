@@ -1,3 +1,5 @@
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import type { Route } from '../domain/route.ts';
@@ -15,13 +17,19 @@ export const RETRY_AFTER_FAILURE_MS = 2000;
 /** What one commit did, for the scheduler, the route status, logs and metrics. */
 export interface CommitOutcome extends CommitResult {
   result: CommitKind;
-  /** The routes this commit decided on, as written: the status of a route that arrived since waits for the next one. */
+  /**
+   * The routes this commit decided on, as written, and its verdicts on them:
+   * served routes as admitted (resolved host), rejections, and what the
+   * router says about annotations it could not honour, all by route key.
+   * After an incremental commit these are the router's live maps: read
+   * them when the outcome is observed, not later.
+   */
   routes: ReadonlyMap<string, Route>;
-  /** Served routes as admitted (resolved host), oldest first. */
-  admitted: readonly AdmittedRoute[];
+  admitted: ReadonlyMap<string, AdmittedRoute>;
   rejections: ReadonlyMap<string, Rejection>;
-  /** Admitted routes with annotations the router could not honour: what it says about them. */
   notices: ReadonlyMap<string, string>;
+  /** The routes whose verdict may differ from the last outcome's; undefined: any may. */
+  changed?: ReadonlySet<string>;
   /** Why this commit reloaded (or wanted to), when it did. */
   reloadReasons?: readonly ReloadReason[];
   /** Runtime commands sent (by kind), and the failure that turned them into a reload. */
@@ -70,3 +78,14 @@ export function loadedOutcome(
 
 /** Sees every commit's outcome: logs, route status and metrics hang here, outside the commit path. */
 export type CommitObserver = (outcome: CommitOutcome) => void;
+
+/** Hands an outcome to every observer; one that throws is logged, and the others still see it: the commit happened. */
+export function notifyObservers(observers: readonly CommitObserver[], outcome: CommitOutcome, log: Logger): void {
+  for (const observe of observers) {
+    try {
+      observe(outcome);
+    } catch (err) {
+      log.error(`a commit observer failed: ${errorMessage(err)}`);
+    }
+  }
+}

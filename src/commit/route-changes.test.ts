@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls } from '../../test/support/fixtures.ts';
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
-import { describeRoute, routeChanges } from './route-changes.ts';
+import { describeRoute, takeRouteChanges } from './route-changes.ts';
 
 describe('describeRoute', () => {
   test.each<[AdmittedRoute, string]>([
@@ -18,11 +18,21 @@ describe('describeRoute', () => {
   });
 });
 
-describe('routeChanges', () => {
-  test('added, updated and removed, by key', () => {
-    const before = new Map([['ns/a', 'x'], ['ns/b', 'y']]);
-    const after = new Map([['ns/a', 'x2'], ['ns/c', 'z']]);
-    expect(routeChanges(before, after)).toEqual({ added: [['ns/c', 'z']], updated: [['ns/a', 'x2']], removed: ['ns/b'] });
-    expect(routeChanges(after, after)).toEqual({ added: [], updated: [], removed: [] });
+describe('takeRouteChanges', () => {
+  const a = route({ name: 'a', namespace: 'ns' });
+  const c = route({ name: 'c', namespace: 'ns' });
+  test('added, updated and removed, by key, every route looked at', () => {
+    const served = new Map([['ns/a', 'x'], ['ns/b', 'y']]);
+    const admitted = new Map([['ns/a', a], ['ns/c', c]]);
+    expect(takeRouteChanges(served, admitted, undefined)).toEqual({ added: [['ns/c', describeRoute(c)]], updated: [['ns/a', describeRoute(a)]], removed: ['ns/b'] });
+    expect(served).toEqual(new Map([['ns/a', describeRoute(a)], ['ns/c', describeRoute(c)]]));
+    expect(takeRouteChanges(served, admitted, undefined)).toEqual({ added: [], updated: [], removed: [] });
+  });
+
+  test('only the keys named, when a commit says which changed', () => {
+    const served = new Map([['ns/a', 'x'], ['ns/b', 'y']]);
+    const admitted = new Map([['ns/a', a], ['ns/c', c]]);
+    expect(takeRouteChanges(served, admitted, ['ns/b'])).toEqual({ added: [], updated: [], removed: ['ns/b'] });
+    expect(served).toEqual(new Map([['ns/a', 'x']]));
   });
 });

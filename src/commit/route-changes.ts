@@ -1,5 +1,4 @@
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
-import { objectKey } from '../domain/route.ts';
 
 /** What the log says a served route is: where it answers, how, and what it sends to. */
 export function describeRoute(route: AdmittedRoute): string {
@@ -7,11 +6,6 @@ export function describeRoute(route: AdmittedRoute): string {
   const services = targets.map((t) => (targets.length > 1 ? `${t.name} (weight ${t.weight ?? 1})` : t.name)).join(', ');
   const tls = route.tls ? ` ${route.tls.termination}${route.tls.insecureEdgeTerminationPolicy ? `, insecure ${route.tls.insecureEdgeTerminationPolicy}` : ''}` : ' http';
   return `${route.host}${route.path || '/'} ->${tls} -> service ${services}`;
-}
-
-/** Served routes by key, as described. */
-export function servedRoutes(admitted: readonly AdmittedRoute[]): Map<string, string> {
-  return new Map(admitted.map((r) => [objectKey(r), describeRoute(r)]));
 }
 
 export interface RouteChanges {
@@ -22,14 +16,26 @@ export interface RouteChanges {
   removed: string[];
 }
 
-/** How the served routes changed between two commits. */
-export function routeChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): RouteChanges {
+/**
+ * How the served routes changed at `keys` (every route either side knows
+ * when undefined), from `served` (key -> description), which is brought up
+ * to date.
+ */
+export function takeRouteChanges(served: Map<string, string>, admitted: ReadonlyMap<string, AdmittedRoute>, keys: Iterable<string> | undefined): RouteChanges {
   const changes: RouteChanges = { added: [], updated: [], removed: [] };
-  for (const [key, description] of after) {
-    const was = before.get(key);
+  for (const key of keys ?? new Set([...admitted.keys(), ...served.keys()])) {
+    const route = admitted.get(key);
+    const was = served.get(key);
+    if (route === undefined) {
+      if (was === undefined) continue;
+      changes.removed.push(key);
+      served.delete(key);
+      continue;
+    }
+    const description = describeRoute(route);
     if (was === undefined) changes.added.push([key, description]);
     else if (was !== description) changes.updated.push([key, description]);
+    served.set(key, description);
   }
-  for (const key of before.keys()) if (!after.has(key)) changes.removed.push(key);
   return changes;
 }

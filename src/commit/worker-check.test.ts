@@ -8,6 +8,7 @@ import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
 import { createRenderer } from '../config/render.ts';
 import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { checkLoadedWorker } from './worker-check.ts';
+import { configText } from '../config/config-files.ts';
 
 /** Where check slots 1-64 live. */
 const CHECK_BACKEND = 'be_checks_0';
@@ -20,7 +21,7 @@ let socket: FakeRuntimeSocket;
 
 beforeEach(async () => {
   dir = shortTempDir('wcheck');
-  const config = createRenderer(EMBEDDED_ASSETS)(loaded).get('haproxy.config') ?? '';
+  const config = configText(createRenderer(EMBEDDED_ASSETS)(loaded));
   socket = await FakeRuntimeSocket.start(join(dir.path, 'admin.sock'), fakeBackendsFromConfig(config));
 });
 

@@ -8,6 +8,7 @@ import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import { buildConfigModel } from './build-model.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { createRenderer } from './render.ts';
+import { configFileNames, configText } from './config-files.ts';
 
 const dir = shortTempDir();
 afterAll(() => dir.remove());
@@ -38,8 +39,8 @@ const model = buildConfigModel({
 const files = createRenderer(EMBEDDED_ASSETS)(model);
 
 describe('render', () => {
-  test('writes the config, the maps, the default certificate and both error pages', () => {
-    expect([...files.keys()].sort()).toEqual([
+  test('writes the config (backends in files of their own), the maps, the default certificate and both error pages', () => {
+    expect([...files.keys()].filter((name) => !name.endsWith('.cfg')).sort()).toEqual([
       'cert_config.map',
       'default.pem',
       'error-page-404.http',
@@ -51,6 +52,8 @@ describe('render', () => {
       'os_http_be_prefix.map',
       'os_sni_passthrough.map',
     ]);
+    // Every generation has every backend file, empty or not, so the set never changes.
+    expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([...configFileNames.backends, ...configFileNames.checks]);
   });
 
   test('the crt-list names each route certificate and the SNI it answers', () => {
@@ -66,7 +69,7 @@ describe('render', () => {
   });
 
   test('the config carries settings and one server line per endpoint', () => {
-    const cfg = files.get('haproxy.config') ?? '';
+    const cfg = configText(files);
     expect(cfg).toContain('  nbthread 2\n');
     expect(cfg).toContain('  hard-stop-after 15000ms\n');
     // Old workers are bounded by time, never by a reload count a tenant can drive.
@@ -95,9 +98,10 @@ describe('render', () => {
       allowAddress: () => true,
       defaultCertificate: '',
     });
-    const cfg = createRenderer(EMBEDDED_ASSETS)(many).get('haproxy.config') ?? '';
-    expect(cfg).toMatch(/\n {2}server chk64 \S+ check inter 5000ms\n\nbackend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
-    expect(cfg).toContain(' track be_checks_1/chk65 ');
+    const rendered = createRenderer(EMBEDDED_ASSETS)(many);
+    expect(rendered.get('checks-00.cfg')).toMatch(/^backend be_checks_0\n(.*\n)* {2}server chk64 \S+ check inter 5000ms\n$/);
+    expect(rendered.get('checks-01.cfg')).toMatch(/^backend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
+    expect(configText(rendered)).toContain(' track be_checks_1/chk65 ');
   });
 
   test('haproxy accepts the rendered files', async () => {

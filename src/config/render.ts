@@ -4,22 +4,49 @@ import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { allowlistFile, allowlistText } from './allowlists.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
-import { trackOf } from './check-servers.ts';
-import { checkServerRef } from '../domain/names.ts';
+import { trackOf, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
+import type { MapFileName } from './route-contribution.ts';
+import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
+import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
 
 export interface RendererAssets {
-  /** The Eta template for haproxy.config (embedded, or --template). */
+  /** The Eta template for haproxy.config's global, defaults and frontends (embedded, or --template). */
   template: string;
+  /** One route backend, and one backend of check slots: always the embedded ones, which the runtime API's commands match. */
+  backendTemplate: string;
+  checkBackendTemplate: string;
   errorPage503: string;
   errorPage404: string;
   version: string;
 }
 
-export type Renderer = (model: ConfigModel) => RenderedFiles;
+/** What changed between two models that differ only by an incremental patch (plan/running-index.ts). */
+export interface RenderPatch {
+  /** Backends replaced (same names). */
+  backends: readonly BackendModel[];
+  /** Check slots replaced (same names). */
+  checks: readonly CheckServerModel[];
+  maps: Iterable<MapFileName>;
+  crtList: boolean;
+}
+
+/** How a patch render finds what it does not hold: the backends of a file, and the slot each server follows. */
+export interface PatchLookup {
+  backendsIn(file: string): readonly BackendModel[];
+  track: TrackOf;
+}
+
+/** Every file of a model. */
+export type RenderModel = (model: ConfigModel) => RenderedFiles;
+
+export interface Renderer extends RenderModel {
+  /** The files of `model` from those of the model it was patched from: only the files the patch touches are rendered again. */
+  patch(previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles;
+}
 
 function mapText(entries: readonly MapEntry[]): string {
   let text = '';
@@ -34,43 +61,82 @@ function crtListText(entries: readonly CrtListEntry[]): string {
   return text;
 }
 
-/** The check slots grouped into the backends that hold them, in slot order. */
-function checkBackends(checks: readonly CheckServerModel[]): { name: string; servers: CheckServerModel[] }[] {
-  const backends: { name: string; servers: CheckServerModel[] }[] = [];
+/** The check slots of each check backend, in slot order. */
+function checkBackends(checks: readonly CheckServerModel[]): Map<number, CheckServerModel[]> {
+  const backends = new Map<number, CheckServerModel[]>();
   for (const c of checks) {
-    const name = checkServerRef(c.name).backend;
-    const last = backends.at(-1);
-    if (last?.name === name) last.servers.push(c);
-    else backends.push({ name, servers: [c] });
+    const n = checkBackendNumber(checkServerRef(c.name).backend);
+    const slots = backends.get(n);
+    if (slots) slots.push(c);
+    else backends.set(n, [c]);
   }
   return backends;
 }
 
+/** The slots of check backend `n`: slots are numbered in order, 64 to a backend (domain/names.ts). */
+function slotsOf(checks: readonly CheckServerModel[], n: number): CheckServerModel[] {
+  const start = n * CHECK_SLOTS_PER_BACKEND;
+  const slots = checks.slice(start, start + CHECK_SLOTS_PER_BACKEND);
+  if (slots.every((c, i) => c.name === checkServerName(start + i + 1))) return slots;
+  return checks.filter((c) => checkBackendNumber(checkServerRef(c.name).backend) === n);
+}
+
 /**
- * Compiles the template once. eta's defaults would XML-escape every value and
- * swallow the newline after each tag, which corrupts a config file, so both
- * are turned off; the model is the template's only input.
+ * Compiles the templates once. eta's defaults would XML-escape every value
+ * and swallow the newline after each tag, which corrupts a config file, so
+ * both are turned off; the model is the templates' only input. Backends
+ * are spread over files by name (config-files.ts) and each backend's text
+ * is kept while its model object and the slots its servers follow stay the
+ * same, so a patch renders again only the files it touches.
  */
 export function createRenderer(assets: RendererAssets): Renderer {
   const eta = new Eta({ autoEscape: false, autoTrim: false });
   eta.loadTemplate('@haproxy.config', assets.template);
-  return (model) => {
+  eta.loadTemplate('@backend', assets.backendTemplate);
+  eta.loadTemplate('@check-backend', assets.checkBackendTemplate);
+  const blocks = new WeakMap<BackendModel, { tracks: string; text: string }>();
+
+  const backendText = (b: BackendModel, track: TrackOf): string => {
+    const tracks = b.servers.map((s) => track(b, s)).join(' ');
+    const cached = blocks.get(b);
+    if (cached?.tracks === tracks) return cached.text;
+    const text = eta.render('@backend', { backend: b, serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)), allowlistFile });
+    blocks.set(b, { tracks, text });
+    return text;
+  };
+  const fileText = (backends: readonly BackendModel[], track: TrackOf) => backends.map((b) => backendText(b, track)).join('\n');
+  // A check backend's text, kept while its slots are the same objects.
+  const checkBlocks = new Map<number, { slots: readonly CheckServerModel[]; text: string }>();
+  const checkBlock = (n: number, slots: readonly CheckServerModel[]): string => {
+    const cached = checkBlocks.get(n);
+    if (cached && cached.slots.length === slots.length && cached.slots.every((c, i) => c === slots[i])) return cached.text;
+    const text = eta.render('@check-backend', { name: checkServerRef(slots[0]?.name ?? '').backend, servers: slots, checkServerLine });
+    checkBlocks.set(n, { slots, text });
+    return text;
+  };
+  const checkText = (backends: ReadonlyMap<number, CheckServerModel[]>, numbers: readonly number[]) =>
+    numbers.map((n) => checkBlock(n, backends.get(n) ?? [])).join('\n');
+
+  const head = (model: ConfigModel) =>
+    eta.render('@haproxy.config', {
+      model,
+      log: logConfig(model.settings.logging),
+      version: assets.version,
+      redirectToHttps: REDIRECT_TO_HTTPS,
+      defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
+    });
+
+  const render = (model: ConfigModel): RenderedFiles => {
     const files: RenderedFiles = new Map();
     const track = trackOf(model.checks);
-    files.set(
-      'haproxy.config',
-      eta.render('@haproxy.config', {
-        model,
-        serverLine: (b: BackendModel, s: ServerModel) => serverLine(b, s, track(b, s)),
-        checkBackends: checkBackends(model.checks),
-        checkServerLine,
-        allowlistFile,
-        log: logConfig(model.settings.logging),
-        version: assets.version,
-        redirectToHttps: REDIRECT_TO_HTTPS,
-        defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
-      }),
-    );
+    files.set(CONFIG_FILE, head(model));
+    const byFile = new Map<string, BackendModel[]>(configFileNames.backends.map((f) => [f, []]));
+    for (const b of model.backends) byFile.get(backendFile(b.name))?.push(b);
+    for (const [file, backends] of byFile) files.set(file, fileText(backends, track));
+    const checks = checkBackends(model.checks);
+    const numbers = new Map<string, number[]>(configFileNames.checks.map((f) => [f, []]));
+    for (const n of checks.keys()) numbers.get(checkFile(n))?.push(n);
+    for (const [file, ns] of numbers) files.set(file, checkText(checks, ns));
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
     for (const b of model.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
@@ -79,4 +145,20 @@ export function createRenderer(assets: RendererAssets): Renderer {
     files.set('error-page-404.http', assets.errorPage404);
     return files;
   };
+
+  render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
+    const files = new Map(previous);
+    const touched = new Set(patch.backends.map((b) => backendFile(b.name)));
+    for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.track));
+    for (const b of patch.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
+    const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
+    for (const file of new Set([...checkNumbers].map(checkFile))) {
+      const numbers = checkNumbersIn(file, model.checks.length);
+      files.set(file, checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
+    }
+    for (const name of patch.maps) files.set(name, mapText(model.maps[name]));
+    if (patch.crtList) files.set(CRT_LIST_FILE, crtListText(model.crtList));
+    return files;
+  };
+  return render;
 }

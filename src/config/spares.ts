@@ -34,14 +34,23 @@ const SPARE_SHAPES: readonly { termination: BackendTermination; insecurePolicy: 
 /** Weighted services of the routes each pool is for: one, and several (alternate backends). */
 const SERVICE_COUNTS = [1, 2] as const;
 
-export function spareBackends(settings: ConfigSettings): BackendModel[] {
+/** How many spares each pool (by sparePool) a load renders, where it differs from the operator's size. */
+export type SparePools = ReadonlyMap<string, number>;
+
+/** The pool a spare belongs to: its name without the number. */
+export function sparePool(name: string): string {
+  return name.slice(0, name.lastIndexOf(':'));
+}
+
+export function spareBackends(settings: ConfigSettings, pools: SparePools = new Map()): BackendModel[] {
   return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, group }) => {
     const single = balanceFor(termination, 1, settings);
     // When both balances are the same (ROUTER_LOAD_BALANCE_ALGORITHM=roundrobin), one pool serves both.
     const balances = [...new Set(SERVICE_COUNTS.map((n) => balanceFor(termination, n, settings)))];
-    return balances.flatMap((balance) =>
-      Array.from({ length: settings.sparesPerShape }, (_, i) => {
-        const name = backendName(termination, balance === single ? group : `${group}_rr`, String(i + 1));
+    return balances.flatMap((balance) => {
+      const pool = backendName(termination, balance === single ? group : `${group}_rr`, '').slice(0, -1);
+      return Array.from({ length: pools.get(pool) ?? settings.sparesPerShape }, (_, i) => {
+        const name = `${pool}:${i + 1}`;
         return {
           name,
           routeKey: '',
@@ -54,8 +63,8 @@ export function spareBackends(settings: ConfigSettings): BackendModel[] {
           allowlist: undefined,
           servers: [],
         };
-      }),
-    );
+      });
+    });
   });
 }
 

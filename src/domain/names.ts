@@ -54,14 +54,14 @@ export function routingKeyName(namespace: string, name: string): string {
 }
 
 /** The backends that hold the health checks route servers follow (`track`); see checkServerRef. */
-const CHECK_BACKEND_PREFIX = 'be_checks_';
+export const CHECK_BACKEND_PREFIX = 'be_checks_';
 /**
  * Check slots per check backend. haproxy resolves each `track` by walking
  * the servers of the backend named (backends it finds through a tree): 100,000
  * trackers of 5,000 slots in one backend take three times as long to load
  * as in backends of 64.
  */
-const CHECK_SLOTS_PER_BACKEND = 64;
+export const CHECK_SLOTS_PER_BACKEND = 64;
 
 /** The name of the n-th check slot, which any endpoint may take over live (`set server addr`). */
 export function checkServerName(n: number): string {

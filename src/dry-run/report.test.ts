@@ -8,6 +8,7 @@ const desired = (more: Partial<DesiredConfig>): DesiredConfig => ({
   admitted: [],
   rejected: new Map(),
   notices: new Map(),
+  complete: true,
   model: { settings: settings(), backends: [], checks: [], maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_sni_passthrough.map': [] }, crtList: [], certificates: [], defaultCertificate: '' },
   ...more,
 });

@@ -1,3 +1,4 @@
+import { configArgs } from './config-args.ts';
 import { errorMessage } from '../errors.ts';
 import { CONFIG_CHECK_TIMEOUT_MS } from './timeouts.ts';
 
@@ -11,7 +12,7 @@ export interface CheckResult {
 export async function checkConfig(haproxyBinary: string, configPath: string): Promise<CheckResult> {
   let proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
   try {
-    proc = Bun.spawn([haproxyBinary, '-c', '-f', configPath], {
+    proc = Bun.spawn([haproxyBinary, '-c', ...configArgs(configPath)], {
       stdout: 'pipe',
       stderr: 'pipe',
       stdin: 'ignore',

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RenderedFiles } from '../config/render.ts';
 
@@ -27,6 +27,8 @@ export class ConfigStore {
   private next = 1;
   private current: number | undefined;
   private previous: number | undefined;
+  /** What each generation on disk was written with, so the next one can link what did not change. */
+  private readonly contents = new Map<number, RenderedFiles>();
 
   constructor(readonly workingDir: string) {
     this.confLink = join(workingDir, 'conf');
@@ -53,12 +55,27 @@ export class ConfigStore {
     return join(this.generationsDir, String(n));
   }
 
-  /** Writes a candidate generation and returns its number and config path. */
+  /**
+   * Writes a candidate generation and returns its number and config path.
+   * A file with the same contents as in the active generation is linked
+   * from there rather than written: a change to a few routes writes a few
+   * files, however many the configuration has.
+   */
   async stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
     const generation = this.next++;
     const dir = this.generationDir(generation);
     await mkdir(dir, { mode: GENERATION_DIR_MODE });
-    await Promise.all([...files].map(([name, text]) => writeFile(join(dir, name), text, { mode: name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE })));
+    const active = this.current === undefined ? undefined : this.contents.get(this.current);
+    const from = this.current === undefined ? undefined : this.generationDir(this.current);
+    await Promise.all(
+      [...files].map(([name, text]) => {
+        const path = join(dir, name);
+        const mode = name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE;
+        if (from !== undefined && active?.get(name) === text) return link(join(from, name), path).catch(() => writeFile(path, text, { mode }));
+        return writeFile(path, text, { mode });
+      }),
+    );
+    this.contents.set(generation, files);
     return { generation, configPath: join(dir, 'haproxy.config') };
   }
 
@@ -89,6 +106,7 @@ export class ConfigStore {
   }
 
   private async remove(generation: number): Promise<void> {
+    this.contents.delete(generation);
     await rm(this.generationDir(generation), { recursive: true, force: true });
   }
 }

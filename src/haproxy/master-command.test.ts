@@ -6,7 +6,7 @@ const paths = MASTER_PATHS;
 
 describe('masterCommand', () => {
   test('a fresh master', () => {
-    expect(masterCommand(paths)).toEqual(['/usr/sbin/haproxy', '-W', '-S', '/w/run/master.sock,mode,600', '-f', '/w/conf/haproxy.config', '-p', '/w/run/haproxy.pid']);
+    expect(masterCommand(paths)).toEqual(['/usr/sbin/haproxy', '-W', '-S', '/w/run/master.sock,mode,600', '-f', '/w/conf/haproxy.config', '-f', '/w/conf', '-p', '/w/run/haproxy.pid']);
   });
 
   test('a takeover fetches the listeners over the admin socket and soft-stops the predecessor', () => {

@@ -1,3 +1,5 @@
+import { configArgs } from './config-args.ts';
+
 export interface MasterCommandInput {
   haproxyBinary: string;
   masterSocketPath: string;
@@ -16,7 +18,7 @@ export interface MasterCommandInput {
  * connection is refused or cut in between.
  */
 export function masterCommand(input: MasterCommandInput): string[] {
-  const command = [input.haproxyBinary, '-W', '-S', `${input.masterSocketPath},mode,600`, '-f', input.configPath, '-p', input.pidFile];
+  const command = [input.haproxyBinary, '-W', '-S', `${input.masterSocketPath},mode,600`, ...configArgs(input.configPath), '-p', input.pidFile];
   if (input.takeOverFrom !== undefined) command.push('-x', input.adminSocketPath, '-sf', String(input.takeOverFrom));
   return command;
 }

@@ -56,12 +56,14 @@ export const INITIAL_STATE: AppliedState = {
 };
 
 /**
- * Whether `running` is what a fresh load of `plain` would run: routes on
- * spares keep the spares' names, removed routes' backends stay, and the
- * pools do not refill until a reload.
+ * Whether `running` serves every route as a fresh load of `plain` would:
+ * no route on a spare, no removed route's backend left. Free spares do
+ * not count (a load sizes the pools as it sees fit, spare-pools.ts).
  */
 function sameBackendNames(plain: ConfigModel, running: ConfigModel): boolean {
-  return running === plain || (running.backends.length === plain.backends.length && running.backends.every((b, i) => b.name === plain.backends[i]?.name));
+  if (running === plain) return true;
+  const serving = (m: ConfigModel) => m.backends.filter((b) => b.routeKey !== '').map((b) => b.name);
+  return Bun.deepEquals(serving(plain), serving(running));
 }
 
 /**
@@ -82,6 +84,18 @@ export function markApplied(
     state: { ...state, files: applied.files, model: applied.model, certNames, heldSince: held ? (state.heldSince ?? now) : undefined },
     keepCertificates: new Set([...certNames, ...state.certNames]),
   };
+}
+
+/**
+ * The state once the worker took an incremental change (planIncremental):
+ * the certificate names only grow (files that left are pruned by the next
+ * full commit), and a hold starts when a route took a spare or left its
+ * backend behind; only a load ends one.
+ */
+export function markPatched(state: AppliedState, applied: { files: RenderedFiles; model: ConfigModel; certificatesAdded: readonly string[]; holds: boolean }, now: number): AppliedState {
+  const certNames = applied.certificatesAdded.length === 0 ? state.certNames : new Set([...state.certNames, ...applied.certificatesAdded]);
+  const heldSince = applied.holds ? (state.heldSince ?? now) : state.heldSince;
+  return { ...state, files: applied.files, model: applied.model, certNames, heldSince };
 }
 
 /** A reload (or the first start) begins now. */

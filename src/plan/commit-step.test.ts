@@ -2,15 +2,16 @@ import { describe, expect, test } from 'bun:test';
 import { route, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel } from '../config/model.ts';
-import type { Renderer } from '../config/render.ts';
+import type { RenderModel } from '../config/render.ts';
 import type { Route } from '../domain/route.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { INITIAL_STATE, markApplied, type AppliedState } from './applied-state.ts';
 import { planCommit, type CommitInput, type CommitPlan } from './commit-step.ts';
+import { fitToRunning } from './fit-to-running.ts';
 import { DEFAULT_RELOAD_BUDGET } from './reload-budget.ts';
 
 /** The step only compares files: any faithful text of the model will do. */
-const render: Renderer = (m) => new Map([['model.json', JSON.stringify(m)]]);
+const render: RenderModel = (m) => new Map([['model.json', JSON.stringify(m)]]);
 
 const build = (routes: Route[], slices: EndpointSlice[], spares = 2): ConfigModel =>
   buildConfigModel({ routes, slices, settings: settings({ sparesPerShape: spares }), allowAddress: () => true, defaultCertificate: '' });
@@ -101,5 +102,18 @@ describe('planCommit', () => {
   test('every plan but unchanged carries the certificates to write first', () => {
     const plan = step(INITIAL_STATE, base, { haproxy: { supervising: false, running: false } });
     expect(plan.kind !== 'unchanged' && plan.certificates).toBe(base.certificates);
+  });
+
+  test('a load sizes each spare pool from how many spares routes took since the last one', () => {
+    // Both HTTP spares of `base` went to routes: the next load renders twice as many, and the other pools as they were.
+    const c = route({ name: 'c' });
+    const running = fitToRunning(base, build([a, b, c], [slice('a', ['10.0.0.1'])]));
+    expect(running.backends.filter((x) => x.name.startsWith('be_http:_spare:') && x.routeKey !== '')).toHaveLength(2);
+    const plan = step(loaded(running, undefined, { outOfStep: 'worker-out-of-step' }), build([a, b, c], [slice('a', ['10.0.0.1'])]));
+    if (plan.kind !== 'reload') throw new Error(plan.kind);
+    const pool = (name: string) => plan.model.backends.filter((x) => x.name.startsWith(name)).length;
+    expect(pool('be_http:_spare:')).toBe(4);
+    expect(pool('be_edge_http:_spare:')).toBe(2);
+    expect(plan.files).toEqual(render(plan.model));
   });
 });

@@ -1,10 +1,11 @@
 import type { CertificateFile, ConfigModel } from '../config/model.ts';
-import type { RenderedFiles, Renderer } from '../config/render.ts';
+import type { RenderedFiles, RenderModel } from '../config/render.ts';
 import type { RuntimeCommand } from './commands.ts';
 import type { AppliedState } from './applied-state.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { planUpdate, runtimeSubset } from './plan.ts';
 import { budgetWait, type ReloadBudget } from './reload-budget.ts';
+import { nextSparePools, withSparePools } from './spare-pools.ts';
 import type { ReloadReason } from './reload-reasons.ts';
 
 /** What a commit knows besides the applied state: the desired configuration, haproxy's condition and the settings. */
@@ -80,7 +81,7 @@ const reason = (code: ReloadReason['code']): ReloadReason[] => [{ code, backend:
  * (every route on its own backend, pools full). A worker out of step, or
  * on spares for longer than --commit-interval, reloads too.
  */
-export function planCommit(state: AppliedState, input: CommitInput, render: Renderer): CommitPlan {
+export function planCommit(state: AppliedState, input: CommitInput, render: RenderModel): CommitPlan {
   const { model, haproxy } = input;
   const live = state.model !== undefined && haproxy.running;
   const fitted = state.model && input.runtimeUpdates && haproxy.running ? fitToRunning(state.model, model) : model;
@@ -109,7 +110,9 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
     const retryAfterMs = Math.max(interval, budget ?? 0);
     return { kind: 'defer', certificates, retryAfterMs, reasons, overBudget: budget !== undefined, subset: deferredSubset(state, input, fitted, render) };
   }
-  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: fitted === model ? files : render(model), model, plain: model };
+  // A load refills the spare pools, sized from how fast routes took them (spare-pools.ts).
+  const plain = withSparePools(model, nextSparePools(state.model, model.settings.sparesPerShape));
+  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: fitted === plain ? files : render(plain), model: plain, plain };
 }
 
 /**
@@ -118,7 +121,7 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
  * planned against a worker that does not hold the applied model could fail
  * or half apply, so there are none then.
  */
-function deferredSubset(state: AppliedState, input: CommitInput, fitted: ConfigModel, render: Renderer): Extract<CommitPlan, { kind: 'defer' }>['subset'] {
+function deferredSubset(state: AppliedState, input: CommitInput, fitted: ConfigModel, render: RenderModel): Extract<CommitPlan, { kind: 'defer' }>['subset'] {
   if (!state.model || !input.runtimeUpdates || !input.haproxy.running || state.outOfStep !== undefined) return undefined;
   const partial = runtimeSubset(state.model, fitted);
   if (partial === state.model) return undefined;

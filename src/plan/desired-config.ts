@@ -14,6 +14,8 @@ import { budgetedChecks, checkRoom, descriptorRejection, MIN_MAX_CONNECTIONS, ro
 export interface DesiredInput {
   /** Admission already decided (the router keeps an AdmissionIndex); without it, `routes` are admitted here. */
   decided?: AdmissionResult;
+  /** The model of every admitted route, when already built (the router's DesiredIndex); without it, built here. */
+  draft?: ConfigModel;
   routes: Iterable<Route>;
   /** Routes kept out (quarantined) with their rejections: they still hold their hosts. */
   held: ReadonlyMap<string, Rejection>;
@@ -40,6 +42,8 @@ export interface DesiredConfig {
   considered: ReadonlyMap<string, Route>;
   /** What a fresh load would run. */
   model: ConfigModel;
+  /** Every admitted route is in the model: none was refused for want of descriptors. */
+  complete: boolean;
 }
 
 /** Thrown when the open-file limit leaves too little room even without routes: no configuration can serve. */
@@ -67,7 +71,7 @@ export function desiredConfig(input: DesiredInput): DesiredConfig {
       defaultDestinationCa: input.defaultDestinationCa,
     });
   let served = admitted;
-  let draft = build(admitted);
+  let draft = input.draft ?? build(admitted);
   const room = checkRoom(input.fdLimit);
   if (room !== undefined && input.fdLimit !== undefined && draft.checks.length > room) {
     const refused = routesOverRoom(admitted, draft.backends, room, input.settings);
@@ -82,5 +86,5 @@ export function desiredConfig(input: DesiredInput): DesiredConfig {
   if (maxConnections < MIN_MAX_CONNECTIONS) {
     throw new DescriptorLimitError(`the open-file limit (${input.fdLimit}) leaves room for only ${maxConnections} connections; raise LimitNOFILE`);
   }
-  return { admitted: served, rejected, notices, considered, model: { ...draft, settings: { ...input.settings, maxConnections } } };
+  return { admitted: served, rejected, notices, considered, model: { ...draft, settings: { ...input.settings, maxConnections } }, complete: served === admitted };
 }

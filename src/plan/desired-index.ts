@@ -65,7 +65,7 @@ const profileId = (p: { tls: boolean; intervalMs: number }) => `${p.tls} ${p.int
 export class DesiredIndex {
   private readonly contributions = new Map<string, RouteContribution>();
   private readonly routesByService = new Map<string, Set<string>>();
-  private readonly slices = new Map<string, Map<string, EndpointSlice>>();
+  private readonly sliceGroups = new Map<string, Map<string, EndpointSlice>>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly serviceOfSlice = new Map<string, string>();
   private readonly wishers = new Map<string, Set<string>>();
@@ -109,6 +109,11 @@ export class DesiredIndex {
 
   contribution(key: string): RouteContribution | undefined {
     return this.contributions.get(key);
+  }
+
+  /** Every slice, for a build from scratch. */
+  *slices(): Iterable<EndpointSlice> {
+    for (const group of this.slicesByService.values()) yield* group;
   }
 
   get size(): number {
@@ -163,23 +168,23 @@ export class DesiredIndex {
     const services: string[] = [];
     const before = this.serviceOfSlice.get(key);
     if (before !== undefined) {
-      this.slices.get(before)?.delete(key);
+      this.sliceGroups.get(before)?.delete(key);
       this.serviceOfSlice.delete(key);
       services.push(before);
     }
     if (slice) {
       const service = `${slice.namespace}/${slice.serviceName}`;
-      const group = this.slices.get(service) ?? new Map<string, EndpointSlice>();
+      const group = this.sliceGroups.get(service) ?? new Map<string, EndpointSlice>();
       group.set(key, slice);
-      this.slices.set(service, group);
+      this.sliceGroups.set(service, group);
       this.serviceOfSlice.set(key, service);
       if (service !== before) services.push(service);
     }
     for (const service of services) {
-      const group = this.slices.get(service);
+      const group = this.sliceGroups.get(service);
       if (group && group.size > 0) this.slicesByService.set(service, [...group.values()]);
       else {
-        this.slices.delete(service);
+        this.sliceGroups.delete(service);
         this.slicesByService.delete(service);
       }
     }

@@ -23,6 +23,8 @@ import { byName, compareText } from '../domain/compare.ts';
  * swap, new settings): the full commit step then decides, reload included.
  */
 export type IncrementalPlan =
+  /** Nothing the worker runs or the files say changes (e.g. a route rejected, a change no route uses). */
+  | { kind: 'unchanged' }
   | { kind: 'write'; patch: RunningPatch }
   | { kind: 'runtime'; commands: RuntimeCommand[]; patch: RunningPatch }
   | { kind: 'full'; why: string };
@@ -80,13 +82,17 @@ export function planIncremental(running: RunningIndex, desired: DesiredIndex, ch
   const certificatePlan = planCertificates(subModel(applied, { crtList: crt.before }), subModel(applied, { crtList: crt.after, certificates: crtCertificates(crt.after, desired, applied.settings) }));
   if (certificatePlan.reasons.length > 0) return full(`certificates: ${certificatePlan.reasons[0]?.code}`);
 
+  const assigned = new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name]));
+  const leftBehind = [...change.routes].some(([key, c]) => c.after === undefined && running.routeBackend(key) !== undefined);
+  const crtKept = (e: CrtListEntry, others: readonly CrtListEntry[]) => others.some((o) => Bun.deepEquals(o, e));
   const patch: RunningPatch = {
-    backends: fits.map((f) => f.after),
-    assigned: new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name])),
+    backends: fits.filter((f) => f.after !== f.before).map((f) => f.after),
+    assigned,
+    holds: assigned.size > 0 || leftBehind,
     checks: checks.slots,
     maps: maps.patch,
-    crtRemoved: crt.before.map((e) => e.certFile),
-    crtAdded: crt.after,
+    crtRemoved: crt.before.filter((e) => !crtKept(e, crt.after)).map((e) => e.certFile),
+    crtAdded: crt.after.filter((e) => !crtKept(e, crt.before)),
     ...certificateChanges(running, desired, change, fits, applied.settings),
   };
   const deletes = backendCommands.filter((c) => c.kind === 'del-server');
@@ -100,7 +106,22 @@ export function planIncremental(running: RunningIndex, desired: DesiredIndex, ch
     ...maps.removals,
     ...deletes,
   ];
-  return commands.length === 0 ? { kind: 'write', patch } : { kind: 'runtime', commands, patch };
+  if (commands.length > 0) return { kind: 'runtime', commands, patch };
+  return isEmpty(patch) ? { kind: 'unchanged' } : { kind: 'write', patch };
+}
+
+function isEmpty(p: RunningPatch): boolean {
+  return (
+    p.backends.length === 0 &&
+    p.assigned.size === 0 &&
+    !p.holds &&
+    p.checks.length === 0 &&
+    p.maps.size === 0 &&
+    p.crtRemoved.length === 0 &&
+    p.crtAdded.length === 0 &&
+    p.certificatesAdded.length === 0 &&
+    p.certificatesRemoved.length === 0
+  );
 }
 
 /** `applied` with some parts replaced and the rest emptied: what the per-part planners read of a scope. */

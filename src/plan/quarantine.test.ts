@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { route, routeTls } from '../../test/support/fixtures.ts';
+import { route, routeMap, routeTls } from '../../test/support/fixtures.ts';
 import { certificateFile } from '../config/certificates.ts';
 import { applyQuarantine, quarantineRefused } from './quarantine.ts';
 
@@ -15,7 +15,7 @@ describe('quarantine', () => {
     const rejection = quarantine.get('default/bad')?.rejection;
     expect(rejection?.reason).toBe('ExtendedValidationFailed');
     expect(rejection?.message).not.toContain('/w/');
-    expect([...applyQuarantine(quarantine, [good, bad]).held.keys()]).toEqual(['default/bad']);
+    expect([...applyQuarantine(quarantine, routeMap(good, bad)).held.keys()]).toEqual(['default/bad']);
   });
 
   test('refused again with nothing new to quarantine: nothing added, so the caller stops retrying', () => {
@@ -27,14 +27,14 @@ describe('quarantine', () => {
   test('a route whose TLS changed is tried again; a deleted route is forgotten', () => {
     const { quarantine } = quarantineRefused(new Map(), refusedBad, new Map([['default/bad', bad]]));
     const fixed = { ...bad, tls: routeTls('edge', { certificate: 'C' }) };
-    const retried = applyQuarantine(quarantine, [good, fixed]);
+    const retried = applyQuarantine(quarantine, routeMap(good, fixed));
     expect(retried.held.size).toBe(0);
     expect(retried.quarantine.size).toBe(0);
-    expect(applyQuarantine(quarantine, [good]).quarantine.size).toBe(0);
+    expect(applyQuarantine(quarantine, routeMap(good)).quarantine.size).toBe(0);
   });
 
   test('an unchanged quarantine is returned as is', () => {
     const { quarantine } = quarantineRefused(new Map(), refusedBad, new Map([['default/bad', bad]]));
-    expect(applyQuarantine(quarantine, [good, bad]).quarantine).toBe(quarantine);
+    expect(applyQuarantine(quarantine, routeMap(good, bad)).quarantine).toBe(quarantine);
   });
 });

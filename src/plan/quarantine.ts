@@ -1,5 +1,5 @@
 import type { Rejection } from '../admission/rejection.ts';
-import { objectKey, type Route } from '../domain/route.ts';
+import type { Route } from '../domain/route.ts';
 import { routeFileTag } from '../config/certificates.ts';
 import { refusedRoutes, routeTagOf, withoutPaths } from './refused-files.ts';
 import type { QuarantineEntry } from './applied-state.ts';
@@ -21,13 +21,12 @@ const tlsOf = (route: Route) => JSON.stringify(route.tls);
  * their hosts. Entries whose route changed its TLS or is gone are
  * forgotten, so that route is tried again.
  */
-export function applyQuarantine(quarantine: Quarantine, routes: Iterable<Route>): { held: Map<string, Rejection>; quarantine: Quarantine } {
+export function applyQuarantine(quarantine: Quarantine, routes: ReadonlyMap<string, Route>): { held: Map<string, Rejection>; quarantine: Quarantine } {
   const held = new Map<string, Rejection>();
   const kept = new Map<string, QuarantineEntry>();
-  for (const route of routes) {
-    const key = objectKey(route);
-    const entry = quarantine.get(key);
-    if (!entry || entry.tls !== tlsOf(route)) continue;
+  for (const [key, entry] of quarantine) {
+    const route = routes.get(key);
+    if (!route || entry.tls !== tlsOf(route)) continue;
     held.set(key, entry.rejection);
     kept.set(key, entry);
   }

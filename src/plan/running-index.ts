@@ -1,4 +1,5 @@
-import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
+import { checksRun, keyOfCheck, serverCheckKey, type TrackOf } from '../config/check-servers.ts';
+import { backendFile } from '../config/config-files.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
@@ -17,6 +18,8 @@ export interface RunningPatch {
   backends: BackendModel[];
   /** Route keys now served by a backend they did not run on (a spare they took over). */
   assigned: Map<string, string>;
+  /** The worker now runs what a fresh load would not: a route on a spare, or a removed route's backend left behind. */
+  holds: boolean;
   /** Check slots by name, replacing the running one of the same name. */
   checks: CheckServerModel[];
   /** Per map file: key -> value, undefined to remove. */
@@ -74,10 +77,16 @@ export class RunningIndex {
   private readonly crtBySni = new Map<string, Set<string>>();
   private readonly certificateNames = new Set<string>();
   private readonly caUses = new Map<string, number>();
+  /** Backend names by the file they are rendered into, in name order (backends are never added or removed by a patch). */
+  private readonly files = new Map<string, string[]>();
 
   constructor(public model: ConfigModel) {
     for (const b of model.backends) {
       this.backends.set(b.name, b);
+      const file = backendFile(b.name);
+      const names = this.files.get(file);
+      if (names) names.push(b.name);
+      else this.files.set(file, [b.name]);
       if (isSpare(b)) this.spares.add(b.name);
       else this.routeBackends.set(b.routeKey, b.name);
       this.countBackend(b, +1);
@@ -135,6 +144,18 @@ export class RunningIndex {
   crtLines(sni: string): CrtListEntry[] {
     return [...(this.crtBySni.get(sni) ?? [])].map((f) => this.crtByFile.get(f) as CrtListEntry).sort(compareCrtListEntries);
   }
+
+  /** The backends rendered into `file`, in name order. */
+  backendsIn(file: string): BackendModel[] {
+    return (this.files.get(file) ?? []).map((name) => this.backends.get(name) as BackendModel);
+  }
+
+  /** The check slot a server follows, from the slots as they run. */
+  readonly track: TrackOf = (backend, server) => {
+    const name = this.slotFor(serverCheckKey(backend, server))?.name;
+    if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
+    return name;
+  };
 
   hasCertificate(name: string): boolean {
     return this.certificateNames.has(name);

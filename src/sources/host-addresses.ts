@@ -119,8 +119,9 @@ export function followHostAddresses(opts: { logger: Logger; onChange: () => void
     const after = entries(next);
     const added = after.filter((e) => !before.has(e));
     const removed = [...before].filter((e) => !after.includes(e));
-    snapshot = next;
+    // The same addresses keep the same snapshot: its identity says whether anything changed (DesiredState).
     if (added.length === 0 && removed.length === 0) return false;
+    snapshot = next;
     opts.logger.debug(`host addresses changed: added ${listed(added) || 'none'}; removed ${listed(removed) || 'none'}`);
     return true;
   };

@@ -21,4 +21,19 @@ describe('RouterState', () => {
     expect(state.apply([], 100)).toBe(false);
     expect(state.takeReceivedAt()).toBeUndefined();
   });
+
+  test('hands each commit the routes and slices changed since the last one, each once', () => {
+    const state = new RouterState();
+    const a = slice('a', ['10.0.0.1']);
+    state.apply([
+      { kind: 'Route', type: 'upsert', object: route({ name: 'a' }) },
+      { kind: 'EndpointSlice', type: 'upsert', object: a },
+      { kind: 'EndpointSlice', type: 'upsert', object: slice('b', ['10.0.0.2']) },
+    ]);
+    state.apply([{ kind: 'EndpointSlice', type: 'delete', object: slice('b', []) }]);
+    expect(state.takeRouteChanges()).toEqual({ upserts: [route({ name: 'a' })], removals: [] });
+    expect(state.takeSliceChanges()).toEqual(new Map([['default/a-abc', a], ['default/b-abc', undefined]]));
+    expect(state.takeSliceChanges().size).toBe(0);
+    expect(state.takeRouteChanges()).toEqual({ upserts: [], removals: [] });
+  });
 });

@@ -12,6 +12,8 @@ export class RouterState {
   readonly slices = new Map<string, EndpointSlice>();
   /** Routes changed since the last takeRouteChanges(): admission re-decides only what they touch. */
   private readonly changedRoutes = new Set<string>();
+  /** Slices changed since the last takeSliceChanges(). */
+  private readonly changedSlices = new Set<string>();
   /** When the oldest event no commit has taken yet arrived: what commit latency is measured from. */
   private oldestUntaken: number | undefined;
 
@@ -29,6 +31,7 @@ export class RouterState {
         case 'EndpointSlice':
           if (event.type === 'upsert') this.slices.set(key, event.object);
           else this.slices.delete(key);
+          this.changedSlices.add(key);
           break;
       }
     }
@@ -46,6 +49,14 @@ export class RouterState {
     }
     this.changedRoutes.clear();
     return { upserts, removals };
+  }
+
+  /** The slices changed since the last call, by key: the slice now, or undefined when it is gone. */
+  takeSliceChanges(): Map<string, EndpointSlice | undefined> {
+    const changes = new Map<string, EndpointSlice | undefined>();
+    for (const key of this.changedSlices) changes.set(key, this.slices.get(key));
+    this.changedSlices.clear();
+    return changes;
   }
 
   /** Hands the arrival time of the oldest event not yet taken to the commit about to read the state, which takes them all. */

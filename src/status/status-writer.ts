@@ -65,9 +65,13 @@ export class StatusWriter {
     this.log = opts.logger.withTag('status');
   }
 
-  /** Records the verdicts of a commit and writes whatever changed. Routes absent from `verdicts` are forgotten. */
-  update(verdicts: ReadonlyMap<string, RouteVerdict>): void {
-    for (const key of this.verdicts.keys()) if (!verdicts.has(key)) this.forget(key);
+  /**
+   * Records the verdicts of a commit and writes whatever changed. Routes
+   * absent from `verdicts` are forgotten: all of them, or when `changed`
+   * says which routes the verdicts are for, those among them.
+   */
+  update(verdicts: ReadonlyMap<string, RouteVerdict>, changed?: ReadonlySet<string>): void {
+    for (const key of changed ?? this.verdicts.keys()) if (!verdicts.has(key) && this.verdicts.has(key)) this.forget(key);
     for (const [key, verdict] of verdicts) {
       const before = this.verdicts.get(key);
       this.verdicts.set(key, verdict);

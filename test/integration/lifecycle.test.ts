@@ -92,8 +92,8 @@ describe('haproxy supervision', () => {
     const dir = shortTempDir();
     // A template that renders an invalid keyword as soon as a backend named "break-me" exists.
     const template = EMBEDDED_ASSETS.template.replace(
-      '  balance <%= b.balance %>',
-      "  balance <%= b.balance %>\n<% if (b.name.endsWith(':break-me')) { -%>\n  no_such_keyword\n<% } -%>",
+      'defaults\n',
+      "defaults\n<% if (it.model.backends.some((b) => b.name.endsWith(':break-me'))) { -%>\n  no_such_keyword\n<% } -%>\n",
     );
     const templatePath = join(dir.path, 'broken.eta');
     writeFileSync(templatePath, template);

@@ -6,6 +6,7 @@ import type { CheckResult } from '../../src/haproxy/check-config.ts';
 import type { ReloadResult } from '../../src/haproxy/supervisor.ts';
 import { fakeAclsFromRendered, fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';
 import { fakeSslFromRendered } from './runtime/fake-ssl-store.ts';
+import { configText } from '../../src/config/config-files.ts';
 
 /** Generations and certificates in memory, with the same activate/rollback rules as the disk store. */
 export class MemoryWriter implements ConfigWriter {
@@ -122,7 +123,7 @@ export class FakeHaproxy implements HaproxyProcess {
     const files = this.writer.activeFiles();
     this.socket = await FakeRuntimeSocket.start(
       this.socketPath,
-      fakeBackendsFromConfig(files.get('haproxy.config') ?? ''),
+      fakeBackendsFromConfig(configText(files)),
       fakeSslFromRendered(files),
       fakeAclsFromRendered(files),
     );

@@ -107,3 +107,8 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     ...overrides,
   };
 }
+
+/** Routes by `namespace/name`, in the order given: what commit outcomes carry. */
+export function routeMap<R extends Route>(...routes: R[]): Map<string, R> {
+  return new Map(routes.map((r) => [`${r.namespace}/${r.name}`, r]));
+}

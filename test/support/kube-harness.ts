@@ -22,6 +22,7 @@ import { freePortPair, get, type HttpAnswer } from './net.ts';
 import { captureLogs, type LogCapture } from './log-capture.ts';
 import { haproxyPidsUsing } from './processes.ts';
 import { shortTempDir } from './workdir.ts';
+import { readConfigText } from './config-text.ts';
 
 /** The token the fake accepts unless a test asks for another. */
 const API_TOKEN = 'router-test-token';
@@ -211,7 +212,7 @@ export class KubeTestbed {
       waitForLog: capture.waitForLog,
       get: (host, path) => get(httpPort, host, path),
       httpsPort,
-      config: () => readFileSync(join(workingDir, 'conf', 'haproxy.config'), 'utf8'),
+      config: () => readConfigText(join(workingDir, 'conf', 'haproxy.config')),
       mappedBackend: (key) =>
         readFileSync(join(workingDir, 'conf', 'os_http_be_prefix.map'), 'utf8')
           .split('\n')

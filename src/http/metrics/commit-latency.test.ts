@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { CommitOutcome } from '../../commit/outcome.ts';
 import { commitLatencyTracker } from './commit-latency.ts';
 
-const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: [], rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
+const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
 const runtime = (receivedAt?: number) => outcome({ result: 'runtime', eventsReceivedAt: receivedAt, runtime: { commands: 1, kinds: new Map([['add-map', 1]]) } });
 const reloaded = (receivedAt?: number) =>
   outcome({ result: 'reloaded', eventsReceivedAt: receivedAt, load: { kind: 'reloaded', generation: 2, workerPid: 9, checkMs: 1, loadMs: 1 } });

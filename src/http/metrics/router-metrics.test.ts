@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'bun:test';
 import { labelsAndValue, parseExposition } from '../../../test/support/prometheus.ts';
-import { route } from '../../../test/support/fixtures.ts';
+import { route, routeMap } from '../../../test/support/fixtures.ts';
 import type { CommitOutcome } from '../../commit/outcome.ts';
 import { routerMetrics } from './router-metrics.ts';
 
-const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: [], rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
-const admitted = [route({ name: 'a' }), route({ name: 'b' })];
+const outcome = (more: Partial<CommitOutcome>): CommitOutcome => ({ result: 'unchanged', routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: 1, ...more });
+const admitted = routeMap(route({ name: 'a' }), route({ name: 'b' }));
 
 describe('routerMetrics', () => {
   test("every commit's outcome is counted under upstream's and the router's names", async () => {

@@ -72,7 +72,7 @@ export function routerMetrics(now: () => number = Date.now): RouterMetrics {
       updates.inc({ result });
       for (const [kind, n] of outcome.runtime.kinds) commands.inc({ kind, result }, n);
     }
-    admitted.set(outcome.admitted.length);
+    admitted.set(outcome.admitted.size);
     const byReason = new Map<string, number>();
     for (const r of outcome.rejections.values()) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
     rejected.reset();

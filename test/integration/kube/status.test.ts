@@ -33,7 +33,7 @@ describe('route status', () => {
     modify(api.server, 'Route', 'default', 'web', (r) => {
       r.metadata.labels = { team: 'blue' };
     });
-    await t.until('the label change is committed', () => t.router.lastCommit()?.admitted.find((r) => r.name === 'web')?.labels.team === 'blue');
+    await t.until('the label change is committed', () => [...(t.router.lastCommit()?.admitted.values() ?? [])].find((r) => r.name === 'web')?.labels.team === 'blue');
     await t.router.status?.idle();
     expect(statusWrites(api.server, 'default', 'web')).toHaveLength(1);
     expect(storedIngress(api.server, 'default', 'web')).toEqual([entry as RouteIngress]);
@@ -89,7 +89,7 @@ describe('route status', () => {
     // request from the route as the router last saw it; the request reaches the server only on a later I/O turn.
     for (let commits = 0; commits < 5; commits++) {
       const outcome = await t.router.nextCommit();
-      if (outcome?.admitted.some((r) => r.name === 'web')) break;
+      if ([...(outcome?.admitted.values() ?? [])].some((r) => r.name === 'web')) break;
     }
     modify(api.server, 'Route', 'default', 'web', (r) => {
       r.metadata.labels = { team: 'blue' };

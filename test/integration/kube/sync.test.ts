@@ -35,7 +35,7 @@ describe('initial sync', () => {
     const first = t.router.lastCommit();
     expect(first?.result).toBe('started');
     expect(t.generation()).toBe('generations/1');
-    expect(first?.admitted.map((r) => r.name)).toEqual([OLD.name]);
+    expect([...(first?.admitted.values() ?? [])].map((r) => r.name)).toEqual([OLD.name]);
     expect(first?.rejections.get(`default/${YOUNG.name}`)).toEqual({
       reason: 'HostAlreadyClaimed',
       message: `route ${OLD.name} already exposes ${HOST} and is older`,

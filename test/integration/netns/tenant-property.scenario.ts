@@ -42,7 +42,7 @@ async function observe(t: KubeTestRouter, batch: string): Promise<Observation> {
     configLoads: check.ok,
     checkOutput: check.output,
     goodRejected: [...rejections.keys()].filter((k) => k.startsWith('good/')),
-    hostileAdmitted: (t.router.lastCommit()?.admitted ?? []).filter((r) => r.namespace.startsWith('tenant-')).length,
+    hostileAdmitted: [...(t.router.lastCommit()?.admitted.values() ?? [])].filter((r) => r.namespace.startsWith('tenant-')).length,
     hostileRejected: [...rejections.entries()].filter(([k]) => k.startsWith('tenant-')).reduce<Record<string, number>>((n, [, r]) => ({ ...n, [r.reason]: (n[r.reason] ?? 0) + 1 }), {}),
   };
 }

@@ -3,6 +3,7 @@ import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { bare, EMPTY, msg, type Reply } from './fake-reply.ts';
 import type { RenderedFiles } from '../../../src/config/render.ts';
 import { FakeSslStore, type FakeSslSpec } from './fake-ssl-store.ts';
+import { configText } from '../../../src/config/config-files.ts';
 
 /**
  * A stand-in for a haproxy 2.6 worker's admin socket that understands the
@@ -119,7 +120,7 @@ export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
 /** The ACL files a config loads (`-f <file>`, relative to the config as `default-path config` reads it), with their entries. */
 export function fakeAclsFromRendered(files: RenderedFiles): Record<string, string[]> {
   const acls: Record<string, string[]> = {};
-  for (const m of (files.get('haproxy.config') ?? '').matchAll(/ -f (\S+)/g)) {
+  for (const m of configText(files).matchAll(/ -f (\S+)/g)) {
     const file = m[1] ?? '';
     acls[file] = (files.get(file) ?? '').split('\n').filter((l) => l.trim() !== '');
   }

@@ -1,5 +1,6 @@
 import type { RenderedFiles } from '../../../src/config/render.ts';
 import { msg, type Reply } from './fake-reply.ts';
+import { configText } from '../../../src/config/config-files.ts';
 
 /** What a loaded configuration gives haproxy's certificate store: the certificate files and each crt-list's lines. */
 export interface FakeSslSpec {
@@ -24,7 +25,7 @@ interface CrtListLine {
  * of its server lines.
  */
 export function fakeSslFromRendered(files: RenderedFiles): FakeSslSpec {
-  const config = files.get('haproxy.config') ?? '';
+  const config = configText(files);
   const spec: FakeSslSpec = { bindCertificates: [], crtLists: {}, caFiles: [] };
   for (const line of config.split('\n')) {
     const words = line.trim().split(/\s+/);

@@ -6,6 +6,7 @@ import { shortTempDir } from '../workdir.ts';
 import type { RuntimeTarget, TargetKind } from './contract.ts';
 import { FakeRuntimeSocket, fakeAclsFromRendered, fakeBackendsFromConfig } from './fake-runtime-socket.ts';
 import { fakeSslFromRendered } from './fake-ssl-store.ts';
+import { configText } from '../../../src/config/config-files.ts';
 
 /** The contract's target backed by FakeRuntimeSocket: no haproxy, no data plane. */
 export const fakeTarget: TargetKind = { start: startFakeTarget, dataPlane: false };
@@ -24,7 +25,7 @@ async function startFakeTarget(): Promise<RuntimeTarget> {
     defaultCertificate: '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n',
     async load(model) {
       const files = createRenderer(EMBEDDED_ASSETS)(model);
-      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(files.get('haproxy.config') ?? ''), fakeSslFromRendered(files), fakeAclsFromRendered(files));
+      fake = await FakeRuntimeSocket.start(adminSocketPath, fakeBackendsFromConfig(configText(files)), fakeSslFromRendered(files), fakeAclsFromRendered(files));
     },
     // The fake runs in this process and never restarts.
     workerPid: async () => process.pid,

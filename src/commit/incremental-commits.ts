@@ -1,0 +1,71 @@
+import type { Rejection } from '../admission/rejection.ts';
+import type { ConfigModel } from '../config/model.ts';
+import type { RenderedFiles, Renderer } from '../config/render.ts';
+import type { AppliedState } from '../plan/applied-state.ts';
+import type { IncrementalPlan } from '../plan/incremental-plan.ts';
+import { planIncrementalCommit, staysInSync, type IncrementalInput } from '../plan/incremental-step.ts';
+import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
+import type { IncrementalDesired } from './committer-deps.ts';
+import type { CommitOutcome } from './outcome.ts';
+
+export type Verdicts = Pick<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed'>;
+
+/**
+ * What the committer remembers between commits for incremental ones:
+ * whether the worker runs what the last commit wanted, the running model
+ * indexed, and the routes whose verdict changed since the last outcome
+ * observers saw (all of them, after a commit that failed).
+ */
+export class IncrementalCommits {
+  private inSync = false;
+  private running: RunningIndex | undefined;
+  private unreported: Set<string> | undefined = new Set();
+
+  constructor(private readonly desired: IncrementalDesired) {}
+
+  /** Takes in a commit's changes and plans them from themselves, when the step can (else `full`). */
+  plan(state: AppliedState, held: ReadonlyMap<string, Rejection>, input: Omit<IncrementalInput, 'inSync'>): IncrementalPlan {
+    const step = this.desired.update(held);
+    if (this.unreported) for (const key of step.verdicts) this.unreported.add(key);
+    if (!state.model) return { kind: 'full', why: 'nothing loaded yet' };
+    if (this.running?.model !== state.model) this.running = new RunningIndex(state.model);
+    return planIncrementalCommit(state, step, this.desired.index, this.running, { ...input, inSync: this.inSync });
+  }
+
+  /** The running model once the worker took `patch` (before it did: a failure sends the next commit down the full step). */
+  patched(patch: RunningPatch): ConfigModel {
+    if (!this.running) throw new Error('incremental commit without a running model');
+    this.inSync = false;
+    const model = this.running.apply(patch);
+    return model;
+  }
+
+  /** The files of the model a patch led to, from those of the model before (`previous`). */
+  files(render: Renderer, previous: RenderedFiles, model: ConfigModel, patch: RunningPatch): RenderedFiles {
+    const running = this.running;
+    if (!running) throw new Error('incremental commit without a running model');
+    const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0 };
+    return render.patch(previous, model, changes, { backendsIn: (file) => running.backendsIn(file), track: running.track });
+  }
+
+  /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
+  applied(): Verdicts {
+    this.inSync = true;
+    const views = this.desired.views;
+    const changed = this.unreported;
+    this.unreported = new Set();
+    return { routes: views.routes, admitted: views.admitted, rejections: views.rejected, notices: views.notices, ...(changed ? { changed } : {}) };
+  }
+
+  /** A full commit came to `result`; `complete`: every admitted route was in its model. */
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown): void {
+    this.inSync = complete && staysInSync(result, refusedBefore);
+    this.unreported = new Set();
+  }
+
+  /** A commit failed: observers did not see its verdicts, so the next outcome reports every route. */
+  failed(): void {
+    this.inSync = false;
+    this.unreported = undefined;
+  }
+}
