@@ -39,7 +39,7 @@ export type EndpointsKind = 'EndpointSlice' | 'Endpoints';
 /** The EndpointSlice label naming the Service the slice belongs to. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
-interface ObjectId {
+export interface ObjectId {
   namespace: string;
   name: string;
 }
@@ -90,8 +90,8 @@ export function toEndpointSlices(
   return convert(kind, obj, opts, kind === 'EndpointSlice' ? fromEndpointSlice : fromEndpoints);
 }
 
-/** Reads the identity every object needs, then `body`; turns field errors into a Conversion naming the object. */
-function convert<T>(
+/** Reads the identity every namespaced object needs, then `body`; turns field errors into a Conversion naming the object. */
+export function convert<T>(
   kind: string,
   obj: unknown,
   opts: ConvertOptions,
@@ -114,7 +114,7 @@ function convert<T>(
 }
 
 /** @kubernetes/client-node deserialises timestamps into Dates; render them as the API's RFC 3339 text. */
-function timestamp(v: unknown, path: string): string {
+export function timestamp(v: unknown, path: string): string {
   if (!(v instanceof Date)) return optString(v, path);
   if (Number.isNaN(v.getTime())) throw new FieldError(`${path} must be a valid time`);
   return v.toISOString().replace(/\.000Z$/, 'Z');
