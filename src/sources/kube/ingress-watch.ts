@@ -9,6 +9,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Informer } from '../../kube-client/list-watch.ts';
 import type { Logger } from '../../log.ts';
+import type { LoadBalancerIngress } from '../../status/load-balancer-status.ts';
 import type { Conversion } from '../convert.ts';
 import { toIngress, toIngressClass, toIngressSecret, toServicePorts } from '../ingress/convert-ingress.ts';
 import { IngressTranslator } from '../ingress/ingress-translator.ts';
@@ -17,13 +18,6 @@ import { collectionPath, type Collection } from './api-lister.ts';
 /** An Ingress as the API server last showed it, for status writes. */
 export interface IngressRecord {
   raw: KubernetesObject & { status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } } };
-}
-
-/** One entry of `status.loadBalancer.ingress[]`. */
-export interface LoadBalancerIngress {
-  hostname?: string;
-  ip?: string;
-  [field: string]: unknown;
 }
 
 export interface IngressWatchOptions {
