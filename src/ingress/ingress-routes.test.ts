@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Ingress, IngressBackend, IngressPath, IngressSecret, ServicePorts } from '../domain/ingress.ts';
+import { makeCA, makeLeaf } from '../../test/support/certs.ts';
 import { isIngressRouteName } from '../domain/names.ts';
 import { ingressReferences, ingressRoutes, type IngressLookups } from './ingress-routes.ts';
 
@@ -22,7 +23,11 @@ function ingress(more: Partial<Ingress> = {}): Ingress {
   };
 }
 
-const tlsSecret = (name: string, data: Record<string, string> = { 'tls.crt': '-----BEGIN CERTIFICATE-----\nC\n', 'tls.key': '-----BEGIN PRIVATE KEY-----\nK\n' }): IngressSecret => ({
+const ca = makeCA('ingress-routes-test');
+const leaf = makeLeaf(ca, { dnsNames: ['a.example.com'] });
+const other = makeLeaf(ca, { dnsNames: ['a.example.com'] });
+
+const tlsSecret = (name: string, data: Record<string, string> = { 'tls.crt': leaf.cert, 'tls.key': leaf.key }): IngressSecret => ({
   namespace: 'shop',
   name,
   type: 'kubernetes.io/tls',
@@ -131,8 +136,8 @@ describe('ingressRoutes: TLS', () => {
     expect(r?.tls).toEqual({
       termination: 'edge',
       insecureEdgeTerminationPolicy: 'Redirect',
-      certificate: '-----BEGIN CERTIFICATE-----\nC\n',
-      key: '-----BEGIN PRIVATE KEY-----\nK\n',
+      certificate: leaf.cert,
+      key: leaf.key,
       caCertificate: '',
       destinationCACertificate: '',
     });
@@ -144,6 +149,7 @@ describe('ingressRoutes: TLS', () => {
     ['without a key', [tlsSecret('a-tls', { 'tls.crt': '-----BEGIN CERTIFICATE-----\n' })], 'Secret shop/a-tls has no tls.key'],
     ['not base64', [{ ...tlsSecret('a-tls'), undecodable: ['tls.crt'] }], 'Secret shop/a-tls: tls.crt is not base64'],
     ['without PEM', [tlsSecret('a-tls', { 'tls.crt': 'hello', 'tls.key': '-----BEGIN PRIVATE KEY-----\n' })], 'Secret shop/a-tls: tls.crt holds no PEM certificate'],
+    ['whose key is another certificate\'s', [tlsSecret('a-tls', { 'tls.crt': leaf.cert, 'tls.key': other.key })], 'Secret shop/a-tls: spec.tls.key: Invalid value: "redacted key data": tls: private key does not match public key'],
   ])('a Secret %s leaves its host unserved, and only that host', (_name, secrets, problem) => {
     const i = withTls({ rules: [{ host: 'a.example.com', paths: [path('/')] }, { host: 'b.example.com', paths: [path('/')] }] });
     const c = ingressRoutes(i, lookups(secrets));

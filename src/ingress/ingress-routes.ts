@@ -125,6 +125,7 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
     if (tls.note !== undefined) say(`host ${ruleHost}: ${tls.note}`);
     const passthrough = tls.tls?.termination === 'passthrough';
     const taken = new Set<string>();
+    const firstOfHost = out.routes.length;
     for (const p of lists.flatMap((l) => l ?? [])) {
       const where = `host ${ruleHost} path ${JSON.stringify(p.path)}`;
       const match = pathMatch(p);
@@ -146,15 +147,31 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
     }
     if (ingress.defaultBackend === undefined) {
       if (lists.every((l) => l === undefined)) say(`host ${ruleHost} has no paths and the Ingress no default backend: nothing to serve`);
-      continue;
+    } else if (!taken.has('')) {
+      // The default backend serves what the host's own paths do not: a route for the whole host, unless a path already is one.
+      const backend = resolveBackend(ingress, ingress.defaultBackend, lookups);
+      if (!backend.ok) say(`host ${ruleHost}: the default backend is not served: ${backend.problem}`);
+      else out.routes.push(makeRoute(ingress, ruleHost, passthrough ? '' : '/', false, backend, tls.tls, 'default'));
     }
-    // The default backend serves what the host's own paths do not: a route for the whole host, unless a path already is one.
-    if (taken.has('')) continue;
-    const backend = resolveBackend(ingress, ingress.defaultBackend, lookups);
-    if (!backend.ok) say(`host ${ruleHost}: the default backend is not served: ${backend.problem}`);
-    else out.routes.push(makeRoute(ingress, ruleHost, passthrough ? '' : '/', false, backend, tls.tls, 'default'));
+    certificateOnOneRoute(out.routes, firstOfHost);
   }
   return out;
+}
+
+/**
+ * The certificate is the host's, not a path's: TLS ends before any path is
+ * seen, so one route of the host carries it (its whole-host route, else its
+ * first) and the others terminate with whatever the host's SNI selects. One
+ * crt-list line per host is what lets a new or rotated certificate go live
+ * through the runtime API; a line per path would make the host's SNI
+ * ambiguous, which only a reload settles.
+ */
+function certificateOnOneRoute(routes: Route[], from: number): void {
+  const host = routes.slice(from);
+  const carrier = host.find((r) => !r.exactPath && wholeHost(r.path)) ?? host[0];
+  host.forEach((route, i) => {
+    if (route !== carrier && route.tls && route.tls.certificate !== '') routes[from + i] = { ...route, tls: { ...route.tls, certificate: '', key: '' } };
+  });
 }
 
 /** The Secrets and Services (names, in the Ingress's namespace) whose changes can change what `ingress` becomes. */

@@ -6,11 +6,13 @@
  * reencrypt or passthrough), with plain HTTP redirected. Differences: a
  * `spec.tls[]` entry without `secretName` is served with the router's
  * default certificate (Kubernetes' meaning) where upstream serves nothing,
- * and a Secret that holds no PEM is refused here with its reason rather
- * than later with a certificate error.
+ * and a Secret whose certificate and key do not validate (as a route's
+ * would) leaves its host unserved, with its reason, rather than failing
+ * later on one route of the host.
  */
 import type { Ingress, IngressSecret } from '../domain/ingress.ts';
 import type { RouteTLS } from '../domain/route.ts';
+import { validateRouteTls } from '../tls/validate-route-tls.ts';
 
 export const TERMINATION_ANNOTATION = 'route.openshift.io/termination';
 export const DESTINATION_CA_ANNOTATION = 'route.openshift.io/destination-ca-certificate-secret';
@@ -76,6 +78,8 @@ export function hostTls(ingress: Ingress, ruleHost: string, secrets: SecretLooku
     if (tls.termination !== 'passthrough') {
       tls.certificate = secret?.data['tls.crt'] ?? '';
       tls.key = secret?.data['tls.key'] ?? '';
+      const checked = validateRouteTls(tls);
+      if (!checked.ok) return { kind: 'refused', problem: `Secret ${ingress.namespace}/${entry.secretName}: ${checked.message}` };
     }
   }
   if (tls.termination !== 'reencrypt') return { kind: 'ok', tls };

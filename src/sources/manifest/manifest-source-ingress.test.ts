@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCA, makeLeaf } from '../../../test/support/certs.ts';
 import type { ResourceEvent, SourceSink } from '../../domain/events.ts';
 import { isIngressRouteName } from '../../domain/names.ts';
 import { DEFAULT_CLASS_CONTROLLER } from '../../ingress/ingress-class.ts';
@@ -19,13 +20,15 @@ const ingressJson = (secretName?: string) =>
     },
   });
 const serviceJson = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80 }] } });
-const secretJson = (cert: string) =>
+const ca = makeCA('manifest-ingress-test');
+const pems = { ONE: makeLeaf(ca, { dnsNames: ['web.example.com'] }), TWO: makeLeaf(ca, { dnsNames: ['web.example.com'] }) };
+const secretJson = (which: keyof typeof pems) =>
   JSON.stringify({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name: 'web-tls', namespace: 'shop' },
     type: 'kubernetes.io/tls',
-    stringData: { 'tls.crt': `-----BEGIN CERTIFICATE-----\n${cert}\n-----END CERTIFICATE-----\n`, 'tls.key': '-----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----\n' },
+    stringData: { 'tls.crt': pems[which].cert, 'tls.key': pems[which].key },
   });
 
 let dir: string;
@@ -68,7 +71,7 @@ describe('ManifestSource with Ingresses', () => {
 
     write('c.json', secretJson('TWO'));
     await source.rescan();
-    expect(lastRoutes().map((e) => [e.type, e.kind === 'Route' && e.object.tls?.certificate.includes('TWO')])).toEqual([['upsert', true]]);
+    expect(lastRoutes().map((e) => [e.type, e.kind === 'Route' && e.object.tls?.certificate === pems.TWO.cert])).toEqual([['upsert', true]]);
 
     unlinkSync(join(dir, 'a.json'));
     await source.rescan();
