@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { makeCA, makeLeaf } from '../../support/certs.ts';
+import { RESOURCES } from '../../support/fake-api/kinds.ts';
+import { tlsGet } from '../../support/tls-client.ts';
 import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
-import { ingressClassObject, ingressObject, storedLoadBalancer } from '../../support/ingress-objects.ts';
+import { ingressClassObject, ingressObject, storedLoadBalancer, tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, modify, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 import type { LoadBalancerIngress } from '../../../src/status/load-balancer-status.ts';
 
@@ -34,6 +40,13 @@ async function untilEntries(routers: KubeTestRouter | KubeTestRouter[], name: st
     .catch((err: Error) => {
       throw new Error(`${err.message}; stored: ${JSON.stringify(last)}`);
     });
+}
+
+/** The RBAC resource names the ClusterRoles of `files` (in deploy/) grant. */
+function grantedBy(...files: string[]): Set<string> {
+  const docs = files.flatMap((f) => parseAllDocuments(readFileSync(join(import.meta.dir, '../../../deploy', f), 'utf8')).map((d) => d.toJS()));
+  const roles = docs.filter((d) => d?.kind === 'ClusterRole') as { rules: { resources: string[] }[] }[];
+  return new Set(roles.flatMap((r) => r.rules.flatMap((rule) => rule.resources)));
 }
 
 const ingressStatusWrites = (server: FakeApiServer, name: string) =>
@@ -90,5 +103,20 @@ describe('Ingress status', () => {
     await untilEntries(t, 'web', [{ ip: '127.0.0.1' }]);
     expect(quiet.router.ingressStatus).toBeUndefined();
     expect(ingressStatusWrites(api.server, 'greedy')).toEqual([]);
+  });
+
+  test('the ClusterRoles of deploy/rbac.yaml and deploy/rbac-ingress.yaml are enough: with every other resource forbidden, a TLS Ingress is served and its status written', async () => {
+    const granted = grantedBy('rbac.yaml', 'rbac-ingress.yaml');
+    const forbidden = RESOURCES.flatMap((r) => [r.plural, ...r.subresources.map((sub) => `${r.plural}/${sub}`)]).filter((r) => !granted.has(r));
+    expect(grantedBy('rbac.yaml').has('secrets')).toBe(false);
+    const api = await bed.startApi({ forbidden });
+    app(api.server, 'web');
+    api.server.create(tlsSecretObject('web-tls', makeLeaf(makeCA('rbac-test'), { dnsNames: ['web.example.com'] })));
+    api.server.create(ingressObject({ name: 'web', rules: [{ host: 'web.example.com', paths: [{ service: 'web', port: 80 }] }], tls: [{ hosts: ['web.example.com'], secretName: 'web-tls' }] }));
+    const launched = bed.launchRouter(api, { args: ['--enable-ingress'] });
+    const refused = launched.waitForLog((r) => r.msg.includes(' 403 Forbidden')).then((r) => Promise.reject(new Error(r.msg)));
+    const t = await Promise.race([launched.ready, refused]);
+    expect((await tlsGet(t.httpsPort, { servername: 'web.example.com', host: 'web.example.com' })).headers['x-backend']).toBe('web');
+    await untilEntries(t, 'web', [{ ip: '127.0.0.1' }]);
   });
 });
