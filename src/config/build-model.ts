@@ -67,13 +67,13 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
     const policy = tls?.insecureEdgeTerminationPolicy ?? '';
     switch (backend.termination) {
       case 'http':
-        http.push(routeMapEntries(keyHost, route.path, backend.name));
+        http.push(routeMapEntries(keyHost, route.path, backend.name, route.exactPath));
         break;
       case 'edge':
       case 'reencrypt':
-        terminated.push(routeMapEntries(keyHost, route.path, backend.name));
-        if (policy === 'Allow') http.push(routeMapEntries(keyHost, route.path, backend.name));
-        if (policy === 'Redirect') http.push(routeMapEntries(keyHost, route.path, REDIRECT_TO_HTTPS));
+        terminated.push(routeMapEntries(keyHost, route.path, backend.name, route.exactPath));
+        if (policy === 'Allow') http.push(routeMapEntries(keyHost, route.path, backend.name, route.exactPath));
+        if (policy === 'Redirect') http.push(routeMapEntries(keyHost, route.path, REDIRECT_TO_HTTPS, route.exactPath));
         if (tls && tls.certificate.trim() !== '') {
           const file = certificateFile('cert', route.namespace, route.name, servingPem(tls));
           certificates.set(file.name, file);
