@@ -37,6 +37,12 @@ export type RoutingSource =
       readonly endpointCidrs: readonly Cidr[];
     };
 
+/** Ingresses served as routes (--enable-ingress). */
+export interface IngressOptions {
+  /** The IngressClass controller whose Ingresses are ours (--ingress-class-controller). */
+  readonly classController: string;
+}
+
 /** Route status writing (--update-status, --name, --router-canonical-hostname). */
 export interface StatusOptions {
   readonly update: boolean;
@@ -194,6 +200,8 @@ export interface OperatorTlsOptions {
 /** Everything the router process needs from its command line and environment. */
 export interface RouterOptions {
   readonly source: RoutingSource;
+  /** undefined: Ingresses are not read. */
+  readonly ingress: IngressOptions | undefined;
   readonly listen: ListenOptions;
   readonly haproxy: HaproxyOptions;
   readonly shutdown: ShutdownOptions;

@@ -28,6 +28,7 @@ import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { trustedEndpointFilter } from './config/endpoint-address.ts';
 import { createSource } from './sources/create-source.ts';
+import type { IngressStatusWriter } from './status/ingress-status-writer.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 import { verdictsOf } from './status/verdicts.ts';
 import { checkSocketPaths, workingPaths, type WorkingPaths } from './working-paths.ts';
@@ -50,6 +51,8 @@ export interface RunningRouter {
   readonly store: ConfigStore;
   /** The route status writer, when routes come from the API and --update-status is on. */
   readonly status: StatusWriter | undefined;
+  /** The Ingress status writer, when Ingresses come from the API too. */
+  readonly ingressStatus: IngressStatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
   /** Resolves after the next commit completes (whatever its outcome). */
   nextCommit(): Promise<CommitOutcome | undefined>;
@@ -162,7 +165,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   });
   const state = new RouterState();
   const wiring = deps.source
-    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, hostAddresses: undefined }
+    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, hostAddresses: undefined }
     : createSource(options, deps.logger, deps.env, () => scheduler.request());
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
@@ -215,6 +218,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
         wiring.status.update(verdicts, changed);
       },
       (outcome) => outcome.running && logs.serve(outcome.running),
+      (outcome) => outcome.result !== 'failed' && wiring.ingressStatus?.update(outcome),
     ],
     logger: deps.logger,
   });
@@ -267,6 +271,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     ticketKeys?.stop();
     operatorFiles.stop();
     wiring.status?.stop();
+    wiring.ingressStatus?.stop();
     wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
@@ -291,6 +296,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     supervisor,
     store,
     status: wiring.status,
+    ingressStatus: wiring.ingressStatus,
     lastCommit: () => last,
     reloadCounts: reloads.counts,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { RejectionReason } from './rejection.ts';
 import { createRoute, expectVerdict, type RouteSpec } from '../../test/support/admission.ts';
+import { ingressRouteName } from '../domain/names.ts';
 import { validateNames, validatePath, validateRouteFields } from './validate-route.ts';
 
 describe('validatePath', () => {
@@ -46,6 +47,8 @@ describe('validateRouteFields', () => {
     ['path is checked', { path: 'foo' }, 'spec.path: Invalid value: "foo": path must begin with /'],
     ['TLS fields are checked', { tls: 'none' }, 'spec.tls.termination: Unsupported value: "none": supported values: "edge", "passthrough", "reencrypt"'],
     ['names come first', { namespace: 'Bad_NS', path: 'foo' }, 'metadata.namespace: Invalid value: "Bad_NS"'],
+    ['the name of a route generated from an Ingress', { name: ingressRouteName('web', 'web.example.com /'), to: { kind: 'Service', name: 'web', weight: undefined } }, undefined],
+    ['a name that only looks generated', { name: 'web_ingress_0123', to: { kind: 'Service', name: 'web', weight: undefined } }, 'metadata.name: Invalid value: "web_ingress_0123"'],
   ];
   // As the admission chain runs them: names, then the other fields.
   const checkFields = (route: ReturnType<typeof createRoute>) => {

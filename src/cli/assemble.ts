@@ -11,6 +11,7 @@ import { settingNotes, settingWarnings } from './warnings.ts';
 export function assembleOptions(s: ResolvedSettings): RouterOptions {
   return {
     source: routingSource(s),
+    ingress: s.value('--enable-ingress') ? { classController: s.value('--ingress-class-controller') } : undefined,
     listen: { bindAddress: s.get('--bind-address') ?? '', httpPort: s.value('--http-port'), httpsPort: s.value('--https-port') },
     haproxy: {
       maxConnections: s.value('--max-connections'),

@@ -77,6 +77,11 @@ export function crossCheck(s: ResolvedSettings): string[] {
     errors.push('--haproxy-config-manager and --runtime-updates are the same switch and disagree');
   }
   errors.push(...logChecks(s));
+  if (s.given('--ingress-class-controller') && s.get('--enable-ingress') !== true) errors.push('--ingress-class-controller needs --enable-ingress');
+  const controller = s.get('--ingress-class-controller');
+  if (controller !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*(\/[-A-Za-z0-9_./]+)?$/.test(controller)) {
+    errors.push(`--ingress-class-controller: invalid value "${controller}" (want a domain-prefixed path such as example.com/ingress-controller)`);
+  }
   const cookieName = s.get('ROUTER_COOKIE_NAME');
   if (cookieName !== undefined && !/^[a-zA-Z0-9_-]+$/.test(cookieName)) {
     errors.push(`ROUTER_COOKIE_NAME: invalid value "${cookieName}" (want letters, digits, '_' and '-' only)`);

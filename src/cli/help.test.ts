@@ -43,6 +43,6 @@ describe('helpText', () => {
 
   test('refused and ignored flags say so', () => {
     expect(entry(/^  --reload /)).toContain('refused: router embeds its reload logic');
-    expect(entry(/^  --enable-ingress$/)).toContain('accepted and ignored');
+    expect(entry(/^  --logtostderr$/)).toContain('accepted and ignored');
   });
 });

@@ -82,6 +82,13 @@ describe('validation errors', () => {
       { ROUTER_LOGLEVEL: 'verbose' },
       ['--loglevel (from env ROUTER_LOGLEVEL): invalid value "verbose" (want one of silent, error, warn, info, debug, trace)'],
     ],
+    ['a class controller without --enable-ingress', ['--ingress-class-controller=example.com/x'], {}, ['--ingress-class-controller needs --enable-ingress']],
+    [
+      'a class controller no IngressClass can name',
+      ['--enable-ingress'],
+      { ROUTER_INGRESS_CLASS_CONTROLLER: 'a b' },
+      ['--ingress-class-controller: invalid value "a b" (want a domain-prefixed path such as example.com/ingress-controller)'],
+    ],
     ['negative klog verbosity', ['--v=-1'], {}, ['--v: invalid value "-1" (want an integer >= 0)']],
     ['bad bind address', ['--bind-address=localhost'], {}, ['--bind-address: invalid value "localhost" (want an IPv4 or IPv6 address)']],
     ['empty string value', ['--template='], {}, ['--template: must not be empty']],

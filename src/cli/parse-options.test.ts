@@ -64,6 +64,9 @@ describe('implemented flags', () => {
     ['--interval=0', ['--interval=0'], withDefaults({ intervalMs: 0 })],
     ['--max-connections', ['--max-connections', '20000'], withHaproxy({ maxConnections: 20000 })],
     ['--name', ['--name', 'internal'], withDefaults({ routerName: 'internal' })],
+    ['--enable-ingress: upstream\'s controller name', ['--enable-ingress'], withDefaults({ ingress: { classController: 'openshift.io/ingress-to-route' } })],
+    ['--enable-ingress=false', ['--enable-ingress=false'], DEFAULTS],
+    ['--ingress-class-controller', ['--enable-ingress', '--ingress-class-controller=example.com/router'], withDefaults({ ingress: { classController: 'example.com/router' } })],
     ['--log-format', ['--log-format', 'json'], withDefaults({ logFormat: 'json' })],
     ['--loglevel', ['--loglevel=debug'], withDefaults({ logLevel: 'debug' })],
     ['--loglevel silent', ['--loglevel', 'silent'], withDefaults({ logLevel: 'silent' })],
@@ -152,7 +155,7 @@ describe('implemented flags', () => {
     expect(options(['--v=5'], { ROUTER_LOGLEVEL: 'error' }).logLevel).toBe('error');
   });
 
-  test.each([[['--enable-ingress']], [['--enable-ingress=false']], [['--max-dynamic-servers=3']], [['--logtostderr=false']]])(
+  test.each([[['--max-dynamic-servers=3']], [['--logtostderr=false']]])(
     '%p is accepted and ignored, which is said once',
     (argv) => {
       const flag = argv[0]?.split('=')[0] ?? '';
@@ -172,6 +175,7 @@ describe('environment fallbacks', () => {
     ['RELOAD_INTERVAL', '250ms', withDefaults({ intervalMs: 250 })],
     ['ROUTER_MAX_CONNECTIONS', '1000', withHaproxy({ maxConnections: 1000 })],
     ['ROUTER_SERVICE_NAME', 'sharded', withDefaults({ routerName: 'sharded' })],
+    ['ROUTER_ENABLE_INGRESS', 'true', withDefaults({ ingress: { classController: 'openshift.io/ingress-to-route' } })],
     ['ROUTER_LOG_FORMAT', 'json', withDefaults({ logFormat: 'json' })],
     ['ROUTER_LOGLEVEL', 'trace', withDefaults({ logLevel: 'trace' })],
     ['ROUTER_DEFAULT_CONNECT_TIMEOUT', '2s', withTimeouts({ connectMs: 2000 })],

@@ -120,6 +120,15 @@ describe('buildConfigModel', () => {
       { key: 'h.com/api/', value: 'be_http:default:a' },
     ]);
   });
+
+  test('an exact path contributes its exact key only, on every map it reaches', () => {
+    const exact = route({ name: 'x', host: 'h.com', path: '/api', exactPath: true, tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }) });
+    const m = build([exact], []);
+    expect(m.maps['os_edge_reencrypt_be.map']).toEqual([{ key: 'h.com/api', value: 'be_edge_http:default:x' }]);
+    expect(m.maps['os_http_be.map']).toEqual([{ key: 'h.com/api', value: REDIRECT_TO_HTTPS }]);
+    expect(m.maps['os_edge_reencrypt_be_prefix.map']).toEqual([]);
+    expect(m.maps['os_http_be_prefix.map']).toEqual([]);
+  });
 });
 
 describe('TLS terminations', () => {

@@ -16,6 +16,14 @@ describe('routeMapEntries', () => {
       expect({ exact: e.exact.map((x) => x.key), prefix: e.prefix.map((x) => x.key) }).toEqual(want);
     });
   }
+
+  test.each([
+    ['/foo', ['h.com/foo']],
+    ['/foo/', ['h.com/foo/']],
+    ['/', ['h.com/']],
+  ])('an exact path %s contributes only its own exact key', (path, exact) => {
+    expect(routeMapEntries('h.com', path, 'be', true)).toEqual({ exact: exact.map((key) => ({ key, value: 'be' })), prefix: [] });
+  });
 });
 
 describe('mergeMapEntries', () => {

@@ -18,7 +18,9 @@ export function normalisePath(path: string): string {
   return /^\/*$/.test(path) ? '' : path;
 }
 
-export function routeMapEntries(host: string, path: string, backend: string): RouteMapEntries {
+export function routeMapEntries(host: string, path: string, backend: string, exactOnly = false): RouteMapEntries {
+  // An exact path (an Ingress's `Exact`) wants its own key and none of the paths below it.
+  if (exactOnly) return { exact: [{ key: `${host}${path || '/'}`, value: backend }], prefix: [] };
   const p = normalisePath(path);
   if (p === '') return { exact: [], prefix: [{ key: `${host}/`, value: backend, explicit: true }] };
   if (p.endsWith('/')) return { exact: [], prefix: [{ key: `${host}${p}`, value: backend, explicit: true }] };

@@ -63,8 +63,8 @@ export function defaultCaFile(pem: string | undefined): CertificateFile | undefi
   return pem === undefined ? undefined : certificateFile('destca', '_default', 'ca', pem);
 }
 
-function wishes(file: MapFileName, prefixFile: MapFileName, host: string, path: string, value: string): MapWish[] {
-  const entries = routeMapEntries(host, path, value);
+function wishes(file: MapFileName, prefixFile: MapFileName, host: string, path: string, value: string, exactOnly = false): MapWish[] {
+  const entries = routeMapEntries(host, path, value, exactOnly);
   return [
     ...entries.exact.map((e) => ({ file, key: e.key, value: e.value, explicit: false })),
     ...entries.prefix.map((e) => ({ file: prefixFile, key: e.key, value: e.value, explicit: e.explicit })),
@@ -96,13 +96,13 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   let serving: RouteContribution['serving'];
   switch (backend.termination) {
     case 'http':
-      maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name));
+      maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name, route.exactPath));
       break;
     case 'edge':
     case 'reencrypt':
-      maps.push(...wishes('os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', keyHost, route.path, backend.name));
-      if (policy === 'Allow') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name));
-      if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS));
+      maps.push(...wishes('os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', keyHost, route.path, backend.name, route.exactPath));
+      if (policy === 'Allow') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name, route.exactPath));
+      if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS, route.exactPath));
       if (tls && tls.certificate.trim() !== '') {
         const file = certificateFile('cert', route.namespace, route.name, servingPem(tls));
         certificates.push(file);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { backendName, checkServerName, checkServerRef, isCheckBackendName, isRouteBackendName, serverKey } from './names.ts';
+import { backendName, checkServerName, checkServerRef, ingressRouteName, isCheckBackendName, isDns1123Subdomain, isIngressRouteName, isRouteBackendName, serverKey } from './names.ts';
 
 describe('backendName', () => {
   test.each([
@@ -44,4 +44,27 @@ describe('check slots', () => {
     ['be_checks_1x', false],
     ['be_http:shop:web', false],
   ])('%s is a check backend: %p', (name, want) => expect([isCheckBackendName(name), isRouteBackendName(name) && want]).toEqual([want, false]));
+});
+
+describe('ingressRouteName', () => {
+  test('readable, stable, distinct per what it serves, and never a DNS-1123 name (so never a Route\'s)', () => {
+    const name = ingressRouteName('shop', 'a.example.com /cart Prefix');
+    expect(name).toMatch(/^shop_ingress_[0-9a-f]{16}$/);
+    expect(ingressRouteName('shop', 'a.example.com /cart Prefix')).toBe(name);
+    expect(ingressRouteName('shop', 'a.example.com /cart Exact')).not.toBe(name);
+    expect(ingressRouteName('shop2', 'a.example.com /cart Prefix')).not.toBe(name);
+    expect(isDns1123Subdomain(name)).toBe(false);
+    expect(isIngressRouteName(name)).toBe(true);
+  });
+
+  test('bounded however long the Ingress name and what it serves are; odd characters never reach the name', () => {
+    const name = ingressRouteName(`${'a'.repeat(250)}.x`, `${'h'.repeat(253)} /${'p'.repeat(2000)}`);
+    expect(name.length).toBeLessThanOrEqual(88);
+    expect(isIngressRouteName(name)).toBe(true);
+    expect(ingressRouteName('A b:c', 'x')).toMatch(/^--b-c_ingress_[0-9a-f]{16}$/);
+  });
+
+  test.each(['web', 'web_ingress_0123', 'web_ingress_0123456789abcdeF', '_ingress_0123456789abcdef', 'a/b_ingress_0123456789abcdef'])('%p is not one', (name) => {
+    expect(isIngressRouteName(name)).toBe(false);
+  });
 });

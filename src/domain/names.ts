@@ -99,3 +99,25 @@ export function serverName(e: { podName: string; serviceName: string; portName: 
   const tail = `${e.serviceName}:${e.portName}:${e.ip}:${e.port}`;
   return e.podName ? `pod:${e.podName}:${tail}` : `ept:${tail}`;
 }
+
+/** `<Ingress name, cut>_ingress_<16 hex>`: the `_` is what no DNS-1123 name, and so no Route admitted here, can hold. */
+const INGRESS_ROUTE_NAME = /^[a-z0-9.-]{1,63}_ingress_[0-9a-f]{16}$/;
+
+/**
+ * The name of a route generated from an Ingress. Its key (`namespace/name`)
+ * can be no Route's (sources refuse Routes so named), it is the same after
+ * every restart, since it derives from what the route serves (`what`: the
+ * Ingress's host, path and path type), and it stays under 90 characters
+ * however long the Ingress's name, host and path are; the readable part
+ * tells log readers which Ingress it came from.
+ */
+export function ingressRouteName(ingressName: string, what: string): string {
+  const readable = ingressName.replace(/[^a-z0-9.-]/g, '-').slice(0, 63) || '-';
+  const digest = createHash('sha256').update(`${ingressName}\n${what}`).digest('hex').slice(0, 16);
+  return `${readable}_ingress_${digest}`;
+}
+
+/** Whether `name` is one `ingressRouteName` makes. */
+export function isIngressRouteName(name: string): boolean {
+  return INGRESS_ROUTE_NAME.test(name);
+}

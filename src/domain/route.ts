@@ -42,6 +42,12 @@ export interface Route {
   targetPort: number | string | undefined;
   tls: RouteTLS | undefined;
   wildcardPolicy: string;
+  /**
+   * The path matches only itself, not the paths below it: an Ingress path of
+   * type `Exact`. Routes have no such field; unset is the segment-boundary
+   * prefix every Route path is.
+   */
+  exactPath?: boolean;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

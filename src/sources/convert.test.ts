@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { ingressRouteName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
 import { toRoute, type Conversion } from './convert.ts';
 
@@ -37,6 +38,14 @@ function value<T>(c: Conversion<T>): T {
 }
 
 describe('toRoute', () => {
+  test('a Route may not take the name of a route generated from an Ingress: the two would share a key', () => {
+    const name = ingressRouteName('web', 'web.example.com /');
+    expect(toRoute({ ...minimalRoute, metadata: { name, namespace: 'shop' } })).toEqual({
+      ok: false,
+      error: `Route shop/${name}: metadata.name has the form of the routes the router generates from Ingresses`,
+    });
+  });
+
   test('minimal route gets empty strings and the API defaults for kind and wildcardPolicy', () => {
     expect(toRoute(minimalRoute)).toEqual({ ok: true, value: minimalExpected });
   });

@@ -7,6 +7,7 @@
 import { compareText } from '../domain/compare.ts';
 import type { EndpointAddress, EndpointPort, EndpointSlice } from '../domain/endpoints.ts';
 import { formatIp, parseIp } from '../domain/ip.ts';
+import { isIngressRouteName } from '../domain/names.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
   FieldError,
@@ -38,7 +39,7 @@ export type EndpointsKind = 'EndpointSlice' | 'Endpoints';
 /** The EndpointSlice label naming the Service the slice belongs to. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
-interface ObjectId {
+export interface ObjectId {
   namespace: string;
   name: string;
 }
@@ -51,6 +52,8 @@ interface ObjectId {
  */
 export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Route> {
   return convert('Route', obj, opts, (o, meta, id) => {
+    // No DNS-1123 name has this form, so admission would refuse the Route anyway; here it must not even share a key.
+    if (isIngressRouteName(id.name)) throw new FieldError('metadata.name has the form of the routes the router generates from Ingresses');
     const spec = optObject(o.spec, 'spec') ?? {};
     return {
       ...id,
@@ -87,8 +90,8 @@ export function toEndpointSlices(
   return convert(kind, obj, opts, kind === 'EndpointSlice' ? fromEndpointSlice : fromEndpoints);
 }
 
-/** Reads the identity every object needs, then `body`; turns field errors into a Conversion naming the object. */
-function convert<T>(
+/** Reads the identity every namespaced object needs, then `body`; turns field errors into a Conversion naming the object. */
+export function convert<T>(
   kind: string,
   obj: unknown,
   opts: ConvertOptions,
@@ -111,7 +114,7 @@ function convert<T>(
 }
 
 /** @kubernetes/client-node deserialises timestamps into Dates; render them as the API's RFC 3339 text. */
-function timestamp(v: unknown, path: string): string {
+export function timestamp(v: unknown, path: string): string {
   if (!(v instanceof Date)) return optString(v, path);
   if (Number.isNaN(v.getTime())) throw new FieldError(`${path} must be a valid time`);
   return v.toISOString().replace(/\.000Z$/, 'Z');

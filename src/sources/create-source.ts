@@ -2,23 +2,36 @@ import type { RouterOptions } from '../options.ts';
 import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from '../config/endpoint-address.ts';
 import type { Source } from '../domain/events.ts';
 import type { Logger } from '../log.ts';
+import { IngressStatusWriter } from '../status/ingress-status-writer.ts';
+import { loadBalancerIdentity } from '../status/load-balancer-status.ts';
 import { StatusWriter } from '../status/status-writer.ts';
 import { followHostAddresses } from './host-addresses.ts';
 import { connectKube } from './kube/connect.ts';
 import { ManifestSource } from './manifest/manifest-source.ts';
 
-/** The source the options name, the endpoint policy that goes with it, and the status writer when there is one. */
+/** The source the options name, the endpoint policy that goes with it, and the status writers when there are any. */
 export function createSource(options: RouterOptions, logger: Logger, env: Readonly<Record<string, string | undefined>> | undefined, requestCommit: () => void) {
   const src = options.source;
   const endpointLog = logger.withTag('endpoints');
+  const ingress = options.ingress && { controller: options.ingress.classController };
   if (src.kind === 'manifests') {
     // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
-    return { source: new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests') }) as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, hostAddresses: undefined };
+    const source = new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests'), ...(ingress ? { ingress } : {}) });
+    return { source: source as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, ingressStatus: undefined, hostAddresses: undefined };
   }
   if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
   if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
   let status: StatusWriter | undefined;
-  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key));
+  let ingressStatus: IngressStatusWriter | undefined;
+  const onIngressChanged = (key: string) => ingressStatus?.recheck(key);
+  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key), options.ingress && { ...options.ingress, onIngressChanged });
+  const identity = loadBalancerIdentity(options.status.canonicalHostname, options.listen.bindAddress);
+  if (options.status.update && kube.source.ingress && identity === undefined) {
+    logger.warn('Ingress status is not written: it needs --router-canonical-hostname or a --bind-address of one address to name where clients reach the router');
+  }
+  if (options.status.update && kube.source.ingress && identity) {
+    ingressStatus = new IngressStatusWriter({ api: kube.api.customObjects, records: kube.source.ingress, identity, contentionWindowMs: options.status.contentionWindowMs, logger });
+  }
   if (options.status.update) {
     status = new StatusWriter({
       api: kube.api.customObjects,
@@ -34,6 +47,6 @@ export function createSource(options: RouterOptions, logger: Logger, env: Readon
     host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
     logger: endpointLog,
   });
-  return { source: kube.source as Source, allowAddress, status, hostAddresses };
+  return { source: kube.source as Source, allowAddress, status, ingressStatus, hostAddresses };
 }
 

@@ -1,11 +1,11 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { Rejection } from '../admission/rejection.ts';
-import { Backoff } from '../kube-client/backoff.ts';
-import { describeKubeError, statusCodeOf } from '../kube-client/errors.ts';
+import { statusCodeOf } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
 import type { RouteRecord } from '../sources/kube/kube-source.ts';
 import { ContentionTracker } from './contention.ts';
 import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
+import { WriteQueue } from './write-queue.ts';
 
 /** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
 export interface RouteRecords {
@@ -23,9 +23,6 @@ export interface RouteVerdict {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
-/** Backoff of a route whose write failed, as the informers restart: 1 s doubling to 30 s. */
-const RETRY_INITIAL_MS = 1000;
-const RETRY_MAX_MS = 30_000;
 const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } as const;
 
 /**
@@ -33,22 +30,16 @@ const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } a
  * the reason) through the status subresource. It writes only when the entry
  * differs from what the route carries, retries conflicts on the fresh object,
  * and stops fighting over a route that another router with the same name
- * keeps changing (contention tracking, as upstream). A write that fails
- * (API unreachable, 5xx, conflicts that keep coming) is tried again with
- * backoff, as upstream's writer lease does: while the verdict stays the same,
- * nothing else would bring the route back to the writer. Writes run one at a
- * time in the background and never hold up a commit; they end when the
- * source stops.
+ * keeps changing (contention tracking, as upstream). Writes run in a
+ * WriteQueue (one at a time, failures retried with backoff); they end when
+ * the source stops.
  */
 export class StatusWriter {
   private readonly verdicts = new Map<string, RouteVerdict>();
   private readonly lastWritten = new Map<string, RouteIngress>();
-  private readonly queue = new Set<string>();
+  private readonly queue: WriteQueue;
   private readonly contention: ContentionTracker;
   private readonly warnedContended = new Set<string>();
-  private readonly retries = new Map<string, { backoff: Backoff; timer: ReturnType<typeof setTimeout> | undefined }>();
-  private running: Promise<void> | undefined;
-  private stopped = false;
   private readonly log: Logger;
 
   constructor(
@@ -63,6 +54,7 @@ export class StatusWriter {
   ) {
     this.contention = new ContentionTracker(opts.contentionWindowMs);
     this.log = opts.logger.withTag('status');
+    this.queue = new WriteQueue((key) => this.write(key), (key) => this.verdicts.has(key), (key) => `route ${key}`, this.log);
   }
 
   /**
@@ -79,73 +71,28 @@ export class StatusWriter {
         this.queue.add(key);
       }
     }
-    this.kick();
   }
 
   /** A route object changed on the server (perhaps its status, by someone else): check our entry again. */
   recheck(key: string): void {
     if (!this.verdicts.has(key)) return;
     this.queue.add(key);
-    this.kick();
   }
 
   /** Resolves once every queued write is done (tests); retries scheduled for later are not waited for. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Writes nothing more: queued writes and pending retries are dropped; a write in flight completes. */
   stop(): void {
-    this.stopped = true;
-    this.queue.clear();
-    for (const key of [...this.retries.keys()]) this.cancelRetry(key);
+    this.queue.stop();
   }
 
   private forget(key: string): void {
     this.verdicts.delete(key);
     this.lastWritten.delete(key);
-    this.queue.delete(key);
-    this.cancelRetry(key);
-  }
-
-  private kick(): void {
-    if (this.stopped || this.running || this.queue.size === 0) return;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      this.kick();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    for (const key of this.queue) {
-      this.queue.delete(key);
-      try {
-        await this.write(key);
-        this.cancelRetry(key);
-      } catch (err) {
-        this.retryLater(key, err);
-      }
-    }
-  }
-
-  private retryLater(key: string, err: unknown): void {
-    if (this.stopped || !this.verdicts.has(key)) return;
-    const retry = this.retries.get(key) ?? { backoff: new Backoff(RETRY_INITIAL_MS, RETRY_MAX_MS), timer: undefined };
-    this.retries.set(key, retry);
-    clearTimeout(retry.timer);
-    const delayMs = retry.backoff.next();
-    this.log.warn(`cannot write the status of route ${key}: ${describeKubeError(err)}; retrying in ${delayMs / 1000}s`);
-    retry.timer = setTimeout(() => {
-      retry.timer = undefined;
-      this.queue.add(key);
-      this.kick();
-    }, delayMs);
-  }
-
-  /** Forgets a route's retry (its write succeeded, or it is gone) so a later failure starts the backoff afresh. */
-  private cancelRetry(key: string): void {
-    clearTimeout(this.retries.get(key)?.timer);
-    this.retries.delete(key);
+    this.queue.forget(key);
   }
 
   private async write(key: string): Promise<void> {

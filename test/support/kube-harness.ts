@@ -17,7 +17,7 @@ import { startRouter, type RunningRouter } from '../../src/router.ts';
 import type { RouteIngress } from '../../src/status/ingress-status.ts';
 import type { TestBackend } from './backend.ts';
 import { generateTestCerts, type TestCerts } from './fake-api/certs.ts';
-import { startFakeApiServer, type FakeApiServer, type KubeObject, type RecordedRequest } from './fake-api/fake-api-server.ts';
+import { startFakeApiServer, type FakeApiServer, type KubeObject, type RecordedRequest, type StoredKind } from './fake-api/fake-api-server.ts';
 import { freePortPair, get, type HttpAnswer } from './net.ts';
 import { captureLogs, type LogCapture } from './log-capture.ts';
 import { haproxyPidsUsing } from './processes.ts';
@@ -146,6 +146,7 @@ export class KubeTestbed {
       await t?.router.stop();
       // stop() does not wait for a status write already sent; it must be answered before its API server stops.
       await t?.router.status?.idle();
+      await t?.router.ingressStatus?.idle();
     });
     return { ...capture, ready };
   }
@@ -234,7 +235,7 @@ export class KubeTestbed {
         let last: RouteIngress[] = [];
         await until(`status of ${namespace}/${name}: ${what}`, async () => {
           // A write is logged by the fake on receipt and stored later: only the writers know when it has landed.
-          await Promise.all(routers.filter((r) => r.api === api).map((r) => r.router.status?.idle()));
+          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle()]));
           last = storedIngress(api.server, namespace, name);
           return check(last);
         }).catch((err: Error) => {
@@ -338,7 +339,7 @@ export function createApp(server: FakeApiServer, app: { name: string; host: stri
 }
 
 /** Applies `edit` to a stored object and writes it back (a MODIFIED event). */
-export function modify(server: FakeApiServer, kind: 'Route' | 'EndpointSlice' | 'Namespace', namespace: string | undefined, name: string, edit: (obj: KubeObject) => void): KubeObject {
+export function modify(server: FakeApiServer, kind: StoredKind, namespace: string | undefined, name: string, edit: (obj: KubeObject) => void): KubeObject {
   const obj = server.get(kind, namespace, name);
   if (!obj) throw new Error(`${kind} ${namespace ?? ''}/${name} does not exist`);
   edit(obj);

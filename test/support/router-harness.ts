@@ -58,7 +58,8 @@ export async function startTestRouter(
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const { logger, logs, waitForLog } = captureLogs();
-  const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests') });
+  const ingress = parsed.options.ingress;
+  const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests'), ...(ingress ? { ingress: { controller: ingress.classController } } : {}) });
   const router = await startRouter(parsed.options, {
     logger,
     source,

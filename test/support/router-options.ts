@@ -5,6 +5,7 @@ import { admissionSettings } from './admission.ts';
 
 /** The options router runs with when given no flags and an empty environment. */
 export const DEFAULT_OPTIONS: RouterOptions = {
+  ingress: undefined,
   source: { kind: 'manifests', dir: DEFAULT_MANIFESTS_DIR },
   listen: { bindAddress: '', httpPort: 80, httpsPort: 443 },
   haproxy: {

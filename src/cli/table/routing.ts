@@ -2,6 +2,7 @@
  * Where routes come from and which of them are admitted: openshift-router's
  * RouterSelection flags, plus --manifests for hosts without a cluster.
  */
+import { DEFAULT_CLASS_CONTROLLER } from '../../ingress/ingress-class.ts';
 import type { EnvTable, FlagTable } from './spec.ts';
 
 export const DEFAULT_MANIFESTS_DIR = '/etc/router/manifests';
@@ -52,10 +53,17 @@ export const ROUTING_FLAGS = {
   },
   '--enable-ingress': {
     type: 'boolean',
+    env: ['ROUTER_ENABLE_INGRESS'],
     default: 'false',
     group: 'Routing sources',
-    help: 'Deprecated upstream.',
-    ignored: 'Ingress objects are converted to Routes by route-controller-manager, not by the router (an Ingress controller of its own is issue #14)',
+    help: 'Serve networking.k8s.io/v1 Ingresses (of the IngressClasses of --ingress-class-controller, or without a class) as routes, from the API or the manifest directory; watches Services, and Secrets in the namespaces whose Ingresses name them.',
+  },
+  '--ingress-class-controller': {
+    type: 'string',
+    env: ['ROUTER_INGRESS_CLASS_CONTROLLER'],
+    default: DEFAULT_CLASS_CONTROLLER,
+    group: 'Routing sources',
+    help: "With --enable-ingress: the IngressClass spec.controller whose Ingresses this router serves (upstream's ingress-to-route controller name by default).",
   },
   '--name': {
     type: 'string',

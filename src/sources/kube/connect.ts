@@ -3,7 +3,7 @@ import { buildKubeConfig, describeServer } from '../../kube-client/kube-config.t
 import { createTransport } from '../../kube-client/transport.ts';
 import { KubeWatch } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
-import type { RoutingSource } from '../../options.ts';
+import type { IngressOptions, RoutingSource } from '../../options.ts';
 import { KubeSource } from './kube-source.ts';
 
 export interface KubeConnectionHandles {
@@ -21,10 +21,11 @@ export function connectKube(
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
   onRouteChanged?: (key: string) => void,
+  ingress?: IngressOptions & { onIngressChanged: (key: string) => void },
 ): KubeConnectionHandles {
   const kc = buildKubeConfig(source.connection, env);
   const transport = createTransport(kc, { requestTimeoutMs: source.connection.requestTimeoutMs });
-  logger.withTag('kube').info(`watching routes on ${describeServer(kc)}${source.namespace ? ` in namespace ${source.namespace}` : ''}`);
+  logger.withTag('kube').info(`watching routes${ingress ? ' and Ingresses' : ''} on ${describeServer(kc)}${source.namespace ? ` in namespace ${source.namespace}` : ''}`);
   return {
     api: createKubeApi(transport),
     source: new KubeSource({
@@ -38,6 +39,7 @@ export function connectKube(
       projectLabels: source.projectLabels,
       watchEndpoints: source.watchEndpoints,
       ...(onRouteChanged ? { onRouteChanged } : {}),
+      ...(ingress ? { ingress: { controller: ingress.classController, onIngressChanged: ingress.onIngressChanged } } : {}),
     }),
   };
 }

@@ -8,6 +8,7 @@ import type { RouteIngress } from '../../status/ingress-status.ts';
 import { toEndpointSlices, toRoute } from '../convert.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
 import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
+import { IngressWatch } from './ingress-watch.ts';
 
 export interface KubeSourceOptions {
   transport: KubeTransport;
@@ -26,6 +27,8 @@ export interface KubeSourceOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Called whenever a route object changes on the server, status included (the status writer rechecks it). */
   onRouteChanged?: (key: string) => void;
+  /** `--enable-ingress`: serve Ingresses of IngressClasses with this controller too. */
+  ingress?: { controller: string; onIngressChanged?: (key: string) => void };
 }
 
 /** What the status writer needs of a route as the API server last showed it. */
@@ -57,9 +60,20 @@ export class KubeSource implements Source {
   /** Set once every informer has synced: nothing is delivered before. */
   private delivery: Delivery | undefined;
   private readonly log: Logger;
+  /** The Ingresses and what they need, when Ingresses are served. */
+  readonly ingress: IngressWatch | undefined;
 
   constructor(private readonly opts: KubeSourceOptions) {
     this.log = opts.logger.withTag('kube');
+    this.ingress = opts.ingress && new IngressWatch({
+      logger: opts.logger.withTag('ingress'),
+      namespace: opts.namespace,
+      labelSelector: opts.routeLabels,
+      controller: opts.ingress.controller,
+      inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
+      onRoutesChanged: (keys) => this.deliver('Route', keys),
+      ...(opts.ingress.onIngressChanged ? { onIngressChanged: opts.ingress.onIngressChanged } : {}),
+    });
   }
 
   /** The route as last seen from the API, for status writes. */
@@ -93,6 +107,7 @@ export class KubeSource implements Source {
             (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
           ),
     );
+    if (this.ingress) this.informers.push(...this.ingress.start());
     const namespaces = await this.namespaceCollection();
     if (namespaces) {
       this.allowed = new Set();
@@ -105,9 +120,11 @@ export class KubeSource implements Source {
       );
     }
     await Promise.all(this.informers.map((i) => i.synced));
+    await this.ingress?.synced();
     const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
     this.delivery = delivery;
     for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
+    if (this.ingress) delivery.mark('Route', this.ingress.routeKeys());
     delivery.flush();
     sink.synced();
   }
@@ -115,6 +132,7 @@ export class KubeSource implements Source {
   async stop(): Promise<void> {
     for (const informer of this.informers) informer.stop();
     this.informers = [];
+    this.ingress?.stop();
     this.delivery?.stop();
   }
 
@@ -200,16 +218,18 @@ export class KubeSource implements Source {
     if (selected) this.allowed.add(name);
     else this.allowed.delete(name);
     this.log.info(`namespace ${name} ${selected ? 'selected: serving its routes' : 'no longer selected: removing its routes'}`);
-    for (const kind of KINDS) this.deliver(kind, [...this.tracked[kind].keys()].filter((key) => namespaceOf(key) === name));
+    const inNamespace = (keys: Iterable<string>) => [...keys].filter((key) => namespaceOf(key) === name);
+    for (const kind of KINDS) this.deliver(kind, inNamespace(this.tracked[kind].keys()));
+    if (this.ingress) this.deliver('Route', inNamespace(this.ingress.routeKeys()));
   }
 
   private deliver(kind: Kind, keys: Iterable<string>): void {
     this.delivery?.mark(kind, keys);
   }
 
-  /** The object the sink should hold: the tracked one, while its namespace is selected. */
+  /** The object the sink should hold: the tracked one (a Route's key is never a generated route's), while its namespace is selected. */
   private wanted(kind: Kind, key: string): DomainObject | undefined {
-    const object = this.tracked[kind].get(key);
+    const object = this.tracked[kind].get(key) ?? (kind === 'Route' ? this.ingress?.route(key) : undefined);
     return object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
   }
 }

@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
-import type { ResourceEvent } from '../../domain/events.ts';
 import type { Route } from '../../domain/route.ts';
-import { Definitions } from './definitions.ts';
+import { Definitions, type ManifestChange } from './definitions.ts';
 import type { ManifestObjects } from './parse-manifests.ts';
 
 function route(name: string, host = `${name}.test`): Route {
@@ -28,7 +27,7 @@ const slice = (name: string): EndpointSlice => ({ namespace: 'ns', name, service
 
 const objects = (o: Partial<ManifestObjects>): ManifestObjects => ({ routes: o.routes ?? [], endpointSlices: o.endpointSlices ?? [] });
 
-const summary = (events: readonly ResourceEvent[]) =>
+const summary = (events: readonly ManifestChange[]) =>
   events.map((e) => `${e.type} ${e.kind} ${e.object.name}${e.kind === 'Route' ? ` ${e.object.host}` : ''}`);
 
 /** Applies `files` in order (undefined: the file is gone), then returns and commits what changed. */
@@ -126,5 +125,17 @@ describe('Definitions', () => {
     defs.replace('a.yaml', undefined, a);
     defs.replace('a.yaml', a, undefined);
     expect(defs.pending()).toEqual([]);
+  });
+
+  test('the kinds Ingresses need are merged the same way, IngressClasses by name alone, and come after routes', () => {
+    const defs = new Definitions();
+    const ingress = (classes: string[]) => ({ ingresses: [], classes: classes.map((name) => ({ name, controller: 'c', isDefault: false })), secrets: [], services: [{ namespace: 'ns', name: 'web', ports: [] }] });
+    defs.replace('a.yaml', undefined, { ...objects({ routes: [route('web')] }), ingress: ingress(['router']) });
+    defs.replace('b.yaml', undefined, { ...objects({}), ingress: ingress(['router']) });
+    expect(summary(defs.pending())).toEqual(['upsert Route web web.test', 'upsert IngressClass router', 'upsert Service web']);
+    expect(defs.warnings()).toEqual([
+      'IngressClass router is defined in both a.yaml and b.yaml; using b.yaml',
+      'Service ns/web is defined in both a.yaml and b.yaml; using b.yaml',
+    ]);
   });
 });

@@ -6,13 +6,25 @@
  */
 import { compareText } from '../../domain/compare.ts';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
-import type { ResourceEvent } from '../../domain/events.ts';
-import { objectKey, type Route } from '../../domain/route.ts';
+import type { Ingress, IngressClass, IngressSecret, ServicePorts } from '../../domain/ingress.ts';
+import type { Route } from '../../domain/route.ts';
 import { sameValue } from '../same-value.ts';
 import type { ManifestObjects } from './parse-manifests.ts';
 
-type Kind = ResourceEvent['kind'];
-type DomainObject = Route | EndpointSlice;
+/** Every kind a manifest directory defines, and the domain object each becomes. */
+interface KindObjects {
+  EndpointSlice: EndpointSlice;
+  Route: Route;
+  Ingress: Ingress;
+  IngressClass: IngressClass;
+  Secret: IngressSecret;
+  Service: ServicePorts;
+}
+type Kind = keyof KindObjects;
+type DomainObject = KindObjects[Kind];
+
+/** A change to one object: Routes and EndpointSlices go to the sink as they are, the rest to the Ingress translator. */
+export type ManifestChange = { [K in Kind]: { kind: K; type: 'upsert' | 'delete'; object: KindObjects[K] } }[Kind];
 
 interface Definition {
   file: string;
@@ -29,7 +41,12 @@ interface Entry {
 }
 
 /** Events come out grouped by kind in this order, then by key, so logs and tests see a stable order. */
-const KIND_ORDER: readonly Kind[] = ['EndpointSlice', 'Route'];
+const KIND_ORDER: readonly Kind[] = ['EndpointSlice', 'Route', 'IngressClass', 'Secret', 'Service', 'Ingress'];
+
+/** `namespace/name`, or the name alone for cluster-scoped IngressClasses. */
+function keyOf(object: DomainObject): string {
+  return 'namespace' in object ? `${object.namespace}/${object.name}` : object.name;
+}
 
 function compareEntries(a: Entry, b: Entry): number {
   return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compareText(a.key, b.key);
@@ -39,12 +56,25 @@ function* objectsOf(objects: ManifestObjects | undefined): Generator<[Kind, Doma
   if (!objects) return;
   for (const object of objects.endpointSlices) yield ['EndpointSlice', object];
   for (const object of objects.routes) yield ['Route', object];
+  const ingress = objects.ingress;
+  if (!ingress) return;
+  for (const object of ingress.classes) yield ['IngressClass', object];
+  for (const object of ingress.secrets) yield ['Secret', object];
+  for (const object of ingress.services) yield ['Service', object];
+  for (const object of ingress.ingresses) yield ['Ingress', object];
 }
 
 /** The objects of every file, merged: see `replace`, `pending` and `commit`. */
 export class Definitions {
   /** By kind, then `namespace/name`. */
-  private readonly entries: Record<Kind, Map<string, Entry>> = { EndpointSlice: new Map(), Route: new Map() };
+  private readonly entries: Record<Kind, Map<string, Entry>> = {
+    EndpointSlice: new Map(),
+    Route: new Map(),
+    Ingress: new Map(),
+    IngressClass: new Map(),
+    Secret: new Map(),
+    Service: new Map(),
+  };
   /** Entries changed since the last commit. */
   private readonly dirty = new Set<Entry>();
   /** Entries defined more than once, for the warnings. */
@@ -53,13 +83,13 @@ export class Definitions {
   /** Records that `file` now defines `after` (nothing, when it is gone) instead of `before`. */
   replace(file: string, before: ManifestObjects | undefined, after: ManifestObjects | undefined): void {
     for (const [kind, object] of objectsOf(before)) {
-      const entry = this.entries[kind].get(objectKey(object));
+      const entry = this.entries[kind].get(keyOf(object));
       if (!entry) continue;
       entry.definitions = entry.definitions.filter((d) => d.file !== file);
       this.touch(entry);
     }
     for (const [kind, object] of objectsOf(after)) {
-      const key = objectKey(object);
+      const key = keyOf(object);
       let entry = this.entries[kind].get(key);
       if (!entry) this.entries[kind].set(key, (entry = { kind, key, definitions: [], emitted: undefined }));
       const defs = entry.definitions;
@@ -75,13 +105,13 @@ export class Definitions {
    * last told) for vanished ones, since the last commit; equal objects
    * built in another key order, or moved to another file, are no change.
    */
-  pending(): ResourceEvent[] {
-    const changed: { entry: Entry; event: ResourceEvent }[] = [];
+  pending(): ManifestChange[] {
+    const changed: { entry: Entry; event: ManifestChange }[] = [];
     for (const entry of this.dirty) {
       const winner = entry.definitions.at(-1)?.object;
       const kind = entry.kind;
-      if (winner && !sameValue(winner, entry.emitted)) changed.push({ entry, event: { kind, type: 'upsert', object: winner } as ResourceEvent });
-      else if (!winner && entry.emitted) changed.push({ entry, event: { kind, type: 'delete', object: entry.emitted } as ResourceEvent });
+      if (winner && !sameValue(winner, entry.emitted)) changed.push({ entry, event: { kind, type: 'upsert', object: winner } as ManifestChange });
+      else if (!winner && entry.emitted) changed.push({ entry, event: { kind, type: 'delete', object: entry.emitted } as ManifestChange });
     }
     return changed.sort((a, b) => compareEntries(a.entry, b.entry)).map((c) => c.event);
   }

@@ -12,7 +12,7 @@ import { errorMessage } from '../../errors.ts';
 import { classify, parseManifestFile, type ManifestObjects } from './parse-manifests.ts';
 
 export interface Problem {
-  level: 'error' | 'warn';
+  level: 'error' | 'warn' | 'debug';
   message: string;
 }
 
@@ -61,7 +61,7 @@ const nowNs = () => BigInt(Date.now()) * 1_000_000n;
  * unchanged, a record with `previous`'s objects when it is broken or
  * unreadable, or undefined when it is gone or not a regular file.
  */
-export async function readManifestFile(path: string, previous: FileRecord | undefined, defaultNamespace: string): Promise<FileRecord | undefined> {
+export async function readManifestFile(path: string, previous: FileRecord | undefined, defaultNamespace: string, ingress = false): Promise<FileRecord | undefined> {
   const checkedAtNs = nowNs();
   let signature: FileSignature;
   let text: string;
@@ -82,7 +82,7 @@ export async function readManifestFile(path: string, previous: FileRecord | unde
   if (previous && previous.hash === hash) return { ...previous, signature, checkedAtNs };
   const parsed = parseManifestFile(path, text);
   if (!parsed.ok) return broken(previous, signature, checkedAtNs, hash, [parsed.error], []);
-  const { objects, warnings, errors } = classify(path, parsed.objects, defaultNamespace);
+  const { objects, warnings, errors } = classify(path, parsed.objects, defaultNamespace, ingress);
   if (errors.length > 0) return broken(previous, signature, checkedAtNs, hash, errors, warnings);
   return { signature, checkedAtNs, hash, objects, problems: warnings.map((message) => ({ level: 'warn', message })) };
 }

@@ -1,6 +1,8 @@
 /**
- * A Source that serves the Routes, Services and endpoints defined by the
- * manifest files of one directory, and follows changes to them.
+ * A Source that serves the Routes and endpoints defined by the manifest
+ * files of one directory (and with `ingress`, its Ingresses, with the
+ * IngressClasses, Secrets and Services they name), and follows changes to
+ * them.
  *
  * Every change rescans the directory listing rather than trusting per-file
  * events, which is correct for ConfigMap mounts, whose files change by
@@ -13,11 +15,12 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Source, SourceSink } from '../../domain/events.ts';
+import type { ResourceEvent, Source, SourceSink } from '../../domain/events.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { Definitions } from './definitions.ts';
 import { isNotFound, readManifestFile, type FileRecord, type Problem } from './manifest-file.ts';
+import { ManifestIngress } from './manifest-ingress.ts';
 import { isManifestFileName } from './parse-manifests.ts';
 
 export interface ManifestSourceOptions {
@@ -28,6 +31,8 @@ export interface ManifestSourceOptions {
   debounceMs?: number;
   /** Namespace of objects that name none, as kubectl would apply them. Default "default". */
   defaultNamespace?: string;
+  /** `--enable-ingress`: serve the directory's Ingresses of IngressClasses with this controller too. */
+  ingress?: { controller: string };
 }
 
 /** Serves the objects of a manifest directory; see the module comment for the rules. */
@@ -44,6 +49,8 @@ export class ManifestSource implements Source {
   private readonly files = new Map<string, FileRecord>();
   /** The objects of every file, merged, and what the sink has been told. */
   private readonly definitions = new Definitions();
+  /** The routes the directory's Ingresses become, when Ingresses are served. */
+  private readonly ingress: ManifestIngress | undefined;
   /** Problems the previous scan logged: each is logged once for as long as it lasts. */
   private reported = new Set<string>();
   /** The latest scan in the queue: scans run one at a time, in order. */
@@ -56,6 +63,7 @@ export class ManifestSource implements Source {
     this.logger = opts.logger;
     this.debounceMs = opts.debounceMs ?? 50;
     this.defaultNamespace = opts.defaultNamespace ?? 'default';
+    this.ingress = opts.ingress && new ManifestIngress(opts.ingress.controller);
   }
 
   /**
@@ -128,7 +136,8 @@ export class ManifestSource implements Source {
       if (parsed !== undefined) {
         for (const record of this.files.values()) problems.push(...record.problems);
         problems.push(...this.definitions.warnings().map((message) => ({ level: 'warn' as const, message })));
-        const events = this.definitions.pending();
+        const events = this.events();
+        problems.push(...(this.ingress?.problems() ?? []));
         if (this.stopped) return;
         if (events.length > 0) sink.apply(events);
         if (parsed > 0 || events.length > 0) {
@@ -136,11 +145,22 @@ export class ManifestSource implements Source {
         }
         // Only after apply succeeded: should it throw, the next scan offers the same changes again.
         this.definitions.commit();
+        this.ingress?.commit();
       }
     } catch (e) {
       problems.push({ level: 'error', message: `rescanning manifest directory ${this.dir} failed: ${errorMessage(e)}` });
     }
     this.report(problems);
+  }
+
+  /** The sink's events: Routes and slices as defined, then the routes Ingresses become. */
+  private events(): ResourceEvent[] {
+    const events: ResourceEvent[] = [];
+    for (const change of this.definitions.pending()) {
+      if (change.kind === 'Route' || change.kind === 'EndpointSlice') events.push(change);
+      else this.ingress?.take(change);
+    }
+    return this.ingress ? [...events, ...this.ingress.pending()] : events;
   }
 
   /**
@@ -167,7 +187,7 @@ export class ManifestSource implements Source {
       const path = join(this.dir, name);
       seen.add(path);
       const previous = this.files.get(path);
-      const record = await readManifestFile(path, previous, this.defaultNamespace);
+      const record = await readManifestFile(path, previous, this.defaultNamespace, this.ingress !== undefined);
       if (record?.hash !== undefined && record.hash !== previous?.hash) parsed++;
       if (record?.objects !== previous?.objects) this.definitions.replace(path, previous?.objects, record?.objects);
       if (record) this.files.set(path, record);

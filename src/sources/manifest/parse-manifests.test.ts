@@ -111,4 +111,23 @@ describe('classify', () => {
     expect(errors).toEqual(['/m/a.yaml: Route shop/bad: spec.host must be a string']);
     expect(objects.routes.map((r) => r.name)).toEqual(['good']);
   });
+
+  test('with Ingresses served, the kinds they need are read too; a Service among them', () => {
+    const objects = [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: {} },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'router' }, spec: { controller: 'c' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'kubernetes.io/tls' },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80 }] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } },
+    ];
+    const { objects: out, warnings, errors } = classify('/m/a.yaml', objects, 'default', true);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('and networking.k8s.io/v1 Ingress and IngressClass, v1 Secret and v1 Service')]);
+    expect(out.ingress).toMatchObject({
+      ingresses: [{ namespace: 'default', name: 'web' }],
+      classes: [{ name: 'router', controller: 'c' }],
+      secrets: [{ namespace: 'default', name: 's' }],
+      services: [{ namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80 }] }],
+    });
+  });
 });

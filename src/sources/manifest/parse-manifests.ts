@@ -6,20 +6,32 @@
 import { extname } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
+import type { Ingress, IngressClass, IngressSecret, ServicePorts } from '../../domain/ingress.ts';
 import type { Route } from '../../domain/route.ts';
 import { errorMessage } from '../../errors.ts';
 import { toEndpointSlices, toRoute, type Conversion, type ConvertOptions } from '../convert.ts';
 import { isObject } from '../fields.ts';
+import { toIngress, toIngressClass, toIngressSecret, toServicePorts } from '../ingress/convert-ingress.ts';
 import { splitPlainYaml } from './plain-yaml.ts';
 
 /** The API objects of one file, or why it could not be parsed (prefixed with its path). */
 export type ParsedFile = { ok: true; objects: unknown[] } | { ok: false; error: string };
+
+/** What Ingresses need from a manifest file (read with --enable-ingress only). */
+export interface IngressObjects {
+  ingresses: Ingress[];
+  classes: IngressClass[];
+  secrets: IngressSecret[];
+  services: ServicePorts[];
+}
 
 /** The objects of one manifest file that the router uses, normalised. */
 export interface ManifestObjects {
   routes: Route[];
   /** EndpointSlices and the records converted from core/v1 Endpoints. */
   endpointSlices: EndpointSlice[];
+  /** Set when Ingresses are served. */
+  ingress?: IngressObjects;
 }
 
 /** What `classify` made of one file's objects. */
@@ -68,13 +80,15 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
 }
 
 /**
- * Converts the Routes, EndpointSlices and Endpoints among `objects`;
- * Services are skipped quietly, other kinds become warnings, conversion
+ * Converts the Routes, EndpointSlices and Endpoints among `objects`, and with
+ * `ingress` the Ingresses, IngressClasses, Secrets and Services too; without
+ * it Services are skipped quietly, other kinds become warnings, conversion
  * failures errors. Objects without a namespace get `defaultNamespace`, as
  * with kubectl.
  */
-export function classify(path: string, objects: readonly unknown[], defaultNamespace: string): Classified {
-  const out: Classified = { objects: { routes: [], endpointSlices: [] }, warnings: [], errors: [] };
+export function classify(path: string, objects: readonly unknown[], defaultNamespace: string, ingress = false): Classified {
+  const found: IngressObjects = { ingresses: [], classes: [], secrets: [], services: [] };
+  const out: Classified = { objects: { routes: [], endpointSlices: [], ...(ingress ? { ingress: found } : {}) }, warnings: [], errors: [] };
   const opts: ConvertOptions = { defaultNamespace };
   const collect = <T>(c: Conversion<T>, into: (value: T) => void): void => {
     if (c.ok) into(c.value);
@@ -82,7 +96,9 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
   };
   for (const obj of objects) {
     const o = isObject(obj) ? obj : {};
-    switch (`${String(o.apiVersion)} ${String(o.kind)}`) {
+    const kind = `${String(o.apiVersion)} ${String(o.kind)}`;
+    if (ingress && classifyIngressKind(kind, obj, opts, found, collect)) continue;
+    switch (kind) {
       case 'route.openshift.io/v1 Route':
         collect(toRoute(obj, opts), (r) => out.objects.routes.push(r));
         break;
@@ -97,10 +113,36 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
         collect(toEndpointSlices(obj, 'Endpoints', opts), (s) => out.objects.endpointSlices.push(...s));
         break;
       default:
-        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints`);
+        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints${ingress ? ', and networking.k8s.io/v1 Ingress and IngressClass, v1 Secret and v1 Service' : ''}`);
     }
   }
   return out;
+}
+
+/** The kinds only Ingresses need; false when `kind` is none of them. */
+function classifyIngressKind(
+  kind: string,
+  obj: unknown,
+  opts: ConvertOptions,
+  found: IngressObjects,
+  collect: <T>(c: Conversion<T>, into: (value: T) => void) => void,
+): boolean {
+  switch (kind) {
+    case 'networking.k8s.io/v1 Ingress':
+      collect(toIngress(obj, opts), (i) => found.ingresses.push(i));
+      return true;
+    case 'networking.k8s.io/v1 IngressClass':
+      collect(toIngressClass(obj), (c) => found.classes.push(c));
+      return true;
+    case 'v1 Secret':
+      collect(toIngressSecret(obj, opts), (s) => found.secrets.push(s));
+      return true;
+    case 'v1 Service':
+      collect(toServicePorts(obj, opts), (s) => found.services.push(s));
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**

@@ -52,6 +52,20 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: true, verbs: readWrite, subresources: [], storedKind: 'EndpointSlice', present: identity, fields: {},
   },
   {
+    group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', singular: 'ingress', kind: 'Ingress', namespaced: true,
+    verbs: readWrite, subresources: ['status'], storedKind: 'Ingress', present: identity, fields: {},
+  },
+  {
+    group: 'networking.k8s.io', version: 'v1', plural: 'ingressclasses', singular: 'ingressclass', kind: 'IngressClass', namespaced: false,
+    verbs: readWrite, subresources: [], storedKind: 'IngressClass', present: identity, fields: {},
+  },
+  {
+    group: '', version: 'v1', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true,
+    verbs: readWrite, subresources: [], storedKind: 'Secret', present: identity,
+    // The field selector the API server accepts on Secrets beyond name and namespace.
+    fields: { type: (o) => (typeof o.type === 'string' ? o.type : '') },
+  },
+  {
     group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true,
     verbs: readWrite, subresources: [], storedKind: 'Endpoints', present: identity, fields: {},
   },
@@ -78,11 +92,14 @@ export const STORED_API_VERSION: Readonly<Record<StoredKind, string>> = {
   Endpoints: 'v1',
   Service: 'v1',
   Namespace: 'v1',
+  Ingress: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
+  Secret: 'v1',
 };
 
 /** Which stored kinds are namespaced. */
 export const STORED_NAMESPACED: Readonly<Record<StoredKind, boolean>> = {
-  Route: true, EndpointSlice: true, Endpoints: true, Service: true, Namespace: false,
+  Route: true, EndpointSlice: true, Endpoints: true, Service: true, Namespace: false, Ingress: true, IngressClass: false, Secret: true,
 };
 
 /** `group/version`, or bare `version` for the core group, as in apiVersion. */

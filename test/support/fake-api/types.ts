@@ -20,6 +20,6 @@ export interface KubeObject {
 }
 
 /** The kinds a test can create; Project is derived from Namespace and cannot be written. */
-export type StoredKind = 'Route' | 'EndpointSlice' | 'Endpoints' | 'Service' | 'Namespace';
+export type StoredKind = 'Route' | 'EndpointSlice' | 'Endpoints' | 'Service' | 'Namespace' | 'Ingress' | 'IngressClass' | 'Secret';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

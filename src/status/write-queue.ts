@@ -1,0 +1,96 @@
+/**
+ * The order status writes run in, for any kind of object: one at a time in
+ * the background (never holding up a commit), each key at most once in the
+ * queue however often it is asked for, and a key whose write failed (API
+ * unreachable, 5xx, conflicts that keep coming) tried again with backoff, as
+ * upstream's writer lease does: while the verdict stays the same, nothing
+ * else would bring the object back to the writer.
+ */
+import { Backoff } from '../kube-client/backoff.ts';
+import { describeKubeError } from '../kube-client/errors.ts';
+import type { Logger } from '../log.ts';
+
+/** Backoff of a key whose write failed, as the informers restart: 1 s doubling to 30 s. */
+const RETRY_INITIAL_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
+export class WriteQueue {
+  private readonly queue = new Set<string>();
+  private readonly retries = new Map<string, { backoff: Backoff; timer: ReturnType<typeof setTimeout> | undefined }>();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  /**
+   * @param write writes the object `key` names; throws to be tried again later
+   * @param wanted whether `key` still wants writing (a failed write of a forgotten key is not retried)
+   * @param what names the object in the warning of a failed write, e.g. `route shop/web`
+   */
+  constructor(
+    private readonly write: (key: string) => Promise<void>,
+    private readonly wanted: (key: string) => boolean,
+    private readonly what: (key: string) => string,
+    private readonly log: Logger,
+  ) {}
+
+  add(key: string): void {
+    this.queue.add(key);
+    this.kick();
+  }
+
+  /** Drops a queued write and a pending retry of `key`. */
+  forget(key: string): void {
+    this.queue.delete(key);
+    this.cancelRetry(key);
+  }
+
+  /** Resolves once every queued write is done (tests); retries scheduled for later are not waited for. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Writes nothing more: queued writes and pending retries are dropped; a write in flight completes. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.clear();
+    for (const key of [...this.retries.keys()]) this.cancelRetry(key);
+  }
+
+  private kick(): void {
+    if (this.stopped || this.running || this.queue.size === 0) return;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (const key of this.queue) {
+      this.queue.delete(key);
+      try {
+        await this.write(key);
+        this.cancelRetry(key);
+      } catch (err) {
+        this.retryLater(key, err);
+      }
+    }
+  }
+
+  private retryLater(key: string, err: unknown): void {
+    if (this.stopped || !this.wanted(key)) return;
+    const retry = this.retries.get(key) ?? { backoff: new Backoff(RETRY_INITIAL_MS, RETRY_MAX_MS), timer: undefined };
+    this.retries.set(key, retry);
+    clearTimeout(retry.timer);
+    const delayMs = retry.backoff.next();
+    this.log.warn(`cannot write the status of ${this.what(key)}: ${describeKubeError(err)}; retrying in ${delayMs / 1000}s`);
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.add(key);
+    }, delayMs);
+  }
+
+  /** Forgets a key's retry (its write succeeded, or it is gone) so a later failure starts the backoff afresh. */
+  private cancelRetry(key: string): void {
+    clearTimeout(this.retries.get(key)?.timer);
+    this.retries.delete(key);
+  }
+}
