@@ -3,8 +3,9 @@
  * tenant writes every odd spelling of an address into an EndpointSlice next
  * to a good tenant; reports what the router and haproxy made of it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { backendFile } from '../../../src/config/config-files.ts';
 import { checkConfig } from '../../../src/haproxy/check-config.ts';
 import { isCheckBackendName } from '../../../src/domain/names.ts';
 import { createRuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
@@ -62,9 +63,12 @@ export default async function oddAddresses() {
     const afterRestart = { good: (await t.get('good.example.com')).backend, hostile: (await t.get('hostile.example.com')).backend };
 
     // Second line of defence: a server line that is no IP literal does not keep haproxy from starting.
-    const planted = join(dirname(configPath), 'planted.config');
-    writeFileSync(planted, readFileSync(configPath, 'utf8').replace('backend be_http:default:good\n', 'backend be_http:default:good\n  server planted 08.0.0.1:80\n'));
-    const plantedCheck = await checkConfig('haproxy', planted);
+    // A copy of the generation whose good backend has one line more.
+    const copy = join(dirname(dirname(configPath)), 'planted');
+    cpSync(realpathSync(dirname(configPath)), copy, { recursive: true });
+    const file = join(copy, backendFile('be_http:default:good'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('backend be_http:default:good\n', 'backend be_http:default:good\n  server planted 08.0.0.1:80\n'));
+    const plantedCheck = await checkConfig('haproxy', join(copy, 'haproxy.config'));
 
     return {
       refusals,
@@ -76,7 +80,7 @@ export default async function oddAddresses() {
       // Free check slots, in maintenance, point nowhere (0.0.0.0) until an endpoint takes one.
       runningAddresses: running.filter((s) => !isCheckBackendName(s.backend) || (s.adminState & ADMIN_FORCED_MAINT) === 0).map((s) => s.addr),
       afterRestart,
-      planted: { lines: readFileSync(planted, 'utf8').split('\n').filter((l) => l.includes('planted')), check: plantedCheck },
+      planted: { lines: readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('planted')), check: plantedCheck },
     };
   } finally {
     await bed.teardown();
