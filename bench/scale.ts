@@ -56,7 +56,10 @@ function openFileLimit(wanted: number): { prefix: string[]; limit: number; note:
 function certificateHeavy(count: number): (mix: Mix) => { mix: Mix; ownCerts: Map<string, { cert: string; key: string }> } {
   return (mix) => {
     const http = mix.services.filter((s) => !s.tls);
-    const routes = mix.routes.slice(0, count).map((r, i) => ({ ...r, kind: 'edge' as const, policy: 'None' as const, path: undefined, service: http[i % http.length] ?? r.service }));
+    const routes = mix.routes.slice(0, count).map((r, i) => {
+      const service = http[i % http.length] ?? r.service;
+      return { ...r, kind: 'edge' as const, policy: 'None' as const, path: undefined, service, namespace: service.namespace };
+    });
     const ownCerts = new Map(routes.map((r) => {
       const { certPem, keyPem } = generateSelfSignedCertificate({ commonName: r.host, dnsNames: [r.host], days: 30 });
       return [r.name, { cert: certPem, key: keyPem }] as const;
@@ -92,21 +95,26 @@ try {
   const podDirect = await runWrk(dir, firstPod, ['pod.bench.test'], settings.wrk);
   const minimal = await minimalFigure(dir, firstPod, limit.limit, settings.wrk);
   const baseline = await measureSize({ ...base, routes: settings.baselineRoutes, light: true });
-  const results = [];
-  for (const routes of settings.sizes) results.push(await measureSize({ ...base, routes }));
-  const certHeavy = settings.certRoutes > 0 ? await measureSize({ ...base, routes: settings.certRoutes, light: true, reshape: certificateHeavy(settings.certRoutes) }) : undefined;
-  const refs: References = { minimal, podDirect, baseline, ...(certHeavy ? { certHeavy } : {}) };
+  const refs: References = { minimal, podDirect, baseline };
   const counts = { moves: settings.moves, adds: settings.adds, sequential: settings.sequentialAdds };
-
   const cpu = (await Bun.file('/proc/cpuinfo').text()).match(/model name\s*:\s*(.*)/)?.[1] ?? '?';
   console.log(`## Scale (issue #12)\n`);
   console.log(`Commit ${commit}, ${new Date().toISOString()}; ${navigator.hardwareConcurrency} cores (${cpu}); ${Bun.spawnSync(['haproxy', '-v']).stdout.toString().split('\n')[0]}; bun ${Bun.version}.`);
-  console.log(`Open files for the router and haproxy: ${limit.note}. Load average at the end: ${loadAverage()}.`);
+  console.log(`Open files for the router and haproxy: ${limit.note}.`);
   console.log(`Settings: ${JSON.stringify({ ...settings, profileDir: settings.profileDir ?? null })}\n`);
   console.log(`Reference figures: wrk straight to one pod ${podDirect.rps.toFixed(0)} requests/s (the pod side's ceiling); minimal one-backend haproxy ${typeof minimal === 'string' ? minimal : minimal.rps.toFixed(0)} requests/s; router with ${baseline.routes} routes ${baseline.wrk?.rps.toFixed(0) ?? baseline.failed} requests/s.\n`);
-  for (const r of results) console.log(`${sizeTable(r, refs, counts)}\n`);
-  if (certHeavy) console.log(`${sizeTable(certHeavy, refs, counts).replace('routes', 'edge routes, each with its own certificate')}\n`);
-  console.log(`### Side by side\n\n${sideBySide(results, refs, counts)}`);
+  // Each size's table as soon as it is measured: a long run cut short keeps what it had.
+  const results = [];
+  for (const routes of settings.sizes) {
+    const result = await measureSize({ ...base, routes });
+    results.push(result);
+    console.log(`${sizeTable(result, refs, counts)}\n`);
+  }
+  if (settings.certRoutes > 0) {
+    const certHeavy = await measureSize({ ...base, routes: settings.certRoutes, light: true, reshape: certificateHeavy(settings.certRoutes) });
+    console.log(`${sizeTable(certHeavy, refs, counts).replace('routes', 'edge routes, each with its own certificate')}\n`);
+  }
+  console.log(`### Side by side\n\n${sideBySide(results, refs, counts)}\n\nLoad average at the end: ${loadAverage()}.`);
   await pods.stop();
 } finally {
   killAll();

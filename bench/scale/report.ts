@@ -7,7 +7,6 @@ export interface References {
   minimal: WrkResult | string;
   podDirect: WrkResult;
   baseline: SizeResult;
-  certHeavy?: SizeResult;
 }
 
 export function percentile(values: readonly number[], p: number): number {
