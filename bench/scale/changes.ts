@@ -8,6 +8,7 @@ import type { FakeApiServer } from '../../test/support/fake-api/fake-api-server.
 import { pickService, podNames, routeAt, type Mix, type RouteSpec } from './mix.ts';
 import { routeObject, sliceObject, type MixCertificates } from './objects.ts';
 import { untilServed, type Ports } from './probe.ts';
+import { cpuSeconds } from './proc-stats.ts';
 import { masterReloads, untilReloaded, type RouterRun } from './router-run.ts';
 
 export interface PhaseResult {
@@ -20,6 +21,8 @@ export interface PhaseResult {
   /** Set when the time budget ended the phase before its count. */
   budgetHit: boolean;
   seconds: number;
+  /** The router's CPU time (user + system) over the phase, per change attempted: what a change costs whatever else runs on the machine. */
+  routerCpuMsPerChange: number;
 }
 
 export interface PhaseContext {
@@ -35,8 +38,9 @@ export interface PhaseContext {
 
 async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<number | undefined>): Promise<PhaseResult> {
   const before = await masterReloads(ctx.run);
+  const cpuBefore = cpuSeconds(ctx.run.proc.pid);
   const start = performance.now();
-  const result: PhaseResult = { latencies: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0 };
+  const result: PhaseResult = { latencies: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0, routerCpuMsPerChange: Number.NaN };
   for (let i = 0; i < count; i++) {
     if (performance.now() - start > budgetMs) {
       result.budgetHit = true;
@@ -49,6 +53,7 @@ async function phase(ctx: PhaseContext, count: number, budgetMs: number, change:
   }
   result.seconds = (performance.now() - start) / 1000;
   result.reloads = (await masterReloads(ctx.run)) - before;
+  result.routerCpuMsPerChange = ((cpuSeconds(ctx.run.proc.pid) - cpuBefore) * 1000) / Math.max(1, result.attempted);
   return result;
 }
 

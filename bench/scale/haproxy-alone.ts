@@ -19,11 +19,12 @@ export function writeReference(dir: string, ref: ReferenceConfig): string {
   return file;
 }
 
-/** Milliseconds `haproxy -c` takes on `file` (its exit status included: a refused config is not a time). */
-export function timeCheck(file: string): { ms: number; ok: boolean; output: string } {
+/** Wall and CPU milliseconds `haproxy -c` takes on `file` (its exit status included: a refused config is not a time). */
+export function timeCheck(file: string): { ms: number; cpuMs: number; ok: boolean; output: string } {
   const t0 = performance.now();
   const run = Bun.spawnSync(['haproxy', '-c', '-q', '-f', file], { stdout: 'pipe', stderr: 'pipe' });
-  return { ms: performance.now() - t0, ok: run.exitCode === 0, output: `${run.stdout}${run.stderr}`.trim().slice(0, 300) };
+  const cpu = run.resourceUsage?.cpuTime;
+  return { ms: performance.now() - t0, cpuMs: cpu ? Number(cpu.user + cpu.system) / 1000 : Number.NaN, ok: run.exitCode === 0, output: `${run.stdout}${run.stderr}`.trim().slice(0, 300) };
 }
 
 export async function startStandalone(file: string, port: number, deadlineMs: number): Promise<StandaloneHaproxy> {

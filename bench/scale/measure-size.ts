@@ -32,11 +32,13 @@ export interface SizeResult {
   wrk?: WrkResult;
   upstreamWrk?: WrkResult | string;
   upstreamCheckMs?: number;
+  upstreamCheckCpuMs?: number;
   moves?: PhaseResult;
   adds?: PhaseResult;
   reloads?: PhaseResult;
   sequential?: PhaseResult;
   checkMs?: number;
+  checkCpuMs?: number;
   /** The router's own warnings and errors, and haproxy's alerts. */
   warnings: string[];
 }
@@ -100,7 +102,9 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
   try {
     result.firstAnswerMs = await untilListening(run, s.startTimeoutMs);
     if (result.firstAnswerMs === undefined) {
-      result.failed = `${run.proc.exitCode === null ? 'no answer within the start deadline' : `exited ${run.proc.exitCode}`}: ${logLines(run, /error|ALERT|refus/i).slice(-3).join(' | ').slice(0, 600)}`;
+      const last = logLines(run, /"level":"(error|fatal)"|ALERT/).at(-1);
+      const why = last === undefined ? 'nothing logged' : String((JSON.parse(last) as { msg?: unknown }).msg ?? last);
+      result.failed = `${run.proc.exitCode === null ? 'no answer within the start deadline' : `exited ${run.proc.exitCode}`}: "${why.slice(0, 300)}"`;
       return result;
     }
     // Every route is in the first configuration haproxy binds with: a route not served soon after is not served at all.
@@ -126,6 +130,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
     }
     const check = timeCheck(join(run.workDir, 'conf', 'haproxy.config'));
     result.checkMs = check.ok ? check.ms : undefined;
+    result.checkCpuMs = check.ok ? check.cpuMs : undefined;
     result.memoryEnd = memory(run);
     // haproxy's own lines (tag "haproxy") narrate every runtime change; the router's own warnings and haproxy's alerts are what count.
     result.warnings = logLines(run, /"level":"(warn|error|fatal)"/).filter((l) => !l.includes('"tag":"haproxy"') || l.includes('ALERT'));
@@ -145,6 +150,7 @@ async function upstreamShape(input: SizeInput, mix: Mix, result: SizeResult, dir
   const file = writeReference(refDir, ref);
   const check = timeCheck(file);
   result.upstreamCheckMs = check.ok ? check.ms : undefined;
+  result.upstreamCheckCpuMs = check.ok ? check.cpuMs : undefined;
   const haproxy = await startStandalone(file, port, input.settings.startTimeoutMs);
   if (typeof haproxy.ready === 'string') {
     result.upstreamWrk = haproxy.ready;

@@ -25,7 +25,7 @@ function phase(p: PhaseResult | undefined, count: number): string {
   if (!p) return 'n/a';
   const done = `n=${p.latencies.length}${p.attempted < count ? ` of ${count} (budget ${p.seconds.toFixed(0)} s)` : ''}`;
   const missed = p.timedOut ? `, ${p.timedOut} not served in time` : '';
-  return `${ms(percentile(p.latencies, 50))} / ${ms(percentile(p.latencies, 99))} (${done}${missed}, ${p.reloads} reloads)`;
+  return `${ms(percentile(p.latencies, 50))} / ${ms(percentile(p.latencies, 99))} (${done}${missed}, ${p.reloads} reloads; router CPU ${ms(p.routerCpuMsPerChange)} ms per change)`;
 }
 
 function memory(m: SizeResult['memoryStart']): string {
@@ -42,7 +42,7 @@ function warningSummary(lines: readonly string[]): string {
 
 /** [measure, how it was taken, figure] for one size. */
 export function rows(r: SizeResult, refs: References, counts: { moves: number; adds: number; sequential: number }): [string, string, string][] {
-  if (r.failed) return [['router', 'spawn of dist/router, first answer awaited', `did not serve: ${r.failed}`]];
+  if (r.failed) return [['router', 'spawn of dist/router, first answer awaited', `did not serve: ${r.failed.replace(/\|/g, '/')}`]];
   const seq = r.sequential;
   return [
     ['start -> first answer, ms', 'spawn -> first HTTP answer from haproxy (ports are bound only once the first complete config loads)', ms(r.firstAnswerMs)],
@@ -53,14 +53,14 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
     ['route added -> served, p50 / p99 ms', 'a Route of the mix created through the API on an existing service -> first answer from one of its pods', phase(r.adds, counts.adds)],
     ['sequential adds, p50 / p99 ms', 'as above, the next one created once the previous one is served; reloads from the master\'s counter', phase(seq, counts.sequential)],
     ['reload: event -> reloaded and serving, p50 / p99 ms', "a reencrypt route's destination CA changed through the API (haproxy reads CA files only on load) -> the master counts the reload and the route answers", phase(r.reloads, r.reloads?.attempted ?? 0)],
-    ['haproxy -c on the router config, ms', 'the live conf/haproxy.config at the end, timed alone', ms(r.checkMs)],
+    ['haproxy -c on the router config, ms (CPU ms)', 'the live conf/haproxy.config at the end, timed alone; CPU = user + system of haproxy', `${ms(r.checkMs)} (${ms(r.checkCpuMs)})`],
     ['RSS after start, MiB: router / haproxy master + workers', 'VmRSS from /proc', memory(r.memoryStart)],
     ['RSS at the end, MiB: router / haproxy master + workers', 'VmRSS from /proc; old workers still draining included', memory(r.memoryEnd)],
     ['requests/s through the router', "wrk (1 thread, 50 connections, keep-alive), each request's Host the next of up to 1,000 plain routes spread over the mix", rps(r.wrk)],
     ['  vs 10 routes', `the same through a router serving ${refs.baseline.routes} routes`, ratio(r.wrk, refs.baseline.wrk)],
     ["openshift-router's regex-map shape, requests/s", 'the same routes as map_reg over base (+ the redirect map), haproxy alone, same wrk', rps(r.upstreamWrk)],
     ['  router vs regex-map shape', 'ratio', ratio(r.wrk, r.upstreamWrk)],
-    ['haproxy -c on the regex-map shape, ms', 'timed alone', ms(r.upstreamCheckMs)],
+    ['haproxy -c on the regex-map shape, ms (CPU ms)', 'timed alone', `${ms(r.upstreamCheckMs)} (${ms(r.upstreamCheckCpuMs)})`],
     ['router warnings and errors, haproxy alerts', "the router's JSON log (haproxy's notices of runtime changes left out)", warningSummary(r.warnings)],
     ['load average before', '/proc/loadavg (other engineers share the machine)', r.loadBefore],
   ];
@@ -77,6 +77,6 @@ export function sideBySide(results: readonly SizeResult[], refs: References, cou
   const out = [header, `|---|${results.map(() => '---').join('|')}|`];
   const table = results.map((r) => rows(r, refs, counts));
   const names = table.find((t) => t.length > 1)?.map(([n]) => n) ?? [];
-  for (const name of names) out.push(`| ${name} | ${table.map((t) => t.find(([n]) => n === name)?.[2] ?? t[0]?.[2] ?? 'n/a').join(' | ')} |`);
+  for (const name of names) out.push(`| ${name} | ${table.map((t) => t.find(([n]) => n === name)?.[2] ?? 'did not serve (above)').join(' | ')} |`);
   return out.join('\n');
 }
