@@ -4,8 +4,8 @@
  * - openshift-router's shape: its `public` frontend picks the backend with
  *   `map_reg` over `base` (Host + path), a regular expression per route
  *   scanned in order for every request, after the same kind of scan of the
- *   redirect map; backends and servers as upstream writes them (cookies,
- *   `check` only when a backend has more than one server);
+ *   redirect map; backends and servers as upstream writes them (balance
+ *   random, cookies, `check` only when a backend has more than one server);
  * - a minimal one: one frontend, one backend, one server, no lookup at all.
  */
 import type { RouteSpec } from './mix.ts';
@@ -79,7 +79,8 @@ export function upstreamShapeConfig(routes: readonly RouteSpec[], opts: { listen
       '  mode http',
       '  option redispatch',
       '  option forwardfor',
-      '  balance roundrobin',
+      // Upstream's default (ROUTER_LOAD_BALANCE_ALGORITHM=random) for a route with one service, as the router writes it too.
+      '  balance random',
       '  timeout check 5000ms',
       `  cookie c${r.index} insert indirect nocache httponly`,
       ...r.service.pods.map((port, k) => `  server ept:${r.service.name}:${k}:127.0.0.1:${port} 127.0.0.1:${port} cookie s${k} weight 1${check}`),
