@@ -93,13 +93,17 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
  * A reencrypt route's destination CA changed back and forth (the CA, then
  * the CA bundled with another one) while pods are behind it: haproxy reads
  * CA files only when it loads its configuration, so each change reloads.
- * Timed from the API write until the master has counted the reload and the
- * route answers again from one of its pods; `gapMs` apart so the reload
+ * Timed from the API write until the master has counted the reload and a
+ * plain route answers (new connections go to the new worker once the master
+ * counted it). The reencrypt route itself is not the probe: right after a
+ * load its servers' TLS health checks all start at once, and it can be down
+ * for a while for reasons other than the reload. `gapMs` apart so the reload
  * interval never delays one.
  */
 export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): Promise<PhaseResult> {
   const route = ctx.mix.routes.find((r) => r.kind === 'reencrypt');
-  if (!route) throw new Error('the mix has no reencrypt route');
+  const plain = ctx.mix.routes.find((r) => r.kind === 'plain');
+  if (!route || !plain) throw new Error('the mix has no reencrypt or no plain route');
   const bundled: MixCertificates = { ...ctx.certs, destinationCA: ctx.certs.destinationCA + ctx.certs.extraCA };
   return phase(ctx, count, Number.POSITIVE_INFINITY, async (i) => {
     await Bun.sleep(gapMs);
@@ -107,6 +111,6 @@ export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): 
     const t0 = performance.now();
     ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs));
     if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return undefined;
-    return untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs);
+    return untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs);
   });
 }

@@ -52,7 +52,7 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
     ['endpoint moved -> served, p50 / p99 ms', "an EndpointSlice's pod port changed through the API -> first answer from the new pod (probes ~1 ms apart)", phase(r.moves, counts.moves)],
     ['route added -> served, p50 / p99 ms', 'a Route of the mix created through the API on an existing service -> first answer from one of its pods', phase(r.adds, counts.adds)],
     ['sequential adds, p50 / p99 ms', 'as above, the next one created once the previous one is served; reloads from the master\'s counter', phase(seq, counts.sequential)],
-    ['reload: event -> reloaded and serving, p50 / p99 ms', "a reencrypt route's destination CA changed through the API (haproxy reads CA files only on load) -> the master counts the reload and the route answers", phase(r.reloads, r.reloads?.attempted ?? 0)],
+    ['reload: event -> reloaded and serving, p50 / p99 ms', "a reencrypt route's destination CA changed through the API (haproxy reads CA files only on load) -> the master counts the reload and a plain route answers", phase(r.reloads, r.reloads?.attempted ?? 0)],
     ['haproxy -c on the router config, ms (CPU ms)', 'the live conf/haproxy.config at the end, timed alone; CPU = user + system of haproxy', `${ms(r.checkMs)} (${ms(r.checkCpuMs)})`],
     ['RSS after start, MiB: router / haproxy master + workers', 'VmRSS from /proc', memory(r.memoryStart)],
     ['RSS at the end, MiB: router / haproxy master + workers', 'VmRSS from /proc; old workers still draining included', memory(r.memoryEnd)],
