@@ -12,7 +12,7 @@ import { buildMix, podNames, seededRandom, type Mix, type RouteSpec } from './mi
 import type { MixCertificates } from './objects.ts';
 import type { PodFleet } from './pod-fleet.ts';
 import { probe, untilServed } from './probe.ts';
-import { cpuSeconds, haproxyMemory, loadAverage, rssMiB, type HaproxyMemory } from './proc-stats.ts';
+import { cpuSeconds, haproxyMemory, loadAverage, rssMiB, untilIdle, type HaproxyMemory } from './proc-stats.ts';
 import { upstreamShapeConfig } from './reference-configs.ts';
 import { logLines, masterReloads, startRouter, untilListening, type RouterRun } from './router-run.ts';
 import type { Settings } from './settings.ts';
@@ -29,6 +29,8 @@ export interface SizeResult {
   memoryStart?: { routerMiB: number; haproxy: HaproxyMemory };
   memoryEnd?: { routerMiB: number; haproxy: HaproxyMemory };
   routerCpuStartS?: number;
+  /** From spawn until the router used under 5% of a core for a second (its start's work, status writes included, done). */
+  settledMs?: number;
   wrk?: WrkResult;
   upstreamWrk?: WrkResult | string;
   upstreamCheckMs?: number;
@@ -112,6 +114,9 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
     result.routerCpuStartS = cpuSeconds(run.proc.pid);
     input.log(`${routes} routes: first answer ${result.firstAnswerMs.toFixed(0)} ms, sample served ${result.sampleServedMs?.toFixed(0)} ms`);
     result.sweep = await sweep(run, spread(mix.routes, s.sweep));
+    // Memory and requests/s once the router has finished starting (route status writes included), so wrk does not share the CPU with it.
+    const settled = await untilIdle(run.proc.pid, s.startTimeoutMs);
+    result.settledMs = settled === undefined ? undefined : performance.now() - run.spawnedAt - 1000;
     result.memoryStart = memory(run);
     if (!input.reshape) {
       result.wrk = await runWrk(dir, run.ports.http, wrkHosts(mix, s.wrk.hosts), s.wrk);

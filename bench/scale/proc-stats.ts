@@ -57,3 +57,21 @@ export function cpuSeconds(pid: number): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Resolves once the process used less than `quietMs` of CPU in a second
+ * (the router has settled: status writes and background checks done), with
+ * the ms waited; undefined if it never settles within `deadlineMs`.
+ */
+export async function untilIdle(pid: number, deadlineMs: number, quietMs = 50): Promise<number | undefined> {
+  const t0 = performance.now();
+  let last = cpuSeconds(pid);
+  while (performance.now() - t0 < deadlineMs) {
+    await Bun.sleep(1000);
+    const now = cpuSeconds(pid);
+    if (!Number.isFinite(now)) return undefined;
+    if ((now - last) * 1000 < quietMs) return performance.now() - t0;
+    last = now;
+  }
+  return undefined;
+}

@@ -48,6 +48,7 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
     ['start -> first answer, ms', 'spawn -> first HTTP answer from haproxy (ports are bound only once the first complete config loads)', ms(r.firstAnswerMs)],
     ['start -> every sampled route served, ms', 'spawn -> each of a spread sample of routes (all kinds) answered by one of its pods, 10 probes at a time', ms(r.sampleServedMs)],
     ['routes served after start', 'one probe each over a spread sample, after start', r.sweep ? `${r.sweep.served} / ${r.sweep.probed}` : 'n/a'],
+    ['start -> router settled, ms', 'spawn -> the first second in which the router used under 5% of a core (status writes done); memory and requests/s are taken after it', ms(r.settledMs)],
     ['router CPU to start, s', 'user + system from /proc/<pid>/stat once the sample served', r.routerCpuStartS?.toFixed(1) ?? 'n/a'],
     ['endpoint moved -> served, p50 / p99 ms', "an EndpointSlice's pod port changed through the API -> first answer from the new pod (probes ~1 ms apart)", phase(r.moves, counts.moves)],
     ['route added -> served, p50 / p99 ms', 'a Route of the mix created through the API on an existing service -> first answer from one of its pods', phase(r.adds, counts.adds)],
