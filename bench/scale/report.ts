@@ -57,7 +57,7 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
     ['haproxy -c on the router config, ms (CPU ms)', 'the live conf/haproxy.config at the end, timed alone; CPU = user + system of haproxy', `${ms(r.checkMs)} (${ms(r.checkCpuMs)})`],
     ['RSS after start, MiB: router / haproxy master + workers', 'VmRSS from /proc', memory(r.memoryStart)],
     ['RSS at the end, MiB: router / haproxy master + workers', 'VmRSS from /proc; old workers still draining included', memory(r.memoryEnd)],
-    ['requests/s through the router', "wrk (1 thread, 50 connections, keep-alive), each request's Host the next of up to 1,000 plain routes spread over the mix", rps(r.wrk)],
+    ['requests/s through the router', "wrk (settings above; keep-alive), each request's Host the next of up to WRK_HOSTS plain routes spread over the mix, and its path a new one (/item/<n>)", rps(r.wrk)],
     ['  vs 10 routes', `the same through a router serving ${refs.baseline.routes} routes`, ratio(r.wrk, refs.baseline.wrk)],
     ["openshift-router's regex-map shape, requests/s", 'the same routes as map_reg over base (+ the redirect map), haproxy alone, same wrk', rps(r.upstreamWrk)],
     ['  router vs regex-map shape', 'ratio', ratio(r.wrk, r.upstreamWrk)],
