@@ -36,7 +36,7 @@ export interface RouterRunOptions {
   dir: string;
   /** `prlimit --nofile=N:N` prefix, when this host lets us raise the limit. */
   limitPrefix: string[];
-  /** Directory for a CPU profile: runs src/main.ts under `bun --cpu-prof` instead of dist/router. */
+  /** Directory for CPU and heap profiles: runs src/main.ts under `bun --cpu-prof --heap-prof` instead of dist/router. */
   profileDir?: string;
   extraArgs: string[];
 }
@@ -51,7 +51,7 @@ export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   writeFileSync(caFile, opts.api.caPem);
   const logFile = join(opts.dir, 'router.log');
   const program = opts.profileDir
-    ? ['bun', '--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${opts.profileDir}`, join(root, 'src/main.ts')]
+    ? ['bun', '--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${opts.profileDir}`, '--heap-prof', '--heap-prof-md', `--heap-prof-dir=${opts.profileDir}`, join(root, 'src/main.ts')]
     : [join(root, 'dist/router')];
   const args = [
     `--master=${opts.api.url}`,
