@@ -22,7 +22,7 @@ const ratio = (a: WrkResult | string | undefined, b: WrkResult | string | undefi
   typeof a === 'object' && typeof b === 'object' && b.rps > 0 ? `${(a.rps / b.rps).toFixed(2)}x` : 'n/a';
 
 function phase(p: PhaseResult | undefined, count: number): string {
-  if (!p) return 'n/a';
+  if (!p || p.attempted === 0) return 'n/a';
   const done = `n=${p.latencies.length}${p.attempted < count ? ` of ${count} (budget ${p.seconds.toFixed(0)} s)` : ''}`;
   const missed = p.timedOut ? `, ${p.timedOut} not served in time` : '';
   return `${ms(percentile(p.latencies, 50))} / ${ms(percentile(p.latencies, 99))} (${done}${missed}, ${p.reloads} reloads; router CPU ${ms(p.routerCpuMsPerChange)} ms per change)`;
@@ -69,7 +69,7 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
 
 export function sizeTable(r: SizeResult, refs: References, counts: { moves: number; adds: number; sequential: number }): string {
   const out = [`### ${r.routes.toLocaleString('en')} routes`, '', '| measure | value | how |', '|---|---|---|'];
-  for (const [name, how, value] of rows(r, refs, counts)) if (value !== 'n/a') out.push(`| ${name} | ${value} | ${how} |`);
+  for (const [name, how, value] of rows(r, refs, counts)) if (!value.startsWith('n/a')) out.push(`| ${name} | ${value} | ${how} |`);
   return out.join('\n');
 }
 
