@@ -14,7 +14,7 @@ import type { PodFleet } from './pod-fleet.ts';
 import { probe, untilServed } from './probe.ts';
 import { cpuSeconds, haproxyMemory, loadAverage, rssMiB, untilIdle, type HaproxyMemory } from './proc-stats.ts';
 import { upstreamShapeConfig } from './reference-configs.ts';
-import { logLines, masterReloads, startRouter, untilListening, type RouterRun } from './router-run.ts';
+import { logLines, startRouter, untilListening, type RouterRun } from './router-run.ts';
 import type { Settings } from './settings.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
@@ -139,7 +139,6 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
     result.memoryEnd = memory(run);
     // haproxy's own lines (tag "haproxy") narrate every runtime change; the router's own warnings and haproxy's alerts are what count.
     result.warnings = logLines(run, /"level":"(warn|error|fatal)"/).filter((l) => !l.includes('"tag":"haproxy"') || l.includes('ALERT'));
-    void (await masterReloads(run));
   } finally {
     await run.stop();
     await cluster.stop();

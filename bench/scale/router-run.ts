@@ -78,7 +78,9 @@ export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
       stderr: Bun.file(`${logFile}.stderr`),
     }),
   );
-  return { proc, ports: { http, https }, workDir, runDir, logFile, spawnedAt, stop: () => stop(proc, 30_000) };
+  // A heap profile of a large router takes a while to write at exit: SIGKILL would lose it.
+  const graceMs = opts.profileDir ? 300_000 : 30_000;
+  return { proc, ports: { http, https }, workDir, runDir, logFile, spawnedAt, stop: () => stop(proc, graceMs) };
 }
 
 /** Resolves once haproxy answers on the HTTP port (ports are bound only with the first complete configuration). */
