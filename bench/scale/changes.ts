@@ -1,0 +1,116 @@
+/**
+ * Changes made through the API, one at a time, each timed from the API write
+ * (the watch event leaves the fake at once) to the first answer from the
+ * expected pod through haproxy. A phase stops at its count or its time
+ * budget, whichever comes first, and says which.
+ */
+import type { FakeApiServer } from '../../test/support/fake-api/fake-api-server.ts';
+import { pickService, podNames, routeAt, type Mix, type RouteSpec } from './mix.ts';
+import { routeObject, sliceObject, type MixCertificates } from './objects.ts';
+import { untilServed, type Ports } from './probe.ts';
+import { cpuSeconds } from './proc-stats.ts';
+import { masterReloads, untilReloaded, type RouterRun } from './router-run.ts';
+
+export interface PhaseResult {
+  /** ms from API write to served, for the changes that were served. */
+  latencies: number[];
+  attempted: number;
+  /** Changes not served within the per-change deadline. */
+  timedOut: number;
+  reloads: number;
+  /** Set when the time budget ended the phase before its count. */
+  budgetHit: boolean;
+  seconds: number;
+  /** The router's CPU time (user + system) over the phase, per change attempted: what a change costs whatever else runs on the machine. */
+  routerCpuMsPerChange: number;
+}
+
+export interface PhaseContext {
+  api: FakeApiServer;
+  run: RouterRun;
+  mix: Mix;
+  certs: MixCertificates;
+  pods: { http: readonly number[]; tls: readonly number[] };
+  random: () => number;
+  /** ms one change may take before it counts as not served. */
+  changeDeadlineMs: number;
+}
+
+async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<number | undefined>): Promise<PhaseResult> {
+  const before = await masterReloads(ctx.run);
+  const cpuBefore = cpuSeconds(ctx.run.proc.pid);
+  const start = performance.now();
+  const result: PhaseResult = { latencies: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0, routerCpuMsPerChange: Number.NaN };
+  for (let i = 0; i < count; i++) {
+    if (performance.now() - start > budgetMs) {
+      result.budgetHit = true;
+      break;
+    }
+    result.attempted++;
+    const ms = await change(i);
+    if (ms === undefined) result.timedOut++;
+    else result.latencies.push(ms);
+  }
+  result.seconds = (performance.now() - start) / 1000;
+  result.reloads = (await masterReloads(ctx.run)) - before;
+  result.routerCpuMsPerChange = ((cpuSeconds(ctx.run.proc.pid) - cpuBefore) * 1000) / Math.max(1, result.attempted);
+  return result;
+}
+
+const ports = (ctx: PhaseContext): Ports => ctx.run.ports;
+
+/** One pod of a routed service replaced by another (a pod rescheduled): its slice gets the new port. */
+export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number): Promise<PhaseResult> {
+  return phase(ctx, count, budgetMs, async () => {
+    const route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
+    const service = route.service;
+    const pool = service.tls ? ctx.pods.tls : ctx.pods.http;
+    const slot = Math.floor(ctx.random() * service.pods.length);
+    let next = service.pods[slot] ?? 0;
+    while (service.pods.includes(next)) next = pool[Math.floor(ctx.random() * pool.length)] ?? 0;
+    service.pods[slot] = next;
+    const t0 = performance.now();
+    ctx.api.update(sliceObject(service, slot, next));
+    return untilServed(ports(ctx), route, new Set([`p${next}`]), t0, ctx.changeDeadlineMs);
+  });
+}
+
+/** New routes of the mix's kinds on existing services, numbered after `firstIndex`; each waits for the previous one to be served. */
+export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, budgetMs: number): Promise<PhaseResult> {
+  const http = ctx.mix.services.filter((s) => !s.tls);
+  const tls = ctx.mix.services.filter((s) => s.tls);
+  const serviceFor = pickService(ctx.random, { http, tls });
+  return phase(ctx, count, budgetMs, async (i) => {
+    const route = routeAt(firstIndex + i, serviceFor);
+    ctx.mix.routes.push(route);
+    const t0 = performance.now();
+    ctx.api.create(routeObject(route, ctx.certs));
+    return untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs);
+  });
+}
+
+/**
+ * A reencrypt route's destination CA changed back and forth (the CA, then
+ * the CA bundled with another one) while pods are behind it: haproxy reads
+ * CA files only when it loads its configuration, so each change reloads.
+ * Timed from the API write until the master has counted the reload and a
+ * plain route answers (new connections go to the new worker once the master
+ * counted it). The reencrypt route itself is not the probe: right after a
+ * load its servers' TLS health checks all start at once, and it can be down
+ * for a while for reasons other than the reload. `gapMs` apart so the reload
+ * interval never delays one.
+ */
+export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): Promise<PhaseResult> {
+  const route = ctx.mix.routes.find((r) => r.kind === 'reencrypt');
+  const plain = ctx.mix.routes.find((r) => r.kind === 'plain');
+  if (!route || !plain) throw new Error('the mix has no reencrypt or no plain route');
+  const bundled: MixCertificates = { ...ctx.certs, destinationCA: ctx.certs.destinationCA + ctx.certs.extraCA };
+  return phase(ctx, count, Number.POSITIVE_INFINITY, async (i) => {
+    await Bun.sleep(gapMs);
+    const before = await masterReloads(ctx.run);
+    const t0 = performance.now();
+    ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs));
+    if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return undefined;
+    return untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs);
+  });
+}

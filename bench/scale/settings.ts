@@ -1,0 +1,65 @@
+/** The scale benchmark's knobs, from the environment (documented in bench/scale.ts). */
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export interface Settings {
+  sizes: number[];
+  baselineRoutes: number;
+  moves: number;
+  adds: number;
+  sequentialAdds: number;
+  phaseBudgetMs: number;
+  sequentialBudgetMs: number;
+  changeDeadlineMs: number;
+  reloads: number;
+  reloadGapMs: number;
+  startTimeoutMs: number;
+  startSample: number;
+  sweep: number;
+  wrk: { seconds: number; connections: number; threads: number; hosts: number };
+  httpPods: number;
+  maxPodsPerService: number;
+  tlsPods: number;
+  podProcesses: number;
+  certRoutes: number;
+  nofile: number;
+  seed: number;
+  profileDir: string | undefined;
+  routerArgs: string[];
+}
+
+export function readSettings(): Settings {
+  const sizes = (process.env.SIZES ?? '1000,10000,50000,100000').split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 20)) throw new Error(`SIZES must be a comma-separated list of route counts of at least 20, not ${process.env.SIZES}`);
+  return {
+    sizes,
+    baselineRoutes: int('BASELINE_ROUTES', 10),
+    moves: int('MOVES', 200),
+    adds: int('ADDS', 200),
+    sequentialAdds: int('SEQ_ADDS', 3000),
+    phaseBudgetMs: int('PHASE_BUDGET_S', 150) * 1000,
+    sequentialBudgetMs: int('SEQ_BUDGET_S', 300) * 1000,
+    changeDeadlineMs: int('CHANGE_DEADLINE_S', 30) * 1000,
+    reloads: int('RELOADS', 4),
+    reloadGapMs: int('RELOAD_GAP_MS', 6000),
+    startTimeoutMs: int('START_TIMEOUT_S', 600) * 1000,
+    startSample: int('START_SAMPLE', 50),
+    sweep: int('SWEEP', 2000),
+    wrk: { seconds: int('WRK_SECONDS', 10), connections: int('WRK_CONNECTIONS', 50), threads: int('WRK_THREADS', 1), hosts: int('WRK_HOSTS', 1000) },
+    httpPods: int('HTTP_PODS', 4000),
+    maxPodsPerService: Math.max(1, int('MAX_PODS', 3)),
+    tlsPods: int('TLS_PODS', 1000),
+    podProcesses: Math.max(1, int('POD_PROCS', 2)),
+    certRoutes: int('CERT_ROUTES', 5000),
+    nofile: int('NOFILE', 1048576),
+    seed: int('SEED', 1),
+    profileDir: process.env.PROFILE || undefined,
+    routerArgs: (process.env.ROUTER_ARGS ?? '').split(' ').filter((a) => a !== ''),
+  };
+}
