@@ -4,6 +4,7 @@ import type { Route } from '../domain/route.ts';
 import { buildBackend, slicesByService } from './build-backend.ts';
 import { checkServers } from './check-servers.ts';
 import { certificateFile, certificatePath, servingPem } from './certificates.ts';
+import { shuffleServers } from './server-order.ts';
 import { spareBackends } from './spares.ts';
 import { mergeMapEntries, routeMapEntries, type RouteMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type ConfigModel, type CrtListEntry, type MapEntry } from './model.ts';
@@ -61,7 +62,8 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
         destinationCa = { file: certificatePath(settings.certDir, file), own };
       }
     }
-    const backend = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, includeUdp: input.includeUdpEndpoints ?? false, destinationCa });
+    const built = buildBackend({ route, slices, settings, allowAddress: input.allowAddress, includeUdp: input.includeUdpEndpoints ?? false, destinationCa });
+    const backend = settings.serverOrderSeed === undefined ? built : shuffleServers(built, settings.serverOrderSeed);
     backends.push(backend);
     const keyHost = routeKeyHost(route);
     const policy = tls?.insecureEdgeTerminationPolicy ?? '';

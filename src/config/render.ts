@@ -7,6 +7,8 @@ import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf } from './check-servers.ts';
 import { checkServerRef } from '../domain/names.ts';
 import { logConfig } from './log-config.ts';
+import { bindAddresses, trafficConfig } from './traffic-config.ts';
+import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -17,6 +19,9 @@ export interface RendererAssets {
   errorPage503: string;
   errorPage404: string;
   version: string;
+  /** PEM of the CAs (and CRLs) client certificates are verified by, when the settings ask for client certificates. */
+  clientCa?: string;
+  clientCrl?: string;
 }
 
 export type Renderer = (model: ConfigModel) => RenderedFiles;
@@ -66,6 +71,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
         checkServerLine,
         allowlistFile,
         log: logConfig(model.settings.logging),
+        traffic: trafficConfig(model.settings),
+        bindAddresses,
         version: assets.version,
         redirectToHttps: REDIRECT_TO_HTTPS,
         defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
@@ -77,6 +84,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
+    if (assets.clientCa !== undefined) files.set(CLIENT_CA_FILE, assets.clientCa);
+    if (assets.clientCrl !== undefined) files.set(CLIENT_CRL_FILE, assets.clientCrl);
     return files;
   };
 }
