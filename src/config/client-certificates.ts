@@ -17,8 +17,9 @@ export function tlsBindVerify(client: ClientCertificateOptions | undefined): str
 
 /**
  * What the certificate tells the pods, as openshift-router's headers (set,
- * so they replace whatever a client sent), after the subject filter. Values
- * haproxy samples from the certificate are quoted (`%{+Q}`), as upstream's.
+ * so they replace whatever a client sent), after the subject filter. The
+ * `%{+Q}` flags are upstream's; haproxy applies them to log lines only, so
+ * pods get the values unquoted, as from openshift-router.
  */
 const CLIENT_HEADERS: readonly (readonly [string, string])[] = [
   ['X-SSL', '%[ssl_fc]'],

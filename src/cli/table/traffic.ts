@@ -28,7 +28,7 @@ export const TRAFFIC_FLAGS = {
     metavar: 'NAME[=]:LEN',
     env: ['ROUTER_CAPTURE_HTTP_COOKIE'],
     group: 'haproxy',
-    help: 'Cookie captured into the access log: the first whose name starts with NAME (NAME= : is exactly NAME).',
+    help: 'Cookie captured into the access log: the first whose name starts with NAME (NAME=:LEN: is exactly NAME).',
   },
   '--http-header-name-case-adjustments': {
     type: 'string',
