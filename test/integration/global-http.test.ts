@@ -1,7 +1,8 @@
 /**
  * The global HTTP settings through a real haproxy and real clients:
  * compression, header actions, header and cookie captures in the access
- * log, header name case for HTTP/1 clients, and the operator's error pages.
+ * log, header name case for HTTP/1 clients, the operator's error pages,
+ * and client X-SSL headers let through for a TLS proxy in front.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
@@ -50,6 +51,7 @@ beforeAll(async () => {
       ROUTER_ERRORFILE_503: page('503.http', PAGE_503),
       ROUTER_ERRORFILE_404: page('404.http', PAGE_404),
       ROUTER_LOG_LEVEL: 'info',
+      ROUTER_MUTUAL_TLS_HEADER_FILTER: 'false',
     },
   });
 });
@@ -108,6 +110,11 @@ describe('header actions (ROUTER_HTTP_REQUEST_HEADERS, ROUTER_HTTP_RESPONSE_HEAD
     expect(hasHeader(res.head, 'X-Custom-Header: kept')).toBe(true);
     expect(hasHeader(res.head, 'x-frame-options: DENY')).toBe(true);
   });
+});
+
+test('with ROUTER_MUTUAL_TLS_HEADER_FILTER=false, the X-SSL headers a proxy in front sets reach the pod', async () => {
+  const res = await raw(HOST, '/text', ['X-SSL-Client-CN: front-proxy-client', 'X-SSL: 1']);
+  expect(JSON.parse(res.body.split('\n')[0] ?? '')).toMatchObject({ 'x-ssl-client-cn': 'front-proxy-client', 'x-ssl': '1' });
 });
 
 describe('captures in the access log (--capture-http-*)', () => {
