@@ -118,7 +118,7 @@ export const TRAFFIC_ENV = {
     choices: CLIENT_VERIFY_MODES,
     default: 'none',
     group: 'TLS',
-    help: 'Client certificates on TLS routes: none, optional (verified when sent) or required; pods get them in X-SSL-Client-* headers.',
+    help: 'Client certificates on edge and reencrypt routes: none, optional (verified when sent) or required; pods get them in X-SSL-Client-* headers.',
   },
   ROUTER_MUTUAL_TLS_AUTH_CA: { type: 'string', metavar: 'PATH', group: 'TLS', help: 'PEM bundle of the CAs client certificates must chain to (required with ROUTER_MUTUAL_TLS_AUTH); read at start.' },
   ROUTER_MUTUAL_TLS_AUTH_CRL: { type: 'string', metavar: 'PATH', group: 'TLS', help: 'PEM CRLs checked for client certificates; read at start.' },
