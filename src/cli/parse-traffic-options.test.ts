@@ -127,4 +127,11 @@ describe('traffic settings: a bad value stops the start, naming the variable and
   ])('%s', (_what, argv, env, error) => {
     expect(parse(argv, env)).toEqual([error]);
   });
+
+  test.each(['ROUTER_USE_PROXY_PROTOCOL', 'ROUTER_ENABLE_COMPRESSION', 'ROUTER_HAPROXY_CONTSTATS', 'ROUTER_ABORT_ON_CLOSE', 'ROUTER_MUTUAL_TLS_HEADER_FILTER'])(
+    'every switch takes Go booleans only: %s',
+    (variable) => {
+      expect(parse([], { [variable]: 'on' })).toEqual([expect.stringMatching(new RegExp(`^${variable}: invalid boolean "on" \\(want one of 1, t, T, TRUE, true`))]);
+    },
+  );
 });
