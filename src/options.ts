@@ -9,12 +9,17 @@ import type { AdmissionSettings } from './admission/settings.ts';
 import type { Cidr } from './domain/cidr.ts';
 import type { KubeConnection } from './kube-client/kube-config.ts';
 import type { LogFormat, LogLevelName } from './log.ts';
+import type { ClientCertificateOptions, ErrorPageOptions, HttpOptions } from './traffic-options.ts';
 
 export const LOAD_BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'source', 'random'] as const;
 export type LoadBalanceAlgorithm = (typeof LOAD_BALANCE_ALGORITHMS)[number];
 
 export const TLS_VERSIONS = ['TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/** Which address families the public frontends listen on when no --bind-address names one (ROUTER_IP_V4_V6_MODE). */
+export const IP_MODES = ['v4', 'v6', 'v4v6'] as const;
+export type IpMode = (typeof IP_MODES)[number];
 
 /** Where routes and endpoints come from. */
 export type RoutingSource =
@@ -57,6 +62,10 @@ export interface ListenOptions {
   readonly bindAddress: string;
   readonly httpPort: number;
   readonly httpsPort: number;
+  /** Families bound when bindAddress is "" (with one, it alone is bound). */
+  readonly ipMode: IpMode;
+  /** Both public ports take a PROXY protocol header (v1 or v2) before anything else (ROUTER_USE_PROXY_PROTOCOL). */
+  readonly proxyProtocol: boolean;
 }
 
 /** haproxy's global and backend tuning (upstream's template variables); times in milliseconds. */
@@ -71,6 +80,10 @@ export interface HaproxyOptions {
   readonly maxRewrite: number;
   /** Balance for HTTP backends with at most one active service. */
   readonly loadBalanceAlgorithm: LoadBalanceAlgorithm;
+  /** Balance for passthrough backends with at most one active service (ROUTER_TCP_BALANCE_SCHEME). */
+  readonly tcpBalanceAlgorithm: LoadBalanceAlgorithm;
+  /** Servers in a random order of this router's own rather than upstream's (ROUTER_BACKEND_PROCESS_ENDPOINTS=shuffle). */
+  readonly shuffleServers: boolean;
   readonly checkIntervalMs: number;
   /** One sticky-cookie name for every route; undefined: each route's cookie is named after the route. */
   readonly cookieName: string | undefined;
@@ -106,6 +119,10 @@ export interface TlsOptions {
   readonly dhParamBits: number;
   /** Offer HTTP/2 by ALPN (ROUTER_DISABLE_HTTP2 turns it off). */
   readonly http2: boolean;
+  /** `ssl-default-bind-curves` (ROUTER_CURVES); undefined keeps OpenSSL's. */
+  readonly curves: string | undefined;
+  /** Mutual TLS; undefined asks clients for no certificate. */
+  readonly clientCertificates: ClientCertificateOptions | undefined;
 }
 
 export const SYSLOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
@@ -208,6 +225,8 @@ export interface RouterOptions {
   readonly stats: StatsOptions;
   readonly timeouts: Timeouts;
   readonly tls: TlsOptions;
+  readonly http: HttpOptions;
+  readonly errorPages: ErrorPageOptions;
   readonly operatorTls: OperatorTlsOptions;
   readonly workingDir: string;
   readonly haproxyBinary: string;

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
-import { EMBEDDED_ASSETS } from './config/embedded-assets.ts';
 import { createRenderer } from './config/render.ts';
 import { INTERNAL_HEALTH_PATH, type ConfigSettings } from './config/settings.ts';
 import { statsPageSettings, type StatsAuth } from './config/stats-page.ts';
@@ -13,6 +12,7 @@ import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
+import { loadRendererAssets } from './haproxy/renderer-assets.ts';
 import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
@@ -86,6 +86,9 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     timeouts: options.timeouts,
     tls: { ...options.tls, ticketKeysPath: files.ticketKeysPath },
     logging: options.haproxyLog,
+    http: options.http,
+    errorPages: options.errorPages,
+    serverOrderSeed: options.haproxy.shuffleServers ? randomInt(2 ** 31) : undefined,
     // Spares are only ever taken over through the runtime API.
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,
@@ -128,8 +131,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
 
 async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
-  const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
-  const render = createRenderer({ ...EMBEDDED_ASSETS, template });
+  const render = createRenderer(await loadRendererAssets(options));
   const store = new ConfigStore(paths.workingDir);
   await store.init();
   const certs = new CertStore(paths.certDir);

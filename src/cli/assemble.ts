@@ -4,15 +4,23 @@ import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import type { LogLevelName } from '../log.ts';
 import type { DefaultCertificateSource, HaproxyLogOptions, RouterOptions, RoutingSource, TlsOptions } from '../options.ts';
 import { statsOptions } from './assemble-stats.ts';
+import { clientCertificates, errorPages, httpOptions, tcpBalanceAlgorithm } from './assemble-traffic.ts';
 import { kubernetesChosen } from './cross-check.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
+import { trafficNotes } from './traffic-checks.ts';
 import { settingNotes, settingWarnings } from './warnings.ts';
 
 export function assembleOptions(s: ResolvedSettings): RouterOptions {
   return {
     source: routingSource(s),
     ingress: s.value('--enable-ingress') ? { classController: s.value('--ingress-class-controller') } : undefined,
-    listen: { bindAddress: s.get('--bind-address') ?? '', httpPort: s.value('--http-port'), httpsPort: s.value('--https-port') },
+    listen: {
+      bindAddress: s.get('--bind-address') ?? '',
+      httpPort: s.value('--http-port'),
+      httpsPort: s.value('--https-port'),
+      ipMode: s.value('ROUTER_IP_V4_V6_MODE'),
+      proxyProtocol: s.value('ROUTER_USE_PROXY_PROTOCOL'),
+    },
     haproxy: {
       maxConnections: s.value('--max-connections'),
       threads: s.get('ROUTER_THREADS'),
@@ -20,6 +28,8 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
       bufSize: s.value('ROUTER_BUF_SIZE'),
       maxRewrite: s.value('ROUTER_MAX_REWRITE_SIZE'),
       loadBalanceAlgorithm: s.value('ROUTER_LOAD_BALANCE_ALGORITHM'),
+      tcpBalanceAlgorithm: tcpBalanceAlgorithm(s),
+      shuffleServers: s.get('ROUTER_BACKEND_PROCESS_ENDPOINTS') === 'shuffle',
       checkIntervalMs: s.value('ROUTER_BACKEND_CHECK_INTERVAL'),
       cookieName: s.get('ROUTER_COOKIE_NAME'),
     },
@@ -40,6 +50,8 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
       inspectDelayMs: s.value('ROUTER_INSPECT_DELAY'),
     },
     tls: tlsOptions(s),
+    http: httpOptions(s),
+    errorPages: errorPages(s),
     operatorTls: {
       defaultCertificate: defaultCertificate(s),
       defaultDestinationCaPath: s.value('--default-destination-ca-path'),
@@ -76,7 +88,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
     includeUdpEndpoints: s.value('--include-udp-endpoints'),
     extendedValidation: s.value('--extended-validation'),
     warnings: settingWarnings(s),
-    notes: [...s.notes, ...settingNotes(s)],
+    notes: [...s.notes, ...settingNotes(s), ...trafficNotes(s)],
   };
 }
 
@@ -136,6 +148,8 @@ function tlsOptions(s: ResolvedSettings): TlsOptions {
     maxVersion: s.get('SSL_MAX_VERSION'),
     dhParamBits: ciphers.dhParamBits,
     http2: !s.value('ROUTER_DISABLE_HTTP2'),
+    curves: s.get('ROUTER_CURVES'),
+    clientCertificates: clientCertificates(s),
   };
 }
 

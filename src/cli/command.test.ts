@@ -53,11 +53,11 @@ describe('runCli', () => {
     [
       'several errors from argv and env',
       ['--allow-external-certificates=false', '--http-port=0'],
-      { ROUTER_ENABLE_COMPRESSION: 'true' },
+      { ROUTER_HAPROXY_ADMIN_UNIX_SOCKET: '/run/haproxy/admin.sock' },
       [
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
         '--allow-external-certificates is not implemented yet (issue #13)',
-        'ROUTER_ENABLE_COMPRESSION is not implemented yet (issue #13)',
+        'ROUTER_HAPROXY_ADMIN_UNIX_SOCKET is not implemented yet (left for later, no issue planned)',
       ],
     ],
   ])('%s is a usage error', async (_name, argv, env, errors) => {

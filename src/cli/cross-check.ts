@@ -9,6 +9,7 @@ import { isDns1123Subdomain } from '../domain/names.ts';
 import type { ReadableName } from './flags.ts';
 import type { ResolvedSettings } from './resolved-settings.ts';
 import { scrapeConflicts, statsConflicts } from './stats-checks.ts';
+import { trafficChecks } from './traffic-checks.ts';
 
 /** Flags that only mean something with a Kubernetes connection. */
 const KUBE_CONNECTION_FLAGS = [
@@ -45,7 +46,7 @@ export function crossCheck(s: ResolvedSettings): string[] {
   if (bindAddress !== undefined && isIP(bindAddress) === 0) {
     errors.push(`--bind-address: invalid value "${bindAddress}" (want an IPv4 or IPv6 address)`);
   }
-  errors.push(...sourceConflicts(s), ...statsConflicts(s), ...scrapeConflicts(s));
+  errors.push(...sourceConflicts(s), ...statsConflicts(s), ...scrapeConflicts(s), ...trafficChecks(s));
   for (const flag of CONFIG_PATH_FLAGS) {
     const path = s.get(flag);
     if (path !== undefined && /[\s#"'\\]/.test(path)) errors.push(`${flag}: "${path}" must not contain whitespace, quotes, backslashes or '#'`);

@@ -7,11 +7,12 @@ import { LOGGING_ENV, LOGGING_FLAGS } from './table/logging.ts';
 import { ROUTING_ENV, ROUTING_FLAGS } from './table/routing.ts';
 import { STATS_ENV, STATS_FLAGS } from './table/stats.ts';
 import { TLS_ENV, TLS_FLAGS } from './table/tls.ts';
+import { TRAFFIC_ENV, TRAFFIC_FLAGS } from './table/traffic.ts';
 
 describe('tables', () => {
   test('no setting is in two group tables', () => {
-    const flagTables = [ROUTING_FLAGS, HAPROXY_FLAGS, TLS_FLAGS, STATS_FLAGS, LOGGING_FLAGS, KUBERNETES_FLAGS, NOT_IMPLEMENTED_FLAGS];
-    const envTables = [ROUTING_ENV, HAPROXY_ENV, TLS_ENV, STATS_ENV, LOGGING_ENV, NOT_IMPLEMENTED_ENV];
+    const flagTables = [ROUTING_FLAGS, HAPROXY_FLAGS, TRAFFIC_FLAGS, TLS_FLAGS, STATS_FLAGS, LOGGING_FLAGS, KUBERNETES_FLAGS, NOT_IMPLEMENTED_FLAGS];
+    const envTables = [ROUTING_ENV, HAPROXY_ENV, TRAFFIC_ENV, TLS_ENV, STATS_ENV, LOGGING_ENV, NOT_IMPLEMENTED_ENV];
     expect(flagTables.reduce((n, table) => n + Object.keys(table).length, 0)).toBe(Object.keys(FLAGS).length);
     expect(envTables.reduce((n, table) => n + Object.keys(table).length, 0)).toBe(Object.keys(ENV_SETTINGS).length);
   });

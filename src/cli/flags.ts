@@ -14,11 +14,13 @@ import { ROUTING_ENV, ROUTING_FLAGS } from './table/routing.ts';
 import { STATS_ENV, STATS_FLAGS } from './table/stats.ts';
 import type { EnvSpec, EnvTable, FlagSpec, FlagTable, PlannedIssue, ValueOfType } from './table/spec.ts';
 import { TLS_ENV, TLS_FLAGS } from './table/tls.ts';
+import { TRAFFIC_ENV, TRAFFIC_FLAGS } from './table/traffic.ts';
 
 /** Every flag, in --help order within each group. */
 export const FLAGS = {
   ...ROUTING_FLAGS,
   ...HAPROXY_FLAGS,
+  ...TRAFFIC_FLAGS,
   ...TLS_FLAGS,
   ...STATS_FLAGS,
   ...LOGGING_FLAGS,
@@ -27,7 +29,7 @@ export const FLAGS = {
 } as const satisfies FlagTable;
 
 /** Every environment variable read without a flag, implemented or not. */
-export const ENV_SETTINGS = { ...ROUTING_ENV, ...HAPROXY_ENV, ...TLS_ENV, ...STATS_ENV, ...LOGGING_ENV, ...NOT_IMPLEMENTED_ENV } as const satisfies EnvTable;
+export const ENV_SETTINGS = { ...ROUTING_ENV, ...HAPROXY_ENV, ...TRAFFIC_ENV, ...TLS_ENV, ...STATS_ENV, ...LOGGING_ENV, ...NOT_IMPLEMENTED_ENV } as const satisfies EnvTable;
 
 export type FlagName = keyof typeof FLAGS;
 export type EnvName = keyof typeof ENV_SETTINGS;

@@ -7,83 +7,7 @@
 import type { EnvSpec, FlagTable, HelpGroup, PlannedIssue, ValueType } from './table/spec.ts';
 
 export const NOT_IMPLEMENTED_FLAGS = {
-  // Issue #11, operations: what upstream deployments carry that is not implemented yet.
-  '--upgrade-validation': {
-    type: 'boolean',
-    env: ['UPGRADE_VALIDATION'],
-    default: 'true',
-    group: 'Selection & admission',
-    help: 'Manage the UnservableInFutureVersions route condition.',
-    issue: 11,
-    upstream: { values: ['true'], means: 'router does not write the UnservableInFutureVersions condition yet' },
-  },
-  '--debug-upgrade-validation-force-add-condition': {
-    type: 'boolean',
-    env: ['DEBUG_UPGRADE_VALIDATION_FORCE_ADD_CONDITION'],
-    default: 'false',
-    group: 'Selection & admission',
-    help: 'Test only: always add the UnservableInFutureVersions condition.',
-    issue: 11,
-    upstream: { values: ['false'], means: 'nothing to force' },
-  },
-  '--debug-upgrade-validation-force-remove-condition': {
-    type: 'boolean',
-    env: ['DEBUG_UPGRADE_VALIDATION_FORCE_REMOVE_CONDITION'],
-    default: 'false',
-    group: 'Selection & admission',
-    help: 'Test only: always remove the UnservableInFutureVersions condition.',
-    issue: 11,
-    upstream: { values: ['false'], means: 'nothing to force' },
-  },
-  // Issue #13, per-route annotations and the global haproxy settings upstream's template reads.
-  '--capture-http-request-headers': {
-    type: 'string',
-    metavar: 'NAME:LEN,...',
-    env: ['ROUTER_CAPTURE_HTTP_REQUEST_HEADERS'],
-    group: 'haproxy',
-    help: 'Request headers to capture in access logs.',
-    issue: 13,
-  },
-  '--capture-http-response-headers': {
-    type: 'string',
-    metavar: 'NAME:LEN,...',
-    env: ['ROUTER_CAPTURE_HTTP_RESPONSE_HEADERS'],
-    group: 'haproxy',
-    help: 'Response headers to capture in access logs.',
-    issue: 13,
-  },
-  '--capture-http-cookie': {
-    type: 'string',
-    metavar: 'NAME[=]:LEN',
-    env: ['ROUTER_CAPTURE_HTTP_COOKIE'],
-    group: 'haproxy',
-    help: 'Cookie to capture in access logs (trailing = means exact name).',
-    issue: 13,
-  },
-  '--http-header-name-case-adjustments': {
-    type: 'string',
-    metavar: 'NAME,...',
-    env: ['ROUTER_H1_CASE_ADJUST'],
-    group: 'haproxy',
-    help: 'HTTP/1 header names to re-case (h1-case-adjust).',
-    issue: 13,
-  },
-  '--set-delete-http-response-header': {
-    type: 'string',
-    metavar: 'NAME:VALUE:Set|NAME:Delete,...',
-    env: ['ROUTER_HTTP_RESPONSE_HEADERS'],
-    group: 'haproxy',
-    help: 'Response headers to set or delete on every route.',
-    issue: 13,
-  },
-  '--set-delete-http-request-header': {
-    type: 'string',
-    metavar: 'NAME:VALUE:Set|NAME:Delete,...',
-    env: ['ROUTER_HTTP_REQUEST_HEADERS'],
-    group: 'haproxy',
-    help: 'Request headers to set or delete on every route.',
-    issue: 13,
-  },
+  // Issue #13, per-route annotations and fields.
   '--allow-external-certificates': {
     type: 'boolean',
     env: ['ROUTER_ENABLE_EXTERNAL_CERTIFICATE'],
@@ -158,37 +82,6 @@ const ECDHE_AEAD_SUITES = [
 const same = (value: string, means: string): Upstream => ({ values: [value], means });
 
 export const NOT_IMPLEMENTED_ENV = {
-  ...planned(13, 'haproxy', {
-    ROUTER_USE_PROXY_PROTOCOL: ['boolean', 'accept-proxy on the public binds.', same('false', 'the public ports take connections without a PROXY header')],
-    ROUTER_IP_V4_V6_MODE: ['string', 'v4, v6 or v4v6 binds.', same('v4', 'the public ports listen on IPv4 (--bind-address picks another address)')],
-    ROUTER_ERRORFILE_503: ['string', 'Error page for 503.', same('/var/lib/haproxy/conf/error-page-503.http', 'the 503 page is router\'s own')],
-    ROUTER_ERRORFILE_404: ['string', 'Error page for 404.'],
-    ROUTER_ENABLE_COMPRESSION: ['boolean', 'gzip compression.', same('false', 'responses are not compressed')],
-    ROUTER_COMPRESSION_MIME: ['string', 'MIME types to compress.', same('text/html text/plain text/css', 'responses are not compressed')],
-    ROUTER_HAPROXY_CONTSTATS: ['boolean', 'option contstats', same('false', 'haproxy counts the bytes of a connection when it ends')],
-    ROUTER_ABORT_ON_CLOSE: ['boolean', 'option abortonclose', same('false', 'a request whose client closed is still sent to its pod')],
-    ROUTER_IDLE_CLOSE_ON_RESPONSE: [
-      'boolean',
-      'option idle-close-on-response',
-      // Either value: router always does it, so that a reload does not cut keep-alive clients off with read errors.
-      { values: ['false', 'true'], means: 'router always closes idle connections on a response (option idle-close-on-response)' },
-    ],
-    ROUTER_SET_FORWARDED_HEADERS: [
-      'string',
-      'Default of the set-forwarded-headers annotation (append, replace, if-none, never).',
-      same('append', 'X-Forwarded-For is appended to; X-Forwarded-Host, -Port and -Proto are set'),
-    ],
-    ROUTER_TCP_BALANCE_SCHEME: ['string', 'balance of passthrough backends.', same('source', 'passthrough routes balance by source address')],
-    ROUTER_BACKEND_PROCESS_ENDPOINTS: ['string', '"shuffle" randomises server order.'],
-  }),
-  ...planned(13, 'TLS', {
-    ROUTER_CURVES: ['string', 'TLS curves.'],
-    ROUTER_MUTUAL_TLS_AUTH: ['string', 'Client certificate verification: none, optional or required.', same('none', 'no client certificate is asked for')],
-    ROUTER_MUTUAL_TLS_AUTH_CA: ['string', 'CA bundle for client certificates (CRLs fetched from it).'],
-    ROUTER_MUTUAL_TLS_AUTH_CRL: ['string', 'Explicit CRL file for client certificates.'],
-    ROUTER_MUTUAL_TLS_AUTH_FILTER: ['string', 'Regular expression client certificate subjects must match.'],
-    ROUTER_MUTUAL_TLS_HEADER_FILTER: ['boolean', 'Strip incoming X-SSL* headers (upstream default true).', same('true', 'incoming X-SSL* headers are always removed')],
-  }),
   ...planned('later', 'haproxy', {
     ROUTER_HAPROXY_ADMIN_UNIX_SOCKET: ['string', 'Sidecar mode: drive an haproxy running in another container.'],
     HAPROXY_MAX_SHUTDOWN_TIMEOUT: ['int', 'Sidecar wrapper: seconds before SIGTERM.'],

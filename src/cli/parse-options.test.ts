@@ -191,7 +191,7 @@ describe('environment fallbacks', () => {
     ['ROUTER_THREADS', '4', withHaproxy({ threads: 4 })],
     ['ROUTER_BUF_SIZE', '65536', withHaproxy({ bufSize: 65536 })],
     ['ROUTER_MAX_REWRITE_SIZE', '16384', withHaproxy({ maxRewrite: 16384 })],
-    ['ROUTER_LOAD_BALANCE_ALGORITHM', 'leastconn', withHaproxy({ loadBalanceAlgorithm: 'leastconn' })],
+    ['ROUTER_LOAD_BALANCE_ALGORITHM', 'leastconn', withHaproxy({ loadBalanceAlgorithm: 'leastconn', tcpBalanceAlgorithm: 'leastconn' })],
     ['ROUTER_BACKEND_CHECK_INTERVAL', '10s', withHaproxy({ checkIntervalMs: 10_000 })],
     ['ROUTER_COOKIE_NAME', 'my_sticky-1', withHaproxy({ cookieName: 'my_sticky-1' })],
     ['ROUTER_GRACEFUL_SHUTDOWN_DELAY', '0s', withDefaults({ shutdown: { ...DEFAULTS.shutdown, gracefulDelayMs: 0 } })],

@@ -21,25 +21,19 @@ describe("openshift-router's own values (an environment copied from its deployme
   });
 
   test.each<[string, Env]>([
-    ['a boolean spelt another way', { ROUTER_USE_PROXY_PROTOCOL: 'False' }],
-    ['an IPv4 mode', { ROUTER_IP_V4_V6_MODE: 'v4' }],
     ['the image default of the Go template', { TEMPLATE_FILE: '/var/lib/haproxy/conf/haproxy-config.template' }],
     ['the image default of the reload script', { RELOAD_SCRIPT: '/var/lib/haproxy/reload-haproxy' }],
-    ['the ingress operator always sets these', { ROUTER_TCP_BALANCE_SCHEME: 'source', ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true', ROUTER_SET_FORWARDED_HEADERS: 'append' }],
+    ["the image's own 503 page", { ROUTER_ERRORFILE_503: '/var/lib/haproxy/conf/error-page-503.http' }],
+    ['the ingress operator always sets this', { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'true' }],
   ])('%s', (_what, env) => {
     const result = parseOptions([], env);
-    expect(result.ok && result.options.templatePath).toBeUndefined();
+    expect(result.ok && [result.options.templatePath, result.options.errorPages.page503]).toEqual([undefined, undefined]);
     expect(result.ok && result.options.notes.length).toBe(Object.keys(env).length);
   });
 
   test.each<[string, Env, string]>([
-    ['PROXY protocol on', { ROUTER_USE_PROXY_PROTOCOL: 'true' }, 'ROUTER_USE_PROXY_PROTOCOL is not implemented yet (issue #13)'],
-    ['another passthrough balance', { ROUTER_TCP_BALANCE_SCHEME: 'roundrobin' }, 'ROUTER_TCP_BALANCE_SCHEME is not implemented yet (issue #13)'],
-    ['dual-stack binds', { ROUTER_IP_V4_V6_MODE: 'v4v6' }, 'ROUTER_IP_V4_V6_MODE is not implemented yet (issue #13)'],
-    ['a custom 503 page', { ROUTER_ERRORFILE_503: '/etc/router/503.http' }, 'ROUTER_ERRORFILE_503 is not implemented yet (issue #13)'],
-    // Set at all, even to its default path, it makes unknown hosts answer 404 upstream.
-    ['the 404 page', { ROUTER_ERRORFILE_404: '/var/lib/haproxy/conf/error-page-404.http' }, 'ROUTER_ERRORFILE_404 is not implemented yet (issue #13)'],
     ['another reload script', { RELOAD_SCRIPT: '/usr/local/bin/reload' }, '--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic'],
+    ['external certificates off', { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'false' }, '--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #13)'],
   ])('a value that would change what router does is refused, naming the variable: %s', (_what, env, error) => {
     expect(parseOptions([], env)).toEqual({ ok: false, errors: [error] });
   });
@@ -50,10 +44,7 @@ describe("openshift-router's own values (an environment copied from its deployme
   });
 
   test('on the command line too', () => {
-    const result = parseOptions(['--upgrade-validation=true', '--allow-external-certificates'], {});
-    expect(result.ok && result.options.notes).toEqual([
-      expect.stringMatching(/^--upgrade-validation=true is accepted from openshift-router: /),
-      expect.stringMatching(/^--allow-external-certificates=true is accepted from openshift-router: /),
-    ]);
+    const result = parseOptions(['--allow-external-certificates'], {});
+    expect(result.ok && result.options.notes).toEqual([expect.stringMatching(/^--allow-external-certificates=true is accepted from openshift-router: /)]);
   });
 });

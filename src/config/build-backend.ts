@@ -52,10 +52,14 @@ export function cookieFor(
   return { name: settings.cookieName ?? key, key, secure };
 }
 
-/** openshift-router's balance: roundrobin between weighted services, else the configured algorithm (source for passthrough). */
-export function balanceFor(termination: BackendTermination, weightedServices: number, settings: Pick<ConfigSettings, 'loadBalanceAlgorithm'>): string {
+/** openshift-router's balance: roundrobin between weighted services, else the configured algorithm of HTTP or of passthrough. */
+export function balanceFor(
+  termination: BackendTermination,
+  weightedServices: number,
+  settings: Pick<ConfigSettings, 'loadBalanceAlgorithm' | 'tcpBalanceAlgorithm'>,
+): string {
   if (weightedServices > 1) return 'roundrobin';
-  return termination === 'passthrough' ? 'source' : settings.loadBalanceAlgorithm;
+  return termination === 'passthrough' ? settings.tcpBalanceAlgorithm : settings.loadBalanceAlgorithm;
 }
 
 export interface BackendInput {

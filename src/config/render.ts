@@ -9,6 +9,8 @@ import { logConfig } from './log-config.ts';
 import type { MapFileName } from './route-contribution.ts';
 import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
+import { bindAddresses, trafficConfig } from './traffic-config.ts';
+import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -22,6 +24,9 @@ export interface RendererAssets {
   errorPage503: string;
   errorPage404: string;
   version: string;
+  /** PEM of the CAs (and CRLs) client certificates are verified by, when the settings ask for client certificates. */
+  clientCa?: string;
+  clientCrl?: string;
 }
 
 /** What changed between two models that differ only by an incremental patch (plan/running-index.ts). */
@@ -121,6 +126,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
     eta.render('@haproxy.config', {
       model,
       log: logConfig(model.settings.logging),
+      traffic: trafficConfig(model.settings),
+      bindAddresses,
       version: assets.version,
       redirectToHttps: REDIRECT_TO_HTTPS,
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
@@ -143,6 +150,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
+    if (assets.clientCa !== undefined) files.set(CLIENT_CA_FILE, assets.clientCa);
+    if (assets.clientCrl !== undefined) files.set(CLIENT_CRL_FILE, assets.clientCrl);
     return files;
   };
 

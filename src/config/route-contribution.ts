@@ -2,6 +2,7 @@ import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { buildBackend } from './build-backend.ts';
+import { shuffleServers } from './server-order.ts';
 import { certificateFile, certificatePath, servingPem } from './certificates.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
@@ -89,7 +90,8 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       destinationCa = { file: certificatePath(settings.certDir, file), own };
     }
   }
-  const backend = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, allowAddress: ctx.allowAddress, includeUdp: ctx.includeUdp, destinationCa });
+  const built = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, allowAddress: ctx.allowAddress, includeUdp: ctx.includeUdp, destinationCa });
+  const backend = settings.serverOrderSeed === undefined ? built : shuffleServers(built, settings.serverOrderSeed);
   const keyHost = routeKeyHost(route);
   const policy = tls?.insecureEdgeTerminationPolicy ?? '';
   const maps: MapWish[] = [];

@@ -5,6 +5,7 @@
  * and the model, never the environment.
  */
 import type { HaproxyLogOptions, HaproxyOptions, ListenOptions, Timeouts, TlsOptions } from '../options.ts';
+import type { ErrorPageOptions, HttpOptions } from '../traffic-options.ts';
 
 /**
  * What the public frontend answers by itself when the router's readiness
@@ -43,4 +44,8 @@ export interface ConfigSettings extends ListenOptions, HaproxyOptions {
   readonly monitorUri: string | undefined;
   readonly statsPage: StatsPageSettings | undefined;
   readonly logging: HaproxyLogOptions;
+  readonly http: HttpOptions;
+  readonly errorPages: ErrorPageOptions;
+  /** With shuffleServers: this router's own order of each backend's servers, stable from commit to commit (see server-order.ts). */
+  readonly serverOrderSeed: number | undefined;
 }

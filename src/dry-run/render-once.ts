@@ -1,13 +1,13 @@
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cachedTlsValidator } from '../admission/tls-cache.ts';
 import { validateRouteTls } from '../tls/validate-route-tls.ts';
 import { DEFAULT_CERTIFICATE_FILE } from '../config/certificates.ts';
-import { EMBEDDED_ASSETS } from '../config/embedded-assets.ts';
 import { createRenderer, type RenderedFiles } from '../config/render.ts';
 import { CertStore } from '../haproxy/cert-store.ts';
 import { readOpenFileLimit } from '../haproxy/fd-limit.ts';
 import { followOperatorFiles } from '../haproxy/operator-files.ts';
+import { loadRendererAssets } from '../haproxy/renderer-assets.ts';
 import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import type { Logger } from '../log.ts';
 import type { RouterOptions } from '../options.ts';
@@ -39,7 +39,6 @@ export async function renderOnce(options: RouterOptions, collected: Collected, o
   const settings = settingsFromOptions(options, paths, { ticketKeysPath: await writeTicketKeys(paths.certDir) });
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, logger, () => {});
   operatorFiles.stop();
-  const template = options.templatePath ? await readFile(options.templatePath, 'utf8') : EMBEDDED_ASSETS.template;
   const desired = desiredConfig({
     routes: collected.routes,
     held: new Map(),
@@ -53,7 +52,7 @@ export async function renderOnce(options: RouterOptions, collected: Collected, o
     defaultCertificate: operatorFiles.defaultCertificate(),
     defaultDestinationCa: operatorFiles.defaultDestinationCa(),
   });
-  const files = createRenderer({ ...EMBEDDED_ASSETS, template })(desired.model);
+  const files = createRenderer(await loadRendererAssets(options))(desired.model);
   const unwritten = await certs.write(desired.model.certificates);
   if (unwritten.length > 0) throw new Error(`could not write ${unwritten.map((f) => `${f.name} (${f.code})`).join(', ')}`);
   for (const [name, text] of files) {

@@ -17,7 +17,7 @@ import { conditionCheck } from './health.ts';
 import { HaproxyStats } from './metrics/haproxy-stats.ts';
 import { routerMetrics } from './metrics/router-metrics.ts';
 import type { RouteOfBackend } from './metrics/stat-labels.ts';
-import { adminSocketCheck, httpBackendCheck, publicHealthUrl } from './probes.ts';
+import { adminSocketCheck, httpBackendCheck, proxyHttpBackendCheck, publicHealthUrl } from './probes.ts';
 import { listenPlainAndTls, type Handler, type ListeningServer } from './tls-mux.ts';
 
 export interface Observability {
@@ -81,7 +81,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const fetch = endpointHandler({
     live: [conditionCheck('controller', () => true, ''), ...(stats.adminSocketCheck ? [adminSocketCheck(deps.adminSocket, deps.haproxyStarted)] : [])],
     ready: [
-      httpBackendCheck(stats.readyUrl ?? publicHealthUrl(deps.publicListen)),
+      (deps.publicListen.proxyProtocol ? proxyHttpBackendCheck : httpBackendCheck)(stats.readyUrl ?? publicHealthUrl(deps.publicListen)),
       conditionCheck('has-synced', () => shutdown !== undefined, 'router not synced'),
       conditionCheck('process-running', () => !shutdown?.shuttingDown, 'process is terminating'),
     ],

@@ -1,4 +1,5 @@
 /** The health checks that ask haproxy itself, each with at most one probe in flight however many requests ask. */
+import { connect } from 'node:net';
 import { errorMessage } from '../errors.ts';
 import { socketCommand } from '../haproxy/runtime-api/socket-command.ts';
 import { INTERNAL_HEALTH_PATH } from '../config/settings.ts';
@@ -25,7 +26,8 @@ function shared(name: string, probe: () => Promise<string | undefined>): HealthC
 /** openshift-router's readiness URL: the public frontend's own health URI, where this host reaches it. */
 export function publicHealthUrl(listen: ListenOptions): string {
   const bind = listen.bindAddress;
-  const host = bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  const everyV6 = bind === '::' || (bind === '' && listen.ipMode === 'v6');
+  const host = everyV6 ? '::1' : bind === '' || bind === '0.0.0.0' ? '127.0.0.1' : bind;
   return `http://${host.includes(':') ? `[${host}]` : host}:${listen.httpPort}${INTERNAL_HEALTH_PATH}`;
 }
 
@@ -36,6 +38,45 @@ export function httpBackendCheck(url: string): HealthCheck {
     const res = await fetch(url, { headers: { Connection: 'close' }, redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), tls: { rejectUnauthorized: false } });
     await res.body?.cancel();
     return res.status >= 200 && res.status < 400 ? undefined : `${url} answered ${res.status}`;
+  });
+}
+
+/**
+ * `backend-proxy-http`, upstream's probe when the public ports take the PROXY
+ * protocol: `PROXY UNKNOWN` (the connection's own addresses stand), then a
+ * plain HTTP/1.1 GET of `url`, which must be answered 2xx or 3xx.
+ */
+export function proxyHttpBackendCheck(url: string): HealthCheck {
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(target.port || 80);
+  const request = `PROXY UNKNOWN\r\nGET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`;
+  return shared('backend-proxy-http', async () => {
+    const status = await statusOverTcp(host, port, request);
+    return status >= 200 && status < 400 ? undefined : `${url} answered ${status}`;
+  });
+}
+
+/** Sends `request` on a new connection and reads the status code of the answer's first line. */
+function statusOverTcp(host: string, port: number, request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: PROBE_TIMEOUT_MS });
+    let head = '';
+    const done = (err: Error | undefined, status?: number) => {
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(status ?? 0);
+    };
+    socket.once('connect', () => socket.write(request));
+    socket.once('timeout', () => done(new Error(`no answer from ${host}:${port} within ${PROBE_TIMEOUT_MS}ms`)));
+    socket.once('error', (err) => done(err));
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const line = /^HTTP\/1\.[01] (\d{3})/.exec(head);
+      if (line) done(undefined, Number(line[1]));
+      else if (head.includes('\n') || head.length > 1024) done(new Error(`not an HTTP answer from ${host}:${port}`));
+    });
+    socket.once('end', () => done(new Error(`${host}:${port} closed the connection without an answer`)));
   });
 }
 

@@ -18,6 +18,8 @@ export interface Certificate {
   /** AuthorityKeyIdentifier.keyIdentifier; undefined when the extension or that field is absent. */
   readonly authorityKeyId: Uint8Array | undefined;
   readonly signature: SignatureAlgorithm;
+  /** Whether it names where its issuer's CRLs are published (cRLDistributionPoints). */
+  readonly crlDistributionPoints: boolean;
 }
 
 export interface SignatureAlgorithm {
@@ -55,6 +57,7 @@ export function signatureAlgorithm(oid: string): SignatureAlgorithm {
 
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 const AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
+const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
 
 /** Parses one DER certificate; throws `InvalidTlsData` when it is not exactly one well-formed certificate. */
 export function parseCertificate(der: Uint8Array): Certificate {
@@ -85,6 +88,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     subjectKeyId: skid === undefined ? undefined : expectTag(readDer(skid), Tag.OCTET_STRING).content,
     authorityKeyId: akid === undefined ? undefined : childrenOf(expectTag(readDer(akid), Tag.SEQUENCE)).find((n) => n.tag === Tag.CONTEXT_0)?.content,
     signature: signatureAlgorithm(x509.signatureAlgorithmOid),
+    crlDistributionPoints: extensions.has(CRL_DISTRIBUTION_POINTS),
   };
 }
 

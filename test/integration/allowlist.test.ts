@@ -76,7 +76,10 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
     const acl = names.find((n) => n.startsWith('allowlist-'));
     expect(acl).toBeDefined();
     expect(await Bun.file(`${t.workingDir}/conf/${acl}`).text()).toBe('127.0.0.2\n');
-    for (const name of names) expect(await Bun.file(`${t.workingDir}/conf/${name}`).text()).not.toMatch(/010\.0\.0\.1|%\[src\]|1\.2\.3\.4\}/);
+    for (const name of names) expect(await Bun.file(`${t.workingDir}/conf/${name}`).text()).not.toMatch(/010\.0\.0\.1|1\.2\.3\.4\}|127\.0\.0\.9/);
+    // The client address is sampled in the forwarded headers only.
+    const sampled = (await Bun.file(`${t.workingDir}/conf/haproxy.config`).text()).split('\n').filter((l) => l.includes('%[src]'));
+    expect(sampled.filter((l) => !/^ {2}http-request add-header Forwarded for=/.test(l))).toEqual([]);
   });
 
   test('a route whose rate limits are not implemented yet is not served, and says why', async () => {

@@ -31,6 +31,8 @@ export interface KeyOptions {
   rsaBits?: number;
   /** Default pkcs8, what `openssl genpkey` writes. */
   keyFormat?: KeyFormat;
+  /** A cRLDistributionPoints URI the certificate names. */
+  crlUrl?: string;
 }
 
 export interface LeafOptions extends KeyOptions {
@@ -63,11 +65,12 @@ function openssl(cwd: string, args: readonly string[]): void {
  * 3 otherwise omits it on self-signed certificates); self-signed leaves keep
  * the default and have none. Both shapes count as self-signed.
  */
-function config(cn: string, dnsNames: readonly string[], extendedKeyUsage: string): string {
+function config(cn: string, dnsNames: readonly string[], extendedKeyUsage: string, crlUrl: string | undefined): string {
   const san = dnsNames.length > 0 ? `subjectAltName = ${dnsNames.map((n) => `DNS:${n}`).join(',')}\n` : '';
+  const crl = crlUrl === undefined ? '' : `crlDistributionPoints = URI:${crlUrl}\n`;
   return `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = ${cn}\n
-[ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n
-[leaf]\nbasicConstraints = CA:FALSE\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\nextendedKeyUsage = ${extendedKeyUsage}\n${san}`;
+[ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n${crl}
+[leaf]\nbasicConstraints = CA:FALSE\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\nextendedKeyUsage = ${extendedKeyUsage}\n${san}${crl}`;
 }
 
 /** Runs openssl in a fresh temp dir: makes a key, then a certificate self-signed or signed by `issuer`. */
@@ -75,7 +78,7 @@ function make(cn: string, extensions: 'ca' | 'leaf', issuer: Issued | undefined,
   const dir = shortTempDir('certs');
   try {
     const sig = `-${opts.sigAlg ?? 'sha256'}`;
-    writeFileSync(join(dir.path, 'openssl.cnf'), config(cn, opts.dnsNames ?? [], opts.extendedKeyUsage ?? 'serverAuth'));
+    writeFileSync(join(dir.path, 'openssl.cnf'), config(cn, opts.dnsNames ?? [], opts.extendedKeyUsage ?? 'serverAuth', opts.crlUrl));
     const keyType = opts.keyType ?? 'ec';
     const keyGen =
       keyType === 'ec'
@@ -122,4 +125,26 @@ export function makeLeaf(issuer: Authority, opts: LeafOptions): Issued {
 export function makeSelfSignedLeaf(opts: LeafOptions): Issued {
   const { cert, key } = make(opts.dnsNames[0] ?? 'leaf', 'leaf', undefined, opts);
   return { cert, key, chain: cert };
+}
+
+/** A PEM CRL signed by `issuer` revoking `revoked` (made with `openssl ca -gencrl`, as a CA operator would). */
+export function makeCrl(issuer: Issued, revoked: readonly Issued[] = []): string {
+  const dir = shortTempDir('crl');
+  try {
+    const cnf = '[ca]\ndefault_ca = own\n[own]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 30\n';
+    writeFileSync(join(dir.path, 'ca.cnf'), cnf);
+    writeFileSync(join(dir.path, 'index.txt'), '');
+    writeFileSync(join(dir.path, 'crlnumber'), '01\n');
+    writeFileSync(join(dir.path, 'ca.crt'), issuer.cert);
+    writeFileSync(join(dir.path, 'ca.key'), issuer.key);
+    const ca = ['ca', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key'];
+    revoked.forEach((r, i) => {
+      writeFileSync(join(dir.path, `r${i}.crt`), r.cert);
+      openssl(dir.path, [...ca, '-revoke', `r${i}.crt`]);
+    });
+    openssl(dir.path, [...ca, '-gencrl', '-out', 'crl.pem']);
+    return readFileSync(join(dir.path, 'crl.pem'), 'utf8');
+  } finally {
+    dir.remove();
+  }
 }

@@ -1,6 +1,7 @@
 import type { EndpointSlice } from '../../src/domain/endpoints.ts';
 import type { Route, RouteTLS } from '../../src/domain/route.ts';
 import type { ConfigSettings } from '../../src/config/settings.ts';
+import { DEFAULT_HTTP } from './router-options.ts';
 
 /** A plain HTTP route with every field defaulted; override what a test is about. */
 export function route(overrides: Partial<Route> & { name: string }): Route {
@@ -58,6 +59,8 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     bindAddress: '127.0.0.1',
     httpPort: 10080,
     httpsPort: 10443,
+    ipMode: 'v4',
+    proxyProtocol: false,
     maxConnections: 1000,
     threads: undefined,
     hardStopAfterMs: undefined,
@@ -79,6 +82,9 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       inspectDelayMs: 5000,
     },
     loadBalanceAlgorithm: 'random',
+    tcpBalanceAlgorithm: 'source',
+    shuffleServers: false,
+    serverOrderSeed: undefined,
     checkIntervalMs: 5000,
     cookieName: undefined,
     sparesPerShape: 0,
@@ -90,6 +96,8 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       maxVersion: undefined,
       dhParamBits: 2048,
       http2: true,
+      curves: undefined,
+      clientCertificates: undefined,
       ticketKeysPath: '/tmp/router-test/certs/tls-ticket-keys',
     },
     monitorUri: undefined,
@@ -104,6 +112,8 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
       httpIgnoreProbes: false,
       uniqueId: undefined,
     },
+    http: DEFAULT_HTTP,
+    errorPages: { page503: undefined, page404: undefined },
     ...overrides,
   };
 }

@@ -1,13 +1,26 @@
 import { resolveCiphers } from '../../src/config/ciphers.ts';
 import { DEFAULT_MANIFESTS_DIR } from '../../src/cli/table/routing.ts';
 import type { RouterOptions } from '../../src/options.ts';
+import type { HttpOptions } from '../../src/traffic-options.ts';
 import { admissionSettings } from './admission.ts';
+
+/** What the HTTP frontends do to traffic when no setting says otherwise. */
+export const DEFAULT_HTTP: HttpOptions = {
+  forwardedHeaders: 'append',
+  compressionTypes: undefined,
+  capture: { request: [], response: [], cookie: undefined },
+  headerActions: { request: [], response: [] },
+  h1CaseAdjust: [],
+  contStats: false,
+  abortOnClose: false,
+  stripClientSslHeaders: true,
+};
 
 /** The options router runs with when given no flags and an empty environment. */
 export const DEFAULT_OPTIONS: RouterOptions = {
   ingress: undefined,
   source: { kind: 'manifests', dir: DEFAULT_MANIFESTS_DIR },
-  listen: { bindAddress: '', httpPort: 80, httpsPort: 443 },
+  listen: { bindAddress: '', httpPort: 80, httpsPort: 443, ipMode: 'v4', proxyProtocol: false },
   haproxy: {
     maxConnections: 50000,
     threads: undefined,
@@ -15,6 +28,8 @@ export const DEFAULT_OPTIONS: RouterOptions = {
     bufSize: 32768,
     maxRewrite: 8192,
     loadBalanceAlgorithm: 'random',
+    tcpBalanceAlgorithm: 'source',
+    shuffleServers: false,
     checkIntervalMs: 5000,
     cookieName: undefined,
   },
@@ -48,7 +63,11 @@ export const DEFAULT_OPTIONS: RouterOptions = {
     maxVersion: undefined,
     dhParamBits: 2048,
     http2: true,
+    curves: undefined,
+    clientCertificates: undefined,
   },
+  http: DEFAULT_HTTP,
+  errorPages: { page503: undefined, page404: undefined },
   operatorTls: {
     defaultCertificate: { kind: 'generate' },
     defaultDestinationCaPath: '/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt',
@@ -113,7 +132,7 @@ export function resolveCiphersOrThrow(name: string): string {
   return r.ciphers;
 }
 
-type Group = 'listen' | 'haproxy' | 'timeouts' | 'tls' | 'operatorTls' | 'admission';
+type Group = 'listen' | 'haproxy' | 'timeouts' | 'tls' | 'http' | 'errorPages' | 'operatorTls' | 'admission';
 
 /** The defaults with some fields of one option group replaced. */
 function withGroup<G extends Group>(group: G) {
@@ -125,5 +144,6 @@ export const withListen = withGroup('listen');
 export const withHaproxy = withGroup('haproxy');
 export const withTimeouts = withGroup('timeouts');
 export const withTls = withGroup('tls');
+export const withHttp = withGroup('http');
 export const withOperatorTls = withGroup('operatorTls');
 export const withAdmission = withGroup('admission');

@@ -24,7 +24,7 @@ function cnOf(peer: PeerCertificate | undefined): string | undefined {
  */
 export function tlsGet(
   port: number,
-  opts: { servername?: string; host: string; path?: string; alpn?: string[]; headers?: Record<string, string> },
+  opts: { servername?: string; host: string; path?: string; alpn?: string[]; headers?: Record<string, string>; clientCert?: { cert: string; key: string } },
 ): Promise<TlsAnswer> {
   return new Promise((resolve) => {
     let peer: PeerCertificate | undefined;
@@ -36,6 +36,7 @@ export function tlsGet(
       rejectUnauthorized: false,
       ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
       ALPNProtocols: opts.alpn ?? ['http/1.1'],
+      ...(opts.clientCert ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}),
     });
     const fail = (err: Error) =>
       resolve({ status: undefined, body: '', headers: {}, peerCN: cnOf(peer), peerSAN: peer?.subjectaltname, alpn, error: err.message });

@@ -177,6 +177,33 @@ export const ROUTING_FLAGS = {
     group: 'Selection & admission',
     help: 'Validate route certificates and keys and sanitise their PEM.',
   },
+  // openshift-router's upgrade validation flags routes a later OpenShift will not serve (SHA1 certificates once);
+  // since 4.16 its check finds nothing and only clears the condition it wrote before.
+  '--upgrade-validation': {
+    type: 'boolean',
+    env: ['UPGRADE_VALIDATION'],
+    default: 'true',
+    group: 'Selection & admission',
+    help: 'Manage the UnservableInFutureVersions route condition.',
+    ignored:
+      "no route router serves is unservable in a later version (SHA1 certificates are rejected at admission), so it writes no UnservableInFutureVersions condition; its status entry carries the Admitted condition alone, so one openshift-router left goes when router next writes that route's status",
+  },
+  '--debug-upgrade-validation-force-add-condition': {
+    type: 'boolean',
+    env: ['DEBUG_UPGRADE_VALIDATION_FORCE_ADD_CONDITION'],
+    default: 'false',
+    group: 'Selection & admission',
+    help: "openshift-router's test switch: add the UnservableInFutureVersions condition to every route.",
+    ignored: 'router writes no UnservableInFutureVersions condition',
+  },
+  '--debug-upgrade-validation-force-remove-condition': {
+    type: 'boolean',
+    env: ['DEBUG_UPGRADE_VALIDATION_FORCE_REMOVE_CONDITION'],
+    default: 'false',
+    group: 'Selection & admission',
+    help: "openshift-router's test switch: remove the UnservableInFutureVersions condition from every route.",
+    ignored: 'router writes no UnservableInFutureVersions condition',
+  },
 } as const satisfies FlagTable;
 
 export const ROUTING_ENV = {
