@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { captureLogs } from '../../test/support/log-capture.ts';
 import type { CheckResult } from '../haproxy/check-config.ts';
-import { BackgroundCheck, MIN_CHECK_INTERVAL_MS } from './background-check.ts';
+import { BackgroundCheck, CHECK_SPACING_FACTOR, MIN_CHECK_INTERVAL_MS } from './background-check.ts';
 import type { ConfigChecker } from './ports.ts';
 
 /** A checker whose checks end when the test says, with the answer it gives. */
@@ -81,5 +81,24 @@ describe('BackgroundCheck', () => {
     check.stop();
     await check.idle();
     expect(calls).toHaveLength(1);
+  });
+
+  test('a long check spaces the next one CHECK_SPACING_FACTOR times its duration out', async () => {
+    const starts: number[] = [];
+    const checker: ConfigChecker = {
+      async check() {
+        starts.push(performance.now());
+        // A check that takes 150 ms: the next may start 1.5 s after this one did, not MIN_CHECK_INTERVAL_MS.
+        if (starts.length === 1) await Bun.sleep(150);
+        return { ok: true, output: [] };
+      },
+    };
+    const check = new BackgroundCheck({ checker, onRefused: () => undefined, logger: captureLogs().logger });
+    check.written(1, '/g/1');
+    await Bun.sleep(0);
+    check.written(2, '/g/2');
+    await check.idle();
+    expect(starts).toHaveLength(2);
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(CHECK_SPACING_FACTOR * 150 - 20);
   });
 });

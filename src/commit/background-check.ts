@@ -1,8 +1,15 @@
 import type { Logger } from '../log.ts';
 import type { ConfigChecker } from './ports.ts';
 
-/** Checks no closer together than this: under steady churn, `haproxy -c` (≈0.4 s at 10,000 routes) takes at most part of a core. */
+/** Checks no closer together than this. */
 export const MIN_CHECK_INTERVAL_MS = 1000;
+/**
+ * And no more often than this many times their own duration apart:
+ * `haproxy -c` of a large configuration takes seconds of CPU (about 5 s at
+ * 10,000 routes with certificates, BENCHMARKS.md), so under steady churn
+ * the checks take at most a tenth of a core, whatever the size.
+ */
+export const CHECK_SPACING_FACTOR = 10;
 
 /**
  * `haproxy -c` of the generations the runtime path writes, in the
@@ -20,6 +27,7 @@ export class BackgroundCheck {
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastStart = Number.NEGATIVE_INFINITY;
+  private lastDuration = 0;
   private stopped = false;
   private waiters: (() => void)[] = [];
 
@@ -75,7 +83,7 @@ export class BackgroundCheck {
     if (this.running || this.timer) return;
     if (this.stopped || !this.pending) return this.settle();
     const now = this.deps.now ?? Date.now;
-    const wait = this.lastStart + MIN_CHECK_INTERVAL_MS - now();
+    const wait = this.lastStart + Math.max(MIN_CHECK_INTERVAL_MS, CHECK_SPACING_FACTOR * this.lastDuration) - now();
     if (wait > 0) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -88,7 +96,10 @@ export class BackgroundCheck {
     const target = this.pending;
     this.pending = undefined;
     this.lastStart = now();
+    // Real time, whatever clock the spacing is counted in: it is haproxy's cost that sets it.
+    const started = performance.now();
     this.running = this.run(target).finally(() => {
+      this.lastDuration = performance.now() - started;
       this.running = undefined;
       this.kick();
     });
