@@ -12,8 +12,8 @@ describe('workerStep', () => {
   test.each([
     ['still on the old ring: add the key', ['a', 'b', 'c'], 'add-key'],
     ['already loaded the new file: nothing', ['b', 'c', 'n'], 'has-them'],
-    ['anything else: out of step until its next load', ['x', 'y', 'z'], 'out-of-step'],
-    ['no keys at all (no such file in the worker)', [], 'out-of-step'],
+    ['anything else: every key of the file set again', ['x', 'y', 'z'], 'resync'],
+    ['no keys at all', [], 'resync'],
   ] as const)('%s', (_what, held, want) => {
     expect(workerStep(held, ['a', 'b', 'c'], ['b', 'c', 'n'])).toBe(want);
   });

@@ -16,15 +16,17 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
 /**
  * What the running worker needs once the file holds `after`: the key added
  * if it still holds `before`, nothing if it loaded the new file meanwhile (a
- * reload or restart), and anything else means it is out of step until its
- * next load (adding a key then could drop one that tickets still need).
+ * reload or restart), and anything else (a reload raced an earlier
+ * rotation) a resync: every key of the file set in turn, which leaves the
+ * ring as a load of the file would. Without it the worker would keep its
+ * keys until its next load, which with runtime updates can be days.
  */
-export function workerStep(held: readonly string[], before: readonly string[], after: readonly string[]): 'add-key' | 'has-them' | 'out-of-step' {
+export function workerStep(held: readonly string[], before: readonly string[], after: readonly string[]): 'add-key' | 'has-them' | 'resync' {
   if (same(held, after)) return 'has-them';
-  return same(held, before) ? 'add-key' : 'out-of-step';
+  return same(held, before) ? 'add-key' : 'resync';
 }
 
-export type RotationOutcome = 'rotated' | 'worker-had-them' | 'worker-unreachable' | 'worker-out-of-step';
+export type RotationOutcome = 'rotated' | 'resynced' | 'worker-had-them' | 'worker-unreachable' | 'worker-out-of-step';
 
 export interface TicketKeyRotation {
   /** One rotation now: the file first, then the running worker. */
@@ -58,10 +60,13 @@ export function startTicketKeyRotation(opts: { path: string; adminSocket: string
     // A reload landing between this show and the set below would get the key twice: encryption moves one key
     // early and tickets of the key that left fall back to a full handshake, once; the next load reads the file.
     const step = workerStep(held, before, after);
-    if (step !== 'add-key') return step === 'has-them' ? 'worker-had-them' : 'worker-out-of-step';
-    // The command holds the key: errors are reported without it.
-    const reply = await socketCommand(opts.adminSocket, `set ssl tls-key ${opts.path} ${fresh}`).catch(() => 'no reply');
-    return reply.includes('TLS ticket key updated') ? 'rotated' : 'worker-out-of-step';
+    if (step === 'has-them') return 'worker-had-them';
+    for (const key of step === 'add-key' ? [fresh] : after) {
+      // The command holds the key: errors are reported without it.
+      const reply = await socketCommand(opts.adminSocket, `set ssl tls-key ${opts.path} ${key}`).catch(() => 'no reply');
+      if (!reply.includes('TLS ticket key updated')) return 'worker-out-of-step';
+    }
+    return step === 'add-key' ? 'rotated' : 'resynced';
   }
 
   const rotate = () => {
@@ -73,6 +78,7 @@ export function startTicketKeyRotation(opts: { path: string; adminSocket: string
     rotate().then(
       (outcome) => {
         if (outcome === 'worker-out-of-step') log.warn('the running haproxy did not take the new TLS ticket keys; it loads them from the file at its next reload');
+        else if (outcome === 'resynced') log.warn('the running haproxy held other TLS ticket keys than the file (a reload raced a rotation); it was given the file\'s keys');
         else log.info(`TLS ticket keys rotated (${outcome === 'worker-unreachable' ? 'haproxy loads them when it starts' : 'live'})`);
       },
       (err: unknown) => log.error(`rotating the TLS ticket keys failed: ${errorMessage(err)}`),

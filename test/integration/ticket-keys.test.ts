@@ -96,6 +96,17 @@ describe('TLS ticket keys rotated while running', () => {
     expect(await rotation.rotate()).toBe('rotated');
     expect(await sClient(t.httpsPort, { sessIn: 'second' })).toBe('New');
   });
+
+  test('a worker whose ring differs from the file (a reload raced a rotation) gets the file\'s keys at the next rotation', async () => {
+    // A key nobody wrote to the file, as a reload landing between a rotation's file write and its `set` would leave.
+    const reply = await socketCommand(adminSocket, `set ssl tls-key ${keysPath} ${Buffer.alloc(48, 7).toString('base64')}`);
+    expect(reply).toContain('TLS ticket key updated');
+    expect(await workerKeys()).not.toEqual(await loadTicketKeys(keysPath));
+    expect(await rotation.rotate()).toBe('resynced');
+    expect(await workerKeys()).toEqual(await loadTicketKeys(keysPath));
+    expect(await sClient(t.httpsPort, { sessOut: 'third' })).toBe('New');
+    expect(await sClient(t.httpsPort, { sessIn: 'third' })).toBe('Reused');
+  });
 });
 
 describe('the router rotates on its own', () => {
