@@ -26,7 +26,7 @@ import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
 import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
-import { trustedEndpointFilter } from './config/endpoint-address.ts';
+import { trustedEndpointFilter } from './sources/endpoint-filter.ts';
 import { createSource } from './sources/create-source.ts';
 import type { IngressStatusWriter } from './status/ingress-status-writer.ts';
 import type { StatusWriter } from './status/status-writer.ts';

@@ -1,9 +1,5 @@
-import { quoteForMessage } from '../domain/quote.ts';
 import { cidrContains, type Cidr } from '../domain/cidr.ts';
-import type { EndpointSlice } from '../domain/endpoints.ts';
 import { ipBytes, parseIp, reachedIPv4, reachedText, type IpAddress } from '../domain/ip.ts';
-import type { Logger } from '../log.ts';
-import type { AddressFilter } from './route-servers.ts';
 
 /** Cloud metadata and platform endpoints that must never be reachable through a route. */
 const METADATA_V4: readonly (readonly number[])[] = [
@@ -86,47 +82,4 @@ export function apiRefusal(text: string, host: HostAddresses, policy: EndpointPo
   }
   if (policy.cidrs.length > 0 && !policy.cidrs.some((c) => cidrContains(c, ip))) return `outside --endpoint-cidrs ${policy.cidrs.map((c) => c.text).join(',')}`;
   return undefined;
-}
-
-/** How many slices' logged refusals are remembered; past it the oldest are forgotten (and logged again should they recur). */
-const REMEMBERED_SLICES = 10_000;
-
-/** A tenant's text in a log line: quoted, escaped, and short. */
-const quoted = (text: string) => quoteForMessage(text, 64);
-
-/**
- * An AddressFilter that logs each refused address once, naming its slice,
- * when it is first refused (again after it was let through in between), not
- * at every commit that leaves it out.
- */
-export function loggingFilter(refusal: (ip: string) => string | undefined, logger: Logger): AddressFilter {
-  const logged = new Map<string, Map<string, string>>();
-  return (ip: string, slice: EndpointSlice) => {
-    const key = `${slice.namespace}/${slice.name}`;
-    const reason = refusal(ip);
-    const seen = logged.get(key);
-    if (reason === undefined) {
-      seen?.delete(ip);
-      if (seen?.size === 0) logged.delete(key);
-      return true;
-    }
-    if (seen?.get(ip) !== reason) {
-      logger.warn(`endpoint address ${quoted(ip)} of slice ${key} (service ${slice.serviceName}) refused: ${reason}`);
-    }
-    // Re-inserted so the map's order is least recently refused first.
-    logged.delete(key);
-    logged.set(key, (seen ?? new Map()).set(ip, reason));
-    if (logged.size > REMEMBERED_SLICES) logged.delete(logged.keys().next().value as string);
-    return false;
-  };
-}
-
-/** The filter for endpoints from the API; the host's addresses are read at each call of `host` (see host-addresses.ts). */
-export function apiEndpointFilter(opts: { policy: EndpointPolicy; host: () => HostAddresses; logger: Logger }): AddressFilter {
-  return loggingFilter((ip) => apiRefusal(ip, opts.host(), opts.policy), opts.logger);
-}
-
-/** The filter for the manifest directory, written by the host's admin: any address haproxy reads as the router does. */
-export function trustedEndpointFilter(logger: Logger): AddressFilter {
-  return loggingFilter(syntaxRefusal, logger);
 }

@@ -1,5 +1,6 @@
 import type { RouterOptions } from '../options.ts';
-import { apiEndpointFilter, NO_HOST_ADDRESSES, trustedEndpointFilter } from '../config/endpoint-address.ts';
+import { NO_HOST_ADDRESSES } from '../config/endpoint-address.ts';
+import { apiEndpointFilter, trustedEndpointFilter } from './endpoint-filter.ts';
 import type { Source } from '../domain/events.ts';
 import type { Logger } from '../log.ts';
 import { IngressStatusWriter } from '../status/ingress-status-writer.ts';
