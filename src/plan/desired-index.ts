@@ -245,7 +245,12 @@ export class DesiredIndex {
       removeFrom(this.servingByPem, pem, key);
     }
     change.snis.add(serving.sni);
-    for (const other of this.servingByPem.get(pem) ?? []) {
+    // Another user's line changes only when it becomes, or stops being, the certificate's only user: with a
+    // wildcard certificate on thousands of routes, touching them all would make every change cost them all.
+    const users = this.servingByPem.get(pem);
+    const flipped = users?.size === (delta > 0 ? 2 : 1);
+    if (!users || !flipped) return;
+    for (const other of users) {
       const sni = this.contributions.get(other)?.serving?.sni;
       if (sni !== undefined) change.snis.add(sni);
     }

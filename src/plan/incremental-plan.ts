@@ -84,15 +84,14 @@ export function planIncremental(running: RunningIndex, desired: DesiredIndex, ch
 
   const assigned = new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name]));
   const leftBehind = [...change.routes].some(([key, c]) => c.after === undefined && running.routeBackend(key) !== undefined);
-  const crtKept = (e: CrtListEntry, others: readonly CrtListEntry[]) => others.some((o) => Bun.deepEquals(o, e));
   const patch: RunningPatch = {
     backends: fits.filter((f) => f.after !== f.before).map((f) => f.after),
     assigned,
     holds: assigned.size > 0 || leftBehind,
     checks: checks.slots,
     maps: maps.patch,
-    crtRemoved: crt.before.filter((e) => !crtKept(e, crt.after)).map((e) => e.certFile),
-    crtAdded: crt.after.filter((e) => !crtKept(e, crt.before)),
+    crtRemoved: crtNotIn(crt.before, crt.after).map((e) => e.certFile),
+    crtAdded: crtNotIn(crt.after, crt.before),
     ...certificateChanges(running, desired, change, fits, applied.settings),
   };
   const deletes = backendCommands.filter((c) => c.kind === 'del-server');
@@ -263,6 +262,17 @@ function crtChanges(running: RunningIndex, desired: DesiredIndex, change: Desire
   const after = snis.flatMap((sni) => desired.crtLines(sni).map((l) => l.entry));
   after.sort(compareCrtListEntries);
   return { before, after };
+}
+
+/** The lines of `lines` that `others` does not have, in linear time: a wildcard certificate's SNIs can be thousands. */
+function crtNotIn(lines: readonly CrtListEntry[], others: readonly CrtListEntry[]): CrtListEntry[] {
+  const key = ({ certFile, sni, alpn, ...rest }: CrtListEntry) => {
+    // A field added to CrtListEntry must join the key: this stops compiling until it does.
+    rest satisfies Record<string, never>;
+    return `${certFile}\n${sni}\n${alpn}`;
+  };
+  const kept = new Set(others.map(key));
+  return lines.filter((e) => !kept.has(key(e)));
 }
 
 /** The certificate files the new crt-list lines name. */
