@@ -22,7 +22,8 @@ describe('AccessLog', () => {
     const other: string[] = [];
     const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
     access.line('@access be_http:demo:hello a');
-    access.serve(model([backend('be_http:demo:hello', [], { routeKey: 'demo/hello' }), backend('be_edge_http:_spare:3', [], { routeKey: 'shop/cart' }), backend('be_tcp:_spare:1', [], { routeKey: '' })]));
+    // In name order, as a model keeps them.
+    access.serve(model([backend('be_edge_http:_spare:3', [], { routeKey: 'shop/cart' }), backend('be_http:demo:hello', [], { routeKey: 'demo/hello' }), backend('be_tcp:_spare:1', [], { routeKey: '' })]));
     access.line('@access be_http:demo:hello b');
     access.line('@access be_edge_http:_spare:3 c');
     access.line('@access openshift_default d');
@@ -36,6 +37,24 @@ describe('AccessLog', () => {
       { level: 'info', tag: 'access', msg: 'e' },
     ].map((r) => expect.objectContaining(r)));
     expect(other).toEqual(['Server be_http:demo:hello/ept is DOWN']);
+  });
+});
+
+describe('AccessLog route lookup', () => {
+  test('a spare that changes hands names its new route from the next model on; a backend the model lacks names none', () => {
+    const logs = captureLogs();
+    const access = new AccessLog(logs.logger.withTag('access'), () => {});
+    const spare = (routeKey: string) => backend('be_http:_spare:1', [], { routeKey });
+    access.serve(model([spare('shop/cart'), backend('be_http:a:a', [], { routeKey: 'a/a' }), backend('be_http:z:z', [], { routeKey: 'z/z' })]));
+    access.line('@access be_http:_spare:1 one');
+    access.serve(model([spare('blog/post'), backend('be_http:a:a', [], { routeKey: 'a/a' })]));
+    access.line('@access be_http:_spare:1 two');
+    access.line('@access be_http:z:z three');
+    expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
+      ['one', 'shop'],
+      ['two', 'blog'],
+      ['three', undefined],
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ACCESS_LOG_MARK } from '../config/log-config.ts';
-import type { ConfigModel } from '../config/model.ts';
+import type { BackendModel, ConfigModel } from '../config/model.ts';
+import { compareText } from '../domain/compare.ts';
 import { LogLevels } from 'consola';
 import { recordOutput, type Logger } from '../log.ts';
 import { AccessRecords, type Fields } from './access-records.ts';
@@ -33,6 +34,21 @@ export function readAccessLine(line: string): AccessLine | undefined {
   return { backend: line.slice(PREFIX.length, end), text: line.slice(end + 1) };
 }
 
+/** The route of a backend, by binary search: the model keeps its backends in name order. */
+function routeFields(backends: readonly BackendModel[], name: string): Fields | undefined {
+  let low = 0;
+  let high = backends.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareText((backends[mid] as BackendModel).name, name) < 0) low = mid + 1;
+    else high = mid;
+  }
+  const backend = backends[low];
+  if (backend?.name !== name) return undefined;
+  const slash = backend.routeKey.indexOf('/');
+  return slash > 0 ? { namespace: backend.routeKey.slice(0, slash), route: backend.routeKey.slice(slash + 1) } : undefined;
+}
+
 /**
  * Relays haproxy's log channel: access-log lines become records of the
  * router's log (tag `access`), with the namespace and name of the route
@@ -40,9 +56,10 @@ export function readAccessLine(line: string): AccessLine | undefined {
  * included); other lines go to `other`.
  */
 export class AccessLog {
-  private routes = new Map<string, Fields>();
+  /** The routes of backends looked up since the worker's model last changed. */
+  private routes = new Map<string, Fields | undefined>();
   private served: ConfigModel | undefined;
-  private lastBackend: { name: Buffer; fields: Fields | undefined; routes: Map<string, Fields> } | undefined;
+  private lastBackend: { name: Buffer; fields: Fields | undefined; routes: Map<string, Fields | undefined> } | undefined;
   /** The way for lines of printable ASCII, almost all of them; undefined when the log takes no info records. */
   private readonly records: AccessRecords | undefined;
 
@@ -54,16 +71,23 @@ export class AccessLog {
     this.records = output && new AccessRecords(output, log.options.defaults.tag ?? '');
   }
 
-  /** The route each backend of what the worker runs serves (spares a route took included; other spares, none). */
+  /**
+   * What the worker runs, for the route each backend serves (spares a route
+   * took included; other spares, none). Looked up as lines name backends:
+   * indexing every backend at each commit would cost each change the
+   * number of routes.
+   */
   serve(running: ConfigModel): void {
     if (running === this.served) return;
     this.served = running;
-    const routes = new Map<string, Fields>();
-    for (const { name, routeKey } of running.backends) {
-      const slash = routeKey.indexOf('/');
-      if (slash > 0) routes.set(name, { namespace: routeKey.slice(0, slash), route: routeKey.slice(slash + 1) });
-    }
-    this.routes = routes;
+    this.routes = new Map();
+  }
+
+  private routeOf(backend: string): Fields | undefined {
+    if (this.routes.has(backend)) return this.routes.get(backend);
+    const fields = this.served && routeFields(this.served.backends, backend);
+    this.routes.set(backend, fields);
+    return fields;
   }
 
   /** Whole lines as read from the channel (blank ones and trailing whitespace dropped). */
@@ -95,7 +119,7 @@ export class AccessLog {
     const last = this.lastBackend;
     if (last && bytes.compare(last.name, 0, last.name.length, start, end) === 0 && last.routes === this.routes) return last.fields;
     const name = bytes.toString('latin1', start, end);
-    const fields = this.routes.get(name);
+    const fields = this.routeOf(name);
     this.lastBackend = { name: Buffer.from(name, 'latin1'), fields, routes: this.routes };
     return fields;
   }
@@ -105,7 +129,7 @@ export class AccessLog {
     const access = readAccessLine(line);
     if (!access) return this.other(line);
     if (this.log.level < LogLevels.info) return;
-    const fields = this.routes.get(access.backend);
+    const fields = this.routeOf(access.backend);
     if (fields) this.log.info(access.text, fields);
     else this.log.info(access.text);
   };
