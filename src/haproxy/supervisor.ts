@@ -9,6 +9,7 @@ import { stopMaster, type StopMode } from './stop-master.ts';
 import { hasExited } from './subprocess.ts';
 import {
   PROC_POLL_INTERVAL_MS,
+  PROC_POLL_MAX_INTERVAL_MS,
   RELOAD_TIMEOUT_MS,
   RESTART_BACKOFF_INITIAL_MS,
   RESTART_BACKOFF_MAX_MS,
@@ -259,10 +260,10 @@ export class HaproxySupervisor {
     abort: () => boolean = () => false,
   ): Promise<ProcState | undefined> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && !hasExited(proc) && !abort()) {
+    for (let pause = PROC_POLL_INTERVAL_MS; Date.now() < deadline && !hasExited(proc) && !abort(); pause = Math.min(pause * 1.25, PROC_POLL_MAX_INTERVAL_MS)) {
       const state = await this.procState();
       if (state && done(state)) return state;
-      await Bun.sleep(PROC_POLL_INTERVAL_MS);
+      await Bun.sleep(pause);
     }
     return undefined;
   }

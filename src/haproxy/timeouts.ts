@@ -10,8 +10,14 @@ export const CONFIG_CHECK_TIMEOUT_MS = 60_000;
 /** From spawn (or reload) until the master lists a new worker. */
 export const START_TIMEOUT_MS = 30_000;
 export const RELOAD_TIMEOUT_MS = 30_000;
-/** Poll period while waiting for the master to report a new worker. */
+/**
+ * Poll period while waiting for the master to report a new worker: the
+ * first, then a quarter longer each time up to the cap. A small config
+ * loads in tens of milliseconds; at 10,000 routes a load takes seconds, and
+ * a fixed 20 ms was hundreds of master connections per reload.
+ */
 export const PROC_POLL_INTERVAL_MS = 20;
+export const PROC_POLL_MAX_INTERVAL_MS = 250;
 /** One command on the master or admin socket. */
 export const SOCKET_COMMAND_TIMEOUT_MS = 10_000;
 /*
