@@ -34,14 +34,38 @@ export function rawLister(transport: KubeTransport, c: Collection): ListPageFn<K
     if (_continue) url.searchParams.set('continue', _continue);
     const res = await transport.kubeFetch(url);
     if (!res.ok) throw await statusErrorFromResponse(res);
-    return (await res.json()) as KubernetesListObject<KubernetesObject>;
+    const list = (await res.json()) as KubernetesListObject<KubernetesObject>;
+    for (const item of list.items ?? []) withoutManagedFields(item);
+    return list;
   };
+}
+
+/**
+ * Drops metadata.managedFields, in place: often half of an object's size
+ * on a real cluster, read by nothing here, and every listed or watched
+ * object is kept (the informer's cache, the records status writes start
+ * from). A status write without them leaves the server's as they are.
+ */
+export function withoutManagedFields(object: unknown): void {
+  const metadata = (object as { metadata?: { managedFields?: unknown } } | null)?.metadata;
+  if (metadata && typeof metadata === 'object' && 'managedFields' in metadata) delete metadata.managedFields;
 }
 
 /** The same selectors on every watch request (ListWatch passes only resourceVersion and bookmarks). */
 export function selectingWatcher(watch: Watcher, c: Collection): Watcher {
   const extra = selectors(c);
-  return { watch: (path, query, callback, done) => watch.watch(path, { ...query, ...extra }, callback, done) };
+  return {
+    watch: (path, query, callback, done) =>
+      watch.watch(
+        path,
+        { ...query, ...extra },
+        (phase, object, event) => {
+          withoutManagedFields(object);
+          callback(phase, object, event);
+        },
+        done,
+      ),
+  };
 }
 
 /** `/api/v1` or `/apis/<group>/<version>`, scoped to a namespace when given. */
