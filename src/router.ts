@@ -23,6 +23,7 @@ import { readStatsCredentials } from './http/credentials.ts';
 import { startObservability } from './http/observability.ts';
 import { checkWorkingDir, prepareWorkingDir } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
+import { IdleCollector } from './lifecycle/idle-collector.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
 import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
@@ -233,10 +234,12 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     commitListeners = [];
     for (const l of listeners) l(outcome);
   };
+  const collector = new IdleCollector({ collect: () => Bun.gc(true), rss: () => process.memoryUsage.rss(), now: () => performance.now() });
   const scheduler = new CommitScheduler(
     async () => {
       try {
         const outcome = await committer.commit();
+        collector.committed();
         notifyCommit(outcome);
         return outcome;
       } catch (err) {
@@ -277,6 +280,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
+    collector.stop();
     committer.stop();
     await observability.stop();
   };
