@@ -1,8 +1,5 @@
-import { randomInt } from 'node:crypto';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { createRenderer } from './config/render.ts';
-import { INTERNAL_HEALTH_PATH, type ConfigSettings } from './config/settings.ts';
-import { statsPageSettings, type StatsAuth } from './config/stats-page.ts';
 import { createCommitter } from './commit/committer.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
@@ -37,6 +34,7 @@ import { createRuntimeClient, type RuntimeClient } from './haproxy/runtime-api/r
 import { CommitScheduler } from './state/commit-scheduler.ts';
 import { validateRouteTls } from './tls/validate-route-tls.ts';
 import { RouterState } from './state/router-state.ts';
+import { settingsFromOptions, type ResolvedFiles } from './router-settings.ts';
 
 export interface RunningRouter {
   /** Resolves once every change seen so far is committed (tests await it). */
@@ -74,32 +72,6 @@ export interface RouterDeps {
 
 /** Delay before a commit that threw is tried again. */
 const COMMIT_RETRY_MS = 2000;
-
-/** Files the router writes once at start and the config names. */
-export interface ResolvedFiles {
-  ticketKeysPath: string;
-}
-
-export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths, files: ResolvedFiles, statsAuth?: StatsAuth): ConfigSettings {
-  return {
-    ...options.listen,
-    ...options.haproxy,
-    timeouts: options.timeouts,
-    tls: { ...options.tls, ticketKeysPath: files.ticketKeysPath },
-    logging: options.haproxyLog,
-    http: options.http,
-    errorPages: options.errorPages,
-    serverOrderSeed: options.haproxy.shuffleServers ? randomInt(2 ** 31) : undefined,
-    // Spares are only ever taken over through the runtime API.
-    sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
-    adminSocketPath: paths.adminSocket,
-    certDir: paths.certDir,
-    sniSocketPath: paths.sniSocket,
-    noSniSocketPath: paths.noSniSocket,
-    monitorUri: options.stats.listen && options.stats.server === 'router' ? INTERNAL_HEALTH_PATH : undefined,
-    statsPage: statsPageSettings(options.stats, statsAuth),
-  };
-}
 
 /**
  * Wires sources -> state -> scheduler -> commit -> haproxy and returns once

@@ -12,7 +12,7 @@ import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import type { Logger } from '../log.ts';
 import type { RouterOptions } from '../options.ts';
 import { desiredConfig, type DesiredConfig } from '../plan/desired-config.ts';
-import { settingsFromOptions } from '../router.ts';
+import { settingsFromOptions } from '../router-settings.ts';
 import { workingPaths } from '../working-paths.ts';
 import type { Collected } from './collect.ts';
 
