@@ -15,6 +15,8 @@ describe('committer: what haproxy or the disk refuses', () => {
     const edge = route({ name: 'e', tls: routeTls('edge', { certificate: 'CERT', key: 'KEY' }) });
     h.put(A, ONE_POD);
     h.put(edge, slice('e', ['10.0.0.9']));
+    // The first start goes without a separate check; the check comes after the start fails.
+    h.haproxy.startFailures.push('haproxy exited (code 1)');
     h.checker.answers.push({ ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] });
     const c = h.committer({ runtimeUpdates: false });
     const refused = await c.commit();
@@ -63,6 +65,7 @@ describe('committer: what haproxy or the disk refuses', () => {
       h.put(fixed);
       return refusal;
     };
+    h.haproxy.startFailures.push('haproxy exited (code 1)');
     const c = h.committer({ runtimeUpdates: false });
     expect((await c.commit()).quarantined).toEqual(['default/e']);
     expect([...(await c.commit()).admitted.values()].map((r) => r.name)).toEqual(['a', 'e']);
@@ -78,16 +81,26 @@ describe('committer: what haproxy or the disk refuses', () => {
     // A second committer on the same haproxy: its first load is a reload, which haproxy refuses.
     expect((await c2.commit()).result).toBe('rejected-by-haproxy');
     expect((await c2.commit()).result).toBe('unchanged');
-    expect(h.checker.checked).toHaveLength(2);
+    // The first start was not checked apart (nothing served yet); the refused reload was, once.
+    expect(h.checker.checked).toHaveLength(1);
   });
 
   test('a check that could not run is retried later, not taken as a verdict', async () => {
     h.put(A, ONE_POD);
+    // A haproxy of a previous router serves: the first start is checked before it takes over.
+    h.haproxy.predecessor = true;
     h.checker.answers.push({ ok: false, output: ['cannot run haproxy: timeout'] });
     const c = h.committer();
     const outcome = await c.commit();
     expect(outcome.result).toBe('deferred');
     expect(outcome.retryAfterMs).toBe(2000);
     expect((await c.commit()).result).toBe('started');
+  });
+
+  test('a first start that fails for something else than the config fails the commit with its own error', async () => {
+    h.put(A, ONE_POD);
+    h.haproxy.startFailures.push('cannot bind socket 0.0.0.0:80');
+    await expect(h.committer().commit()).rejects.toThrow('cannot bind socket 0.0.0.0:80');
+    expect(h.checker.checked).toHaveLength(1);
   });
 });

@@ -27,12 +27,31 @@ afterEach(async () => {
 const deps = (): LoaderDeps => ({ writer, checker, haproxy, loadStarting: () => starts++, now: () => 0 });
 
 describe('loadConfiguration', () => {
-  test('the first load starts haproxy on the checked generation', async () => {
+  test('the first load with nothing serving starts haproxy without a separate check: its own load checks', async () => {
     const { result } = await loadConfiguration(deps(), files);
     expect(result).toEqual({ kind: 'started', generation: 1 });
     expect(writer.active).toBe(1);
-    expect(checker.checked).toEqual(['/memory/1/haproxy.config']);
+    expect(checker.checked).toEqual([]);
     expect(starts).toBe(1);
+  });
+
+  test('a first start that fails is checked: a refusal is a verdict, any other failure stays the start\'s error', async () => {
+    haproxy.startFailures.push('haproxy exited (code 1)');
+    checker.answers.push({ ok: false, output: ['[ALERT] bad'] });
+    expect((await loadConfiguration(deps(), files)).result).toEqual({ kind: 'refused', output: ['[ALERT] bad'] });
+    expect(checker.checked).toEqual(['/memory/1/haproxy.config']);
+    expect(starts).toBe(0);
+    haproxy.startFailures.push('cannot bind socket');
+    await expect(loadConfiguration(deps(), files)).rejects.toThrow('cannot bind socket');
+  });
+
+  test('with a previous haproxy still serving, the first load is checked before it takes over', async () => {
+    haproxy.predecessor = true;
+    checker.answers.push({ ok: false, output: ['[ALERT] bad'] });
+    expect((await loadConfiguration(deps(), files)).result).toEqual({ kind: 'refused', output: ['[ALERT] bad'] });
+    expect(haproxy.starts).toBe(0);
+    expect((await loadConfiguration(deps(), files)).result.kind).toBe('started');
+    expect(checker.checked).toHaveLength(2);
   });
 
   test('later loads reload the running haproxy', async () => {
@@ -54,6 +73,7 @@ describe('loadConfiguration', () => {
   });
 
   test('a check that could not run (no alert) is not a verdict', async () => {
+    haproxy.predecessor = true;
     checker.answers.push({ ok: false, output: ['cannot run haproxy: ENOENT'] });
     expect((await loadConfiguration(deps(), files)).result.kind).toBe('unchecked');
     expect(haproxy.starts).toBe(0);

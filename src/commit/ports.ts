@@ -10,6 +10,8 @@ export interface HaproxyProcess {
   readonly supervising: boolean;
   /** A master is up right now. */
   readonly running: boolean;
+  /** A haproxy of this working dir is still serving: the next start takes over from it. */
+  servingPredecessor(): boolean;
   /** Starts haproxy on the active configuration; rejects with haproxy's alerts if it cannot. */
   start(): Promise<void>;
   /** Reloads the active configuration. */

@@ -114,6 +114,10 @@ export class HaproxySupervisor {
    * haproxy's own alerts if it cannot start. A master a previous router of
    * this working dir left serving is taken over, not stopped.
    */
+  servingPredecessor(): boolean {
+    return findPredecessor(this.opts.pidFile, this.opts.masterSocketPath) !== undefined;
+  }
+
   start(): Promise<void> {
     const predecessor = this.stopping ? undefined : findPredecessor(this.opts.pidFile, this.opts.masterSocketPath);
     const starting = takeOverOrStart(predecessor, this.opts.adminSocketPath, (from) => this.launch(from), () => this.stopping, this.log);

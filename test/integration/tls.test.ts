@@ -182,6 +182,25 @@ describe('a certificate haproxy refuses, with extended validation off', () => {
       await r.stop();
     }
   });
+
+  test('there at the first start (which haproxy loads without a separate check): the route is rejected alone, the rest starts', async () => {
+    const weak = makeLeaf(ca, { dnsNames: ['weak.example.com'], keyType: 'rsa', rsaBits: 1024 });
+    const r = await startTestRouter({
+      args: ['--extended-validation=false'],
+      manifests: {
+        'edge.json': routeJson({ name: 'edge', host: 'edge.example.com', tls: { termination: 'edge', certificate: edgeCert.cert, key: edgeCert.key } }),
+        'weak.json': routeJson({ name: 'weak', host: 'weak.example.com', service: 'edge', tls: { termination: 'edge', certificate: weak.cert, key: weak.key } }),
+        'eps.yaml': eps('edge', plain),
+      },
+    });
+    try {
+      expect(r.router.lastCommit()?.result).toBe('started');
+      expect(r.router.lastCommit()?.rejections.get('default/weak')?.message).toContain('haproxy refused');
+      expect((await tlsGet(r.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com' })).status).toBe(200);
+    } finally {
+      await r.stop();
+    }
+  });
 });
 
 describe('strict SNI', () => {

@@ -87,6 +87,10 @@ export class FakeHaproxy implements HaproxyProcess {
   reloads = 0;
   /** Answers for the next reloads, in order; once used up, reloads succeed. */
   readonly reloadAnswers: ReloadResult[] = [];
+  /** Errors the next starts reject with, in order (as a master that exits on a config it refuses); once used up, starts succeed. */
+  readonly startFailures: string[] = [];
+  /** A haproxy of a previous router still serves: a start takes over from it. */
+  predecessor = false;
   private pid = 100;
 
   constructor(
@@ -94,7 +98,13 @@ export class FakeHaproxy implements HaproxyProcess {
     private readonly socketPath: string,
   ) {}
 
+  servingPredecessor(): boolean {
+    return this.predecessor;
+  }
+
   async start(): Promise<void> {
+    const failure = this.startFailures.shift();
+    if (failure !== undefined) throw new Error(failure);
     await this.load();
     this.starts++;
     this.supervising = true;
