@@ -7,9 +7,8 @@ import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
 import { hasExited } from './subprocess.ts';
+import { pollMaster } from './poll-master.ts';
 import {
-  PROC_POLL_INTERVAL_MS,
-  PROC_POLL_MAX_INTERVAL_MS,
   RELOAD_TIMEOUT_MS,
   RESTART_BACKOFF_INITIAL_MS,
   RESTART_BACKOFF_MAX_MS,
@@ -149,7 +148,7 @@ export class HaproxySupervisor {
     });
     void proc.exited.then((code) => this.onExit(master, code));
     // Until the new master binds the master socket, a predecessor's may still answer there: only our master's word counts.
-    const state = await this.waitFor((s) => s.masterPid === proc.pid && s.workerPids.length > 0, START_TIMEOUT_MS, proc, () => this.stopping);
+    const state = await pollMaster(() => this.procState(), (s) => s.masterPid === proc.pid && s.workerPids.length > 0, START_TIMEOUT_MS, proc, () => this.stopping);
     if (this.stopping) {
       proc.kill('SIGKILL');
       await proc.exited;
@@ -193,7 +192,7 @@ export class HaproxySupervisor {
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
     this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
-    const after = await this.waitFor((s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc);
+    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc);
     if (!after) return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
@@ -255,21 +254,6 @@ export class HaproxySupervisor {
     const listeners = this.readyListeners;
     this.readyListeners = [];
     for (const l of listeners) l();
-  }
-
-  private async waitFor(
-    done: (s: ProcState) => boolean,
-    timeoutMs: number,
-    proc: Bun.Subprocess,
-    abort: () => boolean = () => false,
-  ): Promise<ProcState | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (let pause = PROC_POLL_INTERVAL_MS; Date.now() < deadline && !hasExited(proc) && !abort(); pause = Math.min(pause * 1.25, PROC_POLL_MAX_INTERVAL_MS)) {
-      const state = await this.procState();
-      if (state && done(state)) return state;
-      await Bun.sleep(pause);
-    }
-    return undefined;
   }
 
   private onExit(master: Master, code: number | null): void {

@@ -1,4 +1,3 @@
-import { basename, join } from 'node:path';
 import { sameBackendLines, planBackend } from './backend-plan.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
@@ -6,11 +5,10 @@ import { planChecks } from './check-plan.ts';
 import type { MapCommand, RuntimeCommand } from './commands.ts';
 import type { DesiredChange, DesiredIndex } from './desired-index.ts';
 import { held } from './fit-to-running.ts';
+import { certificateChanges, crtCertificates, crtChanges, crtNotIn } from './incremental-certificates.ts';
 import type { RunningIndex, RunningPatch } from './running-index.ts';
-import { certificatePath } from '../config/certificates.ts';
 import { checkKey, checksRun, profileOf, sameProfile, serverCheckKey, type CheckProfile, type TrackOf } from '../config/check-servers.ts';
-import { compareCrtListEntries } from '../config/build-model.ts';
-import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry } from '../config/model.ts';
+import type { BackendModel, CheckServerModel, ConfigModel } from '../config/model.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import { byName, compareText } from '../domain/compare.ts';
@@ -253,73 +251,4 @@ function mapChanges(running: RunningIndex, desired: DesiredIndex, change: Desire
     else upserts.push(old === undefined ? { kind: 'add-map', map, key, value } : { kind: 'set-map', map, key, value });
   }
   return { patch, upserts, removals };
-}
-
-/** The crt-list lines of the SNIs the change touched, as they run and as they should. */
-function crtChanges(running: RunningIndex, desired: DesiredIndex, change: DesiredChange): { before: CrtListEntry[]; after: CrtListEntry[] } {
-  const snis = [...change.snis].sort(compareText);
-  const before = snis.flatMap((sni) => running.crtLines(sni));
-  const after = snis.flatMap((sni) => desired.crtLines(sni).map((l) => l.entry));
-  after.sort(compareCrtListEntries);
-  return { before, after };
-}
-
-/** The lines of `lines` that `others` does not have, in linear time: a wildcard certificate's SNIs can be thousands. */
-function crtNotIn(lines: readonly CrtListEntry[], others: readonly CrtListEntry[]): CrtListEntry[] {
-  const key = ({ certFile, sni, alpn, ...rest }: CrtListEntry) => {
-    // A field added to CrtListEntry must join the key: this stops compiling until it does.
-    rest satisfies Record<string, never>;
-    return `${certFile}\n${sni}\n${alpn}`;
-  };
-  const kept = new Set(others.map(key));
-  return lines.filter((e) => !kept.has(key(e)));
-}
-
-/** The certificate files the new crt-list lines name. */
-function crtCertificates(lines: readonly CrtListEntry[], desired: DesiredIndex, settings: ConfigSettings): CertificateFile[] {
-  const files: CertificateFile[] = [];
-  for (const e of lines) {
-    const name = basename(e.certFile);
-    const file = desired.certificate(name);
-    if (file && certificatePath(settings.certDir, file) === e.certFile) files.push(file);
-  }
-  return files;
-}
-
-/**
- * The running model's certificate files after the change, as
- * certificatesInUse keeps them: every file an admitted route refers to,
- * and the CAs backends still on the worker verify by. Only files the
- * changed routes and backends name can come or go.
- */
-function certificateChanges(
-  running: RunningIndex,
-  desired: DesiredIndex,
-  change: DesiredChange,
-  fits: readonly Fit[],
-  settings: ConfigSettings,
-): Pick<RunningPatch, 'certificatesAdded' | 'certificatesRemoved'> {
-  const names = new Set<string>();
-  for (const c of change.routes.values()) for (const f of [...(c.before?.certificates ?? []), ...(c.after?.certificates ?? [])]) names.add(f.name);
-  const caDelta = new Map<string, number>();
-  const countCa = (b: BackendModel, sign: 1 | -1) => {
-    if (b.serverTls?.verify !== 'required') return;
-    caDelta.set(b.serverTls.caFile, (caDelta.get(b.serverTls.caFile) ?? 0) + sign);
-    names.add(basename(b.serverTls.caFile));
-  };
-  for (const f of fits) {
-    countCa(f.before, -1);
-    countCa(f.after, +1);
-  }
-  const certificatesAdded: CertificateFile[] = [];
-  const certificatesRemoved: string[] = [];
-  for (const name of [...names].sort(compareText)) {
-    const file = desired.certificate(name);
-    const has = running.hasCertificate(name);
-    const path = join(settings.certDir, name);
-    const wanted = file !== undefined || (has && running.caUse(path) + (caDelta.get(path) ?? 0) > 0);
-    if (file && !has) certificatesAdded.push(file);
-    else if (!wanted && has) certificatesRemoved.push(name);
-  }
-  return { certificatesAdded, certificatesRemoved };
 }
