@@ -28,6 +28,7 @@ import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { trustedEndpointFilter } from './config/endpoint-address.ts';
 import { createSource } from './sources/create-source.ts';
+import type { GatewayStatusWriter } from './status/gateway-status-writer.ts';
 import type { IngressStatusWriter } from './status/ingress-status-writer.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 import { verdictsOf } from './status/verdicts.ts';
@@ -53,6 +54,7 @@ export interface RunningRouter {
   readonly status: StatusWriter | undefined;
   /** The Ingress status writer, when Ingresses come from the API too. */
   readonly ingressStatus: IngressStatusWriter | undefined;
+  readonly gatewayStatus: GatewayStatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
   /** Resolves after the next commit completes (whatever its outcome). */
   nextCommit(): Promise<CommitOutcome | undefined>;
@@ -89,7 +91,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     http: options.http,
     errorPages: options.errorPages,
     serverOrderSeed: options.haproxy.shuffleServers ? randomInt(2 ** 31) : undefined,
-    deepWildcards: false,
+    deepWildcards: options.gatewayApi !== undefined,
     // Spares are only ever taken over through the runtime API.
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,
@@ -168,7 +170,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   });
   const state = new RouterState();
   const wiring = deps.source
-    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, hostAddresses: undefined }
+    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined }
     : createSource(options, deps.logger, deps.env, () => scheduler.request());
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
@@ -222,6 +224,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       },
       (outcome) => outcome.running && logs.serve(outcome.running),
       (outcome) => outcome.result !== 'failed' && wiring.ingressStatus?.update(outcome),
+      (outcome) => outcome.result !== 'failed' && wiring.gatewayStatus?.update(outcome),
     ],
     logger: deps.logger,
   });
@@ -275,6 +278,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     operatorFiles.stop();
     wiring.status?.stop();
     wiring.ingressStatus?.stop();
+    wiring.gatewayStatus?.stop();
     wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
@@ -300,6 +304,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     store,
     status: wiring.status,
     ingressStatus: wiring.ingressStatus,
+    gatewayStatus: wiring.gatewayStatus,
     lastCommit: () => last,
     reloadCounts: reloads.counts,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),
