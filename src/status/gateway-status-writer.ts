@@ -121,7 +121,8 @@ export class GatewayStatusWriter {
       const id = `Gateway ${key}`;
       const record = watch.records.get(id) as StatusObject | undefined;
       const gateway = t.gateways.get(key);
-      if (record === undefined || gateway === undefined) continue;
+      // A listener whose Secret is still being read cannot be judged yet.
+      if (record === undefined || gateway === undefined || listeners.some((l) => l.certificate === 'pending')) continue;
       const status = gatewayStatus(gateway, listeners, attached, this.opts.address);
       const generation = generationOf(record);
       out.set(id, (current, now) => {

@@ -186,6 +186,7 @@ export class GatewayWatch {
           watch.synced = true;
           this.translator.secretsChanged();
           this.refresh();
+          this.opts.onObjectChanged?.();
         },
         () => {},
       );
