@@ -11,14 +11,20 @@ import { followHostAddresses } from './host-addresses.ts';
 import { connectKube } from './kube/connect.ts';
 import { ManifestSource } from './manifest/manifest-source.ts';
 
+/** A manifest source on `dir` serving what the options ask for (Ingresses, Gateway API routes). */
+export function manifestSource(dir: string, options: RouterOptions, logger: Logger): ManifestSource {
+  const ingress = options.ingress && { controller: options.ingress.classController };
+  const gateway = options.gatewayApi && { controllerName: options.gatewayApi.controllerName, httpPort: options.listen.httpPort, httpsPort: options.listen.httpsPort };
+  return new ManifestSource({ dir, logger: logger.withTag('manifests'), ...(ingress ? { ingress } : {}), ...(gateway ? { gateway } : {}) });
+}
+
 /** The source the options name, the endpoint policy that goes with it, and the status writers when there are any. */
 export function createSource(options: RouterOptions, logger: Logger, env: Readonly<Record<string, string | undefined>> | undefined, requestCommit: () => void) {
   const src = options.source;
   const endpointLog = logger.withTag('endpoints');
-  const ingress = options.ingress && { controller: options.ingress.classController };
   if (src.kind === 'manifests') {
     // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
-    const source = new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests'), ...(ingress ? { ingress } : {}) });
+    const source = manifestSource(src.dir, options, logger);
     return { source: source as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined };
   }
   if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
