@@ -21,6 +21,13 @@ export interface ParentStatus {
   listeners: string[];
 }
 
+/** Generated route names in admission's messages, as their owners know them: `web_httproute_<hash>` is HTTPRoute web. */
+const GENERATED = /\b(?:route )?([a-z0-9.-]{1,63})_(httproute|tlsroute)_[0-9a-f]{16}\b/g;
+
+export function readableMessage(message: string): string {
+  return message.replace(GENERATED, (_all, name: string, kind: string) => `${kind === 'httproute' ? 'HTTPRoute' : 'TLSRoute'} ${name}`);
+}
+
 /** Every rule is dropped: the route is invalid as a whole, not partly. */
 function allDropped(c: GatewayRouteConversion): boolean {
   return c.dropped.length > 0 && !c.rulesLeft;
@@ -41,9 +48,9 @@ function accepted(c: GatewayRouteConversion, parent: ParentReport, admission: Ad
     else rejected.push(verdict.rejection);
   }
   const first = rejected[0];
-  if (first !== undefined && served === 0) return bad(first.reason, first.message);
+  if (first !== undefined && served === 0) return bad(first.reason, readableMessage(first.message));
   const notes = [...parent.notes];
-  if (first !== undefined) notes.push(`${rejected.length} of ${parent.routeKeys.length} host and path pairs are not served: ${first.message}`);
+  if (first !== undefined) notes.push(`${rejected.length} of ${parent.routeKeys.length} host and path pairs are not served: ${readableMessage(first.message)}`);
   return good('Accepted', boundedMessage(notes));
 }
 

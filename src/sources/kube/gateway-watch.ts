@@ -12,6 +12,7 @@ import type { Informer } from '../../kube-client/list-watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
 import type { Logger } from '../../log.ts';
 import type { Conversion } from '../convert.ts';
+import { sameValue } from '../same-value.ts';
 import { toGateway, toGatewayClass, toNamespaceLabels, toReferenceGrant } from '../gateway/convert-gateway.ts';
 import { toHTTPRoute, toTLSRoute } from '../gateway/convert-routes.ts';
 import { GatewayTranslator } from '../gateway/gateway-translator.ts';
@@ -58,6 +59,8 @@ export class GatewayWatch {
   readonly records = new Map<string, KubernetesObject>();
   private readonly secretWatches = new Map<string, { informer: Informer; synced: boolean }>();
   private readonly badObjects = new Set<string>();
+  /** What each object last converted to: a change of status alone (our own writes included) converts nothing again. */
+  private readonly applied = new Map<string, unknown>();
   private informers: Informer[] = [];
   private ready = false;
   private stopped = false;
@@ -152,8 +155,13 @@ export class GatewayWatch {
       if (deleted) this.records.delete(key);
       else this.records.set(key, obj);
     }
-    apply(converted?.ok ? converted.value : undefined);
-    this.refresh();
+    const value = converted?.ok ? converted.value : undefined;
+    if (value === undefined || !sameValue(value, this.applied.get(key))) {
+      if (value === undefined) this.applied.delete(key);
+      else this.applied.set(key, value);
+      apply(value);
+      this.refresh();
+    }
     if (this.ready) this.opts.onObjectChanged?.();
   }
 
@@ -171,6 +179,7 @@ export class GatewayWatch {
       w.informer.stop();
       this.secretWatches.delete(ns);
       this.translator.forgetSecrets(ns);
+      for (const key of [...this.applied.keys()]) if (key.startsWith(`Secret ${ns}/`)) this.applied.delete(key);
     }
     for (const ns of wanted) {
       if (this.secretWatches.has(ns)) continue;

@@ -128,6 +128,25 @@ describe('HTTPRoutes from the API', () => {
     expect((await t.get('same.example.com')).backend).toBe('route');
   });
 
+  test('HTTPRoutes of several namespaces share a host on different paths; on the same path the older keeps it', async () => {
+    const api = await bed.startApi();
+    for (const ns of ['a', 'b', 'c']) app(api.server, `web-${ns}`, ns);
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    t.api.server.create(gatewayClassObject());
+    t.api.server.create(gatewayObject({ name: 'gw', listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] }));
+    const route = (ns: string, path: string, creationTimestamp: string) =>
+      api.server.create(
+        httpRouteObject({ name: 'r', namespace: ns, creationTimestamp, parentRefs: [{ name: 'gw', namespace: 'default' }], hostnames: ['shared.example.com'], rules: [{ matches: [{ path: { type: 'PathPrefix', value: path } }], backendRefs: [{ name: `web-${ns}` }] }] }),
+      );
+    route('a', '/', '2020-01-01T00:00:00Z');
+    route('b', '/b', '2021-01-01T00:00:00Z');
+    route('c', '/', '2022-01-01T00:00:00Z');
+    await t.until('both paths are served', async () => (await t.get('shared.example.com', '/b/x')).backend === 'web-b');
+    expect(await answers(t, 'shared.example.com', ['/', '/b/x', '/c'])).toEqual({ '/': 'web-a', '/b/x': 'web-b', '/c': 'web-a' });
+    await t.untilWritten('the younger route on the same path is refused', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'c', 'r'))[0] === 'Accepted=False/HostAlreadyClaimed');
+    expect(routeParentConditions(api.server, 'HTTPRoute', 'c', 'r')?.[0]?.message).toBe('a route in another namespace holds shared.example.com and is older than HTTPRoute r');
+  });
+
   test('what the engine cannot serve yet is said in status, never served partly', async () => {
     const api = await bed.startApi();
     app(api.server, 'web');
