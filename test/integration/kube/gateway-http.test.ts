@@ -72,6 +72,10 @@ describe('HTTPRoutes from the API', () => {
     api.server.create(httpRouteObject({ name: 'blog', hostnames: ['blog.example.com'], rules: [{ backendRefs: [{ name: 'blog' }] }] }));
     await t.untilServed('blog.example.com', 'blog');
     expect([...t.router.reloadCounts]).toEqual([]);
+    // Status is written only on change: the new route changes the listener's count, not the first route's entry.
+    await t.untilWritten('the listener counts both', () => gatewayStatusOf(api.server, 'default', 'gw').listeners?.[0]?.attachedRoutes === 2);
+    const writes = (path: string) => api.server.requests.filter((r) => r.method === 'PUT' && r.path === `/apis/gateway.networking.k8s.io/v1/${path}/status`).length;
+    expect([writes('namespaces/default/httproutes/shop'), writes('namespaces/default/httproutes/blog'), writes('gatewayclasses/router')]).toEqual([1, 1, 1]);
   });
 
   test('3:1 weights hold within 0.1 over 200 requests; a weight change is served without a reload; weight 0 gets no traffic', async () => {

@@ -84,5 +84,10 @@ describe('Gateway API TLS', () => {
     expect((await tlsGet(t.httpsPort, { servername: 'pass.example.com', host: 'pass.example.com' })).peerSAN).toBe('DNS:pass.example.com');
     await t.untilWritten('the TLSRoute is accepted', () => brief(routeParentConditions(api.server, 'TLSRoute', 'default', 'pass')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
     expect(gatewayStatusOf(api.server, 'default', 'gw').listeners?.[0]?.supportedKinds.map((k) => k.kind)).toEqual(['TLSRoute']);
+
+    // A wildcard passes through names any number of labels deep.
+    api.server.create(tlsRouteObject({ name: 'deep', hostnames: ['*.deep.example.com'], backendRefs: [{ name: 'pass' }] }));
+    await t.until('a deep name is passed through', async () => (await tlsGet(t.httpsPort, { servername: 'a.b.deep.example.com', host: 'a.b.deep.example.com' })).headers['x-backend'] === 'pod');
+    expect((await tlsGet(t.httpsPort, { servername: 'deep.example.com', host: 'deep.example.com' })).status).not.toBe(200);
   });
 });
