@@ -54,6 +54,7 @@ export interface RunningRouter {
   readonly status: StatusWriter | undefined;
   /** The Ingress status writer, when Ingresses come from the API too. */
   readonly ingressStatus: IngressStatusWriter | undefined;
+  /** The Gateway API status writer, when Gateway API objects come from the API too. */
   readonly gatewayStatus: GatewayStatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
   /** Resolves after the next commit completes (whatever its outcome). */

@@ -45,6 +45,7 @@ export class GatewayStatusWriter {
   private readonly queue: WriteQueue;
   private readonly log: Logger;
   private committed = false;
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly opts: {
@@ -73,9 +74,13 @@ export class GatewayStatusWriter {
     this.refresh();
   }
 
-  /** An object changed on the server (its spec, or its status by someone else): look at every document again. */
+  /** An object changed on the server (its spec, or its status by someone else): look at every document again, once per burst. */
   recheck(): void {
-    if (this.committed) this.refresh();
+    if (!this.committed || this.recheckTimer !== undefined) return;
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      this.refresh();
+    }, 0);
   }
 
   idle(): Promise<void> {
@@ -83,6 +88,7 @@ export class GatewayStatusWriter {
   }
 
   stop(): void {
+    clearTimeout(this.recheckTimer);
     this.queue.stop();
   }
 
