@@ -44,8 +44,6 @@ export interface GatewayRouteConversion {
   dropped: string[];
   /** Some rule is served (when `dropped` names the others). */
   rulesLeft: boolean;
-  /** A rule uses a value the API does not define. */
-  unknownValue: boolean;
   /** Some host waits for a Secret to be read. */
   pending: boolean;
   /** `namespace/name` of the Services the route's backendRefs name, for the caller's index. */
@@ -155,7 +153,6 @@ export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): Gate
     resolvedRefs,
     dropped,
     rulesLeft: rules.length > 0,
-    unknownValue: plan.unknownValue,
     pending: hosts.pending,
     services: [...services],
   };
@@ -182,7 +179,6 @@ export function convertTLSRoute(route: TLSRoute, ctx: ConversionContext): Gatewa
     resolvedRefs: resolved.unresolved ?? RESOLVED,
     dropped,
     rulesLeft: resolved.unsupported === undefined,
-    unknownValue: false,
     pending: hosts.pending,
     services: route.backendRefs.map((b) => `${b.namespace ?? route.namespace}/${b.name}`),
   };

@@ -13,8 +13,6 @@ export interface ServedMatch {
   /** The route path: "" for the whole host. */
   path: string;
   exact: boolean;
-  /** How the match was written, for the generated route's name. */
-  written: string;
 }
 
 export interface ServedRule {
@@ -27,25 +25,22 @@ export interface RulesPlan {
   rules: ServedRule[];
   /** What is not served, one line each (`rule 1: ...`, `rule 0 match 2: ...`). */
   dropped: string[];
-  /** A match type the API does not define: the spec's `UnsupportedValue`. */
-  unknownValue: boolean;
 }
 
-type MatchVerdict = { ok: true; match: ServedMatch } | { ok: false; problem: string; unknown?: boolean };
+type MatchVerdict = { ok: true; match: ServedMatch } | { ok: false; problem: string };
 
 function servedMatch(m: HTTPRouteMatch): MatchVerdict {
   if (m.beyondPath.length > 0) return { ok: false, problem: `${m.beyondPath.join(', ')} matches are not supported yet` };
   const { type, value } = m.path;
   if (type === 'RegularExpression') return { ok: false, problem: 'RegularExpression path matches are not supported yet' };
-  if (type !== 'Exact' && type !== 'PathPrefix') return { ok: false, problem: `path match type ${JSON.stringify(type)} is not one of Exact, PathPrefix`, unknown: true };
+  if (type !== 'Exact' && type !== 'PathPrefix') return { ok: false, problem: `path match type ${JSON.stringify(type)} is not one of Exact, PathPrefix` };
   if (!value.startsWith('/') || value.includes('//')) return { ok: false, problem: `path ${JSON.stringify(value)} must begin with "/" and hold no "//"` };
   const verdict = validatePath(value);
   if (!verdict.ok) return { ok: false, problem: verdict.message };
-  const written = `${type} ${value}`;
-  if (type === 'Exact') return { ok: true, match: { path: value, exact: true, written } };
+  if (type === 'Exact') return { ok: true, match: { path: value, exact: true } };
   // PathPrefix `/foo/` matches `/foo` too; a route path `/foo` matches `/foo` and `/foo/...`.
   const prefix = value.replace(/(.)\/+$/, '$1');
-  return { ok: true, match: { path: prefix === '/' ? '' : prefix, exact: false, written } };
+  return { ok: true, match: { path: prefix === '/' ? '' : prefix, exact: false } };
 }
 
 /** Why a whole rule is not served, or undefined. */
@@ -57,7 +52,7 @@ function ruleProblem(rule: HTTPRouteRule): string | undefined {
 }
 
 export function planRules(route: Pick<HTTPRoute, 'rules'>): RulesPlan {
-  const plan: RulesPlan = { rules: [], dropped: [], unknownValue: false };
+  const plan: RulesPlan = { rules: [], dropped: [] };
   route.rules.forEach((rule, index) => {
     const problem = ruleProblem(rule);
     if (problem !== undefined) {
@@ -68,10 +63,7 @@ export function planRules(route: Pick<HTTPRoute, 'rules'>): RulesPlan {
     rule.matches.forEach((m, i) => {
       const verdict = servedMatch(m);
       if (verdict.ok) matches.push(verdict.match);
-      else {
-        plan.dropped.push(`rule ${index} match ${i}: ${verdict.problem}`);
-        if (verdict.unknown) plan.unknownValue = true;
-      }
+      else plan.dropped.push(`rule ${index} match ${i}: ${verdict.problem}`);
     });
     if (matches.length > 0) plan.rules.push({ index, rule, matches });
   });
