@@ -135,6 +135,11 @@ export interface ReferenceGrant {
   to: readonly { group: string; kind: string; name: string | undefined }[];
 }
 
+/** A route of a kind the router does not serve yet (GRPCRoute): only its parentRefs, for the status that says so. */
+export interface UnservedRoute extends GatewayObjectMeta {
+  parentRefs: readonly ParentRef[];
+}
+
 /** The kinds of route this router serves from Gateways. */
 export type GatewayRouteKind = 'HTTPRoute' | 'TLSRoute';
 

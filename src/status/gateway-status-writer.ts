@@ -1,6 +1,7 @@
 /**
  * Writes the status of the Gateway API objects this router serves: each
  * HTTPRoute's and TLSRoute's entries for its parentRefs to our Gateways
+ * (a GRPCRoute's say it is not served)
  * (whether the Gateway took it, whether admission served what it became,
  * its references), each Gateway of ours (addresses, listeners, attached
  * routes) and each GatewayClass of ours (`Accepted`). It sees commits as an
@@ -11,7 +12,8 @@
 import type { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
 import type { CommitOutcome } from '../commit/outcome.ts';
 import type { Rejection } from '../admission/rejection.ts';
-import { condition } from '../gateway/conditions.ts';
+import { GATEWAY_GROUP } from '../domain/gateway.ts';
+import { bad, condition, good } from '../gateway/conditions.ts';
 import { classAccepted } from '../gateway/gateway-class.ts';
 import { gatewayStatus, type GatewayAddress } from '../gateway/gateway-status.ts';
 import { routeParentStatuses } from '../gateway/route-status.ts';
@@ -29,13 +31,19 @@ type Verdict = { admitted: true } | { admitted: false; rejection: Rejection };
 type Wanted = (current: Json, now: string) => Json;
 
 const MAX_CONFLICT_RETRIES = 3;
-const GROUP = 'gateway.networking.k8s.io';
 const PLACE: Readonly<Record<string, { version: string; plural: string }>> = {
   GatewayClass: { version: 'v1', plural: 'gatewayclasses' },
   Gateway: { version: 'v1', plural: 'gateways' },
   HTTPRoute: { version: 'v1', plural: 'httproutes' },
   TLSRoute: { version: 'v1alpha2', plural: 'tlsroutes' },
+  GRPCRoute: { version: 'v1', plural: 'grpcroutes' },
 };
+
+/** What a GRPCRoute's entry for each of our Gateways says: the router serves no GRPCRoute yet. */
+const GRPC_NOT_SERVED = [
+  condition('Accepted', bad('NotAllowedByListeners', 'this router serves no GRPCRoute yet (HTTPRoute and TLSRoute only)')),
+  condition('ResolvedRefs', good('ResolvedRefs')),
+];
 
 const generationOf = (o: StatusObject) => o.metadata?.generation ?? 1;
 
@@ -123,6 +131,17 @@ export class GatewayStatusWriter {
       const entries = parents.map((p) => ({ parentRef: refs[p.index], conditions: p.conditions }));
       out.set(id, (current, now) => ({ ...current, parents: routeParents(current.parents, controllerName, entries, generation, now) }));
     }
+    for (const [key, route] of t.grpcRoutes) {
+      const id = `GRPCRoute ${key}`;
+      const record = watch.records.get(id) as StatusObject | undefined;
+      if (record === undefined) continue;
+      const refs = Array.isArray(record.spec?.parentRefs) ? record.spec.parentRefs : [];
+      const ours = route.parentRefs.flatMap((p, i) => (p.group === GATEWAY_GROUP && p.kind === 'Gateway' && t.listenerStates().has(`${p.namespace ?? route.namespace}/${p.name}`) ? [{ parentRef: refs[i], conditions: GRPC_NOT_SERVED }] : []));
+      const hadOurs = Array.isArray(record.status?.parents) && record.status.parents.some((p: Json) => p.controllerName === controllerName);
+      if (ours.length === 0 && !hadOurs) continue;
+      const generation = generationOf(record);
+      out.set(id, (current, now) => ({ ...current, parents: routeParents(current.parents, controllerName, ours, generation, now) }));
+    }
     for (const [key, listeners] of t.listenerStates()) {
       const id = `Gateway ${key}`;
       const record = watch.records.get(id) as StatusObject | undefined;
@@ -161,7 +180,7 @@ export class GatewayStatusWriter {
     const place = PLACE[kind];
     if (place === undefined) return;
     const [namespace, name] = key.includes('/') ? key.split('/') : [undefined, key];
-    const where = { group: GROUP, ...place, name: name ?? '' };
+    const where = { group: GATEWAY_GROUP, ...place, name: name ?? '' };
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       const build = this.wanted.get(id);
       const record = this.opts.watch.records.get(id) as StatusObject | undefined;

@@ -100,7 +100,7 @@ export function brief(conditions: readonly StoredCondition[] | undefined): strin
 }
 
 /** The conditions of our entry for a route's `index`th parentRef entry (ours in order), or undefined. */
-export function routeParentConditions(server: FakeApiServer, kind: 'HTTPRoute' | 'TLSRoute', namespace: string, name: string, index = 0): StoredCondition[] | undefined {
+export function routeParentConditions(server: FakeApiServer, kind: 'HTTPRoute' | 'TLSRoute' | 'GRPCRoute', namespace: string, name: string, index = 0): StoredCondition[] | undefined {
   const status = server.get(kind, namespace, name)?.status as { parents?: { controllerName: string; conditions: StoredCondition[] }[] } | undefined;
   return status?.parents?.filter((p) => p.controllerName === CONTROLLER)[index]?.conditions;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { toGateway, toReferenceGrant } from './convert-gateway.ts';
-import { toHTTPRoute, toTLSRoute } from './convert-routes.ts';
+import { toGRPCRoute, toHTTPRoute, toTLSRoute } from './convert-routes.ts';
 
 const meta = { name: 'web', namespace: 'shop', uid: 'u', creationTimestamp: '2021-01-01T00:00:00Z', generation: 4 };
 
@@ -56,4 +56,9 @@ test('toGateway fills in allowedRoutes Same and tls.mode Terminate', () => {
 test('toReferenceGrant: a grant without a name grants every object of the kind', () => {
   const g = toReferenceGrant({ metadata: meta, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'a' }], to: [{ group: '', kind: 'Service' }] } });
   expect(g.ok && g.value.to).toEqual([{ group: '', kind: 'Service', name: undefined }]);
+});
+
+test('toGRPCRoute keeps only the parentRefs, for the status that says GRPCRoutes are not served', () => {
+  const r = toGRPCRoute({ metadata: meta, spec: { parentRefs: [{ name: 'gw', sectionName: 'h2' }], rules: [{ backendRefs: [{ name: 'a', port: 9000 }] }] } });
+  expect(r.ok && r.value).toEqual({ ...meta, parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: undefined, name: 'gw', sectionName: 'h2', port: undefined }] });
 });

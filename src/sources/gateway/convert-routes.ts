@@ -6,7 +6,7 @@
  * backend. What a match or a rule asks beyond what the router serves is
  * kept by name, so the route's status can say what is not served.
  */
-import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ParentRef, type TLSRoute } from '../../domain/gateway.ts';
+import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ParentRef, type TLSRoute, type UnservedRoute } from '../../domain/gateway.ts';
 import { convert, type Conversion, type ConvertOptions } from '../convert.ts';
 import { optArray, optInt, optObject, optString, reqObject, reqString, type JsonObject } from '../fields.ts';
 import { shared } from '../shared-strings.ts';
@@ -94,5 +94,13 @@ export function toTLSRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<
       hostnames: hostnames(spec),
       backendRefs,
     };
+  });
+}
+
+/** A GRPCRoute: the router serves none yet, and reads its parentRefs only to say so in its status. */
+export function toGRPCRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<UnservedRoute> {
+  return convert('GRPCRoute', obj, opts, (o, meta, id) => {
+    const spec = optObject(o.spec, 'spec') ?? {};
+    return { ...objectMeta(meta, id), parentRefs: optArray(spec.parentRefs, 'spec.parentRefs').map((p, i) => parentRef(p, `spec.parentRefs[${i}]`)) };
   });
 }

@@ -7,7 +7,7 @@
  * every route. Conversion itself is pure (`src/gateway/`).
  */
 import { compareText } from '../../domain/compare.ts';
-import type { Gateway, GatewayClass, HTTPRoute, NamespaceLabels, ReferenceGrant, TLSRoute } from '../../domain/gateway.ts';
+import type { Gateway, GatewayClass, HTTPRoute, NamespaceLabels, ReferenceGrant, TLSRoute, UnservedRoute } from '../../domain/gateway.ts';
 import type { IngressSecret, ServicePorts } from '../../domain/ingress.ts';
 import { objectKey, type Route } from '../../domain/route.ts';
 import { classAccepted } from '../../gateway/gateway-class.ts';
@@ -46,6 +46,8 @@ export class GatewayTranslator {
   readonly gateways = new Map<string, Gateway>();
   readonly httpRoutes = new Map<string, HTTPRoute>();
   readonly tlsRoutes = new Map<string, TLSRoute>();
+  /** GRPCRoutes, served by nobody here: kept for their status. */
+  readonly grpcRoutes = new Map<string, UnservedRoute>();
   private readonly grants = new Map<string, Map<string, ReferenceGrant>>();
   private readonly namespaces = new Map<string, NamespaceLabels>();
   private readonly services = new Map<string, ServicePorts>();
@@ -101,6 +103,10 @@ export class GatewayTranslator {
   setTLSRoute(key: string, value: TLSRoute | undefined): void {
     this.set(this.tlsRoutes, key, value);
     this.dirty.add(`TLSRoute ${key}`);
+  }
+
+  setGRPCRoute(key: string, value: UnservedRoute | undefined): void {
+    this.set(this.grpcRoutes, key, value);
   }
 
   /** The Secrets of `namespace` are known now: listeners are evaluated again. */

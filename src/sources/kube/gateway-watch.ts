@@ -1,6 +1,7 @@
 /**
  * The API side of `--enable-gateway-api`: GatewayClasses, Gateways,
- * HTTPRoutes, TLSRoutes, ReferenceGrants, Namespaces (for `allowedRoutes`
+ * HTTPRoutes, TLSRoutes, GRPCRoutes (for their status alone: none is
+ * served yet), ReferenceGrants, Namespaces (for `allowedRoutes`
  * selectors) and Services listed and watched, and Secrets only in the
  * namespaces whose listeners name them. Only the resources discovery shows
  * are watched: a cluster without the CRDs is said once and everything else
@@ -14,7 +15,7 @@ import type { Logger } from '../../log.ts';
 import type { Conversion } from '../convert.ts';
 import { sameValue } from '../same-value.ts';
 import { toGateway, toGatewayClass, toNamespaceLabels, toReferenceGrant } from '../gateway/convert-gateway.ts';
-import { toHTTPRoute, toTLSRoute } from '../gateway/convert-routes.ts';
+import { toGRPCRoute, toHTTPRoute, toTLSRoute } from '../gateway/convert-routes.ts';
 import { GatewayTranslator } from '../gateway/gateway-translator.ts';
 import { toIngressSecret, toServicePorts } from '../ingress/convert-ingress.ts';
 import { collectionPath, type Collection } from './api-lister.ts';
@@ -40,10 +41,12 @@ const RESOURCES = [
   { version: 'v1', plural: 'httproutes', kind: 'HTTPRoute', namespaced: true },
   { version: 'v1beta1', plural: 'referencegrants', kind: 'ReferenceGrant', namespaced: true },
   { version: 'v1alpha2', plural: 'tlsroutes', kind: 'TLSRoute', namespaced: true },
+  // Not served: read for their status only.
+  { version: 'v1', plural: 'grpcroutes', kind: 'GRPCRoute', namespaced: true },
 ] as const;
 type Kind = (typeof RESOURCES)[number]['kind'];
 /** The kinds whose status the router writes: their objects are kept as last seen. */
-export const STATUS_KINDS: ReadonlySet<string> = new Set(['GatewayClass', 'Gateway', 'HTTPRoute', 'TLSRoute']);
+export const STATUS_KINDS: ReadonlySet<string> = new Set(['GatewayClass', 'Gateway', 'HTTPRoute', 'TLSRoute', 'GRPCRoute']);
 
 const keyOf = (o: KubernetesObject) => (o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata?.name ?? ''));
 const collection = (groupVersion: string, plural: string, resourceName: string, namespace: string | undefined): Collection => ({
@@ -82,7 +85,7 @@ export class GatewayWatch {
       this.opts.logger.warn(`the Gateway API (${GROUP}) is not installed in the cluster: no Gateway API object is served until the router restarts with its CRDs installed`);
       return [];
     }
-    if (missing.length > 0) this.opts.logger.warn(`the API serves no ${missing.map((r) => `${r.kind} ${GROUP}/${r.version}`).join(', ')}: those are not served`);
+    if (missing.length > 0) this.opts.logger.warn(`the API serves no ${missing.map((r) => `${r.kind} ${GROUP}/${r.version}`).join(', ')}: none is read`);
     const t = this.translator;
     const ns = this.opts.namespace;
     const handlers: Record<Kind, (obj: KubernetesObject, deleted: boolean) => void> = {
@@ -91,6 +94,7 @@ export class GatewayWatch {
       HTTPRoute: (obj, d) => this.change('HTTPRoute', obj, d, toHTTPRoute, (v) => t.setHTTPRoute(keyOf(obj), v)),
       ReferenceGrant: (obj, d) => this.change('ReferenceGrant', obj, d, toReferenceGrant, (v) => t.setGrant(keyOf(obj), v)),
       TLSRoute: (obj, d) => this.change('TLSRoute', obj, d, toTLSRoute, (v) => t.setTLSRoute(keyOf(obj), v)),
+      GRPCRoute: (obj, d) => this.change('GRPCRoute', obj, d, toGRPCRoute, (v) => t.setGRPCRoute(keyOf(obj), v)),
     };
     const inform = (c: Collection, on: (obj: KubernetesObject, deleted: boolean) => void) => this.opts.inform(c, (o) => on(o, false), (o) => on(o, true));
     this.informers = [

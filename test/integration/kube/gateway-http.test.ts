@@ -151,7 +151,7 @@ describe('HTTPRoutes from the API', () => {
     expect(routeParentConditions(api.server, 'HTTPRoute', 'c', 'r')?.[0]?.message).toBe('a route in another namespace holds shared.example.com and is older than HTTPRoute r');
   });
 
-  test('what the engine cannot serve yet is said in status, never served partly', async () => {
+  test('what the engine cannot serve yet (header matches, RegularExpression paths, GRPCRoutes) is said in status, never served partly', async () => {
     const api = await bed.startApi();
     app(api.server, 'web');
     const t = await bed.startRouter(api, { args: GATEWAY_API });
@@ -172,6 +172,10 @@ describe('HTTPRoutes from the API', () => {
     await t.untilWritten('the dropped matches are named', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'mixed')).includes('PartiallyInvalid=True/UnsupportedValue'));
     const partly = routeParentConditions(api.server, 'HTTPRoute', 'default', 'mixed')?.find((c) => c.type === 'PartiallyInvalid');
     expect(partly?.message).toBe('Dropped Rule(s): rule 1 match 0: header matches are not supported yet; rule 2 match 0: RegularExpression path matches are not supported yet');
+
+    // GRPCRoutes are not served: their status says so.
+    api.server.create({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'grpc', namespace: 'default' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } });
+    await t.untilWritten('the GRPCRoute is refused', () => brief(routeParentConditions(api.server, 'GRPCRoute', 'default', 'grpc')).join() === 'Accepted=False/NotAllowedByListeners,ResolvedRefs=True/ResolvedRefs');
   });
 
   test('a cluster without the Gateway API CRDs: said once, Routes served as before', async () => {

@@ -44,6 +44,7 @@ const GATEWAY_API_RESOURCES: readonly ResourceType[] = [
   ['v1', 'httproutes', 'httproute', 'HTTPRoute', true],
   ['v1beta1', 'referencegrants', 'referencegrant', 'ReferenceGrant', true],
   ['v1alpha2', 'tlsroutes', 'tlsroute', 'TLSRoute', true],
+  ['v1', 'grpcroutes', 'grpcroute', 'GRPCRoute', true],
 ].map(([version, plural, singular, kind, namespaced]) => ({
   group: GATEWAY_GROUP, version: version as string, plural: plural as string, singular: singular as string, kind: kind as string,
   namespaced: namespaced as boolean, verbs: readWrite, subresources: kind === 'ReferenceGrant' ? [] : ['status'],
@@ -116,12 +117,13 @@ export const STORED_API_VERSION: Readonly<Record<StoredKind, string>> = {
   HTTPRoute: `${GATEWAY_GROUP}/v1`,
   ReferenceGrant: `${GATEWAY_GROUP}/v1beta1`,
   TLSRoute: `${GATEWAY_GROUP}/v1alpha2`,
+  GRPCRoute: `${GATEWAY_GROUP}/v1`,
 };
 
 /** Which stored kinds are namespaced. */
 export const STORED_NAMESPACED: Readonly<Record<StoredKind, boolean>> = {
   Route: true, EndpointSlice: true, Endpoints: true, Service: true, Namespace: false, Ingress: true, IngressClass: false, Secret: true,
-  GatewayClass: false, Gateway: true, HTTPRoute: true, ReferenceGrant: true, TLSRoute: true,
+  GatewayClass: false, Gateway: true, HTTPRoute: true, ReferenceGrant: true, TLSRoute: true, GRPCRoute: true,
 };
 
 /** `group/version`, or bare `version` for the core group, as in apiVersion. */
