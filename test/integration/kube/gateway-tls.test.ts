@@ -44,6 +44,31 @@ describe('Gateway API TLS', () => {
     expect([...t.router.reloadCounts]).toEqual([]);
   });
 
+  test('a route on an HTTP and an HTTPS listener is served over both; a Secret of the wrong type is InvalidCertificateRef', async () => {
+    const api = await bed.startApi();
+    app(api.server, 'web');
+    api.server.create(tlsSecretObject('gw-tls', makeLeaf(ca, { dnsNames: ['*.example.com'] })));
+    api.server.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'default' }, type: 'Opaque', data: {} });
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    api.server.create(
+      gatewayObject({
+        name: 'gw',
+        listeners: [
+          { name: 'http', port: t.httpPort, protocol: 'HTTP', hostname: '*.example.com' },
+          { name: 'https', port: t.httpsPort, protocol: 'HTTPS', hostname: '*.example.com', tls: { certificateRefs: [{ name: 'gw-tls' }] } },
+          { name: 'wrong', port: t.httpsPort, protocol: 'HTTPS', hostname: 'wrong.example.org', tls: { certificateRefs: [{ name: 'opaque' }] } },
+        ],
+      }),
+    );
+    api.server.create(httpRouteObject({ name: 'web', hostnames: ['both.example.com'], rules: [{ backendRefs: [{ name: 'web' }] }] }));
+    const https = () => tlsGet(t.httpsPort, { servername: 'both.example.com', host: 'both.example.com' });
+    await t.until('served over TLS', async () => (await https()).headers['x-backend'] === 'web');
+    expect([(await https()).peerSAN, (await t.get('both.example.com')).backend]).toEqual(['DNS:*.example.com', 'web']);
+    await t.untilWritten('the wrong Secret is said', () => brief(gatewayStatusOf(api.server, 'default', 'gw').listeners?.[2]?.conditions)[1] === 'ResolvedRefs=False/InvalidCertificateRef');
+    expect(gatewayStatusOf(api.server, 'default', 'gw').listeners?.[2]?.conditions[1]?.message).toBe('Secret default/opaque is of type "Opaque", not kubernetes.io/tls');
+  });
+
   test('a certificateRef into another namespace needs a ReferenceGrant; a missing Secret is InvalidCertificateRef', async () => {
     const api = await bed.startApi();
     app(api.server, 'web');
