@@ -20,6 +20,8 @@ const WEIGHTS = Number(process.env.WEIGHTS ?? 50);
 const POOL = process.env.POOL;
 
 const bed = new KubeTestbed();
+// Interrupted (Ctrl-C, a timeout), the run still stops its haproxy.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bed.teardown().finally(() => process.exit(130)));
 try {
   const api = await bed.startApi();
   const server = api.server;
