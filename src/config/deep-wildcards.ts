@@ -16,3 +16,12 @@ export const DEEP_WILDCARD_MAX_LABELS = 8;
 export function deepWildcardKeyHost(routeHost: string): string {
   return `*${routeHost.slice(routeHost.indexOf('.'))}`;
 }
+
+/**
+ * A listener and a route that both leave the host name open serve every host
+ * the other routes leave: the route is a deep wildcard on the host
+ * `wildcard.0` (`*.0`, a wildcard no HTTPRoute or listener can write: its
+ * domain is all digits), which the frontends look up for every host last.
+ */
+export const CATCH_ALL_HOST = 'wildcard.0';
+export const CATCH_ALL_KEY_HOST = deepWildcardKeyHost(CATCH_ALL_HOST);

@@ -90,9 +90,11 @@ describe('convertHTTPRoute', () => {
     expect([c.routes.length, c.parents[0]?.attachment.ours]).toEqual([0, false]);
   });
 
-  test('neither listener nor route naming a host serves nothing, and says why', () => {
+  test('neither listener nor route naming a host: every host over HTTP, through the catch-all wildcard; not over TLS, said why', () => {
     const c = convertHTTPRoute(httpRoute({ hostnames: [] }), context(HTTP));
-    expect([c.routes.length, c.parents[0]?.notes]).toEqual([0, ['listener http: neither the listener nor the route names a hostname, which would catch every host: name the hostnames to serve']]);
+    expect(c.routes.map((r) => [r.host, r.wildcardPolicy, r.deepWildcard])).toEqual([['wildcard.0', 'Subdomain', true]]);
+    const https = convertHTTPRoute(httpRoute({ hostnames: [] }), context([listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [] })]));
+    expect([https.routes.length, https.parents[0]?.notes]).toEqual([0, ['listener https: neither the listener nor the route names a hostname: every host is served over plain HTTP only, not over TLS']]);
   });
 });
 

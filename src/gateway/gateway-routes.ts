@@ -9,6 +9,7 @@
  * which their uid carries), as the spec orders them. A Route or an Ingress
  * on the same host is another scope: the oldest of the two owns the host.
  */
+import { CATCH_ALL_KEY_HOST } from '../config/deep-wildcards.ts';
 import { GATEWAY_GROUP, type GatewayObjectMeta, type HTTPRoute, type TLSRoute } from '../domain/gateway.ts';
 import { gatewayRouteName } from '../domain/names.ts';
 import { objectKey, type Route, type RouteTarget, type RouteTLS } from '../domain/route.ts';
@@ -82,7 +83,8 @@ function makeRoute(
   backends: RuleBackends | undefined,
 ): Route {
   const t = targetsOf(backends, source.namespace);
-  const hostname = serving.hostname;
+  // Every host ("", an HTTP listener's) is the catch-all wildcard no host name can write.
+  const hostname = serving.hostname || CATCH_ALL_KEY_HOST;
   const wildcard = isWildcard(hostname);
   const what = match === undefined ? hostname : `${hostname}\n${match.exact ? 'Exact' : 'Prefix'}\n${match.path}`;
   return {

@@ -25,6 +25,8 @@ describe('servedHostnames', () => {
     ['', [], ['']],
     ['*.example.com', ['a.example.com', 'a.example.org', '*.b.example.com', 'a.example.com'], ['a.example.com', '*.b.example.com']],
     ['a.example.com', ['*.example.com', '*.com'], ['a.example.com']],
+    ['', ['*.0', '*.1', 'A.example.com', 'a.example.com'], ['a.example.com']],
+    ['', ['*.0'], []],
   ])('listener %p, route %p', (listener, route, want) => expect(servedHostnames(listener, route as string[])).toEqual(want));
 });
 

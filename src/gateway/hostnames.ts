@@ -45,6 +45,8 @@ export function servedHostnames(listener: string, route: readonly string[]): str
   if (route.length === 0) return [listener];
   const out = new Set<string>();
   for (const hostname of route) {
+    // The CRD refuses names that are not host names (`*.0` included, the catch-all's own): a manifest could still hold one.
+    if (!isValidHostname(hostname)) continue;
     const both = intersectHostnames(listener, hostname);
     if (both !== undefined) out.add(both);
   }

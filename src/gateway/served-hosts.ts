@@ -25,7 +25,7 @@ export interface ServedHosts {
   pending: boolean;
 }
 
-const EVERY_HOST = 'neither the listener nor the route names a hostname, which would catch every host: name the hostnames to serve';
+const EVERY_HOST_TLS = 'neither the listener nor the route names a hostname: every host is served over plain HTTP only, not over TLS';
 
 export function servedHosts(attachments: readonly ParentAttachment[]): ServedHosts {
   const out: ServedHosts = { hosts: new Map(), byParent: [], notes: [], pending: false };
@@ -37,8 +37,8 @@ export function servedHosts(attachments: readonly ParentAttachment[]): ServedHos
     if (!attachment.ours || !attachment.accepted.ok) continue;
     for (const { state, hostnames } of attachment.listeners) {
       for (const hostname of hostnames) {
-        if (hostname === '') {
-          notes.add(`listener ${state.listener.name}: ${EVERY_HOST}`);
+        if (hostname === '' && state.serves !== 'http') {
+          notes.add(`listener ${state.listener.name}: ${EVERY_HOST_TLS}`);
           continue;
         }
         const serving = out.hosts.get(hostname) ?? { hostname, http: false, https: undefined, passthrough: false };

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
-import { KubeTestbed, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { KubeTestbed, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
 
@@ -68,5 +68,26 @@ describe('conformance: HTTPRouteHostnameIntersection', () => {
       'specific.but.wrong.com/s5': '503', 'wildcard.io/s5': '503',
     }); // prettier-ignore
     await t.untilWritten('the route without a shared host name is refused', () => brief(routeParentConditions(server, 'HTTPRoute', NS, 'no-intersecting-hosts'))[0] === 'Accepted=False/NoMatchingListenerHostname');
+  });
+});
+
+describe('conformance: HTTPExactPathMatching, on the suite\'s same-namespace Gateway (a listener for every host)', () => {
+  test('a route naming no host serves every host over HTTP, below the routes that name theirs', async () => {
+    const t = await infra(['infra-backend-v1', 'infra-backend-v2', 'infra-backend-v3']);
+    const server = t.api.server;
+    server.create(gatewayObject({ name: 'same-namespace', namespace: NS, listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }] }));
+    const exact = (value: string, backend: string) => ({ matches: [{ path: { type: 'Exact', value } }], backendRefs: [{ name: backend }] });
+    server.create(httpRouteObject({ name: 'exact-matching', namespace: NS, parentRefs: [{ name: 'same-namespace' }], rules: [exact('/one', 'infra-backend-v1'), exact('/two', 'infra-backend-v2')] }));
+    await t.until('the route is served', async () => (await t.get('127.0.0.1', '/one')).status === 200);
+    expect(await answers(t, ['127.0.0.1/one', '127.0.0.1/two', '127.0.0.1/', '127.0.0.1/one/example', '127.0.0.1/two/', '127.0.0.1/Two', 'any.example.com/one', 'a.b.c.example.org/two'])).toEqual({
+      '127.0.0.1/one': 'infra-backend-v1', '127.0.0.1/two': 'infra-backend-v2', '127.0.0.1/': '503', '127.0.0.1/one/example': '503', '127.0.0.1/two/': '503', '127.0.0.1/Two': '503',
+      'any.example.com/one': 'infra-backend-v1', 'a.b.c.example.org/two': 'infra-backend-v2',
+    }); // prettier-ignore
+    await t.untilWritten('the route is accepted', () => brief(routeParentConditions(server, 'HTTPRoute', NS, 'exact-matching')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
+
+    // A host some route names is that route's alone.
+    server.create(routeObject({ name: 'named', namespace: NS, host: 'named.example.com', service: 'infra-backend-v3' }));
+    server.create(httpRouteObject({ name: 'named', namespace: NS, parentRefs: [{ name: 'same-namespace' }], hostnames: ['other.example.com'], rules: [{ backendRefs: [{ name: 'infra-backend-v3' }] }] }));
+    await t.until('the named hosts are served', async () => (await t.get('named.example.com', '/one')).backend === 'infra-backend-v3' && (await t.get('other.example.com', '/one')).backend === 'infra-backend-v3');
   });
 });
