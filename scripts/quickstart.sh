@@ -11,4 +11,4 @@ backends=$!
 trap 'kill "$backends" 2>/dev/null || true' EXIT
 # Nothing stands in front of this router that needs time to notice it stopping: Ctrl-C stops at once.
 ROUTER_GRACEFUL_SHUTDOWN_DELAY=${ROUTER_GRACEFUL_SHUTDOWN_DELAY:-0s} dist/router --manifests examples/manifests --working-dir .work/quickstart \
-  --bind-address 127.0.0.1 --http-port 8080 --https-port 8443 --interval 1s --enable-ingress
+  --bind-address 127.0.0.1 --http-port 8080 --https-port 8443 --interval 1s --enable-ingress --enable-gateway-api

@@ -48,6 +48,12 @@ export interface IngressOptions {
   readonly classController: string;
 }
 
+/** Gateway API objects served as routes (--enable-gateway-api). */
+export interface GatewayApiOptions {
+  /** The GatewayClass `spec.controllerName` whose Gateways are ours (--gateway-controller-name). */
+  readonly controllerName: string;
+}
+
 /** Route status writing (--update-status, --name, --router-canonical-hostname). */
 export interface StatusOptions {
   readonly update: boolean;
@@ -219,6 +225,8 @@ export interface RouterOptions {
   readonly source: RoutingSource;
   /** undefined: Ingresses are not read. */
   readonly ingress: IngressOptions | undefined;
+  /** undefined: Gateway API objects are not read. */
+  readonly gatewayApi: GatewayApiOptions | undefined;
   readonly listen: ListenOptions;
   readonly haproxy: HaproxyOptions;
   readonly shutdown: ShutdownOptions;

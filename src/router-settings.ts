@@ -19,6 +19,7 @@ export function settingsFromOptions(options: RouterOptions, paths: WorkingPaths,
     http: options.http,
     errorPages: options.errorPages,
     serverOrderSeed: options.haproxy.shuffleServers ? randomInt(2 ** 31) : undefined,
+    deepWildcards: options.gatewayApi !== undefined,
     // Spares are only ever taken over through the runtime API.
     sparesPerShape: options.runtimeUpdates ? options.sparesPerShape : 0,
     adminSocketPath: paths.adminSocket,

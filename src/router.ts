@@ -26,6 +26,7 @@ import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { trustedEndpointFilter } from './sources/endpoint-filter.ts';
 import { createSource } from './sources/create-source.ts';
+import type { GatewayStatusWriter } from './status/gateway-status-writer.ts';
 import type { IngressStatusWriter } from './status/ingress-status-writer.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 import { verdictsOf } from './status/verdicts.ts';
@@ -52,6 +53,8 @@ export interface RunningRouter {
   readonly status: StatusWriter | undefined;
   /** The Ingress status writer, when Ingresses come from the API too. */
   readonly ingressStatus: IngressStatusWriter | undefined;
+  /** The Gateway API status writer, when Gateway API objects come from the API too. */
+  readonly gatewayStatus: GatewayStatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
   /** Resolves after the next commit completes (whatever its outcome). */
   nextCommit(): Promise<CommitOutcome | undefined>;
@@ -140,7 +143,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   });
   const state = new RouterState();
   const wiring = deps.source
-    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, hostAddresses: undefined }
+    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined }
     : createSource(options, deps.logger, deps.env, () => scheduler.request());
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
@@ -194,6 +197,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       },
       (outcome) => outcome.running && logs.serve(outcome.running),
       (outcome) => outcome.result !== 'failed' && wiring.ingressStatus?.update(outcome),
+      (outcome) => outcome.result !== 'failed' && wiring.gatewayStatus?.update(outcome),
     ],
     logger: deps.logger,
   });
@@ -249,6 +253,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     operatorFiles.stop();
     wiring.status?.stop();
     wiring.ingressStatus?.stop();
+    wiring.gatewayStatus?.stop();
     wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
@@ -275,6 +280,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     store,
     status: wiring.status,
     ingressStatus: wiring.ingressStatus,
+    gatewayStatus: wiring.gatewayStatus,
     lastCommit: () => last,
     reloadCounts: reloads.counts,
     nextCommit: () => new Promise((resolve) => commitListeners.push(resolve)),

@@ -35,6 +35,7 @@ describe('admitHost', () => {
     ['empty wildcard policy means None', { wildcardPolicy: '' }, {}, undefined],
     ['Subdomain when not allowed', { wildcardPolicy: 'Subdomain' }, {}, 'RouteNotAdmitted', 'wildcard routes are not allowed'],
     ['Subdomain when allowed', { wildcardPolicy: 'Subdomain' }, { allowWildcardRoutes: true }, undefined],
+    ['a Gateway API wildcard needs no --allow-wildcard-routes', { wildcardPolicy: 'Subdomain', deepWildcard: true }, {}, undefined],
     ['unknown policy', { wildcardPolicy: 'All' }, { allowWildcardRoutes: true }, 'RouteNotAdmitted', 'unknown wildcard policy "All"'],
     ['unknown policy is quoted on one line', { wildcardPolicy: 'x\ny' }, {}, 'RouteNotAdmitted', 'unknown wildcard policy "x\\ny"'],
     ['domain lists come before the wildcard policy', { host: 'x.example.org', wildcardPolicy: 'Subdomain' }, lists, 'RouteNotAdmitted', 'host not in the allowed list of domains'],

@@ -41,7 +41,8 @@ export function admitHost(route: Route, settings: AdmissionSettings): Verdict {
       return reject('RouteNotAdmitted', 'host not in the allowed list of domains');
     }
   }
-  const policy = validateWildcardPolicy(route.wildcardPolicy, settings.allowWildcardRoutes);
+  // Gateway API wildcards are the Gateway's listeners' to allow (their hostnames), not --allow-wildcard-routes'.
+  const policy = validateWildcardPolicy(route.wildcardPolicy, settings.allowWildcardRoutes || route.deepWildcard === true);
   // A wildcard serves the host's parent domain; a host without one would claim every dot-less name.
   if (policy.ok && route.wildcardPolicy === 'Subdomain' && !route.host.includes('.')) {
     return reject('RouteNotAdmitted', 'wildcard routes need a host with a parent domain');

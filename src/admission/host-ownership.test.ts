@@ -36,6 +36,7 @@ describe('pathKey', () => {
     ['/a/', '/a/'],
   ];
   for (const [path, key] of cases) test(JSON.stringify(path), () => expect(pathKey(path)).toBe(key));
+  test('an exact path has a slot of its own', () => expect([pathKey('/a', true), pathKey('', true)]).toEqual(['=/a', '=/']));
 });
 
 const HOST = 'x.example.com';
@@ -63,6 +64,11 @@ describe('HostOwnership', () => {
     ['passthrough and plain HTTP on a path coexist', false, [on('a/p', 1, { tls: 'passthrough' })], on('a/h', 2, { path: '/h' }), undefined],
     ['edge routes on different paths coexist', false, [on('a/e1', 1, { tls: 'edge', path: '/1' })], on('a/e2', 2, { tls: 'reencrypt', path: '/2' }), undefined],
     ['ownership off: passthrough of another namespace', true, [on('a/e', 1, { tls: 'edge', path: '/e' })], on('b/p', 2, { tls: 'passthrough' }), 'HostAlreadyClaimed', otherNs('p')],
+    ['an exact path and a prefix of the same path are different slots', false, [on('a/r1', 1, { path: '/a' })], on('a/r2', 2, { path: '/a', exactPath: true }), undefined],
+    ['two exact paths of the same path collide', false, [on('a/r1', 1, { path: '/a', exactPath: true })], on('a/r2', 2, { path: '/a', exactPath: true }), 'HostAlreadyClaimed'],
+    ['one host scope shares a host across namespaces, on different paths', false, [on('a/r1', 1, { hostScope: 'g.io' })], on('b/r2', 2, { path: '/b', hostScope: 'g.io' }), undefined],
+    ['one host scope: the same path from another namespace is claimed', false, [on('a/r1', 1, { hostScope: 'g.io' })], on('b/r2', 2, { hostScope: 'g.io' }), 'HostAlreadyClaimed', otherNs('r2')],
+    ['a host scope and a namespace are different owners', false, [on('a/r1', 1)], on('a/r2', 2, { path: '/b', hostScope: 'g.io' }), 'HostAlreadyClaimed', otherNs('r2')],
     ['wildcard and plain route on one host and path', false, [on('a/w', 1, { wildcardPolicy: 'Subdomain' })], on('a/e', 2), 'HostAlreadyClaimed', `route w already exposes ${HOST} and is older`],
   ];
   for (const [name, ownershipOff, holders, newcomer, reason, message] of cases) {

@@ -5,10 +5,22 @@ import type { AdmissionSettings } from './settings.ts';
 
 /**
  * Paths made only of slashes select the same requests as no path (the map
- * key is `host/` either way), so they claim the same slot.
+ * key is `host/` either way), so they claim the same slot. An exact path
+ * (an Ingress's or an HTTPRoute's `Exact`) is a slot of its own: `/foo`
+ * exactly and `/foo` with what lies below it are different paths.
  */
-export function pathKey(path: string): string {
+export function pathKey(path: string, exact = false): string {
+  if (exact) return `=${path || '/'}`;
   return /^\/*$/.test(path) ? '' : path;
+}
+
+/**
+ * Who owns hosts with `route`: its namespace, or the scope it names
+ * (`Route.hostScope`). Scopes hold a dot, which no namespace (a DNS-1123
+ * label) can, so a scope is never taken for a namespace.
+ */
+export function hostScope(route: Pick<Route, 'namespace' | 'hostScope'>): string {
+  return route.hostScope ?? route.namespace;
 }
 
 /**
@@ -60,10 +72,10 @@ export class HostOwnership {
   check(route: Route): Verdict {
     const claims = this.byHost.get(route.host);
     if (claims === undefined) return ADMITTED;
-    if (!this.settings.disableNamespaceOwnershipCheck && claims.owner.namespace !== route.namespace) {
+    if (!this.settings.disableNamespaceOwnershipCheck && hostScope(claims.owner) !== hostScope(route)) {
       return this.claimedFromAnotherNamespace(route);
     }
-    const blocker = claims.byPath.get(pathKey(route.path)) ?? this.tlsConflict(claims, route);
+    const blocker = claims.byPath.get(pathKey(route.path, route.exactPath)) ?? this.tlsConflict(claims, route);
     if (blocker === undefined) return ADMITTED;
     // Name the holder only to its own namespace: other tenants' route names stay private.
     if (blocker.namespace !== route.namespace) return this.claimedFromAnotherNamespace(route);
@@ -77,7 +89,7 @@ export class HostOwnership {
       claims = { owner: route, byPath: new Map(), tls: undefined, passthrough: undefined };
       this.byHost.set(route.host, claims);
     }
-    const key = pathKey(route.path);
+    const key = pathKey(route.path, route.exactPath);
     if (!claims.byPath.has(key)) claims.byPath.set(key, route);
     if (route.tls !== undefined) claims.tls ??= route;
     if (isPassthrough(route)) claims.passthrough ??= route;

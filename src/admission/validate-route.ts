@@ -1,4 +1,4 @@
-import { isDns1123Label, isDns1123Subdomain, isIngressRouteName } from '../domain/names.ts';
+import { isDns1123Label, isDns1123Subdomain, isGeneratedRouteName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
 import { ADMITTED, aggregateFieldErrors, quoteForMessage, reject, type Verdict } from './rejection.ts';
 import { validateTlsFields } from './tls-fields.ts';
@@ -34,12 +34,12 @@ export function validatePath(path: string): Verdict {
 /**
  * Object names end up in backend names and file names: they must be what the
  * API server would accept, or the names of routes generated from Ingresses
- * (which sources refuse on Routes).
+ * and Gateway API routes (which sources refuse on Routes).
  */
 export function validateNames(route: Route): Verdict {
   const bad: string[] = [];
   if (!isDns1123Label(route.namespace)) bad.push(`metadata.namespace: Invalid value: ${quoteForMessage(route.namespace)}`);
-  if (!isDns1123Subdomain(route.name) && !isIngressRouteName(route.name)) bad.push(`metadata.name: Invalid value: ${quoteForMessage(route.name)}`);
+  if (!isDns1123Subdomain(route.name) && !isGeneratedRouteName(route.name)) bad.push(`metadata.name: Invalid value: ${quoteForMessage(route.name)}`);
   const targets = [['spec.to', route.to] as const, ...route.alternateBackends.map((b, i) => [`spec.alternateBackends[${i}]`, b] as const)];
   for (const [field, target] of targets) {
     if (target.kind !== 'Service') bad.push(`${field}.kind: Unsupported value: ${quoteForMessage(target.kind)}: supported values: "Service"`);

@@ -1,6 +1,6 @@
 import type { Route } from '../domain/route.ts';
 import { isWildcardRoute } from './host-admitter.ts';
-import { pathKey } from './host-ownership.ts';
+import { hostScope, pathKey } from './host-ownership.ts';
 import { ADMITTED, reject, type Verdict } from './rejection.ts';
 import { compareRouteAge } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
@@ -34,7 +34,7 @@ interface DomainClaims {
 
 function addClaimant(claimants: Claimants, route: Route): void {
   if (claimants.first === undefined) claimants.first = route;
-  else if (claimants.otherNamespace === undefined && route.namespace !== claimants.first.namespace) claimants.otherNamespace = route;
+  else if (claimants.otherNamespace === undefined && hostScope(route) !== hostScope(claimants.first)) claimants.otherNamespace = route;
 }
 
 function older(a: Route | undefined, b: Route | undefined): Route | undefined {
@@ -42,8 +42,8 @@ function older(a: Route | undefined, b: Route | undefined): Route | undefined {
   return compareRouteAge(a, b) <= 0 ? a : b;
 }
 
-function fromAnotherNamespace(claimants: Claimants, namespace: string): Route | undefined {
-  return claimants.first !== undefined && claimants.first.namespace !== namespace ? claimants.first : claimants.otherNamespace;
+function fromAnotherNamespace(claimants: Claimants, scope: string): Route | undefined {
+  return claimants.first !== undefined && hostScope(claimants.first) !== scope ? claimants.first : claimants.otherNamespace;
 }
 
 /**
@@ -70,12 +70,12 @@ export class WildcardClaims {
     if (claims === undefined) return ADMITTED;
     const shared = this.settings.disableNamespaceOwnershipCheck;
     const wildcard = isWildcardRoute(route);
-    const otherWildcard = shared ? undefined : fromAnotherNamespace(claims.wildcards, route.namespace);
+    const otherWildcard = shared ? undefined : fromAnotherNamespace(claims.wildcards, hostScope(route));
     const samePathWildcard = wildcard ? claims.wildcardPaths.get(this.scopedPath(route)) : undefined;
     // Upstream walks the wildcard holders oldest first and stops at the first conflict.
     const blocker =
       older(otherWildcard, samePathWildcard) ??
-      (wildcard && !shared ? fromAnotherNamespace(claims.exacts, route.namespace) : undefined);
+      (wildcard && !shared ? fromAnotherNamespace(claims.exacts, hostScope(route)) : undefined);
     if (blocker === undefined) return ADMITTED;
     // Details only about routes of the rejected route's own namespace: other tenants' names stay private.
     if (blocker.namespace === route.namespace) {
@@ -107,6 +107,6 @@ export class WildcardClaims {
   }
 
   private scopedPath(route: Route): string {
-    return this.settings.disableNamespaceOwnershipCheck ? pathKey(route.path) : `${route.namespace}\u0000${pathKey(route.path)}`;
+    return this.settings.disableNamespaceOwnershipCheck ? pathKey(route.path, route.exactPath) : `${hostScope(route)}\u0000${pathKey(route.path, route.exactPath)}`;
   }
 }

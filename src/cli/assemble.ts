@@ -14,6 +14,7 @@ export function assembleOptions(s: ResolvedSettings): RouterOptions {
   return {
     source: routingSource(s),
     ingress: s.value('--enable-ingress') ? { classController: s.value('--ingress-class-controller') } : undefined,
+    gatewayApi: s.value('--enable-gateway-api') ? { controllerName: s.value('--gateway-controller-name') } : undefined,
     listen: {
       bindAddress: s.get('--bind-address') ?? '',
       httpPort: s.value('--http-port'),

@@ -3,6 +3,7 @@
  * syntax; each runs only when its inputs parsed.
  */
 import { isIP } from 'node:net';
+import { isControllerName } from '../gateway/gateway-class.ts';
 import { resolveCiphers } from '../config/ciphers.ts';
 import { parseCidr } from '../domain/cidr.ts';
 import { isDns1123Subdomain } from '../domain/names.ts';
@@ -82,6 +83,11 @@ export function crossCheck(s: ResolvedSettings): string[] {
   const controller = s.get('--ingress-class-controller');
   if (controller !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]*(\/[-A-Za-z0-9_./]+)?$/.test(controller)) {
     errors.push(`--ingress-class-controller: invalid value "${controller}" (want a domain-prefixed path such as example.com/ingress-controller)`);
+  }
+  if (s.given('--gateway-controller-name') && s.get('--enable-gateway-api') !== true) errors.push('--gateway-controller-name needs --enable-gateway-api');
+  const gatewayController = s.get('--gateway-controller-name');
+  if (gatewayController !== undefined && !isControllerName(gatewayController)) {
+    errors.push(`--gateway-controller-name: invalid value "${gatewayController}" (want DOMAIN/PATH, as a GatewayClass's spec.controllerName, such as example.com/gateway-controller)`);
   }
   const cookieName = s.get('ROUTER_COOKIE_NAME');
   if (cookieName !== undefined && !/^[a-zA-Z0-9_-]+$/.test(cookieName)) {

@@ -58,6 +58,7 @@ describe('tables', () => {
       '--insecure-skip-tls-verify', '--request-timeout', '--v', '--vmodule', '--logtostderr',
       // ours
       '--manifests', '--http-port', '--https-port', '--haproxy-binary', '--log-format', '--loglevel', '--token-file', '--tls-ticket-key-interval',
+      '--enable-gateway-api', '--gateway-controller-name',
       '--allow-host-endpoints', '--endpoint-cidrs',
     ]; // prettier-ignore
     expect(required.filter((spelling) => !spellings.has(spelling))).toEqual([]);

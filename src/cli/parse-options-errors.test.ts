@@ -89,6 +89,13 @@ describe('validation errors', () => {
       { ROUTER_INGRESS_CLASS_CONTROLLER: 'a b' },
       ['--ingress-class-controller: invalid value "a b" (want a domain-prefixed path such as example.com/ingress-controller)'],
     ],
+    ['a controller name without --enable-gateway-api', ['--gateway-controller-name=example.com/x'], {}, ['--gateway-controller-name needs --enable-gateway-api']],
+    [
+      'a controller name no GatewayClass can name',
+      ['--enable-gateway-api'],
+      { ROUTER_GATEWAY_CONTROLLER_NAME: 'example.com' },
+      ['--gateway-controller-name: invalid value "example.com" (want DOMAIN/PATH, as a GatewayClass\'s spec.controllerName, such as example.com/gateway-controller)'],
+    ],
     ['negative klog verbosity', ['--v=-1'], {}, ['--v: invalid value "-1" (want an integer >= 0)']],
     ['bad bind address', ['--bind-address=localhost'], {}, ['--bind-address: invalid value "localhost" (want an IPv4 or IPv6 address)']],
     ['empty string value', ['--template='], {}, ['--template: must not be empty']],

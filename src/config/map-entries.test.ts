@@ -22,7 +22,7 @@ describe('routeMapEntries', () => {
     ['/foo/', ['h.com/foo/']],
     ['/', ['h.com/']],
   ])('an exact path %s contributes only its own exact key', (path, exact) => {
-    expect(routeMapEntries('h.com', path, 'be', true)).toEqual({ exact: exact.map((key) => ({ key, value: 'be' })), prefix: [] });
+    expect(routeMapEntries('h.com', path, 'be', true)).toEqual({ exact: exact.map((key) => ({ key, value: 'be', explicit: true })), prefix: [] });
   });
 });
 
@@ -34,6 +34,14 @@ describe('mergeMapEntries', () => {
       const merged = mergeMapEntries(order);
       expect(merged.prefix).toEqual([{ key: 'h.com/foo/', value: 'be_slash' }]);
       expect(merged.exact).toEqual([{ key: 'h.com/foo', value: 'be_plain' }]);
+    }
+  });
+
+  test('an exact path takes its key from a prefix route of the same path, whatever the order; the prefix keeps what lies below', () => {
+    const prefix = routeMapEntries('h.com', '/foo', 'be_prefix');
+    const exact = routeMapEntries('h.com', '/foo', 'be_exact', true);
+    for (const order of [[prefix, exact], [exact, prefix]]) {
+      expect(mergeMapEntries(order)).toEqual({ exact: [{ key: 'h.com/foo', value: 'be_exact' }], prefix: [{ key: 'h.com/foo/', value: 'be_prefix' }] });
     }
   });
 

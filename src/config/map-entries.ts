@@ -10,7 +10,7 @@ import type { MapEntry } from './model.ts';
  * but not `/foobar`.
  */
 export interface RouteMapEntries {
-  exact: MapEntry[];
+  exact: (MapEntry & { explicit: boolean })[];
   prefix: (MapEntry & { explicit: boolean })[];
 }
 
@@ -19,13 +19,14 @@ export function normalisePath(path: string): string {
 }
 
 export function routeMapEntries(host: string, path: string, backend: string, exactOnly = false): RouteMapEntries {
-  // An exact path (an Ingress's `Exact`) wants its own key and none of the paths below it.
-  if (exactOnly) return { exact: [{ key: `${host}${path || '/'}`, value: backend }], prefix: [] };
+  // An exact path (an Ingress's or HTTPRoute's `Exact`) wants its own key and none of the paths below it, and takes
+  // that key from a prefix route of the same path, whose exact key only stands for its prefix.
+  if (exactOnly) return { exact: [{ key: `${host}${path || '/'}`, value: backend, explicit: true }], prefix: [] };
   const p = normalisePath(path);
   if (p === '') return { exact: [], prefix: [{ key: `${host}/`, value: backend, explicit: true }] };
   if (p.endsWith('/')) return { exact: [], prefix: [{ key: `${host}${p}`, value: backend, explicit: true }] };
   return {
-    exact: [{ key: `${host}${p}`, value: backend }],
+    exact: [{ key: `${host}${p}`, value: backend, explicit: false }],
     prefix: [{ key: `${host}${p}/`, value: backend, explicit: false }],
   };
 }
@@ -37,21 +38,21 @@ function byKey(a: MapEntry, b: MapEntry): number {
 /**
  * Merges the entries of all routes into map contents. `/foo/` and `/foo` both
  * want the prefix `host/foo/`; the route that wrote the trailing slash is the
- * more specific one (as in openshift-router's regex ordering), otherwise the
- * first (oldest) route keeps the key.
+ * more specific one (as in openshift-router's regex ordering), and an exact
+ * path is more specific than a prefix of the same path; otherwise the first
+ * (oldest) route keeps the key.
  */
 export function mergeMapEntries(all: readonly RouteMapEntries[]): { exact: MapEntry[]; prefix: MapEntry[] } {
-  const exact = new Map<string, MapEntry>();
+  const merge = (entries: Map<string, MapEntry & { explicit: boolean }>, e: MapEntry & { explicit: boolean }) => {
+    const held = entries.get(e.key);
+    if (!held || (e.explicit && !held.explicit)) entries.set(e.key, e);
+  };
+  const exact = new Map<string, MapEntry & { explicit: boolean }>();
   const prefix = new Map<string, MapEntry & { explicit: boolean }>();
   for (const entries of all) {
-    for (const e of entries.exact) if (!exact.has(e.key)) exact.set(e.key, e);
-    for (const e of entries.prefix) {
-      const held = prefix.get(e.key);
-      if (!held || (e.explicit && !held.explicit)) prefix.set(e.key, e);
-    }
+    for (const e of entries.exact) merge(exact, e);
+    for (const e of entries.prefix) merge(prefix, e);
   }
-  return {
-    exact: [...exact.values()].sort(byKey),
-    prefix: [...prefix.values()].map(({ key, value }) => ({ key, value })).sort(byKey),
-  };
+  const plain = (m: Map<string, MapEntry>) => [...m.values()].map(({ key, value }) => ({ key, value })).sort(byKey);
+  return { exact: plain(exact), prefix: plain(prefix) };
 }

@@ -2,6 +2,7 @@ import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
+import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
 import { allowlistFile, allowlistText } from './allowlists.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf, type TrackOf } from './check-servers.ts';
@@ -130,6 +131,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
       bindAddresses,
       version: assets.version,
       redirectToHttps: REDIRECT_TO_HTTPS,
+      deepWildcardLabels: model.settings.deepWildcards ? DEEP_WILDCARD_MAX_LABELS : 0,
+      catchAllKeyHost: CATCH_ALL_KEY_HOST,
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
     });
 

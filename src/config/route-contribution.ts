@@ -4,6 +4,7 @@ import type { AdmittedRoute } from '../domain/route-options.ts';
 import { buildBackend } from './build-backend.ts';
 import { shuffleServers } from './server-order.ts';
 import { certificateFile, certificatePath, servingPem } from './certificates.ts';
+import { deepWildcardKeyHost } from './deep-wildcards.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
@@ -50,13 +51,19 @@ export interface ContributionContext {
   defaultCa: CertificateFile | undefined;
 }
 
-/** Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`: keyed on `.example.com`. */
+/**
+ * Wildcard routes (`www.example.com`, policy Subdomain) serve `*.example.com`:
+ * keyed on `.example.com`, or on `*.example.com` when they serve any depth
+ * (deep-wildcards.ts), which the frontends look up with their own keys.
+ */
 export function routeKeyHost(route: AdmittedRoute): string {
-  return route.wildcardPolicy === 'Subdomain' ? route.host.slice(route.host.indexOf('.')) : route.host;
+  if (route.wildcardPolicy !== 'Subdomain') return route.host;
+  return route.deepWildcard ? deepWildcardKeyHost(route.host) : route.host.slice(route.host.indexOf('.'));
 }
 
+/** A crt-list SNI filter; haproxy's `*.example.com` matches one label, so a deep wildcard's deeper names get the default certificate. */
 function sniOf(route: AdmittedRoute): string {
-  return route.wildcardPolicy === 'Subdomain' ? `*${routeKeyHost(route)}` : route.host;
+  return route.wildcardPolicy === 'Subdomain' ? `*${route.host.slice(route.host.indexOf('.'))}` : route.host;
 }
 
 /** The default destination CA as the model file it becomes; `_default` is no namespace (DNS-1123 has no `_`), so no route's. */
@@ -67,7 +74,7 @@ export function defaultCaFile(pem: string | undefined): CertificateFile | undefi
 function wishes(file: MapFileName, prefixFile: MapFileName, host: string, path: string, value: string, exactOnly = false): MapWish[] {
   const entries = routeMapEntries(host, path, value, exactOnly);
   return [
-    ...entries.exact.map((e) => ({ file, key: e.key, value: e.value, explicit: false })),
+    ...entries.exact.map((e) => ({ file, key: e.key, value: e.value, explicit: e.explicit })),
     ...entries.prefix.map((e) => ({ file: prefixFile, key: e.key, value: e.value, explicit: e.explicit })),
   ];
 }

@@ -48,4 +48,6 @@ export interface ConfigSettings extends ListenOptions, HaproxyOptions {
   readonly errorPages: ErrorPageOptions;
   /** With shuffleServers: this router's own order of each backend's servers, stable from commit to commit (see server-order.ts). */
   readonly serverOrderSeed: number | undefined;
+  /** The frontends look Gateway API's wildcards up (deep-wildcards.ts): with --enable-gateway-api. */
+  readonly deepWildcards: boolean;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { backendName, checkServerName, checkServerRef, ingressRouteName, isCheckBackendName, isDns1123Subdomain, isIngressRouteName, isRouteBackendName, serverKey } from './names.ts';
+import { backendName, checkServerName, checkServerRef, gatewayRouteName, ingressRouteName, isCheckBackendName, isDns1123Subdomain, isGatewayRouteName, isGeneratedRouteName, isIngressRouteName, isRouteBackendName, serverKey } from './names.ts';
 
 describe('backendName', () => {
   test.each([
@@ -66,5 +66,29 @@ describe('ingressRouteName', () => {
 
   test.each(['web', 'web_ingress_0123', 'web_ingress_0123456789abcdeF', '_ingress_0123456789abcdef', 'a/b_ingress_0123456789abcdef'])('%p is not one', (name) => {
     expect(isIngressRouteName(name)).toBe(false);
+  });
+});
+
+describe('gatewayRouteName', () => {
+  test('readable, stable, distinct per kind, namespace, name and what it serves, and never a DNS-1123 name', () => {
+    const name = gatewayRouteName('HTTPRoute', 'shop', 'web', 'a.example.com PathPrefix /cart');
+    expect(name).toMatch(/^web_httproute_[0-9a-f]{16}$/);
+    expect(gatewayRouteName('HTTPRoute', 'shop', 'web', 'a.example.com PathPrefix /cart')).toBe(name);
+    expect(gatewayRouteName('HTTPRoute', 'shop', 'web', 'a.example.com Exact /cart')).not.toBe(name);
+    expect(gatewayRouteName('HTTPRoute', 'shop2', 'web', 'a.example.com PathPrefix /cart')).not.toBe(name);
+    expect(gatewayRouteName('TLSRoute', 'shop', 'web', 'a.example.com')).toMatch(/^web_tlsroute_[0-9a-f]{16}$/);
+    expect(isDns1123Subdomain(name)).toBe(false);
+    expect([isGatewayRouteName(name), isIngressRouteName(name), isGeneratedRouteName(name)]).toEqual([true, false, true]);
+    expect(isGeneratedRouteName(ingressRouteName('web', 'x'))).toBe(true);
+  });
+
+  test('bounded however long the names are; odd characters never reach the name', () => {
+    const name = gatewayRouteName('TLSRoute', 'n'.repeat(63), `${'a'.repeat(250)}.x`, 'h'.repeat(253));
+    expect(name.length).toBeLessThanOrEqual(89);
+    expect(isGatewayRouteName(name)).toBe(true);
+  });
+
+  test.each(['web', 'web_httproute_0123', 'web_gateway_0123456789abcdef', '_tlsroute_0123456789abcdef', 'a/b_httproute_0123456789abcdef'])('%p is not one', (name) => {
+    expect(isGatewayRouteName(name)).toBe(false);
   });
 });

@@ -121,3 +121,28 @@ export function ingressRouteName(ingressName: string, what: string): string {
 export function isIngressRouteName(name: string): boolean {
   return INGRESS_ROUTE_NAME.test(name);
 }
+
+/** `<route name, cut>_httproute_<16 hex>` or `_tlsroute_`: as an Ingress's routes, no Route can have such a name. */
+const GATEWAY_ROUTE_NAME = /^[a-z0-9.-]{1,63}_(httproute|tlsroute)_[0-9a-f]{16}$/;
+
+/**
+ * The name of a route generated from an HTTPRoute or a TLSRoute, under the
+ * same rules as `ingressRouteName`. The generated route lives in the
+ * namespace of its backends, which may not be the Gateway API route's, so
+ * the digest covers that route's namespace too.
+ */
+export function gatewayRouteName(kind: 'HTTPRoute' | 'TLSRoute', namespace: string, name: string, what: string): string {
+  const readable = name.replace(/[^a-z0-9.-]/g, '-').slice(0, 63) || '-';
+  const digest = createHash('sha256').update(`${kind}\n${namespace}\n${name}\n${what}`).digest('hex').slice(0, 16);
+  return `${readable}_${kind.toLowerCase()}_${digest}`;
+}
+
+/** Whether `name` is one `gatewayRouteName` makes. */
+export function isGatewayRouteName(name: string): boolean {
+  return GATEWAY_ROUTE_NAME.test(name);
+}
+
+/** Whether `name` is one the router generates (from an Ingress, an HTTPRoute or a TLSRoute), which no Route may take. */
+export function isGeneratedRouteName(name: string): boolean {
+  return isIngressRouteName(name) || isGatewayRouteName(name);
+}

@@ -48,6 +48,19 @@ export interface Route {
    * prefix every Route path is.
    */
   exactPath?: boolean;
+  /**
+   * A wildcard (policy `Subdomain`) that serves names any number of labels
+   * deep, as Gateway API's do (`*.example.com`: `a.example.com` and
+   * `a.b.example.com`); a Route's wildcard serves one label.
+   */
+  deepWildcard?: boolean;
+  /**
+   * Who owns hosts with this route instead of its namespace: routes of the
+   * same scope share a host (on different paths), as a namespace's routes
+   * do. Routes from Gateway API routes share one scope, since a Gateway's
+   * listeners let several namespaces' routes serve one host; Routes have none.
+   */
+  hostScope?: string;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

@@ -31,7 +31,7 @@ export type HostTls =
   | { kind: 'pending' };
 
 /** What is wrong with `secret` as the serving certificate of a host, or undefined when nothing is. */
-function servingSecretProblem(secret: IngressSecret | undefined, id: string): string | undefined {
+export function servingSecretProblem(secret: IngressSecret | undefined, id: string): string | undefined {
   if (secret === undefined) return `Secret ${id} not found`;
   if (secret.type !== TLS_SECRET_TYPE) return `Secret ${id} is of type ${JSON.stringify(secret.type)}, not ${TLS_SECRET_TYPE}`;
   for (const key of ['tls.crt', 'tls.key']) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { ingressRouteName } from '../domain/names.ts';
+import { gatewayRouteName, ingressRouteName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
 import { toRoute, type Conversion } from './convert.ts';
 
@@ -38,11 +38,14 @@ function value<T>(c: Conversion<T>): T {
 }
 
 describe('toRoute', () => {
-  test('a Route may not take the name of a route generated from an Ingress: the two would share a key', () => {
-    const name = ingressRouteName('web', 'web.example.com /');
+  test.each([
+    ['an Ingress', ingressRouteName('web', 'web.example.com /')],
+    ['an HTTPRoute', gatewayRouteName('HTTPRoute', 'shop', 'web', 'web.example.com /')],
+    ['a TLSRoute', gatewayRouteName('TLSRoute', 'shop', 'web', 'web.example.com')],
+  ])('a Route may not take the name of a route generated from %s: the two would share a key', (_what, name) => {
     expect(toRoute({ ...minimalRoute, metadata: { name, namespace: 'shop' } })).toEqual({
       ok: false,
-      error: `Route shop/${name}: metadata.name has the form of the routes the router generates from Ingresses`,
+      error: `Route shop/${name}: metadata.name has the form of the routes the router generates from Ingresses and Gateway API routes`,
     });
   });
 

@@ -7,7 +7,7 @@
 import { compareText } from '../domain/compare.ts';
 import type { EndpointAddress, EndpointPort, EndpointSlice } from '../domain/endpoints.ts';
 import { formatIp, parseIp } from '../domain/ip.ts';
-import { isIngressRouteName } from '../domain/names.ts';
+import { isGeneratedRouteName } from '../domain/names.ts';
 import type { Route, RouteTarget, RouteTLS } from '../domain/route.ts';
 import {
   FieldError,
@@ -53,7 +53,7 @@ export interface ObjectId {
 export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Route> {
   return convert('Route', obj, opts, (o, meta, id) => {
     // No DNS-1123 name has this form, so admission would refuse the Route anyway; here it must not even share a key.
-    if (isIngressRouteName(id.name)) throw new FieldError('metadata.name has the form of the routes the router generates from Ingresses');
+    if (isGeneratedRouteName(id.name)) throw new FieldError('metadata.name has the form of the routes the router generates from Ingresses and Gateway API routes');
     const spec = optObject(o.spec, 'spec') ?? {};
     return {
       ...id,

@@ -3,35 +3,54 @@ import { NO_HOST_ADDRESSES } from '../config/endpoint-address.ts';
 import { apiEndpointFilter, trustedEndpointFilter } from './endpoint-filter.ts';
 import type { Source } from '../domain/events.ts';
 import type { Logger } from '../log.ts';
+import { GatewayStatusWriter } from '../status/gateway-status-writer.ts';
 import { IngressStatusWriter } from '../status/ingress-status-writer.ts';
 import { loadBalancerIdentity } from '../status/load-balancer-status.ts';
 import { StatusWriter } from '../status/status-writer.ts';
+import { gatewayAddress } from '../gateway/gateway-status.ts';
 import { followHostAddresses } from './host-addresses.ts';
 import { connectKube } from './kube/connect.ts';
 import { ManifestSource } from './manifest/manifest-source.ts';
+
+/** A manifest source on `dir` serving what the options ask for (Ingresses, Gateway API routes). */
+export function manifestSource(dir: string, options: RouterOptions, logger: Logger): ManifestSource {
+  const ingress = options.ingress && { controller: options.ingress.classController };
+  const gateway = options.gatewayApi && { controllerName: options.gatewayApi.controllerName, httpPort: options.listen.httpPort, httpsPort: options.listen.httpsPort };
+  return new ManifestSource({ dir, logger: logger.withTag('manifests'), ...(ingress ? { ingress } : {}), ...(gateway ? { gateway } : {}) });
+}
 
 /** The source the options name, the endpoint policy that goes with it, and the status writers when there are any. */
 export function createSource(options: RouterOptions, logger: Logger, env: Readonly<Record<string, string | undefined>> | undefined, requestCommit: () => void) {
   const src = options.source;
   const endpointLog = logger.withTag('endpoints');
-  const ingress = options.ingress && { controller: options.ingress.classController };
   if (src.kind === 'manifests') {
     // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
-    const source = new ManifestSource({ dir: src.dir, logger: logger.withTag('manifests'), ...(ingress ? { ingress } : {}) });
-    return { source: source as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, ingressStatus: undefined, hostAddresses: undefined };
+    const source = manifestSource(src.dir, options, logger);
+    return { source: source as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined };
   }
   if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
   if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
   let status: StatusWriter | undefined;
   let ingressStatus: IngressStatusWriter | undefined;
+  let gatewayStatus: GatewayStatusWriter | undefined;
   const onIngressChanged = (key: string) => ingressStatus?.recheck(key);
-  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key), options.ingress && { ...options.ingress, onIngressChanged });
+  const gateway = options.gatewayApi && {
+    controllerName: options.gatewayApi.controllerName,
+    httpPort: options.listen.httpPort,
+    httpsPort: options.listen.httpsPort,
+    onObjectChanged: () => gatewayStatus?.recheck(),
+  };
+  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key), options.ingress && { ...options.ingress, onIngressChanged }, gateway);
   const identity = loadBalancerIdentity(options.status.canonicalHostname, options.listen.bindAddress);
   if (options.status.update && kube.source.ingress && identity === undefined) {
     logger.warn('Ingress status is not written: it needs --router-canonical-hostname or a --bind-address of one address to name where clients reach the router');
   }
   if (options.status.update && kube.source.ingress && identity) {
     ingressStatus = new IngressStatusWriter({ api: kube.api.customObjects, records: kube.source.ingress, identity, contentionWindowMs: options.status.contentionWindowMs, logger });
+  }
+  if (options.status.update && kube.source.gateway && options.gatewayApi) {
+    const address = gatewayAddress(options.status.canonicalHostname, options.listen.bindAddress);
+    gatewayStatus = new GatewayStatusWriter({ api: kube.api.customObjects, watch: kube.source.gateway, controllerName: options.gatewayApi.controllerName, address, logger });
   }
   if (options.status.update) {
     status = new StatusWriter({
@@ -48,6 +67,6 @@ export function createSource(options: RouterOptions, logger: Logger, env: Readon
     host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
     logger: endpointLog,
   });
-  return { source: kube.source as Source, allowAddress, status, ingressStatus, hostAddresses };
+  return { source: kube.source as Source, allowAddress, status, ingressStatus, gatewayStatus, hostAddresses };
 }
 

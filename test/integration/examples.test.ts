@@ -1,6 +1,7 @@
 import { afterAll, expect, test } from 'bun:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePortPair } from '../support/net.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 
 let t: TestRouter | undefined;
@@ -8,12 +9,20 @@ afterAll(async () => {
   await t?.stop();
 });
 
-test('examples/manifests, as scripts/quickstart.sh serves them (with --enable-ingress), load without a complaint', async () => {
+test('examples/manifests, as scripts/quickstart.sh serves them (with --enable-ingress and --enable-gateway-api), load without a complaint', async () => {
   const dir = join(import.meta.dir, '../../examples/manifests');
-  const manifests = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-  t = await startTestRouter({ manifests, args: ['--enable-ingress'] });
+  const ports = await freePortPair();
+  // The Gateway's listener is on the quick start's HTTP port, 8080; this router listens elsewhere.
+  const manifests = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8').replace('port: 8080', `port: ${ports[0]}`)]));
+  t = await startTestRouter({ manifests, ports, args: ['--enable-ingress', '--enable-gateway-api'] });
   const served = [...(t.router.lastCommit()?.admitted.values() ?? [])].map((r) => `${r.host}${r.path} -> ${r.to.name}:${r.targetPort ?? '*'}`).sort();
-  expect(served).toEqual(['hello.example.com -> hello:http', 'hello.example.com/api -> api:*', 'ingress.example.com/ -> hello:http', 'ingress.example.com/api -> api:http']);
-  // haproxy's own lines say the example backends are not running here; the manifest source says nothing.
+  expect(served).toEqual([
+    'gateway.example.com -> hello:http',
+    'gateway.example.com/api -> api:http',
+    'hello.example.com -> hello:http',
+    'hello.example.com/api -> api:*',
+    'ingress.example.com/ -> hello:http',
+    'ingress.example.com/api -> api:http',
+  ]);
   expect(t.logs.filter((r) => (r.level === 'warn' || r.level === 'error') && r.tag === 'manifests')).toEqual([]);
 });

@@ -85,6 +85,7 @@ export function settings(overrides: Partial<ConfigSettings> = {}): ConfigSetting
     tcpBalanceAlgorithm: 'source',
     shuffleServers: false,
     serverOrderSeed: undefined,
+    deepWildcards: false,
     checkIntervalMs: 5000,
     cookieName: undefined,
     sparesPerShape: 0,

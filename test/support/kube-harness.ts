@@ -70,7 +70,8 @@ export interface KubeTestRouter extends LogCapture {
   readonly api: KubeApi;
   /** One request through haproxy with this Host header. */
   get(host: string, path?: string): Promise<HttpAnswer>;
-  /** haproxy's public HTTPS port. */
+  /** haproxy's public HTTP and HTTPS ports. */
+  readonly httpPort: number;
   readonly httpsPort: number;
   /** The haproxy.config currently active (`<working-dir>/conf/haproxy.config`). */
   config(): string;
@@ -82,6 +83,8 @@ export interface KubeTestRouter extends LogCapture {
   until(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   /** Waits until `host` is answered by `want`: a backend name, or a status code (503: not served). */
   untilServed(host: string, want: string | number): Promise<void>;
+  /** Waits until `check` holds, each time after every router on this API finished its status writes. */
+  untilWritten(what: string, check: () => boolean): Promise<void>;
   /** Waits until `check` holds on the route's stored status, each time after every router on this API finished its status writes. */
   untilStatus(namespace: string, name: string, what: string, check: (ingress: RouteIngress[]) => boolean): Promise<void>;
 }
@@ -98,7 +101,7 @@ export class KubeTestbed {
   readonly #routers: KubeTestRouter[] = [];
 
   /** A fake API server over TLS that demands a bearer token (`API_TOKEN` unless given); `port` reuses a port; `forbidden` resources get 403. */
-  async startApi(opts: { token?: string; port?: number; forbidden?: string[] } = {}): Promise<KubeApi> {
+  async startApi(opts: { token?: string; port?: number; forbidden?: string[]; disabledGroups?: string[] } = {}): Promise<KubeApi> {
     const certs = await testPki();
     const token = opts.token ?? API_TOKEN;
     const server = await startFakeApiServer({
@@ -106,6 +109,7 @@ export class KubeTestbed {
       token,
       ...(opts.port ? { port: opts.port } : {}),
       ...(opts.forbidden ? { forbidden: opts.forbidden } : {}),
+      ...(opts.disabledGroups ? { disabledGroups: opts.disabledGroups } : {}),
     });
     this.#cleanups.push(() => server.stop());
     const dir = shortTempDir('kapi');
@@ -147,6 +151,7 @@ export class KubeTestbed {
       // stop() does not wait for a status write already sent; it must be answered before its API server stops.
       await t?.router.status?.idle();
       await t?.router.ingressStatus?.idle();
+      await t?.router.gatewayStatus?.idle();
     });
     return { ...capture, ready };
   }
@@ -212,6 +217,7 @@ export class KubeTestbed {
       logs: capture.logs,
       waitForLog: capture.waitForLog,
       get: (host, path) => get(httpPort, host, path),
+      httpPort,
       httpsPort,
       config: () => readConfigText(join(workingDir, 'conf', 'haproxy.config')),
       mappedBackend: (key) =>
@@ -231,11 +237,17 @@ export class KubeTestbed {
           throw new Error(`${err.message}; last answer: ${describe()}`);
         });
       },
+      async untilWritten(what, check) {
+        await until(what, async () => {
+          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle(), r.router.gatewayStatus?.idle()]));
+          return check();
+        });
+      },
       async untilStatus(namespace, name, what, check) {
         let last: RouteIngress[] = [];
         await until(`status of ${namespace}/${name}: ${what}`, async () => {
           // A write is logged by the fake on receipt and stored later: only the writers know when it has landed.
-          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle()]));
+          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle(), r.router.gatewayStatus?.idle()]));
           last = storedIngress(api.server, namespace, name);
           return check(last);
         }).catch((err: Error) => {

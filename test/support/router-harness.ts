@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parseOptions } from '../../src/cli/parse-options.ts';
 import { captureLogs, type LogRecord } from './log-capture.ts';
 import { startRouter, type RouterDeps, type RunningRouter } from '../../src/router.ts';
-import { ManifestSource } from '../../src/sources/manifest/manifest-source.ts';
+import { manifestSource } from '../../src/sources/create-source.ts';
+import type { ManifestSource } from '../../src/sources/manifest/manifest-source.ts';
 import { freePortPair, get, type HttpAnswer } from './net.ts';
 import { shortTempDir } from './workdir.ts';
 
@@ -58,8 +59,7 @@ export async function startTestRouter(
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const { logger, logs, waitForLog } = captureLogs();
-  const ingress = parsed.options.ingress;
-  const source = new ManifestSource({ dir: manifestsDir, logger: logger.withTag('manifests'), ...(ingress ? { ingress: { controller: ingress.classController } } : {}) });
+  const source = manifestSource(manifestsDir, parsed.options, logger);
   const router = await startRouter(parsed.options, {
     logger,
     source,

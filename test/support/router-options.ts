@@ -19,6 +19,7 @@ export const DEFAULT_HTTP: HttpOptions = {
 /** The options router runs with when given no flags and an empty environment. */
 export const DEFAULT_OPTIONS: RouterOptions = {
   ingress: undefined,
+  gatewayApi: undefined,
   source: { kind: 'manifests', dir: DEFAULT_MANIFESTS_DIR },
   listen: { bindAddress: '', httpPort: 80, httpsPort: 443, ipMode: 'v4', proxyProtocol: false },
   haproxy: {

@@ -2,6 +2,7 @@
  * Where routes come from and which of them are admitted: openshift-router's
  * RouterSelection flags, plus --manifests for hosts without a cluster.
  */
+import { DEFAULT_GATEWAY_CONTROLLER } from '../../gateway/gateway-class.ts';
 import { DEFAULT_CLASS_CONTROLLER } from '../../ingress/ingress-class.ts';
 import type { EnvTable, FlagTable } from './spec.ts';
 
@@ -64,6 +65,20 @@ export const ROUTING_FLAGS = {
     default: DEFAULT_CLASS_CONTROLLER,
     group: 'Routing sources',
     help: "With --enable-ingress: the IngressClass spec.controller whose Ingresses this router serves (upstream's ingress-to-route controller name by default).",
+  },
+  '--enable-gateway-api': {
+    type: 'boolean',
+    env: ['ROUTER_ENABLE_GATEWAY_API'],
+    default: 'false',
+    group: 'Routing sources',
+    help: 'Serve Gateway API HTTPRoutes and TLSRoutes attached to the Gateways of the GatewayClasses of --gateway-controller-name, from the API or the manifest directory, and write their status; watches Services, ReferenceGrants, Namespaces, and Secrets in the namespaces whose Gateways name them. The CRDs are not installed by the router.',
+  },
+  '--gateway-controller-name': {
+    type: 'string',
+    env: ['ROUTER_GATEWAY_CONTROLLER_NAME'],
+    default: DEFAULT_GATEWAY_CONTROLLER,
+    group: 'Routing sources',
+    help: 'With --enable-gateway-api: the GatewayClass spec.controllerName whose Gateways this router serves.',
   },
   '--name': {
     type: 'string',

@@ -22,10 +22,11 @@ export function connectKube(
   logger: Logger,
   onRouteChanged?: (key: string) => void,
   ingress?: IngressOptions & { onIngressChanged: (key: string) => void },
+  gateway?: { controllerName: string; httpPort: number; httpsPort: number; onObjectChanged: () => void },
 ): KubeConnectionHandles {
   const kc = buildKubeConfig(source.connection, env);
   const transport = createTransport(kc, { requestTimeoutMs: source.connection.requestTimeoutMs });
-  logger.withTag('kube').info(`watching routes${ingress ? ' and Ingresses' : ''} on ${describeServer(kc)}${source.namespace ? ` in namespace ${source.namespace}` : ''}`);
+  logger.withTag('kube').info(`watching routes${ingress ? ', Ingresses' : ''}${gateway ? ', Gateway API routes' : ''} on ${describeServer(kc)}${source.namespace ? ` in namespace ${source.namespace}` : ''}`);
   return {
     api: createKubeApi(transport),
     source: new KubeSource({
@@ -40,6 +41,7 @@ export function connectKube(
       watchEndpoints: source.watchEndpoints,
       ...(onRouteChanged ? { onRouteChanged } : {}),
       ...(ingress ? { ingress: { controller: ingress.classController, onIngressChanged: ingress.onIngressChanged } } : {}),
+      ...(gateway ? { gateway } : {}),
     }),
   };
 }

@@ -8,6 +8,7 @@ import type { RouteIngress } from '../../status/ingress-status.ts';
 import { toEndpointSlices, toRoute } from '../convert.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
 import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
+import { GatewayWatch } from './gateway-watch.ts';
 import { IngressWatch } from './ingress-watch.ts';
 
 export interface KubeSourceOptions {
@@ -29,6 +30,8 @@ export interface KubeSourceOptions {
   onRouteChanged?: (key: string) => void;
   /** `--enable-ingress`: serve Ingresses of IngressClasses with this controller too. */
   ingress?: { controller: string; onIngressChanged?: (key: string) => void };
+  /** `--enable-gateway-api`: serve HTTPRoutes and TLSRoutes of Gateways of this controller's classes too. */
+  gateway?: { controllerName: string; httpPort: number; httpsPort: number; onObjectChanged?: () => void };
 }
 
 /** What the status writer needs of a route as the API server last showed it. */
@@ -62,6 +65,8 @@ export class KubeSource implements Source {
   private readonly log: Logger;
   /** The Ingresses and what they need, when Ingresses are served. */
   readonly ingress: IngressWatch | undefined;
+  /** The Gateway API objects and what they need, when they are served. */
+  readonly gateway: GatewayWatch | undefined;
 
   constructor(private readonly opts: KubeSourceOptions) {
     this.log = opts.logger.withTag('kube');
@@ -73,6 +78,14 @@ export class KubeSource implements Source {
       inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
       onRoutesChanged: (keys) => this.deliver('Route', keys),
       ...(opts.ingress.onIngressChanged ? { onIngressChanged: opts.ingress.onIngressChanged } : {}),
+    });
+    this.gateway = opts.gateway && new GatewayWatch({
+      ...opts.gateway,
+      logger: opts.logger.withTag('gateway'),
+      transport: opts.transport,
+      namespace: opts.namespace,
+      inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
+      onRoutesChanged: (keys) => this.deliver('Route', keys),
     });
   }
 
@@ -108,6 +121,7 @@ export class KubeSource implements Source {
           ),
     );
     if (this.ingress) this.informers.push(...this.ingress.start());
+    if (this.gateway) this.informers.push(...(await this.gateway.start()));
     const namespaces = await this.namespaceCollection();
     if (namespaces) {
       this.allowed = new Set();
@@ -121,10 +135,12 @@ export class KubeSource implements Source {
     }
     await Promise.all(this.informers.map((i) => i.synced));
     await this.ingress?.synced();
+    await this.gateway?.synced();
     const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
     this.delivery = delivery;
     for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
     if (this.ingress) delivery.mark('Route', this.ingress.routeKeys());
+    if (this.gateway) delivery.mark('Route', this.gateway.routeKeys());
     delivery.flush();
     sink.synced();
   }
@@ -133,6 +149,7 @@ export class KubeSource implements Source {
     for (const informer of this.informers) informer.stop();
     this.informers = [];
     this.ingress?.stop();
+    this.gateway?.stop();
     this.delivery?.stop();
   }
 
@@ -221,6 +238,7 @@ export class KubeSource implements Source {
     const inNamespace = (keys: Iterable<string>) => [...keys].filter((key) => namespaceOf(key) === name);
     for (const kind of KINDS) this.deliver(kind, inNamespace(this.tracked[kind].keys()));
     if (this.ingress) this.deliver('Route', inNamespace(this.ingress.routeKeys()));
+    if (this.gateway) this.deliver('Route', inNamespace(this.gateway.routeKeys()));
   }
 
   private deliver(kind: Kind, keys: Iterable<string>): void {
@@ -229,7 +247,7 @@ export class KubeSource implements Source {
 
   /** The object the sink should hold: the tracked one (a Route's key is never a generated route's), while its namespace is selected. */
   private wanted(kind: Kind, key: string): DomainObject | undefined {
-    const object = this.tracked[kind].get(key) ?? (kind === 'Route' ? this.ingress?.route(key) : undefined);
+    const object = this.tracked[kind].get(key) ?? (kind === 'Route' ? (this.ingress?.route(key) ?? this.gateway?.route(key)) : undefined);
     return object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { compareText } from '../../domain/compare.ts';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
+import type { Gateway, GatewayClass, HTTPRoute, NamespaceLabels, ReferenceGrant, TLSRoute } from '../../domain/gateway.ts';
 import type { Ingress, IngressClass, IngressSecret, ServicePorts } from '../../domain/ingress.ts';
 import type { Route } from '../../domain/route.ts';
 import { sameValue } from '../same-value.ts';
@@ -19,11 +20,17 @@ interface KindObjects {
   IngressClass: IngressClass;
   Secret: IngressSecret;
   Service: ServicePorts;
+  GatewayClass: GatewayClass;
+  Gateway: Gateway;
+  HTTPRoute: HTTPRoute;
+  TLSRoute: TLSRoute;
+  ReferenceGrant: ReferenceGrant;
+  Namespace: NamespaceLabels;
 }
 type Kind = keyof KindObjects;
 type DomainObject = KindObjects[Kind];
 
-/** A change to one object: Routes and EndpointSlices go to the sink as they are, the rest to the Ingress translator. */
+/** A change to one object: Routes and EndpointSlices go to the sink as they are, the rest to the Ingress and Gateway API translators. */
 export type ManifestChange = { [K in Kind]: { kind: K; type: 'upsert' | 'delete'; object: KindObjects[K] } }[Kind];
 
 interface Definition {
@@ -41,9 +48,12 @@ interface Entry {
 }
 
 /** Events come out grouped by kind in this order, then by key, so logs and tests see a stable order. */
-const KIND_ORDER: readonly Kind[] = ['EndpointSlice', 'Route', 'IngressClass', 'Secret', 'Service', 'Ingress'];
+const KIND_ORDER: readonly Kind[] = [
+  'EndpointSlice', 'Route', 'IngressClass', 'Secret', 'Service', 'Ingress',
+  'Namespace', 'GatewayClass', 'Gateway', 'ReferenceGrant', 'HTTPRoute', 'TLSRoute',
+]; // prettier-ignore
 
-/** `namespace/name`, or the name alone for cluster-scoped IngressClasses. */
+/** `namespace/name`, or the name alone for cluster-scoped objects (IngressClasses, GatewayClasses, Namespaces). */
 function keyOf(object: DomainObject): string {
   return 'namespace' in object ? `${object.namespace}/${object.name}` : object.name;
 }
@@ -62,6 +72,14 @@ function* objectsOf(objects: ManifestObjects | undefined): Generator<[Kind, Doma
   for (const object of ingress.secrets) yield ['Secret', object];
   for (const object of ingress.services) yield ['Service', object];
   for (const object of ingress.ingresses) yield ['Ingress', object];
+  const gateway = objects.gateway;
+  if (!gateway) return;
+  for (const object of gateway.namespaces) yield ['Namespace', object];
+  for (const object of gateway.classes) yield ['GatewayClass', object];
+  for (const object of gateway.gateways) yield ['Gateway', object];
+  for (const object of gateway.grants) yield ['ReferenceGrant', object];
+  for (const object of gateway.httpRoutes) yield ['HTTPRoute', object];
+  for (const object of gateway.tlsRoutes) yield ['TLSRoute', object];
 }
 
 /** The objects of every file, merged: see `replace`, `pending` and `commit`. */
@@ -74,6 +92,12 @@ export class Definitions {
     IngressClass: new Map(),
     Secret: new Map(),
     Service: new Map(),
+    GatewayClass: new Map(),
+    Gateway: new Map(),
+    HTTPRoute: new Map(),
+    TLSRoute: new Map(),
+    ReferenceGrant: new Map(),
+    Namespace: new Map(),
   };
   /** Entries changed since the last commit. */
   private readonly dirty = new Set<Entry>();

@@ -9,7 +9,7 @@
 import { statSync, type BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../../errors.ts';
-import { classify, parseManifestFile, type ManifestObjects } from './parse-manifests.ts';
+import { classify, parseManifestFile, type ExtraKinds, type ManifestObjects } from './parse-manifests.ts';
 
 export interface Problem {
   level: 'error' | 'warn' | 'debug';
@@ -61,7 +61,7 @@ const nowNs = () => BigInt(Date.now()) * 1_000_000n;
  * unchanged, a record with `previous`'s objects when it is broken or
  * unreadable, or undefined when it is gone or not a regular file.
  */
-export async function readManifestFile(path: string, previous: FileRecord | undefined, defaultNamespace: string, ingress = false): Promise<FileRecord | undefined> {
+export async function readManifestFile(path: string, previous: FileRecord | undefined, defaultNamespace: string, extra: ExtraKinds = {}): Promise<FileRecord | undefined> {
   const checkedAtNs = nowNs();
   let signature: FileSignature;
   let text: string;
@@ -82,7 +82,7 @@ export async function readManifestFile(path: string, previous: FileRecord | unde
   if (previous && previous.hash === hash) return { ...previous, signature, checkedAtNs };
   const parsed = parseManifestFile(path, text);
   if (!parsed.ok) return broken(previous, signature, checkedAtNs, hash, [parsed.error], []);
-  const { objects, warnings, errors } = classify(path, parsed.objects, defaultNamespace, ingress);
+  const { objects, warnings, errors } = classify(path, parsed.objects, defaultNamespace, extra);
   if (errors.length > 0) return broken(previous, signature, checkedAtNs, hash, errors, warnings);
   return { signature, checkedAtNs, hash, objects, problems: warnings.map((message) => ({ level: 'warn', message })) };
 }

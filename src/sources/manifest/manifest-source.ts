@@ -1,8 +1,8 @@
 /**
  * A Source that serves the Routes and endpoints defined by the manifest
  * files of one directory (and with `ingress`, its Ingresses, with the
- * IngressClasses, Secrets and Services they name), and follows changes to
- * them.
+ * IngressClasses, Secrets and Services they name; with `gateway`, its
+ * Gateway API routes and what they need), and follows changes to them.
  *
  * Every change rescans the directory listing rather than trusting per-file
  * events, which is correct for ConfigMap mounts, whose files change by
@@ -20,6 +20,7 @@ import { errorMessage } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { Definitions } from './definitions.ts';
 import { isNotFound, readManifestFile, type FileRecord, type Problem } from './manifest-file.ts';
+import { ManifestGateway, type ManifestGatewayOptions } from './manifest-gateway.ts';
 import { ManifestIngress } from './manifest-ingress.ts';
 import { isManifestFileName } from './parse-manifests.ts';
 
@@ -33,6 +34,8 @@ export interface ManifestSourceOptions {
   defaultNamespace?: string;
   /** `--enable-ingress`: serve the directory's Ingresses of IngressClasses with this controller too. */
   ingress?: { controller: string };
+  /** `--enable-gateway-api`: serve the directory's HTTPRoutes and TLSRoutes of Gateways of this controller's classes too. */
+  gateway?: ManifestGatewayOptions;
 }
 
 /** Serves the objects of a manifest directory; see the module comment for the rules. */
@@ -51,6 +54,8 @@ export class ManifestSource implements Source {
   private readonly definitions = new Definitions();
   /** The routes the directory's Ingresses become, when Ingresses are served. */
   private readonly ingress: ManifestIngress | undefined;
+  /** The routes the directory's Gateway API routes become, when they are served. */
+  private readonly gateway: ManifestGateway | undefined;
   /** Problems the previous scan logged: each is logged once for as long as it lasts. */
   private reported = new Set<string>();
   /** The latest scan in the queue: scans run one at a time, in order. */
@@ -64,6 +69,7 @@ export class ManifestSource implements Source {
     this.debounceMs = opts.debounceMs ?? 50;
     this.defaultNamespace = opts.defaultNamespace ?? 'default';
     this.ingress = opts.ingress && new ManifestIngress(opts.ingress.controller);
+    this.gateway = opts.gateway && new ManifestGateway(opts.gateway);
   }
 
   /**
@@ -137,7 +143,7 @@ export class ManifestSource implements Source {
         for (const record of this.files.values()) problems.push(...record.problems);
         problems.push(...this.definitions.warnings().map((message) => ({ level: 'warn' as const, message })));
         const events = this.events();
-        problems.push(...(this.ingress?.problems() ?? []));
+        problems.push(...(this.ingress?.problems() ?? []), ...(this.gateway?.problems() ?? []));
         if (this.stopped) return;
         if (events.length > 0) sink.apply(events);
         if (parsed > 0 || events.length > 0) {
@@ -146,6 +152,7 @@ export class ManifestSource implements Source {
         // Only after apply succeeded: should it throw, the next scan offers the same changes again.
         this.definitions.commit();
         this.ingress?.commit();
+        this.gateway?.commit();
       }
     } catch (e) {
       problems.push({ level: 'error', message: `rescanning manifest directory ${this.dir} failed: ${errorMessage(e)}` });
@@ -153,14 +160,18 @@ export class ManifestSource implements Source {
     this.report(problems);
   }
 
-  /** The sink's events: Routes and slices as defined, then the routes Ingresses become. */
+  /** The sink's events: Routes and slices as defined, then the routes Ingresses and Gateway API routes become. */
   private events(): ResourceEvent[] {
     const events: ResourceEvent[] = [];
     for (const change of this.definitions.pending()) {
       if (change.kind === 'Route' || change.kind === 'EndpointSlice') events.push(change);
-      else this.ingress?.take(change);
+      else {
+        // Secrets and Services serve both.
+        this.ingress?.take(change);
+        this.gateway?.take(change);
+      }
     }
-    return this.ingress ? [...events, ...this.ingress.pending()] : events;
+    return [...events, ...(this.ingress?.pending() ?? []), ...(this.gateway?.pending() ?? [])];
   }
 
   /**
@@ -187,7 +198,7 @@ export class ManifestSource implements Source {
       const path = join(this.dir, name);
       seen.add(path);
       const previous = this.files.get(path);
-      const record = await readManifestFile(path, previous, this.defaultNamespace, this.ingress !== undefined);
+      const record = await readManifestFile(path, previous, this.defaultNamespace, { ingress: this.ingress !== undefined, gateway: this.gateway !== undefined });
       if (record?.hash !== undefined && record.hash !== previous?.hash) parsed++;
       if (record?.objects !== previous?.objects) this.definitions.replace(path, previous?.objects, record?.objects);
       if (record) this.files.set(path, record);

@@ -120,7 +120,7 @@ describe('classify', () => {
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80 }] } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } },
     ];
-    const { objects: out, warnings, errors } = classify('/m/a.yaml', objects, 'default', true);
+    const { objects: out, warnings, errors } = classify('/m/a.yaml', objects, 'default', { ingress: true });
     expect(errors).toEqual([]);
     expect(warnings).toEqual([expect.stringContaining('and networking.k8s.io/v1 Ingress and IngressClass, v1 Secret and v1 Service')]);
     expect(out.ingress).toMatchObject({
@@ -129,5 +129,24 @@ describe('classify', () => {
       secrets: [{ namespace: 'default', name: 's' }],
       services: [{ namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 80 }] }],
     });
+  });
+
+  test('with Gateway API routes served, their kinds, Namespaces, Secrets and Services are read; Ingresses only with --enable-ingress', () => {
+    const g = 'gateway.networking.k8s.io';
+    const objects = [
+      { apiVersion: `${g}/v1`, kind: 'GatewayClass', metadata: { name: 'router' }, spec: { controllerName: 'c/d' } },
+      { apiVersion: `${g}/v1`, kind: 'Gateway', metadata: { name: 'gw' }, spec: { gatewayClassName: 'router', listeners: [] } },
+      { apiVersion: `${g}/v1`, kind: 'HTTPRoute', metadata: { name: 'web' }, spec: {} },
+      { apiVersion: `${g}/v1alpha2`, kind: 'TLSRoute', metadata: { name: 'db' }, spec: {} },
+      { apiVersion: `${g}/v1beta1`, kind: 'ReferenceGrant', metadata: { name: 'rg' }, spec: {} },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', labels: { a: 'b' } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ name: 'http', port: 80 }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: {} },
+    ];
+    const { objects: out, warnings, errors } = classify('/m/a.yaml', objects, 'default', { gateway: true });
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('ignoring Ingress web (networking.k8s.io/v1)')]);
+    expect([out.gateway?.classes.length, out.gateway?.gateways.length, out.gateway?.httpRoutes.length, out.gateway?.tlsRoutes.length, out.gateway?.grants.length]).toEqual([1, 1, 1, 1, 1]);
+    expect([out.gateway?.namespaces, out.ingress?.services.map((s) => s.name), out.ingress?.ingresses]).toEqual([[{ name: 'team', labels: { a: 'b' } }], ['web'], []]);
   });
 });

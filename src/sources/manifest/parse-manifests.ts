@@ -12,12 +12,13 @@ import { errorMessage } from '../../errors.ts';
 import { toEndpointSlices, toRoute, type Conversion, type ConvertOptions } from '../convert.ts';
 import { isObject } from '../fields.ts';
 import { toIngress, toIngressClass, toIngressSecret, toServicePorts } from '../ingress/convert-ingress.ts';
+import { classifyGatewayKind, GATEWAY_KINDS_READ, noGatewayObjects, type GatewayObjects } from './gateway-manifests.ts';
 import { splitPlainYaml } from './plain-yaml.ts';
 
 /** The API objects of one file, or why it could not be parsed (prefixed with its path). */
 export type ParsedFile = { ok: true; objects: unknown[] } | { ok: false; error: string };
 
-/** What Ingresses need from a manifest file (read with --enable-ingress only). */
+/** What Ingresses need from a manifest file (read with --enable-ingress only; Secrets and Services with --enable-gateway-api too). */
 export interface IngressObjects {
   ingresses: Ingress[];
   classes: IngressClass[];
@@ -30,8 +31,16 @@ export interface ManifestObjects {
   routes: Route[];
   /** EndpointSlices and the records converted from core/v1 Endpoints. */
   endpointSlices: EndpointSlice[];
-  /** Set when Ingresses are served. */
+  /** Set when Ingresses or Gateway API routes are served. */
   ingress?: IngressObjects;
+  /** Set when Gateway API routes are served. */
+  gateway?: GatewayObjects;
+}
+
+/** The kinds read beyond Routes and endpoints. */
+export interface ExtraKinds {
+  ingress?: boolean;
+  gateway?: boolean;
 }
 
 /** What `classify` made of one file's objects. */
@@ -86,9 +95,16 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
  * failures errors. Objects without a namespace get `defaultNamespace`, as
  * with kubectl.
  */
-export function classify(path: string, objects: readonly unknown[], defaultNamespace: string, ingress = false): Classified {
+export function classify(path: string, objects: readonly unknown[], defaultNamespace: string, extra: ExtraKinds = {}): Classified {
+  const ingress = extra.ingress === true;
+  const gateway = extra.gateway === true;
   const found: IngressObjects = { ingresses: [], classes: [], secrets: [], services: [] };
-  const out: Classified = { objects: { routes: [], endpointSlices: [], ...(ingress ? { ingress: found } : {}) }, warnings: [], errors: [] };
+  const gatewayFound = noGatewayObjects();
+  const out: Classified = {
+    objects: { routes: [], endpointSlices: [], ...(ingress || gateway ? { ingress: found } : {}), ...(gateway ? { gateway: gatewayFound } : {}) },
+    warnings: [],
+    errors: [],
+  };
   const opts: ConvertOptions = { defaultNamespace };
   const collect = <T>(c: Conversion<T>, into: (value: T) => void): void => {
     if (c.ok) into(c.value);
@@ -97,7 +113,8 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
   for (const obj of objects) {
     const o = isObject(obj) ? obj : {};
     const kind = `${String(o.apiVersion)} ${String(o.kind)}`;
-    if (ingress && classifyIngressKind(kind, obj, opts, found, collect)) continue;
+    if ((ingress || gateway) && classifyIngressKind(kind, obj, opts, found, collect, ingress)) continue;
+    if (gateway && classifyGatewayKind(kind, obj, opts, gatewayFound, collect)) continue;
     switch (kind) {
       case 'route.openshift.io/v1 Route':
         collect(toRoute(obj, opts), (r) => out.objects.routes.push(r));
@@ -113,27 +130,28 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
         collect(toEndpointSlices(obj, 'Endpoints', opts), (s) => out.objects.endpointSlices.push(...s));
         break;
       default:
-        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints${ingress ? ', and networking.k8s.io/v1 Ingress and IngressClass, v1 Secret and v1 Service' : ''}`);
+        out.warnings.push(`${path}: ignoring ${describe(o)}: the router reads only route.openshift.io/v1 Route, discovery.k8s.io/v1 EndpointSlice and v1 Endpoints${ingress ? ', and networking.k8s.io/v1 Ingress and IngressClass, v1 Secret and v1 Service' : ''}${gateway ? `, and ${GATEWAY_KINDS_READ}${ingress ? '' : ', v1 Secret and v1 Service'}` : ''}`);
     }
   }
   return out;
 }
 
-/** The kinds only Ingresses need; false when `kind` is none of them. */
+/** The kinds only Ingresses (and, Secrets and Services, Gateway API routes) need; false when `kind` is none of them. */
 function classifyIngressKind(
   kind: string,
   obj: unknown,
   opts: ConvertOptions,
   found: IngressObjects,
   collect: <T>(c: Conversion<T>, into: (value: T) => void) => void,
+  ingresses: boolean,
 ): boolean {
   switch (kind) {
     case 'networking.k8s.io/v1 Ingress':
-      collect(toIngress(obj, opts), (i) => found.ingresses.push(i));
-      return true;
+      if (ingresses) collect(toIngress(obj, opts), (i) => found.ingresses.push(i));
+      return ingresses;
     case 'networking.k8s.io/v1 IngressClass':
-      collect(toIngressClass(obj), (c) => found.classes.push(c));
-      return true;
+      if (ingresses) collect(toIngressClass(obj), (c) => found.classes.push(c));
+      return ingresses;
     case 'v1 Secret':
       collect(toIngressSecret(obj, opts), (s) => found.secrets.push(s));
       return true;

@@ -39,7 +39,7 @@ describe('discovery', () => {
     expect(core.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['endpoints', 'services', 'namespaces']));
     const groups = (await call(s, '/apis')).body;
     expect(groups.kind).toBe('APIGroupList');
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['route.openshift.io', 'discovery.k8s.io', 'networking.k8s.io', 'project.openshift.io']);
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['route.openshift.io', 'discovery.k8s.io', 'networking.k8s.io', 'gateway.networking.k8s.io', 'project.openshift.io']);
     expect((await call(s, '/apis/route.openshift.io')).body.preferredVersion).toEqual({ groupVersion: 'route.openshift.io/v1', version: 'v1' });
     const routes = (await call(s, '/apis/route.openshift.io/v1')).body;
     expect(routes).toMatchObject({ kind: 'APIResourceList', groupVersion: 'route.openshift.io/v1' });

@@ -35,6 +35,22 @@ function projectOf(ns: KubeObject): KubeObject {
   return { kind: 'Project', apiVersion: 'project.openshift.io/v1', metadata: ns.metadata, spec: ns.spec, status: ns.status };
 }
 
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** Gateway API CRDs at the versions the router reads (a real cluster may serve more). */
+const GATEWAY_API_RESOURCES: readonly ResourceType[] = [
+  ['v1', 'gatewayclasses', 'gatewayclass', 'GatewayClass', false],
+  ['v1', 'gateways', 'gateway', 'Gateway', true],
+  ['v1', 'httproutes', 'httproute', 'HTTPRoute', true],
+  ['v1beta1', 'referencegrants', 'referencegrant', 'ReferenceGrant', true],
+  ['v1alpha2', 'tlsroutes', 'tlsroute', 'TLSRoute', true],
+  ['v1', 'grpcroutes', 'grpcroute', 'GRPCRoute', true],
+].map(([version, plural, singular, kind, namespaced]) => ({
+  group: GATEWAY_GROUP, version: version as string, plural: plural as string, singular: singular as string, kind: kind as string,
+  namespaced: namespaced as boolean, verbs: readWrite, subresources: kind === 'ReferenceGrant' ? [] : ['status'],
+  storedKind: kind as StoredKind, present: identity, fields: {},
+}));
+
 /** Every resource the fake serves, in discovery order. */
 export const RESOURCES: readonly ResourceType[] = [
   {
@@ -78,6 +94,7 @@ export const RESOURCES: readonly ResourceType[] = [
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'], storedKind: 'Namespace',
     present: identity, fields: {},
   },
+  ...GATEWAY_API_RESOURCES,
   {
     group: 'project.openshift.io', version: 'v1', plural: 'projects', singular: 'project', kind: 'Project', namespaced: false,
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: [], storedKind: 'Namespace',
@@ -95,11 +112,18 @@ export const STORED_API_VERSION: Readonly<Record<StoredKind, string>> = {
   Ingress: 'networking.k8s.io/v1',
   IngressClass: 'networking.k8s.io/v1',
   Secret: 'v1',
+  GatewayClass: `${GATEWAY_GROUP}/v1`,
+  Gateway: `${GATEWAY_GROUP}/v1`,
+  HTTPRoute: `${GATEWAY_GROUP}/v1`,
+  ReferenceGrant: `${GATEWAY_GROUP}/v1beta1`,
+  TLSRoute: `${GATEWAY_GROUP}/v1alpha2`,
+  GRPCRoute: `${GATEWAY_GROUP}/v1`,
 };
 
 /** Which stored kinds are namespaced. */
 export const STORED_NAMESPACED: Readonly<Record<StoredKind, boolean>> = {
   Route: true, EndpointSlice: true, Endpoints: true, Service: true, Namespace: false, Ingress: true, IngressClass: false, Secret: true,
+  GatewayClass: false, Gateway: true, HTTPRoute: true, ReferenceGrant: true, TLSRoute: true, GRPCRoute: true,
 };
 
 /** `group/version`, or bare `version` for the core group, as in apiVersion. */

@@ -20,6 +20,8 @@ export interface KubeObject {
 }
 
 /** The kinds a test can create; Project is derived from Namespace and cannot be written. */
-export type StoredKind = 'Route' | 'EndpointSlice' | 'Endpoints' | 'Service' | 'Namespace' | 'Ingress' | 'IngressClass' | 'Secret';
+export type StoredKind =
+  | 'Route' | 'EndpointSlice' | 'Endpoints' | 'Service' | 'Namespace' | 'Ingress' | 'IngressClass' | 'Secret'
+  | 'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'ReferenceGrant' | 'TLSRoute' | 'GRPCRoute';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -1,0 +1,114 @@
+import { describe, expect, test } from 'bun:test';
+import { GATEWAY_GROUP, type BackendRef, type Gateway, type HTTPRoute, type Listener, type ReferenceGrant, type TLSRoute } from '../domain/gateway.ts';
+import { objectKey } from '../domain/route.ts';
+import { convertHTTPRoute, convertTLSRoute, GATEWAY_HOST_SCOPE, NO_BACKEND_SERVICE, type ConversionContext } from './gateway-routes.ts';
+import { evaluateListeners } from './listeners.ts';
+
+const listener = (l: Partial<Listener> & Pick<Listener, 'name'>): Listener => ({
+  hostname: '', port: 80, protocol: 'HTTP', tlsMode: undefined, certificateRefs: [], namespaces: { from: 'All' }, kinds: [], ...l,
+});
+const gateway = (listeners: Listener[]): Gateway => ({
+  namespace: 'infra', name: 'gw', uid: 'u', creationTimestamp: '2020-01-01T00:00:00Z', generation: 1, className: 'router', listeners, addresses: [],
+});
+const ref = (name: string, more: Partial<BackendRef> = {}): BackendRef => ({ group: '', kind: 'Service', name, namespace: undefined, port: 80, weight: 1, hasFilters: false, ...more });
+const PARENT = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: 'infra', name: 'gw', sectionName: '', port: undefined };
+
+function httpRoute(more: Partial<HTTPRoute> = {}): HTTPRoute {
+  return {
+    namespace: 'shop', name: 'web', uid: 'u1', creationTimestamp: '2021-01-01T00:00:00Z', generation: 1,
+    parentRefs: [PARENT], hostnames: ['shop.example.com'],
+    rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [ref('web')], unsupported: [] }],
+    ...more,
+  };
+}
+
+function context(listeners: Listener[], grants: ReferenceGrant[] = []): ConversionContext {
+  const states = evaluateListeners([gateway(listeners)], { httpPort: 80, httpsPort: 443, secret: () => undefined, grants: () => grants });
+  return {
+    listeners: (key) => states.get(key),
+    namespace: (name) => ({ name, labels: {} }),
+    service: (namespace, name) => ({ namespace, name, ports: [{ name: 'http', port: 80 }] }),
+    grants: (ns) => grants.filter((g) => g.namespace === ns),
+  };
+}
+
+const HTTP = [listener({ name: 'http' })];
+
+describe('convertHTTPRoute', () => {
+  test('one route per host and path match, in the host scope of Gateway API routes, named after its source', () => {
+    const c = convertHTTPRoute(
+      httpRoute({
+        hostnames: ['a.example.com', '*.b.example.com'],
+        rules: [
+          { matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }, { path: { type: 'Exact', value: '/x' }, beyondPath: [] }], filters: [], backendRefs: [ref('web')], unsupported: [] },
+          // The same path in a later rule: the first rule keeps it.
+          { matches: [{ path: { type: 'Exact', value: '/x' }, beyondPath: [] }], filters: [], backendRefs: [ref('other')], unsupported: [] },
+        ],
+      }),
+      context(HTTP),
+    );
+    expect(c.routes.map((r) => [r.host, r.path, r.exactPath ?? false, r.wildcardPolicy, r.deepWildcard ?? false, r.to.name, r.tls, r.hostScope])).toEqual([
+      ['a.example.com', '', false, 'None', false, 'web', undefined, GATEWAY_HOST_SCOPE],
+      ['a.example.com', '/x', true, 'None', false, 'web', undefined, GATEWAY_HOST_SCOPE],
+      ['wildcard.b.example.com', '', false, 'Subdomain', true, 'web', undefined, GATEWAY_HOST_SCOPE],
+      ['wildcard.b.example.com', '/x', true, 'Subdomain', true, 'web', undefined, GATEWAY_HOST_SCOPE],
+    ]);
+    expect(c.routes.every((r) => r.uid === 'shop/web' && r.namespace === 'shop' && /^web_httproute_[0-9a-f]{16}$/.test(r.name))).toBe(true);
+    expect(new Set(c.routes.map(objectKey)).size).toBe(4);
+    expect([c.resolvedRefs.ok, c.dropped, c.parents[0]?.routeKeys.length]).toEqual([true, [], 4]);
+  });
+
+  test('weights keep their ratio within a route\'s 0-256, 0 stays 0; unset counts 1', () => {
+    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [ref('a', { weight: 3000 }), ref('b', { weight: 1000 }), ref('c', { weight: 0 })], unsupported: [] }];
+    const [r] = convertHTTPRoute(httpRoute({ rules }), context(HTTP)).routes;
+    expect([r?.to, ...(r?.alternateBackends ?? [])].map((t) => `${t?.name}:${t?.weight}`)).toEqual(['a:256', 'b:85', 'c:0']);
+  });
+
+  test.each([
+    ['no grant', [], 'RefNotPermitted', NO_BACKEND_SERVICE],
+    ['a grant for another kind', [{ namespace: 'backends', name: 'g', from: [{ group: GATEWAY_GROUP, kind: 'TLSRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: undefined }] }], 'RefNotPermitted', NO_BACKEND_SERVICE],
+    ['a grant for another Service', [{ namespace: 'backends', name: 'g', from: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'other' }] }], 'RefNotPermitted', NO_BACKEND_SERVICE],
+    ['a grant', [{ namespace: 'backends', name: 'g', from: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: undefined }] }], 'ResolvedRefs', 'web'],
+  ] as [string, ReferenceGrant[], string, string][])('a backendRef into another namespace with %s', (_name, grants, reason, service) => {
+    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [ref('web', { namespace: 'backends' })], unsupported: [] }];
+    const c = convertHTTPRoute(httpRoute({ rules }), context(HTTP, grants));
+    expect([c.resolvedRefs.reason, c.routes[0]?.to.name]).toEqual([reason, service]);
+  });
+
+  test.each([
+    ['a listener of another namespace only', [listener({ name: 'http', namespaces: { from: 'Same' } })], 'NotAllowedByListeners'],
+    ['a listener for TLSRoutes only', [listener({ name: 'tls', port: 443, protocol: 'TLS', tlsMode: 'Passthrough' })], 'NotAllowedByListeners'],
+    ['a listener of another host name', [listener({ name: 'http', hostname: 'other.example.com' })], 'NoMatchingListenerHostname'],
+  ])('%s: %s', (_name, listeners, reason) => {
+    const c = convertHTTPRoute(httpRoute(), context(listeners));
+    const attachment = c.parents[0]?.attachment;
+    expect([c.routes.length, attachment?.ours && attachment.accepted.reason]).toEqual([0, reason]);
+  });
+
+  test('a parentRef to a Gateway not ours is left to its controller', () => {
+    const c = convertHTTPRoute(httpRoute({ parentRefs: [{ ...PARENT, name: 'theirs' }] }), context(HTTP));
+    expect([c.routes.length, c.parents[0]?.attachment.ours]).toEqual([0, false]);
+  });
+
+  test('neither listener nor route naming a host: every host over HTTP, through the catch-all wildcard; not over TLS, said why', () => {
+    const c = convertHTTPRoute(httpRoute({ hostnames: [] }), context(HTTP));
+    expect(c.routes.map((r) => [r.host, r.wildcardPolicy, r.deepWildcard])).toEqual([['wildcard.0', 'Subdomain', true]]);
+    const https = convertHTTPRoute(httpRoute({ hostnames: [] }), context([listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [] })]));
+    expect([https.routes.length, https.parents[0]?.notes]).toEqual([0, ['listener https: neither the listener nor the route names a hostname: every host is served over plain HTTP only, not over TLS']]);
+  });
+});
+
+describe('convertTLSRoute', () => {
+  const tlsRoute: TLSRoute = { namespace: 'shop', name: 'db', uid: 'u', creationTimestamp: '', generation: 1, parentRefs: [PARENT], hostnames: ['db.example.com'], backendRefs: [ref('db')] };
+
+  test('a Passthrough listener passes its hosts through by SNI', () => {
+    const c = convertTLSRoute(tlsRoute, context([listener({ name: 'tls', port: 443, protocol: 'TLS', tlsMode: 'Passthrough' })]));
+    expect(c.routes.map((r) => [r.host, r.tls?.termination, r.to.name, /_tlsroute_/.test(r.name)])).toEqual([['db.example.com', 'passthrough', 'db', true]]);
+  });
+
+  test('an HTTP listener does not take TLSRoutes', () => {
+    const c = convertTLSRoute(tlsRoute, context(HTTP));
+    const attachment = c.parents[0]?.attachment;
+    expect([c.routes.length, attachment?.ours && attachment.accepted.reason]).toEqual([0, 'NotAllowedByListeners']);
+  });
+});

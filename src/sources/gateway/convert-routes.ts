@@ -1,0 +1,106 @@
+/**
+ * Converters from HTTPRoutes and TLSRoutes to the router's domain types,
+ * with the CRDs' defaults: a parentRef is a Gateway, a backendRef a core
+ * Service of weight 1, a rule without matches matches every path
+ * (`PathPrefix /`), and a route without rules has one such rule and no
+ * backend. What a match or a rule asks beyond what the router serves is
+ * kept by name, so the route's status can say what is not served.
+ */
+import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ParentRef, type TLSRoute, type UnservedRoute } from '../../domain/gateway.ts';
+import { convert, type Conversion, type ConvertOptions } from '../convert.ts';
+import { optArray, optInt, optObject, optString, reqObject, reqString, type JsonObject } from '../fields.ts';
+import { shared } from '../shared-strings.ts';
+import { groupOf, objectMeta, objectRef } from './convert-gateway.ts';
+
+const EVERY_PATH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' }, beyondPath: [] };
+/** Rule fields the router does not implement yet: a rule that sets one is not served. */
+const UNSUPPORTED_RULE_FIELDS = ['timeouts', 'retry', 'sessionPersistence'] as const;
+
+function parentRef(v: unknown, path: string): ParentRef {
+  const o = reqObject(v, path);
+  const namespace = optString(o.namespace, `${path}.namespace`);
+  return {
+    group: groupOf(o.group, `${path}.group`, GATEWAY_GROUP),
+    kind: shared(optString(o.kind, `${path}.kind`)) || 'Gateway',
+    namespace: namespace === '' ? undefined : shared(namespace),
+    name: reqString(o.name, `${path}.name`),
+    sectionName: optString(o.sectionName, `${path}.sectionName`),
+    port: optInt(o.port, `${path}.port`),
+  };
+}
+
+function backendRef(v: unknown, path: string): BackendRef {
+  const o = reqObject(v, path);
+  return {
+    ...objectRef(o, path, { group: '', kind: 'Service' }),
+    port: optInt(o.port, `${path}.port`),
+    weight: optInt(o.weight, `${path}.weight`) ?? 1,
+    hasFilters: optArray(o.filters, `${path}.filters`).length > 0,
+  };
+}
+
+function match(v: unknown, path: string): HTTPRouteMatch {
+  const o = reqObject(v, path);
+  const p = optObject(o.path, `${path}.path`) ?? {};
+  const beyondPath = [
+    ...(optArray(o.headers, `${path}.headers`).length > 0 ? ['header'] : []),
+    ...(optArray(o.queryParams, `${path}.queryParams`).length > 0 ? ['query parameter'] : []),
+    ...(optString(o.method, `${path}.method`) !== '' ? ['method'] : []),
+  ];
+  return {
+    path: { type: shared(optString(p.type, `${path}.path.type`)) || 'PathPrefix', value: shared(optString(p.value, `${path}.path.value`)) || '/' },
+    beyondPath,
+  };
+}
+
+function rule(v: unknown, path: string): HTTPRouteRule {
+  const o = reqObject(v, path);
+  const matches = optArray(o.matches, `${path}.matches`).map((m, i) => match(m, `${path}.matches[${i}]`));
+  return {
+    matches: matches.length > 0 ? matches : [EVERY_PATH],
+    filters: optArray(o.filters, `${path}.filters`).map((f, i) => reqString(reqObject(f, `${path}.filters[${i}]`).type, `${path}.filters[${i}].type`)),
+    backendRefs: optArray(o.backendRefs, `${path}.backendRefs`).map((b, i) => backendRef(b, `${path}.backendRefs[${i}]`)),
+    unsupported: UNSUPPORTED_RULE_FIELDS.filter((field) => o[field] !== undefined && o[field] !== null),
+  };
+}
+
+function hostnames(spec: JsonObject): string[] {
+  return optArray(spec.hostnames, 'spec.hostnames').map((h, i) => optString(h, `spec.hostnames[${i}]`));
+}
+
+export function toHTTPRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<HTTPRoute> {
+  return convert('HTTPRoute', obj, opts, (o, meta, id) => {
+    const spec = optObject(o.spec, 'spec') ?? {};
+    const rules = optArray(spec.rules, 'spec.rules').map((r, i) => rule(r, `spec.rules[${i}]`));
+    return {
+      ...objectMeta(meta, id),
+      parentRefs: optArray(spec.parentRefs, 'spec.parentRefs').map((p, i) => parentRef(p, `spec.parentRefs[${i}]`)),
+      hostnames: hostnames(spec),
+      rules: rules.length > 0 ? rules : [{ matches: [EVERY_PATH], filters: [], backendRefs: [], unsupported: [] }],
+    };
+  });
+}
+
+export function toTLSRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<TLSRoute> {
+  return convert('TLSRoute', obj, opts, (o, meta, id) => {
+    const spec = optObject(o.spec, 'spec') ?? {};
+    // TLSRoute has one rule since v1; earlier versions allowed more, without matches: their backends share the traffic.
+    const backendRefs = optArray(spec.rules, 'spec.rules').flatMap((r, i) =>
+      optArray(reqObject(r, `spec.rules[${i}]`).backendRefs, `spec.rules[${i}].backendRefs`).map((b, j) => backendRef(b, `spec.rules[${i}].backendRefs[${j}]`)),
+    );
+    return {
+      ...objectMeta(meta, id),
+      parentRefs: optArray(spec.parentRefs, 'spec.parentRefs').map((p, i) => parentRef(p, `spec.parentRefs[${i}]`)),
+      hostnames: hostnames(spec),
+      backendRefs,
+    };
+  });
+}
+
+/** A GRPCRoute: the router serves none yet, and reads its parentRefs only to say so in its status. */
+export function toGRPCRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<UnservedRoute> {
+  return convert('GRPCRoute', obj, opts, (o, meta, id) => {
+    const spec = optObject(o.spec, 'spec') ?? {};
+    return { ...objectMeta(meta, id), parentRefs: optArray(spec.parentRefs, 'spec.parentRefs').map((p, i) => parentRef(p, `spec.parentRefs[${i}]`)) };
+  });
+}

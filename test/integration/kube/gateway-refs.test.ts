@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
+import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, referenceGrantObject, routeParentConditions, type ListenerSpec } from '../../support/gateway-objects.ts';
+import { KubeTestbed, namespaceObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+
+setDefaultTimeout(30_000);
+
+let bed = new KubeTestbed();
+afterEach(async () => {
+  await bed.teardown();
+  bed = new KubeTestbed();
+});
+
+const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
+
+function app(server: FakeApiServer, name: string, namespace = 'default'): void {
+  server.create(serviceObject(name, namespace));
+  server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace }));
+}
+
+function gateway(t: KubeTestRouter, listeners: (http: number, https: number) => ListenerSpec[], name = 'gw', creationTimestamp?: string): void {
+  t.api.server.create(gatewayObject({ name, namespace: 'infra', listeners: listeners(t.httpPort, t.httpsPort), ...(creationTimestamp ? { creationTimestamp } : {}) }));
+}
+
+const accepted = (server: FakeApiServer, namespace: string, name: string) => brief(routeParentConditions(server, 'HTTPRoute', namespace, name))[0];
+
+describe('Gateway API references and listeners', () => {
+  test('a backendRef into another namespace is RefNotPermitted until a ReferenceGrant there allows it', async () => {
+    const api = await bed.startApi();
+    app(api.server, 'web', 'backends');
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
+    api.server.create(httpRouteObject({ name: 'shop', namespace: 'shop', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'web', namespace: 'backends' }] }] }));
+    await t.untilWritten('the reference is refused', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'shop', 'shop'))[1] === 'ResolvedRefs=False/RefNotPermitted');
+    expect((await t.get('shop.example.com')).status).toBe(503);
+
+    api.server.create(referenceGrantObject({ name: 'shop', namespace: 'backends', fromKind: 'HTTPRoute', fromNamespace: 'shop', toKind: 'Service', toName: 'web' }));
+    await t.untilServed('shop.example.com', 'web');
+    await t.untilWritten('the reference is resolved', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'shop', 'shop'))[1] === 'ResolvedRefs=True/ResolvedRefs');
+
+    api.server.remove('ReferenceGrant', 'backends', 'shop');
+    await t.untilServed('shop.example.com', 503);
+  });
+
+  test('a Service that does not exist is BackendNotFound', async () => {
+    const api = await bed.startApi();
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
+    api.server.create(httpRouteObject({ name: 'lost', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['lost.example.com'], rules: [{ backendRefs: [{ name: 'nowhere' }] }] }));
+    await t.untilWritten('the missing Service is said', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'lost'))[1] === 'ResolvedRefs=False/BackendNotFound');
+    expect((await t.get('lost.example.com')).status).toBe(503);
+  });
+
+  test('allowedRoutes: Same, All and Selector decide which namespaces attach; others are NotAllowedByListeners', async () => {
+    const api = await bed.startApi();
+    api.server.create(namespaceObject('team-a', { team: 'a' }));
+    api.server.create(namespaceObject('team-b', { team: 'b' }));
+    for (const ns of ['infra', 'team-a', 'team-b']) app(api.server, `web-${ns}`, ns);
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t, (http) => [
+      { name: 'same', port: http, protocol: 'HTTP', hostname: 'same.example.com' },
+      { name: 'team-a', port: http, protocol: 'HTTP', hostname: 'a.example.com', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'a' } } } } },
+    ]);
+    const route = (name: string, namespace: string, host: string) =>
+      api.server.create(httpRouteObject({ name, namespace, parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: [host], rules: [{ backendRefs: [{ name: `web-${namespace}` }] }] }));
+    route('same', 'infra', 'same.example.com');
+    route('a', 'team-a', 'a.example.com');
+    route('b', 'team-b', 'a.example.com');
+    route('b-same', 'team-b', 'same.example.com');
+    await t.untilServed('a.example.com', 'web-team-a');
+    await t.untilServed('same.example.com', 'web-infra');
+    await t.untilWritten('each route is judged', () =>
+      [accepted(api.server, 'infra', 'same'), accepted(api.server, 'team-a', 'a'), accepted(api.server, 'team-b', 'b'), accepted(api.server, 'team-b', 'b-same')].join() ===
+      'Accepted=True/Accepted,Accepted=True/Accepted,Accepted=False/NotAllowedByListeners,Accepted=False/NotAllowedByListeners',
+    );
+    await t.untilWritten('the listeners count what attached', () => gatewayStatusOf(api.server, 'infra', 'gw').listeners?.map((l) => l.attachedRoutes).join() === '1,1');
+  });
+
+  test('sectionName picks one listener; a name no listener has is NoMatchingParent', async () => {
+    const api = await bed.startApi();
+    app(api.server, 'web', 'infra');
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t, (http) => [
+      { name: 'one', port: http, protocol: 'HTTP', hostname: 'one.example.com' },
+      { name: 'two', port: http, protocol: 'HTTP', hostname: 'two.example.com' },
+    ]);
+    api.server.create(httpRouteObject({ name: 'r', namespace: 'infra', parentRefs: [{ name: 'gw', sectionName: 'two' }], rules: [{ backendRefs: [{ name: 'web' }] }] }));
+    api.server.create(httpRouteObject({ name: 'lost', namespace: 'infra', parentRefs: [{ name: 'gw', sectionName: 'three' }], rules: [{ backendRefs: [{ name: 'web' }] }] }));
+    await t.untilServed('two.example.com', 'web');
+    expect((await t.get('one.example.com')).status).toBe(503);
+    await t.untilWritten('the unknown section is said', () => accepted(api.server, 'infra', 'lost') === 'Accepted=False/NoMatchingParent');
+  });
+
+  test('listeners: a port not the router\'s is not accepted; the same port and host name on two Gateways conflict, the older keeps it', async () => {
+    const api = await bed.startApi();
+    app(api.server, 'web', 'infra');
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', hostname: 'x.example.com' }, { name: 'odd', port: 8081, protocol: 'HTTP' }], 'old', '2020-01-01T00:00:00Z');
+    gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', hostname: 'x.example.com' }], 'new', '2021-01-01T00:00:00Z');
+    await t.untilWritten('both Gateways are reported', () => gatewayStatusOf(api.server, 'infra', 'new').listeners !== undefined && gatewayStatusOf(api.server, 'infra', 'old').listeners !== undefined);
+    const old = gatewayStatusOf(api.server, 'infra', 'old');
+    expect(old.listeners?.map((l) => brief(l.conditions))).toEqual([
+      ['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs', 'Programmed=True/Programmed', 'Conflicted=False/NoConflicts'],
+      ['Accepted=False/PortUnavailable', 'ResolvedRefs=True/ResolvedRefs', 'Programmed=False/Invalid', 'Conflicted=False/NoConflicts'],
+    ]);
+    expect(brief(old.conditions)).toEqual(['Accepted=True/ListenersNotValid', 'Programmed=True/Programmed']);
+    expect(brief(gatewayStatusOf(api.server, 'infra', 'new').listeners?.[0]?.conditions)).toEqual([
+      'Accepted=True/Accepted',
+      'ResolvedRefs=True/ResolvedRefs',
+      'Programmed=False/Invalid',
+      'Conflicted=True/HostnameConflict',
+    ]);
+  });
+});
