@@ -30,10 +30,60 @@ describe('parseRouteOptions: ip_allowlist', () => {
   });
 });
 
+const H = 'haproxy.router.openshift.io/';
+const R = 'router.openshift.io/';
+
+describe('parseRouteOptions: valued annotations, as upstream reads them', () => {
+  test.each([
+    [`${H}timeout`, '5s', { timeoutMs: 5000 }],
+    [`${H}timeout`, '250', { timeoutMs: 250 }],
+    [`${H}timeout`, '1500us', { timeoutMs: 2 }],
+    [`${H}timeout`, '30d', { timeoutMs: 2_147_483_647 }],
+    [`${H}timeout-tunnel`, '1h', { tunnelTimeoutMs: 3_600_000 }],
+    [`${H}hsts_header`, 'max-age=31536000;includeSubDomains;preload', { hsts: 'max-age=31536000;includeSubDomains;preload' }],
+    [`${H}hsts_header`, 'preload ; max-age = "300" ;\tINCLUDESUBDOMAINS', { hsts: 'preload;max-age="300";INCLUDESUBDOMAINS' }],
+    [`${H}balance`, 'leastconn', { balance: 'leastconn' }],
+    [`${H}disable_cookies`, 'true', { cookiesDisabled: true }],
+    [`${H}disable_cookies`, 'T', { cookiesDisabled: true }],
+    [`${R}cookie_name`, 'SESSION_id-1', { cookieName: 'SESSION_id-1' }],
+    [`${R}cookie-same-site`, 'Strict', { cookieSameSite: 'Strict' }],
+  ] as const)('%s: %p', (name, value, options) => {
+    const parsed = parseRouteOptions(withAnnotations({ [name]: value }));
+    expect(parsed.options).toEqual({ allowlist: undefined, ...options });
+    expect(parsed.notice).toBeUndefined();
+  });
+
+  const hostile = ['5s\ntimeout server 1', "5s' x", '%[src]', '0', '-1s', '5 s', '5sec', ''];
+  test.each([
+    ...hostile.map((v) => [`${H}timeout`, v] as const),
+    ...hostile.map((v) => [`${H}timeout-tunnel`, v] as const),
+    [`${H}hsts_header`, 'max-age=1\nhttp-response set-header X y'],
+    [`${H}hsts_header`, 'max-age=1;max-age=2'],
+    [`${H}hsts_header`, 'includeSubDomains'],
+    [`${H}hsts_header`, 'max-age=%[src]'],
+    [`${H}hsts_header`, "max-age=1'"],
+    [`${H}balance`, 'uri'],
+    [`${H}balance`, 'roundrobin\n  server x 1.2.3.4:1'],
+    [`${R}cookie_name`, 'a b'],
+    [`${R}cookie_name`, 'x;y'],
+    [`${R}cookie_name`, 'x\ncookie y'],
+    [`${R}cookie-same-site`, 'lax'],
+  ] as const)('%s: %p is ignored and named', (name, value) => {
+    const parsed = parseRouteOptions(withAnnotations({ [name]: value }));
+    expect(parsed.options).toEqual({ allowlist: undefined });
+    expect(parsed.notice).toStartWith(`${name}: `);
+    expect(parsed.notice).toEndWith(': ignored');
+  });
+
+  test('disable_cookies other than true changes nothing, as upstream', () => {
+    expect(parseRouteOptions(withAnnotations({ [`${H}disable_cookies`]: 'yes' })).options).toEqual({ allowlist: undefined });
+  });
+});
+
 describe('annotations not implemented yet', () => {
   test('are named in the notice; the route is still served', () => {
-    const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/timeout': '5s', 'router.openshift.io/cookie_name': 'x', 'example.com/other': 'y' }));
-    expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/timeout, router.openshift.io/cookie_name');
+    const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/rewrite-target': '/', 'haproxy.router.openshift.io/timeout': '5s', 'example.com/other': 'y' }));
+    expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/rewrite-target');
   });
 
   test('rate limits refuse the route, naming each one given', () => {

@@ -2,6 +2,7 @@ import { parseCidr } from '../domain/cidr.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
+import { isGoTrue, parseBalance, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
 import { quoteForMessage, reject, type Verdict } from './rejection.ts';
 
 const PREFIX = 'haproxy.router.openshift.io/';
@@ -22,13 +23,6 @@ const REFUSED = [
 
 /** Upstream honours these; the route is served without them until issue #13, and its status says so. */
 const NOT_YET = [
-  `${PREFIX}timeout`,
-  `${PREFIX}timeout-tunnel`,
-  `${PREFIX}balance`,
-  `${PREFIX}disable_cookies`,
-  'router.openshift.io/cookie_name',
-  'router.openshift.io/cookie-same-site',
-  `${PREFIX}hsts_header`,
   `${PREFIX}set-forwarded-headers`,
   `${PREFIX}rewrite-target`,
   `${PREFIX}pod-concurrent-connections`,
@@ -44,10 +38,34 @@ export interface ParsedOptions {
   notice: string | undefined;
 }
 
-/** Go's strconv.ParseBool, which upstream reads the switch with. */
-const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const rateLimitsOn = (route: Route) => isGoTrue(route.annotations[RATE_LIMITS]);
 
-const rateLimitsOn = (route: Route) => GO_TRUE.has(route.annotations[RATE_LIMITS] ?? '');
+/**
+ * Annotations with one value each, and what upstream accepts for it
+ * (annotation-values.ts). A value it does not accept is ignored, as
+ * upstream ignores it, and named in the route's notice.
+ */
+const VALUED = {
+  timeoutMs: { name: `${PREFIX}timeout`, parse: parseTimeout, expected: 'a time such as 30s, 500ms or 2m' },
+  tunnelTimeoutMs: { name: `${PREFIX}timeout-tunnel`, parse: parseTimeout, expected: 'a time such as 1h or 30s' },
+  hsts: { name: `${PREFIX}hsts_header`, parse: parseHsts, expected: 'max-age=<seconds>, optionally with ;includeSubDomains and ;preload' },
+  balance: { name: `${PREFIX}balance`, parse: parseBalance, expected: 'roundrobin, leastconn, source or random' },
+  cookieName: { name: 'router.openshift.io/cookie_name', parse: parseCookieName, expected: 'letters, digits, _ and -' },
+  cookieSameSite: { name: 'router.openshift.io/cookie-same-site', parse: parseSameSite, expected: 'Lax, Strict or None' },
+} as const;
+
+/** The valued annotations a route carries, parsed; what is not valid is named in `notes`. */
+function valuedOptions(route: Route, notes: string[]): Partial<RouteOptions> {
+  const options: Record<string, unknown> = {};
+  for (const [field, { name, parse, expected }] of Object.entries(VALUED)) {
+    const value = route.annotations[name];
+    if (value === undefined) continue;
+    const parsed = parse(value);
+    if (parsed === undefined) notes.push(`${name}: ${quoteForMessage(value, 64)} is not ${expected}: ignored`);
+    else options[field] = parsed;
+  }
+  return options as Partial<RouteOptions>;
+}
 
 /**
  * Rate limits switched on are refused: a route must not be served without
@@ -101,8 +119,11 @@ export function parseRouteOptions(route: Route): ParsedOptions {
     allowlist = parsed.entries;
     if (parsed.problem) notes.push(`${allowlistName}: ${parsed.problem}`);
   }
+  const valued = valuedOptions(route, notes);
+  const cookiesDisabled = isGoTrue(route.annotations[`${PREFIX}disable_cookies`]) || undefined;
   // Not switched on, rate limits change nothing upstream either: said, not refused.
   const ignored = [...NOT_YET, ...(rateLimitsOn(route) ? [] : REFUSED)].filter((name) => route.annotations[name] !== undefined);
   if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
-  return { options: allowlist === undefined ? NO_OPTIONS : { allowlist }, notice: notes.length === 0 ? undefined : notes.join('; ') };
+  const none = allowlist === undefined && cookiesDisabled === undefined && Object.keys(valued).length === 0;
+  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
 }

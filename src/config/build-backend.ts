@@ -1,7 +1,7 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { backendName, routingKeyName, type BackendTermination } from '../domain/names.ts';
 import { objectKey, type Route } from '../domain/route.ts';
-import type { AdmittedRoute } from '../domain/route-options.ts';
+import { NO_OPTIONS, type AdmittedRoute, type RouteOptions } from '../domain/route-options.ts';
 import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
@@ -37,19 +37,22 @@ function serverTlsFor(route: Route, destinationCa: BackendInput['destinationCa']
 }
 
 /**
- * A route's sticky cookie, as openshift-router names it. A cookie marked
+ * A route's sticky cookie, as openshift-router names it: the route's
+ * `cookie_name`, else ROUTER_COOKIE_NAME, else its key. A cookie marked
  * `secure` would never come back over plain HTTP, so routes that also serve
- * plain HTTP (policy Allow) go without.
+ * plain HTTP (policy Allow) go without. `disable_cookies` goes without any.
  */
 export function cookieFor(
   termination: BackendTermination,
   insecurePolicy: string,
   key: string,
   settings: Pick<ConfigSettings, 'cookieName'>,
+  options: RouteOptions = NO_OPTIONS,
 ): BackendCookie | undefined {
-  if (termination === 'passthrough') return undefined;
+  if (termination === 'passthrough' || options.cookiesDisabled) return undefined;
   const secure = termination !== 'http' && insecurePolicy !== 'Allow';
-  return { name: settings.cookieName ?? key, key, secure };
+  const named = options.cookieName !== undefined;
+  return { name: options.cookieName ?? settings.cookieName ?? key, key, secure, sameSite: options.cookieSameSite ?? 'None', named };
 }
 
 /** openshift-router's balance: roundrobin between weighted services, else the configured algorithm of HTTP or of passthrough. */
@@ -83,7 +86,9 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
   }));
   // Counted from the route, not from endpoints: a service gaining its first pod must not change the backend (and force a reload).
   const weightedServices = perService.filter((s) => s.weight > 0).length;
-  const balance = balanceFor(termination, weightedServices, settings);
+  const options = route.options ?? NO_OPTIONS;
+  // As upstream, the route's own algorithm wins, alternate backends or not.
+  const balance = options.balance ?? balanceFor(termination, weightedServices, settings);
   const exact = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
   const weights = isHashedBalance(balance) ? hashableWeights(exact) : exact;
   const seen = new Set<string>();
@@ -107,8 +112,13 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     balance,
     checkIntervalMs: settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
-    cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
-    allowlist: route.options?.allowlist,
+    cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings, options),
+    allowlist: options.allowlist,
+    allowlistAcl: options.allowlist !== undefined,
+    // Passthrough has one timeout that matters, the tunnel's: upstream's is timeout-tunnel, else timeout.
+    timeoutMs: tcp ? undefined : options.timeoutMs,
+    tunnelTimeoutMs: tcp ? (options.tunnelTimeoutMs ?? options.timeoutMs) : options.tunnelTimeoutMs,
+    hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
     servers,
   };
 }

@@ -46,11 +46,14 @@ describe('render', () => {
       'error-page-404.http',
       'error-page-503.http',
       'haproxy.config',
+      'hsts.map',
       'os_edge_reencrypt_be.map',
       'os_edge_reencrypt_be_prefix.map',
       'os_http_be.map',
       'os_http_be_prefix.map',
       'os_sni_passthrough.map',
+      'timeout-server.map',
+      'timeout-tunnel.map',
     ]);
     // Every generation has every backend file, empty or not, so the set never changes.
     expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([...configFileNames.backends, ...configFileNames.checks]);

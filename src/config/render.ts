@@ -2,7 +2,8 @@ import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
-import { allowlistFile, allowlistText } from './allowlists.ts';
+import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
+import { BACKEND_MAPS, backendMapFiles, patchBackendMaps } from './backend-maps.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
@@ -105,7 +106,12 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const tracks = b.servers.map((s) => track(b, s)).join(' ');
     const cached = blocks.get(b);
     if (cached?.tracks === tracks) return cached.text;
-    const text = eta.render('@backend', { backend: b, serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)), allowlistFile });
+    const text = eta.render('@backend', {
+      backend: b,
+      serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
+      allowlistFile,
+      maps: BACKEND_MAPS,
+    });
     blocks.set(b, { tracks, text });
     return text;
   };
@@ -146,7 +152,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
     for (const [file, ns] of numbers) files.set(file, checkText(checks, ns));
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
-    for (const b of model.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
+    for (const b of model.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
+    for (const [name, text] of backendMapFiles(model.backends)) files.set(name, text);
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
@@ -159,7 +166,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const files = new Map(previous);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name)));
     for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.track));
-    for (const b of patch.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
+    for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
+    for (const [name, text] of patchBackendMaps(previous, patch.backends)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
     for (const file of new Set([...checkNumbers].map(checkFile))) {
       const numbers = checkNumbersIn(file, model.checks.length);

@@ -61,6 +61,10 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           serverTls: termination === 'reencrypt' ? { verify: 'none' as const, alpn: settings.tls.http2 } : undefined,
           cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
           allowlist: undefined,
+          allowlistAcl: true,
+          timeoutMs: undefined,
+          tunnelTimeoutMs: undefined,
+          hsts: undefined,
           servers: [],
         };
       });

@@ -1,8 +1,12 @@
 import type { Route } from './route.ts';
 
+/** `router.openshift.io/cookie-same-site`. */
+export type SameSite = 'Lax' | 'Strict' | 'None';
+
 /**
  * What a route's annotations ask of its backend, parsed once at admission
  * (admission/route-options.ts): the model reads these, never annotations.
+ * Every field is undefined when its annotation is absent or invalid.
  */
 export interface RouteOptions {
   /**
@@ -11,6 +15,20 @@ export interface RouteOptions {
    * `2001:db8::1`); undefined answers everyone.
    */
   readonly allowlist: readonly string[] | undefined;
+  /** `haproxy.router.openshift.io/timeout`, in milliseconds. */
+  readonly timeoutMs?: number | undefined;
+  /** `haproxy.router.openshift.io/timeout-tunnel`, in milliseconds. */
+  readonly tunnelTimeoutMs?: number | undefined;
+  /** `haproxy.router.openshift.io/hsts_header`, without optional whitespace (`max-age=31536000;includeSubDomains`). */
+  readonly hsts?: string | undefined;
+  /** `haproxy.router.openshift.io/balance`: roundrobin, leastconn, source or random. */
+  readonly balance?: string | undefined;
+  /** `haproxy.router.openshift.io/disable_cookies` read as true. */
+  readonly cookiesDisabled?: boolean | undefined;
+  /** `router.openshift.io/cookie_name`. */
+  readonly cookieName?: string | undefined;
+  /** `router.openshift.io/cookie-same-site`. */
+  readonly cookieSameSite?: SameSite | undefined;
 }
 
 export const NO_OPTIONS: RouteOptions = { allowlist: undefined };

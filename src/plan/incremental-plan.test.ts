@@ -26,6 +26,23 @@ const SERVICES = ['s1', 's2', 's3', 's4', 's5'];
 const NAMESPACES = ['ns1', 'ns2'];
 const CERTS = ['-----CERT A-----', '-----CERT B-----', '-----CERT C-----'];
 
+/** Annotations, each on some routes: values that go live and values that change a backend's lines. */
+function randomAnnotations(rand: () => number): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  const maybe = (name: string, values: readonly string[], p = 0.25) => {
+    if (rand() < p) annotations[`haproxy.router.openshift.io/${name}`] = pick(rand, values);
+  };
+  maybe('timeout', ['5s', '250ms', '2m', 'bad']);
+  maybe('timeout-tunnel', ['1h', '30s']);
+  maybe('hsts_header', ['max-age=300', 'max-age=31536000;includeSubDomains;preload']);
+  maybe('ip_allowlist', ['10.0.0.0/8', '192.168.1.1 10.1.0.0/16', '::1'], 0.3);
+  maybe('balance', ['leastconn', 'roundrobin'], 0.1);
+  maybe('disable_cookies', ['true'], 0.05);
+  if (rand() < 0.05) annotations['router.openshift.io/cookie_name'] = pick(rand, ['SESSION', 'other']);
+  if (rand() < 0.05) annotations['router.openshift.io/cookie-same-site'] = pick(rand, ['Lax', 'Strict']);
+  return annotations;
+}
+
 /** A small world so that routes collide: few hosts, paths, services and certificates; wildcards, shared certificates. */
 function randomRoute(rand: () => number, name: string): Route {
   const domain = pick(rand, ['a.example.com', 'b.example.com']);
@@ -39,6 +56,7 @@ function randomRoute(rand: () => number, name: string): Route {
     to: { kind: 'Service', name: pick(rand, SERVICES), weight: pick(rand, [1, 1, 100, 0]) },
     alternateBackends: alternate,
     wildcardPolicy: rand() < 0.1 ? 'Subdomain' : 'None',
+    annotations: randomAnnotations(rand),
     tls:
       termination === undefined
         ? undefined

@@ -15,6 +15,10 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   serverTls: undefined,
   cookie: undefined,
   allowlist: undefined,
+  allowlistAcl: false,
+  timeoutMs: undefined,
+  tunnelTimeoutMs: undefined,
+  hsts: undefined,
   servers,
   ...more,
 });

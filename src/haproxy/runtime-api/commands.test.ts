@@ -30,6 +30,14 @@ describe('commandRequest', () => {
     test(command.kind, () => expect(commandRequest(command)).toEqual({ line: text }));
   }
 
+  test("a map value's `;` is escaped, so an HSTS value stays one argument of one command", () => {
+    expect(commandRequest({ kind: 'set-map', map: 'hsts.map', key: 'be_edge_http:ns:a', value: 'max-age=1;preload' })).toEqual({
+      line: 'set map hsts.map be_edge_http:ns:a max-age=1\\;preload',
+    });
+    for (const value of ['a b', 'a\nb', 'a\\;b', ''])
+      expect(() => commandRequest({ kind: 'add-map', map: 'hsts.map', key: 'k', value })).toThrow('runtime command: unsafe map value');
+  });
+
   test('a cookie key that would split the command is refused', () => {
     expect(() => commandRequest({ kind: 'set-dynamic-cookie-key', backend: 'be_http:ns:a', key: 'a b' })).toThrow('runtime command: unsafe cookie key');
   });
