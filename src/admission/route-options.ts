@@ -3,6 +3,7 @@ import { canonicalIp } from '../domain/ip.ts';
 import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
 import { isGoTrue, parseBalance, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
+import { routeHeaderActions } from './header-actions.ts';
 import { quoteForMessage, reject, type Verdict } from './rejection.ts';
 
 const PREFIX = 'haproxy.router.openshift.io/';
@@ -121,9 +122,10 @@ export function parseRouteOptions(route: Route): ParsedOptions {
   }
   const valued = valuedOptions(route, notes);
   const cookiesDisabled = isGoTrue(route.annotations[`${PREFIX}disable_cookies`]) || undefined;
+  const headerActions = routeHeaderActions(route, notes);
   // Not switched on, rate limits change nothing upstream either: said, not refused.
   const ignored = [...NOT_YET, ...(rateLimitsOn(route) ? [] : REFUSED)].filter((name) => route.annotations[name] !== undefined);
   if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
-  const none = allowlist === undefined && cookiesDisabled === undefined && Object.keys(valued).length === 0;
-  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
+  const none = allowlist === undefined && cookiesDisabled === undefined && headerActions === undefined && Object.keys(valued).length === 0;
+  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, headerActions, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
 }

@@ -119,6 +119,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     timeoutMs: tcp ? undefined : options.timeoutMs,
     tunnelTimeoutMs: tcp ? (options.tunnelTimeoutMs ?? options.timeoutMs) : options.tunnelTimeoutMs,
     hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
+    headerActions: tcp ? undefined : options.headerActions,
     servers,
   };
 }

@@ -1,5 +1,5 @@
 import type { BackendTermination } from '../domain/names.ts';
-import type { SameSite } from '../domain/route-options.ts';
+import type { RouteHeaderActions, SameSite } from '../domain/route-options.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -113,6 +113,11 @@ export interface BackendModel {
   tunnelTimeoutMs: number | undefined;
   /** Edge and reencrypt: the route's Strict-Transport-Security value, from a map keyed by backend name. */
   hsts: string | undefined;
+  /**
+   * The route's `spec.httpHeaders.actions`: config lines (haproxy takes a
+   * header's name only as a constant), so a change reloads.
+   */
+  headerActions: RouteHeaderActions | undefined;
   servers: ServerModel[];
 }
 

@@ -10,7 +10,7 @@ import { logConfig } from './log-config.ts';
 import type { MapFileName } from './route-contribution.ts';
 import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
-import { bindAddresses, trafficConfig } from './traffic-config.ts';
+import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 
 /** File name -> contents, relative to the configuration directory. */
@@ -111,6 +111,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
       allowlistFile,
       maps: BACKEND_MAPS,
+      actionLine,
     });
     blocks.set(b, { tracks, text });
     return text;

@@ -65,6 +65,7 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           timeoutMs: undefined,
           tunnelTimeoutMs: undefined,
           hsts: undefined,
+          headerActions: undefined,
           servers: [],
         };
       });

@@ -37,7 +37,8 @@ export function bindAddresses(address: string, ipMode: ConfigSettings['ipMode'],
   return ipMode === 'v4' ? [v4] : ipMode === 'v6' ? [v6] : [v4, v6];
 }
 
-function actionLine(direction: 'request' | 'response', a: HeaderAction): string {
+/** One header action as a line, name and value single-quoted (the global actions and a route's alike). */
+export function actionLine(direction: 'request' | 'response', a: HeaderAction): string {
   return a.action === 'Set'
     ? `http-${direction} set-header ${singleQuoted(a.name)} ${singleQuoted(a.value)}`
     : `http-${direction} del-header ${singleQuoted(a.name)}`;

@@ -1,4 +1,17 @@
+import type { HeaderAction } from '../traffic-options.ts';
 import type { Route } from './route.ts';
+
+/** `spec.httpHeaders.actions` as admitted, in the route's order. */
+export interface RouteHeaderActions {
+  readonly request: readonly HeaderAction[];
+  readonly response: readonly HeaderAction[];
+}
+
+/** `spec.httpHeaders.actions` as admitted, in the route's order. */
+export interface RouteHeaderActions {
+  readonly request: readonly HeaderAction[];
+  readonly response: readonly HeaderAction[];
+}
 
 /** `router.openshift.io/cookie-same-site`. */
 export type SameSite = 'Lax' | 'Strict' | 'None';
@@ -29,6 +42,8 @@ export interface RouteOptions {
   readonly cookieName?: string | undefined;
   /** `router.openshift.io/cookie-same-site`. */
   readonly cookieSameSite?: SameSite | undefined;
+  /** `spec.httpHeaders.actions` (a route field, checked with the annotations). */
+  readonly headerActions?: RouteHeaderActions | undefined;
 }
 
 export const NO_OPTIONS: RouteOptions = { allowlist: undefined };

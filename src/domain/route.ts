@@ -23,6 +23,20 @@ export interface RouteTLS {
   destinationCACertificate: string;
 }
 
+/** One entry of `spec.httpHeaders.actions.request[]` / `response[]` as written: untrusted, checked at admission. */
+export interface RouteHeaderActionSpec {
+  name: string;
+  /** `action.type`: `Set` or `Delete` when valid. */
+  type: string;
+  /** `action.set.value`; empty when unset. */
+  value: string;
+}
+
+export interface RouteHttpHeaders {
+  request: readonly RouteHeaderActionSpec[];
+  response: readonly RouteHeaderActionSpec[];
+}
+
 export interface Route {
   namespace: string;
   name: string;
@@ -48,6 +62,8 @@ export interface Route {
    * prefix every Route path is.
    */
   exactPath?: boolean;
+  /** spec.httpHeaders.actions; unset when the route has none. */
+  httpHeaders?: RouteHttpHeaders;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

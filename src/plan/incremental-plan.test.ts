@@ -57,6 +57,7 @@ function randomRoute(rand: () => number, name: string): Route {
     alternateBackends: alternate,
     wildcardPolicy: rand() < 0.1 ? 'Subdomain' : 'None',
     annotations: randomAnnotations(rand),
+    ...(rand() < 0.1 ? { httpHeaders: { request: [{ name: pick(rand, ['X-A', 'X-B']), type: 'Set', value: 'v' }], response: [{ name: 'Server', type: 'Delete', value: '' }] } } : {}),
     tls:
       termination === undefined
         ? undefined

@@ -23,6 +23,7 @@ import {
   type JsonObject,
 } from './fields.ts';
 import { compareParsedIPs } from './order.ts';
+import { routeHttpHeaders } from './route-http-headers.ts';
 import { shared } from './shared-strings.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
@@ -71,6 +72,7 @@ export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Rou
       targetPort: targetPort(optObject(spec.port, 'spec.port')?.targetPort, 'spec.port.targetPort'),
       tls: routeTLS(spec.tls, 'spec.tls'),
       wildcardPolicy: shared(optString(spec.wildcardPolicy, 'spec.wildcardPolicy')) || 'None',
+      ...routeHttpHeaders(spec.httpHeaders, 'spec.httpHeaders'),
     };
   });
 }

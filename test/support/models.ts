@@ -19,6 +19,7 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   timeoutMs: undefined,
   tunnelTimeoutMs: undefined,
   hsts: undefined,
+  headerActions: undefined,
   servers,
   ...more,
 });
