@@ -47,6 +47,8 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
     [`${H}disable_cookies`, 'T', { cookiesDisabled: true }],
     [`${R}cookie_name`, 'SESSION_id-1', { cookieName: 'SESSION_id-1' }],
     [`${R}cookie-same-site`, 'Strict', { cookieSameSite: 'Strict' }],
+    [`${H}rewrite-target`, '/', { rewriteTarget: { replacement: '/\\1', root: true } }],
+    [`${H}rewrite-target`, '/v2/%x', { rewriteTarget: { replacement: '/v2/%%x\\1', root: false } }],
   ] as const)('%s: %p', (name, value, options) => {
     const parsed = parseRouteOptions(withAnnotations({ [name]: value }));
     expect(parsed.options).toEqual({ allowlist: undefined, ...options });
@@ -68,6 +70,8 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
     [`${R}cookie_name`, 'x;y'],
     [`${R}cookie_name`, 'x\ncookie y'],
     [`${R}cookie-same-site`, 'lax'],
+    [`${H}rewrite-target`, 'v2'],
+    [`${H}rewrite-target`, '/v2\nhttp-request deny'],
   ] as const)('%s: %p is ignored and named', (name, value) => {
     const parsed = parseRouteOptions(withAnnotations({ [name]: value }));
     expect(parsed.options).toEqual({ allowlist: undefined });
@@ -82,8 +86,8 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
 
 describe('annotations not implemented yet', () => {
   test('are named in the notice; the route is still served', () => {
-    const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/rewrite-target': '/', 'haproxy.router.openshift.io/timeout': '5s', 'example.com/other': 'y' }));
-    expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/rewrite-target');
+    const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/pod-concurrent-connections': '5', 'haproxy.router.openshift.io/timeout': '5s', 'example.com/other': 'y' }));
+    expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/pod-concurrent-connections');
   });
 
   test('rate limits refuse the route, naming each one given', () => {

@@ -4,6 +4,7 @@ import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
 import { isGoTrue, parseBalance, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
 import { routeHeaderActions } from './header-actions.ts';
+import { parseRewriteTarget } from './rewrite-target.ts';
 import { quoteForMessage, reject, type Verdict } from './rejection.ts';
 
 const PREFIX = 'haproxy.router.openshift.io/';
@@ -25,7 +26,6 @@ const REFUSED = [
 /** Upstream honours these; the route is served without them until issue #13, and its status says so. */
 const NOT_YET = [
   `${PREFIX}set-forwarded-headers`,
-  `${PREFIX}rewrite-target`,
   `${PREFIX}pod-concurrent-connections`,
   'router.openshift.io/haproxy.health.check.interval',
   `${PREFIX}h1-adjust-case`,
@@ -53,6 +53,14 @@ const VALUED = {
   balance: { name: `${PREFIX}balance`, parse: parseBalance, expected: 'roundrobin, leastconn, source or random' },
   cookieName: { name: 'router.openshift.io/cookie_name', parse: parseCookieName, expected: 'letters, digits, _ and -' },
   cookieSameSite: { name: 'router.openshift.io/cookie-same-site', parse: parseSameSite, expected: 'Lax, Strict or None' },
+  rewriteTarget: {
+    name: `${PREFIX}rewrite-target`,
+    parse: (v: string) => {
+      const replacement = parseRewriteTarget(v);
+      return replacement === undefined ? undefined : { replacement, root: v === '/' };
+    },
+    expected: 'a path starting with / without control characters',
+  },
 } as const;
 
 /** The valued annotations a route carries, parsed; what is not valid is named in `notes`. */

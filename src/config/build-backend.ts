@@ -65,6 +65,21 @@ export function balanceFor(
   return termination === 'passthrough' ? settings.tcpBalanceAlgorithm : settings.loadBalanceAlgorithm;
 }
 
+/** A path as a regular expression that matches it literally. */
+const literalRegex = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * upstream's rewrite: what follows the route's path (and, for a target of
+ * `/`, a slash right after it) is appended to the target. upstream puts the
+ * path into the pattern as it is; here its regex characters are escaped, so
+ * `/v1.0` matches only itself.
+ */
+function rewriteFor(path: string, options: RouteOptions): BackendModel['rewrite'] {
+  const target = options.rewriteTarget;
+  if (target === undefined) return undefined;
+  return { pattern: `^${literalRegex(path)}${target.root ? '/?' : ''}(.*)$`, replacement: target.replacement };
+}
+
 export interface BackendInput {
   route: AdmittedRoute;
   slices: Map<string, EndpointSlice[]>;
@@ -120,6 +135,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     tunnelTimeoutMs: tcp ? (options.tunnelTimeoutMs ?? options.timeoutMs) : options.tunnelTimeoutMs,
     hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
     headerActions: tcp ? undefined : options.headerActions,
+    rewrite: tcp ? undefined : rewriteFor(route.path, options),
     servers,
   };
 }

@@ -118,6 +118,8 @@ export interface BackendModel {
    * header's name only as a constant), so a change reloads.
    */
   headerActions: RouteHeaderActions | undefined;
+  /** `http-request replace-path <pattern> <replacement>` (rewrite-target): a config line, so a change reloads. */
+  rewrite: { pattern: string; replacement: string } | undefined;
   servers: ServerModel[];
 }
 

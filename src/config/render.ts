@@ -12,6 +12,7 @@ import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
 import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
+import { singleQuoted } from '../domain/http-header.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -112,6 +113,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       allowlistFile,
       maps: BACKEND_MAPS,
       actionLine,
+      singleQuoted,
     });
     blocks.set(b, { tracks, text });
     return text;

@@ -66,6 +66,7 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           tunnelTimeoutMs: undefined,
           hsts: undefined,
           headerActions: undefined,
+          rewrite: undefined,
           servers: [],
         };
       });

@@ -42,6 +42,13 @@ export interface RouteOptions {
   readonly cookieName?: string | undefined;
   /** `router.openshift.io/cookie-same-site`. */
   readonly cookieSameSite?: SameSite | undefined;
+  /**
+   * `haproxy.router.openshift.io/rewrite-target`: the replacement of the
+   * route's path as upstream sanitizes it (admission/rewrite-target.ts),
+   * and whether the value was `/` alone, which also takes the path's
+   * trailing slash.
+   */
+  readonly rewriteTarget?: { readonly replacement: string; readonly root: boolean } | undefined;
   /** `spec.httpHeaders.actions` (a route field, checked with the annotations). */
   readonly headerActions?: RouteHeaderActions | undefined;
 }

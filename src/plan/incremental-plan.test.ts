@@ -38,6 +38,7 @@ function randomAnnotations(rand: () => number): Record<string, string> {
   maybe('ip_allowlist', ['10.0.0.0/8', '192.168.1.1 10.1.0.0/16', '::1'], 0.3);
   maybe('balance', ['leastconn', 'roundrobin'], 0.1);
   maybe('disable_cookies', ['true'], 0.05);
+  maybe('rewrite-target', ['/', '/v2'], 0.05);
   if (rand() < 0.05) annotations['router.openshift.io/cookie_name'] = pick(rand, ['SESSION', 'other']);
   if (rand() < 0.05) annotations['router.openshift.io/cookie-same-site'] = pick(rand, ['Lax', 'Strict']);
   return annotations;

@@ -95,10 +95,10 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
 
   test('other upstream annotations not implemented yet are named in a warning and the route\'s notice', async () => {
     t = await startTestRouter({
-      manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/rewrite-target': '/' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
+      manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/pod-concurrent-connections': '5' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
     });
-    expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('haproxy.router.openshift.io/rewrite-target');
-    await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('default/guarded') && r.msg.includes('haproxy.router.openshift.io/rewrite-target'));
+    expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('haproxy.router.openshift.io/pod-concurrent-connections');
+    await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('default/guarded') && r.msg.includes('haproxy.router.openshift.io/pod-concurrent-connections'));
     expect((await t.get(HOST)).status).toBe(200);
   });
 });

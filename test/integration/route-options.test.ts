@@ -162,3 +162,25 @@ describe('hostile annotation values', () => {
     }
   });
 });
+
+describe('haproxy.router.openshift.io/rewrite-target', () => {
+  const withPath = (name: string, path: string, target: string) =>
+    JSON.stringify({
+      apiVersion: 'route.openshift.io/v1',
+      kind: 'Route',
+      metadata: { name, namespace: 'default', annotations: { [`${H}rewrite-target`]: target } },
+      spec: { host: 'rw.example.com', path, to: { kind: 'Service', name: 'web' } },
+    });
+
+  test("replaces the route's path in what the pod sees, as upstream; percent signs stay literal; a change reloads", async () => {
+    t = await startTestRouter({ manifests: { ...slices(), 'a.json': withPath('a', '/api', '/'), 'b.json': withPath('b', '/v1.0', '/v2/%[src]') } });
+    const body = async (path: string) => (await t?.get('rw.example.com', path))?.body;
+    expect(await body('/api/items?x=1')).toBe('web /items\n');
+    expect(await body('/api')).toBe('web /\n');
+    // The route's path is matched literally, and a tenant cannot sample anything into the path.
+    expect(await body('/v1.0/x')).toBe('web /v2/%[src]/x\n');
+    await t.write('a.json', withPath('a', '/api', '/backend'));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(await body('/api/items')).toBe('web /backend/items\n');
+  });
+});

@@ -20,6 +20,7 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   tunnelTimeoutMs: undefined,
   hsts: undefined,
   headerActions: undefined,
+  rewrite: undefined,
   servers,
   ...more,
 });
