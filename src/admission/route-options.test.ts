@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { route } from '../../test/support/fixtures.ts';
-import { checkRefusedAnnotations, parseRouteOptions } from './route-options.ts';
+import { route, routeTls } from '../../test/support/fixtures.ts';
+import { parseRouteOptions } from './route-options.ts';
 
 const withAnnotations = (annotations: Record<string, string>) => route({ name: 'r', annotations });
 const ALLOW = 'haproxy.router.openshift.io/ip_allowlist';
@@ -89,20 +89,34 @@ describe('annotations not implemented yet', () => {
     const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/pod-concurrent-connections': '5', 'haproxy.router.openshift.io/timeout': '5s', 'example.com/other': 'y' }));
     expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/pod-concurrent-connections');
   });
-
-  test('rate limits refuse the route, naming each one given', () => {
-    expect(checkRefusedAnnotations(withAnnotations({}))).toEqual({ ok: true });
-    // As upstream, the limits apply only when the switch reads true.
-    expect(checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'false', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }))).toEqual({ ok: true });
-    expect(checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }))).toEqual({ ok: true });
-    const verdict = checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'true', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }));
-    expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.reason).toBe('RouteNotAdmitted');
-    expect(!verdict.ok && verdict.message).toStartWith('haproxy.router.openshift.io/rate-limit-connections, haproxy.router.openshift.io/rate-limit-connections.rate-http: not implemented yet (issue #13)');
-  });
 });
 
-test('rate limits not switched on are named in the notice, as annotations the route is served without', () => {
-  const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'false', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }));
-  expect(parsed.notice).toContain('haproxy.router.openshift.io/rate-limit-connections.rate-http');
+const RL = 'haproxy.router.openshift.io/rate-limit-connections';
+
+describe('parseRouteOptions: rate limits', () => {
+  test.each([
+    [{ [RL]: 'true', [`${RL}.concurrent-tcp`]: '10', [`${RL}.rate-tcp`]: '20', [`${RL}.rate-http`]: '30' }, { concurrent: 10, tcpRate: 20, httpRate: 30 }],
+    [{ [RL]: '1', [`${RL}.rate-http`]: '5', [`${RL}.status-code`]: '429' }, { httpRate: 5, status: 429 }],
+    [{ [RL]: 'true', [`${RL}.concurrent-tcp`]: '0' }, { concurrent: 0 }],
+  ])('%p', (annotations, rateLimits) => {
+    const parsed = parseRouteOptions(withAnnotations(annotations));
+    expect(parsed.options.rateLimits).toEqual(rateLimits);
+    expect(parsed.notice).toBeUndefined();
+  });
+
+  test.each([
+    [{ [RL]: 'true', [`${RL}.rate-http`]: '-1' }, `${RL}.rate-http: "-1" is not a whole number: ignored`],
+    [{ [RL]: 'true', [`${RL}.rate-tcp`]: '5\n  reject' }, `${RL}.rate-tcp: "5\\n  reject" is not a whole number: ignored`],
+    [{ [RL]: 'true', [`${RL}.rate-http`]: '5', [`${RL}.status-code`]: '418' }, `${RL}.status-code: "418" is not one of 200, 400`],
+    [{ [RL]: 'true', [`${RL}.concurrent-tcp`]: '5', [`${RL}.status-code`]: '429' }, `${RL}.status-code: applies to rate-http only, which is not set: ignored`],
+    [{ [RL]: 'false', [`${RL}.rate-http`]: '10' }, `${RL}.rate-http: ignored, as upstream, while ${RL} is not true`],
+  ])('%p is said', (annotations, notice) => {
+    expect(parseRouteOptions(withAnnotations(annotations)).notice).toContain(notice);
+  });
+
+  test('a passthrough route has no HTTP rate', () => {
+    const parsed = parseRouteOptions(route({ name: 'r', tls: routeTls('passthrough'), annotations: { [RL]: 'true', [`${RL}.rate-http`]: '5', [`${RL}.rate-tcp`]: '7' } }));
+    expect(parsed.options.rateLimits).toEqual({ tcpRate: 7 });
+    expect(parsed.notice).toContain('passthrough routes carry no HTTP requests');
+  });
 });

@@ -4,24 +4,13 @@ import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
 import { isGoTrue, parseBalance, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
 import { routeHeaderActions } from './header-actions.ts';
+import { parseRateLimits } from './rate-limits.ts';
 import { parseRewriteTarget } from './rewrite-target.ts';
-import { quoteForMessage, reject, type Verdict } from './rejection.ts';
+import { quoteForMessage } from './rejection.ts';
 
 const PREFIX = 'haproxy.router.openshift.io/';
 const ALLOWLIST = `${PREFIX}ip_allowlist`;
 const LEGACY_ALLOWLIST = `${PREFIX}ip_whitelist`;
-
-/**
- * Served without these, a route would lose a protection its owner asked
- * for: until they are implemented (issue #13) such a route is not admitted.
- */
-const RATE_LIMITS = `${PREFIX}rate-limit-connections`;
-const REFUSED = [
-  RATE_LIMITS,
-  `${PREFIX}rate-limit-connections.concurrent-tcp`,
-  `${PREFIX}rate-limit-connections.rate-tcp`,
-  `${PREFIX}rate-limit-connections.rate-http`,
-];
 
 /** Upstream honours these; the route is served without them until issue #13, and its status says so. */
 const NOT_YET = [
@@ -38,8 +27,6 @@ export interface ParsedOptions {
   /** One line for the log and the route's Admitted condition; undefined when every annotation was honoured. */
   notice: string | undefined;
 }
-
-const rateLimitsOn = (route: Route) => isGoTrue(route.annotations[RATE_LIMITS]);
 
 /**
  * Annotations with one value each, and what upstream accepts for it
@@ -74,17 +61,6 @@ function valuedOptions(route: Route, notes: string[]): Partial<RouteOptions> {
     else options[field] = parsed;
   }
   return options as Partial<RouteOptions>;
-}
-
-/**
- * Rate limits switched on are refused: a route must not be served without
- * the limits its owner set. As upstream, they are on only when
- * `rate-limit-connections` reads as true; the limits alone do nothing.
- */
-export function checkRefusedAnnotations(route: Route): Verdict {
-  if (!rateLimitsOn(route)) return { ok: true };
-  const given = REFUSED.filter((name) => route.annotations[name] !== undefined);
-  return reject('RouteNotAdmitted', `${given.join(', ')}: not implemented yet (issue #13); the route is not served rather than served without its limits`);
 }
 
 /**
@@ -131,9 +107,10 @@ export function parseRouteOptions(route: Route): ParsedOptions {
   const valued = valuedOptions(route, notes);
   const cookiesDisabled = isGoTrue(route.annotations[`${PREFIX}disable_cookies`]) || undefined;
   const headerActions = routeHeaderActions(route, notes);
+  const rateLimits = parseRateLimits(route, notes);
   // Not switched on, rate limits change nothing upstream either: said, not refused.
-  const ignored = [...NOT_YET, ...(rateLimitsOn(route) ? [] : REFUSED)].filter((name) => route.annotations[name] !== undefined);
+  const ignored = NOT_YET.filter((name) => route.annotations[name] !== undefined);
   if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
-  const none = allowlist === undefined && cookiesDisabled === undefined && headerActions === undefined && Object.keys(valued).length === 0;
-  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, headerActions, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
+  const none = allowlist === undefined && cookiesDisabled === undefined && headerActions === undefined && rateLimits === undefined && Object.keys(valued).length === 0;
+  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, headerActions, rateLimits, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
 }

@@ -2,26 +2,38 @@ import { compareText } from '../domain/compare.ts';
 import type { BackendModel } from './model.ts';
 
 /**
- * Per-route options that HTTP backends read at request time from maps keyed
- * by the backend's name (`be_name`), so the runtime API changes them
- * (`add map` / `set map` / `del map`) and a spare taken over by a route
- * takes the route's values under the spare's name. Every HTTP backend,
- * spares included, carries the lines that read them; a backend without a
- * value has no entry, and haproxy's own settings apply. Timeouts are
- * milliseconds: `set-timeout` reads a number from a map as milliseconds.
+ * Per-route options haproxy reads at request time from maps keyed by the
+ * backend's name (`be_name` in backends, the routed backend in the HTTP
+ * frontends), so the runtime API changes them (`add map` / `set map` /
+ * `del map`) and a spare taken over by a route takes the route's values
+ * under the spare's name. The lines that read them are on every backend,
+ * spares included, or in the frontends; a backend without a value has no
+ * entry, and haproxy's own settings apply. Timeouts are milliseconds:
+ * `set-timeout` reads a number from a map as milliseconds.
  */
 export const BACKEND_MAPS = {
   timeoutServer: 'timeout-server.map',
   timeoutTunnel: 'timeout-tunnel.map',
   hsts: 'hsts.map',
+  rateConcurrent: 'rate-limit-concurrent.map',
+  rateTcp: 'rate-limit-tcp.map',
+  rateHttp: 'rate-limit-http.map',
+  rateStatus: 'rate-limit-status.map',
 } as const;
 
 export type BackendMapName = (typeof BACKEND_MAPS)[keyof typeof BACKEND_MAPS];
 
+const text = (n: number | undefined) => (n === undefined ? undefined : String(n));
+
 /** The value `b` has in each map, undefined for no entry. */
 export function backendMapValues(b: BackendModel): Record<BackendMapName, string | undefined> {
   const http = b.mode === 'http';
+  const limits = b.rateLimits;
   return {
+    [BACKEND_MAPS.rateConcurrent]: text(limits?.concurrent),
+    [BACKEND_MAPS.rateTcp]: text(limits?.tcpRate),
+    [BACKEND_MAPS.rateHttp]: http ? text(limits?.httpRate) : undefined,
+    [BACKEND_MAPS.rateStatus]: http ? text(limits?.status) : undefined,
     [BACKEND_MAPS.timeoutServer]: http && b.timeoutMs !== undefined ? String(b.timeoutMs) : undefined,
     [BACKEND_MAPS.timeoutTunnel]: http && b.tunnelTimeoutMs !== undefined ? String(b.tunnelTimeoutMs) : undefined,
     [BACKEND_MAPS.hsts]: http ? b.hsts : undefined,

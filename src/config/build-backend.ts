@@ -136,6 +136,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
     headerActions: tcp ? undefined : options.headerActions,
     rewrite: tcp ? undefined : rewriteFor(route.path, options),
+    rateLimits: options.rateLimits,
     servers,
   };
 }

@@ -1,5 +1,5 @@
 import type { BackendTermination } from '../domain/names.ts';
-import type { RouteHeaderActions, SameSite } from '../domain/route-options.ts';
+import type { RateLimits, RouteHeaderActions, SameSite } from '../domain/route-options.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -118,6 +118,8 @@ export interface BackendModel {
    * header's name only as a constant), so a change reloads.
    */
   headerActions: RouteHeaderActions | undefined;
+  /** The route's rate limits, from maps keyed by backend name (config/rate-limits.ts). */
+  rateLimits: RateLimits | undefined;
   /** `http-request replace-path <pattern> <replacement>` (rewrite-target): a config line, so a change reloads. */
   rewrite: { pattern: string; replacement: string } | undefined;
   servers: ServerModel[];

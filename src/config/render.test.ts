@@ -52,6 +52,10 @@ describe('render', () => {
       'os_http_be.map',
       'os_http_be_prefix.map',
       'os_sni_passthrough.map',
+      'rate-limit-concurrent.map',
+      'rate-limit-http.map',
+      'rate-limit-status.map',
+      'rate-limit-tcp.map',
       'timeout-server.map',
       'timeout-tunnel.map',
     ]);

@@ -13,6 +13,7 @@ import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../dom
 import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 import { singleQuoted } from '../domain/http-header.ts';
+import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE, TCP_RATE_LIMIT_LINES } from './rate-limits.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -114,6 +115,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       maps: BACKEND_MAPS,
       actionLine,
       singleQuoted,
+      tcpRateLimitLines: TCP_RATE_LIMIT_LINES,
     });
     blocks.set(b, { tracks, text });
     return text;
@@ -140,6 +142,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       version: assets.version,
       redirectToHttps: REDIRECT_TO_HTTPS,
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
+      rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
     });
 
   const render = (model: ConfigModel): RenderedFiles => {

@@ -111,7 +111,7 @@ describe('each traffic setting renders a configuration haproxy accepts', () => {
   test('without the setting, none of its lines', () => {
     const model = buildConfigModel({ routes: [], slices: [], settings: settings(), allowAddress: () => true, defaultCertificate: '' });
     const cfg = configText(createRenderer(EMBEDDED_ASSETS)(model));
-    for (const absent of ['compression', 'contstats', 'abortonclose', 'h1-case-adjust', 'capture ', 'v6only', 'curves', 'client-ca', 'X-SSL-Client', 'deny_status 404']) {
+    for (const absent of ['compression', 'contstats', 'abortonclose', 'h1-case-adjust', 'capture ', 'v6only', 'curves', 'client-ca', 'X-SSL-Client', 'deny_status 404\n']) {
       expect(cfg).not.toContain(absent);
     }
     expect(cfg).not.toMatch(/bind 127\.0\.0\.1:\d+ accept-proxy/);

@@ -13,6 +13,26 @@ export interface RouteHeaderActions {
   readonly response: readonly HeaderAction[];
 }
 
+/**
+ * `haproxy.router.openshift.io/rate-limit-connections.*`, per client address
+ * and route: concurrent connections (HTTP: requests in flight), connections
+ * (HTTP: requests) per 3 s, HTTP requests per 10 s, and the status a client
+ * over its HTTP rate gets (`.status-code`; none closes the connection, as
+ * upstream).
+ */
+export interface RateLimits {
+  readonly concurrent?: number;
+  readonly tcpRate?: number;
+  readonly httpRate?: number;
+  readonly status?: number;
+}
+
+/**
+ * The statuses haproxy 2.6 can deny a request with (`deny_status`: those it
+ * has an error message for), which `.status-code` may name.
+ */
+export const DENY_STATUSES: readonly number[] = [200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504];
+
 /** `router.openshift.io/cookie-same-site`. */
 export type SameSite = 'Lax' | 'Strict' | 'None';
 
@@ -49,6 +69,8 @@ export interface RouteOptions {
    * trailing slash.
    */
   readonly rewriteTarget?: { readonly replacement: string; readonly root: boolean } | undefined;
+  /** `haproxy.router.openshift.io/rate-limit-connections` on, with at least one limit. */
+  readonly rateLimits?: RateLimits | undefined;
   /** `spec.httpHeaders.actions` (a route field, checked with the annotations). */
   readonly headerActions?: RouteHeaderActions | undefined;
 }

@@ -34,6 +34,17 @@ describe('per-route options of a running backend', () => {
     ]);
   });
 
+  test('rate limits are map entries too; a passthrough backend has no HTTP rate', () => {
+    expect(commands(edge({ rateLimits: { httpRate: 5 } }), edge({ rateLimits: { httpRate: 10, status: 429, concurrent: 3 } }))).toEqual([
+      { kind: 'add-map', map: 'rate-limit-concurrent.map', key: A, value: '3' },
+      { kind: 'set-map', map: 'rate-limit-http.map', key: A, value: '10' },
+      { kind: 'add-map', map: 'rate-limit-status.map', key: A, value: '429' },
+    ]);
+    const P = 'be_tcp:ns:p';
+    const tcp = (more: Partial<BackendModel>) => backend(P, [s1], { mode: 'tcp', termination: 'passthrough', ...more });
+    expect(commands(tcp({}), tcp({ rateLimits: { tcpRate: 4, httpRate: 9 } }))).toEqual([{ kind: 'add-map', map: 'rate-limit-tcp.map', key: P, value: '4' }]);
+  });
+
   test('an ACL file without an allowlist answers everyone: dropping the list, or setting one, is entry by entry', () => {
     const acl = allowlistFile(A);
     expect(commands(edge({ allowlistAcl: true, allowlist: ['10.0.0.1'] }), edge({ allowlistAcl: true }))).toEqual([

@@ -39,6 +39,13 @@ function randomAnnotations(rand: () => number): Record<string, string> {
   maybe('balance', ['leastconn', 'roundrobin'], 0.1);
   maybe('disable_cookies', ['true'], 0.05);
   maybe('rewrite-target', ['/', '/v2'], 0.05);
+  if (rand() < 0.2) {
+    maybe('rate-limit-connections', ['true'], 1);
+    maybe('rate-limit-connections.rate-http', ['10', '20'], 0.6);
+    maybe('rate-limit-connections.rate-tcp', ['5'], 0.4);
+    maybe('rate-limit-connections.concurrent-tcp', ['3'], 0.4);
+    maybe('rate-limit-connections.status-code', ['429', '503'], 0.5);
+  }
   if (rand() < 0.05) annotations['router.openshift.io/cookie_name'] = pick(rand, ['SESSION', 'other']);
   if (rand() < 0.05) annotations['router.openshift.io/cookie-same-site'] = pick(rand, ['Lax', 'Strict']);
   return annotations;

@@ -83,16 +83,6 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
     expect(sampled.filter((l) => !/^ {2}http-request add-header Forwarded for=/.test(l))).toEqual([]);
   });
 
-  test('a route whose rate limits are not implemented yet is not served, and says why', async () => {
-    t = await startTestRouter({
-      manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/rate-limit-connections': 'true' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
-    });
-    const rejection = t.router.lastCommit()?.rejections.get('default/guarded');
-    expect(rejection?.reason).toBe('RouteNotAdmitted');
-    expect(rejection?.message).toContain('haproxy.router.openshift.io/rate-limit-connections');
-    expect((await t.get(HOST)).status).toBe(503);
-  });
-
   test('other upstream annotations not implemented yet are named in a warning and the route\'s notice', async () => {
     t = await startTestRouter({
       manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/pod-concurrent-connections': '5' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },

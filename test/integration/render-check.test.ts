@@ -60,7 +60,7 @@ describe('router render', () => {
     expect(readdirSync(out).filter((name) => !name.endsWith('.cfg') && !name.startsWith('allowlist-')).sort()).toEqual([
       'cert_config.map', 'certs', 'default.pem', 'error-page-404.http', 'error-page-503.http', 'haproxy.config', 'hsts.map',
       'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_http_be.map', 'os_http_be_prefix.map', 'os_sni_passthrough.map',
-      'timeout-server.map', 'timeout-tunnel.map',
+      'rate-limit-concurrent.map', 'rate-limit-http.map', 'rate-limit-status.map', 'rate-limit-tcp.map', 'timeout-server.map', 'timeout-tunnel.map',
     ]); // prettier-ignore
     expect(readFileSync(join(out, 'os_http_be_prefix.map'), 'utf8')).toBe('web.example.com/ be_http:shop:web\n');
     expect(readFileSync(join(out, 'os_sni_passthrough.map'), 'utf8')).toBe('tunnel.example.com be_tcp:shop:tunnel\n');
