@@ -1,3 +1,5 @@
+import { FORWARDED_HEADER_POLICIES, type ForwardedHeaderPolicy } from '../traffic-options.ts';
+
 /**
  * upstream's checks of single annotation values (its template's patterns,
  * always matched whole: `firstMatch` anchors them). Each returns the value
@@ -38,6 +40,10 @@ export function parseHsts(value: string): string | undefined {
   if (!tokens.every((t) => HSTS_TOKEN.test(t))) return undefined;
   if (tokens.filter((t) => /^max-age/i.test(t)).length !== 1) return undefined;
   return tokens.map((t) => t.replace(/[ \t]/g, '')).join(';');
+}
+
+export function parseForwardedHeaders(value: string): ForwardedHeaderPolicy | undefined {
+  return FORWARDED_HEADER_POLICIES.find((p) => p === value);
 }
 
 const BALANCES = new Set(['roundrobin', 'leastconn', 'source', 'random']);

@@ -2,7 +2,7 @@ import { parseCidr } from '../domain/cidr.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
-import { isGoTrue, parseBalance, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
+import { isGoTrue, parseBalance, parseForwardedHeaders, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
 import { routeHeaderActions } from './header-actions.ts';
 import { parseRateLimits } from './rate-limits.ts';
 import { parseRewriteTarget } from './rewrite-target.ts';
@@ -14,7 +14,6 @@ const LEGACY_ALLOWLIST = `${PREFIX}ip_whitelist`;
 
 /** Upstream honours these; the route is served without them until issue #13, and its status says so. */
 const NOT_YET = [
-  `${PREFIX}set-forwarded-headers`,
   `${PREFIX}pod-concurrent-connections`,
   'router.openshift.io/haproxy.health.check.interval',
   `${PREFIX}h1-adjust-case`,
@@ -38,6 +37,7 @@ const VALUED = {
   tunnelTimeoutMs: { name: `${PREFIX}timeout-tunnel`, parse: parseTimeout, expected: 'a time such as 1h or 30s' },
   hsts: { name: `${PREFIX}hsts_header`, parse: parseHsts, expected: 'max-age=<seconds>, optionally with ;includeSubDomains and ;preload' },
   balance: { name: `${PREFIX}balance`, parse: parseBalance, expected: 'roundrobin, leastconn, source or random' },
+  forwardedHeaders: { name: `${PREFIX}set-forwarded-headers`, parse: parseForwardedHeaders, expected: 'append, replace, if-none or never' },
   cookieName: { name: 'router.openshift.io/cookie_name', parse: parseCookieName, expected: 'letters, digits, _ and -' },
   cookieSameSite: { name: 'router.openshift.io/cookie-same-site', parse: parseSameSite, expected: 'Lax, Strict or None' },
   rewriteTarget: {

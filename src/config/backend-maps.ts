@@ -15,6 +15,7 @@ export const BACKEND_MAPS = {
   timeoutServer: 'timeout-server.map',
   timeoutTunnel: 'timeout-tunnel.map',
   hsts: 'hsts.map',
+  forwarded: 'forwarded-headers.map',
   rateConcurrent: 'rate-limit-concurrent.map',
   rateTcp: 'rate-limit-tcp.map',
   rateHttp: 'rate-limit-http.map',
@@ -37,6 +38,7 @@ export function backendMapValues(b: BackendModel): Record<BackendMapName, string
     [BACKEND_MAPS.timeoutServer]: http && b.timeoutMs !== undefined ? String(b.timeoutMs) : undefined,
     [BACKEND_MAPS.timeoutTunnel]: http && b.tunnelTimeoutMs !== undefined ? String(b.tunnelTimeoutMs) : undefined,
     [BACKEND_MAPS.hsts]: http ? b.hsts : undefined,
+    [BACKEND_MAPS.forwarded]: http ? b.forwardedHeaders : undefined,
   };
 }
 

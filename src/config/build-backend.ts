@@ -137,6 +137,7 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     headerActions: tcp ? undefined : options.headerActions,
     rewrite: tcp ? undefined : rewriteFor(route.path, options),
     rateLimits: options.rateLimits,
+    forwardedHeaders: tcp ? undefined : options.forwardedHeaders,
     servers,
   };
 }

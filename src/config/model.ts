@@ -1,5 +1,6 @@
 import type { BackendTermination } from '../domain/names.ts';
 import type { RateLimits, RouteHeaderActions, SameSite } from '../domain/route-options.ts';
+import type { ForwardedHeaderPolicy } from '../traffic-options.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -118,6 +119,8 @@ export interface BackendModel {
    * header's name only as a constant), so a change reloads.
    */
   headerActions: RouteHeaderActions | undefined;
+  /** HTTP: the route's `set-forwarded-headers`, from a map keyed by backend name that the frontends read. */
+  forwardedHeaders: ForwardedHeaderPolicy | undefined;
   /** The route's rate limits, from maps keyed by backend name (config/rate-limits.ts). */
   rateLimits: RateLimits | undefined;
   /** `http-request replace-path <pattern> <replacement>` (rewrite-target): a config line, so a change reloads. */

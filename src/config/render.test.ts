@@ -45,6 +45,7 @@ describe('render', () => {
       'default.pem',
       'error-page-404.http',
       'error-page-503.http',
+      'forwarded-headers.map',
       'haproxy.config',
       'hsts.map',
       'os_edge_reencrypt_be.map',

@@ -68,6 +68,7 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           headerActions: undefined,
           rewrite: undefined,
           rateLimits: undefined,
+          forwardedHeaders: undefined,
           servers: [],
         };
       });

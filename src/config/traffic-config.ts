@@ -1,7 +1,7 @@
 import { singleQuoted } from '../domain/http-header.ts';
 import type { HeaderAction, HttpOptions } from '../traffic-options.ts';
 import { clientCertificateLines, tlsBindVerify } from './client-certificates.ts';
-import { forwardedHeaderLines, type FrontendProto } from './forwarded-headers.ts';
+import { routedForwardedHeaderLines, type FrontendProto } from './forwarded-headers.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -76,7 +76,7 @@ export function trafficConfig(s: ConfigSettings): TrafficConfig {
     afterRouting: (proto) => [
       ...http.headerActions.request.map((a) => actionLine('request', a)),
       ...http.headerActions.response.map((a) => actionLine('response', a)),
-      ...forwardedHeaderLines(http.forwardedHeaders, proto),
+      ...routedForwardedHeaderLines(http.forwardedHeaders, proto),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { HeaderAction } from '../traffic-options.ts';
+import type { ForwardedHeaderPolicy, HeaderAction } from '../traffic-options.ts';
 import type { Route } from './route.ts';
 
 /** `spec.httpHeaders.actions` as admitted, in the route's order. */
@@ -69,6 +69,8 @@ export interface RouteOptions {
    * trailing slash.
    */
   readonly rewriteTarget?: { readonly replacement: string; readonly root: boolean } | undefined;
+  /** `haproxy.router.openshift.io/set-forwarded-headers`. */
+  readonly forwardedHeaders?: ForwardedHeaderPolicy | undefined;
   /** `haproxy.router.openshift.io/rate-limit-connections` on, with at least one limit. */
   readonly rateLimits?: RateLimits | undefined;
   /** `spec.httpHeaders.actions` (a route field, checked with the annotations). */

@@ -30,14 +30,15 @@ function isDynamicBalance(balance: string): boolean {
  * data; a difference here needs the config re-read. The route it serves is
  * not rendered, the dynamic-cookie key can be set live, allowlist entries
  * live in the backend's ACL file, and rate limits and an HTTP backend's
- * timeouts and HSTS value in maps (config/backend-maps.ts), and how haproxy talks TLS to
+ * timeouts, HSTS value and forwarded-headers policy in maps
+ * (config/backend-maps.ts), and how haproxy talks TLS to
  * servers is written on server lines only, so it matters only while both
  * sides have servers: a spare backend taken over by a route still compares
  * equal.
  */
 export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: _la, timeoutMs: _ma, tunnelTimeoutMs: ua, hsts: _ha, rateLimits: _rla, ...restA } = a;
-  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: _lb, timeoutMs: _mb, tunnelTimeoutMs: ub, hsts: _hb, rateLimits: _rlb, ...restB } = b;
+  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: _la, timeoutMs: _ma, tunnelTimeoutMs: ua, hsts: _ha, rateLimits: _rla, forwardedHeaders: _fa, ...restA } = a;
+  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: _lb, timeoutMs: _mb, tunnelTimeoutMs: ub, hsts: _hb, rateLimits: _rlb, forwardedHeaders: _fb, ...restB } = b;
   const tlsMatters = sa.length > 0 && sb.length > 0;
   return (
     Bun.deepEquals(restA, restB) &&

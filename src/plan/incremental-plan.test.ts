@@ -39,6 +39,7 @@ function randomAnnotations(rand: () => number): Record<string, string> {
   maybe('balance', ['leastconn', 'roundrobin'], 0.1);
   maybe('disable_cookies', ['true'], 0.05);
   maybe('rewrite-target', ['/', '/v2'], 0.05);
+  maybe('set-forwarded-headers', ['never', 'replace', 'if-none'], 0.15);
   if (rand() < 0.2) {
     maybe('rate-limit-connections', ['true'], 1);
     maybe('rate-limit-connections.rate-http', ['10', '20'], 0.6);

@@ -80,7 +80,7 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
     for (const name of names) expect(await Bun.file(`${t.workingDir}/conf/${name}`).text()).not.toMatch(/010\.0\.0\.1|1\.2\.3\.4\}|127\.0\.0\.9/);
     // The client address is sampled in the forwarded headers only.
     const sampled = (await Bun.file(`${t.workingDir}/conf/haproxy.config`).text()).split('\n').filter((l) => l.includes('%[src]'));
-    expect(sampled.filter((l) => !/^ {2}http-request add-header Forwarded for=/.test(l))).toEqual([]);
+    expect(sampled.filter((l) => !/^ {2}http-request (add|set)-header (X-Forwarded-For %\[src\]|Forwarded for=)/.test(l))).toEqual([]);
   });
 
   test('other upstream annotations not implemented yet are named in a warning and the route\'s notice', async () => {

@@ -22,6 +22,7 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   headerActions: undefined,
   rewrite: undefined,
   rateLimits: undefined,
+  forwardedHeaders: undefined,
   servers,
   ...more,
 });
