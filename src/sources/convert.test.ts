@@ -81,7 +81,7 @@ describe('toRoute', () => {
           key: 'KEY',
           caCertificate: 'CA',
           destinationCACertificate: 'DEST',
-          externalCertificate: { name: 'ignored' },
+          externalCertificate: { name: 'web-tls' },
         },
         wildcardPolicy: 'Subdomain',
         httpHeaders: {
@@ -116,6 +116,7 @@ describe('toRoute', () => {
         key: 'KEY',
         caCertificate: 'CA',
         destinationCACertificate: 'DEST',
+        externalCertificate: 'web-tls',
       },
       wildcardPolicy: 'Subdomain',
       httpHeaders: { request: [{ name: 'X-A', type: 'Set', value: '%[req.hdr(host)]' }], response: [{ name: 'Server', type: 'Delete', value: '' }] },

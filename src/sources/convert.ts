@@ -149,7 +149,13 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
     key: optString(o.key, `${path}.key`),
     caCertificate: optString(o.caCertificate, `${path}.caCertificate`),
     destinationCACertificate: optString(o.destinationCACertificate, `${path}.destinationCACertificate`),
+    ...externalCertificate(o.externalCertificate, `${path}.externalCertificate`),
   };
+}
+
+function externalCertificate(v: unknown, path: string): { externalCertificate?: string } {
+  const o = optObject(v, path);
+  return o === undefined ? {} : { externalCertificate: optString(o.name, `${path}.name`) };
 }
 
 function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): EndpointSlice[] {

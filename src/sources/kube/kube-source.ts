@@ -9,6 +9,8 @@ import { toEndpointSlices, toRoute } from '../convert.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
 import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
 import { IngressWatch } from './ingress-watch.ts';
+import { RouteSecrets } from './route-secrets.ts';
+import type { Route } from '../../domain/route.ts';
 
 export interface KubeSourceOptions {
   transport: KubeTransport;
@@ -62,6 +64,8 @@ export class KubeSource implements Source {
   private readonly log: Logger;
   /** The Ingresses and what they need, when Ingresses are served. */
   readonly ingress: IngressWatch | undefined;
+  /** The Secrets routes name in spec.tls.externalCertificate. */
+  private readonly secrets: RouteSecrets;
 
   constructor(private readonly opts: KubeSourceOptions) {
     this.log = opts.logger.withTag('kube');
@@ -73,6 +77,10 @@ export class KubeSource implements Source {
       inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
       onRoutesChanged: (keys) => this.deliver('Route', keys),
       ...(opts.ingress.onIngressChanged ? { onIngressChanged: opts.ingress.onIngressChanged } : {}),
+    });
+    this.secrets = new RouteSecrets({
+      inform: (c, onUpsert, onDelete, onError) => this.inform(c, onUpsert, onDelete, onError),
+      onRoutesChanged: (keys) => this.deliver('Route', keys),
     });
   }
 
@@ -121,6 +129,7 @@ export class KubeSource implements Source {
     }
     await Promise.all(this.informers.map((i) => i.synced));
     await this.ingress?.synced();
+    await this.secrets.settled();
     const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
     this.delivery = delivery;
     for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
@@ -133,6 +142,7 @@ export class KubeSource implements Source {
     for (const informer of this.informers) informer.stop();
     this.informers = [];
     this.ingress?.stop();
+    this.secrets.stop();
     this.delivery?.stop();
   }
 
@@ -150,7 +160,7 @@ export class KubeSource implements Source {
     return { path: '/api/v1/namespaces', resourceName: 'namespaces', labelSelector: selector, fieldSelector: undefined };
   }
 
-  private inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void): Informer {
+  private inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void, onError?: (err: unknown) => void): Informer {
     const informer = startInformer<KubernetesObject>({
       list: rawLister(this.opts.transport, c),
       path: c.path,
@@ -161,6 +171,7 @@ export class KubeSource implements Source {
       onAdd: onUpsert,
       onUpdate: onUpsert,
       onDelete,
+      ...(onError ? { onError } : {}),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
     });
     // A source stopped before its first sync must not leave an unhandled rejection behind.
@@ -172,6 +183,7 @@ export class KubeSource implements Source {
     const key = keyOf(obj);
     this.routeRecords.set(key, { raw: obj, resourceVersion: obj.metadata?.resourceVersion ?? '' });
     const route = toRoute(obj);
+    this.secrets.setRoute(key, route.ok ? route.value : undefined);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
     if (this.delivery) this.opts.onRouteChanged?.(key);
   }
@@ -198,7 +210,10 @@ export class KubeSource implements Source {
 
   private remove(kind: Kind, keys: readonly string[], obj: KubernetesObject): void {
     for (const key of keys) this.tracked[kind].delete(key);
-    if (kind === 'Route') this.routeRecords.delete(keyOf(obj));
+    if (kind === 'Route') {
+      this.routeRecords.delete(keyOf(obj));
+      for (const key of keys) this.secrets.setRoute(key, undefined);
+    }
     if (kind === 'EndpointSlice') this.slicesOf.delete(keyOf(obj));
     this.deliver(kind, keys);
   }
@@ -229,7 +244,8 @@ export class KubeSource implements Source {
 
   /** The object the sink should hold: the tracked one (a Route's key is never a generated route's), while its namespace is selected. */
   private wanted(kind: Kind, key: string): DomainObject | undefined {
-    const object = this.tracked[kind].get(key) ?? (kind === 'Route' ? this.ingress?.route(key) : undefined);
+    const tracked = this.tracked[kind].get(key);
+    const object = kind === 'Route' ? (tracked ? this.secrets.resolve(tracked as Route) : this.ingress?.route(key)) : tracked;
     return object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
   }
 }
