@@ -46,6 +46,11 @@ export function parseForwardedHeaders(value: string): ForwardedHeaderPolicy | un
   return FORWARDED_HEADER_POLICIES.find((p) => p === value);
 }
 
+/** upstream's isInteger (Go's Atoi), without the negative values that would refuse every connection. */
+export function parseCount(value: string): number | undefined {
+  return /^[0-9]{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
 const BALANCES = new Set(['roundrobin', 'leastconn', 'source', 'random']);
 
 export function parseBalance(value: string): string | undefined {

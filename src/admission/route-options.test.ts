@@ -44,6 +44,9 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
     [`${H}hsts_header`, 'preload ; max-age = "300" ;\tINCLUDESUBDOMAINS', { hsts: 'preload;max-age="300";INCLUDESUBDOMAINS' }],
     [`${H}balance`, 'leastconn', { balance: 'leastconn' }],
     [`${H}set-forwarded-headers`, 'if-none', { forwardedHeaders: 'if-none' }],
+    [`${H}pod-concurrent-connections`, '20', { podMaxConn: 20 }],
+    [`${R}haproxy.health.check.interval`, '2s', { checkIntervalMs: 2000 }],
+    [`${H}h1-adjust-case`, 'true', { h1AdjustCase: true }],
     [`${H}disable_cookies`, 'true', { cookiesDisabled: true }],
     [`${H}disable_cookies`, 'T', { cookiesDisabled: true }],
     [`${R}cookie_name`, 'SESSION_id-1', { cookieName: 'SESSION_id-1' }],
@@ -67,6 +70,9 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
     [`${H}hsts_header`, "max-age=1'"],
     [`${H}balance`, 'uri'],
     [`${H}set-forwarded-headers`, 'Replace'],
+    [`${H}pod-concurrent-connections`, '-1'],
+    [`${H}pod-concurrent-connections`, '5\n  server x 1.2.3.4:1'],
+    [`${R}haproxy.health.check.interval`, '0'],
     [`${H}balance`, 'roundrobin\n  server x 1.2.3.4:1'],
     [`${R}cookie_name`, 'a b'],
     [`${R}cookie_name`, 'x;y'],
@@ -86,11 +92,9 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
   });
 });
 
-describe('annotations not implemented yet', () => {
-  test('are named in the notice; the route is still served', () => {
-    const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/pod-concurrent-connections': '5', 'haproxy.router.openshift.io/timeout': '5s', 'example.com/other': 'y' }));
-    expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/pod-concurrent-connections');
-  });
+test('pool-size has no effect, as upstream, and says so', () => {
+  const parsed = parseRouteOptions(withAnnotations({ 'router.openshift.io/pool-size': '5', 'example.com/other': 'y' }));
+  expect(parsed).toEqual({ options: { allowlist: undefined }, notice: expect.stringContaining('router.openshift.io/pool-size: has no effect, as in openshift-router') });
 });
 
 const RL = 'haproxy.router.openshift.io/rate-limit-connections';

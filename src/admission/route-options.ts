@@ -2,7 +2,7 @@ import { parseCidr } from '../domain/cidr.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
-import { isGoTrue, parseBalance, parseForwardedHeaders, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
+import { isGoTrue, parseBalance, parseCount, parseForwardedHeaders, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
 import { routeHeaderActions } from './header-actions.ts';
 import { parseRateLimits } from './rate-limits.ts';
 import { parseRewriteTarget } from './rewrite-target.ts';
@@ -13,12 +13,8 @@ const ALLOWLIST = `${PREFIX}ip_allowlist`;
 const LEGACY_ALLOWLIST = `${PREFIX}ip_whitelist`;
 
 /** Upstream honours these; the route is served without them until issue #13, and its status says so. */
-const NOT_YET = [
-  `${PREFIX}pod-concurrent-connections`,
-  'router.openshift.io/haproxy.health.check.interval',
-  `${PREFIX}h1-adjust-case`,
-  'router.openshift.io/pool-size',
-];
+/** Accepted and without effect, as upstream: its parsing of the value ignores every value. */
+const POOL_SIZE = 'router.openshift.io/pool-size';
 
 /** A route's options, and what the router says about the annotations it could not honour. */
 export interface ParsedOptions {
@@ -37,6 +33,8 @@ const VALUED = {
   tunnelTimeoutMs: { name: `${PREFIX}timeout-tunnel`, parse: parseTimeout, expected: 'a time such as 1h or 30s' },
   hsts: { name: `${PREFIX}hsts_header`, parse: parseHsts, expected: 'max-age=<seconds>, optionally with ;includeSubDomains and ;preload' },
   balance: { name: `${PREFIX}balance`, parse: parseBalance, expected: 'roundrobin, leastconn, source or random' },
+  podMaxConn: { name: `${PREFIX}pod-concurrent-connections`, parse: parseCount, expected: 'a whole number' },
+  checkIntervalMs: { name: 'router.openshift.io/haproxy.health.check.interval', parse: parseTimeout, expected: 'a time such as 5s or 500ms' },
   forwardedHeaders: { name: `${PREFIX}set-forwarded-headers`, parse: parseForwardedHeaders, expected: 'append, replace, if-none or never' },
   cookieName: { name: 'router.openshift.io/cookie_name', parse: parseCookieName, expected: 'letters, digits, _ and -' },
   cookieSameSite: { name: 'router.openshift.io/cookie-same-site', parse: parseSameSite, expected: 'Lax, Strict or None' },
@@ -106,11 +104,11 @@ export function parseRouteOptions(route: Route): ParsedOptions {
   }
   const valued = valuedOptions(route, notes);
   const cookiesDisabled = isGoTrue(route.annotations[`${PREFIX}disable_cookies`]) || undefined;
+  const h1AdjustCase = isGoTrue(route.annotations[`${PREFIX}h1-adjust-case`]) || undefined;
   const headerActions = routeHeaderActions(route, notes);
   const rateLimits = parseRateLimits(route, notes);
   // Not switched on, rate limits change nothing upstream either: said, not refused.
-  const ignored = NOT_YET.filter((name) => route.annotations[name] !== undefined);
-  if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
-  const none = allowlist === undefined && cookiesDisabled === undefined && headerActions === undefined && rateLimits === undefined && Object.keys(valued).length === 0;
-  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, headerActions, rateLimits, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
+  if (route.annotations[POOL_SIZE] !== undefined) notes.push(`${POOL_SIZE}: has no effect, as in openshift-router (whose parsing ignores every value); spare pools are sized from use`);
+  const none = allowlist === undefined && cookiesDisabled === undefined && h1AdjustCase === undefined && headerActions === undefined && rateLimits === undefined && Object.keys(valued).length === 0;
+  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, h1AdjustCase, headerActions, rateLimits, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
 }

@@ -125,7 +125,8 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     termination,
     mode: tcp ? 'tcp' : 'http',
     balance,
-    checkIntervalMs: settings.checkIntervalMs,
+    // A check slot is per endpoint and interval, so a route's own interval is a check of its own.
+    checkIntervalMs: options.checkIntervalMs ?? settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
     cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings, options),
     allowlist: options.allowlist,
@@ -137,6 +138,9 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     headerActions: tcp ? undefined : options.headerActions,
     rewrite: tcp ? undefined : rewriteFor(route.path, options),
     rateLimits: options.rateLimits,
+    serverMaxConn: options.podMaxConn,
+    // As upstream, only where the operator set case adjustments.
+    h1CaseAdjust: !tcp && options.h1AdjustCase === true && settings.http.h1CaseAdjust.length > 0,
     forwardedHeaders: tcp ? undefined : options.forwardedHeaders,
     servers,
   };

@@ -119,6 +119,10 @@ export interface BackendModel {
    * header's name only as a constant), so a change reloads.
    */
   headerActions: RouteHeaderActions | undefined;
+  /** `maxconn` of every server (pod-concurrent-connections): on server lines, and set live on running servers. */
+  serverMaxConn: number | undefined;
+  /** `option h1-case-adjust-bogus-server` (h1-adjust-case, with global case adjustments): a line, so a change reloads. */
+  h1CaseAdjust: boolean;
   /** HTTP: the route's `set-forwarded-headers`, from a map keyed by backend name that the frontends read. */
   forwardedHeaders: ForwardedHeaderPolicy | undefined;
   /** The route's rate limits, from maps keyed by backend name (config/rate-limits.ts). */

@@ -68,6 +68,8 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           headerActions: undefined,
           rewrite: undefined,
           rateLimits: undefined,
+          serverMaxConn: undefined,
+          h1CaseAdjust: false,
           forwardedHeaders: undefined,
           servers: [],
         };

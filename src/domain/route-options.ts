@@ -69,6 +69,12 @@ export interface RouteOptions {
    * trailing slash.
    */
   readonly rewriteTarget?: { readonly replacement: string; readonly root: boolean } | undefined;
+  /** `haproxy.router.openshift.io/pod-concurrent-connections`: `maxconn` of every server (0: no limit). */
+  readonly podMaxConn?: number | undefined;
+  /** `router.openshift.io/haproxy.health.check.interval`, in milliseconds. */
+  readonly checkIntervalMs?: number | undefined;
+  /** `haproxy.router.openshift.io/h1-adjust-case` read as true. */
+  readonly h1AdjustCase?: boolean | undefined;
   /** `haproxy.router.openshift.io/set-forwarded-headers`. */
   readonly forwardedHeaders?: ForwardedHeaderPolicy | undefined;
   /** `haproxy.router.openshift.io/rate-limit-connections` on, with at least one limit. */

@@ -45,6 +45,14 @@ describe('per-route options of a running backend', () => {
     expect(commands(tcp({}), tcp({ rateLimits: { tcpRate: 4, httpRate: 9 } }))).toEqual([{ kind: 'add-map', map: 'rate-limit-tcp.map', key: P, value: '4' }]);
   });
 
+  test("pod-concurrent-connections sets each running server's limit; new servers are added with it", () => {
+    const s2 = server('s2', { ip: '10.0.0.2' });
+    const plan = commands(edge({ serverMaxConn: 5 }), backend(A, [s1, s2], { termination: 'edge', serverMaxConn: 7 }));
+    expect(plan.filter((c) => c.kind === 'set-maxconn')).toEqual([{ kind: 'set-maxconn', backend: A, server: 's1', maxconn: 7 }]);
+    expect(plan.find((c) => c.kind === 'add-server')).toMatchObject({ server: 's2', options: expect.stringContaining(' maxconn 7') });
+    expect(commands(edge({ serverMaxConn: 5 }), edge())).toEqual([{ kind: 'set-maxconn', backend: A, server: 's1', maxconn: 0 }]);
+  });
+
   test('an ACL file without an allowlist answers everyone: dropping the list, or setting one, is entry by entry', () => {
     const acl = allowlistFile(A);
     expect(commands(edge({ allowlistAcl: true, allowlist: ['10.0.0.1'] }), edge({ allowlistAcl: true }))).toEqual([
@@ -65,6 +73,8 @@ describe('per-route options of a running backend', () => {
     ['SameSite', edge({ cookie: { name: 'a', key: 'k', secure: true, sameSite: 'None', named: false } }), { cookie: { name: 'a', key: 'k', secure: true, sameSite: 'Lax', named: false } }],
     ['cookies disabled', edge({ cookie: { name: 'a', key: 'k', secure: true, sameSite: 'None', named: false } }), { cookie: undefined }],
     ['the balance algorithm', edge(), { balance: 'leastconn' }],
+    ['the check interval (a check slot of its own)', edge(), { checkIntervalMs: 2000 }],
+    ['h1-adjust-case', edge(), { h1CaseAdjust: true }],
   ] as const)('%s: changing it reloads', (_name, applied, change) => {
     expect(backendReasons(applied, { ...applied, ...change }).map((r) => r.code)).toEqual(['backend-changed']);
   });

@@ -28,17 +28,17 @@ function isDynamicBalance(balance: string): boolean {
 /**
  * Everything haproxy renders for a backend apart from its servers and its
  * data; a difference here needs the config re-read. The route it serves is
- * not rendered, the dynamic-cookie key can be set live, allowlist entries
- * live in the backend's ACL file, and rate limits and an HTTP backend's
- * timeouts, HSTS value and forwarded-headers policy in maps
- * (config/backend-maps.ts), and how haproxy talks TLS to
- * servers is written on server lines only, so it matters only while both
- * sides have servers: a spare backend taken over by a route still compares
- * equal.
+ * not rendered; the dynamic-cookie key and the servers' connection limit
+ * can be set live; allowlist entries live in the backend's ACL file, and
+ * rate limits and an HTTP backend's timeouts, HSTS value and
+ * forwarded-headers policy in maps (config/backend-maps.ts); how haproxy
+ * talks TLS to servers is written on server lines only, so it matters only
+ * while both sides have servers: a spare backend taken over by a route
+ * still compares equal.
  */
 export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: _la, timeoutMs: _ma, tunnelTimeoutMs: ua, hsts: _ha, rateLimits: _rla, forwardedHeaders: _fa, ...restA } = a;
-  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: _lb, timeoutMs: _mb, tunnelTimeoutMs: ub, hsts: _hb, rateLimits: _rlb, forwardedHeaders: _fb, ...restB } = b;
+  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: _la, timeoutMs: _ma, tunnelTimeoutMs: ua, hsts: _ha, rateLimits: _rla, forwardedHeaders: _fa, serverMaxConn: _xa, ...restA } = a;
+  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: _lb, timeoutMs: _mb, tunnelTimeoutMs: ub, hsts: _hb, rateLimits: _rlb, forwardedHeaders: _fb, serverMaxConn: _xb, ...restB } = b;
   const tlsMatters = sa.length > 0 && sb.length > 0;
   return (
     Bun.deepEquals(restA, restB) &&
@@ -132,6 +132,7 @@ export function planBackend(applied: BackendModel, next: BackendModel, track: Tr
     const old = before.get(s.name);
     if (!old) adds.push(s);
     else if (old.weight !== s.weight) updates.push({ kind: 'set-weight', backend, server: s.name, weight: s.weight });
+    if (old && applied.serverMaxConn !== next.serverMaxConn) updates.push({ kind: 'set-maxconn', backend, server: s.name, maxconn: next.serverMaxConn ?? 0 });
   }
   for (const s of applied.servers) {
     if (after.has(s.name)) continue;

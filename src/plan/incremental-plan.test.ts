@@ -40,6 +40,9 @@ function randomAnnotations(rand: () => number): Record<string, string> {
   maybe('disable_cookies', ['true'], 0.05);
   maybe('rewrite-target', ['/', '/v2'], 0.05);
   maybe('set-forwarded-headers', ['never', 'replace', 'if-none'], 0.15);
+  maybe('pod-concurrent-connections', ['10', '50'], 0.15);
+  maybe('h1-adjust-case', ['true'], 0.05);
+  if (rand() < 0.05) annotations['router.openshift.io/haproxy.health.check.interval'] = pick(rand, ['2s', '5000ms']);
   if (rand() < 0.2) {
     maybe('rate-limit-connections', ['true'], 1);
     maybe('rate-limit-connections.rate-http', ['10', '20'], 0.6);

@@ -83,12 +83,12 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
     expect(sampled.filter((l) => !/^ {2}http-request (add|set)-header (X-Forwarded-For %\[src\]|Forwarded for=)/.test(l))).toEqual([]);
   });
 
-  test('other upstream annotations not implemented yet are named in a warning and the route\'s notice', async () => {
+  test('an annotation without effect (pool-size, as upstream) is named in a warning and the route\'s notice', async () => {
     t = await startTestRouter({
-      manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/pod-concurrent-connections': '5' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
+      manifests: { 'r.yaml': routeYaml({ 'router.openshift.io/pool-size': '5' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
     });
-    expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('haproxy.router.openshift.io/pod-concurrent-connections');
-    await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('default/guarded') && r.msg.includes('haproxy.router.openshift.io/pod-concurrent-connections'));
+    expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('router.openshift.io/pool-size: has no effect');
+    await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('default/guarded') && r.msg.includes('router.openshift.io/pool-size'));
     expect((await t.get(HOST)).status).toBe(200);
   });
 });

@@ -184,3 +184,38 @@ describe('haproxy.router.openshift.io/rewrite-target', () => {
     expect(await body('/api/items')).toBe('web /backend/items\n');
   });
 });
+
+describe('per-server and per-check annotations', () => {
+  test('pod-concurrent-connections queues requests past the limit; changed live', async () => {
+    t = await startTestRouter({ manifests: { ...slices(), 'r.json': plain('r', 'slow', { [`${H}pod-concurrent-connections`]: '1' }) } });
+    const timed = async (ms: number) => {
+      const start = performance.now();
+      await t?.get('r.example.com', `/?ms=${ms}`);
+      return performance.now() - start;
+    };
+    const first = timed(700);
+    await Bun.sleep(100);
+    // The second request waits in the server's queue until the first one is done.
+    expect(await timed(0)).toBeGreaterThan(400);
+    await first;
+    await writeLive(t, 'r.json', plain('r', 'slow'));
+    const again = timed(700);
+    await Bun.sleep(100);
+    expect(await timed(0)).toBeLessThan(300);
+    await again;
+  });
+
+  test('haproxy.health.check.interval: the route checks its pods at its own interval; h1-adjust-case: a line where case adjustments are set', async () => {
+    t = await startTestRouter({
+      manifests: { ...slices(), 'r.json': plain('r', 'web', { 'router.openshift.io/haproxy.health.check.interval': '2500ms', [`${H}h1-adjust-case`]: 'true' }) },
+      env: { ROUTER_H1_CASE_ADJUST: 'X-Custom' },
+    });
+    const conf = `${t.workingDir}/conf`;
+    const texts = await Promise.all([...new Bun.Glob('*.cfg').scanSync({ cwd: conf })].map((f) => Bun.file(`${conf}/${f}`).text()));
+    const all = texts.join('\n');
+    expect(all).toMatch(new RegExp(`server chk\\d+ 127\\.0\\.0\\.1:${web.port} check inter 2500ms`));
+    const block = all.slice(all.indexOf('backend be_http:default:r\n')).split('\nbackend ')[0];
+    expect(block).toContain('\n  option h1-case-adjust-bogus-server\n');
+    expect((await t.get('r.example.com')).status).toBe(200);
+  });
+});

@@ -22,6 +22,8 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   headerActions: undefined,
   rewrite: undefined,
   rateLimits: undefined,
+  serverMaxConn: undefined,
+  h1CaseAdjust: false,
   forwardedHeaders: undefined,
   servers,
   ...more,

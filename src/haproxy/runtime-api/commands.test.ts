@@ -18,6 +18,7 @@ describe('commandRequest', () => {
     [{ kind: 'set-health-up', backend: 'be_checks', server: 'chk1' }, 'set server be_checks/chk1 health up'],
     [{ kind: 'set-addr', backend: 'be_checks', server: 'chk1', ip: 'fd00::1', port: 8443 }, 'set server be_checks/chk1 addr fd00::1 port 8443'],
     [{ kind: 'set-weight', ...ref, weight: 256 }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 weight 256'],
+    [{ kind: 'set-maxconn', ...ref, maxconn: 20 }, 'set maxconn server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 20'],
     [{ kind: 'set-maint', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state maint'],
     [{ kind: 'set-drain', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state drain'],
     [{ kind: 'del-server', ...ref }, 'del server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],

@@ -101,6 +101,9 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return { line: `set server ${serverRef(c)} addr ${arg(c.ip, 'address')} port ${port(c.port)}` };
     case 'set-weight':
       return { line: `set server ${serverRef(c)} weight ${weight(c.weight)}` };
+    case 'set-maxconn':
+      if (!Number.isInteger(c.maxconn) || c.maxconn < 0) throw new Error(`runtime command: maxconn ${c.maxconn} is not a whole number`);
+      return { line: `set maxconn server ${serverRef(c)} ${c.maxconn}` };
     case 'set-maint':
       return { line: `set server ${serverRef(c)} state maint` };
     case 'set-drain':
