@@ -6,9 +6,10 @@ import type { BackendModel } from './model.ts';
  * backend's name (`be_name` in backends, the routed backend in the HTTP
  * frontends), so the runtime API changes them (`add map` / `set map` /
  * `del map`) and a spare taken over by a route takes the route's values
- * under the spare's name. The lines that read them are on every backend,
- * spares included, or in the frontends; a backend without a value has no
- * entry, and haproxy's own settings apply. Timeouts are milliseconds:
+ * under the spare's name. The lines that read them are in the defaults
+ * sections every route backend and spare uses (route-defaults.ts), or in
+ * the HTTP frontends; a backend without a value has no entry, and haproxy's
+ * own settings apply. Timeouts are milliseconds:
  * `set-timeout` reads a number from a map as milliseconds.
  */
 export const BACKEND_MAPS = {
