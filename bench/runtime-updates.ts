@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { socketCommand } from '../src/haproxy/runtime-api/socket-command.ts';
 import { startFakeApiServer, type FakeApiServer } from '../test/support/fake-api/fake-api-server.ts';
 import { freePortPair } from '../test/support/net.ts';
+import { annotatedChurn } from './annotated-routes.ts';
 
 const root = resolve(import.meta.dir, '..');
 const binary = join(root, 'dist/router');
@@ -192,6 +193,12 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   }
   const reloadsAfterRoutes = await masterReloads(runDir);
 
+  // 2b. Routes added with timeout, allowlist and HSTS annotations, then those changed (issue #13).
+  const annotatedCount = Math.min(mode.changes, 20);
+  for (let c = 0; c < annotatedCount; c++) api.create(slice(ROUTES + 60 + c, backends[c % BACKENDS]?.port ?? 0));
+  const annotated = await annotatedChurn(api, httpPort, ROUTES + 60, annotatedCount);
+  const reloadsAfterAnnotated = await masterReloads(runDir);
+
   // 3. Mixed churn: endpoint moves, scale up/down, route add/remove.
   for (let c = 0; c < mode.mixed; c++) {
     const i = c % ROUTES;
@@ -233,7 +240,13 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   return {
     endpointLatency,
     routeLatency,
-    reloads: { endpoints: reloadsAfterEndpoints - reloadsBefore, routes: reloadsAfterRoutes - reloadsAfterEndpoints, mixed: reloadsAfterMixed - reloadsAfterRoutes },
+    annotated,
+    reloads: {
+      endpoints: reloadsAfterEndpoints - reloadsBefore,
+      routes: reloadsAfterRoutes - reloadsAfterEndpoints,
+      annotated: reloadsAfterAnnotated - reloadsAfterRoutes,
+      mixed: reloadsAfterMixed - reloadsAfterAnnotated,
+    },
     live,
     reloadLines,
     requests: Number(requests),
@@ -266,6 +279,11 @@ row('reloads during endpoint changes', (r) => String(r.reloads.endpoints));
 row('route add -> served, p50 ms', (r) => `${fmt(percentile(r.routeLatency, 50))} (n=${r.routeLatency.length})`);
 row('route add -> served, p99 ms', (r) => fmt(percentile(r.routeLatency, 99)));
 row('reloads during route adds', (r) => String(r.reloads.routes));
+row('annotated route add (timeout, allowlist, HSTS) -> served, p50 ms', (r) => `${fmt(percentile(r.annotated.added, 50))} (n=${r.annotated.added.length})`);
+row('annotated route add -> served, p99 ms', (r) => fmt(percentile(r.annotated.added, 99)));
+row('annotations changed on a live route -> seen, p50 ms', (r) => `${fmt(percentile(r.annotated.changed, 50))} (n=${r.annotated.changed.length})`);
+row('annotations changed -> seen, p99 ms', (r) => fmt(percentile(r.annotated.changed, 99)));
+row('reloads during annotated adds and changes', (r) => String(r.reloads.annotated));
 row('mixed changes', (r) => String(r.mode.mixed));
 row('reloads during mixed changes', (r) => String(r.reloads.mixed));
 row('live haproxy processes after', (r) => String(r.live));

@@ -4,7 +4,8 @@ import { admitHost } from './host-admitter.ts';
 import { HostOwnership, validateHost } from './host-ownership.ts';
 import { toOneLine, type Rejection, type Verdict } from './rejection.ts';
 import { resolveHost } from './resolve-host.ts';
-import { checkRefusedAnnotations, parseRouteOptions } from './route-options.ts';
+import { parseRouteOptions } from './route-options.ts';
+import { checkExternalCertificate } from './external-certificate.ts';
 import { sortOldestFirst } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
 import { validateNames, validateRouteFields } from './validate-route.ts';
@@ -98,7 +99,7 @@ export function admitRoutes(
     (route) => wildcards.check(route),
     (route) => hosts.check(route),
   ];
-  const laterStages: readonly ((route: Route) => Verdict)[] = [validateRouteFields, checkRefusedAnnotations];
+  const laterStages: readonly ((route: Route) => Verdict)[] = [validateRouteFields, checkExternalCertificate];
   const admitted: AdmittedRoute[] = [];
   const rejected = new Map<string, Rejection>();
   const notices = new Map<string, string>();

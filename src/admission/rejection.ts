@@ -7,7 +7,8 @@ export type RejectionReason =
   | 'NoHostValue'
   | 'HostAlreadyClaimed'
   | 'RouteNotAdmitted'
-  | 'ExtendedValidationFailed';
+  | 'ExtendedValidationFailed'
+  | 'ExternalCertificateValidationFailed';
 
 /** Why a route is not served; `message` is always one bounded line. */
 export interface Rejection {

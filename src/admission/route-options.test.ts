@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { route } from '../../test/support/fixtures.ts';
-import { checkRefusedAnnotations, parseRouteOptions } from './route-options.ts';
+import { route, routeTls } from '../../test/support/fixtures.ts';
+import { parseRouteOptions } from './route-options.ts';
 
 const withAnnotations = (annotations: Record<string, string>) => route({ name: 'r', annotations });
 const ALLOW = 'haproxy.router.openshift.io/ip_allowlist';
@@ -30,25 +30,99 @@ describe('parseRouteOptions: ip_allowlist', () => {
   });
 });
 
-describe('annotations not implemented yet', () => {
-  test('are named in the notice; the route is still served', () => {
-    const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/timeout': '5s', 'router.openshift.io/cookie_name': 'x', 'example.com/other': 'y' }));
-    expect(parsed.notice).toBe('not implemented yet (issue #13), the route is served without: haproxy.router.openshift.io/timeout, router.openshift.io/cookie_name');
+const H = 'haproxy.router.openshift.io/';
+const R = 'router.openshift.io/';
+
+describe('parseRouteOptions: valued annotations, as upstream reads them', () => {
+  test.each([
+    [`${H}timeout`, '5s', { timeoutMs: 5000 }],
+    [`${H}timeout`, '250', { timeoutMs: 250 }],
+    [`${H}timeout`, '1500us', { timeoutMs: 2 }],
+    [`${H}timeout`, '30d', { timeoutMs: 2_147_483_647 }],
+    [`${H}timeout-tunnel`, '1h', { tunnelTimeoutMs: 3_600_000 }],
+    [`${H}hsts_header`, 'max-age=31536000;includeSubDomains;preload', { hsts: 'max-age=31536000;includeSubDomains;preload' }],
+    [`${H}hsts_header`, 'preload ; max-age = "300" ;\tINCLUDESUBDOMAINS', { hsts: 'preload;max-age="300";INCLUDESUBDOMAINS' }],
+    [`${H}balance`, 'leastconn', { balance: 'leastconn' }],
+    [`${H}set-forwarded-headers`, 'if-none', { forwardedHeaders: 'if-none' }],
+    [`${H}pod-concurrent-connections`, '20', { podMaxConn: 20 }],
+    [`${R}haproxy.health.check.interval`, '2s', { checkIntervalMs: 2000 }],
+    [`${H}h1-adjust-case`, 'true', { h1AdjustCase: true }],
+    [`${H}disable_cookies`, 'true', { cookiesDisabled: true }],
+    [`${H}disable_cookies`, 'T', { cookiesDisabled: true }],
+    [`${R}cookie_name`, 'SESSION_id-1', { cookieName: 'SESSION_id-1' }],
+    [`${R}cookie-same-site`, 'Strict', { cookieSameSite: 'Strict' }],
+    [`${H}rewrite-target`, '/', { rewriteTarget: { replacement: '/\\1', root: true } }],
+    [`${H}rewrite-target`, '/v2/%x', { rewriteTarget: { replacement: '/v2/%%x\\1', root: false } }],
+  ] as const)('%s: %p', (name, value, options) => {
+    const parsed = parseRouteOptions(withAnnotations({ [name]: value }));
+    expect(parsed.options).toEqual({ allowlist: undefined, ...options });
+    expect(parsed.notice).toBeUndefined();
   });
 
-  test('rate limits refuse the route, naming each one given', () => {
-    expect(checkRefusedAnnotations(withAnnotations({}))).toEqual({ ok: true });
-    // As upstream, the limits apply only when the switch reads true.
-    expect(checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'false', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }))).toEqual({ ok: true });
-    expect(checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }))).toEqual({ ok: true });
-    const verdict = checkRefusedAnnotations(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'true', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }));
-    expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.reason).toBe('RouteNotAdmitted');
-    expect(!verdict.ok && verdict.message).toStartWith('haproxy.router.openshift.io/rate-limit-connections, haproxy.router.openshift.io/rate-limit-connections.rate-http: not implemented yet (issue #13)');
+  const hostile = ['5s\ntimeout server 1', "5s' x", '%[src]', '0', '-1s', '5 s', '5sec', ''];
+  test.each([
+    ...hostile.map((v) => [`${H}timeout`, v] as const),
+    ...hostile.map((v) => [`${H}timeout-tunnel`, v] as const),
+    [`${H}hsts_header`, 'max-age=1\nhttp-response set-header X y'],
+    [`${H}hsts_header`, 'max-age=1;max-age=2'],
+    [`${H}hsts_header`, 'includeSubDomains'],
+    [`${H}hsts_header`, 'max-age=%[src]'],
+    [`${H}hsts_header`, "max-age=1'"],
+    [`${H}balance`, 'uri'],
+    [`${H}set-forwarded-headers`, 'Replace'],
+    [`${H}pod-concurrent-connections`, '-1'],
+    [`${H}pod-concurrent-connections`, '5\n  server x 1.2.3.4:1'],
+    [`${R}haproxy.health.check.interval`, '0'],
+    [`${H}balance`, 'roundrobin\n  server x 1.2.3.4:1'],
+    [`${R}cookie_name`, 'a b'],
+    [`${R}cookie_name`, 'x;y'],
+    [`${R}cookie_name`, 'x\ncookie y'],
+    [`${R}cookie-same-site`, 'lax'],
+    [`${H}rewrite-target`, 'v2'],
+    [`${H}rewrite-target`, '/v2\nhttp-request deny'],
+  ] as const)('%s: %p is ignored and named', (name, value) => {
+    const parsed = parseRouteOptions(withAnnotations({ [name]: value }));
+    expect(parsed.options).toEqual({ allowlist: undefined });
+    expect(parsed.notice).toStartWith(`${name}: `);
+    expect(parsed.notice).toEndWith(': ignored');
+  });
+
+  test('disable_cookies other than true changes nothing, as upstream', () => {
+    expect(parseRouteOptions(withAnnotations({ [`${H}disable_cookies`]: 'yes' })).options).toEqual({ allowlist: undefined });
   });
 });
 
-test('rate limits not switched on are named in the notice, as annotations the route is served without', () => {
-  const parsed = parseRouteOptions(withAnnotations({ 'haproxy.router.openshift.io/rate-limit-connections': 'false', 'haproxy.router.openshift.io/rate-limit-connections.rate-http': '10' }));
-  expect(parsed.notice).toContain('haproxy.router.openshift.io/rate-limit-connections.rate-http');
+test('pool-size has no effect, as upstream, and says so', () => {
+  const parsed = parseRouteOptions(withAnnotations({ 'router.openshift.io/pool-size': '5', 'example.com/other': 'y' }));
+  expect(parsed).toEqual({ options: { allowlist: undefined }, notice: expect.stringContaining('router.openshift.io/pool-size: has no effect, as in openshift-router') });
+});
+
+const RL = 'haproxy.router.openshift.io/rate-limit-connections';
+
+describe('parseRouteOptions: rate limits', () => {
+  test.each([
+    [{ [RL]: 'true', [`${RL}.concurrent-tcp`]: '10', [`${RL}.rate-tcp`]: '20', [`${RL}.rate-http`]: '30' }, { concurrent: 10, tcpRate: 20, httpRate: 30 }],
+    [{ [RL]: '1', [`${RL}.rate-http`]: '5', [`${RL}.status-code`]: '429' }, { httpRate: 5, status: 429 }],
+    [{ [RL]: 'true', [`${RL}.concurrent-tcp`]: '0' }, { concurrent: 0 }],
+  ])('%p', (annotations, rateLimits) => {
+    const parsed = parseRouteOptions(withAnnotations(annotations));
+    expect(parsed.options.rateLimits).toEqual(rateLimits);
+    expect(parsed.notice).toBeUndefined();
+  });
+
+  test.each([
+    [{ [RL]: 'true', [`${RL}.rate-http`]: '-1' }, `${RL}.rate-http: "-1" is not a whole number: ignored`],
+    [{ [RL]: 'true', [`${RL}.rate-tcp`]: '5\n  reject' }, `${RL}.rate-tcp: "5\\n  reject" is not a whole number: ignored`],
+    [{ [RL]: 'true', [`${RL}.rate-http`]: '5', [`${RL}.status-code`]: '418' }, `${RL}.status-code: "418" is not one of 200, 400`],
+    [{ [RL]: 'true', [`${RL}.concurrent-tcp`]: '5', [`${RL}.status-code`]: '429' }, `${RL}.status-code: applies to rate-http only, which is not set: ignored`],
+    [{ [RL]: 'false', [`${RL}.rate-http`]: '10' }, `${RL}.rate-http: ignored, as upstream, while ${RL} is not true`],
+  ])('%p is said', (annotations, notice) => {
+    expect(parseRouteOptions(withAnnotations(annotations)).notice).toContain(notice);
+  });
+
+  test('a passthrough route has no HTTP rate', () => {
+    const parsed = parseRouteOptions(route({ name: 'r', tls: routeTls('passthrough'), annotations: { [RL]: 'true', [`${RL}.rate-http`]: '5', [`${RL}.rate-tcp`]: '7' } }));
+    expect(parsed.options.rateLimits).toEqual({ tcpRate: 7 });
+    expect(parsed.notice).toContain('passthrough routes carry no HTTP requests');
+  });
 });

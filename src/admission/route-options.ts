@@ -2,40 +2,19 @@ import { parseCidr } from '../domain/cidr.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import type { Route } from '../domain/route.ts';
 import { NO_OPTIONS, type RouteOptions } from '../domain/route-options.ts';
-import { quoteForMessage, reject, type Verdict } from './rejection.ts';
+import { isGoTrue, parseBalance, parseCount, parseForwardedHeaders, parseCookieName, parseHsts, parseSameSite, parseTimeout } from './annotation-values.ts';
+import { routeHeaderActions } from './header-actions.ts';
+import { parseRateLimits } from './rate-limits.ts';
+import { parseRewriteTarget } from './rewrite-target.ts';
+import { quoteForMessage } from './rejection.ts';
 
 const PREFIX = 'haproxy.router.openshift.io/';
 const ALLOWLIST = `${PREFIX}ip_allowlist`;
 const LEGACY_ALLOWLIST = `${PREFIX}ip_whitelist`;
 
-/**
- * Served without these, a route would lose a protection its owner asked
- * for: until they are implemented (issue #13) such a route is not admitted.
- */
-const RATE_LIMITS = `${PREFIX}rate-limit-connections`;
-const REFUSED = [
-  RATE_LIMITS,
-  `${PREFIX}rate-limit-connections.concurrent-tcp`,
-  `${PREFIX}rate-limit-connections.rate-tcp`,
-  `${PREFIX}rate-limit-connections.rate-http`,
-];
-
 /** Upstream honours these; the route is served without them until issue #13, and its status says so. */
-const NOT_YET = [
-  `${PREFIX}timeout`,
-  `${PREFIX}timeout-tunnel`,
-  `${PREFIX}balance`,
-  `${PREFIX}disable_cookies`,
-  'router.openshift.io/cookie_name',
-  'router.openshift.io/cookie-same-site',
-  `${PREFIX}hsts_header`,
-  `${PREFIX}set-forwarded-headers`,
-  `${PREFIX}rewrite-target`,
-  `${PREFIX}pod-concurrent-connections`,
-  'router.openshift.io/haproxy.health.check.interval',
-  `${PREFIX}h1-adjust-case`,
-  'router.openshift.io/pool-size',
-];
+/** Accepted and without effect, as upstream: its parsing of the value ignores every value. */
+const POOL_SIZE = 'router.openshift.io/pool-size';
 
 /** A route's options, and what the router says about the annotations it could not honour. */
 export interface ParsedOptions {
@@ -44,20 +23,42 @@ export interface ParsedOptions {
   notice: string | undefined;
 }
 
-/** Go's strconv.ParseBool, which upstream reads the switch with. */
-const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-
-const rateLimitsOn = (route: Route) => GO_TRUE.has(route.annotations[RATE_LIMITS] ?? '');
-
 /**
- * Rate limits switched on are refused: a route must not be served without
- * the limits its owner set. As upstream, they are on only when
- * `rate-limit-connections` reads as true; the limits alone do nothing.
+ * Annotations with one value each, and what upstream accepts for it
+ * (annotation-values.ts). A value it does not accept is ignored, as
+ * upstream ignores it, and named in the route's notice.
  */
-export function checkRefusedAnnotations(route: Route): Verdict {
-  if (!rateLimitsOn(route)) return { ok: true };
-  const given = REFUSED.filter((name) => route.annotations[name] !== undefined);
-  return reject('RouteNotAdmitted', `${given.join(', ')}: not implemented yet (issue #13); the route is not served rather than served without its limits`);
+const VALUED = {
+  timeoutMs: { name: `${PREFIX}timeout`, parse: parseTimeout, expected: 'a time such as 30s, 500ms or 2m' },
+  tunnelTimeoutMs: { name: `${PREFIX}timeout-tunnel`, parse: parseTimeout, expected: 'a time such as 1h or 30s' },
+  hsts: { name: `${PREFIX}hsts_header`, parse: parseHsts, expected: 'max-age=<seconds>, optionally with ;includeSubDomains and ;preload' },
+  balance: { name: `${PREFIX}balance`, parse: parseBalance, expected: 'roundrobin, leastconn, source or random' },
+  podMaxConn: { name: `${PREFIX}pod-concurrent-connections`, parse: parseCount, expected: 'a whole number' },
+  checkIntervalMs: { name: 'router.openshift.io/haproxy.health.check.interval', parse: parseTimeout, expected: 'a time such as 5s or 500ms' },
+  forwardedHeaders: { name: `${PREFIX}set-forwarded-headers`, parse: parseForwardedHeaders, expected: 'append, replace, if-none or never' },
+  cookieName: { name: 'router.openshift.io/cookie_name', parse: parseCookieName, expected: 'letters, digits, _ and -' },
+  cookieSameSite: { name: 'router.openshift.io/cookie-same-site', parse: parseSameSite, expected: 'Lax, Strict or None' },
+  rewriteTarget: {
+    name: `${PREFIX}rewrite-target`,
+    parse: (v: string) => {
+      const replacement = parseRewriteTarget(v);
+      return replacement === undefined ? undefined : { replacement, root: v === '/' };
+    },
+    expected: 'a path starting with / without control characters',
+  },
+} as const;
+
+/** The valued annotations a route carries, parsed; what is not valid is named in `notes`. */
+function valuedOptions(route: Route, notes: string[]): Partial<RouteOptions> {
+  const options: Record<string, unknown> = {};
+  for (const [field, { name, parse, expected }] of Object.entries(VALUED)) {
+    const value = route.annotations[name];
+    if (value === undefined) continue;
+    const parsed = parse(value);
+    if (parsed === undefined) notes.push(`${name}: ${quoteForMessage(value, 64)} is not ${expected}: ignored`);
+    else options[field] = parsed;
+  }
+  return options as Partial<RouteOptions>;
 }
 
 /**
@@ -101,8 +102,13 @@ export function parseRouteOptions(route: Route): ParsedOptions {
     allowlist = parsed.entries;
     if (parsed.problem) notes.push(`${allowlistName}: ${parsed.problem}`);
   }
+  const valued = valuedOptions(route, notes);
+  const cookiesDisabled = isGoTrue(route.annotations[`${PREFIX}disable_cookies`]) || undefined;
+  const h1AdjustCase = isGoTrue(route.annotations[`${PREFIX}h1-adjust-case`]) || undefined;
+  const headerActions = routeHeaderActions(route, notes);
+  const rateLimits = parseRateLimits(route, notes);
   // Not switched on, rate limits change nothing upstream either: said, not refused.
-  const ignored = [...NOT_YET, ...(rateLimitsOn(route) ? [] : REFUSED)].filter((name) => route.annotations[name] !== undefined);
-  if (ignored.length > 0) notes.push(`not implemented yet (issue #13), the route is served without: ${ignored.join(', ')}`);
-  return { options: allowlist === undefined ? NO_OPTIONS : { allowlist }, notice: notes.length === 0 ? undefined : notes.join('; ') };
+  if (route.annotations[POOL_SIZE] !== undefined) notes.push(`${POOL_SIZE}: has no effect, as in openshift-router (whose parsing ignores every value); spare pools are sized from use`);
+  const none = allowlist === undefined && cookiesDisabled === undefined && h1AdjustCase === undefined && headerActions === undefined && rateLimits === undefined && Object.keys(valued).length === 0;
+  return { options: none ? NO_OPTIONS : { allowlist, cookiesDisabled, h1AdjustCase, headerActions, rateLimits, ...valued }, notice: notes.length === 0 ? undefined : notes.join('; ') };
 }

@@ -14,3 +14,11 @@ export function allowlistFile(backendName: string): string {
 export function allowlistText(entries: readonly string[]): string {
   return entries.map((e) => `${e}\n`).join('');
 }
+
+/** What the ACL file of a backend without an allowlist (a spare, a route that dropped its list) holds: everyone. */
+const EVERYONE = ['0.0.0.0/0', '::/0'] as const;
+
+/** The entries of a backend's ACL file. */
+export function allowlistEntries(b: { allowlist: readonly string[] | undefined }): readonly string[] {
+  return b.allowlist ?? EVERYONE;
+}

@@ -1,7 +1,7 @@
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { backendName, routingKeyName, type BackendTermination } from '../domain/names.ts';
 import { objectKey, type Route } from '../domain/route.ts';
-import type { AdmittedRoute } from '../domain/route-options.ts';
+import { NO_OPTIONS, type AdmittedRoute, type RouteOptions } from '../domain/route-options.ts';
 import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
@@ -37,19 +37,22 @@ function serverTlsFor(route: Route, destinationCa: BackendInput['destinationCa']
 }
 
 /**
- * A route's sticky cookie, as openshift-router names it. A cookie marked
+ * A route's sticky cookie, as openshift-router names it: the route's
+ * `cookie_name`, else ROUTER_COOKIE_NAME, else its key. A cookie marked
  * `secure` would never come back over plain HTTP, so routes that also serve
- * plain HTTP (policy Allow) go without.
+ * plain HTTP (policy Allow) go without. `disable_cookies` goes without any.
  */
 export function cookieFor(
   termination: BackendTermination,
   insecurePolicy: string,
   key: string,
   settings: Pick<ConfigSettings, 'cookieName'>,
+  options: RouteOptions = NO_OPTIONS,
 ): BackendCookie | undefined {
-  if (termination === 'passthrough') return undefined;
+  if (termination === 'passthrough' || options.cookiesDisabled) return undefined;
   const secure = termination !== 'http' && insecurePolicy !== 'Allow';
-  return { name: settings.cookieName ?? key, key, secure };
+  const named = options.cookieName !== undefined;
+  return { name: options.cookieName ?? settings.cookieName ?? key, key, secure, sameSite: options.cookieSameSite ?? 'None', named };
 }
 
 /** openshift-router's balance: roundrobin between weighted services, else the configured algorithm of HTTP or of passthrough. */
@@ -60,6 +63,21 @@ export function balanceFor(
 ): string {
   if (weightedServices > 1) return 'roundrobin';
   return termination === 'passthrough' ? settings.tcpBalanceAlgorithm : settings.loadBalanceAlgorithm;
+}
+
+/** A path as a regular expression that matches it literally. */
+const literalRegex = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * upstream's rewrite: what follows the route's path (and, for a target of
+ * `/`, a slash right after it) is appended to the target. upstream puts the
+ * path into the pattern as it is; here its regex characters are escaped, so
+ * `/v1.0` matches only itself.
+ */
+function rewriteFor(path: string, options: RouteOptions): BackendModel['rewrite'] {
+  const target = options.rewriteTarget;
+  if (target === undefined) return undefined;
+  return { pattern: `^${literalRegex(path)}${target.root ? '/?' : ''}(.*)$`, replacement: target.replacement };
 }
 
 export interface BackendInput {
@@ -83,7 +101,9 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
   }));
   // Counted from the route, not from endpoints: a service gaining its first pod must not change the backend (and force a reload).
   const weightedServices = perService.filter((s) => s.weight > 0).length;
-  const balance = balanceFor(termination, weightedServices, settings);
+  const options = route.options ?? NO_OPTIONS;
+  // As upstream, the route's own algorithm wins, alternate backends or not.
+  const balance = options.balance ?? balanceFor(termination, weightedServices, settings);
   const exact = serverWeights(perService.map((s) => ({ weight: s.weight, servers: s.endpoints.length })));
   const weights = isHashedBalance(balance) ? hashableWeights(exact) : exact;
   const seen = new Set<string>();
@@ -105,10 +125,23 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     termination,
     mode: tcp ? 'tcp' : 'http',
     balance,
-    checkIntervalMs: settings.checkIntervalMs,
+    // A check slot is per endpoint and interval, so a route's own interval is a check of its own.
+    checkIntervalMs: options.checkIntervalMs ?? settings.checkIntervalMs,
     serverTls: termination === 'reencrypt' ? serverTlsFor(route, destinationCa, settings) : undefined,
-    cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings),
-    allowlist: route.options?.allowlist,
+    cookie: cookieFor(termination, route.tls?.insecureEdgeTerminationPolicy ?? '', routingKeyName(route.namespace, route.name), settings, options),
+    allowlist: options.allowlist,
+    allowlistAcl: options.allowlist !== undefined,
+    // Passthrough has one timeout that matters, the tunnel's: upstream's is timeout-tunnel, else timeout.
+    timeoutMs: tcp ? undefined : options.timeoutMs,
+    tunnelTimeoutMs: tcp ? (options.tunnelTimeoutMs ?? options.timeoutMs) : options.tunnelTimeoutMs,
+    hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
+    headerActions: tcp ? undefined : options.headerActions,
+    rewrite: tcp ? undefined : rewriteFor(route.path, options),
+    rateLimits: options.rateLimits,
+    serverMaxConn: options.podMaxConn,
+    // As upstream, only where the operator set case adjustments.
+    h1CaseAdjust: !tcp && options.h1AdjustCase === true && settings.http.h1CaseAdjust.length > 0,
+    forwardedHeaders: tcp ? undefined : options.forwardedHeaders,
     servers,
   };
 }

@@ -27,15 +27,15 @@ describe('buildConfigModel', () => {
     const cookie = (tls?: ReturnType<typeof routeTls>, cookieName?: string) =>
       buildConfigModel({ routes: [route({ name: 'a', tls })], slices: [], settings: settings({ cookieName }), allowAddress: () => true, defaultCertificate: '' }).backends[0]?.cookie;
     const key = '89888650a983ff7697b0f0cac7613e13'; // md5 of " default:a"
-    expect(cookie()).toEqual({ name: key, key, secure: false });
-    expect(cookie(routeTls('edge'))).toEqual({ name: key, key, secure: true });
-    expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true });
-    expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false });
-    expect(cookie(routeTls('reencrypt'))).toEqual({ name: key, key, secure: true });
-    expect(cookie(routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true });
-    expect(cookie(routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false });
+    expect(cookie()).toEqual({ name: key, key, secure: false, sameSite: 'None', named: false });
+    expect(cookie(routeTls('edge'))).toEqual({ name: key, key, secure: true, sameSite: 'None', named: false });
+    expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true, sameSite: 'None', named: false });
+    expect(cookie(routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false, sameSite: 'None', named: false });
+    expect(cookie(routeTls('reencrypt'))).toEqual({ name: key, key, secure: true, sameSite: 'None', named: false });
+    expect(cookie(routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Redirect' }))).toEqual({ name: key, key, secure: true, sameSite: 'None', named: false });
+    expect(cookie(routeTls('reencrypt', { insecureEdgeTerminationPolicy: 'Allow' }))).toEqual({ name: key, key, secure: false, sameSite: 'None', named: false });
     expect(cookie(routeTls('passthrough'))).toBeUndefined();
-    expect(cookie(undefined, 'SESSION')).toEqual({ name: 'SESSION', key, secure: false });
+    expect(cookie(undefined, 'SESSION')).toEqual({ name: 'SESSION', key, secure: false, sameSite: 'None', named: false });
   });
 
   test("one server: its endpoint's check does not run", () => {

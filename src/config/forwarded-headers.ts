@@ -1,4 +1,5 @@
 import type { ForwardedHeaderPolicy } from '../traffic-options.ts';
+import { BACKEND_MAPS } from './backend-maps.ts';
 
 /** The scheme a frontend's clients use: it is known per frontend, so no line needs to ask `ssl_fc`. */
 export type FrontendProto = 'http' | 'https';
@@ -20,13 +21,15 @@ const when = (...conditions: string[]) => (conditions.length > 0 ? ` if ${condit
  * frontend: X-Forwarded-For, -Host, -Port, -Proto, -Proto-Version (HTTP/2
  * over TLS) and RFC 7239 `Forwarded`. `append` adds to what the client
  * sent, `replace` overwrites it, `if-none` sets each header only when the
- * client sent none, `never` leaves the request as it came. X-Forwarded-For
- * of append and if-none is haproxy's `option forwardfor`, which adds it after
- * every other rule, as upstream's does.
+ * client sent none, `never` leaves the request as it came. Each line is
+ * conditioned on `policyCondition` when one is given. X-Forwarded-For is a
+ * rule like the others rather than haproxy's `option forwardfor`, which
+ * cannot be conditioned.
  */
-export function forwardedHeaderLines(policy: ForwardedHeaderPolicy, proto: FrontendProto): string[] {
+export function forwardedHeaderLines(policy: ForwardedHeaderPolicy, proto: FrontendProto, policyCondition?: string): string[] {
   const h2 = proto === 'https';
-  const set = (verb: string, header: string, value: string, ...conditions: string[]) => `http-request ${verb} ${header} ${value}${when(...conditions)}`;
+  const first = policyCondition === undefined ? [] : [policyCondition];
+  const set = (verb: string, header: string, value: string, ...conditions: string[]) => `http-request ${verb} ${header} ${value}${when(...first, ...conditions)}`;
   switch (policy) {
     case 'never':
       return [];
@@ -34,7 +37,7 @@ export function forwardedHeaderLines(policy: ForwardedHeaderPolicy, proto: Front
     case 'replace': {
       const verb = policy === 'append' ? 'add-header' : 'set-header';
       return [
-        policy === 'append' ? 'option forwardfor' : set(verb, 'X-Forwarded-For', '%[src]'),
+        set(verb, 'X-Forwarded-For', '%[src]'),
         set(verb, 'X-Forwarded-Host', '%[req.hdr(host)]'),
         set(verb, 'X-Forwarded-Port', '%[dst_port]'),
         set(verb, 'X-Forwarded-Proto', proto),
@@ -46,7 +49,7 @@ export function forwardedHeaderLines(policy: ForwardedHeaderPolicy, proto: Front
     case 'if-none': {
       const none = (header: string) => `!{ req.hdr(${header}) -m found }`;
       return [
-        'option forwardfor if-none',
+        set('set-header', 'X-Forwarded-For', '%[src]', none('X-Forwarded-For')),
         set('set-header', 'X-Forwarded-Host', '%[req.hdr(host)]', none('X-Forwarded-Host')),
         set('set-header', 'X-Forwarded-Port', '%[dst_port]', none('X-Forwarded-Port')),
         set('set-header', 'X-Forwarded-Proto', proto, none('X-Forwarded-Proto')),
@@ -56,4 +59,18 @@ export function forwardedHeaderLines(policy: ForwardedHeaderPolicy, proto: Front
       ];
     }
   }
+}
+
+const POLICIES: readonly ForwardedHeaderPolicy[] = ['append', 'replace', 'if-none'];
+
+/**
+ * The forwarded headers of an HTTP frontend, after routing: the policy of
+ * the route the request goes to (its `set-forwarded-headers`, from a map
+ * keyed by its backend's name, so a change goes live), else the global one.
+ */
+export function routedForwardedHeaderLines(global: ForwardedHeaderPolicy, proto: FrontendProto): string[] {
+  return [
+    `http-request set-var(txn.forwarded) var(txn.backend),map(${BACKEND_MAPS.forwarded},${global})`,
+    ...POLICIES.flatMap((p) => forwardedHeaderLines(p, proto, `{ var(txn.forwarded) -m str ${p} }`)),
+  ];
 }

@@ -1,4 +1,6 @@
 import type { BackendTermination } from '../domain/names.ts';
+import type { RateLimits, RouteHeaderActions, SameSite } from '../domain/route-options.ts';
+import type { ForwardedHeaderPolicy } from '../traffic-options.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -66,8 +68,15 @@ export interface BackendCookie {
   name: string;
   /** `dynamic-cookie-key`; the runtime API can change it (`set dynamic-cookie-key`), so a spare can take a route's. */
   key: string;
-  /** `secure attr SameSite=None`: TLS routes whose plain-HTTP policy is not Allow, as openshift-router. */
+  /** `secure attr SameSite=<sameSite>`: TLS routes whose plain-HTTP policy is not Allow, as openshift-router. */
   secure: boolean;
+  /** `None` unless the route's `cookie-same-site` says otherwise. */
+  sameSite: SameSite;
+  /**
+   * The route named its cookie (`cookie_name`): the name is the point, so
+   * it never runs under a spare's (see plan/fit-to-running.ts held).
+   */
+  named: boolean;
 }
 
 export interface BackendModel {
@@ -84,11 +93,42 @@ export interface BackendModel {
   cookie: BackendCookie | undefined;
   /**
    * Client addresses and ranges the backend answers (the route's
-   * ip_allowlist), kept in an ACL file named after the backend (see
-   * config/allowlists.ts) so the runtime API can change its entries;
-   * undefined answers everyone.
+   * ip_allowlist); undefined answers everyone. Data: the entries live in
+   * the backend's ACL file (config/allowlists.ts), which the runtime API
+   * changes, when it has one.
    */
   allowlist: readonly string[] | undefined;
+  /**
+   * Whether the backend matches clients against its ACL file: backends of
+   * routes with an allowlist, and every spare (whose file answers everyone
+   * until a route takes it), so a route keeps or takes a backend with one
+   * whatever its allowlist becomes.
+   */
+  allowlistAcl: boolean;
+  /**
+   * The route's `timeout` and `timeout-tunnel`, in ms. HTTP backends read
+   * them from maps keyed by backend name (config/backend-maps.ts), so they
+   * are data; passthrough ones are config lines (`timeout tunnel`).
+   */
+  timeoutMs: number | undefined;
+  tunnelTimeoutMs: number | undefined;
+  /** Edge and reencrypt: the route's Strict-Transport-Security value, from a map keyed by backend name. */
+  hsts: string | undefined;
+  /**
+   * The route's `spec.httpHeaders.actions`: config lines (haproxy takes a
+   * header's name only as a constant), so a change reloads.
+   */
+  headerActions: RouteHeaderActions | undefined;
+  /** `maxconn` of every server (pod-concurrent-connections): on server lines, and set live on running servers. */
+  serverMaxConn: number | undefined;
+  /** `option h1-case-adjust-bogus-server` (h1-adjust-case, with global case adjustments): a line, so a change reloads. */
+  h1CaseAdjust: boolean;
+  /** HTTP: the route's `set-forwarded-headers`, from a map keyed by backend name that the frontends read. */
+  forwardedHeaders: ForwardedHeaderPolicy | undefined;
+  /** The route's rate limits, from maps keyed by backend name (config/rate-limits.ts). */
+  rateLimits: RateLimits | undefined;
+  /** `http-request replace-path <pattern> <replacement>` (rewrite-target): a config line, so a change reloads. */
+  rewrite: { pattern: string; replacement: string } | undefined;
   servers: ServerModel[];
 }
 

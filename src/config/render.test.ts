@@ -45,12 +45,20 @@ describe('render', () => {
       'default.pem',
       'error-page-404.http',
       'error-page-503.http',
+      'forwarded-headers.map',
       'haproxy.config',
+      'hsts.map',
       'os_edge_reencrypt_be.map',
       'os_edge_reencrypt_be_prefix.map',
       'os_http_be.map',
       'os_http_be_prefix.map',
       'os_sni_passthrough.map',
+      'rate-limit-concurrent.map',
+      'rate-limit-http.map',
+      'rate-limit-status.map',
+      'rate-limit-tcp.map',
+      'timeout-server.map',
+      'timeout-tunnel.map',
     ]);
     // Every generation has every backend file, empty or not, so the set never changes.
     expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([...configFileNames.backends, ...configFileNames.checks]);
@@ -99,8 +107,8 @@ describe('render', () => {
       defaultCertificate: '',
     });
     const rendered = createRenderer(EMBEDDED_ASSETS)(many);
-    expect(rendered.get('checks-00.cfg')).toMatch(/^backend be_checks_0\n(.*\n)* {2}server chk64 \S+ check inter 5000ms\n$/);
-    expect(rendered.get('checks-01.cfg')).toMatch(/^backend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
+    expect(rendered.get('checks-00.cfg')).toMatch(/^defaults checks_00 from routes_base\n\nbackend be_checks_0\n(.*\n)* {2}server chk64 \S+ check inter 5000ms\n$/);
+    expect(rendered.get('checks-01.cfg')).toMatch(/^defaults checks_01 from routes_base\n\nbackend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
     expect(configText(rendered)).toContain(' track be_checks_1/chk65 ');
   });
 

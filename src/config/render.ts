@@ -3,15 +3,19 @@ import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type Confi
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
-import { allowlistFile, allowlistText } from './allowlists.ts';
+import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
+import { backendMapFiles, patchBackendMaps } from './backend-maps.ts';
+import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
 import type { MapFileName } from './route-contribution.ts';
 import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
-import { bindAddresses, trafficConfig } from './traffic-config.ts';
+import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
+import { singleQuoted } from '../domain/http-header.ts';
+import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from './rate-limits.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -106,11 +110,25 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const tracks = b.servers.map((s) => track(b, s)).join(' ');
     const cached = blocks.get(b);
     if (cached?.tracks === tracks) return cached.text;
-    const text = eta.render('@backend', { backend: b, serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)), allowlistFile });
+    const text = eta.render('@backend', {
+      backend: b,
+      serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
+      allowlistFile,
+      actionLine,
+      singleQuoted,
+    });
     blocks.set(b, { tracks, text });
     return text;
   };
-  const fileText = (backends: readonly BackendModel[], track: TrackOf) => backends.map((b) => backendText(b, track)).join('\n');
+  const blockText = (backends: readonly BackendModel[], track: TrackOf) => backends.map((b) => backendText(b, track)).join('\n');
+  // HTTP backends, then passthrough ones, each after the defaults section that carries their per-route lines.
+  const fileText = (file: string, backends: readonly BackendModel[], track: TrackOf) =>
+    [
+      routeDefaultsText(file, 'http'),
+      blockText(backends.filter((b) => b.mode === 'http'), track),
+      routeDefaultsText(file, 'tcp'),
+      blockText(backends.filter((b) => b.mode === 'tcp'), track),
+    ].join('\n');
   // A check backend's text, kept while its slots are the same objects.
   const checkBlocks = new Map<number, { slots: readonly CheckServerModel[]; text: string }>();
   const checkBlock = (n: number, slots: readonly CheckServerModel[]): string => {
@@ -134,6 +152,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       deepWildcardLabels: model.settings.deepWildcards ? DEEP_WILDCARD_MAX_LABELS : 0,
       catchAllKeyHost: CATCH_ALL_KEY_HOST,
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
+      rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
     });
 
   const render = (model: ConfigModel): RenderedFiles => {
@@ -142,14 +161,15 @@ export function createRenderer(assets: RendererAssets): Renderer {
     files.set(CONFIG_FILE, head(model));
     const byFile = new Map<string, BackendModel[]>(configFileNames.backends.map((f) => [f, []]));
     for (const b of model.backends) byFile.get(backendFile(b.name))?.push(b);
-    for (const [file, backends] of byFile) files.set(file, fileText(backends, track));
+    for (const [file, backends] of byFile) files.set(file, fileText(file, backends, track));
     const checks = checkBackends(model.checks);
     const numbers = new Map<string, number[]>(configFileNames.checks.map((f) => [f, []]));
     for (const n of checks.keys()) numbers.get(checkFile(n))?.push(n);
-    for (const [file, ns] of numbers) files.set(file, checkText(checks, ns));
+    for (const [file, ns] of numbers) files.set(file, checkDefaultsText(file) + checkText(checks, ns));
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
-    for (const b of model.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
+    for (const b of model.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
+    for (const [name, text] of backendMapFiles(model.backends)) files.set(name, text);
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
@@ -161,12 +181,13 @@ export function createRenderer(assets: RendererAssets): Renderer {
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
     const files = new Map(previous);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name)));
-    for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.track));
-    for (const b of patch.backends) if (b.allowlist) files.set(allowlistFile(b.name), allowlistText(b.allowlist));
+    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.track));
+    for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
+    for (const [name, text] of patchBackendMaps(previous, patch.backends)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
     for (const file of new Set([...checkNumbers].map(checkFile))) {
       const numbers = checkNumbersIn(file, model.checks.length);
-      files.set(file, checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
+      files.set(file, checkDefaultsText(file) + checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
     for (const name of patch.maps) files.set(name, mapText(model.maps[name]));
     if (patch.crtList) files.set(CRT_LIST_FILE, crtListText(model.crtList));

@@ -22,15 +22,16 @@ function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
  * the check slot the server follows: it runs no check
  * of its own, so one check per endpoint serves every route that uses it.
  */
-export function serverOptions(backend: Pick<BackendModel, 'serverTls'>, s: Pick<ServerModel, 'weight'>, track: string): string {
+export function serverOptions(backend: Pick<BackendModel, 'serverTls' | 'serverMaxConn'>, s: Pick<ServerModel, 'weight'>, track: string): string {
   const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `track ${serverKey(checkServerRef(track))}`];
+  if (backend.serverMaxConn !== undefined) parts.push(`maxconn ${backend.serverMaxConn}`);
   // haproxy 2.6 gives servers added at runtime no idle connection pool; config servers default to these.
   parts.push('pool-max-conn -1', 'pool-purge-delay 5s');
   return parts.join(' ');
 }
 
 /** `<name> <addr> <options>`: the text after the `server` keyword. */
-export function serverLine(backend: Pick<BackendModel, 'serverTls'>, s: ServerModel, track: string): string {
+export function serverLine(backend: Pick<BackendModel, 'serverTls' | 'serverMaxConn'>, s: ServerModel, track: string): string {
   return `${s.name} ${serverAddress(s)} ${serverOptions(backend, s, track)}`;
 }
 

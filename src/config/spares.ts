@@ -61,6 +61,16 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           serverTls: termination === 'reencrypt' ? { verify: 'none' as const, alpn: settings.tls.http2 } : undefined,
           cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
           allowlist: undefined,
+          allowlistAcl: true,
+          timeoutMs: undefined,
+          tunnelTimeoutMs: undefined,
+          hsts: undefined,
+          headerActions: undefined,
+          rewrite: undefined,
+          rateLimits: undefined,
+          serverMaxConn: undefined,
+          h1CaseAdjust: false,
+          forwardedHeaders: undefined,
           servers: [],
         };
       });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
 import { DEFAULT_HTTP } from '../../test/support/router-options.ts';
 import type { ClientCertificateOptions, HttpOptions } from '../traffic-options.ts';
-import { forwardedHeaderLines } from './forwarded-headers.ts';
+import { forwardedHeaderLines, routedForwardedHeaderLines } from './forwarded-headers.ts';
 import type { ConfigSettings } from './settings.ts';
 import { bindAddresses, trafficConfig, type TrafficConfig } from './traffic-config.ts';
 
@@ -64,7 +64,11 @@ describe('trafficConfig: each setting, the lines it adds and where', () => {
         ],
       },
     ],
-    ['never forwarded headers', http({ forwardedHeaders: 'never' }), { http: [], https: [] }],
+    [
+      'never forwarded headers: only routes that ask for them get them',
+      http({ forwardedHeaders: 'never' }),
+      { http: routedForwardedHeaderLines('never', 'http'), https: routedForwardedHeaderLines('never', 'https') },
+    ],
     ['PROXY protocol', settings({ proxyProtocol: true }), { binds: ['127.0.0.1:80 accept-proxy'] }],
     ['every address, IPv4', settings({ bindAddress: '' }), { binds: [':80'] }],
     ['every address, IPv6', settings({ bindAddress: '', ipMode: 'v6' }), { binds: [':::80 v6only'] }],
@@ -107,7 +111,7 @@ describe('forwardedHeaderLines', () => {
       'append',
       'http',
       [
-        'option forwardfor',
+        'http-request add-header X-Forwarded-For %[src]',
         'http-request add-header X-Forwarded-Host %[req.hdr(host)]',
         'http-request add-header X-Forwarded-Port %[dst_port]',
         'http-request add-header X-Forwarded-Proto http',
@@ -132,7 +136,7 @@ describe('forwardedHeaderLines', () => {
       'if-none',
       'https',
       [
-        'option forwardfor if-none',
+        'http-request set-header X-Forwarded-For %[src] if !{ req.hdr(X-Forwarded-For) -m found }',
         'http-request set-header X-Forwarded-Host %[req.hdr(host)] if !{ req.hdr(X-Forwarded-Host) -m found }',
         'http-request set-header X-Forwarded-Port %[dst_port] if !{ req.hdr(X-Forwarded-Port) -m found }',
         'http-request set-header X-Forwarded-Proto https if !{ req.hdr(X-Forwarded-Proto) -m found }',
@@ -144,6 +148,14 @@ describe('forwardedHeaderLines', () => {
     ['never', 'https', []],
   ] as const)('%s (%s)', (policy, proto, want) => {
     expect(forwardedHeaderLines(policy, proto)).toEqual([...want]);
+  });
+
+  test('per route: the policy of the routed backend from its map, the global one by default, each line conditioned on it', () => {
+    const routed = routedForwardedHeaderLines('append', 'http');
+    expect(routed[0]).toBe('http-request set-var(txn.forwarded) var(txn.backend),map(forwarded-headers.map,append)');
+    expect(routed).toContain('http-request set-header X-Forwarded-For %[src] if { var(txn.forwarded) -m str replace }');
+    expect(routed).toContain('http-request set-header X-Forwarded-Host %[req.hdr(host)] if { var(txn.forwarded) -m str if-none } !{ req.hdr(X-Forwarded-Host) -m found }');
+    expect(routed.slice(1).every((l) => / if \{ var\(txn\.forwarded\) -m str (append|replace|if-none) \}/.test(l))).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { singleQuoted } from '../domain/http-header.ts';
 import type { HeaderAction, HttpOptions } from '../traffic-options.ts';
 import { clientCertificateLines, tlsBindVerify } from './client-certificates.ts';
-import { forwardedHeaderLines, type FrontendProto } from './forwarded-headers.ts';
+import { routedForwardedHeaderLines, type FrontendProto } from './forwarded-headers.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -37,7 +37,8 @@ export function bindAddresses(address: string, ipMode: ConfigSettings['ipMode'],
   return ipMode === 'v4' ? [v4] : ipMode === 'v6' ? [v6] : [v4, v6];
 }
 
-function actionLine(direction: 'request' | 'response', a: HeaderAction): string {
+/** One header action as a line, name and value single-quoted (the global actions and a route's alike). */
+export function actionLine(direction: 'request' | 'response', a: HeaderAction): string {
   return a.action === 'Set'
     ? `http-${direction} set-header ${singleQuoted(a.name)} ${singleQuoted(a.value)}`
     : `http-${direction} del-header ${singleQuoted(a.name)}`;
@@ -75,7 +76,7 @@ export function trafficConfig(s: ConfigSettings): TrafficConfig {
     afterRouting: (proto) => [
       ...http.headerActions.request.map((a) => actionLine('request', a)),
       ...http.headerActions.response.map((a) => actionLine('response', a)),
-      ...forwardedHeaderLines(http.forwardedHeaders, proto),
+      ...routedForwardedHeaderLines(http.forwardedHeaders, proto),
     ],
   };
 }

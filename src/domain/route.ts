@@ -21,6 +21,26 @@ export interface RouteTLS {
   key: string;
   caCertificate: string;
   destinationCACertificate: string;
+  /**
+   * `externalCertificate.name`: a `kubernetes.io/tls` Secret of the route's
+   * namespace whose `tls.crt` and `tls.key` the source puts into
+   * `certificate` and `key`; unset when the route names none.
+   */
+  externalCertificate?: string;
+}
+
+/** One entry of `spec.httpHeaders.actions.request[]` / `response[]` as written: untrusted, checked at admission. */
+export interface RouteHeaderActionSpec {
+  name: string;
+  /** `action.type`: `Set` or `Delete` when valid. */
+  type: string;
+  /** `action.set.value`; empty when unset. */
+  value: string;
+}
+
+export interface RouteHttpHeaders {
+  request: readonly RouteHeaderActionSpec[];
+  response: readonly RouteHeaderActionSpec[];
 }
 
 export interface Route {
@@ -61,6 +81,15 @@ export interface Route {
    * listeners let several namespaces' routes serve one host; Routes have none.
    */
   hostScope?: string;
+  /**
+   * Set by a source that reads the Secret `tls.externalCertificate` names:
+   * read (its certificate and key are in `tls`), or why not (not found, not
+   * of type kubernetes.io/tls, not readable with the router's credentials),
+   * which admission rejects the route with. Unset: no source read it.
+   */
+  externalCertificateStatus?: { ok: true } | { ok: false; problem: string };
+  /** spec.httpHeaders.actions; unset when the route has none. */
+  httpHeaders?: RouteHttpHeaders;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

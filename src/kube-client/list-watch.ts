@@ -44,6 +44,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   onDelete: (obj: T) => void;
   /** Called once, after the objects of the first complete list have been delivered. */
   onSynced?: () => void;
+  /** Called with every error before the restart it causes (e.g. to tell a 403 apart). */
+  onError?: (err: unknown) => void;
   /** Default 500. */
   pageSize?: number;
   /** Restart backoff after errors; default 1 s doubling to 30 s. */
@@ -177,6 +179,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
   function fail(err: unknown) {
     if (stopped || cancelRestart) return;
     failing = true;
+    opts.onError?.(err);
     const delay = backoff.next();
     logger.warn(`cannot ${phase} ${resourceName} on ${server}: ${describeKubeError(err)}; retrying in ${formatDelay(delay)}`);
     cancelRestart = schedule(() => {

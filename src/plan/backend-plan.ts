@@ -1,8 +1,9 @@
 import type { BackendModel, ServerModel } from '../config/model.ts';
 import { serverAddress, serverOptions } from '../config/server-line.ts';
-import { allowlistFile } from '../config/allowlists.ts';
+import { allowlistEntries, allowlistFile } from '../config/allowlists.ts';
+import { backendMapValues, type BackendMapName } from '../config/backend-maps.ts';
 import type { TrackOf } from '../config/check-servers.ts';
-import type { AclCommand, RuntimeCommand } from './commands.ts';
+import type { AclCommand, MapCommand, RuntimeCommand } from './commands.ts';
 import { backendReason, type ReloadReason } from './reload-reasons.ts';
 
 /** What it takes to turn one running backend into its next version. */
@@ -25,37 +26,59 @@ function isDynamicBalance(balance: string): boolean {
 }
 
 /**
- * Everything haproxy renders for a backend apart from its servers; a
- * difference here needs the config re-read. The route it serves is not
- * rendered, the dynamic-cookie key can be set live, and how haproxy talks
- * TLS to servers is written on server lines only, so it matters only while
- * both sides have servers: a spare backend taken over by a route still
- * compares equal.
+ * Everything haproxy renders for a backend apart from its servers and its
+ * data; a difference here needs the config re-read. The route it serves is
+ * not rendered; the dynamic-cookie key and the servers' connection limit
+ * can be set live; allowlist entries live in the backend's ACL file, and
+ * rate limits and an HTTP backend's timeouts, HSTS value and
+ * forwarded-headers policy in maps (config/backend-maps.ts); how haproxy
+ * talks TLS to servers is written on server lines only, so it matters only
+ * while both sides have servers: a spare backend taken over by a route
+ * still compares equal.
  */
 export function sameBackendLines(a: BackendModel, b: BackendModel): boolean {
-  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: la, ...restA } = a;
-  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: lb, ...restB } = b;
+  const { servers: sa, routeKey: _ra, cookie: ca, serverTls: ta, allowlist: _la, timeoutMs: _ma, tunnelTimeoutMs: ua, hsts: _ha, rateLimits: _rla, forwardedHeaders: _fa, serverMaxConn: _xa, ...restA } = a;
+  const { servers: sb, routeKey: _rb, cookie: cb, serverTls: tb, allowlist: _lb, timeoutMs: _mb, tunnelTimeoutMs: ub, hsts: _hb, rateLimits: _rlb, forwardedHeaders: _fb, serverMaxConn: _xb, ...restB } = b;
   const tlsMatters = sa.length > 0 && sb.length > 0;
   return (
     Bun.deepEquals(restA, restB) &&
     ca?.name === cb?.name &&
     ca?.secure === cb?.secure &&
+    ca?.sameSite === cb?.sameSite &&
+    ca?.named === cb?.named &&
     (!tlsMatters || Bun.deepEquals(ta, tb)) &&
-    // The ACL line is the same for every allowlist of a backend; its entries are data in its file.
-    (la === undefined) === (lb === undefined)
+    // Passthrough backends have their tunnel timeout as a line.
+    (a.mode === 'http' || ua === ub)
   );
 }
 
-/** The entries that turn one allowlist into the other: additions, then removals. */
+/** The entries that turn one ACL file into the other: additions, then removals. */
 function allowlistCommands(applied: BackendModel, next: BackendModel): AclCommand[] {
-  if (!applied.allowlist || !next.allowlist) return [];
+  if (!next.allowlistAcl) return [];
   const acl = allowlistFile(next.name);
-  const before = new Set(applied.allowlist);
-  const after = new Set(next.allowlist);
+  const was = allowlistEntries(applied);
+  const will = allowlistEntries(next);
+  const before = new Set(was);
+  const after = new Set(will);
   return [
-    ...next.allowlist.filter((e) => !before.has(e)).map((value): AclCommand => ({ kind: 'add-acl', acl, value })),
-    ...applied.allowlist.filter((e) => !after.has(e)).map((value): AclCommand => ({ kind: 'del-acl', acl, value })),
+    ...will.filter((e) => !before.has(e)).map((value): AclCommand => ({ kind: 'add-acl', acl, value })),
+    ...was.filter((e) => !after.has(e)).map((value): AclCommand => ({ kind: 'del-acl', acl, value })),
   ];
+}
+
+/** The backend's entries in the maps of its options (timeouts, HSTS). */
+function optionMapCommands(applied: BackendModel, next: BackendModel): MapCommand[] {
+  const was = backendMapValues(applied);
+  const will = backendMapValues(next);
+  const commands: MapCommand[] = [];
+  for (const [map, value] of Object.entries(will) as [BackendMapName, string | undefined][]) {
+    const old = was[map];
+    if (value === old) continue;
+    const key = next.name;
+    if (value === undefined) commands.push({ kind: 'del-map', map, key });
+    else commands.push(old === undefined ? { kind: 'add-map', map, key, value } : { kind: 'set-map', map, key, value });
+  }
+  return commands;
 }
 
 function addCommand(backend: BackendModel, s: ServerModel, track: TrackOf): RuntimeCommand {
@@ -109,6 +132,7 @@ export function planBackend(applied: BackendModel, next: BackendModel, track: Tr
     const old = before.get(s.name);
     if (!old) adds.push(s);
     else if (old.weight !== s.weight) updates.push({ kind: 'set-weight', backend, server: s.name, weight: s.weight });
+    if (old && applied.serverMaxConn !== next.serverMaxConn) updates.push({ kind: 'set-maxconn', backend, server: s.name, maxconn: next.serverMaxConn ?? 0 });
   }
   for (const s of applied.servers) {
     if (after.has(s.name)) continue;
@@ -117,6 +141,8 @@ export function planBackend(applied: BackendModel, next: BackendModel, track: Tr
   }
   return {
     commands: [
+      // Before any server serves: a route's first request already sees its options.
+      ...optionMapCommands(applied, next),
       ...adds.map((s) => addCommand(next, s, track)),
       ...cookieCommands(applied, next, adds.length > 0),
       ...adds.map((s): RuntimeCommand => ({ kind: 'enable-server', backend, server: s.name })),

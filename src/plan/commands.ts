@@ -19,6 +19,8 @@ export type ServerCommand =
   /** Points a server (a check slot) at another endpoint. */
   | (ServerRef & { kind: 'set-addr'; ip: string; port: number })
   | (ServerRef & { kind: 'set-weight'; weight: number })
+  /** The server's connection limit; 0 lifts it. */
+  | (ServerRef & { kind: 'set-maxconn'; maxconn: number })
   /** No new traffic; requests in flight finish. `del-server` accepts only servers in this state. */
   | (ServerRef & { kind: 'set-maint' })
   /** Out of load balancing but not in maintenance: the way out of maint that makes entering it again close idle connections. */

@@ -33,7 +33,7 @@ describe('fitToRunning', () => {
     const spare = applied.backends.find((x) => x.name === 'be_http:_spare:1');
     const own = model([a, b]).backends.find((x) => x.routeKey === 'default/b');
     const held = fitted.backends.find((x) => x.routeKey === 'default/b');
-    expect(held?.cookie).toEqual({ name: spare?.cookie?.name ?? '', key: own?.cookie?.key ?? '', secure: false });
+    expect(held?.cookie).toEqual({ name: spare?.cookie?.name ?? '', key: own?.cookie?.key ?? '', secure: false, sameSite: 'None', named: false });
     expect(held?.cookie?.key).not.toBe(spare?.cookie?.key);
   });
 

@@ -6,12 +6,16 @@ import { sameBackendLines } from './backend-plan.ts';
 import { fitChecks } from './fit-checks.ts';
 
 /**
- * `b` as it runs in `holder`: under the holder's name, and with the holder's
- * cookie name, which haproxy cannot change live (the key it can).
+ * `b` as it runs in `holder`: under the holder's name; with the holder's
+ * cookie name, which haproxy cannot change live (the key it can), unless
+ * either named its cookie on purpose (`cookie_name`); and matching clients
+ * against the holder's ACL file when it has one, which answers everyone
+ * while `b` has no allowlist.
  */
 export function held(holder: BackendModel, b: BackendModel): BackendModel {
-  const cookie = holder.cookie && b.cookie ? { ...b.cookie, name: holder.cookie.name } : b.cookie;
-  return { ...b, name: holder.name, cookie };
+  const rename = holder.cookie && b.cookie && !holder.cookie.named && !b.cookie.named;
+  const cookie = rename && holder.cookie && b.cookie ? { ...b.cookie, name: holder.cookie.name } : b.cookie;
+  return { ...b, name: holder.name, cookie, allowlistAcl: holder.allowlistAcl || b.allowlistAcl };
 }
 
 /**

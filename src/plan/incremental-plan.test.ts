@@ -26,6 +26,35 @@ const SERVICES = ['s1', 's2', 's3', 's4', 's5'];
 const NAMESPACES = ['ns1', 'ns2'];
 const CERTS = ['-----CERT A-----', '-----CERT B-----', '-----CERT C-----'];
 
+/** Annotations, each on some routes: values that go live and values that change a backend's lines. */
+function randomAnnotations(rand: () => number): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  const maybe = (name: string, values: readonly string[], p = 0.25) => {
+    if (rand() < p) annotations[`haproxy.router.openshift.io/${name}`] = pick(rand, values);
+  };
+  maybe('timeout', ['5s', '250ms', '2m', 'bad']);
+  maybe('timeout-tunnel', ['1h', '30s']);
+  maybe('hsts_header', ['max-age=300', 'max-age=31536000;includeSubDomains;preload']);
+  maybe('ip_allowlist', ['10.0.0.0/8', '192.168.1.1 10.1.0.0/16', '::1'], 0.3);
+  maybe('balance', ['leastconn', 'roundrobin'], 0.1);
+  maybe('disable_cookies', ['true'], 0.05);
+  maybe('rewrite-target', ['/', '/v2'], 0.05);
+  maybe('set-forwarded-headers', ['never', 'replace', 'if-none'], 0.15);
+  maybe('pod-concurrent-connections', ['10', '50'], 0.15);
+  maybe('h1-adjust-case', ['true'], 0.05);
+  if (rand() < 0.05) annotations['router.openshift.io/haproxy.health.check.interval'] = pick(rand, ['2s', '5000ms']);
+  if (rand() < 0.2) {
+    maybe('rate-limit-connections', ['true'], 1);
+    maybe('rate-limit-connections.rate-http', ['10', '20'], 0.6);
+    maybe('rate-limit-connections.rate-tcp', ['5'], 0.4);
+    maybe('rate-limit-connections.concurrent-tcp', ['3'], 0.4);
+    maybe('rate-limit-connections.status-code', ['429', '503'], 0.5);
+  }
+  if (rand() < 0.05) annotations['router.openshift.io/cookie_name'] = pick(rand, ['SESSION', 'other']);
+  if (rand() < 0.05) annotations['router.openshift.io/cookie-same-site'] = pick(rand, ['Lax', 'Strict']);
+  return annotations;
+}
+
 /** A small world so that routes collide: few hosts, paths, services and certificates; wildcards, shared certificates. */
 function randomRoute(rand: () => number, name: string): Route {
   const domain = pick(rand, ['a.example.com', 'b.example.com']);
@@ -39,6 +68,8 @@ function randomRoute(rand: () => number, name: string): Route {
     to: { kind: 'Service', name: pick(rand, SERVICES), weight: pick(rand, [1, 1, 100, 0]) },
     alternateBackends: alternate,
     wildcardPolicy: rand() < 0.1 ? 'Subdomain' : 'None',
+    annotations: randomAnnotations(rand),
+    ...(rand() < 0.1 ? { httpHeaders: { request: [{ name: pick(rand, ['X-A', 'X-B']), type: 'Set', value: 'v' }], response: [{ name: 'Server', type: 'Delete', value: '' }] } } : {}),
     tls:
       termination === undefined
         ? undefined

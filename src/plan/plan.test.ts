@@ -44,7 +44,7 @@ const reencrypt = (servers: ServerModel[], verify: 'none' | 'required') =>
   });
 
 const sticky = (servers: ServerModel[], key = 'route-key', cookieName = 'c') =>
-  backend(A, servers, { cookie: { name: cookieName, key, secure: false } });
+  backend(A, servers, { cookie: { name: cookieName, key, secure: false, sameSite: 'None', named: false } });
 
 interface Case {
   name: string;
@@ -85,8 +85,8 @@ const cases: Case[] = [
   },
   {
     name: 'an allowlist changes entry by entry: new ones first, leaving ones after',
-    applied: model([backend(A, [s1], { allowlist: ['10.0.0.0/8', '192.168.1.1'] })]),
-    next: model([backend(A, [s1], { allowlist: ['192.168.1.1', '172.16.0.0/12'] })]),
+    applied: model([backend(A, [s1], { allowlist: ['10.0.0.0/8', '192.168.1.1'], allowlistAcl: true })]),
+    next: model([backend(A, [s1], { allowlist: ['192.168.1.1', '172.16.0.0/12'], allowlistAcl: true })]),
     plan: {
       kind: 'runtime',
       commands: [
@@ -224,9 +224,9 @@ const reloadCases: Case[] = [
     plan: reload(['backend-added', 'be_http:ns:b'], ['backend-removed', A]),
   },
   {
-    name: 'an allowlist added to a backend that had none changes its lines',
+    name: 'an allowlist added to a backend without an ACL file changes its lines',
     applied: base,
-    next: model([backend(A, [s1], { allowlist: ['10.0.0.1'] })]),
+    next: model([backend(A, [s1], { allowlist: ['10.0.0.1'], allowlistAcl: true })]),
     plan: reload(['backend-changed', A]),
   },
   {

@@ -84,10 +84,15 @@ describe('toRoute', () => {
           key: 'KEY',
           caCertificate: 'CA',
           destinationCACertificate: 'DEST',
-          externalCertificate: { name: 'ignored' },
+          externalCertificate: { name: 'web-tls' },
         },
         wildcardPolicy: 'Subdomain',
-        httpHeaders: { actions: {} },
+        httpHeaders: {
+          actions: {
+            request: [{ name: 'X-A', action: { type: 'Set', set: { value: '%[req.hdr(host)]' } } }],
+            response: [{ name: 'Server', action: { type: 'Delete' } }],
+          },
+        },
       },
       status: { ingress: [{ host: 'www.example.test' }] },
     };
@@ -114,8 +119,18 @@ describe('toRoute', () => {
         key: 'KEY',
         caCertificate: 'CA',
         destinationCACertificate: 'DEST',
+        externalCertificate: 'web-tls',
       },
       wildcardPolicy: 'Subdomain',
+      httpHeaders: { request: [{ name: 'X-A', type: 'Set', value: '%[req.hdr(host)]' }], response: [{ name: 'Server', type: 'Delete', value: '' }] },
+    });
+  });
+
+  test('httpHeaders without actions leave no trace; malformed ones are errors naming the field', () => {
+    expect(value(toRoute(routeWithSpec({ httpHeaders: { actions: {} } }))).httpHeaders).toBeUndefined();
+    expect(toRoute(routeWithSpec({ httpHeaders: { actions: { request: [{ name: 'X', action: { type: 'Set', set: { value: 5 } } }] } } }))).toEqual({
+      ok: false,
+      error: expect.stringContaining('spec.httpHeaders.actions.request[0].action.set.value'),
     });
   });
 

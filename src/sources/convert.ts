@@ -23,6 +23,7 @@ import {
   type JsonObject,
 } from './fields.ts';
 import { compareParsedIPs } from './order.ts';
+import { routeHttpHeaders } from './route-http-headers.ts';
 import { shared } from './shared-strings.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
@@ -71,6 +72,7 @@ export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Rou
       targetPort: targetPort(optObject(spec.port, 'spec.port')?.targetPort, 'spec.port.targetPort'),
       tls: routeTLS(spec.tls, 'spec.tls'),
       wildcardPolicy: shared(optString(spec.wildcardPolicy, 'spec.wildcardPolicy')) || 'None',
+      ...routeHttpHeaders(spec.httpHeaders, 'spec.httpHeaders'),
     };
   });
 }
@@ -147,7 +149,13 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
     key: optString(o.key, `${path}.key`),
     caCertificate: optString(o.caCertificate, `${path}.caCertificate`),
     destinationCACertificate: optString(o.destinationCACertificate, `${path}.destinationCACertificate`),
+    ...externalCertificate(o.externalCertificate, `${path}.externalCertificate`),
   };
+}
+
+function externalCertificate(v: unknown, path: string): { externalCertificate?: string } {
+  const o = optObject(v, path);
+  return o === undefined ? {} : { externalCertificate: optString(o.name, `${path}.name`) };
 }
 
 function fromEndpointSlice(o: JsonObject, meta: JsonObject, id: ObjectId): EndpointSlice[] {

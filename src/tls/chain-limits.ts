@@ -11,7 +11,7 @@ export const MAX_PEM_FIELD_BYTES = 64 * 1024;
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----/g;
 
-const FIELDS: readonly [keyof RouteTLS, string][] = [
+const FIELDS: readonly [Exclude<keyof RouteTLS, 'externalCertificate'>, string][] = [
   ['certificate', 'redacted certificate data'],
   ['key', 'redacted key data'],
   ['caCertificate', 'redacted ca certificate data'],

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
+import { allowlistFile } from '../../src/config/allowlists.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { sliceYaml } from '../support/manifests.ts';
 import { getFrom } from '../support/net.ts';
@@ -73,31 +74,21 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
     expect(await getFrom('127.0.0.2', t.httpPort, HOST)).toEqual({ status: 200, backend: 'web' });
     expect(await getFrom('127.0.0.1', t.httpPort, HOST)).toBeUndefined();
     const names = [...new Bun.Glob('*').scanSync({ cwd: `${t.workingDir}/conf` })];
-    const acl = names.find((n) => n.startsWith('allowlist-'));
-    expect(acl).toBeDefined();
+    const acl = allowlistFile('be_http:default:guarded');
+    expect(names).toContain(acl);
     expect(await Bun.file(`${t.workingDir}/conf/${acl}`).text()).toBe('127.0.0.2\n');
     for (const name of names) expect(await Bun.file(`${t.workingDir}/conf/${name}`).text()).not.toMatch(/010\.0\.0\.1|1\.2\.3\.4\}|127\.0\.0\.9/);
     // The client address is sampled in the forwarded headers only.
     const sampled = (await Bun.file(`${t.workingDir}/conf/haproxy.config`).text()).split('\n').filter((l) => l.includes('%[src]'));
-    expect(sampled.filter((l) => !/^ {2}http-request add-header Forwarded for=/.test(l))).toEqual([]);
+    expect(sampled.filter((l) => !/^ {2}http-request (add|set)-header (X-Forwarded-For %\[src\]|Forwarded for=)/.test(l))).toEqual([]);
   });
 
-  test('a route whose rate limits are not implemented yet is not served, and says why', async () => {
+  test('an annotation without effect (pool-size, as upstream) is named in a warning and the route\'s notice', async () => {
     t = await startTestRouter({
-      manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/rate-limit-connections': 'true' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
+      manifests: { 'r.yaml': routeYaml({ 'router.openshift.io/pool-size': '5' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
     });
-    const rejection = t.router.lastCommit()?.rejections.get('default/guarded');
-    expect(rejection?.reason).toBe('RouteNotAdmitted');
-    expect(rejection?.message).toContain('haproxy.router.openshift.io/rate-limit-connections');
-    expect((await t.get(HOST)).status).toBe(503);
-  });
-
-  test('other upstream annotations not implemented yet are named in a warning and the route\'s notice', async () => {
-    t = await startTestRouter({
-      manifests: { 'r.yaml': routeYaml({ 'haproxy.router.openshift.io/timeout': '60s' }), 'eps.yaml': sliceYaml({ service: 'web', ports: [web.port] }) },
-    });
-    expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('haproxy.router.openshift.io/timeout');
-    await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('default/guarded') && r.msg.includes('haproxy.router.openshift.io/timeout'));
+    expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('router.openshift.io/pool-size: has no effect');
+    await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('default/guarded') && r.msg.includes('router.openshift.io/pool-size'));
     expect((await t.get(HOST)).status).toBe(200);
   });
 });

@@ -123,3 +123,31 @@ describe('ROUTER_SET_FORWARDED_HEADERS, over TLS', () => {
     expect(forwarded(h2.body)).toEqual({});
   });
 });
+
+describe('haproxy.router.openshift.io/set-forwarded-headers: a route of its own policy, set and changed live', () => {
+  test('under a global never, a route asks for replace, then if-none; another route keeps the global policy', async () => {
+    const r = router('never');
+    const other = 'own.example.com';
+    const route = (policy: string) => routeJson({ name: 'own', host: other, service: 'app', annotations: { 'haproxy.router.openshift.io/set-forwarded-headers': policy } });
+    const pids = (await r.router.supervisor.procState())?.workerPids;
+    const via = async (host: string, sent: Record<string, string>) => {
+      const res = await rawRequest(r.httpPort, '/', [`Host: ${host}`, ...Object.entries(sent).map(([n, v]) => `${n}: ${v}`)]);
+      return forwarded(res.body);
+    };
+    await r.write('own.json', route('replace'));
+    expect(r.router.lastCommit()?.result).toBe('runtime');
+    expect(await via(other, CLIENT_SENT)).toEqual({
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-host': other,
+      'x-forwarded-port': String(r.httpPort),
+      'x-forwarded-proto': 'http',
+      forwarded: `for=127.0.0.1;host=${other};proto=http`,
+    });
+    await r.write('own.json', route('if-none'));
+    expect(r.router.lastCommit()?.result).toBe('runtime');
+    expect(await via(other, { 'X-Forwarded-For': '192.0.2.7' })).toMatchObject({ 'x-forwarded-for': '192.0.2.7', 'x-forwarded-host': other });
+    expect(await via(HOST, CLIENT_SENT)).toEqual(Object.fromEntries(Object.entries(CLIENT_SENT).map(([n, v]) => [n.toLowerCase(), v])));
+    expect((await r.router.supervisor.procState())?.workerPids).toEqual(pids);
+    await r.remove('own.json');
+  });
+});

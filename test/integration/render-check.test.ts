@@ -28,7 +28,14 @@ const other = makeSelfSignedLeaf({ dnsNames: ['secure.example.com'] });
 const good = manifestDir('good', {
   'web.yaml': `${routeYaml({ name: 'web', host: 'web.example.com', namespace: 'shop' })}---\n${sliceYaml({ service: 'web', namespace: 'shop', ports: [8080] })}`,
   'secure.json': routeJson({ name: 'secure', host: 'secure.example.com', namespace: 'shop', service: 'web', tls: { termination: 'edge', certificate: serving.cert, key: serving.key } }),
-  'tunnel.json': routeJson({ name: 'tunnel', host: 'tunnel.example.com', namespace: 'shop', service: 'web', tls: { termination: 'passthrough' } }),
+  'tunnel.json': routeJson({
+    name: 'tunnel',
+    host: 'tunnel.example.com',
+    namespace: 'shop',
+    service: 'web',
+    tls: { termination: 'passthrough' },
+    annotations: { 'haproxy.router.openshift.io/timeout': '90s' },
+  }),
 });
 const bad = manifestDir('bad', {
   'web.json': routeJson({ name: 'web', host: 'web.example.com', namespace: 'shop', creationTimestamp: '2024-01-01T00:00:00Z' }),
@@ -48,14 +55,19 @@ describe('router render', () => {
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toContain('admitted    shop/secure  secure.example.com/ -> edge -> service web\n');
     // haproxy.config holds global, defaults and frontends; backends are in the be-*.cfg and checks-*.cfg files beside it.
-    expect(readdirSync(out).filter((name) => !name.endsWith('.cfg')).sort()).toEqual([
-      'cert_config.map', 'certs', 'default.pem', 'error-page-404.http', 'error-page-503.http', 'haproxy.config',
+    // Every spare has an ACL file, answering everyone until a route with an allowlist takes it.
+    expect(readdirSync(out).filter((name) => name.startsWith('allowlist-')).length).toBeGreaterThan(0);
+    expect(readdirSync(out).filter((name) => !name.endsWith('.cfg') && !name.startsWith('allowlist-')).sort()).toEqual([
+      'cert_config.map', 'certs', 'default.pem', 'error-page-404.http', 'error-page-503.http', 'forwarded-headers.map', 'haproxy.config', 'hsts.map',
       'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_http_be.map', 'os_http_be_prefix.map', 'os_sni_passthrough.map',
+      'rate-limit-concurrent.map', 'rate-limit-http.map', 'rate-limit-status.map', 'rate-limit-tcp.map', 'timeout-server.map', 'timeout-tunnel.map',
     ]); // prettier-ignore
     expect(readFileSync(join(out, 'os_http_be_prefix.map'), 'utf8')).toBe('web.example.com/ be_http:shop:web\n');
     expect(readFileSync(join(out, 'os_sni_passthrough.map'), 'utf8')).toBe('tunnel.example.com be_tcp:shop:tunnel\n');
     const config = readConfigText(join(out, 'haproxy.config'));
     expect(config).toContain('  server ept:web:http:127.0.0.1:8080 127.0.0.1:8080 ');
+    // A passthrough route's timeout is its tunnel's, as upstream: a line of its backend.
+    expect(config).toMatch(/\nbackend be_tcp:shop:tunnel\n[^]*?\n {2}timeout tunnel 90000ms\n/);
     const certificate = readdirSync(join(out, 'certs')).filter((name) => name.startsWith('cert-'));
     expect(certificate).toHaveLength(1);
     expect(readFileSync(join(out, 'cert_config.map'), 'utf8')).toContain(join(out, 'certs', certificate[0] ?? ''));

@@ -55,11 +55,17 @@ export function routeJson(r: {
   wildcardPolicy?: 'None' | 'Subdomain';
   tls?: RouteTlsSpec;
   creationTimestamp?: string;
+  annotations?: Record<string, string>;
 }): string {
   return JSON.stringify({
     apiVersion: 'route.openshift.io/v1',
     kind: 'Route',
-    metadata: { name: r.name, namespace: r.namespace ?? 'default', ...(r.creationTimestamp ? { creationTimestamp: r.creationTimestamp } : {}) },
+    metadata: {
+      name: r.name,
+      namespace: r.namespace ?? 'default',
+      ...(r.creationTimestamp ? { creationTimestamp: r.creationTimestamp } : {}),
+      ...(r.annotations ? { annotations: r.annotations } : {}),
+    },
     spec: {
       host: r.host,
       ...(r.path !== undefined ? { path: r.path } : {}),

@@ -18,6 +18,7 @@ describe('commandRequest', () => {
     [{ kind: 'set-health-up', backend: 'be_checks', server: 'chk1' }, 'set server be_checks/chk1 health up'],
     [{ kind: 'set-addr', backend: 'be_checks', server: 'chk1', ip: 'fd00::1', port: 8443 }, 'set server be_checks/chk1 addr fd00::1 port 8443'],
     [{ kind: 'set-weight', ...ref, weight: 256 }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 weight 256'],
+    [{ kind: 'set-maxconn', ...ref, maxconn: 20 }, 'set maxconn server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 20'],
     [{ kind: 'set-maint', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state maint'],
     [{ kind: 'set-drain', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state drain'],
     [{ kind: 'del-server', ...ref }, 'del server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
@@ -29,6 +30,14 @@ describe('commandRequest', () => {
   for (const [command, text] of cases) {
     test(command.kind, () => expect(commandRequest(command)).toEqual({ line: text }));
   }
+
+  test("a map value's `;` is escaped, so an HSTS value stays one argument of one command", () => {
+    expect(commandRequest({ kind: 'set-map', map: 'hsts.map', key: 'be_edge_http:ns:a', value: 'max-age=1;preload' })).toEqual({
+      line: 'set map hsts.map be_edge_http:ns:a max-age=1\\;preload',
+    });
+    for (const value of ['a b', 'a\nb', 'a\\;b', ''])
+      expect(() => commandRequest({ kind: 'add-map', map: 'hsts.map', key: 'k', value })).toThrow('runtime command: unsafe map value');
+  });
 
   test('a cookie key that would split the command is refused', () => {
     expect(() => commandRequest({ kind: 'set-dynamic-cookie-key', backend: 'be_http:ns:a', key: 'a b' })).toThrow('runtime command: unsafe cookie key');

@@ -38,6 +38,16 @@ function arg(value: string, what: string): string {
   return value;
 }
 
+/**
+ * A map value: one word, where `;` (an HSTS value's separator) is escaped,
+ * as the CLI reads `\\;` as part of the argument rather than the end of the
+ * command.
+ */
+function mapValue(value: string): string {
+  if (value === '' || /[\s\\\x00-\x1f\x7f]/.test(value)) throw new Error(`runtime command: unsafe map value ${JSON.stringify(value)}`);
+  return value.replaceAll(';', '\\;');
+}
+
 function serverRef(c: ServerRef): string {
   // `<backend>/<server>` is split at the slash, so neither half may contain one.
   if (c.backend.includes('/') || c.server.includes('/')) throw new Error(`runtime command: unsafe server ${JSON.stringify(serverKey(c))}`);
@@ -91,6 +101,9 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
       return { line: `set server ${serverRef(c)} addr ${arg(c.ip, 'address')} port ${port(c.port)}` };
     case 'set-weight':
       return { line: `set server ${serverRef(c)} weight ${weight(c.weight)}` };
+    case 'set-maxconn':
+      if (!Number.isInteger(c.maxconn) || c.maxconn < 0) throw new Error(`runtime command: maxconn ${c.maxconn} is not a whole number`);
+      return { line: `set maxconn server ${serverRef(c)} ${c.maxconn}` };
     case 'set-maint':
       return { line: `set server ${serverRef(c)} state maint` };
     case 'set-drain':
@@ -120,9 +133,9 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
     case 'del-ssl-cert':
       return { line: `del ssl cert ${arg(c.certFile, 'certificate file')}` };
     case 'add-map':
-      return { line: `add map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${arg(c.value, 'map value')}` };
+      return { line: `add map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${mapValue(c.value)}` };
     case 'set-map':
-      return { line: `set map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${arg(c.value, 'map value')}` };
+      return { line: `set map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${mapValue(c.value)}` };
     case 'del-map':
       return { line: `del map ${arg(c.map, 'map')} ${arg(c.key, 'map key')}` };
     case 'add-acl':

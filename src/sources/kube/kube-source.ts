@@ -10,6 +10,8 @@ import { collectionPath, rawLister, selectingWatcher, type Collection } from './
 import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
 import { GatewayWatch } from './gateway-watch.ts';
 import { IngressWatch } from './ingress-watch.ts';
+import { RouteSecrets } from './route-secrets.ts';
+import type { Route } from '../../domain/route.ts';
 
 export interface KubeSourceOptions {
   transport: KubeTransport;
@@ -67,6 +69,8 @@ export class KubeSource implements Source {
   readonly ingress: IngressWatch | undefined;
   /** The Gateway API objects and what they need, when they are served. */
   readonly gateway: GatewayWatch | undefined;
+  /** The Secrets routes name in spec.tls.externalCertificate. */
+  private readonly secrets: RouteSecrets;
 
   constructor(private readonly opts: KubeSourceOptions) {
     this.log = opts.logger.withTag('kube');
@@ -85,6 +89,10 @@ export class KubeSource implements Source {
       transport: opts.transport,
       namespace: opts.namespace,
       inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
+      onRoutesChanged: (keys) => this.deliver('Route', keys),
+    });
+    this.secrets = new RouteSecrets({
+      inform: (c, onUpsert, onDelete, onError) => this.inform(c, onUpsert, onDelete, onError),
       onRoutesChanged: (keys) => this.deliver('Route', keys),
     });
   }
@@ -136,6 +144,7 @@ export class KubeSource implements Source {
     await Promise.all(this.informers.map((i) => i.synced));
     await this.ingress?.synced();
     await this.gateway?.synced();
+    await this.secrets.settled();
     const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
     this.delivery = delivery;
     for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
@@ -150,6 +159,7 @@ export class KubeSource implements Source {
     this.informers = [];
     this.ingress?.stop();
     this.gateway?.stop();
+    this.secrets.stop();
     this.delivery?.stop();
   }
 
@@ -167,7 +177,7 @@ export class KubeSource implements Source {
     return { path: '/api/v1/namespaces', resourceName: 'namespaces', labelSelector: selector, fieldSelector: undefined };
   }
 
-  private inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void): Informer {
+  private inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void, onError?: (err: unknown) => void): Informer {
     const informer = startInformer<KubernetesObject>({
       list: rawLister(this.opts.transport, c),
       path: c.path,
@@ -178,6 +188,7 @@ export class KubeSource implements Source {
       onAdd: onUpsert,
       onUpdate: onUpsert,
       onDelete,
+      ...(onError ? { onError } : {}),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
     });
     // A source stopped before its first sync must not leave an unhandled rejection behind.
@@ -189,6 +200,7 @@ export class KubeSource implements Source {
     const key = keyOf(obj);
     this.routeRecords.set(key, { raw: obj, resourceVersion: obj.metadata?.resourceVersion ?? '' });
     const route = toRoute(obj);
+    this.secrets.setRoute(key, route.ok ? route.value : undefined);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
     if (this.delivery) this.opts.onRouteChanged?.(key);
   }
@@ -215,7 +227,10 @@ export class KubeSource implements Source {
 
   private remove(kind: Kind, keys: readonly string[], obj: KubernetesObject): void {
     for (const key of keys) this.tracked[kind].delete(key);
-    if (kind === 'Route') this.routeRecords.delete(keyOf(obj));
+    if (kind === 'Route') {
+      this.routeRecords.delete(keyOf(obj));
+      for (const key of keys) this.secrets.setRoute(key, undefined);
+    }
     if (kind === 'EndpointSlice') this.slicesOf.delete(keyOf(obj));
     this.deliver(kind, keys);
   }
@@ -247,7 +262,9 @@ export class KubeSource implements Source {
 
   /** The object the sink should hold: the tracked one (a Route's key is never a generated route's), while its namespace is selected. */
   private wanted(kind: Kind, key: string): DomainObject | undefined {
-    const object = this.tracked[kind].get(key) ?? (kind === 'Route' ? (this.ingress?.route(key) ?? this.gateway?.route(key)) : undefined);
+    const tracked = this.tracked[kind].get(key);
+    const generated = kind === 'Route' ? (this.ingress?.route(key) ?? this.gateway?.route(key)) : undefined;
+    const object = tracked && kind === 'Route' ? this.secrets.resolve(tracked as Route) : (tracked ?? generated);
     return object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
   }
 }
