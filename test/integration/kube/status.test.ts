@@ -39,6 +39,31 @@ describe('route status', () => {
     expect(storedIngress(api.server, 'default', 'web')).toEqual([entry as RouteIngress]);
   });
 
+  test("an annotation value the router ignores is named in the Admitted condition's message, and the message goes once it is fixed", async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      r.metadata.annotations = { 'haproxy.router.openshift.io/timeout': 'soon' };
+    });
+    const t = await bed.startRouter(api);
+    await t.untilStatus('default', 'web', 'admitted with a notice', (ingress) => admitted(entryOf(ingress, 'public'))?.message !== undefined);
+    expect(admitted(entryOf(storedIngress(api.server, 'default', 'web'), 'public'))).toEqual({
+      type: 'Admitted',
+      status: 'True',
+      message: expect.stringContaining('haproxy.router.openshift.io/timeout'),
+      lastTransitionTime: expect.stringMatching(RFC3339_SECONDS),
+    });
+    expect((await t.get('web.example.com')).status).toBe(200);
+
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      r.metadata.annotations = { 'haproxy.router.openshift.io/timeout': '30s' };
+    });
+    await t.untilStatus('default', 'web', 'the notice gone', (ingress) => {
+      const condition = admitted(entryOf(ingress, 'public'));
+      return condition?.status === 'True' && condition.message === undefined;
+    });
+  });
+
   test('a route that loses a host claim gets Admitted=False HostAlreadyClaimed, and True once the claim is free', async () => {
     const api = await bed.startApi();
     const [old, young] = [bed.startBackend('old'), bed.startBackend('young')];
