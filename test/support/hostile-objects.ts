@@ -122,5 +122,12 @@ export function hostileApiObjects(rand: Rand, opts: { count: number; goodHosts: 
       const m = o.metadata as { namespace: string; name: string };
       return { kind: o.kind as 'Route' | 'EndpointSlice', namespace: m.namespace, name: m.name };
     });
+  // One hostile route that is always admitted (its host is its own, its annotations are ignored with a notice), so that a
+  // seed whose other routes all lose their hosts to one another still serves hostile routes; added last, so the seed's draws stay as they were.
+  initial.push({
+    kind: 'Route',
+    metadata: { name: 'steady', namespace: 'tenant-a', annotations: { 'haproxy.router.openshift.io/timeout': `10s${INJECTIONS[0]}` } },
+    spec: { host: 'steady.tenant-a.example.com', to: { kind: 'Service', name: 'svc0', weight: 1 } },
+  });
   return { initial, rewritten, deleted };
 }
