@@ -15,7 +15,7 @@ export const NOT_IMPLEMENTED_FLAGS = {
     group: 'TLS',
     help: 'Serve certificates referenced by spec.tls.externalCertificate.',
     issue: 13,
-    upstream: { values: ['true'], means: 'a route naming spec.tls.externalCertificate is served with the default certificate until issue #13 lands' },
+    upstream: { values: ['true'], means: "a route naming spec.tls.externalCertificate is served with that Secret's certificate; turning this off is not implemented yet" },
   },
   // Left for later, with no issue: client-go overrides, custom blueprint routes, klog, sidecar mode, Go runtime.
   '--blueprint-route-namespace': {
