@@ -67,7 +67,7 @@ function observe(events: readonly ResourceEvent[]): void {
 
 const logger = createLogger({ format: 'json', level: 'warn' });
 const kube = connectKube(
-  { kind: 'kubernetes', connection: { server: url }, namespace: undefined, routeLabels: undefined, routeFields: undefined, namespaceLabels: undefined, projectLabels: undefined, watchEndpoints: false, allowLoopbackEndpoints: true, allowHostEndpoints: true, endpointCidrs: [] },
+  { kind: 'kubernetes', connection: { server: url }, namespace: undefined, routeLabels: undefined, routeFields: undefined, namespaceLabels: undefined, projectLabels: undefined, watchEndpoints: false, allowLoopbackEndpoints: true, allowHostEndpoints: true, endpointCidrs: [], externalCertificates: true },
   {},
   logger,
 );

@@ -40,6 +40,8 @@ export type RoutingSource =
       readonly allowHostEndpoints: boolean;
       /** Empty: no restriction. */
       readonly endpointCidrs: readonly Cidr[];
+      /** Read the Secrets routes name in spec.tls.externalCertificate (--allow-external-certificates). */
+      readonly externalCertificates: boolean;
     };
 
 /** Ingresses served as routes (--enable-ingress). */

@@ -119,6 +119,7 @@ function routingSource(s: ResolvedSettings): RoutingSource {
     allowLoopbackEndpoints: s.value('--allow-loopback-endpoints'),
     allowHostEndpoints: s.value('--allow-host-endpoints'),
     endpointCidrs: (s.get('--endpoint-cidrs') ?? []).map(cidrOf),
+    externalCertificates: s.value('--allow-external-certificates'),
   };
 }
 

@@ -7,16 +7,6 @@
 import type { EnvSpec, FlagTable, HelpGroup, PlannedIssue, ValueType } from './table/spec.ts';
 
 export const NOT_IMPLEMENTED_FLAGS = {
-  // Issue #13, per-route annotations and fields.
-  '--allow-external-certificates': {
-    type: 'boolean',
-    env: ['ROUTER_ENABLE_EXTERNAL_CERTIFICATE'],
-    default: 'true',
-    group: 'TLS',
-    help: 'Serve certificates referenced by spec.tls.externalCertificate.',
-    issue: 13,
-    upstream: { values: ['true'], means: "a route naming spec.tls.externalCertificate is served with that Secret's certificate; turning this off is not implemented yet" },
-  },
   // Left for later, with no issue: client-go overrides, custom blueprint routes, klog, sidecar mode, Go runtime.
   '--blueprint-route-namespace': {
     type: 'string',

@@ -114,9 +114,8 @@ describe('validation errors', () => {
     ['--reload', ['--reload', '/usr/local/bin/reload-haproxy'], {}, ['--reload is not used: router embeds its reload logic']],
     ['RELOAD_SCRIPT', [], { RELOAD_SCRIPT: '/x' }, ['--reload (from env RELOAD_SCRIPT) is not used: router embeds its reload logic']],
     ['unimplemented boolean', ['--disable-compression'], {}, ['--disable-compression is not implemented yet (left for later, no issue planned)']],
-    ['unimplemented flag set to false', ['--allow-external-certificates=false'], {}, ['--allow-external-certificates is not implemented yet (issue #13)']],
     ['unimplemented connection flag', ['--as=bob'], {}, ['--as is not implemented yet (left for later, no issue planned)']],
-    ['unimplemented via env', [], { ROUTER_ENABLE_EXTERNAL_CERTIFICATE: 'false' }, ['--allow-external-certificates (from env ROUTER_ENABLE_EXTERNAL_CERTIFICATE) is not implemented yet (issue #13)']],
+    ['unimplemented via env', [], { ROUTER_METRICS_HAPROXY_PID_FILE: '/run/other.pid' }, ['ROUTER_METRICS_HAPROXY_PID_FILE is not implemented yet (left for later, no issue planned)']],
     ['--override-hostname without a template', ['--override-hostname'], {}, ['--override-hostname requires --hostname-template']],
     ['a working dir haproxy.config could not quote', ['--working-dir=/var/lib/my router'], {}, ['--working-dir: "/var/lib/my router" must not contain whitespace, quotes, backslashes or \'#\'']],
     ['manifests and a connection', ['--manifests=/m', '--server=https://a:6443'], {}, ['--manifests and a Kubernetes connection (--server, --config, ...) exclude each other']],
@@ -155,7 +154,7 @@ describe('validation errors', () => {
   });
 
   test('every error is reported, not just the first', () => {
-    const all = errors(['--bogus', '--http-port=0', '--allow-external-certificates=false', 'extra'], {
+    const all = errors(['--bogus', '--http-port=0', '--as=bob', 'extra'], {
       ROUTER_DEFAULT_CONNECT_TIMEOUT: 'x',
       ROUTER_HAPROXY_ADMIN_UNIX_SOCKET: '/run/haproxy/admin.sock',
     });
@@ -165,7 +164,7 @@ describe('validation errors', () => {
         'unknown flag --bogus',
         'unexpected argument "extra": router takes flags only',
         '--http-port: invalid value "0" (want an integer from 1 to 65535)',
-        '--allow-external-certificates is not implemented yet (issue #13)',
+        '--as is not implemented yet (left for later, no issue planned)',
         expect.stringContaining('ROUTER_DEFAULT_CONNECT_TIMEOUT: invalid time "x"'),
         'ROUTER_HAPROXY_ADMIN_UNIX_SOCKET is not implemented yet (left for later, no issue planned)',
       ]),

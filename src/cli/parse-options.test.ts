@@ -114,6 +114,11 @@ describe('implemented flags', () => {
       ['--server=https://api.example:6443', '--allow-host-endpoints', '--endpoint-cidrs=10.128.0.0/14, fd00:10::/48', '--endpoint-cidrs=192.168.7.0/24'],
       withDefaults({ source: { ...KUBE_SOURCE, allowHostEndpoints: true, endpointCidrs: ['10.128.0.0/14', 'fd00:10::/48', '192.168.7.0/24'].map(cidr) } }),
     ],
+    [
+      '--allow-external-certificates=false',
+      ['--server=https://api.example:6443', '--allow-external-certificates=false'],
+      withDefaults({ source: { ...KUBE_SOURCE, externalCertificates: false } }),
+    ],
     ['--update-status=false', ['--update-status=false'], withDefaults({ status: { ...DEFAULTS.status, update: false } })],
     ['--router-canonical-hostname', ['--router-canonical-hostname=router.example.com'], withDefaults({ status: { ...DEFAULTS.status, canonicalHostname: 'router.example.com' } })],
     ['--resync-interval', ['--resync-interval=10m'], withDefaults({ status: { ...DEFAULTS.status, contentionWindowMs: 60_000 } })],

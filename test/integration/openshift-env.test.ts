@@ -74,7 +74,7 @@ describe('deploy/router.env.openshift-example, an environment the ingress operat
     router = spawnBinaryRouter({ manifestsDir: join(dir.path, 'm'), workingDir: join(dir.path, 'w'), httpPort, httpsPort, env });
     await router.ready();
     expect((await get(httpPort, 'app.apps.example.com')).status).toBe(200);
-    for (const setting of ['ROUTER_ENABLE_EXTERNAL_CERTIFICATE=true', 'ROUTER_METRICS_TLS_CIPHERS=', 'ROUTER_SERVICE_NAMESPACE']) {
+    for (const setting of ['ROUTER_METRICS_TLS_CIPHERS=', 'ROUTER_SERVICE_NAMESPACE']) {
       const notes = router.lines.filter(logSays(setting)).map((l) => JSON.parse(l) as { level: string });
       expect(notes).toEqual([expect.objectContaining({ level: 'info' })]);
     }

@@ -125,6 +125,7 @@ export const KUBE_SOURCE = {
   allowLoopbackEndpoints: false,
   allowHostEndpoints: false,
   endpointCidrs: [],
+  externalCertificates: true,
 } as const;
 
 export function resolveCiphersOrThrow(name: string): string {

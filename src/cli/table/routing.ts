@@ -192,6 +192,13 @@ export const ROUTING_FLAGS = {
     group: 'Selection & admission',
     help: 'Validate route certificates and keys and sanitise their PEM.',
   },
+  '--allow-external-certificates': {
+    type: 'boolean',
+    env: ['ROUTER_ENABLE_EXTERNAL_CERTIFICATE'],
+    default: 'true',
+    group: 'TLS',
+    help: "Serve spec.tls.externalCertificate (a kubernetes.io/tls Secret of the route's namespace, read with the router's credentials); false: such routes are rejected, saying so.",
+  },
   // openshift-router's upgrade validation flags routes a later OpenShift will not serve (SHA1 certificates once);
   // since 4.16 its check finds nothing and only clears the condition it wrote before.
   '--upgrade-validation': {

@@ -39,6 +39,7 @@ export function connectKube(
       namespaceLabels: source.namespaceLabels,
       projectLabels: source.projectLabels,
       watchEndpoints: source.watchEndpoints,
+      externalCertificates: source.externalCertificates,
       ...(onRouteChanged ? { onRouteChanged } : {}),
       ...(ingress ? { ingress: { controller: ingress.classController, onIngressChanged: ingress.onIngressChanged } } : {}),
       ...(gateway ? { gateway } : {}),

@@ -26,6 +26,8 @@ export interface KubeSourceOptions {
   /** As namespaceLabels, on OpenShift projects ("*" = all); namespaces stand in where the project API is absent. */
   projectLabels: string | undefined;
   watchEndpoints: boolean;
+  /** Read the Secrets routes name in spec.tls.externalCertificate (false: such routes are rejected, saying why). */
+  externalCertificates: boolean;
   /** Informer restart backoff (tests shorten it). */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Called whenever a route object changes on the server, status included (the status writer rechecks it). */
@@ -92,6 +94,7 @@ export class KubeSource implements Source {
       onRoutesChanged: (keys) => this.deliver('Route', keys),
     });
     this.secrets = new RouteSecrets({
+      enabled: opts.externalCertificates,
       inform: (c, onUpsert, onDelete, onError) => this.inform(c, onUpsert, onDelete, onError),
       onRoutesChanged: (keys) => this.deliver('Route', keys),
     });

@@ -19,6 +19,8 @@ import { toIngressSecret } from '../ingress/convert-ingress.ts';
 import { collectionPath, type Collection } from './api-lister.ts';
 
 export interface RouteSecretsOptions {
+  /** --allow-external-certificates: false reads no Secret and rejects every route that names one. */
+  enabled: boolean;
   inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void, onError: (err: unknown) => void): Informer;
   /** Routes whose resolution may have changed. */
   onRoutesChanged(keys: readonly string[]): void;
@@ -47,6 +49,7 @@ export class RouteSecrets {
 
   /** Records which Secret the route (undefined: gone) names, starting and stopping watches to match. */
   setRoute(key: string, route: Route | undefined): void {
+    if (!this.opts.enabled) return;
     const name = route?.tls?.externalCertificate;
     const wanted = route && name ? `${route.namespace}/${name}` : undefined;
     const had = this.wants.get(key);
@@ -79,6 +82,7 @@ export class RouteSecrets {
     if (!route.tls || !name) return route;
     const w = this.watches.get(`${route.namespace}/${name}`);
     const problem = (text: string): Route => ({ ...route, externalCertificateStatus: { ok: false, problem: `${FIELD}: ${text}` } });
+    if (!this.opts.enabled) return problem('Forbidden: this router serves no external certificates (--allow-external-certificates=false)');
     if (route.tls.certificate !== '' || route.tls.key !== '') return problem('Invalid value: "redacted certificate data": certificate and key may not be set with externalCertificate');
     if (w?.forbidden !== undefined) return problem(`Forbidden: the router may not read this secret: ${w.forbidden}`);
     if (!w?.synced) return undefined;

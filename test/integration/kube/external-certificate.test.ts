@@ -74,4 +74,15 @@ describe('spec.tls.externalCertificate', () => {
     await t.until('the rejection is written', async () => admitted(api.server)?.reason === 'ExternalCertificateValidationFailed');
     expect(admitted(api.server)?.message).toStartWith('spec.tls.externalCertificate: Forbidden: the router may not read this secret: ');
   });
+
+  test('--allow-external-certificates=false reads no Secret and rejects the route, saying why', async () => {
+    const api = await bed.startApi();
+    app(api.server);
+    api.server.create(tlsSecretObject('ext-tls', makeLeaf(ca, { dnsNames: [HOST] })));
+    api.server.create(edgeRoute('ext-tls'));
+    const t = await bed.startRouter(api, { args: ['--allow-external-certificates=false'] });
+    await t.until('the rejection is written', async () => admitted(api.server)?.reason === 'ExternalCertificateValidationFailed');
+    expect(admitted(api.server)?.message).toBe('spec.tls.externalCertificate: Forbidden: this router serves no external certificates (--allow-external-certificates=false)');
+    expect(api.server.requests.some((r) => r.path.includes('/secrets'))).toBe(false);
+  });
 });
