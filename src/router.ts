@@ -20,7 +20,6 @@ import { readStatsCredentials } from './http/credentials.ts';
 import { startObservability } from './http/observability.ts';
 import { checkWorkingDir, prepareWorkingDir } from './haproxy/working-dir.ts';
 import { lockWorkingDir } from './haproxy/working-dir-lock.ts';
-import { IdleCollector } from './lifecycle/idle-collector.ts';
 import { RouterShutdown, type ShutdownState } from './lifecycle/shutdown.ts';
 import type { Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
@@ -210,12 +209,10 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     commitListeners = [];
     for (const l of listeners) l(outcome);
   };
-  const collector = new IdleCollector({ collect: () => Bun.gc(true), rss: () => process.memoryUsage.rss(), now: () => performance.now() });
   const scheduler = new CommitScheduler(
     async () => {
       try {
         const outcome = await committer.commit();
-        collector.committed();
         notifyCommit(outcome);
         return outcome;
       } catch (err) {
@@ -257,7 +254,6 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     wiring.hostAddresses?.stop();
     await source.stop();
     await scheduler.stop();
-    collector.stop();
     committer.stop();
     await observability.stop();
   };
