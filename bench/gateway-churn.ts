@@ -11,7 +11,8 @@
  * --blueprint-route-pool-size (adds beyond the spares reload). Prints Markdown.
  */
 import { gatewayClassObject, gatewayObject, httpRouteObject } from '../test/support/gateway-objects.ts';
-import { KubeTestbed, modify, serviceObject, sliceObject } from '../test/support/kube-harness.ts';
+import { modify } from '../test/support/kube-harness.ts';
+import { churnBed, TIMED_HEADER, timedRow } from './churn-bed.ts';
 
 const BASE = Number(process.env.BASE ?? 200);
 const ADDS = Number(process.env.ADDS ?? 50);
@@ -19,16 +20,9 @@ const WEIGHTS = Number(process.env.WEIGHTS ?? 50);
 /** --blueprint-route-pool-size: adds past the spare backends of a shape reload until the pool has grown. */
 const POOL = process.env.POOL;
 
-const bed = new KubeTestbed();
-// Interrupted (Ctrl-C, a timeout), the run still stops its haproxy.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bed.teardown().finally(() => process.exit(130)));
+const { bed, api } = await churnBed();
 try {
-  const api = await bed.startApi();
   const server = api.server;
-  for (const name of ['a', 'b']) {
-    server.create(serviceObject(name));
-    server.create(sliceObject({ service: name, port: bed.startBackend(name).port }));
-  }
   const route = (i: number, weights: [number, number] = [1, 1]) =>
     httpRouteObject({ name: `r${i}`, hostnames: [`r${i}.example.com`], rules: [{ backendRefs: [{ name: 'a', weight: weights[0] }, { name: 'b', weight: weights[1] }] }] });
   server.create(gatewayClassObject());
@@ -59,12 +53,10 @@ try {
   }
   const reloads = [...t.router.reloadCounts.values()].reduce((a, b) => a + b, 0) - reloadsBefore;
 
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? Number.NaN;
-  const row = (what: string, xs: number[]) => `| ${what} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
   console.log(`HTTPRoute churn on ${BASE} HTTPRoutes (fake API in process, pool ${POOL ?? 'default'}), reloads during the run: ${reloads}\n`);
-  console.log('| change | n | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|');
-  console.log(row('HTTPRoute added, until served', adds));
-  console.log(row('weights changed, until committed', weights));
+  console.log(TIMED_HEADER);
+  console.log(timedRow('HTTPRoute added, until served', adds));
+  console.log(timedRow('weights changed, until committed', weights));
 } finally {
   await bed.teardown();
 }

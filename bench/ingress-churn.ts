@@ -12,22 +12,17 @@
  * beyond the spares reload). Prints Markdown.
  */
 import { ingressObject } from '../test/support/ingress-objects.ts';
-import { KubeTestbed, modify, serviceObject, sliceObject } from '../test/support/kube-harness.ts';
+import { modify } from '../test/support/kube-harness.ts';
+import { churnBed, TIMED_HEADER, timedRow } from './churn-bed.ts';
 
 const BASE = Number(process.env.BASE ?? 200);
 const ADDS = Number(process.env.ADDS ?? 50);
 const CHANGES = Number(process.env.CHANGES ?? 50);
 const POOL = process.env.POOL;
 
-const bed = new KubeTestbed();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bed.teardown().finally(() => process.exit(130)));
+const { bed, api } = await churnBed();
 try {
-  const api = await bed.startApi();
   const server = api.server;
-  for (const name of ['a', 'b']) {
-    server.create(serviceObject(name));
-    server.create(sliceObject({ service: name, port: bed.startBackend(name).port }));
-  }
   const ingress = (i: number, service = 'a') => ingressObject({ name: `i${i}`, rules: [{ host: `i${i}.example.com`, paths: [{ service }] }] });
   for (let i = 0; i < BASE; i++) server.create(ingress(i));
   const t = await bed.startRouter(api, { args: ['--enable-ingress', '--update-status=false', ...(POOL ? [`--blueprint-route-pool-size=${POOL}`] : [])] });
@@ -55,13 +50,11 @@ try {
   for (let i = BASE; i < BASE + ADDS; i++) removals.push(await timed(() => server.remove('Ingress', 'default', `i${i}`), async () => (await t.get(`i${i}.example.com`)).status === 503));
   const reloads = [...t.router.reloadCounts.values()].reduce((a, b) => a + b, 0) - reloadsBefore;
 
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? Number.NaN;
-  const row = (what: string, xs: number[]) => `| ${what} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
   console.log(`Ingress churn on ${BASE} Ingresses (fake API in process, pool ${POOL ?? 'default'}), reloads during the run: ${reloads}\n`);
-  console.log('| change | n | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|');
-  console.log(row('Ingress added, until served', adds));
-  console.log(row("Ingress's backend changed, until the other Service answers", changes));
-  console.log(row('Ingress removed, until its host answers 503', removals));
+  console.log(TIMED_HEADER);
+  console.log(timedRow('Ingress added, until served', adds));
+  console.log(timedRow("Ingress's backend changed, until the other Service answers", changes));
+  console.log(timedRow('Ingress removed, until its host answers 503', removals));
 } finally {
   await bed.teardown();
 }
