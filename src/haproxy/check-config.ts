@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { configArgs } from './config-args.ts';
 import { errorMessage } from '../errors.ts';
 import { CONFIG_CHECK_TIMEOUT_MS } from './timeouts.ts';
@@ -13,6 +14,9 @@ export async function checkConfig(haproxyBinary: string, configPath: string): Pr
   let proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
   try {
     proc = Bun.spawn([haproxyBinary, '-c', ...configArgs(configPath)], {
+      // haproxy goes back to the directory it started in after each file (default-path config): that must be one
+      // it may enter, which the router's own may not be (a user's home, a temporary clone).
+      cwd: dirname(configPath),
       stdout: 'pipe',
       stderr: 'pipe',
       stdin: 'ignore',

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
 import { haproxyMessages, pipeLines } from './log-lines.ts';
@@ -130,6 +131,8 @@ export class HaproxySupervisor {
     // A start's alerts are what its failure says; they are logged on their own only if it succeeds anyway.
     let alerts: string[] | undefined = [];
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
+      // As for haproxy -c (check-config.ts): a directory haproxy may go back to, whatever the router's own is.
+      cwd: dirname(this.opts.pidFile),
       stdin: 'ignore',
       stdout: this.opts.logFd ?? 'pipe',
       stderr: 'pipe',
