@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { MASTER_PATHS } from '../../test/support/master-paths.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { masterCommand } from './master-command.ts';
@@ -33,7 +33,9 @@ describe('findPredecessor', () => {
     dir.remove();
   });
 
-  test('the pid file names a running master of this working dir', () => {
+  test('the pid file names a running master of this working dir', async () => {
+    // The stand-in's command line is its own only once its exec is done, which a busy host can delay past the spawn.
+    for (let i = 0; i < 200 && !readFileSync(`/proc/${standIn.pid}/cmdline`, 'utf8').includes(socket); i++) await Bun.sleep(10);
     writeFileSync(pidFile, `${standIn.pid}\n`);
     expect(findPredecessor(pidFile, socket)).toBe(standIn.pid);
   });
