@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 /** What a tenant might hope haproxy evaluates: it must reach the other side as written. */
-const HOSTILE = `%[src] it's "q" \\ $HOME \${X} %{+Q}[req.hdr(host)] 100%`;
+const HOSTILE = `%[src] it's "q" \\ $HOME \${X} %{+Q}[req.hdr(host)] 100%  two\tspaces #c`;
 
 interface Echo {
   path: string;
