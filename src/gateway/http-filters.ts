@@ -119,7 +119,7 @@ export function ruleFilters(filters: readonly HTTPRouteFilter[], matches: readon
   if (filters.length === 0) return ok(undefined);
   const problem = combinationProblem(filters);
   if (problem !== undefined) return fail(problem);
-  const out = { request: [] as LiteralHeaderAction[], response: [] as LiteralHeaderAction[], redirect: undefined as RouteRedirect | undefined, rewrite: undefined as RouteRewrite | undefined };
+  const out: { -readonly [K in keyof RouteFilters]: RouteFilters[K] } = { request: [], response: [], redirect: undefined, rewrite: undefined };
   for (const f of filters) {
     if (f.type === 'RequestHeaderModifier' || f.type === 'ResponseHeaderModifier') {
       const request = f.type === 'RequestHeaderModifier';
