@@ -129,6 +129,8 @@ export interface BackendModel {
   rateLimits: RateLimits | undefined;
   /** `http-request replace-path <pattern> <replacement>` (rewrite-target): a config line, so a change reloads. */
   rewrite: { pattern: string; replacement: string } | undefined;
+  /** A Gateway API route's redirect and rewrite (config/route-filters.ts): config lines, so a change reloads. */
+  filterLines: readonly string[];
   servers: ServerModel[];
 }
 

@@ -6,6 +6,8 @@
  * string here is still untrusted user input: admission validates it before
  * anything reaches haproxy.config, a map or a file name.
  */
+import type { RouteFilters } from './route-filters.ts';
+
 export interface RouteTarget {
   /** Always "Service" for admitted routes; kept so admission can reject others. */
   kind: string;
@@ -90,6 +92,8 @@ export interface Route {
   externalCertificateStatus?: { ok: true } | { ok: false; problem: string };
   /** spec.httpHeaders.actions; unset when the route has none. */
   httpHeaders?: RouteHttpHeaders;
+  /** A Gateway API route rule's filters, checked; unset when it has none. */
+  filters?: RouteFilters;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

@@ -13,6 +13,7 @@ import { CATCH_ALL_KEY_HOST } from '../config/deep-wildcards.ts';
 import { GATEWAY_GROUP, type GatewayObjectMeta, type HTTPRoute, type TLSRoute } from '../domain/gateway.ts';
 import { gatewayRouteName } from '../domain/names.ts';
 import { objectKey, type Route, type RouteTarget, type RouteTLS } from '../domain/route.ts';
+import type { RouteFilters } from '../domain/route-filters.ts';
 import { attachParent, type AttachmentContext, type ParentAttachment } from './attachment.ts';
 import { resolveBackends, type BackendContext, type RuleBackends } from './backend-refs.ts';
 import { good, type Judgement } from './conditions.ts';
@@ -81,6 +82,7 @@ function makeRoute(
   serving: HostServing,
   match: ServedMatch | undefined,
   backends: RuleBackends | undefined,
+  filters?: RouteFilters,
 ): Route {
   const t = targetsOf(backends, source.namespace);
   // Every host ("", an HTTP listener's) is the catch-all wildcard no host name can write.
@@ -106,6 +108,7 @@ function makeRoute(
     hostScope: GATEWAY_HOST_SCOPE,
     ...(match?.exact ? { exactPath: true } : {}),
     ...(wildcard ? { deepWildcard: true } : {}),
+    ...(filters ? { filters } : {}),
   };
 }
 
@@ -143,7 +146,7 @@ export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): Gate
         const slot = `${match.exact ? '=' : ''}${match.path}`;
         if (taken.has(slot)) continue;
         taken.add(slot);
-        const generated = makeRoute('HTTPRoute', route, { ...serving, passthrough: false }, match, rule.backends);
+        const generated = makeRoute('HTTPRoute', route, { ...serving, passthrough: false }, match, rule.backends, rule.filters);
         routes.push(generated);
         hostOf.set(objectKey(generated), serving.hostname);
       }

@@ -31,11 +31,20 @@ describe('planRules', () => {
   });
 
   test.each([
-    ['filters', { filters: ['RequestRedirect', 'URLRewrite'] }, 'rule 0: filters RequestRedirect, URLRewrite are not supported yet'],
+    ['filters not served', { filters: [{ type: 'RequestMirror' }, { type: 'CORS' }] }, 'rule 0: filters RequestMirror, CORS are not supported yet'],
     ['timeouts', { unsupported: ['timeouts'] }, 'rule 0: timeouts is not supported yet'],
     ['backendRef filters', { backendRefs: [{ group: '', kind: 'Service', name: 'a', namespace: undefined, port: 80, weight: 1, hasFilters: true }] }, 'rule 0: filters on backendRefs are not supported yet'],
   ])('a rule with %s is dropped whole', (_name, more, dropped) => {
     const plan = planRules({ rules: [rule([match('PathPrefix', '/')], more), rule([match('Exact', '/b')])] });
     expect([plan.dropped, plan.rules.map((r) => r.index)]).toEqual([[dropped], [1]]);
+  });
+});
+
+describe('planRules with filters', () => {
+  test('a rule with filters it serves is served with them; one with a bad filter is dropped, naming it', () => {
+    const redirect = { type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: undefined, port: undefined, statusCode: 301, path: undefined } };
+    const plan = planRules({ rules: [rule([match('PathPrefix', '/r')], { filters: [redirect] }), rule([match('PathPrefix', '/x')], { filters: [{ ...redirect, requestRedirect: { ...redirect.requestRedirect, statusCode: 200 } }] })] });
+    expect(plan.rules.map((r) => [r.index, r.filters?.redirect?.statusCode])).toEqual([[0, 301]]);
+    expect(plan.dropped).toEqual(['rule 1: requestRedirect.statusCode 200 is not one of 301, 302, 303, 307, 308']);
   });
 });

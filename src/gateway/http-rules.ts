@@ -3,11 +3,13 @@
  * host and path (`Exact`, and `PathPrefix` on segment boundaries with a
  * trailing slash ignored), through the same maps as Routes. What it cannot
  * serve yet (header, query parameter and method matches, `RegularExpression`
- * paths, filters, timeouts) is never served partly: the match, or the rule,
+ * paths, some filters, timeouts) is never served partly: the match, or the rule,
  * is dropped and named, for the route's status.
  */
 import { validatePath } from '../admission/validate-route.ts';
 import type { HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from '../domain/gateway.ts';
+import type { RouteFilters } from '../domain/route-filters.ts';
+import { ruleFilters } from './http-filters.ts';
 
 export interface ServedMatch {
   /** The route path: "" for the whole host. */
@@ -19,6 +21,7 @@ export interface ServedRule {
   index: number;
   rule: HTTPRouteRule;
   matches: ServedMatch[];
+  filters: RouteFilters | undefined;
 }
 
 export interface RulesPlan {
@@ -45,7 +48,6 @@ function servedMatch(m: HTTPRouteMatch): MatchVerdict {
 
 /** Why a whole rule is not served, or undefined. */
 function ruleProblem(rule: HTTPRouteRule): string | undefined {
-  if (rule.filters.length > 0) return `filters ${rule.filters.join(', ')} are not supported yet`;
   if (rule.unsupported.length > 0) return `${rule.unsupported.join(', ')} ${rule.unsupported.length > 1 ? 'are' : 'is'} not supported yet`;
   if (rule.backendRefs.some((b) => b.hasFilters)) return 'filters on backendRefs are not supported yet';
   return undefined;
@@ -55,8 +57,9 @@ export function planRules(route: Pick<HTTPRoute, 'rules'>): RulesPlan {
   const plan: RulesPlan = { rules: [], dropped: [] };
   route.rules.forEach((rule, index) => {
     const problem = ruleProblem(rule);
-    if (problem !== undefined) {
-      plan.dropped.push(`rule ${index}: ${problem}`);
+    const filters = ruleFilters(rule.filters, rule.matches);
+    if (problem !== undefined || !filters.ok) {
+      plan.dropped.push(`rule ${index}: ${problem ?? (filters.ok ? '' : filters.problem)}`);
       return;
     }
     const matches: ServedMatch[] = [];
@@ -65,7 +68,7 @@ export function planRules(route: Pick<HTTPRoute, 'rules'>): RulesPlan {
       if (verdict.ok) matches.push(verdict.match);
       else plan.dropped.push(`rule ${index} match ${i}: ${verdict.problem}`);
     });
-    if (matches.length > 0) plan.rules.push({ index, rule, matches });
+    if (matches.length > 0) plan.rules.push({ index, rule, matches, filters: filters.value });
   });
   return plan;
 }

@@ -21,6 +21,7 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   hsts: undefined,
   headerActions: undefined,
   rewrite: undefined,
+  filterLines: [],
   rateLimits: undefined,
   serverMaxConn: undefined,
   h1CaseAdjust: false,

@@ -25,7 +25,7 @@ describe('toHTTPRoute', () => {
     });
     expect(r.ok && r.value.rules[0]).toEqual({
       matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: ['header', 'query parameter', 'method'] }],
-      filters: ['RequestRedirect'],
+      filters: [{ type: 'RequestRedirect' }],
       backendRefs: [],
       unsupported: ['timeouts'],
     });

@@ -10,6 +10,7 @@ import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, ty
 import { convert, type Conversion, type ConvertOptions } from '../convert.ts';
 import { optArray, optInt, optObject, optString, reqObject, reqString, type JsonObject } from '../fields.ts';
 import { shared } from '../shared-strings.ts';
+import { httpRouteFilter } from './convert-filters.ts';
 import { groupOf, objectMeta, objectRef } from './convert-gateway.ts';
 
 const EVERY_PATH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' }, beyondPath: [] };
@@ -58,7 +59,7 @@ function rule(v: unknown, path: string): HTTPRouteRule {
   const matches = optArray(o.matches, `${path}.matches`).map((m, i) => match(m, `${path}.matches[${i}]`));
   return {
     matches: matches.length > 0 ? matches : [EVERY_PATH],
-    filters: optArray(o.filters, `${path}.filters`).map((f, i) => reqString(reqObject(f, `${path}.filters[${i}]`).type, `${path}.filters[${i}].type`)),
+    filters: optArray(o.filters, `${path}.filters`).map((f, i) => httpRouteFilter(f, `${path}.filters[${i}]`)),
     backendRefs: optArray(o.backendRefs, `${path}.backendRefs`).map((b, i) => backendRef(b, `${path}.backendRefs[${i}]`)),
     unsupported: UNSUPPORTED_RULE_FIELDS.filter((field) => o[field] !== undefined && o[field] !== null),
   };
