@@ -11,13 +11,9 @@
  * is read inside) and names sit in a single-quoted word.
  */
 import type { HTTPRouteMatch, ValueMatch } from '../domain/gateway.ts';
-import type { NameValue, RequestMatch } from '../domain/request-match.ts';
+import { isMatchName, isMatchValue, MATCH_METHODS, MAX_HEADER_VALUE, MAX_QUERY_VALUE, type NameValue, type RequestMatch } from '../domain/request-match.ts';
 
-/** The methods the API's enum allows (RFC 7231 and PATCH). */
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
-const NAME = /^[-!#$%&*+.0-9A-Z^_`a-z|~]{1,256}$/;
-const VALUE = /^[!-~]+(?:[\t ]?[!-~]+)*$/;
-const MAX_VALUE: Record<Kind, number> = { header: 4096, 'query parameter': 1024 };
+const MAX_VALUE: Record<Kind, number> = { header: MAX_HEADER_VALUE, 'query parameter': MAX_QUERY_VALUE };
 /** The API's limit per match, for headers and for query parameters each. */
 const MAX_ENTRIES = 16;
 
@@ -34,8 +30,8 @@ function entries(list: readonly ValueMatch[], kind: Kind): Verdict<NameValue[]> 
     const type = m.type || 'Exact';
     if (type === 'RegularExpression') return { ok: false, problem: `RegularExpression ${kind} matches are not supported` };
     if (type !== 'Exact') return { ok: false, problem: `${kind} match type ${shown(type)} is not Exact` };
-    if (!NAME.test(m.name)) return { ok: false, problem: `${kind} name ${shown(m.name)} is not a token of at most 256 characters without a quote` };
-    if (m.value.length > MAX_VALUE[kind] || !VALUE.test(m.value)) {
+    if (!isMatchName(m.name)) return { ok: false, problem: `${kind} name ${shown(m.name)} is not a token of at most 256 characters without a quote` };
+    if (!isMatchValue(m.value, MAX_VALUE[kind])) {
       return { ok: false, problem: `${kind} ${m.name}: value ${shown(m.value)} is not 1 to ${MAX_VALUE[kind]} printable US-ASCII characters (single spaces or tabs between)` };
     }
     // The first entry of a name counts, later ones are ignored (the spec); header names match whatever their case.
@@ -48,7 +44,7 @@ function entries(list: readonly ValueMatch[], kind: Kind): Verdict<NameValue[]> 
 /** The conditions of `m` beyond its path: undefined when it has none. */
 export function requestConditions(m: HTTPRouteMatch): Verdict<Conditions | undefined> {
   const method = m.method ?? '';
-  if (method !== '' && !METHODS.has(method)) return { ok: false, problem: `method ${shown(method)} is not one of ${[...METHODS].join(', ')}` };
+  if (method !== '' && !MATCH_METHODS.has(method)) return { ok: false, problem: `method ${shown(method)} is not one of ${[...MATCH_METHODS].join(', ')}` };
   const headers = entries(m.headers ?? [], 'header');
   if (!headers.ok) return headers;
   const query = entries(m.queryParams ?? [], 'query parameter');
