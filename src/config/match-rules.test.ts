@@ -68,7 +68,7 @@ describe('buildMatchRules', () => {
 });
 
 describe('matchRuleLines', () => {
-  test('named ACLs, shared between rules, and each rule before the lookups of its kind of host', () => {
+  test('named ACLs, shared between rules, and each rule before the lookups of its kind of host, behind a flag set for its hosts', () => {
     const deep = { host: 'wildcard.example.com', wildcardPolicy: 'Subdomain', deepWildcard: true };
     const m = model([
       on('exact', { path: '/v2', exactPath: true, requestMatch: when({ method: 'GET', headers: [{ name: 'version', value: 'two' }] }) }),
@@ -77,6 +77,10 @@ describe('matchRuleLines', () => {
     ]);
     const lines = matchRuleLines(m.matchRules, 'http');
     expect(lines.acls).toEqual([
+      "acl gwm_hosts_exact var(txn.host) -m str -- 'h.example.com'",
+      'acl gwm_on_exact var(txn.gwm_exact) -m found',
+      "acl gwm_hosts_deep2 var(txn.deep_key),field(1,/) -m str -- '*.example.com'",
+      'acl gwm_on_deep2 var(txn.gwm_deep2) -m found',
       "acl gwm_path0 var(txn.route_key) -m str -- 'h.example.com/v2'",
       'acl gwm_method1 method GET',
       "acl gwm_header2 'req.fhdr(version)' -m str -- 'two'",
@@ -86,9 +90,19 @@ describe('matchRuleLines', () => {
       "acl gwm_path5 var(txn.deep_key) -m beg -- '*.example.com/'",
     ]);
     const rule = (value: string, acls: string) => `http-request set-var(txn.backend) str(${value}) if ${acls} !{ var(txn.backend) -m found }`;
-    expect(lines.exact).toEqual([rule('be_http:default:exact', 'gwm_path0 gwm_method1 gwm_header2'), rule('be_http:default:prefix', 'gwm_path3 gwm_header2 gwm_query4')]);
-    expect([...lines.deep]).toEqual([[2, [rule('be_http:default:deep', 'gwm_path5 gwm_method1')]]]);
+    expect(lines.exact).toEqual([
+      'http-request set-var(txn.gwm_exact) int(1) if gwm_hosts_exact',
+      rule('be_http:default:exact', 'gwm_on_exact gwm_path0 gwm_method1 gwm_header2'),
+      rule('be_http:default:prefix', 'gwm_on_exact gwm_path3 gwm_header2 gwm_query4'),
+    ]);
+    expect([...lines.deep]).toEqual([[2, ['http-request set-var(txn.gwm_deep2) int(1) if gwm_hosts_deep2', rule('be_http:default:deep', 'gwm_on_deep2 gwm_path5 gwm_method1')]]]);
     expect([lines.wildcard, lines.catchAll]).toEqual([[], []]);
+  });
+
+  test('the key hosts of a gate go 32 to an acl line', () => {
+    const m = model(Array.from({ length: 40 }, (_, i) => route({ name: `r${i}`, requestMatch: when({ method: 'GET' }) })));
+    const gate = matchRuleLines(m.matchRules, 'http').acls.filter((l) => l.startsWith('acl gwm_hosts_exact '));
+    expect(gate.map((l) => l.split(' -- ')[1]?.split(' ').length)).toEqual([32, 8]);
   });
 });
 
