@@ -98,10 +98,20 @@ export interface PathMatch {
   value: string;
 }
 
+/** A header or query parameter match as written: `type` is `Exact` (the default), `RegularExpression` or whatever was written. */
+export interface ValueMatch {
+  type: string;
+  name: string;
+  value: string;
+}
+
 export interface HTTPRouteMatch {
   path: PathMatch;
-  /** What the match asks beyond the path (headers, query parameters, method), as written, for the status message. */
-  beyondPath: readonly string[];
+  /** Unset: none. */
+  headers?: readonly ValueMatch[];
+  queryParams?: readonly ValueMatch[];
+  /** Unset or "": any method. */
+  method?: string;
 }
 
 /** `set` and `add` entries of a header modifier, as written. */

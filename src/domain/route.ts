@@ -1,3 +1,5 @@
+import type { RequestMatch } from './request-match.ts';
+
 /**
  * The router's own view of an OpenShift Route (route.openshift.io/v1).
  *
@@ -94,6 +96,12 @@ export interface Route {
   httpHeaders?: RouteHttpHeaders;
   /** A Gateway API route rule's filters, checked; unset when it has none. */
   filters?: RouteFilters;
+  /**
+   * What a request must carry besides host and path (a Gateway API match's
+   * method, headers, query parameters); unset: host and path alone. Such a
+   * route is served by rules in the frontends rather than the maps.
+   */
+  requestMatch?: RequestMatch;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { HTTPHeaderModifier, HTTPPathModifier, HTTPRequestRedirect, HTTPRouteFilter, HTTPRouteMatch } from '../domain/gateway.ts';
 import { ruleFilters } from './http-filters.ts';
 
-const prefix: HTTPRouteMatch[] = [{ path: { type: 'PathPrefix', value: '/a' }, beyondPath: [] }];
+const prefix: HTTPRouteMatch[] = [{ path: { type: 'PathPrefix', value: '/a' } }];
 const headers = (m: Partial<HTTPHeaderModifier>): HTTPRouteFilter => ({ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [], add: [], remove: [], ...m } });
 const redirect = (r: Partial<HTTPRequestRedirect>): HTTPRouteFilter => ({
   type: 'RequestRedirect',
@@ -81,7 +81,7 @@ describe('ruleFilters', () => {
   });
 
   test('ReplacePrefixMatch needs PathPrefix matches', () => {
-    expect(problem([rewrite(undefined, replacePrefix('/b'))], [{ path: { type: 'Exact', value: '/a' }, beyondPath: [] }])).toBe('urlRewrite.path: ReplacePrefixMatch needs PathPrefix matches only');
-    expect(problem([rewrite(undefined, full('/b'))], [{ path: { type: 'Exact', value: '/a' }, beyondPath: [] }])).toBeUndefined();
+    expect(problem([rewrite(undefined, replacePrefix('/b'))], [{ path: { type: 'Exact', value: '/a' } }])).toBe('urlRewrite.path: ReplacePrefixMatch needs PathPrefix matches only');
+    expect(problem([rewrite(undefined, full('/b'))], [{ path: { type: 'Exact', value: '/a' } }])).toBeUndefined();
   });
 });

@@ -42,6 +42,7 @@ export const model = (backends: BackendModel[], more: Partial<ConfigModel> = {})
     'os_edge_reencrypt_be_prefix.map': [],
     'os_sni_passthrough.map': [],
   },
+  matchRules: [],
   crtList: [],
   certificates: [],
   defaultCertificate: '',
