@@ -36,7 +36,7 @@ function readable(namespace: string, name: string): string {
  * Names a destination CA file by route and content: a file never changes
  * once written, so a candidate generation can be checked while the running
  * one still uses the old file, and rotation is just a new name. The name is
- * at most 147 bytes whatever the route is called:
+ * at most 145 bytes whatever the route is called:
  * `destca-<readable>-<route tag>-<content digest>.pem`.
  */
 export function destinationCaFile(namespace: string, name: string, pem: string): CertificateFile {
