@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from 'bun:test';
 import { A, ONE_POD, TWO_PODS, useCommitterHarness, type CommitterHarness } from '../../test/support/committer-harness.ts';
 import { route, routeTls, slice } from '../../test/support/fixtures.ts';
-import { certificateFile } from '../config/certificates.ts';
+import { servingCertificate } from '../config/route-contribution.ts';
 import { desiredConfig } from '../plan/desired-config.ts';
 
 const harness = useCommitterHarness();
@@ -17,7 +17,7 @@ describe('committer: what haproxy or the disk refuses', () => {
     h.put(edge, slice('e', ['10.0.0.9']));
     // The first start goes without a separate check; the check comes after the start fails.
     h.haproxy.startFailures.push('haproxy exited (code 1)');
-    h.checker.answers.push({ ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] });
+    h.checker.answers.push({ ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${servingCertificate(edge)?.name}'`] });
     const c = h.committer({ runtimeUpdates: false });
     const refused = await c.commit();
     expect(refused.result).toBe('rejected-by-haproxy');
@@ -56,7 +56,7 @@ describe('committer: what haproxy or the disk refuses', () => {
     h.put(A, ONE_POD);
     h.put(edge, slice('e', ['10.0.0.9']));
     const fixed = { ...edge, tls: routeTls('edge', { certificate: 'FIXED', key: 'KEY' }) };
-    const refusal = { ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${certificateFile('cert', 'default', 'e', 'x').name}'`] };
+    const refusal = { ok: false, output: [`[ALERT]    (1) : config : unable to load certificate '/w/certs/${servingCertificate(edge)?.name}'`] };
     const check = h.checker.check.bind(h.checker);
     h.checker.check = async (path) => {
       if (h.checker.checked.length > 0) return check(path);

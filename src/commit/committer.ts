@@ -1,12 +1,13 @@
 import type { RenderedFiles } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
-import { objectKey, type Route } from '../domain/route.ts';
+import { objectKey } from '../domain/route.ts';
 import { errorMessage } from '../errors.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import {
   INITIAL_STATE,
   candidateAccepted,
   candidateRefused,
+  commandsRan,
   markApplied,
   markPatched,
   quarantined,
@@ -18,7 +19,7 @@ import {
 } from '../plan/applied-state.ts';
 import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-step.ts';
 import { DEFAULT_RELOAD_BUDGET } from '../plan/reload-budget.ts';
-import { applyQuarantine, quarantineRefused, quarantineUnwritten } from '../plan/quarantine.ts';
+import { applyQuarantine, quarantineRefused, quarantineUnwritten, type Candidates } from '../plan/quarantine.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import { IncrementalCommits } from './incremental-commits.ts';
 import { loadConfiguration } from './loader.ts';
@@ -47,7 +48,6 @@ export interface Committer {
 }
 
 type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed' | 'durationMs'>;
-
 
 /**
  * The commit shell: reads the desired configuration, asks the pure step
@@ -135,11 +135,12 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return result;
     }
     background.written(gen.generation, gen.configPath);
+    state = commandsRan(state, commands);
     await record();
     return result;
   }
 
-  async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: ReadonlyMap<string, Route>): Promise<Result> {
+  async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
     const { result, timings } = await loadConfiguration(
       {
         writer: deps.writer,
@@ -177,7 +178,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     return loadedOutcome(result, timings, plan.reasons);
   }
 
-  async function carryOut(plan: CommitPlan, model: ConfigModel, candidates: ReadonlyMap<string, Route>): Promise<Result> {
+  async function carryOut(plan: CommitPlan, model: ConfigModel, candidates: Candidates): Promise<Result> {
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
     const unwritten = await deps.writer.writeCertificates(plan.certificates);
     if (unwritten.length > 0) {
@@ -265,7 +266,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     // From here on the routes are read as this commit decided on them: the source may move on meanwhile.
     const plan = planCommit(state, input(desired.model), deps.render);
     const refusedBefore = state.refused;
-    const carried = await carryOut(plan, desired.model, desired.considered);
+    const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
     fast?.fullDone(carried.result, desired.complete, refusedBefore);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
-import { certificateFile } from './certificates.ts';
+import { destinationCaFile } from './certificates.ts';
 import { REDIRECT_TO_HTTPS } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
 
@@ -155,21 +155,30 @@ describe('TLS terminations', () => {
   test('a route certificate becomes a content-named file and a crt-list line with h2', () => {
     const m = one(route({ name: 'e', host: 'e.com', tls: tls('edge', { certificate: 'CERT', key: 'KEY' }) }));
     expect(m.certificates).toHaveLength(1);
-    expect(m.certificates[0]?.name).toMatch(/^cert-default_e-[0-9a-f]{16}-[0-9a-f]{16}\.pem$/);
+    expect(m.certificates[0]?.name).toMatch(/^cert-[0-9a-f]{64}\.pem$/);
     expect(m.certificates[0]?.pem).toBe('KEY\nCERT\n');
     expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true }]);
   });
 
-  test('a certificate shared by two routes gets no h2 (connection coalescing)', () => {
+  test('a certificate shared by routes is one file on a line per SNI, without h2 (connection coalescing)', () => {
     const t = tls('edge', { certificate: 'CERT', key: 'KEY' });
     const m = buildConfigModel({
-      routes: [route({ name: 'a', host: 'a.com', tls: t }), route({ name: 'b', host: 'b.com', tls: t })],
+      routes: [
+        route({ name: 'a', host: 'a.com', tls: t }),
+        route({ name: 'b', host: 'b.com', tls: t }),
+        route({ name: 'b-api', namespace: 'default', host: 'b.com', path: '/api', tls: t }),
+      ],
       slices: [],
       settings: settings(),
       allowAddress: () => true,
       defaultCertificate: '',
     });
-    expect(m.crtList.map((e) => e.alpn)).toEqual([false, false]);
+    expect(m.certificates).toHaveLength(1);
+    const certFile = `/tmp/router-test/certs/${m.certificates[0]?.name}`;
+    expect(m.crtList).toEqual([
+      { certFile, sni: 'a.com', alpn: false },
+      { certFile, sni: 'b.com', alpn: false },
+    ]);
   });
 
   test('reencrypt verifies with the route CA, else the default CA and the service name, else not at all', () => {
@@ -185,7 +194,7 @@ describe('TLS terminations', () => {
       defaultCertificate: '',
       defaultDestinationCa: 'DEFAULT CA\n',
     });
-    const defaultCaFile = certificateFile('destca', '_default', 'ca', 'DEFAULT CA\n').name;
+    const defaultCaFile = destinationCaFile('_default', 'ca', 'DEFAULT CA\n').name;
     expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([[defaultCaFile, 'DEFAULT CA\n']]);
     expect(defaultCa.backends[0]?.serverTls).toEqual({
       verify: 'required',

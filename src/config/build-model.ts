@@ -4,6 +4,7 @@ import type { AdmittedRoute } from '../domain/route-options.ts';
 import { slicesByService } from './build-backend.ts';
 import { checkServers } from './check-servers.ts';
 import { certificatePath } from './certificates.ts';
+import { crtListLine } from './crt-list.ts';
 import { buildMatchRules } from './match-rules.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
@@ -86,8 +87,14 @@ function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
  */
 export function crtList(serving: readonly { file: CertificateFile; sni: string }[], settings: ConfigSettings): CrtListEntry[] {
   const uses = new Map<string, number>();
-  for (const s of serving) uses.set(s.file.pem, (uses.get(s.file.pem) ?? 0) + 1);
-  return serving.map((s) => crtListEntry(s, uses.get(s.file.pem) === 1, settings)).sort(compareCrtListEntries);
+  for (const s of serving) uses.set(s.file.name, (uses.get(s.file.name) ?? 0) + 1);
+  // Routes of one host (on different paths) that serve the same certificate make one line.
+  const lines = new Map<string, CrtListEntry>();
+  for (const s of serving) {
+    const entry = crtListEntry(s, uses.get(s.file.name) === 1, settings);
+    lines.set(crtListLine(entry), entry);
+  }
+  return [...lines.values()].sort(compareCrtListEntries);
 }
 
 /** One route's crt-list line; `alone`: no other route serves the same certificate. */
@@ -95,7 +102,7 @@ export function crtListEntry({ file, sni }: { file: CertificateFile; sni: string
   return { certFile: certificatePath(settings.certDir, file), sni, alpn: settings.tls.http2 && alone };
 }
 
-/** crt-list order: by SNI, then file. */
+/** crt-list order: by SNI, then file, then options. */
 export function compareCrtListEntries(a: CrtListEntry, b: CrtListEntry): number {
-  return compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile);
+  return compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile) || Number(a.alpn) - Number(b.alpn);
 }

@@ -33,16 +33,28 @@ function readable(namespace: string, name: string): string {
 }
 
 /**
- * Names certificate files by route and content: a file never changes once
- * written, so a candidate generation can be checked while the running one
- * still uses the old file, and rotation is just a new name. The name is at
- * most 145 bytes whatever the route is called:
- * `<kind>-<readable>-<route tag>-<content digest>.pem`.
+ * Names a destination CA file by route and content: a file never changes
+ * once written, so a candidate generation can be checked while the running
+ * one still uses the old file, and rotation is just a new name. The name is
+ * at most 145 bytes whatever the route is called:
+ * `destca-<readable>-<route tag>-<content digest>.pem`.
  */
-export function certificateFile(kind: 'cert' | 'destca', namespace: string, name: string, pem: string): CertificateFile {
+export function destinationCaFile(namespace: string, name: string, pem: string): CertificateFile {
   const tag = routeFileTag(objectKey({ namespace, name }));
   const digest = sha256Hex(pem).slice(0, 16);
-  return { name: `${kind}-${readable(namespace, name)}-${tag}-${digest}.pem`, pem };
+  return { name: `destca-${readable(namespace, name)}-${tag}-${digest}.pem`, pem };
+}
+
+/**
+ * Names a serving certificate file by its content alone (key, certificate
+ * and chain), so the routes that serve the same certificate share one file
+ * and haproxy loads it once: with a wildcard certificate on thousands of
+ * routes, loading a file per route was most of haproxy's load time. The
+ * whole digest is kept: a name two contents shared would serve one tenant's
+ * certificate for another's host.
+ */
+export function servingCertificateFile(pem: string): CertificateFile {
+  return { name: `cert-${sha256Hex(pem)}.pem`, pem };
 }
 
 /** haproxy wants the key, then the certificate, then the chain, in one file. */

@@ -3,7 +3,7 @@ import { objectKey } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { buildBackend } from './build-backend.ts';
 import { shuffleServers } from './server-order.ts';
-import { certificateFile, certificatePath, servingPem } from './certificates.ts';
+import { certificatePath, destinationCaFile, servingCertificateFile, servingPem } from './certificates.ts';
 import { deepWildcardKeyHost } from './deep-wildcards.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
@@ -74,7 +74,13 @@ function sniOf(route: AdmittedRoute): string {
 
 /** The default destination CA as the model file it becomes; `_default` is no namespace (DNS-1123 has no `_`), so no route's. */
 export function defaultCaFile(pem: string | undefined): CertificateFile | undefined {
-  return pem === undefined ? undefined : certificateFile('destca', '_default', 'ca', pem);
+  return pem === undefined ? undefined : destinationCaFile('_default', 'ca', pem);
+}
+
+/** The file an edge or reencrypt route serves its own certificate from; undefined without one (the default certificate answers). */
+export function servingCertificate(route: AdmittedRoute): CertificateFile | undefined {
+  const tls = route.tls;
+  return tls && tls.certificate.trim() !== '' ? servingCertificateFile(servingPem(tls)) : undefined;
 }
 
 function wishes(file: MapFileName, prefixFile: MapFileName, host: string, path: string, value: string, exactOnly = false): MapWish[] {
@@ -97,7 +103,7 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   let destinationCa: { file: string; own: boolean } | undefined;
   if (tls?.termination === 'reencrypt') {
     const own = tls.destinationCACertificate.trim() !== '';
-    const file = own ? certificateFile('destca', route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`) : ctx.defaultCa;
+    const file = own ? destinationCaFile(route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`) : ctx.defaultCa;
     if (file) {
       certificates.push(file);
       destinationCa = { file: certificatePath(settings.certDir, file), own };
@@ -109,6 +115,7 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   const policy = tls?.insecureEdgeTerminationPolicy ?? '';
   const maps: MapWish[] = [];
   let serving: RouteContribution['serving'];
+  const servingFile = servingCertificate(route);
   switch (backend.termination) {
     case 'http':
       maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name, route.exactPath));
@@ -118,10 +125,9 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       maps.push(...wishes('os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', keyHost, route.path, backend.name, route.exactPath));
       if (policy === 'Allow') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, backend.name, route.exactPath));
       if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS, route.exactPath));
-      if (tls && tls.certificate.trim() !== '') {
-        const file = certificateFile('cert', route.namespace, route.name, servingPem(tls));
-        certificates.push(file);
-        serving = { file, sni: sniOf(route) };
+      if (servingFile) {
+        certificates.push(servingFile);
+        serving = { file: servingFile, sni: sniOf(route) };
       }
       break;
     case 'passthrough':

@@ -1,6 +1,8 @@
 import type { Rejection } from '../admission/rejection.ts';
 import type { ConfigModel } from '../config/model.ts';
 import type { RenderedFiles } from '../config/render.ts';
+import type { RuntimeCommand } from './commands.ts';
+import { lineNumbersAfter, loadedLineNumbers, type CrtLineNumbers } from './crt-line-numbers.ts';
 import { chargeReload, type BudgetState, type ReloadBudget } from './reload-budget.ts';
 import type { ReloadReason, ReloadReasonCode } from './reload-reasons.ts';
 
@@ -22,6 +24,12 @@ export interface AppliedState {
   readonly model: ConfigModel | undefined;
   /** The files on disk for `model`. */
   readonly files: RenderedFiles | undefined;
+  /**
+   * The numbers the worker gave its crt-list lines, once runtime commands
+   * added or deleted some; undefined while they are those of the file it
+   * loaded (see crtLineNumbers).
+   */
+  readonly crtLines: CrtLineNumbers | undefined;
   /** Certificate file names `model` refers to: a pruning must keep them (and the previous ones, for a rollback). */
   readonly certNames: ReadonlySet<string>;
   /** The last candidate `haproxy -c` refused: the same files are not tried again. */
@@ -46,6 +54,7 @@ export interface AppliedState {
 export const INITIAL_STATE: AppliedState = {
   model: undefined,
   files: undefined,
+  crtLines: undefined,
   certNames: new Set(),
   refused: undefined,
   outOfStep: undefined,
@@ -103,9 +112,27 @@ export function reloadStarted(state: AppliedState, now: number): AppliedState {
   return { ...state, lastReloadAt: now };
 }
 
-/** A freshly loaded worker holds the model on disk: nothing is out of step any more. */
+/**
+ * A freshly loaded worker holds the model on disk: nothing is out of step
+ * any more, and its crt-list lines are numbered as the file has them.
+ */
 export function workerLoaded(state: AppliedState): AppliedState {
-  return state.outOfStep === undefined ? state : { ...state, outOfStep: undefined };
+  return state.outOfStep === undefined && state.crtLines === undefined ? state : { ...state, outOfStep: undefined, crtLines: undefined };
+}
+
+/** The numbers of the worker's crt-list lines: see AppliedState.crtLines. */
+export function crtLineNumbers(state: AppliedState): CrtLineNumbers {
+  return state.crtLines ?? loadedLineNumbers(state.model?.crtList ?? []);
+}
+
+/**
+ * The worker ran `commands`, every one successfully, on the model the
+ * state holds (before the model they lead to is recorded): its crt-list
+ * lines are numbered as they left them.
+ */
+export function commandsRan(state: AppliedState, commands: readonly RuntimeCommand[]): AppliedState {
+  if (!commands.some((c) => c.kind === 'add-crt-list' || c.kind === 'del-crt-list')) return state;
+  return { ...state, crtLines: lineNumbersAfter(crtLineNumbers(state), commands) };
 }
 
 /** The worker was found not to match the applied model; `reason` says how. */

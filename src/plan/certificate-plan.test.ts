@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
-import { certificateFile, certificatePath } from '../config/certificates.ts';
+import { certificatePath, destinationCaFile, servingCertificateFile } from '../config/certificates.ts';
 import { checkServers } from '../config/check-servers.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { byName, compareText } from '../domain/compare.ts';
@@ -8,7 +8,7 @@ import { fitsCliBuffer } from './cli-requests.ts';
 import { setSslCertRequest } from './cli-requests.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { backend, server } from '../../test/support/models.ts';
-import { CRT_LIST_FILE } from '../config/crt-list.ts';
+import { CRT_LIST_FILE, crtListLine } from '../config/crt-list.ts';
 import { fitChecks } from './fit-checks.ts';
 import { planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
@@ -26,9 +26,9 @@ function servingFile(file: CertificateFile, route: string, more: Partial<CrtList
   return { file, entry: { certFile: certificatePath(s.certDir, file), sni: `${route}.example.com`, alpn: true, ...more } };
 }
 
-/** Named by route and content, as buildConfigModel names them (without a `:`, which `del ssl crt-list` cannot take). */
+/** Named by content, as buildConfigModel names them (without a `:`, which `del ssl crt-list` cannot take). */
 function serving(route: string, pem: string, more: Partial<CrtListEntry> = {}): Serving {
-  return servingFile(certificateFile('cert', 'ns', route, pem), route, more);
+  return servingFile(servingCertificateFile(pem), route, more);
 }
 
 /** A model as buildConfigModel would make it: certificates sorted by name, crt-list by SNI. */
@@ -51,25 +51,29 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
   };
 }
 
+const lineOf = (c: Serving): RuntimeCommand => ({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry: c.entry });
 const addOf = (c: Serving): RuntimeCommand[] => [
   { kind: 'new-ssl-cert', certFile: c.entry.certFile },
   { kind: 'set-ssl-cert', certFile: c.entry.certFile, pem: c.file.pem },
   { kind: 'commit-ssl-cert', certFile: c.entry.certFile },
-  { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry: c.entry },
+  lineOf(c),
 ];
-const removalOf = (c: Serving): RuntimeCommand[] => [
-  { kind: 'del-crt-list', crtList: CRT_LIST_FILE, certFile: c.entry.certFile },
-  { kind: 'del-ssl-cert', certFile: c.entry.certFile },
-];
+/** The deletion of a line, by the number the worker gave it (by default its place in the applied crt-list). */
+const lineGone = (c: Serving, line: number): RuntimeCommand => ({ kind: 'del-crt-list', crtList: CRT_LIST_FILE, entry: c.entry, line });
+const removalOf = (c: Serving, line: number): RuntimeCommand[] => [lineGone(c, line), { kind: 'del-ssl-cert', certFile: c.entry.certFile }];
 const reload = (...codes: ReloadReasonCode[]): UpdatePlan => ({ kind: 'reload', reasons: codes.map((code) => ({ code, backend: undefined })) });
 
 const a1 = serving('a', 'KEY-A\nCERT-A1\n');
 const a2 = serving('a', 'KEY-A\nCERT-A2\n');
 const b1 = serving('b', 'KEY-B\nCERT-B1\n');
+/** a1's certificate, served for another SNI too: one file on two lines. */
+const a1Other = { ...a1, entry: { ...a1.entry, sni: 'other.example.com' } };
+const a1Plain = { ...a1, entry: { ...a1.entry, alpn: false } };
 
 describe('planUpdate: route certificates', () => {
-  test('rotated certificates are content-addressed: the same route gets a new file', () => {
+  test('certificates are content-addressed: a rotation is a new file, the same certificate the same file', () => {
     expect(a1.entry.certFile).not.toBe(a2.entry.certFile);
+    expect(serving('x', 'KEY-A\nCERT-A1\n').entry.certFile).toBe(a1.entry.certFile);
   });
 
   test('a certificate whose file name has a colon goes live, but its line cannot be deleted: rotating or removing it reloads', () => {
@@ -82,26 +86,30 @@ describe('planUpdate: route certificates', () => {
 
   const cases: [string, ConfigModel, ConfigModel, UpdatePlan][] = [
     ['a certificate added for a new SNI', model([b1]), model([a1, b1]), { kind: 'runtime', commands: addOf(a1) }],
-    ['a certificate rotated: the new one is in before the old one leaves', model([a1, b1]), model([a2, b1]), { kind: 'runtime', commands: [...addOf(a2), ...removalOf(a1)] }],
-    ['a certificate removed', model([a1, b1]), model([b1]), { kind: 'runtime', commands: removalOf(a1) }],
+    ['a certificate rotated: the new one is in before the old one leaves', model([a1, b1]), model([a2, b1]), { kind: 'runtime', commands: [...addOf(a2), ...removalOf(a1, 1)] }],
+    ['a certificate removed', model([a1, b1]), model([b1]), { kind: 'runtime', commands: removalOf(a1, 1) }],
+    ['a certificate removed, by its line number', model([a1, b1]), model([a1]), { kind: 'runtime', commands: removalOf(b1, 2) }],
     [
       'several at once: every addition before any removal',
       model([a1]),
       model([a2, b1]),
-      { kind: 'runtime', commands: [...addOf(a2), ...addOf(b1), ...removalOf(a1)] },
+      { kind: 'runtime', commands: [...addOf(a2), ...addOf(b1), ...removalOf(a1, 1)] },
     ],
     ['the same certificates: nothing to do', model([a1, b1]), model([a1, b1]), { kind: 'none' }],
     [
-      'a certificate shared by two routes loses ALPN: its line would change in place',
+      'a certificate that becomes shared loses ALPN: the new line goes in before the old one leaves, the file stays',
       model([a1]),
-      model([{ ...a1, entry: { ...a1.entry, alpn: false } }]),
-      reload('crt-list-line-changed'),
+      model([a1Plain]),
+      { kind: 'runtime', commands: [lineOf(a1Plain), lineGone(a1, 1)] },
     ],
+    ['a certificate another SNI comes to share: a line, and no second load of the file', model([a1]), model([a1, a1Other]), { kind: 'runtime', commands: [lineOf(a1Other)] }],
+    ['one of two lines of a file leaves: that line, by its number, and the file stays', model([a1, a1Other, b1]), model([a1, b1]), { kind: 'runtime', commands: [lineGone(a1Other, 3)] }],
+    ['both lines of a file leave: then the file', model([a1, a1Other]), model([]), { kind: 'runtime', commands: [lineGone(a1, 1), ...removalOf(a1Other, 2)] }],
     [
-      'one certificate file on two lines: they could not be told apart',
-      model([a1]),
-      model([a1, { ...a1, entry: { ...a1.entry, sni: 'other.example.com' } }]),
-      reload('crt-list-line-changed'),
+      'a line moves to a new file while its old file keeps another line: only the new file is loaded',
+      model([a1, a1Other]),
+      model([a2, a1Other]),
+      { kind: 'runtime', commands: [...addOf(a2), lineGone(a1, 1)] },
     ],
     [
       'a certificate added for an SNI another line keeps serving: line order would decide',
@@ -110,17 +118,23 @@ describe('planUpdate: route certificates', () => {
       reload('crt-list-sni-shared'),
     ],
     // Destination CAs are loaded with the servers that use them (ca-file-plan.ts); a CA that changes under servers changes their backend.
-    ['a destination CA added', model([a1]), model([a1], { caFiles: [certificateFile('destca', 'ns', 'r', 'CA\n')] }), { kind: 'none' }],
+    ['a destination CA added', model([a1]), model([a1], { caFiles: [destinationCaFile('ns', 'r', 'CA\n')] }), { kind: 'none' }],
     [
       'a destination CA replaced',
-      model([a1], { caFiles: [certificateFile('destca', 'ns', 'r', 'CA1\n')] }),
-      model([a1], { caFiles: [certificateFile('destca', 'ns', 'r', 'CA2\n')] }),
+      model([a1], { caFiles: [destinationCaFile('ns', 'r', 'CA1\n')] }),
+      model([a1], { caFiles: [destinationCaFile('ns', 'r', 'CA2\n')] }),
       { kind: 'none' },
     ],
   ];
   for (const [name, applied, next, plan] of cases) {
     test(name, () => expect(planUpdate(applied, next)).toEqual(plan));
   }
+
+  test('a line is deleted by the number the worker gave it; one whose number is unknown reloads', () => {
+    const numbers = { lines: new Map([[crtListLine(a1.entry), 1], [crtListLine(a1Other.entry), 7]]), last: 9 };
+    expect(planUpdate(model([a1, a1Other]), model([a1]), numbers)).toEqual({ kind: 'runtime', commands: [lineGone(a1Other, 7)] });
+    expect(planUpdate(model([a1, b1]), model([a1]), numbers)).toEqual(reload('crt-list-line-undeletable'));
+  });
 
   test('certificates go first, then server changes, server deletions last', () => {
     const grown = { ...edge('b'), servers: [...edge('b').servers, { name: 's2', ip: '10.0.0.2', port: 8080, weight: 1 }] };
@@ -151,13 +165,13 @@ describe('planUpdate: route certificates', () => {
       return `${'x'.repeat(requestBytes - overhead - 1)}\n`;
     };
     const withPem = (pem: string) => {
-      const file = certificateFile('cert', 'ns', 'a', pem);
+      const file = servingCertificateFile(pem);
       return { file, entry: { ...a2.entry, certFile: certificatePath(s.certDir, file) } };
     };
     const fits = withPem(pemOfSize(s.bufSize - 1));
     const tooBig = withPem(pemOfSize(s.bufSize));
     expect(fitsCliBuffer(setSslCertRequest(fits.entry.certFile, fits.file.pem), s.bufSize)).toBe(true);
-    expect(planUpdate(model([a1]), model([fits]))).toEqual({ kind: 'runtime', commands: [...addOf(fits), ...removalOf(a1)] });
+    expect(planUpdate(model([a1]), model([fits]))).toEqual({ kind: 'runtime', commands: [...addOf(fits), ...removalOf(a1, 1)] });
     expect(planUpdate(model([a1]), model([tooBig]))).toEqual(reload('certificate-too-large'));
   });
 

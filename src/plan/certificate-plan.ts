@@ -3,7 +3,8 @@ import type { ConfigModel, CrtListEntry } from '../config/model.ts';
 import { fitsCliBuffer } from './cli-requests.ts';
 import { setSslCertRequest } from './cli-requests.ts';
 import type { CertificateCommand } from './commands.ts';
-import { CRT_LIST_FILE } from '../config/crt-list.ts';
+import { CRT_LIST_FILE, crtListLine } from '../config/crt-list.ts';
+import type { CrtLineNumbers } from './crt-line-numbers.ts';
 import type { ReloadReason, ReloadReasonCode } from './reload-reasons.ts';
 
 /** What it takes to move the TLS frontend's certificates from one model to the next. */
@@ -13,14 +14,19 @@ export interface CertificatePlan {
   reasons: ReloadReason[];
 }
 
-/** crt-list entries by certificate file, or undefined when a file is on several lines. */
-function byCertFile(entries: readonly CrtListEntry[]): Map<string, CrtListEntry> | undefined {
-  const files = new Map<string, CrtListEntry>();
-  for (const e of entries) {
-    if (files.has(e.certFile)) return undefined;
-    files.set(e.certFile, e);
-  }
-  return files;
+/** What the certificate planner needs to know of the running crt-list beyond the lines it diffs. */
+export interface RunningCrtList {
+  /** How many lines of the whole running crt-list name a certificate file. */
+  linesOf(certFile: string): number;
+  /** The number haproxy gave a running line (crt-line-numbers.ts). */
+  lineNumber(entry: CrtListEntry): number | undefined;
+}
+
+/** The running crt-list of `applied` as a whole, numbered by `numbers`. */
+export function runningCrtList(applied: ConfigModel, numbers: CrtLineNumbers): RunningCrtList {
+  const lines = new Map<string, number>();
+  for (const e of applied.crtList) lines.set(e.certFile, (lines.get(e.certFile) ?? 0) + 1);
+  return { linesOf: (certFile) => lines.get(certFile) ?? 0, lineNumber: (entry) => numbers.lines.get(crtListLine(entry)) };
 }
 
 function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
@@ -29,56 +35,65 @@ function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
     { kind: 'new-ssl-cert', certFile },
     { kind: 'set-ssl-cert', certFile, pem },
     { kind: 'commit-ssl-cert', certFile },
-    { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry },
   ];
 }
 
 /**
- * Diffs the crt-list by certificate file. Certificate files are named by
- * route and content (config/certificates.ts), so a new, rotated or removed
- * certificate is a file that appears or disappears: a line is added for each
- * new file, then the lines of the files that left are deleted. A rotation
- * thus adds the new certificate for the SNI before deleting the old one,
- * and haproxy swaps a crt-list line under a lock handshakes also take, so
- * every handshake gets the old certificate or the new one, never the
- * default (checked against haproxy 2.6 by the certificate contract).
- * The default certificate, when it changed, is replaced first.
- * Assumes `settings` are equal (otherwise the caller reloads anyway).
+ * Diffs the crt-list line by line. Certificate files are named by content
+ * (config/certificates.ts) and shared by every line that serves the same
+ * certificate: a file is created when its first line arrives and deleted
+ * when its last line leaves, and each line is added or deleted on its own
+ * (by its number, see crt-line-numbers.ts), so a route's new certificate
+ * or options change its line only. New lines go in before the lines they
+ * replace leave: a rotation adds the new certificate for the SNI before
+ * deleting the old one, and haproxy swaps a crt-list line under a lock
+ * handshakes also take, so every handshake gets the old certificate or the
+ * new one, never the default (checked against haproxy 2.6 by the
+ * certificate contract). The default certificate, when it changed, is
+ * replaced first. `applied.crtList` and `next.crtList` may be the lines of
+ * some SNIs only (the incremental planner's), with `running` telling about
+ * the rest. Assumes `settings` are equal (otherwise the caller reloads anyway).
  */
-export function planCertificates(applied: ConfigModel, next: ConfigModel): CertificatePlan {
+export function planCertificates(applied: ConfigModel, next: ConfigModel, running: RunningCrtList): CertificatePlan {
   const reasons: ReloadReason[] = [];
   const reason = (code: ReloadReasonCode) => reasons.push({ code, backend: undefined });
 
-  const before = byCertFile(applied.crtList);
-  const after = byCertFile(next.crtList);
-  if (!before || !after) {
-    reason('crt-list-line-changed');
-    return { commands: [], reasons };
-  }
-
+  const before = new Set(applied.crtList.map(crtListLine));
+  const after = new Set(next.crtList.map(crtListLine));
   const pems = new Map(next.certificates.map((c) => [certificatePath(next.settings.certDir, c), c.pem]));
   const linesPerSni = new Map<string, number>();
   for (const e of next.crtList) linesPerSni.set(e.sni, (linesPerSni.get(e.sni) ?? 0) + 1);
+  const uses = new Map<string, number>();
+  const usesOf = (certFile: string) => uses.get(certFile) ?? running.linesOf(certFile);
 
   const adds: CertificateCommand[] = [];
+  for (const entry of next.crtList) {
+    if (before.has(crtListLine(entry))) continue;
+    const file = entry.certFile;
+    if ((linesPerSni.get(entry.sni) ?? 0) > 1) reason('crt-list-sni-shared');
+    if (usesOf(file) === 0) {
+      const pem = pems.get(file);
+      if (pem === undefined) throw new Error(`config model: crt-list file ${file} is not among the model's certificates`);
+      if (!fitsCliBuffer(setSslCertRequest(file, pem), next.settings.bufSize)) reason('certificate-too-large');
+      adds.push(...addCommands(entry, pem));
+    }
+    adds.push({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry });
+    uses.set(file, usesOf(file) + 1);
+  }
   const removals: CertificateCommand[] = [];
-  for (const [file, entry] of after) {
-    const old = before.get(file);
-    if (old) {
-      if (!Bun.deepEquals(old, entry)) reason('crt-list-line-changed');
+  const left = new Set<string>();
+  for (const entry of applied.crtList) {
+    if (after.has(crtListLine(entry))) continue;
+    const line = running.lineNumber(entry);
+    if (entry.certFile.includes(':') || line === undefined) {
+      reason('crt-list-line-undeletable');
       continue;
     }
-    const pem = pems.get(file);
-    if (pem === undefined) throw new Error(`config model: crt-list file ${file} is not among the model's certificates`);
-    if ((linesPerSni.get(entry.sni) ?? 0) > 1) reason('crt-list-sni-shared');
-    if (!fitsCliBuffer(setSslCertRequest(file, pem), next.settings.bufSize)) reason('certificate-too-large');
-    adds.push(...addCommands(entry, pem));
+    removals.push({ kind: 'del-crt-list', crtList: CRT_LIST_FILE, entry, line });
+    uses.set(entry.certFile, usesOf(entry.certFile) - 1);
+    left.add(entry.certFile);
   }
-  for (const file of before.keys()) {
-    if (after.has(file)) continue;
-    if (file.includes(':')) reason('crt-list-line-undeletable');
-    removals.push({ kind: 'del-crt-list', crtList: CRT_LIST_FILE, certFile: file }, { kind: 'del-ssl-cert', certFile: file });
-  }
+  for (const certFile of left) if (usesOf(certFile) === 0) removals.push({ kind: 'del-ssl-cert', certFile });
 
   const rotation = defaultCertificateRotation(applied, next);
   if (rotation === 'too-large') reason('certificate-too-large');

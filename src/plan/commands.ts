@@ -51,8 +51,11 @@ export type CertificateCommand =
   | { kind: 'commit-ssl-cert'; certFile: string }
   /** Appends the entry's line to the crt-list: from then on its SNI is served with that certificate. */
   | { kind: 'add-crt-list'; crtList: string; entry: CrtListEntry }
-  /** Removes the certificate's line: its SNI falls back to the default certificate. */
-  | { kind: 'del-crt-list'; crtList: string; certFile: string }
+  /**
+   * Removes one line, by the number haproxy gave it (crt-line-numbers.ts): a
+   * file shared by several lines cannot be deleted by name alone.
+   */
+  | { kind: 'del-crt-list'; crtList: string; entry: CrtListEntry; line: number }
   /** Forgets a certificate no crt-list line uses any more. */
   | { kind: 'del-ssl-cert'; certFile: string };
 

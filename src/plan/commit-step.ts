@@ -1,7 +1,7 @@
 import type { CertificateFile, ConfigModel } from '../config/model.ts';
 import type { RenderedFiles, RenderModel } from '../config/render.ts';
 import type { RuntimeCommand } from './commands.ts';
-import type { AppliedState } from './applied-state.ts';
+import { crtLineNumbers, type AppliedState } from './applied-state.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { planUpdate, runtimeSubset } from './plan.ts';
 import { budgetWait, type ReloadBudget } from './reload-budget.ts';
@@ -97,7 +97,7 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   else if (state.outOfStep !== undefined) reasons = reason(state.outOfStep);
   else {
     // Fitted even when every change reloads, so the reasons name what changed rather than how check slots are numbered.
-    const update = planUpdate(state.model, fitted === model ? fitToRunning(state.model, model) : fitted);
+    const update = planUpdate(state.model, fitted === model ? fitToRunning(state.model, model) : fitted, crtLineNumbers(state));
     if (update.kind === 'none') return { kind: 'write', certificates, ...target };
     if (update.kind === 'runtime' && input.runtimeUpdates) return { kind: 'runtime', certificates, commands: update.commands, ...target };
     reasons = update.kind === 'runtime' ? reason('runtime-updates-disabled') : update.reasons;
@@ -125,6 +125,6 @@ function deferredSubset(state: AppliedState, input: CommitInput, fitted: ConfigM
   if (!state.model || !input.runtimeUpdates || !input.haproxy.running || state.outOfStep !== undefined) return undefined;
   const partial = runtimeSubset(state.model, fitted);
   if (partial === state.model) return undefined;
-  const update = planUpdate(state.model, partial);
+  const update = planUpdate(state.model, partial, crtLineNumbers(state));
   return update.kind === 'runtime' ? { files: render(partial), model: partial, commands: update.commands } : undefined;
 }

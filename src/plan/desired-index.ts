@@ -1,6 +1,7 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
 import { crtListEntry, modelFromContributions } from '../config/build-model.ts';
 import { freeSlots, profileOf, serverCheckKey, slotProfiles } from '../config/check-servers.ts';
+import { crtListLine } from '../config/crt-list.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
@@ -31,12 +32,6 @@ export function mapId(wish: Pick<MapWish, 'file' | 'key'>): string {
 export interface MapWinner {
   routeKey: string;
   wish: MapWish;
-}
-
-/** One route's desired crt-list line. */
-export interface DesiredCrtLine {
-  routeKey: string;
-  entry: CrtListEntry;
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
@@ -70,7 +65,7 @@ export class DesiredIndex {
   private readonly serviceOfSlice = new Map<string, string>();
   private readonly wishers = new Map<string, Set<string>>();
   private readonly servingBySni = new Map<string, Set<string>>();
-  private readonly servingByPem = new Map<string, Set<string>>();
+  private readonly servingByFile = new Map<string, Set<string>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
   private readonly checkUses = new Map<string, number>();
   private readonly checksPerProfile = new Map<string, number>();
@@ -136,14 +131,16 @@ export class DesiredIndex {
     return this.certificateUses.get(name)?.file;
   }
 
-  /** The crt-list lines wanted for an SNI. */
-  crtLines(sni: string): DesiredCrtLine[] {
-    const lines: DesiredCrtLine[] = [];
+  /** The crt-list lines wanted for an SNI: one per certificate and options, whatever the number of routes. */
+  crtLines(sni: string): CrtListEntry[] {
+    const lines = new Map<string, CrtListEntry>();
     for (const key of this.servingBySni.get(sni) ?? []) {
       const serving = this.contributions.get(key)?.serving;
-      if (serving) lines.push({ routeKey: key, entry: crtListEntry(serving, this.servingByPem.get(serving.file.pem)?.size === 1, this.ctx.settings) });
+      if (!serving) continue;
+      const entry = crtListEntry(serving, this.servingByFile.get(serving.file.name)?.size === 1, this.ctx.settings);
+      lines.set(crtListLine(entry), entry);
     }
-    return lines;
+    return [...lines.values()];
   }
 
   /** How many check servers a fresh load renders: one per endpoint and profile, and the free slots. */
@@ -236,18 +233,18 @@ export class DesiredIndex {
 
   /** A serving certificate comes or goes; whether its other users offer HTTP/2 may flip with it. */
   private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange): void {
-    const pem = serving.file.pem;
+    const file = serving.file.name;
     if (delta > 0) {
       addTo(this.servingBySni, serving.sni, key);
-      addTo(this.servingByPem, pem, key);
+      addTo(this.servingByFile, file, key);
     } else {
       removeFrom(this.servingBySni, serving.sni, key);
-      removeFrom(this.servingByPem, pem, key);
+      removeFrom(this.servingByFile, file, key);
     }
     change.snis.add(serving.sni);
     // Another user's line changes only when it becomes, or stops being, the certificate's only user: with a
     // wildcard certificate on thousands of routes, touching them all would make every change cost them all.
-    const users = this.servingByPem.get(pem);
+    const users = this.servingByFile.get(file);
     const flipped = users?.size === (delta > 0 ? 2 : 1);
     if (!users || !flipped) return;
     for (const other of users) {

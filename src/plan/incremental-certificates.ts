@@ -3,6 +3,9 @@ import type { DesiredChange, DesiredIndex } from './desired-index.ts';
 import type { RunningIndex, RunningPatch } from './running-index.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { certificatePath } from '../config/certificates.ts';
+import { crtListLine } from '../config/crt-list.ts';
+import type { RunningCrtList } from './certificate-plan.ts';
+import type { CrtLineNumbers } from './crt-line-numbers.ts';
 import type { BackendModel, CertificateFile, CrtListEntry } from '../config/model.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import { compareText } from '../domain/compare.ts';
@@ -13,20 +16,24 @@ import { compareText } from '../domain/compare.ts';
 export function crtChanges(running: RunningIndex, desired: DesiredIndex, change: DesiredChange): { before: CrtListEntry[]; after: CrtListEntry[] } {
   const snis = [...change.snis].sort(compareText);
   const before = snis.flatMap((sni) => running.crtLines(sni));
-  const after = snis.flatMap((sni) => desired.crtLines(sni).map((l) => l.entry));
+  const after = snis.flatMap((sni) => desired.crtLines(sni));
   after.sort(compareCrtListEntries);
   return { before, after };
 }
 
 /** The lines of `lines` that `others` does not have, in linear time: a wildcard certificate's SNIs can be thousands. */
 export function crtNotIn(lines: readonly CrtListEntry[], others: readonly CrtListEntry[]): CrtListEntry[] {
-  const key = ({ certFile, sni, alpn, ...rest }: CrtListEntry) => {
-    // A field added to CrtListEntry must join the key: this stops compiling until it does.
-    rest satisfies Record<string, never>;
-    return `${certFile}\n${sni}\n${alpn}`;
+  const kept = new Set(others.map(crtListLine));
+  return lines.filter((e) => !kept.has(crtListLine(e)));
+}
+
+/** The running crt-list as the incremental planner sees it: lines per file from the index, numbers looked up only when a line leaves. */
+export function indexedCrtList(running: RunningIndex, numbers: () => CrtLineNumbers): RunningCrtList {
+  let known: CrtLineNumbers | undefined;
+  return {
+    linesOf: (certFile) => running.crtLinesOf(certFile),
+    lineNumber: (entry) => (known ??= numbers()).lines.get(crtListLine(entry)),
   };
-  const kept = new Set(others.map(key));
-  return lines.filter((e) => !kept.has(key(e)));
 }
 
 /** The certificate files the new crt-list lines name. */

@@ -12,6 +12,7 @@ import { objectKey, type Route } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { DesiredIndex } from './desired-index.ts';
 import { fitToRunning } from './fit-to-running.ts';
+import { lineNumbersAfter, loadedLineNumbers } from './crt-line-numbers.ts';
 import { planIncremental } from './incremental-plan.ts';
 import { planUpdate } from './plan.ts';
 import { RunningIndex } from './running-index.ts';
@@ -128,6 +129,8 @@ function scenario(seed: number, steps: number): Tally {
       defaultDestinationCa: '-----DEFAULT CA-----',
     });
   let running = new RunningIndex(fullModel());
+  // The numbers of the worker's crt-list lines, as the committer keeps them: a load numbers them anew.
+  let numbers = loadedLineNumbers(running.model.crtList);
   const tally: Tally = { incremental: 0, full: 0, missed: [] };
   for (let step = 0; step < steps; step++) {
     const upserts: Route[] = [];
@@ -178,18 +181,20 @@ function scenario(seed: number, steps: number): Tally {
 
     const applied = running.model;
     const fitted = fitToRunning(applied, next);
-    const update = planUpdate(applied, fitted);
-    const plan = planIncremental(running, desired, change, next.settings, next.defaultCertificate);
+    const update = planUpdate(applied, fitted, numbers);
+    const plan = planIncremental(running, desired, change, next.settings, next.defaultCertificate, () => numbers);
     if (plan.kind === 'full') {
       tally.full++;
       if (update.kind === 'runtime') tally.missed.push(`${step}: ${plan.why}`);
       // What the commit does then: runtime when the full step can, else a reload onto the plain model.
       running = new RunningIndex(update.kind === 'reload' ? next : fitted);
+      numbers = update.kind === 'reload' ? loadedLineNumbers(next.crtList) : update.kind === 'runtime' ? lineNumbersAfter(numbers, update.commands) : numbers;
       continue;
     }
     tally.incremental++;
     expect({ step, update: update.kind }).toEqual({ step, update: plan.kind === 'runtime' ? 'runtime' : 'none' });
     if (plan.kind === 'runtime' && update.kind === 'runtime') expect({ step, commands: plan.commands }).toEqual({ step, commands: update.commands });
+    if (plan.kind === 'runtime') numbers = lineNumbersAfter(numbers, plan.commands);
     // `unchanged` means the running model already is what the full step fits.
     const before = running.model;
     const model = plan.kind === 'unchanged' ? running.model : running.apply(plan.patch);

@@ -5,7 +5,8 @@ import { planChecks } from './check-plan.ts';
 import type { MapCommand, RuntimeCommand } from './commands.ts';
 import type { DesiredChange, DesiredIndex } from './desired-index.ts';
 import { held } from './fit-to-running.ts';
-import { certificateChanges, crtCertificates, crtChanges, crtNotIn } from './incremental-certificates.ts';
+import type { CrtLineNumbers } from './crt-line-numbers.ts';
+import { certificateChanges, crtCertificates, crtChanges, crtNotIn, indexedCrtList } from './incremental-certificates.ts';
 import type { RunningIndex, RunningPatch } from './running-index.ts';
 import { checkKey, checksRun, profileOf, sameProfile, serverCheckKey, type CheckProfile, type TrackOf } from '../config/check-servers.ts';
 import type { BackendModel, CheckServerModel, ConfigModel } from '../config/model.ts';
@@ -46,7 +47,14 @@ const full = (why: string): IncrementalPlan => ({ kind: 'full', why });
  * names. Whenever a decision could come out differently from the full
  * step's, or ask for a reload, it hands over to the full step instead.
  */
-export function planIncremental(running: RunningIndex, desired: DesiredIndex, change: DesiredChange, settings: ConfigSettings, defaultCertificate: string): IncrementalPlan {
+export function planIncremental(
+  running: RunningIndex,
+  desired: DesiredIndex,
+  change: DesiredChange,
+  settings: ConfigSettings,
+  defaultCertificate: string,
+  crtLines: () => CrtLineNumbers,
+): IncrementalPlan {
   const applied = running.model;
   if (!Bun.deepEquals(applied.settings, settings)) return full('settings changed');
   if (applied.defaultCertificate !== defaultCertificate) return full('default certificate changed');
@@ -81,7 +89,11 @@ export function planIncremental(running: RunningIndex, desired: DesiredIndex, ch
 
   const maps = mapChanges(running, desired, change, fits);
   const crt = crtChanges(running, desired, change);
-  const certificatePlan = planCertificates(subModel(applied, { crtList: crt.before }), subModel(applied, { crtList: crt.after, certificates: crtCertificates(crt.after, desired, applied.settings) }));
+  const certificatePlan = planCertificates(
+    subModel(applied, { crtList: crt.before }),
+    subModel(applied, { crtList: crt.after, certificates: crtCertificates(crt.after, desired, applied.settings) }),
+    indexedCrtList(running, crtLines),
+  );
   if (certificatePlan.reasons.length > 0) return full(`certificates: ${certificatePlan.reasons[0]?.code}`);
 
   const assigned = new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name]));
@@ -92,7 +104,7 @@ export function planIncremental(running: RunningIndex, desired: DesiredIndex, ch
     holds: assigned.size > 0 || leftBehind,
     checks: checks.slots,
     maps: maps.patch,
-    crtRemoved: crtNotIn(crt.before, crt.after).map((e) => e.certFile),
+    crtRemoved: crtNotIn(crt.before, crt.after),
     crtAdded: crtNotIn(crt.after, crt.before),
     ...certificateChanges(running, desired, change, fits, applied.settings),
   };

@@ -1,4 +1,4 @@
-import type { AppliedState } from './applied-state.ts';
+import { crtLineNumbers, type AppliedState } from './applied-state.ts';
 import type { DesiredIndex } from './desired-index.ts';
 import type { DesiredStep } from './desired-state.ts';
 import { planIncremental, type IncrementalPlan } from './incremental-plan.ts';
@@ -32,7 +32,7 @@ export function planIncrementalCommit(state: AppliedState, step: DesiredStep, de
   if (state.outOfStep !== undefined) return { kind: 'full', why: `the worker is out of step (${state.outOfStep})` };
   if (state.heldSince !== undefined && input.now - state.heldSince >= input.commitIntervalMs) return { kind: 'full', why: 'routes ran on spares for --commit-interval' };
   if (step.settings === undefined) return { kind: 'full', why: 'what every route shares changed' };
-  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate);
+  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state));
 }
 
 /**

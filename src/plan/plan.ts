@@ -4,7 +4,8 @@ import { planChecks } from './check-plan.ts';
 import { fitChecks, unplacedKeys } from './fit-checks.ts';
 import { serverCheckKey, trackOf } from '../config/check-servers.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
-import { planCertificates } from './certificate-plan.ts';
+import { planCertificates, runningCrtList } from './certificate-plan.ts';
+import { loadedLineNumbers, type CrtLineNumbers } from './crt-line-numbers.ts';
 import { planMaps } from './map-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { backendReason, matchRuleReasons, type ReloadReason } from './reload-reasons.ts';
@@ -23,14 +24,16 @@ export type UpdatePlan =
  * inside an unchanged backend and route certificates served by SNI (added,
  * rotated, removed) go through the runtime API; anything else, or any such
  * change haproxy 2.6 cannot make live, reloads, and the plan says why.
+ * `crtLines` are the numbers the worker gave its crt-list lines; by default
+ * those of a worker that loaded `applied`.
  */
-export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan {
+export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: CrtLineNumbers = loadedLineNumbers(applied.crtList)): UpdatePlan {
   const reasons: ReloadReason[] = [];
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
   if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
   if (!Bun.deepEquals(applied.matchRules, next.matchRules)) reasons.push(...matchRuleReasons(applied.matchRules, next.matchRules));
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
-  const certificates = planCertificates(applied, next);
+  const certificates = planCertificates(applied, next, runningCrtList(applied, crtLines));
   reasons.push(...certificates.reasons);
   const caFiles = planCaFileLoads(applied, next);
   reasons.push(...caFiles.reasons);

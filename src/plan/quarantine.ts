@@ -1,10 +1,16 @@
 import type { Rejection } from '../admission/rejection.ts';
 import type { Route } from '../domain/route.ts';
-import { routeFileTag } from '../config/certificates.ts';
-import { refusedRoutes, routeTagOf, withoutPaths } from './refused-files.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
+import { certificateOwners, fileRoutes, refusedRoutes, routesByTag, withoutPaths } from './refused-files.ts';
 import type { QuarantineEntry } from './applied-state.ts';
 
 export type Quarantine = ReadonlyMap<string, QuarantineEntry>;
+
+/** The routes a commit read (admitted or not), and those of them it admitted: whose files a failure can name. */
+export interface Candidates {
+  routes: ReadonlyMap<string, Route>;
+  admitted: readonly AdmittedRoute[];
+}
 
 /** A certificate file that could not be written because of something about that file. */
 export interface UnwrittenFile {
@@ -41,23 +47,22 @@ export function applyQuarantine(quarantine: Quarantine, routes: ReadonlyMap<stri
 export function quarantineUnwritten(
   quarantine: Quarantine,
   unwritten: readonly UnwrittenFile[],
-  candidates: ReadonlyMap<string, Route>,
+  candidates: Candidates,
 ): { quarantine: Quarantine; added: string[]; unknown: UnwrittenFile[] } {
-  const byTag = new Map([...candidates.keys()].map((key) => [routeFileTag(key), key]));
+  const byTag = routesByTag(candidates.routes.keys());
+  const owners = certificateOwners(candidates.admitted);
   const next = new Map(quarantine);
   const added: string[] = [];
   const unknown: UnwrittenFile[] = [];
   for (const file of unwritten) {
-    const tag = routeTagOf(file.name);
-    const key = tag === undefined ? undefined : byTag.get(tag);
-    const route = key === undefined ? undefined : candidates.get(key);
-    if (key === undefined || !route) {
-      unknown.push(file);
-      continue;
+    const keys = fileRoutes(file.name, byTag, owners).filter((key) => candidates.routes.has(key));
+    if (keys.length === 0) unknown.push(file);
+    for (const key of keys) {
+      const route = candidates.routes.get(key) as Route;
+      if (next.has(key)) continue;
+      next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: `the route's certificate file could not be written (${file.code})` } });
+      added.push(key);
     }
-    if (next.has(key)) continue;
-    next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: `the route's certificate file could not be written (${file.code})` } });
-    added.push(key);
   }
   return { quarantine: added.length > 0 ? next : quarantine, added, unknown };
 }
@@ -68,15 +73,11 @@ export function quarantineUnwritten(
  * whether there is a new one, i.e. whether a check without them is worth
  * trying.
  */
-export function quarantineRefused(
-  quarantine: Quarantine,
-  output: readonly string[],
-  candidates: ReadonlyMap<string, Route>,
-): { quarantine: Quarantine; added: string[] } {
+export function quarantineRefused(quarantine: Quarantine, output: readonly string[], candidates: Candidates): { quarantine: Quarantine; added: string[] } {
   const next = new Map(quarantine);
   const added: string[] = [];
-  for (const [key, said] of refusedRoutes(output, candidates.keys())) {
-    const route = candidates.get(key);
+  for (const [key, said] of refusedRoutes(output, { routeKeys: candidates.routes.keys(), servingOwners: certificateOwners(candidates.admitted) })) {
+    const route = candidates.routes.get(key);
     if (!route || next.has(key)) continue;
     next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: withoutPaths(`haproxy refused the route's certificate or CA: ${said}`) } });
     added.push(key);

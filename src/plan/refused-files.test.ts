@@ -1,13 +1,15 @@
 import { describe, expect, test } from 'bun:test';
-import { certificateFile } from '../config/certificates.ts';
+import { destinationCaFile, servingCertificateFile } from '../config/certificates.ts';
 import { refusedRoutes, withoutPaths } from './refused-files.ts';
 
 const longName = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
-const shop = certificateFile('cert', 'team-a', 'shop.v2', 'PEM A\n').name;
-const api = certificateFile('destca', 'team-b', 'api', 'PEM B\n').name;
-const long = certificateFile('cert', 'n'.repeat(63), longName, 'PEM C\n').name;
-const defaultCa = certificateFile('destca', '_default', 'ca', 'PEM D\n').name;
+const shop = servingCertificateFile('PEM A\n').name;
+const api = destinationCaFile('team-b', 'api', 'PEM B\n').name;
+const long = destinationCaFile('n'.repeat(63), longName, 'PEM C\n').name;
+const defaultCa = destinationCaFile('_default', 'ca', 'PEM D\n').name;
 const KEYS = ['team-a/shop.v2', 'team-b/api', `${'n'.repeat(63)}/${longName}`];
+/** The candidate: KEYS, the first of which serves `shop` with another route. */
+const FILES = { routeKeys: KEYS, servingOwners: new Map([[shop, ['team-a/shop.v2', 'team-c/shop']]]) };
 
 describe('refusedRoutes', () => {
   test("names the routes whose certificate or CA haproxy could not load, with haproxy's words", () => {
@@ -18,9 +20,10 @@ describe('refusedRoutes', () => {
       `[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:150] : unable to load '/w/certs/${long}'.`,
       '[ALERT]    (1) : config : Error(s) found in configuration file : /w/generations/3/haproxy.config',
     ];
-    expect(refusedRoutes(output, KEYS)).toEqual(
+    expect(refusedRoutes(output, FILES)).toEqual(
       new Map([
         ['team-a/shop.v2', 'unable to load SSL certificate into SSL Context'],
+        ['team-c/shop', 'unable to load SSL certificate into SSL Context'],
         ['team-b/api', `unable to load /w/certs/${api}`],
         [KEYS[2]!, 'unable to load'],
       ]),
@@ -34,7 +37,7 @@ describe('refusedRoutes', () => {
       `[ALERT]    (1) : config : unable to load /w/certs/${defaultCa}`,
       `[ALERT]    (1) : config : unable to load /w/certs/${shop}`,
     ];
-    expect(refusedRoutes(output, ['team-b/api'])).toEqual(new Map());
+    expect(refusedRoutes(output, { routeKeys: ['team-b/api'], servingOwners: new Map() })).toEqual(new Map());
   });
 });
 

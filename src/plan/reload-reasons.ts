@@ -28,24 +28,16 @@ export type ReloadReasonCode =
   /** A backend's own lines (balance, mode, TLS to servers, check interval...) differ. */
   | 'backend-changed'
   /**
-   * A certificate file kept its name but not its crt-list line (its ALPN
-   * changes when the certificate becomes or stops being shared), or a file
-   * is on several lines: haproxy can only delete a line and add another,
-   * which would serve the default certificate in between, and tells the
-   * lines of one file apart only by line numbers, unknown for lines added
-   * live.
-   */
-  | 'crt-list-line-changed'
-  /**
    * A certificate would be added for an SNI another crt-list line serves
    * too: which one haproxy presents depends on line order, and a line added
    * live goes last, while a reload reads the lines in file order.
    */
   | 'crt-list-sni-shared'
   /**
-   * A crt-list line has to go whose certificate file name has a `:`:
-   * `del ssl crt-list` reads what follows the first `:` as a line number,
-   * so haproxy 2.6 cannot be told which line that is.
+   * A crt-list line has to go whose certificate file name has a `:`
+   * (`del ssl crt-list` reads what follows the first `:` as the line
+   * number, so haproxy 2.6 cannot be told which line that is), or whose
+   * number the router does not know.
    */
   | 'crt-list-line-undeletable'
   /** A certificate too large for haproxy's CLI buffer (tune.bufsize); a reload reads it from its file instead. */

@@ -3,6 +3,7 @@ import { backendFile } from '../config/config-files.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
+import { crtListLine } from '../config/crt-list.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
 
@@ -24,8 +25,8 @@ export interface RunningPatch {
   checks: CheckServerModel[];
   /** Per map file: key -> value, undefined to remove. */
   maps: Map<MapFileName, Map<string, string | undefined>>;
-  /** crt-list lines leaving (by certificate file) and arriving. */
-  crtRemoved: string[];
+  /** crt-list lines leaving and arriving. */
+  crtRemoved: CrtListEntry[];
   crtAdded: CrtListEntry[];
   /** Certificate files arriving, and leaving (by name). */
   certificatesAdded: CertificateFile[];
@@ -59,8 +60,8 @@ const byKey = (a: MapEntry, b: MapEntry) => compareText(a.key, b.key);
 /**
  * The model the worker runs, indexed for the incremental planner: which
  * backend each route runs on, the free spares, the check slots by endpoint
- * and how many backends use each, map values, crt-list lines by SNI,
- * certificates, and how many backends verify by each CA. Built once per
+ * and how many backends use each, map values, crt-list lines by SNI and
+ * how many name each certificate file, certificates, and how many backends verify by each CA. Built once per
  * load (in time proportional to the model) and then kept in step patch by
  * patch, each in time proportional to the patch.
  */
@@ -73,8 +74,10 @@ export class RunningIndex {
   private readonly freeSlotSet = new Set<number>();
   private readonly checkUses = new Map<string, CheckUse>();
   private readonly mapValues = new Map<MapFileName, Map<string, string>>();
-  private readonly crtByFile = new Map<string, CrtListEntry>();
+  /** crt-list lines by their text (crtListLine). */
+  private readonly crtByLine = new Map<string, CrtListEntry>();
   private readonly crtBySni = new Map<string, Set<string>>();
+  private readonly crtFileLines = new Map<string, number>();
   private readonly certificateNames = new Set<string>();
   private readonly caUses = new Map<string, number>();
   /** Backend names by the file they are rendered into, in name order (backends are never added or removed by a patch). */
@@ -93,7 +96,7 @@ export class RunningIndex {
     }
     model.checks.forEach((c, i) => this.indexSlot(c, i));
     for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapValues.set(file, new Map(entries.map((e) => [e.key, e.value])));
-    for (const e of model.crtList) this.indexCrt(e);
+    for (const e of model.crtList) this.indexCrt(e, +1);
     for (const c of model.certificates) this.certificateNames.add(c.name);
   }
 
@@ -142,7 +145,12 @@ export class RunningIndex {
 
   /** The crt-list lines for an SNI, in crt-list order. */
   crtLines(sni: string): CrtListEntry[] {
-    return [...(this.crtBySni.get(sni) ?? [])].map((f) => this.crtByFile.get(f) as CrtListEntry).sort(compareCrtListEntries);
+    return [...(this.crtBySni.get(sni) ?? [])].map((line) => this.crtByLine.get(line) as CrtListEntry).sort(compareCrtListEntries);
+  }
+
+  /** How many crt-list lines name a certificate file. */
+  crtLinesOf(certFile: string): number {
+    return this.crtFileLines.get(certFile) ?? 0;
   }
 
   /** The backends rendered into `file`, in name order. */
@@ -207,14 +215,9 @@ export class RunningIndex {
       }
       maps[file] = patchSorted(old.maps[file], removed, added, byKey);
     }
-    const crtRemoved = patch.crtRemoved.map((f) => this.crtByFile.get(f)).filter((e): e is CrtListEntry => e !== undefined);
-    for (const e of crtRemoved) {
-      this.crtByFile.delete(e.certFile);
-      const files = this.crtBySni.get(e.sni);
-      files?.delete(e.certFile);
-      if (files?.size === 0) this.crtBySni.delete(e.sni);
-    }
-    for (const e of patch.crtAdded) this.indexCrt(e);
+    const crtRemoved = patch.crtRemoved.filter((e) => this.crtByLine.has(crtListLine(e)));
+    for (const e of crtRemoved) this.indexCrt(e, -1);
+    for (const e of patch.crtAdded) this.indexCrt(e, +1);
     const gone = new Set(patch.certificatesRemoved);
     for (const name of gone) this.certificateNames.delete(name);
     for (const c of patch.certificatesAdded) this.certificateNames.add(c.name);
@@ -258,11 +261,21 @@ export class RunningIndex {
     }
   }
 
-  private indexCrt(e: CrtListEntry): void {
-    this.crtByFile.set(e.certFile, e);
-    const files = this.crtBySni.get(e.sni) ?? new Set<string>();
-    files.add(e.certFile);
-    this.crtBySni.set(e.sni, files);
+  private indexCrt(e: CrtListEntry, delta: 1 | -1): void {
+    const line = crtListLine(e);
+    const lines = this.crtBySni.get(e.sni) ?? new Set<string>();
+    const uses = (this.crtFileLines.get(e.certFile) ?? 0) + delta;
+    if (uses > 0) this.crtFileLines.set(e.certFile, uses);
+    else this.crtFileLines.delete(e.certFile);
+    if (delta > 0) {
+      this.crtByLine.set(line, e);
+      lines.add(line);
+      this.crtBySni.set(e.sni, lines);
+      return;
+    }
+    this.crtByLine.delete(line);
+    lines.delete(line);
+    if (lines.size === 0) this.crtBySni.delete(e.sni);
   }
 }
 

@@ -76,3 +76,23 @@ test('the manifest filter checks the syntax only', () => {
   for (const ip of ['127.0.0.1', '169.254.169.254', '::1', '10.0.0.1', 'FD00::1']) expect([ip, allow(ip, s)]).toEqual([ip, true]);
   for (const ip of ['127.1', '010.0.0.1', 'fe80::1%lo']) expect([ip, allow(ip, s)]).toEqual([ip, false]);
 });
+
+test("the API filter judges an address once for as long as the host's addresses stay the same snapshot", () => {
+  const { logger } = captureLogs();
+  const looked: string[] = [];
+  const counting = (addresses: string[]): HostAddresses => {
+    const set = new Set(addresses);
+    return { addresses: { has: (a: string) => (looked.push(a), set.has(a)) } as ReadonlySet<string>, ranges: [] };
+  };
+  let host = counting([]);
+  const allow = apiEndpointFilter({ policy: STRICT, host: () => host, logger });
+  for (let route = 0; route < 3; route++) {
+    expect(allow('10.0.0.1', slice(`s${route}`, []))).toBe(true);
+    expect(allow('10.0.0.2', slice(`s${route}`, []))).toBe(true);
+  }
+  expect(looked).toEqual(['10.0.0.1', '10.0.0.2']);
+  host = counting(['10.0.0.2']);
+  expect(allow('10.0.0.2', slice('s0', []))).toBe(false);
+  expect(allow('10.0.0.2', slice('s1', []))).toBe(false);
+  expect(looked).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.2']);
+});

@@ -44,9 +44,30 @@ export function loggingFilter(refusal: (ip: string) => string | undefined, logge
   };
 }
 
-/** The filter for endpoints from the API; the host's addresses are read at each call of `host` (see host-addresses.ts). */
+/** How many addresses' verdicts the API filter keeps; past it they are all worked out again. */
+const REMEMBERED_VERDICTS = 200_000;
+
+/**
+ * The filter for endpoints from the API; the host's addresses are read at
+ * each call of `host` (see host-addresses.ts). Routes share pods, so each
+ * address is judged once for as long as the host's addresses stay the same
+ * snapshot, not once per route that sends traffic to it: at 10,000 routes
+ * judging them again was the router's largest cost in building the model.
+ */
 export function apiEndpointFilter(opts: { policy: EndpointPolicy; host: () => HostAddresses; logger: Logger }): AddressFilter {
-  return loggingFilter((ip) => apiRefusal(ip, opts.host(), opts.policy), opts.logger);
+  let judgedFor: HostAddresses | undefined;
+  const verdicts = new Map<string, string | undefined>();
+  return loggingFilter((ip) => {
+    const host = opts.host();
+    if (host !== judgedFor || verdicts.size >= REMEMBERED_VERDICTS) {
+      judgedFor = host;
+      verdicts.clear();
+    }
+    if (verdicts.has(ip)) return verdicts.get(ip);
+    const verdict = apiRefusal(ip, host, opts.policy);
+    verdicts.set(ip, verdict);
+    return verdict;
+  }, opts.logger);
 }
 
 /** The filter for the manifest directory, written by the host's admin: any address haproxy reads as the router does. */

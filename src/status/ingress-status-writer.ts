@@ -33,6 +33,11 @@ const INGRESS = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses'
 export class IngressStatusWriter {
   /** Whether each Ingress has a route admitted, as of the last commit. */
   private readonly served = new Map<string, boolean>();
+  /** How many admitted routes each Ingress has, and the Ingress each admitted generated route counts for. */
+  private readonly admittedRoutes = new Map<string, number>();
+  private readonly countedFor = new Map<string, string>();
+  /** Whether a commit was seen: before it, no Ingress is known to be ours or not. */
+  private started = false;
   /** What we last wrote, to tell someone else's change of our entry from our own. */
   private readonly written = new Map<string, boolean>();
   private readonly contention: ContentionTracker;
@@ -54,32 +59,48 @@ export class IngressStatusWriter {
     this.queue = new WriteQueue((key) => this.write(key), (key) => this.served.has(key), (key) => `Ingress ${key}`, this.log);
   }
 
-  /** Records which Ingresses the commit served, and writes whatever changed. */
-  update(outcome: Pick<CommitOutcome, 'admitted'>): void {
-    const records = this.opts.records;
-    const admitted = new Set<string>();
-    for (const route of outcome.admitted.values()) {
-      const key = isIngressRouteName(route.name) ? records.ingressOfUid(route.uid) : undefined;
-      if (key !== undefined) admitted.add(key);
+  /**
+   * Records which Ingresses the commit served, and writes whatever changed.
+   * When the outcome names the routes whose verdict changed, only their
+   * Ingresses are looked at, so a commit costs what it changed; otherwise
+   * every Ingress the source knows.
+   */
+  update(outcome: Pick<CommitOutcome, 'admitted' | 'changed'>): void {
+    const { changed } = outcome;
+    if (changed === undefined) {
+      this.admittedRoutes.clear();
+      this.countedFor.clear();
     }
-    const known = new Set(records.ingressKeys());
-    for (const key of this.served.keys()) {
-      if (known.has(key)) continue;
-      this.served.delete(key);
-      this.written.delete(key);
-      this.queue.forget(key);
+    const touched = new Set<string>();
+    for (const key of changed ?? outcome.admitted.keys()) {
+      const before = this.countedFor.get(key);
+      if (before !== undefined) {
+        this.count(before, -1);
+        this.countedFor.delete(key);
+        touched.add(before);
+      }
+      const route = outcome.admitted.get(key);
+      const ingress = route && isIngressRouteName(route.name) ? this.opts.records.ingressOfUid(route.uid) : undefined;
+      if (ingress === undefined) continue;
+      this.count(ingress, +1);
+      this.countedFor.set(key, ingress);
+      touched.add(ingress);
     }
-    for (const key of known) {
-      const served = admitted.has(key);
-      if (this.served.get(key) === served) continue;
-      this.served.set(key, served);
-      this.queue.add(key);
+    this.started = true;
+    if (changed !== undefined) {
+      for (const key of touched) this.settle(key);
+      return;
     }
+    const known = new Set(this.opts.records.ingressKeys());
+    for (const key of this.served.keys()) if (!known.has(key)) this.forget(key);
+    for (const key of known) this.settle(key);
   }
 
-  /** An Ingress changed on the server (perhaps its status, by someone else): check our entry again. */
+  /** An Ingress changed on the server (perhaps its status, by someone else), came or went: check our entry again. */
   recheck(key: string): void {
-    if (this.served.has(key)) this.queue.add(key);
+    if (!this.started) return;
+    if (this.served.has(key) && this.opts.records.ingressRecord(key)) this.queue.add(key);
+    else this.settle(key);
   }
 
   idle(): Promise<void> {
@@ -88,6 +109,30 @@ export class IngressStatusWriter {
 
   stop(): void {
     this.queue.stop();
+  }
+
+  private count(ingress: string, delta: 1 | -1): void {
+    const n = (this.admittedRoutes.get(ingress) ?? 0) + delta;
+    if (n > 0) this.admittedRoutes.set(ingress, n);
+    else this.admittedRoutes.delete(ingress);
+  }
+
+  /** The Ingress's entry follows whether any of its routes is admitted; an Ingress that is gone is forgotten. */
+  private settle(key: string): void {
+    if (!this.opts.records.ingressRecord(key)) {
+      this.forget(key);
+      return;
+    }
+    const served = this.admittedRoutes.has(key);
+    if (this.served.get(key) === served) return;
+    this.served.set(key, served);
+    this.queue.add(key);
+  }
+
+  private forget(key: string): void {
+    this.served.delete(key);
+    this.written.delete(key);
+    this.queue.forget(key);
   }
 
   private contended(key: string, current: readonly LoadBalancerIngress[], served: boolean): boolean {

@@ -220,14 +220,32 @@ describe('endpoint changes go through the runtime API', () => {
 
   test('after a series of runtime changes, haproxy restarted from disk holds exactly what the worker held', async () => {
     const ca = makeCA('disk-ca');
-    const cert = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    // One certificate for several routes: one file on several crt-list lines, loaded ones and ones added live.
+    const cert = makeLeaf(ca, { dnsNames: ['e.example.com', 'e2.example.com', 'e3.example.com', 'f1.example.com', 'f2.example.com'] });
+    const other = makeLeaf(ca, { dnsNames: ['e2.example.com'] });
+    const edge = (name: string, c = cert) => routeJson({ name, host: `${name}.example.com`, service: 'r', tls: { termination: 'edge', certificate: c.cert, key: c.key } });
     const eps = (r: number[], s: number[]) => `${sliceYaml({ service: 'r', ports: r })}---\n${sliceYaml({ service: 's', ports: s })}`;
-    t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 's.yaml': routeYaml({ name: 's', host: 's.example.com' }), 'eps.yaml': eps([a.port], [b.port]) } });
+    t = await startTestRouter({
+      manifests: {
+        'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }),
+        's.yaml': routeYaml({ name: 's', host: 's.example.com' }),
+        'f1.json': edge('f1'),
+        'f2.json': edge('f2'),
+        'eps.yaml': eps([a.port], [b.port]),
+      },
+    });
     const changes: [string, string | undefined][] = [
       ['eps.yaml', eps([a.port, b.port], [b.port])],
       ['u.yaml', routeYaml({ name: 'u', host: 'u.example.com', service: 's' })],
       ['s.yaml', routeYaml({ name: 's', host: 's.example.com', path: '/api' })],
-      ['e.json', routeJson({ name: 'e', host: 'e.example.com', service: 'r', tls: { termination: 'edge', certificate: cert.cert, key: cert.key } })],
+      ['e.json', edge('e')],
+      ['e2.json', edge('e2')],
+      ['e3.json', edge('e3')],
+      // A loaded line of a file on several lines, then one added live, each deleted by its number.
+      ['f1.json', undefined],
+      ['e.json', undefined],
+      // A rotation moves its route's line to the new certificate's file; the shared file keeps the other lines.
+      ['e2.json', edge('e2', other)],
       ['u.yaml', undefined],
       ['eps.yaml', eps([b.port], [a.port, b.port])],
     ];
@@ -244,11 +262,25 @@ describe('endpoint changes go through the runtime API', () => {
         // `show map` lines are `<pointer> <key> <value>`; the pointer differs between processes.
         for (const line of (await socketCommand(socket, `show map ${map}`)).split('\n')) if (line.trim() !== '') maps.push(`${map} ${line.split(' ').slice(1).join(' ')}`);
       }
+      // Lines added live come last in the worker's list, a restarted one reads them in file order: the order of lines for different SNIs decides nothing.
       const crtList = (await socketCommand(socket, 'show ssl crt-list cert_config.map')).split('\n').filter((l) => l.trim() !== '');
-      return { servers: servers.sort(), maps: maps.sort(), crtList };
+      const served: Record<string, string | undefined> = {};
+      for (const host of ['e.example.com', 'e2.example.com', 'e3.example.com', 'f1.example.com', 'f2.example.com']) served[host] = (await tlsGet(t!.httpsPort, { servername: host, host })).peerSAN;
+      return { servers: servers.sort(), maps: maps.sort(), crtList: crtList.sort(), served };
     };
     const live = await snapshot();
-    expect(live.maps).toContainEqual('os_edge_reencrypt_be_prefix.map e.example.com/ be_edge_http:_spare:1');
+    // Routes added live run on spares.
+    expect(live.maps.filter((m) => m.startsWith('os_edge_reencrypt_be_prefix.map e3.example.com/ be_edge_http:_spare:'))).toHaveLength(1);
+    expect(live.served).toEqual({
+      'e.example.com': expect.stringContaining('router-default'),
+      'e2.example.com': 'DNS:e2.example.com',
+      'e3.example.com': expect.stringContaining('DNS:e3.example.com'),
+      'f1.example.com': expect.stringContaining('router-default'),
+      'f2.example.com': expect.stringContaining('DNS:f2.example.com'),
+    });
+    // One file serves e3 and f2; e2's new certificate has its own.
+    const files = live.crtList.filter((l) => !l.startsWith('#')).map((l) => l.split(' ')[0]);
+    expect(new Set(files).size).toBe(2);
     // The restarted worker's health checks are set by the commit that follows its start.
     const ready = t.router.supervisor.nextReady().then(() => t?.router.nextCommit());
     process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');

@@ -60,7 +60,10 @@ describe('commandRequest', () => {
       { kind: 'add-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: '*.example.com', alpn: false } },
       { line: 'add ssl crt-list cert_config.map', payload: [`${file} *.example.com`] },
     ],
-    [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, { line: `del ssl crt-list cert_config.map ${file}` }],
+    [
+      { kind: 'del-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: 'a.example.com', alpn: false }, line: 7 },
+      { line: `del ssl crt-list cert_config.map ${file}:7` },
+    ],
     [{ kind: 'del-ssl-cert', certFile: file }, { line: `del ssl cert ${file}` }],
   ];
   for (const [command, request] of certificateCases) {
@@ -98,8 +101,10 @@ describe('commandRequest', () => {
     ['a space in an address', { kind: 'set-addr', backend: 'b', server: 's', ip: '10.0.0.1 port 1', port: 80 }],
     ['a space in a certificate file', { kind: 'new-ssl-cert', certFile: '/c/a b.pem' }],
     ['a semicolon in a certificate file', { kind: 'del-ssl-cert', certFile: '/c/a.pem;shutdown sessions server b/s' }],
-    ['a colon in a certificate file to delete from a crt-list', { kind: 'del-crt-list', crtList: 'l', certFile: '/c/cert-ns:a.pem' }],
-    ['a space in a crt-list name', { kind: 'del-crt-list', crtList: 'a b', certFile: '/c/a.pem' }],
+    ['a colon in a certificate file to delete from a crt-list', { kind: 'del-crt-list', crtList: 'l', entry: { certFile: '/c/cert-ns:a.pem', sni: 'a', alpn: false }, line: 1 }],
+    ['a space in a crt-list name', { kind: 'del-crt-list', crtList: 'a b', entry: { certFile: '/c/a.pem', sni: 'a', alpn: false }, line: 1 }],
+    ['a crt-list line number 0', { kind: 'del-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a', alpn: false }, line: 0 }],
+    ['a fractional crt-list line number', { kind: 'del-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a', alpn: false }, line: 1.5 }],
     ['a space in an SNI', { kind: 'add-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a.example.com b.example.com', alpn: false } }],
     ['a newline in an SNI', { kind: 'add-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a.example.com\n', alpn: false } }],
   ];
@@ -186,8 +191,8 @@ describe('classifyReply for certificate commands (haproxy 2.6.12 texts)', () => 
     [{ kind: 'commit-ssl-ca-file', caFile: file }, `No ongoing transaction! !\nCan't commit ${file}!`, 'failed'],
     [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Inserting certificate '${file}' in crt-list 'cert_config.map'.\nSuccess!`, 'ok'],
     [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Can't edit the crt-list: certificate '${file}' is empty!`, 'failed'],
-    [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, `Entry '${file}' deleted in crtlist 'cert_config.map'!`, 'ok'],
-    [{ kind: 'del-crt-list', crtList: 'cert_config.map', certFile: file }, `Can't delete the entry: certificate '${file}' can't be found in crt-list 'cert_config.map'!`, 'failed'],
+    [{ kind: 'del-crt-list', crtList: 'cert_config.map', entry, line: 3 }, `Entry '${file}' deleted in crtlist 'cert_config.map'!`, 'ok'],
+    [{ kind: 'del-crt-list', crtList: 'cert_config.map', entry, line: 3 }, `Can't delete the entry: certificate '${file}' can't be found in crt-list 'cert_config.map'!`, 'failed'],
     [{ kind: 'del-ssl-cert', certFile: file }, `Certificate '${file}' deleted!`, 'ok'],
     [{ kind: 'del-ssl-cert', certFile: file }, `Can't remove the certificate: certificate '${file}' in use, can't be deleted!`, 'failed'],
     [{ kind: 'del-ssl-cert', certFile: file }, `Certificate '${other}' deleted!`, 'failed'],

@@ -70,10 +70,11 @@ function port(value: number): string {
   return String(value);
 }
 
-/** `del ssl crt-list` takes what follows the first `:` of the file name as a line number. */
-function crtListCertFile(certFile: string): string {
+/** `del ssl crt-list` takes what follows the first `:` of the file name as the line number. */
+function crtListLineRef(certFile: string, line: number): string {
   if (certFile.includes(':')) throw new Error(`runtime command: certificate file ${JSON.stringify(certFile)} has a ':', which del ssl crt-list reads as a line number`);
-  return arg(certFile, 'certificate file');
+  if (!Number.isInteger(line) || line < 1) throw new Error(`runtime command: crt-list line number ${line} is not a positive integer`);
+  return `${arg(certFile, 'certificate file')}:${line}`;
 }
 
 function crtListEntryLine(entry: CrtListEntry): string {
@@ -129,7 +130,7 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
     case 'add-crt-list':
       return { line: `add ssl crt-list ${arg(c.crtList, 'crt-list')}`, payload: [crtListEntryLine(c.entry)] };
     case 'del-crt-list':
-      return { line: `del ssl crt-list ${arg(c.crtList, 'crt-list')} ${crtListCertFile(c.certFile)}` };
+      return { line: `del ssl crt-list ${arg(c.crtList, 'crt-list')} ${crtListLineRef(c.entry.certFile, c.line)}` };
     case 'del-ssl-cert':
       return { line: `del ssl cert ${arg(c.certFile, 'certificate file')}` };
     case 'add-map':
@@ -196,7 +197,7 @@ export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
     case 'add-crt-list':
       return reply === `Inserting certificate '${c.entry.certFile}' in crt-list '${c.crtList}'.\nSuccess!` ? 'ok' : 'failed';
     case 'del-crt-list':
-      return reply === `Entry '${c.certFile}' deleted in crtlist '${c.crtList}'!` ? 'ok' : 'failed';
+      return reply === `Entry '${c.entry.certFile}' deleted in crtlist '${c.crtList}'!` ? 'ok' : 'failed';
     case 'del-ssl-cert':
       return reply === `Certificate '${c.certFile}' deleted!` ? 'ok' : 'failed';
     default:

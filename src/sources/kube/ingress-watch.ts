@@ -31,7 +31,7 @@ export interface IngressWatchOptions {
   inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void): Informer;
   /** Route keys whose generated route may have changed. */
   onRoutesChanged(keys: readonly string[]): void;
-  /** An Ingress object changed on the server, status included (the status writer rechecks it). */
+  /** An Ingress object changed on the server, status included, or was deleted (the status writer rechecks it). */
   onIngressChanged?: (key: string) => void;
 }
 
@@ -129,6 +129,7 @@ export class IngressWatch {
       this.records.delete(key);
       if (this.byUid.get(uid) === key) this.byUid.delete(uid);
       this.change(obj, undefined, () => this.translator.setIngress(key, undefined));
+      if (this.ready) this.opts.onIngressChanged?.(key);
       return;
     }
     this.records.set(key, { raw: obj as IngressRecord['raw'] });

@@ -11,6 +11,7 @@ import { CRT_LIST_FILE } from '../../../src/config/crt-list.ts';
 import { byName, compareText } from '../../../src/domain/compare.ts';
 import { backendName } from '../../../src/domain/names.ts';
 import { planUpdate } from '../../../src/plan/plan.ts';
+import { lineNumbersAfter, loadedLineNumbers, type CrtLineNumbers } from '../../../src/plan/crt-line-numbers.ts';
 import { createRuntimeClient, type ApplyResult, type RuntimeClient } from '../../../src/haproxy/runtime-api/runtime-client.ts';
 import { makeCA, makeLeaf, type Issued } from '../certs.ts';
 import { route, routeTls } from '../fixtures.ts';
@@ -20,11 +21,16 @@ import { fingerprintOf, servedCertificate, type Served } from './tls-handshake.t
 /** The route whose certificate comes and goes, and one whose certificate stays throughout. */
 const HOST = 'secure.example.com';
 const STEADY_HOST = 'steady.example.com';
+/** Hosts served by one certificate file, several lines of the crt-list: loaded on the first two. */
+const SHARED_A = 'a.shared.example.com';
+const SHARED_B = 'b.shared.example.com';
+const SHARED_C = 'c.shared.example.com';
+const SHARED_HOSTS = [SHARED_A, SHARED_B, SHARED_C];
 /** The CN of the default certificate the targets serve (see haproxy-target.ts). */
 const DEFAULT_CN = 'localhost';
 
 /** What a served certificate is, in the words of the assertions. */
-type Seen = 'v1' | 'v2' | 'steady' | 'default' | `other: ${string}`;
+type Seen = 'v1' | 'v2' | 'steady' | 'shared' | 'default' | `other: ${string}`;
 
 /**
  * The certificate behaviour the router relies on, run against every
@@ -39,7 +45,9 @@ export function certificateContract(name: string, kind: TargetKind): void {
     let client: RuntimeClient;
     let applied: ConfigModel;
     let loadedPid: number;
-    let certs: { v1: Issued; v2: Issued; steady: Issued };
+    let certs: { v1: Issued; v2: Issued; steady: Issued; shared: Issued };
+    /** The numbers the worker gave its crt-list lines, as the router keeps them. */
+    let numbers: CrtLineNumbers;
 
     /** A route certificate file and its crt-list line, named without a `:`, which `del ssl crt-list` cannot take (the colon scenario below). */
     function serving(label: string, host: string, c: Issued): { file: CertificateFile; entry: CrtListEntry } {
@@ -47,24 +55,35 @@ export function certificateContract(name: string, kind: TargetKind): void {
       return { file, entry: { certFile: certificatePath(target.settings.certDir, file), sni: host, alpn: target.settings.tls.http2 } };
     }
 
-    /** The two edge routes, `secure` serving `version` of its certificate (or none, the default one). */
-    function modelOf(version: 'v1' | 'v2' | undefined): ConfigModel {
+    /** The edge routes, `secure` serving `version` of its certificate (or none, the default one), and the `shared` hosts one certificate. */
+    function modelOf(version: 'v1' | 'v2' | undefined, shared = SHARED_HOSTS.slice(0, 2)): ConfigModel {
       const routes = [route({ name: 'secure', host: HOST, tls: routeTls('edge') }), route({ name: 'steady', host: STEADY_HOST, tls: routeTls('edge') })];
       const base = buildConfigModel({ routes, slices: [], settings: target.settings, allowAddress: () => true, defaultCertificate: target.defaultCertificate });
-      const served = [serving('steady', STEADY_HOST, certs.steady), ...(version ? [serving(version, HOST, certs[version])] : [])];
+      const served = [
+        serving('steady', STEADY_HOST, certs.steady),
+        ...shared.map((host) => serving('shared', host, certs.shared)),
+        ...(version ? [serving(version, HOST, certs[version])] : []),
+      ];
       return {
         ...base,
         crtList: served.map((s) => s.entry).sort((a, b) => compareText(a.sni, b.sni)),
-        certificates: served.map((s) => s.file).sort(byName),
+        certificates: [...new Map(served.map((s) => [s.file.name, s.file])).values()].sort(byName),
       };
+    }
+
+    /** Applies commands as the router does, keeping the crt-list's line numbers when they all succeed. */
+    async function apply(commands: RuntimeCommand[]): Promise<ApplyResult> {
+      const result = await client.apply(commands);
+      if (result.failed.length === 0) numbers = lineNumbersAfter(numbers, commands);
+      return result;
     }
 
     const entryOf = (model: ConfigModel, host = HOST): CrtListEntry | undefined => model.crtList.find((e) => e.sni === host);
 
     /** Plans the move to `version`, which must need no reload. */
-    function planTo(version: 'v1' | 'v2' | undefined): { next: ConfigModel; commands: RuntimeCommand[] } {
-      const next = modelOf(version);
-      const plan = planUpdate(applied, next);
+    function planTo(version: 'v1' | 'v2' | undefined, shared?: string[]): { next: ConfigModel; commands: RuntimeCommand[] } {
+      const next = modelOf(version, shared);
+      const plan = planUpdate(applied, next, numbers);
       if (plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(plan)}`);
       return { next, commands: plan.commands };
     }
@@ -76,6 +95,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
         ['v1', fingerprintOf(certs.v1.cert)],
         ['v2', fingerprintOf(certs.v2.cert)],
         ['steady', fingerprintOf(certs.steady.cert)],
+        ['shared', fingerprintOf(certs.shared.cert)],
       ];
       const match = known.find(([, fp]) => fp === served.fingerprint256);
       if (match) return match[0];
@@ -102,10 +122,12 @@ export function certificateContract(name: string, kind: TargetKind): void {
         v1: makeLeaf(ca, { dnsNames: [HOST] }),
         v2: makeLeaf(ca, { dnsNames: [HOST] }),
         steady: makeLeaf(ca, { dnsNames: [STEADY_HOST] }),
+        shared: makeLeaf(ca, { dnsNames: SHARED_HOSTS }),
       };
       target = await kind.start();
       applied = modelOf(undefined);
       await target.load(applied);
+      numbers = loadedLineNumbers(applied.crtList);
       client = createRuntimeClient(target.settings.adminSocketPath, { bufSize: target.settings.bufSize });
       loadedPid = await target.workerPid();
     });
@@ -115,15 +137,14 @@ export function certificateContract(name: string, kind: TargetKind): void {
     });
 
     test('the loaded crt-list is known to the runtime API by the name the planner uses', async () => {
-      const steady = entryOf(applied, STEADY_HOST);
-      expect(await crtList()).toEqual([{ certFile: steady?.certFile ?? '', sni: STEADY_HOST }]);
+      expect(await crtList()).toEqual(applied.crtList.map((e) => ({ certFile: e.certFile, sni: e.sni })));
     });
 
     test('a certificate for a new SNI is added and served', async () => {
       if (kind.dataPlane) expect(await seen()).toBe('default');
       const { next, commands } = planTo('v1');
       const file = entryOf(next)?.certFile ?? '';
-      const result = await client.apply(commands);
+      const result = await apply(commands);
       expect(replies(result)).toEqual([
         ['new-ssl-cert', 'ok', `New empty certificate store '${file}'!`],
         ['set-ssl-cert', 'ok', `Transaction created for certificate ${file}!`],
@@ -144,7 +165,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
       const during: Seen[] = [];
       const results: ApplyResult[] = [];
       for (const c of commands) {
-        results.push(await client.apply([c]));
+        results.push(await apply([c]));
         if (kind.dataPlane) during.push(await seen());
       }
       expect(results.flatMap(replies)).toEqual([
@@ -173,7 +194,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
         : Promise.resolve();
       for (const version of ['v1', 'v2', 'v1', 'v2', 'v1', 'v2', 'v1', 'v2'] as const) {
         const { next, commands } = planTo(version);
-        const result = await client.apply(commands);
+        const result = await apply(commands);
         expect(result.failed).toEqual([]);
         applied = next;
       }
@@ -186,13 +207,13 @@ export function certificateContract(name: string, kind: TargetKind): void {
     test('a removed certificate leaves its SNI to the default certificate', async () => {
       const file = entryOf(applied)?.certFile ?? '';
       const { next, commands } = planTo(undefined);
-      const result = await client.apply(commands);
+      const result = await apply(commands);
       expect(replies(result)).toEqual([
         ['del-crt-list', 'ok', `Entry '${file}' deleted in crtlist '${CRT_LIST_FILE}'!`],
         ['del-ssl-cert', 'ok', `Certificate '${file}' deleted!`],
       ]);
       applied = next;
-      expect((await crtList()).map((l) => l.sni)).toEqual([STEADY_HOST]);
+      expect((await crtList()).map((l) => l.sni)).not.toContain(HOST);
       if (kind.dataPlane) {
         expect(await seen()).toBe('default');
         expect(await seen(STEADY_HOST)).toBe('steady');
@@ -202,7 +223,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
     test('a new default certificate replaces the old one in both TLS frontends, under its name', async () => {
       if (kind.dataPlane) expect(await seen('unknown.example.com')).toBe('default');
       const next = { ...applied, defaultCertificate: servingPem({ certificate: certs.v2.chain, key: certs.v2.key, caCertificate: '' }) };
-      const plan = planUpdate(applied, next);
+      const plan = planUpdate(applied, next, numbers);
       if (plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(plan)}`);
       const result = await client.apply(plan.commands);
       expect(replies(result)).toEqual([
@@ -214,7 +235,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
         expect(await seen('unknown.example.com')).toBe('v2');
         expect(await seen(STEADY_HOST)).toBe('steady');
       }
-      const back = planUpdate(next, applied);
+      const back = planUpdate(next, applied, numbers);
       if (back.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(back)}`);
       expect((await client.apply(back.commands)).failed).toEqual([]);
       if (kind.dataPlane) expect(await seen('unknown.example.com')).toBe('default');
@@ -280,7 +301,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
         { kind: 'commit-ssl-cert', certFile: file },
         { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry: { certFile: file, sni: 'broken.example.com', alpn: false } },
         { kind: 'del-ssl-cert', certFile: steady },
-        { kind: 'del-crt-list', crtList: 'missing.map', certFile: steady },
+        { kind: 'del-crt-list', crtList: 'missing.map', entry: entryOf(applied, STEADY_HOST) as CrtListEntry, line: 1 },
         { kind: 'del-ssl-cert', certFile: file },
       ]);
       expect(replies(result)).toEqual([
@@ -301,7 +322,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
       const file = join(target.settings.certDir, name);
       const pem = servingPem({ certificate: certs.v1.chain, key: certs.v1.key, caCertificate: '' });
       const entry = { certFile: file, sni: 'colon.example.com', alpn: false };
-      const added = await client.apply([
+      const added = await apply([
         { kind: 'new-ssl-cert', certFile: file },
         { kind: 'set-ssl-cert', certFile: file, pem },
         { kind: 'commit-ssl-cert', certFile: file },
@@ -315,6 +336,40 @@ export function certificateContract(name: string, kind: TargetKind): void {
       ]);
       const withColon = { ...applied, crtList: [...applied.crtList, entry], certificates: [...applied.certificates, { name, pem }] };
       expect(planUpdate(withColon, applied)).toEqual({ kind: 'reload', reasons: [{ code: 'crt-list-line-undeletable', backend: undefined }] });
+    });
+
+    test('a certificate shared by several lines: each line comes and goes by its number, the file with the first and the last', async () => {
+      const file = entryOf(applied, SHARED_A)?.certFile ?? '';
+      const sharedLines = async () => (await crtList()).filter((l) => l.certFile === file).map((l) => l.sni);
+      expect(await sharedLines()).toEqual(SHARED_HOSTS.slice(0, 2));
+
+      // A loaded line of a file on two lines goes, and a line of that file is added beside it.
+      let { next, commands } = planTo(undefined, SHARED_HOSTS.slice(1));
+      expect(replies(await apply(commands))).toEqual([
+        ['add-crt-list', 'ok', `Inserting certificate '${file}' in crt-list '${CRT_LIST_FILE}'.\nSuccess!`],
+        ['del-crt-list', 'ok', `Entry '${file}' deleted in crtlist '${CRT_LIST_FILE}'!`],
+      ]);
+      applied = next;
+      expect(await sharedLines()).toEqual(SHARED_HOSTS.slice(1));
+      if (kind.dataPlane) expect([await seen(SHARED_A), await seen(SHARED_B), await seen(SHARED_C)]).toEqual(['default', 'shared', 'shared']);
+
+      // The loaded line and the one added live both go, then the file.
+      ({ next, commands } = planTo(undefined, []));
+      expect(replies(await apply(commands))).toEqual([
+        ['del-crt-list', 'ok', `Entry '${file}' deleted in crtlist '${CRT_LIST_FILE}'!`],
+        ['del-crt-list', 'ok', `Entry '${file}' deleted in crtlist '${CRT_LIST_FILE}'!`],
+        ['del-ssl-cert', 'ok', `Certificate '${file}' deleted!`],
+      ]);
+      applied = next;
+      expect(await sharedLines()).toEqual([]);
+
+      // Back on two lines: the file is created once.
+      ({ next, commands } = planTo(undefined, [SHARED_C, SHARED_A]));
+      expect(commands.map((c) => c.kind)).toEqual(['new-ssl-cert', 'set-ssl-cert', 'commit-ssl-cert', 'add-crt-list', 'add-crt-list']);
+      expect((await apply(commands)).failed).toEqual([]);
+      applied = next;
+      expect((await sharedLines()).sort()).toEqual([SHARED_A, SHARED_C]);
+      if (kind.dataPlane) expect(await seen(SHARED_C)).toBe('shared');
     });
 
     test('none of it reloaded haproxy: the same worker answers', async () => {

@@ -16,6 +16,14 @@ interface CrtListLine {
   certFile: string;
   /** Options and SNI filters, as written after the file name. */
   rest: string;
+  /** haproxy's number for the line: its line in the file, or the list's next number when added live. */
+  number: number;
+}
+
+/** A crt-list's lines, and the highest number it has given (never given again). */
+interface CrtList {
+  lines: CrtListLine[];
+  last: number;
 }
 
 /**
@@ -44,9 +52,9 @@ export function fakeSslFromRendered(files: RenderedFiles): FakeSslSpec {
   return spec;
 }
 
-function parseLine(line: string): CrtListLine {
+function parseLine(line: string, number: number): CrtListLine {
   const at = line.indexOf(' ');
-  return at === -1 ? { certFile: line, rest: '' } : { certFile: line.slice(0, at), rest: line.slice(at + 1) };
+  return at === -1 ? { certFile: line, rest: '', number } : { certFile: line.slice(0, at), rest: line.slice(at + 1), number };
 }
 
 /**
@@ -61,7 +69,7 @@ export class FakeSslStore {
   private readonly certificates = new Map<string, 'empty' | 'loaded'>();
   /** Certificates bind lines load with `crt`, once per bind. */
   private readonly bindCertificates: string[];
-  private readonly crtLists = new Map<string, CrtListLine[]>();
+  private readonly crtLists = new Map<string, CrtList>();
   /** The one certificate haproxy 2.6 has an open transaction for. */
   private transaction: string | undefined;
   /** CA file name -> whether it holds certificates yet; CA files have their own transaction. */
@@ -73,8 +81,8 @@ export class FakeSslStore {
     for (const c of spec.bindCertificates) this.certificates.set(c, 'loaded');
     for (const c of spec.caFiles ?? []) this.caFiles.set(c, 'loaded');
     for (const [name, lines] of Object.entries(spec.crtLists)) {
-      const parsed = lines.map(parseLine);
-      this.crtLists.set(name, parsed);
+      const parsed = lines.map((line, i) => parseLine(line, i + 1));
+      this.crtLists.set(name, { lines: parsed, last: parsed.length });
       for (const l of parsed) this.certificates.set(l.certFile, 'loaded');
     }
   }
@@ -137,7 +145,7 @@ export class FakeSslStore {
 
   private instances(certFile: string): number {
     const binds = this.bindCertificates.filter((c) => c === certFile).length;
-    return binds + [...this.crtLists.values()].reduce((n, lines) => n + lines.filter((l) => l.certFile === certFile).length, 0);
+    return binds + [...this.crtLists.values()].reduce((n, list) => n + list.lines.filter((l) => l.certFile === certFile).length, 0);
   }
 
   /** A CA file `add server ... ca-file` can use: loaded with the configuration or committed since. */
@@ -179,11 +187,12 @@ export class FakeSslStore {
 
   private addCrtList(name: string, line: string): Reply {
     const list = this.crtLists.get(name);
-    const entry = parseLine(line);
+    const entry = parseLine(line, (list?.last ?? 0) + 1);
     if (!list) return msg(`Can't edit the crt-list: crt-list '${name}' does not exist!`);
     if (!this.certificates.has(entry.certFile)) return msg(`Can't edit the crt-list: certificate '${entry.certFile}' does not exist!`);
     if (this.certificates.get(entry.certFile) === 'empty') return msg(`Can't edit the crt-list: certificate '${entry.certFile}' is empty!`);
-    list.push(entry);
+    list.lines.push(entry);
+    list.last = entry.number;
     return msg(`Inserting certificate '${entry.certFile}' in crt-list '${name}'.\nSuccess!`);
   }
 
@@ -197,12 +206,12 @@ export class FakeSslStore {
     if (!list) return msg(`Can't delete the entry: crt-list '${name}' does not exist!`);
     if (!this.certificates.has(certFile)) return msg(`Can't delete the entry: certificate '${certFile}' does not exist!`);
     if (this.certificates.get(certFile) === 'empty') return msg(`Can't delete the entry: certificate '${certFile}' is empty!`);
-    const lineNumbers = list.flatMap((l, i) => (l.certFile === certFile && (lineNumber === undefined || Number(lineNumber) === i + 1) ? [i + 1] : []));
-    if (lineNumbers.length === 0) return msg(`Can't delete the entry: certificate '${certFile}' can't be found in crt-list '${name}'!`);
-    if (lineNumbers.length > 1) {
-      return msg(`Can't delete the entry: found the certificate '${certFile}' in several entries, please specify a line number preceded by colons (${lineNumbers.join(', ')})!`);
+    const matching = list.lines.filter((l) => l.certFile === certFile && (lineNumber === undefined || Number(lineNumber) === l.number));
+    if (matching.length === 0) return msg(`Can't delete the entry: certificate '${certFile}' can't be found in crt-list '${name}'!`);
+    if (matching.length > 1) {
+      return msg(`Can't delete the entry: found the certificate '${certFile}' in several entries, please specify a line number preceded by colons (${matching.map((l) => l.number).join(', ')})!`);
     }
-    list.splice((lineNumbers[0] ?? 1) - 1, 1);
+    list.lines.splice(list.lines.indexOf(matching[0] as CrtListLine), 1);
     return msg(`Entry '${certFile}' deleted in crtlist '${name}'!`);
   }
 
@@ -210,7 +219,7 @@ export class FakeSslStore {
     const list = this.crtLists.get(name);
     if (!list) return undefined;
     // haproxy 2.6 prints the ALPN option with a NUL before its closing bracket.
-    const lines = list.map((l) => `${l.certFile}${l.rest === '' ? '' : ` ${l.rest.replace(/\[alpn ([^\]]*)\]/, '[alpn $1\0]')}`}`);
+    const lines = list.lines.map((l) => `${l.certFile}${l.rest === '' ? '' : ` ${l.rest.replace(/\[alpn ([^\]]*)\]/, '[alpn $1\0]')}`}`);
     return msg([`# ${name}`, ...lines].join('\n'));
   }
 }
