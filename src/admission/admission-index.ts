@@ -8,6 +8,7 @@ import { resolveHost } from './resolve-host.ts';
 import { sortOldestFirst } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
 import { domainForHost } from './wildcard-claims.ts';
+import { StringSets } from '../domain/string-sets.ts';
 
 /** This router's verdict on one route. */
 export type RouteVerdict = { admitted: AdmittedRoute; notice: string | undefined } | { rejected: Rejection };
@@ -48,8 +49,8 @@ export class AdmissionIndex {
   private readonly routes = new Map<string, Route>();
   /** Resolved host of each route (subdomain, hostname template). */
   private readonly hostOf = new Map<string, string>();
-  private readonly byHost = new Map<string, Set<string>>();
-  private readonly hostsByDomain = new Map<string, Set<string>>();
+  private readonly byHost = new StringSets<string>();
+  private readonly hostsByDomain = new StringSets<string>();
   /** Routes asking to be wildcards, per domain: only they make a domain one group. */
   private readonly wildcards = new Map<string, number>();
   private readonly verdicts = new Map<string, RouteVerdict>();
@@ -143,13 +144,9 @@ export class AdmissionIndex {
     const host = resolveHost(route, this.settings);
     this.routes.set(key, route);
     this.hostOf.set(key, host);
-    const onHost = this.byHost.get(host) ?? new Set<string>();
-    onHost.add(key);
-    this.byHost.set(host, onHost);
+    this.byHost.add(host, key);
     const domain = domainForHost(host);
-    const inDomain = this.hostsByDomain.get(domain) ?? new Set<string>();
-    inDomain.add(host);
-    this.hostsByDomain.set(domain, inDomain);
+    this.hostsByDomain.add(domain, host);
     if (this.settings.allowWildcardRoutes && isWildcardRoute(route)) this.wildcards.set(domain, (this.wildcards.get(domain) ?? 0) + 1);
   }
 
@@ -159,15 +156,9 @@ export class AdmissionIndex {
     if (route === undefined || host === undefined) return;
     this.routes.delete(key);
     this.hostOf.delete(key);
-    const onHost = this.byHost.get(host);
-    onHost?.delete(key);
+    this.byHost.delete(host, key);
     const domain = domainForHost(host);
-    if (onHost?.size === 0) {
-      this.byHost.delete(host);
-      const inDomain = this.hostsByDomain.get(domain);
-      inDomain?.delete(host);
-      if (inDomain?.size === 0) this.hostsByDomain.delete(domain);
-    }
+    if (this.byHost.size(host) === 0) this.hostsByDomain.delete(domain, host);
     if (this.settings.allowWildcardRoutes && isWildcardRoute(route)) {
       const left = (this.wildcards.get(domain) ?? 1) - 1;
       if (left > 0) this.wildcards.set(domain, left);
@@ -177,8 +168,8 @@ export class AdmissionIndex {
 
   private groupKeys(hosts: ReadonlySet<string>, domains: ReadonlySet<string>): string[] {
     const keys: string[] = [];
-    for (const domain of domains) for (const host of this.hostsByDomain.get(domain) ?? []) keys.push(...(this.byHost.get(host) ?? []));
-    for (const host of hosts) if (!domains.has(domainForHost(host))) keys.push(...(this.byHost.get(host) ?? []));
+    for (const domain of domains) for (const host of this.hostsByDomain.get(domain)) keys.push(...this.byHost.get(host));
+    for (const host of hosts) if (!domains.has(domainForHost(host))) keys.push(...this.byHost.get(host));
     return keys;
   }
 

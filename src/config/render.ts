@@ -17,6 +17,7 @@ import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 import { singleQuoted } from '../domain/http-header.ts';
 import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from './rate-limits.ts';
+import { flatText } from './flat-text.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -111,13 +112,13 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const tracks = b.servers.map((s) => track(b, s)).join(' ');
     const cached = blocks.get(b);
     if (cached?.tracks === tracks) return cached.text;
-    const text = eta.render('@backend', {
+    const text = flatText(eta.render('@backend', {
       backend: b,
       serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
       allowlistFile,
       actionLine,
       singleQuoted,
-    });
+    }));
     blocks.set(b, { tracks, text });
     return text;
   };
@@ -135,7 +136,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
   const checkBlock = (n: number, slots: readonly CheckServerModel[]): string => {
     const cached = checkBlocks.get(n);
     if (cached && cached.slots.length === slots.length && cached.slots.every((c, i) => c === slots[i])) return cached.text;
-    const text = eta.render('@check-backend', { name: checkServerRef(slots[0]?.name ?? '').backend, servers: slots, checkServerLine });
+    const text = flatText(eta.render('@check-backend', { name: checkServerRef(slots[0]?.name ?? '').backend, servers: slots, checkServerLine }));
     checkBlocks.set(n, { slots, text });
     return text;
   };

@@ -12,7 +12,12 @@
  * - it drops objects whose resourceVersion it already holds, so a relist
  *   would not re-announce unchanged objects; they are re-delivered as updates
  *   here, since deduplication is the consumer's job;
- * - `onSynced` / `synced` once the first complete list has been delivered.
+ * - `onSynced` / `synced` once the first complete list has been delivered;
+ * - ListWatch caches every object it is given, for as long as it exists: it
+ *   is given each object's identity only (`identity.ts`), carrying the full
+ *   object until it is delivered, so the handlers' converted objects are the
+ *   only copy kept. Objects a relist finds gone reach `onDelete` as that
+ *   identity.
  *
  * ListWatch's own reconnect delay (after clean stream ends without events)
  * goes through the same scheduler, so `stop()` never leaves a timer behind.
@@ -21,6 +26,7 @@ import { ListWatch, type KubernetesObject, type Watch } from '@kubernetes/client
 import type { Logger } from '../log.ts';
 import { Backoff } from './backoff.ts';
 import { describeKubeError } from './errors.ts';
+import { identityOf, takeObject } from './identity.ts';
 import { listAllPages, type ListPageFn } from './paginate.ts';
 import type { WatchCallback, WatchDone, Watcher, WatchQuery } from './watch.ts';
 
@@ -87,7 +93,8 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
   // stop() before the first sync rejects `synced`; a caller that never awaited it must not crash the process.
   ready.promise.catch(() => {});
 
-  const deliver = (handler: (obj: T) => void, obj: T) => {
+  const deliver = (handler: (obj: T) => void, cached: T) => {
+    const obj = takeObject(cached);
     if (stopped) return;
     try {
       handler(obj);
@@ -140,7 +147,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
     }
     succeeded('listing');
     for (const item of list.items) redeliverUnchanged(item);
-    return list;
+    return { ...list, items: list.items.map(identityOf) };
   }
 
   function watchAdapter(path: string, params: WatchQuery, callback: WatchCallback, done: WatchDone): Promise<AbortController> {
@@ -158,8 +165,9 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
       params,
       (type, obj, event) => {
         if (type !== 'ERROR') succeeded('watching');
-        if (type === 'ADDED' || type === 'MODIFIED') redeliverUnchanged(obj as T);
-        return callback(type, obj, event);
+        if (type !== 'ADDED' && type !== 'MODIFIED') return callback(type, obj, event);
+        redeliverUnchanged(obj as T);
+        return callback(type, identityOf(obj as T), event);
       },
       // ListWatch's done handler is async and relists inside it: its failures are informer errors too.
       (err) => void Promise.resolve(done(err) as unknown).catch(fail),

@@ -7,6 +7,7 @@ import { routeContribution, takesOver, type ContributionContext, type MapWish, t
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
+import { StringSets } from '../domain/string-sets.ts';
 
 /** One route whose part of the configuration changed: before (undefined: it was not served) and after. */
 export interface ContributionChange {
@@ -59,11 +60,11 @@ const profileId = (p: { tls: boolean; intervalMs: number }) => `${p.tls} ${p.int
  */
 export class DesiredIndex {
   private readonly contributions = new Map<string, RouteContribution>();
-  private readonly routesByService = new Map<string, Set<string>>();
+  private readonly routesByService = new StringSets<string>();
   private readonly sliceGroups = new Map<string, Map<string, EndpointSlice>>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly serviceOfSlice = new Map<string, string>();
-  private readonly wishers = new Map<string, Set<string>>();
+  private readonly wishers = new StringSets<string>();
   private readonly servingBySni = new Map<string, Set<string>>();
   private readonly servingByFile = new Map<string, Set<string>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
@@ -84,7 +85,7 @@ export class DesiredIndex {
   update(routes: ReadonlyMap<string, AdmittedRoute | undefined>, slices: ReadonlyMap<string, EndpointSlice | undefined>): DesiredChange {
     const dirty = new Set<string>();
     for (const [key, slice] of slices) {
-      for (const service of this.setSlice(key, slice)) for (const routeKey of this.routesByService.get(service) ?? []) dirty.add(routeKey);
+      for (const service of this.setSlice(key, slice)) for (const routeKey of this.routesByService.get(service)) dirty.add(routeKey);
     }
     const change: DesiredChange = { routes: new Map(), mapIds: new Set(), snis: new Set() };
     const next = new Map<string, AdmittedRoute | undefined>();
@@ -117,9 +118,7 @@ export class DesiredIndex {
 
   /** The wish that holds a map key, as mergeWishes picks it: the oldest explicit wish, else the oldest. */
   mapWinner(id: string): MapWinner | undefined {
-    const keys = this.wishers.get(id);
-    if (!keys) return undefined;
-    const candidates = [...keys].map((k) => this.contributions.get(k) as RouteContribution);
+    const candidates = [...this.wishers.get(id)].map((k) => this.contributions.get(k) as RouteContribution);
     if (candidates.length > 1) candidates.sort((a, b) => compareRouteAge(a.route, b.route));
     let winner: MapWinner | undefined;
     for (const c of candidates) for (const w of c.maps) if (mapId(w) === id && takesOver(w, winner?.wish)) winner = { routeKey: c.key, wish: w };
@@ -202,9 +201,9 @@ export class DesiredIndex {
 
   private index(c: RouteContribution, change: DesiredChange): void {
     const { route } = c;
-    for (const target of [route.to, ...route.alternateBackends]) addTo(this.routesByService, `${route.namespace}/${target.name}`, c.key);
+    for (const target of [route.to, ...route.alternateBackends]) this.routesByService.add(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      addTo(this.wishers, mapId(w), c.key);
+      this.wishers.add(mapId(w), c.key);
       change.mapIds.add(mapId(w));
     }
     if (c.serving) this.serve(c.key, c.serving, +1, change);
@@ -218,9 +217,9 @@ export class DesiredIndex {
 
   private unindex(c: RouteContribution, change: DesiredChange): void {
     const { route } = c;
-    for (const target of [route.to, ...route.alternateBackends]) removeFrom(this.routesByService, `${route.namespace}/${target.name}`, c.key);
+    for (const target of [route.to, ...route.alternateBackends]) this.routesByService.delete(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      removeFrom(this.wishers, mapId(w), c.key);
+      this.wishers.delete(mapId(w), c.key);
       change.mapIds.add(mapId(w));
     }
     if (c.serving) this.serve(c.key, c.serving, -1, change);

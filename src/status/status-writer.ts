@@ -1,16 +1,17 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type CustomObjectsApi } from '@kubernetes/client-node';
 import type { Rejection } from '../admission/rejection.ts';
 import { statusCodeOf } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
-import type { RouteRecord } from '../sources/kube/kube-source.ts';
 import { ContentionTracker } from './contention.ts';
 import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
+import type { RouteRecord } from '../sources/kube/route-record.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
 export interface RouteRecords {
   routeRecord(key: string): RouteRecord | undefined;
-  rememberRoute(raw: RouteRecord['raw']): void;
+  /** Records a route object the API returned (`routeRecordOf` keeps what the next write needs). */
+  rememberRoute(raw: unknown): void;
 }
 
 /** This router's verdict on one route. */
@@ -24,11 +25,15 @@ export interface RouteVerdict {
 
 const MAX_CONFLICT_RETRIES = 3;
 const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } as const;
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /**
  * Writes this router's `status.ingress[]` entry (Admitted True, or False with
  * the reason) through the status subresource. It writes only when the entry
- * differs from what the route carries, retries conflicts on the fresh object,
+ * differs from what the route carries, as a merge patch of `status.ingress`
+ * conditional on the resourceVersion it was computed from (so the router
+ * need not keep the whole object, and nothing but the status is sent back),
+ * retries conflicts on the fresh object,
  * and stops fighting over a route that another router with the same name
  * keeps changing (contention tracking, as upstream). Writes run in a
  * WriteQueue (one at a time, failures retried with backoff); they end when
@@ -101,7 +106,7 @@ export class StatusWriter {
       const record = this.opts.records.routeRecord(key);
       if (!verdict || !record) return;
       const desired = desiredIngress(verdict, verdict.rejection, this.opts.identity, (this.opts.now ?? (() => new Date()))(), verdict.notice);
-      const current = record.raw.status?.ingress ?? [];
+      const current = record.ingress;
       const next = updatedIngressList(current, desired);
       if (!next) return;
       const written = this.lastWritten.get(key);
@@ -118,16 +123,17 @@ export class StatusWriter {
       this.warnedContended.delete(key);
       const [namespace = '', name = ''] = key.split('/');
       try {
-        const body = { ...record.raw, status: { ...record.raw.status, ingress: next } };
-        const saved = await this.opts.api.replaceNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body });
-        this.opts.records.rememberRoute(saved as RouteRecord['raw']);
+        const precondition = record.resourceVersion ? { metadata: { resourceVersion: record.resourceVersion } } : {};
+        const body = { ...precondition, status: { ingress: next } };
+        const saved: unknown = await this.opts.api.patchNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body }, MERGE_PATCH);
+        this.opts.records.rememberRoute(saved);
         this.lastWritten.set(key, desired);
         return;
       } catch (err) {
         if (statusCodeOf(err) === 404) return;
         if (statusCodeOf(err) !== 409 || attempt === MAX_CONFLICT_RETRIES) throw err;
-        const fresh = await this.opts.api.getNamespacedCustomObject({ ...ROUTE, namespace, name });
-        this.opts.records.rememberRoute(fresh as RouteRecord['raw']);
+        const fresh: unknown = await this.opts.api.getNamespacedCustomObject({ ...ROUTE, namespace, name });
+        this.opts.records.rememberRoute(fresh);
       }
     }
   }

@@ -4,7 +4,7 @@ import { startInformer, type Informer } from '../../kube-client/list-watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
 import type { Logger } from '../../log.ts';
-import type { RouteIngress } from '../../status/ingress-status.ts';
+import { routeRecordOf, type RouteRecord } from './route-record.ts';
 import { toEndpointSlices, toRoute } from '../convert.ts';
 import { collectionPath, rawLister, selectingWatcher, type Collection } from './api-lister.ts';
 import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
@@ -36,12 +36,6 @@ export interface KubeSourceOptions {
   ingress?: { controller: string; onIngressChanged?: (key: string) => void };
   /** `--enable-gateway-api`: serve HTTPRoutes and TLSRoutes of Gateways of this controller's classes too. */
   gateway?: { controllerName: string; httpPort: number; httpsPort: number; onObjectChanged?: () => void };
-}
-
-/** What the status writer needs of a route as the API server last showed it. */
-export interface RouteRecord {
-  raw: KubernetesObject & { status?: { ingress?: RouteIngress[] } };
-  resourceVersion: string;
 }
 
 const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -106,8 +100,8 @@ export class KubeSource implements Source {
   }
 
   /** Records a route object returned by a status write, so the next write starts from it. */
-  rememberRoute(raw: RouteRecord['raw']): void {
-    this.routeRecords.set(keyOf(raw), { raw, resourceVersion: raw.metadata?.resourceVersion ?? '' });
+  rememberRoute(raw: unknown): void {
+    this.routeRecords.set(keyOf(raw as KubernetesObject), routeRecordOf(raw));
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -201,7 +195,7 @@ export class KubeSource implements Source {
 
   private onRoute(obj: KubernetesObject): void {
     const key = keyOf(obj);
-    this.routeRecords.set(key, { raw: obj, resourceVersion: obj.metadata?.resourceVersion ?? '' });
+    this.routeRecords.set(key, routeRecordOf(obj));
     const route = toRoute(obj);
     this.secrets.setRoute(key, route.ok ? route.value : undefined);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);

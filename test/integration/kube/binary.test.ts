@@ -83,7 +83,7 @@ test('dist/router with --master serves a route from the API, writes its status, 
   expect(res.status).toBe(200);
   expect(res.body).toBe('bin /hello\n');
 
-  const write = await api.server.waitForRequest((r) => r.method === 'PUT' && r.path === '/apis/route.openshift.io/v1/namespaces/default/routes/web/status');
+  const write = await api.server.waitForRequest((r) => r.method === 'PATCH' && r.path === '/apis/route.openshift.io/v1/namespaces/default/routes/web/status');
   expect(write.headers.authorization).toBe(`Bearer ${api.token}`);
   const masterPid = Number(readFileSync(join(runDir, 'haproxy.pid'), 'utf8').trim());
   expect(haproxyPidsUsing(runDir)).toContain(masterPid);

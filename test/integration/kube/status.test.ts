@@ -123,7 +123,7 @@ describe('route status', () => {
     await t.untilStatus('default', 'web', 'admitted', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
     // The first write got 409; the writer read the route again and wrote once more on top of it.
     const onRoute = api.server.requests.filter((r) => r.path.startsWith('/apis/route.openshift.io/v1/namespaces/default/routes/web'));
-    expect(onRoute.map((r) => `${r.method} ${r.path.endsWith('/status') ? 'status' : 'route'}`)).toEqual(['PUT status', 'GET route', 'PUT status']);
+    expect(onRoute.map((r) => `${r.method} ${r.path.endsWith('/status') ? 'status' : 'route'}`)).toEqual(['PATCH status', 'GET route', 'PATCH status']);
     expect(api.server.get('Route', 'default', 'web')?.metadata.labels).toEqual({ team: 'blue' });
     expect(t.logs.filter((r) => r.msg.includes('cannot write the status'))).toEqual([]);
   });
@@ -165,6 +165,30 @@ describe('route status', () => {
     await beta.router.status?.idle();
     expect(storedIngress(api.server, 'default', 'web').map((e) => e.routerName).sort()).toEqual(['alpha', 'beta']);
     for (const t of [alpha, beta]) expect(t.logs.filter((r) => r.msg.includes('keeps changing its status'))).toEqual([]);
+  });
+
+  test("an entry another router wrote, seen through the watch, is sent back as it was when this router writes its own", async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const t = await bed.startRouter(api);
+    await t.untilStatus('default', 'web', 'admitted by public', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+
+    // Written by a router that is not running here, with a field this router does not know.
+    const other = {
+      host: 'web.example.com', routerName: 'other', wildcardPolicy: 'None', routerCanonicalHostname: 'router-other.example.com',
+      conditions: [{ type: 'Admitted', status: 'False', reason: 'HostAlreadyClaimed', message: 'taken', lastTransitionTime: '2026-01-02T03:04:05Z', extra: 1 }],
+    };
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      const status = r.status as { ingress: unknown[] };
+      status.ingress = [other, ...status.ingress];
+      (r.spec as { host: string }).host = 'www.example.com';
+    });
+
+    await t.untilStatus('default', 'web', 'public on the new host', (ingress) => entryOf(ingress, 'public')?.host === 'www.example.com');
+    expect(storedIngress(api.server, 'default', 'web')).toEqual([other as unknown as RouteIngress, expect.objectContaining({ routerName: 'public', host: 'www.example.com' })]);
+    const [, second] = statusWrites(api.server, 'default', 'web');
+    expect(second?.method).toBe('PATCH');
+    expect(second?.headers['content-type']).toBe('application/merge-patch+json');
   });
 
   test('--update-status=false writes no status at all, rejections are only logged', async () => {
