@@ -37,8 +37,11 @@ export interface CookieCapture {
   readonly maxLength: number;
 }
 
-/** A header every route's requests or responses get set (to a value that may sample the message) or lose. */
-export type HeaderAction = { readonly name: string; readonly action: 'Set'; readonly value: string } | { readonly name: string; readonly action: 'Delete' };
+/**
+ * A header requests or responses get set (to a value that may sample the
+ * message: haproxy log-format text), added (Gateway API's `add`) or lose.
+ */
+export type HeaderAction = { readonly name: string; readonly action: 'Set' | 'Add'; readonly value: string } | { readonly name: string; readonly action: 'Delete' };
 
 /** What the HTTP frontends do to every request and response, whatever its route. */
 export interface HttpOptions {

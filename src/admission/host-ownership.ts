@@ -1,4 +1,5 @@
 import { isDns1123Label, isDns1123Subdomain } from '../domain/names.ts';
+import { requestMatchKey } from '../domain/request-match.ts';
 import type { Route } from '../domain/route.ts';
 import { ADMITTED, quoteForMessage, reject, type Verdict } from './rejection.ts';
 import type { AdmissionSettings } from './settings.ts';
@@ -12,6 +13,17 @@ import type { AdmissionSettings } from './settings.ts';
 export function pathKey(path: string, exact = false): string {
   if (exact) return `=${path || '/'}`;
   return /^\/*$/.test(path) ? '' : path;
+}
+
+/**
+ * The part of a host `route` claims: its path, and what a request must
+ * carry besides (a Gateway API match's method, headers, query parameters),
+ * so matches of one path that ask for different requests are different
+ * claims, and the same ones compete.
+ */
+export function slotKey(route: Pick<Route, 'path' | 'exactPath' | 'requestMatch'>): string {
+  const path = pathKey(route.path, route.exactPath);
+  return route.requestMatch === undefined ? path : `${path}\u0000${requestMatchKey(route.requestMatch)}`;
 }
 
 /**
@@ -75,7 +87,7 @@ export class HostOwnership {
     if (!this.settings.disableNamespaceOwnershipCheck && hostScope(claims.owner) !== hostScope(route)) {
       return this.claimedFromAnotherNamespace(route);
     }
-    const blocker = claims.byPath.get(pathKey(route.path, route.exactPath)) ?? this.tlsConflict(claims, route);
+    const blocker = claims.byPath.get(slotKey(route)) ?? this.tlsConflict(claims, route);
     if (blocker === undefined) return ADMITTED;
     // Name the holder only to its own namespace: other tenants' route names stay private.
     if (blocker.namespace !== route.namespace) return this.claimedFromAnotherNamespace(route);
@@ -89,7 +101,7 @@ export class HostOwnership {
       claims = { owner: route, byPath: new Map(), tls: undefined, passthrough: undefined };
       this.byHost.set(route.host, claims);
     }
-    const key = pathKey(route.path, route.exactPath);
+    const key = slotKey(route);
     if (!claims.byPath.has(key)) claims.byPath.set(key, route);
     if (route.tls !== undefined) claims.tls ??= route;
     if (isPassthrough(route)) claims.passthrough ??= route;

@@ -47,6 +47,13 @@ describe('validateRouteFields', () => {
     ['path is checked', { path: 'foo' }, 'spec.path: Invalid value: "foo": path must begin with /'],
     ['TLS fields are checked', { tls: 'none' }, 'spec.tls.termination: Unsupported value: "none": supported values: "edge", "passthrough", "reencrypt"'],
     ['names come first', { namespace: 'Bad_NS', path: 'foo' }, 'metadata.namespace: Invalid value: "Bad_NS"'],
+    ['request conditions that are safe to serve', { requestMatch: { method: 'GET', headers: [{ name: 'x', value: `'} $HOME` }], query: [{ name: 'q', value: 'v' }], order: 0 } }, undefined],
+    ...[
+      { method: 'get', headers: [], query: [] },
+      { method: undefined, headers: [{ name: "x'", value: 'v' }], query: [] },
+      { method: undefined, headers: [], query: [{ name: 'q', value: 'a\nb' }] },
+      { method: undefined, headers: [], query: [{ name: 'q', value: 'v'.repeat(1025) }] },
+    ].map((m, i): [string, RouteSpec, string] => [`request conditions that slipped past their source ${i}`, { requestMatch: { ...m, order: 0 } }, 'request match: a method, header or query parameter name or value that cannot be served']),
     ['the name of a route generated from an Ingress', { name: ingressRouteName('web', 'web.example.com /'), to: { kind: 'Service', name: 'web', weight: undefined } }, undefined],
     ['a name that only looks generated', { name: 'web_ingress_0123', to: { kind: 'Service', name: 'web', weight: undefined } }, 'metadata.name: Invalid value: "web_ingress_0123"'],
   ];

@@ -1,4 +1,5 @@
 import { isDns1123Label, isDns1123Subdomain, isGeneratedRouteName } from '../domain/names.ts';
+import { isSafeRequestMatch } from '../domain/request-match.ts';
 import type { Route } from '../domain/route.ts';
 import { ADMITTED, aggregateFieldErrors, quoteForMessage, reject, type Verdict } from './rejection.ts';
 import { validateTlsFields } from './tls-fields.ts';
@@ -48,7 +49,13 @@ export function validateNames(route: Route): Verdict {
   return bad.length === 0 ? ADMITTED : reject('ExtendedValidationFailed', aggregateFieldErrors(bad));
 }
 
-const FIELD_CHECKS: readonly ((route: Route) => Verdict)[] = [(route) => validatePath(route.path), validateTlsFields];
+/** Sources check a match's conditions with reasons of their own (src/gateway/request-conditions.ts); this keeps any that slipped past out of the config. */
+function validateRequestMatch(route: Route): Verdict {
+  if (route.requestMatch === undefined || isSafeRequestMatch(route.requestMatch)) return ADMITTED;
+  return reject('ExtendedValidationFailed', 'request match: a method, header or query parameter name or value that cannot be served');
+}
+
+const FIELD_CHECKS: readonly ((route: Route) => Verdict)[] = [(route) => validatePath(route.path), validateTlsFields, validateRequestMatch];
 
 /**
  * The per-route field checks that run in the extended validator's place in

@@ -1,6 +1,6 @@
 import type { Route } from '../domain/route.ts';
 import { isWildcardRoute } from './host-admitter.ts';
-import { hostScope, pathKey } from './host-ownership.ts';
+import { hostScope, slotKey } from './host-ownership.ts';
 import { ADMITTED, reject, type Verdict } from './rejection.ts';
 import { compareRouteAge } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
@@ -107,6 +107,6 @@ export class WildcardClaims {
   }
 
   private scopedPath(route: Route): string {
-    return this.settings.disableNamespaceOwnershipCheck ? pathKey(route.path, route.exactPath) : `${hostScope(route)}\u0000${pathKey(route.path, route.exactPath)}`;
+    return this.settings.disableNamespaceOwnershipCheck ? slotKey(route) : `${hostScope(route)}\u0000${slotKey(route)}`;
   }
 }

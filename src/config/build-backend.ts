@@ -3,6 +3,7 @@ import { backendName, routingKeyName, type BackendTermination } from '../domain/
 import { objectKey, type Route } from '../domain/route.ts';
 import { NO_OPTIONS, type AdmittedRoute, type RouteOptions } from '../domain/route-options.ts';
 import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
+import { filterHeaderActions, filterLines, literalRegex, type Scheme } from './route-filters.ts';
 import { selectEndpoints, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 import { clampServiceWeight, hashableWeights, isHashedBalance, serverWeights } from './weights.ts';
@@ -65,9 +66,6 @@ export function balanceFor(
   return termination === 'passthrough' ? settings.tcpBalanceAlgorithm : settings.loadBalanceAlgorithm;
 }
 
-/** A path as a regular expression that matches it literally. */
-const literalRegex = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * upstream's rewrite: what follows the route's path (and, for a target of
  * `/`, a slash right after it) is appended to the target. upstream puts the
@@ -78,6 +76,12 @@ function rewriteFor(path: string, options: RouteOptions): BackendModel['rewrite'
   const target = options.rewriteTarget;
   if (target === undefined) return undefined;
   return { pattern: `^${literalRegex(path)}${target.root ? '/?' : ''}(.*)$`, replacement: target.replacement };
+}
+
+/** The schemes a route's requests reach its backend over. */
+function servedSchemes(termination: BackendTermination, insecurePolicy: string | undefined): Scheme[] {
+  if (termination === 'http') return ['http'];
+  return insecurePolicy === 'Allow' ? ['http', 'https'] : ['https'];
 }
 
 export interface BackendInput {
@@ -135,8 +139,9 @@ export function buildBackend({ route, slices, settings, allowAddress, includeUdp
     timeoutMs: tcp ? undefined : options.timeoutMs,
     tunnelTimeoutMs: tcp ? (options.tunnelTimeoutMs ?? options.timeoutMs) : options.tunnelTimeoutMs,
     hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
-    headerActions: tcp ? undefined : options.headerActions,
+    headerActions: tcp ? undefined : (options.headerActions ?? filterHeaderActions(route.filters)),
     rewrite: tcp ? undefined : rewriteFor(route.path, options),
+    filterLines: tcp ? [] : filterLines(route.filters, route.path, servedSchemes(termination, route.tls?.insecureEdgeTerminationPolicy), settings),
     rateLimits: options.rateLimits,
     serverMaxConn: options.podMaxConn,
     // As upstream, only where the operator set case adjustments.

@@ -4,6 +4,7 @@ import type { AdmittedRoute } from '../domain/route-options.ts';
 import { slicesByService } from './build-backend.ts';
 import { checkServers } from './check-servers.ts';
 import { certificatePath } from './certificates.ts';
+import { buildMatchRules } from './match-rules.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
@@ -55,6 +56,7 @@ export function modelFromContributions(contributions: readonly RouteContribution
     backends: [...backends, ...spareBackends(settings)].sort(byName),
     checks: checkServers(backends, settings),
     maps: mergeWishes(contributions),
+    matchRules: buildMatchRules(contributions),
     crtList: crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings),
     certificates: [...certificates.values()].sort(byName),
     defaultCertificate,

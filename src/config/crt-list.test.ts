@@ -21,6 +21,7 @@ describe('crtListLine', () => {
       backends: [],
       checks: [],
       maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_sni_passthrough.map': [] },
+      matchRules: [],
       crtList: entries,
       certificates: [],
       defaultCertificate: '',

@@ -1,6 +1,7 @@
 import type { BackendTermination } from '../domain/names.ts';
 import type { RateLimits, RouteHeaderActions, SameSite } from '../domain/route-options.ts';
 import type { ForwardedHeaderPolicy } from '../traffic-options.ts';
+import type { MatchRule } from './match-rules.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -129,6 +130,8 @@ export interface BackendModel {
   rateLimits: RateLimits | undefined;
   /** `http-request replace-path <pattern> <replacement>` (rewrite-target): a config line, so a change reloads. */
   rewrite: { pattern: string; replacement: string } | undefined;
+  /** A Gateway API route's redirect and rewrite (config/route-filters.ts): config lines, so a change reloads. */
+  filterLines: readonly string[];
   servers: ServerModel[];
 }
 
@@ -179,6 +182,8 @@ export interface ConfigModel {
   /** The check slots, by slot number. */
   checks: CheckServerModel[];
   maps: MapFiles;
+  /** Hosts some route matches by method, headers or query parameters: rules in the frontends, in order (match-rules.ts). */
+  matchRules: MatchRule[];
   crtList: CrtListEntry[];
   /** Route certificates and destination CAs the config refers to (by absolute path via certDir). */
   certificates: CertificateFile[];

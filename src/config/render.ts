@@ -9,6 +9,7 @@ import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
+import { matchRuleLines } from './match-rule-lines.ts';
 import type { MapFileName } from './route-contribution.ts';
 import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
@@ -151,6 +152,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       redirectToHttps: REDIRECT_TO_HTTPS,
       deepWildcardLabels: model.settings.deepWildcards ? DEEP_WILDCARD_MAX_LABELS : 0,
       catchAllKeyHost: CATCH_ALL_KEY_HOST,
+      matchRules: { http: matchRuleLines(model.matchRules, 'http'), https: matchRuleLines(model.matchRules, 'https') },
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
       rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
     });

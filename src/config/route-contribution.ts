@@ -36,6 +36,12 @@ export interface RouteContribution {
   route: AdmittedRoute;
   backend: BackendModel;
   maps: MapWish[];
+  /**
+   * A route with request conditions (`Route.requestMatch`): the map wishes
+   * it would have, kept out of the maps, which know host and path alone,
+   * for the frontend rules of its host (match-rules.ts). Empty otherwise.
+   */
+  matched: MapWish[];
   /** Files the configuration refers to for this route: its serving certificate, its destination CA (or the default one). */
   certificates: CertificateFile[];
   /** The certificate it serves its SNI with (edge and reencrypt routes with one). */
@@ -123,5 +129,6 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, '', REDIRECT_TO_HTTPS));
       break;
   }
-  return { key: objectKey(route), route, backend, maps, certificates, serving };
+  const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
+  return { key: objectKey(route), route, backend, maps: conditional ? [] : maps, matched: conditional ? maps : [], certificates, serving };
 }

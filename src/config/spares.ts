@@ -67,6 +67,7 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           hsts: undefined,
           headerActions: undefined,
           rewrite: undefined,
+          filterLines: [],
           rateLimits: undefined,
           serverMaxConn: undefined,
           h1CaseAdjust: false,

@@ -39,9 +39,8 @@ export function bindAddresses(address: string, ipMode: ConfigSettings['ipMode'],
 
 /** One header action as a line, name and value single-quoted (the global actions and a route's alike). */
 export function actionLine(direction: 'request' | 'response', a: HeaderAction): string {
-  return a.action === 'Set'
-    ? `http-${direction} set-header ${singleQuoted(a.name)} ${singleQuoted(a.value)}`
-    : `http-${direction} del-header ${singleQuoted(a.name)}`;
+  if (a.action === 'Delete') return `http-${direction} del-header ${singleQuoted(a.name)}`;
+  return `http-${direction} ${a.action === 'Set' ? 'set' : 'add'}-header ${singleQuoted(a.name)} ${singleQuoted(a.value)}`;
 }
 
 function captureLines(capture: HttpOptions['capture']): string[] {

@@ -98,17 +98,71 @@ export interface PathMatch {
   value: string;
 }
 
+/** A header or query parameter match as written: `type` is `Exact` (the default), `RegularExpression` or whatever was written. */
+export interface ValueMatch {
+  type: string;
+  name: string;
+  value: string;
+}
+
 export interface HTTPRouteMatch {
   path: PathMatch;
-  /** What the match asks beyond the path (headers, query parameters, method), as written, for the status message. */
-  beyondPath: readonly string[];
+  /** Unset: none. */
+  headers?: readonly ValueMatch[];
+  queryParams?: readonly ValueMatch[];
+  /** Unset or "": any method. */
+  method?: string;
+}
+
+/** `set` and `add` entries of a header modifier, as written. */
+export interface HTTPHeaderEntry {
+  name: string;
+  value: string;
+}
+
+/** `requestHeaderModifier` / `responseHeaderModifier`, as written. */
+export interface HTTPHeaderModifier {
+  set: readonly HTTPHeaderEntry[];
+  add: readonly HTTPHeaderEntry[];
+  remove: readonly string[];
+}
+
+/** `path` of a redirect or a rewrite, as written: `type` and the value of the field it names (undefined when unset). */
+export interface HTTPPathModifier {
+  type: string;
+  replaceFullPath: string | undefined;
+  replacePrefixMatch: string | undefined;
+}
+
+/** `requestRedirect`, as written; unset fields undefined. */
+export interface HTTPRequestRedirect {
+  scheme: string | undefined;
+  hostname: string | undefined;
+  port: number | undefined;
+  statusCode: number | undefined;
+  path: HTTPPathModifier | undefined;
+}
+
+/** `urlRewrite`, as written. */
+export interface HTTPURLRewrite {
+  hostname: string | undefined;
+  path: HTTPPathModifier | undefined;
+}
+
+/** One of a rule's `filters`: its type and, for the types the router serves, the field that type names (undefined when missing). */
+export interface HTTPRouteFilter {
+  type: string;
+  requestHeaderModifier?: HTTPHeaderModifier | undefined;
+  responseHeaderModifier?: HTTPHeaderModifier | undefined;
+  requestRedirect?: HTTPRequestRedirect | undefined;
+  urlRewrite?: HTTPURLRewrite | undefined;
 }
 
 export interface HTTPRouteRule {
   /** Never empty: a rule without matches matches every path (`PathPrefix /`). */
   matches: readonly HTTPRouteMatch[];
-  /** The filter types, in order. */
-  filters: readonly string[];
+  /** In order. */
+  filters: readonly HTTPRouteFilter[];
   backendRefs: readonly BackendRef[];
   /** Fields of the rule the router does not implement (timeouts, retry, session persistence). */
   unsupported: readonly string[];

@@ -1,3 +1,5 @@
+import type { RequestMatch } from './request-match.ts';
+
 /**
  * The router's own view of an OpenShift Route (route.openshift.io/v1).
  *
@@ -6,6 +8,8 @@
  * string here is still untrusted user input: admission validates it before
  * anything reaches haproxy.config, a map or a file name.
  */
+import type { RouteFilters } from './route-filters.ts';
+
 export interface RouteTarget {
   /** Always "Service" for admitted routes; kept so admission can reject others. */
   kind: string;
@@ -90,6 +94,14 @@ export interface Route {
   externalCertificateStatus?: { ok: true } | { ok: false; problem: string };
   /** spec.httpHeaders.actions; unset when the route has none. */
   httpHeaders?: RouteHttpHeaders;
+  /** A Gateway API route rule's filters, checked; unset when it has none. */
+  filters?: RouteFilters;
+  /**
+   * What a request must carry besides host and path (a Gateway API match's
+   * method, headers, query parameters); unset: host and path alone. Such a
+   * route is served by rules in the frontends rather than the maps.
+   */
+  requestMatch?: RequestMatch;
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

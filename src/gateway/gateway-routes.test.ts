@@ -17,7 +17,7 @@ function httpRoute(more: Partial<HTTPRoute> = {}): HTTPRoute {
   return {
     namespace: 'shop', name: 'web', uid: 'u1', creationTimestamp: '2021-01-01T00:00:00Z', generation: 1,
     parentRefs: [PARENT], hostnames: ['shop.example.com'],
-    rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [ref('web')], unsupported: [] }],
+    rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [ref('web')], unsupported: [] }],
     ...more,
   };
 }
@@ -40,9 +40,9 @@ describe('convertHTTPRoute', () => {
       httpRoute({
         hostnames: ['a.example.com', '*.b.example.com'],
         rules: [
-          { matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }, { path: { type: 'Exact', value: '/x' }, beyondPath: [] }], filters: [], backendRefs: [ref('web')], unsupported: [] },
+          { matches: [{ path: { type: 'PathPrefix', value: '/' } }, { path: { type: 'Exact', value: '/x' } }], filters: [], backendRefs: [ref('web')], unsupported: [] },
           // The same path in a later rule: the first rule keeps it.
-          { matches: [{ path: { type: 'Exact', value: '/x' }, beyondPath: [] }], filters: [], backendRefs: [ref('other')], unsupported: [] },
+          { matches: [{ path: { type: 'Exact', value: '/x' } }], filters: [], backendRefs: [ref('other')], unsupported: [] },
         ],
       }),
       context(HTTP),
@@ -59,7 +59,7 @@ describe('convertHTTPRoute', () => {
   });
 
   test('weights keep their ratio within a route\'s 0-256, 0 stays 0; unset counts 1', () => {
-    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [ref('a', { weight: 3000 }), ref('b', { weight: 1000 }), ref('c', { weight: 0 })], unsupported: [] }];
+    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [ref('a', { weight: 3000 }), ref('b', { weight: 1000 }), ref('c', { weight: 0 })], unsupported: [] }];
     const [r] = convertHTTPRoute(httpRoute({ rules }), context(HTTP)).routes;
     expect([r?.to, ...(r?.alternateBackends ?? [])].map((t) => `${t?.name}:${t?.weight}`)).toEqual(['a:256', 'b:85', 'c:0']);
   });
@@ -70,7 +70,7 @@ describe('convertHTTPRoute', () => {
     ['a grant for another Service', [{ namespace: 'backends', name: 'g', from: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'other' }] }], 'RefNotPermitted', NO_BACKEND_SERVICE],
     ['a grant', [{ namespace: 'backends', name: 'g', from: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: undefined }] }], 'ResolvedRefs', 'web'],
   ] as [string, ReferenceGrant[], string, string][])('a backendRef into another namespace with %s', (_name, grants, reason, service) => {
-    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [ref('web', { namespace: 'backends' })], unsupported: [] }];
+    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [ref('web', { namespace: 'backends' })], unsupported: [] }];
     const c = convertHTTPRoute(httpRoute({ rules }), context(HTTP, grants));
     expect([c.resolvedRefs.reason, c.routes[0]?.to.name]).toEqual([reason, service]);
   });

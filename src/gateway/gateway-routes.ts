@@ -12,7 +12,9 @@
 import { CATCH_ALL_KEY_HOST } from '../config/deep-wildcards.ts';
 import { GATEWAY_GROUP, type GatewayObjectMeta, type HTTPRoute, type TLSRoute } from '../domain/gateway.ts';
 import { gatewayRouteName } from '../domain/names.ts';
+import { requestMatchKey } from '../domain/request-match.ts';
 import { objectKey, type Route, type RouteTarget, type RouteTLS } from '../domain/route.ts';
+import type { RouteFilters } from '../domain/route-filters.ts';
 import { attachParent, type AttachmentContext, type ParentAttachment } from './attachment.ts';
 import { resolveBackends, type BackendContext, type RuleBackends } from './backend-refs.ts';
 import { good, type Judgement } from './conditions.ts';
@@ -81,12 +83,13 @@ function makeRoute(
   serving: HostServing,
   match: ServedMatch | undefined,
   backends: RuleBackends | undefined,
+  filters?: RouteFilters,
 ): Route {
   const t = targetsOf(backends, source.namespace);
   // Every host ("", an HTTP listener's) is the catch-all wildcard no host name can write.
   const hostname = serving.hostname || CATCH_ALL_KEY_HOST;
   const wildcard = isWildcard(hostname);
-  const what = match === undefined ? hostname : `${hostname}\n${match.exact ? 'Exact' : 'Prefix'}\n${match.path}`;
+  const what = match === undefined ? hostname : `${hostname}\n${matchSlot(match)}`;
   return {
     namespace: t.namespace,
     name: gatewayRouteName(kind, source.namespace, source.name, what),
@@ -106,7 +109,15 @@ function makeRoute(
     hostScope: GATEWAY_HOST_SCOPE,
     ...(match?.exact ? { exactPath: true } : {}),
     ...(wildcard ? { deepWildcard: true } : {}),
+    ...(filters ? { filters } : {}),
+    ...(match?.conditions ? { requestMatch: { ...match.conditions, order: match.order } } : {}),
   };
+}
+
+/** What a match selects on a host: two matches of one route that select the same requests make one route, the first's. */
+function matchSlot(match: ServedMatch): string {
+  const path = `${match.exact ? 'Exact' : 'Prefix'}\n${match.path}`;
+  return match.conditions ? `${path}\n${requestMatchKey(match.conditions)}` : path;
 }
 
 function reports(attachments: ParentAttachment[], byParent: Set<string>[], notes: string[][], routes: readonly Route[], hostOf: Map<string, string>): ParentReport[] {
@@ -140,10 +151,10 @@ export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): Gate
     for (const rule of rules) {
       for (const match of rule.matches) {
         // The first rule with a match keeps it, as the spec orders rules within a route.
-        const slot = `${match.exact ? '=' : ''}${match.path}`;
+        const slot = matchSlot(match);
         if (taken.has(slot)) continue;
         taken.add(slot);
-        const generated = makeRoute('HTTPRoute', route, { ...serving, passthrough: false }, match, rule.backends);
+        const generated = makeRoute('HTTPRoute', route, { ...serving, passthrough: false }, match, rule.backends, rule.filters);
         routes.push(generated);
         hostOf.set(objectKey(generated), serving.hostname);
       }

@@ -75,6 +75,8 @@ describe('per-route options of a running backend', () => {
     ['the balance algorithm', edge(), { balance: 'leastconn' }],
     ['the check interval (a check slot of its own)', edge(), { checkIntervalMs: 2000 }],
     ['h1-adjust-case', edge(), { h1CaseAdjust: true }],
+    ['a Gateway API redirect or rewrite', edge({ filterLines: ["http-request set-header host 'a.example'"] }), { filterLines: ["http-request set-header host 'b.example'"] }],
+    ['a Gateway API header modifier', edge(), { headerActions: { request: [{ name: 'X-A', action: 'Add', value: 'v' }], response: [] } }],
   ] as const)('%s: changing it reloads', (_name, applied, change) => {
     expect(backendReasons(applied, { ...applied, ...change }).map((r) => r.code)).toEqual(['backend-changed']);
   });
@@ -109,4 +111,13 @@ describe('a new route on a spare', () => {
       expect(planUpdate(applied, fitToRunning(applied, model(admitted(annotations)))).kind).toBe('reload');
     },
   );
+
+  test('a route with Gateway API filters reloads; the same route without them takes a spare', () => {
+    const applied = model([]);
+    const filtered = (filters: Route['filters']) => ({ ...route({ name: 'r', host: 'r.com', tls: routeTls('edge') }), ...(filters ? { filters } : {}) });
+    const redirect = { scheme: 'https' as const, hostname: undefined, port: undefined, path: undefined, statusCode: 302 };
+    expect(planUpdate(applied, fitToRunning(applied, model([filtered({ request: [], response: [], redirect, rewrite: undefined })]))).kind).toBe('reload');
+    expect(planUpdate(applied, fitToRunning(applied, model([filtered({ request: [{ name: 'X', action: 'Set', value: 'v' }], response: [], redirect: undefined, rewrite: undefined })]))).kind).toBe('reload');
+    expect(planUpdate(applied, fitToRunning(applied, model([filtered(undefined)]))).kind).toBe('runtime');
+  });
 });

@@ -44,6 +44,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
       'os_edge_reencrypt_be_prefix.map': [],
       'os_sni_passthrough.map': [],
     },
+    matchRules: [],
     crtList: certs.map((c) => c.entry).sort((a, b) => compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile)),
     certificates: [...certs.map((c) => c.file), ...(more.caFiles ?? [])].sort(byName),
     defaultCertificate: more.defaultCertificate ?? 'default v1',

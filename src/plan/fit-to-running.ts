@@ -25,7 +25,8 @@ export function held(holder: BackendModel, b: BackendModel): BackendModel {
  *   as long as the backend's shape did not change;
  * - a new route takes a free spare of its shape;
  * - a removed route's backend stays, unreferenced, until the next reload;
- * - the remaining spares stay free; map entries point at the kept names;
+ * - the remaining spares stay free; map entries and match rules point at
+ *   the kept names;
  * - endpoints keep their check slots, new ones take free slots (fitChecks).
  * What cannot be fitted (a new shape, no spare left) keeps its own name, and
  * planUpdate then reloads, with the plain `next` (fresh names, full pool).
@@ -58,7 +59,8 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
   }
   const renamed = (entries: readonly MapEntry[]) => entries.map((e) => ({ key: e.key, value: rename.get(e.value) ?? e.value }));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
-  return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends), maps, certificates: certificatesInUse(applied, next, backends) };
+  const matchRules = next.matchRules.map((r) => (rename.has(r.value) ? { ...r, value: rename.get(r.value) as string } : r));
+  return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends), maps, matchRules, certificates: certificatesInUse(applied, next, backends) };
 }
 
 /**

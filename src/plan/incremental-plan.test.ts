@@ -69,6 +69,10 @@ function randomRoute(rand: () => number, name: string): Route {
     alternateBackends: alternate,
     wildcardPolicy: rand() < 0.1 ? 'Subdomain' : 'None',
     annotations: randomAnnotations(rand),
+    // Conditions put a host on match rules, which only the full step renders.
+    ...(termination !== 'passthrough' && rand() < 0.1
+      ? { requestMatch: { method: pick(rand, [undefined, 'GET']), headers: rand() < 0.5 ? [{ name: 'version', value: pick(rand, ['1', '2']) }] : [], query: [], order: 0 } }
+      : {}),
     ...(rand() < 0.1 ? { httpHeaders: { request: [{ name: pick(rand, ['X-A', 'X-B']), type: 'Set', value: 'v' }], response: [{ name: 'Server', type: 'Delete', value: '' }] } } : {}),
     tls:
       termination === undefined

@@ -9,6 +9,7 @@ import { certificateChanges, crtCertificates, crtChanges, crtNotIn } from './inc
 import type { RunningIndex, RunningPatch } from './running-index.ts';
 import { checkKey, checksRun, profileOf, sameProfile, serverCheckKey, type CheckProfile, type TrackOf } from '../config/check-servers.ts';
 import type { BackendModel, CheckServerModel, ConfigModel } from '../config/model.ts';
+import { keyHostOf } from '../config/match-rules.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import { byName, compareText } from '../domain/compare.ts';
@@ -49,6 +50,9 @@ export function planIncremental(running: RunningIndex, desired: DesiredIndex, ch
   const applied = running.model;
   if (!Bun.deepEquals(applied.settings, settings)) return full('settings changed');
   if (applied.defaultCertificate !== defaultCertificate) return full('default certificate changed');
+
+  const ruled = matchRuleChange(applied, change);
+  if (ruled !== undefined) return full(ruled);
 
   const placed = fitRoutes(running, change);
   if (!Array.isArray(placed)) return full(placed.why);
@@ -119,6 +123,22 @@ function isEmpty(p: RunningPatch): boolean {
     p.certificatesAdded.length === 0 &&
     p.certificatesRemoved.length === 0
   );
+}
+
+/**
+ * Why the change is one for the full step's match rules (config/match-rules.ts):
+ * a route whose conditions or keys changed, on a host the rules serve or
+ * with conditions of its own. Endpoint changes leave both alone and stay here.
+ */
+function matchRuleChange(applied: ConfigModel, change: DesiredChange): string | undefined {
+  const hosts = applied.matchRules.length === 0 ? undefined : new Set(applied.matchRules.map((r) => r.keyHost));
+  for (const [key, { before, after }] of change.routes) {
+    if (Bun.deepEquals(before?.maps, after?.maps) && Bun.deepEquals(before?.matched, after?.matched) && Bun.deepEquals(before?.route.requestMatch, after?.route.requestMatch)) continue;
+    if ((before?.matched.length ?? 0) > 0 || (after?.matched.length ?? 0) > 0) return `${key}: its request conditions changed`;
+    const keys = [...(before?.maps ?? []), ...(after?.maps ?? [])].filter((w) => w.file !== 'os_sni_passthrough.map');
+    if (hosts && keys.some((w) => hosts.has(keyHostOf(w.key)))) return `${key}: on a host served by match rules`;
+  }
+  return undefined;
 }
 
 /** `applied` with some parts replaced and the rest emptied: what the per-part planners read of a scope. */

@@ -7,7 +7,7 @@ import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planMaps } from './map-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
-import { backendReason, type ReloadReason } from './reload-reasons.ts';
+import { backendReason, matchRuleReasons, type ReloadReason } from './reload-reasons.ts';
 
 /** How to get a running haproxy from `applied` to `next`. */
 export type UpdatePlan =
@@ -28,6 +28,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel): UpdatePlan 
   const reasons: ReloadReason[] = [];
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
   if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
+  if (!Bun.deepEquals(applied.matchRules, next.matchRules)) reasons.push(...matchRuleReasons(applied.matchRules, next.matchRules));
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
   const certificates = planCertificates(applied, next);
   reasons.push(...certificates.reasons);

@@ -1,3 +1,4 @@
+import type { MatchRule } from '../config/match-rules.ts';
 import { compareText } from '../domain/compare.ts';
 
 /** Why a change could not be applied through the runtime API and needs haproxy to reload. */
@@ -16,6 +17,12 @@ export type ReloadReasonCode =
   | 'commit-interval'
   /** Anything in ConfigSettings: it shapes global, defaults and frontends. */
   | 'settings-changed'
+  /**
+   * The frontend rules of hosts some route matches by method, headers or
+   * query parameters (config/match-rules.ts): haproxy takes header names
+   * only as constants, so they are config lines.
+   */
+  | 'match-rules-changed'
   | 'backend-added'
   | 'backend-removed'
   /** A backend's own lines (balance, mode, TLS to servers, check interval...) differ. */
@@ -74,6 +81,24 @@ export interface ReloadReason {
 /** A reason about a backend, naming the route it serves (spares serve none). */
 export function backendReason(code: ReloadReasonCode, backend: { name: string; routeKey: string }): ReloadReason {
   return backend.routeKey === '' ? { code, backend: backend.name } : { code, backend: backend.name, route: backend.routeKey };
+}
+
+/** `match-rules-changed`, naming the routes whose rules came, went or changed (none when only their order did). */
+export function matchRuleReasons(before: readonly MatchRule[], after: readonly MatchRule[]): ReloadReason[] {
+  const seen = new Map<string, { routeKey: string; n: number }>();
+  const count = (rules: readonly MatchRule[], sign: 1 | -1) => {
+    for (const r of rules) {
+      const id = JSON.stringify(r);
+      const entry = seen.get(id) ?? { routeKey: r.routeKey, n: 0 };
+      entry.n += sign;
+      seen.set(id, entry);
+    }
+  };
+  count(before, -1);
+  count(after, 1);
+  const routes = new Set([...seen.values()].filter((e) => e.n !== 0).map((e) => e.routeKey));
+  if (routes.size === 0) return [{ code: 'match-rules-changed', backend: undefined }];
+  return [...routes].sort(compareText).map((route) => ({ code: 'match-rules-changed', backend: undefined, route }));
 }
 
 /** How many routes or backends each reason names in a log line before it only counts the rest. */

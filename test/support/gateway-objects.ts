@@ -38,8 +38,14 @@ export interface BackendRefSpec {
   weight?: number;
 }
 
+export interface ValueMatchSpec {
+  type?: string;
+  name: string;
+  value: string;
+}
+
 export interface HTTPRuleSpec {
-  matches?: { path?: { type?: string; value?: string }; headers?: { name: string; value: string }[]; method?: string }[];
+  matches?: { path?: { type?: string; value?: string }; headers?: ValueMatchSpec[]; queryParams?: ValueMatchSpec[]; method?: string }[];
   filters?: { type: string; [field: string]: unknown }[];
   backendRefs?: BackendRefSpec[];
 }

@@ -12,20 +12,20 @@ describe('toHTTPRoute', () => {
       ...meta,
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: undefined, name: 'gw', sectionName: '', port: undefined }],
       hostnames: [],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [{ group: '', kind: 'Service', name: 'a', namespace: undefined, port: 80, weight: 1, hasFilters: false }], unsupported: [] }],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [{ group: '', kind: 'Service', name: 'a', namespace: undefined, port: 80, weight: 1, hasFilters: false }], unsupported: [] }],
     });
     const empty = toHTTPRoute({ metadata: meta, spec: {} });
-    expect(empty.ok && empty.value.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [], unsupported: [] }]);
+    expect(empty.ok && empty.value.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [], unsupported: [] }]);
   });
 
-  test('what a match or rule asks beyond host and path is kept by name', () => {
+  test('a match keeps its headers, query parameters and method as written; what a rule asks beyond is kept by name', () => {
     const r = toHTTPRoute({
       metadata: meta,
-      spec: { rules: [{ matches: [{ headers: [{ name: 'x', value: 'y' }], queryParams: [{ name: 'q', value: 'v' }], method: 'GET' }], filters: [{ type: 'RequestRedirect' }], timeouts: { request: '1s' } }] },
+      spec: { rules: [{ matches: [{ headers: [{ name: 'X', value: 'y' }], queryParams: [{ type: 'Exact', name: 'q', value: 'v' }], method: 'GET' }], filters: [{ type: 'RequestRedirect' }], timeouts: { request: '1s' } }] },
     });
     expect(r.ok && r.value.rules[0]).toEqual({
-      matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: ['header', 'query parameter', 'method'] }],
-      filters: ['RequestRedirect'],
+      matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: '', name: 'X', value: 'y' }], queryParams: [{ type: 'Exact', name: 'q', value: 'v' }], method: 'GET' }],
+      filters: [{ type: 'RequestRedirect' }],
       backendRefs: [],
       unsupported: ['timeouts'],
     });

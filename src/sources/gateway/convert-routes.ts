@@ -3,16 +3,19 @@
  * with the CRDs' defaults: a parentRef is a Gateway, a backendRef a core
  * Service of weight 1, a rule without matches matches every path
  * (`PathPrefix /`), and a route without rules has one such rule and no
- * backend. What a match or a rule asks beyond what the router serves is
- * kept by name, so the route's status can say what is not served.
+ * backend. Matches keep their headers, query parameters and method as
+ * written (checked in src/gateway/); what a rule asks beyond what the
+ * router serves is kept by name, so the route's status can say what is
+ * not served.
  */
-import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ParentRef, type TLSRoute, type UnservedRoute } from '../../domain/gateway.ts';
+import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ParentRef, type TLSRoute, type UnservedRoute, type ValueMatch } from '../../domain/gateway.ts';
 import { convert, type Conversion, type ConvertOptions } from '../convert.ts';
 import { optArray, optInt, optObject, optString, reqObject, reqString, type JsonObject } from '../fields.ts';
 import { shared } from '../shared-strings.ts';
+import { httpRouteFilter } from './convert-filters.ts';
 import { groupOf, objectMeta, objectRef } from './convert-gateway.ts';
 
-const EVERY_PATH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' }, beyondPath: [] };
+const EVERY_PATH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 /** Rule fields the router does not implement yet: a rule that sets one is not served. */
 const UNSUPPORTED_RULE_FIELDS = ['timeouts', 'retry', 'sessionPersistence'] as const;
 
@@ -39,17 +42,22 @@ function backendRef(v: unknown, path: string): BackendRef {
   };
 }
 
+function valueMatch(v: unknown, path: string): ValueMatch {
+  const o = reqObject(v, path);
+  return { type: optString(o.type, `${path}.type`), name: reqString(o.name, `${path}.name`), value: optString(o.value, `${path}.value`) };
+}
+
 function match(v: unknown, path: string): HTTPRouteMatch {
   const o = reqObject(v, path);
   const p = optObject(o.path, `${path}.path`) ?? {};
-  const beyondPath = [
-    ...(optArray(o.headers, `${path}.headers`).length > 0 ? ['header'] : []),
-    ...(optArray(o.queryParams, `${path}.queryParams`).length > 0 ? ['query parameter'] : []),
-    ...(optString(o.method, `${path}.method`) !== '' ? ['method'] : []),
-  ];
+  const headers = optArray(o.headers, `${path}.headers`).map((h, i) => valueMatch(h, `${path}.headers[${i}]`));
+  const queryParams = optArray(o.queryParams, `${path}.queryParams`).map((q, i) => valueMatch(q, `${path}.queryParams[${i}]`));
+  const method = optString(o.method, `${path}.method`);
   return {
     path: { type: shared(optString(p.type, `${path}.path.type`)) || 'PathPrefix', value: shared(optString(p.value, `${path}.path.value`)) || '/' },
-    beyondPath,
+    ...(headers.length > 0 ? { headers } : {}),
+    ...(queryParams.length > 0 ? { queryParams } : {}),
+    ...(method !== '' ? { method } : {}),
   };
 }
 
@@ -58,7 +66,7 @@ function rule(v: unknown, path: string): HTTPRouteRule {
   const matches = optArray(o.matches, `${path}.matches`).map((m, i) => match(m, `${path}.matches[${i}]`));
   return {
     matches: matches.length > 0 ? matches : [EVERY_PATH],
-    filters: optArray(o.filters, `${path}.filters`).map((f, i) => reqString(reqObject(f, `${path}.filters[${i}]`).type, `${path}.filters[${i}].type`)),
+    filters: optArray(o.filters, `${path}.filters`).map((f, i) => httpRouteFilter(f, `${path}.filters[${i}]`)),
     backendRefs: optArray(o.backendRefs, `${path}.backendRefs`).map((b, i) => backendRef(b, `${path}.backendRefs[${i}]`)),
     unsupported: UNSUPPORTED_RULE_FIELDS.filter((field) => o[field] !== undefined && o[field] !== null),
   };

@@ -10,7 +10,7 @@ const gateway: Gateway = {
 const route = (name: string, service: string): HTTPRoute => ({
   namespace: 'shop', name, uid: name, creationTimestamp: '', generation: 1, hostnames: [`${name}.example.com`],
   parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', namespace: 'infra', name: 'gw', sectionName: '', port: undefined }],
-  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, beyondPath: [] }], filters: [], backendRefs: [{ group: '', kind: 'Service', name: service, namespace: undefined, port: 80, weight: 1, hasFilters: false }], unsupported: [] }],
+  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [{ group: '', kind: 'Service', name: service, namespace: undefined, port: 80, weight: 1, hasFilters: false }], unsupported: [] }],
 });
 
 function translator(): GatewayTranslator {
