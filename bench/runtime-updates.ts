@@ -7,7 +7,10 @@
  * backends per shape for the default-mode router; default 10), RELOAD_INTERVAL
  * for the reload-mode router (default 5s, upstream's default), RELOAD_CHANGES
  * (default 20: each waits for a reload), ONLY=default or ONLY=reload to run
- * one mode (e.g. to repeat the default-mode churn).
+ * one mode (e.g. to repeat the default-mode churn), ROUTER_BINARY to measure
+ * another build (default dist/router), ANNOTATED (default 20; 0 skips the
+ * annotated routes, for builds that predate them), PROFILE=DIR to profile
+ * the router's CPU (see `program`).
  * Prints Markdown for BENCHMARKS.md. Loopback only; every process is stopped.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,9 +19,14 @@ import { socketCommand } from '../src/haproxy/runtime-api/socket-command.ts';
 import { startFakeApiServer, type FakeApiServer } from '../test/support/fake-api/fake-api-server.ts';
 import { freePortPair } from '../test/support/net.ts';
 import { annotatedChurn } from './annotated-routes.ts';
+import { cpuSeconds, reapedChildrenCpuSeconds } from './scale/proc-stats.ts';
 
 const root = resolve(import.meta.dir, '..');
-const binary = join(root, 'dist/router');
+const binary = resolve(process.env.ROUTER_BINARY ?? join(root, 'dist/router'));
+/** With PROFILE=DIR, the router's source (ROUTER_SOURCE, default this checkout's) under `bun --cpu-prof`, profiles in DIR. */
+const program = process.env.PROFILE
+  ? ['bun', '--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${resolve(process.env.PROFILE)}`, resolve(process.env.ROUTER_SOURCE ?? join(root, 'src/main.ts'))]
+  : [binary];
 const ROUTES = 50;
 const LOADED = 10;
 const BACKENDS = 20;
@@ -140,11 +148,17 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   const dir = mkdtempSync('/tmp/rbu-');
   const [httpPort, httpsPort] = await freePortPair();
   const router = Bun.spawn(
-    [binary, `--master=${api.url}`, '--allow-loopback-endpoints', '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, `--working-dir=${dir}`, `--interval=${mode.interval}`, '--log-format=json', '--loglevel=warn'],
+    [...program, `--master=${api.url}`, '--allow-loopback-endpoints', '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, `--working-dir=${dir}`, `--interval=${mode.interval}`, '--log-format=json', '--loglevel=warn'],
     { env: { PATH: process.env.PATH ?? '', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s', ...mode.env }, stdout: 'pipe', stderr: 'inherit' },
   );
   // Warnings and errors only (--loglevel=warn): kept to count reload failures, if any.
   const routerOut = lineReader(router.stdout);
+  let stopping = false;
+  void router.exited.then((code) => {
+    if (stopping) return;
+    console.error(`[${mode.name}] the router exited (${code}) before the bench ended:\n${routerOut.lines.slice(-10).join('\n')}`);
+    process.exit(1);
+  });
   const runDir = join(dir, 'run');
   // Ready = haproxy answers for the first route.
   for (let i = 0; i < 600; i++) {
@@ -158,6 +172,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   const current = new Map<number, number>(Array.from({ length: ROUTES }, (_, i) => [i, i % BACKENDS]));
   for (let i = 0; i < LOADED; i++) await loadOut.next((l) => l.includes(` r${i}.bench.example.com `), 10_000);
   const reloadsBefore = await masterReloads(runDir);
+  const cpuBefore = { router: cpuSeconds(router.pid), checks: reapedChildrenCpuSeconds(router.pid) };
 
   // 1. Endpoint change -> first request served by the new endpoint.
   const endpointLatency: number[] = [];
@@ -174,6 +189,11 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
     if (line) endpointLatency.push(Number(line.split(' ')[1]) - t0);
   }
   const reloadsAfterEndpoints = await masterReloads(runDir);
+  // Per change: the router's own CPU, and that of the children it reaped meanwhile (the background `haproxy -c` runs).
+  const endpointCpu = {
+    routerMs: ((cpuSeconds(router.pid) - cpuBefore.router) * 1000) / Math.max(1, endpointLatency.length),
+    checksMs: ((reapedChildrenCpuSeconds(router.pid) - cpuBefore.checks) * 1000) / Math.max(1, endpointLatency.length),
+  };
 
   // 2. Route of an existing shape added -> first 200 for its host.
   const routeLatency: number[] = [];
@@ -194,7 +214,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   const reloadsAfterRoutes = await masterReloads(runDir);
 
   // 2b. Routes added with timeout, allowlist and HSTS annotations, then those changed (issue #13).
-  const annotatedCount = Math.min(mode.changes, 20);
+  const annotatedCount = Math.min(mode.changes, Number(process.env.ANNOTATED ?? 20));
   for (let c = 0; c < annotatedCount; c++) api.create(slice(ROUTES + 60 + c, backends[c % BACKENDS]?.port ?? 0));
   const annotated = await annotatedChurn(api, httpPort, ROUTES + 60, annotatedCount);
   const reloadsAfterAnnotated = await masterReloads(runDir);
@@ -228,6 +248,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   load.kill('SIGTERM');
   const total = await totalLine;
   await load.exited;
+  stopping = true;
   router.kill('SIGTERM');
   await router.exited;
   rmSync(dir, { recursive: true, force: true });
@@ -239,6 +260,7 @@ async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<type
   const [, requests = '0', failures = '0'] = (total ?? 'total 0 0').split(' ');
   return {
     endpointLatency,
+    endpointCpu,
     routeLatency,
     annotated,
     reloads: {
@@ -275,6 +297,7 @@ const row = (name: string, f: (r: ModeResult) => string) => console.log(`| ${nam
 row('--interval', (r) => r.mode.interval);
 row('endpoint change -> served, p50 ms', (r) => `${fmt(percentile(r.endpointLatency, 50))} (n=${r.endpointLatency.length})`);
 row('endpoint change -> served, p99 ms', (r) => fmt(percentile(r.endpointLatency, 99)));
+row('CPU per endpoint change, ms: router / its haproxy -c children', (r) => `${r.endpointCpu.routerMs.toFixed(1)} / ${r.endpointCpu.checksMs.toFixed(1)}`);
 row('reloads during endpoint changes', (r) => String(r.reloads.endpoints));
 row('route add -> served, p50 ms', (r) => `${fmt(percentile(r.routeLatency, 50))} (n=${r.routeLatency.length})`);
 row('route add -> served, p99 ms', (r) => fmt(percentile(r.routeLatency, 99)));

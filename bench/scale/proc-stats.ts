@@ -58,6 +58,17 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** CPU time (user + system, seconds) of a process's children it has waited for (e.g. each `haproxy -c`), so far. */
+export function reapedChildrenCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * Resolves once the process used less than `quietMs` of CPU in a second
  * (the router has settled: status writes and background checks done), with

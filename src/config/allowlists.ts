@@ -4,10 +4,13 @@ import { createHash } from 'node:crypto';
  * The ACL file that holds a backend's allowlist, relative to the config
  * (haproxy resolves it there, and the runtime API names it the same way).
  * One per backend, named after the backend's name, whose length a tenant
- * chooses: a digest keeps the file name short whatever the name.
+ * chooses: a digest keeps the file name short whatever the name. In a
+ * subdirectory: there is one per spare too, and a generation that changes
+ * none of them links the whole directory rather than each file
+ * (src/haproxy/config-store.ts).
  */
 export function allowlistFile(backendName: string): string {
-  return `allowlist-${createHash('sha256').update(backendName).digest('hex').slice(0, 24)}.acl`;
+  return `acl/allowlist-${createHash('sha256').update(backendName).digest('hex').slice(0, 24)}.acl`;
 }
 
 /** One canonical address or range per line, as haproxy reads an ACL file. */

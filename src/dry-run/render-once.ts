@@ -1,5 +1,5 @@
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cachedTlsValidator } from '../admission/tls-cache.ts';
 import { validateRouteTls } from '../tls/validate-route-tls.ts';
 import { DEFAULT_CERTIFICATE_FILE } from '../config/certificates.ts';
@@ -57,6 +57,7 @@ export async function renderOnce(options: RouterOptions, collected: Collected, o
   if (unwritten.length > 0) throw new Error(`could not write ${unwritten.map((f) => `${f.name} (${f.code})`).join(', ')}`);
   for (const [name, text] of files) {
     const path = join(outDir, name);
+    await mkdir(dirname(path), { recursive: true, mode: 0o750 });
     await writeFile(path, text, { mode: 0o640 });
     // The default certificate holds its key.
     if (name === DEFAULT_CERTIFICATE_FILE) await chmod(path, 0o600);

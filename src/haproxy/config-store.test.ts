@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { ConfigStore } from './config-store.ts';
 
@@ -32,5 +32,47 @@ describe('ConfigStore', () => {
     expect(readlinkSync(join(dir?.path ?? '', 'conf'))).toBe(join('generations', String(third.generation)));
     expect(readFileSync(join(s.generationDir(third.generation), 'be-00.cfg'), 'utf8')).toBe('backend a\n');
     expect(statSync(join(s.generationDir(third.generation), 'be-00.cfg')).mode & 0o777).toBe(0o640);
+  });
+});
+
+describe('ConfigStore: files in a subdirectory', () => {
+  const files = (acl: string) =>
+    new Map([
+      ['haproxy.config', 'global\n'],
+      ['acl/a.acl', '0.0.0.0/0\n'],
+      ['acl/b.acl', acl],
+    ]);
+  const shared = (s: ConfigStore, g: number) => readlinkSync(join(s.generationDir(g), 'acl'));
+
+  test('a generation whose subdirectory files are all unchanged links the same shared directory; a change makes a new one, linking what did not change', async () => {
+    const s = await store();
+    const first = await s.stage(files('10.0.0.0/8\n'));
+    await s.activate(first.generation);
+    const second = await s.stage(files('10.0.0.0/8\n'));
+    expect(shared(s, second.generation)).toBe(shared(s, first.generation));
+    await s.activate(second.generation);
+    const third = await s.stage(files('192.168.0.0/16\n'));
+    expect(shared(s, third.generation)).not.toBe(shared(s, second.generation));
+    const path = (g: number, name: string) => join(s.generationDir(g), 'acl', name);
+    expect(readFileSync(path(third.generation, 'b.acl'), 'utf8')).toBe('192.168.0.0/16\n');
+    expect(readFileSync(path(second.generation, 'b.acl'), 'utf8')).toBe('10.0.0.0/8\n');
+    expect(statSync(path(third.generation, 'a.acl')).ino).toBe(statSync(path(second.generation, 'a.acl')).ino);
+  });
+
+  test('a shared directory goes with the last generation that links it, and a new start keeps only what conf links', async () => {
+    const s = await store();
+    const sharedDir = join(dir?.path ?? '', 'shared');
+    const first = await s.stage(files('1.1.1.1\n'));
+    await s.activate(first.generation);
+    const second = await s.stage(files('2.2.2.2\n'));
+    await s.activate(second.generation);
+    const third = await s.stage(files('3.3.3.3\n'));
+    await s.activate(third.generation);
+    // The first generation is gone, and the directory only it linked with it.
+    expect(readdirSync(sharedDir).sort()).toEqual([shared(s, second.generation), shared(s, third.generation)].map((l) => basename(l)).sort());
+    const again = new ConfigStore(dir?.path ?? '');
+    await again.init();
+    expect(readdirSync(sharedDir)).toEqual([basename(shared(again, third.generation))]);
+    expect(readFileSync(join(again.generationDir(third.generation), 'acl', 'b.acl'), 'utf8')).toBe('3.3.3.3\n');
   });
 });

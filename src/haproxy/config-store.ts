@@ -1,5 +1,5 @@
 import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { RenderedFiles } from '../config/render.ts';
 
 /**
@@ -11,6 +11,28 @@ const GENERATION_DIR_MODE = 0o750;
 const GENERATION_FILE_MODE = 0o640;
 const KEY_FILE_MODE = 0o600;
 
+/** A subdirectory's files as written, by their name within it. */
+type Subdirectory = Map<string, string>;
+
+/** The files of a rendered set by subdirectory ("" for the generation's own). */
+function bySubdirectory(files: RenderedFiles): Map<string, Subdirectory> {
+  const groups = new Map<string, Subdirectory>([['', new Map()]]);
+  for (const [name, text] of files) {
+    const slash = name.indexOf('/');
+    const sub = slash < 0 ? '' : name.slice(0, slash);
+    let group = groups.get(sub);
+    if (!group) groups.set(sub, (group = new Map()));
+    group.set(slash < 0 ? name : name.slice(slash + 1), text);
+  }
+  return groups;
+}
+
+function sameFiles(a: Subdirectory | undefined, b: Subdirectory): boolean {
+  if (a === undefined || a.size !== b.size) return false;
+  for (const [name, text] of b) if (a.get(name) !== text) return false;
+  return true;
+}
+
 /**
  * The configuration on disk as numbered generations:
  *   <working-dir>/generations/<n>/{haproxy.config, *.map, error pages}
@@ -19,28 +41,43 @@ const KEY_FILE_MODE = 0o600;
  * paths resolve against the config's own directory), then `conf` is swapped
  * with one rename, so haproxy never sees a half-written set of files and a
  * rejected candidate never touches what is running.
+ *
+ * A file in a subdirectory (`acl/x.acl`) lives in a directory of
+ * `<working-dir>/shared/` that the generation links to (`acl ->
+ * ../../shared/acl-<n>`): a generation whose files there are all the same
+ * as the active one's links the same directory. Those are the files of
+ * which there is one per backend, spares included (allowlists): hard-linking
+ * each of them into every generation cost about 14 µs of the kernel's time
+ * per file, per commit, which with 64 spares per shape doubled the CPU of
+ * an endpoint change (BENCHMARKS.md).
  */
 export class ConfigStore {
   readonly confLink: string;
   readonly configPath: string;
   private readonly generationsDir: string;
+  private readonly sharedDir: string;
   private next = 1;
   private current: number | undefined;
   private previous: number | undefined;
-  /** What each generation on disk was written with, so the next one can link what did not change. */
-  private readonly contents = new Map<number, RenderedFiles>();
+  /** What each generation on disk was written with, by subdirectory, so the next one can link what did not change. */
+  private readonly contents = new Map<number, Map<string, Subdirectory>>();
+  /** The shared directory each generation's subdirectories link to. */
+  private readonly sharedOf = new Map<number, Map<string, string>>();
 
   constructor(readonly workingDir: string) {
     this.confLink = join(workingDir, 'conf');
     this.configPath = join(this.confLink, 'haproxy.config');
     this.generationsDir = join(workingDir, 'generations');
+    this.sharedDir = join(workingDir, 'shared');
   }
 
-  /** Prepares the directories and forgets generations a previous run left behind. */
+  /** Prepares the directories and forgets generations (and shared directories) a previous run left behind. */
   async init(): Promise<void> {
-    await mkdir(this.generationsDir, { recursive: true, mode: GENERATION_DIR_MODE });
-    // mkdir leaves an existing directory's mode alone.
-    await chmod(this.generationsDir, GENERATION_DIR_MODE);
+    for (const d of [this.generationsDir, this.sharedDir]) {
+      await mkdir(d, { recursive: true, mode: GENERATION_DIR_MODE });
+      // mkdir leaves an existing directory's mode alone.
+      await chmod(d, GENERATION_DIR_MODE);
+    }
     const link = await lstat(this.confLink).catch(() => undefined);
     if (link && !link.isSymbolicLink()) {
       throw new Error(`${this.confLink} exists and is not a symlink managed by router; move it away or pick another --working-dir`);
@@ -48,7 +85,22 @@ export class ConfigStore {
     const existing = (await readdir(this.generationsDir)).map(Number).filter((n) => Number.isInteger(n) && n > 0);
     this.next = Math.max(0, ...existing) + 1;
     const target = link ? await readlink(this.confLink) : undefined;
-    for (const n of existing) if (target !== join('generations', String(n))) await this.remove(n);
+    const kept = new Set<string>();
+    for (const n of existing) {
+      if (target !== join('generations', String(n))) await this.remove(n);
+      else for (const shared of await this.linkedShared(n)) kept.add(shared);
+    }
+    for (const name of await readdir(this.sharedDir)) if (!kept.has(name)) await rm(join(this.sharedDir, name), { recursive: true, force: true });
+  }
+
+  /** The shared directories a generation left by an earlier run links to. */
+  private async linkedShared(generation: number): Promise<string[]> {
+    const dir = this.generationDir(generation);
+    const names: string[] = [];
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.isSymbolicLink()) names.push(basename(await readlink(join(dir, entry.name))));
+    }
+    return names;
   }
 
   generationDir(n: number): string {
@@ -66,17 +118,39 @@ export class ConfigStore {
     const dir = this.generationDir(generation);
     await mkdir(dir, { mode: GENERATION_DIR_MODE });
     const active = this.current === undefined ? undefined : this.contents.get(this.current);
-    const from = this.current === undefined ? undefined : this.generationDir(this.current);
+    const activeShared = this.current === undefined ? undefined : this.sharedOf.get(this.current);
+    const groups = bySubdirectory(files);
+    const shared = new Map<string, string>();
+    for (const [sub, group] of groups) {
+      if (sub === '') {
+        await this.fill(dir, group, active?.get(''), this.current === undefined ? undefined : this.generationDir(this.current));
+        continue;
+      }
+      const before = activeShared?.get(sub);
+      let name = before;
+      if (name === undefined || !sameFiles(active?.get(sub), group)) {
+        name = `${sub}-${generation}`;
+        await mkdir(join(this.sharedDir, name), { mode: GENERATION_DIR_MODE });
+        await this.fill(join(this.sharedDir, name), group, active?.get(sub), before === undefined ? undefined : join(this.sharedDir, before));
+      }
+      shared.set(sub, name);
+      await symlink(join('..', '..', 'shared', name), join(dir, sub));
+    }
+    this.contents.set(generation, groups);
+    this.sharedOf.set(generation, shared);
+    return { generation, configPath: join(dir, 'haproxy.config') };
+  }
+
+  /** Writes `files` into `dir`, linking those with the same text in `fromDir` (`from` being what was written there). */
+  private async fill(dir: string, files: Subdirectory, from: Subdirectory | undefined, fromDir: string | undefined): Promise<void> {
     await Promise.all(
       [...files].map(([name, text]) => {
         const path = join(dir, name);
         const mode = name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE;
-        if (from !== undefined && active?.get(name) === text) return link(join(from, name), path).catch(() => writeFile(path, text, { mode }));
+        if (fromDir !== undefined && from?.get(name) === text) return link(join(fromDir, name), path).catch(() => writeFile(path, text, { mode }));
         return writeFile(path, text, { mode });
       }),
     );
-    this.contents.set(generation, files);
-    return { generation, configPath: join(dir, 'haproxy.config') };
   }
 
   /** Points `conf` at a checked generation in one atomic rename. */
@@ -106,7 +180,13 @@ export class ConfigStore {
   }
 
   private async remove(generation: number): Promise<void> {
+    const shared = this.sharedOf.get(generation);
     this.contents.delete(generation);
+    this.sharedOf.delete(generation);
     await rm(this.generationDir(generation), { recursive: true, force: true });
+    for (const name of shared?.values() ?? []) {
+      const used = [...this.sharedOf.values()].some((s) => [...s.values()].includes(name));
+      if (!used) await rm(join(this.sharedDir, name), { recursive: true, force: true });
+    }
   }
 }

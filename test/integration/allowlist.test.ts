@@ -73,7 +73,7 @@ describe('haproxy.router.openshift.io/ip_allowlist', () => {
     expect(t.router.lastCommit()?.notices.get('default/guarded')).toContain('ip_allowlist: invalid entries dropped');
     expect(await getFrom('127.0.0.2', t.httpPort, HOST)).toEqual({ status: 200, backend: 'web' });
     expect(await getFrom('127.0.0.1', t.httpPort, HOST)).toBeUndefined();
-    const names = [...new Bun.Glob('*').scanSync({ cwd: `${t.workingDir}/conf` })];
+    const names = [...new Bun.Glob('**').scanSync({ cwd: `${t.workingDir}/conf`, followSymlinks: true })];
     const acl = allowlistFile('be_http:default:guarded');
     expect(names).toContain(acl);
     expect(await Bun.file(`${t.workingDir}/conf/${acl}`).text()).toBe('127.0.0.2\n');

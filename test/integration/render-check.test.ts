@@ -56,9 +56,9 @@ describe('router render', () => {
     expect(r.stdout).toContain('admitted    shop/secure  secure.example.com/ -> edge -> service web\n');
     // haproxy.config holds global, defaults and frontends; backends are in the be-*.cfg and checks-*.cfg files beside it.
     // Every spare has an ACL file, answering everyone until a route with an allowlist takes it.
-    expect(readdirSync(out).filter((name) => name.startsWith('allowlist-')).length).toBeGreaterThan(0);
-    expect(readdirSync(out).filter((name) => !name.endsWith('.cfg') && !name.startsWith('allowlist-')).sort()).toEqual([
-      'cert_config.map', 'certs', 'default.pem', 'error-page-404.http', 'error-page-503.http', 'forwarded-headers.map', 'haproxy.config', 'hsts.map',
+    expect(readdirSync(join(out, 'acl')).filter((name) => name.startsWith('allowlist-')).length).toBeGreaterThan(0);
+    expect(readdirSync(out).filter((name) => !name.endsWith('.cfg')).sort()).toEqual([
+      'acl', 'cert_config.map', 'certs', 'default.pem', 'error-page-404.http', 'error-page-503.http', 'forwarded-headers.map', 'haproxy.config', 'hsts.map',
       'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_http_be.map', 'os_http_be_prefix.map', 'os_sni_passthrough.map',
       'rate-limit-concurrent.map', 'rate-limit-http.map', 'rate-limit-status.map', 'rate-limit-tcp.map', 'timeout-server.map', 'timeout-tunnel.map',
     ]); // prettier-ignore
