@@ -30,7 +30,8 @@ try {
   const t = await bed.startRouter(api, { args: ['--enable-gateway-api', '--update-status=false', ...(POOL ? [`--blueprint-route-pool-size=${POOL}`] : [])] });
   server.create(gatewayObject({ name: 'gw', listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP' }] }));
   await t.until('the base routes are served', async () => (await t.get(`r${BASE - 1}.example.com`)).status === 200, 60_000);
-  const reloadsBefore = [...t.router.reloadCounts.values()].reduce((a, b) => a + b, 0);
+  const countsBefore = new Map(t.router.reloadCounts);
+  const reloadsBefore = [...countsBefore.values()].reduce((a, b) => a + b, 0);
 
   const adds: number[] = [];
   for (let i = BASE; i < BASE + ADDS; i++) {
@@ -53,7 +54,8 @@ try {
   }
   const reloads = [...t.router.reloadCounts.values()].reduce((a, b) => a + b, 0) - reloadsBefore;
 
-  console.log(`HTTPRoute churn on ${BASE} HTTPRoutes (fake API in process, pool ${POOL ?? 'default'}), reloads during the run: ${reloads}\n`);
+  const why = [...t.router.reloadCounts].filter(([code, n]) => n > (countsBefore.get(code) ?? 0)).map(([code, n]) => `${code} ${n - (countsBefore.get(code) ?? 0)}`);
+  console.log(`HTTPRoute churn on ${BASE} HTTPRoutes (fake API in process, pool ${POOL ?? 'default'}), reloads during the run: ${reloads}${why.length > 0 ? ` (${why.join(', ')})` : ''}\n`);
   console.log(TIMED_HEADER);
   console.log(timedRow('HTTPRoute added, until served', adds));
   console.log(timedRow('weights changed, until committed', weights));

@@ -72,12 +72,17 @@ describe('files, directories and sockets after start', () => {
       generations: modeOf(join(workingDir, 'generations')),
       generation: modeOf(join(workingDir, readlinkSync(join(workingDir, 'conf')))),
       certs: modeOf(join(workingDir, 'certs')),
-    }).toEqual({ workingDir: 0o750, run: 0o750, generations: 0o750, generation: 0o750, certs: 0o700 });
+      acl: modeOf(join(workingDir, 'conf', 'acl')),
+      shared: modeOf(join(workingDir, 'shared')),
+    }).toEqual({ workingDir: 0o750, run: 0o750, generations: 0o750, generation: 0o750, certs: 0o700, acl: 0o750, shared: 0o750 });
   });
 
   test('generation files are 0640, keys 0600', () => {
     const generation = join(workingDir, 'conf');
-    for (const name of readdirSync(generation)) {
+    // The allowlists' directory (a link to shared/) is checked above; its files are checked here.
+    const names = [...readdirSync(generation).filter((name) => name !== 'acl'), ...readdirSync(join(generation, 'acl')).map((name) => join('acl', name))];
+    expect(names).toContainEqual(expect.stringMatching(/^acl\/allowlist-/));
+    for (const name of names) {
       expect({ name, mode: modeOf(join(generation, name)) }).toEqual({ name, mode: name.endsWith('.pem') ? 0o600 : 0o640 });
     }
     for (const name of readdirSync(join(workingDir, 'certs'))) {

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EMBEDDED_ASSETS } from '../../../src/config/embedded-assets.ts';
 import { createRenderer } from '../../../src/config/render.ts';
 import { HaproxySupervisor } from '../../../src/haproxy/supervisor.ts';
@@ -62,7 +62,10 @@ async function startHaproxyTarget(): Promise<RuntimeTarget> {
     settings: targetSettings,
     defaultCertificate: `${leaf.key}${leaf.cert}`,
     async load(model) {
-      for (const [name, text] of createRenderer(EMBEDDED_ASSETS)(model)) writeFileSync(join(dir.path, name), text);
+      for (const [name, text] of createRenderer(EMBEDDED_ASSETS)(model)) {
+        mkdirSync(dirname(join(dir.path, name)), { recursive: true });
+        writeFileSync(join(dir.path, name), text);
+      }
       // As CertStore.write does before every commit; certificates changed live travel in the command instead.
       for (const c of model.certificates) writeFileSync(join(certDir, c.name), c.pem, { mode: 0o600 });
       await supervisor.start();
