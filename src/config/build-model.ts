@@ -73,7 +73,15 @@ function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
       if (takesOver(w, winners.get(id))) winners.set(id, w);
     }
   }
-  const maps: MapFiles = { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_sni_passthrough.map': [] };
+  const maps: MapFiles = {
+    'os_http_be.map': [],
+    'os_http_be_prefix.map': [],
+    'os_edge_reencrypt_be.map': [],
+    'os_edge_reencrypt_be_prefix.map': [],
+    'os_http_be_hosts.map': [],
+    'os_edge_reencrypt_be_hosts.map': [],
+    'os_sni_passthrough.map': [],
+  };
   for (const w of winners.values()) maps[w.file].push({ key: w.key, value: w.value });
   for (const entries of Object.values(maps)) entries.sort((a: MapEntry, b: MapEntry) => compareText(a.key, b.key));
   return maps;

@@ -154,6 +154,9 @@ export interface MapFiles {
   /** TLS terminated here: edge and reencrypt routes. */
   'os_edge_reencrypt_be.map': MapEntry[];
   'os_edge_reencrypt_be_prefix.map': MapEntry[];
+  /** The hosts HTTP routes serve, by who serves them (host-kinds.ts): which answer a request no route took gets. */
+  'os_http_be_hosts.map': MapEntry[];
+  'os_edge_reencrypt_be_hosts.map': MapEntry[];
   /** Passthrough by SNI (exact host, or `.parent` for wildcards) to be_tcp backends. */
   'os_sni_passthrough.map': MapEntry[];
 }

@@ -3,6 +3,7 @@ import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type Confi
 import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
+import { GATEWAY_API_HOST } from './host-kinds.ts';
 import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
 import { backendMapFiles, patchBackendMaps } from './backend-maps.ts';
 import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
@@ -153,6 +154,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       redirectToHttps: REDIRECT_TO_HTTPS,
       deepWildcardLabels: model.settings.deepWildcards ? DEEP_WILDCARD_MAX_LABELS : 0,
       catchAllKeyHost: CATCH_ALL_KEY_HOST,
+      gatewayApiHost: GATEWAY_API_HOST,
       matchRules: { http: matchRuleLines(model.matchRules, 'http'), https: matchRuleLines(model.matchRules, 'https') },
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
       rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },

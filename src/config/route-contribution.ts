@@ -5,6 +5,7 @@ import { buildBackend } from './build-backend.ts';
 import { shuffleServers } from './server-order.ts';
 import { certificatePath, destinationCaFile, servingCertificateFile, servingPem } from './certificates.ts';
 import { deepWildcardKeyHost } from './deep-wildcards.ts';
+import { hostKindWishes } from './host-kinds.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
@@ -136,5 +137,6 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       break;
   }
   const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
-  return { key: objectKey(route), route, backend, maps: conditional ? [] : maps, matched: conditional ? maps : [], certificates, serving };
+  const hosts = settings.deepWildcards ? hostKindWishes(route, keyHost, maps) : [];
+  return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving };
 }

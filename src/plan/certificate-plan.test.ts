@@ -42,7 +42,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
       'os_http_be_prefix.map': [],
       'os_edge_reencrypt_be.map': [{ key: 'a.example.com', value: 'be_edge_http:ns:a' }],
       'os_edge_reencrypt_be_prefix.map': [],
-      'os_sni_passthrough.map': [],
+      'os_http_be_hosts.map': [], 'os_edge_reencrypt_be_hosts.map': [], 'os_sni_passthrough.map': [],
     },
     matchRules: [],
     crtList: certs.map((c) => c.entry).sort((a, b) => compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile)),

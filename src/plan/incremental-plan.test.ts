@@ -74,6 +74,8 @@ function randomRoute(rand: () => number, name: string): Route {
     ...(termination !== 'passthrough' && rand() < 0.1
       ? { requestMatch: { method: pick(rand, [undefined, 'GET']), headers: rand() < 0.5 ? [{ name: 'version', value: pick(rand, ['1', '2']) }] : [], query: [], order: 0 } }
       : {}),
+    // Routes of the Gateway API's host scope: their hosts' entries say 404 where a Route's say 503 (host-kinds.ts).
+    ...(rand() < 0.2 ? { hostScope: 'gateway.networking.k8s.io' } : {}),
     ...(rand() < 0.1 ? { httpHeaders: { request: [{ name: pick(rand, ['X-A', 'X-B']), type: 'Set', value: 'v' }], response: [{ name: 'Server', type: 'Delete', value: '' }] } } : {}),
     tls:
       termination === undefined
@@ -113,7 +115,7 @@ interface Tally {
 function scenario(seed: number, steps: number): Tally {
   const rand = prng(seed);
   const admission = admissionSettings({ allowWildcardRoutes: true });
-  const config = configSettings({ sparesPerShape: 2, tls: { ...configSettings().tls, http2: true } });
+  const config = configSettings({ sparesPerShape: 2, deepWildcards: true, tls: { ...configSettings().tls, http2: true } });
   const ctx: ContributionContext = { settings: config, allowAddress: () => true, includeUdp: false, defaultCa: defaultCaFile('-----DEFAULT CA-----') };
   const admissionIndex = new AdmissionIndex(admission, undefined);
   const desired = new DesiredIndex(ctx);

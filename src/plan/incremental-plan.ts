@@ -29,7 +29,15 @@ export type IncrementalPlan =
   | { kind: 'runtime'; commands: RuntimeCommand[]; patch: RunningPatch }
   | { kind: 'full'; why: string };
 
-const MAP_FILES: readonly MapFileName[] = ['os_http_be.map', 'os_http_be_prefix.map', 'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_sni_passthrough.map'];
+const MAP_FILES: readonly MapFileName[] = [
+  'os_http_be.map',
+  'os_http_be_prefix.map',
+  'os_edge_reencrypt_be.map',
+  'os_edge_reencrypt_be_prefix.map',
+  'os_http_be_hosts.map',
+  'os_edge_reencrypt_be_hosts.map',
+  'os_sni_passthrough.map',
+];
 
 /** A backend as it runs before and after the change. */
 interface Fit {

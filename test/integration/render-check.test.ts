@@ -59,7 +59,7 @@ describe('router render', () => {
     expect(readdirSync(join(out, 'acl')).filter((name) => name.startsWith('allowlist-')).length).toBeGreaterThan(0);
     expect(readdirSync(out).filter((name) => !name.endsWith('.cfg')).sort()).toEqual([
       'acl', 'cert_config.map', 'certs', 'default.pem', 'error-page-404.http', 'error-page-503.http', 'forwarded-headers.map', 'haproxy.config', 'hsts.map',
-      'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_prefix.map', 'os_http_be.map', 'os_http_be_prefix.map', 'os_sni_passthrough.map',
+      'os_edge_reencrypt_be.map', 'os_edge_reencrypt_be_hosts.map', 'os_edge_reencrypt_be_prefix.map', 'os_http_be.map', 'os_http_be_hosts.map', 'os_http_be_prefix.map', 'os_sni_passthrough.map',
       'rate-limit-concurrent.map', 'rate-limit-http.map', 'rate-limit-status.map', 'rate-limit-tcp.map', 'timeout-server.map', 'timeout-tunnel.map',
     ]); // prettier-ignore
     expect(readFileSync(join(out, 'os_http_be_prefix.map'), 'utf8')).toBe('web.example.com/ be_http:shop:web\n');

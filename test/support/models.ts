@@ -40,7 +40,7 @@ export const model = (backends: BackendModel[], more: Partial<ConfigModel> = {})
     'os_http_be_prefix.map': [],
     'os_edge_reencrypt_be.map': [],
     'os_edge_reencrypt_be_prefix.map': [],
-    'os_sni_passthrough.map': [],
+    'os_http_be_hosts.map': [], 'os_edge_reencrypt_be_hosts.map': [], 'os_sni_passthrough.map': [],
   },
   matchRules: [],
   crtList: [],

@@ -1,7 +1,9 @@
 /**
  * Scenarios of the upstream Gateway API conformance suite (core profile),
  * with its objects and expectations, against the fake API and a real
- * haproxy. Unserved requests answer 503 here where the suite says 404.
+ * haproxy. A request no route takes answers 404 when Gateway API routes
+ * serve its host, as the suite says, and 503 (openshift-router's answer)
+ * for a host no Gateway API route serves, where the suite says 404 too.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
@@ -61,7 +63,7 @@ describe('conformance: HTTPRouteHostnameIntersection', () => {
         'specific.but.wrong.com/s5', 'wildcard.io/s5',
       ]),
     ).toEqual({
-      'very.specific.com/s1': 'infra-backend-v1', 'non.matching.com/s1': '503', 'foo.nonmatchingwildcard.io/s1': '503', 'foo.wildcard.io/s1': '503', 'very.specific.com/s2': '503',
+      'very.specific.com/s1': 'infra-backend-v1', 'non.matching.com/s1': '503', 'foo.nonmatchingwildcard.io/s1': '503', 'foo.wildcard.io/s1': '404', 'very.specific.com/s2': '404',
       'foo.wildcard.io/s2': 'infra-backend-v2', 'bar.wildcard.io/s2': 'infra-backend-v2', 'foo.bar.wildcard.io/s2': 'infra-backend-v2', 'wildcard.io/s2': '503', 'non.matching.com/s2': '503',
       'very.specific.com/s3': 'infra-backend-v3', 'foo.specific.com/s3': '503', 'non.matching.com/s3': '503',
       'foo.anotherwildcard.io/s4': 'infra-backend-v1', 'foo.bar.anotherwildcard.io/s4': 'infra-backend-v1', 'anotherwildcard.io/s4': '503',
@@ -80,7 +82,7 @@ describe('conformance: HTTPExactPathMatching, on the suite\'s same-namespace Gat
     server.create(httpRouteObject({ name: 'exact-matching', namespace: NS, parentRefs: [{ name: 'same-namespace' }], rules: [exact('/one', 'infra-backend-v1'), exact('/two', 'infra-backend-v2')] }));
     await t.until('the route is served', async () => (await t.get('127.0.0.1', '/one')).status === 200);
     expect(await answers(t, ['127.0.0.1/one', '127.0.0.1/two', '127.0.0.1/', '127.0.0.1/one/example', '127.0.0.1/two/', '127.0.0.1/Two', 'any.example.com/one', 'a.b.c.example.org/two'])).toEqual({
-      '127.0.0.1/one': 'infra-backend-v1', '127.0.0.1/two': 'infra-backend-v2', '127.0.0.1/': '503', '127.0.0.1/one/example': '503', '127.0.0.1/two/': '503', '127.0.0.1/Two': '503',
+      '127.0.0.1/one': 'infra-backend-v1', '127.0.0.1/two': 'infra-backend-v2', '127.0.0.1/': '404', '127.0.0.1/one/example': '404', '127.0.0.1/two/': '404', '127.0.0.1/Two': '404',
       'any.example.com/one': 'infra-backend-v1', 'a.b.c.example.org/two': 'infra-backend-v2',
     }); // prettier-ignore
     await t.untilWritten('the route is accepted', () => brief(routeParentConditions(server, 'HTTPRoute', NS, 'exact-matching')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
@@ -89,5 +91,14 @@ describe('conformance: HTTPExactPathMatching, on the suite\'s same-namespace Gat
     server.create(routeObject({ name: 'named', namespace: NS, host: 'named.example.com', service: 'infra-backend-v3' }));
     server.create(httpRouteObject({ name: 'named', namespace: NS, parentRefs: [{ name: 'same-namespace' }], hostnames: ['other.example.com'], rules: [{ backendRefs: [{ name: 'infra-backend-v3' }] }] }));
     await t.until('the named hosts are served', async () => (await t.get('named.example.com', '/one')).backend === 'infra-backend-v3' && (await t.get('other.example.com', '/one')).backend === 'infra-backend-v3');
+
+    // A Route's host is a Route's, catch-all listener or not: what none of its routes takes answers 503.
+    const reloads = Object.fromEntries(t.router.reloadCounts);
+    const pathed = routeObject({ name: 'pathed', namespace: NS, host: 'pathed.example.com', service: 'infra-backend-v3' });
+    server.create({ ...pathed, spec: { ...(pathed.spec as object), path: '/only' } });
+    server.create(httpRouteObject({ name: 'pathed', namespace: NS, parentRefs: [{ name: 'same-namespace' }], hostnames: ['gw.example.com'], rules: [exact('/only', 'infra-backend-v3')] }));
+    await t.until('the pathed hosts are served', async () => (await t.get('pathed.example.com', '/only')).backend === 'infra-backend-v3' && (await t.get('gw.example.com', '/only')).backend === 'infra-backend-v3');
+    expect(await answers(t, ['pathed.example.com/other', 'gw.example.com/other', 'any.example.com/other'])).toEqual({ 'pathed.example.com/other': '503', 'gw.example.com/other': '404', 'any.example.com/other': '404' });
+    expect(Object.fromEntries(t.router.reloadCounts)).toEqual(reloads);
   });
 });

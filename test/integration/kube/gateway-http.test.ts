@@ -168,7 +168,7 @@ describe('HTTPRoutes from the API', () => {
       }),
     );
     await t.until('the supported rule is served', async () => (await t.get('mixed.example.com', '/ok')).backend === 'web');
-    expect(await answers(t, 'mixed.example.com', ['/ok', '/h', '/r1', '/'])).toEqual({ '/ok': 'web', '/h': '503', '/r1': '503', '/': '503' });
+    expect(await answers(t, 'mixed.example.com', ['/ok', '/h', '/r1', '/'])).toEqual({ '/ok': 'web', '/h': '404', '/r1': '404', '/': '404' });
     await t.untilWritten('the dropped matches are named', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'mixed')).includes('PartiallyInvalid=True/UnsupportedValue'));
     const partly = routeParentConditions(api.server, 'HTTPRoute', 'default', 'mixed')?.find((c) => c.type === 'PartiallyInvalid');
     expect(partly?.message).toBe('Dropped Rule(s): rule 1 match 0: header x: value "y\\r\\nz: 1" is not 1 to 4096 printable US-ASCII characters (single spaces or tabs between); rule 2 match 0: RegularExpression path matches are not supported yet');

@@ -74,7 +74,7 @@ describe('match rules', () => {
       'app over HTTPS': 'web',
       'POST a.wild: the exact host first': 'web',
       'POST b.c.wild: the wildcard, any depth': 'v1',
-      'GET b.c.wild': '503',
+      'GET b.c.wild': '404',
     }); // prettier-ignore
     const settled = reloads(t);
 

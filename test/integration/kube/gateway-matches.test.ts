@@ -4,7 +4,7 @@
  * conformance suite's HTTPRouteHeaderMatching, HTTPRouteMethodMatching,
  * HTTPRouteQueryParamMatching, HTTPRouteMatching and
  * HTTPRouteMatchingAcrossRoutes, with their objects and expectations
- * (unserved requests answer 503 here where the suite says 404).
+ * (a request no rule selects answers 404).
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { gatewayClassObject, gatewayObject, httpRouteObject, type HTTPRuleSpec } from '../../support/gateway-objects.ts';
@@ -85,15 +85,15 @@ describe('conformance: HTTPRouteHeaderMatching', () => {
       ['version two', { path: '/', headers: { Version: 'two' } }, V2],
       ['version two, color orange', { path: '/', headers: { Version: 'two', Color: 'orange' } }, V1],
       ['version two, color blue', { path: '/', headers: { Version: 'two', Color: 'blue' } }, V2],
-      ['color orange', { path: '/', headers: { Color: 'orange' } }, '503'],
-      ['some other header', { path: '/', headers: { 'Some-Other-Header': 'one' } }, '503'],
+      ['color orange', { path: '/', headers: { Color: 'orange' } }, '404'],
+      ['some other header', { path: '/', headers: { 'Some-Other-Header': 'one' } }, '404'],
       ['color blue', { path: '/', headers: { Color: 'blue' } }, V1],
       ['color green', { path: '/', headers: { Color: 'green' } }, V1],
       ['color red', { path: '/', headers: { Color: 'red' } }, V2],
       ['color yellow', { path: '/', headers: { Color: 'yellow' } }, V2],
-      ['color purple', { path: '/', headers: { Color: 'purple' } }, '503'],
-      ['values are case-sensitive', { path: '/', headers: { Version: 'One' } }, '503'],
-      ['a value with a comma is one value', { path: '/', headers: { Version: 'one, two' } }, '503'],
+      ['color purple', { path: '/', headers: { Color: 'purple' } }, '404'],
+      ['values are case-sensitive', { path: '/', headers: { Version: 'One' } }, '404'],
+      ['a value with a comma is one value', { path: '/', headers: { Version: 'one, two' } }, '404'],
     ]);
   });
 });
@@ -118,14 +118,14 @@ describe('conformance: HTTPRouteMethodMatching', () => {
     await check(t, [
       ['POST /', { path: '/', method: 'POST' }, V1],
       ['GET /', { path: '/', method: 'GET' }, V2],
-      ['HEAD /', { path: '/', method: 'HEAD' }, '503'],
+      ['HEAD /', { path: '/', method: 'HEAD' }, '404'],
       ['GET /path1', { path: '/path1', method: 'GET' }, V1],
       ['PUT / version one', { path: '/', method: 'PUT', headers: { version: 'one' } }, V2],
       ['POST /path2 version two', { path: '/path2', method: 'POST', headers: { version: 'two' } }, V3],
       ['PATCH /path3', { path: '/path3', method: 'PATCH' }, V1],
       ['DELETE /path4 version three', { path: '/path4', method: 'DELETE', headers: { version: 'three' } }, V1],
-      ['PUT /', { path: '/', method: 'PUT' }, '503'],
-      ['DELETE /path4', { path: '/path4', method: 'DELETE' }, '503'],
+      ['PUT /', { path: '/', method: 'PUT' }, '404'],
+      ['DELETE /path4', { path: '/path4', method: 'DELETE' }, '404'],
       ['PATCH /path5: the longer path first', { path: '/path5', method: 'PATCH' }, V1],
       ['PATCH / version four: the method first', { path: '/', method: 'PATCH', headers: { version: 'four' } }, V2],
     ]);
@@ -158,17 +158,17 @@ describe('conformance: HTTPRouteQueryParamMatching', () => {
       ['ANIMAL=Whale', { path: '/?ANIMAL=Whale' }, V3],
       ['animal=whale&otherparam=irrelevant', { path: '/?animal=whale&otherparam=irrelevant' }, V1],
       ['animal=dolphin&color=yellow', { path: '/?animal=dolphin&color=yellow' }, V2],
-      ['color=blue', { path: '/?color=blue' }, '503'],
-      ['animal=dog', { path: '/?animal=dog' }, '503'],
-      ['animal=whaledolphin', { path: '/?animal=whaledolphin' }, '503'],
-      ['no query', { path: '/' }, '503'],
+      ['color=blue', { path: '/?color=blue' }, '404'],
+      ['animal=dog', { path: '/?animal=dog' }, '404'],
+      ['animal=whaledolphin', { path: '/?animal=whaledolphin' }, '404'],
+      ['no query', { path: '/' }, '404'],
       ['/path1?animal=whale', { path: '/path1?animal=whale' }, V1],
       ['/?animal=whale version one', { path: '/?animal=whale', headers: { version: 'one' } }, V2],
       ['/path2?animal=whale version two', { path: '/path2?animal=whale', headers: { version: 'two' } }, V3],
       ['/path3?animal=shark', { path: '/path3?animal=shark' }, V1],
       ['/path4?animal=kraken version three', { path: '/path4?animal=kraken', headers: { version: 'three' } }, V1],
-      ['/?animal=shark', { path: '/?animal=shark' }, '503'],
-      ['/path4?animal=kraken', { path: '/path4?animal=kraken' }, '503'],
+      ['/?animal=shark', { path: '/?animal=shark' }, '404'],
+      ['/path4?animal=kraken', { path: '/path4?animal=kraken' }, '404'],
       ['/path5?animal=hydra: the longer path first', { path: '/path5?animal=hydra' }, V1],
       ['/?animal=hydra version four: headers first', { path: '/?animal=hydra', headers: { version: 'four' } }, V3],
     ]);

@@ -32,12 +32,13 @@ describe('Gateway API TLS', () => {
     api.server.create(
       gatewayObject({ name: 'gw', listeners: [{ name: 'https', port: t.httpsPort, protocol: 'HTTPS', hostname: 'tls.example.com', tls: { certificateRefs: [{ name: 'gw-tls' }] } }] }),
     );
-    api.server.create(httpRouteObject({ name: 'web', rules: [{ backendRefs: [{ name: 'web' }] }] }));
-    const https = () => tlsGet(t.httpsPort, { servername: 'tls.example.com', host: 'tls.example.com' });
+    api.server.create(httpRouteObject({ name: 'web', rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/app' } }], backendRefs: [{ name: 'web' }] }] }));
+    const https = (path = '/app') => tlsGet(t.httpsPort, { servername: 'tls.example.com', host: 'tls.example.com', path });
     await t.until('served over TLS', async () => (await https()).headers['x-backend'] === 'web');
     expect((await https()).peerSAN).toBe('DNS:tls.example.com');
-    // Only an HTTP listener would serve plain HTTP.
-    expect((await t.get('tls.example.com')).status).toBe(503);
+    // A path no rule takes on a host the route serves: the spec's 404. Only an HTTP listener would serve plain HTTP.
+    expect((await https('/other')).status).toBe(404);
+    expect((await t.get('tls.example.com', '/app')).status).toBe(503);
 
     api.server.update(tlsSecretObject('gw-tls', makeLeaf(ca, { dnsNames: ['tls.example.com', 'rotated.example.com'] })));
     await t.until('the rotated certificate is served', async () => (await https()).peerSAN === 'DNS:tls.example.com, DNS:rotated.example.com');

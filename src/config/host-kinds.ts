@@ -1,0 +1,39 @@
+import type { AdmittedRoute } from '../domain/route-options.ts';
+import type { MapFileName, MapWish } from './route-contribution.ts';
+
+/**
+ * The Gateway API answers 404 to a request for a host its routes serve when
+ * no route's path or conditions select it, where openshift-router answers
+ * 503 to anything no route takes. The frontends tell the two apart after
+ * every route lookup missed, by looking the request's host up in a map of
+ * the hosts routes serve, with the same keys and in the same order as the
+ * route lookups (exact host, Route wildcard `.domain`, deep wildcards
+ * `*.domain` longest first, the catch-all `*.0`): the first key found says
+ * who serves that name. Every HTTP route of a router serving Gateway API
+ * has an entry, so a Route's host under a Gateway wildcard keeps its 503.
+ * Entries are data: a route added or removed changes them with `add map` /
+ * `del map`, no reload.
+ */
+const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
+  'os_http_be.map': 'os_http_be_hosts.map',
+  'os_http_be_prefix.map': 'os_http_be_hosts.map',
+  'os_edge_reencrypt_be.map': 'os_edge_reencrypt_be_hosts.map',
+  'os_edge_reencrypt_be_prefix.map': 'os_edge_reencrypt_be_hosts.map',
+};
+
+/** The entry values: the frontends deny with 404 when the host found is the Gateway API's. */
+export const GATEWAY_API_HOST = 'gateway_api';
+export const ROUTE_HOST = 'route';
+
+/**
+ * The host entries of a route whose path entries are `paths` (its map
+ * wishes, or those its conditions keep out of the maps). A Route's or an
+ * Ingress's entry is explicit, so it holds its host against a Gateway API
+ * route on the same host (possible with the namespace ownership check off):
+ * a Route's host never answers 404.
+ */
+export function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
+  const gateway = route.hostScope !== undefined;
+  const files = new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? []));
+  return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
+}
