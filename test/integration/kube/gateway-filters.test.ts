@@ -193,4 +193,36 @@ describe('HTTPRoute filters', () => {
     ]);
     await t.untilWritten('the route is accepted', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'redirects')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
   });
+
+  test('filters of a rule selected by a header match apply to its requests only; the same path without the header takes the plain rule; no rule at all is 404', async () => {
+    const api = await bed.startApi();
+    echoApp(api.server);
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    api.server.create(gatewayClassObject());
+    api.server.create(gatewayObject({ name: 'gw', listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP' }] }));
+    api.server.create(
+      httpRouteObject({
+        name: 'both',
+        hostnames: ['both.example.com'],
+        rules: [
+          {
+            matches: [{ ...prefix('/api'), headers: [{ name: 'X-Canary', value: 'yes' }] }],
+            filters: [
+              { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'X-Lane', value: 'canary' }] } },
+              { type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' } } },
+            ],
+            backendRefs: [{ name: 'echo' }],
+          },
+          { matches: [prefix('/api')], backendRefs: [{ name: 'echo' }] },
+        ],
+      }),
+    );
+    await t.until('the route is served', async () => (await echoed(t, 'both.example.com', '/api/x')).status === 200);
+    const canary = await echoed(t, 'both.example.com', '/api/x?q=1', { 'X-Canary': 'yes' });
+    expect(canary).toMatchObject({ status: 200, seen: { path: '/v2/x?q=1', headers: { 'x-lane': 'canary' } } });
+    const plain = await echoed(t, 'both.example.com', '/api/x?q=1', { 'X-Canary': 'no' });
+    expect(plain).toMatchObject({ status: 200, seen: { path: '/api/x?q=1' } });
+    expect(plain.seen.headers['x-lane']).toBeUndefined();
+    expect((await echoed(t, 'both.example.com', '/other')).status).toBe(404);
+  });
 });
