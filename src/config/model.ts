@@ -135,6 +135,25 @@ export interface BackendModel {
   servers: ServerModel[];
 }
 
+/**
+ * The option fields of a backend whose route sets none (a spare waiting for
+ * a route, a plain route), in one place so that a new option field is
+ * given its empty value once.
+ */
+export const NO_ROUTE_OPTIONS = {
+  allowlist: undefined,
+  timeoutMs: undefined,
+  tunnelTimeoutMs: undefined,
+  hsts: undefined,
+  headerActions: undefined,
+  rewrite: undefined,
+  filterLines: [],
+  rateLimits: undefined,
+  serverMaxConn: undefined,
+  h1CaseAdjust: false,
+  forwardedHeaders: undefined,
+} as const satisfies Partial<BackendModel>;
+
 export interface MapEntry {
   key: string;
   value: string;

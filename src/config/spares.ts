@@ -1,6 +1,6 @@
 import { backendName, routingKeyName, type BackendTermination } from '../domain/names.ts';
 import { balanceFor, cookieFor } from './build-backend.ts';
-import type { BackendModel } from './model.ts';
+import { NO_ROUTE_OPTIONS, type BackendModel } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
 
 /**
@@ -60,18 +60,8 @@ export function spareBackends(settings: ConfigSettings, pools: SparePools = new 
           checkIntervalMs: settings.checkIntervalMs,
           serverTls: termination === 'reencrypt' ? { verify: 'none' as const, alpn: settings.tls.http2 } : undefined,
           cookie: cookieFor(termination, insecurePolicy, routingKeyName('_spare', name), settings),
-          allowlist: undefined,
+          ...NO_ROUTE_OPTIONS,
           allowlistAcl: true,
-          timeoutMs: undefined,
-          tunnelTimeoutMs: undefined,
-          hsts: undefined,
-          headerActions: undefined,
-          rewrite: undefined,
-          filterLines: [],
-          rateLimits: undefined,
-          serverMaxConn: undefined,
-          h1CaseAdjust: false,
-          forwardedHeaders: undefined,
           servers: [],
         };
       });

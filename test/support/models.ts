@@ -1,5 +1,5 @@
 import { checkServers } from '../../src/config/check-servers.ts';
-import type { BackendModel, ConfigModel, ServerModel } from '../../src/config/model.ts';
+import { NO_ROUTE_OPTIONS, type BackendModel, type ConfigModel, type ServerModel } from '../../src/config/model.ts';
 import { settings } from './fixtures.ts';
 
 /** Config-model builders for planner tests: every field defaulted, override what a test is about. */
@@ -14,18 +14,8 @@ export const backend = (name: string, servers: ServerModel[], more: Partial<Back
   checkIntervalMs: 5000,
   serverTls: undefined,
   cookie: undefined,
-  allowlist: undefined,
+  ...NO_ROUTE_OPTIONS,
   allowlistAcl: false,
-  timeoutMs: undefined,
-  tunnelTimeoutMs: undefined,
-  hsts: undefined,
-  headerActions: undefined,
-  rewrite: undefined,
-  filterLines: [],
-  rateLimits: undefined,
-  serverMaxConn: undefined,
-  h1CaseAdjust: false,
-  forwardedHeaders: undefined,
   servers,
   ...more,
 });
