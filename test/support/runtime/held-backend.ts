@@ -19,6 +19,8 @@ export function startHeldBackend(name: string, tls?: { cert: string; key: string
   const server = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,
+    // Longer than any test holds a request (bun's default, 10 s, would end it for the test).
+    idleTimeout: 120,
     ...(tls ? { tls } : {}),
     async fetch(req) {
       if (new URL(req.url).pathname === '/hold') {
