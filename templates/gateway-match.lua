@@ -27,7 +27,22 @@ local function path_matches(key, rule)
   return false
 end
 
--- A request's headers are read once, and only when a rule asks for one (names are lower case on both sides).
+-- The query string's values by name, as they appear in the request (not decoded), every repeat kept: a parameter
+-- matches when one of its values does.
+local function query_values(txn)
+  local values = {}
+  for pair in string.gmatch(txn.f:query() or "", "[^&]+") do
+    local eq = string.find(pair, "=", 1, true)
+    local name = eq and string.sub(pair, 1, eq - 1) or pair
+    local list = values[name] or {}
+    list[#list + 1] = eq and string.sub(pair, eq + 1) or ""
+    values[name] = list
+  end
+  return values
+end
+
+-- A request's headers and query string are read once, and only when a rule asks for them (header names are lower
+-- case on both sides).
 local function conditions_match(txn, rule, request)
   if rule.method ~= nil and txn.f:method() ~= rule.method then return false end
   for _, h in ipairs(rule.headers) do
@@ -35,7 +50,8 @@ local function conditions_match(txn, rule, request)
     if not any_equals(request.headers[h[1]], h[2]) then return false end
   end
   for _, q in ipairs(rule.query) do
-    if txn.f:url_param(q[1]) ~= q[2] then return false end
+    request.query = request.query or query_values(txn)
+    if not any_equals(request.query[q[1]], q[2]) then return false end
   end
   return true
 end
