@@ -161,8 +161,9 @@ export function createRenderer(assets: RendererAssets): Renderer {
       matchRules: { http: matchRuleLines(model.matchRules, 'http'), https: matchRuleLines(model.matchRules, 'https') },
       // Only Gateway API routes match on method, headers or query parameters; they come with deep wildcards. The Lua
       // is loaded whether or not there are rules, so an haproxy without Lua fails at start rather than at a tenant's rule.
-      // `lua-load` (one Lua state, behind a lock) rather than `lua-load-per-thread`, about 20% cheaper per rule host
-      // request: its files are read while the config is, so `haproxy -c` checks them and relative names resolve.
+      // `lua-load` (one Lua state, behind a lock) even though `lua-load-per-thread` costs a rule host's request about
+      // 20% less (BENCHMARKS.md): only lua-load's files are read with the config, so `haproxy -c` checks them and
+      // their relative names resolve.
       luaFiles: model.settings.deepWildcards ? [MATCH_RULES_LUA_FILE, MATCH_ACTION_LUA_FILE] : [],
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
       rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
