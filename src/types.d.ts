@@ -6,3 +6,7 @@ declare module '*.http' {
   const text: string;
   export default text;
 }
+declare module '*.lua' {
+  const text: string;
+  export default text;
+}

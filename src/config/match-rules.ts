@@ -2,14 +2,14 @@
  * Routes that ask for a method, headers or query parameters besides host
  * and path (Gateway API matches) cannot live in the maps, which key on
  * host and path alone. Every host (map key host) with one such route is
- * served by ordered rules in the frontends instead, evaluated just before
- * the map lookups of that kind of host (config/match-rule-lines.ts): all
+ * served by ordered rules instead, tried just before the map lookups of
+ * that kind of host (config/match-rule-lines.ts, match-rule-data.ts): all
  * of the host's routes, conditions or not, in the spec's precedence, so a
  * plain path and a conditional one compare as the spec says. The plain
  * routes keep their map entries too (a rule that missed means their entry
  * misses as well), so hosts without conditions stay on the maps, changed
  * through the runtime API; any change to these rules reloads (haproxy
- * takes a header name only as a constant).
+ * reads them when it loads).
  */
 import type { RequestMatch } from '../domain/request-match.ts';
 import { normalisePath } from './map-entries.ts';

@@ -11,6 +11,7 @@ import { checkServerLine, serverLine } from './server-line.ts';
 import { trackOf, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
 import { matchRuleLines } from './match-rule-lines.ts';
+import { MATCH_ACTION_LUA_FILE, MATCH_RULES_LUA_FILE, matchHostsFile, matchHostsText, matchRulesLua } from './match-rule-data.ts';
 import type { MapFileName } from './route-contribution.ts';
 import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
@@ -31,6 +32,8 @@ export interface RendererAssets {
   checkBackendTemplate: string;
   errorPage503: string;
   errorPage404: string;
+  /** The Lua action that tries Gateway API match rules (templates/gateway-match.lua). */
+  gatewayMatchLua: string;
   version: string;
   /** PEM of the CAs (and CRLs) client certificates are verified by, when the settings ask for client certificates. */
   clientCa?: string;
@@ -156,6 +159,12 @@ export function createRenderer(assets: RendererAssets): Renderer {
       catchAllKeyHost: CATCH_ALL_KEY_HOST,
       gatewayApiHost: GATEWAY_API_HOST,
       matchRules: { http: matchRuleLines(model.matchRules, 'http'), https: matchRuleLines(model.matchRules, 'https') },
+      // Only Gateway API routes match on method, headers or query parameters; they come with deep wildcards. The Lua
+      // is loaded whether or not there are rules, so an haproxy without Lua fails at start rather than at a tenant's rule.
+      // `lua-load` (one Lua state, behind a lock) even though `lua-load-per-thread` costs a rule host's request about
+      // 20% less (BENCHMARKS.md): only lua-load's files are read with the config, so `haproxy -c` checks them and
+      // their relative names resolve.
+      luaFiles: model.settings.deepWildcards ? [MATCH_RULES_LUA_FILE, MATCH_ACTION_LUA_FILE] : [],
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
       rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
     });
@@ -178,6 +187,11 @@ export function createRenderer(assets: RendererAssets): Renderer {
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
+    if (model.settings.deepWildcards) {
+      files.set(MATCH_RULES_LUA_FILE, matchRulesLua(model.matchRules));
+      files.set(MATCH_ACTION_LUA_FILE, assets.gatewayMatchLua);
+      for (const side of ['http', 'https'] as const) files.set(matchHostsFile(side), matchHostsText(model.matchRules, side));
+    }
     if (assets.clientCa !== undefined) files.set(CLIENT_CA_FILE, assets.clientCa);
     if (assets.clientCrl !== undefined) files.set(CLIENT_CRL_FILE, assets.clientCrl);
     return files;

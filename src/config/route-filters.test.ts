@@ -95,6 +95,18 @@ describe('filterLines', () => {
     ]);
   });
 
+  test('response header actions also on the answers haproxy makes itself, skipping those a server gave', () => {
+    const response = [
+      { action: 'Set' as const, name: 'X-Resp', value: '100%' },
+      { action: 'Delete' as const, name: 'x-private', value: '' },
+    ];
+    expect(filterLines({ ...none, response }, '/x', ['http'], ports)).toEqual([
+      'http-response set-var(txn.server_answered) bool(true)',
+      "http-after-response set-header 'X-Resp' '100%%' unless { var(txn.server_answered) -m found }",
+      "http-after-response del-header 'x-private' unless { var(txn.server_answered) -m found }",
+    ]);
+  });
+
   test('no filters, no lines', () => {
     expect(filterLines(undefined, '/x', ['http'], ports)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { singleQuoted } from '../domain/http-header.ts';
 import type { LiteralHeaderAction, PathReplacement, RouteFilters, RouteRedirect } from '../domain/route-filters.ts';
 import type { RouteHeaderActions } from '../domain/route-options.ts';
 import type { HeaderAction } from '../traffic-options.ts';
+import { actionLine } from './traffic-config.ts';
 
 export type Scheme = 'http' | 'https';
 
@@ -64,6 +65,26 @@ export function redirectLocation(r: RouteRedirect, incoming: Scheme, listenerPor
   return `${scheme}://${host}${port === WELL_KNOWN[scheme] ? '' : `:${port}`}%[pathq]`;
 }
 
+/** Set by the backend's `http-response` rules, which run on a server's answers only. */
+const SERVER_ANSWERED = 'txn.server_answered';
+
+/**
+ * The ResponseHeaderModifier on the answers haproxy makes itself for the
+ * route (a RequestRedirect's redirect, 503 with no server, 504 when the
+ * server is slow): the spec has every filter but URLRewrite combine with
+ * RequestRedirect, so a redirect carries the rule's response headers.
+ * `http-response` lines (the header actions, which keep their place before
+ * the frontends' own) do not run on those answers and `http-after-response`
+ * lines run on every answer, so these skip the ones a server gave.
+ */
+function ownAnswerLines(filters: RouteFilters): string[] {
+  if (filters.response.length === 0) return [];
+  return [
+    `http-response set-var(${SERVER_ANSWERED}) bool(true)`,
+    ...filters.response.map((a) => `${actionLine('after-response', headerAction(a))} unless { var(${SERVER_ANSWERED}) -m found }`),
+  ];
+}
+
 export interface FilterPorts {
   httpPort: number;
   httpsPort: number;
@@ -76,7 +97,7 @@ export interface FilterPorts {
  */
 export function filterLines(filters: RouteFilters | undefined, routePath: string, schemes: readonly Scheme[], ports: FilterPorts): string[] {
   if (filters === undefined) return [];
-  const lines: string[] = [];
+  const lines: string[] = ownAnswerLines(filters);
   const rewrite = filters.rewrite;
   if (rewrite?.path) lines.push(...pathLines(routePath, rewrite.path));
   if (rewrite?.hostname !== undefined) lines.push(`http-request set-header host ${singleQuoted(rewrite.hostname)}`);

@@ -38,7 +38,7 @@ export function bindAddresses(address: string, ipMode: ConfigSettings['ipMode'],
 }
 
 /** One header action as a line, name and value single-quoted (the global actions and a route's alike). */
-export function actionLine(direction: 'request' | 'response', a: HeaderAction): string {
+export function actionLine(direction: 'request' | 'response' | 'after-response', a: HeaderAction): string {
   if (a.action === 'Delete') return `http-${direction} del-header ${singleQuoted(a.name)}`;
   return `http-${direction} ${a.action === 'Set' ? 'set' : 'add'}-header ${singleQuoted(a.name)} ${singleQuoted(a.value)}`;
 }

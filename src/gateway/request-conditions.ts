@@ -1,14 +1,14 @@
 /**
  * An HTTPRoute match's method, header and query parameter conditions as the
  * router serves them, or why not. Names and values are written by tenants
- * and become haproxy.config words (config/match-rules.ts), so anything that
- * could be read back as something else is refused here, with a reason for
- * the route's status: names are RFC 7230 tokens without a quote (a quote
- * would open one inside the fetch's argument, which haproxy parses with
- * quotes again), values printable US-ASCII (the API's pattern for header
- * values: single spaces or tabs between visible characters), both within
- * the API's length limits. Values are single-quoted (no escape or variable
- * is read inside) and names sit in a single-quoted word.
+ * and reach haproxy as Lua string literals, every byte but a few plain ones
+ * escaped (config/match-rule-data.ts), so none can be read as code there.
+ * Refused here, with a reason for the route's status: names that are not
+ * RFC 7230 tokens, or hold a quote (which the API allows; refused since the
+ * names were haproxy.config words, and kept so that what was refused stays
+ * refused), values that are not printable US-ASCII (the API's pattern for
+ * header values: single spaces or tabs between visible characters), and
+ * either beyond the API's length limits.
  */
 import type { HTTPRouteMatch, ValueMatch } from '../domain/gateway.ts';
 import { isMatchName, isMatchValue, MATCH_METHODS, MAX_HEADER_VALUE, MAX_QUERY_VALUE, type NameValue, type RequestMatch } from '../domain/request-match.ts';

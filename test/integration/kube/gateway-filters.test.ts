@@ -194,6 +194,41 @@ describe('HTTPRoute filters', () => {
     await t.untilWritten('the route is accepted', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'redirects')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
   });
 
+  test('ResponseHeaderModifier reaches the answers haproxy makes for the rule (its redirect, 503 with no endpoint) once, as it does a server\'s; other routes\' answers stay as they were', async () => {
+    const api = await bed.startApi();
+    echoApp(api.server);
+    api.server.create(serviceObject('empty', 'default'));
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    api.server.create(gatewayClassObject());
+    api.server.create(gatewayObject({ name: 'gw', listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP' }] }));
+    const modifier = (value: string) => ({
+      type: 'ResponseHeaderModifier',
+      responseHeaderModifier: { set: [{ name: 'X-Resp', value }], add: [{ name: 'X-Added', value: HOSTILE }], remove: ['x-private'] },
+    });
+    const redirect = { type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: '/new' } } };
+    api.server.create(
+      httpRouteObject({
+        name: 'answers',
+        hostnames: ['answers.example.com'],
+        rules: [
+          { matches: [prefix('/moved')], filters: [redirect, modifier('moved')] },
+          { matches: [prefix('/served')], filters: [modifier('served')], backendRefs: [{ name: 'echo' }] },
+          { matches: [prefix('/down')], filters: [modifier('down')], backendRefs: [{ name: 'empty' }] },
+        ],
+      }),
+    );
+    api.server.create(httpRouteObject({ name: 'plain', hostnames: ['plain.example.com'], rules: [{ filters: [redirect] }] }));
+    const answer = async (host: string, path: string) => {
+      const res = await get(t.httpPort, host, path);
+      return { status: res.status, location: res.headers.get('location'), resp: res.headers.get('x-resp'), added: res.headers.get('x-added'), private: res.headers.get('x-private') };
+    };
+    await t.until('the routes are served', async () => (await answer('answers.example.com', '/served')).status === 200 && (await answer('plain.example.com', '/')).status === 302);
+    expect(await answer('answers.example.com', '/moved/x')).toEqual({ status: 302, location: `http://answers.example.com:${t.httpPort}/new`, resp: 'moved', added: HOSTILE, private: null });
+    expect(await answer('answers.example.com', '/served')).toEqual({ status: 200, location: null, resp: 'served', added: HOSTILE, private: null });
+    expect(await answer('answers.example.com', '/down')).toMatchObject({ status: 503, resp: 'down', added: HOSTILE });
+    expect(await answer('plain.example.com', '/x')).toEqual({ status: 302, location: `http://plain.example.com:${t.httpPort}/new`, resp: null, added: null, private: null });
+  });
+
   test('filters of a rule selected by a header match apply to its requests only; the same path without the header takes the plain rule; no rule at all is 404', async () => {
     const api = await bed.startApi();
     echoApp(api.server);

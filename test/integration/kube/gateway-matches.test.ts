@@ -161,6 +161,9 @@ describe('conformance: HTTPRouteQueryParamMatching', () => {
       ['color=blue', { path: '/?color=blue' }, '404'],
       ['animal=dog', { path: '/?animal=dog' }, '404'],
       ['animal=whaledolphin', { path: '/?animal=whaledolphin' }, '404'],
+      // Repeats, which the spec leaves open: one of the values is enough (README).
+      ['animal=dog&animal=whale', { path: '/?animal=dog&animal=whale' }, V1],
+      ['xanimal=whale, animal=whale%20', { path: '/?xanimal=whale&animal=whale%20' }, '404'],
       ['no query', { path: '/' }, '404'],
       ['/path1?animal=whale', { path: '/path1?animal=whale' }, V1],
       ['/?animal=whale version one', { path: '/?animal=whale', headers: { version: 'one' } }, V2],
