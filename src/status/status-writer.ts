@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { ContentionTracker } from './contention.ts';
 import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
 import type { RouteRecord } from '../sources/kube/route-record.ts';
+import type { WriteGate } from './write-gate.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
@@ -54,12 +55,14 @@ export class StatusWriter {
       identity: StatusIdentity;
       contentionWindowMs: number;
       logger: Logger;
+      /** When writes may start (default: always). */
+      gate?: WriteGate;
       now?: () => Date;
     },
   ) {
     this.contention = new ContentionTracker(opts.contentionWindowMs);
     this.log = opts.logger.withTag('status');
-    this.queue = new WriteQueue((key) => this.write(key), (key) => this.verdicts.has(key), (key) => `route ${key}`, this.log);
+    this.queue = new WriteQueue((key) => this.write(key), (key) => this.verdicts.has(key), (key) => `route ${key}`, this.log, { gate: opts.gate });
   }
 
   /**

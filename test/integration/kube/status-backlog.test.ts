@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import type { RouteIngress } from '../../../src/status/ingress-status.ts';
+import { WRITE_CONCURRENCY } from '../../../src/status/write-queue.ts';
+import type { RecordedRequest } from '../../support/fake-api/request-log.ts';
+import { KubeTestbed, createApp, storedIngress } from '../../support/kube-harness.ts';
+
+setDefaultTimeout(20_000);
+
+let bed = new KubeTestbed();
+afterEach(async () => {
+  await bed.teardown();
+  bed = new KubeTestbed();
+});
+
+const ROUTES = 12;
+const isStatusWrite = (r: RecordedRequest) => r.method === 'PATCH' && r.path.endsWith('/status');
+const admittedByPublic = (ingress: RouteIngress[]) => ingress.find((e) => e.routerName === 'public')?.conditions.some((c) => c.type === 'Admitted' && c.status === 'True') === true;
+
+describe('route status backlog of a first start', () => {
+  test('every route without this router\'s status is written after the start, a few writes at a time', async () => {
+    const api = await bed.startApi();
+    const backend = bed.startBackend('web');
+    for (let i = 0; i < ROUTES; i++) createApp(api.server, { name: `web${i}`, host: `web${i}.example.com`, port: backend.port });
+    // The API server stops answering once the first write arrives: each write in flight then waits for its answer.
+    const firstWrite = api.server.waitForRequest(isStatusWrite).then(() => api.server.stall(true));
+    const t = await bed.startRouter(api);
+    await firstWrite;
+    expect((await t.get('web0.example.com')).status).toBe(200);
+
+    // The first write was answered before the stall took hold; the bound's worth of writes then wait together.
+    expect(WRITE_CONCURRENCY).toBeGreaterThan(1);
+    let seen = 0;
+    await api.server.waitForRequest((r) => isStatusWrite(r) && ++seen === 1 + WRITE_CONCURRENCY);
+    await Bun.sleep(200);
+    const waiting = api.server.requests.filter(isStatusWrite);
+    expect(waiting.length).toBeLessThanOrEqual(1 + WRITE_CONCURRENCY);
+    expect(new Set(waiting.map((r) => r.path)).size).toBe(waiting.length);
+
+    api.server.stall(false);
+    for (let i = 0; i < ROUTES; i++) await t.untilStatus('default', `web${i}`, 'admitted by public', admittedByPublic);
+    await t.router.status?.idle();
+    for (let i = 0; i < ROUTES; i++) expect(storedIngress(api.server, 'default', `web${i}`).filter((e) => e.routerName === 'public')).toHaveLength(1);
+  });
+});
