@@ -11,8 +11,8 @@ import { WriteQueue } from './write-queue.ts';
 /** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
 export interface RouteRecords {
   routeRecord(key: string): RouteRecord | undefined;
-  /** Records a route object the API returned (`routeRecordOf` keeps what the next write needs). */
-  rememberRoute(raw: unknown): void;
+  /** Records a route object the API returned (`routeRecordOf` keeps what the next write needs); `writtenOver`: the resourceVersion a status write was conditional on. */
+  rememberRoute(raw: unknown, writtenOver?: string): void;
 }
 
 /** This router's verdict on one route. */
@@ -129,7 +129,7 @@ export class StatusWriter {
         const precondition = record.resourceVersion ? { metadata: { resourceVersion: record.resourceVersion } } : {};
         const body = { ...precondition, status: { ingress: next } };
         const saved: unknown = await this.opts.api.patchNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body }, MERGE_PATCH);
-        this.opts.records.rememberRoute(saved);
+        this.opts.records.rememberRoute(saved, record.resourceVersion);
         this.lastWritten.set(key, desired);
         return;
       } catch (err) {

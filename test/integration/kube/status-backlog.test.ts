@@ -2,7 +2,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import type { RouteIngress } from '../../../src/status/ingress-status.ts';
 import { WRITE_CONCURRENCY } from '../../../src/status/write-queue.ts';
 import type { RecordedRequest } from '../../support/fake-api/request-log.ts';
-import { KubeTestbed, createApp, storedIngress } from '../../support/kube-harness.ts';
+import { KubeTestbed, createApp, modify, statusWrites, storedIngress } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(20_000);
 
@@ -40,5 +40,30 @@ describe('route status backlog of a first start', () => {
     for (let i = 0; i < ROUTES; i++) await t.untilStatus('default', `web${i}`, 'admitted by public', admittedByPublic);
     await t.router.status?.idle();
     for (let i = 0; i < ROUTES; i++) expect(storedIngress(api.server, 'default', `web${i}`).filter((e) => e.routerName === 'public')).toHaveLength(1);
+  });
+
+  test('the watch echo of a status write of its own is not taken for a change; a change after it is', async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const t = await bed.startRouter(api);
+    const status = t.router.status;
+    if (!status) throw new Error('no status writer');
+    const rechecked: string[] = [];
+    const recheck = status.recheck.bind(status);
+    status.recheck = (key) => {
+      rechecked.push(key);
+      recheck(key);
+    };
+    await t.untilStatus('default', 'web', 'admitted by public', admittedByPublic);
+    expect(statusWrites(api.server, 'default', 'web')).toHaveLength(1);
+
+    // Delivered after the write's echo on the same watch: once it is committed, the echo has been seen.
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      r.metadata.labels = { team: 'blue' };
+    });
+    await t.until('the label change is committed', () => [...(t.router.lastCommit()?.admitted.values() ?? [])].find((r) => r.name === 'web')?.labels.team === 'blue');
+    await status.idle();
+    expect(rechecked).toEqual(['default/web']);
+    expect(statusWrites(api.server, 'default', 'web')).toHaveLength(1);
   });
 });
