@@ -110,6 +110,15 @@ describe('WriteQueue', () => {
     await q.idle();
     expect(w.started).toEqual(['a']);
   });
+
+  test('stop ends the wait for a gate that never opens', async () => {
+    const w = writes();
+    const q = new WriteQueue(w.write, () => true, (k) => k, silent, { gate: new WriteGate(true) });
+    q.add('a');
+    q.stop();
+    await q.idle();
+    expect(w.started).toEqual([]);
+  });
 });
 
 describe('WriteGate', () => {

@@ -37,6 +37,8 @@ export class WriteQueue {
   private readonly gate: WriteGate;
   private readonly concurrency: number;
   private stopped = false;
+  /** Resolved by stop(): workers waiting for the gate end there. */
+  private readonly stopping = Promise.withResolvers<void>();
 
   /**
    * @param write writes the object `key` names; throws to be tried again later
@@ -73,6 +75,7 @@ export class WriteQueue {
   /** Writes nothing more: queued writes and pending retries are dropped; a write in flight completes. */
   stop(): void {
     this.stopped = true;
+    this.stopping.resolve();
     this.queue.clear();
     for (const key of [...this.retries.keys()]) this.cancelRetry(key);
   }
@@ -90,7 +93,7 @@ export class WriteQueue {
 
   private async work(): Promise<void> {
     for (;;) {
-      await this.gate.whenOpen();
+      await Promise.race([this.gate.whenOpen(), this.stopping.promise]);
       const key = this.next();
       if (key === undefined) return;
       this.queue.delete(key);
