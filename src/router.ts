@@ -29,6 +29,8 @@ import type { GatewayStatusWriter } from './status/gateway-status-writer.ts';
 import type { IngressStatusWriter } from './status/ingress-status-writer.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 import { verdictsOf } from './status/verdicts.ts';
+import { WriteGate } from './status/write-gate.ts';
+import { StartTimeline } from './start-timeline.ts';
 import { checkSocketPaths, workingPaths, type WorkingPaths } from './working-paths.ts';
 import { createRuntimeClient, type RuntimeClient } from './haproxy/runtime-api/runtime-client.ts';
 import { CommitScheduler } from './state/commit-scheduler.ts';
@@ -141,9 +143,12 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     logger: deps.logger,
   });
   const state = new RouterState();
+  const timeline = new StartTimeline(deps.logger);
+  // Status writes wait for haproxy to serve the first configuration, then for each commit to finish.
+  const statusGate = new WriteGate(true);
   const wiring = deps.source
     ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined }
-    : createSource(options, deps.logger, deps.env, () => scheduler.request());
+    : createSource(options, deps.logger, deps.env, () => scheduler.request(), statusGate);
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
   const settings = settingsFromOptions(options, paths, files, statsAuth);
@@ -185,6 +190,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     requestCommit: () => scheduler.request(),
     takeEventsReceivedAt: () => state.takeReceivedAt(),
     observers: [
+      timeline.observe,
       observability.observe,
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
@@ -211,6 +217,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   };
   const scheduler = new CommitScheduler(
     async () => {
+      statusGate.hold();
       try {
         const outcome = await committer.commit();
         notifyCommit(outcome);
@@ -218,6 +225,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       } catch (err) {
         notifyCommit(undefined);
         throw err;
+      } finally {
+        statusGate.release();
       }
     },
     (err) => {
@@ -227,12 +236,14 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     },
   );
   const source = wiring.source;
+  timeline.mark('starting the sources');
   await source
     .start({
       apply(events) {
         if (state.apply(events)) scheduler.request();
       },
       synced() {
+        timeline.mark(`sources synced: ${state.routes.size} routes, ${state.slices.size} endpoint slices`);
         scheduler.enable();
       },
     })
@@ -265,6 +276,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
   const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, supervisor, releaseWorkingDir, log });
   observability.serving(shutdown);
+  statusGate.release();
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);
   return {
     flush: () => scheduler.flush(),

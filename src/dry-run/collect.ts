@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { RouterOptions } from '../options.ts';
 import { createSource } from '../sources/create-source.ts';
 import { RouterState } from '../state/router-state.ts';
+import { ALWAYS_OPEN } from '../status/write-gate.ts';
 
 /** The routes and endpoints a source holds once it has synced, and the endpoint rule that goes with it. */
 export interface Collected {
@@ -20,7 +21,7 @@ export interface Collected {
  */
 export async function collectSources(options: RouterOptions, logger: Logger): Promise<Collected> {
   const readOnly: RouterOptions = { ...options, status: { ...options.status, update: false } };
-  const wiring = createSource(readOnly, logger, process.env, () => {});
+  const wiring = createSource(readOnly, logger, process.env, () => {}, ALWAYS_OPEN);
   const state = new RouterState();
   try {
     await wiring.source.start({ apply: (events) => void state.apply(events), synced: () => {} });

@@ -7,6 +7,7 @@ import { GatewayStatusWriter } from '../status/gateway-status-writer.ts';
 import { IngressStatusWriter } from '../status/ingress-status-writer.ts';
 import { loadBalancerIdentity } from '../status/load-balancer-status.ts';
 import { StatusWriter } from '../status/status-writer.ts';
+import type { WriteGate } from '../status/write-gate.ts';
 import { gatewayAddress } from '../gateway/gateway-status.ts';
 import { followHostAddresses } from './host-addresses.ts';
 import { connectKube } from './kube/connect.ts';
@@ -19,8 +20,11 @@ export function manifestSource(dir: string, options: RouterOptions, logger: Logg
   return new ManifestSource({ dir, logger: logger.withTag('manifests'), ...(ingress ? { ingress } : {}), ...(gateway ? { gateway } : {}) });
 }
 
-/** The source the options name, the endpoint policy that goes with it, and the status writers when there are any. */
-export function createSource(options: RouterOptions, logger: Logger, env: Readonly<Record<string, string | undefined>> | undefined, requestCommit: () => void) {
+/**
+ * The source the options name, the endpoint policy that goes with it, and the status writers when there are any,
+ * which start their writes only while `statusGate` is open.
+ */
+export function createSource(options: RouterOptions, logger: Logger, env: Readonly<Record<string, string | undefined>> | undefined, requestCommit: () => void, statusGate: WriteGate) {
   const src = options.source;
   const endpointLog = logger.withTag('endpoints');
   if (src.kind === 'manifests') {
@@ -46,11 +50,11 @@ export function createSource(options: RouterOptions, logger: Logger, env: Readon
     logger.warn('Ingress status is not written: it needs --router-canonical-hostname or a --bind-address of one address to name where clients reach the router');
   }
   if (options.status.update && kube.source.ingress && identity) {
-    ingressStatus = new IngressStatusWriter({ api: kube.api.customObjects, records: kube.source.ingress, identity, contentionWindowMs: options.status.contentionWindowMs, logger });
+    ingressStatus = new IngressStatusWriter({ api: kube.api.customObjects, records: kube.source.ingress, identity, contentionWindowMs: options.status.contentionWindowMs, logger, gate: statusGate });
   }
   if (options.status.update && kube.source.gateway && options.gatewayApi) {
     const address = gatewayAddress(options.status.canonicalHostname, options.listen.bindAddress);
-    gatewayStatus = new GatewayStatusWriter({ api: kube.api.customObjects, watch: kube.source.gateway, controllerName: options.gatewayApi.controllerName, address, logger });
+    gatewayStatus = new GatewayStatusWriter({ api: kube.api.customObjects, watch: kube.source.gateway, controllerName: options.gatewayApi.controllerName, address, logger, gate: statusGate });
   }
   if (options.status.update) {
     status = new StatusWriter({
@@ -59,6 +63,7 @@ export function createSource(options: RouterOptions, logger: Logger, env: Readon
       identity: { routerName: options.routerName, canonicalHostname: options.status.canonicalHostname },
       contentionWindowMs: options.status.contentionWindowMs,
       logger,
+      gate: statusGate,
     });
   }
   const hostAddresses = src.allowHostEndpoints ? undefined : followHostAddresses({ logger: endpointLog, onChange: requestCommit });

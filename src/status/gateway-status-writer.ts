@@ -21,6 +21,7 @@ import { routeParents, sameStatus, storedConditions } from '../gateway/status-do
 import { statusCodeOf } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
 import type { GatewayWatch } from '../sources/kube/gateway-watch.ts';
+import type { WriteGate } from './write-gate.ts';
 import { WriteQueue } from './write-queue.ts';
 
 type Json = Record<string, unknown>;
@@ -63,11 +64,13 @@ export class GatewayStatusWriter {
       /** Where clients reach the router, for Gateway `status.addresses`. */
       address: GatewayAddress | undefined;
       logger: Logger;
+      /** When writes may start (default: always). */
+      gate?: WriteGate;
       now?: () => Date;
     },
   ) {
     this.log = opts.logger.withTag('status');
-    this.queue = new WriteQueue((key) => this.write(key), (key) => this.wanted.has(key), (key) => key, this.log);
+    this.queue = new WriteQueue((key) => this.write(key), (key) => this.wanted.has(key), (key) => key, this.log, { gate: opts.gate });
   }
 
   /** Takes the commit's verdicts on the generated routes, and writes whatever changed. */

@@ -14,6 +14,7 @@ import { statusCodeOf } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
 import { ContentionTracker } from './contention.ts';
 import { updatedLoadBalancer, type LoadBalancerIdentity, type LoadBalancerIngress } from './load-balancer-status.ts';
+import type { WriteGate } from './write-gate.ts';
 import { WriteQueue } from './write-queue.ts';
 
 type IngressObject = KubernetesObject & { status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } } };
@@ -52,11 +53,13 @@ export class IngressStatusWriter {
       identity: LoadBalancerIdentity;
       contentionWindowMs: number;
       logger: Logger;
+      /** When writes may start (default: always). */
+      gate?: WriteGate;
     },
   ) {
     this.contention = new ContentionTracker(opts.contentionWindowMs);
     this.log = opts.logger.withTag('status');
-    this.queue = new WriteQueue((key) => this.write(key), (key) => this.served.has(key), (key) => `Ingress ${key}`, this.log);
+    this.queue = new WriteQueue((key) => this.write(key), (key) => this.served.has(key), (key) => `Ingress ${key}`, this.log, { gate: opts.gate });
   }
 
   /**

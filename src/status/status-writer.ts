@@ -5,13 +5,14 @@ import type { Logger } from '../log.ts';
 import { ContentionTracker } from './contention.ts';
 import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
 import type { RouteRecord } from '../sources/kube/route-record.ts';
+import type { WriteGate } from './write-gate.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** What the writer needs from the source: the route as last seen, and a way to record the API's answer. */
 export interface RouteRecords {
   routeRecord(key: string): RouteRecord | undefined;
-  /** Records a route object the API returned (`routeRecordOf` keeps what the next write needs). */
-  rememberRoute(raw: unknown): void;
+  /** Records a route object the API returned (`routeRecordOf` keeps what the next write needs); `writtenOver`: the resourceVersion a status write was conditional on. */
+  rememberRoute(raw: unknown, writtenOver?: string): void;
 }
 
 /** This router's verdict on one route. */
@@ -54,12 +55,14 @@ export class StatusWriter {
       identity: StatusIdentity;
       contentionWindowMs: number;
       logger: Logger;
+      /** When writes may start (default: always). */
+      gate?: WriteGate;
       now?: () => Date;
     },
   ) {
     this.contention = new ContentionTracker(opts.contentionWindowMs);
     this.log = opts.logger.withTag('status');
-    this.queue = new WriteQueue((key) => this.write(key), (key) => this.verdicts.has(key), (key) => `route ${key}`, this.log);
+    this.queue = new WriteQueue((key) => this.write(key), (key) => this.verdicts.has(key), (key) => `route ${key}`, this.log, { gate: opts.gate });
   }
 
   /**
@@ -126,7 +129,7 @@ export class StatusWriter {
         const precondition = record.resourceVersion ? { metadata: { resourceVersion: record.resourceVersion } } : {};
         const body = { ...precondition, status: { ingress: next } };
         const saved: unknown = await this.opts.api.patchNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body }, MERGE_PATCH);
-        this.opts.records.rememberRoute(saved);
+        this.opts.records.rememberRoute(saved, record.resourceVersion);
         this.lastWritten.set(key, desired);
         return;
       } catch (err) {

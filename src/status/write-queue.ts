@@ -1,24 +1,44 @@
 /**
- * The order status writes run in, for any kind of object: one at a time in
- * the background (never holding up a commit), each key at most once in the
- * queue however often it is asked for, and a key whose write failed (API
- * unreachable, 5xx, conflicts that keep coming) tried again with backoff, as
- * upstream's writer lease does: while the verdict stays the same, nothing
- * else would bring the object back to the writer.
+ * The order status writes run in, for any kind of object: in the background,
+ * a few at a time, each started only while the gate is open (never while a
+ * commit runs, nor before haproxy first serves), each key at most once in the
+ * queue however often it is asked for and never written twice at once, and a
+ * key whose write failed (API unreachable, 5xx, conflicts that keep coming)
+ * tried again with backoff, as upstream's writer lease does: while the
+ * verdict stays the same, nothing else would bring the object back to the
+ * writer.
  */
 import { Backoff } from '../kube-client/backoff.ts';
 import { describeKubeError } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
+import { ALWAYS_OPEN, type WriteGate } from './write-gate.ts';
 
 /** Backoff of a key whose write failed, as the informers restart: 1 s doubling to 30 s. */
 const RETRY_INITIAL_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 
+/**
+ * Writes in flight at once: a first start against 10,000 routes without this
+ * router's status writes each of them, and one at a time waits out each round
+ * trip; a few keep the API server's share of any one router small.
+ */
+export const WRITE_CONCURRENCY = 4;
+
+export interface WriteQueueOptions {
+  gate?: WriteGate;
+  concurrency?: number;
+}
+
 export class WriteQueue {
   private readonly queue = new Set<string>();
   private readonly retries = new Map<string, { backoff: Backoff; timer: ReturnType<typeof setTimeout> | undefined }>();
-  private running: Promise<void> | undefined;
+  private readonly inFlight = new Set<string>();
+  private readonly workers = new Set<Promise<void>>();
+  private readonly gate: WriteGate;
+  private readonly concurrency: number;
   private stopped = false;
+  /** Resolved by stop(): workers waiting for the gate end there. */
+  private readonly stopping = Promise.withResolvers<void>();
 
   /**
    * @param write writes the object `key` names; throws to be tried again later
@@ -30,7 +50,11 @@ export class WriteQueue {
     private readonly wanted: (key: string) => boolean,
     private readonly what: (key: string) => string,
     private readonly log: Logger,
-  ) {}
+    options: WriteQueueOptions = {},
+  ) {
+    this.gate = options.gate ?? ALWAYS_OPEN;
+    this.concurrency = Math.max(1, options.concurrency ?? WRITE_CONCURRENCY);
+  }
 
   add(key: string): void {
     this.queue.add(key);
@@ -45,34 +69,51 @@ export class WriteQueue {
 
   /** Resolves once every queued write is done (tests); retries scheduled for later are not waited for. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.workers.size > 0) await Promise.all(this.workers);
   }
 
   /** Writes nothing more: queued writes and pending retries are dropped; a write in flight completes. */
   stop(): void {
     this.stopped = true;
+    this.stopping.resolve();
     this.queue.clear();
     for (const key of [...this.retries.keys()]) this.cancelRetry(key);
   }
 
+  /** Starts workers up to the bound, no more than there are keys waiting. */
   private kick(): void {
-    if (this.stopped || this.running || this.queue.size === 0) return;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      this.kick();
-    });
+    while (!this.stopped && this.workers.size < this.concurrency && this.workers.size < this.queue.size) {
+      const worker: Promise<void> = this.work().finally(() => {
+        this.workers.delete(worker);
+        this.kick();
+      });
+      this.workers.add(worker);
+    }
   }
 
-  private async drain(): Promise<void> {
-    for (const key of this.queue) {
+  private async work(): Promise<void> {
+    for (;;) {
+      await Promise.race([this.gate.whenOpen(), this.stopping.promise]);
+      const key = this.next();
+      if (key === undefined) return;
       this.queue.delete(key);
+      this.inFlight.add(key);
       try {
         await this.write(key);
         this.cancelRetry(key);
       } catch (err) {
         this.retryLater(key, err);
+      } finally {
+        this.inFlight.delete(key);
       }
     }
+  }
+
+  /** The oldest queued key not being written now (one asked for again mid-write waits for that write). */
+  private next(): string | undefined {
+    if (this.stopped) return undefined;
+    for (const key of this.queue) if (!this.inFlight.has(key)) return key;
+    return undefined;
   }
 
   private retryLater(key: string, err: unknown): void {

@@ -54,6 +54,13 @@ export class KubeSource implements Source {
   /** Endpoints objects can become several slice records; remember which, to delete them together. */
   private readonly slicesOf = new Map<string, string[]>();
   private readonly routeRecords = new Map<string, RouteRecord>();
+  /**
+   * Per route, the resourceVersion the tracked route was converted from, or
+   * one that a status write of ours made of it: the echo of each write through
+   * the watch (10,000 after a first start) and an unchanged object a relist
+   * hands back again have nothing new to convert or recheck.
+   */
+  private readonly convertedVersion = new Map<string, string>();
   private readonly badObjects = new Set<string>();
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
@@ -99,9 +106,17 @@ export class KubeSource implements Source {
     return this.routeRecords.get(key);
   }
 
-  /** Records a route object returned by a status write, so the next write starts from it. */
-  rememberRoute(raw: unknown): void {
-    this.routeRecords.set(keyOf(raw as KubernetesObject), routeRecordOf(raw));
+  /**
+   * Records a route object the API returned (a read, or a status write over
+   * `writtenOver`), so the next write starts from it. A write conditional on
+   * the version the tracked route came from changed its status only, so the
+   * object it returned holds the same route.
+   */
+  rememberRoute(raw: unknown, writtenOver?: string): void {
+    const key = keyOf(raw as KubernetesObject);
+    const record = routeRecordOf(raw);
+    this.routeRecords.set(key, record);
+    if (writtenOver && record.resourceVersion && this.convertedVersion.get(key) === writtenOver) this.convertedVersion.set(key, record.resourceVersion);
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -195,6 +210,10 @@ export class KubeSource implements Source {
 
   private onRoute(obj: KubernetesObject): void {
     const key = keyOf(obj);
+    const version = obj.metadata?.resourceVersion;
+    if (version && this.convertedVersion.get(key) === version) return;
+    if (version) this.convertedVersion.set(key, version);
+    else this.convertedVersion.delete(key);
     this.routeRecords.set(key, routeRecordOf(obj));
     const route = toRoute(obj);
     this.secrets.setRoute(key, route.ok ? route.value : undefined);
@@ -226,6 +245,7 @@ export class KubeSource implements Source {
     for (const key of keys) this.tracked[kind].delete(key);
     if (kind === 'Route') {
       this.routeRecords.delete(keyOf(obj));
+      this.convertedVersion.delete(keyOf(obj));
       for (const key of keys) this.secrets.setRoute(key, undefined);
     }
     if (kind === 'EndpointSlice') this.slicesOf.delete(keyOf(obj));
