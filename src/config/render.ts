@@ -8,7 +8,7 @@ import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts'
 import { backendMapFiles, patchBackendMaps } from './backend-maps.ts';
 import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
-import { trackOf, type TrackOf } from './check-servers.ts';
+import { serverCheckKey, trackNames, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
 import { matchRuleLines } from './match-rule-lines.ts';
 import type { MapFileName } from './route-contribution.ts';
@@ -47,11 +47,14 @@ export interface RenderPatch {
   crtList: boolean;
 }
 
-/** How a patch render finds what it does not hold: the backends of a file, and the slot each server follows. */
+/** How a patch render finds what it does not hold: the backends of a file, and the slot checking each endpoint. */
 export interface PatchLookup {
   backendsIn(file: string): readonly BackendModel[];
-  track: TrackOf;
+  slotOf: SlotOf;
 }
+
+/** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
+export type SlotOf = (key: string) => string | undefined;
 
 /** Every file of a model. */
 export type RenderModel = (model: ConfigModel) => RenderedFiles;
@@ -107,12 +110,19 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   eta.loadTemplate('@backend', assets.backendTemplate);
   eta.loadTemplate('@check-backend', assets.checkBackendTemplate);
-  const blocks = new WeakMap<BackendModel, { tracks: string; text: string }>();
+  // Each server's check key is worked out once per backend object: what is checked for a backend a patch did not touch is one lookup per server.
+  const blocks = new WeakMap<BackendModel, { keys: readonly string[]; tracks: string; text: string }>();
 
-  const backendText = (b: BackendModel, track: TrackOf): string => {
-    const tracks = b.servers.map((s) => track(b, s)).join(' ');
+  const backendText = (b: BackendModel, slotOf: SlotOf): string => {
     const cached = blocks.get(b);
+    const keys = cached?.keys ?? b.servers.map((s) => serverCheckKey(b, s));
+    const tracks = keys.map((key) => slotOf(key)).join(' ');
     if (cached?.tracks === tracks) return cached.text;
+    const track: TrackOf = (backend, server) => {
+      const name = slotOf(serverCheckKey(backend, server));
+      if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
+      return name;
+    };
     const text = flatText(eta.render('@backend', {
       backend: b,
       serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
@@ -120,17 +130,17 @@ export function createRenderer(assets: RendererAssets): Renderer {
       actionLine,
       singleQuoted,
     }));
-    blocks.set(b, { tracks, text });
+    blocks.set(b, { keys, tracks, text });
     return text;
   };
-  const blockText = (backends: readonly BackendModel[], track: TrackOf) => backends.map((b) => backendText(b, track)).join('\n');
+  const blockText = (backends: readonly BackendModel[], slotOf: SlotOf) => backends.map((b) => backendText(b, slotOf)).join('\n');
   // HTTP backends, then passthrough ones, each after the defaults section that carries their per-route lines.
-  const fileText = (file: string, backends: readonly BackendModel[], track: TrackOf) =>
+  const fileText = (file: string, backends: readonly BackendModel[], slotOf: SlotOf) =>
     [
       routeDefaultsText(file, 'http'),
-      blockText(backends.filter((b) => b.mode === 'http'), track),
+      blockText(backends.filter((b) => b.mode === 'http'), slotOf),
       routeDefaultsText(file, 'tcp'),
-      blockText(backends.filter((b) => b.mode === 'tcp'), track),
+      blockText(backends.filter((b) => b.mode === 'tcp'), slotOf),
     ].join('\n');
   // A check backend's text, kept while its slots are the same objects.
   const checkBlocks = new Map<number, { slots: readonly CheckServerModel[]; text: string }>();
@@ -162,11 +172,12 @@ export function createRenderer(assets: RendererAssets): Renderer {
 
   const render = (model: ConfigModel): RenderedFiles => {
     const files: RenderedFiles = new Map();
-    const track = trackOf(model.checks);
+    const names = trackNames(model.checks);
+    const slotOf: SlotOf = (key) => names.get(key);
     files.set(CONFIG_FILE, head(model));
     const byFile = new Map<string, BackendModel[]>(configFileNames.backends.map((f) => [f, []]));
     for (const b of model.backends) byFile.get(backendFile(b.name))?.push(b);
-    for (const [file, backends] of byFile) files.set(file, fileText(file, backends, track));
+    for (const [file, backends] of byFile) files.set(file, fileText(file, backends, slotOf));
     const checks = checkBackends(model.checks);
     const numbers = new Map<string, number[]>(configFileNames.checks.map((f) => [f, []]));
     for (const n of checks.keys()) numbers.get(checkFile(n))?.push(n);
@@ -186,7 +197,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
     const files = new Map(previous);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name)));
-    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.track));
+    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
     for (const [name, text] of patchBackendMaps(previous, patch.backends)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
