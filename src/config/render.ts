@@ -110,14 +110,17 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   eta.loadTemplate('@backend', assets.backendTemplate);
   eta.loadTemplate('@check-backend', assets.checkBackendTemplate);
-  // Each server's check key is worked out once per backend object: what is checked for a backend a patch did not touch is one lookup per server.
-  const blocks = new WeakMap<BackendModel, { keys: readonly string[]; tracks: string; text: string }>();
+  // Each server's check key is worked out once per backend object: a backend a patch did not touch costs one slot lookup per server and no allocation.
+  const blocks = new WeakMap<BackendModel, { keys: readonly string[]; slots: readonly (string | undefined)[]; text: string }>();
+  const sameSlots = (keys: readonly string[], slots: readonly (string | undefined)[], slotOf: SlotOf) => {
+    for (let i = 0; i < keys.length; i++) if (slotOf(keys[i] as string) !== slots[i]) return false;
+    return true;
+  };
 
   const backendText = (b: BackendModel, slotOf: SlotOf): string => {
     const cached = blocks.get(b);
+    if (cached && sameSlots(cached.keys, cached.slots, slotOf)) return cached.text;
     const keys = cached?.keys ?? b.servers.map((s) => serverCheckKey(b, s));
-    const tracks = keys.map((key) => slotOf(key)).join(' ');
-    if (cached?.tracks === tracks) return cached.text;
     const track: TrackOf = (backend, server) => {
       const name = slotOf(serverCheckKey(backend, server));
       if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
@@ -130,18 +133,23 @@ export function createRenderer(assets: RendererAssets): Renderer {
       actionLine,
       singleQuoted,
     }));
-    blocks.set(b, { keys, tracks, text });
+    blocks.set(b, { keys, slots: keys.map((key) => slotOf(key)), text });
     return text;
   };
-  const blockText = (backends: readonly BackendModel[], slotOf: SlotOf) => backends.map((b) => backendText(b, slotOf)).join('\n');
+  /** The texts of the backends of one mode, one blank line apart. */
+  const blockText = (backends: readonly BackendModel[], mode: BackendModel['mode'], slotOf: SlotOf) => {
+    let text = '';
+    let first = true;
+    for (const b of backends) {
+      if (b.mode !== mode) continue;
+      text += first ? backendText(b, slotOf) : `\n${backendText(b, slotOf)}`;
+      first = false;
+    }
+    return text;
+  };
   // HTTP backends, then passthrough ones, each after the defaults section that carries their per-route lines.
   const fileText = (file: string, backends: readonly BackendModel[], slotOf: SlotOf) =>
-    [
-      routeDefaultsText(file, 'http'),
-      blockText(backends.filter((b) => b.mode === 'http'), slotOf),
-      routeDefaultsText(file, 'tcp'),
-      blockText(backends.filter((b) => b.mode === 'tcp'), slotOf),
-    ].join('\n');
+    [routeDefaultsText(file, 'http'), blockText(backends, 'http', slotOf), routeDefaultsText(file, 'tcp'), blockText(backends, 'tcp', slotOf)].join('\n');
   // A check backend's text, kept while its slots are the same objects.
   const checkBlocks = new Map<number, { slots: readonly CheckServerModel[]; text: string }>();
   const checkBlock = (n: number, slots: readonly CheckServerModel[]): string => {
