@@ -12,7 +12,7 @@ import { serverCheckKey, trackNames, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
 import { matchRuleLines } from './match-rule-lines.ts';
 import type { MapFileName } from './route-contribution.ts';
-import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
+import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames, fileCounts } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
 import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
@@ -183,12 +183,14 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const names = trackNames(model.checks);
     const slotOf: SlotOf = (key) => names.get(key);
     files.set(CONFIG_FILE, head(model));
-    const byFile = new Map<string, BackendModel[]>(configFileNames.backends.map((f) => [f, []]));
-    for (const b of model.backends) byFile.get(backendFile(b.name))?.push(b);
+    const counts = fileCounts(model);
+    const fileNames = configFileNames(counts);
+    const byFile = new Map<string, BackendModel[]>(fileNames.backends.map((f) => [f, []]));
+    for (const b of model.backends) byFile.get(backendFile(b.name, counts.backends))?.push(b);
     for (const [file, backends] of byFile) files.set(file, fileText(file, backends, slotOf));
     const checks = checkBackends(model.checks);
-    const numbers = new Map<string, number[]>(configFileNames.checks.map((f) => [f, []]));
-    for (const n of checks.keys()) numbers.get(checkFile(n))?.push(n);
+    const numbers = new Map<string, number[]>(fileNames.checks.map((f) => [f, []]));
+    for (const n of checks.keys()) numbers.get(checkFile(n, counts.checks))?.push(n);
     for (const [file, ns] of numbers) files.set(file, checkDefaultsText(file) + checkText(checks, ns));
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
@@ -204,13 +206,14 @@ export function createRenderer(assets: RendererAssets): Renderer {
 
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
     const files = new Map(previous);
-    const touched = new Set(patch.backends.map((b) => backendFile(b.name)));
+    const counts = fileCounts(model);
+    const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
     for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
     for (const [name, text] of patchBackendMaps(previous, patch.backends)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
-    for (const file of new Set([...checkNumbers].map(checkFile))) {
-      const numbers = checkNumbersIn(file, model.checks.length);
+    for (const file of new Set([...checkNumbers].map((n) => checkFile(n, counts.checks)))) {
+      const numbers = checkNumbersIn(file, model.checks.length, counts.checks);
       files.set(file, checkDefaultsText(file) + checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
     for (const name of patch.maps) files.set(name, mapText(model.maps[name]));

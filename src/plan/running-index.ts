@@ -1,5 +1,5 @@
 import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
-import { backendFile } from '../config/config-files.ts';
+import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
@@ -84,9 +84,10 @@ export class RunningIndex {
   private readonly files = new Map<string, string[]>();
 
   constructor(public model: ConfigModel) {
+    const counts = fileCounts(model);
     for (const b of model.backends) {
       this.backends.set(b.name, b);
-      const file = backendFile(b.name);
+      const file = backendFile(b.name, counts.backends);
       const names = this.files.get(file);
       if (names) names.push(b.name);
       else this.files.set(file, [b.name]);
