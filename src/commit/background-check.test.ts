@@ -17,8 +17,13 @@ function setup(now = () => 0) {
   const { checker, calls } = heldChecker();
   const refusals: (readonly string[])[] = [];
   const logs = captureLogs();
-  const check = new BackgroundCheck({ checker, onRefused: (o) => refusals.push(o), logger: logs.logger, now });
-  return { check, calls, refusals, logs };
+  const holds = new Set<number>();
+  const hold = (generation: number) => {
+    holds.add(generation);
+    return () => holds.delete(generation);
+  };
+  const check = new BackgroundCheck({ checker, hold, onRefused: (o) => refusals.push(o), logger: logs.logger, now });
+  return { check, calls, refusals, logs, holds };
 }
 
 describe('BackgroundCheck', () => {
@@ -30,6 +35,15 @@ describe('BackgroundCheck', () => {
     await check.idle();
     expect(refusals).toHaveLength(1);
     expect(logs.logs.some((r) => r.level === 'error' && r.msg.includes('generation 3') && r.msg.includes('08.0.0.1'))).toBe(true);
+  });
+
+  test('the generation a check reads is held (never written in place) from the start of its check to the end', async () => {
+    const { check, calls, holds } = setup();
+    check.written(4, '/g/4/haproxy.config');
+    expect([...holds]).toEqual([4]);
+    calls[0]?.finish({ ok: true, output: [] });
+    await check.idle();
+    expect([...holds]).toEqual([]);
   });
 
   test('one check at a time, and only the newest generation is checked next', async () => {
@@ -93,7 +107,7 @@ describe('BackgroundCheck', () => {
         return { ok: true, output: [] };
       },
     };
-    const check = new BackgroundCheck({ checker, onRefused: () => undefined, logger: captureLogs().logger });
+    const check = new BackgroundCheck({ checker, hold: () => () => undefined, onRefused: () => undefined, logger: captureLogs().logger });
     check.written(1, '/g/1');
     await Bun.sleep(0);
     check.written(2, '/g/2');

@@ -34,6 +34,8 @@ export class BackgroundCheck {
   constructor(
     private readonly deps: {
       checker: ConfigChecker;
+      /** Keeps the generation a check reads as it is until the check ends. */
+      hold(generation: number): () => void;
       /** A generation on disk failed its check: the worker's files would not load again. */
       onRefused(output: readonly string[]): void;
       logger: Logger;
@@ -98,7 +100,9 @@ export class BackgroundCheck {
     this.lastStart = now();
     // Real time, whatever clock the spacing is counted in: it is haproxy's cost that sets it.
     const started = performance.now();
+    const release = this.deps.hold(target.generation);
     this.running = this.run(target).finally(() => {
+      release();
       this.lastDuration = performance.now() - started;
       this.running = undefined;
       this.kick();

@@ -17,10 +17,11 @@ import {
   workerOutOfStep,
   type AppliedState,
 } from '../plan/applied-state.ts';
-import { planCommit, type CommitInput, type CommitPlan } from '../plan/commit-step.ts';
+import { planCommit, type CommitPlan } from '../plan/commit-step.ts';
 import { DEFAULT_RELOAD_BUDGET } from '../plan/reload-budget.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten, type Candidates } from '../plan/quarantine.ts';
 import type { Rejection } from '../admission/rejection.ts';
+import { commitInput } from './commit-input.ts';
 import { IncrementalCommits } from './incremental-commits.ts';
 import { loadConfiguration } from './loader.ts';
 import { commandKinds, loadedOutcome, notifyObservers, RETRY_AFTER_FAILURE_MS, type CommitOutcome } from './outcome.ts';
@@ -72,6 +73,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   const hold = new HoldTimer(deps.commitIntervalMs, () => deps.requestCommit(), now);
   const background = new BackgroundCheck({
     checker: deps.checker,
+    hold: (generation) => deps.writer.hold(generation),
     onRefused() {
       state = workerOutOfStep(state, 'config-check-failed');
       deps.requestCommit();
@@ -79,15 +81,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     logger: log,
   });
 
-  const input = (model: ConfigModel): CommitInput => ({
-    model,
-    now: now(),
-    haproxy: { supervising: deps.haproxy.supervising, running: deps.haproxy.running },
-    runtimeUpdates: deps.runtimeUpdates,
-    reloadIntervalMs: deps.reloadIntervalMs,
-    commitIntervalMs: deps.commitIntervalMs,
-    reloadBudget: budget,
-  });
+  const input = (model: ConfigModel) => commitInput(deps, model, now(), budget);
 
   async function applied(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined): Promise<void> {
     const next = markApplied(state, { files, model, plain: plain ?? model }, now());
@@ -116,17 +110,23 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   /** Files only server lines, map entries and crt-list lines changed in: live at once, checked in the background. */
   async function writeUnchecked(files: RenderedFiles): Promise<void> {
+    const gen = await writeLive(files);
+    background.written(gen.generation, gen.configPath);
+  }
+
+  /** In place while a worker runs: only a start or restart reads the files meanwhile, and neither happens while one runs. */
+  async function writeLive(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
+    if (deps.haproxy.running) return deps.writer.update(files);
     const gen = await deps.writer.stage(files);
     await deps.writer.activate(gen.generation);
-    background.written(gen.generation, gen.configPath);
+    return gen;
   }
 
   /** Runtime path: disk first (a reload or restart at any moment must bring up what the worker holds), then the commands. */
   async function applyRuntime(files: RenderedFiles, commands: readonly RuntimeCommand[], record: () => Promise<void>): Promise<RuntimeApplyResult> {
     // No haproxy -c: only server lines (built by the function the running config already accepted), map entries and
     // crt-list lines changed; a certificate haproxy cannot parse fails `set ssl cert`, and the swap is rolled back.
-    const gen = await deps.writer.stage(files);
-    await deps.writer.activate(gen.generation);
+    const gen = await writeLive(files);
     const result = await applier.apply(commands, state.model);
     if (!result.ok) {
       // The unchecked generation must not stay on disk: the reload that follows checks its own candidate.

@@ -24,7 +24,16 @@ export interface ConfigWriter {
   stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }>;
   /** Makes a generation the one haproxy loads, atomically. */
   activate(generation: number): Promise<void>;
-  /** Goes back to the generation active before the last activate. */
+  /**
+   * Makes the active generation hold `files` without a check, for changes the
+   * worker takes through the runtime API: in place when nothing reads it,
+   * else as a new generation. Only while a worker runs (no start or restart
+   * reads the files meanwhile).
+   */
+  update(files: RenderedFiles): Promise<{ generation: number; configPath: string }>;
+  /** Keeps a generation as it is on disk (a check reads it) until the returned function is called. */
+  hold(generation: number): () => void;
+  /** Undoes the last update, or goes back to the generation active before the last activate. */
   rollback(): Promise<void>;
   /** Removes a generation that was never activated. */
   discard(generation: number): Promise<void>;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { backend, server } from '../../test/support/models.ts';
-import { checkServers, checksRun, freeSlots, neededChecks, trackOf } from './check-servers.ts';
+import { checkServers, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
 
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
@@ -43,5 +43,15 @@ describe('checkServers', () => {
     const track = trackOf(checkServers([b], { checkIntervalMs: 5000 }));
     expect([track(b, s1), track(b, s2)]).toEqual(['chk1', 'chk2']);
     expect(() => track(reencrypt('be_secure:ns:c', [s1]), s1)).toThrow('no check server for be_secure:ns:c/s1');
+  });
+});
+
+describe('trackedCheck', () => {
+  test('finds the slot trackOf names for every server, by endpoint and kind of check; undefined for an endpoint nobody checks', () => {
+    const backends = [backend('be_http:ns:a', [s1]), backend('be_http:ns:b', [s2, s1]), reencrypt('be_secure:ns:c', [s1])];
+    const checks = checkServers(backends, { checkIntervalMs: 5000 });
+    const track = trackOf(checks);
+    for (const b of backends) for (const s of b.servers) expect(trackedCheck(checks, b, s)).toBe(track(b, s));
+    expect(trackedCheck(checks, backends[2] as (typeof backends)[number], s2)).toBeUndefined();
   });
 });

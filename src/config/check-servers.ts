@@ -112,6 +112,15 @@ export function trackNames(checks: readonly CheckServerModel[]): Map<string, str
 /** Which check server a route server follows; every model holds one for each of its route servers. */
 export type TrackOf = (backend: Pick<BackendModel, 'name' | 'serverTls' | 'checkIntervalMs'>, server: ServerModel) => string;
 
+/** The check server one route server follows, found without indexing every slot (for a single lookup). */
+export function trackedCheck(checks: readonly CheckServerModel[], backend: Pick<BackendModel, 'serverTls' | 'checkIntervalMs'>, server: Pick<ServerModel, 'ip' | 'port'>): string | undefined {
+  const profile = profileOf(backend);
+  for (const c of checks) {
+    if (c.target !== undefined && c.target.port === server.port && c.target.ip === server.ip && sameProfile(c, profile)) return c.name;
+  }
+  return undefined;
+}
+
 export function trackOf(checks: readonly CheckServerModel[]): TrackOf {
   const names = trackNames(checks);
   return (backend, server) => {

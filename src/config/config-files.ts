@@ -3,17 +3,43 @@ import { CHECK_BACKEND_PREFIX, CHECK_SLOTS_PER_BACKEND } from '../domain/names.t
 /**
  * How the configuration is spread over files. haproxy reads `haproxy.config`
  * (global, defaults, frontends) and then every `*.cfg` file of the same
- * directory in name order (`-f <dir>`): route backends in 64 files by a
- * hash of their name, check backends in 16 by number. A change to a few
- * backends rewrites a few files; the others are carried over to the next
- * generation as they are.
+ * directory in name order (`-f <dir>`): route backends in files by a hash of
+ * their name, check backends by number. A change to a few backends rewrites
+ * a few files, whole, and the others stay as they are; so the number of
+ * files grows with the model (about BACKENDS_PER_FILE route backends to a
+ * file, CHECK_BACKENDS_PER_FILE check backends), in powers of two from 64
+ * and 16. The counts follow from the numbers of backends and check slots,
+ * which only a load changes: every patch of a loaded model has its files.
  */
 export const CONFIG_FILE = 'haproxy.config';
 
-const BACKEND_FILES = 64;
-const CHECK_FILES = 16;
+const MIN_BACKEND_FILES = 64;
+const MIN_CHECK_FILES = 16;
+const MAX_FILES = 4096;
+const BACKENDS_PER_FILE = 32;
+const CHECK_BACKENDS_PER_FILE = 2;
 
-const twoDigits = (n: number) => String(n).padStart(2, '0');
+/** How many files the route backends and the check backends of a model are spread over. */
+export interface FileCounts {
+  backends: number;
+  checks: number;
+}
+
+function filesFor(items: number, perFile: number, min: number): number {
+  let n = min;
+  while (n < MAX_FILES && n * perFile < items) n *= 2;
+  return n;
+}
+
+export function fileCounts(model: { backends: readonly unknown[]; checks: readonly unknown[] }): FileCounts {
+  return {
+    backends: filesFor(model.backends.length, BACKENDS_PER_FILE, MIN_BACKEND_FILES),
+    checks: filesFor(Math.ceil(model.checks.length / CHECK_SLOTS_PER_BACKEND), CHECK_BACKENDS_PER_FILE, MIN_CHECK_FILES),
+  };
+}
+
+/** `be-07.cfg` of 64 files, `be-0007.cfg` of 1024: one width per count, so name order is number order. */
+const numbered = (prefix: string, n: number, count: number) => `${prefix}-${String(n).padStart(Math.max(2, String(count - 1).length), '0')}.cfg`;
 
 /** FNV-1a: the same file for a name in every process, whatever the runtime's own hash. */
 function fnv1a(text: string): number {
@@ -25,21 +51,21 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** The file a route backend (or spare) is written to. */
-export function backendFile(name: string): string {
-  return `be-${twoDigits(fnv1a(name) % BACKEND_FILES)}.cfg`;
+/** The file a route backend (or spare) is written to, of `count` (FileCounts.backends). */
+export function backendFile(name: string, count = MIN_BACKEND_FILES): string {
+  return numbered('be', fnv1a(name) % count, count);
 }
 
-/** The file check backend `be_checks_<n>` is written to. */
-export function checkFile(n: number): string {
-  return `checks-${twoDigits(n % CHECK_FILES)}.cfg`;
+/** The file check backend `be_checks_<n>` is written to, of `count` (FileCounts.checks). */
+export function checkFile(n: number, count = MIN_CHECK_FILES): string {
+  return numbered('checks', n % count, count);
 }
 
-/** The check backend numbers written to `file` when there are `slots` slots (64 to a backend). */
-export function checkNumbersIn(file: string, slots: number): number[] {
+/** The check backend numbers written to `file` (of `count`) when there are `slots` slots (64 to a backend). */
+export function checkNumbersIn(file: string, slots: number, count: number): number[] {
   const first = Number(file.slice('checks-'.length, -'.cfg'.length));
   const numbers: number[] = [];
-  for (let n = first; n * CHECK_SLOTS_PER_BACKEND < slots; n += CHECK_FILES) numbers.push(n);
+  for (let n = first; n * CHECK_SLOTS_PER_BACKEND < slots; n += count) numbers.push(n);
   return numbers;
 }
 
@@ -48,11 +74,13 @@ export function checkBackendNumber(name: string): number {
   return Number(name.slice(CHECK_BACKEND_PREFIX.length));
 }
 
-/** Every backend file a generation holds, written even when empty so that each generation has the same set. */
-export const configFileNames = {
-  backends: Array.from({ length: BACKEND_FILES }, (_, i) => `be-${twoDigits(i)}.cfg`),
-  checks: Array.from({ length: CHECK_FILES }, (_, i) => `checks-${twoDigits(i)}.cfg`),
-};
+/** Every backend file a generation holds, written even when empty so that each generation of a load has the same set. */
+export function configFileNames(counts: FileCounts): { backends: string[]; checks: string[] } {
+  return {
+    backends: Array.from({ length: counts.backends }, (_, i) => numbered('be', i, counts.backends)),
+    checks: Array.from({ length: counts.checks }, (_, i) => numbered('checks', i, counts.checks)),
+  };
+}
 
 /** The configuration as haproxy reads it: `haproxy.config`, then the `*.cfg` files in name order. */
 export function configText(files: ReadonlyMap<string, string>): string {

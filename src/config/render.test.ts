@@ -8,7 +8,7 @@ import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import { buildConfigModel } from './build-model.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { createRenderer } from './render.ts';
-import { configFileNames, configText } from './config-files.ts';
+import { configFileNames, configText, fileCounts } from './config-files.ts';
 
 const dir = shortTempDir();
 afterAll(() => dir.remove());
@@ -63,7 +63,7 @@ describe('render', () => {
       'timeout-tunnel.map',
     ]);
     // Every generation has every backend file, empty or not, so the set never changes.
-    expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([...configFileNames.backends, ...configFileNames.checks]);
+    expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([...configFileNames(fileCounts(model)).backends, ...configFileNames(fileCounts(model)).checks]);
   });
 
   test('the crt-list names each route certificate and the SNI it answers', () => {

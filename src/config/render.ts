@@ -8,12 +8,12 @@ import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts'
 import { backendMapFiles, patchBackendMaps } from './backend-maps.ts';
 import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
-import { trackOf, type TrackOf } from './check-servers.ts';
+import { serverCheckKey, trackNames, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
 import { matchRuleLines } from './match-rule-lines.ts';
 import { MATCH_ACTION_LUA_FILE, MATCH_RULES_LUA_FILE, matchHostsFile, matchHostsText, matchRulesLua } from './match-rule-data.ts';
 import type { MapFileName } from './route-contribution.ts';
-import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames } from './config-files.ts';
+import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames, fileCounts } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
 import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
@@ -50,11 +50,14 @@ export interface RenderPatch {
   crtList: boolean;
 }
 
-/** How a patch render finds what it does not hold: the backends of a file, and the slot each server follows. */
+/** How a patch render finds what it does not hold: the backends of a file, and the slot checking each endpoint. */
 export interface PatchLookup {
   backendsIn(file: string): readonly BackendModel[];
-  track: TrackOf;
+  slotOf: SlotOf;
 }
+
+/** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
+export type SlotOf = (key: string) => string | undefined;
 
 /** Every file of a model. */
 export type RenderModel = (model: ConfigModel) => RenderedFiles;
@@ -110,12 +113,22 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   eta.loadTemplate('@backend', assets.backendTemplate);
   eta.loadTemplate('@check-backend', assets.checkBackendTemplate);
-  const blocks = new WeakMap<BackendModel, { tracks: string; text: string }>();
+  // Each server's check key is worked out once per backend object: a backend a patch did not touch costs one slot lookup per server and no allocation.
+  const blocks = new WeakMap<BackendModel, { keys: readonly string[]; slots: readonly (string | undefined)[]; text: string }>();
+  const sameSlots = (keys: readonly string[], slots: readonly (string | undefined)[], slotOf: SlotOf) => {
+    for (let i = 0; i < keys.length; i++) if (slotOf(keys[i] as string) !== slots[i]) return false;
+    return true;
+  };
 
-  const backendText = (b: BackendModel, track: TrackOf): string => {
-    const tracks = b.servers.map((s) => track(b, s)).join(' ');
+  const backendText = (b: BackendModel, slotOf: SlotOf): string => {
     const cached = blocks.get(b);
-    if (cached?.tracks === tracks) return cached.text;
+    if (cached && sameSlots(cached.keys, cached.slots, slotOf)) return cached.text;
+    const keys = cached?.keys ?? b.servers.map((s) => serverCheckKey(b, s));
+    const track: TrackOf = (backend, server) => {
+      const name = slotOf(serverCheckKey(backend, server));
+      if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
+      return name;
+    };
     const text = flatText(eta.render('@backend', {
       backend: b,
       serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
@@ -123,18 +136,23 @@ export function createRenderer(assets: RendererAssets): Renderer {
       actionLine,
       singleQuoted,
     }));
-    blocks.set(b, { tracks, text });
+    blocks.set(b, { keys, slots: keys.map((key) => slotOf(key)), text });
     return text;
   };
-  const blockText = (backends: readonly BackendModel[], track: TrackOf) => backends.map((b) => backendText(b, track)).join('\n');
+  /** The texts of the backends of one mode, one blank line apart. */
+  const blockText = (backends: readonly BackendModel[], mode: BackendModel['mode'], slotOf: SlotOf) => {
+    let text = '';
+    let first = true;
+    for (const b of backends) {
+      if (b.mode !== mode) continue;
+      text += first ? backendText(b, slotOf) : `\n${backendText(b, slotOf)}`;
+      first = false;
+    }
+    return text;
+  };
   // HTTP backends, then passthrough ones, each after the defaults section that carries their per-route lines.
-  const fileText = (file: string, backends: readonly BackendModel[], track: TrackOf) =>
-    [
-      routeDefaultsText(file, 'http'),
-      blockText(backends.filter((b) => b.mode === 'http'), track),
-      routeDefaultsText(file, 'tcp'),
-      blockText(backends.filter((b) => b.mode === 'tcp'), track),
-    ].join('\n');
+  const fileText = (file: string, backends: readonly BackendModel[], slotOf: SlotOf) =>
+    [routeDefaultsText(file, 'http'), blockText(backends, 'http', slotOf), routeDefaultsText(file, 'tcp'), blockText(backends, 'tcp', slotOf)].join('\n');
   // A check backend's text, kept while its slots are the same objects.
   const checkBlocks = new Map<number, { slots: readonly CheckServerModel[]; text: string }>();
   const checkBlock = (n: number, slots: readonly CheckServerModel[]): string => {
@@ -171,14 +189,17 @@ export function createRenderer(assets: RendererAssets): Renderer {
 
   const render = (model: ConfigModel): RenderedFiles => {
     const files: RenderedFiles = new Map();
-    const track = trackOf(model.checks);
+    const names = trackNames(model.checks);
+    const slotOf: SlotOf = (key) => names.get(key);
     files.set(CONFIG_FILE, head(model));
-    const byFile = new Map<string, BackendModel[]>(configFileNames.backends.map((f) => [f, []]));
-    for (const b of model.backends) byFile.get(backendFile(b.name))?.push(b);
-    for (const [file, backends] of byFile) files.set(file, fileText(file, backends, track));
+    const counts = fileCounts(model);
+    const fileNames = configFileNames(counts);
+    const byFile = new Map<string, BackendModel[]>(fileNames.backends.map((f) => [f, []]));
+    for (const b of model.backends) byFile.get(backendFile(b.name, counts.backends))?.push(b);
+    for (const [file, backends] of byFile) files.set(file, fileText(file, backends, slotOf));
     const checks = checkBackends(model.checks);
-    const numbers = new Map<string, number[]>(configFileNames.checks.map((f) => [f, []]));
-    for (const n of checks.keys()) numbers.get(checkFile(n))?.push(n);
+    const numbers = new Map<string, number[]>(fileNames.checks.map((f) => [f, []]));
+    for (const n of checks.keys()) numbers.get(checkFile(n, counts.checks))?.push(n);
     for (const [file, ns] of numbers) files.set(file, checkDefaultsText(file) + checkText(checks, ns));
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
@@ -199,13 +220,14 @@ export function createRenderer(assets: RendererAssets): Renderer {
 
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
     const files = new Map(previous);
-    const touched = new Set(patch.backends.map((b) => backendFile(b.name)));
-    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.track));
+    const counts = fileCounts(model);
+    const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
+    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
     for (const [name, text] of patchBackendMaps(previous, patch.backends)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
-    for (const file of new Set([...checkNumbers].map(checkFile))) {
-      const numbers = checkNumbersIn(file, model.checks.length);
+    for (const file of new Set([...checkNumbers].map((n) => checkFile(n, counts.checks)))) {
+      const numbers = checkNumbersIn(file, model.checks.length, counts.checks);
       files.set(file, checkDefaultsText(file) + checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
     for (const name of patch.maps) files.set(name, mapText(model.maps[name]));

@@ -8,6 +8,8 @@ export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
   return {
     stage: (files) => store.stage(files),
     activate: (generation) => store.activate(generation),
+    update: (files) => store.update(files),
+    hold: (generation) => store.hold(generation),
     rollback: () => store.rollback(),
     discard: (generation) => store.discard(generation),
     writeCertificates: (files) => certs.write(files),

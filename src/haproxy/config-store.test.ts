@@ -76,3 +76,79 @@ describe('ConfigStore: files in a subdirectory', () => {
     expect(readFileSync(join(again.generationDir(third.generation), 'acl', 'b.acl'), 'utf8')).toBe('3.3.3.3\n');
   });
 });
+
+describe('ConfigStore: updates the worker takes through the runtime API', () => {
+  const files = (be01: string, acl = '10.0.0.0/8\n') =>
+    new Map([
+      ['haproxy.config', 'global\n'],
+      ['be-00.cfg', 'backend a\n'],
+      ['be-01.cfg', be01],
+      ['acl/b.acl', acl],
+    ]);
+  const read = (s: ConfigStore, g: number, name: string) => readFileSync(join(s.generationDir(g), name), 'utf8');
+  const conf = () => readlinkSync(join(dir?.path ?? '', 'conf'));
+
+  test('write only the files that changed, in place in the active generation; a file linked into the generation before stays as it was there', async () => {
+    const s = await store();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    const second = await s.stage(files('backend b2\n'));
+    await s.activate(second.generation);
+    const untouched = statSync(join(s.generationDir(second.generation), 'be-00.cfg')).ino;
+    const updated = await s.update(files('backend b3\n'));
+    expect(updated.generation).toBe(second.generation);
+    expect(conf()).toBe(join('generations', String(second.generation)));
+    expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b3\n');
+    expect(statSync(join(s.generationDir(second.generation), 'be-00.cfg')).ino).toBe(untouched);
+    expect(read(s, first.generation, 'be-00.cfg')).toBe('backend a\n');
+    // Written into this generation alone now, the file is rewritten where it is the next time.
+    const own = statSync(join(s.generationDir(second.generation), 'be-01.cfg')).ino;
+    await s.update(files('backend b4\n'));
+    expect(statSync(join(s.generationDir(second.generation), 'be-01.cfg')).ino).toBe(own);
+    expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b4\n');
+    await s.update(files('backend b3\n'));
+    // The next generation links what the update wrote.
+    const third = await s.stage(files('backend b3\n'));
+    expect(statSync(join(s.generationDir(third.generation), 'be-01.cfg')).ino).toBe(statSync(join(s.generationDir(second.generation), 'be-01.cfg')).ino);
+  });
+
+  test('hard links: the generation before keeps its own text of a file the update replaced', async () => {
+    const s = await store();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    const second = await s.stage(files('backend b\n'));
+    await s.activate(second.generation);
+    await s.update(files('backend b2\n'));
+    expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b2\n');
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
+  });
+
+  test('a new generation instead while a check holds the active one, or when a file of a shared subdirectory changed', async () => {
+    const s = await store();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    const release = s.hold(first.generation);
+    const held = await s.update(files('backend b2\n'));
+    expect(held.generation).not.toBe(first.generation);
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
+    expect(conf()).toBe(join('generations', String(held.generation)));
+    release();
+    const acl = await s.update(files('backend b2\n', '192.168.0.0/16\n'));
+    expect(acl.generation).not.toBe(held.generation);
+    expect(read(s, acl.generation, 'acl/b.acl')).toBe('192.168.0.0/16\n');
+    expect((await s.update(files('backend b3\n', '192.168.0.0/16\n'))).generation).toBe(acl.generation);
+  });
+
+  test('rollback undoes the last in-place update, file by file', async () => {
+    const s = await store();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    await s.update(files('backend b2\n'));
+    await s.rollback();
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
+    expect(conf()).toBe(join('generations', String(first.generation)));
+    // What the store remembers was rolled back too: the next update writes the file again.
+    await s.update(files('backend b2\n'));
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b2\n');
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { backend, model, server } from '../../test/support/models.ts';
+import { trackOf } from '../config/check-servers.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { creationOptions, reviveWaitingServers, runtimePhases } from './revive.ts';
 
@@ -34,6 +35,14 @@ describe('creationOptions', () => {
     expect(options).toStartWith('track be_checks_0/chk1 ');
     expect(options).not.toContain('weight');
     expect(creationOptions(m, { ...ref, server: 'nope' })).toBeUndefined();
+  });
+
+  test('finds the backend among many by name (they are kept in name order), and its own check slot', () => {
+    const many = Array.from({ length: 50 }, (_, i) => backend(`be_http:ns:r${String(i).padStart(2, '0')}`, [server('s1', { ip: `10.0.1.${i}` })]));
+    const m = model(many);
+    const r37 = many[37] as (typeof many)[number];
+    expect(creationOptions(m, { backend: r37.name, server: 's1' })).toStartWith(`track be_checks_0/${trackOf(m.checks)(r37, r37.servers[0] as (typeof r37.servers)[number])} `);
+    expect(creationOptions(m, { backend: 'be_http:ns:r99', server: 's1' })).toBeUndefined();
   });
 });
 

@@ -1,17 +1,33 @@
-import type { ConfigModel } from '../config/model.ts';
-import { trackOf } from '../config/check-servers.ts';
+import type { BackendModel, ConfigModel } from '../config/model.ts';
+import { trackedCheck } from '../config/check-servers.ts';
 import { serverOptions } from '../config/server-line.ts';
+import { compareText } from '../domain/compare.ts';
 import { serverKey, type ServerRef } from '../domain/names.ts';
 import type { RuntimeCommand } from './commands.ts';
 
 const withoutWeight = (options: string) => options.replace(/^weight \d+ ?/, '');
 
+/** A backend by name: models keep their backends in name order, so a deletion haproxy refused costs a search, not a scan. */
+function backendNamed(backends: readonly BackendModel[], name: string): BackendModel | undefined {
+  let lo = 0;
+  let hi = backends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareText((backends[mid] as BackendModel).name, name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const found = backends[lo];
+  return found?.name === name ? found : backends.find((b) => b.name === name);
+}
+
 /** A server's options as `model` renders them, weight left out (reviving reweighs): what it was created with. */
 export function creationOptions(model: ConfigModel | undefined, ref: ServerRef): string | undefined {
-  const backend = model?.backends.find((b) => b.name === ref.backend);
+  const backend = model && backendNamed(model.backends, ref.backend);
   const server = backend?.servers.find((s) => s.name === ref.server);
   if (!model || !backend || !server) return undefined;
-  return withoutWeight(serverOptions(backend, server, trackOf(model.checks)(backend, server)));
+  const track = trackedCheck(model.checks, backend, server);
+  if (track === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
+  return withoutWeight(serverOptions(backend, server, track));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { checksRun, keyOfCheck, serverCheckKey, type TrackOf } from '../config/check-servers.ts';
-import { backendFile } from '../config/config-files.ts';
+import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
+import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
@@ -84,9 +84,10 @@ export class RunningIndex {
   private readonly files = new Map<string, string[]>();
 
   constructor(public model: ConfigModel) {
+    const counts = fileCounts(model);
     for (const b of model.backends) {
       this.backends.set(b.name, b);
-      const file = backendFile(b.name);
+      const file = backendFile(b.name, counts.backends);
       const names = this.files.get(file);
       if (names) names.push(b.name);
       else this.files.set(file, [b.name]);
@@ -158,13 +159,6 @@ export class RunningIndex {
     return (this.files.get(file) ?? []).map((name) => this.backends.get(name) as BackendModel);
   }
 
-  /** The check slot a server follows, from the slots as they run. */
-  readonly track: TrackOf = (backend, server) => {
-    const name = this.slotFor(serverCheckKey(backend, server))?.name;
-    if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
-    return name;
-  };
-
   hasCertificate(name: string): boolean {
     return this.certificateNames.has(name);
   }
@@ -191,7 +185,7 @@ export class RunningIndex {
       this.routeBackends.set(routeKey, name);
       this.spares.delete(name);
     }
-    const checks = old.checks.slice();
+    const checks = patch.checks.length === 0 ? old.checks : old.checks.slice();
     for (const c of patch.checks) {
       const at = this.slotIndex.get(c.name);
       if (at === undefined) throw new Error(`running index: no check slot ${c.name}`);
@@ -221,20 +215,11 @@ export class RunningIndex {
     const gone = new Set(patch.certificatesRemoved);
     for (const name of gone) this.certificateNames.delete(name);
     for (const c of patch.certificatesAdded) this.certificateNames.add(c.name);
-    const certificates = patchSorted(
-      old.certificates.filter((c) => !gone.has(c.name)),
-      [],
-      patch.certificatesAdded,
-      byName,
-    );
-    this.model = {
-      ...old,
-      backends,
-      checks,
-      maps: maps as MapFiles,
-      crtList: patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries),
-      certificates,
-    };
+    // Parts a patch leaves alone are the running model's own arrays: an endpoint change copies no crt-list or certificate list.
+    const certificates =
+      gone.size + patch.certificatesAdded.length === 0 ? old.certificates : patchSorted(old.certificates.filter((c) => !gone.has(c.name)), [], patch.certificatesAdded, byName);
+    const crtList = crtRemoved.length + patch.crtAdded.length === 0 ? old.crtList : patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries);
+    this.model = { ...old, backends, checks, maps: maps as MapFiles, crtList, certificates };
     return this.model;
   }
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCheckBackendName, isRouteBackendName } from '../../src/domain/names.ts';
+import { checkConfig } from '../../src/haproxy/check-config.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
@@ -253,6 +254,8 @@ describe('endpoint changes go through the runtime API', () => {
       if (text === undefined) await t.remove(file);
       else await t.write(file, text);
       expect([file, t.router.lastCommit()?.result]).toEqual([file, 'runtime']);
+      // Written in place or as a new generation, what is on disk after each commit passes haproxy's own check.
+      expect([file, (await checkConfig('haproxy', join(t.workingDir, 'conf', 'haproxy.config'))).output.filter((l) => l.startsWith('[ALERT]'))]).toEqual([file, []]);
     }
     const socket = join(t.workingDir, 'run', 'haproxy.sock');
     const snapshot = async () => {
@@ -286,7 +289,7 @@ describe('endpoint changes go through the runtime API', () => {
     process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
     await ready;
     expect(await snapshot()).toEqual(live);
-  });
+  }, 30_000);
 
   test('route certificates are added, rotated and removed live', async () => {
     const ca = makeCA('rotation-ca');

@@ -23,11 +23,49 @@ export class MemoryWriter implements ConfigWriter {
   }
 
   async activate(generation: number) {
+    this.undo = undefined;
     this.previous = this.active;
     this.active = generation;
   }
 
+  /** Generations a check reads now, and what the last in-place update replaced. */
+  readonly holds = new Map<number, number>();
+  private undo: { generation: number; before: RenderedFiles } | undefined;
+  /** How many updates went in place (no new generation). */
+  inPlace = 0;
+
+  async update(files: RenderedFiles) {
+    const current = this.active;
+    if (current === undefined || this.holds.has(current)) {
+      const staged = await this.stage(files);
+      await this.activate(staged.generation);
+      return staged;
+    }
+    this.undo = { generation: current, before: this.generations.get(current) ?? new Map() };
+    this.generations.set(current, files);
+    this.inPlace++;
+    return { generation: current, configPath: `/memory/${current}/haproxy.config` };
+  }
+
+  hold(generation: number) {
+    this.holds.set(generation, (this.holds.get(generation) ?? 0) + 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const left = (this.holds.get(generation) ?? 1) - 1;
+      if (left > 0) this.holds.set(generation, left);
+      else this.holds.delete(generation);
+    };
+  }
+
   async rollback() {
+    const undo = this.undo;
+    this.undo = undefined;
+    if (undo) {
+      this.generations.set(undo.generation, undo.before);
+      return;
+    }
     if (this.previous === undefined) return;
     if (this.active !== undefined) this.generations.delete(this.active);
     this.active = this.previous;

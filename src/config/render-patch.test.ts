@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'bun:test';
+import { backend, model, server } from '../../test/support/models.ts';
+import { trackNames } from './check-servers.ts';
+import { backendFile, fileCounts } from './config-files.ts';
+import { EMBEDDED_ASSETS } from './embedded-assets.ts';
+import type { BackendModel, ConfigModel } from './model.ts';
+import { createRenderer } from './render.ts';
+
+const render = createRenderer(EMBEDDED_ASSETS);
+const name = (i: number) => `be_http:ns:r${String(i).padStart(5, '0')}`;
+const lookup = (m: ConfigModel) => {
+  const counts = fileCounts(m);
+  const slots = trackNames(m.checks);
+  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key) };
+};
+
+describe('render.patch on a model spread over more than the fewest files', () => {
+  test('a backend changed: the files of the patched model are those a full render writes, and only its own file differs', () => {
+    const backends = Array.from({ length: 3000 }, (_, i) => backend(name(i), [server('s1', { ip: `10.${i >> 8}.${i & 255}.1` })]));
+    const before = model(backends);
+    expect(fileCounts(before).backends).toBe(128);
+    const changed: BackendModel = { ...(backends[1234] as BackendModel), servers: [server('s1', { ip: '10.4.210.1', weight: 3 })] };
+    const after: ConfigModel = { ...before, backends: backends.map((b) => (b.name === changed.name ? changed : b)) };
+    const previous = render(before);
+    const patched = render.patch(previous, after, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(after));
+    expect(patched).toEqual(render(after));
+    expect([...patched].filter(([file, text]) => previous.get(file) !== text).map(([file]) => file)).toEqual([backendFile(changed.name, 128)]);
+  });
+});
