@@ -14,9 +14,9 @@ import { buildMix, podNames, seededRandom, type Mix, type RouteSpec } from './mi
 import type { MixCertificates } from './objects.ts';
 import type { PodFleet } from './pod-fleet.ts';
 import { probe, untilServed } from './probe.ts';
-import { cpuSeconds, haproxyMemory, loadAverage, rssMiB, untilIdle, type HaproxyMemory } from './proc-stats.ts';
+import { cpuSeconds, haproxyMemory, loadAverage, peakRssMiB, rssMiB, untilIdle, type HaproxyMemory } from './proc-stats.ts';
 import { upstreamShapeConfig } from './reference-configs.ts';
-import { logLines, startRouter, untilListening, type RouterRun } from './router-run.ts';
+import { logLines, masterReloads, startRouter, untilListening, type RouterRun } from './router-run.ts';
 import type { Settings } from './settings.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
@@ -29,7 +29,10 @@ export interface SizeResult {
   sampleServedMs?: number;
   sweep?: { probed: number; served: number };
   memoryStart?: { routerMiB: number; haproxy: HaproxyMemory };
+  /** Once the changes have passed: the router quiet, no reload or check in flight. */
   memoryEnd?: { routerMiB: number; haproxy: HaproxyMemory };
+  /** The router's VmHWM at the end: its peak over the whole run (start, full renders of reloads). */
+  routerPeakMiB?: number;
   routerCpuStartS?: number;
   /** From spawn until the router used under 5% of a core for a second (its start's work, status writes included, done). */
   settledMs?: number;
@@ -93,6 +96,22 @@ async function sweep(run: RouterRun, routes: readonly RouteSpec[]): Promise<{ pr
 
 const memory = (run: RouterRun) => ({ routerMiB: rssMiB(run.proc.pid), haproxy: haproxyMemory(run.runDir) });
 
+const checking = (pid: number): boolean => Bun.spawnSync(['pgrep', '-P', String(pid), '-f', 'haproxy -c']).stdout.toString().trim() !== '';
+
+/**
+ * Until the router is quiet with no reload in flight. The router waits idle
+ * while `haproxy -c` or a new worker loads, holding a reload's full render:
+ * memory sampled then is that peak, not what the changes left.
+ */
+async function untilSettled(run: RouterRun, deadlineMs: number): Promise<void> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < deadlineMs) {
+    const before = await masterReloads(run);
+    if ((await untilIdle(run.proc.pid, deadlineMs)) === undefined) return;
+    if (!checking(run.proc.pid) && (await masterReloads(run)) === before) return;
+  }
+}
+
 export async function measureSize(input: SizeInput): Promise<SizeResult> {
   const { settings: s, routes } = input;
   const result: SizeResult = { routes, loadBefore: loadAverage(), warnings: [] };
@@ -135,10 +154,12 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       result.sequential = await routeAdds(ctx, routes + s.adds, s.sequentialAdds, s.sequentialBudgetMs);
       input.log(`${routes} routes: ${result.sequential.latencies.length} sequential adds, ${result.sequential.reloads} reloads`);
     }
+    await untilSettled(run, s.startTimeoutMs);
     const check = timeCheck(join(run.workDir, 'conf', 'haproxy.config'));
     result.checkMs = check.ok ? check.ms : undefined;
     result.checkCpuMs = check.ok ? check.cpuMs : undefined;
     result.memoryEnd = memory(run);
+    result.routerPeakMiB = peakRssMiB(run.proc.pid);
     // haproxy's own lines (tag "haproxy") narrate every runtime change; the router's own warnings and haproxy's alerts are what count.
     result.warnings = logLines(run, /"level":"(warn|error|fatal)"/).filter((l) => !l.includes('"tag":"haproxy"') || l.includes('ALERT'));
   } finally {

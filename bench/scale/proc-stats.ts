@@ -16,6 +16,12 @@ export function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/** VmHWM in MiB: the most resident memory the process has had so far, which a sample between reloads misses. */
+export function peakRssMiB(pid: number): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status(pid))?.[1]);
+  return kb / 1024;
+}
+
 function parentOf(pid: number): number {
   return Number(/PPid:\s+(\d+)/.exec(status(pid))?.[1]);
 }
