@@ -7,7 +7,8 @@
  * requests made: haproxy drops a line rather than wait when the router falls
  * behind. Run with `bun run bench:access-log` after `bun run build` (needs
  * wrk); prints a Markdown table for BENCHMARKS.md.
- * ROUNDS (default 3), DURATION (wrk -d, default 10s), CONNECTIONS (default 32).
+ * ROUNDS (default 3), DURATION (wrk -d, default 10s), CONNECTIONS (default 32),
+ * ROUTER_BINARY (default dist/router: another build to compare).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { freePortPair } from '../test/support/net.ts';
 import { haproxyPidsUsing } from '../test/support/processes.ts';
 
 const root = resolve(import.meta.dir, '..');
-const binary = join(root, 'dist/router');
+const binary = resolve(process.env.ROUTER_BINARY ?? join(root, 'dist/router'));
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = process.env.DURATION ?? '10s';
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
