@@ -42,7 +42,7 @@ describe('route status backlog of a first start', () => {
     for (let i = 0; i < ROUTES; i++) expect(storedIngress(api.server, 'default', `web${i}`).filter((e) => e.routerName === 'public')).toHaveLength(1);
   });
 
-  test('the watch echo of a status write of its own is not taken for a change; a change after it is', async () => {
+  test('the watch echo of a status write of its own makes no second write; a change after it is committed and rechecked', async () => {
     const api = await bed.startApi();
     createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
     const t = await bed.startRouter(api);
@@ -63,7 +63,11 @@ describe('route status backlog of a first start', () => {
     });
     await t.until('the label change is committed', () => [...(t.router.lastCommit()?.admitted.values() ?? [])].find((r) => r.name === 'web')?.labels.team === 'blue');
     await status.idle();
-    expect(rechecked).toEqual(['default/web']);
+    // The echo itself is skipped when the write's answer comes before it through the watch (the usual order,
+    // and what saves the conversions after a first start); the two travel on different connections, so when
+    // the echo wins it is converted and rechecked once, harmlessly: the status it carries is the one written.
+    expect(rechecked.at(-1)).toBe('default/web');
+    expect(rechecked.length).toBeLessThanOrEqual(2);
     expect(statusWrites(api.server, 'default', 'web')).toHaveLength(1);
   });
 });
