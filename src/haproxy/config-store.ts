@@ -2,6 +2,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderedFiles } from '../config/render.ts';
+import { Holds } from './holds.ts';
 
 /**
  * Generations hold every route's hosts, paths and backends: the router's
@@ -92,7 +93,7 @@ export class ConfigStore {
   /** Each generation's files as one set, by their names in the generation. */
   private readonly written = new Map<number, RenderedFiles>();
   /** How many checks read each generation now: it is not written in place meanwhile. */
-  private readonly holds = new Map<number, number>();
+  private readonly holds = new Holds<number>();
   /** The last in-place update, until the next change of generation: what rollback restores. */
   private undo: { generation: number; names: string[]; before: RenderedFiles } | undefined;
 
@@ -176,15 +177,7 @@ export class ConfigStore {
 
   /** Keeps a generation from being written in place (a check reads it) until the returned function is called. */
   hold(generation: number): () => void {
-    this.holds.set(generation, (this.holds.get(generation) ?? 0) + 1);
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      const left = (this.holds.get(generation) ?? 1) - 1;
-      if (left > 0) this.holds.set(generation, left);
-      else this.holds.delete(generation);
-    };
+    return this.holds.hold(generation);
   }
 
   /**

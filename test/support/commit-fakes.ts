@@ -7,6 +7,7 @@ import type { ReloadResult } from '../../src/haproxy/supervisor.ts';
 import { fakeAclsFromRendered, fakeBackendsFromConfig, FakeRuntimeSocket } from './runtime/fake-runtime-socket.ts';
 import { fakeSslFromRendered } from './runtime/fake-ssl-store.ts';
 import { configText } from '../../src/config/config-files.ts';
+import { Holds } from '../../src/haproxy/holds.ts';
 
 /** Generations and certificates in memory, with the same activate/rollback rules as the disk store. */
 export class MemoryWriter implements ConfigWriter {
@@ -29,7 +30,7 @@ export class MemoryWriter implements ConfigWriter {
   }
 
   /** Generations a check reads now, and what the last in-place update replaced. */
-  readonly holds = new Map<number, number>();
+  readonly holds = new Holds<number>();
   private undo: { generation: number; before: RenderedFiles } | undefined;
   /** How many updates went in place (no new generation). */
   inPlace = 0;
@@ -47,16 +48,8 @@ export class MemoryWriter implements ConfigWriter {
     return { generation: current, configPath: `/memory/${current}/haproxy.config` };
   }
 
-  hold(generation: number) {
-    this.holds.set(generation, (this.holds.get(generation) ?? 0) + 1);
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      const left = (this.holds.get(generation) ?? 1) - 1;
-      if (left > 0) this.holds.set(generation, left);
-      else this.holds.delete(generation);
-    };
+  hold(generation: number): () => void {
+    return this.holds.hold(generation);
   }
 
   async rollback() {
