@@ -1,21 +1,26 @@
 import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
+import { CRT_LIST_FILE, crtListLine, crtListLineText, groupedCrtListLines, MAX_LINE_CHARS, MAX_SNIS_PER_LINE } from './crt-list.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import type { ConfigModel, CrtListEntry } from './model.ts';
 import { createRenderer } from './render.ts';
-import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
 
 const entries: CrtListEntry[] = [
   { certFile: '/c/cert-ns_a-0123456789abcdef.pem', sni: 'a.example.com', alpn: true },
   { certFile: '/c/cert-ns_w-0123456789abcdef.pem', sni: '*.example.com', alpn: false },
+  { certFile: '/c/cert-ns_w-0123456789abcdef.pem', sni: 'w.example.com', alpn: false },
 ];
 
 describe('crtListLine', () => {
   test('certificate file, ALPN when the certificate is not shared, then the SNI filter', () => {
-    expect(entries.map(crtListLine)).toEqual(['/c/cert-ns_a-0123456789abcdef.pem [alpn h2,http/1.1] a.example.com', '/c/cert-ns_w-0123456789abcdef.pem *.example.com']);
+    expect(entries.map(crtListLine)).toEqual([
+      '/c/cert-ns_a-0123456789abcdef.pem [alpn h2,http/1.1] a.example.com',
+      '/c/cert-ns_w-0123456789abcdef.pem *.example.com',
+      '/c/cert-ns_w-0123456789abcdef.pem w.example.com',
+    ]);
   });
 
-  test('is what the rendered crt-list holds, under the name the fe_sni bind line gives it', () => {
+  test('the rendered crt-list holds the entries grouped, under the name the fe_sni bind line gives it', () => {
     const model: ConfigModel = {
       settings: settings(),
       backends: [],
@@ -27,7 +32,39 @@ describe('crtListLine', () => {
       defaultCertificate: '',
     };
     const files = createRenderer(EMBEDDED_ASSETS)(model);
-    expect(files.get(CRT_LIST_FILE)).toBe(entries.map((e) => `${crtListLine(e)}\n`).join(''));
+    expect(files.get(CRT_LIST_FILE)).toBe('/c/cert-ns_a-0123456789abcdef.pem [alpn h2,http/1.1] a.example.com\n/c/cert-ns_w-0123456789abcdef.pem *.example.com w.example.com\n');
     expect(files.get('haproxy.config')).toContain(` crt-list ${CRT_LIST_FILE} `);
+  });
+});
+
+const e = (sni: string, certFile = '/c/x.pem', alpn = false): CrtListEntry => ({ certFile, sni, alpn });
+const texts = (entries: CrtListEntry[]) => groupedCrtListLines(entries).map(crtListLineText);
+
+describe('groupedCrtListLines', () => {
+  const cases: [string, CrtListEntry[], string[]][] = [
+    ['nothing', [], []],
+    ['SNIs of one certificate share a line', [e('a'), e('b'), e('c')], ['/c/x.pem a b c']],
+    ['another certificate is another line, placed where its first SNI is', [e('a'), e('b', '/c/y.pem'), e('c')], ['/c/x.pem a c', '/c/y.pem b']],
+    ['other options are another line', [e('a', '/c/x.pem', true), e('b')], ['/c/x.pem [alpn h2,http/1.1] a', '/c/x.pem b']],
+    [
+      'an SNI named by several entries keeps a line of its own for each, in order, since line order decides among them',
+      [e('a'), e('s', '/c/y.pem'), e('s'), e('t')],
+      ['/c/x.pem a t', '/c/y.pem s', '/c/x.pem s'],
+    ],
+    ['a wildcard is an SNI like another', [e('*.a'), e('b')], ['/c/x.pem *.a b']],
+  ];
+  for (const [name, entries, lines] of cases) test(name, () => expect(texts(entries)).toEqual(lines));
+
+  test(`at most ${MAX_SNIS_PER_LINE} SNIs on a line`, () => {
+    const lines = groupedCrtListLines(Array.from({ length: MAX_SNIS_PER_LINE * 2 + 1 }, (_, i) => e(`h${i}`)));
+    expect(lines.map((l) => l.snis.length)).toEqual([MAX_SNIS_PER_LINE, MAX_SNIS_PER_LINE, 1]);
+  });
+
+  test(`at most ${MAX_LINE_CHARS} characters on a line`, () => {
+    const long = Array.from({ length: 40 }, (_, i) => e(`${String(i).padStart(3, '0')}.${'x'.repeat(240)}`));
+    const lines = groupedCrtListLines(long).map(crtListLineText);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(MAX_LINE_CHARS);
+    expect(lines.flatMap((l) => l.split(' ').slice(1))).toEqual(long.map((x) => x.sni));
   });
 });

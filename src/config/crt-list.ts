@@ -9,10 +9,76 @@ import type { CrtListEntry } from './model.ts';
 export const CRT_LIST_FILE = 'cert_config.map';
 
 /**
- * One crt-list line, `<cert file> [ssl options] <sni filter>`: what the
- * rendered crt-list holds and what `add ssl crt-list` sends, from one
- * function, so a certificate added live is the one the next reload loads.
+ * One entry as a line of its own, `<cert file> [ssl options] <sni filter>`:
+ * the entry's identity wherever entries are compared or counted.
  */
 export function crtListLine(entry: CrtListEntry): string {
   return `${entry.certFile}${entry.alpn ? ' [alpn h2,http/1.1]' : ''} ${entry.sni}`;
+}
+
+/** A line of the crt-list file: one certificate and options, for one or more SNIs. */
+export interface CrtListLine {
+  certFile: string;
+  alpn: boolean;
+  snis: readonly string[];
+}
+
+/**
+ * haproxy builds an SSL context per crt-list line (per bind line using the
+ * list), and with OpenSSL 3 that is most of the cost of loading many
+ * routes on one certificate: 3,500 one-SNI lines of one wildcard
+ * certificate took about half of `haproxy -c` at 10,000 routes. Lines
+ * stay short, though: a line goes whole, so when one of its SNIs leaves at
+ * runtime the others are sent again on a new line of their own, and that
+ * request must fit the CLI's buffer.
+ */
+export const MAX_SNIS_PER_LINE = 64;
+export const MAX_LINE_CHARS = 4096;
+
+/** The text of a line, as the rendered crt-list holds it and `add ssl crt-list` sends it. */
+export function crtListLineText(line: CrtListLine): string {
+  return `${line.certFile}${line.alpn ? ' [alpn h2,http/1.1]' : ''} ${line.snis.join(' ')}`;
+}
+
+/** The line holding exactly `entries` (all of one certificate file and options). */
+export function lineOfEntries(entries: readonly CrtListEntry[]): CrtListLine {
+  const [first] = entries;
+  if (!first) throw new Error('crt-list: a line needs at least one entry');
+  for (const e of entries) {
+    if (e.certFile !== first.certFile || e.alpn !== first.alpn) throw new Error(`crt-list: ${crtListLine(e)} cannot share a line with ${crtListLine(first)}`);
+  }
+  return { certFile: first.certFile, alpn: first.alpn, snis: entries.map((e) => e.sni) };
+}
+
+/** The entries a line holds, one per SNI. */
+export function entriesOfLine(line: CrtListLine): CrtListEntry[] {
+  return line.snis.map((sni) => ({ certFile: line.certFile, sni, alpn: line.alpn }));
+}
+
+/**
+ * The lines of the crt-list file for `entries` (in crt-list order):
+ * entries of one certificate file and options share lines. Only SNIs named
+ * once may: when several entries name an SNI, haproxy picks among them by
+ * line order, so each of those keeps a line of its own in the entries'
+ * order. Every other SNI matches one line only, wherever it is.
+ */
+export function groupedCrtListLines(entries: readonly CrtListEntry[]): CrtListLine[] {
+  const perSni = new Map<string, number>();
+  for (const e of entries) perSni.set(e.sni, (perSni.get(e.sni) ?? 0) + 1);
+  const lines: { certFile: string; alpn: boolean; snis: string[]; chars: number }[] = [];
+  const open = new Map<string, (typeof lines)[number]>();
+  for (const e of entries) {
+    const shared = (perSni.get(e.sni) ?? 0) > 1;
+    const key = `${e.alpn ? 'h2' : '-'} ${e.certFile}`;
+    const line = shared ? undefined : open.get(key);
+    if (line && line.snis.length < MAX_SNIS_PER_LINE && line.chars + 1 + e.sni.length <= MAX_LINE_CHARS) {
+      line.snis.push(e.sni);
+      line.chars += 1 + e.sni.length;
+      continue;
+    }
+    const fresh = { certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: crtListLine(e).length };
+    lines.push(fresh);
+    if (!shared) open.set(key, fresh);
+  }
+  return lines.map(({ certFile, alpn, snis }) => ({ certFile, alpn, snis }));
 }

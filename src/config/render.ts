@@ -1,6 +1,6 @@
 import { Eta } from 'eta';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
-import { CRT_LIST_FILE, crtListLine } from './crt-list.ts';
+import { CRT_LIST_FILE, crtListLineText, groupedCrtListLines } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
 import { GATEWAY_API_HOST } from './host-kinds.ts';
@@ -73,10 +73,10 @@ function mapText(entries: readonly MapEntry[]): string {
   return text;
 }
 
-/** The crt-list file; each line is built by the same function the runtime `add ssl crt-list` uses. */
+/** The crt-list file, its entries grouped into lines as the line numbers expect (plan/crt-line-numbers.ts); each line is built by the same function the runtime `add ssl crt-list` uses. */
 function crtListText(entries: readonly CrtListEntry[]): string {
   let text = '';
-  for (const e of entries) text += `${crtListLine(e)}\n`;
+  for (const line of groupedCrtListLines(entries)) text += `${crtListLineText(line)}\n`;
   return text;
 }
 

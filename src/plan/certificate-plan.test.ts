@@ -51,7 +51,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
   };
 }
 
-const lineOf = (c: Serving): RuntimeCommand => ({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry: c.entry });
+const lineOf = (c: Serving): RuntimeCommand => ({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entries: [c.entry] });
 const addOf = (c: Serving): RuntimeCommand[] => [
   { kind: 'new-ssl-cert', certFile: c.entry.certFile },
   { kind: 'set-ssl-cert', certFile: c.entry.certFile, pem: c.file.pem },
@@ -68,6 +68,7 @@ const a2 = serving('a', 'KEY-A\nCERT-A2\n');
 const b1 = serving('b', 'KEY-B\nCERT-B1\n');
 /** a1's certificate, served for another SNI too: one file on two lines. */
 const a1Other = { ...a1, entry: { ...a1.entry, sni: 'other.example.com' } };
+const a1Third = { ...a1, entry: { ...a1.entry, sni: 'third.example.com' } };
 const a1Plain = { ...a1, entry: { ...a1.entry, alpn: false } };
 
 describe('planUpdate: route certificates', () => {
@@ -103,13 +104,24 @@ describe('planUpdate: route certificates', () => {
       { kind: 'runtime', commands: [lineOf(a1Plain), lineGone(a1, 1)] },
     ],
     ['a certificate another SNI comes to share: a line, and no second load of the file', model([a1]), model([a1, a1Other]), { kind: 'runtime', commands: [lineOf(a1Other)] }],
-    ['one of two lines of a file leaves: that line, by its number, and the file stays', model([a1, a1Other, b1]), model([a1, b1]), { kind: 'runtime', commands: [lineGone(a1Other, 3)] }],
-    ['both lines of a file leave: then the file', model([a1, a1Other]), model([]), { kind: 'runtime', commands: [lineGone(a1, 1), ...removalOf(a1Other, 2)] }],
     [
-      'a line moves to a new file while its old file keeps another line: only the new file is loaded',
+      'one of two SNIs of a loaded line leaves: the other gets a line of its own first, then the line goes by its number, and the file stays',
+      model([a1, a1Other, b1]),
+      model([a1, b1]),
+      { kind: 'runtime', commands: [lineOf(a1), lineGone(a1Other, 1)] },
+    ],
+    ['both SNIs of a line leave: the line once, then the file', model([a1, a1Other]), model([]), { kind: 'runtime', commands: [...removalOf(a1, 1)] }],
+    [
+      'two of three SNIs of a line leave: the third gets a line of its own, the line goes once',
+      model([a1, a1Other, a1Third]),
+      model([a1Third]),
+      { kind: 'runtime', commands: [lineOf(a1Third), lineGone(a1, 1)] },
+    ],
+    [
+      'an SNI moves to a new file while its old line keeps another SNI: only the new file is loaded',
       model([a1, a1Other]),
       model([a2, a1Other]),
-      { kind: 'runtime', commands: [...addOf(a2), lineGone(a1, 1)] },
+      { kind: 'runtime', commands: [...addOf(a2), lineOf(a1Other), lineGone(a1, 1)] },
     ],
     [
       'a certificate added for an SNI another line keeps serving: line order would decide',
@@ -131,7 +143,11 @@ describe('planUpdate: route certificates', () => {
   }
 
   test('a line is deleted by the number the worker gave it; one whose number is unknown reloads', () => {
-    const numbers = { lines: new Map([[crtListLine(a1.entry), 1], [crtListLine(a1Other.entry), 7]]), last: 9 };
+    const numbers = {
+      lines: new Map([[crtListLine(a1.entry), 1], [crtListLine(a1Other.entry), 7]]),
+      members: new Map([[1, [a1.entry]], [7, [a1Other.entry]]]),
+      last: 9,
+    };
     expect(planUpdate(model([a1, a1Other]), model([a1]), numbers)).toEqual({ kind: 'runtime', commands: [lineGone(a1Other, 7)] });
     expect(planUpdate(model([a1, b1]), model([a1]), numbers)).toEqual(reload('crt-list-line-undeletable'));
   });

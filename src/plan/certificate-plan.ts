@@ -18,15 +18,26 @@ export interface CertificatePlan {
 export interface RunningCrtList {
   /** How many lines of the whole running crt-list name a certificate file. */
   linesOf(certFile: string): number;
-  /** The number haproxy gave a running line (crt-line-numbers.ts). */
-  lineNumber(entry: CrtListEntry): number | undefined;
+  /** The running line holding an entry: the number haproxy gave it and every entry on it (crt-line-numbers.ts). */
+  lineOf(entry: CrtListEntry): RunningLine | undefined;
+}
+
+export interface RunningLine {
+  number: number;
+  entries: readonly CrtListEntry[];
 }
 
 /** The running crt-list of `applied` as a whole, numbered by `numbers`. */
 export function runningCrtList(applied: ConfigModel, numbers: CrtLineNumbers): RunningCrtList {
   const lines = new Map<string, number>();
   for (const e of applied.crtList) lines.set(e.certFile, (lines.get(e.certFile) ?? 0) + 1);
-  return { linesOf: (certFile) => lines.get(certFile) ?? 0, lineNumber: (entry) => numbers.lines.get(crtListLine(entry)) };
+  return { linesOf: (certFile) => lines.get(certFile) ?? 0, lineOf: (entry) => lineIn(numbers, entry) };
+}
+
+/** The line of `numbers` holding `entry`. */
+export function lineIn(numbers: CrtLineNumbers, entry: CrtListEntry): RunningLine | undefined {
+  const number = numbers.lines.get(crtListLine(entry));
+  return number === undefined ? undefined : { number, entries: numbers.members.get(number) ?? [entry] };
 }
 
 function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
@@ -77,21 +88,28 @@ export function planCertificates(applied: ConfigModel, next: ConfigModel, runnin
       if (!fitsCliBuffer(setSslCertRequest(file, pem), next.settings.bufSize)) reason('certificate-too-large');
       adds.push(...addCommands(entry, pem));
     }
-    adds.push({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry });
+    adds.push({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entries: [entry] });
     uses.set(file, usesOf(file) + 1);
   }
   const removals: CertificateCommand[] = [];
   const left = new Set<string>();
+  const leaving = new Set(applied.crtList.map(crtListLine).filter((line) => !after.has(line)));
+  const deleted = new Set<number>();
   for (const entry of applied.crtList) {
-    if (after.has(crtListLine(entry))) continue;
-    const line = running.lineNumber(entry);
+    if (!leaving.has(crtListLine(entry))) continue;
+    const line = running.lineOf(entry);
     if (entry.certFile.includes(':') || line === undefined) {
       reason('crt-list-line-undeletable');
       continue;
     }
-    removals.push({ kind: 'del-crt-list', crtList: CRT_LIST_FILE, entry, line });
     uses.set(entry.certFile, usesOf(entry.certFile) - 1);
     left.add(entry.certFile);
+    if (deleted.has(line.number)) continue;
+    deleted.add(line.number);
+    // A line goes whole: the entries on it that stay get a line of their own first.
+    const staying = line.entries.filter((e) => !leaving.has(crtListLine(e)));
+    if (staying.length > 0) removals.push({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entries: staying });
+    removals.push({ kind: 'del-crt-list', crtList: CRT_LIST_FILE, entry, line: line.number });
   }
   for (const certFile of left) if (usesOf(certFile) === 0) removals.push({ kind: 'del-ssl-cert', certFile });
 

@@ -49,11 +49,16 @@ export type CertificateCommand =
   /** Opens the transaction that fills it; `pem` is key, certificate and chain, as the file holds them. */
   | { kind: 'set-ssl-cert'; certFile: string; pem: string }
   | { kind: 'commit-ssl-cert'; certFile: string }
-  /** Appends the entry's line to the crt-list: from then on its SNI is served with that certificate. */
-  | { kind: 'add-crt-list'; crtList: string; entry: CrtListEntry }
+  /**
+   * Appends a line holding `entries` (one certificate file and options, see
+   * config/crt-list.ts) to the crt-list: from then on their SNIs are served
+   * with that certificate.
+   */
+  | { kind: 'add-crt-list'; crtList: string; entries: readonly CrtListEntry[] }
   /**
    * Removes one line, by the number haproxy gave it (crt-line-numbers.ts): a
-   * file shared by several lines cannot be deleted by name alone.
+   * file shared by several lines cannot be deleted by name alone. Every
+   * entry of the line goes with it; `entry` is the one the plan removes.
    */
   | { kind: 'del-crt-list'; crtList: string; entry: CrtListEntry; line: number }
   /** Forgets a certificate no crt-list line uses any more. */

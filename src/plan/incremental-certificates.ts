@@ -4,7 +4,7 @@ import type { RunningIndex, RunningPatch } from './running-index.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { certificatePath } from '../config/certificates.ts';
 import { crtListLine } from '../config/crt-list.ts';
-import type { RunningCrtList } from './certificate-plan.ts';
+import { lineIn, type RunningCrtList } from './certificate-plan.ts';
 import type { CrtLineNumbers } from './crt-line-numbers.ts';
 import type { BackendModel, CertificateFile, CrtListEntry } from '../config/model.ts';
 import type { ConfigSettings } from '../config/settings.ts';
@@ -32,7 +32,7 @@ export function indexedCrtList(running: RunningIndex, numbers: () => CrtLineNumb
   let known: CrtLineNumbers | undefined;
   return {
     linesOf: (certFile) => running.crtLinesOf(certFile),
-    lineNumber: (entry) => (known ??= numbers()).lines.get(crtListLine(entry)),
+    lineOf: (entry) => lineIn((known ??= numbers()), entry),
   };
 }
 

@@ -18,9 +18,9 @@ export type ReloadReasonCode =
   /** Anything in ConfigSettings: it shapes global, defaults and frontends. */
   | 'settings-changed'
   /**
-   * The frontend rules of hosts some route matches by method, headers or
-   * query parameters (config/match-rules.ts): haproxy takes header names
-   * only as constants, so they are config lines.
+   * The rules of hosts some route matches by method, headers or query
+   * parameters (config/match-rules.ts): haproxy reads them, as Lua data,
+   * only when it loads.
    */
   | 'match-rules-changed'
   | 'backend-added'

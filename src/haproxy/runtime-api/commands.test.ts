@@ -53,12 +53,23 @@ describe('commandRequest', () => {
     ],
     [{ kind: 'commit-ssl-cert', certFile: file }, { line: `commit ssl cert ${file}` }],
     [
-      { kind: 'add-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: 'a.example.com', alpn: true } },
+      { kind: 'add-crt-list', crtList: 'cert_config.map', entries: [{ certFile: file, sni: 'a.example.com', alpn: true }] },
       { line: 'add ssl crt-list cert_config.map', payload: [`${file} [alpn h2,http/1.1] a.example.com`] },
     ],
     [
-      { kind: 'add-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: '*.example.com', alpn: false } },
+      { kind: 'add-crt-list', crtList: 'cert_config.map', entries: [{ certFile: file, sni: '*.example.com', alpn: false }] },
       { line: 'add ssl crt-list cert_config.map', payload: [`${file} *.example.com`] },
+    ],
+    [
+      {
+        kind: 'add-crt-list',
+        crtList: 'cert_config.map',
+        entries: [
+          { certFile: file, sni: 'a.example.com', alpn: false },
+          { certFile: file, sni: 'b.example.com', alpn: false },
+        ],
+      },
+      { line: 'add ssl crt-list cert_config.map', payload: [`${file} a.example.com b.example.com`] },
     ],
     [
       { kind: 'del-crt-list', crtList: 'cert_config.map', entry: { certFile: file, sni: 'a.example.com', alpn: false }, line: 7 },
@@ -67,7 +78,8 @@ describe('commandRequest', () => {
     [{ kind: 'del-ssl-cert', certFile: file }, { line: `del ssl cert ${file}` }],
   ];
   for (const [command, request] of certificateCases) {
-    test(`${command.kind}${command.kind === 'add-crt-list' && command.entry.alpn ? ' with ALPN' : ''}`, () => expect(commandRequest(command)).toEqual(request));
+    const detail = command.kind === 'add-crt-list' ? `${command.entries[0]?.alpn ? ' with ALPN' : ''}${command.entries.length > 1 ? `, ${command.entries.length} SNIs` : ''}` : '';
+    test(`${command.kind}${detail}`, () => expect(commandRequest(command)).toEqual(request));
   }
 
   test('a PEM loses its blank lines and carriage returns, which would end the payload early', () => {
@@ -105,8 +117,11 @@ describe('commandRequest', () => {
     ['a space in a crt-list name', { kind: 'del-crt-list', crtList: 'a b', entry: { certFile: '/c/a.pem', sni: 'a', alpn: false }, line: 1 }],
     ['a crt-list line number 0', { kind: 'del-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a', alpn: false }, line: 0 }],
     ['a fractional crt-list line number', { kind: 'del-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a', alpn: false }, line: 1.5 }],
-    ['a space in an SNI', { kind: 'add-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a.example.com b.example.com', alpn: false } }],
-    ['a newline in an SNI', { kind: 'add-crt-list', crtList: 'l', entry: { certFile: '/c/a.pem', sni: 'a.example.com\n', alpn: false } }],
+    ['a space in an SNI', { kind: 'add-crt-list', crtList: 'l', entries: [{ certFile: '/c/a.pem', sni: 'a.example.com b.example.com', alpn: false }] }],
+    ['a newline in an SNI', { kind: 'add-crt-list', crtList: 'l', entries: [{ certFile: '/c/a.pem', sni: 'a.example.com\n', alpn: false }] }],
+    ['a newline in the second SNI of a line', { kind: 'add-crt-list', crtList: 'l', entries: [{ certFile: '/c/a.pem', sni: 'a.example.com', alpn: false }, { certFile: '/c/a.pem', sni: 'b\n', alpn: false }] }],
+    ['entries of two certificate files on one line', { kind: 'add-crt-list', crtList: 'l', entries: [{ certFile: '/c/a.pem', sni: 'a', alpn: false }, { certFile: '/c/b.pem', sni: 'b', alpn: false }] }],
+    ['a line without entries', { kind: 'add-crt-list', crtList: 'l', entries: [] }],
   ];
   for (const [what, command] of refused) {
     test(`refuses ${what}`, () => expect(() => commandRequest(command)).toThrow('runtime command:'));
@@ -189,8 +204,8 @@ describe('classifyReply for certificate commands (haproxy 2.6.12 texts)', () => 
     [{ kind: 'set-ssl-ca-file', caFile: file, pem: 'x' }, `Invalid payload\nCan't update ${file}!`, 'failed'],
     [{ kind: 'commit-ssl-ca-file', caFile: file }, `Committing ${file}\nSuccess!`, 'ok'],
     [{ kind: 'commit-ssl-ca-file', caFile: file }, `No ongoing transaction! !\nCan't commit ${file}!`, 'failed'],
-    [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Inserting certificate '${file}' in crt-list 'cert_config.map'.\nSuccess!`, 'ok'],
-    [{ kind: 'add-crt-list', crtList: 'cert_config.map', entry }, `Can't edit the crt-list: certificate '${file}' is empty!`, 'failed'],
+    [{ kind: 'add-crt-list', crtList: 'cert_config.map', entries: [entry] }, `Inserting certificate '${file}' in crt-list 'cert_config.map'.\nSuccess!`, 'ok'],
+    [{ kind: 'add-crt-list', crtList: 'cert_config.map', entries: [entry] }, `Can't edit the crt-list: certificate '${file}' is empty!`, 'failed'],
     [{ kind: 'del-crt-list', crtList: 'cert_config.map', entry, line: 3 }, `Entry '${file}' deleted in crtlist 'cert_config.map'!`, 'ok'],
     [{ kind: 'del-crt-list', crtList: 'cert_config.map', entry, line: 3 }, `Can't delete the entry: certificate '${file}' can't be found in crt-list 'cert_config.map'!`, 'failed'],
     [{ kind: 'del-ssl-cert', certFile: file }, `Certificate '${file}' deleted!`, 'ok'],

@@ -7,7 +7,7 @@ import type { CrtListEntry } from '../../config/model.ts';
 import { serverKey, type ServerRef } from '../../domain/names.ts';
 import { setSslCaFileRequest, setSslCertRequest, type CliRequest } from '../../plan/cli-requests.ts';
 import type { RuntimeCommand } from '../../plan/commands.ts';
-import { crtListLine } from '../../config/crt-list.ts';
+import { crtListLineText, lineOfEntries } from '../../config/crt-list.ts';
 
 /** The only non-empty replies a successful command gives. */
 const SERVER_ADDED_REPLY = 'New server registered.';
@@ -77,10 +77,15 @@ function crtListLineRef(certFile: string, line: number): string {
   return `${arg(certFile, 'certificate file')}:${line}`;
 }
 
-function crtListEntryLine(entry: CrtListEntry): string {
-  arg(entry.certFile, 'certificate file');
-  arg(entry.sni, 'SNI');
-  return crtListLine(entry);
+function crtListEntriesLine(entries: readonly CrtListEntry[]): string {
+  const [first] = entries;
+  if (!first) throw new Error('runtime command: a crt-list line without entries');
+  for (const e of entries) {
+    arg(e.certFile, 'certificate file');
+    arg(e.sni, 'SNI');
+    if (e.certFile !== first.certFile || e.alpn !== first.alpn) throw new Error(`runtime command: crt-list entries of ${e.certFile} and ${first.certFile}, or with other options, on one line`);
+  }
+  return crtListLineText(lineOfEntries(entries));
 }
 
 /** The command as a CLI request. Throws when an argument could break out of its place. */
@@ -128,7 +133,7 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
     case 'commit-ssl-ca-file':
       return { line: `commit ssl ca-file ${arg(c.caFile, 'CA file')}` };
     case 'add-crt-list':
-      return { line: `add ssl crt-list ${arg(c.crtList, 'crt-list')}`, payload: [crtListEntryLine(c.entry)] };
+      return { line: `add ssl crt-list ${arg(c.crtList, 'crt-list')}`, payload: [crtListEntriesLine(c.entries)] };
     case 'del-crt-list':
       return { line: `del ssl crt-list ${arg(c.crtList, 'crt-list')} ${crtListLineRef(c.entry.certFile, c.line)}` };
     case 'del-ssl-cert':
@@ -195,7 +200,7 @@ export function classifyReply(c: RuntimeCommand, reply: string): ReplyStatus {
     case 'commit-ssl-ca-file':
       return isCommitted(reply, c.caFile) ? 'ok' : 'failed';
     case 'add-crt-list':
-      return reply === `Inserting certificate '${c.entry.certFile}' in crt-list '${c.crtList}'.\nSuccess!` ? 'ok' : 'failed';
+      return reply === `Inserting certificate '${c.entries[0]?.certFile}' in crt-list '${c.crtList}'.\nSuccess!` ? 'ok' : 'failed';
     case 'del-crt-list':
       return reply === `Entry '${c.entry.certFile}' deleted in crtlist '${c.crtList}'!` ? 'ok' : 'failed';
     case 'del-ssl-cert':

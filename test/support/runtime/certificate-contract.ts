@@ -7,7 +7,7 @@ import { fitsCliBuffer } from '../../../src/plan/cli-requests.ts';
 import { runCliSession } from '../../../src/haproxy/runtime-api/cli-session.ts';
 import { setSslCertRequest } from '../../../src/plan/cli-requests.ts';
 import type { CertificateCommand, RuntimeCommand } from '../../../src/plan/commands.ts';
-import { CRT_LIST_FILE } from '../../../src/config/crt-list.ts';
+import { CRT_LIST_FILE, crtListLine } from '../../../src/config/crt-list.ts';
 import { byName, compareText } from '../../../src/domain/compare.ts';
 import { backendName } from '../../../src/domain/names.ts';
 import { planUpdate } from '../../../src/plan/plan.ts';
@@ -102,15 +102,17 @@ export function certificateContract(name: string, kind: TargetKind): void {
       return served.cn === DEFAULT_CN ? 'default' : `other: ${served.cn}`;
     }
 
-    /** The crt-list as the worker holds it: certificate file and SNI of each line. */
+    /** The crt-list as the worker holds it: certificate file and SNI of each entry, line by line (a line may have several SNIs). */
     async function crtList(): Promise<{ certFile: string; sni: string }[]> {
       const session = { idleTimeoutMs: 5000, windowBytes: 8192, bufSize: target.settings.bufSize };
       const [reply = ''] = await runCliSession(target.settings.adminSocketPath, [{ line: `show ssl crt-list ${CRT_LIST_FILE}` }], session);
       const [header, ...lines] = reply.split('\n');
       expect(header).toBe(`# ${CRT_LIST_FILE}`);
-      return lines.map((l) => {
-        const words = l.split(' ');
-        return { certFile: words[0] ?? '', sni: words.at(-1) ?? '' };
+      return lines.flatMap((l) => {
+        const certFile = l.split(' ')[0] ?? '';
+        const rest = l.slice(certFile.length);
+        const filters = rest.includes(']') ? rest.slice(rest.lastIndexOf(']') + 1) : rest;
+        return filters.split(' ').filter((sni) => sni !== '').map((sni) => ({ certFile, sni }));
       });
     }
 
@@ -299,7 +301,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
         { kind: 'new-ssl-cert', certFile: file },
         { kind: 'set-ssl-cert', certFile: file, pem: 'not a certificate\n' },
         { kind: 'commit-ssl-cert', certFile: file },
-        { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry: { certFile: file, sni: 'broken.example.com', alpn: false } },
+        { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entries: [{ certFile: file, sni: 'broken.example.com', alpn: false }] },
         { kind: 'del-ssl-cert', certFile: steady },
         { kind: 'del-crt-list', crtList: 'missing.map', entry: entryOf(applied, STEADY_HOST) as CrtListEntry, line: 1 },
         { kind: 'del-ssl-cert', certFile: file },
@@ -326,7 +328,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
         { kind: 'new-ssl-cert', certFile: file },
         { kind: 'set-ssl-cert', certFile: file, pem },
         { kind: 'commit-ssl-cert', certFile: file },
-        { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entry },
+        { kind: 'add-crt-list', crtList: CRT_LIST_FILE, entries: [entry] },
       ]);
       expect(added.failed).toEqual([]);
       if (kind.dataPlane) expect(await seen('colon.example.com')).toBe('v1');
@@ -338,19 +340,21 @@ export function certificateContract(name: string, kind: TargetKind): void {
       expect(planUpdate(withColon, applied)).toEqual({ kind: 'reload', reasons: [{ code: 'crt-list-line-undeletable', backend: undefined }] });
     });
 
-    test('a certificate shared by several lines: each line comes and goes by its number, the file with the first and the last', async () => {
+    test('a certificate shared by several SNIs: loaded on one line, each line comes and goes by its number, the file with the first and the last', async () => {
       const file = entryOf(applied, SHARED_A)?.certFile ?? '';
       const sharedLines = async () => (await crtList()).filter((l) => l.certFile === file).map((l) => l.sni);
       expect(await sharedLines()).toEqual(SHARED_HOSTS.slice(0, 2));
+      expect(numbers.lines.get(crtListLine(entryOf(applied, SHARED_A) as CrtListEntry))).toBe(numbers.lines.get(crtListLine(entryOf(applied, SHARED_B) as CrtListEntry)));
 
-      // A loaded line of a file on two lines goes, and a line of that file is added beside it.
+      // One SNI of the loaded line goes: the line goes whole, after the SNI that stays got a line of its own; a line of that file is added beside it.
       let { next, commands } = planTo(undefined, SHARED_HOSTS.slice(1));
       expect(replies(await apply(commands))).toEqual([
+        ['add-crt-list', 'ok', `Inserting certificate '${file}' in crt-list '${CRT_LIST_FILE}'.\nSuccess!`],
         ['add-crt-list', 'ok', `Inserting certificate '${file}' in crt-list '${CRT_LIST_FILE}'.\nSuccess!`],
         ['del-crt-list', 'ok', `Entry '${file}' deleted in crtlist '${CRT_LIST_FILE}'!`],
       ]);
       applied = next;
-      expect(await sharedLines()).toEqual(SHARED_HOSTS.slice(1));
+      expect((await sharedLines()).sort()).toEqual(SHARED_HOSTS.slice(1));
       if (kind.dataPlane) expect([await seen(SHARED_A), await seen(SHARED_B), await seen(SHARED_C)]).toEqual(['default', 'shared', 'shared']);
 
       // The loaded line and the one added live both go, then the file.
