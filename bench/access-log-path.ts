@@ -30,10 +30,8 @@ async function reader(path: string): Promise<void> {
   const access = new AccessLog(logger.withTag('access'), () => {});
   access.serve({ backends: [{ name: 'be_http:shop:web', routeKey: 'shop/web' }] } as unknown as ConfigModel);
   let first: NodeJS.CpuUsage | undefined;
-  let lines = 0;
   const fifo = LogFifo.open(path, (bytes) => {
     first ??= process.cpuUsage();
-    for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) lines++;
     if (!READ_ONLY) access.lines(bytes);
   });
   fifo.start();
@@ -42,7 +40,7 @@ async function reader(path: string): Promise<void> {
   for await (const _ of Bun.stdin.stream()) break;
   fifo.close();
   const cpu = process.cpuUsage(first);
-  writeSync(2, `${JSON.stringify({ lines, userUs: cpu.user, systemUs: cpu.system })}\n`);
+  writeSync(2, `${JSON.stringify({ userUs: cpu.user, systemUs: cpu.system })}\n`);
 }
 
 async function feeder(path: string): Promise<void> {
@@ -59,6 +57,7 @@ async function feeder(path: string): Promise<void> {
 }
 
 async function round(dir: string, n: number): Promise<{ lines: number; records: number; userUs: number; systemUs: number }> {
+  const lines = RATE * SECONDS;
   const path = join(dir, `log-${n}.fifo`);
   const out = join(dir, `out-${n}.log`);
   const self = import.meta.path;
@@ -81,9 +80,9 @@ async function round(dir: string, n: number): Promise<{ lines: number; records: 
     text += decoder.decode(value);
   }
   await read.exited;
-  const result = JSON.parse(text.slice(text.indexOf('ready\n') + 6).trim()) as { lines: number; userUs: number; systemUs: number };
+  const result = JSON.parse(text.slice(text.indexOf('ready\n') + 6).trim()) as { userUs: number; systemUs: number };
   const records = readFileSync(out, 'utf8').split('\n').filter((l) => l.includes('"tag":"access"')).length;
-  return { ...result, records };
+  return { ...result, lines, records };
 }
 
 const [mode, path] = process.argv.slice(2);
