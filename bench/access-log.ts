@@ -8,7 +8,12 @@
  * behind. Run with `bun run bench:access-log` after `bun run build` (needs
  * wrk); prints a Markdown table for BENCHMARKS.md.
  * ROUNDS (default 3), DURATION (wrk -d, default 10s), CONNECTIONS (default 32),
- * ROUTER_BINARY (default dist/router: another build to compare).
+ * WARMUP (wrk -d before the measured run of each round, both modes alike,
+ * default 0s: a router that has just started still compiles its hot code),
+ * ROUTER_BINARY (default dist/router: another build to compare). The backend
+ * runs in a process of its own, so its CPU is counted apart; CPU per request
+ * is given for every process (router, haproxy, backend, wrk), and the load
+ * average at each round.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,20 +26,30 @@ const binary = resolve(process.env.ROUTER_BINARY ?? join(root, 'dist/router'));
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = process.env.DURATION ?? '10s';
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
+const WARMUP = process.env.WARMUP ?? '0s';
 
-const backend = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('ok\n') });
+const backendPort = (await freePortPair())[0];
+const backend = Bun.spawn(['bun', '-e', `Bun.serve({ hostname: '127.0.0.1', port: ${backendPort}, fetch: () => new Response('ok\\n') }); console.log('up')`], {
+  stdout: 'pipe',
+  stderr: 'inherit',
+});
+await backend.stdout.getReader().read();
 const dir = mkdtempSync('/tmp/rbal-');
 const manifests = join(dir, 'm');
 mkdirSync(manifests);
-writeFileSync(join(manifests, 'web.yaml'), `${routeYaml({ name: 'web', host: 'web.example.com' })}---\n${sliceYaml({ service: 'web', ports: [backend.port as number] })}`);
+writeFileSync(join(manifests, 'web.yaml'), `${routeYaml({ name: 'web', host: 'web.example.com' })}---\n${sliceYaml({ service: 'web', ports: [backendPort] })}`);
 
 interface Round {
   requestsPerSecond: number;
   requests: number;
   accessRecords: number;
-  /** CPU seconds the router and haproxy (master and workers) used while wrk ran. */
+  /** CPU seconds each process (haproxy: master and workers) used while wrk ran. */
   routerCpu: number;
   haproxyCpu: number;
+  backendCpu: number;
+  wrkCpu: number;
+  /** The 1-minute load average when wrk ended. */
+  load: number;
 }
 
 async function round(logs: boolean, n: number): Promise<Round> {
@@ -55,20 +70,31 @@ async function round(logs: boolean, n: number): Promise<Round> {
       if (proc.exitCode !== null) throw new Error(`router exited (${proc.exitCode})`);
       await Bun.sleep(50);
     }
-    // Not spawnSync: the backend answers from this process's event loop.
-    const wrk = Bun.spawn(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, '-H', 'Host: web.example.com', `http://127.0.0.1:${port}/`], { stdout: 'pipe' });
-    const pids = [proc.pid, ...haproxyPidsUsing(join(run, 'w', 'run'))];
+    const wrkArgs = (duration: string) => ['wrk', '-t1', `-c${CONNECTIONS}`, `-d${duration}`, '-H', 'Host: web.example.com', `http://127.0.0.1:${port}/`];
+    const records = () => readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"tag":"access"')).length;
+    let warmupRecords = 0;
+    if (WARMUP !== '0s') {
+      await Bun.spawn(wrkArgs(WARMUP), { stdout: 'ignore' }).exited;
+      // The warm-up's last records, read from the pipe within its period, are not the measured run's.
+      await Bun.sleep(250);
+      warmupRecords = records();
+    }
+    const wrk = Bun.spawn(wrkArgs(DURATION), { stdout: 'pipe' });
+    const pids = [proc.pid, backend.pid, ...haproxyPidsUsing(join(run, 'w', 'run'))];
     const cpuBefore = cpuSeconds(pids);
     const out = await new Response(wrk.stdout).text();
     const cpuAfter = cpuSeconds(pids);
-    const [routerCpu = 0, ...haproxyCpu] = cpuAfter.map((after, i) => after - (cpuBefore[i] ?? 0));
+    await wrk.exited;
+    const wrkCpu = Number(wrk.resourceUsage()?.cpuTime.total ?? 0) / 1e6;
+    const [routerCpu = 0, backendCpu = 0, ...haproxyCpu] = cpuAfter.map((after, i) => after - (cpuBefore[i] ?? 0));
+    const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
     const requestsPerSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
     if (!requestsPerSecond || !requests) throw new Error(`cannot read wrk's output:\n${out}`);
     proc.kill('SIGTERM');
     await proc.exited;
-    const accessRecords = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"tag":"access"')).length;
-    return { requestsPerSecond, requests, accessRecords, routerCpu, haproxyCpu: haproxyCpu.reduce((a, b) => a + b, 0) };
+    const accessRecords = records() - warmupRecords;
+    return { requestsPerSecond, requests, accessRecords, routerCpu, haproxyCpu: haproxyCpu.reduce((a, b) => a + b, 0), backendCpu, wrkCpu, load };
   } finally {
     // A router killed leaves its haproxy serving (by design): that goes too.
     if (proc.exitCode === null) proc.kill('SIGKILL');
@@ -103,13 +129,18 @@ try {
   const perRequest = (rounds: Round[], cpu: (r: Round) => number) =>
     ((rounds.reduce((a, r) => a + cpu(r), 0) / rounds.reduce((a, r) => a + r.requests, 0)) * 1e6).toFixed(1);
   const row = (name: string, rounds: Round[]) =>
-    `| ${name} | ${rps(rounds).toFixed(0)} | ${perRound(rounds, (r) => r.requestsPerSecond.toFixed(0))} | ${perRequest(rounds, (r) => r.routerCpu)} | ${perRequest(rounds, (r) => r.haproxyCpu)} | ${perRound(rounds, (r) => `${r.accessRecords}/${r.requests}`)} |`;
-  console.log('| access logs | requests/s, median | requests/s by round | router CPU µs/request | haproxy CPU µs/request | access records / requests by round |');
-  console.log('|---|---|---|---|---|---|');
+    `| ${name} | ${rps(rounds).toFixed(0)} | ${perRound(rounds, (r) => r.requestsPerSecond.toFixed(0))} | ${perRequest(rounds, (r) => r.routerCpu)} | ${perRequest(rounds, (r) => r.haproxyCpu)} | ${perRequest(rounds, (r) => r.backendCpu)} | ${perRequest(rounds, (r) => r.wrkCpu)} | ${perRound(rounds, (r) => r.load.toFixed(1))} | ${perRound(rounds, (r) => `${r.accessRecords}/${r.requests}`)} |`;
+  console.log(
+    '| access logs | requests/s, median | requests/s by round | router CPU µs/request | haproxy CPU µs/request | backend CPU µs/request | wrk CPU µs/request | load average by round | access records / requests by round |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(row('off (ROUTER_LOG_LEVEL=warning)', off));
   console.log(row('on (ROUTER_LOG_LEVEL=info, --log-format=json)', on));
-  console.log(`\non / off, median requests/s: ${(rps(on) / rps(off)).toFixed(3)} (${ROUNDS} rounds of wrk -t1 -c${CONNECTIONS} -d${DURATION} each, alternating)`);
+  const allCpu = (r: Round) => r.routerCpu + r.haproxyCpu + r.backendCpu + r.wrkCpu;
+  console.log(`\non / off, median requests/s: ${(rps(on) / rps(off)).toFixed(3)} (${ROUNDS} rounds of wrk -t1 -c${CONNECTIONS} -d${DURATION} each, alternating, warm-up ${WARMUP})`);
+  console.log(`off / on, CPU µs per request of all four processes: ${(Number(perRequest(off, allCpu)) / Number(perRequest(on, allCpu))).toFixed(3)}`);
 } finally {
-  await backend.stop(true);
+  backend.kill('SIGKILL');
+  await backend.exited;
   rmSync(dir, { recursive: true, force: true });
 }

@@ -14,9 +14,9 @@ const F_SETPIPE_SZ = 1031;
 /** What an unprivileged process may ask for (/proc/sys/fs/pipe-max-size): seconds of lines at any rate served here. */
 const PIPE_SIZE = 1 << 20;
 
-const READ_SIZE = 1 << 16;
+/** A tick's worth of lines at the rates served here in one read (a read that fills it is followed by another). */
+const READ_SIZE = 1 << 18;
 const NEWLINE = 0x0a;
-const EMPTY = Buffer.alloc(0);
 
 /**
  * haproxy's stdout, its log channel (`log stdout`: access logs), as a named
@@ -37,9 +37,15 @@ const EMPTY = Buffer.alloc(0);
  * reads as closed while no haproxy is writing.
  */
 export class LogFifo {
-  private readonly buffer = Buffer.alloc(READ_SIZE);
-  /** Bytes of a line not finished by the last read, kept as bytes: a read may end inside a UTF-8 sequence. */
-  private partial: Buffer = EMPTY;
+  /**
+   * Where reads land, reused: a new buffer per read cost more in the
+   * allocator and in page faults (memory given back and touched again) than
+   * the lines in it. Its first `kept` bytes are a line the last read did
+   * not finish, kept as bytes (a read may end inside a UTF-8 sequence); it
+   * grows only for a line longer than itself.
+   */
+  private buffer = Buffer.alloc(READ_SIZE);
+  private kept = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -92,31 +98,39 @@ export class LogFifo {
   private drain(): number {
     let total = 0;
     for (;;) {
+      if (this.kept === this.buffer.length) this.grow();
+      const room = this.buffer.length - this.kept;
       let read = 0;
       try {
-        read = readSync(this.readFd, this.buffer, 0, READ_SIZE, null);
+        read = readSync(this.readFd, this.buffer, this.kept, room, null);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;
         throw err;
       }
       if (read <= 0) break;
       total += read;
-      this.take(this.buffer.subarray(0, read));
-      if (read < READ_SIZE) break;
+      this.take(this.kept + read);
+      if (read < room) break;
     }
     return total;
   }
 
-  /** Hands on the complete lines of `bytes` (a line feed never falls inside a UTF-8 sequence), keeping the rest. */
-  private take(bytes: Buffer): void {
-    const end = bytes.lastIndexOf(NEWLINE) + 1;
+  private grow(): void {
+    const bigger = Buffer.alloc(this.buffer.length * 2);
+    this.buffer.copy(bigger, 0, 0, this.kept);
+    this.buffer = bigger;
+  }
+
+  /** Hands on the complete lines of the first `filled` bytes (a line feed never falls inside a UTF-8 sequence), keeping the rest at the start. */
+  private take(filled: number): void {
+    const end = this.buffer.lastIndexOf(NEWLINE, filled - 1) + 1;
     if (end === 0) {
-      this.partial = Buffer.concat([this.partial, bytes]);
+      this.kept = filled;
       return;
     }
-    const complete = this.partial.length > 0 ? Buffer.concat([this.partial, bytes.subarray(0, end)]) : bytes.subarray(0, end);
-    this.partial = end < bytes.length ? Buffer.from(bytes.subarray(end)) : EMPTY;
-    this.onLines(complete);
+    this.onLines(this.buffer.subarray(0, end));
+    this.buffer.copyWithin(0, end, filled);
+    this.kept = filled - end;
   }
 
   /** Takes the lines still in the pipe and closes both ends (the pipe stays, for the next router). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { killBinaryRouter, logSays, spawnBinaryRouter, type BinaryRouter } from '../support/binary-router.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
-import { freePortPair, get } from '../support/net.ts';
+import { freePortPair, get, rawGet } from '../support/net.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
 interface Record {
@@ -44,6 +44,21 @@ function accessRecords(path: string): Record[] {
 }
 
 describe('access logs in the router output (dist/router, --log-format=json, ROUTER_LOG_LEVEL=info)', () => {
+  test("a client's request line cannot break a record or forge its fields: backslashes, JSON escapes and quotes come out as sent", async () => {
+    const suffix = crypto.randomUUID();
+    // As the client sends them, byte for byte; haproxy writes a quote in a request line as #22.
+    const escapes = `/h-${suffix}/a\\b\\u0041\\n\\`;
+    const forged = `/h-${suffix}/q","namespace":"evil","route":"x\\","tag":"router`;
+    expect((await rawGet(httpPort, 'web.example.com', escapes)).status).toBe(200);
+    expect((await rawGet(httpPort, 'web.example.com', forged)).status).toBe(200);
+    for (const start of [`h-${suffix}/a`, `h-${suffix}/q`]) await router.waitForLine((l) => l.includes(start));
+    const records = router.lines.filter((l) => l.includes(`h-${suffix}`)).map((l) => JSON.parse(l) as Record);
+    expect(records).toEqual([
+      expect.objectContaining({ tag: 'access', namespace: 'shop', route: 'web', msg: expect.stringContaining(`"GET ${escapes} HTTP/1.1"`) }),
+      expect.objectContaining({ tag: 'access', namespace: 'shop', route: 'web', msg: expect.stringContaining(`"GET ${forged.replaceAll('"', '#22')} HTTP/1.1"`) }),
+    ]);
+  });
+
   test('each request is one JSON record naming its route, whether it has its own backend or a spare; a stop is a few lines, none a warning', async () => {
     const suffix = crypto.randomUUID();
     expect((await get(httpPort, 'web.example.com', `/own-${suffix}`)).status).toBe(200);
