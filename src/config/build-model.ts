@@ -6,6 +6,7 @@ import { checkServers } from './check-servers.ts';
 import { certificatePath } from './certificates.ts';
 import { crtListLine } from './crt-list.ts';
 import { buildMatchRules } from './match-rules.ts';
+import { sniFrontends } from './sni-frontends.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
@@ -59,6 +60,7 @@ export function modelFromContributions(contributions: readonly RouteContribution
     maps: mergeWishes(contributions),
     matchRules: buildMatchRules(contributions),
     crtList: crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings),
+    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), settings),
     certificates: [...certificates.values()].sort(byName),
     defaultCertificate,
   };

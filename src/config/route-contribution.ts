@@ -47,6 +47,12 @@ export interface RouteContribution {
   certificates: CertificateFile[];
   /** The certificate it serves its SNI with (edge and reencrypt routes with one). */
   serving: { file: CertificateFile; sni: string } | undefined;
+  /**
+   * A deep wildcard's or the catch-all's certificate instead (`serving`
+   * undefined): served by a frontend of its own for every name routing
+   * gives its key host (sni-frontends.ts), not by a crt-list line.
+   */
+  terminates: { keyHost: string; file: CertificateFile } | undefined;
 }
 
 /** What contributions are computed with, besides the route and its endpoints. */
@@ -68,7 +74,7 @@ export function routeKeyHost(route: AdmittedRoute): string {
   return route.deepWildcard ? deepWildcardKeyHost(route.host) : route.host.slice(route.host.indexOf('.'));
 }
 
-/** A crt-list SNI filter; haproxy's `*.example.com` matches one label, so a deep wildcard's deeper names get the default certificate. */
+/** A crt-list SNI filter (haproxy's `*.example.com` matches one label: deep wildcards have frontends of their own). */
 function sniOf(route: AdmittedRoute): string {
   return route.wildcardPolicy === 'Subdomain' ? `*${route.host.slice(route.host.indexOf('.'))}` : route.host;
 }
@@ -116,6 +122,7 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   const policy = tls?.insecureEdgeTerminationPolicy ?? '';
   const maps: MapWish[] = [];
   let serving: RouteContribution['serving'];
+  let terminates: RouteContribution['terminates'];
   const servingFile = servingCertificate(route);
   switch (backend.termination) {
     case 'http':
@@ -128,7 +135,8 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS, route.exactPath));
       if (servingFile) {
         certificates.push(servingFile);
-        serving = { file: servingFile, sni: sniOf(route) };
+        if (route.deepWildcard) terminates = { keyHost, file: servingFile };
+        else serving = { file: servingFile, sni: sniOf(route) };
       }
       break;
     case 'passthrough':
@@ -138,5 +146,5 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   }
   const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
   const hosts = settings.deepWildcards ? hostKindWishes(route, keyHost, maps) : [];
-  return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving };
+  return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving, terminates };
 }
