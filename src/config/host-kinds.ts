@@ -1,4 +1,5 @@
 import type { AdmittedRoute } from '../domain/route-options.ts';
+import { compareText } from '../domain/compare.ts';
 import type { MapFileName, MapWish } from './route-contribution.ts';
 
 /**
@@ -11,8 +12,13 @@ import type { MapFileName, MapWish } from './route-contribution.ts';
  * `*.domain` longest first, the catch-all `*.0`): the first key found says
  * who serves that name. Every HTTP route of a router serving Gateway API
  * has an entry, so a Route's host under a Gateway wildcard keeps its 503.
- * Entries are data: a route added or removed changes them with `add map` /
- * `del map`, no reload.
+ * The names a Gateway API listener accepts are the Gateway API's too, as
+ * the spec has them (a listener's host name, exact or wildcard; every name
+ * for a listener that names none, the catch-all `*.0` found last): each
+ * route served through a listener carries its host name, so a name under
+ * it that no route serves answers 404, while any name someone else serves
+ * is found first. Entries are data: a route added or removed changes them
+ * with `add map` / `del map`, no reload.
  */
 const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
   'os_http_be.map': 'os_http_be_hosts.map',
@@ -36,4 +42,18 @@ export function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost:
   const gateway = route.hostScope !== undefined;
   const files = new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? []));
   return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
+}
+
+/** The host entries of the listeners a Gateway API route is served through, each on the port its listener is on. */
+export function listenerHostWishes(route: Pick<AdmittedRoute, 'listenerHosts'>): MapWish[] {
+  const hosts = route.listenerHosts;
+  if (hosts === undefined) return [];
+  const wish = (file: MapFileName) => (key: string): MapWish => ({ file, key, value: GATEWAY_API_HOST, explicit: false });
+  return [...hosts.http.map(wish('os_http_be_hosts.map')), ...hosts.https.map(wish('os_edge_reencrypt_be_hosts.map'))];
+}
+
+/** A route's listener host names as it carries them: key hosts, each once, sorted. */
+export function listenerHostsOf(http: Iterable<string>, https: Iterable<string>): { http: string[]; https: string[] } {
+  const sorted = (keys: Iterable<string>) => [...new Set(keys)].sort(compareText);
+  return { http: sorted(http), https: sorted(https) };
 }

@@ -105,6 +105,14 @@ describe('convertHTTPRoute', () => {
     expect(https.parents[0]?.notes).toEqual([]);
   });
 
+  test('a route carries the host names of the listeners it is served through, by port', () => {
+    const c = convertHTTPRoute(
+      httpRoute({ hostnames: ['a.example.com'] }),
+      context([listener({ name: 'http', hostname: '*.example.com' }), listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [TLS_REF] })]),
+    );
+    expect(c.routes.map((r) => [r.host, r.listenerHosts])).toEqual([['a.example.com', { http: ['*.example.com'], https: ['*.0'] }]]);
+  });
+
   test('a TLS listener and a TLSRoute that both leave the host name open pass nothing through, said why', () => {
     const tls = convertTLSRoute(
       { namespace: 'shop', name: 'db', uid: 'u', creationTimestamp: '', generation: 1, parentRefs: [PARENT], hostnames: [], backendRefs: [ref('db')] },

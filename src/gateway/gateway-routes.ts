@@ -10,6 +10,7 @@
  * on the same host is another scope: the oldest of the two owns the host.
  */
 import { CATCH_ALL_KEY_HOST } from '../config/deep-wildcards.ts';
+import { listenerHostsOf } from '../config/host-kinds.ts';
 import { GATEWAY_GROUP, type GatewayObjectMeta, type HTTPRoute, type TLSRoute } from '../domain/gateway.ts';
 import { gatewayRouteName } from '../domain/names.ts';
 import { requestMatchKey } from '../domain/request-match.ts';
@@ -111,6 +112,7 @@ function makeRoute(
     ...(wildcard ? { deepWildcard: true } : {}),
     ...(filters ? { filters } : {}),
     ...(match?.conditions ? { requestMatch: { ...match.conditions, order: match.order } } : {}),
+    ...(kind === 'HTTPRoute' ? { listenerHosts: listenerHostsOf(serving.listenerHosts.http, serving.https ? serving.listenerHosts.https : []) } : {}),
   };
 }
 
