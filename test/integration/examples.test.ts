@@ -25,4 +25,6 @@ test('examples/manifests, as scripts/quickstart.sh serves them (with --enable-in
     'ingress.example.com/api -> api:http',
   ]);
   expect(t.logs.filter((r) => (r.level === 'warn' || r.level === 'error') && r.tag === 'manifests')).toEqual([]);
+  // The README's answers for names nobody serves: under the example Gateway's listener, and outside it.
+  expect([(await t.get('other.example.com')).status, (await t.get('unknown.example.org')).status]).toEqual([404, 503]);
 });
