@@ -53,14 +53,15 @@ export function modelFromContributions(contributions: readonly RouteContribution
   const backends = contributions.map((c) => c.backend);
   const certificates = new Map<string, CertificateFile>();
   for (const c of contributions) for (const f of c.certificates) certificates.set(f.name, f);
+  const lines = crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings);
   return {
     settings,
     backends: [...backends, ...spareBackends(settings)].sort(byName),
     checks: checkServers(backends, settings),
     maps: mergeWishes(contributions),
     matchRules: buildMatchRules(contributions),
-    crtList: crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings),
-    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), settings),
+    crtList: lines,
+    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), new Set(lines.map((e) => e.certFile)), settings),
     certificates: [...certificates.values()].sort(byName),
     defaultCertificate,
   };

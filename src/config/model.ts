@@ -212,6 +212,8 @@ export interface SniFrontend {
   certFile: string;
   /** Sorted; each key host in one frontend only. */
   keyHosts: string[];
+  /** `alpn h2,http/1.1` on its bind (sni-frontends.ts). */
+  alpn: boolean;
 }
 
 /** The whole generated configuration as data, before any text. */

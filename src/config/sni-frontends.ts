@@ -18,8 +18,13 @@ import type { ConfigSettings } from './settings.ts';
 /** The map from key host to backend that `public_ssl` reads (rendered from the model; a change reloads). */
 export const SNI_FRONTENDS_MAP = 'os_sni_frontends.map';
 
-/** One frontend per certificate, numbered by certificate file; a key host two certificates claim keeps the oldest route's. */
-export function sniFrontends(terminating: readonly { keyHost: string; file: CertificateFile }[], settings: ConfigSettings): SniFrontend[] {
+/**
+ * One frontend per certificate, numbered by certificate file; a key host
+ * two certificates claim keeps the oldest route's. HTTP/2 is offered as a
+ * crt-list line offers it (build-model.ts): only for a certificate nothing
+ * else serves, here one key host and no crt-list line (`crtFiles`).
+ */
+export function sniFrontends(terminating: readonly { keyHost: string; file: CertificateFile }[], crtFiles: ReadonlySet<string>, settings: ConfigSettings): SniFrontend[] {
   const hostsByFile = new Map<string, Set<string>>();
   const claimed = new Set<string>();
   for (const { keyHost, file } of terminating) {
@@ -30,12 +35,10 @@ export function sniFrontends(terminating: readonly { keyHost: string; file: Cert
     hosts.add(keyHost);
     hostsByFile.set(path, hosts);
   }
-  return [...hostsByFile.keys()].sort(compareText).map((certFile, i) => ({
-    backend: `be_sni_cert_${i}`,
-    number: i,
-    certFile,
-    keyHosts: [...(hostsByFile.get(certFile) ?? [])].sort(compareText),
-  }));
+  return [...hostsByFile.keys()].sort(compareText).map((certFile, i) => {
+    const keyHosts = [...(hostsByFile.get(certFile) ?? [])].sort(compareText);
+    return { backend: `be_sni_cert_${i}`, number: i, certFile, keyHosts, alpn: settings.tls.http2 && keyHosts.length === 1 && !crtFiles.has(certFile) };
+  });
 }
 
 /** The entries of SNI_FRONTENDS_MAP, by key host. */

@@ -95,6 +95,8 @@ describe('Gateway API TLS beyond crt-list names', () => {
     expect(await seen('p.q.deeper.example.com')).toEqual(['deeper', 'DNS:*.deeper.example.com']);
     // A Route's host under the wildcard keeps the Route and the default certificate.
     expect(await seen('a.b.example.com')).toEqual(['route', defaultCert]);
+    // HTTP/2 is offered as for a crt-list line whose certificate nothing else serves.
+    expect((await tlsGet(t.httpsPort, { servername: 'x.y.example.com', host: 'x.y.example.com', alpn: ['h2', 'http/1.1'] })).alpn).toBe('h2');
     // The domain itself is not under its wildcard.
     expect((await seen('example.com'))[1]).toBe(defaultCert);
   });
