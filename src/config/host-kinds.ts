@@ -15,9 +15,9 @@ import type { MapFileName, MapWish } from './route-contribution.ts';
  * The names a Gateway API listener accepts are the Gateway API's too, as
  * the spec has them (a listener's host name, exact or wildcard; every name
  * for a listener that names none, the catch-all `*.0` found last): each
- * route served through a listener carries its host name, so a name under
- * it that no route serves answers 404, while any name someone else serves
- * is found first. Entries are data: a route added or removed changes them
+ * route served through a Gateway carries its listeners' host names
+ * (gateway/listener-hosts.ts), so a name under one that no route serves
+ * answers 404, while any name someone else serves is found first. Entries are data: a route added or removed changes them
  * with `add map` / `del map`, no reload.
  */
 const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
@@ -44,7 +44,7 @@ export function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost:
   return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
 }
 
-/** The host entries of the listeners a Gateway API route is served through, each on the port its listener is on. */
+/** The host entries of the listeners of a Gateway API route's Gateways, each on the port its listener is on. */
 export function listenerHostWishes(route: Pick<AdmittedRoute, 'listenerHosts'>): MapWish[] {
   const hosts = route.listenerHosts;
   if (hosts === undefined) return [];

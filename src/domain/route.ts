@@ -103,7 +103,7 @@ export interface Route {
    */
   requestMatch?: RequestMatch;
   /**
-   * The host names of the Gateway API listeners the route is served
+   * The host names of the listeners of the Gateways the route is served
    * through, as map key hosts (`*.example.com`; `*.0` for a listener that
    * names none), by the port they are on: the names such a listener
    * accepts answer 404 when no route serves them (config/host-kinds.ts).

@@ -105,12 +105,16 @@ describe('convertHTTPRoute', () => {
     expect(https.parents[0]?.notes).toEqual([]);
   });
 
-  test('a route carries the host names of the listeners it is served through, by port', () => {
-    const c = convertHTTPRoute(
-      httpRoute({ hostnames: ['a.example.com'] }),
-      context([listener({ name: 'http', hostname: '*.example.com' }), listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [TLS_REF] })]),
-    );
-    expect(c.routes.map((r) => [r.host, r.listenerHosts])).toEqual([['a.example.com', { http: ['*.example.com'], https: ['*.0'] }]]);
+  test("a route carries the host names of its Gateways' usable listeners, by port, those it does not attach to included", () => {
+    const listeners = [
+      listener({ name: 'http', hostname: '*.example.com' }),
+      listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [TLS_REF] }),
+      listener({ name: 'other', hostname: 'other.example.org' }),
+      listener({ name: 'broken', protocol: 'HTTPS', port: 443, hostname: 'broken.example.com', certificateRefs: [] }),
+      listener({ name: 'elsewhere', port: 8080, hostname: 'elsewhere.example.com' }),
+    ];
+    const c = convertHTTPRoute(httpRoute({ hostnames: ['a.example.com'], parentRefs: [{ ...PARENT, sectionName: 'http' }] }), context(listeners));
+    expect(c.routes.map((r) => [r.host, r.listenerHosts])).toEqual([['a.example.com', { http: ['*.example.com', 'other.example.org'], https: ['*.0'] }]]);
   });
 
   test('a TLS listener and a TLSRoute that both leave the host name open pass nothing through, said why', () => {

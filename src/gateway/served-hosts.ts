@@ -8,7 +8,6 @@
  * config/sni-frontends.ts), not passed through: passthrough picks a
  * backend by SNI alone, before anything says who else serves that name.
  */
-import { CATCH_ALL_KEY_HOST } from '../config/deep-wildcards.ts';
 import type { ParentAttachment } from './attachment.ts';
 
 export interface HostServing {
@@ -16,8 +15,6 @@ export interface HostServing {
   http: boolean;
   https: { cert: string; key: string } | undefined;
   passthrough: boolean;
-  /** The host names of the HTTP and HTTPS listeners serving it, as key hosts (`*.0` for a listener naming none). */
-  listenerHosts: { http: Set<string>; https: Set<string> };
 }
 
 export interface ServedHosts {
@@ -46,20 +43,14 @@ export function servedHosts(attachments: readonly ParentAttachment[]): ServedHos
           notes.add(`listener ${state.listener.name}: ${EVERY_HOST_PASSTHROUGH}`);
           continue;
         }
-        const serving = out.hosts.get(hostname) ?? { hostname, http: false, https: undefined, passthrough: false, listenerHosts: { http: new Set(), https: new Set() } };
-        const listenerHost = state.listener.hostname || CATCH_ALL_KEY_HOST;
-        if (state.serves === 'http') {
-          serving.http = true;
-          serving.listenerHosts.http.add(listenerHost);
-        } else if (state.serves === 'passthrough') serving.passthrough = true;
+        const serving = out.hosts.get(hostname) ?? { hostname, http: false, https: undefined, passthrough: false };
+        if (state.serves === 'http') serving.http = true;
+        else if (state.serves === 'passthrough') serving.passthrough = true;
         else if (state.certificate === 'pending') out.pending = true;
         else if (state.certificate === undefined) {
           notes.add(`listener ${state.listener.name} has no usable certificate: HTTPS to ${hostname} is not served`);
           continue;
-        } else {
-          serving.https ??= state.certificate;
-          serving.listenerHosts.https.add(listenerHost);
-        }
+        } else serving.https ??= state.certificate;
         out.hosts.set(hostname, serving);
         mine.add(hostname);
       }
