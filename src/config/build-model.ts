@@ -61,7 +61,7 @@ export function modelFromContributions(contributions: readonly RouteContribution
     maps: mergeWishes(contributions),
     matchRules: buildMatchRules(contributions),
     crtList: lines,
-    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), new Set(lines.map((e) => e.certFile)), settings),
+    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), linesPerFile(lines), settings),
     certificates: [...certificates.values()].sort(byName),
     defaultCertificate,
   };
@@ -106,6 +106,12 @@ export function crtList(serving: readonly { file: CertificateFile; sni: string }
     lines.set(crtListLine(entry), entry);
   }
   return [...lines.values()].sort(compareCrtListEntries);
+}
+
+function linesPerFile(lines: readonly CrtListEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of lines) counts.set(e.certFile, (counts.get(e.certFile) ?? 0) + 1);
+  return counts;
 }
 
 /** One route's crt-list line; `alone`: no other route serves the same certificate. */

@@ -4,7 +4,7 @@ import type { AdmittedRoute } from '../domain/route-options.ts';
 import { buildBackend } from './build-backend.ts';
 import { shuffleServers } from './server-order.ts';
 import { certificatePath, destinationCaFile, servingCertificateFile, servingPem } from './certificates.ts';
-import { deepWildcardKeyHost } from './deep-wildcards.ts';
+import { CATCH_ALL_KEY_HOST, deepWildcardKeyHost } from './deep-wildcards.ts';
 import { hostKindWishes, listenerHostWishes } from './host-kinds.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
@@ -48,9 +48,10 @@ export interface RouteContribution {
   /** The certificate it serves its SNI with (edge and reencrypt routes with one). */
   serving: { file: CertificateFile; sni: string } | undefined;
   /**
-   * A deep wildcard's or the catch-all's certificate instead (`serving`
-   * undefined): served by a frontend of its own for every name routing
-   * gives its key host (sni-frontends.ts), not by a crt-list line.
+   * A deep wildcard's or the catch-all's certificate: served by a frontend
+   * of its own for the names routing gives its key host that a crt-list
+   * line cannot match (sni-frontends.ts); a deep wildcard's names one label
+   * deep keep their crt-list line (`serving`), whose rotation is live.
    */
   terminates: { keyHost: string; file: CertificateFile } | undefined;
 }
@@ -74,7 +75,7 @@ export function routeKeyHost(route: AdmittedRoute): string {
   return route.deepWildcard ? deepWildcardKeyHost(route.host) : route.host.slice(route.host.indexOf('.'));
 }
 
-/** A crt-list SNI filter (haproxy's `*.example.com` matches one label: deep wildcards have frontends of their own). */
+/** A crt-list SNI filter (haproxy's `*.example.com` matches one label: deeper names have frontends of their own). */
 function sniOf(route: AdmittedRoute): string {
   return route.wildcardPolicy === 'Subdomain' ? `*${route.host.slice(route.host.indexOf('.'))}` : route.host;
 }
@@ -136,7 +137,8 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       if (servingFile) {
         certificates.push(servingFile);
         if (route.deepWildcard) terminates = { keyHost, file: servingFile };
-        else serving = { file: servingFile, sni: sniOf(route) };
+        // No crt-list filter names every host.
+        if (keyHost !== CATCH_ALL_KEY_HOST) serving = { file: servingFile, sni: sniOf(route) };
       }
       break;
     case 'passthrough':

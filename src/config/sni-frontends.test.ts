@@ -23,22 +23,22 @@ describe('sniFrontends', () => {
   ];
   for (const [name, terminating, want] of cases) {
     test(name, () => {
-      const frontends = sniFrontends(terminating, new Set(), s);
+      const frontends = sniFrontends(terminating, new Map(), s);
       expect(frontends.map((f) => [f.certFile, f.keyHosts])).toEqual(want);
       expect(frontends.map((f) => [f.backend, f.number])).toEqual(want.map((_, i) => [`be_sni_cert_${i}`, i]));
     });
   }
 
-  test('HTTP/2 only for a certificate nothing else serves: one key host, no crt-list line', () => {
-    const alpn = (crtFiles: string[], http2 = true) =>
-      sniFrontends([{ keyHost: '*.x.example.com', file: A }, { keyHost: '*.0', file: B }, { keyHost: '*.a.example.com', file: B }], new Set(crtFiles), settings({ tls: { ...s.tls, http2 } })).map((f) => [f.certFile, f.alpn]);
-    expect(alpn([])).toEqual([[path(A), true], [path(B), false]].sort((x, y) => compareText(x[0] as string, y[0] as string)));
-    expect(alpn([path(A)])).toEqual([[path(A), false], [path(B), false]].sort((x, y) => compareText(x[0] as string, y[0] as string)));
-    expect(alpn([], false).map(([, on]) => on)).toEqual([false, false]);
+  test('HTTP/2 only for a certificate nothing else serves: one key host, no crt-list line but its own', () => {
+    const alpn = (lines: [typeof A, number][], keyHost = '*.x.example.com', http2 = true) =>
+      sniFrontends([{ keyHost, file: A }, { keyHost: '*.y.example.com', file: B }, { keyHost: '*.z.example.com', file: B }], new Map(lines.map(([f, n]) => [path(f), n])), settings({ tls: { ...s.tls, http2 } }))
+        .find((f) => f.certFile === path(A))?.alpn;
+    expect([alpn([]), alpn([[A, 1]]), alpn([[A, 2]]), alpn([[A, 1]], '*.0'), alpn([], '*.0'), alpn([], '*.x.example.com', false)]).toEqual([true, true, false, false, true, false]);
+    expect(sniFrontends([{ keyHost: '*.y.example.com', file: B }, { keyHost: '*.z.example.com', file: B }], new Map(), s).map((f) => f.alpn)).toEqual([false]);
   });
 
   test('the map sends each key host to its frontend', () => {
-    const frontends = sniFrontends([{ keyHost: '*.x.example.com', file: A }, { keyHost: '*.0', file: B }, { keyHost: '*.a.example.com', file: A }], new Set(), s);
+    const frontends = sniFrontends([{ keyHost: '*.x.example.com', file: A }, { keyHost: '*.0', file: B }, { keyHost: '*.a.example.com', file: A }], new Map(), s);
     const backendOf = (file: typeof A) => frontends.find((f) => f.certFile === path(file))?.backend ?? 'none';
     expect(sniFrontendEntries(frontends)).toEqual([
       { key: '*.0', value: backendOf(B) },

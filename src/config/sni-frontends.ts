@@ -1,5 +1,6 @@
 import { compareText } from '../domain/compare.ts';
 import { certificatePath } from './certificates.ts';
+import { CATCH_ALL_KEY_HOST } from './deep-wildcards.ts';
 import type { CertificateFile, MapEntry, SniFrontend } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
 
@@ -11,7 +12,9 @@ import type { ConfigSettings } from './settings.ts';
  * SNI up as routing looks a Host up (exact, Route wildcard, deep wildcards
  * longest first, the catch-all) in the hosts TLS routes serve, and hands
  * the connection to a certificate's frontend only when the first key host
- * found is one of that certificate's: a Route's or another route's more
+ * found is one of that certificate's and no crt-list line can match the
+ * name: a deep wildcard's names one label deep keep its crt-list line (so
+ * its rotation stays live for them), and a Route's or another route's more
  * specific host keeps its own certificate, or the default one.
  */
 
@@ -22,9 +25,10 @@ export const SNI_FRONTENDS_MAP = 'os_sni_frontends.map';
  * One frontend per certificate, numbered by certificate file; a key host
  * two certificates claim keeps the oldest route's. HTTP/2 is offered as a
  * crt-list line offers it (build-model.ts): only for a certificate nothing
- * else serves, here one key host and no crt-list line (`crtFiles`).
+ * else serves, here one key host and no crt-list line but its own
+ * (`crtLines`: the crt-list lines naming each file).
  */
-export function sniFrontends(terminating: readonly { keyHost: string; file: CertificateFile }[], crtFiles: ReadonlySet<string>, settings: ConfigSettings): SniFrontend[] {
+export function sniFrontends(terminating: readonly { keyHost: string; file: CertificateFile }[], crtLines: ReadonlyMap<string, number>, settings: ConfigSettings): SniFrontend[] {
   const hostsByFile = new Map<string, Set<string>>();
   const claimed = new Set<string>();
   for (const { keyHost, file } of terminating) {
@@ -37,7 +41,8 @@ export function sniFrontends(terminating: readonly { keyHost: string; file: Cert
   }
   return [...hostsByFile.keys()].sort(compareText).map((certFile, i) => {
     const keyHosts = [...(hostsByFile.get(certFile) ?? [])].sort(compareText);
-    return { backend: `be_sni_cert_${i}`, number: i, certFile, keyHosts, alpn: settings.tls.http2 && keyHosts.length === 1 && !crtFiles.has(certFile) };
+    const own = keyHosts[0] === CATCH_ALL_KEY_HOST ? 0 : 1;
+    return { backend: `be_sni_cert_${i}`, number: i, certFile, keyHosts, alpn: settings.tls.http2 && keyHosts.length === 1 && (crtLines.get(certFile) ?? 0) <= own };
   });
 }
 

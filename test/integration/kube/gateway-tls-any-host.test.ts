@@ -62,7 +62,7 @@ describe('Gateway API TLS beyond crt-list names', () => {
     await t.untilWritten('the route is accepted', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'any')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
   });
 
-  test('a wildcard listener offers its certificate at any depth, below more specific names', async () => {
+  test('a wildcard listener offers its certificate at any depth, below more specific names; rotated live one label deep', async () => {
     const api = await bed.startApi();
     for (const name of ['web', 'deeper', 'route']) app(api.server, name);
     api.server.create(tlsSecretObject('wild-tls', makeLeaf(ca, { dnsNames: ['*.example.com'] })));
@@ -99,5 +99,15 @@ describe('Gateway API TLS beyond crt-list names', () => {
     expect((await tlsGet(t.httpsPort, { servername: 'x.y.example.com', host: 'x.y.example.com', alpn: ['h2', 'http/1.1'] })).alpn).toBe('h2');
     // The domain itself is not under its wildcard.
     expect((await seen('example.com'))[1]).toBe(defaultCert);
+
+    // A rotated Secret: names one label deep take it live (their crt-list line), deeper ones with a reload of the
+    // certificate's frontend.
+    const reloads = () => t.router.reloadCounts.get('sni-frontends-changed') ?? 0;
+    const before = reloads();
+    api.server.update(tlsSecretObject('wild-tls', makeLeaf(ca, { dnsNames: ['*.example.com', 'rotated.example.com'] })));
+    const rotated = 'DNS:*.example.com, DNS:rotated.example.com';
+    await t.until('one label deep takes the new certificate', async () => (await seen('one.example.com'))[1] === rotated);
+    await t.until('deeper names take it too', async () => (await seen('x.y.example.com'))[1] === rotated);
+    expect([reloads() - before, [...t.router.reloadCounts.keys()]]).toEqual([1, ['sni-frontends-changed']]);
   });
 });
