@@ -44,12 +44,19 @@ export function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost:
   return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
 }
 
-/** The host entries of the listeners of a Gateway API route's Gateways, each on the port its listener is on. */
-export function listenerHostWishes(route: Pick<AdmittedRoute, 'listenerHosts'>): MapWish[] {
+/**
+ * Every host entry of a route: its own (hostKindWishes), then the names of
+ * its Gateways' listeners, each on the port its listener is on; a key the
+ * route's own entry has is not repeated.
+ */
+export function routeHostWishes(route: Pick<AdmittedRoute, 'hostScope' | 'listenerHosts'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
+  const own = hostKindWishes(route, keyHost, paths);
   const hosts = route.listenerHosts;
-  if (hosts === undefined) return [];
-  const wish = (file: MapFileName) => (key: string): MapWish => ({ file, key, value: GATEWAY_API_HOST, explicit: false });
-  return [...hosts.http.map(wish('os_http_be_hosts.map')), ...hosts.https.map(wish('os_edge_reencrypt_be_hosts.map'))];
+  if (hosts === undefined) return own;
+  const taken = new Set(own.map((w) => `${w.file} ${w.key}`));
+  const listener = (file: MapFileName) => (key: string): MapWish => ({ file, key, value: GATEWAY_API_HOST, explicit: false });
+  const listeners = [...hosts.http.map(listener('os_http_be_hosts.map')), ...hosts.https.map(listener('os_edge_reencrypt_be_hosts.map'))];
+  return [...own, ...listeners.filter((w) => !taken.has(`${w.file} ${w.key}`))];
 }
 
 /** A route's listener host names as it carries them: key hosts, each once, sorted. */

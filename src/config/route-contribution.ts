@@ -5,7 +5,7 @@ import { buildBackend } from './build-backend.ts';
 import { shuffleServers } from './server-order.ts';
 import { certificatePath, destinationCaFile, servingCertificateFile, servingPem } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, deepWildcardKeyHost } from './deep-wildcards.ts';
-import { hostKindWishes, listenerHostWishes } from './host-kinds.ts';
+import { routeHostWishes } from './host-kinds.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
@@ -147,8 +147,6 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       break;
   }
   const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
-  const own = settings.deepWildcards ? hostKindWishes(route, keyHost, maps) : [];
-  const ids = new Set(own.map((w) => `${w.file}\u0000${w.key}`));
-  const hosts = settings.deepWildcards ? [...own, ...listenerHostWishes(route).filter((w) => !ids.has(`${w.file}\u0000${w.key}`))] : [];
+  const hosts = settings.deepWildcards ? routeHostWishes(route, keyHost, maps) : [];
   return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving, terminates };
 }
