@@ -38,7 +38,7 @@ export const ROUTE_HOST = 'route';
  * route on the same host (possible with the namespace ownership check off):
  * a Route's host never answers 404.
  */
-export function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
+function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
   const gateway = route.hostScope !== undefined;
   const files = new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? []));
   return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
