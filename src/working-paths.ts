@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { sniFrontendSocket } from './config/sni-frontends.ts';
 
 /** Paths inside the working dir; sockets live in run/ so their paths stay short. */
 export function workingPaths(workingDir: string) {
@@ -24,7 +25,8 @@ export type WorkingPaths = ReturnType<typeof workingPaths>;
 export const MAX_SOCKET_PATH_BYTES = 97;
 
 export function checkSocketPaths(paths: WorkingPaths): void {
-  for (const socket of [paths.masterSocket, paths.adminSocket, paths.sniSocket, paths.noSniSocket]) {
+  // The certificate frontends' sockets carry a number after fe_sni's: room is kept for four digits.
+  for (const socket of [paths.masterSocket, paths.adminSocket, paths.noSniSocket, sniFrontendSocket(paths.sniSocket, 9999)]) {
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
       throw new Error(`socket path ${socket} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes haproxy accepts; use a shorter --working-dir`);
     }

@@ -6,6 +6,7 @@ import { checkServers } from './check-servers.ts';
 import { certificatePath } from './certificates.ts';
 import { crtListLine } from './crt-list.ts';
 import { buildMatchRules } from './match-rules.ts';
+import { sniFrontends } from './sni-frontends.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
@@ -52,13 +53,15 @@ export function modelFromContributions(contributions: readonly RouteContribution
   const backends = contributions.map((c) => c.backend);
   const certificates = new Map<string, CertificateFile>();
   for (const c of contributions) for (const f of c.certificates) certificates.set(f.name, f);
+  const lines = crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings);
   return {
     settings,
     backends: [...backends, ...spareBackends(settings)].sort(byName),
     checks: checkServers(backends, settings),
     maps: mergeWishes(contributions),
     matchRules: buildMatchRules(contributions),
-    crtList: crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings),
+    crtList: lines,
+    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), linesPerFile(lines), settings),
     certificates: [...certificates.values()].sort(byName),
     defaultCertificate,
   };
@@ -103,6 +106,12 @@ export function crtList(serving: readonly { file: CertificateFile; sni: string }
     lines.set(crtListLine(entry), entry);
   }
   return [...lines.values()].sort(compareCrtListEntries);
+}
+
+function linesPerFile(lines: readonly CrtListEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of lines) counts.set(e.certFile, (counts.get(e.certFile) ?? 0) + 1);
+  return counts;
 }
 
 /** One route's crt-list line; `alone`: no other route serves the same certificate. */

@@ -28,6 +28,7 @@ describe('crtListLine', () => {
       maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_http_be_hosts.map': [], 'os_edge_reencrypt_be_hosts.map': [], 'os_sni_passthrough.map': [] },
       matchRules: [],
       crtList: entries,
+      sniFrontends: [],
       certificates: [],
       defaultCertificate: '',
     };

@@ -31,6 +31,16 @@ describe('host kind map entries', () => {
       [route({ name: 'a', requestMatch: { method: 'GET', headers: [], query: [], order: 0 }, ...gateway })],
       { http: [entry('a.example.com', GATEWAY_API_HOST)], https: [] },
     ],
+    [
+      'the host names of the listeners a route is served through, each on its own port',
+      [route({ name: 'a', tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }), listenerHosts: { http: ['*.example.com'], https: ['*.0'] }, ...gateway })],
+      { http: [entry('*.example.com', GATEWAY_API_HOST), entry('a.example.com', GATEWAY_API_HOST)], https: [entry('*.0', GATEWAY_API_HOST), entry('a.example.com', GATEWAY_API_HOST)] },
+    ],
+    [
+      "a listener's name a Route serves stays the Route's",
+      [route({ name: 'g', host: 'g.example.com', listenerHosts: { http: ['h.example.com'], https: [] }, ...gateway }), route({ name: 'r', host: 'h.example.com' })],
+      { http: [entry('g.example.com', GATEWAY_API_HOST), entry('h.example.com', ROUTE_HOST)], https: [] },
+    ],
   ];
   test.each(cases)('%s', (_, routes, expected) => expect(hosts(routes)).toEqual(expected));
 

@@ -1,4 +1,5 @@
 import type { AdmittedRoute } from '../domain/route-options.ts';
+import { compareText } from '../domain/compare.ts';
 import type { MapFileName, MapWish } from './route-contribution.ts';
 
 /**
@@ -11,8 +12,13 @@ import type { MapFileName, MapWish } from './route-contribution.ts';
  * `*.domain` longest first, the catch-all `*.0`): the first key found says
  * who serves that name. Every HTTP route of a router serving Gateway API
  * has an entry, so a Route's host under a Gateway wildcard keeps its 503.
- * Entries are data: a route added or removed changes them with `add map` /
- * `del map`, no reload.
+ * The names a Gateway API listener accepts are the Gateway API's too, as
+ * the spec has them (a listener's host name, exact or wildcard; every name
+ * for a listener that names none, the catch-all `*.0` found last): each
+ * route served through a Gateway carries its listeners' host names
+ * (gateway/listener-hosts.ts), so a name under one that no route serves
+ * answers 404, while any name someone else serves is found first. Entries are data: a route added or removed changes them
+ * with `add map` / `del map`, no reload.
  */
 const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
   'os_http_be.map': 'os_http_be_hosts.map',
@@ -32,8 +38,29 @@ export const ROUTE_HOST = 'route';
  * route on the same host (possible with the namespace ownership check off):
  * a Route's host never answers 404.
  */
-export function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
+function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
   const gateway = route.hostScope !== undefined;
   const files = new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? []));
   return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
+}
+
+/**
+ * Every host entry of a route: its own (hostKindWishes), then the names of
+ * its Gateways' listeners, each on the port its listener is on; a key the
+ * route's own entry has is not repeated.
+ */
+export function routeHostWishes(route: Pick<AdmittedRoute, 'hostScope' | 'listenerHosts'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
+  const own = hostKindWishes(route, keyHost, paths);
+  const hosts = route.listenerHosts;
+  if (hosts === undefined) return own;
+  const taken = new Set(own.map((w) => `${w.file} ${w.key}`));
+  const listener = (file: MapFileName) => (key: string): MapWish => ({ file, key, value: GATEWAY_API_HOST, explicit: false });
+  const listeners = [...hosts.http.map(listener('os_http_be_hosts.map')), ...hosts.https.map(listener('os_edge_reencrypt_be_hosts.map'))];
+  return [...own, ...listeners.filter((w) => !taken.has(`${w.file} ${w.key}`))];
+}
+
+/** A route's listener host names as it carries them: key hosts, each once, sorted. */
+export function listenerHostsOf(http: Iterable<string>, https: Iterable<string>): { http: string[]; https: string[] } {
+  const sorted = (keys: Iterable<string>) => [...new Set(keys)].sort(compareText);
+  return { http: sorted(http), https: sorted(https) };
 }

@@ -196,6 +196,26 @@ export interface CrtListEntry {
   alpn: boolean;
 }
 
+/**
+ * A TLS frontend of its own for one certificate of Gateway API deep
+ * wildcards (`*.example.com`, any depth) and of the catch-all (`*.0`, a
+ * listener and a route that both leave the host name open). haproxy's
+ * crt-list matches a wildcard one label deep and has no "any name" filter,
+ * so their certificate is this frontend's bind certificate, which answers
+ * every SNI `public_ssl` hands it: those whose most specific key host, as
+ * routing looks it up, is one of `keyHosts` (sni-frontends.ts).
+ */
+export interface SniFrontend {
+  /** `be_sni_cert_<n>`: the TCP backend `public_ssl` picks, and with its frontend and socket the same number. */
+  backend: string;
+  number: number;
+  certFile: string;
+  /** Sorted; each key host in one frontend only. */
+  keyHosts: string[];
+  /** `alpn h2,http/1.1` on its bind (sni-frontends.ts). */
+  alpn: boolean;
+}
+
 /** The whole generated configuration as data, before any text. */
 export interface ConfigModel {
   settings: ConfigSettings;
@@ -207,6 +227,8 @@ export interface ConfigModel {
   /** Hosts some route matches by method, headers or query parameters: rules in the frontends, in order (match-rules.ts). */
   matchRules: MatchRule[];
   crtList: CrtListEntry[];
+  /** Certificates served for deep wildcards and the catch-all, a frontend each: a change reloads. */
+  sniFrontends: SniFrontend[];
   /** Route certificates and destination CAs the config refers to (by absolute path via certDir). */
   certificates: CertificateFile[];
   /**

@@ -20,6 +20,7 @@ import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 import { singleQuoted } from '../domain/http-header.ts';
 import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from './rate-limits.ts';
 import { flatText } from './flat-text.ts';
+import { SNI_FRONTENDS_MAP, sniFrontendEntries, sniFrontendSocket } from './sni-frontends.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = Map<string, string>;
@@ -184,6 +185,8 @@ export function createRenderer(assets: RendererAssets): Renderer {
       // their relative names resolve.
       luaFiles: model.settings.deepWildcards ? [MATCH_RULES_LUA_FILE, MATCH_ACTION_LUA_FILE] : [],
       defaultCertificateFile: DEFAULT_CERTIFICATE_FILE,
+      sniFrontends: model.sniFrontends.map((f) => ({ ...f, socket: sniFrontendSocket(model.settings.sniSocketPath, f.number) })),
+      sniFrontendsMap: SNI_FRONTENDS_MAP,
       rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
     });
 
@@ -209,6 +212,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
     if (model.settings.deepWildcards) {
+      files.set(SNI_FRONTENDS_MAP, mapText(sniFrontendEntries(model.sniFrontends)));
       files.set(MATCH_RULES_LUA_FILE, matchRulesLua(model.matchRules));
       files.set(MATCH_ACTION_LUA_FILE, assets.gatewayMatchLua);
       for (const side of ['http', 'https'] as const) files.set(matchHostsFile(side), matchHostsText(model.matchRules, side));

@@ -4,8 +4,8 @@ import type { AdmittedRoute } from '../domain/route-options.ts';
 import { buildBackend } from './build-backend.ts';
 import { shuffleServers } from './server-order.ts';
 import { certificatePath, destinationCaFile, servingCertificateFile, servingPem } from './certificates.ts';
-import { deepWildcardKeyHost } from './deep-wildcards.ts';
-import { hostKindWishes } from './host-kinds.ts';
+import { CATCH_ALL_KEY_HOST, deepWildcardKeyHost } from './deep-wildcards.ts';
+import { routeHostWishes } from './host-kinds.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
@@ -47,6 +47,13 @@ export interface RouteContribution {
   certificates: CertificateFile[];
   /** The certificate it serves its SNI with (edge and reencrypt routes with one). */
   serving: { file: CertificateFile; sni: string } | undefined;
+  /**
+   * A deep wildcard's or the catch-all's certificate: served by a frontend
+   * of its own for the names routing gives its key host that a crt-list
+   * line cannot match (sni-frontends.ts); a deep wildcard's names one label
+   * deep keep their crt-list line (`serving`), whose rotation is live.
+   */
+  terminates: { keyHost: string; file: CertificateFile } | undefined;
 }
 
 /** What contributions are computed with, besides the route and its endpoints. */
@@ -68,7 +75,7 @@ export function routeKeyHost(route: AdmittedRoute): string {
   return route.deepWildcard ? deepWildcardKeyHost(route.host) : route.host.slice(route.host.indexOf('.'));
 }
 
-/** A crt-list SNI filter; haproxy's `*.example.com` matches one label, so a deep wildcard's deeper names get the default certificate. */
+/** A crt-list SNI filter (haproxy's `*.example.com` matches one label: deeper names have frontends of their own). */
 function sniOf(route: AdmittedRoute): string {
   return route.wildcardPolicy === 'Subdomain' ? `*${route.host.slice(route.host.indexOf('.'))}` : route.host;
 }
@@ -116,6 +123,7 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   const policy = tls?.insecureEdgeTerminationPolicy ?? '';
   const maps: MapWish[] = [];
   let serving: RouteContribution['serving'];
+  let terminates: RouteContribution['terminates'];
   const servingFile = servingCertificate(route);
   switch (backend.termination) {
     case 'http':
@@ -128,7 +136,9 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS, route.exactPath));
       if (servingFile) {
         certificates.push(servingFile);
-        serving = { file: servingFile, sni: sniOf(route) };
+        if (route.deepWildcard) terminates = { keyHost, file: servingFile };
+        // No crt-list filter names every host.
+        if (keyHost !== CATCH_ALL_KEY_HOST) serving = { file: servingFile, sni: sniOf(route) };
       }
       break;
     case 'passthrough':
@@ -137,6 +147,6 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       break;
   }
   const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
-  const hosts = settings.deepWildcards ? hostKindWishes(route, keyHost, maps) : [];
-  return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving };
+  const hosts = settings.deepWildcards ? routeHostWishes(route, keyHost, maps) : [];
+  return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving, terminates };
 }

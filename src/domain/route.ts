@@ -102,6 +102,13 @@ export interface Route {
    * route is served by rules in the frontends rather than the maps.
    */
   requestMatch?: RequestMatch;
+  /**
+   * The host names of the listeners of the Gateways the route is served
+   * through, as map key hosts (`*.example.com`; `*.0` for a listener that
+   * names none), by the port they are on: the names such a listener
+   * accepts answer 404 when no route serves them (config/host-kinds.ts).
+   */
+  listenerHosts?: { http: readonly string[]; https: readonly string[] };
 }
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */

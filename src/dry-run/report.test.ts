@@ -9,7 +9,7 @@ const desired = (more: Partial<DesiredConfig>): DesiredConfig => ({
   rejected: new Map(),
   notices: new Map(),
   complete: true,
-  model: { settings: settings(), backends: [], checks: [], maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_http_be_hosts.map': [], 'os_edge_reencrypt_be_hosts.map': [], 'os_sni_passthrough.map': [] }, matchRules: [], crtList: [], certificates: [], defaultCertificate: '' },
+  model: { settings: settings(), backends: [], checks: [], maps: { 'os_http_be.map': [], 'os_http_be_prefix.map': [], 'os_edge_reencrypt_be.map': [], 'os_edge_reencrypt_be_prefix.map': [], 'os_http_be_hosts.map': [], 'os_edge_reencrypt_be_hosts.map': [], 'os_sni_passthrough.map': [] }, matchRules: [], crtList: [], sniFrontends: [], certificates: [], defaultCertificate: '' },
   ...more,
 });
 const VALID = { ok: true, output: [] };

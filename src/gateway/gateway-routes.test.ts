@@ -2,6 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import { GATEWAY_GROUP, type BackendRef, type Gateway, type HTTPRoute, type Listener, type ReferenceGrant, type TLSRoute } from '../domain/gateway.ts';
 import { objectKey } from '../domain/route.ts';
 import { convertHTTPRoute, convertTLSRoute, GATEWAY_HOST_SCOPE, NO_BACKEND_SERVICE, type ConversionContext } from './gateway-routes.ts';
+import type { IngressSecret } from '../domain/ingress.ts';
+import { makeCA, makeLeaf } from '../../test/support/certs.ts';
 import { evaluateListeners } from './listeners.ts';
 
 const listener = (l: Partial<Listener> & Pick<Listener, 'name'>): Listener => ({
@@ -22,8 +24,13 @@ function httpRoute(more: Partial<HTTPRoute> = {}): HTTPRoute {
   };
 }
 
+const leaf = makeLeaf(makeCA('gateway-routes-test'), { dnsNames: ['*.example.com'] });
+const SECRET: IngressSecret = { namespace: 'infra', name: 'tls', type: 'kubernetes.io/tls', data: { 'tls.crt': leaf.cert, 'tls.key': leaf.key }, undecodable: [] };
+const TLS_REF = { group: '', kind: 'Secret', name: 'tls', namespace: undefined };
+
 function context(listeners: Listener[], grants: ReferenceGrant[] = []): ConversionContext {
-  const states = evaluateListeners([gateway(listeners)], { httpPort: 80, httpsPort: 443, secret: () => undefined, grants: () => grants });
+  const secret = (namespace: string, name: string) => (namespace === 'infra' && name === 'tls' ? SECRET : undefined);
+  const states = evaluateListeners([gateway(listeners)], { httpPort: 80, httpsPort: 443, secret, grants: () => grants });
   return {
     listeners: (key) => states.get(key),
     namespace: (name) => ({ name, labels: {} }),
@@ -90,11 +97,32 @@ describe('convertHTTPRoute', () => {
     expect([c.routes.length, c.parents[0]?.attachment.ours]).toEqual([0, false]);
   });
 
-  test('neither listener nor route naming a host: every host over HTTP, through the catch-all wildcard; not over TLS, said why', () => {
+  test('neither listener nor route naming a host: every host, through the catch-all wildcard, over HTTP and HTTPS', () => {
     const c = convertHTTPRoute(httpRoute({ hostnames: [] }), context(HTTP));
-    expect(c.routes.map((r) => [r.host, r.wildcardPolicy, r.deepWildcard])).toEqual([['wildcard.0', 'Subdomain', true]]);
-    const https = convertHTTPRoute(httpRoute({ hostnames: [] }), context([listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [] })]));
-    expect([https.routes.length, https.parents[0]?.notes]).toEqual([0, ['listener https: neither the listener nor the route names a hostname: every host is served over plain HTTP only, not over TLS']]);
+    expect(c.routes.map((r) => [r.host, r.wildcardPolicy, r.deepWildcard, r.tls?.termination])).toEqual([['wildcard.0', 'Subdomain', true, undefined]]);
+    const https = convertHTTPRoute(httpRoute({ hostnames: [] }), context([listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [TLS_REF] })]));
+    expect(https.routes.map((r) => [r.host, r.deepWildcard, r.tls?.termination, r.tls?.certificate === leaf.cert])).toEqual([['wildcard.0', true, 'edge', true]]);
+    expect(https.parents[0]?.notes).toEqual([]);
+  });
+
+  test("a route carries the host names of its Gateways' usable listeners, by port, those it does not attach to included", () => {
+    const listeners = [
+      listener({ name: 'http', hostname: '*.example.com' }),
+      listener({ name: 'https', protocol: 'HTTPS', port: 443, certificateRefs: [TLS_REF] }),
+      listener({ name: 'other', hostname: 'other.example.org' }),
+      listener({ name: 'broken', protocol: 'HTTPS', port: 443, hostname: 'broken.example.com', certificateRefs: [] }),
+      listener({ name: 'elsewhere', port: 8080, hostname: 'elsewhere.example.com' }),
+    ];
+    const c = convertHTTPRoute(httpRoute({ hostnames: ['a.example.com'], parentRefs: [{ ...PARENT, sectionName: 'http' }] }), context(listeners));
+    expect(c.routes.map((r) => [r.host, r.listenerHosts])).toEqual([['a.example.com', { http: ['*.example.com', 'other.example.org'], https: ['*.0'] }]]);
+  });
+
+  test('a TLS listener and a TLSRoute that both leave the host name open pass nothing through, said why', () => {
+    const tls = convertTLSRoute(
+      { namespace: 'shop', name: 'db', uid: 'u', creationTimestamp: '', generation: 1, parentRefs: [PARENT], hostnames: [], backendRefs: [ref('db')] },
+      context([listener({ name: 'tls', port: 443, protocol: 'TLS', tlsMode: 'Passthrough' })]),
+    );
+    expect([tls.routes.length, tls.parents[0]?.notes]).toEqual([0, ['listener tls: neither the listener nor the route names a hostname: every host is not passed through']]);
   });
 });
 

@@ -14,12 +14,12 @@ import { GATEWAY_GROUP, type GatewayObjectMeta, type HTTPRoute, type TLSRoute } 
 import { gatewayRouteName } from '../domain/names.ts';
 import { requestMatchKey } from '../domain/request-match.ts';
 import { objectKey, type Route, type RouteTarget, type RouteTLS } from '../domain/route.ts';
-import type { RouteFilters } from '../domain/route-filters.ts';
 import { attachParent, type AttachmentContext, type ParentAttachment } from './attachment.ts';
 import { resolveBackends, type BackendContext, type RuleBackends } from './backend-refs.ts';
 import { good, type Judgement } from './conditions.ts';
 import { isWildcard } from './hostnames.ts';
 import { planRules, type ServedMatch } from './http-rules.ts';
+import { gatewayListenerHosts } from './listener-hosts.ts';
 import { servedHosts, type HostServing } from './served-hosts.ts';
 
 /** The host scope of every route made from a Gateway API route (see `Route.hostScope`). */
@@ -83,7 +83,7 @@ function makeRoute(
   serving: HostServing,
   match: ServedMatch | undefined,
   backends: RuleBackends | undefined,
-  filters?: RouteFilters,
+  more: Pick<Route, 'filters' | 'listenerHosts'> = {},
 ): Route {
   const t = targetsOf(backends, source.namespace);
   // Every host ("", an HTTP listener's) is the catch-all wildcard no host name can write.
@@ -109,8 +109,9 @@ function makeRoute(
     hostScope: GATEWAY_HOST_SCOPE,
     ...(match?.exact ? { exactPath: true } : {}),
     ...(wildcard ? { deepWildcard: true } : {}),
-    ...(filters ? { filters } : {}),
+    ...(more.filters ? { filters: more.filters } : {}),
     ...(match?.conditions ? { requestMatch: { ...match.conditions, order: match.order } } : {}),
+    ...(more.listenerHosts ? { listenerHosts: more.listenerHosts } : {}),
   };
 }
 
@@ -131,6 +132,7 @@ function reports(attachments: ParentAttachment[], byParent: Set<string>[], notes
 export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): GatewayRouteConversion {
   const attachments = route.parentRefs.map((ref) => attachParent({ kind: 'HTTPRoute', namespace: route.namespace, hostnames: route.hostnames, parentRefs: route.parentRefs }, ref, ctx));
   const hosts = servedHosts(attachments);
+  const listenerHosts = gatewayListenerHosts(attachments, ctx);
   const plan = planRules(route);
   const dropped = [...plan.dropped];
   let resolvedRefs: Judgement = RESOLVED;
@@ -154,7 +156,7 @@ export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): Gate
         const slot = matchSlot(match);
         if (taken.has(slot)) continue;
         taken.add(slot);
-        const generated = makeRoute('HTTPRoute', route, { ...serving, passthrough: false }, match, rule.backends, rule.filters);
+        const generated = makeRoute('HTTPRoute', route, { ...serving, passthrough: false }, match, rule.backends, { ...(rule.filters ? { filters: rule.filters } : {}), listenerHosts });
         routes.push(generated);
         hostOf.set(objectKey(generated), serving.hostname);
       }

@@ -3,8 +3,10 @@
  * (an HTTP listener), terminated with a listener's certificate (HTTPS, the
  * first listener's certificate when several serve the host), or passed
  * through by SNI (TLS). A listener and a route that both leave the host
- * name open would catch every host: on a shared router no tenant may catch
- * hosts it does not name, so that is not served (said in the status).
+ * name open serve every host no other route serves ("", the catch-all),
+ * over HTTP and over HTTPS (with the listener's certificate, see
+ * config/sni-frontends.ts), not passed through: passthrough picks a
+ * backend by SNI alone, before anything says who else serves that name.
  */
 import type { ParentAttachment } from './attachment.ts';
 
@@ -25,7 +27,7 @@ export interface ServedHosts {
   pending: boolean;
 }
 
-const EVERY_HOST_TLS = 'neither the listener nor the route names a hostname: every host is served over plain HTTP only, not over TLS';
+const EVERY_HOST_PASSTHROUGH = 'neither the listener nor the route names a hostname: every host is not passed through';
 
 export function servedHosts(attachments: readonly ParentAttachment[]): ServedHosts {
   const out: ServedHosts = { hosts: new Map(), byParent: [], notes: [], pending: false };
@@ -37,8 +39,8 @@ export function servedHosts(attachments: readonly ParentAttachment[]): ServedHos
     if (!attachment.ours || !attachment.accepted.ok) continue;
     for (const { state, hostnames } of attachment.listeners) {
       for (const hostname of hostnames) {
-        if (hostname === '' && state.serves !== 'http') {
-          notes.add(`listener ${state.listener.name}: ${EVERY_HOST_TLS}`);
+        if (hostname === '' && state.serves === 'passthrough') {
+          notes.add(`listener ${state.listener.name}: ${EVERY_HOST_PASSTHROUGH}`);
           continue;
         }
         const serving = out.hosts.get(hostname) ?? { hostname, http: false, https: undefined, passthrough: false };

@@ -47,6 +47,7 @@ function model(certs: Serving[], more: { caFiles?: CertificateFile[]; backends?:
     matchRules: [],
     crtList: certs.map((c) => c.entry).sort((a, b) => compareText(a.sni, b.sni) || compareText(a.certFile, b.certFile)),
     certificates: [...certs.map((c) => c.file), ...(more.caFiles ?? [])].sort(byName),
+    sniFrontends: [],
     defaultCertificate: more.defaultCertificate ?? 'default v1',
   };
 }

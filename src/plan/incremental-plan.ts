@@ -69,6 +69,8 @@ export function planIncremental(
 
   const ruled = matchRuleChange(applied, change);
   if (ruled !== undefined) return full(ruled);
+  const terminating = [...change.routes].find(([, c]) => !Bun.deepEquals(c.before?.terminates, c.after?.terminates));
+  if (terminating !== undefined) return full(`${terminating[0]}: a certificate frontend changes`);
 
   const placed = fitRoutes(running, change);
   if (!Array.isArray(placed)) return full(placed.why);

@@ -32,6 +32,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: Cr
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
   if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
   if (!Bun.deepEquals(applied.matchRules, next.matchRules)) reasons.push(...matchRuleReasons(applied.matchRules, next.matchRules));
+  if (!Bun.deepEquals(applied.sniFrontends, next.sniFrontends)) global('sni-frontends-changed');
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
   const certificates = planCertificates(applied, next, runningCrtList(applied, crtLines));
   reasons.push(...certificates.reasons);

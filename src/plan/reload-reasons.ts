@@ -23,6 +23,12 @@ export type ReloadReasonCode =
    * only when it loads.
    */
   | 'match-rules-changed'
+  /**
+   * The certificates of Gateway API deep wildcards or the catch-all
+   * (config/sni-frontends.ts): each is a frontend's bind certificate, which
+   * only a load sets.
+   */
+  | 'sni-frontends-changed'
   | 'backend-added'
   | 'backend-removed'
   /** A backend's own lines (balance, mode, TLS to servers, check interval...) differ. */

@@ -45,5 +45,6 @@ test('the manifest source serves HTTPRoutes of its Gateways, follows changes to 
   expect(seen).toEqual(new Set(['v1', 'v2']));
   await t.write('route.json', route([0, 1]).replace('"web.example.com"', '"www.example.com"'));
   expect((await t.get('www.example.com')).headers.get('x-backend')).toBe('v2');
-  expect((await t.get('web.example.com')).status).toBe(503);
+  // The listener names no host: a name no route serves any more is the Gateway's 404.
+  expect((await t.get('web.example.com')).status).toBe(404);
 });

@@ -34,6 +34,7 @@ export const model = (backends: BackendModel[], more: Partial<ConfigModel> = {})
   },
   matchRules: [],
   crtList: [],
+  sniFrontends: [],
   certificates: [],
   defaultCertificate: '',
   ...more,

@@ -2,8 +2,9 @@
  * Scenarios of the upstream Gateway API conformance suite (core profile),
  * with its objects and expectations, against the fake API and a real
  * haproxy. A request no route takes answers 404 when Gateway API routes
- * serve its host, as the suite says, and 503 (openshift-router's answer)
- * for a host no Gateway API route serves, where the suite says 404 too.
+ * serve its host or a listener they are served through accepts it, as the
+ * suite says, and 503 (openshift-router's answer) for a host no listener
+ * accepts, where the suite says 404 too.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
@@ -57,14 +58,14 @@ describe('conformance: HTTPRouteHostnameIntersection', () => {
     expect(
       await answers(t, [
         'very.specific.com/s1', 'non.matching.com/s1', 'foo.nonmatchingwildcard.io/s1', 'foo.wildcard.io/s1', 'very.specific.com/s2',
-        'foo.wildcard.io/s2', 'bar.wildcard.io/s2', 'foo.bar.wildcard.io/s2', 'wildcard.io/s2', 'non.matching.com/s2',
+        'foo.wildcard.io/s2', 'bar.wildcard.io/s2', 'foo.bar.wildcard.io/s2', 'wildcard.io/s2', 'non.matching.com/s2', 'baz.wildcard.io/s2',
         'very.specific.com/s3', 'foo.specific.com/s3', 'non.matching.com/s3',
         'foo.anotherwildcard.io/s4', 'foo.bar.anotherwildcard.io/s4', 'anotherwildcard.io/s4',
         'specific.but.wrong.com/s5', 'wildcard.io/s5',
       ]),
     ).toEqual({
       'very.specific.com/s1': 'infra-backend-v1', 'non.matching.com/s1': '503', 'foo.nonmatchingwildcard.io/s1': '503', 'foo.wildcard.io/s1': '404', 'very.specific.com/s2': '404',
-      'foo.wildcard.io/s2': 'infra-backend-v2', 'bar.wildcard.io/s2': 'infra-backend-v2', 'foo.bar.wildcard.io/s2': 'infra-backend-v2', 'wildcard.io/s2': '503', 'non.matching.com/s2': '503',
+      'foo.wildcard.io/s2': 'infra-backend-v2', 'bar.wildcard.io/s2': 'infra-backend-v2', 'foo.bar.wildcard.io/s2': 'infra-backend-v2', 'wildcard.io/s2': '503', 'non.matching.com/s2': '503', 'baz.wildcard.io/s2': '404',
       'very.specific.com/s3': 'infra-backend-v3', 'foo.specific.com/s3': '503', 'non.matching.com/s3': '503',
       'foo.anotherwildcard.io/s4': 'infra-backend-v1', 'foo.bar.anotherwildcard.io/s4': 'infra-backend-v1', 'anotherwildcard.io/s4': '503',
       'specific.but.wrong.com/s5': '503', 'wildcard.io/s5': '503',

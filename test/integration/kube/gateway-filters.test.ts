@@ -124,7 +124,8 @@ describe('HTTPRoute filters', () => {
       'Dropped Rule(s): rule 0: requestHeaderModifier.set: X-A: the value must be 1 to 4096 characters without control characters',
     );
     expect(t.config()).not.toContain(MARK);
-    expect((await get(t.httpPort, 'evil.example.com', '/')).status).toBe(503);
+    // Not served: the listener for every host answers its 404.
+    expect((await get(t.httpPort, 'evil.example.com', '/')).status).toBe(404);
     expect((await echoed(t, 'f.example.com', '/headers')).seen.headers['x-hostile']).toBe(HOSTILE);
     await t.untilWritten('the filter route is accepted', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'filters')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
   });

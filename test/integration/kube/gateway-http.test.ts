@@ -60,7 +60,8 @@ describe('HTTPRoutes from the API', () => {
       '/login': 'login',
       '/login/x': 'web',
     });
-    expect((await t.get('other.example.com')).status).toBe(503);
+    // The listener names no host: it accepts every name, and a name no route serves is the Gateway's 404.
+    expect((await t.get('other.example.com')).status).toBe(404);
     await t.untilWritten('the route is reported accepted', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'shop')).join() === 'Accepted=True/Accepted,ResolvedRefs=True/ResolvedRefs');
     await t.untilWritten('the listener counts it', () => gatewayStatusOf(api.server, 'default', 'gw').listeners?.[0]?.attachedRoutes === 1);
     const gw = gatewayStatusOf(api.server, 'default', 'gw');
@@ -115,9 +116,17 @@ describe('HTTPRoutes from the API', () => {
     api.server.create(httpRouteObject({ name: 'both', hostnames: ['a.example.com', 'a.example.org', '*.b.example.com'], rules: [{ backendRefs: [{ name: 'web' }] }] }));
     api.server.create(httpRouteObject({ name: 'none', hostnames: ['x.example.net'], rules: [{ backendRefs: [{ name: 'web' }] }] }));
     await t.untilServed('a.example.com', 'web');
-    // Gateway API wildcards match any number of labels, never the domain itself.
-    expect(await Promise.all(['x.b.example.com', 'x.y.b.example.com', 'b.example.com', 'a.example.org'].map(async (h) => (await t.get(h)).status))).toEqual([200, 200, 503, 503]);
+    // Gateway API wildcards match any number of labels, never the domain itself: b.example.com is no route's, but the
+    // listener's (404); a.example.org nobody's (503).
+    expect(await Promise.all(['x.b.example.com', 'x.y.b.example.com', 'b.example.com', 'a.example.org'].map(async (h) => (await t.get(h)).status))).toEqual([200, 200, 404, 503]);
     await t.untilWritten('the route without a shared name is refused', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'none'))[0] === 'Accepted=False/NoMatchingListenerHostname');
+    expect(routeParentConditions(api.server, 'HTTPRoute', 'default', 'none')?.map((c) => c.observedGeneration)).toEqual([1, 1]);
+
+    // A new generation is judged again, and its conditions say which generation they are about.
+    modify(api.server, 'HTTPRoute', 'default', 'none', (o) => void ((o.spec as { hostnames: string[] }).hostnames = ['x.example.com']));
+    await t.untilServed('x.example.com', 'web');
+    await t.untilWritten('the new generation is accepted', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'none'))[0] === 'Accepted=True/Accepted');
+    expect(routeParentConditions(api.server, 'HTTPRoute', 'default', 'none')?.map((c) => c.observedGeneration)).toEqual([2, 2]);
   });
 
   test('an HTTPRoute and a Route on one host: the older keeps it, each says so in its own status', async () => {
@@ -176,6 +185,7 @@ describe('HTTPRoutes from the API', () => {
     // GRPCRoutes are not served: their status says so.
     api.server.create({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'grpc', namespace: 'default' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } });
     await t.untilWritten('the GRPCRoute is refused', () => brief(routeParentConditions(api.server, 'GRPCRoute', 'default', 'grpc')).join() === 'Accepted=False/NotAllowedByListeners,ResolvedRefs=True/ResolvedRefs');
+    expect(routeParentConditions(api.server, 'GRPCRoute', 'default', 'grpc')?.[0]?.message).toBe('this router serves no GRPCRoute yet (HTTPRoute and TLSRoute only)');
   });
 
   test('a cluster without the Gateway API CRDs: said once, Routes served as before', async () => {

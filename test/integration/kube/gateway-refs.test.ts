@@ -43,7 +43,7 @@ describe('Gateway API references and listeners', () => {
     await t.untilServed('shop.example.com', 503);
   });
 
-  test('a Service that does not exist is BackendNotFound', async () => {
+  test('a Service that does not exist is BackendNotFound; a backendRef of another kind is InvalidKind', async () => {
     const api = await bed.startApi();
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: GATEWAY_API });
@@ -51,6 +51,14 @@ describe('Gateway API references and listeners', () => {
     api.server.create(httpRouteObject({ name: 'lost', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['lost.example.com'], rules: [{ backendRefs: [{ name: 'nowhere' }] }] }));
     await t.untilWritten('the missing Service is said', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'lost'))[1] === 'ResolvedRefs=False/BackendNotFound');
     expect((await t.get('lost.example.com')).status).toBe(503);
+
+    // A backendRef of a kind other than a core Service (conformance: HTTPRouteInvalidBackendRefUnknownKind).
+    const odd = httpRouteObject({ name: 'odd', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['odd.example.com'], rules: [{ backendRefs: [{ name: 'web' }] }] });
+    const spec = odd.spec as { rules: { backendRefs: Record<string, unknown>[] }[] };
+    spec.rules[0]?.backendRefs.splice(0, 1, { group: 'unknown.example.com', kind: 'Unknown', name: 'web', port: 80 });
+    api.server.create(odd);
+    await t.untilWritten('the unknown kind is said', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'odd'))[1] === 'ResolvedRefs=False/InvalidKind');
+    expect((await t.get('odd.example.com')).status).toBe(503);
   });
 
   test('allowedRoutes: Same, All and Selector decide which namespaces attach; others are NotAllowedByListeners', async () => {
@@ -79,11 +87,11 @@ describe('Gateway API references and listeners', () => {
     await t.untilWritten('the listeners count what attached', () => gatewayStatusOf(api.server, 'infra', 'gw').listeners?.map((l) => l.attachedRoutes).join() === '1,1');
   });
 
-  test('sectionName picks one listener; a name no listener has is NoMatchingParent', async () => {
+  test('sectionName picks one listener; a name no listener has is NoMatchingParent; several parentRefs get an entry each; the address is the canonical hostname', async () => {
     const api = await bed.startApi();
     app(api.server, 'web', 'infra');
     api.server.create(gatewayClassObject());
-    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    const t = await bed.startRouter(api, { args: [...GATEWAY_API, '--router-canonical-hostname=router.example.com'] });
     gateway(t, (http) => [
       { name: 'one', port: http, protocol: 'HTTP', hostname: 'one.example.com' },
       { name: 'two', port: http, protocol: 'HTTP', hostname: 'two.example.com' },
@@ -91,8 +99,20 @@ describe('Gateway API references and listeners', () => {
     api.server.create(httpRouteObject({ name: 'r', namespace: 'infra', parentRefs: [{ name: 'gw', sectionName: 'two' }], rules: [{ backendRefs: [{ name: 'web' }] }] }));
     api.server.create(httpRouteObject({ name: 'lost', namespace: 'infra', parentRefs: [{ name: 'gw', sectionName: 'three' }], rules: [{ backendRefs: [{ name: 'web' }] }] }));
     await t.untilServed('two.example.com', 'web');
-    expect((await t.get('one.example.com')).status).toBe(503);
+    // Listener one's name is the Gateway's (routes are served through it): no route serves it, 404.
+    expect((await t.get('one.example.com')).status).toBe(404);
     await t.untilWritten('the unknown section is said', () => accepted(api.server, 'infra', 'lost') === 'Accepted=False/NoMatchingParent');
+
+    // Several parentRefs: served through each, with a status entry for each.
+    app(api.server, 'both', 'infra');
+    api.server.create(
+      httpRouteObject({ name: 'both', namespace: 'infra', parentRefs: [{ name: 'gw', sectionName: 'one' }, { name: 'gw', sectionName: 'two' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/both' } }], backendRefs: [{ name: 'both' }] }] }),
+    );
+    await t.until('served through both listeners', async () => (await t.get('one.example.com', '/both')).backend === 'both' && (await t.get('two.example.com', '/both')).backend === 'both');
+    await t.untilWritten('each parentRef is accepted', () => [0, 1].every((i) => brief(routeParentConditions(api.server, 'HTTPRoute', 'infra', 'both', i))[0] === 'Accepted=True/Accepted'));
+    expect((api.server.get('HTTPRoute', 'infra', 'both')?.status as { parents: { parentRef: { sectionName: string } }[] }).parents.map((p) => p.parentRef.sectionName)).toEqual(['one', 'two']);
+    // The Gateway's address is --router-canonical-hostname when given.
+    expect(gatewayStatusOf(api.server, 'infra', 'gw').addresses).toEqual([{ type: 'Hostname', value: 'router.example.com' }]);
   });
 
   test('listeners: a port not the router\'s is not accepted; the same port and host name on two Gateways conflict, the older keeps it', async () => {
