@@ -20,12 +20,13 @@
  *   ROUNDS=5   rounds per size; WRK_SECONDS=10 WRK_CONNECTIONS=50 WRK_THREADS=1 per run
  *   WRK_HOSTS=1000   hosts per scheme wrk spreads its requests over
  *   IDLE_S=5   seconds each haproxy's idle CPU (health checks) is measured over, subtracted in "net"
+ *   COMPARE_BINARY=<path>   another build of the router serving the same N routes, one more side in the rounds
  *   PERF_DIR=<dir>   after the rounds, one more run per router side and scheme under `perf record -g` of its worker
  *   ROUTER_ARGS="..."   more flags for both routers; KEEP=1 keeps the temp dir
  * Loopback only; every process it starts is killed by PID at the end, on failure or on Ctrl-C.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { installExitHandlers, killAll } from './scale/children.ts';
 import { makeMixCertificates } from './scale/cluster.ts';
 import { openFileLimit } from './scale/file-limit.ts';
@@ -39,6 +40,7 @@ import { idleCpu, interleave, measure } from './rps/rounds.ts';
 import { startMinimalSide, startRouterSide, type Side } from './rps/sides.ts';
 
 const perfDir = process.env.PERF_DIR || undefined;
+const compareBinary = process.env.COMPARE_BINARY ? resolve(process.env.COMPARE_BINARY) : undefined;
 
 /** One more run of each side and scheme, its serving haproxy under perf; the reports say where their CPU went. */
 async function profileSides(sides: readonly Side[], into: string, tag: string): Promise<void> {
@@ -77,8 +79,8 @@ try {
   log(`${pods.http.length} HTTP and ${pods.tls.length} TLS pods in ${pods.pids.length} processes; open files: ${limit.note}`);
   const mixOf = (routes: number) =>
     buildMix({ routes, namespaces: Math.max(1, Math.min(100, Math.ceil(routes / 100))), httpPods: pods.http, tlsPods: pods.tls, maxPodsPerService: settings.maxPodsPerService, seed: settings.seed });
-  const routerSide = (name: string, routes: number) =>
-    startRouterSide({ name, mix: mixOf(routes), certs, dir, limitPrefix: limit.prefix, extraArgs: settings.routerArgs, perScheme: settings.wrk.hosts, startTimeoutMs: settings.startTimeoutMs, log });
+  const routerSide = (name: string, routes: number, binary?: string) =>
+    startRouterSide({ name, mix: mixOf(routes), certs, dir, limitPrefix: limit.prefix, extraArgs: settings.routerArgs, binary, perScheme: settings.wrk.hosts, startTimeoutMs: settings.startTimeoutMs, log });
   const small = await routerSide(`${settings.baselineRoutes} routes`, settings.baselineRoutes);
   started.push(small);
   const floor = await startMinimalSide(dir, pods.http[0] ?? 0, limit.limit, settings.wrk.hosts);
@@ -90,16 +92,19 @@ try {
   for (const routes of settings.sizes) {
     log(`${routes} routes: starting the router`);
     const big = await routerSide(`${routes.toLocaleString('en')} routes`, routes);
-    log(`${routes} routes: served ${big.startedMs.toFixed(0)} ms after spawn, settled; measuring idle CPU for ${idleSeconds} s`);
+    const others: Side[] = [];
+    log(`${routes} routes: served ${big.startedMs.toFixed(0)} ms after spawn, settled`);
     try {
+      if (compareBinary) others.push(await routerSide(`${routes.toLocaleString('en')} routes (${basename(compareBinary)})`, routes, compareBinary));
+      log(`${routes} routes: measuring idle CPU for ${idleSeconds} s`);
       const few: Side = { ...big, name: `${big.name}, ${small.name}' hosts`, http: { ...big.http, targets: small.http.targets }, https: big.https && small.https && { ...big.https, targets: small.https.targets } };
-      const sides = [big, few, small, floor];
+      const sides = [big, ...others, few, small, floor];
       const idle = await idleCpu(sides, idleSeconds);
       const result = await interleave(sides, rounds, settings.wrk, dir, log);
-      console.log(`${sizeReport({ routes, rounds: result, idle, big: big.name, few: few.name, small: small.name, floor: floor.name })}\n`);
-      if (perfDir) await profileSides([big, few, small], perfDir, `${routes}`);
+      console.log(`${sizeReport({ routes, rounds: result, idle, big: big.name, others: others.map((o) => o.name), few: few.name, small: small.name, floor: floor.name })}\n`);
+      if (perfDir) await profileSides([big, ...others, few, small], perfDir, `${routes}`);
     } finally {
-      await big.stop();
+      for (const side of [big, ...others]) await side.stop();
     }
   }
   console.log(`Load average at the end: ${loadAverage()}.`);

@@ -9,6 +9,8 @@ export interface SizeRounds {
   idle: Map<string, number>;
   /** Names of the router at N routes, the same asked for the 10-route router's hosts, the 10-route router, the minimal haproxy. */
   big: string;
+  /** The same routes served by other builds (COMPARE_BINARY), each compared with the 10-route router as `big` is. */
+  others: string[];
   few: string;
   small: string;
   floor: string;
@@ -61,6 +63,7 @@ export function sizeReport(r: SizeRounds): string {
     '| side | scheme | requests/s, median (min-max) | haproxy CPU µs per request | the same, net of idle | idle haproxy CPU, ms/s | fair rounds |',
     '|---|---|---|---|---|---|---|',
     ...sideRows(r, r.big),
+    ...r.others.flatMap((o) => sideRows(r, o)),
     ...sideRows(r, r.few),
     ...sideRows(r, r.small),
     ...sideRows(r, r.floor),
@@ -69,6 +72,7 @@ export function sizeReport(r: SizeRounds): string {
     '|---|---|---|---|---|',
     ...ratioRows(r, 'http', r.small, r.small),
     ...ratioRows(r, 'https', r.small, r.small),
+    ...r.others.flatMap((o) => [...ratioRows(r, 'http', r.small, r.small, o), ...ratioRows(r, 'https', r.small, r.small, o)]),
     ...ratioRows(r, 'http', r.small, r.small, r.few),
     ...ratioRows(r, 'https', r.small, r.small, r.few),
     ...ratioRows(r, 'http', r.floor, 'minimal haproxy'),

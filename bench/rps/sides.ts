@@ -45,6 +45,7 @@ export interface RouterSideInput {
   dir: string;
   limitPrefix: string[];
   extraArgs: string[];
+  binary?: string;
   perScheme: number;
   startTimeoutMs: number;
   log: (line: string) => void;
@@ -53,7 +54,7 @@ export interface RouterSideInput {
 export async function startRouterSide(input: RouterSideInput): Promise<Side> {
   const cluster = await startCluster();
   loadMix(cluster.api, input.mix, input.certs);
-  const run = await startRouter({ api: cluster.access, dir: join(input.dir, input.name.replace(/[^a-z0-9]+/gi, '-')), limitPrefix: input.limitPrefix, extraArgs: input.extraArgs });
+  const run = await startRouter({ api: cluster.access, dir: join(input.dir, input.name.replace(/[^a-z0-9]+/gi, '-')), limitPrefix: input.limitPrefix, extraArgs: input.extraArgs, binary: input.binary });
   const stop = async () => {
     await run.stop();
     await within('stopping the fake API server', 30_000, cluster.stop()).catch((err: unknown) => input.log(errorMessage(err)));
