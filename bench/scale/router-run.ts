@@ -94,7 +94,7 @@ export async function untilListening(run: RouterRun, deadlineMs: number): Promis
     );
     const now = performance.now();
     if (answered) return now - run.spawnedAt;
-    if (run.proc.exitCode !== null || now - run.spawnedAt > deadlineMs) return undefined;
+    if (run.proc.exitCode !== null || run.proc.signalCode !== null || now - run.spawnedAt > deadlineMs) return undefined;
     await Bun.sleep(5);
   }
 }
