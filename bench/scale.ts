@@ -36,21 +36,14 @@ import { startStandalone, writeReference } from './scale/haproxy-alone.ts';
 import { measureSize, type SizeInput } from './scale/measure-size.ts';
 import type { Mix } from './scale/mix.ts';
 import { startPods } from './scale/pod-fleet.ts';
-import { fileLimit, loadAverage } from './scale/proc-stats.ts';
+import { openFileLimit } from './scale/file-limit.ts';
+import { loadAverage } from './scale/proc-stats.ts';
 import { minimalConfig } from './scale/reference-configs.ts';
 import { sideBySide, sizeTable, type References } from './scale/report.ts';
 import { readSettings } from './scale/settings.ts';
 import { runWrk, type WrkResult } from './scale/wrk.ts';
 
 const log = (line: string) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}] ${line}`);
-
-/** The unit's LimitNOFILE for the router, when this host lets us set it; else the limit in force, reported. */
-function openFileLimit(wanted: number): { prefix: string[]; limit: number; note: string } {
-  const prefix = ['prlimit', `--nofile=${wanted}:${wanted}`, '--'];
-  if (Bun.spawnSync([...prefix, 'true'], { stderr: 'pipe' }).exitCode === 0) return { prefix, limit: wanted, note: `raised to ${wanted} for the router (prlimit), as LimitNOFILE does` };
-  const { soft, hard } = fileLimit();
-  return { prefix: [], limit: Number(soft), note: `${soft} (soft) / ${hard} (hard): could not be raised to ${wanted} here (no CAP_SYS_RESOURCE)` };
-}
 
 /** Every edge route its own certificate (distinct keys), over HTTP services, for the certificate-heavy start. */
 function certificateHeavy(count: number): (mix: Mix) => { mix: Mix; ownCerts: Map<string, { cert: string; key: string }> } {

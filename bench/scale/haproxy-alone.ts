@@ -5,6 +5,8 @@ import { stop, track } from './children.ts';
 import type { ReferenceConfig } from './reference-configs.ts';
 
 export interface StandaloneHaproxy {
+  /** The haproxy process (`-db`: one process, no master, so also the one that serves). */
+  pid: number;
   /** ms from spawn to the first answer on the port, or the reason it never came. */
   ready: number | string;
   stop(): Promise<void>;
@@ -36,11 +38,11 @@ export async function startStandalone(file: string, port: number, deadlineMs: nu
       async (r) => (await r.arrayBuffer(), true),
       () => false,
     );
-    if (answered) return { ready: performance.now() - t0, stop: halt };
+    if (answered) return { pid: proc.pid, ready: performance.now() - t0, stop: halt };
     if (proc.exitCode !== null || performance.now() - t0 > deadlineMs) {
       await halt();
       const alert = (await new Response(proc.stderr).text()).split('\n').find((l) => l.includes('ALERT')) ?? 'no answer';
-      return { ready: alert.slice(0, 200), stop: async () => {} };
+      return { pid: proc.pid, ready: alert.slice(0, 200), stop: async () => {} };
     }
     await Bun.sleep(10);
   }

@@ -65,7 +65,8 @@ export interface SizeInput {
   log: (line: string) => void;
 }
 
-function spread<T>(items: readonly T[], count: number): T[] {
+/** `count` items evenly spaced over `items` (all of them when there are fewer). */
+export function spread<T>(items: readonly T[], count: number): T[] {
   if (items.length <= count) return [...items];
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * (items.length - 1)) / Math.max(1, count - 1))] as T);
 }

@@ -32,14 +32,17 @@ export interface HaproxyMemory {
   workersMiB: number[];
 }
 
-/** RSS of a router's haproxy master and workers: the master is the one whose parent is not an haproxy of the same dir. */
-export function haproxyMemory(runDir: string): HaproxyMemory {
+/** A router's haproxy master (the one whose parent is not an haproxy of the same dir) and workers, oldest first. */
+export function haproxyProcesses(runDir: string): { master: number | undefined; workers: number[] } {
   const pids = haproxyPids(runDir);
   const master = pids.find((p) => !pids.includes(parentOf(p)));
-  return {
-    masterMiB: master === undefined ? Number.NaN : rssMiB(master),
-    workersMiB: pids.filter((p) => p !== master).sort((a, b) => a - b).map(rssMiB),
-  };
+  return { master, workers: pids.filter((p) => p !== master).sort((a, b) => a - b) };
+}
+
+/** RSS of a router's haproxy master and workers. */
+export function haproxyMemory(runDir: string): HaproxyMemory {
+  const { master, workers } = haproxyProcesses(runDir);
+  return { masterMiB: master === undefined ? Number.NaN : rssMiB(master), workersMiB: workers.map(rssMiB) };
 }
 
 export function loadAverage(): string {

@@ -39,6 +39,8 @@ export interface RouterRunOptions {
   /** Directory for CPU and heap profiles: runs src/main.ts under `bun --cpu-prof --heap-prof` instead of dist/router. */
   profileDir?: string;
   extraArgs: string[];
+  /** Another build of the router to run instead of dist/router (two builds side by side). */
+  binary?: string;
 }
 
 export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
@@ -52,7 +54,7 @@ export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   const logFile = join(opts.dir, 'router.log');
   const program = opts.profileDir
     ? ['bun', '--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${opts.profileDir}`, '--heap-prof', '--heap-prof-md', `--heap-prof-dir=${opts.profileDir}`, join(root, 'src/main.ts')]
-    : [join(root, 'dist/router')];
+    : [opts.binary ?? join(root, 'dist/router')];
   const args = [
     `--master=${opts.api.url}`,
     `--token-file=${tokenFile}`,
@@ -92,7 +94,7 @@ export async function untilListening(run: RouterRun, deadlineMs: number): Promis
     );
     const now = performance.now();
     if (answered) return now - run.spawnedAt;
-    if (run.proc.exitCode !== null || now - run.spawnedAt > deadlineMs) return undefined;
+    if (run.proc.exitCode !== null || run.proc.signalCode !== null || now - run.spawnedAt > deadlineMs) return undefined;
     await Bun.sleep(5);
   }
 }

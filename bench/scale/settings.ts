@@ -34,8 +34,8 @@ export interface Settings {
   routerArgs: string[];
 }
 
-export function readSettings(): Settings {
-  const sizes = (process.env.SIZES ?? '1000,10000,50000,100000').split(',').map((s) => Number(s.trim()));
+export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings {
+  const sizes = (process.env.SIZES ?? defaultSizes).split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 20)) throw new Error(`SIZES must be a comma-separated list of route counts of at least 20, not ${process.env.SIZES}`);
   return {
     sizes,

@@ -85,6 +85,8 @@ describe('render', () => {
     // Old workers are bounded by time, never by a reload count a tenant can drive.
     expect(cfg).not.toContain('mworker-max-reloads');
     expect(cfg).toContain('  noreuseport\n');
+    // Map lookups go to their trees and nowhere else: haproxy 2.6's pattern cache would file every miss.
+    expect(cfg).toContain('  tune.pattern.cache-size 0\n');
     expect(cfg).toContain('  bind 127.0.0.1:10080\n');
     expect(cfg).toContain('backend be_http:default:a\n');
     expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 track be_checks_0/chk1 pool-max-conn -1 pool-purge-delay 5s\n');
