@@ -133,6 +133,12 @@ export class KubeTestbed {
     return backend;
   }
 
+  /** A Service (port 80, named http) and its slice in `server`, with a backend that answers as `name`. */
+  app(server: FakeApiServer, name: string, namespace = 'default'): void {
+    server.create(serviceObject(name, namespace));
+    server.create(sliceObject({ service: name, port: this.startBackend(name).port, namespace }));
+  }
+
   /**
    * Starts a router without waiting for it: startRouter resolves only once
    * every informer has synced, so a router that cannot reach the API is
@@ -395,3 +401,13 @@ export async function backendsReached(t: KubeTestRouter, host: string, want: rea
   return seen;
 }
 
+/** `host/path` -> the backend that answers, or the status. */
+export async function answersTo(t: KubeTestRouter, requests: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const r of requests) {
+    const slash = r.indexOf('/');
+    const res = await t.get(r.slice(0, slash), r.slice(slash));
+    out[r] = res.status === 200 ? (res.backend ?? '?') : String(res.status);
+  }
+  return out;
+}

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
-import { KubeTestbed, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { answersTo, KubeTestbed, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
 
@@ -30,17 +30,6 @@ async function infra(backends: string[]): Promise<KubeTestRouter> {
   return bed.startRouter(api, { args: ['--enable-gateway-api', '--update-status'] });
 }
 
-/** `host/path` -> the backend that answers, or the status. */
-async function answers(t: KubeTestRouter, requests: string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const r of requests) {
-    const slash = r.indexOf('/');
-    const res = await t.get(r.slice(0, slash), r.slice(slash));
-    out[r] = res.status === 200 ? (res.backend ?? '?') : String(res.status);
-  }
-  return out;
-}
-
 describe('conformance: HTTPRouteHostnameIntersection', () => {
   test('a route serves the host names it shares with the listeners, wildcards at any depth', async () => {
     const t = await infra(['infra-backend-v1', 'infra-backend-v2', 'infra-backend-v3']);
@@ -56,7 +45,7 @@ describe('conformance: HTTPRouteHostnameIntersection', () => {
     route('no-intersecting-hosts', ['specific.but.wrong.com', 'wildcard.io'], '/s5', 'infra-backend-v2');
     await t.until('the last route is served', async () => (await t.get('foo.anotherwildcard.io', '/s4')).status === 200);
     expect(
-      await answers(t, [
+      await answersTo(t, [
         'very.specific.com/s1', 'non.matching.com/s1', 'foo.nonmatchingwildcard.io/s1', 'foo.wildcard.io/s1', 'very.specific.com/s2',
         'foo.wildcard.io/s2', 'bar.wildcard.io/s2', 'foo.bar.wildcard.io/s2', 'wildcard.io/s2', 'non.matching.com/s2', 'baz.wildcard.io/s2',
         'very.specific.com/s3', 'foo.specific.com/s3', 'non.matching.com/s3',
@@ -82,7 +71,7 @@ describe('conformance: HTTPExactPathMatching, on the suite\'s same-namespace Gat
     const exact = (value: string, backend: string) => ({ matches: [{ path: { type: 'Exact', value } }], backendRefs: [{ name: backend }] });
     server.create(httpRouteObject({ name: 'exact-matching', namespace: NS, parentRefs: [{ name: 'same-namespace' }], rules: [exact('/one', 'infra-backend-v1'), exact('/two', 'infra-backend-v2')] }));
     await t.until('the route is served', async () => (await t.get('127.0.0.1', '/one')).status === 200);
-    expect(await answers(t, ['127.0.0.1/one', '127.0.0.1/two', '127.0.0.1/', '127.0.0.1/one/example', '127.0.0.1/two/', '127.0.0.1/Two', 'any.example.com/one', 'a.b.c.example.org/two'])).toEqual({
+    expect(await answersTo(t, ['127.0.0.1/one', '127.0.0.1/two', '127.0.0.1/', '127.0.0.1/one/example', '127.0.0.1/two/', '127.0.0.1/Two', 'any.example.com/one', 'a.b.c.example.org/two'])).toEqual({
       '127.0.0.1/one': 'infra-backend-v1', '127.0.0.1/two': 'infra-backend-v2', '127.0.0.1/': '404', '127.0.0.1/one/example': '404', '127.0.0.1/two/': '404', '127.0.0.1/Two': '404',
       'any.example.com/one': 'infra-backend-v1', 'a.b.c.example.org/two': 'infra-backend-v2',
     }); // prettier-ignore
@@ -99,7 +88,7 @@ describe('conformance: HTTPExactPathMatching, on the suite\'s same-namespace Gat
     server.create({ ...pathed, spec: { ...(pathed.spec as object), path: '/only' } });
     server.create(httpRouteObject({ name: 'pathed', namespace: NS, parentRefs: [{ name: 'same-namespace' }], hostnames: ['gw.example.com'], rules: [exact('/only', 'infra-backend-v3')] }));
     await t.until('the pathed hosts are served', async () => (await t.get('pathed.example.com', '/only')).backend === 'infra-backend-v3' && (await t.get('gw.example.com', '/only')).backend === 'infra-backend-v3');
-    expect(await answers(t, ['pathed.example.com/other', 'gw.example.com/other', 'any.example.com/other'])).toEqual({ 'pathed.example.com/other': '503', 'gw.example.com/other': '404', 'any.example.com/other': '404' });
+    expect(await answersTo(t, ['pathed.example.com/other', 'gw.example.com/other', 'any.example.com/other'])).toEqual({ 'pathed.example.com/other': '503', 'gw.example.com/other': '404', 'any.example.com/other': '404' });
     expect(Object.fromEntries(t.router.reloadCounts)).toEqual(reloads);
   });
 });

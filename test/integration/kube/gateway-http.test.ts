@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
-import { KubeTestbed, modify, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { KubeTestbed, modify, routeObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
 
@@ -12,12 +11,6 @@ afterEach(async () => {
 });
 
 const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
-
-/** A Service (port 80, named http) and its slice, with a backend that answers as `name`. */
-function app(server: FakeApiServer, name: string, namespace = 'default'): void {
-  server.create(serviceObject(name, namespace));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace }));
-}
 
 /** Our class and a Gateway `gw` with one HTTP listener on the router's HTTP port. */
 function gateway(t: KubeTestRouter, hostname?: string): void {
@@ -37,7 +30,7 @@ async function answers(t: KubeTestRouter, host: string, paths: string[]): Promis
 describe('HTTPRoutes from the API', () => {
   test('host and path matches (Exact, PathPrefix on segment boundaries), served and reported Accepted; an added route costs no reload', async () => {
     const api = await bed.startApi();
-    for (const name of ['web', 'api', 'login']) app(api.server, name);
+    for (const name of ['web', 'api', 'login']) bed.app(api.server, name);
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t);
     api.server.create(
@@ -69,7 +62,7 @@ describe('HTTPRoutes from the API', () => {
     expect(brief(gw.listeners?.[0]?.conditions)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs', 'Programmed=True/Programmed', 'Conflicted=False/NoConflicts']);
     expect(brief((api.server.get('GatewayClass', undefined, 'router')?.status as { conditions: [] }).conditions)).toEqual(['Accepted=True/Accepted']);
 
-    app(api.server, 'blog');
+    bed.app(api.server, 'blog');
     api.server.create(httpRouteObject({ name: 'blog', hostnames: ['blog.example.com'], rules: [{ backendRefs: [{ name: 'blog' }] }] }));
     await t.untilServed('blog.example.com', 'blog');
     expect([...t.router.reloadCounts]).toEqual([]);
@@ -81,8 +74,8 @@ describe('HTTPRoutes from the API', () => {
 
   test('3:1 weights hold within 0.1 over 200 requests; a weight change is served without a reload; weight 0 gets no traffic', async () => {
     const api = await bed.startApi();
-    app(api.server, 'v1');
-    app(api.server, 'v2');
+    bed.app(api.server, 'v1');
+    bed.app(api.server, 'v2');
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t);
     api.server.create(httpRouteObject({ name: 'split', hostnames: ['split.example.com'], rules: [{ backendRefs: [{ name: 'v1', weight: 3 }, { name: 'v2', weight: 1 }] }] }));
@@ -110,7 +103,7 @@ describe('HTTPRoutes from the API', () => {
 
   test('hostname intersection: a route serves only the names it shares with the listener; none shared is NoMatchingListenerHostname', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t, '*.example.com');
     api.server.create(httpRouteObject({ name: 'both', hostnames: ['a.example.com', 'a.example.org', '*.b.example.com'], rules: [{ backendRefs: [{ name: 'web' }] }] }));
@@ -131,8 +124,8 @@ describe('HTTPRoutes from the API', () => {
 
   test('an HTTPRoute and a Route on one host: the older keeps it, each says so in its own status', async () => {
     const api = await bed.startApi();
-    app(api.server, 'route');
-    app(api.server, 'gwroute');
+    bed.app(api.server, 'route');
+    bed.app(api.server, 'gwroute');
     api.server.create(routeObject({ name: 'route', host: 'same.example.com', creationTimestamp: '2020-01-01T00:00:00Z' }));
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t);
@@ -143,7 +136,7 @@ describe('HTTPRoutes from the API', () => {
 
   test('HTTPRoutes of several namespaces share a host on different paths; on the same path the older keeps it', async () => {
     const api = await bed.startApi();
-    for (const ns of ['a', 'b', 'c']) app(api.server, `web-${ns}`, ns);
+    for (const ns of ['a', 'b', 'c']) bed.app(api.server, `web-${ns}`, ns);
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     t.api.server.create(gatewayClassObject());
     t.api.server.create(gatewayObject({ name: 'gw', listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] }));
@@ -162,7 +155,7 @@ describe('HTTPRoutes from the API', () => {
 
   test('what the engine cannot serve (a header value it refuses, RegularExpression paths, GRPCRoutes) is said in status, never served partly', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t);
     api.server.create(
@@ -190,7 +183,7 @@ describe('HTTPRoutes from the API', () => {
 
   test('a cluster without the Gateway API CRDs: said once, Routes served as before', async () => {
     const api = await bed.startApi({ disabledGroups: ['gateway.networking.k8s.io'] });
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     expect((await t.get('web.example.com')).backend).toBe('web');

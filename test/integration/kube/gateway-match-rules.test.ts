@@ -6,10 +6,9 @@
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
-import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
-import { KubeTestbed, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { KubeTestbed, type KubeTestRouter } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
 
 setDefaultTimeout(30_000);
@@ -19,11 +18,6 @@ afterEach(async () => {
   await bed.teardown();
   bed = new KubeTestbed();
 });
-
-function app(server: FakeApiServer, name: string): void {
-  server.create(serviceObject(name, 'default'));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace: 'default' }));
-}
 
 /** The backend that answers one plain HTTP request, or its status. */
 async function ask(t: KubeTestRouter, host: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<string> {
@@ -38,7 +32,7 @@ const reloads = (t: KubeTestRouter) => Object.fromEntries(t.router.reloadCounts)
 describe('match rules', () => {
   test('served over HTTP and HTTPS, exact hosts before wildcards; their changes reload, other hosts change live; bad values refused in status', async () => {
     const api = await bed.startApi();
-    for (const name of ['web', 'v1', 'v2']) app(api.server, name);
+    for (const name of ['web', 'v1', 'v2']) bed.app(api.server, name);
     api.server.create(tlsSecretObject('gw-tls', makeLeaf(makeCA('match-rules-ca'), { dnsNames: ['*.example.com'] })));
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: ['--enable-gateway-api', '--update-status'] });

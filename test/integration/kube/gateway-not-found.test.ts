@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { gatewayClassObject, gatewayObject, httpRouteObject } from '../../support/gateway-objects.ts';
-import { KubeTestbed, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { answersTo, KubeTestbed, routeObject, serviceObject, sliceObject } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
 
 setDefaultTimeout(30_000);
@@ -17,17 +17,6 @@ afterEach(async () => {
   await bed.teardown();
   bed = new KubeTestbed();
 });
-
-/** `host/path` -> the backend that answers, or the status. */
-async function answers(t: KubeTestRouter, requests: string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const r of requests) {
-    const slash = r.indexOf('/');
-    const res = await t.get(r.slice(0, slash), r.slice(slash));
-    out[r] = res.status === 200 ? (res.backend ?? '?') : String(res.status);
-  }
-  return out;
-}
 
 describe('Gateway API: not found', () => {
   test('names a listener accepts answer 404, a Route\'s and unclaimed ones 503, live', async () => {
@@ -48,7 +37,7 @@ describe('Gateway API: not found', () => {
     await t.until('the route is served', async () => (await t.get('foo.wildcard.io', '/s')).backend === 'web');
     await t.until('the Route is served', async () => (await t.get('r.wildcard.io', '/r')).backend === 'route');
     const requests = ['foo.wildcard.io/x', 'bar.wildcard.io/s', 'a.b.wildcard.io/s', 'wildcard.io/s', 'very.specific.com/x', 'r.wildcard.io/x', 'unknown.example.org/s', 'a.idle.example.com/'];
-    expect(await answers(t, requests)).toEqual({
+    expect(await answersTo(t, requests)).toEqual({
       'foo.wildcard.io/x': '404', 'bar.wildcard.io/s': '404', 'a.b.wildcard.io/s': '404', 'very.specific.com/x': '404',
       // A listener of the Gateway no route attaches to: its names are the Gateway's too.
       'a.idle.example.com/': '404',
@@ -61,7 +50,7 @@ describe('Gateway API: not found', () => {
     api.server.create(gatewayObject({ name: 'all', listeners: [http('any')] }));
     api.server.create(httpRouteObject({ name: 'only', parentRefs: [{ name: 'all' }], hostnames: ['only.example.net'], rules: [{ backendRefs: [{ name: 'web' }] }] }));
     await t.until('an unclaimed name answers 404', async () => (await t.get('unknown.example.org', '/s')).status === 404);
-    expect(await answers(t, ['only.example.net/', 'wildcard.io/s', 'r.wildcard.io/x', 'bar.wildcard.io/s'])).toEqual({
+    expect(await answersTo(t, ['only.example.net/', 'wildcard.io/s', 'r.wildcard.io/x', 'bar.wildcard.io/s'])).toEqual({
       'only.example.net/': 'web', 'wildcard.io/s': '404', 'r.wildcard.io/x': '503', 'bar.wildcard.io/s': '404',
     }); // prettier-ignore
     expect((await tlsGet(t.httpsPort, { host: 'unknown.example.org' })).status).toBe(503);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, referenceGrantObject, routeParentConditions, type ListenerSpec } from '../../support/gateway-objects.ts';
-import { KubeTestbed, namespaceObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { KubeTestbed, namespaceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
 
@@ -13,11 +13,6 @@ afterEach(async () => {
 
 const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 
-function app(server: FakeApiServer, name: string, namespace = 'default'): void {
-  server.create(serviceObject(name, namespace));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace }));
-}
-
 function gateway(t: KubeTestRouter, listeners: (http: number, https: number) => ListenerSpec[], name = 'gw', creationTimestamp?: string): void {
   t.api.server.create(gatewayObject({ name, namespace: 'infra', listeners: listeners(t.httpPort, t.httpsPort), ...(creationTimestamp ? { creationTimestamp } : {}) }));
 }
@@ -27,7 +22,7 @@ const accepted = (server: FakeApiServer, namespace: string, name: string) => bri
 describe('Gateway API references and listeners', () => {
   test('a backendRef into another namespace is RefNotPermitted until a ReferenceGrant there allows it', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web', 'backends');
+    bed.app(api.server, 'web', 'backends');
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
@@ -65,7 +60,7 @@ describe('Gateway API references and listeners', () => {
     const api = await bed.startApi();
     api.server.create(namespaceObject('team-a', { team: 'a' }));
     api.server.create(namespaceObject('team-b', { team: 'b' }));
-    for (const ns of ['infra', 'team-a', 'team-b']) app(api.server, `web-${ns}`, ns);
+    for (const ns of ['infra', 'team-a', 'team-b']) bed.app(api.server, `web-${ns}`, ns);
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t, (http) => [
@@ -89,7 +84,7 @@ describe('Gateway API references and listeners', () => {
 
   test('sectionName picks one listener; a name no listener has is NoMatchingParent; several parentRefs get an entry each; the address is the canonical hostname', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web', 'infra');
+    bed.app(api.server, 'web', 'infra');
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: [...GATEWAY_API, '--router-canonical-hostname=router.example.com'] });
     gateway(t, (http) => [
@@ -104,7 +99,7 @@ describe('Gateway API references and listeners', () => {
     await t.untilWritten('the unknown section is said', () => accepted(api.server, 'infra', 'lost') === 'Accepted=False/NoMatchingParent');
 
     // Several parentRefs: served through each, with a status entry for each.
-    app(api.server, 'both', 'infra');
+    bed.app(api.server, 'both', 'infra');
     api.server.create(
       httpRouteObject({ name: 'both', namespace: 'infra', parentRefs: [{ name: 'gw', sectionName: 'one' }, { name: 'gw', sectionName: 'two' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/both' } }], backendRefs: [{ name: 'both' }] }] }),
     );
@@ -117,7 +112,7 @@ describe('Gateway API references and listeners', () => {
 
   test('listeners: a port not the router\'s is not accepted; the same port and host name on two Gateways conflict, the older keeps it', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web', 'infra');
+    bed.app(api.server, 'web', 'infra');
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: GATEWAY_API });
     gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', hostname: 'x.example.com' }, { name: 'odd', port: 8081, protocol: 'HTTP' }], 'old', '2020-01-01T00:00:00Z');

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
-import type { FakeApiServer, KubeObject } from '../../support/fake-api/fake-api-server.ts';
+import type { KubeObject } from '../../support/fake-api/fake-api-server.ts';
 import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
-import { KubeTestbed, routeObject, serviceObject, sliceObject } from '../../support/kube-harness.ts';
+import { KubeTestbed, routeObject } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
 
 setDefaultTimeout(30_000);
@@ -17,11 +17,6 @@ afterEach(async () => {
 const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 const ca = makeCA('gateway-any-host-ca');
 
-function app(server: FakeApiServer, name: string): void {
-  server.create(serviceObject(name));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port }));
-}
-
 /** An edge Route, with its own certificate or the default one. */
 function edgeRoute(name: string, host: string, own?: { cert: string; key: string }): KubeObject {
   const route = routeObject({ name, host });
@@ -31,7 +26,7 @@ function edgeRoute(name: string, host: string, own?: { cert: string; key: string
 describe('Gateway API TLS beyond crt-list names', () => {
   test('an HTTPS listener without a hostname serves any host with its certificate; names Routes and other routes hold keep theirs', async () => {
     const api = await bed.startApi();
-    for (const name of ['any', 'named', 'route', 'owned']) app(api.server, name);
+    for (const name of ['any', 'named', 'route', 'owned']) bed.app(api.server, name);
     const listenerCert = makeLeaf(ca, { dnsNames: ['gateway.test'] });
     const routeCert = makeLeaf(ca, { dnsNames: ['owned.example.com'] });
     api.server.create(tlsSecretObject('gw-tls', listenerCert));
@@ -64,7 +59,7 @@ describe('Gateway API TLS beyond crt-list names', () => {
 
   test('a wildcard listener offers its certificate at any depth, below more specific names; rotated live one label deep', async () => {
     const api = await bed.startApi();
-    for (const name of ['web', 'deeper', 'route']) app(api.server, name);
+    for (const name of ['web', 'deeper', 'route']) bed.app(api.server, name);
     api.server.create(tlsSecretObject('wild-tls', makeLeaf(ca, { dnsNames: ['*.example.com'] })));
     api.server.create(tlsSecretObject('deeper-tls', makeLeaf(ca, { dnsNames: ['*.deeper.example.com'] })));
     api.server.create(gatewayClassObject());

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
-import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, referenceGrantObject, routeParentConditions, tlsRouteObject } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, serviceObject, sliceObject } from '../../support/kube-harness.ts';
@@ -17,15 +16,10 @@ afterEach(async () => {
 const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 const ca = makeCA('gateway-test-ca');
 
-function app(server: FakeApiServer, name: string, namespace = 'default'): void {
-  server.create(serviceObject(name, namespace));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace }));
-}
-
 describe('Gateway API TLS', () => {
   test('an HTTPS listener terminates with its certificateRefs Secret; a rotated Secret is served without a reload', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(tlsSecretObject('gw-tls', makeLeaf(ca, { dnsNames: ['tls.example.com'] })));
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: GATEWAY_API });
@@ -47,7 +41,7 @@ describe('Gateway API TLS', () => {
 
   test('a route on an HTTP and an HTTPS listener is served over both; a Secret of the wrong type is InvalidCertificateRef', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(tlsSecretObject('gw-tls', makeLeaf(ca, { dnsNames: ['*.example.com'] })));
     api.server.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'default' }, type: 'Opaque', data: {} });
     api.server.create(gatewayClassObject());
@@ -72,7 +66,7 @@ describe('Gateway API TLS', () => {
 
   test('a certificateRef into another namespace needs a ReferenceGrant; a missing Secret is InvalidCertificateRef', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(tlsSecretObject('shared-tls', makeLeaf(ca, { dnsNames: ['tls.example.com'] }), 'certs'));
     api.server.create(gatewayClassObject());
     const t = await bed.startRouter(api, { args: GATEWAY_API });

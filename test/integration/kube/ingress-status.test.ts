@@ -7,7 +7,7 @@ import { RESOURCES } from '../../support/fake-api/kinds.ts';
 import { tlsGet } from '../../support/tls-client.ts';
 import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { ingressClassObject, ingressObject, storedLoadBalancer, tlsSecretObject } from '../../support/ingress-objects.ts';
-import { KubeTestbed, modify, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { KubeTestbed, modify, routeObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 import type { LoadBalancerIngress } from '../../../src/status/load-balancer-status.ts';
 
 setDefaultTimeout(20_000);
@@ -17,11 +17,6 @@ afterEach(async () => {
   await bed.teardown();
   bed = new KubeTestbed();
 });
-
-function app(server: FakeApiServer, name: string): void {
-  server.create(serviceObject(name));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port }));
-}
 
 const order = (entries: LoadBalancerIngress[]) => entries.map((e) => JSON.stringify(e)).sort();
 
@@ -55,7 +50,7 @@ const ingressStatusWrites = (server: FakeApiServer, name: string) =>
 describe('Ingress status', () => {
   test('the canonical hostname is written once the Ingress\'s routes are admitted, and cleared when they are not', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(ingressObject({ name: 'web', creationTimestamp: '2024-01-01T00:00:00Z', rules: [{ host: 'web.example.com', paths: [{ service: 'web' }] }] }));
     const t = await bed.startRouter(api, { args: ['--enable-ingress', '--router-canonical-hostname=router.example.com'] });
     await untilEntries(t, 'web', [{ hostname: 'router.example.com' }]);
@@ -77,7 +72,7 @@ describe('Ingress status', () => {
 
   test('several routers each add and remove only their own entry; without a canonical hostname a router bound to one address writes it', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(ingressObject({ name: 'web', rules: [{ host: 'web.example.com', paths: [{ service: 'web' }] }] }));
     const alpha = await bed.startRouter(api, { args: ['--enable-ingress', '--name=alpha'] });
     const beta = await bed.startRouter(api, { args: ['--enable-ingress', '--name=beta', '--router-canonical-hostname=beta.example.com'] });
@@ -95,7 +90,7 @@ describe('Ingress status', () => {
 
   test('an Ingress with only a default backend gets no entry; --update-status=false writes none', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(ingressObject({ name: 'greedy', defaultBackend: { service: 'web' }, rules: [] }));
     api.server.create(ingressObject({ name: 'web', rules: [{ host: 'web.example.com', paths: [{ service: 'web' }] }] }));
     const quiet = await bed.startRouter(api, { args: ['--enable-ingress', '--update-status=false'] });
@@ -110,7 +105,7 @@ describe('Ingress status', () => {
     const forbidden = RESOURCES.flatMap((r) => [r.plural, ...r.subresources.map((sub) => `${r.plural}/${sub}`)]).filter((r) => !granted.has(r));
     expect(grantedBy('rbac.yaml').has('secrets')).toBe(false);
     const api = await bed.startApi({ forbidden });
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(tlsSecretObject('web-tls', makeLeaf(makeCA('rbac-test'), { dnsNames: ['web.example.com'] })));
     api.server.create(ingressObject({ name: 'web', rules: [{ host: 'web.example.com', paths: [{ service: 'web', port: 80 }] }], tls: [{ hosts: ['web.example.com'], secretName: 'web-tls' }] }));
     const launched = bed.launchRouter(api, { args: ['--enable-ingress'] });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
-import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { ingressObject, tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, serviceObject, sliceObject } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
@@ -16,15 +15,10 @@ afterEach(async () => {
 const INGRESS = ['--enable-ingress'];
 const ca = makeCA('ingress-test-ca');
 
-function app(server: FakeApiServer, name: string): void {
-  server.create(serviceObject(name));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port }));
-}
-
 describe('Ingress TLS from Secrets', () => {
   test('a host in spec.tls is edge-terminated with its Secret, plain HTTP redirected; a rotated Secret is served without a reload', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     const first = makeLeaf(ca, { dnsNames: ['tls.example.com'] });
     api.server.create(tlsSecretObject('web-tls', first));
     api.server.create(ingressObject({ name: 'web', rules: [{ host: 'tls.example.com', paths: [{ service: 'web' }] }], tls: [{ hosts: ['tls.example.com'], secretName: 'web-tls' }] }));
@@ -40,7 +34,7 @@ describe('Ingress TLS from Secrets', () => {
     await t.until('the rotated certificate is served', async () => (await tlsGet(t.httpsPort, { servername: 'tls.example.com', host: 'tls.example.com' })).peerSAN === 'DNS:tls.example.com, DNS:rotated.example.com');
 
     // A TLS Ingress with several paths on its host, added while running: one certificate line for the host, so no reload either.
-    app(api.server, 'api');
+    bed.app(api.server, 'api');
     api.server.create(tlsSecretObject('shop-tls', makeLeaf(ca, { dnsNames: ['shop.example.com'] })));
     api.server.create(
       ingressObject({ name: 'shop', rules: [{ host: 'shop.example.com', paths: [{ path: '/api', service: 'api' }, { path: '/', service: 'web' }] }], tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] }),
@@ -53,7 +47,7 @@ describe('Ingress TLS from Secrets', () => {
 
   test('a missing or malformed Secret leaves its host unserved, said in the log, and the Ingress\'s other hosts served', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(tlsSecretObject('good-tls', makeLeaf(ca, { dnsNames: ['good.example.com'] })));
     api.server.create(
       ingressObject({
@@ -82,7 +76,7 @@ describe('Ingress TLS from Secrets', () => {
 
   test('Secrets are read only in namespaces whose Ingresses name them', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(ingressObject({ name: 'web', rules: [{ host: 'web.example.com', paths: [{ service: 'web' }] }] }));
     const t = await bed.startRouter(api, { args: INGRESS });
     expect((await t.get('web.example.com')).backend).toBe('web');

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { ingressClassObject, ingressObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, createApp, modify, routeObject, serviceObject, sliceObject, storedIngress, type KubeTestRouter } from '../../support/kube-harness.ts';
 
@@ -12,12 +11,6 @@ afterEach(async () => {
 });
 
 const INGRESS = ['--enable-ingress'];
-
-/** A Service (port 80, named http) and its slice, with a backend that answers as `name`. */
-function app(server: FakeApiServer, name: string, namespace = 'default'): void {
-  server.create(serviceObject(name, namespace));
-  server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace }));
-}
 
 /** Which backend answers each path of `host` (`503` when none). */
 async function answers(t: KubeTestRouter, host: string, paths: string[]): Promise<Record<string, string>> {
@@ -32,7 +25,7 @@ async function answers(t: KubeTestRouter, host: string, paths: string[]): Promis
 describe('Ingresses from the API', () => {
   test('each path type: Prefix on segment boundaries (a trailing slash ignored), Exact only itself, ImplementationSpecific as a route path', async () => {
     const api = await bed.startApi();
-    for (const name of ['web', 'api', 'login', 'static']) app(api.server, name);
+    for (const name of ['web', 'api', 'login', 'static']) bed.app(api.server, name);
     api.server.create(
       ingressObject({
         name: 'shop',
@@ -65,7 +58,7 @@ describe('Ingresses from the API', () => {
 
   test('without --enable-ingress, Ingresses are not read', async () => {
     const api = await bed.startApi();
-    app(api.server, 'web');
+    bed.app(api.server, 'web');
     api.server.create(ingressObject({ name: 'web', rules: [{ host: 'web.example.com', paths: [{ service: 'web' }] }] }));
     const t = await bed.startRouter(api);
     expect((await t.get('web.example.com')).status).toBe(503);
@@ -74,7 +67,7 @@ describe('Ingresses from the API', () => {
 
   test('a wildcard host serves every name of its domain, never the domain itself, and not an exact host a Route holds', async () => {
     const api = await bed.startApi();
-    app(api.server, 'wild');
+    bed.app(api.server, 'wild');
     createApp(api.server, { name: 'exact', host: 'www.apps.example.com', port: bed.startBackend('exact').port });
     api.server.create(ingressObject({ name: 'wild', rules: [{ host: '*.apps.example.com', paths: [{ service: 'wild' }] }] }));
     const t = await bed.startRouter(api, { args: [...INGRESS, '--allow-wildcard-routes'] });
@@ -85,7 +78,7 @@ describe('Ingresses from the API', () => {
 
   test('the default backend serves what the Ingress\'s own hosts do not otherwise match, and no other host; one with no rules is not served', async () => {
     const api = await bed.startApi();
-    for (const name of ['api', 'fallback', 'catchall']) app(api.server, name);
+    for (const name of ['api', 'fallback', 'catchall']) bed.app(api.server, name);
     api.server.create(
       ingressObject({
         name: 'shop',
@@ -105,7 +98,7 @@ describe('Ingresses from the API', () => {
 
   test('class selection: the annotation over the field, a class with our controller, no class while no other controller is the default; other classes ignored', async () => {
     const api = await bed.startApi();
-    for (const name of ['field', 'annotated', 'foreign', 'classless']) app(api.server, name);
+    for (const name of ['field', 'annotated', 'foreign', 'classless']) bed.app(api.server, name);
     api.server.create(ingressClassObject('router', 'openshift.io/ingress-to-route'));
     api.server.create(ingressClassObject('nginx', 'k8s.io/ingress-nginx'));
     const rules = (name: string) => [{ host: `${name}.example.com`, paths: [{ service: name }] }];
@@ -135,13 +128,13 @@ describe('Ingresses from the API', () => {
 
   test('an Ingress and a Route claiming the same host follow the ownership rules: oldest first, the namespace owns the host', async () => {
     const api = await bed.startApi();
-    app(api.server, 'ing', 'shop');
+    bed.app(api.server, 'ing', 'shop');
     api.server.create(serviceObject('route', 'shop'));
     api.server.create(sliceObject({ service: 'route', port: bed.startBackend('route').port, namespace: 'shop' }));
     api.server.create(routeObject({ name: 'old', namespace: 'shop', host: 'shared.example.com', service: 'route', creationTimestamp: '2020-01-01T00:00:00Z' }));
     api.server.create(ingressObject({ name: 'young', namespace: 'shop', creationTimestamp: '2024-01-01T00:00:00Z', rules: [{ host: 'shared.example.com', paths: [{ service: 'ing' }] }] }));
     // An older Ingress in another namespace owns a host a Route there wants.
-    app(api.server, 'owner', 'first');
+    bed.app(api.server, 'owner', 'first');
     api.server.create(ingressObject({ name: 'owner', namespace: 'first', creationTimestamp: '2019-01-01T00:00:00Z', rules: [{ host: 'owned.example.com', paths: [{ service: 'owner' }] }] }));
     api.server.create(routeObject({ name: 'intruder', namespace: 'shop', host: 'owned.example.com', service: 'route', creationTimestamp: '2020-01-01T00:00:00Z' }));
     const t = await bed.startRouter(api, { args: INGRESS });
@@ -159,7 +152,7 @@ describe('Ingresses from the API', () => {
     const api = await bed.startApi();
     createApp(api.server, { name: 'first', host: 'first.example.com', port: bed.startBackend('first').port });
     const t = await bed.startRouter(api, { args: INGRESS });
-    app(api.server, 'late');
+    bed.app(api.server, 'late');
     api.server.create(ingressObject({ name: 'late', rules: [{ host: 'late.example.com', paths: [{ path: '/', service: 'late' }, { path: '/exact', pathType: 'Exact', service: 'first', port: 80 }] }] }));
     await t.untilServed('late.example.com', 'late');
     expect(await answers(t, 'late.example.com', ['/exact', '/exact/x'])).toEqual({ '/exact': 'first', '/exact/x': 'late' });
