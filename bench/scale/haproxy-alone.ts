@@ -21,10 +21,10 @@ export function writeReference(dir: string, ref: ReferenceConfig): string {
   return file;
 }
 
-/** Wall and CPU milliseconds `haproxy -c` takes on `file` (its exit status included: a refused config is not a time). */
-export function timeCheck(file: string): { ms: number; cpuMs: number; ok: boolean; output: string } {
+/** Wall and CPU milliseconds `haproxy -c` takes on `file`, or on the `-f` arguments given (its exit status included: a refused config is not a time). */
+export function timeCheck(file: string, args: readonly string[] = ['-f', file]): { ms: number; cpuMs: number; ok: boolean; output: string } {
   const t0 = performance.now();
-  const run = Bun.spawnSync(['haproxy', '-c', '-q', '-f', file], { stdout: 'pipe', stderr: 'pipe' });
+  const run = Bun.spawnSync(['haproxy', '-c', '-q', ...args], { stdout: 'pipe', stderr: 'pipe' });
   const cpu = run.resourceUsage?.cpuTime;
   return { ms: performance.now() - t0, cpuMs: cpu ? Number(cpu.user + cpu.system) / 1000 : Number.NaN, ok: run.exitCode === 0, output: `${run.stdout}${run.stderr}`.trim().slice(0, 300) };
 }

@@ -3,6 +3,7 @@
  * requests/s, endpoint moves, route adds, reloads, sequential adds; then the
  * same routes in openshift-router's regex-map shape under haproxy alone.
  */
+import { configArgs } from '../../src/haproxy/config-args.ts';
 import { join } from 'node:path';
 import { errorMessage } from '../../src/errors.ts';
 import { freePort } from '../../test/support/net.ts';
@@ -156,7 +157,9 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       input.log(`${routes} routes: ${result.sequential.latencies.length} sequential adds, ${result.sequential.reloads} reloads`);
     }
     await untilSettled(run, s.startTimeoutMs);
-    const check = timeCheck(join(run.workDir, 'conf', 'haproxy.config'));
+    // As haproxy loads it: haproxy.config and the backend files beside it.
+    const liveConfig = join(run.workDir, 'conf', 'haproxy.config');
+    const check = timeCheck(liveConfig, configArgs(liveConfig));
     result.checkMs = check.ok ? check.ms : undefined;
     result.checkCpuMs = check.ok ? check.cpuMs : undefined;
     result.memoryEnd = memory(run);
