@@ -120,3 +120,6 @@ export interface StoredGatewayStatus {
 export function gatewayStatusOf(server: FakeApiServer, namespace: string, name: string): StoredGatewayStatus {
   return (server.get('Gateway', namespace, name)?.status ?? {}) as StoredGatewayStatus;
 }
+
+/** The router arguments the Gateway API tests run with: Gateway API on, and its status written. */
+export const GATEWAY_API = ['--enable-gateway-api', '--update-status'];

@@ -7,7 +7,7 @@
  * accepts, where the suite says 404 too.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { answersTo, KubeTestbed, routeObject, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
@@ -27,7 +27,7 @@ async function infra(backends: string[]): Promise<KubeTestRouter> {
     api.server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace: NS }));
   }
   api.server.create(gatewayClassObject());
-  return bed.startRouter(api, { args: ['--enable-gateway-api', '--update-status'] });
+  return bed.startRouter(api, { args: GATEWAY_API });
 }
 
 describe('conformance: HTTPRouteHostnameIntersection', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
 import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
-import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 import { get } from '../../support/net.ts';
@@ -15,7 +15,6 @@ afterEach(async () => {
   bed = new KubeTestbed();
 });
 
-const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 /** What a tenant might hope haproxy evaluates: it must reach the other side as written. */
 const HOSTILE = `%[src] it's "q" \\ $HOME \${X} %{+Q}[req.hdr(host)] 100%  two\tspaces #c`;
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { KubeTestbed, modify, routeObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
@@ -9,8 +9,6 @@ afterEach(async () => {
   await bed.teardown();
   bed = new KubeTestbed();
 });
-
-const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 
 /** Our class and a Gateway `gw` with one HTTP listener on the router's HTTP port. */
 function gateway(t: KubeTestRouter, hostname?: string): void {

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
-import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, type KubeTestRouter } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
@@ -35,7 +35,7 @@ describe('match rules', () => {
     for (const name of ['web', 'v1', 'v2']) bed.app(api.server, name);
     api.server.create(tlsSecretObject('gw-tls', makeLeaf(makeCA('match-rules-ca'), { dnsNames: ['*.example.com'] })));
     api.server.create(gatewayClassObject());
-    const t = await bed.startRouter(api, { args: ['--enable-gateway-api', '--update-status'] });
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
     api.server.create(
       gatewayObject({
         name: 'gw',

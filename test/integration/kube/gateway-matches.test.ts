@@ -7,7 +7,7 @@
  * (a request no rule selects answers 404).
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { gatewayClassObject, gatewayObject, httpRouteObject, type HTTPRuleSpec } from '../../support/gateway-objects.ts';
+import { GATEWAY_API, gatewayClassObject, gatewayObject, httpRouteObject, type HTTPRuleSpec } from '../../support/gateway-objects.ts';
 import { KubeTestbed, serviceObject, sliceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
@@ -29,7 +29,7 @@ async function infra(): Promise<KubeTestRouter> {
     api.server.create(sliceObject({ service: name, port: bed.startBackend(name).port, namespace: NS }));
   }
   api.server.create(gatewayClassObject());
-  const t = await bed.startRouter(api, { args: ['--enable-gateway-api', '--update-status'] });
+  const t = await bed.startRouter(api, { args: GATEWAY_API });
   api.server.create(gatewayObject({ name: 'same-namespace', namespace: NS, listeners: [{ name: 'http', port: t.httpPort, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }] }));
   return t;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
-import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, referenceGrantObject, routeParentConditions, type ListenerSpec } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, type ListenerSpec, referenceGrantObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { KubeTestbed, namespaceObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 
 setDefaultTimeout(30_000);
@@ -10,8 +10,6 @@ afterEach(async () => {
   await bed.teardown();
   bed = new KubeTestbed();
 });
-
-const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 
 function gateway(t: KubeTestRouter, listeners: (http: number, https: number) => ListenerSpec[], name = 'gw', creationTimestamp?: string): void {
   t.api.server.create(gatewayObject({ name, namespace: 'infra', listeners: listeners(t.httpPort, t.httpsPort), ...(creationTimestamp ? { creationTimestamp } : {}) }));

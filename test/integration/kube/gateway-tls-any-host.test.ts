@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
 import type { KubeObject } from '../../support/fake-api/fake-api-server.ts';
-import { brief, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, httpRouteObject, routeParentConditions } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, routeObject } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
@@ -14,7 +14,6 @@ afterEach(async () => {
   bed = new KubeTestbed();
 });
 
-const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 const ca = makeCA('gateway-any-host-ca');
 
 /** An edge Route, with its own certificate or the default one. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
-import { brief, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, referenceGrantObject, routeParentConditions, tlsRouteObject } from '../../support/gateway-objects.ts';
+import { brief, GATEWAY_API, gatewayClassObject, gatewayObject, gatewayStatusOf, httpRouteObject, referenceGrantObject, routeParentConditions, tlsRouteObject } from '../../support/gateway-objects.ts';
 import { tlsSecretObject } from '../../support/ingress-objects.ts';
 import { KubeTestbed, serviceObject, sliceObject } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
@@ -13,7 +13,6 @@ afterEach(async () => {
   bed = new KubeTestbed();
 });
 
-const GATEWAY_API = ['--enable-gateway-api', '--update-status'];
 const ca = makeCA('gateway-test-ca');
 
 describe('Gateway API TLS', () => {
