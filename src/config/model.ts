@@ -212,6 +212,8 @@ export interface SniFrontend {
   certFile: string;
   /** Sorted; each key host in one frontend only. */
   keyHosts: string[];
+  /** The routes whose key hosts these are, sorted: what a reload for this frontend is charged to (plan/reload-reasons.ts); not rendered. */
+  routes: string[];
   /** `alpn h2,http/1.1` on its bind (sni-frontends.ts). */
   alpn: boolean;
 }

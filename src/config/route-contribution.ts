@@ -10,6 +10,7 @@ import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
 import type { AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
+import type { Terminating } from './sni-frontends.ts';
 
 export type MapFileName = keyof MapFiles;
 
@@ -53,7 +54,7 @@ export interface RouteContribution {
    * line cannot match (sni-frontends.ts); a deep wildcard's names one label
    * deep keep their crt-list line (`serving`), whose rotation is live.
    */
-  terminates: { keyHost: string; file: CertificateFile } | undefined;
+  terminates: Terminating | undefined;
 }
 
 /** What contributions are computed with, besides the route and its endpoints. */
@@ -136,7 +137,7 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       if (policy === 'Redirect') maps.push(...wishes('os_http_be.map', 'os_http_be_prefix.map', keyHost, route.path, REDIRECT_TO_HTTPS, route.exactPath));
       if (servingFile) {
         certificates.push(servingFile);
-        if (route.deepWildcard) terminates = { keyHost, file: servingFile };
+        if (route.deepWildcard) terminates = { keyHost, file: servingFile, routeKey: objectKey(route) };
         // No crt-list filter names every host.
         if (keyHost !== CATCH_ALL_KEY_HOST) serving = { file: servingFile, sni: sniOf(route) };
       }

@@ -28,22 +28,31 @@ export const SNI_FRONTENDS_MAP = 'os_sni_frontends.map';
  * else serves, here one key host and no crt-list line but its own
  * (`crtLines`: the crt-list lines naming each file).
  */
-export function sniFrontends(terminating: readonly { keyHost: string; file: CertificateFile }[], crtLines: ReadonlyMap<string, number>, settings: ConfigSettings): SniFrontend[] {
+export function sniFrontends(terminating: readonly Terminating[], crtLines: ReadonlyMap<string, number>, settings: ConfigSettings): SniFrontend[] {
   const hostsByFile = new Map<string, Set<string>>();
+  const routesByFile = new Map<string, Set<string>>();
   const claimed = new Set<string>();
-  for (const { keyHost, file } of terminating) {
+  for (const { keyHost, file, routeKey } of terminating) {
     if (claimed.has(keyHost)) continue;
     claimed.add(keyHost);
     const path = certificatePath(settings.certDir, file);
-    const hosts = hostsByFile.get(path) ?? new Set<string>();
-    hosts.add(keyHost);
-    hostsByFile.set(path, hosts);
+    hostsByFile.set(path, (hostsByFile.get(path) ?? new Set<string>()).add(keyHost));
+    routesByFile.set(path, (routesByFile.get(path) ?? new Set<string>()).add(routeKey));
   }
   return [...hostsByFile.keys()].sort(compareText).map((certFile, i) => {
     const keyHosts = [...(hostsByFile.get(certFile) ?? [])].sort(compareText);
+    const routes = [...(routesByFile.get(certFile) ?? [])].sort(compareText);
     const own = keyHosts[0] === CATCH_ALL_KEY_HOST ? 0 : 1;
-    return { backend: `be_sni_cert_${i}`, number: i, certFile, keyHosts, alpn: settings.tls.http2 && keyHosts.length === 1 && (crtLines.get(certFile) ?? 0) <= own };
+    return { backend: `be_sni_cert_${i}`, number: i, certFile, keyHosts, routes, alpn: settings.tls.http2 && keyHosts.length === 1 && (crtLines.get(certFile) ?? 0) <= own };
   });
+}
+
+/** A route whose certificate serves a key host no crt-list filter can name (route-contribution.ts). */
+export interface Terminating {
+  keyHost: string;
+  file: CertificateFile;
+  /** The route's key (`namespace/name`): whose change a reload for its frontend is. */
+  routeKey: string;
 }
 
 /** The entries of SNI_FRONTENDS_MAP, by key host. */

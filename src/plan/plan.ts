@@ -8,7 +8,7 @@ import { planCertificates, runningCrtList } from './certificate-plan.ts';
 import { loadedLineNumbers, type CrtLineNumbers } from './crt-line-numbers.ts';
 import { planMaps } from './map-plan.ts';
 import type { RuntimeCommand } from './commands.ts';
-import { backendReason, matchRuleReasons, type ReloadReason } from './reload-reasons.ts';
+import { backendReason, matchRuleReasons, sniFrontendReasons, type ReloadReason } from './reload-reasons.ts';
 
 /** How to get a running haproxy from `applied` to `next`. */
 export type UpdatePlan =
@@ -32,7 +32,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: Cr
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
   if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
   if (!Bun.deepEquals(applied.matchRules, next.matchRules)) reasons.push(...matchRuleReasons(applied.matchRules, next.matchRules));
-  if (!Bun.deepEquals(applied.sniFrontends, next.sniFrontends)) global('sni-frontends-changed');
+  if (applied.sniFrontends !== next.sniFrontends) reasons.push(...sniFrontendReasons(applied.sniFrontends, next.sniFrontends));
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
   const certificates = planCertificates(applied, next, runningCrtList(applied, crtLines));
   reasons.push(...certificates.reasons);

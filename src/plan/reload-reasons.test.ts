@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { describeCounts, describeReasons, reasonCodes, type ReloadReason } from './reload-reasons.ts';
+import type { SniFrontend } from '../config/model.ts';
+import { describeCounts, describeReasons, reasonCodes, sniFrontendReasons, type ReloadReason } from './reload-reasons.ts';
 
 describe('describeReasons', () => {
   test('the route a backend serves is named rather than the backend', () => {
@@ -36,4 +37,19 @@ describe('reload counts', () => {
   test('are described most frequent first', () => {
     expect(describeCounts(new Map([['settings-changed', 1], ['commit-interval', 2], ['backend-added', 2]]))).toBe('backend-added 2, commit-interval 2, settings-changed 1');
   });
+});
+
+describe('sniFrontendReasons', () => {
+  const fe = (number: number, certFile: string, keyHosts: string[], routes: string[]): SniFrontend => ({ backend: `be_sni_cert_${number}`, number, certFile, keyHosts, routes, alpn: false });
+  const a = fe(0, '/c/a.pem', ['*.a.example.com'], ['team-a/web']);
+  const b = fe(1, '/c/b.pem', ['*.b.example.com'], ['team-b/web']);
+  const reason = (route?: string): ReloadReason => ({ code: 'sni-frontends-changed', backend: undefined, ...(route ? { route } : {}) });
+  const cases: [string, SniFrontend[], SniFrontend[], ReloadReason[]][] = [
+    ['the same frontends: nothing', [a, b], [a, b], []],
+    ['only the routes behind a frontend changed: the configuration is the same, nothing', [a], [{ ...a, routes: ['team-c/other'] }], []],
+    ['a frontend added before another: only its own routes pay, not those of the one renumbered', [fe(0, '/c/b.pem', ['*.b.example.com'], ['team-b/web'])], [fe(0, '/c/0.pem', ['*.z.example.com'], ['team-z/web']), b], [reason('team-z/web')]],
+    ['a rotated certificate: its routes', [a, b], [{ ...a, certFile: '/c/a2.pem' }, b], [reason('team-a/web')]],
+    ['a frontend removed: its routes', [a, b], [a], [reason('team-b/web')]],
+  ];
+  for (const [name, before, after, want] of cases) test(name, () => expect(sniFrontendReasons(before, after)).toEqual(want));
 });

@@ -1,4 +1,5 @@
 import type { MatchRule } from '../config/match-rules.ts';
+import type { SniFrontend } from '../config/model.ts';
 import { compareText } from '../domain/compare.ts';
 
 /** Why a change could not be applied through the runtime API and needs haproxy to reload. */
@@ -139,4 +140,24 @@ export function describeCounts(counts: ReadonlyMap<string, number>): string {
     .sort(([a, x], [b, y]) => y - x || compareText(a, b))
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
+}
+
+/**
+ * `sni-frontends-changed`, naming the routes of the certificate frontends
+ * that came, went or changed, so the reload is charged to their namespaces'
+ * budgets; a frontend that only changed its number (another one came or
+ * went before it) names nobody. None at all when only the routes behind the
+ * same frontends changed: the configuration is the same.
+ */
+export function sniFrontendReasons(before: readonly SniFrontend[], after: readonly SniFrontend[]): ReloadReason[] {
+  const rendered = (f: SniFrontend) => JSON.stringify([f.number, f.certFile, f.keyHosts, f.alpn]);
+  if (before.length === after.length && before.every((f, i) => rendered(f) === rendered(after[i] as SniFrontend))) return [];
+  const content = (f: SniFrontend) => JSON.stringify([f.certFile, f.keyHosts, f.alpn]);
+  const was = new Set(before.map(content));
+  const will = new Set(after.map(content));
+  const routes = new Set<string>();
+  for (const f of before) if (!will.has(content(f))) for (const r of f.routes) routes.add(r);
+  for (const f of after) if (!was.has(content(f))) for (const r of f.routes) routes.add(r);
+  if (routes.size === 0) return [{ code: 'sni-frontends-changed', backend: undefined }];
+  return [...routes].sort(compareText).map((route) => ({ code: 'sni-frontends-changed', backend: undefined, route }));
 }
