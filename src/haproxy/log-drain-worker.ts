@@ -5,33 +5,28 @@
  * (1 MiB, a fraction of a second of lines at high rates) would fill and
  * haproxy drop lines.
  */
-import { dlopen, FFIType, ptr, read } from 'bun:ffi';
+import { dlopen, FFIType, ptr } from 'bun:ffi';
+import { readSync } from 'node:fs';
 import { ByteRing } from './byte-ring.ts';
 import { STOP, type DrainSetup } from './log-drain.ts';
 
 declare const self: Worker;
 
 /**
- * read(2) itself: an empty pipe answers EAGAIN, which node:fs's readSync
- * throws, and an exception per idle tick cost this thread more than all
- * else it does while no line comes.
+ * Bytes waiting in the pipe (FIONREAD), so that an empty pipe is not read:
+ * node:fs's readSync throws for its EAGAIN, and an exception per idle tick
+ * cost this thread more than all else it does while no line comes.
  */
-const libc = dlopen('libc.so.6', {
-  read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-  __errno_location: { args: [], returns: FFIType.ptr },
-}).symbols;
-const EINTR = 4;
-const EAGAIN = 11;
+const libc = dlopen('libc.so.6', { ioctl: { args: [FFIType.i32, FFIType.u64, FFIType.ptr], returns: FFIType.i32 } }).symbols;
+const FIONREAD = 0x541b;
+const waiting = new Int32Array(1);
 
 /** Reads what the pipe holds into the ring, as much as fits; returns the bytes read. */
 function drain(fd: number, ring: ByteRing): number {
   return ring.put((view, offset, length) => {
-    const count = Number(libc.read(fd, ptr(view, offset), length));
-    if (count >= 0) return count;
-    const errno = read.i32(libc.__errno_location()!);
-    if (errno === EAGAIN || errno === EINTR) return 0;
-    // The main thread logs it (the worker's error event); reads stop.
-    throw new Error(`reading haproxy's log pipe failed (errno ${errno})`);
+    // A failed ioctl falls through to the read, which throws its error.
+    const count = libc.ioctl(fd, FIONREAD, ptr(waiting)) === 0 ? (waiting[0] as number) : length;
+    return count === 0 ? 0 : readSync(fd, view, offset, Math.min(length, count), null);
   });
 }
 
@@ -41,15 +36,27 @@ function run(setup: DrainSetup): void {
   let delay = setup.readMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = () => {
+    let bytes: number;
+    try {
+      bytes = drain(setup.fd, ring);
+    } catch (err) {
+      // Reads stop; the main thread says so in the router's log.
+      postMessage({ error: `reading haproxy's log pipe failed: ${(err as Error).message}` });
+      return;
+    }
     // Back off while idle, so a quiet router costs nothing; the first lines bring the pace back.
-    delay = drain(setup.fd, ring) > 0 ? setup.readMs : Math.min(delay * 2, Math.max(setup.readMs, setup.idleMs));
+    delay = bytes > 0 ? setup.readMs : Math.min(delay * 2, Math.max(setup.readMs, setup.idleMs));
     timer = setTimeout(tick, delay);
   };
   timer = setTimeout(tick, delay);
   self.onmessage = (event: MessageEvent) => {
     if (event.data !== STOP) return;
     clearTimeout(timer);
-    drain(setup.fd, ring);
+    try {
+      drain(setup.fd, ring);
+    } catch {
+      // Said already, or the main thread's own read meets it.
+    }
     Atomics.store(control, 0, 1);
     Atomics.notify(control, 0);
     self.onmessage = null;

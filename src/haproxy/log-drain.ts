@@ -13,6 +13,11 @@ export interface DrainSetup {
   idleMs: number;
 }
 
+/** What the worker sends when a read fails (it reads no more). */
+export interface DrainFailure {
+  error: string;
+}
+
 /** The message that asks for a last read and the end. */
 export const STOP = 'stop';
 

@@ -1,7 +1,7 @@
 import { dlopen, FFIType, read } from 'bun:ffi';
 import { closeSync, constants, lstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { ByteRing } from './byte-ring.ts';
-import { drainWorkerUrl, STOP, type DrainSetup } from './log-drain.ts';
+import { drainWorkerUrl, STOP, type DrainFailure, type DrainSetup } from './log-drain.ts';
 import { LOG_FIFO_DRAIN_STOP_MS, LOG_FIFO_IDLE_READ_MS, LOG_FIFO_READ_MS, LOG_FIFO_SMALL_READ_MS } from './timeouts.ts';
 
 function openLibc() {
@@ -108,7 +108,8 @@ export class LogFifo {
     const worker = new Worker(drainWorkerUrl());
     // A thread that only waits on timers must not keep the router alive.
     worker.unref();
-    worker.onerror = (event) => this.onError?.(event.message);
+    worker.onmessage = (event: MessageEvent<DrainFailure>) => this.onError?.(event.data.error);
+    worker.onerror = (event) => this.onError?.(`the log pipe's reading thread failed: ${event.message.split('\n')[0]}`);
     const setup: DrainSetup = { fd: this.readFd, ring: this.ring.shared, control: this.control.buffer as SharedArrayBuffer, readMs: this.readMs, idleMs: LOG_FIFO_IDLE_READ_MS };
     worker.postMessage(setup);
     this.worker = worker;
