@@ -31,6 +31,13 @@ const RELEASE_TARGETS = [
  */
 const JIT_POLICY = 16;
 
+/**
+ * The code the router runs on threads of its own, each an entry point of
+ * the build: a compiled router finds it at its path under src/ (see
+ * src/haproxy/log-drain.ts).
+ */
+const WORKER_ENTRY_POINTS = ['src/haproxy/log-drain-worker.ts'];
+
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
@@ -39,7 +46,7 @@ function fail(message: string): never {
 async function compile(outfile: string, bunTarget?: string): Promise<void> {
   await rm(outfile, { force: true });
   const target = bunTarget ? [`--target=${bunTarget}`] : [];
-  const proc = Bun.spawn(['bun', 'build', '--compile', '--minify', '--bytecode', '--format=esm', `--compile-jit-policy=${JIT_POLICY}`, ...target, 'src/main.ts', '--outfile', outfile], {
+  const proc = Bun.spawn(['bun', 'build', '--compile', '--minify', '--bytecode', '--format=esm', `--compile-jit-policy=${JIT_POLICY}`, ...target, 'src/main.ts', ...WORKER_ENTRY_POINTS, '--outfile', outfile], {
     stdout: 'inherit',
     stderr: 'pipe',
   });

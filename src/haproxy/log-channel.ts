@@ -17,7 +17,7 @@ export interface LogChannel {
 export function openLogChannel(logger: Logger, path: string): LogChannel {
   const haproxyLog = logger.withTag('haproxy');
   const access = new AccessLog(logger.withTag('access'), (line) => haproxyLog.debug(line));
-  const fifo = LogFifo.open(path, access.lines);
+  const fifo = LogFifo.open(path, access.lines, { onError: (message) => haproxyLog.error(`access log: ${message}; no more access-log lines are read until the router restarts`) });
   fifo.start();
   return { fd: fifo.writeFd, serve: (routes) => access.serve(routes), close: () => fifo.close() };
 }

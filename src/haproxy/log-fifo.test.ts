@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { lstatSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, lstatSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { LogFifo } from './log-fifo.ts';
@@ -8,14 +8,14 @@ const dir = shortTempDir();
 afterAll(() => dir.remove());
 
 /** Opens a pipe whose lines land in `lines`; `until(n)` resolves once n lines have come. */
-function openCollecting(path: string) {
+function openCollecting(path: string, ringSize?: number) {
   const lines: string[] = [];
   let waiting: { n: number; resolve: () => void } | undefined;
   const fifo = LogFifo.open(path, (bytes) => {
     expect(bytes.at(-1)).toBe(0x0a);
     lines.push(...bytes.toString('utf8').split('\n').filter((line) => line !== ''));
     if (waiting && lines.length >= waiting.n) waiting.resolve();
-  });
+  }, { ringSize });
   const until = (n: number) => (lines.length >= n ? Promise.resolve() : new Promise<void>((resolve) => (waiting = { n, resolve })));
   return { fifo, lines, until };
 }
@@ -79,6 +79,33 @@ describe('LogFifo', () => {
     expect(await writer.exited).toBe(0);
     fifo.close();
     expect(lines.map((line) => line.length)).toEqual([524288]);
+  });
+
+  test('the pipe is emptied while the main thread is busy (a long commit): a writer of 2.7 MB is not held up', async () => {
+    const done = join(dir.path, 'g.done');
+    const { fifo, lines, until } = openCollecting(join(dir.path, 'g.fifo'));
+    fifo.start();
+    // More than the pipe's 1 MiB: with nothing reading while this thread sleeps, the writer would block before the end.
+    const writer = Bun.spawn(['sh', '-c', `seq 1 400000; touch ${done}`], { stdout: fifo.writeFd, timeout: 20_000 });
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(done) && Date.now() < deadline) Bun.sleepSync(50);
+    expect(existsSync(done)).toBe(true);
+    expect(await writer.exited).toBe(0);
+    await until(400000);
+    fifo.close();
+    expect(lines.length).toBe(400000);
+    expect(lines.every((line, i) => line === String(i + 1))).toBe(true);
+  });
+
+  test('a full ring holds the writer back: nothing lost, nothing out of order', async () => {
+    const { fifo, lines, until } = openCollecting(join(dir.path, 'h.fifo'), 64 << 10);
+    fifo.start();
+    const writer = Bun.spawn(['sh', '-c', 'seq 1 300000'], { stdout: fifo.writeFd, timeout: 20_000 });
+    expect(await writer.exited).toBe(0);
+    await until(300000);
+    fifo.close();
+    expect(lines.length).toBe(300000);
+    expect(lines.every((line, i) => line === String(i + 1))).toBe(true);
   });
 
   test('a file in its place is replaced by a pipe', () => {

@@ -1,6 +1,8 @@
 import { dlopen, FFIType, read } from 'bun:ffi';
 import { closeSync, constants, lstatSync, openSync, readSync, rmSync } from 'node:fs';
-import { LOG_FIFO_IDLE_READ_MS, LOG_FIFO_READ_MS, LOG_FIFO_SMALL_READ_MS } from './timeouts.ts';
+import { ByteRing } from './byte-ring.ts';
+import { drainWorkerUrl, STOP, type DrainFailure, type DrainSetup } from './log-drain.ts';
+import { LOG_FIFO_DRAIN_STOP_MS, LOG_FIFO_IDLE_READ_MS, LOG_FIFO_READ_MS, LOG_FIFO_SMALL_READ_MS } from './timeouts.ts';
 
 function openLibc() {
   return dlopen('libc.so.6', {
@@ -16,6 +18,12 @@ const PIPE_SIZE = 1 << 20;
 
 /** A tick's worth of lines at the rates served here in one read (a read that fills it is followed by another). */
 const READ_SIZE = 1 << 18;
+/**
+ * What the reading thread holds while the main thread is busy: at 25,000
+ * lines a second, 1.3 s of them (with the pipe's 1 MiB, 1.5 s); at 2,500,
+ * ten times that. Its memory is touched as it is used, and stays.
+ */
+const RING_SIZE = 8 << 20;
 const NEWLINE = 0x0a;
 
 /**
@@ -26,10 +34,14 @@ const NEWLINE = 0x0a;
  * wakes the router for each costs it more CPU per line than haproxy spends
  * logging it. Here nothing wakes the router: every few tens of
  * milliseconds it takes what piled up in one read (backing off while
- * nothing comes). The pipe is grown to 1 MiB, a second of lines at the
- * rates served here (with the default 64 KiB, where the system refuses,
- * it is read more often); haproxy drops a line it cannot write rather than
- * wait.
+ * nothing comes). The pipe is grown to 1 MiB (with the default 64 KiB,
+ * where the system refuses, it is read more often); haproxy drops a line it
+ * cannot write rather than wait. A thread of its own
+ * (log-drain-worker.ts) empties the pipe into a ring the main thread
+ * takes lines from: a commit that keeps the main thread busy for seconds
+ * (a reload's at 10,000 routes) would otherwise let the pipe fill within
+ * a fraction of a second at high rates, and haproxy drop the lines of
+ * every request served meanwhile.
  *
  * A named pipe outlives the router: haproxy, left serving by a hand-over or
  * a killed router, keeps writing to it, and the next router on the working
@@ -38,15 +50,19 @@ const NEWLINE = 0x0a;
  */
 export class LogFifo {
   /**
-   * Where reads land, reused: a new buffer per read cost more in the
-   * allocator and in page faults (memory given back and touched again) than
-   * the lines in it. Its first `kept` bytes are a line the last read did
-   * not finish, kept as bytes (a read may end inside a UTF-8 sequence); it
-   * grows only for a line longer than itself.
+   * Where the lines taken from the ring land, reused: a new buffer per read
+   * cost more in the allocator and in page faults (memory given back and
+   * touched again) than the lines in it. Its first `kept` bytes are a line
+   * the last take did not finish, kept as bytes (a take may end inside a
+   * UTF-8 sequence); it grows only for a line longer than itself.
    */
   private buffer = Buffer.alloc(READ_SIZE);
   private kept = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private worker: Worker | undefined;
+  private readonly ring: ByteRing;
+  /** Int32 [stopped], shared with the reading thread. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   private closed = false;
 
   private constructor(
@@ -56,15 +72,20 @@ export class LogFifo {
     private readonly onLines: (lines: Buffer) => void,
     /** How often to read while lines come: the pipe must not fill up in between. */
     private readonly readMs: number,
-  ) {}
+    ringSize: number,
+    private readonly onError: ((message: string) => void) | undefined,
+  ) {
+    this.ring = ByteRing.create(ringSize);
+  }
 
   /**
    * Opens the pipe at `path`, making it first when there is none (anything
    * else there is replaced). What is read goes to `onLines` as bytes, whole
    * lines only (separated and ended by line feeds), without copying: they
-   * must be used before it returns.
+   * must be used before it returns; `onError` hears of a failure of the
+   * reading thread, after which nothing more is read. `ringSize` is for tests.
    */
-  static open(path: string, onLines: (lines: Buffer) => void): LogFifo {
+  static open(path: string, onLines: (lines: Buffer) => void, options: { onError?: (message: string) => void; ringSize?: number } = {}): LogFifo {
     const libc = openLibc();
     let isFifo = false;
     try {
@@ -79,34 +100,52 @@ export class LogFifo {
     // The read end first, non-blocking: opening the write end then neither blocks nor fails.
     const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const large = libc.fcntl(readFd, F_SETPIPE_SZ, PIPE_SIZE) >= PIPE_SIZE;
-    return new LogFifo(readFd, openSync(path, constants.O_WRONLY), onLines, large ? LOG_FIFO_READ_MS : LOG_FIFO_SMALL_READ_MS);
+    return new LogFifo(readFd, openSync(path, constants.O_WRONLY), onLines, large ? LOG_FIFO_READ_MS : LOG_FIFO_SMALL_READ_MS, options.ringSize ?? RING_SIZE, options.onError);
   }
 
   /** Reads from now until close(). */
   start(): void {
+    const worker = new Worker(drainWorkerUrl());
+    // A thread that only waits on timers must not keep the router alive.
+    worker.unref();
+    worker.onmessage = (event: MessageEvent<DrainFailure>) => this.onError?.(event.data.error);
+    worker.onerror = (event) => this.onError?.(`the log pipe's reading thread failed: ${event.message.split('\n')[0]}`);
+    const setup: DrainSetup = { fd: this.readFd, ring: this.ring.shared, control: this.control.buffer as SharedArrayBuffer, readMs: this.readMs, idleMs: LOG_FIFO_IDLE_READ_MS };
+    worker.postMessage(setup);
+    this.worker = worker;
     let delay = this.readMs;
     const tick = () => {
-      const bytes = this.drain();
-      // Back off while idle, so a quiet router costs nothing; the first lines bring the pace back.
+      const bytes = this.takeFromRing();
       delay = bytes > 0 ? this.readMs : Math.min(delay * 2, Math.max(this.readMs, LOG_FIFO_IDLE_READ_MS));
       if (!this.closed) this.timer = setTimeout(tick, delay).unref();
     };
     this.timer = setTimeout(tick, delay).unref();
   }
 
-  /** Reads what is there now; returns the bytes read. */
-  private drain(): number {
+  /** Takes what the reading thread put in the ring; returns the bytes taken. */
+  private takeFromRing(): number {
+    return this.fill((target, offset, length) => this.ring.take(target, offset, length));
+  }
+
+  /** Reads what is in the pipe now, on this thread (once the reading thread has stopped); returns the bytes read. */
+  private readPipe(): number {
+    return this.fill((target, offset, length) => {
+      try {
+        return readSync(this.readFd, target, offset, length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return 0;
+        throw err;
+      }
+    });
+  }
+
+  /** Fills the buffer from `source` and hands on its lines until `source` gives less than asked. */
+  private fill(source: (target: Buffer, offset: number, length: number) => number): number {
     let total = 0;
     for (;;) {
       if (this.kept === this.buffer.length) this.grow();
       const room = this.buffer.length - this.kept;
-      let read = 0;
-      try {
-        read = readSync(this.readFd, this.buffer, this.kept, room, null);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;
-        throw err;
-      }
+      const read = source(this.buffer, this.kept, room);
       if (read <= 0) break;
       total += read;
       this.take(this.kept + read);
@@ -133,13 +172,25 @@ export class LogFifo {
     this.kept = filled - end;
   }
 
-  /** Takes the lines still in the pipe and closes both ends (the pipe stays, for the next router). */
+  /** Takes the lines still in the ring and the pipe and closes both ends (the pipe stays, for the next router). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    this.drain();
+    this.stopWorker();
+    this.takeFromRing();
+    this.readPipe();
     closeSync(this.readFd);
     closeSync(this.writeFd);
+  }
+
+  /** Has the reading thread read for the last time, and waits (briefly) until it has, so this thread reads after it. */
+  private stopWorker(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    worker.postMessage(STOP);
+    Atomics.wait(this.control, 0, 0, LOG_FIFO_DRAIN_STOP_MS);
+    worker.terminate();
   }
 }

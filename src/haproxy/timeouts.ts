@@ -52,3 +52,5 @@ export const RESTART_BACKOFF_RESET_AFTER_MS = 60_000;
 export const LOG_FIFO_READ_MS = 20;
 export const LOG_FIFO_SMALL_READ_MS = 3;
 export const LOG_FIFO_IDLE_READ_MS = 50;
+/** How long a stop waits for the log pipe's reading thread to read for the last time. */
+export const LOG_FIFO_DRAIN_STOP_MS = 1_000;
