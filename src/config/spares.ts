@@ -34,7 +34,7 @@ const SPARE_SHAPES: readonly { termination: BackendTermination; insecurePolicy: 
 /** Weighted services of the routes each pool is for: one, and several (alternate backends). */
 const SERVICE_COUNTS = [1, 2] as const;
 
-/** How many spares each pool (by sparePool) a load renders, where it differs from the operator's size. */
+/** How many spares each pool (by sparePool) a load renders; a pool not in it gets the operator's size. */
 export type SparePools = ReadonlyMap<string, number>;
 
 /** The pool a spare belongs to: its name without the number. */
