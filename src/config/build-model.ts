@@ -7,6 +7,7 @@ import { certificatePath } from './certificates.ts';
 import { crtListLine } from './crt-list.ts';
 import { buildMatchRules } from './match-rules.ts';
 import { sniFrontends } from './sni-frontends.ts';
+import { sparePoolSizes } from './spare-pool-sizes.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
@@ -56,7 +57,7 @@ export function modelFromContributions(contributions: readonly RouteContribution
   const lines = crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings);
   return {
     settings,
-    backends: [...backends, ...spareBackends(settings)].sort(byName),
+    backends: [...backends, ...spareBackends(settings, sparePoolSizes(backends, settings))].sort(byName),
     checks: checkServers(backends, settings),
     maps: mergeWishes(contributions),
     matchRules: buildMatchRules(contributions),

@@ -34,7 +34,7 @@ const SPARE_SHAPES: readonly { termination: BackendTermination; insecurePolicy: 
 /** Weighted services of the routes each pool is for: one, and several (alternate backends). */
 const SERVICE_COUNTS = [1, 2] as const;
 
-/** How many spares each pool (by sparePool) a load renders, where it differs from the operator's size. */
+/** How many spares each pool (by sparePool) a load renders; a pool not in it gets the operator's size. */
 export type SparePools = ReadonlyMap<string, number>;
 
 /** The pool a spare belongs to: its name without the number. */
@@ -42,13 +42,45 @@ export function sparePool(name: string): string {
   return name.slice(0, name.lastIndexOf(':'));
 }
 
+type Balances = Pick<ConfigSettings, 'loadBalanceAlgorithm' | 'tcpBalanceAlgorithm'>;
+
+/** The pool of spares of a shape with `balance`: routes with one service get their own pool, the rest `_rr`. */
+function poolName(termination: BackendTermination, group: string, balance: string, settings: Balances): string {
+  return backendName(termination, balance === balanceFor(termination, 1, settings) ? group : `${group}_rr`, '').slice(0, -1);
+}
+
+/**
+ * Tells the pool whose spares a route's backend could take over from what
+ * picks a pool (termination, balance, cookie); undefined when no spare has
+ * its balance or cookie. Lines of the route's own options (a rewrite,
+ * header actions) are not looked at: such a route is counted in its pool,
+ * though it would get a backend of its own. Names are worked out once, as
+ * a start asks this of every route.
+ */
+export function sparePoolOf(settings: Balances): (b: BackendModel) => string | undefined {
+  // By termination, then whether plain HTTP is allowed, then balance: no key is built per route.
+  const pools = new Map<BackendTermination, [Map<string, string>, Map<string, string>]>();
+  for (const { termination, insecurePolicy, group } of SPARE_SHAPES) {
+    const byPolicy = pools.get(termination) ?? [new Map<string, string>(), new Map<string, string>()];
+    pools.set(termination, byPolicy);
+    for (const n of SERVICE_COUNTS) {
+      const balance = balanceFor(termination, n, settings);
+      byPolicy[insecurePolicy === 'Allow' ? 1 : 0].set(balance, poolName(termination, group, balance, settings));
+    }
+  }
+  return (b) => {
+    if (b.termination !== 'passthrough' && (!b.cookie || b.cookie.named || b.cookie.sameSite !== 'None')) return undefined;
+    const allow = b.termination !== 'http' && b.cookie?.secure === false;
+    return pools.get(b.termination)?.[allow ? 1 : 0].get(b.balance);
+  };
+}
+
 export function spareBackends(settings: ConfigSettings, pools: SparePools = new Map()): BackendModel[] {
   return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, group }) => {
-    const single = balanceFor(termination, 1, settings);
     // When both balances are the same (ROUTER_LOAD_BALANCE_ALGORITHM=roundrobin), one pool serves both.
     const balances = [...new Set(SERVICE_COUNTS.map((n) => balanceFor(termination, n, settings)))];
     return balances.flatMap((balance) => {
-      const pool = backendName(termination, balance === single ? group : `${group}_rr`, '').slice(0, -1);
+      const pool = poolName(termination, group, balance, settings);
       return Array.from({ length: pools.get(pool) ?? settings.sparesPerShape }, (_, i) => {
         const name = `${pool}:${i + 1}`;
         return {

@@ -116,4 +116,19 @@ describe('planCommit', () => {
     expect(pool('be_edge_http:_spare:')).toBe(2);
     expect(plan.files).toEqual(render(plan.model));
   });
+
+  test('the first start renders once, its pools sized from its routes (a spare per 32 routes of a shape)', () => {
+    const routes = Array.from({ length: 100 }, (_, i) => route({ name: `r${i}` }));
+    const desired = build(routes, []);
+    let renders = 0;
+    const counting: RenderModel = (m) => {
+      renders++;
+      return render(m);
+    };
+    const plan = planCommit(INITIAL_STATE, { model: desired, now: T0, haproxy: { supervising: false, running: false }, runtimeUpdates: true, reloadIntervalMs: 5000, commitIntervalMs: 3_600_000, reloadBudget: DEFAULT_RELOAD_BUDGET }, counting);
+    if (plan.kind !== 'reload') throw new Error(plan.kind);
+    expect(plan.start).toBe(true);
+    expect(renders).toBe(1);
+    expect(plan.model.backends.filter((x) => x.name.startsWith('be_http:_spare:'))).toHaveLength(4);
+  });
 });

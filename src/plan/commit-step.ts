@@ -110,8 +110,8 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
     const retryAfterMs = Math.max(interval, budget ?? 0);
     return { kind: 'defer', certificates, retryAfterMs, reasons, overBudget: budget !== undefined, subset: deferredSubset(state, input, fitted, render) };
   }
-  // A load refills the spare pools, sized from how fast routes took them (spare-pools.ts).
-  const plain = withSparePools(model, nextSparePools(state.model, model.settings.sparesPerShape));
+  // A load refills the spare pools: as the routes of each shape size them, or larger where routes took spares fast (spare-pools.ts).
+  const plain = withSparePools(model, nextSparePools(state.model, model));
   return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: fitted === plain ? files : render(plain), model: plain, plain };
 }
 

@@ -1,11 +1,17 @@
 import { describe, expect, test } from 'bun:test';
-import { settings } from '../../test/support/fixtures.ts';
+import { route, routeTls, settings } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel } from '../config/model.ts';
-import { isSpare, sparePool } from '../config/spares.ts';
-import { MAX_SPARES_PER_POOL, nextSparePools, withSparePools } from './spare-pools.ts';
+import { MAX_SPARES_PER_POOL } from '../config/spare-pool-sizes.ts';
+import { isSpare, sparePool, sparePoolOf } from '../config/spares.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
+import { NO_OPTIONS } from '../domain/route-options.ts';
+import { fitToRunning } from './fit-to-running.ts';
+import { nextSparePools, withSparePools } from './spare-pools.ts';
 
-const model = (spares: number): ConfigModel => buildConfigModel({ routes: [], slices: [], settings: settings({ sparesPerShape: spares }), allowAddress: () => true, defaultCertificate: '' });
+const build = (routes: AdmittedRoute[], spares: number, more: Parameters<typeof settings>[0] = {}): ConfigModel =>
+  buildConfigModel({ routes, slices: [], settings: settings({ sparesPerShape: spares, ...more }), allowAddress: () => true, defaultCertificate: '' });
+const model = (spares: number): ConfigModel => build([], spares);
 
 /** `running` with the first `n` spares of the plain HTTP pool taken by routes. */
 function taking(running: ConfigModel, n: number): ConfigModel {
@@ -17,6 +23,7 @@ function taking(running: ConfigModel, n: number): ConfigModel {
 }
 
 const poolSize = (m: ConfigModel, pool: string) => m.backends.filter((b) => sparePool(b.name) === pool).length;
+const httpRoutes = (n: number) => Array.from({ length: n }, (_, i) => route({ name: `r${i}` }));
 
 describe('nextSparePools', () => {
   test.each([
@@ -25,35 +32,73 @@ describe('nextSparePools', () => {
     [7, new Map([['be_http:_spare', 14]])],
     [10, new Map([['be_http:_spare', 20]])],
   ])('%i of 10 spares taken: %p', (taken, pools) => {
-    expect(nextSparePools(taking(model(10), taken), 10)).toEqual(pools);
+    expect(nextSparePools(taking(model(10), taken), model(10))).toEqual(pools);
+  });
+
+  test('a pool its routes already size larger than twice what was taken stays as they size it', () => {
+    const desired = build(httpRoutes(1000), 10);
+    expect(poolSize(desired, 'be_http:_spare')).toBe(32);
+    expect(nextSparePools(taking(model(10), 10), desired)).toEqual(new Map());
+    expect(nextSparePools(taking(desired, 20), desired)).toEqual(new Map([['be_http:_spare', 40]]));
   });
 
   test('never more than the cap, and no pools at all when spares are off (runtime updates off)', () => {
     const big = taking(model(400), 400);
-    expect(nextSparePools(big, 400).get('be_http:_spare')).toBe(MAX_SPARES_PER_POOL);
-    expect(nextSparePools(taking(model(10), 10), 0)).toEqual(new Map());
-    expect(nextSparePools(undefined, 10)).toEqual(new Map());
+    expect(nextSparePools(big, model(400)).get('be_http:_spare')).toBe(MAX_SPARES_PER_POOL);
+    expect(nextSparePools(taking(model(10), 10), model(0))).toEqual(new Map());
+    expect(nextSparePools(undefined, model(10))).toEqual(new Map());
   });
 
-  test('a stream of routes of one shape doubles its pool at each load up to the cap: 3,000 adds from 10 spares cost 11 loads', () => {
-    let loads = 0;
-    let pool = 10;
+  test.each([
+    [0, 11],
+    [1000, 9],
+    [10_000, 7],
+  ])('3,000 adds of one shape in a stream after a start with %i routes of it cost %i loads (the cap of 512 per load sets the pace)', (routes, loads) => {
+    let pool = poolSize(build(httpRoutes(routes), 10), 'be_http:_spare');
+    let count = 0;
     for (let added = 0; added < 3000; ) {
-      const running = taking(model(10), 0);
-      const sized = withSparePools(running, new Map([['be_http:_spare', pool]]));
+      const running = withSparePools(model(10), new Map([['be_http:_spare', pool]]));
       added += pool;
-      loads++;
-      pool = nextSparePools(taking(sized, pool), 10).get('be_http:_spare') ?? 10;
+      count++;
+      const desired = withSparePools(model(10), new Map([['be_http:_spare', Math.max(10, Math.min(MAX_SPARES_PER_POOL, Math.ceil((routes + added) / 32)))]]));
+      pool = nextSparePools(taking(running, pool), desired).get('be_http:_spare') ?? poolSize(desired, 'be_http:_spare');
     }
-    expect(loads).toBe(11);
+    expect(count).toBe(loads);
+  });
+});
+
+describe('sparePoolOf', () => {
+  const policy = (p: string) => ({ insecureEdgeTerminationPolicy: p });
+  const options = (o: Partial<typeof NO_OPTIONS>) => ({ options: { ...NO_OPTIONS, ...o } });
+  test.each([
+    ['plain HTTP', route({ name: 'a' })],
+    ['edge', route({ name: 'a', tls: routeTls('edge') })],
+    ['edge, Redirect', route({ name: 'a', tls: routeTls('edge', policy('Redirect')) })],
+    ['edge, Allow', route({ name: 'a', tls: routeTls('edge', policy('Allow')) })],
+    ['reencrypt', route({ name: 'a', tls: routeTls('reencrypt') })],
+    ['reencrypt, Allow', route({ name: 'a', tls: routeTls('reencrypt', policy('Allow')) })],
+    ['passthrough', route({ name: 'a', tls: routeTls('passthrough') })],
+    ['alternate backends', route({ name: 'a', alternateBackends: [{ kind: 'Service', name: 'b', weight: 1 }] })],
+    ['no cookies', { ...route({ name: 'a' }), ...options({ cookiesDisabled: true }) }],
+    ['a cookie name of its own', { ...route({ name: 'a' }), ...options({ cookieName: 'c' }) }],
+    ['SameSite Lax', { ...route({ name: 'a', tls: routeTls('edge') }), ...options({ cookieSameSite: 'Lax' }) }],
+    ['balance leastconn', { ...route({ name: 'a' }), ...options({ balance: 'leastconn' }) }],
+  ] as const)('%s: the pool of the spare a new route of it takes, if any', (_, r) => {
+    const running = model(1);
+    const next = build([r], 1);
+    const own = next.backends.find((b) => !isSpare(b));
+    const fitted = fitToRunning(running, next).backends.find((b) => !isSpare(b));
+    const took = fitted?.name === own?.name ? undefined : sparePool(fitted?.name ?? '');
+    expect(own && sparePoolOf(next.settings)(own)).toBe(took);
   });
 });
 
 describe('withSparePools', () => {
-  test('renders each pool at its size, the others at the operator size, backends in name order', () => {
-    const sized = withSparePools(model(2), new Map([['be_http:_spare', 5]]));
-    expect(poolSize(sized, 'be_http:_spare')).toBe(5);
-    expect(poolSize(sized, 'be_edge_http:_spare')).toBe(2);
+  test('renders each pool given at its size, the others as they were, backends in name order', () => {
+    const sized = withSparePools(build(httpRoutes(100), 2), new Map([['be_edge_http:_spare', 5]]));
+    expect(poolSize(sized, 'be_edge_http:_spare')).toBe(5);
+    expect(poolSize(sized, 'be_http:_spare')).toBe(4);
+    expect(poolSize(sized, 'be_tcp:_spare')).toBe(2);
     expect(sized.backends.map((b) => b.name)).toEqual([...sized.backends.map((b) => b.name)].sort());
     const plain = model(2);
     expect(withSparePools(plain, new Map())).toBe(plain);

@@ -1,38 +1,46 @@
 import type { BackendModel, ConfigModel } from '../config/model.ts';
+import { MAX_SPARES_PER_POOL } from '../config/spare-pool-sizes.ts';
 import { isSpare, spareBackends, sparePool, type SparePools } from '../config/spares.ts';
 import { byName } from '../domain/compare.ts';
 
-/** The most spares a load renders for one pool: each is a backend haproxy holds, taken or not. */
-export const MAX_SPARES_PER_POOL = 512;
+/** Spares of each pool in `model`. */
+function poolSizes(model: ConfigModel): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const b of model.backends) if (isSpare(b)) sizes.set(sparePool(b.name), (sizes.get(sparePool(b.name)) ?? 0) + 1);
+  return sizes;
+}
 
 /**
- * Pool sizes for the next load, from the worker it replaces: each pool
- * gets twice the spares routes took from it since the last load, never
- * fewer than the operator's size (`base`) nor more than
- * MAX_SPARES_PER_POOL. Routes added one by one in a stream (a rollout, a
- * benchmark) thus cost one reload each time the pool they draw from has
- * doubled, and a pool nobody drew from goes back to its base size.
+ * Pool sizes for the next load where they exceed the desired model's
+ * (sized from the routes of each shape, config/spare-pool-sizes.ts), from
+ * the worker it replaces: a pool gets twice the spares routes took from it
+ * since the last load, at most MAX_SPARES_PER_POOL. Routes added one by one
+ * in a stream (a rollout, a benchmark) thus cost one reload each time the
+ * pool they draw from has doubled, and a pool nobody drew from goes back to
+ * the size its routes give it.
  */
-export function nextSparePools(running: ConfigModel | undefined, base: number): Map<string, number> {
+export function nextSparePools(running: ConfigModel | undefined, desired: ConfigModel): SparePools {
   const pools = new Map<string, number>();
-  if (!running || base === 0) return pools;
+  if (!running || desired.settings.sparesPerShape === 0) return pools;
   const taken = new Map<string, number>();
   for (const b of running.backends) {
-    if (!b.name.includes(':_spare')) continue;
+    if (!b.name.includes(':_spare') || isSpare(b)) continue;
     const pool = sparePool(b.name);
-    if (!taken.has(pool)) taken.set(pool, 0);
-    if (!isSpare(b)) taken.set(pool, (taken.get(pool) ?? 0) + 1);
+    taken.set(pool, (taken.get(pool) ?? 0) + 1);
   }
+  if (taken.size === 0) return pools;
+  const sizes = poolSizes(desired);
   for (const [pool, n] of taken) {
-    const size = Math.min(MAX_SPARES_PER_POOL, Math.max(base, 2 * n));
-    if (size !== base) pools.set(pool, size);
+    const size = Math.min(MAX_SPARES_PER_POOL, 2 * n);
+    if (size > (sizes.get(pool) ?? 0)) pools.set(pool, size);
   }
   return pools;
 }
 
-/** `model` with its spares as `pools` sizes them (the same model when they are the operator's size). */
+/** `model` with the pools of `pools` at their sizes, the others as they are (the same model when `pools` is empty). */
 export function withSparePools(model: ConfigModel, pools: SparePools): ConfigModel {
   if (pools.size === 0) return model;
   const routes: BackendModel[] = model.backends.filter((b) => !isSpare(b));
-  return { ...model, backends: [...routes, ...spareBackends(model.settings, pools)].sort(byName) };
+  const sizes = new Map([...poolSizes(model), ...pools]);
+  return { ...model, backends: [...routes, ...spareBackends(model.settings, sizes)].sort(byName) };
 }

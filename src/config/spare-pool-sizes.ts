@@ -1,0 +1,37 @@
+import type { BackendModel } from './model.ts';
+import type { ConfigSettings } from './settings.ts';
+import { sparePoolOf, type SparePools } from './spares.ts';
+
+/** The most spares a load renders for one pool, unless the operator asks for more: each is a backend haproxy holds, taken or not. */
+export const MAX_SPARES_PER_POOL = 512;
+
+/** Routes of a pool's shape per spare a load renders for it. */
+export const ROUTES_PER_SPARE = 32;
+
+/**
+ * Pool sizes a load renders from the routes it serves: a spare for every
+ * ROUTES_PER_SPARE routes of the pool's shape, at most MAX_SPARES_PER_POOL,
+ * and never fewer than the operator's size (`sparesPerShape`, 0 when
+ * spares are off). Where routes are many, they tend to come many at a time
+ * (a rollout, a benchmark's stream of adds), and pools of the operator's
+ * size ran out within a few adds of a start, each time for a reload; a
+ * few hundred spares cost little beside thousands of route backends
+ * (BENCHMARKS.md, issue #12).
+ * Only the pools that differ from the operator's size are in the result.
+ */
+export function sparePoolSizes(routeBackends: readonly BackendModel[], settings: ConfigSettings): SparePools {
+  const base = settings.sparesPerShape;
+  const sizes = new Map<string, number>();
+  if (base === 0) return sizes;
+  const poolOf = sparePoolOf(settings);
+  const routes = new Map<string, number>();
+  for (const b of routeBackends) {
+    const pool = poolOf(b);
+    if (pool !== undefined) routes.set(pool, (routes.get(pool) ?? 0) + 1);
+  }
+  for (const [pool, n] of routes) {
+    const size = Math.max(base, Math.min(MAX_SPARES_PER_POOL, Math.ceil(n / ROUTES_PER_SPARE)));
+    if (size !== base) sizes.set(pool, size);
+  }
+  return sizes;
+}
