@@ -8,7 +8,7 @@ import { CATCH_ALL_KEY_HOST, deepWildcardKeyHost } from './deep-wildcards.ts';
 import { routeHostWishes } from './host-kinds.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
-import type { AddressFilter } from './route-servers.ts';
+import type { EndpointSelector } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 import type { Terminating } from './sni-frontends.ts';
 
@@ -60,8 +60,8 @@ export interface RouteContribution {
 /** What contributions are computed with, besides the route and its endpoints. */
 export interface ContributionContext {
   settings: ConfigSettings;
-  allowAddress: AddressFilter;
-  includeUdp: boolean;
+  /** Each service's endpoints: the address filter and --include-udp-endpoints, with its answers remembered (see endpointSelector). */
+  endpoints: EndpointSelector;
   /** The default destination CA as a model file, when the operator gave one. */
   defaultCa: CertificateFile | undefined;
 }
@@ -125,7 +125,7 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
       destinationCa = { file: certificatePath(settings.certDir, file), own: own !== undefined };
     }
   }
-  const built = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, allowAddress: ctx.allowAddress, includeUdp: ctx.includeUdp, destinationCa });
+  const built = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, endpoints: ctx.endpoints, destinationCa });
   const backend = settings.serverOrderSeed === undefined ? built : shuffleServers(built, settings.serverOrderSeed);
   const keyHost = routeKeyHost(route);
   const policy = tls?.insecureEdgeTerminationPolicy ?? '';
