@@ -37,6 +37,8 @@ export interface SupervisorOptions {
   logFd?: number;
   /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
   onRestarted?: () => void;
+  /** Called as each master is spawned, before it has read its configuration. */
+  onLaunch?: () => void;
   /** Tests only. */
   hooks?: SupervisorHooks;
 }
@@ -141,6 +143,7 @@ export class HaproxySupervisor {
       // Its own process group: a Ctrl-C meant for the router must not kill haproxy mid-request; the router drains it.
       detached: true,
     });
+    this.opts.onLaunch?.();
     const master: Master = { proc, confirmed: false, exitSeen: false };
     this.current = master;
     process.off('exit', this.onProcessExit);
