@@ -116,6 +116,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
   const statsAuth = await readStatsCredentials(options.stats);
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());
+  const timeline = new StartTimeline(deps.logger);
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
     configPath: store.configPath,
@@ -126,6 +127,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     logger: deps.logger,
     logFd: logs.fd,
     hooks: deps.supervisorHooks,
+    onLaunch: timeline.launched,
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
     onRestarted: () => {
@@ -143,7 +145,6 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     logger: deps.logger,
   });
   const state = new RouterState();
-  const timeline = new StartTimeline(deps.logger);
   // Status writes wait for haproxy to serve the first configuration, then for each commit to finish.
   const statusGate = new WriteGate(true);
   const wiring = deps.source

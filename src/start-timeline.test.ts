@@ -20,14 +20,20 @@ describe('firstCommitLine', () => {
 });
 
 describe('StartTimeline', () => {
-  test('logs steps with the time since the process started, and the first commit once', () => {
+  test('logs steps with the time since the process started and the CPU used, haproxy\'s first spawn and the first commit once', () => {
     const lines: string[] = [];
     const logger = createLogger({ format: 'json', level: 'debug', write: (l) => lines.push(l) });
-    const timeline = new StartTimeline(logger, () => 1234);
+    const timeline = new StartTimeline(logger, () => 1234, () => 2.345);
     timeline.mark('sources synced: 2 routes');
+    timeline.launched();
+    timeline.launched();
     timeline.observe({ ...base, result: 'deferred', durationMs: 5 } as CommitOutcome);
     timeline.observe({ ...base, result: 'runtime', durationMs: 5 } as CommitOutcome);
     const msgs = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(msgs).toEqual(['sources synced: 2 routes (1234 ms after the process started)', 'first commit: deferred, 1 of 2 routes admitted, in 5 ms (1234 ms after the process started)']);
+    expect(msgs).toEqual([
+      'sources synced: 2 routes (1234 ms after the process started, 2.35 s of CPU)',
+      'haproxy spawned (1234 ms after the process started, 2.35 s of CPU)',
+      'first commit: deferred, 1 of 2 routes admitted, in 5 ms (1234 ms after the process started, 2.35 s of CPU)',
+    ]);
   });
 });

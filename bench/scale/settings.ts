@@ -31,6 +31,8 @@ export interface Settings {
   nofile: number;
   seed: number;
   profileDir: string | undefined;
+  /** Another build of the router than dist/router (a "before" binary, measured in turn with the new one). */
+  binary: string | undefined;
   routerArgs: string[];
 }
 
@@ -60,6 +62,7 @@ export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings
     nofile: int('NOFILE', 1048576),
     seed: int('SEED', 1),
     profileDir: process.env.PROFILE || undefined,
+    binary: process.env.ROUTER_BINARY || undefined,
     routerArgs: (process.env.ROUTER_ARGS ?? '').split(' ').filter((a) => a !== ''),
   };
 }

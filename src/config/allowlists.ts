@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 
 /**
  * The ACL file that holds a backend's allowlist, relative to the config
@@ -10,7 +9,7 @@ import { createHash } from 'node:crypto';
  * (src/haproxy/config-store.ts).
  */
 export function allowlistFile(backendName: string): string {
-  return `acl/allowlist-${createHash('sha256').update(backendName).digest('hex').slice(0, 24)}.acl`;
+  return `acl/allowlist-${Bun.SHA256.hash(backendName, 'hex').slice(0, 24)}.acl`;
 }
 
 /** One canonical address or range per line, as haproxy reads an ACL file. */

@@ -4,7 +4,7 @@ import { objectKey, type Route } from '../domain/route.ts';
 import { NO_OPTIONS, type AdmittedRoute, type RouteOptions } from '../domain/route-options.ts';
 import type { BackendCookie, BackendModel, ServerModel, ServerTls } from './model.ts';
 import { filterHeaderActions, filterLines, literalRegex, type Scheme } from './route-filters.ts';
-import { selectEndpoints, type AddressFilter } from './route-servers.ts';
+import type { EndpointSelector } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 import { clampServiceWeight, hashableWeights, isHashedBalance, serverWeights } from './weights.ts';
 
@@ -88,20 +88,19 @@ export interface BackendInput {
   route: AdmittedRoute;
   slices: Map<string, EndpointSlice[]>;
   settings: ConfigSettings;
-  allowAddress: AddressFilter;
-  /** --include-udp-endpoints, as upstream (haproxy itself only proxies TCP). */
-  includeUdp: boolean;
+  /** Each service's endpoints as the context selects them (its address filter, --include-udp-endpoints). */
+  endpoints: EndpointSelector;
   /** Absolute path of the CA file a reencrypt route's pods are verified by: the route's own, or the default one. */
   destinationCa: { file: string; own: boolean } | undefined;
 }
 
 /** One route's backend: its services' ready endpoints as servers, with upstream's weights and balance. */
-export function buildBackend({ route, slices, settings, allowAddress, includeUdp, destinationCa }: BackendInput): BackendModel {
+export function buildBackend({ route, slices, settings, endpoints, destinationCa }: BackendInput): BackendModel {
   const termination = terminationOf(route);
   const tcp = termination === 'passthrough';
   const perService = [route.to, ...route.alternateBackends].map((t) => ({
     weight: clampServiceWeight(t.weight),
-    endpoints: selectEndpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? [], allowAddress, includeUdp),
+    endpoints: endpoints(route, t.name, slices.get(`${route.namespace}/${t.name}`) ?? []),
   }));
   // Counted from the route, not from endpoints: a service gaining its first pod must not change the backend (and force a reload).
   const weightedServices = perService.filter((s) => s.weight > 0).length;

@@ -194,7 +194,7 @@ describe('TLS terminations', () => {
       defaultCertificate: '',
       defaultDestinationCa: 'DEFAULT CA\n',
     });
-    const defaultCaFile = destinationCaFile('_default', 'ca', 'DEFAULT CA\n').name;
+    const defaultCaFile = destinationCaFile('DEFAULT CA\n').name;
     expect(defaultCa.certificates.map((c) => [c.name, c.pem])).toEqual([[defaultCaFile, 'DEFAULT CA\n']]);
     expect(defaultCa.backends[0]?.serverTls).toEqual({
       verify: 'required',

@@ -11,7 +11,7 @@ import { sparePoolSizes } from './spare-pool-sizes.ts';
 import { spareBackends } from './spares.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from './route-contribution.ts';
-import type { AddressFilter } from './route-servers.ts';
+import { endpointSelector, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 
 export interface ModelInput {
@@ -38,8 +38,7 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
   const slices = slicesByService(input.slices);
   const ctx: ContributionContext = {
     settings: input.settings,
-    allowAddress: input.allowAddress,
-    includeUdp: input.includeUdpEndpoints ?? false,
+    endpoints: endpointSelector(input.allowAddress, input.includeUdpEndpoints ?? false),
     defaultCa: defaultCaFile(input.defaultDestinationCa),
   };
   return modelFromContributions(

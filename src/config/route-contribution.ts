@@ -8,7 +8,7 @@ import { CATCH_ALL_KEY_HOST, deepWildcardKeyHost } from './deep-wildcards.ts';
 import { routeHostWishes } from './host-kinds.ts';
 import { routeMapEntries } from './map-entries.ts';
 import { REDIRECT_TO_HTTPS, type BackendModel, type CertificateFile, type MapFiles } from './model.ts';
-import type { AddressFilter } from './route-servers.ts';
+import type { EndpointSelector } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
 import type { Terminating } from './sni-frontends.ts';
 
@@ -60,8 +60,8 @@ export interface RouteContribution {
 /** What contributions are computed with, besides the route and its endpoints. */
 export interface ContributionContext {
   settings: ConfigSettings;
-  allowAddress: AddressFilter;
-  includeUdp: boolean;
+  /** Each service's endpoints: the address filter and --include-udp-endpoints, with its answers remembered (see endpointSelector). */
+  endpoints: EndpointSelector;
   /** The default destination CA as a model file, when the operator gave one. */
   defaultCa: CertificateFile | undefined;
 }
@@ -81,9 +81,16 @@ function sniOf(route: AdmittedRoute): string {
   return route.wildcardPolicy === 'Subdomain' ? `*${route.host.slice(route.host.indexOf('.'))}` : route.host;
 }
 
-/** The default destination CA as the model file it becomes; `_default` is no namespace (DNS-1123 has no `_`), so no route's. */
+/** The default destination CA as the model file it becomes. */
 export function defaultCaFile(pem: string | undefined): CertificateFile | undefined {
-  return pem === undefined ? undefined : destinationCaFile('_default', 'ca', pem);
+  return pem === undefined ? undefined : destinationCaFile(pem);
+}
+
+/** The file of a reencrypt route's own destination CA; undefined without one (the default CA verifies its pods). */
+export function ownDestinationCa(route: AdmittedRoute): CertificateFile | undefined {
+  const tls = route.tls;
+  if (tls?.termination !== 'reencrypt' || tls.destinationCACertificate.trim() === '') return undefined;
+  return destinationCaFile(`${tls.destinationCACertificate.trim()}\n`);
 }
 
 /** The file an edge or reencrypt route serves its own certificate from; undefined without one (the default certificate answers). */
@@ -111,14 +118,14 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   const certificates: CertificateFile[] = [];
   let destinationCa: { file: string; own: boolean } | undefined;
   if (tls?.termination === 'reencrypt') {
-    const own = tls.destinationCACertificate.trim() !== '';
-    const file = own ? destinationCaFile(route.namespace, route.name, `${tls.destinationCACertificate.trim()}\n`) : ctx.defaultCa;
+    const own = ownDestinationCa(route);
+    const file = own ?? ctx.defaultCa;
     if (file) {
       certificates.push(file);
-      destinationCa = { file: certificatePath(settings.certDir, file), own };
+      destinationCa = { file: certificatePath(settings.certDir, file), own: own !== undefined };
     }
   }
-  const built = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, allowAddress: ctx.allowAddress, includeUdp: ctx.includeUdp, destinationCa });
+  const built = buildBackend({ route, slices: slices as Map<string, EndpointSlice[]>, settings, endpoints: ctx.endpoints, destinationCa });
   const backend = settings.serverOrderSeed === undefined ? built : shuffleServers(built, settings.serverOrderSeed);
   const keyHost = routeKeyHost(route);
   const policy = tls?.insecureEdgeTerminationPolicy ?? '';

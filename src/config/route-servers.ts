@@ -42,7 +42,7 @@ function usableAddresses(slice: EndpointSlice, allowAddress: AddressFilter): End
  * malformed reaches a `server` line.
  */
 export function selectEndpoints(
-  route: Route,
+  route: Pick<Route, 'targetPort'>,
   serviceName: string,
   slices: readonly EndpointSlice[],
   allowAddress: AddressFilter,
@@ -74,4 +74,29 @@ export function selectEndpoints(
     }
   }
   return out;
+}
+
+/** selectEndpoints with the filter and protocols of one configuration context. */
+export type EndpointSelector = (route: Pick<Route, 'targetPort'>, serviceName: string, slices: readonly EndpointSlice[]) => readonly SelectedEndpoint[];
+
+/**
+ * selectEndpoints for one context (a filter and whether UDP ports count),
+ * remembering each answer by the service's list of slices: the routes that
+ * share a service share the work (parsing and filtering every address, at
+ * a start once per route), and a list of slices is replaced, not changed,
+ * when one of them changes. A filter that may answer differently later
+ * (the host's addresses changed) needs a new selector: the caller makes
+ * one with each context.
+ */
+export function endpointSelector(allowAddress: AddressFilter, includeUdp: boolean): EndpointSelector {
+  const answers = new WeakMap<readonly EndpointSlice[], Map<string, readonly SelectedEndpoint[]>>();
+  return (route, serviceName, slices) => {
+    if (slices.length === 0) return [];
+    let byTarget = answers.get(slices);
+    if (!byTarget) answers.set(slices, (byTarget = new Map()));
+    const key = `${serviceName}\u0000${String(route.targetPort)}`;
+    let selected = byTarget.get(key);
+    if (!selected) byTarget.set(key, (selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp)));
+    return selected;
+  };
 }

@@ -4,7 +4,6 @@
  * against these patterns, so no user text can smuggle in whitespace, quotes
  * or haproxy syntax.
  */
-import { createHash } from 'node:crypto';
 
 /** Kubernetes DNS-1123 label: namespaces, Service names, port names' superset. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -50,7 +49,7 @@ export function isRouteBackendName(name: string): boolean {
  * keep their sessions when they move from an openshift-router to this one.
  */
 export function routingKeyName(namespace: string, name: string): string {
-  return createHash('md5').update(` ${namespace}:${name}`).digest('hex');
+  return Bun.MD5.hash(` ${namespace}:${name}`, 'hex');
 }
 
 /** The backends that hold the health checks route servers follow (`track`); see checkServerRef. */
@@ -113,7 +112,7 @@ const INGRESS_ROUTE_NAME = /^[a-z0-9.-]{1,63}_ingress_[0-9a-f]{16}$/;
  */
 export function ingressRouteName(ingressName: string, what: string): string {
   const readable = ingressName.replace(/[^a-z0-9.-]/g, '-').slice(0, 63) || '-';
-  const digest = createHash('sha256').update(`${ingressName}\n${what}`).digest('hex').slice(0, 16);
+  const digest = Bun.SHA256.hash(`${ingressName}\n${what}`, 'hex').slice(0, 16);
   return `${readable}_ingress_${digest}`;
 }
 
@@ -133,7 +132,7 @@ const GATEWAY_ROUTE_NAME = /^[a-z0-9.-]{1,63}_(httproute|tlsroute)_[0-9a-f]{16}$
  */
 export function gatewayRouteName(kind: 'HTTPRoute' | 'TLSRoute', namespace: string, name: string, what: string): string {
   const readable = name.replace(/[^a-z0-9.-]/g, '-').slice(0, 63) || '-';
-  const digest = createHash('sha256').update(`${kind}\n${namespace}\n${name}\n${what}`).digest('hex').slice(0, 16);
+  const digest = Bun.SHA256.hash(`${kind}\n${namespace}\n${name}\n${what}`, 'hex').slice(0, 16);
   return `${readable}_${kind.toLowerCase()}_${digest}`;
 }
 

@@ -1,4 +1,5 @@
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFile } from '../config/model.ts';
 import type { UnwrittenFile } from '../plan/quarantine.ts';
@@ -13,10 +14,23 @@ const PER_FILE_ERRORS = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EISDIR', '
 
 
 /** Whether `path` is a regular file (not a link) holding exactly `contents`. */
-async function holds(path: string, contents: string): Promise<boolean> {
-  const found = await lstat(path).catch(() => undefined);
-  if (!found?.isFile() || found.size !== Buffer.byteLength(contents)) return false;
-  return (await readFile(path, 'utf8')) === contents;
+function holds(path: string, contents: string): boolean {
+  try {
+    const found = lstatSync(path);
+    return found.isFile() && found.size === Buffer.byteLength(contents) && readFileSync(path, 'utf8') === contents;
+  } catch {
+    // Absent, or a name the file system refuses: writing it says which.
+    return false;
+  }
+}
+
+/** A temporary file a failed write may have left; nothing to report when there is none, or it cannot be named. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was written under a name the file system refuses.
+  }
 }
 
 /**
@@ -44,26 +58,29 @@ export class CertStore {
   /**
    * Writes the files that are not there yet; keys are readable by the owner
    * only. Returns the files refused for something about themselves; throws
-   * when the directory or the disk fails.
+   * when the directory or the disk fails. Synchronously: the files are
+   * small and local, a first start writes thousands of them before haproxy
+   * can start, and three asynchronous calls per file (each a trip through
+   * the thread pool and back) cost about twice the CPU of the calls alone.
    */
   async write(files: readonly CertificateFile[]): Promise<UnwrittenFile[]> {
     const unwritten: UnwrittenFile[] = [];
     for (const file of files) {
       const path = join(this.dir, file.name);
-      if (this.known.has(file.name) || (await holds(path, file.pem))) {
+      if (this.known.has(file.name) || holds(path, file.pem)) {
         this.known.add(file.name);
         continue;
       }
       const tmp = `${path}.tmp`;
       try {
-        await writeFile(tmp, file.pem, { mode: 0o600 });
+        writeFileSync(tmp, file.pem, { mode: 0o600 });
         // rename replaces whatever entry was there, a symlink included, never its target.
-        await rename(tmp, path);
+        renameSync(tmp, path);
         this.known.add(file.name);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
         if (!PER_FILE_ERRORS.has(code)) throw err;
-        await rm(tmp, { force: true }).catch(() => {});
+        removeQuietly(tmp);
         unwritten.push({ name: file.name, code });
       }
     }
@@ -72,10 +89,10 @@ export class CertStore {
 
   /** Removes route certificate files that no kept generation refers to. */
   async prune(keep: ReadonlySet<string>): Promise<void> {
-    for (const name of await readdir(this.dir)) {
+    for (const name of readdirSync(this.dir)) {
       if ((name.startsWith('cert-') || name.startsWith('destca-')) && !keep.has(name)) {
         this.known.delete(name);
-        await rm(join(this.dir, name), { force: true });
+        rmSync(join(this.dir, name), { force: true });
       }
     }
   }

@@ -8,7 +8,7 @@ import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
 import { hasExited } from './subprocess.ts';
-import { pollMaster } from './poll-master.ts';
+import { pollMaster, Wakeup, workerForked } from './poll-master.ts';
 import {
   RELOAD_TIMEOUT_MS,
   RESTART_BACKOFF_INITIAL_MS,
@@ -37,6 +37,8 @@ export interface SupervisorOptions {
   logFd?: number;
   /** Called when haproxy, restarted after it died, is serving again (not after a start the caller asked for). */
   onRestarted?: () => void;
+  /** Called as each master is spawned, before it has read its configuration. */
+  onLaunch?: () => void;
   /** Tests only. */
   hooks?: SupervisorHooks;
 }
@@ -78,6 +80,8 @@ export class HaproxySupervisor {
   private readyListeners: (() => void)[] = [];
   /** The start in progress is a restart after haproxy died (see onRestarted). */
   private restarting = false;
+  private readonly wakeup = new Wakeup();
+  private readonly pause = (ms: number) => this.wakeup.sleep(ms);
   private readonly onProcessExit = () => {
     const proc = this.current?.proc;
     if (!proc || hasExited(proc)) return;
@@ -139,6 +143,7 @@ export class HaproxySupervisor {
       // Its own process group: a Ctrl-C meant for the router must not kill haproxy mid-request; the router drains it.
       detached: true,
     });
+    this.opts.onLaunch?.();
     const master: Master = { proc, confirmed: false, exitSeen: false };
     this.current = master;
     process.off('exit', this.onProcessExit);
@@ -146,12 +151,13 @@ export class HaproxySupervisor {
     this.startedAt = Date.now();
     if (proc.stdout instanceof ReadableStream) void pipeLines(proc.stdout, (line) => this.haproxyLog.debug(line));
     void pipeLines(proc.stderr, (line) => {
+      if (workerForked(line)) this.wakeup.now();
       if (alerts && /^\[ALERT\]/.test(line)) alerts.push(line);
       else this.haproxyMessage(line);
     });
     void proc.exited.then((code) => this.onExit(master, code));
     // Until the new master binds the master socket, a predecessor's may still answer there: only our master's word counts.
-    const state = await pollMaster(() => this.procState(), (s) => s.masterPid === proc.pid && s.workerPids.length > 0, START_TIMEOUT_MS, proc, () => this.stopping);
+    const state = await pollMaster(() => this.procState(), (s) => s.masterPid === proc.pid && s.workerPids.length > 0, START_TIMEOUT_MS, proc, () => this.stopping, this.pause);
     if (this.stopping) {
       proc.kill('SIGKILL');
       await proc.exited;
@@ -195,7 +201,7 @@ export class HaproxySupervisor {
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
     this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
-    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc);
+    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, undefined, this.pause);
     if (!after) return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
+import { destinationCaFile } from '../config/certificates.ts';
 import type { Route } from '../domain/route.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
 
@@ -11,17 +12,19 @@ const model = (routes: Route[], withPods: string[], defaultDestinationCa?: strin
   buildConfigModel({ routes, slices: withPods.map((n) => slice(n, ['10.0.0.1'])), settings: s, allowAddress: () => true, defaultCertificate: '', defaultDestinationCa });
 
 describe('planCaFileLoads', () => {
-  test("a backend's first servers load its CA once, even when several backends share it (the default CA)", () => {
-    const routes = [reencrypt('a'), reencrypt('b'), reencrypt('own', 'OWN CA')];
-    const plan = planCaFileLoads(model(routes, [], 'DEFAULT CA\n'), model(routes, ['a', 'b', 'own'], 'DEFAULT CA\n'));
+  test("a backend's first servers load its CA once, even when several backends share it (the default CA, or routes' own of the same content)", () => {
+    const routes = [reencrypt('a'), reencrypt('b'), reencrypt('own', 'OWN CA'), reencrypt('twin', 'OWN CA')];
+    const plan = planCaFileLoads(model(routes, [], 'DEFAULT CA\n'), model(routes, ['a', 'b', 'own', 'twin'], 'DEFAULT CA\n'));
     expect(plan.reasons).toEqual([]);
-    expect(plan.commands.map((c) => `${c.kind} ${c.caFile.replace(/-[0-9a-f]{16}-[0-9a-f]{16}\.pem$/, '')}`)).toEqual([
-      'new-ssl-ca-file /certs/destca-_default_ca',
-      'set-ssl-ca-file /certs/destca-_default_ca',
-      'commit-ssl-ca-file /certs/destca-_default_ca',
-      'new-ssl-ca-file /certs/destca-default_own',
-      'set-ssl-ca-file /certs/destca-default_own',
-      'commit-ssl-ca-file /certs/destca-default_own',
+    const defaultCa = `/certs/${destinationCaFile('DEFAULT CA\n').name}`;
+    const own = `/certs/${destinationCaFile('OWN CA\n').name}`;
+    expect(plan.commands.map((c) => `${c.kind} ${c.caFile}`)).toEqual([
+      `new-ssl-ca-file ${defaultCa}`,
+      `set-ssl-ca-file ${defaultCa}`,
+      `commit-ssl-ca-file ${defaultCa}`,
+      `new-ssl-ca-file ${own}`,
+      `set-ssl-ca-file ${own}`,
+      `commit-ssl-ca-file ${own}`,
     ]);
   });
 

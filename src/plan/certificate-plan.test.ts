@@ -131,11 +131,11 @@ describe('planUpdate: route certificates', () => {
       reload('crt-list-sni-shared'),
     ],
     // Destination CAs are loaded with the servers that use them (ca-file-plan.ts); a CA that changes under servers changes their backend.
-    ['a destination CA added', model([a1]), model([a1], { caFiles: [destinationCaFile('ns', 'r', 'CA\n')] }), { kind: 'none' }],
+    ['a destination CA added', model([a1]), model([a1], { caFiles: [destinationCaFile('CA\n')] }), { kind: 'none' }],
     [
       'a destination CA replaced',
-      model([a1], { caFiles: [destinationCaFile('ns', 'r', 'CA1\n')] }),
-      model([a1], { caFiles: [destinationCaFile('ns', 'r', 'CA2\n')] }),
+      model([a1], { caFiles: [destinationCaFile('CA1\n')] }),
+      model([a1], { caFiles: [destinationCaFile('CA2\n')] }),
       { kind: 'none' },
     ],
   ];

@@ -203,8 +203,9 @@ export class DesiredIndex {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.add(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      this.wishers.add(mapId(w), c.key);
-      change.mapIds.add(mapId(w));
+      const id = mapId(w);
+      this.wishers.add(id, c.key);
+      change.mapIds.add(id);
     }
     if (c.serving) this.serve(c.key, c.serving, +1, change);
     for (const file of c.certificates) {
@@ -219,8 +220,9 @@ export class DesiredIndex {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.delete(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      this.wishers.delete(mapId(w), c.key);
-      change.mapIds.add(mapId(w));
+      const id = mapId(w);
+      this.wishers.delete(id, c.key);
+      change.mapIds.add(id);
     }
     if (c.serving) this.serve(c.key, c.serving, -1, change);
     for (const file of c.certificates) {

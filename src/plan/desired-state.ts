@@ -3,7 +3,7 @@ import type { TlsValidator } from '../admission/admit-routes.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import type { AdmissionSettings } from '../admission/settings.ts';
 import { defaultCaFile, type ContributionContext } from '../config/route-contribution.ts';
-import type { AddressFilter } from '../config/route-servers.ts';
+import { endpointSelector, type AddressFilter } from '../config/route-servers.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { Route } from '../domain/route.ts';
@@ -117,7 +117,7 @@ export class DesiredState {
   }
 
   private context(): ContributionContext {
-    return { settings: this.opts.settings, allowAddress: this.opts.allowAddress, includeUdp: this.opts.includeUdpEndpoints, defaultCa: defaultCaFile(this.defaultCa) };
+    return { settings: this.opts.settings, endpoints: endpointSelector(this.opts.allowAddress, this.opts.includeUdpEndpoints), defaultCa: defaultCaFile(this.defaultCa) };
   }
 
   /** Recomputes every contribution when the default CA or the host's addresses changed; returns that change. */

@@ -7,6 +7,7 @@ import { admitRoutes } from '../admission/admit-routes.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { defaultCaFile, type ContributionContext } from '../config/route-contribution.ts';
+import { endpointSelector } from '../config/route-servers.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
@@ -116,7 +117,7 @@ function scenario(seed: number, steps: number): Tally {
   const rand = prng(seed);
   const admission = admissionSettings({ allowWildcardRoutes: true });
   const config = configSettings({ sparesPerShape: 2, deepWildcards: true, tls: { ...configSettings().tls, http2: true } });
-  const ctx: ContributionContext = { settings: config, allowAddress: () => true, includeUdp: false, defaultCa: defaultCaFile('-----DEFAULT CA-----') };
+  const ctx: ContributionContext = { settings: config, endpoints: endpointSelector(() => true, false), defaultCa: defaultCaFile('-----DEFAULT CA-----') };
   const admissionIndex = new AdmissionIndex(admission, undefined);
   const desired = new DesiredIndex(ctx);
   const routes = new Map<string, Route>();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeMap, routeTls } from '../../test/support/fixtures.ts';
-import { servingCertificate } from '../config/route-contribution.ts';
+import { ownDestinationCa, servingCertificate } from '../config/route-contribution.ts';
 import type { Route } from '../domain/route.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten, type Candidates } from './quarantine.ts';
 
@@ -34,6 +34,16 @@ describe('quarantine', () => {
     expect(unwritten.added).toEqual(['default/bad', 'other/twin']);
     expect(unwritten.unknown).toEqual([]);
     expect(quarantineUnwritten(new Map(), [{ name: 'cert-unknown.pem', code: 'EACCES' }], read(good)).unknown).toEqual([{ name: 'cert-unknown.pem', code: 'EACCES' }]);
+  });
+
+  test('a destination CA several routes verify with: haproxy refusing it keeps out every one of them, and no other', () => {
+    const reencrypt = (name: string, namespace: string, ca: string) => route({ name, namespace, tls: routeTls('reencrypt', { destinationCACertificate: ca }) });
+    const a = reencrypt('a', 'team-a', 'SHARED CA');
+    const b = reencrypt('b', 'team-b', 'SHARED CA');
+    const other = reencrypt('c', 'team-a', 'OTHER CA');
+    const refused = [alert(ownDestinationCa(a)?.name ?? '')];
+    expect(ownDestinationCa(a)?.name).toBe(ownDestinationCa(b)?.name ?? '');
+    expect(quarantineRefused(new Map(), refused, read(a, b, other, good)).added).toEqual(['team-a/a', 'team-b/b']);
   });
 
   test('a route whose TLS changed is tried again; a deleted route is forgotten', () => {

@@ -1,7 +1,7 @@
 import type { Rejection } from '../admission/rejection.ts';
 import type { Route } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
-import { certificateOwners, fileRoutes, refusedRoutes, routesByTag, withoutPaths } from './refused-files.ts';
+import { fileOwners, fileRoutes, refusedRoutes, withoutPaths } from './refused-files.ts';
 import type { QuarantineEntry } from './applied-state.ts';
 
 export type Quarantine = ReadonlyMap<string, QuarantineEntry>;
@@ -49,13 +49,12 @@ export function quarantineUnwritten(
   unwritten: readonly UnwrittenFile[],
   candidates: Candidates,
 ): { quarantine: Quarantine; added: string[]; unknown: UnwrittenFile[] } {
-  const byTag = routesByTag(candidates.routes.keys());
-  const owners = certificateOwners(candidates.admitted);
+  const owners = fileOwners(candidates.admitted);
   const next = new Map(quarantine);
   const added: string[] = [];
   const unknown: UnwrittenFile[] = [];
   for (const file of unwritten) {
-    const keys = fileRoutes(file.name, byTag, owners).filter((key) => candidates.routes.has(key));
+    const keys = fileRoutes(file.name, owners).filter((key) => candidates.routes.has(key));
     if (keys.length === 0) unknown.push(file);
     for (const key of keys) {
       const route = candidates.routes.get(key) as Route;
@@ -76,7 +75,7 @@ export function quarantineUnwritten(
 export function quarantineRefused(quarantine: Quarantine, output: readonly string[], candidates: Candidates): { quarantine: Quarantine; added: string[] } {
   const next = new Map(quarantine);
   const added: string[] = [];
-  for (const [key, said] of refusedRoutes(output, { routeKeys: candidates.routes.keys(), servingOwners: certificateOwners(candidates.admitted) })) {
+  for (const [key, said] of refusedRoutes(output, fileOwners(candidates.admitted))) {
     const route = candidates.routes.get(key);
     if (!route || next.has(key)) continue;
     next.set(key, { tls: tlsOf(route), rejection: { reason: 'ExtendedValidationFailed', message: withoutPaths(`haproxy refused the route's certificate or CA: ${said}`) } });

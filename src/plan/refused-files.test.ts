@@ -4,12 +4,16 @@ import { refusedRoutes, withoutPaths } from './refused-files.ts';
 
 const longName = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
 const shop = servingCertificateFile('PEM A\n').name;
-const api = destinationCaFile('team-b', 'api', 'PEM B\n').name;
-const long = destinationCaFile('n'.repeat(63), longName, 'PEM C\n').name;
-const defaultCa = destinationCaFile('_default', 'ca', 'PEM D\n').name;
+const api = destinationCaFile('PEM B\n').name;
+const long = destinationCaFile('PEM C\n').name;
+const defaultCa = destinationCaFile('PEM D\n').name;
 const KEYS = ['team-a/shop.v2', 'team-b/api', `${'n'.repeat(63)}/${longName}`];
-/** The candidate: KEYS, the first of which serves `shop` with another route. */
-const FILES = { routeKeys: KEYS, servingOwners: new Map([[shop, ['team-a/shop.v2', 'team-c/shop']]]) };
+/** The candidate's files: the first route serves `shop` with another route, the others verify with CAs of their own. */
+const OWNERS = new Map([
+  [shop, ['team-a/shop.v2', 'team-c/shop']],
+  [api, ['team-b/api']],
+  [long, [KEYS[2]!]],
+]);
 
 describe('refusedRoutes', () => {
   test("names the routes whose certificate or CA haproxy could not load, with haproxy's words", () => {
@@ -20,7 +24,7 @@ describe('refusedRoutes', () => {
       `[ALERT]    (1) : config : parsing [/w/generations/3/haproxy.config:150] : unable to load '/w/certs/${long}'.`,
       '[ALERT]    (1) : config : Error(s) found in configuration file : /w/generations/3/haproxy.config',
     ];
-    expect(refusedRoutes(output, FILES)).toEqual(
+    expect(refusedRoutes(output, OWNERS)).toEqual(
       new Map([
         ['team-a/shop.v2', 'unable to load SSL certificate into SSL Context'],
         ['team-c/shop', 'unable to load SSL certificate into SSL Context'],
@@ -37,7 +41,7 @@ describe('refusedRoutes', () => {
       `[ALERT]    (1) : config : unable to load /w/certs/${defaultCa}`,
       `[ALERT]    (1) : config : unable to load /w/certs/${shop}`,
     ];
-    expect(refusedRoutes(output, { routeKeys: ['team-b/api'], servingOwners: new Map() })).toEqual(new Map());
+    expect(refusedRoutes(output, new Map([[api, ['team-b/api']]]))).toEqual(new Map());
   });
 });
 

@@ -1,5 +1,6 @@
 import { createConnection } from 'node:net';
 import { requestHead, requestText, type CliRequest } from '../../plan/cli-requests.ts';
+import { PromptSplitter } from './prompt-splitter.ts';
 
 /**
  * In interactive mode haproxy ends every reply with a prompt. Splitting on it
@@ -72,9 +73,7 @@ export async function runCliSession(socketPath: string, requests: readonly CliRe
     let next = 0;
     /** The reply to `prompt` itself comes first and is dropped. */
     let promptAcknowledged = false;
-    let pending = '';
-    /** Where the next prompt can start: a large reply arrives in many chunks and is not rescanned from its start. */
-    let searchFrom = 0;
+    const splitter = new PromptSplitter(PROMPT);
     let settled = false;
 
     const finish = (err: Error | undefined) => {
@@ -118,12 +117,7 @@ export async function runCliSession(socketPath: string, requests: readonly CliRe
     socket.setEncoding('utf8');
     socket.on('data', (data: string) => {
       touch();
-      pending += data;
-      let end: number;
-      while ((end = pending.indexOf(PROMPT, searchFrom)) !== -1) {
-        const raw = pending.slice(0, end);
-        pending = pending.slice(end + PROMPT.length);
-        searchFrom = 0;
+      for (const raw of splitter.push(data)) {
         if (!promptAcknowledged) {
           promptAcknowledged = true;
           continue;
@@ -133,7 +127,6 @@ export async function runCliSession(socketPath: string, requests: readonly CliRe
         replies.push((echo !== '' && raw.startsWith(echo) ? raw.slice(echo.length) : raw).trim());
         inFlightBytes -= answered?.size ?? 0;
       }
-      searchFrom = Math.max(0, pending.length - PROMPT.length + 1);
       if (replies.length === texts.length) finish(undefined);
       else sendMore();
     });

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'bun:test';
+import { slice } from '../../test/support/fixtures.ts';
+import type { EndpointSlice } from '../domain/endpoints.ts';
+import { endpointSelector, selectEndpoints, type AddressFilter } from './route-servers.ts';
+
+/** A filter that lets `allowed` through and counts what it was asked. */
+function countingFilter(allowed: (ip: string) => boolean): { filter: AddressFilter; asked: () => number } {
+  let asked = 0;
+  return {
+    filter: (ip) => {
+      asked++;
+      return allowed(ip);
+    },
+    asked: () => asked,
+  };
+}
+
+const web = [slice('web', ['10.0.0.1', '10.0.0.2'], { name: 'web-a' }), slice('web', ['10.0.0.3'], { name: 'web-b', port: 9090, portName: 'alt' })];
+
+describe('endpointSelector', () => {
+  test('answers as selectEndpoints does, for every target port', () => {
+    const select = endpointSelector(() => true, false);
+    for (const targetPort of [undefined, 'http', 9090, 'none']) {
+      expect(select({ targetPort }, 'web', web)).toEqual(selectEndpoints({ targetPort }, 'web', web, () => true));
+    }
+  });
+
+  test('the routes of one service share its answer: the filter is asked once per address', () => {
+    const counted = countingFilter(() => true);
+    const select = endpointSelector(counted.filter, false);
+    const first = select({ targetPort: undefined }, 'web', web);
+    expect(select({ targetPort: undefined }, 'web', web)).toBe(first);
+    expect(counted.asked()).toBe(3);
+  });
+
+  test('a new list of slices (one of them changed) is selected again', () => {
+    const select = endpointSelector(() => true, false);
+    const before = select({ targetPort: undefined }, 'web', web);
+    const changed: EndpointSlice[] = [web[0] as EndpointSlice, slice('web', ['10.0.0.4'], { name: 'web-b', port: 9090, portName: 'alt' })];
+    expect(select({ targetPort: undefined }, 'web', changed).map((e) => e.ip)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.4']);
+    expect(before.map((e) => e.ip)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  });
+
+  test('a filter that answers differently now takes a new selector, which asks it again', () => {
+    let refused = '';
+    const filter: AddressFilter = (ip) => ip !== refused;
+    const ips = (select: ReturnType<typeof endpointSelector>) => select({ targetPort: undefined }, 'web', web).map((e) => e.ip);
+    expect(ips(endpointSelector(filter, false))).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    refused = '10.0.0.2';
+    expect(ips(endpointSelector(filter, false))).toEqual(['10.0.0.1', '10.0.0.3']);
+  });
+
+  test('no slices: no endpoints', () => {
+    expect(endpointSelector(() => true, false)({ targetPort: undefined }, 'web', [])).toEqual([]);
+  });
+});
