@@ -35,6 +35,8 @@ export interface SizeResult {
   /** The router's VmHWM at the end: its peak over the whole run (start, full renders of reloads). */
   routerPeakMiB?: number;
   routerCpuStartS?: number;
+  /** At the first answer: the router's part of the start, before anything that runs once it is ready (status writes). */
+  routerCpuFirstAnswerS?: number;
   /** From spawn until the router used under 5% of a core for a second (its start's work, status writes included, done). */
   settledMs?: number;
   wrk?: WrkResult;
@@ -126,6 +128,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
   const run = await startRouter({ api: cluster.access, dir, limitPrefix: input.limitPrefix, profileDir: s.profileDir, binary: s.binary, extraArgs: s.routerArgs });
   try {
     result.firstAnswerMs = await untilListening(run, s.startTimeoutMs);
+    result.routerCpuFirstAnswerS = cpuSeconds(run.proc.pid);
     if (result.firstAnswerMs === undefined) {
       const last = logLines(run, /"level":"(error|fatal)"|ALERT/).at(-1);
       const why = last === undefined ? 'nothing logged' : String((JSON.parse(last) as { msg?: unknown }).msg ?? last);
