@@ -24,6 +24,15 @@ describe('CommitScheduler', () => {
     expect(commits).toBe(1);
   });
 
+  test('a commit due now starts in the next turn of the event loop, without a timer in between', async () => {
+    let commits = 0;
+    const s = new CommitScheduler(async () => void commits++, fail);
+    s.enable();
+    s.request();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toBe(1);
+  });
+
   test('changes during a commit cause exactly one more commit', async () => {
     const gates = [deferred(), deferred()];
     const started = deferred();

@@ -4,6 +4,16 @@ export interface CommitResult {
   retryAfterMs?: number;
 }
 
+/** A commit due after `delayMs`; one due now runs in the next turn of the event loop, not after a timer's millisecond or so. */
+function later(delayMs: number, run: () => void): { cancel(): void } {
+  if (delayMs <= 0) {
+    const immediate = setImmediate(run);
+    return { cancel: () => clearImmediate(immediate) };
+  }
+  const timer = setTimeout(run, delayMs);
+  return { cancel: () => clearTimeout(timer) };
+}
+
 /**
  * Runs commits: at most one at a time, as soon as changes arrive (changes
  * that arrive during a commit cause exactly one more), and nothing before
@@ -17,7 +27,7 @@ export class CommitScheduler {
   private enabled = false;
   private stopped = false;
   private running: Promise<void> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: { cancel(): void } | undefined;
   private waiters: { seq: number; resolve: () => void }[] = [];
   /** requestNow() came while a commit ran: if that commit asks for a retry, the retry runs at once. */
   private urgent = false;
@@ -42,7 +52,7 @@ export class CommitScheduler {
     this.requested++;
     if (this.running) this.urgent = true;
     if (this.timer && !this.running) {
-      clearTimeout(this.timer);
+      this.timer.cancel();
       this.timer = undefined;
     }
     this.schedule(0);
@@ -63,7 +73,7 @@ export class CommitScheduler {
   /** Stops scheduling and waits for a running commit to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     await this.running;
     // Nothing more will be committed: release whoever waits rather than leave them hanging.
@@ -73,7 +83,7 @@ export class CommitScheduler {
 
   private schedule(delayMs: number): void {
     if (!this.enabled || this.stopped || this.running || this.timer || this.committed >= this.requested) return;
-    this.timer = setTimeout(() => void this.run(), delayMs);
+    this.timer = later(delayMs, () => void this.run());
   }
 
   private async run(): Promise<void> {
