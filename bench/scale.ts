@@ -23,6 +23,7 @@
  *   CERT_ROUTES=5000 (0: skip the certificate-heavy start)   NOFILE=1048576 (the unit's LimitNOFILE)
  *   PROFILE=<dir>   run src/main.ts under `bun --cpu-prof --heap-prof` (Markdown summaries too) instead of dist/router
  *   ROUTER_ARGS="--interval=0s ..."   more router flags; KEEP=1 keeps the temp dir (router logs, configs)
+ *   ROUTER_BINARY=<path>   another build instead of dist/router (e.g. one built from main, for a before/after)
  * Loopback only. Every process it starts is killed by PID at the end, on
  * failure or on Ctrl-C.
  */

@@ -123,7 +123,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
   loadMix(cluster.api, mix, input.certs, ownCerts);
   input.log(`${routes} routes: ${mix.services.length} services, ${mix.services.reduce((n, x) => n + x.pods.length, 0)} endpoint slices loaded; starting the router`);
   const dir = join(input.dir, `size-${routes}${input.reshape ? '-certs' : ''}`);
-  const run = await startRouter({ api: cluster.access, dir, limitPrefix: input.limitPrefix, profileDir: s.profileDir, extraArgs: s.routerArgs });
+  const run = await startRouter({ api: cluster.access, dir, limitPrefix: input.limitPrefix, profileDir: s.profileDir, extraArgs: s.routerArgs, binary: s.routerBinary });
   try {
     result.firstAnswerMs = await untilListening(run, s.startTimeoutMs);
     if (result.firstAnswerMs === undefined) {

@@ -32,6 +32,8 @@ export interface Settings {
   seed: number;
   profileDir: string | undefined;
   routerArgs: string[];
+  /** Another build to measure instead of dist/router (e.g. one built from main, for a before/after). */
+  routerBinary: string | undefined;
 }
 
 export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings {
@@ -61,5 +63,6 @@ export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings
     seed: int('SEED', 1),
     profileDir: process.env.PROFILE || undefined,
     routerArgs: (process.env.ROUTER_ARGS ?? '').split(' ').filter((a) => a !== ''),
+    routerBinary: process.env.ROUTER_BINARY || undefined,
   };
 }
