@@ -4,10 +4,17 @@ export interface CommitResult {
   retryAfterMs?: number;
 }
 
-/** A commit due after `delayMs`; one due now runs in the next turn of the event loop, not after a timer's millisecond or so. */
+/**
+ * A commit due after `delayMs`. One due now waits for the input already
+ * there to be read first (Bun runs an immediate before it polls for I/O, so
+ * an immediate scheduled from an immediate runs after one poll): the rest
+ * of a burst of watch events then joins the commit rather than following it
+ * in another, as it did behind setTimeout(0), which also waited a timer's
+ * millisecond or so when nothing else was coming.
+ */
 function later(delayMs: number, run: () => void): { cancel(): void } {
   if (delayMs <= 0) {
-    const immediate = setImmediate(run);
+    let immediate = setImmediate(() => (immediate = setImmediate(run)));
     return { cancel: () => clearImmediate(immediate) };
   }
   const timer = setTimeout(run, delayMs);
