@@ -7,7 +7,7 @@
 import type { FakeApiServer } from '../../test/support/fake-api/fake-api-server.ts';
 import { pickService, podNames, routeAt, type Mix, type RouteSpec } from './mix.ts';
 import { routeObject, sliceObject, type MixCertificates } from './objects.ts';
-import { untilServed, type Ports } from './probe.ts';
+import { stickyCookie, untilServed, type Ports } from './probe.ts';
 import { cpuSeconds } from './proc-stats.ts';
 import { masterReloads, untilReloaded, type RouterRun } from './router-run.ts';
 
@@ -59,7 +59,12 @@ async function phase(ctx: PhaseContext, count: number, budgetMs: number, change:
 
 const ports = (ctx: PhaseContext): Ports => ctx.run.ports;
 
-/** One pod of a routed service replaced by another (a pod rescheduled): its slice gets the new port. */
+/**
+ * One pod of a routed service replaced by another (a pod rescheduled): its
+ * slice gets the new port. Served once the new pod answers; the probe asks
+ * for it by its sticky cookie (passthrough routes, which have none, draw
+ * among the service's pods).
+ */
 export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number): Promise<PhaseResult> {
   return phase(ctx, count, budgetMs, async () => {
     const route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
@@ -71,7 +76,7 @@ export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number
     service.pods[slot] = next;
     const t0 = performance.now();
     ctx.api.update(sliceObject(service, slot, next));
-    return untilServed(ports(ctx), route, new Set([`p${next}`]), t0, ctx.changeDeadlineMs);
+    return untilServed(ports(ctx), route, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, stickyCookie(route, next));
   });
 }
 

@@ -6,8 +6,8 @@ import type { ConfigChecker } from './ports.ts';
 
 /** A checker whose checks end when the test says, with the answer it gives. */
 function heldChecker() {
-  const calls: { path: string; finish: (r: CheckResult) => void }[] = [];
-  const checker: ConfigChecker = { check: (path) => new Promise((resolve) => calls.push({ path, finish: resolve })) };
+  const calls: { path: string; background: boolean | undefined; finish: (r: CheckResult) => void }[] = [];
+  const checker: ConfigChecker = { check: (path, opts) => new Promise((resolve) => calls.push({ path, background: opts?.background, finish: resolve })) };
   return { checker, calls };
 }
 
@@ -31,6 +31,8 @@ describe('BackgroundCheck', () => {
     const { check, calls, refusals, logs } = setup();
     check.written(3, '/g/3/haproxy.config');
     expect(calls.map((c) => c.path)).toEqual(['/g/3/haproxy.config']);
+    // Nothing waits for it: it runs as a background check, yielding the CPU.
+    expect(calls[0]?.background).toBe(true);
     calls[0]?.finish(refused);
     await check.idle();
     expect(refusals).toHaveLength(1);

@@ -110,7 +110,7 @@ export class BackgroundCheck {
   }
 
   private async run(target: { generation: number; configPath: string }): Promise<void> {
-    const result = await this.deps.checker.check(target.configPath);
+    const result = await this.deps.checker.check(target.configPath, { background: true });
     // Only haproxy's own verdict on the generation still in use counts (a newer one may have replaced and removed it).
     if (result.ok || this.stopped || this.active !== target.generation || !result.output.some((l) => l.startsWith('[ALERT]'))) return;
     this.deps.logger.error(`the configuration on disk (generation ${target.generation}) does not pass haproxy -c; reloading from the model:\n${result.output.join('\n')}`);

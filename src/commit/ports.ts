@@ -45,5 +45,6 @@ export interface ConfigWriter {
 
 /** `haproxy -c` on a candidate. */
 export interface ConfigChecker {
-  check(configPath: string): Promise<CheckResult>;
+  /** `background`: nothing waits for the verdict, so the check yields the CPU to whatever else wants it. */
+  check(configPath: string, opts?: { background?: boolean }): Promise<CheckResult>;
 }

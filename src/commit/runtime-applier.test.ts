@@ -67,6 +67,15 @@ describe('RuntimeApplier', () => {
     expect(socket.received.some((l) => l.startsWith('del map') || l.startsWith('del server'))).toBe(false);
   });
 
+  test('the phases of one update share a connection, and the next update opens its own', async () => {
+    const before = socket.connections;
+    expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, ...remove('s1')], applied)).toEqual({ ok: true });
+    expect(socket.received.filter((l) => l.startsWith(`del server ${B}/s1`))).toHaveLength(1);
+    expect(socket.connections - before).toBe(1);
+    expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 3 }], applied)).toEqual({ ok: true });
+    expect(socket.connections - before).toBe(2);
+  });
+
   test('a new worker never gets the retries of the old one', async () => {
     const release = socket.holdConnection(B, 's2');
     await applier.apply(remove('s2'), applied);

@@ -42,7 +42,7 @@ export class RuntimeApplier {
     if (!sent) return { ok: false, failure: 'a server still being deleted would come back with other options (TLS to the pod, or check to follow)', partial: false };
     this.deletes.cancel(adds);
     for (const c of adds) this.waiting.delete(serverKey(c));
-    try {
+    const phases = async (): Promise<RuntimeApplyResult> => {
       for (const phase of runtimePhases(sent)) {
         const result = await this.runtime.apply(phase);
         const failed = result.failed[0];
@@ -50,10 +50,13 @@ export class RuntimeApplier {
         for (const b of result.busy) this.waiting.set(serverKey(b.command), creationOptions(applied, b.command));
         this.deletes.add(result.busy.map((b) => b.command));
       }
+      return { ok: true };
+    };
+    try {
+      return await (this.runtime.together ? this.runtime.together(phases) : phases());
     } catch (err) {
       return { ok: false, failure: errorMessage(err), partial: true };
     }
-    return { ok: true };
   }
 
   /** A new worker never had the servers waiting for deletion: none of their retries may reach it. */

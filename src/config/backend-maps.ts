@@ -60,27 +60,46 @@ export function backendMapFiles(backends: readonly BackendModel[]): Map<BackendM
   return new Map(MAP_NAMES.map((name) => [name, mapText(entries.get(name) ?? new Map())]));
 }
 
+/** A backend map's text and its entries by key, as parsed from it. */
+export interface ParsedMap {
+  text: string;
+  entries: ReadonlyMap<string, string>;
+}
+
+function parseMap(text: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) entries.set(line.slice(0, space), line.slice(space + 1));
+  }
+  return entries;
+}
+
 /**
  * The maps whose entries for `patched` differ from `previous` (file ->
  * text), rewritten: a map is read and written again only when one of the
- * backends a patch replaced changed its entry there.
+ * backends a patch replaced changed its entry there. `parsed` keeps each
+ * map's entries from one patch to the next (the caller's, one per
+ * renderer), so a patch that leaves a map alone looks its backends up
+ * there rather than parsing the map again: an endpoint change costs the
+ * backends it touches, however many routes set a timeout or HSTS.
  */
-export function patchBackendMaps(previous: ReadonlyMap<string, string>, patched: readonly BackendModel[]): Map<BackendMapName, string> {
+export function patchBackendMaps(previous: ReadonlyMap<string, string>, patched: readonly BackendModel[], parsed = new Map<BackendMapName, ParsedMap>()): Map<BackendMapName, string> {
   const out = new Map<BackendMapName, string>();
   for (const name of MAP_NAMES) {
     const text = previous.get(name) ?? '';
+    let known = parsed.get(name);
+    if (known?.text !== text) parsed.set(name, (known = { text, entries: parseMap(text) }));
     const wanted = patched.map((b) => [b.name, backendMapValues(b)[name]] as const);
-    const entries = new Map<string, string>();
-    for (const line of text.split('\n')) {
-      const space = line.indexOf(' ');
-      if (space > 0) entries.set(line.slice(0, space), line.slice(space + 1));
-    }
-    if (wanted.every(([key, value]) => entries.get(key) === value)) continue;
+    if (wanted.every(([key, value]) => known.entries.get(key) === value)) continue;
+    const entries = new Map(known.entries);
     for (const [key, value] of wanted) {
       if (value === undefined) entries.delete(key);
       else entries.set(key, value);
     }
-    out.set(name, mapText(entries));
+    const next = mapText(entries);
+    out.set(name, next);
+    parsed.set(name, { text: next, entries });
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
 import { GATEWAY_API_HOST } from './host-kinds.ts';
 import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
-import { backendMapFiles, patchBackendMaps } from './backend-maps.ts';
+import { backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
 import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { serverCheckKey, trackNames, type TrackOf } from './check-servers.ts';
@@ -222,13 +222,14 @@ export function createRenderer(assets: RendererAssets): Renderer {
     return files;
   };
 
+  const backendMaps = new Map<BackendMapName, ParsedMap>();
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
     const files = new Map(previous);
     const counts = fileCounts(model);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
     for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
-    for (const [name, text] of patchBackendMaps(previous, patch.backends)) files.set(name, text);
+    for (const [name, text] of patchBackendMaps(previous, patch.backends, backendMaps)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
     for (const file of new Set([...checkNumbers].map((n) => checkFile(n, counts.checks)))) {
       const numbers = checkNumbersIn(file, model.checks.length, counts.checks);

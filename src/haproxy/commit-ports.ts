@@ -1,6 +1,6 @@
 import type { ConfigChecker, ConfigWriter } from '../commit/ports.ts';
 import type { CertStore } from './cert-store.ts';
-import { checkConfig } from './check-config.ts';
+import { BACKGROUND_NICE, checkConfig } from './check-config.ts';
 import type { ConfigStore } from './config-store.ts';
 
 /** The working dir's generations and certificate directory as one ConfigWriter. */
@@ -18,5 +18,5 @@ export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
 }
 
 export function haproxyChecker(haproxyBinary: string): ConfigChecker {
-  return { check: (configPath) => checkConfig(haproxyBinary, configPath) };
+  return { check: (configPath, opts) => checkConfig(haproxyBinary, configPath, opts?.background ? BACKGROUND_NICE : 0) };
 }

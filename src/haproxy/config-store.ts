@@ -1,8 +1,9 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderedFiles } from '../config/render.ts';
 import { Holds } from './holds.ts';
+import { replaceFile } from './replace-file.ts';
 
 /**
  * Generations hold every route's hosts, paths and backends: the router's
@@ -50,7 +51,7 @@ function replaceFiles(dir: string, names: readonly string[], files: RenderedFile
     }
     const tmp = join(dir, `.${name}.tmp`);
     writeFileSync(tmp, text, { mode: fileMode(name) });
-    renameSync(tmp, path);
+    replaceFile(tmp, path);
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { captureLogs } from '../../test/support/log-capture.ts';
 import { parseCidr, type Cidr } from '../domain/cidr.ts';
 import type { HostAddresses } from '../config/endpoint-address.ts';
-import { followHostAddresses, hostAddressSet, parseFibTrie, parseIfInet6, readHostAddresses } from './host-addresses.ts';
+import { followHostAddresses, hostAddressReader, hostAddressSet, parseFibTrie, parseIfInet6, readHostAddresses } from './host-addresses.ts';
 
 function cidr(text: string): Cidr {
   const parsed = parseCidr(text);
@@ -62,6 +62,13 @@ test('readHostAddresses reads this host without failing', () => {
   const host = readHostAddresses();
   expect(host.addresses.has('127.0.0.1')).toBe(false);
   expect(host.ranges.every((r) => r.bits <= 32)).toBe(true);
+});
+
+test('hostAddressReader parses again only when what it reads changed: the same object while the host stays as it is', () => {
+  const read = hostAddressReader();
+  const first = read();
+  expect(read()).toBe(first);
+  expect([...first.addresses].sort()).toEqual([...readHostAddresses().addresses].sort());
 });
 
 describe('followHostAddresses', () => {

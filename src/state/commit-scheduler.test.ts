@@ -24,6 +24,18 @@ describe('CommitScheduler', () => {
     expect(commits).toBe(1);
   });
 
+  test('a commit due now starts once the input already there is read, without waiting for a timer', async () => {
+    let commits = 0;
+    const s = new CommitScheduler(async () => void commits++, fail);
+    s.enable();
+    s.request();
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    expect(commits).toBe(0);
+    await turn();
+    expect(commits).toBe(1);
+  });
+
   test('changes during a commit cause exactly one more commit', async () => {
     const gates = [deferred(), deferred()];
     const started = deferred();

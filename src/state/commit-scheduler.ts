@@ -5,6 +5,23 @@ export interface CommitResult {
 }
 
 /**
+ * A commit due after `delayMs`. One due now waits for the input already
+ * there to be read first (Bun runs an immediate before it polls for I/O, so
+ * an immediate scheduled from an immediate runs after one poll): the rest
+ * of a burst of watch events then joins the commit rather than following it
+ * in another, as it did behind setTimeout(0), which also waited a timer's
+ * millisecond or so when nothing else was coming.
+ */
+function later(delayMs: number, run: () => void): { cancel(): void } {
+  if (delayMs <= 0) {
+    let immediate = setImmediate(() => (immediate = setImmediate(run)));
+    return { cancel: () => clearImmediate(immediate) };
+  }
+  const timer = setTimeout(run, delayMs);
+  return { cancel: () => clearTimeout(timer) };
+}
+
+/**
  * Runs commits: at most one at a time, as soon as changes arrive (changes
  * that arrive during a commit cause exactly one more), and nothing before
  * `enable()` (i.e. before every source has synced). Rate limits belong to the
@@ -17,7 +34,7 @@ export class CommitScheduler {
   private enabled = false;
   private stopped = false;
   private running: Promise<void> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: { cancel(): void } | undefined;
   private waiters: { seq: number; resolve: () => void }[] = [];
   /** requestNow() came while a commit ran: if that commit asks for a retry, the retry runs at once. */
   private urgent = false;
@@ -42,7 +59,7 @@ export class CommitScheduler {
     this.requested++;
     if (this.running) this.urgent = true;
     if (this.timer && !this.running) {
-      clearTimeout(this.timer);
+      this.timer.cancel();
       this.timer = undefined;
     }
     this.schedule(0);
@@ -63,7 +80,7 @@ export class CommitScheduler {
   /** Stops scheduling and waits for a running commit to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     await this.running;
     // Nothing more will be committed: release whoever waits rather than leave them hanging.
@@ -73,7 +90,7 @@ export class CommitScheduler {
 
   private schedule(delayMs: number): void {
     if (!this.enabled || this.stopped || this.running || this.timer || this.committed >= this.requested) return;
-    this.timer = setTimeout(() => void this.run(), delayMs);
+    this.timer = later(delayMs, () => void this.run());
   }
 
   private async run(): Promise<void> {

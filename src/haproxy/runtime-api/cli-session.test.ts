@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FakeRuntimeSocket } from '../../../test/support/runtime/fake-runtime-socket.ts';
 import { shortTempDir } from '../../../test/support/workdir.ts';
 import { fitsCliBuffer, requestHead, type CliRequest } from '../../plan/cli-requests.ts';
-import { runCliSession } from './cli-session.ts';
+import { CliSession, runCliSession } from './cli-session.ts';
 
 const dir = shortTempDir('cli');
 afterAll(() => dir.remove());
@@ -136,3 +136,30 @@ describe('runCliSession', () => {
     expect(requestHead({ line: 'set ssl cert /c/a.pem', payload: ['-----BEGIN PRIVATE KEY-----'] })).toBe('set ssl cert /c/a.pem <<');
   });
 });
+
+describe('CliSession', () => {
+  test('takes batches in turn on one connection, a batch sent while another is answered waiting for it', async () => {
+    const fake = await FakeRuntimeSocket.start(join(dir.path, 'turns.sock'), [
+      { name: 'b', dynamic: true, servers: [{ name: 's', addr: '10.0.0.1', port: 80, weight: 1, checkDeclared: false }] },
+    ]);
+    const session = await CliSession.open(fake.path, opts);
+    const [first, second] = await Promise.all([session.send(lines('set server b/s weight 2', 'frobnicate')), session.send(lines('disable server b/s', 'del server b/s'))]);
+    expect(first?.[0]).toBe('');
+    expect(first?.[1]).toStartWith('Unknown command');
+    expect(second).toEqual(['', 'Server deleted.']);
+    expect(fake.connections).toBe(1);
+    session.close();
+    await expect(session.send(lines('show servers state'))).rejects.toThrow('the session was closed');
+    await fake.stop();
+  });
+
+  test('once the socket closed, the session is over: every later batch rejects', async () => {
+    const server = await scriptedServer('over.sock', (socket) => socket.end('\n> \n> '));
+    const session = await CliSession.open(server.path, opts);
+    await expect(session.send(lines('enable server b/s', 'enable server b/t'))).rejects.toThrow('the socket closed (1 of 2 commands answered)');
+    expect(session.open).toBe(false);
+    await expect(session.send(lines('enable server b/s'))).rejects.toThrow('the socket closed');
+    await server.close();
+  });
+});
+

@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { requestHead, requestText, type CliRequest } from '../../plan/cli-requests.ts';
 import { PromptSplitter } from './prompt-splitter.ts';
 
@@ -42,18 +42,16 @@ function checkFraming(r: CliRequest): void {
   }
 }
 
-/**
- * Sends `requests` over one connection to a haproxy CLI socket in
- * interactive mode, pipelined up to `windowBytes` ahead of the replies, and
- * resolves with one trimmed reply per request, in order (without the
- * continuation prompts a payload draws). Refuses, before connecting, any
- * request haproxy could mistake for more or fewer commands or could not
- * hold. Rejects when the socket fails, closes early, or goes silent; the
- * requests answered so far have then been applied, the rest may or may not
- * have been.
- */
-export async function runCliSession(socketPath: string, requests: readonly CliRequest[], opts: CliSessionOptions): Promise<string[]> {
-  const texts = requests.map((r) => {
+interface Prepared {
+  text: string;
+  size: number;
+  /** The continuation prompts the request draws ahead of its reply. */
+  echo: string;
+}
+
+/** The requests as sent; throws, before anything is sent, on one haproxy could not frame or hold. */
+function prepare(requests: readonly CliRequest[], opts: CliSessionOptions): Prepared[] {
+  return requests.map((r) => {
     checkFraming(r);
     const text = requestText(r);
     const size = Buffer.byteLength(text);
@@ -63,74 +61,175 @@ export async function runCliSession(socketPath: string, requests: readonly CliRe
     // The `<<` line and every payload line each draw one continuation prompt.
     return { text, size, echo: r.payload === undefined ? '' : PAYLOAD_PROMPT.repeat(r.payload.length + 1) };
   });
-  if (texts.length === 0) return [];
+}
 
-  return new Promise((resolve, reject) => {
-    const replies: string[] = [];
-    /** Size and continuation prompts of each request sent and not yet answered, oldest first. */
-    const inFlight: { size: number; echo: string }[] = [];
-    let inFlightBytes = 0;
-    let next = 0;
-    /** The reply to `prompt` itself comes first and is dropped. */
-    let promptAcknowledged = false;
-    const splitter = new PromptSplitter(PROMPT);
-    let settled = false;
+/** Throws, as sending them would, when haproxy could not frame or hold one of `requests`. */
+export function checkRequests(requests: readonly CliRequest[], opts: CliSessionOptions): void {
+  prepare(requests, opts);
+}
 
-    const finish = (err: Error | undefined) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) {
-        socket.destroy();
-        reject(err);
-      } else {
-        socket.end('quit\n');
-        resolve(replies);
-      }
-    };
-    const fail = (message: string, cause?: Error) =>
-      finish(new Error(`haproxy CLI ${socketPath}: ${message} (${replies.length} of ${texts.length} commands answered)`, { cause }));
+/** One batch being answered: its requests, those sent and not yet answered (oldest first), and the replies so far. */
+interface Batch {
+  texts: Prepared[];
+  next: number;
+  inFlight: Prepared[];
+  inFlightBytes: number;
+  replies: string[];
+  resolve(replies: string[]): void;
+  reject(err: Error): void;
+}
 
-    let timer = setTimeout(() => fail(`no reply within ${opts.idleTimeoutMs} ms`), opts.idleTimeoutMs);
-    const touch = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fail(`no reply within ${opts.idleTimeoutMs} ms`), opts.idleTimeoutMs);
-    };
+/**
+ * A connection to a haproxy CLI socket in interactive mode, for one batch
+ * of requests or several in turn (the phases of one runtime update), each
+ * pipelined up to `windowBytes` ahead of its replies. A batch sent while
+ * another is answered waits for it. Once the socket fails, closes or goes
+ * silent while replies are owed, the session is over: the batch in flight
+ * rejects (the requests answered so far have been applied, the rest may or
+ * may not have been) and so does every later one.
+ */
+export class CliSession {
+  private readonly socket: Socket;
+  private readonly splitter = new PromptSplitter(PROMPT);
+  /** The reply to `prompt` itself comes first and is dropped. */
+  private promptAcknowledged = false;
+  private batch: Batch | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private failure: Error | undefined;
 
-    const sendMore = () => {
-      let chunk = '';
-      while (next < texts.length) {
-        const t = texts[next];
-        if (t === undefined || (inFlight.length > 0 && inFlightBytes + t.size > opts.windowBytes)) break;
-        inFlight.push(t);
-        inFlightBytes += t.size;
-        chunk += t.text;
-        next++;
-      }
-      if (chunk !== '') socket.write(chunk);
-    };
-
-    const socket = createConnection({ path: socketPath }, () => {
-      socket.write('prompt\n');
-      sendMore();
+  private constructor(
+    private readonly socketPath: string,
+    private readonly opts: CliSessionOptions,
+    connected: () => void,
+  ) {
+    this.socket = createConnection({ path: socketPath }, () => {
+      this.socket.write('prompt\n');
+      connected();
     });
-    socket.setEncoding('utf8');
-    socket.on('data', (data: string) => {
-      touch();
-      for (const raw of splitter.push(data)) {
-        if (!promptAcknowledged) {
-          promptAcknowledged = true;
-          continue;
-        }
-        const answered = inFlight.shift();
-        const echo = answered?.echo ?? '';
-        replies.push((echo !== '' && raw.startsWith(echo) ? raw.slice(echo.length) : raw).trim());
-        inFlightBytes -= answered?.size ?? 0;
-      }
-      if (replies.length === texts.length) finish(undefined);
-      else sendMore();
+    this.socket.setEncoding('utf8');
+    this.socket.on('data', (data: string) => this.received(data));
+    this.socket.on('error', (err) => this.fail(err.message, err));
+    this.socket.on('close', () => this.fail('the socket closed'));
+  }
+
+  /** Connects; rejects when the socket cannot be reached. */
+  static open(socketPath: string, opts: CliSessionOptions): Promise<CliSession> {
+    return new Promise((resolve, reject) => {
+      const session: CliSession = new CliSession(socketPath, opts, () => resolve(session));
+      session.socket.once('error', reject);
     });
-    socket.on('error', (err) => fail(err.message, err));
-    socket.on('close', () => fail('the socket closed'));
+  }
+
+  /** Whether the session can still take a batch. */
+  get open(): boolean {
+    return this.failure === undefined;
+  }
+
+  /**
+   * Sends `requests` and resolves with one trimmed reply per request, in
+   * order (without the continuation prompts a payload draws). Refuses,
+   * before sending anything, any request haproxy could mistake for more or
+   * fewer commands or could not hold.
+   */
+  send(requests: readonly CliRequest[]): Promise<string[]> {
+    const texts = prepare(requests, this.opts);
+    const sent = this.queue.then(() => this.run(texts));
+    this.queue = sent.catch(() => undefined);
+    return sent;
+  }
+
+  /** Ends the session once the batches sent so far are answered. */
+  close(): void {
+    void this.queue.then(() => {
+      if (this.failure) return;
+      this.failure = new Error(`haproxy CLI ${this.socketPath}: the session was closed`);
+      this.socket.end('quit\n');
+    });
+  }
+
+  private run(texts: Prepared[]): Promise<string[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (texts.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.batch = { texts, next: 0, inFlight: [], inFlightBytes: 0, replies: [], resolve, reject };
+      this.touch();
+      this.sendMore();
+    });
+  }
+
+  private touch(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fail(`no reply within ${this.opts.idleTimeoutMs} ms`), this.opts.idleTimeoutMs);
+  }
+
+  private sendMore(): void {
+    const b = this.batch;
+    if (!b) return;
+    let chunk = '';
+    while (b.next < b.texts.length) {
+      const t = b.texts[b.next];
+      if (t === undefined || (b.inFlight.length > 0 && b.inFlightBytes + t.size > this.opts.windowBytes)) break;
+      b.inFlight.push(t);
+      b.inFlightBytes += t.size;
+      chunk += t.text;
+      b.next++;
+    }
+    if (chunk !== '') this.socket.write(chunk);
+  }
+
+  private received(data: string): void {
+    for (const raw of this.splitter.push(data)) {
+      if (!this.promptAcknowledged) {
+        this.promptAcknowledged = true;
+        continue;
+      }
+      const b = this.batch;
+      if (!b) continue;
+      const answered = b.inFlight.shift();
+      const echo = answered?.echo ?? '';
+      b.replies.push((echo !== '' && raw.startsWith(echo) ? raw.slice(echo.length) : raw).trim());
+      b.inFlightBytes -= answered?.size ?? 0;
+    }
+    const b = this.batch;
+    if (!b) return;
+    if (b.replies.length < b.texts.length) {
+      this.touch();
+      this.sendMore();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.batch = undefined;
+    b.resolve(b.replies);
+  }
+
+  private fail(message: string, cause?: Error): void {
+    clearTimeout(this.timer);
+    const b = this.batch;
+    this.batch = undefined;
+    if (this.failure) return;
+    const answered = b ? ` (${b.replies.length} of ${b.texts.length} commands answered)` : '';
+    this.failure = new Error(`haproxy CLI ${this.socketPath}: ${message}${answered}`, { cause });
+    this.socket.destroy();
+    b?.reject(this.failure);
+  }
+}
+
+/**
+ * Sends `requests` over a connection of their own (a CliSession) and
+ * resolves with one trimmed reply per request, in order; see CliSession.
+ * Nothing to send does not connect, and a request haproxy could not frame
+ * or hold is refused before connecting.
+ */
+export async function runCliSession(socketPath: string, requests: readonly CliRequest[], opts: CliSessionOptions): Promise<string[]> {
+  checkRequests(requests, opts);
+  if (requests.length === 0) return [];
+  const session = await CliSession.open(socketPath, opts).catch((err: Error) => {
+    throw new Error(`haproxy CLI ${socketPath}: ${err.message} (0 of ${requests.length} commands answered)`, { cause: err });
   });
+  try {
+    return await session.send(requests);
+  } finally {
+    session.close();
+  }
 }

@@ -1,6 +1,6 @@
 import { SOCKET_COMMAND_TIMEOUT_MS } from '../timeouts.ts';
-import { requestHead } from '../../plan/cli-requests.ts';
-import { runCliSession, type CliSessionOptions } from './cli-session.ts';
+import { requestHead, type CliRequest } from '../../plan/cli-requests.ts';
+import { checkRequests, CliSession, runCliSession, type CliSessionOptions } from './cli-session.ts';
 import { classifyReply, commandRequest, showServersStateText, type ReplyStatus } from './commands.ts';
 import type { RuntimeCommand } from '../../plan/commands.ts';
 import { parseServersState, type ServerRuntimeState } from './servers-state.ts';
@@ -53,6 +53,13 @@ export interface RuntimeClient {
   apply(commands: readonly RuntimeCommand[]): Promise<ApplyResult>;
   /** The running servers, of one backend or all; rejects with haproxy's text if the backend does not exist. */
   showServersState(backend?: string): Promise<ServerRuntimeState[]>;
+  /**
+   * Runs `work` with everything it sends over one connection (the phases of
+   * one runtime update: one connect instead of one per phase), closed when
+   * it ends. Never across updates: a connection stays with the worker it
+   * reached, and the next update must reach whichever worker runs then.
+   */
+  together?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 const isBusy = (r: CommandResult): r is BusyResult => r.status === 'busy' && r.command.kind === 'del-server';
@@ -64,11 +71,39 @@ export function createRuntimeClient(socketPath: string, opts: RuntimeClientOptio
     windowBytes: opts.windowBytes ?? DEFAULT_WINDOW_BYTES,
     bufSize: opts.bufSize ?? DEFAULT_BUF_SIZE,
   };
+  /** The connection `together` holds open, while it runs. */
+  let shared: Promise<CliSession> | undefined;
+  let holders = 0;
+  /** Sends are serialized while a connection is shared: opening one again after it failed must not race. */
+  let chain: Promise<unknown> = Promise.resolve();
+
+  async function sharedSession(): Promise<CliSession> {
+    const current = await shared?.catch(() => undefined);
+    if (current?.open) return current;
+    shared = CliSession.open(socketPath, session);
+    return shared;
+  }
+
+  function send(requests: readonly CliRequest[]): Promise<string[]> {
+    if (holders === 0) return runCliSession(socketPath, requests, session);
+    checkRequests(requests, session);
+    const sent = chain.then(async () => {
+      // `together` may have ended while this waited its turn.
+      if (holders === 0 || requests.length === 0) return runCliSession(socketPath, requests, session);
+      const s = await sharedSession().catch((err: Error) => {
+        throw new Error(`haproxy CLI ${socketPath}: ${err.message} (0 of ${requests.length} commands answered)`, { cause: err });
+      });
+      return s.send(requests);
+    });
+    chain = sent.catch(() => undefined);
+    return sent;
+  }
+
   return {
     async apply(commands) {
       // Built before connecting, so an unsafe argument sends nothing at all.
       const requests = commands.map(commandRequest);
-      const replies = await runCliSession(socketPath, requests, session);
+      const replies = await send(requests);
       const results = commands.map((command, i): CommandResult => {
         const reply = replies[i] ?? '';
         const request = requests[i];
@@ -81,8 +116,20 @@ export function createRuntimeClient(socketPath: string, opts: RuntimeClientOptio
       };
     },
     async showServersState(backend) {
-      const [reply] = await runCliSession(socketPath, [{ line: showServersStateText(backend) }], session);
+      const [reply] = await send([{ line: showServersStateText(backend) }]);
       return parseServersState(reply ?? '');
+    },
+    async together(work) {
+      holders++;
+      try {
+        return await work();
+      } finally {
+        if (--holders === 0) {
+          const held = shared;
+          shared = undefined;
+          void held?.then((s) => s.close(), () => undefined);
+        }
+      }
     },
   };
 }
