@@ -88,10 +88,10 @@ export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
 /** Resolves once haproxy answers on the HTTP port (ports are bound only with the first complete configuration). */
 export async function untilListening(run: RouterRun, deadlineMs: number): Promise<number | undefined> {
   for (;;) {
-    const answered = await fetch(`http://127.0.0.1:${run.ports.http}/`, { headers: { Host: 'nobody.invalid' }, signal: AbortSignal.timeout(1000) }).then(
-      async (r) => (await r.arrayBuffer(), true),
-      () => false,
-    );
+    // The timeout can also fire while the body is read: that is no answer either, not an error.
+    const answered = await fetch(`http://127.0.0.1:${run.ports.http}/`, { headers: { Host: 'nobody.invalid' }, signal: AbortSignal.timeout(1000) })
+      .then(async (r) => (await r.arrayBuffer(), true))
+      .catch(() => false);
     const now = performance.now();
     if (answered) return now - run.spawnedAt;
     if (run.proc.exitCode !== null || run.proc.signalCode !== null || now - run.spawnedAt > deadlineMs) return undefined;
