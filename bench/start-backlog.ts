@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { routeObject, serviceObject, sliceObject } from '../test/support/kube-harness.ts';
 import { installExitHandlers } from './scale/children.ts';
 import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
-import { buildMix } from './scale/mix.ts';
+import { podlessMix } from './scale/mix.ts';
 import { cpuSeconds, loadAverage } from './scale/proc-stats.ts';
 import { startRouter, untilListening } from './scale/router-run.ts';
 
@@ -34,14 +34,7 @@ function threadCpu(pid: number): [string, number][] {
 }
 
 installExitHandlers();
-const mix = buildMix({
-  routes: N,
-  namespaces: Math.max(1, Math.min(100, Math.ceil(N / 100))),
-  httpPods: Array.from({ length: 4000 }, (_, i) => 40000 + i),
-  tlsPods: Array.from({ length: 1000 }, (_, i) => 45000 + i),
-  maxPodsPerService: 3,
-  seed: 1,
-});
+const mix = podlessMix(N);
 const cluster = await startCluster();
 loadMix(cluster.api, mix, makeMixCertificates().certs);
 const late = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('late') });

@@ -18,7 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { haproxyPids, installExitHandlers, killAll } from './scale/children.ts';
 import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
-import { buildMix } from './scale/mix.ts';
+import { podlessMix } from './scale/mix.ts';
 import { cpuSeconds, loadAverage } from './scale/proc-stats.ts';
 import { startRouter, untilListening } from './scale/router-run.ts';
 
@@ -62,14 +62,7 @@ function timeline(logFile: string): string[] {
 }
 
 installExitHandlers();
-const mix = buildMix({
-  routes: N,
-  namespaces: Math.max(1, Math.min(100, Math.ceil(N / 100))),
-  httpPods: Array.from({ length: 4000 }, (_, i) => 40000 + i),
-  tlsPods: Array.from({ length: 1000 }, (_, i) => 45000 + i),
-  maxPodsPerService: 3,
-  seed: 1,
-});
+const mix = podlessMix(N);
 const { certs } = makeMixCertificates();
 try {
   for (let round = 0; round < ROUNDS; round++) {

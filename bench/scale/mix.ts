@@ -128,3 +128,15 @@ export function routeAt(index: number, serviceFor: (kind: Kind) => ServiceSpec):
 
 /** The pods' backend names as the pods report them (`x-backend`). */
 export const podNames = (service: ServiceSpec): Set<string> => new Set(service.pods.map((p) => `p${p}`));
+
+/** The scale mix of `routes` routes, seed 1, over pod ports nothing listens on: for benches that time the router alone. */
+export function podlessMix(routes: number): Mix {
+  return buildMix({
+    routes,
+    namespaces: Math.max(1, Math.min(100, Math.ceil(routes / 100))),
+    httpPods: Array.from({ length: 4000 }, (_, i) => 40000 + i),
+    tlsPods: Array.from({ length: 1000 }, (_, i) => 45000 + i),
+    maxPodsPerService: 3,
+    seed: 1,
+  });
+}
