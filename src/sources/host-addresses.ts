@@ -119,11 +119,11 @@ export function readHostAddresses(): HostAddresses {
  * ClusterIP).
  */
 export function hostAddressReader(): () => HostAddresses {
-  let last: { key: string; addresses: HostAddresses } | undefined;
+  let last: { sources: HostSources; addresses: HostAddresses } | undefined;
+  const same = (a: HostSources, b: HostSources) => a.fibTrie === b.fibTrie && a.ifInet6 === b.ifInet6 && a.interfaces.join(' ') === b.interfaces.join(' ');
   return () => {
     const sources = readSources();
-    const key = `${sources.fibTrie}\0${sources.ifInet6}\0${sources.interfaces.join(' ')}`;
-    if (last?.key !== key) last = { key, addresses: addressesOf(sources) };
+    if (!last || !same(last.sources, sources)) last = { sources, addresses: addressesOf(sources) };
     return last.addresses;
   };
 }

@@ -157,7 +157,7 @@ describe('CliSession', () => {
     const server = await scriptedServer('over.sock', (socket) => socket.end('\n> \n> '));
     const session = await CliSession.open(server.path, opts);
     await expect(session.send(lines('enable server b/s', 'enable server b/t'))).rejects.toThrow('the socket closed (1 of 2 commands answered)');
-    expect(session.open).toBe(false);
+    expect(session.alive).toBe(false);
     await expect(session.send(lines('enable server b/s'))).rejects.toThrow('the socket closed');
     await server.close();
   });

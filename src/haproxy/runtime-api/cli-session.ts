@@ -122,7 +122,7 @@ export class CliSession {
   }
 
   /** Whether the session can still take a batch. */
-  get open(): boolean {
+  get alive(): boolean {
     return this.failure === undefined;
   }
 

@@ -79,7 +79,7 @@ export function createRuntimeClient(socketPath: string, opts: RuntimeClientOptio
 
   async function sharedSession(): Promise<CliSession> {
     const current = await shared?.catch(() => undefined);
-    if (current?.open) return current;
+    if (current?.alive) return current;
     shared = CliSession.open(socketPath, session);
     return shared;
   }
