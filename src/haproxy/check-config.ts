@@ -1,6 +1,7 @@
 import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { configArgs } from './config-args.ts';
+import { haproxyEnv } from './haproxy-env.ts';
 import { errorMessage } from '../errors.ts';
 import { CONFIG_CHECK_TIMEOUT_MS } from './timeouts.ts';
 
@@ -31,6 +32,7 @@ export async function checkConfig(haproxyBinary: string, configPath: string, nic
       // haproxy goes back to the directory it started in after each file (default-path config): that must be one
       // it may enter, which the router's own may not be (a user's home, a temporary clone).
       cwd: dirname(configPath),
+      env: haproxyEnv(),
       stdout: 'pipe',
       stderr: 'pipe',
       stdin: 'ignore',

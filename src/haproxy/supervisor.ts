@@ -8,6 +8,7 @@ import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
 import { hasExited } from './subprocess.ts';
+import { haproxyEnv } from './haproxy-env.ts';
 import { pollMaster, Wakeup, workerForked } from './poll-master.ts';
 import {
   RELOAD_TIMEOUT_MS,
@@ -137,6 +138,7 @@ export class HaproxySupervisor {
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
       // As for haproxy -c (check-config.ts): a directory haproxy may go back to, whatever the router's own is.
       cwd: dirname(this.opts.pidFile),
+      env: haproxyEnv(),
       stdin: 'ignore',
       stdout: this.opts.logFd ?? 'pipe',
       stderr: 'pipe',
