@@ -15,7 +15,18 @@ export const CONFIG_FILE = 'haproxy.config';
 
 const MIN_BACKEND_FILES = 64;
 const MIN_CHECK_FILES = 16;
-const MAX_FILES = 4096;
+/**
+ * The most files of each kind, beyond which files hold more backends each.
+ * haproxy passes the path of every file it loaded to its own re-execution
+ * in one environment variable (HAPROXY_CFGFILES), and Linux refuses an
+ * exec with any single variable over 128 KiB (MAX_ARG_STRLEN): at 100,000
+ * routes 4,160 files made the master fail to re-execute ("Argument list
+ * too long"), so it never served its master socket. 1,153 files fit under
+ * the longest working dir the socket paths allow (working-paths.ts, and
+ * its test).
+ */
+export const MAX_BACKEND_FILES = 1024;
+export const MAX_CHECK_FILES = 128;
 const BACKENDS_PER_FILE = 32;
 const CHECK_BACKENDS_PER_FILE = 2;
 
@@ -25,16 +36,16 @@ export interface FileCounts {
   checks: number;
 }
 
-function filesFor(items: number, perFile: number, min: number): number {
+function filesFor(items: number, perFile: number, min: number, max: number): number {
   let n = min;
-  while (n < MAX_FILES && n * perFile < items) n *= 2;
+  while (n < max && n * perFile < items) n *= 2;
   return n;
 }
 
 export function fileCounts(model: { backends: readonly unknown[]; checks: readonly unknown[] }): FileCounts {
   return {
-    backends: filesFor(model.backends.length, BACKENDS_PER_FILE, MIN_BACKEND_FILES),
-    checks: filesFor(Math.ceil(model.checks.length / CHECK_SLOTS_PER_BACKEND), CHECK_BACKENDS_PER_FILE, MIN_CHECK_FILES),
+    backends: filesFor(model.backends.length, BACKENDS_PER_FILE, MIN_BACKEND_FILES, MAX_BACKEND_FILES),
+    checks: filesFor(Math.ceil(model.checks.length / CHECK_SLOTS_PER_BACKEND), CHECK_BACKENDS_PER_FILE, MIN_CHECK_FILES, MAX_CHECK_FILES),
   };
 }
 

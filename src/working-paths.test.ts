@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'bun:test';
+import { CONFIG_FILE, configFileNames, MAX_BACKEND_FILES, MAX_CHECK_FILES } from './config/config-files.ts';
+import { checkSocketPaths, workingPaths } from './working-paths.ts';
+
+/** The longest working dir the socket paths allow (`/w` padded with `x`). */
+const LONGEST = `/w${'x'.repeat(69)}`;
+/** Linux's limit on one environment variable (or argument) of an exec, its terminating NUL included (MAX_ARG_STRLEN). */
+const MAX_ARG_STRLEN = 128 * 1024;
+
+describe('checkSocketPaths', () => {
+  test('a working dir of 71 bytes is the longest whose sockets haproxy accepts', () => {
+    expect(LONGEST.length).toBe(71);
+    expect(() => checkSocketPaths(workingPaths(LONGEST))).not.toThrow();
+    expect(() => checkSocketPaths(workingPaths(`${LONGEST}x`))).toThrow('use a shorter --working-dir');
+  });
+
+  test("with the most configuration files, haproxy's list of them still fits one environment variable", () => {
+    // haproxy re-executes its master with every file it loaded in HAPROXY_CFGFILES, `;`-separated: what
+    // `-f conf/haproxy.config -f conf` loads (haproxy/config-args.ts).
+    const conf = `${workingPaths(LONGEST).workingDir}/conf`;
+    const names = configFileNames({ backends: MAX_BACKEND_FILES, checks: MAX_CHECK_FILES });
+    const files = [CONFIG_FILE, ...names.backends, ...names.checks].map((name) => `${conf}/${name}`);
+    const variable = `HAPROXY_CFGFILES=${files.join(';')}`;
+    expect(variable.length + 1).toBeLessThanOrEqual(MAX_ARG_STRLEN);
+  });
+});
