@@ -1,3 +1,4 @@
+import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
 import { backend, model, server } from '../../test/support/models.ts';
 import { trackNames } from './check-servers.ts';
@@ -25,5 +26,33 @@ describe('render.patch on a model spread over more than the fewest files', () =>
     const patched = render.patch(previous, after, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(after));
     expect(patched).toEqual(render(after));
     expect([...patched].filter(([file, text]) => previous.get(file) !== text).map(([file]) => file)).toEqual([backendFile(changed.name, 128)]);
+  });
+});
+
+describe('what the renderer keeps between commits', () => {
+  test("the backends' texts it keeps share their characters with the files", () => {
+    const renderer = createRenderer(EMBEDDED_ASSETS);
+    const backends = Array.from({ length: 4000 }, (_, i) => backend(name(i), [server('s1', { ip: `10.${i >> 8}.${i & 255}.1` })]));
+    const m = model(backends);
+    const stored = () => {
+      Bun.gc(true);
+      return heapStats().extraMemorySize;
+    };
+    const before = stored();
+    const files = renderer(m);
+    const kept = stored() - before;
+    let chars = 0;
+    let backendChars = 0;
+    for (const [file, text] of files) {
+      chars += text.length;
+      if (file.startsWith('be-')) backendChars += text.length;
+    }
+    expect(backendChars).toBeGreaterThan(1_000_000);
+    // The files' characters once (Latin-1, a byte each); a copy of each backend's text kept beside them would add all of backendChars.
+    expect(kept - chars).toBeLessThan(backendChars / 2);
+    // Still the text a patch reuses: a patch of one backend renders the files a full render gives.
+    const changed: BackendModel = { ...(backends[7] as BackendModel), servers: [server('s1', { ip: '10.0.7.1', weight: 3 })] };
+    const after: ConfigModel = { ...m, backends: backends.map((b) => (b === backends[7] ? changed : b)) };
+    expect(renderer.patch(files, after, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(after))).toEqual(render(after));
   });
 });

@@ -6,11 +6,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 
 const FULL = Symbol('full object');
+const DELIVERED = Symbol('delivered as its list page arrived');
 
-type Carrier<T> = T & { [FULL]?: T };
+type Carrier<T> = T & { [FULL]?: T; [DELIVERED]?: true };
 
-/** The identity of `obj`, carrying `obj` itself until `takeObject` takes it. */
-export function identityOf<T extends KubernetesObject>(obj: T): T {
+function identityFields(obj: KubernetesObject): KubernetesObject {
   const m = obj.metadata ?? {};
   const metadata = {
     ...(m.name !== undefined ? { name: m.name } : {}),
@@ -18,13 +18,37 @@ export function identityOf<T extends KubernetesObject>(obj: T): T {
     ...(m.resourceVersion !== undefined ? { resourceVersion: m.resourceVersion } : {}),
     ...(m.uid !== undefined ? { uid: m.uid } : {}),
   };
-  const identity: Carrier<KubernetesObject> = {
+  return {
     ...(obj.apiVersion !== undefined ? { apiVersion: obj.apiVersion } : {}),
     ...(obj.kind !== undefined ? { kind: obj.kind } : {}),
     metadata,
-    [FULL]: obj,
   };
+}
+
+/** The identity of `obj`, carrying `obj` itself until `takeObject` takes it. */
+export function identityOf<T extends KubernetesObject>(obj: T): T {
+  const identity: Carrier<KubernetesObject> = identityFields(obj);
+  identity[FULL] = obj;
   return identity as T;
+}
+
+/**
+ * The identity of an object its handler was given as the list page that
+ * held it arrived: ListWatch announces it once more when the whole list is
+ * in, and `takeDelivered` tells that announcement apart.
+ */
+export function deliveredIdentityOf<T extends KubernetesObject>(obj: T): T {
+  const identity: Carrier<KubernetesObject> = identityFields(obj);
+  identity[DELIVERED] = true;
+  return identity as T;
+}
+
+/** Whether `cached` is an identity whose object was delivered already (once: the mark goes with the answer). */
+export function takeDelivered(cached: KubernetesObject): boolean {
+  const carrier = cached as Carrier<KubernetesObject>;
+  if (carrier[DELIVERED] !== true) return false;
+  delete carrier[DELIVERED];
+  return true;
 }
 
 /**

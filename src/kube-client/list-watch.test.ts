@@ -108,6 +108,34 @@ describe('startInformer', () => {
     expect(lines.all.filter((l) => l.startsWith('warn'))).toEqual([]);
   });
 
+  test('the first list reaches the handlers page by page, before the next page is asked for, and each object once', async () => {
+    const { informer, got } = await start();
+    listPage(await lists.next(), [obj('a', '1'), obj('b', '2')], '10', 'page2');
+    expect(await take(got, 2)).toEqual(['add a 1', 'add b 2']);
+    listPage(await lists.next(), [obj('c', '3')], '10');
+    expect(await take(got, 2)).toEqual(['add c 3', 'synced']);
+    await informer.synced;
+    await watches.next();
+    expect(got.all).toEqual(['add a 1', 'add b 2', 'add c 3', 'synced']);
+  });
+
+  test('a first list that fails half way: the retry delivers again, and deletes what it no longer holds', async () => {
+    const { informer, got, warnings } = await start();
+    listPage(await lists.next(), [obj('a', '1'), obj('b', '2')], '10', 'page2');
+    expect(await take(got, 2)).toEqual(['add a 1', 'add b 2']);
+    sendJson((await lists.next()).res, 500, status(500, 'InternalError', 'etcd is down'));
+    expect(await warnings()).toMatch(/cannot list .*etcd is down; retrying in 1s$/);
+    listPage(await lists.next(), [obj('a', '1'), obj('c', '3')], '12');
+    expect(await take(got, 4)).toEqual(['add a 1', 'add c 3', 'delete b 2', 'synced']);
+    await informer.synced;
+    // The watch starts from the completed list, and ListWatch's cache holds what it listed.
+    const watch = await watches.next();
+    expect(watch.url.searchParams.get('resourceVersion')).toBe('12');
+    openStream(watch.res);
+    watch.res.write(eventLine('DELETED', obj('c', '13')) + eventLine('MODIFIED', obj('a', '14')));
+    expect(await take(got, 2)).toEqual(['delete c 13', 'update a 14']);
+  });
+
   test('watches that end at once without events are reconnected with growing delays, without logging', async () => {
     const asked: number[] = [];
     const { got, lines } = await start(fastScheduler(asked));

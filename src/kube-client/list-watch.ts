@@ -13,6 +13,8 @@
  *   would not re-announce unchanged objects; they are re-delivered as updates
  *   here, since deduplication is the consumer's job;
  * - `onSynced` / `synced` once the first complete list has been delivered;
+ *   the pages of that first list reach the handlers as they arrive, so the
+ *   raw objects of a large cluster are not all held at once;
  * - ListWatch caches every object it is given, for as long as it exists: it
  *   is given each object's identity only (`identity.ts`), carrying the full
  *   object until it is delivered, so the handlers' converted objects are the
@@ -26,7 +28,7 @@ import { ListWatch, type KubernetesObject, type Watch } from '@kubernetes/client
 import type { Logger } from '../log.ts';
 import { Backoff } from './backoff.ts';
 import { describeKubeError } from './errors.ts';
-import { identityOf, takeObject } from './identity.ts';
+import { deliveredIdentityOf, identityOf, takeDelivered, takeObject } from './identity.ts';
 import { listAllPages, type ListPageFn } from './paginate.ts';
 import type { WatchCallback, WatchDone, Watcher, WatchQuery } from './watch.ts';
 
@@ -139,13 +141,45 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
     if (cached?.metadata?.resourceVersion === rv) deliver(opts.onUpdate, obj);
   }
 
+  /**
+   * Objects handed to the handlers as their page arrived, while no list has
+   * completed: a list that fails half way is retried, and what the retry no
+   * longer holds is deleted again once it completes.
+   */
+  const early = new Map<string, T>();
+  const keyOf = (o: T) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+  /**
+   * Before the first sync nothing is cached, so every listed object is an
+   * add: each page goes to the handlers as it arrives and only identities
+   * are kept, instead of a large cluster's every page held until the last
+   * (the start's peak, which sets the memory the process keeps).
+   */
+  function deliverPage(items: T[]): T[] {
+    return items.map((item) => {
+      const identity = deliveredIdentityOf(item);
+      early.set(keyOf(item), identity);
+      deliver(opts.onAdd, item);
+      return identity;
+    });
+  }
+
   async function listAll() {
     phase = 'list';
-    const list = await listAllPages(opts.list, opts.pageSize);
-    for (const item of list.items) {
-      if (!item.metadata?.name) throw new Error('the list returned an object without metadata.name');
-    }
+    const first = !synced;
+    const list = await listAllPages(opts.list, opts.pageSize, (items) => {
+      for (const item of items) {
+        if (!item.metadata?.name) throw new Error('the list returned an object without metadata.name');
+      }
+      return first ? deliverPage(items) : items;
+    });
     succeeded('listing');
+    if (first) {
+      const listed = new Set(list.items.map(keyOf));
+      for (const [key, identity] of early) if (!listed.has(key)) deliver(opts.onDelete, identity);
+      early.clear();
+      return list;
+    }
     for (const item of list.items) redeliverUnchanged(item);
     return { ...list, items: list.items.map(identityOf) };
   }
@@ -201,8 +235,12 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
     listWatch.start().catch(fail);
   }
 
-  listWatch.on('add', (obj) => deliver(opts.onAdd, obj));
-  listWatch.on('update', (obj) => deliver(opts.onUpdate, obj));
+  listWatch.on('add', (obj) => {
+    if (!takeDelivered(obj)) deliver(opts.onAdd, obj);
+  });
+  listWatch.on('update', (obj) => {
+    if (!takeDelivered(obj)) deliver(opts.onUpdate, obj);
+  });
   listWatch.on('delete', (obj) => deliver(opts.onDelete, obj));
   listWatch.on('error', fail);
   run();

@@ -30,22 +30,26 @@ function continueToken(list: KubernetesListObject<KubernetesObject>): string | u
  * Fetches every page and returns them as one list, carrying the last page's
  * metadata (all pages share the snapshot's resourceVersion). When a continue
  * token has expired (410, after etcd compaction) it lists everything in one
- * request instead, as client-go's pager does.
+ * request instead, as client-go's pager does. `keep` is given each page's
+ * items as they arrive and returns what the list keeps of them, so a caller
+ * that is done with an object need not hold every page until the last.
  */
 export async function listAllPages<T extends KubernetesObject>(
   list: ListPageFn<T>,
   pageSize = DEFAULT_PAGE_SIZE,
+  keep: (items: T[]) => T[] = (items) => items,
 ): Promise<KubernetesListObject<T>> {
   let page = await list({ limit: pageSize });
-  const items = [...(page.items ?? [])];
+  const items = keep(page.items ?? []);
   for (let token = continueToken(page); token; token = continueToken(page)) {
     try {
       page = await list({ limit: pageSize, _continue: token });
     } catch (err) {
       if (statusCodeOf(err) !== 410) throw err;
-      return list({});
+      const whole = await list({});
+      return { ...whole, items: keep(whole.items ?? []) };
     }
-    items.push(...(page.items ?? []));
+    items.push(...keep(page.items ?? []));
   }
   return { ...page, items };
 }

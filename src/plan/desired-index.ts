@@ -191,12 +191,30 @@ export class DesiredIndex {
     const before = this.contributions.get(key);
     if (before === undefined && next === undefined) return;
     if (before) this.unindex(before, change);
-    if (next) {
-      this.contributions.set(key, next);
-      this.index(next, change);
+    const after = next && this.sharingCertificates(next);
+    if (after) {
+      this.contributions.set(key, after);
+      this.index(after, change);
     } else this.contributions.delete(key);
     const earlier = change.routes.get(key);
-    change.routes.set(key, { before: earlier ? earlier.before : before, after: next });
+    change.routes.set(key, { before: earlier ? earlier.before : before, after });
+  }
+
+  /**
+   * `c` with the certificate files other routes already hold: each route
+   * builds its own copy of a file's PEM, and a wildcard certificate on
+   * thousands of routes was kept once per route (3,500 copies in the scale
+   * bench's mix, 3 MB at 10,000 routes).
+   */
+  private sharingCertificates(c: RouteContribution): RouteContribution {
+    if (c.certificates.length === 0) return c;
+    const held = (file: CertificateFile) => this.certificateUses.get(file.name)?.file ?? file;
+    return {
+      ...c,
+      certificates: c.certificates.map(held),
+      serving: c.serving && { ...c.serving, file: held(c.serving.file) },
+      terminates: c.terminates && { ...c.terminates, file: held(c.terminates.file) },
+    };
   }
 
   private index(c: RouteContribution, change: DesiredChange): void {

@@ -24,7 +24,7 @@ import {
 } from './fields.ts';
 import { compareParsedIPs } from './order.ts';
 import { routeHttpHeaders } from './route-http-headers.ts';
-import { shared } from './shared-strings.ts';
+import { shared, sharedText } from './shared-strings.ts';
 
 /** A converted object, or why it could not be converted (`Route default/x: spec.to.name must be a string`). */
 export type Conversion<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -145,10 +145,10 @@ function routeTLS(v: unknown, path: string): RouteTLS | undefined {
   return {
     termination: shared(optString(o.termination, `${path}.termination`)),
     insecureEdgeTerminationPolicy: shared(optString(o.insecureEdgeTerminationPolicy, `${path}.insecureEdgeTerminationPolicy`)),
-    certificate: optString(o.certificate, `${path}.certificate`),
-    key: optString(o.key, `${path}.key`),
-    caCertificate: optString(o.caCertificate, `${path}.caCertificate`),
-    destinationCACertificate: optString(o.destinationCACertificate, `${path}.destinationCACertificate`),
+    certificate: sharedText(optString(o.certificate, `${path}.certificate`)),
+    key: sharedText(optString(o.key, `${path}.key`)),
+    caCertificate: sharedText(optString(o.caCertificate, `${path}.caCertificate`)),
+    destinationCACertificate: sharedText(optString(o.destinationCACertificate, `${path}.destinationCACertificate`)),
     ...externalCertificate(o.externalCertificate, `${path}.externalCertificate`),
   };
 }

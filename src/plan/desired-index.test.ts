@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'bun:test';
+import { admissionSettings, createRoute } from '../../test/support/admission.ts';
+import { settings as configSettings } from '../../test/support/fixtures.ts';
+import { admitRoutes } from '../admission/admit-routes.ts';
+import type { CertificateFile } from '../config/model.ts';
+import { defaultCaFile, type ContributionContext, type RouteContribution } from '../config/route-contribution.ts';
+import { endpointSelector } from '../config/route-servers.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
+import { DesiredIndex } from './desired-index.ts';
+
+const ctx: ContributionContext = { settings: configSettings(), endpoints: endpointSelector(() => true, false), defaultCa: defaultCaFile('-----DEFAULT CA-----\n') };
+
+/** A PEM as each parsed route brings it: equal text, a string of its own. */
+const copyOf = (text: string) => [...text].join('');
+
+function admitted(...specs: [name: string, tls: { termination: string; certificate?: string; destinationCACertificate?: string }][]): Map<string, AdmittedRoute> {
+  const routes = specs.map(([name, tls], i) =>
+    createRoute(name, { age: i, tls: { key: copyOf('-----KEY-----'), certificate: copyOf(tls.certificate ?? ''), destinationCACertificate: copyOf(tls.destinationCACertificate ?? ''), termination: tls.termination } }),
+  );
+  return new Map(admitRoutes(routes, admissionSettings()).admitted.map((r) => [`${r.namespace}/${r.name}`, r]));
+}
+
+describe('DesiredIndex keeps one copy of each certificate file', () => {
+  test('routes serving the same certificate, or verifying with the same CA, share its file', () => {
+    const index = new DesiredIndex(ctx);
+    index.update(
+      admitted(
+        ['a', { termination: 'edge', certificate: '-----CERT A-----' }],
+        ['b', { termination: 'reencrypt', certificate: '-----CERT A-----', destinationCACertificate: '-----CA-----' }],
+        ['c', { termination: 'reencrypt', certificate: '-----CERT C-----', destinationCACertificate: '-----CA-----' }],
+      ),
+      new Map(),
+    );
+    const [a, b, c] = ['default/a', 'default/b', 'default/c'].map((k) => index.contribution(k) as RouteContribution);
+    const servedA = a?.serving?.file as CertificateFile;
+    const caOf = (x: RouteContribution | undefined) => x?.certificates.find((f) => f.name.startsWith('destca-'));
+    expect(b?.serving?.file).toBe(servedA);
+    expect(b?.certificates).toContain(servedA);
+    expect(caOf(c)).toBe(caOf(b) as CertificateFile);
+    expect(c?.serving?.file).not.toBe(servedA);
+    expect(index.model('DEFAULT').certificates.map((f) => f.name).sort()).toEqual([servedA.name, c?.serving?.file.name ?? '', caOf(c)?.name ?? ''].sort());
+  });
+
+  test('a file stays with the routes that still use it when the route that brought it leaves', () => {
+    const index = new DesiredIndex(ctx);
+    const both = admitted(['a', { termination: 'edge', certificate: '-----CERT A-----' }], ['b', { termination: 'edge', certificate: '-----CERT A-----' }]);
+    index.update(both, new Map());
+    const file = index.contribution('default/a')?.serving?.file as CertificateFile;
+    index.update(new Map([['default/a', undefined]]), new Map());
+    expect(index.contribution('default/b')?.serving?.file).toBe(file);
+    expect(index.model('DEFAULT').certificates).toEqual([file]);
+    // A route coming back takes the file still held, not its own copy.
+    index.update(new Map([['default/a', both.get('default/a')]]), new Map());
+    expect(index.contribution('default/a')?.serving?.file).toBe(file);
+  });
+});
