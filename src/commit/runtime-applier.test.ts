@@ -11,6 +11,7 @@ import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { RuntimeApplier } from './runtime-applier.ts';
 
 const B = 'be_http:ns:a';
+const ACL = '/tmp/allow.acl';
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
 const applied = model([backend(B, [s1, s2])]);
@@ -27,8 +28,8 @@ beforeEach(async () => {
   const path = join(dir.path, 'admin.sock');
   socket = await FakeRuntimeSocket.start(path, [
     { name: B, dynamic: true, servers: [s1, s2].map((s) => ({ name: s.name, addr: s.ip, port: s.port, weight: 1, checkDeclared: true })) },
-  ]);
-  applier = new RuntimeApplier(createRuntimeClient(path), captureLogs().logger);
+  ], undefined, { [ACL]: ['10.1.0.0/16'] });
+  applier = new RuntimeApplier(createRuntimeClient(path), captureLogs().logger, { quietMs: 0, maxWaiting: 1000, batch: 16 });
 });
 
 afterEach(async () => {
@@ -69,10 +70,20 @@ describe('RuntimeApplier', () => {
 
   test('the phases of one update share a connection, and the next update opens its own', async () => {
     const before = socket.connections;
-    expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, ...remove('s1')], applied)).toEqual({ ok: true });
-    expect(socket.received.filter((l) => l.startsWith(`del server ${B}/s1`))).toHaveLength(1);
+    expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, { kind: 'del-acl', acl: ACL, value: '10.1.0.0/16' }], applied)).toEqual({ ok: true });
+    expect(socket.received.filter((l) => l.startsWith('del acl'))).toHaveLength(1);
     expect(socket.connections - before).toBe(1);
     expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 3 }], applied)).toEqual({ ok: true });
+    expect(socket.connections - before).toBe(2);
+  });
+
+  test('a server leaving is put in maintenance by the update and deleted after it, on a connection of its own', async () => {
+    const before = socket.connections;
+    const update = applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, ...remove('s1')], applied);
+    expect(await update).toEqual({ ok: true });
+    expect(socket.received).toContain(`set server ${B}/s1 state maint`);
+    expect(socket.received.filter((l) => l.startsWith('del server'))).toEqual([]);
+    while (!socket.received.includes(`del server ${B}/s1`)) await Bun.sleep(1);
     expect(socket.connections - before).toBe(2);
   });
 
