@@ -267,7 +267,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const plan = planCommit(state, input(desired.model), deps.render);
     const refusedBefore = state.refused;
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
-    fast?.fullDone(carried.result, desired.complete, refusedBefore);
+    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,
