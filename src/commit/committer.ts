@@ -42,7 +42,7 @@ export interface Committer {
    * runtime commands. The caller then asks for a commit.
    */
   workerRestarted(): void;
-  /** Stops the timer that bounds how long routes stay on spares, and the background checks. */
+  /** Stops the timer that bounds how long routes stay on spares, the background checks and the deletions still waiting. */
   stop(): void;
   /** Resolves once the background checks of runtime-written generations are done. */
   checksDone(): Promise<void>;
@@ -63,9 +63,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
   let state: AppliedState = INITIAL_STATE;
   let restarted = false;
   /**
-   * A load went `pending` while haproxy restarted: the restarted master may
-   * have read the generation before it, so its servers matching the model
-   * proves nothing about its maps; it is reloaded instead.
+   * A load went `pending` while haproxy restarted: the restarted master may have read the generation
+   * before it, so its servers matching the model proves nothing about its maps; it is reloaded instead.
    */
   let loadedDuringRestart = false;
   const fast = deps.incremental && new IncrementalCommits(deps.incremental);
@@ -294,6 +293,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     stop() {
       hold.stop();
       background.stop();
+      applier.stop();
     },
     checksDone: () => background.idle(),
   };

@@ -78,6 +78,11 @@ export class RuntimeApplier {
     this.deletes.clear();
   }
 
+  /** The router stops: nothing more is sent (a worker left serving keeps those servers in maintenance). */
+  stop(): void {
+    this.deletes.clear();
+  }
+
   /** While a reload is in flight: no retry may reach whichever worker answers. */
   pauseRetries(): void {
     this.deletes.pause();
