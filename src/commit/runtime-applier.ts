@@ -7,6 +7,8 @@ import type { Logger } from '../log.ts';
 import { creationOptions, reviveWaitingServers, runtimePhases } from '../plan/revive.ts';
 import { ServerDeletions, type DeletionPacing } from './server-deletions.ts';
 
+const STALE_FAILURE = 'a server still being deleted would come back with other options (TLS to the pod, or check to follow), and haproxy could not delete it yet';
+
 export type RuntimeApplyResult =
   | { ok: true }
   /** `partial`: commands before the failure took effect, so the worker matches neither model until a reload. */
@@ -50,14 +52,20 @@ export class RuntimeApplier {
     const adds = commands.filter((c) => c.kind === 'add-server');
     await this.deletes.settle(adds);
     const waiting = new Map(adds.filter((c) => this.deletes.has(c)).map((c) => [serverKey(c), this.deletes.createdWith(c)]));
-    const sent = reviveWaitingServers(
+    const { commands: sent, stale } = reviveWaitingServers(
       commands.filter((c) => c.kind !== 'del-server'),
       waiting,
     );
-    if (!sent) return { ok: false, failure: 'a server still being deleted would come back with other options (TLS to the pod, or check to follow)', partial: false };
     const deletions = commands.filter((c) => c.kind === 'del-server');
-    this.deletes.cancel(adds);
+    const staleKeys = new Set(stale.map(serverKey));
+    this.deletes.cancel(adds.filter((c) => !staleKeys.has(serverKey(c))));
     const phases = async (): Promise<RuntimeApplyResult> => {
+      if (stale.length > 0) {
+        const cleared = await this.runtime.apply(stale.map((s): RuntimeCommand => ({ kind: 'del-server', ...s })));
+        // Those deleted were in no model either: the worker still matches the applied one.
+        if (cleared.results.some((r) => r.status !== 'ok')) return { ok: false, failure: STALE_FAILURE, partial: false };
+        this.deletes.cancel(stale);
+      }
       for (const phase of runtimePhases(sent)) {
         const result = await this.runtime.apply(phase);
         const failed = result.failed[0];
