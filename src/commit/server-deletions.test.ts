@@ -15,6 +15,7 @@ const eager: DeletionPacing = { quietMs: 0, maxWaiting: 1000, batch: 16 };
 /** A client that answers each `del server` with `answer(server)`, once the test releases it when `gated`. */
 function gatedClient(answer: (s: ServerRef) => ReplyStatus = () => 'busy', gated = true) {
   const calls: RuntimeCommand[][] = [];
+  let sessions = 0;
   let release!: () => void;
   let gate = new Promise<void>((r) => (release = r));
   const client: RuntimeClient = {
@@ -25,6 +26,10 @@ function gatedClient(answer: (s: ServerRef) => ReplyStatus = () => 'busy', gated
       return { results, failed: results.filter((r) => r.status === 'failed'), busy: results.filter((r) => r.status === 'busy') } as unknown as ApplyResult;
     },
     showServersState: async () => [],
+    together(work) {
+      sessions++;
+      return work();
+    },
   };
   const callCount = async (n: number) => {
     while (calls.length < n) await Bun.sleep(1);
@@ -32,6 +37,7 @@ function gatedClient(answer: (s: ServerRef) => ReplyStatus = () => 'busy', gated
   return {
     client,
     calls,
+    sessions: () => sessions,
     release: () => {
       release();
       gate = new Promise<void>((r) => (release = r));
@@ -88,7 +94,7 @@ test('paused for a reload that then fails, the deletions carry on against the ol
   c.release();
 });
 
-test('deletions wait until no update ran for quietMs, then go together on one connection', async () => {
+test('deletions wait until no update ran for quietMs, then go one after the other on one connection', async () => {
   const c = gatedClient(() => 'ok', false);
   const deletions = new ServerDeletions(() => c.client, logger, { quietMs: 40, maxWaiting: 1000, batch: 16 });
   const ended = deletions.updating();
@@ -100,7 +106,24 @@ test('deletions wait until no update ran for quietMs, then go together on one co
   ended();
   await c.started();
   expect(performance.now() - start).toBeGreaterThanOrEqual(35);
-  expect(c.calls[0]?.map((cmd) => cmd.kind)).toEqual(['del-server', 'del-server']);
+  while (deletions.size > 0) await Bun.sleep(1);
+  expect(c.calls.map((call) => call.map((cmd) => cmd.kind))).toEqual([['del-server'], ['del-server']]);
+  expect(c.sessions()).toBe(1);
+});
+
+test('an update that starts while a batch runs stops it after the deletion in flight: the rest wait for quiet again', async () => {
+  const c = gatedClient(() => 'ok');
+  const deletions = new ServerDeletions(() => c.client, logger, { quietMs: 30, maxWaiting: 1000, batch: 16 });
+  deletions.add([ref, ref2], none);
+  await c.started();
+  const ended = deletions.updating();
+  c.release();
+  while (deletions.size > 1) await Bun.sleep(1);
+  await Bun.sleep(40);
+  expect(c.calls.length).toBe(1);
+  ended();
+  await c.callCount(2);
+  c.release();
   while (deletions.size > 0) await Bun.sleep(1);
 });
 
@@ -127,5 +150,5 @@ test('a deletion haproxy refuses for another reason is dropped (and logged)', as
   deletions.add([ref, ref2], none);
   await c.started();
   while (deletions.size > 0) await Bun.sleep(1);
-  expect(c.calls.length).toBe(1);
+  expect(c.calls.length).toBe(2);
 });

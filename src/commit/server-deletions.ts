@@ -1,7 +1,6 @@
 import { serverKey, type ServerRef } from '../domain/names.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { RuntimeCommand } from '../plan/commands.ts';
 import { planDeleteRetry } from '../plan/plan.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 
@@ -18,7 +17,7 @@ export interface DeletionPacing {
   quietMs: number;
   /** Servers waiting beyond which deletions no longer wait for quiet (still never beside an update). */
   maxWaiting: number;
-  /** Deletions per connection. */
+  /** Deletions per connection, sent one after the other. */
   batch: number;
 }
 
@@ -156,26 +155,38 @@ export class ServerDeletions {
     for (const p of due) this.inFlight.set(serverKey(p.ref), running);
   }
 
+  /**
+   * One deletion at a time over one connection, stopping as soon as an
+   * update starts: an update that comes meanwhile waits for at most the
+   * deletion haproxy is running, not the rest of the batch. Those not sent
+   * stay pending.
+   */
   private async send(batch: readonly Pending[], epoch: number): Promise<void> {
-    const commands: RuntimeCommand[] = batch.flatMap((p) => (p.attempt === 0 ? [{ kind: 'del-server' as const, ...p.ref }] : planDeleteRetry(p.ref)));
-    try {
-      const result = await this.client().apply(commands);
-      if (epoch !== this.epoch) return;
-      const outcome = new Map(result.results.filter((r) => r.command.kind === 'del-server').map((r) => [serverKey(r.command as ServerRef), r]));
+    const client = this.client();
+    const run = async () => {
       for (const p of batch) {
-        const key = serverKey(p.ref);
-        if (this.pending.get(key) !== p) continue;
-        const del = outcome.get(key);
-        if (del?.status === 'busy') this.retryLater(p);
-        else {
-          this.pending.delete(key);
-          if (del?.status === 'failed') this.logger.warn(`could not delete server ${key}: ${del.reply.trim()}`);
-        }
+        if (this.updates > 0 || epoch !== this.epoch) return;
+        await this.deleteOne(client, p, epoch);
       }
+    };
+    try {
+      await (client.together ? client.together(run) : run());
     } catch (err) {
       if (epoch !== this.epoch) return;
       for (const p of batch) if (this.pending.get(serverKey(p.ref)) === p) this.retryLater(p);
       this.logger.debug(`retrying ${batch.length} server deletion(s): ${errorMessage(err)}`);
+    }
+  }
+
+  private async deleteOne(client: RuntimeClient, p: Pending, epoch: number): Promise<void> {
+    const result = await client.apply(p.attempt === 0 ? [{ kind: 'del-server', ...p.ref }] : planDeleteRetry(p.ref));
+    const key = serverKey(p.ref);
+    if (epoch !== this.epoch || this.pending.get(key) !== p) return;
+    const del = result.results.at(-1);
+    if (del?.status === 'busy') this.retryLater(p);
+    else {
+      this.pending.delete(key);
+      if (del?.status === 'failed') this.logger.warn(`could not delete server ${key}: ${del.reply.trim()}`);
     }
   }
 

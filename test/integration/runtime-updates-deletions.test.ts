@@ -105,7 +105,7 @@ describe('servers leaving a backend', () => {
       await c.stop();
       await d.stop();
     }
-  });
+  }, 30_000);
 
   test('a deletion refused while a request is in flight is retried until it goes, and the worker ends up with what the files say', async () => {
     const held = startHeldBackend('held');
@@ -131,5 +131,5 @@ describe('servers leaving a backend', () => {
     } finally {
       await held.stop();
     }
-  });
+  }, 30_000);
 });
