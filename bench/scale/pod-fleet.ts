@@ -43,7 +43,8 @@ export async function startPods(dir: string, opts: { processes: number; httpPods
   );
   const fleet: PodFleet = { http: [], tls: [], pids: procs.map((p) => p.pid), stop: async () => void (await Promise.all(procs.map((p) => stop(p)))) };
   for (const proc of procs) {
-    const ports = JSON.parse(await within('pods listening', 60_000, firstLine(proc))) as { http: number[]; tls: number[] };
+    // 3 minutes: at load 17-22 on 2 cores, 2,500 pods of one process were not all listening after 60 s.
+    const ports = JSON.parse(await within('pods listening', 180_000, firstLine(proc))) as { http: number[]; tls: number[] };
     fleet.http.push(...ports.http);
     fleet.tls.push(...ports.tls);
   }

@@ -42,7 +42,7 @@ export interface Committer {
    * runtime commands. The caller then asks for a commit.
    */
   workerRestarted(): void;
-  /** Stops the timer that bounds how long routes stay on spares, and the background checks. */
+  /** Stops the timer that bounds how long routes stay on spares, the background checks and the deletions still waiting. */
   stop(): void;
   /** Resolves once the background checks of runtime-written generations are done. */
   checksDone(): Promise<void>;
@@ -63,9 +63,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
   let state: AppliedState = INITIAL_STATE;
   let restarted = false;
   /**
-   * A load went `pending` while haproxy restarted: the restarted master may
-   * have read the generation before it, so its servers matching the model
-   * proves nothing about its maps; it is reloaded instead.
+   * A load went `pending` while haproxy restarted: the restarted master may have read the generation
+   * before it, so its servers matching the model proves nothing about its maps; it is reloaded instead.
    */
   let loadedDuringRestart = false;
   const fast = deps.incremental && new IncrementalCommits(deps.incremental);
@@ -267,7 +266,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const plan = planCommit(state, input(desired.model), deps.render);
     const refusedBefore = state.refused;
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
-    fast?.fullDone(carried.result, desired.complete, refusedBefore);
+    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,
@@ -294,6 +293,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     stop() {
       hold.stop();
       background.stop();
+      applier.stop();
     },
     checksDone: () => background.idle(),
   };

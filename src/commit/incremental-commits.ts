@@ -20,6 +20,7 @@ export class IncrementalCommits {
   private inSync = false;
   private running: RunningIndex | undefined;
   private unreported: Set<string> | undefined = new Set();
+  private indexing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly desired: IncrementalDesired) {}
 
@@ -28,8 +29,7 @@ export class IncrementalCommits {
     const step = this.desired.update(held);
     if (this.unreported) for (const key of step.verdicts) this.unreported.add(key);
     if (!state.model) return { kind: 'full', why: 'nothing loaded yet' };
-    if (this.running?.model !== state.model) this.running = new RunningIndex(state.model);
-    return planIncrementalCommit(state, step, this.desired.index, this.running, { ...input, inSync: this.inSync });
+    return planIncrementalCommit(state, step, this.desired.index, this.index(state.model), { ...input, inSync: this.inSync });
   }
 
   /** The running model once the worker took `patch` (before it did: a failure sends the next commit down the full step). */
@@ -57,10 +57,29 @@ export class IncrementalCommits {
     return { routes: views.routes, admitted: views.admitted, rejections: views.rejected, notices: views.notices, ...(changed ? { changed } : {}) };
   }
 
-  /** A full commit came to `result`; `complete`: every admitted route was in its model. */
-  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown): void {
+  /**
+   * A full commit came to `result`; `complete`: every admitted route was in
+   * its model. When the next change can be planned from itself, the model
+   * now running is indexed once this commit is done rather than when that
+   * change comes (O(routes): 30-80 ms at 10,000 routes, a change's own cost
+   * many times over).
+   */
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined): void {
     this.inSync = complete && staysInSync(result, refusedBefore);
     this.unreported = new Set();
+    clearTimeout(this.indexing);
+    if (!this.inSync) return;
+    this.indexing = setTimeout(() => {
+      const model = running();
+      if (model) this.index(model);
+    }, 0);
+    this.indexing.unref();
+  }
+
+  private index(model: ConfigModel): RunningIndex {
+    clearTimeout(this.indexing);
+    if (this.running?.model !== model) this.running = new RunningIndex(model);
+    return this.running;
   }
 
   /** A commit failed: observers did not see its verdicts, so the next outcome reports every route. */

@@ -11,6 +11,7 @@ import { createRuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { RuntimeApplier } from './runtime-applier.ts';
 
 const B = 'be_http:ns:a';
+const ACL = '/tmp/allow.acl';
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
 const applied = model([backend(B, [s1, s2])]);
@@ -27,8 +28,9 @@ beforeEach(async () => {
   const path = join(dir.path, 'admin.sock');
   socket = await FakeRuntimeSocket.start(path, [
     { name: B, dynamic: true, servers: [s1, s2].map((s) => ({ name: s.name, addr: s.ip, port: s.port, weight: 1, checkDeclared: true })) },
-  ]);
-  applier = new RuntimeApplier(createRuntimeClient(path), captureLogs().logger);
+    { name: 'be_checks_0', dynamic: true, servers: applied.checks.map((c) => ({ name: c.name, addr: c.target?.ip ?? '0.0.0.0', port: c.target?.port ?? 0, weight: 1, checkDeclared: true })) },
+  ], undefined, { [ACL]: ['10.1.0.0/16'] });
+  applier = new RuntimeApplier(createRuntimeClient(path), captureLogs().logger, { quietMs: 0, maxWaiting: 1000, batch: 16 });
 });
 
 afterEach(async () => {
@@ -47,13 +49,24 @@ describe('RuntimeApplier', () => {
     expect(socket.received.filter((l) => l.startsWith(`add server ${B}/s2`))).toEqual([]);
   });
 
-  test('a server waiting for deletion cannot come back with other options: nothing is sent, the caller reloads', async () => {
+  test('a server waiting for deletion that would come back with other options is deleted first, then added with them', async () => {
+    const patient = new RuntimeApplier(createRuntimeClient(join(dir.path, 'admin.sock')), captureLogs().logger, { quietMs: 60_000, maxWaiting: 1000, batch: 16 });
+    await patient.apply(remove('s2'), applied);
+    const plain = add(s2) as Extract<RuntimeCommand, { kind: 'add-server' }>;
+    const tls: RuntimeCommand = { ...plain, options: plain.options.replace('weight 1 ', 'weight 1 ssl verify none ') };
+    expect(await patient.apply([tls], model([backend(B, [s1])]))).toEqual({ ok: true });
+    patient.stop();
+    const sent = socket.received.filter((l) => l.startsWith(`del server ${B}/s2`) || l.startsWith(`add server ${B}/s2`));
+    expect(sent.map((l) => l.split(' ')[0])).toEqual(['del', 'add']);
+    expect(socket.received.at(-1)).toContain('ssl verify none');
+  });
+
+  test('one haproxy will not delete yet (requests in flight) cannot come back with other options: no add is sent, the caller reloads', async () => {
     const release = socket.holdConnection(B, 's2');
     await applier.apply(remove('s2'), applied);
-    const sentBefore = socket.received.length;
     const tls = { ...add(s2), options: 'weight 1 ssl verify none track be_checks/chk2' } as RuntimeCommand;
     expect(await applier.apply([tls], model([backend(B, [s1])]))).toEqual({ ok: false, failure: expect.stringContaining('other options'), partial: false });
-    expect(socket.received.length).toBe(sentBefore);
+    expect(socket.received.filter((l) => l.startsWith('add server'))).toEqual([]);
     release();
   });
 
@@ -69,10 +82,20 @@ describe('RuntimeApplier', () => {
 
   test('the phases of one update share a connection, and the next update opens its own', async () => {
     const before = socket.connections;
-    expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, ...remove('s1')], applied)).toEqual({ ok: true });
-    expect(socket.received.filter((l) => l.startsWith(`del server ${B}/s1`))).toHaveLength(1);
+    expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, { kind: 'del-acl', acl: ACL, value: '10.1.0.0/16' }], applied)).toEqual({ ok: true });
+    expect(socket.received.filter((l) => l.startsWith('del acl'))).toHaveLength(1);
     expect(socket.connections - before).toBe(1);
     expect(await applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 3 }], applied)).toEqual({ ok: true });
+    expect(socket.connections - before).toBe(2);
+  });
+
+  test('a server leaving is put in maintenance by the update and deleted after it, on a connection of its own', async () => {
+    const before = socket.connections;
+    const update = applier.apply([{ kind: 'set-weight', ...ref('s2'), weight: 2 }, ...remove('s1')], applied);
+    expect(await update).toEqual({ ok: true });
+    expect(socket.received).toContain(`set server ${B}/s1 state maint`);
+    expect(socket.received.filter((l) => l.startsWith('del server'))).toEqual([]);
+    while (!socket.received.includes(`del server ${B}/s1`)) await Bun.sleep(1);
     expect(socket.connections - before).toBe(2);
   });
 

@@ -5,7 +5,9 @@ import type { RuntimeCommand } from '../plan/commands.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import type { Logger } from '../log.ts';
 import { creationOptions, reviveWaitingServers, runtimePhases } from '../plan/revive.ts';
-import { DeleteRetries } from './delete-retries.ts';
+import { ServerDeletions, type DeletionPacing } from './server-deletions.ts';
+
+const STALE_FAILURE = 'a server still being deleted would come back with other options (TLS to the pod, or check to follow), and haproxy could not delete it yet';
 
 export type RuntimeApplyResult =
   | { ok: true }
@@ -15,19 +17,22 @@ export type RuntimeApplyResult =
 /**
  * Sends a runtime plan to the worker: revives servers still waiting for
  * their deletion instead of adding them again, sends servers and
- * certificates before the map entries that use them, and keeps retrying
- * deletions haproxy refused because requests were in flight.
+ * certificates before the map entries that use them, and leaves the
+ * deletions of servers it put in maintenance to ServerDeletions, which
+ * sends them once the worker is quiet and retries those haproxy refused
+ * because requests were in flight: on haproxy 2.6 a `del server` stops
+ * every worker thread, so it is kept off the path of the change that
+ * needs it (the server takes no traffic from the update on).
  */
 export class RuntimeApplier {
-  private readonly deletes: DeleteRetries;
-  /** The options each server waiting in `deletes` was created with: it may only be revived with the same. */
-  private readonly waiting = new Map<string, string | undefined>();
+  private readonly deletes: ServerDeletions;
 
   constructor(
     private readonly runtime: RuntimeClient,
     logger: Logger,
+    pacing?: DeletionPacing,
   ) {
-    this.deletes = new DeleteRetries(() => runtime, logger);
+    this.deletes = new ServerDeletions(() => runtime, logger, pacing);
   }
 
   /**
@@ -35,21 +40,38 @@ export class RuntimeApplier {
    * holds now, which tells what a deleted server was created with).
    */
   async apply(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined): Promise<RuntimeApplyResult> {
+    const ended = this.deletes.updating();
+    try {
+      return await this.applyNow(commands, applied);
+    } finally {
+      ended();
+    }
+  }
+
+  private async applyNow(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined): Promise<RuntimeApplyResult> {
     const adds = commands.filter((c) => c.kind === 'add-server');
     await this.deletes.settle(adds);
-    const waiting = new Map(adds.filter((c) => this.deletes.has(c)).map((c) => [serverKey(c), this.waiting.get(serverKey(c))]));
-    const sent = reviveWaitingServers(commands, waiting);
-    if (!sent) return { ok: false, failure: 'a server still being deleted would come back with other options (TLS to the pod, or check to follow)', partial: false };
-    this.deletes.cancel(adds);
-    for (const c of adds) this.waiting.delete(serverKey(c));
+    const waiting = new Map(adds.filter((c) => this.deletes.has(c)).map((c) => [serverKey(c), this.deletes.createdWith(c)]));
+    const { commands: sent, stale } = reviveWaitingServers(
+      commands.filter((c) => c.kind !== 'del-server'),
+      waiting,
+    );
+    const deletions = commands.filter((c) => c.kind === 'del-server');
+    const staleKeys = new Set(stale.map(serverKey));
+    this.deletes.cancel(adds.filter((c) => !staleKeys.has(serverKey(c))));
     const phases = async (): Promise<RuntimeApplyResult> => {
+      if (stale.length > 0) {
+        const cleared = await this.runtime.apply(stale.map((s): RuntimeCommand => ({ kind: 'del-server', ...s })));
+        // Those deleted were in no model either: the worker still matches the applied one.
+        if (cleared.results.some((r) => r.status !== 'ok')) return { ok: false, failure: STALE_FAILURE, partial: false };
+        this.deletes.cancel(stale);
+      }
       for (const phase of runtimePhases(sent)) {
         const result = await this.runtime.apply(phase);
         const failed = result.failed[0];
         if (failed) return { ok: false, failure: `${failed.text}: ${failed.reply.trim()}`, partial: true };
-        for (const b of result.busy) this.waiting.set(serverKey(b.command), creationOptions(applied, b.command));
-        this.deletes.add(result.busy.map((b) => b.command));
       }
+      this.deletes.add(deletions, (d) => creationOptions(applied, d));
       return { ok: true };
     };
     try {
@@ -62,7 +84,11 @@ export class RuntimeApplier {
   /** A new worker never had the servers waiting for deletion: none of their retries may reach it. */
   forgetWorker(): void {
     this.deletes.clear();
-    this.waiting.clear();
+  }
+
+  /** The router stops: nothing more is sent (a worker left serving keeps those servers in maintenance). */
+  stop(): void {
+    this.deletes.clear();
   }
 
   /** While a reload is in flight: no retry may reach whichever worker answers. */

@@ -11,20 +11,24 @@ const enable: RuntimeCommand = { kind: 'enable-server', ...ref };
 describe('reviveWaitingServers', () => {
   test('servers not waiting for deletion are added as planned', () => {
     const commands = [add('weight 3 track be_checks/chk1'), enable];
-    expect(reviveWaitingServers(commands, new Map())).toEqual(commands);
+    expect(reviveWaitingServers(commands, new Map())).toEqual({ commands, stale: [] });
   });
 
   test("a server waiting for deletion with the same options is reweighed, and the plan's enable follows", () => {
-    expect(reviveWaitingServers([add('weight 3 track be_checks/chk1'), enable], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toEqual([
-      { kind: 'set-weight', ...ref, weight: 3 },
-      enable,
-    ]);
+    expect(reviveWaitingServers([add('weight 3 track be_checks/chk1'), enable], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toEqual({
+      commands: [{ kind: 'set-weight', ...ref, weight: 3 }, enable],
+      stale: [],
+    });
   });
 
-  test('other options (another TLS to the pod, another check slot to follow), or unknown ones, cannot be revived: the caller reloads', () => {
-    expect(reviveWaitingServers([add('weight 1 ssl verify none track be_checks/chk1')], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toBeUndefined();
-    expect(reviveWaitingServers([add('weight 1 track be_checks/chk2')], new Map([['be_http:ns:a/s1', 'track be_checks/chk1']]))).toBeUndefined();
-    expect(reviveWaitingServers([add('weight 1 track be_checks/chk1')], new Map([['be_http:ns:a/s1', undefined]]))).toBeUndefined();
+  test('other options (another TLS to the pod, another check slot to follow), or unknown ones: stale, deleted first and then added as planned', () => {
+    for (const [options, created] of [
+      ['weight 1 ssl verify none track be_checks/chk1', 'track be_checks/chk1'],
+      ['weight 1 track be_checks/chk2', 'track be_checks/chk1'],
+      ['weight 1 track be_checks/chk1', undefined],
+    ] as const) {
+      expect(reviveWaitingServers([add(options), enable], new Map([['be_http:ns:a/s1', created]]))).toEqual({ commands: [add(options), enable], stale: [ref] });
+    }
   });
 });
 

@@ -31,29 +31,35 @@ export function creationOptions(model: ConfigModel | undefined, ref: ServerRef):
 }
 
 /**
- * A pod that comes back while its server still waits to be deleted
- * (requests were in flight) is still in the worker, in maintenance:
- * `add server` would refuse the name, so it is reweighed instead, and the
- * plan's `enable server` that follows brings it back. Only if it was
- * created with the options it would be added with now (the same TLS to the
- * pod, the same check slot to follow): else undefined, and the caller
- * reloads.
+ * A pod that comes back while its server still waits to be deleted (in
+ * maintenance: deletions wait for a quiet worker, or for requests in
+ * flight) is still in the worker: `add server` would refuse the name, so it
+ * is reweighed instead, and the plan's `enable server` that follows brings
+ * it back. Only if it was created with the options it would be added with
+ * now (the same TLS to the pod, the same check slot to follow): otherwise
+ * it is `stale`, to be deleted before its `add server` (kept in
+ * `commands`) runs.
  *
  * @param waiting the creation options of each server still waiting for its
  *   deletion, by serverKey
  */
-export function reviveWaitingServers(commands: readonly RuntimeCommand[], waiting: ReadonlyMap<string, string | undefined>): RuntimeCommand[] | undefined {
+export function reviveWaitingServers(commands: readonly RuntimeCommand[], waiting: ReadonlyMap<string, string | undefined>): { commands: RuntimeCommand[]; stale: ServerRef[] } {
   const out: RuntimeCommand[] = [];
+  const stale: ServerRef[] = [];
   for (const c of commands) {
     if (c.kind !== 'add-server' || !waiting.has(serverKey(c))) {
       out.push(c);
       continue;
     }
-    if (waiting.get(serverKey(c)) !== withoutWeight(c.options)) return undefined;
+    if (waiting.get(serverKey(c)) !== withoutWeight(c.options)) {
+      stale.push({ backend: c.backend, server: c.server });
+      out.push(c);
+      continue;
+    }
     const weight = Number(/\bweight (\d+)/.exec(c.options)?.[1] ?? 1);
     out.push({ kind: 'set-weight', backend: c.backend, server: c.server, weight });
   }
-  return out;
+  return { commands: out, stale };
 }
 
 const redirecting = (c: RuntimeCommand) => c.kind === 'add-map' || c.kind === 'set-map' || c.kind === 'del-map' || c.kind === 'del-server' || c.kind === 'del-acl';

@@ -7,6 +7,7 @@ import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { createRuntimeClient, type RuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
 import { startHeldBackend } from '../support/runtime/held-backend.ts';
+import { untilNoServerWaits } from '../support/runtime/waiting-servers.ts';
 import { makeCA, makeLeaf, makeSelfSignedLeaf } from '../support/certs.ts';
 import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { tlsGet } from '../support/tls-client.ts';
@@ -260,6 +261,8 @@ describe('endpoint changes go through the runtime API', () => {
       expect([file, (await checkConfig('haproxy', join(t.workingDir, 'conf', 'haproxy.config'))).output.filter((l) => l.startsWith('[ALERT]'))]).toEqual([file, []]);
     }
     const socket = join(t.workingDir, 'run', 'haproxy.sock');
+    // Servers the changes took out are deleted once the worker is quiet; a restarted worker never had them.
+    await untilNoServerWaits(socket);
     const snapshot = async () => {
       const servers = (await createRuntimeClient(socket).showServersState()).map((s) => [s.backend, s.server, s.addr, s.port, s.weight, s.adminState, s.healthCheck].join(' '));
       const maps: string[] = [];
