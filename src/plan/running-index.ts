@@ -4,6 +4,7 @@ import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtL
 import { isSpare } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine } from '../config/crt-list.ts';
+import { MapChunks } from '../config/map-chunks.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
 
@@ -55,7 +56,17 @@ function patchSorted<T>(items: readonly T[], removed: readonly T[], added: reado
   return next;
 }
 
-const byKey = (a: MapEntry, b: MapEntry) => compareText(a.key, b.key);
+/**
+ * `maps` with the files in `patched` read from their chunks: each is made
+ * into an array only when something reads it (a full commit, a full
+ * render), so an incremental commit copies no map of every route.
+ */
+function withPatchedMaps(maps: MapFiles, patched: ReadonlyMap<MapFileName, MapChunks>): MapFiles {
+  // Descriptors, not values: the files an earlier patch left unread stay unread.
+  const next = Object.defineProperties({}, Object.getOwnPropertyDescriptors(maps)) as MapFiles;
+  for (const [file, chunks] of patched) Object.defineProperty(next, file, { get: () => chunks.entries(), enumerable: true, configurable: true });
+  return next;
+}
 
 /**
  * The model the worker runs, indexed for the incremental planner: which
@@ -73,7 +84,7 @@ export class RunningIndex {
   private readonly slotByKey = new Map<string, number>();
   private readonly freeSlotSet = new Set<number>();
   private readonly checkUses = new Map<string, CheckUse>();
-  private readonly mapValues = new Map<MapFileName, Map<string, string>>();
+  private readonly mapFiles = new Map<MapFileName, MapChunks>();
   /** crt-list lines by their text (crtListLine). */
   private readonly crtByLine = new Map<string, CrtListEntry>();
   private readonly crtBySni = new Map<string, Set<string>>();
@@ -96,7 +107,7 @@ export class RunningIndex {
       this.countBackend(b, +1);
     }
     model.checks.forEach((c, i) => this.indexSlot(c, i));
-    for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapValues.set(file, new Map(entries.map((e) => [e.key, e.value])));
+    for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapFiles.set(file, MapChunks.of(entries));
     for (const e of model.crtList) this.indexCrt(e, +1);
     for (const c of model.certificates) this.certificateNames.add(c.name);
   }
@@ -141,7 +152,12 @@ export class RunningIndex {
   }
 
   mapValue(file: MapFileName, key: string): string | undefined {
-    return this.mapValues.get(file)?.get(key);
+    return this.mapFiles.get(file)?.get(key);
+  }
+
+  /** A map file's text as the model now has it. */
+  mapText(file: MapFileName): string {
+    return this.mapFiles.get(file)?.text() ?? '';
   }
 
   /** The crt-list lines for an SNI, in crt-list order. */
@@ -194,21 +210,13 @@ export class RunningIndex {
       checks[at] = c;
       this.indexSlot(c, at);
     }
-    const maps = { ...old.maps };
+    const patchedMaps = new Map<MapFileName, MapChunks>();
     for (const [file, changes] of patch.maps) {
-      const values = this.mapValues.get(file) as Map<string, string>;
-      const removed: MapEntry[] = [];
-      const added: MapEntry[] = [];
-      for (const [key, value] of changes) {
-        if (values.has(key)) removed.push({ key, value: '' });
-        if (value === undefined) values.delete(key);
-        else {
-          values.set(key, value);
-          added.push({ key, value });
-        }
-      }
-      maps[file] = patchSorted(old.maps[file], removed, added, byKey);
+      const chunks = (this.mapFiles.get(file) ?? MapChunks.of([])).patched(changes);
+      this.mapFiles.set(file, chunks);
+      patchedMaps.set(file, chunks);
     }
+    const maps = patchedMaps.size === 0 ? old.maps : withPatchedMaps(old.maps, patchedMaps);
     const crtRemoved = patch.crtRemoved.filter((e) => this.crtByLine.has(crtListLine(e)));
     for (const e of crtRemoved) this.indexCrt(e, -1);
     for (const e of patch.crtAdded) this.indexCrt(e, +1);
@@ -219,7 +227,7 @@ export class RunningIndex {
     const certificates =
       gone.size + patch.certificatesAdded.length === 0 ? old.certificates : patchSorted(old.certificates.filter((c) => !gone.has(c.name)), [], patch.certificatesAdded, byName);
     const crtList = crtRemoved.length + patch.crtAdded.length === 0 ? old.crtList : patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries);
-    this.model = { ...old, backends, checks, maps: maps as MapFiles, crtList, certificates };
+    this.model = { ...old, backends, checks, maps, crtList, certificates };
     return this.model;
   }
 
