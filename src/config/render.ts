@@ -73,9 +73,9 @@ export interface Renderer extends RenderModel {
 
 /** The crt-list file, its entries grouped into lines as the line numbers expect (plan/crt-line-numbers.ts); each line is built by the same function the runtime `add ssl crt-list` uses. */
 function crtListText(entries: readonly CrtListEntry[]): string {
-  let text = '';
-  for (const line of groupedCrtListLines(entries)) text += `${crtListLineText(line)}\n`;
-  return text;
+  return groupedCrtListLines(entries)
+    .map((line) => `${crtListLineText(line)}\n`)
+    .join('');
 }
 
 /** The check slots of each check backend, in slot order. */
