@@ -13,6 +13,7 @@ import type { BackendModel, CheckServerModel, ConfigModel } from '../config/mode
 import { keyHostOf } from '../config/match-rules.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import type { ConfigSettings } from '../config/settings.ts';
+import { sparePool } from '../config/spares.ts';
 import { byName, compareText } from '../domain/compare.ts';
 
 /**
@@ -186,7 +187,14 @@ function fitRoutes(running: RunningIndex, change: DesiredChange): Fit[] | { why:
     if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
     else {
       spares ??= running.freeSpares();
-      target = spares.find((s) => !taken.has(s.name) && sameBackendLines(s, held(s, backend)));
+      // A pool's spares differ only by name, which a route taking one takes on: the first that does not fit rules out its pool.
+      const unfit = new Set<string>();
+      target = spares.find((s) => {
+        if (taken.has(s.name) || unfit.has(sparePool(s.name))) return false;
+        if (sameBackendLines(s, held(s, backend))) return true;
+        unfit.add(sparePool(s.name));
+        return false;
+      });
     }
     if (!target) return { why: current ? `${routeKey}: its backend's shape changed` : `${routeKey}: no free spare of its shape` };
     taken.add(target.name);

@@ -80,6 +80,8 @@ export class RunningIndex {
   private readonly backends = new Map<string, BackendModel>();
   private readonly routeBackends = new Map<string, string>();
   private readonly spares = new Set<string>();
+  /** The free spares' names in name order, once asked for; kept as spares are taken. */
+  private freeInOrder: string[] | undefined;
   private readonly slotIndex = new Map<string, number>();
   private readonly slotByKey = new Map<string, number>();
   private readonly freeSlotSet = new Set<number>();
@@ -124,7 +126,8 @@ export class RunningIndex {
 
   /** Free spares in name order, as fitToRunning offers them. */
   freeSpares(): BackendModel[] {
-    return [...this.spares].sort(compareText).map((name) => this.backends.get(name) as BackendModel);
+    this.freeInOrder ??= [...this.spares].sort(compareText);
+    return this.freeInOrder.map((name) => this.backends.get(name) as BackendModel);
   }
 
   slot(name: string): CheckServerModel | undefined {
@@ -199,7 +202,7 @@ export class RunningIndex {
     }
     for (const [routeKey, name] of patch.assigned) {
       this.routeBackends.set(routeKey, name);
-      this.spares.delete(name);
+      if (this.spares.delete(name) && this.freeInOrder) this.freeInOrder.splice(this.freeInOrder.indexOf(name), 1);
     }
     const checks = patch.checks.length === 0 ? old.checks : old.checks.slice();
     for (const c of patch.checks) {
