@@ -13,7 +13,6 @@ import type { BackendModel, CheckServerModel, ConfigModel } from '../config/mode
 import { keyHostOf } from '../config/match-rules.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import type { ConfigSettings } from '../config/settings.ts';
-import { sparePool } from '../config/spares.ts';
 import { byName, compareText } from '../domain/compare.ts';
 
 /**
@@ -179,23 +178,12 @@ function fitRoutes(running: RunningIndex, change: DesiredChange): Fit[] | { why:
   const wanted = [...change.routes].flatMap(([routeKey, c]) => (c.after ? [{ routeKey, backend: c.after.backend }] : []));
   wanted.sort((a, b) => byName(a.backend, b.backend));
   const taken = new Set<string>();
-  let spares: BackendModel[] | undefined;
   const fits: Fit[] = [];
   for (const { routeKey, backend } of wanted) {
     const current = running.routeBackend(routeKey);
     let target: BackendModel | undefined;
     if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
-    else {
-      spares ??= running.freeSpares();
-      // A pool's spares differ only by name, which a route taking one takes on: the first that does not fit rules out its pool.
-      const unfit = new Set<string>();
-      target = spares.find((s) => {
-        if (taken.has(s.name) || unfit.has(sparePool(s.name))) return false;
-        if (sameBackendLines(s, held(s, backend))) return true;
-        unfit.add(sparePool(s.name));
-        return false;
-      });
-    }
+    else target = running.freeSpare((s) => sameBackendLines(s, held(s, backend)), taken);
     if (!target) return { why: current ? `${routeKey}: its backend's shape changed` : `${routeKey}: no free spare of its shape` };
     taken.add(target.name);
     const after = held(target, backend);

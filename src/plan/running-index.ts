@@ -1,7 +1,7 @@
 import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
 import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
-import { isSpare } from '../config/spares.ts';
+import { isSpare, sparePool } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine } from '../config/crt-list.ts';
 import { MapChunks } from '../config/map-chunks.ts';
@@ -126,8 +126,28 @@ export class RunningIndex {
 
   /** Free spares in name order, as fitToRunning offers them. */
   freeSpares(): BackendModel[] {
+    return this.freeNames().map((name) => this.backends.get(name) as BackendModel);
+  }
+
+  /**
+   * The first free spare not in `taken`, in name order, that `fits`. A
+   * pool's spares differ only by name, which a route taking one takes on,
+   * so the first of a pool that does not fit rules the pool out.
+   */
+  freeSpare(fits: (spare: BackendModel) => boolean, taken: ReadonlySet<string>): BackendModel | undefined {
+    const unfit = new Set<string>();
+    for (const name of this.freeNames()) {
+      if (taken.has(name) || unfit.has(sparePool(name))) continue;
+      const spare = this.backends.get(name) as BackendModel;
+      if (fits(spare)) return spare;
+      unfit.add(sparePool(name));
+    }
+    return undefined;
+  }
+
+  private freeNames(): string[] {
     this.freeInOrder ??= [...this.spares].sort(compareText);
-    return this.freeInOrder.map((name) => this.backends.get(name) as BackendModel);
+    return this.freeInOrder;
   }
 
   slot(name: string): CheckServerModel | undefined {
