@@ -12,7 +12,7 @@
  * one a line, in <path>.<round>.<binary>), ROUTER_ARGS, and the pod settings
  * of bench/scale/settings.ts. The changes start once every route carries
  * the router's status and the router is idle. Prints the latencies, the
- * router's CPU per change, and that CPU by thread. Loopback only; every
+ * router's CPU per change, and that CPU by thread (moves, then adds). Loopback only; every
  * process is killed by PID.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,7 +103,12 @@ try {
         lines.push(row(`${label}: moves`, moved));
         threads.push(`${label}: ${threadDelta(threadsBefore, threadCpu(run.proc.pid), moved.attempted)}`);
         if (process.env.LATENCIES) writeFileSync(`${process.env.LATENCIES}.${round}.${binaries.indexOf(binary)}`, moved.latencies.map((ms) => ms.toFixed(2)).join('\n'));
-        if (adds > 0) lines.push(row(`${label}: adds`, await routeAdds(ctx, routes, adds, settings.phaseBudgetMs)));
+        if (adds > 0) {
+          const addThreadsBefore = threadCpu(run.proc.pid);
+          const added = await routeAdds(ctx, routes, adds, settings.phaseBudgetMs);
+          lines.push(row(`${label}: adds`, added));
+          threads.push(`${label}, adds: ${threadDelta(addThreadsBefore, threadCpu(run.proc.pid), added.attempted)}`);
+        }
         log(`changes end at ${(performance.now() - run.spawnedAt).toFixed(0)} ms after spawn`);
         log(lines.slice(-1)[0] ?? '');
       } finally {
@@ -113,7 +118,7 @@ try {
     }
   }
   await pods.stop();
-  console.log(`${routes} routes, ${new Date().toISOString()}\n\n| run | served/attempted | p50 ms | p90 ms | p99 ms | max ms | router CPU ms per change | reloads |\n|---|---|---|---|---|---|---|---|\n${lines.join('\n')}\n\nRouter CPU ms per move by thread:\n${threads.map((t) => `- ${t}`).join('\n')}`);
+  console.log(`${routes} routes, ${new Date().toISOString()}\n\n| run | served/attempted | p50 ms | p90 ms | p99 ms | max ms | router CPU ms per change | reloads |\n|---|---|---|---|---|---|---|---|\n${lines.join('\n')}\n\nRouter CPU ms per change by thread:\n${threads.map((t) => `- ${t}`).join('\n')}`);
 } finally {
   killAll();
   if (process.env.KEEP) log(`kept ${dir}`);

@@ -53,6 +53,8 @@ describe('groupedCrtListLines', () => {
       ['/c/x.pem a t', '/c/y.pem s', '/c/x.pem s'],
     ],
     ['a wildcard is an SNI like another', [e('*.a'), e('b')], ['/c/x.pem *.a b']],
+    ['entries out of crt-list order: an SNI named twice, apart, still keeps a line of its own for each', [e('s'), e('a'), e('s', '/c/y.pem'), e('t')], ['/c/x.pem s', '/c/x.pem a t', '/c/y.pem s']],
+    ['the same certificate with and without ALPN: a line each, both taking SNIs', [e('a'), e('b', '/c/x.pem', true), e('c'), e('d', '/c/x.pem', true)], ['/c/x.pem a c', '/c/x.pem [alpn h2,http/1.1] b d']],
   ];
   for (const [name, entries, lines] of cases) test(name, () => expect(texts(entries)).toEqual(lines));
 

@@ -63,14 +63,14 @@ export function entriesOfLine(line: CrtListLine): CrtListEntry[] {
  * order. Every other SNI matches one line only, wherever it is.
  */
 export function groupedCrtListLines(entries: readonly CrtListEntry[]): CrtListLine[] {
-  const perSni = new Map<string, number>();
-  for (const e of entries) perSni.set(e.sni, (perSni.get(e.sni) ?? 0) + 1);
-  const lines: { certFile: string; alpn: boolean; snis: string[]; chars: number }[] = [];
-  const open = new Map<string, (typeof lines)[number]>();
+  const shared = sharedSnis(entries);
+  const lines: OpenLine[] = [];
+  // The line still taking SNIs, per certificate file: without ALPN, with it.
+  const open = new Map<string, [OpenLine | undefined, OpenLine | undefined]>();
   for (const e of entries) {
-    const shared = (perSni.get(e.sni) ?? 0) > 1;
-    const key = `${e.alpn ? 'h2' : '-'} ${e.certFile}`;
-    const line = shared ? undefined : open.get(key);
+    const alone = shared.has(e.sni);
+    const slots = alone ? undefined : open.get(e.certFile);
+    const line = slots?.[e.alpn ? 1 : 0];
     if (line && line.snis.length < MAX_SNIS_PER_LINE && line.chars + 1 + e.sni.length <= MAX_LINE_CHARS) {
       line.snis.push(e.sni);
       line.chars += 1 + e.sni.length;
@@ -78,7 +78,42 @@ export function groupedCrtListLines(entries: readonly CrtListEntry[]): CrtListLi
     }
     const fresh = { certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: crtListLine(e).length };
     lines.push(fresh);
-    if (!shared) open.set(key, fresh);
+    if (alone) continue;
+    if (slots) slots[e.alpn ? 1 : 0] = fresh;
+    else open.set(e.certFile, e.alpn ? [undefined, fresh] : [fresh, undefined]);
   }
   return lines.map(({ certFile, alpn, snis }) => ({ certFile, alpn, snis }));
+}
+
+interface OpenLine {
+  certFile: string;
+  alpn: boolean;
+  snis: string[];
+  chars: number;
+}
+
+/**
+ * The SNIs several entries name. In crt-list order (compareCrtListEntries:
+ * by SNI first) those entries are neighbours, so one pass finds them
+ * without a set of every SNI; entries in any other order are counted.
+ */
+function sharedSnis(entries: readonly CrtListEntry[]): Set<string> {
+  const shared = new Set<string>();
+  let previous: string | undefined;
+  for (const e of entries) {
+    if (previous !== undefined && previous > e.sni) return countedShared(entries);
+    if (previous === e.sni) shared.add(e.sni);
+    previous = e.sni;
+  }
+  return shared;
+}
+
+function countedShared(entries: readonly CrtListEntry[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.sni)) shared.add(e.sni);
+    else seen.add(e.sni);
+  }
+  return shared;
 }

@@ -4,15 +4,17 @@ import { backend, model, server } from '../../test/support/models.ts';
 import { trackNames } from './check-servers.ts';
 import { backendFile, fileCounts } from './config-files.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
+import { mapText } from './map-chunks.ts';
 import type { BackendModel, ConfigModel } from './model.ts';
 import { createRenderer } from './render.ts';
+import type { MapFileName } from './route-contribution.ts';
 
 const render = createRenderer(EMBEDDED_ASSETS);
 const name = (i: number) => `be_http:ns:r${String(i).padStart(5, '0')}`;
 const lookup = (m: ConfigModel) => {
   const counts = fileCounts(m);
   const slots = trackNames(m.checks);
-  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key) };
+  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapText: (name: MapFileName) => mapText(m.maps[name]) };
 };
 
 describe('render.patch on a model spread over more than the fewest files', () => {

@@ -1,5 +1,5 @@
 import { Eta } from 'eta';
-import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type MapEntry, type ServerModel } from './model.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type ServerModel } from './model.ts';
 import { CRT_LIST_FILE, crtListLineText, groupedCrtListLines } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
@@ -20,6 +20,7 @@ import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 import { singleQuoted } from '../domain/http-header.ts';
 import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from './rate-limits.ts';
 import { flatText } from './flat-text.ts';
+import { mapText } from './map-chunks.ts';
 import { SNI_FRONTENDS_MAP, sniFrontendEntries, sniFrontendSocket } from './sni-frontends.ts';
 
 /** File name -> contents, relative to the configuration directory. */
@@ -51,10 +52,12 @@ export interface RenderPatch {
   crtList: boolean;
 }
 
-/** How a patch render finds what it does not hold: the backends of a file, and the slot checking each endpoint. */
+/** How a patch render finds what it does not hold: the backends of a file, the slot checking each endpoint, and a map's text. */
 export interface PatchLookup {
   backendsIn(file: string): readonly BackendModel[];
   slotOf: SlotOf;
+  /** The text of a map the patch touched, kept by whoever patches the model's maps (plan/running-index.ts). */
+  mapText(name: MapFileName): string;
 }
 
 /** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
@@ -68,17 +71,11 @@ export interface Renderer extends RenderModel {
   patch(previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles;
 }
 
-function mapText(entries: readonly MapEntry[]): string {
-  let text = '';
-  for (const e of entries) text += `${e.key} ${e.value}\n`;
-  return text;
-}
-
 /** The crt-list file, its entries grouped into lines as the line numbers expect (plan/crt-line-numbers.ts); each line is built by the same function the runtime `add ssl crt-list` uses. */
 function crtListText(entries: readonly CrtListEntry[]): string {
-  let text = '';
-  for (const line of groupedCrtListLines(entries)) text += `${crtListLineText(line)}\n`;
-  return text;
+  return groupedCrtListLines(entries)
+    .map((line) => `${crtListLineText(line)}\n`)
+    .join('');
 }
 
 /** The check slots of each check backend, in slot order. */
@@ -252,7 +249,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       const numbers = checkNumbersIn(file, model.checks.length, counts.checks);
       files.set(file, checkDefaultsText(file) + checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
-    for (const name of patch.maps) files.set(name, mapText(model.maps[name]));
+    for (const name of patch.maps) files.set(name, lookup.mapText(name));
     if (patch.crtList) files.set(CRT_LIST_FILE, crtListText(model.crtList));
     return files;
   };

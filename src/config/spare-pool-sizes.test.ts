@@ -22,10 +22,14 @@ describe('sparePoolSizes', () => {
   const { http, edgeAllow } = routeBackends();
   test.each([
     ['no routes', [], 10, {}],
-    ['a spare per 32 routes, no fewer than the operator size', times(320, http), 10, {}],
-    ['321 routes: one over the operator size', times(321, http), 10, { 'be_http:_spare': 11 }],
-    ['3,200 routes', times(3200, http), 10, { 'be_http:_spare': 100 }],
-    ['each pool from its own routes', [...times(3200, http), ...times(640, edgeAllow)], 1, { 'be_http:_spare': 100, 'be_edge_http:_spare_allow': 20 }],
+    ['a small pool: a spare per 4 routes, no fewer than the operator size', times(40, http), 10, {}],
+    ['41 routes: one over the operator size', times(41, http), 10, { 'be_http:_spare': 11 }],
+    ['320 routes', times(320, http), 10, { 'be_http:_spare': 80 }],
+    ['up to 128 spares while routes are few', times(1000, http), 10, { 'be_http:_spare': 128 }],
+    ['then a spare per 32 routes', times(4097, http), 10, { 'be_http:_spare': 129 }],
+    ['3,200 routes', times(3200, http), 10, { 'be_http:_spare': 128 }],
+    ['6,400 routes', times(6400, http), 10, { 'be_http:_spare': 200 }],
+    ['each pool from its own routes', [...times(6400, http), ...times(64, edgeAllow)], 1, { 'be_http:_spare': 200, 'be_edge_http:_spare_allow': 16 }],
     ['at most the cap', times(100_000, http), 10, { 'be_http:_spare': MAX_SPARES_PER_POOL }],
     ['an operator size over the cap stays', times(100_000, http), 600, {}],
     ['spares off (runtime updates off): none', times(3200, http), 0, {}],
@@ -38,7 +42,7 @@ describe('sparePoolSizes', () => {
     const m = buildConfigModel({ routes, slices: [], settings: base(2), allowAddress: () => true, defaultCertificate: '' });
     const sizes = new Map<string, number>();
     for (const b of m.backends) if (isSpare(b)) sizes.set(sparePool(b.name), (sizes.get(sparePool(b.name)) ?? 0) + 1);
-    expect(sizes.get('be_http:_spare')).toBe(4);
+    expect(sizes.get('be_http:_spare')).toBe(25);
     expect(sizes.get('be_http:_spare_rr')).toBe(2);
     expect(sizes.get('be_edge_http:_spare')).toBe(2);
   });

@@ -9,8 +9,19 @@ export const MAX_SPARES_PER_POOL = 512;
 export const ROUTES_PER_SPARE = 32;
 
 /**
+ * Where a pool has few routes, a spare for every SMALL_POOL_ROUTES_PER_SPARE
+ * of them, up to SMALL_POOL_SPARES (where one per ROUTES_PER_SPARE takes
+ * over): a stream of adds is as large a share of a small configuration as
+ * of a large one, and at 1,000 routes the first 200 adds after a start took
+ * 4 reloads with one spare per 32 routes (BENCHMARKS.md, issue #12).
+ */
+export const SMALL_POOL_ROUTES_PER_SPARE = 4;
+export const SMALL_POOL_SPARES = 128;
+
+/**
  * Pool sizes a load renders from the routes it serves: a spare for every
- * ROUTES_PER_SPARE routes of the pool's shape, at most MAX_SPARES_PER_POOL,
+ * ROUTES_PER_SPARE routes of the pool's shape (every
+ * SMALL_POOL_ROUTES_PER_SPARE of a small pool), at most MAX_SPARES_PER_POOL,
  * and never fewer than the operator's size (`sparesPerShape`, 0 when
  * spares are off). Where routes are many, they tend to come many at a time
  * (a rollout, a benchmark's stream of adds), and pools of the operator's
@@ -30,7 +41,8 @@ export function sparePoolSizes(routeBackends: readonly BackendModel[], settings:
     if (pool !== undefined) routes.set(pool, (routes.get(pool) ?? 0) + 1);
   }
   for (const [pool, n] of routes) {
-    const size = Math.max(base, Math.min(MAX_SPARES_PER_POOL, Math.ceil(n / ROUTES_PER_SPARE)));
+    const wanted = Math.max(Math.min(SMALL_POOL_SPARES, Math.ceil(n / SMALL_POOL_ROUTES_PER_SPARE)), Math.ceil(n / ROUTES_PER_SPARE));
+    const size = Math.max(base, Math.min(MAX_SPARES_PER_POOL, wanted));
     if (size !== base) sizes.set(pool, size);
   }
   return sizes;

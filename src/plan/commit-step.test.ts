@@ -117,7 +117,7 @@ describe('planCommit', () => {
     expect(plan.files).toEqual(render(plan.model));
   });
 
-  test('the first start renders once, its pools sized from its routes (a spare per 32 routes of a shape)', () => {
+  test('the first start renders once, its pools sized from its routes (a spare per 4 routes of a shape while the pool is small)', () => {
     const routes = Array.from({ length: 100 }, (_, i) => route({ name: `r${i}` }));
     const desired = build(routes, []);
     let renders = 0;
@@ -129,6 +129,6 @@ describe('planCommit', () => {
     if (plan.kind !== 'reload') throw new Error(plan.kind);
     expect(plan.start).toBe(true);
     expect(renders).toBe(1);
-    expect(plan.model.backends.filter((x) => x.name.startsWith('be_http:_spare:'))).toHaveLength(4);
+    expect(plan.model.backends.filter((x) => x.name.startsWith('be_http:_spare:'))).toHaveLength(25);
   });
 });

@@ -178,16 +178,12 @@ function fitRoutes(running: RunningIndex, change: DesiredChange): Fit[] | { why:
   const wanted = [...change.routes].flatMap(([routeKey, c]) => (c.after ? [{ routeKey, backend: c.after.backend }] : []));
   wanted.sort((a, b) => byName(a.backend, b.backend));
   const taken = new Set<string>();
-  let spares: BackendModel[] | undefined;
   const fits: Fit[] = [];
   for (const { routeKey, backend } of wanted) {
     const current = running.routeBackend(routeKey);
     let target: BackendModel | undefined;
     if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
-    else {
-      spares ??= running.freeSpares();
-      target = spares.find((s) => !taken.has(s.name) && sameBackendLines(s, held(s, backend)));
-    }
+    else target = running.freeSpare((s) => sameBackendLines(s, held(s, backend)), taken);
     if (!target) return { why: current ? `${routeKey}: its backend's shape changed` : `${routeKey}: no free spare of its shape` };
     taken.add(target.name);
     const after = held(target, backend);

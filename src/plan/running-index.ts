@@ -1,9 +1,10 @@
 import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
 import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
-import { isSpare } from '../config/spares.ts';
+import { isSpare, sparePool } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine } from '../config/crt-list.ts';
+import { MapChunks } from '../config/map-chunks.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
 
@@ -55,7 +56,17 @@ function patchSorted<T>(items: readonly T[], removed: readonly T[], added: reado
   return next;
 }
 
-const byKey = (a: MapEntry, b: MapEntry) => compareText(a.key, b.key);
+/**
+ * `maps` with the files in `patched` read from their chunks: each is made
+ * into an array only when something reads it (a full commit, a full
+ * render), so an incremental commit copies no map of every route.
+ */
+function withPatchedMaps(maps: MapFiles, patched: ReadonlyMap<MapFileName, MapChunks>): MapFiles {
+  // Descriptors, not values: the files an earlier patch left unread stay unread.
+  const next = Object.defineProperties({}, Object.getOwnPropertyDescriptors(maps)) as MapFiles;
+  for (const [file, chunks] of patched) Object.defineProperty(next, file, { get: () => chunks.entries(), enumerable: true, configurable: true });
+  return next;
+}
 
 /**
  * The model the worker runs, indexed for the incremental planner: which
@@ -69,11 +80,13 @@ export class RunningIndex {
   private readonly backends = new Map<string, BackendModel>();
   private readonly routeBackends = new Map<string, string>();
   private readonly spares = new Set<string>();
+  /** The free spares' names in name order, once asked for; kept as spares are taken. */
+  private freeInOrder: string[] | undefined;
   private readonly slotIndex = new Map<string, number>();
   private readonly slotByKey = new Map<string, number>();
   private readonly freeSlotSet = new Set<number>();
   private readonly checkUses = new Map<string, CheckUse>();
-  private readonly mapValues = new Map<MapFileName, Map<string, string>>();
+  private readonly mapFiles = new Map<MapFileName, MapChunks>();
   /** crt-list lines by their text (crtListLine). */
   private readonly crtByLine = new Map<string, CrtListEntry>();
   private readonly crtBySni = new Map<string, Set<string>>();
@@ -96,7 +109,7 @@ export class RunningIndex {
       this.countBackend(b, +1);
     }
     model.checks.forEach((c, i) => this.indexSlot(c, i));
-    for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapValues.set(file, new Map(entries.map((e) => [e.key, e.value])));
+    for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapFiles.set(file, MapChunks.of(entries));
     for (const e of model.crtList) this.indexCrt(e, +1);
     for (const c of model.certificates) this.certificateNames.add(c.name);
   }
@@ -113,7 +126,28 @@ export class RunningIndex {
 
   /** Free spares in name order, as fitToRunning offers them. */
   freeSpares(): BackendModel[] {
-    return [...this.spares].sort(compareText).map((name) => this.backends.get(name) as BackendModel);
+    return this.freeNames().map((name) => this.backends.get(name) as BackendModel);
+  }
+
+  /**
+   * The first free spare not in `taken`, in name order, that `fits`. A
+   * pool's spares differ only by name, which a route taking one takes on,
+   * so the first of a pool that does not fit rules the pool out.
+   */
+  freeSpare(fits: (spare: BackendModel) => boolean, taken: ReadonlySet<string>): BackendModel | undefined {
+    const unfit = new Set<string>();
+    for (const name of this.freeNames()) {
+      if (taken.has(name) || unfit.has(sparePool(name))) continue;
+      const spare = this.backends.get(name) as BackendModel;
+      if (fits(spare)) return spare;
+      unfit.add(sparePool(name));
+    }
+    return undefined;
+  }
+
+  private freeNames(): string[] {
+    this.freeInOrder ??= [...this.spares].sort(compareText);
+    return this.freeInOrder;
   }
 
   slot(name: string): CheckServerModel | undefined {
@@ -141,7 +175,12 @@ export class RunningIndex {
   }
 
   mapValue(file: MapFileName, key: string): string | undefined {
-    return this.mapValues.get(file)?.get(key);
+    return this.mapFiles.get(file)?.get(key);
+  }
+
+  /** A map file's text as the model now has it. */
+  mapText(file: MapFileName): string {
+    return this.mapFiles.get(file)?.text() ?? '';
   }
 
   /** The crt-list lines for an SNI, in crt-list order. */
@@ -183,7 +222,7 @@ export class RunningIndex {
     }
     for (const [routeKey, name] of patch.assigned) {
       this.routeBackends.set(routeKey, name);
-      this.spares.delete(name);
+      if (this.spares.delete(name) && this.freeInOrder) this.freeInOrder.splice(this.freeInOrder.indexOf(name), 1);
     }
     const checks = patch.checks.length === 0 ? old.checks : old.checks.slice();
     for (const c of patch.checks) {
@@ -194,21 +233,13 @@ export class RunningIndex {
       checks[at] = c;
       this.indexSlot(c, at);
     }
-    const maps = { ...old.maps };
+    const patchedMaps = new Map<MapFileName, MapChunks>();
     for (const [file, changes] of patch.maps) {
-      const values = this.mapValues.get(file) as Map<string, string>;
-      const removed: MapEntry[] = [];
-      const added: MapEntry[] = [];
-      for (const [key, value] of changes) {
-        if (values.has(key)) removed.push({ key, value: '' });
-        if (value === undefined) values.delete(key);
-        else {
-          values.set(key, value);
-          added.push({ key, value });
-        }
-      }
-      maps[file] = patchSorted(old.maps[file], removed, added, byKey);
+      const chunks = (this.mapFiles.get(file) ?? MapChunks.of([])).patched(changes);
+      this.mapFiles.set(file, chunks);
+      patchedMaps.set(file, chunks);
     }
+    const maps = patchedMaps.size === 0 ? old.maps : withPatchedMaps(old.maps, patchedMaps);
     const crtRemoved = patch.crtRemoved.filter((e) => this.crtByLine.has(crtListLine(e)));
     for (const e of crtRemoved) this.indexCrt(e, -1);
     for (const e of patch.crtAdded) this.indexCrt(e, +1);
@@ -219,7 +250,7 @@ export class RunningIndex {
     const certificates =
       gone.size + patch.certificatesAdded.length === 0 ? old.certificates : patchSorted(old.certificates.filter((c) => !gone.has(c.name)), [], patch.certificatesAdded, byName);
     const crtList = crtRemoved.length + patch.crtAdded.length === 0 ? old.crtList : patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries);
-    this.model = { ...old, backends, checks, maps: maps as MapFiles, crtList, certificates };
+    this.model = { ...old, backends, checks, maps, crtList, certificates };
     return this.model;
   }
 

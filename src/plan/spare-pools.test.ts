@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
-import type { ConfigModel } from '../config/model.ts';
-import { MAX_SPARES_PER_POOL } from '../config/spare-pool-sizes.ts';
+import type { BackendModel, ConfigModel } from '../config/model.ts';
+import { MAX_SPARES_PER_POOL, sparePoolSizes } from '../config/spare-pool-sizes.ts';
 import { isSpare, sparePool, sparePoolOf } from '../config/spares.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { NO_OPTIONS } from '../domain/route-options.ts';
@@ -24,6 +24,9 @@ function taking(running: ConfigModel, n: number): ConfigModel {
 
 const poolSize = (m: ConfigModel, pool: string) => m.backends.filter((b) => sparePool(b.name) === pool).length;
 const httpRoutes = (n: number) => Array.from({ length: n }, (_, i) => route({ name: `r${i}` }));
+const oneHttp = build(httpRoutes(1), 10).backends.find((b) => !isSpare(b)) as BackendModel;
+/** The plain HTTP pool a load of `n` such routes renders. */
+const sizedFor = (n: number) => sparePoolSizes(Array<BackendModel>(n).fill(oneHttp), model(10).settings).get('be_http:_spare') ?? 10;
 
 describe('nextSparePools', () => {
   test.each([
@@ -37,9 +40,10 @@ describe('nextSparePools', () => {
 
   test('a pool its routes already size larger than twice what was taken stays as they size it', () => {
     const desired = build(httpRoutes(1000), 10);
-    expect(poolSize(desired, 'be_http:_spare')).toBe(32);
+    expect(poolSize(desired, 'be_http:_spare')).toBe(128);
     expect(nextSparePools(taking(model(10), 10), desired)).toEqual(new Map());
-    expect(nextSparePools(taking(desired, 20), desired)).toEqual(new Map([['be_http:_spare', 40]]));
+    expect(nextSparePools(taking(desired, 64), desired)).toEqual(new Map());
+    expect(nextSparePools(taking(desired, 100), desired)).toEqual(new Map([['be_http:_spare', 200]]));
   });
 
   test('never more than the cap, and no pools at all when spares are off (runtime updates off)', () => {
@@ -51,7 +55,7 @@ describe('nextSparePools', () => {
 
   test.each([
     [0, 11],
-    [1000, 9],
+    [1000, 8],
     [10_000, 7],
   ])('3,000 adds of one shape in a stream after a start with %i routes of it cost %i loads (the cap of 512 per load sets the pace)', (routes, loads) => {
     let pool = poolSize(build(httpRoutes(routes), 10), 'be_http:_spare');
@@ -60,7 +64,7 @@ describe('nextSparePools', () => {
       const running = withSparePools(model(10), new Map([['be_http:_spare', pool]]));
       added += pool;
       count++;
-      const desired = withSparePools(model(10), new Map([['be_http:_spare', Math.max(10, Math.min(MAX_SPARES_PER_POOL, Math.ceil((routes + added) / 32)))]]));
+      const desired = withSparePools(model(10), new Map([['be_http:_spare', sizedFor(routes + added)]]));
       pool = nextSparePools(taking(running, pool), desired).get('be_http:_spare') ?? poolSize(desired, 'be_http:_spare');
     }
     expect(count).toBe(loads);
@@ -97,7 +101,7 @@ describe('withSparePools', () => {
   test('renders each pool given at its size, the others as they were, backends in name order', () => {
     const sized = withSparePools(build(httpRoutes(100), 2), new Map([['be_edge_http:_spare', 5]]));
     expect(poolSize(sized, 'be_edge_http:_spare')).toBe(5);
-    expect(poolSize(sized, 'be_http:_spare')).toBe(4);
+    expect(poolSize(sized, 'be_http:_spare')).toBe(25);
     expect(poolSize(sized, 'be_tcp:_spare')).toBe(2);
     expect(sized.backends.map((b) => b.name)).toEqual([...sized.backends.map((b) => b.name)].sort());
     const plain = model(2);

@@ -20,8 +20,8 @@ afterAll(async () => {
 const plain = (name: string) => routeYaml({ name, host: `${name}.example.com`, service: 'app' });
 
 describe('spare pools sized from the routes a load serves', () => {
-  test('started with 96 plain routes and a pool size of 1, it takes 3 adds of their shape without a reload; the 4th reloads', async () => {
-    const routes = Array.from({ length: 96 }, (_, i) => plain(`r${i}`)).join('---\n');
+  test('started with 12 plain routes and a pool size of 1 (a spare per 4 routes), it takes 3 adds of their shape without a reload; the 4th reloads', async () => {
+    const routes = Array.from({ length: 12 }, (_, i) => plain(`r${i}`)).join('---\n');
     t = await startTestRouter({ args: ['--blueprint-route-pool-size=1'], manifests: { 'routes.yaml': routes, 'eps.yaml': sliceYaml({ service: 'app', ports: [pod.port] }) } });
     const workers = (await t.router.supervisor.procState())?.workerPids;
     for (const name of ['n1', 'n2', 'n3']) {

@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'bun:test';
+import { prng } from '../../test/support/hostile-routes.ts';
+import { compareText } from '../domain/compare.ts';
+import { MapChunks, mapText } from './map-chunks.ts';
+import type { MapEntry } from './model.ts';
+
+const sorted = (m: ReadonlyMap<string, string>): MapEntry[] => [...m].map(([key, value]) => ({ key, value })).sort((a, b) => compareText(a.key, b.key));
+
+function expectSame(chunks: MapChunks, reference: ReadonlyMap<string, string>): void {
+  const want = sorted(reference);
+  expect(chunks.entries()).toEqual(want);
+  expect(chunks.size).toBe(want.length);
+  expect(chunks.text()).toBe(mapText(want));
+}
+
+describe('MapChunks', () => {
+  const cases: [string, [string, string][], [string, string | undefined][], [string, string][]][] = [
+    ['an entry into an empty map', [], [['h.com/', 'be_a']], [['h.com/', 'be_a']]],
+    ['before every key', [['b/', '1'], ['c/', '2']], [['a/', '0']], [['a/', '0'], ['b/', '1'], ['c/', '2']]],
+    ['after every key', [['b/', '1']], [['z/', '9']], [['b/', '1'], ['z/', '9']]],
+    ['a new value', [['b/', '1']], [['b/', '2']], [['b/', '2']]],
+    ['a removal', [['a/', '1'], ['b/', '2']], [['a/', undefined]], [['b/', '2']]],
+    ['a removal of a key it does not hold', [['a/', '1']], [['q/', undefined]], [['a/', '1']]],
+    ['the last entry removed', [['a/', '1']], [['a/', undefined]], []],
+  ];
+  for (const [name, start, changes, want] of cases) {
+    test(name, () => {
+      const chunks = MapChunks.of(sorted(new Map(start))).patched(new Map(changes));
+      expectSame(chunks, new Map(want));
+      for (const [key, value] of want) expect(chunks.get(key)).toBe(value);
+    });
+  }
+
+  test('a patch leaves the value it was made from as it was', () => {
+    const before = MapChunks.of([{ key: 'a/', value: '1' }]);
+    before.patched(new Map([['b/', '2'], ['a/', undefined]]));
+    expectSame(before, new Map([['a/', '1']]));
+  });
+
+  // Thousands of entries over many chunks, patched at random (chunks filled past a split and emptied on the way):
+  // entries, text and lookups are what sorting the same entries from scratch gives.
+  for (const seed of [1, 2, 3, 4]) {
+    test(`random patches equal a sort from scratch (seed ${seed})`, () => {
+      const random = prng(seed);
+      const key = () => `h${Math.floor(random() * 6000)
+        .toString()
+        .padStart(4, '0')}.apps/${random() < 0.3 ? 'p' : ''}`;
+      const reference = new Map<string, string>();
+      for (let i = 0; i < 600; i++) reference.set(key(), `be_${i}`);
+      let chunks = MapChunks.of(sorted(reference));
+      for (let round = 0; round < 40; round++) {
+        const changes = new Map<string, string | undefined>();
+        const count = round % 10 === 0 ? 700 : 1 + Math.floor(random() * 5);
+        for (let i = 0; i < count; i++) changes.set(key(), random() < 0.4 ? undefined : `be_${round}_${i}`);
+        chunks = chunks.patched(changes);
+        for (const [k, v] of changes) {
+          if (v === undefined) reference.delete(k);
+          else reference.set(k, v);
+        }
+        expectSame(chunks, reference);
+      }
+      for (let i = 0; i < 500; i++) {
+        const k = key();
+        expect(chunks.get(k)).toBe(reference.get(k));
+      }
+    });
+  }
+});

@@ -1,0 +1,130 @@
+import { compareText } from '../domain/compare.ts';
+import type { MapEntry } from './model.ts';
+
+/** One line of a map file, as haproxy reads it: the key, one space, the value. */
+export function mapLine(key: string, value: string): string {
+  return `${key} ${value}\n`;
+}
+
+/** A map file's text: its entries' lines in order, built in one piece (a string grown by `+=` per line is a rope that costs far more to write out than to build). */
+export function mapText(entries: readonly MapEntry[]): string {
+  return entries.map((e) => mapLine(e.key, e.value)).join('');
+}
+
+/** Entries per chunk a patch aims at: a chunk is split in two once it holds twice as many. */
+const CHUNK_ENTRIES = 256;
+
+interface Chunk {
+  readonly entries: readonly MapEntry[];
+  /** The chunk's lines, built the first time the file's text is asked for. */
+  text?: string;
+}
+
+/** The chunk a key belongs in, by the chunks' first keys: the last one that starts at or before it, else the first. */
+function chunkOf(firsts: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = firsts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareText(firsts[mid] as string, key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
+}
+
+function lowerBound(entries: readonly MapEntry[], key: string): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareText((entries[mid] as MapEntry).key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function chunked(sorted: readonly MapEntry[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (let at = 0; at < sorted.length; at += CHUNK_ENTRIES) chunks.push({ entries: sorted.slice(at, at + CHUNK_ENTRIES) });
+  return chunks;
+}
+
+/**
+ * A map file's entries in key order, as the full render writes them, held
+ * in chunks of a few hundred entries that keep their text: a patch copies
+ * the chunks it changes (and the list of chunks, one slot per few hundred
+ * entries), not the entries, and the file's text is the chunks' texts
+ * joined, each rendered once. Immutable: a patch returns a new value that
+ * shares every chunk it left alone, so the running model a failed commit
+ * falls back to stays as it was.
+ */
+export class MapChunks {
+  private joined: string | undefined;
+  private flat: MapEntry[] | undefined;
+
+  /** Each chunk's first key. */
+  private readonly firsts: readonly string[];
+
+  private constructor(
+    private readonly chunks: readonly Chunk[],
+    readonly size: number,
+  ) {
+    this.firsts = chunks.map((c) => (c.entries[0] as MapEntry).key);
+  }
+
+  /** From entries already in key order (a model's map). */
+  static of(sorted: readonly MapEntry[]): MapChunks {
+    return new MapChunks(chunked(sorted), sorted.length);
+  }
+
+  get(key: string): string | undefined {
+    const chunk = this.chunks[chunkOf(this.firsts, key)];
+    if (!chunk) return undefined;
+    const e = chunk.entries[lowerBound(chunk.entries, key)];
+    return e?.key === key ? e.value : undefined;
+  }
+
+  /** These entries with `changes` made: key -> new value, undefined to remove. */
+  patched(changes: ReadonlyMap<string, string | undefined>): MapChunks {
+    const chunks: Chunk[] = this.chunks.length === 0 ? [{ entries: [] }] : this.chunks.slice();
+    // Chunks keep the first keys they started the patch with, so a chunk emptied on the way still orders the keys around it.
+    const firsts = this.chunks.length === 0 ? [''] : this.firsts;
+    const copied = new Map<number, MapEntry[]>();
+    let size = this.size;
+    for (const [key, value] of changes) {
+      const at = chunkOf(firsts, key);
+      let entries = copied.get(at);
+      if (!entries) {
+        entries = (chunks[at] as Chunk).entries.slice();
+        copied.set(at, entries);
+        chunks[at] = { entries };
+      }
+      const i = lowerBound(entries, key);
+      const present = entries[i]?.key === key;
+      if (value === undefined) {
+        if (present) entries.splice(i, 1);
+        size -= present ? 1 : 0;
+      } else if (present) entries[i] = { key, value };
+      else {
+        entries.splice(i, 0, { key, value });
+        size++;
+      }
+    }
+    return new MapChunks(
+      chunks.flatMap((c) => (c.entries.length === 0 ? [] : c.entries.length >= 2 * CHUNK_ENTRIES ? chunked(c.entries) : [c])),
+      size,
+    );
+  }
+
+  /** The file's text, equal to mapText of entries(). */
+  text(): string {
+    this.joined ??= this.chunks.map((c) => (c.text ??= mapText(c.entries))).join('');
+    return this.joined;
+  }
+
+  /** Every entry in key order: a model's map. */
+  entries(): MapEntry[] {
+    this.flat ??= this.chunks.flatMap((c) => c.entries);
+    return this.flat;
+  }
+}
