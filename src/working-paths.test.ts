@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { CONFIG_FILE, configFileNames, MAX_BACKEND_FILES, MAX_CHECK_FILES } from './config/config-files.ts';
+import { ROUTE_DEFAULTS_FILE } from './config/route-defaults.ts';
 import { checkSocketPaths, workingPaths } from './working-paths.ts';
 
 /** The longest working dir the socket paths allow (`/w` padded with `x`). */
@@ -19,7 +20,7 @@ describe('checkSocketPaths', () => {
     // `-f conf/haproxy.config -f conf` loads (haproxy/config-args.ts).
     const conf = `${workingPaths(LONGEST).workingDir}/conf`;
     const names = configFileNames({ backends: MAX_BACKEND_FILES, checks: MAX_CHECK_FILES });
-    const files = [CONFIG_FILE, ...names.backends, ...names.checks].map((name) => `${conf}/${name}`);
+    const files = [CONFIG_FILE, ROUTE_DEFAULTS_FILE, ...names.backends, ...names.checks].map((name) => `${conf}/${name}`);
     const variable = `HAPROXY_CFGFILES=${files.join(';')}`;
     expect(variable.length + 1).toBeLessThanOrEqual(MAX_ARG_STRLEN);
   });

@@ -7,7 +7,7 @@ import type { BackendModel } from './model.ts';
  * frontends), so the runtime API changes them (`add map` / `set map` /
  * `del map`) and a spare taken over by a route takes the route's values
  * under the spare's name. The lines that read them are in the defaults
- * sections every route backend and spare uses (route-defaults.ts), or in
+ * sections every route backend and spare names (route-defaults.ts), or in
  * the HTTP frontends; a backend without a value has no entry, and haproxy's
  * own settings apply. Timeouts are milliseconds:
  * `set-timeout` reads a number from a map as milliseconds.

@@ -21,7 +21,8 @@ const MIN_CHECK_FILES = 16;
  * in one environment variable (HAPROXY_CFGFILES), and Linux refuses an
  * exec with any single variable over 128 KiB (MAX_ARG_STRLEN): at 100,000
  * routes 4,160 files made the master fail to re-execute ("Argument list
- * too long"), so it never served its master socket. 1,153 files fit under
+ * too long"), so it never served its master socket. These and the two
+ * other files (haproxy.config, backend-defaults.cfg) fit under
  * the longest working dir the socket paths allow (working-paths.ts, and
  * its test).
  */

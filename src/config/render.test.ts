@@ -8,6 +8,7 @@ import { writeTicketKeys } from '../haproxy/ticket-keys.ts';
 import { buildConfigModel } from './build-model.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { createRenderer } from './render.ts';
+import { ROUTE_DEFAULTS_FILE } from './route-defaults.ts';
 import { configFileNames, configText, fileCounts } from './config-files.ts';
 
 const dir = shortTempDir();
@@ -63,7 +64,7 @@ describe('render', () => {
       'timeout-tunnel.map',
     ]);
     // Every generation has every backend file, empty or not, so the set never changes.
-    expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([...configFileNames(fileCounts(model)).backends, ...configFileNames(fileCounts(model)).checks]);
+    expect([...files.keys()].filter((name) => name.endsWith('.cfg'))).toEqual([ROUTE_DEFAULTS_FILE, ...configFileNames(fileCounts(model)).backends, ...configFileNames(fileCounts(model)).checks]);
   });
 
   test('the crt-list names each route certificate and the SNI it answers', () => {
@@ -88,7 +89,12 @@ describe('render', () => {
     // Map lookups go to their trees and nowhere else: haproxy 2.6's pattern cache would file every miss.
     expect(cfg).toContain('  tune.pattern.cache-size 0\n');
     expect(cfg).toContain('  bind 127.0.0.1:10080\n');
-    expect(cfg).toContain('backend be_http:default:a\n');
+    expect(cfg).toContain('backend be_http:default:a from routes_http\n');
+    // The per-route option lines are written once, in the sections route backends name, not once per file.
+    expect(cfg.match(/^defaults routes_http from routes_base\n/gm)).toHaveLength(1);
+    expect(cfg.match(/^defaults routes_tcp from routes_base\n/gm)).toHaveLength(1);
+    expect(cfg.match(/set-timeout server be_name/g)).toHaveLength(1);
+    expect([...files].filter(([name, text]) => /^(be|checks)-/.test(name) && text.includes('defaults'))).toEqual([]);
     expect(cfg).toContain('  server ept:a:http:10.0.0.1:8080 10.0.0.1:8080 weight 1 track be_checks_0/chk1 pool-max-conn -1 pool-purge-delay 5s\n');
     expect(cfg).toContain('  server ept:b:http:fd00::1:8080 [fd00::1]:8080 weight 1 track be_checks_0/chk4 pool-max-conn -1 pool-purge-delay 5s\n');
     expect(cfg).toMatch(/ {2}server ept:r:http:10\.0\.0\.3:8080 10\.0\.0\.3:8080 weight 1 ssl alpn h2,http\/1\.1 verify required ca-file \S+ track be_checks_0\/chk5 /);
@@ -111,8 +117,8 @@ describe('render', () => {
       defaultCertificate: '',
     });
     const rendered = createRenderer(EMBEDDED_ASSETS)(many);
-    expect(rendered.get('checks-00.cfg')).toMatch(/^defaults checks_00 from routes_base\n\nbackend be_checks_0\n(.*\n)* {2}server chk64 \S+ check inter 5000ms\n$/);
-    expect(rendered.get('checks-01.cfg')).toMatch(/^defaults checks_01 from routes_base\n\nbackend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
+    expect(rendered.get('checks-00.cfg')).toMatch(/^backend be_checks_0\n(.*\n)* {2}server chk64 \S+ check inter 5000ms\n$/);
+    expect(rendered.get('checks-01.cfg')).toMatch(/^backend be_checks_1\n {2}mode tcp\n {2}timeout check 5000ms\n {2}server chk65 /);
     expect(configText(rendered)).toContain(' track be_checks_1/chk65 ');
   });
 

@@ -6,7 +6,7 @@ import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.t
 import { GATEWAY_API_HOST } from './host-kinds.ts';
 import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
 import { backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
-import { checkDefaultsText, routeDefaultsText } from './route-defaults.ts';
+import { ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT, routeDefaultsName } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { serverCheckKey, trackNames, type TrackOf } from './check-servers.ts';
 import { logConfig } from './log-config.ts';
@@ -131,14 +131,15 @@ export function createRenderer(assets: RendererAssets): Renderer {
       backend: b,
       serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
       allowlistFile,
+      defaultsName: routeDefaultsName(b.mode),
       actionLine,
       singleQuoted,
     }));
     blocks.set(b, { keys, slots: keys.map((key) => slotOf(key)), text });
     return text;
   };
-  // HTTP backends, then passthrough ones, each after the defaults section that carries their per-route lines, one blank line apart.
-  const fileText = (file: string, backends: readonly BackendModel[], slotOf: SlotOf) => {
+  // HTTP backends, then passthrough ones, one blank line apart.
+  const fileText = (backends: readonly BackendModel[], slotOf: SlotOf) => {
     const parts: string[] = [];
     const offsets: [BackendModel, number][] = [];
     let length = 0;
@@ -147,14 +148,9 @@ export function createRenderer(assets: RendererAssets): Renderer {
       length += text.length;
     };
     for (const mode of ['http', 'tcp'] as const) {
-      if (mode === 'tcp') add('\n');
-      add(routeDefaultsText(file, mode));
-      add('\n');
-      let first = true;
       for (const b of backends) {
         if (b.mode !== mode) continue;
-        if (!first) add('\n');
-        first = false;
+        if (length > 0) add('\n');
         offsets.push([b, length]);
         add(backendText(b, slotOf));
       }
@@ -209,15 +205,16 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const names = trackNames(model.checks);
     const slotOf: SlotOf = (key) => names.get(key);
     files.set(CONFIG_FILE, head(model));
+    files.set(ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT);
     const counts = fileCounts(model);
     const fileNames = configFileNames(counts);
     const byFile = new Map<string, BackendModel[]>(fileNames.backends.map((f) => [f, []]));
     for (const b of model.backends) byFile.get(backendFile(b.name, counts.backends))?.push(b);
-    for (const [file, backends] of byFile) files.set(file, fileText(file, backends, slotOf));
+    for (const [file, backends] of byFile) files.set(file, fileText(backends, slotOf));
     const checks = checkBackends(model.checks);
     const numbers = new Map<string, number[]>(fileNames.checks.map((f) => [f, []]));
     for (const n of checks.keys()) numbers.get(checkFile(n, counts.checks))?.push(n);
-    for (const [file, ns] of numbers) files.set(file, checkDefaultsText(file) + checkText(checks, ns));
+    for (const [file, ns] of numbers) files.set(file, checkText(checks, ns));
     for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
     for (const b of model.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
@@ -241,13 +238,13 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const files = new Map(previous);
     const counts = fileCounts(model);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
-    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.slotOf));
+    for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
     for (const [name, text] of patchBackendMaps(previous, patch.backends, backendMaps)) files.set(name, text);
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
     for (const file of new Set([...checkNumbers].map((n) => checkFile(n, counts.checks)))) {
       const numbers = checkNumbersIn(file, model.checks.length, counts.checks);
-      files.set(file, checkDefaultsText(file) + checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
+      files.set(file, checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
     for (const name of patch.maps) files.set(name, lookup.mapText(name));
     if (patch.crtList) files.set(CRT_LIST_FILE, crtListText(model.crtList));

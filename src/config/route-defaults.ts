@@ -3,13 +3,16 @@ import { TCP_RATE_LIMIT_LINES } from './rate-limits.ts';
 
 /**
  * The lines that read each route's options from the maps keyed by its
- * backend's name, for every route backend and spare: written once per
- * backend file, in a defaults section the file's backends use (haproxy's
- * implicit `defaults`), rather than on each backend. haproxy parses each
- * line once per copy: on every backend, they took `haproxy -c` at 10,000
- * routes from about 0.8 s to 1.9 s. The sections inherit the template's
- * `routes_base` (the settings every section has), and are named so that
- * they may carry rules; nothing refers to them by name.
+ * backend's name, for every route backend and spare: written once, in the
+ * defaults sections route backends name (`backend <name> from
+ * routes_http`), rather than on each backend or in each backend file.
+ * haproxy parses each line once per copy, and files every map reference
+ * and inline ACL pattern of each copy in one list it walks for every
+ * further map: on every backend they took `haproxy -c` at 10,000 routes
+ * from about 0.8 s to 1.9 s, and one copy per backend file (512 files)
+ * still cost about a quarter of it. Rules of a defaults section are
+ * evaluated from that one section, so requests to all routes run the
+ * same lines.
  */
 const LINES = {
   http: [
@@ -20,15 +23,25 @@ const LINES = {
   tcp: ['mode tcp', ...TCP_RATE_LIMIT_LINES],
 };
 
-/** `be-07.cfg` -> `07`. */
-const suffix = (file: string) => file.replace(/^[a-z]+-/, '').replace(/\.cfg$/, '');
+/**
+ * The file holding them. haproxy reads `haproxy.config`, then the `*.cfg`
+ * files in name order (config-files.ts): this name sorts before `be-*` and
+ * `checks-*`.
+ */
+export const ROUTE_DEFAULTS_FILE = 'backend-defaults.cfg';
 
-/** The defaults section of a backend file's HTTP or passthrough backends. */
-export function routeDefaultsText(file: string, mode: 'http' | 'tcp'): string {
-  return `defaults routes_${mode}_${suffix(file)} from routes_base\n${LINES[mode].map((l) => `  ${l}\n`).join('')}`;
+/** The defaults section a route backend of `mode` names. */
+export function routeDefaultsName(mode: 'http' | 'tcp'): string {
+  return `routes_${mode}`;
 }
 
-/** The defaults section of a check backend file: no rules, so the check backends carry none. */
-export function checkDefaultsText(file: string): string {
-  return `defaults checks_${suffix(file)} from routes_base\n\n`;
-}
+/**
+ * Both sections inherit the template's `routes_base` (the settings every
+ * section has). The file ends with an unnamed section of the same
+ * settings: the check backends that follow use it implicitly, as haproxy
+ * wants a section referenced by name not to be used implicitly as well.
+ */
+export const ROUTE_DEFAULTS_TEXT = [
+  ...(['http', 'tcp'] as const).map((mode) => `defaults ${routeDefaultsName(mode)} from routes_base\n${LINES[mode].map((l) => `  ${l}\n`).join('')}\n`),
+  'defaults from routes_base\n',
+].join('');

@@ -63,9 +63,9 @@ const CASES: Case[] = [
     {},
     'listen stats\n  bind :21936\n  bind :::21936 v6only\n',
   ],
-  ['passthrough balance', { tcpBalanceAlgorithm: 'roundrobin' }, {}, 'backend be_tcp:default:p\n(?:.*\n)*  balance roundrobin\n'],
+  ['passthrough balance', { tcpBalanceAlgorithm: 'roundrobin' }, {}, 'backend be_tcp:default:p from routes_tcp\n(?:.*\n)*  balance roundrobin\n'],
   // Seed 7 puts the third pod before the second (server-order.test.ts checks the order itself).
-  ['shuffled servers', { shuffleServers: true, serverOrderSeed: 7 }, {}, 'backend be_http:default:a\n(?:.*\n)*  server ept:a:http:10\.0\.0\.1:8080 .*\n  server ept:a:http:10\.0\.0\.3:8080 .*\n  server ept:a:http:10\.0\.0\.2:8080 '],
+  ['shuffled servers', { shuffleServers: true, serverOrderSeed: 7 }, {}, 'backend be_http:default:a from routes_http\n(?:.*\n)*  server ept:a:http:10\.0\.0\.1:8080 .*\n  server ept:a:http:10\.0\.0\.3:8080 .*\n  server ept:a:http:10\.0\.0\.2:8080 '],
   ['curves', tls({ curves: 'X25519:P-256' }), {}, '  ssl-default-bind-curves X25519:P-256\n'],
   [
     'client certificates required, with CRLs and a subject filter',

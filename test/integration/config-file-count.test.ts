@@ -1,5 +1,5 @@
 /**
- * The most configuration files the router spreads a model over (1,153, config/config-files.ts), in the
+ * The most configuration files the router spreads a model over (1,154, config/config-files.ts), in the
  * longest working dir it accepts: haproxy's master re-executes itself with all their paths in one
  * environment variable, which Linux limits to 128 KiB. At 4,160 files (a 100,000-route model, before the
  * cap) the re-execution failed ("Argument list too long") and the master never served its socket.
@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FILE, configFileNames, MAX_BACKEND_FILES, MAX_CHECK_FILES } from '../../src/config/config-files.ts';
+import { ROUTE_DEFAULTS_FILE } from '../../src/config/route-defaults.ts';
 import { configArgs } from '../../src/haproxy/config-args.ts';
 import { haproxyEnv } from '../../src/haproxy/haproxy-env.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
@@ -38,7 +39,7 @@ test('haproxy loads the most files from the longest working dir, and its master 
   const port = await freePort();
   writeFileSync(join(conf, CONFIG_FILE), `global\n  stats socket ${paths.adminSocket} mode 600 level admin\ndefaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n  timeout connect 5s\nfrontend public\n  bind 127.0.0.1:${port}\n  http-request return status 200\n`);
   const names = configFileNames({ backends: MAX_BACKEND_FILES, checks: MAX_CHECK_FILES });
-  for (const name of [...names.backends, ...names.checks]) writeFileSync(join(conf, name), `# ${name}\n`);
+  for (const name of [ROUTE_DEFAULTS_FILE, ...names.backends, ...names.checks]) writeFileSync(join(conf, name), `# ${name}\n`);
 
   const stderr: string[] = [];
   haproxy = Bun.spawn(['/usr/sbin/haproxy', '-W', '-S', `${paths.masterSocket},mode,600`, ...configArgs(join(conf, CONFIG_FILE))], { cwd: paths.run, env: haproxyEnv(), stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });

@@ -137,7 +137,7 @@ describe('sticky cookies and balance: backend lines, so a change reloads', () =>
     const backends = [...new Bun.Glob('be-*.cfg').scanSync({ cwd: `${t.workingDir}/conf` })].map((f) => Bun.file(`${t?.workingDir}/conf/${f}`).text());
     const text = config + (await Promise.all(backends)).join('');
     for (const a of algorithms) {
-      const block = text.slice(text.indexOf(`backend be_http:default:${a}\n`)).split('\nbackend ')[0];
+      const block = text.slice(text.indexOf(`backend be_http:default:${a} from routes_http\n`)).split('\nbackend ')[0];
       expect(block).toContain(`\n  balance ${a}\n`);
       expect((await t.get(`${a}.example.com`)).status).toBe(200);
     }
@@ -214,7 +214,7 @@ describe('per-server and per-check annotations', () => {
     const texts = await Promise.all([...new Bun.Glob('*.cfg').scanSync({ cwd: conf })].map((f) => Bun.file(`${conf}/${f}`).text()));
     const all = texts.join('\n');
     expect(all).toMatch(new RegExp(`server chk\\d+ 127\\.0\\.0\\.1:${web.port} check inter 2500ms`));
-    const block = all.slice(all.indexOf('backend be_http:default:r\n')).split('\nbackend ')[0];
+    const block = all.slice(all.indexOf('backend be_http:default:r from routes_http\n')).split('\nbackend ')[0];
     expect(block).toContain('\n  option h1-case-adjust-bogus-server\n');
     expect((await t.get('r.example.com')).status).toBe(200);
   });

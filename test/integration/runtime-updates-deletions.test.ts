@@ -52,7 +52,7 @@ function serversOnDisk(tr: TestRouter, backend: string): string[] {
     for (const file of readdirSync(dir)) {
       if (!file.endsWith('.config') && !file.endsWith('.cfg')) continue;
       const text = readFileSync(join(dir, file), 'utf8');
-      const at = text.indexOf(`backend ${backend}\n`);
+      const at = text.indexOf(`backend ${backend} from `);
       if (at < 0) continue;
       const block = text.slice(at).split(/\n(?=backend )/)[0] ?? '';
       return [...block.matchAll(/^\s+server (\S+) /gm)].map((m) => m[1] as string).sort();

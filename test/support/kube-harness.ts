@@ -379,7 +379,8 @@ export function statusWrites(server: FakeApiServer, namespace: string, name: str
 /** The `ip:port` of every server of `backend` in haproxy.config text; undefined when there is no such backend. */
 export function backendServers(config: string, backend: string): string[] | undefined {
   const lines = config.split('\n');
-  const start = lines.indexOf(`backend ${backend}`);
+  // `backend <name> from <defaults>` for route backends.
+  const start = lines.findIndex((l) => l === `backend ${backend}` || l.startsWith(`backend ${backend} `));
   if (start < 0) return undefined;
   const servers: string[] = [];
   for (const line of lines.slice(start + 1)) {

@@ -67,7 +67,7 @@ export default async function oddAddresses() {
     const copy = join(dirname(dirname(configPath)), 'planted');
     cpSync(realpathSync(dirname(configPath)), copy, { recursive: true });
     const file = join(copy, backendFile('be_http:default:good'));
-    writeFileSync(file, readFileSync(file, 'utf8').replace('backend be_http:default:good\n', 'backend be_http:default:good\n  server planted 08.0.0.1:80\n'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('backend be_http:default:good from routes_http\n', 'backend be_http:default:good from routes_http\n  server planted 08.0.0.1:80\n'));
     const plantedCheck = await checkConfig('haproxy', join(copy, 'haproxy.config'));
 
     return {

@@ -97,7 +97,9 @@ const DYNAMIC_ALGORITHMS = new Set(['roundrobin', 'leastconn', 'first', 'random'
 export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
   const specs: FakeBackendSpec[] = [];
   for (const block of config.split(/^backend /m).slice(1)) {
-    const [name = '', ...lines] = block.split('\n').map((l) => l.trim());
+    const [header = '', ...lines] = block.split('\n').map((l) => l.trim());
+    // `backend <name> [from <defaults>]`
+    const name = header.split(/\s+/)[0] ?? '';
     const balance = lines.find((l) => l.startsWith('balance '))?.split(/\s+/)[1] ?? 'roundrobin';
     const algorithm = balance.split('(')[0] ?? '';
     const consistent = lines.includes('hash-type consistent');
