@@ -67,7 +67,7 @@ describe('router render', () => {
     const config = readConfigText(join(out, 'haproxy.config'));
     expect(config).toContain('  server ept:web:http:127.0.0.1:8080 127.0.0.1:8080 ');
     // A passthrough route's timeout is its tunnel's, as upstream: a line of its backend.
-    expect(config).toMatch(/\nbackend be_tcp:shop:tunnel\n[^]*?\n {2}timeout tunnel 90000ms\n/);
+    expect(config).toMatch(/\nbackend be_tcp:shop:tunnel from routes_tcp\n[^]*?\n {2}timeout tunnel 90000ms\n/);
     const certificate = readdirSync(join(out, 'certs')).filter((name) => name.startsWith('cert-'));
     expect(certificate).toHaveLength(1);
     expect(readFileSync(join(out, 'cert_config.map'), 'utf8')).toContain(join(out, 'certs', certificate[0] ?? ''));

@@ -85,8 +85,8 @@ describe('dist/router signals', () => {
   });
 
   test('two SIGINTs in a row while a reload is in flight stop haproxy at once and leave none behind', async () => {
-    // Many backends (weight 256, balance random) make every load of the configuration take a while.
-    const routes = Array.from({ length: 400 }, (_, i) => routeYaml({ name: `r${i}`, host: `r${i}.example.com`, service: 'app' })).join('---\n');
+    // Many backends (weight 256, balance random) make every load of the configuration take a while: long enough for two signals.
+    const routes = Array.from({ length: 1000 }, (_, i) => routeYaml({ name: `r${i}`, host: `r${i}.example.com`, service: 'app' })).join('---\n');
     const { router, manifestsDir } = await startRouter({ manifests: routes, args: ['--blueprint-route-pool-size=0', '--loglevel=debug'] });
     // A new route with no spare backend for it must reload.
     writeFileSync(join(manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'app' }));
