@@ -41,4 +41,30 @@ describe('listenPlainAndTls', () => {
     }
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
+
+  test('reads that outlast the interval do not overlap: one new certificate is one reload, and it is served', async () => {
+    const first = makeCA('first');
+    const second = makeCA('second');
+    const files = { certFile: join(dir.path, 'fast.crt'), keyFile: join(dir.path, 'fast.key'), minVersion: 'TLSv1.2' as const };
+    const write = (ca: typeof first) => {
+      const leaf = makeLeaf(ca, { dnsNames: ['localhost'] });
+      writeFileSync(files.certFile, leaf.cert);
+      writeFileSync(files.keyFile, leaf.key);
+    };
+    write(first);
+    const port = await freePort();
+    const logs = captureLogs();
+    // Every millisecond: starting a TLS server takes longer than that, so ticks come while a reload is under way.
+    const server = await listenPlainAndTls({ host: '127.0.0.1', port, fetch: () => new Response('ok'), logger: logs.logger, reloadEveryMs: 1 }, files, dir.path);
+    try {
+      write(second);
+      await logs.waitForLog((r) => r.msg.startsWith('reloaded the metrics certificate'));
+      const trusting = { keepalive: false, headers: { connection: 'close' }, tls: { ca: second.cert, checkServerIdentity: () => undefined } };
+      for (let i = 0; i < 20; i++) expect(await (await fetch(`https://127.0.0.1:${port}/`, trusting)).text()).toBe('ok');
+      expect(logs.logs.filter((r) => r.msg.startsWith('reloaded the metrics certificate'))).toHaveLength(1);
+      expect(logs.logs.filter((r) => r.level === 'error')).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
 });

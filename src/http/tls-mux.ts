@@ -60,7 +60,12 @@ export async function listenPlainAndTls(opts: ServerOptions, tls: Tls, socketDir
   const plain = await startOn('http');
   let generation = 0;
   let secure = await startOn(`tls-${generation}`, pair);
+  // One read at a time: a read that outlasts the interval (a loaded host) must not start a second server on the
+  // socket the first one is starting on, nor flip the generation twice.
+  let reading = false;
   const reload = setInterval(() => {
+    if (reading) return;
+    reading = true;
     void (async () => {
       const next = await readPair(tls);
       if (next.cert === pair.cert && next.key === pair.key) return;
@@ -69,8 +74,14 @@ export async function listenPlainAndTls(opts: ServerOptions, tls: Tls, socketDir
       const previous = secure;
       [secure, pair] = [started, next];
       opts.logger.info(`reloaded the metrics certificate (${tls.certFile})`);
-      await previous.stop(false);
-    })().catch((err: unknown) => opts.logger.error(`cannot reload the metrics certificate, keeping the previous one: ${errorMessage(err)}`));
+      // Not awaited: the previous server finishes its connections on its own, and a scraper's kept-alive one must
+      // not hold up the next read.
+      void previous.stop(false);
+    })()
+      .catch((err: unknown) => opts.logger.error(`cannot reload the metrics certificate, keeping the previous one: ${errorMessage(err)}`))
+      .finally(() => {
+        reading = false;
+      });
   }, opts.reloadEveryMs ?? RELOAD_EVERY_MS);
   reload.unref();
 
