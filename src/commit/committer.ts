@@ -81,7 +81,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
   });
 
   const input = (model: ConfigModel) => commitInput(deps, model, now(), budget);
-
   async function applied(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined): Promise<void> {
     const next = markApplied(state, { files, model, plain: plain ?? model }, now());
     // Before any await: a background check may mark the state meanwhile, and that mark must stay.
@@ -238,6 +237,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return { result: 'written' };
     }
     const result = await applyRuntime(files, plan.commands, record);
+    if (!result.ok) fast.reverted();
     return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) } } : undefined;
   }
 

@@ -51,6 +51,7 @@ export class IncrementalCommits {
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
   applied(): Verdicts {
     this.inSync = true;
+    this.running?.settled();
     const views = this.desired.views;
     const changed = this.unreported;
     this.unreported = new Set();
@@ -82,9 +83,20 @@ export class IncrementalCommits {
     return this.running;
   }
 
+  /**
+   * The patch from `patched` did not become what runs (the runtime update
+   * failed, or the commit threw): the model before it is the applied one
+   * again, and the patched index is dropped (the next full commit indexes
+   * what it leads to).
+   */
+  reverted(): void {
+    this.inSync = false;
+    if (this.running?.revert()) this.running = undefined;
+  }
+
   /** A commit failed: observers did not see its verdicts, so the next outcome reports every route. */
   failed(): void {
-    this.inSync = false;
+    this.reverted();
     this.unreported = undefined;
   }
 }
