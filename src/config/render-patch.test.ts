@@ -6,7 +6,7 @@ import { backendFile, fileCounts } from './config-files.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { mapText } from './map-chunks.ts';
 import type { BackendModel, ConfigModel } from './model.ts';
-import { createRenderer } from './render.ts';
+import { createRenderer, namesPatchedFrom } from './render.ts';
 import type { MapFileName } from './route-contribution.ts';
 
 const render = createRenderer(EMBEDDED_ASSETS);
@@ -28,6 +28,10 @@ describe('render.patch on a model spread over more than the fewest files', () =>
     const patched = render.patch(previous, after, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(after));
     expect(patched).toEqual(render(after));
     expect([...patched].filter(([file, text]) => previous.get(file) !== text).map(([file]) => file)).toEqual([backendFile(changed.name, 128)]);
+    // What a writer compares instead of every file: the names the patch set, and only from the set it started from.
+    expect(namesPatchedFrom(patched, previous)).toEqual(new Set([backendFile(changed.name, 128)]));
+    expect(namesPatchedFrom(patched, render(before))).toBeUndefined();
+    expect(namesPatchedFrom(previous, previous)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RenderedFiles } from '../config/render.ts';
+import { namesPatchedFrom, type RenderedFiles } from '../config/render.ts';
 import { Holds } from './holds.ts';
 import { replaceFile } from './replace-file.ts';
 
@@ -32,8 +32,15 @@ function bySubdirectory(files: RenderedFiles): Map<string, Subdirectory> {
 
 const fileMode = (name: string) => (name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE);
 
-/** The names whose text differs between two sets (a text kept from one to the next is the same string: no compare of its contents). */
+/**
+ * The names whose text differs between two sets (a text kept from one to
+ * the next is the same string: no compare of its contents). Of a patch
+ * render, only the names it set: a change costs its own files, not a look
+ * at every file of the configuration.
+ */
 function changedNames(before: RenderedFiles, after: RenderedFiles): string[] {
+  const patched = namesPatchedFrom(after, before);
+  if (patched) return [...patched].filter((name) => before.get(name) !== after.get(name));
   const names: string[] = [];
   for (const [name, text] of after) if (before.get(name) !== text) names.push(name);
   for (const name of before.keys()) if (!after.has(name)) names.push(name);
