@@ -6,6 +6,7 @@ import { backendFile, fileCounts } from './config-files.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { mapText } from './map-chunks.ts';
 import type { BackendModel, ConfigModel } from './model.ts';
+import { CrtListLines } from './crt-list-lines.ts';
 import { createRenderer, namesPatchedFrom } from './render.ts';
 import type { MapFileName } from './route-contribution.ts';
 
@@ -14,7 +15,7 @@ const name = (i: number) => `be_http:ns:r${String(i).padStart(5, '0')}`;
 const lookup = (m: ConfigModel) => {
   const counts = fileCounts(m);
   const slots = trackNames(m.checks);
-  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapText: (name: MapFileName) => mapText(m.maps[name]) };
+  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapText: (name: MapFileName) => mapText(m.maps[name]), crtListText: () => new CrtListLines(m.crtList).text() };
 };
 
 describe('render.patch on a model spread over more than the fewest files', () => {

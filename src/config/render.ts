@@ -58,6 +58,8 @@ export interface PatchLookup {
   slotOf: SlotOf;
   /** The text of a map the patch touched, kept by whoever patches the model's maps (plan/running-index.ts). */
   mapText(name: MapFileName): string;
+  /** The crt-list file's text, kept so as well. */
+  crtListText(): string;
 }
 
 /** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
@@ -261,7 +263,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       files.set(file, checkDefaultsText(file) + checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
     for (const name of patch.maps) files.set(name, lookup.mapText(name));
-    if (patch.crtList) files.set(CRT_LIST_FILE, crtListText(model.crtList));
+    if (patch.crtList) files.set(CRT_LIST_FILE, lookup.crtListText());
     patchedNames.set(copy, { from: previous, names });
     return copy;
   };

@@ -4,6 +4,7 @@ import type { BackendModel, CheckServerModel, ConfigModel, CrtListEntry, MapEntr
 import { isSpare, sparePool } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine } from '../config/crt-list.ts';
+import { CrtListLines } from '../config/crt-list-lines.ts';
 import { MapChunks } from '../config/map-chunks.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
@@ -34,6 +35,8 @@ export class RunningIndex {
   private readonly crtByLine = new Map<string, CrtListEntry>();
   private readonly crtBySni = new Map<string, Set<string>>();
   private readonly crtFileLines = new Map<string, number>();
+  /** The crt-list file's lines, kept in step. */
+  private readonly crtListLines: CrtListLines;
   private readonly certificateNames = new Set<string>();
   private readonly caUses = new Map<string, number>();
   /** Backend names by the file they are rendered into, in name order (backends are never added or removed by a patch). */
@@ -56,6 +59,7 @@ export class RunningIndex {
     model.checks.forEach((c, i) => this.indexSlot(c, i));
     for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapFiles.set(file, MapChunks.of(entries));
     for (const e of model.crtList) this.indexCrt(e, +1);
+    this.crtListLines = new CrtListLines(model.crtList);
     for (const c of model.certificates) this.certificateNames.add(c.name);
   }
 
@@ -126,6 +130,11 @@ export class RunningIndex {
   /** A map file's text as the model now has it. */
   mapText(file: MapFileName): string {
     return this.mapFiles.get(file)?.text() ?? '';
+  }
+
+  /** The crt-list file's text as the model now has it. */
+  crtListText(): string {
+    return this.crtListLines.text();
   }
 
   /** The crt-list lines for an SNI, in crt-list order. */
@@ -200,6 +209,7 @@ export class RunningIndex {
     const crtRemoved = patch.crtRemoved.filter((e) => this.crtByLine.has(crtListLine(e)));
     for (const e of crtRemoved) this.indexCrt(e, -1);
     for (const e of patch.crtAdded) this.indexCrt(e, +1);
+    if (crtRemoved.length + patch.crtAdded.length > 0) this.crtListLines.patch(crtRemoved, patch.crtAdded);
     const gone = new Set(patch.certificatesRemoved);
     for (const name of gone) this.certificateNames.delete(name);
     for (const c of patch.certificatesAdded) this.certificateNames.add(c.name);
