@@ -24,8 +24,8 @@ export class RunningIndex {
   private readonly backends = new Map<string, BackendModel>();
   private readonly routeBackends = new Map<string, string>();
   private readonly spares = new Set<string>();
-  /** The free spares' names in name order, once asked for; kept as spares are taken. */
-  private freeInOrder: string[] | undefined;
+  /** The free spares' names by pool, each in name order, once asked for; kept as spares are taken. */
+  private freeByPool: Map<string, string[]> | undefined;
   private readonly slotIndex = new Map<string, number>();
   private readonly slotByKey = new Map<string, number>();
   private readonly freeSlotSet = new Set<number>();
@@ -75,28 +75,38 @@ export class RunningIndex {
 
   /** Free spares in name order, as fitToRunning offers them. */
   freeSpares(): BackendModel[] {
-    return this.freeNames().map((name) => this.backends.get(name) as BackendModel);
+    return [...this.spares].sort(compareText).map((name) => this.backends.get(name) as BackendModel);
   }
 
   /**
    * The first free spare not in `taken`, in name order, that `fits`. A
    * pool's spares differ only by name, which a route taking one takes on,
-   * so the first of a pool that does not fit rules the pool out.
+   * so only the first free one of each pool is tried: a change costs the
+   * number of pools, not of free spares.
    */
   freeSpare(fits: (spare: BackendModel) => boolean, taken: ReadonlySet<string>): BackendModel | undefined {
-    const unfit = new Set<string>();
-    for (const name of this.freeNames()) {
-      if (taken.has(name) || unfit.has(sparePool(name))) continue;
+    const firsts: string[] = [];
+    for (const names of this.freePools().values()) {
+      const first = names.find((name) => !taken.has(name));
+      if (first !== undefined) firsts.push(first);
+    }
+    for (const name of firsts.sort(compareText)) {
       const spare = this.backends.get(name) as BackendModel;
       if (fits(spare)) return spare;
-      unfit.add(sparePool(name));
     }
     return undefined;
   }
 
-  private freeNames(): string[] {
-    this.freeInOrder ??= [...this.spares].sort(compareText);
-    return this.freeInOrder;
+  private freePools(): Map<string, string[]> {
+    if (this.freeByPool) return this.freeByPool;
+    const pools = new Map<string, string[]>();
+    for (const name of [...this.spares].sort(compareText)) {
+      const names = pools.get(sparePool(name));
+      if (names) names.push(name);
+      else pools.set(sparePool(name), [name]);
+    }
+    this.freeByPool = pools;
+    return pools;
   }
 
   slot(name: string): CheckServerModel | undefined {
@@ -187,7 +197,8 @@ export class RunningIndex {
     }
     for (const [routeKey, name] of patch.assigned) {
       this.routeBackends.set(routeKey, name);
-      if (this.spares.delete(name) && this.freeInOrder) this.freeInOrder.splice(this.freeInOrder.indexOf(name), 1);
+      const pool = this.spares.delete(name) ? this.freeByPool?.get(sparePool(name)) : undefined;
+      pool?.splice(pool.indexOf(name), 1);
     }
     for (const c of patch.checks) {
       const at = this.slotIndex.get(c.name);
