@@ -120,7 +120,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     return gen;
   }
 
-  /** Runtime path: disk first (a reload or restart at any moment must bring up what the worker holds), then the commands. */
+  /** Runtime path: files first (the store has them on disk before a reload or restart reads them: either must bring up what the worker holds), then the commands. */
   async function applyRuntime(files: RenderedFiles, commands: readonly RuntimeCommand[], record: () => Promise<void>, created?: ReadonlyMap<string, string | undefined>): Promise<RuntimeApplyResult> {
     // No haproxy -c: only server lines (built by the function the running config already accepted), map entries and
     // crt-list lines changed; a certificate haproxy cannot parse fails `set ssl cert`, and the swap is rolled back.
