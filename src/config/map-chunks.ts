@@ -121,9 +121,19 @@ export class MapChunks {
     );
   }
 
-  /** The file's text, equal to mapText of entries() (with its own line function, their lines in order). */
+  /**
+   * The file's text, equal to mapText of entries() (with its own line
+   * function, their lines in order). Concatenated, not joined: JavaScript-
+   * Core keeps it as a rope of the chunks' texts, made flat only when read,
+   * so a change whose file is written later (haproxy/pending-writes.ts),
+   * or never, pays for the number of chunks rather than the file's size.
+   */
   text(): string {
-    this.joined ??= this.chunks.map((c) => (c.text ??= c.entries.map((e) => this.line(e.key, e.value)).join(''))).join('');
+    if (this.joined === undefined) {
+      let text = '';
+      for (const c of this.chunks) text += c.text ??= c.entries.map((e) => this.line(e.key, e.value)).join('');
+      this.joined = text;
+    }
     return this.joined;
   }
 
