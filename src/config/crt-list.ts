@@ -137,7 +137,7 @@ interface OpenLine {
  * by SNI first) those entries are neighbours, so one pass finds them
  * without a set of every SNI; entries in any other order are counted.
  */
-export function sharedSnis(entries: readonly CrtListEntry[]): Set<string> {
+function sharedSnis(entries: readonly CrtListEntry[]): Set<string> {
   const shared = new Set<string>();
   let previous: string | undefined;
   for (const e of entries) {
