@@ -128,6 +128,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     logFd: logs.fd,
     hooks: deps.supervisorHooks,
     onLaunch: timeline.launched,
+    // A restart after a crash reads the active generation: the in-place updates the worker already runs go first.
+    beforeLaunch: () => store.flush(),
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
     onRestarted: () => {
@@ -267,6 +269,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     await source.stop();
     await scheduler.stop();
     committer.stop();
+    store.flush();
     await observability.stop();
   };
   if (!supervisor.supervising) {

@@ -81,7 +81,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
   });
 
   const input = (model: ConfigModel) => commitInput(deps, model, now(), budget);
-
   async function applied(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined): Promise<void> {
     const next = markApplied(state, { files, model, plain: plain ?? model }, now());
     // Before any await: a background check may mark the state meanwhile, and that mark must stay.
@@ -121,12 +120,12 @@ export function createCommitter(deps: CommitterDeps): Committer {
     return gen;
   }
 
-  /** Runtime path: disk first (a reload or restart at any moment must bring up what the worker holds), then the commands. */
-  async function applyRuntime(files: RenderedFiles, commands: readonly RuntimeCommand[], record: () => Promise<void>): Promise<RuntimeApplyResult> {
+  /** Runtime path: files first (the store has them on disk before a reload or restart reads them: either must bring up what the worker holds), then the commands. */
+  async function applyRuntime(files: RenderedFiles, commands: readonly RuntimeCommand[], record: () => Promise<void>, created?: ReadonlyMap<string, string | undefined>): Promise<RuntimeApplyResult> {
     // No haproxy -c: only server lines (built by the function the running config already accepted), map entries and
     // crt-list lines changed; a certificate haproxy cannot parse fails `set ssl cert`, and the swap is rolled back.
     const gen = await writeLive(files);
-    const result = await applier.apply(commands, state.model);
+    const result = await applier.apply(commands, state.model, created);
     if (!result.ok) {
       // The unchecked generation must not stay on disk: the reload that follows checks its own candidate.
       await deps.writer.rollback();
@@ -227,7 +226,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
     if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
-    const model = fast.patched(plan.patch);
+    const { model, createdWith } = fast.patched(plan.patch, plan.kind === 'runtime' ? plan.commands : []);
     const files = state.files ? fast.files(deps.render, state.files, model, plan.patch) : deps.render(model);
     const record = async () => {
       state = markPatched(state, { files, model, certificatesAdded: plan.patch.certificatesAdded.map((c) => c.name), holds: plan.patch.holds }, now());
@@ -237,7 +236,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
       await record();
       return { result: 'written' };
     }
-    const result = await applyRuntime(files, plan.commands, record);
+    const result = await applyRuntime(files, plan.commands, record, createdWith);
+    if (!result.ok) fast.reverted();
     return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) } } : undefined;
   }
 

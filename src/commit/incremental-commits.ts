@@ -1,9 +1,13 @@
 import type { Rejection } from '../admission/rejection.ts';
+import { serverCheckKey } from '../config/check-servers.ts';
 import type { ConfigModel } from '../config/model.ts';
 import type { RenderedFiles, Renderer } from '../config/render.ts';
+import { serverKey } from '../domain/names.ts';
 import type { AppliedState } from '../plan/applied-state.ts';
+import type { RuntimeCommand } from '../plan/commands.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
 import { planIncrementalCommit, staysInSync, type IncrementalInput } from '../plan/incremental-step.ts';
+import { createdWith } from '../plan/revive.ts';
 import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
 import type { IncrementalDesired } from './committer-deps.ts';
 import type { CommitOutcome } from './outcome.ts';
@@ -32,12 +36,24 @@ export class IncrementalCommits {
     return planIncrementalCommit(state, step, this.desired.index, this.index(state.model), { ...input, inSync: this.inSync });
   }
 
-  /** The running model once the worker took `patch` (before it did: a failure sends the next commit down the full step). */
-  patched(patch: RunningPatch): ConfigModel {
-    if (!this.running) throw new Error('incremental commit without a running model');
+  /**
+   * The running model once the worker took `patch` (before it did: a
+   * failure sends the next commit down the full step), and what each
+   * server `commands` delete was created with, read from the model before.
+   */
+  patched(patch: RunningPatch, commands: readonly RuntimeCommand[]): { model: ConfigModel; createdWith: Map<string, string | undefined> } {
+    const running = this.running;
+    if (!running) throw new Error('incremental commit without a running model');
     this.inSync = false;
-    const model = this.running.apply(patch);
-    return model;
+    const created = new Map<string, string | undefined>();
+    for (const c of commands) {
+      if (c.kind !== 'del-server') continue;
+      const backend = running.backend(c.backend);
+      const server = backend?.servers.find((s) => s.name === c.server);
+      const track = backend && server && running.slotFor(serverCheckKey(backend, server))?.name;
+      created.set(serverKey(c), backend && server && track !== undefined ? createdWith(backend, server, track) : undefined);
+    }
+    return { model: running.apply(patch), createdWith: created };
   }
 
   /** The files of the model a patch led to, from those of the model before (`previous`). */
@@ -45,12 +61,13 @@ export class IncrementalCommits {
     const running = this.running;
     if (!running) throw new Error('incremental commit without a running model');
     const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0 };
-    return render.patch(previous, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name) });
+    return render.patch(previous, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
   }
 
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
   applied(): Verdicts {
     this.inSync = true;
+    this.running?.settled();
     const views = this.desired.views;
     const changed = this.unreported;
     this.unreported = new Set();
@@ -82,9 +99,20 @@ export class IncrementalCommits {
     return this.running;
   }
 
+  /**
+   * The patch from `patched` did not become what runs (the runtime update
+   * failed, or the commit threw): the model before it is the applied one
+   * again, and the patched index is dropped (the next full commit indexes
+   * what it leads to).
+   */
+  reverted(): void {
+    this.inSync = false;
+    if (this.running?.revert()) this.running = undefined;
+  }
+
   /** A commit failed: observers did not see its verdicts, so the next outcome reports every route. */
   failed(): void {
-    this.inSync = false;
+    this.reverted();
     this.unreported = undefined;
   }
 }

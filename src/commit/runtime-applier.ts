@@ -1,5 +1,5 @@
 import type { ConfigModel } from '../config/model.ts';
-import { serverKey } from '../domain/names.ts';
+import { serverKey, type ServerRef } from '../domain/names.ts';
 import { errorMessage } from '../errors.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import type { RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
@@ -37,18 +37,20 @@ export class RuntimeApplier {
 
   /**
    * Applies `commands`, planned against `applied` (the model the worker
-   * holds now, which tells what a deleted server was created with).
+   * holds now, which tells what a deleted server was created with), or
+   * with what each deleted server was created with by serverKey, read
+   * before an incremental patch replaced its backend in the model.
    */
-  async apply(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined): Promise<RuntimeApplyResult> {
+  async apply(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined, created?: ReadonlyMap<string, string | undefined>): Promise<RuntimeApplyResult> {
     const ended = this.deletes.updating();
     try {
-      return await this.applyNow(commands, applied);
+      return await this.applyNow(commands, created ? (d) => created.get(serverKey(d)) : (d) => creationOptions(applied, d));
     } finally {
       ended();
     }
   }
 
-  private async applyNow(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined): Promise<RuntimeApplyResult> {
+  private async applyNow(commands: readonly RuntimeCommand[], createdWith: (d: ServerRef) => string | undefined): Promise<RuntimeApplyResult> {
     const adds = commands.filter((c) => c.kind === 'add-server');
     await this.deletes.settle(adds);
     const waiting = new Map(adds.filter((c) => this.deletes.has(c)).map((c) => [serverKey(c), this.deletes.createdWith(c)]));
@@ -71,7 +73,7 @@ export class RuntimeApplier {
         const failed = result.failed[0];
         if (failed) return { ok: false, failure: `${failed.text}: ${failed.reply.trim()}`, partial: true };
       }
-      this.deletes.add(deletions, (d) => creationOptions(applied, d));
+      this.deletes.add(deletions, createdWith);
       return { ok: true };
     };
     try {

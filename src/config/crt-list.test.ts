@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { settings } from '../../test/support/fixtures.ts';
-import { CRT_LIST_FILE, crtListLine, crtListLineText, groupedCrtListLines, MAX_LINE_CHARS, MAX_SNIS_PER_LINE } from './crt-list.ts';
+import { CRT_LIST_FILE, crtListLine, crtListLineText, endsLine, groupedCrtListLines, MAX_LINE_CHARS, MAX_SNIS_PER_LINE, SNIS_PER_BREAK } from './crt-list.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import type { ConfigModel, CrtListEntry } from './model.ts';
 import { createRenderer } from './render.ts';
@@ -59,8 +59,22 @@ describe('groupedCrtListLines', () => {
   for (const [name, entries, lines] of cases) test(name, () => expect(texts(entries)).toEqual(lines));
 
   test(`at most ${MAX_SNIS_PER_LINE} SNIs on a line`, () => {
-    const lines = groupedCrtListLines(Array.from({ length: MAX_SNIS_PER_LINE * 2 + 1 }, (_, i) => e(`h${i}`)));
+    const running = Array.from({ length: 1000 }, (_, i) => `h${i}`).filter((sni) => !endsLine(sni));
+    const lines = groupedCrtListLines(running.slice(0, MAX_SNIS_PER_LINE * 2 + 1).map((sni) => e(sni)));
     expect(lines.map((l) => l.snis.length)).toEqual([MAX_SNIS_PER_LINE, MAX_SNIS_PER_LINE, 1]);
+  });
+
+  test(`a line ends after an SNI that ends lines, about one in ${SNIS_PER_BREAK}, whatever came before it`, () => {
+    const snis = Array.from({ length: 2000 }, (_, i) => `h${String(i).padStart(4, '0')}`);
+    const ends = snis.filter(endsLine);
+    expect(ends.length).toBeGreaterThan(2000 / SNIS_PER_BREAK / 2);
+    expect(ends.length).toBeLessThan((2000 / SNIS_PER_BREAK) * 2);
+    const lines = groupedCrtListLines(snis.map((sni) => e(sni)));
+    for (const line of lines.slice(0, -1)) expect(endsLine(line.snis.at(-1) as string) || line.snis.length === MAX_SNIS_PER_LINE).toBe(true);
+    // With the first SNI gone, the lines from the first line end on are the same.
+    const first = ends[0] as string;
+    const after = (ls: typeof lines) => ls.slice(ls.findIndex((l) => l.snis.at(-1) === first) + 1);
+    expect(after(groupedCrtListLines(snis.slice(1).map((sni) => e(sni))))).toEqual(after(lines));
   });
 
   test(`at most ${MAX_LINE_CHARS} characters on a line`, () => {

@@ -56,11 +56,55 @@ export function entriesOfLine(line: CrtListLine): CrtListEntry[] {
 }
 
 /**
+ * One SNI in this many ends its line (by a hash of its text), whatever
+ * comes after it: where lines break then depends on the SNIs around a
+ * change, not on everything before it, so an SNI added or removed changes
+ * the lines of its own stretch of the list (crt-list-lines.ts keeps them
+ * so) instead of shifting every later line of its certificate. A
+ * certificate's SNIs take about this many per line, up to the caps.
+ */
+export const SNIS_PER_BREAK = 32;
+
+/** Whether the line holding `sni` ends with it (FNV-1a of its characters). */
+export function endsLine(sni: string): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sni.length; i++) hash = Math.imul(hash ^ sni.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SNIS_PER_BREAK === 0;
+}
+
+/** An entry placed on its stream's open line when there is room, else on a fresh line (returned then). */
+function place(open: OpenLine | undefined, e: CrtListEntry): OpenLine | undefined {
+  if (open && open.snis.length < MAX_SNIS_PER_LINE && open.chars + 1 + e.sni.length <= MAX_LINE_CHARS) {
+    open.snis.push(e.sni);
+    open.chars += 1 + e.sni.length;
+    return undefined;
+  }
+  return { certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: crtListLine(e).length };
+}
+
+/**
+ * The lines of a stretch of one certificate file's (and options') entries
+ * that share lines, the stretch starting after a line ended (or at the
+ * first of them), as groupedCrtListLines puts them.
+ */
+export function streamLines(entries: readonly CrtListEntry[]): CrtListLine[] {
+  const lines: OpenLine[] = [];
+  let open: OpenLine | undefined;
+  for (const e of entries) {
+    const fresh = place(open, e);
+    if (fresh) lines.push((open = fresh));
+    if (endsLine(e.sni)) open = undefined;
+  }
+  return lines.map(({ certFile, alpn, snis }) => ({ certFile, alpn, snis }));
+}
+
+/**
  * The lines of the crt-list file for `entries` (in crt-list order):
- * entries of one certificate file and options share lines. Only SNIs named
- * once may: when several entries name an SNI, haproxy picks among them by
- * line order, so each of those keeps a line of its own in the entries'
- * order. Every other SNI matches one line only, wherever it is.
+ * entries of one certificate file and options share lines, in the order of
+ * their first entries. Only SNIs named once may: when several entries name
+ * an SNI, haproxy picks among them by line order, so each of those keeps a
+ * line of its own in the entries' order. Every other SNI matches one line
+ * only, wherever it is.
  */
 export function groupedCrtListLines(entries: readonly CrtListEntry[]): CrtListLine[] {
   const shared = sharedSnis(entries);
@@ -68,19 +112,15 @@ export function groupedCrtListLines(entries: readonly CrtListEntry[]): CrtListLi
   // The line still taking SNIs, per certificate file: without ALPN, with it.
   const open = new Map<string, [OpenLine | undefined, OpenLine | undefined]>();
   for (const e of entries) {
-    const alone = shared.has(e.sni);
-    const slots = alone ? undefined : open.get(e.certFile);
-    const line = slots?.[e.alpn ? 1 : 0];
-    if (line && line.snis.length < MAX_SNIS_PER_LINE && line.chars + 1 + e.sni.length <= MAX_LINE_CHARS) {
-      line.snis.push(e.sni);
-      line.chars += 1 + e.sni.length;
+    if (shared.has(e.sni)) {
+      lines.push({ certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: 0 });
       continue;
     }
-    const fresh = { certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: crtListLine(e).length };
-    lines.push(fresh);
-    if (alone) continue;
-    if (slots) slots[e.alpn ? 1 : 0] = fresh;
-    else open.set(e.certFile, e.alpn ? [undefined, fresh] : [fresh, undefined]);
+    let slots = open.get(e.certFile);
+    if (!slots) open.set(e.certFile, (slots = [undefined, undefined]));
+    const fresh = place(slots[e.alpn ? 1 : 0], e);
+    if (fresh) lines.push((slots[e.alpn ? 1 : 0] = fresh));
+    if (endsLine(e.sni)) slots[e.alpn ? 1 : 0] = undefined;
   }
   return lines.map(({ certFile, alpn, snis }) => ({ certFile, alpn, snis }));
 }

@@ -11,6 +11,9 @@ export function mapText(entries: readonly MapEntry[]): string {
   return entries.map((e) => mapLine(e.key, e.value)).join('');
 }
 
+/** How a file of entries in key order writes one of them. */
+export type LineOf = (key: string, value: string) => string;
+
 /** Entries per chunk a patch aims at: a chunk is split in two once it holds twice as many. */
 const CHUNK_ENTRIES = 256;
 
@@ -68,13 +71,14 @@ export class MapChunks {
   private constructor(
     private readonly chunks: readonly Chunk[],
     readonly size: number,
+    private readonly line: LineOf,
   ) {
     this.firsts = chunks.map((c) => (c.entries[0] as MapEntry).key);
   }
 
-  /** From entries already in key order (a model's map). */
-  static of(sorted: readonly MapEntry[]): MapChunks {
-    return new MapChunks(chunked(sorted), sorted.length);
+  /** From entries already in key order (a model's map); `line` writes an entry's line (the crt-list keeps its lines so, by their sort keys). */
+  static of(sorted: readonly MapEntry[], line: LineOf = mapLine): MapChunks {
+    return new MapChunks(chunked(sorted), sorted.length, line);
   }
 
   get(key: string): string | undefined {
@@ -113,12 +117,23 @@ export class MapChunks {
     return new MapChunks(
       chunks.flatMap((c) => (c.entries.length === 0 ? [] : c.entries.length >= 2 * CHUNK_ENTRIES ? chunked(c.entries) : [c])),
       size,
+      this.line,
     );
   }
 
-  /** The file's text, equal to mapText of entries(). */
+  /**
+   * The file's text, equal to mapText of entries() (with its own line
+   * function, their lines in order). Concatenated, not joined: JavaScript-
+   * Core keeps it as a rope of the chunks' texts, made flat only when read,
+   * so a change whose file is written later (haproxy/pending-writes.ts),
+   * or never, pays for the number of chunks rather than the file's size.
+   */
   text(): string {
-    this.joined ??= this.chunks.map((c) => (c.text ??= mapText(c.entries))).join('');
+    if (this.joined === undefined) {
+      let text = '';
+      for (const c of this.chunks) text += c.text ??= c.entries.map((e) => this.line(e.key, e.value)).join('');
+      this.joined = text;
+    }
     return this.joined;
   }
 

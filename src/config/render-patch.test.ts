@@ -6,7 +6,8 @@ import { backendFile, fileCounts } from './config-files.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { mapText } from './map-chunks.ts';
 import type { BackendModel, ConfigModel } from './model.ts';
-import { createRenderer } from './render.ts';
+import { CrtListLines } from './crt-list-lines.ts';
+import { createRenderer, namesPatchedFrom } from './render.ts';
 import type { MapFileName } from './route-contribution.ts';
 
 const render = createRenderer(EMBEDDED_ASSETS);
@@ -14,7 +15,7 @@ const name = (i: number) => `be_http:ns:r${String(i).padStart(5, '0')}`;
 const lookup = (m: ConfigModel) => {
   const counts = fileCounts(m);
   const slots = trackNames(m.checks);
-  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapText: (name: MapFileName) => mapText(m.maps[name]) };
+  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapText: (name: MapFileName) => mapText(m.maps[name]), crtListText: () => new CrtListLines(m.crtList).text() };
 };
 
 describe('render.patch on a model spread over more than the fewest files', () => {
@@ -28,6 +29,10 @@ describe('render.patch on a model spread over more than the fewest files', () =>
     const patched = render.patch(previous, after, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(after));
     expect(patched).toEqual(render(after));
     expect([...patched].filter(([file, text]) => previous.get(file) !== text).map(([file]) => file)).toEqual([backendFile(changed.name, 128)]);
+    // What a writer compares instead of every file: the names the patch set, and only from the set it started from.
+    expect(namesPatchedFrom(patched, previous)).toEqual(new Set([backendFile(changed.name, 128)]));
+    expect(namesPatchedFrom(patched, render(before))).toBeUndefined();
+    expect(namesPatchedFrom(previous, previous)).toBeUndefined();
   });
 });
 

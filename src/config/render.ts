@@ -58,10 +58,21 @@ export interface PatchLookup {
   slotOf: SlotOf;
   /** The text of a map the patch touched, kept by whoever patches the model's maps (plan/running-index.ts). */
   mapText(name: MapFileName): string;
+  /** The crt-list file's text, kept so as well. */
+  crtListText(): string;
 }
 
 /** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
 export type SlotOf = (key: string) => string | undefined;
+
+/** The names a patch render set again, by the result, with the set it started from. */
+const patchedNames = new WeakMap<RenderedFiles, { from: RenderedFiles; names: ReadonlySet<string> }>();
+
+/** The only names whose text may differ between `from` and `files`, when `files` is a patch render of `from` (a writer then compares those, not every file). */
+export function namesPatchedFrom(files: RenderedFiles, from: RenderedFiles): ReadonlySet<string> | undefined {
+  const patched = patchedNames.get(files);
+  return patched?.from === from ? patched.names : undefined;
+}
 
 /** Every file of a model. */
 export type RenderModel = (model: ConfigModel) => RenderedFiles;
@@ -235,7 +246,9 @@ export function createRenderer(assets: RendererAssets): Renderer {
 
   const backendMaps = new Map<BackendMapName, ParsedMap>();
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
-    const files = new Map(previous);
+    const copy = new Map(previous);
+    const names = new Set<string>();
+    const files = { set: (name: string, text: string) => (names.add(name), copy.set(name, text)) };
     const counts = fileCounts(model);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
     for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.slotOf));
@@ -247,8 +260,9 @@ export function createRenderer(assets: RendererAssets): Renderer {
       files.set(file, checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
     for (const name of patch.maps) files.set(name, lookup.mapText(name));
-    if (patch.crtList) files.set(CRT_LIST_FILE, crtListText(model.crtList));
-    return files;
+    if (patch.crtList) files.set(CRT_LIST_FILE, lookup.crtListText());
+    patchedNames.set(copy, { from: previous, names });
+    return copy;
   };
   return render;
 }

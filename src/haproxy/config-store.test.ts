@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { ConfigStore } from './config-store.ts';
+import { FLUSH_DELAY_MS } from './pending-writes.ts';
 
 let dir: ReturnType<typeof shortTempDir> | undefined;
 afterEach(() => dir?.remove());
@@ -98,6 +99,7 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     const updated = await s.update(files('backend b3\n'));
     expect(updated.generation).toBe(second.generation);
     expect(conf()).toBe(join('generations', String(second.generation)));
+    s.flush();
     expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b3\n');
     expect(statSync(join(s.generationDir(second.generation), 'be-00.cfg')).ino).toBe(untouched);
     expect(read(s, first.generation, 'be-00.cfg')).toBe('backend a\n');
@@ -114,6 +116,7 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     const second = await s.stage(files('backend b\n'));
     await s.activate(second.generation);
     await s.update(files('backend b2\n'));
+    s.flush();
     expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b2\n');
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
   });
@@ -144,6 +147,43 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     expect(conf()).toBe(join('generations', String(first.generation)));
     // What the store remembers was rolled back too: the next update writes the file again.
     await s.update(files('backend b2\n'));
+    s.flush();
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b2\n');
+    // A rollback after an update written already puts the file back as well.
+    await s.update(files('backend b3\n'));
+    s.flush();
+    await s.rollback();
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b2\n');
+  });
+
+  test('in-place updates wait, and are written before a check reads the generation, a new one is staged, or haproxy starts', async () => {
+    const s = await store();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    await s.update(files('backend b2\n'));
+    await s.update(new Map([...files('backend b3\n'), ['be-00.cfg', 'backend a2\n']]));
+    // Until then the files are as an earlier change left them: each one whole.
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
+    const release = s.hold(first.generation);
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b3\n');
+    expect(read(s, first.generation, 'be-00.cfg')).toBe('backend a2\n');
+    release();
+    await s.update(files('backend b4\n'));
+    const next = await s.stage(files('backend b5\n'));
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b4\n');
+    await s.activate(next.generation);
+    await s.update(files('backend b6\n'));
+    s.flush();
+    expect(read(s, next.generation, 'be-01.cfg')).toBe('backend b6\n');
+  });
+
+  test(`what waits is written within ${FLUSH_DELAY_MS} ms on its own`, async () => {
+    const s = await store();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    const updated = Date.now();
+    await s.update(files('backend b2\n'));
+    while (read(s, first.generation, 'be-01.cfg') !== 'backend b2\n') await Bun.sleep(20);
+    expect(Date.now() - updated).toBeLessThan(FLUSH_DELAY_MS * 3);
   });
 });

@@ -1,18 +1,11 @@
-import { rmSync, writeFileSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RenderedFiles } from '../config/render.ts';
+import { namesPatchedFrom, type RenderedFiles } from '../config/render.ts';
 import { Holds } from './holds.ts';
-import { replaceFile } from './replace-file.ts';
+import { fileMode, PendingWrites } from './pending-writes.ts';
 
-/**
- * Generations hold every route's hosts, paths and backends: the router's
- * user writes them, its group (an operator, a log shipper) may read them,
- * nobody else. Keys are the owner's alone.
- */
+/** The router's user writes generations, its group (an operator, a log shipper) may read them, nobody else. */
 const GENERATION_DIR_MODE = 0o750;
-const GENERATION_FILE_MODE = 0o640;
-const KEY_FILE_MODE = 0o600;
 
 /** A subdirectory's files as written, by their name within it. */
 type Subdirectory = Map<string, string>;
@@ -30,29 +23,19 @@ function bySubdirectory(files: RenderedFiles): Map<string, Subdirectory> {
   return groups;
 }
 
-const fileMode = (name: string) => (name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE);
-
-/** The names whose text differs between two sets (a text kept from one to the next is the same string: no compare of its contents). */
+/**
+ * The names whose text differs between two sets (a text kept from one to
+ * the next is the same string: no compare of its contents). Of a patch
+ * render, only the names it set: a change costs its own files, not a look
+ * at every file of the configuration.
+ */
 function changedNames(before: RenderedFiles, after: RenderedFiles): string[] {
+  const patched = namesPatchedFrom(after, before);
+  if (patched) return [...patched].filter((name) => before.get(name) !== after.get(name));
   const names: string[] = [];
   for (const [name, text] of after) if (before.get(name) !== text) names.push(name);
   for (const name of before.keys()) if (!after.has(name)) names.push(name);
   return names;
-}
-
-/** Replaces (or removes) files of `dir` one by one, each through a temporary name, so a file linked into another generation stays as it was there. */
-function replaceFiles(dir: string, names: readonly string[], files: RenderedFiles): void {
-  for (const name of names) {
-    const path = join(dir, name);
-    const text = files.get(name);
-    if (text === undefined) {
-      rmSync(path, { force: true });
-      continue;
-    }
-    const tmp = join(dir, `.${name}.tmp`);
-    writeFileSync(tmp, text, { mode: fileMode(name) });
-    replaceFile(tmp, path);
-  }
 }
 
 function sameFiles(a: Subdirectory | undefined, b: Subdirectory): boolean {
@@ -97,6 +80,8 @@ export class ConfigStore {
   private readonly holds = new Holds<number>();
   /** The last in-place update, until the next change of generation: what rollback restores. */
   private undo: { generation: number; names: string[]; before: RenderedFiles } | undefined;
+  /** In-place updates not on disk yet: written before anything reads the generation (flush). */
+  private readonly writes = new PendingWrites();
 
   constructor(readonly workingDir: string) {
     this.confLink = join(workingDir, 'conf');
@@ -148,6 +133,8 @@ export class ConfigStore {
    * files, however many the configuration has.
    */
   async stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
+    // What links from the active generation must find there what `contents` says.
+    this.flush();
     const generation = this.next++;
     const dir = this.generationDir(generation);
     await mkdir(dir, { mode: GENERATION_DIR_MODE });
@@ -176,9 +163,19 @@ export class ConfigStore {
     return { generation, configPath: join(dir, 'haproxy.config') };
   }
 
-  /** Keeps a generation from being written in place (a check reads it) until the returned function is called. */
+  /** Keeps a generation from being written in place (a check reads it) until the returned function is called; what it waits for is written first. */
   hold(generation: number): () => void {
+    try {
+      this.flush();
+    } catch {
+      // A check may start from a timer, where nothing would catch it: the files stay as an earlier change left them, each whole, and the writes wait for the next flush.
+    }
     return this.holds.hold(generation);
+  }
+
+  /** Writes the in-place updates still waiting: before haproxy starts from `conf`, and before the router stops. */
+  flush(): void {
+    this.writes.flush();
   }
 
   /**
@@ -186,11 +183,12 @@ export class ConfigStore {
    * through the runtime API (nothing loads them now; a restart or a reload
    * later must find them). The files that changed are written into the
    * active generation in place, so a change costs the files it touches,
-   * however many the generation has. Synchronously: no other task of the
-   * router (a check that starts, a restart of haproxy) runs between two of
-   * them. A new generation instead (stage and activate) when a check reads
-   * the active one, or a file in a shared subdirectory changed (other
-   * generations link those directories).
+   * however many the generation has, and not at once: within
+   * FLUSH_DELAY_MS, or as soon as a check holds the generation, a new one
+   * is staged or activated, or haproxy starts (flush), so a burst writes
+   * each file once. A new generation instead (stage and activate) when a
+   * check reads the active one, or a file in a shared subdirectory changed
+   * (other generations link those directories).
    */
   async update(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
     const current = this.current;
@@ -201,7 +199,7 @@ export class ConfigStore {
       await this.activate(staged.generation);
       return staged;
     }
-    replaceFiles(this.generationDir(current), names, files);
+    this.writes.add(this.generationDir(current), names, files);
     this.written.set(current, files);
     this.noteReplaced(current, names, files);
     this.undo = { generation: current, names, before };
@@ -233,6 +231,7 @@ export class ConfigStore {
 
   /** Points `conf` at a checked generation in one atomic rename. */
   async activate(generation: number): Promise<void> {
+    this.flush();
     this.undo = undefined;
     const tmp = `${this.confLink}.tmp`;
     await rm(tmp, { force: true });
@@ -248,7 +247,9 @@ export class ConfigStore {
     const undo = this.undo;
     if (undo) {
       this.undo = undefined;
-      replaceFiles(this.generationDir(undo.generation), undo.names, undo.before);
+      // The files the last update touched go back (and those before it, waiting still, keep their texts in `before`).
+      this.writes.add(this.generationDir(undo.generation), undo.names, undo.before);
+      this.flush();
       this.noteReplaced(undo.generation, undo.names, undo.before);
       return;
     }
@@ -270,6 +271,7 @@ export class ConfigStore {
     this.contents.delete(generation);
     this.sharedOf.delete(generation);
     this.written.delete(generation);
+    this.writes.drop(this.generationDir(generation));
     await rm(this.generationDir(generation), { recursive: true, force: true });
     for (const name of shared?.values() ?? []) {
       const used = [...this.sharedOf.values()].some((s) => [...s.values()].includes(name));

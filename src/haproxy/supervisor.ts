@@ -10,13 +10,7 @@ import { stopMaster, type StopMode } from './stop-master.ts';
 import { hasExited } from './subprocess.ts';
 import { haproxyEnv } from './haproxy-env.ts';
 import { pollMaster, Wakeup, workerForked } from './poll-master.ts';
-import {
-  RELOAD_TIMEOUT_MS,
-  RESTART_BACKOFF_INITIAL_MS,
-  RESTART_BACKOFF_MAX_MS,
-  RESTART_BACKOFF_RESET_AFTER_MS,
-  START_TIMEOUT_MS,
-} from './timeouts.ts';
+import { RELOAD_TIMEOUT_MS, RESTART_BACKOFF_INITIAL_MS, RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_RESET_AFTER_MS, START_TIMEOUT_MS } from './timeouts.ts';
 
 /** What a test may do between a new master listing its first worker and the supervisor counting it as started. */
 export interface SupervisorHooks {
@@ -40,6 +34,8 @@ export interface SupervisorOptions {
   onRestarted?: () => void;
   /** Called as each master is spawned, before it has read its configuration. */
   onLaunch?: () => void;
+  /** Called before each master is spawned: the files at `configPath` must be complete by then. */
+  beforeLaunch?: () => void;
   /** Tests only. */
   hooks?: SupervisorHooks;
 }
@@ -135,6 +131,7 @@ export class HaproxySupervisor {
     if (this.stopping) throw new Error('haproxy supervisor is stopped');
     // A start's alerts are what its failure says; they are logged on their own only if it succeeds anyway.
     let alerts: string[] | undefined = [];
+    this.opts.beforeLaunch?.();
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
       // As for haproxy -c (check-config.ts): a directory haproxy may go back to, whatever the router's own is.
       cwd: dirname(this.opts.pidFile),

@@ -33,15 +33,20 @@ export function loadedLineNumbers(crtList: readonly CrtListEntry[]): CrtLineNumb
   return { lines, members, last: grouped.length };
 }
 
-/** The numbers once haproxy has run `commands` (in order, every one successfully). */
+/**
+ * The numbers once haproxy has run `commands` (in order, every one
+ * successfully). `numbers` is taken over: its maps are updated in place,
+ * as copying them cost every certificate change the number of edge routes
+ * (BENCHMARKS.md), so only the result may be read afterwards.
+ */
 export function lineNumbersAfter(numbers: CrtLineNumbers, commands: readonly RuntimeCommand[]): CrtLineNumbers {
-  let lines: Map<string, number> | undefined;
-  let members: Map<number, readonly CrtListEntry[]> | undefined;
+  const lines = numbers.lines as Map<string, number>;
+  const members = numbers.members as Map<number, readonly CrtListEntry[]>;
   let last = numbers.last;
+  let touched = false;
   for (const c of commands) {
     if (c.kind !== 'add-crt-list' && c.kind !== 'del-crt-list') continue;
-    lines ??= new Map(numbers.lines);
-    members ??= new Map(numbers.members);
+    touched = true;
     if (c.kind === 'add-crt-list') {
       members.set(++last, c.entries);
       for (const e of c.entries) lines.set(crtListLine(e), last);
@@ -53,5 +58,5 @@ export function lineNumbersAfter(numbers: CrtLineNumbers, commands: readonly Run
     }
     members.delete(c.line);
   }
-  return lines && members ? { lines, members, last } : numbers;
+  return touched ? { lines, members, last } : numbers;
 }

@@ -200,13 +200,23 @@ function scenario(seed: number, steps: number): Tally {
     if (plan.kind === 'runtime') numbers = lineNumbersAfter(numbers, plan.commands);
     // `unchanged` means the running model already is what the full step fits.
     const before = running.model;
+    // The patch replaces backends and slots in the arrays of the model before: its files and contents are taken first.
+    const beforeFiles = render(before);
+    const kept = { ...sorted(before), backends: [...before.backends], checks: [...before.checks] };
+    if (plan.kind !== 'unchanged' && step % 4 === 0) {
+      // A commit that fails once the patch is applied falls back on the model before, as it was.
+      running.apply(plan.patch);
+      running.revert();
+      expect({ step, model: sorted(before) }).toEqual({ step, model: kept });
+      running = new RunningIndex(before);
+    }
     const model = plan.kind === 'unchanged' ? running.model : running.apply(plan.patch);
     expect({ step, model: sorted(model) }).toEqual({ step, model: sorted(fitted) });
     if (plan.kind !== 'unchanged') {
       // Files rendered again only where the patch touches them are the files of the whole model.
       const p = plan.patch;
       const changes = { backends: p.backends, checks: p.checks, maps: p.maps.keys(), crtList: p.crtAdded.length + p.crtRemoved.length > 0 };
-      const patched = render.patch(render(before), model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name) });
+      const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
       expect({ step, files: patched }).toEqual({ step, files: render(model) });
     }
     // The patched index answers as one built from scratch.

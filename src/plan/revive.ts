@@ -1,4 +1,4 @@
-import type { BackendModel, ConfigModel } from '../config/model.ts';
+import type { BackendModel, ConfigModel, ServerModel } from '../config/model.ts';
 import { trackedCheck } from '../config/check-servers.ts';
 import { serverOptions } from '../config/server-line.ts';
 import { compareText } from '../domain/compare.ts';
@@ -20,14 +20,19 @@ function backendNamed(backends: readonly BackendModel[], name: string): BackendM
   return found?.name === name ? found : backends.find((b) => b.name === name);
 }
 
-/** A server's options as `model` renders them, weight left out (reviving reweighs): what it was created with. */
+/** A server's options as rendered following the check slot `track`, weight left out (reviving reweighs): what it was created with. */
+export function createdWith(backend: BackendModel, server: ServerModel, track: string): string {
+  return withoutWeight(serverOptions(backend, server, track));
+}
+
+/** A server's options as `model` renders them, weight left out: what it was created with. */
 export function creationOptions(model: ConfigModel | undefined, ref: ServerRef): string | undefined {
   const backend = model && backendNamed(model.backends, ref.backend);
   const server = backend?.servers.find((s) => s.name === ref.server);
   if (!model || !backend || !server) return undefined;
   const track = trackedCheck(model.checks, backend, server);
   if (track === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
-  return withoutWeight(serverOptions(backend, server, track));
+  return createdWith(backend, server, track);
 }
 
 /**

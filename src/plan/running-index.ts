@@ -1,72 +1,16 @@
 import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
 import { backendFile, fileCounts } from '../config/config-files.ts';
-import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
+import type { BackendModel, CheckServerModel, ConfigModel, CrtListEntry, MapEntry } from '../config/model.ts';
 import { isSpare, sparePool } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine } from '../config/crt-list.ts';
+import { CrtListLines } from '../config/crt-list-lines.ts';
 import { MapChunks } from '../config/map-chunks.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
+import { lowerBound, patchSorted, withPatchedMaps, type CheckUse, type RunningPatch, type Undo } from './running-patch.ts';
 
-/** How many running backends send traffic to an endpoint (by check key), and how many of them run checks. */
-export interface CheckUse {
-  uses: number;
-  active: number;
-}
-
-/** What one commit changes in the running model, element by element; see RunningIndex.apply. */
-export interface RunningPatch {
-  /** Backends by name, replacing the running one of the same name. */
-  backends: BackendModel[];
-  /** Route keys now served by a backend they did not run on (a spare they took over). */
-  assigned: Map<string, string>;
-  /** The worker now runs what a fresh load would not: a route on a spare, or a removed route's backend left behind. */
-  holds: boolean;
-  /** Check slots by name, replacing the running one of the same name. */
-  checks: CheckServerModel[];
-  /** Per map file: key -> value, undefined to remove. */
-  maps: Map<MapFileName, Map<string, string | undefined>>;
-  /** crt-list lines leaving and arriving. */
-  crtRemoved: CrtListEntry[];
-  crtAdded: CrtListEntry[];
-  /** Certificate files arriving, and leaving (by name). */
-  certificatesAdded: CertificateFile[];
-  certificatesRemoved: string[];
-}
-
-function lowerBound<T>(items: readonly T[], probe: T, compare: (a: T, b: T) => number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(items[mid] as T, probe) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** `items` (sorted by `compare`) with `removed` taken out and `added` put in their places. */
-function patchSorted<T>(items: readonly T[], removed: readonly T[], added: readonly T[], compare: (a: T, b: T) => number): T[] {
-  const next = items.slice();
-  for (const item of removed) {
-    const at = lowerBound(next, item, compare);
-    if (at < next.length && compare(next[at] as T, item) === 0) next.splice(at, 1);
-  }
-  for (const item of added) next.splice(lowerBound(next, item, compare), 0, item);
-  return next;
-}
-
-/**
- * `maps` with the files in `patched` read from their chunks: each is made
- * into an array only when something reads it (a full commit, a full
- * render), so an incremental commit copies no map of every route.
- */
-function withPatchedMaps(maps: MapFiles, patched: ReadonlyMap<MapFileName, MapChunks>): MapFiles {
-  // Descriptors, not values: the files an earlier patch left unread stay unread.
-  const next = Object.defineProperties({}, Object.getOwnPropertyDescriptors(maps)) as MapFiles;
-  for (const [file, chunks] of patched) Object.defineProperty(next, file, { get: () => chunks.entries(), enumerable: true, configurable: true });
-  return next;
-}
+export type { CheckUse, RunningPatch } from './running-patch.ts';
 
 /**
  * The model the worker runs, indexed for the incremental planner: which
@@ -80,8 +24,8 @@ export class RunningIndex {
   private readonly backends = new Map<string, BackendModel>();
   private readonly routeBackends = new Map<string, string>();
   private readonly spares = new Set<string>();
-  /** The free spares' names in name order, once asked for; kept as spares are taken. */
-  private freeInOrder: string[] | undefined;
+  /** The free spares' names by pool, each in name order, once asked for; kept as spares are taken. */
+  private freeByPool: Map<string, string[]> | undefined;
   private readonly slotIndex = new Map<string, number>();
   private readonly slotByKey = new Map<string, number>();
   private readonly freeSlotSet = new Set<number>();
@@ -91,10 +35,14 @@ export class RunningIndex {
   private readonly crtByLine = new Map<string, CrtListEntry>();
   private readonly crtBySni = new Map<string, Set<string>>();
   private readonly crtFileLines = new Map<string, number>();
+  /** The crt-list file's lines, kept in step. */
+  private readonly crtListLines: CrtListLines;
   private readonly certificateNames = new Set<string>();
   private readonly caUses = new Map<string, number>();
   /** Backend names by the file they are rendered into, in name order (backends are never added or removed by a patch). */
   private readonly files = new Map<string, string[]>();
+  /** What the last patch replaced in the model's arrays, until it is settled or reverted. */
+  private undo: Undo | undefined;
 
   constructor(public model: ConfigModel) {
     const counts = fileCounts(model);
@@ -111,6 +59,7 @@ export class RunningIndex {
     model.checks.forEach((c, i) => this.indexSlot(c, i));
     for (const [file, entries] of Object.entries(model.maps) as [MapFileName, MapEntry[]][]) this.mapFiles.set(file, MapChunks.of(entries));
     for (const e of model.crtList) this.indexCrt(e, +1);
+    this.crtListLines = new CrtListLines(model.crtList);
     for (const c of model.certificates) this.certificateNames.add(c.name);
   }
 
@@ -126,28 +75,38 @@ export class RunningIndex {
 
   /** Free spares in name order, as fitToRunning offers them. */
   freeSpares(): BackendModel[] {
-    return this.freeNames().map((name) => this.backends.get(name) as BackendModel);
+    return [...this.spares].sort(compareText).map((name) => this.backends.get(name) as BackendModel);
   }
 
   /**
    * The first free spare not in `taken`, in name order, that `fits`. A
    * pool's spares differ only by name, which a route taking one takes on,
-   * so the first of a pool that does not fit rules the pool out.
+   * so only the first free one of each pool is tried: a change costs the
+   * number of pools, not of free spares.
    */
   freeSpare(fits: (spare: BackendModel) => boolean, taken: ReadonlySet<string>): BackendModel | undefined {
-    const unfit = new Set<string>();
-    for (const name of this.freeNames()) {
-      if (taken.has(name) || unfit.has(sparePool(name))) continue;
+    const firsts: string[] = [];
+    for (const names of this.freePools().values()) {
+      const first = names.find((name) => !taken.has(name));
+      if (first !== undefined) firsts.push(first);
+    }
+    for (const name of firsts.sort(compareText)) {
       const spare = this.backends.get(name) as BackendModel;
       if (fits(spare)) return spare;
-      unfit.add(sparePool(name));
     }
     return undefined;
   }
 
-  private freeNames(): string[] {
-    this.freeInOrder ??= [...this.spares].sort(compareText);
-    return this.freeInOrder;
+  private freePools(): Map<string, string[]> {
+    if (this.freeByPool) return this.freeByPool;
+    const pools = new Map<string, string[]>();
+    for (const name of [...this.spares].sort(compareText)) {
+      const names = pools.get(sparePool(name));
+      if (names) names.push(name);
+      else pools.set(sparePool(name), [name]);
+    }
+    this.freeByPool = pools;
+    return pools;
   }
 
   slot(name: string): CheckServerModel | undefined {
@@ -183,6 +142,11 @@ export class RunningIndex {
     return this.mapFiles.get(file)?.text() ?? '';
   }
 
+  /** The crt-list file's text as the model now has it. */
+  crtListText(): string {
+    return this.crtListLines.text();
+  }
+
   /** The crt-list lines for an SNI, in crt-list order. */
   crtLines(sni: string): CrtListEntry[] {
     return [...(this.crtBySni.get(sni) ?? [])].map((line) => this.crtByLine.get(line) as CrtListEntry).sort(compareCrtListEntries);
@@ -207,14 +171,25 @@ export class RunningIndex {
     return this.caUses.get(path) ?? 0;
   }
 
-  /** Applies a patch the worker now runs; returns the new model (the old one is left as it was). */
+  /**
+   * Applies a patch the worker now runs; returns the new model. The
+   * backends and check slots are replaced in the running model's own arrays
+   * (a copy of every backend was most of an endpoint change's cost at
+   * 100,000 routes), so the model before shares them: until `settled`,
+   * `revert` puts them back as they were, for a commit that fails to fall
+   * back on. The index itself is not reverted: it is dropped then.
+   */
   apply(patch: RunningPatch): ConfigModel {
     const old = this.model;
-    const backends = old.backends.slice();
+    const backends = old.backends as BackendModel[];
+    const checks = old.checks as CheckServerModel[];
+    const undo: Undo = { backends: [], checks: [] };
+    this.undo = undo;
     for (const b of patch.backends) {
       const at = lowerBound(backends, b, byName);
       const before = backends[at];
       if (before?.name !== b.name) throw new Error(`running index: no backend ${b.name} to replace`);
+      undo.backends.push([at, before]);
       backends[at] = b;
       this.countBackend(before, -1);
       this.countBackend(b, +1);
@@ -222,14 +197,16 @@ export class RunningIndex {
     }
     for (const [routeKey, name] of patch.assigned) {
       this.routeBackends.set(routeKey, name);
-      if (this.spares.delete(name) && this.freeInOrder) this.freeInOrder.splice(this.freeInOrder.indexOf(name), 1);
+      const pool = this.spares.delete(name) ? this.freeByPool?.get(sparePool(name)) : undefined;
+      pool?.splice(pool.indexOf(name), 1);
     }
-    const checks = patch.checks.length === 0 ? old.checks : old.checks.slice();
     for (const c of patch.checks) {
       const at = this.slotIndex.get(c.name);
       if (at === undefined) throw new Error(`running index: no check slot ${c.name}`);
-      const key = keyOfCheck(checks[at] as CheckServerModel);
+      const before = checks[at] as CheckServerModel;
+      const key = keyOfCheck(before);
       if (key !== undefined) this.slotByKey.delete(key);
+      undo.checks.push([at, before]);
       checks[at] = c;
       this.indexSlot(c, at);
     }
@@ -243,6 +220,7 @@ export class RunningIndex {
     const crtRemoved = patch.crtRemoved.filter((e) => this.crtByLine.has(crtListLine(e)));
     for (const e of crtRemoved) this.indexCrt(e, -1);
     for (const e of patch.crtAdded) this.indexCrt(e, +1);
+    if (crtRemoved.length + patch.crtAdded.length > 0) this.crtListLines.patch(crtRemoved, patch.crtAdded);
     const gone = new Set(patch.certificatesRemoved);
     for (const name of gone) this.certificateNames.delete(name);
     for (const c of patch.certificatesAdded) this.certificateNames.add(c.name);
@@ -252,6 +230,23 @@ export class RunningIndex {
     const crtList = crtRemoved.length + patch.crtAdded.length === 0 ? old.crtList : patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries);
     this.model = { ...old, backends, checks, maps, crtList, certificates };
     return this.model;
+  }
+
+  /** The worker took the last patch: the model before it is gone for good. */
+  settled(): void {
+    this.undo = undefined;
+  }
+
+  /** The last patch's commit failed: the model before it gets its backends and check slots back (latest first). Whether there was one to revert. */
+  revert(): boolean {
+    const undo = this.undo;
+    this.undo = undefined;
+    if (!undo) return false;
+    const backends = this.model.backends as BackendModel[];
+    const checks = this.model.checks as CheckServerModel[];
+    for (const [at, b] of undo.backends.reverse()) backends[at] = b;
+    for (const [at, c] of undo.checks.reverse()) checks[at] = c;
+    return true;
   }
 
   private countBackend(b: BackendModel, delta: 1 | -1): void {

@@ -45,8 +45,9 @@ function observingDeletions(seen: (r: CommandResult) => void) {
   });
 }
 
-/** The servers the backend's file on disk declares, by name. */
+/** The servers the backend's file on disk declares, by name, once the store wrote what waits (as before haproxy reads the files). */
 function serversOnDisk(tr: TestRouter, backend: string): string[] {
+  tr.router.store.flush();
   const conf = join(tr.workingDir, 'conf');
   for (const dir of [conf, ...readdirSync(conf, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(conf, e.name))]) {
     for (const file of readdirSync(dir)) {

@@ -225,12 +225,15 @@ export class KubeTestbed {
       get: (host, path) => get(httpPort, host, path),
       httpPort,
       httpsPort,
-      config: () => readConfigText(join(workingDir, 'conf', 'haproxy.config')),
-      mappedBackend: (key) =>
-        readFileSync(join(workingDir, 'conf', 'os_http_be_prefix.map'), 'utf8')
+      // As haproxy would find the files: the store writes the in-place updates still waiting first, as it does before haproxy reads them.
+      config: () => (router.store.flush(), readConfigText(join(workingDir, 'conf', 'haproxy.config'))),
+      mappedBackend: (key) => {
+        router.store.flush();
+        return readFileSync(join(workingDir, 'conf', 'os_http_be_prefix.map'), 'utf8')
           .split('\n')
           .find((line) => line.startsWith(`${key} `))
-          ?.split(' ')[1],
+          ?.split(' ')[1];
+      },
       generation: () => readlinkSync(join(workingDir, 'conf')),
       until,
       async untilServed(host, want) {
