@@ -5,7 +5,6 @@ import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './haproxy/commit-ports.ts';
 import { DesiredState } from './plan/desired-state.ts';
-import { AdmissionAhead } from './state/admission-ahead.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
@@ -159,7 +158,6 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const desired = new DesiredState({
     admission: options.admission,
     validateTls: tlsValidator?.validate,
-    endTlsPass: tlsValidator?.endPass,
     settings,
     fdLimit,
     allowAddress: wiring.allowAddress,
@@ -173,7 +171,11 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     // Every commit first takes its changes in (incremental.update): the full step reads the indexes as they stand.
     desired: (_routes, held) => desired.full(held),
     incremental: {
-      update: (held) => desired.update({ routes: state.takeRouteChanges(), slices: state.takeSliceChanges(), held }),
+      update(held) {
+        const step = desired.update({ routes: state.takeRouteChanges(), slices: state.takeSliceChanges(), held });
+        tlsValidator?.endPass();
+        return step;
+      },
       index: desired.index,
       views: desired.views,
     },
@@ -235,17 +237,13 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     },
   );
   const source = wiring.source;
-  const ahead = new AdmissionAhead(() => desired.admit(state.takeRouteChanges()));
   timeline.mark('starting the sources');
   await source
     .start({
       apply(events) {
-        if (!state.apply(events)) return;
-        scheduler.request();
-        ahead.request();
+        if (state.apply(events)) scheduler.request();
       },
       synced() {
-        ahead.stop();
         timeline.mark(`sources synced: ${state.routes.size} routes, ${state.slices.size} endpoint slices`);
         scheduler.enable();
       },

@@ -17,8 +17,6 @@ import { sizeMaxConnections } from './max-connections.ts';
 export interface DesiredStateOptions {
   admission: AdmissionSettings;
   validateTls: TlsValidator | undefined;
-  /** Called after each update and admission ahead of one: certificate verdicts no route used since the last pass may go. */
-  endTlsPass?(): void;
   /** Settings with the operator's maxconn, lowered to what the open-file limit allows. */
   settings: ConfigSettings;
   fdLimit: number | undefined;
@@ -71,9 +69,6 @@ export class DesiredState {
   private defaultCa: string | undefined;
   private addresses: unknown;
   private settingsFor: { maxConnections: number; settings: ConfigSettings } | undefined;
-  private held: ReadonlyMap<string, Rejection> = new Map();
-  /** Routes whose verdict `admit` changed, for the next update to build their contributions. */
-  private readonly admittedAhead = new Set<string>();
 
   constructor(private readonly opts: DesiredStateOptions) {
     this.admission = new AdmissionIndex(opts.admission, opts.validateTls);
@@ -87,24 +82,8 @@ export class DesiredState {
     return this.admission.views;
   }
 
-  /**
-   * Admits route changes ahead of the next update (the first list's pages
-   * while later ones are still on their way), with the routes held back as
-   * the last update left them. Admission gives the same verdicts whatever
-   * the order and batches the routes come in; their contributions wait for
-   * the update, when the endpoints they select have all arrived.
-   */
-  admit(routes: DesiredChanges['routes']): void {
-    const { changed } = this.admission.update(routes.upserts, routes.removals, this.held);
-    for (const key of changed) this.admittedAhead.add(key);
-    this.opts.endTlsPass?.();
-  }
-
   update(changes: DesiredChanges): DesiredStep {
     const { changed } = this.admission.update(changes.routes.upserts, changes.routes.removals, changes.held);
-    this.held = changes.held;
-    for (const key of this.admittedAhead) changed.add(key);
-    this.admittedAhead.clear();
     const verdicts = new Map<string, AdmittedRoute | undefined>();
     for (const key of changed) {
       const v = this.admission.verdict(key);
@@ -113,7 +92,6 @@ export class DesiredState {
     const rebuilt = this.refreshContext();
     const change = this.index.update(verdicts, changes.slices);
     if (rebuilt) for (const [key, c] of rebuilt.routes) if (!change.routes.has(key)) change.routes.set(key, c);
-    this.opts.endTlsPass?.();
     const defaultCertificate = this.opts.defaultCertificate();
     return { change, verdicts: changed, settings: rebuilt ? undefined : this.loadSettings(), defaultCertificate };
   }

@@ -49,11 +49,6 @@ export class Delivery {
     });
   }
 
-  /** Marks every key delivered so far: the next batch takes back what is no longer wanted. */
-  markDelivered(): void {
-    for (const kind of KINDS) this.mark(kind, [...this.emitted[kind].keys()]);
-  }
-
   /** Delivers every marked key now, as one batch (none when nothing changed). */
   flush(): void {
     if (this.stopped) return;

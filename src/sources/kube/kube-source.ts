@@ -45,10 +45,9 @@ const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
  * Routes and endpoints from the Kubernetes API, through
  * client-node's informer machinery on our Bun transport. Objects are
  * converted at the edge, held back while their namespace is not selected,
- * and delivered in batches that drop what changes nothing (`delivery.ts`:
- * resyncs, relists and bursts cost little): the first list's as its pages
- * arrive, then everything again as it stands once every informer has
- * synced, when the sink is told it has synced.
+ * and delivered only after every informer has synced, in batches that drop
+ * what changes nothing (`delivery.ts`: resyncs, relists and bursts cost
+ * little).
  */
 export class KubeSource implements Source {
   private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map() };
@@ -66,10 +65,8 @@ export class KubeSource implements Source {
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
   private informers: Informer[] = [];
-  /** Set once the informers have started (and the namespaces to serve are known). */
+  /** Set once every informer has synced: nothing is delivered before. */
   private delivery: Delivery | undefined;
-  /** Every informer has synced, and the sink was told. */
-  private synced = false;
   private readonly log: Logger;
   /** The Ingresses and what they need, when Ingresses are served. */
   readonly ingress: IngressWatch | undefined;
@@ -156,26 +153,17 @@ export class KubeSource implements Source {
         ),
       );
     }
-    // From here on the first list's pages reach the sink as they arrive (the router admits them meanwhile).
-    const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
-    this.delivery = delivery;
-    this.markAll(delivery);
     await Promise.all(this.informers.map((i) => i.synced));
     await this.ingress?.synced();
     await this.gateway?.synced();
     await this.secrets.settled();
-    // What was delivered before, as it stands now: whatever the source no longer holds goes too.
-    delivery.markDelivered();
-    this.markAll(delivery);
-    delivery.flush();
-    this.synced = true;
-    sink.synced();
-  }
-
-  private markAll(delivery: Delivery): void {
+    const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
+    this.delivery = delivery;
     for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
     if (this.ingress) delivery.mark('Route', this.ingress.routeKeys());
     if (this.gateway) delivery.mark('Route', this.gateway.routeKeys());
+    delivery.flush();
+    sink.synced();
   }
 
   async stop(): Promise<void> {
@@ -230,7 +218,7 @@ export class KubeSource implements Source {
     const route = toRoute(obj);
     this.secrets.setRoute(key, route.ok ? route.value : undefined);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
-    if (this.synced) this.opts.onRouteChanged?.(key);
+    if (this.delivery) this.opts.onRouteChanged?.(key);
   }
 
   private onEndpoints(obj: KubernetesObject, kind: 'EndpointSlice' | 'Endpoints'): void {
