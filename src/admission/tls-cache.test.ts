@@ -36,3 +36,20 @@ test('failures are cached too and routes without TLS are not checked', () => {
   expect(cache.validate(route({ name: 'plain' }))).toEqual({ ok: true });
   expect(calls).toBe(1);
 });
+
+test('material differing in any one field is checked on its own', () => {
+  const checked: RouteTLS[] = [];
+  const cache = cachedTlsValidator((t) => {
+    checked.push(t);
+    return { ok: true };
+  });
+  const base = routeTls('reencrypt', { certificate: 'C', key: 'K', caCertificate: 'CA', destinationCACertificate: 'D' });
+  const variants = [base, { ...base, certificate: 'C2' }, { ...base, key: 'K2' }, { ...base, caCertificate: 'CA2' }, { ...base, destinationCACertificate: 'D2' }];
+  for (const tls of variants) cache.validate(route({ name: 'a', tls }));
+  for (const tls of variants) cache.validate(route({ name: 'b', tls: { ...tls } }));
+  expect(checked).toEqual(variants);
+  // Fields are not joined: moving text from one field to the next is other material.
+  cache.validate(route({ name: 'c', tls: { ...base, certificate: 'CK', key: '' } }));
+  cache.validate(route({ name: 'd', tls: { ...base, certificate: 'C', key: 'K' } }));
+  expect(checked.length).toBe(6);
+});
