@@ -149,9 +149,13 @@ export class DesiredIndex {
     return count;
   }
 
-  /** The whole configuration, as buildConfigModel gives it for the same routes and slices. */
-  model(defaultCertificate: string): ConfigModel {
-    const oldestFirst = sortOldestFirst([...this.contributions.values()].map((c) => c.route));
+  /**
+   * The whole configuration, as buildConfigModel gives it for the same
+   * routes and slices. `admitted`: every route the index holds, oldest
+   * first, when the caller has them sorted already (admission's result).
+   */
+  model(defaultCertificate: string, admitted?: readonly AdmittedRoute[]): ConfigModel {
+    const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));
     return modelFromContributions(
       oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution),
       this.ctx.settings,
