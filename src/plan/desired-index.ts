@@ -1,6 +1,6 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
 import { crtListEntry, modelFromContributions } from '../config/build-model.ts';
-import { freeSlots, profileOf, serverCheckKey, slotProfiles } from '../config/check-servers.ts';
+import { checkKey, freeSlots, profileOf, slotProfiles } from '../config/check-servers.ts';
 import { crtListLine } from '../config/crt-list.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
@@ -277,13 +277,18 @@ export class DesiredIndex {
   }
 
   private countChecks(c: RouteContribution, delta: 1 | -1): void {
-    const { backend } = c;
-    const profile = profileId(profileOf(backend));
-    for (const key of new Set(backend.servers.map((s) => serverCheckKey(backend, s)))) {
+    const profile = profileOf(c.backend);
+    const keys = c.backend.servers.map((s) => checkKey(profile, s));
+    // Most backends have a few servers, where a Set per route to drop a repeated endpoint cost more than the counting.
+    const unique = keys.length <= 8 ? keys.filter((key, i) => keys.indexOf(key) === i) : new Set(keys);
+    for (const key of unique) {
       const uses = (this.checkUses.get(key) ?? 0) + delta;
       if (uses > 0) this.checkUses.set(key, uses);
       else this.checkUses.delete(key);
-      if ((delta > 0 && uses === 1) || (delta < 0 && uses === 0)) this.checksPerProfile.set(profile, (this.checksPerProfile.get(profile) ?? 0) + delta);
+      if ((delta > 0 && uses === 1) || (delta < 0 && uses === 0)) {
+        const id = profileId(profile);
+        this.checksPerProfile.set(id, (this.checksPerProfile.get(id) ?? 0) + delta);
+      }
     }
   }
 }
