@@ -65,7 +65,7 @@ export class DesiredIndex {
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly serviceOfSlice = new Map<string, string>();
   private readonly wishers = new StringSets<string>();
-  private readonly servingBySni = new Map<string, Set<string>>();
+  private readonly servingBySni = new StringSets<string>();
   private readonly servingByFile = new Map<string, Set<string>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
   private readonly checkUses = new Map<string, number>();
@@ -133,7 +133,7 @@ export class DesiredIndex {
   /** The crt-list lines wanted for an SNI: one per certificate and options, whatever the number of routes. */
   crtLines(sni: string): CrtListEntry[] {
     const lines = new Map<string, CrtListEntry>();
-    for (const key of this.servingBySni.get(sni) ?? []) {
+    for (const key of this.servingBySni.get(sni)) {
       const serving = this.contributions.get(key)?.serving;
       if (!serving) continue;
       const entry = crtListEntry(serving, this.servingByFile.get(serving.file.name)?.size === 1, this.ctx.settings);
@@ -258,10 +258,10 @@ export class DesiredIndex {
   private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange): void {
     const file = serving.file.name;
     if (delta > 0) {
-      addTo(this.servingBySni, serving.sni, key);
+      this.servingBySni.add(serving.sni, key);
       addTo(this.servingByFile, file, key);
     } else {
-      removeFrom(this.servingBySni, serving.sni, key);
+      this.servingBySni.delete(serving.sni, key);
       removeFrom(this.servingByFile, file, key);
     }
     change.snis.add(serving.sni);
