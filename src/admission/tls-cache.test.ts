@@ -1,6 +1,8 @@
 import { expect, test } from 'bun:test';
 import { route, routeTls } from '../../test/support/fixtures.ts';
 import type { RouteTLS } from '../domain/route.ts';
+import { admissionSettings } from '../../test/support/admission.ts';
+import { admitRoutes } from './admit-routes.ts';
 import { cachedTlsValidator } from './tls-cache.ts';
 
 const tls = (certificate: string, termination = 'edge'): RouteTLS => routeTls(termination, { certificate, key: 'K' });
@@ -52,4 +54,12 @@ test('material differing in any one field is checked on its own', () => {
   cache.validate(route({ name: 'c', tls: { ...base, certificate: 'CK', key: '' } }));
   cache.validate(route({ name: 'd', tls: { ...base, certificate: 'C', key: 'K' } }));
   expect(checked.length).toBe(6);
+});
+
+test('a route whose PEM is already canonical is served as it came, not as a copy', () => {
+  const cache = cachedTlsValidator((t) => ({ ok: true, tls: { ...t, certificate: [...t.certificate].join('') } }));
+  const plain = route({ name: 'a', tls: tls('A') });
+  expect(cache.validate(plain)).toEqual({ ok: true });
+  const admitted = admitRoutes([plain], admissionSettings(), cache.validate).admitted;
+  expect(admitted[0]).toBe(plain);
 });

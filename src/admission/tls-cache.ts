@@ -50,6 +50,9 @@ export function cachedTlsValidator(check: (tls: RouteTLS) => TlsVerdict): Cached
         current.set(route.tls, verdict);
       }
       if (!verdict.ok || !verdict.tls) return verdict;
+      // PEM already canonical, as it mostly is: the route stays as it came, sharing the source's text, instead of
+      // a copy of it and of its TLS per route (kept as the admitted route).
+      if (samePem(verdict.tls, route.tls)) return AS_IS;
       // The cached sanitised PEM belongs to whichever route was seen first; keep this route's own non-PEM fields.
       return { ok: true, tls: { ...route.tls, ...pemFields(verdict.tls) } };
     },
@@ -58,6 +61,12 @@ export function cachedTlsValidator(check: (tls: RouteTLS) => TlsVerdict): Cached
       current = new ByMaterial();
     },
   };
+}
+
+const AS_IS: TlsVerdict = { ok: true };
+
+function samePem(a: RouteTLS, b: RouteTLS): boolean {
+  return a.certificate === b.certificate && a.key === b.key && a.caCertificate === b.caCertificate && a.destinationCACertificate === b.destinationCACertificate;
 }
 
 function pemFields(tls: RouteTLS): Pick<RouteTLS, 'certificate' | 'key' | 'caCertificate' | 'destinationCACertificate'> {
