@@ -64,7 +64,8 @@ export class DesiredIndex {
   private readonly sliceGroups = new Map<string, Map<string, EndpointSlice>>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly serviceOfSlice = new Map<string, string>();
-  private readonly wishers = new StringSets<string>();
+  /** The routes wanting each map key, by file: keyed by the wishes' own key strings, not by a joined id per wish. */
+  private readonly wishers = new Map<string, StringSets<string>>();
   private readonly servingBySni = new StringSets<string>();
   private readonly servingByFile = new Map<string, Set<string>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
@@ -118,7 +119,9 @@ export class DesiredIndex {
 
   /** The wish that holds a map key, as mergeWishes picks it: the oldest explicit wish, else the oldest. */
   mapWinner(id: string): MapWinner | undefined {
-    const candidates = [...this.wishers.get(id)].map((k) => this.contributions.get(k) as RouteContribution);
+    const sep = id.indexOf('\u0000');
+    const wanting = this.wishers.get(id.slice(0, sep))?.get(id.slice(sep + 1)) ?? [];
+    const candidates = [...wanting].map((k) => this.contributions.get(k) as RouteContribution);
     if (candidates.length > 1) candidates.sort((a, b) => compareRouteAge(a.route, b.route));
     let winner: MapWinner | undefined;
     for (const c of candidates) for (const w of c.maps) if (mapId(w) === id && takesOver(w, winner?.wish)) winner = { routeKey: c.key, wish: w };
@@ -225,9 +228,10 @@ export class DesiredIndex {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.add(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      const id = mapId(w);
-      this.wishers.add(id, c.key);
-      change.mapIds.add(id);
+      let inFile = this.wishers.get(w.file);
+      if (!inFile) this.wishers.set(w.file, (inFile = new StringSets<string>()));
+      inFile.add(w.key, c.key);
+      change.mapIds.add(mapId(w));
     }
     if (c.serving) this.serve(c.key, c.serving, +1, change);
     for (const file of c.certificates) {
@@ -242,9 +246,8 @@ export class DesiredIndex {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.delete(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      const id = mapId(w);
-      this.wishers.delete(id, c.key);
-      change.mapIds.add(id);
+      this.wishers.get(w.file)?.delete(w.key, c.key);
+      change.mapIds.add(mapId(w));
     }
     if (c.serving) this.serve(c.key, c.serving, -1, change);
     for (const file of c.certificates) {
