@@ -214,7 +214,7 @@ describe('what routes without labels, annotations or alternate backends keep', (
     expect(b.annotations).toBe(a.annotations);
     expect(b.alternateBackends).toBe(a.alternateBackends);
     expect(Object.isFrozen(a.labels) && Object.isFrozen(a.alternateBackends)).toBe(true);
-    const c = value(toRoute({ ...routeWithSpec({ alternateBackends: [{ name: 'alt', weight: 1 }] }), metadata: { ...minimalRoute.metadata, labels: { app: 'x' } } }));
+    const c = value(toRoute({ ...minimalRoute, metadata: { ...minimalRoute.metadata, labels: { app: 'x' } }, spec: { ...minimalRoute.spec, alternateBackends: [{ name: 'alt', weight: 1 }] } }));
     expect(c.labels).toEqual({ app: 'x' });
     expect(c.alternateBackends).toEqual([{ kind: 'Service', name: 'alt', weight: 1 }]);
   });
