@@ -160,7 +160,8 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
   const hosts = settings.deepWildcards ? routeHostWishes(route, keyHost, maps) : [];
   return {
-    key: objectKey(route),
+    // The backend's own copy of the key: one string per route, not two.
+    key: backend.routeKey,
     route,
     backend,
     maps: conditional ? hosts : hosts.length === 0 ? maps : [...maps, ...hosts],
