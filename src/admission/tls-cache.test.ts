@@ -63,3 +63,13 @@ test('a route whose PEM is already canonical is served as it came, not as a copy
   const admitted = admitRoutes([plain], admissionSettings(), cache.validate).admitted;
   expect(admitted[0]).toBe(plain);
 });
+
+test('routes with the same material and their own fields alike share one sanitised TLS; the rest keep their own fields', () => {
+  const cache = cachedTlsValidator((t) => ({ ok: true, tls: { ...t, key: `clean ${t.key}` } }));
+  const [a, b, c, d] = [tls('A'), tls('A'), tls('A', 'reencrypt'), { ...tls('A'), externalCertificate: '' }].map((t, i) => cache.validate(route({ name: `r${i}`, tls: t })));
+  if (!a?.ok || !b?.ok || !c?.ok || !d?.ok) throw new Error('expected admitted');
+  expect(a.tls).toBe(b.tls as RouteTLS);
+  expect(c.tls).toEqual({ ...tls('A', 'reencrypt'), key: 'clean K' });
+  expect(d.tls).toEqual({ ...tls('A'), key: 'clean K', externalCertificate: '' });
+  expect(d.tls).not.toBe(a.tls as RouteTLS);
+});

@@ -38,9 +38,21 @@ function within<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V
   return inner;
 }
 
+type PemField = 'certificate' | 'key' | 'caCertificate' | 'destinationCACertificate';
+
+/** The fields a route keeps of its own when it takes cached PEM; the type fails to check if RouteTLS gains one not listed. */
+const OWN_FIELDS: Record<Exclude<keyof RouteTLS, PemField>, true> = { termination: true, insecureEdgeTerminationPolicy: true, externalCertificate: true };
+const ownFields = (tls: RouteTLS) =>
+  Object.keys(OWN_FIELDS)
+    .map((k) => tls[k as keyof typeof OWN_FIELDS] ?? '\u0001')
+    .join('\u0000');
+
 export function cachedTlsValidator(check: (tls: RouteTLS) => TlsVerdict): CachedTlsValidator {
   let current = new ByMaterial();
   let previous = new ByMaterial();
+  // Routes with the same material and the same own fields share one sanitised TLS (thousands of routes share a
+  // wildcard certificate): kept as long as the verdict is.
+  const copies = new WeakMap<TlsVerdict, Map<string, TlsVerdict>>();
   return {
     validate(route: Route): TlsVerdict {
       if (!route.tls) return { ok: true };
@@ -54,7 +66,12 @@ export function cachedTlsValidator(check: (tls: RouteTLS) => TlsVerdict): Cached
       // a copy of it and of its TLS per route (kept as the admitted route).
       if (samePem(verdict.tls, route.tls)) return AS_IS;
       // The cached sanitised PEM belongs to whichever route was seen first; keep this route's own non-PEM fields.
-      return { ok: true, tls: { ...route.tls, ...pemFields(verdict.tls) } };
+      let byOwn = copies.get(verdict);
+      if (!byOwn) copies.set(verdict, (byOwn = new Map()));
+      const own = ownFields(route.tls);
+      let copy = byOwn.get(own);
+      if (!copy) byOwn.set(own, (copy = { ok: true, tls: { ...route.tls, ...pemFields(verdict.tls) } }));
+      return copy;
     },
     endPass() {
       previous = current;
@@ -69,6 +86,6 @@ function samePem(a: RouteTLS, b: RouteTLS): boolean {
   return a.certificate === b.certificate && a.key === b.key && a.caCertificate === b.caCertificate && a.destinationCACertificate === b.destinationCACertificate;
 }
 
-function pemFields(tls: RouteTLS): Pick<RouteTLS, 'certificate' | 'key' | 'caCertificate' | 'destinationCACertificate'> {
+function pemFields(tls: RouteTLS): Pick<RouteTLS, PemField> {
   return { certificate: tls.certificate, key: tls.key, caCertificate: tls.caCertificate, destinationCACertificate: tls.destinationCACertificate };
 }
