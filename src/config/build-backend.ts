@@ -84,6 +84,9 @@ function servedSchemes(termination: BackendTermination, insecurePolicy: string |
   return insecurePolicy === 'Allow' ? ['http', 'https'] : ['https'];
 }
 
+/** Most backends have no filter lines (only Gateway API routes with filters do): one empty list for all of them. */
+const NO_LINES: readonly string[] = Object.freeze([]);
+
 export interface BackendInput {
   route: AdmittedRoute;
   slices: Map<string, EndpointSlice[]>;
@@ -140,7 +143,7 @@ export function buildBackend({ route, slices, settings, endpoints, destinationCa
     hsts: termination === 'edge' || termination === 'reencrypt' ? options.hsts : undefined,
     headerActions: tcp ? undefined : (options.headerActions ?? filterHeaderActions(route.filters)),
     rewrite: tcp ? undefined : rewriteFor(route.path, options),
-    filterLines: tcp ? [] : filterLines(route.filters, route.path, servedSchemes(termination, route.tls?.insecureEdgeTerminationPolicy), settings),
+    filterLines: tcp || route.filters === undefined ? NO_LINES : filterLines(route.filters, route.path, servedSchemes(termination, route.tls?.insecureEdgeTerminationPolicy), settings),
     rateLimits: options.rateLimits,
     serverMaxConn: options.podMaxConn,
     // As upstream, only where the operator set case adjustments.

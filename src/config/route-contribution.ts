@@ -14,6 +14,9 @@ import type { Terminating } from './sni-frontends.ts';
 
 export type MapFileName = keyof MapFiles;
 
+/** The empty list most contributions hold (no request conditions, no certificate files), shared rather than one per route. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * One map entry a route asks for. Two routes may ask for the same key (`/foo`
  * and `/foo/` both want the prefix `host/foo/`): the route that wrote the
@@ -43,9 +46,9 @@ export interface RouteContribution {
    * it would have, kept out of the maps, which know host and path alone,
    * for the frontend rules of its host (match-rules.ts). Empty otherwise.
    */
-  matched: MapWish[];
+  matched: readonly MapWish[];
   /** Files the configuration refers to for this route: its serving certificate, its destination CA (or the default one). */
-  certificates: CertificateFile[];
+  certificates: readonly CertificateFile[];
   /** The certificate it serves its SNI with (edge and reencrypt routes with one). */
   serving: { file: CertificateFile; sni: string } | undefined;
   /**
@@ -156,5 +159,15 @@ export function routeContribution(route: AdmittedRoute, slices: ReadonlyMap<stri
   }
   const conditional = route.requestMatch !== undefined && backend.termination !== 'passthrough';
   const hosts = settings.deepWildcards ? routeHostWishes(route, keyHost, maps) : [];
-  return { key: objectKey(route), route, backend, maps: conditional ? hosts : [...maps, ...hosts], matched: conditional ? maps : [], certificates, serving, terminates };
+  return {
+    // The backend's own copy of the key: one string per route, not two.
+    key: backend.routeKey,
+    route,
+    backend,
+    maps: conditional ? hosts : hosts.length === 0 ? maps : [...maps, ...hosts],
+    matched: conditional ? maps : NONE,
+    certificates: certificates.length === 0 ? NONE : certificates,
+    serving,
+    terminates,
+  };
 }

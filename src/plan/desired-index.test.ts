@@ -54,3 +54,16 @@ describe('DesiredIndex keeps one copy of each certificate file', () => {
     expect(index.contribution('default/a')?.serving?.file).toBe(file);
   });
 });
+
+describe('DesiredIndex.model', () => {
+  test('given admission its routes oldest first, it builds the model it sorts for itself', () => {
+    const index = new DesiredIndex(ctx);
+    // Added youngest first, so the index holds them in the opposite of age order.
+    const routes = [3, 1, 2, 0].map((age) => createRoute(`r${age}`, { age, host: `h${age % 2}.example.com`, path: `/p${age}` }));
+    const decided = admitRoutes(routes, admissionSettings());
+    index.update(new Map(decided.admitted.map((r) => [`${r.namespace}/${r.name}`, r])), new Map());
+    expect(decided.admitted.map((r) => r.name)).toEqual(['r0', 'r1', 'r2', 'r3']);
+    expect(index.model('DEFAULT', decided.admitted)).toEqual(index.model('DEFAULT'));
+    expect(index.model('DEFAULT').backends.map((b) => b.name)).toEqual(decided.admitted.map((r) => `be_http:default:${r.name}`));
+  });
+});

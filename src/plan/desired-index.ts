@@ -1,6 +1,6 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
 import { crtListEntry, modelFromContributions } from '../config/build-model.ts';
-import { freeSlots, profileOf, serverCheckKey, slotProfiles } from '../config/check-servers.ts';
+import { checkKey, freeSlots, profileOf, slotProfiles } from '../config/check-servers.ts';
 import { crtListLine } from '../config/crt-list.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
@@ -64,8 +64,9 @@ export class DesiredIndex {
   private readonly sliceGroups = new Map<string, Map<string, EndpointSlice>>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly serviceOfSlice = new Map<string, string>();
-  private readonly wishers = new StringSets<string>();
-  private readonly servingBySni = new Map<string, Set<string>>();
+  /** The routes wanting each map key, by file: keyed by the wishes' own key strings, not by a joined id per wish. */
+  private readonly wishers = new Map<string, StringSets<string>>();
+  private readonly servingBySni = new StringSets<string>();
   private readonly servingByFile = new Map<string, Set<string>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
   private readonly checkUses = new Map<string, number>();
@@ -118,7 +119,9 @@ export class DesiredIndex {
 
   /** The wish that holds a map key, as mergeWishes picks it: the oldest explicit wish, else the oldest. */
   mapWinner(id: string): MapWinner | undefined {
-    const candidates = [...this.wishers.get(id)].map((k) => this.contributions.get(k) as RouteContribution);
+    const sep = id.indexOf('\u0000');
+    const wanting = this.wishers.get(id.slice(0, sep))?.get(id.slice(sep + 1)) ?? [];
+    const candidates = [...wanting].map((k) => this.contributions.get(k) as RouteContribution);
     if (candidates.length > 1) candidates.sort((a, b) => compareRouteAge(a.route, b.route));
     let winner: MapWinner | undefined;
     for (const c of candidates) for (const w of c.maps) if (mapId(w) === id && takesOver(w, winner?.wish)) winner = { routeKey: c.key, wish: w };
@@ -133,7 +136,7 @@ export class DesiredIndex {
   /** The crt-list lines wanted for an SNI: one per certificate and options, whatever the number of routes. */
   crtLines(sni: string): CrtListEntry[] {
     const lines = new Map<string, CrtListEntry>();
-    for (const key of this.servingBySni.get(sni) ?? []) {
+    for (const key of this.servingBySni.get(sni)) {
       const serving = this.contributions.get(key)?.serving;
       if (!serving) continue;
       const entry = crtListEntry(serving, this.servingByFile.get(serving.file.name)?.size === 1, this.ctx.settings);
@@ -149,9 +152,13 @@ export class DesiredIndex {
     return count;
   }
 
-  /** The whole configuration, as buildConfigModel gives it for the same routes and slices. */
-  model(defaultCertificate: string): ConfigModel {
-    const oldestFirst = sortOldestFirst([...this.contributions.values()].map((c) => c.route));
+  /**
+   * The whole configuration, as buildConfigModel gives it for the same
+   * routes and slices. `admitted`: every route the index holds, oldest
+   * first, when the caller has them sorted already (admission's result).
+   */
+  model(defaultCertificate: string, admitted?: readonly AdmittedRoute[]): ConfigModel {
+    const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));
     return modelFromContributions(
       oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution),
       this.ctx.settings,
@@ -221,9 +228,10 @@ export class DesiredIndex {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.add(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      const id = mapId(w);
-      this.wishers.add(id, c.key);
-      change.mapIds.add(id);
+      let inFile = this.wishers.get(w.file);
+      if (!inFile) this.wishers.set(w.file, (inFile = new StringSets<string>()));
+      inFile.add(w.key, c.key);
+      change.mapIds.add(mapId(w));
     }
     if (c.serving) this.serve(c.key, c.serving, +1, change);
     for (const file of c.certificates) {
@@ -238,9 +246,8 @@ export class DesiredIndex {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.delete(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
-      const id = mapId(w);
-      this.wishers.delete(id, c.key);
-      change.mapIds.add(id);
+      this.wishers.get(w.file)?.delete(w.key, c.key);
+      change.mapIds.add(mapId(w));
     }
     if (c.serving) this.serve(c.key, c.serving, -1, change);
     for (const file of c.certificates) {
@@ -254,10 +261,10 @@ export class DesiredIndex {
   private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange): void {
     const file = serving.file.name;
     if (delta > 0) {
-      addTo(this.servingBySni, serving.sni, key);
+      this.servingBySni.add(serving.sni, key);
       addTo(this.servingByFile, file, key);
     } else {
-      removeFrom(this.servingBySni, serving.sni, key);
+      this.servingBySni.delete(serving.sni, key);
       removeFrom(this.servingByFile, file, key);
     }
     change.snis.add(serving.sni);
@@ -273,13 +280,18 @@ export class DesiredIndex {
   }
 
   private countChecks(c: RouteContribution, delta: 1 | -1): void {
-    const { backend } = c;
-    const profile = profileId(profileOf(backend));
-    for (const key of new Set(backend.servers.map((s) => serverCheckKey(backend, s)))) {
+    const profile = profileOf(c.backend);
+    const keys = c.backend.servers.map((s) => checkKey(profile, s));
+    // Most backends have a few servers, where a Set per route to drop a repeated endpoint cost more than the counting.
+    const unique = keys.length <= 8 ? keys.filter((key, i) => keys.indexOf(key) === i) : new Set(keys);
+    for (const key of unique) {
       const uses = (this.checkUses.get(key) ?? 0) + delta;
       if (uses > 0) this.checkUses.set(key, uses);
       else this.checkUses.delete(key);
-      if ((delta > 0 && uses === 1) || (delta < 0 && uses === 0)) this.checksPerProfile.set(profile, (this.checksPerProfile.get(profile) ?? 0) + delta);
+      if ((delta > 0 && uses === 1) || (delta < 0 && uses === 0)) {
+        const id = profileId(profile);
+        this.checksPerProfile.set(id, (this.checksPerProfile.get(id) ?? 0) + delta);
+      }
     }
   }
 }

@@ -101,7 +101,7 @@ export class DesiredState {
     const decided = this.admission.result();
     return desiredConfig({
       decided,
-      draft: this.index.model(this.opts.defaultCertificate()),
+      draft: this.index.model(this.opts.defaultCertificate(), decided.admitted),
       routes: decided.considered.values(),
       held,
       slices: this.index.slices(),

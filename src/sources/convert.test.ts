@@ -205,3 +205,17 @@ describe('toRoute', () => {
     expect(toRoute(obj, opts)).toEqual({ ok: false, error });
   });
 });
+
+describe('what routes without labels, annotations or alternate backends keep', () => {
+  test('one shared empty map and list for all of them; a route with some keeps its own', () => {
+    const a = value(toRoute(minimalRoute));
+    const b = value(toRoute({ ...minimalRoute, metadata: { ...minimalRoute.metadata, name: 'other', labels: {} } }));
+    expect(b.labels).toBe(a.labels);
+    expect(b.annotations).toBe(a.annotations);
+    expect(b.alternateBackends).toBe(a.alternateBackends);
+    expect(Object.isFrozen(a.labels) && Object.isFrozen(a.alternateBackends)).toBe(true);
+    const c = value(toRoute({ ...minimalRoute, metadata: { ...minimalRoute.metadata, labels: { app: 'x' } }, spec: { ...minimalRoute.spec, alternateBackends: [{ name: 'alt', weight: 1 }] } }));
+    expect(c.labels).toEqual({ app: 'x' });
+    expect(c.alternateBackends).toEqual([{ kind: 'Service', name: 'alt', weight: 1 }]);
+  });
+});

@@ -45,6 +45,13 @@ export interface ObjectId {
   name: string;
 }
 
+/** One empty list for every route without alternate backends: most have none, and each kept its own. */
+const NO_TARGETS: readonly RouteTarget[] = Object.freeze([]);
+
+function alternateBackends(list: readonly unknown[]): readonly RouteTarget[] {
+  return list.length === 0 ? NO_TARGETS : list.map((t, i) => routeTarget(t, `spec.alternateBackends[${i}]`));
+}
+
 /**
  * Converts a route.openshift.io/v1 Route. Unset `spec.to.kind`/alternate
  * backend kinds become "Service" and unset `wildcardPolicy` becomes "None",
@@ -66,9 +73,7 @@ export function toRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<Rou
       subdomain: optString(spec.subdomain, 'spec.subdomain'),
       path: shared(optString(spec.path, 'spec.path')),
       to: routeTarget(spec.to, 'spec.to'),
-      alternateBackends: optArray(spec.alternateBackends, 'spec.alternateBackends').map((t, i) =>
-        routeTarget(t, `spec.alternateBackends[${i}]`),
-      ),
+      alternateBackends: alternateBackends(optArray(spec.alternateBackends, 'spec.alternateBackends')),
       targetPort: targetPort(optObject(spec.port, 'spec.port')?.targetPort, 'spec.port.targetPort'),
       tls: routeTLS(spec.tls, 'spec.tls'),
       wildcardPolicy: shared(optString(spec.wildcardPolicy, 'spec.wildcardPolicy')) || 'None',

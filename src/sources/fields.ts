@@ -73,9 +73,13 @@ export function optArray(v: unknown, path: string): readonly unknown[] {
   throw new FieldError(`${path} must be a list`);
 }
 
+/** One empty map for every object without labels or annotations: most routes have none, and each kept its own. */
+const NO_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Labels and annotations: every value must be a string, as in the API; values are shared (`shared-strings.ts`). */
-export function optStringMap(v: unknown, path: string): Record<string, string> {
+export function optStringMap(v: unknown, path: string): Readonly<Record<string, string>> {
   const o = optObject(v, path) ?? {};
+  if (Object.keys(o).length === 0) return NO_STRINGS;
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(o)) {
     if (typeof val !== 'string') throw new FieldError(`${path}[${JSON.stringify(k)}] must be a string`);

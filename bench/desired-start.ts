@@ -1,0 +1,81 @@
+/**
+ * The router's own part of a first commit, in process (issue #12): the
+ * scale bench's mix converted to domain objects once, then, round after
+ * round, a fresh DesiredState takes every route and slice in (admission
+ * and the desired index) and builds the whole model (`full`), as the
+ * first commit does before it renders. Prints the CPU time of each step
+ * per round (this process's user + system: the JS thread, the collector
+ * and the JIT), so a change to these steps can be measured on a loaded
+ * machine, where wall times of whole starts spread too much.
+ *   N=10000 ROUNDS=5 bun bench/desired-start.ts
+ */
+import { admissionSettings } from '../test/support/admission.ts';
+import { settings as configSettings } from '../test/support/fixtures.ts';
+import { cachedTlsValidator } from '../src/admission/tls-cache.ts';
+import type { Rejection } from '../src/admission/rejection.ts';
+import { DesiredState } from '../src/plan/desired-state.ts';
+import { toEndpointSlices, toRoute } from '../src/sources/convert.ts';
+import type { EndpointSlice } from '../src/domain/endpoints.ts';
+import type { Route } from '../src/domain/route.ts';
+import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
+import { makeMixCertificates } from './scale/cluster.ts';
+import { podlessMix } from './scale/mix.ts';
+import { routeObject, sliceObjects } from './scale/objects.ts';
+import { loadAverage } from './scale/proc-stats.ts';
+
+const N = Number(process.env.N ?? 10000);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+
+const mix = podlessMix(N);
+const { certs } = makeMixCertificates();
+const routes: Route[] = [];
+for (const spec of mix.routes) {
+  const converted = toRoute(routeObject(spec, certs));
+  if (converted.ok) routes.push(converted.value);
+}
+const slices = new Map<string, EndpointSlice>();
+for (const service of mix.services) {
+  for (const obj of sliceObjects(service)) {
+    const converted = toEndpointSlices(obj, 'EndpointSlice');
+    if (converted.ok) for (const s of converted.value) slices.set(`${s.namespace}/${s.name}`, s);
+  }
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const held = new Map<string, Rejection>();
+
+for (let round = 0; round < ROUNDS; round++) {
+  Bun.gc(true);
+  const tls = cachedTlsValidator(validateRouteTls);
+  const desired = new DesiredState({
+    admission: admissionSettings(),
+    validateTls: tls.validate,
+    settings: configSettings({ maxConnections: 50000, sparesPerShape: 0 }),
+    fdLimit: undefined,
+    allowAddress: () => true,
+    includeUdpEndpoints: false,
+    defaultCertificate: () => certs.route.cert,
+    defaultDestinationCa: () => undefined,
+  });
+  const t0 = cpuMs();
+  const step = desired.update({ routes: { upserts: routes, removals: [] }, slices, held });
+  tls.endPass();
+  const t1 = cpuMs();
+  const full = desired.full(held);
+  const t2 = cpuMs();
+  console.log(
+    JSON.stringify({
+      routes: routes.length,
+      slices: slices.size,
+      round,
+      admitted: full.admitted.length,
+      contributions: step.change.routes.size,
+      updateCpuMs: Math.round(t1 - t0),
+      fullCpuMs: Math.round(t2 - t1),
+      load: loadAverage(),
+    }),
+  );
+}
