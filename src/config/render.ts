@@ -22,9 +22,10 @@ import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from '
 import { flatText } from './flat-text.ts';
 import { mapText } from './map-chunks.ts';
 import { SNI_FRONTENDS_MAP, sniFrontendEntries, sniFrontendSocket } from './sni-frontends.ts';
+import { PatchedFiles } from './patched-files.ts';
 
 /** File name -> contents, relative to the configuration directory. */
-export type RenderedFiles = Map<string, string>;
+export type RenderedFiles = ReadonlyMap<string, string>;
 
 export interface RendererAssets {
   /** The Eta template for haproxy.config's global, defaults and frontends (embedded, or --template). */
@@ -212,7 +213,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     });
 
   const render = (model: ConfigModel): RenderedFiles => {
-    const files: RenderedFiles = new Map();
+    const files = new Map<string, string>();
     const names = trackNames(model.checks);
     const slotOf: SlotOf = (key) => names.get(key);
     files.set(CONFIG_FILE, head(model));
@@ -246,9 +247,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
 
   const backendMaps = new Map<BackendMapName, ParsedMap>();
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {
-    const copy = new Map(previous);
-    const names = new Set<string>();
-    const files = { set: (name: string, text: string) => (names.add(name), copy.set(name, text)) };
+    const files = new Map<string, string>();
     const counts = fileCounts(model);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
     for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.slotOf));
@@ -261,8 +260,9 @@ export function createRenderer(assets: RendererAssets): Renderer {
     }
     for (const name of patch.maps) files.set(name, lookup.mapText(name));
     if (patch.crtList) files.set(CRT_LIST_FILE, lookup.crtListText());
-    patchedNames.set(copy, { from: previous, names });
-    return copy;
+    const patched = PatchedFiles.patch(previous, files);
+    patchedNames.set(patched, { from: previous, names: new Set(files.keys()) });
+    return patched;
   };
   return render;
 }

@@ -1,5 +1,5 @@
 import type { CertificateFile, ConfigModel } from '../config/model.ts';
-import type { RenderedFiles, RenderModel } from '../config/render.ts';
+import { namesPatchedFrom, type RenderedFiles, type RenderModel } from '../config/render.ts';
 import type { RuntimeCommand } from './commands.ts';
 import { crtLineNumbers, type AppliedState } from './applied-state.ts';
 import { fitToRunning } from './fit-to-running.ts';
@@ -61,9 +61,10 @@ export type CommitPlan =
   /** Check the files, then start haproxy on them (`start`) or reload it. */
   | ({ kind: 'reload'; certificates: CertificateFile[]; reasons: ReloadReason[]; start: boolean } & Target);
 
+/** Of a patch render of `a`, only the names it set are compared: a change costs its own files, not a look at every file. */
 function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
   if (!a || a.size !== b.size) return false;
-  for (const [name, text] of b) if (a.get(name) !== text) return false;
+  for (const name of namesPatchedFrom(b, a) ?? b.keys()) if (a.get(name) !== b.get(name)) return false;
   return true;
 }
 
