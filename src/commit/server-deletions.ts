@@ -130,23 +130,31 @@ export class ServerDeletions {
     return this.pending.size;
   }
 
-  /** Sets the timer for the next batch, if nothing stops one. */
-  private arm(): void {
+  /**
+   * Sets the timer for the next batch, if nothing stops one. `earliest` is
+   * when the first waiting server may be deleted, if known; otherwise the
+   * batch looks when it fires. Runs on every update, so it never walks the
+   * servers waiting (up to maxWaiting of them under churn).
+   */
+  private arm(earliest = this.now()): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.paused || this.updates > 0 || this.inFlight.size > 0 || this.pending.size === 0) return;
     const pressed = this.pending.size > this.pacing.maxWaiting;
-    let due = Number.POSITIVE_INFINITY;
-    for (const p of this.pending.values()) due = Math.min(due, p.notBefore);
-    const at = pressed ? due : Math.max(due, this.lastUpdate + this.pacing.quietMs);
+    const at = pressed ? earliest : Math.max(earliest, this.lastUpdate + this.pacing.quietMs);
     this.timer = setTimeout(() => this.sendBatch(), Math.max(0, at - this.now()));
   }
 
   private sendBatch(): void {
     this.timer = undefined;
     const now = this.now();
-    const due = [...this.pending.values()].filter((p) => p.notBefore <= now).slice(0, this.pacing.batch);
-    if (due.length === 0) return this.arm();
+    const due: Pending[] = [];
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const p of this.pending.values()) {
+      if (p.notBefore > now) earliest = Math.min(earliest, p.notBefore);
+      else if (due.push(p) === this.pacing.batch) break;
+    }
+    if (due.length === 0) return this.arm(earliest);
     const epoch = this.epoch;
     const running = this.send(due, epoch).finally(() => {
       for (const p of due) this.inFlight.delete(serverKey(p.ref));

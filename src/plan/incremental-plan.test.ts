@@ -217,7 +217,7 @@ function scenario(seed: number, steps: number): Tally {
       const p = plan.patch;
       const changes = { backends: p.backends, checks: p.checks, maps: p.maps.keys(), crtList: p.crtAdded.length + p.crtRemoved.length > 0 };
       const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
-      expect({ step, files: new Map(patched) }).toEqual({ step, files: render(model) });
+      expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
     }
     // The patched index answers as one built from scratch.
     const fresh = new RunningIndex(model);
