@@ -3,7 +3,9 @@
  * each change (its API write's time and latency, <LATENCIES>.<round>.<binary>.changes)
  * with the router's `commit timeline` debug line of the commit that took it
  * in, and, when the router ran with BUN_JSC_logGC=true, with the
- * collector's pauses logged meanwhile (stderr lines stamped by the bench).
+ * collector's pauses logged meanwhile (stderr lines stamped by the bench;
+ * BENCH_STDERR=<file>: the bench's own, its lines stamped as they came, e.g.
+ * `2> >(perl -MTime::HiRes=time -ne '$|=1; printf "%.1f %s", time*1000, $_' > file)`).
  *   KEEP=1 LATENCIES=/tmp/x ROUTER_ARGS=--loglevel=debug N=10000 MOVES=300 ADDS=300 bun bench/moves.ts
  *   bun bench/commit-timeline.ts <router.log> /tmp/x.0.0.changes [SLOWEST=0.02]
  * For each kind of change: the median of every column over all changes
@@ -11,7 +13,8 @@
  * `deliver` (API write -> the router read the event), `wait` (-> its commit
  * started), the commit's stages, `after` (the commit's runtime commands
  * answered -> the probe saw the new pod), `cpu` (the commit thread's CPU),
- * `gc` (pauses of the router's collector between the write and the answer).
+ * `gc` (pauses of the router's collector between the write and the answer),
+ * `benchGc` (the same of the bench's own: its fake API and probes).
  */
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -52,13 +55,24 @@ function commits(text: string): Commit[] {
   return out;
 }
 
-/** Collector pauses of the main thread: `p=<ms>` of each increment, at the time the bench read the line. */
-function pauses(path: string): { at: number; ms: number }[] {
-  if (!existsSync(path)) return [];
+/**
+ * Collector pauses (`p=<ms>` of each increment, at the time the line was
+ * read) of one heap: the largest one logged in the file (the router's in
+ * its stderr; in the bench's, its own beside its pods').
+ */
+function pauses(path: string | undefined): { at: number; ms: number }[] {
+  if (!path || !existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const largest = new Map<string, number>();
+  for (const line of lines) {
+    const m = /\[GC<(\w+)>: START \w+ (\d+)kb/.exec(line);
+    if (m?.[1]) largest.set(m[1], Math.max(largest.get(m[1]) ?? 0, Number(m[2])));
+  }
+  const heap = [...largest].sort((a, b) => b[1] - a[1])[0]?.[0];
   const out: { at: number; ms: number }[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const m = /^(\d+\.\d) \[GC<[^>]*>: .* p=([\d.]+)ms/.exec(line);
-    if (m) out.push({ at: Number(m[1]), ms: Number(m[2]) });
+  for (const line of lines) {
+    const m = /^(\d+\.\d) \[GC<(\w+)>: .* p=([\d.]+)ms/.exec(line);
+    if (m && m[2] === heap) out.push({ at: Number(m[1]), ms: Number(m[3]) });
   }
   return out;
 }
@@ -72,8 +86,9 @@ const changes: Change[] = readFileSync(changesPath, 'utf8')
   });
 const timeline = commits(readFileSync(logPath, 'utf8')).filter((c) => c.receivedAt !== undefined);
 const gc = pauses(`${logPath}.stderr`);
+const benchGc = pauses(process.env.BENCH_STDERR);
 
-const COLUMNS = ['latency', 'deliver', 'wait', 'plan', 'render', 'write', 'runtime', 'firstReply', 'after', 'other', 'observers', 'cpu', 'gc'] as const;
+const COLUMNS = ['latency', 'deliver', 'wait', 'plan', 'render', 'write', 'runtime', 'firstReply', 'after', 'other', 'observers', 'cpu', 'gc', 'benchGc'] as const;
 type Row = Record<(typeof COLUMNS)[number], number> & { path: string; events: number };
 
 /** The change's commit: the first whose oldest event arrived after the write (the log's ms rounding allowed for). */
@@ -100,9 +115,13 @@ function row(c: Change & { ms: number }): Row | undefined {
     other: f('other'),
     observers: f('observers'),
     cpu: f('cpu'),
-    gc: gc.filter((p) => p.at >= c.writtenAt && p.at <= end + 5).reduce((s, p) => s + p.ms, 0),
+    gc: paused(gc, c.writtenAt, end),
+    benchGc: paused(benchGc, c.writtenAt, end),
   };
 }
+
+/** A pause's line is read as it ends: those read between the write and a little after the answer. */
+const paused = (ps: { at: number; ms: number }[], from: number, to: number) => ps.filter((p) => p.at >= from && p.at <= to + 5).reduce((s, p) => s + p.ms, 0);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
@@ -119,5 +138,12 @@ for (const kind of [...new Set(changes.map((c) => c.kind))]) {
   console.log(header);
   console.log(medians('median, all', joined));
   console.log(medians(`median, slowest ${slowCount}`, slow.filter((r): r is Row => r !== undefined)));
+  const joinedSlow = slow.filter((r): r is Row => r !== undefined);
+  const sum = (k: (typeof COLUMNS)[number]) => joinedSlow.reduce((t, r) => t + r[k], 0);
+  const routerPath = joinedSlow.reduce((t, r) => t + r.wait + r.plan + r.render + r.write + r.runtime, 0);
+  const share = (x: number) => `${((100 * x) / sum('latency')).toFixed(0)}%`;
+  console.log(
+    `\nOf the slowest ${joinedSlow.length}'s latency: delivery ${share(sum('deliver'))}, the router's commit up to haproxy's answers ${share(routerPath)} (haproxy's first replies ${share(sum('firstReply'))}), after the answers ${share(sum('after'))}; the router's collector paused ${share(sum('gc'))} of it, the bench's ${share(sum('benchGc'))}; the commit thread's CPU ${share(sum('cpu'))}.\n`,
+  );
   slow.forEach((r, i) => console.log(r ? `| ${r.path}, ${r.events} ev | ${COLUMNS.map((k) => fmt(r[k])).join(' | ')} |` : `| no commit found | ${fmt(served[i]?.ms ?? Number.NaN)} |`));
 }

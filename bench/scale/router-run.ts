@@ -63,7 +63,9 @@ async function stampLines(stream: ReadableStream<Uint8Array>, path: string): Pro
   await out.end();
 }
 
-const jscOptions = (): Record<string, string> => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('BUN_JSC_') && e[1] !== undefined));
+/** JavaScriptCore's switches (BUN_JSC_*) and Bun's collector timer (BUN_GC_TIMER_DISABLE, BUN_GC_TIMER_INTERVAL), as the bench was given them. */
+const jscOptions = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^BUN_(JSC|GC)_/.test(e[0]) && e[1] !== undefined));
 
 export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   const [http, https] = await freePortPair();
@@ -96,7 +98,7 @@ export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   const proc = track(
     'router',
     Bun.spawn([...opts.limitPrefix, ...program, ...args], {
-      // JavaScriptCore's own switches (BUN_JSC_logGC=true: each collection's pause, on stderr) reach the router under test.
+      // The collector's switches (BUN_JSC_logGC=true: each collection's pause, on stderr) reach the router under test.
       env: { ...jscOptions(), PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' },
       stdin: 'ignore',
       stdout: Bun.file(logFile),
