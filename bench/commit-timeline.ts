@@ -13,7 +13,8 @@
  * `deliver` (API write -> the router read the event), `wait` (-> its commit
  * started), the commit's stages, `after` (the commit's runtime commands
  * answered -> the probe saw the new pod), `cpu` (the commit thread's CPU),
- * `gc` (pauses of the router's collector between the write and the answer),
+ * `gc` (pauses of the router's collector between the write and haproxy's
+ * answers: those on the router's path),
  * `benchGc` (the same of the bench's own: its fake API and probes).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -115,7 +116,7 @@ function row(c: Change & { ms: number }): Row | undefined {
     other: f('other'),
     observers: f('observers'),
     cpu: f('cpu'),
-    gc: paused(gc, c.writtenAt, end),
+    gc: paused(gc, c.writtenAt, answered),
     benchGc: paused(benchGc, c.writtenAt, end),
   };
 }
@@ -143,7 +144,7 @@ for (const kind of [...new Set(changes.map((c) => c.kind))]) {
   const routerPath = joinedSlow.reduce((t, r) => t + r.wait + r.plan + r.render + r.write + r.runtime, 0);
   const share = (x: number) => `${((100 * x) / sum('latency')).toFixed(0)}%`;
   console.log(
-    `\nOf the slowest ${joinedSlow.length}'s latency: delivery ${share(sum('deliver'))}, the router's commit up to haproxy's answers ${share(routerPath)} (haproxy's first replies ${share(sum('firstReply'))}), after the answers ${share(sum('after'))}; the router's collector paused ${share(sum('gc'))} of it, the bench's ${share(sum('benchGc'))}; the commit thread's CPU ${share(sum('cpu'))}.\n`,
+    `\nOf the slowest ${joinedSlow.length}'s latency: delivery ${share(sum('deliver'))}, the router's commit up to haproxy's answers ${share(routerPath)} (haproxy's first replies ${share(sum('firstReply'))}), after the answers ${share(sum('after'))}; the router's collector paused ${share(sum('gc'))} of it (up to haproxy's answers), the bench's ${share(sum('benchGc'))} (write to served); the commit thread's CPU ${share(sum('cpu'))}.\n`,
   );
   slow.forEach((r, i) => console.log(r ? `| ${r.path}, ${r.events} ev | ${COLUMNS.map((k) => fmt(r[k])).join(' | ')} |` : `| no commit found | ${fmt(served[i]?.ms ?? Number.NaN)} |`));
 }

@@ -12,7 +12,7 @@
  * one a line, in <path>.<round>.<binary>, and every change with its API
  * write's time in <path>.<round>.<binary>.changes, which
  * bench/commit-timeline.ts joins with the router's log: run with
- * ROUTER_ARGS=--loglevel=debug and KEEP=1), ROUTER_ARGS, BUN_JSC_* and BUN_GC_* (passed to the router), and the pod settings
+ * ROUTER_ARGS=--loglevel=debug and KEEP=1), ROUTER_ARGS, BUN_JSC_* and BUN_GC_* (passed to the router; ROUTER_BUN_<X> to the router alone, as BUN_<X>), and the pod settings
  * of bench/scale/settings.ts. The changes start once every route carries
  * the router's status and the router is idle. Prints the latencies, the
  * router's CPU per change, and that CPU by thread (moves, then adds). Loopback only; every

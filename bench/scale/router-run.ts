@@ -63,9 +63,19 @@ async function stampLines(stream: ReadableStream<Uint8Array>, path: string): Pro
   await out.end();
 }
 
-/** JavaScriptCore's switches (BUN_JSC_*) and Bun's collector timer (BUN_GC_TIMER_DISABLE, BUN_GC_TIMER_INTERVAL), as the bench was given them. */
-const jscOptions = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^BUN_(JSC|GC)_/.test(e[0]) && e[1] !== undefined));
+/**
+ * JavaScriptCore's switches (BUN_JSC_*) and Bun's collector timer
+ * (BUN_GC_TIMER_DISABLE, BUN_GC_TIMER_INTERVAL) as the bench was given
+ * them, and ROUTER_BUN_<X> as BUN_<X> for the router alone (the bench and
+ * its pods keep theirs).
+ */
+const jscOptions = (): Record<string, string> => {
+  const given = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined);
+  return Object.fromEntries([
+    ...given.filter(([k]) => /^BUN_(JSC|GC)_/.test(k)),
+    ...given.filter(([k]) => k.startsWith('ROUTER_BUN_')).map(([k, v]) => [k.slice('ROUTER_'.length), v]),
+  ]);
+};
 
 export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   const [http, https] = await freePortPair();
