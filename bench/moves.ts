@@ -9,7 +9,10 @@
  * in rounds: ROUNDS, default 1, the order alternating), PROFILE=<dir> (the
  * router from source under `bun --cpu-prof`; the moves' samples summarized
  * by bench/moves-profile.ts), LATENCIES=<path> (each run's move latencies,
- * one a line, in <path>.<round>.<binary>), ROUTER_ARGS, and the pod settings
+ * one a line, in <path>.<round>.<binary>, and every change with its API
+ * write's time in <path>.<round>.<binary>.changes, which
+ * bench/commit-timeline.ts joins with the router's log: run with
+ * ROUTER_ARGS=--loglevel=debug and KEEP=1), ROUTER_ARGS, BUN_JSC_* and BUN_GC_* (passed to the router; ROUTER_BUN_<X> to the router alone, as BUN_<X>), and the pod settings
  * of bench/scale/settings.ts. The changes start once every route carries
  * the router's status and the router is idle. Prints the latencies, the
  * router's CPU per change, and that CPU by thread (moves, then adds). Loopback only; every
@@ -54,6 +57,9 @@ function threadDelta(before: Map<string, number>, after: Map<string, number>, ch
     .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
     .join(', ');
 }
+
+/** Each change as `<kind> <API write, ms since the epoch> <latency ms or ->`: bench/commit-timeline.ts joins them with the router's log. */
+const changeLines = (kind: string, r: PhaseResult) => r.changes.map((c) => `${kind} ${c.writtenAt.toFixed(3)} ${c.ms === undefined ? '-' : c.ms.toFixed(2)}\n`).join('');
 
 const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? Number.NaN;
 
@@ -102,13 +108,18 @@ try {
         const label = `${binary.replace(`${root}/`, '')} round ${round + 1}, load ${load}`;
         lines.push(row(`${label}: moves`, moved));
         threads.push(`${label}: ${threadDelta(threadsBefore, threadCpu(run.proc.pid), moved.attempted)}`);
-        if (process.env.LATENCIES) writeFileSync(`${process.env.LATENCIES}.${round}.${binaries.indexOf(binary)}`, moved.latencies.map((ms) => ms.toFixed(2)).join('\n'));
+        const prefix = process.env.LATENCIES && `${process.env.LATENCIES}.${round}.${binaries.indexOf(binary)}`;
+        if (prefix) writeFileSync(prefix, moved.latencies.map((ms) => ms.toFixed(2)).join('\n'));
+        const changes = [changeLines('move', moved)];
         if (adds > 0) {
           const addThreadsBefore = threadCpu(run.proc.pid);
           const added = await routeAdds(ctx, routes, adds, settings.phaseBudgetMs);
           lines.push(row(`${label}: adds`, added));
           threads.push(`${label}, adds: ${threadDelta(addThreadsBefore, threadCpu(run.proc.pid), added.attempted)}`);
+          changes.push(changeLines('add', added));
         }
+        if (prefix) writeFileSync(`${prefix}.changes`, `${changes.join('')}`);
+        if (prefix) log(`router log of ${prefix}: ${run.logFile} (KEEP=1 keeps it)`);
         log(`changes end at ${(performance.now() - run.spawnedAt).toFixed(0)} ms after spawn`);
         log(lines.slice(-1)[0] ?? '');
       } finally {

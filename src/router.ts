@@ -1,6 +1,7 @@
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { createRenderer } from './config/render.ts';
 import { createCommitter } from './commit/committer.ts';
+import { CommitTimeline } from './commit/commit-timeline.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './haproxy/commit-ports.ts';
@@ -168,6 +169,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     defaultDestinationCa: () => operatorFiles.defaultDestinationCa(),
     addressesVersion: () => wiring.hostAddresses?.current(),
   });
+  const commitTimeline = new CommitTimeline();
   const committer = createCommitter({
     routes: () => state.routes,
     // Every commit first takes its changes in (incremental.update): the full step reads the indexes as they stand.
@@ -185,13 +187,14 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     writer: diskWriter(store, certs),
     checker: haproxyChecker(options.haproxyBinary),
     haproxy: supervisor,
-    runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize })),
+    runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize, onFirstReply: (ms) => commitTimeline.replied(ms) })),
+    timeline: commitTimeline,
     runtimeUpdates: options.runtimeUpdates,
     reloadIntervalMs: options.intervalMs,
     commitIntervalMs: options.commitIntervalMs,
     reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
-    takeEventsReceivedAt: () => state.takeReceivedAt(),
+    takeEvents: () => state.takeEvents(),
     observers: [
       timeline.observe,
       observability.observe,

@@ -14,6 +14,8 @@ import { masterReloads, untilReloaded, type RouterRun } from './router-run.ts';
 export interface PhaseResult {
   /** ms from API write to served, for the changes that were served. */
   latencies: number[];
+  /** Every change attempted: when its API write was made (ms since the epoch) and its latency (undefined: not served), to join with the router's log. */
+  changes: { writtenAt: number; ms: number | undefined }[];
   attempted: number;
   /** Changes not served within the per-change deadline. */
   timedOut: number;
@@ -36,18 +38,22 @@ export interface PhaseContext {
   changeDeadlineMs: number;
 }
 
-async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<number | undefined>): Promise<PhaseResult> {
+/** The time base of performance.now() as ms since the epoch: each change's t0 as the router's log can be compared with. */
+const epoch = (t: number) => performance.timeOrigin + t;
+
+async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<{ t0: number; ms: number | undefined }>): Promise<PhaseResult> {
   const before = await masterReloads(ctx.run);
   const cpuBefore = cpuSeconds(ctx.run.proc.pid);
   const start = performance.now();
-  const result: PhaseResult = { latencies: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0, routerCpuMsPerChange: Number.NaN };
+  const result: PhaseResult = { latencies: [], changes: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0, routerCpuMsPerChange: Number.NaN };
   for (let i = 0; i < count; i++) {
     if (performance.now() - start > budgetMs) {
       result.budgetHit = true;
       break;
     }
     result.attempted++;
-    const ms = await change(i);
+    const { t0, ms } = await change(i);
+    result.changes.push({ writtenAt: epoch(t0), ms });
     if (ms === undefined) result.timedOut++;
     else result.latencies.push(ms);
   }
@@ -76,7 +82,7 @@ export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number
     service.pods[slot] = next;
     const t0 = performance.now();
     ctx.api.update(sliceObject(service, slot, next));
-    return untilServed(ports(ctx), route, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, stickyCookie(route, next));
+    return { t0, ms: await untilServed(ports(ctx), route, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, stickyCookie(route, next)) };
   });
 }
 
@@ -90,7 +96,7 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
     ctx.mix.routes.push(route);
     const t0 = performance.now();
     ctx.api.create(routeObject(route, ctx.certs));
-    return untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs);
+    return { t0, ms: await untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs) };
   });
 }
 
@@ -115,7 +121,7 @@ export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): 
     const before = await masterReloads(ctx.run);
     const t0 = performance.now();
     ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs));
-    if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return undefined;
-    return untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs);
+    if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return { t0, ms: undefined };
+    return { t0, ms: await untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs) };
   });
 }

@@ -43,6 +43,40 @@ export interface RouterRunOptions {
   binary?: string;
 }
 
+/**
+ * Copies a stream to `path`, each line prefixed with the time it was read
+ * (ms since the epoch): JavaScriptCore's collection lines carry no time of
+ * their own, and joining them with the changes needs one.
+ */
+async function stampLines(stream: ReadableStream<Uint8Array>, path: string): Promise<void> {
+  const out = Bun.file(path).writer();
+  const decoder = new TextDecoder();
+  let rest = '';
+  for await (const chunk of stream) {
+    const at = (performance.timeOrigin + performance.now()).toFixed(1);
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) out.write(`${at} ${line}\n`);
+    out.flush();
+  }
+  if (rest !== '') out.write(`${rest}\n`);
+  await out.end();
+}
+
+/**
+ * JavaScriptCore's switches (BUN_JSC_*) and Bun's collector timer
+ * (BUN_GC_TIMER_DISABLE, BUN_GC_TIMER_INTERVAL) as the bench was given
+ * them, and ROUTER_BUN_<X> as BUN_<X> for the router alone (the bench and
+ * its pods keep theirs).
+ */
+const jscOptions = (): Record<string, string> => {
+  const given = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined);
+  return Object.fromEntries([
+    ...given.filter(([k]) => /^BUN_(JSC|GC)_/.test(k)),
+    ...given.filter(([k]) => k.startsWith('ROUTER_BUN_')).map(([k, v]) => [k.slice('ROUTER_'.length), v]),
+  ]);
+};
+
 export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   const [http, https] = await freePortPair();
   const workDir = join(opts.dir, 'work');
@@ -74,12 +108,14 @@ export async function startRouter(opts: RouterRunOptions): Promise<RouterRun> {
   const proc = track(
     'router',
     Bun.spawn([...opts.limitPrefix, ...program, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' },
+      // The collector's switches (BUN_JSC_logGC=true: each collection's pause, on stderr) reach the router under test.
+      env: { ...jscOptions(), PATH: process.env.PATH ?? '/usr/bin:/bin:/usr/sbin:/sbin', ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' },
       stdin: 'ignore',
       stdout: Bun.file(logFile),
-      stderr: Bun.file(`${logFile}.stderr`),
+      stderr: process.env.BUN_JSC_logGC ? 'pipe' : Bun.file(`${logFile}.stderr`),
     }),
   );
+  if (proc.stderr instanceof ReadableStream) void stampLines(proc.stderr, `${logFile}.stderr`);
   // A heap profile of a large router takes a while to write at exit: SIGKILL would lose it.
   const graceMs = opts.profileDir ? 300_000 : 30_000;
   return { proc, ports: { http, https }, workDir, runDir, logFile, spawnedAt, stop: () => stop(proc, graceMs) };

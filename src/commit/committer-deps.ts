@@ -9,6 +9,8 @@ import type { DesiredIndex } from '../plan/desired-index.ts';
 import type { DesiredStep } from '../plan/desired-state.ts';
 import type { ReloadBudget } from '../plan/reload-budget.ts';
 import type { CommitObserver } from './outcome.ts';
+import type { CommitTimeline } from './commit-timeline.ts';
+import type { TakenEvents } from '../state/router-state.ts';
 import type { ConfigChecker, ConfigWriter, HaproxyProcess } from './ports.ts';
 
 export interface CommitterDeps {
@@ -37,8 +39,10 @@ export interface CommitterDeps {
   reloadBudget?: ReloadBudget;
   /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
   requestCommit(): void;
-  /** Takes the arrival time of the oldest source event not yet taken by a commit (router-state.ts). */
-  takeEventsReceivedAt?(): number | undefined;
+  /** Takes the source events not yet taken by a commit: how many, and when the oldest arrived (router-state.ts). */
+  takeEvents?(): TakenEvents | undefined;
+  /** Where each commit's time goes, logged at debug level; the runtime client reports haproxy's first replies to it. */
+  timeline?: CommitTimeline;
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;

@@ -1,3 +1,4 @@
+import { LogLevels } from 'consola';
 import type { RenderedFiles } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { objectKey } from '../domain/route.ts';
@@ -30,6 +31,7 @@ import { BackgroundCheck } from './background-check.ts';
 import { HoldTimer } from './hold-timer.ts';
 import { checkLoadedWorker } from './worker-check.ts';
 import type { CommitterDeps } from './committer-deps.ts';
+import { CommitTimeline, commitLine, type CommitPath } from './commit-timeline.ts';
 
 export type { CommitterDeps, IncrementalDesired } from './committer-deps.ts';
 
@@ -60,6 +62,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   const log = deps.logger.withTag('commit');
   const now = deps.now ?? Date.now;
   const applier = new RuntimeApplier(deps.runtime, log);
+  const timeline = deps.timeline ?? new CommitTimeline();
   let state: AppliedState = INITIAL_STATE;
   let restarted = false;
   /**
@@ -108,7 +111,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   /** Files only server lines, map entries and crt-list lines changed in: live at once, checked in the background. */
   async function writeUnchecked(files: RenderedFiles): Promise<void> {
+    timeline.enter('write');
     const gen = await writeLive(files);
+    timeline.enter('other');
     background.written(gen.generation, gen.configPath);
   }
 
@@ -124,8 +129,11 @@ export function createCommitter(deps: CommitterDeps): Committer {
   async function applyRuntime(files: RenderedFiles, commands: readonly RuntimeCommand[], record: () => Promise<void>, created?: ReadonlyMap<string, string | undefined>): Promise<RuntimeApplyResult> {
     // No haproxy -c: only server lines (built by the function the running config already accepted), map entries and
     // crt-list lines changed; a certificate haproxy cannot parse fails `set ssl cert`, and the swap is rolled back.
+    timeline.enter('write');
     const gen = await writeLive(files);
+    timeline.enter('runtime');
     const result = await applier.apply(commands, state.model, created);
+    timeline.enter('other');
     if (!result.ok) {
       // The unchecked generation must not stay on disk: the reload that follows checks its own candidate.
       await deps.writer.rollback();
@@ -139,6 +147,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   }
 
   async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
+    timeline.enter('load');
     const { result, timings } = await loadConfiguration(
       {
         writer: deps.writer,
@@ -178,6 +187,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function carryOut(plan: CommitPlan, model: ConfigModel, candidates: Candidates): Promise<Result> {
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
+    timeline.enter('write');
     const unwritten = await deps.writer.writeCertificates(plan.certificates);
     if (unwritten.length > 0) {
       const q = quarantineUnwritten(state.quarantine, unwritten, candidates);
@@ -225,8 +235,11 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return undefined;
     }
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
+    timeline.enter('write');
     if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
+    timeline.enter('plan');
     const { model, createdWith } = fast.patched(plan.patch, plan.kind === 'runtime' ? plan.commands : []);
+    timeline.enter('render');
     const files = state.files ? fast.files(deps.render, state.files, model, plan.patch) : deps.render(model);
     const record = async () => {
       state = markPatched(state, { files, model, certificatesAdded: plan.patch.certificatesAdded.map((c) => c.name), holds: plan.patch.holds }, now());
@@ -241,11 +254,18 @@ export function createCommitter(deps: CommitterDeps): Committer {
     return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) } } : undefined;
   }
 
+  /** How the commit under way went, for its timeline. */
+  let path: CommitPath = 'full';
+
   async function commit(): Promise<CommitOutcome> {
     const startedAt = now();
+    path = 'full';
+    timeline.enter('plan');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
-    const eventsReceivedAt = deps.takeEventsReceivedAt?.();
+    const events = deps.takeEvents?.();
+    timeline.took(events?.count ?? 0, events?.receivedAt);
+    const eventsReceivedAt = events?.receivedAt;
     const q = applyQuarantine(state.quarantine, deps.routes());
     state = quarantined(state, q.quarantine);
     const done = (result: Result, verdicts: Pick<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed'>): CommitOutcome => {
@@ -260,12 +280,16 @@ export function createCommitter(deps: CommitterDeps): Committer {
       };
     };
     const result = fast && (await commitIncrementally(fast, q.held));
-    if (fast && result) return done(result, fast.applied());
+    if (fast && result) {
+      path = 'incremental';
+      return done(result, fast.applied());
+    }
     const desired = deps.desired(deps.routes().values(), q.held);
     // From here on the routes are read as this commit decided on them: the source may move on meanwhile.
     const plan = planCommit(state, input(desired.model), deps.render);
     const refusedBefore = state.refused;
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
+    if (carried.load) path = 'reload';
     fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
@@ -273,17 +297,25 @@ export function createCommitter(deps: CommitterDeps): Committer {
     };
   }
 
+  /** Observers see the outcome, then the timeline of the whole commit is logged (formatted only at debug level). */
+  function observed(outcome: CommitOutcome): void {
+    timeline.enter('observers');
+    notifyObservers(deps.observers, outcome, log);
+    if (log.level >= LogLevels.debug) log.debug(commitLine(timeline.end(path, outcome.result)));
+  }
+
   return {
     async commit() {
       const startedAt = now();
+      timeline.begin();
       try {
         const outcome = await commit();
-        notifyObservers(deps.observers, outcome, log);
+        observed(outcome);
         return outcome;
       } catch (err) {
         // Metrics and logs see a failed commit too; the scheduler tries again.
         fast?.failed();
-        notifyObservers(deps.observers, { result: 'failed', error: errorMessage(err), routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: now() - startedAt }, log);
+        observed({ result: 'failed', error: errorMessage(err), routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: now() - startedAt });
         throw err;
       }
     },

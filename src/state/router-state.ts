@@ -2,6 +2,12 @@ import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { ResourceEvent } from '../domain/events.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 
+/** Source events a commit takes in: how many, and when the oldest arrived (ms since the epoch). */
+export interface TakenEvents {
+  receivedAt: number;
+  count: number;
+}
+
 /**
  * Everything the sources have told the router, keyed by `namespace/name`.
  * Admission and the config model are computed from it on each commit, so it
@@ -16,10 +22,16 @@ export class RouterState {
   private readonly changedSlices = new Set<string>();
   /** When the oldest event no commit has taken yet arrived: what commit latency is measured from. */
   private oldestUntaken: number | undefined;
+  private untaken = 0;
 
-  /** Applies a batch received at `receivedAt`; returns whether anything changed (sources already drop no-op updates). */
-  apply(events: readonly ResourceEvent[], receivedAt = Date.now()): boolean {
+  /**
+   * Applies a batch received at `receivedAt` (ms since the epoch, by default
+   * to the microsecond: a commit's wait for it is a fraction of a ms);
+   * returns whether anything changed (sources already drop no-op updates).
+   */
+  apply(events: readonly ResourceEvent[], receivedAt = performance.timeOrigin + performance.now()): boolean {
     if (events.length > 0) this.oldestUntaken ??= receivedAt;
+    this.untaken += events.length;
     for (const event of events) {
       const key = objectKey(event.object);
       switch (event.kind) {
@@ -59,10 +71,12 @@ export class RouterState {
     return changes;
   }
 
-  /** Hands the arrival time of the oldest event not yet taken to the commit about to read the state, which takes them all. */
-  takeReceivedAt(): number | undefined {
+  /** Hands the events not yet taken (how many, and the arrival of the oldest) to the commit about to read the state, which takes them all. */
+  takeEvents(): TakenEvents | undefined {
     const at = this.oldestUntaken;
+    const count = this.untaken;
     this.oldestUntaken = undefined;
-    return at;
+    this.untaken = 0;
+    return at === undefined ? undefined : { receivedAt: at, count };
   }
 }

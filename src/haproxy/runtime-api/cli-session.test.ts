@@ -153,6 +153,20 @@ describe('CliSession', () => {
     await fake.stop();
   });
 
+  test('tells, once per batch, how long its first reply took', async () => {
+    const fake = await FakeRuntimeSocket.start(join(dir.path, 'first.sock'), [
+      { name: 'b', dynamic: true, servers: [{ name: 's', addr: '10.0.0.1', port: 80, weight: 1, checkDeclared: false }] },
+    ]);
+    const waits: number[] = [];
+    const session = await CliSession.open(fake.path, { ...opts, onFirstReply: (ms) => waits.push(ms) });
+    await session.send(lines('set server b/s weight 2', 'set server b/s weight 3', 'set server b/s weight 4'));
+    await session.send(lines('show servers state'));
+    expect(waits.length).toBe(2);
+    for (const ms of waits) expect(ms).toBeGreaterThanOrEqual(0);
+    session.close();
+    await fake.stop();
+  });
+
   test('once the socket closed, the session is over: every later batch rejects', async () => {
     const server = await scriptedServer('over.sock', (socket) => socket.end('\n> \n> '));
     const session = await CliSession.open(server.path, opts);

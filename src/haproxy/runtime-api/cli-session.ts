@@ -26,6 +26,12 @@ export interface CliSessionOptions {
   windowBytes: number;
   /** The worker's tune.bufsize: the largest request it takes is one byte less (see fitsCliBuffer). */
   bufSize: number;
+  /**
+   * Told, per batch, the ms from writing it to its first reply: mostly
+   * haproxy's CLI task waiting for a thread, since the commands after it
+   * answer in microseconds (the commit timeline's `firstReply`).
+   */
+  onFirstReply?: (waitMs: number) => void;
 }
 
 /** Throws on a request that could not be framed as exactly one command. */
@@ -75,6 +81,8 @@ interface Batch {
   inFlight: Prepared[];
   inFlightBytes: number;
   replies: string[];
+  /** performance.now() when the batch's first requests were written. */
+  sentAt: number;
   resolve(replies: string[]): void;
   reject(err: Error): void;
 }
@@ -152,7 +160,7 @@ export class CliSession {
     if (this.failure) return Promise.reject(this.failure);
     if (texts.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.batch = { texts, next: 0, inFlight: [], inFlightBytes: 0, replies: [], resolve, reject };
+      this.batch = { texts, next: 0, inFlight: [], inFlightBytes: 0, replies: [], sentAt: performance.now(), resolve, reject };
       this.touch();
       this.sendMore();
     });
@@ -179,6 +187,7 @@ export class CliSession {
   }
 
   private received(data: string): void {
+    const answeredBefore = this.batch?.replies.length;
     for (const raw of this.splitter.push(data)) {
       if (!this.promptAcknowledged) {
         this.promptAcknowledged = true;
@@ -193,6 +202,7 @@ export class CliSession {
     }
     const b = this.batch;
     if (!b) return;
+    if (answeredBefore === 0 && b.replies.length > 0) this.opts.onFirstReply?.(performance.now() - b.sentAt);
     if (b.replies.length < b.texts.length) {
       this.touch();
       this.sendMore();

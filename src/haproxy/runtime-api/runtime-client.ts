@@ -35,6 +35,8 @@ export interface RuntimeClientOptions {
   windowBytes?: number;
   /** The worker's tune.bufsize (ConfigSettings.bufSize): a command that would not fit is refused before anything is sent. */
   bufSize?: number;
+  /** See CliSessionOptions.onFirstReply. */
+  onFirstReply?: (waitMs: number) => void;
 }
 
 /** Half of haproxy's default 16 KiB buffer: room for every command we send, and for several in flight. */
@@ -70,6 +72,7 @@ export function createRuntimeClient(socketPath: string, opts: RuntimeClientOptio
     idleTimeoutMs: opts.idleTimeoutMs ?? SOCKET_COMMAND_TIMEOUT_MS,
     windowBytes: opts.windowBytes ?? DEFAULT_WINDOW_BYTES,
     bufSize: opts.bufSize ?? DEFAULT_BUF_SIZE,
+    ...(opts.onFirstReply ? { onFirstReply: opts.onFirstReply } : {}),
   };
   /** The connection `together` holds open, while it runs. */
   let shared: Promise<CliSession> | undefined;
