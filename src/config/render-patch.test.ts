@@ -1,4 +1,4 @@
-import { heapStats } from 'bun:jsc';
+import { heapStats, releaseWeakRefs } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
 import { backend, model, server } from '../../test/support/models.ts';
 import { trackNames } from './check-servers.ts';
@@ -7,7 +7,7 @@ import { EMBEDDED_ASSETS } from './embedded-assets.ts';
 import { mapText } from './map-chunks.ts';
 import type { BackendModel, ConfigModel } from './model.ts';
 import { CrtListLines } from './crt-list-lines.ts';
-import { createRenderer, namesPatchedFrom } from './render.ts';
+import { createRenderer, namesPatchedFrom, type RenderedFiles } from './render.ts';
 import type { MapFileName } from './route-contribution.ts';
 
 const render = createRenderer(EMBEDDED_ASSETS);
@@ -61,5 +61,29 @@ describe('what the renderer keeps between commits', () => {
     const changed: BackendModel = { ...(backends[7] as BackendModel), servers: [server('s1', { ip: '10.0.7.1', weight: 3 })] };
     const after: ConfigModel = { ...m, backends: backends.map((b) => (b === backends[7] ? changed : b)) };
     expect(new Map(renderer.patch(files, after, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(after)))).toEqual(new Map(render(after)));
+  });
+
+  test('a patched set does not keep the sets it was patched from', () => {
+    const renderer = createRenderer(EMBEDDED_ASSETS);
+    const backends = Array.from({ length: 50 }, (_, i) => backend(name(i), [server('s1', { ip: `10.0.${i}.1` })]));
+    // Built in a function of its own so that no reference to the earlier sets stays on this frame's stack.
+    const patchedThrice = () => {
+      let m = model(backends);
+      let files = renderer(m);
+      // The full render stays as the base later patches read through (PatchedFiles); the first patch's set must go.
+      let first: WeakRef<RenderedFiles> | undefined;
+      for (let weight = 2; weight <= 4; weight++) {
+        const changed: BackendModel = { ...(backends[7] as BackendModel), servers: [server('s1', { ip: '10.0.7.1', weight })] };
+        m = { ...m, backends: backends.map((b) => (b === backends[7] ? changed : b)) };
+        files = renderer.patch(files, m, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(m));
+        first ??= new WeakRef(files);
+      }
+      return { first, files };
+    };
+    const { first, files } = patchedThrice();
+    releaseWeakRefs();
+    Bun.gc(true);
+    expect(first?.deref() === undefined).toBe(true);
+    expect(files.get(backendFile(name(7), fileCounts(model(backends)).backends))).toContain('weight 4');
   });
 });

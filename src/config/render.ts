@@ -66,13 +66,20 @@ export interface PatchLookup {
 /** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
 export type SlotOf = (key: string) => string | undefined;
 
-/** The names a patch render set again, by the result, with the set it started from. */
-const patchedNames = new WeakMap<RenderedFiles, { from: RenderedFiles; names: ReadonlySet<string> }>();
+/**
+ * The names a patch render set again, by the result, with the set it
+ * started from. That set is held weakly: held strongly it would live as
+ * long as the result, and its own entry the set before it, so every set
+ * since the last full render stayed in memory: each change's copy of the
+ * files' map and the texts it set (about 90 MiB of router RSS at 10,000
+ * routes after 200 moves and 200 adds, BENCHMARKS.md).
+ */
+const patchedNames = new WeakMap<RenderedFiles, { from: WeakRef<RenderedFiles>; names: ReadonlySet<string> }>();
 
 /** The only names whose text may differ between `from` and `files`, when `files` is a patch render of `from` (a writer then compares those, not every file). */
 export function namesPatchedFrom(files: RenderedFiles, from: RenderedFiles): ReadonlySet<string> | undefined {
   const patched = patchedNames.get(files);
-  return patched?.from === from ? patched.names : undefined;
+  return patched?.from.deref() === from ? patched.names : undefined;
 }
 
 /** Every file of a model. */
@@ -261,7 +268,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     for (const name of patch.maps) files.set(name, lookup.mapText(name));
     if (patch.crtList) files.set(CRT_LIST_FILE, lookup.crtListText());
     const patched = PatchedFiles.patch(previous, files);
-    patchedNames.set(patched, { from: previous, names: new Set(files.keys()) });
+    patchedNames.set(patched, { from: new WeakRef(previous), names: new Set(files.keys()) });
     return patched;
   };
   return render;

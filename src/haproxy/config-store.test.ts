@@ -1,3 +1,4 @@
+import { releaseWeakRefs } from 'bun:jsc';
 import { afterEach, describe, expect, test } from 'bun:test';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -154,6 +155,31 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     s.flush();
     await s.rollback();
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b2\n');
+  });
+
+  test('the generation before keeps its files on disk but not its texts in memory; rolled back to, the next change writes a new generation', async () => {
+    const s = await store();
+    // Staged from a function of its own so that no reference to the first set stays on this frame's stack.
+    const stageFirst = async () => {
+      const set = files('backend b\n');
+      const staged = await s.stage(set);
+      await s.activate(staged.generation);
+      return { generation: staged.generation, set: new WeakRef(set) };
+    };
+    const first = await stageFirst();
+    const second = await s.stage(files('backend b2\n'));
+    await s.activate(second.generation);
+    releaseWeakRefs();
+    Bun.gc(true);
+    expect(first.set.deref() === undefined).toBe(true);
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
+    await s.rollback();
+    expect(conf()).toBe(join('generations', String(first.generation)));
+    const next = await s.update(files('backend b3\n'));
+    expect(next.generation).not.toBe(first.generation);
+    expect(read(s, next.generation, 'be-01.cfg')).toBe('backend b3\n');
+    expect(read(s, next.generation, 'acl/b.acl')).toBe('10.0.0.0/8\n');
+    expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
   });
 
   test('in-place updates wait, and are written before a check reads the generation, a new one is staged, or haproxy starts', async () => {

@@ -240,6 +240,14 @@ export class ConfigStore {
     if (this.previous !== undefined && this.previous !== generation) await this.remove(this.previous);
     this.previous = this.current;
     this.current = generation;
+    // Only the active generation is linked from or updated in place: the one before keeps its files on disk for a
+    // rollback, not its texts in memory (a whole configuration after a reload). Back on it, the next change writes a new generation.
+    if (this.previous !== undefined) this.forgetTexts(this.previous);
+  }
+
+  private forgetTexts(generation: number): void {
+    this.contents.delete(generation);
+    this.written.delete(generation);
   }
 
   /** Undoes the last in-place update, or goes back to the generation before the last activate (after haproxy refused to load it). */
@@ -268,9 +276,8 @@ export class ConfigStore {
 
   private async remove(generation: number): Promise<void> {
     const shared = this.sharedOf.get(generation);
-    this.contents.delete(generation);
+    this.forgetTexts(generation);
     this.sharedOf.delete(generation);
-    this.written.delete(generation);
     this.writes.drop(this.generationDir(generation));
     await rm(this.generationDir(generation), { recursive: true, force: true });
     for (const name of shared?.values() ?? []) {
