@@ -55,8 +55,9 @@ describe('what the renderer keeps between commits', () => {
       if (file.startsWith('be-')) backendChars += text.length;
     }
     expect(backendChars).toBeGreaterThan(1_000_000);
-    // The files' characters once (Latin-1, a byte each); a copy of each backend's text kept beside them would add all of backendChars.
-    expect(kept - chars).toBeLessThan(backendChars / 2);
+    // The files' characters once (Latin-1, a byte each), and what else the renderer keeps (measured 0.45-0.65 MB here, more
+    // when other tests in the same process allocate meanwhile); a copy of each backend's text kept beside them adds all of backendChars more.
+    expect(kept - chars).toBeLessThan(backendChars);
     // Still the text a patch reuses: a patch of one backend renders the files a full render gives.
     const changed: BackendModel = { ...(backends[7] as BackendModel), servers: [server('s1', { ip: '10.0.7.1', weight: 3 })] };
     const after: ConfigModel = { ...m, backends: backends.map((b) => (b === backends[7] ? changed : b)) };
