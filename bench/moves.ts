@@ -65,7 +65,7 @@ const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => 
 
 function row(label: string, r: PhaseResult): string {
   const xs = r.latencies;
-  return `| ${label} | ${xs.length}/${r.attempted} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 90).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${r.routerCpuMsPerChange.toFixed(2)} | ${r.reloads} |`;
+  return `| ${label} | ${xs.length}/${r.attempted}${r.drawn ? ` (${r.drawn} drawn)` : ''} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 90).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${r.routerCpuMsPerChange.toFixed(2)} | ${r.reloads} |`;
 }
 
 installExitHandlers();

@@ -24,7 +24,7 @@ const ratio = (a: WrkResult | string | undefined, b: WrkResult | string | undefi
 function phase(p: PhaseResult | undefined, count: number): string {
   if (!p || p.attempted === 0) return 'n/a';
   const done = `n=${p.latencies.length}${p.attempted < count ? ` of ${count} (budget ${p.seconds.toFixed(0)} s)` : ''}`;
-  const missed = p.timedOut ? `, ${p.timedOut} not served in time` : '';
+  const missed = `${p.timedOut ? `, ${p.timedOut} not served in time` : ''}${p.drawn ? `, ${p.drawn} probed by drawing among the pods` : ''}`;
   return `${ms(percentile(p.latencies, 50))} / ${ms(percentile(p.latencies, 99))} (${done}${missed}, ${p.reloads} reloads; router CPU ${ms(p.routerCpuMsPerChange)} ms per change)`;
 }
 
