@@ -111,7 +111,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
 async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   const render = createRenderer(await loadRendererAssets(options));
-  const store = new ConfigStore(paths.workingDir, new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`)));
+  const fileWriter = new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`));
+  const store = new ConfigStore(paths.workingDir, fileWriter);
   await store.init();
   const certs = new CertStore(paths.certDir);
   await certs.init();
@@ -274,6 +275,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     await scheduler.stop();
     committer.stop();
     await store.flush();
+    fileWriter.close();
     await observability.stop();
   };
   if (!supervisor.supervising) {

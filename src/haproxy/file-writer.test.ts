@@ -59,6 +59,16 @@ describe('ThreadWriter', () => {
     expect(await turnsWhileWriting(thread, batch)).toBeGreaterThan(0);
   });
 
+  test('closed, it writes again on a thread of its own when asked', async () => {
+    dir = shortTempDir('writer');
+    const writer = new ThreadWriter();
+    await writer.write({ dir: dir.path, entries: [['be-00.cfg', 'backend a\n']] });
+    writer.close();
+    expect(await turnsWhileWriting(writer, { dir: dir.path, entries: [['be-00.cfg', 'backend a2\n']] })).toBeGreaterThan(0);
+    expect(readFileSync(join(dir.path, 'be-00.cfg'), 'utf8')).toBe('backend a2\n');
+    writer.close();
+  });
+
   test('a thread that cannot start: the files are written on the calling thread, and why is said once', async () => {
     dir = shortTempDir('writer');
     const reasons: string[] = [];

@@ -67,6 +67,13 @@ export class ThreadWriter implements BatchWriter {
     });
   }
 
+  /** Ends the thread once nothing waits on it (a router that stops, after its last flush); a later write starts another. */
+  close(): void {
+    if (this.waiting.size > 0) return;
+    this.worker?.terminate();
+    this.worker = undefined;
+  }
+
   private started(): Worker | undefined {
     if (this.worker) return this.worker;
     let worker: Worker;
