@@ -11,10 +11,14 @@ import { replaceFiles } from './replace-files.ts';
 declare const self: Worker;
 
 self.onmessage = (event: MessageEvent<WriteRequest>) => {
-  const { id, dir, entries } = event.data;
+  const { id, dir, buffer, files } = event.data;
+  const bytes = new Uint8Array(buffer);
   let reply: WriteReply;
   try {
-    replaceFiles(dir, entries);
+    replaceFiles(
+      dir,
+      files.map(([name, offset, length]) => [name, length < 0 ? null : bytes.subarray(offset, offset + length)] as const),
+    );
     reply = { id };
   } catch (err) {
     reply = { id, error: errorMessage(err) };

@@ -42,6 +42,17 @@ describe.each([
     expect(readdirSync(dir.path).sort()).toEqual(['be-00.cfg', 'k.pem']);
   });
 
+  test('texts beyond ASCII, and batches larger than any buffer used before, come out as given', async () => {
+    dir = shortTempDir('writer');
+    const big = 'backend b\n'.repeat(300_000);
+    const accented = '# caf\u00e9 \u{1F600}\n'.repeat(100_000);
+    await writer.write({ dir: dir.path, entries: [['a.map', 'small\n']] });
+    await writer.write({ dir: dir.path, entries: [['big.cfg', big], ['utf8.cfg', accented]] });
+    expect(readFileSync(join(dir.path, 'big.cfg'), 'utf8')).toBe(big);
+    expect(readFileSync(join(dir.path, 'utf8.cfg'), 'utf8')).toBe(accented);
+    expect(readFileSync(join(dir.path, 'a.map'), 'utf8')).toBe('small\n');
+  });
+
   test('a batch that cannot be written is rejected with the reason; the next one is written', async () => {
     dir = shortTempDir('writer');
     const missing = join(dir.path, 'removed-generation');
