@@ -36,7 +36,7 @@ const JIT_POLICY = 16;
  * the build: a compiled router finds it at its path under src/ (see
  * src/haproxy/log-drain.ts).
  */
-const WORKER_ENTRY_POINTS = ['src/haproxy/log-drain-worker.ts'];
+const WORKER_ENTRY_POINTS = ['src/haproxy/log-drain-worker.ts', 'src/haproxy/file-writer-worker.ts'];
 
 function fail(message: string): never {
   console.error(message);

@@ -59,7 +59,7 @@ function threadDelta(before: Map<string, number>, after: Map<string, number>, ch
 }
 
 /** Each change as `<kind> <API write, ms since the epoch> <latency ms or ->`: bench/commit-timeline.ts joins them with the router's log. */
-const changeLines = (kind: string, r: PhaseResult) => r.changes.map((c) => `${kind} ${c.writtenAt.toFixed(3)} ${c.ms === undefined ? '-' : c.ms.toFixed(2)}\n`).join('');
+const changeLines = (kind: string, r: PhaseResult) => r.changes.map((c) => `${kind} ${c.writtenAt.toFixed(3)} ${c.ms === undefined ? '-' : c.ms.toFixed(2)} ${c.subject}\n`).join('');
 
 const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? Number.NaN;
 

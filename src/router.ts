@@ -9,6 +9,7 @@ import { DesiredState } from './plan/desired-state.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
+import { ThreadWriter } from './haproxy/file-writer.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { loadRendererAssets } from './haproxy/renderer-assets.ts';
 import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
@@ -110,7 +111,8 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
 async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   const render = createRenderer(await loadRendererAssets(options));
-  const store = new ConfigStore(paths.workingDir);
+  const fileWriter = new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`));
+  const store = new ConfigStore(paths.workingDir, fileWriter);
   await store.init();
   const certs = new CertStore(paths.certDir);
   await certs.init();
@@ -272,7 +274,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     await source.stop();
     await scheduler.stop();
     committer.stop();
-    store.flush();
+    await store.flush();
+    fileWriter.close();
     await observability.stop();
   };
   if (!supervisor.supervising) {

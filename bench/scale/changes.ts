@@ -14,8 +14,8 @@ import { masterReloads, untilReloaded, type RouterRun } from './router-run.ts';
 export interface PhaseResult {
   /** ms from API write to served, for the changes that were served. */
   latencies: number[];
-  /** Every change attempted: when its API write was made (ms since the epoch) and its latency (undefined: not served), to join with the router's log. */
-  changes: { writtenAt: number; ms: number | undefined }[];
+  /** Every change attempted: when its API write was made (ms since the epoch), its latency (undefined: not served) and what the probe asked for (kind, host, awaited pods), to join with the router's log and haproxy's access log. */
+  changes: { writtenAt: number; ms: number | undefined; subject: string }[];
   attempted: number;
   /** Changes not served within the per-change deadline. */
   timedOut: number;
@@ -43,7 +43,7 @@ export interface PhaseContext {
 /** The time base of performance.now() as ms since the epoch: each change's t0 as the router's log can be compared with. */
 const epoch = (t: number) => performance.timeOrigin + t;
 
-async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<{ t0: number; ms: number | undefined; drawn?: boolean }>): Promise<PhaseResult> {
+async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<{ t0: number; ms: number | undefined; subject: string; drawn?: boolean }>): Promise<PhaseResult> {
   const before = await masterReloads(ctx.run);
   const cpuBefore = cpuSeconds(ctx.run.proc.pid);
   const start = performance.now();
@@ -54,8 +54,8 @@ async function phase(ctx: PhaseContext, count: number, budgetMs: number, change:
       break;
     }
     result.attempted++;
-    const { t0, ms, drawn } = await change(i);
-    result.changes.push({ writtenAt: epoch(t0), ms });
+    const { t0, ms, subject, drawn } = await change(i);
+    result.changes.push({ writtenAt: epoch(t0), ms, subject });
     if (drawn) result.drawn++;
     if (ms === undefined) result.timedOut++;
     else result.latencies.push(ms);
@@ -67,6 +67,10 @@ async function phase(ctx: PhaseContext, count: number, budgetMs: number, change:
 }
 
 const ports = (ctx: PhaseContext): Ports => ctx.run.ports;
+
+/** What a change's probe asks for, one word each: the route's kind, `namespace/name` (as haproxy's access log names it), host, the awaited pods (`p<port>` joined by commas). */
+export const probeSubject = (route: Pick<RouteSpec, 'kind' | 'namespace' | 'name' | 'host'>, pods: readonly number[]): string =>
+  `${route.kind} ${route.namespace}/${route.name} ${route.host} ${pods.map((p) => `p${p}`).join(',')}`;
 
 /**
  * The route a move of `route`'s service is probed through: the route itself,
@@ -102,7 +106,8 @@ export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number
     ctx.api.update(sliceObject(service, slot, next));
     const probed = moveProbeRoute(route, ctx.mix.routes);
     const cookie = stickyCookie(probed, next);
-    return { t0, ms: await untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie), drawn: cookie === undefined };
+    const subject = probeSubject(probed, [next]);
+    return { t0, ms: await untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie), subject, drawn: cookie === undefined };
   });
 }
 
@@ -116,7 +121,7 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
     ctx.mix.routes.push(route);
     const t0 = performance.now();
     ctx.api.create(routeObject(route, ctx.certs));
-    return { t0, ms: await untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs) };
+    return { t0, ms: await untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs), subject: probeSubject(route, route.service.pods) };
   });
 }
 
@@ -141,7 +146,8 @@ export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): 
     const before = await masterReloads(ctx.run);
     const t0 = performance.now();
     ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs));
-    if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return { t0, ms: undefined };
-    return { t0, ms: await untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs) };
+    const subject = probeSubject(plain, plain.service.pods);
+    if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return { t0, ms: undefined, subject };
+    return { t0, ms: await untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs), subject };
   });
 }

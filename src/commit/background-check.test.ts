@@ -4,32 +4,42 @@ import type { CheckResult } from '../haproxy/check-config.ts';
 import { BackgroundCheck, CHECK_SPACING_FACTOR, MIN_CHECK_INTERVAL_MS } from './background-check.ts';
 import type { ConfigChecker } from './ports.ts';
 
-/** A checker whose checks end when the test says, with the answer it gives. */
+/** A checker whose checks end when the test says, with the answer it gives; `started(n)` resolves once `n` checks have started. */
 function heldChecker() {
   const calls: { path: string; background: boolean | undefined; finish: (r: CheckResult) => void }[] = [];
-  const checker: ConfigChecker = { check: (path, opts) => new Promise((resolve) => calls.push({ path, background: opts?.background, finish: resolve })) };
-  return { checker, calls };
+  let waiters: { n: number; resolve: () => void }[] = [];
+  const checker: ConfigChecker = {
+    check: (path, opts) =>
+      new Promise((resolve) => {
+        calls.push({ path, background: opts?.background, finish: resolve });
+        for (const w of waiters) if (calls.length >= w.n) w.resolve();
+        waiters = waiters.filter((w) => calls.length < w.n);
+      }),
+  };
+  const started = (n: number) => (calls.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })));
+  return { checker, calls, started };
 }
 
 const refused: CheckResult = { ok: false, output: ["[ALERT] (1) : config : parsing [haproxy.config:40] : 'server x' : could not resolve address '08.0.0.1'."] };
 
 function setup(now = () => 0) {
-  const { checker, calls } = heldChecker();
+  const { checker, calls, started } = heldChecker();
   const refusals: (readonly string[])[] = [];
   const logs = captureLogs();
   const holds = new Set<number>();
-  const hold = (generation: number) => {
+  const hold = async (generation: number) => {
     holds.add(generation);
     return () => holds.delete(generation);
   };
   const check = new BackgroundCheck({ checker, hold, onRefused: (o) => refusals.push(o), logger: logs.logger, now });
-  return { check, calls, refusals, logs, holds };
+  return { check, calls, started, refusals, logs, holds };
 }
 
 describe('BackgroundCheck', () => {
   test('a generation written without a check that haproxy refuses is reported, with haproxy\'s words in the log', async () => {
-    const { check, calls, refusals, logs } = setup();
+    const { check, calls, started, refusals, logs } = setup();
     check.written(3, '/g/3/haproxy.config');
+    await started(1);
     expect(calls.map((c) => c.path)).toEqual(['/g/3/haproxy.config']);
     // Nothing waits for it: it runs as a background check, yielding the CPU.
     expect(calls[0]?.background).toBe(true);
@@ -40,9 +50,10 @@ describe('BackgroundCheck', () => {
   });
 
   test('the generation a check reads is held (never written in place) from the start of its check to the end', async () => {
-    const { check, calls, holds } = setup();
+    const { check, calls, started, holds } = setup();
     check.written(4, '/g/4/haproxy.config');
     expect([...holds]).toEqual([4]);
+    await started(1);
     calls[0]?.finish({ ok: true, output: [] });
     await check.idle();
     expect([...holds]).toEqual([]);
@@ -50,15 +61,16 @@ describe('BackgroundCheck', () => {
 
   test('one check at a time, and only the newest generation is checked next', async () => {
     let clock = 0;
-    const { check, calls, refusals } = setup(() => clock);
+    const { check, calls, started, refusals } = setup(() => clock);
     check.written(1, '/g/1');
     check.written(2, '/g/2');
     check.written(3, '/g/3');
+    await started(1);
     expect(calls).toHaveLength(1);
     clock = MIN_CHECK_INTERVAL_MS;
     // Generation 1 is no longer in use: its verdict does not count.
     calls[0]?.finish(refused);
-    await Bun.sleep(0);
+    await started(2);
     expect(calls.map((c) => c.path)).toEqual(['/g/1', '/g/3']);
     calls[1]?.finish({ ok: true, output: [] });
     await check.idle();
@@ -67,10 +79,11 @@ describe('BackgroundCheck', () => {
 
   test('a generation a load checked replaces what was pending', async () => {
     let clock = 0;
-    const { check, calls, refusals } = setup(() => clock);
+    const { check, calls, started, refusals } = setup(() => clock);
     check.written(1, '/g/1');
     check.written(2, '/g/2');
     check.checked(3);
+    await started(1);
     clock = MIN_CHECK_INTERVAL_MS;
     calls[0]?.finish(refused);
     await check.idle();
@@ -79,8 +92,9 @@ describe('BackgroundCheck', () => {
   });
 
   test('a check that could not run (no alert) is not a verdict', async () => {
-    const { check, calls, refusals } = setup();
+    const { check, calls, started, refusals } = setup();
     check.written(1, '/g/1');
+    await started(1);
     calls[0]?.finish({ ok: false, output: ['cannot run haproxy: timeout'] });
     await check.idle();
     expect(refusals).toEqual([]);
@@ -88,8 +102,9 @@ describe('BackgroundCheck', () => {
 
   test('checks are at least MIN_CHECK_INTERVAL_MS apart; stop() ends what is due', async () => {
     let clock = 0;
-    const { check, calls } = setup(() => clock);
+    const { check, calls, started } = setup(() => clock);
     check.written(1, '/g/1');
+    await started(1);
     calls[0]?.finish({ ok: true, output: [] });
     await Bun.sleep(0);
     check.written(2, '/g/2');
@@ -109,7 +124,7 @@ describe('BackgroundCheck', () => {
         return { ok: true, output: [] };
       },
     };
-    const check = new BackgroundCheck({ checker, hold: () => () => undefined, onRefused: () => undefined, logger: captureLogs().logger });
+    const check = new BackgroundCheck({ checker, hold: async () => () => undefined, onRefused: () => undefined, logger: captureLogs().logger });
     check.written(1, '/g/1');
     await Bun.sleep(0);
     check.written(2, '/g/2');

@@ -35,7 +35,7 @@ export class BackgroundCheck {
     private readonly deps: {
       checker: ConfigChecker;
       /** Keeps the generation a check reads as it is until the check ends. */
-      hold(generation: number): () => void;
+      hold(generation: number): Promise<() => void>;
       /** A generation on disk failed its check: the worker's files would not load again. */
       onRefused(output: readonly string[]): void;
       logger: Logger;
@@ -100,13 +100,21 @@ export class BackgroundCheck {
     this.lastStart = now();
     // Real time, whatever clock the spacing is counted in: it is haproxy's cost that sets it.
     const started = performance.now();
-    const release = this.deps.hold(target.generation);
-    this.running = this.run(target).finally(() => {
-      release();
-      this.lastDuration = performance.now() - started;
-      this.running = undefined;
-      this.kick();
-    });
+    // Held from here: changes meanwhile go to a new generation. The check reads it once what waited for it is written.
+    const holding = this.deps.hold(target.generation);
+    this.running = holding
+      .then(async (release) => {
+        try {
+          await this.run(target);
+        } finally {
+          release();
+        }
+      })
+      .finally(() => {
+        this.lastDuration = performance.now() - started;
+        this.running = undefined;
+        this.kick();
+      });
   }
 
   private async run(target: { generation: number; configPath: string }): Promise<void> {

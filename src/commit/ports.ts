@@ -31,8 +31,8 @@ export interface ConfigWriter {
    * reads the files meanwhile).
    */
   update(files: RenderedFiles): Promise<{ generation: number; configPath: string }>;
-  /** Keeps a generation as it is on disk (a check reads it) until the returned function is called. */
-  hold(generation: number): () => void;
+  /** Keeps a generation as it is on disk (a check reads it), from the call until the function it resolves to is called; resolves once the generation's files are all written. */
+  hold(generation: number): Promise<() => void>;
   /** Undoes the last update, or goes back to the generation active before the last activate. */
   rollback(): Promise<void>;
   /** Removes a generation that was never activated. */

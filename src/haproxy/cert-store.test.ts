@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
+import type { CertificateFile } from '../config/model.ts';
 import { CertStore } from './cert-store.ts';
 
 let dir: ReturnType<typeof shortTempDir>;
@@ -15,14 +16,38 @@ beforeEach(async () => {
 
 afterEach(() => dir.remove());
 
+/** Event-loop turns the calling thread took while `files` were written. */
+async function turnsWhileWriting(files: CertificateFile[]): Promise<number> {
+  let turns = 0;
+  let done = false;
+  const turn = () => {
+    if (done) return;
+    turns++;
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  await store.write(files);
+  done = true;
+  return turns;
+}
+
+const others = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `cert-other-${i}.pem`, pem: `C${i}` }));
+
 describe('CertStore.write', () => {
-  test('a file whose name the file system refuses is reported alone; the others are written', async () => {
-    const unwritten = await store.write([
-      { name: `cert-${'x'.repeat(300)}.pem`, pem: 'A' },
-      { name: 'cert-ok.pem', pem: 'B' },
-    ]);
+  // A change's few files go through the thread pool, a start's many are written in one go: alike but for that.
+  test.each([
+    ['a change', 0],
+    ['a start', 40],
+  ])('a file whose name the file system refuses is reported alone; the others are written (%s)', async (_, more) => {
+    const unwritten = await store.write([{ name: `cert-${'x'.repeat(300)}.pem`, pem: 'A' }, { name: 'cert-ok.pem', pem: 'B' }, ...others(more)]);
     expect(unwritten).toEqual([{ name: `cert-${'x'.repeat(300)}.pem`, code: 'ENAMETOOLONG' }]);
     expect(await Bun.file(join(store.dir, 'cert-ok.pem')).text()).toBe('B');
+    expect(readdirSync(store.dir)).toHaveLength(1 + more);
+  });
+
+  test("a change's files are written off the event loop; a start's many in one go", async () => {
+    expect(await turnsWhileWriting(others(2))).toBeGreaterThan(0);
+    expect(await turnsWhileWriting(others(40).map((f) => ({ ...f, name: f.name.replace('other', 'start') })))).toBe(0);
   });
 
   test('a failure of the directory itself fails the whole write', async () => {

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFile } from '../config/model.ts';
 import type { UnwrittenFile } from '../plan/quarantine.ts';
@@ -11,6 +11,15 @@ import type { UnwrittenFile } from '../plan/quarantine.ts';
  * system, permissions) fails the whole write, to be retried.
  */
 const PER_FILE_ERRORS = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EISDIR', 'ENOTDIR']);
+
+/**
+ * Up to this many files, a write goes through the thread pool: a change's
+ * own certificate or two, whose creation and rename can each block for
+ * tens of milliseconds while the file system's journal commits, which on
+ * the event loop held up every other change. More (a start's thousands)
+ * are written in one go on the calling thread (write).
+ */
+const OFF_THREAD_MAX_FILES = 16;
 
 
 /** Whether `path` is a regular file (not a link) holding exactly `contents`. */
@@ -58,13 +67,15 @@ export class CertStore {
   /**
    * Writes the files that are not there yet; keys are readable by the owner
    * only. Returns the files refused for something about themselves; throws
-   * when the directory or the disk fails. Synchronously: the files are
-   * small and local, a first start writes thousands of them before haproxy
-   * can start, and three asynchronous calls per file (each a trip through
-   * the thread pool and back) cost about twice the CPU of the calls alone.
+   * when the directory or the disk fails. Many files synchronously: a
+   * first start writes thousands of them before haproxy can start, and
+   * asynchronous calls per file (each a trip through the thread pool and
+   * back) cost about twice the CPU of the calls alone. A few (a change's)
+   * off the event loop (OFF_THREAD_MAX_FILES).
    */
   async write(files: readonly CertificateFile[]): Promise<UnwrittenFile[]> {
     const unwritten: UnwrittenFile[] = [];
+    const offThread = files.length <= OFF_THREAD_MAX_FILES;
     for (const file of files) {
       const path = join(this.dir, file.name);
       if (this.known.has(file.name) || holds(path, file.pem)) {
@@ -73,9 +84,14 @@ export class CertStore {
       }
       const tmp = `${path}.tmp`;
       try {
-        writeFileSync(tmp, file.pem, { mode: 0o600 });
         // rename replaces whatever entry was there, a symlink included, never its target.
-        renameSync(tmp, path);
+        if (offThread) {
+          await writeFile(tmp, file.pem, { mode: 0o600 });
+          await rename(tmp, path);
+        } else {
+          writeFileSync(tmp, file.pem, { mode: 0o600 });
+          renameSync(tmp, path);
+        }
         this.known.add(file.name);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';

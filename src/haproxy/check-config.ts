@@ -1,6 +1,7 @@
 import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { configArgs } from './config-args.ts';
+import { scheduleIdle } from './idle-scheduling.ts';
 import { haproxyEnv } from './haproxy-env.ts';
 import { errorMessage } from '../errors.ts';
 import { CONFIG_CHECK_TIMEOUT_MS } from './timeouts.ts';
@@ -14,10 +15,13 @@ export interface CheckResult {
 /**
  * The niceness of a check nothing waits for (of a generation the runtime
  * path wrote, BackgroundCheck): `haproxy -c` of a large configuration
- * takes seconds of CPU (about 1.7 s at 10,000 routes), and at the default
+ * takes seconds of CPU (about 1.3 s at 10,000 routes), and at the default
  * priority it took a core from haproxy and the router while they applied
- * changes, lengthening their tail (BENCHMARKS.md). At 19 it runs on what
- * they leave.
+ * changes, lengthening their tail (BENCHMARKS.md). Such a check also runs
+ * in the idle scheduling class (scheduleIdle): at nice 19 alone, changes
+ * made while it ran still waited tens of milliseconds more. The niceness
+ * stays for whatever else looks at it (ps, top), and where the class
+ * cannot be set.
  */
 export const BACKGROUND_NICE = 19;
 
@@ -42,6 +46,7 @@ export async function checkConfig(haproxyBinary: string, configPath: string, nic
     return { ok: false, output: [`cannot run ${haproxyBinary}: ${errorMessage(err)}`] };
   }
   if (nice !== 0) lowerPriority(proc.pid, nice);
+  if (nice === BACKGROUND_NICE) scheduleIdle(proc.pid);
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const output = `${stderr}\n${stdout}`
     .split('\n')

@@ -4,14 +4,21 @@ import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { ConfigStore } from './config-store.ts';
+import { inlineWriter, ThreadWriter, type BatchWriter } from './file-writer.ts';
 import { FLUSH_DELAY_MS } from './pending-writes.ts';
 
 let dir: ReturnType<typeof shortTempDir> | undefined;
 afterEach(() => dir?.remove());
 
-async function store(): Promise<ConfigStore> {
+/** In-place updates are written either way alike. */
+const WRITERS: [string, BatchWriter][] = [
+  ['on the calling thread', inlineWriter],
+  ['on a thread of their own', new ThreadWriter()],
+];
+
+async function store(writer?: BatchWriter): Promise<ConfigStore> {
   dir = shortTempDir('store');
-  const s = new ConfigStore(dir.path);
+  const s = new ConfigStore(dir.path, writer);
   await s.init();
   return s;
 }
@@ -79,7 +86,7 @@ describe('ConfigStore: files in a subdirectory', () => {
   });
 });
 
-describe('ConfigStore: updates the worker takes through the runtime API', () => {
+describe.each(WRITERS)('ConfigStore: updates the worker takes through the runtime API, written %s', (_, writer) => {
   const files = (be01: string, acl = '10.0.0.0/8\n') =>
     new Map([
       ['haproxy.config', 'global\n'],
@@ -91,7 +98,7 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
   const conf = () => readlinkSync(join(dir?.path ?? '', 'conf'));
 
   test('write only the files that changed, in place in the active generation; a file linked into the generation before stays as it was there', async () => {
-    const s = await store();
+    const s = await store(writer);
     const first = await s.stage(files('backend b\n'));
     await s.activate(first.generation);
     const second = await s.stage(files('backend b2\n'));
@@ -100,7 +107,7 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     const updated = await s.update(files('backend b3\n'));
     expect(updated.generation).toBe(second.generation);
     expect(conf()).toBe(join('generations', String(second.generation)));
-    s.flush();
+    await s.flush();
     expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b3\n');
     expect(statSync(join(s.generationDir(second.generation), 'be-00.cfg')).ino).toBe(untouched);
     expect(read(s, first.generation, 'be-00.cfg')).toBe('backend a\n');
@@ -111,22 +118,22 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
   });
 
   test('hard links: the generation before keeps its own text of a file the update replaced', async () => {
-    const s = await store();
+    const s = await store(writer);
     const first = await s.stage(files('backend b\n'));
     await s.activate(first.generation);
     const second = await s.stage(files('backend b\n'));
     await s.activate(second.generation);
     await s.update(files('backend b2\n'));
-    s.flush();
+    await s.flush();
     expect(read(s, second.generation, 'be-01.cfg')).toBe('backend b2\n');
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
   });
 
   test('a new generation instead while a check holds the active one, or when a file of a shared subdirectory changed', async () => {
-    const s = await store();
+    const s = await store(writer);
     const first = await s.stage(files('backend b\n'));
     await s.activate(first.generation);
-    const release = s.hold(first.generation);
+    const release = await s.hold(first.generation);
     const held = await s.update(files('backend b2\n'));
     expect(held.generation).not.toBe(first.generation);
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
@@ -139,7 +146,7 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
   });
 
   test('rollback undoes the last in-place update, file by file', async () => {
-    const s = await store();
+    const s = await store(writer);
     const first = await s.stage(files('backend b\n'));
     await s.activate(first.generation);
     await s.update(files('backend b2\n'));
@@ -148,17 +155,17 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     expect(conf()).toBe(join('generations', String(first.generation)));
     // What the store remembers was rolled back too: the next update writes the file again.
     await s.update(files('backend b2\n'));
-    s.flush();
+    await s.flush();
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b2\n');
     // A rollback after an update written already puts the file back as well.
     await s.update(files('backend b3\n'));
-    s.flush();
+    await s.flush();
     await s.rollback();
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b2\n');
   });
 
   test('the generation before keeps its files on disk but not its texts in memory; rolled back to, the next change writes a new generation', async () => {
-    const s = await store();
+    const s = await store(writer);
     // Staged from a function of its own so that no reference to the first set stays on this frame's stack.
     const stageFirst = async () => {
       const set = files('backend b\n');
@@ -183,14 +190,14 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
   });
 
   test('in-place updates wait, and are written before a check reads the generation, a new one is staged, or haproxy starts', async () => {
-    const s = await store();
+    const s = await store(writer);
     const first = await s.stage(files('backend b\n'));
     await s.activate(first.generation);
     await s.update(files('backend b2\n'));
     await s.update(new Map([...files('backend b3\n'), ['be-00.cfg', 'backend a2\n']]));
     // Until then the files are as an earlier change left them: each one whole.
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b\n');
-    const release = s.hold(first.generation);
+    const release = await s.hold(first.generation);
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b3\n');
     expect(read(s, first.generation, 'be-00.cfg')).toBe('backend a2\n');
     release();
@@ -199,12 +206,12 @@ describe('ConfigStore: updates the worker takes through the runtime API', () => 
     expect(read(s, first.generation, 'be-01.cfg')).toBe('backend b4\n');
     await s.activate(next.generation);
     await s.update(files('backend b6\n'));
-    s.flush();
+    await s.flush();
     expect(read(s, next.generation, 'be-01.cfg')).toBe('backend b6\n');
   });
 
   test(`what waits is written within ${FLUSH_DELAY_MS} ms on its own`, async () => {
-    const s = await store();
+    const s = await store(writer);
     const first = await s.stage(files('backend b\n'));
     await s.activate(first.generation);
     const updated = Date.now();

@@ -2,7 +2,9 @@ import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writ
 import { basename, join } from 'node:path';
 import { namesPatchedFrom, type RenderedFiles } from '../config/render.ts';
 import { Holds } from './holds.ts';
-import { fileMode, PendingWrites } from './pending-writes.ts';
+import { inlineWriter, type BatchWriter } from './file-writer.ts';
+import { PendingWrites } from './pending-writes.ts';
+import { fileMode } from './replace-files.ts';
 
 /** The router's user writes generations, its group (an operator, a log shipper) may read them, nobody else. */
 const GENERATION_DIR_MODE = 0o750;
@@ -81,9 +83,14 @@ export class ConfigStore {
   /** The last in-place update, until the next change of generation: what rollback restores. */
   private undo: { generation: number; names: string[]; before: RenderedFiles } | undefined;
   /** In-place updates not on disk yet: written before anything reads the generation (flush). */
-  private readonly writes = new PendingWrites();
+  private readonly writes: PendingWrites;
 
-  constructor(readonly workingDir: string) {
+  /** `writer` writes the in-place updates (the router's: a thread of its own, ThreadWriter). */
+  constructor(
+    readonly workingDir: string,
+    writer: BatchWriter = inlineWriter,
+  ) {
+    this.writes = new PendingWrites(writer);
     this.confLink = join(workingDir, 'conf');
     this.configPath = join(this.confLink, 'haproxy.config');
     this.generationsDir = join(workingDir, 'generations');
@@ -134,7 +141,7 @@ export class ConfigStore {
    */
   async stage(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
     // What links from the active generation must find there what `contents` says.
-    this.flush();
+    await this.flush();
     const generation = this.next++;
     const dir = this.generationDir(generation);
     await mkdir(dir, { mode: GENERATION_DIR_MODE });
@@ -163,19 +170,25 @@ export class ConfigStore {
     return { generation, configPath: join(dir, 'haproxy.config') };
   }
 
-  /** Keeps a generation from being written in place (a check reads it) until the returned function is called; what it waits for is written first. */
-  hold(generation: number): () => void {
+  /**
+   * Keeps a generation from being written in place (a check reads it) until
+   * the function it resolves to is called; resolves once what waited for it
+   * is written. The hold starts at the call: updates meanwhile go to a new
+   * generation.
+   */
+  async hold(generation: number): Promise<() => void> {
+    const release = this.holds.hold(generation);
     try {
-      this.flush();
+      await this.flush();
     } catch {
       // A check may start from a timer, where nothing would catch it: the files stay as an earlier change left them, each whole, and the writes wait for the next flush.
     }
-    return this.holds.hold(generation);
+    return release;
   }
 
   /** Writes the in-place updates still waiting: before haproxy starts from `conf`, and before the router stops. */
-  flush(): void {
-    this.writes.flush();
+  flush(): Promise<void> {
+    return this.writes.flush();
   }
 
   /**
@@ -231,7 +244,7 @@ export class ConfigStore {
 
   /** Points `conf` at a checked generation in one atomic rename. */
   async activate(generation: number): Promise<void> {
-    this.flush();
+    await this.flush();
     this.undo = undefined;
     const tmp = `${this.confLink}.tmp`;
     await rm(tmp, { force: true });
@@ -257,7 +270,7 @@ export class ConfigStore {
       this.undo = undefined;
       // The files the last update touched go back (and those before it, waiting still, keep their texts in `before`).
       this.writes.add(this.generationDir(undo.generation), undo.names, undo.before);
-      this.flush();
+      await this.flush();
       this.noteReplaced(undo.generation, undo.names, undo.before);
       return;
     }
@@ -278,7 +291,7 @@ export class ConfigStore {
     const shared = this.sharedOf.get(generation);
     this.forgetTexts(generation);
     this.sharedOf.delete(generation);
-    this.writes.drop(this.generationDir(generation));
+    await this.writes.drop(this.generationDir(generation));
     await rm(this.generationDir(generation), { recursive: true, force: true });
     for (const name of shared?.values() ?? []) {
       const used = [...this.sharedOf.values()].some((s) => [...s.values()].includes(name));

@@ -1,7 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RenderedFiles } from '../config/render.ts';
-import { replaceFile } from './replace-file.ts';
+import type { BatchWriter } from './file-writer.ts';
 
 /**
  * How long a change's files may wait before they are written, at most.
@@ -12,24 +10,26 @@ import { replaceFile } from './replace-file.ts';
  */
 export const FLUSH_DELAY_MS = 1000;
 
-/** Generations hold every route's hosts, paths and backends: the router's user writes them, its group may read them. Keys are the owner's alone. */
-const GENERATION_FILE_MODE = 0o640;
-const KEY_FILE_MODE = 0o600;
-export const fileMode = (name: string) => (name.endsWith('.pem') ? KEY_FILE_MODE : GENERATION_FILE_MODE);
+/** Names of one directory waiting to be written, with the latest set of texts (it answers for every one of them). */
+interface Waiting {
+  dir: string;
+  names: Set<string>;
+  files: RenderedFiles;
+}
 
-/** Replaces (or removes) files of `dir` one by one, each through a temporary name, so a file linked into another generation stays as it was there. */
-export function replaceFiles(dir: string, names: Iterable<string>, files: RenderedFiles): void {
-  for (const name of names) {
-    const path = join(dir, name);
-    const text = files.get(name);
-    if (text === undefined) {
-      rmSync(path, { force: true });
+/** Joins consecutive entries of one directory: the later set of texts answers for both. */
+function merged(list: readonly Waiting[]): Waiting[] {
+  const out: Waiting[] = [];
+  for (const w of list) {
+    const last = out.at(-1);
+    if (last?.dir !== w.dir) {
+      out.push({ dir: w.dir, names: new Set(w.names), files: w.files });
       continue;
     }
-    const tmp = join(dir, `.${name}.tmp`);
-    writeFileSync(tmp, text, { mode: fileMode(name) });
-    replaceFile(tmp, path);
+    for (const name of w.names) last.names.add(name);
+    last.files = w.files;
   }
+  return out;
 }
 
 /**
@@ -37,45 +37,63 @@ export function replaceFiles(dir: string, names: Iterable<string>, files: Render
  * changes writes each file it touches once, and from its last text. Each
  * file is still replaced whole, so the directory always holds a set of
  * files haproxy accepted (every one as some earlier change left it).
+ * Written by `writer` (a thread of their own in the router), one flush
+ * after the other.
  */
 export class PendingWrites {
-  private pending: { dir: string; names: Set<string>; files: RenderedFiles } | undefined;
+  private waiting: Waiting[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The flushes under way, chained: each starts once the one before it has ended. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly writer: BatchWriter) {}
 
   /** `names` of `dir` are to hold their texts in `files` (the latest set: it answers for every name still waiting). */
   add(dir: string, names: readonly string[], files: RenderedFiles): void {
-    if (this.pending && this.pending.dir !== dir) this.flush();
-    this.pending ??= { dir, names: new Set(), files };
-    this.pending.files = files;
-    for (const name of names) this.pending.names.add(name);
+    const last = this.waiting.at(-1);
+    if (last?.dir === dir) {
+      for (const name of names) last.names.add(name);
+      last.files = files;
+    } else {
+      this.waiting.push({ dir, names: new Set(names), files });
+    }
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      try {
-        this.flush();
-      } catch {
-        // Kept waiting: the next flush (a check, a new generation, a start) meets the error where a commit handles it.
-      }
+      // Kept waiting on failure: the next flush (a check, a new generation, a start) meets the error where a commit handles it.
+      this.flush().catch(() => undefined);
     }, FLUSH_DELAY_MS);
     // A router that stops flushes first; the timer must not keep it alive.
     this.timer.unref();
   }
 
-  /** Writes what waits, now; what could not be written keeps waiting. */
-  flush(): void {
+  /** Writes what waits; resolves once it, and every flush before it, is on disk. What could not be written keeps waiting. */
+  flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const pending = this.pending;
-    if (!pending) return;
-    replaceFiles(pending.dir, pending.names, pending.files);
-    this.pending = undefined;
+    const taken = this.waiting;
+    this.waiting = [];
+    const run = this.writing.catch(() => undefined).then(() => this.write(taken));
+    this.writing = run;
+    return run;
   }
 
-  /** Forgets what waits for `dir` (the generation is removed). */
-  drop(dir: string): void {
-    if (this.pending?.dir !== dir) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = undefined;
+  /** Forgets what waits for `dir` (the generation is being removed); resolves once nothing writes there any more. */
+  async drop(dir: string): Promise<void> {
+    this.waiting = this.waiting.filter((w) => w.dir !== dir);
+    await this.writing.catch(() => undefined);
+    // A flush that failed meanwhile put its names back.
+    this.waiting = this.waiting.filter((w) => w.dir !== dir);
+  }
+
+  private async write(taken: readonly Waiting[]): Promise<void> {
+    for (const [i, w] of taken.entries()) {
+      try {
+        await this.writer.write({ dir: w.dir, entries: [...w.names].map((name) => [name, w.files.get(name) ?? null]) });
+      } catch (err) {
+        this.waiting = merged([...taken.slice(i), ...this.waiting]);
+        throw err;
+      }
+    }
   }
 }

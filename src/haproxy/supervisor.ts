@@ -34,8 +34,8 @@ export interface SupervisorOptions {
   onRestarted?: () => void;
   /** Called as each master is spawned, before it has read its configuration. */
   onLaunch?: () => void;
-  /** Called before each master is spawned: the files at `configPath` must be complete by then. */
-  beforeLaunch?: () => void;
+  /** Awaited before each master is spawned: the files at `configPath` must be complete by then. */
+  beforeLaunch?: () => Promise<void>;
   /** Tests only. */
   hooks?: SupervisorHooks;
 }
@@ -131,7 +131,8 @@ export class HaproxySupervisor {
     if (this.stopping) throw new Error('haproxy supervisor is stopped');
     // A start's alerts are what its failure says; they are logged on their own only if it succeeds anyway.
     let alerts: string[] | undefined = [];
-    this.opts.beforeLaunch?.();
+    await this.opts.beforeLaunch?.();
+    if (this.stopping) throw new Error('haproxy supervisor is stopped');
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
       // As for haproxy -c (check-config.ts): a directory haproxy may go back to, whatever the router's own is.
       cwd: dirname(this.opts.pidFile),

@@ -46,8 +46,8 @@ function observingDeletions(seen: (r: CommandResult) => void) {
 }
 
 /** The servers the backend's file on disk declares, by name, once the store wrote what waits (as before haproxy reads the files). */
-function serversOnDisk(tr: TestRouter, backend: string): string[] {
-  tr.router.store.flush();
+async function serversOnDisk(tr: TestRouter, backend: string): Promise<string[]> {
+  await tr.router.store.flush();
   const conf = join(tr.workingDir, 'conf');
   for (const dir of [conf, ...readdirSync(conf, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(conf, e.name))]) {
     for (const file of readdirSync(dir)) {
@@ -99,7 +99,7 @@ describe('servers leaving a backend', () => {
       gate.resolve();
       await untilNoServerWaits(socketOf(tr));
       expect(deleted.filter((r) => r.status === 'ok')).toHaveLength(3);
-      expect((await createRuntimeClient(socketOf(tr)).showServersState(BACKEND)).map((s) => s.server).sort()).toEqual(serversOnDisk(tr, BACKEND));
+      expect((await createRuntimeClient(socketOf(tr)).showServersState(BACKEND)).map((s) => s.server).sort()).toEqual(await serversOnDisk(tr, BACKEND));
       expect(tr.router.reloadCounts.size).toBe(0);
     } finally {
       gate.resolve();
@@ -127,7 +127,7 @@ describe('servers leaving a backend', () => {
       release();
       expect((await inFlight).status).toBe(200);
       await untilNoServerWaits(socketOf(t));
-      expect((await createRuntimeClient(socketOf(t)).showServersState(BACKEND)).map((s) => s.server).sort()).toEqual(serversOnDisk(t, BACKEND));
+      expect((await createRuntimeClient(socketOf(t)).showServersState(BACKEND)).map((s) => s.server).sort()).toEqual(await serversOnDisk(t, BACKEND));
       expect(t.router.reloadCounts.size).toBe(0);
     } finally {
       await held.stop();

@@ -48,7 +48,7 @@ export class MemoryWriter implements ConfigWriter {
     return { generation: current, configPath: `/memory/${current}/haproxy.config` };
   }
 
-  hold(generation: number): () => void {
+  async hold(generation: number): Promise<() => void> {
     return this.holds.hold(generation);
   }
 

@@ -74,9 +74,9 @@ export interface KubeTestRouter extends LogCapture {
   readonly httpPort: number;
   readonly httpsPort: number;
   /** The haproxy.config currently active (`<working-dir>/conf/haproxy.config`). */
-  config(): string;
+  config(): Promise<string>;
   /** The backend the prefix map sends `key` (e.g. `host/`) to, or undefined. Routes added live run on spare backends. */
-  mappedBackend(key: string): string | undefined;
+  mappedBackend(key: string): Promise<string | undefined>;
   /** The generation `conf` points at, e.g. `generations/1`. */
   generation(): string;
   /** Resolves once `check` holds, re-checking after every commit and every API request; throws naming `what` after the deadline. */
@@ -226,9 +226,9 @@ export class KubeTestbed {
       httpPort,
       httpsPort,
       // As haproxy would find the files: the store writes the in-place updates still waiting first, as it does before haproxy reads them.
-      config: () => (router.store.flush(), readConfigText(join(workingDir, 'conf', 'haproxy.config'))),
-      mappedBackend: (key) => {
-        router.store.flush();
+      config: async () => (await router.store.flush(), readConfigText(join(workingDir, 'conf', 'haproxy.config'))),
+      mappedBackend: async (key) => {
+        await router.store.flush();
         return readFileSync(join(workingDir, 'conf', 'os_http_be_prefix.map'), 'utf8')
           .split('\n')
           .find((line) => line.startsWith(`${key} `))

@@ -122,7 +122,7 @@ describe('HTTPRoute filters', () => {
     expect(routeParentConditions(api.server, 'HTTPRoute', 'default', 'evil')?.[0]?.message).toBe(
       'Dropped Rule(s): rule 0: requestHeaderModifier.set: X-A: the value must be 1 to 4096 characters without control characters',
     );
-    expect(t.config()).not.toContain(MARK);
+    expect(await t.config()).not.toContain(MARK);
     // Not served: the listener for every host answers its 404.
     expect((await get(t.httpPort, 'evil.example.com', '/')).status).toBe(404);
     expect((await echoed(t, 'f.example.com', '/headers')).seen.headers['x-hostile']).toBe(HOSTILE);

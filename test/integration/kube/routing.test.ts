@@ -54,13 +54,13 @@ describe('routes and endpoints from the API', () => {
     await t.untilServed('www.example.com', 'b');
     expect((await t.get('web.example.com')).status).toBe(503);
 
-    const backend = t.mappedBackend('www.example.com/') ?? '';
+    const backend = (await t.mappedBackend('www.example.com/')) ?? '';
     api.server.remove('EndpointSlice', 'default', 'web-abcde');
-    await t.until('the backend has no servers left', () => backendServers(t.config(), backend)?.length === 0);
+    await t.until('the backend has no servers left', async () => backendServers(await t.config(), backend)?.length === 0);
     expect((await t.get('www.example.com')).status).toBe(503);
 
     api.server.remove('Route', 'default', 'web');
-    await t.until('the route is no longer mapped', () => t.mappedBackend('www.example.com/') === undefined);
+    await t.until('the route is no longer mapped', async () => (await t.mappedBackend('www.example.com/')) === undefined);
     expect((await t.get('www.example.com')).status).toBe(503);
   });
 
@@ -90,13 +90,13 @@ describe('routes and endpoints from the API', () => {
     modify(api.server, 'EndpointSlice', 'default', 'app-abcde', (s) => {
       s.endpoints = ['127.0.0.1', '127.0.0.2'].map((ip) => ({ addresses: [ip], conditions: { ready: true } }));
     });
-    await t.until('two servers', () => backendServers(t.config(), 'be_http:default:app')?.length === 2);
+    await t.until('two servers', async () => backendServers(await t.config(), 'be_http:default:app')?.length === 2);
     expect(await backendsReached(t, 'app.example.com', ['first', 'second'])).toEqual(new Set(['first', 'second']));
 
     modify(api.server, 'EndpointSlice', 'default', 'app-abcde', (s) => {
       s.endpoints = [{ addresses: ['127.0.0.2'], conditions: { ready: true } }];
     });
-    await t.until('one server', () => backendServers(t.config(), 'be_http:default:app')?.length === 1);
+    await t.until('one server', async () => backendServers(await t.config(), 'be_http:default:app')?.length === 1);
     for (let i = 0; i < 10; i++) expect((await t.get('app.example.com')).backend).toBe('second');
   });
 });

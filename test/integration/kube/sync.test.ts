@@ -40,7 +40,7 @@ describe('initial sync', () => {
       reason: 'HostAlreadyClaimed',
       message: `route ${OLD.name} already exposes ${HOST} and is older`,
     });
-    expect(backendServers(t.config(), `be_http:default:${OLD.name}`)).toEqual([`127.0.0.1:${backends[OLD.name]?.port}`]);
+    expect(backendServers(await t.config(), `be_http:default:${OLD.name}`)).toEqual([`127.0.0.1:${backends[OLD.name]?.port}`]);
     expect((await t.get(HOST)).backend).toBe('old');
   });
 });

@@ -49,7 +49,7 @@ export default async function hostEndpoints() {
     const byDefault = {
       answers: await answers(t, hosts),
       refusals: Object.fromEntries(['10.200.0.1', '10.255.0.1', '::ffff:10.255.0.1'].map((a) => [a, refusedAs(t, a)])),
-      lateWritten: t.config().includes(' 10.200.0.7:'),
+      lateWritten: (await t.config()).includes(' 10.200.0.7:'),
     };
 
     // The address becomes the host's while the router runs: the next commit, whatever causes it, refuses it.
@@ -60,11 +60,11 @@ export default async function hostEndpoints() {
       (s.ports as { port: number }[])[0]!.port = good2.port;
     });
     await t.until('the next commit', () => committed);
-    const afterAdd = { lateWritten: t.config().includes(' 10.200.0.7:'), refusals: refusedAs(t, '10.200.0.7'), late: (await answers(t, ['late.example.com']))['late.example.com'] };
+    const afterAdd = { lateWritten: (await t.config()).includes(' 10.200.0.7:'), refusals: refusedAs(t, '10.200.0.7'), late: (await answers(t, ['late.example.com']))['late.example.com'] };
 
     // With no change in the API at all, the router notices by itself.
     ip('addr', 'add', '10.200.0.8/32', 'dev', 'rt-host0');
-    await t.until('10.200.0.8 refused', () => !t.config().includes(' 10.200.0.8:'), 10_000);
+    await t.until('10.200.0.8 refused', async () => !(await t.config()).includes(' 10.200.0.8:'), 10_000);
     const polled = { refusals: refusedAs(t, '10.200.0.8') };
     await t.router.stop();
 

@@ -36,7 +36,7 @@ export default async function oddAddresses() {
     // While the router runs: the odd slice goes through the runtime API, as `add server` would have taken it.
     api.server.create({ ...sliceObject({ service: 'hostile', port: victim.port, addresses: ODD }), metadata: { name: 'hostile-odd', namespace: 'default', labels: { 'kubernetes.io/service-name': 'hostile' } } });
     api.server.create(sliceObject({ service: 'v6', port: victim.port, addresses: ['FD00:0:0::0001'] }));
-    await t.until('the v6 server is written', () => t.config().includes('[fd00::1]'));
+    await t.until('the v6 server is written', async () => (await t.config()).includes('[fd00::1]'));
     const refusals = t.logs.filter((r) => r.level === 'warn' && r.tag === 'endpoints').map((r) => r.msg);
     const hostileAnswers: Record<string, number> = {};
     for (let i = 0; i < 20; i++) {
@@ -46,7 +46,7 @@ export default async function oddAddresses() {
     }
     const configPath = join(t.router.store.configPath);
     const onDisk = await checkConfig('haproxy', configPath);
-    const config = t.config();
+    const config = await t.config();
     const running = await createRuntimeClient(join(dirname(dirname(configPath)), 'run', 'haproxy.sock')).showServersState();
 
     // A later change of the good tenant still goes live.

@@ -32,7 +32,7 @@ async function run(allowLoopback: boolean): Promise<RestrictedResult> {
     const local = bed.startBackend('local');
     createRestricted(api, local.port);
     const t = await bed.startRouter(api, { allowLoopback });
-    const config = t.config();
+    const config = await t.config();
     const servers: RestrictedResult['servers'] = {};
     const answers: Record<string, string> = {};
     for (const name of HOSTS) {
