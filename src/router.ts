@@ -197,6 +197,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
     takeEvents: () => state.takeEvents(),
+    collectGarbage: () => Bun.gc(true),
     observers: [
       timeline.observe,
       observability.observe,

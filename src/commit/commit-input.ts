@@ -13,5 +13,6 @@ export function commitInput(deps: CommitterDeps, model: ConfigModel, now: number
     reloadIntervalMs: deps.reloadIntervalMs,
     commitIntervalMs: deps.commitIntervalMs,
     reloadBudget,
+    ...(deps.collectGarbage ? { beforeFullRender: deps.collectGarbage } : {}),
   };
 }

@@ -46,6 +46,8 @@ export interface CommitterDeps {
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;
+  /** A full collection, run before a reload renders every file (plan/commit-step.ts says why). */
+  collectGarbage?: () => void;
 }
 
 /** The desired configuration as the router keeps it, change by change (plan/desired-state.ts). */

@@ -1,5 +1,6 @@
+import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
-import { destinationCaFile, servingCertificateFile } from './certificates.ts';
+import { certificatePath, destinationCaFile, servingCertificateFile } from './certificates.ts';
 
 describe('destinationCaFile', () => {
   test('the same CA: the same file, whichever route verifies with it', () => {
@@ -24,5 +25,25 @@ describe('servingCertificateFile', () => {
     const two = servingCertificateFile('KEY\nCERT 2\n');
     expect(one.name).not.toBe(two.name);
     expect(one.name).toMatch(/^cert-[0-9a-f]{64}\.pem$/);
+  });
+});
+
+describe('certificatePath', () => {
+  test('the file in the directory, for each directory asked', () => {
+    const file = servingCertificateFile('PEM\n');
+    expect(certificatePath('/run/a/certs', file)).toBe(`/run/a/certs/${file.name}`);
+    expect(certificatePath('/run/b/certs', file)).toBe(`/run/b/certs/${file.name}`);
+  });
+
+  test('the routes sharing a certificate file share one path string, not a copy each', () => {
+    const file = servingCertificateFile('WILDCARD\n');
+    const strings = () => {
+      Bun.gc(true);
+      return heapStats().objectTypeCounts.string ?? 0;
+    };
+    const before = strings();
+    const perRoute = Array.from({ length: 5_000 }, () => certificatePath('/run/router/certs', file));
+    expect(perRoute[4_999]).toBe(`/run/router/certs/${file.name}`);
+    expect(strings() - before).toBeLessThan(500);
   });
 });

@@ -1,6 +1,7 @@
+import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
 import { backend, server } from '../../test/support/models.ts';
-import { checkServers, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
+import { checkKey, checkServers, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
 
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
@@ -53,5 +54,24 @@ describe('trackedCheck', () => {
     const track = trackOf(checks);
     for (const b of backends) for (const s of b.servers) expect(trackedCheck(checks, b, s)).toBe(track(b, s));
     expect(trackedCheck(checks, backends[2] as (typeof backends)[number], s2)).toBeUndefined();
+  });
+});
+
+describe('checkKey', () => {
+  test('profile and endpoint', () => {
+    expect(checkKey({ tls: true, intervalMs: 5000 }, { ip: '10.0.0.1', port: 8443 })).toBe('tls 5000 10.0.0.1 8443');
+  });
+
+  test('the stages that key the same endpoint share one string, not a copy each', () => {
+    const n = 10_000;
+    const targets = Array.from({ length: n }, (_, i) => ({ ip: `10.1.${i >> 8}.${i & 255}`, port: 8080 }));
+    const strings = () => {
+      Bun.gc(true);
+      return heapStats().objectTypeCounts.string ?? 0;
+    };
+    const before = strings();
+    const stages = Array.from({ length: 5 }, () => targets.map((t) => checkKey({ tls: false, intervalMs: 5000 }, t)));
+    expect(stages[4]?.[n - 1]).toBe('tcp 5000 10.1.39.15 8080');
+    expect((strings() - before) / n).toBeLessThan(1.5);
   });
 });

@@ -43,9 +43,23 @@ export function freeSlots(checked: number): number {
   return Math.max(MIN_FREE_SLOTS, Math.ceil(checked / ENDPOINTS_PER_FREE_SLOT));
 }
 
+/**
+ * One string per check key: the desired index, the running index and its
+ * slots each key every endpoint checked, and a key made per call was five
+ * copies of each (26,000 strings at 10,000 routes). Bounded: when full the
+ * table starts over, which costs sharing, never correctness.
+ */
+const MAX_KEYS = 1 << 16;
+let keys = new Map<string, string>();
+
 /** What a check is found by: its profile and its endpoint (spaces never occur in an address). */
 export function checkKey(profile: CheckProfile, target: { ip: string; port: number }): string {
-  return `${profile.tls ? 'tls' : 'tcp'} ${profile.intervalMs} ${target.ip} ${target.port}`;
+  const made = `${profile.tls ? 'tls' : 'tcp'} ${profile.intervalMs} ${target.ip} ${target.port}`;
+  const known = keys.get(made);
+  if (known !== undefined) return known;
+  if (keys.size >= MAX_KEYS) keys = new Map();
+  keys.set(made, made);
+  return made;
 }
 
 /** The key of the check a route server of `backend` tracks. */

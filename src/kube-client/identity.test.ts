@@ -20,6 +20,12 @@ describe('identityOf / takeObject', () => {
     expect(identity).toEqual(expected as KubernetesObject);
   });
 
+  test('`name`: only what the cache reads (name, namespace, resourceVersion), for kinds whose handlers need no more', () => {
+    const identity = identityOf(route, 'name');
+    expect(takeObject(identity)).toBe(route);
+    expect(identity).toEqual({ metadata: { name: 'web', namespace: 'shop', resourceVersion: '42' } } as KubernetesObject);
+  });
+
   test('the full object is taken once: afterwards the identity holds nothing more', () => {
     const identity = identityOf(route);
     expect(takeObject(identity)).toBe(route);

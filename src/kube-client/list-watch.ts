@@ -28,7 +28,7 @@ import { ListWatch, type KubernetesObject, type Watch } from '@kubernetes/client
 import type { Logger } from '../log.ts';
 import { Backoff } from './backoff.ts';
 import { describeKubeError } from './errors.ts';
-import { deliveredIdentityOf, identityOf, takeDelivered, takeObject } from './identity.ts';
+import { deliveredIdentityOf, identityOf, takeDelivered, takeObject, type IdentityFields } from './identity.ts';
 import { listAllPages, type ListPageFn } from './paginate.ts';
 import type { WatchCallback, WatchDone, Watcher, WatchQuery } from './watch.ts';
 
@@ -54,6 +54,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   onSynced?: () => void;
   /** Called with every error before the restart it causes (e.g. to tell a 403 apart). */
   onError?: (err: unknown) => void;
+  /** What the cache keeps of each object (identity.ts); default `all`. */
+  identity?: IdentityFields;
   /** Default 500. */
   pageSize?: number;
   /** Restart backoff after errors; default 1 s doubling to 30 s. */
@@ -148,6 +150,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
    */
   const early = new Map<string, T>();
   const keyOf = (o: T) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const keep = opts.identity ?? 'all';
 
   /**
    * Before the first sync nothing is cached, so every listed object is an
@@ -157,7 +160,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
    */
   function deliverPage(items: T[]): T[] {
     return items.map((item) => {
-      const identity = deliveredIdentityOf(item);
+      const identity = deliveredIdentityOf(item, keep);
       early.set(keyOf(item), identity);
       deliver(opts.onAdd, item);
       return identity;
@@ -181,7 +184,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
       return list;
     }
     for (const item of list.items) redeliverUnchanged(item);
-    return { ...list, items: list.items.map(identityOf) };
+    return { ...list, items: list.items.map((item) => identityOf(item, keep)) };
   }
 
   function watchAdapter(path: string, params: WatchQuery, callback: WatchCallback, done: WatchDone): Promise<AbortController> {
@@ -201,7 +204,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
         if (type !== 'ERROR') succeeded('watching');
         if (type !== 'ADDED' && type !== 'MODIFIED') return callback(type, obj, event);
         redeliverUnchanged(obj as T);
-        return callback(type, identityOf(obj as T), event);
+        return callback(type, identityOf(obj as T, keep), event);
       },
       // ListWatch's done handler is async and relists inside it: its failures are informer errors too.
       (err) => void Promise.resolve(done(err) as unknown).catch(fail),

@@ -117,6 +117,34 @@ describe('planCommit', () => {
     expect(plan.files).toEqual(render(plan.model));
   });
 
+  test('a reload collects garbage once, between the fitted render and the full render of the plain model; a runtime update and a single-render start never', () => {
+    const events: string[] = [];
+    const logged: RenderModel = (m) => {
+      events.push('render');
+      return render(m);
+    };
+    const input = (model: ConfigModel, more: Partial<CommitInput> = {}): CommitInput => ({
+      model,
+      now: T0,
+      haproxy: RUNNING,
+      runtimeUpdates: true,
+      reloadIntervalMs: 5000,
+      commitIntervalMs: 3_600_000,
+      reloadBudget: DEFAULT_RELOAD_BUDGET,
+      beforeFullRender: () => events.push('collect'),
+      ...more,
+    });
+    expect(planCommit(loaded(bare), input(bareWithRoute), logged).kind).toBe('reload');
+    expect(events).toEqual(['render', 'collect', 'render']);
+    events.length = 0;
+    expect(planCommit(loaded(base), input(withRoute), logged).kind).toBe('runtime');
+    expect(events).toEqual(['render']);
+    events.length = 0;
+    const routes = Array.from({ length: 100 }, (_, i) => route({ name: `r${i}` }));
+    expect(planCommit(INITIAL_STATE, input(build(routes, []), { haproxy: { supervising: false, running: false } }), logged).kind).toBe('reload');
+    expect(events).toEqual(['render']);
+  });
+
   test('the first start renders once, its pools sized from its routes (a spare per 4 routes of a shape while the pool is small)', () => {
     const routes = Array.from({ length: 100 }, (_, i) => route({ name: `r${i}` }));
     const desired = build(routes, []);

@@ -23,6 +23,14 @@ export interface CommitInput {
   commitIntervalMs: number;
   /** How many reloads one namespace may cause. */
   reloadBudget: ReloadBudget;
+  /**
+   * Called once a reload goes ahead, before it renders every file of the
+   * plain model: the commit's garbage so far (the desired model's build, the
+   * fitted render) is collected first, so the render's own adds to what is
+   * live rather than to wherever the collector last left the heap (a reload's
+   * peak RSS is that headroom: BENCHMARKS.md, issue #12).
+   */
+  beforeFullRender?: () => void;
 }
 
 /** A configuration to put on disk: `model` as the worker will hold it, `plain` as a fresh load would run it. */
@@ -113,7 +121,9 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   }
   // A load refills the spare pools: as the routes of each shape size them, or larger where routes took spares fast (spare-pools.ts).
   const plain = withSparePools(model, nextSparePools(state.model, model));
-  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: fitted === plain ? files : render(plain), model: plain, plain };
+  if (fitted === plain) return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files, model: plain, plain };
+  input.beforeFullRender?.();
+  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: render(plain), model: plain, plain };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Rejection } from '../admission/rejection.ts';
 import { statusCodeOf } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
 import { ContentionTracker } from './contention.ts';
-import { desiredIngress, sameIngress, updatedIngressList, type RouteIngress, type StatusIdentity } from './ingress-status.ts';
+import { desiredIngress, sameIngress, updatedIngressList, type StatusIdentity } from './ingress-status.ts';
 import type { RouteRecord } from '../sources/kube/route-record.ts';
 import type { WriteGate } from './write-gate.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -24,6 +24,17 @@ export interface RouteVerdict {
   notice?: string | undefined;
 }
 
+/** Whether two verdicts make the same status entry (desiredIngress's fields, timestamps aside). */
+function sameEntry(a: RouteVerdict, b: RouteVerdict): boolean {
+  return (
+    a.host === b.host &&
+    (a.wildcardPolicy || 'None') === (b.wildcardPolicy || 'None') &&
+    (a.rejection === undefined) === (b.rejection === undefined) &&
+    (a.rejection?.reason ?? '') === (b.rejection?.reason ?? '') &&
+    ((a.rejection ? a.rejection.message : a.notice) ?? '') === ((b.rejection ? b.rejection.message : b.notice) ?? '')
+  );
+}
+
 const MAX_CONFLICT_RETRIES = 3;
 const ROUTE = { group: 'route.openshift.io', version: 'v1', plural: 'routes' } as const;
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -41,8 +52,10 @@ const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
  * the source stops.
  */
 export class StatusWriter {
+  /** A route's verdict object is kept while its entry stays the same, so `writtenFor` shares it. */
   private readonly verdicts = new Map<string, RouteVerdict>();
-  private readonly lastWritten = new Map<string, RouteIngress>();
+  /** The verdict each route's entry was last written for: a reference, not an entry of its own per route. */
+  private readonly writtenFor = new Map<string, RouteVerdict>();
   private readonly queue: WriteQueue;
   private readonly contention: ContentionTracker;
   private readonly warnedContended = new Set<string>();
@@ -74,7 +87,7 @@ export class StatusWriter {
     for (const key of changed ?? this.verdicts.keys()) if (!verdicts.has(key) && this.verdicts.has(key)) this.forget(key);
     for (const [key, verdict] of verdicts) {
       const before = this.verdicts.get(key);
-      this.verdicts.set(key, verdict);
+      if (!before || !sameEntry(before, verdict)) this.verdicts.set(key, verdict);
       if (!before || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.notice !== verdict.notice || before.wildcardPolicy !== verdict.wildcardPolicy) {
         this.queue.add(key);
       }
@@ -99,7 +112,7 @@ export class StatusWriter {
 
   private forget(key: string): void {
     this.verdicts.delete(key);
-    this.lastWritten.delete(key);
+    this.writtenFor.delete(key);
     this.queue.forget(key);
   }
 
@@ -112,10 +125,10 @@ export class StatusWriter {
       const current = record.ingress;
       const next = updatedIngressList(current, desired);
       if (!next) return;
-      const written = this.lastWritten.get(key);
+      const writtenFor = this.writtenFor.get(key);
       const mine = current.find((e) => e.routerName === desired.routerName);
       // Our entry was right once and has been changed since, while our verdict stayed the same: someone else wrote it.
-      if (written && mine && sameIngress(written, desired) && !sameIngress(written, mine)) this.contention.contended(key);
+      if (writtenFor && mine && sameEntry(writtenFor, verdict) && !sameIngress(desired, mine)) this.contention.contended(key);
       if (this.contention.isContended(key)) {
         if (!this.warnedContended.has(key)) {
           this.warnedContended.add(key);
@@ -130,7 +143,7 @@ export class StatusWriter {
         const body = { ...precondition, status: { ingress: next } };
         const saved: unknown = await this.opts.api.patchNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body }, MERGE_PATCH);
         this.opts.records.rememberRoute(saved, record.resourceVersion);
-        this.lastWritten.set(key, desired);
+        this.writtenFor.set(key, verdict);
         return;
       } catch (err) {
         if (statusCodeOf(err) === 404) return;

@@ -1,3 +1,4 @@
+import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
 import { createLogger } from '../log.ts';
 import { WriteGate } from './write-gate.ts';
@@ -109,6 +110,18 @@ describe('WriteQueue', () => {
     w.finishAll();
     await q.idle();
     expect(w.started).toEqual(['a']);
+  });
+
+  test('keeps nothing per write once it is done (a long-lived router writes without end)', async () => {
+    const q = new WriteQueue(async () => {}, () => true, (k) => k, silent, { concurrency: 4 });
+    const reactions = () => {
+      Bun.gc(true);
+      return heapStats().objectTypeCounts.SlimPromiseReaction ?? 0;
+    };
+    const before = reactions();
+    for (let i = 0; i < 20_000; i++) q.add(`k${i}`);
+    await q.idle();
+    expect(reactions() - before).toBeLessThan(2_000);
   });
 
   test('stop ends the wait for a gate that never opens', async () => {

@@ -37,8 +37,12 @@ export class WriteQueue {
   private readonly gate: WriteGate;
   private readonly concurrency: number;
   private stopped = false;
-  /** Resolved by stop(): workers waiting for the gate end there. */
-  private readonly stopping = Promise.withResolvers<void>();
+  /**
+   * Wakes each worker waiting for the gate, for stop(). One promise per wait,
+   * not one that stop() resolves: every race against a promise that stays
+   * pending leaves a reaction on it, one per write for the process's life.
+   */
+  private readonly parked = new Set<() => void>();
 
   /**
    * @param write writes the object `key` names; throws to be tried again later
@@ -75,7 +79,7 @@ export class WriteQueue {
   /** Writes nothing more: queued writes and pending retries are dropped; a write in flight completes. */
   stop(): void {
     this.stopped = true;
-    this.stopping.resolve();
+    for (const wake of this.parked) wake();
     this.queue.clear();
     for (const key of [...this.retries.keys()]) this.cancelRetry(key);
   }
@@ -93,7 +97,7 @@ export class WriteQueue {
 
   private async work(): Promise<void> {
     for (;;) {
-      await Promise.race([this.gate.whenOpen(), this.stopping.promise]);
+      await this.gateOpen();
       const key = this.next();
       if (key === undefined) return;
       this.queue.delete(key);
@@ -106,6 +110,18 @@ export class WriteQueue {
       } finally {
         this.inFlight.delete(key);
       }
+    }
+  }
+
+  /** Resolves once the gate is open or the queue stopped. */
+  private async gateOpen(): Promise<void> {
+    if (this.gate.open || this.stopped) return;
+    const wait = Promise.withResolvers<void>();
+    this.parked.add(wait.resolve);
+    try {
+      await Promise.race([this.gate.whenOpen(), wait.promise]);
+    } finally {
+      this.parked.delete(wait.resolve);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Source, SourceSink } from '../../domain/events.ts';
+import type { IdentityFields } from '../../kube-client/identity.ts';
 import { startInformer, type Informer } from '../../kube-client/list-watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
@@ -127,17 +128,24 @@ export class KubeSource implements Source {
         { path: collectionPath('route.openshift.io/v1', 'routes', ns), resourceName: 'routes.route.openshift.io', labelSelector: o.routeLabels, fieldSelector: o.routeFields },
         (obj) => this.onRoute(obj),
         (obj) => this.remove('Route', [keyOf(obj)], obj),
+        undefined,
+        // These handlers key objects by namespace and name alone: the cache keeps no uid, kind or apiVersion of them.
+        'name',
       ),
       o.watchEndpoints
         ? this.inform(
             { path: collectionPath('v1', 'endpoints', ns), resourceName: 'endpoints', labelSelector: undefined, fieldSelector: undefined },
             (obj) => this.onEndpoints(obj, 'Endpoints'),
             (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
+            undefined,
+            'name',
           )
         : this.inform(
             { path: collectionPath('discovery.k8s.io/v1', 'endpointslices', ns), resourceName: 'endpointslices.discovery.k8s.io', labelSelector: undefined, fieldSelector: undefined },
             (obj) => this.onEndpoints(obj, 'EndpointSlice'),
             (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
+            undefined,
+            'name',
           ),
     );
     if (this.ingress) this.informers.push(...this.ingress.start());
@@ -189,8 +197,15 @@ export class KubeSource implements Source {
     return { path: '/api/v1/namespaces', resourceName: 'namespaces', labelSelector: selector, fieldSelector: undefined };
   }
 
-  private inform(c: Collection, onUpsert: (obj: KubernetesObject) => void, onDelete: (obj: KubernetesObject) => void, onError?: (err: unknown) => void): Informer {
+  private inform(
+    c: Collection,
+    onUpsert: (obj: KubernetesObject) => void,
+    onDelete: (obj: KubernetesObject) => void,
+    onError?: (err: unknown) => void,
+    identity?: IdentityFields,
+  ): Informer {
     const informer = startInformer<KubernetesObject>({
+      ...(identity ? { identity } : {}),
       list: rawLister(this.opts.transport, c),
       path: c.path,
       watch: selectingWatcher(this.opts.watch, c),

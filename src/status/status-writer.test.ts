@@ -1,0 +1,129 @@
+import { heapStats } from 'bun:jsc';
+import { describe, expect, test } from 'bun:test';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { createLogger } from '../log.ts';
+import { routeRecordOf, type RouteRecord } from '../sources/kube/route-record.ts';
+import type { RouteIngress } from './ingress-status.ts';
+import { StatusWriter, type RouteVerdict } from './status-writer.ts';
+
+const ME = { routerName: 'default', canonicalHostname: undefined };
+
+/** An API server keeping routes' status, answering as the real one does: a fresh object per answer. */
+function world() {
+  // Kept as text, as a server would: the writer's own objects are not held here.
+  const stored = new Map<string, { resourceVersion: number; ingress: string }>();
+  const records = new Map<string, RouteRecord>();
+  let writes = 0;
+  const answer = (key: string) => {
+    const [namespace, name] = key.split('/');
+    const s = stored.get(key) ?? { resourceVersion: 1, ingress: '[]' };
+    return { metadata: { namespace, name, resourceVersion: String(s.resourceVersion) }, status: { ingress: JSON.parse(s.ingress) as unknown } };
+  };
+  const api = {
+    async patchNamespacedCustomObjectStatus({ namespace, name, body }: { namespace: string; name: string; body: { status: { ingress: RouteIngress[] } } }) {
+      writes++;
+      const key = `${namespace}/${name}`;
+      stored.set(key, { resourceVersion: (stored.get(key)?.resourceVersion ?? 1) + 1, ingress: JSON.stringify(body.status.ingress) });
+      return answer(key);
+    },
+    async getNamespacedCustomObject({ namespace, name }: { namespace: string; name: string }) {
+      return answer(`${namespace}/${name}`);
+    },
+  } as unknown as CustomObjectsApi;
+  const writer = new StatusWriter({
+    api,
+    records: {
+      routeRecord: (key) => records.get(key),
+      rememberRoute: (raw) => {
+        const r = raw as { metadata: { namespace: string; name: string } };
+        records.set(`${r.metadata.namespace}/${r.metadata.name}`, routeRecordOf(raw));
+      },
+    },
+    identity: ME,
+    contentionWindowMs: 60_000,
+    logger: createLogger({ format: 'json', level: 'silent' }),
+  });
+  /** A route as the source first sees it: no status yet. */
+  const add = (key: string) => records.set(key, routeRecordOf(answer(key)));
+  /** Someone else sets our entry's message, as a router of the same name but another mind would. */
+  const overwrite = (key: string) => {
+    const s = stored.get(key);
+    if (!s) return;
+    s.resourceVersion++;
+    const ingress = JSON.parse(s.ingress) as RouteIngress[];
+    s.ingress = JSON.stringify(ingress.map((e) => ({ ...e, conditions: e.conditions.map((c) => ({ ...c, message: 'mine, says the other' })) })));
+    records.set(key, routeRecordOf(answer(key)));
+  };
+  return { writer, add, overwrite, writes: () => writes, stored };
+}
+
+const verdict = (host: string): RouteVerdict => ({ host, wildcardPolicy: 'None', rejection: undefined });
+
+describe('StatusWriter', () => {
+  test('writes each route once while its verdict stays the same, however often commits repeat it', async () => {
+    const w = world();
+    for (const k of ['ns/a', 'ns/b']) w.add(k);
+    w.writer.update(new Map([['ns/a', verdict('a.example.com')], ['ns/b', verdict('b.example.com')]]));
+    await w.writer.idle();
+    w.writer.update(new Map([['ns/a', verdict('a.example.com')], ['ns/b', verdict('b.example.com')]]));
+    await w.writer.idle();
+    expect(w.writes()).toBe(2);
+    expect((JSON.parse(w.stored.get('ns/a')?.ingress ?? '[]') as RouteIngress[]).map((e) => [e.host, e.conditions[0]?.status])).toEqual([['a.example.com', 'True']]);
+  });
+
+  test('stops writing a route whose entry someone else keeps changing while our verdict stays the same', async () => {
+    const w = world();
+    w.add('ns/a');
+    w.writer.update(new Map([['ns/a', verdict('a.example.com')]]));
+    await w.writer.idle();
+    for (let i = 0; i < 10; i++) {
+      w.overwrite('ns/a');
+      w.writer.recheck('ns/a');
+      await w.writer.idle();
+    }
+    // Five contentions are tolerated (upstream's default), the sixth stops the writes.
+    expect(w.writes()).toBe(6);
+  });
+
+  test('a changed verdict is not contention: the entry is written again', async () => {
+    const w = world();
+    w.add('ns/a');
+    for (let i = 0; i < 10; i++) {
+      w.writer.update(new Map([['ns/a', verdict(`a${i}.example.com`)]]));
+      await w.writer.idle();
+    }
+    expect(w.writes()).toBe(10);
+  });
+
+  test('keeps no status entry of its own per route written, only a reference to the verdict', async () => {
+    const w = world();
+    const n = 5_000;
+    const keys = Array.from({ length: n }, (_, i) => `ns/r${i}`);
+    for (const k of keys) w.add(k);
+    const objects = () => {
+      Bun.gc(true);
+      return heapStats().objectTypeCounts.Object ?? 0;
+    };
+    const before = objects();
+    w.writer.update(new Map(keys.map((k) => [k, verdict(`${k.slice(3)}.example.com`)])));
+    await w.writer.idle();
+    // Each route: its verdict, and the record of the API's answer (which replaced the one before), its entry and condition; an entry of the writer's own would add two more.
+    expect((objects() - before) / n).toBeLessThan(5);
+  });
+
+  test('a full commit repeating a verdict as a new object leaves it to the collector', async () => {
+    const w = world();
+    w.add('ns/a');
+    w.writer.update(new Map([['ns/a', verdict('a.example.com')]]));
+    await w.writer.idle();
+    const probe = (() => {
+      const again = verdict('a.example.com');
+      w.writer.update(new Map([['ns/a', again]]));
+      return new WeakRef(again);
+    })();
+    // A WeakRef keeps its target until the end of the task that made it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    Bun.gc(true);
+    expect(probe.deref()).toBeUndefined();
+  });
+});
