@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { existsSync, lstatSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { loopTurnsDuring } from '../../test/support/loop-turns.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import type { CertificateFile } from '../config/model.ts';
 import { CertStore } from './cert-store.ts';
@@ -17,19 +18,7 @@ beforeEach(async () => {
 afterEach(() => dir.remove());
 
 /** Event-loop turns the calling thread took while `files` were written. */
-async function turnsWhileWriting(files: CertificateFile[]): Promise<number> {
-  let turns = 0;
-  let done = false;
-  const turn = () => {
-    if (done) return;
-    turns++;
-    setImmediate(turn);
-  };
-  setImmediate(turn);
-  await store.write(files);
-  done = true;
-  return turns;
-}
+const turnsWhileWriting = (files: CertificateFile[]) => loopTurnsDuring(() => store.write(files));
 
 const others = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `cert-other-${i}.pem`, pem: `C${i}` }));
 

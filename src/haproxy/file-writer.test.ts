@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loopTurnsDuring } from '../../test/support/loop-turns.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
 import { inlineWriter, ThreadWriter, type BatchWriter, type WriteBatch } from './file-writer.ts';
 
@@ -10,19 +11,7 @@ afterEach(() => dir?.remove());
 const thread = new ThreadWriter();
 
 /** Event-loop turns the calling thread took while `writer` wrote `batch`. */
-async function turnsWhileWriting(writer: BatchWriter, batch: WriteBatch): Promise<number> {
-  let turns = 0;
-  let done = false;
-  const turn = () => {
-    if (done) return;
-    turns++;
-    setImmediate(turn);
-  };
-  setImmediate(turn);
-  await writer.write(batch);
-  done = true;
-  return turns;
-}
+const turnsWhileWriting = (writer: BatchWriter, batch: WriteBatch) => loopTurnsDuring(() => writer.write(batch));
 
 describe.each([
   ['inline', inlineWriter],
