@@ -34,7 +34,7 @@ const JIT_POLICY = 16;
 /**
  * The code the router runs on threads of its own, each an entry point of
  * the build: a compiled router finds it at its path under src/ (see
- * src/haproxy/log-drain.ts).
+ * src/haproxy/worker-url.ts).
  */
 const WORKER_ENTRY_POINTS = ['src/haproxy/log-drain-worker.ts', 'src/haproxy/file-writer-worker.ts'];
 

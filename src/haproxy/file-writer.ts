@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.ts';
 import { replaceFiles } from './replace-files.ts';
+import { workerUrl } from './worker-url.ts';
 
 /** Files of one directory to replace (with their text) or remove (null). */
 export interface WriteBatch {
@@ -58,14 +59,6 @@ function encodeInto(batch: WriteBatch, buffer: SharedArrayBuffer): WriteRequest[
   return files;
 }
 
-/**
- * Where the worker's code is: beside this module when run from source; in a
- * compiled router at its path under src/, which build.ts bundles as an
- * entry point of its own (as log-drain.ts).
- */
-function workerUrl(): string {
-  return import.meta.url.startsWith('file:///$bunfs/') ? './haproxy/file-writer-worker.ts' : new URL('./file-writer-worker.ts', import.meta.url).href;
-}
 
 /**
  * Writes on a thread of its own (file-writer-worker.ts), in the order
@@ -86,7 +79,7 @@ export class ThreadWriter implements BatchWriter {
 
   constructor(
     private readonly onFallback: (reason: string) => void = () => undefined,
-    private readonly url = workerUrl(),
+    private readonly url = workerUrl('file-writer-worker.ts'),
   ) {}
 
   write(batch: WriteBatch): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ByteRing } from './byte-ring.ts';
+import { workerUrl } from './worker-url.ts';
 
 /** The main thread's side of the log pipe's reading thread (log-drain-worker.ts). */
 
@@ -21,11 +22,5 @@ export interface DrainFailure {
 /** The message that asks for a last read and the end. */
 export const STOP = 'stop';
 
-/**
- * Where the worker's code is: beside this module when run from source; in a
- * compiled router, where every module's import.meta.url is the executable's,
- * at its path under src/, which build.ts bundles as an entry point of its own.
- */
-export function drainWorkerUrl(): string {
-  return import.meta.url.startsWith('file:///$bunfs/') ? './haproxy/log-drain-worker.ts' : new URL('./log-drain-worker.ts', import.meta.url).href;
-}
+/** Where the worker's code is (worker-url.ts). */
+export const drainWorkerUrl = (): string => workerUrl('log-drain-worker.ts');
