@@ -226,7 +226,10 @@ export function createCommitter(deps: CommitterDeps): Committer {
    * A change planned from itself, or undefined when the full step must
    * decide. Certificates first (what cannot be written goes to the full
    * step, which quarantines its routes), then files and commands as a
-   * runtime commit.
+   * runtime commit; a runtime commit's certificates reach haproxy in its
+   * commands, so their files are written in the background (the check or
+   * load that reads them waits for them; one refused fails that check, and
+   * the full step quarantines its route).
    */
   async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>): Promise<Result | undefined> {
     const plan = fast.plan(state, held, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs });
@@ -236,7 +239,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
     timeline.enter('write');
-    if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
+    if (plan.kind === 'runtime') deps.writer.writeCertificatesLater(plan.patch.certificatesAdded);
+    else if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
     timeline.enter('plan');
     const { model, createdWith } = fast.patched(plan.patch, plan.kind === 'runtime' ? plan.commands : []);
     timeline.enter('render');
