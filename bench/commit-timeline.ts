@@ -89,7 +89,7 @@ const timeline = commits(readFileSync(logPath, 'utf8')).filter((c) => c.received
 const gc = pauses(`${logPath}.stderr`);
 const benchGc = pauses(process.env.BENCH_STDERR);
 
-const COLUMNS = ['latency', 'deliver', 'wait', 'plan', 'render', 'write', 'runtime', 'firstReply', 'after', 'other', 'observers', 'cpu', 'gc', 'benchGc'] as const;
+const COLUMNS = ['latency', 'deliver', 'wait', 'take', 'plan', 'patch', 'render', 'write', 'runtime', 'firstReply', 'after', 'other', 'observers', 'cpu', 'gc', 'benchGc'] as const;
 type Row = Record<(typeof COLUMNS)[number], number> & { path: string; events: number };
 
 /** The change's commit: the first whose oldest event arrived after the write (the log's ms rounding allowed for). */
@@ -107,7 +107,9 @@ function row(c: Change & { ms: number }): Row | undefined {
     latency: c.ms,
     deliver: receivedAt - c.writtenAt,
     wait: f('wait'),
+    take: f('take'),
     plan: f('plan'),
+    patch: f('patch'),
     render: f('render'),
     write: f('write'),
     runtime: f('runtime'),
@@ -141,7 +143,7 @@ for (const kind of [...new Set(changes.map((c) => c.kind))]) {
   console.log(medians(`median, slowest ${slowCount}`, slow.filter((r): r is Row => r !== undefined)));
   const joinedSlow = slow.filter((r): r is Row => r !== undefined);
   const sum = (k: (typeof COLUMNS)[number]) => joinedSlow.reduce((t, r) => t + r[k], 0);
-  const routerPath = joinedSlow.reduce((t, r) => t + r.wait + r.plan + r.render + r.write + r.runtime, 0);
+  const routerPath = joinedSlow.reduce((t, r) => t + r.wait + r.take + r.plan + r.patch + r.render + r.write + r.runtime, 0);
   const share = (x: number) => `${((100 * x) / sum('latency')).toFixed(0)}%`;
   console.log(
     `\nOf the slowest ${joinedSlow.length}'s latency: delivery ${share(sum('deliver'))}, the router's commit up to haproxy's answers ${share(routerPath)} (haproxy's first replies ${share(sum('firstReply'))}), after the answers ${share(sum('after'))}; the router's collector paused ${share(sum('gc'))} of it (up to haproxy's answers), the bench's ${share(sum('benchGc'))} (write to served); the commit thread's CPU ${share(sum('cpu'))}.\n`,

@@ -112,10 +112,10 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const log = deps.logger.withTag('router');
   const render = createRenderer(await loadRendererAssets(options));
   const fileWriter = new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`));
-  const store = new ConfigStore(paths.workingDir, fileWriter);
-  await store.init();
   const certs = new CertStore(paths.certDir);
   await certs.init();
+  const store = new ConfigStore(paths.workingDir, fileWriter, [certs]);
+  await store.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
   const statsAuth = await readStatsCredentials(options.stats);
   const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.request());

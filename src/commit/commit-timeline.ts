@@ -6,7 +6,12 @@
  * two entries is the earlier stage's. Marks are clock readings into a
  * fixed array: nothing is allocated until the line is formatted.
  */
-export const STAGES = ['plan', 'render', 'write', 'runtime', 'load', 'observers', 'other'] as const;
+/**
+ * `take`: the changes taken in (admission, the desired configuration);
+ * `plan`: what to do about them; `patch`: the running model patched (an
+ * incremental commit).
+ */
+export const STAGES = ['take', 'plan', 'patch', 'render', 'write', 'runtime', 'load', 'observers', 'other'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** How the commit went: planned from its changes alone, by the full step without loading, or by a load (start or reload). */

@@ -226,18 +226,24 @@ export function createCommitter(deps: CommitterDeps): Committer {
    * A change planned from itself, or undefined when the full step must
    * decide. Certificates first (what cannot be written goes to the full
    * step, which quarantines its routes), then files and commands as a
-   * runtime commit.
+   * runtime commit; a runtime commit's certificates reach haproxy in its
+   * commands, so their files are written in the background (the check or
+   * load that reads them waits for them; one refused fails that check, and
+   * the full step quarantines its route).
    */
   async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>): Promise<Result | undefined> {
-    const plan = fast.plan(state, held, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs });
+    const step = fast.take(held);
+    timeline.enter('plan');
+    const plan = fast.plan(state, step, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs });
     if (plan.kind === 'full') {
       log.debug(`full commit: ${plan.why}`);
       return undefined;
     }
     if (plan.kind === 'unchanged') return { result: 'unchanged' };
     timeline.enter('write');
-    if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
-    timeline.enter('plan');
+    if (plan.kind === 'runtime') deps.writer.writeCertificatesLater(plan.patch.certificatesAdded);
+    else if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
+    timeline.enter('patch');
     const { model, createdWith } = fast.patched(plan.patch, plan.kind === 'runtime' ? plan.commands : []);
     timeline.enter('render');
     const files = state.files ? fast.files(deps.render, state.files, model, plan.patch) : deps.render(model);
@@ -260,7 +266,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   async function commit(): Promise<CommitOutcome> {
     const startedAt = now();
     path = 'full';
-    timeline.enter('plan');
+    timeline.enter('take');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
     const events = deps.takeEvents?.();
@@ -284,6 +290,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       path = 'incremental';
       return done(result, fast.applied());
     }
+    timeline.enter('plan');
     const desired = deps.desired(deps.routes().values(), q.held);
     // From here on the routes are read as this commit decided on them: the source may move on meanwhile.
     const plan = planCommit(state, input(desired.model), deps.render);

@@ -5,6 +5,7 @@ import type { RenderedFiles, Renderer } from '../config/render.ts';
 import { serverKey } from '../domain/names.ts';
 import type { AppliedState } from '../plan/applied-state.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
+import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
 import { planIncrementalCommit, staysInSync, type IncrementalInput } from '../plan/incremental-step.ts';
 import { createdWith } from '../plan/revive.ts';
@@ -28,10 +29,15 @@ export class IncrementalCommits {
 
   constructor(private readonly desired: IncrementalDesired) {}
 
-  /** Takes in a commit's changes and plans them from themselves, when the step can (else `full`). */
-  plan(state: AppliedState, held: ReadonlyMap<string, Rejection>, input: Omit<IncrementalInput, 'inSync'>): IncrementalPlan {
+  /** Takes in a commit's changes: admission and the desired configuration (the full step reads them as they stand then). */
+  take(held: ReadonlyMap<string, Rejection>): DesiredStep {
     const step = this.desired.update(held);
     if (this.unreported) for (const key of step.verdicts) this.unreported.add(key);
+    return step;
+  }
+
+  /** Plans the changes `take` took in from themselves, when the step can (else `full`). */
+  plan(state: AppliedState, step: DesiredStep, input: Omit<IncrementalInput, 'inSync'>): IncrementalPlan {
     if (!state.model) return { kind: 'full', why: 'nothing loaded yet' };
     return planIncrementalCommit(state, step, this.desired.index, this.index(state.model), { ...input, inSync: this.inSync });
   }

@@ -39,6 +39,12 @@ export interface ConfigWriter {
   discard(generation: number): Promise<void>;
   /** Writes certificate files not on disk yet (named by content); returns those refused for something about themselves. */
   writeCertificates(files: readonly CertificateFile[]): Promise<UnwrittenFile[]>;
+  /**
+   * Writes certificate files in the background, for a change the worker
+   * takes through the runtime API (it gets their text there): anything that
+   * reads the files (stage, activate, hold, a start) waits for them first.
+   */
+  writeCertificatesLater(files: readonly CertificateFile[]): void;
   /** Removes certificate files whose names are not in `keep`. */
   pruneCertificates(keep: ReadonlySet<string>): Promise<void>;
 }

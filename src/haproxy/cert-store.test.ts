@@ -35,7 +35,8 @@ describe('CertStore.write', () => {
   });
 
   test("a change's files are written off the event loop; a start's many in one go", async () => {
-    expect(await turnsWhileWriting(others(2))).toBeGreaterThan(0);
+    // As many as go off the loop: each file a few trips through the thread pool, any of which lets the loop turn.
+    expect(await turnsWhileWriting(others(16))).toBeGreaterThan(0);
     expect(await turnsWhileWriting(others(40).map((f) => ({ ...f, name: f.name.replace('other', 'start') })))).toBe(0);
   });
 
@@ -66,5 +67,46 @@ describe('files found in place', () => {
     await store.write([{ name: 'cert-ok.pem', pem: 'B' }]);
     expect(lstatSync(join(store.dir, 'cert-ok.pem')).isSymbolicLink()).toBe(false);
     expect(await Bun.file(target).text()).toBe('B');
+  });
+});
+
+describe('CertStore.later: the files of a change haproxy takes through its runtime API', () => {
+  const file = (name: string, pem: string): CertificateFile => ({ name, pem });
+  const names = () => readdirSync(store.dir).sort();
+
+  test('are written in the background: the call returns before they are on disk, flush once they are', async () => {
+    store.later([file('cert-a.pem', 'A'), file('cert-b.pem', 'B')]);
+    expect(names()).toEqual([]);
+    await store.flush();
+    expect(names()).toEqual(['cert-a.pem', 'cert-b.pem']);
+    expect(await Bun.file(join(store.dir, 'cert-a.pem')).text()).toBe('A');
+    expect(lstatSync(join(store.dir, 'cert-a.pem')).mode & 0o777).toBe(0o600);
+  });
+
+  test('while the disk fails, flush says so and keeps them; the next flush writes them', async () => {
+    rmSync(store.dir, { recursive: true });
+    store.later([file('cert-a.pem', 'A')]);
+    await expect(store.flush()).rejects.toThrow();
+    await store.init();
+    await store.flush();
+    expect(names()).toEqual(['cert-a.pem']);
+  });
+
+  test('one the file system refuses is left out; the full write that follows reports it', async () => {
+    const long = `cert-${'x'.repeat(300)}.pem`;
+    store.later([file(long, 'A'), file('cert-ok.pem', 'B')]);
+    await store.flush();
+    expect(names()).toEqual(['cert-ok.pem']);
+    expect(await store.write([file(long, 'A'), file('cert-ok.pem', 'B')])).toEqual([{ name: long, code: 'ENAMETOOLONG' }]);
+  });
+
+  test('a write waits for them, and a prune drops those no generation keeps', async () => {
+    store.later([file('cert-a.pem', 'A'), file('cert-gone.pem', 'G')]);
+    expect(await store.write([file('cert-a.pem', 'A'), file('cert-c.pem', 'C')])).toEqual([]);
+    expect(names()).toEqual(['cert-a.pem', 'cert-c.pem', 'cert-gone.pem']);
+    store.later([file('cert-d.pem', 'D'), file('cert-e.pem', 'E')]);
+    await store.prune(new Set(['cert-a.pem', 'cert-d.pem']));
+    await store.flush();
+    expect(names()).toEqual(['cert-a.pem', 'cert-d.pem']);
   });
 });

@@ -55,6 +55,10 @@ export class CertStore {
    * other contents is never served on the strength of its name alone.
    */
   private readonly known = new Set<string>();
+  /** Files given to `later`, by name, until they are on disk. */
+  private readonly pending = new Map<string, CertificateFile>();
+  /** The background writes under way, chained: each starts once the one before it has ended. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(readonly dir: string) {}
 
@@ -71,42 +75,87 @@ export class CertStore {
    * first start writes thousands of them before haproxy can start, and
    * asynchronous calls per file (each a trip through the thread pool and
    * back) cost about twice the CPU of the calls alone. A few (a change's)
-   * off the event loop (OFF_THREAD_MAX_FILES).
+   * off the event loop (OFF_THREAD_MAX_FILES). Files written later (later)
+   * are on disk first.
    */
   async write(files: readonly CertificateFile[]): Promise<UnwrittenFile[]> {
+    await this.flush();
     const unwritten: UnwrittenFile[] = [];
     const offThread = files.length <= OFF_THREAD_MAX_FILES;
     for (const file of files) {
-      const path = join(this.dir, file.name);
-      if (this.known.has(file.name) || holds(path, file.pem)) {
-        this.known.add(file.name);
-        continue;
-      }
-      const tmp = `${path}.tmp`;
-      try {
-        // rename replaces whatever entry was there, a symlink included, never its target.
-        if (offThread) {
-          await writeFile(tmp, file.pem, { mode: 0o600 });
-          await rename(tmp, path);
-        } else {
-          writeFileSync(tmp, file.pem, { mode: 0o600 });
-          renameSync(tmp, path);
-        }
-        this.known.add(file.name);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code ?? '';
-        if (!PER_FILE_ERRORS.has(code)) throw err;
-        removeQuietly(tmp);
-        unwritten.push({ name: file.name, code });
-      }
+      const refused = await this.writeOne(file, offThread);
+      if (refused) unwritten.push(refused);
     }
     return unwritten;
   }
 
+  /**
+   * Writes `files` in the background, for a change haproxy takes over its
+   * runtime API (it gets the certificate's text there, not from the file):
+   * the change need not wait for the file system, whose journal can hold a
+   * file's creation for tens of milliseconds. Whatever reads the files (a
+   * check, a load, a start) flushes first. A file refused for something
+   * about itself is left out here; the check of the files that name it
+   * fails, and the full commit that follows (write) reports it.
+   */
+  later(files: readonly CertificateFile[]): void {
+    for (const file of files) if (!this.known.has(file.name)) this.pending.set(file.name, file);
+    // A failure is met by the next flush, where a commit handles it.
+    if (this.pending.size > 0) this.flush().catch(() => undefined);
+  }
+
+  /** Resolves once every file given to `later` is on disk (or refused); rejects while the disk fails, keeping them to retry. */
+  flush(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    const run = this.writing.catch(() => undefined).then(() => this.writePending());
+    this.writing = run;
+    return run;
+  }
+
+  private async writePending(): Promise<void> {
+    for (const file of [...this.pending.values()]) {
+      // Written by an earlier flush meanwhile, or pruned.
+      if (this.pending.get(file.name) !== file) continue;
+      await this.writeOne(file, true);
+      this.pending.delete(file.name);
+    }
+  }
+
+  /** Writes one file unless it is there; the refusal when the file system refuses the file itself. */
+  private async writeOne(file: CertificateFile, offThread: boolean): Promise<UnwrittenFile | undefined> {
+    const path = join(this.dir, file.name);
+    if (this.known.has(file.name) || holds(path, file.pem)) {
+      this.known.add(file.name);
+      return undefined;
+    }
+    const tmp = `${path}.tmp`;
+    try {
+      // rename replaces whatever entry was there, a symlink included, never its target.
+      if (offThread) {
+        await writeFile(tmp, file.pem, { mode: 0o600 });
+        await rename(tmp, path);
+      } else {
+        writeFileSync(tmp, file.pem, { mode: 0o600 });
+        renameSync(tmp, path);
+      }
+      this.known.add(file.name);
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!PER_FILE_ERRORS.has(code)) throw err;
+      removeQuietly(tmp);
+      return { name: file.name, code };
+    }
+  }
+
   /** Removes route certificate files that no kept generation refers to. */
   async prune(keep: ReadonlySet<string>): Promise<void> {
+    for (const name of this.pending.keys()) if (!keep.has(name)) this.pending.delete(name);
+    // A write under way ends first: its temporary file is not in `keep` either.
+    await this.writing.catch(() => undefined);
     for (const name of readdirSync(this.dir)) {
-      if ((name.startsWith('cert-') || name.startsWith('destca-')) && !keep.has(name)) {
+      const writing = name.endsWith('.tmp') && this.pending.has(name.slice(0, -'.tmp'.length));
+      if ((name.startsWith('cert-') || name.startsWith('destca-')) && !keep.has(name) && !writing) {
         this.known.delete(name);
         rmSync(join(this.dir, name), { force: true });
       }

@@ -13,6 +13,7 @@ export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
     rollback: () => store.rollback(),
     discard: (generation) => store.discard(generation),
     writeCertificates: (files) => certs.write(files),
+    writeCertificatesLater: (files) => certs.later(files),
     pruneCertificates: (keep) => certs.prune(keep),
   };
 }

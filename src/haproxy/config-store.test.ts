@@ -210,6 +210,28 @@ describe.each(WRITERS)('ConfigStore: updates the worker takes through the runtim
     expect(read(s, next.generation, 'be-01.cfg')).toBe('backend b6\n');
   });
 
+  test('the certificates the files name (written in the background) are on disk before them, at every flush', async () => {
+    const order: string[] = [];
+    const recording: BatchWriter = {
+      write: async (batch) => {
+        order.push('files');
+        await writer.write(batch);
+      },
+    };
+    dir = shortTempDir('store');
+    const s = new ConfigStore(dir.path, recording, [{ flush: async () => void order.push('certs') }]);
+    await s.init();
+    const first = await s.stage(files('backend b\n'));
+    await s.activate(first.generation);
+    order.length = 0;
+    await s.update(files('backend b2\n'));
+    (await s.hold(first.generation))();
+    expect(order).toEqual(['certs', 'files']);
+    // Nothing of its own waiting, a flush (haproxy's start, the router's stop) still writes them.
+    await s.flush();
+    expect(order).toEqual(['certs', 'files', 'certs']);
+  });
+
   test(`what waits is written within ${FLUSH_DELAY_MS} ms on its own`, async () => {
     const s = await store(writer);
     const first = await s.stage(files('backend b\n'));

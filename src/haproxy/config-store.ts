@@ -85,12 +85,19 @@ export class ConfigStore {
   /** In-place updates not on disk yet: written before anything reads the generation (flush). */
   private readonly writes: PendingWrites;
 
-  /** `writer` writes the in-place updates (the router's: a thread of its own, ThreadWriter). */
+  /**
+   * `writer` writes the in-place updates (the router's: a thread of its own,
+   * ThreadWriter); `alsoPending` are other writes the generations' files
+   * refer to (certificates), flushed before them.
+   */
   constructor(
     readonly workingDir: string,
     writer: BatchWriter = inlineWriter,
+    alsoPending: readonly { flush(): Promise<void> }[] = [],
   ) {
-    this.writes = new PendingWrites(writer);
+    this.writes = new PendingWrites(writer, async () => {
+      for (const p of alsoPending) await p.flush();
+    });
     this.confLink = join(workingDir, 'conf');
     this.configPath = join(this.confLink, 'haproxy.config');
     this.generationsDir = join(workingDir, 'generations');
@@ -186,7 +193,7 @@ export class ConfigStore {
     return release;
   }
 
-  /** Writes the in-place updates still waiting: before haproxy starts from `conf`, and before the router stops. */
+  /** Writes the in-place updates still waiting, and the certificates they name first: before haproxy starts from `conf`, and before the router stops. */
   flush(): Promise<void> {
     return this.writes.flush();
   }

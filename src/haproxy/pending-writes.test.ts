@@ -95,4 +95,25 @@ describe('PendingWrites', () => {
       { dir: '/g/2', entries: [['c', 'c1']] },
     ]);
   });
+
+  test('what the files name (`first`) is written before them; while it fails, the files wait, to be written with it', async () => {
+    const { writer, writes, started } = heldWriter();
+    const order: string[] = [];
+    let failing = true;
+    const w = new PendingWrites(writer, async () => {
+      order.push('first');
+      if (failing) throw new Error('ENOSPC');
+    });
+    w.add('/g/1', ['a'], set({ a: 'a1' }));
+    await expect(w.flush()).rejects.toThrow('ENOSPC');
+    expect(writes).toHaveLength(0);
+    failing = false;
+    const flushed = w.flush();
+    await started(1);
+    order.push('files');
+    writes[0]?.end();
+    await flushed;
+    expect(order).toEqual(['first', 'first', 'files']);
+    expect(writes[0]?.batch).toEqual({ dir: '/g/1', entries: [['a', 'a1']] });
+  });
 });

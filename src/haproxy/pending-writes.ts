@@ -46,7 +46,11 @@ export class PendingWrites {
   /** The flushes under way, chained: each starts once the one before it has ended. */
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly writer: BatchWriter) {}
+  /** `first`: writes the files refer to (certificates), on disk before them. */
+  constructor(
+    private readonly writer: BatchWriter,
+    private readonly first: () => Promise<void> = async () => {},
+  ) {}
 
   /** `names` of `dir` are to hold their texts in `files` (the latest set: it answers for every name still waiting). */
   add(dir: string, names: readonly string[], files: RenderedFiles): void {
@@ -67,7 +71,7 @@ export class PendingWrites {
     this.timer.unref();
   }
 
-  /** Writes what waits; resolves once it, and every flush before it, is on disk. What could not be written keeps waiting. */
+  /** Writes what waits (after `first`); resolves once it, and every flush before it, is on disk. What could not be written keeps waiting. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -87,6 +91,12 @@ export class PendingWrites {
   }
 
   private async write(taken: readonly Waiting[]): Promise<void> {
+    try {
+      await this.first();
+    } catch (err) {
+      this.waiting = merged([...taken, ...this.waiting]);
+      throw err;
+    }
     for (const [i, w] of taken.entries()) {
       try {
         await this.writer.write({ dir: w.dir, entries: [...w.names].map((name) => [name, w.files.get(name) ?? null]) });

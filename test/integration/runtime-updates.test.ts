@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
+import { servingCertificateFile, servingPem } from '../../src/config/certificates.ts';
 import { isCheckBackendName, isRouteBackendName } from '../../src/domain/names.ts';
 import { checkConfig } from '../../src/haproxy/check-config.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
@@ -327,6 +329,37 @@ describe('endpoint changes go through the runtime API', () => {
     expect(t.router.lastCommit()?.result).toBe('runtime');
     expect(await served()).toContain('router-default');
     expect(await workerPids(t)).toEqual(pids);
+  });
+
+  test("a route's new certificate goes live without waiting for its file; the file is written before anything reads the files", async () => {
+    const ca = makeCA('later-ca');
+    const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    const edge = (cert?: { cert: string; key: string }) =>
+      routeJson({ name: 'e', host: 'e.example.com', service: 'r', tls: { termination: 'edge', ...(cert ? { certificate: cert.cert, key: cert.key } : {}) } });
+    t = await startTestRouter({ manifests: { 'e.json': edge(), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    // Route keys are written in their own algorithm's form (src/tls/private-key.ts): an EC key as SEC1.
+    const key = createPrivateKey(v1.key).export({ type: 'sec1', format: 'pem' }).toString();
+    const file = servingCertificateFile(servingPem({ certificate: v1.cert, key, caCertificate: '' }));
+    // A named pipe where the file's temporary copy goes: its write blocks until the test reads it, as a stalled disk would.
+    const fifo = join(t.workingDir, 'certs', `${file.name}.tmp`);
+    expect(Bun.spawnSync(['mkfifo', '-m', '600', fifo]).exitCode).toBe(0);
+    await t.write('e.json', edge(v1));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    // The write goes on, and a flush (as a check, a load or a start makes first) waits for it.
+    let flushed = false;
+    const flush = t.router.store.flush().then(() => (flushed = true));
+    expect((await tlsGet(t.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).peerSAN).toBe('DNS:e.example.com');
+    expect(flushed).toBe(false);
+    // Its reader opened, the pipe takes the whole file and keeps it after the router has closed and renamed it.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    await flush;
+    const chunk = Buffer.alloc(65536);
+    const written = chunk.subarray(0, readSync(reader, chunk)).toString();
+    closeSync(reader);
+    expect(written).toBe(file.pem);
+    // The pipe was renamed into place; a real file takes its place before haproxy could read it.
+    rmSync(join(t.workingDir, 'certs', file.name));
+    writeFileSync(join(t.workingDir, 'certs', file.name), file.pem, { mode: 0o600 });
   });
 
   test.each([

@@ -81,6 +81,10 @@ export class MemoryWriter implements ConfigWriter {
     return unwritten;
   }
 
+  writeCertificatesLater(files: readonly CertificateFile[]) {
+    for (const f of files) this.certificates.set(f.name, f.pem);
+  }
+
   async pruneCertificates(keep: ReadonlySet<string>) {
     for (const name of this.certificates.keys()) if (!keep.has(name)) this.certificates.delete(name);
   }

@@ -366,9 +366,9 @@ export function runtimeContract(name: string, kind: TargetKind): void {
       expect(result.failed).toEqual([]);
       const backend = backendNameOf('checked');
       const name = serverOf('checked', 'dead').name;
-      // Checks run on haproxy's clock and report nothing, so this polls; fall 3 x inter 100 ms takes ~300 ms.
+      // Checks run on haproxy's clock and report nothing, so this polls; fall 3 x inter 100 ms takes ~300 ms, seconds on a loaded host.
       let row = (await client.showServersState(backend)).find((r) => r.server === name);
-      for (let i = 0; i < 100 && row?.operState !== 0; i++) {
+      for (const deadline = Date.now() + 10_000; row?.operState !== 0 && Date.now() < deadline; ) {
         await Bun.sleep(20);
         row = (await client.showServersState(backend)).find((r) => r.server === name);
       }
