@@ -70,7 +70,7 @@ try {
     const order = binaries.map((_, i) => binaries[(i + round) % binaries.length] as string);
     for (const binary of order) {
       const cluster = await startCluster();
-      loadMix(cluster.api, mix, certs);
+      await loadMix(cluster.api, mix, certs);
       const dir = mkdtempSync('/tmp/start-time-');
       const loadBefore = loadAverage();
       const run = await startRouter({ api: cluster.access, dir, limitPrefix: [], binary, profileDir, extraArgs: ['--loglevel=debug'] });

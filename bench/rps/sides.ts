@@ -53,7 +53,7 @@ export interface RouterSideInput {
 
 export async function startRouterSide(input: RouterSideInput): Promise<Side> {
   const cluster = await startCluster();
-  loadMix(cluster.api, input.mix, input.certs);
+  await loadMix(cluster.api, input.mix, input.certs);
   const run = await startRouter({ api: cluster.access, dir: join(input.dir, input.name.replace(/[^a-z0-9]+/gi, '-')), limitPrefix: input.limitPrefix, extraArgs: input.extraArgs, binary: input.binary });
   const stop = async () => {
     await run.stop();
