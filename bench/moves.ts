@@ -26,7 +26,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { endpointMoves, routeAdds, type PhaseContext, type PhaseResult } from './scale/changes.ts';
 import { installExitHandlers, killAll } from './scale/children.ts';
-import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
+import { makeMixCertificates, startCluster } from './scale/cluster.ts';
 import { openFileLimit } from './scale/file-limit.ts';
 import { buildMix, seededRandom } from './scale/mix.ts';
 import { startPods } from './scale/pod-fleet.ts';
@@ -100,7 +100,7 @@ try {
     for (const binary of order) {
       const mix = buildMix({ routes, namespaces: Math.max(1, Math.min(100, Math.ceil(routes / 100))), httpPods: pods.http, tlsPods: pods.tls, maxPodsPerService: settings.maxPodsPerService, seed: settings.seed });
       const cluster = await startCluster();
-      await loadMix(cluster.api, mix, certs);
+      await cluster.api.loadMix(mix, certs);
       const runDir = join(dir, `r${round}-${binaries.indexOf(binary)}`);
       const run = await startRouter({ api: cluster.access, dir: runDir, limitPrefix: limit.prefix, profileDir: settings.profileDir, extraArgs: settings.routerArgs, binary });
       try {

@@ -13,7 +13,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { routeObject, serviceObject, sliceObject } from '../test/support/kube-harness.ts';
 import { installExitHandlers } from './scale/children.ts';
-import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
+import { makeMixCertificates, startCluster } from './scale/cluster.ts';
 import { podlessMix } from './scale/mix.ts';
 import { cpuSeconds, loadAverage } from './scale/proc-stats.ts';
 import { startRouter, untilListening } from './scale/router-run.ts';
@@ -36,7 +36,7 @@ function threadCpu(pid: number): [string, number][] {
 installExitHandlers();
 const mix = podlessMix(N);
 const cluster = await startCluster();
-await loadMix(cluster.api, mix, makeMixCertificates().certs);
+await cluster.api.loadMix(mix, makeMixCertificates().certs);
 const late = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('late') });
 const dir = mkdtempSync('/tmp/start-backlog-');
 const loadBefore = loadAverage();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { generateTestCerts, type TestCerts } from '../../test/support/fake-api/certs.ts';
 import { WatchReader } from '../../test/support/fake-api/watch-reader.ts';
 import { startApiProcess, type ApiProcess } from './api-client.ts';
+import { makeMixCertificates } from './cluster.ts';
+import { buildMix } from './mix.ts';
 
 const TOKEN = 'api-client-test';
 let pki: TestCerts;
@@ -25,16 +27,23 @@ const slice = (name: string, port: number) => ({
   ports: [{ name: 'http', port, protocol: 'TCP' }],
 });
 
-test('objects loaded in batches are all served, in the order sent', async () => {
-  const count = 2500;
-  await api.createAll((function* () {
-    for (let i = 0; i < count; i++) yield slice(`load-${i}`, 20000 + i);
-  })());
-  const list = (await (await get('/apis/discovery.k8s.io/v1/namespaces/bench/endpointslices')).json()) as { items: { metadata: { name: string; resourceVersion: string } }[] };
-  const loaded = list.items.filter((s) => s.metadata.name.startsWith('load-'));
-  expect(loaded.length).toBe(count);
-  const byName = new Map(loaded.map((s) => [s.metadata.name, Number(s.metadata.resourceVersion)]));
-  expect(byName.get('load-0')).toBeLessThan(byName.get(`load-${count - 1}`) ?? 0);
+test('a mix is loaded whole: every slice and route, the routes with their certificates', async () => {
+  const mix = buildMix({ routes: 300, namespaces: 3, httpPods: [31000, 31001, 31002], tlsPods: [32000, 32001], maxPodsPerService: 2, seed: 7 });
+  const { certs } = makeMixCertificates();
+  const own = mix.routes.find((r) => r.kind === 'edge');
+  if (!own) throw new Error('the mix has no edge route');
+  const ownCert = { cert: 'own-cert', key: 'own-key' };
+  const slices = mix.services.reduce((n, s) => n + s.pods.length, 0);
+  expect(await api.loadMix(mix, certs, new Map([[own.name, ownCert]]))).toBe(slices + mix.routes.length);
+  type Listed = { items: { metadata: { name: string; namespace: string }; spec?: { tls?: { certificate?: string } } }[] };
+  const routes = (await (await get('/apis/route.openshift.io/v1/routes')).json()) as Listed;
+  const served = new Map(routes.items.map((r) => [`${r.metadata.namespace}/${r.metadata.name}`, r]));
+  for (const route of mix.routes) expect(served.has(`${route.namespace}/${route.name}`)).toBe(true);
+  const edge = mix.routes.find((r) => r.kind === 'edge' && r !== own);
+  expect(served.get(`${edge?.namespace}/${edge?.name}`)?.spec?.tls?.certificate).toBe(certs.route.cert);
+  expect(served.get(`${own.namespace}/${own.name}`)?.spec?.tls?.certificate).toBe(ownCert.cert);
+  const listed = (await (await get('/apis/discovery.k8s.io/v1/endpointslices')).json()) as Listed;
+  expect(listed.items.filter((s) => s.metadata.namespace.startsWith('ns')).length).toBe(slices);
 });
 
 test("a write's times are in this process's time base: request, then received, then its watch event written, then the reply", async () => {

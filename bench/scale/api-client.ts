@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { KubeObject, ServerTls, StoredKind } from '../../test/support/fake-api/fake-api-server.ts';
 import type { Call, ChildMessage, Reply, StartMessage } from './api-protocol.ts';
 import { stop, track } from './children.ts';
+import type { Mix } from './mix.ts';
+import type { MixCertificates } from './objects.ts';
 
 /** A write's two moments, in this process's performance.now() base. */
 export interface WriteTimes {
@@ -23,14 +25,11 @@ export interface ClusterApi {
   create(object: KubeObject): Promise<WriteTimes>;
   update(object: KubeObject): Promise<WriteTimes>;
   remove(kind: StoredKind, namespace: string | undefined, name: string): Promise<WriteTimes>;
-  /** Creates every object, sent in batches (no round trip per object); resolves once all are stored. */
-  createAll(objects: Iterable<KubeObject>): Promise<void>;
+  /** Every slice, then every route of the mix (`ownCerts`: certificates of routes that have their own), in one message; resolves with how many objects are stored. */
+  loadMix(mix: Mix, certs: MixCertificates, ownCerts?: ReadonlyMap<string, { cert: string; key: string }>): Promise<number>;
   /** How many route status writes (PATCH .../status) the server has received. */
   statusWrites(): Promise<number>;
 }
-
-/** Objects per message when loading: large enough that a 100,000-route mix is a few hundred messages, small enough to keep each copy short. */
-const BATCH = 1000;
 
 /** An epoch time from the server's process in this process's performance.now() base. */
 const local = (epochMs: number) => epochMs - performance.timeOrigin;
@@ -71,17 +70,8 @@ export class ApiProcess implements ClusterApi {
     return this.#write({ type: 'remove', kind, namespace, name });
   }
 
-  async createAll(objects: Iterable<KubeObject>): Promise<void> {
-    const sent: Promise<number>[] = [];
-    let batch: KubeObject[] = [];
-    for (const object of objects) {
-      batch.push(object);
-      if (batch.length < BATCH) continue;
-      sent.push(this.#count({ type: 'createMany', objects: batch }));
-      batch = [];
-    }
-    if (batch.length > 0) sent.push(this.#count({ type: 'createMany', objects: batch }));
-    await Promise.all(sent);
+  loadMix(mix: Mix, certs: MixCertificates, ownCerts?: ReadonlyMap<string, { cert: string; key: string }>): Promise<number> {
+    return this.#count({ type: 'loadMix', mix, certs, ownCerts });
   }
 
   statusWrites(): Promise<number> {

@@ -9,6 +9,7 @@
 import { startFakeApiServer, type FakeApiServer } from '../../test/support/fake-api/fake-api-server.ts';
 import { errorMessage } from '../../src/errors.ts';
 import type { ChildMessage, Request, StartMessage, Written } from './api-protocol.ts';
+import { routeObject, sliceObjects } from './objects.ts';
 
 const epochNow = () => performance.timeOrigin + performance.now();
 const send = (message: ChildMessage) => process.send?.(message);
@@ -18,6 +19,26 @@ function written(change: () => unknown): Written {
   const receivedAt = epochNow();
   change();
   return { receivedAt, writtenAt: epochNow() };
+}
+
+/**
+ * Every slice, then every route, as a cluster would hold them before the
+ * router starts. Built here from the mix rather than sent as objects: one
+ * message, and each certificate stays one string that every route shares.
+ */
+function loadMix(api: FakeApiServer, { mix, certs, ownCerts }: Extract<Request, { type: 'loadMix' }>): number {
+  let count = 0;
+  for (const service of mix.services) {
+    for (const slice of sliceObjects(service)) {
+      api.create(slice);
+      count++;
+    }
+  }
+  for (const route of mix.routes) {
+    api.create(routeObject(route, certs, ownCerts?.get(route.name)));
+    count++;
+  }
+  return count;
 }
 
 const isStatusWrite = (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.endsWith('/status');
@@ -34,9 +55,8 @@ function handle(api: FakeApiServer, request: Request): void {
       case 'remove':
         send({ id: request.id, written: written(() => api.remove(request.kind, request.namespace, request.name)) });
         return;
-      case 'createMany':
-        for (const object of request.objects) api.create(object);
-        send({ id: request.id, count: request.objects.length });
+      case 'loadMix':
+        send({ id: request.id, count: loadMix(api, request) });
         return;
       case 'statusWrites':
         send({ id: request.id, count: api.requests.filter(isStatusWrite).length });

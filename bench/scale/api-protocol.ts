@@ -5,6 +5,8 @@
  * so each process converts them to its own time base.
  */
 import type { KubeObject, ServerTls, StoredKind } from '../../test/support/fake-api/fake-api-server.ts';
+import type { Mix } from './mix.ts';
+import type { MixCertificates } from './objects.ts';
 
 export interface StartMessage {
   type: 'start';
@@ -16,7 +18,7 @@ export type Call =
   | { type: 'create'; object: KubeObject }
   | { type: 'update'; object: KubeObject }
   | { type: 'remove'; kind: StoredKind; namespace: string | undefined; name: string }
-  | { type: 'createMany'; objects: KubeObject[] }
+  | { type: 'loadMix'; mix: Mix; certs: MixCertificates; ownCerts: ReadonlyMap<string, { cert: string; key: string }> | undefined }
   | { type: 'statusWrites' };
 
 export type Request = Call & { id: number };

@@ -1,15 +1,14 @@
 /**
  * The cluster side: the fake API server over TLS with a bearer token (as a
  * real cluster is reached), in a process of its own (bench/scale/api-process.ts),
- * the certificates of the mix (made once with openssl and reused), and the
- * mix loaded into it.
+ * and the certificates of the mix (the API server's made once with openssl
+ * and reused); `api.loadMix` loads a mix into it.
  */
 import { generateTestCerts } from '../../test/support/fake-api/certs.ts';
 import { makeCA, makeLeaf } from '../../test/support/certs.ts';
 import { startApiProcess, type ClusterApi } from './api-client.ts';
-import type { Mix } from './mix.ts';
 import { DOMAIN } from './mix.ts';
-import { routeObject, sliceObjects, type MixCertificates } from './objects.ts';
+import type { MixCertificates } from './objects.ts';
 import type { ApiAccess } from './router-run.ts';
 
 const TOKEN = 'scale-bench-token';
@@ -37,14 +36,4 @@ export function makeMixCertificates(): { certs: MixCertificates; pod: { cert: st
   const pod = makeLeaf(ca, { dnsNames: ['pod.scale-bench.internal'] });
   const extraCA = makeCA('scale-bench-extra-ca').cert;
   return { certs: { route: { cert: route.chain, key: route.key }, destinationCA: ca.cert, extraCA }, pod: { cert: pod.cert, key: pod.key } };
-}
-
-/** Every slice, then every route, as a cluster would hold them before the router starts. */
-export function loadMix(api: ClusterApi, mix: Mix, certs: MixCertificates, ownCerts?: ReadonlyMap<string, { cert: string; key: string }>): Promise<void> {
-  return api.createAll(
-    (function* () {
-      for (const service of mix.services) yield* sliceObjects(service);
-      for (const route of mix.routes) yield routeObject(route, certs, ownCerts?.get(route.name));
-    })(),
-  );
 }
