@@ -6,7 +6,9 @@
  * first answer from the new pod, with the router's CPU per change; beside
  * it, the time from the bench's request, and the hop between the two.
  *   bun run build && N=10000 MOVES=300 bun bench/moves.ts
- * Environment: N (routes, default 10000), MOVES (300), ADDS (0), ROUTER_BINARY
+ * Environment: N (routes, default 10000), MOVES (300), ADDS (0), OWN_CERTS
+ * (1: each edge and reencrypt route added gets a certificate of its own),
+ * ROUTER_BINARY
  * (default dist/router; several, comma-separated, run one after the other
  * in rounds: ROUNDS, default 1, the order alternating), PROFILE=<dir> (the
  * router from source under `bun --cpu-prof`; the moves' samples summarized
@@ -111,7 +113,7 @@ try {
         while ((await cluster.api.statusWrites()) < routes) await Bun.sleep(200);
         await untilIdle(run.proc.pid, settings.startTimeoutMs);
         const load = loadAverage();
-        const ctx: PhaseContext = { api: cluster.api, run, mix, certs, pods, random: seededRandom(settings.seed + routes + round), changeDeadlineMs: settings.changeDeadlineMs };
+        const ctx: PhaseContext = { api: cluster.api, run, mix, certs, pods, random: seededRandom(settings.seed + routes + round), changeDeadlineMs: settings.changeDeadlineMs, ownCertAdds: settings.ownCertAdds };
         // The profile's window: from here to the end of the changes (bench/moves-profile.ts takes it from the log).
         log(`changes start at ${(performance.now() - run.spawnedAt).toFixed(0)} ms after spawn (router CPU ${cpuSeconds(run.proc.pid).toFixed(2)} s)`);
         const threadsBefore = threadCpu(run.proc.pid);

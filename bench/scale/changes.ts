@@ -7,6 +7,7 @@
  * budget, whichever comes first, and says which.
  */
 import type { ClusterApi, WriteTimes } from './api-client.ts';
+import { generateSelfSignedCertificate } from '../../src/tls/self-signed.ts';
 import { pickService, podNames, routeAt, type Mix, type RouteSpec } from './mix.ts';
 import { routeObject, sliceObject, type MixCertificates } from './objects.ts';
 import { stickyCookie, untilServed, type Ports } from './probe.ts';
@@ -55,6 +56,8 @@ export interface PhaseContext {
   random: () => number;
   /** ms one change may take before it counts as not served. */
   changeDeadlineMs: number;
+  /** Routes added with TLS get a certificate of their own, made before the change is timed. */
+  ownCertAdds?: boolean;
 }
 
 /** The time base of performance.now() as ms since the epoch. */
@@ -153,6 +156,12 @@ export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number
   });
 }
 
+/** A certificate and key for `host` alone: the router writes its file and haproxy loads it over the runtime API as the route is added. */
+function ownCertificate(host: string): { cert: string; key: string } {
+  const { certPem, keyPem } = generateSelfSignedCertificate({ commonName: host, dnsNames: [host], days: 30 });
+  return { cert: certPem, key: keyPem };
+}
+
 /** New routes of the mix's kinds on existing services, numbered after `firstIndex`; each waits for the previous one to be served. */
 export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, budgetMs: number): Promise<PhaseResult> {
   const http = ctx.mix.services.filter((s) => !s.tls);
@@ -161,8 +170,9 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
   return phase(ctx, count, budgetMs, async (i) => {
     const route = routeAt(firstIndex + i, serviceFor);
     ctx.mix.routes.push(route);
+    const own = ctx.ownCertAdds && (route.kind === 'edge' || route.kind === 'reencrypt') ? ownCertificate(route.host) : undefined;
     const went = await timed(
-      () => ctx.api.create(routeObject(route, ctx.certs)),
+      () => ctx.api.create(routeObject(route, ctx.certs, own)),
       (t0) => untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs),
     );
     return { ...went, subject: probeSubject(route, route.service.pods) };

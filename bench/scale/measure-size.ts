@@ -149,7 +149,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       input.log(`${routes} routes: ${result.wrk.rps.toFixed(0)} requests/s`);
     }
     if (!input.light) {
-      const ctx: PhaseContext = { api: cluster.api, run, mix, certs: input.certs, pods: input.pods, random: seededRandom(s.seed + routes), changeDeadlineMs: s.changeDeadlineMs };
+      const ctx: PhaseContext = { api: cluster.api, run, mix, certs: input.certs, pods: input.pods, random: seededRandom(s.seed + routes), changeDeadlineMs: s.changeDeadlineMs, ownCertAdds: s.ownCertAdds };
       result.moves = await endpointMoves(ctx, s.moves, s.phaseBudgetMs);
       input.log(`${routes} routes: ${result.moves.latencies.length} endpoint moves`);
       result.adds = await routeAdds(ctx, routes, s.adds, s.phaseBudgetMs);
