@@ -1,6 +1,6 @@
 /**
  * Where the slowest changes of a bench:moves run waited (issue #12): joins
- * each change (its API write's time and latency, <LATENCIES>.<round>.<binary>.changes)
+ * each change (its watch event's time and latency, <LATENCIES>.<round>.<binary>.changes)
  * with the router's `commit timeline` debug line of the commit that took it
  * in, and, when the router ran with BUN_JSC_logGC=true, with the
  * collector's pauses logged meanwhile (stderr lines stamped by the bench;
@@ -10,12 +10,14 @@
  *   bun bench/commit-timeline.ts <router.log> /tmp/x.0.0.changes [SLOWEST=0.02]
  * For each kind of change: the median of every column over all changes
  * and over the slowest ones, then the slowest ones row by row. Columns, ms:
- * `deliver` (API write -> the router read the event), `wait` (-> its commit
+ * `deliver` (the fake API server wrote the watch event -> the router read
+ * it), `wait` (-> its commit
  * started), the commit's stages, `after` (the commit's runtime commands
  * answered -> the probe saw the new pod), `cpu` (the commit thread's CPU),
  * `gc` (pauses of the router's collector between the write and haproxy's
  * answers: those on the router's path),
- * `benchGc` (the same of the bench's own: its fake API and probes).
+ * `benchGc` (the same of the bench's own: its probes; the fake API server
+ * has a process of its own).
  */
 import { existsSync, readFileSync } from 'node:fs';
 

@@ -1,17 +1,23 @@
 /**
  * The cost of one change at scale (issue #12), alone: the scale bench's mix
  * at one size, the router started and settled, then endpoint moves (and
- * optionally route adds) one at a time, each timed from the API write to
- * the first answer from the new pod, with the router's CPU per change.
+ * optionally route adds) one at a time, each timed from the watch event
+ * (the moment the fake API server, a process of its own, wrote it) to the
+ * first answer from the new pod, with the router's CPU per change; beside
+ * it, the time from the bench's request, and the hop between the two.
  *   bun run build && N=10000 MOVES=300 bun bench/moves.ts
- * Environment: N (routes, default 10000), MOVES (300), ADDS (0), ROUTER_BINARY
+ * Environment: N (routes, default 10000), MOVES (300), ADDS (0), OWN_CERTS
+ * (1: each edge and reencrypt route added gets a certificate of its own),
+ * ROUTER_BINARY
  * (default dist/router; several, comma-separated, run one after the other
  * in rounds: ROUNDS, default 1, the order alternating), PROFILE=<dir> (the
  * router from source under `bun --cpu-prof`; the moves' samples summarized
  * by bench/moves-profile.ts), LATENCIES=<path> (each run's move latencies,
- * one a line, in <path>.<round>.<binary>, and every change with its API
- * write's time in <path>.<round>.<binary>.changes, which
- * bench/commit-timeline.ts joins with the router's log: run with
+ * from the watch event, one a line, in <path>.<round>.<binary>, and every
+ * change in <path>.<round>.<binary>.changes as `<kind> <event written, ms
+ * since the epoch> <latency from it, ms, or -> <request sent, ms since the
+ * epoch> <what the probe asked for>`, which bench/commit-timeline.ts joins
+ * with the router's log: run with
  * ROUTER_ARGS=--loglevel=debug and KEEP=1), ROUTER_ARGS, BUN_JSC_* and BUN_GC_* (passed to the router; ROUTER_BUN_<X> to the router alone, as BUN_<X>), and the pod settings
  * of bench/scale/settings.ts. The changes start once every route carries
  * the router's status and the router is idle. Prints the latencies, the
@@ -22,7 +28,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { endpointMoves, routeAdds, type PhaseContext, type PhaseResult } from './scale/changes.ts';
 import { installExitHandlers, killAll } from './scale/children.ts';
-import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
+import { makeMixCertificates, startCluster } from './scale/cluster.ts';
 import { openFileLimit } from './scale/file-limit.ts';
 import { buildMix, seededRandom } from './scale/mix.ts';
 import { startPods } from './scale/pod-fleet.ts';
@@ -58,14 +64,22 @@ function threadDelta(before: Map<string, number>, after: Map<string, number>, ch
     .join(', ');
 }
 
-/** Each change as `<kind> <API write, ms since the epoch> <latency ms or ->`: bench/commit-timeline.ts joins them with the router's log. */
-const changeLines = (kind: string, r: PhaseResult) => r.changes.map((c) => `${kind} ${c.writtenAt.toFixed(3)} ${c.ms === undefined ? '-' : c.ms.toFixed(2)} ${c.subject}\n`).join('');
+/** Each change as `<kind> <event written> <latency ms or -> <request sent> <subject>`: bench/commit-timeline.ts joins them with the router's log. */
+const changeLines = (kind: string, r: PhaseResult) =>
+  r.changes.map((c) => `${kind} ${c.writtenAt.toFixed(3)} ${c.ms === undefined ? '-' : c.ms.toFixed(2)} ${c.requestedAt.toFixed(3)} ${c.subject}\n`).join('');
 
 const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? Number.NaN;
 
+/** The request -> event hop, p50 / p99 / max, and the p99 of its part in the server's process (the store change and its watch writes). */
+function hop(r: PhaseResult): string {
+  const hops = r.changes.map((c) => c.writtenAt - c.requestedAt);
+  const writes = r.changes.map((c) => c.writtenAt - c.receivedAt);
+  return `${percentile(hops, 50).toFixed(2)} / ${percentile(hops, 99).toFixed(2)} / ${Math.max(...hops).toFixed(2)} (write ${percentile(writes, 99).toFixed(2)})`;
+}
+
 function row(label: string, r: PhaseResult): string {
   const xs = r.latencies;
-  return `| ${label} | ${xs.length}/${r.attempted}${r.drawn ? ` (${r.drawn} drawn)` : ''} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 90).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${r.routerCpuMsPerChange.toFixed(2)} | ${r.reloads} |`;
+  return `| ${label} | ${xs.length}/${r.attempted}${r.drawn ? ` (${r.drawn} drawn)` : ''} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 90).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${percentile(r.fromRequest, 50).toFixed(1)} / ${percentile(r.fromRequest, 99).toFixed(1)} | ${hop(r)} | ${r.routerCpuMsPerChange.toFixed(2)} | ${r.reloads} |`;
 }
 
 installExitHandlers();
@@ -89,18 +103,17 @@ try {
     for (const binary of order) {
       const mix = buildMix({ routes, namespaces: Math.max(1, Math.min(100, Math.ceil(routes / 100))), httpPods: pods.http, tlsPods: pods.tls, maxPodsPerService: settings.maxPodsPerService, seed: settings.seed });
       const cluster = await startCluster();
-      loadMix(cluster.api, mix, certs);
+      await cluster.api.loadMix(mix, certs);
       const runDir = join(dir, `r${round}-${binaries.indexOf(binary)}`);
       const run = await startRouter({ api: cluster.access, dir: runDir, limitPrefix: limit.prefix, profileDir: settings.profileDir, extraArgs: settings.routerArgs, binary });
       try {
         const first = await untilListening(run, settings.startTimeoutMs);
         if (first === undefined) throw new Error(`${binary} did not serve`);
         // The start's status writes (one per route) are done before the changes begin: their CPU is not the changes'.
-        const statusWrites = () => cluster.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/status')).length;
-        while (statusWrites() < routes) await Bun.sleep(200);
+        while ((await cluster.api.statusWrites()) < routes) await Bun.sleep(200);
         await untilIdle(run.proc.pid, settings.startTimeoutMs);
         const load = loadAverage();
-        const ctx: PhaseContext = { api: cluster.api, run, mix, certs, pods, random: seededRandom(settings.seed + routes + round), changeDeadlineMs: settings.changeDeadlineMs };
+        const ctx: PhaseContext = { api: cluster.api, run, mix, certs, pods, random: seededRandom(settings.seed + routes + round), changeDeadlineMs: settings.changeDeadlineMs, ownCertAdds: settings.ownCertAdds };
         // The profile's window: from here to the end of the changes (bench/moves-profile.ts takes it from the log).
         log(`changes start at ${(performance.now() - run.spawnedAt).toFixed(0)} ms after spawn (router CPU ${cpuSeconds(run.proc.pid).toFixed(2)} s)`);
         const threadsBefore = threadCpu(run.proc.pid);
@@ -129,7 +142,7 @@ try {
     }
   }
   await pods.stop();
-  console.log(`${routes} routes, ${new Date().toISOString()}\n\n| run | served/attempted | p50 ms | p90 ms | p99 ms | max ms | router CPU ms per change | reloads |\n|---|---|---|---|---|---|---|---|\n${lines.join('\n')}\n\nRouter CPU ms per change by thread:\n${threads.map((t) => `- ${t}`).join('\n')}`);
+  console.log(`${routes} routes, ${new Date().toISOString()}\n\nLatencies from the watch event; "from request": from the bench's API request; "hop": request -> event written (of it, "write": the server's store change and watch writes, p99).\n\n| run | served/attempted | p50 ms | p90 ms | p99 ms | max ms | from request p50 / p99 ms | hop p50 / p99 / max ms | router CPU ms per change | reloads |\n|---|---|---|---|---|---|---|---|---|---|\n${lines.join('\n')}\n\nRouter CPU ms per change by thread:\n${threads.map((t) => `- ${t}`).join('\n')}`);
 } finally {
   killAll();
   if (process.env.KEEP) log(`kept ${dir}`);

@@ -21,6 +21,7 @@
  *   HTTP_PODS=4000 TLS_PODS=1000 POD_PROCS=2   pod listeners and the processes that hold them
  *   MAX_PODS=3   pods per service: 1 to this many
  *   CERT_ROUTES=5000 (0: skip the certificate-heavy start)   NOFILE=1048576 (the unit's LimitNOFILE)
+ *   OWN_CERTS=1 (each edge and reencrypt route added gets a certificate of its own)
  *   ROUTER_BINARY=<path>   another build instead of dist/router (e.g. a "before" binary kept aside)
  *   PROFILE=<dir>   run src/main.ts under `bun --cpu-prof --heap-prof` (Markdown summaries too) instead of dist/router
  *   ROUTER_ARGS="--interval=0s ..."   more router flags; KEEP=1 keeps the temp dir (router logs, configs)

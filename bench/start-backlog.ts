@@ -13,7 +13,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { routeObject, serviceObject, sliceObject } from '../test/support/kube-harness.ts';
 import { installExitHandlers } from './scale/children.ts';
-import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
+import { makeMixCertificates, startCluster } from './scale/cluster.ts';
 import { podlessMix } from './scale/mix.ts';
 import { cpuSeconds, loadAverage } from './scale/proc-stats.ts';
 import { startRouter, untilListening } from './scale/router-run.ts';
@@ -36,29 +36,30 @@ function threadCpu(pid: number): [string, number][] {
 installExitHandlers();
 const mix = podlessMix(N);
 const cluster = await startCluster();
-loadMix(cluster.api, mix, makeMixCertificates().certs);
+await cluster.api.loadMix(mix, makeMixCertificates().certs);
 const late = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('late') });
 const dir = mkdtempSync('/tmp/start-backlog-');
 const loadBefore = loadAverage();
 const run = await startRouter({ api: cluster.access, dir, limitPrefix: [], extraArgs: ['--loglevel=debug'] });
-const statusWrites = () => cluster.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/status')).length;
 try {
   const firstAnswerMs = await untilListening(run, 600_000);
   if (firstAnswerMs === undefined) throw new Error('the router never answered');
   const cpuAtFirstAnswerS = cpuSeconds(run.proc.pid);
   const threadsAtFirstAnswer = threadCpu(run.proc.pid);
-  while (statusWrites() < ADD_AFTER_WRITES) await Bun.sleep(20);
+  while ((await cluster.api.statusWrites()) < ADD_AFTER_WRITES) await Bun.sleep(20);
   const addedAt = performance.now();
-  cluster.api.create(serviceObject('late'));
-  cluster.api.create(sliceObject({ service: 'late', port: Number(late.port) }));
-  cluster.api.create(routeObject({ name: 'late', host: 'late.example.com' }));
+  await Promise.all([
+    cluster.api.create(serviceObject('late')),
+    cluster.api.create(sliceObject({ service: 'late', port: Number(late.port) })),
+    cluster.api.create(routeObject({ name: 'late', host: 'late.example.com' })),
+  ]);
   let routeAddedDuringBacklogMs: number | undefined;
   while (routeAddedDuringBacklogMs === undefined && performance.now() - addedAt < 60_000) {
     const answer = await fetch(`http://127.0.0.1:${run.ports.http}/`, { headers: { Host: 'late.example.com' } }).then((r) => r.text(), () => '');
     if (answer === 'late') routeAddedDuringBacklogMs = performance.now() - addedAt;
     else await Bun.sleep(5);
   }
-  while (statusWrites() < N) await Bun.sleep(200);
+  while ((await cluster.api.statusWrites()) < N) await Bun.sleep(200);
   console.log(
     JSON.stringify({
       routes: N,

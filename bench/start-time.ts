@@ -17,7 +17,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { haproxyPids, installExitHandlers, killAll } from './scale/children.ts';
-import { loadMix, makeMixCertificates, startCluster } from './scale/cluster.ts';
+import { makeMixCertificates, startCluster } from './scale/cluster.ts';
 import { podlessMix } from './scale/mix.ts';
 import { cpuSeconds, loadAverage } from './scale/proc-stats.ts';
 import { startRouter, untilListening } from './scale/router-run.ts';
@@ -70,7 +70,7 @@ try {
     const order = binaries.map((_, i) => binaries[(i + round) % binaries.length] as string);
     for (const binary of order) {
       const cluster = await startCluster();
-      loadMix(cluster.api, mix, certs);
+      await cluster.api.loadMix(mix, certs);
       const dir = mkdtempSync('/tmp/start-time-');
       const loadBefore = loadAverage();
       const run = await startRouter({ api: cluster.access, dir, limitPrefix: [], binary, profileDir, extraArgs: ['--loglevel=debug'] });

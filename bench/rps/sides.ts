@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../../src/errors.ts';
 import { freePort } from '../../test/support/net.ts';
 import { within } from '../scale/children.ts';
-import { loadMix, startCluster } from '../scale/cluster.ts';
+import { startCluster } from '../scale/cluster.ts';
 import { startStandalone, writeReference } from '../scale/haproxy-alone.ts';
 import { spread } from '../scale/measure-size.ts';
 import { podNames, type Mix } from '../scale/mix.ts';
@@ -53,7 +53,7 @@ export interface RouterSideInput {
 
 export async function startRouterSide(input: RouterSideInput): Promise<Side> {
   const cluster = await startCluster();
-  loadMix(cluster.api, input.mix, input.certs);
+  await cluster.api.loadMix(input.mix, input.certs);
   const run = await startRouter({ api: cluster.access, dir: join(input.dir, input.name.replace(/[^a-z0-9]+/gi, '-')), limitPrefix: input.limitPrefix, extraArgs: input.extraArgs, binary: input.binary });
   const stop = async () => {
     await run.stop();

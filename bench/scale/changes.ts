@@ -1,21 +1,39 @@
 /**
- * Changes made through the API, one at a time, each timed from the API write
- * (the watch event leaves the fake at once) to the first answer from the
- * expected pod through haproxy. A phase stops at its count or its time
+ * Changes made through the API, one at a time, each timed from the moment
+ * the fake API server (a process of its own) wrote the change's watch event
+ * to the first answer from the expected pod through haproxy: "event to
+ * served". The time from the bench's request is kept beside it, so the IPC
+ * hop to the server's process shows. A phase stops at its count or its time
  * budget, whichever comes first, and says which.
  */
-import type { FakeApiServer } from '../../test/support/fake-api/fake-api-server.ts';
+import type { ClusterApi, WriteTimes } from './api-client.ts';
+import { generateSelfSignedCertificate } from '../../src/tls/self-signed.ts';
 import { pickService, podNames, routeAt, type Mix, type RouteSpec } from './mix.ts';
 import { routeObject, sliceObject, type MixCertificates } from './objects.ts';
 import { stickyCookie, untilServed, type Ports } from './probe.ts';
 import { cpuSeconds } from './proc-stats.ts';
 import { masterReloads, untilReloaded, type RouterRun } from './router-run.ts';
 
+/** One change attempted. Times are ms since the epoch, as the router's log can be compared with. */
+export interface ChangeRecord {
+  /** The bench sent the API write. */
+  requestedAt: number;
+  /** The fake API server's process received it. */
+  receivedAt: number;
+  /** The server wrote the watch event: the change's t0. */
+  writtenAt: number;
+  /** ms from the event to served; undefined: not served. */
+  ms: number | undefined;
+  /** What the probe asked for (kind, host, awaited pods), to join with the router's log and haproxy's access log. */
+  subject: string;
+}
+
 export interface PhaseResult {
-  /** ms from API write to served, for the changes that were served. */
+  /** ms from the watch event to served, for the changes that were served. */
   latencies: number[];
-  /** Every change attempted: when its API write was made (ms since the epoch), its latency (undefined: not served) and what the probe asked for (kind, host, awaited pods), to join with the router's log and haproxy's access log. */
-  changes: { writtenAt: number; ms: number | undefined; subject: string }[];
+  /** ms from the bench's request to served (the t0 before the API server had a process of its own), the same changes. */
+  fromRequest: number[];
+  changes: ChangeRecord[];
   attempted: number;
   /** Changes not served within the per-change deadline. */
   timedOut: number;
@@ -30,7 +48,7 @@ export interface PhaseResult {
 }
 
 export interface PhaseContext {
-  api: FakeApiServer;
+  api: ClusterApi;
   run: RouterRun;
   mix: Mix;
   certs: MixCertificates;
@@ -38,27 +56,53 @@ export interface PhaseContext {
   random: () => number;
   /** ms one change may take before it counts as not served. */
   changeDeadlineMs: number;
+  /** Routes added with TLS get a certificate of their own, made before the change is timed. */
+  ownCertAdds?: boolean;
 }
 
-/** The time base of performance.now() as ms since the epoch: each change's t0 as the router's log can be compared with. */
+/** The time base of performance.now() as ms since the epoch. */
 const epoch = (t: number) => performance.timeOrigin + t;
 
-async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<{ t0: number; ms: number | undefined; subject: string; drawn?: boolean }>): Promise<PhaseResult> {
+/** A change as it went: when it was requested (performance.now()), its write's times, and when the awaited pod answered (undefined: not in time). */
+interface Timed {
+  requestedAt: number;
+  write: WriteTimes;
+  servedAt: number | undefined;
+  subject: string;
+  drawn?: boolean;
+}
+
+/**
+ * Sends a write and probes from that moment, not from the reply: the event
+ * may reach the router before the server's reply reaches the bench.
+ * `served` gets the request's time and returns the ms from it to served.
+ */
+async function timed(send: () => Promise<WriteTimes>, served: (requestedAt: number) => Promise<number | undefined>): Promise<Omit<Timed, 'subject' | 'drawn'>> {
+  const requestedAt = performance.now();
+  const [write, ms] = await Promise.all([send(), served(requestedAt)]);
+  return { requestedAt, write, servedAt: ms === undefined ? undefined : requestedAt + ms };
+}
+
+async function phase(ctx: PhaseContext, count: number, budgetMs: number, change: (i: number) => Promise<Timed>): Promise<PhaseResult> {
   const before = await masterReloads(ctx.run);
   const cpuBefore = cpuSeconds(ctx.run.proc.pid);
   const start = performance.now();
-  const result: PhaseResult = { latencies: [], changes: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0, routerCpuMsPerChange: Number.NaN, drawn: 0 };
+  const result: PhaseResult = { latencies: [], fromRequest: [], changes: [], attempted: 0, timedOut: 0, reloads: 0, budgetHit: false, seconds: 0, routerCpuMsPerChange: Number.NaN, drawn: 0 };
   for (let i = 0; i < count; i++) {
     if (performance.now() - start > budgetMs) {
       result.budgetHit = true;
       break;
     }
     result.attempted++;
-    const { t0, ms, subject, drawn } = await change(i);
-    result.changes.push({ writtenAt: epoch(t0), ms, subject });
+    const { requestedAt, write, servedAt, subject, drawn } = await change(i);
+    const ms = servedAt === undefined ? undefined : servedAt - write.writtenAt;
+    result.changes.push({ requestedAt: epoch(requestedAt), receivedAt: epoch(write.receivedAt), writtenAt: epoch(write.writtenAt), ms, subject });
     if (drawn) result.drawn++;
-    if (ms === undefined) result.timedOut++;
-    else result.latencies.push(ms);
+    if (ms === undefined || servedAt === undefined) result.timedOut++;
+    else {
+      result.latencies.push(ms);
+      result.fromRequest.push(servedAt - requestedAt);
+    }
   }
   result.seconds = (performance.now() - start) / 1000;
   result.reloads = (await masterReloads(ctx.run)) - before;
@@ -102,13 +146,20 @@ export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number
     let next = service.pods[slot] ?? 0;
     while (service.pods.includes(next)) next = pool[Math.floor(ctx.random() * pool.length)] ?? 0;
     service.pods[slot] = next;
-    const t0 = performance.now();
-    ctx.api.update(sliceObject(service, slot, next));
     const probed = moveProbeRoute(route, ctx.mix.routes);
     const cookie = stickyCookie(probed, next);
-    const subject = probeSubject(probed, [next]);
-    return { t0, ms: await untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie), subject, drawn: cookie === undefined };
+    const went = await timed(
+      () => ctx.api.update(sliceObject(service, slot, next)),
+      (t0) => untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie),
+    );
+    return { ...went, subject: probeSubject(probed, [next]), drawn: cookie === undefined };
   });
+}
+
+/** A certificate and key for `host` alone: the router writes its file and haproxy loads it over the runtime API as the route is added. */
+function ownCertificate(host: string): { cert: string; key: string } {
+  const { certPem, keyPem } = generateSelfSignedCertificate({ commonName: host, dnsNames: [host], days: 30 });
+  return { cert: certPem, key: keyPem };
 }
 
 /** New routes of the mix's kinds on existing services, numbered after `firstIndex`; each waits for the previous one to be served. */
@@ -119,9 +170,12 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
   return phase(ctx, count, budgetMs, async (i) => {
     const route = routeAt(firstIndex + i, serviceFor);
     ctx.mix.routes.push(route);
-    const t0 = performance.now();
-    ctx.api.create(routeObject(route, ctx.certs));
-    return { t0, ms: await untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs), subject: probeSubject(route, route.service.pods) };
+    const own = ctx.ownCertAdds && (route.kind === 'edge' || route.kind === 'reencrypt') ? ownCertificate(route.host) : undefined;
+    const went = await timed(
+      () => ctx.api.create(routeObject(route, ctx.certs, own)),
+      (t0) => untilServed(ports(ctx), route, podNames(route.service), t0, ctx.changeDeadlineMs),
+    );
+    return { ...went, subject: probeSubject(route, route.service.pods) };
   });
 }
 
@@ -144,10 +198,10 @@ export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): 
   return phase(ctx, count, Number.POSITIVE_INFINITY, async (i) => {
     await Bun.sleep(gapMs);
     const before = await masterReloads(ctx.run);
-    const t0 = performance.now();
-    ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs));
-    const subject = probeSubject(plain, plain.service.pods);
-    if (!(await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs))) return { t0, ms: undefined, subject };
-    return { t0, ms: await untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs), subject };
+    const went = await timed(
+      () => ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs)),
+      async (t0) => ((await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs)) ? untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs) : undefined),
+    );
+    return { ...went, subject: probeSubject(plain, plain.service.pods) };
   });
 }

@@ -1,20 +1,20 @@
 /**
  * The cluster side: the fake API server over TLS with a bearer token (as a
- * real cluster is reached), the certificates of the mix (made once with
- * openssl and reused), and the mix loaded into it.
+ * real cluster is reached), in a process of its own (bench/scale/api-process.ts),
+ * and the certificates of the mix (the API server's made once with openssl
+ * and reused); `api.loadMix` loads a mix into it.
  */
 import { generateTestCerts } from '../../test/support/fake-api/certs.ts';
-import { startFakeApiServer, type FakeApiServer } from '../../test/support/fake-api/fake-api-server.ts';
 import { makeCA, makeLeaf } from '../../test/support/certs.ts';
-import type { Mix } from './mix.ts';
+import { startApiProcess, type ClusterApi } from './api-client.ts';
 import { DOMAIN } from './mix.ts';
-import { routeObject, sliceObjects, type MixCertificates } from './objects.ts';
+import type { MixCertificates } from './objects.ts';
 import type { ApiAccess } from './router-run.ts';
 
 const TOKEN = 'scale-bench-token';
 
 export interface Cluster {
-  api: FakeApiServer;
+  api: ClusterApi;
   access: ApiAccess;
   stop(): Promise<void>;
 }
@@ -25,8 +25,8 @@ let pkiOnce: ReturnType<typeof generateTestCerts> | undefined;
 export async function startCluster(): Promise<Cluster> {
   pkiOnce ??= generateTestCerts();
   const pki = await pkiOnce;
-  const api = await startFakeApiServer({ tls: { cert: pki.serverCert, key: pki.serverKey }, token: TOKEN });
-  return { api, access: { url: api.url, token: TOKEN, caPem: pki.ca }, stop: () => api.stop() };
+  const { api, url } = await startApiProcess({ cert: pki.serverCert, key: pki.serverKey }, TOKEN);
+  return { api, access: { url, token: TOKEN, caPem: pki.ca }, stop: () => api.stop() };
 }
 
 /** The shared route certificate, and the pods' certificate with the CA reencrypt routes verify it with. */
@@ -36,10 +36,4 @@ export function makeMixCertificates(): { certs: MixCertificates; pod: { cert: st
   const pod = makeLeaf(ca, { dnsNames: ['pod.scale-bench.internal'] });
   const extraCA = makeCA('scale-bench-extra-ca').cert;
   return { certs: { route: { cert: route.chain, key: route.key }, destinationCA: ca.cert, extraCA }, pod: { cert: pod.cert, key: pod.key } };
-}
-
-/** Every slice, then every route, as a cluster would hold them before the router starts. */
-export function loadMix(api: FakeApiServer, mix: Mix, certs: MixCertificates, ownCerts?: ReadonlyMap<string, { cert: string; key: string }>): void {
-  for (const service of mix.services) for (const slice of sliceObjects(service)) api.create(slice);
-  for (const route of mix.routes) api.create(routeObject(route, certs, ownCerts?.get(route.name)));
 }

@@ -9,7 +9,7 @@ import { errorMessage } from '../../src/errors.ts';
 import { freePort } from '../../test/support/net.ts';
 import { endpointMoves, reloadToggles, routeAdds, type PhaseContext, type PhaseResult } from './changes.ts';
 import { within } from './children.ts';
-import { loadMix, startCluster } from './cluster.ts';
+import { startCluster } from './cluster.ts';
 import { startStandalone, timeCheck, writeReference } from './haproxy-alone.ts';
 import { buildMix, podNames, seededRandom, type Mix, type RouteSpec } from './mix.ts';
 import type { MixCertificates } from './objects.ts';
@@ -122,7 +122,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
   const built = buildMix({ routes, namespaces: Math.max(1, Math.min(100, Math.ceil(routes / 100))), httpPods: input.pods.http, tlsPods: input.pods.tls, maxPodsPerService: s.maxPodsPerService, seed: s.seed });
   const { mix, ownCerts } = input.reshape ? input.reshape(built) : { mix: built, ownCerts: undefined };
   const cluster = await startCluster();
-  loadMix(cluster.api, mix, input.certs, ownCerts);
+  await cluster.api.loadMix(mix, input.certs, ownCerts);
   input.log(`${routes} routes: ${mix.services.length} services, ${mix.services.reduce((n, x) => n + x.pods.length, 0)} endpoint slices loaded; starting the router`);
   const dir = join(input.dir, `size-${routes}${input.reshape ? '-certs' : ''}`);
   const run = await startRouter({ api: cluster.access, dir, limitPrefix: input.limitPrefix, profileDir: s.profileDir, binary: s.binary, extraArgs: s.routerArgs });
@@ -149,7 +149,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       input.log(`${routes} routes: ${result.wrk.rps.toFixed(0)} requests/s`);
     }
     if (!input.light) {
-      const ctx: PhaseContext = { api: cluster.api, run, mix, certs: input.certs, pods: input.pods, random: seededRandom(s.seed + routes), changeDeadlineMs: s.changeDeadlineMs };
+      const ctx: PhaseContext = { api: cluster.api, run, mix, certs: input.certs, pods: input.pods, random: seededRandom(s.seed + routes), changeDeadlineMs: s.changeDeadlineMs, ownCertAdds: s.ownCertAdds };
       result.moves = await endpointMoves(ctx, s.moves, s.phaseBudgetMs);
       input.log(`${routes} routes: ${result.moves.latencies.length} endpoint moves`);
       result.adds = await routeAdds(ctx, routes, s.adds, s.phaseBudgetMs);

@@ -51,7 +51,7 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
     ['start -> router settled, ms', 'spawn -> the first second in which the router used under 5% of a core (status writes done); memory and requests/s are taken after it', ms(r.settledMs)],
     ['router CPU to start, s', 'user + system from /proc/<pid>/stat once the sample served', r.routerCpuStartS?.toFixed(1) ?? 'n/a'],
     ['router CPU to first answer, s', 'the same at the first answer, before the router is ready and starts its status writes', r.routerCpuFirstAnswerS?.toFixed(2) ?? 'n/a'],
-    ['endpoint moved -> served, p50 / p99 ms', "an EndpointSlice's pod port changed through the API -> first answer from the new pod (probes ~1 ms apart)", phase(r.moves, counts.moves)],
+    ['endpoint moved -> served, p50 / p99 ms', "an EndpointSlice's pod port changed through the API: the fake API server (a process of its own) wrote the watch event -> first answer from the new pod (probes ~1 ms apart)", phase(r.moves, counts.moves)],
     ['route added -> served, p50 / p99 ms', 'a Route of the mix created through the API on an existing service -> first answer from one of its pods', phase(r.adds, counts.adds)],
     ['sequential adds, p50 / p99 ms', 'as above, the next one created once the previous one is served; reloads from the master\'s counter', phase(seq, counts.sequential)],
     ['reload: event -> reloaded and serving, p50 / p99 ms', "a reencrypt route's destination CA changed through the API (haproxy reads CA files only on load) -> the master counts the reload and a plain route answers", phase(r.reloads, r.reloads?.attempted ?? 0)],

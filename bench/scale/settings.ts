@@ -28,6 +28,8 @@ export interface Settings {
   tlsPods: number;
   podProcesses: number;
   certRoutes: number;
+  /** Each edge and reencrypt route added gets a certificate of its own (OWN_CERTS=1), as most clusters' routes have, rather than the mix's shared one. */
+  ownCertAdds: boolean;
   nofile: number;
   seed: number;
   profileDir: string | undefined;
@@ -59,6 +61,7 @@ export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings
     tlsPods: int('TLS_PODS', 1000),
     podProcesses: Math.max(1, int('POD_PROCS', 2)),
     certRoutes: int('CERT_ROUTES', 5000),
+    ownCertAdds: int('OWN_CERTS', 0) === 1,
     nofile: int('NOFILE', 1048576),
     seed: int('SEED', 1),
     profileDir: process.env.PROFILE || undefined,
