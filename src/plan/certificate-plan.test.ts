@@ -23,7 +23,7 @@ interface Serving {
 }
 
 function servingFile(file: CertificateFile, route: string, more: Partial<CrtListEntry> = {}): Serving {
-  return { file, entry: { certFile: certificatePath(s.certDir, file), sni: `${route}.example.com`, alpn: true, ...more } };
+  return { file, entry: { certFile: certificatePath(s.certDir, file), sni: `${route}.example.com`, alpn: false, ...more } };
 }
 
 /** Named by content, as buildConfigModel names them (without a `:`, which `del ssl crt-list` cannot take). */
@@ -70,7 +70,9 @@ const b1 = serving('b', 'KEY-B\nCERT-B1\n');
 /** a1's certificate, served for another SNI too: one file on two lines. */
 const a1Other = { ...a1, entry: { ...a1.entry, sni: 'other.example.com' } };
 const a1Third = { ...a1, entry: { ...a1.entry, sni: 'third.example.com' } };
-const a1Plain = { ...a1, entry: { ...a1.entry, alpn: false } };
+/** a1 and a2 on lines with options of their own (an unshared certificate offers h2). */
+const a1H2 = { ...a1, entry: { ...a1.entry, alpn: true } };
+const a2H2 = { ...a2, entry: { ...a2.entry, alpn: true } };
 
 describe('planUpdate: route certificates', () => {
   test('certificates are content-addressed: a rotation is a new file, the same certificate the same file', () => {
@@ -98,11 +100,15 @@ describe('planUpdate: route certificates', () => {
       { kind: 'runtime', commands: [...addOf(a2), ...addOf(b1), ...removalOf(a1, 1)] },
     ],
     ['the same certificates: nothing to do', model([a1, b1]), model([a1, b1]), { kind: 'none' }],
+    ['a certificate with ALPN added: live, adding a line with options is safe', model([b1]), model([a1H2, b1]), { kind: 'runtime', commands: addOf(a1H2) }],
+    ['a certificate with ALPN rotated: its line with options cannot go live', model([a1H2, b1]), model([a2H2, b1]), reload('crt-list-line-options')],
+    ['a certificate with ALPN removed: its line with options cannot go live', model([a1H2, b1]), model([b1]), reload('crt-list-line-options')],
+    ['a certificate that becomes shared loses ALPN: its line with options cannot go live', model([a1H2]), model([a1]), reload('crt-list-line-options')],
     [
-      'a certificate that becomes shared loses ALPN: the new line goes in before the old one leaves, the file stays',
+      'a certificate left alone gains ALPN: the new line goes in before the old one without options leaves, the file stays',
       model([a1]),
-      model([a1Plain]),
-      { kind: 'runtime', commands: [lineOf(a1Plain), lineGone(a1, 1)] },
+      model([a1H2]),
+      { kind: 'runtime', commands: [lineOf(a1H2), lineGone(a1, 1)] },
     ],
     ['a certificate another SNI comes to share: a line, and no second load of the file', model([a1]), model([a1, a1Other]), { kind: 'runtime', commands: [lineOf(a1Other)] }],
     [

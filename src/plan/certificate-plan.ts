@@ -60,7 +60,9 @@ function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
  * deleting the old one, and haproxy swaps a crt-list line under a lock
  * handshakes also take, so every handshake gets the old certificate or the
  * new one, never the default (checked against haproxy 2.6 by the
- * certificate contract). The default certificate, when it changed, is
+ * certificate contract). Only lines without options are deleted live: a
+ * line with `[alpn ...]` goes by a reload (reload-reasons.ts,
+ * 'crt-list-line-options'). The default certificate, when it changed, is
  * replaced first. `applied.crtList` and `next.crtList` may be the lines of
  * some SNIs only (the incremental planner's), with `running` telling about
  * the rest. Assumes `settings` are equal (otherwise the caller reloads anyway).
@@ -100,6 +102,10 @@ export function planCertificates(applied: ConfigModel, next: ConfigModel, runnin
     const line = running.lineOf(entry);
     if (entry.certFile.includes(':') || line === undefined) {
       reason('crt-list-line-undeletable');
+      continue;
+    }
+    if (entry.alpn) {
+      reason('crt-list-line-options');
       continue;
     }
     uses.set(entry.certFile, usesOf(entry.certFile) - 1);

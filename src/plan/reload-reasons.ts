@@ -47,6 +47,15 @@ export type ReloadReasonCode =
    * number the router does not know.
    */
   | 'crt-list-line-undeletable'
+  /**
+   * A crt-list line with options of its own (`[alpn h2,http/1.1]`) has to
+   * go. haproxy 2.6 frees the line's options with it, while a handshake on
+   * another thread that picked the line's SSL context just before may still
+   * read them (its ALPN callback): the worker dies in SSL_select_next_proto,
+   * and with it every tenant's connections (issues #11, #12; BENCHMARKS.md).
+   * Adding such a line is safe, and so is deleting a line without options.
+   */
+  | 'crt-list-line-options'
   /** A certificate too large for haproxy's CLI buffer (tune.bufsize); a reload reads it from its file instead. */
   | 'certificate-too-large'
   /** Servers change in a backend whose algorithm haproxy cannot add servers to or reweigh (static-rr). */

@@ -306,13 +306,13 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await snapshot()).toEqual(live);
   }, 30_000);
 
-  test('route certificates are added, rotated and removed live', async () => {
+  test('route certificates on lines without options (HTTP/2 off) are added, rotated and removed live', async () => {
     const ca = makeCA('rotation-ca');
     const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
     const v2 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v2.example.com'] });
     const edge = (cert?: { cert: string; key: string }) =>
       routeJson({ name: 'e', host: 'e.example.com', service: 'r', tls: { termination: 'edge', ...(cert ? { certificate: cert.cert, key: cert.key } : {}) } });
-    t = await startTestRouter({ manifests: { 'e.json': edge(), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    t = await startTestRouter({ manifests: { 'e.json': edge(), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) }, env: { ROUTER_DISABLE_HTTP2: 'true' } });
     const pids = await workerPids(t);
     const served = async () => (await tlsGet(t!.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).peerSAN ?? '';
     expect(await served()).toContain('router-default');
@@ -329,6 +329,29 @@ describe('endpoint changes go through the runtime API', () => {
     expect(t.router.lastCommit()?.result).toBe('runtime');
     expect(await served()).toContain('router-default');
     expect(await workerPids(t)).toEqual(pids);
+  });
+
+  test('a route certificate offering h2 goes in live, and is rotated and removed by a reload: haproxy 2.6 cannot delete its line under handshakes', async () => {
+    const ca = makeCA('rotation-h2-ca');
+    const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    const v2 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v2.example.com'] });
+    const edge = (cert?: { cert: string; key: string }) =>
+      routeJson({ name: 'e', host: 'e.example.com', service: 'r', tls: { termination: 'edge', ...(cert ? { certificate: cert.cert, key: cert.key } : {}) } });
+    t = await startTestRouter({ manifests: { 'e.json': edge(), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
+    const served = async () => (await tlsGet(t!.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).peerSAN ?? '';
+
+    await t.write('e.json', edge(v1));
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect(await served()).toBe('DNS:e.example.com');
+
+    await t.write('e.json', edge(v2));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(await served()).toContain('DNS:v2.example.com');
+
+    await t.write('e.json', edge());
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(await served()).toContain('router-default');
+    expect([...t.router.reloadCounts]).toEqual([['crt-list-line-options', 2]]);
   });
 
   test("a route's new certificate goes live without waiting for its file; the file is written before anything reads the files", async () => {

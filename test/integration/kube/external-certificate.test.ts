@@ -32,7 +32,7 @@ const served = (port: number) => tlsGet(port, { servername: HOST, host: HOST });
 const admitted = (server: FakeApiServer) => storedIngress(server, 'default', 'ext')[0]?.conditions?.[0];
 
 describe('spec.tls.externalCertificate', () => {
-  test("the Secret's certificate is served; a rotated Secret goes live without a reload", async () => {
+  test("the Secret's certificate is served; a rotated Secret is served, by a reload as its line offers h2", async () => {
     const api = await bed.startApi();
     app(api.server);
     api.server.create(tlsSecretObject('ext-tls', makeLeaf(ca, { dnsNames: [HOST] })));
@@ -43,7 +43,9 @@ describe('spec.tls.externalCertificate', () => {
 
     api.server.update(tlsSecretObject('ext-tls', makeLeaf(ca, { dnsNames: [HOST, 'rotated.example.com'] })));
     await t.until('the rotated certificate is served', async () => (await served(t.httpsPort)).peerSAN === `DNS:${HOST}, DNS:rotated.example.com`);
-    expect([...t.router.reloadCounts]).toEqual([]);
+    // A certificate of its own offers h2 on its crt-list line, and haproxy 2.6 cannot delete a line with options under
+    // handshakes (certificate-plan.ts): the rotation reloads; adding certificates stays live.
+    expect([...t.router.reloadCounts]).toEqual([['crt-list-line-options', 1]]);
   });
 
   test('a missing Secret rejects the route with upstream reason; created, the route is served', async () => {

@@ -21,6 +21,8 @@ import { fingerprintOf, servedCertificate, type Served } from './tls-handshake.t
 /** The route whose certificate comes and goes, and one whose certificate stays throughout. */
 const HOST = 'secure.example.com';
 const STEADY_HOST = 'steady.example.com';
+/** A route whose certificate is its own, so its line offers h2: `[alpn h2,http/1.1]`, options of the line's own. */
+const H2_HOST = 'h2.example.com';
 /** Hosts served by one certificate file, several lines of the crt-list: loaded on the first two. */
 const SHARED_A = 'a.shared.example.com';
 const SHARED_B = 'b.shared.example.com';
@@ -46,23 +48,32 @@ export function certificateContract(name: string, kind: TargetKind): void {
     let applied: ConfigModel;
     let loadedPid: number;
     let certs: { v1: Issued; v2: Issued; steady: Issued; shared: Issued };
+    /** H2_HOST's certificate in the applied model, once a scenario has added it: the scenarios after it keep it. */
+    let h2Now: 'v1' | 'v2' | 'none' = 'none';
     /** The numbers the worker gave its crt-list lines, as the router keeps them. */
     let numbers: CrtLineNumbers;
 
-    /** A route certificate file and its crt-list line, named without a `:`, which `del ssl crt-list` cannot take (the colon scenario below). */
-    function serving(label: string, host: string, c: Issued): { file: CertificateFile; entry: CrtListEntry } {
+    /**
+     * A route certificate file and its crt-list line, named without a `:`, which `del ssl crt-list` cannot take (the colon scenario below).
+     * Lines have no options unless `alpn`: the planner deletes only those live (the scenarios with H2_HOST).
+     */
+    function serving(label: string, host: string, c: Issued, alpn = false): { file: CertificateFile; entry: CrtListEntry } {
       const file = { name: `cert-contract_${label}.pem`, pem: servingPem({ certificate: c.chain, key: c.key, caCertificate: '' }) };
-      return { file, entry: { certFile: certificatePath(target.settings.certDir, file), sni: host, alpn: target.settings.tls.http2 } };
+      return { file, entry: { certFile: certificatePath(target.settings.certDir, file), sni: host, alpn } };
     }
 
-    /** The edge routes, `secure` serving `version` of its certificate (or none, the default one), and the `shared` hosts one certificate. */
-    function modelOf(version: 'v1' | 'v2' | undefined, shared = SHARED_HOSTS.slice(0, 2)): ConfigModel {
+    /**
+     * The edge routes, `secure` serving `version` of its certificate (or none, the default one), the `shared` hosts one certificate,
+     * and H2_HOST `h2` of its own certificate on a line with options.
+     */
+    function modelOf(version: 'v1' | 'v2' | undefined, shared = SHARED_HOSTS.slice(0, 2), h2 = h2Now): ConfigModel {
       const routes = [route({ name: 'secure', host: HOST, tls: routeTls('edge') }), route({ name: 'steady', host: STEADY_HOST, tls: routeTls('edge') })];
       const base = buildConfigModel({ routes, slices: [], settings: target.settings, allowAddress: () => true, defaultCertificate: target.defaultCertificate });
       const served = [
         serving('steady', STEADY_HOST, certs.steady),
         ...shared.map((host) => serving('shared', host, certs.shared)),
         ...(version ? [serving(version, HOST, certs[version])] : []),
+        ...(h2 !== 'none' ? [serving(`h2-${h2}`, H2_HOST, certs[h2], true)] : []),
       ];
       return {
         ...base,
@@ -86,6 +97,22 @@ export function certificateContract(name: string, kind: TargetKind): void {
       const plan = planUpdate(applied, next, numbers);
       if (plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(plan)}`);
       return { next, commands: plan.commands };
+    }
+
+    /** Handshakes for `host` from `clients` loops at once until `stop`, each offering ALPN as browsers do; what each got. */
+    function handshakeStream(host: string, clients: number): { stop: () => Promise<Seen[]> } {
+      let running = true;
+      const during: Seen[] = [];
+      const loops = Array.from({ length: kind.dataPlane ? clients : 0 }, async () => {
+        while (running) during.push(await seen(host));
+      });
+      return {
+        async stop() {
+          running = false;
+          await Promise.all(loops);
+          return during;
+        },
+      };
     }
 
     async function seen(host = HOST): Promise<Seen> {
@@ -204,6 +231,52 @@ export function certificateContract(name: string, kind: TargetKind): void {
       await handshakes;
       expect(during.filter((x) => x !== 'v1' && x !== 'v2')).toEqual([]);
       if (kind.dataPlane) expect(await seen()).toBe('v2');
+    });
+
+    test('many rotations under handshakes from several clients: the worker survives, every handshake gets the old or the new certificate', async () => {
+      const stream = handshakeStream(HOST, 3);
+      for (let i = 0; i < 40; i++) {
+        const { next, commands } = planTo(i % 2 === 0 ? 'v1' : 'v2');
+        const result = await apply(commands);
+        expect(result.failed).toEqual([]);
+        applied = next;
+      }
+      const during = await stream.stop();
+      expect(during.filter((x) => x !== 'v1' && x !== 'v2')).toEqual([]);
+      if (kind.dataPlane) expect(await seen()).toBe('v2');
+      expect(await target.workerPid()).toBe(loadedPid);
+    });
+
+    test('a line with options goes in live, and leaves only by a reload, which many rotations under handshakes never crash into', async () => {
+      const secure = entryOf(applied)?.certFile.includes('_v1') ? 'v1' : 'v2';
+      const to = (h2: 'v1' | 'v2' | 'none') => {
+        const next = modelOf(secure, SHARED_HOSTS.slice(0, 2), h2);
+        return { next, plan: planUpdate(applied, next, numbers) };
+      };
+      const added = to('v1');
+      if (added.plan.kind !== 'runtime') throw new Error(`expected a runtime plan, got ${JSON.stringify(added.plan)}`);
+      expect((await apply(added.plan.commands)).failed).toEqual([]);
+      applied = added.next;
+      h2Now = 'v1';
+      if (kind.dataPlane) expect(await seen(H2_HOST)).toBe('v1');
+      // haproxy 2.6 frees a deleted line's options under a handshake that may still read them: each plan that would, run live, risks the worker.
+      const stream = handshakeStream(H2_HOST, 4);
+      const reasons = new Set<string>();
+      for (let i = 0; i < 600; i++) {
+        const { next, plan } = to(i % 2 === 0 ? 'v2' : 'v1');
+        if (plan.kind === 'reload') {
+          for (const r of plan.reasons) reasons.add(r.code);
+          continue;
+        }
+        if (plan.kind === 'runtime') expect((await apply(plan.commands)).failed).toEqual([]);
+        applied = next;
+        h2Now = i % 2 === 0 ? 'v2' : 'v1';
+      }
+      const during = await stream.stop();
+      expect(during.filter((x) => x !== 'v1' && x !== 'v2')).toEqual([]);
+      expect([...reasons]).toEqual(['crt-list-line-options']);
+      expect(await target.workerPid()).toBe(loadedPid);
+      expect(to('none').plan).toEqual({ kind: 'reload', reasons: [{ code: 'crt-list-line-options', backend: undefined }] });
     });
 
     test('a removed certificate leaves its SNI to the default certificate', async () => {
