@@ -491,6 +491,22 @@ describe('endpoint changes go through the runtime API', () => {
     expect((await t.get('new.example.com')).backend).toBe('b');
   });
 
+  test('a change that comes while a reload waits for --interval goes live at once, not when the reload may run', async () => {
+    t = await startTestRouter({
+      args: ['--interval=1h', '--blueprint-route-pool-size=0'],
+      manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
+    });
+    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    expect((await deferred)?.result).toBe('deferred');
+    writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
+    const next = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await next).toMatchObject({ result: 'deferred', runtime: { commands: expect.any(Number) } });
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
+  }, 30_000);
+
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
     t = await startTestRouter({
       args: ['--runtime-updates=false'],
