@@ -157,16 +157,16 @@ describe('TLS terminations', () => {
     expect(m.certificates).toHaveLength(1);
     expect(m.certificates[0]?.name).toMatch(/^cert-[0-9a-f]{64}\.pem$/);
     expect(m.certificates[0]?.pem).toBe('KEY\nCERT\n');
-    expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true }]);
+    expect(m.crtList).toEqual([{ certFile: `/tmp/router-test/certs/${m.certificates[0]?.name}`, sni: 'e.com', alpn: true, routeKey: 'default/e' }]);
   });
 
-  test('a certificate shared by routes is one file on a line per SNI, without h2 (connection coalescing)', () => {
+  test('a certificate shared by routes is one file on a line per SNI, without h2 (connection coalescing), named after its first route by key', () => {
     const t = tls('edge', { certificate: 'CERT', key: 'KEY' });
     const m = buildConfigModel({
       routes: [
         route({ name: 'a', host: 'a.com', tls: t }),
-        route({ name: 'b', host: 'b.com', tls: t }),
-        route({ name: 'b-api', namespace: 'default', host: 'b.com', path: '/api', tls: t }),
+        route({ name: 'b-web', host: 'b.com', tls: t }),
+        route({ name: 'b-api', host: 'b.com', path: '/api', tls: t }),
       ],
       slices: [],
       settings: settings(),
@@ -176,8 +176,8 @@ describe('TLS terminations', () => {
     expect(m.certificates).toHaveLength(1);
     const certFile = `/tmp/router-test/certs/${m.certificates[0]?.name}`;
     expect(m.crtList).toEqual([
-      { certFile, sni: 'a.com', alpn: false },
-      { certFile, sni: 'b.com', alpn: false },
+      { certFile, sni: 'a.com', alpn: false, routeKey: 'default/a' },
+      { certFile, sni: 'b.com', alpn: false, routeKey: 'default/b-api' },
     ]);
   });
 

@@ -53,7 +53,7 @@ export function modelFromContributions(contributions: readonly RouteContribution
   const backends = contributions.map((c) => c.backend);
   const certificates = new Map<string, CertificateFile>();
   for (const c of contributions) for (const f of c.certificates) certificates.set(f.name, f);
-  const lines = crtList(contributions.flatMap((c) => (c.serving ? [c.serving] : [])), settings);
+  const lines = crtList(contributions.flatMap((c) => (c.serving ? [{ ...c.serving, routeKey: c.key }] : [])), settings);
   return {
     settings,
     backends: [...backends, ...spareBackends(settings, sparePoolSizes(backends, settings))].sort(byName),
@@ -96,16 +96,30 @@ function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
  * covers, which would send one route's requests down another's connection
  * (openshift-router's rule).
  */
-export function crtList(serving: readonly { file: CertificateFile; sni: string }[], settings: ConfigSettings): CrtListEntry[] {
+export function crtList(serving: readonly ServingRoute[], settings: ConfigSettings): CrtListEntry[] {
   const uses = new Map<string, number>();
   for (const s of serving) uses.set(s.file.name, (uses.get(s.file.name) ?? 0) + 1);
-  // Routes of one host (on different paths) that serve the same certificate make one line.
   const lines = new Map<string, CrtListEntry>();
-  for (const s of serving) {
-    const entry = crtListEntry(s, uses.get(s.file.name) === 1, settings);
-    lines.set(crtListLine(entry), entry);
-  }
+  for (const s of serving) addCrtListEntry(lines, crtListEntry(s, uses.get(s.file.name) === 1, settings));
   return [...lines.values()].sort(compareCrtListEntries);
+}
+
+/** A route's serving certificate, for its SNI. */
+export interface ServingRoute {
+  file: CertificateFile;
+  sni: string;
+  routeKey: string;
+}
+
+/**
+ * Routes of one host (on different paths) that serve the same certificate
+ * make one line, named after the first of them by key: whatever order the
+ * routes come in, a full build and an incremental one name the same.
+ */
+export function addCrtListEntry(lines: Map<string, CrtListEntry>, entry: CrtListEntry): void {
+  const line = crtListLine(entry);
+  const held = lines.get(line);
+  if (held?.routeKey === undefined || (entry.routeKey !== undefined && compareText(entry.routeKey, held.routeKey) < 0)) lines.set(line, entry);
 }
 
 function linesPerFile(lines: readonly CrtListEntry[]): Map<string, number> {
@@ -115,8 +129,8 @@ function linesPerFile(lines: readonly CrtListEntry[]): Map<string, number> {
 }
 
 /** One route's crt-list line; `alone`: no other route serves the same certificate. */
-export function crtListEntry({ file, sni }: { file: CertificateFile; sni: string }, alone: boolean, settings: ConfigSettings): CrtListEntry {
-  return { certFile: certificatePath(settings.certDir, file), sni, alpn: settings.tls.http2 && alone };
+export function crtListEntry({ file, sni, routeKey }: ServingRoute, alone: boolean, settings: ConfigSettings): CrtListEntry {
+  return { certFile: certificatePath(settings.certDir, file), sni, alpn: settings.tls.http2 && alone, routeKey };
 }
 
 /** crt-list order: by SNI, then file, then options. */

@@ -194,6 +194,13 @@ export interface CrtListEntry {
   certFile: string;
   sni: string;
   alpn: boolean;
+  /**
+   * The route (`namespace/name`) whose certificate the line serves, the
+   * first by key when routes of one host share it; not rendered. A reload
+   * the line forces is charged to its namespace's budget (reload-budget.ts).
+   * Absent on entries read back from a line's text (crt-list.ts).
+   */
+  routeKey?: string;
 }
 
 /**

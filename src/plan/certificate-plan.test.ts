@@ -208,6 +208,20 @@ describe('planUpdate: route certificates', () => {
     expect(planUpdate(model([a1]), huge)).toEqual(reload('certificate-too-large'));
   });
 
+  test("each reason names the route of the line it is about, so the reload is charged to that route's namespace", () => {
+    const of = (c: Serving, routeKey: string): Serving => ({ ...c, entry: { ...c.entry, routeKey } });
+    const named = (code: ReloadReasonCode, route: string): UpdatePlan => ({ kind: 'reload', reasons: [{ code, backend: undefined, route }] });
+    expect(planUpdate(model([of(a1H2, 'ns/a'), b1]), model([of(a2H2, 'ns/a'), b1]))).toEqual(named('crt-list-line-options', 'ns/a'));
+    expect(planUpdate(model([of(a1H2, 'ns/a'), b1]), model([b1]))).toEqual(named('crt-list-line-options', 'ns/a'));
+    const path = of(serving('a-path', 'KEY-C\nCERT-C\n', { sni: 'a.example.com' }), 'ns/a-path');
+    expect(planUpdate(model([of(a1, 'ns/a')]), model([of(a1, 'ns/a'), path]))).toEqual(named('crt-list-sni-shared', 'ns/a-path'));
+    const colon = of(servingFile({ name: 'cert-ns:a-1.pem', pem: 'KEY-A\nCERT-A1\n' }, 'a'), 'ns/a');
+    expect(planUpdate(model([colon, b1]), model([b1]))).toEqual(named('crt-list-line-undeletable', 'ns/a'));
+    const huge = servingCertificateFile(`KEY\n${'x'.repeat(s.bufSize)}\n`);
+    const tooBig: Serving = { file: huge, entry: { ...a2.entry, certFile: certificatePath(s.certDir, huge), routeKey: 'ns/a' } };
+    expect(planUpdate(model([b1]), model([tooBig, b1]))).toEqual(named('certificate-too-large', 'ns/a'));
+  });
+
   test('a crt-list line without its certificate is a broken model', () => {
     expect(() => planUpdate(model([]), { ...model([]), crtList: [a1.entry] })).toThrow('is not among the model');
   });

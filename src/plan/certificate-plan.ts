@@ -69,7 +69,9 @@ function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {
  */
 export function planCertificates(applied: ConfigModel, next: ConfigModel, running: RunningCrtList): CertificatePlan {
   const reasons: ReloadReason[] = [];
-  const reason = (code: ReloadReasonCode) => reasons.push({ code, backend: undefined });
+  // Named after the line's route, so that the reload is charged to the namespace whose change forced it.
+  const reason = (code: ReloadReasonCode, entry?: CrtListEntry) =>
+    reasons.push(entry?.routeKey === undefined ? { code, backend: undefined } : { code, backend: undefined, route: entry.routeKey });
 
   const before = new Set(applied.crtList.map(crtListLine));
   const after = new Set(next.crtList.map(crtListLine));
@@ -83,11 +85,11 @@ export function planCertificates(applied: ConfigModel, next: ConfigModel, runnin
   for (const entry of next.crtList) {
     if (before.has(crtListLine(entry))) continue;
     const file = entry.certFile;
-    if ((linesPerSni.get(entry.sni) ?? 0) > 1) reason('crt-list-sni-shared');
+    if ((linesPerSni.get(entry.sni) ?? 0) > 1) reason('crt-list-sni-shared', entry);
     if (usesOf(file) === 0) {
       const pem = pems.get(file);
       if (pem === undefined) throw new Error(`config model: crt-list file ${file} is not among the model's certificates`);
-      if (!fitsCliBuffer(setSslCertRequest(file, pem), next.settings.bufSize)) reason('certificate-too-large');
+      if (!fitsCliBuffer(setSslCertRequest(file, pem), next.settings.bufSize)) reason('certificate-too-large', entry);
       adds.push(...addCommands(entry, pem));
     }
     adds.push({ kind: 'add-crt-list', crtList: CRT_LIST_FILE, entries: [entry] });
@@ -101,11 +103,11 @@ export function planCertificates(applied: ConfigModel, next: ConfigModel, runnin
     if (!leaving.has(crtListLine(entry))) continue;
     const line = running.lineOf(entry);
     if (entry.certFile.includes(':') || line === undefined) {
-      reason('crt-list-line-undeletable');
+      reason('crt-list-line-undeletable', entry);
       continue;
     }
     if (entry.alpn) {
-      reason('crt-list-line-options');
+      reason('crt-list-line-options', entry);
       continue;
     }
     uses.set(entry.certFile, usesOf(entry.certFile) - 1);

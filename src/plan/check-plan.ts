@@ -1,4 +1,6 @@
-import type { CheckServerModel } from '../config/model.ts';
+import { checkKey, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
+import type { BackendModel, CheckServerModel } from '../config/model.ts';
+import { compareText } from '../domain/compare.ts';
 import { checkServerRef } from '../domain/names.ts';
 import type { RuntimeCommand } from './commands.ts';
 import type { ReloadReason } from './reload-reasons.ts';
@@ -14,7 +16,42 @@ export interface CheckPlan {
   reasons: ReloadReason[];
 }
 
-const reason = (code: ReloadReason['code'], slot: string): ReloadReason => ({ code, backend: checkServerRef(slot).backend });
+/** The routes (`namespace/name`) whose servers track a check. */
+export type CheckTrackers = (c: CheckServerModel) => readonly string[];
+
+/**
+ * The routes of `backends` whose servers track each check, found by its
+ * endpoint, so that a reload a tenant's endpoints force (more new pods than
+ * free slots, a check interval of its own) is charged to its namespace's
+ * budget. Indexed on first use: only a reload asks.
+ */
+export function checkTrackers(...models: { backends: readonly BackendModel[] }[]): CheckTrackers {
+  let byKey: Map<string, Set<string>> | undefined;
+  const index = () => {
+    const map = new Map<string, Set<string>>();
+    for (const b of models.flatMap((m) => m.backends)) {
+      if (b.routeKey === '') continue;
+      for (const s of b.servers) {
+        const key = serverCheckKey(b, s);
+        const routes = map.get(key) ?? new Set<string>();
+        routes.add(b.routeKey);
+        map.set(key, routes);
+      }
+    }
+    return map;
+  };
+  return (c) => {
+    const target = c.target ?? c.lastTarget;
+    const key = target === undefined ? undefined : (keyOfCheck(c) ?? checkKey(c, target));
+    return key === undefined ? [] : [...((byKey ??= index()).get(key) ?? [])].sort(compareText);
+  };
+}
+
+function reasonsFor(code: ReloadReason['code'], c: CheckServerModel, trackers: CheckTrackers | undefined): ReloadReason[] {
+  const backend = checkServerRef(c.name).backend;
+  const routes = trackers?.(c) ?? [];
+  return routes.length === 0 ? [{ code, backend }] : routes.map((route) => ({ code, backend, route }));
+}
 
 /**
  * A check switched off leaves its server in the state its last result gave
@@ -61,26 +98,26 @@ function giveBack(c: CheckServerModel): RuntimeCommand[] {
  * tracks cannot be deleted. A slot changes endpoint only by being given
  * back and taken in a later commit (see fit-checks.ts).
  */
-export function planChecks(applied: readonly CheckServerModel[], next: readonly CheckServerModel[]): CheckPlan {
+export function planChecks(applied: readonly CheckServerModel[], next: readonly CheckServerModel[], trackers?: CheckTrackers): CheckPlan {
   const before = new Map(applied.map((c) => [c.name, c]));
   const after = new Set(next.map((c) => c.name));
   const plan: CheckPlan = { start: [], stop: [], reasons: [] };
   for (const c of next) {
     const old = before.get(c.name);
     if (!old) {
-      plan.reasons.push(reason('check-slots-exhausted', c.name));
+      plan.reasons.push(...reasonsFor('check-slots-exhausted', c, trackers));
       continue;
     }
     if (old.tls !== c.tls || old.intervalMs !== c.intervalMs) {
-      plan.reasons.push(reason('check-server-changed', c.name));
+      plan.reasons.push(...reasonsFor('check-server-changed', c, trackers));
       continue;
     }
     const ref = checkServerRef(c.name);
     if (!old.target && c.target) plan.start.push(...take({ ...c, target: c.target }));
     else if (old.target && !c.target) plan.stop.push(...giveBack(c));
-    else if (old.target && c.target && (old.target.ip !== c.target.ip || old.target.port !== c.target.port)) plan.reasons.push(reason('check-server-changed', c.name));
+    else if (old.target && c.target && (old.target.ip !== c.target.ip || old.target.port !== c.target.port)) plan.reasons.push(...reasonsFor('check-server-changed', c, trackers));
     else if (c.target && old.active !== c.active) plan.start.push(...(c.active ? [{ kind: 'enable-health' as const, ...ref }] : switchOff(ref)));
   }
-  for (const c of applied) if (!after.has(c.name)) plan.reasons.push(reason('check-server-changed', c.name));
+  for (const c of applied) if (!after.has(c.name)) plan.reasons.push(...reasonsFor('check-server-changed', c, trackers));
   return plan;
 }

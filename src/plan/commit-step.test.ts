@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { route, settings, slice } from '../../test/support/fixtures.ts';
+import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel } from '../config/model.ts';
 import type { RenderModel } from '../config/render.ts';
@@ -9,6 +9,7 @@ import { INITIAL_STATE, markApplied, type AppliedState } from './applied-state.t
 import { planCommit, type CommitInput, type CommitPlan } from './commit-step.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { DEFAULT_RELOAD_BUDGET } from './reload-budget.ts';
+import type { ReloadReason } from './reload-reasons.ts';
 
 /** The step only compares files: any faithful text of the model will do. */
 const render: RenderModel = (m) => new Map([['model.json', JSON.stringify(m)]]);
@@ -71,6 +72,20 @@ describe('planCommit', () => {
       if (c.reasons) expect(reasons(plan)).toEqual(c.reasons);
     });
   }
+
+  test("a certificate rotation that must reload is charged to the route's namespace, and waits once its budget is spent", () => {
+    // With HTTP/2 on, a certificate only one route serves is a crt-list line with options, which leaves by a reload (certificate-plan.ts).
+    const edge = (certificate: string) => build([route({ name: 'e', host: 'e.com', tls: routeTls('edge', { certificate, key: 'KEY' }) })], []);
+    const rotated: ReloadReason[] = [{ code: 'crt-list-line-options', backend: undefined, route: 'default/e' }];
+    const withBudget = step(loaded(edge('CERT-1')), edge('CERT-2'));
+    expect(withBudget.kind).toBe('reload');
+    expect(withBudget.kind === 'reload' && withBudget.reasons).toEqual(rotated);
+    const spent = step(loaded(edge('CERT-1'), undefined, { reloadBudget: new Map([['default', { tokens: 0, at: T0 }]]) }), edge('CERT-2'));
+    if (spent.kind !== 'defer') throw new Error(spent.kind);
+    expect(spent.overBudget).toBe(true);
+    expect(spent.reasons).toEqual(rotated);
+    expect(spent.retryAfterMs).toBe(DEFAULT_RELOAD_BUDGET.refillMs);
+  });
 
   test('a reload runs the plain model (every route on its own backend), a runtime update the fitted one', () => {
     const runtime = step(loaded(base), withRoute);

@@ -1,7 +1,6 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
-import { crtListEntry, modelFromContributions } from '../config/build-model.ts';
+import { addCrtListEntry, crtListEntry, modelFromContributions } from '../config/build-model.ts';
 import { checkKey, freeSlots, profileOf, slotProfiles } from '../config/check-servers.ts';
-import { crtListLine } from '../config/crt-list.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
@@ -139,8 +138,7 @@ export class DesiredIndex {
     for (const key of this.servingBySni.get(sni)) {
       const serving = this.contributions.get(key)?.serving;
       if (!serving) continue;
-      const entry = crtListEntry(serving, this.servingByFile.get(serving.file.name)?.size === 1, this.ctx.settings);
-      lines.set(crtListLine(entry), entry);
+      addCrtListEntry(lines, crtListEntry({ ...serving, routeKey: key }, this.servingByFile.get(serving.file.name)?.size === 1, this.ctx.settings));
     }
     return [...lines.values()];
   }

@@ -54,11 +54,11 @@ describe('fitChecks', () => {
     expect(weightless.map((c) => c.active)).toEqual([false, false]);
   });
 
-  test('a new endpoint with no free slot left gets one the worker lacks, so the plan reloads', () => {
+  test('a new endpoint with no free slot left gets one the worker lacks, so the plan reloads, charged to the route that needs it', () => {
     const applied = model([backend('be_http:ns:a', [s1])], { checks: [slot('chk1', at('10.0.0.1'))] });
     const next = [backend('be_http:ns:a', [s1, s2])];
     const fitted = fitChecks(applied.checks, next);
     expect(fitted.map((c) => c.name)).toEqual(['chk1', 'chk2']);
-    expect(planUpdate(applied, model(next, { checks: fitted }))).toEqual({ kind: 'reload', reasons: [{ code: 'check-slots-exhausted', backend: CHECK_BACKEND }] });
+    expect(planUpdate(applied, model(next, { checks: fitted }))).toEqual({ kind: 'reload', reasons: [{ code: 'check-slots-exhausted', backend: CHECK_BACKEND, route: 'ns/be_http:ns:a' }] });
   });
 });

@@ -21,10 +21,16 @@ export function crtChanges(running: RunningIndex, desired: DesiredIndex, change:
   return { before, after };
 }
 
-/** The lines of `lines` that `others` does not have, in linear time: a wildcard certificate's SNIs can be thousands. */
+/**
+ * The entries of `lines` that `others` does not have, in linear time: a
+ * wildcard certificate's SNIs can be thousands. An entry whose route
+ * changed counts as another, so the running model names the route a full
+ * build names (the line's text, and so haproxy's, stays the same).
+ */
 export function crtNotIn(lines: readonly CrtListEntry[], others: readonly CrtListEntry[]): CrtListEntry[] {
-  const kept = new Set(others.map(crtListLine));
-  return lines.filter((e) => !kept.has(crtListLine(e)));
+  const identity = (e: CrtListEntry) => `${crtListLine(e)}\u0000${e.routeKey ?? ''}`;
+  const kept = new Set(others.map(identity));
+  return lines.filter((e) => !kept.has(identity(e)));
 }
 
 /** The running crt-list as the incremental planner sees it: lines per file from the index, numbers looked up only when a line leaves. */

@@ -1,6 +1,6 @@
 import type { BackendModel, ConfigModel } from '../config/model.ts';
 import { backendReasons, planBackend } from './backend-plan.ts';
-import { planChecks } from './check-plan.ts';
+import { checkTrackers, planChecks } from './check-plan.ts';
 import { fitChecks, unplacedKeys } from './fit-checks.ts';
 import { serverCheckKey, trackOf } from '../config/check-servers.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
@@ -38,7 +38,7 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: Cr
   reasons.push(...certificates.reasons);
   const caFiles = planCaFileLoads(applied, next);
   reasons.push(...caFiles.reasons);
-  const checks = applied.checks === next.checks ? { start: [], stop: [], reasons: [] } : planChecks(applied.checks, next.checks);
+  const checks = applied.checks === next.checks ? { start: [], stop: [], reasons: [] } : planChecks(applied.checks, next.checks, checkTrackers(next, applied));
   reasons.push(...checks.reasons);
 
   const before = new Map(applied.backends.map((b) => [b.name, b]));

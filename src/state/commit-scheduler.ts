@@ -44,7 +44,11 @@ export class CommitScheduler {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Records that the state changed and a commit is due. */
+  /**
+   * Records that a commit is due, for the router's own follow-ups (a hold
+   * that ran out, a failed check, a failed commit): a commit held back
+   * until a retry time keeps that time.
+   */
   request(): void {
     this.requested++;
     this.schedule(0);
@@ -52,8 +56,11 @@ export class CommitScheduler {
 
   /**
    * As request(), but a commit held back until a retry time runs now
-   * instead (it holds itself back again if it must): for what cannot wait,
-   * such as bringing a restarted haproxy in line.
+   * instead (it holds itself back again if it must): for new input (routes,
+   * endpoints, addresses, certificates), so that a reload held back by
+   * --interval or by one namespace's reload budget holds back no other
+   * change that can go live, and for what cannot wait, such as bringing a
+   * restarted haproxy in line.
    */
   requestNow(): void {
     this.requested++;

@@ -342,6 +342,40 @@ describe('endpoint changes go through the runtime API', () => {
     if (reloads.length === 0) expect(await workerPids(t)).toEqual(pids);
   });
 
+  test("a tenant that keeps rotating a certificate offering h2 spends its namespace's reload budget; other tenants' changes still go live", async () => {
+    const ca = makeCA('budget-ca');
+    const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    const v2 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v2.example.com'] });
+    const v3 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v3.example.com'] });
+    t = await startTestRouter({
+      args: ['--namespace-reload-burst=1', '--namespace-reload-refill=1h'],
+      manifests: {
+        'e.json': edgeRoute(v1),
+        'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }),
+        'o.yaml': routeYaml({ name: 'o', host: 'o.example.com', service: 'o', namespace: 'other' }),
+        'o-eps.yaml': sliceYaml({ service: 'o', namespace: 'other', ports: [a.port] }),
+      },
+    });
+    const served = async () => (await tlsGet(t!.httpsPort, { servername: 'e.example.com', host: 'e.example.com' })).peerSAN ?? '';
+
+    await t.write('e.json', edgeRoute(v2));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect(await served()).toContain('DNS:v2.example.com');
+
+    // A deferred commit is not done: write without waiting for one (t.write would wait for the retry).
+    writeFileSync(join(t.manifestsDir, 'e.json'), edgeRoute(v3));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await deferred).toMatchObject({ result: 'deferred', overBudget: true, reloadReasons: [{ code: 'crt-list-line-options', route: 'default/e' }] });
+    expect(await served()).toContain('DNS:v2.example.com');
+    writeFileSync(join(t.manifestsDir, 'o-eps.yaml'), sliceYaml({ service: 'o', namespace: 'other', ports: [b.port] }));
+    const other = t.router.nextCommit();
+    await t.source.rescan();
+    await other;
+    expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
+    expect([...t.router.reloadCounts]).toEqual([['crt-list-line-options', 1]]);
+  }, 30_000);
+
   test("a route's new certificate goes live without waiting for its file; the file is written before anything reads the files", async () => {
     const ca = makeCA('later-ca');
     const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
@@ -490,6 +524,22 @@ describe('endpoint changes go through the runtime API', () => {
     await t.router.flush();
     expect((await t.get('new.example.com')).backend).toBe('b');
   });
+
+  test('a change that comes while a reload waits for --interval goes live at once, not when the reload may run', async () => {
+    t = await startTestRouter({
+      args: ['--interval=1h', '--blueprint-route-pool-size=0'],
+      manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
+    });
+    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    expect((await deferred)?.result).toBe('deferred');
+    writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
+    const next = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await next).toMatchObject({ result: 'deferred', runtime: { commands: expect.any(Number) } });
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
+  }, 30_000);
 
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
     t = await startTestRouter({
