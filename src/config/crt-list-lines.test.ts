@@ -18,7 +18,7 @@ function randomEntry(rand: () => number): CrtListEntry {
 }
 
 describe('CrtListLines', () => {
-  test.each([1, 2, 3, 4])('kept in step entry by entry, its text is the full grouping of the entries (seed %i)', (seed) => {
+  test.each([1, 2, 3, 4, 23, 32])('kept in step entry by entry, its text is the full grouping of the entries (seed %i)', (seed) => {
     const rand = prng(seed);
     const present = new Map<string, CrtListEntry>();
     for (let i = 0; i < 1500; i++) {
@@ -33,6 +33,8 @@ describe('CrtListLines', () => {
       for (let i = Math.floor(rand() * 4); i >= 0; i--) {
         const e = randomEntry(rand);
         const key = crtListLine(e);
+        // Once per step: a patch removes before it adds, so an entry drawn for adding and then for removing would stay.
+        if ([...removed, ...added].some((x) => crtListLine(x) === key)) continue;
         if (present.has(key)) {
           removed.push(e);
           present.delete(key);
