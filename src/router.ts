@@ -118,7 +118,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   await store.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
   const statsAuth = await readStatsCredentials(options.stats);
-  const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.requestNow());
+  const operatorFiles = await followOperatorFiles(options.operatorTls, paths.certDir, log, () => scheduler.changed());
   const timeline = new StartTimeline(deps.logger);
   const supervisor = new HaproxySupervisor({
     haproxyBinary: options.haproxyBinary,
@@ -154,7 +154,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const statusGate = new WriteGate(true);
   const wiring = deps.source
     ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined }
-    : createSource(options, deps.logger, deps.env, () => scheduler.requestNow(), statusGate);
+    : createSource(options, deps.logger, deps.env, () => scheduler.changed(), statusGate);
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
   const settings = settingsFromOptions(options, paths, files, statsAuth);
@@ -250,7 +250,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     .start({
       apply(events) {
         // Not held back by a reload that waits (for --interval, or a namespace's budget): what can go live goes meanwhile.
-        if (state.apply(events)) scheduler.requestNow();
+        if (state.apply(events)) scheduler.changed();
       },
       synced() {
         timeline.mark(`sources synced: ${state.routes.size} routes, ${state.slices.size} endpoint slices`);

@@ -90,6 +90,37 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test.each([
+    ['after it', false],
+    ['during it', true],
+  ])('changed() %s: a commit held back for a retry runs after a pause as long as that commit took, not at the retry time', async (_, during) => {
+    const COMMIT_MS = 40;
+    const results = [{ retryAfterMs: 60_000 }, {}];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const started = deferred();
+    const firstEnded = deferred();
+    const s = new CommitScheduler(async () => {
+      starts.push(performance.now());
+      started.resolve();
+      // A commit that takes a while, as a full one does at scale.
+      if (starts.length === 1) await Bun.sleep(COMMIT_MS);
+      ends.push(performance.now());
+      firstEnded.resolve();
+      return results[starts.length - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    await started.promise;
+    if (!during) await firstEnded.promise;
+    s.changed();
+    // The test's own timeout (5 s) is far below the retry time.
+    await s.flush();
+    expect(starts).toHaveLength(2);
+    expect((starts[1] as number) - (ends[0] as number)).toBeGreaterThanOrEqual(COMMIT_MS - 5);
+    await s.stop();
+  });
+
   test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
     const gate = deferred();
     const started = deferred();

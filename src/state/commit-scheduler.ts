@@ -38,6 +38,11 @@ export class CommitScheduler {
   private waiters: { seq: number; resolve: () => void }[] = [];
   /** requestNow() came while a commit ran: if that commit asks for a retry, the retry runs at once. */
   private urgent = false;
+  /** changed() came while a commit ran: if that commit asks for a retry, the retry runs after a pause (changed()). */
+  private changedDuring = false;
+  /** When the pending timer fires (performance.now()), and how long the last commit took. */
+  private dueAt = 0;
+  private lastRunMs = 0;
 
   constructor(
     private readonly commit: () => Promise<CommitResult | void>,
@@ -55,12 +60,33 @@ export class CommitScheduler {
   }
 
   /**
+   * New input (routes, endpoints, addresses, certificates): as request(),
+   * but a commit held back until a retry time (a reload waiting for
+   * --interval or for one namespace's reload budget) runs sooner, so the
+   * reload holds back no other change that can go live. Not at once: such a
+   * commit plans the whole configuration again each time (and holds the
+   * reload back again), so it waits as long as the last commit took, which
+   * keeps a stream of changes from taking more than half a core meanwhile.
+   */
+  changed(): void {
+    this.requested++;
+    if (this.running) {
+      this.changedDuring = true;
+      return;
+    }
+    if (this.timer && this.dueAt > performance.now() + this.lastRunMs) {
+      this.timer.cancel();
+      this.timer = undefined;
+      this.schedule(this.lastRunMs);
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /**
    * As request(), but a commit held back until a retry time runs now
-   * instead (it holds itself back again if it must): for new input (routes,
-   * endpoints, addresses, certificates), so that a reload held back by
-   * --interval or by one namespace's reload budget holds back no other
-   * change that can go live, and for what cannot wait, such as bringing a
-   * restarted haproxy in line.
+   * instead (it holds itself back again if it must): for what cannot wait,
+   * such as bringing a restarted haproxy in line.
    */
   requestNow(): void {
     this.requested++;
@@ -97,13 +123,16 @@ export class CommitScheduler {
 
   private schedule(delayMs: number): void {
     if (!this.enabled || this.stopped || this.running || this.timer || this.committed >= this.requested) return;
+    this.dueAt = performance.now() + delayMs;
     this.timer = later(delayMs, () => void this.run());
   }
 
   private async run(): Promise<void> {
     this.timer = undefined;
     this.urgent = false;
+    this.changedDuring = false;
     const seq = this.requested;
+    const startedAt = performance.now();
     let retryAfterMs: number | undefined;
     this.running = this.commit().then(
       (result) => {
@@ -113,7 +142,8 @@ export class CommitScheduler {
     );
     await this.running;
     this.running = undefined;
-    if (retryAfterMs !== undefined) return this.schedule(this.urgent ? 0 : retryAfterMs);
+    this.lastRunMs = performance.now() - startedAt;
+    if (retryAfterMs !== undefined) return this.schedule(this.urgent ? 0 : this.changedDuring ? Math.min(retryAfterMs, this.lastRunMs) : retryAfterMs);
     this.committed = seq;
     const done = this.waiters.filter((w) => w.seq <= seq);
     this.waiters = this.waiters.filter((w) => w.seq > seq);
