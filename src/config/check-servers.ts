@@ -51,7 +51,7 @@ export function freeSlots(checked: number): number {
  * (profile, port, then the address string, whose hash the source's shared
  * string keeps) rather than by the joined text, built and hashed at every
  * call before: 100,000 lookups took 120 ms, now about 60 (BENCHMARKS.md,
- * "Start at scale, ninth run").
+ * "Start at scale, thirteenth run").
  * Bounded: when full the table starts over, which costs sharing, never
  * correctness.
  */
