@@ -2,8 +2,8 @@
  * The router's own part of a first commit, in process (issue #12): the
  * scale bench's mix converted to domain objects once, then, round after
  * round, a fresh DesiredState takes every route and slice in (admission
- * and the desired index) and builds the whole model (`full`), as the
- * first commit does before it renders. Prints the CPU time of each step
+ * and the desired index), builds the whole model (`full`) and a fresh
+ * renderer renders it, as the first commit does. Prints the CPU time of each step
  * per round (this process's user + system: the JS thread, the collector
  * and the JIT), so a change to these steps can be measured on a loaded
  * machine, where wall times of whole starts spread too much.
@@ -14,6 +14,8 @@ import { settings as configSettings } from '../test/support/fixtures.ts';
 import { cachedTlsValidator } from '../src/admission/tls-cache.ts';
 import type { Rejection } from '../src/admission/rejection.ts';
 import { DesiredState } from '../src/plan/desired-state.ts';
+import { EMBEDDED_ASSETS } from '../src/config/embedded-assets.ts';
+import { createRenderer } from '../src/config/render.ts';
 import { toEndpointSlices, toRoute } from '../src/sources/convert.ts';
 import type { EndpointSlice } from '../src/domain/endpoints.ts';
 import type { Route } from '../src/domain/route.ts';
@@ -66,6 +68,8 @@ for (let round = 0; round < ROUNDS; round++) {
   const t1 = cpuMs();
   const full = desired.full(held);
   const t2 = cpuMs();
+  const files = createRenderer(EMBEDDED_ASSETS)(full.model);
+  const t3 = cpuMs();
   console.log(
     JSON.stringify({
       routes: routes.length,
@@ -75,6 +79,8 @@ for (let round = 0; round < ROUNDS; round++) {
       contributions: step.change.routes.size,
       updateCpuMs: Math.round(t1 - t0),
       fullCpuMs: Math.round(t2 - t1),
+      files: files.size,
+      renderCpuMs: Math.round(t3 - t2),
       load: loadAverage(),
     }),
   );

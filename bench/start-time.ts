@@ -12,6 +12,7 @@
  * average, and the start timeline the router logs at debug level.
  *   bun run build && BINARIES=/tmp/before,dist/router N=10000 ROUNDS=3 bun bench/start-time.ts
  * PROFILE=<dir> runs src/main.ts under `bun --cpu-prof --heap-prof` instead (one build, one round).
+ * KEEP=1 keeps each start's directory (its router.log: the commit timeline with --loglevel=debug) and prints its path.
  * Every process it starts is killed by PID at the end.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +28,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const binaries = (process.env.BINARIES ?? 'dist/router').split(',').map((b) => resolve(b));
 /** CPU and heap profiles of src/main.ts under bun instead of the builds (router-run.ts). */
 const profileDir = process.env.PROFILE || undefined;
+const keep = process.env.KEEP === '1';
 
 /** CPU seconds of the process's threads, summed by thread name. */
 function threadCpu(pid: number): Record<string, number> {
@@ -100,13 +102,14 @@ try {
             jsThreadS,
             threads,
             haproxyCpuS: Math.round(haproxyCpuS * 100) / 100,
+            ...(keep ? { dir } : {}),
             timeline: lines,
           }),
         );
       } finally {
         await run.stop();
         await cluster.stop();
-        rmSync(dir, { recursive: true, force: true });
+        if (!keep) rmSync(dir, { recursive: true, force: true });
       }
     }
   }

@@ -1,7 +1,7 @@
 import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
 import { backend, server } from '../../test/support/models.ts';
-import { checkKey, checkServers, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
+import { checkKey, checkServers, serverCheckKey, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
 
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
@@ -73,5 +73,13 @@ describe('checkKey', () => {
     const stages = Array.from({ length: 5 }, () => targets.map((t) => checkKey({ tls: false, intervalMs: 5000 }, t)));
     expect(stages[4]?.[n - 1]).toBe('tcp 5000 10.1.39.15 8080');
     expect((strings() - before) / n).toBeLessThan(1.5);
+  });
+
+  test('a route server keys the check of its endpoint and backend profile; a full table starts over and keys alike', () => {
+    const backend = { serverTls: { verify: true }, checkIntervalMs: 5000 } as unknown as Parameters<typeof serverCheckKey>[0];
+    expect(serverCheckKey(backend, { ip: '10.0.0.1', port: 8443 })).toBe(checkKey({ tls: true, intervalMs: 5000 }, { ip: '10.0.0.1', port: 8443 }));
+    for (let i = 0; i < 70_000; i++) checkKey({ tls: i % 2 === 0, intervalMs: 5000 + (i % 3) }, { ip: `10.2.${i >> 8}.${i & 255}`, port: 80 + (i % 5) });
+    expect(checkKey({ tls: false, intervalMs: 5001 }, { ip: '10.2.0.1', port: 81 })).toBe('tcp 5001 10.2.0.1 81');
+    expect(serverCheckKey(backend, { ip: '10.0.0.1', port: 8443 })).toBe('tls 5000 10.0.0.1 8443');
   });
 });

@@ -1,5 +1,6 @@
 import { compareText } from '../domain/compare.ts';
 import { checkServerName } from '../domain/names.ts';
+import { flatText } from './flat-text.ts';
 import type { BackendModel, CheckServerModel, ServerModel } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
 
@@ -46,25 +47,47 @@ export function freeSlots(checked: number): number {
 /**
  * One string per check key: the desired index, the running index and its
  * slots each key every endpoint checked, and a key made per call was five
- * copies of each (26,000 strings at 10,000 routes). Bounded: when full the
- * table starts over, which costs sharing, never correctness.
+ * copies of each (26,000 strings at 10,000 routes). Found by its parts
+ * (profile, port, then the address string, whose hash the source's shared
+ * string keeps) rather than by the joined text, built and hashed at every
+ * call before: 100,000 lookups took 120 ms, now about 60 (BENCHMARKS.md,
+ * "Start at scale, thirteenth run").
+ * Bounded: when full the table starts over, which costs sharing, never
+ * correctness.
  */
 const MAX_KEYS = 1 << 16;
-let keys = new Map<string, string>();
+/** Keys by TLS (0 plain, 1 TLS), then interval, port and address. */
+let keys: [KeysByInterval, KeysByInterval] = [new Map(), new Map()];
+let keyCount = 0;
+type KeysByInterval = Map<number, Map<number, Map<string, string>>>;
 
 /** What a check is found by: its profile and its endpoint (spaces never occur in an address). */
 export function checkKey(profile: CheckProfile, target: { ip: string; port: number }): string {
-  const made = `${profile.tls ? 'tls' : 'tcp'} ${profile.intervalMs} ${target.ip} ${target.port}`;
-  const known = keys.get(made);
-  if (known !== undefined) return known;
-  if (keys.size >= MAX_KEYS) keys = new Map();
-  keys.set(made, made);
-  return made;
+  return keyOf(profile.tls, profile.intervalMs, target.ip, target.port);
 }
 
 /** The key of the check a route server of `backend` tracks. */
 export function serverCheckKey(backend: Pick<BackendModel, 'serverTls' | 'checkIntervalMs'>, server: Pick<ServerModel, 'ip' | 'port'>): string {
-  return checkKey(profileOf(backend), server);
+  return keyOf(backend.serverTls !== undefined, backend.checkIntervalMs, server.ip, server.port);
+}
+
+function keyOf(tls: boolean, intervalMs: number, ip: string, port: number): string {
+  if (keyCount >= MAX_KEYS) {
+    keys = [new Map(), new Map()];
+    keyCount = 0;
+  }
+  const byInterval = keys[tls ? 1 : 0];
+  let byPort = byInterval.get(intervalMs);
+  if (byPort === undefined) byInterval.set(intervalMs, (byPort = new Map()));
+  let byIp = byPort.get(port);
+  if (byIp === undefined) byPort.set(port, (byIp = new Map()));
+  const known = byIp.get(ip);
+  if (known !== undefined) return known;
+  // Flattened: kept as built, it would hold its pieces (the port's text among them) as strings of their own.
+  const made = flatText(`${tls ? 'tls' : 'tcp'} ${intervalMs} ${ip} ${port}`);
+  byIp.set(ip, made);
+  keyCount++;
+  return made;
 }
 
 /** The key of the endpoint a check server checks; undefined for a free slot. */

@@ -1,23 +1,23 @@
 import { Eta } from 'eta';
-import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry, type ServerModel } from './model.ts';
+import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type ConfigModel, type CrtListEntry } from './model.ts';
 import { CRT_LIST_FILE, crtListLineText, groupedCrtListLines } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
 import { GATEWAY_API_HOST } from './host-kinds.ts';
 import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
 import { backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
-import { ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT, routeDefaultsName } from './route-defaults.ts';
+import { ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
-import { serverCheckKey, trackNames, type TrackOf } from './check-servers.ts';
+import { serverCheckKey, trackNames } from './check-servers.ts';
+import { backendText as renderBackend } from './backend-text.ts';
 import { logConfig } from './log-config.ts';
 import { matchRuleLines } from './match-rule-lines.ts';
 import { MATCH_ACTION_LUA_FILE, MATCH_RULES_LUA_FILE, matchHostsFile, matchHostsText, matchRulesLua } from './match-rule-data.ts';
 import type { MapFileName } from './route-contribution.ts';
 import { backendFile, checkBackendNumber, checkFile, checkNumbersIn, CONFIG_FILE, configFileNames, fileCounts } from './config-files.ts';
 import { CHECK_SLOTS_PER_BACKEND, checkServerName, checkServerRef } from '../domain/names.ts';
-import { actionLine, bindAddresses, trafficConfig } from './traffic-config.ts';
+import { bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
-import { singleQuoted } from '../domain/http-header.ts';
 import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from './rate-limits.ts';
 import { flatText } from './flat-text.ts';
 import { mapText } from './map-chunks.ts';
@@ -30,8 +30,7 @@ export type RenderedFiles = ReadonlyMap<string, string>;
 export interface RendererAssets {
   /** The Eta template for haproxy.config's global, defaults and frontends (embedded, or --template). */
   template: string;
-  /** One route backend, and one backend of check slots: always the embedded ones, which the runtime API's commands match. */
-  backendTemplate: string;
+  /** One backend of check slots: always the embedded one, whose lines the runtime API's commands match (route backends: backend-text.ts). */
   checkBackendTemplate: string;
   errorPage503: string;
   errorPage404: string;
@@ -128,7 +127,6 @@ function slotsOf(checks: readonly CheckServerModel[], n: number): CheckServerMod
 export function createRenderer(assets: RendererAssets): Renderer {
   const eta = new Eta({ autoEscape: false, autoTrim: false });
   eta.loadTemplate('@haproxy.config', assets.template);
-  eta.loadTemplate('@backend', assets.backendTemplate);
   eta.loadTemplate('@check-backend', assets.checkBackendTemplate);
   // Each server's check key is worked out once per backend object: a backend a patch did not touch costs one slot lookup per server and no allocation.
   const blocks = new WeakMap<BackendModel, { keys: readonly string[]; slots: readonly (string | undefined)[]; text: string }>();
@@ -141,19 +139,13 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const cached = blocks.get(b);
     if (cached && sameSlots(cached.keys, cached.slots, slotOf)) return cached.text;
     const keys = cached?.keys ?? b.servers.map((s) => serverCheckKey(b, s));
-    const track: TrackOf = (backend, server) => {
-      const name = slotOf(serverCheckKey(backend, server));
-      if (name === undefined) throw new Error(`no check server for ${backend.name}/${server.name}`);
-      return name;
-    };
-    const text = flatText(eta.render('@backend', {
-      backend: b,
-      serverLine: (backend: BackendModel, s: ServerModel) => serverLine(backend, s, track(backend, s)),
-      allowlistFile,
-      defaultsName: routeDefaultsName(b.mode),
-      actionLine,
-      singleQuoted,
-    }));
+    const text = flatText(
+      renderBackend(b, (s) => {
+        const name = slotOf(serverCheckKey(b, s));
+        if (name === undefined) throw new Error(`no check server for ${b.name}/${s.name}`);
+        return serverLine(b, s, name);
+      }),
+    );
     blocks.set(b, { keys, slots: keys.map((key) => slotOf(key)), text });
     return text;
   };

@@ -6,14 +6,29 @@ export function serverAddress(s: Pick<ServerModel, 'ip' | 'port'>): string {
   return s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
 }
 
-function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
+function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string {
   const tls = backend.serverTls;
-  if (!tls) return [];
-  const parts = ['ssl'];
-  if (tls.alpn) parts.push('alpn h2,http/1.1');
-  if (tls.verify === 'none') return [...parts, 'verify none'];
-  if (tls.verifyHost) parts.push(`verifyhost ${tls.verifyHost}`);
-  return [...parts, 'verify required', `ca-file ${tls.caFile}`];
+  if (!tls) return '';
+  const ssl = tls.alpn ? ' ssl alpn h2,http/1.1' : ' ssl';
+  if (tls.verify === 'none') return `${ssl} verify none`;
+  return `${ssl}${tls.verifyHost ? ` verifyhost ${tls.verifyHost}` : ''} verify required ca-file ${tls.caFile}`;
+}
+
+/**
+ * `track <check backend>/<slot>` by slot: every server line names one, and
+ * thousands of lines follow the same few thousand slots. Bounded: when full
+ * the table starts over.
+ */
+const MAX_TRACK_OPTIONS = 1 << 16;
+const trackOptions = new Map<string, string>();
+
+function trackOption(slot: string): string {
+  const known = trackOptions.get(slot);
+  if (known !== undefined) return known;
+  if (trackOptions.size >= MAX_TRACK_OPTIONS) trackOptions.clear();
+  const made = `track ${serverKey(checkServerRef(slot))}`;
+  trackOptions.set(slot, made);
+  return made;
 }
 
 /**
@@ -21,13 +36,12 @@ function tlsOptions(backend: Pick<BackendModel, 'serverTls'>): string[] {
  * file and the runtime `add server` command can never disagree. `track` is
  * the check slot the server follows: it runs no check
  * of its own, so one check per endpoint serves every route that uses it.
+ * haproxy 2.6 gives servers added at runtime no idle connection pool
+ * (`pool-max-conn`, `pool-purge-delay`); config servers default to these.
  */
 export function serverOptions(backend: Pick<BackendModel, 'serverTls' | 'serverMaxConn'>, s: Pick<ServerModel, 'weight'>, track: string): string {
-  const parts = [`weight ${s.weight}`, ...tlsOptions(backend), `track ${serverKey(checkServerRef(track))}`];
-  if (backend.serverMaxConn !== undefined) parts.push(`maxconn ${backend.serverMaxConn}`);
-  // haproxy 2.6 gives servers added at runtime no idle connection pool; config servers default to these.
-  parts.push('pool-max-conn -1', 'pool-purge-delay 5s');
-  return parts.join(' ');
+  const maxConn = backend.serverMaxConn === undefined ? '' : ` maxconn ${backend.serverMaxConn}`;
+  return `weight ${s.weight}${tlsOptions(backend)} ${trackOption(track)}${maxConn} pool-max-conn -1 pool-purge-delay 5s`;
 }
 
 /** `<name> <addr> <options>`: the text after the `server` keyword. */

@@ -44,6 +44,19 @@ describe('serverDifferences', () => {
     const elsewhere = [{ ...running(CHECK_BACKEND, 'chk1'), port: 9090 }, running(CHECK_BACKEND, 'chk2')];
     expect(serverDifferences(m, [running('be_http:ns:a', 's1'), running('be_http:ns:a', 's2'), ...elsewhere])).toEqual({ missing: [`${CHECK_BACKEND}/chk1`], unexpected: [] });
   });
+
+  test('a slot under another check backend, or one the model lacks, is unexpected; a server listed twice is named once', () => {
+    const wrong = [running(CHECK_BACKEND, 'chk1'), running('be_checks_1', 'chk2'), running(CHECK_BACKEND, 'chk7'), running(CHECK_BACKEND, 'chk7')];
+    expect(serverDifferences(m, [running('be_http:ns:a', 's1'), running('be_http:ns:a', 's2'), running('be_http:ns:a', 's2'), ...wrong])).toEqual({
+      missing: [`${CHECK_BACKEND}/chk2`],
+      unexpected: ['be_checks_1/chk2', `${CHECK_BACKEND}/chk7`],
+    });
+  });
+
+  test('every missing server is named, route servers in the model\'s order, then check slots', () => {
+    const two = model([backend('be_http:ns:a', [server('s1'), server('s2')]), backend('be_http:ns:b', [server('s3', { ip: '10.0.0.3' })])]);
+    expect(serverDifferences(two, [running('be_http:ns:a', 's2')]).missing).toEqual(['be_http:ns:a/s1', 'be_http:ns:b/s3', ...two.checks.map((c) => `${CHECK_BACKEND}/${c.name}`)]);
+  });
 });
 
 describe('planAfterLoad', () => {

@@ -1,0 +1,33 @@
+import { singleQuoted } from '../domain/http-header.ts';
+import { allowlistFile } from './allowlists.ts';
+import type { BackendModel, ServerModel } from './model.ts';
+import { routeDefaultsName } from './route-defaults.ts';
+import { actionLine } from './traffic-config.ts';
+
+/**
+ * One route backend's section of a backend file, each line ending in a
+ * newline. Written as code rather than an Eta template: the section is
+ * always the router's own (the runtime API's commands must match it, so
+ * --template never replaces it), and a start renders one per route, where
+ * the template's string building and the call around it were a fifth of
+ * the render at 10,000 routes. `serverLine` is the text after `server`.
+ */
+export function backendText(b: BackendModel, serverLine: (s: ServerModel) => string): string {
+  const lines = [`backend ${b.name} from ${routeDefaultsName(b.mode)}`, `  mode ${b.mode}`];
+  if (b.mode === 'http') lines.push('  option redispatch');
+  if (b.h1CaseAdjust) lines.push('  option h1-case-adjust-bogus-server');
+  lines.push('  # Hash-based balancing can take servers added at runtime only with a consistent hash.', '  hash-type consistent', `  balance ${b.balance}`);
+  if (b.allowlistAcl) lines.push(`  tcp-request content reject if !{ src -f ${allowlistFile(b.name)} }`);
+  if (b.rewrite) lines.push(`  http-request replace-path ${singleQuoted(b.rewrite.pattern)} '${b.rewrite.replacement}'`);
+  for (const line of b.filterLines) lines.push(`  ${line}`);
+  if (b.mode === 'tcp' && b.tunnelTimeoutMs !== undefined) lines.push(`  timeout tunnel ${b.tunnelTimeoutMs}ms`);
+  if (b.cookie) {
+    const secure = b.cookie.secure ? ` secure attr SameSite=${b.cookie.sameSite}` : '';
+    lines.push(`  cookie ${b.cookie.name} insert indirect nocache httponly${secure} dynamic`, `  dynamic-cookie-key ${b.cookie.key}`);
+  }
+  for (const a of b.headerActions?.request ?? []) lines.push(`  ${actionLine('request', a)}`);
+  for (const a of b.headerActions?.response ?? []) lines.push(`  ${actionLine('response', a)}`);
+  for (const s of b.servers) lines.push(`  server ${serverLine(s)}`);
+  lines.push('');
+  return lines.join('\n');
+}
