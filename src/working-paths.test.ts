@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'bun:test';
+import { join, relative } from 'node:path';
+import { masterDirectory } from './haproxy/master-command.ts';
 import { CONFIG_FILE, configFileNames, MAX_BACKEND_FILES, MAX_CHECK_FILES } from './config/config-files.ts';
 import { ROUTE_DEFAULTS_FILE } from './config/route-defaults.ts';
 import { checkSocketPaths, workingPaths } from './working-paths.ts';
@@ -17,8 +19,9 @@ describe('checkSocketPaths', () => {
 
   test("with the most configuration files, haproxy's list of them still fits one environment variable", () => {
     // haproxy re-executes its master with every file it loaded in HAPROXY_CFGFILES, `;`-separated: what
-    // `-f conf/haproxy.config -f conf` loads (haproxy/config-args.ts).
-    const conf = `${workingPaths(LONGEST).workingDir}/conf`;
+    // `-f ../conf/haproxy.config -f ../conf` loads, from the master's directory (haproxy/master-command.ts).
+    const conf = relative(masterDirectory(workingPaths(LONGEST)), join(workingPaths(LONGEST).workingDir, 'conf'));
+    expect(conf).toBe('../conf');
     const names = configFileNames({ backends: MAX_BACKEND_FILES, checks: MAX_CHECK_FILES });
     const files = [CONFIG_FILE, ROUTE_DEFAULTS_FILE, ...names.backends, ...names.checks].map((name) => `${conf}/${name}`);
     const variable = `HAPROXY_CFGFILES=${files.join(';')}`;

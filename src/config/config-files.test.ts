@@ -9,8 +9,8 @@ describe('fileCounts', () => {
     ['up to 32 route backends and 2 check backends (128 slots) a file at the least counts', 2048, 2048, { backends: 64, checks: 16 }],
     ['one backend more doubles the route backend files', 2049, 2048, { backends: 128, checks: 16 }],
     ['10,000 routes with spares and a slot per endpoint', 10_500, 11_000, { backends: 512, checks: 128 }],
-    ['100,000 routes: 1024 route backend files of about 100 backends each', 102_000, 110_000, { backends: 1024, checks: 128 }],
-    ['never more than 1024 route backend files and 128 check files', 1_000_000, 10_000_000, { backends: 1024, checks: 128 }],
+    ['100,000 routes: 4096 route backend files of about 25 backends each', 102_000, 110_000, { backends: 4096, checks: 128 }],
+    ['never more than 4096 route backend files and 128 check files', 1_000_000, 10_000_000, { backends: 4096, checks: 128 }],
   ])('%s', (_name, backends, slots, want) => expect(fileCounts(sized(backends, slots))).toEqual(want));
 });
 

@@ -16,17 +16,19 @@ export const CONFIG_FILE = 'haproxy.config';
 const MIN_BACKEND_FILES = 64;
 const MIN_CHECK_FILES = 16;
 /**
- * The most files of each kind, beyond which files hold more backends each.
- * haproxy passes the path of every file it loaded to its own re-execution
- * in one environment variable (HAPROXY_CFGFILES), and Linux refuses an
- * exec with any single variable over 128 KiB (MAX_ARG_STRLEN): at 100,000
- * routes 4,160 files made the master fail to re-execute ("Argument list
- * too long"), so it never served its master socket. These and the two
- * other files (haproxy.config, backend-defaults.cfg) fit under
- * the longest working dir the socket paths allow (working-paths.ts, and
- * its test).
+ * The most files of each kind, beyond which files hold more backends each
+ * (and a change rewrites more text: at 1,024 files a 100,000-route change
+ * spent a third of its CPU on its backend's file, BENCHMARKS.md). haproxy
+ * passes the path of every file it loaded to its own re-execution in one
+ * environment variable (HAPROXY_CFGFILES), and Linux refuses an exec with
+ * any single variable over 128 KiB (MAX_ARG_STRLEN): with absolute paths,
+ * 4,160 files made the master fail to re-execute ("Argument list too
+ * long"), so it never served its master socket. The master names them
+ * relative to its directory (`../conf/be-0000.cfg`, haproxy/master-command.ts),
+ * so these and the two other files (haproxy.config, backend-defaults.cfg)
+ * fit whatever the working dir (the test of working-paths.ts).
  */
-export const MAX_BACKEND_FILES = 1024;
+export const MAX_BACKEND_FILES = 4096;
 export const MAX_CHECK_FILES = 128;
 const BACKENDS_PER_FILE = 32;
 const CHECK_BACKENDS_PER_FILE = 2;

@@ -1,12 +1,14 @@
 import { describe, expect, test } from 'bun:test';
 import { MASTER_PATHS } from '../../test/support/master-paths.ts';
-import { masterCommand, startFailure } from './master-command.ts';
+import { masterCommand, masterDirectory, startFailure } from './master-command.ts';
 
 const paths = MASTER_PATHS;
 
 describe('masterCommand', () => {
   test('a fresh master', () => {
-    expect(masterCommand(paths)).toEqual(['/usr/sbin/haproxy', '-W', '-S', '/w/run/master.sock,mode,600', '-f', '/w/conf/haproxy.config', '-f', '/w/conf', '-p', '/w/run/haproxy.pid']);
+    // The configuration relative to the master's directory: short names in HAPROXY_CFGFILES.
+    expect(masterDirectory(paths)).toBe('/w/run');
+    expect(masterCommand(paths)).toEqual(['/usr/sbin/haproxy', '-W', '-S', '/w/run/master.sock,mode,600', '-f', '../conf/haproxy.config', '-f', '../conf', '-p', '/w/run/haproxy.pid']);
   });
 
   test('a takeover fetches the listeners over the admin socket and soft-stops the predecessor', () => {

@@ -1,3 +1,4 @@
+import { dirname, relative } from 'node:path';
 import { configArgs } from './config-args.ts';
 
 export interface MasterCommandInput {
@@ -18,9 +19,22 @@ export interface MasterCommandInput {
  * connection is refused or cut in between.
  */
 export function masterCommand(input: MasterCommandInput): string[] {
-  const command = [input.haproxyBinary, '-W', '-S', `${input.masterSocketPath},mode,600`, ...configArgs(input.configPath), '-p', input.pidFile];
+  const config = relative(masterDirectory(input), input.configPath);
+  const command = [input.haproxyBinary, '-W', '-S', `${input.masterSocketPath},mode,600`, ...configArgs(config), '-p', input.pidFile];
   if (input.takeOverFrom !== undefined) command.push('-x', input.adminSocketPath, '-sf', String(input.takeOverFrom));
   return command;
+}
+
+/**
+ * The directory a master runs in, one haproxy may go back to whatever the
+ * router's own is (haproxy returns to it after each file it reads). Its
+ * configuration is named relative to it: the master re-executes itself
+ * with the path of every file it loaded in one environment variable
+ * (`HAPROXY_CFGFILES`), which Linux caps at 128 KiB, and short names let
+ * the configuration spread over more files (config/config-files.ts).
+ */
+export function masterDirectory(input: Pick<MasterCommandInput, 'pidFile'>): string {
+  return dirname(input.pidFile);
 }
 
 /** Why a master did not start, in haproxy's words, with what it means when the ports are taken. */

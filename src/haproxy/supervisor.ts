@@ -1,8 +1,7 @@
-import { dirname } from 'node:path';
 import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
 import { haproxyMessages, pipeLines } from './log-lines.ts';
-import { masterCommand, startFailure } from './master-command.ts';
+import { masterCommand, masterDirectory, startFailure } from './master-command.ts';
 import { findPredecessor, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
@@ -134,8 +133,7 @@ export class HaproxySupervisor {
     await this.opts.beforeLaunch?.();
     if (this.stopping) throw new Error('haproxy supervisor is stopped');
     const proc = Bun.spawn(masterCommand({ ...this.opts, takeOverFrom }), {
-      // As for haproxy -c (check-config.ts): a directory haproxy may go back to, whatever the router's own is.
-      cwd: dirname(this.opts.pidFile),
+      cwd: masterDirectory(this.opts),
       env: haproxyEnv(),
       stdin: 'ignore',
       stdout: this.opts.logFd ?? 'pipe',

@@ -1,8 +1,9 @@
 /**
- * The most configuration files the router spreads a model over (1,154, config/config-files.ts), in the
+ * The most configuration files the router spreads a model over (4,226, config/config-files.ts), in the
  * longest working dir it accepts: haproxy's master re-executes itself with all their paths in one
- * environment variable, which Linux limits to 128 KiB. At 4,160 files (a 100,000-route model, before the
- * cap) the re-execution failed ("Argument list too long") and the master never served its socket.
+ * environment variable, which Linux limits to 128 KiB. With absolute paths, 4,160 files (a 100,000-route
+ * model, before the cap) made the re-execution fail ("Argument list too long") and the master never
+ * served its socket; the master now names them relative to its directory.
  */
 import { afterAll, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FILE, configFileNames, MAX_BACKEND_FILES, MAX_CHECK_FILES } from '../../src/config/config-files.ts';
 import { ROUTE_DEFAULTS_FILE } from '../../src/config/route-defaults.ts';
-import { configArgs } from '../../src/haproxy/config-args.ts';
+import { masterCommand, masterDirectory } from '../../src/haproxy/master-command.ts';
 import { haproxyEnv } from '../../src/haproxy/haproxy-env.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { parseShowProc } from '../../src/haproxy/show-proc.ts';
@@ -42,7 +43,9 @@ test('haproxy loads the most files from the longest working dir, and its master 
   for (const name of [ROUTE_DEFAULTS_FILE, ...names.backends, ...names.checks]) writeFileSync(join(conf, name), `# ${name}\n`);
 
   const stderr: string[] = [];
-  haproxy = Bun.spawn(['/usr/sbin/haproxy', '-W', '-S', `${paths.masterSocket},mode,600`, ...configArgs(join(conf, CONFIG_FILE))], { cwd: paths.run, env: haproxyEnv(), stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+  // As the supervisor starts it: the files named from the master's directory (haproxy/master-command.ts).
+  const master = { haproxyBinary: '/usr/sbin/haproxy', masterSocketPath: paths.masterSocket, configPath: join(conf, CONFIG_FILE), pidFile: paths.pidFile, adminSocketPath: paths.adminSocket };
+  haproxy = Bun.spawn(masterCommand(master), { cwd: masterDirectory(master), env: haproxyEnv(), stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
   void new Response(haproxy.stderr).text().then((text) => stderr.push(text));
   let workers = 0;
   for (let tries = 0; workers === 0 && tries < 200 && haproxy.exitCode === null; tries++) {
