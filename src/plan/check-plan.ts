@@ -1,4 +1,4 @@
-import { checkKey, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
+import { checkKey, serverCheckKey } from '../config/check-servers.ts';
 import type { BackendModel, CheckServerModel } from '../config/model.ts';
 import { compareText } from '../domain/compare.ts';
 import { checkServerRef } from '../domain/names.ts';
@@ -41,9 +41,10 @@ export function checkTrackers(...models: { backends: readonly BackendModel[] }[]
     return map;
   };
   return (c) => {
+    // A slot given back is known by the endpoint it checked last.
     const target = c.target ?? c.lastTarget;
-    const key = target === undefined ? undefined : (keyOfCheck(c) ?? checkKey(c, target));
-    return key === undefined ? [] : [...((byKey ??= index()).get(key) ?? [])].sort(compareText);
+    if (target === undefined) return [];
+    return [...((byKey ??= index()).get(checkKey(c, target)) ?? [])].sort(compareText);
   };
 }
 
