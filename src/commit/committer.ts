@@ -216,6 +216,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         const result = await applyRuntime(subset.files, subset.commands, () => applied(subset.files, subset.model, undefined));
         runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
+      if (runtime?.failure === undefined) heldReloadAt = now() + plan.retryAfterMs;
       return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, overBudget: plan.overBudget, ...(runtime ? { runtime } : {}) };
     }
     if (plan.kind !== 'reload') throw new Error(`commit step planned ${plan.kind} for a worker out of step`);
@@ -239,7 +240,10 @@ export function createCommitter(deps: CommitterDeps): Committer {
       log.debug(`full commit: ${plan.why}`);
       return undefined;
     }
-    if (plan.kind === 'unchanged') return { result: 'unchanged' };
+    // A reload held back still waits: the scheduler keeps its retry.
+    const reloadIn = fast.heldReloadIn(now());
+    const waiting = reloadIn === undefined ? {} : { retryAfterMs: reloadIn };
+    if (plan.kind === 'unchanged') return { result: 'unchanged', ...waiting };
     timeline.enter('write');
     if (plan.kind === 'runtime') deps.writer.writeCertificatesLater(plan.patch.certificatesAdded);
     else if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
@@ -253,19 +257,22 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (plan.kind === 'write') {
       await writeUnchecked(files);
       await record();
-      return { result: 'written' };
+      return { result: 'written', ...waiting };
     }
     const result = await applyRuntime(files, plan.commands, record, createdWith);
     if (!result.ok) fast.reverted();
-    return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) } } : undefined;
+    return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) }, ...waiting } : undefined;
   }
 
   /** How the commit under way went, for its timeline. */
   let path: CommitPath = 'full';
+  /** When the reload the commit under way held back is due, if it held one back and sent the rest live. */
+  let heldReloadAt: number | undefined;
 
   async function commit(): Promise<CommitOutcome> {
     const startedAt = now();
     path = 'full';
+    heldReloadAt = undefined;
     timeline.enter('take');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
@@ -297,7 +304,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const refusedBefore = state.refused;
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
     if (carried.load) path = 'reload';
-    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model);
+    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model, heldReloadAt);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,

@@ -7,7 +7,8 @@ import type { AppliedState } from '../plan/applied-state.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
-import { planIncrementalCommit, staysInSync, type IncrementalInput } from '../plan/incremental-step.ts';
+import type { DesiredChange } from '../plan/desired-index.ts';
+import { heldWith, planIncrementalCommit, staysInSync, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
 import { createdWith } from '../plan/revive.ts';
 import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
 import type { IncrementalDesired } from './committer-deps.ts';
@@ -16,13 +17,18 @@ import type { CommitOutcome } from './outcome.ts';
 export type Verdicts = Pick<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed'>;
 
 /**
- * What the committer remembers between commits for incremental ones:
- * whether the worker runs what the last commit wanted, the running model
- * indexed, and the routes whose verdict changed since the last outcome
- * observers saw (all of them, after a commit that failed).
+ * What the committer remembers between commits for incremental ones: how
+ * what the worker runs stands against what the last commit wanted (a
+ * reload it held back included), the running model indexed, and the routes
+ * whose verdict changed since the last outcome observers saw (all of them,
+ * after a commit that failed).
  */
 export class IncrementalCommits {
-  private inSync = false;
+  private sync: WorkerSync = 'unknown';
+  /** Where a patch on its way to the worker leaves `sync` once it got there. */
+  private resume: WorkerSync | undefined;
+  /** What the commit under way took in. */
+  private taken: DesiredChange | undefined;
   private running: RunningIndex | undefined;
   private unreported: Set<string> | undefined = new Set();
   private indexing: ReturnType<typeof setTimeout> | undefined;
@@ -32,14 +38,20 @@ export class IncrementalCommits {
   /** Takes in a commit's changes: admission and the desired configuration (the full step reads them as they stand then). */
   take(held: ReadonlyMap<string, Rejection>): DesiredStep {
     const step = this.desired.update(held);
+    this.taken = step.change;
     if (this.unreported) for (const key of step.verdicts) this.unreported.add(key);
     return step;
   }
 
   /** Plans the changes `take` took in from themselves, when the step can (else `full`). */
-  plan(state: AppliedState, step: DesiredStep, input: Omit<IncrementalInput, 'inSync'>): IncrementalPlan {
+  plan(state: AppliedState, step: DesiredStep, input: Omit<IncrementalInput, 'sync'>): IncrementalPlan {
     if (!state.model) return { kind: 'full', why: 'nothing loaded yet' };
-    return planIncrementalCommit(state, step, this.desired.index, this.index(state.model), { ...input, inSync: this.inSync });
+    return planIncrementalCommit(state, step, this.desired.index, this.index(state.model), { ...input, sync: this.sync });
+  }
+
+  /** How long the reload a full commit held back still waits at `now`, if one does: a commit planned here keeps it waiting. */
+  heldReloadIn(now: number): number | undefined {
+    return typeof this.sync === 'object' ? Math.max(0, this.sync.dueAt - now) : undefined;
   }
 
   /**
@@ -50,7 +62,8 @@ export class IncrementalCommits {
   patched(patch: RunningPatch, commands: readonly RuntimeCommand[]): { model: ConfigModel; createdWith: Map<string, string | undefined> } {
     const running = this.running;
     if (!running) throw new Error('incremental commit without a running model');
-    this.inSync = false;
+    this.resume = this.sync;
+    this.sync = 'unknown';
     const created = new Map<string, string | undefined>();
     for (const c of commands) {
       if (c.kind !== 'del-server') continue;
@@ -72,7 +85,8 @@ export class IncrementalCommits {
 
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
   applied(): Verdicts {
-    this.inSync = true;
+    if (this.resume !== undefined) this.sync = this.resume;
+    this.resume = undefined;
     this.running?.settled();
     const views = this.desired.views;
     const changed = this.unreported;
@@ -82,16 +96,23 @@ export class IncrementalCommits {
 
   /**
    * A full commit came to `result`; `complete`: every admitted route was in
-   * its model. When the next change can be planned from itself, the model
+   * its model; `heldReloadAt`: it held a reload back until then (and what
+   * it could send went live). A held-back reload carries this commit's
+   * changes and those it carried already; with the worker in step before,
+   * the changes that touch none of them are planned from themselves
+   * meanwhile. When the next change can be planned from itself, the model
    * now running is indexed once this commit is done rather than when that
    * change comes (O(routes): 30-80 ms at 10,000 routes, a change's own cost
    * many times over).
    */
-  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined): void {
-    this.inSync = complete && staysInSync(result, refusedBefore);
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, heldReloadAt?: number): void {
+    const before = this.sync;
+    if (complete && staysInSync(result, refusedBefore)) this.sync = 'in-sync';
+    else if (complete && heldReloadAt !== undefined && before !== 'unknown' && this.taken) this.sync = heldWith(before === 'in-sync' ? undefined : before, this.taken, heldReloadAt);
+    else this.sync = 'unknown';
     this.unreported = new Set();
     clearTimeout(this.indexing);
-    if (!this.inSync) return;
+    if (this.sync === 'unknown') return;
     this.indexing = setTimeout(() => {
       const model = running();
       if (model) this.index(model);
@@ -112,7 +133,8 @@ export class IncrementalCommits {
    * what it leads to).
    */
   reverted(): void {
-    this.inSync = false;
+    this.sync = 'unknown';
+    this.resume = undefined;
     if (this.running?.revert()) this.running = undefined;
   }
 

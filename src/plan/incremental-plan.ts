@@ -29,7 +29,7 @@ export type IncrementalPlan =
   | { kind: 'runtime'; commands: RuntimeCommand[]; patch: RunningPatch }
   | { kind: 'full'; why: string };
 
-const MAP_FILES: readonly MapFileName[] = [
+export const MAP_FILES: readonly MapFileName[] = [
   'os_http_be.map',
   'os_http_be_prefix.map',
   'os_edge_reencrypt_be.map',

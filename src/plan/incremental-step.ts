@@ -1,8 +1,30 @@
 import { crtLineNumbers, type AppliedState } from './applied-state.ts';
-import type { DesiredIndex } from './desired-index.ts';
+import type { DesiredChange, DesiredIndex } from './desired-index.ts';
 import type { DesiredStep } from './desired-state.ts';
 import { planIncremental, type IncrementalPlan } from './incremental-plan.ts';
 import type { RunningIndex } from './running-index.ts';
+
+/**
+ * A reload the full step held back (--interval, a namespace's reload
+ * budget): when it is due, and every route, map key and SNI changed since
+ * the worker last ran all that was desired. The worker lacks some of those
+ * changes; everything else it runs as desired.
+ */
+export interface HeldReload {
+  /** On the clock of IncrementalInput.now. */
+  dueAt: number;
+  routes: ReadonlySet<string>;
+  mapIds: ReadonlySet<string>;
+  snis: ReadonlySet<string>;
+}
+
+/**
+ * How what the worker runs stands against the desired configuration after
+ * the last commit: all of it (`in-sync`: this change is all that differs);
+ * all but what a held-back reload waits for; or not known (a refusal, a
+ * failure, a check that could not run).
+ */
+export type WorkerSync = 'in-sync' | 'unknown' | HeldReload;
 
 /** What the incremental step knows besides the applied state and the change. */
 export interface IncrementalInput {
@@ -10,28 +32,55 @@ export interface IncrementalInput {
   haproxyRunning: boolean;
   runtimeUpdates: boolean;
   commitIntervalMs: number;
-  /**
-   * The worker ran what the desired configuration asked for after the last
-   * commit (fitted to it): nothing was deferred, refused or left half done,
-   * so this change is all that differs.
-   */
-  inSync: boolean;
+  sync: WorkerSync;
+}
+
+/** `held` with the keys of `change` added: what waits once a full commit that took `change` in holds its reload back. */
+export function heldWith(held: HeldReload | undefined, change: DesiredChange, dueAt: number): HeldReload {
+  return {
+    dueAt,
+    routes: new Set([...(held?.routes ?? []), ...change.routes.keys()]),
+    mapIds: new Set([...(held?.mapIds ?? []), ...change.mapIds]),
+    snis: new Set([...(held?.snis ?? []), ...change.snis]),
+  };
+}
+
+/**
+ * Why `change` cannot be planned from itself while `held` waits, or
+ * undefined when it touches nothing the held-back reload carries: no route
+ * or map key that waits, no map key a waiting route now wins (it may not
+ * run yet), and no crt-list line while any waits (a line holds every SNI of
+ * its certificate, so one planned from the desired index would also drop
+ * or add the waiting routes' SNIs).
+ */
+export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desired: Pick<DesiredIndex, 'mapWinner'>, now: number): string | undefined {
+  if (now >= held.dueAt) return 'the held-back reload is due';
+  for (const key of change.routes.keys()) if (held.routes.has(key)) return `${key} changed again while its last change waits for a reload`;
+  for (const id of change.mapIds) {
+    const winner = desired.mapWinner(id)?.routeKey;
+    if (held.mapIds.has(id) || (winner !== undefined && held.routes.has(winner))) return 'a map key a held-back reload carries changed';
+  }
+  if (change.snis.size > 0 && held.snis.size > 0) return 'crt-list lines changed while others wait for a reload';
+  return undefined;
 }
 
 /**
  * The commit step for a change, when it can be planned from the change
- * alone: haproxy runs what the last commit wanted, nothing waits for a
- * reload (a worker out of step, a hold past --commit-interval), and the
- * change does not touch what every route shares. Otherwise `full`, and
- * planCommit decides from the whole configuration.
+ * alone: haproxy runs what the last commit wanted (or all of it but what a
+ * held-back reload carries, which the change does not touch), no reload is
+ * due (a worker out of step, a hold past --commit-interval, the held-back
+ * one), and the change does not touch what every route shares. Otherwise
+ * `full`, and planCommit decides from the whole configuration.
  */
 export function planIncrementalCommit(state: AppliedState, step: DesiredStep, desired: DesiredIndex, running: RunningIndex, input: IncrementalInput): IncrementalPlan {
-  if (!input.inSync) return { kind: 'full', why: 'the last commit left the worker short of the desired configuration' };
+  if (input.sync === 'unknown') return { kind: 'full', why: 'the last commit left the worker short of the desired configuration' };
   if (!state.model || running.model !== state.model || !input.haproxyRunning) return { kind: 'full', why: 'no worker runs the applied model' };
   if (!input.runtimeUpdates) return { kind: 'full', why: 'runtime updates are off' };
   if (state.outOfStep !== undefined) return { kind: 'full', why: `the worker is out of step (${state.outOfStep})` };
   if (state.heldSince !== undefined && input.now - state.heldSince >= input.commitIntervalMs) return { kind: 'full', why: 'routes ran on spares for --commit-interval' };
   if (step.settings === undefined) return { kind: 'full', why: 'what every route shares changed' };
+  const waits = input.sync === 'in-sync' ? undefined : waitsForHeldReload(input.sync, step.change, desired, input.now);
+  if (waits !== undefined) return { kind: 'full', why: waits };
   return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state));
 }
 

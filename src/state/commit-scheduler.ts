@@ -64,9 +64,10 @@ export class CommitScheduler {
    * but a commit held back until a retry time (a reload waiting for
    * --interval or for one namespace's reload budget) runs sooner, so the
    * reload holds back no other change that can go live. Not at once: such a
-   * commit plans the whole configuration again each time (and holds the
-   * reload back again), so it waits as long as the last commit took, which
-   * keeps a stream of changes from taking more than half a core meanwhile.
+   * commit may plan the whole configuration again (when the change touches
+   * what the reload carries) and hold the reload back again, so it waits as
+   * long as the last commit took, which keeps a stream of changes from
+   * taking more than half a core meanwhile.
    */
   changed(): void {
     this.requested++;

@@ -541,6 +541,39 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
   }, 30_000);
 
+  test('while a reload waits, a change that touches nothing it carries is planned from itself; one that does waits with it; the reload comes', async () => {
+    t = await startTestRouter({
+      args: ['--interval=3s', '--blueprint-route-pool-size=0'],
+      manifests: {
+        'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }),
+        'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }),
+        'o.yaml': routeYaml({ name: 'o', host: 'o.example.com', service: 'o' }),
+        'o-eps.yaml': sliceYaml({ service: 'o', ports: [a.port] }),
+      },
+    });
+    // No spares: the new route needs a reload, which --interval holds back.
+    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await deferred).toMatchObject({ result: 'deferred' });
+    writeFileSync(join(t.manifestsDir, 'o-eps.yaml'), sliceYaml({ service: 'o', ports: [b.port] }));
+    const elsewhere = t.router.nextCommit();
+    await t.source.rescan();
+    // The reload still waits, and the scheduler keeps its retry.
+    expect(await elsewhere).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
+    expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
+    // Service r's endpoints are the waiting route's too.
+    writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
+    const touching = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await touching).toMatchObject({ result: 'deferred' });
+    expect((await t.get('new.example.com')).status).toBe(503);
+    await t.router.flush();
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect((await t.get('new.example.com')).backend).toBe('b');
+    expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
+  }, 30_000);
+
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
     t = await startTestRouter({
       args: ['--runtime-updates=false'],

@@ -21,6 +21,15 @@ describe('commitLatencyTracker', () => {
       ],
       [undefined, undefined, 'reload 5'],
     ],
+    [
+      'a change that goes live while a reload waits is measured alone; the held-back changes keep their age for the reload',
+      [
+        [1_100, deferred(1_000)],
+        [2_050, outcome({ ...runtime(2_000), retryAfterMs: 3_000 })],
+        [6_000, reloaded(undefined)],
+      ],
+      [undefined, 'runtime 0.05', 'reload 5'],
+    ],
     ['a commit with nothing to change measures nothing and forgets its events', [[1_100, outcome({ eventsReceivedAt: 1_000 })], [9_000, runtime(8_000)]], [undefined, 'runtime 1']],
     ['a commit without new events measures nothing', [[1_000, runtime(undefined)]], [undefined]],
     [

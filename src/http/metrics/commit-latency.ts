@@ -26,9 +26,13 @@ function appliedBy(outcome: CommitOutcome): AppliedBy | undefined {
 export function commitLatencyTracker(now: () => number = Date.now): (outcome: CommitOutcome) => CommitLatency | undefined {
   let oldest: number | undefined;
   return (outcome) => {
+    const by = appliedBy(outcome);
+    // Its own changes went live while a held-back reload still carries older ones: those keep their age.
+    if (by === 'runtime' && outcome.retryAfterMs !== undefined && oldest !== undefined) {
+      return outcome.eventsReceivedAt === undefined ? undefined : { appliedBy: by, seconds: Math.max(0, now() - outcome.eventsReceivedAt) / 1000 };
+    }
     if (outcome.eventsReceivedAt !== undefined) oldest = Math.min(oldest ?? Number.POSITIVE_INFINITY, outcome.eventsReceivedAt);
     if (oldest === undefined) return undefined;
-    const by = appliedBy(outcome);
     const since = oldest;
     if (by !== undefined || outcome.retryAfterMs === undefined) oldest = undefined;
     return by === undefined ? undefined : { appliedBy: by, seconds: Math.max(0, now() - since) / 1000 };
