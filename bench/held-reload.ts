@@ -1,0 +1,90 @@
+/**
+ * Changes while a reload is held back: dist/router on the scale bench's
+ * mix of N routes (bench/scale-manifests.ts) from a manifest directory,
+ * `--interval` long, no spare backends. A new route then needs a reload,
+ * which waits for the interval; meanwhile one route's endpoint (a service
+ * the waiting route does not use) is moved back and forth between two
+ * loopback servers, each move timed from the file's write to the first
+ * answer from the new server, with the router's CPU (all threads) over
+ * the moves. Run with `bun run bench:held-reload` after `bun run build`.
+ * N (default 10000), CHANGES (default 8), ROUTER_BINARY (default
+ * dist/router; several, comma-separated, run in turn).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { routeYaml, sliceYaml } from '../test/support/manifests.ts';
+import { freePortPair, get } from '../test/support/net.ts';
+
+const root = resolve(import.meta.dir, '..');
+const binaries = (process.env.ROUTER_BINARY ?? join(root, 'dist/router')).split(',').map((b) => resolve(b));
+const N = Number(process.env.N ?? 10000);
+const CHANGES = Number(process.env.CHANGES ?? 8);
+
+const dir = mkdtempSync('/tmp/rheld-');
+const mix = join(dir, 'mix');
+const made = Bun.spawnSync(['bun', 'run', join(root, 'bench/scale-manifests.ts'), String(N), mix], { stdout: 'ignore', stderr: 'inherit' });
+if (made.exitCode !== 0) throw new Error('bench/scale-manifests.ts failed');
+
+// Ports the system picks, above the mix's pods (20000 up).
+const pods = [0, 1].map(() => Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: (_req, server) => new Response(String(server.port)) }));
+const servers = pods.map((pod) => pod.port);
+
+/** utime + stime of `pid`, all threads, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function servedBy(port: number, httpPort: number, deadlineMs: number): Promise<void> {
+  const until = performance.now() + deadlineMs;
+  while (performance.now() < until) {
+    const answer = await get(httpPort, 'probe.example.com').catch(() => undefined);
+    if (answer?.body === String(port)) return;
+    await Bun.sleep(2);
+  }
+  throw new Error(`probe.example.com not served by ${port} within ${deadlineMs} ms`);
+}
+
+const rows: string[] = [];
+for (const [n, binary] of binaries.entries()) {
+  const manifests = join(dir, `m${n}`);
+  mkdirSync(manifests);
+  writeFileSync(join(manifests, 'mix.json'), readFileSync(join(mix, 'mix.json')));
+  const probeSlice = (port: number) => sliceYaml({ service: 'probe', ports: [port], namespace: 'probe' });
+  writeFileSync(join(manifests, 'probe.yaml'), routeYaml({ name: 'probe', host: 'probe.example.com', service: 'probe', namespace: 'probe' }));
+  writeFileSync(join(manifests, 'probe-eps.yaml'), probeSlice(servers[0] as number));
+  const [httpPort, httpsPort] = await freePortPair();
+  const router = Bun.spawn(
+    [binary, '--manifests', manifests, '--working-dir', join(dir, `w${n}`), '--bind-address', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort), '--interval', '1h', '--blueprint-route-pool-size=0', '--allow-loopback-endpoints'],
+    { env: { ...process.env, ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' }, stdout: 'ignore', stderr: 'ignore' },
+  );
+  try {
+    await servedBy(servers[0] as number, httpPort, 600_000);
+    // A new route, on a service of its own, with no spare of its shape: its reload waits for --interval.
+    writeFileSync(join(manifests, 'held.yaml'), routeYaml({ name: 'held', host: 'held.example.com', service: 'other', namespace: 'probe' }));
+    await Bun.sleep(3_000);
+    const times: number[] = [];
+    const cpu0 = cpuMs(router.pid);
+    for (let i = 0; i < CHANGES; i++) {
+      const port = servers[(i + 1) % 2] as number;
+      const started = performance.now();
+      writeFileSync(join(manifests, 'probe-eps.yaml.tmp'), probeSlice(port));
+      renameSync(join(manifests, 'probe-eps.yaml.tmp'), join(manifests, 'probe-eps.yaml'));
+      await servedBy(port, httpPort, 60_000);
+      times.push(performance.now() - started);
+    }
+    const perChange = (cpuMs(router.pid) - cpu0) / CHANGES;
+    const held = (await get(httpPort, 'held.example.com')).status;
+    const sorted = [...times].sort((a, b) => a - b);
+    rows.push(`| ${binary} | ${CHANGES} | ${(sorted[Math.floor(CHANGES / 2)] as number).toFixed(0)} / ${(sorted[CHANGES - 1] as number).toFixed(0)} | ${perChange.toFixed(0)} | ${held} |`);
+  } finally {
+    router.kill('SIGINT');
+    await router.exited;
+  }
+}
+for (const pod of pods) pod.stop(true);
+rmSync(dir, { recursive: true, force: true });
+console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
+console.log('| binary | moves | served after the write, p50 / max ms | router CPU per move, ms | held route while waiting |');
+console.log('|---|---|---|---|---|');
+for (const row of rows) console.log(row);
