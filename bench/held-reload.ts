@@ -35,6 +35,20 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Resolves once `pid` has used CPU (the commit under way) and then been quiet for 2 s: the commit is done. */
+async function settled(pid: number): Promise<void> {
+  let busy = false;
+  let quiet = 0;
+  let last = cpuMs(pid);
+  while (quiet < 4) {
+    await Bun.sleep(500);
+    const now = cpuMs(pid);
+    if (now - last > 50) busy = true;
+    quiet = busy && now - last < 25 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 async function servedBy(port: number, httpPort: number, deadlineMs: number): Promise<void> {
   const until = performance.now() + deadlineMs;
   while (performance.now() < until) {
@@ -62,7 +76,7 @@ for (const [n, binary] of binaries.entries()) {
     await servedBy(servers[0] as number, httpPort, 600_000);
     // A new route, on a service of its own, with no spare of its shape: its reload waits for --interval.
     writeFileSync(join(manifests, 'held.yaml'), routeYaml({ name: 'held', host: 'held.example.com', service: 'other', namespace: 'probe' }));
-    await Bun.sleep(3_000);
+    await settled(router.pid);
     const times: number[] = [];
     const cpu0 = cpuMs(router.pid);
     for (let i = 0; i < CHANGES; i++) {

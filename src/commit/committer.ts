@@ -23,7 +23,7 @@ import { DEFAULT_RELOAD_BUDGET } from '../plan/reload-budget.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten, type Candidates } from '../plan/quarantine.ts';
 import type { Rejection } from '../admission/rejection.ts';
 import { commitInput } from './commit-input.ts';
-import { IncrementalCommits } from './incremental-commits.ts';
+import { IncrementalCommits, type HeldReloadTarget } from './incremental-commits.ts';
 import { loadConfiguration } from './loader.ts';
 import { commandKinds, loadedOutcome, notifyObservers, RETRY_AFTER_FAILURE_MS, type CommitOutcome } from './outcome.ts';
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
@@ -216,7 +216,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         const result = await applyRuntime(subset.files, subset.commands, () => applied(subset.files, subset.model, undefined));
         runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
-      if (runtime?.failure === undefined) heldReloadAt = now() + plan.retryAfterMs;
+      if (runtime?.failure === undefined) heldReload = { dueAt: now() + plan.retryAfterMs, fitted: plan.fitted };
       return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, overBudget: plan.overBudget, ...(runtime ? { runtime } : {}) };
     }
     if (plan.kind !== 'reload') throw new Error(`commit step planned ${plan.kind} for a worker out of step`);
@@ -266,13 +266,13 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   /** How the commit under way went, for its timeline. */
   let path: CommitPath = 'full';
-  /** When the reload the commit under way held back is due, if it held one back and sent the rest live. */
-  let heldReloadAt: number | undefined;
+  /** The reload the commit under way held back, if it held one back and sent the rest live: when it is due, and what it is to bring. */
+  let heldReload: HeldReloadTarget | undefined;
 
   async function commit(): Promise<CommitOutcome> {
     const startedAt = now();
     path = 'full';
-    heldReloadAt = undefined;
+    heldReload = undefined;
     timeline.enter('take');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
@@ -304,7 +304,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const refusedBefore = state.refused;
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
     if (carried.load) path = 'reload';
-    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model, heldReloadAt);
+    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model, heldReload);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,

@@ -8,11 +8,17 @@ import type { RuntimeCommand } from '../plan/commands.ts';
 import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
 import type { DesiredChange } from '../plan/desired-index.ts';
-import { heldWith, planIncrementalCommit, staysInSync, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
+import { heldWith, planIncrementalCommit, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
 import { createdWith } from '../plan/revive.ts';
 import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
 import type { IncrementalDesired } from './committer-deps.ts';
 import type { CommitOutcome } from './outcome.ts';
+
+/** A reload a full commit held back: when it is due, and the desired configuration fitted to the worker it is to bring. */
+export interface HeldReloadTarget {
+  dueAt: number;
+  fitted: ConfigModel;
+}
 
 export type Verdicts = Pick<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed'>;
 
@@ -96,20 +102,22 @@ export class IncrementalCommits {
 
   /**
    * A full commit came to `result`; `complete`: every admitted route was in
-   * its model; `heldReloadAt`: it held a reload back until then (and what
-   * it could send went live). A held-back reload carries this commit's
-   * changes and those it carried already; with the worker in step before,
-   * the changes that touch none of them are planned from themselves
-   * meanwhile. When the next change can be planned from itself, the model
+   * its model; `held`: it held a reload back (and what it could send went
+   * live). With the worker in step before, the held-back reload carries
+   * what of this commit's changes and of those it carried already the
+   * worker still lacks; the changes that touch none of it are planned from
+   * themselves meanwhile. When the next change can be planned from itself, the model
    * now running is indexed once this commit is done rather than when that
    * change comes (O(routes): 30-80 ms at 10,000 routes, a change's own cost
    * many times over).
    */
-  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, heldReloadAt?: number): void {
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, held?: HeldReloadTarget): void {
     const before = this.sync;
+    const model = running();
     if (complete && staysInSync(result, refusedBefore)) this.sync = 'in-sync';
-    else if (complete && heldReloadAt !== undefined && before !== 'unknown' && this.taken) this.sync = heldWith(before === 'in-sync' ? undefined : before, this.taken, heldReloadAt);
-    else this.sync = 'unknown';
+    else if (complete && held && model && before !== 'unknown' && this.taken) {
+      this.sync = stillHeld(heldWith(before === 'in-sync' ? undefined : before, this.taken, held.dueAt), this.index(model), held.fitted);
+    } else this.sync = 'unknown';
     this.unreported = new Set();
     clearTimeout(this.indexing);
     if (this.sync === 'unknown') return;

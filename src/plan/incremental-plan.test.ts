@@ -6,13 +6,14 @@ import { AdmissionIndex } from '../admission/admission-index.ts';
 import { admitRoutes } from '../admission/admit-routes.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel, MapEntry } from '../config/model.ts';
+import { crtListLine } from '../config/crt-list.ts';
 import { defaultCaFile, type ContributionContext } from '../config/route-contribution.ts';
 import { endpointSelector } from '../config/route-servers.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { DesiredIndex, mapId, type DesiredChange } from './desired-index.ts';
-import { heldWith, waitsForHeldReload, type HeldReload } from './incremental-step.ts';
+import { heldWith, stillHeld, waitsForHeldReload, type HeldReload } from './incremental-step.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { lineNumbersAfter, loadedLineNumbers } from './crt-line-numbers.ts';
 import { MAP_FILES, planIncremental } from './incremental-plan.ts';
@@ -280,11 +281,13 @@ function expectInStepOutside(step: number, held: HeldReload | undefined, running
   if (!held || held.snis.size === 0) expect({ step, crtList: running.crtList }).toEqual({ step, crtList: fitted.crtList });
 }
 
+const crtLinesOf = (running: RunningIndex, snis: Iterable<string>): string[] => [...snis].sort().flatMap((sni) => running.crtLines(sni).map((e) => `${sni}: ${crtListLine(e)}`));
+
 /**
  * The same random batches with reloads held back, as planCommit defers
  * them: when the full step would reload, most of the time the reload waits
- * and only the runtime subset goes live; a change that touches nothing the
- * held-back reload carries is planned from itself. After every step, what
+ * and only the runtime subset goes live, and what the worker still lacks is
+ * held; a change that touches nothing held is planned from itself. After every step, what
  * runs outside the held keys is what the full step fits.
  */
 function heldScenario(seed: number, steps: number): { deferred: number; whileHeld: number } {
@@ -293,6 +296,7 @@ function heldScenario(seed: number, steps: number): { deferred: number; whileHel
   let running = new RunningIndex(world.fullModel());
   let numbers = loadedLineNumbers(running.model.crtList);
   let held: HeldReload | undefined;
+  let heldLines: string[] = [];
   const tally = { deferred: 0, whileHeld: 0 };
   for (let step = 0; step < steps; step++) {
     const { change, next } = world.next(step);
@@ -317,7 +321,8 @@ function heldScenario(seed: number, steps: number): { deferred: number; whileHel
           running = new RunningIndex(partial);
           numbers = lineNumbersAfter(numbers, subset.commands);
         }
-        held = heldWith(held, change, Number.POSITIVE_INFINITY);
+        held = stillHeld(heldWith(held, change, Number.POSITIVE_INFINITY), running, fitted);
+        heldLines = crtLinesOf(running, held.snis);
         tally.deferred++;
       }
     } else {
@@ -328,6 +333,8 @@ function heldScenario(seed: number, steps: number): { deferred: number; whileHel
         running.apply(plan.patch);
         expectPatchConsistent(step, running, beforeFiles, plan.patch);
       }
+      // The crt-list lines of the held SNIs stay as the worker ran them when the reload was held back.
+      if (held) expect({ step, lines: crtLinesOf(running, held.snis) }).toEqual({ step, lines: heldLines });
     }
     expectInStepOutside(step, held, running.model, next, desired);
   }

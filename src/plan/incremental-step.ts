@@ -1,5 +1,8 @@
 import { crtLineNumbers, type AppliedState } from './applied-state.ts';
-import type { DesiredChange, DesiredIndex } from './desired-index.ts';
+import type { BackendModel, ConfigModel } from '../config/model.ts';
+import type { MapFileName } from '../config/route-contribution.ts';
+import { isSpare } from '../config/spares.ts';
+import { mapId, type DesiredChange, type DesiredIndex } from './desired-index.ts';
 import type { DesiredStep } from './desired-state.ts';
 import { planIncremental, type IncrementalPlan } from './incremental-plan.ts';
 import type { RunningIndex } from './running-index.ts';
@@ -43,6 +46,34 @@ export function heldWith(held: HeldReload | undefined, change: DesiredChange, du
     mapIds: new Set([...(held?.mapIds ?? []), ...change.mapIds]),
     snis: new Set([...(held?.snis ?? []), ...change.snis]),
   };
+}
+
+/**
+ * Of what may wait (`held`: what waited, and what the commit that held the
+ * reload back took in), what the worker still lacks once it runs
+ * `running`, against the desired configuration fitted to it (`fitted`):
+ * the routes whose backend differs and the map keys whose value differs.
+ * The rest went live with the commit (its runtime subset). SNIs are kept:
+ * crt-list lines are whole certificates' lines.
+ */
+export function stillHeld(held: HeldReload, running: RunningIndex, fitted: ConfigModel): HeldReload {
+  const desiredBackends = new Map<string, BackendModel>();
+  for (const b of fitted.backends) if (!isSpare(b) && held.routes.has(b.routeKey)) desiredBackends.set(b.routeKey, b);
+  const routes = new Set([...held.routes].filter((key) => !Bun.deepEquals(running.routeBackend(key), desiredBackends.get(key))));
+  const desiredValues = new Map<string, string>();
+  for (const file of new Set([...held.mapIds].map((id) => id.slice(0, id.indexOf('\u0000')) as MapFileName))) {
+    for (const e of fitted.maps[file] ?? []) {
+      const id = mapId({ file, key: e.key });
+      if (held.mapIds.has(id)) desiredValues.set(id, e.value);
+    }
+  }
+  const mapIds = new Set(
+    [...held.mapIds].filter((id) => {
+      const at = id.indexOf('\u0000');
+      return running.mapValue(id.slice(0, at) as MapFileName, id.slice(at + 1)) !== desiredValues.get(id);
+    }),
+  );
+  return { dueAt: held.dueAt, routes, mapIds, snis: held.snis };
 }
 
 /**
