@@ -229,27 +229,23 @@ function scenario(seed: number, steps: number): Tally {
     }
     const model = plan.kind === 'unchanged' ? running.model : running.apply(plan.patch);
     expect({ step, model: sorted(model) }).toEqual({ step, model: sorted(fitted) });
-    if (plan.kind !== 'unchanged') {
-      // Files rendered again only where the patch touches them are the files of the whole model.
-      const p = plan.patch;
-      const changes = { backends: p.backends, checks: p.checks, maps: p.maps.keys(), crtList: p.crtAdded.length + p.crtRemoved.length > 0 };
-      const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
-      expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
-    }
-    // The patched index answers as one built from scratch.
-    const fresh = new RunningIndex(model);
-    expect(running.freeSpares().map((b) => b.name)).toEqual(fresh.freeSpares().map((b) => b.name));
-    expect(running.freeSlots()).toEqual(fresh.freeSlots());
+    expectPatchConsistent(step, running, beforeFiles, plan.kind === 'unchanged' ? undefined : plan.patch);
   }
   return tally;
 }
 
-/** Where the patched index and its files stand against ones built from scratch (as in `scenario`). */
-function expectPatchConsistent(step: number, running: RunningIndex, beforeFiles: ReturnType<typeof render>, patch: RunningPatch): void {
+/**
+ * Files rendered again only where the patch (if any) touches them are the
+ * files of the whole model, and the patched index answers as one built
+ * from scratch.
+ */
+function expectPatchConsistent(step: number, running: RunningIndex, beforeFiles: ReturnType<typeof render>, patch: RunningPatch | undefined): void {
   const model = running.model;
-  const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0 };
-  const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
-  expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
+  if (patch) {
+    const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0 };
+    const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
+    expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
+  }
   const fresh = new RunningIndex(model);
   expect(running.freeSpares().map((b) => b.name)).toEqual(fresh.freeSpares().map((b) => b.name));
   expect(running.freeSlots()).toEqual(fresh.freeSlots());
