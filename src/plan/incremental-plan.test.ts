@@ -7,6 +7,7 @@ import { admitRoutes } from '../admission/admit-routes.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { ConfigModel, MapEntry } from '../config/model.ts';
 import { crtListLine } from '../config/crt-list.ts';
+import { isSpare } from '../config/spares.ts';
 import { defaultCaFile, type ContributionContext } from '../config/route-contribution.ts';
 import { endpointSelector } from '../config/route-servers.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
@@ -331,6 +332,13 @@ function heldScenario(seed: number, steps: number): { deferred: number; whileHel
       }
       // The crt-list lines of the held SNIs stay as the worker ran them when the reload was held back.
       if (held) expect({ step, lines: crtLinesOf(running, held.snis) }).toEqual({ step, lines: heldLines });
+      // A held route the change touched runs as the full step fits it.
+      const fitted = held && fitToRunning(running.model, next);
+      for (const key of held ? change.routes.keys() : []) {
+        if (!held?.routes.has(key)) continue;
+        const desiredBackend = fitted?.backends.find((b) => b.routeKey === key && !isSpare(b));
+        expect({ step, key, backend: running.routeBackend(key) }).toEqual({ step, key, backend: desiredBackend });
+      }
     }
     expectInStepOutside(step, held, running.model, next, desired);
   }

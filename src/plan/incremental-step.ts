@@ -78,15 +78,18 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
 
 /**
  * Why `change` cannot be planned from itself while `held` waits, or
- * undefined when it touches nothing the held-back reload carries: no route
- * or map key that waits, no map key a waiting route now wins (it may not
- * run yet), and no crt-list line while any waits (a line holds every SNI of
- * its certificate, so one planned from the desired index would also drop
- * or add the waiting routes' SNIs).
+ * undefined when it touches nothing the held-back reload carries that the
+ * incremental planner would read from the desired configuration: no map
+ * key that waits, no map key a waiting route now wins (it may not run
+ * yet), and no crt-list line while any waits (a line holds every SNI of its
+ * certificate, so one planned from the desired index would also drop or
+ * add the waiting routes' SNIs). A waiting route's backend may change: the
+ * planner fits it from what the worker runs, and hands over to the full
+ * step where that needs the reload (so a waiting tenant's endpoint moves
+ * still go live in milliseconds).
  */
 export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desired: Pick<DesiredIndex, 'mapWinner'>, now: number): string | undefined {
   if (now >= held.dueAt) return 'the held-back reload is due';
-  for (const key of change.routes.keys()) if (held.routes.has(key)) return `${key} changed again while its last change waits for a reload`;
   for (const id of change.mapIds) {
     const winner = desired.mapWinner(id)?.routeKey;
     if (held.mapIds.has(id) || (winner !== undefined && held.routes.has(winner))) return 'a map key a held-back reload carries changed';
