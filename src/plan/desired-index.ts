@@ -28,6 +28,12 @@ export function mapId(wish: Pick<MapWish, 'file' | 'key'>): string {
   return `${wish.file}\u0000${wish.key}`;
 }
 
+/** The file and key a map id names (mapId's inverse). */
+export function mapIdParts(id: string): Pick<MapWish, 'file' | 'key'> {
+  const at = id.indexOf('\u0000');
+  return { file: id.slice(0, at) as MapWish['file'], key: id.slice(at + 1) };
+}
+
 /** Which route's wish holds a map key. */
 export interface MapWinner {
   routeKey: string;
@@ -118,8 +124,8 @@ export class DesiredIndex {
 
   /** The wish that holds a map key, as mergeWishes picks it: the oldest explicit wish, else the oldest. */
   mapWinner(id: string): MapWinner | undefined {
-    const sep = id.indexOf('\u0000');
-    const wanting = this.wishers.get(id.slice(0, sep))?.get(id.slice(sep + 1)) ?? [];
+    const { file, key } = mapIdParts(id);
+    const wanting = this.wishers.get(file)?.get(key) ?? [];
     const candidates = [...wanting].map((k) => this.contributions.get(k) as RouteContribution);
     if (candidates.length > 1) candidates.sort((a, b) => compareRouteAge(a.route, b.route));
     let winner: MapWinner | undefined;

@@ -3,7 +3,7 @@ import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planChecks } from './check-plan.ts';
 import type { MapCommand, RuntimeCommand } from './commands.ts';
-import type { DesiredChange, DesiredIndex } from './desired-index.ts';
+import { mapIdParts, type DesiredChange, type DesiredIndex } from './desired-index.ts';
 import { held } from './fit-to-running.ts';
 import type { CrtLineNumbers } from './crt-line-numbers.ts';
 import { certificateChanges, crtCertificates, crtChanges, crtNotIn, indexedCrtList } from './incremental-certificates.ts';
@@ -271,10 +271,7 @@ function mapChanges(running: RunningIndex, desired: DesiredIndex, change: Desire
   const patch = new Map<MapFileName, Map<string, string | undefined>>();
   const upserts: MapCommand[] = [];
   const removals: MapCommand[] = [];
-  const ids = [...change.mapIds].map((id) => {
-    const at = id.indexOf('\u0000');
-    return { id, file: id.slice(0, at) as MapFileName, key: id.slice(at + 1) };
-  });
+  const ids = [...change.mapIds].map((id) => ({ id, ...mapIdParts(id) }));
   ids.sort((a, b) => MAP_FILES.indexOf(a.file) - MAP_FILES.indexOf(b.file) || compareText(a.key, b.key));
   for (const { id, file, key } of ids) {
     const winner = desired.mapWinner(id);

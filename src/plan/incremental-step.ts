@@ -1,8 +1,7 @@
 import { crtLineNumbers, type AppliedState } from './applied-state.ts';
 import type { BackendModel, ConfigModel } from '../config/model.ts';
-import type { MapFileName } from '../config/route-contribution.ts';
 import { isSpare } from '../config/spares.ts';
-import { mapId, type DesiredChange, type DesiredIndex } from './desired-index.ts';
+import { mapId, mapIdParts, type DesiredChange, type DesiredIndex } from './desired-index.ts';
 import type { DesiredStep } from './desired-state.ts';
 import { planIncremental, type IncrementalPlan } from './incremental-plan.ts';
 import type { RunningIndex } from './running-index.ts';
@@ -61,7 +60,7 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
   for (const b of fitted.backends) if (!isSpare(b) && held.routes.has(b.routeKey)) desiredBackends.set(b.routeKey, b);
   const routes = new Set([...held.routes].filter((key) => !Bun.deepEquals(running.routeBackend(key), desiredBackends.get(key))));
   const desiredValues = new Map<string, string>();
-  for (const file of new Set([...held.mapIds].map((id) => id.slice(0, id.indexOf('\u0000')) as MapFileName))) {
+  for (const file of new Set([...held.mapIds].map((id) => mapIdParts(id).file))) {
     for (const e of fitted.maps[file] ?? []) {
       const id = mapId({ file, key: e.key });
       if (held.mapIds.has(id)) desiredValues.set(id, e.value);
@@ -69,8 +68,8 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
   }
   const mapIds = new Set(
     [...held.mapIds].filter((id) => {
-      const at = id.indexOf('\u0000');
-      return running.mapValue(id.slice(0, at) as MapFileName, id.slice(at + 1)) !== desiredValues.get(id);
+      const { file, key } = mapIdParts(id);
+      return running.mapValue(file, key) !== desiredValues.get(id);
     }),
   );
   return { dueAt: held.dueAt, routes, mapIds, snis: held.snis };
