@@ -6,7 +6,9 @@
  * the waiting route does not use) is moved back and forth between two
  * loopback servers, each move timed from the file's write to the first
  * answer from the new server, with the router's CPU (all threads) over
- * the moves. Run with `bun run bench:held-reload` after `bun run build`.
+ * the moves. WAITING_TOO=1: the waiting route's own endpoints move too,
+ * written just before each move (a new route's pods coming ready while its
+ * reload waits). Run with `bun run bench:held-reload` after `bun run build`.
  * N (default 10000), CHANGES (default 8), ROUTER_BINARY (default
  * dist/router; several, comma-separated, run in turn), ROUTER_ARGS (more
  * flags, space-separated), ROUTER_LOG (a file for each router's output,
@@ -23,6 +25,7 @@ const N = Number(process.env.N ?? 10000);
 const CHANGES = Number(process.env.CHANGES ?? 8);
 const extraArgs = (process.env.ROUTER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const logTo = process.env.ROUTER_LOG;
+const waitingToo = process.env.WAITING_TOO === '1';
 
 const dir = mkdtempSync('/tmp/rheld-');
 const mix = join(dir, 'mix');
@@ -86,6 +89,7 @@ for (const [n, binary] of binaries.entries()) {
     for (let i = 0; i < CHANGES; i++) {
       const port = servers[(i + 1) % 2] as number;
       const started = performance.now();
+      if (waitingToo) writeFileSync(join(manifests, 'held-eps.yaml'), sliceYaml({ service: 'other', ports: [port], namespace: 'probe' }));
       writeFileSync(join(manifests, 'probe-eps.yaml.tmp'), probeSlice(port));
       renameSync(join(manifests, 'probe-eps.yaml.tmp'), join(manifests, 'probe-eps.yaml'));
       await servedBy(port, httpPort, 60_000);
@@ -102,7 +106,7 @@ for (const [n, binary] of binaries.entries()) {
 }
 for (const pod of pods) pod.stop(true);
 rmSync(dir, { recursive: true, force: true });
-console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
+console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service${waitingToo ? ', each with one of the waiting route' : ''} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
 console.log('| binary | moves | served after the write, p50 / max ms | each move, ms | router CPU per move, ms | held route while waiting |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
