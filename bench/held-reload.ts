@@ -6,9 +6,13 @@
  * the waiting route does not use) is moved back and forth between two
  * loopback servers, each move timed from the file's write to the first
  * answer from the new server, with the router's CPU (all threads) over
- * the moves. Run with `bun run bench:held-reload` after `bun run build`.
+ * the moves. WAITING_TOO=1: the waiting route's own endpoints move too,
+ * written just before each move (a new route's pods coming ready while its
+ * reload waits). Run with `bun run bench:held-reload` after `bun run build`.
  * N (default 10000), CHANGES (default 8), ROUTER_BINARY (default
- * dist/router; several, comma-separated, run in turn).
+ * dist/router; several, comma-separated, run in turn), ROUTER_ARGS (more
+ * flags, space-separated), ROUTER_LOG (a file for each router's output,
+ * `.<n>` appended).
  */
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +23,9 @@ const root = resolve(import.meta.dir, '..');
 const binaries = (process.env.ROUTER_BINARY ?? join(root, 'dist/router')).split(',').map((b) => resolve(b));
 const N = Number(process.env.N ?? 10000);
 const CHANGES = Number(process.env.CHANGES ?? 8);
+const extraArgs = (process.env.ROUTER_ARGS ?? '').split(' ').filter((a) => a !== '');
+const logTo = process.env.ROUTER_LOG;
+const waitingToo = process.env.WAITING_TOO === '1';
 
 const dir = mkdtempSync('/tmp/rheld-');
 const mix = join(dir, 'mix');
@@ -69,8 +76,8 @@ for (const [n, binary] of binaries.entries()) {
   writeFileSync(join(manifests, 'probe-eps.yaml'), probeSlice(servers[0] as number));
   const [httpPort, httpsPort] = await freePortPair();
   const router = Bun.spawn(
-    [binary, '--manifests', manifests, '--working-dir', join(dir, `w${n}`), '--bind-address', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort), '--interval', '1h', '--blueprint-route-pool-size=0', '--allow-loopback-endpoints'],
-    { env: { ...process.env, ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' }, stdout: 'ignore', stderr: 'ignore' },
+    [binary, '--manifests', manifests, '--working-dir', join(dir, `w${n}`), '--bind-address', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort), '--interval', '1h', '--blueprint-route-pool-size=0', '--allow-loopback-endpoints', ...extraArgs],
+    { env: { ...process.env, ROUTER_GRACEFUL_SHUTDOWN_DELAY: '0s' }, stdout: logTo ? Bun.file(`${logTo}.${n}`) : 'ignore', stderr: logTo ? Bun.file(`${logTo}.${n}.err`) : 'ignore' },
   );
   try {
     await servedBy(servers[0] as number, httpPort, 600_000);
@@ -82,6 +89,7 @@ for (const [n, binary] of binaries.entries()) {
     for (let i = 0; i < CHANGES; i++) {
       const port = servers[(i + 1) % 2] as number;
       const started = performance.now();
+      if (waitingToo) writeFileSync(join(manifests, 'held-eps.yaml'), sliceYaml({ service: 'other', ports: [port], namespace: 'probe' }));
       writeFileSync(join(manifests, 'probe-eps.yaml.tmp'), probeSlice(port));
       renameSync(join(manifests, 'probe-eps.yaml.tmp'), join(manifests, 'probe-eps.yaml'));
       await servedBy(port, httpPort, 60_000);
@@ -90,7 +98,7 @@ for (const [n, binary] of binaries.entries()) {
     const perChange = (cpuMs(router.pid) - cpu0) / CHANGES;
     const held = (await get(httpPort, 'held.example.com')).status;
     const sorted = [...times].sort((a, b) => a - b);
-    rows.push(`| ${binary} | ${CHANGES} | ${(sorted[Math.floor(CHANGES / 2)] as number).toFixed(0)} / ${(sorted[CHANGES - 1] as number).toFixed(0)} | ${perChange.toFixed(0)} | ${held} |`);
+    rows.push(`| ${binary} | ${CHANGES} | ${(sorted[Math.floor(CHANGES / 2)] as number).toFixed(0)} / ${(sorted[CHANGES - 1] as number).toFixed(0)} | ${times.map((t) => t.toFixed(0)).join(', ')} | ${perChange.toFixed(0)} | ${held} |`);
   } finally {
     router.kill('SIGINT');
     await router.exited;
@@ -98,7 +106,7 @@ for (const [n, binary] of binaries.entries()) {
 }
 for (const pod of pods) pod.stop(true);
 rmSync(dir, { recursive: true, force: true });
-console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
-console.log('| binary | moves | served after the write, p50 / max ms | router CPU per move, ms | held route while waiting |');
-console.log('|---|---|---|---|---|');
+console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service${waitingToo ? ', each with one of the waiting route' : ''} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
+console.log('| binary | moves | served after the write, p50 / max ms | each move, ms | router CPU per move, ms | held route while waiting |');
+console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -20,19 +20,32 @@ describe('describeRoute', () => {
 
 describe('takeRouteChanges', () => {
   const a = route({ name: 'a', namespace: 'ns' });
+  const b = route({ name: 'b', namespace: 'ns' });
   const c = route({ name: 'c', namespace: 'ns' });
+  const stale = (r: AdmittedRoute) => ({ route: { ...r }, description: 'x' });
+  const served = (r: AdmittedRoute) => ({ route: r, description: describeRoute(r) });
+
   test('added, updated and removed, by key, every route looked at', () => {
-    const served = new Map([['ns/a', 'x'], ['ns/b', 'y']]);
+    const known = new Map([['ns/a', stale(a)], ['ns/b', stale(b)]]);
     const admitted = new Map([['ns/a', a], ['ns/c', c]]);
-    expect(takeRouteChanges(served, admitted, undefined)).toEqual({ added: [['ns/c', describeRoute(c)]], updated: [['ns/a', describeRoute(a)]], removed: ['ns/b'] });
-    expect(served).toEqual(new Map([['ns/a', describeRoute(a)], ['ns/c', describeRoute(c)]]));
-    expect(takeRouteChanges(served, admitted, undefined)).toEqual({ added: [], updated: [], removed: [] });
+    expect(takeRouteChanges(known, admitted, undefined)).toEqual({ added: [['ns/c', describeRoute(c)]], updated: [['ns/a', describeRoute(a)]], removed: ['ns/b'] });
+    expect(known).toEqual(new Map([['ns/a', served(a)], ['ns/c', served(c)]]));
+    expect(takeRouteChanges(known, admitted, undefined)).toEqual({ added: [], updated: [], removed: [] });
+  });
+
+  test('a route served as the same object is not described again', () => {
+    const known = new Map([['ns/a', { route: a, description: 'as described before' }]]);
+    expect(takeRouteChanges(known, new Map([['ns/a', a]]), undefined)).toEqual({ added: [], updated: [], removed: [] });
+    expect(known.get('ns/a')?.description).toBe('as described before');
+    // An equal route in a new object is described, and reported only if it reads differently.
+    expect(takeRouteChanges(known, new Map([['ns/a', { ...a }]]), undefined)).toEqual({ added: [], updated: [['ns/a', describeRoute(a)]], removed: [] });
+    expect(takeRouteChanges(known, new Map([['ns/a', { ...a }]]), undefined)).toEqual({ added: [], updated: [], removed: [] });
   });
 
   test('only the keys named, when a commit says which changed', () => {
-    const served = new Map([['ns/a', 'x'], ['ns/b', 'y']]);
+    const known = new Map([['ns/a', stale(a)], ['ns/b', stale(b)]]);
     const admitted = new Map([['ns/a', a], ['ns/c', c]]);
-    expect(takeRouteChanges(served, admitted, ['ns/b'])).toEqual({ added: [], updated: [], removed: ['ns/b'] });
-    expect(served).toEqual(new Map([['ns/a', 'x']]));
+    expect(takeRouteChanges(known, admitted, ['ns/b'])).toEqual({ added: [], updated: [], removed: ['ns/b'] });
+    expect(known).toEqual(new Map([['ns/a', stale(a)]]));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { admissionSettings, createRoute } from '../../test/support/admission.ts';
-import { settings as configSettings } from '../../test/support/fixtures.ts';
+import { settings as configSettings, slice } from '../../test/support/fixtures.ts';
 import { admitRoutes } from '../admission/admit-routes.ts';
 import type { CertificateFile } from '../config/model.ts';
 import { defaultCaFile, type ContributionContext, type RouteContribution } from '../config/route-contribution.ts';
@@ -65,5 +65,35 @@ describe('DesiredIndex.model', () => {
     expect(decided.admitted.map((r) => r.name)).toEqual(['r0', 'r1', 'r2', 'r3']);
     expect(index.model('DEFAULT', decided.admitted)).toEqual(index.model('DEFAULT'));
     expect(index.model('DEFAULT').backends.map((b) => b.name)).toEqual(decided.admitted.map((r) => `be_http:default:${r.name}`));
+  });
+});
+
+describe('DesiredIndex.update names the map keys and SNIs a change touches', () => {
+  const key = 'default/a';
+  const edge = (spec: Parameters<typeof createRoute>[1] = {}) => {
+    const r = createRoute('a', { to: { kind: 'Service', name: 'svc', weight: 100 }, tls: { termination: 'edge', key: '-----KEY-----', certificate: '-----CERT-----' }, ...spec });
+    return new Map([[key, admitRoutes([r], admissionSettings()).admitted[0] as AdmittedRoute]]);
+  };
+  const start = () => {
+    const index = new DesiredIndex(ctx);
+    index.update(edge(), new Map([['default/svc-abc', slice('svc', ['10.0.0.1'])]]));
+    return index;
+  };
+
+  test('an endpoint change names the route but none of its map keys or SNIs: their winners and lines stay', () => {
+    const change = start().update(new Map(), new Map([['default/svc-abc', slice('svc', ['10.0.0.2'])]]));
+    expect([...change.routes.keys()]).toEqual([key]);
+    expect(change.routes.get(key)?.after?.backend.servers.map((s) => s.ip)).toEqual(['10.0.0.2']);
+    expect({ mapIds: [...change.mapIds], snis: [...change.snis] }).toEqual({ mapIds: [], snis: [] });
+  });
+
+  test.each<[string, Parameters<typeof createRoute>[1]]>([
+    ['a new host', { host: 'b.example.com' }],
+    ['a route made again (new uid)', { uid: 'uid-new' }],
+    ['a route made again (new creation time)', { age: 5 }],
+  ])('%s names its map keys and SNIs, before and after', (_, spec) => {
+    const change = start().update(edge(spec), new Map());
+    expect(change.mapIds.size).toBeGreaterThan(0);
+    expect(change.snis.size).toBeGreaterThan(0);
   });
 });

@@ -55,6 +55,11 @@ function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
 
 const profileId = (p: { tls: boolean; intervalMs: number }) => `${p.tls} ${p.intervalMs}`;
 
+/** Whether two contributions of a route make the same map wishes and crt-list line with the same age (what mapWinner orders by). */
+function sameWishes(a: RouteContribution, b: RouteContribution): boolean {
+  return a.route.creationTimestamp === b.route.creationTimestamp && a.route.uid === b.route.uid && Bun.deepEquals(a.maps, b.maps) && Bun.deepEquals(a.serving, b.serving);
+}
+
 /**
  * The desired configuration kept one route at a time: every admitted
  * route's contribution (routeContribution, as a full build computes it),
@@ -201,11 +206,15 @@ export class DesiredIndex {
   private replace(key: string, next: RouteContribution | undefined, change: DesiredChange): void {
     const before = this.contributions.get(key);
     if (before === undefined && next === undefined) return;
-    if (before) this.unindex(before, change);
+    // A change that leaves a route's map wishes, crt-list line and age as they were (its endpoints, most often) changes
+    // no map key's winner or value and no crt-list line: its keys and SNI are not the change's. Named, they would tie
+    // the change to whatever waits on them (a new route's reload, held back).
+    const same = before !== undefined && next !== undefined && sameWishes(before, next);
+    if (before) this.unindex(before, change, same);
     const after = next && this.sharingCertificates(next);
     if (after) {
       this.contributions.set(key, after);
-      this.index(after, change);
+      this.index(after, change, same);
     } else this.contributions.delete(key);
     const earlier = change.routes.get(key);
     change.routes.set(key, { before: earlier ? earlier.before : before, after });
@@ -228,16 +237,16 @@ export class DesiredIndex {
     };
   }
 
-  private index(c: RouteContribution, change: DesiredChange): void {
+  private index(c: RouteContribution, change: DesiredChange, same: boolean): void {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.add(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
       let inFile = this.wishers.get(w.file);
       if (!inFile) this.wishers.set(w.file, (inFile = new StringSets<string>()));
       inFile.add(w.key, c.key);
-      change.mapIds.add(mapId(w));
+      if (!same) change.mapIds.add(mapId(w));
     }
-    if (c.serving) this.serve(c.key, c.serving, +1, change);
+    if (c.serving) this.serve(c.key, c.serving, +1, same ? undefined : change);
     for (const file of c.certificates) {
       const held = this.certificateUses.get(file.name);
       if (held) held.uses++;
@@ -246,14 +255,14 @@ export class DesiredIndex {
     this.countChecks(c, +1);
   }
 
-  private unindex(c: RouteContribution, change: DesiredChange): void {
+  private unindex(c: RouteContribution, change: DesiredChange, same: boolean): void {
     const { route } = c;
     for (const target of [route.to, ...route.alternateBackends]) this.routesByService.delete(`${route.namespace}/${target.name}`, c.key);
     for (const w of c.maps) {
       this.wishers.get(w.file)?.delete(w.key, c.key);
-      change.mapIds.add(mapId(w));
+      if (!same) change.mapIds.add(mapId(w));
     }
-    if (c.serving) this.serve(c.key, c.serving, -1, change);
+    if (c.serving) this.serve(c.key, c.serving, -1, same ? undefined : change);
     for (const file of c.certificates) {
       const held = this.certificateUses.get(file.name);
       if (held && --held.uses === 0) this.certificateUses.delete(file.name);
@@ -262,7 +271,9 @@ export class DesiredIndex {
   }
 
   /** A serving certificate comes or goes; whether its other users offer HTTP/2 may flip with it. */
-  private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange): void {
+  /** `change` undefined: the route serves as it did, and stays where it is among the SNI's users (the lines' order). */
+  private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange | undefined): void {
+    if (!change) return;
     const file = serving.file.name;
     if (delta > 0) {
       this.servingBySni.add(serving.sni, key);

@@ -62,12 +62,12 @@ export function crtCertificates(lines: readonly CrtListEntry[], desired: Desired
 export function certificateChanges(
   running: RunningIndex,
   desired: DesiredIndex,
-  change: DesiredChange,
+  routes: DesiredChange['routes'],
   fits: readonly { before: BackendModel; after: BackendModel }[],
   settings: ConfigSettings,
 ): Pick<RunningPatch, 'certificatesAdded' | 'certificatesRemoved'> {
   const names = new Set<string>();
-  for (const c of change.routes.values()) for (const f of [...(c.before?.certificates ?? []), ...(c.after?.certificates ?? [])]) names.add(f.name);
+  for (const c of routes.values()) for (const f of [...(c.before?.certificates ?? []), ...(c.after?.certificates ?? [])]) names.add(f.name);
   const caDelta = new Map<string, number>();
   const countCa = (b: BackendModel, sign: 1 | -1) => {
     if (b.serverTls?.verify !== 'required') return;

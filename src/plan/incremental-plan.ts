@@ -54,6 +54,12 @@ const full = (why: string): IncrementalPlan => ({ kind: 'full', why });
  * model, made only for the routes, map keys, SNIs and endpoints the change
  * names. Whenever a decision could come out differently from the full
  * step's, or ask for a reload, it hands over to the full step instead.
+ * `waiting`: the routes a held-back reload carries. One of them that the
+ * worker does not run and that finds no free spare of its shape waits for
+ * that reload, as the full step's runtime subset leaves it, rather than
+ * sending the change to the full step: a new route's endpoints that come
+ * ready one by one while its reload waits cost each a change, not a whole
+ * configuration planned again.
  */
 export function planIncremental(
   running: RunningIndex,
@@ -62,6 +68,7 @@ export function planIncremental(
   settings: ConfigSettings,
   defaultCertificate: string,
   crtLines: () => CrtLineNumbers,
+  waiting: ReadonlySet<string> = new Set(),
 ): IncrementalPlan {
   const applied = running.model;
   if (!Bun.deepEquals(applied.settings, settings)) return full('settings changed');
@@ -72,10 +79,12 @@ export function planIncremental(
   const terminating = [...change.routes].find(([, c]) => !Bun.deepEquals(c.before?.terminates, c.after?.terminates));
   if (terminating !== undefined) return full(`${terminating[0]}: a certificate frontend changes`);
 
-  const placed = fitRoutes(running, change);
-  if (!Array.isArray(placed)) return full(placed.why);
+  const placed = fitRoutes(running, change, waiting);
+  if (!('fits' in placed)) return full(placed.why);
   // Commands go in the order of the backends as they run, as planUpdate sends them.
-  const fits = placed.sort((a, b) => byName(a.after, b.after));
+  const fits = placed.fits.sort((a, b) => byName(a.after, b.after));
+  // What of the change goes to the worker: the routes that wait for the reload bring no certificate or backend yet.
+  const routes = placed.waits.size === 0 ? change.routes : new Map([...change.routes].filter(([key]) => !placed.waits.has(key)));
   const checks = fitSlots(running, fits);
   if (!Array.isArray(checks.slots)) return full(checks.slots.why);
   const track: TrackOf = (backend, server) => {
@@ -91,7 +100,7 @@ export function planIncremental(
     if (plan.reasons.length > 0) return full(`${fit.after.name}: ${plan.reasons[0]?.code}`);
     backendCommands.push(...plan.commands);
   }
-  const pems = [...change.routes.values()].flatMap((c) => c.after?.certificates ?? []);
+  const pems = [...routes.values()].flatMap((c) => c.after?.certificates ?? []);
   const caFiles = planCaFileLoads(subModel(applied, { backends: fits.map((f) => f.before) }), subModel(applied, { backends: fits.map((f) => f.after), certificates: pems }));
   if (caFiles.reasons.length > 0) return full(`CA file: ${caFiles.reasons[0]?.code}`);
   const checkPlan = planChecks(checks.before, checks.slots);
@@ -107,7 +116,7 @@ export function planIncremental(
   if (certificatePlan.reasons.length > 0) return full(`certificates: ${certificatePlan.reasons[0]?.code}`);
 
   const assigned = new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name]));
-  const leftBehind = [...change.routes].some(([key, c]) => c.after === undefined && running.routeBackend(key) !== undefined);
+  const leftBehind = [...routes].some(([key, c]) => c.after === undefined && running.routeBackend(key) !== undefined);
   const patch: RunningPatch = {
     backends: fits.filter((f) => f.after !== f.before).map((f) => f.after),
     assigned,
@@ -116,7 +125,7 @@ export function planIncremental(
     maps: maps.patch,
     crtRemoved: crtNotIn(crt.before, crt.after),
     crtAdded: crtNotIn(crt.after, crt.before),
-    ...certificateChanges(running, desired, change, fits, applied.settings),
+    ...certificateChanges(running, desired, routes, fits, applied.settings),
   };
   const deletes = backendCommands.filter((c) => c.kind === 'del-server');
   const commands: RuntimeCommand[] = [
@@ -172,24 +181,30 @@ function subModel(applied: ConfigModel, parts: Partial<Pick<ConfigModel, 'backen
  * Where each changed route runs, as fitToRunning places it: on the backend
  * it runs on when the shape is the same, else (a new route) on the first
  * free spare of its shape, in backend name order. A removed route's backend
- * stays as it is until a reload.
+ * stays as it is until a reload. `waits`: the routes of `waiting` that
+ * the worker does not run and that no spare takes.
  */
-function fitRoutes(running: RunningIndex, change: DesiredChange): Fit[] | { why: string } {
+function fitRoutes(running: RunningIndex, change: DesiredChange, waiting: ReadonlySet<string>): { fits: Fit[]; waits: Set<string> } | { why: string } {
   const wanted = [...change.routes].flatMap(([routeKey, c]) => (c.after ? [{ routeKey, backend: c.after.backend }] : []));
   wanted.sort((a, b) => byName(a.backend, b.backend));
   const taken = new Set<string>();
   const fits: Fit[] = [];
+  const waits = new Set<string>();
   for (const { routeKey, backend } of wanted) {
     const current = running.routeBackend(routeKey);
     let target: BackendModel | undefined;
     if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
     else target = running.freeSpare((s) => sameBackendLines(s, held(s, backend)), taken);
+    if (!target && !current && waiting.has(routeKey)) {
+      waits.add(routeKey);
+      continue;
+    }
     if (!target) return { why: current ? `${routeKey}: its backend's shape changed` : `${routeKey}: no free spare of its shape` };
     taken.add(target.name);
     const after = held(target, backend);
     fits.push({ routeKey, before: target, after: Bun.deepEquals(after, target) ? target : after });
   }
-  return fits;
+  return { fits, waits };
 }
 
 /**

@@ -85,7 +85,9 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
  * add the waiting routes' SNIs). A waiting route's backend may change: the
  * planner fits it from what the worker runs, and hands over to the full
  * step where that needs the reload (so a waiting tenant's endpoint moves
- * still go live in milliseconds).
+ * still go live in milliseconds); a waiting route the worker does not run
+ * at all keeps waiting (a new route whose pods come ready one by one).
+ * Endpoint changes name no map key or SNI (DesiredIndex.update).
  */
 export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desired: Pick<DesiredIndex, 'mapWinner'>, now: number): string | undefined {
   if (now >= held.dueAt) return 'the held-back reload is due';
@@ -114,7 +116,8 @@ export function planIncrementalCommit(state: AppliedState, step: DesiredStep, de
   if (step.settings === undefined) return { kind: 'full', why: 'what every route shares changed' };
   const waits = input.sync === 'in-sync' ? undefined : waitsForHeldReload(input.sync, step.change, desired, input.now);
   if (waits !== undefined) return { kind: 'full', why: waits };
-  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state));
+  const waiting = input.sync === 'in-sync' ? undefined : input.sync.routes;
+  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state), waiting);
 }
 
 /**

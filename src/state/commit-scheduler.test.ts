@@ -121,6 +121,32 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test('changed() after the pause has passed: a commit held back for a retry runs at once, the pause counted from the last commit end', async () => {
+    const COMMIT_MS = 300;
+    const results = [{ retryAfterMs: 60_000 }, {}];
+    const starts: number[] = [];
+    const firstEnded = deferred();
+    const s = new CommitScheduler(async () => {
+      starts.push(performance.now());
+      if (starts.length === 1) {
+        await Bun.sleep(COMMIT_MS);
+        firstEnded.resolve();
+      }
+      return results[starts.length - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    await firstEnded.promise;
+    // Time passing is what is tested: the change comes after a pause as long as the commit has gone by.
+    await Bun.sleep(COMMIT_MS + 20);
+    const changedAt = performance.now();
+    s.changed();
+    await s.flush();
+    expect(starts).toHaveLength(2);
+    expect((starts[1] as number) - changedAt).toBeLessThan(COMMIT_MS / 2);
+    await s.stop();
+  });
+
   test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
     const gate = deferred();
     const started = deferred();

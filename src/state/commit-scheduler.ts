@@ -40,9 +40,10 @@ export class CommitScheduler {
   private urgent = false;
   /** changed() came while a commit ran: if that commit asks for a retry, the retry runs after a pause (changed()). */
   private changedDuring = false;
-  /** When the pending timer fires (performance.now()), and how long the last commit took. */
+  /** When the pending timer fires (performance.now()), how long the last commit took, and when it ended. */
   private dueAt = 0;
   private lastRunMs = 0;
+  private lastEndedAt = 0;
 
   constructor(
     private readonly commit: () => Promise<CommitResult | void>,
@@ -65,9 +66,13 @@ export class CommitScheduler {
    * --interval or for one namespace's reload budget) runs sooner, so the
    * reload holds back no other change that can go live. Not at once: such a
    * commit may plan the whole configuration again (when the change touches
-   * what the reload carries) and hold the reload back again, so it waits as
-   * long as the last commit took, which keeps a stream of changes from
-   * taking more than half a core meanwhile.
+   * what the reload carries) and hold the reload back again, so it starts
+   * no sooner after the last commit ended than that commit took, which keeps
+   * a stream of changes from taking more than half a core meanwhile. The
+   * pause runs from the last commit's end, not from the change: a change
+   * that comes after it has passed goes at once (counted from the change,
+   * the first change after a full commit of 5 s at 100,000 routes waited
+   * 5 s, however long after that commit it came).
    */
   changed(): void {
     this.requested++;
@@ -75,10 +80,12 @@ export class CommitScheduler {
       this.changedDuring = true;
       return;
     }
-    if (this.timer && this.dueAt > performance.now() + this.lastRunMs) {
+    const now = performance.now();
+    const pauseEnds = this.lastEndedAt + this.lastRunMs;
+    if (this.timer && this.dueAt > Math.max(now, pauseEnds)) {
       this.timer.cancel();
       this.timer = undefined;
-      this.schedule(this.lastRunMs);
+      this.schedule(Math.max(0, pauseEnds - now));
       return;
     }
     this.schedule(0);
@@ -143,7 +150,8 @@ export class CommitScheduler {
     );
     await this.running;
     this.running = undefined;
-    this.lastRunMs = performance.now() - startedAt;
+    this.lastEndedAt = performance.now();
+    this.lastRunMs = this.lastEndedAt - startedAt;
     if (retryAfterMs !== undefined) return this.schedule(this.urgent ? 0 : this.changedDuring ? Math.min(retryAfterMs, this.lastRunMs) : retryAfterMs);
     this.committed = seq;
     const done = this.waiters.filter((w) => w.seq <= seq);

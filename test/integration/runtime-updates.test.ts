@@ -537,11 +537,12 @@ describe('endpoint changes go through the runtime API', () => {
     writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
     const next = t.router.nextCommit();
     await t.source.rescan();
-    expect(await next).toMatchObject({ result: 'deferred', runtime: { commands: expect.any(Number) } });
+    // The waiting route uses these endpoints too; it runs nowhere before its reload, so the change is route r's alone.
+    expect(await next).toMatchObject({ result: 'runtime', runtime: { commands: expect.any(Number) }, retryAfterMs: expect.any(Number) });
     expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
   }, 30_000);
 
-  test('while a reload waits, a change that touches nothing it carries is planned from itself; one that does waits with it; the reload comes', async () => {
+  test('while a reload waits, a change that touches nothing it carries is planned from itself, the waiting route\'s endpoints included; one that does waits with it; the reload comes', async () => {
     t = await startTestRouter({
       args: ['--interval=3s', '--blueprint-route-pool-size=0'],
       manifests: {
@@ -562,15 +563,24 @@ describe('endpoint changes go through the runtime API', () => {
     // The reload still waits, and the scheduler keeps its retry.
     expect(await elsewhere).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
     expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
-    // Service r's endpoints are the waiting route's too.
+    // Service r's endpoints are the waiting route's too: route r takes them live, the waiting route waits for its reload
+    // (it runs nowhere before), and the change is planned from itself all the same.
     writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
+    const endpoints = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await endpoints).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
+    expect((await t.get('new.example.com')).status).toBe(503);
+    // The waiting route's host is a map key the reload carries: that change waits with it.
+    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new2.example.com', service: 'r' }));
     const touching = t.router.nextCommit();
     await t.source.rescan();
     expect(await touching).toMatchObject({ result: 'deferred' });
-    expect((await t.get('new.example.com')).status).toBe(503);
+    expect((await t.get('new2.example.com')).status).toBe(503);
     await t.router.flush();
     expect(t.router.lastCommit()?.result).toBe('reloaded');
-    expect((await t.get('new.example.com')).backend).toBe('b');
+    expect((await t.get('new2.example.com')).backend).toBe('b');
+    expect((await t.get('new.example.com')).status).toBe(503);
     expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
   }, 30_000);
 
