@@ -80,9 +80,9 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
  * undefined when it touches nothing the held-back reload carries that the
  * incremental planner would read from the desired configuration: no map
  * key that waits, no map key a waiting route now wins (it may not run
- * yet), and no crt-list line while any waits (a line holds every SNI of its
- * certificate, so one planned from the desired index would also drop or
- * add the waiting routes' SNIs). A waiting route's backend may change: the
+ * yet), and no crt-list line of an SNI that waits (the planner reads an
+ * SNI's lines whole from the desired index; another tenant's certificate
+ * rotation goes live meanwhile). A waiting route's backend may change: the
  * planner fits it from what the worker runs, and hands over to the full
  * step where that needs the reload (so a waiting tenant's endpoint moves
  * still go live in milliseconds); a waiting route the worker does not run
@@ -95,7 +95,7 @@ export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desi
     const winner = desired.mapWinner(id)?.routeKey;
     if (held.mapIds.has(id) || (winner !== undefined && held.routes.has(winner))) return 'a map key a held-back reload carries changed';
   }
-  if (change.snis.size > 0 && held.snis.size > 0) return 'crt-list lines changed while others wait for a reload';
+  for (const sni of change.snis) if (held.snis.has(sni)) return 'a crt-list line a held-back reload carries changed';
   return undefined;
 }
 

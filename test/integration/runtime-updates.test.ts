@@ -584,6 +584,41 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
   }, 30_000);
 
+  test("while a new route's reload waits with its certificate, another tenant's certificate rotation goes live; a change of the waiting line waits with it", async () => {
+    const ca = makeCA('held-sni-ca');
+    const b1 = makeLeaf(ca, { dnsNames: ['b.example.com'] });
+    const b2 = makeLeaf(ca, { dnsNames: ['b.example.com', 'v2.example.com'] });
+    const n1 = makeLeaf(ca, { dnsNames: ['new.example.com'] });
+    const n2 = makeLeaf(ca, { dnsNames: ['new.example.com', 'v2.example.com'] });
+    const edge = (name: string, namespace: string, cert: { cert: string; key: string }) =>
+      routeJson({ name, namespace, host: `${name}.example.com`, service: 'r', tls: { termination: 'edge', certificate: cert.cert, key: cert.key } });
+    t = await startTestRouter({
+      // No spares: the new route needs a reload, which --interval holds back. HTTP/2 off: a rotation's line changes live.
+      args: ['--interval=1h', '--blueprint-route-pool-size=0'],
+      env: { ROUTER_DISABLE_HTTP2: 'true' },
+      manifests: { 'b.json': edge('b', 'other', b1), 'b-eps.yaml': sliceYaml({ service: 'r', namespace: 'other', ports: [a.port] }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) },
+    });
+    const served = async (host: string) => (await tlsGet(t!.httpsPort, { servername: host, host })).peerSAN ?? '';
+    expect(await served('b.example.com')).toBe('DNS:b.example.com');
+    writeFileSync(join(t.manifestsDir, 'new.json'), edge('new', 'default', n1));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await deferred).toMatchObject({ result: 'deferred' });
+    // Another tenant's line: planned from itself, live at once, while the reload keeps waiting.
+    writeFileSync(join(t.manifestsDir, 'b.json'), edge('b', 'other', b2));
+    const rotation = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await rotation).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
+    expect(await served('b.example.com')).toContain('DNS:v2.example.com');
+    // The waiting route's own line waits with its reload.
+    writeFileSync(join(t.manifestsDir, 'new.json'), edge('new', 'default', n2));
+    const waiting = t.router.nextCommit();
+    await t.source.rescan();
+    expect(await waiting).toMatchObject({ result: 'deferred' });
+    expect(await served('new.example.com')).toContain('router-default');
+    expect([...t.router.reloadCounts]).toEqual([]);
+  }, 30_000);
+
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
     t = await startTestRouter({
       args: ['--runtime-updates=false'],
