@@ -147,6 +147,26 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test('a commit held back that says the next one has work runs it after a pause as long as itself, not at the retry time', async () => {
+    const COMMIT_MS = 40;
+    const results = [{ retryAfterMs: 60_000, again: true }, {}];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const s = new CommitScheduler(async () => {
+      starts.push(performance.now());
+      if (starts.length === 1) await Bun.sleep(COMMIT_MS);
+      ends.push(performance.now());
+      return results[starts.length - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    // The test's own timeout (5 s) is far below the retry time.
+    await s.flush();
+    expect(starts).toHaveLength(2);
+    expect((starts[1] as number) - (ends[0] as number)).toBeGreaterThanOrEqual(COMMIT_MS - 5);
+    await s.stop();
+  });
+
   test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
     const gate = deferred();
     const started = deferred();
