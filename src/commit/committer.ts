@@ -308,6 +308,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,
+      ...(fast?.caughtUpNext ? { again: true } : {}),
     };
   }
 

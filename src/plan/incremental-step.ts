@@ -76,6 +76,29 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
 }
 
 /**
+ * The map keys `held` carries that can go live now: those whose winner the
+ * worker runs as desired (not a waiting route), or that nobody wants any
+ * more. The full step that held the reload back kept every map entry as it
+ * ran (its runtime subset changes backends only), so a key of another
+ * tenant's route that came in the same batch as the change needing the
+ * reload (a new route taking a spare) would wait for that reload too;
+ * planned from themselves right after, they go live.
+ */
+export function runnableHeldKeys(held: HeldReload, desired: Pick<DesiredIndex, 'mapWinner'>): Set<string> {
+  const ids = new Set<string>();
+  for (const id of held.mapIds) {
+    const winner = desired.mapWinner(id)?.routeKey;
+    if (winner === undefined || !held.routes.has(winner)) ids.add(id);
+  }
+  return ids;
+}
+
+/** `held` without the map keys `ids` (they went live). */
+export function releasedKeys(held: HeldReload, ids: ReadonlySet<string>): HeldReload {
+  return { ...held, mapIds: new Set([...held.mapIds].filter((id) => !ids.has(id))) };
+}
+
+/**
  * Why `change` cannot be planned from itself while `held` waits, or
  * undefined when it touches nothing the held-back reload carries that the
  * incremental planner would read from the desired configuration: no map

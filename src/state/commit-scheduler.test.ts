@@ -147,6 +147,24 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test('a commit held back that says the next one has work runs it at once, not at the retry time; that one\'s retry holds', async () => {
+    const results = [{ retryAfterMs: 60_000, again: true }, { retryAfterMs: 60_000 }];
+    let commits = 0;
+    const second = deferred();
+    const s = new CommitScheduler(async () => {
+      commits++;
+      if (commits === 2) second.resolve();
+      return results[commits - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    // The test's own timeout (5 s) is far below the retry time.
+    await second.promise;
+    await Bun.sleep(20);
+    expect(commits).toBe(2);
+    await s.stop();
+  });
+
   test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
     const gate = deferred();
     const started = deferred();

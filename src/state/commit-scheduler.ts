@@ -2,6 +2,8 @@
 export interface CommitResult {
   /** The commit held back (e.g. a reload within --interval of the last one): run again after this long. */
   retryAfterMs?: number;
+  /** Run the next commit now (it has work the last one left it), whatever the retry time: that commit reports its own. */
+  again?: boolean;
 }
 
 /**
@@ -142,9 +144,11 @@ export class CommitScheduler {
     const seq = this.requested;
     const startedAt = performance.now();
     let retryAfterMs: number | undefined;
+    let again = false;
     this.running = this.commit().then(
       (result) => {
         retryAfterMs = result?.retryAfterMs;
+        again = result?.again === true;
       },
       this.onError,
     );
@@ -152,6 +156,9 @@ export class CommitScheduler {
     this.running = undefined;
     this.lastEndedAt = performance.now();
     this.lastRunMs = this.lastEndedAt - startedAt;
+    // At once: the commit that follows is planned from its own keys (should it come to the full step, it asks for no
+    // other, so at most one full commit follows).
+    if (again && retryAfterMs !== undefined) return this.schedule(0);
     if (retryAfterMs !== undefined) return this.schedule(this.urgent ? 0 : this.changedDuring ? Math.min(retryAfterMs, this.lastRunMs) : retryAfterMs);
     this.committed = seq;
     const done = this.waiters.filter((w) => w.seq <= seq);

@@ -737,6 +737,22 @@ describe('route changes go through the runtime API', () => {
     expect((await t.get('s.example.com', '/api/x')).status).toBe(503);
   });
 
+  test('a route that takes a spare in the commit that holds another route\'s reload back goes live with the next commit, not the reload', async () => {
+    t = await startTestRouter({ args: ['--interval=1h'], manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': eps() } });
+    // In one batch: a route of a shape no spare has, whose reload waits for --interval, and one that takes a spare.
+    const balanced = routeJson({ name: 'w', host: 'w.example.com', service: 'r', namespace: 'waiting', annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } });
+    writeFileSync(join(t.manifestsDir, 'w.json'), balanced);
+    writeFileSync(join(t.manifestsDir, 's.yaml'), routeYaml({ name: 's', host: 's.example.com' }));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    // The full step that held the reload back changed backends only: the spare has s's pod, its map entry waits.
+    expect(await deferred).toMatchObject({ result: 'deferred', again: true });
+    expect(await t.router.nextCommit()).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
+    expect(await spread(t, 's.example.com', 5)).toEqual({ b: 5 });
+    expect((await t.get('w.example.com')).status).toBe(503);
+    expect(t.router.reloadCounts.size).toBe(0);
+  });
+
   test('a reencrypt route added while running takes a spare; its destination CA is loaded live', async () => {
     const ca = makeCA('pods-ca');
     const pod = startTlsBackend('pod', makeLeaf(ca, { dnsNames: ['localhost'] }));
