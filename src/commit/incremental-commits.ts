@@ -8,7 +8,7 @@ import type { RuntimeCommand } from '../plan/commands.ts';
 import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
 import type { DesiredChange } from '../plan/desired-index.ts';
-import { heldWith, planIncrementalCommit, releasedKeys, runnableHeldKeys, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
+import { heldWith, planIncrementalCommit, released, runnableHeld, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
 import { createdWith } from '../plan/revive.ts';
 import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
 import type { IncrementalDesired } from './committer-deps.ts';
@@ -38,8 +38,8 @@ export class IncrementalCommits {
   private running: RunningIndex | undefined;
   private unreported: Set<string> | undefined = new Set();
   private indexing: ReturnType<typeof setTimeout> | undefined;
-  /** Map keys the last full commit held back that can go live: the next commit plans them with its own changes. */
-  private catchUp: Set<string> | undefined;
+  /** The last full commit held back map keys or crt-list lines that can go live: the next commit plans them with its own changes. */
+  private catchUp = false;
   /** The last catch-up went to the full step: the full commit that follows sets none (no loop of full commits). */
   private catchUpMissed = false;
 
@@ -56,22 +56,32 @@ export class IncrementalCommits {
   /** Plans the changes `take` took in from themselves, when the step can (else `full`). */
   plan(state: AppliedState, step: DesiredStep, input: Omit<IncrementalInput, 'sync'>): IncrementalPlan {
     if (!state.model) return { kind: 'full', why: 'nothing loaded yet' };
+    const held = this.sync;
     const catchUp = this.catchUp;
-    this.catchUp = undefined;
-    if (catchUp === undefined || typeof this.sync !== 'object') return planIncrementalCommit(state, step, this.desired.index, this.index(state.model), { ...input, sync: this.sync });
-    // The keys go in as changed ones, no longer held: the planner reads their winners as they stand now.
-    const released = releasedKeys(this.sync, catchUp);
-    const change = { ...step.change, mapIds: new Set([...step.change.mapIds, ...catchUp]) };
-    const plan = planIncrementalCommit(state, { ...step, change }, this.desired.index, this.index(state.model), { ...input, sync: released });
+    this.catchUp = false;
+    const running = this.index(state.model);
+    if (!catchUp || typeof held !== 'object') return planIncrementalCommit(state, step, this.desired.index, running, { ...input, sync: held });
+    let plan: IncrementalPlan = { kind: 'full', why: 'nothing to catch up' };
+    // With the lines first; a line that cannot change live sends that plan to the full step, and the keys go without them.
+    for (const lines of [true, false]) {
+      const runnable = runnableHeld(held, this.desired.index, lines);
+      // They go in as changed, no longer held: the planner reads their winners and lines as they stand now.
+      const rest = released(held, runnable);
+      const change = { ...step.change, mapIds: new Set([...step.change.mapIds, ...runnable.mapIds]), snis: new Set([...step.change.snis, ...runnable.snis]) };
+      plan = planIncrementalCommit(state, { ...step, change }, this.desired.index, running, { ...input, sync: rest });
+      if (plan.kind === 'full') continue;
+      this.sync = rest;
+      this.catchUpMissed = false;
+      return plan;
+    }
     // Planned by the full step instead, they stay held: it works out what waits from what it holds.
-    if (plan.kind !== 'full') this.sync = released;
-    this.catchUpMissed = plan.kind === 'full';
+    this.catchUpMissed = true;
     return plan;
   }
 
-  /** Whether the next commit has held-back map keys to send live (the last full commit held a reload back). */
+  /** Whether the next commit has held-back map keys or lines to send live (the last full commit held a reload back). */
   get caughtUpNext(): boolean {
-    return this.catchUp !== undefined;
+    return this.catchUp;
   }
 
   /** How long the reload a full commit held back still waits at `now`, if one does: a commit planned here keeps it waiting. */
@@ -125,8 +135,8 @@ export class IncrementalCommits {
    * live). With the worker in step before, the held-back reload carries
    * what of this commit's changes and of those it carried already the
    * worker still lacks; the changes that touch none of it are planned from
-   * themselves meanwhile, and the next commit sends the map keys of it whose
-   * winner runs (runnableHeldKeys) live. When the next change can be planned from itself,
+   * themselves meanwhile, and the next commit sends the map keys and lines
+   * of it that can run (runnableHeld) live. When the next change can be planned from itself,
    * the model now running is indexed once this commit is done rather than
    * when that change comes (O(routes): 30-80 ms at 10,000 routes, a
    * change's own cost many times over).
@@ -138,8 +148,8 @@ export class IncrementalCommits {
     else if (complete && held && model && before !== 'unknown' && this.taken) {
       this.sync = stillHeld(heldWith(before === 'in-sync' ? undefined : before, this.taken, held.dueAt), this.index(model), held.fitted);
     } else this.sync = 'unknown';
-    const runnable = typeof this.sync === 'object' && !this.catchUpMissed ? runnableHeldKeys(this.sync, this.desired.index) : undefined;
-    this.catchUp = runnable && runnable.size > 0 ? runnable : undefined;
+    const runnable = typeof this.sync === 'object' && !this.catchUpMissed ? runnableHeld(this.sync, this.desired.index, true) : undefined;
+    this.catchUp = runnable !== undefined && runnable.mapIds.size + runnable.snis.size > 0;
     this.catchUpMissed = false;
     this.unreported = new Set();
     clearTimeout(this.indexing);
@@ -165,7 +175,7 @@ export class IncrementalCommits {
    */
   reverted(): void {
     this.sync = 'unknown';
-    this.catchUp = undefined;
+    this.catchUp = false;
     this.resume = undefined;
     if (this.running?.revert()) this.running = undefined;
   }

@@ -75,27 +75,48 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
   return { dueAt: held.dueAt, routes, mapIds, snis: held.snis };
 }
 
-/**
- * The map keys `held` carries that can go live now: those whose winner the
- * worker runs as desired (not a waiting route), or that nobody wants any
- * more. The full step that held the reload back kept every map entry as it
- * ran (its runtime subset changes backends only), so a key of another
- * tenant's route that came in the same batch as the change needing the
- * reload (a new route taking a spare) would wait for that reload too;
- * planned from themselves right after, they go live.
- */
-export function runnableHeldKeys(held: HeldReload, desired: Pick<DesiredIndex, 'mapWinner'>): Set<string> {
-  const ids = new Set<string>();
-  for (const id of held.mapIds) {
-    const winner = desired.mapWinner(id)?.routeKey;
-    if (winner === undefined || !held.routes.has(winner)) ids.add(id);
-  }
-  return ids;
+/** What of a held-back reload can go live before it: see runnableHeld. */
+export interface Runnable {
+  mapIds: Set<string>;
+  snis: Set<string>;
 }
 
-/** `held` without the map keys `ids` (they went live). */
-export function releasedKeys(held: HeldReload, ids: ReadonlySet<string>): HeldReload {
-  return { ...held, mapIds: new Set([...held.mapIds].filter((id) => !ids.has(id))) };
+/**
+ * What `held` carries that can go live now. The full step that held the
+ * reload back kept every map entry and crt-list line as they ran (its
+ * runtime subset changes backends only), so another tenant's route that
+ * came in the same batch as the change needing the reload (a new route
+ * taking a spare) would wait for that reload too; planned from themselves
+ * right after, its entries go live:
+ * - with `lines`, the crt-list lines of SNIs no waiting route serves;
+ * - the map keys nobody wants any more, and those whose winner the worker
+ *   runs as desired (not a waiting route) with its SNI's lines (a route
+ *   served before its certificate would answer with the default one).
+ * Without `lines` (a line that cannot change live, such as one offering
+ * HTTP/2 that would have to go, makes the plan a reload), only the keys of
+ * routes whose SNI does not wait.
+ */
+export function runnableHeld(held: HeldReload, desired: Pick<DesiredIndex, 'mapWinner' | 'contribution'>, lines: boolean): Runnable {
+  const waiting = new Set<string>();
+  for (const key of held.routes) {
+    const sni = desired.contribution(key)?.serving?.sni;
+    if (sni !== undefined) waiting.add(sni);
+  }
+  const snis = new Set(lines ? [...held.snis].filter((sni) => !waiting.has(sni)) : []);
+  const mapIds = new Set<string>();
+  for (const id of held.mapIds) {
+    const winner = desired.mapWinner(id)?.routeKey;
+    if (winner !== undefined && held.routes.has(winner)) continue;
+    const sni = winner === undefined ? undefined : desired.contribution(winner)?.serving?.sni;
+    if (sni !== undefined && held.snis.has(sni) && !snis.has(sni)) continue;
+    mapIds.add(id);
+  }
+  return { mapIds, snis };
+}
+
+/** `held` without what went live (`gone`). */
+export function released(held: HeldReload, gone: Runnable): HeldReload {
+  return { ...held, mapIds: new Set([...held.mapIds].filter((id) => !gone.mapIds.has(id))), snis: new Set([...held.snis].filter((sni) => !gone.snis.has(sni))) };
 }
 
 /**

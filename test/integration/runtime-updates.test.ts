@@ -737,18 +737,27 @@ describe('route changes go through the runtime API', () => {
     expect((await t.get('s.example.com', '/api/x')).status).toBe(503);
   });
 
-  test('a route that takes a spare in the commit that holds another route\'s reload back goes live with the next commit, not the reload', async () => {
+  test.each([
+    ['a plain route', false],
+    ['an edge route with a certificate of its own, served with it', true],
+  ])('%s that takes a spare in the commit that holds another route\'s reload back goes live with the next commit, not the reload', async (_, edge) => {
+    const cert = makeLeaf(makeCA('catch-up-ca'), { dnsNames: ['s.example.com'] });
     t = await startTestRouter({ args: ['--interval=1h'], manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': eps() } });
     // In one batch: a route of a shape no spare has, whose reload waits for --interval, and one that takes a spare.
     const balanced = routeJson({ name: 'w', host: 'w.example.com', service: 'r', namespace: 'waiting', annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } });
     writeFileSync(join(t.manifestsDir, 'w.json'), balanced);
-    writeFileSync(join(t.manifestsDir, 's.yaml'), routeYaml({ name: 's', host: 's.example.com' }));
+    const s = edge ? routeJson({ name: 's', host: 's.example.com', tls: { termination: 'edge', certificate: cert.cert, key: cert.key } }) : routeYaml({ name: 's', host: 's.example.com' });
+    writeFileSync(join(t.manifestsDir, edge ? 's.json' : 's.yaml'), s);
     const deferred = t.router.nextCommit();
     await t.source.rescan();
-    // The full step that held the reload back changed backends only: the spare has s's pod, its map entry waits.
+    // The full step that held the reload back changed backends only: the spare has s's pod; its map entry and
+    // certificate line wait for the next commit.
     expect(await deferred).toMatchObject({ result: 'deferred', again: true });
     expect(await t.router.nextCommit()).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
-    expect(await spread(t, 's.example.com', 5)).toEqual({ b: 5 });
+    if (edge) {
+      const res = await tlsGet(t.httpsPort, { servername: 's.example.com', host: 's.example.com' });
+      expect([res.status, res.headers['x-backend'], res.peerSAN]).toEqual([200, 'b', 'DNS:s.example.com']);
+    } else expect(await spread(t, 's.example.com', 5)).toEqual({ b: 5 });
     expect((await t.get('w.example.com')).status).toBe(503);
     expect(t.router.reloadCounts.size).toBe(0);
   });
