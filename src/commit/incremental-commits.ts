@@ -136,10 +136,10 @@ export class IncrementalCommits {
    * what of this commit's changes and of those it carried already the
    * worker still lacks; the changes that touch none of it are planned from
    * themselves meanwhile, and the next commit sends the map keys and lines
-   * of it that can run (runnableHeld) live. When the next change can be planned from itself,
-   * the model now running is indexed once this commit is done rather than
-   * when that change comes (O(routes): 30-80 ms at 10,000 routes, a
-   * change's own cost many times over).
+   * of it that can run (runnableHeld) live. When the next change can be
+   * planned from itself, the model now running is indexed once this commit
+   * is done rather than when that change comes (O(routes): 30-80 ms at
+   * 10,000 routes, a change's own cost many times over).
    */
   fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, held?: HeldReloadTarget): void {
     const before = this.sync;

@@ -44,7 +44,7 @@ export interface CommitOutcome extends CommitResult {
   maxConnections?: number;
   /** A reload waits for the namespaces that asked for it to have reload budget again. */
   overBudget?: boolean;
-  /** The next commit has work of its own (map keys the reload held back that can go live): run it now, before any retry time. */
+  /** The next commit has work of its own (map keys and crt-list lines the reload held back that can go live): run it now, before any retry time. */
   again?: boolean;
   /** Why the commit failed (result `failed`): the scheduler tries again. */
   error?: string;

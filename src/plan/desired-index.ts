@@ -270,8 +270,11 @@ export class DesiredIndex {
     this.countChecks(c, -1);
   }
 
-  /** A serving certificate comes or goes; whether its other users offer HTTP/2 may flip with it. */
-  /** `change` undefined: the route serves as it did, and stays where it is among the SNI's users (the lines' order). */
+  /**
+   * A serving certificate comes or goes; whether its other users offer
+   * HTTP/2 may flip with it. `change` undefined: the route serves as it
+   * did, and stays where it is among the SNI's users (the lines' order).
+   */
   private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange | undefined): void {
     if (!change) return;
     const file = serving.file.name;
