@@ -165,6 +165,29 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test('a commit that says the next one has work, with input that came during it: the next runs after the pause new input waits for', async () => {
+    const COMMIT_MS = 40;
+    const results = [{ retryAfterMs: 60_000, again: true }, {}];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const started = deferred();
+    const s = new CommitScheduler(async () => {
+      starts.push(performance.now());
+      started.resolve();
+      if (starts.length === 1) await Bun.sleep(COMMIT_MS);
+      ends.push(performance.now());
+      return results[starts.length - 1];
+    }, fail);
+    s.enable();
+    s.request();
+    await started.promise;
+    s.changed();
+    await s.flush();
+    expect(starts).toHaveLength(2);
+    expect((starts[1] as number) - (ends[0] as number)).toBeGreaterThanOrEqual(COMMIT_MS - 5);
+    await s.stop();
+  });
+
   test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
     const gate = deferred();
     const started = deferred();

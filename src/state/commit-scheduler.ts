@@ -157,8 +157,9 @@ export class CommitScheduler {
     this.lastEndedAt = performance.now();
     this.lastRunMs = this.lastEndedAt - startedAt;
     // At once: the commit that follows is planned from its own keys (should it come to the full step, it asks for no
-    // other, so at most one full commit follows).
-    if (again && retryAfterMs !== undefined) return this.schedule(0);
+    // other). With input that came meanwhile, after the pause new input waits for (changed()): that input may take the
+    // full step, and a tenant's stream of such changes must not get a full commit at once after each.
+    if (again && retryAfterMs !== undefined) return this.schedule(this.changedDuring ? this.lastRunMs : 0);
     if (retryAfterMs !== undefined) return this.schedule(this.urgent ? 0 : this.changedDuring ? Math.min(retryAfterMs, this.lastRunMs) : retryAfterMs);
     this.committed = seq;
     const done = this.waiters.filter((w) => w.seq <= seq);
