@@ -31,8 +31,10 @@ function setup(now = () => 0) {
     holds.add(generation);
     return () => holds.delete(generation);
   };
-  const check = new BackgroundCheck({ checker, hold, onRefused: (o) => refusals.push(o), logger: logs.logger, now });
-  return { check, calls, started, refusals, logs, holds };
+  const flushes = { count: 0 };
+  const flush = async () => void flushes.count++;
+  const check = new BackgroundCheck({ checker, hold, flush, onRefused: (o) => refusals.push(o), logger: logs.logger, now });
+  return { check, calls, started, refusals, logs, holds, flushes };
 }
 
 describe('BackgroundCheck', () => {
@@ -49,14 +51,41 @@ describe('BackgroundCheck', () => {
     expect(logs.logs.some((r) => r.level === 'error' && r.msg.includes('generation 3') && r.msg.includes('08.0.0.1'))).toBe(true);
   });
 
-  test('the generation a check reads is held (never written in place) from the start of its check to the end', async () => {
-    const { check, calls, started, holds } = setup();
+  test('a check reads the generation with its waiting writes flushed, not held: changes meanwhile go in place', async () => {
+    const { check, calls, started, holds, flushes } = setup();
     check.written(4, '/g/4/haproxy.config');
-    expect([...holds]).toEqual([4]);
     await started(1);
+    expect({ holds: [...holds], flushes: flushes.count }).toEqual({ holds: [], flushes: 1 });
     calls[0]?.finish({ ok: true, output: [] });
     await check.idle();
     expect([...holds]).toEqual([]);
+  });
+
+  test('refused while its generation changed: judged again at once, with the generation held; a refusal then counts', async () => {
+    let clock = 0;
+    const { check, calls, started, holds, refusals } = setup(() => clock);
+    check.written(5, '/g/5/haproxy.config');
+    await started(1);
+    // A change goes in place while haproxy reads the files.
+    check.written(5, '/g/5/haproxy.config');
+    calls[0]?.finish(refused);
+    await started(2);
+    expect({ refusals: refusals.length, holds: [...holds] }).toEqual({ refusals: 0, holds: [5] });
+    calls[1]?.finish(refused);
+    await check.idle();
+    expect({ refusals: refusals.length, holds: [...holds] }).toEqual({ refusals: 1, holds: [] });
+  });
+
+  test('refused while its generation changed, then passing once held: nothing is refused', async () => {
+    const { check, calls, started, refusals } = setup();
+    check.written(6, '/g/6/haproxy.config');
+    await started(1);
+    check.written(6, '/g/6/haproxy.config');
+    calls[0]?.finish(refused);
+    await started(2);
+    calls[1]?.finish({ ok: true, output: [] });
+    await check.idle();
+    expect(refusals).toEqual([]);
   });
 
   test('one check at a time, and only the newest generation is checked next', async () => {
@@ -124,7 +153,7 @@ describe('BackgroundCheck', () => {
         return { ok: true, output: [] };
       },
     };
-    const check = new BackgroundCheck({ checker, hold: async () => () => undefined, onRefused: () => undefined, logger: captureLogs().logger });
+    const check = new BackgroundCheck({ checker, hold: async () => () => undefined, flush: async () => undefined, onRefused: () => undefined, logger: captureLogs().logger });
     check.written(1, '/g/1');
     await Bun.sleep(0);
     check.written(2, '/g/2');

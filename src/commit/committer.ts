@@ -76,6 +76,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   const background = new BackgroundCheck({
     checker: deps.checker,
     hold: (generation) => deps.writer.hold(generation),
+    flush: () => deps.writer.flush(),
     onRefused() {
       state = workerOutOfStep(state, 'config-check-failed');
       deps.requestCommit();

@@ -33,6 +33,8 @@ export interface ConfigWriter {
   update(files: RenderedFiles): Promise<{ generation: number; configPath: string }>;
   /** Keeps a generation as it is on disk (a check reads it), from the call until the function it resolves to is called; resolves once the generation's files are all written. */
   hold(generation: number): Promise<() => void>;
+  /** Writes the in-place updates still waiting, and the certificates they name first. */
+  flush(): Promise<void>;
   /** Undoes the last update, or goes back to the generation active before the last activate. */
   rollback(): Promise<void>;
   /** Removes a generation that was never activated. */

@@ -10,6 +10,7 @@ export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
     activate: (generation) => store.activate(generation),
     update: (files) => store.update(files),
     hold: (generation) => store.hold(generation),
+    flush: () => store.flush(),
     rollback: () => store.rollback(),
     discard: (generation) => store.discard(generation),
     writeCertificates: (files) => certs.write(files),

@@ -52,6 +52,8 @@ export class MemoryWriter implements ConfigWriter {
     return this.holds.hold(generation);
   }
 
+  async flush(): Promise<void> {}
+
   async rollback() {
     const undo = this.undo;
     this.undo = undefined;
