@@ -193,7 +193,7 @@ export class ConfigStore {
     return release;
   }
 
-  /** Writes the in-place updates still waiting, and the certificates they name first: before haproxy starts from `conf`, and before the router stops. */
+  /** Writes the in-place updates still waiting, and the certificates they name first: before haproxy starts from `conf`, a check reads it, or the router stops. */
   flush(): Promise<void> {
     return this.writes.flush();
   }
@@ -204,10 +204,10 @@ export class ConfigStore {
    * later must find them). The files that changed are written into the
    * active generation in place, so a change costs the files it touches,
    * however many the generation has, and not at once: within
-   * FLUSH_DELAY_MS, or as soon as a check holds the generation, a new one
+   * FLUSH_DELAY_MS, or as soon as a check reads the generation, a new one
    * is staged or activated, or haproxy starts (flush), so a burst writes
    * each file once. A new generation instead (stage and activate) when a
-   * check reads the active one, or a file in a shared subdirectory changed
+   * check holds the active one, or a file in a shared subdirectory changed
    * (other generations link those directories).
    */
   async update(files: RenderedFiles): Promise<{ generation: number; configPath: string }> {
