@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { CommitScheduler } from './commit-scheduler.ts';
+import { CommitScheduler, type CommitResult } from './commit-scheduler.ts';
 
 function deferred() {
   let resolve!: () => void;
@@ -10,6 +10,28 @@ function deferred() {
 const fail = (e: unknown) => {
   throw e;
 };
+
+/**
+ * A scheduler, enabled, whose commits return `results` in turn, the first
+ * taking `firstMs` (as a full one does at scale); with when each commit
+ * started and ended.
+ */
+function scripted(results: CommitResult[], firstMs: number) {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const started = deferred();
+  const firstEnded = deferred();
+  const s = new CommitScheduler(async () => {
+    starts.push(performance.now());
+    started.resolve();
+    if (starts.length === 1) await Bun.sleep(firstMs);
+    ends.push(performance.now());
+    firstEnded.resolve();
+    return results[starts.length - 1];
+  }, fail);
+  s.enable();
+  return { s, starts, ends, started, firstEnded };
+}
 
 describe('CommitScheduler', () => {
   test('commits nothing before enable(), then once for everything pending', async () => {
@@ -95,21 +117,7 @@ describe('CommitScheduler', () => {
     ['during it', true],
   ])('changed() %s: a commit held back for a retry runs after a pause as long as that commit took, not at the retry time', async (_, during) => {
     const COMMIT_MS = 40;
-    const results = [{ retryAfterMs: 60_000 }, {}];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const started = deferred();
-    const firstEnded = deferred();
-    const s = new CommitScheduler(async () => {
-      starts.push(performance.now());
-      started.resolve();
-      // A commit that takes a while, as a full one does at scale.
-      if (starts.length === 1) await Bun.sleep(COMMIT_MS);
-      ends.push(performance.now());
-      firstEnded.resolve();
-      return results[starts.length - 1];
-    }, fail);
-    s.enable();
+    const { s, starts, ends, started, firstEnded } = scripted([{ retryAfterMs: 60_000 }, {}], COMMIT_MS);
     s.request();
     await started.promise;
     if (!during) await firstEnded.promise;
@@ -123,18 +131,7 @@ describe('CommitScheduler', () => {
 
   test('changed() after the pause has passed: a commit held back for a retry runs at once, the pause counted from the last commit end', async () => {
     const COMMIT_MS = 300;
-    const results = [{ retryAfterMs: 60_000 }, {}];
-    const starts: number[] = [];
-    const firstEnded = deferred();
-    const s = new CommitScheduler(async () => {
-      starts.push(performance.now());
-      if (starts.length === 1) {
-        await Bun.sleep(COMMIT_MS);
-        firstEnded.resolve();
-      }
-      return results[starts.length - 1];
-    }, fail);
-    s.enable();
+    const { s, starts, firstEnded } = scripted([{ retryAfterMs: 60_000 }, {}], COMMIT_MS);
     s.request();
     await firstEnded.promise;
     // Time passing is what is tested: the change comes after a pause as long as the commit has gone by.
@@ -167,18 +164,7 @@ describe('CommitScheduler', () => {
 
   test('a commit that says the next one has work, with input that came during it: the next runs after the pause new input waits for', async () => {
     const COMMIT_MS = 40;
-    const results = [{ retryAfterMs: 60_000, again: true }, {}];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const started = deferred();
-    const s = new CommitScheduler(async () => {
-      starts.push(performance.now());
-      started.resolve();
-      if (starts.length === 1) await Bun.sleep(COMMIT_MS);
-      ends.push(performance.now());
-      return results[starts.length - 1];
-    }, fail);
-    s.enable();
+    const { s, starts, ends, started } = scripted([{ retryAfterMs: 60_000, again: true }, {}], COMMIT_MS);
     s.request();
     await started.promise;
     s.changed();
