@@ -635,7 +635,10 @@ describe('endpoint changes go through the runtime API', () => {
     writeFileSync(join(t.manifestsDir, 'e.json'), edgeRoute(v3));
     const deferred = t.router.nextCommit();
     await t.source.rescan();
-    expect(await deferred).toMatchObject({ result: 'deferred', overBudget: true });
+    let outcome = await deferred;
+    expect([outcome?.result, outcome?.overBudget]).toEqual(['deferred', true]);
+    // The commits that send what of it can run live (the catch-up; here the line needs the reload, so the full step again).
+    while (outcome?.again) outcome = await t.router.nextCommit();
     // Its new route would not reload any sooner: it joins the waiting reload, planned from itself.
     writeFileSync(join(t.manifestsDir, 'more.yaml'), routeYaml({ name: 'more', host: 'more.example.com', service: 'r' }));
     const joined = t.router.nextCommit();
