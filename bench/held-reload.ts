@@ -8,7 +8,10 @@
  * answer from the new server, with the router's CPU (all threads) over
  * the moves. WAITING_TOO=1: the waiting route's own endpoints move too,
  * written just before each move (a new route's pods coming ready while its
- * reload waits). Run with `bun run bench:held-reload` after `bun run build`.
+ * reload waits). ADDING_TOO=1: a new route with no spare of its shape (a
+ * service of its own, another namespace) is written with each move, which
+ * may wait for the same reload. EDITING_TOO=1: the waiting route's host
+ * changes with each move. Run with `bun run bench:held-reload` after `bun run build`.
  * N (default 10000), CHANGES (default 8), ROUTER_BINARY (default
  * dist/router; several, comma-separated, run in turn), ROUTER_ARGS (more
  * flags, space-separated), ROUTER_LOG (a file for each router's output,
@@ -26,6 +29,8 @@ const CHANGES = Number(process.env.CHANGES ?? 8);
 const extraArgs = (process.env.ROUTER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const logTo = process.env.ROUTER_LOG;
 const waitingToo = process.env.WAITING_TOO === '1';
+const addingToo = process.env.ADDING_TOO === '1';
+const editingToo = process.env.EDITING_TOO === '1';
 
 const dir = mkdtempSync('/tmp/rheld-');
 const mix = join(dir, 'mix');
@@ -90,6 +95,8 @@ for (const [n, binary] of binaries.entries()) {
       const port = servers[(i + 1) % 2] as number;
       const started = performance.now();
       if (waitingToo) writeFileSync(join(manifests, 'held-eps.yaml'), sliceYaml({ service: 'other', ports: [port], namespace: 'probe' }));
+      if (addingToo) writeFileSync(join(manifests, `added-${i}.yaml`), routeYaml({ name: `added-${i}`, host: `added-${i}.example.com`, service: `added-${i}`, namespace: 'adder' }));
+      if (editingToo) writeFileSync(join(manifests, 'held.yaml'), routeYaml({ name: 'held', host: `held-${i}.example.com`, service: 'other', namespace: 'probe' }));
       writeFileSync(join(manifests, 'probe-eps.yaml.tmp'), probeSlice(port));
       renameSync(join(manifests, 'probe-eps.yaml.tmp'), join(manifests, 'probe-eps.yaml'));
       await servedBy(port, httpPort, 60_000);
@@ -106,7 +113,8 @@ for (const [n, binary] of binaries.entries()) {
 }
 for (const pod of pods) pod.stop(true);
 rmSync(dir, { recursive: true, force: true });
-console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service${waitingToo ? ', each with one of the waiting route' : ''} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
+const along = [waitingToo && 'one of the waiting route', addingToo && 'a new route with no spare', editingToo && "the waiting route's host"].filter(Boolean).join(', ');
+console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service${along ? `, each with ${along}` : ''} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
 console.log('| binary | moves | served after the write, p50 / max ms | each move, ms | router CPU per move, ms | held route while waiting |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

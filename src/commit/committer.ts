@@ -217,7 +217,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         const result = await applyRuntime(subset.files, subset.commands, () => applied(subset.files, subset.model, undefined));
         runtime = { commands: plan.subset.commands.length, kinds: commandKinds(plan.subset.commands), ...(result.ok ? {} : { failure: result.failure }) };
       }
-      if (runtime?.failure === undefined) heldReload = { dueAt: now() + plan.retryAfterMs, fitted: plan.fitted };
+      if (runtime?.failure === undefined) heldReload = { dueAt: now() + plan.retryAfterMs, budgetAt: plan.budgetAt, fitted: plan.fitted };
       return { result: 'deferred', retryAfterMs: plan.retryAfterMs, reloadReasons: plan.reasons, overBudget: plan.overBudget, ...(runtime ? { runtime } : {}) };
     }
     if (plan.kind !== 'reload') throw new Error(`commit step planned ${plan.kind} for a worker out of step`);
@@ -236,7 +236,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>): Promise<Result | undefined> {
     const step = fast.take(held);
     timeline.enter('plan');
-    const plan = fast.plan(state, step, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs });
+    const plan = fast.plan(state, step, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs, reloadBudget: budget });
     if (plan.kind === 'full') {
       log.debug(`full commit: ${plan.why}`);
       return undefined;

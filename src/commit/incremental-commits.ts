@@ -8,7 +8,7 @@ import type { RuntimeCommand } from '../plan/commands.ts';
 import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
 import type { DesiredChange } from '../plan/desired-index.ts';
-import { heldWith, planIncrementalCommit, released, runnableHeld, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
+import { heldAfter, heldWith, planIncrementalCommit, released, runnableHeld, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
 import { createdWith } from '../plan/revive.ts';
 import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
 import type { IncrementalDesired } from './committer-deps.ts';
@@ -17,6 +17,7 @@ import type { CommitOutcome } from './outcome.ts';
 /** A reload a full commit held back: when it is due, and the desired configuration fitted to the worker it is to bring. */
 export interface HeldReloadTarget {
   dueAt: number;
+  budgetAt: number | undefined;
   fitted: ConfigModel;
 }
 
@@ -33,6 +34,8 @@ export class IncrementalCommits {
   private sync: WorkerSync = 'unknown';
   /** Where a patch on its way to the worker leaves `sync` once it got there. */
   private resume: WorkerSync | undefined;
+  /** Where the commit planned last leaves `sync` once the worker took it, when it moved what a held-back reload carries. */
+  private planned: WorkerSync | undefined;
   /** What the commit under way took in. */
   private taken: DesiredChange | undefined;
   private running: RunningIndex | undefined;
@@ -59,8 +62,9 @@ export class IncrementalCommits {
     const held = this.sync;
     const catchUp = this.catchUp;
     this.catchUp = false;
+    this.planned = undefined;
     const running = this.index(state.model);
-    if (!catchUp || typeof held !== 'object') return planIncrementalCommit(state, step, this.desired.index, running, { ...input, sync: held });
+    if (!catchUp || typeof held !== 'object') return this.moving(held, planIncrementalCommit(state, step, this.desired.index, running, { ...input, sync: held }));
     let plan: IncrementalPlan = { kind: 'full', why: 'nothing to catch up' };
     // With the lines first; a line that cannot change live sends that plan to the full step, and the keys go without them.
     for (const lines of [true, false]) {
@@ -72,10 +76,16 @@ export class IncrementalCommits {
       if (plan.kind === 'full') continue;
       this.sync = rest;
       this.catchUpMissed = false;
-      return plan;
+      return this.moving(rest, plan);
     }
     // Planned by the full step instead, they stay held: it works out what waits from what it holds.
     this.catchUpMissed = true;
+    return plan;
+  }
+
+  /** `plan`, remembering how it moves what the held-back reload carries (`held`) for when the worker took it. */
+  private moving(held: WorkerSync, plan: IncrementalPlan): IncrementalPlan {
+    if (plan.kind !== 'full' && plan.held && typeof held === 'object') this.planned = heldAfter(held, plan.held);
     return plan;
   }
 
@@ -97,7 +107,7 @@ export class IncrementalCommits {
   patched(patch: RunningPatch, commands: readonly RuntimeCommand[]): { model: ConfigModel; createdWith: Map<string, string | undefined> } {
     const running = this.running;
     if (!running) throw new Error('incremental commit without a running model');
-    this.resume = this.sync;
+    this.resume = this.planned ?? this.sync;
     this.sync = 'unknown';
     const created = new Map<string, string | undefined>();
     for (const c of commands) {
@@ -120,8 +130,10 @@ export class IncrementalCommits {
 
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
   applied(): Verdicts {
-    if (this.resume !== undefined) this.sync = this.resume;
+    const next = this.resume ?? this.planned;
+    if (next !== undefined) this.sync = next;
     this.resume = undefined;
+    this.planned = undefined;
     this.running?.settled();
     const views = this.desired.views;
     const changed = this.unreported;
@@ -143,10 +155,11 @@ export class IncrementalCommits {
    */
   fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, held?: HeldReloadTarget): void {
     const before = this.sync;
+    this.planned = undefined;
     const model = running();
     if (complete && staysInSync(result, refusedBefore)) this.sync = 'in-sync';
     else if (complete && held && model && before !== 'unknown' && this.taken) {
-      this.sync = stillHeld(heldWith(before === 'in-sync' ? undefined : before, this.taken, held.dueAt), this.index(model), held.fitted);
+      this.sync = stillHeld(heldWith(before === 'in-sync' ? undefined : before, this.taken, held.dueAt, held.budgetAt), this.index(model), held.fitted);
     } else this.sync = 'unknown';
     const runnable = typeof this.sync === 'object' && !this.catchUpMissed ? runnableHeld(this.sync, this.desired.index, true) : undefined;
     this.catchUp = runnable !== undefined && runnable.mapIds.size + runnable.snis.size > 0;
@@ -177,6 +190,7 @@ export class IncrementalCommits {
     this.sync = 'unknown';
     this.catchUp = false;
     this.resume = undefined;
+    this.planned = undefined;
     if (this.running?.revert()) this.running = undefined;
   }
 

@@ -64,6 +64,8 @@ export type CommitPlan =
       reasons: ReloadReason[];
       /** The reload waits for these namespaces' reload budget, not (only) for --interval. */
       overBudget: boolean;
+      /** When it waits for their budget beyond --interval: the first of them has one back then. */
+      budgetAt: number | undefined;
       /** The desired configuration fitted to the worker: what it lacks until the reload is where it differs from what runs after `subset`. */
       fitted: ConfigModel;
       subset: { files: RenderedFiles; model: ConfigModel; commands: RuntimeCommand[] } | undefined;
@@ -119,7 +121,8 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   const budget = haproxy.supervising ? budgetWait(state.reloadBudget, reasons, input.now, input.reloadBudget) : undefined;
   if (haproxy.supervising && (interval > 0 || budget !== undefined)) {
     const retryAfterMs = Math.max(interval, budget ?? 0);
-    return { kind: 'defer', certificates, retryAfterMs, reasons, overBudget: budget !== undefined, fitted, subset: deferredSubset(state, input, fitted, render) };
+    const budgetAt = budget !== undefined && budget > interval ? input.now + budget : undefined;
+    return { kind: 'defer', certificates, retryAfterMs, reasons, overBudget: budget !== undefined, budgetAt, fitted, subset: deferredSubset(state, input, fitted, render) };
   }
   // A load refills the spare pools: as the routes of each shape size them, or larger where routes took spares fast (spare-pools.ts).
   const plain = withSparePools(model, nextSparePools(state.model, model));

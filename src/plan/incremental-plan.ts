@@ -24,10 +24,39 @@ import { byName, compareText } from '../domain/compare.ts';
  */
 export type IncrementalPlan =
   /** Nothing the worker runs or the files say changes (e.g. a route rejected, a change no route uses). */
-  | { kind: 'unchanged' }
-  | { kind: 'write'; patch: RunningPatch }
-  | { kind: 'runtime'; commands: RuntimeCommand[]; patch: RunningPatch }
+  | { kind: 'unchanged'; held?: HeldChange }
+  | { kind: 'write'; patch: RunningPatch; held?: HeldChange }
+  | { kind: 'runtime'; commands: RuntimeCommand[]; patch: RunningPatch; held?: HeldChange }
   | { kind: 'full'; why: string };
+
+/**
+ * What a reload held back by the full step carries (the routes, map keys
+ * and SNIs the worker lacks), and which other routes may wait for it.
+ */
+export interface Holding {
+  routes: ReadonlySet<string>;
+  mapIds: ReadonlySet<string>;
+  snis: ReadonlySet<string>;
+  /**
+   * Whether a route the worker does not run, with no free spare of its
+   * shape, may wait for that reload too: only when the reload would not
+   * come sooner for it (its namespace's reload budget).
+   */
+  joins: (routeKey: string) => boolean;
+}
+
+/**
+ * How a change planned while a reload is held back moves what that reload
+ * carries: routes that now wait for it (`routes`, `mapIds`, `snis`), and
+ * held map keys and SNIs that went live with the change (`released*`).
+ */
+export interface HeldChange {
+  routes: Set<string>;
+  mapIds: Set<string>;
+  snis: Set<string>;
+  releasedMapIds: Set<string>;
+  releasedSnis: Set<string>;
+}
 
 export const MAP_FILES: readonly MapFileName[] = [
   'os_http_be.map',
@@ -54,12 +83,16 @@ const full = (why: string): IncrementalPlan => ({ kind: 'full', why });
  * model, made only for the routes, map keys, SNIs and endpoints the change
  * names. Whenever a decision could come out differently from the full
  * step's, or ask for a reload, it hands over to the full step instead.
- * `waiting`: the routes a held-back reload carries. One of them that the
+ * `holding`: what a held-back reload carries. A route of it that the
  * worker does not run and that finds no free spare of its shape waits for
  * that reload, as the full step's runtime subset leaves it, rather than
- * sending the change to the full step: a new route's endpoints that come
- * ready one by one while its reload waits cost each a change, not a whole
- * configuration planned again.
+ * sending the change to the full step, and so does a new route that
+ * `holding.joins`: a new route's endpoints that come ready one by one
+ * while its reload waits, its owner's edits of its host, path or
+ * certificate, or more new routes of a shape whose spares ran out, cost
+ * each a change, not a whole configuration planned again. Their map keys
+ * and crt-list lines stay as the worker runs them (holdBack), and the plan
+ * says what waits now and what went live (`held`).
  */
 export function planIncremental(
   running: RunningIndex,
@@ -68,7 +101,7 @@ export function planIncremental(
   settings: ConfigSettings,
   defaultCertificate: string,
   crtLines: () => CrtLineNumbers,
-  waiting: ReadonlySet<string> = new Set(),
+  holding?: Holding,
 ): IncrementalPlan {
   const applied = running.model;
   if (!Bun.deepEquals(applied.settings, settings)) return full('settings changed');
@@ -79,7 +112,7 @@ export function planIncremental(
   const terminating = [...change.routes].find(([, c]) => !Bun.deepEquals(c.before?.terminates, c.after?.terminates));
   if (terminating !== undefined) return full(`${terminating[0]}: a certificate frontend changes`);
 
-  const placed = fitRoutes(running, change, waiting);
+  const placed = fitRoutes(running, change, holding);
   if (!('fits' in placed)) return full(placed.why);
   // Commands go in the order of the backends as they run, as planUpdate sends them.
   const fits = placed.fits.sort((a, b) => byName(a.after, b.after));
@@ -106,8 +139,12 @@ export function planIncremental(
   const checkPlan = planChecks(checks.before, checks.slots);
   if (checkPlan.reasons.length > 0) return full(`check slots: ${checkPlan.reasons[0]?.code}`);
 
-  const maps = mapChanges(running, desired, change, fits);
-  const crt = crtChanges(running, desired, change);
+  // A route the worker does not run while it waits for the reload: its keys and lines stay as they run.
+  const waits = (key: string) => running.routeBackend(key) === undefined && (placed.waits.has(key) || (holding?.routes.has(key) ?? false));
+  const back = holding && holdBack(holding, running, desired, change, waits, placed.waits);
+  const planned = back ? { ...change, mapIds: back.mapIds, snis: back.snis } : change;
+  const maps = mapChanges(running, desired, planned, fits);
+  const crt = crtChanges(running, desired, planned);
   const certificatePlan = planCertificates(
     subModel(applied, { crtList: crt.before }),
     subModel(applied, { crtList: crt.after, certificates: crtCertificates(crt.after, desired, applied.settings) }),
@@ -138,8 +175,54 @@ export function planIncremental(
     ...maps.removals,
     ...deletes,
   ];
-  if (commands.length > 0) return { kind: 'runtime', commands, patch };
-  return isEmpty(patch) ? { kind: 'unchanged' } : { kind: 'write', patch };
+  const held = back && !isNothing(back.held) ? { held: back.held } : {};
+  if (commands.length > 0) return { kind: 'runtime', commands, patch, ...held };
+  return isEmpty(patch) ? { kind: 'unchanged', ...held } : { kind: 'write', patch, ...held };
+}
+
+function isNothing(h: HeldChange): boolean {
+  return h.routes.size + h.mapIds.size + h.snis.size + h.releasedMapIds.size + h.releasedSnis.size === 0;
+}
+
+/**
+ * Which of the change's map keys and SNIs the planner sends live while a
+ * reload is held back, and how that moves what the reload carries:
+ * - an SNI a waiting route has a crt-list line for keeps its lines as they
+ *   run (the full step's runtime subset keeps the crt-list), and waits;
+ *   a held SNI no waiting route has a line for goes live;
+ * - a map key a waiting route wins keeps its entry as it runs, and waits;
+ *   so does a held key, or one the worker has no entry for, whose winner's
+ *   SNI waits (a route served before its certificate would answer with the
+ *   default one); any other held key goes live (its winner runs, or nobody
+ *   wants it any more).
+ * A key won by a held route the worker runs never comes here
+ * (waitsForHeldReload sends it to the full step).
+ */
+function holdBack(holding: Holding, running: RunningIndex, desired: DesiredIndex, change: DesiredChange, waits: (key: string) => boolean, joined: ReadonlySet<string>): { mapIds: Set<string>; snis: Set<string>; held: HeldChange } {
+  const held: HeldChange = { routes: new Set([...joined].filter((key) => !holding.routes.has(key))), mapIds: new Set(), snis: new Set(), releasedMapIds: new Set(), releasedSnis: new Set() };
+  const snis = new Set<string>();
+  for (const sni of change.snis) {
+    if (desired.crtLines(sni).some((e) => e.routeKey !== undefined && waits(e.routeKey))) held.snis.add(sni);
+    else {
+      snis.add(sni);
+      if (holding.snis.has(sni)) held.releasedSnis.add(sni);
+    }
+  }
+  const sniWaits = (sni: string) => held.snis.has(sni) || (holding.snis.has(sni) && !held.releasedSnis.has(sni));
+  const mapIds = new Set<string>();
+  for (const id of change.mapIds) {
+    const winner = desired.mapWinner(id)?.routeKey;
+    const sni = winner === undefined ? undefined : desired.contribution(winner)?.serving?.sni;
+    const wasHeld = holding.mapIds.has(id);
+    const { file, key } = mapIdParts(id);
+    if ((winner !== undefined && waits(winner)) || (sni !== undefined && sniWaits(sni) && (wasHeld || running.mapValue(file, key) === undefined))) {
+      held.mapIds.add(id);
+      continue;
+    }
+    if (wasHeld) held.releasedMapIds.add(id);
+    mapIds.add(id);
+  }
+  return { mapIds, snis, held };
 }
 
 function isEmpty(p: RunningPatch): boolean {
@@ -181,10 +264,10 @@ function subModel(applied: ConfigModel, parts: Partial<Pick<ConfigModel, 'backen
  * Where each changed route runs, as fitToRunning places it: on the backend
  * it runs on when the shape is the same, else (a new route) on the first
  * free spare of its shape, in backend name order. A removed route's backend
- * stays as it is until a reload. `waits`: the routes of `waiting` that
- * the worker does not run and that no spare takes.
+ * stays as it is until a reload. `waits`: the routes the worker does not
+ * run, that no spare takes, and that wait for the held-back reload.
  */
-function fitRoutes(running: RunningIndex, change: DesiredChange, waiting: ReadonlySet<string>): { fits: Fit[]; waits: Set<string> } | { why: string } {
+function fitRoutes(running: RunningIndex, change: DesiredChange, holding: Holding | undefined): { fits: Fit[]; waits: Set<string> } | { why: string } {
   const wanted = [...change.routes].flatMap(([routeKey, c]) => (c.after ? [{ routeKey, backend: c.after.backend }] : []));
   wanted.sort((a, b) => byName(a.backend, b.backend));
   const taken = new Set<string>();
@@ -195,7 +278,7 @@ function fitRoutes(running: RunningIndex, change: DesiredChange, waiting: Readon
     let target: BackendModel | undefined;
     if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
     else target = running.freeSpare((s) => sameBackendLines(s, held(s, backend)), taken);
-    if (!target && !current && waiting.has(routeKey)) {
+    if (!target && !current && holding && (holding.routes.has(routeKey) || holding.joins(routeKey))) {
       waits.add(routeKey);
       continue;
     }

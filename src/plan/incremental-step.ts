@@ -3,7 +3,8 @@ import type { BackendModel, ConfigModel } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
 import { mapId, mapIdParts, type DesiredChange, type DesiredIndex } from './desired-index.ts';
 import type { DesiredStep } from './desired-state.ts';
-import { planIncremental, type IncrementalPlan } from './incremental-plan.ts';
+import { planIncremental, type HeldChange, type IncrementalPlan } from './incremental-plan.ts';
+import { namespaceWait, type ReloadBudget } from './reload-budget.ts';
 import type { RunningIndex } from './running-index.ts';
 
 /**
@@ -15,6 +16,12 @@ import type { RunningIndex } from './running-index.ts';
 export interface HeldReload {
   /** On the clock of IncrementalInput.now. */
   dueAt: number;
+  /**
+   * When the reload waits for the reload budgets of the namespaces that
+   * need it rather than for --interval: when the first of them has one
+   * back (budgetWait).
+   */
+  budgetAt: number | undefined;
   routes: ReadonlySet<string>;
   mapIds: ReadonlySet<string>;
   snis: ReadonlySet<string>;
@@ -34,13 +41,15 @@ export interface IncrementalInput {
   haproxyRunning: boolean;
   runtimeUpdates: boolean;
   commitIntervalMs: number;
+  reloadBudget: ReloadBudget;
   sync: WorkerSync;
 }
 
 /** `held` with the keys of `change` added: what waits once a full commit that took `change` in holds its reload back. */
-export function heldWith(held: HeldReload | undefined, change: DesiredChange, dueAt: number): HeldReload {
+export function heldWith(held: HeldReload | undefined, change: DesiredChange, dueAt: number, budgetAt: number | undefined): HeldReload {
   return {
     dueAt,
+    budgetAt,
     routes: new Set([...(held?.routes ?? []), ...change.routes.keys()]),
     mapIds: new Set([...(held?.mapIds ?? []), ...change.mapIds]),
     snis: new Set([...(held?.snis ?? []), ...change.snis]),
@@ -72,7 +81,7 @@ export function stillHeld(held: HeldReload, running: RunningIndex, fitted: Confi
       return running.mapValue(file, key) !== desiredValues.get(id);
     }),
   );
-  return { dueAt: held.dueAt, routes, mapIds, snis: held.snis };
+  return { dueAt: held.dueAt, budgetAt: held.budgetAt, routes, mapIds, snis: held.snis };
 }
 
 /** What of a held-back reload can go live before it: see runnableHeld. */
@@ -119,28 +128,53 @@ export function released(held: HeldReload, gone: Runnable): HeldReload {
   return { ...held, mapIds: new Set([...held.mapIds].filter((id) => !gone.mapIds.has(id))), snis: new Set([...held.snis].filter((sni) => !gone.snis.has(sni))) };
 }
 
+/** `held` once a change planned from itself went live: what now waits with it added, what went live taken out. */
+export function heldAfter(held: HeldReload, change: HeldChange): HeldReload {
+  const moved = (was: ReadonlySet<string>, added: ReadonlySet<string>, gone: ReadonlySet<string>) => new Set([...was, ...added].filter((k) => !gone.has(k)));
+  return {
+    ...held,
+    routes: new Set([...held.routes, ...change.routes]),
+    mapIds: moved(held.mapIds, change.mapIds, change.releasedMapIds),
+    snis: moved(held.snis, change.snis, change.releasedSnis),
+  };
+}
+
 /**
  * Why `change` cannot be planned from itself while `held` waits, or
- * undefined when it touches nothing the held-back reload carries that the
- * incremental planner would read from the desired configuration: no map
- * key that waits, no map key a waiting route now wins (it may not run
- * yet), and no crt-list line of an SNI that waits (the planner reads an
- * SNI's lines whole from the desired index; another tenant's certificate
- * rotation goes live meanwhile). A waiting route's backend may change: the
- * planner fits it from what the worker runs, and hands over to the full
- * step where that needs the reload (so a waiting tenant's endpoint moves
- * still go live in milliseconds); a waiting route the worker does not run
- * at all keeps waiting (a new route whose pods come ready one by one).
- * Endpoint changes name no map key or SNI (DesiredIndex.update).
+ * undefined when the incremental planner can leave what waits as the
+ * worker runs it: the reload is not due, and no map key the change names
+ * is won by a held route the worker runs (its backend is what the reload
+ * brings, so its entry cannot be fitted to what runs). A waiting route's
+ * backend may change: the planner fits it from what the worker runs, and
+ * hands over to the full step where that needs the reload (so a waiting
+ * tenant's endpoint moves still go live in milliseconds); a waiting route
+ * the worker does not run at all keeps waiting, its keys and crt-list
+ * lines as they run (a new route whose pods come ready one by one, or
+ * whose owner edits its host or certificate meanwhile).
  */
-export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desired: Pick<DesiredIndex, 'mapWinner'>, now: number): string | undefined {
+export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desired: Pick<DesiredIndex, 'mapWinner'>, running: Pick<RunningIndex, 'routeBackend'>, now: number): string | undefined {
   if (now >= held.dueAt) return 'the held-back reload is due';
   for (const id of change.mapIds) {
     const winner = desired.mapWinner(id)?.routeKey;
-    if (held.mapIds.has(id) || (winner !== undefined && held.routes.has(winner))) return 'a map key a held-back reload carries changed';
+    if (winner !== undefined && held.routes.has(winner) && running.routeBackend(winner) !== undefined) return 'a map key a held-back route that runs wins changed';
   }
-  for (const sni of change.snis) if (held.snis.has(sni)) return 'a crt-list line a held-back reload carries changed';
   return undefined;
+}
+
+/**
+ * Whether a new route with no free spare may wait for the held-back
+ * reload rather than have the full step plan one: when that reload would
+ * not come sooner for it. One that waits for --interval goes then,
+ * whoever needs it; one that waits longer for the reload budgets of the
+ * namespaces that need it would go sooner for a namespace that has budget
+ * left, or gets it back first (budgetWait). Budgets refill continuously,
+ * and a wait is a whole number of milliseconds: the same namespace's wait
+ * comes out up to 1 ms either side of `budgetAt`.
+ */
+export function joinsHeldReload(held: HeldReload, state: Pick<AppliedState, 'reloadBudget'>, routeKey: string, now: number, budget: ReloadBudget): boolean {
+  if (held.budgetAt === undefined) return true;
+  const wait = namespaceWait(state.reloadBudget, routeKey, now, budget);
+  return wait !== undefined && now + wait > held.budgetAt - 1;
 }
 
 /**
@@ -158,10 +192,11 @@ export function planIncrementalCommit(state: AppliedState, step: DesiredStep, de
   if (state.outOfStep !== undefined) return { kind: 'full', why: `the worker is out of step (${state.outOfStep})` };
   if (state.heldSince !== undefined && input.now - state.heldSince >= input.commitIntervalMs) return { kind: 'full', why: 'routes ran on spares for --commit-interval' };
   if (step.settings === undefined) return { kind: 'full', why: 'what every route shares changed' };
-  const waits = input.sync === 'in-sync' ? undefined : waitsForHeldReload(input.sync, step.change, desired, input.now);
+  const held = input.sync === 'in-sync' ? undefined : input.sync;
+  const waits = held && waitsForHeldReload(held, step.change, desired, running, input.now);
   if (waits !== undefined) return { kind: 'full', why: waits };
-  const waiting = input.sync === 'in-sync' ? undefined : input.sync.routes;
-  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state), waiting);
+  const holding = held && { ...held, joins: (key: string) => joinsHeldReload(held, state, key, input.now, input.reloadBudget) };
+  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state), holding);
 }
 
 /**

@@ -47,11 +47,21 @@ export function budgetWait(state: BudgetState, reasons: readonly ReloadReason[],
   if (namespaces === undefined || namespaces.size === 0) return undefined;
   let wait = Number.POSITIVE_INFINITY;
   for (const ns of namespaces) {
-    const left = tokens(state, ns, now, budget);
-    if (left >= 1) return undefined;
-    wait = Math.min(wait, Math.ceil((1 - left) * budget.refillMs));
+    const own = waitFor(state, ns, now, budget);
+    if (own === undefined) return undefined;
+    wait = Math.min(wait, own);
   }
   return wait;
+}
+
+/** How long a reload that only `routeKey`'s namespace needs would wait for its budget; undefined when it may go now. */
+export function namespaceWait(state: BudgetState, routeKey: string, now: number, budget: ReloadBudget): number | undefined {
+  return waitFor(state, namespaceOf(routeKey), now, budget);
+}
+
+function waitFor(state: BudgetState, namespace: string, now: number, budget: ReloadBudget): number | undefined {
+  const left = tokens(state, namespace, now, budget);
+  return left >= 1 ? undefined : Math.ceil((1 - left) * budget.refillMs);
 }
 
 /** Each namespace that caused a reload pays one reload of its budget. */

@@ -542,7 +542,7 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
   }, 30_000);
 
-  test('while a reload waits, a change that touches nothing it carries is planned from itself, the waiting route\'s endpoints included; one that does waits with it; the reload comes', async () => {
+  test('while a reload waits, changes are planned from themselves, the waiting route\'s endpoints and host included; what it carries waits; the reload comes', async () => {
     t = await startTestRouter({
       args: ['--interval=3s', '--blueprint-route-pool-size=0'],
       manifests: {
@@ -571,11 +571,11 @@ describe('endpoint changes go through the runtime API', () => {
     expect(await endpoints).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
     expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
     expect((await t.get('new.example.com')).status).toBe(503);
-    // The waiting route's host is a map key the reload carries: that change waits with it.
+    // The waiting route's new host is a map key the reload carries: planned from itself, it waits with the reload.
     writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new2.example.com', service: 'r' }));
     const touching = t.router.nextCommit();
     await t.source.rescan();
-    expect(await touching).toMatchObject({ result: 'deferred' });
+    expect(await touching).toMatchObject({ result: 'unchanged', retryAfterMs: expect.any(Number) });
     expect((await t.get('new2.example.com')).status).toBe(503);
     await t.router.flush();
     expect(t.router.lastCommit()?.result).toBe('reloaded');
@@ -610,13 +610,53 @@ describe('endpoint changes go through the runtime API', () => {
     await t.source.rescan();
     expect(await rotation).toMatchObject({ result: 'runtime', retryAfterMs: expect.any(Number) });
     expect(await served('b.example.com')).toContain('DNS:v2.example.com');
-    // The waiting route's own line waits with its reload.
+    // The waiting route's own line waits with its reload: planned from itself, it stays as the worker runs it.
     writeFileSync(join(t.manifestsDir, 'new.json'), edge('new', 'default', n2));
     const waiting = t.router.nextCommit();
     await t.source.rescan();
-    expect(await waiting).toMatchObject({ result: 'deferred' });
+    expect(await waiting).toMatchObject({ result: 'unchanged', retryAfterMs: expect.any(Number) });
     expect(await served('new.example.com')).toContain('router-default');
     expect([...t.router.reloadCounts]).toEqual([]);
+  }, 30_000);
+
+  test('while a reload waits for a namespace\'s budget, that namespace\'s new routes with no spare join it; another namespace\'s takes the full step and reloads after --interval', async () => {
+    const ca = makeCA('join-ca');
+    const v1 = makeLeaf(ca, { dnsNames: ['e.example.com'] });
+    const v2 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v2.example.com'] });
+    const v3 = makeLeaf(ca, { dnsNames: ['e.example.com', 'v3.example.com'] });
+    t = await startTestRouter({
+      // No spares: every new route needs a reload.
+      args: ['--namespace-reload-burst=1', '--namespace-reload-refill=1h', '--interval=2s', '--blueprint-route-pool-size=0'],
+      manifests: { 'e.json': edgeRoute(v1), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }), 'o-eps.yaml': sliceYaml({ service: 'r', namespace: 'other', ports: [b.port] }) },
+    });
+    await t.write('e.json', edgeRoute(v2));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    // Namespace default spent its budget: its next reload waits an hour.
+    writeFileSync(join(t.manifestsDir, 'e.json'), edgeRoute(v3));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    let outcome = await deferred;
+    expect([outcome?.result, outcome?.overBudget]).toEqual(['deferred', true]);
+    // The commits that send what of it can run live (the catch-up; here the line needs the reload, so the full step again).
+    while (outcome?.again) outcome = await t.router.nextCommit();
+    // Its new route would not reload any sooner: it joins the waiting reload, planned from itself.
+    writeFileSync(join(t.manifestsDir, 'more.yaml'), routeYaml({ name: 'more', host: 'more.example.com', service: 'r' }));
+    const joined = t.router.nextCommit();
+    await t.source.rescan();
+    const planned = await joined;
+    expect(planned?.result).toBe('unchanged');
+    expect(planned?.retryAfterMs).toBeGreaterThan(3_000_000);
+    expect((await t.get('more.example.com')).status).toBe(503);
+    // Another namespace's new route has budget left: the full step, which reloads after --interval and takes the waiting ones along.
+    writeFileSync(join(t.manifestsDir, 'fresh.yaml'), routeYaml({ name: 'fresh', namespace: 'other', host: 'fresh.example.com', service: 'r' }));
+    const fresh = t.router.nextCommit();
+    await t.source.rescan();
+    const full = await fresh;
+    expect([full?.result, full?.overBudget]).toEqual(['deferred', false]);
+    await t.router.flush();
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect((await t.get('fresh.example.com')).backend).toBe('b');
+    expect((await t.get('more.example.com')).backend).toBe('a');
   }, 30_000);
 
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
