@@ -140,15 +140,13 @@ export function heldAfter(held: HeldReload, change: HeldChange): HeldReload {
 }
 
 /**
- * Why `change` cannot be planned from itself while `held` waits, or
- * undefined when the incremental planner can leave what waits as the
- * worker runs it: until the reload is due. A waiting route's backend may
- * change: the planner fits it from what the worker runs (so a waiting
- * tenant's endpoint moves still go live in milliseconds); one the worker
- * cannot run as desired before the reload keeps waiting, as it runs or
- * not at all, its keys and crt-list lines as they run (a new route whose
- * pods come ready one by one, or whose owner edits its host or
- * certificate meanwhile).
+ * Why a change cannot be planned from itself while `held` waits: the
+ * reload is due, and the full step brings it. Until then the incremental
+ * planner fits what it can from what the worker runs (a waiting tenant's
+ * endpoint moves go live in milliseconds) and leaves what waits as it
+ * runs: a route that needs the reload runs as it ran (its backend serving
+ * its owner's host or path edits too) or, new, nowhere, and crt-list lines
+ * of waiting routes stay as they run.
  */
 export function waitsForHeldReload(held: HeldReload, now: number): string | undefined {
   return now >= held.dueAt ? 'the held-back reload is due' : undefined;
