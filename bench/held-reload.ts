@@ -11,7 +11,9 @@
  * reload waits). ADDING_TOO=1: a new route with no spare of its shape (a
  * service of its own, another namespace) is written with each move, which
  * may wait for the same reload. EDITING_TOO=1: the waiting route's host
- * changes with each move. Run with `bun run bench:held-reload` after `bun run build`.
+ * changes with each move. RESHAPED=1: the waiting route is one that ran
+ * from the start and whose backend's shape changes (its balance), not a
+ * new one. Run with `bun run bench:held-reload` after `bun run build`.
  * N (default 10000), CHANGES (default 8), ROUTER_BINARY (default
  * dist/router; several, comma-separated, run in turn), ROUTER_ARGS (more
  * flags, space-separated), ROUTER_LOG (a file for each router's output,
@@ -19,7 +21,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { routeYaml, sliceYaml } from '../test/support/manifests.ts';
+import { routeJson, routeYaml, sliceYaml } from '../test/support/manifests.ts';
 import { freePortPair, get } from '../test/support/net.ts';
 
 const root = resolve(import.meta.dir, '..');
@@ -31,6 +33,12 @@ const logTo = process.env.ROUTER_LOG;
 const waitingToo = process.env.WAITING_TOO === '1';
 const addingToo = process.env.ADDING_TOO === '1';
 const editingToo = process.env.EDITING_TOO === '1';
+const reshaped = process.env.RESHAPED === '1';
+/** The route whose reload waits: new, or (RESHAPED) running from the start and given another balance. */
+const heldRoute = (host: string, waiting: boolean) =>
+  reshaped
+    ? routeJson({ name: 'held', host, service: 'other', namespace: 'probe', ...(waiting ? { annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } } : {}) })
+    : routeYaml({ name: 'held', host, service: 'other', namespace: 'probe' });
 
 const dir = mkdtempSync('/tmp/rheld-');
 const mix = join(dir, 'mix');
@@ -79,6 +87,7 @@ for (const [n, binary] of binaries.entries()) {
   const probeSlice = (port: number) => sliceYaml({ service: 'probe', ports: [port], namespace: 'probe' });
   writeFileSync(join(manifests, 'probe.yaml'), routeYaml({ name: 'probe', host: 'probe.example.com', service: 'probe', namespace: 'probe' }));
   writeFileSync(join(manifests, 'probe-eps.yaml'), probeSlice(servers[0] as number));
+  if (reshaped) writeFileSync(join(manifests, 'held.yaml'), heldRoute('held.example.com', false));
   const [httpPort, httpsPort] = await freePortPair();
   const router = Bun.spawn(
     [binary, '--manifests', manifests, '--working-dir', join(dir, `w${n}`), '--bind-address', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort), '--interval', '1h', '--blueprint-route-pool-size=0', '--allow-loopback-endpoints', ...extraArgs],
@@ -86,8 +95,8 @@ for (const [n, binary] of binaries.entries()) {
   );
   try {
     await servedBy(servers[0] as number, httpPort, 600_000);
-    // A new route, on a service of its own, with no spare of its shape: its reload waits for --interval.
-    writeFileSync(join(manifests, 'held.yaml'), routeYaml({ name: 'held', host: 'held.example.com', service: 'other', namespace: 'probe' }));
+    // A new route, on a service of its own, with no spare of its shape (or, RESHAPED, a new shape of a running one): its reload waits for --interval.
+    writeFileSync(join(manifests, 'held.yaml'), heldRoute('held.example.com', true));
     await settled(router.pid);
     const times: number[] = [];
     const cpu0 = cpuMs(router.pid);
@@ -96,7 +105,7 @@ for (const [n, binary] of binaries.entries()) {
       const started = performance.now();
       if (waitingToo) writeFileSync(join(manifests, 'held-eps.yaml'), sliceYaml({ service: 'other', ports: [port], namespace: 'probe' }));
       if (addingToo) writeFileSync(join(manifests, `added-${i}.yaml`), routeYaml({ name: `added-${i}`, host: `added-${i}.example.com`, service: `added-${i}`, namespace: 'adder' }));
-      if (editingToo) writeFileSync(join(manifests, 'held.yaml'), routeYaml({ name: 'held', host: `held-${i}.example.com`, service: 'other', namespace: 'probe' }));
+      if (editingToo) writeFileSync(join(manifests, 'held.yaml'), heldRoute(`held-${i}.example.com`, true));
       writeFileSync(join(manifests, 'probe-eps.yaml.tmp'), probeSlice(port));
       renameSync(join(manifests, 'probe-eps.yaml.tmp'), join(manifests, 'probe-eps.yaml'));
       await servedBy(port, httpPort, 60_000);
@@ -114,7 +123,7 @@ for (const [n, binary] of binaries.entries()) {
 for (const pod of pods) pod.stop(true);
 rmSync(dir, { recursive: true, force: true });
 const along = [waitingToo && 'one of the waiting route', addingToo && 'a new route with no spare', editingToo && "the waiting route's host"].filter(Boolean).join(', ');
-console.log(`${N} routes, a reload held back by --interval, ${CHANGES} endpoint moves of another service${along ? `, each with ${along}` : ''} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
+console.log(`${N} routes, a reload held back by --interval${reshaped ? " (a running route's new shape)" : ''}, ${CHANGES} endpoint moves of another service${along ? `, each with ${along}` : ''} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end)\n`);
 console.log('| binary | moves | served after the write, p50 / max ms | each move, ms | router CPU per move, ms | held route while waiting |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -47,8 +47,9 @@ export interface Holding {
 
 /**
  * How a change planned while a reload is held back moves what that reload
- * carries: routes that now wait for it (`routes`, `mapIds`, `snis`), and
- * held map keys and SNIs that went live with the change (`released*`).
+ * carries: the change's routes that wait for it (`routes`: those it did
+ * not carry join it), the map keys and SNIs that now wait, and the held
+ * map keys and SNIs that went live with the change (`released*`).
  */
 export interface HeldChange {
   routes: Set<string>;
@@ -84,15 +85,17 @@ const full = (why: string): IncrementalPlan => ({ kind: 'full', why });
  * names. Whenever a decision could come out differently from the full
  * step's, or ask for a reload, it hands over to the full step instead.
  * `holding`: what a held-back reload carries. A route of it that the
- * worker does not run and that finds no free spare of its shape waits for
- * that reload, as the full step's runtime subset leaves it, rather than
- * sending the change to the full step, and so does a new route that
- * `holding.joins`: a new route's endpoints that come ready one by one
+ * worker cannot run as desired (no free spare of its shape for a new one,
+ * a backend whose shape changed) waits for that reload as the full step's
+ * runtime subset leaves it, running as it ran or not at all, rather than
+ * sending the change to the full step, and so does another such route
+ * that `holding.joins`: a new route's endpoints that come ready one by one
  * while its reload waits, its owner's edits of its host, path or
- * certificate, or more new routes of a shape whose spares ran out, cost
- * each a change, not a whole configuration planned again. Their map keys
- * and crt-list lines stay as the worker runs them (holdBack), and the plan
- * says what waits now and what went live (`held`).
+ * certificate, more new routes of a shape whose spares ran out, or more
+ * changes that need a reload, cost each a change, not a whole
+ * configuration planned again. Their map keys and crt-list lines stay as
+ * the worker runs them (holdBack), and the plan says what waits now and
+ * what went live (`held`).
  */
 export function planIncremental(
   running: RunningIndex,
@@ -139,7 +142,8 @@ export function planIncremental(
   const checkPlan = planChecks(checks.before, checks.slots);
   if (checkPlan.reasons.length > 0) return full(`check slots: ${checkPlan.reasons[0]?.code}`);
 
-  // A route the worker does not run while it waits for the reload: its keys and lines stay as they run.
+  // A route the worker does not run while it waits for the reload: its keys and lines stay as they run. One that
+  // runs as it ran while its new shape waits serves them from that backend, its own.
   const waits = (key: string) => running.routeBackend(key) === undefined && (placed.waits.has(key) || (holding?.routes.has(key) ?? false));
   const back = holding && holdBack(holding, running, desired, change, waits, placed.waits);
   const planned = back ? { ...change, mapIds: back.mapIds, snis: back.snis } : change;
@@ -199,7 +203,7 @@ function isNothing(h: HeldChange): boolean {
  * (waitsForHeldReload sends it to the full step).
  */
 function holdBack(holding: Holding, running: RunningIndex, desired: DesiredIndex, change: DesiredChange, waits: (key: string) => boolean, joined: ReadonlySet<string>): { mapIds: Set<string>; snis: Set<string>; held: HeldChange } {
-  const held: HeldChange = { routes: new Set([...joined].filter((key) => !holding.routes.has(key))), mapIds: new Set(), snis: new Set(), releasedMapIds: new Set(), releasedSnis: new Set() };
+  const held: HeldChange = { routes: new Set(joined), mapIds: new Set(), snis: new Set(), releasedMapIds: new Set(), releasedSnis: new Set() };
   const snis = new Set<string>();
   for (const sni of change.snis) {
     if (desired.crtLines(sni).some((e) => e.routeKey !== undefined && waits(e.routeKey))) held.snis.add(sni);
@@ -264,8 +268,9 @@ function subModel(applied: ConfigModel, parts: Partial<Pick<ConfigModel, 'backen
  * Where each changed route runs, as fitToRunning places it: on the backend
  * it runs on when the shape is the same, else (a new route) on the first
  * free spare of its shape, in backend name order. A removed route's backend
- * stays as it is until a reload. `waits`: the routes the worker does not
- * run, that no spare takes, and that wait for the held-back reload.
+ * stays as it is until a reload. `waits`: the routes that wait for the
+ * held-back reload instead, as they run (a backend whose shape changed)
+ * or not at all (no spare takes them).
  */
 function fitRoutes(running: RunningIndex, change: DesiredChange, holding: Holding | undefined): { fits: Fit[]; waits: Set<string> } | { why: string } {
   const wanted = [...change.routes].flatMap(([routeKey, c]) => (c.after ? [{ routeKey, backend: c.after.backend }] : []));
@@ -278,7 +283,7 @@ function fitRoutes(running: RunningIndex, change: DesiredChange, holding: Holdin
     let target: BackendModel | undefined;
     if (current) target = sameBackendLines(current, held(current, backend)) ? current : undefined;
     else target = running.freeSpare((s) => sameBackendLines(s, held(s, backend)), taken);
-    if (!target && !current && holding && (holding.routes.has(routeKey) || holding.joins(routeKey))) {
+    if (!target && holding && (holding.routes.has(routeKey) || holding.joins(routeKey))) {
       waits.add(routeKey);
       continue;
     }

@@ -140,30 +140,22 @@ export function heldAfter(held: HeldReload, change: HeldChange): HeldReload {
 }
 
 /**
- * Why `change` cannot be planned from itself while `held` waits, or
- * undefined when the incremental planner can leave what waits as the
- * worker runs it: the reload is not due, and no map key the change names
- * is won by a held route the worker runs (its backend is what the reload
- * brings, so its entry cannot be fitted to what runs). A waiting route's
- * backend may change: the planner fits it from what the worker runs, and
- * hands over to the full step where that needs the reload (so a waiting
- * tenant's endpoint moves still go live in milliseconds); a waiting route
- * the worker does not run at all keeps waiting, its keys and crt-list
- * lines as they run (a new route whose pods come ready one by one, or
- * whose owner edits its host or certificate meanwhile).
+ * Why a change cannot be planned from itself while `held` waits: the
+ * reload is due, and the full step brings it. Until then the incremental
+ * planner fits what it can from what the worker runs (a waiting tenant's
+ * endpoint moves go live in milliseconds) and leaves what waits as it
+ * runs: a route that needs the reload runs as it ran (its backend serving
+ * its owner's host or path edits too) or, new, nowhere, and crt-list lines
+ * of waiting routes stay as they run.
  */
-export function waitsForHeldReload(held: HeldReload, change: DesiredChange, desired: Pick<DesiredIndex, 'mapWinner'>, running: Pick<RunningIndex, 'routeBackend'>, now: number): string | undefined {
-  if (now >= held.dueAt) return 'the held-back reload is due';
-  for (const id of change.mapIds) {
-    const winner = desired.mapWinner(id)?.routeKey;
-    if (winner !== undefined && held.routes.has(winner) && running.routeBackend(winner) !== undefined) return 'a map key a held-back route that runs wins changed';
-  }
-  return undefined;
+export function waitsForHeldReload(held: HeldReload, now: number): string | undefined {
+  return now >= held.dueAt ? 'the held-back reload is due' : undefined;
 }
 
 /**
- * Whether a new route with no free spare may wait for the held-back
- * reload rather than have the full step plan one: when that reload would
+ * Whether a route that needs a reload (a new one with no free spare, a
+ * backend whose shape changed) may wait for the held-back reload rather
+ * than have the full step plan one: when that reload would
  * not come sooner for it. One that waits for --interval goes then,
  * whoever needs it; one that waits longer for the reload budgets of the
  * namespaces that need it would go sooner for a namespace that has budget
@@ -193,7 +185,7 @@ export function planIncrementalCommit(state: AppliedState, step: DesiredStep, de
   if (state.heldSince !== undefined && input.now - state.heldSince >= input.commitIntervalMs) return { kind: 'full', why: 'routes ran on spares for --commit-interval' };
   if (step.settings === undefined) return { kind: 'full', why: 'what every route shares changed' };
   const held = input.sync === 'in-sync' ? undefined : input.sync;
-  const waits = held && waitsForHeldReload(held, step.change, desired, running, input.now);
+  const waits = held && waitsForHeldReload(held, input.now);
   if (waits !== undefined) return { kind: 'full', why: waits };
   const holding = held && { ...held, joins: (key: string) => joinsHeldReload(held, state, key, input.now, input.reloadBudget) };
   return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state), holding);

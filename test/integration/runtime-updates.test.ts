@@ -659,6 +659,48 @@ describe('endpoint changes go through the runtime API', () => {
     expect((await t.get('more.example.com')).backend).toBe('a');
   }, 30_000);
 
+  test("while a running route's new backend shape waits for its namespace's budget, its owner's edits are planned from themselves and served by the backend it runs; other tenants' changes go live", async () => {
+    t = await startTestRouter({
+      args: ['--namespace-reload-burst=1', '--namespace-reload-refill=3s'],
+      manifests: {
+        'r.json': routeJson({ name: 'r', host: 'r.example.com', service: 'r' }),
+        'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }),
+        'o.yaml': routeYaml({ name: 'o', host: 'o.example.com', service: 'o', namespace: 'other' }),
+        'o-eps.yaml': sliceYaml({ service: 'o', namespace: 'other', ports: [a.port] }),
+      },
+    });
+    const balanced = (balance: string, host = 'r.example.com') => routeJson({ name: 'r', host, service: 'r', annotations: { 'haproxy.router.openshift.io/balance': balance } });
+    await t.write('r.json', balanced('leastconn'));
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    // Its namespace's budget spent, the next change of the backend's shape waits for it.
+    writeFileSync(join(t.manifestsDir, 'r.json'), balanced('source'));
+    const deferred = t.router.nextCommit();
+    await t.source.rescan();
+    let outcome = await deferred;
+    expect([outcome?.result, outcome?.overBudget]).toEqual(['deferred', true]);
+    while (outcome?.again) outcome = await t.router.nextCommit();
+    // The owner moves the route to another host meanwhile: planned from itself, the route keeps running on its
+    // backend as it ran, which serves the new host at once; the new shape waits for the reload.
+    writeFileSync(join(t.manifestsDir, 'r.json'), balanced('source', 'r2.example.com'));
+    const edit = t.router.nextCommit();
+    await t.source.rescan();
+    const planned = await edit;
+    expect([planned?.result, planned?.retryAfterMs !== undefined]).toEqual(['runtime', true]);
+    expect((await t.get('r2.example.com')).backend).toBe('a');
+    expect((await t.get('r.example.com')).status).toBe(503);
+    // Another tenant's endpoint move goes live at once.
+    writeFileSync(join(t.manifestsDir, 'o-eps.yaml'), sliceYaml({ service: 'o', namespace: 'other', ports: [b.port] }));
+    const other = t.router.nextCommit();
+    await t.source.rescan();
+    expect((await other)?.result).toBe('runtime');
+    expect(await spread(t, 'o.example.com', 5)).toEqual({ b: 5 });
+    // The reload comes with the budget, and brings the route's new shape and host.
+    await t.router.flush();
+    expect(t.router.lastCommit()?.result).toBe('reloaded');
+    expect((await t.get('r2.example.com')).backend).toBe('a');
+    expect((await t.get('r.example.com')).status).toBe(503);
+  }, 30_000);
+
   test('--runtime-updates=false reloads for every change, naming the reason', async () => {
     t = await startTestRouter({
       args: ['--runtime-updates=false'],
