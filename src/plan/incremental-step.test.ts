@@ -50,6 +50,12 @@ describe('a change while a reload is held back', () => {
   });
 });
 
+test('a change that moves nothing of what waits leaves the held sets as they are, not copied', () => {
+  const none = { routes: new Set(['ns-a/held']), mapIds: new Set(['os_http_be.map\u0000held.example.com']), snis: new Set<string>(), releasedMapIds: new Set(['os_http_be.map\u0000gone.example.com']), releasedSnis: new Set(['gone.example.com']) };
+  const after = heldAfter(held, none);
+  expect([after.routes === held.routes, after.mapIds === held.mapIds, after.snis === held.snis]).toEqual([true, true, true]);
+});
+
 describe('a new route with no spare joins a held-back reload only if it would not come sooner for it', () => {
   const budget = { burst: 2, refillMs: 60_000 };
   // ns-a spent its budget at 0 (one reload back at 60 s), ns-b has half a reload left (one back at 30 s), ns-c all of it.

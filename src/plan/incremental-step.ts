@@ -130,13 +130,22 @@ export function released(held: HeldReload, gone: Runnable): HeldReload {
 
 /** `held` once a change planned from itself went live: what now waits with it added, what went live taken out. */
 export function heldAfter(held: HeldReload, change: HeldChange): HeldReload {
-  const moved = (was: ReadonlySet<string>, added: ReadonlySet<string>, gone: ReadonlySet<string>) => new Set([...was, ...added].filter((k) => !gone.has(k)));
   return {
     ...held,
-    routes: new Set([...held.routes, ...change.routes]),
+    routes: moved(held.routes, change.routes, new Set()),
     mapIds: moved(held.mapIds, change.mapIds, change.releasedMapIds),
     snis: moved(held.snis, change.snis, change.releasedSnis),
   };
+}
+
+/**
+ * `was` with `added` and without `gone`; `was` itself when that leaves it
+ * as it is (a waiting route's own changes, every one of them): a large
+ * held-back batch is not copied for each change.
+ */
+function moved(was: ReadonlySet<string>, added: ReadonlySet<string>, gone: ReadonlySet<string>): ReadonlySet<string> {
+  const changes = [...added].some((k) => !was.has(k) && !gone.has(k)) || [...gone].some((k) => was.has(k));
+  return changes ? new Set([...was, ...added].filter((k) => !gone.has(k))) : was;
 }
 
 /**
