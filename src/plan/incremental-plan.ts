@@ -199,8 +199,8 @@ function isNothing(h: HeldChange): boolean {
  *   SNI waits (a route served before its certificate would answer with the
  *   default one); any other held key goes live (its winner runs, or nobody
  *   wants it any more).
- * A key won by a held route the worker runs never comes here
- * (waitsForHeldReload sends it to the full step).
+ * A key won by a route that runs as it ran while its new shape waits
+ * goes live on that backend, its own.
  */
 function holdBack(holding: Holding, running: RunningIndex, desired: DesiredIndex, change: DesiredChange, waits: (key: string) => boolean, joined: ReadonlySet<string>): { mapIds: Set<string>; snis: Set<string>; held: HeldChange } {
   const held: HeldChange = { routes: new Set(joined), mapIds: new Set(), snis: new Set(), releasedMapIds: new Set(), releasedSnis: new Set() };
