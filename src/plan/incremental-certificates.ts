@@ -56,8 +56,9 @@ export function crtCertificates(lines: readonly CrtListEntry[], desired: Desired
 /**
  * The running model's certificate files after the change, as
  * certificatesInUse keeps them: every file an admitted route refers to,
- * and the CAs backends still on the worker verify by. Only files the
- * changed routes and backends name can come or go.
+ * the CAs backends still on the worker verify by, and the files its
+ * crt-list lines name. Only files the changed routes and backends name,
+ * and those of the lines that go live (`lines.added`), can come or go.
  */
 export function certificateChanges(
   running: RunningIndex,
@@ -65,9 +66,15 @@ export function certificateChanges(
   routes: DesiredChange['routes'],
   fits: readonly { before: BackendModel; after: BackendModel }[],
   settings: ConfigSettings,
+  lines: { added: readonly CrtListEntry[]; removed: readonly CrtListEntry[] },
 ): Pick<RunningPatch, 'certificatesAdded' | 'certificatesRemoved'> {
   const names = new Set<string>();
   for (const c of routes.values()) for (const f of [...(c.before?.certificates ?? []), ...(c.after?.certificates ?? [])]) names.add(f.name);
+  // A line that goes live for a route the change does not name (a held-back line sent once its reload no longer
+  // needs it) names a file the worker's files must have too.
+  for (const e of lines.added) names.add(basename(e.certFile));
+  const lineDelta = new Map<string, number>();
+  for (const [entries, sign] of [[lines.added, 1], [lines.removed, -1]] as const) for (const e of entries) lineDelta.set(e.certFile, (lineDelta.get(e.certFile) ?? 0) + sign);
   const caDelta = new Map<string, number>();
   const countCa = (b: BackendModel, sign: 1 | -1) => {
     if (b.serverTls?.verify !== 'required') return;
@@ -84,7 +91,8 @@ export function certificateChanges(
     const file = desired.certificate(name);
     const has = running.hasCertificate(name);
     const path = join(settings.certDir, name);
-    const wanted = file !== undefined || (has && running.caUse(path) + (caDelta.get(path) ?? 0) > 0);
+    // A file the worker's crt-list still names stays, wanted or not: a held-back line keeps it until its reload.
+    const wanted = file !== undefined || (has && (running.caUse(path) + (caDelta.get(path) ?? 0) > 0 || running.crtLinesOf(path) + (lineDelta.get(path) ?? 0) > 0));
     if (file && !has) certificatesAdded.push(file);
     else if (!wanted && has) certificatesRemoved.push(name);
   }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'bun:test';
 import { admissionSettings, createRoute } from '../../test/support/admission.ts';
 import { settings as configSettings, slice } from '../../test/support/fixtures.ts';
@@ -277,6 +278,10 @@ function expectInStepOutside(step: number, held: HeldReload | undefined, running
   expect({ step, dangling }).toEqual({ step, dangling: [] });
   const lines = (m: ConfigModel) => m.crtList.filter((e) => !held?.snis.has(e.sni)).map((e) => `${crtListLine(e)} ${e.routeKey}`);
   expect({ step, crtList: lines(running) }).toEqual({ step, crtList: lines(fitted) });
+  // Every crt-list line names a certificate file the worker's files have (haproxy -c refuses one that is not there).
+  const files = new Set(running.certificates.map((c) => join(running.settings.certDir, c.name)));
+  const missing = running.crtList.filter((e) => !files.has(e.certFile) && e.certFile !== running.defaultCertificate).map((e) => `${e.sni} ${e.certFile}`);
+  expect({ step, missing }).toEqual({ step, missing: [] });
 }
 
 const crtLinesOf = (running: RunningIndex, snis: Iterable<string>): string[] => [...snis].sort().flatMap((sni) => running.crtLines(sni).map((e) => `${sni}: ${crtListLine(e)}`));

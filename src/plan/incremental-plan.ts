@@ -158,15 +158,17 @@ export function planIncremental(
 
   const assigned = new Map(fits.filter((f) => running.routeBackend(f.routeKey)?.name !== f.after.name).map((f) => [f.routeKey, f.after.name]));
   const leftBehind = [...routes].some(([key, c]) => c.after === undefined && running.routeBackend(key) !== undefined);
+  const crtAdded = crtNotIn(crt.after, crt.before);
+  const crtRemoved = crtNotIn(crt.before, crt.after);
   const patch: RunningPatch = {
     backends: fits.filter((f) => f.after !== f.before).map((f) => f.after),
     assigned,
     holds: assigned.size > 0 || leftBehind,
     checks: checks.slots,
     maps: maps.patch,
-    crtRemoved: crtNotIn(crt.before, crt.after),
-    crtAdded: crtNotIn(crt.after, crt.before),
-    ...certificateChanges(running, desired, routes, fits, applied.settings),
+    crtRemoved,
+    crtAdded,
+    ...certificateChanges(running, desired, routes, fits, applied.settings, { added: crtAdded, removed: crtRemoved }),
   };
   const deletes = backendCommands.filter((c) => c.kind === 'del-server');
   const commands: RuntimeCommand[] = [
