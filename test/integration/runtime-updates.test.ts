@@ -842,6 +842,9 @@ describe('route changes go through the runtime API', () => {
     } else expect(await spread(t, 's.example.com', 5)).toEqual({ b: 5 });
     expect((await t.get('w.example.com')).status).toBe(503);
     expect(t.router.reloadCounts.size).toBe(0);
+    // What is on disk names only certificate files that are there: haproxy -c passes it, and a restart would load it.
+    await t.router.store.flush();
+    expect((await checkConfig('haproxy', join(t.workingDir, 'conf', 'haproxy.config'))).output.filter((l) => l.startsWith('[ALERT]'))).toEqual([]);
   });
 
   test('a reencrypt route added while running takes a spare; its destination CA is loaded live', async () => {
