@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { settings } from '../../test/support/fixtures.ts';
 import { backend, model, server } from '../../test/support/models.ts';
 import { INITIAL_STATE, candidateAccepted, candidateRefused, markApplied, workerLoaded, workerOutOfStep } from './applied-state.ts';
 
@@ -35,6 +36,14 @@ describe('worker and candidate marks', () => {
     const out = workerOutOfStep(INITIAL_STATE, 'worker-out-of-step');
     expect(out.outOfStep).toBe('worker-out-of-step');
     expect(workerLoaded(out).outOfStep).toBeUndefined();
+  });
+
+  test("a load sets the highest connection limit the worker takes live: the loaded model's, kept through runtime changes", () => {
+    const loaded = workerLoaded(markApplied(INITIAL_STATE, { files, model: model([], { settings: settings({ maxConnections: 3000 }) }), plain }, 0).state);
+    expect(loaded.loadedMaxConnections).toBe(3000);
+    const lowered = markApplied(loaded, { files, model: model([], { settings: settings({ maxConnections: 2000 }) }), plain }, 1).state;
+    expect(lowered.loadedMaxConnections).toBe(3000);
+    expect(workerLoaded(lowered).loadedMaxConnections).toBe(2000);
   });
 
   test('a refused candidate is remembered until one passes', () => {

@@ -49,6 +49,12 @@ export interface AppliedState {
   readonly quarantine: ReadonlyMap<string, QuarantineEntry>;
   /** What is left of each namespace's reload budget (see reload-budget.ts). */
   readonly reloadBudget: BudgetState;
+  /**
+   * The `maxconn` the worker loaded with: haproxy takes a lower or equal one
+   * live (`set maxconn global`), a higher one only in a reload. Undefined
+   * before the first load.
+   */
+  readonly loadedMaxConnections: number | undefined;
 }
 
 export const INITIAL_STATE: AppliedState = {
@@ -62,6 +68,7 @@ export const INITIAL_STATE: AppliedState = {
   lastReloadAt: Number.NEGATIVE_INFINITY,
   quarantine: new Map(),
   reloadBudget: new Map(),
+  loadedMaxConnections: undefined,
 };
 
 /**
@@ -114,10 +121,13 @@ export function reloadStarted(state: AppliedState, now: number): AppliedState {
 
 /**
  * A freshly loaded worker holds the model on disk: nothing is out of step
- * any more, and its crt-list lines are numbered as the file has them.
+ * any more, its crt-list lines are numbered as the file has them, and its
+ * connection limit can go no higher than the file's.
  */
 export function workerLoaded(state: AppliedState): AppliedState {
-  return state.outOfStep === undefined && state.crtLines === undefined ? state : { ...state, outOfStep: undefined, crtLines: undefined };
+  const loadedMaxConnections = state.model?.settings.maxConnections;
+  if (state.outOfStep === undefined && state.crtLines === undefined && state.loadedMaxConnections === loadedMaxConnections) return state;
+  return { ...state, outOfStep: undefined, crtLines: undefined, loadedMaxConnections };
 }
 
 /** The numbers of the worker's crt-list lines: see AppliedState.crtLines. */

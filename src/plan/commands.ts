@@ -93,5 +93,13 @@ export type CaFileCommand =
  */
 export type AclCommand = { kind: 'add-acl'; acl: string; value: string } | { kind: 'del-acl'; acl: string; value: string };
 
+/**
+ * The process's connection limit (`maxconn` in `global`). haproxy takes any
+ * value up to the one the worker loaded with: lowering it frees descriptors
+ * for health checks added since, so a change of the descriptor budget needs
+ * no reload (descriptor-budget.ts).
+ */
+export type GlobalCommand = { kind: 'set-maxconn-global'; maxconn: number };
+
 /** A command for a running worker; see commandRequest for its haproxy form. */
-export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | CaFileCommand | MapCommand | AclCommand;
+export type RuntimeCommand = ServerCommand | CookieCommand | CertificateCommand | CaFileCommand | MapCommand | AclCommand | GlobalCommand;

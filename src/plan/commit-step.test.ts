@@ -87,6 +87,19 @@ describe('planCommit', () => {
     expect(spent.retryAfterMs).toBe(DEFAULT_RELOAD_BUDGET.refillMs);
   });
 
+  test('the connection limit follows the descriptor budget live, down and back up to what the worker loaded; above that it reloads', () => {
+    const limited = (maxConnections: number, sl = slice('a', ['10.0.0.1'])) =>
+      buildConfigModel({ routes: [a], slices: [sl], settings: settings({ sparesPerShape: 2, maxConnections }), allowAddress: () => true, defaultCertificate: '' });
+    const worker = loaded(limited(3000), undefined, { loadedMaxConnections: 3000 });
+    const lower = step(worker, limited(2488, slice('a', ['10.0.0.1', '10.0.0.2'])));
+    if (lower.kind !== 'runtime') throw new Error(lower.kind);
+    expect(lower.commands[0]).toEqual({ kind: 'set-maxconn-global', maxconn: 2488 });
+    const lowered = markApplied(worker, lower, T0).state;
+    const back = step(lowered, limited(3000));
+    expect(back.kind === 'runtime' && back.commands.at(-1)).toEqual({ kind: 'set-maxconn-global', maxconn: 3000 });
+    expect(reasons(step(lowered, limited(3001)))).toEqual(['settings-changed']);
+  });
+
   test('a reload runs the plain model (every route on its own backend), a runtime update the fitted one', () => {
     const runtime = step(loaded(base), withRoute);
     if (runtime.kind !== 'runtime') throw new Error(runtime.kind);

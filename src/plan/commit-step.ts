@@ -110,7 +110,7 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   else if (state.outOfStep !== undefined) reasons = reason(state.outOfStep);
   else {
     // Fitted even when every change reloads, so the reasons name what changed rather than how check slots are numbered.
-    const update = planUpdate(state.model, fitted === model ? fitToRunning(state.model, model) : fitted, crtLineNumbers(state));
+    const update = planUpdate(state.model, fitted === model ? fitToRunning(state.model, model) : fitted, crtLineNumbers(state), state.loadedMaxConnections);
     if (update.kind === 'none') return { kind: 'write', certificates, ...target };
     if (update.kind === 'runtime' && input.runtimeUpdates) return { kind: 'runtime', certificates, commands: update.commands, ...target };
     reasons = update.kind === 'runtime' ? reason('runtime-updates-disabled') : update.reasons;
@@ -141,6 +141,6 @@ function deferredSubset(state: AppliedState, input: CommitInput, fitted: ConfigM
   if (!state.model || !input.runtimeUpdates || !input.haproxy.running || state.outOfStep !== undefined) return undefined;
   const partial = runtimeSubset(state.model, fitted);
   if (partial === state.model) return undefined;
-  const update = planUpdate(state.model, partial, crtLineNumbers(state));
+  const update = planUpdate(state.model, partial, crtLineNumbers(state), state.loadedMaxConnections);
   return update.kind === 'runtime' ? { files: render(partial), model: partial, commands: update.commands } : undefined;
 }

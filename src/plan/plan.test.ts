@@ -51,6 +51,8 @@ interface Case {
   applied: ConfigModel;
   next: ConfigModel;
   plan: UpdatePlan;
+  /** The maxconn the worker loaded with, when not `applied`'s. */
+  loaded?: number;
 }
 
 const base = model([backend(A, [s1])]);
@@ -215,6 +217,33 @@ const reload = (...reasons: [ReloadReasonCode, string | undefined][]): UpdatePla
   reasons: reasons.map(([code, b]) => (b === undefined ? { code, backend: b } : { code, backend: b, route: `ns/${b}` })),
 });
 
+const limit = (maxConnections: number, backends = [backend(A, [s1])]) => model(backends, { settings: settings({ maxConnections }) });
+const addS2: RuntimeCommand[] = [checkOn('chk1'), ...take('chk2', '10.0.0.2'), add(backend(A, []), s2, 'chk2'), { kind: 'enable-server', ...ref('s2') }];
+const limitCases: Case[] = [
+  { name: 'only the connection limit lowered: set live', applied: limit(1000), next: limit(488), plan: { kind: 'runtime', commands: [{ kind: 'set-maxconn-global', maxconn: 488 }] } },
+  {
+    name: 'the limit lowered for the checks of a new server: set before the check starts',
+    applied: limit(1000),
+    next: limit(488, [backend(A, [s1, s2])]),
+    plan: { kind: 'runtime', commands: [{ kind: 'set-maxconn-global', maxconn: 488 }, ...addS2] },
+  },
+  {
+    name: 'the limit raised back, up to what the worker loaded: set last',
+    applied: limit(488),
+    next: limit(1000, [backend(A, [s1, s2])]),
+    loaded: 1000,
+    plan: { kind: 'runtime', commands: [...addS2, { kind: 'set-maxconn-global', maxconn: 1000 }] },
+  },
+  { name: 'the limit raised above what the worker loaded', applied: limit(488), next: limit(1001), loaded: 1000, plan: reload(['settings-changed', undefined]) },
+  { name: 'the limit raised, and nothing says what the worker loaded', applied: limit(488), next: limit(1000), plan: reload(['settings-changed', undefined]) },
+  {
+    name: 'the limit and another setting changed',
+    applied: limit(1000),
+    next: model([backend(A, [s1])], { settings: settings({ maxConnections: 488, httpPort: 80 }) }),
+    plan: reload(['settings-changed', undefined]),
+  },
+];
+
 const reloadCases: Case[] = [
   { name: 'settings changed', applied: base, next: { ...base, settings: settings({ httpPort: 80 }) }, plan: reload(['settings-changed', undefined]) },
   {
@@ -286,10 +315,11 @@ const reloadCases: Case[] = [
 ];
 
 describe('planUpdate', () => {
-  for (const c of [...cases, ...reloadCases]) {
+  for (const c of [...cases, ...limitCases, ...reloadCases]) {
     test(c.name, () => {
       // As the router plans: the next check servers fitted to the slots the worker has.
-      expect(planUpdate(c.applied, { ...c.next, checks: fitChecks(c.applied.checks, c.next.backends) })).toEqual(c.plan);
+      const next = { ...c.next, checks: fitChecks(c.applied.checks, c.next.backends) };
+      expect(planUpdate(c.applied, next, undefined, c.loaded)).toEqual(c.plan);
     });
   }
 });

@@ -7,7 +7,8 @@ import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates, runningCrtList } from './certificate-plan.ts';
 import { loadedLineNumbers, type CrtLineNumbers } from './crt-line-numbers.ts';
 import { planMaps } from './map-plan.ts';
-import type { RuntimeCommand } from './commands.ts';
+import type { GlobalCommand, RuntimeCommand } from './commands.ts';
+import type { ConfigSettings } from '../config/settings.ts';
 import { backendReason, matchRuleReasons, sniFrontendReasons, type ReloadReason } from './reload-reasons.ts';
 
 /** How to get a running haproxy from `applied` to `next`. */
@@ -25,12 +26,20 @@ export type UpdatePlan =
  * rotated, removed) go through the runtime API; anything else, or any such
  * change haproxy 2.6 cannot make live, reloads, and the plan says why.
  * `crtLines` are the numbers the worker gave its crt-list lines; by default
- * those of a worker that loaded `applied`.
+ * those of a worker that loaded `applied`. `loadedMaxConnections` is the
+ * `maxconn` the worker loaded with, as high as it can go live; by default
+ * `applied`'s.
  */
-export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: CrtLineNumbers = loadedLineNumbers(applied.crtList)): UpdatePlan {
+export function planUpdate(
+  applied: ConfigModel,
+  next: ConfigModel,
+  crtLines: CrtLineNumbers = loadedLineNumbers(applied.crtList),
+  loadedMaxConnections: number = applied.settings.maxConnections,
+): UpdatePlan {
   const reasons: ReloadReason[] = [];
   const global = (code: ReloadReason['code']) => reasons.push({ code, backend: undefined });
-  if (!Bun.deepEquals(applied.settings, next.settings)) global('settings-changed');
+  const limit = planSettings(applied.settings, next.settings, loadedMaxConnections);
+  if (limit === 'reload') global('settings-changed');
   if (!Bun.deepEquals(applied.matchRules, next.matchRules)) reasons.push(...matchRuleReasons(applied.matchRules, next.matchRules));
   if (applied.sniFrontends !== next.sniFrontends) reasons.push(...sniFrontendReasons(applied.sniFrontends, next.sniFrontends));
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
@@ -60,16 +69,21 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: Cr
   for (const b of applied.backends) if (!after.has(b.name)) reasons.push(backendReason('backend-removed', b));
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
-  const all = [...certificates.commands, ...caFiles.commands, ...checks.start, ...commands, ...maps.upserts, ...maps.removals, ...checks.stop];
+  const lower = limit !== undefined && limit !== 'reload' && limit.maxconn < applied.settings.maxConnections ? [limit] : [];
+  const raise = limit !== undefined && limit !== 'reload' && lower.length === 0 ? [limit] : [];
+  const all = [...lower, ...certificates.commands, ...caFiles.commands, ...checks.start, ...commands, ...maps.upserts, ...maps.removals, ...checks.stop, ...raise];
   if (all.length === 0) return { kind: 'none' };
   // Check servers are taken before the servers that track them are added, and given back once those are in
   // maintenance. Servers come before the map entries that send traffic to them, entries leave before their servers,
   // and deletions go last: entering maintenance closes a server's idle connections, but those owned by other
   // threads close a moment later, and deleting last gives them that moment.
+  // A lower connection limit goes first, leaving the descriptors of the checks about to start free; a higher one
+  // goes last, once the checks that gave their descriptors back have stopped.
   const deletes = commands.filter((c) => c.kind === 'del-server');
   return {
     kind: 'runtime',
     commands: [
+      ...lower,
       ...certificates.commands,
       ...caFiles.commands,
       ...checks.start,
@@ -78,8 +92,23 @@ export function planUpdate(applied: ConfigModel, next: ConfigModel, crtLines: Cr
       ...maps.upserts,
       ...maps.removals,
       ...deletes,
+      ...raise,
     ],
   };
+}
+
+/**
+ * What a change of settings takes: nothing, a new connection limit the
+ * worker can take live (the descriptor budget moves it as health checks
+ * come and go: descriptor-budget.ts), or a reload.
+ */
+function planSettings(applied: ConfigSettings, next: ConfigSettings, loadedMaxConnections: number): GlobalCommand | 'reload' | undefined {
+  if (applied === next) return undefined;
+  const { maxConnections: before, ...rest } = applied;
+  const { maxConnections: after, ...nextRest } = next;
+  if (!Bun.deepEquals(rest, nextRest)) return 'reload';
+  if (before === after) return undefined;
+  return after <= loadedMaxConnections ? { kind: 'set-maxconn-global', maxconn: after } : 'reload';
 }
 
 /**

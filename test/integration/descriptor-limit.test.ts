@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCheckBackendName } from '../../src/domain/names.ts';
 import { createRuntimeClient } from '../../src/haproxy/runtime-api/runtime-client.ts';
+import { checkConfig } from '../../src/haproxy/check-config.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { killBinaryRouter, logSays, spawnBinaryRouter, type BinaryRouter } from '../support/binary-router.ts';
 import { KubeTestbed, routeObject, serviceObject, sliceObject, storedIngress } from '../support/kube-harness.ts';
 import { freePortPair, get } from '../support/net.ts';
 import { builtRouter, haproxyPidsUsing } from '../support/processes.ts';
+import { readConfigText } from '../support/config-text.ts';
 import { shortTempDir } from '../support/workdir.ts';
 
 // About 10 s on an idle 2-core host; starting 10,000 routes takes several times that when the host is busy.
@@ -46,7 +48,73 @@ function writeRoutes(dir: string, count: number, pods: readonly TestBackend[]): 
   }
 }
 
+/** One route whose slice has one address and a port per pod, then `idle` more ports nobody listens on (checked all the same). */
+function writeWidePorts(dir: string, pods: readonly TestBackend[], idle: number): void {
+  // Below the kernel's ephemeral range, where the pods' ports are: two ports alike would be one endpoint twice.
+  const ports = [...pods.map((p) => p.port), ...Array.from({ length: idle }, (_, i) => 20_000 + i)];
+  const docs = [
+    { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'wide', namespace: 'default' }, spec: { host: 'wide.example.com', to: { kind: 'Service', name: 'wide' } } },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'wide-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'wide' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+      ports: ports.map((port, k) => ({ name: `p${k}`, port, protocol: 'TCP' })),
+    },
+  ];
+  writeFileSync(join(dir, '.next'), docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+  renameSync(join(dir, '.next'), join(dir, 'wide.yaml'));
+}
+
+/** The worker's `show info` fields that say which worker runs, and with which connection limits. */
+async function workerLimits(socket: string): Promise<{ pid: number; maxconn: number; hard: number }> {
+  const info = await socketCommand(socket, 'show info');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(info)?.[1]);
+  return { pid: field('Pid'), maxconn: field('Maxconn'), hard: field('Hard_maxconn') };
+}
+
 describe('health checks under a lowered open-file limit', () => {
+  test('checks that cross a step of the descriptor budget lower maxconn live, and fewer raise it back, without a reload', async () => {
+    const pods = [startBackend('a'), startBackend('b')];
+    cleanups.push(() => Promise.all(pods.map((p) => p.stop())));
+    const dir = shortTempDir('fdm');
+    cleanups.push(() => dir.remove());
+    const manifestsDir = join(dir.path, 'm');
+    mkdirSync(manifestsDir);
+    // 900 checked endpoints and 121 free check slots: 1,021 checks, in the budget's first step of 1,024.
+    writeWidePorts(manifestsDir, pods, 898);
+    const [httpPort, httpsPort] = await freePortPair();
+    const router = spawnBinaryRouter({
+      manifestsDir,
+      workingDir: join(dir.path, 'w'),
+      httpPort,
+      httpsPort,
+      openFileLimit: 8192,
+      // The idle ports' checks fail; an interval this long keeps their servers up for the test's length.
+      env: { ROUTER_BACKEND_CHECK_INTERVAL: '600s' },
+    });
+    cleanups.push(() => killBinaryRouter(router));
+    await router.ready();
+    const socket = join(router.runDir, 'haproxy.sock');
+    const before = await workerLimits(socket);
+    expect(before).toEqual({ pid: before.pid, maxconn: Math.floor((8192 - 1000 - 1024) / 2), hard: before.maxconn });
+
+    // Five more: 1,027 checks take the next step, 1,024 more descriptors, 512 fewer connections.
+    writeWidePorts(manifestsDir, pods, 903);
+    const lowered = before.maxconn - 512;
+    await until('maxconn lowered', async () => (await workerLimits(socket)).maxconn === lowered);
+    expect(await workerLimits(socket)).toEqual({ ...before, maxconn: lowered });
+    const config = join(dir.path, 'w', 'conf', 'haproxy.config');
+    await until('the configuration on disk to say so', async () => readConfigText(config).includes(`maxconn ${lowered}\n`));
+    expect(await checkConfig('haproxy', config)).toEqual({ ok: true, output: [] });
+
+    writeWidePorts(manifestsDir, pods, 898);
+    await until('maxconn raised back', async () => (await workerLimits(socket)).maxconn === before.maxconn);
+    expect(await workerLimits(socket)).toEqual(before);
+  });
+
+
   test('10,000 routes x 2 endpoints serve with health checks on under 8192 descriptors; a pod failing its check leaves every route', async () => {
     const pods = [startBackend('a'), startBackend('b')];
     cleanups.push(() => Promise.all(pods.map((p) => p.stop())));

@@ -19,6 +19,7 @@ describe('commandRequest', () => {
     [{ kind: 'set-addr', backend: 'be_checks', server: 'chk1', ip: 'fd00::1', port: 8443 }, 'set server be_checks/chk1 addr fd00::1 port 8443'],
     [{ kind: 'set-weight', ...ref, weight: 256 }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 weight 256'],
     [{ kind: 'set-maxconn', ...ref, maxconn: 20 }, 'set maxconn server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 20'],
+    [{ kind: 'set-maxconn-global', maxconn: 2572 }, 'set maxconn global 2572'],
     [{ kind: 'set-maint', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state maint'],
     [{ kind: 'set-drain', ...ref }, 'set server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080 state drain'],
     [{ kind: 'del-server', ...ref }, 'del server be_http:ns:a/pod:a-1:a:http:10.0.0.1:8080'],
@@ -122,6 +123,7 @@ describe('commandRequest', () => {
     ['a newline in the second SNI of a line', { kind: 'add-crt-list', crtList: 'l', entries: [{ certFile: '/c/a.pem', sni: 'a.example.com', alpn: false }, { certFile: '/c/a.pem', sni: 'b\n', alpn: false }] }],
     ['entries of two certificate files on one line', { kind: 'add-crt-list', crtList: 'l', entries: [{ certFile: '/c/a.pem', sni: 'a', alpn: false }, { certFile: '/c/b.pem', sni: 'b', alpn: false }] }],
     ['a line without entries', { kind: 'add-crt-list', crtList: 'l', entries: [] }],
+    ['a global connection limit of 0 (haproxy reads it as the loaded one)', { kind: 'set-maxconn-global', maxconn: 0 }],
   ];
   for (const [what, command] of refused) {
     test(`refuses ${what}`, () => expect(() => commandRequest(command)).toThrow('runtime command:'));

@@ -110,6 +110,9 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
     case 'set-maxconn':
       if (!Number.isInteger(c.maxconn) || c.maxconn < 0) throw new Error(`runtime command: maxconn ${c.maxconn} is not a whole number`);
       return { line: `set maxconn server ${serverRef(c)} ${c.maxconn}` };
+    case 'set-maxconn-global':
+      if (!Number.isInteger(c.maxconn) || c.maxconn < 1) throw new Error(`runtime command: global maxconn ${c.maxconn} is not a positive whole number`);
+      return { line: `set maxconn global ${c.maxconn}` };
     case 'set-maint':
       return { line: `set server ${serverRef(c)} state maint` };
     case 'set-drain':
