@@ -1,6 +1,7 @@
 import { certificatePath } from '../config/certificates.ts';
 import type { BackendModel, CertificateFile, ConfigModel, MapEntry, MapFiles } from '../config/model.ts';
 import { isSpare } from '../config/spares.ts';
+import { hashableWeights, isHashedBalance } from '../config/weights.ts';
 import { byName } from '../domain/compare.ts';
 import { sameBackendLines } from './backend-plan.ts';
 import { fitChecks } from './fit-checks.ts';
@@ -16,6 +17,18 @@ export function held(holder: BackendModel, b: BackendModel): BackendModel {
   const rename = holder.cookie && b.cookie && !holder.cookie.named && !b.cookie.named;
   const cookie = rename && holder.cookie && b.cookie ? { ...b.cookie, name: holder.cookie.name } : b.cookie;
   return { ...b, name: holder.name, cookie, allowlistAcl: holder.allowlistAcl || b.allowlistAcl };
+}
+
+/**
+ * A route's backend as it runs (`current`) with the endpoints `desired`
+ * has: what the worker can take live while the backend's new shape (a new
+ * balance, say) waits for a reload, so the route keeps following its pods
+ * meanwhile. Weights stay within what `current`'s balance affords.
+ */
+export function asRan(current: BackendModel, desired: BackendModel): BackendModel {
+  if (!isHashedBalance(current.balance) || current.balance === desired.balance) return { ...current, servers: desired.servers };
+  const weights = hashableWeights(desired.servers.map((s) => s.weight));
+  return { ...current, servers: desired.servers.map((s, i) => (s.weight === weights[i] ? s : { ...s, weight: weights[i] as number })) };
 }
 
 /**

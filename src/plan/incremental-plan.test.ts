@@ -16,7 +16,8 @@ import { objectKey, type Route } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { DesiredIndex, mapId, type DesiredChange } from './desired-index.ts';
 import { heldAfter, heldWith, released, runnableHeld, stillHeld, waitsForHeldReload, type HeldReload } from './incremental-step.ts';
-import { fitToRunning } from './fit-to-running.ts';
+import { asRan, fitToRunning } from './fit-to-running.ts';
+import { backendReasons } from './backend-plan.ts';
 import { lineNumbersAfter, loadedLineNumbers } from './crt-line-numbers.ts';
 import { MAP_FILES, planIncremental } from './incremental-plan.ts';
 import { planUpdate, runtimeSubset } from './plan.ts';
@@ -296,14 +297,14 @@ const crtLinesOf = (running: RunningIndex, snis: Iterable<string>): string[] => 
  * with no spare that may join the reload: half of them, as if the others' namespaces had
  * budget left). After every step, what runs outside the held keys is what the full step fits.
  */
-function heldScenario(seed: number, steps: number): { deferred: number; whileHeld: number; waiting: number; waitingAsRan: number; crtWhileHeld: number; caughtUp: number; linesCaughtUp: number; joined: number; heldMoved: number } {
+function heldScenario(seed: number, steps: number): { deferred: number; whileHeld: number; waiting: number; waitingAsRan: number; asRanMoved: number; crtWhileHeld: number; caughtUp: number; linesCaughtUp: number; joined: number; heldMoved: number } {
   const world = randomWorld(seed);
   const desired = world.desired;
   let running = new RunningIndex(world.fullModel());
   let numbers = loadedLineNumbers(running.model.crtList);
   let held: HeldReload | undefined;
   let heldLines: string[] = [];
-  const tally = { deferred: 0, whileHeld: 0, waiting: 0, waitingAsRan: 0, crtWhileHeld: 0, caughtUp: 0, linesCaughtUp: 0, joined: 0, heldMoved: 0 };
+  const tally = { deferred: 0, whileHeld: 0, waiting: 0, waitingAsRan: 0, asRanMoved: 0, crtWhileHeld: 0, caughtUp: 0, linesCaughtUp: 0, joined: 0, heldMoved: 0 };
   const joins = (key: string) => key.length % 2 === 0;
   for (let step = 0; step < steps; step++) {
     const { change, next } = world.next(step);
@@ -388,9 +389,14 @@ function heldScenario(seed: number, steps: number): { deferred: number; whileHel
       for (const key of held ? change.routes.keys() : []) {
         if (!held?.routes.has(key)) continue;
         if (plan.held?.routes.has(key)) {
-          if (before.get(key) === undefined) tally.waiting++;
+          const ran = before.get(key);
+          if (ran === undefined) tally.waiting++;
           else tally.waitingAsRan++;
-          expect({ step, key, backend: running.routeBackend(key) }).toEqual({ step, key, backend: before.get(key) });
+          // Running as it ran, it has the endpoints it wants (asRan), unless the runtime cannot give them to it.
+          const wanted = ran && change.routes.get(key)?.after?.backend;
+          const expected = ran && wanted && backendReasons(ran, asRan(ran, wanted)).length === 0 ? asRan(ran, wanted) : ran;
+          if (!Bun.deepEquals(expected, ran)) tally.asRanMoved++;
+          expect({ step, key, backend: running.routeBackend(key) }).toEqual({ step, key, backend: expected });
           continue;
         }
         const desiredBackend = fitted?.backends.find((b) => b.routeKey === key && !isSpare(b));
@@ -414,6 +420,8 @@ describe('while a reload is held back, changes are planned from themselves, what
     // touched by changes planned from themselves.
     expect(tally.waiting).toBeGreaterThan(0);
     expect(tally.waitingAsRan).toBeGreaterThan(0);
+    // And those took new endpoints on the backend they ran on.
+    expect(tally.asRanMoved).toBeGreaterThan(0);
     // And crt-list lines of other SNIs changed while some waited.
     expect(tally.crtWhileHeld).toBeGreaterThan(0);
     // And map keys and crt-list lines a deferring step held that could run went live right after it.

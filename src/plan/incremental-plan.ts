@@ -1,10 +1,10 @@
-import { sameBackendLines, planBackend } from './backend-plan.ts';
+import { backendReasons, sameBackendLines, planBackend } from './backend-plan.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planChecks } from './check-plan.ts';
 import type { MapCommand, RuntimeCommand } from './commands.ts';
 import { mapIdParts, type DesiredChange, type DesiredIndex } from './desired-index.ts';
-import { held } from './fit-to-running.ts';
+import { asRan, held } from './fit-to-running.ts';
 import type { CrtLineNumbers } from './crt-line-numbers.ts';
 import { certificateChanges, crtCertificates, crtChanges, crtNotIn, indexedCrtList } from './incremental-certificates.ts';
 import type { RunningIndex, RunningPatch } from './running-index.ts';
@@ -87,12 +87,12 @@ const full = (why: string): IncrementalPlan => ({ kind: 'full', why });
  * `holding`: what a held-back reload carries. A route of it that the
  * worker cannot run as desired (no free spare of its shape for a new one,
  * a backend whose shape changed) waits for that reload as the full step's
- * runtime subset leaves it, running as it ran or not at all, rather than
- * sending the change to the full step, and so does another such route
- * that `holding.joins`: a new route's endpoints that come ready one by one
- * while its reload waits, its owner's edits of its host, path or
- * certificate, more new routes of a shape whose spares ran out, or more
- * changes that need a reload, cost each a change, not a whole
+ * runtime subset leaves it, running as it ran (following its pods) or not
+ * at all, rather than sending the change to the full step, and so does
+ * another such route that `holding.joins`: a new route's endpoints that
+ * come ready one by one while its reload waits, its owner's edits of its
+ * host, path or certificate, more new routes of a shape whose spares ran
+ * out, or more changes that need a reload, cost each a change, not a whole
  * configuration planned again. Their map keys and crt-list lines stay as
  * the worker runs them (holdBack), and the plan says what waits now and
  * what went live (`held`).
@@ -271,7 +271,8 @@ function subModel(applied: ConfigModel, parts: Partial<Pick<ConfigModel, 'backen
  * it runs on when the shape is the same, else (a new route) on the first
  * free spare of its shape, in backend name order. A removed route's backend
  * stays as it is until a reload. `waits`: the routes that wait for the
- * held-back reload instead, as they run (a backend whose shape changed)
+ * held-back reload instead, as they run (a backend whose shape changed,
+ * fitted with the endpoints it now has when the runtime can take them)
  * or not at all (no spare takes them).
  */
 function fitRoutes(running: RunningIndex, change: DesiredChange, holding: Holding | undefined): { fits: Fit[]; waits: Set<string> } | { why: string } {
@@ -287,6 +288,9 @@ function fitRoutes(running: RunningIndex, change: DesiredChange, holding: Holdin
     else target = running.freeSpare((s) => sameBackendLines(s, held(s, backend)), taken);
     if (!target && holding && (holding.routes.has(routeKey) || holding.joins(routeKey))) {
       waits.add(routeKey);
+      // Running as it ran while its new shape waits, it follows its pods meanwhile.
+      const ran = current && asRan(current, backend);
+      if (current && ran && !Bun.deepEquals(ran, current) && backendReasons(current, ran).length === 0) fits.push({ routeKey, before: current, after: ran });
       continue;
     }
     if (!target) return { why: current ? `${routeKey}: its backend's shape changed` : `${routeKey}: no free spare of its shape` };

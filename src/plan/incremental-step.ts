@@ -154,7 +154,8 @@ function moved(was: ReadonlySet<string>, added: ReadonlySet<string>, gone: Reado
  * planner fits what it can from what the worker runs (a waiting tenant's
  * endpoint moves go live in milliseconds) and leaves what waits as it
  * runs: a route that needs the reload runs as it ran (its backend serving
- * its owner's host or path edits too) or, new, nowhere, and crt-list lines
+ * its owner's host or path edits and its new pods too) or, new, nowhere,
+ * and crt-list lines
  * of waiting routes stay as they run.
  */
 export function waitsForHeldReload(held: HeldReload, now: number): string | undefined {

@@ -1,7 +1,9 @@
 import type { BackendModel, ConfigModel } from '../config/model.ts';
-import { backendReasons, planBackend } from './backend-plan.ts';
+import { backendReasons, planBackend, sameBackendLines } from './backend-plan.ts';
 import { checkTrackers, planChecks } from './check-plan.ts';
 import { fitChecks, unplacedKeys } from './fit-checks.ts';
+import { asRan } from './fit-to-running.ts';
+import { isSpare } from '../config/spares.ts';
 import { serverCheckKey, trackOf } from '../config/check-servers.ts';
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates, runningCrtList } from './certificate-plan.ts';
@@ -134,18 +136,26 @@ export function planDeleteRetry(server: { backend: string; server: string }): Ru
  * backend of `applied` whose next version differs only in runtime-capable
  * ways takes that version, unless one of its new endpoints finds no free
  * check slot; everything else (maps, certificates, new or changed backends)
- * stays as applied, and the check slots follow the backends taken. Used
- * while a reload waits for --interval, so endpoint changes elsewhere never
- * wait behind it.
+ * stays as applied, and the check slots follow the backends taken. A
+ * route whose backend's new shape needs the reload keeps running as it ran
+ * with its new endpoints (asRan). Used while a reload waits for --interval
+ * or a namespace's budget, so endpoint changes never wait behind it.
  */
 export function runtimeSubset(applied: ConfigModel, next: ConfigModel): ConfigModel {
   const upcoming = new Map(next.backends.map((b) => [b.name, b]));
+  const routes = new Map(next.backends.filter((b) => !isSpare(b)).map((b) => [b.routeKey, b]));
   const taken = new Set<string>();
   const candidates = applied.backends.map((b) => {
     const n = upcoming.get(b.name);
-    if (!n || n === b || Bun.deepEquals(n, b) || backendReasons(b, n).length > 0) return b;
+    let fit = n && n !== b && backendReasons(b, n).length === 0 ? n : undefined;
+    const reshaped = fit === undefined && b.routeKey !== '' ? routes.get(b.routeKey) : undefined;
+    if (reshaped && !sameBackendLines(b, reshaped)) {
+      const ran = asRan(b, reshaped);
+      if (backendReasons(b, ran).length === 0) fit = ran;
+    }
+    if (!fit || Bun.deepEquals(fit, b)) return b;
     taken.add(b.name);
-    return n;
+    return fit;
   });
   if (taken.size === 0) return applied;
   // Slots go to new endpoints in key order, so leaving out the backends that need an unplaced one leaves the

@@ -61,6 +61,36 @@ describe('runtimeSubset', () => {
   });
 });
 
+describe('runtimeSubset: a route whose new shape waits for the reload', () => {
+  const spare = 'be_http:_spare:1';
+  const s8 = server('s8', { ip: '10.0.0.8' });
+  const checked = (m: ConfigModel) => ({ ...m, checks: fitChecks(m.checks, m.backends) });
+
+  test('keeps running as it ran, with its new endpoints', () => {
+    const applied = checked(model([backend(A, [server('s1')], { balance: 'random' })]));
+    const next = model([backend(A, [server('s1'), s8], { balance: 'roundrobin' })]);
+    const partial = runtimeSubset(applied, { ...next, checks: fitChecks(applied.checks, next.backends) });
+    expect(partial.backends.map((b) => [b.name, b.balance, b.servers.map((s) => s.name)])).toEqual([[A, 'random', ['s1', 's8']]]);
+    expect(planUpdate(applied, partial).kind).toBe('runtime');
+    expect(planUpdate(partial, next).kind).toBe('reload');
+  });
+
+  test("on a spare it took over, too; weights stay within what the running balance affords", () => {
+    const applied = checked(model([backend(spare, [server('s1')], { balance: 'random', routeKey: 'ns/a' })]));
+    const weighted = [server('s1', { weight: 256 }), { ...s8, weight: 1 }];
+    // As fitToRunning leaves it: the route on a backend of its own, in its new shape; the spare it ran on gone.
+    const next = model([backend(A, weighted, { balance: 'roundrobin', routeKey: 'ns/a' })]);
+    const partial = runtimeSubset(applied, { ...next, checks: fitChecks(applied.checks, next.backends) });
+    expect(partial.backends.map((b) => [b.name, b.balance, b.servers.map((s) => [s.name, s.weight])])).toEqual([[spare, 'random', [['s1', 16], ['s8', 1]]]]);
+  });
+
+  test('a balance that cannot take servers live keeps them as they ran', () => {
+    const applied = checked(model([backend(A, [server('s1')], { balance: 'static-rr' })]));
+    const next = model([backend(A, [server('s1'), s8], { balance: 'roundrobin' })]);
+    expect(runtimeSubset(applied, { ...next, checks: fitChecks(applied.checks, next.backends) })).toBe(applied);
+  });
+});
+
 describe('map changes', () => {
   test('are entry commands: additions and new values first, removals after, servers before the entries that use them', () => {
     const applied: ConfigModel = {

@@ -672,13 +672,16 @@ describe('endpoint changes go through the runtime API', () => {
     const balanced = (balance: string, host = 'r.example.com') => routeJson({ name: 'r', host, service: 'r', annotations: { 'haproxy.router.openshift.io/balance': balance } });
     await t.write('r.json', balanced('leastconn'));
     expect(t.router.lastCommit()?.result).toBe('reloaded');
-    // Its namespace's budget spent, the next change of the backend's shape waits for it.
+    // Its namespace's budget spent, the next change of the backend's shape waits for it; its pods, moved in the same
+    // batch, do not: the backend as it ran follows them.
     writeFileSync(join(t.manifestsDir, 'r.json'), balanced('source'));
+    writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [b.port] }));
     const deferred = t.router.nextCommit();
     await t.source.rescan();
     let outcome = await deferred;
     expect([outcome?.result, outcome?.overBudget]).toEqual(['deferred', true]);
     while (outcome?.again) outcome = await t.router.nextCommit();
+    expect(await spread(t, 'r.example.com', 5)).toEqual({ b: 5 });
     // The owner moves the route to another host meanwhile: planned from itself, the route keeps running on its
     // backend as it ran, which serves the new host at once; the new shape waits for the reload.
     writeFileSync(join(t.manifestsDir, 'r.json'), balanced('source', 'r2.example.com'));
@@ -686,8 +689,15 @@ describe('endpoint changes go through the runtime API', () => {
     await t.source.rescan();
     const planned = await edit;
     expect([planned?.result, planned?.retryAfterMs !== undefined]).toEqual(['runtime', true]);
-    expect((await t.get('r2.example.com')).backend).toBe('a');
+    expect((await t.get('r2.example.com')).backend).toBe('b');
     expect((await t.get('r.example.com')).status).toBe(503);
+    // Its pods move back, planned from themselves too, while the reload still waits.
+    writeFileSync(join(t.manifestsDir, 'eps.yaml'), sliceYaml({ service: 'r', ports: [a.port] }));
+    const back = t.router.nextCommit();
+    await t.source.rescan();
+    const moved = await back;
+    expect([moved?.result, moved?.retryAfterMs !== undefined]).toEqual(['runtime', true]);
+    expect(await spread(t, 'r2.example.com', 5)).toEqual({ a: 5 });
     // Another tenant's endpoint move goes live at once.
     writeFileSync(join(t.manifestsDir, 'o-eps.yaml'), sliceYaml({ service: 'o', namespace: 'other', ports: [b.port] }));
     const other = t.router.nextCommit();
