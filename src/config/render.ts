@@ -50,6 +50,8 @@ export interface RenderPatch {
   checks: readonly CheckServerModel[];
   maps: Iterable<MapFileName>;
   crtList: boolean;
+  /** The settings changed (the connection limit, set live): `haproxy.config` is rendered again. */
+  settings?: boolean;
 }
 
 /** How a patch render finds what it does not hold: the backends of a file, the slot checking each endpoint, and a map's text. */
@@ -259,6 +261,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     }
     for (const name of patch.maps) files.set(name, lookup.mapText(name));
     if (patch.crtList) files.set(CRT_LIST_FILE, lookup.crtListText());
+    if (patch.settings) files.set(CONFIG_FILE, head(model));
     const patched = PatchedFiles.patch(previous, files);
     patchedNames.set(patched, { from: new WeakRef(previous), names: new Set(files.keys()) });
     return patched;

@@ -109,6 +109,8 @@ interface Tally {
   full: number;
   /** Changes the full step made live that the incremental planner handed over. */
   missed: string[];
+  /** Changes of the connection limit planned from themselves. */
+  limitsLive: number;
 }
 
 /**
@@ -198,22 +200,31 @@ function scenario(seed: number, steps: number): Tally {
   let running = new RunningIndex(world.fullModel());
   // The numbers of the worker's crt-list lines, as the committer keeps them: a load numbers them anew.
   let numbers = loadedLineNumbers(running.model.crtList);
-  const tally: Tally = { incremental: 0, full: 0, missed: [] };
+  // The descriptor budget moves maxconn now and then (as checks come and go); the worker takes it live up to the value it loaded.
+  const limits = prng(seed + 1000);
+  let maxConnections = running.model.settings.maxConnections;
+  let loaded = maxConnections;
+  const tally: Tally = { incremental: 0, full: 0, missed: [], limitsLive: 0 };
   for (let step = 0; step < steps; step++) {
-    const { change, next } = world.next(step);
+    const built = world.next(step);
+    const change = built.change;
+    if (limits() < 0.1) maxConnections = pick(limits, [loaded, loaded - 256, loaded - 512, loaded + 256]);
+    const next = { ...built.next, settings: { ...built.next.settings, maxConnections } };
 
     const applied = running.model;
     const fitted = fitToRunning(applied, next);
-    const update = planUpdate(applied, fitted, numbers);
-    const plan = planIncremental(running, desired, change, next.settings, next.defaultCertificate, () => numbers);
+    const update = planUpdate(applied, fitted, numbers, loaded);
+    const plan = planIncremental(running, desired, change, next.settings, next.defaultCertificate, () => numbers, undefined, loaded);
     if (plan.kind === 'full') {
       tally.full++;
       if (update.kind === 'runtime') tally.missed.push(`${step}: ${plan.why}`);
       // What the commit does then: runtime when the full step can, else a reload onto the plain model.
       running = new RunningIndex(update.kind === 'reload' ? next : fitted);
       numbers = update.kind === 'reload' ? loadedLineNumbers(next.crtList) : update.kind === 'runtime' ? lineNumbersAfter(numbers, update.commands) : numbers;
+      if (update.kind === 'reload') loaded = maxConnections;
       continue;
     }
+    if (plan.kind !== 'unchanged' && plan.patch.settings) tally.limitsLive++;
     tally.incremental++;
     expect({ step, update: update.kind }).toEqual({ step, update: plan.kind === 'runtime' ? 'runtime' : 'none' });
     if (plan.kind === 'runtime' && update.kind === 'runtime') expect({ step, commands: plan.commands }).toEqual({ step, commands: update.commands });
@@ -245,7 +256,7 @@ function scenario(seed: number, steps: number): Tally {
 function expectPatchConsistent(step: number, running: RunningIndex, beforeFiles: ReturnType<typeof render>, patch: RunningPatch | undefined): void {
   const model = running.model;
   if (patch) {
-    const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0 };
+    const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0, settings: patch.settings !== undefined };
     const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
     expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
   }
@@ -440,5 +451,7 @@ describe('the incremental planner comes to what the full commit step gives', () 
     expect(tally.incremental).toBeGreaterThan(tally.full);
     // And it hands over only what the full step would reload for.
     expect(tally.missed).toEqual([]);
+    // Connection limits were among what it planned.
+    expect(tally.limitsLive).toBeGreaterThan(0);
   }, 30_000);
 });

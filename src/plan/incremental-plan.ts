@@ -2,6 +2,7 @@ import { backendReasons, sameBackendLines, planBackend } from './backend-plan.ts
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planChecks } from './check-plan.ts';
+import { planSettings } from './plan.ts';
 import type { MapCommand, RuntimeCommand } from './commands.ts';
 import { mapIdParts, type DesiredChange, type DesiredIndex } from './desired-index.ts';
 import { asRan, held } from './fit-to-running.ts';
@@ -105,9 +106,11 @@ export function planIncremental(
   defaultCertificate: string,
   crtLines: () => CrtLineNumbers,
   holding?: Holding,
+  loadedMaxConnections?: number,
 ): IncrementalPlan {
   const applied = running.model;
-  if (!Bun.deepEquals(applied.settings, settings)) return full('settings changed');
+  const limit = planSettings(applied.settings, settings, loadedMaxConnections ?? applied.settings.maxConnections);
+  if (limit === 'reload') return full('settings changed');
   if (applied.defaultCertificate !== defaultCertificate) return full('default certificate changed');
 
   const ruled = matchRuleChange(applied, change);
@@ -169,9 +172,14 @@ export function planIncremental(
     crtRemoved,
     crtAdded,
     ...certificateChanges(running, desired, routes, fits, applied.settings, { added: crtAdded, removed: crtRemoved }),
+    ...(limit === undefined ? {} : { settings }),
   };
+  // As planUpdate orders them: a lower connection limit first, a higher one last.
+  const lower = limit !== undefined && limit.maxconn < applied.settings.maxConnections ? [limit] : [];
+  const raise = limit !== undefined && lower.length === 0 ? [limit] : [];
   const deletes = backendCommands.filter((c) => c.kind === 'del-server');
   const commands: RuntimeCommand[] = [
+    ...lower,
     ...certificatePlan.commands,
     ...caFiles.commands,
     ...checkPlan.start,
@@ -180,6 +188,7 @@ export function planIncremental(
     ...maps.upserts,
     ...maps.removals,
     ...deletes,
+    ...raise,
   ];
   const held = back && !isNothing(back.held) ? { held: back.held } : {};
   if (commands.length > 0) return { kind: 'runtime', commands, patch, ...held };
@@ -241,7 +250,8 @@ function isEmpty(p: RunningPatch): boolean {
     p.crtRemoved.length === 0 &&
     p.crtAdded.length === 0 &&
     p.certificatesAdded.length === 0 &&
-    p.certificatesRemoved.length === 0
+    p.certificatesRemoved.length === 0 &&
+    p.settings === undefined
   );
 }
 

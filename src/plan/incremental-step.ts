@@ -198,7 +198,7 @@ export function planIncrementalCommit(state: AppliedState, step: DesiredStep, de
   const waits = held && waitsForHeldReload(held, input.now);
   if (waits !== undefined) return { kind: 'full', why: waits };
   const holding = held && { ...held, joins: (key: string) => joinsHeldReload(held, state, key, input.now, input.reloadBudget) };
-  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state), holding);
+  return planIncremental(running, desired, step.change, step.settings, step.defaultCertificate, () => crtLineNumbers(state), holding, state.loadedMaxConnections);
 }
 
 /**

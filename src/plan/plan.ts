@@ -104,7 +104,7 @@ export function planUpdate(
  * worker can take live (the descriptor budget moves it as health checks
  * come and go: descriptor-budget.ts), or a reload.
  */
-function planSettings(applied: ConfigSettings, next: ConfigSettings, loadedMaxConnections: number): GlobalCommand | 'reload' | undefined {
+export function planSettings(applied: ConfigSettings, next: ConfigSettings, loadedMaxConnections: number): GlobalCommand | 'reload' | undefined {
   if (applied === next) return undefined;
   const { maxConnections: before, ...rest } = applied;
   const { maxConnections: after, ...nextRest } = next;

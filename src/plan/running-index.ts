@@ -228,7 +228,7 @@ export class RunningIndex {
     const certificates =
       gone.size + patch.certificatesAdded.length === 0 ? old.certificates : patchSorted(old.certificates.filter((c) => !gone.has(c.name)), [], patch.certificatesAdded, byName);
     const crtList = crtRemoved.length + patch.crtAdded.length === 0 ? old.crtList : patchSorted(old.crtList, crtRemoved, patch.crtAdded, compareCrtListEntries);
-    this.model = { ...old, backends, checks, maps, crtList, certificates };
+    this.model = { ...old, backends, checks, maps, crtList, certificates, settings: patch.settings ?? old.settings };
     return this.model;
   }
 

@@ -1,4 +1,5 @@
 import type { BackendModel, CertificateFile, CheckServerModel, CrtListEntry, MapFiles } from '../config/model.ts';
+import type { ConfigSettings } from '../config/settings.ts';
 import type { MapChunks } from '../config/map-chunks.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 
@@ -26,6 +27,8 @@ export interface RunningPatch {
   /** Certificate files arriving, and leaving (by name). */
   certificatesAdded: CertificateFile[];
   certificatesRemoved: string[];
+  /** New settings, when only the connection limit changed (set live: plan.ts, planSettings). */
+  settings?: ConfigSettings;
 }
 
 /** Array positions and what they held before a patch. */

@@ -93,12 +93,15 @@ describe('health checks under a lowered open-file limit', () => {
       openFileLimit: 8192,
       // The idle ports' checks fail; an interval this long keeps their servers up for the test's length.
       env: { ROUTER_BACKEND_CHECK_INTERVAL: '600s' },
+      args: ['--loglevel=debug'],
     });
     cleanups.push(() => killBinaryRouter(router));
     await router.ready();
     const socket = join(router.runDir, 'haproxy.sock');
     const before = await workerLimits(socket);
     expect(before).toEqual({ pid: before.pid, maxconn: Math.floor((8192 - 1000 - 1024) / 2), hard: before.maxconn });
+    const fullCommits = () => router.lines.filter(logSays('full commit:')).length;
+    const fullAtStart = fullCommits();
 
     // Five more: 1,027 checks take the next step, 1,024 more descriptors, 512 fewer connections.
     writeWidePorts(manifestsDir, pods, 903);
@@ -112,6 +115,8 @@ describe('health checks under a lowered open-file limit', () => {
     writeWidePorts(manifestsDir, pods, 898);
     await until('maxconn raised back', async () => (await workerLimits(socket)).maxconn === before.maxconn);
     expect(await workerLimits(socket)).toEqual(before);
+    // Each change was planned from itself, not by the whole configuration's step.
+    expect(fullCommits()).toBe(fullAtStart);
   });
 
 
