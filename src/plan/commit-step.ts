@@ -25,10 +25,10 @@ export interface CommitInput {
   reloadBudget: ReloadBudget;
   /**
    * Called once a reload goes ahead, before it renders every file of the
-   * plain model: the commit's garbage so far (the desired model's build, the
-   * fitted render) is collected first, so the render's own adds to what is
-   * live rather than to wherever the collector last left the heap (a reload's
-   * peak RSS is that headroom: BENCHMARKS.md, issue #12).
+   * plain model: the commit's garbage so far (the desired model's build and
+   * its fit to the worker) is collected first, so the render's own adds to
+   * what is live rather than to wherever the collector last left the heap
+   * (a reload's peak RSS is that headroom: BENCHMARKS.md, issue #12).
    */
   beforeFullRender?: () => void;
 }
