@@ -46,6 +46,8 @@ describe('planCommit', () => {
     { name: 'first commit starts haproxy', state: INITIAL_STATE, model: base, input: { haproxy: { supervising: false, running: false } }, kind: 'reload', reasons: ['initial-load'] },
     { name: 'the same files again change nothing', state: loaded(base), model: base, kind: 'unchanged' },
     { name: 'files haproxy refused last time are not tried again', state: loaded(base, undefined, { refused: render(withRoute) }), model: withRoute, input: { runtimeUpdates: false }, kind: 'unchanged' },
+    { name: 'nor is a reload haproxy refused last time, with runtime updates on', state: loaded(bare, undefined, { refused: render(bareWithRoute) }), model: bareWithRoute, kind: 'unchanged' },
+    { name: 'a reload other than the one refused goes', state: loaded(bare, undefined, { refused: render(bareWithRoute) }), model: build([a, b], [slice('a', ['10.0.0.1']), slice('b', ['10.0.0.4'])], 0), kind: 'reload' },
     { name: 'a new pod goes through the runtime API', state: loaded(base), model: withPod, kind: 'runtime' },
     { name: 'a new route takes a spare through the runtime API', state: loaded(base), model: withRoute, kind: 'runtime' },
     { name: 'with runtime updates off, a new pod reloads', state: loaded(base), model: withPod, input: { runtimeUpdates: false }, kind: 'reload', reasons: ['runtime-updates-disabled'] },
@@ -145,7 +147,7 @@ describe('planCommit', () => {
     expect(plan.files).toEqual(render(plan.model));
   });
 
-  test('a reload collects garbage once, between the fitted render and the full render of the plain model; a runtime update and a single-render start never', () => {
+  test('a reload renders once, the plain model it loads, after collecting garbage; a runtime update renders the fitted model, and a single-render start never collects', () => {
     const events: string[] = [];
     const logged: RenderModel = (m) => {
       events.push('render');
@@ -162,8 +164,10 @@ describe('planCommit', () => {
       beforeFullRender: () => events.push('collect'),
       ...more,
     });
-    expect(planCommit(loaded(bare), input(bareWithRoute), logged).kind).toBe('reload');
-    expect(events).toEqual(['render', 'collect', 'render']);
+    const reload = planCommit(loaded(bare), input(bareWithRoute), logged);
+    expect(reload.kind).toBe('reload');
+    expect(events).toEqual(['collect', 'render']);
+    expect(reload.kind === 'reload' && reload.files).toEqual(render(reload.kind === 'reload' ? reload.plain : bare));
     events.length = 0;
     expect(planCommit(loaded(base), input(withRoute), logged).kind).toBe('runtime');
     expect(events).toEqual(['render']);

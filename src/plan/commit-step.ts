@@ -25,10 +25,10 @@ export interface CommitInput {
   reloadBudget: ReloadBudget;
   /**
    * Called once a reload goes ahead, before it renders every file of the
-   * plain model: the commit's garbage so far (the desired model's build, the
-   * fitted render) is collected first, so the render's own adds to what is
-   * live rather than to wherever the collector last left the heap (a reload's
-   * peak RSS is that headroom: BENCHMARKS.md, issue #12).
+   * plain model: the commit's garbage so far (the desired model's build and
+   * its fit to the worker) is collected first, so the render's own adds to
+   * what is live rather than to wherever the collector last left the heap
+   * (a reload's peak RSS is that headroom: BENCHMARKS.md, issue #12).
    */
   beforeFullRender?: () => void;
 }
@@ -98,12 +98,19 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   const { model, haproxy } = input;
   const live = state.model !== undefined && haproxy.running;
   const fitted = state.model && input.runtimeUpdates && haproxy.running ? fitToRunning(state.model, model) : model;
-  const files = render(fitted);
   const flush = state.heldSince !== undefined && input.now - state.heldSince >= input.commitIntervalMs && haproxy.running;
-  if (!flush && state.outOfStep === undefined && (sameFiles(state.files, files) || sameFiles(state.refused, files))) return { kind: 'unchanged' };
+  const steady = !flush && state.outOfStep === undefined;
+  const unchanged = (files: RenderedFiles) => steady && (sameFiles(state.files, files) || sameFiles(state.refused, files));
+  // The fitted files are rendered only for a commit that does not reload (what it writes, and what "unchanged"
+  // compares): a reload reason is a difference in what the files say, so a reload renders only the files it loads,
+  // once rather than twice (BENCHMARKS.md, issue #12).
+  let files: RenderedFiles | undefined;
+  if (!live) {
+    files = render(fitted);
+    if (unchanged(files)) return { kind: 'unchanged' };
+  }
 
   const certificates = model.certificates;
-  const target: Target = { files, model: fitted, plain: model };
   let reasons: ReloadReason[];
   if (flush) reasons = reason('commit-interval');
   else if (!live || !state.model) reasons = reason('initial-load');
@@ -111,8 +118,12 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   else {
     // Fitted even when every change reloads, so the reasons name what changed rather than how check slots are numbered.
     const update = planUpdate(state.model, fitted === model ? fitToRunning(state.model, model) : fitted, crtLineNumbers(state), state.loadedMaxConnections);
-    if (update.kind === 'none') return { kind: 'write', certificates, ...target };
-    if (update.kind === 'runtime' && input.runtimeUpdates) return { kind: 'runtime', certificates, commands: update.commands, ...target };
+    if (update.kind === 'none' || (update.kind === 'runtime' && input.runtimeUpdates)) {
+      files = render(fitted);
+      if (unchanged(files)) return { kind: 'unchanged' };
+      const target: Target = { files, model: fitted, plain: model };
+      return update.kind === 'none' ? { kind: 'write', certificates, ...target } : { kind: 'runtime', certificates, commands: update.commands, ...target };
+    }
     reasons = update.kind === 'runtime' ? reason('runtime-updates-disabled') : update.reasons;
   }
 
@@ -126,9 +137,12 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   }
   // A load refills the spare pools: as the routes of each shape size them, or larger where routes took spares fast (spare-pools.ts).
   const plain = withSparePools(model, nextSparePools(state.model, model));
-  if (fitted === plain) return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files, model: plain, plain };
+  if (files && fitted === plain) return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files, model: plain, plain };
   input.beforeFullRender?.();
-  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: render(plain), model: plain, plain };
+  const loading = render(plain);
+  // The candidate haproxy refused last is not tried again until it changes.
+  if (live && steady && sameFiles(state.refused, loading)) return { kind: 'unchanged' };
+  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: loading, model: plain, plain };
 }
 
 /**
