@@ -76,7 +76,14 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   }
   const metrics = routerMetrics();
   const backends = routesOfBackends();
-  const haproxy = new HaproxyStats({ read: () => readShowStat(deps.adminSocket, stats.scrape.timeoutMs), scrape: stats.scrape, routeOf: backends.routeOf, logger: log });
+  let running: ConfigModel | undefined;
+  const haproxy = new HaproxyStats({
+    read: () => readShowStat(deps.adminSocket, stats.scrape.timeoutMs),
+    scrape: stats.scrape,
+    routeOf: backends.routeOf,
+    maxConnections: () => running?.settings.maxConnections,
+    logger: log,
+  });
   let shutdown: ShutdownState | undefined;
   const fetch = endpointHandler({
     live: [conditionCheck('controller', () => true, ''), ...(stats.adminSocketCheck ? [adminSocketCheck(deps.adminSocket, deps.haproxyStarted)] : [])],
@@ -93,7 +100,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   return {
     observe(outcome) {
       metrics.observe(outcome);
-      if (outcome.running) backends.update(outcome.running);
+      if (outcome.running) {
+        running = outcome.running;
+        backends.update(outcome.running);
+      }
     },
     serving: (state) => void (shutdown = state),
     stop: () => server.stop(),

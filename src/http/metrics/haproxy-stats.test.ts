@@ -4,7 +4,7 @@ import { parseExposition } from '../../../test/support/prometheus.ts';
 import { SHOW_STAT_2_6 } from '../../../test/support/show-stat-sample.ts';
 import { HaproxyStats } from './haproxy-stats.ts';
 
-function setup(read: () => Promise<string>) {
+function setup(read: () => Promise<string>, maxConnections?: () => number | undefined) {
   const clock = { now: 0 };
   let reads = 0;
   const stats = new HaproxyStats({
@@ -14,6 +14,7 @@ function setup(read: () => Promise<string>) {
     },
     scrape: { timeoutMs: 1000, baseIntervalMs: 5000, serverThreshold: 500, columns: [4, 17] },
     routeOf: () => () => undefined,
+    ...(maxConnections ? { maxConnections } : {}),
     logger: captureLogs().logger,
     now: () => clock.now,
   });
@@ -44,6 +45,15 @@ describe('HaproxyStats', () => {
     const [a, b] = await both;
     expect(a).toBe(b);
     expect(reads()).toBe(1);
+  });
+
+  test("haproxy_max_connections: the running model's limit, which follows set maxconn global; the public frontend's before there is one", async () => {
+    let limit: number | undefined;
+    const { stats, clock } = setup(async () => SHOW_STAT_2_6, () => limit);
+    expect(value(await stats.metrics(), 'haproxy_max_connections')).toBe('9985');
+    limit = 2572;
+    clock.now = 10_000;
+    expect(value(await stats.metrics(), 'haproxy_max_connections')).toBe('2572');
   });
 
   test('haproxy not answering: haproxy_up 0 and no proxy metrics', async () => {

@@ -24,6 +24,13 @@ export interface HaproxyStatsDeps {
   scrape: StatsScrapeOptions;
   /** The running model's view of which route each backend serves, as of now. */
   routeOf(): RouteOfBackend;
+  /**
+   * The connection limit the worker runs: the running model's, which
+   * follows `set maxconn global` (plan/plan.ts) where the frontends keep
+   * the limit they loaded with; without one, the public frontend's limit as
+   * `show stat` gives it.
+   */
+  maxConnections?(): number | undefined;
   logger: Logger;
   now?: () => number;
 }
@@ -92,7 +99,7 @@ export class HaproxyStats {
     e.declare('haproxy_exporter_server_threshold', 'gauge', 'Number of servers tracked and the current threshold value.');
     e.sample('haproxy_exporter_server_threshold', { type: 'current' }, this.last?.servers ?? 0);
     e.sample('haproxy_exporter_server_threshold', { type: 'limit' }, this.deps.scrape.serverThreshold);
-    gauge('haproxy_max_connections', 'Maximum number of concurrent connections configured for the HAProxy process.', this.last?.maxConnections);
+    gauge('haproxy_max_connections', 'Maximum number of concurrent connections configured for the HAProxy process.', this.deps.maxConnections?.() ?? this.last?.maxConnections);
     return e.text();
   }
 }
