@@ -2,7 +2,7 @@ import { backendReasons, sameBackendLines, planBackend } from './backend-plan.ts
 import { planCaFileLoads } from './ca-file-plan.ts';
 import { planCertificates } from './certificate-plan.ts';
 import { planChecks } from './check-plan.ts';
-import { planSettings } from './plan.ts';
+import { limitCommands, planSettings } from './plan.ts';
 import type { MapCommand, RuntimeCommand } from './commands.ts';
 import { mapIdParts, type DesiredChange, type DesiredIndex } from './desired-index.ts';
 import { asRan, held } from './fit-to-running.ts';
@@ -174,9 +174,7 @@ export function planIncremental(
     ...certificateChanges(running, desired, routes, fits, applied.settings, { added: crtAdded, removed: crtRemoved }),
     ...(limit === undefined ? {} : { settings }),
   };
-  // As planUpdate orders them: a lower connection limit first, a higher one last.
-  const lower = limit !== undefined && limit.maxconn < applied.settings.maxConnections ? [limit] : [];
-  const raise = limit !== undefined && lower.length === 0 ? [limit] : [];
+  const { lower, raise } = limitCommands(limit, applied.settings.maxConnections);
   const deletes = backendCommands.filter((c) => c.kind === 'del-server');
   const commands: RuntimeCommand[] = [
     ...lower,

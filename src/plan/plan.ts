@@ -71,16 +71,13 @@ export function planUpdate(
   for (const b of applied.backends) if (!after.has(b.name)) reasons.push(backendReason('backend-removed', b));
 
   if (reasons.length > 0) return { kind: 'reload', reasons };
-  const lower = limit !== undefined && limit !== 'reload' && limit.maxconn < applied.settings.maxConnections ? [limit] : [];
-  const raise = limit !== undefined && limit !== 'reload' && lower.length === 0 ? [limit] : [];
+  const { lower, raise } = limitCommands(limit === 'reload' ? undefined : limit, applied.settings.maxConnections);
   const all = [...lower, ...certificates.commands, ...caFiles.commands, ...checks.start, ...commands, ...maps.upserts, ...maps.removals, ...checks.stop, ...raise];
   if (all.length === 0) return { kind: 'none' };
   // Check servers are taken before the servers that track them are added, and given back once those are in
   // maintenance. Servers come before the map entries that send traffic to them, entries leave before their servers,
   // and deletions go last: entering maintenance closes a server's idle connections, but those owned by other
   // threads close a moment later, and deleting last gives them that moment.
-  // A lower connection limit goes first, leaving the descriptors of the checks about to start free; a higher one
-  // goes last, once the checks that gave their descriptors back have stopped.
   const deletes = commands.filter((c) => c.kind === 'del-server');
   return {
     kind: 'runtime',
@@ -97,6 +94,17 @@ export function planUpdate(
       ...raise,
     ],
   };
+}
+
+/**
+ * Where a new connection limit goes among a change's commands: a lower one
+ * first, leaving the descriptors of the checks about to start free; a
+ * higher one last, once the checks that gave their descriptors back have
+ * stopped.
+ */
+export function limitCommands(limit: GlobalCommand | undefined, current: number): { lower: GlobalCommand[]; raise: GlobalCommand[] } {
+  if (!limit) return { lower: [], raise: [] };
+  return limit.maxconn < current ? { lower: [limit], raise: [] } : { lower: [], raise: [limit] };
 }
 
 /**
