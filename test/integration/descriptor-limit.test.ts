@@ -48,6 +48,17 @@ function writeRoutes(dir: string, count: number, pods: readonly TestBackend[]): 
   }
 }
 
+/** Two pods and an empty manifest directory, each removed in teardown. */
+function podsAndManifests(prefix: string): { pods: TestBackend[]; dir: ReturnType<typeof shortTempDir>; manifestsDir: string } {
+  const pods = [startBackend('a'), startBackend('b')];
+  cleanups.push(() => Promise.all(pods.map((p) => p.stop())));
+  const dir = shortTempDir(prefix);
+  cleanups.push(() => dir.remove());
+  const manifestsDir = join(dir.path, 'm');
+  mkdirSync(manifestsDir);
+  return { pods, dir, manifestsDir };
+}
+
 /** One route whose slice has one address and a port per pod, then `idle` more ports nobody listens on (checked all the same). */
 function writeWidePorts(dir: string, pods: readonly TestBackend[], idle: number): void {
   // Below the kernel's ephemeral range, where the pods' ports are: two ports alike would be one endpoint twice.
@@ -76,12 +87,7 @@ async function workerLimits(socket: string): Promise<{ pid: number; maxconn: num
 
 describe('health checks under a lowered open-file limit', () => {
   test('checks that cross a step of the descriptor budget lower maxconn live, and fewer raise it back, without a reload', async () => {
-    const pods = [startBackend('a'), startBackend('b')];
-    cleanups.push(() => Promise.all(pods.map((p) => p.stop())));
-    const dir = shortTempDir('fdm');
-    cleanups.push(() => dir.remove());
-    const manifestsDir = join(dir.path, 'm');
-    mkdirSync(manifestsDir);
+    const { pods, dir, manifestsDir } = podsAndManifests('fdm');
     // 900 checked endpoints and 121 free check slots: 1,021 checks, in the budget's first step of 1,024.
     writeWidePorts(manifestsDir, pods, 898);
     const [httpPort, httpsPort] = await freePortPair();
@@ -121,12 +127,7 @@ describe('health checks under a lowered open-file limit', () => {
 
 
   test('10,000 routes x 2 endpoints serve with health checks on under 8192 descriptors; a pod failing its check leaves every route', async () => {
-    const pods = [startBackend('a'), startBackend('b')];
-    cleanups.push(() => Promise.all(pods.map((p) => p.stop())));
-    const dir = shortTempDir('fdl');
-    cleanups.push(() => dir.remove());
-    const manifestsDir = join(dir.path, 'm');
-    mkdirSync(manifestsDir);
+    const { pods, dir, manifestsDir } = podsAndManifests('fdl');
     writeRoutes(manifestsDir, 10_000, pods);
     const [httpPort, httpsPort] = await freePortPair();
     const router: BinaryRouter = spawnBinaryRouter({
