@@ -153,10 +153,10 @@ export class IncrementalCommits {
    * is done rather than when that change comes (O(routes): 30-80 ms at
    * 10,000 routes, a change's own cost many times over).
    */
-  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, held?: HeldReloadTarget): void {
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => Pick<AppliedState, 'model' | 'files'>, held?: HeldReloadTarget): void {
     const before = this.sync;
     this.planned = undefined;
-    const model = running();
+    const { model } = running();
     if (complete && staysInSync(result, refusedBefore)) this.sync = 'in-sync';
     else if (complete && held && model && before !== 'unknown' && this.taken) {
       this.sync = stillHeld(heldWith(before === 'in-sync' ? undefined : before, this.taken, held.dueAt, held.budgetAt), this.index(model), held.fitted);
@@ -168,8 +168,8 @@ export class IncrementalCommits {
     clearTimeout(this.indexing);
     if (this.sync === 'unknown') return;
     this.indexing = setTimeout(() => {
-      const model = running();
-      if (model) this.index(model);
+      const { model, files } = running();
+      if (model) this.index(model).adoptTexts((name) => files?.get(name));
     }, 0);
     this.indexing.unref();
   }

@@ -3,7 +3,7 @@ import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CheckServerModel, ConfigModel, CrtListEntry, MapEntry } from '../config/model.ts';
 import { isSpare, sparePool } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
-import { crtListLine } from '../config/crt-list.ts';
+import { CRT_LIST_FILE, crtListLine } from '../config/crt-list.ts';
 import { CrtListLines } from '../config/crt-list-lines.ts';
 import { MapChunks } from '../config/map-chunks.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
@@ -140,6 +140,23 @@ export class RunningIndex {
   /** A map file's text as the model now has it. */
   mapText(file: MapFileName): string {
     return this.mapFiles.get(file)?.text() ?? '';
+  }
+
+  /**
+   * The map and crt-list texts from the files the model was rendered into
+   * (`file` by name), where they match it (MapChunks.adoptText), so that the
+   * first change after a load re-renders only what it touches; returns the
+   * files that did not match.
+   */
+  adoptTexts(file: (name: string) => string | undefined): string[] {
+    const unmatched: string[] = [];
+    for (const [name, chunks] of this.mapFiles) {
+      const text = file(name);
+      if (text !== undefined && !chunks.adoptText(text)) unmatched.push(name);
+    }
+    const crtList = file(CRT_LIST_FILE);
+    if (crtList !== undefined && !this.crtListLines.adoptText(crtList)) unmatched.push(CRT_LIST_FILE);
+    return unmatched;
   }
 
   /** The crt-list file's text as the model now has it. */
