@@ -125,7 +125,7 @@ export class IncrementalCommits {
     const running = this.running;
     if (!running) throw new Error('incremental commit without a running model');
     const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0, settings: patch.settings !== undefined };
-    return render.patch(previous, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
+    return render.patch(previous, model, changes, running.patchLookup());
   }
 
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */

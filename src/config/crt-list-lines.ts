@@ -66,6 +66,11 @@ export class CrtListLines {
     return this.lines.text();
   }
 
+  /** The text in pieces (MapChunks.pieces). */
+  pieces(): readonly string[] {
+    return this.lines.pieces();
+  }
+
   /** The lines' texts from the file as a full render wrote it (MapChunks.adoptText). */
   adoptText(text: string): boolean {
     return this.lines.adoptText(text);

@@ -84,6 +84,7 @@ function chunked(sorted: readonly MapEntry[]): Chunk[] {
  */
 export class MapChunks {
   private joined: string | undefined;
+  private texts: string[] | undefined;
   private flat: MapEntry[] | undefined;
 
   /** Each chunk's first key. */
@@ -152,10 +153,21 @@ export class MapChunks {
   text(): string {
     if (this.joined === undefined) {
       let text = '';
-      for (const c of this.chunks) text += c.text ??= c.entries.map((e) => this.format.line(e.key, e.value)).join('');
+      for (const piece of this.pieces()) text += piece;
       this.joined = text;
     }
     return this.joined;
+  }
+
+  /**
+   * The file's text as the chunks' texts, in order: what a writer encodes
+   * one after the other. The joined text of a large map, once read whole,
+   * is a new string of the file's size (a fresh allocation the system
+   * faults in page by page: 25 ms for 8 MB here), for every write.
+   */
+  pieces(): readonly string[] {
+    this.texts ??= this.chunks.map((c) => (c.text ??= c.entries.map((e) => this.format.line(e.key, e.value)).join('')));
+    return this.texts;
   }
 
   /**

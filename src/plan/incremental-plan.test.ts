@@ -265,7 +265,7 @@ function expectPatchConsistent(step: number, running: RunningIndex, beforeFiles:
   const model = running.model;
   if (patch) {
     const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0, settings: patch.settings !== undefined };
-    const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
+    const patched = render.patch(beforeFiles, model, changes, running.patchLookup());
     expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
   }
   const fresh = new RunningIndex(model);

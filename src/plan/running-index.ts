@@ -6,6 +6,7 @@ import { compareCrtListEntries } from '../config/build-model.ts';
 import { CRT_LIST_FILE, crtListLine } from '../config/crt-list.ts';
 import { CrtListLines } from '../config/crt-list-lines.ts';
 import { MapChunks } from '../config/map-chunks.ts';
+import type { PatchLookup } from '../config/render.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
 import { lowerBound, patchSorted, withPatchedMaps, type CheckUse, type RunningPatch, type Undo } from './running-patch.ts';
@@ -20,6 +21,8 @@ export type { CheckUse, RunningPatch } from './running-patch.ts';
  * load (in time proportional to the model) and then kept in step patch by
  * patch, each in time proportional to the patch.
  */
+const EMPTY_MAP = MapChunks.of([]);
+
 export class RunningIndex {
   private readonly backends = new Map<string, BackendModel>();
   private readonly routeBackends = new Map<string, string>();
@@ -137,9 +140,14 @@ export class RunningIndex {
     return this.mapFiles.get(file)?.get(key);
   }
 
-  /** A map file's text as the model now has it. */
-  mapText(file: MapFileName): string {
-    return this.mapFiles.get(file)?.text() ?? '';
+  /** What a patch render reads of the files it does not hold: the backends of a file, the slot checking each endpoint, the maps' and crt-list's texts as the model now has them. */
+  patchLookup(): PatchLookup {
+    return {
+      backendsIn: (file) => this.backendsIn(file),
+      slotOf: (key) => this.slotFor(key)?.name,
+      mapFile: (file) => this.mapFiles.get(file) ?? EMPTY_MAP,
+      crtListFile: () => this.crtListLines,
+    };
   }
 
   /**
@@ -157,11 +165,6 @@ export class RunningIndex {
     const crtList = file(CRT_LIST_FILE);
     if (crtList !== undefined && !this.crtListLines.adoptText(crtList)) unmatched.push(CRT_LIST_FILE);
     return unmatched;
-  }
-
-  /** The crt-list file's text as the model now has it. */
-  crtListText(): string {
-    return this.crtListLines.text();
   }
 
   /** The crt-list lines for an SNI, in crt-list order. */
