@@ -273,13 +273,13 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
     for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
-    for (const [name, text] of patchBackendMaps(previous, patch.backends, backendMaps)) files.set(name, text);
+
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
     for (const file of new Set([...checkNumbers].map((n) => checkFile(n, counts.checks)))) {
       const numbers = checkNumbersIn(file, model.checks.length, counts.checks);
       files.set(file, checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
-    const pieced = new Map<string, PiecedText>();
+    const pieced = new Map<string, PiecedText>(patchBackendMaps(previous, patch.backends, backendMaps));
     for (const name of patch.maps) pieced.set(name, lookup.mapFile(name));
     if (patch.crtList) pieced.set(CRT_LIST_FILE, lookup.crtListFile());
     for (const [name, file] of pieced) files.set(name, file.text());
