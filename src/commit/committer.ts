@@ -305,7 +305,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const refusedBefore = state.refused;
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
     if (carried.load) path = 'reload';
-    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state.model, heldReload);
+    fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state, heldReload);
     return {
       ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
       maxConnections: desired.model.settings.maxConnections,

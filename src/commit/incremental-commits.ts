@@ -125,7 +125,7 @@ export class IncrementalCommits {
     const running = this.running;
     if (!running) throw new Error('incremental commit without a running model');
     const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0, settings: patch.settings !== undefined };
-    return render.patch(previous, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
+    return render.patch(previous, model, changes, running.patchLookup());
   }
 
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
@@ -153,10 +153,10 @@ export class IncrementalCommits {
    * is done rather than when that change comes (O(routes): 30-80 ms at
    * 10,000 routes, a change's own cost many times over).
    */
-  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => ConfigModel | undefined, held?: HeldReloadTarget): void {
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => Pick<AppliedState, 'model' | 'files'>, held?: HeldReloadTarget): void {
     const before = this.sync;
     this.planned = undefined;
-    const model = running();
+    const { model } = running();
     if (complete && staysInSync(result, refusedBefore)) this.sync = 'in-sync';
     else if (complete && held && model && before !== 'unknown' && this.taken) {
       this.sync = stillHeld(heldWith(before === 'in-sync' ? undefined : before, this.taken, held.dueAt, held.budgetAt), this.index(model), held.fitted);
@@ -168,8 +168,8 @@ export class IncrementalCommits {
     clearTimeout(this.indexing);
     if (this.sync === 'unknown') return;
     this.indexing = setTimeout(() => {
-      const model = running();
-      if (model) this.index(model);
+      const { model, files } = running();
+      if (model) this.index(model).adoptTexts((name) => files?.get(name));
     }, 0);
     this.indexing.unref();
   }

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'bun:test';
+import { prng } from '../../test/support/hostile-routes.ts';
 import { backend, server } from '../../test/support/models.ts';
 import { BACKEND_MAPS, backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
+import { MapChunks } from './map-chunks.ts';
 import type { BackendModel } from './model.ts';
 
 const HSTS = 'max-age=31536000';
@@ -19,18 +21,35 @@ describe('patchBackendMaps', () => {
       const out = patchBackendMaps(previous, [changed]);
       expect([...out.keys()]).toEqual(rewritten);
       const full = backendMapFiles(replaced(routes, changed));
-      for (const [name, text] of out) expect(text).toBe(full.get(name) as string);
+      for (const [name, entries] of out) expect(entries.text()).toBe(full.get(name) as string);
     });
   }
 
   test("a map's entries are parsed once and kept: the next patch from the text the last one wrote looks its backends up there", () => {
     const parsed = new Map<BackendMapName, ParsedMap>();
     const first = { ...(routes[3] as BackendModel), timeoutMs: 7000 };
-    const afterFirst = new Map([...backendMapFiles(routes), ...patchBackendMaps(backendMapFiles(routes), [first], parsed)]);
+    const afterFirst = new Map([...backendMapFiles(routes), ...[...patchBackendMaps(backendMapFiles(routes), [first], parsed)].map(([name, entries]) => [name, entries.text()] as const)]);
     const kept = parsed.get(BACKEND_MAPS.hsts);
     expect(kept?.entries.get(first.name)).toBe(HSTS);
     // Standing in for what the map holds: a lookup of the kept entries, not a new parse, decides.
-    parsed.set(BACKEND_MAPS.hsts, { text: afterFirst.get(BACKEND_MAPS.hsts) as string, entries: new Map([[first.name, 'max-age=1']]) });
+    parsed.set(BACKEND_MAPS.hsts, { text: afterFirst.get(BACKEND_MAPS.hsts) as string, entries: MapChunks.of([{ key: first.name, value: 'max-age=1' }]) });
     expect([...patchBackendMaps(afterFirst, [first], parsed).keys()]).toEqual([BACKEND_MAPS.hsts]);
+  });
+
+  test('random patches over thousands of routes, each from the text the last one wrote, equal a full render', () => {
+    const random = prng(5);
+    let current = Array.from({ length: 3000 }, (_, i) => backend(`be_http:ns:r${String(i).padStart(4, '0')}`, [server('s1')], { hsts: i % 3 === 0 ? HSTS : undefined, timeoutMs: i % 5 === 0 ? 5000 : undefined }));
+    const parsed = new Map<BackendMapName, ParsedMap>();
+    let files = backendMapFiles(current) as Map<string, string>;
+    for (let round = 0; round < 60; round++) {
+      const changed = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+        const b = current[Math.floor(random() * current.length)] as BackendModel;
+        return { ...b, hsts: random() < 0.5 ? undefined : `max-age=${round}`, timeoutMs: random() < 0.5 ? undefined : 1000 + round };
+      });
+      const byName = new Map(changed.map((b) => [b.name, b]));
+      current = current.map((b) => byName.get(b.name) ?? b);
+      files = new Map([...files, ...[...patchBackendMaps(files, [...byName.values()], parsed)].map(([name, entries]) => [name, entries.text()] as const)]);
+      expect({ round, files }).toEqual({ round, files: backendMapFiles(current) });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { compareText } from '../domain/compare.ts';
-import type { BackendModel } from './model.ts';
+import { MapChunks } from './map-chunks.ts';
+import type { BackendModel, MapEntry } from './model.ts';
 
 /**
  * Per-route options haproxy reads at request time from maps keyed by the
@@ -60,19 +61,28 @@ export function backendMapFiles(backends: readonly BackendModel[]): Map<BackendM
   return new Map(MAP_NAMES.map((name) => [name, mapText(entries.get(name) ?? new Map())]));
 }
 
-/** A backend map's text and its entries by key, as parsed from it. */
+/** A backend map's text and its entries, as parsed from it (or patched to it). */
 export interface ParsedMap {
   text: string;
-  entries: ReadonlyMap<string, string>;
+  entries: MapChunks;
 }
 
-function parseMap(text: string): Map<string, string> {
-  const entries = new Map<string, string>();
+/** The entries of a map text in key order: sorted here only if the text was not (the renderer writes them sorted). */
+function parseMap(text: string): MapChunks {
+  const entries: MapEntry[] = [];
+  let sorted = true;
   for (const line of text.split('\n')) {
     const space = line.indexOf(' ');
-    if (space > 0) entries.set(line.slice(0, space), line.slice(space + 1));
+    if (space <= 0) continue;
+    const key = line.slice(0, space);
+    const last = entries.at(-1);
+    if (last && compareText(last.key, key) >= 0) sorted = false;
+    entries.push({ key, value: line.slice(space + 1) });
   }
-  return entries;
+  if (!sorted) return MapChunks.of([...new Map(entries.map((e) => [e.key, e])).values()].sort((a, b) => compareText(a.key, b.key)));
+  const chunks = MapChunks.of(entries);
+  chunks.adoptText(text);
+  return chunks;
 }
 
 /**
@@ -82,24 +92,25 @@ function parseMap(text: string): Map<string, string> {
  * map's entries from one patch to the next (the caller's, one per
  * renderer), so a patch that leaves a map alone looks its backends up
  * there rather than parsing the map again: an endpoint change costs the
- * backends it touches, however many routes set a timeout or HSTS.
+ * backends it touches, however many routes set a timeout or HSTS; and the
+ * entries are kept in chunks (map-chunks.ts), so a route that takes a spare
+ * with HSTS set rewrites one chunk, not 100,000 sorted lines.
  */
-export function patchBackendMaps(previous: ReadonlyMap<string, string>, patched: readonly BackendModel[], parsed = new Map<BackendMapName, ParsedMap>()): Map<BackendMapName, string> {
-  const out = new Map<BackendMapName, string>();
+export function patchBackendMaps(previous: ReadonlyMap<string, string>, patched: readonly BackendModel[], parsed = new Map<BackendMapName, ParsedMap>()): Map<BackendMapName, MapChunks> {
+  const out = new Map<BackendMapName, MapChunks>();
   for (const name of MAP_NAMES) {
     const text = previous.get(name) ?? '';
     let known = parsed.get(name);
     if (known?.text !== text) parsed.set(name, (known = { text, entries: parseMap(text) }));
-    const wanted = patched.map((b) => [b.name, backendMapValues(b)[name]] as const);
-    if (wanted.every(([key, value]) => known.entries.get(key) === value)) continue;
-    const entries = new Map(known.entries);
-    for (const [key, value] of wanted) {
-      if (value === undefined) entries.delete(key);
-      else entries.set(key, value);
+    const changes = new Map<string, string | undefined>();
+    for (const b of patched) {
+      const value = backendMapValues(b)[name];
+      if (known.entries.get(b.name) !== value) changes.set(b.name, value);
     }
-    const next = mapText(entries);
-    out.set(name, next);
-    parsed.set(name, { text: next, entries });
+    if (changes.size === 0) continue;
+    const entries = known.entries.patched(changes);
+    out.set(name, entries);
+    parsed.set(name, { text: entries.text(), entries });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { compareCrtListEntries } from './build-model.ts';
 import { crtListLine, crtListLineText, endsLine, groupedCrtListLines, streamLines, type CrtListLine } from './crt-list.ts';
-import { MapChunks } from './map-chunks.ts';
+import { MapChunks, type LineFormat } from './map-chunks.ts';
 import type { CrtListEntry } from './model.ts';
 
 /** A line's place in the file, by its first entry: compareText of keys orders lines as compareCrtListEntries orders their first entries. */
@@ -8,7 +8,11 @@ function lineKey(line: CrtListLine): string {
   return `${line.snis[0]}\u0000${line.certFile}\u0000${line.alpn ? 1 : 0}`;
 }
 
-const lineOf = (_key: string, text: string) => `${text}\n`;
+/** Each line is kept under its sort key (lineKey) with its text as the value. */
+const CRT_LIST_LINES: LineFormat = {
+  line: (_key, text) => `${text}\n`,
+  endOf: (file, at, _key, text) => (file.startsWith(text, at) && file.charCodeAt(at + text.length) === 10 ? at + text.length + 1 : -1),
+};
 
 /** The entries of one certificate file and options that share lines: their SNIs, sorted. */
 interface Stream {
@@ -54,12 +58,22 @@ export class CrtListLines {
     for (const [sni, named] of this.bySni) if (named.length === 1) this.stream(named[0] as CrtListEntry).snis.push(sni);
     this.lines = MapChunks.of(
       groupedCrtListLines(sorted).map((line) => ({ key: lineKey(line), value: crtListLineText(line) })),
-      lineOf,
+      CRT_LIST_LINES,
     );
   }
 
   text(): string {
     return this.lines.text();
+  }
+
+  /** The text in pieces (MapChunks.pieces). */
+  pieces(): readonly string[] {
+    return this.lines.pieces();
+  }
+
+  /** The lines' texts from the file as a full render wrote it (MapChunks.adoptText). */
+  adoptText(text: string): boolean {
+    return this.lines.adoptText(text);
   }
 
   /** Entries leave and arrive (each named by crtListLine; one that is not there is ignored). */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { prng } from '../../test/support/hostile-routes.ts';
 import { compareText } from '../domain/compare.ts';
-import { MapChunks, mapText } from './map-chunks.ts';
+import { MAP_LINES, MapChunks, mapText, type LineFormat } from './map-chunks.ts';
 import type { MapEntry } from './model.ts';
 
 const sorted = (m: ReadonlyMap<string, string>): MapEntry[] => [...m].map(([key, value]) => ({ key, value })).sort((a, b) => compareText(a.key, b.key));
@@ -65,4 +65,47 @@ describe('MapChunks', () => {
       }
     });
   }
+
+  describe('the text of a full render adopted', () => {
+    const entries = sorted(new Map(Array.from({ length: 2000 }, (_, i) => [`h${String(i).padStart(5, '0')}.apps/`, `be_http:ns:r${i}`])));
+    /** MAP_LINES, counting the lines it builds. */
+    const counting = () => {
+      const built = { lines: 0 };
+      const format: LineFormat = { ...MAP_LINES, line: (k, v) => (built.lines++, MAP_LINES.line(k, v)) };
+      return { built, format };
+    };
+
+    test('is taken where it holds exactly the entries: a patch then builds the lines of its own chunk only', () => {
+      const { built, format } = counting();
+      const chunks = MapChunks.of(entries, format);
+      expect(chunks.adoptText(mapText(entries))).toBe(true);
+      expect(built.lines).toBe(0);
+      const patched = chunks.patched(new Map([['h01000x.apps/', 'be_new']]));
+      const want = new Map(entries.map((e) => [e.key, e.value])).set('h01000x.apps/', 'be_new');
+      expect(patched.text()).toBe(mapText(sorted(want)));
+      expect(built.lines).toBeGreaterThan(0);
+      expect(built.lines).toBeLessThanOrEqual(2 * 256 + 1);
+      expect(chunks.text()).toBe(mapText(entries));
+    });
+
+    const changed = (text: string, from: string, to: string) => text.replace(from, to);
+    test.each([
+      ['a value of the same length', (t: string) => changed(t, 'be_http:ns:r1500\n', 'be_http:ns:r1599\n')],
+      ['a key of the same length', (t: string) => changed(t, 'h00007.apps/', 'h00007.appz/')],
+      ['a line more at the end', (t: string) => `${t}extra.apps/ be_x\n`],
+      ['the last newline missing', (t: string) => t.slice(0, -1)],
+      ['an empty file', () => ''],
+      ['a tab for the space', (t: string) => changed(t, 'h00042.apps/ ', 'h00042.apps/\t')],
+    ])('is refused with %s, and the text stays the entries\' own', (_name, spoil) => {
+      const chunks = MapChunks.of(entries);
+      expect(chunks.adoptText(spoil(mapText(entries)))).toBe(false);
+      expect(chunks.text()).toBe(mapText(entries));
+      expect(chunks.patched(new Map([['h00001.apps/', undefined]])).text()).toBe(mapText(entries.filter((e) => e.key !== 'h00001.apps/')));
+    });
+
+    test('of an empty map is the empty file', () => {
+      expect(MapChunks.of([]).adoptText('')).toBe(true);
+      expect(MapChunks.of([]).adoptText('a b\n')).toBe(false);
+    });
+  });
 });

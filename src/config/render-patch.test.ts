@@ -4,10 +4,10 @@ import { backend, model, server } from '../../test/support/models.ts';
 import { trackNames } from './check-servers.ts';
 import { backendFile, fileCounts } from './config-files.ts';
 import { EMBEDDED_ASSETS } from './embedded-assets.ts';
-import { mapText } from './map-chunks.ts';
+import { MapChunks } from './map-chunks.ts';
 import type { BackendModel, ConfigModel } from './model.ts';
 import { CrtListLines } from './crt-list-lines.ts';
-import { createRenderer, namesPatchedFrom, type RenderedFiles } from './render.ts';
+import { createRenderer, namesPatchedFrom, writableText, type RenderedFiles } from './render.ts';
 import type { MapFileName } from './route-contribution.ts';
 
 const render = createRenderer(EMBEDDED_ASSETS);
@@ -15,7 +15,7 @@ const name = (i: number) => `be_http:ns:r${String(i).padStart(5, '0')}`;
 const lookup = (m: ConfigModel) => {
   const counts = fileCounts(m);
   const slots = trackNames(m.checks);
-  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapText: (name: MapFileName) => mapText(m.maps[name]), crtListText: () => new CrtListLines(m.crtList).text() };
+  return { backendsIn: (file: string) => m.backends.filter((b) => backendFile(b.name, counts.backends) === file), slotOf: (key: string) => slots.get(key), mapFile: (name: MapFileName) => MapChunks.of(m.maps[name]), crtListFile: () => new CrtListLines(m.crtList) };
 };
 
 describe('render.patch on a model spread over more than the fewest files', () => {
@@ -33,6 +33,30 @@ describe('render.patch on a model spread over more than the fewest files', () =>
     expect(namesPatchedFrom(patched, previous)).toEqual(new Set([backendFile(changed.name, 128)]));
     expect(namesPatchedFrom(patched, render(before))).toBeUndefined();
     expect(namesPatchedFrom(previous, previous)).toBeUndefined();
+  });
+});
+
+describe('the texts a writer takes', () => {
+  const withRoutes = (n: number, from = 0): ConfigModel => {
+    const m = model(Array.from({ length: n }, (_, i) => backend(name(i + from), [server('s1', { ip: '10.0.0.1' })])));
+    const entries = m.backends.map((b) => ({ key: `${b.name.slice(11)}.apps/`, value: b.name }));
+    return { ...m, maps: { ...m.maps, 'os_http_be.map': entries } };
+  };
+
+  test('of a map a patch set: its chunks, joined the file; carried into later patches that leave it; a full render has none', () => {
+    const before = withRoutes(2000);
+    const after = withRoutes(2001);
+    const previous = render(before);
+    expect(writableText(previous, 'os_http_be.map')).toBe(previous.get('os_http_be.map') as string);
+    const patched = render.patch(previous, after, { backends: [], checks: [], maps: ['os_http_be.map'], crtList: false }, lookup(after));
+    const pieces = writableText(patched, 'os_http_be.map');
+    expect(Array.isArray(pieces)).toBe(true);
+    expect((pieces as string[]).length).toBeGreaterThan(1);
+    expect((pieces as string[]).join('')).toBe(render(after).get('os_http_be.map') as string);
+    expect(writableText(patched, 'haproxy.config')).toBe(patched.get('haproxy.config') as string);
+    // A later patch of another file leaves the map as it was, and its pieces with it.
+    const later = render.patch(patched, after, { backends: [after.backends[7] as BackendModel], checks: [], maps: [], crtList: false }, lookup(after));
+    expect(writableText(later, 'os_http_be.map')).toBe(pieces as string[]);
   });
 });
 

@@ -58,11 +58,20 @@ export interface RenderPatch {
 export interface PatchLookup {
   backendsIn(file: string): readonly BackendModel[];
   slotOf: SlotOf;
-  /** The text of a map the patch touched, kept by whoever patches the model's maps (plan/running-index.ts). */
-  mapText(name: MapFileName): string;
-  /** The crt-list file's text, kept so as well. */
-  crtListText(): string;
+  /** A map the patch touched, kept by whoever patches the model's maps (plan/running-index.ts). */
+  mapFile(name: MapFileName): PiecedText;
+  /** The crt-list file, kept so as well. */
+  crtListFile(): PiecedText;
 }
+
+/** A large file's text, also as the pieces it joins (map-chunks.ts). */
+export interface PiecedText {
+  text(): string;
+  pieces(): readonly string[];
+}
+
+/** A file's text for a writer: one string, or pieces written one after the other. */
+export type WritableText = string | readonly string[];
 
 /** The name of the check slot that checks an endpoint, by its check key (check-servers.ts). */
 export type SlotOf = (key: string) => string | undefined;
@@ -76,6 +85,17 @@ export type SlotOf = (key: string) => string | undefined;
  * routes after 200 moves and 200 adds, BENCHMARKS.md).
  */
 const patchedNames = new WeakMap<RenderedFiles, { from: WeakRef<RenderedFiles>; names: ReadonlySet<string> }>();
+
+/** The pieces of the texts a patch render took from pieced files (and those it carried over from the set before), by the result. */
+const piecedFiles = new WeakMap<RenderedFiles, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * The text of `name` in `files` as a writer should take it: in pieces where
+ * the file was kept so, which spares making the whole text one string.
+ */
+export function writableText(files: RenderedFiles, name: string): WritableText | undefined {
+  return piecedFiles.get(files)?.get(name) ?? files.get(name);
+}
 
 /** The only names whose text may differ between `from` and `files`, when `files` is a patch render of `from` (a writer then compares those, not every file). */
 export function namesPatchedFrom(files: RenderedFiles, from: RenderedFiles): ReadonlySet<string> | undefined {
@@ -253,17 +273,21 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
     for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
-    for (const [name, text] of patchBackendMaps(previous, patch.backends, backendMaps)) files.set(name, text);
+
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));
     for (const file of new Set([...checkNumbers].map((n) => checkFile(n, counts.checks)))) {
       const numbers = checkNumbersIn(file, model.checks.length, counts.checks);
       files.set(file, checkText(new Map(numbers.map((n) => [n, slotsOf(model.checks, n)])), numbers));
     }
-    for (const name of patch.maps) files.set(name, lookup.mapText(name));
-    if (patch.crtList) files.set(CRT_LIST_FILE, lookup.crtListText());
+    const pieced = new Map<string, PiecedText>(patchBackendMaps(previous, patch.backends, backendMaps));
+    for (const name of patch.maps) pieced.set(name, lookup.mapFile(name));
+    if (patch.crtList) pieced.set(CRT_LIST_FILE, lookup.crtListFile());
+    for (const [name, file] of pieced) files.set(name, file.text());
     if (patch.settings) files.set(CONFIG_FILE, head(model));
     const patched = PatchedFiles.patch(previous, files);
     patchedNames.set(patched, { from: new WeakRef(previous), names: new Set(files.keys()) });
+    const carried = [...(piecedFiles.get(previous) ?? [])].filter(([name]) => !files.has(name));
+    if (carried.length + pieced.size > 0) piecedFiles.set(patched, new Map([...carried, ...[...pieced].map(([name, file]) => [name, file.pieces()] as const)]));
     return patched;
   };
   return render;

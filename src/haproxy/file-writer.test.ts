@@ -42,6 +42,16 @@ describe.each([
     expect(readFileSync(join(dir.path, 'a.map'), 'utf8')).toBe('small\n');
   });
 
+  test('a text in pieces is written as the pieces joined, also when it outgrows the buffer', async () => {
+    dir = shortTempDir('writer');
+    const pieces = Array.from({ length: 400 }, (_, i) => `h${i}.apps/ be_http:ns:r${i}\n`.repeat(1000));
+    await writer.write({ dir: dir.path, entries: [['os_http_be.map', pieces], ['one.map', ['a b\n']], ['none.map', []], ['be-00.cfg', 'backend a\n']] });
+    expect(readFileSync(join(dir.path, 'os_http_be.map'), 'utf8')).toBe(pieces.join(''));
+    expect(readFileSync(join(dir.path, 'one.map'), 'utf8')).toBe('a b\n');
+    expect(readFileSync(join(dir.path, 'none.map'), 'utf8')).toBe('');
+    expect(readFileSync(join(dir.path, 'be-00.cfg'), 'utf8')).toBe('backend a\n');
+  });
+
   test('a batch that cannot be written is rejected with the reason; the next one is written', async () => {
     dir = shortTempDir('writer');
     const missing = join(dir.path, 'removed-generation');

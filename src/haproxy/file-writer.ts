@@ -1,11 +1,12 @@
+import type { WritableText } from '../config/render.ts';
 import { errorMessage } from '../errors.ts';
 import { replaceFiles } from './replace-files.ts';
 import { workerUrl } from './worker-url.ts';
 
-/** Files of one directory to replace (with their text) or remove (null). */
+/** Files of one directory to replace (with their text, maybe in pieces) or remove (null). */
 export interface WriteBatch {
   dir: string;
-  entries: (readonly [name: string, text: string | null])[];
+  entries: (readonly [name: string, text: WritableText | null])[];
 }
 
 /**
@@ -35,7 +36,7 @@ export interface BatchWriter {
 
 /** Writes on the calling thread. */
 export const inlineWriter: BatchWriter = {
-  write: async (batch) => replaceFiles(batch.dir, batch.entries),
+  write: async (batch) => replaceFiles(batch.dir, batch.entries.map(([name, text]) => [name, text === null || typeof text === 'string' ? text : text.join('')])),
 };
 
 const INITIAL_BUFFER_BYTES = 1 << 20;
@@ -51,13 +52,18 @@ function encodeInto(batch: WriteBatch, buffer: SharedArrayBuffer): WriteRequest[
       files.push([name, 0, -1]);
       continue;
     }
-    const { read, written } = encoder.encodeInto(text, bytes.subarray(offset));
-    if (read < text.length) return undefined;
-    files.push([name, offset, written]);
-    offset += written;
+    const start = offset;
+    for (const piece of typeof text === 'string' ? [text] : text) {
+      const { read, written } = encoder.encodeInto(piece, bytes.subarray(offset));
+      if (read < piece.length) return undefined;
+      offset += written;
+    }
+    files.push([name, start, offset - start]);
   }
   return files;
 }
+
+const charsOf = (text: WritableText | null): number => (text === null ? 0 : typeof text === 'string' ? text.length : text.reduce((n, piece) => n + piece.length, 0));
 
 
 /**
@@ -91,7 +97,7 @@ export class ThreadWriter implements BatchWriter {
     let files = encodeInto(batch, buffer);
     if (!files) {
       // UTF-8 takes at most 3 bytes per UTF-16 unit: this one fits.
-      const chars = batch.entries.reduce((n, [, text]) => n + (text?.length ?? 0), 0);
+      const chars = batch.entries.reduce((n, [, text]) => n + charsOf(text), 0);
       buffer = new SharedArrayBuffer(Math.max(2 * buffer.byteLength, 3 * chars));
       files = encodeInto(batch, buffer) ?? [];
     }

@@ -1,4 +1,4 @@
-import type { RenderedFiles } from '../config/render.ts';
+import { writableText, type RenderedFiles } from '../config/render.ts';
 import type { BatchWriter } from './file-writer.ts';
 
 /**
@@ -99,7 +99,7 @@ export class PendingWrites {
     }
     for (const [i, w] of taken.entries()) {
       try {
-        await this.writer.write({ dir: w.dir, entries: [...w.names].map((name) => [name, w.files.get(name) ?? null]) });
+        await this.writer.write({ dir: w.dir, entries: [...w.names].map((name) => [name, writableText(w.files, name) ?? null]) });
       } catch (err) {
         this.waiting = merged([...taken.slice(i), ...this.waiting]);
         throw err;

@@ -197,7 +197,7 @@ function randomWorld(seed: number) {
 function scenario(seed: number, steps: number): Tally {
   const world = randomWorld(seed);
   const desired = world.desired;
-  let running = new RunningIndex(world.fullModel());
+  let running = indexedAfterLoad(world.fullModel());
   // The numbers of the worker's crt-list lines, as the committer keeps them: a load numbers them anew.
   let numbers = loadedLineNumbers(running.model.crtList);
   // The descriptor budget moves maxconn now and then (as checks come and go); the worker takes it live up to the value it loaded.
@@ -219,7 +219,7 @@ function scenario(seed: number, steps: number): Tally {
       tally.full++;
       if (update.kind === 'runtime') tally.missed.push(`${step}: ${plan.why}`);
       // What the commit does then: runtime when the full step can, else a reload onto the plain model.
-      running = new RunningIndex(update.kind === 'reload' ? next : fitted);
+      running = indexedAfterLoad(update.kind === 'reload' ? next : fitted);
       numbers = update.kind === 'reload' ? loadedLineNumbers(next.crtList) : update.kind === 'runtime' ? lineNumbersAfter(numbers, update.commands) : numbers;
       if (update.kind === 'reload') loaded = maxConnections;
       continue;
@@ -248,6 +248,14 @@ function scenario(seed: number, steps: number): Tally {
   return tally;
 }
 
+/** The running index as a full commit leaves it: its map and crt-list texts taken from the files rendered, every one of them. */
+function indexedAfterLoad(model: ConfigModel): RunningIndex {
+  const running = new RunningIndex(model);
+  const files = render(model);
+  expect(running.adoptTexts((name) => files.get(name))).toEqual([]);
+  return running;
+}
+
 /**
  * Files rendered again only where the patch (if any) touches them are the
  * files of the whole model, and the patched index answers as one built
@@ -257,7 +265,7 @@ function expectPatchConsistent(step: number, running: RunningIndex, beforeFiles:
   const model = running.model;
   if (patch) {
     const changes = { backends: patch.backends, checks: patch.checks, maps: patch.maps.keys(), crtList: patch.crtAdded.length + patch.crtRemoved.length > 0, settings: patch.settings !== undefined };
-    const patched = render.patch(beforeFiles, model, changes, { backendsIn: (file) => running.backendsIn(file), slotOf: (key) => running.slotFor(key)?.name, mapText: (name) => running.mapText(name), crtListText: () => running.crtListText() });
+    const patched = render.patch(beforeFiles, model, changes, running.patchLookup());
     expect({ step, files: new Map(patched) }).toEqual({ step, files: new Map(render(model)) });
   }
   const fresh = new RunningIndex(model);

@@ -3,9 +3,10 @@ import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CheckServerModel, ConfigModel, CrtListEntry, MapEntry } from '../config/model.ts';
 import { isSpare, sparePool } from '../config/spares.ts';
 import { compareCrtListEntries } from '../config/build-model.ts';
-import { crtListLine } from '../config/crt-list.ts';
+import { CRT_LIST_FILE, crtListLine } from '../config/crt-list.ts';
 import { CrtListLines } from '../config/crt-list-lines.ts';
 import { MapChunks } from '../config/map-chunks.ts';
+import type { PatchLookup } from '../config/render.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
 import { lowerBound, patchSorted, withPatchedMaps, type CheckUse, type RunningPatch, type Undo } from './running-patch.ts';
@@ -20,6 +21,8 @@ export type { CheckUse, RunningPatch } from './running-patch.ts';
  * load (in time proportional to the model) and then kept in step patch by
  * patch, each in time proportional to the patch.
  */
+const EMPTY_MAP = MapChunks.of([]);
+
 export class RunningIndex {
   private readonly backends = new Map<string, BackendModel>();
   private readonly routeBackends = new Map<string, string>();
@@ -137,14 +140,31 @@ export class RunningIndex {
     return this.mapFiles.get(file)?.get(key);
   }
 
-  /** A map file's text as the model now has it. */
-  mapText(file: MapFileName): string {
-    return this.mapFiles.get(file)?.text() ?? '';
+  /** What a patch render reads of the files it does not hold: the backends of a file, the slot checking each endpoint, the maps' and crt-list's texts as the model now has them. */
+  patchLookup(): PatchLookup {
+    return {
+      backendsIn: (file) => this.backendsIn(file),
+      slotOf: (key) => this.slotFor(key)?.name,
+      mapFile: (file) => this.mapFiles.get(file) ?? EMPTY_MAP,
+      crtListFile: () => this.crtListLines,
+    };
   }
 
-  /** The crt-list file's text as the model now has it. */
-  crtListText(): string {
-    return this.crtListLines.text();
+  /**
+   * The map and crt-list texts from the files the model was rendered into
+   * (`file` by name), where they match it (MapChunks.adoptText), so that the
+   * first change after a load re-renders only what it touches; returns the
+   * files that did not match.
+   */
+  adoptTexts(file: (name: string) => string | undefined): string[] {
+    const unmatched: string[] = [];
+    for (const [name, chunks] of this.mapFiles) {
+      const text = file(name);
+      if (text !== undefined && !chunks.adoptText(text)) unmatched.push(name);
+    }
+    const crtList = file(CRT_LIST_FILE);
+    if (crtList !== undefined && !this.crtListLines.adoptText(crtList)) unmatched.push(CRT_LIST_FILE);
+    return unmatched;
   }
 
   /** The crt-list lines for an SNI, in crt-list order. */
