@@ -33,6 +33,17 @@ describe('endpointSelector', () => {
     expect(counted.asked()).toBe(3);
   });
 
+  test('answers for several target ports of one list of slices are each kept, in turn and again', () => {
+    const counted = countingFilter(() => true);
+    const select = endpointSelector(counted.filter, false);
+    const ports = [undefined, 'http', 9090, 'none'] as const;
+    const first = ports.map((targetPort) => select({ targetPort }, 'web', web));
+    const asked = counted.asked();
+    ports.forEach((targetPort, i) => expect(select({ targetPort }, 'web', web)).toBe(first[i] as (typeof first)[number]));
+    ports.forEach((targetPort) => expect(select({ targetPort }, 'web', web)).toEqual(selectEndpoints({ targetPort }, 'web', web, () => true)));
+    expect(counted.asked()).toBe(asked);
+  });
+
   test('a new list of slices (one of them changed) is selected again', () => {
     const select = endpointSelector(() => true, false);
     const before = select({ targetPort: undefined }, 'web', web);

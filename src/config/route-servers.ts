@@ -89,14 +89,26 @@ export type EndpointSelector = (route: Pick<Route, 'targetPort'>, serviceName: s
  * one with each context.
  */
 export function endpointSelector(allowAddress: AddressFilter, includeUdp: boolean): EndpointSelector {
-  const answers = new WeakMap<readonly EndpointSlice[], Map<string, readonly SelectedEndpoint[]>>();
+  // Nearly every list of slices is asked about one target port: that answer is held as it is, a Map only from the second (a Map per service cost some 300 bytes).
+  const answers = new WeakMap<readonly EndpointSlice[], Answer | Map<string, readonly SelectedEndpoint[]>>();
   return (route, serviceName, slices) => {
     if (slices.length === 0) return [];
-    let byTarget = answers.get(slices);
-    if (!byTarget) answers.set(slices, (byTarget = new Map()));
     const key = `${serviceName}\u0000${String(route.targetPort)}`;
-    let selected = byTarget.get(key);
-    if (!selected) byTarget.set(key, (selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp)));
+    const held = answers.get(slices);
+    if (held instanceof Map) {
+      let selected = held.get(key);
+      if (!selected) held.set(key, (selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp)));
+      return selected;
+    }
+    if (held?.key === key) return held.selected;
+    const selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp);
+    answers.set(slices, held ? new Map([[held.key, held.selected], [key, selected]]) : { key, selected });
     return selected;
   };
+}
+
+/** One target port's endpoints of a list of slices. */
+interface Answer {
+  key: string;
+  selected: readonly SelectedEndpoint[];
 }

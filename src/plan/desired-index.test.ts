@@ -97,3 +97,26 @@ describe('DesiredIndex.update names the map keys and SNIs a change touches', () 
     expect(change.snis.size).toBeGreaterThan(0);
   });
 });
+
+describe('DesiredIndex files slices under their services', () => {
+  const route = (name: string, service: string) => createRoute(name, { to: { kind: 'Service', name: service, weight: 100 } });
+  const routes = () => new Map(admitRoutes([route('a', 'svc'), route('b', 'other')], admissionSettings()).admitted.map((r) => [`${r.namespace}/${r.name}`, r as AdmittedRoute]));
+  const ips = (index: DesiredIndex, name: string) => index.model('DEFAULT').backends.find((b) => b.name === `be_http:default:${name}`)?.servers.map((s) => s.ip);
+  const sl = (service: string, name: string, ip: string) => slice(service, [ip], { name });
+  // Servers come in the order of their slices' names (n < x < y < z), not in the order the slices came.
+
+  test.each<[string, [string, ReturnType<typeof slice> | undefined][], string[], string[], string[]]>([
+    ['a slice replaced', [['default/x', sl('svc', 'x', '10.0.0.9')]], ['default/svc'], ['10.0.0.9', '10.0.0.2'], ['10.0.0.3']],
+    ['a slice gone', [['default/x', undefined]], ['default/svc'], ['10.0.0.2'], ['10.0.0.3']],
+    ['the last slice of a service gone', [['default/z', undefined]], ['default/other'], ['10.0.0.1', '10.0.0.2'], []],
+    ['a slice that moves to another service', [['default/x', sl('other', 'x', '10.0.0.7')]], ['default/svc', 'default/other'], ['10.0.0.2'], ['10.0.0.7', '10.0.0.3']],
+    ['a new slice', [['default/n', sl('svc', 'n', '10.0.0.5')]], ['default/svc'], ['10.0.0.5', '10.0.0.1', '10.0.0.2'], ['10.0.0.3']],
+  ])('%s', (_, changes, touched, svc, other) => {
+    const index = new DesiredIndex(ctx);
+    index.update(routes(), new Map([['default/x', sl('svc', 'x', '10.0.0.1')], ['default/y', sl('svc', 'y', '10.0.0.2')], ['default/z', sl('other', 'z', '10.0.0.3')]]));
+    const change = index.update(new Map(), new Map(changes));
+    expect([...change.routes.keys()].sort()).toEqual(touched.map((s) => (s === 'default/svc' ? 'default/a' : 'default/b')).sort());
+    expect(ips(index, 'a')).toEqual(svc);
+    expect(ips(index, 'b')).toEqual(other);
+  });
+});

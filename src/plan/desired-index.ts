@@ -60,6 +60,8 @@ function sameWishes(a: RouteContribution, b: RouteContribution): boolean {
   return a.route.creationTimestamp === b.route.creationTimestamp && a.route.uid === b.route.uid && Bun.deepEquals(a.maps, b.maps) && Bun.deepEquals(a.serving, b.serving);
 }
 
+const serviceOfSlice = (slice: EndpointSlice) => `${slice.namespace}/${slice.serviceName}`;
+
 /**
  * The desired configuration kept one route at a time: every admitted
  * route's contribution (routeContribution, as a full build computes it),
@@ -71,9 +73,9 @@ function sameWishes(a: RouteContribution, b: RouteContribution): boolean {
 export class DesiredIndex {
   private readonly contributions = new Map<string, RouteContribution>();
   private readonly routesByService = new StringSets<string>();
-  private readonly sliceGroups = new Map<string, Map<string, EndpointSlice>>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
-  private readonly serviceOfSlice = new Map<string, string>();
+  /** Each slice as it is filed under its service, by slice key. */
+  private readonly filedSlices = new Map<string, EndpointSlice>();
   /** The routes wanting each map key, by file: keyed by the wishes' own key strings, not by a joined id per wish. */
   private readonly wishers = new Map<string, StringSets<string>>();
   private readonly servingBySni = new StringSets<string>();
@@ -175,30 +177,32 @@ export class DesiredIndex {
     );
   }
 
-  /** Files a slice under its service; returns the services whose endpoints changed. */
+  /**
+   * Files a slice under its service; returns the services whose endpoints
+   * changed. A service's slices are one array, in the order they came (a
+   * slice replaced keeps its place): a Map per service beside it cost some
+   * 300 bytes a service, most services having one slice.
+   */
   private setSlice(key: string, slice: EndpointSlice | undefined): string[] {
+    const old = this.filedSlices.get(key);
+    const before = old && serviceOfSlice(old);
+    const service = slice && serviceOfSlice(slice);
+    if (slice) this.filedSlices.set(key, slice);
+    else this.filedSlices.delete(key);
+    if (old && slice && service === before) {
+      this.slicesByService.set(service as string, (this.slicesByService.get(service as string) ?? []).map((s) => (s === old ? slice : s)));
+      return [service as string];
+    }
     const services: string[] = [];
-    const before = this.serviceOfSlice.get(key);
-    if (before !== undefined) {
-      this.sliceGroups.get(before)?.delete(key);
-      this.serviceOfSlice.delete(key);
+    if (old && before !== undefined) {
+      const rest = (this.slicesByService.get(before) ?? []).filter((s) => s !== old);
+      if (rest.length > 0) this.slicesByService.set(before, rest);
+      else this.slicesByService.delete(before);
       services.push(before);
     }
-    if (slice) {
-      const service = `${slice.namespace}/${slice.serviceName}`;
-      const group = this.sliceGroups.get(service) ?? new Map<string, EndpointSlice>();
-      group.set(key, slice);
-      this.sliceGroups.set(service, group);
-      this.serviceOfSlice.set(key, service);
-      if (service !== before) services.push(service);
-    }
-    for (const service of services) {
-      const group = this.sliceGroups.get(service);
-      if (group && group.size > 0) this.slicesByService.set(service, [...group.values()]);
-      else {
-        this.sliceGroups.delete(service);
-        this.slicesByService.delete(service);
-      }
+    if (slice && service !== undefined) {
+      this.slicesByService.set(service, [...(this.slicesByService.get(service) ?? []), slice]);
+      services.push(service);
     }
     return services;
   }

@@ -9,6 +9,7 @@ import { MapChunks } from '../config/map-chunks.ts';
 import type { PatchLookup } from '../config/render.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
+import { StringSets } from '../domain/string-sets.ts';
 import { lowerBound, patchSorted, withPatchedMaps, type CheckUse, type RunningPatch, type Undo } from './running-patch.ts';
 
 export type { CheckUse, RunningPatch } from './running-patch.ts';
@@ -36,7 +37,7 @@ export class RunningIndex {
   private readonly mapFiles = new Map<MapFileName, MapChunks>();
   /** crt-list lines by their text (crtListLine). */
   private readonly crtByLine = new Map<string, CrtListEntry>();
-  private readonly crtBySni = new Map<string, Set<string>>();
+  private readonly crtBySni = new StringSets<string>();
   private readonly crtFileLines = new Map<string, number>();
   /** The crt-list file's lines, kept in step. */
   private readonly crtListLines: CrtListLines;
@@ -169,7 +170,7 @@ export class RunningIndex {
 
   /** The crt-list lines for an SNI, in crt-list order. */
   crtLines(sni: string): CrtListEntry[] {
-    return [...(this.crtBySni.get(sni) ?? [])].map((line) => this.crtByLine.get(line) as CrtListEntry).sort(compareCrtListEntries);
+    return [...this.crtBySni.get(sni)].map((line) => this.crtByLine.get(line) as CrtListEntry).sort(compareCrtListEntries);
   }
 
   /** How many crt-list lines name a certificate file. */
@@ -294,19 +295,16 @@ export class RunningIndex {
 
   private indexCrt(e: CrtListEntry, delta: 1 | -1): void {
     const line = crtListLine(e);
-    const lines = this.crtBySni.get(e.sni) ?? new Set<string>();
     const uses = (this.crtFileLines.get(e.certFile) ?? 0) + delta;
     if (uses > 0) this.crtFileLines.set(e.certFile, uses);
     else this.crtFileLines.delete(e.certFile);
     if (delta > 0) {
       this.crtByLine.set(line, e);
-      lines.add(line);
-      this.crtBySni.set(e.sni, lines);
+      this.crtBySni.add(e.sni, line);
       return;
     }
     this.crtByLine.delete(line);
-    lines.delete(line);
-    if (lines.size === 0) this.crtBySni.delete(e.sni);
+    this.crtBySni.delete(e.sni, line);
   }
 }
 
