@@ -11,6 +11,7 @@ function lineKey(line: CrtListLine): string {
 /** Each line is kept under its sort key (lineKey) with its text as the value. */
 const CRT_LIST_LINES: LineFormat = {
   line: (_key, text) => `${text}\n`,
+  length: (_key, text) => text.length + 1,
   endOf: (file, at, _key, text) => (file.startsWith(text, at) && file.charCodeAt(at + text.length) === 10 ? at + text.length + 1 : -1),
 };
 

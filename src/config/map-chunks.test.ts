@@ -75,7 +75,7 @@ describe('MapChunks', () => {
       return { built, format };
     };
 
-    test('is taken where it holds exactly the entries: a patch then builds the lines of its own chunk only', () => {
+    test('is taken where it holds exactly the entries: a patch then builds its own line only', () => {
       const { built, format } = counting();
       const chunks = MapChunks.of(entries, format);
       expect(chunks.adoptText(mapText(entries))).toBe(true);
@@ -83,8 +83,12 @@ describe('MapChunks', () => {
       const patched = chunks.patched(new Map([['h01000x.apps/', 'be_new']]));
       const want = new Map(entries.map((e) => [e.key, e.value])).set('h01000x.apps/', 'be_new');
       expect(patched.text()).toBe(mapText(sorted(want)));
-      expect(built.lines).toBeGreaterThan(0);
-      expect(built.lines).toBeLessThanOrEqual(2 * 256 + 1);
+      expect(built.lines).toBe(1);
+      // A value replaced, and a line removed, are changed in the chunk's text in place too.
+      const again = patched.patched(new Map([['h01000x.apps/', 'be_newer'], ['h00007.apps/', undefined]]));
+      want.set('h01000x.apps/', 'be_newer').delete('h00007.apps/');
+      expect(again.text()).toBe(mapText(sorted(want)));
+      expect(built.lines).toBe(2);
       expect(chunks.text()).toBe(mapText(entries));
     });
 
@@ -101,6 +105,10 @@ describe('MapChunks', () => {
       expect(chunks.adoptText(spoil(mapText(entries)))).toBe(false);
       expect(chunks.text()).toBe(mapText(entries));
       expect(chunks.patched(new Map([['h00001.apps/', undefined]])).text()).toBe(mapText(entries.filter((e) => e.key !== 'h00001.apps/')));
+    });
+
+    test('line lengths are told without making the lines', () => {
+      for (const [key, value] of [['a', 'b'], ['h.example.com/p', 'be_http:ns:r'], ['caf\u00e9.apps/', '\u{1F600}']]) expect(MAP_LINES.length(key as string, value as string)).toBe(MAP_LINES.line(key as string, value as string).length);
     });
 
     test('of an empty map is the empty file', () => {

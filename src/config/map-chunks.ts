@@ -19,6 +19,8 @@ export function mapText(entries: readonly MapEntry[]): string {
  */
 export interface LineFormat {
   line(key: string, value: string): string;
+  /** The length of line(key, value), without making it. */
+  length(key: string, value: string): number;
   endOf(text: string, at: number, key: string, value: string): number;
 }
 
@@ -28,6 +30,7 @@ const SPACE = 32;
 /** haproxy's map lines: mapLine. */
 export const MAP_LINES: LineFormat = {
   line: mapLine,
+  length: (key, value) => key.length + value.length + 2,
   endOf(text, at, key, value) {
     const sep = at + key.length;
     const end = sep + 1 + value.length;
@@ -115,27 +118,37 @@ export class MapChunks {
     const chunks: Chunk[] = this.chunks.length === 0 ? [{ entries: [] }] : this.chunks.slice();
     // Chunks keep the first keys they started the patch with, so a chunk emptied on the way still orders the keys around it.
     const firsts = this.chunks.length === 0 ? [''] : this.firsts;
-    const copied = new Map<number, MapEntry[]>();
+    const copied = new Map<number, { entries: MapEntry[]; text: string | undefined }>();
     let size = this.size;
     for (const [key, value] of changes) {
       const at = chunkOf(firsts, key);
-      let entries = copied.get(at);
-      if (!entries) {
-        entries = (chunks[at] as Chunk).entries.slice();
-        copied.set(at, entries);
-        chunks[at] = { entries };
+      let draft = copied.get(at);
+      if (!draft) {
+        const old = chunks[at] as Chunk;
+        draft = { entries: old.entries.slice(), text: old.text };
+        copied.set(at, draft);
       }
+      const { entries } = draft;
       const i = lowerBound(entries, key);
       const present = entries[i]?.key === key;
+      if (!present && value === undefined) continue;
+      // The chunk's text, where it has one, is changed at the line's place rather than built again line by line (256 lines per chunk).
+      if (draft.text !== undefined) {
+        let offset = 0;
+        for (let j = 0; j < i; j++) offset += this.format.length((entries[j] as MapEntry).key, (entries[j] as MapEntry).value);
+        const end = present ? offset + this.format.length(key, (entries[i] as MapEntry).value) : offset;
+        draft.text = draft.text.slice(0, offset) + (value === undefined ? '' : this.format.line(key, value)) + draft.text.slice(end);
+      }
       if (value === undefined) {
-        if (present) entries.splice(i, 1);
-        size -= present ? 1 : 0;
+        entries.splice(i, 1);
+        size--;
       } else if (present) entries[i] = { key, value };
       else {
         entries.splice(i, 0, { key, value });
         size++;
       }
     }
+    for (const [at, draft] of copied) chunks[at] = draft.text === undefined ? { entries: draft.entries } : { entries: draft.entries, text: draft.text };
     return new MapChunks(
       chunks.flatMap((c) => (c.entries.length === 0 ? [] : c.entries.length >= 2 * CHUNK_ENTRIES ? chunked(c.entries) : [c])),
       size,
