@@ -187,7 +187,7 @@ export class MapChunks {
    * Takes the chunks' texts from `text`, the file as a full render wrote
    * these entries, where it holds exactly their lines; returns whether it
    * did. Without it the first change after a load builds every chunk's lines
-   * at once to write the file again (50-90 ms for a map of 100,000 routes,
+   * at once to write the file again (30-90 ms for a map of 100,000 routes,
    * in that change's latency); the slices share the file's characters, so
    * this costs no memory the rendered file does not already hold.
    */
