@@ -1,5 +1,5 @@
 import { compareText } from '../domain/compare.ts';
-import { MapChunks } from './map-chunks.ts';
+import { MapChunks, mapText } from './map-chunks.ts';
 import type { BackendModel, MapEntry } from './model.ts';
 
 /**
@@ -46,10 +46,9 @@ export function backendMapValues(b: BackendModel): Record<BackendMapName, string
 
 const MAP_NAMES = Object.values(BACKEND_MAPS);
 
-function mapText(entries: ReadonlyMap<string, string>): string {
-  let text = '';
-  for (const key of [...entries.keys()].sort(compareText)) text += `${key} ${entries.get(key)}\n`;
-  return text;
+/** A map's text in key order, written as every map file is (map-chunks.ts), so that patches read it back into chunks. */
+function sortedMapText(entries: ReadonlyMap<string, string>): string {
+  return mapText([...entries].map(([key, value]) => ({ key, value })).sort((a, b) => compareText(a.key, b.key)));
 }
 
 /** Every backend map of a model. */
@@ -58,7 +57,7 @@ export function backendMapFiles(backends: readonly BackendModel[]): Map<BackendM
   for (const b of backends) {
     for (const [name, value] of Object.entries(backendMapValues(b))) if (value !== undefined) entries.get(name as BackendMapName)?.set(b.name, value);
   }
-  return new Map(MAP_NAMES.map((name) => [name, mapText(entries.get(name) ?? new Map())]));
+  return new Map(MAP_NAMES.map((name) => [name, sortedMapText(entries.get(name) ?? new Map())]));
 }
 
 /** A backend map's text and its entries, as parsed from it (or patched to it). */
