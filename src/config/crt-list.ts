@@ -73,13 +73,13 @@ export function endsLine(sni: string): boolean {
 }
 
 /** An entry placed on its stream's open line when there is room, else on a fresh line (returned then). */
-function place(open: OpenLine | undefined, e: CrtListEntry): OpenLine | undefined {
+function place(open: OpenLine | undefined, e: CrtListEntry, index: number): OpenLine | undefined {
   if (open && open.snis.length < MAX_SNIS_PER_LINE && open.chars + 1 + e.sni.length <= MAX_LINE_CHARS) {
     open.snis.push(e.sni);
     open.chars += 1 + e.sni.length;
     return undefined;
   }
-  return { certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: crtListLine(e).length };
+  return { certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: crtListLine(e).length, index };
 }
 
 /**
@@ -91,7 +91,7 @@ export function streamLines(entries: readonly CrtListEntry[]): CrtListLine[] {
   const lines: OpenLine[] = [];
   let open: OpenLine | undefined;
   for (const e of entries) {
-    const fresh = place(open, e);
+    const fresh = place(open, e, lines.length);
     if (fresh) lines.push((open = fresh));
     if (endsLine(e.sni)) open = undefined;
   }
@@ -107,22 +107,31 @@ export function streamLines(entries: readonly CrtListEntry[]): CrtListLine[] {
  * only, wherever it is.
  */
 export function groupedCrtListLines(entries: readonly CrtListEntry[]): CrtListLine[] {
+  return groupCrtListLines(entries).lines;
+}
+
+/** groupedCrtListLines, with the index of the line each entry went to (by the entry's index). */
+export function groupCrtListLines(entries: readonly CrtListEntry[]): { lines: CrtListLine[]; lineOf: Int32Array } {
   const shared = sharedSnis(entries);
   const lines: OpenLine[] = [];
+  const lineOf = new Int32Array(entries.length);
   // The line still taking SNIs, per certificate file: without ALPN, with it.
   const open = new Map<string, [OpenLine | undefined, OpenLine | undefined]>();
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as CrtListEntry;
     if (shared.has(e.sni)) {
-      lines.push({ certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: 0 });
+      lineOf[i] = lines.push({ certFile: e.certFile, alpn: e.alpn, snis: [e.sni], chars: 0, index: lines.length }) - 1;
       continue;
     }
     let slots = open.get(e.certFile);
     if (!slots) open.set(e.certFile, (slots = [undefined, undefined]));
-    const fresh = place(slots[e.alpn ? 1 : 0], e);
-    if (fresh) lines.push((slots[e.alpn ? 1 : 0] = fresh));
-    if (endsLine(e.sni)) slots[e.alpn ? 1 : 0] = undefined;
+    const slot = e.alpn ? 1 : 0;
+    const fresh = place(slots[slot], e, lines.length);
+    if (fresh) lines.push((slots[slot] = fresh));
+    lineOf[i] = (slots[slot] as OpenLine).index;
+    if (endsLine(e.sni)) slots[slot] = undefined;
   }
-  return lines.map(({ certFile, alpn, snis }) => ({ certFile, alpn, snis }));
+  return { lines: lines.map(({ certFile, alpn, snis }) => ({ certFile, alpn, snis })), lineOf };
 }
 
 interface OpenLine {
@@ -130,6 +139,8 @@ interface OpenLine {
   alpn: boolean;
   snis: string[];
   chars: number;
+  /** Its place among the lines. */
+  index: number;
 }
 
 /**

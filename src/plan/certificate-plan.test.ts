@@ -7,6 +7,7 @@ import { byName, compareText } from '../domain/compare.ts';
 import { fitsCliBuffer } from './cli-requests.ts';
 import { setSslCertRequest } from './cli-requests.ts';
 import type { RuntimeCommand } from './commands.ts';
+import type { CrtLineNumbers } from './crt-line-numbers.ts';
 import { backend, server } from '../../test/support/models.ts';
 import { CRT_LIST_FILE, crtListLine } from '../config/crt-list.ts';
 import { fitChecks } from './fit-checks.ts';
@@ -150,10 +151,14 @@ describe('planUpdate: route certificates', () => {
   }
 
   test('a line is deleted by the number the worker gave it; one whose number is unknown reloads', () => {
-    const numbers = {
-      lines: new Map([[crtListLine(a1.entry), 1], [crtListLine(a1Other.entry), 7]]),
-      members: new Map([[1, [a1.entry]], [7, [a1Other.entry]]]),
+    const lines = new Map([[crtListLine(a1.entry), 1], [crtListLine(a1Other.entry), 7]]);
+    const members = new Map([[1, [a1.entry]], [7, [a1Other.entry]]]);
+    const numbers: CrtLineNumbers = {
       last: 9,
+      lineOf: (entry) => lines.get(crtListLine(entry)),
+      members: (n) => members.get(n),
+      lineAdded: () => undefined,
+      lineDeleted: () => undefined,
     };
     expect(planUpdate(model([a1, a1Other]), model([a1]), numbers)).toEqual({ kind: 'runtime', commands: [lineGone(a1Other, 7)] });
     expect(planUpdate(model([a1, b1]), model([a1]), numbers)).toEqual(reload('crt-list-line-undeletable'));

@@ -36,8 +36,8 @@ export function runningCrtList(applied: ConfigModel, numbers: CrtLineNumbers): R
 
 /** The line of `numbers` holding `entry`. */
 export function lineIn(numbers: CrtLineNumbers, entry: CrtListEntry): RunningLine | undefined {
-  const number = numbers.lines.get(crtListLine(entry));
-  return number === undefined ? undefined : { number, entries: numbers.members.get(number) ?? [entry] };
+  const number = numbers.lineOf(entry);
+  return number === undefined ? undefined : { number, entries: numbers.members(number) ?? [entry] };
 }
 
 function addCommands(entry: CrtListEntry, pem: string): CertificateCommand[] {

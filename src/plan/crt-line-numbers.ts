@@ -1,6 +1,16 @@
-import { crtListLine, entriesOfLine, groupedCrtListLines } from '../config/crt-list.ts';
+import { compareCrtListEntries } from '../config/build-model.ts';
+import { crtListLine, entriesOfLine, groupCrtListLines, type CrtListLine } from '../config/crt-list.ts';
 import type { CrtListEntry } from '../config/model.ts';
 import type { RuntimeCommand } from './commands.ts';
+
+/** The lines of the file haproxy loaded, and where each entry of the list is among them. */
+interface LoadedLines {
+  lines: readonly CrtListLine[];
+  /** Entry's index in the list -> index of its line. */
+  lineOf: Int32Array;
+  /** Only for a list not in crt-list order (tests): entry (crtListLine) -> line number. */
+  byEntry: Map<string, number> | undefined;
+}
 
 /**
  * The numbers haproxy 2.6 gives the lines of the crt-list, which `del ssl
@@ -12,51 +22,114 @@ import type { RuntimeCommand } from './commands.ts';
  * certificate contract). A line may hold several entries (config/crt-list.ts).
  */
 export interface CrtLineNumbers {
-  /** Entry (crtListLine) -> the number of the line holding it. */
-  readonly lines: ReadonlyMap<string, number>;
-  /** Number -> the entries of that line, which go with it when it is deleted. */
-  readonly members: ReadonlyMap<number, readonly CrtListEntry[]>;
   /** The highest number the list has given. */
   readonly last: number;
+  /** The number of the line holding `entry` (named by crtListLine), if any. */
+  lineOf(entry: CrtListEntry): number | undefined;
+  /** The entries of line `number`, which go with it when it is deleted. */
+  members(number: number): readonly CrtListEntry[] | undefined;
+  /** haproxy ran `add ssl crt-list` with `entries`: a line of the next number holds them. */
+  lineAdded(entries: readonly CrtListEntry[]): void;
+  /** haproxy ran `del ssl crt-list` of line `number` (`entry` among its members): its entries are on no line any more. */
+  lineDeleted(number: number, entry: CrtListEntry): void;
+}
+
+/**
+ * The numbers of a loaded file: worked out from the list when first asked for,
+ * and an entry's is found by a binary search of the list: a map of every
+ * entry cost 130-210 ms at 100,000 routes (a string per entry), paid by the
+ * first certificate change after each load and by every full commit's
+ * plan (BENCHMARKS.md, issue #12). What runtime commands changed since is
+ * kept beside them.
+ */
+class LoadedLineNumbers implements CrtLineNumbers {
+  private loadedLines: LoadedLines | undefined;
+  /** Entries (crtListLine) a line added live holds, with its number; 0: the line went, and the entry is on none. */
+  private readonly moved = new Map<string, number>();
+  /** Lines added live, by number. */
+  private readonly added = new Map<number, readonly CrtListEntry[]>();
+  /** Loaded lines deleted live. */
+  private readonly deleted = new Set<number>();
+  private given: number | undefined;
+
+  /** `crtList`: the entries the loaded file holds, grouped into lines as groupedCrtListLines groups them; never changed. */
+  constructor(private readonly crtList: readonly CrtListEntry[]) {}
+
+  get last(): number {
+    return this.given ?? this.loaded().lines.length;
+  }
+
+  lineOf(entry: CrtListEntry): number | undefined {
+    const moved = this.moved.size === 0 ? undefined : this.moved.get(crtListLine(entry));
+    if (moved !== undefined) return moved === 0 ? undefined : moved;
+    const number = this.loadedLineOf(entry);
+    return number !== undefined && !this.deleted.has(number) ? number : undefined;
+  }
+
+  members(number: number): readonly CrtListEntry[] | undefined {
+    const added = this.added.get(number);
+    if (added) return added;
+    const loaded = this.loaded().lines;
+    return number >= 1 && number <= loaded.length && !this.deleted.has(number) ? entriesOfLine(loaded[number - 1] as CrtListLine) : undefined;
+  }
+
+  lineAdded(entries: readonly CrtListEntry[]): void {
+    const number = this.last + 1;
+    this.given = number;
+    this.added.set(number, entries);
+    for (const e of entries) this.moved.set(crtListLine(e), number);
+  }
+
+  lineDeleted(number: number, entry: CrtListEntry): void {
+    for (const e of this.members(number) ?? [entry]) {
+      if (this.lineOf(e) === number) this.moved.set(crtListLine(e), 0);
+    }
+    if (!this.added.delete(number)) this.deleted.add(number);
+  }
+
+  private loadedLineOf(entry: CrtListEntry): number | undefined {
+    const { lineOf, byEntry } = this.loaded();
+    if (byEntry) return byEntry.get(crtListLine(entry));
+    // The last entry of the list equal to `entry`: a map of them would have kept the last line named.
+    let lo = 0;
+    let hi = this.crtList.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareCrtListEntries(this.crtList[mid] as CrtListEntry, entry) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const at = lo - 1;
+    return at >= 0 && compareCrtListEntries(this.crtList[at] as CrtListEntry, entry) === 0 ? (lineOf[at] as number) + 1 : undefined;
+  }
+
+  private loaded(): LoadedLines {
+    if (this.loadedLines) return this.loadedLines;
+    const { lines, lineOf } = groupCrtListLines(this.crtList);
+    let byEntry: Map<string, number> | undefined;
+    for (let i = 1; i < this.crtList.length && !byEntry; i++) {
+      if (compareCrtListEntries(this.crtList[i - 1] as CrtListEntry, this.crtList[i] as CrtListEntry) > 0) byEntry = new Map();
+    }
+    if (byEntry) this.crtList.forEach((e, i) => byEntry.set(crtListLine(e), (lineOf[i] as number) + 1));
+    this.loadedLines = { lines, lineOf, byEntry };
+    return this.loadedLines;
+  }
 }
 
 /** The numbers of a crt-list haproxy has just loaded: the rendered file holds `crtList` grouped into lines as groupedCrtListLines groups them. */
 export function loadedLineNumbers(crtList: readonly CrtListEntry[]): CrtLineNumbers {
-  const lines = new Map<string, number>();
-  const members = new Map<number, CrtListEntry[]>();
-  const grouped = groupedCrtListLines(crtList);
-  grouped.forEach((line, i) => {
-    const entries = entriesOfLine(line);
-    members.set(i + 1, entries);
-    for (const e of entries) lines.set(crtListLine(e), i + 1);
-  });
-  return { lines, members, last: grouped.length };
+  return new LoadedLineNumbers(crtList);
 }
 
 /**
  * The numbers once haproxy has run `commands` (in order, every one
- * successfully). `numbers` is taken over: its maps are updated in place,
- * as copying them cost every certificate change the number of edge routes
+ * successfully). `numbers` is taken over: it is updated in place, as
+ * copying cost every certificate change the number of edge routes
  * (BENCHMARKS.md), so only the result may be read afterwards.
  */
 export function lineNumbersAfter(numbers: CrtLineNumbers, commands: readonly RuntimeCommand[]): CrtLineNumbers {
-  const lines = numbers.lines as Map<string, number>;
-  const members = numbers.members as Map<number, readonly CrtListEntry[]>;
-  let last = numbers.last;
-  let touched = false;
   for (const c of commands) {
-    if (c.kind !== 'add-crt-list' && c.kind !== 'del-crt-list') continue;
-    touched = true;
-    if (c.kind === 'add-crt-list') {
-      members.set(++last, c.entries);
-      for (const e of c.entries) lines.set(crtListLine(e), last);
-      continue;
-    }
-    for (const e of members.get(c.line) ?? [c.entry]) {
-      const key = crtListLine(e);
-      if (lines.get(key) === c.line) lines.delete(key);
-    }
-    members.delete(c.line);
+    if (c.kind === 'add-crt-list') numbers.lineAdded(c.entries);
+    else if (c.kind === 'del-crt-list') numbers.lineDeleted(c.line, c.entry);
   }
-  return touched ? { lines, members, last } : numbers;
+  return numbers;
 }

@@ -7,7 +7,7 @@ import { fitsCliBuffer } from '../../../src/plan/cli-requests.ts';
 import { runCliSession } from '../../../src/haproxy/runtime-api/cli-session.ts';
 import { setSslCertRequest } from '../../../src/plan/cli-requests.ts';
 import type { CertificateCommand, RuntimeCommand } from '../../../src/plan/commands.ts';
-import { CRT_LIST_FILE, crtListLine } from '../../../src/config/crt-list.ts';
+import { CRT_LIST_FILE } from '../../../src/config/crt-list.ts';
 import { byName, compareText } from '../../../src/domain/compare.ts';
 import { backendName } from '../../../src/domain/names.ts';
 import { planUpdate } from '../../../src/plan/plan.ts';
@@ -417,7 +417,7 @@ export function certificateContract(name: string, kind: TargetKind): void {
       const file = entryOf(applied, SHARED_A)?.certFile ?? '';
       const sharedLines = async () => (await crtList()).filter((l) => l.certFile === file).map((l) => l.sni);
       expect(await sharedLines()).toEqual(SHARED_HOSTS.slice(0, 2));
-      expect(numbers.lines.get(crtListLine(entryOf(applied, SHARED_A) as CrtListEntry))).toBe(numbers.lines.get(crtListLine(entryOf(applied, SHARED_B) as CrtListEntry)));
+      expect(numbers.lineOf(entryOf(applied, SHARED_A) as CrtListEntry)).toBe(numbers.lineOf(entryOf(applied, SHARED_B) as CrtListEntry));
 
       // One SNI of the loaded line goes: the line goes whole, after the SNI that stays got a line of its own; a line of that file is added beside it.
       let { next, commands } = planTo(undefined, SHARED_HOSTS.slice(1));

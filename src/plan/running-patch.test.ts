@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'bun:test';
+import { prng } from '../../test/support/hostile-routes.ts';
+import { lowerBound, patchSorted } from './running-patch.ts';
+
+interface Item {
+  key: number;
+  tag: string;
+}
+const byKey = (a: Item, b: Item) => a.key - b.key;
+
+/** patchSorted as a copy, a removal of the first equal item for each removed one, then an insertion before the equal ones for each added. */
+function spliced(items: readonly Item[], removed: readonly Item[], added: readonly Item[]): Item[] {
+  const next = items.slice();
+  for (const item of removed) {
+    const at = lowerBound(next, item, byKey);
+    if (at < next.length && byKey(next[at] as Item, item) === 0) next.splice(at, 1);
+  }
+  for (const item of added) next.splice(lowerBound(next, item, byKey), 0, item);
+  return next;
+}
+
+describe('patchSorted', () => {
+  test('as removals and insertions one by one would leave the list, equal items included', () => {
+    const random = prng(11);
+    const item = (tag: string): Item => ({ key: Math.floor(random() * 12), tag });
+    for (let round = 0; round < 2000; round++) {
+      const items = Array.from({ length: Math.floor(random() * 20) }, (_, i) => item(`i${i}`)).sort(byKey);
+      const removed = Array.from({ length: Math.floor(random() * 5) }, (_, i) => item(`r${i}`));
+      const added = Array.from({ length: Math.floor(random() * 5) }, (_, i) => item(`a${i}`));
+      expect(patchSorted(items, removed, added, byKey).map((x) => x.tag)).toEqual(spliced(items, removed, added).map((x) => x.tag));
+    }
+  });
+
+  test('leaves the list it was given as it was', () => {
+    const items = [{ key: 1, tag: 'a' }, { key: 2, tag: 'b' }];
+    patchSorted(items, [items[0] as Item], [{ key: 0, tag: 'c' }], byKey);
+    expect(items.map((x) => x.tag)).toEqual(['a', 'b']);
+  });
+});
