@@ -1,4 +1,4 @@
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'bun';
 import { requestHead, requestText, type CliRequest } from '../../plan/cli-requests.ts';
 import { PromptSplitter } from './prompt-splitter.ts';
 
@@ -13,6 +13,8 @@ const PROMPT = '\n> ';
  * with this continuation prompt, ahead of the command's reply.
  */
 const PAYLOAD_PROMPT = '+ ';
+
+const encoder = new TextEncoder();
 
 export interface CliSessionOptions {
   /** Give up when haproxy has been silent this long while replies are still owed. */
@@ -97,7 +99,10 @@ interface Batch {
  * may not have been) and so does every later one.
  */
 export class CliSession {
-  private readonly socket: Socket;
+  private socket: Socket | undefined;
+  /** Bytes written but not yet taken by the socket (it takes what its buffer holds; `drain` says when there is room). */
+  private unsent: Uint8Array | undefined;
+  private readonly decoder = new TextDecoder();
   private readonly splitter = new PromptSplitter(PROMPT);
   /** The reply to `prompt` itself comes first and is dropped. */
   private promptAcknowledged = false;
@@ -109,24 +114,29 @@ export class CliSession {
   private constructor(
     private readonly socketPath: string,
     private readonly opts: CliSessionOptions,
-    connected: () => void,
-  ) {
-    this.socket = createConnection({ path: socketPath }, () => {
-      this.socket.write('prompt\n');
-      connected();
-    });
-    this.socket.setEncoding('utf8');
-    this.socket.on('data', (data: string) => this.received(data));
-    this.socket.on('error', (err) => this.fail(err.message, err));
-    this.socket.on('close', () => this.fail('the socket closed'));
-  }
+  ) {}
 
-  /** Connects; rejects when the socket cannot be reached. */
-  static open(socketPath: string, opts: CliSessionOptions): Promise<CliSession> {
-    return new Promise((resolve, reject) => {
-      const session: CliSession = new CliSession(socketPath, opts, () => resolve(session));
-      session.socket.once('error', reject);
+  /**
+   * Connects; rejects when the socket cannot be reached. Bun's own socket,
+   * not node:net's: a connection and its writes through node:net cost about
+   * 0.5 and 0.4 ms of the JS thread per runtime update (BENCHMARKS.md, issue #12).
+   */
+  static async open(socketPath: string, opts: CliSessionOptions): Promise<CliSession> {
+    const session = new CliSession(socketPath, opts);
+    session.socket = await Bun.connect({
+      unix: socketPath,
+      socket: {
+        data: (_socket, data) => session.received(session.decoder.decode(data, { stream: true })),
+        drain: () => session.flush(),
+        close: () => session.fail('the socket closed'),
+        error: (_socket, err) => session.fail(err.message, err),
+      },
+    }).catch((err: NodeJS.ErrnoException) => {
+      // Bun says "Failed to connect" and keeps the reason in the code: say it as node:net did.
+      throw new Error(`connect ${err.code ?? err.message} ${socketPath}`, { cause: err });
     });
+    session.write('prompt\n');
+    return session;
   }
 
   /** Whether the session can still take a batch. */
@@ -152,7 +162,7 @@ export class CliSession {
     void this.queue.then(() => {
       if (this.failure) return;
       this.failure = new Error(`haproxy CLI ${this.socketPath}: the session was closed`);
-      this.socket.end('quit\n');
+      this.socket?.end('quit\n');
     });
   }
 
@@ -183,7 +193,26 @@ export class CliSession {
       chunk += t.text;
       b.next++;
     }
-    if (chunk !== '') this.socket.write(chunk);
+    if (chunk !== '') this.write(chunk);
+  }
+
+  private write(text: string): void {
+    const bytes = encoder.encode(text);
+    if (this.unsent) {
+      const joined = new Uint8Array(this.unsent.length + bytes.length);
+      joined.set(this.unsent);
+      joined.set(bytes, this.unsent.length);
+      this.unsent = joined;
+    } else this.unsent = bytes;
+    this.flush();
+  }
+
+  private flush(): void {
+    const unsent = this.unsent;
+    if (!unsent || !this.socket || this.failure) return;
+    const written = this.socket.write(unsent);
+    if (written < 0) return this.fail('the socket closed');
+    this.unsent = written < unsent.length ? unsent.subarray(written) : undefined;
   }
 
   private received(data: string): void {
@@ -220,7 +249,8 @@ export class CliSession {
     if (this.failure) return;
     const answered = b ? ` (${b.replies.length} of ${b.texts.length} commands answered)` : '';
     this.failure = new Error(`haproxy CLI ${this.socketPath}: ${message}${answered}`, { cause });
-    this.socket.destroy();
+    this.unsent = undefined;
+    this.socket?.terminate();
     b?.reject(this.failure);
   }
 }
