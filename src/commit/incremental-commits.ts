@@ -9,6 +9,7 @@ import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
 import type { DesiredChange } from '../plan/desired-index.ts';
 import { heldAfter, heldWith, planIncrementalCommit, released, runnableHeld, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
+import { numberLoadedLines } from '../plan/crt-line-numbers.ts';
 import { createdWith } from '../plan/revive.ts';
 import { RunningIndex, type RunningPatch } from '../plan/running-index.ts';
 import type { IncrementalDesired } from './committer-deps.ts';
@@ -153,7 +154,7 @@ export class IncrementalCommits {
    * is done rather than when that change comes (O(routes): 30-80 ms at
    * 10,000 routes, a change's own cost many times over).
    */
-  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => Pick<AppliedState, 'model' | 'files'>, held?: HeldReloadTarget): void {
+  fullDone(result: CommitOutcome['result'], complete: boolean, refusedBefore: unknown, running: () => Pick<AppliedState, 'model' | 'files' | 'crtLines'>, held?: HeldReloadTarget): void {
     const before = this.sync;
     this.planned = undefined;
     const { model } = running();
@@ -168,8 +169,11 @@ export class IncrementalCommits {
     clearTimeout(this.indexing);
     if (this.sync === 'unknown') return;
     this.indexing = setTimeout(() => {
-      const { model, files } = running();
-      if (model) this.index(model).adoptTexts((name) => files?.get(name));
+      const { model, files, crtLines } = running();
+      if (!model) return;
+      this.index(model).adoptTexts((name) => files?.get(name));
+      // The worker's lines are still numbered as its file has them (no runtime command changed them yet).
+      if (crtLines === undefined) numberLoadedLines(model.crtList);
     }, 0);
     this.indexing.unref();
   }

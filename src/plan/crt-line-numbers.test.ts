@@ -4,7 +4,7 @@ import { crtListLine, entriesOfLine, groupedCrtListLines } from '../config/crt-l
 import type { CrtListEntry } from '../config/model.ts';
 import { prng } from '../../test/support/hostile-routes.ts';
 import type { RuntimeCommand } from './commands.ts';
-import { lineNumbersAfter, loadedLineNumbers, type CrtLineNumbers } from './crt-line-numbers.ts';
+import { lineNumbersAfter, loadedLineNumbers, numberLoadedLines, type CrtLineNumbers } from './crt-line-numbers.ts';
 
 const line = (sni: string, certFile = '/c/cert-x.pem', alpn = false): CrtListEntry => ({ certFile, sni, alpn });
 const a = line('a.example.com');
@@ -129,6 +129,20 @@ describe('crt-list line numbers against a map of every entry', () => {
     });
     const numbers = loadedLineNumbers(untouchable);
     expect(() => numbers.lineOf(a)).toThrow('read');
+  });
+
+  test('a list is grouped once, ahead of the first question when asked to, whatever asks about it', () => {
+    let reads = 0;
+    const list = new Proxy([a, b, y], {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    numberLoadedLines(list);
+    const grouped = reads;
+    expect([loadedLineNumbers(list).last, loadedLineNumbers(list).last]).toEqual([2, 2]);
+    expect({ grouped: grouped > 0, readAfter: reads - grouped }).toEqual({ grouped: true, readAfter: 0 });
   });
 
   test('an entry named twice in the list answers with its last line, as a map of them would', () => {
