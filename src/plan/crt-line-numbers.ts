@@ -2,6 +2,7 @@ import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine, entriesOfLine, groupCrtListLines, type CrtListLine } from '../config/crt-list.ts';
 import type { CrtListEntry } from '../config/model.ts';
 import type { RuntimeCommand } from './commands.ts';
+import { lowerBound } from './running-patch.ts';
 
 /** The lines of the file haproxy loaded, and where each entry of the list is among them. */
 interface LoadedLines {
@@ -90,15 +91,8 @@ class LoadedLineNumbers implements CrtLineNumbers {
   private loadedLineOf(entry: CrtListEntry): number | undefined {
     const { lineOf, byEntry } = this.loaded();
     if (byEntry) return byEntry.get(crtListLine(entry));
-    // The last entry of the list equal to `entry`: a map of them would have kept the last line named.
-    let lo = 0;
-    let hi = this.crtList.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareCrtListEntries(this.crtList[mid] as CrtListEntry, entry) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    const at = lo - 1;
+    // The last entry of the list equal to `entry` (the place after the last one not above it): a map of them would have kept the last line named.
+    const at = lowerBound(this.crtList, entry, (a, b) => (compareCrtListEntries(a, b) <= 0 ? -1 : 1)) - 1;
     return at >= 0 && compareCrtListEntries(this.crtList[at] as CrtListEntry, entry) === 0 ? (lineOf[at] as number) + 1 : undefined;
   }
 
