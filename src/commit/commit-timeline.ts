@@ -9,9 +9,12 @@
 /**
  * `take`: the changes taken in (admission, the desired configuration);
  * `plan`: what to do about them; `patch`: the running model patched (an
- * incremental commit).
+ * incremental commit); `check`: a candidate written as a generation and
+ * checked (`haproxy -c`); `load`: haproxy started or reloaded on it, until
+ * its new worker answers; `workerCheck`: that worker brought in line with
+ * the model and its servers compared.
  */
-export const STAGES = ['take', 'plan', 'patch', 'render', 'write', 'runtime', 'load', 'observers', 'other'] as const;
+export const STAGES = ['take', 'plan', 'patch', 'render', 'write', 'runtime', 'check', 'load', 'workerCheck', 'observers', 'other'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** How the commit went: planned from its changes alone, by the full step without loading, or by a load (start or reload). */

@@ -49,7 +49,7 @@ describe('the commit timeline', () => {
     const lines = logs.filter((r) => r.tag === 'commit' && r.msg.startsWith('commit timeline:'));
     expect(lines.map((r) => r.level)).toEqual(['debug', 'debug']);
     const [started, live] = lines.map((r) => r.msg);
-    expect(started).toMatch(/^commit timeline: path=reload result=started events=2 wait=\d+\.\d\d take=\S+ plan=\S+ write=\S+ load=\S+ observers=\S+ total=\S+ cpu=\S+$/);
+    expect(started).toMatch(/^commit timeline: path=reload result=started events=2 wait=\d+\.\d\d take=\S+ plan=\S+ write=\S+ check=\S+ load=\S+ workerCheck=\S+ observers=\S+ total=\S+ cpu=\S+$/);
     expect(live).toMatch(/^commit timeline: path=full result=runtime events=1 wait=\S+ take=\S+ plan=\S+ write=\S+ runtime=\S+ firstReply=(\S+) observers=\S+ other=\S+ total=\S+ cpu=\S+$/);
     const firstReply = Number(/firstReply=(\S+)/.exec(live ?? '')?.[1]);
     const runtimeMs = Number(/ runtime=(\S+)/.exec(live ?? '')?.[1]);

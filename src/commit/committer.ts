@@ -148,7 +148,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   }
 
   async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
-    timeline.enter('load');
+    timeline.enter('check');
     const { result, timings } = await loadConfiguration(
       {
         writer: deps.writer,
@@ -158,6 +158,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
           state = reloadStarted(state, now());
           applier.pauseRetries();
         },
+        checked: () => timeline.enter('load'),
         now,
       },
       plan.files,
@@ -182,7 +183,10 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
     if (result.kind !== 'started' && result.kind !== 'pending') state = reloadCharged(state, plan.reasons, now(), budget);
     if (result.kind === 'pending') loadedDuringRestart = true;
-    if (result.kind === 'started' || result.kind === 'reloaded') await afterLoad();
+    if (result.kind === 'started' || result.kind === 'reloaded') {
+      timeline.enter('workerCheck');
+      await afterLoad();
+    }
     return loadedOutcome(result, timings, plan.reasons);
   }
 

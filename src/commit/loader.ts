@@ -32,6 +32,8 @@ export interface LoaderDeps {
   haproxy: HaproxyProcess;
   /** Called as a reload (or start) is about to begin: the moment --interval counts from. */
   loadStarting(): void;
+  /** Called once the candidate is checked (or, for a first start, written) and haproxy is about to load it. */
+  checked?(): void;
   now(): number;
 }
 
@@ -54,6 +56,7 @@ export async function loadConfiguration(deps: LoaderDeps, files: RenderedFiles):
     return { result: refused ? { kind: 'refused', output: check.output } : { kind: 'unchecked', output: check.output }, timings: timings() };
   }
   await deps.writer.activate(candidate.generation);
+  deps.checked?.();
   const generation = candidate.generation;
   // A haproxy left serving by a previous router: taking over with a config it refuses would stop it, so it was checked first.
   if (!deps.haproxy.supervising) {
@@ -82,6 +85,7 @@ export async function loadConfiguration(deps: LoaderDeps, files: RenderedFiles):
  */
 async function startUnchecked(deps: LoaderDeps, candidate: { generation: number; configPath: string }, t0: number): Promise<{ result: LoadResult; timings: LoadTimings }> {
   await deps.writer.activate(candidate.generation);
+  deps.checked?.();
   const t1 = deps.now();
   const timings = (): LoadTimings => ({ checkMs: t1 - t0, loadMs: deps.now() - t1 });
   try {
