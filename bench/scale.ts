@@ -16,7 +16,7 @@
  *   SIZES=1000,10000,50000,100000   route counts
  *   MOVES=200 ADDS=200 SEQ_ADDS=3000 RELOADS=4   changes per phase
  *   PHASE_BUDGET_S=150 SEQ_BUDGET_S=300   a phase stops at its count or its budget (said in the table)
- *   CHANGE_DEADLINE_S=30 START_TIMEOUT_S=600   per change / per start
+ *   CHANGE_DEADLINE_S=30 RELOAD_DEADLINE_S=180 START_TIMEOUT_S=600   per change / per reload / per start
  *   WRK_SECONDS=10 WRK_CONNECTIONS=50 WRK_THREADS=1 WRK_HOSTS=1000
  *   HTTP_PODS=4000 TLS_PODS=1000 POD_PROCS=2   pod listeners and the processes that hold them
  *   MAX_PODS=3   pods per service: 1 to this many

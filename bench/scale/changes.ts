@@ -190,7 +190,7 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
  * for a while for reasons other than the reload. `gapMs` apart so the reload
  * interval never delays one.
  */
-export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): Promise<PhaseResult> {
+export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number, deadlineMs: number): Promise<PhaseResult> {
   const route = ctx.mix.routes.find((r) => r.kind === 'reencrypt');
   const plain = ctx.mix.routes.find((r) => r.kind === 'plain');
   if (!route || !plain) throw new Error('the mix has no reencrypt or no plain route');
@@ -200,7 +200,7 @@ export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number): 
     const before = await masterReloads(ctx.run);
     const went = await timed(
       () => ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs)),
-      async (t0) => ((await untilReloaded(ctx.run, before, t0, ctx.changeDeadlineMs)) ? untilServed(ports(ctx), plain, podNames(plain.service), t0, ctx.changeDeadlineMs) : undefined),
+      async (t0) => ((await untilReloaded(ctx.run, before, t0, deadlineMs)) ? untilServed(ports(ctx), plain, podNames(plain.service), t0, deadlineMs) : undefined),
     );
     return { ...went, subject: probeSubject(plain, plain.service.pods) };
   });

@@ -154,7 +154,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       input.log(`${routes} routes: ${result.moves.latencies.length} endpoint moves`);
       result.adds = await routeAdds(ctx, routes, s.adds, s.phaseBudgetMs);
       input.log(`${routes} routes: ${result.adds.latencies.length} route adds`);
-      result.reloads = await reloadToggles(ctx, s.reloads, s.reloadGapMs);
+      result.reloads = await reloadToggles(ctx, s.reloads, s.reloadGapMs, s.reloadDeadlineMs);
       input.log(`${routes} routes: ${result.reloads.latencies.length} reloads timed`);
       result.sequential = await routeAdds(ctx, routes + s.adds, s.sequentialAdds, s.sequentialBudgetMs);
       input.log(`${routes} routes: ${result.sequential.latencies.length} sequential adds, ${result.sequential.reloads} reloads`);
