@@ -9,12 +9,12 @@
  * measures: start to served, memory, requests/s with wrk (against 10 routes,
  * openshift-router's regex-map shape of the same routes under haproxy alone,
  * and a minimal one-backend haproxy), endpoint moves and route adds one at a
- * time, reloads, and sequential adds. A certificate-heavy start (every edge
+ * time, reloads, endpoint moves during a reload, and sequential adds. A certificate-heavy start (every edge
  * route its own certificate) is measured once.
  *
  * Environment (defaults in bench/scale/settings.ts):
  *   SIZES=1000,10000,50000,100000   route counts
- *   MOVES=200 ADDS=200 SEQ_ADDS=3000 RELOADS=4   changes per phase
+ *   MOVES=200 ADDS=200 SEQ_ADDS=3000 RELOADS=4 RELOAD_MOVES=<RELOADS>   changes per phase (RELOAD_MOVES: moves during a reload)
  *   PHASE_BUDGET_S=150 SEQ_BUDGET_S=300   a phase stops at its count or its budget (said in the table)
  *   CHANGE_DEADLINE_S=30 RELOAD_DEADLINE_S=180 START_TIMEOUT_S=600   per change / per reload / per start
  *   WRK_SECONDS=10 WRK_CONNECTIONS=50 WRK_THREADS=1 WRK_HOSTS=1000

@@ -58,6 +58,8 @@ export interface PhaseContext {
   changeDeadlineMs: number;
   /** Routes added with TLS get a certificate of their own, made before the change is timed. */
   ownCertAdds?: boolean;
+  /** The reencrypt route whose CA the reload phases toggle has the bundled CA now. */
+  caBundled?: boolean;
 }
 
 /** The time base of performance.now() as ms since the epoch. */
@@ -138,22 +140,26 @@ export function moveProbeRoute(route: RouteSpec, routes: readonly RouteSpec[]): 
  * passthrough routes alone is probed by drawing, and counted as drawn.
  */
 export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number): Promise<PhaseResult> {
-  return phase(ctx, count, budgetMs, async () => {
-    const route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
-    const service = route.service;
-    const pool = service.tls ? ctx.pods.tls : ctx.pods.http;
-    const slot = Math.floor(ctx.random() * service.pods.length);
-    let next = service.pods[slot] ?? 0;
-    while (service.pods.includes(next)) next = pool[Math.floor(ctx.random() * pool.length)] ?? 0;
-    service.pods[slot] = next;
-    const probed = moveProbeRoute(route, ctx.mix.routes);
-    const cookie = stickyCookie(probed, next);
-    const went = await timed(
-      () => ctx.api.update(sliceObject(service, slot, next)),
-      (t0) => untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie),
-    );
-    return { ...went, subject: probeSubject(probed, [next]), drawn: cookie === undefined };
-  });
+  return phase(ctx, count, budgetMs, () => moveOne(ctx, () => true));
+}
+
+/** One pod of the service of a random route `eligible` accepts replaced by another, timed until the new pod answers (endpointMoves). */
+async function moveOne(ctx: PhaseContext, eligible: (route: RouteSpec) => boolean): Promise<Timed> {
+  let route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
+  while (!eligible(route)) route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
+  const service = route.service;
+  const pool = service.tls ? ctx.pods.tls : ctx.pods.http;
+  const slot = Math.floor(ctx.random() * service.pods.length);
+  let next = service.pods[slot] ?? 0;
+  while (service.pods.includes(next)) next = pool[Math.floor(ctx.random() * pool.length)] ?? 0;
+  service.pods[slot] = next;
+  const probed = moveProbeRoute(route, ctx.mix.routes);
+  const cookie = stickyCookie(probed, next);
+  const went = await timed(
+    () => ctx.api.update(sliceObject(service, slot, next)),
+    (t0) => untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie),
+  );
+  return { ...went, subject: probeSubject(probed, [next]), drawn: cookie === undefined };
 }
 
 /** A certificate and key for `host` alone: the router writes its file and haproxy loads it over the runtime API as the route is added. */
@@ -191,17 +197,50 @@ export function routeAdds(ctx: PhaseContext, firstIndex: number, count: number, 
  * interval never delays one.
  */
 export function reloadToggles(ctx: PhaseContext, count: number, gapMs: number, deadlineMs: number): Promise<PhaseResult> {
-  const route = ctx.mix.routes.find((r) => r.kind === 'reencrypt');
+  const { toggle } = destinationCaToggle(ctx);
   const plain = ctx.mix.routes.find((r) => r.kind === 'plain');
-  if (!route || !plain) throw new Error('the mix has no reencrypt or no plain route');
-  const bundled: MixCertificates = { ...ctx.certs, destinationCA: ctx.certs.destinationCA + ctx.certs.extraCA };
-  return phase(ctx, count, Number.POSITIVE_INFINITY, async (i) => {
+  if (!plain) throw new Error('the mix has no plain route');
+  return phase(ctx, count, Number.POSITIVE_INFINITY, async () => {
     await Bun.sleep(gapMs);
     const before = await masterReloads(ctx.run);
     const went = await timed(
-      () => ctx.api.update(routeObject(route, i % 2 === 0 ? bundled : ctx.certs)),
+      () => ctx.api.update(toggle()),
       async (t0) => ((await untilReloaded(ctx.run, before, t0, deadlineMs)) ? untilServed(ports(ctx), plain, podNames(plain.service), t0, deadlineMs) : undefined),
     );
     return { ...went, subject: probeSubject(plain, plain.service.pods) };
   });
+}
+
+/**
+ * An endpoint moved while a reload runs: the reencrypt route's destination
+ * CA changed (reloadToggles' change), then, `afterMs` later, a pod of
+ * another service moved, timed as endpointMoves times a move. Commits run
+ * one at a time, so what this shows beyond a move's usual latency is the
+ * wait for the reload in flight. Each waits for its reload before the next.
+ */
+export function movesDuringReloads(ctx: PhaseContext, count: number, gapMs: number, deadlineMs: number, afterMs = 100): Promise<PhaseResult> {
+  const { route, toggle } = destinationCaToggle(ctx);
+  return phase(ctx, count, Number.POSITIVE_INFINITY, async () => {
+    await Bun.sleep(gapMs);
+    const before = await masterReloads(ctx.run);
+    await ctx.api.update(toggle());
+    await Bun.sleep(afterMs);
+    const moved = await moveOne(ctx, (r) => r.service !== route.service);
+    await untilReloaded(ctx.run, before, performance.now(), deadlineMs);
+    return moved;
+  });
+}
+
+/** The mix's first reencrypt route, and its next version with the other destination CA (the CA alone, or bundled with another). */
+function destinationCaToggle(ctx: PhaseContext): { route: RouteSpec; toggle: () => ReturnType<typeof routeObject> } {
+  const route = ctx.mix.routes.find((r) => r.kind === 'reencrypt');
+  if (!route) throw new Error('the mix has no reencrypt route');
+  const bundled: MixCertificates = { ...ctx.certs, destinationCA: ctx.certs.destinationCA + ctx.certs.extraCA };
+  return {
+    route,
+    toggle: () => {
+      ctx.caBundled = !ctx.caBundled;
+      return routeObject(route, ctx.caBundled ? bundled : ctx.certs);
+    },
+  };
 }

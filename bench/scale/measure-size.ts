@@ -7,7 +7,7 @@ import { configArgs } from '../../src/haproxy/config-args.ts';
 import { join } from 'node:path';
 import { errorMessage } from '../../src/errors.ts';
 import { freePort } from '../../test/support/net.ts';
-import { endpointMoves, reloadToggles, routeAdds, type PhaseContext, type PhaseResult } from './changes.ts';
+import { endpointMoves, movesDuringReloads, reloadToggles, routeAdds, type PhaseContext, type PhaseResult } from './changes.ts';
 import { within } from './children.ts';
 import { startCluster } from './cluster.ts';
 import { startStandalone, timeCheck, writeReference } from './haproxy-alone.ts';
@@ -46,6 +46,8 @@ export interface SizeResult {
   moves?: PhaseResult;
   adds?: PhaseResult;
   reloads?: PhaseResult;
+  /** Endpoint moves made while a reload runs. */
+  reloadMoves?: PhaseResult;
   sequential?: PhaseResult;
   checkMs?: number;
   checkCpuMs?: number;
@@ -156,6 +158,8 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       input.log(`${routes} routes: ${result.adds.latencies.length} route adds`);
       result.reloads = await reloadToggles(ctx, s.reloads, s.reloadGapMs, s.reloadDeadlineMs);
       input.log(`${routes} routes: ${result.reloads.latencies.length} reloads timed`);
+      result.reloadMoves = await movesDuringReloads(ctx, s.reloadMoves, s.reloadGapMs, s.reloadDeadlineMs);
+      input.log(`${routes} routes: ${result.reloadMoves.latencies.length} endpoint moves during a reload`);
       result.sequential = await routeAdds(ctx, routes + s.adds, s.sequentialAdds, s.sequentialBudgetMs);
       input.log(`${routes} routes: ${result.sequential.latencies.length} sequential adds, ${result.sequential.reloads} reloads`);
     }

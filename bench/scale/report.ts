@@ -55,6 +55,7 @@ export function rows(r: SizeResult, refs: References, counts: { moves: number; a
     ['route added -> served, p50 / p99 ms', 'a Route of the mix created through the API on an existing service -> first answer from one of its pods', phase(r.adds, counts.adds)],
     ['sequential adds, p50 / p99 ms', 'as above, the next one created once the previous one is served; reloads from the master\'s counter', phase(seq, counts.sequential)],
     ['reload: event -> reloaded and serving, p50 / p99 ms', "a reencrypt route's destination CA changed through the API (haproxy reads CA files only on load) -> the master counts the reload and a plain route answers", phase(r.reloads, r.reloads?.attempted ?? 0)],
+    ['endpoint moved during a reload -> served, p50 / p99 ms', "the reload's change above, then 100 ms later a pod of another service moved, timed as a move (commits run one at a time: what it shows beyond a move's latency is the wait for the reload in flight)", phase(r.reloadMoves, r.reloadMoves?.attempted ?? 0)],
     ['haproxy -c on the router config, ms (CPU ms)', 'the live conf/haproxy.config and the backend files beside it (as haproxy loads them) at the end, timed alone; CPU = user + system of haproxy', `${ms(r.checkMs)} (${ms(r.checkCpuMs)})`],
     ['RSS after start, MiB: router / haproxy master + workers', 'VmRSS from /proc', memory(r.memoryStart)],
     ['RSS at the end, MiB: router / haproxy master + workers', 'VmRSS from /proc once the router is quiet with no reload in flight; old workers still draining included', memory(r.memoryEnd)],

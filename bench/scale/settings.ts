@@ -20,6 +20,8 @@ export interface Settings {
   /** A reload's own deadline: about a minute at 100,000 routes (BENCHMARKS.md), past the changes' 30 s. */
   reloadDeadlineMs: number;
   reloads: number;
+  /** Endpoint moves each made while a reload (one more each) runs. */
+  reloadMoves: number;
   reloadGapMs: number;
   startTimeoutMs: number;
   startSample: number;
@@ -54,6 +56,7 @@ export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings
     changeDeadlineMs: int('CHANGE_DEADLINE_S', 30) * 1000,
     reloadDeadlineMs: int('RELOAD_DEADLINE_S', 180) * 1000,
     reloads: int('RELOADS', 4),
+    reloadMoves: int('RELOAD_MOVES', int('RELOADS', 4)),
     reloadGapMs: int('RELOAD_GAP_MS', 6000),
     startTimeoutMs: int('START_TIMEOUT_S', 600) * 1000,
     startSample: int('START_SAMPLE', 50),
