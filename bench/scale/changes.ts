@@ -143,8 +143,8 @@ export function endpointMoves(ctx: PhaseContext, count: number, budgetMs: number
   return phase(ctx, count, budgetMs, () => moveOne(ctx, () => true));
 }
 
-/** One pod of the service of a random route `eligible` accepts replaced by another, timed until the new pod answers (endpointMoves). */
-async function moveOne(ctx: PhaseContext, eligible: (route: RouteSpec) => boolean): Promise<Timed> {
+/** One pod of the service of a random route `eligible` accepts replaced by another, timed until the new pod answers within `deadlineMs` (endpointMoves). */
+async function moveOne(ctx: PhaseContext, eligible: (route: RouteSpec) => boolean, deadlineMs = ctx.changeDeadlineMs): Promise<Timed> {
   let route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
   while (!eligible(route)) route = ctx.mix.routes[Math.floor(ctx.random() * ctx.mix.routes.length)] as RouteSpec;
   const service = route.service;
@@ -157,7 +157,7 @@ async function moveOne(ctx: PhaseContext, eligible: (route: RouteSpec) => boolea
   const cookie = stickyCookie(probed, next);
   const went = await timed(
     () => ctx.api.update(sliceObject(service, slot, next)),
-    (t0) => untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, ctx.changeDeadlineMs, cookie),
+    (t0) => untilServed(ports(ctx), probed, new Set([`p${next}`]), t0, deadlineMs, cookie),
   );
   return { ...went, subject: probeSubject(probed, [next]), drawn: cookie === undefined };
 }
@@ -225,7 +225,8 @@ export function movesDuringReloads(ctx: PhaseContext, count: number, gapMs: numb
     const before = await masterReloads(ctx.run);
     await ctx.api.update(toggle());
     await Bun.sleep(afterMs);
-    const moved = await moveOne(ctx, (r) => r.service !== route.service);
+    // It waits for the reload: the reload's deadline, not a change's.
+    const moved = await moveOne(ctx, (r) => r.service !== route.service, deadlineMs);
     await untilReloaded(ctx.run, before, performance.now(), deadlineMs);
     return moved;
   });
