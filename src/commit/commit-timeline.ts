@@ -11,8 +11,8 @@
  * `plan`: what to do about them; `patch`: the running model patched (an
  * incremental commit); `check`: a candidate written as a generation and
  * checked (`haproxy -c`); `load`: haproxy started or reloaded on it, until
- * its new worker answers; `workerCheck`: that worker brought in line with
- * the model and its servers compared.
+ * the master lists its new worker; `workerCheck`: that worker brought in
+ * line with the model and its servers compared.
  */
 export const STAGES = ['take', 'plan', 'patch', 'render', 'write', 'runtime', 'check', 'load', 'workerCheck', 'observers', 'other'] as const;
 export type Stage = (typeof STAGES)[number];
