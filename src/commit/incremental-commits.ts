@@ -81,11 +81,10 @@ export class IncrementalCommits {
   takeAside(held: ReadonlyMap<string, Rejection>): DesiredStep {
     const carried = this.carried;
     if (!carried) throw new Error('a change taken in aside with no reload under way');
-    carried.broken = true;
     const step = this.desired.update(held);
     mergeChange(carried.change, step.change);
     for (const key of step.verdicts) carried.verdicts.add(key);
-    carried.broken = step.settings === undefined;
+    carried.broken ||= step.settings === undefined;
     return step;
   }
 
