@@ -3,6 +3,7 @@ import type { RenderedFiles } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { objectKey } from '../domain/route.ts';
 import { errorMessage } from '../errors.ts';
+import { WORKER_PID_TIMEOUT_MS } from '../haproxy/timeouts.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import {
   INITIAL_STATE,
@@ -47,9 +48,9 @@ export interface Committer {
   /**
    * While a reload is under way (from its check until the master lists the
    * new worker): commits the changes that arrived since, against the worker
-   * being replaced, when they can be planned from themselves and change no
-   * route's verdict. Undefined when they must wait for the reload (none is
-   * under way, or they cannot go aside): the commit after it takes them.
+   * being replaced, when they can be planned from themselves. Undefined when
+   * they must wait for the reload (none is under way, or they cannot go
+   * aside): the commit after it takes them.
    * The new worker loads without them; the commit that follows the reload
    * brings it up to date.
    */
@@ -225,7 +226,13 @@ export function createCommitter(deps: CommitterDeps): Committer {
   async function workerToGoAside(): Promise<number | undefined> {
     if (!fast || !deps.runtimeUpdates || restarted || state.outOfStep !== undefined) return undefined;
     if (!deps.haproxy.running || !deps.haproxy.supervising || !deps.runtime.together || !deps.runtime.workerPid) return undefined;
-    return deps.runtime.workerPid().catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WORKER_PID_TIMEOUT_MS, undefined)));
+    try {
+      return await Promise.race([deps.runtime.workerPid().catch(() => undefined), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** No more changes go aside; once the one going (if any) is done, the reload's outcome may be recorded. */
@@ -291,10 +298,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
    */
   async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>, tl: CommitTimeline, aside?: { worker: number }): Promise<Result | undefined> {
     const step = aside ? fast.takeAside(held) : fast.take(held);
-    if (aside && step.verdicts.size > 0) {
-      log.debug('change during a reload waits for it: it changes route verdicts');
-      return undefined;
-    }
     tl.enter('plan');
     // Aside, the reload under way ends any hold: --commit-interval cannot call for another.
     const commitIntervalMs = aside ? Number.POSITIVE_INFINITY : deps.commitIntervalMs;
@@ -412,8 +415,10 @@ export function createCommitter(deps: CommitterDeps): Committer {
     if (carried.load) path = 'reload';
     fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state, heldReload);
     if (tookAside) fast?.loadedWithAsides();
+    // Verdicts changed aside since this commit read them (its own and theirs are live now): its snapshot would undo them.
+    const verdicts = tookAside && fast ? fast.liveVerdicts() : { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices };
     return {
-      ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
+      ...done(carried, verdicts),
       maxConnections: desired.model.settings.maxConnections,
       ...(fast?.caughtUpNext || tookAside ? { again: true } : {}),
     };

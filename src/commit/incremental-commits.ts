@@ -56,6 +56,8 @@ export class IncrementalCommits {
   private carried: { change: DesiredChange; verdicts: Set<string>; broken: boolean } | undefined;
   /** Changes the next commit plans with its own: those the reload's new worker was loaded without. */
   private pending: DesiredChange | undefined;
+  /** The routes whose verdict the aside under way changed. */
+  private asideVerdicts: ReadonlySet<string> = new Set();
 
   constructor(private readonly desired: IncrementalDesired) {}
 
@@ -82,6 +84,7 @@ export class IncrementalCommits {
     const carried = this.carried;
     if (!carried) throw new Error('a change taken in aside with no reload under way');
     const step = this.desired.update(held);
+    this.asideVerdicts = step.verdicts;
     mergeChange(carried.change, step.change);
     for (const key of step.verdicts) carried.verdicts.add(key);
     carried.broken ||= step.settings === undefined;
@@ -223,12 +226,17 @@ export class IncrementalCommits {
 
   /**
    * A change planned during a reload went to the worker being replaced: as
-   * `applied`, but it changed no verdict (only such changes go aside), and
-   * the routes whose verdict changed before stay to be reported.
+   * `applied`, reporting the routes whose verdict it changed; those whose
+   * verdict changed before stay to be reported by the commits that took them.
    */
   appliedAside(): Verdicts {
     this.settle();
-    return { ...this.views(), changed: new Set() };
+    return { ...this.views(), changed: this.asideVerdicts };
+  }
+
+  /** Every route's verdict as the router has it now, for an outcome that reports them all. */
+  liveVerdicts(): Verdicts {
+    return this.views();
   }
 
   /**

@@ -5,7 +5,7 @@ import type { CommitOutcome } from '../../src/commit/outcome.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { workingPaths } from '../../src/working-paths.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
-import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 
 let a: TestBackend;
@@ -105,6 +105,33 @@ describe('changes that arrive while a reload is under way', () => {
     expect(seen.outcomes.map((o) => o.result)).toEqual(['runtime', 'reloaded', 'runtime']);
     for (let i = 0; i < 5; i++) expect((await t.get('s.example.com')).backend).toBe('b');
     expect((await t.get('new.example.com')).backend).toBe('a');
+    expect((await t.get('r.example.com')).backend).toBe('a');
+  }, 30_000);
+
+  test('a route added is served by the worker being replaced and reported admitted at once; the new worker serves it right after', async () => {
+    const held = gate();
+    t = await startTestRouter({ manifests: manifests(), supervisorHooks: { beforeReload: () => held.pass() } });
+    // A new balance is a backend line: a reload.
+    writeFileSync(join(t.manifestsDir, 'r.yaml'), routeJson({ name: 'r', host: 'r.example.com', annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } }));
+    await t.source.rescan();
+    await held.reached;
+
+    const seen = collectOutcomes(t);
+    const aside = t.router.nextCommit();
+    writeFileSync(join(t.manifestsDir, 'late.yaml'), routeYaml({ name: 'late', host: 'late.example.com', service: 's' }));
+    await t.source.rescan();
+    const outcome = await aside;
+    expect(outcome).toMatchObject({ result: 'runtime', changed: new Set(['default/late']) });
+    expect(outcome?.admitted.has('default/late')).toBe(true);
+    expect((await t.get('late.example.com')).backend).toBe('a');
+
+    held.release();
+    await t.router.flush();
+    seen.stop();
+    expect(seen.outcomes.map((o) => o.result)).toEqual(['runtime', 'reloaded', 'runtime']);
+    // The reload's outcome reports the route the aside admitted, not the verdicts it read before.
+    expect(seen.outcomes[1]?.admitted.has('default/late')).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await t.get('late.example.com')).backend).toBe('a');
     expect((await t.get('r.example.com')).backend).toBe('a');
   }, 30_000);
 
