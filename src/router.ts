@@ -59,7 +59,7 @@ export interface RunningRouter {
   /** The Gateway API status writer, when Gateway API objects come from the API too. */
   readonly gatewayStatus: GatewayStatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
-  /** Resolves after the next commit completes (whatever its outcome). */
+  /** Resolves after the next commit completes (whatever its outcome), a change committed aside during a reload included. */
   nextCommit(): Promise<CommitOutcome | undefined>;
   /** Reloads so far by reason (what the logs say, counted). */
   readonly reloadCounts: ReadonlyMap<string, number>;
@@ -196,6 +196,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     commitIntervalMs: options.commitIntervalMs,
     reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
+    asideOpen: () => scheduler.asideOpen(),
     takeEvents: () => state.takeEvents(),
     collectGarbage: () => Bun.gc(true),
     observers: [
@@ -242,6 +243,16 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       firstError ??= err;
       // Once haproxy runs, a failed commit (a full disk, a busy socket) is tried again rather than forgotten.
       if (supervisor.supervising) setTimeout(() => scheduler.request(), COMMIT_RETRY_MS);
+    },
+    async () => {
+      statusGate.hold();
+      try {
+        const outcome = await committer.aside();
+        if (outcome) notifyCommit(outcome);
+        return outcome !== undefined;
+      } finally {
+        statusGate.release();
+      }
     },
   );
   const source = wiring.source;

@@ -18,7 +18,7 @@ export const STAGES = ['take', 'plan', 'patch', 'render', 'write', 'runtime', 'c
 export type Stage = (typeof STAGES)[number];
 
 /** How the commit went: planned from its changes alone, by the full step without loading, or by a load (start or reload). */
-export type CommitPath = 'incremental' | 'full' | 'reload';
+export type CommitPath = 'incremental' | 'full' | 'reload' | 'aside';
 
 /** One commit's figures, in ms; a stage the commit never entered is NaN. */
 export interface CommitMarks {

@@ -37,6 +37,8 @@ export interface CommitterDeps {
   commitIntervalMs: number;
   /** How many reloads one namespace may cause; default DEFAULT_RELOAD_BUDGET. */
   reloadBudget?: ReloadBudget;
+  /** A reload began that changes may go aside of (Committer.aside): the scheduler may offer them now. */
+  asideOpen?(): void;
   /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
   requestCommit(): void;
   /** Takes the source events not yet taken by a commit: how many, and when the oldest arrived (router-state.ts). */

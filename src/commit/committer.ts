@@ -3,6 +3,7 @@ import type { RenderedFiles } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { objectKey } from '../domain/route.ts';
 import { errorMessage } from '../errors.ts';
+import { WORKER_PID_TIMEOUT_MS } from '../haproxy/timeouts.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import {
   INITIAL_STATE,
@@ -44,6 +45,16 @@ export interface Committer {
    * runtime commands. The caller then asks for a commit.
    */
   workerRestarted(): void;
+  /**
+   * While a reload is under way (from its check until the master lists the
+   * new worker): commits the changes that arrived since, against the worker
+   * being replaced, when they can be planned from themselves. Undefined when
+   * they must wait for the reload (none is under way, or they cannot go
+   * aside): the commit after it takes them.
+   * The new worker loads without them; the commit that follows the reload
+   * brings it up to date.
+   */
+  aside(): Promise<CommitOutcome | undefined>;
   /** Stops the timer that bounds how long routes stay on spares, the background checks and the deletions still waiting. */
   stop(): void;
   /** Resolves once the background checks of runtime-written generations are done. */
@@ -83,6 +94,12 @@ export function createCommitter(deps: CommitterDeps): Committer {
     },
     logger: log,
   });
+
+  /** The reload under way while changes may go aside: the worker it replaces, whether asides took changes in, the one running. */
+  let window: { worker: number; took: boolean; running: Promise<unknown> | undefined } | undefined;
+  /** Asides took changes in during the load of the commit under way. */
+  let tookAside = false;
+  const asideTimeline = new CommitTimeline();
 
   const input = (model: ConfigModel) => commitInput(deps, model, now(), budget);
   async function applied(files: RenderedFiles, model: ConfigModel, plain: ConfigModel | undefined): Promise<void> {
@@ -149,7 +166,12 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
     timeline.enter('check');
-    const { result, timings } = await loadConfiguration(
+    const worker = await workerToGoAside();
+    if (worker !== undefined && fast?.loading()) {
+      window = { worker, took: false, running: undefined };
+      deps.asideOpen?.();
+    }
+    const loading = loadConfiguration(
       {
         writer: deps.writer,
         checker: deps.checker,
@@ -163,6 +185,11 @@ export function createCommitter(deps: CommitterDeps): Committer {
       },
       plan.files,
     );
+    const { result, timings } = await loading.finally(closeWindow);
+    if (tookAside && result.kind !== 'started' && result.kind !== 'reloaded' && result.kind !== 'pending' && result.kind !== 'died' && state.files) {
+      // The worker kept serving with the changes that went aside, which only its model holds so far: the disk gets them too.
+      await writeUnchecked(state.files);
+    }
     if (result.kind === 'unchecked') return { result: 'deferred', retryAfterMs: RETRY_AFTER_FAILURE_MS, refusal: result.output, reloadReasons: plan.reasons };
     if (result.kind === 'refused') {
       const q = quarantineRefused(state.quarantine, result.output, candidates);
@@ -188,6 +215,32 @@ export function createCommitter(deps: CommitterDeps): Committer {
       await afterLoad();
     }
     return loadedOutcome(result, timings, plan.reasons);
+  }
+
+  /**
+   * The worker a reload about to begin replaces, when changes may go to it
+   * meanwhile: runtime updates on, the worker in step, and a client that
+   * can tell which worker a connection reached (both answer on the socket
+   * during a reload, the new one once it serves).
+   */
+  async function workerToGoAside(): Promise<number | undefined> {
+    if (!fast || !deps.runtimeUpdates || restarted || state.outOfStep !== undefined) return undefined;
+    if (!deps.haproxy.running || !deps.haproxy.supervising || !deps.runtime.together || !deps.runtime.workerPid) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, WORKER_PID_TIMEOUT_MS, undefined)));
+    try {
+      return await Promise.race([deps.runtime.workerPid().catch(() => undefined), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** No more changes go aside; once the one going (if any) is done, the reload's outcome may be recorded. */
+  async function closeWindow(): Promise<void> {
+    const closing = window;
+    window = undefined;
+    await closing?.running;
+    tookAside ||= closing?.took === true;
   }
 
   async function carryOut(plan: CommitPlan, model: ConfigModel, candidates: Candidates): Promise<Result> {
@@ -236,37 +289,87 @@ export function createCommitter(deps: CommitterDeps): Committer {
    * commands, so their files are written in the background (the check or
    * load that reads them waits for them; one refused fails that check, and
    * the full step quarantines its route).
+   *
+   * `aside`: a change that arrived during a reload, for the worker being
+   * replaced (see Committer.aside). Its files stay in memory (the disk holds
+   * the candidate haproxy is loading), its commands are sent only if the
+   * connection reaches that worker, and a failure leaves the full step to
+   * the commit after the reload.
    */
-  async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>): Promise<Result | undefined> {
-    const step = fast.take(held);
-    timeline.enter('plan');
-    const plan = fast.plan(state, step, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs: deps.commitIntervalMs, reloadBudget: budget });
+  async function commitIncrementally(fast: IncrementalCommits, held: ReadonlyMap<string, Rejection>, tl: CommitTimeline, aside?: { worker: number }): Promise<Result | undefined> {
+    const step = aside ? fast.takeAside(held) : fast.take(held);
+    tl.enter('plan');
+    // Aside, the reload under way ends any hold: --commit-interval cannot call for another.
+    const commitIntervalMs = aside ? Number.POSITIVE_INFINITY : deps.commitIntervalMs;
+    const plan = fast.plan(state, step, { now: now(), haproxyRunning: deps.haproxy.running, runtimeUpdates: deps.runtimeUpdates, commitIntervalMs, reloadBudget: budget });
     if (plan.kind === 'full') {
-      log.debug(`full commit: ${plan.why}`);
+      log.debug(`${aside ? 'change during a reload waits for it' : 'full commit'}: ${plan.why}`);
       return undefined;
     }
     // A reload held back still waits: the scheduler keeps its retry.
-    const reloadIn = fast.heldReloadIn(now());
+    const reloadIn = aside ? undefined : fast.heldReloadIn(now());
     const waiting = reloadIn === undefined ? {} : { retryAfterMs: reloadIn };
     if (plan.kind === 'unchanged') return { result: 'unchanged', ...waiting };
-    timeline.enter('write');
+    tl.enter('write');
     if (plan.kind === 'runtime') deps.writer.writeCertificatesLater(plan.patch.certificatesAdded);
     else if ((await deps.writer.writeCertificates(plan.patch.certificatesAdded)).length > 0) return undefined;
-    timeline.enter('patch');
+    tl.enter('patch');
     const { model, createdWith } = fast.patched(plan.patch, plan.kind === 'runtime' ? plan.commands : []);
-    timeline.enter('render');
+    tl.enter('render');
     const files = state.files ? fast.files(deps.render, state.files, model, plan.patch) : deps.render(model);
     const record = async () => {
       state = markPatched(state, { files, model, certificatesAdded: plan.patch.certificatesAdded.map((c) => c.name), holds: plan.patch.holds }, now());
     };
     if (plan.kind === 'write') {
-      await writeUnchecked(files);
+      if (!aside) await writeUnchecked(files);
       await record();
       return { result: 'written', ...waiting };
     }
-    const result = await applyRuntime(files, plan.commands, record, createdWith);
+    const result = aside ? await applyAside(plan.commands, record, createdWith, aside.worker, tl) : await applyRuntime(files, plan.commands, record, createdWith);
     if (!result.ok) fast.reverted();
     return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) }, ...waiting } : undefined;
+  }
+
+  /** A change's commands to the worker a reload replaces: see commitIncrementally. */
+  async function applyAside(commands: readonly RuntimeCommand[], record: () => Promise<void>, created: ReadonlyMap<string, string | undefined>, worker: number, tl: CommitTimeline): Promise<RuntimeApplyResult> {
+    tl.enter('runtime');
+    const result = await applier.apply(commands, state.model, created, worker);
+    tl.enter('other');
+    if (!result.ok) {
+      log.debug(`change during a reload waits for it: ${result.failure}`);
+      if (result.partial) state = workerOutOfStep(state, 'runtime-update-failed');
+      return result;
+    }
+    state = commandsRan(state, commands);
+    await record();
+    return result;
+  }
+
+  /** See Committer.aside. */
+  async function commitAside(fast: IncrementalCommits, open: NonNullable<typeof window>): Promise<CommitOutcome | undefined> {
+    const startedAt = now();
+    const q = applyQuarantine(state.quarantine, deps.routes());
+    // A route let out of quarantine changes its verdict: the commit after the reload takes it in.
+    if (q.quarantine !== state.quarantine) return undefined;
+    asideTimeline.begin();
+    asideTimeline.enter('take');
+    open.took = true;
+    const events = deps.takeEvents?.();
+    asideTimeline.took(events?.count ?? 0, events?.receivedAt);
+    const result = await commitIncrementally(fast, q.held, asideTimeline, open);
+    if (!result) return undefined;
+    const outcome: CommitOutcome = {
+      ...result,
+      ...fast.appliedAside(),
+      maxConnections: state.model?.settings.maxConnections,
+      durationMs: now() - startedAt,
+      ...(events?.receivedAt === undefined ? {} : { eventsReceivedAt: events.receivedAt }),
+      ...(state.model ? { running: state.model } : {}),
+    };
+    asideTimeline.enter('observers');
+    notifyObservers(deps.observers, outcome, log);
+    if (log.level >= LogLevels.debug) log.debug(commitLine(asideTimeline.end('aside', outcome.result)));
+    return outcome;
   }
 
   /** How the commit under way went, for its timeline. */
@@ -278,6 +381,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const startedAt = now();
     path = 'full';
     heldReload = undefined;
+    tookAside = false;
     timeline.enter('take');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
@@ -297,7 +401,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         ...(state.model ? { running: state.model } : {}),
       };
     };
-    const result = fast && (await commitIncrementally(fast, q.held));
+    const result = fast && (await commitIncrementally(fast, q.held, timeline));
     if (fast && result) {
       path = 'incremental';
       return done(result, fast.applied());
@@ -310,10 +414,13 @@ export function createCommitter(deps: CommitterDeps): Committer {
     const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
     if (carried.load) path = 'reload';
     fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state, heldReload);
+    if (tookAside) fast?.loadedWithAsides();
+    // Verdicts changed aside since this commit read them (its own and theirs are live now): its snapshot would undo them.
+    const verdicts = tookAside && fast ? fast.liveVerdicts() : { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices };
     return {
-      ...done(carried, { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices }),
+      ...done(carried, verdicts),
       maxConnections: desired.model.settings.maxConnections,
-      ...(fast?.caughtUpNext ? { again: true } : {}),
+      ...(fast?.caughtUpNext || tookAside ? { again: true } : {}),
     };
   }
 
@@ -337,6 +444,22 @@ export function createCommitter(deps: CommitterDeps): Committer {
         fast?.failed();
         observed({ result: 'failed', error: errorMessage(err), routes: new Map(), admitted: new Map(), rejections: new Map(), notices: new Map(), durationMs: now() - startedAt });
         throw err;
+      }
+    },
+    async aside() {
+      const open = window;
+      if (!fast || !open || open.running || restarted) return undefined;
+      const going = commitAside(fast, open);
+      open.running = going.catch(() => undefined);
+      try {
+        return await going;
+      } catch (err) {
+        // Nothing is known of what reached the worker being replaced: the commit after the reload plans everything.
+        fast.asideFailed();
+        fast.reverted();
+        throw err;
+      } finally {
+        open.running = undefined;
       }
     },
     workerRestarted() {

@@ -7,7 +7,7 @@ import type { AppliedState } from '../plan/applied-state.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
 import type { DesiredStep } from '../plan/desired-state.ts';
 import type { IncrementalPlan } from '../plan/incremental-plan.ts';
-import type { DesiredChange } from '../plan/desired-index.ts';
+import { mergeChange, type DesiredChange } from '../plan/desired-index.ts';
 import { heldAfter, heldWith, planIncrementalCommit, released, runnableHeld, staysInSync, stillHeld, type IncrementalInput, type WorkerSync } from '../plan/incremental-step.ts';
 import { numberLoadedLines } from '../plan/crt-line-numbers.ts';
 import { createdWith } from '../plan/revive.ts';
@@ -47,14 +47,88 @@ export class IncrementalCommits {
   /** The last catch-up went to the full step: the full commit that follows sets none (no loop of full commits). */
   private catchUpMissed = false;
 
+  /**
+   * What the changes taken in during the reload under way changed (see
+   * loading): the new worker lacks all of it. `broken`: one of them could
+   * not be followed from itself (what every route shares changed, or it
+   * threw), and the commit after the reload takes the full step.
+   */
+  private carried: { change: DesiredChange; verdicts: Set<string>; broken: boolean } | undefined;
+  /** Changes the next commit plans with its own: those the reload's new worker was loaded without. */
+  private pending: DesiredChange | undefined;
+  /** The routes whose verdict the aside under way changed. */
+  private asideVerdicts: ReadonlySet<string> = new Set();
+
   constructor(private readonly desired: IncrementalDesired) {}
 
   /** Takes in a commit's changes: admission and the desired configuration (the full step reads them as they stand then). */
   take(held: ReadonlyMap<string, Rejection>): DesiredStep {
-    const step = this.desired.update(held);
+    let step = this.desired.update(held);
+    if (this.pending) {
+      const change = this.pending;
+      this.pending = undefined;
+      mergeChange(change, step.change);
+      step = { ...step, change };
+    }
     this.taken = step.change;
     if (this.unreported) for (const key of step.verdicts) this.unreported.add(key);
     return step;
+  }
+
+  /**
+   * Takes in changes that arrived while a reload is under way, to plan them
+   * against the worker being replaced (see `loading`); the changes of the
+   * commit that reloads stay its own.
+   */
+  takeAside(held: ReadonlyMap<string, Rejection>): DesiredStep {
+    const carried = this.carried;
+    if (!carried) throw new Error('a change taken in aside with no reload under way');
+    const step = this.desired.update(held);
+    this.asideVerdicts = step.verdicts;
+    mergeChange(carried.change, step.change);
+    for (const key of step.verdicts) carried.verdicts.add(key);
+    carried.broken ||= step.settings === undefined;
+    return step;
+  }
+
+  /** A change taken in aside threw on its way: nothing is known of what went where. */
+  asideFailed(): void {
+    if (this.carried) this.carried.broken = true;
+  }
+
+  /**
+   * The commit under way reloads, to a configuration with the changes it
+   * took in: until the new worker answers, the old one lacks exactly those
+   * (and what a reload held back before carried). Recorded as a reload held
+   * back that is never due, so changes planned meanwhile (takeAside) leave
+   * them as they run. Returns false when the worker's state is not known,
+   * and nothing can be planned from a change alone.
+   */
+  loading(): boolean {
+    if (this.sync === 'unknown' || !this.taken) return false;
+    this.sync = heldWith(this.sync === 'in-sync' ? undefined : this.sync, this.taken, Number.POSITIVE_INFINITY, undefined);
+    this.carried = { change: { routes: new Map(), mapIds: new Set(), snis: new Set() }, verdicts: new Set(), broken: false };
+    return true;
+  }
+
+  /**
+   * The reload is done (fullDone said how) and changes were taken in
+   * meanwhile (whether they went to the worker it replaced or not): the new
+   * worker has none of them. With it in step otherwise, the next commit
+   * plans them from themselves, with its own, against what it loaded, and
+   * reports the verdicts they changed; else it takes the full step.
+   */
+  loadedWithAsides(): void {
+    const carried = this.carried;
+    this.carried = undefined;
+    if (this.sync === 'in-sync' && carried && !carried.broken) {
+      this.pending = carried.change;
+      if (this.unreported) for (const key of carried.verdicts) this.unreported.add(key);
+      return;
+    }
+    this.sync = 'unknown';
+    this.catchUp = false;
+    clearTimeout(this.indexing);
   }
 
   /** Plans the changes `take` took in from themselves, when the step can (else `full`). */
@@ -131,15 +205,38 @@ export class IncrementalCommits {
 
   /** The worker took the patch: the outcome's verdicts, live, with the routes whose verdict changed since the last one. */
   applied(): Verdicts {
+    this.settle();
+    const changed = this.unreported;
+    this.unreported = new Set();
+    return { ...this.views(), ...(changed ? { changed } : {}) };
+  }
+
+  private settle(): void {
     const next = this.resume ?? this.planned;
     if (next !== undefined) this.sync = next;
     this.resume = undefined;
     this.planned = undefined;
     this.running?.settled();
+  }
+
+  private views(): Omit<Verdicts, 'changed'> {
     const views = this.desired.views;
-    const changed = this.unreported;
-    this.unreported = new Set();
-    return { routes: views.routes, admitted: views.admitted, rejections: views.rejected, notices: views.notices, ...(changed ? { changed } : {}) };
+    return { routes: views.routes, admitted: views.admitted, rejections: views.rejected, notices: views.notices };
+  }
+
+  /**
+   * A change planned during a reload went to the worker being replaced: as
+   * `applied`, reporting the routes whose verdict it changed; those whose
+   * verdict changed before stay to be reported by the commits that took them.
+   */
+  appliedAside(): Verdicts {
+    this.settle();
+    return { ...this.views(), changed: this.asideVerdicts };
+  }
+
+  /** Every route's verdict as the router has it now, for an outcome that reports them all. */
+  liveVerdicts(): Verdicts {
+    return this.views();
   }
 
   /**
@@ -192,6 +289,7 @@ export class IncrementalCommits {
    */
   reverted(): void {
     this.sync = 'unknown';
+    this.pending = undefined;
     this.catchUp = false;
     this.resume = undefined;
     this.planned = undefined;

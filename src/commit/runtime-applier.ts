@@ -7,6 +7,8 @@ import type { Logger } from '../log.ts';
 import { creationOptions, reviveWaitingServers, runtimePhases } from '../plan/revive.ts';
 import { ServerDeletions, type DeletionPacing } from './server-deletions.ts';
 
+const OTHER_WORKER = 'the new worker of the reload under way answered';
+
 const STALE_FAILURE = 'a server still being deleted would come back with other options (TLS to the pod, or check to follow), and haproxy could not delete it yet';
 
 export type RuntimeApplyResult =
@@ -39,18 +41,22 @@ export class RuntimeApplier {
    * Applies `commands`, planned against `applied` (the model the worker
    * holds now, which tells what a deleted server was created with), or
    * with what each deleted server was created with by serverKey, read
-   * before an incremental patch replaced its backend in the model.
+   * before an incremental patch replaced its backend in the model. With
+   * `worker`, nothing is sent unless the connection reached that worker
+   * (during a reload, the one being replaced): commands planned for it
+   * would misplace servers in a worker loaded with other spare slots.
    */
-  async apply(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined, created?: ReadonlyMap<string, string | undefined>): Promise<RuntimeApplyResult> {
+  async apply(commands: readonly RuntimeCommand[], applied: ConfigModel | undefined, created?: ReadonlyMap<string, string | undefined>, worker?: number): Promise<RuntimeApplyResult> {
     const ended = this.deletes.updating();
     try {
-      return await this.applyNow(commands, created ? (d) => created.get(serverKey(d)) : (d) => creationOptions(applied, d));
+      return await this.applyNow(commands, created ? (d) => created.get(serverKey(d)) : (d) => creationOptions(applied, d), worker);
     } finally {
       ended();
     }
   }
 
-  private async applyNow(commands: readonly RuntimeCommand[], createdWith: (d: ServerRef) => string | undefined): Promise<RuntimeApplyResult> {
+  private async applyNow(commands: readonly RuntimeCommand[], createdWith: (d: ServerRef) => string | undefined, worker: number | undefined): Promise<RuntimeApplyResult> {
+    if (worker !== undefined && !(this.runtime.together && this.runtime.workerPid)) return { ok: false, failure: OTHER_WORKER, partial: false };
     const adds = commands.filter((c) => c.kind === 'add-server');
     await this.deletes.settle(adds);
     const waiting = new Map(adds.filter((c) => this.deletes.has(c)).map((c) => [serverKey(c), this.deletes.createdWith(c)]));
@@ -62,6 +68,7 @@ export class RuntimeApplier {
     const staleKeys = new Set(stale.map(serverKey));
     this.deletes.cancel(adds.filter((c) => !staleKeys.has(serverKey(c))));
     const phases = async (): Promise<RuntimeApplyResult> => {
+      if (worker !== undefined && (await this.runtime.workerPid?.()) !== worker) return { ok: false, failure: OTHER_WORKER, partial: false };
       if (stale.length > 0) {
         const cleared = await this.runtime.apply(stale.map((s): RuntimeCommand => ({ kind: 'del-server', ...s })));
         // Those deleted were in no model either: the worker still matches the applied one.

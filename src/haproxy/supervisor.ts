@@ -14,6 +14,10 @@ import { RELOAD_TIMEOUT_MS, RESTART_BACKOFF_INITIAL_MS, RESTART_BACKOFF_MAX_MS, 
 /** What a test may do between a new master listing its first worker and the supervisor counting it as started. */
 export interface SupervisorHooks {
   beforeConfirm?: (started: { masterPid: number; workerPids: number[]; exited: Promise<number> }) => Promise<void>;
+  /** Awaited before the master is asked to reload (the old worker alone answers until then). */
+  beforeReload?: () => Promise<void>;
+  /** Awaited once the master lists the reload's new worker, before the reload counts as done. */
+  afterReload?: (workerPid: number) => Promise<void>;
 }
 
 export interface SupervisorOptions {
@@ -197,6 +201,7 @@ export class HaproxySupervisor {
     if (!proc || hasExited(proc)) return { ok: false, message: 'haproxy is not running' };
     const before = await this.procState();
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
+    await this.opts.hooks?.beforeReload?.();
     this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
     const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, undefined, this.pause);
@@ -204,6 +209,7 @@ export class HaproxySupervisor {
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
     if (worker === undefined) return { ok: false, message: 'reload left no new worker' };
+    await this.opts.hooks?.afterReload?.(worker);
     return { ok: true, workerPid: worker };
   }
 

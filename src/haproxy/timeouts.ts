@@ -54,3 +54,10 @@ export const LOG_FIFO_SMALL_READ_MS = 3;
 export const LOG_FIFO_IDLE_READ_MS = 50;
 /** How long a stop waits for the log pipe's reading thread to read for the last time. */
 export const LOG_FIFO_DRAIN_STOP_MS = 1_000;
+
+/**
+ * How long the worker may take to say which process it is before a reload
+ * begins; past it the reload goes on, and changes that arrive meanwhile wait
+ * for it (a worker that does not answer is no reason to hold a reload back).
+ */
+export const WORKER_PID_TIMEOUT_MS = 1_000;

@@ -23,6 +23,21 @@ export interface DesiredChange {
   snis: Set<string>;
 }
 
+/**
+ * Adds a later change to `into`, as if both had been one update: a route
+ * changed by both goes from the first one's before to the last one's after.
+ */
+export function mergeChange(into: DesiredChange, later: DesiredChange): void {
+  for (const [key, c] of later.routes) {
+    const earlier = into.routes.get(key);
+    const before = earlier ? earlier.before : c.before;
+    if (before === undefined && c.after === undefined) into.routes.delete(key);
+    else into.routes.set(key, { before, after: c.after });
+  }
+  for (const id of later.mapIds) into.mapIds.add(id);
+  for (const sni of later.snis) into.snis.add(sni);
+}
+
 /** A map key across files. */
 export function mapId(wish: Pick<MapWish, 'file' | 'key'>): string {
   return `${wish.file}\u0000${wish.key}`;

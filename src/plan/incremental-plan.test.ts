@@ -14,7 +14,7 @@ import { endpointSelector } from '../config/route-servers.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey, type Route } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
-import { DesiredIndex, mapId, type DesiredChange } from './desired-index.ts';
+import { DesiredIndex, mapId, mergeChange, type DesiredChange } from './desired-index.ts';
 import { heldAfter, heldWith, released, runnableHeld, stillHeld, waitsForHeldReload, type HeldReload } from './incremental-step.ts';
 import { asRan, fitToRunning } from './fit-to-running.ts';
 import { backendReasons } from './backend-plan.ts';
@@ -194,8 +194,9 @@ function randomWorld(seed: number) {
  * running model alike; and the desired index must always build the model a
  * full build gives.
  */
-function scenario(seed: number, steps: number): Tally {
+function scenario(seed: number, steps: number, mergeUpTo = 1): Tally {
   const world = randomWorld(seed);
+  const merges = prng(seed + 2000);
   const desired = world.desired;
   let running = indexedAfterLoad(world.fullModel());
   // The numbers of the worker's crt-list lines, as the committer keeps them: a load numbers them anew.
@@ -206,8 +207,13 @@ function scenario(seed: number, steps: number): Tally {
   let loaded = maxConnections;
   const tally: Tally = { incremental: 0, full: 0, missed: [], limitsLive: 0 };
   for (let step = 0; step < steps; step++) {
-    const built = world.next(step);
+    let built = world.next(step);
     const change = built.change;
+    // Several updates taken in one after the other and planned as one, as the commit after a reload plans those its new worker was loaded without.
+    for (let more = Math.floor(merges() * mergeUpTo); more > 0; more--) {
+      built = world.next(step);
+      mergeChange(change, built.change);
+    }
     if (limits() < 0.1) maxConnections = pick(limits, [loaded, loaded - 256, loaded - 512, loaded + 256]);
     const next = { ...built.next, settings: { ...built.next.settings, maxConnections } };
 
@@ -450,6 +456,14 @@ describe('while a reload is held back, changes are planned from themselves, what
     expect(tally.joined).toBeGreaterThan(0);
     expect(tally.heldMoved).toBeGreaterThan(0);
   }, 30_000);
+});
+
+describe('updates taken in one after the other and planned as one (mergeChange) come to what the full commit step gives', () => {
+  test.each([1, 2, 3, 4, 5, 6])('seed %i', (seed) => {
+    const tally = scenario(seed, 150, 5);
+    expect(tally.missed).toEqual([]);
+    expect(tally.incremental).toBeGreaterThan(20);
+  });
 });
 
 describe('the incremental planner comes to what the full commit step gives', () => {

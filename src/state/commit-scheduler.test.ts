@@ -212,4 +212,83 @@ describe('CommitScheduler', () => {
     const s = new CommitScheduler(async () => {}, () => {});
     await s.flush();
   });
+
+  describe('asides while a commit reloads', () => {
+    /** A scheduler whose first commit runs until `release`, opening asides when `open` is called; asides answer `asideAnswers` in turn. */
+    function reloading(asideAnswers: boolean[]) {
+      const release = deferred();
+      const started = deferred();
+      const asideRan = deferred();
+      const events: string[] = [];
+      let commits = 0;
+      let asides = 0;
+      const s: CommitScheduler = new CommitScheduler(
+        async () => {
+          const n = ++commits;
+          events.push(`commit ${n}`);
+          started.resolve();
+          if (n === 1) await release.promise;
+          events.push(`commit ${n} ended`);
+        },
+        fail,
+        async () => {
+          events.push('aside');
+          asideRan.resolve();
+          return asideAnswers[asides++] ?? true;
+        },
+      );
+      s.enable();
+      return { s, release, started, asideRan, events };
+    }
+
+    test('none before the commit opens them; once open, input runs aside, and flush still waits for the commits after', async () => {
+      const r = reloading([true]);
+      r.s.request();
+      await r.started.promise;
+      r.s.changed();
+      await Bun.sleep(5);
+      expect(r.events).toEqual(['commit 1']);
+      r.s.asideOpen();
+      await r.asideRan.promise;
+      let flushed = false;
+      const flush = r.s.flush().then(() => (flushed = true));
+      await Bun.sleep(5);
+      expect(flushed).toBe(false);
+      r.release.resolve();
+      await flush;
+      // The input that went aside is committed again after the reload: its new worker was loaded without it.
+      expect(r.events).toEqual(['commit 1', 'aside', 'commit 1 ended', 'commit 2', 'commit 2 ended']);
+      await r.s.stop();
+    });
+
+    test('an aside that cannot take its input closes asides until the commit under way ends', async () => {
+      const r = reloading([false]);
+      r.s.request();
+      await r.started.promise;
+      r.s.asideOpen();
+      r.s.changed();
+      await r.asideRan.promise;
+      r.s.changed();
+      await Bun.sleep(5);
+      expect(r.events).toEqual(['commit 1', 'aside']);
+      r.release.resolve();
+      await r.s.flush();
+      expect(r.events).toEqual(['commit 1', 'aside', 'commit 1 ended', 'commit 2', 'commit 2 ended']);
+      await r.s.stop();
+    });
+
+    test('a burst of input goes aside in one batch; one aside at a time', async () => {
+      const r = reloading([]);
+      r.s.request();
+      await r.started.promise;
+      r.s.asideOpen();
+      for (let i = 0; i < 10; i++) r.s.changed();
+      await r.asideRan.promise;
+      await Bun.sleep(5);
+      expect(r.events).toEqual(['commit 1', 'aside']);
+      r.release.resolve();
+      await r.s.flush();
+      await r.s.stop();
+    });
+  });
 });

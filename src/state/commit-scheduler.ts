@@ -47,9 +47,24 @@ export class CommitScheduler {
   private lastRunMs = 0;
   private lastEndedAt = 0;
 
+  /** The aside commit running, if one is (see asideOpen). */
+  private asideRunning: Promise<void> | undefined;
+  private asideTimer: { cancel(): void } | undefined;
+  /** No aside until the commit under way opens them (asideOpen), nor after one could not take its changes. */
+  private asideClosed = true;
+  /** The input the commit under way, and the last aside, took in. */
+  private runningSeq = 0;
+  private asideSeq = 0;
+
+  /**
+   * `aside`: commits input while a commit runs, when that commit has opened
+   * a window for it (asideOpen: a reload under way); resolves false when
+   * the input must wait for the commit under way after all.
+   */
   constructor(
     private readonly commit: () => Promise<CommitResult | void>,
     private readonly onError: (err: unknown) => void,
+    private readonly aside?: () => Promise<boolean>,
   ) {}
 
   /**
@@ -80,6 +95,7 @@ export class CommitScheduler {
     this.requested++;
     if (this.running) {
       this.changedDuring = true;
+      this.scheduleAside();
       return;
     }
     const now = performance.now();
@@ -108,6 +124,47 @@ export class CommitScheduler {
     this.schedule(0);
   }
 
+  /**
+   * The commit under way is reloading haproxy: new input need not wait for
+   * it (the reload takes seconds at 10,000 routes, a minute at 100,000), and
+   * goes to the worker being replaced in asides, each after the one before,
+   * batched as commits are. Input stays requested until the commits that
+   * follow have run (the reload's new worker gets it from the commit after
+   * the reload): flush() still means served by whichever worker serves.
+   */
+  asideOpen(): void {
+    this.asideClosed = false;
+    this.scheduleAside();
+  }
+
+  private scheduleAside(): void {
+    if (!this.aside || !this.running || this.asideRunning || this.asideTimer || this.asideClosed || this.stopped) return;
+    if (this.requested <= Math.max(this.runningSeq, this.asideSeq)) return;
+    this.asideTimer = later(0, () => this.runAside());
+  }
+
+  private runAside(): void {
+    this.asideTimer = undefined;
+    const aside = this.aside;
+    if (!aside || !this.running || this.asideClosed || this.stopped) return;
+    const seq = this.requested;
+    this.asideRunning = aside()
+      .then(
+        (done) => {
+          if (done) this.asideSeq = seq;
+          else this.asideClosed = true;
+        },
+        (err: unknown) => {
+          this.asideClosed = true;
+          this.onError(err);
+        },
+      )
+      .finally(() => {
+        this.asideRunning = undefined;
+        this.scheduleAside();
+      });
+  }
+
   /** Allows commits from now on (called once the sources have synced). */
   enable(): void {
     this.enabled = true;
@@ -126,6 +183,9 @@ export class CommitScheduler {
     this.timer?.cancel();
     this.timer = undefined;
     await this.running;
+    this.asideTimer?.cancel();
+    this.asideTimer = undefined;
+    await this.asideRunning;
     // Nothing more will be committed: release whoever waits rather than leave them hanging.
     for (const w of this.waiters) w.resolve();
     this.waiters = [];
@@ -142,6 +202,8 @@ export class CommitScheduler {
     this.urgent = false;
     this.changedDuring = false;
     const seq = this.requested;
+    this.runningSeq = seq;
+    this.asideClosed = true;
     const startedAt = performance.now();
     let retryAfterMs: number | undefined;
     let again = false;
@@ -153,6 +215,10 @@ export class CommitScheduler {
       this.onError,
     );
     await this.running;
+    this.asideClosed = true;
+    this.asideTimer?.cancel();
+    this.asideTimer = undefined;
+    await this.asideRunning;
     this.running = undefined;
     this.lastEndedAt = performance.now();
     this.lastRunMs = this.lastEndedAt - startedAt;

@@ -62,6 +62,13 @@ export interface RuntimeClient {
    * reached, and the next update must reach whichever worker runs then.
    */
   together?<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * The process id of the worker that answers (`show info`); within
+   * `together`, of the worker the rest of the work reaches. During a reload
+   * both the old and the new worker may answer on the socket, one after the
+   * other: this tells which one a connection reached.
+   */
+  workerPid?(): Promise<number | undefined>;
 }
 
 const isBusy = (r: CommandResult): r is BusyResult => r.status === 'busy' && r.command.kind === 'del-server';
@@ -121,6 +128,11 @@ export function createRuntimeClient(socketPath: string, opts: RuntimeClientOptio
     async showServersState(backend) {
       const [reply] = await send([{ line: showServersStateText(backend) }]);
       return parseServersState(reply ?? '');
+    },
+    async workerPid() {
+      const [reply] = await send([{ line: 'show info' }]);
+      const pid = /^Pid: (\d+)$/m.exec(reply ?? '')?.[1];
+      return pid === undefined ? undefined : Number(pid);
     },
     async together(work) {
       holders++;
