@@ -5,6 +5,7 @@ import { CommitTimeline } from './commit/commit-timeline.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
 import type { CommitOutcome } from './commit/outcome.ts';
 import { diskWriter, haproxyChecker } from './haproxy/commit-ports.ts';
+import type { ConfigChecker } from './commit/ports.ts';
 import { DesiredState } from './plan/desired-state.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
@@ -73,6 +74,8 @@ export interface RouterDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** Wraps the runtime API client (tests inject failures into it). */
   wrapRuntime?: (client: RuntimeClient) => RuntimeClient;
+  /** Wraps the `haproxy -c` checker (tests hold a check to make changes arrive during it). */
+  wrapChecker?: (checker: ConfigChecker) => ConfigChecker;
   supervisorHooks?: SupervisorHooks;
 }
 
@@ -187,7 +190,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     },
     render,
     writer: diskWriter(store, certs),
-    checker: haproxyChecker(options.haproxyBinary),
+    checker: (deps.wrapChecker ?? ((c) => c))(haproxyChecker(options.haproxyBinary)),
     haproxy: supervisor,
     runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize, onFirstReply: (ms) => commitTimeline.replied(ms) })),
     timeline: commitTimeline,

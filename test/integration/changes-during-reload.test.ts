@@ -2,11 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitOutcome } from '../../src/commit/outcome.ts';
+import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';
+import { checkConfig } from '../../src/haproxy/check-config.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { workingPaths } from '../../src/working-paths.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
 import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
+import { shortTempDir } from '../support/workdir.ts';
 
 let a: TestBackend;
 let b: TestBackend;
@@ -164,5 +167,61 @@ describe('changes that arrive while a reload is under way', () => {
     for (let i = 0; i < 5; i++) expect((await t.get('s.example.com')).backend).toBe('b');
     expect((await t.get('new.example.com')).backend).toBe('a');
     expect(t.logs.slice(warned).filter((r) => r.level === 'warn' || r.level === 'error')).toEqual([]);
+  }, 30_000);
+
+  test('a reload haproxy refuses leaves the old worker with the changes that went aside, and the disk too', async () => {
+    const held = gate();
+    let holdNextCheck = false;
+    const dir = shortTempDir();
+    // A template that renders an invalid keyword as soon as a backend named "break-me" exists.
+    const template = EMBEDDED_ASSETS.template.replace(
+      'defaults\n',
+      "defaults\n<% if (it.model.backends.some((b) => b.name.endsWith(':break-me'))) { -%>\n  no_such_keyword\n<% } -%>\n",
+    );
+    const templatePath = join(dir.path, 'broken.eta');
+    writeFileSync(templatePath, template);
+    try {
+      t = await startTestRouter({
+        // No spares: the new route's backend must go through a reload, and so through haproxy -c.
+        args: [`--template=${templatePath}`, '--blueprint-route-pool-size=0'],
+        manifests: manifests(),
+        wrapChecker: (checker) => ({
+          async check(path, opts) {
+            if (holdNextCheck && !opts?.background) {
+              holdNextCheck = false;
+              await held.pass();
+            }
+            return checker.check(path, opts);
+          },
+        }),
+      });
+      const workers = (await t.router.supervisor.procState())?.workerPids;
+      holdNextCheck = true;
+      writeFileSync(join(t.manifestsDir, 'break.yaml'), routeYaml({ name: 'break-me', host: 'break.example.com', service: 'r' }));
+      await t.source.rescan();
+      await held.reached;
+
+      const seen = collectOutcomes(t);
+      const aside = t.router.nextCommit();
+      writeFileSync(join(t.manifestsDir, 's-eps.yaml'), sliceYaml({ service: 's', ports: [b.port] }));
+      await t.source.rescan();
+      expect(await aside).toMatchObject({ result: 'runtime' });
+      held.release();
+      await t.router.flush();
+      seen.stop();
+      expect(seen.outcomes[1]?.result).toBe('rejected-by-haproxy');
+      expect((await t.router.supervisor.procState())?.workerPids).toEqual(workers);
+      expect((await t.get('s.example.com')).backend).toBe('b');
+      // The files on disk hold what the worker holds, and haproxy accepts them.
+      const config = join(t.workingDir, 'conf', 'haproxy.config');
+      expect((await checkConfig('haproxy', config)).output.filter((l) => l.startsWith('[ALERT]'))).toEqual([]);
+      const ready = t.router.supervisor.nextReady();
+      process.kill(t.router.supervisor.masterPid as number, 'SIGKILL');
+      await ready;
+      await t.router.flush();
+      for (let i = 0; i < 5; i++) expect((await t.get('s.example.com')).backend).toBe('b');
+    } finally {
+      dir.remove();
+    }
   }, 30_000);
 });

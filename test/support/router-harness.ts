@@ -34,6 +34,7 @@ export async function startTestRouter(
     /** Environment settings; ROUTER_GRACEFUL_SHUTDOWN_DELAY is 0 unless given, so stopping a test router is quick. */
     env?: Record<string, string>;
     wrapRuntime?: RouterDeps['wrapRuntime'];
+    wrapChecker?: RouterDeps['wrapChecker'];
     supervisorHooks?: RouterDeps['supervisorHooks'];
     /** HTTP and HTTPS ports, when the test must know them before the router starts. */
     ports?: [number, number];
@@ -64,6 +65,7 @@ export async function startTestRouter(
     logger,
     source,
     ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}),
+    ...(opts.wrapChecker ? { wrapChecker: opts.wrapChecker } : {}),
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
   });
 
