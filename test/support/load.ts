@@ -45,6 +45,9 @@ export function startLoad(port: number, host: string, backend: string): Load {
   })();
   const keeping = (async () => {
     let socket: Socket | undefined;
+    /** Requests answered on the connection in use, and when the last answer ended: what a failure on it says. */
+    let served = 0;
+    let lastAnswerAt = 0;
     while (!stopped) {
       try {
         // A connection haproxy closed while it was idle carried no request: a client opens another, as this one does.
@@ -52,8 +55,13 @@ export function startLoad(port: number, host: string, backend: string): Load {
           socket.destroy();
           socket = undefined;
         }
-        socket ??= await connect(port);
+        if (!socket) {
+          socket = await connect(port);
+          served = 0;
+        }
         const answer = await exchange(socket, `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+        served++;
+        lastAnswerAt = performance.now();
         if (answer.status === 200 && answer.backend === backend) result.ok++;
         else fail('keep-alive', `status ${answer.status} from ${answer.backend}`);
         if (answer.close) {
@@ -61,7 +69,8 @@ export function startLoad(port: number, host: string, backend: string): Load {
           socket = undefined;
         }
       } catch (err) {
-        fail('keep-alive', (err as Error).message);
+        const reused = served > 0 ? `, request ${served + 1} of its connection, ${(performance.now() - lastAnswerAt).toFixed(1)} ms after the answer before` : ', on a new connection';
+        fail('keep-alive', `${(err as Error).message}${reused}`);
         socket?.destroy();
         socket = undefined;
       }
