@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitOutcome } from '../../src/commit/outcome.ts';
-import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';
 import { checkConfig } from '../../src/haproxy/check-config.ts';
 import { socketCommand } from '../../src/haproxy/runtime-api/socket-command.ts';
 import { workingPaths } from '../../src/working-paths.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
+import { templateBrokenByBreakMe } from '../support/broken-template.ts';
 import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 import { shortTempDir } from '../support/workdir.ts';
@@ -70,6 +70,14 @@ function collectOutcomes(tr: TestRouter): { outcomes: CommitOutcome[]; stop(): v
   return { outcomes, stop: () => (on = false) };
 }
 
+/** Moves service s's pod to backend b while a reload is held, and resolves with the aside commit that took the move. */
+async function moveSAside(tr: TestRouter): Promise<CommitOutcome | undefined> {
+  const aside = tr.router.nextCommit();
+  writeFileSync(join(tr.manifestsDir, 's-eps.yaml'), sliceYaml({ service: 's', ports: [b.port] }));
+  await tr.source.rescan();
+  return aside;
+}
+
 const manifests = () => ({
   'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }),
   's.yaml': routeYaml({ name: 's', host: 's.example.com', service: 's' }),
@@ -92,10 +100,7 @@ describe('changes that arrive while a reload is under way', () => {
     await held.reached;
 
     const seen = collectOutcomes(t);
-    const aside = t.router.nextCommit();
-    writeFileSync(join(t.manifestsDir, 's-eps.yaml'), sliceYaml({ service: 's', ports: [b.port] }));
-    await t.source.rescan();
-    expect(await aside).toMatchObject({ result: 'runtime', changed: new Set() });
+    expect(await moveSAside(t)).toMatchObject({ result: 'runtime', changed: new Set() });
     // The reload has not begun: the old worker serves the move.
     expect(await answeringPid(t)).toBe(oldPid);
     expect((await t.get('s.example.com')).backend).toBe('b');
@@ -173,13 +178,7 @@ describe('changes that arrive while a reload is under way', () => {
     const held = gate();
     let holdNextCheck = false;
     const dir = shortTempDir();
-    // A template that renders an invalid keyword as soon as a backend named "break-me" exists.
-    const template = EMBEDDED_ASSETS.template.replace(
-      'defaults\n',
-      "defaults\n<% if (it.model.backends.some((b) => b.name.endsWith(':break-me'))) { -%>\n  no_such_keyword\n<% } -%>\n",
-    );
-    const templatePath = join(dir.path, 'broken.eta');
-    writeFileSync(templatePath, template);
+    const templatePath = templateBrokenByBreakMe(dir.path);
     try {
       t = await startTestRouter({
         // No spares: the new route's backend must go through a reload, and so through haproxy -c.
@@ -202,10 +201,7 @@ describe('changes that arrive while a reload is under way', () => {
       await held.reached;
 
       const seen = collectOutcomes(t);
-      const aside = t.router.nextCommit();
-      writeFileSync(join(t.manifestsDir, 's-eps.yaml'), sliceYaml({ service: 's', ports: [b.port] }));
-      await t.source.rescan();
-      expect(await aside).toMatchObject({ result: 'runtime' });
+      expect(await moveSAside(t)).toMatchObject({ result: 'runtime' });
       held.release();
       await t.router.flush();
       seen.stop();

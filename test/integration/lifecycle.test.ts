@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMBEDDED_ASSETS } from '../../src/config/embedded-assets.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
+import { templateBrokenByBreakMe } from '../support/broken-template.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
 import { shortTempDir } from '../support/workdir.ts';
@@ -90,13 +90,7 @@ describe('manifest changes while running', () => {
 describe('haproxy supervision', () => {
   test('a candidate config haproxy rejects never replaces the running one', async () => {
     const dir = shortTempDir();
-    // A template that renders an invalid keyword as soon as a backend named "break-me" exists.
-    const template = EMBEDDED_ASSETS.template.replace(
-      'defaults\n',
-      "defaults\n<% if (it.model.backends.some((b) => b.name.endsWith(':break-me'))) { -%>\n  no_such_keyword\n<% } -%>\n",
-    );
-    const templatePath = join(dir.path, 'broken.eta');
-    writeFileSync(templatePath, template);
+    const templatePath = templateBrokenByBreakMe(dir.path);
     try {
       t = await startTestRouter({
         // No spares: the new route's backend must go through a reload, and so through haproxy -c.
