@@ -15,6 +15,7 @@
  * Environment (defaults in bench/scale/settings.ts):
  *   SIZES=1000,10000,50000,100000   route counts
  *   MOVES=200 ADDS=200 SEQ_ADDS=3000 RELOADS=4 RELOAD_MOVES=<RELOADS>   changes per phase (RELOAD_MOVES: moves during a reload)
+ *   RELOAD_MOVE_AFTER_MS=100            how long after the reload's change each of those moves comes (100: in its plan)
  *   PHASE_BUDGET_S=150 SEQ_BUDGET_S=300   a phase stops at its count or its budget (said in the table)
  *   CHANGE_DEADLINE_S=30 RELOAD_DEADLINE_S=180 START_TIMEOUT_S=600   per change / per reload / per start
  *   WRK_SECONDS=10 WRK_CONNECTIONS=50 WRK_THREADS=1 WRK_HOSTS=1000

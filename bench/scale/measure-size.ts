@@ -158,7 +158,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
       input.log(`${routes} routes: ${result.adds.latencies.length} route adds`);
       result.reloads = await reloadToggles(ctx, s.reloads, s.reloadGapMs, s.reloadDeadlineMs);
       input.log(`${routes} routes: ${result.reloads.latencies.length} reloads timed`);
-      result.reloadMoves = await movesDuringReloads(ctx, s.reloadMoves, s.reloadGapMs, s.reloadDeadlineMs);
+      result.reloadMoves = await movesDuringReloads(ctx, s.reloadMoves, s.reloadGapMs, s.reloadDeadlineMs, s.reloadMoveAfterMs);
       input.log(`${routes} routes: ${result.reloadMoves.latencies.length} endpoint moves during a reload`);
       result.sequential = await routeAdds(ctx, routes + s.adds, s.sequentialAdds, s.sequentialBudgetMs);
       input.log(`${routes} routes: ${result.sequential.latencies.length} sequential adds, ${result.sequential.reloads} reloads`);

@@ -22,6 +22,8 @@ export interface Settings {
   reloads: number;
   /** Endpoint moves each made while a reload (one more each) runs. */
   reloadMoves: number;
+  /** How long after the change that forces the reload each of those moves comes: 100 ms lands in the reload's plan, a later one in its check or load. */
+  reloadMoveAfterMs: number;
   reloadGapMs: number;
   startTimeoutMs: number;
   startSample: number;
@@ -57,6 +59,7 @@ export function readSettings(defaultSizes = '1000,10000,50000,100000'): Settings
     reloadDeadlineMs: int('RELOAD_DEADLINE_S', 180) * 1000,
     reloads: int('RELOADS', 4),
     reloadMoves: int('RELOAD_MOVES', int('RELOADS', 4)),
+    reloadMoveAfterMs: int('RELOAD_MOVE_AFTER_MS', 100),
     reloadGapMs: int('RELOAD_GAP_MS', 6000),
     startTimeoutMs: int('START_TIMEOUT_S', 600) * 1000,
     startSample: int('START_SAMPLE', 50),
