@@ -77,6 +77,8 @@ export interface RouterDeps {
   /** Wraps the `haproxy -c` checker (tests hold a check to make changes arrive during it). */
   wrapChecker?: (checker: ConfigChecker) => ConfigChecker;
   supervisorHooks?: SupervisorHooks;
+  /** Between every two steps of a reload's render (tests hold a render there; see CommitterDeps.renderTurn). */
+  renderTurn?: () => Promise<void>;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -202,6 +204,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     asideOpen: () => scheduler.asideOpen(),
     takeEvents: () => state.takeEvents(),
     collectGarbage: () => Bun.gc(true),
+    ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [
       timeline.observe,
       observability.observe,

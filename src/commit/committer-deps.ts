@@ -50,6 +50,8 @@ export interface CommitterDeps {
   now?: () => number;
   /** A full collection, run before a reload renders every file (plan/commit-step.ts says why). */
   collectGarbage?: () => void;
+  /** Replaces the event loop's turn between slices of a reload's render, and runs between every two of its steps (tests hold a render there). */
+  renderTurn?: () => Promise<void>;
 }
 
 /** The desired configuration as the router keeps it, change by change (plan/desired-state.ts). */

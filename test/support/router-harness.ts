@@ -36,6 +36,7 @@ export async function startTestRouter(
     wrapRuntime?: RouterDeps['wrapRuntime'];
     wrapChecker?: RouterDeps['wrapChecker'];
     supervisorHooks?: RouterDeps['supervisorHooks'];
+    renderTurn?: RouterDeps['renderTurn'];
     /** HTTP and HTTPS ports, when the test must know them before the router starts. */
     ports?: [number, number];
   } = {},
@@ -67,6 +68,7 @@ export async function startTestRouter(
     ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}),
     ...(opts.wrapChecker ? { wrapChecker: opts.wrapChecker } : {}),
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
+    ...(opts.renderTurn ? { renderTurn: opts.renderTurn } : {}),
   });
 
   /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
