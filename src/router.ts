@@ -79,6 +79,8 @@ export interface RouterDeps {
   supervisorHooks?: SupervisorHooks;
   /** Between every two steps of a reload's render (tests hold a render there; see CommitterDeps.renderTurn). */
   renderTurn?: () => Promise<void>;
+  /** Replaces the full collection a reload runs (tests see when it runs). */
+  collectGarbage?: () => void;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -203,7 +205,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     requestCommit: () => scheduler.request(),
     asideOpen: () => scheduler.asideOpen(),
     takeEvents: () => state.takeEvents(),
-    collectGarbage: () => Bun.gc(true),
+    collectGarbage: deps.collectGarbage ?? (() => Bun.gc(true)),
     ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [
       timeline.observe,

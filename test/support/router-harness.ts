@@ -37,6 +37,7 @@ export async function startTestRouter(
     wrapChecker?: RouterDeps['wrapChecker'];
     supervisorHooks?: RouterDeps['supervisorHooks'];
     renderTurn?: RouterDeps['renderTurn'];
+    collectGarbage?: RouterDeps['collectGarbage'];
     /** HTTP and HTTPS ports, when the test must know them before the router starts. */
     ports?: [number, number];
   } = {},
@@ -69,6 +70,7 @@ export async function startTestRouter(
     ...(opts.wrapChecker ? { wrapChecker: opts.wrapChecker } : {}),
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
     ...(opts.renderTurn ? { renderTurn: opts.renderTurn } : {}),
+    ...(opts.collectGarbage ? { collectGarbage: opts.collectGarbage } : {}),
   });
 
   /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
