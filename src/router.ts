@@ -77,6 +77,10 @@ export interface RouterDeps {
   /** Wraps the `haproxy -c` checker (tests hold a check to make changes arrive during it). */
   wrapChecker?: (checker: ConfigChecker) => ConfigChecker;
   supervisorHooks?: SupervisorHooks;
+  /** Between every two steps of a reload's render (tests hold a render there; see CommitterDeps.renderTurn). */
+  renderTurn?: () => Promise<void>;
+  /** Replaces the full collection a reload runs (tests see when it runs). */
+  collectGarbage?: () => void;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -201,7 +205,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     requestCommit: () => scheduler.request(),
     asideOpen: () => scheduler.asideOpen(),
     takeEvents: () => state.takeEvents(),
-    collectGarbage: () => Bun.gc(true),
+    collectGarbage: deps.collectGarbage ?? (() => Bun.gc(true)),
+    ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [
       timeline.observe,
       observability.observe,

@@ -48,8 +48,10 @@ export interface CommitterDeps {
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;
-  /** A full collection, run before a reload renders every file (plan/commit-step.ts says why). */
+  /** A full collection, run before a reload renders every file (plan/commit-step.ts says why), or once its check runs while changes go aside. */
   collectGarbage?: () => void;
+  /** Replaces the event loop's turn between slices of a reload's render, and runs between every two of its steps (tests hold a render there). */
+  renderTurn?: () => Promise<void>;
 }
 
 /** The desired configuration as the router keeps it, change by change (plan/desired-state.ts). */

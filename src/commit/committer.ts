@@ -19,7 +19,7 @@ import {
   workerOutOfStep,
   type AppliedState,
 } from '../plan/applied-state.ts';
-import { planCommit, type CommitPlan } from '../plan/commit-step.ts';
+import { decideCommit, planCommit, reloadPlan, type CommitPlan, type ReloadToRender } from '../plan/commit-step.ts';
 import { DEFAULT_RELOAD_BUDGET } from '../plan/reload-budget.ts';
 import { applyQuarantine, quarantineRefused, quarantineUnwritten, type Candidates } from '../plan/quarantine.ts';
 import type { Rejection } from '../admission/rejection.ts';
@@ -61,6 +61,16 @@ export interface Committer {
   checksDone(): Promise<void>;
 }
 
+/**
+ * How long a reload's render runs before the event loop gets a turn (to
+ * read watch events and run asides): short against a change's latency
+ * goal, long against the turn's own cost (two immediates, some µs).
+ */
+const RENDER_SLICE_MS = 2;
+
+/** A turn of the event loop that polls for I/O: Bun runs an immediate before polling, and one scheduled from it after. */
+const ioTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed' | 'durationMs'>;
 
 /**
@@ -97,6 +107,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   /** The reload under way while changes may go aside: the worker it replaces, whether asides took changes in, the one running. */
   let window: { worker: number; took: boolean; running: Promise<unknown> | undefined } | undefined;
+  /** The reload under way collects garbage once its check runs (see renderReload). */
+  let collectWhileChecking = false;
   /** Asides took changes in during the load of the commit under way. */
   let tookAside = false;
   const asideTimeline = new CommitTimeline();
@@ -166,11 +178,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
     timeline.enter('check');
-    const worker = await workerToGoAside();
-    if (worker !== undefined && fast?.loading()) {
-      window = { worker, took: false, running: undefined };
-      deps.asideOpen?.();
-    }
+    await openWindow();
     const loading = loadConfiguration(
       {
         writer: deps.writer,
@@ -179,6 +187,11 @@ export function createCommitter(deps: CommitterDeps): Committer {
         loadStarting: () => {
           state = reloadStarted(state, now());
           applier.pauseRetries();
+        },
+        checking() {
+          if (!collectWhileChecking) return;
+          collectWhileChecking = false;
+          deps.collectGarbage?.();
         },
         checked: () => timeline.enter('load'),
         now,
@@ -232,6 +245,41 @@ export function createCommitter(deps: CommitterDeps): Committer {
       return await Promise.race([deps.runtime.workerPid().catch(() => undefined), late]);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** From here until the new worker is listed, changes may go aside (when they can: workerToGoAside). */
+  async function openWindow(): Promise<void> {
+    if (window) return;
+    const worker = await workerToGoAside();
+    if (worker !== undefined && fast?.loading()) {
+      window = { worker, took: false, running: undefined };
+      deps.asideOpen?.();
+    }
+  }
+
+  /**
+   * A reload's candidate, every file of it, rendered in slices of the event
+   * loop's time with the window open: at 100,000 routes the render takes
+   * about a second, which changes arriving meanwhile no longer wait for.
+   */
+  async function renderReload(decided: ReloadToRender): Promise<CommitPlan> {
+    await openWindow();
+    // The collection stops the event loop (80 ms at 10,000 routes, over a second at 100,000): with changes going
+    // aside, it waits for the check, which runs in a process of its own, rather than add to the plan's wait.
+    if (window) collectWhileChecking = true;
+    else deps.collectGarbage?.();
+    timeline.enter('render');
+    const rendering = deps.render.steps(decided.model);
+    const slice = deps.renderTurn ? 0 : RENDER_SLICE_MS;
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = rendering.next();
+      if (step.done) return reloadPlan(state, decided, step.value);
+      if (window && performance.now() - sliceStart >= slice) {
+        await (deps.renderTurn ?? ioTurn)();
+        sliceStart = performance.now();
+      }
     }
   }
 
@@ -382,6 +430,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     path = 'full';
     heldReload = undefined;
     tookAside = false;
+    collectWhileChecking = false;
     timeline.enter('take');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.
@@ -409,9 +458,19 @@ export function createCommitter(deps: CommitterDeps): Committer {
     timeline.enter('plan');
     const desired = deps.desired(deps.routes().values(), q.held);
     // From here on the routes are read as this commit decided on them: the source may move on meanwhile.
-    const plan = planCommit(state, input(desired.model), deps.render);
+    const decided = decideCommit(state, input(desired.model), deps.render);
     const refusedBefore = state.refused;
-    const carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
+    let carried: Result;
+    try {
+      const plan = decided.kind === 'render-reload' ? await renderReload(decided) : decided;
+      carried = await carryOut(plan, desired.model, { routes: desired.considered, admitted: desired.admitted });
+    } finally {
+      // Open only if the candidate was not loaded after all (the one haproxy refused last, or a throw).
+      if (window) {
+        await closeWindow();
+        if (tookAside && state.files) await writeUnchecked(state.files);
+      }
+    }
     if (carried.load) path = 'reload';
     fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state, heldReload);
     if (tookAside) fast?.loadedWithAsides();

@@ -130,3 +130,13 @@ describe('render', () => {
     expect(result.ok).toBe(true);
   });
 });
+
+test('the render in steps gives the same files as in one go, a step per backend file and per map at least', () => {
+  const renderer = createRenderer(EMBEDDED_ASSETS);
+  const rendering = renderer.steps(model);
+  let steps = 0;
+  let step = rendering.next();
+  for (; !step.done; step = rendering.next()) steps++;
+  expect(step.value).toEqual(createRenderer(EMBEDDED_ASSETS)(model));
+  expect(steps).toBeGreaterThanOrEqual(configFileNames(fileCounts(model)).backends.length + Object.keys(model.maps).length);
+});

@@ -107,6 +107,12 @@ export function namesPatchedFrom(files: RenderedFiles, from: RenderedFiles): Rea
 export type RenderModel = (model: ConfigModel) => RenderedFiles;
 
 export interface Renderer extends RenderModel {
+  /**
+   * The render of `model` in steps, a file or so each (the backend files,
+   * the maps): a caller can let the event loop run between them. The same
+   * files as the render in one go.
+   */
+  steps(model: ConfigModel): Generator<void, RenderedFiles, void>;
   /** The files of `model` from those of the model it was patched from: only the files the patch touches are rendered again. */
   patch(previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles;
 }
@@ -233,22 +239,32 @@ export function createRenderer(assets: RendererAssets): Renderer {
       rateLimits: { http: HTTP_RATE_LIMIT_LINES, table: RATE_LIMIT_TABLE, tableLine: RATE_LIMIT_TABLE_LINE },
     });
 
-  const render = (model: ConfigModel): RenderedFiles => {
+  function* steps(model: ConfigModel): Generator<void, RenderedFiles, void> {
     const files = new Map<string, string>();
     const names = trackNames(model.checks);
     const slotOf: SlotOf = (key) => names.get(key);
     files.set(CONFIG_FILE, head(model));
     files.set(ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT);
+    yield;
     const counts = fileCounts(model);
     const fileNames = configFileNames(counts);
     const byFile = new Map<string, BackendModel[]>(fileNames.backends.map((f) => [f, []]));
     for (const b of model.backends) byFile.get(backendFile(b.name, counts.backends))?.push(b);
-    for (const [file, backends] of byFile) files.set(file, fileText(backends, slotOf));
+    for (const [file, backends] of byFile) {
+      files.set(file, fileText(backends, slotOf));
+      yield;
+    }
     const checks = checkBackends(model.checks);
     const numbers = new Map<string, number[]>(fileNames.checks.map((f) => [f, []]));
     for (const n of checks.keys()) numbers.get(checkFile(n, counts.checks))?.push(n);
-    for (const [file, ns] of numbers) files.set(file, checkText(checks, ns));
-    for (const [name, entries] of Object.entries(model.maps)) files.set(name, mapText(entries));
+    for (const [file, ns] of numbers) {
+      files.set(file, checkText(checks, ns));
+      yield;
+    }
+    for (const [name, entries] of Object.entries(model.maps)) {
+      files.set(name, mapText(entries));
+      yield;
+    }
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
     for (const b of model.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
     for (const [name, text] of backendMapFiles(model.backends)) files.set(name, text);
@@ -264,7 +280,15 @@ export function createRenderer(assets: RendererAssets): Renderer {
     if (assets.clientCa !== undefined) files.set(CLIENT_CA_FILE, assets.clientCa);
     if (assets.clientCrl !== undefined) files.set(CLIENT_CRL_FILE, assets.clientCrl);
     return files;
+  }
+  const render = (model: ConfigModel): RenderedFiles => {
+    const rendering = steps(model);
+    for (;;) {
+      const step = rendering.next();
+      if (step.done) return step.value;
+    }
   };
+  render.steps = steps;
 
   const backendMaps = new Map<BackendMapName, ParsedMap>();
   render.patch = (previous: RenderedFiles, model: ConfigModel, patch: RenderPatch, lookup: PatchLookup): RenderedFiles => {

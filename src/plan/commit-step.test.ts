@@ -6,7 +6,7 @@ import type { RenderModel } from '../config/render.ts';
 import type { Route } from '../domain/route.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { INITIAL_STATE, markApplied, type AppliedState } from './applied-state.ts';
-import { planCommit, type CommitInput, type CommitPlan } from './commit-step.ts';
+import { decideCommit, planCommit, reloadPlan, type CommitInput, type CommitPlan } from './commit-step.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { DEFAULT_RELOAD_BUDGET } from './reload-budget.ts';
 import type { ReloadReason } from './reload-reasons.ts';
@@ -175,6 +175,23 @@ describe('planCommit', () => {
     const routes = Array.from({ length: 100 }, (_, i) => route({ name: `r${i}` }));
     expect(planCommit(INITIAL_STATE, input(build(routes, []), { haproxy: { supervising: false, running: false } }), logged).kind).toBe('reload');
     expect(events).toEqual(['render']);
+  });
+
+  test('decideCommit leaves the render of a reload to the caller, and reloadPlan turns the files into what planCommit plans', () => {
+    const input = (model: ConfigModel): CommitInput => ({ model, now: T0, haproxy: RUNNING, runtimeUpdates: true, reloadIntervalMs: 5000, commitIntervalMs: 3_600_000, reloadBudget: DEFAULT_RELOAD_BUDGET });
+    let renders = 0;
+    const counting: RenderModel = (m) => {
+      renders++;
+      return render(m);
+    };
+    const state = loaded(bare);
+    const decided = decideCommit(state, input(bareWithRoute), counting);
+    if (decided.kind !== 'render-reload') throw new Error(decided.kind);
+    expect(renders).toBe(0);
+    const files = render(decided.model);
+    expect(reloadPlan(state, decided, files)).toEqual(planCommit(state, input(bareWithRoute), render));
+    // The candidate haproxy refused last is not tried again, however it was rendered.
+    expect(reloadPlan({ ...state, refused: files }, decided, files)).toEqual({ kind: 'unchanged' });
   });
 
   test('the first start renders once, its pools sized from its routes (a spare per 4 routes of a shape while the pool is small)', () => {

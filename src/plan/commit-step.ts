@@ -83,6 +83,22 @@ function sameFiles(a: RenderedFiles | undefined, b: RenderedFiles): boolean {
 const reason = (code: ReloadReason['code']): ReloadReason[] => [{ code, backend: undefined }];
 
 /**
+ * A reload decided on, its candidate not rendered yet: the shell renders
+ * `model` (every file, so in steps: changes may go aside meanwhile) and
+ * hands the files to reloadPlan.
+ */
+export interface ReloadToRender {
+  kind: 'render-reload';
+  certificates: CertificateFile[];
+  reasons: ReloadReason[];
+  start: boolean;
+  /** The plain model to load, spare pools refilled. */
+  model: ConfigModel;
+  /** A candidate equal to the one haproxy refused last is not tried again (only while the worker runs in step). */
+  refusedCounts: boolean;
+}
+
+/**
  * The commit path's one decision, pure: from what haproxy holds (`state`)
  * and what it should hold (`input.model`), what to do now.
  *
@@ -95,6 +111,19 @@ const reason = (code: ReloadReason['code']): ReloadReason[] => [{ code, backend:
  * on spares for longer than --commit-interval, reloads too.
  */
 export function planCommit(state: AppliedState, input: CommitInput, render: RenderModel): CommitPlan {
+  const decided = decideCommit(state, input, render);
+  if (decided.kind !== 'render-reload') return decided;
+  input.beforeFullRender?.();
+  return reloadPlan(state, decided, render(decided.model));
+}
+
+/**
+ * planCommit up to the render of a reload's candidate, which it leaves to
+ * the caller (`render-reload`): at 100,000 routes that render takes about a
+ * second, and changes that arrive meanwhile can go to the worker being
+ * replaced if the caller renders in steps.
+ */
+export function decideCommit(state: AppliedState, input: CommitInput, render: RenderModel): CommitPlan | ReloadToRender {
   const { model, haproxy } = input;
   const live = state.model !== undefined && haproxy.running;
   const fitted = state.model && input.runtimeUpdates && haproxy.running ? fitToRunning(state.model, model) : model;
@@ -138,11 +167,14 @@ export function planCommit(state: AppliedState, input: CommitInput, render: Rend
   // A load refills the spare pools: as the routes of each shape size them, or larger where routes took spares fast (spare-pools.ts).
   const plain = withSparePools(model, nextSparePools(state.model, model));
   if (files && fitted === plain) return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files, model: plain, plain };
-  input.beforeFullRender?.();
-  const loading = render(plain);
-  // The candidate haproxy refused last is not tried again until it changes.
-  if (live && steady && sameFiles(state.refused, loading)) return { kind: 'unchanged' };
-  return { kind: 'reload', certificates, reasons, start: !haproxy.supervising, files: loading, model: plain, plain };
+  return { kind: 'render-reload', certificates, reasons, start: !haproxy.supervising, model: plain, refusedCounts: live && steady };
+}
+
+/** The reload `decided` asked for, its candidate rendered into `files`; the candidate haproxy refused last is not tried again until it changes. */
+export function reloadPlan(state: AppliedState, decided: ReloadToRender, files: RenderedFiles): CommitPlan {
+  if (decided.refusedCounts && sameFiles(state.refused, files)) return { kind: 'unchanged' };
+  const { certificates, reasons, start, model } = decided;
+  return { kind: 'reload', certificates, reasons, start, files, model, plain: model };
 }
 
 /**

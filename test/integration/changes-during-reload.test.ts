@@ -116,6 +116,56 @@ describe('changes that arrive while a reload is under way', () => {
     expect((await t.get('r.example.com')).backend).toBe('a');
   }, 30_000);
 
+  test('go aside while the reload renders its candidate, before its check begins; its collection waits for the check', async () => {
+    const held = gate();
+    let holdRender = false;
+    let checks = 0;
+    const steps: string[] = [];
+    t = await startTestRouter({
+      args: ['--blueprint-route-pool-size=0'],
+      manifests: manifests(),
+      renderTurn: async () => {
+        if (!holdRender) return;
+        holdRender = false;
+        steps.push('render');
+        await held.pass();
+      },
+      wrapChecker: (checker) => ({
+        check(path, opts) {
+          if (!opts?.background) {
+            checks++;
+            steps.push('check');
+          }
+          return checker.check(path, opts);
+        },
+      }),
+      collectGarbage: () => steps.push('collect'),
+    });
+    steps.length = 0;
+    const oldPid = await answeringPid(t);
+    const checksBefore = checks;
+    holdRender = true;
+    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
+    await t.source.rescan();
+    await held.reached;
+
+    const seen = collectOutcomes(t);
+    expect(await moveSAside(t)).toMatchObject({ result: 'runtime', changed: new Set() });
+    expect(checks).toBe(checksBefore);
+    expect(await answeringPid(t)).toBe(oldPid);
+    expect((await t.get('s.example.com')).backend).toBe('b');
+
+    held.release();
+    await t.router.flush();
+    seen.stop();
+    expect(await answeringPid(t)).not.toBe(oldPid);
+    expect(seen.outcomes.map((o) => o.result)).toEqual(['runtime', 'reloaded', 'runtime']);
+    // The collection stops the event loop: it came once haproxy -c ran, not between the plan and the render.
+    expect(steps).toEqual(['render', 'check', 'collect']);
+    for (let i = 0; i < 5; i++) expect((await t.get('s.example.com')).backend).toBe('b');
+    expect((await t.get('new.example.com')).backend).toBe('a');
+  }, 30_000);
+
   test('a route added is served by the worker being replaced and reported admitted at once; the new worker serves it right after', async () => {
     const held = gate();
     t = await startTestRouter({ manifests: manifests(), supervisorHooks: { beforeReload: () => held.pass() } });

@@ -36,6 +36,8 @@ export async function startTestRouter(
     wrapRuntime?: RouterDeps['wrapRuntime'];
     wrapChecker?: RouterDeps['wrapChecker'];
     supervisorHooks?: RouterDeps['supervisorHooks'];
+    renderTurn?: RouterDeps['renderTurn'];
+    collectGarbage?: RouterDeps['collectGarbage'];
     /** HTTP and HTTPS ports, when the test must know them before the router starts. */
     ports?: [number, number];
   } = {},
@@ -67,6 +69,8 @@ export async function startTestRouter(
     ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}),
     ...(opts.wrapChecker ? { wrapChecker: opts.wrapChecker } : {}),
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
+    ...(opts.renderTurn ? { renderTurn: opts.renderTurn } : {}),
+    ...(opts.collectGarbage ? { collectGarbage: opts.collectGarbage } : {}),
   });
 
   /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
