@@ -27,6 +27,16 @@ describe('fitToRunning', () => {
     expect(planUpdate(applied, fitted).kind).toBe('runtime');
   });
 
+  test('a backend the worker runs as it is stays the same object, and with no route moved so do the map entries', () => {
+    const applied = model([a, b]);
+    const next = { ...applied, backends: applied.backends.map((x) => (x.routeKey === 'default/b' ? { ...x, servers: [] } : x)) };
+    const fitted = fitToRunning(applied, next);
+    const ofA = (m: typeof applied) => m.backends.find((x) => x.routeKey === 'default/a');
+    expect(ofA(fitted)).toBe(ofA(applied) as NonNullable<ReturnType<typeof ofA>>);
+    expect(fitted.maps['os_http_be_prefix.map']).toBe(next.maps['os_http_be_prefix.map']);
+    expect(fitted).toEqual({ ...next, checks: fitted.checks, certificates: fitted.certificates });
+  });
+
   test("a route on a spare keeps the spare's cookie name and takes its own dynamic-cookie key", () => {
     const applied = model([a]);
     const fitted = fitToRunning(applied, model([a, b]));

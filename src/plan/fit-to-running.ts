@@ -55,12 +55,18 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
     if (isSpare(b)) continue;
     routes.add(b.routeKey);
     const current = running.get(b.routeKey);
+    // The same object runs already (the route did not change since the worker took it): nothing to fit.
+    if (current === b) {
+      taken.add(b.name);
+      backends.push(b);
+      continue;
+    }
     let target: BackendModel | undefined;
     if (current && sameBackendLines(current, held(current, b))) target = current;
     else if (!current) target = free.find((s) => !taken.has(s.name) && sameBackendLines(s, held(s, b)));
     if (target !== undefined) {
       taken.add(target.name);
-      rename.set(b.name, target.name);
+      if (target.name !== b.name) rename.set(b.name, target.name);
       backends.push(held(target, b));
     } else {
       backends.push(b);
@@ -70,7 +76,8 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
     if (!isSpare(b) && !routes.has(b.routeKey)) backends.push(b);
     else if (isSpare(b) && !taken.has(b.name)) backends.push(b);
   }
-  const renamed = (entries: readonly MapEntry[]) => entries.map((e) => ({ key: e.key, value: rename.get(e.value) ?? e.value }));
+  // Entries naming a backend that keeps its name stay the same objects (most of them, and every one when no route moved).
+  const renamed = (entries: readonly MapEntry[]) => (rename.size === 0 ? entries : entries.map((e) => (rename.has(e.value) ? { key: e.key, value: rename.get(e.value) as string } : e)));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
   const matchRules = next.matchRules.map((r) => (rename.has(r.value) ? { ...r, value: rename.get(r.value) as string } : r));
   return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends), maps, matchRules, certificates: certificatesInUse(applied, next, backends) };
