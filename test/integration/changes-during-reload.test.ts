@@ -78,6 +78,28 @@ async function moveSAside(tr: TestRouter): Promise<CommitOutcome | undefined> {
   return aside;
 }
 
+/** Adds route `new` to service r: with no spare of its shape, a reload. */
+async function addRouteThatReloads(tr: TestRouter): Promise<void> {
+  writeFileSync(join(tr.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
+  await tr.source.rescan();
+}
+
+/**
+ * Lets the held reload of addRouteThatReloads go on, after s moved aside:
+ * a new worker answers, the commits `seen` saw were the aside, the reload
+ * and the change its new worker was loaded without (planned from itself),
+ * and the new worker serves the move and the new route.
+ */
+async function releaseAndCatchUp(tr: TestRouter, held: ReturnType<typeof gate>, seen: ReturnType<typeof collectOutcomes>, oldPid: number | undefined): Promise<void> {
+  held.release();
+  await tr.router.flush();
+  seen.stop();
+  expect(await answeringPid(tr)).not.toBe(oldPid);
+  expect(seen.outcomes.map((o) => o.result)).toEqual(['runtime', 'reloaded', 'runtime']);
+  for (let i = 0; i < 5; i++) expect((await tr.get('s.example.com')).backend).toBe('b');
+  expect((await tr.get('new.example.com')).backend).toBe('a');
+}
+
 const manifests = () => ({
   'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }),
   's.yaml': routeYaml({ name: 's', host: 's.example.com', service: 's' }),
@@ -95,8 +117,7 @@ describe('changes that arrive while a reload is under way', () => {
       supervisorHooks: { beforeReload: () => held.pass() },
     });
     const oldPid = await answeringPid(t);
-    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
-    await t.source.rescan();
+    await addRouteThatReloads(t);
     await held.reached;
 
     const seen = collectOutcomes(t);
@@ -105,14 +126,7 @@ describe('changes that arrive while a reload is under way', () => {
     expect(await answeringPid(t)).toBe(oldPid);
     expect((await t.get('s.example.com')).backend).toBe('b');
 
-    held.release();
-    await t.router.flush();
-    seen.stop();
-    expect(await answeringPid(t)).not.toBe(oldPid);
-    // The reload, then the change its new worker was loaded without, planned from itself.
-    expect(seen.outcomes.map((o) => o.result)).toEqual(['runtime', 'reloaded', 'runtime']);
-    for (let i = 0; i < 5; i++) expect((await t.get('s.example.com')).backend).toBe('b');
-    expect((await t.get('new.example.com')).backend).toBe('a');
+    await releaseAndCatchUp(t, held, seen, oldPid);
     expect((await t.get('r.example.com')).backend).toBe('a');
   }, 30_000);
 
@@ -145,8 +159,7 @@ describe('changes that arrive while a reload is under way', () => {
     const oldPid = await answeringPid(t);
     const checksBefore = checks;
     holdRender = true;
-    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
-    await t.source.rescan();
+    await addRouteThatReloads(t);
     await held.reached;
 
     const seen = collectOutcomes(t);
@@ -155,15 +168,9 @@ describe('changes that arrive while a reload is under way', () => {
     expect(await answeringPid(t)).toBe(oldPid);
     expect((await t.get('s.example.com')).backend).toBe('b');
 
-    held.release();
-    await t.router.flush();
-    seen.stop();
-    expect(await answeringPid(t)).not.toBe(oldPid);
-    expect(seen.outcomes.map((o) => o.result)).toEqual(['runtime', 'reloaded', 'runtime']);
+    await releaseAndCatchUp(t, held, seen, oldPid);
     // The collection stops the event loop: it came once haproxy -c ran, not between the plan and the render.
     expect(steps).toEqual(['render', 'check', 'collect']);
-    for (let i = 0; i < 5; i++) expect((await t.get('s.example.com')).backend).toBe('b');
-    expect((await t.get('new.example.com')).backend).toBe('a');
   }, 30_000);
 
   test('a route added is served by the worker being replaced and reported admitted at once; the new worker serves it right after', async () => {
@@ -206,8 +213,7 @@ describe('changes that arrive while a reload is under way', () => {
         },
       },
     });
-    writeFileSync(join(t.manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'r' }));
-    await t.source.rescan();
+    await addRouteThatReloads(t);
     await held.reached;
 
     const seen = collectOutcomes(t);
