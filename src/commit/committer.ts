@@ -46,7 +46,7 @@ export interface Committer {
    */
   workerRestarted(): void;
   /**
-   * While a reload is under way (from its check until the master lists the
+   * While a reload is under way (from its decision until the master lists the
    * new worker): commits the changes that arrived since, against the worker
    * being replaced, when they can be planned from themselves. Undefined when
    * they must wait for the reload (none is under way, or they cannot go
@@ -199,10 +199,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       plan.files,
     );
     const { result, timings } = await loading.finally(closeWindow);
-    if (tookAside && result.kind !== 'started' && result.kind !== 'reloaded' && result.kind !== 'pending' && result.kind !== 'died' && state.files) {
-      // The worker kept serving with the changes that went aside, which only its model holds so far: the disk gets them too.
-      await writeUnchecked(state.files);
-    }
+    if (result.kind !== 'started' && result.kind !== 'reloaded' && result.kind !== 'pending' && result.kind !== 'died') await keepAsidesOnDisk();
     if (result.kind === 'unchecked') return { result: 'deferred', retryAfterMs: RETRY_AFTER_FAILURE_MS, refusal: result.output, reloadReasons: plan.reasons };
     if (result.kind === 'refused') {
       const q = quarantineRefused(state.quarantine, result.output, candidates);
@@ -281,6 +278,11 @@ export function createCommitter(deps: CommitterDeps): Committer {
         sliceStart = performance.now();
       }
     }
+  }
+
+  /** The old worker keeps serving with the changes that went aside, which only its model holds so far: the disk gets them too. */
+  async function keepAsidesOnDisk(): Promise<void> {
+    if (tookAside && state.files) await writeUnchecked(state.files);
   }
 
   /** No more changes go aside; once the one going (if any) is done, the reload's outcome may be recorded. */
@@ -468,7 +470,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       // Open only if the candidate was not loaded after all (the one haproxy refused last, or a throw).
       if (window) {
         await closeWindow();
-        if (tookAside && state.files) await writeUnchecked(state.files);
+        await keepAsidesOnDisk();
       }
     }
     if (carried.load) path = 'reload';

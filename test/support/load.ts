@@ -63,7 +63,9 @@ export function startLoad(port: number, host: string, backend: string): Load {
     /** Requests answered on the connection in use, and when the last answer ended: what a failure on it says. */
     let served = 0;
     let lastAnswerAt = 0;
-    while (!stopped) {
+    /** The request a closed connection did not answer, going again on a new one (see above). */
+    let again: string | undefined;
+    while (!stopped || again !== undefined) {
       try {
         // A connection haproxy closed while it was idle carried no request: a client opens another, as this one does.
         if (socket && socket.readyState !== 'open') {
@@ -77,8 +79,11 @@ export function startLoad(port: number, host: string, backend: string): Load {
         const answer = await exchange(socket, `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
         served++;
         lastAnswerAt = performance.now();
-        if (answer.status === 200 && answer.backend === backend) result.ok++;
-        else fail('keep-alive', `status ${answer.status} from ${answer.backend}`);
+        if (answer.status === 200 && answer.backend === backend) {
+          result.ok++;
+          if (again !== undefined) result.retried.push(`${new Date().toISOString()} keep-alive: ${again}`);
+        } else fail('keep-alive', `${again === undefined ? '' : `${again}; sent again, `}status ${answer.status} from ${answer.backend}`);
+        again = undefined;
         if (answer.close) {
           socket.destroy();
           socket = undefined;
@@ -88,25 +93,13 @@ export function startLoad(port: number, host: string, backend: string): Load {
         socket?.destroy();
         socket = undefined;
         const what = `${(err as Error).message}${reused}`;
-        if (served > 0 && err instanceof Unanswered && err.received === 0) {
-          try {
-            const answer = await exchange((socket = await connect(port)), `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-            served = 1;
-            lastAnswerAt = performance.now();
-            if (answer.status === 200 && answer.backend === backend) {
-              result.ok++;
-              result.retried.push(`${new Date().toISOString()} keep-alive: ${what}`);
-            } else fail('keep-alive', `${what}; sent again, status ${answer.status} from ${answer.backend}`);
-            if (answer.close) {
-              socket.destroy();
-              socket = undefined;
-            }
-          } catch (again) {
-            fail('keep-alive', `${what}; sent again: ${(again as Error).message}`);
-            socket?.destroy();
-            socket = undefined;
-          }
-        } else fail('keep-alive', what);
+        if (again === undefined && served > 0 && err instanceof Unanswered && err.received === 0) {
+          again = what;
+          continue;
+        }
+        if (again === undefined) fail('keep-alive', what);
+        else fail('keep-alive', `${again}; sent again: ${what}`);
+        again = undefined;
       }
       count(1);
     }
