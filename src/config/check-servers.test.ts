@@ -90,7 +90,8 @@ describe('serverCheckKeys', () => {
     const keys = serverCheckKeys(plain);
     expect(keys).toEqual(plain.servers.map((s) => serverCheckKey(plain, s)));
     // A copy of the backend that keeps its servers (renamed, say) asks no lookup again.
-    expect(serverCheckKeys({ ...plain, name: 'be_http:ns:spare' })).toBe(keys);
+    const renamed = { ...plain, name: 'be_http:ns:spare' };
+    expect(serverCheckKeys(renamed)).toBe(keys);
     // The same servers checked another way key other checks.
     expect(serverCheckKeys({ ...plain, checkIntervalMs: 2000 })).toEqual(['tcp 2000 10.0.0.1 8080', 'tcp 2000 10.0.0.2 8080']);
     expect(serverCheckKeys(reencrypt('be_secure:ns:c', plain.servers))).toEqual(['tls 5000 10.0.0.1 8080', 'tls 5000 10.0.0.2 8080']);
