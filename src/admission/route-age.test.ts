@@ -37,3 +37,37 @@ describe('sortOldestFirst', () => {
     expect(sorted).toEqual([...routes].sort(compareRouteAge));
   });
 });
+
+describe('canonical timestamps compared as text', () => {
+  test('agree with their instants, and any other spelling is parsed', () => {
+    const stamps = ['2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', '2025-12-31T23:59:59Z', '2026-01-01T00:00:00.5Z', '2026-01-01T01:00:00+02:00', '2026-01-01T00:00:0xZ', 'yesterday'];
+    for (const a of stamps) {
+      for (const b of stamps) {
+        const sign = Math.sign(compareRouteAge(aged('a', a), aged('b', b)));
+        const ms = Date.parse(a) - Date.parse(b);
+        const want = a === b ? -1 : Number.isNaN(ms) || ms === 0 ? Math.sign(a < b ? -1 : 1) : Math.sign(ms);
+        expect([a, b, sign]).toEqual([a, b, want]);
+      }
+    }
+  });
+});
+
+describe('identical metadata', () => {
+  test('orders by namespace/name text, a namespace that begins another included', () => {
+    const names = [
+      ['team', 'b'],
+      ['team-a', 'a'],
+      ['team', 'a'],
+      ['tea', 'z'],
+      ['team.x', 'c'],
+      ['u', 'a'],
+      ['team-a/x', 'a'],
+      ['team', '-'],
+      ['te', 'a'],
+      ['team+', 'a'],
+    ];
+    const routes = names.map(([namespace, name]) => aged(name as string, '', '', namespace as string));
+    const byKey = [...routes].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+    expect(sortOldestFirst(routes).map((r) => `${r.namespace}/${r.name}`)).toEqual(byKey.map((r) => `${r.namespace}/${r.name}`));
+  });
+});

@@ -11,8 +11,9 @@
  * `plan`: what to do about them; `patch`: the running model patched (an
  * incremental commit); `check`: a candidate written as a generation and
  * checked (`haproxy -c`); `load`: haproxy started or reloaded on it, until
- * the master lists its new worker; `workerCheck`: that worker brought in
- * line with the model and its servers compared.
+ * the master lists its new worker; `workerCheck`: that worker's checks
+ * that should not run switched off (its servers are compared after the
+ * commit, worker-check.ts).
  */
 export const STAGES = ['take', 'plan', 'patch', 'render', 'write', 'runtime', 'check', 'load', 'workerCheck', 'observers', 'other'] as const;
 export type Stage = (typeof STAGES)[number];

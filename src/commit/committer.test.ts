@@ -63,10 +63,41 @@ describe('committer', () => {
     h.writer.generations.set(h.writer.active!, render(empty));
     await h.haproxy.restart();
     c.workerRestarted();
-    const first = await c.commit();
+    // The restart's commit asks the worker for its servers; the answer, after it, asks for the reload.
+    expect((await c.commit()).result).toBe('unchanged');
+    await c.checksDone();
     expect(h.requested).toBe(1);
-    expect(first.result).toBe('reloaded');
-    expect(reasonsOf(first)).toEqual(['worker-out-of-step']);
+    const next = await c.commit();
+    expect(next.result).toBe('reloaded');
+    expect(reasonsOf(next)).toEqual(['worker-out-of-step']);
+  });
+
+  test("a change sent while a loaded worker's servers are compared does not make the comparison fail", async () => {
+    h.put(A, ONE_POD);
+    const real = createRuntimeClient(h.socketPath);
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let asked = () => {};
+    const askedOnce = new Promise<void>((resolve) => (asked = resolve));
+    const runtime: RuntimeClient = {
+      ...real,
+      async showServersState(backend) {
+        // The worker's servers as loaded, answered only once the change below went live.
+        const state = await real.showServersState(backend);
+        asked();
+        await answered;
+        return state;
+      },
+    };
+    const c = h.committer({ runtime });
+    expect((await c.commit()).result).toBe('started');
+    h.put(A, TWO_PODS);
+    expect((await c.commit()).result).toBe('runtime');
+    await askedOnce;
+    answer();
+    await c.checksDone();
+    expect(h.requested).toBe(0);
+    expect((await c.commit()).result).toBe('unchanged');
   });
 
   test('a pod that comes back while its server waits for deletion is revived, not re-added', async () => {

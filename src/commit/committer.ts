@@ -30,7 +30,7 @@ import { commandKinds, loadedOutcome, notifyObservers, RETRY_AFTER_FAILURE_MS, t
 import { RuntimeApplier, type RuntimeApplyResult } from './runtime-applier.ts';
 import { BackgroundCheck } from './background-check.ts';
 import { HoldTimer } from './hold-timer.ts';
-import { checkLoadedWorker } from './worker-check.ts';
+import { LoadedWorkerCheck, switchOffChecks } from './worker-check.ts';
 import type { CommitterDeps } from './committer-deps.ts';
 import { CommitTimeline, commitLine, type CommitPath } from './commit-timeline.ts';
 
@@ -57,7 +57,7 @@ export interface Committer {
   aside(): Promise<CommitOutcome | undefined>;
   /** Stops the timer that bounds how long routes stay on spares, the background checks and the deletions still waiting. */
   stop(): void;
-  /** Resolves once the background checks of runtime-written generations are done. */
+  /** Resolves once the background checks (of runtime-written generations, and of the servers of a worker just loaded) are done. */
   checksDone(): Promise<void>;
 }
 
@@ -105,6 +105,16 @@ export function createCommitter(deps: CommitterDeps): Committer {
     logger: log,
   });
 
+  const workerCheck = new LoadedWorkerCheck({
+    runtime: deps.runtime,
+    model: () => state.model,
+    onMismatch() {
+      state = workerOutOfStep(state, 'worker-out-of-step');
+      deps.requestCommit();
+    },
+    logger: log,
+  });
+
   /** The reload under way while changes may go aside: the worker it replaces, whether asides took changes in, the one running. */
   let window: { worker: number; took: boolean; running: Promise<unknown> | undefined } | undefined;
   /** The reload under way collects garbage once its check runs (see renderReload). */
@@ -133,10 +143,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
       deps.requestCommit();
       return;
     }
-    if (state.model && !(await checkLoadedWorker(deps.runtime, state.model, log))) {
-      state = workerOutOfStep(state, 'worker-out-of-step');
-      deps.requestCommit();
-    }
+    if (!state.model) return;
+    await switchOffChecks(deps.runtime, state.model, log);
+    workerCheck.start();
   }
 
   /** Files only server lines, map entries and crt-list lines changed in: live at once, checked in the background. */
@@ -162,6 +171,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     timeline.enter('write');
     const gen = await writeLive(files);
     timeline.enter('runtime');
+    workerCheck.sending(commands);
     const result = await applier.apply(commands, state.model, created);
     timeline.enter('other');
     if (!result.ok) {
@@ -178,6 +188,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
     timeline.enter('check');
+    workerCheck.cancel();
     await openWindow();
     const loading = loadConfiguration(
       {
@@ -383,6 +394,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
   /** A change's commands to the worker a reload replaces: see commitIncrementally. */
   async function applyAside(commands: readonly RuntimeCommand[], record: () => Promise<void>, created: ReadonlyMap<string, string | undefined>, worker: number, tl: CommitTimeline): Promise<RuntimeApplyResult> {
     tl.enter('runtime');
+    workerCheck.sending(commands);
     const result = await applier.apply(commands, state.model, created, worker);
     tl.enter('other');
     if (!result.ok) {
@@ -528,9 +540,13 @@ export function createCommitter(deps: CommitterDeps): Committer {
     },
     stop() {
       hold.stop();
+      workerCheck.cancel();
       background.stop();
       applier.stop();
     },
-    checksDone: () => background.idle(),
+    checksDone: async () => {
+      await workerCheck.done();
+      await background.idle();
+    },
   };
 }

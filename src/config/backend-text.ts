@@ -12,7 +12,7 @@ import { actionLine } from './traffic-config.ts';
  * the template's string building and the call around it were a fifth of
  * the render at 10,000 routes. `serverLine` is the text after `server`.
  */
-export function backendText(b: BackendModel, serverLine: (s: ServerModel) => string): string {
+export function backendText(b: BackendModel, serverLine: (s: ServerModel, index: number) => string): string {
   const lines = [`backend ${b.name} from ${routeDefaultsName(b.mode)}`, `  mode ${b.mode}`];
   if (b.mode === 'http') lines.push('  option redispatch');
   if (b.h1CaseAdjust) lines.push('  option h1-case-adjust-bogus-server');
@@ -27,7 +27,7 @@ export function backendText(b: BackendModel, serverLine: (s: ServerModel) => str
   }
   for (const a of b.headerActions?.request ?? []) lines.push(`  ${actionLine('request', a)}`);
   for (const a of b.headerActions?.response ?? []) lines.push(`  ${actionLine('response', a)}`);
-  for (const s of b.servers) lines.push(`  server ${serverLine(s)}`);
+  b.servers.forEach((s, i) => lines.push(`  server ${serverLine(s, i)}`));
   lines.push('');
   return lines.join('\n');
 }

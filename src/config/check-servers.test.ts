@@ -1,7 +1,7 @@
 import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
 import { backend, server } from '../../test/support/models.ts';
-import { checkKey, checkServers, serverCheckKey, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
+import { checkKey, checkServers, serverCheckKey, serverCheckKeys, checksRun, freeSlots, neededChecks, trackedCheck, trackOf } from './check-servers.ts';
 
 const s1 = server('s1');
 const s2 = server('s2', { ip: '10.0.0.2' });
@@ -81,5 +81,20 @@ describe('checkKey', () => {
     for (let i = 0; i < 70_000; i++) checkKey({ tls: i % 2 === 0, intervalMs: 5000 + (i % 3) }, { ip: `10.2.${i >> 8}.${i & 255}`, port: 80 + (i % 5) });
     expect(checkKey({ tls: false, intervalMs: 5001 }, { ip: '10.2.0.1', port: 81 })).toBe('tcp 5001 10.2.0.1 81');
     expect(serverCheckKey(backend, { ip: '10.0.0.1', port: 8443 })).toBe('tls 5000 10.0.0.1 8443');
+  });
+});
+
+describe('serverCheckKeys', () => {
+  test("each server's key in order, worked out once per servers list and profile", () => {
+    const plain = backend('be_http:ns:a', [s1, s2]);
+    const keys = serverCheckKeys(plain);
+    expect(keys).toEqual(plain.servers.map((s) => serverCheckKey(plain, s)));
+    // A copy of the backend that keeps its servers (renamed, say) asks no lookup again.
+    const renamed = { ...plain, name: 'be_http:ns:spare' };
+    expect(serverCheckKeys(renamed)).toBe(keys);
+    // The same servers checked another way key other checks.
+    expect(serverCheckKeys({ ...plain, checkIntervalMs: 2000 })).toEqual(['tcp 2000 10.0.0.1 8080', 'tcp 2000 10.0.0.2 8080']);
+    expect(serverCheckKeys(reencrypt('be_secure:ns:c', plain.servers))).toEqual(['tls 5000 10.0.0.1 8080', 'tls 5000 10.0.0.2 8080']);
+    expect(serverCheckKeys({ ...plain, servers: [s2] })).toEqual(['tcp 5000 10.0.0.2 8080']);
   });
 });

@@ -8,7 +8,7 @@ import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts'
 import { backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
 import { ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
-import { serverCheckKey, trackNames } from './check-servers.ts';
+import { serverCheckKeys, trackNames } from './check-servers.ts';
 import { backendText as renderBackend } from './backend-text.ts';
 import { logConfig } from './log-config.ts';
 import { matchRuleLines } from './match-rule-lines.ts';
@@ -166,10 +166,10 @@ export function createRenderer(assets: RendererAssets): Renderer {
   const backendText = (b: BackendModel, slotOf: SlotOf): string => {
     const cached = blocks.get(b);
     if (cached && sameSlots(cached.keys, cached.slots, slotOf)) return cached.text;
-    const keys = cached?.keys ?? b.servers.map((s) => serverCheckKey(b, s));
+    const keys = serverCheckKeys(b);
     const text = flatText(
-      renderBackend(b, (s) => {
-        const name = slotOf(serverCheckKey(b, s));
+      renderBackend(b, (s, i) => {
+        const name = slotOf(keys[i] as string);
         if (name === undefined) throw new Error(`no check server for ${b.name}/${s.name}`);
         return serverLine(b, s, name);
       }),

@@ -1,5 +1,5 @@
 import { certificatePath } from '../config/certificates.ts';
-import type { ConfigModel } from '../config/model.ts';
+import type { BackendModel, ConfigModel } from '../config/model.ts';
 import { fitsCliBuffer } from './cli-requests.ts';
 import { setSslCaFileRequest } from './cli-requests.ts';
 import type { CaFileCommand } from './commands.ts';
@@ -13,9 +13,13 @@ import { backendReason, type ReloadReason } from './reload-reasons.ts';
  * loaded through the runtime API (idempotent: an already loaded CA is
  * replaced by the same contents). A backend that has servers loaded it
  * with them. A CA too large for the CLI buffer (tune.bufsize) reloads.
+ * `before`: `applied`'s backends by name, when the caller has them.
  */
-export function planCaFileLoads(applied: ConfigModel, next: ConfigModel): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
-  const before = new Map(applied.backends.map((b) => [b.name, b]));
+export function planCaFileLoads(
+  applied: ConfigModel,
+  next: ConfigModel,
+  before: ReadonlyMap<string, BackendModel> = new Map(applied.backends.map((b) => [b.name, b])),
+): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
   const pems = new Map(next.certificates.map((c) => [certificatePath(next.settings.certDir, c), c.pem]));
   const commands: CaFileCommand[] = [];
   const reasons: ReloadReason[] = [];

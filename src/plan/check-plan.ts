@@ -1,4 +1,4 @@
-import { checkKey, serverCheckKey } from '../config/check-servers.ts';
+import { checkKey, serverCheckKeys } from '../config/check-servers.ts';
 import type { BackendModel, CheckServerModel } from '../config/model.ts';
 import { compareText } from '../domain/compare.ts';
 import { checkServerRef } from '../domain/names.ts';
@@ -31,8 +31,7 @@ export function checkTrackers(...models: { backends: readonly BackendModel[] }[]
     const map = new Map<string, Set<string>>();
     for (const b of models.flatMap((m) => m.backends)) {
       if (b.routeKey === '') continue;
-      for (const s of b.servers) {
-        const key = serverCheckKey(b, s);
+      for (const key of serverCheckKeys(b)) {
         const routes = map.get(key) ?? new Set<string>();
         routes.add(b.routeKey);
         map.set(key, routes);

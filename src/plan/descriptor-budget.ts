@@ -1,6 +1,6 @@
 import type { AdmittedRoute } from '../admission/admit-routes.ts';
 import type { Rejection } from '../admission/rejection.ts';
-import { freeSlots, sameProfile, serverCheckKey, slotProfiles, profileOf } from '../config/check-servers.ts';
+import { freeSlots, sameProfile, serverCheckKeys, slotProfiles, profileOf } from '../config/check-servers.ts';
 import type { BackendModel } from '../config/model.ts';
 import type { ConfigSettings } from '../config/settings.ts';
 import { objectKey } from '../domain/route.ts';
@@ -53,7 +53,7 @@ export function routesOverRoom(
     const key = objectKey(route);
     const backend = byRoute.get(key);
     if (!backend) continue;
-    const fresh = [...new Set(backend.servers.map((s) => serverCheckKey(backend, s)))].filter((k) => !keys.has(k));
+    const fresh = [...new Set(serverCheckKeys(backend))].filter((k) => !keys.has(k));
     if (fresh.length === 0) continue;
     const slot = profiles.findIndex((p) => sameProfile(p, profileOf(backend)));
     assigned += fresh.length;

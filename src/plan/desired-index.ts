@@ -1,6 +1,6 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
 import { addCrtListEntry, crtListEntry, modelFromContributions } from '../config/build-model.ts';
-import { checkKey, freeSlots, profileOf, slotProfiles } from '../config/check-servers.ts';
+import { freeSlots, profileOf, serverCheckKeys, slotProfiles } from '../config/check-servers.ts';
 import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
@@ -318,7 +318,7 @@ export class DesiredIndex {
 
   private countChecks(c: RouteContribution, delta: 1 | -1): void {
     const profile = profileOf(c.backend);
-    const keys = c.backend.servers.map((s) => checkKey(profile, s));
+    const keys = serverCheckKeys(c.backend);
     // Most backends have a few servers, where a Set per route to drop a repeated endpoint cost more than the counting.
     const unique = keys.length <= 8 ? keys.filter((key, i) => keys.indexOf(key) === i) : new Set(keys);
     for (const key of unique) {

@@ -70,6 +70,17 @@ describe('fitToRunning', () => {
     expect(planUpdate(applied, fitted).kind).toBe('runtime');
   });
 
+  test('a worker holding two backends for one route keeps both while the route is gone, and the later one serves it when it is back', () => {
+    const both = model([a, b]);
+    const ofB = both.backends.find((x) => x.routeKey === 'default/b') as (typeof both.backends)[number];
+    const left = { ...ofB, name: 'be_http:default:b-left' };
+    const applied = { ...both, backends: [...both.backends.filter((x) => x !== ofB), left, ofB] };
+    expect(names(fitToRunning(applied, model([a])))).toEqual(expect.arrayContaining(['be_http:default:b-left=default/b', 'be_http:default:b=default/b']));
+    const back = fitToRunning(applied, model([a, b]));
+    expect(names(back)).toContain('be_http:default:b=default/b');
+    expect(names(back)).not.toContain('be_http:default:b-left=default/b');
+  });
+
   test("a removed reencrypt route's backend keeps the destination CA its server lines name", () => {
     const r = route({ name: 'r', host: 'r.com', to: { kind: 'Service', name: 'a', weight: undefined }, tls: routeTls('reencrypt', { destinationCACertificate: 'CA PEM' }) });
     const applied = model([a, r]);

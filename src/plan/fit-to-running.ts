@@ -45,19 +45,29 @@ export function asRan(current: BackendModel, desired: BackendModel): BackendMode
  * planUpdate then reloads, with the plain `next` (fresh names, full pool).
  */
 export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigModel {
-  const running = new Map(applied.backends.filter((b) => !isSpare(b)).map((b) => [b.routeKey, b]));
-  const free = applied.backends.filter(isSpare);
+  // Route backends by route; those left once every route of `next` took its own stay, unreferenced. Should the
+  // worker hold two for one route, the later answers for it, and both stay while the route is gone.
+  const running = new Map<string, BackendModel>();
+  const shadowed: BackendModel[] = [];
+  const free: BackendModel[] = [];
+  for (const b of applied.backends) {
+    if (isSpare(b)) free.push(b);
+    else {
+      const earlier = running.get(b.routeKey);
+      if (earlier !== undefined) shadowed.push(earlier);
+      running.set(b.routeKey, b);
+    }
+  }
+  /** Spares taken by routes. */
   const taken = new Set<string>();
   const rename = new Map<string, string>();
   const backends: BackendModel[] = [];
-  const routes = new Set<string>();
   for (const b of next.backends) {
     if (isSpare(b)) continue;
-    routes.add(b.routeKey);
     const current = running.get(b.routeKey);
+    if (current !== undefined) running.delete(b.routeKey);
     // The same object runs already (the route did not change since the worker took it): nothing to fit.
     if (current === b) {
-      taken.add(b.name);
       backends.push(b);
       continue;
     }
@@ -72,10 +82,9 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
       backends.push(b);
     }
   }
-  for (const b of applied.backends) {
-    if (!isSpare(b) && !routes.has(b.routeKey)) backends.push(b);
-    else if (isSpare(b) && !taken.has(b.name)) backends.push(b);
-  }
+  for (const b of shadowed) if (running.has(b.routeKey)) backends.push(b);
+  for (const b of running.values()) backends.push(b);
+  for (const b of free) if (!taken.has(b.name)) backends.push(b);
   // Entries naming a backend that keeps its name stay the same objects (most of them, and every one when no route moved).
   const renamed = (entries: readonly MapEntry[]) => (rename.size === 0 ? entries : entries.map((e) => (rename.has(e.value) ? { key: e.key, value: rename.get(e.value) as string } : e)));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;

@@ -47,12 +47,12 @@ export function planUpdate(
   const maps = Bun.deepEquals(applied.maps, next.maps) ? { upserts: [], removals: [] } : planMaps(applied.maps, next.maps);
   const certificates = planCertificates(applied, next, runningCrtList(applied, crtLines));
   reasons.push(...certificates.reasons);
-  const caFiles = planCaFileLoads(applied, next);
+  const before = new Map(applied.backends.map((b) => [b.name, b]));
+  const caFiles = planCaFileLoads(applied, next, before);
   reasons.push(...caFiles.reasons);
   const checks = applied.checks === next.checks ? { start: [], stop: [], reasons: [] } : planChecks(applied.checks, next.checks, checkTrackers(next, applied));
   reasons.push(...checks.reasons);
 
-  const before = new Map(applied.backends.map((b) => [b.name, b]));
   const after = new Set(next.backends.map((b) => b.name));
   const track = trackOf(next.checks);
   const commands: RuntimeCommand[] = [];

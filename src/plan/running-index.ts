@@ -1,4 +1,4 @@
-import { checksRun, keyOfCheck, serverCheckKey } from '../config/check-servers.ts';
+import { checksRun, keyOfCheck, serverCheckKeys } from '../config/check-servers.ts';
 import { backendFile, fileCounts } from '../config/config-files.ts';
 import type { BackendModel, CheckServerModel, ConfigModel, CrtListEntry, MapEntry } from '../config/model.ts';
 import { isSpare, sparePool } from '../config/spares.ts';
@@ -274,7 +274,7 @@ export class RunningIndex {
     if (b.serverTls?.verify === 'required') this.caUses.set(b.serverTls.caFile, (this.caUses.get(b.serverTls.caFile) ?? 0) + delta);
     if (b.servers.length === 0) return;
     const active = checksRun(b) ? delta : 0;
-    for (const key of new Set(b.servers.map((s) => serverCheckKey(b, s)))) {
+    for (const key of new Set(serverCheckKeys(b))) {
       const use = this.checkUses.get(key) ?? { uses: 0, active: 0 };
       use.uses += delta;
       use.active += active;

@@ -57,6 +57,12 @@ describe('serverDifferences', () => {
     const two = model([backend('be_http:ns:a', [server('s1'), server('s2')]), backend('be_http:ns:b', [server('s3', { ip: '10.0.0.3' })])]);
     expect(serverDifferences(two, [running('be_http:ns:a', 's2')]).missing).toEqual(['be_http:ns:a/s1', 'be_http:ns:b/s3', ...two.checks.map((c) => `${CHECK_BACKEND}/${c.name}`)]);
   });
+
+  test('servers commands named while the worker was asked are left out, missing or unexpected alike; the others still count', () => {
+    const report = [running('be_http:ns:a', 's1'), running('be_http:ns:b', 's9'), running('be_http:ns:c', 's4'), { ...running(CHECK_BACKEND, 'chk1'), port: 9090 }, running(CHECK_BACKEND, 'chk2')];
+    const touched = new Set(['be_http:ns:a/s2', 'be_http:ns:b/s9', `${CHECK_BACKEND}/chk1`]);
+    expect(serverDifferences(m, report, touched)).toEqual({ missing: [], unexpected: ['be_http:ns:c/s4'] });
+  });
 });
 
 describe('planAfterLoad', () => {

@@ -9,14 +9,18 @@ export interface RunningServer extends ServerRef {
   port: number;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * How the servers a worker reports differ from the ones `model` declares:
  * route servers by name, check servers by name and the endpoint they check
  * (slots change endpoint live). Runtime commands are planned against the
  * model, so any difference (the disk out of step with the model) means the
- * worker must be reloaded from the model.
+ * worker must be reloaded from the model. Servers in `touched` (keys of
+ * servers that commands named while the worker was asked) are left out:
+ * the report may show them before or after those commands.
  */
-export function serverDifferences(model: ConfigModel, running: readonly RunningServer[]): { missing: string[]; unexpected: string[] } {
+export function serverDifferences(model: ConfigModel, running: readonly RunningServer[], touched: ReadonlySet<string> = NONE): { missing: string[]; unexpected: string[] } {
   // By backend, then server (true once the worker is seen holding it): a `backend/server` string for each of the
   // 25,000 servers of a 10,000-route worker, made and hashed twice, was most of a check.
   const want = new Map<string, Map<string, boolean>>();
@@ -41,10 +45,16 @@ export function serverDifferences(model: ConfigModel, running: readonly RunningS
     }
     const servers = want.get(s.backend);
     if (servers?.has(s.server)) servers.set(s.server, true);
-    else unexpected.add(serverKey(s));
+    else if (touched.size === 0 || !touched.has(serverKey(s))) unexpected.add(serverKey(s));
   }
   const missing: string[] = [];
-  for (const [backend, servers] of want) for (const [server, seen] of servers) if (!seen) missing.push(serverKey({ backend, server }));
+  for (const [backend, servers] of want) {
+    for (const [server, seen] of servers) {
+      if (seen) continue;
+      const key = serverKey({ backend, server });
+      if (!touched.has(key)) missing.push(key);
+    }
+  }
   return { missing, unexpected: [...unexpected] };
 }
 

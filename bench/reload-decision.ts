@@ -1,0 +1,92 @@
+/**
+ * A reload's decision, in process (issue #12): the scale bench's mix
+ * admitted and built once and taken as what the worker runs (spare pools
+ * full), then, round after round, one route's balance changed (a change only
+ * a reload can make) and the steps of the full commit that decides it timed:
+ * the desired model from the indexes (`full`), its fit to the worker
+ * (`fit`, of which its check slots `fitChecks`), and `planUpdate` (of which
+ * `certs`, the crt-list's plan). Changes that arrive while a reload is
+ * decided wait for these steps. Prints the medians of the rounds after the
+ * first two, wall time in ms.
+ *   N=100000 ROUNDS=10 bun bench/reload-decision.ts
+ */
+import { admissionSettings } from '../test/support/admission.ts';
+import { settings as configSettings } from '../test/support/fixtures.ts';
+import { cachedTlsValidator } from '../src/admission/tls-cache.ts';
+import type { Rejection } from '../src/admission/rejection.ts';
+import { DesiredState } from '../src/plan/desired-state.ts';
+import { toEndpointSlices, toRoute } from '../src/sources/convert.ts';
+import type { EndpointSlice } from '../src/domain/endpoints.ts';
+import type { Route } from '../src/domain/route.ts';
+import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
+import { nextSparePools, withSparePools } from '../src/plan/spare-pools.ts';
+import { fitToRunning } from '../src/plan/fit-to-running.ts';
+import { fitChecks } from '../src/plan/fit-checks.ts';
+import { planUpdate } from '../src/plan/plan.ts';
+import { planCertificates, runningCrtList } from '../src/plan/certificate-plan.ts';
+import { loadedLineNumbers } from '../src/plan/crt-line-numbers.ts';
+import { makeMixCertificates } from './scale/cluster.ts';
+import { podlessMix } from './scale/mix.ts';
+import { routeObject, sliceObjects } from './scale/objects.ts';
+import { loadAverage } from './scale/proc-stats.ts';
+
+const N = Number(process.env.N ?? 10000);
+const ROUNDS = Math.max(3, Number(process.env.ROUNDS ?? 10));
+
+const mix = podlessMix(N);
+const { certs } = makeMixCertificates();
+const routes: Route[] = [];
+for (const spec of mix.routes) {
+  const converted = toRoute(routeObject(spec, certs));
+  if (converted.ok) routes.push(converted.value);
+}
+const slices = new Map<string, EndpointSlice>();
+for (const service of mix.services) {
+  for (const obj of sliceObjects(service)) {
+    const converted = toEndpointSlices(obj, 'EndpointSlice');
+    if (converted.ok) for (const s of converted.value) slices.set(`${s.namespace}/${s.name}`, s);
+  }
+}
+const held = new Map<string, Rejection>();
+const tls = cachedTlsValidator(validateRouteTls);
+const desired = new DesiredState({
+  admission: admissionSettings(),
+  validateTls: tls.validate,
+  settings: configSettings({ maxConnections: 50000 }),
+  fdLimit: undefined,
+  allowAddress: () => true,
+  includeUdpEndpoints: false,
+  defaultCertificate: () => certs.route.cert,
+  defaultDestinationCa: () => undefined,
+});
+desired.update({ routes: { upserts: routes, removals: [] }, slices, held });
+const first = desired.full(held).model;
+const running = withSparePools(first, nextSparePools(undefined, first));
+
+const STEPS = ['full', 'fit', 'fitChecks', 'planUpdate', 'certs'] as const;
+const rounds: Record<(typeof STEPS)[number], number>[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const r = routes[(round * 7919) % routes.length] as Route;
+  const changed: Route = { ...r, annotations: { ...r.annotations, 'haproxy.router.openshift.io/balance': round % 2 ? 'leastconn' : 'roundrobin' } };
+  desired.update({ routes: { upserts: [changed], removals: [] }, slices: new Map(), held });
+  Bun.gc(true);
+  const t0 = performance.now();
+  const model = desired.full(held).model;
+  const t1 = performance.now();
+  const fitted = fitToRunning(running, model);
+  const t2 = performance.now();
+  fitChecks(running.checks, fitted.backends);
+  const t3 = performance.now();
+  const lines = loadedLineNumbers(running.crtList);
+  const update = planUpdate(running, fitted, lines);
+  const t4 = performance.now();
+  planCertificates(running, fitted, runningCrtList(running, lines));
+  const t5 = performance.now();
+  if (update.kind !== 'reload') throw new Error(`a balance change planned ${update.kind}`);
+  if (round >= 2) rounds.push({ full: t1 - t0, fit: t2 - t1, fitChecks: t3 - t2, planUpdate: t4 - t3, certs: t5 - t4 });
+}
+const median = (step: (typeof STEPS)[number]) => {
+  const values = rounds.map((r) => r[step]).sort((a, b) => a - b);
+  return Math.round(values[values.length >> 1] as number);
+};
+console.log(JSON.stringify({ routes: N, rounds: rounds.length, ...Object.fromEntries(STEPS.map((s) => [s, median(s)])), decision: median('full') + median('fit') + median('planUpdate'), load: loadAverage() }));
