@@ -537,6 +537,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
     },
     workerRestarted() {
       restarted = true;
+      // The worker it asked is gone; the commit that brings the new one in line asks that one.
+      workerCheck.cancel();
     },
     stop() {
       hold.stop();
