@@ -197,18 +197,20 @@ describe('endpoint changes go through the runtime API', () => {
   });
 
   test('a worker found not to hold the expected servers after a load is reloaded from the model', async () => {
-    let lie = false;
+    // The restarted worker's answer, and only it, leaves the route servers out: the first worker's check may still
+    // be under way when its master is killed.
+    let killed: number | undefined;
     const wrapRuntime = (client: RuntimeClient): RuntimeClient => ({
       ...client,
       async showServersState(backend) {
         const state = await client.showServersState(backend);
-        if (!lie) return state;
-        lie = false;
+        if (killed === undefined || t?.router.supervisor.masterPid === killed) return state;
+        killed = undefined;
         return state.filter((s) => !isRouteBackendName(s.backend));
       },
     });
     t = await startTestRouter({ wrapRuntime, manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': sliceYaml({ service: 'r', ports: [a.port] }) } });
-    lie = true;
+    killed = t.router.supervisor.masterPid;
     // The restart's commit asks the worker for its servers; the answer comes after it, and the commit after reloads.
     const router = t.router;
     const reloaded = (async () => {
