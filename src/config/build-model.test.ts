@@ -121,6 +121,14 @@ describe('buildConfigModel', () => {
     ]);
   });
 
+  test("map entries sorted by code units, as upstream's Go sorts them: upper case before lower, astral characters among the surrogates", () => {
+    const paths = ['/b', '/B', '/a', '/~', '/é', '/\u{1F600}', '/\uFB01', '/a-b', '/a/b', '/A'];
+    const m = build(paths.map((path, i) => route({ name: `r${i}`, host: 'h.com', path })), []);
+    const keys = m.maps['os_http_be_prefix.map'].map((e) => e.key);
+    expect(keys).toEqual(paths.map((p) => `h.com${p}/`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(keys.indexOf('h.com/\u{1F600}/')).toBeLessThan(keys.indexOf('h.com/\uFB01/'));
+  });
+
   test('an exact path contributes its exact key only, on every map it reaches', () => {
     const exact = route({ name: 'x', host: 'h.com', path: '/api', exactPath: true, tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }) });
     const m = build([exact], []);

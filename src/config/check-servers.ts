@@ -98,13 +98,22 @@ function keyOf(tls: boolean, intervalMs: number, ip: string, port: number): stri
  * 200,000 servers at 100,000 routes; the lists are shared by the models
  * and copies of a backend that leave its servers as they are.
  */
-const keyLists = [new Map<number, WeakMap<readonly ServerModel[], readonly string[]>>(), new Map<number, WeakMap<readonly ServerModel[], readonly string[]>>()];
+type KeyLists = Map<number, WeakMap<readonly ServerModel[], readonly string[]>>;
+let keyLists: [KeyLists, KeyLists] = [new Map(), new Map()];
+/** Intervals are the routes' own (an annotation): a table per interval, so bounded as the keys are. */
+const MAX_INTERVALS = 1024;
 
 export function serverCheckKeys(backend: Pick<BackendModel, 'serverTls' | 'checkIntervalMs' | 'servers'>): readonly string[] {
   const tls = backend.serverTls !== undefined;
-  const byInterval = keyLists[tls ? 1 : 0] as Map<number, WeakMap<readonly ServerModel[], readonly string[]>>;
+  let byInterval = keyLists[tls ? 1 : 0];
   let lists = byInterval.get(backend.checkIntervalMs);
-  if (lists === undefined) byInterval.set(backend.checkIntervalMs, (lists = new WeakMap()));
+  if (lists === undefined) {
+    if (byInterval.size >= MAX_INTERVALS) {
+      keyLists = [new Map(), new Map()];
+      byInterval = keyLists[tls ? 1 : 0];
+    }
+    byInterval.set(backend.checkIntervalMs, (lists = new WeakMap()));
+  }
   const known = lists.get(backend.servers);
   if (known !== undefined) return known;
   const made = backend.servers.map((s) => keyOf(tls, backend.checkIntervalMs, s.ip, s.port));
