@@ -16,32 +16,14 @@ import type { Rejection } from '../src/admission/rejection.ts';
 import { DesiredState } from '../src/plan/desired-state.ts';
 import { EMBEDDED_ASSETS } from '../src/config/embedded-assets.ts';
 import { createRenderer } from '../src/config/render.ts';
-import { toEndpointSlices, toRoute } from '../src/sources/convert.ts';
-import type { EndpointSlice } from '../src/domain/endpoints.ts';
-import type { Route } from '../src/domain/route.ts';
 import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
-import { makeMixCertificates } from './scale/cluster.ts';
-import { podlessMix } from './scale/mix.ts';
-import { routeObject, sliceObjects } from './scale/objects.ts';
+import { convertedMix } from './scale/converted-mix.ts';
 import { loadAverage } from './scale/proc-stats.ts';
 
 const N = Number(process.env.N ?? 10000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
-const mix = podlessMix(N);
-const { certs } = makeMixCertificates();
-const routes: Route[] = [];
-for (const spec of mix.routes) {
-  const converted = toRoute(routeObject(spec, certs));
-  if (converted.ok) routes.push(converted.value);
-}
-const slices = new Map<string, EndpointSlice>();
-for (const service of mix.services) {
-  for (const obj of sliceObjects(service)) {
-    const converted = toEndpointSlices(obj, 'EndpointSlice');
-    if (converted.ok) for (const s of converted.value) slices.set(`${s.namespace}/${s.name}`, s);
-  }
-}
+const { routes, slices, certs } = convertedMix(N);
 
 const cpuMs = () => {
   const u = process.cpuUsage();

@@ -15,8 +15,6 @@ import { settings as configSettings } from '../test/support/fixtures.ts';
 import { cachedTlsValidator } from '../src/admission/tls-cache.ts';
 import type { Rejection } from '../src/admission/rejection.ts';
 import { DesiredState } from '../src/plan/desired-state.ts';
-import { toEndpointSlices, toRoute } from '../src/sources/convert.ts';
-import type { EndpointSlice } from '../src/domain/endpoints.ts';
 import type { Route } from '../src/domain/route.ts';
 import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
 import { nextSparePools, withSparePools } from '../src/plan/spare-pools.ts';
@@ -25,28 +23,13 @@ import { fitChecks } from '../src/plan/fit-checks.ts';
 import { planUpdate } from '../src/plan/plan.ts';
 import { planCertificates, runningCrtList } from '../src/plan/certificate-plan.ts';
 import { loadedLineNumbers } from '../src/plan/crt-line-numbers.ts';
-import { makeMixCertificates } from './scale/cluster.ts';
-import { podlessMix } from './scale/mix.ts';
-import { routeObject, sliceObjects } from './scale/objects.ts';
+import { convertedMix } from './scale/converted-mix.ts';
 import { loadAverage } from './scale/proc-stats.ts';
 
 const N = Number(process.env.N ?? 10000);
 const ROUNDS = Math.max(3, Number(process.env.ROUNDS ?? 10));
 
-const mix = podlessMix(N);
-const { certs } = makeMixCertificates();
-const routes: Route[] = [];
-for (const spec of mix.routes) {
-  const converted = toRoute(routeObject(spec, certs));
-  if (converted.ok) routes.push(converted.value);
-}
-const slices = new Map<string, EndpointSlice>();
-for (const service of mix.services) {
-  for (const obj of sliceObjects(service)) {
-    const converted = toEndpointSlices(obj, 'EndpointSlice');
-    if (converted.ok) for (const s of converted.value) slices.set(`${s.namespace}/${s.name}`, s);
-  }
-}
+const { routes, slices, certs } = convertedMix(N);
 const held = new Map<string, Rejection>();
 const tls = cachedTlsValidator(validateRouteTls);
 const desired = new DesiredState({
