@@ -19,7 +19,7 @@ import type { Route } from '../src/domain/route.ts';
 import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
 import { nextSparePools, withSparePools } from '../src/plan/spare-pools.ts';
 import { fitToRunning } from '../src/plan/fit-to-running.ts';
-import { fitChecks } from '../src/plan/fit-checks.ts';
+import { checksOf, fitChecks } from '../src/plan/fit-checks.ts';
 import { planUpdate } from '../src/plan/plan.ts';
 import { planCertificates, runningCrtList } from '../src/plan/certificate-plan.ts';
 import { loadedLineNumbers } from '../src/plan/crt-line-numbers.ts';
@@ -58,7 +58,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const t1 = performance.now();
   const fitted = fitToRunning(running, model);
   const t2 = performance.now();
-  fitChecks(running.checks, fitted.backends);
+  fitChecks(running.checks, fitted.backends, checksOf(model.checks));
   const t3 = performance.now();
   const lines = loadedLineNumbers(running.crtList);
   const update = planUpdate(running, fitted, lines);

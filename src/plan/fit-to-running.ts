@@ -4,7 +4,7 @@ import { isSpare } from '../config/spares.ts';
 import { hashableWeights, isHashedBalance } from '../config/weights.ts';
 import { byName } from '../domain/compare.ts';
 import { sameBackendLines } from './backend-plan.ts';
-import { fitChecks } from './fit-checks.ts';
+import { checksOf, fitChecks, withChecksOf } from './fit-checks.ts';
 
 /**
  * `b` as it runs in `holder`: under the holder's name; with the holder's
@@ -43,6 +43,7 @@ export function asRan(current: BackendModel, desired: BackendModel): BackendMode
  * - endpoints keep their check slots, new ones take free slots (fitChecks).
  * What cannot be fitted (a new shape, no spare left) keeps its own name, and
  * planUpdate then reloads, with the plain `next` (fresh names, full pool).
+ * `next`'s checks are those of its backends, as every model's are.
  */
 export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigModel {
   // Route backends by route; those left once every route of `next` took its own stay, unreferenced. Should the
@@ -82,14 +83,17 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
       backends.push(b);
     }
   }
-  for (const b of shadowed) if (running.has(b.routeKey)) backends.push(b);
-  for (const b of running.values()) backends.push(b);
+  // Backends the worker keeps that `next` does not have: their endpoints stay checked.
+  const kept: BackendModel[] = [];
+  for (const b of shadowed) if (running.has(b.routeKey)) kept.push(b);
+  for (const b of running.values()) kept.push(b);
+  for (const b of kept) backends.push(b);
   for (const b of free) if (!taken.has(b.name)) backends.push(b);
   // Entries naming a backend that keeps its name stay the same objects (most of them, and every one when no route moved).
   const renamed = (entries: readonly MapEntry[]) => (rename.size === 0 ? entries : entries.map((e) => (rename.has(e.value) ? { key: e.key, value: rename.get(e.value) as string } : e)));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
   const matchRules = next.matchRules.map((r) => (rename.has(r.value) ? { ...r, value: rename.get(r.value) as string } : r));
-  return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends), maps, matchRules, certificates: certificatesInUse(applied, next, backends) };
+  return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends, withChecksOf(checksOf(next.checks), kept)), maps, matchRules, certificates: certificatesInUse(applied, next, backends) };
 }
 
 /**
