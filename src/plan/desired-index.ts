@@ -1,5 +1,5 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
-import { addCrtListEntry, assembleModel, compareCrtListEntries, crtList, crtListEntry, mergeWishes, servingRoutes, type ModelParts } from '../config/build-model.ts';
+import { addCrtListEntry, assembleModel, compareCrtListEntries, crtList, crtListEntry, mergeWishes, servingRoutes } from '../config/build-model.ts';
 import { checkServersFor, checksRun, freeSlots, profileOf, serverCheckKeys, slotProfiles, type NeededCheck } from '../config/check-servers.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapFileName, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
@@ -96,12 +96,14 @@ interface CheckUse {
  * issue #12).
  */
 interface BuiltParts {
+  /** Every contribution, oldest route first. */
+  contributions: readonly RouteContribution[];
   routeBackends: readonly BackendModel[];
   checkKeys: readonly string[];
   maps: MapFiles;
   crtList: CrtListEntry[];
-  /** Routes changed since, with their backend as `routeBackends` holds it. */
-  backendsBefore: Map<string, BackendModel | undefined>;
+  /** Routes changed since, with their contribution as `contributions` holds it. */
+  before: Map<string, RouteContribution | undefined>;
   /** Map keys whose winner may differ, by file. */
   mapKeys: Map<MapFileName, Set<string>>;
   /** SNIs whose crt-list lines may differ. */
@@ -110,7 +112,12 @@ interface BuiltParts {
   checkKeysBefore: Map<string, boolean>;
 }
 
+/** What BuiltParts notes of the changes since it was built. */
+type SinceBuilt = 'before' | 'mapKeys' | 'snis' | 'checkKeysBefore';
+
 const byKey = (a: MapEntry, b: MapEntry) => compareText(a.key, b.key);
+const olderRoute = (a: RouteContribution, b: RouteContribution) => compareRouteAge(a.route, b.route);
+const backendOf = (c: RouteContribution) => c.backend;
 
 /**
  * The desired configuration kept one route at a time: every admitted
@@ -223,44 +230,53 @@ export class DesiredIndex {
   /**
    * The whole configuration, as buildConfigModel gives it for the same
    * routes and slices. `admitted`: every route the index holds, oldest
-   * first, when the caller has them sorted already (admission's result).
+   * first, when the caller has them sorted already (admission's result),
+   * for the first build: later ones patch the one before.
    */
   model(defaultCertificate: string, admitted?: readonly AdmittedRoute[]): ConfigModel {
-    const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));
-    const contributions = oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution);
-    return assembleModel(contributions, this.parts(contributions), this.ctx.settings, defaultCertificate);
-  }
-
-  /** The parts of the model, patched from the last build's, or (none yet) from every contribution, oldest first. */
-  private parts(contributions: readonly RouteContribution[]): ModelParts {
-    const { settings } = this.ctx;
     const b = this.built;
-    const parts = b
-      ? { routeBackends: this.patchedBackends(b), checkKeys: this.patchedCheckKeys(b), maps: this.patchedMaps(b), crtList: this.patchedCrtList(b) }
-      : {
-          routeBackends: contributions.map((c) => c.backend).sort(byName),
-          checkKeys: [...this.checkUses.keys()].sort(compareText),
-          maps: mergeWishes(contributions),
-          crtList: crtList(servingRoutes(contributions), settings),
-        };
-    this.built = { ...parts, backendsBefore: new Map(), mapKeys: new Map(), snis: new Set(), checkKeysBefore: new Map() };
+    const parts = b ? this.patched(b) : this.fresh(admitted);
+    this.built = { ...parts, before: new Map(), mapKeys: new Map(), snis: new Set(), checkKeysBefore: new Map() };
+    const { settings } = this.ctx;
     const need = (key: string): NeededCheck => {
       const use = this.checkUses.get(key) as CheckUse;
       return { profile: use.profile, target: use.target, active: use.active > 0 };
     };
-    return { routeBackends: parts.routeBackends, checks: checkServersFor(parts.checkKeys, need, settings), maps: parts.maps, crtList: parts.crtList };
+    const checks = checkServersFor(parts.checkKeys, need, settings);
+    return assembleModel(parts.contributions, { routeBackends: parts.routeBackends, checks, maps: parts.maps, crtList: parts.crtList }, settings, defaultCertificate);
   }
 
-  private patchedBackends(b: BuiltParts): readonly BackendModel[] {
-    const removed: BackendModel[] = [];
-    const added: BackendModel[] = [];
-    for (const [key, before] of b.backendsBefore) {
-      const after = this.contributions.get(key)?.backend;
+  /** The parts of a model from every contribution; `admitted`: as in model(). */
+  private fresh(admitted: readonly AdmittedRoute[] | undefined): Omit<BuiltParts, SinceBuilt> {
+    const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));
+    const contributions = oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution);
+    return {
+      contributions,
+      routeBackends: contributions.map((c) => c.backend).sort(byName),
+      checkKeys: [...this.checkUses.keys()].sort(compareText),
+      maps: mergeWishes(contributions),
+      crtList: crtList(servingRoutes(contributions), this.ctx.settings),
+    };
+  }
+
+  /** The parts of the last model patched with what changed since. */
+  private patched(b: BuiltParts): Omit<BuiltParts, SinceBuilt> {
+    const removed: RouteContribution[] = [];
+    const added: RouteContribution[] = [];
+    for (const [key, before] of b.before) {
+      const after = this.contributions.get(key);
       if (before === after) continue;
       if (before) removed.push(before);
       if (after) added.push(after);
     }
-    return removed.length + added.length === 0 ? b.routeBackends : patchSorted(b.routeBackends, removed, added, byName);
+    const changed = removed.length + added.length > 0;
+    return {
+      contributions: changed ? patchSorted(b.contributions, removed, added, olderRoute) : b.contributions,
+      routeBackends: changed ? patchSorted(b.routeBackends, removed.map(backendOf), added.map(backendOf), byName) : b.routeBackends,
+      checkKeys: this.patchedCheckKeys(b),
+      maps: this.patchedMaps(b),
+      crtList: this.patchedCrtList(b),
+    };
   }
 
   private patchedCheckKeys(b: BuiltParts): readonly string[] {
@@ -305,7 +321,7 @@ export class DesiredIndex {
   private sinceBuilt(change: DesiredChange): void {
     const b = this.built;
     if (!b) return;
-    for (const [key, c] of change.routes) if (!b.backendsBefore.has(key)) b.backendsBefore.set(key, c.before?.backend);
+    for (const [key, c] of change.routes) if (!b.before.has(key)) b.before.set(key, c.before);
     for (const id of change.mapIds) {
       const { file, key } = mapIdParts(id);
       let keys = b.mapKeys.get(file);
