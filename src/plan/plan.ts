@@ -192,7 +192,9 @@ export function runtimeSubset(applied: ConfigModel, next: ConfigModel): ConfigMo
   const taken = new Set<string>();
   const candidates = applied.backends.map((b) => {
     const n = upcoming.get(b.name);
-    let fit = n && n !== b && backendReasons(b, n).length === 0 ? n : undefined;
+    // The route did not change since the worker took it (most of them): its backend runs as desired.
+    if (n === b) return b;
+    let fit = n && backendReasons(b, n).length === 0 ? n : undefined;
     const reshaped = fit === undefined && b.routeKey !== '' ? routes.get(b.routeKey) : undefined;
     if (reshaped && !sameBackendLines(b, reshaped)) {
       const ran = asRan(b, reshaped);
