@@ -6,8 +6,10 @@
  * the desired model from the indexes (`full`), its fit to the worker
  * (`fit`, of which its check slots `fitChecks`), and `planUpdate` (of which
  * `certs`, the crt-list's plan). Changes that arrive while a reload is
- * decided wait for these steps. Prints the medians of the rounds after the
- * first two, wall time in ms.
+ * decided wait for these steps; when the reload is held back (--interval,
+ * a namespace's budget), also for `subset`: what can go live meanwhile
+ * (`runtimeSubset`) and its plan. Prints the medians of the rounds after
+ * the first two, wall time in ms.
  *   N=100000 ROUNDS=10 bun bench/reload-decision.ts
  */
 import { admissionSettings } from '../test/support/admission.ts';
@@ -19,8 +21,8 @@ import type { Route } from '../src/domain/route.ts';
 import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
 import { nextSparePools, withSparePools } from '../src/plan/spare-pools.ts';
 import { fitToRunning } from '../src/plan/fit-to-running.ts';
-import { fitChecks } from '../src/plan/fit-checks.ts';
-import { planUpdate } from '../src/plan/plan.ts';
+import { checksOf, fitChecks } from '../src/plan/fit-checks.ts';
+import { planUpdate, runtimeSubset } from '../src/plan/plan.ts';
 import { planCertificates, runningCrtList } from '../src/plan/certificate-plan.ts';
 import { loadedLineNumbers } from '../src/plan/crt-line-numbers.ts';
 import { convertedMix } from './scale/converted-mix.ts';
@@ -46,7 +48,7 @@ desired.update({ routes: { upserts: routes, removals: [] }, slices, held });
 const first = desired.full(held).model;
 const running = withSparePools(first, nextSparePools(undefined, first));
 
-const STEPS = ['full', 'fit', 'fitChecks', 'planUpdate', 'certs'] as const;
+const STEPS = ['full', 'fit', 'fitChecks', 'planUpdate', 'certs', 'subset'] as const;
 const rounds: Record<(typeof STEPS)[number], number>[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const r = routes[(round * 7919) % routes.length] as Route;
@@ -58,15 +60,18 @@ for (let round = 0; round < ROUNDS; round++) {
   const t1 = performance.now();
   const fitted = fitToRunning(running, model);
   const t2 = performance.now();
-  fitChecks(running.checks, fitted.backends);
+  fitChecks(running.checks, fitted.backends, checksOf(model.checks));
   const t3 = performance.now();
   const lines = loadedLineNumbers(running.crtList);
   const update = planUpdate(running, fitted, lines);
   const t4 = performance.now();
   planCertificates(running, fitted, runningCrtList(running, lines));
   const t5 = performance.now();
+  const partial = runtimeSubset(running, fitted);
+  planUpdate(running, partial, lines);
+  const t6 = performance.now();
   if (update.kind !== 'reload') throw new Error(`a balance change planned ${update.kind}`);
-  if (round >= 2) rounds.push({ full: t1 - t0, fit: t2 - t1, fitChecks: t3 - t2, planUpdate: t4 - t3, certs: t5 - t4 });
+  if (round >= 2) rounds.push({ full: t1 - t0, fit: t2 - t1, fitChecks: t3 - t2, planUpdate: t4 - t3, certs: t5 - t4, subset: t6 - t5 });
 }
 const median = (step: (typeof STEPS)[number]) => {
   const values = rounds.map((r) => r[step]).sort((a, b) => a - b);

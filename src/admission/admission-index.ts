@@ -5,9 +5,10 @@ import { admitRoutes, type AdmissionResult, type TlsValidator, type TlsVerdict }
 import { isWildcardRoute } from './host-admitter.ts';
 import type { Rejection } from './rejection.ts';
 import { resolveHost } from './resolve-host.ts';
-import { sortOldestFirst } from './route-age.ts';
+import { compareRouteAge, sortOldestFirst } from './route-age.ts';
 import type { AdmissionSettings } from './settings.ts';
 import { domainForHost } from './wildcard-claims.ts';
+import { patchSorted } from '../domain/sorted-arrays.ts';
 import { StringSets } from '../domain/string-sets.ts';
 
 /** This router's verdict on one route. */
@@ -58,6 +59,12 @@ export class AdmissionIndex {
   private readonly live = { routes: this.routes, admitted: new Map<string, AdmittedRoute>(), rejected: new Map<string, Rejection>(), notices: new Map<string, string>() };
   /** The last certificate verdict of each route, with the TLS it was for: re-admitting a group does no crypto twice. */
   private readonly tlsVerdicts = new Map<string, { tls: RouteTLS; verdict: TlsVerdict }>();
+  /**
+   * The admitted routes oldest first as result() last gave them, and the
+   * routes admitted differently since, with the object that list holds:
+   * the next result() patches it rather than sorting every route again.
+   */
+  private oldestFirst: { routes: readonly AdmittedRoute[]; before: Map<string, AdmittedRoute | undefined> } | undefined;
 
   constructor(
     private readonly settings: AdmissionSettings,
@@ -106,17 +113,32 @@ export class AdmissionIndex {
 
   /** Every verdict as admitRoutes gives it: admitted routes oldest first. */
   result(): AdmissionResult {
-    const admitted: AdmittedRoute[] = [];
     const rejected = new Map<string, Rejection>();
     const notices = new Map<string, string>();
     for (const [key, v] of this.verdicts) {
       if ('rejected' in v) rejected.set(key, v.rejected);
-      else {
-        admitted.push(v.admitted);
-        if (v.notice !== undefined) notices.set(key, v.notice);
-      }
+      else if (v.notice !== undefined) notices.set(key, v.notice);
     }
-    return { admitted: sortOldestFirst(admitted) as AdmittedRoute[], rejected, notices, considered: this.routes };
+    return { admitted: this.admittedOldestFirst(), rejected, notices, considered: this.routes };
+  }
+
+  private admittedOldestFirst(): AdmittedRoute[] {
+    const last = this.oldestFirst;
+    let routes: AdmittedRoute[];
+    if (last === undefined) routes = sortOldestFirst(this.live.admitted.values()) as AdmittedRoute[];
+    else {
+      const removed: AdmittedRoute[] = [];
+      const added: AdmittedRoute[] = [];
+      for (const [key, before] of last.before) {
+        const now = this.live.admitted.get(key);
+        if (now === before) continue;
+        if (before) removed.push(before);
+        if (now) added.push(now);
+      }
+      routes = patchSorted(last.routes, removed, added, compareRouteAge);
+    }
+    this.oldestFirst = { routes, before: new Map() };
+    return routes.slice();
   }
 
   /**
@@ -129,6 +151,7 @@ export class AdmissionIndex {
 
   private record(key: string, verdict: RouteVerdict | undefined): void {
     const { admitted, rejected, notices } = this.live;
+    if (this.oldestFirst && !this.oldestFirst.before.has(key)) this.oldestFirst.before.set(key, admitted.get(key));
     admitted.delete(key);
     rejected.delete(key);
     notices.delete(key);

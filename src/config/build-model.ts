@@ -1,4 +1,5 @@
 import { byName, compareText } from '../domain/compare.ts';
+import { patchSorted } from '../domain/sorted-arrays.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { slicesByService } from './build-backend.ts';
@@ -9,7 +10,7 @@ import { buildMatchRules } from './match-rules.ts';
 import { sniFrontends } from './sni-frontends.ts';
 import { sparePoolSizes } from './spare-pool-sizes.ts';
 import { spareBackends } from './spares.ts';
-import type { CertificateFile, ConfigModel, CrtListEntry, MapFiles } from './model.ts';
+import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapFileName, type MapWish, type RouteContribution } from './route-contribution.ts';
 import { endpointSelector, type AddressFilter } from './route-servers.ts';
 import type { ConfigSettings } from './settings.ts';
@@ -50,25 +51,54 @@ export function buildConfigModel(input: ModelInput): ConfigModel {
 
 /** The configuration from every admitted route's contribution, routes oldest first (map key conflicts go to the oldest). */
 export function modelFromContributions(contributions: readonly RouteContribution[], settings: ConfigSettings, defaultCertificate: string): ConfigModel {
-  const backends = contributions.map((c) => c.backend);
+  const backends = contributions.map((c) => c.backend).sort(byName);
+  return assembleModel(
+    contributions,
+    { routeBackends: backends, checks: checkServers(backends, settings), maps: mergeWishes(contributions), crtList: crtList(servingRoutes(contributions), settings) },
+    settings,
+    defaultCertificate,
+  );
+}
+
+/**
+ * The parts of a model every route feeds and that take sorting or merging
+ * over all of them: what a caller that keeps them between builds hands
+ * over (DesiredIndex), as modelFromContributions computes them.
+ */
+export interface ModelParts {
+  /** Every route's backend, by name. */
+  routeBackends: readonly BackendModel[];
+  checks: CheckServerModel[];
+  maps: MapFiles;
+  crtList: CrtListEntry[];
+}
+
+/** The configuration from every admitted route's contribution (oldest first) and the parts worked out from them. */
+export function assembleModel(contributions: readonly RouteContribution[], parts: ModelParts, settings: ConfigSettings, defaultCertificate: string): ConfigModel {
   const certificates = new Map<string, CertificateFile>();
   for (const c of contributions) for (const f of c.certificates) certificates.set(f.name, f);
-  const lines = crtList(contributions.flatMap((c) => (c.serving ? [{ ...c.serving, routeKey: c.key }] : [])), settings);
+  const spares = spareBackends(settings, sparePoolSizes(parts.routeBackends, settings)).sort(byName);
   return {
     settings,
-    backends: [...backends, ...spareBackends(settings, sparePoolSizes(backends, settings))].sort(byName),
-    checks: checkServers(backends, settings),
-    maps: mergeWishes(contributions),
+    // A new array every time: the running index replaces backends in its model's own array.
+    backends: patchSorted(parts.routeBackends, [], spares, byName),
+    checks: parts.checks,
+    maps: parts.maps,
     matchRules: buildMatchRules(contributions),
-    crtList: lines,
-    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), linesPerFile(lines), settings),
+    crtList: parts.crtList,
+    sniFrontends: sniFrontends(contributions.flatMap((c) => (c.terminates ? [c.terminates] : [])), linesPerFile(parts.crtList), settings),
     certificates: [...certificates.values()].sort(byName),
     defaultCertificate,
   };
 }
 
+/** The routes serving a certificate, for crtList. */
+export function servingRoutes(contributions: readonly RouteContribution[]): ServingRoute[] {
+  return contributions.flatMap((c) => (c.serving ? [{ ...c.serving, routeKey: c.key }] : []));
+}
+
 /** Map contents from every route's wishes, routes oldest first: for each key, the first explicit wish, else the first one. */
-function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
+export function mergeWishes(contributions: readonly RouteContribution[]): MapFiles {
   // Winners by file, then key: a joined file-and-key string per wish was most of this function's time at 100,000 routes.
   const winners = new Map<MapFileName, Map<string, MapWish>>();
   for (const c of contributions) {

@@ -160,8 +160,13 @@ export function neededChecks(backends: readonly BackendModel[]): Map<string, Nee
  */
 export function checkServers(backends: readonly BackendModel[], settings: Pick<ConfigSettings, 'checkIntervalMs'>): CheckServerModel[] {
   const needed = neededChecks(backends);
-  const checks: CheckServerModel[] = [...needed.keys()].sort(compareText).map((key, i) => {
-    const n = needed.get(key) as NeededCheck;
+  return checkServersFor([...needed.keys()].sort(compareText), (key) => needed.get(key) as NeededCheck, settings);
+}
+
+/** checkServers for the endpoints' check keys already in order, and each one's check (`need`). */
+export function checkServersFor(keys: readonly string[], need: (key: string) => NeededCheck, settings: Pick<ConfigSettings, 'checkIntervalMs'>): CheckServerModel[] {
+  const checks: CheckServerModel[] = keys.map((key, i) => {
+    const n = need(key);
     return { name: checkServerName(i + 1), target: n.target, lastTarget: undefined, ...n.profile, active: n.active };
   });
   for (const profile of slotProfiles(settings)) {

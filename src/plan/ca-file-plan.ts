@@ -13,20 +13,19 @@ import { backendReason, type ReloadReason } from './reload-reasons.ts';
  * loaded through the runtime API (idempotent: an already loaded CA is
  * replaced by the same contents). A backend that has servers loaded it
  * with them. A CA too large for the CLI buffer (tune.bufsize) reloads.
- * `before`: `applied`'s backends by name, when the caller has them.
+ * `before`: the backend of `applied` a backend of `next` replaces, when the
+ * caller knows them (by name otherwise).
  */
-export function planCaFileLoads(
-  applied: ConfigModel,
-  next: ConfigModel,
-  before: ReadonlyMap<string, BackendModel> = new Map(applied.backends.map((b) => [b.name, b])),
-): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
+export function planCaFileLoads(applied: ConfigModel, next: ConfigModel, before?: (b: BackendModel) => BackendModel | undefined): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
+  const byName = before ? undefined : new Map(applied.backends.map((b) => [b.name, b]));
+  const oldOf = before ?? ((b: BackendModel) => byName?.get(b.name));
   const pems = new Map(next.certificates.map((c) => [certificatePath(next.settings.certDir, c), c.pem]));
   const commands: CaFileCommand[] = [];
   const reasons: ReloadReason[] = [];
   const loading = new Set<string>();
   for (const b of next.backends) {
     if (b.serverTls?.verify !== 'required' || b.servers.length === 0) continue;
-    const old = before.get(b.name);
+    const old = oldOf(b);
     if (!old || old.servers.length > 0) continue;
     const caFile = b.serverTls.caFile;
     if (loading.has(caFile)) continue;

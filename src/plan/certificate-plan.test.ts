@@ -213,6 +213,15 @@ describe('planUpdate: route certificates', () => {
     expect(planUpdate(model([a1]), huge)).toEqual(reload('certificate-too-large'));
   });
 
+  test('models that share their crt-list (no line changed since the load) plan no line, and still a new default certificate', () => {
+    const applied = model([a1, b1]);
+    expect(planUpdate(applied, { ...applied, defaultCertificate: 'default v2' })).toEqual({
+      kind: 'runtime',
+      commands: [{ kind: 'set-ssl-cert', certFile: 'default.pem', pem: 'default v2' }, { kind: 'commit-ssl-cert', certFile: 'default.pem' }],
+    });
+    expect(planUpdate(applied, { ...applied, defaultCertificate: `${'x'.repeat(s.bufSize)}\n` })).toEqual(reload('certificate-too-large'));
+  });
+
   test("each reason names the route of the line it is about, so the reload is charged to that route's namespace", () => {
     const of = (c: Serving, routeKey: string): Serving => ({ ...c, entry: { ...c.entry, routeKey } });
     const named = (code: ReloadReasonCode, route: string): UpdatePlan => ({ kind: 'reload', reasons: [{ code, backend: undefined, route }] });

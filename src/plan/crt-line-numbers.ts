@@ -2,7 +2,7 @@ import { compareCrtListEntries } from '../config/build-model.ts';
 import { crtListLine, entriesOfLine, groupCrtListLines, type CrtListLine } from '../config/crt-list.ts';
 import type { CrtListEntry } from '../config/model.ts';
 import type { RuntimeCommand } from './commands.ts';
-import { lowerBound } from './running-patch.ts';
+import { lowerBound } from '../domain/sorted-arrays.ts';
 
 /** The lines of the file haproxy loaded, and where each entry of the list is among them. */
 interface LoadedLines {

@@ -1,11 +1,13 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
-import { addCrtListEntry, crtListEntry, modelFromContributions } from '../config/build-model.ts';
-import { freeSlots, profileOf, serverCheckKeys, slotProfiles } from '../config/check-servers.ts';
-import type { CertificateFile, ConfigModel, CrtListEntry } from '../config/model.ts';
-import { routeContribution, takesOver, type ContributionContext, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
+import { addCrtListEntry, assembleModel, compareCrtListEntries, crtList, crtListEntry, mergeWishes, servingRoutes } from '../config/build-model.ts';
+import { checkServersFor, checksRun, freeSlots, profileOf, serverCheckKeys, slotProfiles, type NeededCheck } from '../config/check-servers.ts';
+import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
+import { routeContribution, takesOver, type ContributionContext, type MapFileName, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
+import { byName, compareText } from '../domain/compare.ts';
 import type { EndpointSlice } from '../domain/endpoints.ts';
 import { objectKey } from '../domain/route.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
+import { lowerBound, patchSorted } from '../domain/sorted-arrays.ts';
 import { StringSets } from '../domain/string-sets.ts';
 
 /** One route whose part of the configuration changed: before (undefined: it was not served) and after. */
@@ -77,6 +79,46 @@ function sameWishes(a: RouteContribution, b: RouteContribution): boolean {
 
 const serviceOfSlice = (slice: EndpointSlice) => `${slice.namespace}/${slice.serviceName}`;
 
+/** An endpoint some backends send traffic to: its check, and how many backends use it, and run checks. */
+interface CheckUse {
+  profile: NeededCheck['profile'];
+  target: NeededCheck['target'];
+  uses: number;
+  active: number;
+}
+
+/**
+ * The parts of the last model built (ModelParts, the check keys in order
+ * for its checks) and what changed since, which the next build patches
+ * them with: a reload's decision builds the whole model while changes
+ * wait, and merging every route's map wishes, collecting the checks and
+ * sorting took about 0.25 of its 0.65 s at 100,000 routes (BENCHMARKS.md,
+ * issue #12).
+ */
+interface BuiltParts {
+  /** Every contribution, oldest route first. */
+  contributions: readonly RouteContribution[];
+  routeBackends: readonly BackendModel[];
+  checkKeys: readonly string[];
+  maps: MapFiles;
+  crtList: CrtListEntry[];
+  /** Routes changed since, with their contribution as `contributions` holds it. */
+  before: Map<string, RouteContribution | undefined>;
+  /** Map keys whose winner may differ, by file. */
+  mapKeys: Map<MapFileName, Set<string>>;
+  /** SNIs whose crt-list lines may differ. */
+  snis: Set<string>;
+  /** Check keys whose use began or ended, with whether `checkKeys` holds them. */
+  checkKeysBefore: Map<string, boolean>;
+}
+
+/** What BuiltParts notes of the changes since it was built. */
+type SinceBuilt = 'before' | 'mapKeys' | 'snis' | 'checkKeysBefore';
+
+const byKey = (a: MapEntry, b: MapEntry) => compareText(a.key, b.key);
+const olderRoute = (a: RouteContribution, b: RouteContribution) => compareRouteAge(a.route, b.route);
+const backendOf = (c: RouteContribution) => c.backend;
+
 /**
  * The desired configuration kept one route at a time: every admitted
  * route's contribution (routeContribution, as a full build computes it),
@@ -96,8 +138,10 @@ export class DesiredIndex {
   private readonly servingBySni = new StringSets<string>();
   private readonly servingByFile = new Map<string, Set<string>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
-  private readonly checkUses = new Map<string, number>();
+  private readonly checkUses = new Map<string, CheckUse>();
   private readonly checksPerProfile = new Map<string, number>();
+  /** Undefined until a model is built, and again after a new context (every contribution changed). */
+  private built: BuiltParts | undefined;
 
   constructor(private ctx: ContributionContext) {}
 
@@ -120,12 +164,14 @@ export class DesiredIndex {
     for (const key of dirty) next.set(key, this.contributions.get(key)?.route);
     for (const [key, route] of routes) next.set(key, route);
     for (const [key, route] of next) this.replace(key, route && routeContribution(route, this.slicesByService, this.ctx), change);
+    this.sinceBuilt(change);
     return change;
   }
 
   /** Recomputes every contribution with a new context (settings, default CA, address filter); returns the change. */
   setContext(ctx: ContributionContext): DesiredChange {
     this.ctx = ctx;
+    this.built = undefined;
     const change: DesiredChange = { routes: new Map(), mapIds: new Set(), snis: new Set() };
     for (const [key, c] of [...this.contributions]) this.replace(key, routeContribution(c.route, this.slicesByService, ctx), change);
     return change;
@@ -147,11 +193,14 @@ export class DesiredIndex {
   /** The wish that holds a map key, as mergeWishes picks it: the oldest explicit wish, else the oldest. */
   mapWinner(id: string): MapWinner | undefined {
     const { file, key } = mapIdParts(id);
-    const wanting = this.wishers.get(file)?.get(key) ?? [];
-    const candidates = [...wanting].map((k) => this.contributions.get(k) as RouteContribution);
+    return this.winner(file, key);
+  }
+
+  private winner(file: MapFileName, key: string): MapWinner | undefined {
+    const candidates = [...(this.wishers.get(file)?.get(key) ?? [])].map((k) => this.contributions.get(k) as RouteContribution);
     if (candidates.length > 1) candidates.sort((a, b) => compareRouteAge(a.route, b.route));
     let winner: MapWinner | undefined;
-    for (const c of candidates) for (const w of c.maps) if (mapId(w) === id && takesOver(w, winner?.wish)) winner = { routeKey: c.key, wish: w };
+    for (const c of candidates) for (const w of c.maps) if (w.file === file && w.key === key && takesOver(w, winner?.wish)) winner = { routeKey: c.key, wish: w };
     return winner;
   }
 
@@ -181,15 +230,105 @@ export class DesiredIndex {
   /**
    * The whole configuration, as buildConfigModel gives it for the same
    * routes and slices. `admitted`: every route the index holds, oldest
-   * first, when the caller has them sorted already (admission's result).
+   * first, when the caller has them sorted already (admission's result),
+   * for the first build: later ones patch the one before.
    */
   model(defaultCertificate: string, admitted?: readonly AdmittedRoute[]): ConfigModel {
+    const b = this.built;
+    const parts = b ? this.patched(b) : this.fresh(admitted);
+    this.built = { ...parts, before: new Map(), mapKeys: new Map(), snis: new Set(), checkKeysBefore: new Map() };
+    const { settings } = this.ctx;
+    const need = (key: string): NeededCheck => {
+      const use = this.checkUses.get(key) as CheckUse;
+      return { profile: use.profile, target: use.target, active: use.active > 0 };
+    };
+    const checks = checkServersFor(parts.checkKeys, need, settings);
+    return assembleModel(parts.contributions, { routeBackends: parts.routeBackends, checks, maps: parts.maps, crtList: parts.crtList }, settings, defaultCertificate);
+  }
+
+  /** The parts of a model from every contribution; `admitted`: as in model(). */
+  private fresh(admitted: readonly AdmittedRoute[] | undefined): Omit<BuiltParts, SinceBuilt> {
     const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));
-    return modelFromContributions(
-      oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution),
-      this.ctx.settings,
-      defaultCertificate,
-    );
+    const contributions = oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution);
+    return {
+      contributions,
+      routeBackends: contributions.map((c) => c.backend).sort(byName),
+      checkKeys: [...this.checkUses.keys()].sort(compareText),
+      maps: mergeWishes(contributions),
+      crtList: crtList(servingRoutes(contributions), this.ctx.settings),
+    };
+  }
+
+  /** The parts of the last model patched with what changed since. */
+  private patched(b: BuiltParts): Omit<BuiltParts, SinceBuilt> {
+    const removed: RouteContribution[] = [];
+    const added: RouteContribution[] = [];
+    for (const [key, before] of b.before) {
+      const after = this.contributions.get(key);
+      if (before === after) continue;
+      if (before) removed.push(before);
+      if (after) added.push(after);
+    }
+    const changed = removed.length + added.length > 0;
+    return {
+      contributions: changed ? patchSorted(b.contributions, removed, added, olderRoute) : b.contributions,
+      routeBackends: changed ? patchSorted(b.routeBackends, removed.map(backendOf), added.map(backendOf), byName) : b.routeBackends,
+      checkKeys: this.patchedCheckKeys(b),
+      maps: this.patchedMaps(b),
+      crtList: this.patchedCrtList(b),
+    };
+  }
+
+  private patchedCheckKeys(b: BuiltParts): readonly string[] {
+    const removed: string[] = [];
+    const added: string[] = [];
+    for (const [key, held] of b.checkKeysBefore) {
+      const used = this.checkUses.has(key);
+      if (held && !used) removed.push(key);
+      else if (!held && used) added.push(key);
+    }
+    return removed.length + added.length === 0 ? b.checkKeys : patchSorted(b.checkKeys, removed, added, compareText);
+  }
+
+  private patchedMaps(b: BuiltParts): MapFiles {
+    if (b.mapKeys.size === 0) return b.maps;
+    const maps = { ...b.maps };
+    for (const [file, keys] of b.mapKeys) {
+      const removed: MapEntry[] = [];
+      const added: MapEntry[] = [];
+      for (const key of keys) {
+        removed.push({ key, value: '' });
+        const winner = this.winner(file, key);
+        if (winner) added.push({ key, value: winner.wish.value });
+      }
+      maps[file] = patchSorted(b.maps[file], removed, added, byKey);
+    }
+    return maps;
+  }
+
+  private patchedCrtList(b: BuiltParts): CrtListEntry[] {
+    if (b.snis.size === 0) return b.crtList;
+    const removed: CrtListEntry[] = [];
+    const added: CrtListEntry[] = [];
+    for (const sni of b.snis) {
+      for (let at = lowerBound(b.crtList, { sni, certFile: '', alpn: false }, compareCrtListEntries); b.crtList[at]?.sni === sni; at++) removed.push(b.crtList[at] as CrtListEntry);
+      added.push(...this.crtLines(sni));
+    }
+    return patchSorted(b.crtList, removed, added, compareCrtListEntries);
+  }
+
+  /** Notes what an update changed for the next build to patch. */
+  private sinceBuilt(change: DesiredChange): void {
+    const b = this.built;
+    if (!b) return;
+    for (const [key, c] of change.routes) if (!b.before.has(key)) b.before.set(key, c.before);
+    for (const id of change.mapIds) {
+      const { file, key } = mapIdParts(id);
+      let keys = b.mapKeys.get(file);
+      if (!keys) b.mapKeys.set(file, (keys = new Set()));
+      keys.add(key);
+    }
+    for (const sni of change.snis) b.snis.add(sni);
   }
 
   /**
@@ -317,15 +456,24 @@ export class DesiredIndex {
   }
 
   private countChecks(c: RouteContribution, delta: 1 | -1): void {
-    const profile = profileOf(c.backend);
-    const keys = serverCheckKeys(c.backend);
+    const { backend } = c;
+    const keys = serverCheckKeys(backend);
+    if (keys.length === 0) return;
+    const profile = profileOf(backend);
+    const active = checksRun(backend) ? delta : 0;
     // Most backends have a few servers, where a Set per route to drop a repeated endpoint cost more than the counting.
     const unique = keys.length <= 8 ? keys.filter((key, i) => keys.indexOf(key) === i) : new Set(keys);
     for (const key of unique) {
-      const uses = (this.checkUses.get(key) ?? 0) + delta;
-      if (uses > 0) this.checkUses.set(key, uses);
-      else this.checkUses.delete(key);
-      if ((delta > 0 && uses === 1) || (delta < 0 && uses === 0)) {
+      let use = this.checkUses.get(key);
+      if (use === undefined) {
+        const server = backend.servers[keys.indexOf(key)] as BackendModel['servers'][number];
+        this.checkUses.set(key, (use = { profile, target: { ip: server.ip, port: server.port }, uses: 0, active: 0 }));
+      }
+      use.uses += delta;
+      use.active += active;
+      if (use.uses <= 0) this.checkUses.delete(key);
+      if ((delta > 0 && use.uses === 1) || (delta < 0 && use.uses === 0)) {
+        if (this.built && !this.built.checkKeysBefore.has(key)) this.built.checkKeysBefore.set(key, delta < 0);
         const id = profileId(profile);
         this.checksPerProfile.set(id, (this.checksPerProfile.get(id) ?? 0) + delta);
       }

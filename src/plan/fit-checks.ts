@@ -1,4 +1,4 @@
-import { checkKey, keyOfCheck, neededChecks, sameProfile } from '../config/check-servers.ts';
+import { checkKey, keyOfCheck, neededChecks, sameProfile, type NeededCheck } from '../config/check-servers.ts';
 import type { BackendModel, CheckServerModel } from '../config/model.ts';
 import { compareText } from '../domain/compare.ts';
 import { checkServerName } from '../domain/names.ts';
@@ -17,8 +17,7 @@ const slotNumber = (c: CheckServerModel) => Number(c.name.replace(/^\D+/, ''));
  *   have, so the plan reloads (a fresh load renders a slot per endpoint).
  * Whether each check runs follows the backends.
  */
-export function fitChecks(applied: readonly CheckServerModel[], backends: readonly BackendModel[]): CheckServerModel[] {
-  const needed = neededChecks(backends);
+export function fitChecks(applied: readonly CheckServerModel[], backends: readonly BackendModel[], needed = neededChecks(backends)): CheckServerModel[] {
   const unplaced = new Map(needed);
   const free: CheckServerModel[] = [];
   const fitted = applied.map((c): CheckServerModel => {
@@ -46,6 +45,32 @@ export function fitChecks(applied: readonly CheckServerModel[], backends: readon
   const have = new Set(applied.map((c) => c.name));
   for (const [name, c] of taken) if (!have.has(name)) result.push(c);
   return result;
+}
+
+/**
+ * What neededChecks gives for a model's backends, read from its checks:
+ * every model holds a check server for each endpoint its route servers
+ * track (checkServers, fitChecks), so finding them again from every route
+ * server was the larger part of fitting a reload's model at 100,000 routes
+ * (BENCHMARKS.md, issue #12).
+ */
+export function checksOf(checks: readonly CheckServerModel[]): Map<string, NeededCheck> {
+  const needed = new Map<string, NeededCheck>();
+  for (const c of checks) {
+    const key = keyOfCheck(c);
+    if (key !== undefined) needed.set(key, { profile: { tls: c.tls, intervalMs: c.intervalMs }, target: c.target as NeededCheck['target'], active: c.active });
+  }
+  return needed;
+}
+
+/** `needed` with the endpoints of `backends` too (a key both have is active when either says so). */
+export function withChecksOf(needed: Map<string, NeededCheck>, backends: readonly BackendModel[]): Map<string, NeededCheck> {
+  for (const [key, n] of neededChecks(backends)) {
+    const held = needed.get(key);
+    if (held === undefined) needed.set(key, n);
+    else if (n.active && !held.active) needed.set(key, { ...held, active: true });
+  }
+  return needed;
 }
 
 /** The keys of the endpoints `checks` has no slot of the worker for (see fitChecks): what only a reload can check. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
+import { byName } from '../domain/compare.ts';
 import type { Route } from '../domain/route.ts';
 import { fitToRunning } from './fit-to-running.ts';
 import { planUpdate } from './plan.ts';
@@ -79,6 +80,17 @@ describe('fitToRunning', () => {
     const back = fitToRunning(applied, model([a, b]));
     expect(names(back)).toContain('be_http:default:b=default/b');
     expect(names(back)).not.toContain('be_http:default:b-left=default/b');
+  });
+
+  test('a route the worker runs on two backends, one of them as it is desired, is fitted onto the later one as ever', () => {
+    const desired = model([a, b]);
+    const ofB = desired.backends.find((x) => x.routeKey === 'default/b') as (typeof desired.backends)[number];
+    const later = { ...ofB, name: 'be_http:default:b~later' };
+    const applied = { ...desired, backends: [...desired.backends, later].sort(byName) };
+    const fitted = fitToRunning(applied, desired);
+    expect(names(fitted)).toContain('be_http:default:b~later=default/b');
+    expect(names(fitted)).not.toContain('be_http:default:b=default/b');
+    expect(fitted.maps['os_http_be_prefix.map']).toContainEqual({ key: 'b.com/', value: 'be_http:default:b~later' });
   });
 
   test("a removed reencrypt route's backend keeps the destination CA its server lines name", () => {

@@ -3,8 +3,9 @@ import type { BackendModel, CertificateFile, ConfigModel, MapEntry, MapFiles } f
 import { isSpare } from '../config/spares.ts';
 import { hashableWeights, isHashedBalance } from '../config/weights.ts';
 import { byName } from '../domain/compare.ts';
+import { patchSorted } from '../domain/sorted-arrays.ts';
 import { sameBackendLines } from './backend-plan.ts';
-import { fitChecks } from './fit-checks.ts';
+import { checksOf, fitChecks, withChecksOf } from './fit-checks.ts';
 
 /**
  * `b` as it runs in `holder`: under the holder's name; with the holder's
@@ -43,14 +44,54 @@ export function asRan(current: BackendModel, desired: BackendModel): BackendMode
  * - endpoints keep their check slots, new ones take free slots (fitChecks).
  * What cannot be fitted (a new shape, no spare left) keeps its own name, and
  * planUpdate then reloads, with the plain `next` (fresh names, full pool).
+ * `next`'s checks are those of its backends, as every model's are.
  */
 export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigModel {
-  // Route backends by route; those left once every route of `next` took its own stay, unreferenced. Should the
-  // worker hold two for one route, the later answers for it, and both stay while the route is gone.
+  const { same, before, after } = unchangedRouteBackends(applied.backends, next.backends);
+  // A route the worker runs on two backends, one of them as desired: fitted as a whole, so the later one answers as ever.
+  const others = new Set<string>();
+  for (const b of before) if (!isSpare(b)) others.add(b.routeKey);
+  if (same.some((b) => others.has(b.routeKey))) return fitted(applied, next, applied.backends, next.backends, []);
+  return fitted(applied, next, before, after, same);
+}
+
+/**
+ * The route backends `applied` and `next` hold as the same object (the
+ * routes that did not change since the worker took them: nothing to fit),
+ * and the rest of each, in order. Both are in name order, so they are
+ * walked side by side: a Map of every running backend was most of
+ * fitting a reload's model at 100,000 routes (BENCHMARKS.md, issue #12).
+ */
+function unchangedRouteBackends(applied: readonly BackendModel[], next: readonly BackendModel[]): { same: BackendModel[]; before: BackendModel[]; after: BackendModel[] } {
+  const same: BackendModel[] = [];
+  const before: BackendModel[] = [];
+  const after: BackendModel[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < applied.length || j < next.length) {
+    const a = applied[i];
+    const b = next[j];
+    if (a !== undefined && a === b && !isSpare(a)) {
+      same.push(a);
+      i++;
+      j++;
+    } else if (b === undefined || (a !== undefined && a.name <= b.name)) {
+      before.push(a as BackendModel);
+      i++;
+    } else {
+      after.push(b);
+      j++;
+    }
+  }
+  return { same, before, after };
+}
+
+/** fitToRunning of the backends `before` (applied's, in order) and `after` (next's), those in `same` kept as they are. */
+function fitted(applied: ConfigModel, next: ConfigModel, before: readonly BackendModel[], after: readonly BackendModel[], same: readonly BackendModel[]): ConfigModel {
   const running = new Map<string, BackendModel>();
   const shadowed: BackendModel[] = [];
   const free: BackendModel[] = [];
-  for (const b of applied.backends) {
+  for (const b of before) {
     if (isSpare(b)) free.push(b);
     else {
       const earlier = running.get(b.routeKey);
@@ -62,7 +103,7 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
   const taken = new Set<string>();
   const rename = new Map<string, string>();
   const backends: BackendModel[] = [];
-  for (const b of next.backends) {
+  for (const b of after) {
     if (isSpare(b)) continue;
     const current = running.get(b.routeKey);
     if (current !== undefined) running.delete(b.routeKey);
@@ -82,14 +123,18 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
       backends.push(b);
     }
   }
-  for (const b of shadowed) if (running.has(b.routeKey)) backends.push(b);
-  for (const b of running.values()) backends.push(b);
+  // Backends the worker keeps that `next` does not have: their endpoints stay checked.
+  const kept: BackendModel[] = [];
+  for (const b of shadowed) if (running.has(b.routeKey)) kept.push(b);
+  for (const b of running.values()) kept.push(b);
+  for (const b of kept) backends.push(b);
   for (const b of free) if (!taken.has(b.name)) backends.push(b);
   // Entries naming a backend that keeps its name stay the same objects (most of them, and every one when no route moved).
   const renamed = (entries: readonly MapEntry[]) => (rename.size === 0 ? entries : entries.map((e) => (rename.has(e.value) ? { key: e.key, value: rename.get(e.value) as string } : e)));
   const maps = Object.fromEntries(Object.entries(next.maps).map(([file, entries]) => [file, renamed(entries)])) as unknown as MapFiles;
   const matchRules = next.matchRules.map((r) => (rename.has(r.value) ? { ...r, value: rename.get(r.value) as string } : r));
-  return { ...next, backends: backends.sort(byName), checks: fitChecks(applied.checks, backends), maps, matchRules, certificates: certificatesInUse(applied, next, backends) };
+  const all = patchSorted(same, [], backends.sort(byName), byName);
+  return { ...next, backends: all, checks: fitChecks(applied.checks, all, withChecksOf(checksOf(next.checks), kept)), maps, matchRules, certificates: certificatesInUse(applied, next, all) };
 }
 
 /**
@@ -98,8 +143,10 @@ export function fitToRunning(applied: ConfigModel, next: ConfigModel): ConfigMod
  * so the CA files must stay on disk until the reload that drops them.
  */
 function certificatesInUse(applied: ConfigModel, next: ConfigModel, backends: readonly BackendModel[]): CertificateFile[] {
-  const named = new Set(backends.flatMap((b) => (b.serverTls?.verify === 'required' ? [b.serverTls.caFile] : [])));
   const have = new Set(next.certificates.map((c) => c.name));
-  const kept = applied.certificates.filter((c) => !have.has(c.name) && named.has(certificatePath(applied.settings.certDir, c)));
+  const gone = applied.certificates.filter((c) => !have.has(c.name));
+  if (gone.length === 0) return next.certificates;
+  const named = new Set(backends.flatMap((b) => (b.serverTls?.verify === 'required' ? [b.serverTls.caFile] : [])));
+  const kept = gone.filter((c) => named.has(certificatePath(applied.settings.certDir, c)));
   return kept.length === 0 ? next.certificates : [...next.certificates, ...kept].sort(byName);
 }

@@ -6,7 +6,7 @@ import { allowlistFile } from '../config/allowlists.ts';
 import { serverOptions } from '../config/server-line.ts';
 import { fitChecks } from './fit-checks.ts';
 import type { RuntimeCommand } from './commands.ts';
-import { planUpdate, type UpdatePlan } from './plan.ts';
+import { backendChanges, planUpdate, type UpdatePlan } from './plan.ts';
 import type { ReloadReasonCode } from './reload-reasons.ts';
 
 /** Where check slots 1-64 live. */
@@ -322,4 +322,24 @@ describe('planUpdate', () => {
       expect(planUpdate(c.applied, next, undefined, c.loaded)).toEqual(c.plan);
     });
   }
+});
+
+describe('backendChanges', () => {
+  const named = (...names: string[]) => names.map((name) => backend(name, []));
+  const summary = (applied: BackendModel[], next: BackendModel[]) => {
+    const c = backendChanges(applied, next);
+    return { changed: c.changed.map((b) => `${b.name}${c.before.has(b) ? ' (replaces)' : ''}`), removed: c.removed.map((b) => b.name) };
+  };
+
+  test.each([
+    ['the same objects', (a: BackendModel[]) => a, { changed: [], removed: [] }],
+    ['a backend replaced by another of its name', (a: BackendModel[]) => [a[0] as BackendModel, backend('b', []), a[2] as BackendModel], { changed: ['b (replaces)'], removed: [] }],
+    ['one new in the middle, one gone at the end', (a: BackendModel[]) => [a[0] as BackendModel, backend('ab', []), a[1] as BackendModel], { changed: ['ab'], removed: ['c'] }],
+    ['all new names', () => named('d', 'e'), { changed: ['d', 'e'], removed: ['a', 'b', 'c'] }],
+    // Out of name order (no model is): the backend of the same name is reported new and gone, which reloads, never unchanged.
+    ['a list out of order', (a: BackendModel[]) => [a[2] as BackendModel, backend('a', []), a[1] as BackendModel], { changed: ['a', 'b'], removed: ['a', 'b'] }],
+  ])('%s', (_, next, expected) => {
+    const applied = named('a', 'b', 'c');
+    expect(summary(applied, next(applied))).toEqual(expected);
+  });
 });

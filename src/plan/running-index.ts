@@ -10,7 +10,8 @@ import type { PatchLookup } from '../config/render.ts';
 import type { MapFileName } from '../config/route-contribution.ts';
 import { byName, compareText } from '../domain/compare.ts';
 import { StringSets } from '../domain/string-sets.ts';
-import { lowerBound, patchSorted, withPatchedMaps, type CheckUse, type RunningPatch, type Undo } from './running-patch.ts';
+import { lowerBound, patchSorted } from '../domain/sorted-arrays.ts';
+import { withPatchedMaps, type CheckUse, type RunningPatch, type Undo } from './running-patch.ts';
 
 export type { CheckUse, RunningPatch } from './running-patch.ts';
 

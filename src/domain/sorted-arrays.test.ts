@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { prng } from '../../test/support/hostile-routes.ts';
-import { lowerBound, patchSorted } from './running-patch.ts';
+import { lowerBound, patchSorted } from './sorted-arrays.ts';
 
 interface Item {
   key: number;
