@@ -2,6 +2,7 @@ import type { BackendModel, ConfigModel } from '../config/model.ts';
 import { MAX_SPARES_PER_POOL } from '../config/spare-pool-sizes.ts';
 import { isSpare, spareBackends, sparePool, type SparePools } from '../config/spares.ts';
 import { byName } from '../domain/compare.ts';
+import { patchSorted } from '../domain/sorted-arrays.ts';
 
 /** Spares of each pool in `model`. */
 function poolSizes(model: ConfigModel): Map<string, number> {
@@ -40,7 +41,8 @@ export function nextSparePools(running: ConfigModel | undefined, desired: Config
 /** `model` with the pools of `pools` at their sizes, the others as they are (the same model when `pools` is empty). */
 export function withSparePools(model: ConfigModel, pools: SparePools): ConfigModel {
   if (pools.size === 0) return model;
-  const routes: BackendModel[] = model.backends.filter((b) => !isSpare(b));
+  const spares: BackendModel[] = model.backends.filter(isSpare);
   const sizes = new Map([...poolSizes(model), ...pools]);
-  return { ...model, backends: [...routes, ...spareBackends(model.settings, sizes)].sort(byName) };
+  // The route backends stay where they are in name order: a sort of every backend was 40-60 ms at 100,000 routes.
+  return { ...model, backends: patchSorted(model.backends, spares, spareBackends(model.settings, sizes).sort(byName), byName) };
 }
