@@ -5,7 +5,8 @@
  * a reload can make) and the steps of the full commit that decides it timed:
  * the desired model from the indexes (`full`), its fit to the worker
  * (`fit`, of which its check slots `fitChecks`), and `planUpdate` (of which
- * `certs`, the crt-list's plan). Changes that arrive while a reload is
+ * `certs`, the crt-list's plan), and the spare pools of the model to load
+ * (`pools`). Changes that arrive while a reload is
  * decided wait for these steps; when the reload is held back (--interval,
  * a namespace's budget), also for `subset`: what can go live meanwhile
  * (`runtimeSubset`) and its plan. Prints the medians of the rounds after
@@ -37,7 +38,8 @@ const tls = cachedTlsValidator(validateRouteTls);
 const desired = new DesiredState({
   admission: admissionSettings(),
   validateTls: tls.validate,
-  settings: configSettings({ maxConnections: 50000 }),
+  // Spare pools as the router keeps them by default (--blueprint-route-pool-size).
+  settings: configSettings({ maxConnections: 50000, sparesPerShape: 10 }),
   fdLimit: undefined,
   allowAddress: () => true,
   includeUdpEndpoints: false,
@@ -48,7 +50,7 @@ desired.update({ routes: { upserts: routes, removals: [] }, slices, held });
 const first = desired.full(held).model;
 const running = withSparePools(first, nextSparePools(undefined, first));
 
-const STEPS = ['full', 'fit', 'fitChecks', 'planUpdate', 'certs', 'subset'] as const;
+const STEPS = ['full', 'fit', 'fitChecks', 'planUpdate', 'certs', 'pools', 'subset'] as const;
 const rounds: Record<(typeof STEPS)[number], number>[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const r = routes[(round * 7919) % routes.length] as Route;
@@ -67,14 +69,16 @@ for (let round = 0; round < ROUNDS; round++) {
   const t4 = performance.now();
   planCertificates(running, fitted, runningCrtList(running, lines));
   const t5 = performance.now();
+  withSparePools(model, nextSparePools(running, model));
+  const t6 = performance.now();
   const partial = runtimeSubset(running, fitted);
   planUpdate(running, partial, lines);
-  const t6 = performance.now();
+  const t7 = performance.now();
   if (update.kind !== 'reload') throw new Error(`a balance change planned ${update.kind}`);
-  if (round >= 2) rounds.push({ full: t1 - t0, fit: t2 - t1, fitChecks: t3 - t2, planUpdate: t4 - t3, certs: t5 - t4, subset: t6 - t5 });
+  if (round >= 2) rounds.push({ full: t1 - t0, fit: t2 - t1, fitChecks: t3 - t2, planUpdate: t4 - t3, certs: t5 - t4, pools: t6 - t5, subset: t7 - t6 });
 }
 const median = (step: (typeof STEPS)[number]) => {
   const values = rounds.map((r) => r[step]).sort((a, b) => a - b);
   return Math.round(values[values.length >> 1] as number);
 };
-console.log(JSON.stringify({ routes: N, rounds: rounds.length, ...Object.fromEntries(STEPS.map((s) => [s, median(s)])), decision: median('full') + median('fit') + median('planUpdate'), load: loadAverage() }));
+console.log(JSON.stringify({ routes: N, rounds: rounds.length, ...Object.fromEntries(STEPS.map((s) => [s, median(s)])), decision: median('full') + median('fit') + median('planUpdate') + median('pools'), load: loadAverage() }));

@@ -8,7 +8,7 @@ import { certificatePath } from './certificates.ts';
 import { crtListLine } from './crt-list.ts';
 import { buildMatchRules } from './match-rules.ts';
 import { sniFrontends } from './sni-frontends.ts';
-import { sparePoolSizes } from './spare-pool-sizes.ts';
+import { routesPerPool, sparePoolSizes } from './spare-pool-sizes.ts';
 import { spareBackends } from './spares.ts';
 import type { BackendModel, CertificateFile, CheckServerModel, ConfigModel, CrtListEntry, MapFiles } from './model.ts';
 import { defaultCaFile, routeContribution, takesOver, type ContributionContext, type MapFileName, type MapWish, type RouteContribution } from './route-contribution.ts';
@@ -54,7 +54,13 @@ export function modelFromContributions(contributions: readonly RouteContribution
   const backends = contributions.map((c) => c.backend).sort(byName);
   return assembleModel(
     contributions,
-    { routeBackends: backends, checks: checkServers(backends, settings), maps: mergeWishes(contributions), crtList: crtList(servingRoutes(contributions), settings) },
+    {
+      routeBackends: backends,
+      routesPerPool: routesPerPool(backends, settings),
+      checks: checkServers(backends, settings),
+      maps: mergeWishes(contributions),
+      crtList: crtList(servingRoutes(contributions), settings),
+    },
     settings,
     defaultCertificate,
   );
@@ -68,6 +74,8 @@ export function modelFromContributions(contributions: readonly RouteContribution
 export interface ModelParts {
   /** Every route's backend, by name. */
   routeBackends: readonly BackendModel[];
+  /** How many of them are of each spare pool's shape (routesPerPool). */
+  routesPerPool: ReadonlyMap<string, number>;
   checks: CheckServerModel[];
   maps: MapFiles;
   crtList: CrtListEntry[];
@@ -77,7 +85,7 @@ export interface ModelParts {
 export function assembleModel(contributions: readonly RouteContribution[], parts: ModelParts, settings: ConfigSettings, defaultCertificate: string): ConfigModel {
   const certificates = new Map<string, CertificateFile>();
   for (const c of contributions) for (const f of c.certificates) certificates.set(f.name, f);
-  const spares = spareBackends(settings, sparePoolSizes(parts.routeBackends, settings)).sort(byName);
+  const spares = spareBackends(settings, sparePoolSizes(parts.routesPerPool, settings)).sort(byName);
   return {
     settings,
     // A new array every time: the running index replaces backends in its model's own array.

@@ -3,7 +3,7 @@ import { route, routeTls, settings } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from './build-model.ts';
 import type { BackendModel } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
-import { MAX_SPARES_PER_POOL, sparePoolSizes } from './spare-pool-sizes.ts';
+import { MAX_SPARES_PER_POOL, routesPerPool, sparePoolSizes } from './spare-pool-sizes.ts';
 import { isSpare, sparePool } from './spares.ts';
 
 const base = (sparesPerShape: number, more: Partial<ConfigSettings> = {}) => settings({ sparesPerShape, ...more });
@@ -34,7 +34,8 @@ describe('sparePoolSizes', () => {
     ['an operator size over the cap stays', times(100_000, http), 600, {}],
     ['spares off (runtime updates off): none', times(3200, http), 0, {}],
   ] as const)('%s', (_, backends, sparesPerShape, expected) => {
-    expect(Object.fromEntries(sparePoolSizes(backends, base(sparesPerShape)))).toEqual(expected);
+    const settings = base(sparesPerShape);
+    expect(Object.fromEntries(sparePoolSizes(routesPerPool(backends, settings), settings))).toEqual(expected);
   });
 
   test('the model of a fresh load renders its pools at those sizes', () => {

@@ -29,21 +29,28 @@ export const SMALL_POOL_SPARES = 128;
  * few hundred spares cost little beside thousands of route backends
  * (BENCHMARKS.md, issue #12).
  * Only the pools that differ from the operator's size are in the result.
+ * `routes`: how many routes each pool's shape has (routesPerPool).
  */
-export function sparePoolSizes(routeBackends: readonly BackendModel[], settings: ConfigSettings): SparePools {
+export function sparePoolSizes(routes: ReadonlyMap<string, number>, settings: ConfigSettings): SparePools {
   const base = settings.sparesPerShape;
   const sizes = new Map<string, number>();
   if (base === 0) return sizes;
-  const poolOf = sparePoolOf(settings);
-  const routes = new Map<string, number>();
-  for (const b of routeBackends) {
-    const pool = poolOf(b);
-    if (pool !== undefined) routes.set(pool, (routes.get(pool) ?? 0) + 1);
-  }
   for (const [pool, n] of routes) {
     const wanted = Math.max(Math.min(SMALL_POOL_SPARES, Math.ceil(n / SMALL_POOL_ROUTES_PER_SPARE)), Math.ceil(n / ROUTES_PER_SPARE));
     const size = Math.max(base, Math.min(MAX_SPARES_PER_POOL, wanted));
     if (size !== base) sizes.set(pool, size);
   }
   return sizes;
+}
+
+/** How many of `routeBackends` are of each pool's shape (none when spares are off). */
+export function routesPerPool(routeBackends: readonly BackendModel[], settings: ConfigSettings): Map<string, number> {
+  const routes = new Map<string, number>();
+  if (settings.sparesPerShape === 0) return routes;
+  const poolOf = sparePoolOf(settings);
+  for (const b of routeBackends) {
+    const pool = poolOf(b);
+    if (pool !== undefined) routes.set(pool, (routes.get(pool) ?? 0) + 1);
+  }
+  return routes;
 }

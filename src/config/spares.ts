@@ -75,6 +75,11 @@ export function sparePoolOf(settings: Balances): (b: BackendModel) => string | u
   };
 }
 
+/** Every pool a load renders spares for with `settings`. */
+export function sparePoolNames(settings: Balances): string[] {
+  return [...new Set(SPARE_SHAPES.flatMap(({ termination, group }) => SERVICE_COUNTS.map((n) => poolName(termination, group, balanceFor(termination, n, settings), settings))))];
+}
+
 export function spareBackends(settings: ConfigSettings, pools: SparePools = new Map()): BackendModel[] {
   return SPARE_SHAPES.flatMap(({ termination, insecurePolicy, group }) => {
     // When both balances are the same (ROUTER_LOAD_BALANCE_ALGORITHM=roundrobin), one pool serves both.

@@ -2,11 +2,16 @@
 
 /** The first position in `items` (sorted by `compare`) whose item is not before `probe`. */
 export function lowerBound<T>(items: readonly T[], probe: T, compare: (a: T, b: T) => number): number {
+  return firstNotBefore(items, (item) => compare(item, probe) < 0);
+}
+
+/** The first position in `items` whose item `before` says no to (`items` hold those it says yes to first). */
+export function firstNotBefore<T>(items: readonly T[], before: (item: T) => boolean): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compare(items[mid] as T, probe) < 0) lo = mid + 1;
+    if (before(items[mid] as T)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

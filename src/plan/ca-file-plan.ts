@@ -13,23 +13,29 @@ import { backendReason, type ReloadReason } from './reload-reasons.ts';
  * loaded through the runtime API (idempotent: an already loaded CA is
  * replaced by the same contents). A backend that has servers loaded it
  * with them. A CA too large for the CLI buffer (tune.bufsize) reloads.
- * `before`: the backend of `applied` a backend of `next` replaces, when the
- * caller knows them (by name otherwise).
+ * `changed`: the backends of `next` that are not `applied`'s own objects,
+ * and the one of `applied` each replaces, when the caller knows them (found
+ * by name otherwise).
  */
-export function planCaFileLoads(applied: ConfigModel, next: ConfigModel, before?: (b: BackendModel) => BackendModel | undefined): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
-  const byName = before ? undefined : new Map(applied.backends.map((b) => [b.name, b]));
-  const oldOf = before ?? ((b: BackendModel) => byName?.get(b.name));
-  const pems = new Map(next.certificates.map((c) => [certificatePath(next.settings.certDir, c), c.pem]));
+export function planCaFileLoads(
+  applied: ConfigModel,
+  next: ConfigModel,
+  changed?: { backends: readonly BackendModel[]; before: (b: BackendModel) => BackendModel | undefined },
+): { commands: CaFileCommand[]; reasons: ReloadReason[] } {
+  const byName = changed ? undefined : new Map(applied.backends.map((b) => [b.name, b]));
+  const oldOf = changed?.before ?? ((b: BackendModel) => byName?.get(b.name));
+  let pems: Map<string, string> | undefined;
+  const pemOf = (caFile: string) => (pems ??= new Map(next.certificates.map((c) => [certificatePath(next.settings.certDir, c), c.pem]))).get(caFile);
   const commands: CaFileCommand[] = [];
   const reasons: ReloadReason[] = [];
   const loading = new Set<string>();
-  for (const b of next.backends) {
+  for (const b of changed?.backends ?? next.backends) {
     if (b.serverTls?.verify !== 'required' || b.servers.length === 0) continue;
     const old = oldOf(b);
     if (!old || old.servers.length > 0) continue;
     const caFile = b.serverTls.caFile;
     if (loading.has(caFile)) continue;
-    const pem = pems.get(caFile);
+    const pem = pemOf(caFile);
     if (pem === undefined || !fitsCliBuffer(setSslCaFileRequest(caFile, pem), next.settings.bufSize)) {
       reasons.push(backendReason('ca-file-not-loaded', b));
       continue;

@@ -29,9 +29,14 @@ export interface RunningLine {
 
 /** The running crt-list of `applied` as a whole, numbered by `numbers`. */
 export function runningCrtList(applied: ConfigModel, numbers: CrtLineNumbers): RunningCrtList {
-  const lines = new Map<string, number>();
-  for (const e of applied.crtList) lines.set(e.certFile, (lines.get(e.certFile) ?? 0) + 1);
-  return { linesOf: (certFile) => lines.get(certFile) ?? 0, lineOf: (entry) => lineIn(numbers, entry) };
+  // Counted when first asked: a plan that changes no line (most reloads' decisions) asks nothing.
+  let lines: Map<string, number> | undefined;
+  const count = () => {
+    const counts = new Map<string, number>();
+    for (const e of applied.crtList) counts.set(e.certFile, (counts.get(e.certFile) ?? 0) + 1);
+    return counts;
+  };
+  return { linesOf: (certFile) => (lines ??= count()).get(certFile) ?? 0, lineOf: (entry) => lineIn(numbers, entry) };
 }
 
 /** The line of `numbers` holding `entry`. */

@@ -58,12 +58,13 @@ export class DescriptorLimitError extends Error {}
  */
 export function desiredConfig(input: DesiredInput): DesiredConfig {
   const { admitted, rejected, notices, considered } = input.decided ?? admitRoutes(input.routes, input.admission, input.validateTls, input.held);
-  // Read twice when routes are refused: the caller may hand over a one-pass iterator.
-  const slices = [...input.slices];
+  // Read only for a build here (every slice, 100,000 at the largest scale), and kept for a second one when routes are
+  // refused: the caller may hand over a one-pass iterator.
+  let slices: EndpointSlice[] | undefined;
   const build = (routes: readonly AdmittedRoute[]) =>
     buildConfigModel({
       routes,
-      slices,
+      slices: (slices ??= [...input.slices]),
       settings: input.settings,
       allowAddress: input.allowAddress,
       includeUdpEndpoints: input.includeUdpEndpoints,

@@ -1,5 +1,8 @@
 import { compareRouteAge, sortOldestFirst } from '../admission/route-age.ts';
 import { addCrtListEntry, assembleModel, compareCrtListEntries, crtList, crtListEntry, mergeWishes, servingRoutes } from '../config/build-model.ts';
+import { routesPerPool } from '../config/spare-pool-sizes.ts';
+import { sparePoolOf } from '../config/spares.ts';
+import type { ConfigSettings } from '../config/settings.ts';
 import { checkServersFor, checksRun, freeSlots, profileOf, serverCheckKeys, slotProfiles, type NeededCheck } from '../config/check-servers.ts';
 import type { BackendModel, CertificateFile, ConfigModel, CrtListEntry, MapEntry, MapFiles } from '../config/model.ts';
 import { routeContribution, takesOver, type ContributionContext, type MapFileName, type MapWish, type RouteContribution } from '../config/route-contribution.ts';
@@ -99,6 +102,7 @@ interface BuiltParts {
   /** Every contribution, oldest route first. */
   contributions: readonly RouteContribution[];
   routeBackends: readonly BackendModel[];
+  routesPerPool: ReadonlyMap<string, number>;
   checkKeys: readonly string[];
   maps: MapFiles;
   crtList: CrtListEntry[];
@@ -142,6 +146,8 @@ export class DesiredIndex {
   private readonly checksPerProfile = new Map<string, number>();
   /** Undefined until a model is built, and again after a new context (every contribution changed). */
   private built: BuiltParts | undefined;
+  /** The spare pool of each route backend's shape, for the settings it was made for. */
+  private poolOf: { settings: ConfigSettings; of: (b: BackendModel) => string | undefined } | undefined;
 
   constructor(private ctx: ContributionContext) {}
 
@@ -243,16 +249,19 @@ export class DesiredIndex {
       return { profile: use.profile, target: use.target, active: use.active > 0 };
     };
     const checks = checkServersFor(parts.checkKeys, need, settings);
-    return assembleModel(parts.contributions, { routeBackends: parts.routeBackends, checks, maps: parts.maps, crtList: parts.crtList }, settings, defaultCertificate);
+    const { contributions, routeBackends, routesPerPool: pools, maps, crtList: lines } = parts;
+    return assembleModel(contributions, { routeBackends, routesPerPool: pools, checks, maps, crtList: lines }, settings, defaultCertificate);
   }
 
   /** The parts of a model from every contribution; `admitted`: as in model(). */
   private fresh(admitted: readonly AdmittedRoute[] | undefined): Omit<BuiltParts, SinceBuilt> {
     const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));
     const contributions = oldestFirst.map((r) => this.contributions.get(objectKey(r)) as RouteContribution);
+    const routeBackends = contributions.map((c) => c.backend).sort(byName);
     return {
       contributions,
-      routeBackends: contributions.map((c) => c.backend).sort(byName),
+      routeBackends,
+      routesPerPool: routesPerPool(routeBackends, this.ctx.settings),
       checkKeys: [...this.checkUses.keys()].sort(compareText),
       maps: mergeWishes(contributions),
       crtList: crtList(servingRoutes(contributions), this.ctx.settings),
@@ -273,10 +282,30 @@ export class DesiredIndex {
     return {
       contributions: changed ? patchSorted(b.contributions, removed, added, olderRoute) : b.contributions,
       routeBackends: changed ? patchSorted(b.routeBackends, removed.map(backendOf), added.map(backendOf), byName) : b.routeBackends,
+      routesPerPool: changed ? this.patchedPools(b.routesPerPool, removed, added) : b.routesPerPool,
       checkKeys: this.patchedCheckKeys(b),
       maps: this.patchedMaps(b),
       crtList: this.patchedCrtList(b),
     };
+  }
+
+  /** routesPerPool of the routes' backends, counted again only for those that changed: 30 ms a reload at 100,000 routes. */
+  private patchedPools(pools: ReadonlyMap<string, number>, removed: readonly RouteContribution[], added: readonly RouteContribution[]): ReadonlyMap<string, number> {
+    const { settings } = this.ctx;
+    if (settings.sparesPerShape === 0) return pools;
+    if (this.poolOf?.settings !== settings) this.poolOf = { settings, of: sparePoolOf(settings) };
+    const poolOf = this.poolOf.of;
+    const next = new Map(pools);
+    const count = (delta: number) => (c: RouteContribution) => {
+      const pool = poolOf(c.backend);
+      if (pool === undefined) return;
+      const n = (next.get(pool) ?? 0) + delta;
+      if (n > 0) next.set(pool, n);
+      else next.delete(pool);
+    };
+    removed.forEach(count(-1));
+    added.forEach(count(+1));
+    return next;
   }
 
   private patchedCheckKeys(b: BuiltParts): readonly string[] {

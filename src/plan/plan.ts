@@ -48,7 +48,7 @@ export function planUpdate(
   const certificates = planCertificates(applied, next, runningCrtList(applied, crtLines));
   reasons.push(...certificates.reasons);
   const backends = backendChanges(applied.backends, next.backends);
-  const caFiles = planCaFileLoads(applied, next, (b) => backends.before.get(b));
+  const caFiles = planCaFileLoads(applied, next, { backends: backends.changed, before: (b) => backends.before.get(b) });
   reasons.push(...caFiles.reasons);
   const checks = applied.checks === next.checks ? { start: [], stop: [], reasons: [] } : planChecks(applied.checks, next.checks, checkTrackers(next, applied));
   reasons.push(...checks.reasons);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { route, routeTls, settings } from '../../test/support/fixtures.ts';
 import { buildConfigModel } from '../config/build-model.ts';
 import type { BackendModel, ConfigModel } from '../config/model.ts';
-import { MAX_SPARES_PER_POOL, sparePoolSizes } from '../config/spare-pool-sizes.ts';
+import { MAX_SPARES_PER_POOL, routesPerPool, sparePoolSizes } from '../config/spare-pool-sizes.ts';
 import { isSpare, sparePool, sparePoolOf } from '../config/spares.ts';
 import type { AdmittedRoute } from '../domain/route-options.ts';
 import { NO_OPTIONS } from '../domain/route-options.ts';
@@ -26,7 +26,7 @@ const poolSize = (m: ConfigModel, pool: string) => m.backends.filter((b) => spar
 const httpRoutes = (n: number) => Array.from({ length: n }, (_, i) => route({ name: `r${i}` }));
 const oneHttp = build(httpRoutes(1), 10).backends.find((b) => !isSpare(b)) as BackendModel;
 /** The plain HTTP pool a load of `n` such routes renders. */
-const sizedFor = (n: number) => sparePoolSizes(Array<BackendModel>(n).fill(oneHttp), model(10).settings).get('be_http:_spare') ?? 10;
+const sizedFor = (n: number) => sparePoolSizes(routesPerPool(Array<BackendModel>(n).fill(oneHttp), model(10).settings), model(10).settings).get('be_http:_spare') ?? 10;
 
 describe('nextSparePools', () => {
   test.each([
