@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { prng } from '../../test/support/hostile-routes.ts';
 import { backend, server } from '../../test/support/models.ts';
-import { BACKEND_MAPS, backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
+import { BACKEND_MAPS, backendMapFileSteps, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
 import { MapChunks } from './map-chunks.ts';
 import type { BackendModel } from './model.ts';
+import { drain, STEP_ITEMS } from './render-steps.ts';
+
+const backendMapFiles = (backends: readonly BackendModel[]) => drain(backendMapFileSteps(backends));
 
 const HSTS = 'max-age=31536000';
 const routes = Array.from({ length: 50 }, (_, i) => backend(`be_http:ns:r${String(i).padStart(2, '0')}`, [server('s1')], { hsts: HSTS, timeoutMs: i % 2 === 0 ? 5000 : undefined }));
@@ -51,5 +54,15 @@ describe('patchBackendMaps', () => {
       files = new Map([...files, ...[...patchBackendMaps(files, [...byName.values()], parsed)].map(([name, entries]) => [name, entries.text()] as const)]);
       expect({ round, files }).toEqual({ round, files: backendMapFiles(current) });
     }
+  });
+});
+
+describe('backendMapFileSteps', () => {
+  test('gives the event loop a turn every STEP_ITEMS backends and after each map', () => {
+    const many = Array.from({ length: 2 * STEP_ITEMS + 5 }, (_, i) => backend(`be_http:ns:r${String(i).padStart(6, '0')}`, [server('s1')], { hsts: HSTS }));
+    const steps = backendMapFileSteps(many);
+    let turns = 0;
+    for (let step = steps.next(); !step.done; step = steps.next()) turns++;
+    expect(turns).toBe(2 + Object.keys(BACKEND_MAPS).length);
   });
 });

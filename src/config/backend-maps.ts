@@ -1,4 +1,5 @@
 import { compareText } from '../domain/compare.ts';
+import { STEP_ITEMS } from './render-steps.ts';
 import { MapChunks, mapText } from './map-chunks.ts';
 import type { BackendModel, MapEntry } from './model.ts';
 
@@ -51,13 +52,20 @@ function sortedMapText(entries: ReadonlyMap<string, string>): string {
   return mapText([...entries].map(([key, value]) => ({ key, value })).sort((a, b) => compareText(a.key, b.key)));
 }
 
-/** Every backend map of a model. */
-export function backendMapFiles(backends: readonly BackendModel[]): Map<BackendMapName, string> {
+/** Every backend map of a model, in steps of STEP_ITEMS backends and a map at a time (render-steps.ts). */
+export function* backendMapFileSteps(backends: readonly BackendModel[]): Generator<void, Map<BackendMapName, string>, void> {
   const entries = new Map(MAP_NAMES.map((name) => [name, new Map<string, string>()]));
+  let seen = 0;
   for (const b of backends) {
     for (const [name, value] of Object.entries(backendMapValues(b))) if (value !== undefined) entries.get(name as BackendMapName)?.set(b.name, value);
+    if (++seen % STEP_ITEMS === 0) yield;
   }
-  return new Map(MAP_NAMES.map((name) => [name, sortedMapText(entries.get(name) ?? new Map())]));
+  const files = new Map<BackendMapName, string>();
+  for (const name of MAP_NAMES) {
+    files.set(name, sortedMapText(entries.get(name) ?? new Map()));
+    yield;
+  }
+  return files;
 }
 
 /** A backend map's text and its entries, as parsed from it (or patched to it). */

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { prng } from '../../test/support/hostile-routes.ts';
 import { compareText } from '../domain/compare.ts';
-import { MAP_LINES, MapChunks, mapText, type LineFormat } from './map-chunks.ts';
+import { MAP_LINES, MapChunks, mapText, mapTextSteps, type LineFormat } from './map-chunks.ts';
+import { STEP_ITEMS } from './render-steps.ts';
 import type { MapEntry } from './model.ts';
 
 const sorted = (m: ReadonlyMap<string, string>): MapEntry[] => [...m].map(([key, value]) => ({ key, value })).sort((a, b) => compareText(a.key, b.key));
@@ -115,5 +116,16 @@ describe('MapChunks', () => {
       expect(MapChunks.of([]).adoptText('')).toBe(true);
       expect(MapChunks.of([]).adoptText('a b\n')).toBe(false);
     });
+  });
+});
+
+describe('mapTextSteps', () => {
+  test.each([0, 1, STEP_ITEMS, STEP_ITEMS + 1, 3 * STEP_ITEMS - 1])('%i entries: the text mapText gives, a turn every STEP_ITEMS entries', (n) => {
+    const entries = Array.from({ length: n }, (_, i) => ({ key: `host${i}.example.com/`, value: `be_http:ns:r${i}` }));
+    const steps = mapTextSteps(entries);
+    let turns = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) turns++;
+    expect({ text: step.value === mapText(entries), turns }).toEqual({ text: true, turns: n <= STEP_ITEMS ? 0 : Math.ceil(n / STEP_ITEMS) });
   });
 });

@@ -1,5 +1,6 @@
 import { compareText } from '../domain/compare.ts';
 import type { MapEntry } from './model.ts';
+import { STEP_ITEMS } from './render-steps.ts';
 
 /** One line of a map file, as haproxy reads it: the key, one space, the value. */
 export function mapLine(key: string, value: string): string {
@@ -9,6 +10,17 @@ export function mapLine(key: string, value: string): string {
 /** A map file's text: its entries' lines in order, built in one piece (a string grown by `+=` per line is a rope that costs far more to write out than to build). */
 export function mapText(entries: readonly MapEntry[]): string {
   return entries.map((e) => mapLine(e.key, e.value)).join('');
+}
+
+/** mapText in steps of STEP_ITEMS entries (render-steps.ts). */
+export function* mapTextSteps(entries: readonly MapEntry[]): Generator<void, string, void> {
+  if (entries.length <= STEP_ITEMS) return mapText(entries);
+  const parts: string[] = [];
+  for (let at = 0; at < entries.length; at += STEP_ITEMS) {
+    parts.push(mapText(entries.slice(at, at + STEP_ITEMS)));
+    yield;
+  }
+  return parts.join('');
 }
 
 /**

@@ -5,7 +5,7 @@ import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
 import { GATEWAY_API_HOST } from './host-kinds.ts';
 import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
-import { backendMapFiles, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
+import { backendMapFileSteps, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
 import { ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT } from './route-defaults.ts';
 import { checkServerLine, serverLine } from './server-line.ts';
 import { serverCheckKeys, trackNames } from './check-servers.ts';
@@ -20,7 +20,8 @@ import { bindAddresses, trafficConfig } from './traffic-config.ts';
 import { CLIENT_CA_FILE, CLIENT_CRL_FILE } from './client-certificates.ts';
 import { HTTP_RATE_LIMIT_LINES, RATE_LIMIT_TABLE, RATE_LIMIT_TABLE_LINE } from './rate-limits.ts';
 import { flatText } from './flat-text.ts';
-import { mapText } from './map-chunks.ts';
+import { mapText, mapTextSteps } from './map-chunks.ts';
+import { drain, STEP_ITEMS } from './render-steps.ts';
 import { SNI_FRONTENDS_MAP, sniFrontendEntries, sniFrontendSocket } from './sni-frontends.ts';
 import { PatchedFiles } from './patched-files.ts';
 
@@ -249,7 +250,11 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const counts = fileCounts(model);
     const fileNames = configFileNames(counts);
     const byFile = new Map<string, BackendModel[]>(fileNames.backends.map((f) => [f, []]));
-    for (const b of model.backends) byFile.get(backendFile(b.name, counts.backends))?.push(b);
+    let seen = 0;
+    for (const b of model.backends) {
+      byFile.get(backendFile(b.name, counts.backends))?.push(b);
+      if (++seen % STEP_ITEMS === 0) yield;
+    }
     for (const [file, backends] of byFile) {
       files.set(file, fileText(backends, slotOf));
       yield;
@@ -262,12 +267,17 @@ export function createRenderer(assets: RendererAssets): Renderer {
       yield;
     }
     for (const [name, entries] of Object.entries(model.maps)) {
-      files.set(name, mapText(entries));
+      files.set(name, yield* mapTextSteps(entries));
       yield;
     }
     files.set(CRT_LIST_FILE, crtListText(model.crtList));
-    for (const b of model.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
-    for (const [name, text] of backendMapFiles(model.backends)) files.set(name, text);
+    yield;
+    seen = 0;
+    for (const b of model.backends) {
+      if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
+      if (++seen % STEP_ITEMS === 0) yield;
+    }
+    for (const [name, text] of yield* backendMapFileSteps(model.backends)) files.set(name, text);
     files.set(DEFAULT_CERTIFICATE_FILE, model.defaultCertificate);
     files.set('error-page-503.http', assets.errorPage503);
     files.set('error-page-404.http', assets.errorPage404);
@@ -281,13 +291,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     if (assets.clientCrl !== undefined) files.set(CLIENT_CRL_FILE, assets.clientCrl);
     return files;
   }
-  const render = (model: ConfigModel): RenderedFiles => {
-    const rendering = steps(model);
-    for (;;) {
-      const step = rendering.next();
-      if (step.done) return step.value;
-    }
-  };
+  const render = (model: ConfigModel): RenderedFiles => drain(steps(model));
   render.steps = steps;
 
   const backendMaps = new Map<BackendMapName, ParsedMap>();
