@@ -9,15 +9,12 @@
  * machine, where wall times of whole starts spread too much.
  *   N=10000 ROUNDS=5 bun bench/desired-start.ts
  */
-import { admissionSettings } from '../test/support/admission.ts';
-import { settings as configSettings } from '../test/support/fixtures.ts';
 import { cachedTlsValidator } from '../src/admission/tls-cache.ts';
 import type { Rejection } from '../src/admission/rejection.ts';
-import { DesiredState } from '../src/plan/desired-state.ts';
 import { EMBEDDED_ASSETS } from '../src/config/embedded-assets.ts';
 import { createRenderer } from '../src/config/render.ts';
 import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
-import { convertedMix } from './scale/converted-mix.ts';
+import { convertedMix, mixDesiredState } from './scale/converted-mix.ts';
 import { loadAverage } from './scale/proc-stats.ts';
 
 const N = Number(process.env.N ?? 10000);
@@ -34,16 +31,7 @@ const held = new Map<string, Rejection>();
 for (let round = 0; round < ROUNDS; round++) {
   Bun.gc(true);
   const tls = cachedTlsValidator(validateRouteTls);
-  const desired = new DesiredState({
-    admission: admissionSettings(),
-    validateTls: tls.validate,
-    settings: configSettings({ maxConnections: 50000, sparesPerShape: 0 }),
-    fdLimit: undefined,
-    allowAddress: () => true,
-    includeUdpEndpoints: false,
-    defaultCertificate: () => certs.route.cert,
-    defaultDestinationCa: () => undefined,
-  });
+  const desired = mixDesiredState(certs.route.cert, tls.validate, 0);
   const t0 = cpuMs();
   const step = desired.update({ routes: { upserts: routes, removals: [] }, slices, held });
   tls.endPass();

@@ -13,11 +13,8 @@
  * the first two, wall time in ms.
  *   N=100000 ROUNDS=10 bun bench/reload-decision.ts
  */
-import { admissionSettings } from '../test/support/admission.ts';
-import { settings as configSettings } from '../test/support/fixtures.ts';
 import { cachedTlsValidator } from '../src/admission/tls-cache.ts';
 import type { Rejection } from '../src/admission/rejection.ts';
-import { DesiredState } from '../src/plan/desired-state.ts';
 import type { Route } from '../src/domain/route.ts';
 import { validateRouteTls } from '../src/tls/validate-route-tls.ts';
 import { nextSparePools, withSparePools } from '../src/plan/spare-pools.ts';
@@ -26,7 +23,7 @@ import { checksOf, fitChecks } from '../src/plan/fit-checks.ts';
 import { planUpdate, runtimeSubset } from '../src/plan/plan.ts';
 import { planCertificates, runningCrtList } from '../src/plan/certificate-plan.ts';
 import { loadedLineNumbers } from '../src/plan/crt-line-numbers.ts';
-import { convertedMix } from './scale/converted-mix.ts';
+import { convertedMix, mixDesiredState } from './scale/converted-mix.ts';
 import { loadAverage } from './scale/proc-stats.ts';
 
 const N = Number(process.env.N ?? 10000);
@@ -35,17 +32,8 @@ const ROUNDS = Math.max(3, Number(process.env.ROUNDS ?? 10));
 const { routes, slices, certs } = convertedMix(N);
 const held = new Map<string, Rejection>();
 const tls = cachedTlsValidator(validateRouteTls);
-const desired = new DesiredState({
-  admission: admissionSettings(),
-  validateTls: tls.validate,
-  // Spare pools as the router keeps them by default (--blueprint-route-pool-size).
-  settings: configSettings({ maxConnections: 50000, sparesPerShape: 10 }),
-  fdLimit: undefined,
-  allowAddress: () => true,
-  includeUdpEndpoints: false,
-  defaultCertificate: () => certs.route.cert,
-  defaultDestinationCa: () => undefined,
-});
+// Spare pools as the router keeps them by default (--blueprint-route-pool-size).
+const desired = mixDesiredState(certs.route.cert, tls.validate, 10);
 desired.update({ routes: { upserts: routes, removals: [] }, slices, held });
 const first = desired.full(held).model;
 const running = withSparePools(first, nextSparePools(undefined, first));

@@ -3,6 +3,10 @@
  * objects (converted as a source would), for benches that time the
  * router's own steps in process.
  */
+import { admissionSettings } from '../../test/support/admission.ts';
+import { settings as configSettings } from '../../test/support/fixtures.ts';
+import type { TlsValidator } from '../../src/admission/admit-routes.ts';
+import { DesiredState } from '../../src/plan/desired-state.ts';
 import type { EndpointSlice } from '../../src/domain/endpoints.ts';
 import type { Route } from '../../src/domain/route.ts';
 import { toEndpointSlices, toRoute } from '../../src/sources/convert.ts';
@@ -26,4 +30,18 @@ export function convertedMix(n: number): { routes: Route[]; slices: Map<string, 
     }
   }
   return { routes, slices, certs };
+}
+
+/** The router's DesiredState for the mix, as a start makes it, with `sparesPerShape` spares per pool (the router's default is 10). */
+export function mixDesiredState(defaultCertificate: string, validateTls: TlsValidator, sparesPerShape: number): DesiredState {
+  return new DesiredState({
+    admission: admissionSettings(),
+    validateTls,
+    settings: configSettings({ maxConnections: 50000, sparesPerShape }),
+    fdLimit: undefined,
+    allowAddress: () => true,
+    includeUdpEndpoints: false,
+    defaultCertificate: () => defaultCertificate,
+    defaultDestinationCa: () => undefined,
+  });
 }

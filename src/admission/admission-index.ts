@@ -136,6 +136,8 @@ export class AdmissionIndex {
         if (now) added.push(now);
       }
       routes = patchSorted(last.routes, removed, added, compareRouteAge);
+      // One that lost count (an order it could not search) gives way to a sort of them all.
+      if (routes.length !== this.live.admitted.size) routes = sortOldestFirst(this.live.admitted.values()) as AdmittedRoute[];
     }
     this.oldestFirst = { routes, before: new Map() };
     return routes.slice();

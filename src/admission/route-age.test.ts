@@ -38,15 +38,56 @@ describe('sortOldestFirst', () => {
   });
 });
 
-describe('canonical timestamps compared as text', () => {
-  test('agree with their instants, and any other spelling is parsed', () => {
-    const stamps = ['2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', '2025-12-31T23:59:59Z', '2026-01-01T00:00:00.5Z', '2026-01-01T01:00:00+02:00', '2026-01-01T00:00:0xZ', 'yesterday'];
-    for (const a of stamps) {
-      for (const b of stamps) {
+/** Spellings of creationTimestamp a manifest can hold: the API server's, other valid ones, ones that roll over or do not parse. */
+const STAMPS = [
+  '2026-01-01T00:00:00Z',
+  '2026-01-01T00:00:01Z',
+  '2025-12-31T23:59:59Z',
+  '2026-01-01T00:00:00.5Z',
+  '2026-01-01T01:00:00+02:00',
+  '2025-12-31T23:00:00-02:00',
+  '2026-02-31T00:00:00Z',
+  '2026-03-01T00:00:00Z',
+  '2026-03-02T00:00:00.5Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-02T00:00:00Z',
+  '2026-01-01T00:00:0xZ',
+  '2026-01-01T00:00:/0Z',
+  '2025x',
+  'yesterday',
+  '',
+];
+
+describe('timestamps', () => {
+  test('instants oldest first, the same instant by text; then what does not parse, by text; then none', () => {
+    const group = (t: string) => (t === '' ? 2 : Number.isNaN(Date.parse(t)) ? 1 : 0);
+    for (const a of STAMPS) {
+      for (const b of STAMPS) {
         const sign = Math.sign(compareRouteAge(aged('a', a), aged('b', b)));
         const ms = Date.parse(a) - Date.parse(b);
-        const want = a === b ? -1 : Number.isNaN(ms) || ms === 0 ? Math.sign(a < b ? -1 : 1) : Math.sign(ms);
+        const text = Math.sign(a < b ? -1 : 1);
+        const want = a === b ? -1 : group(a) !== group(b) ? Math.sign(group(a) - group(b)) : group(a) === 0 ? Math.sign(ms) || text : text;
         expect([a, b, sign]).toEqual([a, b, want]);
+      }
+    }
+  });
+
+  test("sortOldestFirst agrees with compareRouteAge with any spelling among them, and with only the API server's", () => {
+    const mixed = STAMPS.map((t, i) => aged(`r${i}`, t, `u${i % 3}`));
+    expect(sortOldestFirst(mixed)).toEqual([...mixed].sort(compareRouteAge));
+    const canonical = ['2026-01-02T00:00:00Z', '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2025-06-30T23:59:59Z'].map((t, i) => aged(`c${i}`, t, `u${i % 2}`));
+    expect(sortOldestFirst(canonical).map((r) => r.name)).toEqual(['c4', 'c2', 'c3', 'c0', 'c1']);
+  });
+
+  // The indexes patch the admitted routes' order by binary search (patchSorted): an order with a cycle in it would
+  // leave a route they took out where it was.
+  test('are ordered without a cycle, whatever the spelling', () => {
+    const routes = STAMPS.map((t, i) => aged(`r${i}`, t, 'same-uid'));
+    for (const a of routes) {
+      for (const b of routes) {
+        for (const c of routes) {
+          if (compareRouteAge(a, b) < 0 && compareRouteAge(b, c) < 0) expect([a.creationTimestamp, b.creationTimestamp, c.creationTimestamp, compareRouteAge(a, c) < 0]).toEqual([a.creationTimestamp, b.creationTimestamp, c.creationTimestamp, true]);
+        }
       }
     }
   });

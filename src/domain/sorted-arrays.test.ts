@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { prng } from '../../test/support/hostile-routes.ts';
-import { lowerBound, patchSorted } from './sorted-arrays.ts';
+import { forEachByName, lowerBound, patchSorted } from './sorted-arrays.ts';
 
 interface Item {
   key: number;
@@ -35,5 +35,24 @@ describe('patchSorted', () => {
     const items = [{ key: 1, tag: 'a' }, { key: 2, tag: 'b' }];
     patchSorted(items, [items[0] as Item], [{ key: 0, tag: 'c' }], byKey);
     expect(items.map((x) => x.tag)).toEqual(['a', 'b']);
+  });
+});
+
+describe('forEachByName', () => {
+  const named = (...names: string[]) => names.map((name) => ({ name }));
+  const visits = (a: { name: string }[], b: { name: string }[]) => {
+    const seen: string[] = [];
+    forEachByName(a, b, (x, y) => seen.push(`${x?.name ?? '-'}|${y?.name ?? '-'}${x !== undefined && x === y ? ' (same)' : ''}`));
+    return seen;
+  };
+
+  test('pairs the items of each name in name order, the same object as such', () => {
+    const shared = { name: 'b' };
+    expect(visits([{ name: 'a' }, shared, { name: 'd' }], [shared, { name: 'c' }, { name: 'd' }])).toEqual(['a|-', 'b|b (same)', '-|c', 'd|d']);
+  });
+
+  test('visits every item once, unmatched, when a list is out of order', () => {
+    expect(visits(named('a', 'b', 'c'), named('c', 'a', 'b'))).toEqual(['a|-', 'b|-', 'c|c', '-|a', '-|b']);
+    expect(visits([], named('b', 'a'))).toEqual(['-|b', '-|a']);
   });
 });

@@ -47,3 +47,30 @@ export function patchSorted<T>(items: readonly T[], removed: readonly T[], added
   }
   return next;
 }
+
+/**
+ * Walks two lists in name order side by side, calling `visit` once for
+ * each name with the item of that name in each list (undefined where a list
+ * has none), in that order. The same object in both is passed as both, at
+ * the cost of one comparison. A list out of order still has every item
+ * visited once, some as unmatched.
+ */
+export function forEachByName<T extends { name: string }>(a: readonly T[], b: readonly T[], visit: (x: T | undefined, y: T | undefined) => void): void {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x !== undefined && (x === y || x.name === y?.name)) {
+      visit(x, y);
+      i++;
+      j++;
+    } else if (y === undefined || (x !== undefined && x.name < y.name)) {
+      visit(x, undefined);
+      i++;
+    } else {
+      visit(undefined, y);
+      j++;
+    }
+  }
+}

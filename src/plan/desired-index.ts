@@ -240,8 +240,9 @@ export class DesiredIndex {
    * for the first build: later ones patch the one before.
    */
   model(defaultCertificate: string, admitted?: readonly AdmittedRoute[]): ConfigModel {
-    const b = this.built;
-    const parts = b ? this.patched(b) : this.fresh(admitted);
+    const patched = this.built && this.patched(this.built);
+    // A patch that lost count (an order it could not search) gives way to a build from every contribution.
+    const parts = patched && patched.contributions.length === this.contributions.size ? patched : this.fresh(admitted);
     this.built = { ...parts, before: new Map(), mapKeys: new Map(), snis: new Set(), checkKeysBefore: new Map() };
     const { settings } = this.ctx;
     const need = (key: string): NeededCheck => {

@@ -3,7 +3,7 @@ import type { BackendModel, CertificateFile, ConfigModel, MapEntry, MapFiles } f
 import { isSpare } from '../config/spares.ts';
 import { hashableWeights, isHashedBalance } from '../config/weights.ts';
 import { byName } from '../domain/compare.ts';
-import { patchSorted } from '../domain/sorted-arrays.ts';
+import { forEachByName, patchSorted } from '../domain/sorted-arrays.ts';
 import { sameBackendLines } from './backend-plan.ts';
 import { checksOf, fitChecks, withChecksOf } from './fit-checks.ts';
 
@@ -66,23 +66,13 @@ function unchangedRouteBackends(applied: readonly BackendModel[], next: readonly
   const same: BackendModel[] = [];
   const before: BackendModel[] = [];
   const after: BackendModel[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < applied.length || j < next.length) {
-    const a = applied[i];
-    const b = next[j];
-    if (a !== undefined && a === b && !isSpare(a)) {
-      same.push(a);
-      i++;
-      j++;
-    } else if (b === undefined || (a !== undefined && a.name <= b.name)) {
-      before.push(a as BackendModel);
-      i++;
-    } else {
-      after.push(b);
-      j++;
+  forEachByName(applied, next, (a, b) => {
+    if (a !== undefined && a === b && !isSpare(a)) same.push(a);
+    else {
+      if (a !== undefined) before.push(a);
+      if (b !== undefined) after.push(b);
     }
-  }
+  });
   return { same, before, after };
 }
 

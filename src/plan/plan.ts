@@ -1,4 +1,5 @@
 import type { BackendModel, ConfigModel } from '../config/model.ts';
+import { forEachByName } from '../domain/sorted-arrays.ts';
 import { backendReasons, planBackend, sameBackendLines } from './backend-plan.ts';
 import { checkTrackers, planChecks } from './check-plan.ts';
 import { fitChecks, unplacedKeys } from './fit-checks.ts';
@@ -109,27 +110,14 @@ export function backendChanges(applied: readonly BackendModel[], next: readonly 
   const changed: BackendModel[] = [];
   const before = new Map<BackendModel, BackendModel>();
   const removed: BackendModel[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < applied.length || j < next.length) {
-    const old = applied[i];
-    const b = next[j];
-    if (old !== undefined && old === b) {
-      i++;
-      j++;
-    } else if (b === undefined || (old !== undefined && old.name < b.name)) {
-      removed.push(old as BackendModel);
-      i++;
-    } else if (old === undefined || b.name < old.name) {
+  forEachByName(applied, next, (old, b) => {
+    if (old === b) return;
+    if (b === undefined) removed.push(old as BackendModel);
+    else {
       changed.push(b);
-      j++;
-    } else {
-      changed.push(b);
-      before.set(b, old);
-      i++;
-      j++;
+      if (old !== undefined) before.set(b, old);
     }
-  }
+  });
   return { changed, before, removed };
 }
 
@@ -139,20 +127,10 @@ export function backendChanges(applied: readonly BackendModel[], next: readonly 
  * Out of order, a backend may find none, which leaves it as it runs.
  */
 function sameNames(applied: readonly BackendModel[], next: readonly BackendModel[]): (BackendModel | undefined)[] {
-  const found = new Array<BackendModel | undefined>(applied.length);
-  let j = 0;
-  for (let i = 0; i < applied.length; i++) {
-    const a = applied[i] as BackendModel;
-    if (next[j] === a) {
-      found[i] = a;
-      j++;
-      continue;
-    }
-    while (j < next.length && (next[j] as BackendModel).name < a.name) j++;
-    const b = next[j];
-    found[i] = b !== undefined && b.name === a.name ? b : undefined;
-    if (found[i] !== undefined) j++;
-  }
+  const found: (BackendModel | undefined)[] = [];
+  forEachByName(applied, next, (a, b) => {
+    if (a !== undefined) found.push(b);
+  });
   return found;
 }
 
