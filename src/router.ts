@@ -40,6 +40,7 @@ import { CommitScheduler } from './state/commit-scheduler.ts';
 import { validateRouteTls } from './tls/validate-route-tls.ts';
 import { RouterState } from './state/router-state.ts';
 import { settingsFromOptions, type ResolvedFiles } from './router-settings.ts';
+import { idleCollection, rendersEverything, threadCpuMs, unrefEvery } from './commit/idle-collection.ts';
 
 export interface RunningRouter {
   /** Resolves once every change seen so far is committed (tests await it). */
@@ -81,6 +82,8 @@ export interface RouterDeps {
   renderTurn?: () => Promise<void>;
   /** Replaces the full collection a reload runs (tests see when it runs). */
   collectGarbage?: () => void;
+  /** Replaces the collection once idle after a start or a reload (tests see when it runs). */
+  collectWhenIdle?: () => void;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -179,6 +182,12 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     addressesVersion: () => wiring.hostAddresses?.current(),
   });
   const commitTimeline = new CommitTimeline();
+  const idleCollector = idleCollection({
+    collect: deps.collectWhenIdle ?? (() => Bun.gc(true)),
+    threadCpuMs,
+    every: unrefEvery,
+    collected: (ms) => deps.logger.debug(`collected the garbage of the last full commit once idle, in ${ms.toFixed(0)} ms`),
+  });
   const committer = createCommitter({
     routes: () => state.routes,
     // Every commit first takes its changes in (incremental.update): the full step reads the indexes as they stand.
@@ -209,6 +218,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [
       timeline.observe,
+      (outcome) => (rendersEverything(outcome) ? idleCollector.owe() : idleCollector.activity()),
       observability.observe,
       reloads.observe,
       logObserver({ logger: deps.logger, reloadCounts: reloads.counts, maxConnections: settings.maxConnections, fdLimit }),
@@ -287,6 +297,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   let ticketKeys: TicketKeyRotation | undefined;
   const stopIntake = async () => {
     ticketKeys?.stop();
+    idleCollector.stop();
     operatorFiles.stop();
     wiring.status?.stop();
     wiring.ingressStatus?.stop();

@@ -15,7 +15,7 @@ import { buildMix, podNames, seededRandom, type Mix, type RouteSpec } from './mi
 import type { MixCertificates } from './objects.ts';
 import type { PodFleet } from './pod-fleet.ts';
 import { probe, untilServed } from './probe.ts';
-import { cpuSeconds, haproxyMemory, loadAverage, peakRssMiB, rssMiB, untilIdle, type HaproxyMemory } from './proc-stats.ts';
+import { cpuSeconds, haproxyMemory, loadAverage, peakRssMiB, rssMiB, untilIdle, untilIdleFor, type HaproxyMemory } from './proc-stats.ts';
 import { upstreamShapeConfig } from './reference-configs.ts';
 import { logLines, masterReloads, startRouter, untilListening, type RouterRun } from './router-run.ts';
 import type { Settings } from './settings.ts';
@@ -30,6 +30,8 @@ export interface SizeResult {
   sampleServedMs?: number;
   sweep?: { probed: number; served: number };
   memoryStart?: { routerMiB: number; haproxy: HaproxyMemory };
+  /** Once the router has been idle for IDLE_SECONDS more: after its collection of the start's garbage. */
+  memoryIdle?: { routerMiB: number; haproxy: HaproxyMemory };
   /** Once the changes have passed: the router quiet, no reload or check in flight. */
   memoryEnd?: { routerMiB: number; haproxy: HaproxyMemory };
   /** The router's VmHWM at the end: its peak over the whole run (start, full renders of reloads). */
@@ -100,6 +102,9 @@ async function sweep(run: RouterRun, routes: readonly RouteSpec[]): Promise<{ pr
   return { probed: routes.length, served };
 }
 
+/** Seconds of quiet after the start before memory is read again: the router collects once its JS thread has been idle 1.5 s (src/commit/idle-collection.ts). */
+const IDLE_SECONDS = 3;
+
 const memory = (run: RouterRun) => ({ routerMiB: rssMiB(run.proc.pid), haproxy: haproxyMemory(run.runDir) });
 
 const checking = (pid: number): boolean => Bun.spawnSync(['pgrep', '-P', String(pid), '-f', 'haproxy -c']).stdout.toString().trim() !== '';
@@ -146,6 +151,7 @@ export async function measureSize(input: SizeInput): Promise<SizeResult> {
     const settled = await untilIdle(run.proc.pid, s.startTimeoutMs);
     result.settledMs = settled === undefined ? undefined : performance.now() - run.spawnedAt - 1000;
     result.memoryStart = memory(run);
+    if ((await untilIdleFor(run.proc.pid, IDLE_SECONDS, s.startTimeoutMs)) !== undefined) result.memoryIdle = memory(run);
     if (!input.reshape) {
       result.wrk = await runWrk(dir, run.ports.http, wrkHosts(mix, s.wrk.hosts), s.wrk);
       input.log(`${routes} routes: ${result.wrk.rps.toFixed(0)} requests/s`);

@@ -95,3 +95,19 @@ export async function untilIdle(pid: number, deadlineMs: number, quietMs = 50): 
   }
   return undefined;
 }
+
+/** Until the process has used under `quietMs` of CPU in each of `seconds` seconds in a row; the wait in ms, or undefined past the deadline. */
+export async function untilIdleFor(pid: number, seconds: number, deadlineMs: number, quietMs = 50): Promise<number | undefined> {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = cpuSeconds(pid);
+  while (performance.now() - t0 < deadlineMs) {
+    await Bun.sleep(1000);
+    const now = cpuSeconds(pid);
+    if (!Number.isFinite(now)) return undefined;
+    quiet = (now - last) * 1000 < quietMs ? quiet + 1 : 0;
+    last = now;
+    if (quiet >= seconds) return performance.now() - t0;
+  }
+  return undefined;
+}

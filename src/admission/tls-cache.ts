@@ -1,5 +1,6 @@
 import type { Route, RouteTLS } from '../domain/route.ts';
 import type { TlsValidator, TlsVerdict } from './admit-routes.ts';
+import { objectMemo } from '../domain/object-memo.ts';
 
 /**
  * Admission runs on every commit over every route, but certificate checks
@@ -52,7 +53,7 @@ export function cachedTlsValidator(check: (tls: RouteTLS) => TlsVerdict): Cached
   let previous = new ByMaterial();
   // Routes with the same material and the same own fields share one sanitised TLS (thousands of routes share a
   // wildcard certificate): kept as long as the verdict is.
-  const copies = new WeakMap<TlsVerdict, Map<string, TlsVerdict>>();
+  const copies = objectMemo<TlsVerdict, Map<string, TlsVerdict>>('tls copies');
   return {
     validate(route: Route): TlsVerdict {
       if (!route.tls) return { ok: true };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CertificateFile } from './model.ts';
+import { objectMemo } from '../domain/object-memo.ts';
 
 /** Bun's one-call digests: node:crypto's hash object per call cost several times as much at a start, where every route takes some. */
 const sha256Hex = (text: string): string => Bun.SHA256.hash(text, 'hex');
@@ -44,7 +45,7 @@ export const DEFAULT_CERTIFICATE_FILE = 'default.pem';
  * certificate share its file object, and a path joined per route was a copy
  * each (4,500 at 10,000 routes of the scale bench).
  */
-const paths = new WeakMap<CertificateFile, { certDir: string; path: string }>();
+const paths = objectMemo<CertificateFile, { certDir: string; path: string }>('certificate path');
 
 export function certificatePath(certDir: string, file: CertificateFile): string {
   const known = paths.get(file);

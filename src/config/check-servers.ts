@@ -1,6 +1,7 @@
 import { compareText } from '../domain/compare.ts';
 import { checkServerName } from '../domain/names.ts';
 import { flatText } from './flat-text.ts';
+import { objectMemo } from '../domain/object-memo.ts';
 import type { BackendModel, CheckServerModel, ServerModel } from './model.ts';
 import type { ConfigSettings } from './settings.ts';
 
@@ -98,27 +99,16 @@ function keyOf(tls: boolean, intervalMs: number, ip: string, port: number): stri
  * 200,000 servers at 100,000 routes; the lists are shared by the models
  * and copies of a backend that leave its servers as they are.
  */
-type KeyLists = Map<number, WeakMap<readonly ServerModel[], readonly string[]>>;
-let keyLists: [KeyLists, KeyLists] = [new Map(), new Map()];
-/** Intervals are the routes' own (an annotation): a table per interval, so bounded as the keys are. */
-const MAX_INTERVALS = 1024;
+const keyLists = objectMemo<readonly ServerModel[], { tls: boolean; intervalMs: number; keys: readonly string[] }>('check keys');
 
 export function serverCheckKeys(backend: Pick<BackendModel, 'serverTls' | 'checkIntervalMs' | 'servers'>): readonly string[] {
   const tls = backend.serverTls !== undefined;
-  let byInterval = keyLists[tls ? 1 : 0];
-  let lists = byInterval.get(backend.checkIntervalMs);
-  if (lists === undefined) {
-    if (byInterval.size >= MAX_INTERVALS) {
-      keyLists = [new Map(), new Map()];
-      byInterval = keyLists[tls ? 1 : 0];
-    }
-    byInterval.set(backend.checkIntervalMs, (lists = new WeakMap()));
-  }
-  const known = lists.get(backend.servers);
-  if (known !== undefined) return known;
-  const made = backend.servers.map((s) => keyOf(tls, backend.checkIntervalMs, s.ip, s.port));
-  lists.set(backend.servers, made);
-  return made;
+  const known = keyLists.get(backend.servers);
+  // A copy of a backend that keeps its servers mostly keeps its profile too; one that changes it makes the list's keys again.
+  if (known !== undefined && known.tls === tls && known.intervalMs === backend.checkIntervalMs) return known.keys;
+  const keys = backend.servers.map((s) => keyOf(tls, backend.checkIntervalMs, s.ip, s.port));
+  keyLists.set(backend.servers, { tls, intervalMs: backend.checkIntervalMs, keys });
+  return keys;
 }
 
 /** The key of the endpoint a check server checks; undefined for a free slot. */

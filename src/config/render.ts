@@ -24,6 +24,7 @@ import { mapText, mapTextSteps } from './map-chunks.ts';
 import { drain, STEP_ITEMS } from './render-steps.ts';
 import { SNI_FRONTENDS_MAP, sniFrontendEntries, sniFrontendSocket } from './sni-frontends.ts';
 import { PatchedFiles } from './patched-files.ts';
+import { objectMemo } from '../domain/object-memo.ts';
 
 /** File name -> contents, relative to the configuration directory. */
 export type RenderedFiles = ReadonlyMap<string, string>;
@@ -158,7 +159,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
   eta.loadTemplate('@haproxy.config', assets.template);
   eta.loadTemplate('@check-backend', assets.checkBackendTemplate);
   // Each server's check key is worked out once per backend object: a backend a patch did not touch costs one slot lookup per server and no allocation.
-  const blocks = new WeakMap<BackendModel, { keys: readonly string[]; slots: readonly (string | undefined)[]; text: string }>();
+  const blocks = objectMemo<BackendModel, { keys: readonly string[]; slots: readonly (string | undefined)[]; text: string }>('backend text');
   const sameSlots = (keys: readonly string[], slots: readonly (string | undefined)[], slotOf: SlotOf) => {
     for (let i = 0; i < keys.length; i++) if (slotOf(keys[i] as string) !== slots[i]) return false;
     return true;

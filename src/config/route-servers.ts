@@ -3,6 +3,7 @@ import type { EndpointAddress, EndpointSlice } from '../domain/endpoints.ts';
 import { canonicalIp } from '../domain/ip.ts';
 import { isDns1123Subdomain, isSafePortName, serverName } from '../domain/names.ts';
 import type { Route } from '../domain/route.ts';
+import { objectMemo } from '../domain/object-memo.ts';
 
 /** An endpoint address selected for one route's service, before weights. */
 export interface SelectedEndpoint {
@@ -90,7 +91,7 @@ export type EndpointSelector = (route: Pick<Route, 'targetPort'>, serviceName: s
  */
 export function endpointSelector(allowAddress: AddressFilter, includeUdp: boolean): EndpointSelector {
   // Nearly every list of slices is asked about one target port: that answer is held as it is, a Map only from the second (a Map per service cost some 300 bytes).
-  const answers = new WeakMap<readonly EndpointSlice[], Answer | Map<string, readonly SelectedEndpoint[]>>();
+  const answers = objectMemo<readonly EndpointSlice[], Answer | Map<string, readonly SelectedEndpoint[]>>('selected endpoints');
   return (route, serviceName, slices) => {
     if (slices.length === 0) return [];
     const key = `${serviceName}\u0000${String(route.targetPort)}`;

@@ -1,4 +1,5 @@
 import type { RequestMatch } from './request-match.ts';
+import { objectMemo } from './object-memo.ts';
 
 /**
  * The router's own view of an OpenShift Route (route.openshift.io/v1).
@@ -117,14 +118,9 @@ export interface Route {
  * was a copy of every route's key per stage (55,000 copies at 10,000 routes).
  * Domain objects are never changed, so a key never goes stale.
  */
-const keys = new WeakMap<object, string>();
+const keys = objectMemo<object, string>('objectKey');
 
 /** `namespace/name`, the key every map in the router uses for namespaced objects. */
 export function objectKey(o: { namespace: string; name: string }): string {
-  let key = keys.get(o);
-  if (key === undefined) {
-    key = `${o.namespace}/${o.name}`;
-    keys.set(o, key);
-  }
-  return key;
+  return keys.get(o) ?? keys.set(o, `${o.namespace}/${o.name}`);
 }

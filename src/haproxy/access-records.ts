@@ -1,6 +1,7 @@
 import type { LogObject } from 'consola';
 import { localTime } from '../log-format.ts';
 import type { RecordOutput } from '../log.ts';
+import { objectMemo } from '../domain/object-memo.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -28,7 +29,7 @@ export class AccessRecords {
   /** What the logger puts before a message; its time is rewritten in place each millisecond. */
   private readonly prefix: Buffer;
   private readonly time: { at: number; text: (date: Date) => string } | undefined;
-  private readonly suffixes = new WeakMap<Fields, Buffer>();
+  private readonly suffixes = objectMemo<Fields, Buffer>('access record suffix');
   private readonly bare: Buffer;
 
   constructor(

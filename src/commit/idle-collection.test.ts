@@ -1,0 +1,144 @@
+import { describe, expect, test } from 'bun:test';
+import type { CommitKind } from './outcome.ts';
+import { IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, rendersEverything, threadCpuMs } from './idle-collection.ts';
+
+/** An idle collection driven by hand: each `tick(busyMs)` is one sample in which the JS thread used `busyMs` of CPU. */
+function driven() {
+  let cpu = 0;
+  let tickFn: (() => void) | undefined;
+  let intervals = 0;
+  const collections: number[] = [];
+  const idle = idleCollection({
+    collect: () => collections.push(cpu),
+    threadCpuMs: () => cpu,
+    every: (ms, fn) => {
+      expect(ms).toBe(IDLE_SAMPLE_MS);
+      intervals += 1;
+      tickFn = fn;
+      return () => (tickFn = undefined);
+    },
+  });
+  return {
+    idle,
+    collections,
+    intervals: () => intervals,
+    sampling: () => tickFn !== undefined,
+    tick(busyMs: number) {
+      cpu += busyMs;
+      tickFn?.();
+    },
+  };
+}
+
+describe('idleCollection', () => {
+  test('nothing owed: no sampling, no collection', () => {
+    const d = driven();
+    for (let i = 0; i < 10; i++) d.tick(0);
+    expect(d.sampling()).toBe(false);
+    expect(d.collections).toEqual([]);
+  });
+
+  test('owed: one collection once the thread has been quiet for the samples in a row, then sampling stops', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(0);
+    expect(d.collections).toEqual([]);
+    d.tick(0);
+    expect(d.collections).toEqual([0]);
+    expect(d.sampling()).toBe(false);
+    d.tick(0);
+    expect(d.collections).toHaveLength(1);
+  });
+
+  test('a busy sample starts the count again', () => {
+    const d = driven();
+    d.idle.owe();
+    const busy = IDLE_SAMPLE_MS * 0.2;
+    d.tick(0);
+    d.tick(busy);
+    for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(1);
+    expect(d.collections).toEqual([]);
+    d.tick(1);
+    expect(d.collections).toEqual([busy + IDLE_SAMPLES]);
+  });
+
+  test('a busy router is never collected under, however long it stays busy', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < 1000; i++) d.tick(IDLE_SAMPLE_MS / 2);
+    expect(d.collections).toEqual([]);
+    expect(d.sampling()).toBe(true);
+  });
+
+  test('owing again while sampling restarts the quiet count on the same timer', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(0);
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(0);
+    expect(d.collections).toEqual([]);
+    d.tick(0);
+    expect(d.collections).toHaveLength(1);
+    expect(d.intervals()).toBe(1);
+  });
+
+  test('a commit while owed starts the count again, even one that cost the thread no CPU; none while nothing is owed', () => {
+    const d = driven();
+    d.idle.activity();
+    expect(d.sampling()).toBe(false);
+    d.idle.owe();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(0);
+      d.idle.activity();
+    }
+    expect(d.collections).toEqual([]);
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    expect(d.collections).toHaveLength(1);
+  });
+
+  test('owed again after a collection: another one', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    expect(d.collections).toHaveLength(2);
+    expect(d.intervals()).toBe(2);
+  });
+
+  test('stopped: no collection', () => {
+    const d = driven();
+    d.idle.owe();
+    d.idle.stop();
+    for (let i = 0; i < IDLE_SAMPLES * 2; i++) d.tick(0);
+    expect(d.collections).toEqual([]);
+  });
+});
+
+describe('threadCpuMs', () => {
+  test("the JS thread's CPU, which a busy loop raises", () => {
+    const before = threadCpuMs();
+    expect(before).toBeNumber();
+    const t0 = performance.now();
+    let x = 0;
+    while (performance.now() - t0 < 60) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    expect((threadCpuMs() ?? 0) - (before ?? 0)).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('rendersEverything', () => {
+  test.each<[CommitKind, boolean]>([
+    ['started', true],
+    ['reloaded', true],
+    ['runtime', false],
+    ['written', false],
+    ['unchanged', false],
+    ['deferred', false],
+    ['rejected-by-haproxy', false],
+    ['reload-failed', false],
+    ['failed', false],
+  ])('%s: %p', (result, want) => {
+    expect(rendersEverything({ result })).toBe(want);
+  });
+});

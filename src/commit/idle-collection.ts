@@ -1,0 +1,109 @@
+/**
+ * One full collection once the router goes quiet after a commit that
+ * rendered every file (the start, a reload). Such a commit leaves tens to
+ * hundreds of MB of garbage (its lists, renders, plans and status writes),
+ * and JavaScriptCore collects fully only when the heap grows again: a router
+ * that then sits idle, as most do between changes, kept it resident for good
+ * (at 10,000 routes 23 MB of 255 MB RSS, at 100,000 150 MB of 1,344:
+ * BENCHMARKS.md). The collection stops the event loop (80 ms at 10,000
+ * routes, about a second at 100,000), so it waits until no commit has run
+ * and the JS thread has been idle for a while: a change arriving then is
+ * what it may delay, once per full commit, never one in a stream of changes.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface IdleCollectionDeps {
+  /** A full, synchronous collection. */
+  collect: () => void;
+  /** CPU time of the JS thread so far, ms; undefined: not known (then only the time since `owe` counts). */
+  threadCpuMs: () => number | undefined;
+  /** Runs `tick` every `ms` until the returned stop is called (an unref'd timer in the router). */
+  every: (ms: number, tick: () => void) => () => void;
+  /** After a collection, with what it took. */
+  collected?: (ms: number) => void;
+  now?: () => number;
+}
+
+/** A commit whose garbage a collection is owed for: one that rendered and loaded every file. */
+export const rendersEverything = (outcome: { result: string }): boolean => outcome.result === 'started' || outcome.result === 'reloaded';
+
+/** How often the JS thread's CPU is sampled while a collection is owed. */
+export const IDLE_SAMPLE_MS = 500;
+/** Samples in a row the thread must stay under IDLE_CPU_SHARE before the collection runs. */
+export const IDLE_SAMPLES = 3;
+/** The share of a sample's wall time the thread may be busy and still count as idle. */
+export const IDLE_CPU_SHARE = 0.05;
+
+export interface IdleCollection {
+  /** A commit rendered every file: collect once the router is quiet. */
+  owe(): void;
+  /**
+   * Any other commit: the quiet samples start again. A trickle of changes
+   * costs the JS thread little CPU, and one arriving during the collection
+   * would wait for it (at 100,000 routes, a second): a router that commits
+   * every second or so is left to the engine's own collections.
+   */
+  activity(): void;
+  stop(): void;
+}
+
+export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
+  const now = deps.now ?? (() => performance.now());
+  let stopSampling: (() => void) | undefined;
+  let lastCpu: number | undefined;
+  let quiet = 0;
+
+  const tick = () => {
+    const cpu = deps.threadCpuMs();
+    const busy = cpu === undefined || lastCpu === undefined ? 0 : cpu - lastCpu;
+    lastCpu = cpu;
+    quiet = busy <= IDLE_SAMPLE_MS * IDLE_CPU_SHARE ? quiet + 1 : 0;
+    if (quiet < IDLE_SAMPLES) return;
+    stop();
+    const t0 = now();
+    deps.collect();
+    deps.collected?.(now() - t0);
+  };
+
+  function stop(): void {
+    stopSampling?.();
+    stopSampling = undefined;
+  }
+
+  const restart = () => {
+    quiet = 0;
+    lastCpu = deps.threadCpuMs();
+  };
+
+  return {
+    owe() {
+      restart();
+      stopSampling ??= deps.every(IDLE_SAMPLE_MS, tick);
+    },
+    activity() {
+      if (stopSampling) restart();
+    },
+    stop,
+  };
+}
+
+/** The calling thread's user + system CPU, ms, from /proc (Linux); undefined elsewhere. */
+export function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux reports thread CPU in clock ticks of 10 ms (USER_HZ 100). */
+const TICK_MS = 10;
+
+/** An unref'd interval: sampling never keeps a stopping router alive. */
+export function unrefEvery(ms: number, tick: () => void): () => void {
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}

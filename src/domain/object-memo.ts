@@ -1,0 +1,28 @@
+/**
+ * A value remembered on an object itself, under a symbol of the memo's own,
+ * as a WeakMap would remember it, without the WeakMap's cost to every
+ * collection: JavaScriptCore visits each entry of each WeakMap at every
+ * collection, the eden ones that Bun's timer runs each second included
+ * (300,000 entries add 10 ms to each; the router's per-route memos made the
+ * collections at 100,000 routes pause 19 ms at the median, BENCHMARKS.md).
+ * The property is not enumerable, so copies (spread, Object.assign),
+ * equality, JSON and key walks do not see it; an object that cannot take it
+ * (frozen) is simply not remembered.
+ */
+export interface ObjectMemo<K extends object, V> {
+  get(o: K): V | undefined;
+  /** Remembers `value` for `o` (when `o` can take it) and returns it. */
+  set(o: K, value: V): V;
+}
+
+export function objectMemo<K extends object, V>(name: string): ObjectMemo<K, V> {
+  const slot = Symbol(name);
+  return {
+    get: (o) => (o as Record<symbol, V | undefined>)[slot],
+    set(o, value) {
+      if (Object.hasOwn(o, slot)) (o as Record<symbol, V>)[slot] = value;
+      else if (Object.isExtensible(o)) Object.defineProperty(o, slot, { value, writable: true, configurable: true, enumerable: false });
+      return value;
+    },
+  };
+}
