@@ -80,8 +80,6 @@ export interface RouterDeps {
   supervisorHooks?: SupervisorHooks;
   /** Between every two steps of a reload's render (tests hold a render there; see CommitterDeps.renderTurn). */
   renderTurn?: () => Promise<void>;
-  /** Replaces the full collection a reload runs (tests see when it runs). */
-  collectGarbage?: () => void;
   /** Replaces the collection once idle after a start or a reload (tests see when it runs). */
   collectWhenIdle?: () => void;
 }
@@ -214,7 +212,6 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     requestCommit: () => scheduler.request(),
     asideOpen: () => scheduler.asideOpen(),
     takeEvents: () => state.takeEvents(),
-    collectGarbage: deps.collectGarbage ?? (() => Bun.gc(true)),
     ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [
       timeline.observe,

@@ -13,6 +13,5 @@ export function commitInput(deps: CommitterDeps, model: ConfigModel, now: number
     reloadIntervalMs: deps.reloadIntervalMs,
     commitIntervalMs: deps.commitIntervalMs,
     reloadBudget,
-    ...(deps.collectGarbage ? { beforeFullRender: deps.collectGarbage } : {}),
   };
 }

@@ -48,8 +48,6 @@ export interface CommitterDeps {
   observers: readonly CommitObserver[];
   logger: Logger;
   now?: () => number;
-  /** A full collection, run before a reload renders every file (plan/commit-step.ts says why), or once its check runs while changes go aside. */
-  collectGarbage?: () => void;
   /** Replaces the event loop's turn between slices of a reload's render, and runs between every two of its steps (tests hold a render there). */
   renderTurn?: () => Promise<void>;
 }

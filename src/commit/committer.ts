@@ -117,8 +117,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   /** The reload under way while changes may go aside: the worker it replaces, whether asides took changes in, the one running. */
   let window: { worker: number; took: boolean; running: Promise<unknown> | undefined } | undefined;
-  /** The reload under way collects garbage once its check runs (see renderReload). */
-  let collectWhileChecking = false;
   /** Asides took changes in during the load of the commit under way. */
   let tookAside = false;
   const asideTimeline = new CommitTimeline();
@@ -199,11 +197,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
           state = reloadStarted(state, now());
           applier.pauseRetries();
         },
-        checking() {
-          if (!collectWhileChecking) return;
-          collectWhileChecking = false;
-          deps.collectGarbage?.();
-        },
         checked: () => timeline.enter('load'),
         now,
       },
@@ -273,10 +266,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
    */
   async function renderReload(decided: ReloadToRender): Promise<CommitPlan> {
     await openWindow();
-    // The collection stops the event loop (80 ms at 10,000 routes, over a second at 100,000): with changes going
-    // aside, it waits for the check, which runs in a process of its own, rather than add to the plan's wait.
-    if (window) collectWhileChecking = true;
-    else deps.collectGarbage?.();
     timeline.enter('render');
     const rendering = deps.render.steps(decided.model);
     const slice = deps.renderTurn ? 0 : RENDER_SLICE_MS;
@@ -444,7 +433,6 @@ export function createCommitter(deps: CommitterDeps): Committer {
     path = 'full';
     heldReload = undefined;
     tookAside = false;
-    collectWhileChecking = false;
     timeline.enter('take');
     if (restarted && deps.haproxy.running) await afterLoad();
     // With no await in between, the events taken here are exactly those the routes and slices read next hold.

@@ -32,8 +32,6 @@ export interface LoaderDeps {
   haproxy: HaproxyProcess;
   /** Called as a reload (or start) is about to begin: the moment --interval counts from. */
   loadStarting(): void;
-  /** Called once `haproxy -c` of the candidate runs (in a process of its own, on another core if there is one). */
-  checking?(): void;
   /** Called once the candidate is checked (or, for a first start, written) and haproxy is about to load it. */
   checked?(): void;
   now(): number;
@@ -48,9 +46,7 @@ export async function loadConfiguration(deps: LoaderDeps, files: RenderedFiles):
   const t0 = deps.now();
   const candidate = await deps.writer.stage(files);
   if (!deps.haproxy.supervising && !deps.haproxy.servingPredecessor()) return startUnchecked(deps, candidate, t0);
-  const checking = deps.checker.check(candidate.configPath);
-  deps.checking?.();
-  const check = await checking;
+  const check = await deps.checker.check(candidate.configPath);
   const t1 = deps.now();
   const timings = (): LoadTimings => ({ checkMs: t1 - t0, loadMs: deps.now() - t1 });
   if (!check.ok) {

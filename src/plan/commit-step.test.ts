@@ -147,7 +147,7 @@ describe('planCommit', () => {
     expect(plan.files).toEqual(render(plan.model));
   });
 
-  test('a reload renders once, the plain model it loads, after collecting garbage; a runtime update renders the fitted model, and a single-render start never collects', () => {
+  test('a reload renders once, the plain model it loads; a runtime update renders the fitted model', () => {
     const events: string[] = [];
     const logged: RenderModel = (m) => {
       events.push('render');
@@ -161,12 +161,11 @@ describe('planCommit', () => {
       reloadIntervalMs: 5000,
       commitIntervalMs: 3_600_000,
       reloadBudget: DEFAULT_RELOAD_BUDGET,
-      beforeFullRender: () => events.push('collect'),
       ...more,
     });
     const reload = planCommit(loaded(bare), input(bareWithRoute), logged);
     expect(reload.kind).toBe('reload');
-    expect(events).toEqual(['collect', 'render']);
+    expect(events).toEqual(['render']);
     expect(reload.kind === 'reload' && reload.files).toEqual(render(reload.kind === 'reload' ? reload.plain : bare));
     events.length = 0;
     expect(planCommit(loaded(base), input(withRoute), logged).kind).toBe('runtime');

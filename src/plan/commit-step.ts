@@ -23,14 +23,6 @@ export interface CommitInput {
   commitIntervalMs: number;
   /** How many reloads one namespace may cause. */
   reloadBudget: ReloadBudget;
-  /**
-   * Called once a reload goes ahead, before it renders every file of the
-   * plain model: the commit's garbage so far (the desired model's build and
-   * its fit to the worker) is collected first, so the render's own adds to
-   * what is live rather than to wherever the collector last left the heap
-   * (a reload's peak RSS is that headroom: BENCHMARKS.md, issue #12).
-   */
-  beforeFullRender?: () => void;
 }
 
 /** A configuration to put on disk: `model` as the worker will hold it, `plain` as a fresh load would run it. */
@@ -113,7 +105,6 @@ export interface ReloadToRender {
 export function planCommit(state: AppliedState, input: CommitInput, render: RenderModel): CommitPlan {
   const decided = decideCommit(state, input, render);
   if (decided.kind !== 'render-reload') return decided;
-  input.beforeFullRender?.();
   return reloadPlan(state, decided, render(decided.model));
 }
 

@@ -37,7 +37,6 @@ export async function startTestRouter(
     wrapChecker?: RouterDeps['wrapChecker'];
     supervisorHooks?: RouterDeps['supervisorHooks'];
     renderTurn?: RouterDeps['renderTurn'];
-    collectGarbage?: RouterDeps['collectGarbage'];
     collectWhenIdle?: RouterDeps['collectWhenIdle'];
     /** HTTP and HTTPS ports, when the test must know them before the router starts. */
     ports?: [number, number];
@@ -71,7 +70,6 @@ export async function startTestRouter(
     ...(opts.wrapChecker ? { wrapChecker: opts.wrapChecker } : {}),
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
     ...(opts.renderTurn ? { renderTurn: opts.renderTurn } : {}),
-    ...(opts.collectGarbage ? { collectGarbage: opts.collectGarbage } : {}),
     ...(opts.collectWhenIdle ? { collectWhenIdle: opts.collectWhenIdle } : {}),
   });
 
