@@ -61,6 +61,23 @@ describe('endpointSelector', () => {
     expect(ips(endpointSelector(filter, false))).toEqual(['10.0.0.1', '10.0.0.3']);
   });
 
+  test('a list of slices keeps the answers of the last selector that asked it, not one set per selector ever made', async () => {
+    const slices = [...web];
+    const ask = (select: ReturnType<typeof endpointSelector>) => select({ targetPort: undefined }, 'web', slices);
+    const first = endpointSelector(() => true, false);
+    const dropped = new WeakRef(ask(first));
+    const second = endpointSelector(() => true, false);
+    const kept = ask(second);
+    for (let i = 0; i < 20 && dropped.deref() !== undefined; i++) {
+      await Bun.sleep(0);
+      Bun.gc(true);
+    }
+    expect(dropped.deref()).toBeUndefined();
+    expect(ask(second)).toBe(kept);
+    // The first selector still answers right, selecting again.
+    expect(ask(first).map((e) => e.ip)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  });
+
   test('no slices: no endpoints', () => {
     expect(endpointSelector(() => true, false)({ targetPort: undefined }, 'web', [])).toEqual([]);
   });

@@ -90,26 +90,38 @@ export type EndpointSelector = (route: Pick<Route, 'targetPort'>, serviceName: s
  * one with each context.
  */
 export function endpointSelector(allowAddress: AddressFilter, includeUdp: boolean): EndpointSelector {
-  // Nearly every list of slices is asked about one target port: that answer is held as it is, a Map only from the second (a Map per service cost some 300 bytes).
-  const answers = objectMemo<readonly EndpointSlice[], Answer | Map<string, readonly SelectedEndpoint[]>>('selected endpoints');
+  const owner: Selector = {};
   return (route, serviceName, slices) => {
     if (slices.length === 0) return [];
     const key = `${serviceName}\u0000${String(route.targetPort)}`;
-    const held = answers.get(slices);
-    if (held instanceof Map) {
-      let selected = held.get(key);
-      if (!selected) held.set(key, (selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp)));
+    const known = answers.get(slices);
+    const held = known?.owner === owner ? known : undefined;
+    if (held?.byKey) {
+      let selected = held.byKey.get(key);
+      if (!selected) held.byKey.set(key, (selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp)));
       return selected;
     }
     if (held?.key === key) return held.selected;
     const selected = selectEndpoints(route, serviceName, slices, allowAddress, includeUdp);
-    answers.set(slices, held ? new Map([[held.key, held.selected], [key, selected]]) : { key, selected });
+    answers.set(slices, held ? { owner, byKey: new Map([[held.key, held.selected], [key, selected]]) } : { owner, key, selected });
     return selected;
   };
 }
 
-/** One target port's endpoints of a list of slices. */
-interface Answer {
-  key: string;
-  selected: readonly SelectedEndpoint[];
-}
+/** A selector, as the owner of the answers it left on lists of slices. */
+type Selector = Record<string, never>;
+
+/**
+ * A list of slices' answers, for the selector that made them. Nearly every
+ * list is asked about one target port: that answer is held as it is, a Map
+ * only from the second (a Map per service cost some 300 bytes).
+ */
+type Answer = { owner: Selector; key: string; selected: readonly SelectedEndpoint[]; byKey?: undefined } | { owner: Selector; byKey: Map<string, readonly SelectedEndpoint[]>; key?: undefined; selected?: undefined };
+
+/**
+ * One memo for every selector: a list of slices outlives the selectors that
+ * asked about it (a new one comes with each context), and keeps only the
+ * answers of the last selector that did, where a memo per selector would
+ * keep one set per selector ever made.
+ */
+const answers = objectMemo<readonly EndpointSlice[], Answer>('selected endpoints');

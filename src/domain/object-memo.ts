@@ -7,7 +7,10 @@
  * collections at 100,000 routes pause 19 ms at the median, BENCHMARKS.md).
  * The property is not enumerable, so copies (spread, Object.assign),
  * equality, JSON and key walks do not see it; an object that cannot take it
- * (frozen) is simply not remembered.
+ * (frozen) is simply not remembered. Each memo adds a property of its own
+ * to the objects it remembers for: where memo owners come and go over
+ * objects that stay (a selector per context over the lists of slices),
+ * make one memo and tell the owners apart in the value.
  */
 export interface ObjectMemo<K extends object, V> {
   get(o: K): V | undefined;
