@@ -112,3 +112,35 @@ describe('what the renderer keeps between commits', () => {
     expect(files.get(backendFile(name(7), fileCounts(model(backends)).backends))).toContain('weight 4');
   });
 });
+
+describe('memory a patch leaves', () => {
+  test("a backend a patch replaced does not keep its file's text alive through the older model that still holds it", () => {
+    const renderer = createRenderer(EMBEDDED_ASSETS);
+    const backends = Array.from({ length: 2000 }, (_, i) => backend(name(i), [server('s1', { ip: `10.${i >> 8}.${i & 255}.1` }), server('s2', { ip: `10.${i >> 8}.${i & 255}.2` })]));
+    // The first model lives on, as the last full build's parts do between reloads (plan/desired-index.ts).
+    const first = model(backends);
+    const stringBytes = () => {
+      Bun.gc(true);
+      return heapStats().extraMemorySize;
+    };
+    // In a function of its own so that no text of an earlier set stays on this frame's stack.
+    const patched = (count: number) => {
+      let m = first;
+      let files = renderer(m);
+      for (let k = 0; k < count; k++) {
+        const i = (k * 37) % backends.length;
+        const old = m.backends[i] as BackendModel;
+        const changed: BackendModel = { ...old, servers: [server('s1', { ip: old.servers[0]?.ip ?? '', weight: 2 + (k % 5) })] };
+        m = { ...m, backends: m.backends.map((b, j) => (j === i ? changed : b)) };
+        files = renderer.patch(files, m, { backends: [changed], checks: [], maps: [], crtList: false }, lookup(m));
+      }
+      return files.size;
+    };
+    patched(1);
+    const before = stringBytes();
+    expect(patched(150)).toBeGreaterThan(0);
+    // Each file is some 30 KB: with the replaced backends' texts kept as views into the files they were rendered in, 150 patches kept 4 MB.
+    expect(stringBytes() - before).toBeLessThan(1_000_000);
+    expect(first.backends).toHaveLength(2000);
+  });
+});

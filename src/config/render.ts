@@ -179,8 +179,10 @@ export function createRenderer(assets: RendererAssets): Renderer {
     blocks.set(b, { keys, slots: keys.map((key) => slotOf(key)), text });
     return text;
   };
+  // The backends whose text is a view into each file's text as last rendered.
+  const viewsOf = new Map<string, readonly BackendModel[]>();
   // HTTP backends, then passthrough ones, one blank line apart.
-  const fileText = (backends: readonly BackendModel[], slotOf: SlotOf) => {
+  const fileText = (file: string, backends: readonly BackendModel[], slotOf: SlotOf) => {
     const parts: string[] = [];
     const offsets: [BackendModel, number][] = [];
     let length = 0;
@@ -203,6 +205,16 @@ export function createRenderer(assets: RendererAssets): Renderer {
       const block = blocks.get(b);
       if (block) block.text = text.slice(offset, offset + block.text.length);
     }
+    // A backend that left the file (a route changed: a new model object took its place) forgets its text: a view keeps
+    // the whole file text it points into alive for as long as the old object lives, and old models outlive a change
+    // (the last full build's parts: plan/desired-index.ts), so every change kept a copy of its file (60 KB of heap
+    // and text per endpoint move at 10,000 routes, BENCHMARKS.md).
+    const before = viewsOf.get(file);
+    if (before) {
+      const now = new Set(backends);
+      for (const b of before) if (!now.has(b)) blocks.forget(b);
+    }
+    viewsOf.set(file, backends);
     return text;
   };
   // A check backend's text, kept while its slots are the same objects.
@@ -257,7 +269,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       if (++seen % STEP_ITEMS === 0) yield;
     }
     for (const [file, backends] of byFile) {
-      files.set(file, fileText(backends, slotOf));
+      files.set(file, fileText(file, backends, slotOf));
       yield;
     }
     const checks = checkBackends(model.checks);
@@ -300,7 +312,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
     const files = new Map<string, string>();
     const counts = fileCounts(model);
     const touched = new Set(patch.backends.map((b) => backendFile(b.name, counts.backends)));
-    for (const file of touched) files.set(file, fileText(lookup.backendsIn(file), lookup.slotOf));
+    for (const file of touched) files.set(file, fileText(file, lookup.backendsIn(file), lookup.slotOf));
     for (const b of patch.backends) if (b.allowlistAcl) files.set(allowlistFile(b.name), allowlistText(allowlistEntries(b)));
 
     const checkNumbers = new Set(patch.checks.map((c) => checkBackendNumber(checkServerRef(c.name).backend)));

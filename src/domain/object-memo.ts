@@ -16,6 +16,8 @@ export interface ObjectMemo<K extends object, V> {
   get(o: K): V | undefined;
   /** Remembers `value` for `o` (when `o` can take it) and returns it. */
   set(o: K, value: V): V;
+  /** Lets go of what is remembered for `o` (the property stays, undefined: deleting it would slow every later read of `o`). */
+  forget(o: K): void;
 }
 
 export function objectMemo<K extends object, V>(name: string): ObjectMemo<K, V> {
@@ -26,6 +28,9 @@ export function objectMemo<K extends object, V>(name: string): ObjectMemo<K, V> 
       if (Object.hasOwn(o, slot)) (o as Record<symbol, V>)[slot] = value;
       else if (Object.isExtensible(o)) Object.defineProperty(o, slot, { value, writable: true, configurable: true, enumerable: false });
       return value;
+    },
+    forget(o) {
+      if (Object.hasOwn(o, slot)) (o as Record<symbol, V | undefined>)[slot] = undefined;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { heapStats } from 'bun:jsc';
 import { afterEach, describe, expect, test } from 'bun:test';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,25 @@ const thread = new ThreadWriter();
 
 /** Event-loop turns the calling thread took while `writer` wrote `batch`. */
 const turnsWhileWriting = (writer: BatchWriter, batch: WriteBatch) => loopTurnsDuring(() => writer.write(batch));
+
+describe('ThreadWriter memory', () => {
+  test('a large batch does not leave its buffer behind for the life of the writer', async () => {
+    dir = shortTempDir('writer');
+    const writer = new ThreadWriter();
+    const outside = () => {
+      Bun.gc(true);
+      return heapStats().extraMemorySize;
+    };
+    await writer.write({ dir: dir.path, entries: [['a.map', 'small\n']] });
+    const before = outside();
+    // 10 MB of text: a buffer of 30 MB (3 bytes per UTF-16 unit at most).
+    await writer.write({ dir: dir.path, entries: [['big.cfg', 'backend b\n'.repeat(1_000_000)]] });
+    await writer.write({ dir: dir.path, entries: [['a.map', 'small again\n']] });
+    expect(outside() - before).toBeLessThan(8_000_000);
+    expect(readFileSync(join(dir.path, 'a.map'), 'utf8')).toBe('small again\n');
+    writer.close();
+  });
+});
 
 describe.each([
   ['inline', inlineWriter],
