@@ -184,7 +184,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     collect: deps.collectWhenIdle ?? (() => Bun.gc(true)),
     threadCpuMs,
     every: unrefEvery,
-    collected: (ms) => deps.logger.debug(`collected the garbage of the last full commit once idle, in ${ms.toFixed(0)} ms`),
+    collected: (ms) => deps.logger.withTag('memory').debug(`collected the garbage of the last full commit once idle, in ${ms.toFixed(0)} ms`),
   });
   const committer = createCommitter({
     routes: () => state.routes,
