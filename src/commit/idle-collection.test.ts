@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { CommitKind } from './outcome.ts';
-import { IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, rendersEverything, threadCpuMs } from './idle-collection.ts';
+import { COMMITS_OWING_COLLECTION, IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, rendersEverything, threadCpuMs } from './idle-collection.ts';
 
 /** An idle collection driven by hand: each `tick(busyMs)` is one sample in which the JS thread used `busyMs` of CPU. */
 function driven() {
@@ -94,6 +94,32 @@ describe('idleCollection', () => {
     expect(d.collections).toEqual([]);
     for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
     expect(d.collections).toHaveLength(1);
+  });
+
+  test('a burst of commits owes a collection too, once quiet; the count starts again after it', () => {
+    const d = driven();
+    for (let i = 0; i < COMMITS_OWING_COLLECTION - 1; i++) d.idle.activity();
+    expect(d.sampling()).toBe(false);
+    d.idle.activity();
+    expect(d.sampling()).toBe(true);
+    // Commits while owed put it off.
+    d.tick(0);
+    d.idle.activity();
+    for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(0);
+    expect(d.collections).toEqual([]);
+    d.tick(0);
+    expect(d.collections).toHaveLength(1);
+    for (let i = 0; i < COMMITS_OWING_COLLECTION - 1; i++) d.idle.activity();
+    expect(d.sampling()).toBe(false);
+  });
+
+  test('stopped: nothing owes a collection any more', () => {
+    const d = driven();
+    d.idle.stop();
+    d.idle.owe();
+    for (let i = 0; i < COMMITS_OWING_COLLECTION; i++) d.idle.activity();
+    expect(d.sampling()).toBe(false);
+    expect(d.intervals()).toBe(0);
   });
 
   test('owed again after a collection: another one', () => {

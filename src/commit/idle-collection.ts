@@ -1,14 +1,15 @@
 /**
  * One full collection once the router goes quiet after a commit that
- * rendered every file (the start, a reload). Such a commit leaves tens to
- * hundreds of MB of garbage (its lists, renders, plans and status writes),
- * and JavaScriptCore collects fully only when the heap grows again: a router
- * that then sits idle, as most do between changes, kept it resident for good
- * (at 10,000 routes 23 MB of 255 MB RSS, at 100,000 150 MB of 1,344:
- * BENCHMARKS.md). The collection stops the event loop (80 ms at 10,000
- * routes, about a second at 100,000), so it waits until no commit has run
- * and the JS thread has been idle for a while: a change arriving then is
- * what it may delay, once per full commit, never one in a stream of changes.
+ * rendered every file (the start, a reload), or after a burst of changes.
+ * Either leaves tens to hundreds of MB of garbage (lists, renders, plans,
+ * status writes), and JavaScriptCore collects fully only when the heap
+ * grows again: a router that then sits idle, as most do between changes,
+ * kept it resident for good (after a start at 10,000 routes 23 MB of
+ * 255 MB RSS, at 100,000 150 MB of 1,344: BENCHMARKS.md). The collection
+ * stops the event loop (80 ms at 10,000 routes, about a second at
+ * 100,000), so it waits until no commit has run and the JS thread has been
+ * idle for a while: a change arriving then is what it may delay, once per
+ * full commit or burst, never one in a stream of changes.
  */
 import { readFileSync } from 'node:fs';
 
@@ -33,6 +34,12 @@ export const IDLE_SAMPLE_MS = 500;
 export const IDLE_SAMPLES = 3;
 /** The share of a sample's wall time the thread may be busy and still count as idle. */
 export const IDLE_CPU_SHARE = 0.05;
+/**
+ * Commits of any kind after which a collection is owed too: a burst of
+ * changes leaves garbage as a start does (2,000 endpoint moves at 10,000
+ * routes, 127 MB, which JavaScriptCore had not collected 3 s after them).
+ */
+export const COMMITS_OWING_COLLECTION = 500;
 
 export interface IdleCollection {
   /** A commit rendered every file: collect once the router is quiet. */
@@ -41,7 +48,8 @@ export interface IdleCollection {
    * Any other commit: the quiet samples start again. A trickle of changes
    * costs the JS thread little CPU, and one arriving during the collection
    * would wait for it (at 100,000 routes, a second): a router that commits
-   * every second or so is left to the engine's own collections.
+   * every second or so is left to the engine's own collections. The
+   * COMMITS_OWING_COLLECTION-th commit since the last collection owes one.
    */
   activity(): void;
   stop(): void;
@@ -52,6 +60,8 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
   let stopSampling: (() => void) | undefined;
   let lastCpu: number | undefined;
   let quiet = 0;
+  let commits = 0;
+  let stopped = false;
 
   const tick = () => {
     const cpu = deps.threadCpuMs();
@@ -59,31 +69,36 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
     lastCpu = cpu;
     quiet = busy <= IDLE_SAMPLE_MS * IDLE_CPU_SHARE ? quiet + 1 : 0;
     if (quiet < IDLE_SAMPLES) return;
-    stop();
+    stopSampling?.();
+    stopSampling = undefined;
+    commits = 0;
     const t0 = now();
     deps.collect();
     deps.collected?.(now() - t0);
   };
-
-  function stop(): void {
-    stopSampling?.();
-    stopSampling = undefined;
-  }
 
   const restart = () => {
     quiet = 0;
     lastCpu = deps.threadCpuMs();
   };
 
+  const owe = () => {
+    if (stopped) return;
+    restart();
+    stopSampling ??= deps.every(IDLE_SAMPLE_MS, tick);
+  };
+
   return {
-    owe() {
-      restart();
-      stopSampling ??= deps.every(IDLE_SAMPLE_MS, tick);
-    },
+    owe,
     activity() {
-      if (stopSampling) restart();
+      if (++commits >= COMMITS_OWING_COLLECTION) owe();
+      else if (stopSampling) restart();
     },
-    stop,
+    stop() {
+      stopped = true;
+      stopSampling?.();
+      stopSampling = undefined;
+    },
   };
 }
 
