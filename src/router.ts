@@ -180,10 +180,17 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     addressesVersion: () => wiring.hostAddresses?.current(),
   });
   const commitTimeline = new CommitTimeline();
+  const collectGarbage = deps.collectWhenIdle ?? (() => Bun.gc(true));
+  let committing = false;
   const idleCollector = idleCollection({
-    collect: deps.collectWhenIdle ?? (() => Bun.gc(true)),
+    collect() {
+      // The desired index lets go of the contributions changes replaced since the last reload, then they go too.
+      desired.index.rebase();
+      collectGarbage();
+    },
     threadCpuMs,
     every: unrefEvery,
+    busy: () => committing,
     collected: (ms) => deps.logger.withTag('memory').debug(`collected the garbage of the last full commit once idle, in ${ms.toFixed(0)} ms`),
   });
   const committer = createCommitter({
@@ -243,6 +250,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const scheduler = new CommitScheduler(
     async () => {
       statusGate.hold();
+      committing = true;
       try {
         const outcome = await committer.commit();
         notifyCommit(outcome);
@@ -251,6 +259,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
         notifyCommit(undefined);
         throw err;
       } finally {
+        committing = false;
         statusGate.release();
       }
     },

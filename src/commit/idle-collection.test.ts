@@ -5,12 +5,14 @@ import { COMMITS_OWING_COLLECTION, IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection,
 /** An idle collection driven by hand: each `tick(busyMs)` is one sample in which the JS thread used `busyMs` of CPU. */
 function driven() {
   let cpu = 0;
+  let busy = false;
   let tickFn: (() => void) | undefined;
   let intervals = 0;
   const collections: number[] = [];
   const idle = idleCollection({
     collect: () => collections.push(cpu),
     threadCpuMs: () => cpu,
+    busy: () => busy,
     every: (ms, fn) => {
       expect(ms).toBe(IDLE_SAMPLE_MS);
       intervals += 1;
@@ -23,6 +25,7 @@ function driven() {
     collections,
     intervals: () => intervals,
     sampling: () => tickFn !== undefined,
+    setBusy: (b: boolean) => (busy = b),
     tick(busyMs: number) {
       cpu += busyMs;
       tickFn?.();
@@ -111,6 +114,19 @@ describe('idleCollection', () => {
     expect(d.collections).toHaveLength(1);
     for (let i = 0; i < COMMITS_OWING_COLLECTION - 1; i++) d.idle.activity();
     expect(d.sampling()).toBe(false);
+  });
+
+  test('never while a commit is under way, however idle the thread (a reload waiting for haproxy)', () => {
+    const d = driven();
+    d.idle.owe();
+    d.setBusy(true);
+    for (let i = 0; i < IDLE_SAMPLES * 4; i++) d.tick(0);
+    expect(d.collections).toEqual([]);
+    d.setBusy(false);
+    for (let i = 0; i < IDLE_SAMPLES - 1; i++) d.tick(0);
+    expect(d.collections).toEqual([]);
+    d.tick(0);
+    expect(d.collections).toHaveLength(1);
   });
 
   test('stopped: nothing owes a collection any more', () => {

@@ -20,6 +20,8 @@ export interface IdleCollectionDeps {
   threadCpuMs: () => number | undefined;
   /** Runs `tick` every `ms` until the returned stop is called (an unref'd timer in the router). */
   every: (ms: number, tick: () => void) => () => void;
+  /** Whether a commit is under way (a reload waits idle for haproxy's load, and changes during it must not wait for a collection). */
+  busy?: () => boolean;
   /** After a collection, with what it took. */
   collected?: (ms: number) => void;
   now?: () => number;
@@ -67,7 +69,7 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
     const cpu = deps.threadCpuMs();
     const busy = cpu === undefined || lastCpu === undefined ? 0 : cpu - lastCpu;
     lastCpu = cpu;
-    quiet = busy <= IDLE_SAMPLE_MS * IDLE_CPU_SHARE ? quiet + 1 : 0;
+    quiet = busy <= IDLE_SAMPLE_MS * IDLE_CPU_SHARE && !deps.busy?.() ? quiet + 1 : 0;
     if (quiet < IDLE_SAMPLES) return;
     stopSampling?.();
     stopSampling = undefined;

@@ -254,6 +254,18 @@ export class DesiredIndex {
     return assembleModel(contributions, { routeBackends, routesPerPool: pools, checks, maps, crtList: lines }, settings, defaultCertificate);
   }
 
+  /**
+   * Folds what changed since the last build into its parts, as model() does
+   * without assembling a model. Until then the parts hold every route's
+   * contribution as it was at the last build (a reload), so a router with
+   * changes and no reload kept one old contribution per route changed.
+   */
+  rebase(): void {
+    if (!this.built) return;
+    const patched = this.patched(this.built);
+    this.built = patched.contributions.length === this.contributions.size ? { ...patched, before: new Map(), mapKeys: new Map(), snis: new Set(), checkKeysBefore: new Map() } : undefined;
+  }
+
   /** The parts of a model from every contribution; `admitted`: as in model(). */
   private fresh(admitted: readonly AdmittedRoute[] | undefined): Omit<BuiltParts, SinceBuilt> {
     const oldestFirst = admitted?.length === this.contributions.size ? admitted : sortOldestFirst([...this.contributions.values()].map((c) => c.route));

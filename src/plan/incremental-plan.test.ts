@@ -120,7 +120,7 @@ interface Tally {
  * `modelEvery` steps: the index patches the parts of the model it built
  * last with what changed since).
  */
-function randomWorld(seed: number, modelEvery = 1) {
+function randomWorld(seed: number, modelEvery = 1, rebaseEvery = 0) {
   const rand = prng(seed);
   const admission = admissionSettings({ allowWildcardRoutes: true });
   const config = configSettings({ sparesPerShape: 2, deepWildcards: true, tls: { ...configSettings().tls, http2: true } });
@@ -182,6 +182,7 @@ function randomWorld(seed: number, modelEvery = 1) {
       verdicts.set(key, v && 'admitted' in v ? v.admitted : undefined);
     }
     const change = desired.update(verdicts, sliceChanges);
+    if (rebaseEvery > 0 && step % rebaseEvery === 0) desired.rebase();
     const model = fullModel();
     if (step % modelEvery === 0) expect({ step, model: sorted(desired.model('DEFAULT')) }).toEqual({ step, model: sorted(model) });
     return { change, next: model };
@@ -463,6 +464,11 @@ describe('while a reload is held back, changes are planned from themselves, what
 describe('the desired index builds now and then the model a full build gives, patching its last one with what changed since', () => {
   test.each([[1, 4], [2, 7], [3, 25], [4, 60]])('seed %i, a model every %i steps', (seed, every) => {
     const world = randomWorld(seed, every);
+    for (let step = 0; step < 400; step++) world.next(step);
+  });
+
+  test.each([[5, 7, 3], [6, 25, 4], [7, 60, 11]])('seed %i, a model every %i steps, its parts rebased every %i', (seed, every, rebaseEvery) => {
+    const world = randomWorld(seed, every, rebaseEvery);
     for (let step = 0; step < 400; step++) world.next(step);
   });
 });
