@@ -119,7 +119,7 @@ export class KubeSource implements Source {
    */
   rememberRoute(raw: unknown, writtenOver?: string): void {
     const key = keyOf(raw as KubernetesObject);
-    const record = routeRecordOf(raw);
+    const record = routeRecordOf(raw, (this.tracked.Route.get(key) as Route | undefined)?.host);
     const converted = this.routeRecords.get(key)?.converted;
     this.routeRecords.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted });
   }
@@ -231,9 +231,9 @@ export class KubeSource implements Source {
     const key = keyOf(obj);
     const version = obj.metadata?.resourceVersion || undefined;
     if (version && this.routeRecords.get(key)?.converted === version) return;
-    this.routeRecords.set(key, { ...routeRecordOf(obj), converted: version });
     const route = toRoute(obj);
     if (route.ok) withObjectKey(route.value, key);
+    this.routeRecords.set(key, { ...routeRecordOf(obj, route.ok ? route.value.host : undefined), converted: version });
     this.secrets.setRoute(key, route.ok ? route.value : undefined);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
     if (this.delivery) this.opts.onRouteChanged?.(key);
