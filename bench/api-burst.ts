@@ -72,13 +72,13 @@ const kube = connectKube(
   logger,
 );
 const observed: Source = {
-  start: (sink: SourceSink) => kube.source.start({ apply: (events) => (observe(events), sink.apply(events)), synced: () => sink.synced() }),
+  start: (sink: SourceSink) => kube.source.start({ apply: (events) => (observe(events), sink.apply(events)), held: (kind, key) => sink.held(kind, key), synced: () => sink.synced() }),
   stop: () => kube.source.stop(),
 };
 const state = new RouterState();
 const started = performance.now();
 const router = WITH_ROUTER ? await startBenchRouter(src, observed, logger) : undefined;
-if (!router) await observed.start({ apply: (events) => void state.apply(events), synced() {} });
+if (!router) await observed.start({ apply: (events) => void state.apply(events), held: (kind, key) => state.held(kind, key), synced() {} });
 const syncMs = performance.now() - started;
 
 const rows: string[] = [];

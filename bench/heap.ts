@@ -12,7 +12,8 @@
  *   bun run build && N=10000 bun bench/heap.ts
  * Environment: N (routes, default 10000), MOVES, ADDS (default 0),
  * ROUTER_BINARY (default dist/router; several, comma-separated, run in turn,
- * ROUNDS rounds, the order alternating), IDLE_S (default 3), and the pod
+ * ROUNDS rounds, the order alternating), IDLE_S (default 3), SNAPSHOT=1 (a
+ * V8-format heap snapshot after the collection, kept with KEEP=1), and the pod
  * settings of bench/scale/settings.ts. Loopback only; every process is
  * killed by PID.
  */
@@ -41,7 +42,7 @@ interface Reading {
   collectionMs?: number;
 }
 
-const hookText = (out: string) => `
+const hookText = (out: string, snapshot: boolean) => `
 import { heapStats } from 'bun:jsc';
 import { readFileSync, writeFileSync } from 'node:fs';
 const rss = () => Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
@@ -51,6 +52,7 @@ process.on('SIGTERM', () => {
   const t0 = performance.now();
   Bun.gc(true);
   const collected = { ...read(), collectionMs: performance.now() - t0 };
+  if (${snapshot}) writeFileSync(${JSON.stringify(out)} + '/heap-' + process.pid + '.heapsnapshot', Bun.generateHeapSnapshot('v8'));
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
   writeFileSync(${JSON.stringify(out)} + '/heap-' + process.pid + '.json', JSON.stringify({ stopped, collected, later: read() }));
 });
@@ -67,7 +69,7 @@ const root = resolve(import.meta.dir, '..');
 const binaries = (process.env.ROUTER_BINARY ?? join(root, 'dist/router')).split(',').map((b) => resolve(b));
 const dir = mkdtempSync('/tmp/rheap-');
 const hook = join(dir, 'hook.ts');
-writeFileSync(hook, hookText(dir));
+writeFileSync(hook, hookText(dir, process.env.SNAPSHOT === '1'));
 // The router gets BUN_<X> from ROUTER_BUN_<X> (bench/scale/router-run.ts).
 process.env.ROUTER_BUN_OPTIONS = `${process.env.ROUTER_BUN_OPTIONS ?? ''} --preload ${hook}`.trim();
 const limit = openFileLimit(settings.nofile);

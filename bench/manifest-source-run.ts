@@ -33,6 +33,7 @@ const sink: SourceSink = {
     state.apply(events);
     applied?.();
   },
+  held: (kind, key) => state.held(kind, key),
   synced() {},
 };
 const source = new ManifestSource({ dir, logger: createLogger({ format: 'json', level: 'warn' }) });

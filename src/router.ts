@@ -287,6 +287,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
         // Not held back by a reload that waits (for --interval, or a namespace's budget): what can go live goes meanwhile.
         if (state.apply(events)) scheduler.changed();
       },
+      held: (kind, key) => state.held(kind, key),
       synced() {
         timeline.mark(`sources synced: ${state.routes.size} routes, ${state.slices.size} endpoint slices`);
         scheduler.enable();

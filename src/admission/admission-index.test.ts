@@ -15,6 +15,8 @@ function randomRoute(rand: () => number, name: string): Route {
   const wildcard = rand() < 0.15;
   return createRoute(`${pick(rand, ['ns1', 'ns2', 'ns3'])}/${name}`, {
     host: pick(rand, [`www.${domain}`, `shop.${domain}`, `x.${domain}`, '', 'Bad_Host.example.com']),
+    // Resolved against --router-domain and a hostname template where the settings have them.
+    subdomain: pick(rand, ['', '', '', 'www', 'shop']),
     path: pick(rand, ['', '', '/api', '/api/v2', '/bad path']),
     age: Math.floor(rand() * 20),
     tls: rand() < 0.25 ? pick(rand, ['edge', 'passthrough', 'reencrypt']) : undefined,
@@ -82,6 +84,9 @@ describe('AdmissionIndex gives the verdicts of a full admission after every chan
   test.each([6, 7])('seed %i, wildcards not allowed', (seed) => scenario(seed, admissionSettings(), 600));
   test.each([8, 9])('seed %i, namespace ownership check off', (seed) => scenario(seed, admissionSettings({ allowWildcardRoutes: true, disableNamespaceOwnershipCheck: true }), 600));
   test.each([[10, 3], [11, 10], [12, 40]])('seed %i, verdicts read every %i changes', (seed, every) => scenario(seed, admissionSettings({ allowWildcardRoutes: true }), 600, every));
+  test.each([13, 14])('seed %i, hosts from subdomains and a hostname template', (seed) =>
+    scenario(seed, admissionSettings({ allowWildcardRoutes: true, routerDomain: 'a.example.com', hostnameTemplate: '${name}.b.example.com', overrideDomains: ['example.com'] }), 600),
+  );
 });
 
 describe('AdmissionIndex work', () => {
@@ -111,10 +116,13 @@ describe('AdmissionIndex work', () => {
 
   test('an admitted route whose verdict did not change keeps its object', () => {
     const index = new AdmissionIndex(admissionSettings(), undefined);
-    index.update([createRoute('ns/a', { host: 'x.example.com', age: 1 }), createRoute('ns/b', { host: 'x.example.com', path: '/b', age: 2 })], [], new Map());
-    const before = index.verdict('ns/a');
+    // With options, admission makes the admitted object anew each time it decides.
+    const options = { annotations: { 'haproxy.router.openshift.io/timeout': '5s' } };
+    index.update([createRoute('ns/a', { host: 'x.example.com', age: 1, ...options }), createRoute('ns/b', { host: 'x.example.com', path: '/b', age: 2 })], [], new Map());
+    const before = index.views.admitted.get('ns/a');
     const changed = index.update([createRoute('ns/b', { host: 'x.example.com', path: '/c', age: 2 })], [], new Map());
     expect([...changed.changed]).toEqual(['ns/b']);
-    expect(index.verdict('ns/a')).toBe(before);
+    expect(before).toBeDefined();
+    expect(index.views.admitted.get('ns/a')).toBe(before);
   });
 });

@@ -4,6 +4,7 @@ import { route, routeTls, slice } from '../../test/support/fixtures.ts';
 import { createRuntimeClient, type RuntimeClient } from '../haproxy/runtime-api/runtime-client.ts';
 import { desiredConfig } from '../plan/desired-config.ts';
 import { configText } from '../config/config-files.ts';
+import { servedMap } from './committer.ts';
 
 const harness = useCommitterHarness();
 let h: CommitterHarness;
@@ -214,5 +215,22 @@ describe('committer', () => {
     });
     expect((await c.commit()).result).toBe('started');
     expect(h.outcomes).toHaveLength(1);
+  });
+});
+
+describe("servedMap: a full commit reports admission's live table when it holds exactly the routes served", () => {
+  const [a, b] = [route({ name: 'a' }), route({ name: 'b' })];
+  const live = new Map([['default/a', a], ['default/b', b]]);
+  test('the same routes: the live table itself, no copy', () => {
+    expect(servedMap([a, b], live)).toBe(live);
+  });
+  test.each([
+    ['a route refused for want of descriptors', [a], live],
+    ['another object for a route', [a, { ...b }], live],
+    ['no live table (no incremental state)', [a, b], undefined],
+  ])('%s: a copy of those served', (_, served, table) => {
+    const got = servedMap(served, table);
+    expect(got).not.toBe(live);
+    expect([...got.values()]).toEqual(served);
   });
 });

@@ -2,6 +2,7 @@ import { LogLevels } from 'consola';
 import type { RenderedFiles } from '../config/render.ts';
 import type { ConfigModel } from '../config/model.ts';
 import { objectKey } from '../domain/route.ts';
+import type { AdmittedRoute } from '../domain/route-options.ts';
 import { errorMessage } from '../errors.ts';
 import { WORKER_PID_TIMEOUT_MS } from '../haproxy/timeouts.ts';
 import type { RuntimeCommand } from '../plan/commands.ts';
@@ -79,6 +80,16 @@ type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notice
  * feeds what happened back into the applied state. It decides nothing
  * itself beyond the order of its own steps.
  */
+/**
+ * A full commit's served routes by key, for its outcome: admission's live
+ * table when it holds exactly these (no route refused), else a copy. A
+ * copy outlives the commit as the last outcome: 6.8 MB at 100,000 routes.
+ */
+export function servedMap(admitted: readonly AdmittedRoute[], live: ReadonlyMap<string, AdmittedRoute> | undefined): ReadonlyMap<string, AdmittedRoute> {
+  if (live && live.size === admitted.length && admitted.every((r) => live.get(objectKey(r)) === r)) return live;
+  return new Map(admitted.map((r) => [objectKey(r), r]));
+}
+
 export function createCommitter(deps: CommitterDeps): Committer {
   const log = deps.logger.withTag('commit');
   const now = deps.now ?? Date.now;
@@ -477,7 +488,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
     fast?.fullDone(carried.result, desired.complete, refusedBefore, () => state, heldReload);
     if (tookAside) fast?.loadedWithAsides();
     // Verdicts changed aside since this commit read them (its own and theirs are live now): its snapshot would undo them.
-    const verdicts = tookAside && fast ? fast.liveVerdicts() : { routes: desired.considered, admitted: new Map(desired.admitted.map((r) => [objectKey(r), r])), rejections: desired.rejected, notices: desired.notices };
+    const verdicts = tookAside && fast ? fast.liveVerdicts() : { routes: desired.considered, admitted: servedMap(desired.admitted, fast?.liveVerdicts().admitted), rejections: desired.rejected, notices: desired.notices };
     return {
       ...done(carried, verdicts),
       maxConnections: desired.model.settings.maxConnections,

@@ -86,3 +86,15 @@ describe('IncrementalCommits during a reload', () => {
     expect([...c.take(noHeld).change.routes.keys()]).toEqual(['own']);
   });
 });
+
+describe('IncrementalCommits after a full commit', () => {
+  test("lets go of the commit's change once it is done (after a start it names every route)", () => {
+    const refs: WeakRef<DesiredChange>[] = [];
+    const c = commits(step(['a', 'b']));
+    // In a function of its own, so no register of this test's frame keeps the step.
+    (() => refs.push(new WeakRef(c.take(noHeld).change)))();
+    c.fullDone('started', true, undefined, running);
+    Bun.gc(true);
+    expect(refs[0]?.deref()).toBeUndefined();
+  });
+});

@@ -2,7 +2,8 @@ import type { Rejection } from '../admission/rejection.ts';
 import type { Logger } from '../log.ts';
 import { describeCounts, describeReasons, reasonCodes } from '../plan/reload-reasons.ts';
 import type { CommitObserver, CommitOutcome } from './outcome.ts';
-import { takeRouteChanges, type ServedRoute } from './route-changes.ts';
+import type { AdmittedRoute } from '../admission/admit-routes.ts';
+import { takeRouteChanges } from './route-changes.ts';
 
 /** Reloads of a running haproxy so far, by reason code: a reload is counted once per reason, however many backends it names. */
 export function reloadCounter(): { counts: ReadonlyMap<string, number>; observe: CommitObserver } {
@@ -35,7 +36,7 @@ export interface LogObserverOptions {
 export function logObserver(opts: LogObserverOptions): CommitObserver {
   const log = opts.logger.withTag('commit');
   const reported = new Map<string, Rejection>();
-  const served = new Map<string, ServedRoute>();
+  const served = new Map<string, AdmittedRoute>();
   /** Nothing served yet: the first commit's routes are logged at debug. */
   let started = false;
   /** A commit that served nothing was skipped: the next one looks at every route. */

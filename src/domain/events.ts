@@ -15,6 +15,13 @@ export type ResourceEvent =
 export interface SourceSink {
   /** Applies a batch of changes; a batch is one observation of the world (a file rescan, an event). */
   apply(events: readonly ResourceEvent[]): void;
+  /**
+   * The object the sink holds for a key: the one last applied (undefined
+   * after a delete). A source compares what it would deliver against it
+   * rather than keep a copy of every object (a table of 6.8 MB per kind at
+   * 100,000 routes).
+   */
+  held(kind: ResourceEvent['kind'], key: string): Route | EndpointSlice | undefined;
   /** Called once, after the source delivered its complete initial state. */
   synced(): void;
 }

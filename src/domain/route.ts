@@ -124,3 +124,14 @@ const keys = objectMemo<object, string>('objectKey');
 export function objectKey(o: { namespace: string; name: string }): string {
   return keys.get(o) ?? keys.set(o, `${o.namespace}/${o.name}`);
 }
+
+/**
+ * Gives `o` the key its source made already, when it is that text, so the
+ * source's tables and every stage share one string rather than two
+ * (100,000 copies of each kind at 100,000 routes). Returns `o`.
+ */
+export function withObjectKey<T extends { namespace: string; name: string }>(o: T, key: string): T {
+  const { namespace, name } = o;
+  if (keys.get(o) === undefined && key.length === namespace.length + 1 + name.length && key.startsWith(namespace) && key.charCodeAt(namespace.length) === 0x2f && key.endsWith(name)) keys.set(o, key);
+  return o;
+}

@@ -24,7 +24,7 @@ export async function collectSources(options: RouterOptions, logger: Logger): Pr
   const wiring = createSource(readOnly, logger, process.env, () => {}, ALWAYS_OPEN);
   const state = new RouterState();
   try {
-    await wiring.source.start({ apply: (events) => void state.apply(events), synced: () => {} });
+    await wiring.source.start({ apply: (events) => void state.apply(events), held: (kind, key) => state.held(kind, key), synced: () => {} });
   } finally {
     await wiring.source.stop();
     wiring.hostAddresses?.stop();

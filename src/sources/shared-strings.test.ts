@@ -10,17 +10,22 @@ test('repeated values end up as one string', () => {
   const strings = () => heapStats().objectTypeCounts.string ?? 0;
   // Fresh strings (built at run time, as a parser builds them) that are all equal.
   const make = () => Array.from({ length: 20_000 }, (_, i) => ['name', 'space', String(i % 1)].join('-'));
-  Bun.gc(true);
-  const before = strings();
-  const kept = make().map(shared);
-  Bun.gc(true);
-  const withSharing = strings() - before;
-  const copies = make();
-  Bun.gc(true);
-  const withoutSharing = strings() - before - withSharing;
-  expect(kept).toHaveLength(copies.length);
-  expect(withSharing).toBeLessThan(1000);
-  expect(withoutSharing).toBeGreaterThan(15_000);
+  /** Strings alive after keeping what `keep` returns. The collector scans the stack conservatively: a stale slot can keep the fresh array's strings, so the least of three tries counts. */
+  const kept = (keep: () => string[]) => {
+    let least = Number.POSITIVE_INFINITY;
+    const held: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      Bun.gc(true);
+      const before = strings();
+      held.push(keep());
+      Bun.gc(true);
+      least = Math.min(least, strings() - before);
+    }
+    expect(held[2]).toHaveLength(20_000);
+    return least;
+  };
+  expect(kept(() => make().map(shared))).toBeLessThan(1000);
+  expect(kept(make)).toBeGreaterThan(15_000);
 });
 
 test('repeated certificates end up as one string, distinct ones stay themselves', () => {

@@ -50,6 +50,11 @@ export class RouterState {
     return events.length > 0;
   }
 
+  /** The object applied last for a key (SourceSink.held). */
+  held(kind: ResourceEvent['kind'], key: string): Route | EndpointSlice | undefined {
+    return kind === 'Route' ? this.routes.get(key) : this.slices.get(key);
+  }
+
   /** The routes changed since the last call: those present now, and the keys of those gone. */
   takeRouteChanges(): { upserts: Route[]; removals: string[] } {
     const upserts: Route[] = [];

@@ -52,10 +52,14 @@ const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
  * the source stops.
  */
 export class StatusWriter {
-  /** A route's verdict object is kept while its entry stays the same, so `writtenFor` shares it. */
+  /** A route's verdict object is kept while its entry stays the same, so once written it is what the entry was written for. */
   private readonly verdicts = new Map<string, RouteVerdict>();
-  /** The verdict each route's entry was last written for: a reference, not an entry of its own per route. */
-  private readonly writtenFor = new Map<string, RouteVerdict>();
+  /**
+   * The routes whose entry was last written for another verdict than the
+   * one they have (undefined: never written): the few not written yet,
+   * not a table of every route (6.8 MB at 100,000). See writtenFor.
+   */
+  private readonly writtenOther = new Map<string, RouteVerdict | undefined>();
   private readonly queue: WriteQueue;
   private readonly contention: ContentionTracker;
   private readonly warnedContended = new Set<string>();
@@ -87,7 +91,10 @@ export class StatusWriter {
     for (const key of changed ?? this.verdicts.keys()) if (!verdicts.has(key) && this.verdicts.has(key)) this.forget(key);
     for (const [key, verdict] of verdicts) {
       const before = this.verdicts.get(key);
-      if (!before || !sameEntry(before, verdict)) this.verdicts.set(key, verdict);
+      if (!before || !sameEntry(before, verdict)) {
+        if (!this.writtenOther.has(key)) this.writtenOther.set(key, before);
+        this.verdicts.set(key, verdict);
+      }
       if (!before || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.notice !== verdict.notice || before.wildcardPolicy !== verdict.wildcardPolicy) {
         this.queue.add(key);
       }
@@ -112,8 +119,20 @@ export class StatusWriter {
 
   private forget(key: string): void {
     this.verdicts.delete(key);
-    this.writtenFor.delete(key);
+    this.writtenOther.delete(key);
     this.queue.forget(key);
+  }
+
+  /** The verdict the route's entry was last written for, if it was. */
+  private writtenFor(key: string): RouteVerdict | undefined {
+    return this.writtenOther.has(key) ? this.writtenOther.get(key) : this.verdicts.get(key);
+  }
+
+  /** A write of `verdict` succeeded (the route may have been forgotten, or its verdict changed, meanwhile). */
+  private written(key: string, verdict: RouteVerdict): void {
+    const now = this.verdicts.get(key);
+    if (now === verdict) this.writtenOther.delete(key);
+    else if (now !== undefined) this.writtenOther.set(key, verdict);
   }
 
   private async write(key: string): Promise<void> {
@@ -125,7 +144,7 @@ export class StatusWriter {
       const current = record.ingress;
       const next = updatedIngressList(current, desired);
       if (!next) return;
-      const writtenFor = this.writtenFor.get(key);
+      const writtenFor = this.writtenFor(key);
       const mine = current.find((e) => e.routerName === desired.routerName);
       // Our entry was right once and has been changed since, while our verdict stayed the same: someone else wrote it.
       if (writtenFor && mine && sameEntry(writtenFor, verdict) && !sameIngress(desired, mine)) this.contention.contended(key);
@@ -143,7 +162,7 @@ export class StatusWriter {
         const body = { ...precondition, status: { ingress: next } };
         const saved: unknown = await this.opts.api.patchNamespacedCustomObjectStatus({ ...ROUTE, namespace, name, body }, MERGE_PATCH);
         this.opts.records.rememberRoute(saved, record.resourceVersion);
-        this.writtenFor.set(key, verdict);
+        this.written(key, verdict);
         return;
       } catch (err) {
         if (statusCodeOf(err) === 404) return;

@@ -38,7 +38,7 @@ class HeldSync implements Source {
   private readonly held = new Promise<void>((resolve) => (this.release = resolve));
   constructor(private readonly inner: Source) {}
   start(sink: SourceSink): Promise<void> {
-    return this.inner.start({ apply: (events) => sink.apply(events), synced: () => void this.held.then(() => sink.synced()) });
+    return this.inner.start({ apply: (events) => sink.apply(events), held: (kind, key) => sink.held(kind, key), synced: () => void this.held.then(() => sink.synced()) });
   }
   stop(): Promise<void> {
     return this.inner.stop();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
-import type { ResourceEvent } from '../../domain/events.ts';
+import { recordingSink } from '../../../test/support/recording-sink.ts';
 import type { Route } from '../../domain/route.ts';
 import { Delivery, type DomainObject, type Kind } from './delivery.ts';
 
@@ -35,7 +35,7 @@ function harness() {
   const batches: string[][] = [];
   const deferred: (() => void)[] = [];
   const delivery = new Delivery(
-    { apply: (events: readonly ResourceEvent[]) => void batches.push(events.map((e) => `${e.type} ${e.kind} ${e.object.name}`)), synced() {} },
+    recordingSink((events) => void batches.push(events.map((e) => `${e.type} ${e.kind} ${e.object.name}`))),
     (kind, key) => world[kind].get(key),
     (fn) => void deferred.push(fn),
   );

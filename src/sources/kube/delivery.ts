@@ -23,7 +23,6 @@ export type Defer = (fn: () => void) => void;
 export const KINDS: readonly Kind[] = ['EndpointSlice', 'Route'];
 
 export class Delivery {
-  private readonly emitted: Record<Kind, Map<string, DomainObject>> = { EndpointSlice: new Map(), Route: new Map() };
   private readonly marked: Record<Kind, Set<string>> = { EndpointSlice: new Set(), Route: new Set() };
   private scheduled = false;
   private stopped = false;
@@ -67,16 +66,14 @@ export class Delivery {
     for (const kind of KINDS) this.marked[kind].clear();
   }
 
+  /** The sink holds what was delivered: a key is reconciled once per batch, before the batch is applied. */
   private reconcile(kind: Kind, key: string, events: ResourceEvent[]): void {
-    const emitted = this.emitted[kind];
     const object = this.wanted(kind, key);
-    const before = emitted.get(key);
+    const before = this.sink.held(kind, key);
     if (object) {
       if (sameValue(object, before)) return;
-      emitted.set(key, object);
       events.push({ kind, type: 'upsert', object } as ResourceEvent);
     } else if (before) {
-      emitted.delete(key);
       events.push({ kind, type: 'delete', object: before } as ResourceEvent);
     }
   }

@@ -12,7 +12,7 @@ import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
 import { GatewayWatch } from './gateway-watch.ts';
 import { IngressWatch } from './ingress-watch.ts';
 import { RouteSecrets } from './route-secrets.ts';
-import type { Route } from '../../domain/route.ts';
+import { objectKey, withObjectKey, type Route } from '../../domain/route.ts';
 
 export interface KubeSourceOptions {
   transport: KubeTransport;
@@ -52,16 +52,20 @@ const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
  */
 export class KubeSource implements Source {
   private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map() };
-  /** Endpoints objects can become several slice records; remember which, to delete them together. */
-  private readonly slicesOf = new Map<string, string[]>();
-  private readonly routeRecords = new Map<string, RouteRecord>();
   /**
-   * Per route, the resourceVersion the tracked route was converted from, or
-   * one that a status write of ours made of it: the echo of each write through
-   * the watch (10,000 after a first start) and an unchanged object a relist
-   * hands back again have nothing new to convert or recheck.
+   * The slice records of an Endpoints object with several subsets, to delete
+   * them together; every other object is the one record of its own key, or
+   * none (slicesOf): a table entry per object would cost 7 MB at 100,000.
    */
-  private readonly convertedVersion = new Map<string, string>();
+  private readonly otherSlices = new Map<string, string[]>();
+  /**
+   * Per route, its record, and `converted`: the resourceVersion the tracked
+   * route was converted from, or one that a status write of ours made of
+   * it: the echo of each write through the watch (10,000 after a first
+   * start) and an unchanged object a relist hands back again have nothing
+   * new to convert or recheck. One table for both.
+   */
+  private readonly routeRecords = new Map<string, RouteRecord & { converted: string | undefined }>();
   private readonly badObjects = new Set<string>();
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
@@ -115,9 +119,9 @@ export class KubeSource implements Source {
    */
   rememberRoute(raw: unknown, writtenOver?: string): void {
     const key = keyOf(raw as KubernetesObject);
-    const record = routeRecordOf(raw);
-    this.routeRecords.set(key, record);
-    if (writtenOver && record.resourceVersion && this.convertedVersion.get(key) === writtenOver) this.convertedVersion.set(key, record.resourceVersion);
+    const record = routeRecordOf(raw, (this.tracked.Route.get(key) as Route | undefined)?.host);
+    const converted = this.routeRecords.get(key)?.converted;
+    this.routeRecords.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted });
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -136,14 +140,14 @@ export class KubeSource implements Source {
         ? this.inform(
             { path: collectionPath('v1', 'endpoints', ns), resourceName: 'endpoints', labelSelector: undefined, fieldSelector: undefined },
             (obj) => this.onEndpoints(obj, 'Endpoints'),
-            (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
+            (obj) => this.remove('EndpointSlice', this.slicesOf(keyOf(obj)), obj),
             undefined,
             'name',
           )
         : this.inform(
             { path: collectionPath('discovery.k8s.io/v1', 'endpointslices', ns), resourceName: 'endpointslices.discovery.k8s.io', labelSelector: undefined, fieldSelector: undefined },
             (obj) => this.onEndpoints(obj, 'EndpointSlice'),
-            (obj) => this.remove('EndpointSlice', this.slicesOf.get(keyOf(obj)) ?? [], obj),
+            (obj) => this.remove('EndpointSlice', this.slicesOf(keyOf(obj)), obj),
             undefined,
             'name',
           ),
@@ -225,12 +229,11 @@ export class KubeSource implements Source {
 
   private onRoute(obj: KubernetesObject): void {
     const key = keyOf(obj);
-    const version = obj.metadata?.resourceVersion;
-    if (version && this.convertedVersion.get(key) === version) return;
-    if (version) this.convertedVersion.set(key, version);
-    else this.convertedVersion.delete(key);
-    this.routeRecords.set(key, routeRecordOf(obj));
+    const version = obj.metadata?.resourceVersion || undefined;
+    if (version && this.routeRecords.get(key)?.converted === version) return;
     const route = toRoute(obj);
+    if (route.ok) withObjectKey(route.value, key);
+    this.routeRecords.set(key, { ...routeRecordOf(obj, route.ok ? route.value.host : undefined), converted: version });
     this.secrets.setRoute(key, route.ok ? route.value : undefined);
     this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
     if (this.delivery) this.opts.onRouteChanged?.(key);
@@ -240,13 +243,19 @@ export class KubeSource implements Source {
     const key = keyOf(obj);
     const converted = toEndpointSlices(obj, kind);
     const slices = converted.ok ? converted.value : [];
-    const keys = slices.map((s) => `${s.namespace}/${s.name}`);
-    const gone = (this.slicesOf.get(key) ?? []).filter((k) => !keys.includes(k));
+    const keys = slices.map(objectKey);
+    const gone = this.slicesOf(key).filter((k) => !keys.includes(k));
     for (const k of gone) this.tracked.EndpointSlice.delete(k);
     slices.forEach((s, i) => this.tracked.EndpointSlice.set(keys[i] ?? '', s));
-    this.slicesOf.set(key, keys);
+    if (keys.length > 1 || (keys.length === 1 && keys[0] !== key)) this.otherSlices.set(key, keys);
+    else this.otherSlices.delete(key);
     this.reportConversion(key, converted.ok ? undefined : converted.error);
     this.deliver('EndpointSlice', [...gone, ...keys]);
+  }
+
+  /** The slice records the Endpoints or EndpointSlice object of `key` became. */
+  private slicesOf(key: string): readonly string[] {
+    return this.otherSlices.get(key) ?? (this.tracked.EndpointSlice.has(key) ? [key] : []);
   }
 
   private upsert(kind: Kind, key: string, value: DomainObject | undefined, error: string | undefined): void {
@@ -260,10 +269,9 @@ export class KubeSource implements Source {
     for (const key of keys) this.tracked[kind].delete(key);
     if (kind === 'Route') {
       this.routeRecords.delete(keyOf(obj));
-      this.convertedVersion.delete(keyOf(obj));
       for (const key of keys) this.secrets.setRoute(key, undefined);
     }
-    if (kind === 'EndpointSlice') this.slicesOf.delete(keyOf(obj));
+    if (kind === 'EndpointSlice') this.otherSlices.delete(keyOf(obj));
     this.deliver(kind, keys);
   }
 

@@ -8,7 +8,7 @@ import { compareText } from '../../domain/compare.ts';
 import type { EndpointSlice } from '../../domain/endpoints.ts';
 import type { Gateway, GatewayClass, HTTPRoute, NamespaceLabels, ReferenceGrant, TLSRoute } from '../../domain/gateway.ts';
 import type { Ingress, IngressClass, IngressSecret, ServicePorts } from '../../domain/ingress.ts';
-import type { Route } from '../../domain/route.ts';
+import { objectKey, type Route } from '../../domain/route.ts';
 import { sameValue } from '../same-value.ts';
 import type { ManifestObjects } from './parse-manifests.ts';
 
@@ -55,7 +55,7 @@ const KIND_ORDER: readonly Kind[] = [
 
 /** `namespace/name`, or the name alone for cluster-scoped objects (IngressClasses, GatewayClasses, Namespaces). */
 function keyOf(object: DomainObject): string {
-  return 'namespace' in object ? `${object.namespace}/${object.name}` : object.name;
+  return 'namespace' in object ? objectKey(object) : object.name;
 }
 
 function compareEntries(a: Entry, b: Entry): number {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCA, makeLeaf } from '../../../test/support/certs.ts';
+import { recordingSink } from '../../../test/support/recording-sink.ts';
 import type { ResourceEvent, SourceSink } from '../../domain/events.ts';
 import { isIngressRouteName } from '../../domain/names.ts';
 import { DEFAULT_CLASS_CONTROLLER } from '../../ingress/ingress-class.ts';
@@ -36,7 +37,7 @@ let batches: ResourceEvent[][];
 let logs: { level: string; msg: string }[];
 let sources: ManifestSource[];
 
-const sink: SourceSink = { apply: (events) => void batches.push([...events]), synced() {} };
+const sink: SourceSink = recordingSink((events) => void batches.push(events));
 const start = async (ingress: boolean) => {
   const logger = createLogger({ format: 'json', level: 'debug', write: (line) => logs.push(JSON.parse(line)) });
   const source = new ManifestSource({ dir, logger, debounceMs: 5, ...(ingress ? { ingress: { controller: DEFAULT_CLASS_CONTROLLER } } : {}) });

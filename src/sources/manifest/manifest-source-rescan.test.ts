@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordingSink } from '../../../test/support/recording-sink.ts';
 import type { ResourceEvent } from '../../domain/events.ts';
 import { createLogger } from '../../log.ts';
 import { ManifestSource } from './manifest-source.ts';
@@ -27,7 +28,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const start = () => source.start({ apply: (events) => void batches.push([...events]), synced() {} });
+const start = () => source.start(recordingSink((events) => void batches.push(events)));
 const lastLog = () => logs.at(-1) ?? '';
 
 test('a rescan parses only the files whose bytes changed', async () => {

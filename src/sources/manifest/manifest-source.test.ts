@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordingSink } from '../../../test/support/recording-sink.ts';
 import type { ResourceEvent, SourceSink } from '../../domain/events.ts';
 import { createLogger } from '../../log.ts';
 import { ManifestSource } from './manifest-source.ts';
@@ -55,19 +56,16 @@ beforeEach(() => {
   const batches: ResourceEvent[][] = [];
   const logs: { level: string; msg: string }[] = [];
   let waiters: ((batch: ResourceEvent[]) => void)[] = [];
-  const sink: SourceSink = {
-    apply(events) {
-      const batch = [...events];
+  const sink: SourceSink = recordingSink(
+    (batch) => {
       calls.push('apply');
       batches.push(batch);
       const ready = waiters;
       waiters = [];
       for (const w of ready) w(batch);
     },
-    synced() {
-      calls.push('synced');
-    },
-  };
+    () => calls.push('synced'),
+  );
   const logger = createLogger({ format: 'json', level: 'debug', write: (line) => logs.push(JSON.parse(line)) });
   h = {
     dir,

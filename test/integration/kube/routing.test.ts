@@ -101,6 +101,41 @@ describe('routes and endpoints from the API', () => {
   });
 });
 
+describe('--watch-endpoints', () => {
+  /** An Endpoints object of `app` with one subset per address, all on `port` (named `http`). */
+  const subsets = (addresses: readonly string[], port: number) => addresses.map((ip) => ({ addresses: [{ ip }], ports: [{ name: 'http', port, protocol: 'TCP' }] }));
+
+  test('an Endpoints object with several subsets: its records come, change shape and go together', async () => {
+    const api = await bed.startApi();
+    const first = bed.startBackend('first', '127.0.0.1');
+    bed.startBackend('second', '127.0.0.2', first.port);
+    api.server.create(serviceObject('app'));
+    api.server.create({ kind: 'Endpoints', metadata: { name: 'app', namespace: 'default' }, subsets: subsets(['127.0.0.1', '127.0.0.2'], first.port) });
+    api.server.create(routeObject({ name: 'app', host: 'app.example.com' }));
+    const t = await bed.startRouter(api, { args: ['--watch-endpoints'] });
+    const servers = async () => backendServers(await t.config(), 'be_http:default:app')?.length;
+    expect(await backendsReached(t, 'app.example.com', ['first', 'second'])).toEqual(new Set(['first', 'second']));
+
+    // Two subsets become one: a record of the object's own name replaces the two.
+    modify(api.server, 'Endpoints', 'default', 'app', (e) => {
+      e.subsets = subsets(['127.0.0.2'], first.port);
+    });
+    await t.until('one server', async () => (await servers()) === 1);
+    for (let i = 0; i < 10; i++) expect((await t.get('app.example.com')).backend).toBe('second');
+
+    // And two again.
+    modify(api.server, 'Endpoints', 'default', 'app', (e) => {
+      e.subsets = subsets(['127.0.0.1', '127.0.0.2'], first.port);
+    });
+    await t.until('two servers', async () => (await servers()) === 2);
+    expect(await backendsReached(t, 'app.example.com', ['first', 'second'])).toEqual(new Set(['first', 'second']));
+
+    api.server.remove('Endpoints', 'default', 'app');
+    await t.until('no server left', async () => (await servers()) === 0);
+    expect((await t.get('app.example.com')).status).toBe(503);
+  });
+});
+
 describe('restricted endpoint addresses', () => {
   // The metadata and TEST-NET addresses must reach nothing even if the router got them wrong: in a namespace of their own.
   test('loopback and metadata addresses never become servers; --allow-loopback-endpoints lets loopback through, never metadata', async () => {
