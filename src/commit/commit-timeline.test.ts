@@ -59,8 +59,25 @@ describe('CommitTimeline', () => {
     now += 0.5;
     cpu += 3;
     const m = t.end('incremental', 'runtime');
-    expect(m).toMatchObject({ path: 'incremental', result: 'runtime', events: 2, waitedMs: 10, firstReplyMs: 9.5, totalMs: 9.5, cpuMs: 3 });
+    // The three waits overlap: together they cover the stage's 5 ms, not their sum.
+    expect(m).toMatchObject({ path: 'incremental', result: 'runtime', events: 2, waitedMs: 10, firstReplyMs: 5, totalMs: 9.5, cpuMs: 3 });
     expect(m.stages).toEqual({ ...none, plan: 2, write: 2, runtime: 5, observers: 0.5 });
+  });
+
+  test('replies waited for one after the other add up; those waited for at once count once', () => {
+    let now = 0;
+    const t = new CommitTimeline({ now: () => now, cpu: () => 0 });
+    t.begin();
+    t.enter('runtime');
+    now = 3;
+    t.replied(2);
+    now = 10;
+    t.replied(4);
+    t.replied(4);
+    t.replied(1);
+    const m = t.end('incremental', 'runtime');
+    expect(m.firstReplyMs).toBe(6);
+    expect(m.firstReplyMs).toBeLessThanOrEqual(m.stages.runtime);
   });
 
   test('begin() starts over', () => {

@@ -69,6 +69,18 @@ export const defaultClocks: TimelineClocks = {
 
 const NONE = -1;
 
+/** How much of the line the intervals cover together. */
+function unionLength(intervals: readonly [number, number][]): number {
+  let total = 0;
+  let reached = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (to <= reached) continue;
+    total += to - Math.max(from, reached);
+    reached = to;
+  }
+  return total;
+}
+
 /** The marks of the commit under way; begin() starts over, so one instance serves every commit. */
 export class CommitTimeline {
   private readonly spent = new Float64Array(STAGES.length);
@@ -78,7 +90,8 @@ export class CommitTimeline {
   private cpuAt = 0;
   private events = 0;
   private receivedAt: number | undefined;
-  private replies = 0;
+  /** When the runtime stage waited for haproxy's first replies, as [from, to] on `clocks.now`. */
+  private replies: [number, number][] = [];
 
   constructor(private readonly clocks: TimelineClocks = defaultClocks) {}
 
@@ -91,7 +104,7 @@ export class CommitTimeline {
     this.current = NONE;
     this.events = 0;
     this.receivedAt = undefined;
-    this.replies = 0;
+    this.replies = [];
   }
 
   /** The commit took in `events` source events, the oldest of which arrived at `receivedAt` (on `clocks.now`). */
@@ -110,10 +123,13 @@ export class CommitTimeline {
    * haproxy answered a batch's first command `waitMs` after it was written.
    * Counted in the runtime stage only, and only from the stage's entry: a
    * batch written before it (a deletion the update waited for) counts for
-   * the part this commit waited.
+   * the part this commit waited. Batches waited for at once count once:
+   * the waits' union, never more than the stage.
    */
   replied(waitMs: number): void {
-    if (STAGES[this.current] === 'runtime') this.replies += Math.min(waitMs, this.clocks.now() - this.since);
+    if (STAGES[this.current] !== 'runtime') return;
+    const now = this.clocks.now();
+    this.replies.push([Math.max(now - waitMs, this.since), now]);
   }
 
   /** The commit ends: its marks. */
@@ -128,7 +144,7 @@ export class CommitTimeline {
       events: this.events,
       waitedMs: this.receivedAt === undefined ? Number.NaN : this.startedAt - this.receivedAt,
       stages,
-      firstReplyMs: this.replies,
+      firstReplyMs: unionLength(this.replies),
       totalMs: at - this.startedAt,
       cpuMs: this.clocks.cpu() - this.cpuAt,
     };

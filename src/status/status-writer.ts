@@ -143,7 +143,8 @@ export class StatusWriter {
       const desired = desiredIngress(verdict, verdict.rejection, this.opts.identity, (this.opts.now ?? (() => new Date()))(), verdict.notice);
       const current = record.ingress;
       const next = updatedIngressList(current, desired);
-      if (!next) return;
+      // Found right (after a restart, every route): it counts as written for this verdict, so writtenOther keeps no entry for it.
+      if (!next) return this.written(key, verdict);
       const writtenFor = this.writtenFor(key);
       const mine = current.find((e) => e.routerName === desired.routerName);
       // Our entry was right once and has been changed since, while our verdict stayed the same: someone else wrote it.

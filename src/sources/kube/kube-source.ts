@@ -12,6 +12,7 @@ import { Delivery, KINDS, type DomainObject, type Kind } from './delivery.ts';
 import { GatewayWatch } from './gateway-watch.ts';
 import { IngressWatch } from './ingress-watch.ts';
 import { RouteSecrets } from './route-secrets.ts';
+import type { EndpointSlice } from '../../domain/endpoints.ts';
 import { objectKey, withObjectKey, type Route } from '../../domain/route.ts';
 
 export interface KubeSourceOptions {
@@ -51,21 +52,23 @@ const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
  * little).
  */
 export class KubeSource implements Source {
-  private readonly tracked: Record<Kind, Map<string, DomainObject>> = { Route: new Map(), EndpointSlice: new Map() };
+  /**
+   * Every route as the API last showed it, in one table (68 bytes a route
+   * each: 6.8 MB at 100,000): its record, for status writes; `converted`,
+   * the resourceVersion the route was converted from, or one that a status
+   * write of ours made of it (the echo of each write through the watch,
+   * 10,000 after a first start, and an unchanged object a relist hands
+   * back again have nothing new to convert or recheck); and the converted
+   * route, undefined while the object does not convert.
+   */
+  private readonly routes = new Map<string, RouteRecord & { converted: string | undefined; route: Route | undefined }>();
+  private readonly slices = new Map<string, EndpointSlice>();
   /**
    * The slice records of an Endpoints object with several subsets, to delete
    * them together; every other object is the one record of its own key, or
    * none (slicesOf): a table entry per object would cost 7 MB at 100,000.
    */
   private readonly otherSlices = new Map<string, string[]>();
-  /**
-   * Per route, its record, and `converted`: the resourceVersion the tracked
-   * route was converted from, or one that a status write of ours made of
-   * it: the echo of each write through the watch (10,000 after a first
-   * start) and an unchanged object a relist hands back again have nothing
-   * new to convert or recheck. One table for both.
-   */
-  private readonly routeRecords = new Map<string, RouteRecord & { converted: string | undefined }>();
   private readonly badObjects = new Set<string>();
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
@@ -108,7 +111,7 @@ export class KubeSource implements Source {
 
   /** The route as last seen from the API, for status writes. */
   routeRecord(key: string): RouteRecord | undefined {
-    return this.routeRecords.get(key);
+    return this.routes.get(key);
   }
 
   /**
@@ -119,9 +122,10 @@ export class KubeSource implements Source {
    */
   rememberRoute(raw: unknown, writtenOver?: string): void {
     const key = keyOf(raw as KubernetesObject);
-    const record = routeRecordOf(raw, (this.tracked.Route.get(key) as Route | undefined)?.host);
-    const converted = this.routeRecords.get(key)?.converted;
-    this.routeRecords.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted });
+    const before = this.routes.get(key);
+    const record = routeRecordOf(raw, before?.route?.host);
+    const converted = before?.converted;
+    this.routes.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted, route: before?.route });
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -171,7 +175,7 @@ export class KubeSource implements Source {
     await this.secrets.settled();
     const delivery = new Delivery(sink, (kind, key) => this.wanted(kind, key));
     this.delivery = delivery;
-    for (const kind of KINDS) delivery.mark(kind, this.tracked[kind].keys());
+    for (const kind of KINDS) delivery.mark(kind, this.keys(kind));
     if (this.ingress) delivery.mark('Route', this.ingress.routeKeys());
     if (this.gateway) delivery.mark('Route', this.gateway.routeKeys());
     delivery.flush();
@@ -230,12 +234,13 @@ export class KubeSource implements Source {
   private onRoute(obj: KubernetesObject): void {
     const key = keyOf(obj);
     const version = obj.metadata?.resourceVersion || undefined;
-    if (version && this.routeRecords.get(key)?.converted === version) return;
-    const route = toRoute(obj);
-    if (route.ok) withObjectKey(route.value, key);
-    this.routeRecords.set(key, { ...routeRecordOf(obj, route.ok ? route.value.host : undefined), converted: version });
-    this.secrets.setRoute(key, route.ok ? route.value : undefined);
-    this.upsert('Route', key, route.ok ? route.value : undefined, route.ok ? undefined : route.error);
+    if (version && this.routes.get(key)?.converted === version) return;
+    const converted = toRoute(obj);
+    const route = converted.ok ? withObjectKey(converted.value, key) : undefined;
+    this.routes.set(key, { ...routeRecordOf(obj, route?.host), converted: version, route });
+    this.secrets.setRoute(key, route);
+    this.reportConversion(key, converted.ok ? undefined : converted.error);
+    this.deliver('Route', [key]);
     if (this.delivery) this.opts.onRouteChanged?.(key);
   }
 
@@ -245,8 +250,8 @@ export class KubeSource implements Source {
     const slices = converted.ok ? converted.value : [];
     const keys = slices.map(objectKey);
     const gone = this.slicesOf(key).filter((k) => !keys.includes(k));
-    for (const k of gone) this.tracked.EndpointSlice.delete(k);
-    slices.forEach((s, i) => this.tracked.EndpointSlice.set(keys[i] ?? '', s));
+    for (const k of gone) this.slices.delete(k);
+    slices.forEach((s, i) => this.slices.set(keys[i] ?? '', s));
     if (keys.length > 1 || (keys.length === 1 && keys[0] !== key)) this.otherSlices.set(key, keys);
     else this.otherSlices.delete(key);
     this.reportConversion(key, converted.ok ? undefined : converted.error);
@@ -255,23 +260,24 @@ export class KubeSource implements Source {
 
   /** The slice records the Endpoints or EndpointSlice object of `key` became. */
   private slicesOf(key: string): readonly string[] {
-    return this.otherSlices.get(key) ?? (this.tracked.EndpointSlice.has(key) ? [key] : []);
+    return this.otherSlices.get(key) ?? (this.slices.has(key) ? [key] : []);
   }
 
-  private upsert(kind: Kind, key: string, value: DomainObject | undefined, error: string | undefined): void {
-    if (value) this.tracked[kind].set(key, value);
-    else this.tracked[kind].delete(key);
-    this.reportConversion(key, error);
-    this.deliver(kind, [key]);
+  /** The keys of every object of a kind the API showed (a route that does not convert among them: it is delivered as gone). */
+  private keys(kind: Kind): IterableIterator<string> {
+    return kind === 'Route' ? this.routes.keys() : this.slices.keys();
   }
 
   private remove(kind: Kind, keys: readonly string[], obj: KubernetesObject): void {
-    for (const key of keys) this.tracked[kind].delete(key);
     if (kind === 'Route') {
-      this.routeRecords.delete(keyOf(obj));
-      for (const key of keys) this.secrets.setRoute(key, undefined);
+      for (const key of keys) {
+        this.routes.delete(key);
+        this.secrets.setRoute(key, undefined);
+      }
+    } else {
+      for (const key of keys) this.slices.delete(key);
+      this.otherSlices.delete(keyOf(obj));
     }
-    if (kind === 'EndpointSlice') this.otherSlices.delete(keyOf(obj));
     this.deliver(kind, keys);
   }
 
@@ -291,7 +297,7 @@ export class KubeSource implements Source {
     else this.allowed.delete(name);
     this.log.info(`namespace ${name} ${selected ? 'selected: serving its routes' : 'no longer selected: removing its routes'}`);
     const inNamespace = (keys: Iterable<string>) => [...keys].filter((key) => namespaceOf(key) === name);
-    for (const kind of KINDS) this.deliver(kind, inNamespace(this.tracked[kind].keys()));
+    for (const kind of KINDS) this.deliver(kind, inNamespace(this.keys(kind)));
     if (this.ingress) this.deliver('Route', inNamespace(this.ingress.routeKeys()));
     if (this.gateway) this.deliver('Route', inNamespace(this.gateway.routeKeys()));
   }
@@ -302,9 +308,8 @@ export class KubeSource implements Source {
 
   /** The object the sink should hold: the tracked one (a Route's key is never a generated route's), while its namespace is selected. */
   private wanted(kind: Kind, key: string): DomainObject | undefined {
-    const tracked = this.tracked[kind].get(key);
-    const generated = kind === 'Route' ? (this.ingress?.route(key) ?? this.gateway?.route(key)) : undefined;
-    const object = tracked && kind === 'Route' ? this.secrets.resolve(tracked as Route) : (tracked ?? generated);
+    const tracked = kind === 'Route' ? this.routes.get(key)?.route : undefined;
+    const object = kind === 'EndpointSlice' ? this.slices.get(key) : tracked ? this.secrets.resolve(tracked) : (this.ingress?.route(key) ?? this.gateway?.route(key));
     return object && (!this.allowed || this.allowed.has(namespaceOf(key))) ? object : undefined;
   }
 }
