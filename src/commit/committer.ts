@@ -75,12 +75,6 @@ const ioTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmedi
 type Result = Omit<CommitOutcome, 'routes' | 'admitted' | 'rejections' | 'notices' | 'changed' | 'durationMs'>;
 
 /**
- * The commit shell: reads the desired configuration, asks the pure step
- * (planCommit) what to do, carries the plan out through its ports, and
- * feeds what happened back into the applied state. It decides nothing
- * itself beyond the order of its own steps.
- */
-/**
  * A full commit's served routes by key, for its outcome: admission's live
  * table when it holds exactly these (no route refused), else a copy. A
  * copy outlives the commit as the last outcome: 6.8 MB at 100,000 routes.
@@ -90,6 +84,12 @@ export function servedMap(admitted: readonly AdmittedRoute[], live: ReadonlyMap<
   return new Map(admitted.map((r) => [objectKey(r), r]));
 }
 
+/**
+ * The commit shell: reads the desired configuration, asks the pure step
+ * (planCommit) what to do, carries the plan out through its ports, and
+ * feeds what happened back into the applied state. It decides nothing
+ * itself beyond the order of its own steps.
+ */
 export function createCommitter(deps: CommitterDeps): Committer {
   const log = deps.logger.withTag('commit');
   const now = deps.now ?? Date.now;
