@@ -18,6 +18,7 @@
  * killed by PID.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { endpointMoves, routeAdds, type PhaseContext } from './scale/changes.ts';
 import { installExitHandlers, killAll } from './scale/children.ts';
@@ -67,7 +68,7 @@ const rounds = env('ROUNDS', 1);
 const idleS = env('IDLE_S', 3);
 const root = resolve(import.meta.dir, '..');
 const binaries = (process.env.ROUTER_BINARY ?? join(root, 'dist/router')).split(',').map((b) => resolve(b));
-const dir = mkdtempSync('/tmp/rheap-');
+const dir = mkdtempSync(join(tmpdir(), 'rheap-'));
 const hook = join(dir, 'hook.ts');
 writeFileSync(hook, hookText(dir, process.env.SNAPSHOT === '1'));
 // The router gets BUN_<X> from ROUTER_BUN_<X> (bench/scale/router-run.ts).

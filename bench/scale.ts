@@ -30,6 +30,7 @@
  * failure or on Ctrl-C.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSelfSignedCertificate } from '../src/tls/self-signed.ts';
 import { freePort } from '../test/support/net.ts';
@@ -79,7 +80,7 @@ async function minimalFigure(dir: string, pod: number, fdLimit: number, wrk: Siz
 installExitHandlers();
 const settings = readSettings();
 const root = resolve(import.meta.dir, '..');
-const dir = mkdtempSync('/tmp/rsc-');
+const dir = mkdtempSync(join(tmpdir(), 'rsc-'));
 const limit = openFileLimit(settings.nofile);
 const commit = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], { cwd: root }).stdout.toString().trim();
 try {

@@ -12,11 +12,16 @@
  * average, and the start timeline the router logs at debug level.
  *   bun run build && BINARIES=/tmp/before,dist/router N=10000 ROUNDS=3 bun bench/start-time.ts
  * PROFILE=<dir> runs src/main.ts under `bun --cpu-prof --heap-prof` instead (one build, one round).
+ * TMPDIR (default /tmp) holds each start's directory; on this test host /tmp
+ * is an ext4 without a journal, where creating a file after many deletions
+ * scans past the recently deleted inodes (BENCHMARKS.md, "The start's file
+ * writes on this host"): TMPDIR=/dev/shm takes the host's file system out.
  * KEEP=1 keeps each start's directory (its router.log: the commit timeline with --loglevel=debug) and prints its path.
  * Every process it starts is killed by PID at the end.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { haproxyPids, installExitHandlers, killAll } from './scale/children.ts';
 import { makeMixCertificates, startCluster } from './scale/cluster.ts';
 import { podlessMix } from './scale/mix.ts';
@@ -73,7 +78,7 @@ try {
     for (const binary of order) {
       const cluster = await startCluster();
       await cluster.api.loadMix(mix, certs);
-      const dir = mkdtempSync('/tmp/start-time-');
+      const dir = mkdtempSync(join(tmpdir(), 'start-time-'));
       const loadBefore = loadAverage();
       const run = await startRouter({ api: cluster.access, dir, limitPrefix: [], binary, profileDir, extraArgs: ['--loglevel=debug'] });
       try {

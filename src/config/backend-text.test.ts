@@ -39,17 +39,17 @@ describe('backendText', () => {
         headerActions: { request: [{ action: 'Set', name: 'X-A', value: "it's" }, { action: 'Delete', name: 'X-B' }], response: [{ action: 'Add', name: 'X-C', value: 'v' }] },
         servers,
       },
-      "backend be_edge_http:ns:r from routes_http\n  mode http\n  option redispatch\n  option h1-case-adjust-bogus-server\n  # Hash-based balancing can take servers added at runtime only with a consistent hash.\n  hash-type consistent\n  balance random\n  tcp-request content reject if !{ src -f acl/allowlist-6070064b463aa91a7e2781ee.acl }\n  http-request replace-path '^/api/?(.*)$' '/\\1'\n  http-request redirect code 302 location https://example.com\n  http-request set-path /x\n  cookie c1 insert indirect nocache httponly secure attr SameSite=Lax dynamic\n  dynamic-cookie-key k1\n  http-request set-header 'X-A' 'it'\\''s'\n  http-request del-header 'X-B'\n  http-response add-header 'X-C' 'v'\n  server ept:svc:http:10.0.0.1:8080 10.0.0.1:8080 weight 1\n  server ept:svc:http:10.0.0.2:8080 10.0.0.2:8080 weight 0\n",
+      "backend be_edge_http:ns:r from routes_http\n  option h1-case-adjust-bogus-server\n  balance random\n  tcp-request content reject if !{ src -f acl/allowlist-6070064b463aa91a7e2781ee.acl }\n  http-request replace-path '^/api/?(.*)$' '/\\1'\n  http-request redirect code 302 location https://example.com\n  http-request set-path /x\n  cookie c1 insert indirect nocache httponly secure attr SameSite=Lax dynamic\n  dynamic-cookie-key k1\n  http-request set-header 'X-A' 'it'\\''s'\n  http-request del-header 'X-B'\n  http-response add-header 'X-C' 'v'\n  server ept:svc:http:10.0.0.1:8080 10.0.0.1:8080 weight 1\n  server ept:svc:http:10.0.0.2:8080 10.0.0.2:8080 weight 0\n",
     ],
     [
       'a passthrough backend: its tunnel timeout as a line, no cookie',
       { ...plain, name: 'be_tcp:ns:p', termination: 'passthrough', mode: 'tcp', balance: 'source', tunnelTimeoutMs: 7000, cookie: undefined, servers: servers.slice(0, 1) },
-      'backend be_tcp:ns:p from routes_tcp\n  mode tcp\n  # Hash-based balancing can take servers added at runtime only with a consistent hash.\n  hash-type consistent\n  balance source\n  timeout tunnel 7000ms\n  server ept:svc:http:10.0.0.1:8080 10.0.0.1:8080 weight 1\n',
+      'backend be_tcp:ns:p from routes_tcp\n  balance source\n  timeout tunnel 7000ms\n  server ept:svc:http:10.0.0.1:8080 10.0.0.1:8080 weight 1\n',
     ],
     [
       'an HTTP backend without servers or options',
       plain,
-      'backend be_edge_http:ns:r from routes_http\n  mode http\n  option redispatch\n  # Hash-based balancing can take servers added at runtime only with a consistent hash.\n  hash-type consistent\n  balance random\n  cookie c2 insert indirect nocache httponly dynamic\n  dynamic-cookie-key k2\n',
+      'backend be_edge_http:ns:r from routes_http\n  balance random\n  cookie c2 insert indirect nocache httponly dynamic\n  dynamic-cookie-key k2\n',
     ],
   ])('%s', (_, backend, text) => {
     expect(backendText(backend, line)).toBe(text);

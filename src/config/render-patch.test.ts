@@ -63,7 +63,7 @@ describe('the texts a writer takes', () => {
 describe('what the renderer keeps between commits', () => {
   test("the backends' texts it keeps share their characters with the files", () => {
     const renderer = createRenderer(EMBEDDED_ASSETS);
-    const backends = Array.from({ length: 4000 }, (_, i) => backend(name(i), [server('s1', { ip: `10.${i >> 8}.${i & 255}.1` })]));
+    const backends = Array.from({ length: 7000 }, (_, i) => backend(name(i), [server('s1', { ip: `10.${i >> 8}.${i & 255}.1` })]));
     const m = model(backends);
     const stored = () => {
       Bun.gc(true);

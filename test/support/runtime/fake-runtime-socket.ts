@@ -96,13 +96,28 @@ const DYNAMIC_ALGORITHMS = new Set(['roundrobin', 'leastconn', 'first', 'random'
  */
 export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
   const specs: FakeBackendSpec[] = [];
+  // A named defaults section's balance and hash type, with what it inherits (`defaults <name> [from <parent>]`).
+  const defaults = new Map<string, { balance: string | undefined; consistent: boolean }>();
+  for (const block of config.split(/^defaults /m).slice(1)) {
+    const [header = '', ...after] = block.split('\n');
+    const end = after.findIndex((l) => /^\S/.test(l));
+    const rest = (end === -1 ? after : after.slice(0, end)).map((l) => l.trim());
+    const [name, from, parent] = header.split(/\s+/);
+    if (!name) continue;
+    const inherited = from === 'from' && parent ? defaults.get(parent) : undefined;
+    defaults.set(name, {
+      balance: rest.find((l) => l.startsWith('balance '))?.split(/\s+/)[1] ?? inherited?.balance,
+      consistent: rest.includes('hash-type consistent') || inherited?.consistent === true,
+    });
+  }
   for (const block of config.split(/^backend /m).slice(1)) {
     const [header = '', ...lines] = block.split('\n').map((l) => l.trim());
     // `backend <name> [from <defaults>]`
-    const name = header.split(/\s+/)[0] ?? '';
-    const balance = lines.find((l) => l.startsWith('balance '))?.split(/\s+/)[1] ?? 'roundrobin';
+    const [name = '', from, section] = header.split(/\s+/);
+    const inherited = from === 'from' && section ? defaults.get(section) : undefined;
+    const balance = lines.find((l) => l.startsWith('balance '))?.split(/\s+/)[1] ?? inherited?.balance ?? 'roundrobin';
     const algorithm = balance.split('(')[0] ?? '';
-    const consistent = lines.includes('hash-type consistent');
+    const consistent = lines.includes('hash-type consistent') || inherited?.consistent === true;
     const servers: FakeServerSpec[] = [];
     for (const line of lines) {
       const [keyword, serverName = '', addressText = '', ...options] = line.split(/\s+/);
