@@ -16,6 +16,17 @@ import { readFileSync } from 'node:fs';
 export interface IdleCollectionDeps {
   /** A full, synchronous collection. */
   collect: () => void;
+  /**
+   * Asks the engine for a collection without waiting for it (it picks a
+   * young-generation one while the heap is not much above what the last
+   * full one left): at each sample the thread was busy while a collection
+   * is owed. A full commit is followed by bursts that allocate and drop
+   * tens of MB before the router goes quiet (status writes for every route,
+   * haproxy's lines about every server); JavaScriptCore let the heap grow
+   * into new blocks for them, and keeps every block a survivor is left in:
+   * the heap's capacity after a start was set by that peak.
+   */
+  nudge?: () => void;
   /** CPU time of the JS thread so far, ms; undefined: not known (then only the time since `owe` counts). */
   threadCpuMs: () => number | undefined;
   /** Runs `tick` every `ms` until the returned stop is called (an unref'd timer in the router). */
@@ -70,6 +81,7 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
     const busy = cpu === undefined || lastCpu === undefined ? 0 : cpu - lastCpu;
     lastCpu = cpu;
     quiet = busy <= IDLE_SAMPLE_MS * IDLE_CPU_SHARE && !deps.busy?.() ? quiet + 1 : 0;
+    if (quiet === 0) deps.nudge?.();
     if (quiet < IDLE_SAMPLES) return;
     stopSampling?.();
     stopSampling = undefined;
@@ -86,6 +98,7 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
 
   const owe = () => {
     if (stopped) return;
+    deps.nudge?.();
     restart();
     stopSampling ??= deps.every(IDLE_SAMPLE_MS, tick);
   };
