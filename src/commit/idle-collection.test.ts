@@ -9,8 +9,10 @@ function driven() {
   let tickFn: (() => void) | undefined;
   let intervals = 0;
   const collections: number[] = [];
+  let nudges = 0;
   const idle = idleCollection({
     collect: () => collections.push(cpu),
+    nudge: () => (nudges += 1),
     threadCpuMs: () => cpu,
     busy: () => busy,
     every: (ms, fn) => {
@@ -24,6 +26,7 @@ function driven() {
     idle,
     collections,
     intervals: () => intervals,
+    nudges: () => nudges,
     sampling: () => tickFn !== undefined,
     setBusy: (b: boolean) => (busy = b),
     tick(busyMs: number) {
@@ -51,6 +54,26 @@ describe('idleCollection', () => {
     expect(d.sampling()).toBe(false);
     d.tick(0);
     expect(d.collections).toHaveLength(1);
+  });
+
+  test('while owed, the engine is asked for a collection at once and at every busy sample, never once quiet or collected', () => {
+    const d = driven();
+    d.tick(IDLE_SAMPLE_MS);
+    expect(d.nudges()).toBe(0);
+    d.idle.owe();
+    expect(d.nudges()).toBe(1);
+    d.tick(IDLE_SAMPLE_MS / 2);
+    d.tick(IDLE_SAMPLE_MS / 2);
+    expect(d.nudges()).toBe(3);
+    d.setBusy(true);
+    d.tick(0);
+    expect(d.nudges()).toBe(4);
+    d.setBusy(false);
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    expect(d.collections).toHaveLength(1);
+    expect(d.nudges()).toBe(4);
+    d.tick(IDLE_SAMPLE_MS);
+    expect(d.nudges()).toBe(4);
   });
 
   test('a busy sample starts the count again', () => {
