@@ -1,3 +1,4 @@
+import { edenGC } from 'bun:jsc';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { createRenderer } from './config/render.ts';
 import { createCommitter } from './commit/committer.ts';
@@ -188,7 +189,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       desired.index.rebase();
       collectGarbage();
     },
-    nudge: () => Bun.gc(false),
+    nudge: () => edenGC(),
     threadCpuMs,
     every: unrefEvery,
     busy: () => committing,

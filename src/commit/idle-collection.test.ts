@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { CommitKind } from './outcome.ts';
-import { COMMITS_OWING_COLLECTION, IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, rendersEverything, threadCpuMs } from './idle-collection.ts';
+import { COMMITS_OWING_COLLECTION, IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, MAX_NUDGES, rendersEverything, threadCpuMs } from './idle-collection.ts';
 
 /** An idle collection driven by hand: each `tick(busyMs)` is one sample in which the JS thread used `busyMs` of CPU. */
 function driven() {
@@ -56,7 +56,7 @@ describe('idleCollection', () => {
     expect(d.collections).toHaveLength(1);
   });
 
-  test('while owed, the engine is asked for a collection at once and at every busy sample, never once quiet or collected', () => {
+  test('until the first collection, a young one is asked for when one is owed and at every sample not quiet, never at a quiet one', () => {
     const d = driven();
     d.tick(IDLE_SAMPLE_MS);
     expect(d.nudges()).toBe(0);
@@ -74,6 +74,25 @@ describe('idleCollection', () => {
     expect(d.nudges()).toBe(4);
     d.tick(IDLE_SAMPLE_MS);
     expect(d.nudges()).toBe(4);
+  });
+
+  test('after the first collection, never again', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    expect(d.collections).toHaveLength(1);
+    const before = d.nudges();
+    d.idle.owe();
+    d.tick(IDLE_SAMPLE_MS);
+    expect(d.nudges()).toBe(before);
+  });
+
+  test('MAX_NUDGES at most, for a router a stream of changes never lets go quiet', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < 2 * MAX_NUDGES; i++) d.tick(IDLE_SAMPLE_MS);
+    d.idle.owe();
+    expect(d.nudges()).toBe(MAX_NUDGES);
   });
 
   test('a busy sample starts the count again', () => {
