@@ -12,6 +12,7 @@
  * done with the lines, the floor of any design that reads them).
  */
 import { mkdtempSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/log.ts';
 import { AccessLog } from '../src/haproxy/access-log.ts';
@@ -89,7 +90,7 @@ const [mode, path] = process.argv.slice(2);
 if (mode === 'reader' && path) await reader(path);
 else if (mode === 'feeder' && path) await feeder(path);
 else {
-  const dir = mkdtempSync('/tmp/rbalp-');
+  const dir = mkdtempSync(join(tmpdir(), 'rbalp-'));
   try {
     console.log(`| round | lines | records written | reader CPU ns/line | of which system |`);
     console.log('|---|---|---|---|---|');

@@ -16,6 +16,7 @@
  * average at each round.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { routeYaml, sliceYaml } from '../test/support/manifests.ts';
 import { freePortPair } from '../test/support/net.ts';
@@ -34,7 +35,7 @@ const backend = Bun.spawn(['bun', '-e', `Bun.serve({ hostname: '127.0.0.1', port
   stderr: 'inherit',
 });
 await backend.stdout.getReader().read();
-const dir = mkdtempSync('/tmp/rbal-');
+const dir = mkdtempSync(join(tmpdir(), 'rbal-'));
 const manifests = join(dir, 'm');
 mkdirSync(manifests);
 writeFileSync(join(manifests, 'web.yaml'), `${routeYaml({ name: 'web', host: 'web.example.com' })}---\n${sliceYaml({ service: 'web', ports: [backendPort] })}`);

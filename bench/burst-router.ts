@@ -4,6 +4,7 @@
  * working dir that `stop()` removes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Source } from '../src/domain/events.ts';
 import type { Logger } from '../src/log.ts';
@@ -20,7 +21,7 @@ export interface BenchRouter {
 export async function startBenchRouter(src: string, source: Source, logger: Logger): Promise<BenchRouter> {
   const { parseOptions } = (await import(join(src, 'cli/parse-options.ts'))) as typeof import('../src/cli/parse-options.ts');
   const { startRouter } = (await import(join(src, 'router.ts'))) as typeof import('../src/router.ts');
-  const dir = mkdtempSync('/tmp/rburst-');
+  const dir = mkdtempSync(join(tmpdir(), 'rburst-'));
   const [httpPort, httpsPort] = await freePortPair();
   const parsed = parseOptions(
     ['--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, '--interval=0s', `--working-dir=${join(dir, 'w')}`],

@@ -11,6 +11,7 @@
  * Markdown for BENCHMARKS.md. Loopback only; everything is stopped by PID.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isCheckBackendName } from '../src/domain/names.ts';
 import { createRuntimeClient } from '../src/haproxy/runtime-api/runtime-client.ts';
@@ -30,7 +31,7 @@ const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/p
 const pods = Array.from({ length: PODS }, (_, i) =>
   Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response(`pod ${i}\n`, { headers: { 'x-backend': `pod${i}` } }) }),
 );
-const dir = mkdtempSync('/tmp/bench-checks-');
+const dir = mkdtempSync(join(tmpdir(), 'bench-checks-'));
 const manifests = join(dir, 'm');
 mkdirSync(manifests);
 for (let file = 0; file * 1000 < ROUTES; file++) {

@@ -20,6 +20,7 @@
  * `.<n>` appended).
  */
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { routeJson, routeYaml, sliceYaml } from '../test/support/manifests.ts';
 import { freePortPair, get } from '../test/support/net.ts';
@@ -40,7 +41,7 @@ const heldRoute = (host: string, waiting: boolean) =>
     ? routeJson({ name: 'held', host, service: 'other', namespace: 'probe', ...(waiting ? { annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } } : {}) })
     : routeYaml({ name: 'held', host, service: 'other', namespace: 'probe' });
 
-const dir = mkdtempSync('/tmp/rheld-');
+const dir = mkdtempSync(join(tmpdir(), 'rheld-'));
 const mix = join(dir, 'mix');
 const made = Bun.spawnSync(['bun', 'run', join(root, 'bench/scale-manifests.ts'), String(N), mix], { stdout: 'ignore', stderr: 'inherit' });
 if (made.exitCode !== 0) throw new Error('bench/scale-manifests.ts failed');

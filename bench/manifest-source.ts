@@ -9,6 +9,7 @@
  * (bench/manifest-source-run.ts). Prints Markdown for BENCHMARKS.md.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeManifestTree } from './manifest-tree.ts';
 
@@ -37,7 +38,7 @@ const f = (x: number) => x.toFixed(0);
 console.log('| routes (+ slices) | files | MB | code | start: ms (CPU ms) | start: peak RSS MiB | RSS after start | one file changed: ms, median of 3 (CPU ms) | peak RSS during the change |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const routes of SIZES) {
-  const dir = mkdtempSync('/tmp/manifest-bench-');
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-bench-'));
   try {
     const files = writeManifestTree(dir, routes, PER_FILE);
     const mb = readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0) / 1e6;

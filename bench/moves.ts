@@ -25,6 +25,7 @@
  * process is killed by PID.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { endpointMoves, routeAdds, type PhaseContext, type PhaseResult } from './scale/changes.ts';
 import { installExitHandlers, killAll } from './scale/children.ts';
@@ -90,7 +91,7 @@ const adds = env('ADDS', 0);
 const rounds = env('ROUNDS', 1);
 const root = resolve(import.meta.dir, '..');
 const binaries = (process.env.ROUTER_BINARY ?? join(root, 'dist/router')).split(',').map((b) => resolve(b));
-const dir = mkdtempSync('/tmp/rmv-');
+const dir = mkdtempSync(join(tmpdir(), 'rmv-'));
 const limit = openFileLimit(settings.nofile);
 const lines: string[] = [];
 /** Per run, the router's CPU ms per move by thread. */

@@ -26,6 +26,7 @@
  * Loopback only; every process it starts is killed by PID at the end, on failure or on Ctrl-C.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { errorMessage } from '../src/errors.ts';
 import { installExitHandlers, killAll } from './scale/children.ts';
@@ -70,7 +71,7 @@ const settings = readSettings('10000,50000');
 const rounds = whole('ROUNDS', 5);
 const idleSeconds = whole('IDLE_S', 5);
 const root = resolve(import.meta.dir, '..');
-const dir = mkdtempSync('/tmp/rps-');
+const dir = mkdtempSync(join(tmpdir(), 'rps-'));
 const limit = openFileLimit(settings.nofile);
 const commit = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], { cwd: root }).stdout.toString().trim();
 const started: Side[] = [];

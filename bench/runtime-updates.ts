@@ -14,6 +14,7 @@
  * Prints Markdown for BENCHMARKS.md. Loopback only; every process is stopped.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { socketCommand } from '../src/haproxy/runtime-api/socket-command.ts';
 import { startFakeApiServer, type FakeApiServer } from '../test/support/fake-api/fake-api-server.ts';
@@ -145,7 +146,7 @@ async function masterReloads(runDir: string): Promise<number> {
 }
 
 async function runMode(mode: Mode, api: FakeApiServer, backends: ReturnType<typeof startBackends>) {
-  const dir = mkdtempSync('/tmp/rbu-');
+  const dir = mkdtempSync(join(tmpdir(), 'rbu-'));
   const [httpPort, httpsPort] = await freePortPair();
   const router = Bun.spawn(
     [...program, `--master=${api.url}`, '--allow-loopback-endpoints', '--bind-address=127.0.0.1', `--http-port=${httpPort}`, `--https-port=${httpsPort}`, `--working-dir=${dir}`, `--interval=${mode.interval}`, '--log-format=json', '--loglevel=warn'],

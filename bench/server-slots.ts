@@ -9,6 +9,7 @@
  * Prints Markdown for BENCHMARKS.md. Loopback only; haproxy is stopped by PID.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { socketCommand } from '../src/haproxy/runtime-api/socket-command.ts';
 import { freePort } from '../test/support/net.ts';
@@ -73,7 +74,7 @@ function rssMiB(pid: number): number {
 }
 
 async function run(variant: Variant, pod: { port: number }) {
-  const dir = mkdtempSync('/tmp/rbs-');
+  const dir = mkdtempSync(join(tmpdir(), 'rbs-'));
   const cfg = join(dir, 'haproxy.cfg');
   writeFileSync(cfg, config(dir, variant, pod.port, await freePort()));
   const socket = join(dir, 'admin.sock');

@@ -10,6 +10,8 @@
  *   bun run build && N=10000 bun bench/start-backlog.ts
  * Every process it starts is killed by PID at the end.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { routeObject, serviceObject, sliceObject } from '../test/support/kube-harness.ts';
 import { installExitHandlers } from './scale/children.ts';
@@ -38,7 +40,7 @@ const mix = podlessMix(N);
 const cluster = await startCluster();
 await cluster.api.loadMix(mix, makeMixCertificates().certs);
 const late = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('late') });
-const dir = mkdtempSync('/tmp/start-backlog-');
+const dir = mkdtempSync(join(tmpdir(), 'start-backlog-'));
 const loadBefore = loadAverage();
 const run = await startRouter({ api: cluster.access, dir, limitPrefix: [], extraArgs: ['--loglevel=debug'] });
 try {

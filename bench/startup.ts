@@ -5,6 +5,7 @@
  * table for BENCHMARKS.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePortPair } from '../test/support/net.ts';
 
@@ -31,7 +32,7 @@ async function versionOnce(): Promise<number> {
 
 /** Spawn -> first 503/200 answered by haproxy on the HTTP port (the router is serving). */
 async function readyOnce(): Promise<{ ready: number; firstAnswer: number }> {
-  const dir = mkdtempSync('/tmp/rb-');
+  const dir = mkdtempSync(join(tmpdir(), 'rb-'));
   const [port, httpsPort] = await freePortPair();
   const start = performance.now();
   const proc = Bun.spawn(

@@ -1,3 +1,4 @@
+import { edenGC } from 'bun:jsc';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { createRenderer } from './config/render.ts';
 import { createCommitter } from './commit/committer.ts';
@@ -188,6 +189,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       desired.index.rebase();
       collectGarbage();
     },
+    nudge: () => edenGC(),
     threadCpuMs,
     every: unrefEvery,
     busy: () => committing,
@@ -218,6 +220,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     reloadBudget: options.reloadBudget,
     requestCommit: () => scheduler.request(),
     asideOpen: () => scheduler.asideOpen(),
+    // Collections are owed from the load on: its wait, and the burst of haproxy's lines and the worker check after it, are when the heap grows.
+    loading: () => idleCollector.owe(),
     takeEvents: () => state.takeEvents(),
     ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [

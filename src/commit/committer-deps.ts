@@ -39,6 +39,12 @@ export interface CommitterDeps {
   reloadBudget?: ReloadBudget;
   /** A reload began that changes may go aside of (Committer.aside): the scheduler may offer them now. */
   asideOpen?(): void;
+  /**
+   * A whole configuration, rendered, goes to haproxy now (a start or a
+   * reload, whether haproxy then takes it or not): the render's garbage is
+   * dead, and the commit mostly waits from here.
+   */
+  loading?(): void;
   /** Asks for a commit outside any source change (the worker was found out of step, a hold ran out). */
   requestCommit(): void;
   /** Takes the source events not yet taken by a commit: how many, and when the oldest arrived (router-state.ts). */

@@ -30,6 +30,28 @@ describe('committer', () => {
     expect(h.outcomes.map((o) => o.result)).toEqual(['started', 'runtime', 'unchanged']);
   });
 
+  test('a whole configuration going to haproxy is announced, a start or a reload, and nothing else is', async () => {
+    h.put(A, ONE_POD);
+    let loads = 0;
+    let startsWhenAnnounced = -1;
+    const c = h.committer({
+      loading: () => {
+        loads += 1;
+        startsWhenAnnounced = h.haproxy.starts;
+      },
+      reloadIntervalMs: 0,
+    });
+    expect((await c.commit()).result).toBe('started');
+    expect([loads, startsWhenAnnounced]).toEqual([1, 0]);
+    h.put(A, TWO_PODS);
+    expect((await c.commit()).result).toBe('runtime');
+    expect(loads).toBe(1);
+    h.put(route({ name: 'p', tls: routeTls('passthrough') }), slice('p', ['10.0.0.5']));
+    h.put(route({ name: 'q', tls: routeTls('passthrough') }), slice('q', ['10.0.0.6']));
+    expect((await c.commit()).result).toBe('reloaded');
+    expect(loads).toBe(2);
+  });
+
   test('a refused runtime command rolls the disk back and reloads, saying why', async () => {
     h.put(A, ONE_POD);
     let fail = false;

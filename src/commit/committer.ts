@@ -197,6 +197,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
 
   async function load(plan: Extract<CommitPlan, { kind: 'reload' }>, candidates: Candidates): Promise<Result> {
     timeline.enter('check');
+    deps.loading?.();
     workerCheck.cancel();
     await openWindow();
     const loading = loadConfiguration(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { CommitKind } from './outcome.ts';
-import { COMMITS_OWING_COLLECTION, IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, rendersEverything, threadCpuMs } from './idle-collection.ts';
+import { COMMITS_OWING_COLLECTION, IDLE_SAMPLE_MS, IDLE_SAMPLES, idleCollection, MAX_NUDGES, rendersEverything, threadCpuMs } from './idle-collection.ts';
 
 /** An idle collection driven by hand: each `tick(busyMs)` is one sample in which the JS thread used `busyMs` of CPU. */
 function driven() {
@@ -9,8 +9,10 @@ function driven() {
   let tickFn: (() => void) | undefined;
   let intervals = 0;
   const collections: number[] = [];
+  let nudges = 0;
   const idle = idleCollection({
     collect: () => collections.push(cpu),
+    nudge: () => (nudges += 1),
     threadCpuMs: () => cpu,
     busy: () => busy,
     every: (ms, fn) => {
@@ -24,6 +26,7 @@ function driven() {
     idle,
     collections,
     intervals: () => intervals,
+    nudges: () => nudges,
     sampling: () => tickFn !== undefined,
     setBusy: (b: boolean) => (busy = b),
     tick(busyMs: number) {
@@ -51,6 +54,45 @@ describe('idleCollection', () => {
     expect(d.sampling()).toBe(false);
     d.tick(0);
     expect(d.collections).toHaveLength(1);
+  });
+
+  test('until the first collection, a young one is asked for when one is owed and at every sample not quiet, never at a quiet one', () => {
+    const d = driven();
+    d.tick(IDLE_SAMPLE_MS);
+    expect(d.nudges()).toBe(0);
+    d.idle.owe();
+    expect(d.nudges()).toBe(1);
+    d.tick(IDLE_SAMPLE_MS / 2);
+    d.tick(IDLE_SAMPLE_MS / 2);
+    expect(d.nudges()).toBe(3);
+    d.setBusy(true);
+    d.tick(0);
+    expect(d.nudges()).toBe(4);
+    d.setBusy(false);
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    expect(d.collections).toHaveLength(1);
+    expect(d.nudges()).toBe(4);
+    d.tick(IDLE_SAMPLE_MS);
+    expect(d.nudges()).toBe(4);
+  });
+
+  test('after the first collection, never again', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < IDLE_SAMPLES; i++) d.tick(0);
+    expect(d.collections).toHaveLength(1);
+    const before = d.nudges();
+    d.idle.owe();
+    d.tick(IDLE_SAMPLE_MS);
+    expect(d.nudges()).toBe(before);
+  });
+
+  test('MAX_NUDGES at most, for a router a stream of changes never lets go quiet', () => {
+    const d = driven();
+    d.idle.owe();
+    for (let i = 0; i < 2 * MAX_NUDGES; i++) d.tick(IDLE_SAMPLE_MS);
+    d.idle.owe();
+    expect(d.nudges()).toBe(MAX_NUDGES);
   });
 
   test('a busy sample starts the count again', () => {

@@ -16,6 +16,20 @@ import { readFileSync } from 'node:fs';
 export interface IdleCollectionDeps {
   /** A full, synchronous collection. */
   collect: () => void;
+  /**
+   * A young-generation collection, from the start's load until the first
+   * collection ran: when that becomes owed, and at each sample that is not
+   * quiet (the thread busy, or a commit under way), MAX_NUDGES at most.
+   * The start's load is followed by bursts that allocate and drop tens of
+   * MB before the router goes quiet (haproxy's lines about every server,
+   * status writes for every route); JavaScriptCore let the heap grow into
+   * new blocks for them, and keeps every block a survivor is left in, so
+   * the heap's capacity for good was that peak. Not after: during a stream
+   * of changes (a reload's sequential adds) the same collections promoted
+   * what was in flight and doubled the router's CPU per change
+   * (BENCHMARKS.md).
+   */
+  nudge?: () => void;
   /** CPU time of the JS thread so far, ms; undefined: not known (then only the time since `owe` counts). */
   threadCpuMs: () => number | undefined;
   /** Runs `tick` every `ms` until the returned stop is called (an unref'd timer in the router). */
@@ -42,9 +56,12 @@ export const IDLE_CPU_SHARE = 0.05;
  * routes, 127 MB, which JavaScriptCore had not collected 3 s after them).
  */
 export const COMMITS_OWING_COLLECTION = 500;
+/** The most young collections asked for (nudge): 20 s of busy samples, longer than a 10,000-route start's bursts, and an end to them for a router that a stream of changes never lets go quiet. */
+export const MAX_NUDGES = 40;
+
 
 export interface IdleCollection {
-  /** A commit rendered every file: collect once the router is quiet. */
+  /** A whole configuration was rendered (its load begins, or a commit that loaded one ended): collect once the router is quiet. */
   owe(): void;
   /**
    * Any other commit: the quiet samples start again. A trickle of changes
@@ -64,16 +81,26 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
   let quiet = 0;
   let commits = 0;
   let stopped = false;
+  /** The first collection ran: no more nudges. */
+  let collectedOnce = false;
+  let nudges = 0;
+  const nudge = () => {
+    if (collectedOnce || nudges >= MAX_NUDGES) return;
+    nudges += 1;
+    deps.nudge?.();
+  };
 
   const tick = () => {
     const cpu = deps.threadCpuMs();
     const busy = cpu === undefined || lastCpu === undefined ? 0 : cpu - lastCpu;
     lastCpu = cpu;
     quiet = busy <= IDLE_SAMPLE_MS * IDLE_CPU_SHARE && !deps.busy?.() ? quiet + 1 : 0;
+    if (quiet === 0) nudge();
     if (quiet < IDLE_SAMPLES) return;
     stopSampling?.();
     stopSampling = undefined;
     commits = 0;
+    collectedOnce = true;
     const t0 = now();
     deps.collect();
     deps.collected?.(now() - t0);
@@ -86,6 +113,7 @@ export function idleCollection(deps: IdleCollectionDeps): IdleCollection {
 
   const owe = () => {
     if (stopped) return;
+    nudge();
     restart();
     stopSampling ??= deps.every(IDLE_SAMPLE_MS, tick);
   };

@@ -1,7 +1,7 @@
 import { BACKEND_MAPS } from './backend-maps.ts';
 import { TCP_RATE_LIMIT_LINES } from './rate-limits.ts';
 
-/** Hash-based algorithms (random, source, ...) take servers added at runtime only with a consistent hash: every route backend has it. */
+/** Hash-based algorithms (source, uri, hdr, url_param, rdp-cookie) take servers added at runtime only with a consistent hash: every route backend has it. */
 const HASH_TYPE_LINES = ['# Hash-based balancing can take servers added at runtime only with a consistent hash.', 'hash-type consistent'];
 
 /**
@@ -9,8 +9,8 @@ const HASH_TYPE_LINES = ['# Hash-based balancing can take servers added at runti
  * redispatch) and the lines that read each route's options from the maps
  * keyed by its backend's name: written once, in the defaults sections
  * route backends name (`backend <name> from routes_http`), rather than on
- * each backend or in each backend file.
- * The map lines cost most there: haproxy parses each line once per copy, and files every map reference
+ * each backend or in each backend file. The map lines cost most there:
+ * haproxy parses each line once per copy, and files every map reference
  * and inline ACL pattern of each copy in one list it walks for every
  * further map: on every backend they took `haproxy -c` at 10,000 routes
  * from about 0.8 s to 1.9 s, and one copy per backend file (512 files)

@@ -31,7 +31,8 @@ function usableAddresses(slice: EndpointSlice, allowAddress: AddressFilter): End
   return slice.addresses.flatMap((address) => {
     if (!address.ready || !allowAddress(address.ip, slice)) return [];
     const ip = canonicalIp(address.ip);
-    return ip === undefined ? [] : [{ ...address, ip }];
+    if (ip === undefined) return [];
+    return [ip === address.ip ? address : { ...address, ip }];
   });
 }
 

@@ -30,10 +30,17 @@ export function parseIp(text: string): IpAddress | undefined {
   return v6 ? { bytes: v6, family: 6 } : undefined;
 }
 
-/** The canonical text of an address (dotted decimal, or RFC 5952), or undefined when `text` is not one. */
+/**
+ * The canonical text of an address (dotted decimal, or RFC 5952), or
+ * undefined when `text` is not one: `text` itself when it is canonical
+ * already (an endpoint's nearly always), so what is built from it shares
+ * the slice's string rather than holding a copy of its own.
+ */
 export function canonicalIp(text: string): string | undefined {
   const ip = parseIp(text);
-  return ip ? formatIp(ip) : undefined;
+  if (!ip) return undefined;
+  const canonical = formatIp(ip);
+  return canonical === text ? text : canonical;
 }
 
 /** The 16-byte form of an IPv4 or IPv6 address, or undefined when it is neither. */

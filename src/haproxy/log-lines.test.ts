@@ -22,6 +22,15 @@ describe('readHaproxyLine', () => {
     ["[NOTICE]   (13) : 'server be/x' : Server deleted.", { level: 'debug', pid: 13, text: 'Server deleted.' }],
     ['[WARNING]  (13) : CLI : Server be_http:_spare:1/ept is UP/READY (leaving forced maintenance).', { level: 'debug', pid: 13, text: 'Server be_http:_spare:1/ept is UP/READY (leaving forced maintenance).' }],
     ['[WARNING]  (13) : CLI : Server be_http:a:b/ept is DOWN, reason: Layer4 timeout.', { level: 'warn', pid: 13, text: 'Server be_http:a:b/ept is DOWN, reason: Layer4 timeout.' }],
+    [
+      '[NOTICE]   (13) : Server be_http:a:b/ept:x is UP via be_checks_0/chk25. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.',
+      { level: 'debug', pid: 13, text: 'Server be_http:a:b/ept:x is UP via be_checks_0/chk25. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.' },
+    ],
+    [
+      '[WARNING]  (13) : Server be_http:a:b/ept:x is DOWN via be_checks_0/chk25. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.',
+      { level: 'debug', pid: 13, text: 'Server be_http:a:b/ept:x is DOWN via be_checks_0/chk25. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.' },
+    ],
+    ['[WARNING]  (13) : Server be_checks_0/chk25 is DOWN, reason: Layer4 connection problem.', { level: 'warn', pid: 13, text: 'Server be_checks_0/chk25 is DOWN, reason: Layer4 connection problem.' }],
     ['[WARNING]  (12) : config : parsing [/x/haproxy.config:9] : something odd', { level: 'warn', pid: 12, text: 'parsing [/x/haproxy.config:9] : something odd' }],
     ['Cannot get a server socket.', { level: 'info', text: 'Cannot get a server socket.' }],
   ])('%s', (line, want) => {

@@ -32,7 +32,10 @@ const SEVERITY: Readonly<Record<string, HaproxyLevel>> = {
  * commit log report once, in their own words; a route without a serving
  * pod is the route's trouble, not the router's; servers added, removed,
  * or taken into and out of maintenance are the router's own runtime
- * commands.
+ * commands; a route's server going up or down with the check server it
+ * tracks says again what that check server's own line said, once for
+ * every route of the pod (20,000 lines as a 10,000-route start's checks
+ * come up), while a route left with no server still warns.
  */
 const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
   [/^Proxy \S+ stopped \(cumulated conns: /, 'debug'],
@@ -43,6 +46,7 @@ const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
   [/^(backend|proxy) '?\S+?'? has no server available!$/, 'warn'],
   [/^(Backup )?Server \S+ (was DOWN and now enters maintenance|is going DOWN for maintenance|is \S+ \(leaving (forced )?(maintenance|drain)\)|is leaving forced|remains in forced|enters drain state)/, 'debug'],
   [/^(New server registered|Server deleted)\.$/, 'debug'],
+  [/^(Backup )?Server \S+ is (UP|DOWN) via \S+/, 'debug'],
   [/^(Backup )?Server \S+ is UP\b/, 'info'],
 ];
 

@@ -17,7 +17,8 @@ export interface BackendPlan {
  * haproxy adds servers to, and reweighs servers of, backends whose algorithm
  * is dynamic. Only static-rr is not: the hash-based ones (source, uri, hdr,
  * url_param, rdp-cookie) are dynamic under `hash-type consistent`, which
- * every backend is rendered with; were one not, haproxy would refuse the
+ * every route backend inherits from its defaults section
+ * (config/route-defaults.ts); were one not, haproxy would refuse the
  * command and the caller would reload, so this errs only toward a reload.
  */
 function isDynamicBalance(balance: string): boolean {

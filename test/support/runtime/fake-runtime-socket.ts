@@ -103,7 +103,8 @@ export function fakeBackendsFromConfig(config: string): FakeBackendSpec[] {
     const end = after.findIndex((l) => /^\S/.test(l));
     const rest = (end === -1 ? after : after.slice(0, end)).map((l) => l.trim());
     const [name, from, parent] = header.split(/\s+/);
-    if (!name) continue;
+    // An unnamed section (`defaults [from <parent>]`) is no backend's by name.
+    if (!name || name === 'from') continue;
     const inherited = from === 'from' && parent ? defaults.get(parent) : undefined;
     defaults.set(name, {
       balance: rest.find((l) => l.startsWith('balance '))?.split(/\s+/)[1] ?? inherited?.balance,
