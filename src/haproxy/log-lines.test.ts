@@ -9,6 +9,8 @@ describe('readHaproxyLine', () => {
     ['[WARNING]  (13) : Server be_http:a:b/ept:x is going DOWN for maintenance. 0 active', { level: 'debug', pid: 13, text: 'Server be_http:a:b/ept:x is going DOWN for maintenance. 0 active' }],
     ['[ALERT]    (13) : backend \'be_http:a:b\' has no server available!', { level: 'warn', pid: 13, text: "backend 'be_http:a:b' has no server available!" }],
     ['[ALERT]    (13) : backend be_http:a:b has no server available!', { level: 'warn', pid: 13, text: 'backend be_http:a:b has no server available!' }],
+    ["[ALERT]    (13) : backend 'be_checks_18' has no server available!", { level: 'debug', pid: 13, text: "backend 'be_checks_18' has no server available!" }],
+    ["[ALERT]    (13) : backend 'be_http:ns:be_checks_1' has no server available!", { level: 'warn', pid: 13, text: "backend 'be_http:ns:be_checks_1' has no server available!" }],
     ['[WARNING]  (13) : Proxy be_http:_spare:7 stopped (cumulated conns: FE: 0, BE: 0).', { level: 'debug', pid: 13, text: 'Proxy be_http:_spare:7 stopped (cumulated conns: FE: 0, BE: 0).' }],
     ['[WARNING]  (13) : Stopping backend be_tcp:_spare:1 in 0 ms.', { level: 'debug', pid: 13, text: 'Stopping backend be_tcp:_spare:1 in 0 ms.' }],
     ['[NOTICE]   (12) : New worker (13) forked', { level: 'debug', pid: 12, text: 'New worker (13) forked' }],

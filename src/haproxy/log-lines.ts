@@ -35,7 +35,9 @@ const SEVERITY: Readonly<Record<string, HaproxyLevel>> = {
  * commands; a route's server going up or down with the check server it
  * tracks says again what that check server's own line said, once for
  * every route of the pod (20,000 lines as a 10,000-route start's checks
- * come up), while a route left with no server still warns.
+ * come up), while a route left with no server still warns; a backend of
+ * check slots (be_checks_N) with none up is its pods' lines again, not a
+ * route's.
  */
 const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
   [/^Proxy \S+ stopped \(cumulated conns: /, 'debug'],
@@ -43,6 +45,7 @@ const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
   [/^(New|Current|Former) worker \(\d+\) (forked|exited)/, 'debug'],
   [/^(Loading success\.|Reexecuting Master process|Reloading HAProxy|Exiting Master process\.\.\.|All workers exited\.)/, 'debug'],
   [/^(haproxy version is|path to executable is) /, 'debug'],
+  [/^(backend|proxy) '?be_checks_\d+'? has no server available!$/, 'debug'],
   [/^(backend|proxy) '?\S+?'? has no server available!$/, 'warn'],
   [/^(Backup )?Server \S+ (was DOWN and now enters maintenance|is going DOWN for maintenance|is \S+ \(leaving (forced )?(maintenance|drain)\)|is leaving forced|remains in forced|enters drain state)/, 'debug'],
   [/^(New server registered|Server deleted)\.$/, 'debug'],
