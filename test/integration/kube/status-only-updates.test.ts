@@ -4,6 +4,7 @@ import { connectKube } from '../../../src/sources/kube/connect.ts';
 import { Channel, recordingLogger } from '../../support/kube-client.ts';
 import { KubeTestbed, modify, routeObject, type KubeApi } from '../../support/kube-harness.ts';
 import { recordingSink } from '../../support/recording-sink.ts';
+import { KUBE_SOURCE } from '../../support/router-options.ts';
 
 setDefaultTimeout(15_000);
 
@@ -18,20 +19,7 @@ async function startSource(api: KubeApi) {
   const changed = new Channel<string>();
   const batches = new Channel<ResourceEvent[]>();
   const { source } = connectKube(
-    {
-      kind: 'kubernetes',
-      connection: { server: api.server.url, token: api.token, certificateAuthority: api.caFile },
-      namespace: undefined,
-      routeLabels: undefined,
-      routeFields: undefined,
-      namespaceLabels: undefined,
-      projectLabels: undefined,
-      watchEndpoints: false,
-      allowLoopbackEndpoints: true,
-      allowHostEndpoints: false,
-      endpointCidrs: [],
-      externalCertificates: false,
-    },
+    { ...KUBE_SOURCE, connection: { ...KUBE_SOURCE.connection, server: api.server.url, token: api.token, certificateAuthority: api.caFile } },
     {},
     recordingLogger().logger,
     (key) => changed.push(key),
