@@ -30,7 +30,7 @@ describe('threadCountCost', () => {
 
 test('the warning names the count, the cost, the version and the setting', () => {
   expect(threadCountWarning({ threads: 32, extraSeconds: 28 }, 100_000, '2.6.12-1+deb12u1')).toBe(
-    "haproxy runs 32 threads, one per CPU (ROUTER_THREADS is unset), and haproxy 2.6.12-1+deb12u1 builds its Lua view of all 100000 routes' backends once per thread at every start and reload: about 28 s more CPU per load than with ROUTER_THREADS=4 (the OpenShift ingress operator's default), by the figures of the test host in BENCHMARKS.md; set ROUTER_THREADS to the threads the traffic needs",
+    "haproxy runs 32 threads (one per CPU, 64 at most: ROUTER_THREADS is unset), and haproxy 2.6.12-1+deb12u1 builds its Lua view of all 100000 routes' backends once per thread at every start and reload: about 28 s more CPU per load than with ROUTER_THREADS=4 (the OpenShift ingress operator's default), by the figures of the test host in BENCHMARKS.md; set ROUTER_THREADS to the threads the traffic needs",
   );
 });
 

@@ -16,7 +16,7 @@
  */
 
 /** About 1 s per thread at 100,000 routes, 0.075 at 10,000 (their backends and servers). */
-export const LUA_VIEW_SECONDS_PER_ROUTE_AND_THREAD = 1e-5;
+const LUA_VIEW_SECONDS_PER_ROUTE_AND_THREAD = 1e-5;
 
 /** The thread count the OpenShift ingress operator gives the router unless told otherwise. */
 export const OPERATOR_DEFAULT_THREADS = 4;
@@ -50,7 +50,7 @@ export function threadCountCost(facts: ThreadCountFacts): { threads: number; ext
 /** The warning for `threadCountCost`'s answer; `version`: haproxy's, as it prints it. */
 export function threadCountWarning(cost: { threads: number; extraSeconds: number }, routes: number, version: string): string {
   return (
-    `haproxy runs ${cost.threads} threads, one per CPU (ROUTER_THREADS is unset), and haproxy ${version} builds its Lua view of all ` +
+    `haproxy runs ${cost.threads} threads (one per CPU, 64 at most: ROUTER_THREADS is unset), and haproxy ${version} builds its Lua view of all ` +
     `${routes} routes' backends once per thread at every start and reload: about ${cost.extraSeconds.toFixed(0)} s more CPU per load ` +
     `than with ROUTER_THREADS=${OPERATOR_DEFAULT_THREADS} (the OpenShift ingress operator's default), by the figures of the test host in BENCHMARKS.md; ` +
     'set ROUTER_THREADS to the threads the traffic needs'
