@@ -19,7 +19,7 @@ import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
 import { checkHaproxyBinary, haproxyHasLua } from './haproxy/haproxy-version.ts';
-import { warnAboutThreadCount } from './haproxy/thread-cost.ts';
+import { threadCountText, warnAboutThreadCount } from './haproxy/thread-cost.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
 import { openLogChannel, type LogChannel } from './haproxy/log-channel.ts';
 import { readStatsCredentials } from './http/credentials.ts';
@@ -104,7 +104,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);
-  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
+  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary}), ${threadCountText(options.haproxy.threads, deps.cpus?.() ?? availableParallelism())}`);
   await checkWorkingDir(paths.workingDir);
   // Before anything in the working dir changes: a second router there would take the first one's sockets.
   const lock = lockWorkingDir(paths.workingDir);

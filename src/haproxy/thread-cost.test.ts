@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { OPERATOR_DEFAULT_THREADS, threadCountCost, threadCountWarning, warnAboutThreadCount } from './thread-cost.ts';
+import { OPERATOR_DEFAULT_THREADS, threadCountCost, threadCountText, threadCountWarning, warnAboutThreadCount } from './thread-cost.ts';
 
 describe('threadCountCost', () => {
   test.each([
@@ -65,4 +65,14 @@ describe('warnAboutThreadCount', () => {
     expect(await run({ ...many, configured: 32 }, true)).toEqual({ warnings: [], asked: 0 });
     expect(await run({ ...many, cpus: 2 }, true)).toEqual({ warnings: [], asked: 0 });
   });
+});
+
+test.each([
+  [4, 64, '4 threads (ROUTER_THREADS)'],
+  [1, 64, '1 thread (ROUTER_THREADS)'],
+  [undefined, 2, '2 threads (one per CPU; ROUTER_THREADS unset)'],
+  [undefined, 1, '1 thread (one per CPU; ROUTER_THREADS unset)'],
+  [undefined, 96, '64 threads (one per CPU, 64 at most; ROUTER_THREADS unset)'],
+])('threadCountText(%p, %p) is %p', (configured, cpus, text) => {
+  expect(threadCountText(configured, cpus)).toBe(text);
 });

@@ -35,6 +35,13 @@ export interface ThreadCountFacts {
   routes: number;
 }
 
+/** haproxy's thread count and where it comes from, for the start's log line. */
+export function threadCountText(configured: number | undefined, cpus: number): string {
+  if (configured !== undefined) return `${configured} thread${configured === 1 ? '' : 's'} (ROUTER_THREADS)`;
+  const threads = Math.min(cpus, MAX_THREADS);
+  return `${threads} thread${threads === 1 ? '' : 's'} (one per CPU${cpus > MAX_THREADS ? ', 64 at most' : ''}; ROUTER_THREADS unset)`;
+}
+
 /**
  * Whether the thread count haproxy picks for itself is worth a warning:
  * only when nobody chose it and the threads beyond the operator's default

@@ -23,6 +23,7 @@ const ROUTES = 1_700;
 test('a host with many CPUs, ROUTER_THREADS unset and many routes: a warning naming the setting, once serving', async () => {
   const routes = Array.from({ length: ROUTES }, (_, i) => routeYaml({ name: `r${i}`, host: `r${i}.example.com`, service: 's' })).join('---\n');
   t = await startTestRouter({ manifests: { 'routes.yaml': routes, 's-eps.yaml': sliceYaml({ service: 's', ports: [a.port] }) }, cpus: () => 96 });
+  expect(t.logs.find((r) => r.msg.startsWith('using haproxy'))?.msg).toEndWith(', 64 threads (one per CPU, 64 at most; ROUTER_THREADS unset)');
   const warning = await t.waitForLog((r) => r.level === 'warn' && r.msg.includes('ROUTER_THREADS'));
   expect(warning.msg).toContain(`haproxy runs 64 threads (one per CPU, 64 at most: ROUTER_THREADS is unset)`);
   expect(warning.msg).toContain(`all ${ROUTES} routes' backends once per thread`);
