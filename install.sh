@@ -249,6 +249,11 @@ write_config() {
 #ROUTER_CANONICAL_HOSTNAME=router.apps.example.com
 #ROUTER_ALLOWED_DOMAINS=apps.example.com
 #ROUTER_MAX_CONNECTIONS=50000
+# haproxy's threads; unset, one per CPU (64 at most). haproxy 2.6 builds its
+# Lua view of every route's backend once per thread at each start and reload,
+# about 1 s of CPU per thread per 100,000 routes: on a host with many CPUs
+# and many routes, set what the traffic needs (OpenShift's default is 4).
+#ROUTER_THREADS=4
 #ROUTER_STRICT_SNI=true
 #DEFAULT_CERTIFICATE_PATH=/etc/router/default.pem
 

@@ -36,6 +36,10 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 /** What the hook reads at each point. */
 interface Reading {
   rssMiB: number;
+  /** RSS in anonymous memory, file pages (the executable's code among them) and shared memory (the log ring). */
+  anonMiB: number;
+  fileMiB: number;
+  shmemMiB: number;
   heapMB: number;
   capacityMB: number;
   extraMB: number;
@@ -46,8 +50,8 @@ interface Reading {
 const hookText = (out: string, snapshot: boolean) => `
 import { heapStats } from 'bun:jsc';
 import { readFileSync, writeFileSync } from 'node:fs';
-const rss = () => Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
-const read = () => { const h = heapStats(); return { rssMiB: rss(), heapMB: h.heapSize / 1e6, capacityMB: h.heapCapacity / 1e6, extraMB: h.extraMemorySize / 1e6, objects: h.objectCount }; };
+const status = (field) => Number(new RegExp(field + ':\\\\s+(\\\\d+)').exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
+const read = () => { const h = heapStats(); return { rssMiB: status('VmRSS'), anonMiB: status('RssAnon'), fileMiB: status('RssFile'), shmemMiB: status('RssShmem'), heapMB: h.heapSize / 1e6, capacityMB: h.heapCapacity / 1e6, extraMB: h.extraMemorySize / 1e6, objects: h.objectCount }; };
 process.on('SIGTERM', () => {
   const stopped = read();
   const t0 = performance.now();
@@ -98,7 +102,7 @@ try {
         await run.stop();
         const readings = JSON.parse(readFileSync(join(dir, `heap-${run.proc.pid}.json`), 'utf8')) as Record<'stopped' | 'collected' | 'later', Reading>;
         const { stopped, collected, later } = readings;
-        rows.push(`| ${binary.replace(`${root}/`, '')}, round ${round + 1}, load ${load} | ${f(stopped.rssMiB)} / ${f(later.rssMiB)} | ${f(stopped.heapMB)} / ${f(collected.heapMB)} | ${f(collected.capacityMB)} | ${f(collected.extraMB)} | ${collected.objects} | ${f(collected.collectionMs ?? Number.NaN)} |`);
+        rows.push(`| ${binary.replace(`${root}/`, '')}, round ${round + 1}, load ${load} | ${f(stopped.rssMiB)} / ${f(later.rssMiB)} | ${f(later.anonMiB)} / ${f(later.fileMiB)} / ${f(later.shmemMiB)} | ${f(stopped.heapMB)} / ${f(collected.heapMB)} | ${f(collected.capacityMB)} | ${f(collected.extraMB)} | ${collected.objects} | ${f(collected.collectionMs ?? Number.NaN)} |`);
         log(rows.at(-1) ?? '');
       } finally {
         await run.stop();
@@ -108,7 +112,7 @@ try {
   }
   await pods.stop();
   console.log(
-    `${routes} routes${moves + adds > 0 ? `, after ${moves} moves and ${adds} adds` : ''}, ${new Date().toISOString()}\n\n| run | RSS when stopped / after a full collection and 3 s, MiB | live heap when stopped / after the collection, MB | heap capacity after it, MB | outside the cells after it, MB | cells after it | the collection, ms |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+    `${routes} routes${moves + adds > 0 ? `, after ${moves} moves and ${adds} adds` : ''}, ${new Date().toISOString()}\n\n| run | RSS when stopped / after a full collection and 3 s, MiB | the latter: anonymous / file / shared, MiB | live heap when stopped / after the collection, MB | heap capacity after it, MB | outside the cells after it, MB | cells after it | the collection, ms |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
   );
 } finally {
   killAll();

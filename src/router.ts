@@ -1,4 +1,5 @@
 import { edenGC } from 'bun:jsc';
+import { availableParallelism } from 'node:os';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { createRenderer } from './config/render.ts';
 import { createCommitter } from './commit/committer.ts';
@@ -17,7 +18,8 @@ import { loadRendererAssets } from './haproxy/renderer-assets.ts';
 import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
 import { writeTicketKeys } from './haproxy/ticket-keys.ts';
 import { readOpenFileLimit } from './haproxy/fd-limit.ts';
-import { checkHaproxyBinary } from './haproxy/haproxy-version.ts';
+import { checkHaproxyBinary, haproxyHasLua } from './haproxy/haproxy-version.ts';
+import { threadCountText, warnAboutThreadCount } from './haproxy/thread-cost.ts';
 import { HaproxySupervisor, type SupervisorHooks } from './haproxy/supervisor.ts';
 import { openLogChannel, type LogChannel } from './haproxy/log-channel.ts';
 import { readStatsCredentials } from './http/credentials.ts';
@@ -83,6 +85,8 @@ export interface RouterDeps {
   renderTurn?: () => Promise<void>;
   /** Replaces the collection once idle after a start or a reload (tests see when it runs). */
   collectWhenIdle?: () => void;
+  /** The CPUs haproxy may run on (default: this process's, os.availableParallelism); tests claim many. */
+  cpus?: () => number;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -100,7 +104,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
   const paths = workingPaths(options.workingDir);
   checkSocketPaths(paths);
   const haproxy = await checkHaproxyBinary(options.haproxyBinary);
-  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary})`);
+  log.info(`using haproxy ${haproxy.text} (${options.haproxyBinary}), ${threadCountText(options.haproxy.threads, deps.cpus?.() ?? availableParallelism())}`);
   await checkWorkingDir(paths.workingDir);
   // Before anything in the working dir changes: a second router there would take the first one's sockets.
   const lock = lockWorkingDir(paths.workingDir);
@@ -110,14 +114,14 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
     lock.release();
   };
   return prepareWorkingDir(paths)
-    .then(() => startLocked(options, deps, paths, (logs = openLogChannel(deps.logger, paths.logFifo)), release))
+    .then(() => startLocked(options, deps, paths, (logs = openLogChannel(deps.logger, paths.logFifo)), release, haproxy.text))
     .catch((err: unknown) => {
       release();
       throw err;
     });
 }
 
-async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void): Promise<RunningRouter> {
+async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void, haproxyVersion: string): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
   const render = createRenderer(await loadRendererAssets(options));
   const fileWriter = new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`));
@@ -181,6 +185,13 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     addressesVersion: () => wiring.hostAddresses?.current(),
   });
   const commitTimeline = new CommitTimeline();
+  let threadsWeighed = false;
+  const weighThreads = (outcome: CommitOutcome) => {
+    if (threadsWeighed || outcome.result === 'failed') return;
+    threadsWeighed = true;
+    const facts = { configured: options.haproxy.threads, cpus: deps.cpus?.() ?? availableParallelism(), routes: outcome.admitted.size };
+    void warnAboutThreadCount(facts, haproxyVersion, () => haproxyHasLua(options.haproxyBinary), (m) => log.warn(m));
+  };
   const collectGarbage = deps.collectWhenIdle ?? (() => Bun.gc(true));
   let committing = false;
   const idleCollector = idleCollection({
@@ -226,6 +237,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     ...(deps.renderTurn ? { renderTurn: deps.renderTurn } : {}),
     observers: [
       timeline.observe,
+      weighThreads,
       (outcome) => (rendersEverything(outcome) ? idleCollector.owe() : idleCollector.activity()),
       observability.observe,
       reloads.observe,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shortTempDir } from '../../test/support/workdir.ts';
-import { checkHaproxyBinary, isSupported, parseHaproxyVersion } from './haproxy-version.ts';
+import { checkHaproxyBinary, haproxyHasLua, isSupported, parseHaproxyVersion } from './haproxy-version.ts';
 
 const dir = shortTempDir('hv');
 afterAll(() => dir.remove());
@@ -50,5 +50,17 @@ describe('checkHaproxyBinary', () => {
   test('something that is not haproxy, or fails, is named with what it said', async () => {
     await expect(checkHaproxyBinary(fakeHaproxy('other', 'nginx version: nginx/1.22.1'))).rejects.toThrow('did not print a haproxy version (exit 0, said: nginx version: nginx/1.22.1)');
     await expect(checkHaproxyBinary(fakeHaproxy('failing', 'HAProxy version 2.6.12', 3))).rejects.toThrow('(exit 3,');
+  });
+});
+
+describe('haproxyHasLua', () => {
+  test("Debian's haproxy has Lua", async () => {
+    expect(await haproxyHasLua('haproxy')).toBe(true);
+  });
+
+  test('one that does not say so, fails or is missing has not', async () => {
+    expect(await haproxyHasLua(fakeHaproxy('nolua', 'HAProxy version 2.6.12\nBuilt with OpenSSL version : OpenSSL 3.0.11'))).toBe(false);
+    expect(await haproxyHasLua(fakeHaproxy('luafails', 'Built with Lua version : Lua 5.3.6', 1))).toBe(false);
+    expect(await haproxyHasLua(join(dir.path, 'nope'))).toBe(false);
   });
 });

@@ -49,3 +49,17 @@ export async function checkHaproxyBinary(binary: string): Promise<HaproxyVersion
   if (!isSupported(version)) throw new Error(`haproxy ${version.text} ("${binary}") is too old: router needs haproxy ${NEEDED}`);
   return version;
 }
+
+/**
+ * Whether `<binary> -vv` says haproxy was built with Lua; false when it
+ * cannot be asked (nothing depends on the answer but a warning).
+ */
+export async function haproxyHasLua(binary: string): Promise<boolean> {
+  try {
+    const proc = Bun.spawn([binary, '-vv'], { stdin: 'ignore', stdout: 'pipe', stderr: 'ignore', timeout: VERSION_CHECK_TIMEOUT_MS });
+    const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    return code === 0 && /^Built with Lua version/m.test(stdout);
+  } catch {
+    return false;
+  }
+}

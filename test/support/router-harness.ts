@@ -38,6 +38,7 @@ export async function startTestRouter(
     supervisorHooks?: RouterDeps['supervisorHooks'];
     renderTurn?: RouterDeps['renderTurn'];
     collectWhenIdle?: RouterDeps['collectWhenIdle'];
+    cpus?: RouterDeps['cpus'];
     /** HTTP and HTTPS ports, when the test must know them before the router starts. */
     ports?: [number, number];
   } = {},
@@ -71,6 +72,7 @@ export async function startTestRouter(
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
     ...(opts.renderTurn ? { renderTurn: opts.renderTurn } : {}),
     ...(opts.collectWhenIdle ? { collectWhenIdle: opts.collectWhenIdle } : {}),
+    ...(opts.cpus ? { cpus: opts.cpus } : {}),
   });
 
   /** Rescans explicitly so the test does not depend on inotify timing, then waits for the commit. */
