@@ -64,6 +64,30 @@ export function statusCodeOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** The longest wait a Retry-After may ask for: a wrong one must not hold the router's writes for long. */
+const MAX_RETRY_AFTER_MS = 60_000;
+/** A 429 that names no wait: client-go waits a second. */
+const DEFAULT_THROTTLE_MS = 1000;
+
+/**
+ * How long the API server asked to be left alone: a 429 (API Priority and
+ * Fairness, or too many requests in flight) or a 5xx that carries
+ * Retry-After, the responses client-go waits out and sends again; undefined
+ * for any other error. The header's seconds (client-node's `ApiException`
+ * keeps the headers), else the Status's `details.retryAfterSeconds`, else a
+ * second for a 429; at most a minute.
+ */
+export function retryAfterMs(err: unknown): number | undefined {
+  const code = statusCodeOf(err);
+  if (code === undefined || (code !== 429 && code < 500)) return undefined;
+  const { headers, body } = (err ?? {}) as { headers?: unknown; body?: unknown };
+  const header = headers !== null && typeof headers === 'object' ? (headers as Record<string, unknown>)['retry-after'] : undefined;
+  const details = (asStatus(body) as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details;
+  const seconds = [typeof header === 'string' ? Number(header.trim()) : Number.NaN, Number(details?.retryAfterSeconds)].find((n) => Number.isFinite(n) && n >= 0);
+  if (seconds === undefined) return code === 429 ? DEFAULT_THROTTLE_MS : undefined;
+  return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+}
+
 /** Certificate verification failures, where the fix is nearly always the CA configuration. */
 const TLS_VERIFY_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',

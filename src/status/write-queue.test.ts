@@ -1,5 +1,7 @@
+import { ApiException } from '@kubernetes/client-node';
 import { heapStats } from 'bun:jsc';
 import { describe, expect, test } from 'bun:test';
+import { captureLogs } from '../../test/support/log-capture.ts';
 import { createLogger } from '../log.ts';
 import { WriteGate } from './write-gate.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -122,6 +124,51 @@ describe('WriteQueue', () => {
     for (let i = 0; i < 20_000; i++) q.add(`k${i}`);
     await q.idle();
     expect(reactions() - before).toBeLessThan(2_000);
+  });
+
+  test('a write the API server throttles (429, Retry-After) pauses every write that long and goes back in the queue, with one warning', async () => {
+    const { logger, logs } = captureLogs();
+    const startedAt = new Map<string, number[]>();
+    let throttles = 2;
+    const write = async (key: string) => {
+      startedAt.set(key, [...(startedAt.get(key) ?? []), performance.now()]);
+      if (key === 'k0' && throttles-- > 0) throw new ApiException(429, 'Too Many Requests', '{"kind":"Status","code":429}', { 'retry-after': '0.2' });
+      await Bun.sleep(1);
+    };
+    const q = new WriteQueue(write, () => true, (k) => k, logger, { concurrency: 2 });
+    for (let i = 0; i < 6; i++) q.add(`k${i}`);
+    await q.idle();
+
+    // k0 turned away twice, written the third time; every other key once.
+    expect([...startedAt.keys()].toSorted()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(startedAt.get('k0')).toHaveLength(3);
+    for (const k of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(startedAt.get(k)).toHaveLength(1);
+    // No write started within a pause: nothing in the 200 ms after each attempt turned away.
+    const [first = 0, second = 0, third = 0] = startedAt.get('k0') ?? [];
+    expect(second - first).toBeGreaterThanOrEqual(195);
+    expect(third - second).toBeGreaterThanOrEqual(195);
+    const all = [...startedAt.values()].flat();
+    for (const turnedAway of [first, second]) expect(all.filter((t) => t > turnedAway + 1 && t < turnedAway + 195)).toEqual([]);
+    // One warning for both, not one per write turned away.
+    const warnings = logs.filter((r) => r.level === 'warn');
+    expect(warnings.map((r) => r.msg)).toEqual(['the API server asks for fewer requests (429 Too Many Requests): status writes wait 0.2s']);
+  });
+
+  test('a write that fails without asking for a pause keeps its own backoff and warning', async () => {
+    const { logger, logs } = captureLogs();
+    let failures = 1;
+    const q = new WriteQueue(
+      async () => {
+        if (failures-- > 0) throw new ApiException(503, 'Service Unavailable', '{"kind":"Status","code":503}', {});
+      },
+      () => true,
+      (k) => `route ${k}`,
+      logger,
+    );
+    q.add('a');
+    await q.idle();
+    expect(logs.filter((r) => r.level === 'warn').map((r) => r.msg)).toEqual(['cannot write the status of route a: 503 Service Unavailable; retrying in 1s']);
+    q.stop();
   });
 
   test('stop ends the wait for a gate that never opens', async () => {

@@ -6,10 +6,16 @@
  * key whose write failed (API unreachable, 5xx, conflicts that keep coming)
  * tried again with backoff, as upstream's writer lease does: while the
  * verdict stays the same, nothing else would bring the object back to the
- * writer.
+ * writer. A write the API server turns away asking for a pause (a 429 from
+ * API Priority and Fairness, or a response with Retry-After: errors.ts
+ * `retryAfterMs`) pauses every write of the queue that long, as client-go
+ * waits out Retry-After, and goes back in the queue without a backoff of
+ * its own: a first start's thousands of writes then follow the pace the
+ * server sets, one warning a minute at most, instead of each write
+ * failing, warning and retrying on its own timer.
  */
 import { Backoff } from '../kube-client/backoff.ts';
-import { describeKubeError } from '../kube-client/errors.ts';
+import { describeKubeError, retryAfterMs } from '../kube-client/errors.ts';
 import type { Logger } from '../log.ts';
 import { ALWAYS_OPEN, type WriteGate } from './write-gate.ts';
 
@@ -24,6 +30,9 @@ const RETRY_MAX_MS = 30_000;
  */
 export const WRITE_CONCURRENCY = 4;
 
+/** At most one line a minute says the API server turned writes away, with how many since the last. */
+const THROTTLE_LOG_INTERVAL_MS = 60_000;
+
 export interface WriteQueueOptions {
   gate?: WriteGate;
   concurrency?: number;
@@ -37,6 +46,10 @@ export class WriteQueue {
   private readonly gate: WriteGate;
   private readonly concurrency: number;
   private stopped = false;
+  /** Until when (performance.now()) the API server asked to be left alone: no write starts before. */
+  private resumeAt = 0;
+  /** Writes turned away since the last warning that said so, and when it was logged. */
+  private throttled = { count: 0, loggedAt: Number.NEGATIVE_INFINITY };
   /**
    * Wakes each worker waiting for the gate, for stop(). One promise per wait,
    * not one that stop() resolves: every race against a promise that stays
@@ -97,7 +110,7 @@ export class WriteQueue {
 
   private async work(): Promise<void> {
     for (;;) {
-      await this.gateOpen();
+      await this.ready();
       const key = this.next();
       if (key === undefined) return;
       this.queue.delete(key);
@@ -106,11 +119,49 @@ export class WriteQueue {
         await this.write(key);
         this.cancelRetry(key);
       } catch (err) {
-        this.retryLater(key, err);
+        const pauseMs = retryAfterMs(err);
+        if (pauseMs === undefined) this.retryLater(key, err);
+        else this.throttle(key, pauseMs, err);
       } finally {
         this.inFlight.delete(key);
       }
     }
+  }
+
+  /** Resolves once the gate is open and no pause the API server asked for is running, or the queue stopped. */
+  private async ready(): Promise<void> {
+    for (;;) {
+      await this.gateOpen();
+      const waitMs = this.resumeAt - performance.now();
+      if (this.stopped || waitMs <= 0) return;
+      await this.sleep(waitMs);
+    }
+  }
+
+  /** Waits `ms`, or until stop(). */
+  private async sleep(ms: number): Promise<void> {
+    const wait = Promise.withResolvers<void>();
+    this.parked.add(wait.resolve);
+    const timer = setTimeout(wait.resolve, ms);
+    try {
+      await wait.promise;
+    } finally {
+      clearTimeout(timer);
+      this.parked.delete(wait.resolve);
+    }
+  }
+
+  /** The API server turned `key`'s write away and asked for `pauseMs`: every write waits, and `key` goes back in the queue. */
+  private throttle(key: string, pauseMs: number, err: unknown): void {
+    if (this.stopped || !this.wanted(key)) return;
+    const now = performance.now();
+    this.resumeAt = Math.max(this.resumeAt, now + pauseMs);
+    this.queue.add(key);
+    this.throttled.count++;
+    if (now - this.throttled.loggedAt < THROTTLE_LOG_INTERVAL_MS) return;
+    const also = this.throttled.count > 1 ? ` (${this.throttled.count} writes turned away since the last such line)` : '';
+    this.log.warn(`the API server asks for fewer requests (${describeKubeError(err)}): status writes wait ${pauseMs / 1000}s${also}`);
+    this.throttled = { count: 0, loggedAt: now };
   }
 
   /** Resolves once the gate is open or the queue stopped. */

@@ -145,6 +145,27 @@ describe('route status', () => {
     expect(statusWrites(api.server, 'default', 'web')).toHaveLength(2);
   });
 
+  test('a status write the API server throttles (429 with Retry-After, as API Priority and Fairness answers) waits that long and is sent again, with one warning', async () => {
+    const api = await bed.startApi();
+    const backend = bed.startBackend('web');
+    api.server.create(serviceObject('web'));
+    api.server.create(sliceObject({ service: 'web', port: backend.port }));
+    const t = await bed.startRouter(api);
+    // With every watch open, the next requests the router sends are the status writes for the route created below.
+    await api.server.waitForWatchers(2);
+    api.server.failNext(2, 429, 1);
+    const created = performance.now();
+    api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+
+    await t.untilStatus('default', 'web', 'admitted', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
+    expect(performance.now() - created).toBeGreaterThanOrEqual(2000);
+    expect(statusWrites(api.server, 'default', 'web')).toHaveLength(3);
+    // One warning for both, and none of the per-write kind.
+    expect(t.logs.filter((r) => r.tag === 'status' && r.level === 'warn').map((r) => r.msg)).toEqual([
+      'the API server asks for fewer requests (429 Too Many Requests: Too many requests, please try again later.): status writes wait 1s',
+    ]);
+  });
+
   test('two routers with different --name each keep their own entry', async () => {
     const api = await bed.startApi();
     createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });

@@ -213,6 +213,19 @@ describe('auth and faults', () => {
     expect((await call(s, ROUTES)).status).toBe(200);
   });
 
+  test('failNext with a Retry-After answers as API Priority and Fairness throttles: 429, the header and the details', async () => {
+    const s = await start();
+    s.failNext(1, 429, 2);
+    const res = await fetch(`${s.url}${ROUTES}`);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(await res.json()).toEqual({
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+      message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: { retryAfterSeconds: 2 }, code: 429,
+    });
+    expect((await call(s, ROUTES)).status).toBe(200);
+  });
+
   test('stall holds requests until released', async () => {
     const s = await start();
     s.stall(true);

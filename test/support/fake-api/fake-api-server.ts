@@ -68,8 +68,8 @@ export interface FakeApiServer {
   injectGarbage(line: string): void;
   /** While on, requests get no answer and watches send nothing; releasing delivers what was queued. */
   stall(on: boolean): void;
-  /** The next `n` requests answer `status` with a Status body. */
-  failNext(n: number, status: number): void;
+  /** The next `n` requests answer `status` with a Status body (and `Retry-After`, with `retryAfterSeconds`, as API Priority and Fairness sends with 429). */
+  failNext(n: number, status: number, retryAfterSeconds?: number): void;
   /** Resolves once `n` watches (on exactly `resourcePath`, when given) are open. */
   waitForWatchers(n: number, resourcePath?: string): Promise<void>;
   /** The first request in `requests` that matches, or the next one to arrive (logged on receipt, even while stalled). */
@@ -179,8 +179,8 @@ class FakeApi implements FakeApiServer {
     this.#gate.set(on);
   }
 
-  failNext(n: number, status: number): void {
-    this.#failures.arm(n, status);
+  failNext(n: number, status: number, retryAfterSeconds?: number): void {
+    this.#failures.arm(n, status, retryAfterSeconds);
   }
 
   waitForWatchers(n: number, resourcePath?: string): Promise<void> {

@@ -33,21 +33,27 @@ export class StallGate {
   }
 }
 
+/** An injected failure: the status, and the Retry-After the server sends with it (as API Priority and Fairness does with 429). */
+export interface InjectedFailure {
+  status: number;
+  retryAfterSeconds: number | undefined;
+}
+
 /** Counts down injected failures: the next `n` requests answer `status`. */
 export class FailureBudget {
   #remaining = 0;
-  #status = 500;
+  #failure: InjectedFailure = { status: 500, retryAfterSeconds: undefined };
 
   /** Replaces any failures still pending. */
-  arm(n: number, status: number): void {
+  arm(n: number, status: number, retryAfterSeconds?: number): void {
     this.#remaining = n;
-    this.#status = status;
+    this.#failure = { status, retryAfterSeconds };
   }
 
-  /** The status to fail this request with, or undefined to serve it. */
-  take(): number | undefined {
+  /** The failure to answer this request with, or undefined to serve it. */
+  take(): InjectedFailure | undefined {
     if (this.#remaining <= 0) return undefined;
     this.#remaining--;
-    return this.#status;
+    return this.#failure;
   }
 }

@@ -34,9 +34,14 @@ interface ResourceTarget {
   subresource?: string;
 }
 
-function sendJson(res: ServerResponse, code: number, body: unknown): void {
+function sendJson(res: ServerResponse, code: number, body: unknown, retryAfterSeconds?: number): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    ...(retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {}),
+  });
   res.end(text);
 }
 
@@ -158,7 +163,7 @@ async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: Ser
 
 async function serve(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const injected = ctx.failures.take();
-  if (injected !== undefined) throw genericError(injected);
+  if (injected !== undefined) throw genericError(injected.status, injected.retryAfterSeconds);
   if (ctx.token !== undefined && req.headers.authorization !== `Bearer ${ctx.token}`) throw unauthorized();
   const target = parseApiPath(url.pathname, ctx.served);
   if (target.type === 'unknown') throw genericError(404);
@@ -189,7 +194,7 @@ export function createRequestHandler(ctx: HandlerContext): (req: IncomingMessage
         await serve(ctx, req, res, url);
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
-        if (!res.headersSent) sendJson(res, err.code, err.toStatus());
+        if (!res.headersSent) sendJson(res, err.code, err.toStatus(), err.details?.retryAfterSeconds);
         else res.destroy();
       }
     })();

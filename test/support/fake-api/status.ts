@@ -5,6 +5,8 @@ export interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
+  /** With a 429 (or a 5xx), how long the client should wait; the Retry-After header says the same. */
+  retryAfterSeconds?: number;
 }
 
 /** metav1.Status for a failed request, field order as the API server writes it. */
@@ -56,10 +58,11 @@ const GENERIC: Readonly<Record<number, readonly [reason: string, message: string
   504: ['Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request'],
 };
 
-/** The Status the API server would send for `code` with nothing more specific to say. */
-export function genericError(code: number): ApiError {
+/** The Status the API server would send for `code` with nothing more specific to say; `retryAfterSeconds` goes in its details. */
+export function genericError(code: number, retryAfterSeconds?: number): ApiError {
   const [reason, message] = GENERIC[code] ?? ['Unknown', `the server responded with the status code ${code}`];
-  return new ApiError(code, reason, message, code === 404 || code === 405 ? {} : undefined);
+  const details = retryAfterSeconds !== undefined ? { retryAfterSeconds } : code === 404 || code === 405 ? {} : undefined;
+  return new ApiError(code, reason, message, details);
 }
 
 function objectDetails(r: ResourceType, name?: string): StatusDetails {
