@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, test } from 'bun:test';
-import { KubeStatusError, retryAfterMs } from './errors.ts';
+import { KubeStatusError, retryAfterMs, statusErrorFromResponse } from './errors.ts';
 
 const status = (code: number, details?: Record<string, unknown>) => JSON.stringify({ kind: 'Status', code, ...(details ? { details } : {}) });
 
@@ -21,4 +21,13 @@ describe('retryAfterMs', () => {
   ])('%s', (_name, err, want) => {
     expect(retryAfterMs(err)).toBe(want);
   });
+});
+
+test('a response read into an error keeps the wait its Retry-After or its Status details ask for', async () => {
+  const header = await statusErrorFromResponse(new Response(status(429), { status: 429, headers: { 'Retry-After': '2' } }));
+  expect(retryAfterMs(header)).toBe(2000);
+  const details = await statusErrorFromResponse(new Response(status(429, { retryAfterSeconds: 3 }), { status: 429 }));
+  expect(retryAfterMs(details)).toBe(3000);
+  const plain503 = await statusErrorFromResponse(new Response(status(503), { status: 503 }));
+  expect(retryAfterMs(plain503)).toBeUndefined();
 });

@@ -14,6 +14,8 @@ export class KubeStatusError extends Error {
   readonly code: number;
   /** The Status `reason` (`Expired`, `Unauthorized`, ...) when the server sent one. */
   readonly reason: string | undefined;
+  /** The wait the server asked for (its Retry-After header, or the Status's `details.retryAfterSeconds`). */
+  retryAfterSeconds: number | undefined;
 
   constructor(statusCode: number, detail?: string, reason?: string) {
     const text = STATUS_CODES[statusCode] ?? 'Unknown Status';
@@ -22,6 +24,7 @@ export class KubeStatusError extends Error {
     this.statusCode = statusCode;
     this.code = statusCode;
     this.reason = reason;
+    this.retryAfterSeconds = undefined;
   }
 }
 
@@ -51,10 +54,18 @@ export function statusError(body: unknown, fallbackCode: number): KubeStatusErro
   return new KubeStatusError(code, message, reason);
 }
 
-/** Reads a non-2xx response's body (a Status, usually) into an error. */
+/** Reads a non-2xx response's body (a Status, usually) into an error, with the wait its Retry-After asks for. */
 export async function statusErrorFromResponse(res: Response): Promise<KubeStatusError> {
   const body = await res.text().catch(() => '');
-  return statusError(body, res.status);
+  const err = statusError(body, res.status);
+  err.retryAfterSeconds = retryAfterSecondsOf(res.headers.get('retry-after'), body);
+  return err;
+}
+
+/** A Retry-After header's seconds (the HTTP-date form is not what API servers send), else the Status's `details.retryAfterSeconds`. */
+function retryAfterSecondsOf(header: unknown, body: unknown): number | undefined {
+  const details = (asStatus(body) as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details;
+  return [typeof header === 'string' ? Number(header.trim()) : Number.NaN, Number(details?.retryAfterSeconds)].find((n) => Number.isFinite(n) && n >= 0);
 }
 
 /** The HTTP status an error carries, from our errors or client-node's `ApiException`. */
@@ -74,16 +85,16 @@ const DEFAULT_THROTTLE_MS = 1000;
  * Fairness, or too many requests in flight) or a 5xx that carries
  * Retry-After, the responses client-go waits out and sends again; undefined
  * for any other error. The header's seconds (client-node's `ApiException`
- * keeps the headers), else the Status's `details.retryAfterSeconds`, else a
- * second for a 429; at most a minute.
+ * keeps the headers; ours, `statusErrorFromResponse`, reads them), else the
+ * Status's `details.retryAfterSeconds`, else a second for a 429; at most a
+ * minute.
  */
 export function retryAfterMs(err: unknown): number | undefined {
   const code = statusCodeOf(err);
   if (code === undefined || (code !== 429 && code < 500)) return undefined;
   const { headers, body } = (err ?? {}) as { headers?: unknown; body?: unknown };
   const header = headers !== null && typeof headers === 'object' ? (headers as Record<string, unknown>)['retry-after'] : undefined;
-  const details = (asStatus(body) as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details;
-  const seconds = [typeof header === 'string' ? Number(header.trim()) : Number.NaN, Number(details?.retryAfterSeconds)].find((n) => Number.isFinite(n) && n >= 0);
+  const seconds = err instanceof KubeStatusError ? err.retryAfterSeconds : retryAfterSecondsOf(header, body);
   if (seconds === undefined) return code === 429 ? DEFAULT_THROTTLE_MS : undefined;
   return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
 }

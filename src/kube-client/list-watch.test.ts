@@ -178,6 +178,23 @@ describe('startInformer', () => {
     expect(lists.all).toHaveLength(1);
   });
 
+  test('a watch or a list the server throttles (429 with Retry-After) is tried again after the wait it names, not the backoff', async () => {
+    const asked: number[] = [];
+    const { got, warnings } = await start(fastScheduler(asked));
+    const throttle = (res: ServerResponse, seconds: string) => {
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': seconds });
+      res.end(JSON.stringify(status(429, 'TooManyRequests', 'Too many requests, please try again later.')));
+    };
+    throttle((await lists.next()).res, '3');
+    expect(await warnings()).toBe(`warn: cannot list ${RESOURCE} on ${server.url}: 429 Too Many Requests: Too many requests, please try again later.; retrying in 3s`);
+    listPage(await lists.next(), [obj('a', '1')], '5');
+    expect(await take(got, 2)).toEqual(['add a 1', 'synced']);
+    throttle((await watches.next()).res, '7');
+    expect(await warnings()).toBe(`warn: cannot watch ${RESOURCE} on ${server.url}: 429 Too Many Requests: Too many requests, please try again later.; retrying in 7s`);
+    expect((await watches.next()).url.searchParams.get('resourceVersion')).toBe('5');
+    expect(asked).toEqual([3000, 7000]);
+  });
+
   test('a failed list is retried with backoff, and synced waits for the first complete list', async () => {
     const { informer, got, warnings } = await start();
     let synced = false;

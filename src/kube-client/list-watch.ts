@@ -27,7 +27,7 @@
 import { ListWatch, type KubernetesObject, type Watch } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import { Backoff } from './backoff.ts';
-import { describeKubeError } from './errors.ts';
+import { describeKubeError, retryAfterMs } from './errors.ts';
 import { deliveredIdentityOf, identityOf, takeDelivered, takeObject, type IdentityFields } from './identity.ts';
 import { listAllPages, type ListPageFn } from './paginate.ts';
 import type { WatchCallback, WatchDone, Watcher, WatchQuery } from './watch.ts';
@@ -225,7 +225,8 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
     if (stopped || cancelRestart) return;
     failing = true;
     opts.onError?.(err);
-    const delay = backoff.next();
+    // A server that asks for a pause (429, Retry-After) is given that one, as client-go gives it.
+    const delay = retryAfterMs(err) ?? backoff.next();
     logger.warn(`cannot ${phase} ${resourceName} on ${server}: ${describeKubeError(err)}; retrying in ${formatDelay(delay)}`);
     cancelRestart = schedule(() => {
       cancelRestart = undefined;

@@ -1,5 +1,5 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { statusErrorFromResponse } from '../../kube-client/errors.ts';
+import { retryAfterMs, statusErrorFromResponse } from '../../kube-client/errors.ts';
 import type { ListPageFn } from '../../kube-client/paginate.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
@@ -22,18 +22,34 @@ function selectors(c: Collection): Record<string, string> {
 }
 
 /**
+ * A page the API server turns away asking for a pause (a 429 from API
+ * Priority and Fairness, or a 5xx with Retry-After) is asked for again once
+ * the pause is over, as client-go does with every request, up to this many
+ * times: otherwise the informer would restart and list every page again,
+ * which at 100,000 routes (200 pages) against a throttling server might
+ * never get through.
+ */
+export const MAX_THROTTLED_PAGE_RETRIES = 10;
+
+/**
  * Lists one page as raw JSON. The typed clients would turn timestamps into
  * Dates and drop unknown fields; the source converts objects itself, so the
  * same converter serves lists, watch events and manifests.
  */
-export function rawLister(transport: KubeTransport, c: Collection): ListPageFn<KubernetesObject> {
+export function rawLister(transport: KubeTransport, c: Collection, sleep: (ms: number) => Promise<unknown> = Bun.sleep): ListPageFn<KubernetesObject> {
   return async ({ limit, _continue }) => {
     const url = new URL(`${transport.server}${c.path}`);
     for (const [k, v] of Object.entries(selectors(c))) url.searchParams.set(k, v);
     if (limit !== undefined) url.searchParams.set('limit', String(limit));
     if (_continue) url.searchParams.set('continue', _continue);
-    const res = await transport.kubeFetch(url);
-    if (!res.ok) throw await statusErrorFromResponse(res);
+    let res = await transport.kubeFetch(url);
+    for (let retries = 0; !res.ok; retries++) {
+      const err = await statusErrorFromResponse(res);
+      const pauseMs = retryAfterMs(err);
+      if (pauseMs === undefined || retries >= MAX_THROTTLED_PAGE_RETRIES) throw err;
+      await sleep(pauseMs);
+      res = await transport.kubeFetch(url);
+    }
     const list = (await res.json()) as KubernetesListObject<KubernetesObject>;
     for (const item of list.items ?? []) withoutManagedFields(item);
     return list;

@@ -10,7 +10,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Informer } from '../../kube-client/list-watch.ts';
-import type { KubeTransport } from '../../kube-client/transport.ts';
+import type { ServedResource } from '../../kube-client/discovery.ts';
 import type { Logger } from '../../log.ts';
 import type { Conversion } from '../convert.ts';
 import { sameValue } from '../same-value.ts';
@@ -22,7 +22,8 @@ import { collectionPath, type Collection } from './api-lister.ts';
 
 export interface GatewayWatchOptions {
   logger: Logger;
-  transport: KubeTransport;
+  /** The resources the API serves in a group version, undefined when it serves none (kube-client/discovery.ts). */
+  discover(groupVersion: string): Promise<readonly ServedResource[] | undefined>;
   namespace: string | undefined;
   controllerName: string;
   httpPort: number;
@@ -138,11 +139,8 @@ export class GatewayWatch {
   private async servedKinds(): Promise<Set<string>> {
     const served = new Set<string>();
     for (const version of new Set(RESOURCES.map((r) => r.version))) {
-      const { transport } = this.opts;
-      const res = await transport.kubeFetch(`${transport.server}/apis/${GROUP}/${version}`).catch(() => undefined);
-      if (!res?.ok) continue;
-      const list = (await res.json().catch(() => ({}))) as { resources?: { name?: string }[] };
-      for (const r of RESOURCES) if (r.version === version && list.resources?.some((x) => x.name === r.plural)) served.add(r.kind);
+      const resources = await this.opts.discover(`${GROUP}/${version}`);
+      for (const r of RESOURCES) if (r.version === version && resources?.some((x) => x.name === r.plural)) served.add(r.kind);
     }
     return served;
   }

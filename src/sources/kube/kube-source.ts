@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Source, SourceSink } from '../../domain/events.ts';
 import type { IdentityFields } from '../../kube-client/identity.ts';
+import { servedResources, type ServedResource } from '../../kube-client/discovery.ts';
 import { startInformer, type Informer } from '../../kube-client/list-watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
@@ -74,6 +75,8 @@ export class KubeSource implements Source {
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
   private informers: Informer[] = [];
+  /** Set by stop(): discovery asked again after failures gives up. */
+  private stopped = false;
   /** Set once every informer has synced: nothing is delivered before. */
   private delivery: Delivery | undefined;
   private readonly log: Logger;
@@ -98,7 +101,7 @@ export class KubeSource implements Source {
     this.gateway = opts.gateway && new GatewayWatch({
       ...opts.gateway,
       logger: opts.logger.withTag('gateway'),
-      transport: opts.transport,
+      discover: (groupVersion) => this.discover(groupVersion),
       namespace: opts.namespace,
       inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
       onRoutesChanged: (keys) => this.deliver('Route', keys),
@@ -184,6 +187,7 @@ export class KubeSource implements Source {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const informer of this.informers) informer.stop();
     this.informers = [];
     this.ingress?.stop();
@@ -200,10 +204,15 @@ export class KubeSource implements Source {
     }
     if (projectLabels === undefined) return undefined;
     const selector = projectLabels === '*' ? undefined : projectLabels;
-    const res = await this.opts.transport.kubeFetch(`${this.opts.transport.server}/apis/project.openshift.io/v1`).catch(() => undefined);
-    if (res?.ok) return { path: '/apis/project.openshift.io/v1/projects', resourceName: 'projects.project.openshift.io', labelSelector: selector, fieldSelector: undefined };
+    const projects = await this.discover('project.openshift.io/v1');
+    if (projects?.some((r) => r.name === 'projects')) return { path: '/apis/project.openshift.io/v1/projects', resourceName: 'projects.project.openshift.io', labelSelector: selector, fieldSelector: undefined };
     this.log.info('the project API is not available; selecting namespaces with --project-labels instead');
     return { path: '/api/v1/namespaces', resourceName: 'namespaces', labelSelector: selector, fieldSelector: undefined };
+  }
+
+  /** What the API serves in a group version; asked until it answers (discovery.ts), so a failure at start reads as nothing. */
+  private discover(groupVersion: string): Promise<readonly ServedResource[] | undefined> {
+    return servedResources(this.opts.transport, groupVersion, { logger: this.log, ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}), stopped: () => this.stopped });
   }
 
   private inform(

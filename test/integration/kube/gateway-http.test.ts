@@ -26,6 +26,18 @@ async function answers(t: KubeTestRouter, host: string, paths: string[]): Promis
 }
 
 describe('HTTPRoutes from the API', () => {
+  test('a failed discovery of the Gateway API at start is asked again, not read as "not installed"', async () => {
+    const api = await bed.startApi();
+    bed.app(api.server, 'web');
+    api.server.failNext(1, 503, undefined, (path) => path === '/apis/gateway.networking.k8s.io/v1');
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t);
+    api.server.create(httpRouteObject({ name: 'shop', hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'web' }] }] }));
+    await t.untilServed('shop.example.com', 'web');
+    expect(t.logs.some((r) => r.msg.includes('is not installed'))).toBe(false);
+    expect(t.logs.some((r) => r.msg.startsWith('cannot discover gateway.networking.k8s.io/v1 on ') && r.msg.includes('503 Service Unavailable'))).toBe(true);
+  });
+
   test('host and path matches (Exact, PathPrefix on segment boundaries), served and reported Accepted; an added route costs no reload', async () => {
     const api = await bed.startApi();
     for (const name of ['web', 'api', 'login']) bed.app(api.server, name);

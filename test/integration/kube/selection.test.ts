@@ -101,4 +101,21 @@ describe('which routes a router serves', () => {
     });
     await t.untilServed('a.example.com', 'a');
   });
+
+  test('--project-labels selects by projects, and a failed discovery of the project API is asked again, not read as "no project API"', async () => {
+    const api = await bed.startApi();
+    const [a, b] = [bed.startBackend('a'), bed.startBackend('b')];
+    api.server.create(namespaceObject('team-a', { router: 'public' }));
+    api.server.create(namespaceObject('team-b'));
+    createApp(api.server, { name: 'web', namespace: 'team-a', host: 'a.example.com', port: a.port });
+    createApp(api.server, { name: 'web', namespace: 'team-b', host: 'b.example.com', port: b.port });
+    api.server.failNext(1, 503, undefined, (path) => path === '/apis/project.openshift.io/v1');
+    const t = await bed.startRouter(api, { args: ['--project-labels=router=public'] });
+    expect((await t.get('a.example.com')).backend).toBe('a');
+    expect((await t.get('b.example.com')).status).toBe(503);
+    expect(api.server.requests.filter((r) => r.path === '/apis/project.openshift.io/v1')).toHaveLength(2);
+    expect(api.server.requests.some((r) => r.path === '/apis/project.openshift.io/v1/projects' && r.query.labelSelector === 'router=public')).toBe(true);
+    expect(t.logs.some((r) => r.msg.includes('the project API is not available'))).toBe(false);
+    await t.waitForLog((r) => r.msg.startsWith('cannot discover project.openshift.io/v1 on ') && r.msg.includes('503 Service Unavailable'));
+  });
 });

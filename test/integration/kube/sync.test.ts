@@ -43,4 +43,21 @@ describe('initial sync', () => {
     expect(backendServers(await t.config(), `be_http:default:${OLD.name}`)).toEqual([`127.0.0.1:${backends[OLD.name]?.port}`]);
     expect((await t.get(HOST)).backend).toBe('old');
   });
+
+  test('initial lists the API server throttles (429 with Retry-After) are asked for again once it allows, without an error or a relist', async () => {
+    const api = await bed.startApi();
+    api.server.create(serviceObject('web'));
+    api.server.create(sliceObject({ service: 'web', port: bed.startBackend('web').port }));
+    api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+    // Both first lists (routes, endpoint slices) are turned away once, as API Priority and Fairness does under load.
+    api.server.failNext(2, 429, 1);
+    const started = performance.now();
+    const t = await bed.startRouter(api);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(t.logs.filter((r) => r.level === 'warn' || r.level === 'error').filter((r) => r.msg.includes('cannot list'))).toEqual([]);
+    const lists = api.server.requests.filter((r) => r.method === 'GET' && r.query.watch === undefined && /\/(routes|endpointslices)$/.test(r.path));
+    // Each collection asked for twice: turned away, then served.
+    expect(lists.map((r) => r.path.split('/').at(-1)).toSorted()).toEqual(['endpointslices', 'endpointslices', 'routes', 'routes']);
+    expect((await t.get('web.example.com')).backend).toBe('web');
+  });
 });

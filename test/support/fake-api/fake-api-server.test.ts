@@ -226,6 +226,14 @@ describe('auth and faults', () => {
     expect((await call(s, ROUTES)).status).toBe(200);
   });
 
+  test('failNext with a path filter fails only the requests it accepts', async () => {
+    const s = await start();
+    s.failNext(1, 503, undefined, (path) => path.endsWith('/endpointslices'));
+    expect((await call(s, ROUTES)).status).toBe(200);
+    expect((await call(s, '/apis/discovery.k8s.io/v1/endpointslices')).status).toBe(503);
+    expect((await call(s, '/apis/discovery.k8s.io/v1/endpointslices')).status).toBe(200);
+  });
+
   test('stall holds requests until released', async () => {
     const s = await start();
     s.stall(true);

@@ -68,8 +68,11 @@ export interface FakeApiServer {
   injectGarbage(line: string): void;
   /** While on, requests get no answer and watches send nothing; releasing delivers what was queued. */
   stall(on: boolean): void;
-  /** The next `n` requests answer `status` with a Status body (and `Retry-After`, with `retryAfterSeconds`, as API Priority and Fairness sends with 429). */
-  failNext(n: number, status: number, retryAfterSeconds?: number): void;
+  /**
+   * The next `n` requests (those whose path `only` accepts, when given) answer `status` with a Status body (and
+   * `Retry-After`, with `retryAfterSeconds`, as API Priority and Fairness sends with 429).
+   */
+  failNext(n: number, status: number, retryAfterSeconds?: number, only?: (path: string) => boolean): void;
   /** Resolves once `n` watches (on exactly `resourcePath`, when given) are open. */
   waitForWatchers(n: number, resourcePath?: string): Promise<void>;
   /** The first request in `requests` that matches, or the next one to arrive (logged on receipt, even while stalled). */
@@ -179,8 +182,8 @@ class FakeApi implements FakeApiServer {
     this.#gate.set(on);
   }
 
-  failNext(n: number, status: number, retryAfterSeconds?: number): void {
-    this.#failures.arm(n, status, retryAfterSeconds);
+  failNext(n: number, status: number, retryAfterSeconds?: number, only?: (path: string) => boolean): void {
+    this.#failures.arm(n, status, retryAfterSeconds, only);
   }
 
   waitForWatchers(n: number, resourcePath?: string): Promise<void> {

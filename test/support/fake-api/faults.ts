@@ -39,20 +39,22 @@ export interface InjectedFailure {
   retryAfterSeconds: number | undefined;
 }
 
-/** Counts down injected failures: the next `n` requests answer `status`. */
+/** Counts down injected failures: the next `n` requests (on paths `only` accepts, when given) answer `status`. */
 export class FailureBudget {
   #remaining = 0;
   #failure: InjectedFailure = { status: 500, retryAfterSeconds: undefined };
+  #only: ((path: string) => boolean) | undefined;
 
   /** Replaces any failures still pending. */
-  arm(n: number, status: number, retryAfterSeconds?: number): void {
+  arm(n: number, status: number, retryAfterSeconds?: number, only?: (path: string) => boolean): void {
     this.#remaining = n;
     this.#failure = { status, retryAfterSeconds };
+    this.#only = only;
   }
 
-  /** The failure to answer this request with, or undefined to serve it. */
-  take(): InjectedFailure | undefined {
-    if (this.#remaining <= 0) return undefined;
+  /** The failure to answer a request for `path` with, or undefined to serve it. */
+  take(path: string): InjectedFailure | undefined {
+    if (this.#remaining <= 0 || (this.#only && !this.#only(path))) return undefined;
     this.#remaining--;
     return this.#failure;
   }

@@ -162,7 +162,7 @@ async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: Ser
 }
 
 async function serve(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const injected = ctx.failures.take();
+  const injected = ctx.failures.take(url.pathname);
   if (injected !== undefined) throw genericError(injected.status, injected.retryAfterSeconds);
   if (ctx.token !== undefined && req.headers.authorization !== `Bearer ${ctx.token}`) throw unauthorized();
   const target = parseApiPath(url.pathname, ctx.served);

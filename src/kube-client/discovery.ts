@@ -1,0 +1,55 @@
+import type { Logger } from '../log.ts';
+import { Backoff } from './backoff.ts';
+import { describeKubeError, retryAfterMs, statusErrorFromResponse } from './errors.ts';
+import type { KubeTransport } from './transport.ts';
+
+export interface DiscoveryOptions {
+  logger: Logger;
+  /** Between tries after a failure; default 1 s doubling to 30 s, as the informers restart. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** True once the source stopped: asking ends, with no answer. */
+  stopped: () => boolean;
+  /** Tests substitute one that does not wait. */
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/** One resource an API group version serves, as discovery lists it. */
+export interface ServedResource {
+  name?: string;
+}
+
+/**
+ * The resources the API server serves in a group version
+ * (`/apis/<group>/<version>`, e.g. `gateway.networking.k8s.io/v1`), or
+ * undefined when it answers 404: not installed. Anything else (unreachable,
+ * 5xx, throttled, forbidden) is asked again, after the wait a Retry-After
+ * names or with backoff, logged once per run of failures as the informers
+ * log theirs: a failure at start must not read as "not installed" and
+ * switch a kind off until the router restarts, and the router's start
+ * waits for its sources as it does for their first lists.
+ */
+export async function servedResources(transport: KubeTransport, groupVersion: string, opts: DiscoveryOptions): Promise<readonly ServedResource[] | undefined> {
+  const url = `${transport.server}/apis/${groupVersion}`;
+  const backoff = new Backoff(opts.backoff?.initialMs ?? 1000, opts.backoff?.maxMs ?? 30_000);
+  const sleep = opts.sleep ?? Bun.sleep;
+  let failing = false;
+  while (!opts.stopped()) {
+    let failure: unknown;
+    try {
+      const res = await transport.kubeFetch(url);
+      if (res.ok || res.status === 404) {
+        const resources = res.ok ? ((await res.json()) as { resources?: ServedResource[] }).resources ?? [] : undefined;
+        if (failing) opts.logger.info(`discovering ${groupVersion} on ${transport.server} works again`);
+        return resources;
+      }
+      failure = await statusErrorFromResponse(res);
+    } catch (err) {
+      failure = err;
+    }
+    const delayMs = retryAfterMs(failure) ?? backoff.next();
+    if (!failing) opts.logger.warn(`cannot discover ${groupVersion} on ${transport.server}: ${describeKubeError(failure)}; retrying in ${delayMs / 1000}s`);
+    failing = true;
+    await sleep(delayMs);
+  }
+  return undefined;
+}
