@@ -20,7 +20,8 @@ export interface IpAddress {
   readonly family: 4 | 6;
 }
 
-const OCTET = /^(0|[1-9][0-9]{0,2})$/;
+/** A dotted quad as inet_pton reads it: four decimal octets of at most 255, no leading zeros. */
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 export function parseIp(text: string): IpAddress | undefined {
@@ -39,6 +40,8 @@ export function parseIp(text: string): IpAddress | undefined {
 export function canonicalIp(text: string): string | undefined {
   const ip = parseIp(text);
   if (!ip) return undefined;
+  // A dotted quad is read only in the one form it is written in.
+  if (ip.family === 4) return text;
   const canonical = formatIp(ip);
   return canonical === text ? text : canonical;
 }
@@ -85,10 +88,8 @@ function longestZeroRun(groups: number[]): { start: number; length: number } {
 }
 
 function parseIPv4(text: string): number[] | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => OCTET.test(p))) return undefined;
-  const octets = parts.map(Number);
-  return octets.every((o) => o <= 255) ? octets : undefined;
+  const m = DOTTED_QUAD.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : undefined;
 }
 
 function parseIPv6(text: string): Uint8Array | undefined {

@@ -230,7 +230,8 @@ interface Entered {
  */
 function entered(text: string, ready: boolean, podName: string): Entered {
   const ip = parseIp(text);
-  return { address: { ip: ip ? formatIp(ip) : text, ready, podName }, bytes: ip?.bytes };
+  // A dotted quad is read only in its canonical form: the text itself, no copy.
+  return { address: { ip: ip && ip.family === 6 ? formatIp(ip) : text, ready, podName }, bytes: ip?.bytes };
 }
 
 /** By IP then pod name; each address is parsed once, not once per comparison. */
