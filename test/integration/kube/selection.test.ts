@@ -71,13 +71,19 @@ describe('which routes a router serves', () => {
     for (const r of routeRequests) expect(r.query.fieldSelector).toBe('spec.to.name=web');
   });
 
-  test('--namespace-labels: a namespace that starts matching is served, one that stops matching is purged', async () => {
+  /** Namespaces team-a (labelled router=public) and team-b, each with an app `web` at a.example.com and b.example.com. */
+  async function twoTeams() {
     const api = await bed.startApi();
     const [a, b] = [bed.startBackend('a'), bed.startBackend('b')];
     api.server.create(namespaceObject('team-a', { router: 'public' }));
     api.server.create(namespaceObject('team-b'));
     createApp(api.server, { name: 'web', namespace: 'team-a', host: 'a.example.com', port: a.port });
     createApp(api.server, { name: 'web', namespace: 'team-b', host: 'b.example.com', port: b.port });
+    return api;
+  }
+
+  test('--namespace-labels: a namespace that starts matching is served, one that stops matching is purged', async () => {
+    const api = await twoTeams();
     const t = await bed.startRouter(api, { args: ['--namespace-labels=router=public'] });
     expect((await t.get('a.example.com')).backend).toBe('a');
     expect((await t.get('b.example.com')).status).toBe(503);
@@ -103,12 +109,7 @@ describe('which routes a router serves', () => {
   });
 
   test('--project-labels selects by projects, and a failed discovery of the project API is asked again, not read as "no project API"', async () => {
-    const api = await bed.startApi();
-    const [a, b] = [bed.startBackend('a'), bed.startBackend('b')];
-    api.server.create(namespaceObject('team-a', { router: 'public' }));
-    api.server.create(namespaceObject('team-b'));
-    createApp(api.server, { name: 'web', namespace: 'team-a', host: 'a.example.com', port: a.port });
-    createApp(api.server, { name: 'web', namespace: 'team-b', host: 'b.example.com', port: b.port });
+    const api = await twoTeams();
     api.server.failNext(1, 503, undefined, (path) => path === '/apis/project.openshift.io/v1');
     const t = await bed.startRouter(api, { args: ['--project-labels=router=public'] });
     expect((await t.get('a.example.com')).backend).toBe('a');

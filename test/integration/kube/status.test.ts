@@ -128,16 +128,27 @@ describe('route status', () => {
     expect(t.logs.filter((r) => r.msg.includes('cannot write the status'))).toEqual([]);
   });
 
-  test('a status write the API fails is retried until it lands', async () => {
+  /**
+   * A router serving the app `web` whose route does not exist yet; `createRoute` makes it once every watch is open,
+   * so the next requests the router sends are the status writes for it, which `failNext` (given first) fails.
+   */
+  async function beforeTheRoute() {
     const api = await bed.startApi();
     const backend = bed.startBackend('web');
     api.server.create(serviceObject('web'));
     api.server.create(sliceObject({ service: 'web', port: backend.port }));
     const t = await bed.startRouter(api);
-    // With every watch open, the next request the router sends is the status write for the route created below.
     await api.server.waitForWatchers(2);
-    api.server.failNext(1, 503);
-    api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+    const createRoute = (failNext: () => void) => {
+      failNext();
+      api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+    };
+    return { api, t, createRoute };
+  }
+
+  test('a status write the API fails is retried until it lands', async () => {
+    const { api, t, createRoute } = await beforeTheRoute();
+    createRoute(() => api.server.failNext(1, 503));
 
     const failed = await t.waitForLog((r) => r.msg.startsWith('cannot write the status of route default/web'));
     expect(failed.msg).toContain('503 Service Unavailable');
@@ -146,16 +157,9 @@ describe('route status', () => {
   });
 
   test('a status write the API server throttles (429 with Retry-After, as API Priority and Fairness answers) waits that long and is sent again, with one warning', async () => {
-    const api = await bed.startApi();
-    const backend = bed.startBackend('web');
-    api.server.create(serviceObject('web'));
-    api.server.create(sliceObject({ service: 'web', port: backend.port }));
-    const t = await bed.startRouter(api);
-    // With every watch open, the next requests the router sends are the status writes for the route created below.
-    await api.server.waitForWatchers(2);
-    api.server.failNext(2, 429, 1);
+    const { api, t, createRoute } = await beforeTheRoute();
     const created = performance.now();
-    api.server.create(routeObject({ name: 'web', host: 'web.example.com' }));
+    createRoute(() => api.server.failNext(2, 429, 1));
 
     await t.untilStatus('default', 'web', 'admitted', (ingress) => admitted(entryOf(ingress, 'public'))?.status === 'True');
     expect(performance.now() - created).toBeGreaterThanOrEqual(2000);
