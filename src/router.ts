@@ -187,7 +187,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const commitTimeline = new CommitTimeline();
   let threadsWeighed = false;
   const weighThreads = (outcome: CommitOutcome) => {
-    if (threadsWeighed || outcome.result === 'failed') return;
+    // Once haproxy serves: a start or a reload, not a commit that changed nothing live.
+    if (threadsWeighed || (outcome.result !== 'started' && outcome.result !== 'reloaded')) return;
     threadsWeighed = true;
     const facts = { configured: options.haproxy.threads, cpus: deps.cpus?.() ?? availableParallelism(), routes: outcome.admitted.size };
     void warnAboutThreadCount(facts, haproxyVersion, () => haproxyHasLua(options.haproxyBinary), (m) => log.warn(m));

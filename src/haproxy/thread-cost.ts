@@ -15,7 +15,11 @@
  * routes, 0.60 / 0.65 / 0.84 / 1.10 / 1.73 s with 1 / 2 / 4 / 8 / 16.
  */
 
-/** About 1 s per thread at 100,000 routes, 0.075 at 10,000 (their backends and servers). */
+/**
+ * 1.0 s per thread measured at 100,000 routes (their backends and servers);
+ * 0.075 s at 10,000, so the estimate runs a third high there and the
+ * warning comes a little early rather than late.
+ */
 const LUA_VIEW_SECONDS_PER_ROUTE_AND_THREAD = 1e-5;
 
 /** The thread count the OpenShift ingress operator gives the router unless told otherwise. */
@@ -65,7 +69,7 @@ export function threadCountWarning(cost: { threads: number; extraSeconds: number
 }
 
 /**
- * Warns once the first configuration serves, if the thread count is worth
+ * Warns once haproxy first serves, if the thread count is worth
  * it and haproxy has Lua (asked only then: `hasLua` runs `haproxy -vv`).
  */
 export async function warnAboutThreadCount(facts: ThreadCountFacts, version: string, hasLua: () => Promise<boolean>, warn: (message: string) => void): Promise<void> {

@@ -46,25 +46,26 @@ describe('servedResources', () => {
     const got = await servedResources(a.transport, 'gateway.networking.k8s.io/v1', { logger, backoff: { initialMs: 100, maxMs: 1000 }, stopped: () => false, sleep: async (ms) => slept.push(ms) });
     expect(got).toEqual([{ name: 'gateways' }, { name: 'httproutes' }]);
     expect(a.asked()).toBe(5);
-    expect(slept).toEqual([100, 200, 5000, 400]);
+    // The longer of the backoff and the server's wait: 5 s for the 429, the backoff still grown beneath it.
+    expect(slept).toEqual([100, 200, 5000, 800]);
     expect(logs.map((r) => `${r.level} ${r.msg}`)).toEqual([
       'warn cannot discover gateway.networking.k8s.io/v1 on https://api.test: 503 Service Unavailable; retrying in 0.1s',
       'info discovering gateway.networking.k8s.io/v1 on https://api.test works again',
     ]);
   });
 
-  test('a stopped source stops asking', async () => {
+  test('a stopped source stops asking, and the discovery fails rather than reading as "not served"', async () => {
     const { logger } = captureLogs();
     let stopped = false;
     const a = answering([() => status(500), () => status(500)]);
-    const got = await servedResources(a.transport, 'gateway.networking.k8s.io/v1', {
+    const asking = servedResources(a.transport, 'gateway.networking.k8s.io/v1', {
       logger,
       stopped: () => stopped,
       sleep: async () => {
         stopped = true;
       },
     });
-    expect(got).toBeUndefined();
+    await expect(asking).rejects.toThrow('discovery of gateway.networking.k8s.io/v1 stopped before the API server answered');
     expect(a.asked()).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ export interface DiscoveryOptions {
   logger: Logger;
   /** Between tries after a failure; default 1 s doubling to 30 s, as the informers restart. */
   backoff?: { initialMs?: number; maxMs?: number };
-  /** True once the source stopped: asking ends, with no answer. */
+  /** True once the source stopped: asking ends, and the discovery fails. */
   stopped: () => boolean;
   /** Tests substitute one that does not wait. */
   sleep?: (ms: number) => Promise<unknown>;
@@ -23,7 +23,7 @@ export interface ServedResource {
  * (`/apis/<group>/<version>`, e.g. `gateway.networking.k8s.io/v1`), or
  * undefined when it answers 404: not installed. Anything else (unreachable,
  * 5xx, throttled, forbidden) is asked again, after the wait a Retry-After
- * names or with backoff, logged once per run of failures as the informers
+ * names or with backoff (the longer), logged once per run of failures as the informers
  * log theirs: a failure at start must not read as "not installed" and
  * switch a kind off until the router restarts, and the router's start
  * waits for its sources as it does for their first lists.
@@ -46,10 +46,11 @@ export async function servedResources(transport: KubeTransport, groupVersion: st
     } catch (err) {
       failure = err;
     }
-    const delayMs = retryAfterMs(failure) ?? backoff.next();
+    const delayMs = Math.max(retryAfterMs(failure) ?? 0, backoff.next());
     if (!failing) opts.logger.warn(`cannot discover ${groupVersion} on ${transport.server}: ${describeKubeError(failure)}; retrying in ${delayMs / 1000}s`);
     failing = true;
     await sleep(delayMs);
   }
-  return undefined;
+  // Not "not served": a start that goes on would read it so and start informers the stop no longer stops.
+  throw new Error(`discovery of ${groupVersion} stopped before the API server answered`);
 }

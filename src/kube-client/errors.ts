@@ -51,7 +51,9 @@ export function statusError(body: unknown, fallbackCode: number): KubeStatusErro
   const code = typeof status?.code === 'number' ? status.code : fallbackCode;
   const message = typeof status?.message === 'string' ? status.message : undefined;
   const reason = typeof status?.reason === 'string' ? status.reason : undefined;
-  return new KubeStatusError(code, message, reason);
+  const err = new KubeStatusError(code, message, reason);
+  err.retryAfterSeconds = retryAfterSecondsOf(undefined, status);
+  return err;
 }
 
 /** Reads a non-2xx response's body (a Status, usually) into an error, with the wait its Retry-After asks for. */
@@ -62,10 +64,16 @@ export async function statusErrorFromResponse(res: Response): Promise<KubeStatus
   return err;
 }
 
-/** A Retry-After header's seconds (the HTTP-date form is not what API servers send), else the Status's `details.retryAfterSeconds`. */
+/**
+ * A Retry-After header's whole seconds, as client-go reads it (an HTTP date,
+ * a fraction or an empty header is no wait named), else the Status's
+ * `details.retryAfterSeconds`.
+ */
 function retryAfterSecondsOf(header: unknown, body: unknown): number | undefined {
   const details = (asStatus(body) as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details;
-  return [typeof header === 'string' ? Number(header.trim()) : Number.NaN, Number(details?.retryAfterSeconds)].find((n) => Number.isFinite(n) && n >= 0);
+  const fromHeader = typeof header === 'string' && /^\s*\d+\s*$/.test(header) ? Number(header) : undefined;
+  const fromDetails = typeof details?.retryAfterSeconds === 'number' && Number.isInteger(details.retryAfterSeconds) && details.retryAfterSeconds >= 0 ? details.retryAfterSeconds : undefined;
+  return fromHeader ?? fromDetails;
 }
 
 /** The HTTP status an error carries, from our errors or client-node's `ApiException`. */
@@ -77,8 +85,13 @@ export function statusCodeOf(err: unknown): number | undefined {
 
 /** The longest wait a Retry-After may ask for: a wrong one must not hold the router's writes for long. */
 const MAX_RETRY_AFTER_MS = 60_000;
-/** A 429 that names no wait: client-go waits a second. */
-const DEFAULT_THROTTLE_MS = 1000;
+/**
+ * The shortest: a second, also for a 429 that names no wait (client-go
+ * would not retry it at all) and for `Retry-After: 0`, which a proxy in
+ * front of the API server may send and which, taken as "at once", would
+ * turn every retry here into a loop without a pause.
+ */
+const MIN_RETRY_AFTER_MS = 1000;
 
 /**
  * How long the API server asked to be left alone: a 429 (API Priority and
@@ -86,8 +99,10 @@ const DEFAULT_THROTTLE_MS = 1000;
  * Retry-After, the responses client-go waits out and sends again; undefined
  * for any other error. The header's seconds (client-node's `ApiException`
  * keeps the headers; ours, `statusErrorFromResponse`, reads them), else the
- * Status's `details.retryAfterSeconds`, else a second for a 429; at most a
- * minute.
+ * Status's `details.retryAfterSeconds`, else a second for a 429; at least a
+ * second, at most a minute. A caller with a backoff of its own waits the
+ * longer of the two (a server that keeps throttling must not get a retry
+ * every second for ever).
  */
 export function retryAfterMs(err: unknown): number | undefined {
   const code = statusCodeOf(err);
@@ -95,8 +110,8 @@ export function retryAfterMs(err: unknown): number | undefined {
   const { headers, body } = (err ?? {}) as { headers?: unknown; body?: unknown };
   const header = headers !== null && typeof headers === 'object' ? (headers as Record<string, unknown>)['retry-after'] : undefined;
   const seconds = err instanceof KubeStatusError ? err.retryAfterSeconds : retryAfterSecondsOf(header, body);
-  if (seconds === undefined) return code === 429 ? DEFAULT_THROTTLE_MS : undefined;
-  return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+  if (seconds === undefined) return code === 429 ? MIN_RETRY_AFTER_MS : undefined;
+  return Math.min(Math.max(seconds * 1000, MIN_RETRY_AFTER_MS), MAX_RETRY_AFTER_MS);
 }
 
 /** Certificate verification failures, where the fix is nearly always the CA configuration. */

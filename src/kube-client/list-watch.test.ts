@@ -178,7 +178,7 @@ describe('startInformer', () => {
     expect(lists.all).toHaveLength(1);
   });
 
-  test('a watch or a list the server throttles (429 with Retry-After) is tried again after the wait it names, not the backoff', async () => {
+  test('a watch or a list the server throttles (429 with Retry-After) is tried again after the wait it names, or the backoff when that is longer', async () => {
     const asked: number[] = [];
     const { got, warnings } = await start(fastScheduler(asked));
     const throttle = (res: ServerResponse, seconds: string) => {
@@ -191,8 +191,13 @@ describe('startInformer', () => {
     expect(await take(got, 2)).toEqual(['add a 1', 'synced']);
     throttle((await watches.next()).res, '7');
     expect(await warnings()).toBe(`warn: cannot watch ${RESOURCE} on ${server.url}: 429 Too Many Requests: Too many requests, please try again later.; retrying in 7s`);
+    // A server that keeps throttling with a short wait gets the grown backoff when it is longer.
+    for (const delay of ['2s', '4s']) {
+      throttle((await watches.next()).res, '1');
+      expect(await warnings()).toBe(`warn: cannot watch ${RESOURCE} on ${server.url}: 429 Too Many Requests: Too many requests, please try again later.; retrying in ${delay}`);
+    }
     expect((await watches.next()).url.searchParams.get('resourceVersion')).toBe('5');
-    expect(asked).toEqual([3000, 7000]);
+    expect(asked).toEqual([3000, 7000, 2000, 4000]);
   });
 
   test('a failed list is retried with backoff, and synced waits for the first complete list', async () => {

@@ -225,8 +225,8 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
     if (stopped || cancelRestart) return;
     failing = true;
     opts.onError?.(err);
-    // A server that asks for a pause (429, Retry-After) is given that one, as client-go gives it.
-    const delay = retryAfterMs(err) ?? backoff.next();
+    // A server that asks for a pause (429, Retry-After) gets at least that one; the backoff still grows beneath it.
+    const delay = Math.max(retryAfterMs(err) ?? 0, backoff.next());
     logger.warn(`cannot ${phase} ${resourceName} on ${server}: ${describeKubeError(err)}; retrying in ${formatDelay(delay)}`);
     cancelRestart = schedule(() => {
       cancelRestart = undefined;
