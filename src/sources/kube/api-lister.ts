@@ -36,24 +36,41 @@ export const MAX_THROTTLED_PAGE_RETRIES = 10;
  * Dates and drop unknown fields; the source converts objects itself, so the
  * same converter serves lists, watch events and manifests.
  */
-export function rawLister(transport: KubeTransport, c: Collection, sleep: (ms: number) => Promise<unknown> = Bun.sleep): ListPageFn<KubernetesObject> {
-  return async ({ limit, _continue }) => {
+export function rawLister(transport: KubeTransport, c: Collection, sleep: (ms: number, signal?: AbortSignal) => Promise<unknown> = pause): ListPageFn<KubernetesObject> {
+  return async ({ limit, _continue }, signal) => {
     const url = new URL(`${transport.server}${c.path}`);
     for (const [k, v] of Object.entries(selectors(c))) url.searchParams.set(k, v);
     if (limit !== undefined) url.searchParams.set('limit', String(limit));
     if (_continue) url.searchParams.set('continue', _continue);
-    let res = await transport.kubeFetch(url);
+    const init = signal ? { signal } : {};
+    let res = await transport.kubeFetch(url, init);
     for (let retries = 0; !res.ok; retries++) {
       const err = await statusErrorFromResponse(res);
       const pauseMs = retryAfterMs(err);
       if (pauseMs === undefined || retries >= MAX_THROTTLED_PAGE_RETRIES) throw err;
-      await sleep(pauseMs);
-      res = await transport.kubeFetch(url);
+      await sleep(pauseMs, signal);
+      res = await transport.kubeFetch(url, init);
     }
     const list = (await res.json()) as KubernetesListObject<KubernetesObject>;
     for (const item of list.items ?? []) withoutManagedFields(item);
     return list;
   };
+}
+
+/** Waits `ms`, or rejects with the signal's reason once it aborts (up to a minute a throttled page may wait). */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
 }
 
 /**
