@@ -1,5 +1,6 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { retryAfterMs, statusErrorFromResponse } from '../../kube-client/errors.ts';
+import { pause } from '../../kube-client/pause.ts';
 import type { ListPageFn } from '../../kube-client/paginate.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
@@ -55,22 +56,6 @@ export function rawLister(transport: KubeTransport, c: Collection, sleep: (ms: n
     for (const item of list.items ?? []) withoutManagedFields(item);
     return list;
   };
-}
-
-/** Waits `ms`, or rejects with the signal's reason once it aborts (up to a minute a throttled page may wait). */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const aborted = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
 }
 
 /**
