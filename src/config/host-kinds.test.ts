@@ -17,15 +17,16 @@ const entry = (key: string, value: string) => ({ key, value });
 describe('host kind map entries', () => {
   const cases: [string, Route[], { http: { key: string; value: string }[]; https: { key: string; value: string }[] }][] = [
     ['a Gateway API route: its host, whatever its path', [route({ name: 'a', path: '/foo', ...gateway })], { http: [entry('a.example.com', GATEWAY_API_HOST)], https: [] }],
-    ['a Route: its host, as a Route host', [route({ name: 'a', path: '/foo' })], { http: [entry('a.example.com', ROUTE_HOST)], https: [] }],
+    ['a Route: its host, as a Route host, on both sides whatever it serves (no Gateway API wildcard takes it)', [route({ name: 'a', path: '/foo' })], { http: [entry('a.example.com', ROUTE_HOST)], https: [entry('a.example.com', ROUTE_HOST)] }],
     ['an exact path and a prefix on one host: one entry', [route({ name: 'a', path: '/x', exactPath: true, ...gateway }), route({ name: 'b', host: 'a.example.com', path: '/y', ...gateway })], { http: [entry('a.example.com', GATEWAY_API_HOST)], https: [] }],
     ['a deep wildcard: keyed `*.domain`', [route({ name: 'a', host: 'wildcard.example.com', wildcardPolicy: 'Subdomain', deepWildcard: true, ...gateway })], { http: [entry('*.example.com', GATEWAY_API_HOST)], https: [] }],
     ['the catch-all: keyed `*.0`', [route({ name: 'a', host: CATCH_ALL_HOST, wildcardPolicy: 'Subdomain', deepWildcard: true, ...gateway })], { http: [entry('*.0', GATEWAY_API_HOST)], https: [] }],
-    ['a Route wildcard: keyed `.domain`', [route({ name: 'a', host: 'www.example.com', wildcardPolicy: 'Subdomain' })], { http: [entry('.example.com', ROUTE_HOST)], https: [] }],
-    ['a Route and a Gateway API route on one host: the Route keeps it, whichever is older', [route({ name: 'g', host: 'h.example.com', ...gateway }), route({ name: 'r', host: 'h.example.com', path: '/r' })], { http: [entry('h.example.com', ROUTE_HOST)], https: [] }],
+    ['a Route wildcard: keyed `.domain`', [route({ name: 'a', host: 'www.example.com', wildcardPolicy: 'Subdomain' })], { http: [entry('.example.com', ROUTE_HOST)], https: [entry('.example.com', ROUTE_HOST)] }],
+    ['a Route and a Gateway API route on one host: the Route keeps it, whichever is older', [route({ name: 'g', host: 'h.example.com', ...gateway }), route({ name: 'r', host: 'h.example.com', path: '/r' })], { http: [entry('h.example.com', ROUTE_HOST)], https: [entry('h.example.com', ROUTE_HOST)] }],
     ['edge: the TLS frontends only', [route({ name: 'a', tls: routeTls('edge'), ...gateway })], { http: [], https: [entry('a.example.com', GATEWAY_API_HOST)] }],
     ['edge with Redirect: both', [route({ name: 'a', tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Redirect' }) })], { http: [entry('a.example.com', ROUTE_HOST)], https: [entry('a.example.com', ROUTE_HOST)] }],
-    ['passthrough: none', [route({ name: 'a', tls: routeTls('passthrough') })], { http: [], https: [] }],
+    ['a Gateway API passthrough route: none', [route({ name: 'a', tls: routeTls('passthrough'), ...gateway })], { http: [], https: [] }],
+    ['a passthrough Route: both, as any Route', [route({ name: 'a', tls: routeTls('passthrough') })], { http: [entry('a.example.com', ROUTE_HOST)], https: [entry('a.example.com', ROUTE_HOST)] }],
     [
       'a route with request conditions: its host, though its paths leave the maps',
       [route({ name: 'a', requestMatch: { method: 'GET', headers: [], query: [], order: 0 }, ...gateway })],
@@ -39,7 +40,7 @@ describe('host kind map entries', () => {
     [
       "a listener's name a Route serves stays the Route's",
       [route({ name: 'g', host: 'g.example.com', listenerHosts: { http: ['h.example.com'], https: [] }, ...gateway }), route({ name: 'r', host: 'h.example.com' })],
-      { http: [entry('g.example.com', GATEWAY_API_HOST), entry('h.example.com', ROUTE_HOST)], https: [] },
+      { http: [entry('g.example.com', GATEWAY_API_HOST), entry('h.example.com', ROUTE_HOST)], https: [entry('h.example.com', ROUTE_HOST)] },
     ],
   ];
   test.each(cases)('%s', (_, routes, expected) => expect(hosts(routes)).toEqual(expected));

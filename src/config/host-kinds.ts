@@ -19,6 +19,13 @@ import type { MapFileName, MapWish } from './route-contribution.ts';
  * (gateway/listener-hosts.ts), so a name under one that no route serves
  * answers 404, while any name someone else serves is found first. Entries are data: a route added or removed changes them
  * with `add map` / `del map`, no reload.
+ *
+ * The same entries keep Gateway API wildcards and the catch-all off the
+ * names Routes and Ingresses hold: a host (or a Route wildcard's domain)
+ * found `route` skips the deep-wildcard and catch-all lookups, in the HTTP
+ * frontends and for SNI, so a path its owner leaves unserved answers 503
+ * rather than another tenant's route (Route rules: the owner's namespace
+ * holds the whole host).
  */
 const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
   'os_http_be.map': 'os_http_be_hosts.map',
@@ -31,16 +38,20 @@ const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
 export const GATEWAY_API_HOST = 'gateway_api';
 export const ROUTE_HOST = 'route';
 
+/** A Route's or an Ingress's host is held on both sides, whatever it serves there (plain, TLS, passthrough or only a redirect). */
+const ROUTE_HOST_MAPS: readonly MapFileName[] = ['os_http_be_hosts.map', 'os_edge_reencrypt_be_hosts.map'];
+
 /**
  * The host entries of a route whose path entries are `paths` (its map
  * wishes, or those its conditions keep out of the maps). A Route's or an
- * Ingress's entry is explicit, so it holds its host against a Gateway API
- * route on the same host (possible with the namespace ownership check off):
- * a Route's host never answers 404.
+ * Ingress's entries are explicit, so they hold its host against a Gateway
+ * API route on the same host (possible with the namespace ownership check
+ * off): a Route's host never answers 404, on either side, and no Gateway API
+ * wildcard serves it.
  */
 function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
   const gateway = route.hostScope !== undefined;
-  const files = new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? []));
+  const files = gateway ? new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? [])) : ROUTE_HOST_MAPS;
   return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
 }
 

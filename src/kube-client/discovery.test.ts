@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { captureLogs } from '../../test/support/log-capture.ts';
 import { servedResources } from './discovery.ts';
+import { pause } from './pause.ts';
 import type { KubeTransport } from './transport.ts';
 
 /** A transport answering `answers` in turn (a function that throws is a network failure); records how often it was asked. */
@@ -25,7 +26,7 @@ const status = (code: number, headers: Record<string, string> = {}) => Response.
 describe('servedResources', () => {
   test('what the server lists; a 404 is a group version it does not serve', async () => {
     const { logger, logs } = captureLogs();
-    const opts = { logger, stopped: () => false, sleep: async () => {} };
+    const opts = { logger, signal: new AbortController().signal, sleep: async () => {} };
     expect(await servedResources(answering([served]).transport, 'gateway.networking.k8s.io/v1', opts)).toEqual([{ name: 'gateways' }, { name: 'httproutes' }]);
     expect(await servedResources(answering([() => status(404)]).transport, 'gateway.networking.k8s.io/v1', opts)).toBeUndefined();
     expect(logs).toEqual([]);
@@ -43,7 +44,7 @@ describe('servedResources', () => {
       () => status(403),
       served,
     ]);
-    const got = await servedResources(a.transport, 'gateway.networking.k8s.io/v1', { logger, backoff: { initialMs: 100, maxMs: 1000 }, stopped: () => false, sleep: async (ms) => slept.push(ms) });
+    const got = await servedResources(a.transport, 'gateway.networking.k8s.io/v1', { logger, backoff: { initialMs: 100, maxMs: 1000 }, signal: new AbortController().signal, sleep: async (ms) => slept.push(ms) });
     expect(got).toEqual([{ name: 'gateways' }, { name: 'httproutes' }]);
     expect(a.asked()).toBe(5);
     // The longer of the backoff and the server's wait: 5 s for the 429, the backoff still grown beneath it.
@@ -56,15 +57,29 @@ describe('servedResources', () => {
 
   test('a stopped source stops asking, and the discovery fails rather than reading as "not served"', async () => {
     const { logger } = captureLogs();
-    let stopped = false;
+    const stopping = new AbortController();
     const a = answering([() => status(500), () => status(500)]);
     const asking = servedResources(a.transport, 'gateway.networking.k8s.io/v1', {
       logger,
-      stopped: () => stopped,
-      sleep: async () => {
-        stopped = true;
-      },
+      signal: stopping.signal,
+      sleep: async () => stopping.abort(),
     });
+    await expect(asking).rejects.toThrow('discovery of gateway.networking.k8s.io/v1 stopped before the API server answered');
+    expect(a.asked()).toBe(1);
+  });
+
+  test('a stop ends the pause under way at once (the server asked for 30 s), and the discovery fails', async () => {
+    const { logger } = captureLogs();
+    const stopping = new AbortController();
+    const paused = Promise.withResolvers<number>();
+    const a = answering([() => status(503, { 'Retry-After': '30' }), () => status(500)]);
+    const sleep = (ms: number, signal?: AbortSignal) => {
+      paused.resolve(ms);
+      return pause(ms, signal);
+    };
+    const asking = servedResources(a.transport, 'gateway.networking.k8s.io/v1', { logger, signal: stopping.signal, sleep });
+    expect(await paused.promise).toBe(30_000);
+    stopping.abort();
     await expect(asking).rejects.toThrow('discovery of gateway.networking.k8s.io/v1 stopped before the API server answered');
     expect(a.asked()).toBe(1);
   });

@@ -1,16 +1,17 @@
 import type { Logger } from '../log.ts';
 import { Backoff } from './backoff.ts';
 import { describeKubeError, retryAfterMs, statusErrorFromResponse } from './errors.ts';
+import { pause } from './pause.ts';
 import type { KubeTransport } from './transport.ts';
 
 export interface DiscoveryOptions {
   logger: Logger;
   /** Between tries after a failure; default 1 s doubling to 30 s, as the informers restart. */
   backoff?: { initialMs?: number; maxMs?: number };
-  /** True once the source stopped: asking ends, and the discovery fails. */
-  stopped: () => boolean;
+  /** Aborted once the source stops: asking ends at once (a request or a pause under way), and the discovery fails. */
+  signal: AbortSignal;
   /** Tests substitute one that does not wait. */
-  sleep?: (ms: number) => Promise<unknown>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
 
 /** One resource an API group version serves, as discovery lists it. */
@@ -31,12 +32,13 @@ export interface ServedResource {
 export async function servedResources(transport: KubeTransport, groupVersion: string, opts: DiscoveryOptions): Promise<readonly ServedResource[] | undefined> {
   const url = `${transport.server}/apis/${groupVersion}`;
   const backoff = new Backoff(opts.backoff?.initialMs ?? 1000, opts.backoff?.maxMs ?? 30_000);
-  const sleep = opts.sleep ?? Bun.sleep;
+  const { signal } = opts;
+  const sleep = opts.sleep ?? pause;
   let failing = false;
-  while (!opts.stopped()) {
+  while (!signal.aborted) {
     let failure: unknown;
     try {
-      const res = await transport.kubeFetch(url);
+      const res = await transport.kubeFetch(url, { signal });
       if (res.ok || res.status === 404) {
         const resources = res.ok ? ((await res.json()) as { resources?: ServedResource[] }).resources ?? [] : undefined;
         if (failing) opts.logger.info(`discovering ${groupVersion} on ${transport.server} works again`);
@@ -44,12 +46,13 @@ export async function servedResources(transport: KubeTransport, groupVersion: st
       }
       failure = await statusErrorFromResponse(res);
     } catch (err) {
+      if (signal.aborted) break;
       failure = err;
     }
     const delayMs = Math.max(retryAfterMs(failure) ?? 0, backoff.next());
     if (!failing) opts.logger.warn(`cannot discover ${groupVersion} on ${transport.server}: ${describeKubeError(failure)}; retrying in ${delayMs / 1000}s`);
     failing = true;
-    await sleep(delayMs);
+    await sleep(delayMs, signal).catch(() => {});
   }
   // Not "not served": a start that goes on would read it so and start informers the stop no longer stops.
   throw new Error(`discovery of ${groupVersion} stopped before the API server answered`);

@@ -4,6 +4,7 @@ import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-
 import { createKubeApi } from './api.ts';
 import { buildKubeConfig } from './kube-config.ts';
 import { startInformer, type Informer, type Scheduler } from './list-watch.ts';
+import type { PageParams } from './paginate.ts';
 import { Channel, eventLine, obj, openStream, recordingLogger, sendJson, startNodeServer, status, type NodeServer } from '../../test/support/kube-client.ts';
 import { createTransport } from './transport.ts';
 import { KubeWatch } from './watch.ts';
@@ -42,7 +43,8 @@ function fastScheduler(asked: number[]): Scheduler {
   };
 }
 
-async function start(scheduler: Scheduler = fastScheduler([])) {
+/** `raw`: pages fetched with the signal the informer passes (as the API source's lister does), not through the typed client. */
+async function start(scheduler: Scheduler = fastScheduler([]), raw = false) {
   lists = new Channel<Call>();
   watches = new Channel<Call>();
   server = await startNodeServer((req, res) => {
@@ -54,8 +56,12 @@ async function start(scheduler: Scheduler = fastScheduler([])) {
   const got = new Channel<string>();
   const api = createKubeApi(transport);
   const describe = (o: KubernetesObject) => `${o.metadata?.name} ${o.metadata?.resourceVersion}`;
+  const rawPage = async (page: PageParams, signal?: AbortSignal) => {
+    const url = new URL(`${server.url}/apis/route.openshift.io/v1/routes?limit=${page.limit ?? ''}`);
+    return (await (await transport.kubeFetch(url, signal ? { signal } : {})).json()) as KubernetesListObject<KubernetesObject>;
+  };
   informer = startInformer<KubernetesObject>({
-    list: (page) =>
+    list: raw ? rawPage : (page) =>
       api.customObjects.listClusterCustomObject({ group: 'route.openshift.io', version: 'v1', plural: 'routes', ...page }) as Promise<
         KubernetesListObject<KubernetesObject>
       >,
@@ -263,6 +269,16 @@ describe('startInformer', () => {
     informer.stop();
     expect(pending).toEqual([{ ms: 1000, cancelled: true }]);
     await expect(informer.synced).rejects.toThrow(`${RESOURCE} informer stopped before its first list completed`);
+  });
+
+  test('stop() ends a list under way: its request is closed, synced rejects, nothing is delivered', async () => {
+    const { informer, got } = await start(fastScheduler([]), true);
+    const list = await lists.next();
+    const closed = new Promise<void>((resolve) => list.res.once('close', () => resolve()));
+    informer.stop();
+    await closed;
+    await expect(informer.synced).rejects.toThrow(`${RESOURCE} informer stopped before its first list completed`);
+    expect(got.all).toEqual([]);
   });
 
   test('stop() closes the watch and nothing is delivered afterwards', async () => {

@@ -93,6 +93,8 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
   let cancelRestart: (() => void) | undefined;
   /** ListWatch's pending reconnect delays: stop() releases them at once. */
   const delays = new Set<{ cancel: () => void; resolve: () => void }>();
+  /** Aborted by stop(): a list under way (its request, or a pause the server asked for) ends at once. */
+  const stopping = new AbortController();
   const ready = Promise.withResolvers<void>();
   // stop() before the first sync rejects `synced`; a caller that never awaited it must not crash the process.
   ready.promise.catch(() => {});
@@ -175,7 +177,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
         if (!item.metadata?.name) throw new Error('the list returned an object without metadata.name');
       }
       return first ? deliverPage(items) : items;
-    });
+    }, stopping.signal);
     succeeded('listing');
     if (first) {
       const listed = new Set(list.items.map(keyOf));
@@ -261,6 +263,7 @@ export function startInformer<T extends KubernetesObject>(opts: InformerOptions<
         delay.resolve();
       }
       delays.clear();
+      stopping.abort();
       void listWatch.stop();
       if (!synced) ready.reject(new Error(`${resourceName} informer stopped before its first list completed`));
     },

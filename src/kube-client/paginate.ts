@@ -14,8 +14,11 @@ export interface PageParams {
   _continue?: string;
 }
 
-/** Lists one page, e.g. `(p) => api.customObjects.listClusterCustomObject({ group, version, plural, ...p })`. */
-export type ListPageFn<T extends KubernetesObject> = (params: PageParams) => Promise<KubernetesListObject<T>>;
+/**
+ * Lists one page, e.g. `(p) => api.customObjects.listClusterCustomObject({ group, version, plural, ...p })`;
+ * `signal` aborts when the list is no longer wanted (its informer stopped).
+ */
+export type ListPageFn<T extends KubernetesObject> = (params: PageParams, signal?: AbortSignal) => Promise<KubernetesListObject<T>>;
 
 /**
  * The continue token. Typed lists (DiscoveryV1Api) are deserialized into
@@ -33,20 +36,22 @@ function continueToken(list: KubernetesListObject<KubernetesObject>): string | u
  * request instead, as client-go's pager does. `keep` is given each page's
  * items as they arrive and returns what the list keeps of them, so a caller
  * that is done with an object need not hold every page until the last.
+ * `signal` goes to every page's request.
  */
 export async function listAllPages<T extends KubernetesObject>(
   list: ListPageFn<T>,
   pageSize = DEFAULT_PAGE_SIZE,
   keep: (items: T[]) => T[] = (items) => items,
+  signal?: AbortSignal,
 ): Promise<KubernetesListObject<T>> {
-  let page = await list({ limit: pageSize });
+  let page = await list({ limit: pageSize }, signal);
   const items = keep(page.items ?? []);
   for (let token = continueToken(page); token; token = continueToken(page)) {
     try {
-      page = await list({ limit: pageSize, _continue: token });
+      page = await list({ limit: pageSize, _continue: token }, signal);
     } catch (err) {
       if (statusCodeOf(err) !== 410) throw err;
-      const whole = await list({});
+      const whole = await list({}, signal);
       return { ...whole, items: keep(whole.items ?? []) };
     }
     items.push(...keep(page.items ?? []));

@@ -28,8 +28,9 @@ describe('host kind entries in the commit step: data, never a reload', () => {
     ['its removal deletes it', [old, gw], [old], ['del-map os_http_be_hosts.map gw.example.com']],
     ['a second route on the host changes no entry', [old, gw], [old, gw, sibling], []],
     ['the host keeps its entry while one of its routes is left', [old, gw, sibling], [old, sibling], []],
-    ['a Route on the host makes it a Route host', [old, gw], [old, gw, plain], ['set-map os_http_be_hosts.map gw.example.com route']],
-    ['and its removal gives it back', [old, gw, plain], [old, gw], ['set-map os_http_be_hosts.map gw.example.com gateway_api']],
+    // On both sides: a Route holds its host against Gateway API wildcards on either, whatever it serves.
+    ['a Route on the host makes it a Route host', [old, gw], [old, gw, plain], ['set-map os_http_be_hosts.map gw.example.com route', 'add-map os_edge_reencrypt_be_hosts.map gw.example.com route']],
+    ['and its removal gives it back', [old, gw, plain], [old, gw], ['set-map os_http_be_hosts.map gw.example.com gateway_api', 'del-map os_edge_reencrypt_be_hosts.map gw.example.com']],
   ] as const)('%s', (_, before, after, want) => {
     expect(hostCommands([...before], [...after])).toEqual([...want]);
   });

@@ -838,6 +838,22 @@ describe('route changes go through the runtime API', () => {
     expect((await t.get('s.example.com', '/api/x')).status).toBe(503);
   });
 
+  test("a path with ';' (matrix parameters) is added, moved and removed live: escaped in the map commands, no reload", async () => {
+    t = await startTestRouter({ manifests: { 'r.yaml': routeYaml({ name: 'r', host: 'r.example.com' }), 'eps.yaml': eps() } });
+    const pids = await workerPids(t);
+    for (const path of ['/a;v=1', '/a;v=2']) {
+      await t.write('s.yaml', routeYaml({ name: 's', host: 's.example.com', path }));
+      expect(t.router.lastCommit()?.result).toBe('runtime');
+      expect((await t.get('s.example.com', `${path}/x`)).backend).toBe('b');
+    }
+    expect((await t.get('s.example.com', '/a;v=1/x')).status).toBe(503);
+    await t.remove('s.yaml');
+    expect(t.router.lastCommit()?.result).toBe('runtime');
+    expect((await t.get('s.example.com', '/a;v=2/x')).status).toBe(503);
+    expect(await workerPids(t)).toEqual(pids);
+    expect(t.router.reloadCounts.size).toBe(0);
+  });
+
   test.each([
     ['a plain route', false],
     ['an edge route with a certificate of its own, served with it', true],

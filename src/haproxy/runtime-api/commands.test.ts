@@ -40,6 +40,15 @@ describe('commandRequest', () => {
       expect(() => commandRequest({ kind: 'add-map', map: 'hsts.map', key: 'k', value })).toThrow('runtime command: unsafe map value');
   });
 
+  test("a map key's `;` (a route path's) is escaped in every map command; a space, a backslash or a control character is refused", () => {
+    const key = 's.example.com/a;v=1';
+    expect(commandRequest({ kind: 'add-map', map: 'os_http_be.map', key, value: 'be_http:ns:s' })).toEqual({ line: 'add map os_http_be.map s.example.com/a\\;v=1 be_http:ns:s' });
+    expect(commandRequest({ kind: 'set-map', map: 'os_http_be.map', key, value: 'be_http:ns:t' })).toEqual({ line: 'set map os_http_be.map s.example.com/a\\;v=1 be_http:ns:t' });
+    expect(commandRequest({ kind: 'del-map', map: 'os_http_be.map', key })).toEqual({ line: 'del map os_http_be.map s.example.com/a\\;v=1' });
+    for (const bad of ['a b', 'a\nb', 'a\\;b', ''])
+      expect(() => commandRequest({ kind: 'del-map', map: 'os_http_be.map', key: bad })).toThrow('runtime command: unsafe map key');
+  });
+
   test('a cookie key that would split the command is refused', () => {
     expect(() => commandRequest({ kind: 'set-dynamic-cookie-key', backend: 'be_http:ns:a', key: 'a b' })).toThrow('runtime command: unsafe cookie key');
   });

@@ -39,12 +39,14 @@ function arg(value: string, what: string): string {
 }
 
 /**
- * A map value: one word, where `;` (an HSTS value's separator) is escaped,
- * as the CLI reads `\\;` as part of the argument rather than the end of the
- * command.
+ * A map key or value: one word, where `;` (an HSTS value's separator, or
+ * any route's path: `/a;v=1`) is escaped, as the CLI reads `\\;` as part of
+ * the argument rather than the end of the command. Refused, a key made every
+ * change of its route fail at runtime and reload instead, outside its
+ * namespace's reload budget.
  */
-function mapValue(value: string): string {
-  if (value === '' || /[\s\\\x00-\x1f\x7f]/.test(value)) throw new Error(`runtime command: unsafe map value ${JSON.stringify(value)}`);
+function mapWord(value: string, what: string): string {
+  if (value === '' || /[\s\\\x00-\x1f\x7f]/.test(value)) throw new Error(`runtime command: unsafe ${what} ${JSON.stringify(value)}`);
   return value.replaceAll(';', '\\;');
 }
 
@@ -142,11 +144,11 @@ export function commandRequest(c: RuntimeCommand): CliRequest {
     case 'del-ssl-cert':
       return { line: `del ssl cert ${arg(c.certFile, 'certificate file')}` };
     case 'add-map':
-      return { line: `add map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${mapValue(c.value)}` };
+      return { line: `add map ${arg(c.map, 'map')} ${mapWord(c.key, 'map key')} ${mapWord(c.value, 'map value')}` };
     case 'set-map':
-      return { line: `set map ${arg(c.map, 'map')} ${arg(c.key, 'map key')} ${mapValue(c.value)}` };
+      return { line: `set map ${arg(c.map, 'map')} ${mapWord(c.key, 'map key')} ${mapWord(c.value, 'map value')}` };
     case 'del-map':
-      return { line: `del map ${arg(c.map, 'map')} ${arg(c.key, 'map key')}` };
+      return { line: `del map ${arg(c.map, 'map')} ${mapWord(c.key, 'map key')}` };
     case 'add-acl':
       return { line: `add acl ${arg(c.acl, 'ACL file')} ${arg(c.value, 'ACL entry')}` };
     case 'del-acl':

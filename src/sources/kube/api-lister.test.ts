@@ -71,6 +71,17 @@ describe('a page the API server throttles', () => {
     expect(urls).toHaveLength(MAX_THROTTLED_PAGE_RETRIES + 1);
   });
 
+  test('a pause ends at once when the list is no longer wanted, without asking again', async () => {
+    const { transport, urls } = answering([() => throttled('30')]);
+    const stopping = new AbortController();
+    const listed = rawLister(transport, collection)({ limit: 500 }, stopping.signal);
+    // The pause starts once the refusal is read; the abort then must not wait out its 30 s.
+    await Bun.sleep(0);
+    stopping.abort(new Error('stopped'));
+    await expect(listed).rejects.toThrow('stopped');
+    expect(urls).toHaveLength(1);
+  });
+
   test('any other refusal fails at once', async () => {
     const { transport, urls } = answering([() => Response.json({ kind: 'Status', code: 503 }, { status: 503 })]);
     await expect(rawLister(transport, collection, async () => {})({ limit: 500 })).rejects.toThrow('503 Service Unavailable');

@@ -1,5 +1,6 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { retryAfterMs, statusErrorFromResponse } from '../../kube-client/errors.ts';
+import { pause } from '../../kube-client/pause.ts';
 import type { ListPageFn } from '../../kube-client/paginate.ts';
 import type { Watcher } from '../../kube-client/watch.ts';
 import type { KubeTransport } from '../../kube-client/transport.ts';
@@ -36,19 +37,20 @@ export const MAX_THROTTLED_PAGE_RETRIES = 10;
  * Dates and drop unknown fields; the source converts objects itself, so the
  * same converter serves lists, watch events and manifests.
  */
-export function rawLister(transport: KubeTransport, c: Collection, sleep: (ms: number) => Promise<unknown> = Bun.sleep): ListPageFn<KubernetesObject> {
-  return async ({ limit, _continue }) => {
+export function rawLister(transport: KubeTransport, c: Collection, sleep: (ms: number, signal?: AbortSignal) => Promise<unknown> = pause): ListPageFn<KubernetesObject> {
+  return async ({ limit, _continue }, signal) => {
     const url = new URL(`${transport.server}${c.path}`);
     for (const [k, v] of Object.entries(selectors(c))) url.searchParams.set(k, v);
     if (limit !== undefined) url.searchParams.set('limit', String(limit));
     if (_continue) url.searchParams.set('continue', _continue);
-    let res = await transport.kubeFetch(url);
+    const init = signal ? { signal } : {};
+    let res = await transport.kubeFetch(url, init);
     for (let retries = 0; !res.ok; retries++) {
       const err = await statusErrorFromResponse(res);
       const pauseMs = retryAfterMs(err);
       if (pauseMs === undefined || retries >= MAX_THROTTLED_PAGE_RETRIES) throw err;
-      await sleep(pauseMs);
-      res = await transport.kubeFetch(url);
+      await sleep(pauseMs, signal);
+      res = await transport.kubeFetch(url, init);
     }
     const list = (await res.json()) as KubernetesListObject<KubernetesObject>;
     for (const item of list.items ?? []) withoutManagedFields(item);

@@ -75,8 +75,8 @@ export class KubeSource implements Source {
   /** undefined: every namespace is served. */
   private allowed: Set<string> | undefined;
   private informers: Informer[] = [];
-  /** Set by stop(): discovery asked again after failures gives up. */
-  private stopped = false;
+  /** Aborted by stop(): discovery asked again after failures gives up at once. */
+  private readonly stopping = new AbortController();
   /** Set once every informer has synced: nothing is delivered before. */
   private delivery: Delivery | undefined;
   private readonly log: Logger;
@@ -187,7 +187,7 @@ export class KubeSource implements Source {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     for (const informer of this.informers) informer.stop();
     this.informers = [];
     this.ingress?.stop();
@@ -212,7 +212,7 @@ export class KubeSource implements Source {
 
   /** What the API serves in a group version; asked until it answers (discovery.ts), so a failure at start reads as nothing. */
   private discover(groupVersion: string): Promise<readonly ServedResource[] | undefined> {
-    return servedResources(this.opts.transport, groupVersion, { logger: this.log, ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}), stopped: () => this.stopped });
+    return servedResources(this.opts.transport, groupVersion, { logger: this.log, ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}), signal: this.stopping.signal });
   }
 
   private inform(
