@@ -12,6 +12,8 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { IngressSecret } from '../../domain/ingress.ts';
+import { isDns1123Subdomain } from '../../domain/names.ts';
+import { quoteForMessage } from '../../domain/quote.ts';
 import type { Route } from '../../domain/route.ts';
 import type { Informer } from '../../kube-client/list-watch.ts';
 import { describeKubeError, statusCodeOf } from '../../kube-client/errors.ts';
@@ -51,7 +53,8 @@ export class RouteSecrets {
   setRoute(key: string, route: Route | undefined): void {
     if (!this.opts.enabled) return;
     const name = route?.tls?.externalCertificate;
-    const wanted = route && name ? `${route.namespace}/${name}` : undefined;
+    // A name no Secret can have is not watched: it would reach the watch's field selector as the tenant wrote it.
+    const wanted = route && name && isDns1123Subdomain(name) ? `${route.namespace}/${name}` : undefined;
     const had = this.wants.get(key);
     if (had === wanted) return;
     if (had !== undefined) this.release(had, key);
@@ -84,6 +87,7 @@ export class RouteSecrets {
     const problem = (text: string): Route => ({ ...route, externalCertificateStatus: { ok: false, problem: `${FIELD}: ${text}` } });
     if (!this.opts.enabled) return problem('Forbidden: this router serves no external certificates (--allow-external-certificates=false)');
     if (route.tls.certificate !== '' || route.tls.key !== '') return problem('Invalid value: "redacted certificate data": certificate and key may not be set with externalCertificate');
+    if (!isDns1123Subdomain(name)) return problem(`Invalid value: ${quoteForMessage(name, 64)}: a Secret name must be a lowercase RFC 1123 subdomain`);
     if (w?.forbidden !== undefined) return problem(`Forbidden: the router may not read this secret: ${w.forbidden}`);
     if (!w?.synced) return undefined;
     const secret = w.secret;

@@ -67,6 +67,16 @@ describe('spec.tls.externalCertificate', () => {
     expect(admitted(api.server)?.message).toBe('spec.tls.externalCertificate: Invalid value: "later-tls": secret of type "kubernetes.io/tls" required');
   });
 
+  test('a name no Secret can have rejects the route, saying so, and opens no watch', async () => {
+    const api = await bed.startApi();
+    app(api.server);
+    api.server.create(edgeRoute('a,metadata.namespace!=x'));
+    const t = await bed.startRouter(api);
+    await t.until('the rejection is written', async () => admitted(api.server)?.reason === 'ExternalCertificateValidationFailed');
+    expect(admitted(api.server)?.message).toBe('spec.tls.externalCertificate: Invalid value: "a,metadata.namespace!=x": a Secret name must be a lowercase RFC 1123 subdomain');
+    expect(api.server.requests.filter((r) => r.path.includes('/secrets'))).toEqual([]);
+  });
+
   test('a Secret the router may not read rejects the route, saying so', async () => {
     const api = await bed.startApi({ forbidden: ['secrets'] });
     app(api.server);
