@@ -47,6 +47,13 @@ export interface Committer {
    */
   workerRestarted(): void;
   /**
+   * haproxy is about to be (re)started by the supervisor: the servers still
+   * waiting to be deleted were the last worker's, and a retry must not reach
+   * the new one, which loads the files on disk (they may lag behind the
+   * last worker, when they could not be written).
+   */
+  launching(): void;
+  /**
    * While a reload is under way (from its decision until the master lists the
    * new worker): commits the changes that arrived since, against the worker
    * being replaced, when they can be planned from themselves. Undefined when
@@ -534,6 +541,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
       } finally {
         open.running = undefined;
       }
+    },
+    launching() {
+      applier.forgetWorker();
     },
     workerRestarted() {
       restarted = true;
