@@ -396,6 +396,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
     const result = aside ? await applyAside(plan.commands, record, createdWith, aside.worker, tl) : await applyRuntime(files, plan.commands, record, createdWith);
     if (!result.ok) fast.reverted();
+    // The full commit that follows reloads, naming only the reason: haproxy's own words are here.
+    if (!result.ok && !aside) log.warn(`runtime update failed (${result.failure}); reloading instead`);
     return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) }, ...waiting } : undefined;
   }
 
