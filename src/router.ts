@@ -2,6 +2,7 @@ import { edenGC } from 'bun:jsc';
 import { availableParallelism } from 'node:os';
 import { cachedTlsValidator } from './admission/tls-cache.ts';
 import { createRenderer } from './config/render.ts';
+import { errorMessage } from './errors.ts';
 import { createCommitter } from './commit/committer.ts';
 import { CommitTimeline } from './commit/commit-timeline.ts';
 import { logObserver, reloadCounter } from './commit/log-observer.ts';
@@ -12,7 +13,7 @@ import { DesiredState } from './plan/desired-state.ts';
 import type { Source } from './domain/events.ts';
 import { CertStore } from './haproxy/cert-store.ts';
 import { ConfigStore } from './haproxy/config-store.ts';
-import { ThreadWriter } from './haproxy/file-writer.ts';
+import { ThreadWriter, type BatchWriter } from './haproxy/file-writer.ts';
 import { followOperatorFiles } from './haproxy/operator-files.ts';
 import { loadRendererAssets } from './haproxy/renderer-assets.ts';
 import { startTicketKeyRotation, type TicketKeyRotation } from './haproxy/ticket-key-rotation.ts';
@@ -80,6 +81,8 @@ export interface RouterDeps {
   wrapRuntime?: (client: RuntimeClient) => RuntimeClient;
   /** Wraps the `haproxy -c` checker (tests hold a check to make changes arrive during it). */
   wrapChecker?: (checker: ConfigChecker) => ConfigChecker;
+  /** Wraps the writer of in-place configuration updates (tests make it fail as a full disk does). */
+  wrapFileWriter?: (writer: BatchWriter) => BatchWriter;
   supervisorHooks?: SupervisorHooks;
   /** Between every two steps of a reload's render (tests hold a render there; see CommitterDeps.renderTurn). */
   renderTurn?: () => Promise<void>;
@@ -127,7 +130,12 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const fileWriter = new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`));
   const certs = new CertStore(paths.certDir);
   await certs.init();
-  const store = new ConfigStore(paths.workingDir, fileWriter, [certs]);
+  const diskLog = deps.logger.withTag('files');
+  const store = new ConfigStore(paths.workingDir, (deps.wrapFileWriter ?? ((w) => w))(fileWriter), [certs], {
+    failed: (err) =>
+      diskLog.error(`cannot write the configuration's files in ${paths.workingDir}: ${errorMessage(err)}; haproxy runs changes its files do not hold yet (a restart of haproxy would serve the older ones); trying again`),
+    recovered: () => diskLog.info(`the configuration's files in ${paths.workingDir} are written again`),
+  });
   await store.init();
   const files: ResolvedFiles = { ticketKeysPath: await writeTicketKeys(paths.certDir) };
   const statsAuth = await readStatsCredentials(options.stats);
@@ -145,7 +153,14 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     hooks: deps.supervisorHooks,
     onLaunch: timeline.launched,
     // A restart after a crash reads the active generation: the in-place updates the worker already runs go first.
-    beforeLaunch: () => store.flush(),
+    // Files that cannot be written (a full or read-only disk) must not keep haproxy down: it starts from the
+    // generation on disk, whole and checked, and the worker check after the load brings it in line once it can.
+    beforeLaunch: () => {
+      committer.launching();
+      return store.flush().catch((err: unknown) => {
+        diskLog.error(`starting haproxy from the files on disk, which lack changes the last worker ran: ${errorMessage(err)}`);
+      });
+    },
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits
     // (a start or reload by a commit has had them already).
     onRestarted: () => {

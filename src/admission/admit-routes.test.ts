@@ -179,6 +179,16 @@ describe('admitRoutes: certificate validator', () => {
     expectRejected(result, 'default/structural', 'ExtendedValidationFailed');
   });
 
+  test('a check that throws rejects that route alone, saying so; the routes after it are admitted', () => {
+    const validateTls: TlsValidator = (route) => {
+      if (route.name === 'odd') throw new Error('error:0b00007d:X.509 certificate routines:OPENSSL_internal:PUBLIC_KEY_DECODE_ERROR');
+      return { ok: true };
+    };
+    const result = admit([createRoute('odd', { host, tls: 'edge', age: 1 }), createRoute('next', { host: 'y.example.com', tls: 'edge', age: 2 }), createRoute('plain', { host: 'z.example.com', age: 3 })], {}, validateTls);
+    expectAdmitted(result, 'default/next', 'default/plain');
+    expectRejected(result, 'default/odd', 'RouteNotAdmitted', 'the router could not check this route: error:0b00007d:X.509 certificate routines:OPENSSL_internal:PUBLIC_KEY_DECODE_ERROR');
+  });
+
   test('a failed validation rejects on one line and keeps the host claimed, as upstream', () => {
     const validateTls: TlsValidator = (route) => (route.name === 'broken' ? { ok: false, message: 'spec.tls.key: bad\nkey' } : { ok: true });
     const result = admit([createRoute('broken', { host, tls: 'edge', age: 1 }), createRoute('other/next', { host, tls: 'edge', age: 2 })], {}, validateTls);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import { objectKey, type Route, type RouteTLS } from '../domain/route.ts';
 import { NO_OPTIONS, type AdmittedRoute } from '../domain/route-options.ts';
 import { admitHost } from './host-admitter.ts';
@@ -105,25 +106,31 @@ export function admitRoutes(
   const notices = new Map<string, string>();
   const considered = new Map<string, Route>();
   for (const original of sortOldestFirst(routes)) {
-    considered.set(objectKey(original), original);
-    const route = withResolvedHost(original, settings);
-    const key = objectKey(route);
-    const hostRejection = firstRejection(route, hostStages);
-    if (hostRejection) {
-      rejected.set(key, hostRejection.rejection);
-      continue;
+    const key = objectKey(original);
+    considered.set(key, original);
+    // A check that throws on what one tenant wrote (a certificate the TLS library cannot read, say) rejects that
+    // route alone: thrown out of here, it would fail the commit of every route, or the router's start.
+    try {
+      const route = withResolvedHost(original, settings);
+      const hostRejection = firstRejection(route, hostStages);
+      if (hostRejection) {
+        rejected.set(key, hostRejection.rejection);
+        continue;
+      }
+      wildcards.claim(route);
+      hosts.claim(route);
+      const heldBack = held.get(key);
+      const outcome = firstRejection(route, laterStages) ?? (heldBack ? { rejection: heldBack } : checkCertificates(route, validateTls));
+      if ('rejection' in outcome) {
+        rejected.set(key, outcome.rejection);
+        continue;
+      }
+      const { options, notice } = parseRouteOptions(route);
+      if (notice !== undefined) notices.set(key, notice);
+      admitted.push(options === NO_OPTIONS ? outcome.served : { ...outcome.served, options });
+    } catch (err) {
+      rejected.set(key, { reason: 'RouteNotAdmitted', message: toOneLine(`the router could not check this route: ${errorMessage(err)}`) });
     }
-    wildcards.claim(route);
-    hosts.claim(route);
-    const heldBack = held.get(key);
-    const outcome = firstRejection(route, laterStages) ?? (heldBack ? { rejection: heldBack } : checkCertificates(route, validateTls));
-    if ('rejection' in outcome) {
-      rejected.set(key, outcome.rejection);
-      continue;
-    }
-    const { options, notice } = parseRouteOptions(route);
-    if (notice !== undefined) notices.set(key, notice);
-    admitted.push(options === NO_OPTIONS ? outcome.served : { ...outcome.served, options });
   }
   return { admitted, rejected, notices, considered };
 }

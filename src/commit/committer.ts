@@ -47,6 +47,13 @@ export interface Committer {
    */
   workerRestarted(): void;
   /**
+   * haproxy is about to be (re)started by the supervisor: the servers still
+   * waiting to be deleted were the last worker's, and a retry must not reach
+   * the new one, which loads the files on disk (they may lag behind the
+   * last worker, when they could not be written).
+   */
+  launching(): void;
+  /**
    * While a reload is under way (from its decision until the master lists the
    * new worker): commits the changes that arrived since, against the worker
    * being replaced, when they can be planned from themselves. Undefined when
@@ -389,6 +396,8 @@ export function createCommitter(deps: CommitterDeps): Committer {
     }
     const result = aside ? await applyAside(plan.commands, record, createdWith, aside.worker, tl) : await applyRuntime(files, plan.commands, record, createdWith);
     if (!result.ok) fast.reverted();
+    // The full commit that follows reloads, naming only the reason: haproxy's own words are here.
+    if (!result.ok && !aside) log.warn(`runtime update failed (${result.failure}); reloading instead`);
     return result.ok ? { result: 'runtime', runtime: { commands: plan.commands.length, kinds: commandKinds(plan.commands) }, ...waiting } : undefined;
   }
 
@@ -534,6 +543,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
       } finally {
         open.running = undefined;
       }
+    },
+    launching() {
+      applier.forgetWorker();
     },
     workerRestarted() {
       restarted = true;

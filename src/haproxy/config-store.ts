@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { namesPatchedFrom, type RenderedFiles } from '../config/render.ts';
 import { Holds } from './holds.ts';
 import { inlineWriter, type BatchWriter } from './file-writer.ts';
-import { PendingWrites } from './pending-writes.ts';
+import { PendingWrites, type WriteFailures } from './pending-writes.ts';
 import { fileMode } from './replace-files.ts';
 
 /** The router's user writes generations, its group (an operator, a log shipper) may read them, nobody else. */
@@ -88,16 +88,22 @@ export class ConfigStore {
   /**
    * `writer` writes the in-place updates (the router's: a thread of its own,
    * ThreadWriter); `alsoPending` are other writes the generations' files
-   * refer to (certificates), flushed before them.
+   * refer to (certificates), flushed before them; `failures` hears of
+   * in-place updates that could not be written when nothing waited for them.
    */
   constructor(
     readonly workingDir: string,
     writer: BatchWriter = inlineWriter,
     alsoPending: readonly { flush(): Promise<void> }[] = [],
+    failures?: WriteFailures,
   ) {
-    this.writes = new PendingWrites(writer, async () => {
-      for (const p of alsoPending) await p.flush();
-    });
+    this.writes = new PendingWrites(
+      writer,
+      async () => {
+        for (const p of alsoPending) await p.flush();
+      },
+      failures ? { failures } : {},
+    );
     this.confLink = join(workingDir, 'conf');
     this.configPath = join(this.confLink, 'haproxy.config');
     this.generationsDir = join(workingDir, 'generations');

@@ -70,6 +70,27 @@ describe('PendingWrites', () => {
     expect(writes[1]?.batch).toEqual({ dir: '/g/1', entries: [['a', 'a1'], ['b', 'b2']] });
   });
 
+  test('a write nothing waited for that fails is reported once, tried again until it works, and its recovery reported', async () => {
+    const { writer, writes, started } = heldWriter();
+    const told: string[] = [];
+    const w = new PendingWrites(writer, undefined, {
+      failures: { failed: (err) => told.push(`failed: ${(err as Error).message}`), recovered: () => told.push('recovered') },
+      flushDelayMs: 1,
+      retryDelayMs: 1,
+    });
+    w.add('/g/1', ['a'], set({ a: 'a1' }));
+    await started(1);
+    writes[0]?.end('ENOSPC: no space left on device');
+    await started(2);
+    writes[1]?.end('ENOSPC: no space left on device');
+    await started(3);
+    expect(told).toEqual(['failed: ENOSPC: no space left on device']);
+    writes[2]?.end();
+    await w.flush();
+    expect(told).toEqual(['failed: ENOSPC: no space left on device', 'recovered']);
+    expect(writes.map((x) => x.batch)).toEqual([0, 1, 2].map(() => ({ dir: '/g/1', entries: [['a', 'a1']] })));
+  });
+
   test('a dropped directory: what waits for it is forgotten, and drop resolves once a write under way there has ended', async () => {
     const { writer, writes, started } = heldWriter();
     const w = new PendingWrites(writer);

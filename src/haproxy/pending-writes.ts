@@ -10,6 +10,15 @@ import type { BatchWriter } from './file-writer.ts';
  */
 export const FLUSH_DELAY_MS = 1000;
 
+/** After a write that failed on its own (no check or start was waiting for it), the next try comes this much later. */
+export const RETRY_DELAY_MS = 5000;
+
+/** Told when writes that nothing waited for fail (a full or read-only disk), and when they work again. */
+export interface WriteFailures {
+  failed(err: unknown): void;
+  recovered(): void;
+}
+
 /** Names of one directory waiting to be written, with the latest set of texts (it answers for every one of them). */
 interface Waiting {
   dir: string;
@@ -46,10 +55,18 @@ export class PendingWrites {
   /** The flushes under way, chained: each starts once the one before it has ended. */
   private writing: Promise<void> = Promise.resolve();
 
-  /** `first`: writes the files refer to (certificates), on disk before them. */
+  /** A write failed and none has worked since. */
+  private failing = false;
+
+  /**
+   * `first`: writes the files refer to (certificates), on disk before them;
+   * `failures`: told of failed writes and of the first that works again;
+   * the delays (FLUSH_DELAY_MS, RETRY_DELAY_MS) shorter in tests.
+   */
   constructor(
     private readonly writer: BatchWriter,
     private readonly first: () => Promise<void> = async () => {},
+    private readonly opts: { failures?: WriteFailures; flushDelayMs?: number; retryDelayMs?: number } = {},
   ) {}
 
   /** `names` of `dir` are to hold their texts in `files` (the latest set: it answers for every name still waiting). */
@@ -61,12 +78,24 @@ export class PendingWrites {
     } else {
       this.waiting.push({ dir, names: new Set(names), files });
     }
+    this.later(this.opts.flushDelayMs ?? FLUSH_DELAY_MS);
+  }
+
+  /**
+   * Flushes after `ms`. What fails keeps waiting, and is tried again (a
+   * disk that filled up may be freed): the next flush a check, a new
+   * generation or a start asks for meets the error where it is handled;
+   * until then the disk holds less than the worker runs, which a restart
+   * of haproxy would serve, so the failure is reported, not kept quiet.
+   */
+  private later(ms: number): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      // Kept waiting on failure: the next flush (a check, a new generation, a start) meets the error where a commit handles it.
-      this.flush().catch(() => undefined);
-    }, FLUSH_DELAY_MS);
+      this.flush().catch(() => {
+        if (this.waiting.length > 0) this.later(this.opts.retryDelayMs ?? RETRY_DELAY_MS);
+      });
+    }, ms);
     // A router that stops flushes first; the timer must not keep it alive.
     this.timer.unref();
   }
@@ -77,7 +106,7 @@ export class PendingWrites {
     this.timer = undefined;
     const taken = this.waiting;
     this.waiting = [];
-    const run = this.writing.catch(() => undefined).then(() => this.write(taken));
+    const run = this.writing.catch(() => undefined).then(() => this.reported(taken));
     this.writing = run;
     return run;
   }
@@ -88,6 +117,21 @@ export class PendingWrites {
     await this.writing.catch(() => undefined);
     // A flush that failed meanwhile put its names back.
     this.waiting = this.waiting.filter((w) => w.dir !== dir);
+  }
+
+  /** write(), its first failure and its recovery told to `failures`. */
+  private async reported(taken: readonly Waiting[]): Promise<void> {
+    try {
+      await this.write(taken);
+    } catch (err) {
+      if (!this.failing) this.opts.failures?.failed(err);
+      this.failing = true;
+      throw err;
+    }
+    // Recovered once nothing waits: a flush taken before a failed one put its names back may still succeed.
+    if (!this.failing || this.waiting.length > 0) return;
+    this.failing = false;
+    this.opts.failures?.recovered();
   }
 
   private async write(taken: readonly Waiting[]): Promise<void> {

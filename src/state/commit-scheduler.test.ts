@@ -174,6 +174,32 @@ describe('CommitScheduler', () => {
     await s.stop();
   });
 
+  test('a commit that asks for another before its first await (a restarted haproxy brought in line) runs alone: the next waits for it', async () => {
+    const gate = deferred();
+    let running = 0;
+    let most = 0;
+    let commits = 0;
+    const s: CommitScheduler = new CommitScheduler(async () => {
+      commits++;
+      running++;
+      most = Math.max(most, running);
+      if (commits === 1) s.requestNow();
+      if (commits === 1) await gate.promise;
+      running--;
+    }, fail);
+    s.enable();
+    s.request();
+    const done = s.flush();
+    // A commit due now starts two immediates later (later()): give it four.
+    for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(most).toBe(1);
+    gate.resolve();
+    await done;
+    await s.flush();
+    expect([commits, most]).toEqual([2, 1]);
+    await s.stop();
+  });
+
   test('requestNow during a commit that then asks for a retry makes the retry run at once', async () => {
     const gate = deferred();
     const started = deferred();

@@ -207,13 +207,18 @@ export class CommitScheduler {
     const startedAt = performance.now();
     let retryAfterMs: number | undefined;
     let again = false;
-    this.running = this.commit().then(
-      (result) => {
-        retryAfterMs = result?.retryAfterMs;
-        again = result?.again === true;
-      },
-      this.onError,
-    );
+    // The commit starts in a microtask, once `running` is set: a commit that asks for another before its first await
+    // (the committer bringing a restarted haproxy in line) would otherwise find none running and start a second
+    // beside itself, both writing and loading configurations.
+    this.running = Promise.resolve()
+      .then(() => this.commit())
+      .then(
+        (result) => {
+          retryAfterMs = result?.retryAfterMs;
+          again = result?.again === true;
+        },
+        this.onError,
+      );
     await this.running;
     this.asideClosed = true;
     this.asideTimer?.cancel();

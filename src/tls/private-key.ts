@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { InvalidTlsData } from './invalid-data.ts';
 import { quotePemType, type PemBlock } from './pem.ts';
-import type { Certificate } from './x509.ts';
+import { publicKeyOf, type Certificate } from './x509.ts';
 
 /**
  * Private keys from a Route, normalised as upstream does: whatever the
@@ -51,6 +51,9 @@ export function normalisePrivateKey(block: PemBlock): PrivateKey {
  * Returns undefined when they belong together, else Go's error text.
  */
 export function keyPairError(leaf: Certificate, key: PrivateKey): string | undefined {
-  if (leaf.x509.publicKey.asymmetricKeyType !== key.key.asymmetricKeyType) return 'tls: private key type does not match public key type';
+  const publicKey = publicKeyOf(leaf);
+  // Go fails such a certificate already at parsing (explicit EC parameters are not a named curve).
+  if (publicKey === undefined) return "x509: the certificate's public key cannot be read (explicit curve parameters or an unsupported algorithm)";
+  if (publicKey.asymmetricKeyType !== key.key.asymmetricKeyType) return 'tls: private key type does not match public key type';
   return leaf.x509.checkPrivateKey(key.key) ? undefined : 'tls: private key does not match public key';
 }

@@ -28,6 +28,9 @@ const rsa1024Root = makeCA('weak-root', { keyType: 'rsa', rsaBits: 1024 });
 const underRsa1024Root = makeLeaf(rsa1024Root, { dnsNames });
 /** BoringSSL cannot decode an RSA-PSS public key; haproxy loads such a certificate. */
 const rsaPssCert = makeSelfSignedLeaf({ dnsNames: ['pss.example.com'], keyType: 'rsa-pss' });
+/** Valid to OpenSSL; BoringSSL (node:crypto here) cannot read its public key, Go cannot parse it. */
+const explicitCurveLeaf = makeLeaf(root, { dnsNames, keyType: 'ec-explicit' });
+const explicitCurveSelfSigned = makeSelfSignedLeaf({ dnsNames, keyType: 'ec-explicit' });
 const sha1SelfSigned = makeSelfSignedLeaf({ dnsNames, sigAlg: 'sha1' });
 const clientAuthOnly = makeLeaf(root, { dnsNames, extendedKeyUsage: 'clientAuth' });
 const foreign = makeLeaf(otherRoot, { dnsNames });
@@ -98,6 +101,19 @@ describe('validateRouteTls accepts', () => {
     const result = validateRouteTls(tls({ certificate: ecLeaf.cert + rsaPssCert.cert, key: ecLeaf.key }));
     if (!result.ok) throw new Error(result.message);
     expect(result.tls.certificate).toBe(ecLeaf.cert + rsaPssCert.cert);
+  });
+
+  test.each([
+    ['a leaf', () => explicitCurveLeaf],
+    ['a self-signed leaf', () => explicitCurveSelfSigned],
+  ])('%s with explicit EC curve parameters is refused, not a crash of the check', (_, issued) => {
+    const { cert, key } = issued();
+    expect(validateRouteTls(tls({ certificate: cert, key }))).toMatchObject({ ok: false, message: expect.stringContaining("the certificate's public key cannot be read") });
+  });
+
+  test('a CA with explicit EC curve parameters signs nothing the check can verify', () => {
+    const result = validateRouteTls(tls({ certificate: ecLeaf.cert, key: ecLeaf.key, caCertificate: explicitCurveSelfSigned.cert }));
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining('x509: certificate signed by unknown authority') });
   });
 
   test('a destination CA with a small key is kept: haproxy verifies with it', () => {

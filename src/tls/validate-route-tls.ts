@@ -1,10 +1,9 @@
-import type { KeyObject } from 'node:crypto';
 import type { RouteTLS } from '../domain/route.ts';
 import { safeMessage } from './invalid-data.ts';
 import { decodePem, encodePem, type PemBlock } from './pem.ts';
 import { keyPairError, normalisePrivateKey, type PrivateKey } from './private-key.ts';
 import { verifyLeaf } from './verify-leaf.ts';
-import { isSelfSigned, parseCertificate, type Certificate } from './x509.ts';
+import { isSelfSigned, parseCertificate, publicKeyOf, type Certificate } from './x509.ts';
 
 /**
  * The certificate half of upstream's ExtendedValidator
@@ -76,13 +75,9 @@ function weakSignatureError(certs: readonly Certificate[]): string | undefined {
 const MIN_KEY_BITS: Readonly<Record<string, number>> = { rsa: 2048, ec: 224 };
 
 function keyBits(cert: Certificate): { type: string; bits: number } | undefined {
-  let key: KeyObject;
-  try {
-    key = cert.x509.publicKey;
-  } catch {
-    // Keys BoringSSL cannot decode (RSA-PSS, brainpool, secp256k1...): haproxy loads them; nothing to check here.
-    return undefined;
-  }
+  const key = publicKeyOf(cert);
+  // Keys BoringSSL cannot decode (RSA-PSS, brainpool, secp256k1...): haproxy loads them; nothing to check here.
+  if (key === undefined) return undefined;
   const type = key.asymmetricKeyType ?? '';
   const details = key.asymmetricKeyDetails;
   if (type === 'rsa' && details?.modulusLength !== undefined) return { type, bits: details.modulusLength };

@@ -1,4 +1,4 @@
-import { bytesEqual, type Certificate } from './x509.ts';
+import { bytesEqual, publicKeyOf, type Certificate } from './x509.ts';
 
 /**
  * Chain verification with the semantics upstream gets from Go's
@@ -28,8 +28,10 @@ function allowsServerAuth(cert: Certificate): boolean {
 
 function signedBy(leaf: Certificate, issuer: Certificate): boolean {
   if (!bytesEqual(leaf.rawIssuer, issuer.rawSubject)) return false;
+  const key = publicKeyOf(issuer);
+  if (key === undefined) return false;
   try {
-    return leaf.x509.verify(issuer.x509.publicKey);
+    return leaf.x509.verify(key);
   } catch {
     // An issuer key node cannot use for this signature cannot have made it.
     return false;

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { Tag, childrenOf, decodeOid, expectTag, readDer, type DerNode } from './der.ts';
 import { InvalidTlsData } from './invalid-data.ts';
 
@@ -108,6 +108,20 @@ function readExtensions(node: DerNode | undefined): Map<string, Uint8Array> {
 }
 
 /**
+ * The certificate's public key, or undefined for one node:crypto's
+ * BoringSSL cannot decode (RSA-PSS, brainpool, secp256k1, EC keys with
+ * explicit curve parameters): `x509.publicKey` throws for them, and a route
+ * carrying one must be answered, not crash the check.
+ */
+export function publicKeyOf(cert: Certificate): KeyObject | undefined {
+  try {
+    return cert.x509.publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Self-signed the way OpenSSL decides it (its EXFLAG_SS, mirrored by
  * upstream's isSelfSignedCert): issuer equals subject, the AKID is absent or
  * equals the SKID, and the signature algorithm fits the certificate's own key.
@@ -116,7 +130,7 @@ function readExtensions(node: DerNode | undefined): Map<string, Uint8Array> {
  */
 export function isSelfSigned(cert: Certificate): boolean {
   const akidOk = cert.authorityKeyId === undefined || (cert.subjectKeyId !== undefined && bytesEqual(cert.authorityKeyId, cert.subjectKeyId));
-  return bytesEqual(cert.rawIssuer, cert.rawSubject) && akidOk && cert.signature.keyType === cert.x509.publicKey.asymmetricKeyType;
+  return bytesEqual(cert.rawIssuer, cert.rawSubject) && akidOk && cert.signature.keyType !== undefined && cert.signature.keyType === publicKeyOf(cert)?.asymmetricKeyType;
 }
 
 /** Byte-wise equality of two DER fragments. */

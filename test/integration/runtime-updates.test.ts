@@ -192,6 +192,8 @@ describe('endpoint changes go through the runtime API', () => {
     await t.write('eps.yaml', sliceYaml({ service: 'r', ports: [a.port, b.port] }));
     expect(t.router.lastCommit()?.result).toBe('reloaded');
     expect(t.router.lastCommit()?.reloadReasons?.map((r) => r.code)).toEqual(['runtime-update-failed']);
+    // What haproxy answered is in the log, not only the reload's reason.
+    expect(t.logs.some((r) => r.level === 'warn' && r.msg.startsWith('runtime update failed (') && r.msg.includes('injected failure') && r.msg.endsWith('; reloading instead'))).toBe(true);
     expect(await workerPids(t)).not.toEqual(pids);
     expect(Object.keys(await spread(t, 'r.example.com')).sort()).toEqual(['a', 'b']);
   });

@@ -57,6 +57,43 @@ function killAtFirstAnswer(httpPort: number, awaitExit: boolean) {
   return { hooks, seen, arm: () => (armed = true) };
 }
 
+describe('a working directory that can no longer be written', () => {
+  test('says so; haproxy killed then restarts from the files on disk and serves; written again, the worker is brought in line', async () => {
+    const b = startBackend('b');
+    let full = false;
+    try {
+      t = await startTestRouter({
+        manifests: { 'app.yaml': app() },
+        wrapFileWriter: (writer) => ({
+          write: (batch) => (full ? Promise.reject(new Error('ENOSPC: no space left on device, write')) : writer.write(batch)),
+        }),
+      });
+      full = true;
+      // Live through the runtime API; its files cannot follow.
+      await t.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
+      expect((await t.get('app.example.com')).backend).toBe('b');
+      await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files") && r.msg.includes('ENOSPC'));
+
+      const killed = t.router.supervisor.masterPid as number;
+      process.kill(killed, 'SIGKILL');
+      await t.waitForLog((r) => r.msg.startsWith('starting haproxy from the files on disk') && r.msg.includes('ENOSPC'));
+      await t.waitForLog(started(killed));
+      // The files on disk have the pod before the move: served, rather than nothing at all.
+      expect((await t.get('app.example.com')).status).toBe(200);
+
+      full = false;
+      await t.waitForLog((r) => r.msg.startsWith("the configuration's files") && r.msg.endsWith('are written again'));
+      // The next change finds the worker in line with the model again: both routes on the pod the slice names now.
+      await t.write('other.yaml', routeYaml({ name: 'other', host: 'other.example.com', service: 'a' }));
+      expect((await t.get('app.example.com')).backend).toBe('b');
+      expect((await t.get('other.example.com')).backend).toBe('b');
+    } finally {
+      full = false;
+      await b.stop();
+    }
+  });
+});
+
 describe('haproxy dying at any moment', () => {
   test.each([
     ['its death is seen before the supervisor confirms the start', true],

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startBackend, startTlsBackend, type TestBackend } from '../support/backend.ts';
 import { makeCA, makeLeaf, type Authority, type Issued } from '../support/certs.ts';
 import { routeJson, sliceYaml } from '../support/manifests.ts';
@@ -197,6 +199,33 @@ describe('a certificate haproxy refuses, with extended validation off', () => {
       expect(r.router.lastCommit()?.result).toBe('started');
       expect(r.router.lastCommit()?.rejections.get('default/weak')?.message).toContain('haproxy refused');
       expect((await tlsGet(r.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com' })).status).toBe(200);
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
+describe('a certificate the checks cannot read (explicit EC curve parameters: valid to OpenSSL, not to Go or BoringSSL)', () => {
+  test('there at the start, its route is rejected alone and the rest starts; added later with another route, the other goes live', async () => {
+    const odd = makeLeaf(ca, { dnsNames: ['odd.example.com'], keyType: 'ec-explicit' });
+    const oddRoute = routeJson({ name: 'odd', host: 'odd.example.com', service: 'edge', tls: { termination: 'edge', certificate: odd.cert, key: odd.key } });
+    const r = await startTestRouter({
+      manifests: { 'edge.json': routeJson({ name: 'edge', host: 'edge.example.com', tls: { termination: 'edge', certificate: edgeCert.cert, key: edgeCert.key } }), 'odd.json': oddRoute, 'eps.yaml': eps('edge', plain) },
+    });
+    try {
+      expect(r.router.lastCommit()?.result).toBe('started');
+      expect(r.router.lastCommit()?.rejections.get('default/odd')?.message).toContain("the certificate's public key cannot be read");
+      expect((await tlsGet(r.httpsPort, { servername: 'edge.example.com', host: 'edge.example.com' })).status).toBe(200);
+
+      // The same route under another name, in the same batch as a plain route: the plain one is served.
+      await r.remove('odd.json');
+      writeFileSync(join(r.manifestsDir, 'odd2.json'), oddRoute.replace('"name":"odd"', '"name":"odd2"'));
+      writeFileSync(join(r.manifestsDir, 'later.json'), routeJson({ name: 'later', host: 'later.example.com', service: 'edge' }));
+      const committed = r.router.nextCommit();
+      await r.source.rescan();
+      await committed;
+      expect((await r.get('later.example.com')).backend).toBe('plain');
+      expect(r.router.lastCommit()?.rejections.get('default/odd2')?.message).toContain("the certificate's public key cannot be read");
     } finally {
       await r.stop();
     }

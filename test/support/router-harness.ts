@@ -35,6 +35,7 @@ export async function startTestRouter(
     env?: Record<string, string>;
     wrapRuntime?: RouterDeps['wrapRuntime'];
     wrapChecker?: RouterDeps['wrapChecker'];
+    wrapFileWriter?: RouterDeps['wrapFileWriter'];
     supervisorHooks?: RouterDeps['supervisorHooks'];
     renderTurn?: RouterDeps['renderTurn'];
     collectWhenIdle?: RouterDeps['collectWhenIdle'];
@@ -69,6 +70,7 @@ export async function startTestRouter(
     source,
     ...(opts.wrapRuntime ? { wrapRuntime: opts.wrapRuntime } : {}),
     ...(opts.wrapChecker ? { wrapChecker: opts.wrapChecker } : {}),
+    ...(opts.wrapFileWriter ? { wrapFileWriter: opts.wrapFileWriter } : {}),
     ...(opts.supervisorHooks ? { supervisorHooks: opts.supervisorHooks } : {}),
     ...(opts.renderTurn ? { renderTurn: opts.renderTurn } : {}),
     ...(opts.collectWhenIdle ? { collectWhenIdle: opts.collectWhenIdle } : {}),
