@@ -127,9 +127,11 @@ export class KubeSource implements Source {
   rememberRoute(raw: unknown, writtenOver?: string): void {
     const key = keyOf(raw as KubernetesObject);
     const before = this.routes.get(key);
-    const record = routeRecordOf(raw, before?.route?.host);
-    const converted = before?.converted;
-    this.routes.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted, route: before?.route });
+    // Deleted while the write was under way: a record kept now would never go.
+    if (before === undefined) return;
+    const record = routeRecordOf(raw, before.route?.host);
+    const converted = before.converted;
+    this.routes.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted, route: before.route });
   }
 
   async start(sink: SourceSink): Promise<void> {
