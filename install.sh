@@ -51,6 +51,7 @@ undo_one() {
   case $1 in
     rm) rm -f "$2" ;;
     rmdir) rmdir "$2" 2>/dev/null || true ;;
+    purge) rm -rf "$2" ;;
     restore) cp -p "$2" "$3.install-restore" && mv -f "$3.install-restore" "$3" ;;
     userdel) userdel "$2" ;;
     systemctl) shift; systemctl "$@" ;;
@@ -62,10 +63,13 @@ roll_back() {
   printf 'install.sh: undoing the changes made so far\n' >&2
   # Newest first; each line is a command and its arguments (paths are checked to hold no whitespace).
   awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' "$work/undo" >"$work/undo.reversed"
+  # Words, never patterns: a path with `?` or `*` must not match its neighbours.
+  set -f
   while read -r line; do
     # shellcheck disable=SC2086 # the words of a journal line are its arguments
     undo_one $line || printf 'install.sh: could not undo: %s\n' "$line" >&2
   done <"$work/undo.reversed"
+  set +f
 }
 
 on_exit() {
@@ -124,20 +128,34 @@ sha256_of() {
   fi
 }
 
+# SHA256SUMS comes from where the binary comes from: it catches a corrupt or
+# truncated download, not a forged release. So an https:// URL may not be
+# redirected to plain http (curl), and a plain http:// one is named for what it is.
 fetch() {
   case $base_url in
-    http://* | https://*)
+    https://*)
       if have curl; then
-        curl -fsSL --retry 3 -o "$2" "${base_url%/}/$1"
+        # -q first: no ~/.curlrc of root's may change what is fetched.
+        curl -q -fsSL --proto =https --proto-redir =https --retry 3 --connect-timeout 30 -o "$2" "${base_url%/}/$1"
+      elif have wget; then
+        # wget cannot refuse a redirect to plain http as curl does: curl is tried first.
+        wget -q -O "$2" "${base_url%/}/$1"
+      else
+        die "neither curl nor wget is installed to download the release"
+      fi
+      ;;
+    http://*)
+      if have curl; then
+        curl -q -fsSL --proto =http,https --proto-redir =http,https --retry 3 --connect-timeout 30 -o "$2" "${base_url%/}/$1"
       elif have wget; then
         wget -q -O "$2" "${base_url%/}/$1"
       else
         die "neither curl nor wget is installed to download the release"
       fi
       ;;
-    file://*) cp "${base_url#file://}/$1" "$2" ;;
-    *://*) die "unsupported base URL $base_url (http://, https://, file:// or a directory)" ;;
-    *) cp "${base_url%/}/$1" "$2" ;;
+    file:///*) cp "${base_url#file://}/$1" "$2" ;;
+    /*) cp "${base_url%/}/$1" "$2" ;;
+    *) die "unsupported base URL $base_url (https://, http://, file:///path or an absolute directory)" ;;
   esac
 }
 
@@ -165,6 +183,7 @@ download_release() {
 
   step="downloading $asset and SHA256SUMS from $base_url"
   say "$step"
+  case $base_url in http://*) say "warning: plain http; the checksum then only guards against a damaged download, not a forged one" ;; esac
   fetch SHA256SUMS "$work/SHA256SUMS" || die "could not download SHA256SUMS from $base_url"
   fetch "$asset" "$work/$asset" || die "could not download $asset from $base_url"
 
@@ -206,9 +225,10 @@ ensure_haproxy() {
   else
     die "haproxy is missing and there is no apt-get, dnf, yum or zypper to install it with"
   fi
-  haproxy_version_ok || die "the package manager installed $(haproxy -v 2>/dev/null | sed -n 1p), older than $HAPROXY_MIN_MAJOR.$HAPROXY_MIN_MINOR"
-  # The router runs its own haproxy; the distribution's service would only hold ports and memory.
+  # The router runs its own haproxy; the distribution's service would only hold ports and memory (also when the
+  # version below is refused: the package stays, its service does not run).
   systemctl disable --now haproxy.service >/dev/null 2>&1 || true
+  haproxy_version_ok || die "the package manager installed $(haproxy -v 2>/dev/null | sed -n 1p), older than $HAPROXY_MIN_MAJOR.$HAPROXY_MIN_MINOR; remove it and install a newer one (e.g. from your distribution's backports)"
 }
 
 ensure_user() {
@@ -221,16 +241,20 @@ ensure_user() {
 
 write_config() {
   step="creating $state_dir and $conf_dir"
-  make_dir "$state_dir" 0750
+  # A state dir this run creates goes whole with a failed install: a first start may have written keys into it.
+  if [ ! -d "$state_dir" ]; then
+    make_dir "$state_dir" 0750
+    journal purge "$state_dir"
+  fi
   [ "$system" = no ] || chown router:router "$state_dir"
   make_dir "$conf_dir" 0755
+  # The default routing source: also after an uninstall that kept the env file (it removes the empty directory).
+  make_dir "$manifests_dir" 0755
 
   if [ -e "$env_file" ]; then
     say "keeping $env_file"
   else
     step="writing $env_file"
-    # The default routing source, which the router refuses to start without.
-    make_dir "$manifests_dir" 0755
     journal rm "$env_file"
     write_file "$env_file" 0600 <<'ROUTER_ENV'
 # /etc/router/router.env: the router's settings, read by router.service.
@@ -313,6 +337,11 @@ ProtectControlGroups=yes
 RestrictSUIDSGID=yes
 RestrictRealtime=yes
 LockPersonality=yes
+ProtectKernelLogs=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictNamespaces=yes
+SystemCallArchitectures=native
 # AF_NETLINK: glibc's getaddrinfo asks the kernel which address families are configured.
 RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
 
@@ -350,6 +379,8 @@ install_binary() {
 enable_unit() {
   step="enabling $UNIT_NAME"
   systemctl daemon-reload
+  # An upgrade leaves a unit the operator disabled (a standby host) disabled.
+  [ "$upgrade" = no ] || return 0
   if ! systemctl is-enabled --quiet "$UNIT_NAME"; then
     systemctl enable --quiet "$UNIT_NAME"
     journal systemctl disable --quiet "$UNIT_NAME"
@@ -381,6 +412,17 @@ start_or_hand_over() {
 }
 
 install_router() {
+  if [ "$system" = yes ]; then
+    step='checking for systemd'
+    have systemctl || die "this host has no systemctl: systemd runs the router (use --root DIR to unpack it elsewhere)"
+  fi
+  # An upgrade: the unit was here before. A router the operator stopped stays stopped.
+  upgrade=no
+  was_active=no
+  if [ "$system" = yes ] && [ -e "$unit" ]; then
+    upgrade=yes
+    if unit_active; then was_active=yes; fi
+  fi
   download_release
   stage_binary
   if [ "$system" = yes ]; then
@@ -394,6 +436,10 @@ install_router() {
     return 0
   fi
   enable_unit
+  if [ "$upgrade" = yes ] && [ "$was_active" = no ]; then
+    say "upgraded; the router was not running and is left so: systemctl start router"
+    return 0
+  fi
   if [ "$start" = no ]; then
     if unit_active; then
       say "the running router keeps the old binary until it hands over: systemctl kill --kill-who=main -s SIGUSR2 router"
@@ -423,10 +469,17 @@ uninstall_router() {
   if [ "$system" = yes ]; then
     systemctl daemon-reload
     systemctl reset-failed "$UNIT_NAME" >/dev/null 2>&1 || true
-    # Only the user this script creates (its home is the state dir), never an operator's own "router".
+    # Only the user this script creates (its home is the state dir), never an operator's own "router"; and not while
+    # files kept in /etc/router belong to its group (a kubeconfig the README has one chgrp): the next system
+    # account created could get that group id, and read them.
     if [ "$(getent passwd router | cut -d: -f6)" = /var/lib/router ]; then
-      step='removing the router user'
-      userdel router
+      owned=$(find "$conf_dir" -group router 2>/dev/null | sed -n 1p)
+      if [ -n "$owned" ]; then
+        say "kept the router user and group: $owned (and maybe more in $conf_dir) belongs to its group"
+      else
+        step='removing the router user'
+        userdel router
+      fi
     fi
   fi
   if [ -e "$env_file" ]; then
@@ -484,6 +537,7 @@ main() {
     work=$(mktemp -d "$root/.router-install.XXXXXX")
   fi
   trap on_exit EXIT
+  trap 'exit 129' HUP
   trap 'exit 130' INT
   trap 'exit 143' TERM
   : >"$work/undo"

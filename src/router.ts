@@ -154,11 +154,12 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     onLaunch: timeline.launched,
     // A restart after a crash reads the active generation: the in-place updates the worker already runs go first.
     // Files that cannot be written (a full or read-only disk) must not keep haproxy down: it starts from the
-    // generation on disk, whole and checked, and the worker check after the load brings it in line once it can.
+    // generation on disk, whole and checked, and is reloaded from the model once a generation can be written.
     beforeLaunch: () => {
       committer.launching();
       return store.flush().catch((err: unknown) => {
-        diskLog.error(`starting haproxy from the files on disk, which lack changes the last worker ran: ${errorMessage(err)}`);
+        committer.filesBehind();
+        diskLog.error(`starting haproxy from the files on disk, which lack changes the last worker ran: ${errorMessage(err)}; it is reloaded once the files can be written`);
       });
     },
     // A worker the supervisor restarted gets the runtime fix-ups the applied model needs, in turn with commits

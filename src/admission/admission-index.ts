@@ -221,7 +221,12 @@ export class AdmissionIndex {
       const kept = before && Bun.deepEquals(before, route) ? before : route;
       next.set(key, { admitted: kept, notice: notices.get(key) });
     }
-    for (const [key, rejection] of rejected) next.set(key, { rejected: rejection });
+    for (const [key, rejection] of rejected) {
+      next.set(key, { rejected: rejection });
+      // The same rejection of a route that changed is news to its status, whose entry names the route's host and
+      // wildcard policy (upstream rewrites those for rejections too).
+      if (touched.has(key)) changed.add(key);
+    }
     for (const [key, verdict] of next) {
       if (sameVerdict(this.verdict(key), verdict)) continue;
       changed.add(key);

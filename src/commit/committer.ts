@@ -54,6 +54,14 @@ export interface Committer {
    */
   launching(): void;
   /**
+   * The files haproxy is being started from lack changes the last worker
+   * ran (they could not be written): once it runs, the commit that brings
+   * it in line reloads it from the model, as after a load that went to a
+   * restarting master (map entries and certificates are not in the worker
+   * check's reach).
+   */
+  filesBehind(): void;
+  /**
    * While a reload is under way (from its decision until the master lists the
    * new worker): commits the changes that arrived since, against the worker
    * being replaced, when they can be planned from themselves. Undefined when
@@ -105,8 +113,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
   let state: AppliedState = INITIAL_STATE;
   let restarted = false;
   /**
-   * A load went `pending` while haproxy restarted: the restarted master may have read the generation
-   * before it, so its servers matching the model proves nothing about its maps; it is reloaded instead.
+   * A load went `pending` while haproxy restarted, or haproxy restarted from files that lag behind (filesBehind): the
+   * restarted master may have read older files, so its servers matching the model proves nothing about its maps; it is
+   * reloaded instead.
    */
   let loadedDuringRestart = false;
   const fast = deps.incremental && new IncrementalCommits(deps.incremental);
@@ -546,6 +555,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
     },
     launching() {
       applier.forgetWorker();
+    },
+    filesBehind() {
+      loadedDuringRestart = true;
     },
     workerRestarted() {
       restarted = true;

@@ -91,6 +91,37 @@ describe('PendingWrites', () => {
     expect(writes.map((x) => x.batch)).toEqual([0, 1, 2].map(() => ({ dir: '/g/1', entries: [['a', 'a1']] })));
   });
 
+  test('a flush waiting behind one that fails writes what that one put back: it resolves only with nothing left unwritten', async () => {
+    const { writer, writes, started } = heldWriter();
+    const w = new PendingWrites(writer, undefined, { retryDelayMs: 60_000 });
+    w.add('/g/1', ['a'], set({ a: 'a1' }));
+    const failing = w.flush();
+    await started(1);
+    let secondDone = false;
+    const second = w.flush().then(() => (secondDone = true));
+    writes[0]?.end('ENOSPC: no space left on device');
+    await expect(failing).rejects.toThrow('ENOSPC');
+    await started(2);
+    expect(secondDone).toBe(false);
+    expect(writes[1]?.batch).toEqual({ dir: '/g/1', entries: [['a', 'a1']] });
+    writes[1]?.end();
+    await second;
+  });
+
+  test('a flush a check or a start asked for that fails arms the retries too', async () => {
+    const { writer, writes, started } = heldWriter();
+    const w = new PendingWrites(writer, undefined, { flushDelayMs: 60_000, retryDelayMs: 1 });
+    w.add('/g/1', ['a'], set({ a: 'a1' }));
+    const asked = w.flush();
+    await started(1);
+    writes[0]?.end('EROFS: read-only file system');
+    await expect(asked).rejects.toThrow('EROFS');
+    await started(2);
+    writes[1]?.end();
+    await w.flush();
+    expect(writes.map((x) => x.batch.entries)).toEqual([[['a', 'a1']], [['a', 'a1']]]);
+  });
+
   test('a dropped directory: what waits for it is forgotten, and drop resolves once a write under way there has ended', async () => {
     const { writer, writes, started } = heldWriter();
     const w = new PendingWrites(writer);

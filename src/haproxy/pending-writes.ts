@@ -92,9 +92,8 @@ export class PendingWrites {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush().catch(() => {
-        if (this.waiting.length > 0) this.later(this.opts.retryDelayMs ?? RETRY_DELAY_MS);
-      });
+      // A failure arms the next try (reported()).
+      this.flush().catch(() => undefined);
     }, ms);
     // A router that stops flushes first; the timer must not keep it alive.
     this.timer.unref();
@@ -104,9 +103,15 @@ export class PendingWrites {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const taken = this.waiting;
-    this.waiting = [];
-    const run = this.writing.catch(() => undefined).then(() => this.reported(taken));
+    // Taken when this flush's turn comes, not now: what a failing flush before it puts back is written by this one,
+    // so a flush that resolves has left nothing unwritten.
+    const run = this.writing
+      .catch(() => undefined)
+      .then(() => {
+        const taken = this.waiting;
+        this.waiting = [];
+        return this.reported(taken);
+      });
     this.writing = run;
     return run;
   }
@@ -126,10 +131,11 @@ export class PendingWrites {
     } catch (err) {
       if (!this.failing) this.opts.failures?.failed(err);
       this.failing = true;
+      // Whichever flush failed (the timer's, a check's, a start's), what it put back is tried again.
+      this.later(this.opts.retryDelayMs ?? RETRY_DELAY_MS);
       throw err;
     }
-    // Recovered once nothing waits: a flush taken before a failed one put its names back may still succeed.
-    if (!this.failing || this.waiting.length > 0) return;
+    if (!this.failing) return;
     this.failing = false;
     this.opts.failures?.recovered();
   }

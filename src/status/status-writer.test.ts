@@ -45,6 +45,11 @@ function world() {
   });
   /** A route as the source first sees it: no status yet. */
   const add = (key: string) => records.set(key, routeRecordOf(answer(key)));
+  /** The route deleted and created again under its name: another object, as the source records it. */
+  const recreate = (key: string, uid: string) => {
+    const raw = answer(key);
+    records.set(key, routeRecordOf({ ...raw, metadata: { ...raw.metadata, uid } }));
+  };
   /** Someone else sets our entry's message, as a router of the same name but another mind would. */
   const overwrite = (key: string) => {
     const s = stored.get(key);
@@ -54,7 +59,7 @@ function world() {
     s.ingress = JSON.stringify(ingress.map((e) => ({ ...e, conditions: e.conditions.map((c) => ({ ...c, message: 'mine, says the other' })) })));
     records.set(key, routeRecordOf(answer(key)));
   };
-  return { writer, add, overwrite, writes: () => writes, stored };
+  return { writer, add, recreate, overwrite, writes: () => writes, stored };
 }
 
 const verdict = (host: string): RouteVerdict => ({ host, wildcardPolicy: 'None', rejection: undefined });
@@ -69,6 +74,37 @@ describe('StatusWriter', () => {
     await w.writer.idle();
     expect(w.writes()).toBe(2);
     expect((JSON.parse(w.stored.get('ns/a')?.ingress ?? '[]') as RouteIngress[]).map((e) => [e.host, e.conditions[0]?.status])).toEqual([['a.example.com', 'True']]);
+  });
+
+  test("a verdict on a deleted route is not written to the object created again under its name; that object's own verdict is", async () => {
+    const w = world();
+    w.add('ns/a');
+    w.recreate('ns/a', 'new-uid');
+    w.writer.update(new Map([['ns/a', { ...verdict('old.example.com'), uid: 'old-uid' }]]));
+    await w.writer.idle();
+    expect(w.writes()).toBe(0);
+    w.writer.update(new Map([['ns/a', { ...verdict('new.example.com'), uid: 'new-uid' }]]));
+    await w.writer.idle();
+    expect((JSON.parse(w.stored.get('ns/a')?.ingress ?? '[]') as RouteIngress[]).map((e) => e.host)).toEqual(['new.example.com']);
+  });
+
+  test('the object created again under its name with the same host gets its entry: the same entry, another object', async () => {
+    const w = world();
+    w.add('ns/a');
+    w.recreate('ns/a', 'old-uid');
+    w.writer.update(new Map([['ns/a', { ...verdict('a.example.com'), uid: 'old-uid' }]]));
+    await w.writer.idle();
+    expect(w.writes()).toBe(1);
+    // Deleted and created again (no status yet); the commit that judges it gives the same entry.
+    w.stored.delete('ns/a');
+    w.recreate('ns/a', 'new-uid');
+    w.writer.recheck('ns/a');
+    await w.writer.idle();
+    expect(w.writes()).toBe(1);
+    w.writer.update(new Map([['ns/a', { ...verdict('a.example.com'), uid: 'new-uid' }]]));
+    await w.writer.idle();
+    expect(w.writes()).toBe(2);
+    expect((JSON.parse(w.stored.get('ns/a')?.ingress ?? '[]') as RouteIngress[]).map((e) => e.host)).toEqual(['a.example.com']);
   });
 
   test('stops writing a route whose entry someone else keeps changing while our verdict stays the same', async () => {

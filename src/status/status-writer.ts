@@ -19,6 +19,8 @@ export interface RouteRecords {
 export interface RouteVerdict {
   host: string;
   wildcardPolicy: string;
+  /** The uid of the route object judged (empty when the source has none): another object of the same name waits for its own verdict, as upstream skips a route whose uid changed. */
+  uid?: string;
   rejection: Rejection | undefined;
   /** For an admitted route: what the router could not honour (annotations not implemented yet). */
   notice?: string | undefined;
@@ -91,11 +93,13 @@ export class StatusWriter {
     for (const key of changed ?? this.verdicts.keys()) if (!verdicts.has(key) && this.verdicts.has(key)) this.forget(key);
     for (const [key, verdict] of verdicts) {
       const before = this.verdicts.get(key);
-      if (!before || !sameEntry(before, verdict)) {
+      // Another object under the same name (deleted and created again) is news even with the same entry.
+      const recreated = before !== undefined && before.uid !== verdict.uid;
+      if (!before || !sameEntry(before, verdict) || recreated) {
         if (!this.writtenOther.has(key)) this.writtenOther.set(key, before);
         this.verdicts.set(key, verdict);
       }
-      if (!before || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.notice !== verdict.notice || before.wildcardPolicy !== verdict.wildcardPolicy) {
+      if (!before || recreated || before.host !== verdict.host || before.rejection?.message !== verdict.rejection?.message || before.notice !== verdict.notice || before.wildcardPolicy !== verdict.wildcardPolicy) {
         this.queue.add(key);
       }
     }
@@ -140,6 +144,8 @@ export class StatusWriter {
       const verdict = this.verdicts.get(key);
       const record = this.opts.records.routeRecord(key);
       if (!verdict || !record) return;
+      // Deleted and created again under its name: the commit that judges the new object sends its verdict.
+      if (verdict.uid && record.uid && verdict.uid !== record.uid) return;
       const desired = desiredIngress(verdict, verdict.rejection, this.opts.identity, (this.opts.now ?? (() => new Date()))(), verdict.notice);
       const current = record.ingress;
       const next = updatedIngressList(current, desired);

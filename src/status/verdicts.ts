@@ -15,7 +15,7 @@ export function verdictsOf(outcome: CommitOutcome): { verdicts: Map<string, Rout
     const route = outcome.routes.get(key);
     if (!route) continue;
     const served = outcome.admitted.get(key);
-    verdicts.set(key, { host: (served ?? route).host, wildcardPolicy: route.wildcardPolicy, rejection: outcome.rejections.get(key), notice: outcome.notices.get(key) });
+    verdicts.set(key, { host: (served ?? route).host, wildcardPolicy: route.wildcardPolicy, uid: route.uid, rejection: outcome.rejections.get(key), notice: outcome.notices.get(key) });
   }
   return { verdicts, changed: outcome.changed };
 }

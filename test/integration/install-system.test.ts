@@ -71,6 +71,19 @@ test('an upgrade of a running router replaces the binary and hands over with SIG
   expect(host.file('/usr/local/bin/router')).toBe(fakeRouterBinary('2.0.0-fake'));
 });
 
+test('an upgrade of a router the operator stopped and disabled (a standby host) leaves it stopped and disabled', async () => {
+  const host = fakeHost(fresh('host'));
+  expect((await run(host, ['--base-url', v1])).code).toBe(0);
+  host.tool(['systemctl', 'disable', '--now', 'router.service']);
+  host.takeCalls();
+  const r = await run(host, ['--base-url', v2]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('the router was not running and is left so: systemctl start router');
+  expect(changes(host.takeCalls())).toEqual(['chown router:router /var/lib/router', 'systemctl daemon-reload']);
+  expect(host.mainPid()).toBeUndefined();
+  expect(host.file('/usr/local/bin/router')).toBe(fakeRouterBinary('2.0.0-fake'));
+});
+
 test('--no-start installs and enables, but starts nothing', async () => {
   const host = fakeHost(fresh('host'));
   const r = await run(host, ['--base-url', v1, '--no-start']);

@@ -77,6 +77,8 @@ describe('install.sh --root', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`installed router 1.0.0-fake as ${root}/usr/local/bin/router`);
+    // Plain http is allowed (a mirror on the LAN), and said to be worth what it is.
+    expect(r.stdout).toContain('warning: plain http; the checksum then only guards against a damaged download, not a forged one');
     expect(listTree(root)).toEqual(FRESH_INSTALL);
     expect(file(root, 'usr/local/bin/router')).toBe(fakeBinary('1.0.0-fake'));
     expect(file(root, 'etc/systemd/system/router.service')).toBe(packagedUnit);
@@ -162,6 +164,8 @@ describe('install.sh --root', () => {
     }, `could not download ${asset}`],
     ['a binary that does not run here', () => release(fakeBinary('1.0.0', 1)), `the downloaded ${asset} does not run on this machine`],
     ['an unsupported URL scheme', () => 'ftp://127.0.0.1/release', 'unsupported base URL ftp://127.0.0.1/release'],
+    // A typo'd host name would otherwise be a directory under wherever the installer runs (say, a shared /tmp).
+    ['a URL without a scheme', () => 'releases.example.com/v1', 'unsupported base URL releases.example.com/v1'],
     ['no base URL at all', () => '', 'no release URL: pass --base-url URL or set ROUTER_INSTALL_BASE_URL'],
   ])('refuses %s and installs nothing', async (_name, source, message) => {
     const root = freshDir('root');

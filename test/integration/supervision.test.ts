@@ -58,39 +58,61 @@ function killAtFirstAnswer(httpPort: number, awaitExit: boolean) {
 }
 
 describe('a working directory that can no longer be written', () => {
-  test('says so; haproxy killed then restarts from the files on disk and serves; written again, the worker is brought in line', async () => {
+  /** A router whose in-place writes fail while `full.on` is set, as on a full disk. */
+  const onDiskThatFills = (manifests: Record<string, string>) => {
+    const full = { on: false };
+    const router = startTestRouter({
+      manifests,
+      wrapFileWriter: (writer) => ({
+        write: (batch) => (full.on ? Promise.reject(new Error('ENOSPC: no space left on device, write')) : writer.write(batch)),
+      }),
+    });
+    return { full, router };
+  };
+  /** Kills haproxy's master and waits until it was started again from the files on disk. */
+  const crash = async (tr: TestRouter) => {
+    const killed = tr.router.supervisor.masterPid as number;
+    process.kill(killed, 'SIGKILL');
+    await tr.waitForLog((r) => r.msg.startsWith('starting haproxy from the files on disk') && r.msg.includes('ENOSPC'));
+    await tr.waitForLog(started(killed));
+  };
+
+  test('says so; haproxy killed then restarts from the files on disk and serves the pod they name, not none', async () => {
     const b = startBackend('b');
-    let full = false;
+    const { full, router } = onDiskThatFills({ 'app.yaml': app() });
     try {
-      t = await startTestRouter({
-        manifests: { 'app.yaml': app() },
-        wrapFileWriter: (writer) => ({
-          write: (batch) => (full ? Promise.reject(new Error('ENOSPC: no space left on device, write')) : writer.write(batch)),
-        }),
-      });
-      full = true;
+      t = await router;
+      full.on = true;
       // Live through the runtime API; its files cannot follow.
       await t.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
       expect((await t.get('app.example.com')).backend).toBe('b');
       await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files") && r.msg.includes('ENOSPC'));
-
-      const killed = t.router.supervisor.masterPid as number;
-      process.kill(killed, 'SIGKILL');
-      await t.waitForLog((r) => r.msg.startsWith('starting haproxy from the files on disk') && r.msg.includes('ENOSPC'));
-      await t.waitForLog(started(killed));
-      // The files on disk have the pod before the move: served, rather than nothing at all.
+      await crash(t);
+      // The files on disk have the pod before the move (the deletion still waiting for the last worker is not sent
+      // to the new one): served, rather than nothing at all.
       expect((await t.get('app.example.com')).status).toBe(200);
-
-      full = false;
+      full.on = false;
       await t.waitForLog((r) => r.msg.startsWith("the configuration's files") && r.msg.endsWith('are written again'));
-      // The next change finds the worker in line with the model again: both routes on the pod the slice names now.
       await t.write('other.yaml', routeYaml({ name: 'other', host: 'other.example.com', service: 'a' }));
       expect((await t.get('app.example.com')).backend).toBe('b');
-      expect((await t.get('other.example.com')).backend).toBe('b');
     } finally {
-      full = false;
+      full.on = false;
       await b.stop();
     }
+  });
+
+  test('a change of map entries only that the files lack is not lost: once they can be written, haproxy is reloaded from the model', async () => {
+    const paths = (path: string) => routeYaml({ name: 'paths', host: 'paths.example.com', service: 'a', path });
+    const { full, router } = onDiskThatFills({ 'app.yaml': app(), 'paths.yaml': paths('/old') });
+    t = await router;
+    full.on = true;
+    await t.write('paths.yaml', paths('/new'));
+    expect((await t.get('paths.example.com', '/new')).backend).toBe('a');
+    await crash(t);
+    full.on = false;
+    await t.waitForLog((r) => r.msg.startsWith('haproxy reloaded (') && r.msg.includes('): worker-out-of-step'));
+    expect((await t.get('paths.example.com', '/new')).backend).toBe('a');
+    expect((await t.get('paths.example.com', '/old')).status).toBe(503);
   });
 });
 

@@ -140,13 +140,21 @@ describe.skipIf(unavailable !== undefined)('a router host run by systemd', () =>
     await expectNothingLost(oldMaster, after);
   }, 180_000);
 
-  test('systemctl stop stops haproxy with the router; --uninstall removes the binary and the unit and keeps the env file', async () => {
+  test('systemctl stop stops haproxy with the router; --uninstall removes the binary and the unit and keeps the env file; installed again, it runs', async () => {
     await inside('systemctl', 'stop', UNIT);
     expect(await host.haproxyMasters()).toEqual([]);
-    await install('--uninstall');
+    // A kubeconfig the README has the operator give the router's group: the group must outlive the uninstall.
+    await inside('sh', '-c', 'echo token >/etc/router/kubeconfig && chgrp router /etc/router/kubeconfig && chmod 0640 /etc/router/kubeconfig');
+    const removed = await install('--uninstall');
+    expect(removed).toContain('kept the router user and group: /etc/router/kubeconfig');
+    expect(await inside('getent', 'group', 'router')).toStartWith('router:');
     const left = await inside('sh', '-c', 'ls /usr/local/bin/router /etc/systemd/system/router.service /etc/router/router.env 2>&1; true');
     expect(left).toContain("cannot access '/usr/local/bin/router'");
     expect(left).toContain("cannot access '/etc/systemd/system/router.service'");
     expect(left).toMatch(/^\/etc\/router\/router\.env$/m);
+
+    // The kept env file names the manifest directory the uninstall removed (empty): the install makes it again.
+    await install();
+    expect(await host.unitProperty(UNIT, 'ActiveState')).toBe('active');
   }, 120_000);
 });

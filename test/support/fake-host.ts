@@ -22,7 +22,10 @@ case $1 in
   enable) touch "$S/enabled" ;;
   disable) rm -f "$S/enabled"; [ "$2" != --now ] || rm -f "$S/main-pid" ;;
   is-active) [ -e "$S/main-pid" ] ;;
-  start) [ ! -e "$S/fail-start" ] || exit 1; echo 100 >"$S/main-pid" ;;
+  start)
+    # A router that fails its first start has already written its working dir (a generated key, say).
+    if [ -e "$S/fail-start" ]; then mkdir -p /var/lib/router/certs && echo key >/var/lib/router/certs/default-generated.pem; exit 1; fi
+    echo 100 >"$S/main-pid" ;;
   stop) rm -f "$S/main-pid" ;;
   show)
     case $3 in
@@ -56,8 +59,10 @@ export interface FakeHost {
   written(): string[];
   /** The content of a file the installer wrote, by its path on the host. */
   file(path: string): string;
-  /** From now on `systemctl start` fails. */
+  /** From now on `systemctl start` fails, after writing into /var/lib/router as a router's first start does. */
   failStart(): void;
+  /** Runs a stand-in (e.g. systemctl) in the namespace, as an operator would between two installer runs. */
+  tool(cmd: string[]): void;
   readonly mainPid: () => number | undefined;
 }
 
@@ -89,6 +94,11 @@ export function fakeHost(dir: string, opts: { haproxy?: string | null } = {}): F
     written: () => OVERLAID.flatMap((o) => listTree(join(dir, 'upper', o)).map((e) => e.replace(/^(\S+ \S+) /, `$1 /${o}/`))),
     file: (path) => readFileSync(join(dir, 'upper', path), 'utf8'),
     failStart: () => writeFileSync(join(state, 'fail-start'), ''),
+    tool(cmd) {
+      const [name = '', ...args] = cmd;
+      const r = Bun.spawnSync([join(bin, name), ...args], { env: { ...process.env, FAKE_HOST_STATE: state } });
+      if (r.exitCode !== 0) throw new Error(`${cmd.join(' ')} exited ${r.exitCode}`);
+    },
     mainPid() {
       try {
         return Number(readFileSync(join(state, 'main-pid'), 'utf8'));

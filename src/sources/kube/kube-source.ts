@@ -127,9 +127,11 @@ export class KubeSource implements Source {
   rememberRoute(raw: unknown, writtenOver?: string): void {
     const key = keyOf(raw as KubernetesObject);
     const before = this.routes.get(key);
-    const record = routeRecordOf(raw, before?.route?.host);
-    const converted = before?.converted;
-    this.routes.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted, route: before?.route });
+    // Deleted while the write was under way: a record kept now would never go.
+    if (before === undefined) return;
+    const record = routeRecordOf(raw, before.route?.host, before.route?.uid);
+    const converted = before.converted;
+    this.routes.set(key, { ...record, converted: writtenOver && record.resourceVersion && converted === writtenOver ? record.resourceVersion : converted, route: before.route });
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -252,7 +254,7 @@ export class KubeSource implements Source {
     // stays, and the new one dies young. Kept instead, it was a second copy of every route beside the one the
     // router's state and admission hold (the delivery finds the two equal and sends nothing): 23 MB at 100,000 routes.
     const route = fresh && before && sameValue(fresh, before) ? before : fresh;
-    this.routes.set(key, { ...routeRecordOf(obj, route?.host), converted: version, route });
+    this.routes.set(key, { ...routeRecordOf(obj, route?.host, route?.uid), converted: version, route });
     this.secrets.setRoute(key, route);
     this.reportConversion(key, converted.ok ? undefined : converted.error);
     this.deliver('Route', [key]);

@@ -9,18 +9,18 @@ const theirs = {
 
 describe('routeRecordOf', () => {
   test.each([
-    ['no status', { metadata: { resourceVersion: '7' } }, { resourceVersion: '7', ingress: [] }],
-    ['no metadata', { status: { ingress: [ours] } }, { resourceVersion: '', ingress: [ours] }],
-    ['every entry as it came, unknown fields included', { metadata: { resourceVersion: '9' }, status: { ingress: [theirs, ours] } }, { resourceVersion: '9', ingress: [theirs, ours] }],
-    ['an ingress that is not a list', { status: { ingress: 'x' } }, { resourceVersion: '', ingress: [] }],
-    ['not an object', null, { resourceVersion: '', ingress: [] }],
+    ['no status', { metadata: { resourceVersion: '7', uid: 'u1' } }, { resourceVersion: '7', uid: 'u1', ingress: [] }],
+    ['no metadata', { status: { ingress: [ours] } }, { resourceVersion: '', uid: '', ingress: [ours] }],
+    ['every entry as it came, unknown fields included', { metadata: { resourceVersion: '9' }, status: { ingress: [theirs, ours] } }, { resourceVersion: '9', uid: '', ingress: [theirs, ours] }],
+    ['an ingress that is not a list', { status: { ingress: 'x' } }, { resourceVersion: '', uid: '', ingress: [] }],
+    ['not an object', null, { resourceVersion: '', uid: '', ingress: [] }],
   ])('%s', (_, raw, expected) => {
     expect(routeRecordOf(raw)).toEqual(expected as ReturnType<typeof routeRecordOf>);
   });
 
   test('keeps nothing else of the object', () => {
     const record = routeRecordOf({ metadata: { resourceVersion: '1', name: 'a', labels: { a: 'b' } }, spec: { host: 'a.example.com' }, status: { ingress: [ours] } });
-    expect(Object.keys(record).sort()).toEqual(['ingress', 'resourceVersion']);
+    expect(Object.keys(record).sort()).toEqual(['ingress', 'resourceVersion', 'uid']);
   });
 
   test('a one-condition list of strings is one shared, frozen copy across routes; any other stays its own', () => {

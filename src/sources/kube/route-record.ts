@@ -9,10 +9,12 @@ import type { RouteIngress } from '../../status/ingress-status.ts';
  */
 export interface RouteRecord {
   resourceVersion: string;
+  /** The object's uid: a route deleted and created again under its name is another object, which no verdict of the old one may be written to. */
+  uid: string;
   ingress: readonly RouteIngress[];
 }
 
-type Raw = { metadata?: { resourceVersion?: string }; status?: { ingress?: unknown } } | null | undefined;
+type Raw = { metadata?: { resourceVersion?: string; uid?: string }; status?: { ingress?: unknown } } | null | undefined;
 
 /** Fields every route repeats (router names, policies, condition types, reasons, times to the second): one copy each. */
 const REPEATED = new Set(['routerName', 'wildcardPolicy', 'routerCanonicalHostname', 'type', 'status', 'reason', 'lastTransitionTime']);
@@ -55,14 +57,16 @@ function sharing(value: unknown, host?: string): unknown {
 
 /**
  * The record of a route object (listed, watched, or returned by a write);
- * `host`: the route's host as the router holds it, whose string the
- * entries that name it share.
+ * `host` and `uid`: the route's as the router holds them, whose strings the
+ * record shares when they are the same.
  */
-export function routeRecordOf(raw: unknown, host?: string): RouteRecord {
+export function routeRecordOf(raw: unknown, host?: string, uid?: string): RouteRecord {
   const r = raw as Raw;
   const ingress = r?.status?.ingress;
+  const ownUid = r?.metadata?.uid ?? '';
   return {
     resourceVersion: r?.metadata?.resourceVersion ?? '',
+    uid: ownUid === uid ? uid : ownUid,
     ingress: Array.isArray(ingress) ? (ingress.map((e) => sharing(e, host)) as RouteIngress[]) : [],
   };
 }

@@ -92,6 +92,25 @@ describe('route status', () => {
     await t.untilServed('shared.example.com', 'young');
   });
 
+  test("a rejected route's host or wildcard policy changing under the same rejection rewrites its entry's host and policy", async () => {
+    const api = await bed.startApi();
+    createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });
+    const t = await bed.startRouter(api, { args: ['--denied-domains=example.com'] });
+    const rejectedOn = (host: string, policy: string) => (ingress: RouteIngress[]) => {
+      const entry = entryOf(ingress, 'public');
+      return admitted(entry)?.reason === 'RouteNotAdmitted' && entry?.host === host && entry.wildcardPolicy === policy;
+    };
+    await t.untilStatus('default', 'web', 'rejected on its host', rejectedOn('web.example.com', 'None'));
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      (r.spec as { host: string }).host = 'shop.example.com';
+    });
+    await t.untilStatus('default', 'web', 'rejected on its new host', rejectedOn('shop.example.com', 'None'));
+    modify(api.server, 'Route', 'default', 'web', (r) => {
+      (r.spec as { wildcardPolicy: string }).wildcardPolicy = 'Subdomain';
+    });
+    await t.untilStatus('default', 'web', 'rejected with its new policy', rejectedOn('shop.example.com', 'Subdomain'));
+  });
+
   test('--name and --router-canonical-hostname are written into the entry', async () => {
     const api = await bed.startApi();
     createApp(api.server, { name: 'web', host: 'web.example.com', port: bed.startBackend('web').port });

@@ -1,0 +1,22 @@
+import { expect, test } from 'bun:test';
+import { captureLogs } from '../../../test/support/log-capture.ts';
+import type { KubeTransport } from '../../kube-client/transport.ts';
+import { KubeSource } from './kube-source.ts';
+
+test('a status write answered after its route was deleted keeps no record of it', () => {
+  const transport: KubeTransport = { server: 'https://api.test', kubeFetch: () => Promise.reject(new Error('not asked')) };
+  const source = new KubeSource({
+    transport,
+    watch: { watch: async () => new AbortController() },
+    logger: captureLogs().logger,
+    namespace: undefined,
+    routeLabels: undefined,
+    routeFields: undefined,
+    namespaceLabels: undefined,
+    projectLabels: undefined,
+    watchEndpoints: false,
+    externalCertificates: false,
+  });
+  source.rememberRoute({ metadata: { namespace: 'shop', name: 'gone', resourceVersion: '7' }, status: { ingress: [] } }, '6');
+  expect(source.routeRecord('shop/gone')).toBeUndefined();
+});
