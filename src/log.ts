@@ -75,10 +75,13 @@ const outputs = new WeakMap<ConsolaReporter, RecordOutput>();
 
 export function createLogger(opts: LoggerOptions): Logger {
   const style = opts.style ?? (opts.write ? 'plain' : defaultStyle());
-  const out = opts.write ? lineWriter(opts.write) : batchedWriter(process.stdout);
-  const err = opts.write || opts.format === 'json' ? out : batchedWriter(process.stderr);
   const iso = isoDates();
   const format = opts.format === 'json' ? (o: LogObject) => jsonLine(o, iso(o.date)) : (o: LogObject) => prettyLine(o, style, style === 'plain' ? iso(o.date) : undefined);
+  // Said in the log's own format once the output takes lines again.
+  const droppedNotice = (lines: number, bytes: number) =>
+    format({ date: new Date(), type: 'warn', level: LogLevels.warn, tag: 'log', args: [`dropped ${lines} log lines (${bytes} bytes): the output did not take them (a stalled journal or reader)`] } as LogObject);
+  const out = opts.write ? lineWriter(opts.write) : batchedWriter(process.stdout, { droppedNotice });
+  const err = opts.write || opts.format === 'json' ? out : batchedWriter(process.stderr, { droppedNotice });
   const reporter: ConsolaReporter = { log: (o) => (o.level <= LogLevels.warn ? err : out)(format(o)) };
   outputs.set(reporter, { format, json: opts.format === 'json', write: out });
   return createConsola({

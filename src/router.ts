@@ -265,7 +265,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
         const { verdicts, changed } = verdictsOf(outcome);
         wiring.status.update(verdicts, changed);
       },
-      (outcome) => outcome.running && logs.serve(outcome.running),
+      (outcome) => outcome.running && logs.serve(outcome.running, supervisor.workerPid),
       (outcome) => outcome.result !== 'failed' && wiring.ingressStatus?.update(outcome),
       (outcome) => outcome.result !== 'failed' && wiring.gatewayStatus?.update(outcome),
     ],

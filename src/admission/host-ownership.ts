@@ -1,6 +1,6 @@
 import { isDns1123Label, isDns1123Subdomain } from '../domain/names.ts';
 import { requestMatchKey } from '../domain/request-match.ts';
-import type { Route } from '../domain/route.ts';
+import { ownerNamespace, type Route } from '../domain/route.ts';
 import { ADMITTED, quoteForMessage, reject, type Verdict } from './rejection.ts';
 import type { AdmissionSettings } from './settings.ts';
 
@@ -90,7 +90,7 @@ export class HostOwnership {
     const blocker = claims.byPath.get(slotKey(route)) ?? this.tlsConflict(claims, route);
     if (blocker === undefined) return ADMITTED;
     // Name the holder only to its own namespace: other tenants' route names stay private.
-    if (blocker.namespace !== route.namespace) return this.claimedFromAnotherNamespace(route);
+    if (ownerNamespace(blocker) !== ownerNamespace(route)) return this.claimedFromAnotherNamespace(route);
     return reject('HostAlreadyClaimed', `route ${blocker.name} already exposes ${route.host} and is older`);
   }
 

@@ -1,4 +1,4 @@
-import type { Route } from '../domain/route.ts';
+import { ownerNamespace, type Route } from '../domain/route.ts';
 import { isWildcardRoute } from './host-admitter.ts';
 import { hostScope, slotKey } from './host-ownership.ts';
 import { ADMITTED, reject, type Verdict } from './rejection.ts';
@@ -78,7 +78,7 @@ export class WildcardClaims {
       (wildcard && !shared ? fromAnotherNamespace(claims.exacts, hostScope(route)) : undefined);
     if (blocker === undefined) return ADMITTED;
     // Details only about routes of the rejected route's own namespace: other tenants' names stay private.
-    if (blocker.namespace === route.namespace) {
+    if (ownerNamespace(blocker) === ownerNamespace(route)) {
       return reject('HostAlreadyClaimed', `wildcard route ${blocker.namespace}/${blocker.name} has host *.${domain}, blocking ${route.host}`);
     }
     return reject('HostAlreadyClaimed', `a route in another namespace holds host ${route.host}`);

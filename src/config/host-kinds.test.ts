@@ -3,7 +3,7 @@ import { route, routeTls, settings, slice } from '../../test/support/fixtures.ts
 import type { Route } from '../domain/route.ts';
 import { buildConfigModel } from './build-model.ts';
 import { CATCH_ALL_HOST } from './deep-wildcards.ts';
-import { GATEWAY_API_HOST, ROUTE_HOST } from './host-kinds.ts';
+import { GATEWAY_API_HOST, LISTENER_HOST, ROUTE_HOST } from './host-kinds.ts';
 
 const gateway = { hostScope: 'gateway.networking.k8s.io' };
 const model = (routes: Route[], deepWildcards = true) =>
@@ -36,6 +36,11 @@ describe('host kind map entries', () => {
       'the host names of the listeners a route is served through, each on its own port',
       [route({ name: 'a', tls: routeTls('edge', { insecureEdgeTerminationPolicy: 'Allow' }), listenerHosts: { http: ['*.example.com'], https: ['*.0'] }, ...gateway })],
       { http: [entry('*.example.com', GATEWAY_API_HOST), entry('a.example.com', GATEWAY_API_HOST)], https: [entry('*.0', GATEWAY_API_HOST), entry('a.example.com', GATEWAY_API_HOST)] },
+    ],
+    [
+      'a name a listener names exactly is the listener\'s, the route\'s own entry included: no wildcard of another listener serves it',
+      [route({ name: 'a', host: 'secure.example.com', listenerHosts: { http: ['*.example.com', 'secure.example.com'], https: [] }, ...gateway })],
+      { http: [entry('*.example.com', GATEWAY_API_HOST), entry('secure.example.com', LISTENER_HOST)], https: [] },
     ],
     [
       "a listener's name a Route serves stays the Route's",

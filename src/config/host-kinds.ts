@@ -37,6 +37,15 @@ const HOST_KIND_MAPS: Partial<Record<MapFileName, MapFileName>> = {
 /** The entry values: the frontends deny with 404 when the host found is the Gateway API's. */
 export const GATEWAY_API_HOST = 'gateway_api';
 export const ROUTE_HOST = 'route';
+/**
+ * A name a Gateway listener names exactly: the Gateway API's (404 when no
+ * route takes the request), and, as a Route's host, never served by a
+ * wildcard or the catch-all through another listener (exact listener host
+ * names are matched before wildcards).
+ */
+export const LISTENER_HOST = 'listener';
+
+const isExactHost = (key: string) => key !== '' && !key.startsWith('*.') && !key.startsWith('.');
 
 /** A Route's or an Ingress's host is held on both sides, whatever it serves there (plain, TLS, passthrough or only a redirect). */
 const ROUTE_HOST_MAPS: readonly MapFileName[] = ['os_http_be_hosts.map', 'os_edge_reencrypt_be_hosts.map'];
@@ -49,10 +58,20 @@ const ROUTE_HOST_MAPS: readonly MapFileName[] = ['os_http_be_hosts.map', 'os_edg
  * off): a Route's host never answers 404, on either side, and no Gateway API
  * wildcard serves it.
  */
-function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
+function hostKindWishes(route: Pick<AdmittedRoute, 'hostScope' | 'listenerHosts'>, keyHost: string, paths: readonly MapWish[]): MapWish[] {
   const gateway = route.hostScope !== undefined;
   const files = gateway ? new Set(paths.flatMap((w) => HOST_KIND_MAPS[w.file] ?? [])) : ROUTE_HOST_MAPS;
-  return [...files].map((file) => ({ file, key: keyHost, value: gateway ? GATEWAY_API_HOST : ROUTE_HOST, explicit: !gateway }));
+  return [...files].map((file) => ({ file, key: keyHost, value: gateway ? gatewayValue(keyHost, listenerHostsIn(route, file)) : ROUTE_HOST, explicit: !gateway }));
+}
+
+/** The listener host names of the route's Gateways on the side a host-kind map serves. */
+function listenerHostsIn(route: Pick<AdmittedRoute, 'listenerHosts'>, file: MapFileName): readonly string[] {
+  return (file === 'os_http_be_hosts.map' ? route.listenerHosts?.http : route.listenerHosts?.https) ?? [];
+}
+
+/** A Gateway API name's entry: a listener's when a listener of the route's Gateways names it exactly. */
+function gatewayValue(key: string, listenerHosts: readonly string[]): string {
+  return isExactHost(key) && listenerHosts.includes(key) ? LISTENER_HOST : GATEWAY_API_HOST;
 }
 
 /**
@@ -65,7 +84,7 @@ export function routeHostWishes(route: Pick<AdmittedRoute, 'hostScope' | 'listen
   const hosts = route.listenerHosts;
   if (hosts === undefined) return own;
   const taken = new Set(own.map((w) => `${w.file} ${w.key}`));
-  const listener = (file: MapFileName) => (key: string): MapWish => ({ file, key, value: GATEWAY_API_HOST, explicit: false });
+  const listener = (file: MapFileName) => (key: string): MapWish => ({ file, key, value: isExactHost(key) ? LISTENER_HOST : GATEWAY_API_HOST, explicit: false });
   const listeners = [...hosts.http.map(listener('os_http_be_hosts.map')), ...hosts.https.map(listener('os_edge_reencrypt_be_hosts.map'))];
   return [...own, ...listeners.filter((w) => !taken.has(`${w.file} ${w.key}`))];
 }

@@ -35,15 +35,15 @@ describe('logConfig', () => {
       OUTPUT,
       {
         global: ['log stdout len 1024 format raw local1 info'],
-        defaults: [`log-format "@access %b ${HTTP_LOG_FORMAT}"`],
-        tlsFrontend: [`log-format "@access %b ${TCP_LOG_FORMAT}"`],
+        defaults: [`log-format "@access %pid %b ${HTTP_LOG_FORMAT}"`],
+        tlsFrontend: [`log-format "@access %pid %b ${TCP_LOG_FORMAT}"`],
         httpFrontend: [],
       },
     ],
     [
       "the router's output with the operator's format",
       { ...OUTPUT, format: QUOTED },
-      expect.objectContaining({ defaults: [`log-format "@access %b "${QUOTED}`] }) as unknown as LogConfig,
+      expect.objectContaining({ defaults: [`log-format "@access %pid %b "${QUOTED}`] }) as unknown as LogConfig,
     ],
     [
       'options and a request ID',

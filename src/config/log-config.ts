@@ -21,7 +21,9 @@ export interface LogConfig {
   httpFrontend: string[];
 }
 
-const marked = (format: string) => `"${ACCESS_LOG_MARK} %b ${format}"`;
+// The worker's pid, then the backend: a spare backend serves another route in each worker (its name is reused), and
+// old workers log their last requests after a reload (config/log-config.ts, haproxy/access-log.ts).
+const marked = (format: string) => `"${ACCESS_LOG_MARK} %pid %b ${format}"`;
 
 /**
  * The operator's format as one haproxy word. The ingress operator quotes it
@@ -64,7 +66,7 @@ export function logConfig(log: HaproxyLogOptions): LogConfig {
         // Non-blocking writes: haproxy drops a line rather than wait when the router falls behind.
         global: [`log stdout len ${log.maxLength} format raw ${log.facility} ${log.level}`],
         // No error-log-format: with one, haproxy 2.6 also logs a line ("Success") for many connections that simply end.
-        defaults: [`log-format ${log.format === undefined ? marked(HTTP_LOG_FORMAT) : `"${ACCESS_LOG_MARK} %b "${haproxyWord(log.format)}`}`, ...options],
+        defaults: [`log-format ${log.format === undefined ? marked(HTTP_LOG_FORMAT) : `"${ACCESS_LOG_MARK} %pid %b "${haproxyWord(log.format)}`}`, ...options],
         tlsFrontend: [`log-format ${marked(TCP_LOG_FORMAT)}`],
         httpFrontend,
       };

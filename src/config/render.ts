@@ -3,7 +3,7 @@ import { REDIRECT_TO_HTTPS, type BackendModel, type CheckServerModel, type Confi
 import { CRT_LIST_FILE, crtListLineText, groupedCrtListLines } from './crt-list.ts';
 import { DEFAULT_CERTIFICATE_FILE } from './certificates.ts';
 import { CATCH_ALL_KEY_HOST, DEEP_WILDCARD_MAX_LABELS } from './deep-wildcards.ts';
-import { GATEWAY_API_HOST, ROUTE_HOST } from './host-kinds.ts';
+import { GATEWAY_API_HOST, LISTENER_HOST, ROUTE_HOST } from './host-kinds.ts';
 import { allowlistEntries, allowlistFile, allowlistText } from './allowlists.ts';
 import { backendMapFileSteps, patchBackendMaps, type BackendMapName, type ParsedMap } from './backend-maps.ts';
 import { ROUTE_DEFAULTS_FILE, ROUTE_DEFAULTS_TEXT } from './route-defaults.ts';
@@ -241,6 +241,7 @@ export function createRenderer(assets: RendererAssets): Renderer {
       catchAllKeyHost: CATCH_ALL_KEY_HOST,
       gatewayApiHost: GATEWAY_API_HOST,
       routeHost: ROUTE_HOST,
+      listenerHost: LISTENER_HOST,
       matchRules: { http: matchRuleLines(model.matchRules, 'http'), https: matchRuleLines(model.matchRules, 'https') },
       // Only Gateway API routes match on method, headers or query parameters; they come with deep wildcards. The Lua
       // is loaded whether or not there are rules, so an haproxy without Lua fails at start rather than at a tenant's rule.

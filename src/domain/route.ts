@@ -87,6 +87,12 @@ export interface Route {
    */
   hostScope?: string;
   /**
+   * The namespace of the object the route was made from, when it is not the
+   * route's own (a Gateway API route lives in its backends' namespace): whose
+   * route it is, for messages that name routes only to their own namespace.
+   */
+  sourceNamespace?: string;
+  /**
    * Set by a source that reads the Secret `tls.externalCertificate` names:
    * read (its certificate and key are in `tls`), or why not (not found, not
    * of type kubernetes.io/tls, not readable with the router's credentials),
@@ -134,4 +140,9 @@ export function withObjectKey<T extends { namespace: string; name: string }>(o: 
   const { namespace, name } = o;
   if (keys.get(o) === undefined && key.length === namespace.length + 1 + name.length && key.startsWith(namespace) && key.charCodeAt(namespace.length) === 0x2f && key.endsWith(name)) keys.set(o, key);
   return o;
+}
+
+/** The namespace whose route this is (the one its status names other routes to). */
+export function ownerNamespace(route: Pick<Route, 'namespace' | 'sourceNamespace'>): string {
+  return route.sourceNamespace ?? route.namespace;
 }

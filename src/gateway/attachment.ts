@@ -7,8 +7,8 @@
  */
 import { GATEWAY_GROUP, type GatewayRouteKind, type NamespaceLabels, type ParentRef, type RouteNamespaces } from '../domain/gateway.ts';
 import { bad, good, type Judgement } from './conditions.ts';
-import { servedHostnames } from './hostnames.ts';
-import type { ListenerState } from './listeners.ts';
+import { isWildcard, servedHostnames } from './hostnames.ts';
+import type { ListenerServes, ListenerState } from './listeners.ts';
 import { selectorMatches } from './references.ts';
 
 /** What a route is, as attachment sees it. */
@@ -34,7 +34,17 @@ export interface AttachmentContext {
   /** The listeners of each of our Gateways, by key; absent: not ours. */
   listeners(gateway: string): readonly ListenerState[] | undefined;
   namespace(name: string): NamespaceLabels | undefined;
+  /**
+   * The exact host names (no wildcard) of the usable listeners of all our
+   * Gateways on the port `serves` uses: every Gateway shares the router's two
+   * ports, and a name a listener names exactly is that listener's (the spec:
+   * exact listener host names are matched before wildcards and before none).
+   */
+  exactListenerHosts?(serves: ListenerServes): ReadonlySet<string>;
 }
+
+/** The port a listener is on: all our Gateways share the router's HTTP port and its HTTPS port. */
+export const portOf = (serves: ListenerServes | undefined): 'http' | 'tls' => (serves === 'http' ? 'http' : 'tls');
 
 function namespaceAllowed(allowed: RouteNamespaces, gatewayNamespace: string, routeNamespace: string, ctx: AttachmentContext): boolean {
   switch (allowed.from) {
@@ -68,7 +78,12 @@ export function attachParent(route: AttachingRoute, ref: ParentRef, ctx: Attachm
     return out(bad('NotAllowedByListeners', `no listener of Gateway ${gateway} that this parentRef names accepts ${route.kind}s from namespace ${route.namespace}`));
   }
   const listeners = allowed.flatMap((state) => {
-    const hostnames = servedHostnames(state.listener.hostname, route.hostnames);
+    const served = servedHostnames(state.listener.hostname, route.hostnames);
+    // Through a wildcard listener, or one that names no host, a route does not serve a name another listener on the
+    // same port names exactly: that name is the other listener's (a tenant's route cannot take an admin's host).
+    const exact = state.listener.hostname !== '' && !isWildcard(state.listener.hostname);
+    const claimed = exact || !state.serves ? undefined : ctx.exactListenerHosts?.(state.serves);
+    const hostnames = claimed ? served.filter((h) => !claimed.has(h)) : served;
     return hostnames.length > 0 ? [{ state, hostnames }] : [];
   });
   if (listeners.length === 0) return out(bad('NoMatchingListenerHostname', `no hostname of the route matches a listener of Gateway ${gateway}`));

@@ -107,6 +107,7 @@ function makeRoute(
     tls: routeTls(serving),
     wildcardPolicy: wildcard ? 'Subdomain' : 'None',
     hostScope: GATEWAY_HOST_SCOPE,
+    ...(t.namespace !== source.namespace ? { sourceNamespace: source.namespace } : {}),
     ...(match?.exact ? { exactPath: true } : {}),
     ...(wildcard ? { deepWildcard: true } : {}),
     ...(more.filters ? { filters: more.filters } : {}),

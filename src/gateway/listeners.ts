@@ -127,7 +127,13 @@ function evaluate(gateway: Gateway, l: Listener, ctx: ListenerContext, claims: M
     const claimed = claims.get(claimKey(gateway, l));
     if (claimed === undefined) claims.set(claimKey(gateway, l), { gateway, listener: l });
     else {
-      const holder = claimed.gateway === gateway ? `listener ${claimed.listener.name}` : `listener ${claimed.listener.name} of Gateway ${objectKey(claimed.gateway)}`;
+      // Another namespace's Gateway is not named: where tenants own Gateways, theirs stay private to them.
+      const holder =
+        claimed.gateway === gateway
+          ? `listener ${claimed.listener.name}`
+          : claimed.gateway.namespace === gateway.namespace
+            ? `listener ${claimed.listener.name} of Gateway ${objectKey(claimed.gateway)}`
+            : 'a listener of a Gateway in another namespace';
       const what = l.hostname === '' ? `port ${l.port}` : `port ${l.port} and hostname ${l.hostname}`;
       const reason = claimed.listener.protocol === l.protocol ? 'HostnameConflict' : 'ProtocolConflict';
       conflict = bad(reason, `${holder} already has ${what}`);

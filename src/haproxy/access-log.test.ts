@@ -5,12 +5,13 @@ import { AccessLog, readAccessLine, type AccessLine } from './access-log.ts';
 
 describe('readAccessLine', () => {
   test.each<[string, AccessLine | undefined]>([
-    ['@access be_http:demo:hello 127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"', { backend: 'be_http:demo:hello', text: '127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"' }],
-    ['127.0.0.1:4000 [05/Dec/2026:10:16:59.564] fe_sni/1: SSL handshake failure', { backend: '', text: '127.0.0.1:4000 [05/Dec/2026:10:16:59.564] fe_sni/1: SSL handshake failure' }],
-    ['[::1]:4000 [05/Dec/2026:10:16:59.564] public_ssl/port: Timeout during SSL handshake', { backend: '', text: '[::1]:4000 [05/Dec/2026:10:16:59.564] public_ssl/port: Timeout during SSL handshake' }],
+    ['@access 100 be_http:demo:hello 127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"', { pid: 100, backend: 'be_http:demo:hello', text: '127.0.0.1:4000 [01/Jan/2026:00:00:00.000] public be_http:demo:hello/ept 0/0/0/1/1 200 12 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"' }],
+    ['127.0.0.1:4000 [05/Dec/2026:10:16:59.564] fe_sni/1: SSL handshake failure', { pid: 0, backend: '', text: '127.0.0.1:4000 [05/Dec/2026:10:16:59.564] fe_sni/1: SSL handshake failure' }],
+    ['[::1]:4000 [05/Dec/2026:10:16:59.564] public_ssl/port: Timeout during SSL handshake', { pid: 0, backend: '', text: '[::1]:4000 [05/Dec/2026:10:16:59.564] public_ssl/port: Timeout during SSL handshake' }],
     ['Proxy public stopped (cumulated conns: FE: 1, BE: 0).', undefined],
     ['@accessory be x', undefined],
-    ['@access be_only', undefined],
+    ['@access 100 be_only', undefined],
+    ['@access be_http:demo:hello text', undefined],
   ])('%s', (line, want) => {
     expect(readAccessLine(line)).toEqual(want);
   });
@@ -21,13 +22,13 @@ describe('AccessLog', () => {
     const logs = captureLogs();
     const other: string[] = [];
     const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
-    access.line('@access be_http:demo:hello a');
+    access.line('@access 100 be_http:demo:hello a');
     // In name order, as a model keeps them.
     access.serve(model([backend('be_edge_http:_spare:3', [], { routeKey: 'shop/cart' }), backend('be_http:demo:hello', [], { routeKey: 'demo/hello' }), backend('be_tcp:_spare:1', [], { routeKey: '' })]));
-    access.line('@access be_http:demo:hello b');
-    access.line('@access be_edge_http:_spare:3 c');
-    access.line('@access openshift_default d');
-    access.line('@access be_tcp:_spare:1 e');
+    access.line('@access 100 be_http:demo:hello b');
+    access.line('@access 100 be_edge_http:_spare:3 c');
+    access.line('@access 100 openshift_default d');
+    access.line('@access 100 be_tcp:_spare:1 e');
     access.line('Server be_http:demo:hello/ept is DOWN');
     expect(logs.logs).toEqual([
       { level: 'info', tag: 'access', msg: 'a' },
@@ -46,14 +47,38 @@ describe('AccessLog route lookup', () => {
     const access = new AccessLog(logs.logger.withTag('access'), () => {});
     const spare = (routeKey: string) => backend('be_http:_spare:1', [], { routeKey });
     access.serve(model([spare('shop/cart'), backend('be_http:a:a', [], { routeKey: 'a/a' }), backend('be_http:z:z', [], { routeKey: 'z/z' })]));
-    access.line('@access be_http:_spare:1 one');
+    access.line('@access 100 be_http:_spare:1 one');
     access.serve(model([spare('blog/post'), backend('be_http:a:a', [], { routeKey: 'a/a' })]));
-    access.line('@access be_http:_spare:1 two');
-    access.line('@access be_http:z:z three');
+    access.line('@access 100 be_http:_spare:1 two');
+    access.line('@access 100 be_http:z:z three');
     expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
       ['one', 'shop'],
       ['two', 'blog'],
       ['three', undefined],
+    ]);
+  });
+});
+
+describe('AccessLog after a reload', () => {
+  test("a replaced worker's last lines name the route its spare served there, not the one the new worker's spare serves", () => {
+    const logs = captureLogs();
+    const access = new AccessLog(logs.logger.withTag('access'), () => {});
+    const spare = (routeKey: string) => backend('be_http:_spare:1', [], { routeKey });
+    access.serve(model([spare('tenant1/slow'), backend('be_http:a:a', [], { routeKey: 'a/a' })]), 100);
+    // Reloaded: worker 200 runs the spare for another tenant; worker 100 still finishes tenant1's request.
+    access.serve(model([spare('tenant2/other'), backend('be_http:a:a', [], { routeKey: 'a/a' })]), 200);
+    access.line('@access 100 be_http:_spare:1 old');
+    access.lines(Buffer.from('@access 100 be_http:_spare:1 old-bytes\n@access 200 be_http:_spare:1 new\n'));
+    // A worker the router does not know (made by a restart, before the next commit): its spares name no route; its
+    // other backends are named as they are everywhere.
+    access.line('@access 300 be_http:_spare:1 unknown');
+    access.line('@access 300 be_http:a:a unknown-own');
+    expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
+      ['old', 'tenant1'],
+      ['old-bytes', 'tenant1'],
+      ['new', 'tenant2'],
+      ['unknown', undefined],
+      ['unknown-own', 'a'],
     ]);
   });
 });
@@ -64,7 +89,7 @@ describe('AccessLog.lines', () => {
     const other: string[] = [];
     const access = new AccessLog(logs.logger.withTag('access'), (line) => other.push(line));
     access.serve(model([backend('be_http:demo:hello', [], { routeKey: 'demo/hello' })]));
-    access.lines(Buffer.from('@access be_http:demo:hello a  \n\n@access be_http:demo:hello é\r\nProxy x stopped.\n@access openshift_default c\n'));
+    access.lines(Buffer.from('@access 100 be_http:demo:hello a  \n\n@access 100 be_http:demo:hello é\r\nProxy x stopped.\n@access 100 openshift_default c\n'));
     expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
       ['a', 'demo'],
       ['é', 'demo'],

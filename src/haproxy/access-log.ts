@@ -5,8 +5,10 @@ import { LogLevels } from 'consola';
 import { recordOutput, type Logger } from '../log.ts';
 import { AccessRecords, type Fields } from './access-records.ts';
 
-/** An access-log line as haproxy writes it to the router: the backend that served, then the format's text. */
+/** An access-log line as haproxy writes it to the router: the worker that logged it, the backend that served, then the format's text. */
 export interface AccessLine {
+  /** 0 for a line without one (a connection error). */
+  pid: number;
   backend: string;
   text: string;
 }
@@ -28,11 +30,19 @@ const CONNECTION_ERROR = /^\S+:\d+ \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] 
  * undefined for anything else haproxy logs (its other messages reach stderr too).
  */
 export function readAccessLine(line: string): AccessLine | undefined {
-  if (!line.startsWith(PREFIX)) return CONNECTION_ERROR.test(line) ? { backend: '', text: line } : undefined;
-  const end = line.indexOf(' ', PREFIX.length);
-  if (end < 0) return undefined;
-  return { backend: line.slice(PREFIX.length, end), text: line.slice(end + 1) };
+  if (!line.startsWith(PREFIX)) return CONNECTION_ERROR.test(line) ? { pid: 0, backend: '', text: line } : undefined;
+  const pidEnd = line.indexOf(' ', PREFIX.length);
+  const end = pidEnd < 0 ? -1 : line.indexOf(' ', pidEnd + 1);
+  const pid = Number(line.slice(PREFIX.length, pidEnd));
+  if (end < 0 || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return { pid, backend: line.slice(pidEnd + 1, end), text: line.slice(end + 1) };
 }
+
+/** A spare's name is reused: each worker's spare serves whichever route took it in that worker. */
+const isSpare = (backend: string) => backend.includes(':_spare:');
+
+/** How many workers replaced by reloads are remembered: those still finishing their requests log them. */
+const EARLIER_WORKERS = 8;
 
 /** The route of a backend, by binary search: the model keeps its backends in name order. */
 function routeFields(backends: readonly BackendModel[], name: string): Fields | undefined {
@@ -49,6 +59,14 @@ function routeFields(backends: readonly BackendModel[], name: string): Fields | 
   return slash > 0 ? { namespace: backend.routeKey.slice(0, slash), route: backend.routeKey.slice(slash + 1) } : undefined;
 }
 
+interface Served {
+  /** The worker's pid; undefined when the caller never said. */
+  pid: number | undefined;
+  model: ConfigModel;
+  /** The routes of backends looked up in this model. */
+  routes: Map<string, Fields | undefined>;
+}
+
 /**
  * Relays haproxy's log channel: access-log lines become records of the
  * router's log (tag `access`), with the namespace and name of the route
@@ -56,10 +74,11 @@ function routeFields(backends: readonly BackendModel[], name: string): Fields | 
  * included); other lines go to `other`.
  */
 export class AccessLog {
-  /** The routes of backends looked up since the worker's model last changed. */
-  private routes = new Map<string, Fields | undefined>();
-  private served: ConfigModel | undefined;
-  private lastBackend: { name: Buffer; fields: Fields | undefined; routes: Map<string, Fields | undefined> } | undefined;
+  /** What the current worker runs, and the routes of backends looked up since it last changed. */
+  private current: Served | undefined;
+  /** Workers a reload replaced, newest first: their last lines name backends as they ran them. */
+  private earlier: Served[] = [];
+  private lastBackend: { pid: number; name: Buffer; fields: Fields | undefined; routes: Map<string, Fields | undefined> } | undefined;
   /** The way for lines of printable ASCII, almost all of them; undefined when the log takes no info records. */
   private readonly records: AccessRecords | undefined;
 
@@ -77,16 +96,32 @@ export class AccessLog {
    * indexing every backend at each commit would cost each change the
    * number of routes.
    */
-  serve(running: ConfigModel): void {
-    if (running === this.served) return;
-    this.served = running;
-    this.routes = new Map();
+  serve(running: ConfigModel, workerPid?: number): void {
+    const current = this.current;
+    if (current && workerPid !== undefined && current.pid !== undefined && workerPid !== current.pid) {
+      this.earlier = [current, ...this.earlier.filter((s) => s.pid !== workerPid)].slice(0, EARLIER_WORKERS);
+    } else if (current?.model === running) return;
+    this.current = { pid: workerPid ?? current?.pid, model: running, routes: new Map() };
   }
 
-  private routeOf(backend: string): Fields | undefined {
-    if (this.routes.has(backend)) return this.routes.get(backend);
-    const fields = this.served && routeFields(this.served.backends, backend);
-    this.routes.set(backend, fields);
+  /**
+   * What the worker `pid` runs: the current worker's model, or a replaced
+   * worker's. A worker the router does not know (one a restart made, before
+   * the commit that follows) is judged by the current model, but for its
+   * spares, whose routes may differ.
+   */
+  private servedBy(pid: number, backend: string): Served | undefined {
+    const current = this.current;
+    if (!current || current.pid === undefined || pid === current.pid) return current;
+    return this.earlier.find((s) => s.pid === pid) ?? (isSpare(backend) ? undefined : current);
+  }
+
+  private routeOf(pid: number, backend: string): Fields | undefined {
+    const served = this.servedBy(pid, backend);
+    if (!served) return undefined;
+    if (served.routes.has(backend)) return served.routes.get(backend);
+    const fields = routeFields(served.model.backends, backend);
+    served.routes.set(backend, fields);
     return fields;
   }
 
@@ -106,21 +141,24 @@ export class AccessLog {
     if (end === start) return;
     const marked = bytes.compare(PREFIX_BYTES, 0, PREFIX_BYTES.length, start, Math.min(end, start + PREFIX_BYTES.length)) === 0;
     if (marked && this.records) {
-      const space = bytes.indexOf(SPACE, start + PREFIX_BYTES.length);
-      if (space > 0 && space < end && this.records.add(bytes, space + 1, end, this.fieldsOf(bytes, start + PREFIX_BYTES.length, space))) return;
+      const pidEnd = bytes.indexOf(SPACE, start + PREFIX_BYTES.length);
+      const space = pidEnd > 0 && pidEnd < end ? bytes.indexOf(SPACE, pidEnd + 1) : -1;
+      const pid = space > 0 ? Number(bytes.toString('latin1', start + PREFIX_BYTES.length, pidEnd)) : 0;
+      if (space > 0 && space < end && pid > 0 && this.records.add(bytes, space + 1, end, this.fieldsOf(pid, bytes, pidEnd + 1, space))) return;
     }
     // Anything else the careful way, after what is waiting, so that records keep their order.
     this.records?.flush();
     this.line(bytes.toString('utf8', start, end));
   }
 
-  /** The route of the backend named by `bytes[start, end)`; the last one is remembered, since lines of a burst often share it. */
-  private fieldsOf(bytes: Buffer, start: number, end: number): Fields | undefined {
+  /** The route of the backend named by `bytes[start, end)` in worker `pid`; the last one is remembered, since lines of a burst often share it. */
+  private fieldsOf(pid: number, bytes: Buffer, start: number, end: number): Fields | undefined {
     const last = this.lastBackend;
-    if (last && bytes.compare(last.name, 0, last.name.length, start, end) === 0 && last.routes === this.routes) return last.fields;
+    const routes = this.current?.routes;
+    if (last && last.pid === pid && last.routes === routes && bytes.compare(last.name, 0, last.name.length, start, end) === 0) return last.fields;
     const name = bytes.toString('latin1', start, end);
-    const fields = this.routeOf(name);
-    this.lastBackend = { name: Buffer.from(name, 'latin1'), fields, routes: this.routes };
+    const fields = this.routeOf(pid, name);
+    if (routes) this.lastBackend = { pid, name: Buffer.from(name, 'latin1'), fields, routes };
     return fields;
   }
 
@@ -129,7 +167,7 @@ export class AccessLog {
     const access = readAccessLine(line);
     if (!access) return this.other(line);
     if (this.log.level < LogLevels.info) return;
-    const fields = this.routeOf(access.backend);
+    const fields = this.routeOf(access.pid, access.backend);
     if (fields) this.log.info(access.text, fields);
     else this.log.info(access.text);
   };

@@ -8,7 +8,8 @@ export interface LogChannel {
   /** For haproxy's stdout. */
   readonly fd: number;
   /** What the worker runs after the last commit: which route each backend serves. */
-  serve(running: ConfigModel): void;
+  /** What the worker `workerPid` (the one new connections go to) runs. */
+  serve(running: ConfigModel, workerPid: number | undefined): void;
   /** Takes what is left in the channel and stops reading it. */
   close(): void;
 }
@@ -19,5 +20,5 @@ export function openLogChannel(logger: Logger, path: string): LogChannel {
   const access = new AccessLog(logger.withTag('access'), (line) => haproxyLog.debug(line));
   const fifo = LogFifo.open(path, access.lines, { onError: (message) => haproxyLog.error(`access log: ${message}; no more access-log lines are read until the router restarts`) });
   fifo.start();
-  return { fd: fifo.writeFd, serve: (routes) => access.serve(routes), close: () => fifo.close() };
+  return { fd: fifo.writeFd, serve: (routes, workerPid) => access.serve(routes, workerPid), close: () => fifo.close() };
 }

@@ -80,6 +80,8 @@ export class HaproxySupervisor {
   private readyListeners: (() => void)[] = [];
   /** The start in progress is a restart after haproxy died (see onRestarted). */
   private restarting = false;
+  /** The worker the master started or reloaded last (the one new connections go to); undefined before. */
+  private lastWorker: number | undefined;
   private readonly wakeup = new Wakeup();
   private readonly pause = (ms: number) => this.wakeup.sleep(ms);
   private readonly onProcessExit = () => {
@@ -120,6 +122,11 @@ export class HaproxySupervisor {
    */
   servingPredecessor(): boolean {
     return findPredecessor(this.opts.pidFile, this.opts.masterSocketPath) !== undefined;
+  }
+
+  /** The worker new connections go to: the one the last start or reload made. */
+  get workerPid(): number | undefined {
+    return this.lastWorker;
   }
 
   start(): Promise<void> {
@@ -187,6 +194,7 @@ export class HaproxySupervisor {
       // Before `running` is read as true by anyone else: nothing may talk to the new worker before the caller knows it is new.
       this.opts.onRestarted?.();
     }
+    this.lastWorker = state.workerPids.at(-1);
     this.log.info(`haproxy started (master pid ${master.proc.pid}, worker pid ${state.workerPids.join(',')})`);
     this.notifyReady();
   }
@@ -209,6 +217,7 @@ export class HaproxySupervisor {
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
     if (worker === undefined) return { ok: false, message: 'reload left no new worker' };
+    this.lastWorker = worker;
     await this.opts.hooks?.afterReload?.(worker);
     return { ok: true, workerPid: worker };
   }

@@ -30,9 +30,20 @@ function health(path: string): { root: string; checks: 'live' | 'ready'; subpath
   return undefined;
 }
 
+/** The request's URL, or undefined for one Bun cannot make a URL of (it builds it from the Host header: `[::1`, `a%zz`). */
+function urlOf(req: Request): URL | undefined {
+  try {
+    return new URL(req.url);
+  } catch {
+    return undefined;
+  }
+}
+
 export function endpointHandler(deps: EndpointDeps): (req: Request) => Promise<Response> {
   return async (req) => {
-    const url = new URL(req.url);
+    const url = urlOf(req);
+    // Thrown, it was Bun's 500 and a stack trace on the router's output for every such request, credentials or not.
+    if (url === undefined) return new Response('400 bad request\n', { status: 400, headers: TEXT });
     const asked = health(url.pathname);
     if (asked) {
       const answer = await healthAnswer(asked.root, deps[asked.checks], asked.subpath, url.searchParams.has('verbose'));

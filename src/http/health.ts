@@ -7,7 +7,7 @@
 
 export interface HealthCheck {
   readonly name: string;
-  /** undefined when the check passes, else why it failed (logged, never sent). */
+  /** undefined when the check passes, else why it failed: sent only to who asks for this one check, as upstream (never a credential). */
   run(): Promise<string | undefined>;
 }
 

@@ -18,7 +18,7 @@ import { HaproxyStats } from './metrics/haproxy-stats.ts';
 import { routerMetrics } from './metrics/router-metrics.ts';
 import type { RouteOfBackend } from './metrics/stat-labels.ts';
 import { adminSocketCheck, httpBackendCheck, proxyHttpBackendCheck, publicHealthUrl } from './probes.ts';
-import { listenPlainAndTls, type Handler, type ListeningServer } from './tls-mux.ts';
+import { listenPlainAndTls, serverError, type Handler, type ListeningServer } from './tls-mux.ts';
 
 export interface Observability {
   readonly observe: CommitObserver;
@@ -42,8 +42,8 @@ export interface ObservabilityDeps {
 
 const NOTHING: Observability = { observe: () => {}, serving: () => {}, stop: async () => {} };
 
-function listenPlain(host: string, port: number, fetch: Handler): ListeningServer {
-  const server = Bun.serve({ hostname: host || '0.0.0.0', port, fetch });
+function listenPlain(host: string, port: number, fetch: Handler, log: Logger): ListeningServer {
+  const server = Bun.serve({ hostname: host || '0.0.0.0', port, fetch, error: serverError(log) });
   return { stop: () => server.stop(true) };
 }
 
@@ -95,7 +95,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     metrics: async () => (await metrics.registry.metrics()) + (await haproxy.metrics()),
     auth: deps.auth,
   });
-  const server = stats.tls ? await listenPlainAndTls({ host: listen.host, port: listen.port, fetch, logger: log }, stats.tls, deps.socketDir) : listenPlain(listen.host, listen.port, fetch);
+  const server = stats.tls ? await listenPlainAndTls({ host: listen.host, port: listen.port, fetch, logger: log }, stats.tls, deps.socketDir) : listenPlain(listen.host, listen.port, fetch, log);
   log.info(`health and metrics on ${where} (${stats.tls ? 'HTTP and HTTPS' : 'HTTP'}; /metrics ${deps.auth ? 'with credentials' : 'without credentials, loopback only'})`);
   return {
     observe(outcome) {

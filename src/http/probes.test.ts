@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { DEFAULT_OPTIONS } from '../../test/support/router-options.ts';
 import type { ListenOptions } from '../options.ts';
-import { proxyHttpBackendCheck, publicHealthUrl } from './probes.ts';
+import { httpBackendCheck, proxyHttpBackendCheck, publicHealthUrl } from './probes.ts';
 
 const listen = (more: Partial<ListenOptions>): ListenOptions => ({ ...DEFAULT_OPTIONS.listen, httpPort: 8080, ...more });
 
@@ -45,5 +45,21 @@ describe('proxyHttpBackendCheck (ROUTER_USE_PROXY_PROTOCOL)', () => {
 
   test('fails when nothing listens', async () => {
     expect(await proxyHttpBackendCheck('http://127.0.0.1:1/').run()).toMatch(/\S/);
+  });
+});
+
+describe('httpBackendCheck (ROUTER_BACKEND_CHECK_URL)', () => {
+  const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('no', { status: 503 }) });
+  afterAll(() => server.stop(true));
+
+  test('a failure names the URL without the user and password it carries: a single check answers anyone', async () => {
+    const failure = await httpBackendCheck(`http://probe:S3cretTok@127.0.0.1:${server.port}/internal-probe`).run();
+    expect(failure).toBe(`http://127.0.0.1:${server.port}/internal-probe answered 503`);
+  });
+
+  test('a probe that cannot connect does not name them either', async () => {
+    const failure = await httpBackendCheck('http://probe:S3cretTok@127.0.0.1:1/internal-probe').run();
+    expect(failure).toMatch(/\S/);
+    expect(failure).not.toContain('S3cretTok');
   });
 });

@@ -9,14 +9,34 @@ import type { HealthCheck } from './health.ts';
 /** openshift-router's bound on each probe. */
 const PROBE_TIMEOUT_MS = 2000;
 
-/** Concurrent callers share the probe in flight: health requests need no credentials, so they must not multiply work. */
-function shared(name: string, probe: () => Promise<string | undefined>): HealthCheck {
+/**
+ * The probe URL as a failure names it, without the user and password it may
+ * carry (ROUTER_BACKEND_CHECK_URL): a single check's failure goes to whoever
+ * asks for it, with no credentials, as upstream's does.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return 'the probe URL';
+  }
+}
+
+/**
+ * Concurrent callers share the probe in flight: health requests need no credentials, so they must not multiply work.
+ * `url`: named in failures only as shownUrl has it.
+ */
+function shared(name: string, url: string | undefined, probe: () => Promise<string | undefined>): HealthCheck {
   let inFlight: Promise<string | undefined> | undefined;
   return {
     name,
     run() {
       inFlight ??= probe()
         .catch((err: unknown) => errorMessage(err))
+        .then((failure) => (url === undefined ? failure : failure?.replaceAll(url, shownUrl(url))))
         .finally(() => (inFlight = undefined));
       return inFlight;
     },
@@ -33,11 +53,11 @@ export function publicHealthUrl(listen: ListenOptions): string {
 
 /** `backend-http`: haproxy answers `url` (its public frontend's monitor URI by default) with 2xx or 3xx. */
 export function httpBackendCheck(url: string): HealthCheck {
-  return shared('backend-http', async () => {
+  return shared('backend-http', url, async () => {
     // A connection per probe, as upstream's: a kept-alive one would hold on to the worker that served it across reloads.
     const res = await fetch(url, { headers: { Connection: 'close' }, redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), tls: { rejectUnauthorized: false } });
     await res.body?.cancel();
-    return res.status >= 200 && res.status < 400 ? undefined : `${url} answered ${res.status}`;
+    return res.status >= 200 && res.status < 400 ? undefined : `${shownUrl(url)} answered ${res.status}`;
   });
 }
 
@@ -51,9 +71,9 @@ export function proxyHttpBackendCheck(url: string): HealthCheck {
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(target.port || 80);
   const request = `PROXY UNKNOWN\r\nGET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`;
-  return shared('backend-proxy-http', async () => {
+  return shared('backend-proxy-http', url, async () => {
     const status = await statusOverTcp(host, port, request);
-    return status >= 200 && status < 400 ? undefined : `${url} answered ${status}`;
+    return status >= 200 && status < 400 ? undefined : `${shownUrl(url)} answered ${status}`;
   });
 }
 
@@ -82,7 +102,7 @@ function statusOverTcp(host: string, port: number, request: string): Promise<num
 
 /** `admin-socket`: the worker answers `show version` on its admin socket, once the router has started haproxy. */
 export function adminSocketCheck(adminSocket: string, haproxyStarted: () => boolean): HealthCheck {
-  return shared('admin-socket', async () => {
+  return shared('admin-socket', undefined, async () => {
     if (!haproxyStarted()) return undefined;
     const reply = await socketCommand(adminSocket, 'show version', PROBE_TIMEOUT_MS);
     return reply.trim() === '' ? 'empty reply to show version' : undefined;

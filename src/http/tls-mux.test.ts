@@ -5,7 +5,7 @@ import { makeCA, makeLeaf } from '../../test/support/certs.ts';
 import { captureLogs } from '../../test/support/log-capture.ts';
 import { freePort } from '../../test/support/net.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
-import { listenPlainAndTls } from './tls-mux.ts';
+import { listenPlainAndTls, serverError } from './tls-mux.ts';
 
 const dir = shortTempDir('mux');
 afterAll(() => dir.remove());
@@ -66,5 +66,14 @@ describe('listenPlainAndTls', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('serverError', () => {
+  test('a handler that threw answers 500 with one line in the log, no stack trace to anyone', async () => {
+    const logs = captureLogs();
+    const res = serverError(logs.logger)(new TypeError('"http://[::1/healthz" cannot be parsed as a URL.'));
+    expect([res.status, await res.text()]).toEqual([500, '500 internal server error\n']);
+    expect(logs.logs.map((r) => `${r.level} ${r.msg}`)).toEqual(['debug the health and metrics server failed a request: "http://[::1/healthz" cannot be parsed as a URL.']);
   });
 });

@@ -45,6 +45,17 @@ async function readPair(tls: Tls): Promise<{ cert: string; key: string }> {
   return { cert: await read(tls.certFile, 'ROUTER_METRICS_TLS_CERT_FILE'), key: await read(tls.keyFile, 'ROUTER_METRICS_TLS_KEY_FILE') };
 }
 
+/**
+ * What a request whose handler threw gets: a 500, and one line in the router's log at debug level; Bun's own answer
+ * prints a stack trace to stderr, past the logger, as often as a client makes the handler throw.
+ */
+export function serverError(log: Logger): (err: Error) => Response {
+  return (err) => {
+    log.debug(`the health and metrics server failed a request: ${errorMessage(err)}`);
+    return new Response('500 internal server error\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  };
+}
+
 /** Also SSL_OP_NO_TLSv1_2 for a TLS 1.3 minimum; Bun's own floor is TLS 1.2. */
 function secureOptions(tls: Tls): number {
   return constants.SSL_OP_NO_TLSv1 | constants.SSL_OP_NO_TLSv1_1 | (tls.minVersion === 'TLSv1.3' ? constants.SSL_OP_NO_TLSv1_2 : 0);
@@ -54,7 +65,7 @@ export async function listenPlainAndTls(opts: ServerOptions, tls: Tls, socketDir
   const socketPath = (name: string) => join(socketDir, `stats-${name}.sock`);
   const startOn = async (name: string, withTls?: { cert: string; key: string }) => {
     await rm(socketPath(name), { force: true });
-    return Bun.serve({ unix: socketPath(name), fetch: opts.fetch, ...(withTls ? { tls: { ...withTls, secureOptions: secureOptions(tls) } } : {}) });
+    return Bun.serve({ unix: socketPath(name), fetch: opts.fetch, error: serverError(opts.logger), ...(withTls ? { tls: { ...withTls, secureOptions: secureOptions(tls) } } : {}) });
   };
   let pair = await readPair(tls);
   const plain = await startOn('http');

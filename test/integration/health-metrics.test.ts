@@ -17,7 +17,7 @@ import { startBackend, type TestBackend } from '../support/backend.ts';
 import { makeCA, makeLeaf } from '../support/certs.ts';
 import { captureLogs, type LogCapture } from '../support/log-capture.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
-import { freePort, freePortPair, get } from '../support/net.ts';
+import { freePort, freePortPair, get, rawRequest } from '../support/net.ts';
 import { runInNetns } from '../support/netns.ts';
 import { haproxyPidsUsing } from '../support/processes.ts';
 import { labelsAndValue, parseExposition, type MetricFamily } from '../support/prometheus.ts';
@@ -190,6 +190,14 @@ describe('/metrics', () => {
       { labels: { applied_by: 'reload' }, value: '1' },
       { labels: { applied_by: 'runtime' }, value: '1' },
     ]);
+  });
+
+  test('a Host header no URL can be made of is a 400 on every path, not an error of the server', async () => {
+    const r = await launch(['--metrics-type=haproxy', '--listen-addr=127.0.0.1:PORT', ...CREDENTIALS]);
+    await r.starting;
+    for (const host of ['[::1', 'a%zz', 'x:99999999', 'user@host'])
+      for (const path of ['/healthz', '/healthz/ready', '/metrics']) expect([host, path, (await rawRequest(r.statsPort, path, [`Host: ${host}`])).status]).toEqual([host, path, 400]);
+    expect((await r.stats('/healthz')).status).toBe(200);
   });
 
   test('without credentials, on a loopback address, /metrics is open', async () => {

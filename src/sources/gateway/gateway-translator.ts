@@ -12,7 +12,9 @@ import type { IngressSecret, ServicePorts } from '../../domain/ingress.ts';
 import { objectKey, type Route } from '../../domain/route.ts';
 import { classAccepted } from '../../gateway/gateway-class.ts';
 import { convertHTTPRoute, convertTLSRoute, type ConversionContext, type GatewayRouteConversion } from '../../gateway/gateway-routes.ts';
-import { evaluateListeners, type ListenerState } from '../../gateway/listeners.ts';
+import { portOf } from '../../gateway/attachment.ts';
+import { isWildcard } from '../../gateway/hostnames.ts';
+import { evaluateListeners, type ListenerServes, type ListenerState } from '../../gateway/listeners.ts';
 
 export interface GatewayTranslatorOptions {
   controllerName: string;
@@ -184,9 +186,27 @@ export class GatewayTranslator {
     });
   }
 
+  /** The exact listener host names by port, for the listeners evaluated last (attachment.ts, exactListenerHosts). */
+  private exactHosts: { of: Map<string, ListenerState[]>; byPort: Record<'http' | 'tls', Set<string>> } | undefined;
+
+  private exactListenerHosts(serves: ListenerServes): ReadonlySet<string> {
+    if (this.exactHosts?.of !== this.listeners) {
+      const byPort = { http: new Set<string>(), tls: new Set<string>() };
+      for (const states of this.listeners.values()) {
+        for (const state of states) {
+          const host = state.listener.hostname;
+          if (state.usable && state.serves && host !== '' && !isWildcard(host)) byPort[portOf(state.serves)].add(host);
+        }
+      }
+      this.exactHosts = { of: this.listeners, byPort };
+    }
+    return this.exactHosts.byPort[portOf(serves)];
+  }
+
   private context(): ConversionContext {
     return {
       listeners: (gateway) => this.listeners.get(gateway),
+      exactListenerHosts: (serves) => this.exactListenerHosts(serves),
       namespace: (name) => this.namespaces.get(name),
       service: (ns, name) => this.services.get(`${ns}/${name}`),
       grants: (ns) => [...(this.grants.get(ns)?.values() ?? [])],
