@@ -29,9 +29,9 @@ die() {
 usage() {
   cat <<'USAGE'
 usage: install.sh [--base-url URL] [--root DIR] [--no-start] [--uninstall]
-  --base-url URL  where the release is (env ROUTER_INSTALL_BASE_URL): an http(s)://
-                  or file:// URL, or a directory, serving router-linux-amd64,
-                  router-linux-arm64 and SHA256SUMS
+  --base-url URL  where the release is (env ROUTER_INSTALL_BASE_URL): an https://
+                  or http:// URL, a file:///path URL or an absolute directory,
+                  serving router-linux-amd64, router-linux-arm64 and SHA256SUMS
   --root DIR      install into DIR and touch nothing outside it (no user,
                   no package manager, no systemctl)
   --no-start      install or upgrade, but do not start or hand over
@@ -421,7 +421,8 @@ install_router() {
   was_active=no
   if [ "$system" = yes ] && [ -e "$unit" ]; then
     upgrade=yes
-    if unit_active; then was_active=yes; fi
+    # Starting (a first sync, a restart systemd is making) counts as running: it is not a router left stopped.
+    case $(systemctl show -p ActiveState --value "$UNIT_NAME" 2>/dev/null) in active | activating | reloading) was_active=yes ;; esac
   fi
   download_release
   stage_binary

@@ -2,22 +2,28 @@ import { describe, expect, test } from 'bun:test';
 import { EventEmitter } from 'node:events';
 import { batchedWriter } from './log-output.ts';
 
-/** A stream whose reader has stopped: everything queues (writableLength), until the test drains it. */
+/**
+ * A stream whose reader has stopped: everything handed to it waits, as Bun's stdout queues it (its writableLength
+ * stays 0 meanwhile: only the write callbacks tell what was taken), until the test lets the reader take it all.
+ */
 class StalledStream extends EventEmitter {
   readonly fd = -1;
-  writableLength = 1;
+  readonly writableLength = 0;
   /** What was queued, as the stream holds it (a real one keeps the very bytes it was given). */
   readonly pieces: (string | Uint8Array)[] = [];
-  write(piece: string | Uint8Array): boolean {
+  private callbacks: (() => void)[] = [];
+  write(piece: string | Uint8Array, callback?: () => void): boolean {
     this.pieces.push(piece);
-    this.writableLength += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+    if (callback) this.callbacks.push(callback);
     return false;
   }
   get queued(): string[] {
     return this.pieces.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8')));
   }
   drain(): void {
-    this.writableLength = 0;
+    const taken = this.callbacks;
+    this.callbacks = [];
+    for (const callback of taken) callback();
     this.emit('drain');
   }
 }

@@ -12,12 +12,35 @@ export type LogWriter = (piece: LogPiece) => void;
  */
 export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
-/** What could not be queued, until the queue drains; then `notice` is written, once. */
-interface Dropped {
-  lines: number;
-  bytes: number;
-  waiting: boolean;
+/**
+ * A stream's output the router queued, counted by the router itself: Bun's
+ * stdout keeps `writableLength` at 0 while it queues, so the queue is the
+ * bytes handed to `write` whose callbacks have not come back yet. What
+ * could not be queued is counted until the queue drains; then `notice`
+ * says how much, once.
+ */
+interface OutState {
+  queued: number;
+  maxQueued: number;
+  droppedLines: number;
+  droppedBytes: number;
   notice(lines: number, bytes: number): string;
+}
+
+const byteLength = (piece: LogPiece) => (typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length);
+
+/** Hands `chunk` to the stream's queue; once the queue is empty again, says what was dropped meanwhile. */
+function enqueue(stream: NodeJS.WriteStream & { fd: number }, state: OutState, chunk: string | Buffer): void {
+  const size = byteLength(chunk);
+  state.queued += size;
+  stream.write(chunk, () => {
+    state.queued -= size;
+    if (state.queued > 0 || (state.droppedLines === 0 && state.droppedBytes === 0)) return;
+    const notice = state.notice(state.droppedLines, state.droppedBytes);
+    state.droppedLines = 0;
+    state.droppedBytes = 0;
+    writeOut(stream, notice, state);
+  });
 }
 
 /**
@@ -27,23 +50,16 @@ interface Dropped {
  * until the queue is gone, so that lines never pass each other; past
  * `maxQueued` bytes waiting, whole pieces are dropped and counted instead.
  */
-function writeOut(stream: NodeJS.WriteStream & { fd: number }, piece: LogPiece, maxQueued: number, dropped: Dropped): void {
-  if (stream.writableLength > 0) {
-    if (stream.writableLength + piece.length > maxQueued) {
-      dropped.bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
-      dropped.lines += countLines(piece);
-      if (!dropped.waiting) {
-        dropped.waiting = true;
-        stream.once('drain', () => {
-          const notice = dropped.notice(dropped.lines, dropped.bytes);
-          Object.assign(dropped, { lines: 0, bytes: 0, waiting: false });
-          writeOut(stream, notice, maxQueued, dropped);
-        });
-      }
+function writeOut(stream: NodeJS.WriteStream & { fd: number }, piece: LogPiece, state: OutState): void {
+  if (state.queued > 0) {
+    const size = byteLength(piece);
+    if (state.queued + size > state.maxQueued) {
+      state.droppedBytes += size;
+      state.droppedLines += countLines(piece);
       return;
     }
     // A copy of bytes: the caller reuses them, and the stream writes them later.
-    return void stream.write(typeof piece === 'string' ? piece : Buffer.from(piece));
+    return enqueue(stream, state, typeof piece === 'string' ? piece : Buffer.from(piece));
   }
   let written = 0;
   try {
@@ -53,7 +69,7 @@ function writeOut(stream: NodeJS.WriteStream & { fd: number }, piece: LogPiece, 
   }
   const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
   // A copy: the caller reuses its bytes, and the stream writes them later.
-  if (written < bytes.length) stream.write(Buffer.from(bytes.subarray(written)));
+  if (written < bytes.length) enqueue(stream, state, Buffer.from(bytes.subarray(written)));
 }
 
 function countLines(piece: LogPiece): number {
@@ -78,11 +94,11 @@ export function batchedWriter(
   stream: NodeJS.WriteStream & { fd: number },
   opts: { maxQueued?: number; droppedNotice?: (lines: number, bytes: number) => string } = {},
 ): LogWriter {
-  const maxQueued = opts.maxQueued ?? MAX_QUEUED_BYTES;
-  const dropped: Dropped = {
-    lines: 0,
-    bytes: 0,
-    waiting: false,
+  const state: OutState = {
+    queued: 0,
+    maxQueued: opts.maxQueued ?? MAX_QUEUED_BYTES,
+    droppedLines: 0,
+    droppedBytes: 0,
     notice: opts.droppedNotice ?? ((lines, bytes) => `dropped ${lines} log lines (${bytes} bytes): the output did not take them\n`),
   };
   let pending = '';
@@ -90,13 +106,13 @@ export function batchedWriter(
     if (pending === '') return;
     const text = pending;
     pending = '';
-    writeOut(stream, text, maxQueued, dropped);
+    writeOut(stream, text, state);
   };
   process.on('exit', flush);
   return (piece) => {
     if (typeof piece !== 'string') {
       flush();
-      return writeOut(stream, piece, maxQueued, dropped);
+      return writeOut(stream, piece, state);
     }
     if (pending === '') queueMicrotask(flush);
     pending += piece;

@@ -181,10 +181,14 @@ export function convertTLSRoute(route: TLSRoute, ctx: ConversionContext): Gatewa
   const dropped = resolved.unsupported === undefined ? [] : [`rule 0: ${resolved.unsupported}`];
   const routes: Route[] = [];
   const hostOf = new Map<string, string>();
+  // Only the exact names other listeners give under its wildcard or hostless listeners (listener-hosts.ts): passthrough
+  // hands the TLS side of those to nobody else.
+  const listenerHosts = gatewayListenerHosts(attachments, ctx);
+  const more = listenerHosts.http.length + listenerHosts.https.length > 0 ? { listenerHosts } : {};
   if (resolved.unsupported === undefined) {
     for (const serving of hosts.hosts.values()) {
       if (!serving.passthrough) continue;
-      const generated = makeRoute('TLSRoute', route, serving, undefined, resolved.backends);
+      const generated = makeRoute('TLSRoute', route, serving, undefined, resolved.backends, more);
       routes.push(generated);
       hostOf.set(objectKey(generated), serving.hostname);
     }

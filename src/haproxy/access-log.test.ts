@@ -11,7 +11,8 @@ describe('readAccessLine', () => {
     ['Proxy public stopped (cumulated conns: FE: 1, BE: 0).', undefined],
     ['@accessory be x', undefined],
     ['@access 100 be_only', undefined],
-    ['@access be_http:demo:hello text', undefined],
+    // An earlier router version's worker, still finishing its connections after a hand-over.
+    ['@access be_http:demo:hello text', { pid: 0, backend: 'be_http:demo:hello', text: 'text' }],
   ])('%s', (line, want) => {
     expect(readAccessLine(line)).toEqual(want);
   });
@@ -73,12 +74,16 @@ describe('AccessLog after a reload', () => {
     // other backends are named as they are everywhere.
     access.line('@access 300 be_http:_spare:1 unknown');
     access.line('@access 300 be_http:a:a unknown-own');
+    // An earlier router version's worker writes no pid: as an unknown worker.
+    access.lines(Buffer.from('@access be_http:_spare:1 older-version\n@access be_http:a:a older-version-own\n'));
     expect(logs.logs.map((r) => [r.msg, (r as { namespace?: string }).namespace])).toEqual([
       ['old', 'tenant1'],
       ['old-bytes', 'tenant1'],
       ['new', 'tenant2'],
       ['unknown', undefined],
       ['unknown-own', 'a'],
+      ['older-version', undefined],
+      ['older-version-own', 'a'],
     ]);
   });
 });

@@ -31,11 +31,19 @@ const CONNECTION_ERROR = /^\S+:\d+ \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] 
  */
 export function readAccessLine(line: string): AccessLine | undefined {
   if (!line.startsWith(PREFIX)) return CONNECTION_ERROR.test(line) ? { pid: 0, backend: '', text: line } : undefined;
-  const pidEnd = line.indexOf(' ', PREFIX.length);
-  const end = pidEnd < 0 ? -1 : line.indexOf(' ', pidEnd + 1);
-  const pid = Number(line.slice(PREFIX.length, pidEnd));
-  if (end < 0 || !Number.isInteger(pid) || pid <= 0) return undefined;
-  return { pid, backend: line.slice(pidEnd + 1, end), text: line.slice(end + 1) };
+  const first = line.indexOf(' ', PREFIX.length);
+  if (first < 0) return undefined;
+  const pid = pidOf(line.slice(PREFIX.length, first));
+  // Without a pid, the mark of a worker an earlier router version started (it logs on until its connections end).
+  if (pid === 0) return { pid, backend: line.slice(PREFIX.length, first), text: line.slice(first + 1) };
+  const end = line.indexOf(' ', first + 1);
+  if (end < 0) return undefined;
+  return { pid, backend: line.slice(first + 1, end), text: line.slice(end + 1) };
+}
+
+/** A worker's pid as the mark writes it, or 0 when the field is no pid (a backend name never is digits alone). */
+function pidOf(field: string): number {
+  return /^[1-9][0-9]{0,9}$/.test(field) ? Number(field) : 0;
 }
 
 /** A spare's name is reused: each worker's spare serves whichever route took it in that worker. */
@@ -141,10 +149,12 @@ export class AccessLog {
     if (end === start) return;
     const marked = bytes.compare(PREFIX_BYTES, 0, PREFIX_BYTES.length, start, Math.min(end, start + PREFIX_BYTES.length)) === 0;
     if (marked && this.records) {
-      const pidEnd = bytes.indexOf(SPACE, start + PREFIX_BYTES.length);
-      const space = pidEnd > 0 && pidEnd < end ? bytes.indexOf(SPACE, pidEnd + 1) : -1;
-      const pid = space > 0 ? Number(bytes.toString('latin1', start + PREFIX_BYTES.length, pidEnd)) : 0;
-      if (space > 0 && space < end && pid > 0 && this.records.add(bytes, space + 1, end, this.fieldsOf(pid, bytes, pidEnd + 1, space))) return;
+      const first = bytes.indexOf(SPACE, start + PREFIX_BYTES.length);
+      const pid = first > 0 && first < end ? pidOf(bytes.toString('latin1', start + PREFIX_BYTES.length, first)) : 0;
+      // With a pid, the backend is the next word; without (an earlier version's worker), the first.
+      const nameStart = pid > 0 ? first + 1 : start + PREFIX_BYTES.length;
+      const space = first > 0 && first < end ? (pid > 0 ? bytes.indexOf(SPACE, first + 1) : first) : -1;
+      if (space > 0 && space < end && this.records.add(bytes, space + 1, end, this.fieldsOf(pid, bytes, nameStart, space))) return;
     }
     // Anything else the careful way, after what is waiting, so that records keep their order.
     this.records?.flush();

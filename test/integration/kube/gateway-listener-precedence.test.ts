@@ -63,6 +63,40 @@ describe('a name a Gateway listener names exactly is that listener\'s', () => {
     expect(await answer(t, 'other.example.com', '/app')).toBe('tenant-web');
   });
 
+  test.each([
+    ['HTTP', false],
+    ['TLS passthrough', true],
+  ])('%s: a listener that no route is attached to yet still holds its name against the open wildcard listener\'s routes', async (_, passthrough) => {
+    const api = await bed.startApi();
+    const s = api.server;
+    const ca = makeCA('listener-no-route-ca');
+    bed.app(s, 'tenant-web', 'tenant');
+    s.create(tlsSecretObject('secure', makeLeaf(ca, { dnsNames: ['secure.example.com'] }), 'infra'));
+    s.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    const admin: ListenerSpec = passthrough
+      ? { name: 'https', port: t.httpsPort, protocol: 'HTTPS', hostname: 'secure.example.com', tls: { certificateRefs: [{ name: 'secure' }] } }
+      : { name: 'http', port: t.httpPort, protocol: 'HTTP', hostname: 'secure.example.com' };
+    const open: ListenerSpec = passthrough
+      ? { name: 'tls', port: t.httpsPort, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: { ...OPEN, kinds: [{ kind: 'TLSRoute' }] } }
+      : { name: 'http', port: t.httpPort, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: OPEN };
+    s.create(gatewayObject({ name: 'admin', namespace: 'infra', listeners: [admin] }));
+    s.create(gatewayObject({ name: 'public', namespace: 'infra', listeners: [open] }));
+    const parentRefs = [{ name: 'public', namespace: 'infra' }];
+    if (passthrough) s.create(tlsRouteObject({ name: 'wide', namespace: 'tenant', parentRefs, hostnames: ['*.example.com'], backendRefs: [{ name: 'tenant-web' }] }));
+    else s.create(httpRouteObject({ name: 'wide', namespace: 'tenant', parentRefs, rules: [{ backendRefs: [{ name: 'tenant-web' }] }] }));
+    if (passthrough) {
+      // The tenant's backend is plain HTTP: a handshake it got would fail. The router terminates instead (the default
+      // certificate: a listener serves its own with a route only) and answers the Gateway's 404.
+      await t.until('the open listener passes other names through', async () => (await tlsGet(t.httpsPort, { servername: 'other.example.com', host: 'other.example.com' })).error !== undefined);
+      const r = await tlsGet(t.httpsPort, { servername: 'secure.example.com', host: 'secure.example.com' });
+      expect([r.status, r.error]).toEqual([404, undefined]);
+    } else {
+      await t.untilServed('other.example.com', 'tenant-web');
+      expect(await answer(t, 'secure.example.com')).toBe('404');
+    }
+  });
+
   test('TLS: a passthrough TLSRoute through an open wildcard listener does not take the SNI of the admin\'s HTTPS listener', async () => {
     const api = await bed.startApi();
     const s = api.server;
