@@ -24,12 +24,12 @@ const SECONDS = Number(process.env.SECONDS ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const READ_ONLY = process.env.READ_ONLY === '1';
 const LINE = (i: number) =>
-  `@access be_http:shop:web 127.0.0.1:${40_000 + (i % 20_000)} [05/Dec/2026:19:35:03.025] public be_http:shop:web/ept:web:http:127.0.0.1:44461 0/0/1/2/3 200 121 - - --NI 1/1/0/0/0 0/0 "GET /item/${i} HTTP/1.1"\n`;
+  `@access 4242 be_http:shop:web 127.0.0.1:${40_000 + (i % 20_000)} [05/Dec/2026:19:35:03.025] public be_http:shop:web/ept:web:http:127.0.0.1:44461 0/0/1/2/3 200 121 - - --NI 1/1/0/0/0 0/0 "GET /item/${i} HTTP/1.1"\n`;
 
 async function reader(path: string): Promise<void> {
   const logger = createLogger({ format: 'json', level: 'info' });
   const access = new AccessLog(logger.withTag('access'), () => {});
-  access.serve({ backends: [{ name: 'be_http:shop:web', routeKey: 'shop/web' }] } as unknown as ConfigModel);
+  access.serve({ backends: [{ name: 'be_http:shop:web', routeKey: 'shop/web' }] } as unknown as ConfigModel, 4242);
   let first: NodeJS.CpuUsage | undefined;
   const fifo = LogFifo.open(path, (bytes) => {
     first ??= process.cpuUsage();

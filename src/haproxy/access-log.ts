@@ -46,6 +46,18 @@ function pidOf(field: string): number {
   return /^[1-9][0-9]{0,9}$/.test(field) ? Number(field) : 0;
 }
 
+/** pidOf of `bytes[start, end)`, read in place: once per access-log line, so no string is made of it. */
+function pidIn(bytes: Buffer, start: number, end: number): number {
+  if (end - start < 1 || end - start > 10 || bytes[start] === 0x30) return 0;
+  let pid = 0;
+  for (let i = start; i < end; i++) {
+    const digit = (bytes[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return 0;
+    pid = pid * 10 + digit;
+  }
+  return pid;
+}
+
 /** A spare's name is reused: each worker's spare serves whichever route took it in that worker. */
 const isSpare = (backend: string) => backend.includes(':_spare:');
 
@@ -150,7 +162,7 @@ export class AccessLog {
     const marked = bytes.compare(PREFIX_BYTES, 0, PREFIX_BYTES.length, start, Math.min(end, start + PREFIX_BYTES.length)) === 0;
     if (marked && this.records) {
       const first = bytes.indexOf(SPACE, start + PREFIX_BYTES.length);
-      const pid = first > 0 && first < end ? pidOf(bytes.toString('latin1', start + PREFIX_BYTES.length, first)) : 0;
+      const pid = first > 0 && first < end ? pidIn(bytes, start + PREFIX_BYTES.length, first) : 0;
       // With a pid, the backend is the next word; without (an earlier version's worker), the first.
       const nameStart = pid > 0 ? first + 1 : start + PREFIX_BYTES.length;
       const space = first > 0 && first < end ? (pid > 0 ? bytes.indexOf(SPACE, first + 1) : first) : -1;
