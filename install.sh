@@ -128,6 +128,23 @@ sha256_of() {
   fi
 }
 
+# Two runs at once would interleave their steps and their undo journals (one
+# rolling back what the other installed), so each holds a lock for its whole
+# run: with --root the root directory itself (nothing written for it), else a
+# file in /run/lock, which a reboot clears. flock(1) is util-linux, essential
+# on Debian; without it the run goes on unlocked, as before.
+hold_install_lock() {
+  have flock || return 0
+  if [ "$system" = yes ]; then
+    lock=/run/lock/router-install.lock
+    [ -d /run/lock ] || lock=/run/router-install.lock
+    exec 9>>"$lock" || die "could not open the lock file $lock"
+  else
+    exec 9<"$root" || die "could not open $root to lock it"
+  fi
+  flock -n 9 || die "another install.sh run holds ${lock:-$root}: wait for it to finish, then run this again"
+}
+
 # SHA256SUMS comes from where the binary comes from: it catches a corrupt or
 # truncated download, not a forged release. So an https:// URL may not be
 # redirected to plain http (curl), and a plain http:// one is named for what it is.
@@ -521,6 +538,7 @@ main() {
   # The system is left alone (no user, packages or systemctl) exactly when installing into another root.
   if [ -n "$root" ]; then system=no; else system=yes; fi
   if [ "$system" = yes ] && [ "$(id -u)" -ne 0 ]; then die "run as root (or with --root DIR)"; fi
+  hold_install_lock
 
   bin_dir=$root/usr/local/bin
   bin=$bin_dir/router

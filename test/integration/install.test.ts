@@ -196,6 +196,24 @@ describe('install.sh --root', () => {
     expect(listTree(root, { withContent: true })).toEqual(before);
   });
 
+  test('refuses to run while another run holds the lock, and changes nothing', async () => {
+    const root = freshDir('root');
+    // One process holds it (the shell becomes the sleep), so killing its PID releases it.
+    const holder = Bun.spawn(['sh', '-c', 'exec 9<"$0" && flock 9 && echo held && exec sleep 60', root], { stdout: 'pipe', stderr: 'ignore' });
+    try {
+      const reader = holder.stdout.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe('held\n');
+      const r = await install(['--root', root, '--base-url', server.url]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`another install.sh run holds ${root}: wait for it to finish`);
+      expect(listTree(root)).toEqual([]);
+    } finally {
+      holder.kill('SIGKILL');
+      await holder.exited;
+    }
+    expect((await install(['--root', root, '--base-url', server.url])).code).toBe(0);
+  });
+
   test('writes nothing outside the root: install, upgrade and uninstall pass with everything else read-only', async () => {
     const root = freshDir('root');
     // A private mount namespace where / is read-only and only the root is writable again.
