@@ -107,6 +107,13 @@ describe('filterLines', () => {
     ]);
   });
 
+  test('a rule without a valid backend answers 500 itself, after its rewrite', () => {
+    expect(filterLines({ ...none, rewrite: { hostname: 'one.example.org', path: undefined }, noValidBackend: true }, '/x', ['http'], ports)).toEqual([
+      "http-request set-header host 'one.example.org'",
+      'http-request return status 500 default-errorfiles',
+    ]);
+  });
+
   test('no filters, no lines', () => {
     expect(filterLines(undefined, '/x', ['http'], ports)).toEqual([]);
   });

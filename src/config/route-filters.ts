@@ -102,7 +102,11 @@ export function filterLines(filters: RouteFilters | undefined, routePath: string
   if (rewrite?.path) lines.push(...pathLines(routePath, rewrite.path));
   if (rewrite?.hostname !== undefined) lines.push(`http-request set-header host ${singleQuoted(rewrite.hostname)}`);
   const redirect = filters.redirect;
-  if (redirect === undefined) return lines;
+  if (redirect === undefined) {
+    // After the rewrite, so a log of the request shows what the backend would have got; the frontend's own error page for 500.
+    if (filters.noValidBackend) lines.push('http-request return status 500 default-errorfiles');
+    return lines;
+  }
   if (redirect.path) lines.push(...pathLines(routePath, redirect.path));
   for (const scheme of schemes) {
     const location = redirectLocation(redirect, scheme, scheme === 'https' ? ports.httpsPort : ports.httpPort);

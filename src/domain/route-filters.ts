@@ -42,4 +42,10 @@ export interface RouteFilters {
   readonly response: readonly LiteralHeaderAction[];
   readonly redirect: RouteRedirect | undefined;
   readonly rewrite: RouteRewrite | undefined;
+  /**
+   * The rule names backends and none of them is valid (missing, of another
+   * kind, not granted): the spec has its requests answered 500. Never set
+   * with a redirect, which answers them itself.
+   */
+  readonly noValidBackend?: true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { GATEWAY_GROUP, type BackendRef, type Gateway, type HTTPRoute, type Listener, type ReferenceGrant, type TLSRoute } from '../domain/gateway.ts';
+import { GATEWAY_GROUP, type BackendRef, type Gateway, type HTTPRoute, type HTTPRouteFilter, type Listener, type ReferenceGrant, type TLSRoute } from '../domain/gateway.ts';
 import { objectKey } from '../domain/route.ts';
 import { convertHTTPRoute, convertTLSRoute, GATEWAY_HOST_SCOPE, NO_BACKEND_SERVICE, type ConversionContext } from './gateway-routes.ts';
 import type { IngressSecret } from '../domain/ingress.ts';
@@ -80,6 +80,20 @@ describe('convertHTTPRoute', () => {
     const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [ref('web', { namespace: 'backends' })], unsupported: [] }];
     const c = convertHTTPRoute(httpRoute({ rules }), context(HTTP, grants));
     expect([c.resolvedRefs.reason, c.routes[0]?.to.name]).toEqual([reason, service]);
+    expect(c.routes[0]?.filters?.noValidBackend).toBe(service === NO_BACKEND_SERVICE ? true : undefined);
+  });
+
+  test.each([
+    ['backendRefs, none valid', [ref('missing')], [], true],
+    ['backendRefs, none valid, a header filter', [ref('missing')], [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-a', value: 'b' }], add: [], remove: [] } }], true],
+    ['backendRefs, none valid, a redirect (which answers)', [ref('missing')], [{ type: 'RequestRedirect', requestRedirect: { scheme: undefined, hostname: 'x.example.com', port: undefined, statusCode: undefined, path: undefined } }], undefined],
+    ['no backendRef', [], [], undefined],
+    ['one valid backendRef of two', [ref('web'), ref('missing')], [], undefined],
+  ] as [string, ReturnType<typeof ref>[], HTTPRouteFilter[], true | undefined][])('a rule with %s: answered 500 by the router: %p', (_name, backendRefs, filters, answered) => {
+    const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters, backendRefs, unsupported: [] }];
+    const ctx = context(HTTP);
+    const [r] = convertHTTPRoute(httpRoute({ rules }), { ...ctx, service: (ns, name) => (name === 'missing' ? undefined : ctx.service(ns, name)) }).routes;
+    expect(r?.filters?.noValidBackend).toBe(answered);
   });
 
   test.each([

@@ -13,9 +13,10 @@ import { CATCH_ALL_KEY_HOST } from '../config/deep-wildcards.ts';
 import { GATEWAY_GROUP, type GatewayObjectMeta, type HTTPRoute, type TLSRoute } from '../domain/gateway.ts';
 import { gatewayRouteName } from '../domain/names.ts';
 import { requestMatchKey } from '../domain/request-match.ts';
+import type { RouteFilters } from '../domain/route-filters.ts';
 import { objectKey, type Route, type RouteTarget, type RouteTLS } from '../domain/route.ts';
 import { attachParent, type AttachmentContext, type ParentAttachment } from './attachment.ts';
-import { resolveBackends, type BackendContext, type RuleBackends } from './backend-refs.ts';
+import { resolveBackends, type BackendContext, type ResolvedBackends, type RuleBackends } from './backend-refs.ts';
 import { good, type Judgement } from './conditions.ts';
 import { isWildcard } from './hostnames.ts';
 import { planRules, type ServedMatch } from './http-rules.ts';
@@ -28,7 +29,9 @@ export const GATEWAY_HOST_SCOPE = GATEWAY_GROUP;
 /**
  * The service a rule without a valid backendRef sends its traffic to, with
  * weight 0: no Service can have this name (Service names start with a
- * letter), so the rule's requests find no server and get 503.
+ * letter), so the rule's requests find no server. A rule that names
+ * backendRefs, none of them valid, answers 500 (`RouteFilters.noValidBackend`);
+ * one that names none (filters only) gets 503.
  */
 export const NO_BACKEND_SERVICE = '0-no-valid-backendref';
 
@@ -130,6 +133,14 @@ function reports(attachments: ParentAttachment[], byParent: Set<string>[], notes
   }));
 }
 
+const NO_FILTERS: RouteFilters = { request: [], response: [], redirect: undefined, rewrite: undefined };
+
+/** A rule's filters, with the 500 the spec asks for when it names backendRefs and none is valid (a redirect answers instead). */
+function servedFilters(filters: RouteFilters | undefined, resolved: ResolvedBackends): RouteFilters | undefined {
+  if (resolved.backends !== undefined || resolved.unresolved === undefined || filters?.redirect !== undefined) return filters;
+  return { ...(filters ?? NO_FILTERS), noValidBackend: true };
+}
+
 export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): GatewayRouteConversion {
   const attachments = route.parentRefs.map((ref) => attachParent({ kind: 'HTTPRoute', namespace: route.namespace, hostnames: route.hostnames, parentRefs: route.parentRefs }, ref, ctx));
   const hosts = servedHosts(attachments);
@@ -142,7 +153,7 @@ export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): Gate
     for (const b of r.rule.backendRefs) services.add(`${b.namespace ?? route.namespace}/${b.name}`);
     const resolved = resolveBackends(r.rule.backendRefs, 'HTTPRoute', route.namespace, ctx);
     if (resolved.unresolved && resolvedRefs.ok) resolvedRefs = resolved.unresolved;
-    if (resolved.unsupported === undefined) return [{ ...r, backends: resolved.backends }];
+    if (resolved.unsupported === undefined) return [{ ...r, backends: resolved.backends, filters: servedFilters(r.filters, resolved) }];
     dropped.push(`rule ${r.index}: ${resolved.unsupported}`);
     return [];
   });

@@ -26,14 +26,15 @@ describe('Gateway API references and listeners', () => {
     gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
     api.server.create(httpRouteObject({ name: 'shop', namespace: 'shop', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'web', namespace: 'backends' }] }] }));
     await t.untilWritten('the reference is refused', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'shop', 'shop'))[1] === 'ResolvedRefs=False/RefNotPermitted');
-    expect((await t.get('shop.example.com')).status).toBe(503);
+    // The spec (and conformance: HTTPRouteInvalidCrossNamespaceBackendRef) answers a rule with no valid backendRef 500.
+    await t.untilServed('shop.example.com', 500);
 
     api.server.create(referenceGrantObject({ name: 'shop', namespace: 'backends', fromKind: 'HTTPRoute', fromNamespace: 'shop', toKind: 'Service', toName: 'web' }));
     await t.untilServed('shop.example.com', 'web');
     await t.untilWritten('the reference is resolved', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'shop', 'shop'))[1] === 'ResolvedRefs=True/ResolvedRefs');
 
     api.server.remove('ReferenceGrant', 'backends', 'shop');
-    await t.untilServed('shop.example.com', 503);
+    await t.untilServed('shop.example.com', 500);
   });
 
   test('a Service that does not exist is BackendNotFound; a backendRef of another kind is InvalidKind', async () => {
@@ -43,7 +44,7 @@ describe('Gateway API references and listeners', () => {
     gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
     api.server.create(httpRouteObject({ name: 'lost', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['lost.example.com'], rules: [{ backendRefs: [{ name: 'nowhere' }] }] }));
     await t.untilWritten('the missing Service is said', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'lost'))[1] === 'ResolvedRefs=False/BackendNotFound');
-    expect((await t.get('lost.example.com')).status).toBe(503);
+    await t.untilServed('lost.example.com', 500);
 
     // A backendRef of a kind other than a core Service (conformance: HTTPRouteInvalidBackendRefUnknownKind).
     const odd = httpRouteObject({ name: 'odd', parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['odd.example.com'], rules: [{ backendRefs: [{ name: 'web' }] }] });
@@ -51,7 +52,39 @@ describe('Gateway API references and listeners', () => {
     spec.rules[0]?.backendRefs.splice(0, 1, { group: 'unknown.example.com', kind: 'Unknown', name: 'web', port: 80 });
     api.server.create(odd);
     await t.untilWritten('the unknown kind is said', () => brief(routeParentConditions(api.server, 'HTTPRoute', 'default', 'odd'))[1] === 'ResolvedRefs=False/InvalidKind');
-    expect((await t.get('odd.example.com')).status).toBe(503);
+    await t.untilServed('odd.example.com', 500);
+    expect((await t.get('lost.example.com')).status).toBe(500);
+
+    // The Service created: the route serves it (a reload: the 500 is a line of its backend).
+    bed.app(api.server, 'nowhere', 'default');
+    await t.untilServed('lost.example.com', 'nowhere');
+  });
+
+  test('one rule without a valid backendRef answers 500 while its sibling serves; a redirect rule still redirects; a rule naming no backendRef gets 503', async () => {
+    const api = await bed.startApi();
+    bed.app(api.server, 'web', 'default');
+    api.server.create(gatewayClassObject());
+    const t = await bed.startRouter(api, { args: GATEWAY_API });
+    gateway(t, (http) => [{ name: 'http', port: http, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
+    const prefix = (value: string) => [{ path: { type: 'PathPrefix', value } }];
+    api.server.create(httpRouteObject({
+      name: 'part',
+      parentRefs: [{ name: 'gw', namespace: 'infra' }],
+      hostnames: ['part.example.com'],
+      rules: [
+        { backendRefs: [{ name: 'web' }] },
+        // Conformance: HTTPRoutePartiallyInvalidViaInvalidReferenceGrant.
+        { matches: prefix('/v2'), backendRefs: [{ name: 'web', namespace: 'elsewhere' }] },
+        { matches: prefix('/moved'), backendRefs: [{ name: 'nowhere' }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'new.example.com', statusCode: 301 } }] },
+        { matches: prefix('/headers'), filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-a', value: 'b' }] } }] },
+      ],
+    }));
+    await t.untilServed('part.example.com', 'web');
+    expect((await t.get('part.example.com', '/v2/x')).status).toBe(500);
+    const moved = await t.get('part.example.com', '/moved');
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toStartWith('http://new.example.com');
+    expect((await t.get('part.example.com', '/headers')).status).toBe(503);
   });
 
   test('allowedRoutes: Same, All and Selector decide which namespaces attach; others are NotAllowedByListeners', async () => {
