@@ -107,11 +107,12 @@ describe('filterLines', () => {
     ]);
   });
 
-  test('a rule without a valid backend answers 500 itself, after its rewrite', () => {
-    expect(filterLines({ ...none, rewrite: { hostname: 'one.example.org', path: undefined }, noValidBackend: true }, '/x', ['http'], ports)).toEqual([
+  test('a rule without a valid backend answers 500 itself, after its rewrite; with some valid, the invalid share of requests', () => {
+    expect(filterLines({ ...none, rewrite: { hostname: 'one.example.org', path: undefined }, invalidBackends: { weight: 3, total: 3 } }, '/x', ['http'], ports)).toEqual([
       "http-request set-header host 'one.example.org'",
       'http-request return status 500 default-errorfiles',
     ]);
+    expect(filterLines({ ...none, invalidBackends: { weight: 1, total: 4 } }, '/x', ['http'], ports)).toEqual(['http-request return status 500 default-errorfiles if { rand(4) lt 1 }']);
   });
 
   test('no filters, no lines', () => {

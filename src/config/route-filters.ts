@@ -104,7 +104,12 @@ export function filterLines(filters: RouteFilters | undefined, routePath: string
   const redirect = filters.redirect;
   if (redirect === undefined) {
     // After the rewrite, so a log of the request shows what the backend would have got; the frontend's own error page for 500.
-    if (filters.noValidBackend) lines.push('http-request return status 500 default-errorfiles');
+    const invalid = filters.invalidBackends;
+    if (invalid !== undefined) {
+      // `rand(n)` draws from 0..n-1: below `weight`, the request was the invalid backendRefs'.
+      const share = invalid.weight >= invalid.total ? '' : ` if { rand(${invalid.total}) lt ${invalid.weight} }`;
+      lines.push(`http-request return status 500 default-errorfiles${share}`);
+    }
     return lines;
   }
   if (redirect.path) lines.push(...pathLines(routePath, redirect.path));

@@ -43,9 +43,10 @@ export interface RouteFilters {
   readonly redirect: RouteRedirect | undefined;
   readonly rewrite: RouteRewrite | undefined;
   /**
-   * The rule names backends and none of them is valid (missing, of another
-   * kind, not granted): the spec has its requests answered 500. Never set
-   * with a redirect, which answers them itself.
+   * Some of the rule's backendRefs are not valid (missing, of another kind,
+   * not granted): the spec has the requests they would have had answered
+   * 500, `weight` of every `total` (all of them when `weight === total`:
+   * no backendRef is valid). Never set with a redirect, which answers them itself.
    */
-  readonly noValidBackend?: true;
+  readonly invalidBackends?: { readonly weight: number; readonly total: number };
 }

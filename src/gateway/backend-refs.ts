@@ -32,6 +32,14 @@ export interface ResolvedBackends {
   unresolved: Judgement | undefined;
   /** Why the valid backendRefs cannot be served together: the rule is dropped. */
   unsupported: string | undefined;
+  /** The weight of the backendRefs that are not valid, among the rule's total (undefined: none is invalid, or none weighs). */
+  invalidShare: InvalidShare | undefined;
+}
+
+/** `weight` of `total` requests go to backendRefs that are not valid; `weight === total`: every one (no valid backendRef). */
+export interface InvalidShare {
+  readonly weight: number;
+  readonly total: number;
 }
 
 const MAX_ROUTE_WEIGHT = 256;
@@ -63,15 +71,24 @@ export function routeWeights(weights: readonly number[]): number[] {
 export function resolveBackends(refs: readonly BackendRef[], routeKind: GatewayRouteKind, routeNamespace: string, ctx: BackendContext): ResolvedBackends {
   const valid: Valid[] = [];
   let unresolved: Judgement | undefined;
+  let invalidWeight = 0;
+  let total = 0;
   for (const ref of refs) {
     const r = resolveOne(ref, routeKind, routeNamespace, ctx);
-    if ('ok' in r) unresolved ??= r;
-    else valid.push(r);
+    total += ref.weight;
+    if ('ok' in r) {
+      unresolved ??= r;
+      invalidWeight += ref.weight;
+    } else valid.push(r);
   }
   const first = valid[0];
-  if (first === undefined) return { backends: undefined, unresolved, unsupported: undefined };
-  if (valid.some((v) => v.namespace !== first.namespace)) return { backends: undefined, unresolved, unsupported: 'backendRefs in more than one namespace are not supported' };
-  if (valid.some((v) => v.targetPort !== first.targetPort)) return { backends: undefined, unresolved, unsupported: 'backendRefs through differently named Service ports are not supported' };
+  if (first === undefined) {
+    // Nothing valid: every request is the invalid backendRefs' (the spec's 500), whatever their weights.
+    return { backends: undefined, unresolved, unsupported: undefined, invalidShare: unresolved ? { weight: total, total } : undefined };
+  }
+  const invalidShare = invalidWeight > 0 ? { weight: invalidWeight, total } : undefined;
+  if (valid.some((v) => v.namespace !== first.namespace)) return { backends: undefined, unresolved, unsupported: 'backendRefs in more than one namespace are not supported', invalidShare };
+  if (valid.some((v) => v.targetPort !== first.targetPort)) return { backends: undefined, unresolved, unsupported: 'backendRefs through differently named Service ports are not supported', invalidShare };
   const weights = routeWeights(valid.map((v) => v.weight));
   return {
     backends: {
@@ -81,5 +98,6 @@ export function resolveBackends(refs: readonly BackendRef[], routeKind: GatewayR
     },
     unresolved,
     unsupported: undefined,
+    invalidShare,
   };
 }

@@ -80,20 +80,23 @@ describe('convertHTTPRoute', () => {
     const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters: [], backendRefs: [ref('web', { namespace: 'backends' })], unsupported: [] }];
     const c = convertHTTPRoute(httpRoute({ rules }), context(HTTP, grants));
     expect([c.resolvedRefs.reason, c.routes[0]?.to.name]).toEqual([reason, service]);
-    expect(c.routes[0]?.filters?.noValidBackend).toBe(service === NO_BACKEND_SERVICE ? true : undefined);
+    expect(c.routes[0]?.filters?.invalidBackends).toEqual(service === NO_BACKEND_SERVICE ? { weight: 1, total: 1 } : undefined);
   });
 
   test.each([
-    ['backendRefs, none valid', [ref('missing')], [], true],
-    ['backendRefs, none valid, a header filter', [ref('missing')], [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-a', value: 'b' }], add: [], remove: [] } }], true],
+    ['backendRefs, none valid', [ref('missing'), ref('missing', { kind: 'Pod' })], [], { weight: 2, total: 2 }],
+    ['backendRefs, none valid, weights 0', [ref('missing', { weight: 0 })], [], { weight: 0, total: 0 }],
+    ['backendRefs, none valid, a header filter', [ref('missing')], [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-a', value: 'b' }], add: [], remove: [] } }], { weight: 1, total: 1 }],
     ['backendRefs, none valid, a redirect (which answers)', [ref('missing')], [{ type: 'RequestRedirect', requestRedirect: { scheme: undefined, hostname: 'x.example.com', port: undefined, statusCode: undefined, path: undefined } }], undefined],
     ['no backendRef', [], [], undefined],
-    ['one valid backendRef of two', [ref('web'), ref('missing')], [], undefined],
-  ] as [string, ReturnType<typeof ref>[], HTTPRouteFilter[], true | undefined][])('a rule with %s: answered 500 by the router: %p', (_name, backendRefs, filters, answered) => {
+    ['one valid backendRef and an invalid one', [ref('web', { weight: 3 }), ref('missing')], [], { weight: 1, total: 4 }],
+    ['one valid backendRef and an invalid one of weight 0', [ref('web', { weight: 3 }), ref('missing', { weight: 0 })], [], undefined],
+    ['valid backendRefs only', [ref('web'), ref('api')], [], undefined],
+  ] as [string, ReturnType<typeof ref>[], HTTPRouteFilter[], { weight: number; total: number } | undefined][])('a rule with %s: answered 500 by the router: %p', (_name, backendRefs, filters, answered) => {
     const rules = [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters, backendRefs, unsupported: [] }];
     const ctx = context(HTTP);
     const [r] = convertHTTPRoute(httpRoute({ rules }), { ...ctx, service: (ns, name) => (name === 'missing' ? undefined : ctx.service(ns, name)) }).routes;
-    expect(r?.filters?.noValidBackend).toBe(answered);
+    expect(r?.filters?.invalidBackends).toEqual(answered);
   });
 
   test.each([

@@ -30,7 +30,7 @@ export const GATEWAY_HOST_SCOPE = GATEWAY_GROUP;
  * The service a rule without a valid backendRef sends its traffic to, with
  * weight 0: no Service can have this name (Service names start with a
  * letter), so the rule's requests find no server. A rule that names
- * backendRefs, none of them valid, answers 500 (`RouteFilters.noValidBackend`);
+ * backendRefs, none of them valid, answers 500 (`RouteFilters.invalidBackends`);
  * one that names none (filters only) gets 503.
  */
 export const NO_BACKEND_SERVICE = '0-no-valid-backendref';
@@ -135,10 +135,10 @@ function reports(attachments: ParentAttachment[], byParent: Set<string>[], notes
 
 const NO_FILTERS: RouteFilters = { request: [], response: [], redirect: undefined, rewrite: undefined };
 
-/** A rule's filters, with the 500 the spec asks for when it names backendRefs and none is valid (a redirect answers instead). */
+/** A rule's filters, with the 500s the spec asks for in place of its invalid backendRefs' share of requests (a redirect answers instead). */
 function servedFilters(filters: RouteFilters | undefined, resolved: ResolvedBackends): RouteFilters | undefined {
-  if (resolved.backends !== undefined || resolved.unresolved === undefined || filters?.redirect !== undefined) return filters;
-  return { ...(filters ?? NO_FILTERS), noValidBackend: true };
+  if (resolved.invalidShare === undefined || filters?.redirect !== undefined) return filters;
+  return { ...(filters ?? NO_FILTERS), invalidBackends: resolved.invalidShare };
 }
 
 export function convertHTTPRoute(route: HTTPRoute, ctx: ConversionContext): GatewayRouteConversion {

@@ -77,6 +77,8 @@ describe('Gateway API references and listeners', () => {
         { matches: prefix('/v2'), backendRefs: [{ name: 'web', namespace: 'elsewhere' }] },
         { matches: prefix('/moved'), backendRefs: [{ name: 'nowhere' }], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'new.example.com', statusCode: 301 } }] },
         { matches: prefix('/headers'), filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-a', value: 'b' }] } }] },
+        // The spec: the share of requests an invalid backendRef would have had gets 500.
+        { matches: prefix('/mixed'), backendRefs: [{ name: 'web', weight: 1 }, { name: 'nowhere', weight: 3 }] },
       ],
     }));
     await t.untilServed('part.example.com', 'web');
@@ -85,6 +87,16 @@ describe('Gateway API references and listeners', () => {
     expect(moved.status).toBe(301);
     expect(moved.headers.get('location')).toStartWith('http://new.example.com');
     expect((await t.get('part.example.com', '/headers')).status).toBe(503);
+    const answers = { 200: 0, 500: 0, other: 0 };
+    for (let i = 0; i < 200; i++) {
+      const { status, backend } = await t.get('part.example.com', `/mixed/${i}`);
+      if (status === 500) answers[500]++;
+      else if (status === 200 && backend === 'web') answers[200]++;
+      else answers.other++;
+    }
+    // 150 of 200 expected: the bounds are over six standard deviations away.
+    expect(answers.other).toBe(0);
+    expect(answers[500]).toBeWithin(110, 186);
   });
 
   test('allowedRoutes: Same, All and Selector decide which namespaces attach; others are NotAllowedByListeners', async () => {
