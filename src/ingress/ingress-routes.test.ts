@@ -35,10 +35,11 @@ const tlsSecret = (name: string, data: Record<string, string> = { 'tls.crt': lea
   undecodable: [],
 });
 
-function lookups(secrets: IngressSecret[] = [], services: ServicePorts[] = [], pending = false): IngressLookups {
+/** Without `services`, every Service exists with one port, `http` (80). */
+function lookups(secrets: IngressSecret[] = [], services?: ServicePorts[], pending = false): IngressLookups {
   return {
     secret: (ns, name) => (pending ? 'pending' : secrets.find((s) => s.namespace === ns && s.name === name)),
-    service: (ns, name) => services.find((s) => s.namespace === ns && s.name === name),
+    service: (ns, name) => (services ? services.find((s) => s.namespace === ns && s.name === name) : { namespace: ns, name, ports: [{ name: 'http', port: 80 }] }),
   };
 }
 
@@ -95,7 +96,9 @@ describe('ingressRoutes: paths', () => {
 describe('ingressRoutes: Service ports', () => {
   const numbered = ingress({ rules: [{ host: 'a.example.com', paths: [path('/', 'Prefix', svc('web', { number: 80 }))] }] });
   test.each([
-    ['a port name is the slice port name', ingress(), [], 'http', undefined],
+    ['a port name is the slice port name', ingress(), [{ namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 8080 }] }], 'http', undefined],
+    ['a port name the Service lacks', ingress(), [{ namespace: 'shop', name: 'web', ports: [{ name: 'https', port: 443 }] }], 'none', 'Service shop/web has no port named "http"'],
+    ['no Service for a port name', ingress(), [], 'none', 'Service shop/web not found'],
     ['a port number is resolved to the Service port\'s name', numbered, [{ namespace: 'shop', name: 'web', ports: [{ name: 'main', port: 80 }] }], 'main', undefined],
     ['an unnamed Service port selects every slice port', numbered, [{ namespace: 'shop', name: 'web', ports: [{ name: '', port: 80 }] }], undefined, undefined],
     ['a number the Service lacks', numbered, [{ namespace: 'shop', name: 'web', ports: [{ name: 'main', port: 8080 }] }], 'none', 'Service shop/web has no port 80'],
@@ -218,12 +221,12 @@ describe('ingressRoutes: TLS', () => {
   });
 });
 
-test('ingressReferences: the Secrets and the Services whose ports are named by number', () => {
+test('ingressReferences: the Secrets and the Services', () => {
   const i = ingress({
     annotations: { 'route.openshift.io/destination-ca-certificate-secret': 'ca' },
     tls: [{ hosts: ['a.example.com'], secretName: 'a-tls' }, { hosts: [], secretName: '' }],
     defaultBackend: svc('fallback', { number: 80 }),
     rules: [{ host: 'a.example.com', paths: [path('/', 'Prefix', svc('web')), path('/x', 'Prefix', svc('num', { number: 8080 }))] }],
   });
-  expect(ingressReferences(i)).toEqual({ secrets: ['a-tls', 'ca'], services: ['fallback', 'num'] });
+  expect(ingressReferences(i)).toEqual({ secrets: ['a-tls', 'ca'], services: ['fallback', 'web', 'num'] });
 });

@@ -41,17 +41,24 @@ export const MAX_ROUTES_PER_INGRESS = 1000;
 type Backend = { ok: true; service: string; targetPort: number | string | undefined } | { ok: false; problem: string };
 
 /**
- * A Service port by name is the EndpointSlice port of that name. A port by
+ * The Service must exist and have the port, as upstream's
+ * `targetPortForService` requires (a typo is said, not served as a 503). A
+ * port by name is then the EndpointSlice port of that name. A port by
  * number is the Service's port, which slices do not carry: the Service says
  * which port name it has (an unnamed port is the Service's only one, so
  * every slice port serves it).
  */
 function resolveBackend(ingress: Ingress, backend: IngressBackend, lookups: IngressLookups): Backend {
   if (backend.kind === 'Unsupported') return { ok: false, problem: `${backend.description}: only Service backends are served` };
-  if ('name' in backend.port) return { ok: true, service: backend.name, targetPort: backend.port.name };
-  const number = backend.port.number;
   const id = `${ingress.namespace}/${backend.name}`;
   const service = lookups.service(ingress.namespace, backend.name);
+  if ('name' in backend.port) {
+    const name = backend.port.name;
+    if (service === undefined) return { ok: false, problem: `Service ${id} not found` };
+    if (!service.ports.some((p) => p.name === name)) return { ok: false, problem: `Service ${id} has no port named ${JSON.stringify(name)}` };
+    return { ok: true, service: backend.name, targetPort: name };
+  }
+  const number = backend.port.number;
   if (service === undefined) return { ok: false, problem: `Service ${id} not found (its port ${number} is named by number, which only the Service can resolve)` };
   const port = service.ports.find((p) => p.port === number);
   if (port === undefined) return { ok: false, problem: `Service ${id} has no port ${number}` };
@@ -183,6 +190,6 @@ export function ingressReferences(ingress: Ingress): { secrets: string[]; servic
   const caSecret = ingress.annotations[DESTINATION_CA_ANNOTATION];
   if (caSecret) secrets.push(caSecret);
   const backends = [ingress.defaultBackend, ...ingress.rules.flatMap((r) => (r.paths ?? []).map((p) => p.backend))];
-  const services = backends.flatMap((b) => (b?.kind === 'Service' && 'number' in b.port ? [b.name] : []));
+  const services = backends.flatMap((b) => (b?.kind === 'Service' ? [b.name] : []));
   return { secrets: [...new Set(secrets)], services: [...new Set(services)] };
 }

@@ -143,6 +143,24 @@ describe('Ingresses from the API', () => {
     await t.untilServed('a.example.com', 'fallback');
   });
 
+  test('a Service port named by name must exist, as upstream requires: a missing Service or port is said and not served until it appears', async () => {
+    const api = await bed.startApi();
+    api.server.create(sliceObject({ service: 'late', port: bed.startBackend('late').port }));
+    api.server.create(ingressObject({ name: 'late', rules: [{ host: 'late.example.com', paths: [{ service: 'late', port: 'http' }] }] }));
+    bed.app(api.server, 'typo');
+    api.server.create(ingressObject({ name: 'typo', rules: [{ host: 'typo.example.com', paths: [{ service: 'typo', port: 'htp' }] }] }));
+    const t = await bed.startRouter(api, { args: INGRESS });
+    expect(t.logs.filter((r) => r.level === 'warn' && r.msg.startsWith('Ingress default/')).map((r) => r.msg).sort()).toEqual([
+      'Ingress default/late: host late.example.com path "/" is not served: Service default/late not found',
+      'Ingress default/typo: host typo.example.com path "/" is not served: Service default/typo has no port named "htp"',
+    ]);
+    expect((await t.get('late.example.com')).status).toBe(503);
+    expect((await t.get('typo.example.com')).status).toBe(503);
+
+    api.server.create(serviceObject('late'));
+    await t.untilServed('late.example.com', 'late');
+  });
+
   test('an Ingress and a Route claiming the same host follow the ownership rules: oldest first, the namespace owns the host', async () => {
     const api = await bed.startApi();
     bed.app(api.server, 'ing', 'shop');
