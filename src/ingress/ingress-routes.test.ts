@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { Ingress, IngressBackend, IngressPath, IngressSecret, ServicePorts } from '../domain/ingress.ts';
 import { makeCA, makeLeaf } from '../../test/support/certs.ts';
 import { isIngressRouteName } from '../domain/names.ts';
-import { ingressReferences, ingressRoutes, type IngressLookups } from './ingress-routes.ts';
+import { ingressReferences, ingressRoutes, MAX_ROUTES_PER_INGRESS, type IngressLookups } from './ingress-routes.ts';
 
 const svc = (name: string, port: { name: string } | { number: number } = { name: 'http' }): IngressBackend => ({ kind: 'Service', name, port });
 const path = (p: string, pathType = 'Prefix', backend = svc('web')): IngressPath => ({ path: p, pathType, backend });
@@ -35,10 +35,11 @@ const tlsSecret = (name: string, data: Record<string, string> = { 'tls.crt': lea
   undecodable: [],
 });
 
-function lookups(secrets: IngressSecret[] = [], services: ServicePorts[] = [], pending = false): IngressLookups {
+/** Without `services`, every Service exists with one port, `http` (80). */
+function lookups(secrets: IngressSecret[] = [], services?: ServicePorts[], pending = false): IngressLookups {
   return {
     secret: (ns, name) => (pending ? 'pending' : secrets.find((s) => s.namespace === ns && s.name === name)),
-    service: (ns, name) => services.find((s) => s.namespace === ns && s.name === name),
+    service: (ns, name) => (services ? services.find((s) => s.namespace === ns && s.name === name) : { namespace: ns, name, ports: [{ name: 'http', port: 80 }] }),
   };
 }
 
@@ -95,7 +96,9 @@ describe('ingressRoutes: paths', () => {
 describe('ingressRoutes: Service ports', () => {
   const numbered = ingress({ rules: [{ host: 'a.example.com', paths: [path('/', 'Prefix', svc('web', { number: 80 }))] }] });
   test.each([
-    ['a port name is the slice port name', ingress(), [], 'http', undefined],
+    ['a port name is the slice port name', ingress(), [{ namespace: 'shop', name: 'web', ports: [{ name: 'http', port: 8080 }] }], 'http', undefined],
+    ['a port name the Service lacks', ingress(), [{ namespace: 'shop', name: 'web', ports: [{ name: 'https', port: 443 }] }], 'none', 'Service shop/web has no port named "http"'],
+    ['no Service for a port name', ingress(), [], 'none', 'Service shop/web not found'],
     ['a port number is resolved to the Service port\'s name', numbered, [{ namespace: 'shop', name: 'web', ports: [{ name: 'main', port: 80 }] }], 'main', undefined],
     ['an unnamed Service port selects every slice port', numbered, [{ namespace: 'shop', name: 'web', ports: [{ name: '', port: 80 }] }], undefined, undefined],
     ['a number the Service lacks', numbered, [{ namespace: 'shop', name: 'web', ports: [{ name: 'main', port: 8080 }] }], 'none', 'Service shop/web has no port 80'],
@@ -126,6 +129,30 @@ describe('ingressRoutes: default backend', () => {
   test('a host whose own path is the whole host needs no default route', () => {
     expect(shape(ingress({ defaultBackend: svc('fallback') })).map((r) => r[3])).toEqual(['web']);
   });
+
+  test('its route is the youngest claim (no creationTimestamp): it never takes a host or path from another route', () => {
+    const i = ingress({ defaultBackend: svc('fallback'), rules: [{ host: 'a.example.com', paths: [path('/api')] }] });
+    expect(ingressRoutes(i, lookups()).routes.map((r) => [r.path, r.creationTimestamp])).toEqual([['/api', '2026-01-01T00:00:00Z'], ['/', '']]);
+  });
+});
+
+describe('ingressRoutes: size', () => {
+  test(`at most ${MAX_ROUTES_PER_INGRESS} routes from one Ingress, the rest said once`, () => {
+    const paths = Array.from({ length: MAX_ROUTES_PER_INGRESS + 5 }, (_, n) => path(`/p${n}`));
+    const c = ingressRoutes(ingress({ rules: [{ host: 'a.example.com', paths }], defaultBackend: svc('fallback') }), lookups());
+    expect(c.routes.length).toBe(MAX_ROUTES_PER_INGRESS);
+    expect(c.routes.at(-1)?.path).toBe(`/p${MAX_ROUTES_PER_INGRESS - 1}`);
+    expect(c.problems).toEqual([`Ingress shop/web: makes more than ${MAX_ROUTES_PER_INGRESS} routes (one per host and path): only the first ${MAX_ROUTES_PER_INGRESS} are served; split it into several Ingresses`]);
+  });
+
+  test('a Secret shared by many hosts is looked up and checked once', () => {
+    const hosts = Array.from({ length: 50 }, (_, n) => `h${n}.example.com`);
+    let lookedUp = 0;
+    const wide = makeLeaf(ca, { dnsNames: ['*.example.com'] });
+    const l: IngressLookups = { ...lookups(), secret: () => (lookedUp++, tlsSecret('wide', { 'tls.crt': wide.cert, 'tls.key': wide.key })) };
+    const c = ingressRoutes(ingress({ rules: hosts.map((host) => ({ host, paths: [path('/')] })), tls: [{ hosts, secretName: 'wide' }] }), l);
+    expect([c.routes.length, c.routes.every((r) => r.tls?.certificate === wide.cert), lookedUp]).toEqual([50, true, 1]);
+  });
 });
 
 describe('ingressRoutes: TLS', () => {
@@ -141,6 +168,12 @@ describe('ingressRoutes: TLS', () => {
       caCertificate: '',
       destinationCACertificate: '',
     });
+  });
+
+  test('every route of the host carries its certificate: whichever of them admission takes serves it', () => {
+    const i = withTls({ rules: [{ host: 'a.example.com', paths: [path('/'), path('/api'), path('/login', 'Exact')] }], defaultBackend: svc('fallback') });
+    const c = ingressRoutes(i, lookups([tlsSecret('a-tls')]));
+    expect(c.routes.map((r) => [r.path, r.tls?.certificate === leaf.cert])).toEqual([['/', true], ['/api', true], ['/login', true]]);
   });
 
   test.each([
@@ -188,12 +221,12 @@ describe('ingressRoutes: TLS', () => {
   });
 });
 
-test('ingressReferences: the Secrets and the Services whose ports are named by number', () => {
+test('ingressReferences: the Secrets and the Services', () => {
   const i = ingress({
     annotations: { 'route.openshift.io/destination-ca-certificate-secret': 'ca' },
     tls: [{ hosts: ['a.example.com'], secretName: 'a-tls' }, { hosts: [], secretName: '' }],
     defaultBackend: svc('fallback', { number: 80 }),
     rules: [{ host: 'a.example.com', paths: [path('/', 'Prefix', svc('web')), path('/x', 'Prefix', svc('num', { number: 8080 }))] }],
   });
-  expect(ingressReferences(i)).toEqual({ secrets: ['a-tls', 'ca'], services: ['fallback', 'num'] });
+  expect(ingressReferences(i)).toEqual({ secrets: ['a-tls', 'ca'], services: ['fallback', 'web', 'num'] });
 });

@@ -10,12 +10,17 @@
  * trailing slash ignored, as Kubernetes defines them; the default backend
  * serves whatever the Ingress's own hosts do not otherwise match, never a
  * host the Ingress does not name, since on a shared router no tenant may
- * catch other tenants' hosts.
+ * catch other tenants' hosts, and as the youngest claim there is (no
+ * creationTimestamp), so it never takes a host or path from another route.
+ *
+ * Upstream makes a Route object per host and path, which a ResourceQuota on
+ * routes bounds; here one Ingress becomes at most MAX_ROUTES_PER_INGRESS
+ * routes, the rest reported.
  */
 import type { Ingress, IngressBackend, IngressPath, ServicePorts } from '../domain/ingress.ts';
 import { ingressRouteName } from '../domain/names.ts';
 import type { Route, RouteTLS } from '../domain/route.ts';
-import { DESTINATION_CA_ANNOTATION, hostTls, type SecretLookup } from './ingress-tls.ts';
+import { DESTINATION_CA_ANNOTATION, ingressTls, type SecretLookup } from './ingress-tls.ts';
 
 export interface IngressLookups {
   secret: SecretLookup;
@@ -30,20 +35,30 @@ export interface IngressConversion {
   pending: boolean;
 }
 
+/** An Ingress of about 1.5 MB (etcd's limit) holds some 18,000 paths: every one a route for every commit to carry. */
+export const MAX_ROUTES_PER_INGRESS = 1000;
+
 type Backend = { ok: true; service: string; targetPort: number | string | undefined } | { ok: false; problem: string };
 
 /**
- * A Service port by name is the EndpointSlice port of that name. A port by
+ * The Service must exist and have the port, as upstream's
+ * `targetPortForService` requires (a typo is said, not served as a 503). A
+ * port by name is then the EndpointSlice port of that name. A port by
  * number is the Service's port, which slices do not carry: the Service says
  * which port name it has (an unnamed port is the Service's only one, so
  * every slice port serves it).
  */
 function resolveBackend(ingress: Ingress, backend: IngressBackend, lookups: IngressLookups): Backend {
   if (backend.kind === 'Unsupported') return { ok: false, problem: `${backend.description}: only Service backends are served` };
-  if ('name' in backend.port) return { ok: true, service: backend.name, targetPort: backend.port.name };
-  const number = backend.port.number;
   const id = `${ingress.namespace}/${backend.name}`;
   const service = lookups.service(ingress.namespace, backend.name);
+  if ('name' in backend.port) {
+    const name = backend.port.name;
+    if (service === undefined) return { ok: false, problem: `Service ${id} not found` };
+    if (!service.ports.some((p) => p.name === name)) return { ok: false, problem: `Service ${id} has no port named ${JSON.stringify(name)}` };
+    return { ok: true, service: backend.name, targetPort: name };
+  }
+  const number = backend.port.number;
   if (service === undefined) return { ok: false, problem: `Service ${id} not found (its port ${number} is named by number, which only the Service can resolve)` };
   const port = service.ports.find((p) => p.port === number);
   if (port === undefined) return { ok: false, problem: `Service ${id} has no port ${number}` };
@@ -67,6 +82,9 @@ function pathMatch(p: IngressPath): PathMatch {
   }
 }
 
+/** What names the default backend's route among a host's (its name's seed). */
+const DEFAULT = 'default';
+
 /** Paths of slashes only select the whole host, as no path does. */
 const wholeHost = (path: string) => /^\/*$/.test(path);
 
@@ -76,7 +94,8 @@ function makeRoute(ingress: Ingress, ruleHost: string, path: string, exact: bool
     namespace: ingress.namespace,
     name: ingressRouteName(ingress.name, `${ruleHost}\n${what}`),
     uid: ingress.uid,
-    creationTimestamp: ingress.creationTimestamp,
+    // The default backend's route is a fallback: the youngest claim (compareRouteAge puts none last).
+    creationTimestamp: what === DEFAULT ? '' : ingress.creationTimestamp,
     labels: ingress.labels,
     annotations: ingress.annotations,
     // Upstream's wildcard form: a wildcard route's host is any name in the domain it serves.
@@ -112,8 +131,17 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
     say(ingress.defaultBackend ? 'has only a default backend, which would catch every host: not served (name the hosts in rules)' : 'has no rules: nothing to serve');
     return out;
   }
+  const tlsOf = ingressTls(ingress, lookups.secret);
+  let capped = false;
+  const add = (route: Route) => {
+    if (out.routes.length < MAX_ROUTES_PER_INGRESS) out.routes.push(route);
+    else if (!capped) {
+      capped = true;
+      say(`makes more than ${MAX_ROUTES_PER_INGRESS} routes (one per host and path): only the first ${MAX_ROUTES_PER_INGRESS} are served; split it into several Ingresses`);
+    }
+  };
   for (const [ruleHost, lists] of pathsByHost(ingress, say)) {
-    const tls = hostTls(ingress, ruleHost, lookups.secret);
+    const tls = tlsOf(ruleHost);
     if (tls.kind === 'pending') {
       out.pending = true;
       continue;
@@ -125,7 +153,6 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
     if (tls.note !== undefined) say(`host ${ruleHost}: ${tls.note}`);
     const passthrough = tls.tls?.termination === 'passthrough';
     const taken = new Set<string>();
-    const firstOfHost = out.routes.length;
     for (const p of lists.flatMap((l) => l ?? [])) {
       const where = `host ${ruleHost} path ${JSON.stringify(p.path)}`;
       const match = pathMatch(p);
@@ -143,7 +170,7 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
       taken.add(slot);
       const backend = resolveBackend(ingress, p.backend, lookups);
       if (!backend.ok) say(`${where} is not served: ${backend.problem}`);
-      else out.routes.push(makeRoute(ingress, ruleHost, path, match.exact, backend, tls.tls, `${p.pathType}\n${p.path}`));
+      else add(makeRoute(ingress, ruleHost, path, match.exact, backend, tls.tls, `${p.pathType}\n${p.path}`));
     }
     if (ingress.defaultBackend === undefined) {
       if (lists.every((l) => l === undefined)) say(`host ${ruleHost} has no paths and the Ingress no default backend: nothing to serve`);
@@ -151,27 +178,10 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
       // The default backend serves what the host's own paths do not: a route for the whole host, unless a path already is one.
       const backend = resolveBackend(ingress, ingress.defaultBackend, lookups);
       if (!backend.ok) say(`host ${ruleHost}: the default backend is not served: ${backend.problem}`);
-      else out.routes.push(makeRoute(ingress, ruleHost, passthrough ? '' : '/', false, backend, tls.tls, 'default'));
+      else add(makeRoute(ingress, ruleHost, passthrough ? '' : '/', false, backend, tls.tls, DEFAULT));
     }
-    certificateOnOneRoute(out.routes, firstOfHost);
   }
   return out;
-}
-
-/**
- * The certificate is the host's, not a path's: TLS ends before any path is
- * seen, so one route of the host carries it (its whole-host route, else its
- * first) and the others terminate with whatever the host's SNI selects. One
- * crt-list line per host is what lets a new or rotated certificate go live
- * through the runtime API; a line per path would make the host's SNI
- * ambiguous, which only a reload settles.
- */
-function certificateOnOneRoute(routes: Route[], from: number): void {
-  const host = routes.slice(from);
-  const carrier = host.find((r) => !r.exactPath && wholeHost(r.path)) ?? host[0];
-  host.forEach((route, i) => {
-    if (route !== carrier && route.tls && route.tls.certificate !== '') routes[from + i] = { ...route, tls: { ...route.tls, certificate: '', key: '' } };
-  });
 }
 
 /** The Secrets and Services (names, in the Ingress's namespace) whose changes can change what `ingress` becomes. */
@@ -180,6 +190,6 @@ export function ingressReferences(ingress: Ingress): { secrets: string[]; servic
   const caSecret = ingress.annotations[DESTINATION_CA_ANNOTATION];
   if (caSecret) secrets.push(caSecret);
   const backends = [ingress.defaultBackend, ...ingress.rules.flatMap((r) => (r.paths ?? []).map((p) => p.backend))];
-  const services = backends.flatMap((b) => (b?.kind === 'Service' && 'number' in b.port ? [b.name] : []));
+  const services = backends.flatMap((b) => (b?.kind === 'Service' ? [b.name] : []));
   return { secrets: [...new Set(secrets)], services: [...new Set(services)] };
 }

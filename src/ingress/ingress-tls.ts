@@ -10,7 +10,7 @@
  * would) leaves its host unserved, with its reason, rather than failing
  * later on one route of the host.
  */
-import type { Ingress, IngressSecret } from '../domain/ingress.ts';
+import type { Ingress, IngressSecret, IngressTLS } from '../domain/ingress.ts';
 import type { RouteTLS } from '../domain/route.ts';
 import { validateRouteTls } from '../tls/validate-route-tls.ts';
 
@@ -55,31 +55,49 @@ function destinationCa(ingress: Ingress, secrets: SecretLookup): { ca: string; n
   return { ca: '', note: `destination CA Secret ${id} ${secret ? 'holds no usable tls.crt' : 'not found'}; pods are verified as for a reencrypt route without one` };
 }
 
-/** The TLS of the routes for `ruleHost` (as written in the rule: `*.` included, as `spec.tls[].hosts` names it). */
-export function hostTls(ingress: Ingress, ruleHost: string, secrets: SecretLookup): HostTls {
+/**
+ * The TLS of the routes of each host of `ingress` (as written in the rule:
+ * `*.` included, as `spec.tls[].hosts` names it). Each host's `spec.tls`
+ * entry is found once and each Secret checked once, however many hosts
+ * share it: an Ingress may name thousands.
+ */
+export function ingressTls(ingress: Ingress, secrets: SecretLookup): (ruleHost: string) => HostTls {
   const annotated = ingress.annotations[TERMINATION_ANNOTATION] ?? '';
   const termination = TERMINATIONS.has(annotated) ? annotated : undefined;
-  const entry = ingress.tls.find((t) => t.hosts.includes(ruleHost));
+  const entries = new Map<string, IngressTLS>();
+  for (const t of ingress.tls) for (const host of t.hosts) if (!entries.has(host)) entries.set(host, t);
   const everyHost = ingress.tls.some((t) => t.hosts.length === 0 && t.secretName === '');
-  if (termination === undefined && entry === undefined && !everyHost) return { kind: 'ok', tls: undefined };
+  const bySecret = new Map<string, HostTls>();
+  return (ruleHost) => {
+    const entry = entries.get(ruleHost);
+    if (termination === undefined && entry === undefined && !everyHost) return { kind: 'ok', tls: undefined };
+    const secretName = entry?.secretName ?? '';
+    let decided = bySecret.get(secretName);
+    if (decided === undefined) bySecret.set(secretName, (decided = secretTls(ingress, termination ?? 'edge', secretName, secrets)));
+    return decided;
+  };
+}
+
+/** The TLS of the hosts served with `secretName` ("" for the router's default certificate); routes share it, never change it. */
+function secretTls(ingress: Ingress, termination: string, secretName: string, secrets: SecretLookup): HostTls {
   const tls: RouteTLS = {
-    termination: termination ?? 'edge',
+    termination,
     insecureEdgeTerminationPolicy: 'Redirect',
     certificate: '',
     key: '',
     caCertificate: '',
     destinationCACertificate: '',
   };
-  if (entry && entry.secretName !== '') {
-    const secret = secrets(ingress.namespace, entry.secretName);
+  if (secretName !== '') {
+    const secret = secrets(ingress.namespace, secretName);
     if (secret === 'pending') return { kind: 'pending' };
-    const problem = servingSecretProblem(secret, `${ingress.namespace}/${entry.secretName}`);
+    const problem = servingSecretProblem(secret, `${ingress.namespace}/${secretName}`);
     if (problem !== undefined) return { kind: 'refused', problem };
     if (tls.termination !== 'passthrough') {
       tls.certificate = secret?.data['tls.crt'] ?? '';
       tls.key = secret?.data['tls.key'] ?? '';
       const checked = validateRouteTls(tls);
-      if (!checked.ok) return { kind: 'refused', problem: `Secret ${ingress.namespace}/${entry.secretName}: ${checked.message}` };
+      if (!checked.ok) return { kind: 'refused', problem: `Secret ${ingress.namespace}/${secretName}: ${checked.message}` };
     }
   }
   if (tls.termination !== 'reencrypt') return { kind: 'ok', tls };

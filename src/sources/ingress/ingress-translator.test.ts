@@ -56,6 +56,7 @@ describe('IngressTranslator', () => {
     let known = false;
     const t = new IngressTranslator({ controller: DEFAULT_CLASS_CONTROLLER, secretsKnown: () => known });
     const tlsIngress = ingress('a', { tls: [{ hosts: ['a.example.com'], secretName: 'a-tls' }], rules: [{ host: 'a.example.com', paths: [{ path: '/', pathType: 'Prefix', backend: { kind: 'Service', name: 'a', port: { name: 'http' } } }] }] });
+    t.setService('shop/a', { namespace: 'shop', name: 'a', ports: [{ name: 'http', port: 80 }] });
     t.setIngress('shop/a', tlsIngress);
     expect(t.reconcile()).toEqual({ changed: [], problems: [] });
     expect([...t.secretNamespaces()]).toEqual(['shop']);

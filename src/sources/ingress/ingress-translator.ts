@@ -111,7 +111,8 @@ export class IngressTranslator {
       const before = this.outputs.get(key) ?? NOTHING;
       const after = this.convert(this.ingresses.get(key));
       this.replace(key, before, after);
-      changed.push(...before.routeKeys, ...after.routeKeys.filter((k) => !before.routeKeys.includes(k)));
+      const had = new Set(before.routeKeys);
+      changed.push(...before.routeKeys, ...after.routeKeys.filter((k) => !had.has(k)));
       const said = new Set(before.problems.map((p) => p.message));
       problems.push(...after.problems.filter((p) => !said.has(p.message)));
     }
@@ -168,7 +169,8 @@ export class IngressTranslator {
     index(this.bySecret, after.secrets, key, true);
     index(this.byService, after.services, key, true);
     index(this.secretReaders, after.secrets.length > 0 ? [ns] : [], key, true);
-    for (const routeKey of before.routeKeys) if (!after.routeKeys.includes(routeKey)) this.routes.delete(routeKey);
+    const kept = new Set(after.routeKeys);
+    for (const routeKey of before.routeKeys) if (!kept.has(routeKey)) this.routes.delete(routeKey);
     if (after === NOTHING) this.outputs.delete(key);
     else this.outputs.set(key, after);
   }

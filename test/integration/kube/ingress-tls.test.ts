@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { makeCA, makeLeaf } from '../../support/certs.ts';
 import { ingressObject, tlsSecretObject } from '../../support/ingress-objects.ts';
-import { KubeTestbed, serviceObject, sliceObject } from '../../support/kube-harness.ts';
+import { KubeTestbed, routeObject, serviceObject, sliceObject } from '../../support/kube-harness.ts';
 import { tlsGet } from '../../support/tls-client.ts';
 
 setDefaultTimeout(20_000);
@@ -33,7 +33,7 @@ describe('Ingress TLS from Secrets', () => {
     api.server.update(tlsSecretObject('web-tls', rotated));
     await t.until('the rotated certificate is served', async () => (await tlsGet(t.httpsPort, { servername: 'tls.example.com', host: 'tls.example.com' })).peerSAN === 'DNS:tls.example.com, DNS:rotated.example.com');
 
-    // A TLS Ingress with several paths on its host, added while running: one certificate line for the host, added live.
+    // A TLS Ingress with several paths on its host, added while running: each route carries the certificate, added live.
     bed.app(api.server, 'api');
     api.server.create(tlsSecretObject('shop-tls', makeLeaf(ca, { dnsNames: ['shop.example.com'] })));
     api.server.create(
@@ -45,6 +45,23 @@ describe('Ingress TLS from Secrets', () => {
     // A certificate of its own offers h2 on its crt-list line, and haproxy 2.6 cannot delete a line with options under
     // handshakes (certificate-plan.ts): the rotation reloads; adding certificates stays live.
     expect([...t.router.reloadCounts]).toEqual([['crt-list-line-options', 1]]);
+  });
+
+  test('every path of a TLS host serves its certificate, also when admission refuses the path that would carry it alone', async () => {
+    const api = await bed.startApi();
+    bed.app(api.server, 'web', 'shop');
+    bed.app(api.server, 'api', 'shop');
+    api.server.create(serviceObject('old', 'shop'));
+    api.server.create(sliceObject({ service: 'old', port: bed.startBackend('old').port, namespace: 'shop' }));
+    // An older plain Route of the namespace holds the host's whole path: the Ingress's `/` is refused, its `/api` served.
+    api.server.create(routeObject({ name: 'old', namespace: 'shop', host: 'a.example.com', service: 'old', creationTimestamp: '2020-01-01T00:00:00Z' }));
+    api.server.create(tlsSecretObject('a-tls', makeLeaf(ca, { dnsNames: ['a.example.com'] }), 'shop'));
+    api.server.create(
+      ingressObject({ name: 'shop', namespace: 'shop', creationTimestamp: '2024-01-01T00:00:00Z', rules: [{ host: 'a.example.com', paths: [{ path: '/', service: 'web' }, { path: '/api', service: 'api' }] }], tls: [{ hosts: ['a.example.com'], secretName: 'a-tls' }] }),
+    );
+    const t = await bed.startRouter(api, { args: INGRESS });
+    const api1 = await tlsGet(t.httpsPort, { servername: 'a.example.com', host: 'a.example.com', path: '/api/v1' });
+    expect([api1.status, api1.headers['x-backend'], api1.peerSAN]).toEqual([200, 'api', 'DNS:a.example.com']);
   });
 
   test('a missing or malformed Secret leaves its host unserved, said in the log, and the Ingress\'s other hosts served', async () => {

@@ -126,6 +126,41 @@ describe('Ingresses from the API', () => {
     expect(await Promise.all(['field', 'foreign'].map(async (n) => (await nginx.get(`${n}.example.com`)).status))).toEqual([503, 200]);
   });
 
+  test('the default backend takes no path from a younger route: a Route or an Ingress of the namespace on the whole host wins over it', async () => {
+    const api = await bed.startApi();
+    for (const name of ['api', 'fallback', 'site']) bed.app(api.server, name, 'shop');
+    api.server.create(serviceObject('www', 'shop'));
+    api.server.create(sliceObject({ service: 'www', port: bed.startBackend('www').port, namespace: 'shop' }));
+    api.server.create(ingressObject({ name: 'api', namespace: 'shop', creationTimestamp: '2020-01-01T00:00:00Z', defaultBackend: { service: 'fallback' }, rules: [{ host: 'a.example.com', paths: [{ path: '/api', service: 'api' }] }, { host: 'b.example.com', paths: [{ path: '/api', service: 'api' }] }] }));
+    api.server.create(routeObject({ name: 'www', namespace: 'shop', host: 'a.example.com', service: 'www', creationTimestamp: '2026-01-01T00:00:00Z' }));
+    api.server.create(ingressObject({ name: 'site', namespace: 'shop', creationTimestamp: '2021-01-01T00:00:00Z', rules: [{ host: 'b.example.com', paths: [{ path: '/', service: 'site' }] }] }));
+    const t = await bed.startRouter(api, { args: INGRESS });
+    expect(await answers(t, 'a.example.com', ['/', '/api/v1'])).toEqual({ '/': 'www', '/api/v1': 'api' });
+    expect(await answers(t, 'b.example.com', ['/', '/api/v1'])).toEqual({ '/': 'site', '/api/v1': 'api' });
+    await t.untilStatus('shop', 'www', 'admitted', (ingress) => ingress[0]?.conditions[0]?.status === 'True');
+
+    api.server.remove('Route', 'shop', 'www');
+    await t.untilServed('a.example.com', 'fallback');
+  });
+
+  test('a Service port named by name must exist, as upstream requires: a missing Service or port is said and not served until it appears', async () => {
+    const api = await bed.startApi();
+    api.server.create(sliceObject({ service: 'late', port: bed.startBackend('late').port }));
+    api.server.create(ingressObject({ name: 'late', rules: [{ host: 'late.example.com', paths: [{ service: 'late', port: 'http' }] }] }));
+    bed.app(api.server, 'typo');
+    api.server.create(ingressObject({ name: 'typo', rules: [{ host: 'typo.example.com', paths: [{ service: 'typo', port: 'htp' }] }] }));
+    const t = await bed.startRouter(api, { args: INGRESS });
+    expect(t.logs.filter((r) => r.level === 'warn' && r.msg.startsWith('Ingress default/')).map((r) => r.msg).sort()).toEqual([
+      'Ingress default/late: host late.example.com path "/" is not served: Service default/late not found',
+      'Ingress default/typo: host typo.example.com path "/" is not served: Service default/typo has no port named "htp"',
+    ]);
+    expect((await t.get('late.example.com')).status).toBe(503);
+    expect((await t.get('typo.example.com')).status).toBe(503);
+
+    api.server.create(serviceObject('late'));
+    await t.untilServed('late.example.com', 'late');
+  });
+
   test('an Ingress and a Route claiming the same host follow the ownership rules: oldest first, the namespace owns the host', async () => {
     const api = await bed.startApi();
     bed.app(api.server, 'ing', 'shop');
