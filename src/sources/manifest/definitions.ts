@@ -82,6 +82,35 @@ function* objectsOf(objects: ManifestObjects | undefined): Generator<[Kind, Doma
   for (const object of gateway.tlsRoutes) yield ['TLSRoute', object];
 }
 
+/** Whether some object of `before` (by kind and key) is not in `after`. */
+export function losesObjects(before: ManifestObjects, after: ManifestObjects): boolean {
+  const kept = new Set<string>();
+  for (const [kind, object] of objectsOf(after)) kept.add(`${kind}\u0000${keyOf(object)}`);
+  for (const [kind, object] of objectsOf(before)) if (!kept.has(`${kind}\u0000${keyOf(object)}`)) return true;
+  return false;
+}
+
+/** `after`, and each object of `before` whose kind and key it lacks (every list of ManifestObjects holds one kind). */
+export function withKept(before: ManifestObjects, after: ManifestObjects): ManifestObjects {
+  return mergeLists(before, after) as unknown as ManifestObjects;
+}
+
+function mergeLists(before: object, after: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...after };
+  for (const [field, held] of Object.entries(before)) {
+    const now = (after as Record<string, unknown>)[field];
+    if (Array.isArray(held)) {
+      const list = (Array.isArray(now) ? now : []) as DomainObject[];
+      const present = new Set(list.map(keyOf));
+      const kept = (held as DomainObject[]).filter((o) => !present.has(keyOf(o)));
+      out[field] = kept.length === 0 ? list : [...list, ...kept];
+    } else if (held !== null && typeof held === 'object') {
+      out[field] = mergeLists(held, now !== null && typeof now === 'object' ? now : {});
+    }
+  }
+  return out;
+}
+
 /** The objects of every file, merged: see `replace`, `pending` and `commit`. */
 export class Definitions {
   /** By kind, then `namespace/name`. */

@@ -5,11 +5,21 @@
  * SETTLED_NS after the file's last change is not trusted: a write later in
  * the same timestamp tick (or within a coarse file system's resolution)
  * would leave it as it was, so such a file is read and hashed once more.
+ *
+ * What a file defines never goes before the file is whole: a file that
+ * cannot be read or parsed keeps the objects it last defined; one with
+ * objects that do not convert serves those that do and keeps the last
+ * version of the rest; and a file rewritten in place (`cmd > file`, which
+ * empties it before the command writes a byte) that now defines fewer
+ * objects keeps the missing ones until it has been left alone for
+ * REMOVAL_SETTLE_NS. A file replaced by a rename (an atomic write, a
+ * ConfigMap's swap) or deleted counts at once.
  */
 import { statSync, type BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../../errors.ts';
-import { classify, parseManifestFile, type ExtraKinds, type ManifestObjects } from './parse-manifests.ts';
+import { losesObjects, withKept } from './definitions.ts';
+import { classify, parseManifestFile, type Classified, type ExtraKinds, type ManifestObjects } from './parse-manifests.ts';
 
 export interface Problem {
   level: 'error' | 'warn' | 'debug';
@@ -35,10 +45,18 @@ export interface FileRecord {
   objects: ManifestObjects | undefined;
   /** Its problems as of the last read, which stay current (logged once) until it changes. */
   problems: readonly Problem[];
+  /** Set while objects it no longer defines are kept because it changed in place just now: when to read it again. */
+  settlesAtNs?: bigint;
 }
 
 /** Above any file system's timestamp resolution (FAT: 2 s). */
 export const SETTLED_NS = 2_000_000_000n;
+
+/** How long a file rewritten in place must be left alone before the objects it dropped go (a slow writer's pause). */
+export const REMOVAL_SETTLE_NS = 5_000_000_000n;
+
+/** Past this a file is not read: Bun's parser holds about 7 bytes per byte of YAML, in the router's only thread. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Whether a file whose signature is now `now` certainly holds what `previous` read. */
 export function unchangedSince(previous: FileRecord | undefined, now: FileSignature): boolean {
@@ -61,7 +79,13 @@ const nowNs = () => BigInt(Date.now()) * 1_000_000n;
  * unchanged, a record with `previous`'s objects when it is broken or
  * unreadable, or undefined when it is gone or not a regular file.
  */
-export async function readManifestFile(path: string, previous: FileRecord | undefined, defaultNamespace: string, extra: ExtraKinds = {}): Promise<FileRecord | undefined> {
+export async function readManifestFile(
+  path: string,
+  previous: FileRecord | undefined,
+  defaultNamespace: string,
+  extra: ExtraKinds = {},
+  removalSettleNs = REMOVAL_SETTLE_NS,
+): Promise<FileRecord | undefined> {
   const checkedAtNs = nowNs();
   let signature: FileSignature;
   let text: string;
@@ -71,7 +95,11 @@ export async function readManifestFile(path: string, previous: FileRecord | unde
     const st = statSync(path, { bigint: true });
     if (!st.isFile()) return undefined;
     signature = signatureOf(st);
-    if (unchangedSince(previous, signature)) return previous;
+    // A file keeping objects it dropped is read again whatever its signature: the wait may be over.
+    if (previous?.settlesAtNs === undefined && unchangedSince(previous, signature)) return previous;
+    if (st.size > BigInt(MAX_FILE_BYTES)) {
+      return broken(previous, signature, checkedAtNs, undefined, [`${path}: ${st.size} bytes, over the ${MAX_FILE_BYTES / 1048576} MiB a manifest file may have: not read`], []);
+    }
     text = await readFile(path, 'utf8');
   } catch (e) {
     // Deleted since the listing (or a dangling link): the file is gone.
@@ -80,11 +108,34 @@ export async function readManifestFile(path: string, previous: FileRecord | unde
   }
   const hash = BigInt(Bun.hash(text));
   if (previous && previous.hash === hash) return { ...previous, signature, checkedAtNs };
-  const parsed = parseManifestFile(path, text);
-  if (!parsed.ok) return broken(previous, signature, checkedAtNs, hash, [parsed.error], []);
-  const { objects, warnings, errors } = classify(path, parsed.objects, defaultNamespace, extra);
-  if (errors.length > 0) return broken(previous, signature, checkedAtNs, hash, errors, warnings);
-  return { signature, checkedAtNs, hash, objects, problems: warnings.map((message) => ({ level: 'warn', message })) };
+  let classified: Classified;
+  try {
+    const parsed = parseManifestFile(path, text);
+    if (!parsed.ok) return broken(previous, signature, checkedAtNs, hash, [parsed.error], []);
+    classified = classify(path, parsed.objects, defaultNamespace, extra);
+  } catch (e) {
+    // Whatever a file holds (nesting deep enough to exhaust the stack, say), it is that file's problem alone.
+    return broken(previous, signature, checkedAtNs, hash, [`${path}: cannot be read as manifests: ${errorMessage(e)}`], []);
+  }
+  const { warnings, errors } = classified;
+  const held = previous?.objects;
+  const problems: Problem[] = warnings.map((message) => ({ level: 'warn', message }));
+  // Objects that do not convert keep their last version (none while the file never converted them).
+  const objects = errors.length > 0 && held ? withKept(held, classified.objects) : classified.objects;
+  for (const message of errors) problems.push({ level: 'error', message: `${message} (${held ? 'keeping what the file last defined for it; its other objects are served' : 'its other objects are served'})` });
+  const settlesAtNs = held && inPlace(previous.signature, signature) ? signature.ctimeNs + removalSettleNs : undefined;
+  if (held && settlesAtNs !== undefined && settlesAtNs > checkedAtNs && losesObjects(held, objects)) {
+    // Read again (hash unset) once the file has been left alone long enough, or at its next change.
+    const wait = `${Number(removalSettleNs / 1_000_000n) / 1000} s`;
+    problems.push({ level: 'debug', message: `${path} changed in place and no longer defines some objects: they stay until it has been left alone for ${wait}` });
+    return { signature, checkedAtNs, hash: undefined, objects: withKept(held, objects), problems, settlesAtNs };
+  }
+  return { signature, checkedAtNs, hash, objects, problems };
+}
+
+/** The same file as before, changed where it is (no new inode: no rename over it). */
+function inPlace(before: FileSignature | undefined, now: FileSignature): boolean {
+  return before === undefined || (before.dev === now.dev && before.ino === now.ino);
 }
 
 /** A file that cannot be used as it is: it keeps defining what it last defined. */
@@ -96,6 +147,7 @@ function broken(
   errors: readonly string[],
   warnings: readonly string[],
 ): FileRecord {
+  const kept = previous?.objects !== undefined;
   return {
     signature,
     checkedAtNs,
@@ -103,7 +155,7 @@ function broken(
     objects: previous?.objects,
     problems: [
       ...warnings.map((message) => ({ level: 'warn' as const, message })),
-      ...errors.map((message) => ({ level: 'error' as const, message: `${message} (keeping the objects it last defined)` })),
+      ...errors.map((message) => ({ level: 'error' as const, message: `${message} (${kept ? 'keeping the objects it last defined' : 'nothing from it is served'})` })),
     ],
   };
 }

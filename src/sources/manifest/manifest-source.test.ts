@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { recordingSink } from '../../../test/support/recording-sink.ts';
 import type { ResourceEvent, SourceSink } from '../../domain/events.ts';
 import { createLogger } from '../../log.ts';
+import { MAX_FILE_BYTES } from './manifest-file.ts';
 import { ManifestSource } from './manifest-source.ts';
+import { EXACT_PARSER_LIMIT } from './parse-manifests.ts';
 
 const routeYaml = (name: string, host: string, namespace?: string): string => `
 apiVersion: route.openshift.io/v1
@@ -183,7 +185,7 @@ describe('rescan', () => {
     await h.source.rescan();
     expect(h.batches).toHaveLength(1);
     expect(h.errors()).toHaveLength(2);
-    expect(h.errors()[1]).toBe(`${path}: Route default/web: spec.host must be a string (keeping the objects it last defined)`);
+    expect(h.errors()[1]).toBe(`${path}: Route default/web: spec.host must be a string (keeping what the file last defined for it; its other objects are served)`);
 
     h.write('a.yaml', routeYaml('web', 'fixed.test'));
     await h.source.rescan();
@@ -245,6 +247,91 @@ describe('rescan', () => {
   });
 });
 
+describe('files written in place, broken files, bounds', () => {
+  /** A source over the harness's directory and sink with other timings. */
+  const sourceWith = (opts: { removalSettleMs?: number; rescanIntervalMs?: number; debounceMs?: number }) => {
+    const logger = createLogger({ format: 'json', level: 'debug', write: (line) => h.logs.push(JSON.parse(line)) });
+    return new ManifestSource({ dir: h.dir, logger, debounceMs: 5, ...opts });
+  };
+
+  test('a file emptied in place (`cmd > file`) keeps its objects until it has been left alone; one renamed over counts at once', async () => {
+    const source = sourceWith({ removalSettleMs: 400 });
+    try {
+      h.write('a.yaml', routeYaml('a', 'a.test') + '---\n' + routeYaml('b', 'b.test'));
+      await source.start(h.sink);
+      expect(summary(h.batches[0] ?? [])).toEqual(['upsert Route default/a', 'upsert Route default/b']);
+
+      // Truncated, then written with one object fewer before the wait is over: only that one goes, after the wait.
+      h.write('a.yaml', '');
+      await source.rescan();
+      expect(h.batches).toHaveLength(1);
+      h.write('a.yaml', routeYaml('a', 'a2.test'));
+      await source.rescan();
+      expect(summary(h.batches[1] ?? [])).toEqual(['upsert Route default/a']);
+      const gone = h.nextBatch();
+      const written = Date.now();
+      expect(summary(await gone)).toEqual(['delete Route default/b']);
+      expect(Date.now() - written).toBeGreaterThanOrEqual(300);
+
+      // Written elsewhere and renamed over: a new inode, whole when it appears.
+      writeFileSync(join(h.dir, '.a.yaml.tmp'), routeYaml('c', 'c.test'));
+      renameSync(join(h.dir, '.a.yaml.tmp'), join(h.dir, 'a.yaml'));
+      await source.rescan();
+      expect(summary(h.batches.at(-1) ?? [])).toEqual(['delete Route default/a', 'upsert Route default/c']);
+    } finally {
+      await source.stop();
+    }
+  });
+
+  test('a file with an object that does not convert serves the others, also at start, and keeps the last version of that one', async () => {
+    h.write('a.yaml', routeYaml('good', 'good.test') + '---\n' + routeYaml('bad', '42'));
+    await h.source.start(h.sink);
+    expect(summary(h.batches[0] ?? [])).toEqual(['upsert Route default/good']);
+    expect(h.errors()).toEqual([`${join(h.dir, 'a.yaml')}: Route default/bad: spec.host must be a string (its other objects are served)`]);
+
+    h.write('a.yaml', routeYaml('good', 'good2.test') + '---\n' + routeYaml('bad', 'bad.test'));
+    await h.source.rescan();
+    expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Route default/bad', 'upsert Route default/good']);
+    // Broken again, and a good object dropped: the broken one keeps its last version, and nothing else goes meanwhile.
+    h.write('a.yaml', routeYaml('bad', '42') + '---\n' + routeYaml('new', 'new.test'));
+    await h.source.rescan();
+    expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Route default/new']);
+  });
+
+  test('one file nested past the stack\'s depth is that file\'s error; every other file still follows its changes', async () => {
+    h.write('a.yaml', routeYaml('a', 'a.test'));
+    h.write('deep.yaml', `${'['.repeat(60_000)}${']'.repeat(60_000)}\n`);
+    await h.source.start(h.sink);
+    expect(summary(h.batches[0] ?? [])).toEqual(['upsert Route default/a']);
+    expect(h.errors()).toHaveLength(1);
+    expect(h.errors()[0]).toStartWith(`${join(h.dir, 'deep.yaml')}: `);
+    h.write('b.yaml', routeYaml('b', 'b.test'));
+    await h.source.rescan();
+    expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Route default/b']);
+  });
+
+  test('YAML merge keys are honoured as kubectl honours them; a JSON file may start with a byte order mark', async () => {
+    h.write('a.yaml', ['apiVersion: v1', 'kind: List', 'common: &tls', '  tls:', '    termination: edge', 'items:', '  - apiVersion: route.openshift.io/v1', '    kind: Route', '    metadata: {name: m}', '    spec:', '      <<: *tls', '      host: m.test', '      to: {kind: Service, name: m}', ''].join('\n'));
+    h.write('b.json', `\ufeff${JSON.stringify({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'j' }, spec: { host: 'j.test', to: { kind: 'Service', name: 'j' } } })}`);
+    await h.source.start(h.sink);
+    const routes = (h.batches[0] ?? []).flatMap((e) => (e.kind === 'Route' ? [[e.object.name, e.object.tls?.termination ?? 'none']] : []));
+    expect(routes).toEqual([['j', 'none'], ['m', 'edge']]);
+  });
+
+  test('a file over the size bound is not read, and said so', async () => {
+    h.write('a.yaml', routeYaml('a', 'a.test'));
+    h.write('big.yaml', '');
+    fs.truncateSync(join(h.dir, 'big.yaml'), MAX_FILE_BYTES + 1);
+    h.write('slow.yaml', `a: &x 1\nb: *x\n${'# padding\n'.repeat((EXACT_PARSER_LIMIT / 10) | 0)}`);
+    await h.source.start(h.sink);
+    expect(summary(h.batches[0] ?? [])).toEqual(['upsert Route default/a']);
+    expect(h.errors().sort()).toEqual([
+      `${join(h.dir, 'big.yaml')}: ${MAX_FILE_BYTES + 1} bytes, over the 64 MiB a manifest file may have: not read (nothing from it is served)`,
+      `${join(h.dir, 'slow.yaml')}: 8.0 MiB of YAML that is not plain (anchors, tags, tabs, flow collections over several lines) or not valid: past 8 MiB only plain YAML or JSON is read (nothing from it is served)`,
+    ]);
+  });
+});
+
 describe('watching', () => {
   test('file changes reach the sink without a manual rescan', async () => {
     await h.source.start(h.sink);
@@ -276,6 +363,73 @@ describe('watching', () => {
     renameSync(join(h.dir, '..data_tmp'), join(h.dir, '..data'));
     const [second] = await batch;
     expect(second?.kind === 'Route' && second.object.host).toBe('two.test');
+  });
+
+  test('a directory removed and made again, or a symlink to it swapped, is watched again; a symlinked file edited outside is seen by the periodic rescan', async () => {
+    const logger = createLogger({ format: 'json', level: 'debug', write: (line) => h.logs.push(JSON.parse(line)) });
+    const outside = mkdtempSync(join(tmpdir(), 'manifests-outside-'));
+    const watchSpy = spyOn(fs, 'watch');
+    const link = join(outside, 'current');
+    mkdirSync(join(outside, 'v1'));
+    writeFileSync(join(outside, 'v1', 'a.yaml'), routeYaml('a', 'one.test'));
+    symlinkSync('v1', link);
+    const source = new ManifestSource({ dir: link, logger, debounceMs: 5, rescanIntervalMs: 100 });
+    const host = (batch: readonly ResourceEvent[]) => batch.flatMap((e) => (e.kind === 'Route' && e.type === 'upsert' ? [e.object.host] : []));
+    try {
+      await source.start(h.sink);
+      expect(host(h.batches[0] ?? [])).toEqual(['one.test']);
+
+      // A symlink swap (a deployment tool's `current -> v2`): no event in v1 tells of it.
+      mkdirSync(join(outside, 'v2'));
+      writeFileSync(join(outside, 'v2', 'a.yaml'), routeYaml('a', 'two.test'));
+      let next = h.nextBatch();
+      symlinkSync('v2', join(outside, 'next'));
+      renameSync(join(outside, 'next'), link);
+      expect(host(await next)).toEqual(['two.test']);
+      expect(watchSpy.mock.calls.map((c) => c[0])).toEqual([link, link]);
+
+      // Removed and made again.
+      rmSync(join(outside, 'v2'), { recursive: true });
+      mkdirSync(join(outside, 'v2'));
+      next = h.nextBatch();
+      writeFileSync(join(outside, 'v2', 'a.yaml'), routeYaml('a', 'three.test'));
+      expect(host(await next)).toEqual(['three.test']);
+
+      // A file that is a symlink to one outside, edited there.
+      writeFileSync(join(outside, 'target.yaml'), routeYaml('t', 't1.test'));
+      next = h.nextBatch();
+      symlinkSync(join(outside, 'target.yaml'), join(outside, 'v2', 't.yaml'));
+      expect(host(await next)).toEqual(['t1.test']);
+      next = h.nextBatch();
+      writeFileSync(join(outside, 'target.yaml'), routeYaml('t', 't2.test'));
+      expect(host(await next)).toEqual(['t2.test']);
+    } finally {
+      await source.stop();
+      watchSpy.mockRestore();
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('a file written without a pause in the directory puts a scan off by a second at most', async () => {
+    const source = (() => {
+      const logger = createLogger({ format: 'json', level: 'debug', write: (line) => h.logs.push(JSON.parse(line)) });
+      return new ManifestSource({ dir: h.dir, logger, debounceMs: 50 });
+    })();
+    const writer = setInterval(() => fs.appendFileSync(join(h.dir, 'writer.log'), 'line\n'), 10);
+    // Without the bound the change would wait for the writer to pause: it stops after 4 s.
+    const stopWriting = setTimeout(() => clearInterval(writer), 4_000);
+    try {
+      await source.start(h.sink);
+      const next = h.nextBatch();
+      const written = Date.now();
+      h.write('a.yaml', routeYaml('a', 'a.test'));
+      expect(summary(await next)).toEqual(['upsert Route default/a']);
+      expect(Date.now() - written).toBeLessThan(3_000);
+    } finally {
+      clearTimeout(stopWriting);
+      clearInterval(writer);
+      await source.stop();
+    }
   });
 
   test('stop closes the watcher, and no sink call follows it', async () => {

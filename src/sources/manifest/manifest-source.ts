@@ -9,10 +9,20 @@
  * swapping a symlink; but only files whose signature changed are read again,
  * only those whose bytes changed are parsed again, and only their objects
  * are compared (`manifest-file.ts`, `definitions.ts`). A file that cannot be
- * read, parsed or converted keeps the objects it last defined, so a
- * half-written file never takes routes down.
+ * read, parsed or converted keeps the objects it last defined, and one
+ * rewritten in place keeps the objects it dropped until it has been left
+ * alone a while, so a half-written file never takes routes down.
+ *
+ * Events are not all there is to go by: the watch holds the directory's
+ * inode, which a `rm -rf` and `mkdir`, a rename over it or a swapped
+ * symlink to it leave behind, and an edit of a symlinked file outside the
+ * directory raises none. So every scan checks which directory the path
+ * names now (and watches that one), and the directory is rescanned every
+ * RESCAN_INTERVAL_MS whatever happens, which costs a listing and a stat
+ * per file. A stream of events (a log file written in the directory) delays
+ * a scan by at most MAX_DEBOUNCE_MS.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResourceEvent, Source, SourceSink } from '../../domain/events.ts';
@@ -36,7 +46,14 @@ export interface ManifestSourceOptions {
   ingress?: { controller: string };
   /** `--enable-gateway-api`: serve the directory's HTTPRoutes and TLSRoutes of Gateways of this controller's classes too. */
   gateway?: ManifestGatewayOptions;
+  /** How long a file rewritten in place must be left alone before the objects it dropped go. Default 5,000. */
+  removalSettleMs?: number;
+  /** Rescan this often whatever the watch says. Default RESCAN_INTERVAL_MS. */
+  rescanIntervalMs?: number;
 }
+
+export const RESCAN_INTERVAL_MS = 10_000;
+export const MAX_DEBOUNCE_MS = 1_000;
 
 /** Serves the objects of a manifest directory; see the module comment for the rules. */
 export class ManifestSource implements Source {
@@ -46,7 +63,15 @@ export class ManifestSource implements Source {
   private readonly defaultNamespace: string;
   private sink: SourceSink | undefined;
   private watcher: FSWatcher | undefined;
+  /** The directory the watcher holds (`dev:ino`), to tell when the path names another. */
+  private watched: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the first event the pending scan waits for came (ms), so a stream of events cannot put it off for ever. */
+  private pendingSince: number | undefined;
+  private interval: ReturnType<typeof setInterval> | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly removalSettleNs: bigint;
+  private readonly rescanIntervalMs: number;
   private stopped = false;
   /** Each manifest file as last read, by path. */
   private readonly files = new Map<string, FileRecord>();
@@ -70,6 +95,8 @@ export class ManifestSource implements Source {
     this.defaultNamespace = opts.defaultNamespace ?? 'default';
     this.ingress = opts.ingress && new ManifestIngress(opts.ingress.controller);
     this.gateway = opts.gateway && new ManifestGateway(opts.gateway);
+    this.removalSettleNs = BigInt(opts.removalSettleMs ?? 5_000) * 1_000_000n;
+    this.rescanIntervalMs = opts.rescanIntervalMs ?? RESCAN_INTERVAL_MS;
   }
 
   /**
@@ -80,13 +107,41 @@ export class ManifestSource implements Source {
     if (this.sink) throw new Error(`manifest source for ${this.dir} already started`);
     await this.checkDirectory();
     // Watch before the first scan so that no change between the two is missed.
-    this.watcher = watch(this.dir, () => this.schedule());
-    this.watcher.on('error', (e) => {
-      this.logger.error(`watching manifest directory ${this.dir} failed: ${errorMessage(e)}; keeping the last state`);
-    });
+    this.watchDirectory();
     this.sink = sink;
     await this.rescan();
-    if (!this.stopped) sink.synced();
+    if (this.stopped) return;
+    this.interval = setInterval(() => this.schedule(), this.rescanIntervalMs);
+    sink.synced();
+  }
+
+  /** Watches the directory the path names now, unless that is the one watched; a failure is logged and tried again at the next scan. */
+  private watchDirectory(): void {
+    let id: string;
+    try {
+      const st = statSync(this.dir);
+      id = `${st.dev}:${st.ino}`;
+    } catch {
+      return;
+    }
+    if (id === this.watched && this.watcher) return;
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.watched = undefined;
+    try {
+      const watcher = watch(this.dir, () => this.schedule());
+      watcher.on('error', (e) => {
+        this.logger.error(`watching manifest directory ${this.dir} failed: ${errorMessage(e)}; rescanning every ${this.rescanIntervalMs / 1000} s`);
+        if (this.watcher === watcher) {
+          watcher.close();
+          this.watcher = undefined;
+        }
+      });
+      this.watcher = watcher;
+      this.watched = id;
+    } catch (e) {
+      this.logger.error(`cannot watch manifest directory ${this.dir}: ${errorMessage(e)}; rescanning every ${this.rescanIntervalMs / 1000} s`);
+    }
   }
 
   /** Closes the watcher, cancels a pending rescan and waits for a running one; no sink calls follow. */
@@ -94,6 +149,8 @@ export class ManifestSource implements Source {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearInterval(this.interval);
+    clearTimeout(this.settleTimer);
     this.watcher?.close();
     this.watcher = undefined;
     await this.tail;
@@ -125,11 +182,27 @@ export class ManifestSource implements Source {
 
   private schedule(): void {
     if (this.stopped) return;
+    const now = Date.now();
+    this.pendingSince ??= now;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.rescan();
-    }, this.debounceMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.pendingSince = undefined;
+        void this.rescan();
+      },
+      Math.max(0, Math.min(this.debounceMs, this.pendingSince + MAX_DEBOUNCE_MS - now)),
+    );
+  }
+
+  /** A rescan when the first file keeping objects it dropped may let them go. */
+  private scheduleSettle(): void {
+    clearTimeout(this.settleTimer);
+    let first: bigint | undefined;
+    for (const record of this.files.values()) if (record.settlesAtNs !== undefined && (first === undefined || record.settlesAtNs < first)) first = record.settlesAtNs;
+    if (first === undefined || this.stopped) return;
+    const inMs = Number((first - BigInt(Date.now()) * 1_000_000n) / 1_000_000n);
+    this.settleTimer = setTimeout(() => this.schedule(), Math.max(0, inMs) + 10);
   }
 
   /** Never rejects: a failed scan is logged and leaves the last state in place. */
@@ -157,6 +230,7 @@ export class ManifestSource implements Source {
     } catch (e) {
       problems.push({ level: 'error', message: `rescanning manifest directory ${this.dir} failed: ${errorMessage(e)}` });
     }
+    this.scheduleSettle();
     this.report(problems);
   }
 
@@ -181,6 +255,7 @@ export class ManifestSource implements Source {
    * the directory cannot be listed.
    */
   private async readFiles(problems: Problem[]): Promise<number | undefined> {
+    this.watchDirectory();
     let names: string[];
     try {
       names = (await readdir(this.dir)).filter(isManifestFileName);
@@ -198,7 +273,7 @@ export class ManifestSource implements Source {
       const path = join(this.dir, name);
       seen.add(path);
       const previous = this.files.get(path);
-      const record = await readManifestFile(path, previous, this.defaultNamespace, { ingress: this.ingress !== undefined, gateway: this.gateway !== undefined });
+      const record = await readManifestFile(path, previous, this.defaultNamespace, { ingress: this.ingress !== undefined, gateway: this.gateway !== undefined }, this.removalSettleNs);
       if (record?.hash !== undefined && record.hash !== previous?.hash) parsed++;
       if (record?.objects !== previous?.objects) this.definitions.replace(path, previous?.objects, record?.objects);
       if (record) this.files.set(path, record);

@@ -73,7 +73,8 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
   let docs: unknown[];
   if (ext === '.json') {
     try {
-      docs = [JSON.parse(text)];
+      // A byte order mark, as some Windows editors write, is no part of the JSON (kubectl drops it too).
+      docs = [JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)];
     } catch (e) {
       return { ok: false, error: `${path}: invalid JSON: ${errorMessage(e)}` };
     }
@@ -177,13 +178,20 @@ function parseYaml(text: string): ParsedFile {
       // Not YAML after all: `yaml` says where.
     }
   }
+  if (text.length > EXACT_PARSER_LIMIT) {
+    return { ok: false, error: `${(text.length / 1048576).toFixed(1)} MiB of YAML that is not plain (anchors, tags, tabs, flow collections over several lines) or not valid: past ${EXACT_PARSER_LIMIT / 1048576} MiB only plain YAML or JSON is read` };
+  }
   return parseYamlExactly(text);
 }
+
+/** `yaml` spends about 0.4 s and 100 MB per MB of text, in the router's only thread: a bound on what one file may cost. */
+export const EXACT_PARSER_LIMIT = 8 * 1024 * 1024;
 
 /** `yaml` (YAML 1.2, unique keys), which parses and reports exactly but slowly. */
 export function parseYamlExactly(text: string): ParsedFile {
   const objects: unknown[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  // Merge keys (`<<: *common`) as kubectl's YAML 1.1 reader takes them: left out, a Route's TLS would silently go.
+  for (const doc of parseAllDocuments(text, { merge: true })) {
     const [err] = doc.errors;
     // The message's first line carries "at line L, column C"; the rest is a multi-line excerpt.
     if (err) return { ok: false, error: (err.message.split('\n')[0] ?? '').replace(/:$/, '') };
