@@ -45,6 +45,7 @@ describe('parseManifestFile', () => {
     ],
     ['RouteList flattened', 'a.yaml', 'kind: RouteList\nitems: [{kind: Route}]\n', [{ kind: 'Route' }]],
     ['List without items', 'a.yaml', 'kind: List\n', []],
+    ['a kind ending in List without items is an object', 'a.yaml', 'kind: AllowList\nspec: {}\n', [{ kind: 'AllowList', spec: {} }]],
     ['JSON List flattened', 'a.json', '{"kind": "List", "items": [{"kind": "A"}]}', [{ kind: 'A' }]],
     ['YAML 1.2: yes and dates stay strings', 'a.yaml', 'a: yes\nt: 2024-05-01T10:00:00Z\n', [{ a: 'yes', t: '2024-05-01T10:00:00Z' }]],
   ])('%s', (_name, path, text, objects) => {

@@ -210,7 +210,8 @@ function flattenLists(docs: readonly unknown[]): ParsedFile {
   const objects: unknown[] = [];
   for (const [i, doc] of docs.entries()) {
     if (!isObject(doc)) return { ok: false, error: `document ${i + 1} is not a mapping` };
-    if (typeof doc.kind !== 'string' || !doc.kind.endsWith('List')) {
+    // A list kind carries `items`: a custom kind that merely ends in "List" (an `AllowList`) is an object, warned about if unknown.
+    if (typeof doc.kind !== 'string' || !doc.kind.endsWith('List') || (doc.kind !== 'List' && !('items' in doc))) {
       objects.push(doc);
       continue;
     }
