@@ -33,6 +33,7 @@ import type { RouterOptions } from './options.ts';
 import { trustedEndpointFilter } from './sources/endpoint-filter.ts';
 import { createSource } from './sources/create-source.ts';
 import type { GatewayStatusWriter } from './status/gateway-status-writer.ts';
+import type { IngressEventWriter } from './status/ingress-events.ts';
 import type { IngressStatusWriter } from './status/ingress-status-writer.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 import { verdictsOf } from './status/verdicts.ts';
@@ -62,6 +63,7 @@ export interface RunningRouter {
   readonly status: StatusWriter | undefined;
   /** The Ingress status writer, when Ingresses come from the API too. */
   readonly ingressStatus: IngressStatusWriter | undefined;
+  readonly ingressEvents: IngressEventWriter | undefined;
   /** The Gateway API status writer, when Gateway API objects come from the API too. */
   readonly gatewayStatus: GatewayStatusWriter | undefined;
   lastCommit(): CommitOutcome | undefined;
@@ -182,7 +184,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   // Status writes wait for haproxy to serve the first configuration, then for each commit to finish.
   const statusGate = new WriteGate(true);
   const wiring = deps.source
-    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined }
+    ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, ingressEvents: undefined, gatewayStatus: undefined, hostAddresses: undefined }
     : createSource(options, deps.logger, deps.env, () => scheduler.changed(), statusGate);
   // The index remembers each route's certificate verdict itself; the cache only spares routes that share material.
   const tlsValidator = options.extendedValidation ? cachedTlsValidator(validateRouteTls) : undefined;
@@ -267,6 +269,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
       },
       (outcome) => outcome.running && logs.serve(outcome.running, supervisor.workerPid),
       (outcome) => outcome.result !== 'failed' && wiring.ingressStatus?.update(outcome),
+      (outcome) => outcome.result !== 'failed' && wiring.ingressEvents?.update(outcome),
       (outcome) => outcome.result !== 'failed' && wiring.gatewayStatus?.update(outcome),
     ],
     logger: deps.logger,
@@ -341,6 +344,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     operatorFiles.stop();
     wiring.status?.stop();
     wiring.ingressStatus?.stop();
+    wiring.ingressEvents?.stop();
     wiring.gatewayStatus?.stop();
     wiring.hostAddresses?.stop();
     await source.stop();
@@ -370,6 +374,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     store,
     status: wiring.status,
     ingressStatus: wiring.ingressStatus,
+    ingressEvents: wiring.ingressEvents,
     gatewayStatus: wiring.gatewayStatus,
     lastCommit: () => last,
     reloadCounts: reloads.counts,

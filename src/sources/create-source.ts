@@ -4,6 +4,7 @@ import { apiEndpointFilter, trustedEndpointFilter } from './endpoint-filter.ts';
 import type { Source } from '../domain/events.ts';
 import type { Logger } from '../log.ts';
 import { GatewayStatusWriter } from '../status/gateway-status-writer.ts';
+import { IngressEventWriter } from '../status/ingress-events.ts';
 import { IngressStatusWriter } from '../status/ingress-status-writer.ts';
 import { loadBalancerIdentity } from '../status/load-balancer-status.ts';
 import { StatusWriter } from '../status/status-writer.ts';
@@ -30,27 +31,33 @@ export function createSource(options: RouterOptions, logger: Logger, env: Readon
   if (src.kind === 'manifests') {
     // The manifest directory is written by the host's admin: any address haproxy reads as we do, loopback and host's included.
     const source = manifestSource(src.dir, options, logger);
-    return { source: source as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, ingressStatus: undefined, gatewayStatus: undefined, hostAddresses: undefined };
+    return { source: source as Source, allowAddress: trustedEndpointFilter(endpointLog), status: undefined, ingressStatus: undefined, ingressEvents: undefined, gatewayStatus: undefined, hostAddresses: undefined };
   }
   if (src.allowLoopbackEndpoints) logger.warn('--allow-loopback-endpoints: endpoints from the API may point at this host\'s own loopback ports');
   if (src.allowHostEndpoints) logger.warn('--allow-host-endpoints: endpoints from the API may point at this host\'s own addresses');
   let status: StatusWriter | undefined;
   let ingressStatus: IngressStatusWriter | undefined;
+  let ingressEvents: IngressEventWriter | undefined;
   let gatewayStatus: GatewayStatusWriter | undefined;
   const onIngressChanged = (key: string) => ingressStatus?.recheck(key);
+  const onProblems = (key: string, problems: readonly string[]) => ingressEvents?.conversion(key, problems);
   const gateway = options.gatewayApi && {
     controllerName: options.gatewayApi.controllerName,
     httpPort: options.listen.httpPort,
     httpsPort: options.listen.httpsPort,
     onObjectChanged: () => gatewayStatus?.recheck(),
   };
-  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key), options.ingress && { ...options.ingress, onIngressChanged }, gateway);
+  const kube = connectKube(src, env ?? process.env, logger, (key) => status?.recheck(key), options.ingress && { ...options.ingress, onIngressChanged, onProblems }, gateway);
   const identity = loadBalancerIdentity(options.status.canonicalHostname, options.listen.bindAddress);
   if (options.status.update && kube.source.ingress && identity === undefined) {
     logger.warn('Ingress status is not written: it needs --router-canonical-hostname or a --bind-address of one address to name where clients reach the router');
   }
   if (options.status.update && kube.source.ingress && identity) {
     ingressStatus = new IngressStatusWriter({ api: kube.api.customObjects, records: kube.source.ingress, identity, contentionWindowMs: options.status.contentionWindowMs, logger, gate: statusGate });
+  }
+  if (options.status.update && kube.source.ingress) {
+    // What is not served of an Ingress, for its owner: Events, as upstream's ingress-to-route controller records them.
+    ingressEvents = new IngressEventWriter({ api: kube.api.core, records: kube.source.ingress, logger, gate: statusGate });
   }
   if (options.status.update && kube.source.gateway && options.gatewayApi) {
     const address = gatewayAddress(options.status.canonicalHostname, options.listen.bindAddress);
@@ -72,6 +79,6 @@ export function createSource(options: RouterOptions, logger: Logger, env: Readon
     host: hostAddresses?.current ?? (() => NO_HOST_ADDRESSES),
     logger: endpointLog,
   });
-  return { source: kube.source as Source, allowAddress, status, ingressStatus, gatewayStatus, hostAddresses };
+  return { source: kube.source as Source, allowAddress, status, ingressStatus, ingressEvents, gatewayStatus, hostAddresses };
 }
 

@@ -248,7 +248,7 @@ export class KubeTestbed {
       },
       async untilWritten(what, check) {
         await until(what, async () => {
-          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle(), r.router.gatewayStatus?.idle()]));
+          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle(), r.router.ingressEvents?.idle(), r.router.gatewayStatus?.idle()]));
           return check();
         });
       },
@@ -256,7 +256,7 @@ export class KubeTestbed {
         let last: RouteIngress[] = [];
         await until(`status of ${namespace}/${name}: ${what}`, async () => {
           // A write is logged by the fake on receipt and stored later: only the writers know when it has landed.
-          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle(), r.router.gatewayStatus?.idle()]));
+          await Promise.all(routers.filter((r) => r.api === api).flatMap((r) => [r.router.status?.idle(), r.router.ingressStatus?.idle(), r.router.ingressEvents?.idle(), r.router.gatewayStatus?.idle()]));
           last = storedIngress(api.server, namespace, name);
           return check(last);
         }).catch((err: Error) => {

@@ -58,7 +58,7 @@ describe('IngressTranslator', () => {
     const tlsIngress = ingress('a', { tls: [{ hosts: ['a.example.com'], secretName: 'a-tls' }], rules: [{ host: 'a.example.com', paths: [{ path: '/', pathType: 'Prefix', backend: { kind: 'Service', name: 'a', port: { name: 'http' } } }] }] });
     t.setService('shop/a', { namespace: 'shop', name: 'a', ports: [{ name: 'http', port: 80 }] });
     t.setIngress('shop/a', tlsIngress);
-    expect(t.reconcile()).toEqual({ changed: [], problems: [] });
+    expect(t.reconcile()).toEqual({ changed: [], problems: [], converted: ['shop/a'] });
     expect([...t.secretNamespaces()]).toEqual(['shop']);
     t.setSecret('shop/a-tls', secret('a-tls'));
     known = true;
@@ -73,7 +73,9 @@ describe('IngressTranslator', () => {
     t.setSecret('shop/other', secret('other'));
     expect(t.reconcile().changed).toEqual([]);
     t.forgetSecrets('shop');
-    expect(t.reconcile()).toEqual({ changed: [key], problems: [{ level: 'warn', message: 'Ingress shop/a: host a.example.com is not served: Secret shop/a-tls not found' }] });
+    const problem = { level: 'warn' as const, message: 'Ingress shop/a: host a.example.com is not served: Secret shop/a-tls not found' };
+    expect(t.reconcile()).toEqual({ changed: [key], problems: [problem], converted: ['shop/a'] });
+    expect(t.problemsOf('shop/a')).toEqual([problem]);
     expect(t.route(key)).toBeUndefined();
   });
 
@@ -96,7 +98,8 @@ describe('IngressTranslator', () => {
     t.setIngress('shop/a', ingress('a', { rules: [] }));
     expect(t.reconcile().problems).toHaveLength(1);
     t.setIngress('shop/a', undefined);
-    expect(t.reconcile()).toEqual({ changed: [], problems: [] });
+    expect(t.reconcile()).toEqual({ changed: [], problems: [], converted: ['shop/a'] });
+    expect(t.problemsOf('shop/a')).toEqual([]);
     expect(t.allProblems()).toEqual([]);
   });
 });

@@ -100,14 +100,16 @@ export class IngressTranslator {
 
   /**
    * Converts the Ingresses marked since the last call. Returns the keys of
-   * routes that may have changed (added, changed or gone) and the problems
-   * that are new since each Ingress's last conversion.
+   * routes that may have changed (added, changed or gone), the problems
+   * that are new since each Ingress's last conversion, and the Ingresses
+   * converted (whose problems, `problemsOf`, may have changed).
    */
-  reconcile(): { changed: string[]; problems: IngressProblem[] } {
+  reconcile(): { changed: string[]; problems: IngressProblem[]; converted: string[] } {
     const keys = this.everything ? new Set([...this.outputs.keys(), ...this.ingresses.keys()]) : this.dirty;
     const changed: string[] = [];
     const problems: IngressProblem[] = [];
-    for (const key of keys) {
+    const converted = [...keys];
+    for (const key of converted) {
       const before = this.outputs.get(key) ?? NOTHING;
       const after = this.convert(this.ingresses.get(key));
       this.replace(key, before, after);
@@ -118,7 +120,12 @@ export class IngressTranslator {
     }
     this.dirty.clear();
     this.everything = false;
-    return { changed, problems };
+    return { changed, problems, converted };
+  }
+
+  /** What the last conversion of the Ingress under `key` said (none for one that is gone). */
+  problemsOf(key: string): readonly IngressProblem[] {
+    return this.outputs.get(key)?.problems ?? [];
   }
 
   /** The route generated under `key`, as of the last `reconcile`. */

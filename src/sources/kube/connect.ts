@@ -21,7 +21,7 @@ export function connectKube(
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
   onRouteChanged?: (key: string) => void,
-  ingress?: IngressOptions & { onIngressChanged: (key: string) => void },
+  ingress?: IngressOptions & { onIngressChanged: (key: string) => void; onProblems?: (key: string, problems: readonly string[]) => void },
   gateway?: { controllerName: string; httpPort: number; httpsPort: number; onObjectChanged: () => void },
 ): KubeConnectionHandles {
   const kc = buildKubeConfig(source.connection, env);
@@ -41,7 +41,7 @@ export function connectKube(
       watchEndpoints: source.watchEndpoints,
       externalCertificates: source.externalCertificates,
       ...(onRouteChanged ? { onRouteChanged } : {}),
-      ...(ingress ? { ingress: { controller: ingress.classController, onIngressChanged: ingress.onIngressChanged } } : {}),
+      ...(ingress ? { ingress: { controller: ingress.classController, onIngressChanged: ingress.onIngressChanged, ...(ingress.onProblems ? { onProblems: ingress.onProblems } : {}) } } : {}),
       ...(gateway ? { gateway } : {}),
     }),
   };

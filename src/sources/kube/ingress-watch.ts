@@ -33,6 +33,8 @@ export interface IngressWatchOptions {
   onRoutesChanged(keys: readonly string[]): void;
   /** An Ingress object changed on the server, status included, or was deleted (the status writer rechecks it). */
   onIngressChanged?: (key: string) => void;
+  /** An Ingress was converted again: what is not served of it now, one line each (none: all of it, or it is gone). */
+  onProblems?: (key: string, problems: readonly string[]) => void;
 }
 
 const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -152,8 +154,10 @@ export class IngressWatch {
   /** Converts what changed, says what is new, follows the namespaces whose Secrets are needed, and passes the changed keys on. */
   private refresh(): void {
     if (!this.ready || this.stopped) return;
-    const { changed, problems } = this.translator.reconcile();
+    const { changed, problems, converted } = this.translator.reconcile();
     for (const p of problems) this.opts.logger[p.level](p.message);
+    const onProblems = this.opts.onProblems;
+    if (onProblems) for (const key of converted) onProblems(key, this.translator.problemsOf(key).flatMap((p) => (p.level === 'warn' ? [p.message] : [])));
     this.followSecretNamespaces();
     if (changed.length > 0) this.opts.onRoutesChanged(changed);
   }

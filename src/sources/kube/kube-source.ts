@@ -37,7 +37,7 @@ export interface KubeSourceOptions {
   /** Called whenever a route object changes on the server, status included (the status writer rechecks it). */
   onRouteChanged?: (key: string) => void;
   /** `--enable-ingress`: serve Ingresses of IngressClasses with this controller too. */
-  ingress?: { controller: string; onIngressChanged?: (key: string) => void };
+  ingress?: { controller: string; onIngressChanged?: (key: string) => void; onProblems?: (key: string, problems: readonly string[]) => void };
   /** `--enable-gateway-api`: serve HTTPRoutes and TLSRoutes of Gateways of this controller's classes too. */
   gateway?: { controllerName: string; httpPort: number; httpsPort: number; onObjectChanged?: () => void };
 }
@@ -97,6 +97,7 @@ export class KubeSource implements Source {
       inform: (c, onUpsert, onDelete) => this.inform(c, onUpsert, onDelete),
       onRoutesChanged: (keys) => this.deliver('Route', keys),
       ...(opts.ingress.onIngressChanged ? { onIngressChanged: opts.ingress.onIngressChanged } : {}),
+      ...(opts.ingress.onProblems ? { onProblems: opts.ingress.onProblems } : {}),
     });
     this.gateway = opts.gateway && new GatewayWatch({
       ...opts.gateway,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions } from './discovery.ts';
 import type { FailureBudget, StallGate } from './faults.ts';
-import { groupVersion, type ResourceType } from './kinds.ts';
+import { groupVersion, qualifiedName, type ResourceType } from './kinds.ts';
 import type { ListPager } from './list.ts';
 import { parseApiPath } from './paths.ts';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type Selector } from './selectors.ts';
@@ -93,6 +93,7 @@ function verbOf(method: string, t: ResourceTarget, q: URLSearchParams): string {
   if (method === 'GET') return t.name !== undefined ? 'get' : queryBool(q, 'watch') ? 'watch' : 'list';
   if (method === 'PUT') return 'update';
   if (method === 'PATCH') return 'patch';
+  if (method === 'POST' && t.name === undefined) return 'create';
   throw genericError(405);
 }
 
@@ -132,6 +133,19 @@ function serveWatch(ctx: HandlerContext, req: IncomingMessage, res: ServerRespon
   res.once('close', closed);
 }
 
+/** A create, as the API server answers it: 201 with the stored object, 409 when the name is taken. */
+async function serveCreate(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, t: ResourceTarget): Promise<void> {
+  if (!t.resource.createdOverHttp || t.namespace === undefined) throw genericError(405);
+  const body = JSON.parse(await readBody(req)) as KubeObject;
+  const name = body.metadata?.name;
+  if (typeof name !== 'string' || name === '') throw new ApiError(422, 'Invalid', `${t.resource.kind} is invalid: metadata.name: Required value`);
+  if (body.metadata.namespace !== undefined && body.metadata.namespace !== t.namespace) {
+    throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (ctx.store.get(t.resource.storedKind, t.namespace, name)) throw new ApiError(409, 'AlreadyExists', `${qualifiedName(t.resource)} "${name}" already exists`);
+  sendJson(res, 201, ctx.store.create({ ...body, kind: t.resource.kind, apiVersion: groupVersion(t.resource), metadata: { ...body.metadata, namespace: t.namespace } }));
+}
+
 async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceTarget): Promise<void> {
   const method = req.method ?? 'GET';
   const verb = verbOf(method, t, url.searchParams);
@@ -144,6 +158,7 @@ async function serveResource(ctx: HandlerContext, req: IncomingMessage, res: Ser
       ...(t.name !== undefined ? { name: t.name } : {}),
     });
   }
+  if (verb === 'create') return serveCreate(ctx, req, res, t);
   if (verb === 'list') return serveList(ctx, res, t, url.searchParams);
   if (verb === 'watch') return serveWatch(ctx, req, res, url, t);
   if (t.name === undefined) throw genericError(405);

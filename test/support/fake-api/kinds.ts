@@ -18,6 +18,8 @@ export interface ResourceType {
   fields: Readonly<Record<string, (obj: KubeObject) => string>>;
   /** Turns a stored object into what this resource serves (identity except for derived resources). */
   present(obj: KubeObject): KubeObject;
+  /** Clients may create objects of it over HTTP (Events); tests make every other kind through the programmatic controls. */
+  createdOverHttp?: boolean;
 }
 
 const readWrite = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
@@ -94,6 +96,10 @@ export const RESOURCES: readonly ResourceType[] = [
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'], storedKind: 'Namespace',
     present: identity, fields: {},
   },
+  {
+    group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true,
+    verbs: readWrite, subresources: [], storedKind: 'Event', present: identity, fields: {}, createdOverHttp: true,
+  },
   ...GATEWAY_API_RESOURCES,
   {
     group: 'project.openshift.io', version: 'v1', plural: 'projects', singular: 'project', kind: 'Project', namespaced: false,
@@ -118,12 +124,13 @@ export const STORED_API_VERSION: Readonly<Record<StoredKind, string>> = {
   ReferenceGrant: `${GATEWAY_GROUP}/v1beta1`,
   TLSRoute: `${GATEWAY_GROUP}/v1alpha2`,
   GRPCRoute: `${GATEWAY_GROUP}/v1`,
+  Event: 'v1',
 };
 
 /** Which stored kinds are namespaced. */
 export const STORED_NAMESPACED: Readonly<Record<StoredKind, boolean>> = {
   Route: true, EndpointSlice: true, Endpoints: true, Service: true, Namespace: false, Ingress: true, IngressClass: false, Secret: true,
-  GatewayClass: false, Gateway: true, HTTPRoute: true, ReferenceGrant: true, TLSRoute: true, GRPCRoute: true,
+  GatewayClass: false, Gateway: true, HTTPRoute: true, ReferenceGrant: true, TLSRoute: true, GRPCRoute: true, Event: true,
 };
 
 /** `group/version`, or bare `version` for the core group, as in apiVersion. */

@@ -22,6 +22,6 @@ export interface KubeObject {
 /** The kinds a test can create; Project is derived from Namespace and cannot be written. */
 export type StoredKind =
   | 'Route' | 'EndpointSlice' | 'Endpoints' | 'Service' | 'Namespace' | 'Ingress' | 'IngressClass' | 'Secret'
-  | 'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'ReferenceGrant' | 'TLSRoute' | 'GRPCRoute';
+  | 'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'ReferenceGrant' | 'TLSRoute' | 'GRPCRoute' | 'Event';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
