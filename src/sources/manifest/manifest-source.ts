@@ -117,6 +117,7 @@ export class ManifestSource implements Source {
 
   /** Watches the directory the path names now, unless that is the one watched; a failure is logged and tried again at the next scan. */
   private watchDirectory(): void {
+    if (this.stopped) return;
     let id: string;
     try {
       const st = statSync(this.dir);
