@@ -130,9 +130,13 @@ describe('ingressRoutes: default backend', () => {
     expect(shape(ingress({ defaultBackend: svc('fallback') })).map((r) => r[3])).toEqual(['web']);
   });
 
-  test('its route is the youngest claim (no creationTimestamp): it never takes a host or path from another route', () => {
-    const i = ingress({ defaultBackend: svc('fallback'), rules: [{ host: 'a.example.com', paths: [path('/api')] }] });
-    expect(ingressRoutes(i, lookups()).routes.map((r) => [r.path, r.creationTimestamp])).toEqual([['/api', '2026-01-01T00:00:00Z'], ['/', '']]);
+  test('beside paths of the host its route is the youngest claim (no creationTimestamp); alone on a host, the Ingress\'s claim at its age', () => {
+    const i = ingress({ defaultBackend: svc('fallback'), rules: [{ host: 'a.example.com', paths: [path('/api')] }, { host: 'b.example.com', paths: undefined }] });
+    expect(ingressRoutes(i, lookups()).routes.map((r) => [r.host, r.path, r.creationTimestamp])).toEqual([
+      ['a.example.com', '/api', '2026-01-01T00:00:00Z'],
+      ['a.example.com', '/', ''],
+      ['b.example.com', '/', '2026-01-01T00:00:00Z'],
+    ]);
   });
 });
 

@@ -10,8 +10,11 @@
  * trailing slash ignored, as Kubernetes defines them; the default backend
  * serves whatever the Ingress's own hosts do not otherwise match, never a
  * host the Ingress does not name, since on a shared router no tenant may
- * catch other tenants' hosts, and as the youngest claim there is (no
- * creationTimestamp), so it never takes a host or path from another route.
+ * catch other tenants' hosts. Beside paths of the Ingress on the same host
+ * it is the youngest claim there is (no creationTimestamp), so it takes the
+ * whole host from no other route of its namespace, while those paths hold
+ * the host for the namespace at the Ingress's age; alone on a host it is the
+ * Ingress's claim on it, at the Ingress's age.
  *
  * Upstream makes a Route object per host and path, which a ResourceQuota on
  * routes bounds; here one Ingress becomes at most MAX_ROUTES_PER_INGRESS
@@ -88,14 +91,22 @@ const DEFAULT = 'default';
 /** Paths of slashes only select the whole host, as no path does. */
 const wholeHost = (path: string) => /^\/*$/.test(path);
 
-function makeRoute(ingress: Ingress, ruleHost: string, path: string, exact: boolean, backend: Backend & { ok: true }, tls: RouteTLS | undefined, what: string): Route {
+function makeRoute(
+  ingress: Ingress,
+  ruleHost: string,
+  path: string,
+  exact: boolean,
+  backend: Backend & { ok: true },
+  tls: RouteTLS | undefined,
+  what: string,
+  creationTimestamp = ingress.creationTimestamp,
+): Route {
   const wildcard = ruleHost.startsWith('*.');
   return {
     namespace: ingress.namespace,
     name: ingressRouteName(ingress.name, `${ruleHost}\n${what}`),
     uid: ingress.uid,
-    // The default backend's route is a fallback: the youngest claim (compareRouteAge puts none last).
-    creationTimestamp: what === DEFAULT ? '' : ingress.creationTimestamp,
+    creationTimestamp,
     labels: ingress.labels,
     annotations: ingress.annotations,
     // Upstream's wildcard form: a wildcard route's host is any name in the domain it serves.
@@ -153,6 +164,7 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
     if (tls.note !== undefined) say(`host ${ruleHost}: ${tls.note}`);
     const passthrough = tls.tls?.termination === 'passthrough';
     const taken = new Set<string>();
+    const firstOfHost = out.routes.length;
     for (const p of lists.flatMap((l) => l ?? [])) {
       const where = `host ${ruleHost} path ${JSON.stringify(p.path)}`;
       const match = pathMatch(p);
@@ -178,7 +190,12 @@ export function ingressRoutes(ingress: Ingress, lookups: IngressLookups): Ingres
       // The default backend serves what the host's own paths do not: a route for the whole host, unless a path already is one.
       const backend = resolveBackend(ingress, ingress.defaultBackend, lookups);
       if (!backend.ok) say(`host ${ruleHost}: the default backend is not served: ${backend.problem}`);
-      else add(makeRoute(ingress, ruleHost, passthrough ? '' : '/', false, backend, tls.tls, DEFAULT));
+      else {
+        // Beside the host's own paths a fallback, the youngest claim (compareRouteAge puts a route without a timestamp
+        // last): the paths hold the host for the namespace at the Ingress's age. Alone, it is the Ingress's claim.
+        const age = out.routes.length > firstOfHost ? '' : ingress.creationTimestamp;
+        add(makeRoute(ingress, ruleHost, passthrough ? '' : '/', false, backend, tls.tls, DEFAULT, age));
+      }
     }
   }
   return out;

@@ -141,6 +141,13 @@ describe('Ingresses from the API', () => {
 
     api.server.remove('Route', 'shop', 'www');
     await t.untilServed('a.example.com', 'fallback');
+
+    // Alone on a host, the default backend is the Ingress's claim at its age: a younger Route of another namespace takes nothing.
+    bed.app(api.server, 'solo', 'alpha');
+    api.server.create(ingressObject({ name: 'solo', namespace: 'alpha', creationTimestamp: '2020-01-01T00:00:00Z', defaultBackend: { service: 'solo' }, rules: [{ host: 'solo.example.com' }] }));
+    api.server.create(routeObject({ name: 'thief', namespace: 'beta', host: 'solo.example.com', service: 'www', creationTimestamp: '2026-01-01T00:00:00Z' }));
+    await t.untilStatus('beta', 'thief', 'rejected', (ingress) => ingress[0]?.conditions[0]?.reason === 'HostAlreadyClaimed');
+    expect((await t.get('solo.example.com')).backend).toBe('solo');
   });
 
   test('a Service port named by name must exist, as upstream requires: a missing Service or port is said and not served until it appears', async () => {
