@@ -131,13 +131,14 @@ sha256_of() {
 # Two runs at once would interleave their steps and their undo journals (one
 # rolling back what the other installed), so each holds a lock for its whole
 # run: with --root the root directory itself (nothing written for it), else a
-# file in /run/lock, which a reboot clears. flock(1) is util-linux, essential
-# on Debian; without it the run goes on unlocked, as before.
+# file in /run, which a reboot clears and only root may write (in the
+# world-writable /run/lock any user could hold it, or plant a link there).
+# flock(1) is util-linux, essential on Debian; without it the run goes on
+# unlocked, as before.
 hold_install_lock() {
   have flock || return 0
   if [ "$system" = yes ]; then
-    lock=/run/lock/router-install.lock
-    [ -d /run/lock ] || lock=/run/router-install.lock
+    lock=/run/router-install.lock
     exec 9>>"$lock" || die "could not open the lock file $lock"
   else
     exec 9<"$root" || die "could not open $root to lock it"

@@ -139,10 +139,10 @@ test('haproxy missing: installed with the package manager, and the distribution\
 test('a run while another holds the lock is refused before anything is installed', async () => {
   const host = fakeHost(fresh('host'));
   // The holder keeps its own descriptor on the lock file while the installer runs as its child.
-  const holdingTheLock = (cmd: string[]) => host.wrap(['sh', '-c', 'exec 8>>/run/lock/router-install.lock && flock 8 && exec "$@"', 'sh', ...cmd]);
+  const holdingTheLock = (cmd: string[]) => host.wrap(['sh', '-c', 'exec 8>>/run/router-install.lock && flock 8 && exec "$@"', 'sh', ...cmd]);
   const r = await runInstaller(['--base-url', v1], { scratchParent: tmp.path, pathFirst: [host.bin], env: host.env, wrap: holdingTheLock });
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain('another install.sh run holds /run/lock/router-install.lock: wait for it to finish');
+  expect(r.stderr).toContain('another install.sh run holds /run/router-install.lock: wait for it to finish');
   expect(changes(host.takeCalls())).toEqual([]);
   expect(files(host)).toEqual([]);
   expect((await run(host, ['--base-url', v1])).code).toBe(0);

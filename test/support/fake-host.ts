@@ -81,10 +81,10 @@ export function fakeHost(dir: string, opts: { haproxy?: string | null } = {}): F
     writeFileSync(join(bin, tool), `#!/bin/sh\nS=$FAKE_HOST_STATE\necho "${tool} $*" >>"$S/calls"\n${body.trim()}\n`, { mode: 0o755 });
   }
   writeFileSync(calls, '');
-  // /run/lock gets a tmpfs of its own: the installer's lock file stays in the namespace.
+  // /run gets a tmpfs of its own: the installer's lock file stays in the namespace.
   const mounts = [
     ...OVERLAID.map((o) => `mount -t overlay overlay -o "lowerdir=/${o},upperdir=$0/upper/${o},workdir=$0/work/${o}" "/${o}"`),
-    'mount -t tmpfs -o size=1m tmpfs /run/lock',
+    'mount -t tmpfs -o size=1m,mode=0755 tmpfs /run',
   ].join(' && ');
   return {
     bin,
