@@ -28,7 +28,7 @@ interface KindObjects {
   Namespace: NamespaceLabels;
 }
 type Kind = keyof KindObjects;
-type DomainObject = KindObjects[Kind];
+export type DomainObject = KindObjects[Kind];
 
 /** A change to one object: Routes and EndpointSlices go to the sink as they are, the rest to the Ingress and Gateway API translators. */
 export type ManifestChange = { [K in Kind]: { kind: K; type: 'upsert' | 'delete'; object: KindObjects[K] } }[Kind];
@@ -90,22 +90,25 @@ export function losesObjects(before: ManifestObjects, after: ManifestObjects): b
   return false;
 }
 
-/** `after`, and each object of `before` whose kind and key it lacks (every list of ManifestObjects holds one kind). */
-export function withKept(before: ManifestObjects, after: ManifestObjects): ManifestObjects {
-  return mergeLists(before, after) as unknown as ManifestObjects;
+/**
+ * `after`, and each object of `before` whose kind and key it lacks (every
+ * list of ManifestObjects holds one kind) and that `keep` picks (all by default).
+ */
+export function withKept(before: ManifestObjects, after: ManifestObjects, keep: (object: DomainObject) => boolean = () => true): ManifestObjects {
+  return mergeLists(before, after, keep) as unknown as ManifestObjects;
 }
 
-function mergeLists(before: object, after: object): Record<string, unknown> {
+function mergeLists(before: object, after: object, keep: (object: DomainObject) => boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { ...after };
   for (const [field, held] of Object.entries(before)) {
     const now = (after as Record<string, unknown>)[field];
     if (Array.isArray(held)) {
       const list = (Array.isArray(now) ? now : []) as DomainObject[];
       const present = new Set(list.map(keyOf));
-      const kept = (held as DomainObject[]).filter((o) => !present.has(keyOf(o)));
+      const kept = (held as DomainObject[]).filter((o) => !present.has(keyOf(o)) && keep(o));
       out[field] = kept.length === 0 ? list : [...list, ...kept];
     } else if (held !== null && typeof held === 'object') {
-      out[field] = mergeLists(held, now !== null && typeof now === 'object' ? now : {});
+      out[field] = mergeLists(held, now !== null && typeof now === 'object' ? now : {}, keep);
     }
   }
   return out;

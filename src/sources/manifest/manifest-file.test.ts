@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { afterEach, beforeEach, describe, expect, spyOn, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,25 @@ describe('readManifestFile', () => {
     writeFileSync(path, route('a.test'));
     const first = aged((await read()) as FileRecord);
     expect(await read(first)).toBe(first);
+  });
+
+  test('a file emptied in place keeps its objects a while: from its change time, or from now when that time is ahead of the clock', async () => {
+    writeFileSync(path, route('a.test'));
+    const first = (await read()) as FileRecord;
+    writeFileSync(path, '');
+    const now = Date.now();
+    const kept = (await read(first)) as FileRecord;
+    expect([kept.objects, kept.hash]).toEqual([first.objects, undefined]);
+    expect(Number((kept.settlesAtNs ?? 0n) / 1_000_000n) - now).toBeWithin(4_000, 5_100);
+
+    // The clock stepped back 30 days: the file's change time is in its future, and the wait still ends 5 s from now.
+    const clock = spyOn(Date, 'now').mockReturnValue(now - 30 * 86_400_000);
+    try {
+      const skewed = (await read(first)) as FileRecord;
+      expect(Number((skewed.settlesAtNs ?? 0n) / 1_000_000n) - (now - 30 * 86_400_000)).toBeWithin(4_000, 5_100);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   test('the same bytes written again are read but not parsed again', async () => {

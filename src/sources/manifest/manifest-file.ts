@@ -6,20 +6,22 @@
  * the same timestamp tick (or within a coarse file system's resolution)
  * would leave it as it was, so such a file is read and hashed once more.
  *
- * What a file defines never goes before the file is whole: a file that
- * cannot be read or parsed keeps the objects it last defined; one with
+ * What a file defines does not go because the file is not whole: a file
+ * that cannot be read or parsed keeps the objects it last defined; one with
  * objects that do not convert serves those that do and keeps the last
- * version of the rest; and a file rewritten in place (`cmd > file`, which
- * empties it before the command writes a byte) that now defines fewer
- * objects keeps the missing ones until it has been left alone for
- * REMOVAL_SETTLE_NS. A file replaced by a rename (an atomic write, a
- * ConfigMap's swap) or deleted counts at once.
+ * version of those that do not; and a file rewritten in place (`cmd >
+ * file`, which empties it before the command writes a byte) that now
+ * defines fewer objects keeps the missing ones until it has been left alone
+ * for REMOVAL_SETTLE_NS. A file replaced by a rename (an atomic write, a
+ * ConfigMap's swap) or deleted counts at once. What no check can tell is an
+ * object cut short where it still parses (a Route read up to `tls:`): only
+ * an atomic write rules that out.
  */
 import { statSync, type BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../../errors.ts';
-import { losesObjects, withKept } from './definitions.ts';
-import { classify, parseManifestFile, type Classified, type ExtraKinds, type ManifestObjects } from './parse-manifests.ts';
+import { losesObjects, withKept, type DomainObject } from './definitions.ts';
+import { classify, parseManifestFile, type Classified, type ExtraKinds, type FailedObject, type ManifestObjects } from './parse-manifests.ts';
 
 export interface Problem {
   level: 'error' | 'warn' | 'debug';
@@ -117,13 +119,16 @@ export async function readManifestFile(
     // Whatever a file holds (nesting deep enough to exhaust the stack, say), it is that file's problem alone.
     return broken(previous, signature, checkedAtNs, hash, [`${path}: cannot be read as manifests: ${errorMessage(e)}`], []);
   }
-  const { warnings, errors } = classified;
+  const { warnings, errors, failed } = classified;
   const held = previous?.objects;
   const problems: Problem[] = warnings.map((message) => ({ level: 'warn', message }));
-  // Objects that do not convert keep their last version (none while the file never converted them).
-  const objects = errors.length > 0 && held ? withKept(held, classified.objects) : classified.objects;
+  // An object that does not convert keeps its last version (none while the file never converted it); one that names
+  // no one could be any of those the file last defined, so those stay too.
+  const objects = errors.length > 0 && held ? withKept(held, classified.objects, (o) => failed.some((f) => f === undefined || sameObject(o, f))) : classified.objects;
   for (const message of errors) problems.push({ level: 'error', message: `${message} (${held ? 'keeping what the file last defined for it; its other objects are served' : 'its other objects are served'})` });
-  const settlesAtNs = held && inPlace(previous.signature, signature) ? signature.ctimeNs + removalSettleNs : undefined;
+  // A change time ahead of the clock (a clock stepped back, a file server's) counts as now.
+  const changedAtNs = signature.ctimeNs < checkedAtNs ? signature.ctimeNs : checkedAtNs;
+  const settlesAtNs = held && inPlace(previous.signature, signature) ? changedAtNs + removalSettleNs : undefined;
   if (held && settlesAtNs !== undefined && settlesAtNs > checkedAtNs && losesObjects(held, objects)) {
     // Read again (hash unset) once the file has been left alone long enough, or at its next change.
     const wait = `${Number(removalSettleNs / 1_000_000n) / 1000} s`;
@@ -131,6 +136,12 @@ export async function readManifestFile(
     return { signature, checkedAtNs, hash: undefined, objects: withKept(held, objects), problems, settlesAtNs };
   }
   return { signature, checkedAtNs, hash, objects, problems };
+}
+
+/** Whether `object` is the one that failed: by name and namespace, or a record of it (Endpoints: `<name>/<i>`). */
+function sameObject(object: DomainObject, failed: FailedObject): boolean {
+  if ('namespace' in object && object.namespace !== failed.namespace) return false;
+  return object.name === failed.name || object.name.startsWith(`${failed.name}/`);
 }
 
 /** The same file as before, changed where it is (no new inode: no rename over it). */

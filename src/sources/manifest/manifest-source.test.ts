@@ -292,10 +292,16 @@ describe('files written in place, broken files, bounds', () => {
     h.write('a.yaml', routeYaml('good', 'good2.test') + '---\n' + routeYaml('bad', 'bad.test'));
     await h.source.rescan();
     expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Route default/bad', 'upsert Route default/good']);
-    // Broken again, and a good object dropped: the broken one keeps its last version, and nothing else goes meanwhile.
-    h.write('a.yaml', routeYaml('bad', '42') + '---\n' + routeYaml('new', 'new.test'));
+    // Broken again (renamed over: whole), and a good object dropped: the broken one keeps its last version, the dropped one goes.
+    writeFileSync(join(h.dir, '.a.yaml.new'), routeYaml('bad', '42') + '---\n' + routeYaml('new', 'new.test'));
+    renameSync(join(h.dir, '.a.yaml.new'), join(h.dir, 'a.yaml'));
     await h.source.rescan();
-    expect(summary(h.batches.at(-1) ?? [])).toEqual(['upsert Route default/new']);
+    expect(summary(h.batches.at(-1) ?? [])).toEqual(['delete Route default/good', 'upsert Route default/new']);
+    // One that names no one could be any: nothing the file defined goes while it is there.
+    writeFileSync(join(h.dir, '.a.yaml.new'), 'apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {}\n');
+    renameSync(join(h.dir, '.a.yaml.new'), join(h.dir, 'a.yaml'));
+    await h.source.rescan();
+    expect(h.batches).toHaveLength(3);
   });
 
   test('one file nested past the stack\'s depth is that file\'s error; every other file still follows its changes', async () => {

@@ -106,6 +106,7 @@ export class ManifestSource implements Source {
   async start(sink: SourceSink): Promise<void> {
     if (this.sink) throw new Error(`manifest source for ${this.dir} already started`);
     await this.checkDirectory();
+    if (this.stopped) return;
     // Watch before the first scan so that no change between the two is missed.
     this.watchDirectory();
     this.sink = sink;
@@ -203,7 +204,8 @@ export class ManifestSource implements Source {
     for (const record of this.files.values()) if (record.settlesAtNs !== undefined && (first === undefined || record.settlesAtNs < first)) first = record.settlesAtNs;
     if (first === undefined || this.stopped) return;
     const inMs = Number((first - BigInt(Date.now()) * 1_000_000n) / 1_000_000n);
-    this.settleTimer = setTimeout(() => this.schedule(), Math.max(0, inMs) + 10);
+    // The periodic rescan looks again anyway; a longer delay (a clock that moved) could overflow the timer.
+    this.settleTimer = setTimeout(() => this.schedule(), Math.min(Math.max(0, inMs) + 10, this.rescanIntervalMs));
   }
 
   /** Never rejects: a failed scan is logged and leaves the last state in place. */

@@ -50,6 +50,20 @@ export interface Classified {
   warnings: string[];
   /** Objects that could not be converted, one line each, prefixed with the file path. */
   errors: string[];
+  /** Who each of those is, as far as its metadata says (undefined: it names no one). */
+  failed: (FailedObject | undefined)[];
+}
+
+/** An object that did not convert, by the name and namespace it gave. */
+export interface FailedObject {
+  namespace: string;
+  name: string;
+}
+
+function identityOf(obj: unknown, defaultNamespace: string): FailedObject | undefined {
+  const meta = isObject(obj) && isObject(obj.metadata) ? obj.metadata : undefined;
+  if (typeof meta?.name !== 'string') return undefined;
+  return { name: meta.name, namespace: typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace };
 }
 
 /**
@@ -105,13 +119,19 @@ export function classify(path: string, objects: readonly unknown[], defaultNames
     objects: { routes: [], endpointSlices: [], ...(ingress || gateway ? { ingress: found } : {}), ...(gateway ? { gateway: gatewayFound } : {}) },
     warnings: [],
     errors: [],
+    failed: [],
   };
   const opts: ConvertOptions = { defaultNamespace };
+  let current: unknown;
   const collect = <T>(c: Conversion<T>, into: (value: T) => void): void => {
     if (c.ok) into(c.value);
-    else out.errors.push(`${path}: ${c.error}`);
+    else {
+      out.errors.push(`${path}: ${c.error}`);
+      out.failed.push(identityOf(current, defaultNamespace));
+    }
   };
   for (const obj of objects) {
+    current = obj;
     const o = isObject(obj) ? obj : {};
     const kind = `${String(o.apiVersion)} ${String(o.kind)}`;
     if ((ingress || gateway) && classifyIngressKind(kind, obj, opts, found, collect, ingress)) continue;
