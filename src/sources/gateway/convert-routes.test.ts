@@ -62,3 +62,12 @@ test('toGRPCRoute keeps only the parentRefs, for the status that says GRPCRoutes
   const r = toGRPCRoute({ metadata: meta, spec: { parentRefs: [{ name: 'gw', sectionName: 'h2' }], rules: [{ backendRefs: [{ name: 'a', port: 9000 }] }] } });
   expect(r.ok && r.value).toEqual({ ...meta, parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: undefined, name: 'gw', sectionName: 'h2', port: undefined }] });
 });
+
+test.each([
+  ['a weight below 0', [{ name: 'a', port: 80, weight: -1 }], 'HTTPRoute shop/web: spec.rules[0].backendRefs[0].weight must be between 0 and 1000000'],
+  ['a weight above the CRD\'s bound', [{ name: 'a', port: 80, weight: 1_000_001 }], 'HTTPRoute shop/web: spec.rules[0].backendRefs[0].weight must be between 0 and 1000000'],
+  ['more backendRefs than the CRD allows', Array.from({ length: 17 }, (_, i) => ({ name: `s${i}`, port: 80 })), 'HTTPRoute shop/web: spec.rules[0].backendRefs must have at most 16 items'],
+])('an HTTPRoute from a manifest with %s is refused, as the CRD would', (_name, backendRefs, error) => {
+  const r = toHTTPRoute({ metadata: { name: 'web', namespace: 'shop' }, spec: { rules: [{ backendRefs }] } });
+  expect(r).toEqual({ ok: false, error });
+});

@@ -10,7 +10,7 @@
  */
 import { GATEWAY_GROUP, type BackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ParentRef, type TLSRoute, type UnservedRoute, type ValueMatch } from '../../domain/gateway.ts';
 import { convert, type Conversion, type ConvertOptions } from '../convert.ts';
-import { optArray, optInt, optObject, optString, reqObject, reqString, type JsonObject } from '../fields.ts';
+import { FieldError, optArray, optInt, optObject, optString, reqObject, reqString, type JsonObject } from '../fields.ts';
 import { shared } from '../shared-strings.ts';
 import { httpRouteFilter } from './convert-filters.ts';
 import { groupOf, objectMeta, objectRef } from './convert-gateway.ts';
@@ -32,14 +32,26 @@ function parentRef(v: unknown, path: string): ParentRef {
   };
 }
 
+/** The CRD's bounds, which only an API server enforces: from a manifest they are checked here. */
+const MAX_WEIGHT = 1_000_000;
+const MAX_BACKEND_REFS = 16;
+
 function backendRef(v: unknown, path: string): BackendRef {
   const o = reqObject(v, path);
+  const weight = optInt(o.weight, `${path}.weight`) ?? 1;
+  if (weight < 0 || weight > MAX_WEIGHT) throw new FieldError(`${path}.weight must be between 0 and ${MAX_WEIGHT}`);
   return {
     ...objectRef(o, path, { group: '', kind: 'Service' }),
     port: optInt(o.port, `${path}.port`),
-    weight: optInt(o.weight, `${path}.weight`) ?? 1,
+    weight,
     hasFilters: optArray(o.filters, `${path}.filters`).length > 0,
   };
+}
+
+function backendRefs(v: unknown, path: string): BackendRef[] {
+  const refs = optArray(v, path);
+  if (refs.length > MAX_BACKEND_REFS) throw new FieldError(`${path} must have at most ${MAX_BACKEND_REFS} items`);
+  return refs.map((b, i) => backendRef(b, `${path}[${i}]`));
 }
 
 function valueMatch(v: unknown, path: string): ValueMatch {
@@ -67,7 +79,7 @@ function rule(v: unknown, path: string): HTTPRouteRule {
   return {
     matches: matches.length > 0 ? matches : [EVERY_PATH],
     filters: optArray(o.filters, `${path}.filters`).map((f, i) => httpRouteFilter(f, `${path}.filters[${i}]`)),
-    backendRefs: optArray(o.backendRefs, `${path}.backendRefs`).map((b, i) => backendRef(b, `${path}.backendRefs[${i}]`)),
+    backendRefs: backendRefs(o.backendRefs, `${path}.backendRefs`),
     unsupported: UNSUPPORTED_RULE_FIELDS.filter((field) => o[field] !== undefined && o[field] !== null),
   };
 }
@@ -93,14 +105,12 @@ export function toTLSRoute(obj: unknown, opts: ConvertOptions = {}): Conversion<
   return convert('TLSRoute', obj, opts, (o, meta, id) => {
     const spec = optObject(o.spec, 'spec') ?? {};
     // TLSRoute has one rule since v1; earlier versions allowed more, without matches: their backends share the traffic.
-    const backendRefs = optArray(spec.rules, 'spec.rules').flatMap((r, i) =>
-      optArray(reqObject(r, `spec.rules[${i}]`).backendRefs, `spec.rules[${i}].backendRefs`).map((b, j) => backendRef(b, `spec.rules[${i}].backendRefs[${j}]`)),
-    );
+    const refs = optArray(spec.rules, 'spec.rules').flatMap((r, i) => backendRefs(reqObject(r, `spec.rules[${i}]`).backendRefs, `spec.rules[${i}].backendRefs`));
     return {
       ...objectMeta(meta, id),
       parentRefs: optArray(spec.parentRefs, 'spec.parentRefs').map((p, i) => parentRef(p, `spec.parentRefs[${i}]`)),
       hostnames: hostnames(spec),
-      backendRefs,
+      backendRefs: refs,
     };
   });
 }
