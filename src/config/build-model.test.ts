@@ -187,6 +187,15 @@ describe('TLS terminations', () => {
       { certFile, sni: 'a.com', alpn: false, routeKey: 'default/a' },
       { certFile, sni: 'b.com', alpn: false, routeKey: 'default/b-api' },
     ]);
+    // One host's paths (an Ingress's routes each carry the host's certificate) share any connection: h2 stays.
+    const oneHost = buildConfigModel({
+      routes: [route({ name: 'b-web', host: 'b.com', tls: t }), route({ name: 'b-api', host: 'b.com', path: '/api', tls: t })],
+      slices: [],
+      settings: settings(),
+      allowAddress: () => true,
+      defaultCertificate: '',
+    });
+    expect(oneHost.crtList.map((e) => [e.sni, e.alpn])).toEqual([['b.com', true]]);
   });
 
   test('reencrypt verifies with the route CA, else the default CA and the service name, else not at all', () => {

@@ -135,16 +135,22 @@ export function mergeWishes(contributions: readonly RouteContribution[]): MapFil
 }
 
 /**
- * HTTP/2 is offered per certificate only when no other route serves the same
- * certificate: browsers coalesce h2 connections across hosts a certificate
- * covers, which would send one route's requests down another's connection
- * (openshift-router's rule).
+ * HTTP/2 is offered per certificate only when it serves one host: browsers
+ * coalesce h2 connections across hosts a certificate covers, which would
+ * send one route's requests down another's connection. openshift-router
+ * offers it only to a certificate of one route; routes of one host on
+ * different paths (an Ingress's, each carrying the host's certificate)
+ * share any connection anyway, so their certificate keeps it.
  */
 export function crtList(serving: readonly ServingRoute[], settings: ConfigSettings): CrtListEntry[] {
-  const uses = new Map<string, number>();
-  for (const s of serving) uses.set(s.file.name, (uses.get(s.file.name) ?? 0) + 1);
+  const hosts = new Map<string, Set<string>>();
+  for (const s of serving) {
+    const snis = hosts.get(s.file.name);
+    if (snis) snis.add(s.sni);
+    else hosts.set(s.file.name, new Set([s.sni]));
+  }
   const lines = new Map<string, CrtListEntry>();
-  for (const s of serving) addCrtListEntry(lines, crtListEntry(s, uses.get(s.file.name) === 1, settings));
+  for (const s of serving) addCrtListEntry(lines, crtListEntry(s, hosts.get(s.file.name)?.size === 1, settings));
   return [...lines.values()].sort(compareCrtListEntries);
 }
 
@@ -172,7 +178,7 @@ function linesPerFile(lines: readonly CrtListEntry[]): Map<string, number> {
   return counts;
 }
 
-/** One route's crt-list line; `alone`: no other route serves the same certificate. */
+/** One route's crt-list line; `alone`: the certificate serves this route's host only. */
 export function crtListEntry({ file, sni, routeKey }: ServingRoute, alone: boolean, settings: ConfigSettings): CrtListEntry {
   return { certFile: certificatePath(settings.certDir, file), sni, alpn: settings.tls.http2 && alone, routeKey };
 }

@@ -60,19 +60,6 @@ export interface MapWinner {
   wish: MapWish;
 }
 
-function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
-  const set = index.get(key);
-  if (set) set.add(value);
-  else index.set(key, new Set([value]));
-}
-
-function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
-  const set = index.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) index.delete(key);
-}
-
 const profileId = (p: { tls: boolean; intervalMs: number }) => `${p.tls} ${p.intervalMs}`;
 
 /** Whether two contributions of a route make the same map wishes and crt-list line with the same age (what mapWinner orders by). */
@@ -140,7 +127,8 @@ export class DesiredIndex {
   /** The routes wanting each map key, by file: keyed by the wishes' own key strings, not by a joined id per wish. */
   private readonly wishers = new Map<string, StringSets<string>>();
   private readonly servingBySni = new StringSets<string>();
-  private readonly servingByFile = new Map<string, Set<string>>();
+  /** The SNIs each serving certificate file is served for, with how many routes serve it for each. */
+  private readonly servingByFile = new Map<string, Map<string, number>>();
   private readonly certificateUses = new Map<string, { file: CertificateFile; uses: number }>();
   private readonly checkUses = new Map<string, CheckUse>();
   private readonly checksPerProfile = new Map<string, number>();
@@ -478,23 +466,25 @@ export class DesiredIndex {
   private serve(key: string, serving: NonNullable<RouteContribution['serving']>, delta: 1 | -1, change: DesiredChange | undefined): void {
     if (!change) return;
     const file = serving.file.name;
+    const sni = serving.sni;
+    let snis = this.servingByFile.get(file);
+    if (!snis) this.servingByFile.set(file, (snis = new Map()));
+    const before = snis.size;
     if (delta > 0) {
-      this.servingBySni.add(serving.sni, key);
-      addTo(this.servingByFile, file, key);
+      this.servingBySni.add(sni, key);
+      snis.set(sni, (snis.get(sni) ?? 0) + 1);
     } else {
-      this.servingBySni.delete(serving.sni, key);
-      removeFrom(this.servingByFile, file, key);
+      this.servingBySni.delete(sni, key);
+      const left = (snis.get(sni) ?? 1) - 1;
+      if (left > 0) snis.set(sni, left);
+      else snis.delete(sni);
+      if (snis.size === 0) this.servingByFile.delete(file);
     }
-    change.snis.add(serving.sni);
-    // Another user's line changes only when it becomes, or stops being, the certificate's only user: with a
-    // wildcard certificate on thousands of routes, touching them all would make every change cost them all.
-    const users = this.servingByFile.get(file);
-    const flipped = users?.size === (delta > 0 ? 2 : 1);
-    if (!users || !flipped) return;
-    for (const other of users) {
-      const sni = this.contributions.get(other)?.serving?.sni;
-      if (sni !== undefined) change.snis.add(sni);
-    }
+    change.snis.add(sni);
+    // Another host's line changes only when the certificate becomes, or stops being, one host's alone: with a
+    // wildcard certificate on thousands of hosts, touching them all would make every change cost them all.
+    const flipped = (before === 1 && snis.size === 2) || (before === 2 && snis.size === 1);
+    if (flipped) for (const other of snis.keys()) change.snis.add(other);
   }
 
   private countChecks(c: RouteContribution, delta: 1 | -1): void {
