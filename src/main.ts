@@ -66,11 +66,17 @@ async function run(options: RouterOptions): Promise<number> {
   }
   const { router } = first;
   systemd.ready();
-  let done: Promise<void> | undefined;
+  let done: Promise<number> | undefined;
   for (;;) {
-    const next = await Promise.race([nextAction(), ...(done ? [done.then(() => 'done' as const)] : [])]);
-    if (next === 'done') return 0;
-    done = perform(router, next, systemd);
+    const next = await Promise.race([nextAction(), ...(done ? [done] : [])]);
+    if (typeof next === 'number') return next;
+    done = perform(router, next, systemd).then(
+      () => 0,
+      (err: unknown) => {
+        logger.error(`stopping failed: ${errorMessage(err)}`);
+        return 1;
+      },
+    );
   }
 }
 

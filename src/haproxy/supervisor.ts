@@ -60,6 +60,8 @@ interface Master {
  * While it is ours, haproxy does not outlive the router process: an exit
  * through any other path sends it SIGTERM.
  */
+const ABANDONED = 'the router is stopping: the reload is not waited for';
+
 export class HaproxySupervisor {
   private current: Master | undefined;
   /** The master that reached ready; only its death triggers a restart (a failed start is the caller's to handle). */
@@ -68,6 +70,8 @@ export class HaproxySupervisor {
   private starting: Promise<void> | undefined;
   /** Set by stop(), stopNow() and release(): nothing starts or restarts after it. */
   private stopping = false;
+  /** A stop began: a reload in flight is not waited for (see abandonReloads). */
+  private reloadsAbandoned = false;
   private stopMode: StopMode = { now: false };
   private stopped: Promise<void> | undefined;
   private backoffMs = RESTART_BACKOFF_INITIAL_MS;
@@ -207,19 +211,34 @@ export class HaproxySupervisor {
   async reload(): Promise<ReloadResult> {
     const proc = this.ready?.proc;
     if (!proc || hasExited(proc)) return { ok: false, message: 'haproxy is not running' };
+    if (this.reloadsAbandoned) return { ok: false, message: ABANDONED };
     const before = await this.procState();
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
     await this.opts.hooks?.beforeReload?.();
     this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
-    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, undefined, this.pause);
-    if (!after) return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
+    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, () => this.reloadsAbandoned, this.pause);
+    if (!after) {
+      if (this.reloadsAbandoned) return { ok: false, message: ABANDONED };
+      return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
+    }
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
     if (worker === undefined) return { ok: false, message: 'reload left no new worker' };
     this.lastWorker = worker;
     await this.opts.hooks?.afterReload?.(worker);
     return { ok: true, workerPid: worker };
+  }
+
+  /**
+   * A stop has begun: a reload in flight is no longer waited for, nor a new
+   * one asked for. The stop drains haproxy next whatever it was loading, and
+   * a load of many routes can outlast a stop's time (systemd's
+   * TimeoutStopSec, which then kills the router and leaves haproxy behind).
+   */
+  abandonReloads(): void {
+    this.reloadsAbandoned = true;
+    this.wakeup.now();
   }
 
   /** Graceful stop: workers finish their connections (SIGUSR1) for up to drainTimeoutMs, then TERM, then KILL. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isRunning } from '../../src/haproxy/predecessor.ts';
 import type { SupervisorHooks } from '../../src/haproxy/supervisor.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
-import { routeYaml, sliceYaml } from '../support/manifests.ts';
+import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
 import { freePortPair, get, rawGet } from '../support/net.ts';
 import { haproxyMastersUsing, haproxyPidsUsing } from '../support/processes.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
@@ -101,6 +101,25 @@ describe('a working directory that can no longer be written', () => {
     }
   });
 
+  test.each(['stop', 'handOver'] as const)('a %s while the files cannot be written goes on: haproxy drained and stopped, or left serving for the next router', async (how) => {
+    const b = startBackend('b');
+    const { full, router } = onDiskThatFills({ 'app.yaml': app() });
+    try {
+      t = await router;
+      full.on = true;
+      await t.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
+      await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files"));
+      const master = t.router.supervisor.masterPid as number;
+      await t.router[how]();
+      expect(t.logs.some((r) => r.level === 'error' && r.msg.startsWith("the configuration's last files could not be written before stopping"))).toBe(true);
+      expect(isRunning(master)).toBe(how === 'handOver');
+      if (how === 'handOver') expect((await get(t.httpPort, 'app.example.com')).backend).toBe('b');
+    } finally {
+      full.on = false;
+      await b.stop();
+    }
+  });
+
   test('a change of map entries only that the files lack is not lost: once they can be written, haproxy is reloaded from the model', async () => {
     const paths = (path: string) => routeYaml({ name: 'paths', host: 'paths.example.com', service: 'a', path });
     const { full, router } = onDiskThatFills({ 'app.yaml': app(), 'paths.yaml': paths('/old') });
@@ -114,6 +133,32 @@ describe('a working directory that can no longer be written', () => {
     expect((await t.get('paths.example.com', '/new')).backend).toBe('a');
     expect((await t.get('paths.example.com', '/old')).status).toBe(503);
   });
+});
+
+describe('a stop during a reload', () => {
+  test('does not wait for the reload to end (a load of many routes outlasts systemd\'s stop timeout): haproxy is stopped within the drain time', async () => {
+    let hung: number | undefined;
+    t = await startTestRouter({
+      manifests: { 'app.yaml': app() },
+      env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '1' },
+      // The master stands still as it is asked to reload: a load that never ends.
+      supervisorHooks: {
+        beforeReload: async () => {
+          hung = t?.router.supervisor.masterPid;
+          if (hung !== undefined) process.kill(hung, 'SIGSTOP');
+        },
+      },
+    });
+    const balanced = routeJson({ name: 'app', host: 'app.example.com', service: 'a', annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } });
+    const written = t.write('app.yaml', `${balanced}\n---\n${sliceYaml({ service: 'a', ports: [a.port] })}`);
+    await t.waitForLog((r) => r.msg.startsWith('reloading haproxy'));
+    const stopped = t.router.stop();
+    await stopped;
+    await written.catch(() => undefined);
+    expect(hung).toBeDefined();
+    expect(isRunning(hung as number)).toBe(false);
+    expect(t.logs.some((r) => r.msg.includes('the router is stopping: the reload is not waited for'))).toBe(true);
+  }, 30_000);
 });
 
 describe('haproxy dying at any moment', () => {
