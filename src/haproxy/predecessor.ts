@@ -40,12 +40,31 @@ export function findPredecessor(pidFile: string, masterSocketPath: string): numb
   } catch {
     return undefined;
   }
-  if (!Number.isInteger(pid) || pid <= 1 || !isRunning(pid)) return undefined;
+  return isOurMaster(pid, masterSocketPath) ? pid : undefined;
+}
+
+/** Whether `pid` runs, as an haproxy master of this working dir (its command line names `masterSocketPath`): never a recycled pid. */
+export function isOurMaster(pid: number, masterSocketPath: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 1 || !isRunning(pid)) return false;
   try {
-    return isMasterOn(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), masterSocketPath) ? pid : undefined;
+    return isMasterOn(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), masterSocketPath);
   } catch {
-    return undefined;
+    return false;
   }
+}
+
+/**
+ * Ends a master of this working dir that is not our child as a stop ends
+ * ours: its workers finish their connections (SIGUSR1; already asked, for a
+ * master taken over) until `deadline`, then SIGTERM and SIGKILL.
+ */
+export async function drainPredecessor(pid: number, masterSocketPath: string, deadline: number, log: Logger, asked = false): Promise<void> {
+  if (!isOurMaster(pid, masterSocketPath)) return;
+  if (!asked) signal(pid, 'SIGUSR1');
+  if (await goneWithin(pid, Math.max(0, deadline - Date.now()))) return;
+  if (!isOurMaster(pid, masterSocketPath)) return;
+  log.info(`stopping the haproxy master (pid ${pid}) a previous router left: its connections did not end in time`);
+  await stopPredecessor(pid, log);
 }
 
 /** Whether the worker's admin socket answers: `-x` fetches the listening sockets through it. */

@@ -2,7 +2,7 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
 import { haproxyMessages, pipeLines } from './log-lines.ts';
 import { masterCommand, masterDirectory, startFailure } from './master-command.ts';
-import { findPredecessor, takeOverOrStart } from './predecessor.ts';
+import { drainPredecessor, findPredecessor, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
@@ -86,6 +86,8 @@ export class HaproxySupervisor {
   private restarting = false;
   /** The worker the master started or reloaded last (the one new connections go to); undefined before. */
   private lastWorker: number | undefined;
+  /** The master a start took over: it finishes its connections after the hand-over, and a stop must not leave it behind. */
+  private tookOverFrom: number | undefined;
   private readonly wakeup = new Wakeup();
   private readonly pause = (ms: number) => this.wakeup.sleep(ms);
   private readonly onProcessExit = () => {
@@ -184,6 +186,7 @@ export class HaproxySupervisor {
     for (const alert of alerts ?? []) this.haproxyMessage(alert);
     alerts = undefined;
     await this.opts.hooks?.beforeConfirm?.({ masterPid: proc.pid, workerPids: state.workerPids, exited: proc.exited });
+    if (takeOverFrom !== undefined) this.tookOverFrom = takeOverFrom;
     this.confirm(master, state);
   }
 
@@ -270,11 +273,16 @@ export class HaproxySupervisor {
     this.stopping = true;
     this.cancelRestart();
     await this.starting;
+    const deadline = Date.now() + this.opts.drainTimeoutMs;
     const proc = this.current?.proc;
+    // The master taken over is already finishing its connections (-sf): it gets the same time as ours, no more.
+    const predecessor = this.tookOverFrom;
+    const predecessorStopped = predecessor === undefined ? undefined : drainPredecessor(predecessor, this.opts.masterSocketPath, this.stopMode.now ? 0 : deadline, this.log, true);
     if (proc && !hasExited(proc)) {
       await stopMaster(proc, this.opts.drainTimeoutMs, this.stopMode, this.log);
       this.log.info(`haproxy stopped (master pid ${proc.pid})`);
     }
+    await predecessorStopped;
     process.off('exit', this.onProcessExit);
   }
 

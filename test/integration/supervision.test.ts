@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isRunning } from '../../src/haproxy/predecessor.ts';
 import type { SupervisorHooks } from '../../src/haproxy/supervisor.ts';
 import { startBackend, type TestBackend } from '../support/backend.ts';
-import { routeJson, routeYaml, sliceYaml } from '../support/manifests.ts';
+import { routeYaml, sliceYaml } from '../support/manifests.ts';
 import { freePortPair, get, rawGet } from '../support/net.ts';
 import { haproxyMastersUsing, haproxyPidsUsing } from '../support/processes.ts';
 import { startTestRouter, type TestRouter } from '../support/router-harness.ts';
@@ -133,32 +133,6 @@ describe('a working directory that can no longer be written', () => {
     expect((await t.get('paths.example.com', '/new')).backend).toBe('a');
     expect((await t.get('paths.example.com', '/old')).status).toBe(503);
   });
-});
-
-describe('a stop during a reload', () => {
-  test('does not wait for the reload to end (a load of many routes outlasts systemd\'s stop timeout): haproxy is stopped within the drain time', async () => {
-    let hung: number | undefined;
-    t = await startTestRouter({
-      manifests: { 'app.yaml': app() },
-      env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '1' },
-      // The master stands still as it is asked to reload: a load that never ends.
-      supervisorHooks: {
-        beforeReload: async () => {
-          hung = t?.router.supervisor.masterPid;
-          if (hung !== undefined) process.kill(hung, 'SIGSTOP');
-        },
-      },
-    });
-    const balanced = routeJson({ name: 'app', host: 'app.example.com', service: 'a', annotations: { 'haproxy.router.openshift.io/balance': 'leastconn' } });
-    const written = t.write('app.yaml', `${balanced}\n---\n${sliceYaml({ service: 'a', ports: [a.port] })}`);
-    await t.waitForLog((r) => r.msg.startsWith('reloading haproxy'));
-    const stopped = t.router.stop();
-    await stopped;
-    await written.catch(() => undefined);
-    expect(hung).toBeDefined();
-    expect(isRunning(hung as number)).toBe(false);
-    expect(t.logs.some((r) => r.msg.includes('the router is stopping: the reload is not waited for'))).toBe(true);
-  }, 30_000);
 });
 
 describe('haproxy dying at any moment', () => {
