@@ -2,7 +2,7 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
 import { haproxyMessages, pipeLines } from './log-lines.ts';
 import { masterCommand, masterDirectory, startFailure } from './master-command.ts';
-import { drainPredecessor, findPredecessor, takeOverOrStart } from './predecessor.ts';
+import { drainPredecessor, findPredecessor, stopPredecessor, strayMasters, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
@@ -137,9 +137,20 @@ export class HaproxySupervisor {
 
   start(): Promise<void> {
     const predecessor = this.stopping ? undefined : findPredecessor(this.opts.pidFile, this.opts.masterSocketPath);
-    const starting = takeOverOrStart(predecessor, this.opts.adminSocketPath, (from) => this.launch(from), () => this.stopping, this.log);
+    const starting = this.stopStrays(predecessor).then(() =>
+      takeOverOrStart(predecessor, { adminSocketPath: this.opts.adminSocketPath, masterSocketPath: this.opts.masterSocketPath }, (from) => this.launch(from), () => this.stopping, this.log),
+    );
     this.starting = starting.catch(() => {});
     return starting;
+  }
+
+  /** Masters of this working dir newer than the one the pid file names (a router killed while its take-over loaded) would serve beside ours: stopped. */
+  private async stopStrays(predecessor: number | undefined): Promise<void> {
+    if (predecessor === undefined) return;
+    for (const pid of strayMasters(this.opts.masterSocketPath, predecessor)) {
+      this.log.warn(`haproxy master pid ${pid} of this working dir is not the one its pid file names: stopping it (a router was stopped while it started it)`);
+      await stopPredecessor(pid, this.log);
+    }
   }
 
   private async launch(takeOverFrom?: number): Promise<void> {

@@ -163,6 +163,26 @@ describe('dist/router signals', () => {
     await inFlight;
   }, 30_000);
 
+  test('taking over: a left haproxy whose master stands still is stopped and replaced (its worker would serve beside ours); a newer master of the working dir than the pid file names is stopped', async () => {
+    const first = await startRouter();
+    const left = first.router.masterPid();
+    first.router.proc.kill('SIGKILL');
+    await first.router.exited;
+    process.kill(left, 'SIGSTOP');
+    // A stand-in for a master a killed router was starting: its command line names this working dir's master socket.
+    const stray = Bun.spawn(['python3', '-c', 'import time; time.sleep(60)', '-S', join(first.router.runDir, 'master.sock')], { stdout: 'ignore', stderr: 'ignore' });
+    cleanups.push(() => stray.kill('SIGKILL'));
+    const [httpPort, httpsPort] = await freePortPair();
+    const second = spawnBinaryRouter({ manifestsDir: first.manifestsDir, workingDir: join(first.router.runDir, '..'), httpPort, httpsPort });
+    cleanups.push(() => killBinaryRouter(second));
+    await second.ready();
+    expect(await stray.exited).not.toBe(0);
+    expect(isRunning(left)).toBe(false);
+    expect(second.lines.some(logSays(`haproxy master pid ${stray.pid} of this working dir is not the one its pid file names`))).toBe(true);
+    expect(second.lines.some(logSays(`haproxy master pid ${left}, left serving by a previous router of this working dir, does not answer on`))).toBe(true);
+    expect((await rawGet(httpPort, HOST, '/')).backend).toBe('app');
+  }, 30_000);
+
   test('two SIGINTs in a row while a reload is in flight stop haproxy at once and leave none behind', async () => {
     const { router, manifestsDir } = await startRouter({ args: ['--blueprint-route-pool-size=0', '--loglevel=debug', `--haproxy-binary=${slowReloadingHaproxy()}`] });
     // A new route with no spare backend for it must reload.
