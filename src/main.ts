@@ -6,6 +6,8 @@ import { checkCommand, renderCommand } from './dry-run/dry-run.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { startRouter, type RunningRouter } from './router.ts';
+import { drainPredecessor, findPredecessor } from './haproxy/predecessor.ts';
+import { workingPaths } from './working-paths.ts';
 import { systemdNotifier, type SystemdNotifier } from './systemd/notify.ts';
 
 /** How long a signal that arrives during startup waits for a haproxy start in progress. */
@@ -45,6 +47,15 @@ function perform(router: RunningRouter, action: Request, systemd: SystemdNotifie
   return action === 'stop' ? router.stop() : router.stopNow();
 }
 
+async function stopLeftHaproxy(options: RouterOptions, logger: Logger): Promise<void> {
+  const paths = workingPaths(options.workingDir);
+  const pid = findPredecessor(paths.pidFile, paths.masterSocket);
+  if (pid === undefined) return;
+  const drainMs = options.shutdown.drainTimeoutMs;
+  logger.info(`stopping the haproxy (master pid ${pid}) a previous router left serving: draining its connections for up to ${drainMs} ms`);
+  await drainPredecessor(pid, paths.masterSocket, Date.now() + drainMs, logger);
+}
+
 async function run(options: RouterOptions): Promise<number> {
   const logger = createLogger({ format: options.logFormat, level: options.logLevel });
   const systemd = systemdNotifier(process.env, logger);
@@ -60,17 +71,27 @@ async function run(options: RouterOptions): Promise<number> {
     // Not ready, so nothing to wait for on the way out. A start still waiting for the API has no haproxy yet; one
     // still starting haproxy is given a moment, and if it runs out, the supervisor ends that haproxy as the process exits.
     const failed = (err: unknown) => void logger.error(errorMessage(err));
+    if (first.action !== 'hand-over') systemd.stopping();
     const late = await Promise.race([starting.catch(failed), Bun.sleep(STARTING_GRACE_MS).then(() => undefined), nextAction().then(() => undefined)]);
     await (first.action === 'hand-over' ? late?.handOver() : late?.stopNow());
+    // A stop before this router took over the haproxy a previous one left (still waiting for its source): that haproxy
+    // goes too, as a stop of the unit means; a hand-over leaves it to the next router.
+    if (late === undefined && first.action !== 'hand-over') await stopLeftHaproxy(options, logger);
     return 0;
   }
   const { router } = first;
   systemd.ready();
-  let done: Promise<void> | undefined;
+  let done: Promise<number> | undefined;
   for (;;) {
-    const next = await Promise.race([nextAction(), ...(done ? [done.then(() => 'done' as const)] : [])]);
-    if (next === 'done') return 0;
-    done = perform(router, next, systemd);
+    const next = await Promise.race([nextAction(), ...(done ? [done] : [])]);
+    if (typeof next === 'number') return next;
+    done = perform(router, next, systemd).then(
+      () => 0,
+      (err: unknown) => {
+        logger.error(`stopping failed: ${errorMessage(err)}`);
+        return 1;
+      },
+    );
   }
 }
 

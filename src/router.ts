@@ -350,7 +350,12 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     await source.stop();
     await scheduler.stop();
     committer.stop();
-    await store.flush();
+    try {
+      await store.flush();
+    } catch (e) {
+      // The active generation on disk is whole: a restart, or the next router, starts from it.
+      deps.logger.error(`the configuration's last files could not be written before stopping: ${errorMessage(e)}`);
+    }
     fileWriter.close();
     await observability.stop();
   };

@@ -40,6 +40,9 @@ const SEVERITY: Readonly<Record<string, HaproxyLevel>> = {
  * route's.
  */
 const RELEVELS: readonly (readonly [RegExp, HaproxyLevel])[] = [
+  // A worker ends by itself (0: its connections done after a reload) or as the router stops it (143: SIGTERM); any
+  // other end (a crash: 139, 134; the kernel's OOM killer: 137) is news, whoever else reports the master's exit.
+  [/^(Current|Former) worker \(\d+\) exited with code (?!(0|143) )\d+/, 'error'],
   [/^Proxy \S+ stopped \(cumulated conns: /, 'debug'],
   [/^Stopping (frontend|backend|proxy) \S+ in \d+ ms\.$/, 'debug'],
   [/^(New|Current|Former) worker \(\d+\) (forked|exited)/, 'debug'],

@@ -2,7 +2,7 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
 import { haproxyMessages, pipeLines } from './log-lines.ts';
 import { masterCommand, masterDirectory, startFailure } from './master-command.ts';
-import { findPredecessor, takeOverOrStart } from './predecessor.ts';
+import { drainPredecessor, findPredecessor, stopPredecessor, strayMasters, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
@@ -60,6 +60,8 @@ interface Master {
  * While it is ours, haproxy does not outlive the router process: an exit
  * through any other path sends it SIGTERM.
  */
+const ABANDONED = 'the router is stopping: the reload is not waited for';
+
 export class HaproxySupervisor {
   private current: Master | undefined;
   /** The master that reached ready; only its death triggers a restart (a failed start is the caller's to handle). */
@@ -68,6 +70,8 @@ export class HaproxySupervisor {
   private starting: Promise<void> | undefined;
   /** Set by stop(), stopNow() and release(): nothing starts or restarts after it. */
   private stopping = false;
+  /** A stop began: a reload in flight is not waited for (see abandonReloads). */
+  private reloadsAbandoned = false;
   private stopMode: StopMode = { now: false };
   private stopped: Promise<void> | undefined;
   private backoffMs = RESTART_BACKOFF_INITIAL_MS;
@@ -82,6 +86,8 @@ export class HaproxySupervisor {
   private restarting = false;
   /** The worker the master started or reloaded last (the one new connections go to); undefined before. */
   private lastWorker: number | undefined;
+  /** The master a start took over: it finishes its connections after the hand-over, and a stop must not leave it behind. */
+  private tookOverFrom: number | undefined;
   private readonly wakeup = new Wakeup();
   private readonly pause = (ms: number) => this.wakeup.sleep(ms);
   private readonly onProcessExit = () => {
@@ -131,9 +137,20 @@ export class HaproxySupervisor {
 
   start(): Promise<void> {
     const predecessor = this.stopping ? undefined : findPredecessor(this.opts.pidFile, this.opts.masterSocketPath);
-    const starting = takeOverOrStart(predecessor, this.opts.adminSocketPath, (from) => this.launch(from), () => this.stopping, this.log);
+    const starting = this.stopStrays(predecessor).then(() =>
+      takeOverOrStart(predecessor, { adminSocketPath: this.opts.adminSocketPath, masterSocketPath: this.opts.masterSocketPath }, (from) => this.launch(from), () => this.stopping, this.log),
+    );
     this.starting = starting.catch(() => {});
     return starting;
+  }
+
+  /** Masters of this working dir newer than the one the pid file names (a router killed while its take-over loaded) would serve beside ours: stopped. */
+  private async stopStrays(predecessor: number | undefined): Promise<void> {
+    if (predecessor === undefined) return;
+    for (const pid of strayMasters(this.opts.masterSocketPath, predecessor)) {
+      this.log.warn(`haproxy master pid ${pid} of this working dir is not the one its pid file names: stopping it (a router was stopped while it started it)`);
+      await stopPredecessor(pid, this.log);
+    }
   }
 
   private async launch(takeOverFrom?: number): Promise<void> {
@@ -180,6 +197,7 @@ export class HaproxySupervisor {
     for (const alert of alerts ?? []) this.haproxyMessage(alert);
     alerts = undefined;
     await this.opts.hooks?.beforeConfirm?.({ masterPid: proc.pid, workerPids: state.workerPids, exited: proc.exited });
+    if (takeOverFrom !== undefined) this.tookOverFrom = takeOverFrom;
     this.confirm(master, state);
   }
 
@@ -207,19 +225,34 @@ export class HaproxySupervisor {
   async reload(): Promise<ReloadResult> {
     const proc = this.ready?.proc;
     if (!proc || hasExited(proc)) return { ok: false, message: 'haproxy is not running' };
+    if (this.reloadsAbandoned) return { ok: false, message: ABANDONED };
     const before = await this.procState();
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
     await this.opts.hooks?.beforeReload?.();
     this.log.debug(`reloading haproxy (master pid ${proc.pid})`);
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
-    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, undefined, this.pause);
-    if (!after) return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
+    const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, () => this.reloadsAbandoned, this.pause);
+    if (!after) {
+      if (this.reloadsAbandoned) return { ok: false, message: ABANDONED };
+      return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
+    }
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
     const worker = after.workerPids.find((pid) => !before.workerPids.includes(pid));
     if (worker === undefined) return { ok: false, message: 'reload left no new worker' };
     this.lastWorker = worker;
     await this.opts.hooks?.afterReload?.(worker);
     return { ok: true, workerPid: worker };
+  }
+
+  /**
+   * A stop has begun: a reload in flight is no longer waited for, nor a new
+   * one asked for. The stop drains haproxy next whatever it was loading, and
+   * a load of many routes can outlast a stop's time (systemd's
+   * TimeoutStopSec, which then kills the router and leaves haproxy behind).
+   */
+  abandonReloads(): void {
+    this.reloadsAbandoned = true;
+    this.wakeup.now();
   }
 
   /** Graceful stop: workers finish their connections (SIGUSR1) for up to drainTimeoutMs, then TERM, then KILL. */
@@ -251,11 +284,16 @@ export class HaproxySupervisor {
     this.stopping = true;
     this.cancelRestart();
     await this.starting;
+    const deadline = Date.now() + this.opts.drainTimeoutMs;
     const proc = this.current?.proc;
+    // The master taken over is already finishing its connections (-sf): it gets the same time as ours, no more.
+    const predecessor = this.tookOverFrom;
+    const predecessorStopped = predecessor === undefined ? undefined : drainPredecessor(predecessor, this.opts.masterSocketPath, this.stopMode.now ? 0 : deadline, this.log, true);
     if (proc && !hasExited(proc)) {
       await stopMaster(proc, this.opts.drainTimeoutMs, this.stopMode, this.log);
       this.log.info(`haproxy stopped (master pid ${proc.pid})`);
     }
+    await predecessorStopped;
     process.off('exit', this.onProcessExit);
   }
 

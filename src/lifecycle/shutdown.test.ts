@@ -5,6 +5,7 @@ import { RouterShutdown } from './shutdown.ts';
 /** Records what the shutdown asks of its parts, in order; intake and haproxy stop when the test says so. */
 function harness(gracefulDelayMs: number) {
   const calls: string[] = [];
+  const abandoned: number[] = [];
   const gate = () => Promise.withResolvers<void>();
   const intake = gate();
   const drained = gate();
@@ -29,11 +30,12 @@ function harness(gracefulDelayMs: number) {
         calls.push('haproxy: release');
         return 1234;
       },
+      abandonReloads: () => void abandoned.push(calls.length),
     },
     releaseWorkingDir: () => calls.push('release working dir'),
     log: createLogger({ format: 'json', level: 'silent' }),
   });
-  return { shutdown, calls, intake, drained };
+  return { shutdown, calls, intake, drained, abandoned };
 }
 
 describe('RouterShutdown', () => {
@@ -85,6 +87,27 @@ describe('RouterShutdown', () => {
     expect(h.calls).not.toContain('haproxy: release');
     expect(h.calls).toContain('haproxy: stop now');
     expect(h.calls.at(-1)).toBe('release working dir');
+  });
+
+  test('a stop gives up waiting for a reload at once, before the delay; a hand-over waits for it', async () => {
+    const stop = harness(60_000);
+    void stop.shutdown.stop();
+    expect(stop.abandoned).toEqual([0]);
+    void stop.shutdown.stopNow();
+    const handOver = harness(0);
+    const handing = handOver.shutdown.handOver();
+    handOver.intake.resolve();
+    await handing;
+    expect(handOver.abandoned).toEqual([]);
+  });
+
+  test.each(['stop', 'handOver'] as const)('%s goes on when stopping the intake fails (its last writes on a full disk)', async (how) => {
+    const h = harness(0);
+    const done = h.shutdown[how]();
+    h.intake.reject(new Error('ENOSPC: no space left on device, write'));
+    h.drained.resolve();
+    await done;
+    expect(h.calls).toEqual(['stop intake', how === 'stop' ? 'haproxy: drain' : 'haproxy: release', 'release working dir']);
   });
 
   test('a listener added after shutting down began is called at once', () => {

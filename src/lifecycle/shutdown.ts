@@ -1,4 +1,5 @@
 import type { HaproxySupervisor } from '../haproxy/supervisor.ts';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /** What readiness reads: true from the moment a stop or a hand-over begins. */
@@ -13,7 +14,7 @@ export interface ShutdownDeps {
   gracefulDelayMs: number;
   /** Stops what feeds haproxy (sources, commits), after the commit in flight. */
   stopIntake: () => Promise<void>;
-  supervisor: Pick<HaproxySupervisor, 'stop' | 'stopNow' | 'release'>;
+  supervisor: Pick<HaproxySupervisor, 'stop' | 'stopNow' | 'release' | 'abandonReloads'>;
   /** Lets the next router into the working dir. */
   releaseWorkingDir: () => void;
   log: Logger;
@@ -31,6 +32,7 @@ export class RouterShutdown implements ShutdownState {
   private listeners: (() => void)[] = [];
   private done: Promise<void> | undefined;
   private now = false;
+  private handingOver = false;
   private skipDelay: () => void = () => {};
 
   constructor(private readonly deps: ShutdownDeps) {}
@@ -46,6 +48,7 @@ export class RouterShutdown implements ShutdownState {
 
   stop(): Promise<void> {
     this.begin();
+    this.deps.supervisor.abandonReloads();
     this.done ??= this.stopSequence();
     return this.done;
   }
@@ -55,6 +58,7 @@ export class RouterShutdown implements ShutdownState {
     this.now = true;
     this.skipDelay();
     this.begin();
+    this.deps.supervisor.abandonReloads();
     const haproxyStopped = this.deps.supervisor.stopNow();
     this.done ??= this.stopSequence();
     await Promise.all([this.done, haproxyStopped]);
@@ -84,14 +88,31 @@ export class RouterShutdown implements ShutdownState {
         };
       });
     }
-    await this.deps.stopIntake();
-    await (this.now ? this.deps.supervisor.stopNow() : this.deps.supervisor.stop());
-    this.deps.releaseWorkingDir();
+    await this.stopIntake();
+    try {
+      await (this.now ? this.deps.supervisor.stopNow() : this.deps.supervisor.stop());
+    } finally {
+      this.deps.releaseWorkingDir();
+    }
+  }
+
+  /**
+   * Stops the intake; should that fail (the working dir's disk full for the
+   * last writes, say), the stop or hand-over goes on all the same: haproxy
+   * runs a whole generation, and the next router starts from the one on disk.
+   */
+  private async stopIntake(): Promise<void> {
+    try {
+      await this.deps.stopIntake();
+    } catch (e) {
+      this.deps.log.error(`stopping what feeds haproxy failed: ${errorMessage(e)}; going on with the ${this.now || !this.handingOver ? 'stop' : 'hand-over'}`);
+    }
   }
 
   private async handOverSequence(): Promise<void> {
+    this.handingOver = true;
     // No commit may be half done when the next router reads the working dir.
-    await this.deps.stopIntake();
+    await this.stopIntake();
     if (this.now) {
       await this.deps.supervisor.stopNow();
       this.deps.releaseWorkingDir();

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from '../../src/haproxy/predecessor.ts';
 import { killBinaryRouter, logSays, spawnBinaryRouter, type BinaryRouter, type BinaryRouterOptions } from '../support/binary-router.ts';
 import { routeYaml, sliceYaml } from '../support/manifests.ts';
 import { freePortPair, rawGet } from '../support/net.ts';
@@ -105,6 +106,82 @@ describe('dist/router signals', () => {
     await endsCleanly(router);
     expect(router.lines.some(logSays('sending SIGTERM to haproxy'))).toBe(false);
   });
+
+  test('one SIGTERM while a reload is in flight does not wait for the reload: haproxy is drained and stopped within the drain time', async () => {
+    const { router, manifestsDir } = await startRouter({ args: ['--blueprint-route-pool-size=0', '--loglevel=debug', `--haproxy-binary=${slowReloadingHaproxy()}`], env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '2' } });
+    writeFileSync(join(manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'app' }));
+    await router.waitForLine(logSays('reloading haproxy'));
+    const sent = Date.now();
+    router.proc.kill('SIGTERM');
+    await endsCleanly(router);
+    // The reload waits 30 s in its wrapper: a stop that waited for it would take that long.
+    expect(Date.now() - sent).toBeLessThan(25_000);
+    expect(router.lines.some(logSays('the router is stopping: the reload is not waited for'))).toBe(true);
+  }, 40_000);
+
+  test('a SIGTERM before the router took over the haproxy a killed one left (its source not synced yet) stops that haproxy too', async () => {
+    const first = await startRouter();
+    const left = first.router.masterPid();
+    first.router.proc.kill('SIGKILL');
+    await first.router.exited;
+    // The same working dir, now with a Kubernetes API that refuses connections: the router waits for it.
+    const [httpPort, httpsPort] = await freePortPair();
+    const second = spawnBinaryRouter({
+      manifestsDir: undefined,
+      workingDir: join(first.router.runDir, '..'),
+      httpPort,
+      httpsPort,
+      args: [`--master=https://127.0.0.1:${httpPort}`, '--token=t', '--insecure-skip-tls-verify=true'],
+    });
+    cleanups.push(() => killBinaryRouter(second));
+    await second.waitForLine(logSays('watching routes'));
+    expect(isRunning(left)).toBe(true);
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(isRunning(left)).toBe(false);
+    expect(haproxyPidsUsing(second.runDir)).toEqual([]);
+    expect(second.lines.some(logSays(`stopping the haproxy (master pid ${left}) a previous router left serving`))).toBe(true);
+  }, 30_000);
+
+  test('a stop after taking over a killed router\'s haproxy ends that haproxy too, when its connections outlast the drain time', async () => {
+    const first = await startRouter();
+    const left = first.router.masterPid();
+    // A request the old haproxy holds: after the take-over it keeps that master and worker alive.
+    const inFlight = rawGet(first.httpPort, HOST, '/hold').catch(() => undefined);
+    const release = await app.nextHold();
+    first.router.proc.kill('SIGKILL');
+    await first.router.exited;
+    const [httpPort, httpsPort] = await freePortPair();
+    const second = spawnBinaryRouter({ manifestsDir: first.manifestsDir, workingDir: join(first.router.runDir, '..'), httpPort, httpsPort, env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '1' } });
+    cleanups.push(() => killBinaryRouter(second));
+    await second.ready();
+    expect(isRunning(left)).toBe(true);
+    second.proc.kill('SIGTERM');
+    await endsCleanly(second);
+    expect(isRunning(left)).toBe(false);
+    release();
+    await inFlight;
+  }, 30_000);
+
+  test('taking over: a left haproxy whose master stands still is stopped and replaced (its worker would serve beside ours); a newer master of the working dir than the pid file names is stopped', async () => {
+    const first = await startRouter();
+    const left = first.router.masterPid();
+    first.router.proc.kill('SIGKILL');
+    await first.router.exited;
+    process.kill(left, 'SIGSTOP');
+    // A stand-in for a master a killed router was starting: its command line names this working dir's master socket.
+    const stray = Bun.spawn(['python3', '-c', 'import time; time.sleep(60)', '-S', join(first.router.runDir, 'master.sock')], { stdout: 'ignore', stderr: 'ignore' });
+    cleanups.push(() => stray.kill('SIGKILL'));
+    const [httpPort, httpsPort] = await freePortPair();
+    const second = spawnBinaryRouter({ manifestsDir: first.manifestsDir, workingDir: join(first.router.runDir, '..'), httpPort, httpsPort });
+    cleanups.push(() => killBinaryRouter(second));
+    await second.ready();
+    expect(await stray.exited).not.toBe(0);
+    expect(isRunning(left)).toBe(false);
+    expect(second.lines.some(logSays(`haproxy master pid ${stray.pid} of this working dir is not the one its pid file names`))).toBe(true);
+    expect(second.lines.some(logSays(`haproxy master pid ${left}, left serving by a previous router of this working dir, does not answer on`))).toBe(true);
+    expect((await rawGet(httpPort, HOST, '/')).backend).toBe('app');
+  }, 30_000);
 
   test('two SIGINTs in a row while a reload is in flight stop haproxy at once and leave none behind', async () => {
     const { router, manifestsDir } = await startRouter({ args: ['--blueprint-route-pool-size=0', '--loglevel=debug', `--haproxy-binary=${slowReloadingHaproxy()}`] });

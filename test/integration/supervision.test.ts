@@ -101,6 +101,25 @@ describe('a working directory that can no longer be written', () => {
     }
   });
 
+  test.each(['stop', 'handOver'] as const)('a %s while the files cannot be written goes on: haproxy drained and stopped, or left serving for the next router', async (how) => {
+    const b = startBackend('b');
+    const { full, router } = onDiskThatFills({ 'app.yaml': app() });
+    try {
+      t = await router;
+      full.on = true;
+      await t.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
+      await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files"));
+      const master = t.router.supervisor.masterPid as number;
+      await t.router[how]();
+      expect(t.logs.some((r) => r.level === 'error' && r.msg.startsWith("the configuration's last files could not be written before stopping"))).toBe(true);
+      expect(isRunning(master)).toBe(how === 'handOver');
+      if (how === 'handOver') expect((await get(t.httpPort, 'app.example.com')).backend).toBe('b');
+    } finally {
+      full.on = false;
+      await b.stop();
+    }
+  });
+
   test('a change of map entries only that the files lack is not lost: once they can be written, haproxy is reloaded from the model', async () => {
     const paths = (path: string) => routeYaml({ name: 'paths', host: 'paths.example.com', service: 'a', path });
     const { full, router } = onDiskThatFills({ 'app.yaml': app(), 'paths.yaml': paths('/old') });

@@ -18,7 +18,8 @@ export interface BinaryRouter {
 }
 
 export interface BinaryRouterOptions {
-  manifestsDir: string;
+  /** undefined: the routes come from what `args` name (a Kubernetes connection). */
+  manifestsDir: string | undefined;
   workingDir: string;
   httpPort: number;
   httpsPort: number;
@@ -38,7 +39,7 @@ export function spawnBinaryRouter(opts: BinaryRouterOptions): BinaryRouter {
     [
       ...limit,
       builtRouter(),
-      `--manifests=${opts.manifestsDir}`,
+      ...(opts.manifestsDir === undefined ? [] : [`--manifests=${opts.manifestsDir}`]),
       `--working-dir=${opts.workingDir}`,
       '--bind-address=127.0.0.1',
       `--http-port=${opts.httpPort}`,
