@@ -59,6 +59,7 @@ async function stopLeftHaproxy(options: RouterOptions, logger: Logger): Promise<
 async function run(options: RouterOptions): Promise<number> {
   const logger = createLogger({ format: options.logFormat, level: options.logLevel });
   const systemd = systemdNotifier(process.env, logger);
+  systemd.watchdog();
   const nextAction = listenForSignals(logger);
   const starting = startRouter(options, { logger });
   // Starting waits for the API to sync, which may take long when it is down: a signal must still work then.
