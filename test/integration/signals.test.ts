@@ -41,6 +41,27 @@ async function startRouter(more: Partial<BinaryRouterOptions> & { manifests?: st
   return { router, httpPort, manifestsDir };
 }
 
+/** A router started and then SIGKILLed, which leaves its haproxy serving (`left`, the master's pid). */
+async function killedRouter() {
+  const first = await startRouter();
+  const left = first.router.masterPid();
+  first.router.proc.kill('SIGKILL');
+  await first.router.exited;
+  return { ...first, left, workingDir: join(first.router.runDir, '..') };
+}
+
+/**
+ * The next router on `workingDir`: serving `manifestsDir`, or (undefined)
+ * a Kubernetes API that refuses connections, which it waits for.
+ */
+async function nextRouter(workingDir: string, manifestsDir: string | undefined, more: Partial<BinaryRouterOptions> = {}) {
+  const [httpPort, httpsPort] = await freePortPair();
+  const api = manifestsDir === undefined ? [`--master=https://127.0.0.1:${httpPort}`, '--token=t', '--insecure-skip-tls-verify=true'] : [];
+  const router = spawnBinaryRouter({ manifestsDir, workingDir, httpPort, httpsPort, ...more, args: [...api, ...(more.args ?? [])] });
+  cleanups.push(() => killBinaryRouter(router));
+  return { router, httpPort };
+}
+
 /**
  * haproxy behind a wrapper that waits 30 s before each reload: the master
  * re-executes itself through its argv[0] (the wrapper, kept by `exec -a`)
@@ -125,20 +146,9 @@ describe('dist/router signals', () => {
   }, 40_000);
 
   test('a SIGTERM before the router took over the haproxy a killed one left (its source not synced yet) stops that haproxy too', async () => {
-    const first = await startRouter();
-    const left = first.router.masterPid();
-    first.router.proc.kill('SIGKILL');
-    await first.router.exited;
+    const { left, workingDir } = await killedRouter();
     // The same working dir, now with a Kubernetes API that refuses connections: the router waits for it.
-    const [httpPort, httpsPort] = await freePortPair();
-    const second = spawnBinaryRouter({
-      manifestsDir: undefined,
-      workingDir: join(first.router.runDir, '..'),
-      httpPort,
-      httpsPort,
-      args: [`--master=https://127.0.0.1:${httpPort}`, '--token=t', '--insecure-skip-tls-verify=true'],
-    });
-    cleanups.push(() => killBinaryRouter(second));
+    const { router: second } = await nextRouter(workingDir, undefined);
     await second.waitForLine(logSays('watching routes'));
     expect(isRunning(left)).toBe(true);
     second.proc.kill('SIGTERM');
@@ -156,11 +166,9 @@ describe('dist/router signals', () => {
     const release = await app.nextHold();
     const workingDir = join(first.router.runDir, '..');
     const next = async () => {
-      const [httpPort, httpsPort] = await freePortPair();
-      const router = spawnBinaryRouter({ manifestsDir: first.manifestsDir, workingDir, httpPort, httpsPort, env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '60' } });
-      cleanups.push(() => killBinaryRouter(router));
-      await router.ready();
-      return { router, httpPort };
+      const started = await nextRouter(workingDir, first.manifestsDir, { env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '60' } });
+      await started.router.ready();
+      return started;
     };
     first.router.proc.kill('SIGKILL');
     await first.router.exited;
@@ -188,17 +196,13 @@ describe('dist/router signals', () => {
   }, 40_000);
 
   test('taking over: a left haproxy whose master stands still is stopped and replaced (its worker would serve beside ours); a newer master of the working dir than the pid file names is stopped', async () => {
-    const first = await startRouter();
-    const left = first.router.masterPid();
-    first.router.proc.kill('SIGKILL');
-    await first.router.exited;
+    const first = await killedRouter();
+    const left = first.left;
     process.kill(left, 'SIGSTOP');
     // A stand-in for a master a killed router was starting: its command line names this working dir's master socket.
     const stray = Bun.spawn(['python3', '-c', 'import time; time.sleep(60)', '-S', join(first.router.runDir, 'master.sock')], { stdout: 'ignore', stderr: 'ignore' });
     cleanups.push(() => stray.kill('SIGKILL'));
-    const [httpPort, httpsPort] = await freePortPair();
-    const second = spawnBinaryRouter({ manifestsDir: first.manifestsDir, workingDir: join(first.router.runDir, '..'), httpPort, httpsPort });
-    cleanups.push(() => killBinaryRouter(second));
+    const { router: second, httpPort } = await nextRouter(first.workingDir, first.manifestsDir);
     await second.ready();
     expect(await stray.exited).not.toBe(0);
     expect(isRunning(left)).toBe(false);
@@ -220,20 +224,8 @@ describe('dist/router signals', () => {
   }, 30_000);
 
   test('SIGUSR2 then SIGTERM before the router took over the haproxy a killed one left: the second wins, that haproxy is stopped at once', async () => {
-    const first = await startRouter();
-    const left = first.router.masterPid();
-    first.router.proc.kill('SIGKILL');
-    await first.router.exited;
-    const [httpPort, httpsPort] = await freePortPair();
-    const second = spawnBinaryRouter({
-      manifestsDir: undefined,
-      workingDir: join(first.router.runDir, '..'),
-      httpPort,
-      httpsPort,
-      args: [`--master=https://127.0.0.1:${httpPort}`, '--token=t', '--insecure-skip-tls-verify=true'],
-      env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '60' },
-    });
-    cleanups.push(() => killBinaryRouter(second));
+    const { left, workingDir } = await killedRouter();
+    const { router: second } = await nextRouter(workingDir, undefined, { env: { ROUTER_MAX_SHUTDOWN_TIMEOUT: '60' } });
     await second.waitForLine(logSays('watching routes'));
     second.proc.kill('SIGUSR2');
     await second.waitForLine(logSays('SIGUSR2 received'));
@@ -252,10 +244,8 @@ describe('dist/router signals', () => {
     await first.waitForLine(logSays('reloading haproxy'));
     first.proc.kill('SIGKILL');
     await first.exited;
-    const [httpPort, httpsPort] = await freePortPair();
     // The plain haproxy: the wrapper would hold this router's own take-over (its command has -sf) too.
-    const second = spawnBinaryRouter({ manifestsDir, workingDir: join(first.runDir, '..'), httpPort, httpsPort });
-    cleanups.push(() => killBinaryRouter(second));
+    const { router: second } = await nextRouter(join(first.runDir, '..'), manifestsDir);
     await second.waitForLine(logSays(`haproxy master pid ${left} does not answer on`));
     // The reload goes on: the old master loads, answers, and is taken over.
     writeFileSync(slow.fifo, 'go\n');
