@@ -7,7 +7,7 @@ import { RESOURCES } from '../../support/fake-api/kinds.ts';
 import { tlsGet } from '../../support/tls-client.ts';
 import type { FakeApiServer } from '../../support/fake-api/fake-api-server.ts';
 import { ingressClassObject, ingressObject, storedLoadBalancer, tlsSecretObject } from '../../support/ingress-objects.ts';
-import { KubeTestbed, modify, routeObject, type KubeTestRouter } from '../../support/kube-harness.ts';
+import { KubeTestbed, modify, namespaceObject, routeObject, type KubeTestRouter } from '../../support/kube-harness.ts';
 import type { LoadBalancerIngress } from '../../../src/status/load-balancer-status.ts';
 
 setDefaultTimeout(20_000);
@@ -163,6 +163,17 @@ describe('Events on Ingresses', () => {
     const rejected = eventsOn(api.server, 'shop').find((e) => e.reason === 'HostAlreadyClaimed');
     expect([rejected?.type, rejected?.message]).toEqual(['Warning', 'host taken.example.com is not served: a route in another namespace holds taken.example.com and is older than Ingress shop']);
     expect((await t.get('taken.example.com')).backend).toBe('owner');
+  });
+
+  test('a router serving some namespaces (--namespace-labels) tells only their Ingresses: the others are another shard\'s', async () => {
+    const api = await bed.startApi();
+    api.server.create(namespaceObject('ours', { shard: 'a' }));
+    api.server.create(namespaceObject('theirs', { shard: 'b' }));
+    for (const namespace of ['ours', 'theirs']) api.server.create(ingressObject({ name: 'web', namespace, rules: [{ host: `${namespace}.example.com`, paths: [{ service: 'missing' }] }] }));
+    const t = await bed.startRouter(api, { args: ['--enable-ingress', '--namespace-labels=shard=a'] });
+    await t.untilWritten('ours is told', () => (api.server.list('Event') as unknown as StoredEvent[]).length > 0);
+    await t.untilWritten('nothing more', () => true);
+    expect((api.server.list('Event') as unknown as StoredEvent[]).map((e) => e.involvedObject.namespace)).toEqual(['ours']);
   });
 
   test('a router that may not create Events says so once and serves on', async () => {
