@@ -4,7 +4,7 @@
  * (except on the hand-over, see takeover.test.ts).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning } from '../../src/haproxy/predecessor.ts';
 import { killBinaryRouter, logSays, spawnBinaryRouter, type BinaryRouter, type BinaryRouterOptions } from '../support/binary-router.ts';
@@ -242,6 +242,8 @@ describe('dist/router signals', () => {
     const release = await app.nextHold();
     writeFileSync(join(manifestsDir, 'new.yaml'), routeYaml({ name: 'new', host: 'new.example.com', service: 'app' }));
     await first.waitForLine(logSays('reloading haproxy'));
+    // The router logs that line before it asks: killed once the master re-executes for the reload (its command has -sf).
+    while (!readFileSync(`/proc/${left}/cmdline`, 'utf8').split('\0').includes('-sf')) await Bun.sleep(10);
     first.proc.kill('SIGKILL');
     await first.exited;
     // The plain haproxy: the wrapper would hold this router's own take-over (its command has -sf) too.
