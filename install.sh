@@ -378,6 +378,11 @@ TimeoutStopSec=90s
 # The first configuration waits for the routing source to sync; a start that
 # takes longer is stopped and retried.
 TimeoutStartSec=5min
+# The router tells systemd its event loop still runs (WATCHDOG=1 every 30 s):
+# one that hangs stops taking changes while haproxy serves on, and is
+# restarted (the next router takes haproxy over). Far above the longest the
+# loop is busy at once (a start or reload at 100,000 routes: seconds).
+WatchdogSec=60s
 Restart=always
 RestartSec=1s
 

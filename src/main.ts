@@ -6,7 +6,7 @@ import { checkCommand, renderCommand } from './dry-run/dry-run.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { RouterOptions } from './options.ts';
 import { startRouter, type RunningRouter } from './router.ts';
-import { drainPredecessor, findPredecessor } from './haproxy/predecessor.ts';
+import { drainOtherMasters, findPredecessor } from './haproxy/predecessor.ts';
 import { workingPaths } from './working-paths.ts';
 import { systemdNotifier, type SystemdNotifier } from './systemd/notify.ts';
 
@@ -47,20 +47,23 @@ function perform(router: RunningRouter, action: Request, systemd: SystemdNotifie
   return action === 'stop' ? router.stop() : router.stopNow();
 }
 
-async function stopLeftHaproxy(options: RouterOptions, logger: Logger): Promise<void> {
+/** Drains and stops the haproxy masters a previous router of this working dir left (none is ours yet); `hurry`: a second signal came. */
+async function stopLeftHaproxy(options: RouterOptions, logger: Logger, hurry: () => boolean): Promise<void> {
   const paths = workingPaths(options.workingDir);
   const pid = findPredecessor(paths.pidFile, paths.masterSocket);
   if (pid === undefined) return;
-  const drainMs = options.shutdown.drainTimeoutMs;
+  const drainMs = hurry() ? 0 : options.shutdown.drainTimeoutMs;
   logger.info(`stopping the haproxy (master pid ${pid}) a previous router left serving: draining its connections for up to ${drainMs} ms`);
-  await drainPredecessor(pid, paths.masterSocket, Date.now() + drainMs, logger);
+  await drainOtherMasters(paths.masterSocket, undefined, Date.now() + drainMs, logger, hurry);
 }
 
 async function run(options: RouterOptions): Promise<number> {
   const logger = createLogger({ format: options.logFormat, level: options.logLevel });
   const systemd = systemdNotifier(process.env, logger);
+  systemd.watchdog();
   const nextAction = listenForSignals(logger);
-  const starting = startRouter(options, { logger });
+  const startAbandoned = new AbortController();
+  const starting = startRouter(options, { logger, startAbandoned: startAbandoned.signal });
   // Starting waits for the API to sync, which may take long when it is down: a signal must still work then.
   const first = await Promise.race([starting.then((router) => ({ router }), (err: unknown) => ({ err })), nextAction().then((action) => ({ action }))]);
   if ('err' in first) {
@@ -70,13 +73,28 @@ async function run(options: RouterOptions): Promise<number> {
   if ('action' in first) {
     // Not ready, so nothing to wait for on the way out. A start still waiting for the API has no haproxy yet; one
     // still starting haproxy is given a moment, and if it runs out, the supervisor ends that haproxy as the process exits.
-    const failed = (err: unknown) => void logger.error(errorMessage(err));
-    if (first.action !== 'hand-over') systemd.stopping();
-    const late = await Promise.race([starting.catch(failed), Bun.sleep(STARTING_GRACE_MS).then(() => undefined), nextAction().then(() => undefined)]);
-    await (first.action === 'hand-over' ? late?.handOver() : late?.stopNow());
+    let action = first.action;
+    let actionChanged = () => {};
+    void (async () => {
+      for (;;) {
+        action = await nextAction();
+        if (action !== 'hand-over') systemd.stopping();
+        actionChanged();
+      }
+    })();
+    const changed = () => new Promise<undefined>((resolve) => (actionChanged = () => resolve(undefined)));
+    const failed = (err: unknown) => void (startAbandoned.signal.aborted || logger.error(errorMessage(err)));
+    if (action !== 'hand-over') systemd.stopping();
+    const late = await Promise.race([starting.catch(failed), Bun.sleep(STARTING_GRACE_MS).then(() => undefined), changed()]);
+    if (late) {
+      await (action === 'hand-over' ? late.handOver() : late.stopNow());
+      return 0;
+    }
+    // Not started: it never will be (no haproxy started or taken over from here on).
+    startAbandoned.abort();
     // A stop before this router took over the haproxy a previous one left (still waiting for its source): that haproxy
     // goes too, as a stop of the unit means; a hand-over leaves it to the next router.
-    if (late === undefined && first.action !== 'hand-over') await stopLeftHaproxy(options, logger);
+    if (action !== 'hand-over') await stopLeftHaproxy(options, logger, () => action === 'stop-now');
     return 0;
   }
   const { router } = first;

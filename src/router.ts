@@ -92,6 +92,11 @@ export interface RouterDeps {
   collectWhenIdle?: () => void;
   /** The CPUs haproxy may run on (default: this process's, os.availableParallelism); tests claim many. */
   cpus?: () => number;
+  /**
+   * Aborted when the process stops before the start is done: haproxy is then
+   * never started or taken over (the stop deals with one a previous router left).
+   */
+  startAbandoned?: AbortSignal;
 }
 
 /** Delay before a commit that threw is tried again. */
@@ -154,6 +159,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     logFd: logs.fd,
     hooks: deps.supervisorHooks,
     onLaunch: timeline.launched,
+    ...(deps.startAbandoned ? { abandoned: deps.startAbandoned } : {}),
     // A restart after a crash reads the active generation: the in-place updates the worker already runs go first.
     // Files that cannot be written (a full or read-only disk) must not keep haproxy down: it starts from the
     // generation on disk, whole and checked, and is reloaded from the model once a generation can be written.
@@ -183,6 +189,8 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
   const state = new RouterState();
   // Status writes wait for haproxy to serve the first configuration, then for each commit to finish.
   const statusGate = new WriteGate(true);
+  // Aborted when a stop gives up the load in flight (shutdown.ts, abandonLoads).
+  const loadsAbandoned = new AbortController();
   const wiring = deps.source
     ? { source: deps.source, allowAddress: trustedEndpointFilter(deps.logger.withTag('endpoints')), status: undefined, ingressStatus: undefined, ingressEvents: undefined, gatewayStatus: undefined, hostAddresses: undefined }
     : createSource(options, deps.logger, deps.env, () => scheduler.changed(), statusGate);
@@ -240,7 +248,7 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     },
     render,
     writer: diskWriter(store, certs),
-    checker: (deps.wrapChecker ?? ((c) => c))(haproxyChecker(options.haproxyBinary)),
+    checker: (deps.wrapChecker ?? ((c) => c))(haproxyChecker(options.haproxyBinary, loadsAbandoned.signal)),
     haproxy: supervisor,
     runtime: (deps.wrapRuntime ?? ((c) => c))(createRuntimeClient(paths.adminSocket, { bufSize: options.haproxy.bufSize, onFirstReply: (ms) => commitTimeline.replied(ms) })),
     timeline: commitTimeline,
@@ -365,7 +373,11 @@ async function startLocked(options: RouterOptions, deps: RouterDeps, paths: Work
     throw firstError instanceof Error ? firstError : new Error('haproxy did not start');
   }
   ticketKeys = startTicketKeyRotation({ path: files.ticketKeysPath, adminSocket: paths.adminSocket, intervalMs: options.ticketKeyIntervalMs, logger: deps.logger });
-  const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, supervisor, releaseWorkingDir, log });
+  const abandonLoads = () => {
+    loadsAbandoned.abort();
+    supervisor.abandonReloads();
+  };
+  const shutdown = new RouterShutdown({ gracefulDelayMs: options.shutdown.gracefulDelayMs, stopIntake, abandonLoads, supervisor, releaseWorkingDir, log });
   observability.serving(shutdown);
   statusGate.release();
   log.info(`router ready: serving ${state.routes.size} routes on port ${options.listen.httpPort}`);

@@ -1,4 +1,5 @@
 import type { Rejection } from '../admission/rejection.ts';
+import { CHECK_ABANDONED, RELOAD_ABANDONED } from '../haproxy/abandoned.ts';
 import type { Logger } from '../log.ts';
 import { describeCounts, describeReasons, reasonCodes } from '../plan/reload-reasons.ts';
 import type { CommitObserver, CommitOutcome } from './outcome.ts';
@@ -99,7 +100,10 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
     }
     if (outcome.runtime?.failure !== undefined) log.warn(`runtime update failed (${outcome.runtime.failure}); reloading instead`);
     const refusal = outcome.refusal ?? [];
-    if (outcome.result === 'deferred' && outcome.refusal) log.warn(`could not check the new configuration (${refusal.join('; ') || 'no output'}); retrying`);
+    if (outcome.result === 'deferred' && outcome.refusal) {
+      if (refusal.length === 1 && refusal[0] === CHECK_ABANDONED) log.info(`the new configuration is not checked: ${CHECK_ABANDONED}`);
+      else log.warn(`could not check the new configuration (${refusal.join('; ') || 'no output'}); retrying`);
+    }
     if (outcome.result === 'rejected-by-haproxy') {
       if (outcome.quarantined?.length) log.warn(`haproxy refused route files; trying again without those routes:\n${refusal.join('\n')}`);
       else log.error(`haproxy rejected the new configuration; keeping the running one:\n${refusal.join('\n')}`);
@@ -112,6 +116,7 @@ export function logObserver(opts: LogObserverOptions): CommitObserver {
       case 'died':
         return log.warn(`haproxy stopped during the reload (${load.message}); its restart loads generation ${load.generation}`);
       case 'failed':
+        if (load.message === RELOAD_ABANDONED) return log.info(`generation ${load.generation} is not loaded: ${RELOAD_ABANDONED}, haproxy drains next`);
         return log.error(`haproxy reload failed (${load.message}); restoring the previous configuration on disk and retrying`);
       case 'reloaded':
         return log.info(

@@ -1,5 +1,6 @@
 import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
+import { CHECK_ABANDONED } from './abandoned.ts';
 import { configArgs } from './config-args.ts';
 import { scheduleIdle } from './idle-scheduling.ts';
 import { haproxyEnv } from './haproxy-env.ts';
@@ -29,7 +30,8 @@ export const BACKGROUND_NICE = 19;
  * Runs `haproxy -c` on a candidate so a config haproxy rejects never
  * replaces the running one; at `nice` (0: the router's own priority).
  */
-export async function checkConfig(haproxyBinary: string, configPath: string, nice = 0): Promise<CheckResult> {
+export async function checkConfig(haproxyBinary: string, configPath: string, nice = 0, signal?: AbortSignal): Promise<CheckResult> {
+  if (signal?.aborted) return { ok: false, output: [CHECK_ABANDONED] };
   let proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
   try {
     proc = Bun.spawn([haproxyBinary, '-c', ...configArgs(configPath)], {
@@ -41,6 +43,8 @@ export async function checkConfig(haproxyBinary: string, configPath: string, nic
       stderr: 'pipe',
       stdin: 'ignore',
       timeout: CONFIG_CHECK_TIMEOUT_MS,
+      // A stop gives up a check in flight: what it checks will not be loaded.
+      ...(signal ? { signal } : {}),
     });
   } catch (err) {
     return { ok: false, output: [`cannot run ${haproxyBinary}: ${errorMessage(err)}`] };
@@ -48,6 +52,7 @@ export async function checkConfig(haproxyBinary: string, configPath: string, nic
   if (nice !== 0) lowerPriority(proc.pid, nice);
   if (nice === BACKGROUND_NICE) scheduleIdle(proc.pid);
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (signal?.aborted) return { ok: false, output: [CHECK_ABANDONED] };
   const output = `${stderr}\n${stdout}`
     .split('\n')
     .map((l) => l.trimEnd())

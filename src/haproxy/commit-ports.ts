@@ -19,6 +19,7 @@ export function diskWriter(store: ConfigStore, certs: CertStore): ConfigWriter {
   };
 }
 
-export function haproxyChecker(haproxyBinary: string): ConfigChecker {
-  return { check: (configPath, opts) => checkConfig(haproxyBinary, configPath, opts?.background ? BACKGROUND_NICE : 0) };
+/** `haproxy -c`; `stopping` aborted: checks in flight are killed and none starts (a stop drains haproxy next). */
+export function haproxyChecker(haproxyBinary: string, stopping?: AbortSignal): ConfigChecker {
+  return { check: (configPath, opts) => checkConfig(haproxyBinary, configPath, opts?.background ? BACKGROUND_NICE : 0, stopping) };
 }

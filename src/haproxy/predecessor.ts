@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Logger } from '../log.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { parseShowProc } from './show-proc.ts';
-import { PROC_POLL_INTERVAL_MS, STOP_TERM_TIMEOUT_MS, TAKEOVER_PROBE_TIMEOUT_MS } from './timeouts.ts';
+import { PREDECESSOR_LOAD_WAIT_MS, PROC_POLL_INTERVAL_MS, PROC_POLL_MAX_INTERVAL_MS, STOP_TERM_TIMEOUT_MS, TAKEOVER_PROBE_TIMEOUT_MS } from './timeouts.ts';
 
 /**
  * Whether a command line (/proc/<pid>/cmdline, NUL-separated) is an haproxy
@@ -56,22 +56,57 @@ export function isOurMaster(pid: number, masterSocketPath: string): boolean {
 
 /**
  * Ends a master of this working dir that is not our child as a stop ends
- * ours: its workers finish their connections (SIGUSR1; already asked, for a
- * master taken over) until `deadline`, then SIGTERM and SIGKILL.
+ * ours: its workers finish their connections (SIGUSR1, sent again though a
+ * take-over's -sf asked already: a master mid-reload loses signals) until
+ * `deadline`, or until `hurry` says so, then SIGTERM and SIGKILL.
  */
-export async function drainPredecessor(pid: number, masterSocketPath: string, deadline: number, log: Logger, asked = false): Promise<void> {
+export async function drainPredecessor(pid: number, masterSocketPath: string, deadline: number, log: Logger, hurry: () => boolean = () => false): Promise<void> {
   if (!isOurMaster(pid, masterSocketPath)) return;
-  if (!asked) signal(pid, 'SIGUSR1');
-  if (await goneWithin(pid, Math.max(0, deadline - Date.now()))) return;
+  signal(pid, 'SIGUSR1');
+  if (await goneWithin(pid, Math.max(0, deadline - Date.now()), hurry)) return;
   if (!isOurMaster(pid, masterSocketPath)) return;
-  log.info(`stopping the haproxy master (pid ${pid}) a previous router left: its connections did not end in time`);
+  log.info(`stopping the haproxy master (pid ${pid}) a previous router left: ${hurry() ? 'the stop is hurried' : 'its connections did not end in time'}`);
   await stopPredecessor(pid, log);
+}
+
+/** Drains every master of this working dir but `except` (older ones, taken over and still finishing their connections, included). */
+export function drainOtherMasters(masterSocketPath: string, except: number | undefined, deadline: number, log: Logger, hurry?: () => boolean): Promise<void> {
+  const others = mastersOf(masterSocketPath, except === undefined ? [] : [except]);
+  return Promise.all(others.map((m) => drainPredecessor(m.pid, masterSocketPath, deadline, log, hurry))).then(() => {});
 }
 
 /** Whether the worker's admin socket answers: `-x` fetches the listening sockets through it. */
 export async function adminSocketAnswers(adminSocketPath: string): Promise<boolean> {
   try {
     return (await socketCommand(adminSocketPath, 'show info', TAKEOVER_PROBE_TIMEOUT_MS)).includes('Pid:');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the master `pid` answers on its socket, waiting up to
+ * PREDECESSOR_LOAD_WAIT_MS while it runs but does not answer (a reload's
+ * load); one stopped (SIGSTOP, a debugger) is not waited for.
+ */
+async function masterAnswersSoon(masterSocketPath: string, pid: number, stopping: () => boolean, log: Logger): Promise<boolean> {
+  if (await masterAnswers(masterSocketPath, pid)) return true;
+  if (!isRunning(pid) || isStopped(pid)) return false;
+  log.info(`haproxy master pid ${pid} does not answer on ${masterSocketPath} yet (a reload under way?): waiting up to ${PREDECESSOR_LOAD_WAIT_MS} ms to take it over`);
+  const deadline = Date.now() + PREDECESSOR_LOAD_WAIT_MS;
+  while (Date.now() < deadline && !stopping() && isRunning(pid) && !isStopped(pid)) {
+    await Bun.sleep(PROC_POLL_MAX_INTERVAL_MS);
+    if (await masterAnswers(masterSocketPath, pid)) return true;
+  }
+  return false;
+}
+
+/** Stopped by a signal (SIGSTOP) or traced: it answers nothing until someone lets it go on. */
+function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'T' || state === 't';
   } catch {
     return false;
   }
@@ -94,21 +129,26 @@ export async function masterAnswers(masterSocketPath: string, pid: number): Prom
  * connections: left alone.
  */
 export function strayMasters(masterSocketPath: string, predecessor: number): number[] {
-  const since = startTime(predecessor);
+  const since = procStat(predecessor)?.startTicks;
+  if (since === undefined) return [];
+  return mastersOf(masterSocketPath, [predecessor]).flatMap((m) => (m.startTicks > since ? [m.pid] : []));
+}
+
+/** The haproxy masters of this working dir (not their workers) but `except`, with when each started. */
+export function mastersOf(masterSocketPath: string, except: readonly number[]): { pid: number; startTicks: number }[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return [];
   }
-  if (since === undefined) return [];
   return entries.flatMap((entry) => {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === predecessor || pid === process.pid || !isOurMaster(pid, masterSocketPath)) return [];
+    if (!Number.isInteger(pid) || except.includes(pid) || pid === process.pid || !isOurMaster(pid, masterSocketPath)) return [];
     const stat = procStat(pid);
     // A worker is its master's fork, with the same command line: its parent is a master of ours.
-    if (stat === undefined || stat.startTicks <= since || isOurMaster(stat.ppid, masterSocketPath)) return [];
-    return [pid];
+    if (stat === undefined || isOurMaster(stat.ppid, masterSocketPath)) return [];
+    return [{ pid, startTicks: stat.startTicks }];
   });
 }
 
@@ -125,15 +165,12 @@ function procStat(pid: number): { ppid: number; startTicks: number } | undefined
   }
 }
 
-function startTime(pid: number): number | undefined {
-  return procStat(pid)?.startTicks;
-}
 
-/** Resolves true once `pid` is no longer running, false if it still is after `ms`. Not our child: there is no exit event to await. */
-export async function goneWithin(pid: number, ms: number): Promise<boolean> {
+/** Resolves true once `pid` is no longer running, false if it still is after `ms` or once `hurry` says so. Not our child: there is no exit event to await. */
+export async function goneWithin(pid: number, ms: number, hurry: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (isRunning(pid)) {
-    if (Date.now() >= deadline) return false;
+    if (Date.now() >= deadline || hurry()) return false;
     await Bun.sleep(PROC_POLL_INTERVAL_MS);
   }
   return true;
@@ -173,10 +210,11 @@ export async function takeOverOrStart(
   if (predecessor === undefined) return launch();
   const replaced = `haproxy master pid ${predecessor}, left serving by a previous router of this working dir`;
   // Its master must answer too: -sf reaches the old worker through it, and a master that stands still would leave
-  // that worker accepting on the sockets beside the new one.
+  // that worker accepting on the sockets beside the new one. One in the middle of a reload (its router killed then)
+  // answers once it has loaded: waited for, rather than cutting its connections.
   const silent = !(await adminSocketAnswers(paths.adminSocketPath))
     ? paths.adminSocketPath
-    : !(await masterAnswers(paths.masterSocketPath, predecessor))
+    : !(await masterAnswersSoon(paths.masterSocketPath, predecessor, stopping, log))
       ? paths.masterSocketPath
       : undefined;
   if (silent !== undefined) {

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
 import { hasExited } from './subprocess.ts';
-import { STOP_TERM_RETRY_MS, STOP_TERM_TIMEOUT_MS } from './timeouts.ts';
+import { DRAIN_SIGNAL_RETRY_MS, STOP_TERM_RETRY_MS, STOP_TERM_TIMEOUT_MS } from './timeouts.ts';
 
 /** Shared by a stop and whoever escalates it: `now` skips the drain, `hurry` cuts a drain in progress short. */
 export interface StopMode {
@@ -17,9 +17,15 @@ export interface StopMode {
 export async function stopMaster(proc: Bun.Subprocess, drainMs: number, mode: StopMode, log: Logger): Promise<void> {
   if (!mode.now) {
     log.info(`stopping haproxy (master pid ${proc.pid}): draining connections for up to ${drainMs} ms`);
-    proc.kill('SIGUSR1');
     const hurried = new Promise<'hurried'>((resolve) => (mode.hurry = () => resolve('hurried')));
-    const outcome = await settle(proc.exited, drainMs, hurried);
+    const drainEnds = Date.now() + drainMs;
+    let outcome: 'exited' | 'timeout' | 'hurried';
+    // Again every second while it lingers: a master re-executing itself for a reload (a stop does not wait for one to
+    // end) blocks signals meanwhile and loses one sent then, and its new worker would take connections all along.
+    do {
+      proc.kill('SIGUSR1');
+      outcome = await settle(proc.exited, Math.max(0, Math.min(DRAIN_SIGNAL_RETRY_MS, drainEnds - Date.now())), hurried);
+    } while (outcome === 'timeout' && Date.now() < drainEnds);
     if (outcome === 'exited') return;
     log.warn(outcome === 'hurried' ? 'stop hurried: ending haproxy without waiting for the drain' : `haproxy still running after ${drainMs} ms of draining`);
   }

@@ -2,7 +2,8 @@ import type { Logger } from '../log.ts';
 import { errorMessage } from '../errors.ts';
 import { haproxyMessages, pipeLines } from './log-lines.ts';
 import { masterCommand, masterDirectory, startFailure } from './master-command.ts';
-import { drainPredecessor, findPredecessor, stopPredecessor, strayMasters, takeOverOrStart } from './predecessor.ts';
+import { RELOAD_ABANDONED } from './abandoned.ts';
+import { drainOtherMasters, findPredecessor, stopPredecessor, strayMasters, takeOverOrStart } from './predecessor.ts';
 import { parseShowProc, type ProcState } from './show-proc.ts';
 import { socketCommand } from './runtime-api/socket-command.ts';
 import { stopMaster, type StopMode } from './stop-master.ts';
@@ -22,6 +23,8 @@ export interface SupervisorHooks {
 
 export interface SupervisorOptions {
   haproxyBinary: string;
+  /** Aborted: no haproxy is started or taken over from then on (a process stopping before its start was done). */
+  abandoned?: AbortSignal;
   /** The stable path (through the `conf` symlink) haproxy loads on start and on every reload. */
   configPath: string;
   masterSocketPath: string;
@@ -60,8 +63,6 @@ interface Master {
  * While it is ours, haproxy does not outlive the router process: an exit
  * through any other path sends it SIGTERM.
  */
-const ABANDONED = 'the router is stopping: the reload is not waited for';
-
 export class HaproxySupervisor {
   private current: Master | undefined;
   /** The master that reached ready; only its death triggers a restart (a failed start is the caller's to handle). */
@@ -86,8 +87,6 @@ export class HaproxySupervisor {
   private restarting = false;
   /** The worker the master started or reloaded last (the one new connections go to); undefined before. */
   private lastWorker: number | undefined;
-  /** The master a start took over: it finishes its connections after the hand-over, and a stop must not leave it behind. */
-  private tookOverFrom: number | undefined;
   private readonly wakeup = new Wakeup();
   private readonly pause = (ms: number) => this.wakeup.sleep(ms);
   private readonly onProcessExit = () => {
@@ -136,6 +135,7 @@ export class HaproxySupervisor {
   }
 
   start(): Promise<void> {
+    if (this.opts.abandoned?.aborted) return Promise.reject(new Error('the router is stopping: haproxy is not started'));
     const predecessor = this.stopping ? undefined : findPredecessor(this.opts.pidFile, this.opts.masterSocketPath);
     const starting = this.stopStrays(predecessor).then(() =>
       takeOverOrStart(predecessor, { adminSocketPath: this.opts.adminSocketPath, masterSocketPath: this.opts.masterSocketPath }, (from) => this.launch(from), () => this.stopping, this.log),
@@ -155,7 +155,7 @@ export class HaproxySupervisor {
 
   private async launch(takeOverFrom?: number): Promise<void> {
     // stop() is final: a start (or crash restart) that raced it must not bring haproxy back.
-    if (this.stopping) throw new Error('haproxy supervisor is stopped');
+    if (this.stopping || this.opts.abandoned?.aborted) throw new Error('haproxy supervisor is stopped');
     // A start's alerts are what its failure says; they are logged on their own only if it succeeds anyway.
     let alerts: string[] | undefined = [];
     await this.opts.beforeLaunch?.();
@@ -197,7 +197,6 @@ export class HaproxySupervisor {
     for (const alert of alerts ?? []) this.haproxyMessage(alert);
     alerts = undefined;
     await this.opts.hooks?.beforeConfirm?.({ masterPid: proc.pid, workerPids: state.workerPids, exited: proc.exited });
-    if (takeOverFrom !== undefined) this.tookOverFrom = takeOverFrom;
     this.confirm(master, state);
   }
 
@@ -225,7 +224,7 @@ export class HaproxySupervisor {
   async reload(): Promise<ReloadResult> {
     const proc = this.ready?.proc;
     if (!proc || hasExited(proc)) return { ok: false, message: 'haproxy is not running' };
-    if (this.reloadsAbandoned) return { ok: false, message: ABANDONED };
+    if (this.reloadsAbandoned) return { ok: false, message: RELOAD_ABANDONED };
     const before = await this.procState();
     if (!before) return { ok: false, message: 'master socket did not answer show proc' };
     await this.opts.hooks?.beforeReload?.();
@@ -233,7 +232,7 @@ export class HaproxySupervisor {
     await socketCommand(this.opts.masterSocketPath, 'reload').catch(() => '');
     const after = await pollMaster(() => this.procState(), (s) => s.reloads > before.reloads, RELOAD_TIMEOUT_MS, proc, () => this.reloadsAbandoned, this.pause);
     if (!after) {
-      if (this.reloadsAbandoned) return { ok: false, message: ABANDONED };
+      if (this.reloadsAbandoned) return { ok: false, message: RELOAD_ABANDONED };
       return { ok: false, message: hasExited(proc) ? 'haproxy exited during the reload' : `no reload observed within ${RELOAD_TIMEOUT_MS} ms` };
     }
     if (after.failedReloads > before.failedReloads) return { ok: false, message: 'haproxy failed to load the new configuration' };
@@ -286,9 +285,9 @@ export class HaproxySupervisor {
     await this.starting;
     const deadline = Date.now() + this.opts.drainTimeoutMs;
     const proc = this.current?.proc;
-    // The master taken over is already finishing its connections (-sf): it gets the same time as ours, no more.
-    const predecessor = this.tookOverFrom;
-    const predecessorStopped = predecessor === undefined ? undefined : drainPredecessor(predecessor, this.opts.masterSocketPath, this.stopMode.now ? 0 : deadline, this.log, true);
+    // Masters taken over (by this router or those before it) still finishing their connections get the same time as
+    // ours, no more: none may outlive the unit's stop.
+    const predecessorStopped = drainOtherMasters(this.opts.masterSocketPath, proc?.pid, this.stopMode.now ? 0 : deadline, this.log, () => this.stopMode.now);
     if (proc && !hasExited(proc)) {
       await stopMaster(proc, this.opts.drainTimeoutMs, this.stopMode, this.log);
       this.log.info(`haproxy stopped (master pid ${proc.pid})`);

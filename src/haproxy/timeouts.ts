@@ -37,6 +37,8 @@ export const SOCKET_COMMAND_TIMEOUT_MS = 10_000;
 export const STOP_TERM_TIMEOUT_MS = 5_000;
 /** SIGTERM is sent again this often until then: a master re-executing itself for a reload can lose it. */
 export const STOP_TERM_RETRY_MS = 250;
+/** SIGUSR1 (drain) is sent again this often while a stop drains, for the same reason. */
+export const DRAIN_SIGNAL_RETRY_MS = 1_000;
 /** A master left by a previous router must answer on its admin socket within this to be taken over. */
 export const TAKEOVER_PROBE_TIMEOUT_MS = 2_000;
 /** Restart backoff after haproxy dies: doubles from the initial delay up to the cap. */
@@ -61,3 +63,6 @@ export const LOG_FIFO_DRAIN_STOP_MS = 1_000;
  * for it (a worker that does not answer is no reason to hold a reload back).
  */
 export const WORKER_PID_TIMEOUT_MS = 1_000;
+
+/** How long a start waits for the master a previous router left to answer while it runs: a reload of 100,000 routes loads for about 20 s. */
+export const PREDECESSOR_LOAD_WAIT_MS = 120_000;

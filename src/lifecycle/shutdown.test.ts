@@ -8,12 +8,14 @@ function harness(gracefulDelayMs: number) {
   const abandoned: number[] = [];
   const gate = () => Promise.withResolvers<void>();
   const intake = gate();
+  const intakeCalled = gate();
   const drained = gate();
   let haproxyStop: Promise<void> | undefined;
   const shutdown = new RouterShutdown({
     gracefulDelayMs,
     stopIntake: () => {
       calls.push('stop intake');
+      intakeCalled.resolve();
       return intake.promise;
     },
     supervisor: {
@@ -30,12 +32,12 @@ function harness(gracefulDelayMs: number) {
         calls.push('haproxy: release');
         return 1234;
       },
-      abandonReloads: () => void abandoned.push(calls.length),
     },
+    abandonLoads: () => void abandoned.push(calls.length),
     releaseWorkingDir: () => calls.push('release working dir'),
     log: createLogger({ format: 'json', level: 'silent' }),
   });
-  return { shutdown, calls, intake, drained, abandoned };
+  return { shutdown, calls, intake, intakeCalled, drained, abandoned };
 }
 
 describe('RouterShutdown', () => {
@@ -89,11 +91,19 @@ describe('RouterShutdown', () => {
     expect(h.calls.at(-1)).toBe('release working dir');
   });
 
-  test('a stop gives up waiting for a reload at once, before the delay; a hand-over waits for it', async () => {
-    const stop = harness(60_000);
-    void stop.shutdown.stop();
+  test('a stop gives up waiting for a load once its delay is over (changes reload through it), a stop now at once; a hand-over waits for it', async () => {
+    const stop = harness(30);
+    const stopping = stop.shutdown.stop();
+    expect(stop.abandoned).toEqual([]);
+    await stop.intakeCalled.promise;
     expect(stop.abandoned).toEqual([0]);
-    void stop.shutdown.stopNow();
+    stop.intake.resolve();
+    stop.drained.resolve();
+    await stopping;
+    const now = harness(60_000);
+    void now.shutdown.stop();
+    void now.shutdown.stopNow();
+    expect(now.abandoned).toEqual([0]);
     const handOver = harness(0);
     const handing = handOver.shutdown.handOver();
     handOver.intake.resolve();

@@ -14,7 +14,13 @@ export interface ShutdownDeps {
   gracefulDelayMs: number;
   /** Stops what feeds haproxy (sources, commits), after the commit in flight. */
   stopIntake: () => Promise<void>;
-  supervisor: Pick<HaproxySupervisor, 'stop' | 'stopNow' | 'release' | 'abandonReloads'>;
+  /**
+   * A stop is past its graceful delay (or is a stop now): the commit in
+   * flight is not waited for to load (a check or reload of many routes can
+   * outlast systemd's TimeoutStopSec), since haproxy drains next whatever it loads.
+   */
+  abandonLoads: () => void;
+  supervisor: Pick<HaproxySupervisor, 'stop' | 'stopNow' | 'release'>;
   /** Lets the next router into the working dir. */
   releaseWorkingDir: () => void;
   log: Logger;
@@ -48,7 +54,6 @@ export class RouterShutdown implements ShutdownState {
 
   stop(): Promise<void> {
     this.begin();
-    this.deps.supervisor.abandonReloads();
     this.done ??= this.stopSequence();
     return this.done;
   }
@@ -58,7 +63,7 @@ export class RouterShutdown implements ShutdownState {
     this.now = true;
     this.skipDelay();
     this.begin();
-    this.deps.supervisor.abandonReloads();
+    this.deps.abandonLoads();
     const haproxyStopped = this.deps.supervisor.stopNow();
     this.done ??= this.stopSequence();
     await Promise.all([this.done, haproxyStopped]);
@@ -88,6 +93,8 @@ export class RouterShutdown implements ShutdownState {
         };
       });
     }
+    // Changes went live (and reloaded) through the delay, as upstream's router keeps serving them: only now is a load given up.
+    this.deps.abandonLoads();
     await this.stopIntake();
     try {
       await (this.now ? this.deps.supervisor.stopNow() : this.deps.supervisor.stop());

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { captureLogs } from '../../test/support/log-capture.ts';
-import { systemdNotifier } from './notify.ts';
+import { systemdNotifier, watchdogPeriodMs } from './notify.ts';
 
 function recording(fail?: Error) {
   const sent: { address: Uint8Array; payload: string }[] = [];
@@ -52,5 +52,44 @@ describe('systemdNotifier', () => {
     const capture = captureLogs();
     systemdNotifier({ NOTIFY_SOCKET: '@notify' }, capture.logger, wire.send).ready();
     expect(capture.logs).toEqual([expect.objectContaining({ level: 'warn', msg: 'could not tell systemd READY=1 on @notify: sendto failed: ECONNREFUSED' })]);
+  });
+
+  test('the watchdog pings at once and then at half WATCHDOG_USEC, quietly; a failing ping warns once until one gets through', () => {
+    let tick: (() => void) | undefined;
+    let period = 0;
+    let stopped = false;
+    const every = (fn: () => void, ms: number) => {
+      tick = fn;
+      period = ms;
+      return () => void (stopped = true);
+    };
+    let failing = false;
+    const sent: string[] = [];
+    const capture = captureLogs();
+    const notifier = systemdNotifier({ NOTIFY_SOCKET: '@notify', WATCHDOG_USEC: '60000000' }, capture.logger, (_a, payload) => {
+      if (failing) throw new Error('ECONNREFUSED');
+      sent.push(payload);
+    }, every);
+    const stop = notifier.watchdog();
+    tick?.();
+    expect([sent, period]).toEqual([['WATCHDOG=1', 'WATCHDOG=1'], 30_000]);
+    failing = true;
+    tick?.();
+    tick?.();
+    failing = false;
+    tick?.();
+    expect(capture.logs.filter((l) => l.level === 'warn')).toHaveLength(1);
+    stop();
+    expect(stopped).toBe(true);
+  });
+
+  test.each([
+    ['no WATCHDOG_USEC', {}, undefined],
+    ['WATCHDOG_USEC of 10 s', { WATCHDOG_USEC: '10000000' }, 5000],
+    ['another process\'s WATCHDOG_PID', { WATCHDOG_USEC: '10000000', WATCHDOG_PID: '1' }, undefined],
+    ['this process\'s WATCHDOG_PID', { WATCHDOG_USEC: '10000000', WATCHDOG_PID: '4242' }, 5000],
+    ['a WATCHDOG_USEC that is no number', { WATCHDOG_USEC: 'soon' }, undefined],
+  ])('watchdog period with %s', (_name, env, want) => {
+    expect(watchdogPeriodMs(env, 4242)).toBe(want);
   });
 });

@@ -77,16 +77,25 @@ describe('a working directory that can no longer be written', () => {
     await tr.waitForLog(started(killed));
   };
 
-  test('says so; haproxy killed then restarts from the files on disk and serves the pod they name, not none', async () => {
+  /** The disk full, then the app's pod moved to `b`: live through the runtime API, while its files cannot follow. */
+  const movedOnFullDisk = async (then: (tr: TestRouter, full: { on: boolean }) => Promise<void>): Promise<void> => {
     const b = startBackend('b');
     const { full, router } = onDiskThatFills({ 'app.yaml': app() });
     try {
-      t = await router;
+      const tr = (t = await router);
       full.on = true;
-      // Live through the runtime API; its files cannot follow.
-      await t.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
+      await tr.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
+      await tr.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files") && r.msg.includes('ENOSPC'));
+      await then(tr, full);
+    } finally {
+      full.on = false;
+      await b.stop();
+    }
+  };
+
+  test('says so; haproxy killed then restarts from the files on disk and serves the pod they name, not none', async () => {
+    await movedOnFullDisk(async (t, full) => {
       expect((await t.get('app.example.com')).backend).toBe('b');
-      await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files") && r.msg.includes('ENOSPC'));
       await crash(t);
       // The files on disk have the pod before the move (the deletion still waiting for the last worker is not sent
       // to the new one): served, rather than nothing at all.
@@ -95,29 +104,17 @@ describe('a working directory that can no longer be written', () => {
       await t.waitForLog((r) => r.msg.startsWith("the configuration's files") && r.msg.endsWith('are written again'));
       await t.write('other.yaml', routeYaml({ name: 'other', host: 'other.example.com', service: 'a' }));
       expect((await t.get('app.example.com')).backend).toBe('b');
-    } finally {
-      full.on = false;
-      await b.stop();
-    }
+    });
   });
 
   test.each(['stop', 'handOver'] as const)('a %s while the files cannot be written goes on: haproxy drained and stopped, or left serving for the next router', async (how) => {
-    const b = startBackend('b');
-    const { full, router } = onDiskThatFills({ 'app.yaml': app() });
-    try {
-      t = await router;
-      full.on = true;
-      await t.write('app.yaml', routeYaml({ name: 'app', host: 'app.example.com', service: 'a' }) + '---\n' + sliceYaml({ service: 'a', ports: [b.port] }));
-      await t.waitForLog((r) => r.level === 'error' && r.msg.startsWith("cannot write the configuration's files"));
+    await movedOnFullDisk(async (t) => {
       const master = t.router.supervisor.masterPid as number;
       await t.router[how]();
       expect(t.logs.some((r) => r.level === 'error' && r.msg.startsWith("the configuration's last files could not be written before stopping"))).toBe(true);
       expect(isRunning(master)).toBe(how === 'handOver');
       if (how === 'handOver') expect((await get(t.httpPort, 'app.example.com')).backend).toBe('b');
-    } finally {
-      full.on = false;
-      await b.stop();
-    }
+    });
   });
 
   test('a change of map entries only that the files lack is not lost: once they can be written, haproxy is reloaded from the model', async () => {

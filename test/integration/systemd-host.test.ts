@@ -109,6 +109,11 @@ describe.skipIf(unavailable !== undefined)('a router host run by systemd', () =>
     const masters = await host.haproxyMasters();
     expect(masters).toHaveLength(1);
     expect((await inside('ps', '-o', 'user=,ppid=', '-p', String(masters[0]))).trim().split(/\s+/)).toEqual(['router', String(pid)]);
+    // WatchdogSec: systemd has heard WATCHDOG=1 from the router (it stamps each one).
+    expect((await inside('systemctl', 'show', '-p', 'WatchdogUSec', '-p', 'WatchdogTimestampMonotonic', UNIT)).trim().split('\n').sort()).toEqual([
+      expect.stringMatching(/^WatchdogTimestampMonotonic=[1-9]\d*$/),
+      'WatchdogUSec=1min',
+    ]);
   }, 120_000);
 
   test('an upgrade by install.sh under load: the new router takes haproxy over, no request fails, the one in flight completes', async () => {

@@ -35,6 +35,8 @@ export interface IngressWatchOptions {
   onIngressChanged?: (key: string) => void;
   /** An Ingress was converted again: what is not served of it now, one line each (none: all of it, or it is gone). */
   onProblems?: (key: string, problems: readonly string[]) => void;
+  /** Whether the router serves `namespace` (--namespace-labels, --project-labels): others' Ingresses are another shard's to tell about. */
+  namespaceServed?: (namespace: string) => boolean;
 }
 
 const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -157,7 +159,12 @@ export class IngressWatch {
     const { changed, problems, converted } = this.translator.reconcile();
     for (const p of problems) this.opts.logger[p.level](p.message);
     const onProblems = this.opts.onProblems;
-    if (onProblems) for (const key of converted) onProblems(key, this.translator.problemsOf(key).flatMap((p) => (p.level === 'warn' ? [p.message] : [])));
+    const served = this.opts.namespaceServed ?? (() => true);
+    if (onProblems) {
+      for (const key of converted) {
+        if (served(key.slice(0, key.indexOf('/')))) onProblems(key, this.translator.problemsOf(key).flatMap((p) => (p.level === 'warn' ? [p.message] : [])));
+      }
+    }
     this.followSecretNamespaces();
     if (changed.length > 0) this.opts.onRoutesChanged(changed);
   }

@@ -98,6 +98,7 @@ export class KubeSource implements Source {
       onRoutesChanged: (keys) => this.deliver('Route', keys),
       ...(opts.ingress.onIngressChanged ? { onIngressChanged: opts.ingress.onIngressChanged } : {}),
       ...(opts.ingress.onProblems ? { onProblems: opts.ingress.onProblems } : {}),
+      namespaceServed: (namespace) => !this.allowed || this.allowed.has(namespace),
     });
     this.gateway = opts.gateway && new GatewayWatch({
       ...opts.gateway,
