@@ -25,6 +25,9 @@ export function parseTimeout(value: string): number | undefined {
   return Math.min(ms, MAX_TIMEOUT_MS);
 }
 
+/** Far above any real header (`max-age=31536000;includeSubDomains;preload` is 44 characters). */
+export const MAX_HSTS_LENGTH = 256;
+
 const HSTS_TOKEN = /^(?:max-age[ \t]*=[ \t]*(?:\d+|"\d+")|includeSubDomains|preload)$/i;
 
 /**
@@ -33,9 +36,14 @@ const HSTS_TOKEN = /^(?:max-age[ \t]*=[ \t]*(?:\d+|"\d+")|includeSubDomains|prel
  * optional spaces. Upstream's `\s` also takes line breaks; here only spaces
  * and tabs do, so a value can never end a line. Written back without the
  * optional whitespace, which changes nothing for a client and keeps the
- * value one word for the runtime API.
+ * value one word for the runtime API. Upstream's pattern is anchored at
+ * both ends: whitespace around the whole value voids it there, and here.
+ * A value over MAX_HSTS_LENGTH is ignored: it travels in a runtime `set
+ * map`, whose line haproxy's CLI cuts (about 16 KB), which would turn every
+ * change of it into a reload no namespace's budget counts.
  */
 export function parseHsts(value: string): string | undefined {
+  if (value.length > MAX_HSTS_LENGTH || value !== value.trim()) return undefined;
   const tokens = value.split(';').map((t) => t.replace(/^[ \t]+|[ \t]+$/g, ''));
   if (!tokens.every((t) => HSTS_TOKEN.test(t))) return undefined;
   if (tokens.filter((t) => /^max-age/i.test(t)).length !== 1) return undefined;

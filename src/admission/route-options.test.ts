@@ -13,6 +13,7 @@ describe('parseRouteOptions: ip_allowlist', () => {
     ['invalid entries dropped', '10.0.0.1 010.0.0.1 1.2.3.4/33 %[src] 10.0.0.2', ['10.0.0.1', '10.0.0.2'], 'invalid entries dropped: "010.0.0.1", "1.2.3.4/33", "%[src]"'],
     ['leading whitespace voids it, as upstream', ' 10.0.0.1', undefined, 'leading or trailing whitespace'],
     ['nothing valid: no allowlist', 'nope 999.1.1.1', undefined, 'no valid address left'],
+    ['several lines: applied whole, and said (upstream applies none)', '10.0.0.1\n10.0.0.2', ['10.0.0.1', '10.0.0.2'], 'a value of several lines, which upstream ignores'],
   ] as const)('%s', (_name, value, allowlist, notice) => {
     const parsed = parseRouteOptions(withAnnotations({ [ALLOW]: value }));
     expect(parsed.options.allowlist).toEqual(allowlist === undefined ? undefined : [...allowlist]);
@@ -68,6 +69,9 @@ describe('parseRouteOptions: valued annotations, as upstream reads them', () => 
     [`${H}hsts_header`, 'includeSubDomains'],
     [`${H}hsts_header`, 'max-age=%[src]'],
     [`${H}hsts_header`, "max-age=1'"],
+    [`${H}hsts_header`, ' max-age=1'],
+    [`${H}hsts_header`, 'max-age=1 '],
+    [`${H}hsts_header`, `max-age=${'9'.repeat(300)}`],
     [`${H}balance`, 'uri'],
     [`${H}set-forwarded-headers`, 'Replace'],
     [`${H}pod-concurrent-connections`, '-1'],

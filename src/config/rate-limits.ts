@@ -29,8 +29,9 @@ function limitLines(verb: string, backend: string, http: boolean): string[] {
     ...(http ? [`${verb} set-var(txn.rl_http) ${backend},map(${rateHttp})`] : []),
     `${verb} set-var(txn.rl_key) ${backend},xxh64 if ${limited}`,
     `${verb} track-sc2 src,concat(@,txn.rl_key) table ${RATE_LIMIT_TABLE} if { var(txn.rl_key) -m found }`,
-    `${verb} reject if { var(txn.rl_conn) -m found } { sc2_conn_cur,sub(txn.rl_conn) gt 0 }`,
-    `${verb} reject if { var(txn.rl_tcp) -m found } { sc2_conn_rate,sub(txn.rl_tcp) gt 0 }`,
+    // Upstream's `src_conn_cur ge N` and `src_conn_rate ge N`: those counters include the connection being judged.
+    `${verb} reject if { var(txn.rl_conn) -m found } { sc2_conn_cur,sub(txn.rl_conn) ge 0 }`,
+    `${verb} reject if { var(txn.rl_tcp) -m found } { sc2_conn_rate,sub(txn.rl_tcp) ge 0 }`,
     ...(http
       ? [
           `${verb} set-var(txn.rl_status) ${backend},map(${rateStatus}) if ${overHttp}`,

@@ -79,8 +79,9 @@ describe('rate-limit-connections', () => {
     expect(await statuses(t, 'n.example.com', 2)).toEqual([200, 503]);
   });
 
-  test('concurrent-tcp: N requests in flight per client and route', async () => {
-    t = await startTestRouter({ manifests: { ...slices(), 'a.json': limited('a', 'slow', { 'concurrent-tcp': '1' }) } });
+  // Upstream's `src_conn_cur ge N`: the count includes the connection being judged, so N - 1 are let through.
+  test('concurrent-tcp: N - 1 requests in flight per client and route, as upstream', async () => {
+    t = await startTestRouter({ manifests: { ...slices(), 'a.json': limited('a', 'slow', { 'concurrent-tcp': '2' }) } });
     const first = status(t, 'a.example.com', '/?ms=600');
     await Bun.sleep(150);
     expect(await status(t, 'a.example.com')).toBe(0);
@@ -88,10 +89,10 @@ describe('rate-limit-connections', () => {
     expect(await status(t, 'a.example.com')).toBe(200);
   });
 
-  test('rate-tcp on a passthrough route: connections per 3 s, counted in its backend', async () => {
+  test('rate-tcp on a passthrough route: N - 1 connections per 3 s (as upstream), counted in its backend', async () => {
     const route = (limit: string) =>
       routeJson({ name: 'p', host: 'p.example.com', service: 'secure', tls: { termination: 'passthrough' }, annotations: { [RL]: 'true', [`${RL}.rate-tcp`]: limit } });
-    t = await startTestRouter({ manifests: { ...slices(), 'p.json': route('2') } });
+    t = await startTestRouter({ manifests: { ...slices(), 'p.json': route('3') } });
     const once = () => tlsGet(t?.httpsPort ?? 0, { servername: 'p.example.com', host: 'p.example.com' }).then((a) => a.status ?? 0);
     expect([await once(), await once(), await once()]).toEqual([200, 200, 0]);
     await writeLive(t, 'p.json', route('50'));
@@ -108,7 +109,7 @@ describe('rate-limit-connections', () => {
 });
 
 test('no connection reaches a limited route past its limit even when opened raw', async () => {
-  t = await startTestRouter({ manifests: { ...slices(), 'a.json': limited('a', 'web', { 'rate-tcp': '1' }) } });
+  t = await startTestRouter({ manifests: { ...slices(), 'a.json': limited('a', 'web', { 'rate-tcp': '2' }) } });
   expect(await status(t, 'a.example.com')).toBe(200);
   const reply = await new Promise<string>((resolve) => {
     let text = '';
