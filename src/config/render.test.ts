@@ -40,6 +40,12 @@ const model = buildConfigModel({
 const files = createRenderer(EMBEDDED_ASSETS)(model);
 
 describe('render', () => {
+  test('every TLS bind says which protocols it offers: haproxy 2.8 and later offer h2 where a bind says nothing', () => {
+    const binds = configText(files).split('\n').filter((l) => /^\s*bind .* ssl crt /.test(l));
+    expect(binds.length).toBeGreaterThanOrEqual(2);
+    for (const bind of binds) expect(bind).toMatch(/ alpn (h2,http\/1\.1|http\/1\.1) /);
+  });
+
   test('writes the config (backends in files of their own), the maps, the default certificate and both error pages', () => {
     expect([...files.keys()].filter((name) => !name.endsWith('.cfg')).sort()).toEqual([
       'cert_config.map',

@@ -71,7 +71,7 @@ const CASES: Case[] = [
     'client certificates required, with CRLs and a subject filter',
     tls({ clientCertificates: { ...CLIENT, crlFile: '/etc/router/crl.pem', subjectFilter: '(?i)^/CN=app[0-9]+$' } }),
     { clientCa: clientCa.cert, clientCrl: makeCrl(clientCa) },
-    'frontend fe_no_sni\n  bind \\S+ mode 600 accept-proxy ssl crt default.pem tls-ticket-keys \\S+ verify required ca-file client-ca.pem crl-file client-crl.pem\n',
+    'frontend fe_no_sni\n  bind \\S+ mode 600 accept-proxy ssl crt default.pem alpn http/1.1 tls-ticket-keys \\S+ verify required ca-file client-ca.pem crl-file client-crl.pem\n',
   ],
   ['client certificates optional', tls({ clientCertificates: { ...CLIENT, verify: 'optional' } }), { clientCa: clientCa.cert }, '  http-request set-header X-SSL-Client-DER %\\{\\+Q\\}\\[ssl_c_der,base64\\]\n'],
   [

@@ -28,6 +28,8 @@ const rsa1024Root = makeCA('weak-root', { keyType: 'rsa', rsaBits: 1024 });
 const underRsa1024Root = makeLeaf(rsa1024Root, { dnsNames });
 /** BoringSSL cannot decode an RSA-PSS public key; haproxy loads such a certificate. */
 const rsaPssCert = makeSelfSignedLeaf({ dnsNames: ['pss.example.com'], keyType: 'rsa-pss' });
+/** A curve Go's x509 does not support and BoringSSL cannot decode: haproxy refuses weak ones at load. */
+const brainpoolCert = makeSelfSignedLeaf({ dnsNames: ['bp.example.com'], keyType: 'ec-brainpool' });
 /** Valid to OpenSSL; BoringSSL (node:crypto here) cannot read its public key, Go cannot parse it. */
 const explicitCurveLeaf = makeLeaf(root, { dnsNames, keyType: 'ec-explicit' });
 const explicitCurveSelfSigned = makeSelfSignedLeaf({ dnsNames, keyType: 'ec-explicit' });
@@ -101,6 +103,12 @@ describe('validateRouteTls accepts', () => {
     const result = validateRouteTls(tls({ certificate: ecLeaf.cert + rsaPssCert.cert, key: ecLeaf.key }));
     if (!result.ok) throw new Error(result.message);
     expect(result.tls.certificate).toBe(ecLeaf.cert + rsaPssCert.cert);
+  });
+
+  test('a chain or CA certificate on a curve Go refuses (brainpool) is refused, as upstream does at admission', () => {
+    for (const fields of [{ certificate: ecLeaf.cert + brainpoolCert.cert }, { certificate: ecLeaf.cert, caCertificate: brainpoolCert.cert }]) {
+      expect(validateRouteTls(tls({ ...fields, key: ecLeaf.key }))).toMatchObject({ ok: false, message: expect.stringContaining('x509: unsupported elliptic curve') });
+    }
   });
 
   test.each([

@@ -74,10 +74,23 @@ function weakSignatureError(certs: readonly Certificate[]): string | undefined {
  */
 const MIN_KEY_BITS: Readonly<Record<string, number>> = { rsa: 2048, ec: 224 };
 
-function keyBits(cert: Certificate): { type: string; bits: number } | undefined {
+/** The DER of the OID id-ecPublicKey (1.2.840.10045.2.1), which a certificate holds only in its subject public key's algorithm. */
+const ID_EC_PUBLIC_KEY = Uint8Array.of(0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01);
+
+function hasBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function keyBits(cert: Certificate): { type: string; bits: number } | 'undecodable' | undefined {
   const key = publicKeyOf(cert);
-  // Keys BoringSSL cannot decode (RSA-PSS, brainpool, secp256k1...): haproxy loads them; nothing to check here.
-  if (key === undefined) return undefined;
+  // An EC key BoringSSL cannot decode is on a curve other than NIST's (brainpool, secp256k1, secp160...), which Go's
+  // x509 refuses too ("unsupported elliptic curve"): admitted, a weak one made haproxy refuse the route's certificate
+  // at every change, a reload each time. Other keys it cannot decode (RSA-PSS) haproxy loads: nothing to check here.
+  if (key === undefined) return hasBytes(cert.der, ID_EC_PUBLIC_KEY) ? 'undecodable' : undefined;
   const type = key.asymmetricKeyType ?? '';
   const details = key.asymmetricKeyDetails;
   if (type === 'rsa' && details?.modulusLength !== undefined) return { type, bits: details.modulusLength };
@@ -91,6 +104,7 @@ function weakKeyError(certs: readonly Certificate[]): string | undefined {
   return aggregate(
     certs.flatMap((c) => {
       const key = keyBits(c);
+      if (key === 'undecodable') return ['x509: unsupported elliptic curve (only P-224, P-256, P-384 and P-521 are)'];
       const min = key && MIN_KEY_BITS[key.type];
       return key && min !== undefined && key.bits < min ? [`${key.type.toUpperCase()} key of ${key.bits} bits is too small (at least ${min} bits)`] : [];
     }),

@@ -18,7 +18,7 @@ import { shortTempDir } from './workdir.ts';
  */
 
 export type SigAlg = 'sha256' | 'sha1' | 'md5';
-export type KeyType = 'rsa' | 'ec' | 'rsa-pss' | 'ec-explicit';
+export type KeyType = 'rsa' | 'ec' | 'rsa-pss' | 'ec-explicit' | 'ec-brainpool';
 /** `pkcs8` is `PRIVATE KEY`; `traditional` is `RSA PRIVATE KEY` / `EC PRIVATE KEY`. */
 export type KeyFormat = 'pkcs8' | 'traditional';
 
@@ -81,7 +81,9 @@ function make(cn: string, extensions: 'ca' | 'leaf', issuer: Issued | undefined,
     writeFileSync(join(dir.path, 'openssl.cnf'), config(cn, opts.dnsNames ?? [], opts.extendedKeyUsage ?? 'serverAuth', opts.crlUrl));
     const keyType = opts.keyType ?? 'ec';
     const keyGen =
-      keyType === 'ec' || keyType === 'ec-explicit'
+      keyType === 'ec-brainpool'
+        ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1']
+        : keyType === 'ec' || keyType === 'ec-explicit'
         ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', ...(keyType === 'ec-explicit' ? ['-pkeyopt', 'ec_param_enc:explicit'] : [])]
         : ['-algorithm', keyType === 'rsa' ? 'RSA' : 'RSA-PSS', '-pkeyopt', `rsa_keygen_bits:${opts.rsaBits ?? 2048}`];
     openssl(dir.path, ['genpkey', ...keyGen, '-out', 'pkcs8.pem']);
