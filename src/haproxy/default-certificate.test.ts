@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createConsola } from 'consola';
 import { makeSelfSignedLeaf } from '../../test/support/certs.ts';
 import { shortTempDir } from '../../test/support/workdir.ts';
+import { generateSelfSignedCertificate } from '../tls/self-signed.ts';
 import { loadDefaultCertificate, readOperatorCertificate } from './default-certificate.ts';
 
 const dir = shortTempDir();
@@ -37,6 +38,21 @@ describe('loadDefaultCertificate', () => {
     expect(certOf(first).subject).toContain('router-default');
     expect(statSync(join(certDir, 'default-generated.pem')).mode & 0o777).toBe(0o600);
     expect(await loadDefaultCertificate({ kind: 'generate' }, certDir, logger)).toBe(first);
+  });
+
+  test.each([
+    ['expires within 30 days', () => {
+      const soon = generateSelfSignedCertificate({ commonName: 'router-default', dnsNames: ['router-default'], days: 10 });
+      return `${soon.keyPem}${soon.certPem}`;
+    }],
+    ['does not read (a torn write)', () => 'garbage\n'],
+  ])('a kept self-signed certificate that %s is generated again, and kept', async (_name, kept) => {
+    const certDir = join(dir.path, `again-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(certDir);
+    writeFileSync(join(certDir, 'default-generated.pem'), kept());
+    const fresh = await loadDefaultCertificate({ kind: 'generate' }, certDir, logger);
+    expect(Date.parse(certOf(fresh).validTo) - Date.now()).toBeGreaterThan(365 * 86_400_000);
+    expect(readFileSync(join(certDir, 'default-generated.pem'), 'utf8')).toBe(fresh);
   });
 
   test('text without a certificate and its key is refused, naming where it came from', async () => {

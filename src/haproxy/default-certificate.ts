@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,8 +66,30 @@ export async function readOperatorCertificate(source: OperatorCertificateSource)
 /**
  * The default certificate's PEM at start: the operator's, or a self-signed
  * one generated once and kept in `certDir`, so clients that pinned it keep
- * working across restarts.
+ * working across restarts; one kept there that no longer reads as a
+ * certificate and its key (a torn write), or that expires within
+ * RENEW_BEFORE_DAYS, is generated again, rather than keeping haproxy from
+ * starting or serving an expired certificate.
  */
+/** Days before its end a generated default certificate is replaced at start. */
+export const RENEW_BEFORE_DAYS = 30;
+
+/** What is wrong with a generated default certificate as kept, or undefined. */
+function generatedProblem(pem: string): string | undefined {
+  // Kept as the key, then the certificate.
+  const at = pem.indexOf('-----BEGIN CERTIFICATE-----');
+  if (at < 0) return 'holds no certificate';
+  const checked = validateRouteTls({ termination: 'edge', insecureEdgeTerminationPolicy: '', caCertificate: '', destinationCACertificate: '', certificate: pem.slice(at), key: pem.slice(0, at) });
+  if (!checked.ok) return `does not read as a certificate and its key (${checked.message.replaceAll('spec.tls.', '')})`;
+  try {
+    const end = Date.parse(new X509Certificate(checked.tls.certificate).validTo);
+    if (end - Date.now() < RENEW_BEFORE_DAYS * 86_400_000) return `expires on ${new Date(end).toISOString().slice(0, 10)}`;
+  } catch {
+    return 'does not read as a certificate';
+  }
+  return undefined;
+}
+
 export async function loadDefaultCertificate(source: DefaultCertificateSource, certDir: string, logger: Logger): Promise<string> {
   if (source.kind !== 'generate') {
     const reading = await readOperatorCertificate(source);
@@ -74,7 +97,12 @@ export async function loadDefaultCertificate(source: DefaultCertificateSource, c
     return reading.pem;
   }
   const path = join(certDir, GENERATED_FILE);
-  if (existsSync(path)) return readFile(path, 'utf8');
+  if (existsSync(path)) {
+    const kept = await readFile(path, 'utf8');
+    const problem = generatedProblem(kept);
+    if (problem === undefined) return kept;
+    logger.warn(`the self-signed default certificate ${path} ${problem}: generating a new one`);
+  }
   const { certPem, keyPem } = generateSelfSignedCertificate({ commonName: 'router-default', dnsNames: ['router-default'], days: GENERATED_VALIDITY_DAYS });
   const pem = `${keyPem.trim()}\n${certPem.trim()}\n`;
   await writePrivate(path, pem);
