@@ -133,7 +133,7 @@ export async function startRouter(options: RouterOptions, deps: RouterDeps): Pro
 
 async function startLocked(options: RouterOptions, deps: RouterDeps, paths: WorkingPaths, logs: LogChannel, releaseWorkingDir: () => void, haproxyVersion: string): Promise<RunningRouter> {
   const log = deps.logger.withTag('router');
-  const render = createRenderer(await loadRendererAssets(options));
+  const render = createRenderer(await loadRendererAssets(options, (message) => log.warn(message)));
   const fileWriter = new ThreadWriter((reason) => deps.logger.warn(`${reason}; in-place configuration updates are written on the main thread from now on`));
   const certs = new CertStore(paths.certDir);
   await certs.init();

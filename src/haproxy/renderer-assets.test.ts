@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from 'bun:test';
+import { afterAll, describe, expect, spyOn, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCA, makeCrl } from '../../test/support/certs.ts';
@@ -54,6 +54,20 @@ describe('loadRendererAssets', () => {
     ],
   ])('refuses %s, naming the setting', async (_what, options, error) => {
     await expect(loadRendererAssets(options)).rejects.toThrow(error);
+  });
+
+  test('a CRL past its nextUpdate is warned about (every client certificate would be refused), not refused: the router starts', async () => {
+    const warned: string[] = [];
+    const current = await loadRendererAssets(withClient({ crlFile }), (m) => warned.push(m));
+    expect([current.clientCrl, warned]).toEqual([crl, []]);
+    // The CRL's nextUpdate is 30 days out: 60 days on, it has lapsed.
+    const clock = spyOn(Date, 'now').mockReturnValue(Date.now() + 60 * 86_400_000);
+    try {
+      await loadRendererAssets(withClient({ crlFile }), (m) => warned.push(m));
+    } finally {
+      clock.mockRestore();
+    }
+    expect(warned).toEqual([expect.stringContaining(`ROUTER_MUTUAL_TLS_AUTH_CRL: ${crlFile} holds a CRL past its nextUpdate (`)]);
   });
 
   test('every problem is said at once', async () => {

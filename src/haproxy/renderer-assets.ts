@@ -4,7 +4,7 @@ import { errorPageProblem } from '../config/error-page.ts';
 import type { RendererAssets } from '../config/render.ts';
 import { errorMessage } from '../errors.ts';
 import type { RouterOptions } from '../options.ts';
-import { checkClientCa, checkCrls } from '../tls/client-ca.ts';
+import { checkClientCa, checkCrls, crlNextUpdates } from '../tls/client-ca.ts';
 import { regexProblem } from './pattern-check.ts';
 
 type Problems = string[];
@@ -28,7 +28,7 @@ async function errorPage(variable: string, path: string | undefined, embedded: s
   return text ?? embedded;
 }
 
-async function clientCertificateFiles(options: RouterOptions, problems: Problems): Promise<Pick<RendererAssets, 'clientCa' | 'clientCrl'>> {
+async function clientCertificateFiles(options: RouterOptions, problems: Problems, warn: (message: string) => void): Promise<Pick<RendererAssets, 'clientCa' | 'clientCrl'>> {
   const client = options.tls.clientCertificates;
   if (!client) return {};
   const caText = await read('ROUTER_MUTUAL_TLS_AUTH_CA', client.caFile, problems);
@@ -37,6 +37,11 @@ async function clientCertificateFiles(options: RouterOptions, problems: Problems
   const crl = crlText && checkCrls(crlText.toString('utf8'));
   if (ca && !ca.ok) problems.push(`ROUTER_MUTUAL_TLS_AUTH_CA: ${client.caFile} ${ca.error}`);
   if (crl && !crl.ok) problems.push(`ROUTER_MUTUAL_TLS_AUTH_CRL: ${client.crlFile} ${crl.error}`);
+  // Read once at start: one past its nextUpdate refuses every client certificate until a new file and a restart.
+  const lapsed = crl?.ok ? crlNextUpdates(crl.value).filter((d) => d.getTime() < Date.now()) : [];
+  if (lapsed.length > 0) {
+    warn(`ROUTER_MUTUAL_TLS_AUTH_CRL: ${client.crlFile} holds a CRL past its nextUpdate (${lapsed[0]?.toISOString()}): haproxy refuses every client certificate checked against it; put a current CRL there and restart or hand over the router`);
+  }
   const filter = client.subjectFilter;
   const refused = filter === undefined ? undefined : await regexProblem(options.haproxyBinary, filter);
   if (refused) problems.push(`ROUTER_MUTUAL_TLS_AUTH_FILTER: haproxy refuses the regular expression: ${refused}`);
@@ -57,7 +62,7 @@ async function clientCertificateFiles(options: RouterOptions, problems: Problems
  * naming its setting rather than failing the first `haproxy -c`. Later changes to these files take effect at the next
  * start (or hand-over).
  */
-export async function loadRendererAssets(options: RouterOptions): Promise<RendererAssets> {
+export async function loadRendererAssets(options: RouterOptions, warn: (message: string) => void = () => {}): Promise<RendererAssets> {
   const problems: Problems = [];
   const template = options.templatePath === undefined ? EMBEDDED_ASSETS.template : await readFile(options.templatePath, 'utf8');
   const assets: RendererAssets = {
@@ -65,7 +70,7 @@ export async function loadRendererAssets(options: RouterOptions): Promise<Render
     template,
     errorPage503: await errorPage('ROUTER_ERRORFILE_503', options.errorPages.page503, EMBEDDED_ASSETS.errorPage503, options, problems),
     errorPage404: await errorPage('ROUTER_ERRORFILE_404', options.errorPages.page404, EMBEDDED_ASSETS.errorPage404, options, problems),
-    ...(await clientCertificateFiles(options, problems)),
+    ...(await clientCertificateFiles(options, problems, warn)),
   };
   if (problems.length > 0) throw new Error(problems.join('; '));
   return assets;

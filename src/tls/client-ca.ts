@@ -55,3 +55,38 @@ export function checkCrls(text: string): Checked<string> {
   }
   return pem === '' ? { ok: false, error: 'holds no PEM CRL ("X509 CRL" block)' } : { ok: true, value: pem };
 }
+
+const UTC_TIME = 0x17;
+const GENERALIZED_TIME = 0x18;
+
+/** An X.509 Time as a Date: UTCTime (YYMMDDHHMMSSZ, 50-99 the 1900s) or GeneralizedTime (YYYYMMDDHHMMSSZ). */
+function timeOf(node: { tag: number; content: Uint8Array }): Date | undefined {
+  const text = Buffer.from(node.content).toString('latin1');
+  const m = node.tag === UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return undefined;
+  const year = node.tag === UTC_TIME ? (Number(m[1]) >= 50 ? 1900 : 2000) + Number(m[1]) : Number(m[1]);
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+}
+
+/**
+ * The nextUpdate of each CRL of `pem` (as checkCrls wrote it) that names
+ * one: past it, OpenSSL takes the CRL as expired and haproxy refuses every
+ * client certificate it checks against it.
+ */
+export function crlNextUpdates(pem: string): Date[] {
+  const dates: Date[] = [];
+  for (const [, body = ''] of pem.matchAll(CRL_BLOCK)) {
+    try {
+      const [tbs] = childrenOf(expectTag(readDer(new Uint8Array(Buffer.from(body.replace(/\r?\n/g, ''), 'base64'))), Tag.SEQUENCE));
+      // tbsCertList: version (optional), signature, issuer, thisUpdate, nextUpdate (optional), ...
+      const fields = childrenOf(expectTag(tbs, Tag.SEQUENCE));
+      const times = fields.slice(fields[0]?.tag === Tag.INTEGER ? 3 : 2).slice(0, 2);
+      const next = times[1];
+      const date = next && (next.tag === UTC_TIME || next.tag === GENERALIZED_TIME) ? timeOf(next) : undefined;
+      if (date) dates.push(date);
+    } catch {
+      // checkCrls vouched for its framing; a date it cannot read is no warning.
+    }
+  }
+  return dates;
+}
