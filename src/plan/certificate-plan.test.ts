@@ -227,6 +227,8 @@ describe('planUpdate: route certificates', () => {
     const named = (code: ReloadReasonCode, route: string): UpdatePlan => ({ kind: 'reload', reasons: [{ code, backend: undefined, route }] });
     expect(planUpdate(model([of(a1H2, 'ns/a'), b1]), model([of(a2H2, 'ns/a'), b1]))).toEqual(named('crt-list-line-options', 'ns/a'));
     expect(planUpdate(model([of(a1H2, 'ns/a'), b1]), model([b1]))).toEqual(named('crt-list-line-options', 'ns/a'));
+    // Another namespace's route on the same certificate file, for another host: a's line loses h2, charged to the newcomer.
+    expect(planUpdate(model([of(a1H2, 'ns/a')]), model([of(a1, 'ns/a'), of(a1Other, 'other/o')]))).toEqual(named('crt-list-line-options', 'other/o'));
     const path = of(serving('a-path', 'KEY-C\nCERT-C\n', { sni: 'a.example.com' }), 'ns/a-path');
     expect(planUpdate(model([of(a1, 'ns/a')]), model([of(a1, 'ns/a'), path]))).toEqual(named('crt-list-sni-shared', 'ns/a-path'));
     const colon = of(servingFile({ name: 'cert-ns:a-1.pem', pem: 'KEY-A\nCERT-A1\n' }, 'a'), 'ns/a');

@@ -104,8 +104,10 @@ function planLines(
   const usesOf = (certFile: string) => uses.get(certFile) ?? running.linesOf(certFile);
 
   const adds: CertificateCommand[] = [];
+  const added: CrtListEntry[] = [];
   for (const [i, entry] of next.crtList.entries()) {
     if (before.has(afterLines[i] as string)) continue;
+    added.push(entry);
     const file = entry.certFile;
     if ((linesPerSni.get(entry.sni) ?? 0) > 1) reason('crt-list-sni-shared', entry);
     if (usesOf(file) === 0) {
@@ -129,7 +131,11 @@ function planLines(
       continue;
     }
     if (entry.alpn) {
-      reason('crt-list-line-options', entry);
+      // A line that lost h2 because another host now serves its certificate file: charged to the routes that came with
+      // that host (another namespace's, perhaps), not to the route whose line it is, which changed nothing.
+      const flipped = added.some((e) => e.sni === entry.sni && e.certFile === entry.certFile && !e.alpn);
+      const newcomers = flipped ? added.filter((e) => e.certFile === entry.certFile && e.sni !== entry.sni) : [];
+      for (const culprit of newcomers.length > 0 ? newcomers : [entry]) reason('crt-list-line-options', culprit);
       continue;
     }
     uses.set(entry.certFile, usesOf(entry.certFile) - 1);
